@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run the benchmarks of one area (ec, abe, server, records, care) or all.
+# Every figure is printed as `bench NAME VALUE UNIT`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}; area=${2:-all}
+ran=0
+for a in ec abe seal server records care; do
+  if [ "$area" = all ] || [ "$area" = "$a" ]; then
+    if [ -x "bench/$a.sh" ]; then
+      echo "== bench $a"
+      "bench/$a.sh" "$build"
+      ran=1
+    fi
+  fi
+done
+[ "$ran" = 1 ] || { echo "bench: no benchmarks for area '$area'" >&2; exit 2; }
