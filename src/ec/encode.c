@@ -1,0 +1,147 @@
+/*
+ * src/ec/encode.c - ZCash encodings of G1 (48/96 bytes) and G2 (96/192 bytes).
+ *
+ * The three top bits of byte 0 are flags: 0x80 compressed, 0x40 point at
+ * infinity, 0x20 sign of y (set when y is the lexicographically larger root).
+ * G2 writes each Fp2 as c1 || c0. Decoders check, in order: length, flags,
+ * field range, curve, subgroup; the inputs are public, so they may branch.
+ */
+#include "ec/internal.h"
+#include "ec/constants.h"
+
+#define FLAG_C 0x80
+#define FLAG_I 0x40
+#define FLAG_S 0x20
+
+typedef struct {
+    int compressed, infinity, sign;
+} enc_flags;
+
+static ck_err parse_flags(enc_flags *f, const uint8_t *in, size_t len, size_t clen)
+{
+    if (len != clen && len != 2 * clen) return CK_ERR_LENGTH;
+    f->compressed = (in[0] & FLAG_C) != 0;
+    f->infinity = (in[0] & FLAG_I) != 0;
+    f->sign = (in[0] & FLAG_S) != 0;
+    if (f->compressed != (len == clen)) return CK_ERR_FLAGS;
+    if (!f->compressed && f->sign) return CK_ERR_FLAGS;
+    if (f->infinity) {
+        uint8_t acc = (uint8_t)(in[0] & 0x1f);
+        if (f->sign) return CK_ERR_FLAGS;
+        for (size_t i = 1; i < len; i++) acc |= in[i];
+        if (acc) return CK_ERR_FLAGS;
+    }
+    return CK_OK;
+}
+
+static void put_flags(uint8_t *out, int compressed, int infinity, int sign)
+{
+    out[0] |= (uint8_t)((compressed ? FLAG_C : 0) | (infinity ? FLAG_I : 0) | (sign ? FLAG_S : 0));
+}
+
+/* ---- G1 ----------------------------------------------------------------- */
+static void g1_encode(uint8_t *out, const ck_g1 *a, int compressed)
+{
+    ck_g1_affine p;
+    int inf = ck_g1_is_identity(a);
+    ck_g1_to_affine(&p, a);
+    ck_fp_to_bytes(out, &p.x);
+    if (!compressed) ck_fp_to_bytes(out + 48, &p.y);
+    put_flags(out, compressed, inf, compressed && !inf && ck_fp_lexi_largest(&p.y));
+}
+
+void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 1); }
+void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 0); }
+
+ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
+{
+    enc_flags f;
+    uint8_t buf[48];
+    ck_g1_affine p;
+    ck_g1 g;
+    ck_err e;
+    if (!in) return CK_ERR_LENGTH;
+    if ((e = parse_flags(&f, in, len, 48)) != CK_OK) return e;
+    if (f.infinity) {
+        ck_g1_identity(r);
+        return CK_OK;
+    }
+    memcpy(buf, in, 48);
+    buf[0] &= 0x1f;
+    if ((e = ck_fp_from_bytes(&p.x, buf)) != CK_OK) return e;
+    if (f.compressed) {
+        ck_fp rhs;
+        ck_fp_sqr(&rhs, &p.x);
+        ck_fp_mul(&rhs, &rhs, &p.x);
+        ck_fp_add(&rhs, &rhs, &CK_B1);
+        if (!ck_fp_sqrt(&p.y, &rhs)) return CK_ERR_NOT_ON_CURVE;
+        if (ck_fp_lexi_largest(&p.y) != f.sign) ck_fp_neg(&p.y, &p.y);
+    } else {
+        if ((e = ck_fp_from_bytes(&p.y, in + 48)) != CK_OK) return e;
+        if (!ck_g1_affine_on_curve(&p)) return CK_ERR_NOT_ON_CURVE;
+    }
+    /* (0,0) is not on E, so from_affine cannot mistake it for the identity */
+    ck_g1_from_affine(&g, &p);
+    if (!ck_g1_in_group(&g)) return CK_ERR_NOT_IN_GROUP;
+    *r = g;
+    return CK_OK;
+}
+
+/* ---- G2 ----------------------------------------------------------------- */
+static void fp2_to_zcash(uint8_t out[96], const ck_fp2 *a)
+{
+    ck_fp_to_bytes(out, &a->c1);
+    ck_fp_to_bytes(out + 48, &a->c0);
+}
+
+static ck_err fp2_from_zcash(ck_fp2 *r, const uint8_t in[96])
+{
+    ck_err e = ck_fp_from_bytes(&r->c1, in);
+    return e != CK_OK ? e : ck_fp_from_bytes(&r->c0, in + 48);
+}
+
+static void g2_encode(uint8_t *out, const ck_g2 *a, int compressed)
+{
+    ck_g2_affine p;
+    int inf = ck_g2_is_identity(a);
+    ck_g2_to_affine(&p, a);
+    fp2_to_zcash(out, &p.x);
+    if (!compressed) fp2_to_zcash(out + 96, &p.y);
+    put_flags(out, compressed, inf, compressed && !inf && ck_fp2_lexi_largest(&p.y));
+}
+
+void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 1); }
+void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 0); }
+
+ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
+{
+    enc_flags f;
+    uint8_t buf[96];
+    ck_g2_affine p;
+    ck_g2 g;
+    ck_err e;
+    if (!in) return CK_ERR_LENGTH;
+    if ((e = parse_flags(&f, in, len, 96)) != CK_OK) return e;
+    if (f.infinity) {
+        ck_g2_identity(r);
+        return CK_OK;
+    }
+    memcpy(buf, in, 96);
+    buf[0] &= 0x1f;
+    if ((e = fp2_from_zcash(&p.x, buf)) != CK_OK) return e;
+    if (f.compressed) {
+        ck_fp2 rhs;
+        ck_fp2_sqr(&rhs, &p.x);
+        ck_fp2_mul(&rhs, &rhs, &p.x);
+        ck_fp2_add(&rhs, &rhs, &CK_B2);
+        if (!ck_fp2_sqrt(&p.y, &rhs)) return CK_ERR_NOT_ON_CURVE;
+        if (ck_fp2_lexi_largest(&p.y) != f.sign) ck_fp2_neg(&p.y, &p.y);
+    } else {
+        if ((e = fp2_from_zcash(&p.y, in + 96)) != CK_OK) return e;
+        if (!ck_g2_affine_on_curve(&p)) return CK_ERR_NOT_ON_CURVE;
+    }
+    ck_g2_from_affine(&g, &p);
+    if (!ck_g2_in_group(&g)) return CK_ERR_NOT_IN_GROUP;
+    *r = g;
+    return CK_OK;
+}

@@ -1,0 +1,236 @@
+/*
+ * src/ec/fp.c - the base field Fp, p = 0x1a01...aaab (381 bits), in Montgomery
+ * form over six 64-bit limbs. Every function is constant time: carries and
+ * borrows become masks, exponents are public constants.
+ */
+#include "ec/internal.h"
+#include "ec/constants.h"
+#include "ec/fp_mul.h"
+
+/* r = a + b - (p if a + b >= p); inputs < p. */
+void ck_fp_add(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    limb_t s[6], t[6], carry = 0, borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] + b->l[i] + carry;
+        s[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)s[i] - CK_P[i] - borrow;
+        t[i] = (limb_t)v;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    /* keep s when the subtraction borrowed and there was no carry out */
+    limb_t keep = ck_mask_from_bit(borrow & ~carry);
+    ck_limbs_select(r->l, s, t, 6, keep);
+}
+
+void ck_fp_sub(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    limb_t d[6], borrow = 0, carry = 0;
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] - b->l[i] - borrow;
+        d[i] = (limb_t)v;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    limb_t mask = ck_mask_from_bit(borrow);
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)d[i] + (CK_P[i] & mask) + carry;
+        r->l[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+}
+
+void ck_fp_dbl(ck_fp *r, const ck_fp *a) { ck_fp_add(r, a, a); }
+
+void ck_fp_neg(ck_fp *r, const ck_fp *a)
+{
+    limb_t borrow = 0, nz = ~ck_limbs_zero_mask(a->l, 6);
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)CK_P[i] - a->l[i] - borrow;
+        r->l[i] = (limb_t)v & nz;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+}
+
+/* r = mask ? -a : a */
+void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask)
+{
+    ck_fp n;
+    ck_fp_neg(&n, a);
+    ck_limbs_select(r->l, n.l, a->l, 6, mask);
+}
+
+/* r = a / 2 mod p: add p when odd, then shift (p is odd). */
+void ck_fp_half(ck_fp *r, const ck_fp *a)
+{
+    limb_t t[7], carry = 0, odd = ck_mask_from_bit(a->l[0]);
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] + (CK_P[i] & odd) + carry;
+        t[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+    t[6] = carry;
+    for (int i = 0; i < 6; i++) r->l[i] = (t[i] >> 1) | (t[i + 1] << 63);
+}
+
+void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k)
+{
+    ck_fp acc, base = *a;
+    memset(&acc, 0, sizeof(acc));
+    for (unsigned bit = 16; bit; bit >>= 1) {   /* k is public */
+        ck_fp_add(&acc, &acc, &acc);
+        if (k & bit) ck_fp_add(&acc, &acc, &base);
+    }
+    *r = acc;
+}
+
+void ck_fp_mul(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    ck_fp_mont_mul_raw(r->l, a->l, b->l);
+}
+
+void ck_fp_sqr(ck_fp *r, const ck_fp *a)
+{
+    ck_fp_mont_sqr_raw(r->l, a->l);
+}
+
+void ck_fp_mont_mul_raw(limb_t r[6], const limb_t a[6], const limb_t b[6])
+{
+    ck_mont_mul_384(r, a, b, CK_P, CK_P_INV64);
+}
+
+void ck_fp_from_mont(limb_t r[6], const ck_fp *a)
+{
+    static const limb_t one[6] = {1, 0, 0, 0, 0, 0};
+    ck_fp_mont_mul_raw(r, a->l, one);
+}
+
+void ck_fp_to_mont(ck_fp *r, const limb_t a[6])
+{
+    ck_fp_mont_mul_raw(r->l, a, CK_FP_R2.l);
+}
+
+void ck_fp_from_u64(ck_fp *r, uint64_t v)
+{
+    limb_t t[6] = {v, 0, 0, 0, 0, 0};
+    ck_fp_to_mont(r, t);
+}
+
+/* Left-to-right 4-bit fixed window; the exponent is a public constant. */
+void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
+{
+    ck_fp table[16], acc = CK_FP_ONE;
+    table[0] = CK_FP_ONE;
+    for (int i = 1; i < 16; i++) ck_fp_mul(&table[i], &table[i - 1], a);
+    for (size_t i = nlimbs * 16; i-- > 0;) {
+        unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
+        for (int s = 0; s < 4; s++) ck_fp_sqr(&acc, &acc);
+        ck_fp_mul(&acc, &acc, &table[w]);
+    }
+    *r = acc;
+    ck_wipe(table, sizeof(table));
+}
+
+void ck_fp_inv(ck_fp *r, const ck_fp *a)
+{
+    ck_fp_pow(r, a, CK_P_MINUS_2, 6);
+}
+
+int ck_fp_is_zero(const ck_fp *a)
+{
+    return (int)(ck_limbs_zero_mask(a->l, 6) & 1);
+}
+
+int ck_fp_eq(const ck_fp *a, const ck_fp *b)
+{
+    limb_t acc = 0;
+    for (int i = 0; i < 6; i++) acc |= a->l[i] ^ b->l[i];
+    return (int)(ck_mask_is_zero(acc) & 1);
+}
+
+/* a^((p-1)/2) is 1 for squares, p-1 for non-squares, 0 for 0. */
+int ck_fp_is_square(const ck_fp *a)
+{
+    ck_fp t;
+    ck_fp_pow(&t, a, CK_P_MINUS1_DIV2, 6);
+    return ck_fp_eq(&t, &CK_FP_ONE) | ck_fp_is_zero(a);
+}
+
+/* p = 3 mod 4: sqrt(a) = a^((p+1)/4) when a is a square. */
+int ck_fp_sqrt(ck_fp *r, const ck_fp *a)
+{
+    ck_fp s, check;
+    ck_fp_pow(&s, a, CK_P_PLUS1_DIV4, 6);
+    ck_fp_sqr(&check, &s);
+    int ok = ck_fp_eq(&check, a);
+    *r = s;
+    return ok;
+}
+
+int ck_fp_sgn0(const ck_fp *a)
+{
+    limb_t t[6];
+    ck_fp_from_mont(t, a);
+    return (int)(t[0] & 1);
+}
+
+/* 1 when the canonical value exceeds (p-1)/2 (ZCash "lexicographically largest"). */
+int ck_fp_lexi_largest(const ck_fp *a)
+{
+    limb_t t[6], borrow = 0;
+    ck_fp_from_mont(t, a);
+    for (int i = 0; i < 6; i++) {       /* (p-1)/2 - t borrows iff t > (p-1)/2 */
+        dlimb_t v = (dlimb_t)CK_P_MINUS1_DIV2[i] - t[i] - borrow;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    return (int)borrow;
+}
+
+ck_err ck_fp_from_bytes(ck_fp *r, const uint8_t in[CK_FP_BYTES])
+{
+    limb_t t[6], borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        limb_t w = 0;
+        for (int j = 0; j < 8; j++) w = (w << 8) | in[(5 - i) * 8 + j];
+        t[i] = w;
+    }
+    for (int i = 0; i < 6; i++) {       /* t - p borrows iff t < p */
+        dlimb_t v = (dlimb_t)t[i] - CK_P[i] - borrow;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    if (!borrow) return CK_ERR_RANGE;
+    ck_fp_to_mont(r, t);
+    return CK_OK;
+}
+
+void ck_fp_to_bytes(uint8_t out[CK_FP_BYTES], const ck_fp *a)
+{
+    limb_t t[6];
+    ck_fp_from_mont(t, a);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 8; j++) out[(5 - i) * 8 + j] = (uint8_t)(t[i] >> (56 - 8 * j));
+}
+
+/* 512-bit big-endian x = hi * 2^384 + lo  ->  Montgomery form of x mod p.
+ * mont(R^2, lo) = lo*R and mont(R^3, hi) = hi*2^384*R. The kernel's first
+ * operand must be < p; the second may be any value below 2^384. */
+void ck_fp_from_64_bytes(ck_fp *r, const uint8_t in[64])
+{
+    limb_t hi[6] = {0}, lo[6];
+    ck_fp a, b;
+    for (int i = 0; i < 2; i++) {
+        limb_t w = 0;
+        for (int j = 0; j < 8; j++) w = (w << 8) | in[(1 - i) * 8 + j];
+        hi[i] = w;
+    }
+    for (int i = 0; i < 6; i++) {
+        limb_t w = 0;
+        for (int j = 0; j < 8; j++) w = (w << 8) | in[16 + (5 - i) * 8 + j];
+        lo[i] = w;
+    }
+    ck_fp_mont_mul_raw(a.l, CK_FP_R2.l, lo);  /* unreduced operand second: */
+    ck_fp_mont_mul_raw(b.l, CK_FP_R3.l, hi);  /* it is consumed word by word */
+    ck_fp_add(r, &a, &b);
+}

@@ -1,0 +1,180 @@
+/*
+ * src/ec/fp6.c - Fp6 = Fp2[v]/(v^3 - xi), xi = u + 1.
+ * Karatsuba multiplication and Chung-Hasan (CH-SQR2) squaring.
+ */
+#include "ec/internal.h"
+#include "ec/constants.h"
+
+void ck_fp6_one(ck_fp6 *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->c0.c0 = CK_FP_ONE;
+}
+
+int ck_fp6_is_zero(const ck_fp6 *a)
+{
+    return ck_fp2_is_zero(&a->c0) & ck_fp2_is_zero(&a->c1) & ck_fp2_is_zero(&a->c2);
+}
+
+void ck_fp6_add(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b)
+{
+    ck_fp2_add(&r->c0, &a->c0, &b->c0);
+    ck_fp2_add(&r->c1, &a->c1, &b->c1);
+    ck_fp2_add(&r->c2, &a->c2, &b->c2);
+}
+
+void ck_fp6_sub(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b)
+{
+    ck_fp2_sub(&r->c0, &a->c0, &b->c0);
+    ck_fp2_sub(&r->c1, &a->c1, &b->c1);
+    ck_fp2_sub(&r->c2, &a->c2, &b->c2);
+}
+
+void ck_fp6_neg(ck_fp6 *r, const ck_fp6 *a)
+{
+    ck_fp2_neg(&r->c0, &a->c0);
+    ck_fp2_neg(&r->c1, &a->c1);
+    ck_fp2_neg(&r->c2, &a->c2);
+}
+
+void ck_fp6_mul(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b)
+{
+    ck_fp2 t0, t1, t2, s, u, c0, c1, c2;
+    ck_fp2_mul(&t0, &a->c0, &b->c0);
+    ck_fp2_mul(&t1, &a->c1, &b->c1);
+    ck_fp2_mul(&t2, &a->c2, &b->c2);
+
+    ck_fp2_add(&s, &a->c1, &a->c2);            /* c0 = t0 + xi((a1+a2)(b1+b2) - t1 - t2) */
+    ck_fp2_add(&u, &b->c1, &b->c2);
+    ck_fp2_mul(&s, &s, &u);
+    ck_fp2_sub(&s, &s, &t1);
+    ck_fp2_sub(&s, &s, &t2);
+    ck_fp2_mul_by_xi(&s, &s);
+    ck_fp2_add(&c0, &s, &t0);
+
+    ck_fp2_add(&s, &a->c0, &a->c1);            /* c1 = (a0+a1)(b0+b1) - t0 - t1 + xi t2 */
+    ck_fp2_add(&u, &b->c0, &b->c1);
+    ck_fp2_mul(&s, &s, &u);
+    ck_fp2_sub(&s, &s, &t0);
+    ck_fp2_sub(&s, &s, &t1);
+    ck_fp2_mul_by_xi(&u, &t2);
+    ck_fp2_add(&c1, &s, &u);
+
+    ck_fp2_add(&s, &a->c0, &a->c2);            /* c2 = (a0+a2)(b0+b2) - t0 - t2 + t1 */
+    ck_fp2_add(&u, &b->c0, &b->c2);
+    ck_fp2_mul(&s, &s, &u);
+    ck_fp2_sub(&s, &s, &t0);
+    ck_fp2_sub(&s, &s, &t2);
+    ck_fp2_add(&c2, &s, &t1);
+
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+void ck_fp6_sqr(ck_fp6 *r, const ck_fp6 *a)
+{
+    ck_fp2 s0, s1, s2, s3, s4, t;
+    ck_fp2_sqr(&s0, &a->c0);
+    ck_fp2_mul(&s1, &a->c0, &a->c1);
+    ck_fp2_dbl(&s1, &s1);
+    ck_fp2_sub(&t, &a->c0, &a->c1);
+    ck_fp2_add(&t, &t, &a->c2);
+    ck_fp2_sqr(&s2, &t);
+    ck_fp2_mul(&s3, &a->c1, &a->c2);
+    ck_fp2_dbl(&s3, &s3);
+    ck_fp2_sqr(&s4, &a->c2);
+
+    ck_fp2_mul_by_xi(&t, &s3);
+    ck_fp2_add(&r->c0, &s0, &t);
+    ck_fp2_mul_by_xi(&t, &s4);
+    ck_fp2_add(&t, &t, &s1);
+    ck_fp2_add(&s1, &s1, &s2);                 /* c2 = s1 + s2 + s3 - s0 - s4 */
+    ck_fp2_add(&s1, &s1, &s3);
+    ck_fp2_sub(&s1, &s1, &s0);
+    ck_fp2_sub(&r->c2, &s1, &s4);
+    r->c1 = t;
+}
+
+void ck_fp6_mul_by_v(ck_fp6 *r, const ck_fp6 *a)
+{
+    ck_fp2 t;
+    ck_fp2_mul_by_xi(&t, &a->c2);
+    r->c2 = a->c1;
+    r->c1 = a->c0;
+    r->c0 = t;
+}
+
+/* a * (b0 + b1 v) */
+void ck_fp6_mul_by_01(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b0, const ck_fp2 *b1)
+{
+    ck_fp2 t0, t1, s, u, c0, c1, c2;
+    ck_fp2_mul(&t0, &a->c0, b0);
+    ck_fp2_mul(&t1, &a->c1, b1);
+    ck_fp2_mul(&s, &a->c2, b1);                /* c0 = t0 + xi a2 b1 */
+    ck_fp2_mul_by_xi(&s, &s);
+    ck_fp2_add(&c0, &s, &t0);
+    ck_fp2_add(&s, &a->c0, &a->c1);            /* c1 = (a0+a1)(b0+b1) - t0 - t1 */
+    ck_fp2_add(&u, b0, b1);
+    ck_fp2_mul(&s, &s, &u);
+    ck_fp2_sub(&s, &s, &t0);
+    ck_fp2_sub(&c1, &s, &t1);
+    ck_fp2_mul(&s, &a->c2, b0);                /* c2 = a2 b0 + t1 */
+    ck_fp2_add(&c2, &s, &t1);
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+/* a * (b1 v) */
+void ck_fp6_mul_by_1(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b1)
+{
+    ck_fp2 c0, c1, c2;
+    ck_fp2_mul(&c0, &a->c2, b1);
+    ck_fp2_mul_by_xi(&c0, &c0);
+    ck_fp2_mul(&c1, &a->c0, b1);
+    ck_fp2_mul(&c2, &a->c1, b1);
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+void ck_fp6_inv(ck_fp6 *r, const ck_fp6 *a)
+{
+    ck_fp2 t0, t1, t2, s, den;
+    ck_fp2_sqr(&t0, &a->c0);                   /* t0 = a0^2 - xi a1 a2 */
+    ck_fp2_mul(&s, &a->c1, &a->c2);
+    ck_fp2_mul_by_xi(&s, &s);
+    ck_fp2_sub(&t0, &t0, &s);
+    ck_fp2_sqr(&t1, &a->c2);                   /* t1 = xi a2^2 - a0 a1 */
+    ck_fp2_mul_by_xi(&t1, &t1);
+    ck_fp2_mul(&s, &a->c0, &a->c1);
+    ck_fp2_sub(&t1, &t1, &s);
+    ck_fp2_sqr(&t2, &a->c1);                   /* t2 = a1^2 - a0 a2 */
+    ck_fp2_mul(&s, &a->c0, &a->c2);
+    ck_fp2_sub(&t2, &t2, &s);
+    ck_fp2_mul(&den, &a->c2, &t1);             /* den = a0 t0 + xi (a2 t1 + a1 t2) */
+    ck_fp2_mul(&s, &a->c1, &t2);
+    ck_fp2_add(&den, &den, &s);
+    ck_fp2_mul_by_xi(&den, &den);
+    ck_fp2_mul(&s, &a->c0, &t0);
+    ck_fp2_add(&den, &den, &s);
+    ck_fp2_inv(&den, &den);
+    ck_fp2_mul(&r->c0, &t0, &den);
+    ck_fp2_mul(&r->c1, &t1, &den);
+    ck_fp2_mul(&r->c2, &t2, &den);
+}
+
+/* a^(p^power), power in 0..5 */
+void ck_fp6_frobenius(ck_fp6 *r, const ck_fp6 *a, unsigned power)
+{
+    ck_fp6 t = *a;
+    if (power & 1) {
+        ck_fp2_conj(&t.c0, &t.c0);
+        ck_fp2_conj(&t.c1, &t.c1);
+        ck_fp2_conj(&t.c2, &t.c2);
+    }
+    ck_fp2_mul(&t.c1, &t.c1, &CK_FROB6_C1[power % 6]);
+    ck_fp2_mul(&t.c2, &t.c2, &CK_FROB6_C2[power % 6]);
+    *r = t;
+}

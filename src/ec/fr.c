@@ -1,0 +1,182 @@
+/*
+ * src/ec/fr.c - the scalar field Fr, r = 0x73ed...0001 (255 bits), Montgomery
+ * form over four 64-bit limbs, constant time throughout.
+ */
+#include "ec/internal.h"
+#include "ec/constants.h"
+#include "ec/fp_mul.h"
+
+static void fr_mont(ck_fr *r, const limb_t a[4], const limb_t b[4])
+{
+    ck_mont_mul_256(r->l, a, b, CK_R, CK_R_INV64);
+}
+
+void ck_fr_add(ck_fr *r, const ck_fr *a, const ck_fr *b)
+{
+    limb_t s[4], t[4], carry = 0, borrow = 0;
+    for (int i = 0; i < 4; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] + b->l[i] + carry;
+        s[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+    for (int i = 0; i < 4; i++) {
+        dlimb_t v = (dlimb_t)s[i] - CK_R[i] - borrow;
+        t[i] = (limb_t)v;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    ck_limbs_select(r->l, s, t, 4, ck_mask_from_bit(borrow & ~carry));
+}
+
+void ck_fr_sub(ck_fr *r, const ck_fr *a, const ck_fr *b)
+{
+    limb_t d[4], borrow = 0, carry = 0;
+    for (int i = 0; i < 4; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] - b->l[i] - borrow;
+        d[i] = (limb_t)v;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    limb_t mask = ck_mask_from_bit(borrow);
+    for (int i = 0; i < 4; i++) {
+        dlimb_t v = (dlimb_t)d[i] + (CK_R[i] & mask) + carry;
+        r->l[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+}
+
+void ck_fr_neg(ck_fr *r, const ck_fr *a)
+{
+    ck_fr zero = {{0}};
+    ck_fr_sub(r, &zero, a);
+}
+
+void ck_fr_mul(ck_fr *r, const ck_fr *a, const ck_fr *b) { fr_mont(r, a->l, b->l); }
+void ck_fr_sqr(ck_fr *r, const ck_fr *a) { fr_mont(r, a->l, a->l); }
+
+void ck_fr_from_u64(ck_fr *r, uint64_t v)
+{
+    limb_t t[4] = {v, 0, 0, 0};
+    fr_mont(r, t, CK_FR_R2.l);
+}
+
+void ck_fr_to_limbs(limb_t out[4], const ck_fr *a)
+{
+    static const limb_t one[4] = {1, 0, 0, 0};
+    ck_mont_mul_256(out, a->l, one, CK_R, CK_R_INV64);
+}
+
+/* Fermat: a^(r-2), 4-bit fixed window over the public exponent. */
+void ck_fr_inv(ck_fr *r, const ck_fr *a)
+{
+    ck_fr table[16], acc = CK_FR_ONE;
+    table[0] = CK_FR_ONE;
+    for (int i = 1; i < 16; i++) ck_fr_mul(&table[i], &table[i - 1], a);
+    for (int i = 63; i >= 0; i--) {
+        unsigned w = (unsigned)(CK_R_MINUS_2[i / 16] >> (4 * (i % 16))) & 15;
+        for (int s = 0; s < 4; s++) ck_fr_sqr(&acc, &acc);
+        ck_fr_mul(&acc, &acc, &table[w]);
+    }
+    *r = acc;
+    ck_wipe(table, sizeof(table));
+}
+
+int ck_fr_is_zero(const ck_fr *a)
+{
+    return (int)(ck_limbs_zero_mask(a->l, 4) & 1);
+}
+
+int ck_fr_eq(const ck_fr *a, const ck_fr *b)
+{
+    limb_t acc = 0;
+    for (int i = 0; i < 4; i++) acc |= a->l[i] ^ b->l[i];
+    return (int)(ck_mask_is_zero(acc) & 1);
+}
+
+static void load_be(limb_t *out, size_t nlimbs, const uint8_t *in)
+{
+    for (size_t i = 0; i < nlimbs; i++) {
+        limb_t w = 0;
+        for (int j = 0; j < 8; j++) w = (w << 8) | in[(nlimbs - 1 - i) * 8 + j];
+        out[i] = w;
+    }
+}
+
+ck_err ck_fr_from_bytes(ck_fr *r, const uint8_t in[CK_FR_BYTES])
+{
+    limb_t t[4], borrow = 0;
+    load_be(t, 4, in);
+    for (int i = 0; i < 4; i++) {
+        dlimb_t v = (dlimb_t)t[i] - CK_R[i] - borrow;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    /* the range check is on the encoding, so it may branch; the value may not */
+    limb_t ok = ck_value_barrier(borrow);
+    if (!ok) {
+        ck_wipe(t, sizeof(t));
+        return CK_ERR_RANGE;
+    }
+    fr_mont(r, t, CK_FR_R2.l);
+    ck_wipe(t, sizeof(t));
+    return CK_OK;
+}
+
+/* x = hi * 2^256 + lo with hi, lo < 2^256: mont(hi, R^3) + mont(lo, R^2). */
+void ck_fr_from_bytes_reduce(ck_fr *r, const uint8_t *in, size_t len)
+{
+    uint8_t buf[64] = {0};
+    limb_t hi[4], lo[4];
+    ck_fr a, b;
+    if (len > 64) len = 64;  /* documented limit: at most 64 bytes */
+    memcpy(buf + 64 - len, in, len);
+    load_be(hi, 4, buf);
+    load_be(lo, 4, buf + 32);
+    fr_mont(&a, CK_FR_R3.l, hi);  /* the unreduced operand goes word by word */
+    fr_mont(&b, CK_FR_R2.l, lo);
+    ck_fr_add(r, &a, &b);
+    ck_wipe(buf, sizeof(buf));
+    ck_wipe(hi, sizeof(hi));
+    ck_wipe(lo, sizeof(lo));
+    ck_wipe(&a, sizeof(a));
+    ck_wipe(&b, sizeof(b));
+}
+
+void ck_fr_to_bytes(uint8_t out[CK_FR_BYTES], const ck_fr *a)
+{
+    limb_t t[4];
+    ck_fr_to_limbs(t, a);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 8; j++) out[(3 - i) * 8 + j] = (uint8_t)(t[i] >> (56 - 8 * j));
+    ck_wipe(t, sizeof(t));
+}
+
+ck_err ck_fr_random(ck_fr *r)
+{
+    uint8_t buf[64];
+    ck_err e = ck_random_bytes(buf, sizeof(buf));
+    if (e == CK_OK) ck_fr_from_bytes_reduce(r, buf, sizeof(buf));
+    ck_wipe(buf, sizeof(buf));
+    return e;
+}
+
+ck_err ck_fr_random_nonzero(ck_fr *r)
+{
+    for (;;) {                      /* zero has probability 2^-255 */
+        ck_err e = ck_fr_random(r);
+        if (e != CK_OK) return e;
+        if (!ck_fr_is_zero(r)) return CK_OK;
+    }
+}
+
+/*
+ * Signed 4-bit windows: k = sum d_i 16^i with d_i in [-7, 8]. A digit above 8
+ * borrows 16 from the next window; computed with arithmetic, not branches.
+ * k < r < 2^255 keeps the top digit at most 8, so no carry leaves window 63.
+ */
+void ck_scalar_recode_w4(int8_t digits[64], const limb_t k[4])
+{
+    limb_t carry = 0;
+    for (int i = 0; i < 64; i++) {
+        limb_t d = ((k[i / 16] >> (4 * (i % 16))) & 15) + carry;   /* 0..16 */
+        carry = (8 - d) >> 63;                                     /* d > 8 */
+        digits[i] = (int8_t)((int64_t)d - (int64_t)(carry << 4));
+    }
+}

@@ -1,0 +1,69 @@
+/*
+ * src/ec/g1.c - G1 = E(Fp)[r], E: y^2 = x^3 + 4.
+ */
+#include <pthread.h>
+#include "ec/internal.h"
+#include "ec/constants.h"
+
+#define PT ck_g1
+#define AFF ck_g1_affine
+#define FE ck_fp
+#define TABLE ck_g1_table
+#define FN(name) ck_g1_##name
+#define FE_ADD ck_fp_add
+#define FE_SUB ck_fp_sub
+#define FE_MUL ck_fp_mul
+#define FE_SQR ck_fp_sqr
+#define FE_DBL ck_fp_dbl
+#define FE_NEG ck_fp_neg
+#define FE_INV ck_fp_inv
+#define FE_EQ ck_fp_eq
+#define FE_IS_ZERO ck_fp_is_zero
+#define FE_CNEG ck_fp_cneg
+#define FE_ONE CK_FP_ONE
+#define CURVE_B CK_B1
+#include "ec/point_impl.h"
+
+void ck_g1_generator(ck_g1 *r)
+{
+    r->x = CK_G1_X;
+    r->y = CK_G1_Y;
+    r->z = CK_FP_ONE;
+}
+
+/* Scott (ePrint 2021/1130): P in G1 iff phi(P) = [-x^2] P, phi(x, y) = (beta x, y). */
+int ck_g1_in_group(const ck_g1 *a)
+{
+    ck_g1 phi, t;
+    if (!ck_g1_on_curve(a)) return 0;
+    phi = *a;
+    ck_fp_mul(&phi.x, &phi.x, &CK_G1_BETA);
+    ck_g1_mul_u64_vartime(&t, a, CK_X_ABS);
+    ck_g1_mul_u64_vartime(&t, &t, CK_X_ABS);
+    ck_g1_neg(&t, &t);
+    return ck_g1_eq(&phi, &t);
+}
+
+/* h_eff = 1 - x = |x| + 1 (RFC 9380 section 8.8.1). */
+void ck_g1_clear_cofactor(ck_g1 *r, const ck_g1 *a)
+{
+    ck_g1 t;
+    ck_g1_mul_u64_vartime(&t, a, CK_X_ABS);
+    ck_g1_add(r, &t, a);
+}
+
+static pthread_once_t g1_table_once = PTHREAD_ONCE_INIT;
+static ck_g1_table g1_table;
+
+static void g1_table_build(void)
+{
+    ck_g1 g;
+    ck_g1_generator(&g);
+    ck_g1_table_init(&g1_table, &g);
+}
+
+const ck_g1_table *ck_g1_generator_table(void)
+{
+    pthread_once(&g1_table_once, g1_table_build);
+    return &g1_table;
+}

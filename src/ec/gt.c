@@ -1,0 +1,189 @@
+/*
+ * src/ec/gt.c - GT, the order-r subgroup of Fp12*: group operations,
+ * constant-time exponentiation, fixed-base tables, membership, encodings.
+ */
+#include <pthread.h>
+#include "ec/internal.h"
+#include "ec/constants.h"
+
+void ck_gt_one(ck_gt *r) { ck_fp12_one(&r->v); }
+int ck_gt_is_one(const ck_gt *a) { return ck_fp12_is_one(&a->v); }
+int ck_gt_eq(const ck_gt *a, const ck_gt *b) { return ck_fp12_eq(&a->v, &b->v); }
+void ck_gt_mul(ck_gt *r, const ck_gt *a, const ck_gt *b) { ck_fp12_mul(&r->v, &a->v, &b->v); }
+void ck_gt_sqr(ck_gt *r, const ck_gt *a) { ck_fp12_cyclotomic_sqr(&r->v, &a->v); }
+void ck_gt_inv(ck_gt *r, const ck_gt *a) { ck_fp12_conj(&r->v, &a->v); }
+
+static pthread_once_t gt_gen_once = PTHREAD_ONCE_INIT;
+static ck_gt gt_gen;
+
+static void gt_gen_build(void)
+{
+    ck_g1 g1;
+    ck_g2 g2;
+    ck_g1_generator(&g1);
+    ck_g2_generator(&g2);
+    ck_pairing(&gt_gen, &g1, &g2);
+}
+
+void ck_gt_generator(ck_gt *r)
+{
+    pthread_once(&gt_gen_once, gt_gen_build);
+    *r = gt_gen;
+}
+
+/* r = mask ? conj(a) : a (inversion in the cyclotomic subgroup) */
+static void gt_cinv(ck_fp12 *r, const ck_fp12 *a, limb_t mask)
+{
+    ck_fp12 n;
+    ck_fp12_conj(&n, a);
+    CK_SELECT(r, &n, a, mask);
+}
+
+static void digit_split(unsigned *abs, limb_t *neg, int8_t d)
+{
+    limb_t m = (limb_t)0 - (limb_t)((uint8_t)d >> 7);
+    *neg = m;
+    *abs = (unsigned)(((limb_t)(int64_t)d ^ m) - m) & 0xff;
+}
+
+/* Scan all 8 entries (entry j holds base^(j+1)); digit 0 gives 1. */
+static void pick(ck_fp12 *r, const ck_fp12 row[8], int8_t digit)
+{
+    unsigned abs;
+    limb_t neg;
+    digit_split(&abs, &neg, digit);
+    ck_fp12_one(r);
+    for (unsigned j = 0; j < 8; j++) {
+        limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
+        CK_SELECT(r, &row[j], r, hit);
+    }
+    gt_cinv(r, r, neg);
+}
+
+/* Signed 4-bit fixed window: 252 cyclotomic squarings, 64 multiplications. */
+void ck_gt_exp(ck_gt *r, const ck_gt *a, const ck_fr *k)
+{
+    ck_fp12 row[8], acc, t;
+    int8_t digits[64];
+    limb_t limbs[4];
+    row[0] = a->v;
+    for (int j = 1; j < 8; j++) ck_fp12_mul(&row[j], &row[j - 1], &a->v);
+    ck_fr_to_limbs(limbs, k);
+    ck_scalar_recode_w4(digits, limbs);
+    ck_fp12_one(&acc);
+    for (int w = 63; w >= 0; w--) {
+        for (int s = 0; s < 4; s++) ck_fp12_cyclotomic_sqr(&acc, &acc);
+        pick(&t, row, digits[w]);
+        ck_fp12_mul(&acc, &acc, &t);
+    }
+    r->v = acc;
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(row, sizeof(row));
+    ck_wipe(&t, sizeof(t));
+}
+
+void ck_gt_exp_vartime(ck_gt *r, const ck_gt *a, const ck_fr *k)
+{
+    ck_gt_exp(r, a, k);
+}
+
+void ck_gt_table_init(ck_gt_table *tab, const ck_gt *g)
+{
+    ck_fp12 base = g->v;
+    for (int i = 0; i < 64; i++) {
+        tab->t[i][0] = base;
+        for (int j = 1; j < 8; j++) ck_fp12_mul(&tab->t[i][j], &tab->t[i][j - 1], &base);
+        for (int s = 0; s < 4; s++) ck_fp12_cyclotomic_sqr(&base, &base);
+    }
+}
+
+void ck_gt_table_exp(ck_gt *r, const ck_gt_table *tab, const ck_fr *k)
+{
+    ck_fp12 acc, t;
+    int8_t digits[64];
+    limb_t limbs[4];
+    ck_fr_to_limbs(limbs, k);
+    ck_scalar_recode_w4(digits, limbs);
+    ck_fp12_one(&acc);
+    for (int i = 0; i < 64; i++) {
+        pick(&t, tab->t[i], digits[i]);
+        ck_fp12_mul(&acc, &acc, &t);
+    }
+    r->v = acc;
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(&t, sizeof(t));
+}
+
+/* Scott (ePrint 2021/1130): a in GT iff a is cyclotomic and a^p = a^x. */
+int ck_gt_in_group(const ck_gt *a)
+{
+    ck_fp12 ap, ax;
+    if (!ck_fp12_in_cyclotomic(&a->v)) return 0;
+    ck_fp12_frobenius(&ap, &a->v, 1);
+    ck_fp12_cyclotomic_exp_x(&ax, &a->v);
+    ck_fp12_conj(&ax, &ax);
+    return ck_fp12_eq(&ap, &ax);
+}
+
+void ck_gt_to_bytes(uint8_t out[CK_GT_BYTES], const ck_gt *a)
+{
+    ck_fp12_to_bytes(out, &a->v);
+}
+
+ck_err ck_gt_from_bytes(ck_gt *r, const uint8_t *in, size_t len)
+{
+    ck_gt t;
+    ck_err e;
+    if (!in || len != CK_GT_BYTES) return CK_ERR_LENGTH;
+    if ((e = ck_fp12_from_bytes(&t.v, in)) != CK_OK) return e;
+    if (!ck_gt_in_group(&t)) return CK_ERR_NOT_IN_GROUP;
+    *r = t;
+    return CK_OK;
+}
+
+/*
+ * Torus T2 compression: a = c0 + c1 w with a conj(a) = 1 is (m + w)/(m - w)
+ * for m = (1 + c0)/c1. The identity (c1 = 0) is written as m = 0, which would
+ * otherwise stand for -1, an element outside GT.
+ */
+void ck_gt_compress(uint8_t out[CK_GT_COMPRESSED_BYTES], const ck_gt *a)
+{
+    ck_fp6 m, inv;
+    const ck_fp *c;
+    ck_fp6_inv(&inv, &a->v.c1);            /* inv(0) = 0 gives m = 0 */
+    m = a->v.c0;
+    ck_fp_add(&m.c0.c0, &m.c0.c0, &CK_FP_ONE);
+    ck_fp6_mul(&m, &m, &inv);
+    c = (const ck_fp *)&m;
+    for (int i = 0; i < 6; i++) ck_fp_to_bytes(out + i * CK_FP_BYTES, &c[i]);
+}
+
+ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len)
+{
+    ck_fp6 m, m2, num, den;
+    ck_gt t;
+    ck_fp *c = (ck_fp *)&m;
+    ck_err e;
+    if (!in || len != CK_GT_COMPRESSED_BYTES) return CK_ERR_LENGTH;
+    for (int i = 0; i < 6; i++)
+        if ((e = ck_fp_from_bytes(&c[i], in + i * CK_FP_BYTES)) != CK_OK) return e;
+    if (ck_fp6_is_zero(&m)) {
+        ck_gt_one(r);
+        return CK_OK;
+    }
+    /* (m + w)/(m - w) = (m^2 + v)/(m^2 - v) + 2m/(m^2 - v) w */
+    ck_fp6_sqr(&m2, &m);
+    num = m2;
+    den = m2;
+    ck_fp2_add(&num.c1, &num.c1, &(ck_fp2){CK_FP_ONE_INIT, {{0}}});
+    ck_fp2_sub(&den.c1, &den.c1, &(ck_fp2){CK_FP_ONE_INIT, {{0}}});
+    ck_fp6_inv(&den, &den);                /* v is not a square in Fp6: den != 0 */
+    ck_fp6_mul(&t.v.c0, &num, &den);
+    ck_fp6_add(&m, &m, &m);
+    ck_fp6_mul(&t.v.c1, &m, &den);
+    if (!ck_gt_in_group(&t)) return CK_ERR_NOT_IN_GROUP;
+    *r = t;
+    return CK_OK;
+}

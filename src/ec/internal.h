@@ -1,0 +1,126 @@
+/*
+ * src/ec/internal.h - what the curve files share and the public API hides.
+ *
+ * Constant-time helpers work on masks: a "limb mask" is all ones (true) or
+ * all zeros (false), never a branch condition.
+ */
+#ifndef CK_EC_INTERNAL_H
+#define CK_EC_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+#include "carekey/ec.h"
+
+typedef uint64_t limb_t;
+typedef unsigned __int128 dlimb_t;
+
+/* ---- masks ------------------------------------------------------------ */
+/* All ones when x == 0. */
+static inline limb_t ck_mask_is_zero(limb_t x)
+{
+    return (limb_t)0 - (((~x & (x - 1)) >> 63) & 1);
+}
+static inline limb_t ck_mask_from_bit(limb_t bit) { return (limb_t)0 - (bit & 1); }
+static inline limb_t ck_limbs_zero_mask(const limb_t *a, size_t n)
+{
+    limb_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= a[i];
+    return ck_mask_is_zero(acc);
+}
+/* r = mask ? a : b, limb by limb. */
+static inline void ck_limbs_select(limb_t *r, const limb_t *a, const limb_t *b,
+                                   size_t n, limb_t mask)
+{
+    for (size_t i = 0; i < n; i++) r[i] = (a[i] & mask) | (b[i] & ~mask);
+}
+/* Constant-time byte-wise select over any struct made of limbs. */
+#define CK_SELECT(r, a, b, mask) \
+    ck_limbs_select((limb_t *)(r), (const limb_t *)(a), (const limb_t *)(b), \
+                    sizeof(*(r)) / sizeof(limb_t), (mask))
+
+/* Hide a value from the optimizer so masks stay masks. */
+static inline limb_t ck_value_barrier(limb_t v)
+{
+#if defined(__GNUC__)
+    __asm__("" : "+r"(v));
+#endif
+    return v;
+}
+
+/* ---- Fp internals ----------------------------------------------------- */
+void ck_fp_mont_mul_raw(limb_t r[6], const limb_t a[6], const limb_t b[6]);
+void ck_fp_from_mont(limb_t r[6], const ck_fp *a);
+void ck_fp_to_mont(ck_fp *r, const limb_t a[6]);        /* a < p */
+void ck_fp_dbl(ck_fp *r, const ck_fp *a);
+void ck_fp_half(ck_fp *r, const ck_fp *a);
+void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k); /* k <= 16 */
+void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs);
+void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask);
+int ck_fp_is_square(const ck_fp *a);
+int ck_fp_sgn0(const ck_fp *a);                /* parity of the canonical value */
+int ck_fp_lexi_largest(const ck_fp *a);        /* a > (p-1)/2 */
+/* From a 64-byte big-endian string, reduced mod p (hash_to_field). */
+void ck_fp_from_64_bytes(ck_fp *r, const uint8_t in[64]);
+
+/* ---- Fp2 internals ---------------------------------------------------- */
+void ck_fp2_dbl(ck_fp2 *r, const ck_fp2 *a);
+void ck_fp2_conj(ck_fp2 *r, const ck_fp2 *a);
+void ck_fp2_mul_by_xi(ck_fp2 *r, const ck_fp2 *a);     /* * (u+1) */
+void ck_fp2_mul_fp(ck_fp2 *r, const ck_fp2 *a, const ck_fp *b);
+void ck_fp2_mul_small(ck_fp2 *r, const ck_fp2 *a, unsigned k);
+void ck_fp2_half(ck_fp2 *r, const ck_fp2 *a);
+void ck_fp2_cneg(ck_fp2 *r, const ck_fp2 *a, limb_t mask);
+void ck_fp2_one(ck_fp2 *r);
+int ck_fp2_sgn0(const ck_fp2 *a);
+int ck_fp2_lexi_largest(const ck_fp2 *a);
+int ck_fp2_is_square(const ck_fp2 *a);
+void ck_fp2_pow(ck_fp2 *r, const ck_fp2 *a, const limb_t *e, size_t nlimbs);
+
+/* ---- Fp6 -------------------------------------------------------------- */
+void ck_fp6_add(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
+void ck_fp6_sub(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
+void ck_fp6_neg(ck_fp6 *r, const ck_fp6 *a);
+void ck_fp6_mul(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
+void ck_fp6_sqr(ck_fp6 *r, const ck_fp6 *a);
+void ck_fp6_inv(ck_fp6 *r, const ck_fp6 *a);
+void ck_fp6_mul_by_v(ck_fp6 *r, const ck_fp6 *a);
+void ck_fp6_mul_by_01(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b0, const ck_fp2 *b1);
+void ck_fp6_mul_by_1(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b1);
+void ck_fp6_frobenius(ck_fp6 *r, const ck_fp6 *a, unsigned power);
+int ck_fp6_is_zero(const ck_fp6 *a);
+void ck_fp6_one(ck_fp6 *r);
+
+/* ---- Fp12 ------------------------------------------------------------- */
+/* f *= (c0 + c1 v + c4 v w): the shape of every Miller-loop line. */
+void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
+/* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned). */
+void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
+int ck_fp12_in_cyclotomic(const ck_fp12 *a);
+
+/* ---- Fr --------------------------------------------------------------- */
+/* Canonical (non-Montgomery) little-endian limbs of a scalar. */
+void ck_fr_to_limbs(limb_t out[4], const ck_fr *a);
+
+/* ---- groups ----------------------------------------------------------- */
+void ck_g1_add_affine(ck_g1 *r, const ck_g1 *a, const ck_g1_affine *b);  /* complete */
+void ck_g2_add_affine(ck_g2 *r, const ck_g2 *a, const ck_g2_affine *b);
+void ck_g1_mul_u64_vartime(ck_g1 *r, const ck_g1 *a, uint64_t k);
+void ck_g2_mul_u64_vartime(ck_g2 *r, const ck_g2 *a, uint64_t k);
+void ck_g2_psi(ck_g2 *r, const ck_g2 *a);
+void ck_g2_psi2(ck_g2 *r, const ck_g2 *a);
+void ck_g1_clear_cofactor(ck_g1 *r, const ck_g1 *a);
+void ck_g2_clear_cofactor(ck_g2 *r, const ck_g2 *a);
+/* Signed 4-bit window recoding of a canonical scalar: 64 digits in [-7, 8]. */
+void ck_scalar_recode_w4(int8_t digits[64], const limb_t k[4]);
+
+/* ---- hash-to-curve test hooks (RFC 9380 intermediate values) ---------- */
+/* count <= 2; DSTs longer than 255 bytes are hashed as RFC 9380 5.3.3 says. */
+void ck_fp_hash_to_field(ck_fp *u, size_t count, const uint8_t *msg, size_t len,
+                         const uint8_t *dst, size_t dst_len);
+void ck_fp2_hash_to_field(ck_fp2 *u, size_t count, const uint8_t *msg, size_t len,
+                          const uint8_t *dst, size_t dst_len);
+/* SSWU + isogeny, no cofactor clearing. */
+void ck_g1_map_to_curve_raw(ck_g1 *r, const ck_fp *u);
+void ck_g2_map_to_curve_raw(ck_g2 *r, const ck_fp2 *u);
+
+#endif

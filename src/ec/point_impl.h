@@ -1,0 +1,350 @@
+/*
+ * src/ec/point_impl.h - group law and scalar multiplication for a short
+ * Weierstrass curve y^2 = x^3 + B (a = 0) in Jacobian coordinates, written
+ * once for both G1 (over Fp) and G2 (over Fp2). g1.c and g2.c include it
+ * after defining:
+ *   PT, AFF, FE, TABLE         the point, affine point, field and table types
+ *   FN(name)                   the public name, e.g. ck_g1_##name
+ *   FE_ADD FE_SUB FE_MUL FE_SQR FE_DBL FE_NEG FE_INV FE_EQ FE_IS_ZERO
+ *   FE_MUL_SMALL FE_CNEG FE_ONE CURVE_B
+ *
+ * Every function without _vartime is constant time: the complete additions
+ * compute the generic sum and the doubling and pick with masks.
+ */
+
+static const FE fe_zero_;
+
+void FN(identity)(PT *r)
+{
+    r->x = FE_ONE;
+    r->y = FE_ONE;
+    r->z = fe_zero_;
+}
+
+int FN(is_identity)(const PT *a) { return FE_IS_ZERO(&a->z); }
+
+void FN(neg)(PT *r, const PT *a)
+{
+    r->x = a->x;
+    FE_NEG(&r->y, &a->y);
+    r->z = a->z;
+}
+
+static void FN(cneg_)(PT *r, const PT *a, limb_t mask)
+{
+    r->x = a->x;
+    FE_CNEG(&r->y, &a->y, mask);
+    r->z = a->z;
+}
+
+/* dbl-2009-l: 2M + 5S; the identity maps to itself (Z3 = 2YZ = 0). */
+void FN(dbl)(PT *r, const PT *p)
+{
+    FE a, b, c, d, e, f, t;
+    FE_SQR(&a, &p->x);
+    FE_SQR(&b, &p->y);
+    FE_SQR(&c, &b);
+    FE_ADD(&d, &p->x, &b);
+    FE_SQR(&d, &d);
+    FE_SUB(&d, &d, &a);
+    FE_SUB(&d, &d, &c);
+    FE_DBL(&d, &d);
+    FE_DBL(&e, &a);
+    FE_ADD(&e, &e, &a);
+    FE_SQR(&f, &e);
+    FE_MUL(&t, &p->y, &p->z);
+    FE_DBL(&r->z, &t);
+    FE_DBL(&t, &d);
+    FE_SUB(&r->x, &f, &t);
+    FE_SUB(&t, &d, &r->x);
+    FE_MUL(&t, &e, &t);
+    FE_DBL(&c, &c);
+    FE_DBL(&c, &c);
+    FE_DBL(&c, &c);
+    FE_SUB(&r->y, &t, &c);
+}
+
+/*
+ * add-2007-bl plus the exceptional cases, selected by masks:
+ * P + O = P, O + Q = Q, P + P = 2P (H = 0 and R = 0), P - P = O (H = 0).
+ */
+void FN(add)(PT *r, const PT *p, const PT *q)
+{
+    FE z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
+    PT sum, twice;
+    FE_SQR(&z1z1, &p->z);
+    FE_SQR(&z2z2, &q->z);
+    FE_MUL(&u1, &p->x, &z2z2);
+    FE_MUL(&u2, &q->x, &z1z1);
+    FE_MUL(&s1, &p->y, &q->z);
+    FE_MUL(&s1, &s1, &z2z2);
+    FE_MUL(&s2, &q->y, &p->z);
+    FE_MUL(&s2, &s2, &z1z1);
+    FE_SUB(&h, &u2, &u1);
+    FE_DBL(&i, &h);
+    FE_SQR(&i, &i);
+    FE_MUL(&j, &h, &i);
+    FE_SUB(&rr, &s2, &s1);
+    FE_DBL(&rr, &rr);
+    FE_MUL(&v, &u1, &i);
+    FE_SQR(&sum.x, &rr);
+    FE_SUB(&sum.x, &sum.x, &j);
+    FE_SUB(&sum.x, &sum.x, &v);
+    FE_SUB(&sum.x, &sum.x, &v);
+    FE_SUB(&t, &v, &sum.x);
+    FE_MUL(&t, &rr, &t);
+    FE_MUL(&s1, &s1, &j);
+    FE_DBL(&s1, &s1);
+    FE_SUB(&sum.y, &t, &s1);
+    FE_ADD(&t, &p->z, &q->z);
+    FE_SQR(&t, &t);
+    FE_SUB(&t, &t, &z1z1);
+    FE_SUB(&t, &t, &z2z2);
+    FE_MUL(&sum.z, &t, &h);
+
+    FN(dbl)(&twice, p);
+    limb_t p_inf = ck_mask_from_bit((limb_t)FE_IS_ZERO(&p->z));
+    limb_t q_inf = ck_mask_from_bit((limb_t)FE_IS_ZERO(&q->z));
+    limb_t same = ck_mask_from_bit((limb_t)(FE_IS_ZERO(&h) & FE_IS_ZERO(&rr))) & ~p_inf & ~q_inf;
+    CK_SELECT(&sum, &twice, &sum, same);
+    CK_SELECT(&sum, q, &sum, p_inf);
+    CK_SELECT(&sum, p, &sum, q_inf);
+    *r = sum;
+}
+
+static limb_t FN(affine_is_identity_mask_)(const AFF *a)
+{
+    return ck_mask_from_bit((limb_t)(FE_IS_ZERO(&a->x) & FE_IS_ZERO(&a->y)));
+}
+
+/* madd-2007-bl with the same exceptional cases; (0,0) is the identity. */
+void FN(add_affine)(PT *r, const PT *p, const AFF *q)
+{
+    FE z1z1, u2, s2, h, hh, i, j, rr, v, t;
+    PT sum, twice, qj;
+    FE_SQR(&z1z1, &p->z);
+    FE_MUL(&u2, &q->x, &z1z1);
+    FE_MUL(&s2, &q->y, &p->z);
+    FE_MUL(&s2, &s2, &z1z1);
+    FE_SUB(&h, &u2, &p->x);
+    FE_SQR(&hh, &h);
+    FE_DBL(&i, &hh);
+    FE_DBL(&i, &i);
+    FE_MUL(&j, &h, &i);
+    FE_SUB(&rr, &s2, &p->y);
+    FE_DBL(&rr, &rr);
+    FE_MUL(&v, &p->x, &i);
+    FE_SQR(&sum.x, &rr);
+    FE_SUB(&sum.x, &sum.x, &j);
+    FE_SUB(&sum.x, &sum.x, &v);
+    FE_SUB(&sum.x, &sum.x, &v);
+    FE_SUB(&t, &v, &sum.x);
+    FE_MUL(&t, &rr, &t);
+    FE_MUL(&j, &p->y, &j);
+    FE_DBL(&j, &j);
+    FE_SUB(&sum.y, &t, &j);
+    FE_ADD(&t, &p->z, &h);
+    FE_SQR(&t, &t);
+    FE_SUB(&t, &t, &z1z1);
+    FE_SUB(&sum.z, &t, &hh);
+
+    FN(dbl)(&twice, p);
+    qj.x = q->x;
+    qj.y = q->y;
+    qj.z = FE_ONE;
+    limb_t p_inf = ck_mask_from_bit((limb_t)FE_IS_ZERO(&p->z));
+    limb_t q_inf = FN(affine_is_identity_mask_)(q);
+    limb_t same = ck_mask_from_bit((limb_t)(FE_IS_ZERO(&h) & FE_IS_ZERO(&rr))) & ~p_inf & ~q_inf;
+    CK_SELECT(&sum, &twice, &sum, same);
+    CK_SELECT(&sum, &qj, &sum, p_inf);
+    CK_SELECT(&sum, p, &sum, q_inf);
+    *r = sum;
+}
+
+int FN(eq)(const PT *a, const PT *b)
+{
+    FE z1z1, z2z2, t1, t2, s1, s2;
+    FE_SQR(&z1z1, &a->z);
+    FE_SQR(&z2z2, &b->z);
+    FE_MUL(&t1, &a->x, &z2z2);
+    FE_MUL(&t2, &b->x, &z1z1);
+    FE_MUL(&s1, &a->y, &b->z);
+    FE_MUL(&s1, &s1, &z2z2);
+    FE_MUL(&s2, &b->y, &a->z);
+    FE_MUL(&s2, &s2, &z1z1);
+    int ia = FE_IS_ZERO(&a->z), ib = FE_IS_ZERO(&b->z);
+    int same = FE_EQ(&t1, &t2) & FE_EQ(&s1, &s2);
+    return (ia & ib) | (((ia | ib) ^ 1) & same);
+}
+
+void FN(to_affine)(AFF *r, const PT *a)
+{
+    FE zi, zi2;
+    FE_INV(&zi, &a->z);                /* inv(0) = 0 maps the identity to (0,0) */
+    FE_SQR(&zi2, &zi);
+    FE_MUL(&r->x, &a->x, &zi2);
+    FE_MUL(&zi2, &zi2, &zi);
+    FE_MUL(&r->y, &a->y, &zi2);
+}
+
+void FN(from_affine)(PT *r, const AFF *a)
+{
+    limb_t inf = FN(affine_is_identity_mask_)(a);
+    PT t, id;
+    t.x = a->x;
+    t.y = a->y;
+    t.z = FE_ONE;
+    FN(identity)(&id);
+    CK_SELECT(r, &id, &t, inf);
+}
+
+int FN(affine_on_curve)(const AFF *a)
+{
+    FE lhs, rhs;
+    FE_SQR(&lhs, &a->y);
+    FE_SQR(&rhs, &a->x);
+    FE_MUL(&rhs, &rhs, &a->x);
+    FE_ADD(&rhs, &rhs, &CURVE_B);
+    return FE_EQ(&lhs, &rhs) | (int)(FN(affine_is_identity_mask_)(a) & 1);
+}
+
+/* Y^2 = X^3 + B Z^6; the identity (Z = 0) counts as on the curve. */
+int FN(on_curve)(const PT *a)
+{
+    FE lhs, rhs, z6;
+    FE_SQR(&lhs, &a->y);
+    FE_SQR(&rhs, &a->x);
+    FE_MUL(&rhs, &rhs, &a->x);
+    FE_SQR(&z6, &a->z);
+    FE_MUL(&z6, &z6, &a->z);
+    FE_SQR(&z6, &z6);
+    FE_MUL(&z6, &z6, &CURVE_B);
+    FE_ADD(&rhs, &rhs, &z6);
+    return FE_EQ(&lhs, &rhs) | FE_IS_ZERO(&a->z);
+}
+
+/* Public multiplier: plain double-and-add. */
+void FN(mul_u64_vartime)(PT *r, const PT *a, uint64_t k)
+{
+    PT acc, base = *a;
+    FN(identity)(&acc);
+    for (int i = 63; i >= 0; i--) {
+        FN(dbl)(&acc, &acc);
+        if ((k >> i) & 1) FN(add)(&acc, &acc, &base);
+    }
+    *r = acc;
+}
+
+/* |d| and a sign mask of a signed window digit, without branches. */
+static inline void FN(digit_split_)(unsigned *abs, limb_t *neg, int8_t d)
+{
+    limb_t m = (limb_t)0 - (limb_t)((uint8_t)d >> 7);
+    *neg = m;
+    *abs = (unsigned)(((limb_t)(int64_t)d ^ m) - m) & 0xff;
+}
+
+/* t = digit * (table), scanning all 8 entries: table[j] = (j+1) P. */
+static void FN(table_pick_)(PT *t, const PT table[8], int8_t digit)
+{
+    unsigned abs;
+    limb_t neg;
+    FN(digit_split_)(&abs, &neg, digit);
+    FN(identity)(t);
+    for (unsigned j = 0; j < 8; j++) {
+        limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
+        CK_SELECT(t, &table[j], t, hit);
+    }
+    FN(cneg_)(t, t, neg);
+}
+
+#define CK_MSM_CHUNK 8
+
+/* Straus interleaving with signed 4-bit windows, up to CK_MSM_CHUNK points:
+ * 252 shared doublings and one complete addition per point and window. */
+static void FN(msm_chunk_)(PT *r, const PT *p, const ck_fr *k, size_t n)
+{
+    PT table[CK_MSM_CHUNK][8], acc, t;
+    int8_t digits[CK_MSM_CHUNK][64];
+    limb_t limbs[4];
+    for (size_t i = 0; i < n; i++) {
+        table[i][0] = p[i];
+        for (int j = 1; j < 8; j++) FN(add)(&table[i][j], &table[i][j - 1], &p[i]);
+        ck_fr_to_limbs(limbs, &k[i]);
+        ck_scalar_recode_w4(digits[i], limbs);
+    }
+    FN(identity)(&acc);
+    for (int w = 63; w >= 0; w--) {
+        for (int s = 0; s < 4; s++) FN(dbl)(&acc, &acc);
+        for (size_t i = 0; i < n; i++) {
+            FN(table_pick_)(&t, table[i], digits[i][w]);
+            FN(add)(&acc, &acc, &t);
+        }
+    }
+    *r = acc;
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(&t, sizeof(t));
+    ck_wipe(table, sizeof(table));
+}
+
+void FN(msm)(PT *r, const PT *p, const ck_fr *k, size_t n)
+{
+    PT acc, part;
+    FN(identity)(&acc);
+    for (size_t i = 0; i < n; i += CK_MSM_CHUNK) {
+        size_t m = n - i < CK_MSM_CHUNK ? n - i : CK_MSM_CHUNK;
+        FN(msm_chunk_)(&part, p + i, k + i, m);
+        FN(add)(&acc, &acc, &part);
+    }
+    *r = acc;
+}
+
+void FN(mul)(PT *r, const PT *a, const ck_fr *k)
+{
+    FN(msm_chunk_)(r, a, k, 1);
+}
+
+void FN(mul_vartime)(PT *r, const PT *a, const ck_fr *k)
+{
+    FN(msm_chunk_)(r, a, k, 1);
+}
+
+/* ---- fixed base: t[i][j] = (j+1) * 16^i * P, affine --------------------- */
+void FN(table_init)(TABLE *tab, const PT *p)
+{
+    PT base = *p, cur;
+    for (int i = 0; i < 64; i++) {
+        cur = base;
+        for (int j = 0; j < 8; j++) {
+            FN(to_affine)(&tab->t[i][j], &cur);
+            FN(add)(&cur, &cur, &base);
+        }
+        for (int s = 0; s < 4; s++) FN(dbl)(&base, &base);
+    }
+}
+
+void FN(table_mul)(PT *r, const TABLE *tab, const ck_fr *k)
+{
+    int8_t digits[64];
+    limb_t limbs[4], neg;
+    unsigned abs;
+    AFF t;
+    PT acc;
+    ck_fr_to_limbs(limbs, k);
+    ck_scalar_recode_w4(digits, limbs);
+    FN(identity)(&acc);
+    for (int i = 0; i < 64; i++) {
+        FN(digit_split_)(&abs, &neg, digits[i]);
+        memset(&t, 0, sizeof(t));
+        for (unsigned j = 0; j < 8; j++) {
+            limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
+            CK_SELECT(&t, &tab->t[i][j], &t, hit);
+        }
+        FE_CNEG(&t.y, &t.y, neg);     /* -(0,0) stays (0,0) */
+        FN(add_affine)(&acc, &acc, &t);
+    }
+    *r = acc;
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(&t, sizeof(t));
+}
