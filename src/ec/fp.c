@@ -6,41 +6,15 @@
 #include "ec/internal.h"
 #include "ec/constants.h"
 #include "ec/fp_mul.h"
+#include "ec/field_inline.h"
 
-/* r = a + b - (p if a + b >= p); inputs < p. */
-void ck_fp_add(ck_fp *r, const ck_fp *a, const ck_fp *b)
-{
-    limb_t s[6], t[6], carry = 0, borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        dlimb_t v = (dlimb_t)a->l[i] + b->l[i] + carry;
-        s[i] = (limb_t)v;
-        carry = (limb_t)(v >> 64);
-    }
-    for (int i = 0; i < 6; i++) {
-        dlimb_t v = (dlimb_t)s[i] - CK_P[i] - borrow;
-        t[i] = (limb_t)v;
-        borrow = (limb_t)(v >> 64) & 1;
-    }
-    /* keep s when the subtraction borrowed and there was no carry out */
-    limb_t keep = ck_mask_from_bit(borrow & ~carry);
-    ck_limbs_select(r->l, s, t, 6, keep);
-}
+const limb_t ck_p_limbs[6] = {
+    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
+    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL,
+};
 
-void ck_fp_sub(ck_fp *r, const ck_fp *a, const ck_fp *b)
-{
-    limb_t d[6], borrow = 0, carry = 0;
-    for (int i = 0; i < 6; i++) {
-        dlimb_t v = (dlimb_t)a->l[i] - b->l[i] - borrow;
-        d[i] = (limb_t)v;
-        borrow = (limb_t)(v >> 64) & 1;
-    }
-    limb_t mask = ck_mask_from_bit(borrow);
-    for (int i = 0; i < 6; i++) {
-        dlimb_t v = (dlimb_t)d[i] + (CK_P[i] & mask) + carry;
-        r->l[i] = (limb_t)v;
-        carry = (limb_t)(v >> 64);
-    }
-}
+void ck_fp_add(ck_fp *r, const ck_fp *a, const ck_fp *b) { ck_fp_add_(r, a, b); }
+void ck_fp_sub(ck_fp *r, const ck_fp *a, const ck_fp *b) { ck_fp_sub_(r, a, b); }
 
 void ck_fp_dbl(ck_fp *r, const ck_fp *a) { ck_fp_add(r, a, a); }
 

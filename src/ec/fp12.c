@@ -4,6 +4,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 void ck_fp12_one(ck_fp12 *r)
 {
@@ -97,7 +98,7 @@ void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck
     ck_fp6_mul_by_01(&t0, &f->c0, c0, c1);
     ck_fp6_mul_by_1(&t1, &f->c1, c4);
     ck_fp6_add(&s, &f->c0, &f->c1);
-    ck_fp2_add(&b1, c1, c4);
+    ck_fp2_add_(&b1, c1, c4);
     ck_fp6_mul_by_01(&s, &s, c0, &b1);
     ck_fp6_sub(&s, &s, &t0);
     ck_fp6_sub(&f->c1, &s, &t1);
@@ -111,29 +112,29 @@ static void fp4_sqr(ck_fp2 *r0, ck_fp2 *r1, const ck_fp2 *a, const ck_fp2 *b)
     ck_fp2 ta, tb, s;
     ck_fp2_sqr(&ta, a);
     ck_fp2_sqr(&tb, b);
-    ck_fp2_add(&s, a, b);
+    ck_fp2_add_(&s, a, b);
     ck_fp2_sqr(&s, &s);
-    ck_fp2_sub(&s, &s, &ta);
-    ck_fp2_sub(r1, &s, &tb);
-    ck_fp2_mul_by_xi(&tb, &tb);
-    ck_fp2_add(r0, &tb, &ta);
+    ck_fp2_sub_(&s, &s, &ta);
+    ck_fp2_sub_(r1, &s, &tb);
+    ck_fp2_mul_by_xi_(&tb, &tb);
+    ck_fp2_add_(r0, &tb, &ta);
 }
 
 /* z' = 3t - 2z and z' = 3t + 2z */
 static void gs_minus(ck_fp2 *z, const ck_fp2 *t)
 {
     ck_fp2 d;
-    ck_fp2_sub(&d, t, z);
-    ck_fp2_dbl(&d, &d);
-    ck_fp2_add(z, &d, t);
+    ck_fp2_sub_(&d, t, z);
+    ck_fp2_dbl_(&d, &d);
+    ck_fp2_add_(z, &d, t);
 }
 
 static void gs_plus(ck_fp2 *z, const ck_fp2 *t)
 {
     ck_fp2 d;
-    ck_fp2_add(&d, t, z);
-    ck_fp2_dbl(&d, &d);
-    ck_fp2_add(z, &d, t);
+    ck_fp2_add_(&d, t, z);
+    ck_fp2_dbl_(&d, &d);
+    ck_fp2_add_(z, &d, t);
 }
 
 /*
@@ -154,7 +155,7 @@ void ck_fp12_cyclotomic_sqr(ck_fp12 *r, const ck_fp12 *a)
     fp4_sqr(&t2, &t3, &z4, &z5);
     gs_minus(&z4, &t0);
     gs_plus(&z5, &t1);
-    ck_fp2_mul_by_xi(&t0, &t3);
+    ck_fp2_mul_by_xi_(&t0, &t3);
     gs_plus(&z2, &t0);
     gs_minus(&z3, &t2);
 

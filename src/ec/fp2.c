@@ -4,6 +4,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 void ck_fp2_one(ck_fp2 *r)
 {
@@ -11,19 +12,11 @@ void ck_fp2_one(ck_fp2 *r)
     memset(&r->c1, 0, sizeof(r->c1));
 }
 
-void ck_fp2_add(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
-{
-    ck_fp_add(&r->c0, &a->c0, &b->c0);
-    ck_fp_add(&r->c1, &a->c1, &b->c1);
-}
+void ck_fp2_add(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b) { ck_fp2_add_(r, a, b); }
 
-void ck_fp2_sub(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
-{
-    ck_fp_sub(&r->c0, &a->c0, &b->c0);
-    ck_fp_sub(&r->c1, &a->c1, &b->c1);
-}
+void ck_fp2_sub(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b) { ck_fp2_sub_(r, a, b); }
 
-void ck_fp2_dbl(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_add(r, a, a); }
+void ck_fp2_dbl(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_add_(r, a, a); }
 
 void ck_fp2_neg(ck_fp2 *r, const ck_fp2 *a)
 {
@@ -61,23 +54,23 @@ void ck_fp2_mul(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
     ck_fp t0, t1, s0, s1;
     ck_fp_mul(&t0, &a->c0, &b->c0);
     ck_fp_mul(&t1, &a->c1, &b->c1);
-    ck_fp_add(&s0, &a->c0, &a->c1);
-    ck_fp_add(&s1, &b->c0, &b->c1);
+    ck_fp_add_(&s0, &a->c0, &a->c1);
+    ck_fp_add_(&s1, &b->c0, &b->c1);
     ck_fp_mul(&s0, &s0, &s1);
-    ck_fp_sub(&r->c0, &t0, &t1);
-    ck_fp_sub(&s0, &s0, &t0);
-    ck_fp_sub(&r->c1, &s0, &t1);
+    ck_fp_sub_(&r->c0, &t0, &t1);
+    ck_fp_sub_(&s0, &s0, &t0);
+    ck_fp_sub_(&r->c1, &s0, &t1);
 }
 
 /* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u */
 void ck_fp2_sqr(ck_fp2 *r, const ck_fp2 *a)
 {
     ck_fp s, d, m;
-    ck_fp_add(&s, &a->c0, &a->c1);
-    ck_fp_sub(&d, &a->c0, &a->c1);
+    ck_fp_add_(&s, &a->c0, &a->c1);
+    ck_fp_sub_(&d, &a->c0, &a->c1);
     ck_fp_mul(&m, &a->c0, &a->c1);
     ck_fp_mul(&r->c0, &s, &d);
-    ck_fp_add(&r->c1, &m, &m);
+    ck_fp_add_(&r->c1, &m, &m);
 }
 
 void ck_fp2_mul_fp(ck_fp2 *r, const ck_fp2 *a, const ck_fp *b)
@@ -86,14 +79,7 @@ void ck_fp2_mul_fp(ck_fp2 *r, const ck_fp2 *a, const ck_fp *b)
     ck_fp_mul(&r->c1, &a->c1, b);
 }
 
-/* (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u */
-void ck_fp2_mul_by_xi(ck_fp2 *r, const ck_fp2 *a)
-{
-    ck_fp t;
-    ck_fp_sub(&t, &a->c0, &a->c1);
-    ck_fp_add(&r->c1, &a->c0, &a->c1);
-    r->c0 = t;
-}
+void ck_fp2_mul_by_xi(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_mul_by_xi_(r, a); }
 
 /* 1/(a0 + a1 u) = (a0 - a1 u) / (a0^2 + a1^2); inv(0) = 0 */
 void ck_fp2_inv(ck_fp2 *r, const ck_fp2 *a)
@@ -101,7 +87,7 @@ void ck_fp2_inv(ck_fp2 *r, const ck_fp2 *a)
     ck_fp n, t;
     ck_fp_sqr(&n, &a->c0);
     ck_fp_sqr(&t, &a->c1);
-    ck_fp_add(&n, &n, &t);
+    ck_fp_add_(&n, &n, &t);
     ck_fp_inv(&n, &n);
     ck_fp_mul(&r->c0, &a->c0, &n);
     ck_fp_mul(&t, &a->c1, &n);
@@ -139,7 +125,7 @@ int ck_fp2_is_square(const ck_fp2 *a)
     ck_fp n, t;
     ck_fp_sqr(&n, &a->c0);
     ck_fp_sqr(&t, &a->c1);
-    ck_fp_add(&n, &n, &t);
+    ck_fp_add_(&n, &n, &t);
     return ck_fp_is_square(&n);
 }
 
@@ -156,11 +142,11 @@ int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a)
     ck_fp2 x, check;
     ck_fp_sqr(&n, &a->c0);
     ck_fp_sqr(&t, &a->c1);
-    ck_fp_add(&n, &n, &t);
+    ck_fp_add_(&n, &n, &t);
     ck_fp_pow(&s, &n, CK_P_PLUS1_DIV4, 6);
-    ck_fp_add(&t, &a->c0, &s);
+    ck_fp_add_(&t, &a->c0, &s);
     ck_fp_half(&t, &t);
-    ck_fp_sub(&t2, &a->c0, &s);
+    ck_fp_sub_(&t2, &a->c0, &s);
     ck_fp_half(&t2, &t2);
     CK_SELECT(&t, &t2, &t, ck_limbs_zero_mask(t.l, 6));
     ck_fp_pow(&c, &t, CK_P_PLUS1_DIV4, 6);

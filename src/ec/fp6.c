@@ -4,6 +4,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 void ck_fp6_one(ck_fp6 *r)
 {
@@ -18,16 +19,16 @@ int ck_fp6_is_zero(const ck_fp6 *a)
 
 void ck_fp6_add(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b)
 {
-    ck_fp2_add(&r->c0, &a->c0, &b->c0);
-    ck_fp2_add(&r->c1, &a->c1, &b->c1);
-    ck_fp2_add(&r->c2, &a->c2, &b->c2);
+    ck_fp2_add_(&r->c0, &a->c0, &b->c0);
+    ck_fp2_add_(&r->c1, &a->c1, &b->c1);
+    ck_fp2_add_(&r->c2, &a->c2, &b->c2);
 }
 
 void ck_fp6_sub(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b)
 {
-    ck_fp2_sub(&r->c0, &a->c0, &b->c0);
-    ck_fp2_sub(&r->c1, &a->c1, &b->c1);
-    ck_fp2_sub(&r->c2, &a->c2, &b->c2);
+    ck_fp2_sub_(&r->c0, &a->c0, &b->c0);
+    ck_fp2_sub_(&r->c1, &a->c1, &b->c1);
+    ck_fp2_sub_(&r->c2, &a->c2, &b->c2);
 }
 
 void ck_fp6_neg(ck_fp6 *r, const ck_fp6 *a)
@@ -44,28 +45,28 @@ void ck_fp6_mul(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b)
     ck_fp2_mul(&t1, &a->c1, &b->c1);
     ck_fp2_mul(&t2, &a->c2, &b->c2);
 
-    ck_fp2_add(&s, &a->c1, &a->c2);            /* c0 = t0 + xi((a1+a2)(b1+b2) - t1 - t2) */
-    ck_fp2_add(&u, &b->c1, &b->c2);
+    ck_fp2_add_(&s, &a->c1, &a->c2);            /* c0 = t0 + xi((a1+a2)(b1+b2) - t1 - t2) */
+    ck_fp2_add_(&u, &b->c1, &b->c2);
     ck_fp2_mul(&s, &s, &u);
-    ck_fp2_sub(&s, &s, &t1);
-    ck_fp2_sub(&s, &s, &t2);
-    ck_fp2_mul_by_xi(&s, &s);
-    ck_fp2_add(&c0, &s, &t0);
+    ck_fp2_sub_(&s, &s, &t1);
+    ck_fp2_sub_(&s, &s, &t2);
+    ck_fp2_mul_by_xi_(&s, &s);
+    ck_fp2_add_(&c0, &s, &t0);
 
-    ck_fp2_add(&s, &a->c0, &a->c1);            /* c1 = (a0+a1)(b0+b1) - t0 - t1 + xi t2 */
-    ck_fp2_add(&u, &b->c0, &b->c1);
+    ck_fp2_add_(&s, &a->c0, &a->c1);            /* c1 = (a0+a1)(b0+b1) - t0 - t1 + xi t2 */
+    ck_fp2_add_(&u, &b->c0, &b->c1);
     ck_fp2_mul(&s, &s, &u);
-    ck_fp2_sub(&s, &s, &t0);
-    ck_fp2_sub(&s, &s, &t1);
-    ck_fp2_mul_by_xi(&u, &t2);
-    ck_fp2_add(&c1, &s, &u);
+    ck_fp2_sub_(&s, &s, &t0);
+    ck_fp2_sub_(&s, &s, &t1);
+    ck_fp2_mul_by_xi_(&u, &t2);
+    ck_fp2_add_(&c1, &s, &u);
 
-    ck_fp2_add(&s, &a->c0, &a->c2);            /* c2 = (a0+a2)(b0+b2) - t0 - t2 + t1 */
-    ck_fp2_add(&u, &b->c0, &b->c2);
+    ck_fp2_add_(&s, &a->c0, &a->c2);            /* c2 = (a0+a2)(b0+b2) - t0 - t2 + t1 */
+    ck_fp2_add_(&u, &b->c0, &b->c2);
     ck_fp2_mul(&s, &s, &u);
-    ck_fp2_sub(&s, &s, &t0);
-    ck_fp2_sub(&s, &s, &t2);
-    ck_fp2_add(&c2, &s, &t1);
+    ck_fp2_sub_(&s, &s, &t0);
+    ck_fp2_sub_(&s, &s, &t2);
+    ck_fp2_add_(&c2, &s, &t1);
 
     r->c0 = c0;
     r->c1 = c1;
@@ -77,29 +78,29 @@ void ck_fp6_sqr(ck_fp6 *r, const ck_fp6 *a)
     ck_fp2 s0, s1, s2, s3, s4, t;
     ck_fp2_sqr(&s0, &a->c0);
     ck_fp2_mul(&s1, &a->c0, &a->c1);
-    ck_fp2_dbl(&s1, &s1);
-    ck_fp2_sub(&t, &a->c0, &a->c1);
-    ck_fp2_add(&t, &t, &a->c2);
+    ck_fp2_dbl_(&s1, &s1);
+    ck_fp2_sub_(&t, &a->c0, &a->c1);
+    ck_fp2_add_(&t, &t, &a->c2);
     ck_fp2_sqr(&s2, &t);
     ck_fp2_mul(&s3, &a->c1, &a->c2);
-    ck_fp2_dbl(&s3, &s3);
+    ck_fp2_dbl_(&s3, &s3);
     ck_fp2_sqr(&s4, &a->c2);
 
-    ck_fp2_mul_by_xi(&t, &s3);
-    ck_fp2_add(&r->c0, &s0, &t);
-    ck_fp2_mul_by_xi(&t, &s4);
-    ck_fp2_add(&t, &t, &s1);
-    ck_fp2_add(&s1, &s1, &s2);                 /* c2 = s1 + s2 + s3 - s0 - s4 */
-    ck_fp2_add(&s1, &s1, &s3);
-    ck_fp2_sub(&s1, &s1, &s0);
-    ck_fp2_sub(&r->c2, &s1, &s4);
+    ck_fp2_mul_by_xi_(&t, &s3);
+    ck_fp2_add_(&r->c0, &s0, &t);
+    ck_fp2_mul_by_xi_(&t, &s4);
+    ck_fp2_add_(&t, &t, &s1);
+    ck_fp2_add_(&s1, &s1, &s2);                 /* c2 = s1 + s2 + s3 - s0 - s4 */
+    ck_fp2_add_(&s1, &s1, &s3);
+    ck_fp2_sub_(&s1, &s1, &s0);
+    ck_fp2_sub_(&r->c2, &s1, &s4);
     r->c1 = t;
 }
 
 void ck_fp6_mul_by_v(ck_fp6 *r, const ck_fp6 *a)
 {
     ck_fp2 t;
-    ck_fp2_mul_by_xi(&t, &a->c2);
+    ck_fp2_mul_by_xi_(&t, &a->c2);
     r->c2 = a->c1;
     r->c1 = a->c0;
     r->c0 = t;
@@ -112,15 +113,15 @@ void ck_fp6_mul_by_01(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b0, const ck_fp2
     ck_fp2_mul(&t0, &a->c0, b0);
     ck_fp2_mul(&t1, &a->c1, b1);
     ck_fp2_mul(&s, &a->c2, b1);                /* c0 = t0 + xi a2 b1 */
-    ck_fp2_mul_by_xi(&s, &s);
-    ck_fp2_add(&c0, &s, &t0);
-    ck_fp2_add(&s, &a->c0, &a->c1);            /* c1 = (a0+a1)(b0+b1) - t0 - t1 */
-    ck_fp2_add(&u, b0, b1);
+    ck_fp2_mul_by_xi_(&s, &s);
+    ck_fp2_add_(&c0, &s, &t0);
+    ck_fp2_add_(&s, &a->c0, &a->c1);            /* c1 = (a0+a1)(b0+b1) - t0 - t1 */
+    ck_fp2_add_(&u, b0, b1);
     ck_fp2_mul(&s, &s, &u);
-    ck_fp2_sub(&s, &s, &t0);
-    ck_fp2_sub(&c1, &s, &t1);
+    ck_fp2_sub_(&s, &s, &t0);
+    ck_fp2_sub_(&c1, &s, &t1);
     ck_fp2_mul(&s, &a->c2, b0);                /* c2 = a2 b0 + t1 */
-    ck_fp2_add(&c2, &s, &t1);
+    ck_fp2_add_(&c2, &s, &t1);
     r->c0 = c0;
     r->c1 = c1;
     r->c2 = c2;
@@ -131,7 +132,7 @@ void ck_fp6_mul_by_1(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b1)
 {
     ck_fp2 c0, c1, c2;
     ck_fp2_mul(&c0, &a->c2, b1);
-    ck_fp2_mul_by_xi(&c0, &c0);
+    ck_fp2_mul_by_xi_(&c0, &c0);
     ck_fp2_mul(&c1, &a->c0, b1);
     ck_fp2_mul(&c2, &a->c1, b1);
     r->c0 = c0;
@@ -144,21 +145,21 @@ void ck_fp6_inv(ck_fp6 *r, const ck_fp6 *a)
     ck_fp2 t0, t1, t2, s, den;
     ck_fp2_sqr(&t0, &a->c0);                   /* t0 = a0^2 - xi a1 a2 */
     ck_fp2_mul(&s, &a->c1, &a->c2);
-    ck_fp2_mul_by_xi(&s, &s);
-    ck_fp2_sub(&t0, &t0, &s);
+    ck_fp2_mul_by_xi_(&s, &s);
+    ck_fp2_sub_(&t0, &t0, &s);
     ck_fp2_sqr(&t1, &a->c2);                   /* t1 = xi a2^2 - a0 a1 */
-    ck_fp2_mul_by_xi(&t1, &t1);
+    ck_fp2_mul_by_xi_(&t1, &t1);
     ck_fp2_mul(&s, &a->c0, &a->c1);
-    ck_fp2_sub(&t1, &t1, &s);
+    ck_fp2_sub_(&t1, &t1, &s);
     ck_fp2_sqr(&t2, &a->c1);                   /* t2 = a1^2 - a0 a2 */
     ck_fp2_mul(&s, &a->c0, &a->c2);
-    ck_fp2_sub(&t2, &t2, &s);
+    ck_fp2_sub_(&t2, &t2, &s);
     ck_fp2_mul(&den, &a->c2, &t1);             /* den = a0 t0 + xi (a2 t1 + a1 t2) */
     ck_fp2_mul(&s, &a->c1, &t2);
-    ck_fp2_add(&den, &den, &s);
-    ck_fp2_mul_by_xi(&den, &den);
+    ck_fp2_add_(&den, &den, &s);
+    ck_fp2_mul_by_xi_(&den, &den);
     ck_fp2_mul(&s, &a->c0, &t0);
-    ck_fp2_add(&den, &den, &s);
+    ck_fp2_add_(&den, &den, &s);
     ck_fp2_inv(&den, &den);
     ck_fp2_mul(&r->c0, &t0, &den);
     ck_fp2_mul(&r->c1, &t1, &den);

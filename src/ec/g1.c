@@ -4,14 +4,15 @@
 #include <pthread.h>
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 #define PT ck_g1
 #define AFF ck_g1_affine
 #define FE ck_fp
 #define TABLE ck_g1_table
 #define FN(name) ck_g1_##name
-#define FE_ADD ck_fp_add
-#define FE_SUB ck_fp_sub
+#define FE_ADD ck_fp_add_
+#define FE_SUB ck_fp_sub_
 #define FE_MUL ck_fp_mul
 #define FE_SQR ck_fp_sqr
 #define FE_DBL ck_fp_dbl

@@ -4,17 +4,18 @@
 #include <pthread.h>
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 #define PT ck_g2
 #define AFF ck_g2_affine
 #define FE ck_fp2
 #define TABLE ck_g2_table
 #define FN(name) ck_g2_##name
-#define FE_ADD ck_fp2_add
-#define FE_SUB ck_fp2_sub
+#define FE_ADD ck_fp2_add_
+#define FE_SUB ck_fp2_sub_
 #define FE_MUL ck_fp2_mul
 #define FE_SQR ck_fp2_sqr
-#define FE_DBL ck_fp2_dbl
+#define FE_DBL ck_fp2_dbl_
 #define FE_NEG ck_fp2_neg
 #define FE_INV ck_fp2_inv
 #define FE_EQ ck_fp2_eq

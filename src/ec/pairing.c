@@ -15,6 +15,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 typedef struct { ck_fp2 x, y, z; } twist_proj;
 
@@ -26,31 +27,31 @@ static void line_dbl(ck_fp2 line[3], twist_proj *t)
     ck_fp2_half(&a, &a);
     ck_fp2_sqr(&b, &t->y);
     ck_fp2_sqr(&c, &t->z);
-    ck_fp2_mul_by_xi(&e, &c);              /* E = 3b' Z^2 = 12 xi Z^2 */
+    ck_fp2_mul_by_xi_(&e, &c);              /* E = 3b' Z^2 = 12 xi Z^2 */
     ck_fp2_mul_small(&e, &e, 12);
-    ck_fp2_dbl(&f, &e);
-    ck_fp2_add(&f, &f, &e);                /* F = 3E */
-    ck_fp2_add(&g, &b, &f);
+    ck_fp2_dbl_(&f, &e);
+    ck_fp2_add_(&f, &f, &e);                /* F = 3E */
+    ck_fp2_add_(&g, &b, &f);
     ck_fp2_half(&g, &g);
-    ck_fp2_add(&h, &t->y, &t->z);
+    ck_fp2_add_(&h, &t->y, &t->z);
     ck_fp2_sqr(&h, &h);
-    ck_fp2_sub(&h, &h, &b);
-    ck_fp2_sub(&h, &h, &c);                /* H = 2YZ */
+    ck_fp2_sub_(&h, &h, &b);
+    ck_fp2_sub_(&h, &h, &c);                /* H = 2YZ */
     ck_fp2_sqr(&xx, &t->x);
 
-    ck_fp2_sub(&line[0], &b, &e);
-    ck_fp2_dbl(&line[1], &xx);
-    ck_fp2_add(&line[1], &line[1], &xx);
+    ck_fp2_sub_(&line[0], &b, &e);
+    ck_fp2_dbl_(&line[1], &xx);
+    ck_fp2_add_(&line[1], &line[1], &xx);
     ck_fp2_neg(&line[1], &line[1]);
     line[2] = h;
 
-    ck_fp2_sub(&t->x, &b, &f);
+    ck_fp2_sub_(&t->x, &b, &f);
     ck_fp2_mul(&t->x, &t->x, &a);          /* X3 = A (B - F) */
     ck_fp2_sqr(&g, &g);
     ck_fp2_sqr(&e, &e);
-    ck_fp2_dbl(&f, &e);
-    ck_fp2_add(&e, &e, &f);
-    ck_fp2_sub(&t->y, &g, &e);             /* Y3 = G^2 - 3E^2 */
+    ck_fp2_dbl_(&f, &e);
+    ck_fp2_add_(&e, &e, &f);
+    ck_fp2_sub_(&t->y, &g, &e);             /* Y3 = G^2 - 3E^2 */
     ck_fp2_mul(&t->z, &b, &h);             /* Z3 = B H */
 }
 
@@ -59,29 +60,29 @@ static void line_add(ck_fp2 line[3], twist_proj *t, const ck_g2_affine *q)
 {
     ck_fp2 theta, lambda, c, d, e, f, g, h, s;
     ck_fp2_mul(&theta, &q->y, &t->z);
-    ck_fp2_sub(&theta, &t->y, &theta);
+    ck_fp2_sub_(&theta, &t->y, &theta);
     ck_fp2_mul(&lambda, &q->x, &t->z);
-    ck_fp2_sub(&lambda, &t->x, &lambda);
+    ck_fp2_sub_(&lambda, &t->x, &lambda);
     ck_fp2_sqr(&c, &theta);
     ck_fp2_sqr(&d, &lambda);
     ck_fp2_mul(&e, &lambda, &d);
     ck_fp2_mul(&f, &t->z, &c);
     ck_fp2_mul(&g, &t->x, &d);
-    ck_fp2_add(&h, &e, &f);
-    ck_fp2_sub(&h, &h, &g);
-    ck_fp2_sub(&h, &h, &g);
+    ck_fp2_add_(&h, &e, &f);
+    ck_fp2_sub_(&h, &h, &g);
+    ck_fp2_sub_(&h, &h, &g);
 
     ck_fp2_mul(&line[0], &theta, &q->x);
     ck_fp2_mul(&s, &lambda, &q->y);
-    ck_fp2_sub(&line[0], &line[0], &s);
+    ck_fp2_sub_(&line[0], &line[0], &s);
     ck_fp2_neg(&line[1], &theta);
     line[2] = lambda;
 
     ck_fp2_mul(&t->x, &lambda, &h);
-    ck_fp2_sub(&s, &g, &h);
+    ck_fp2_sub_(&s, &g, &h);
     ck_fp2_mul(&s, &s, &theta);
     ck_fp2_mul(&t->y, &t->y, &e);
-    ck_fp2_sub(&t->y, &s, &t->y);
+    ck_fp2_sub_(&t->y, &s, &t->y);
     ck_fp2_mul(&t->z, &t->z, &e);
 }
 

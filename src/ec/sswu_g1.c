@@ -1,11 +1,12 @@
 /* src/ec/sswu_g1.c - RFC 9380 map_to_curve for G1: SSWU on E', 11-isogeny to E. */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 #define PT ck_g1
 #define FE ck_fp
 #define FN(name) ck_g1_##name
-#define FE_ADD ck_fp_add
+#define FE_ADD ck_fp_add_
 #define FE_MUL ck_fp_mul
 #define FE_SQR ck_fp_sqr
 #define FE_NEG ck_fp_neg

@@ -1,13 +1,14 @@
 /* src/ec/sswu_g2.c - RFC 9380 map_to_curve for G2: SSWU on E2', 3-isogeny to E2. */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/field_inline.h"
 
 static const ck_fp2 fp2_one_ = {CK_FP_ONE_INIT, {{0}}};
 
 #define PT ck_g2
 #define FE ck_fp2
 #define FN(name) ck_g2_##name
-#define FE_ADD ck_fp2_add
+#define FE_ADD ck_fp2_add_
 #define FE_MUL ck_fp2_mul
 #define FE_SQR ck_fp2_sqr
 #define FE_NEG ck_fp2_neg

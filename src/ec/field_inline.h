@@ -1,0 +1,118 @@
+/*
+ * src/ec/field_inline.h - the small Fp and Fp2 operations every formula uses,
+ * inlined into their callers: inline assembly on x86-64 (optimized builds
+ * without sanitizers), 128-bit C arithmetic elsewhere. Inputs and outputs
+ * are < p.
+ */
+#ifndef CK_EC_FIELD_INLINE_H
+#define CK_EC_FIELD_INLINE_H
+
+#include "ec/internal.h"
+
+extern const limb_t ck_p_limbs[6];
+
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__OPTIMIZE__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(CK_NO_ASM)
+/*
+ * Hand-scheduled carry chains: compilers turn intrinsic chains into flag
+ * round trips and partial stores. No branch anywhere: the final choice is a
+ * CMOV (add) or an AND with the borrow mask (sub).
+ */
+static inline void ck_fp_add_(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    limb_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], t4 = a->l[4], t5 = a->l[5];
+    limb_t s0, s1, s2, s3, s4, s5;
+    __asm__("addq 0(%[b]), %[t0]\n\t adcq 8(%[b]), %[t1]\n\t adcq 16(%[b]), %[t2]\n\t"
+            "adcq 24(%[b]), %[t3]\n\t adcq 32(%[b]), %[t4]\n\t adcq 40(%[b]), %[t5]\n\t"
+            "movq %[t0], %[s0]\n\t movq %[t1], %[s1]\n\t movq %[t2], %[s2]\n\t"
+            "movq %[t3], %[s3]\n\t movq %[t4], %[s4]\n\t movq %[t5], %[s5]\n\t"
+            "subq 0(%[p]), %[s0]\n\t sbbq 8(%[p]), %[s1]\n\t sbbq 16(%[p]), %[s2]\n\t"
+            "sbbq 24(%[p]), %[s3]\n\t sbbq 32(%[p]), %[s4]\n\t sbbq 40(%[p]), %[s5]\n\t"
+            "cmovcq %[t0], %[s0]\n\t cmovcq %[t1], %[s1]\n\t cmovcq %[t2], %[s2]\n\t"
+            "cmovcq %[t3], %[s3]\n\t cmovcq %[t4], %[s4]\n\t cmovcq %[t5], %[s5]"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
+              [t5] "+&r"(t5), [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3),
+              [s4] "=&r"(s4), [s5] "=&r"(s5)
+            : [b] "r"(b->l), [p] "r"(ck_p_limbs)
+            : "cc", "memory");
+    r->l[0] = s0; r->l[1] = s1; r->l[2] = s2; r->l[3] = s3; r->l[4] = s4; r->l[5] = s5;
+}
+
+static inline void ck_fp_sub_(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    limb_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], t4 = a->l[4], t5 = a->l[5];
+    limb_t m0, m1, m2, m3, m4, m5;
+    __asm__("subq 0(%[b]), %[t0]\n\t sbbq 8(%[b]), %[t1]\n\t sbbq 16(%[b]), %[t2]\n\t"
+            "sbbq 24(%[b]), %[t3]\n\t sbbq 32(%[b]), %[t4]\n\t sbbq 40(%[b]), %[t5]\n\t"
+            "sbbq %[m0], %[m0]\n\t"
+            "movq %[m0], %[m1]\n\t movq %[m0], %[m2]\n\t movq %[m0], %[m3]\n\t"
+            "movq %[m0], %[m4]\n\t movq %[m0], %[m5]\n\t"
+            "andq 0(%[p]), %[m0]\n\t andq 8(%[p]), %[m1]\n\t andq 16(%[p]), %[m2]\n\t"
+            "andq 24(%[p]), %[m3]\n\t andq 32(%[p]), %[m4]\n\t andq 40(%[p]), %[m5]\n\t"
+            "addq %[m0], %[t0]\n\t adcq %[m1], %[t1]\n\t adcq %[m2], %[t2]\n\t"
+            "adcq %[m3], %[t3]\n\t adcq %[m4], %[t4]\n\t adcq %[m5], %[t5]"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
+              [t5] "+&r"(t5), [m0] "=&r"(m0), [m1] "=&r"(m1), [m2] "=&r"(m2), [m3] "=&r"(m3),
+              [m4] "=&r"(m4), [m5] "=&r"(m5)
+            : [b] "r"(b->l), [p] "r"(ck_p_limbs)
+            : "cc", "memory");
+    r->l[0] = t0; r->l[1] = t1; r->l[2] = t2; r->l[3] = t3; r->l[4] = t4; r->l[5] = t5;
+}
+#else
+static inline void ck_fp_add_(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    limb_t s[6], t[6], carry = 0, borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] + b->l[i] + carry;
+        s[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)s[i] - ck_p_limbs[i] - borrow;
+        t[i] = (limb_t)v;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    ck_limbs_select(r->l, s, t, 6, ck_mask_from_bit(borrow));
+}
+
+static inline void ck_fp_sub_(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+    limb_t d[6], borrow = 0, carry = 0;
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)a->l[i] - b->l[i] - borrow;
+        d[i] = (limb_t)v;
+        borrow = (limb_t)(v >> 64) & 1;
+    }
+    limb_t mask = ck_mask_from_bit(borrow);
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)d[i] + (ck_p_limbs[i] & mask) + carry;
+        r->l[i] = (limb_t)v;
+        carry = (limb_t)(v >> 64);
+    }
+}
+#endif
+
+static inline void ck_fp2_add_(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
+{
+    ck_fp_add_(&r->c0, &a->c0, &b->c0);
+    ck_fp_add_(&r->c1, &a->c1, &b->c1);
+}
+
+static inline void ck_fp2_sub_(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
+{
+    ck_fp_sub_(&r->c0, &a->c0, &b->c0);
+    ck_fp_sub_(&r->c1, &a->c1, &b->c1);
+}
+
+static inline void ck_fp2_dbl_(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_add_(r, a, a); }
+
+/* (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u */
+static inline void ck_fp2_mul_by_xi_(ck_fp2 *r, const ck_fp2 *a)
+{
+    ck_fp t;
+    ck_fp_sub_(&t, &a->c0, &a->c1);
+    ck_fp_add_(&r->c1, &a->c0, &a->c1);
+    r->c0 = t;
+}
+
+#endif
