@@ -147,6 +147,8 @@ void ck_g1_dbl(ck_g1 *r, const ck_g1 *a);
 void ck_g1_neg(ck_g1 *r, const ck_g1 *a);
 void ck_g1_to_affine(ck_g1_affine *r, const ck_g1 *a);
 void ck_g1_from_affine(ck_g1 *r, const ck_g1_affine *a);
+/* n points with one field inversion (Montgomery's trick). */
+void ck_g1_batch_to_affine(ck_g1_affine *out, const ck_g1 *in, size_t n);
 int ck_g1_affine_on_curve(const ck_g1_affine *a);
 int ck_g1_on_curve(const ck_g1 *a);
 int ck_g1_in_group(const ck_g1 *a);                 /* on curve and order r */
@@ -178,6 +180,7 @@ void ck_g2_dbl(ck_g2 *r, const ck_g2 *a);
 void ck_g2_neg(ck_g2 *r, const ck_g2 *a);
 void ck_g2_to_affine(ck_g2_affine *r, const ck_g2 *a);
 void ck_g2_from_affine(ck_g2 *r, const ck_g2_affine *a);
+void ck_g2_batch_to_affine(ck_g2_affine *out, const ck_g2 *in, size_t n);
 int ck_g2_affine_on_curve(const ck_g2_affine *a);
 int ck_g2_on_curve(const ck_g2 *a);
 int ck_g2_in_group(const ck_g2 *a);
@@ -238,6 +241,9 @@ typedef struct { ck_fp2 c[68][3]; int identity; } ck_g2_prepared;
 void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q);
 void ck_miller_loop_prepared(ck_fp12 *r, const ck_g1_affine *p,
                              const ck_g2_prepared *const *q, size_t n);
+/* Both kinds in one loop: n affine pairs and m pairs with prepared lines. */
+void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+                          const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m);
 
 /* ---- misc ------------------------------------------------------------- */
 /* RFC 9380 expand_message_xmd with SHA-256; out_len <= 8160 (255*32). */

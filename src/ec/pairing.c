@@ -104,49 +104,71 @@ static int g2_affine_is_identity(const ck_g2_affine *q)
     return ck_fp2_is_zero(&q->x) & ck_fp2_is_zero(&q->y);
 }
 
-#define CK_MILLER_MAX_BATCH 16
+#define CK_MILLER_MAX_BATCH 64
 
-static void miller_batch(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q, size_t n)
+/*
+ * One Miller loop over up to CK_MILLER_MAX_BATCH affine pairs (lines computed
+ * on the fly) and any number of pairs with precomputed lines, sharing the
+ * squarings of f. Pairs with an identity are skipped (they contribute 1).
+ */
+static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+                        const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     twist_proj t[CK_MILLER_MAX_BATCH];
-    size_t idx[CK_MILLER_MAX_BATCH], m = 0;
+    size_t idx[CK_MILLER_MAX_BATCH], live = 0, k = 0;
     ck_fp2 line[3];
     for (size_t i = 0; i < n; i++) {
         if (g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i])) continue;
-        idx[m] = i;
-        t[m].x = q[i].x;
-        t[m].y = q[i].y;
-        ck_fp2_one(&t[m].z);
-        m++;
+        idx[live] = i;
+        t[live].x = q[i].x;
+        t[live].y = q[i].y;
+        ck_fp2_one(&t[live].z);
+        live++;
     }
     ck_fp12_one(f);
     for (int bit = 62; bit >= 0; bit--) {
+        int add = (int)((CK_X_ABS >> bit) & 1);
         if (bit != 62) ck_fp12_sqr(f, f);
-        for (size_t j = 0; j < m; j++) {
+        for (size_t j = 0; j < live; j++) {
             line_dbl(line, &t[j]);
             line_eval(f, line, &p[idx[j]]);
         }
-        if ((CK_X_ABS >> bit) & 1) {
-            for (size_t j = 0; j < m; j++) {
+        for (size_t j = 0; j < m; j++) {
+            if (qp[j]->identity | g1_affine_is_identity(&pp[j])) continue;
+            line_eval(f, qp[j]->c[k], &pp[j]);
+        }
+        if (add) {
+            for (size_t j = 0; j < live; j++) {
                 line_add(line, &t[j], &q[idx[j]]);
                 line_eval(f, line, &p[idx[j]]);
             }
+            for (size_t j = 0; j < m; j++) {
+                if (qp[j]->identity | g1_affine_is_identity(&pp[j])) continue;
+                line_eval(f, qp[j]->c[k + 1], &pp[j]);
+            }
         }
+        k += 1 + (size_t)add;
     }
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
 }
 
+void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+                          const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
+{
+    ck_fp12 part;
+    size_t first = n < CK_MILLER_MAX_BATCH ? n : CK_MILLER_MAX_BATCH;
+    miller_core(r, p, q, first, pp, qp, m);
+    for (size_t i = first; i < n; i += CK_MILLER_MAX_BATCH) {
+        size_t c = n - i < CK_MILLER_MAX_BATCH ? n - i : CK_MILLER_MAX_BATCH;
+        miller_core(&part, p + i, q + i, c, NULL, NULL, 0);
+        ck_fp12_mul(r, r, &part);
+    }
+}
+
 void ck_miller_loop(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n)
 {
-    ck_fp12 acc, part;
-    ck_fp12_one(&acc);
-    for (size_t i = 0; i < n; i += CK_MILLER_MAX_BATCH) {
-        size_t m = n - i < CK_MILLER_MAX_BATCH ? n - i : CK_MILLER_MAX_BATCH;
-        miller_batch(&part, p + i, q + i, m);
-        ck_fp12_mul(&acc, &acc, &part);
-    }
-    *r = acc;
+    ck_miller_loop_mixed(r, p, q, n, NULL, NULL, 0);
 }
 
 void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
@@ -166,20 +188,7 @@ void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
 void ck_miller_loop_prepared(ck_fp12 *r, const ck_g1_affine *p,
                              const ck_g2_prepared *const *q, size_t n)
 {
-    ck_fp12 f;
-    size_t k = 0;
-    ck_fp12_one(&f);
-    for (int bit = 62; bit >= 0; bit--) {
-        if (bit != 62) ck_fp12_sqr(&f, &f);
-        int add = (int)((CK_X_ABS >> bit) & 1);
-        for (size_t j = 0; j < n; j++) {
-            if (q[j]->identity | g1_affine_is_identity(&p[j])) continue;
-            line_eval(&f, q[j]->c[k], &p[j]);
-            if (add) line_eval(&f, q[j]->c[k + 1], &p[j]);
-        }
-        k += 1 + (size_t)add;
-    }
-    ck_fp12_conj(r, &f);
+    ck_miller_loop_mixed(r, NULL, NULL, 0, p, q, n);
 }
 
 /* a^x for the negative BLS parameter, in the cyclotomic subgroup. */

@@ -187,6 +187,32 @@ void FN(to_affine)(AFF *r, const PT *a)
     FE_MUL(&r->y, &a->y, &zi2);
 }
 
+/* Montgomery's trick: one inversion for n points. out[i].x holds the prefix
+ * products on the way up; identities (Z = 0) count as 1 and map to (0,0). */
+void FN(batch_to_affine)(AFF *out, const PT *in, size_t n)
+{
+    FE acc = FE_ONE, inv, zi, zi2, z;
+    for (size_t i = 0; i < n; i++) {
+        limb_t inf = ck_mask_from_bit((limb_t)FE_IS_ZERO(&in[i].z));
+        out[i].x = acc;
+        CK_SELECT(&z, &FE_ONE, &in[i].z, inf);
+        FE_MUL(&acc, &acc, &z);
+    }
+    FE_INV(&inv, &acc);
+    for (size_t i = n; i-- > 0;) {
+        limb_t inf = ck_mask_from_bit((limb_t)FE_IS_ZERO(&in[i].z));
+        FE_MUL(&zi, &inv, &out[i].x);
+        CK_SELECT(&z, &FE_ONE, &in[i].z, inf);
+        FE_MUL(&inv, &inv, &z);
+        FE_SQR(&zi2, &zi);
+        FE_MUL(&out[i].x, &in[i].x, &zi2);
+        FE_MUL(&zi2, &zi2, &zi);
+        FE_MUL(&out[i].y, &in[i].y, &zi2);
+        CK_SELECT(&out[i].x, &fe_zero_, &out[i].x, inf);
+        CK_SELECT(&out[i].y, &fe_zero_, &out[i].y, inf);
+    }
+}
+
 void FN(from_affine)(PT *r, const AFF *a)
 {
     limb_t inf = FN(affine_is_identity_mask_)(a);

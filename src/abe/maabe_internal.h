@@ -1,0 +1,25 @@
+/*
+ * src/abe/maabe_internal.h - what the MA-ABE files share.
+ */
+#ifndef CK_ABE_MAABE_INTERNAL_H
+#define CK_ABE_MAABE_INTERNAL_H
+
+#include "carekey/abe.h"
+
+struct ck_abe_pk_tables {
+    ck_gt_table e_alpha;
+    ck_g1_table g_y;
+};
+
+/* H(GID) and F(label, epoch): RFC 9380 hash to G2 with the ABE domain tags. */
+CK_MUST_CHECK ck_abe_err ck_abe_hash_gid(ck_g2 *r, const char *gid);
+CK_MUST_CHECK ck_abe_err ck_abe_hash_attr(ck_g2 *r, const char *label, uint32_t epoch);
+/* e(g1, g2) and its fixed-base table, built once. */
+const ck_gt_table *ck_abe_egg_table(void);
+/* 1 when name is a valid authority name, gid a valid GID. */
+int ck_abe_valid_name(const char *name);
+int ck_abe_valid_gid(const char *gid);
+/* Authority part of "name@authority" (points into label), NULL if none. */
+const char *ck_abe_label_authority(const char *label);
+
+#endif
