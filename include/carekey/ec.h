@@ -152,7 +152,8 @@ void ck_g1_batch_to_affine(ck_g1_affine *out, const ck_g1 *in, size_t n);
 int ck_g1_affine_on_curve(const ck_g1_affine *a);
 int ck_g1_on_curve(const ck_g1 *a);
 int ck_g1_in_group(const ck_g1 *a);                 /* on curve and order r */
-/* Constant time in the scalar. */
+/* Constant time in the scalar; a must be in G1 (the GLV endomorphism is
+ * used). ck_g1_msm works for any point on the curve. */
 void ck_g1_mul(ck_g1 *r, const ck_g1 *a, const ck_fr *k);
 /* Variable time: only for public scalars. */
 void ck_g1_mul_vartime(ck_g1 *r, const ck_g1 *a, const ck_fr *k);
@@ -184,6 +185,7 @@ void ck_g2_batch_to_affine(ck_g2_affine *out, const ck_g2 *in, size_t n);
 int ck_g2_affine_on_curve(const ck_g2_affine *a);
 int ck_g2_on_curve(const ck_g2 *a);
 int ck_g2_in_group(const ck_g2 *a);
+/* Constant time; a must be in G2 (GLS with psi). */
 void ck_g2_mul(ck_g2 *r, const ck_g2 *a, const ck_fr *k);
 void ck_g2_mul_vartime(ck_g2 *r, const ck_g2 *a, const ck_fr *k);
 void ck_g2_msm(ck_g2 *r, const ck_g2 *p, const ck_fr *k, size_t n);

@@ -167,16 +167,41 @@ ck_err ck_fr_random_nonzero(ck_fr *r)
 }
 
 /*
- * Signed 4-bit windows: k = sum d_i 16^i with d_i in [-7, 8]. A digit above 8
- * borrows 16 from the next window; computed with arithmetic, not branches.
- * k < r < 2^255 keeps the top digit at most 8, so no carry leaves window 63.
+ * Signed 4-bit windows: a digit above 8 borrows 16 from the next window;
+ * computed with arithmetic, not branches. Nibbles past nlimbs are 0, so the
+ * last window takes the final carry.
  */
-void ck_scalar_recode_w4(int8_t digits[64], const limb_t k[4])
+void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin)
 {
     limb_t carry = 0;
-    for (int i = 0; i < 64; i++) {
-        limb_t d = ((k[i / 16] >> (4 * (i % 16))) & 15) + carry;   /* 0..16 */
+    for (size_t i = 0; i < nwin; i++) {
+        limb_t nib = i / 16 < nlimbs ? (k[i / 16] >> (4 * (i % 16))) & 15 : 0;
+        limb_t d = nib + carry;                                    /* 0..16 */
         carry = (8 - d) >> 63;                                     /* d > 8 */
         digits[i] = (int8_t)((int64_t)d - (int64_t)(carry << 4));
     }
+}
+
+void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2])
+{
+    limb_t r0 = 0, r1 = 0, r2 = 0;
+    for (int i = 0; i < 4; i++) q[i] = 0;
+    for (int i = 255; i >= 0; i--) {
+        limb_t bit = (n[i / 64] >> (i % 64)) & 1;
+        r2 = (r2 << 1) | (r1 >> 63);               /* rem = 2 rem + bit */
+        r1 = (r1 << 1) | (r0 >> 63);
+        r0 = (r0 << 1) | bit;
+        dlimb_t t0 = (dlimb_t)r0 - d[0];           /* rem - d */
+        limb_t b0 = (limb_t)(t0 >> 64) & 1;
+        dlimb_t t1 = (dlimb_t)r1 - d[1] - b0;
+        limb_t b1 = (limb_t)(t1 >> 64) & 1;
+        dlimb_t t2 = (dlimb_t)r2 - b1;
+        limb_t ge = ck_mask_from_bit(~(limb_t)(t2 >> 64) & 1);   /* no borrow: rem >= d */
+        r0 = ((limb_t)t0 & ge) | (r0 & ~ge);
+        r1 = ((limb_t)t1 & ge) | (r1 & ~ge);
+        r2 = ((limb_t)t2 & ge) | (r2 & ~ge);
+        q[i / 64] |= (ge & 1) << (i % 64);
+    }
+    rem[0] = r0;
+    rem[1] = r1;
 }

@@ -23,7 +23,33 @@
 #define FE_CNEG ck_fp_cneg
 #define FE_ONE CK_FP_ONE
 #define CURVE_B CK_B1
+#define ENDO_DIMS 2
+#define ENDO_LIMBS 2
+#define ENDO_SPLIT g1_glv_split
+#define ENDO_APPLY g1_neg_phi
+static void g1_glv_split(limb_t part[2][2], const limb_t k[4]);
+static void g1_neg_phi(ck_g1 *r, const ck_g1 *a);
 #include "ec/point_impl.h"
+
+/* |x|^2, the eigenvalue of -phi on G1 (phi(P) = [-x^2] P). */
+static const limb_t g1_x2[2] = {0x0000000100000000ULL, 0xac45a4010001a402ULL};
+
+/* k = r0 + r1 |x|^2 with r0, r1 < |x|^2 < 2^128 (k < r < |x|^4). */
+static void g1_glv_split(limb_t part[2][2], const limb_t k[4])
+{
+    limb_t q[4];
+    ck_divmod_ct(q, part[0], k, g1_x2);
+    part[1][0] = q[0];
+    part[1][1] = q[1];
+    ck_wipe(q, sizeof(q));
+}
+
+static void g1_neg_phi(ck_g1 *r, const ck_g1 *a)
+{
+    ck_fp_mul(&r->x, &a->x, &CK_G1_BETA);
+    ck_fp_neg(&r->y, &a->y);
+    r->z = a->z;
+}
 
 void ck_g1_generator(ck_g1 *r)
 {

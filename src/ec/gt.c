@@ -69,7 +69,7 @@ void ck_gt_exp(ck_gt *r, const ck_gt *a, const ck_fr *k)
     row[0] = a->v;
     for (int j = 1; j < 8; j++) ck_fp12_mul(&row[j], &row[j - 1], &a->v);
     ck_fr_to_limbs(limbs, k);
-    ck_scalar_recode_w4(digits, limbs);
+    ck_recode_w4(digits, limbs, 4, 64);
     ck_fp12_one(&acc);
     for (int w = 63; w >= 0; w--) {
         for (int s = 0; s < 4; s++) ck_fp12_cyclotomic_sqr(&acc, &acc);
@@ -104,7 +104,7 @@ void ck_gt_table_exp(ck_gt *r, const ck_gt_table *tab, const ck_fr *k)
     int8_t digits[64];
     limb_t limbs[4];
     ck_fr_to_limbs(limbs, k);
-    ck_scalar_recode_w4(digits, limbs);
+    ck_recode_w4(digits, limbs, 4, 64);
     ck_fp12_one(&acc);
     for (int i = 0; i < 64; i++) {
         pick(&t, tab->t[i], digits[i]);

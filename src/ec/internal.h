@@ -110,8 +110,13 @@ void ck_g2_psi(ck_g2 *r, const ck_g2 *a);
 void ck_g2_psi2(ck_g2 *r, const ck_g2 *a);
 void ck_g1_clear_cofactor(ck_g1 *r, const ck_g1 *a);
 void ck_g2_clear_cofactor(ck_g2 *r, const ck_g2 *a);
-/* Signed 4-bit window recoding of a canonical scalar: 64 digits in [-7, 8]. */
-void ck_scalar_recode_w4(int8_t digits[64], const limb_t k[4]);
+/* Signed 4-bit windows: k (nlimbs limbs) = sum d_i 16^i, d_i in [-7, 8],
+ * nwin digits (enough to absorb the final carry). */
+#define CK_RECODE_MAX 65
+void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
+/* Constant-time division of a 256-bit n by a public d < 2^128 (d[1] may be 0):
+ * q = n / d, rem = n mod d. Bit-serial, so no hardware divide sees secrets. */
+void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2]);
 
 /* ---- hash-to-curve test hooks (RFC 9380 intermediate values) ---------- */
 /* count <= 2; DSTs longer than 255 bytes are hashed as RFC 9380 5.3.3 says. */

@@ -249,14 +249,21 @@ int FN(on_curve)(const PT *a)
     return FE_EQ(&lhs, &rhs) | FE_IS_ZERO(&a->z);
 }
 
-/* Public multiplier: plain double-and-add. */
+/* Public multiplier: double-and-add from the top set bit; the exceptional
+ * cases of the addition are decided by branches (public data only). */
 void FN(mul_u64_vartime)(PT *r, const PT *a, uint64_t k)
 {
-    PT acc, base = *a;
-    FN(identity)(&acc);
-    for (int i = 63; i >= 0; i--) {
+    PT acc;
+    int top = 63;
+    if (k == 0 || FN(is_identity)(a)) {
+        FN(identity)(r);
+        return;
+    }
+    while (!((k >> top) & 1)) top--;
+    acc = *a;
+    for (int i = top - 1; i >= 0; i--) {
         FN(dbl)(&acc, &acc);
-        if ((k >> i) & 1) FN(add)(&acc, &acc, &base);
+        if ((k >> i) & 1) FN(add)(&acc, &acc, a);
     }
     *r = acc;
 }
@@ -284,22 +291,16 @@ static void FN(table_pick_)(PT *t, const PT table[8], int8_t digit)
 }
 
 #define CK_MSM_CHUNK 8
+#define CK_STRAUS_MAX_BASES 8
 
-/* Straus interleaving with signed 4-bit windows, up to CK_MSM_CHUNK points:
- * 252 shared doublings and one complete addition per point and window. */
-static void FN(msm_chunk_)(PT *r, const PT *p, const ck_fr *k, size_t n)
+/* Straus interleaving with signed 4-bit windows: one shared doubling chain,
+ * and per window one complete addition per base. table[i][j] = (j+1) base_i. */
+static void FN(straus_)(PT *r, PT (*table)[8], int8_t (*digits)[CK_RECODE_MAX],
+                        size_t n, size_t nwin)
 {
-    PT table[CK_MSM_CHUNK][8], acc, t;
-    int8_t digits[CK_MSM_CHUNK][64];
-    limb_t limbs[4];
-    for (size_t i = 0; i < n; i++) {
-        table[i][0] = p[i];
-        for (int j = 1; j < 8; j++) FN(add)(&table[i][j], &table[i][j - 1], &p[i]);
-        ck_fr_to_limbs(limbs, &k[i]);
-        ck_scalar_recode_w4(digits[i], limbs);
-    }
+    PT acc, t;
     FN(identity)(&acc);
-    for (int w = 63; w >= 0; w--) {
+    for (size_t w = nwin; w-- > 0;) {
         for (int s = 0; s < 4; s++) FN(dbl)(&acc, &acc);
         for (size_t i = 0; i < n; i++) {
             FN(table_pick_)(&t, table[i], digits[i][w]);
@@ -307,9 +308,29 @@ static void FN(msm_chunk_)(PT *r, const PT *p, const ck_fr *k, size_t n)
         }
     }
     *r = acc;
+    ck_wipe(&t, sizeof(t));
+}
+
+static void FN(table_fill_)(PT table[8], const PT *p)
+{
+    table[0] = *p;
+    FN(dbl)(&table[1], p);
+    for (int j = 2; j < 8; j++) FN(add)(&table[j], &table[j - 1], p);
+}
+
+static void FN(msm_chunk_)(PT *r, const PT *p, const ck_fr *k, size_t n)
+{
+    PT table[CK_STRAUS_MAX_BASES][8];
+    int8_t digits[CK_STRAUS_MAX_BASES][CK_RECODE_MAX];
+    limb_t limbs[4];
+    for (size_t i = 0; i < n; i++) {
+        FN(table_fill_)(table[i], &p[i]);
+        ck_fr_to_limbs(limbs, &k[i]);
+        ck_recode_w4(digits[i], limbs, 4, 64);
+    }
+    FN(straus_)(r, table, digits, n, 64);
     ck_wipe(digits, sizeof(digits));
     ck_wipe(limbs, sizeof(limbs));
-    ck_wipe(&t, sizeof(t));
     ck_wipe(table, sizeof(table));
 }
 
@@ -325,14 +346,33 @@ void FN(msm)(PT *r, const PT *p, const ck_fr *k, size_t n)
     *r = acc;
 }
 
+/*
+ * k P through the curve's endomorphism: ENDO_SPLIT writes ENDO_DIMS short
+ * scalars (ENDO_LIMBS limbs each) with k = sum k_i lambda^i, and ENDO_APPLY
+ * maps a point to its image under the endomorphism of eigenvalue lambda.
+ */
 void FN(mul)(PT *r, const PT *a, const ck_fr *k)
 {
-    FN(msm_chunk_)(r, a, k, 1);
+    PT table[ENDO_DIMS][8];
+    int8_t digits[ENDO_DIMS][CK_RECODE_MAX];
+    limb_t limbs[4], part[ENDO_DIMS][ENDO_LIMBS];
+    ck_fr_to_limbs(limbs, k);
+    ENDO_SPLIT(part, limbs);
+    FN(table_fill_)(table[0], a);
+    for (int i = 0; i < ENDO_DIMS; i++) {
+        if (i) for (int j = 0; j < 8; j++) ENDO_APPLY(&table[i][j], &table[i - 1][j]);
+        ck_recode_w4(digits[i], part[i], ENDO_LIMBS, 16 * ENDO_LIMBS + 1);
+    }
+    FN(straus_)(r, table, digits, ENDO_DIMS, 16 * ENDO_LIMBS + 1);
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(part, sizeof(part));
+    ck_wipe(table, sizeof(table));
 }
 
 void FN(mul_vartime)(PT *r, const PT *a, const ck_fr *k)
 {
-    FN(msm_chunk_)(r, a, k, 1);
+    FN(mul)(r, a, k);
 }
 
 /* ---- fixed base: t[i][j] = (j+1) * 16^i * P, affine --------------------- */
@@ -357,7 +397,7 @@ void FN(table_mul)(PT *r, const TABLE *tab, const ck_fr *k)
     AFF t;
     PT acc;
     ck_fr_to_limbs(limbs, k);
-    ck_scalar_recode_w4(digits, limbs);
+    ck_recode_w4(digits, limbs, 4, 64);
     FN(identity)(&acc);
     for (int i = 0; i < 64; i++) {
         FN(digit_split_)(&abs, &neg, digits[i]);

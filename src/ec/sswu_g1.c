@@ -13,6 +13,7 @@
 #define FE_INV ck_fp_inv
 #define FE_IS_ZERO ck_fp_is_zero
 #define FE_SQRT ck_fp_sqrt
+#define FE_IS_SQUARE ck_fp_is_square
 #define FE_SGN0 ck_fp_sgn0
 #define FE_ONE CK_FP_ONE
 #define SSWU_A CK_SSWU1_A

@@ -15,6 +15,7 @@ static const ck_fp2 fp2_one_ = {CK_FP_ONE_INIT, {{0}}};
 #define FE_INV ck_fp2_inv
 #define FE_IS_ZERO ck_fp2_is_zero
 #define FE_SQRT ck_fp2_sqrt
+#define FE_IS_SQUARE ck_fp2_is_square
 #define FE_SGN0 ck_fp2_sgn0
 #define FE_ONE fp2_one_
 #define SSWU_A CK_SSWU2_A

@@ -1,11 +1,11 @@
 /*
  * src/ec/sswu_impl.h - RFC 9380 simplified SWU map onto the isogenous curve
  * E': y^2 = x^3 + A x + B, followed by the isogeny to E, written once for G1
- * (11-isogeny over Fp) and G2 (3-isogeny over Fp2). Constant time: both
- * candidate roots are computed and one is picked with a mask.
+ * (11-isogeny over Fp) and G2 (3-isogeny over Fp2). Constant time: the
+ * square among gx1, gx2 is picked with a mask, then one root is taken.
  *
  * Needs PT, FE, FN(name), FE_* operations, FE_SQRT (returns 1 on success),
- * FE_SGN0, FE_ONE, SSWU_A, SSWU_B, SSWU_Z, SSWU_MINUS_B_OVER_A,
+ * FE_IS_SQUARE, FE_SGN0, FE_ONE, SSWU_A, SSWU_B, SSWU_Z, SSWU_MINUS_B_OVER_A,
  * SSWU_B_OVER_ZA, and the isogeny tables ISO_XNUM/XDEN/YNUM/YDEN with their
  * lengths ISO_NX, ISO_DX, ISO_NY, ISO_DY.
  */
@@ -23,7 +23,7 @@ static void FN(poly_eval_)(FE *r, const FE *c, size_t n, const FE *x)
 
 static void FN(sswu_)(FE *x, FE *y, const FE *u)
 {
-    FE tv1, tv2, x1, x2, gx1, gx2, y1, y2, t;
+    FE tv1, tv2, x1, x2, gx1, gx2, t;
     FE_SQR(&tv1, u);
     FE_MUL(&tv1, &tv1, &SSWU_Z);               /* Z u^2 */
     FE_SQR(&tv2, &tv1);
@@ -42,10 +42,11 @@ static void FN(sswu_)(FE *x, FE *y, const FE *u)
     FE_ADD(&gx2, &gx2, &SSWU_A);
     FE_MUL(&gx2, &gx2, &x2);
     FE_ADD(&gx2, &gx2, &SSWU_B);
-    limb_t first = ck_mask_from_bit((limb_t)FE_SQRT(&y1, &gx1));
-    (void)FE_SQRT(&y2, &gx2);                  /* gx1 or gx2 is a square */
+    /* one square root: pick the square among gx1, gx2 first (Legendre) */
+    limb_t first = ck_mask_from_bit((limb_t)FE_IS_SQUARE(&gx1));
     CK_SELECT(x, &x1, &x2, first);
-    CK_SELECT(y, &y1, &y2, first);
+    CK_SELECT(&gx1, &gx1, &gx2, first);
+    (void)FE_SQRT(y, &gx1);                    /* gx1 or gx2 is a square */
     FE_NEG(&t, y);
     CK_SELECT(y, &t, y, ck_mask_from_bit((limb_t)(FE_SGN0(u) ^ FE_SGN0(y))));
 }
