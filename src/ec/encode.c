@@ -74,13 +74,15 @@ ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
         ck_fp_sqr(&rhs, &p.x);
         ck_fp_mul(&rhs, &rhs, &p.x);
         ck_fp_add(&rhs, &rhs, &CK_B1);
-        if (!ck_fp_sqrt(&p.y, &rhs)) return CK_ERR_NOT_ON_CURVE;
+        if (!ck_fp_sqrt(&p.y, &rhs)) return CK_ERR_NO_SQRT;
         if (ck_fp_lexi_largest(&p.y) != f.sign) ck_fp_neg(&p.y, &p.y);
     } else {
         if ((e = ck_fp_from_bytes(&p.y, in + 48)) != CK_OK) return e;
-        if (!ck_g1_affine_on_curve(&p)) return CK_ERR_NOT_ON_CURVE;
+        /* (0,0) stands for the identity in memory, but on the wire the
+         * identity must carry the infinity flag */
+        if ((ck_fp_is_zero(&p.x) & ck_fp_is_zero(&p.y)) || !ck_g1_affine_on_curve(&p))
+            return CK_ERR_NOT_ON_CURVE;
     }
-    /* (0,0) is not on E, so from_affine cannot mistake it for the identity */
     ck_g1_from_affine(&g, &p);
     if (!ck_g1_in_group(&g)) return CK_ERR_NOT_IN_GROUP;
     *r = g;
@@ -134,11 +136,12 @@ ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
         ck_fp2_sqr(&rhs, &p.x);
         ck_fp2_mul(&rhs, &rhs, &p.x);
         ck_fp2_add(&rhs, &rhs, &CK_B2);
-        if (!ck_fp2_sqrt(&p.y, &rhs)) return CK_ERR_NOT_ON_CURVE;
+        if (!ck_fp2_sqrt(&p.y, &rhs)) return CK_ERR_NO_SQRT;
         if (ck_fp2_lexi_largest(&p.y) != f.sign) ck_fp2_neg(&p.y, &p.y);
     } else {
         if ((e = fp2_from_zcash(&p.y, in + 96)) != CK_OK) return e;
-        if (!ck_g2_affine_on_curve(&p)) return CK_ERR_NOT_ON_CURVE;
+        if ((ck_fp2_is_zero(&p.x) & ck_fp2_is_zero(&p.y)) || !ck_g2_affine_on_curve(&p))
+            return CK_ERR_NOT_ON_CURVE;
     }
     ck_g2_from_affine(&g, &p);
     if (!ck_g2_in_group(&g)) return CK_ERR_NOT_IN_GROUP;

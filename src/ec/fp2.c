@@ -158,8 +158,9 @@ int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a)
     CK_SELECT(&x.c0, &c, &d, direct);
     CK_SELECT(&x.c1, &d, &c, direct);
     ck_fp2_sqr(&check, &x);
+    int ok = ck_fp2_eq(&check, a);         /* before *r: r may alias a */
     *r = x;
-    return ck_fp2_eq(&check, a);
+    return ok;
 }
 
 /* RFC 9380 sgn0 for m = 2. */
