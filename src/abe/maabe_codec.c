@@ -200,6 +200,18 @@ static int valid_label(const char *label)
     return auth && auth > label + 1 && ck_abe_valid_name(auth);
 }
 
+/* Walks the n entries' lengths without decoding anything, so truncated or
+ * oversized input fails before any (costly) point validation, as in
+ * ck_abe_ct_decode. */
+static ck_abe_err scan_user_attrs(reader r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l = get_u8(&r);
+        take(&r, l + 4 + 96 + 48);
+    }
+    return finish(&r);
+}
+
 ck_abe_err ck_abe_user_key_decode(ck_abe_user_key *key, const uint8_t *in, size_t len)
 {
     reader r = {in, in ? len : 0, 0};
@@ -213,6 +225,7 @@ ck_abe_err ck_abe_user_key_decode(ck_abe_user_key *key, const uint8_t *in, size_
     if ((rc = get_str8(&r, gid, sizeof(gid))) != CK_ABE_OK) return rc;
     if (ck_abe_user_key_init(&t, gid) != CK_ABE_OK) return CK_ABE_ERR_FORMAT;
     n = get_u16(&r);
+    if ((rc = scan_user_attrs(r, n)) != CK_ABE_OK) goto out;
     rc = CK_ABE_ERR_NOMEM;
     if (n && !(t.attr = calloc(n, sizeof(*t.attr)))) goto out;
     t.cap = n;

@@ -59,7 +59,7 @@ static ck_abe_err row_hash(ck_g2 *f, const ck_abe_ct *ct, size_t x, const ck_g2 
             *f = prev[j];
             return CK_ABE_OK;
         }
-    return ck_abe_hash_attr(f, label, ct->row[x].epoch);
+    return ck_abe_hash_attr_cached(f, label, ct->row[x].epoch);
 }
 
 ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,

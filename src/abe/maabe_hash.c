@@ -35,6 +35,54 @@ ck_abe_err ck_abe_hash_attr(ck_g2 *r, const char *label, uint32_t epoch)
     return CK_ABE_OK;
 }
 
+/*
+ * F(label, epoch) is public and costs a hash to G2 (two SSWU maps and a
+ * cofactor clearing), while the same attributes recur in every record a
+ * hospital writes: a small direct-mapped cache keeps the recent ones.
+ */
+#define ATTR_CACHE_SLOTS 1024
+
+typedef struct {
+    int used;
+    uint32_t epoch;
+    char label[CK_POLICY_LABEL_MAX];
+    ck_g2 point;
+} attr_cache_slot;
+
+static attr_cache_slot attr_cache[ATTR_CACHE_SLOTS];
+static pthread_mutex_t attr_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t attr_cache_index(const char *label, uint32_t epoch)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;                /* FNV-1a */
+    for (const char *c = label; *c; c++) h = (h ^ (uint8_t)*c) * 0x100000001b3ULL;
+    h = (h ^ epoch) * 0x100000001b3ULL;
+    return (size_t)(h % ATTR_CACHE_SLOTS);
+}
+
+ck_abe_err ck_abe_hash_attr_cached(ck_g2 *r, const char *label, uint32_t epoch)
+{
+    size_t i;
+    ck_abe_err rc;
+    if (strlen(label) >= CK_POLICY_LABEL_MAX) return CK_ABE_ERR_PARAM;
+    i = attr_cache_index(label, epoch);
+    pthread_mutex_lock(&attr_cache_lock);
+    if (attr_cache[i].used && attr_cache[i].epoch == epoch && strcmp(attr_cache[i].label, label) == 0) {
+        *r = attr_cache[i].point;
+        pthread_mutex_unlock(&attr_cache_lock);
+        return CK_ABE_OK;
+    }
+    pthread_mutex_unlock(&attr_cache_lock);
+    if ((rc = ck_abe_hash_attr(r, label, epoch)) != CK_ABE_OK) return rc;
+    pthread_mutex_lock(&attr_cache_lock);
+    attr_cache[i].used = 1;
+    attr_cache[i].epoch = epoch;
+    strcpy(attr_cache[i].label, label);
+    attr_cache[i].point = *r;
+    pthread_mutex_unlock(&attr_cache_lock);
+    return CK_ABE_OK;
+}
+
 static pthread_once_t egg_once = PTHREAD_ONCE_INIT;
 static ck_gt_table egg_table;
 

@@ -68,9 +68,10 @@ ck_abe_err ck_abe_keygen(ck_abe_user_key *key, const ck_abe_authority_sk *sk,
 
     if (!key || !sk || !label || strlen(label) >= CK_POLICY_LABEL_MAX) return CK_ABE_ERR_PARAM;
     auth = ck_abe_label_authority(label);
-    if (!auth || strcmp(auth, sk->name) != 0) return CK_ABE_ERR_PARAM;
+    /* an empty name ("@auth") would give a key its own decoder rejects */
+    if (!auth || auth <= label + 1 || strcmp(auth, sk->name) != 0) return CK_ABE_ERR_PARAM;
     if ((rc = ck_abe_hash_gid(&hgid, key->gid)) != CK_ABE_OK) return rc;
-    if ((rc = ck_abe_hash_attr(&fu, label, epoch)) != CK_ABE_OK) return rc;
+    if ((rc = ck_abe_hash_attr_cached(&fu, label, epoch)) != CK_ABE_OK) return rc;
     if (ck_fr_random_nonzero(&t) != CK_OK) return CK_ABE_ERR_RANDOM;
     if ((rc = attr_slot(key, label, &slot)) != CK_ABE_OK) goto out;
 
@@ -91,6 +92,9 @@ out:
 ck_abe_err ck_abe_user_key_merge(ck_abe_user_key *dst, const ck_abe_user_key *src)
 {
     if (!dst || !src || strcmp(dst->gid, src->gid) != 0) return CK_ABE_ERR_PARAM;
+    /* Merging a key into itself would clear each slot (attr_slot wipes a
+     * replaced entry) and then copy the wiped bytes back. */
+    if (dst == src) return CK_ABE_OK;
     for (size_t i = 0; i < src->n; i++) {
         ck_abe_user_attr *slot;
         ck_abe_err rc = attr_slot(dst, src->attr[i].label, &slot);
