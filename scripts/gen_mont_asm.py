@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
-"""Generate src/ec/mont_384_adx.S: Montgomery multiplication mod p (BLS12-381)
+"""Generate src/ec/mont_384_adx.S: Montgomery arithmetic mod p (BLS12-381)
 with MULX/ADCX/ADOX (BMI2 + ADX), for x86-64 System V.
 
     void ck_mont_mul_384_adx(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]);
+    void ck_fp2_mul_adx(uint64_t r[12], const uint64_t a[12], const uint64_t b[12]);
+
+ck_fp2_mul_adx is Karatsuba with lazy reduction: three 768-bit products
+(a0 b0, a1 b1, (a0 + a1)(b0 + b1) with unreduced sums), two subtractions on
+the double-width values and two Montgomery reductions, instead of three
+full Montgomery multiplications. The reduction folds only the low half and
+adds the high half afterwards: for T < pR, (T_lo + m p)/R <= p, so the sum
+with T_hi stays below 2p and one masked subtraction finishes.
 
 Operand scanning: for each word b[i], t += a * b[i] on two carry chains
 (ADOX for low halves, ADCX for high halves), then t += m * p with
@@ -74,6 +82,116 @@ for r in reversed(["%rbx", "%rbp", "%r12", "%r13", "%r14", "%r15"]):
 e("    ret")
 e("    .cfi_endproc")
 e("    .size ck_mont_mul_384_adx, .-ck_mont_mul_384_adx")
+
+# ---- building blocks for the Fp2 product ---------------------------------
+W = ["%r8", "%r9", "%r10", "%r11", "%r12", "%r13", "%r14"]
+
+def mul_384(dst, a, b):
+    """dst[0..11] = a[0..5] * b[0..5]; a, b, dst are functions i -> memory operand."""
+    w = list(W)
+    for r in w:
+        e("    xorl %sd, %sd" % (r, r))
+    for i in range(6):
+        e("    movq %s, %%rdx" % b(i))
+        e("    xorl %eax, %eax")
+        for j in range(6):
+            e("    mulxq %s, %%rax, %%rbx" % a(j))
+            e("    adoxq %%rax, %s" % w[j])
+            e("    adcxq %%rbx, %s" % w[j + 1])
+        e("    adoxq %%r15, %s" % w[6])
+        e("    movq %s, %s" % (w[0], dst(i)))
+        e("    xorl %sd, %sd" % (w[0], w[0]))
+        w = w[1:] + [w[0]]
+    for j in range(6):
+        e("    movq %s, %s" % (w[j], dst(6 + j)))
+
+def redc_768(dst, src):
+    """dst[0..5] = src[0..11] / R mod p for src < pR (fully reduced)."""
+    w = list(W)
+    for j in range(6):
+        e("    movq %s, %s" % (src(j), w[j]))
+    e("    xorl %sd, %sd" % (w[6], w[6]))
+    for i in range(6):
+        e("    movq %s, %%rdx" % w[0])
+        e("    imulq ck_p384_inv(%rip), %rdx")
+        e("    xorl %eax, %eax")
+        for j in range(6):
+            e("    mulxq ck_p384+%d(%%rip), %%rax, %%rbx" % (8 * j))
+            e("    adoxq %%rax, %s" % w[j])
+            e("    adcxq %%rbx, %s" % w[j + 1])
+        e("    adoxq %%r15, %s" % w[6])
+        w = w[1:] + [w[0]]          # old w0 is 0: the new top word
+    for j in range(6):              # + high half (sum < 2p: no carry out)
+        e("    %s %s, %s" % ("addq" if j == 0 else "adcq", src(6 + j), w[j]))
+    for j in range(6):              # keep t in dst, try t - p in registers
+        e("    movq %s, %s" % (w[j], dst(j)))
+    for j in range(6):
+        e("    %s ck_p384+%d(%%rip), %s" % ("subq" if j == 0 else "sbbq", 8 * j, w[j]))
+    for j in range(6):
+        e("    cmovcq %s, %s" % (dst(j), w[j]))
+    for j in range(6):
+        e("    movq %s, %s" % (w[j], dst(j)))
+
+def sub_768(dst, a, b):
+    """dst = a - b over 12 words; leaves the borrow in CF."""
+    for j in range(12):
+        e("    movq %s, %%rax" % a(j))
+        e("    %s %s, %%rax" % ("subq" if j == 0 else "sbbq", b(j)))
+        e("    movq %%rax, %s" % dst(j))
+
+def add_384(dst, a, b):
+    """dst = a + b over 6 words, no reduction (inputs < p: sum < 2^382)."""
+    for j in range(6):
+        e("    movq %s, %%rax" % a(j))
+        e("    %s %s, %%rax" % ("addq" if j == 0 else "adcq", b(j)))
+        e("    movq %%rax, %s" % dst(j))
+
+# stack layout (8-byte words from %rsp): t0 0..11, t1 12..23, t2 24..35, sa 36..41, sb 42..47
+stk = lambda base: (lambda i: "%d(%%rsp)" % (8 * (base + i)))
+A = lambda off: (lambda i: "%d(%%rsi)" % (8 * (off + i)))
+B = lambda off: (lambda i: "%d(%%rcx)" % (8 * (off + i)))
+R = lambda off: (lambda i: "%d(%%rdi)" % (8 * (off + i)))
+
+e("    .globl ck_fp2_mul_adx")
+e("    .hidden ck_fp2_mul_adx")
+e("    .type ck_fp2_mul_adx, @function")
+e("    .p2align 4")
+e("ck_fp2_mul_adx:")
+e("    .cfi_startproc")
+for r in ["%rbx", "%rbp", "%r12", "%r13", "%r14", "%r15"]:
+    e("    pushq %s" % r)
+e("    subq $384, %rsp")
+e("    movq %rdx, %rcx")
+e("    xorl %r15d, %r15d")
+e("    /* t0 = a0 b0, t1 = a1 b1 */")
+mul_384(stk(0), A(0), B(0))
+mul_384(stk(12), A(6), B(6))
+e("    /* t2 = (a0 + a1)(b0 + b1) */")
+add_384(stk(36), A(0), A(6))
+add_384(stk(42), B(0), B(6))
+mul_384(stk(24), stk(36), stk(42))
+e("    /* c1 = redc(t2 - t0 - t1) = redc(a0 b1 + a1 b0) */")
+sub_768(stk(24), stk(24), stk(0))
+sub_768(stk(24), stk(24), stk(12))
+redc_768(R(6), stk(24))
+e("    /* c0 = redc(t0 - t1 (+ p R when negative)) */")
+sub_768(stk(0), stk(0), stk(12))
+e("    sbbq %rax, %rax")
+for j in range(6):
+    e("    movq ck_p384+%d(%%rip), %%rbx" % (8 * j))
+    e("    andq %rax, %rbx")
+    e("    movq %%rbx, %s" % stk(36)(j))
+for j in range(6):
+    e("    movq %s, %%rbx" % stk(36)(j))
+    e("    %s %%rbx, %s" % ("addq" if j == 0 else "adcq", stk(6)(j)))
+redc_768(R(0), stk(0))
+e("    addq $384, %rsp")
+for r in reversed(["%rbx", "%rbp", "%r12", "%r13", "%r14", "%r15"]):
+    e("    popq %s" % r)
+e("    ret")
+e("    .cfi_endproc")
+e("    .size ck_fp2_mul_adx, .-ck_fp2_mul_adx")
+
 e("#endif")
 e("    .section .note.GNU-stack,\"\",@progbits")
 print("\n".join(l for l in out if l != ""))

@@ -5,6 +5,7 @@
 #include "ec/internal.h"
 #include "ec/constants.h"
 #include "ec/field_inline.h"
+#include "ec/fp_mul.h"
 
 void ck_fp2_one(ck_fp2 *r)
 {
@@ -52,6 +53,12 @@ void ck_fp2_mul_small(ck_fp2 *r, const ck_fp2 *a, unsigned k)
 void ck_fp2_mul(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
 {
     ck_fp t0, t1, s0, s1;
+#ifdef CK_HAVE_ADX_KERNEL
+    if (ck_cpu_has_adx) {                  /* lazy reduction: two REDCs, not three */
+        ck_fp2_mul_adx(r, a, b);
+        return;
+    }
+#endif
     ck_fp_mul(&t0, &a->c0, &b->c0);
     ck_fp_mul(&t1, &a->c1, &b->c1);
     ck_fp_add_(&s0, &a->c0, &a->c1);

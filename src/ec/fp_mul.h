@@ -48,6 +48,7 @@ CK_DEFINE_MONT_MUL(ck_mont_mul_256, 4)
 #if defined(__x86_64__) && defined(__GNUC__) && defined(CK_ENABLE_ADX)
 #define CK_HAVE_ADX_KERNEL 1
 void ck_mont_mul_384_adx(limb_t r[6], const limb_t a[6], const limb_t b[6]);
+void ck_fp2_mul_adx(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b);
 extern int ck_cpu_has_adx;
 static inline void ck_mont_mul_384(limb_t r[6], const limb_t a[6], const limb_t b[6],
                                    const limb_t m[6], limb_t minv)

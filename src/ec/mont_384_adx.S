@@ -333,5 +333,1000 @@ ck_mont_mul_384_adx:
     ret
     .cfi_endproc
     .size ck_mont_mul_384_adx, .-ck_mont_mul_384_adx
+    .globl ck_fp2_mul_adx
+    .hidden ck_fp2_mul_adx
+    .type ck_fp2_mul_adx, @function
+    .p2align 4
+ck_fp2_mul_adx:
+    .cfi_startproc
+    pushq %rbx
+    pushq %rbp
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $384, %rsp
+    movq %rdx, %rcx
+    xorl %r15d, %r15d
+    /* t0 = a0 b0, t1 = a1 b1 */
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorl %r10d, %r10d
+    xorl %r11d, %r11d
+    xorl %r12d, %r12d
+    xorl %r13d, %r13d
+    xorl %r14d, %r14d
+    movq 0(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 0(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 8(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 16(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 24(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 32(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 40(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    adoxq %r15, %r14
+    movq %r8, 0(%rsp)
+    xorl %r8d, %r8d
+    movq 8(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 0(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 8(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 16(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 24(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 32(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 40(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    adoxq %r15, %r8
+    movq %r9, 8(%rsp)
+    xorl %r9d, %r9d
+    movq 16(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 0(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 8(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 16(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 24(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 32(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 40(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    adoxq %r15, %r9
+    movq %r10, 16(%rsp)
+    xorl %r10d, %r10d
+    movq 24(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 0(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 8(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 16(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 24(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 32(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 40(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    adoxq %r15, %r10
+    movq %r11, 24(%rsp)
+    xorl %r11d, %r11d
+    movq 32(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 0(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 8(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 16(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 24(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 32(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 40(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    adoxq %r15, %r11
+    movq %r12, 32(%rsp)
+    xorl %r12d, %r12d
+    movq 40(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 0(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 8(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 16(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 24(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 32(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 40(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    adoxq %r15, %r12
+    movq %r13, 40(%rsp)
+    xorl %r13d, %r13d
+    movq %r14, 48(%rsp)
+    movq %r8, 56(%rsp)
+    movq %r9, 64(%rsp)
+    movq %r10, 72(%rsp)
+    movq %r11, 80(%rsp)
+    movq %r12, 88(%rsp)
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorl %r10d, %r10d
+    xorl %r11d, %r11d
+    xorl %r12d, %r12d
+    xorl %r13d, %r13d
+    xorl %r14d, %r14d
+    movq 48(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 48(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 56(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 64(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 72(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 80(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 88(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    adoxq %r15, %r14
+    movq %r8, 96(%rsp)
+    xorl %r8d, %r8d
+    movq 56(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 48(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 56(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 64(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 72(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 80(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 88(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    adoxq %r15, %r8
+    movq %r9, 104(%rsp)
+    xorl %r9d, %r9d
+    movq 64(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 48(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 56(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 64(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 72(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 80(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 88(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    adoxq %r15, %r9
+    movq %r10, 112(%rsp)
+    xorl %r10d, %r10d
+    movq 72(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 48(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 56(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 64(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 72(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 80(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 88(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    adoxq %r15, %r10
+    movq %r11, 120(%rsp)
+    xorl %r11d, %r11d
+    movq 80(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 48(%rsi), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 56(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 64(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 72(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 80(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 88(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    adoxq %r15, %r11
+    movq %r12, 128(%rsp)
+    xorl %r12d, %r12d
+    movq 88(%rcx), %rdx
+    xorl %eax, %eax
+    mulxq 48(%rsi), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 56(%rsi), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 64(%rsi), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 72(%rsi), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 80(%rsi), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 88(%rsi), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    adoxq %r15, %r12
+    movq %r13, 136(%rsp)
+    xorl %r13d, %r13d
+    movq %r14, 144(%rsp)
+    movq %r8, 152(%rsp)
+    movq %r9, 160(%rsp)
+    movq %r10, 168(%rsp)
+    movq %r11, 176(%rsp)
+    movq %r12, 184(%rsp)
+    /* t2 = (a0 + a1)(b0 + b1) */
+    movq 0(%rsi), %rax
+    addq 48(%rsi), %rax
+    movq %rax, 288(%rsp)
+    movq 8(%rsi), %rax
+    adcq 56(%rsi), %rax
+    movq %rax, 296(%rsp)
+    movq 16(%rsi), %rax
+    adcq 64(%rsi), %rax
+    movq %rax, 304(%rsp)
+    movq 24(%rsi), %rax
+    adcq 72(%rsi), %rax
+    movq %rax, 312(%rsp)
+    movq 32(%rsi), %rax
+    adcq 80(%rsi), %rax
+    movq %rax, 320(%rsp)
+    movq 40(%rsi), %rax
+    adcq 88(%rsi), %rax
+    movq %rax, 328(%rsp)
+    movq 0(%rcx), %rax
+    addq 48(%rcx), %rax
+    movq %rax, 336(%rsp)
+    movq 8(%rcx), %rax
+    adcq 56(%rcx), %rax
+    movq %rax, 344(%rsp)
+    movq 16(%rcx), %rax
+    adcq 64(%rcx), %rax
+    movq %rax, 352(%rsp)
+    movq 24(%rcx), %rax
+    adcq 72(%rcx), %rax
+    movq %rax, 360(%rsp)
+    movq 32(%rcx), %rax
+    adcq 80(%rcx), %rax
+    movq %rax, 368(%rsp)
+    movq 40(%rcx), %rax
+    adcq 88(%rcx), %rax
+    movq %rax, 376(%rsp)
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorl %r10d, %r10d
+    xorl %r11d, %r11d
+    xorl %r12d, %r12d
+    xorl %r13d, %r13d
+    xorl %r14d, %r14d
+    movq 336(%rsp), %rdx
+    xorl %eax, %eax
+    mulxq 288(%rsp), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 296(%rsp), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 304(%rsp), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 312(%rsp), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 320(%rsp), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 328(%rsp), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    adoxq %r15, %r14
+    movq %r8, 192(%rsp)
+    xorl %r8d, %r8d
+    movq 344(%rsp), %rdx
+    xorl %eax, %eax
+    mulxq 288(%rsp), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 296(%rsp), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 304(%rsp), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 312(%rsp), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 320(%rsp), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 328(%rsp), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    adoxq %r15, %r8
+    movq %r9, 200(%rsp)
+    xorl %r9d, %r9d
+    movq 352(%rsp), %rdx
+    xorl %eax, %eax
+    mulxq 288(%rsp), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 296(%rsp), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 304(%rsp), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 312(%rsp), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 320(%rsp), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 328(%rsp), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    adoxq %r15, %r9
+    movq %r10, 208(%rsp)
+    xorl %r10d, %r10d
+    movq 360(%rsp), %rdx
+    xorl %eax, %eax
+    mulxq 288(%rsp), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq 296(%rsp), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 304(%rsp), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 312(%rsp), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 320(%rsp), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 328(%rsp), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    adoxq %r15, %r10
+    movq %r11, 216(%rsp)
+    xorl %r11d, %r11d
+    movq 368(%rsp), %rdx
+    xorl %eax, %eax
+    mulxq 288(%rsp), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq 296(%rsp), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 304(%rsp), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 312(%rsp), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 320(%rsp), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 328(%rsp), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    adoxq %r15, %r11
+    movq %r12, 224(%rsp)
+    xorl %r12d, %r12d
+    movq 376(%rsp), %rdx
+    xorl %eax, %eax
+    mulxq 288(%rsp), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq 296(%rsp), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq 304(%rsp), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq 312(%rsp), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq 320(%rsp), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq 328(%rsp), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    adoxq %r15, %r12
+    movq %r13, 232(%rsp)
+    xorl %r13d, %r13d
+    movq %r14, 240(%rsp)
+    movq %r8, 248(%rsp)
+    movq %r9, 256(%rsp)
+    movq %r10, 264(%rsp)
+    movq %r11, 272(%rsp)
+    movq %r12, 280(%rsp)
+    /* c1 = redc(t2 - t0 - t1) = redc(a0 b1 + a1 b0) */
+    movq 192(%rsp), %rax
+    subq 0(%rsp), %rax
+    movq %rax, 192(%rsp)
+    movq 200(%rsp), %rax
+    sbbq 8(%rsp), %rax
+    movq %rax, 200(%rsp)
+    movq 208(%rsp), %rax
+    sbbq 16(%rsp), %rax
+    movq %rax, 208(%rsp)
+    movq 216(%rsp), %rax
+    sbbq 24(%rsp), %rax
+    movq %rax, 216(%rsp)
+    movq 224(%rsp), %rax
+    sbbq 32(%rsp), %rax
+    movq %rax, 224(%rsp)
+    movq 232(%rsp), %rax
+    sbbq 40(%rsp), %rax
+    movq %rax, 232(%rsp)
+    movq 240(%rsp), %rax
+    sbbq 48(%rsp), %rax
+    movq %rax, 240(%rsp)
+    movq 248(%rsp), %rax
+    sbbq 56(%rsp), %rax
+    movq %rax, 248(%rsp)
+    movq 256(%rsp), %rax
+    sbbq 64(%rsp), %rax
+    movq %rax, 256(%rsp)
+    movq 264(%rsp), %rax
+    sbbq 72(%rsp), %rax
+    movq %rax, 264(%rsp)
+    movq 272(%rsp), %rax
+    sbbq 80(%rsp), %rax
+    movq %rax, 272(%rsp)
+    movq 280(%rsp), %rax
+    sbbq 88(%rsp), %rax
+    movq %rax, 280(%rsp)
+    movq 192(%rsp), %rax
+    subq 96(%rsp), %rax
+    movq %rax, 192(%rsp)
+    movq 200(%rsp), %rax
+    sbbq 104(%rsp), %rax
+    movq %rax, 200(%rsp)
+    movq 208(%rsp), %rax
+    sbbq 112(%rsp), %rax
+    movq %rax, 208(%rsp)
+    movq 216(%rsp), %rax
+    sbbq 120(%rsp), %rax
+    movq %rax, 216(%rsp)
+    movq 224(%rsp), %rax
+    sbbq 128(%rsp), %rax
+    movq %rax, 224(%rsp)
+    movq 232(%rsp), %rax
+    sbbq 136(%rsp), %rax
+    movq %rax, 232(%rsp)
+    movq 240(%rsp), %rax
+    sbbq 144(%rsp), %rax
+    movq %rax, 240(%rsp)
+    movq 248(%rsp), %rax
+    sbbq 152(%rsp), %rax
+    movq %rax, 248(%rsp)
+    movq 256(%rsp), %rax
+    sbbq 160(%rsp), %rax
+    movq %rax, 256(%rsp)
+    movq 264(%rsp), %rax
+    sbbq 168(%rsp), %rax
+    movq %rax, 264(%rsp)
+    movq 272(%rsp), %rax
+    sbbq 176(%rsp), %rax
+    movq %rax, 272(%rsp)
+    movq 280(%rsp), %rax
+    sbbq 184(%rsp), %rax
+    movq %rax, 280(%rsp)
+    movq 192(%rsp), %r8
+    movq 200(%rsp), %r9
+    movq 208(%rsp), %r10
+    movq 216(%rsp), %r11
+    movq 224(%rsp), %r12
+    movq 232(%rsp), %r13
+    xorl %r14d, %r14d
+    movq %r8, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    adoxq %r15, %r14
+    movq %r9, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    adoxq %r15, %r8
+    movq %r10, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    adoxq %r15, %r9
+    movq %r11, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    adoxq %r15, %r10
+    movq %r12, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    adoxq %r15, %r11
+    movq %r13, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    adoxq %r15, %r12
+    addq 240(%rsp), %r14
+    adcq 248(%rsp), %r8
+    adcq 256(%rsp), %r9
+    adcq 264(%rsp), %r10
+    adcq 272(%rsp), %r11
+    adcq 280(%rsp), %r12
+    movq %r14, 48(%rdi)
+    movq %r8, 56(%rdi)
+    movq %r9, 64(%rdi)
+    movq %r10, 72(%rdi)
+    movq %r11, 80(%rdi)
+    movq %r12, 88(%rdi)
+    subq ck_p384+0(%rip), %r14
+    sbbq ck_p384+8(%rip), %r8
+    sbbq ck_p384+16(%rip), %r9
+    sbbq ck_p384+24(%rip), %r10
+    sbbq ck_p384+32(%rip), %r11
+    sbbq ck_p384+40(%rip), %r12
+    cmovcq 48(%rdi), %r14
+    cmovcq 56(%rdi), %r8
+    cmovcq 64(%rdi), %r9
+    cmovcq 72(%rdi), %r10
+    cmovcq 80(%rdi), %r11
+    cmovcq 88(%rdi), %r12
+    movq %r14, 48(%rdi)
+    movq %r8, 56(%rdi)
+    movq %r9, 64(%rdi)
+    movq %r10, 72(%rdi)
+    movq %r11, 80(%rdi)
+    movq %r12, 88(%rdi)
+    /* c0 = redc(t0 - t1 (+ p R when negative)) */
+    movq 0(%rsp), %rax
+    subq 96(%rsp), %rax
+    movq %rax, 0(%rsp)
+    movq 8(%rsp), %rax
+    sbbq 104(%rsp), %rax
+    movq %rax, 8(%rsp)
+    movq 16(%rsp), %rax
+    sbbq 112(%rsp), %rax
+    movq %rax, 16(%rsp)
+    movq 24(%rsp), %rax
+    sbbq 120(%rsp), %rax
+    movq %rax, 24(%rsp)
+    movq 32(%rsp), %rax
+    sbbq 128(%rsp), %rax
+    movq %rax, 32(%rsp)
+    movq 40(%rsp), %rax
+    sbbq 136(%rsp), %rax
+    movq %rax, 40(%rsp)
+    movq 48(%rsp), %rax
+    sbbq 144(%rsp), %rax
+    movq %rax, 48(%rsp)
+    movq 56(%rsp), %rax
+    sbbq 152(%rsp), %rax
+    movq %rax, 56(%rsp)
+    movq 64(%rsp), %rax
+    sbbq 160(%rsp), %rax
+    movq %rax, 64(%rsp)
+    movq 72(%rsp), %rax
+    sbbq 168(%rsp), %rax
+    movq %rax, 72(%rsp)
+    movq 80(%rsp), %rax
+    sbbq 176(%rsp), %rax
+    movq %rax, 80(%rsp)
+    movq 88(%rsp), %rax
+    sbbq 184(%rsp), %rax
+    movq %rax, 88(%rsp)
+    sbbq %rax, %rax
+    movq ck_p384+0(%rip), %rbx
+    andq %rax, %rbx
+    movq %rbx, 288(%rsp)
+    movq ck_p384+8(%rip), %rbx
+    andq %rax, %rbx
+    movq %rbx, 296(%rsp)
+    movq ck_p384+16(%rip), %rbx
+    andq %rax, %rbx
+    movq %rbx, 304(%rsp)
+    movq ck_p384+24(%rip), %rbx
+    andq %rax, %rbx
+    movq %rbx, 312(%rsp)
+    movq ck_p384+32(%rip), %rbx
+    andq %rax, %rbx
+    movq %rbx, 320(%rsp)
+    movq ck_p384+40(%rip), %rbx
+    andq %rax, %rbx
+    movq %rbx, 328(%rsp)
+    movq 288(%rsp), %rbx
+    addq %rbx, 48(%rsp)
+    movq 296(%rsp), %rbx
+    adcq %rbx, 56(%rsp)
+    movq 304(%rsp), %rbx
+    adcq %rbx, 64(%rsp)
+    movq 312(%rsp), %rbx
+    adcq %rbx, 72(%rsp)
+    movq 320(%rsp), %rbx
+    adcq %rbx, 80(%rsp)
+    movq 328(%rsp), %rbx
+    adcq %rbx, 88(%rsp)
+    movq 0(%rsp), %r8
+    movq 8(%rsp), %r9
+    movq 16(%rsp), %r10
+    movq 24(%rsp), %r11
+    movq 32(%rsp), %r12
+    movq 40(%rsp), %r13
+    xorl %r14d, %r14d
+    movq %r8, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    adoxq %r15, %r14
+    movq %r9, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    adoxq %r15, %r8
+    movq %r10, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    adoxq %r15, %r9
+    movq %r11, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    adoxq %r15, %r10
+    movq %r12, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r12
+    adcxq %rbx, %r13
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    adoxq %r15, %r11
+    movq %r13, %rdx
+    imulq ck_p384_inv(%rip), %rdx
+    xorl %eax, %eax
+    mulxq ck_p384+0(%rip), %rax, %rbx
+    adoxq %rax, %r13
+    adcxq %rbx, %r14
+    mulxq ck_p384+8(%rip), %rax, %rbx
+    adoxq %rax, %r14
+    adcxq %rbx, %r8
+    mulxq ck_p384+16(%rip), %rax, %rbx
+    adoxq %rax, %r8
+    adcxq %rbx, %r9
+    mulxq ck_p384+24(%rip), %rax, %rbx
+    adoxq %rax, %r9
+    adcxq %rbx, %r10
+    mulxq ck_p384+32(%rip), %rax, %rbx
+    adoxq %rax, %r10
+    adcxq %rbx, %r11
+    mulxq ck_p384+40(%rip), %rax, %rbx
+    adoxq %rax, %r11
+    adcxq %rbx, %r12
+    adoxq %r15, %r12
+    addq 48(%rsp), %r14
+    adcq 56(%rsp), %r8
+    adcq 64(%rsp), %r9
+    adcq 72(%rsp), %r10
+    adcq 80(%rsp), %r11
+    adcq 88(%rsp), %r12
+    movq %r14, 0(%rdi)
+    movq %r8, 8(%rdi)
+    movq %r9, 16(%rdi)
+    movq %r10, 24(%rdi)
+    movq %r11, 32(%rdi)
+    movq %r12, 40(%rdi)
+    subq ck_p384+0(%rip), %r14
+    sbbq ck_p384+8(%rip), %r8
+    sbbq ck_p384+16(%rip), %r9
+    sbbq ck_p384+24(%rip), %r10
+    sbbq ck_p384+32(%rip), %r11
+    sbbq ck_p384+40(%rip), %r12
+    cmovcq 0(%rdi), %r14
+    cmovcq 8(%rdi), %r8
+    cmovcq 16(%rdi), %r9
+    cmovcq 24(%rdi), %r10
+    cmovcq 32(%rdi), %r11
+    cmovcq 40(%rdi), %r12
+    movq %r14, 0(%rdi)
+    movq %r8, 8(%rdi)
+    movq %r9, 16(%rdi)
+    movq %r10, 24(%rdi)
+    movq %r11, 32(%rdi)
+    movq %r12, 40(%rdi)
+    addq $384, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbp
+    popq %rbx
+    ret
+    .cfi_endproc
+    .size ck_fp2_mul_adx, .-ck_fp2_mul_adx
 #endif
     .section .note.GNU-stack,"",@progbits
