@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Server benchmarks: appends/s (16 clients, signed 1 KiB entries, each
+# client its own record) and entry reads/s (64 connections), with median
+# and p99 latency, against a real carekeyd on loopback, for SQLite and for
+# a PostgreSQL server started in a temporary directory.
+#
+#   bench/server.sh BUILD_DIR
+#
+# Prints `bench NAME VALUE UNIT` lines. Bounded: at most BENCH_SECONDS
+# (default 8) and a fixed request budget per phase.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+carekeyd=$build/src/server/carekeyd
+ckbench=$build/bench/server/ckbench
+secs=${BENCH_SECONDS:-8}
+[ -x "$carekeyd" ] && [ -x "$ckbench" ] || { echo "bench/server.sh: build carekeyd and ckbench first" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/ckbench.XXXXXX)
+chmod 755 "$tmp"
+pid=""
+PGBIN=""
+as_pg=()
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [ -n "$PGBIN" ] && "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+admin_sk=$(openssl rand -hex 32)
+admin_pk=$("$ckbench" pubkey "$admin_sk")
+
+start() { # db-url extra-args...
+  local db=$1; shift
+  rm -f "$tmp/port"
+  "$carekeyd" --port 0 --port-file "$tmp/port" --db "$db" --admin-key "$admin_pk" \
+    --rate-limit 0 --threads 64 --log-level warn "$@" 2>>"$tmp/carekeyd.log" &
+  pid=$!
+  for _ in $(seq 200); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+  [ -s "$tmp/port" ] || { echo "carekeyd did not start" >&2; tail "$tmp/carekeyd.log" >&2; exit 1; }
+  url="http://127.0.0.1:$(cat "$tmp/port")"
+}
+
+stop() { kill "$pid"; wait "$pid" || true; pid=""; }
+
+run() { # name
+  local name=$1 a r
+  a=$("$ckbench" "$url" "$admin_sk" "$name" append 16 "$secs" 20000)
+  r=$("$ckbench" "$url" "$admin_sk" "$name" read 64 "$secs" 100000)
+  echo "$a"; echo "$r"
+  # Headline p99: the worse of the two workloads.
+  local p99a p99r
+  p99a=$(awk '/append_p99_ms/ {print $3}' <<<"$a"); p99r=$(awk '/read_p99_ms/ {print $3}' <<<"$r")
+  awk -v a="$p99a" -v r="$p99r" -v n="$name" 'BEGIN { printf "bench server.%s.p99_ms %.2f ms\n", n, (a > r ? a : r) }'
+}
+
+# ---- SQLite
+start "sqlite:$tmp/bench.db"
+run sqlite
+stop
+
+# ---- PostgreSQL (skipped with a note if the server binaries are missing)
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
+  if [ "$(id -u)" = 0 ]; then chown postgres "$tmp"; as_pg=(runuser -u postgres --); fi
+  "${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/pg" -A trust -U postgres -E UTF8 >/dev/null
+  "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w \
+    -o "-k $tmp -c listen_addresses='' -p 5432 -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
+  start "postgresql:///postgres?host=$tmp&port=5432&user=postgres" --db-pool 32
+  run postgres
+  stop
+else
+  echo "bench/server.sh: PostgreSQL not installed, skipping server.postgres" >&2
+  PGBIN=""
+fi

@@ -1,0 +1,165 @@
+/*
+ * carekey/client.h - C client of the carekeyd HTTP API (libcurl), used by
+ * the CLI and the local node. Library: carekey_net (links libcarekey).
+ *
+ * A ck_net handle is one keep-alive connection with one identity; use one
+ * handle per thread. Every request is signed (docs/API.md,
+ * "Authentication") with the identity's Ed25519 key, which the handle
+ * copies and wipes on ck_net_close().
+ *
+ * Results: 0 on success; -1 on failure, then ck_net_status() is the HTTP
+ * status (0 when no response arrived) and ck_net_error_code() the server's
+ * stable code ("transport" when the server was unreachable, "bad_response"
+ * when its answer could not be parsed, "bad_argument" for bad inputs).
+ */
+#ifndef CAREKEY_CLIENT_H
+#define CAREKEY_CLIENT_H
+
+#include "carekey/wire.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ck_net ck_net;
+
+typedef struct {
+    const char *url;     /* "http://127.0.0.1:8443" or "https://host:port" */
+    const char *ca_file; /* PEM bundle to trust for https (NULL: system store) */
+    long timeout_ms;     /* per request; 0 means 30000 */
+} ck_net_opts;
+
+/* Process-wide libcurl setup; call once before threads start (optional:
+ * ck_net_open calls it too, which is fine in single-threaded programs). */
+int ck_net_global_init(void) CK_NET_WUR;
+
+int ck_net_open(ck_net **out, const ck_net_opts *opts) CK_NET_WUR;
+void ck_net_close(ck_net *c);
+/* caller: a GID, "admin" (the operator) or "authority:NAME". */
+int ck_net_set_identity(ck_net *c, const char *caller, const uint8_t sk[32]) CK_NET_WUR;
+/* HL7 PurposeOfUse sent with reads and writes (TREAT, ETREAT, BTG, ...);
+ * NULL sends none (the server records TREAT). */
+int ck_net_set_purpose(ck_net *c, const char *purpose) CK_NET_WUR;
+
+long ck_net_status(const ck_net *c);
+const char *ck_net_error_code(const ck_net *c);
+const char *ck_net_error_message(const ck_net *c);
+
+/* Raw signed request. path_query starts with "/". On return *resp is a
+ * malloc'ed NUL-terminated body (free it). 0 when any HTTP response came
+ * back (see *status), -1 on transport failure. */
+int ck_net_request(ck_net *c, const char *method, const char *path_query, const char *body,
+                   size_t body_len, long *status, char **resp, size_t *resp_len) CK_NET_WUR;
+/* As ck_net_request with an explicit time stamp (Unix s) and nonce (32 hex),
+ * for tests of replay and clock handling. */
+int ck_net_request_at(ck_net *c, const char *method, const char *path_query, const char *body,
+                      size_t body_len, int64_t timestamp, const char *nonce, long *status,
+                      char **resp, size_t *resp_len) CK_NET_WUR;
+
+/* ---- directory -------------------------------------------------------- */
+typedef struct {
+    char gid[CK_NET_ID_MAX + 1];
+    uint8_t ed25519[32];
+    uint8_t x25519[32];
+    char display_name[257];
+    char role[65];
+} ck_net_user;
+
+int ck_net_user_enroll(ck_net *c, const ck_net_user *u) CK_NET_WUR; /* identity "admin" */
+int ck_net_user_get(ck_net *c, const char *gid, ck_net_user *out) CK_NET_WUR;
+/* epochs_json: a JSON object {"attr": epoch}; NULL for none. */
+int ck_net_authority_register(ck_net *c, const char *name, const uint8_t sign_pk[32],
+                              const char *abe_pk_b64, const char *epochs_json) CK_NET_WUR;
+/* *abe_pk_b64 and *epochs_json are malloc'ed (either may be NULL to skip). */
+int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char **abe_pk_b64,
+                         char **epochs_json) CK_NET_WUR;
+int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json) CK_NET_WUR;
+
+/* ---- records ---------------------------------------------------------- */
+typedef struct {
+    uint64_t seq;
+    uint8_t hash[32];
+} ck_net_head;
+
+typedef struct {
+    char patient[CK_NET_ID_MAX + 1];
+    uint64_t seq;
+    uint8_t prev_hash[32];
+    uint8_t hash[32];
+    char section[65];
+    char resource_type[65];
+    char author[CK_NET_ID_MAX + 1];
+    uint64_t time_ms;
+    uint8_t *envelope; /* malloc'ed */
+    size_t envelope_len;
+    uint8_t signature[64];
+    int64_t received_at;
+} ck_net_entry;
+
+/* Signs (as the handle's identity, the author) and appends an entry whose
+ * prev_hash is what the caller believes is the head. On a 409
+ * ("head_mismatch") fetch the head and retry. */
+int ck_net_append(ck_net *c, const char *patient, const char *section, const char *resource_type,
+                  const uint8_t prev_hash[32], uint64_t time_ms, const uint8_t *envelope,
+                  size_t envelope_len, ck_net_head *out) CK_NET_WUR;
+/* signed_head may be NULL; *has_signed tells whether the patient signed one. */
+int ck_net_head_get(ck_net *c, const char *patient, ck_net_head *head, ck_net_head *signed_head,
+                    int *has_signed) CK_NET_WUR;
+/* The patient signs (seq, hash) with the handle's key and stores it. */
+int ck_net_head_sign(ck_net *c, const char *patient, const ck_net_head *head, uint64_t time_ms) CK_NET_WUR;
+/* Entries with seq > since (at most limit); *more tells whether more follow. */
+int ck_net_entries(ck_net *c, const char *patient, uint64_t since, unsigned limit, ck_net_entry **v,
+                   size_t *n, int *more) CK_NET_WUR;
+int ck_net_entry_get(ck_net *c, const char *patient, uint64_t seq, ck_net_entry *out) CK_NET_WUR;
+void ck_net_entry_clear(ck_net_entry *e);
+void ck_net_entries_free(ck_net_entry *v, size_t n);
+/* Recomputes the entry's hash and checks the author's signature:
+ * 0 if both hold. The caller checks prev_hash links between entries. */
+int ck_net_entry_check(const ck_net_entry *e, const uint8_t author_pk[32]) CK_NET_WUR;
+
+/* ---- write grants ----------------------------------------------------- */
+/* sections_csv: "allergies,medications" or "*". expires_at: Unix ms, 0 never. */
+int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char *sections_csv,
+                 int delegate, int64_t expires_at, int64_t *id) CK_NET_WUR;
+int ck_net_grant_revoke(ck_net *c, const char *patient, int64_t id) CK_NET_WUR;
+
+/* ---- mailbox ---------------------------------------------------------- */
+typedef struct {
+    int64_t id;
+    char sender[CK_NET_ID_MAX + 16];
+    char kind[65];
+    uint8_t *payload; /* malloc'ed */
+    size_t payload_len;
+    int64_t created_at;
+} ck_net_mail;
+
+int ck_net_mail_send(ck_net *c, const char *recipient, const char *kind, const uint8_t *payload,
+                     size_t len, int64_t *id) CK_NET_WUR; /* identity "authority:NAME" */
+int ck_net_mail_fetch(ck_net *c, const char *gid, int64_t after, unsigned limit, ck_net_mail **v,
+                      size_t *n) CK_NET_WUR;
+int ck_net_mail_ack(ck_net *c, const char *gid, int64_t id) CK_NET_WUR;
+void ck_net_mail_free(ck_net_mail *v, size_t n);
+
+/* ---- audit ------------------------------------------------------------ */
+typedef struct {
+    int64_t id;
+    int64_t time_ms;
+    char actor[CK_NET_ID_MAX + 16];
+    char action[65];
+    char target[65];
+    char purpose[65];
+    char outcome[65];
+    int status;
+} ck_net_audit;
+
+/* The patient's (or her delegate's) view of who read and wrote her record. */
+int ck_net_audit_list(ck_net *c, const char *patient, int64_t after, unsigned limit, ck_net_audit **v,
+                      size_t *n) CK_NET_WUR; /* free(*v) */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

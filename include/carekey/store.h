@@ -1,0 +1,196 @@
+/*
+ * carekey/store.h - the cloud server's storage interface.
+ *
+ * One small interface, two back ends: SQLite (embedded default; WAL,
+ * synchronous=FULL, group commit through one writer thread) and PostgreSQL
+ * (libpq connection pool; row locks on the record head so that several
+ * carekeyd instances can share one database).
+ *
+ * The store sees ciphertext only: envelopes are opaque bytes. It enforces
+ * the record's integrity rules that need atomicity (sequence numbers and the
+ * prev-hash check happen inside one transaction with the audit row that
+ * logs the write); authorization is the server's job.
+ *
+ * All functions are thread-safe. Results use caller-owned structs; list
+ * results are malloc'ed arrays freed with the matching *_free function.
+ */
+#ifndef CAREKEY_STORE_H
+#define CAREKEY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CK_STORE_WUR __attribute__((warn_unused_result))
+#else
+#define CK_STORE_WUR
+#endif
+
+typedef enum {
+    CK_STORE_OK = 0,
+    CK_STORE_NOT_FOUND,   /* no such user / record / entry / grant / message */
+    CK_STORE_CONFLICT,    /* prev_hash is not the head; replayed nonce */
+    CK_STORE_EXISTS,      /* unique key already taken */
+    CK_STORE_FULL,        /* a configured limit was reached */
+    CK_STORE_ERROR        /* back end failure (logged, never with data) */
+} ck_store_rc;
+
+#define CK_STORE_ID_CAP 129      /* GID / authority name, NUL included */
+#define CK_STORE_NAME_CAP 257    /* display names */
+#define CK_STORE_TOKEN_CAP 65    /* roles, sections, resource types, codes */
+
+typedef struct ck_store ck_store;
+
+typedef struct {
+    int readers;         /* SQLite read connections / PostgreSQL pool size */
+    int busy_timeout_ms; /* how long to wait for a lock or a pooled connection */
+} ck_store_opts;
+
+typedef struct {
+    char gid[CK_STORE_ID_CAP];
+    uint8_t ed25519[32];
+    uint8_t x25519[32];
+    char display_name[CK_STORE_NAME_CAP];
+    char role[CK_STORE_TOKEN_CAP];
+    int64_t created_at; /* Unix ms */
+} ck_store_user;
+
+typedef struct {
+    char name[CK_STORE_ID_CAP];
+    uint8_t sign_pk[32];
+    char *abe_pk;      /* opaque base64 text (malloc'ed on get) */
+    char *epochs_json; /* JSON object {"attr": epoch, ...} (malloc'ed on get) */
+    int64_t created_at, updated_at;
+} ck_store_authority;
+
+typedef struct {
+    char patient[CK_STORE_ID_CAP];
+    uint64_t seq;
+    uint8_t prev_hash[32];
+    uint8_t hash[32];
+    char section[CK_STORE_TOKEN_CAP];
+    char resource_type[CK_STORE_TOKEN_CAP];
+    char author[CK_STORE_ID_CAP];
+    int64_t time_ms;
+    uint8_t *envelope; /* malloc'ed on read */
+    size_t envelope_len;
+    uint8_t signature[64];
+    int64_t received_at;
+} ck_store_entry;
+
+typedef struct {
+    char patient[CK_STORE_ID_CAP];
+    uint64_t seq;
+    uint8_t hash[32];
+    int64_t time_ms;
+    uint8_t signature[64];
+} ck_store_signed_head;
+
+typedef struct {
+    int64_t id;
+    char patient[CK_STORE_ID_CAP];
+    char grantee[CK_STORE_ID_CAP];
+    char granted_by[CK_STORE_ID_CAP];
+    char sections[1024]; /* comma-separated section names, or "*" */
+    int delegate;        /* grantee may grant and revoke for the patient */
+    int64_t expires_at;  /* Unix ms, 0 = never */
+    int64_t created_at;
+    int64_t revoked_at;  /* 0 = active */
+} ck_store_grant;
+
+typedef struct {
+    int64_t id;
+    char recipient[CK_STORE_ID_CAP];
+    char sender[CK_STORE_ID_CAP + 16];
+    char kind[CK_STORE_TOKEN_CAP];
+    uint8_t *payload; /* malloc'ed on read */
+    size_t payload_len;
+    int64_t created_at;
+} ck_store_mail;
+
+typedef struct {
+    int64_t id;
+    int64_t time_ms;
+    char actor[CK_STORE_ID_CAP + 16];
+    char patient[CK_STORE_ID_CAP];
+    char action[CK_STORE_TOKEN_CAP];
+    char target[CK_STORE_TOKEN_CAP];
+    char purpose[CK_STORE_TOKEN_CAP];
+    char outcome[CK_STORE_TOKEN_CAP];
+    int status;
+} ck_store_audit;
+
+/* url: "sqlite:PATH", a plain file path, or "postgres://..."/"postgresql://...".
+ * Creates or migrates the schema. */
+ck_store_rc ck_store_open(ck_store **out, const char *url, const ck_store_opts *opts) CK_STORE_WUR;
+void ck_store_close(ck_store *s);
+const char *ck_store_backend(const ck_store *s);
+int ck_store_schema_version(ck_store *s);
+const char *ck_store_rc_str(ck_store_rc rc);
+
+/* Directory. A patient's empty record (head seq 0, zero hash) is created
+ * with her user row. */
+ck_store_rc ck_store_user_add(ck_store *s, const ck_store_user *u) CK_STORE_WUR;
+ck_store_rc ck_store_user_get(ck_store *s, const char *gid, ck_store_user *out) CK_STORE_WUR;
+ck_store_rc ck_store_authority_add(ck_store *s, const ck_store_authority *a) CK_STORE_WUR;
+ck_store_rc ck_store_authority_get(ck_store *s, const char *name, ck_store_authority *out) CK_STORE_WUR;
+ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *epochs_json,
+                                          int64_t now_ms) CK_STORE_WUR;
+void ck_store_authority_clear(ck_store_authority *a);
+
+/* Records. append: e holds every field but seq/hash/received_at; on success
+ * they are filled in. CONFLICT when e->prev_hash is not the head, NOT_FOUND
+ * when the patient has no record. The audit row is committed with it. */
+ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a) CK_STORE_WUR;
+ck_store_rc ck_store_head(ck_store *s, const char *patient, uint64_t *seq, uint8_t hash[32]) CK_STORE_WUR;
+/* Entries with seq > since, ascending, at most limit. */
+ck_store_rc ck_store_entries(ck_store *s, const char *patient, uint64_t since, size_t limit,
+                             ck_store_entry **v, size_t *n) CK_STORE_WUR;
+ck_store_rc ck_store_entry_get(ck_store *s, const char *patient, uint64_t seq,
+                               ck_store_entry *out) CK_STORE_WUR;
+void ck_store_entry_clear(ck_store_entry *e);
+void ck_store_entries_free(ck_store_entry *v, size_t n);
+/* Stores the patient's signed head if (seq, hash) is an entry of the record
+ * (NOT_FOUND otherwise) and seq is not below the stored one (CONFLICT). */
+ck_store_rc ck_store_signed_head_put(ck_store *s, const ck_store_signed_head *h,
+                                     const ck_store_audit *a) CK_STORE_WUR;
+ck_store_rc ck_store_signed_head_get(ck_store *s, const char *patient,
+                                     ck_store_signed_head *out) CK_STORE_WUR;
+
+/* Write grants. */
+ck_store_rc ck_store_grant_add(ck_store *s, ck_store_grant *g, const ck_store_audit *a) CK_STORE_WUR;
+ck_store_rc ck_store_grant_revoke(ck_store *s, const char *patient, int64_t id, int64_t now_ms,
+                                  const ck_store_audit *a) CK_STORE_WUR;
+ck_store_rc ck_store_grants(ck_store *s, const char *patient, const char *grantee /* NULL = all */,
+                            ck_store_grant **v, size_t *n) CK_STORE_WUR;
+
+/* Mailbox. put fails with FULL when the recipient has max_pending
+ * unacknowledged messages. */
+ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending) CK_STORE_WUR;
+ck_store_rc ck_store_mail_list(ck_store *s, const char *recipient, int64_t after_id, size_t limit,
+                               ck_store_mail **v, size_t *n) CK_STORE_WUR;
+ck_store_rc ck_store_mail_ack(ck_store *s, const char *recipient, int64_t id, int64_t now_ms) CK_STORE_WUR;
+void ck_store_mail_free(ck_store_mail *v, size_t n);
+
+/* Audit log (append-only). */
+ck_store_rc ck_store_audit_add(ck_store *s, const ck_store_audit *a) CK_STORE_WUR;
+ck_store_rc ck_store_audit_list(ck_store *s, const char *patient, int64_t after_id, size_t limit,
+                                ck_store_audit **v, size_t *n) CK_STORE_WUR;
+
+/* Replay protection shared by every server on the database: CONFLICT when
+ * (caller, nonce) was seen before. Rows older than expire_before are purged
+ * from time to time. */
+ck_store_rc ck_store_nonce_use(ck_store *s, const char *caller, const char *nonce,
+                               int64_t now_ms, int64_t expire_before_ms) CK_STORE_WUR;
+
+/* Bytes used by the database (for /metrics). */
+ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) CK_STORE_WUR;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

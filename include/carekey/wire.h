@@ -1,0 +1,109 @@
+/*
+ * carekey/wire.h - what the cloud server and its clients sign and hash.
+ *
+ * These are the canonical encodings of docs/API.md ("Signatures and hashes"):
+ * request signatures, entry signatures, entry hashes (the record's hash
+ * chain) and signed heads, plus the hex/base64 codecs the JSON API uses.
+ * They depend on OpenSSL libcrypto only and live in libcarekey, so the
+ * server, the client library and record verification share one definition.
+ *
+ * Conventions: caller-owned buffers; 0 on success, -1 on error; functions
+ * that take a secret key wipe their copies before returning.
+ */
+#ifndef CAREKEY_WIRE_H
+#define CAREKEY_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CK_NET_WUR __attribute__((warn_unused_result))
+#else
+#define CK_NET_WUR
+#endif
+
+#define CK_NET_HASH_BYTES 32
+#define CK_NET_PK_BYTES 32
+#define CK_NET_SK_BYTES 32 /* Ed25519 / X25519 private seed */
+#define CK_NET_SIG_BYTES 64
+#define CK_NET_NONCE_HEX 32 /* 16 random bytes, hex */
+#define CK_NET_ID_MAX 128   /* GIDs and authority names */
+
+/* ---- hex / base64 ----------------------------------------------------- */
+/* Lower-case hex; out must hold 2*n+1 bytes. */
+void ck_net_hex(char *out, const uint8_t *in, size_t n);
+/* Exactly n bytes from exactly 2n hex digits (either case). */
+int ck_net_unhex(uint8_t *out, size_t n, const char *hex) CK_NET_WUR;
+/* Standard base64 with padding; out holds ck_net_b64_len(n) bytes incl. NUL. */
+size_t ck_net_b64_len(size_t n);
+void ck_net_b64(char *out, const uint8_t *in, size_t n);
+/* Strict decoder: canonical padding, no whitespace. *out is malloc'ed. */
+int ck_net_unb64(uint8_t **out, size_t *out_len, const char *in, size_t in_len) CK_NET_WUR;
+
+/* ---- Ed25519 (OpenSSL) ------------------------------------------------ */
+int ck_net_ed25519_keygen(uint8_t pk[32], uint8_t sk[32]) CK_NET_WUR;
+int ck_net_ed25519_public(uint8_t pk[32], const uint8_t sk[32]) CK_NET_WUR;
+int ck_net_ed25519_sign(uint8_t sig[64], const uint8_t *msg, size_t len,
+                        const uint8_t sk[32]) CK_NET_WUR;
+/* 0 if valid, -1 otherwise. */
+int ck_net_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len,
+                          const uint8_t pk[32]) CK_NET_WUR;
+int ck_net_random(uint8_t *out, size_t n) CK_NET_WUR;
+/* A loaded signing key, for signing many messages: OpenSSL 3 spends more
+ * time loading a raw key than signing with it. Freed keys are wiped. */
+typedef struct ck_net_signer ck_net_signer;
+ck_net_signer *ck_net_signer_new(const uint8_t sk[32]);
+int ck_net_signer_sign(ck_net_signer *k, uint8_t sig[64], const uint8_t *msg, size_t len) CK_NET_WUR;
+void ck_net_signer_free(ck_net_signer *k);
+void ck_net_sha256(uint8_t out[32], const uint8_t *in, size_t n);
+
+/* ---- record entries --------------------------------------------------- */
+typedef struct {
+    const char *patient;
+    uint64_t seq;                    /* hash only; assigned by the server */
+    uint8_t prev_hash[CK_NET_HASH_BYTES];
+    const char *section;
+    const char *resource_type;
+    const char *author;
+    uint64_t time_ms;                /* author's clock, Unix milliseconds */
+    const uint8_t *envelope;         /* opaque ciphertext */
+    size_t envelope_len;
+    uint8_t signature[CK_NET_SIG_BYTES]; /* hash only */
+} ck_net_entry_fields;
+
+/* Upper bound of ck_net_entry_tbs()'s output. */
+#define CK_NET_ENTRY_TBS_MAX 640
+/* The bytes the author signs (seq and signature excluded: the server assigns
+ * seq, and prev_hash already pins the position). */
+int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len,
+                     const ck_net_entry_fields *e) CK_NET_WUR;
+int ck_net_entry_sign(uint8_t sig[64], const ck_net_entry_fields *e,
+                      const uint8_t sk[32]) CK_NET_WUR;
+int ck_net_entry_verify(const ck_net_entry_fields *e, const uint8_t pk[32]) CK_NET_WUR;
+/* Chain hash over every field, the signature included. */
+int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e) CK_NET_WUR;
+
+/* ---- signed heads ----------------------------------------------------- */
+#define CK_NET_HEAD_TBS_MAX 256
+int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,
+                    uint64_t seq, const uint8_t hash[32], uint64_t time_ms) CK_NET_WUR;
+
+/* ---- request signatures ----------------------------------------------- */
+/* Canonical request string (text; see docs/API.md). body may be NULL when
+ * body_len is 0. purpose may be NULL or "". Returns the malloc'ed string. */
+char *ck_net_req_string(const char *method, const char *path_query,
+                        const char *caller, int64_t timestamp, const char *nonce,
+                        const char *purpose, const uint8_t *body, size_t body_len);
+
+/* Identifier syntax shared by GIDs and authority names:
+ * [A-Za-z0-9][A-Za-z0-9._@-]{0,127}. Returns 1 if valid. */
+int ck_net_id_valid(const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,482 @@
+/*
+ * client_api.c - typed calls over ck_net_call(): directory, records,
+ * grants, mailbox, audit. JSON shapes are those of docs/API.md.
+ */
+#include "client_impl.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bad_response(ck_net *c, const char *what)
+{
+    ck_net_set_error(c, c->status, "bad_response", what);
+    return -1;
+}
+
+static int get_str(json_t *o, const char *k, char *dst, size_t cap)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    if (s == NULL || strlen(s) >= cap) return -1;
+    memcpy(dst, s, strlen(s) + 1);
+    return 0;
+}
+
+static int get_hex(json_t *o, const char *k, uint8_t *dst, size_t n)
+{
+    return ck_net_unhex(dst, n, json_string_value(json_object_get(o, k)));
+}
+
+static int get_int(json_t *o, const char *k, int64_t *v)
+{
+    json_t *x = json_object_get(o, k);
+    if (!json_is_integer(x)) return -1;
+    *v = (int64_t)json_integer_value(x);
+    return 0;
+}
+
+static json_t *hexj(const uint8_t *p, size_t n)
+{
+    char buf[257];
+    ck_net_hex(buf, p, n);
+    return json_string(buf);
+}
+
+static json_t *b64j(const uint8_t *p, size_t n)
+{
+    char *buf = malloc(ck_net_b64_len(n));
+    json_t *j;
+    if (buf == NULL) return NULL;
+    ck_net_b64(buf, p, n);
+    j = json_string(buf);
+    free(buf);
+    return j;
+}
+
+/* ---- directory -------------------------------------------------------- */
+
+int ck_net_user_enroll(ck_net *c, const ck_net_user *u)
+{
+    json_t *b = json_pack("{s:s,s:o,s:o,s:s,s:s}", "gid", u->gid, "ed25519", hexj(u->ed25519, 32), "x25519",
+                          hexj(u->x25519, 32), "display_name", u->display_name, "role", u->role);
+    int rc = b ? ck_net_call(c, "POST", "/v1/users", b, 201, NULL) : -1;
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_user_get(ck_net *c, const char *gid, ck_net_user *out)
+{
+    char path[256];
+    json_t *j;
+    int rc = -1;
+    if (!ck_net_id_valid(gid)) return -1;
+    snprintf(path, sizeof path, "/v1/users/%s", gid);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    memset(out, 0, sizeof *out);
+    if (get_str(j, "gid", out->gid, sizeof out->gid) || get_hex(j, "ed25519", out->ed25519, 32) ||
+        get_hex(j, "x25519", out->x25519, 32) || get_str(j, "display_name", out->display_name, sizeof out->display_name) ||
+        get_str(j, "role", out->role, sizeof out->role))
+        rc = bad_response(c, "user");
+    else
+        rc = 0;
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_authority_register(ck_net *c, const char *name, const uint8_t sign_pk[32], const char *abe_pk_b64,
+                              const char *epochs_json)
+{
+    json_t *ep = epochs_json ? json_loads(epochs_json, 0, NULL) : json_object();
+    json_t *b = ep ? json_pack("{s:s,s:o,s:s,s:o}", "name", name, "signing_key", hexj(sign_pk, 32), "abe_public_key",
+                               abe_pk_b64, "epochs", ep)
+                   : NULL;
+    int rc = b ? ck_net_call(c, "POST", "/v1/authorities", b, 201, NULL) : -1;
+    if (b == NULL) ck_net_set_error(c, 0, "bad_argument", "bad epochs or key");
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char **abe, char **epochs)
+{
+    char path[256];
+    json_t *j;
+    int rc = -1;
+    if (!ck_net_id_valid(name)) return -1;
+    snprintf(path, sizeof path, "/v1/authorities/%s", name);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    if (get_hex(j, "signing_key", sign_pk, 32) || !json_is_string(json_object_get(j, "abe_public_key"))) {
+        rc = bad_response(c, "authority");
+        goto out;
+    }
+    if (abe) *abe = strdup(json_string_value(json_object_get(j, "abe_public_key")));
+    if (epochs) *epochs = json_dumps(json_object_get(j, "epochs"), JSON_COMPACT | JSON_SORT_KEYS);
+    rc = 0;
+out:
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json)
+{
+    char path[256];
+    json_t *ep = json_loads(epochs_json, 0, NULL), *b;
+    int rc;
+    if (!ck_net_id_valid(name) || ep == NULL) {
+        json_decref(ep);
+        return -1;
+    }
+    snprintf(path, sizeof path, "/v1/authorities/%s/epochs", name);
+    b = json_pack("{s:o}", "epochs", ep);
+    rc = b ? ck_net_call(c, "PUT", path, b, 200, NULL) : -1;
+    json_decref(b);
+    return rc;
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+int ck_net_append(ck_net *c, const char *patient, const char *section, const char *rtype,
+                  const uint8_t prev_hash[32], uint64_t time_ms, const uint8_t *env, size_t env_len,
+                  ck_net_head *out)
+{
+    ck_net_entry_fields f;
+    uint8_t sig[64];
+    char path[256];
+    json_t *b = NULL, *j = NULL;
+    int64_t seq;
+    int rc = -1;
+
+    if (!ck_net_id_valid(patient)) return -1;
+    memset(&f, 0, sizeof f);
+    f.patient = patient;
+    memcpy(f.prev_hash, prev_hash, 32);
+    f.section = section;
+    f.resource_type = rtype;
+    f.author = c->caller;
+    f.time_ms = time_ms;
+    f.envelope = env;
+    f.envelope_len = env_len;
+    uint8_t tbs[CK_NET_ENTRY_TBS_MAX];
+    size_t tbslen;
+    if (ck_net_entry_tbs(tbs, sizeof tbs, &tbslen, &f) != 0 || ck_net_signer_sign(c->signer, sig, tbs, tbslen) != 0) {
+        ck_net_set_error(c, 0, "bad_argument", "cannot sign the entry");
+        return -1;
+    }
+    b = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o}", "section", section, "resource_type", rtype, "author", c->caller,
+                  "prev_hash", hexj(prev_hash, 32), "time", (json_int_t)time_ms, "envelope", b64j(env, env_len),
+                  "signature", hexj(sig, 64));
+    snprintf(path, sizeof path, "/v1/records/%s/entries", patient);
+    if (b == NULL || ck_net_call(c, "POST", path, b, 201, &j) != 0) goto out;
+    if (get_int(j, "seq", &seq) || seq < 1 || get_hex(j, "hash", out->hash, 32)) {
+        rc = bad_response(c, "append");
+        goto out;
+    }
+    out->seq = (uint64_t)seq;
+    rc = 0;
+out:
+    json_decref(b);
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_head_get(ck_net *c, const char *patient, ck_net_head *head, ck_net_head *signed_head, int *has_signed)
+{
+    char path[256];
+    json_t *j, *s;
+    int64_t seq;
+    int rc = -1;
+    if (!ck_net_id_valid(patient)) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/head", patient);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    if (get_int(j, "seq", &seq) || seq < 0 || get_hex(j, "hash", head->hash, 32)) {
+        rc = bad_response(c, "head");
+        goto out;
+    }
+    head->seq = (uint64_t)seq;
+    s = json_object_get(j, "signed");
+    if (has_signed) *has_signed = json_is_object(s);
+    if (signed_head && json_is_object(s)) {
+        if (get_int(s, "seq", &seq) || get_hex(s, "hash", signed_head->hash, 32)) {
+            rc = bad_response(c, "signed head");
+            goto out;
+        }
+        signed_head->seq = (uint64_t)seq;
+    }
+    rc = 0;
+out:
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_head_sign(ck_net *c, const char *patient, const ck_net_head *head, uint64_t time_ms)
+{
+    uint8_t tbs[CK_NET_HEAD_TBS_MAX], sig[64];
+    size_t len;
+    char path[256];
+    json_t *b;
+    int rc;
+    if (!ck_net_id_valid(patient) || ck_net_head_tbs(tbs, sizeof tbs, &len, patient, head->seq, head->hash, time_ms) ||
+        ck_net_ed25519_sign(sig, tbs, len, c->sk))
+        return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/head", patient);
+    b = json_pack("{s:I,s:o,s:I,s:o}", "seq", (json_int_t)head->seq, "hash", hexj(head->hash, 32), "time",
+                  (json_int_t)time_ms, "signature", hexj(sig, 64));
+    rc = b ? ck_net_call(c, "PUT", path, b, 200, NULL) : -1;
+    json_decref(b);
+    return rc;
+}
+
+static int parse_entry(json_t *o, const char *patient, ck_net_entry *e)
+{
+    int64_t seq, t, recv;
+    const char *env;
+    memset(e, 0, sizeof *e);
+    snprintf(e->patient, sizeof e->patient, "%s", patient);
+    if (get_int(o, "seq", &seq) || seq < 1 || get_int(o, "time", &t) || t < 0 || get_int(o, "received_at", &recv) ||
+        get_hex(o, "prev_hash", e->prev_hash, 32) || get_hex(o, "hash", e->hash, 32) ||
+        get_hex(o, "signature", e->signature, 64) || get_str(o, "section", e->section, sizeof e->section) ||
+        get_str(o, "resource_type", e->resource_type, sizeof e->resource_type) ||
+        get_str(o, "author", e->author, sizeof e->author))
+        return -1;
+    e->seq = (uint64_t)seq;
+    e->time_ms = (uint64_t)t;
+    e->received_at = recv;
+    env = json_string_value(json_object_get(o, "envelope"));
+    if (env == NULL || ck_net_unb64(&e->envelope, &e->envelope_len, env, strlen(env)) != 0) return -1;
+    return 0;
+}
+
+void ck_net_entry_clear(ck_net_entry *e)
+{
+    if (e == NULL) return;
+    free(e->envelope);
+    e->envelope = NULL;
+    e->envelope_len = 0;
+}
+
+void ck_net_entries_free(ck_net_entry *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i].envelope);
+    free(v);
+}
+
+int ck_net_entries(ck_net *c, const char *patient, uint64_t since, unsigned limit, ck_net_entry **v, size_t *n,
+                   int *more)
+{
+    char path[320];
+    json_t *j, *arr;
+    ck_net_entry *out = NULL;
+    size_t cnt = 0, i;
+    int rc = -1;
+
+    *v = NULL;
+    *n = 0;
+    if (!ck_net_id_valid(patient)) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/entries?since=%llu&limit=%u", patient, (unsigned long long)since,
+             limit ? limit : 100);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    arr = json_object_get(j, "entries");
+    if (!json_is_array(arr) || (out = calloc(json_array_size(arr) + 1, sizeof *out)) == NULL) {
+        rc = bad_response(c, "entries");
+        goto out;
+    }
+    for (i = 0; i < json_array_size(arr); i++) {
+        cnt++;
+        if (parse_entry(json_array_get(arr, i), patient, &out[i]) != 0) {
+            rc = bad_response(c, "entry");
+            goto out;
+        }
+    }
+    if (more) *more = json_is_true(json_object_get(j, "more"));
+    *v = out;
+    *n = cnt;
+    out = NULL;
+    rc = 0;
+out:
+    ck_net_entries_free(out, cnt);
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_entry_get(ck_net *c, const char *patient, uint64_t seq, ck_net_entry *out)
+{
+    char path[320];
+    json_t *j;
+    int rc;
+    if (!ck_net_id_valid(patient)) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/entries/%llu", patient, (unsigned long long)seq);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    rc = parse_entry(j, patient, out) == 0 ? 0 : bad_response(c, "entry");
+    if (rc != 0) ck_net_entry_clear(out);
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_entry_check(const ck_net_entry *e, const uint8_t author_pk[32])
+{
+    ck_net_entry_fields f;
+    uint8_t h[32];
+    memset(&f, 0, sizeof f);
+    f.patient = e->patient;
+    f.seq = e->seq;
+    memcpy(f.prev_hash, e->prev_hash, 32);
+    f.section = e->section;
+    f.resource_type = e->resource_type;
+    f.author = e->author;
+    f.time_ms = e->time_ms;
+    f.envelope = e->envelope;
+    f.envelope_len = e->envelope_len;
+    memcpy(f.signature, e->signature, 64);
+    if (ck_net_entry_hash(h, &f) != 0 || memcmp(h, e->hash, 32) != 0) return -1;
+    return ck_net_entry_verify(&f, author_pk);
+}
+
+/* ---- grants ----------------------------------------------------------- */
+
+int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char *sections_csv, int delegate,
+                 int64_t expires_at, int64_t *id)
+{
+    char path[256], buf[1024];
+    json_t *secs = json_array(), *b = NULL, *j = NULL;
+    int rc = -1;
+    if (!ck_net_id_valid(patient) || secs == NULL || strlen(sections_csv) >= sizeof buf) goto out;
+    snprintf(buf, sizeof buf, "%s", sections_csv);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        json_array_append_new(secs, json_string(t));
+    b = json_pack("{s:s,s:O,s:b,s:I}", "grantee", grantee, "sections", secs, "delegate", delegate, "expires_at",
+                  (json_int_t)expires_at);
+    snprintf(path, sizeof path, "/v1/records/%s/grants", patient);
+    if (b == NULL || ck_net_call(c, "POST", path, b, 201, &j) != 0) goto out;
+    if (id && get_int(j, "id", id)) {
+        rc = bad_response(c, "grant");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(secs);
+    json_decref(b);
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_grant_revoke(ck_net *c, const char *patient, int64_t id)
+{
+    char path[256];
+    if (!ck_net_id_valid(patient)) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/grants/%lld", patient, (long long)id);
+    return ck_net_call(c, "DELETE", path, NULL, 200, NULL);
+}
+
+/* ---- mailbox ---------------------------------------------------------- */
+
+int ck_net_mail_send(ck_net *c, const char *recipient, const char *kind, const uint8_t *payload, size_t len,
+                     int64_t *id)
+{
+    char path[256];
+    json_t *b, *j = NULL;
+    int rc = -1;
+    if (!ck_net_id_valid(recipient)) return -1;
+    snprintf(path, sizeof path, "/v1/mailbox/%s", recipient);
+    b = json_pack("{s:s,s:o}", "kind", kind, "payload", b64j(payload, len));
+    if (b && ck_net_call(c, "POST", path, b, 201, &j) == 0) rc = (id && get_int(j, "id", id)) ? bad_response(c, "mail") : 0;
+    json_decref(b);
+    json_decref(j);
+    return rc;
+}
+
+void ck_net_mail_free(ck_net_mail *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        if (v[i].payload) OPENSSL_cleanse(v[i].payload, v[i].payload_len);
+        free(v[i].payload);
+    }
+    free(v);
+}
+
+int ck_net_mail_fetch(ck_net *c, const char *gid, int64_t after, unsigned limit, ck_net_mail **v, size_t *n)
+{
+    char path[320];
+    json_t *j, *arr;
+    ck_net_mail *out = NULL;
+    size_t cnt = 0;
+    int rc = -1;
+    *v = NULL;
+    *n = 0;
+    if (!ck_net_id_valid(gid)) return -1;
+    snprintf(path, sizeof path, "/v1/mailbox/%s?after=%lld&limit=%u", gid, (long long)after, limit ? limit : 100);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    arr = json_object_get(j, "messages");
+    if (!json_is_array(arr) || (out = calloc(json_array_size(arr) + 1, sizeof *out)) == NULL) {
+        rc = bad_response(c, "messages");
+        goto out;
+    }
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *o = json_array_get(arr, i);
+        const char *p = json_string_value(json_object_get(o, "payload"));
+        ck_net_mail *m = &out[cnt++];
+        if (get_int(o, "id", &m->id) || get_int(o, "created_at", &m->created_at) ||
+            get_str(o, "sender", m->sender, sizeof m->sender) || get_str(o, "kind", m->kind, sizeof m->kind) || !p ||
+            ck_net_unb64(&m->payload, &m->payload_len, p, strlen(p)) != 0) {
+            rc = bad_response(c, "message");
+            goto out;
+        }
+    }
+    *v = out;
+    *n = cnt;
+    out = NULL;
+    rc = 0;
+out:
+    ck_net_mail_free(out, cnt);
+    json_decref(j);
+    return rc;
+}
+
+int ck_net_mail_ack(ck_net *c, const char *gid, int64_t id)
+{
+    char path[256];
+    if (!ck_net_id_valid(gid)) return -1;
+    snprintf(path, sizeof path, "/v1/mailbox/%s/%lld", gid, (long long)id);
+    return ck_net_call(c, "DELETE", path, NULL, 200, NULL);
+}
+
+/* ---- audit ------------------------------------------------------------ */
+
+int ck_net_audit_list(ck_net *c, const char *patient, int64_t after, unsigned limit, ck_net_audit **v, size_t *n)
+{
+    char path[320];
+    json_t *j, *arr;
+    ck_net_audit *out = NULL;
+    int rc = -1;
+    int64_t st;
+    *v = NULL;
+    *n = 0;
+    if (!ck_net_id_valid(patient)) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/audit?after=%lld&limit=%u", patient, (long long)after,
+             limit ? limit : 100);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    arr = json_object_get(j, "audit");
+    if (!json_is_array(arr) || (out = calloc(json_array_size(arr) + 1, sizeof *out)) == NULL) {
+        rc = bad_response(c, "audit");
+        goto out;
+    }
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *o = json_array_get(arr, i);
+        ck_net_audit *a = &out[i];
+        if (get_int(o, "id", &a->id) || get_int(o, "time", &a->time_ms) || get_int(o, "status", &st) ||
+            get_str(o, "actor", a->actor, sizeof a->actor) || get_str(o, "action", a->action, sizeof a->action) ||
+            get_str(o, "target", a->target, sizeof a->target) || get_str(o, "purpose", a->purpose, sizeof a->purpose) ||
+            get_str(o, "outcome", a->outcome, sizeof a->outcome)) {
+            rc = bad_response(c, "audit entry");
+            goto out;
+        }
+        a->status = (int)st;
+    }
+    *v = out;
+    *n = json_array_size(arr);
+    out = NULL;
+    rc = 0;
+out:
+    free(out);
+    json_decref(j);
+    return rc;
+}

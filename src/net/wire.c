@@ -1,0 +1,412 @@
+/*
+ * wire.c - canonical encodings signed and hashed by carekey clients and the
+ * server (docs/API.md, "Signatures and hashes"), and the codecs they use.
+ *
+ * Binary encodings are length-prefixed (u32 big-endian length, then bytes)
+ * so that no two different field tuples give the same byte string.
+ */
+#include "carekey/wire.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- hex / base64 ----------------------------------------------------- */
+
+void ck_net_hex(char *out, const uint8_t *in, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int ck_net_unhex(uint8_t *out, size_t n, const char *hex)
+{
+    if (hex == NULL || strlen(hex) != 2 * n) return -1;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+static const char b64chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t ck_net_b64_len(size_t n) { return 4 * ((n + 2) / 3) + 1; }
+
+void ck_net_b64(char *out, const uint8_t *in, size_t n)
+{
+    size_t i = 0, o = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        out[o++] = b64chars[v >> 18];
+        out[o++] = b64chars[(v >> 12) & 63];
+        out[o++] = b64chars[(v >> 6) & 63];
+        out[o++] = b64chars[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        out[o++] = b64chars[v >> 18];
+        out[o++] = b64chars[(v >> 12) & 63];
+        out[o++] = '=';
+        out[o++] = '=';
+    } else if (n - i == 2) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+        out[o++] = b64chars[v >> 18];
+        out[o++] = b64chars[(v >> 12) & 63];
+        out[o++] = b64chars[(v >> 6) & 63];
+        out[o++] = '=';
+    }
+    out[o] = 0;
+}
+
+static int b64val(int c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+int ck_net_unb64(uint8_t **out, size_t *out_len, const char *in, size_t n)
+{
+    uint8_t *buf = NULL;
+    size_t pad = 0, o = 0;
+    int rc = -1;
+
+    *out = NULL;
+    *out_len = 0;
+    if (n == 0 || n % 4) goto out;
+    if (in[n - 1] == '=') pad++;
+    if (pad && in[n - 2] == '=') pad++;
+    buf = malloc(n / 4 * 3 + 1);
+    if (buf == NULL) goto out;
+    for (size_t i = 0; i < n; i += 4) {
+        int v[4];
+        size_t last = (i + 4 == n);
+        for (int k = 0; k < 4; k++) {
+            if (last && k >= 4 - (int)pad) {
+                v[k] = 0;
+            } else if ((v[k] = b64val((unsigned char)in[i + k])) < 0) {
+                goto out;
+            }
+        }
+        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        buf[o++] = (uint8_t)(w >> 16);
+        if (!(last && pad == 2)) buf[o++] = (uint8_t)(w >> 8);
+        if (!(last && pad >= 1)) buf[o++] = (uint8_t)w;
+        /* Canonical: the bits dropped by padding must be zero. */
+        if (last && pad == 2 && (w & 0xffff)) goto out;
+        if (last && pad == 1 && (w & 0xff)) goto out;
+    }
+    *out = buf;
+    *out_len = o;
+    buf = NULL;
+    rc = 0;
+out:
+    free(buf);
+    return rc;
+}
+
+/* ---- Ed25519 ---------------------------------------------------------- */
+
+int ck_net_random(uint8_t *out, size_t n)
+{
+    return RAND_bytes(out, (int)n) == 1 ? 0 : -1;
+}
+
+void ck_net_sha256(uint8_t out[32], const uint8_t *in, size_t n)
+{
+    unsigned int len = 32;
+    if (EVP_Digest(in, n, out, &len, EVP_sha256(), NULL) != 1) memset(out, 0, 32);
+}
+
+int ck_net_ed25519_public(uint8_t pk[32], const uint8_t sk[32])
+{
+    EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk, 32);
+    size_t len = 32;
+    int rc = -1;
+    if (k == NULL) goto out;
+    if (EVP_PKEY_get_raw_public_key(k, pk, &len) != 1 || len != 32) goto out;
+    rc = 0;
+out:
+    EVP_PKEY_free(k);
+    return rc;
+}
+
+int ck_net_ed25519_keygen(uint8_t pk[32], uint8_t sk[32])
+{
+    if (ck_net_random(sk, 32) != 0) return -1;
+    if (ck_net_ed25519_public(pk, sk) != 0) {
+        OPENSSL_cleanse(sk, 32);
+        return -1;
+    }
+    return 0;
+}
+
+int ck_net_ed25519_sign(uint8_t sig[64], const uint8_t *msg, size_t len,
+                        const uint8_t sk[32])
+{
+    EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk, 32);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    size_t siglen = 64;
+    int rc = -1;
+    if (k == NULL || ctx == NULL) goto out;
+    if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) != 1) goto out;
+    if (EVP_DigestSign(ctx, sig, &siglen, msg, len) != 1 || siglen != 64) goto out;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(k); /* OpenSSL wipes the key material it held */
+    return rc;
+}
+
+ck_net_signer *ck_net_signer_new(const uint8_t sk[32])
+{
+    return (ck_net_signer *)EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk, 32);
+}
+
+void ck_net_signer_free(ck_net_signer *k) { EVP_PKEY_free((EVP_PKEY *)k); }
+
+int ck_net_signer_sign(ck_net_signer *k, uint8_t sig[64], const uint8_t *msg, size_t len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    size_t siglen = 64;
+    int rc = -1;
+    if (k == NULL || ctx == NULL) goto out;
+    if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, (EVP_PKEY *)k) != 1) goto out;
+    if (EVP_DigestSign(ctx, sig, &siglen, msg, len) != 1 || siglen != 64) goto out;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+/* Public keys loaded into OpenSSL, direct-mapped by their first bytes: a
+ * server verifies the same callers' keys over and over, and loading a raw
+ * key costs about as much as verifying with it. Public data only. */
+#define PKCACHE 1024
+static struct {
+    uint8_t pk[32];
+    EVP_PKEY *k;
+} pkcache[PKCACHE];
+static pthread_mutex_t pkcache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static EVP_PKEY *pk_get(const uint8_t pk[32])
+{
+    size_t i = ((size_t)pk[0] | (size_t)pk[1] << 8) % PKCACHE;
+    EVP_PKEY *k = NULL, *old = NULL;
+    pthread_mutex_lock(&pkcache_mu);
+    if (pkcache[i].k && memcmp(pkcache[i].pk, pk, 32) == 0 && EVP_PKEY_up_ref(pkcache[i].k) == 1) k = pkcache[i].k;
+    pthread_mutex_unlock(&pkcache_mu);
+    if (k) return k;
+    if ((k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk, 32)) == NULL) return NULL;
+    pthread_mutex_lock(&pkcache_mu);
+    if (EVP_PKEY_up_ref(k) == 1) {
+        old = pkcache[i].k;
+        pkcache[i].k = k;
+        memcpy(pkcache[i].pk, pk, 32);
+    }
+    pthread_mutex_unlock(&pkcache_mu);
+    EVP_PKEY_free(old);
+    return k;
+}
+
+int ck_net_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len,
+                          const uint8_t pk[32])
+{
+    EVP_PKEY *k = pk_get(pk);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int rc = -1;
+    if (k == NULL || ctx == NULL) goto out;
+    if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) != 1) goto out;
+    if (EVP_DigestVerify(ctx, sig, 64, msg, len) != 1) goto out;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(k);
+    return rc;
+}
+
+/* ---- canonical binary encoding ---------------------------------------- */
+
+typedef struct {
+    uint8_t *p;
+    size_t cap, len;
+    int overflow;
+} wbuf;
+
+static void put(wbuf *b, const void *src, size_t n)
+{
+    if (b->overflow || b->cap - b->len < n) {
+        b->overflow = 1;
+        return;
+    }
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+static void put_u32(wbuf *b, uint32_t v)
+{
+    uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    put(b, x, 4);
+}
+
+static void put_u64(wbuf *b, uint64_t v)
+{
+    uint8_t x[8];
+    for (int i = 0; i < 8; i++) x[i] = (uint8_t)(v >> (56 - 8 * i));
+    put(b, x, 8);
+}
+
+static void put_str(wbuf *b, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    put_u32(b, (uint32_t)n);
+    put(b, s, n);
+}
+
+int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len, const ck_net_entry_fields *e)
+{
+    wbuf b = {out, cap, 0, 0};
+    uint8_t envh[32];
+
+    if (!e->patient || !e->section || !e->resource_type || !e->author) return -1;
+    if (strlen(e->patient) > CK_NET_ID_MAX || strlen(e->author) > CK_NET_ID_MAX ||
+        strlen(e->section) > 64 || strlen(e->resource_type) > 64)
+        return -1;
+    ck_net_sha256(envh, e->envelope, e->envelope_len);
+    put_str(&b, "carekey-entry-sig-v1");
+    put_str(&b, e->patient);
+    put(&b, e->prev_hash, 32);
+    put_str(&b, e->section);
+    put_str(&b, e->resource_type);
+    put_str(&b, e->author);
+    put_u64(&b, e->time_ms);
+    put(&b, envh, 32);
+    if (b.overflow) return -1;
+    *len = b.len;
+    return 0;
+}
+
+int ck_net_entry_sign(uint8_t sig[64], const ck_net_entry_fields *e, const uint8_t sk[32])
+{
+    uint8_t tbs[CK_NET_ENTRY_TBS_MAX];
+    size_t len;
+    if (ck_net_entry_tbs(tbs, sizeof tbs, &len, e) != 0) return -1;
+    return ck_net_ed25519_sign(sig, tbs, len, sk);
+}
+
+int ck_net_entry_verify(const ck_net_entry_fields *e, const uint8_t pk[32])
+{
+    uint8_t tbs[CK_NET_ENTRY_TBS_MAX];
+    size_t len;
+    if (ck_net_entry_tbs(tbs, sizeof tbs, &len, e) != 0) return -1;
+    return ck_net_ed25519_verify(e->signature, tbs, len, pk);
+}
+
+int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e)
+{
+    uint8_t head[CK_NET_ENTRY_TBS_MAX], lenbuf[4];
+    wbuf b = {head, sizeof head, 0, 0};
+    EVP_MD_CTX *ctx = NULL;
+    unsigned int olen = 32;
+    int rc = -1;
+
+    if (!e->patient || !e->section || !e->resource_type || !e->author) goto out;
+    if (strlen(e->patient) > CK_NET_ID_MAX || strlen(e->author) > CK_NET_ID_MAX ||
+        strlen(e->section) > 64 || strlen(e->resource_type) > 64 || e->envelope_len > UINT32_MAX)
+        goto out;
+    put_str(&b, "carekey-entry-v1");
+    put_str(&b, e->patient);
+    put_u64(&b, e->seq);
+    put(&b, e->prev_hash, 32);
+    put_str(&b, e->section);
+    put_str(&b, e->resource_type);
+    put_str(&b, e->author);
+    put_u64(&b, e->time_ms);
+    if (b.overflow) goto out;
+    lenbuf[0] = (uint8_t)(e->envelope_len >> 24);
+    lenbuf[1] = (uint8_t)(e->envelope_len >> 16);
+    lenbuf[2] = (uint8_t)(e->envelope_len >> 8);
+    lenbuf[3] = (uint8_t)e->envelope_len;
+    if ((ctx = EVP_MD_CTX_new()) == NULL) goto out;
+    if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestUpdate(ctx, head, b.len) != 1 ||
+        EVP_DigestUpdate(ctx, lenbuf, 4) != 1 ||
+        (e->envelope_len && EVP_DigestUpdate(ctx, e->envelope, e->envelope_len) != 1) ||
+        EVP_DigestUpdate(ctx, e->signature, 64) != 1 ||
+        EVP_DigestFinal_ex(ctx, out, &olen) != 1)
+        goto out;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,
+                    uint64_t seq, const uint8_t hash[32], uint64_t time_ms)
+{
+    wbuf b = {out, cap, 0, 0};
+    if (patient == NULL || strlen(patient) > CK_NET_ID_MAX) return -1;
+    put_str(&b, "carekey-head-v1");
+    put_str(&b, patient);
+    put_u64(&b, seq);
+    put(&b, hash, 32);
+    put_u64(&b, time_ms);
+    if (b.overflow) return -1;
+    *len = b.len;
+    return 0;
+}
+
+/* ---- request string --------------------------------------------------- */
+
+char *ck_net_req_string(const char *method, const char *path_query,
+                        const char *caller, int64_t timestamp, const char *nonce,
+                        const char *purpose, const uint8_t *body, size_t body_len)
+{
+    uint8_t h[32];
+    char hx[65], *s;
+    size_t n;
+
+    ck_net_sha256(h, body_len ? body : (const uint8_t *)"", body_len);
+    ck_net_hex(hx, h, 32);
+    n = strlen(method) + strlen(path_query) + strlen(caller) + strlen(nonce) +
+        (purpose ? strlen(purpose) : 0) + 64 + 64;
+    if ((s = malloc(n)) == NULL) return NULL;
+    snprintf(s, n, "carekey-req-v1\n%s\n%s\n%s\n%lld\n%s\n%s\n%s\n", method, path_query,
+             caller, (long long)timestamp, nonce, purpose ? purpose : "", hx);
+    return s;
+}
+
+int ck_net_id_valid(const char *s)
+{
+    size_t n = 0;
+    if (s == NULL) return 0;
+    for (; s[n]; n++) {
+        unsigned char c = (unsigned char)s[n];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && (n == 0 || (c != '.' && c != '_' && c != '@' && c != '-'))) return 0;
+        if (n >= CK_NET_ID_MAX) return 0;
+    }
+    return n > 0;
+}

@@ -1,0 +1,270 @@
+/*
+ * api_records.c - a patient's record: append, list, get, head.
+ *
+ * The server sees ciphertext only. On append it checks what it can check
+ * without keys: the author is the authenticated caller, the author's
+ * Ed25519 signature over the entry's signed fields verifies, the author may
+ * write this section (patient herself or an active grant), and prev_hash is
+ * the current head (inside the store's transaction). Every read is audited
+ * before data leaves the server; a read whose audit row cannot be written
+ * fails.
+ */
+#include "ckd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *entry_json(const ck_store_entry *e)
+{
+    return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:I,s:o,s:o,s:I}", "seq", (json_int_t)e->seq, "prev_hash",
+                     ckd_hex_json(e->prev_hash, 32), "hash", ckd_hex_json(e->hash, 32), "section", e->section,
+                     "resource_type", e->resource_type, "author", e->author, "time", (json_int_t)e->time_ms,
+                     "envelope", ckd_b64_json(e->envelope, e->envelope_len), "signature",
+                     ckd_hex_json(e->signature, 64), "received_at", (json_int_t)e->received_at);
+}
+
+static json_t *head_json(uint64_t seq, const uint8_t hash[32])
+{
+    return json_pack("{s:I,s:o}", "seq", (json_int_t)seq, "hash", ckd_hex_json(hash, 32));
+}
+
+/* Readers of ciphertext: enrolled users. The operator and the authorities
+ * have no business with patient data. */
+static int may_read(ckd_req *r) { return r->caller_kind == CKD_CALLER_USER; }
+
+static enum MHD_Result deny(ckd_req *r, const char *patient, const char *action, ckd_err e, const char *msg)
+{
+    /* Refused attempts are part of the patient's audit trail too. */
+    if (r->caller_kind == CKD_CALLER_USER && ckd_audit(r, patient, action, "", ckd_err_status(e), ckd_err_code(e)) != 0)
+        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    return ckd_fail(r, e, msg);
+}
+
+enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
+{
+    static const char *const fields[] = {"section", "resource_type", "author", "prev_hash", "time",
+                                         "envelope", "signature", NULL};
+    enum MHD_Result res;
+    ck_store_entry e;
+    ck_store_audit a;
+    ck_net_entry_fields f;
+    const char *section, *rtype, *author, *env;
+    json_t *j, *t;
+    ck_store_rc rc;
+    int g;
+
+    memset(&e, 0, sizeof e);
+    if (r->caller_kind != CKD_CALLER_USER) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users write records");
+    if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
+    section = ckd_json_str(j, "section", 32);
+    rtype = ckd_json_str(j, "resource_type", 64);
+    author = ckd_json_str(j, "author", CK_NET_ID_MAX);
+    env = ckd_json_str(j, "envelope", (size_t)r->srv->cfg.max_body);
+    t = json_object_get(j, "time");
+    if (!ckd_token_valid(section, 32)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "section: [a-z][a-z0-9_-]{0,31}");
+        goto out;
+    }
+    if (!ckd_rtype_valid(rtype)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "resource_type: [A-Za-z][A-Za-z0-9]{0,63}");
+        goto out;
+    }
+    if (!author || !ck_net_id_valid(author)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "author: a GID");
+        goto out;
+    }
+    if (!json_is_integer(t) || json_integer_value(t) < 0) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "time: Unix milliseconds");
+        goto out;
+    }
+    if (ckd_json_hex(j, "prev_hash", e.prev_hash, 32) || ckd_json_hex(j, "signature", e.signature, 64)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "prev_hash: 64 hex digits; signature: 128 hex digits");
+        goto out;
+    }
+    if (!env || ck_net_unb64(&e.envelope, &e.envelope_len, env, strlen(env)) != 0) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "envelope: non-empty base64");
+        goto out;
+    }
+    if (strcmp(author, r->caller) != 0) {
+        res = deny(r, patient, "append", CKD_E_AUTHOR_MISMATCH, "author must be the signing caller");
+        goto out;
+    }
+    if (!strcmp(patient, r->caller)) {
+        if (strcmp(r->user.role, "patient") != 0) {
+            res = ckd_fail(r, CKD_E_RECORD_NOT_FOUND, "no record for this GID");
+            goto out;
+        }
+    } else if ((g = ckd_has_grant(r, patient, section)) != 1) {
+        res = g < 0 ? ckd_fail(r, CKD_E_INTERNAL, "storage error")
+                    : deny(r, patient, "append", CKD_E_NO_GRANT, "no active write grant for this section");
+        goto out;
+    }
+    snprintf(e.patient, sizeof e.patient, "%s", patient);
+    snprintf(e.section, sizeof e.section, "%s", section);
+    snprintf(e.resource_type, sizeof e.resource_type, "%s", rtype);
+    snprintf(e.author, sizeof e.author, "%s", author);
+    e.time_ms = (int64_t)json_integer_value(t);
+
+    memset(&f, 0, sizeof f);
+    f.patient = e.patient;
+    memcpy(f.prev_hash, e.prev_hash, 32);
+    f.section = e.section;
+    f.resource_type = e.resource_type;
+    f.author = e.author;
+    f.time_ms = (uint64_t)e.time_ms;
+    f.envelope = e.envelope;
+    f.envelope_len = e.envelope_len;
+    memcpy(f.signature, e.signature, 64);
+    if (ck_net_entry_verify(&f, r->user.ed25519) != 0) {
+        res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "author signature over the entry does not verify");
+        goto out;
+    }
+    ckd_audit_fill(r, &a, patient, "append", "", 201, "ok");
+    rc = ck_store_append(r->srv->store, &e, &a);
+    if (rc == CK_STORE_OK)
+        res = ckd_reply(r, 201, head_json(e.seq, e.hash));
+    else if (rc == CK_STORE_CONFLICT)
+        res = ckd_fail(r, CKD_E_HEAD_MISMATCH, "prev_hash is not the current head; fetch the head and retry");
+    else
+        res = ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+out:
+    free(e.envelope);
+    json_decref(j);
+    return res;
+}
+
+enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient)
+{
+    ckd_server *s = r->srv;
+    uint64_t since, limit, head_seq;
+    uint8_t head_hash[32];
+    ck_store_entry *v = NULL;
+    size_t n = 0;
+    json_t *arr, *out;
+    char target[48];
+    ck_store_rc rc;
+    int more;
+
+    if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
+    if (ckd_param_u64(r, "since", 0, 0, INT64_MAX, &since) || ckd_param_u64(r, "limit", 100, 1, INT64_MAX, &limit))
+        return ckd_fail(r, CKD_E_BAD_PARAM, "since: 0..2^63-1; limit: 1..2^63-1");
+    if (limit > (uint64_t)s->cfg.page_max) limit = (uint64_t)s->cfg.page_max; /* fan-out limit */
+    if ((rc = ck_store_head(s->store, patient, &head_seq, head_hash)) != CK_STORE_OK)
+        return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+    if ((rc = ck_store_entries(s->store, patient, since, (size_t)limit + 1, &v, &n)) != CK_STORE_OK)
+        return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+    more = n > limit;
+    if (more) n = (size_t)limit;
+    snprintf(target, sizeof target, "since:%llu", (unsigned long long)since);
+    if (ckd_audit(r, patient, "read_entries", target, 200, "ok") != 0) {
+        ck_store_entries_free(v, more ? n + 1 : n);
+        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    }
+    arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, entry_json(&v[i])) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    out = arr ? json_pack("{s:s,s:o,s:b,s:I,s:o}", "patient", patient, "entries", arr, "more", more, "next_since",
+                          (json_int_t)(n ? v[n - 1].seq : since), "head", head_json(head_seq, head_hash))
+              : NULL;
+    ck_store_entries_free(v, more ? n + 1 : n);
+    return ckd_reply(r, 200, out);
+}
+
+enum MHD_Result ckd_api_entry(ckd_req *r, const char *patient, const char *seqs)
+{
+    ck_store_entry e;
+    uint64_t seq;
+    char target[48];
+    enum MHD_Result res;
+    ck_store_rc rc;
+
+    if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
+    if (ckd_parse_u64(seqs, INT64_MAX, &seq) != 0 || seq == 0)
+        return ckd_fail(r, CKD_E_BAD_PARAM, "seq: 1..2^63-1");
+    if ((rc = ck_store_entry_get(r->srv->store, patient, seq, &e)) != CK_STORE_OK)
+        return ckd_store_fail(r, rc, CKD_E_ENTRY_NOT_FOUND);
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)seq);
+    if (ckd_audit(r, patient, "read_entry", target, 200, "ok") != 0)
+        res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    else
+        res = ckd_reply(r, 200, entry_json(&e));
+    ck_store_entry_clear(&e);
+    return res;
+}
+
+enum MHD_Result ckd_api_head_get(ckd_req *r, const char *patient)
+{
+    ckd_server *s = r->srv;
+    uint64_t seq;
+    uint8_t hash[32];
+    ck_store_signed_head sh;
+    json_t *signed_head;
+    ck_store_rc rc;
+
+    if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
+    if ((rc = ck_store_head(s->store, patient, &seq, hash)) != CK_STORE_OK)
+        return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+    rc = ck_store_signed_head_get(s->store, patient, &sh);
+    if (rc == CK_STORE_OK)
+        signed_head = json_pack("{s:I,s:o,s:I,s:o}", "seq", (json_int_t)sh.seq, "hash", ckd_hex_json(sh.hash, 32),
+                                "time", (json_int_t)sh.time_ms, "signature", ckd_hex_json(sh.signature, 64));
+    else if (rc == CK_STORE_NOT_FOUND)
+        signed_head = json_null();
+    else
+        return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+    if (ckd_audit(r, patient, "read_head", "", 200, "ok") != 0) {
+        json_decref(signed_head);
+        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    }
+    return ckd_reply(r, 200, json_pack("{s:s,s:I,s:o,s:o}", "patient", patient, "seq", (json_int_t)seq, "hash",
+                                       ckd_hex_json(hash, 32), "signed", signed_head));
+}
+
+enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient)
+{
+    static const char *const fields[] = {"seq", "hash", "time", "signature", NULL};
+    enum MHD_Result res;
+    ck_store_signed_head h;
+    ck_store_audit a;
+    uint8_t tbs[CK_NET_HEAD_TBS_MAX];
+    size_t tbslen;
+    json_t *j, *seq, *t;
+    char target[48];
+    ck_store_rc rc;
+
+    if (r->caller_kind != CKD_CALLER_USER || strcmp(r->caller, patient) != 0 || strcmp(r->user.role, "patient") != 0)
+        return deny(r, patient, "sign_head", CKD_E_FORBIDDEN, "only the patient signs her head");
+    if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
+    memset(&h, 0, sizeof h);
+    seq = json_object_get(j, "seq");
+    t = json_object_get(j, "time");
+    if (!json_is_integer(seq) || json_integer_value(seq) < 1 || !json_is_integer(t) || json_integer_value(t) < 0 ||
+        ckd_json_hex(j, "hash", h.hash, 32) || ckd_json_hex(j, "signature", h.signature, 64)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "seq >= 1, hash (hex), time (ms), signature (hex) required");
+        goto out;
+    }
+    snprintf(h.patient, sizeof h.patient, "%s", patient);
+    h.seq = (uint64_t)json_integer_value(seq);
+    h.time_ms = (int64_t)json_integer_value(t);
+    if (ck_net_head_tbs(tbs, sizeof tbs, &tbslen, patient, h.seq, h.hash, (uint64_t)h.time_ms) != 0 ||
+        ck_net_ed25519_verify(h.signature, tbs, tbslen, r->user.ed25519) != 0) {
+        res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "head signature does not verify");
+        goto out;
+    }
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)h.seq);
+    ckd_audit_fill(r, &a, patient, "sign_head", target, 200, "ok");
+    rc = ck_store_signed_head_put(r->srv->store, &h, &a);
+    if (rc == CK_STORE_OK)
+        res = ckd_reply(r, 200, head_json(h.seq, h.hash));
+    else if (rc == CK_STORE_CONFLICT)
+        res = ckd_fail(r, CKD_E_STALE_HEAD, "a newer signed head is stored");
+    else
+        res = ckd_store_fail(r, rc, CKD_E_ENTRY_NOT_FOUND);
+out:
+    json_decref(j);
+    return res;
+}

@@ -1,0 +1,207 @@
+/*
+ * ckd.h - carekeyd internals shared by the daemon's source files.
+ * Prefix: ckd_. Nothing here is public API.
+ */
+#ifndef CKD_H
+#define CKD_H
+
+#include "carekey/store.h"
+#include "carekey/wire.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CKD_WUR __attribute__((warn_unused_result))
+
+/* ---- configuration (config.c) ----------------------------------------- */
+typedef struct {
+    char listen[64];
+    int port;
+    char port_file[512];
+    char db[1024];
+    uint8_t admin_pk[32];
+    int have_admin;
+    char tls_cert[512], tls_key[512];
+    int threads;
+    int max_conns;
+    long max_body;
+    double rate;      /* requests per second per caller, 0 = unlimited */
+    int burst;
+    int clock_skew;   /* seconds a request time stamp may be off */
+    int page_max;     /* most items one list request returns (fan-out) */
+    int mailbox_max;  /* most pending deliveries per recipient */
+    int db_pool;
+    int nonce_db;     /* -1 auto (db for postgres), 0 memory, 1 db */
+    long replay_cap;  /* memory replay cache entries */
+    int grace;        /* seconds to finish in-flight requests on SIGTERM */
+    int log_level;    /* 0 error, 1 warn, 2 info, 3 debug */
+} ckd_config;
+
+void ckd_config_defaults(ckd_config *c);
+/* Defaults < INI file (--config) < environment (CAREKEYD_*) < flags.
+ * Returns 0, 1 when --help was printed, -1 on error (message printed). */
+int ckd_config_load(ckd_config *c, int argc, char **argv) CKD_WUR;
+int ckd_config_set(ckd_config *c, const char *key, const char *value) CKD_WUR;
+void ckd_config_usage(FILE *f);
+
+/* ---- logging (log.c) -------------------------------------------------- */
+enum { CKD_ERROR, CKD_WARN, CKD_INFO, CKD_DEBUG };
+void ckd_log_level(int level);
+int ckd_log_enabled(int level);
+/* Structured: fmt is a list of key=value pairs. Never patient data. */
+void ckd_log(int level, const char *msg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- errors (errors.c) ------------------------------------------------ */
+typedef enum {
+    CKD_E_UNSIGNED, CKD_E_BAD_SIGNATURE, CKD_E_STALE, CKD_E_REPLAY, CKD_E_UNKNOWN_KEY,
+    CKD_E_FORBIDDEN, CKD_E_ADMIN_ONLY, CKD_E_NO_GRANT, CKD_E_AUTHOR_MISMATCH,
+    CKD_E_BAD_JSON, CKD_E_BAD_FIELD, CKD_E_BAD_PARAM, CKD_E_BAD_PATH, CKD_E_BAD_ENTRY_SIG,
+    CKD_E_TOO_LARGE,
+    CKD_E_NOT_FOUND, CKD_E_USER_NOT_FOUND, CKD_E_AUTHORITY_NOT_FOUND, CKD_E_RECORD_NOT_FOUND,
+    CKD_E_ENTRY_NOT_FOUND, CKD_E_GRANT_NOT_FOUND, CKD_E_MESSAGE_NOT_FOUND,
+    CKD_E_METHOD, CKD_E_HEAD_MISMATCH, CKD_E_EXISTS, CKD_E_STALE_HEAD,
+    CKD_E_RATE, CKD_E_MAILBOX_FULL, CKD_E_INTERNAL, CKD_E_UNAVAILABLE,
+    CKD_E_COUNT
+} ckd_err;
+int ckd_err_status(ckd_err e);
+const char *ckd_err_code(ckd_err e);
+
+/* ---- metrics (metrics.c) ---------------------------------------------- */
+typedef enum {
+    CKD_R_NONE, CKD_R_HEALTH, CKD_R_METRICS, CKD_R_USER_ADD, CKD_R_USER_GET, CKD_R_AUTH_ADD,
+    CKD_R_AUTH_GET, CKD_R_AUTH_EPOCHS, CKD_R_APPEND, CKD_R_ENTRIES, CKD_R_ENTRY, CKD_R_HEAD_GET,
+    CKD_R_HEAD_PUT, CKD_R_GRANT_ADD, CKD_R_GRANTS, CKD_R_GRANT_DEL, CKD_R_AUDIT, CKD_R_MAIL_PUT,
+    CKD_R_MAIL_LIST, CKD_R_MAIL_ACK, CKD_R_COUNT
+} ckd_route;
+const char *ckd_route_name(ckd_route r);
+void ckd_metrics_observe(ckd_route r, int status, double seconds, int err /* ckd_err or -1 */);
+void ckd_metrics_inflight(int delta);
+long ckd_metrics_inflight_now(void);
+/* Appends the Prometheus text exposition to a malloc'ed string. */
+char *ckd_metrics_render(int64_t storage_bytes, double uptime_s);
+
+/* ---- replay and rate limiting (replay.c, ratelimit.c) ----------------- */
+typedef struct ckd_replay ckd_replay;
+ckd_replay *ckd_replay_new(long capacity);
+void ckd_replay_free(ckd_replay *r);
+/* 0 first use, 1 replay, -1 cache full. */
+int ckd_replay_check(ckd_replay *r, const char *caller, const char *nonce, int64_t now_ms,
+                     int64_t expires_ms) CKD_WUR;
+
+typedef struct ckd_ratelimit ckd_ratelimit;
+ckd_ratelimit *ckd_ratelimit_new(double rate, int burst);
+void ckd_ratelimit_free(ckd_ratelimit *r);
+/* 1 allowed, 0 limited. */
+int ckd_ratelimit_take(ckd_ratelimit *r, const char *caller, int64_t now_ms);
+
+/* ---- the server and its requests -------------------------------------- */
+typedef struct ckd_server {
+    ckd_config cfg;
+    ck_store *store;
+    struct MHD_Daemon *mhd;
+    ckd_replay *replay;
+    ckd_ratelimit *rl;
+    int nonce_db;
+    int64_t started_ms;
+    int draining;
+    char *tls_cert_pem, *tls_key_pem;
+    uint16_t bound_port;
+} ckd_server;
+
+enum { CKD_CALLER_NONE, CKD_CALLER_ADMIN, CKD_CALLER_USER, CKD_CALLER_AUTHORITY };
+
+#define CKD_MAX_SEGS 8
+
+typedef struct ckd_req {
+    ckd_server *srv;
+    struct MHD_Connection *con;
+    const char *method;
+    char path[512];
+    char segbuf[512]; /* path split into segments */
+    char *segs[CKD_MAX_SEGS];
+    int nsegs;
+    char *body;
+    size_t body_len, body_cap;
+    int too_large;
+    int responded;
+    /* authenticated caller */
+    int caller_kind;
+    char caller[CK_NET_ID_MAX + 16];
+    ck_store_user user; /* when caller_kind is USER */
+    char purpose[CK_STORE_TOKEN_CAP];
+    /* metrics */
+    ckd_route route;
+    int status;
+    int err;
+    double t0;
+} ckd_req;
+
+int ckd_server_start(ckd_server *s) CKD_WUR;     /* opens the store, starts MHD */
+void ckd_server_stop(ckd_server *s);             /* drains, stops, closes */
+double ckd_now_s(void);
+int64_t ckd_now_ms(void);
+
+/* http.c: responses. Each takes ownership of the json. */
+enum MHD_Result ckd_reply(ckd_req *r, int status, json_t *body);
+enum MHD_Result ckd_reply_text(ckd_req *r, int status, const char *ctype, char *text);
+enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message);
+
+/* auth.c */
+/* 0 authenticated, else a response was queued (the MHD result in *res). */
+int ckd_authenticate(ckd_req *r, enum MHD_Result *res) CKD_WUR;
+
+/* router.c */
+enum MHD_Result ckd_dispatch(ckd_req *r);
+
+/* api_*.c: handlers. Segments are validated by the router. */
+enum MHD_Result ckd_api_health(ckd_req *r);
+enum MHD_Result ckd_api_metrics(ckd_req *r);
+enum MHD_Result ckd_api_user_add(ckd_req *r);
+enum MHD_Result ckd_api_user_get(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_authority_add(ckd_req *r);
+enum MHD_Result ckd_api_authority_get(ckd_req *r, const char *name);
+enum MHD_Result ckd_api_authority_epochs(ckd_req *r, const char *name);
+enum MHD_Result ckd_api_append(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_entry(ckd_req *r, const char *patient, const char *seq);
+enum MHD_Result ckd_api_head_get(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_grant_add(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_grants(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_grant_del(ckd_req *r, const char *patient, const char *id);
+enum MHD_Result ckd_api_audit(ckd_req *r, const char *patient);
+enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_mail_list(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_mail_ack(ckd_req *r, const char *gid, const char *id);
+
+/* util.c: JSON bodies, parameters, fields, audit. */
+/* Parses the body as a JSON object whose keys are all in allowed (NULL-
+ * terminated). On failure a 400 was queued and NULL returned. */
+json_t *ckd_body_object(ckd_req *r, const char *const *allowed, enum MHD_Result *res);
+/* Query parameter as an unsigned integer in [min, max]; def when absent.
+ * -1 on a malformed or out-of-range value. */
+int ckd_param_u64(ckd_req *r, const char *name, uint64_t def, uint64_t min, uint64_t max, uint64_t *out) CKD_WUR;
+int ckd_parse_u64(const char *s, uint64_t max, uint64_t *out) CKD_WUR;
+const char *ckd_json_str(json_t *o, const char *key, size_t maxlen);
+int ckd_json_hex(json_t *o, const char *key, uint8_t *out, size_t n) CKD_WUR;
+int ckd_token_valid(const char *s, size_t maxlen);   /* [a-z][a-z0-9_-]* */
+int ckd_rtype_valid(const char *s);                  /* [A-Za-z][A-Za-z0-9]* */
+int ckd_role_valid(const char *s);
+int ckd_purpose_valid(const char *s);
+json_t *ckd_hex_json(const uint8_t *p, size_t n);
+json_t *ckd_b64_json(const uint8_t *p, size_t n);
+/* Writes an audit row for an access to patient's record; 0 or -1. */
+int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *target, int status,
+              const char *outcome) CKD_WUR;
+void ckd_audit_fill(ckd_req *r, ck_store_audit *a, const char *patient, const char *action,
+                    const char *target, int status, const char *outcome);
+/* The caller's standing on a patient's record. */
+enum { CKD_REL_NONE = 0, CKD_REL_PATIENT = 1, CKD_REL_DELEGATE = 2 };
+int ckd_relation(ckd_req *r, const char *patient, int *rel) CKD_WUR;
+/* Active grant of the caller covering section on patient's record? 1/0, -1 error. */
+int ckd_has_grant(ckd_req *r, const char *patient, const char *section) CKD_WUR;
+enum MHD_Result ckd_store_fail(ckd_req *r, ck_store_rc rc, ckd_err not_found);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * http.c - libmicrohttpd glue: the daemon's life cycle, request bodies,
+ * JSON responses and per-request metrics.
+ *
+ * MHD runs an epoll thread pool; each request is handled to completion on
+ * its connection's thread (the store calls block, so the pool is sized for
+ * that, see --threads). URLs are taken raw (no %-unescaping): every path
+ * segment we accept is plain ASCII, and raw bytes are what clients sign.
+ */
+#include "ckd.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+double ckd_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int64_t ckd_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static enum MHD_Result queue(ckd_req *r, int status, char *text, size_t len, const char *ctype)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    if (text == NULL) return MHD_NO; /* out of memory: drop the connection */
+    resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", ctype);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (__atomic_load_n(&r->srv->draining, __ATOMIC_RELAXED)) MHD_add_response_header(resp, "Connection", "close");
+    ret = MHD_queue_response(r->con, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    r->responded = 1;
+    return ret;
+}
+
+enum MHD_Result ckd_reply(ckd_req *r, int status, json_t *body)
+{
+    char *text;
+    if (body == NULL) return ckd_fail(r, CKD_E_INTERNAL, "out of memory");
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return queue(r, status, text, text ? strlen(text) : 0, "application/json");
+}
+
+enum MHD_Result ckd_reply_text(ckd_req *r, int status, const char *ctype, char *text)
+{
+    return queue(r, status, text, text ? strlen(text) : 0, ctype);
+}
+
+enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message)
+{
+    json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", ckd_err_code(e), "message", message);
+    char *text;
+    r->err = (int)e;
+    text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return queue(r, ckd_err_status(e), text, text ? strlen(text) : 0, "application/json");
+}
+
+/* Keep the URL as sent: see the file comment. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    ckd_server *s = cls;
+    ckd_req *r = *con_cls;
+    (void)version;
+
+    if (r == NULL) {
+        const char *cl;
+        if ((r = calloc(1, sizeof *r)) == NULL) return MHD_NO;
+        r->srv = s;
+        r->con = con;
+        r->method = method;
+        r->t0 = ckd_now_s();
+        r->err = -1;
+        r->status = 500;
+        *con_cls = r;
+        ckd_metrics_inflight(1);
+        if (strlen(url) >= sizeof r->path) {
+            r->too_large = 2;
+        } else {
+            memcpy(r->path, url, strlen(url) + 1);
+        }
+        /* Refuse a declared oversized body before reading any of it. */
+        cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg.max_body)
+            return ckd_fail(r, CKD_E_TOO_LARGE, "request body exceeds the configured limit");
+        return MHD_YES;
+    }
+    if (r->responded) { /* e.g. 413 queued: discard whatever still arrives */
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->too_large || r->body_len + n > (size_t)s->cfg.max_body) {
+            r->too_large = 1;
+            return MHD_YES;
+        }
+        if (r->body_len + n + 1 > r->body_cap) {
+            size_t cap = r->body_cap ? r->body_cap : 4096;
+            char *nb;
+            while (cap < r->body_len + n + 1) cap *= 2;
+            if ((nb = realloc(r->body, cap)) == NULL) return MHD_NO;
+            r->body = nb;
+            r->body_cap = cap;
+        }
+        memcpy(r->body + r->body_len, upload, n);
+        r->body_len += n;
+        r->body[r->body_len] = 0;
+        return MHD_YES;
+    }
+    if (r->too_large == 1) return ckd_fail(r, CKD_E_TOO_LARGE, "request body exceeds the configured limit");
+    if (r->too_large == 2) return ckd_fail(r, CKD_E_BAD_PATH, "path too long");
+    return ckd_dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    ckd_req *r = *con_cls;
+    (void)cls;
+    (void)con;
+    if (r == NULL) return;
+    double dt = ckd_now_s() - r->t0;
+    ckd_metrics_observe(r->route, r->responded ? r->status : 0, dt, r->err);
+    if (ckd_log_enabled(CKD_DEBUG))
+        ckd_log(CKD_DEBUG, "request", "route=%s status=%d code=%s dur_ms=%.3f term=%d",
+                ckd_route_name(r->route), r->status, r->err >= 0 ? ckd_err_code((ckd_err)r->err) : "-",
+                dt * 1e3, (int)toe);
+    ckd_metrics_inflight(-1);
+    if (r->body) OPENSSL_cleanse(r->body, r->body_len); /* bodies may hold sealed key deliveries */
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (f == NULL) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > (1 << 20) || fseek(f, 0, SEEK_SET) != 0) goto out;
+    if ((buf = malloc((size_t)n + 1)) == NULL) goto out;
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+        goto out;
+    }
+    buf[n] = 0;
+out:
+    fclose(f);
+    return buf;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+    char tmp[600];
+    FILE *f;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if ((f = fopen(tmp, "w")) == NULL) return -1;
+    fprintf(f, "%u\n", port);
+    if (fclose(f) != 0) return -1;
+    return rename(tmp, path); /* readers never see a half-written file */
+}
+
+int ckd_server_start(ckd_server *s)
+{
+    ck_store_opts so = {s->cfg.db_pool, 5000};
+    struct sockaddr_in sa;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    const union MHD_DaemonInfo *info;
+    ck_store_rc src;
+
+    ckd_log_level(s->cfg.log_level);
+    s->started_ms = ckd_now_ms();
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)s->cfg.port);
+    if (inet_pton(AF_INET, s->cfg.listen, &sa.sin_addr) != 1) {
+        ckd_log(CKD_ERROR, "bad listen address", "listen=%s", s->cfg.listen);
+        return -1;
+    }
+    /* SQLite readers are cheap file handles: one per worker thread avoids
+     * queueing for a connection. PostgreSQL connections are not: db_pool. */
+    if (strncmp(s->cfg.db, "postgres", 8) != 0 && so.readers < s->cfg.threads + 2) so.readers = s->cfg.threads + 2;
+    if ((src = ck_store_open(&s->store, s->cfg.db, &so)) != CK_STORE_OK) {
+        ckd_log(CKD_ERROR, "cannot open the database", "backend=%s",
+                strncmp(s->cfg.db, "postgres", 8) == 0 ? "postgres" : "sqlite");
+        return -1;
+    }
+    s->nonce_db = s->cfg.nonce_db >= 0 ? s->cfg.nonce_db : 1;
+    s->replay = ckd_replay_new(s->cfg.replay_cap);
+    s->rl = ckd_ratelimit_new(s->cfg.rate, s->cfg.burst);
+    if (s->replay == NULL || s->rl == NULL) goto fail;
+    if (s->cfg.tls_cert[0]) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+            ckd_log(CKD_ERROR, "this libmicrohttpd has no TLS support", "%s", "");
+            goto fail;
+        }
+        s->tls_cert_pem = slurp(s->cfg.tls_cert);
+        s->tls_key_pem = slurp(s->cfg.tls_key);
+        if (s->tls_cert_pem == NULL || s->tls_key_pem == NULL) {
+            ckd_log(CKD_ERROR, "cannot read the TLS certificate or key", "%s", "");
+            goto fail;
+        }
+        flags |= MHD_USE_TLS;
+    }
+    if (s->tls_cert_pem)
+        s->mhd = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
+                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
+                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_conns,
+                                  MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                                  MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert_pem,
+                                  MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem,
+                                  MHD_OPTION_END);
+    else
+        s->mhd = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
+                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
+                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_conns,
+                                  MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                                  MHD_OPTION_END);
+    if (s->mhd == NULL) {
+        ckd_log(CKD_ERROR, "cannot start the HTTP daemon", "listen=%s port=%d", s->cfg.listen, s->cfg.port);
+        goto fail;
+    }
+    info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->bound_port = info ? info->port : (uint16_t)s->cfg.port;
+    if (s->cfg.port_file[0] && write_port_file(s->cfg.port_file, s->bound_port) != 0) {
+        ckd_log(CKD_ERROR, "cannot write the port file", "%s", "");
+        goto fail;
+    }
+    ckd_log(CKD_INFO, "listening", "listen=%s port=%u tls=%s backend=%s schema=%d threads=%d nonce_store=%s",
+            s->cfg.listen, (unsigned)s->bound_port, s->tls_cert_pem ? "on" : "off",
+            ck_store_backend(s->store), ck_store_schema_version(s->store), s->cfg.threads,
+            s->nonce_db ? "db" : "memory");
+    if (!s->cfg.have_admin) ckd_log(CKD_WARN, "no --admin-key: nobody can enroll users", "%s", "");
+    return 0;
+fail:
+    ckd_server_stop(s);
+    return -1;
+}
+
+void ckd_server_stop(ckd_server *s)
+{
+    if (s->mhd) {
+        double deadline = ckd_now_s() + s->cfg.grace;
+        MHD_socket lsock;
+        __atomic_store_n(&s->draining, 1, __ATOMIC_RELAXED);
+        /* Stop accepting; let requests already in progress finish. */
+        lsock = MHD_quiesce_daemon(s->mhd);
+        while (ckd_metrics_inflight_now() > 0 && ckd_now_s() < deadline) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        if (ckd_metrics_inflight_now() > 0)
+            ckd_log(CKD_WARN, "grace period over, closing busy connections", "inflight=%ld",
+                    ckd_metrics_inflight_now());
+        MHD_stop_daemon(s->mhd);
+        if (lsock != MHD_INVALID_SOCKET) close(lsock);
+        s->mhd = NULL;
+    }
+    ck_store_close(s->store); /* the writer finishes its queue first */
+    s->store = NULL;
+    ckd_replay_free(s->replay);
+    ckd_ratelimit_free(s->rl);
+    s->replay = NULL;
+    s->rl = NULL;
+    if (s->tls_key_pem) OPENSSL_cleanse(s->tls_key_pem, strlen(s->tls_key_pem));
+    free(s->tls_key_pem);
+    free(s->tls_cert_pem);
+    s->tls_key_pem = s->tls_cert_pem = NULL;
+}

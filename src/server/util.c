@@ -1,0 +1,231 @@
+/*
+ * util.c - request helpers shared by the handlers: JSON bodies, query
+ * parameters, field syntax, the audit trail and the caller's relation to a
+ * patient's record.
+ */
+#include "ckd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *ckd_body_object(ckd_req *r, const char *const *allowed, enum MHD_Result *res)
+{
+    json_error_t jerr;
+    json_t *j;
+    const char *key;
+    json_t *v;
+
+    if (r->body_len == 0) {
+        *res = ckd_fail(r, CKD_E_BAD_JSON, "a JSON object body is required");
+        return NULL;
+    }
+    /* Jansson rejects invalid UTF-8 and \u0000 (no JSON_ALLOW_NUL). */
+    j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (j == NULL || !json_is_object(j)) {
+        json_decref(j);
+        *res = ckd_fail(r, CKD_E_BAD_JSON, "body is not a valid JSON object");
+        return NULL;
+    }
+    json_object_foreach(j, key, v) {
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++)
+            if (!strcmp(*a, key)) ok = 1;
+        if (!ok) {
+            json_decref(j);
+            *res = ckd_fail(r, CKD_E_BAD_FIELD, "unknown field in body");
+            return NULL;
+        }
+    }
+    return j;
+}
+
+int ckd_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+    if (s == NULL || *s == 0 || strlen(s) > 20) return -1;
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10) return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > max) return -1;
+    *out = v;
+    return 0;
+}
+
+int ckd_param_u64(ckd_req *r, const char *name, uint64_t def, uint64_t min, uint64_t max, uint64_t *out)
+{
+    const char *v = MHD_lookup_connection_value(r->con, MHD_GET_ARGUMENT_KIND, name);
+    if (v == NULL) {
+        *out = def;
+        return 0;
+    }
+    if (ckd_parse_u64(v, max, out) != 0 || *out < min) return -1;
+    return 0;
+}
+
+const char *ckd_json_str(json_t *o, const char *key, size_t maxlen)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > maxlen) return NULL;
+    return json_string_value(v);
+}
+
+int ckd_json_hex(json_t *o, const char *key, uint8_t *out, size_t n)
+{
+    const char *s = ckd_json_str(o, key, 2 * n);
+    return s ? ck_net_unhex(out, n, s) : -1;
+}
+
+int ckd_token_valid(const char *s, size_t maxlen)
+{
+    size_t i;
+    if (s == NULL || !(s[0] >= 'a' && s[0] <= 'z')) return 0;
+    for (i = 0; s[i]; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return 0;
+    }
+    return i <= maxlen;
+}
+
+int ckd_rtype_valid(const char *s)
+{
+    size_t i;
+    if (s == NULL || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) return 0;
+    for (i = 0; s[i]; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return 0;
+    }
+    return i <= 64;
+}
+
+int ckd_role_valid(const char *s)
+{
+    static const char *const roles[] = {"patient", "doctor", "nurse", "pharmacist", "researcher", "family",
+                                        "caregiver", "emergency", "staff", NULL};
+    for (const char *const *p = roles; *p; p++)
+        if (s && !strcmp(s, *p)) return 1;
+    return 0;
+}
+
+/* HL7 v3 PurposeOfUse codes the clients send. */
+int ckd_purpose_valid(const char *s)
+{
+    static const char *const codes[] = {"TREAT", "ETREAT", "BTG", "HPAYMT", "HOPERAT", "HRESCH", "PATRQT",
+                                        "FAMRQT", "PUBHLTH", "HSYSADMIN", "COVERAGE", NULL};
+    for (const char *const *p = codes; *p; p++)
+        if (!strcmp(s, *p)) return 1;
+    return 0;
+}
+
+json_t *ckd_hex_json(const uint8_t *p, size_t n)
+{
+    char buf[257];
+    if (n > 128) return NULL;
+    ck_net_hex(buf, p, n);
+    return json_string(buf);
+}
+
+json_t *ckd_b64_json(const uint8_t *p, size_t n)
+{
+    char *buf = malloc(ck_net_b64_len(n));
+    json_t *j;
+    if (buf == NULL) return NULL;
+    ck_net_b64(buf, p, n);
+    j = json_string(buf);
+    free(buf);
+    return j;
+}
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* 1 if the comma-separated list names section or is "*". */
+static int sections_match(const char *list, const char *section)
+{
+    size_t n = strlen(section);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if ((len == 1 && *p == '*') || (len == n && memcmp(p, section, n) == 0)) return 1;
+        if (!end) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+void ckd_audit_fill(ckd_req *r, ck_store_audit *a, const char *patient, const char *action,
+                    const char *target, int status, const char *outcome)
+{
+    memset(a, 0, sizeof *a);
+    a->time_ms = ckd_now_ms();
+    copy(a->actor, sizeof a->actor, r->caller);
+    copy(a->patient, sizeof a->patient, patient);
+    copy(a->action, sizeof a->action, action);
+    copy(a->target, sizeof a->target, target ? target : "");
+    copy(a->purpose, sizeof a->purpose, r->purpose);
+    copy(a->outcome, sizeof a->outcome, outcome);
+    a->status = status;
+}
+
+int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *target, int status,
+              const char *outcome)
+{
+    ck_store_audit a;
+    ckd_audit_fill(r, &a, patient, action, target, status, outcome);
+    if (ck_store_audit_add(r->srv->store, &a) != CK_STORE_OK) {
+        ckd_log(CKD_ERROR, "audit write failed", "action=%s", action);
+        return -1;
+    }
+    return 0;
+}
+
+int ckd_relation(ckd_req *r, const char *patient, int *rel)
+{
+    ck_store_grant *g = NULL;
+    size_t n = 0;
+    int64_t now = ckd_now_ms();
+    *rel = CKD_REL_NONE;
+    if (r->caller_kind != CKD_CALLER_USER) return 0;
+    if (!strcmp(r->caller, patient)) {
+        if (!strcmp(r->user.role, "patient")) *rel = CKD_REL_PATIENT;
+        return 0;
+    }
+    if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (g[i].delegate && g[i].revoked_at == 0 && (g[i].expires_at == 0 || g[i].expires_at > now))
+            *rel = CKD_REL_DELEGATE;
+    free(g);
+    return 0;
+}
+
+int ckd_has_grant(ckd_req *r, const char *patient, const char *section)
+{
+    ck_store_grant *g = NULL;
+    size_t n = 0;
+    int64_t now = ckd_now_ms();
+    int found = 0;
+    if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (g[i].revoked_at == 0 && (g[i].expires_at == 0 || g[i].expires_at > now) &&
+            sections_match(g[i].sections, section))
+            found = 1;
+    free(g);
+    return found;
+}
+
+enum MHD_Result ckd_store_fail(ckd_req *r, ck_store_rc rc, ckd_err not_found)
+{
+    switch (rc) {
+    case CK_STORE_NOT_FOUND: return ckd_fail(r, not_found, "not found");
+    case CK_STORE_EXISTS: return ckd_fail(r, CKD_E_EXISTS, "already exists");
+    case CK_STORE_CONFLICT: return ckd_fail(r, CKD_E_HEAD_MISMATCH, "conflict");
+    case CK_STORE_FULL: return ckd_fail(r, CKD_E_MAILBOX_FULL, "limit reached");
+    default: return ckd_fail(r, CKD_E_INTERNAL, "storage error");
+    }
+}

@@ -1,0 +1,964 @@
+/*
+ * postgres.c - the PostgreSQL back end (libpq).
+ *
+ * Several stateless carekeyd instances may share one database, so every
+ * invariant is enforced by PostgreSQL: an append locks the record's head
+ * row (SELECT ... FOR UPDATE) for the length of its transaction, and
+ * UNIQUE(patient, seq) backs it up. Replay nonces live in an UNLOGGED
+ * table: shared by all instances, and no fsync on the hot path.
+ *
+ * Connections come from a fixed pool; a broken connection is reset once
+ * and the call fails cleanly (the client retries).
+ */
+#include "store_impl.h"
+
+#include "carekey/wire.h"
+
+#include <libpq-fe.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    "CREATE TABLE users("
+    "  gid TEXT PRIMARY KEY, ed25519 BYTEA NOT NULL, x25519 BYTEA NOT NULL,"
+    "  display_name TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL);"
+    "CREATE TABLE authorities("
+    "  name TEXT PRIMARY KEY, sign_pk BYTEA NOT NULL, abe_pk TEXT NOT NULL, epochs TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+    "CREATE TABLE records("
+    "  patient TEXT PRIMARY KEY REFERENCES users(gid), head_seq BIGINT NOT NULL,"
+    "  head_hash BYTEA NOT NULL, signed_seq BIGINT, signed_hash BYTEA, signed_time BIGINT,"
+    "  signed_sig BYTEA);"
+    "CREATE TABLE entries("
+    "  patient TEXT NOT NULL REFERENCES records(patient), seq BIGINT NOT NULL,"
+    "  prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL, section TEXT NOT NULL,"
+    "  resource_type TEXT NOT NULL, author TEXT NOT NULL, time_ms BIGINT NOT NULL,"
+    "  envelope BYTEA NOT NULL, signature BYTEA NOT NULL, received_at BIGINT NOT NULL,"
+    "  PRIMARY KEY(patient, seq));"
+    "CREATE TABLE grants("
+    "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    "  patient TEXT NOT NULL REFERENCES records(patient), grantee TEXT NOT NULL,"
+    "  granted_by TEXT NOT NULL, sections TEXT NOT NULL, delegate INTEGER NOT NULL,"
+    "  expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL DEFAULT 0);"
+    "CREATE INDEX grants_by_grantee ON grants(patient, grantee);"
+    "CREATE TABLE mailbox("
+    "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, recipient TEXT NOT NULL,"
+    "  sender TEXT NOT NULL, kind TEXT NOT NULL, payload BYTEA NOT NULL, created_at BIGINT NOT NULL);"
+    "CREATE INDEX mailbox_by_recipient ON mailbox(recipient, id);"
+    "CREATE TABLE audit("
+    "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, time_ms BIGINT NOT NULL,"
+    "  actor TEXT NOT NULL, patient TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+    "  purpose TEXT NOT NULL, outcome TEXT NOT NULL, status INTEGER NOT NULL);"
+    "CREATE INDEX audit_by_patient ON audit(patient, id);",
+    "CREATE UNLOGGED TABLE nonces(caller TEXT NOT NULL, nonce TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL, PRIMARY KEY(caller, nonce));"
+    "CREATE INDEX nonces_by_time ON nonces(created_at);",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+typedef struct pconn {
+    PGconn *pg;
+    struct pconn *next_free;
+} pconn;
+
+typedef struct {
+    ck_store base;
+    char *conninfo;
+    pconn *conns;
+    int nconns;
+    pconn *free_list;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned nonce_calls;
+} pgs;
+
+#define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
+                   "envelope, signature, received_at"
+#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at"
+#define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
+
+/* ---- pool ------------------------------------------------------------- */
+
+static pconn *get(pgs *s)
+{
+    pconn *c;
+    pthread_mutex_lock(&s->mu);
+    while (s->free_list == NULL) pthread_cond_wait(&s->cv, &s->mu);
+    c = s->free_list;
+    s->free_list = c->next_free;
+    pthread_mutex_unlock(&s->mu);
+    if (PQstatus(c->pg) != CONNECTION_OK) PQreset(c->pg);
+    return c;
+}
+
+static void put(pgs *s, pconn *c)
+{
+    /* Never hand out a connection stuck inside a transaction. */
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(c->pg, "ROLLBACK");
+        PQclear(r);
+    }
+    pthread_mutex_lock(&s->mu);
+    c->next_free = s->free_list;
+    s->free_list = c;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- query helpers ---------------------------------------------------- */
+
+/* Parameters: text unless their length is given (then binary). */
+typedef struct {
+    const char *v[12];
+    int len[12];
+    int fmt[12];
+    int n;
+    char num[12][24];
+} params;
+
+static void p_text(params *p, const char *s)
+{
+    p->v[p->n] = s;
+    p->len[p->n] = 0;
+    p->fmt[p->n] = 0;
+    p->n++;
+}
+
+static void p_int(params *p, long long v)
+{
+    snprintf(p->num[p->n], sizeof p->num[0], "%lld", v);
+    p_text(p, p->num[p->n]);
+}
+
+static void p_bin(params *p, const void *b, size_t n)
+{
+    p->v[p->n] = b;
+    p->len[p->n] = (int)n;
+    p->fmt[p->n] = 1;
+    p->n++;
+}
+
+static PGresult *q(pconn *c, const char *sql, params *p)
+{
+    return PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                        p ? p->fmt : NULL, 0);
+}
+
+static int ok(PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+static ck_store_rc err_rc(PGresult *r)
+{
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (state && strcmp(state, "23505") == 0) return CK_STORE_EXISTS;    /* unique_violation */
+    if (state && strcmp(state, "23503") == 0) return CK_STORE_NOT_FOUND; /* foreign_key_violation */
+    if (state && strcmp(state, "40001") == 0) return CK_STORE_CONFLICT;  /* serialization */
+    fprintf(stderr, "level=error msg=\"postgres query failed\" sqlstate=%s\n", state ? state : "none");
+    return CK_STORE_ERROR;
+}
+
+static int exec_simple(pconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c->pg, sql);
+    int rc = ok(r) ? 0 : -1;
+    PQclear(r);
+    return rc;
+}
+
+static long long v_int(PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static void v_text(char *dst, size_t cap, PGresult *r, int row, int col)
+{
+    ck_store_copy(dst, cap, PQgetvalue(r, row, col));
+}
+
+/* Text-format bytea is "\x" followed by hex. */
+static int v_fixed(uint8_t *dst, size_t n, PGresult *r, int row, int col)
+{
+    const char *s = PQgetvalue(r, row, col);
+    if (s[0] != '\\' || s[1] != 'x') return -1;
+    return ck_net_unhex(dst, n, s + 2);
+}
+
+static uint8_t *v_dup(PGresult *r, int row, int col, size_t *len)
+{
+    const char *s = PQgetvalue(r, row, col);
+    size_t n;
+    uint8_t *d;
+    *len = 0;
+    if (s[0] != '\\' || s[1] != 'x') return NULL;
+    n = strlen(s + 2) / 2;
+    if ((d = malloc(n ? n : 1)) == NULL) return NULL;
+    if (n && ck_net_unhex(d, n, s + 2) != 0) {
+        free(d);
+        return NULL;
+    }
+    *len = n;
+    return d;
+}
+
+static ck_store_rc audit_ins(pconn *c, const ck_store_audit *a, const char *target)
+{
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc;
+    if (a == NULL) return CK_STORE_OK;
+    p_int(&p, a->time_ms ? a->time_ms : ck_store_now_ms());
+    p_text(&p, a->actor);
+    p_text(&p, a->patient);
+    p_text(&p, a->action);
+    p_text(&p, target ? target : a->target);
+    p_text(&p, a->purpose);
+    p_text(&p, a->outcome);
+    p_int(&p, a->status);
+    r = q(c, "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+             "VALUES($1, $2, $3, $4, $5, $6, $7, $8)", &p);
+    rc = ok(r) ? CK_STORE_OK : err_rc(r);
+    PQclear(r);
+    return rc;
+}
+
+/* Runs one statement in its own implicit transaction; rc for command status. */
+static ck_store_rc simple(pgs *s, const char *sql, params *p, long *affected)
+{
+    pconn *c = get(s);
+    PGresult *r = q(c, sql, p);
+    ck_store_rc rc = ok(r) ? CK_STORE_OK : err_rc(r);
+    if (rc == CK_STORE_OK && affected) *affected = strtol(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+/* ---- directory -------------------------------------------------------- */
+
+static ck_store_rc pg_user_add(ck_store *b, const ck_store_user *u)
+{
+    pgs *s = (pgs *)b;
+    params p = {0};
+    p_text(&p, u->gid);
+    p_bin(&p, u->ed25519, 32);
+    p_bin(&p, u->x25519, 32);
+    p_text(&p, u->display_name);
+    p_text(&p, u->role);
+    p_int(&p, u->created_at);
+    /* One statement, so the user and her empty record appear together. */
+    return simple(s,
+                  "WITH u AS (INSERT INTO users(gid, ed25519, x25519, display_name, role, created_at) "
+                  "VALUES($1, $2, $3, $4, $5, $6) RETURNING gid, role) "
+                  "INSERT INTO records(patient, head_seq, head_hash) "
+                  "SELECT gid, 0, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea "
+                  "FROM u WHERE role = 'patient'",
+                  &p, NULL);
+}
+
+static ck_store_rc pg_user_get(ck_store *b, const char *gid, ck_store_user *out)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, gid);
+    r = q(c, "SELECT gid, ed25519, x25519, display_name, role, created_at FROM users WHERE gid = $1", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if (PQntuples(r) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+    } else {
+        v_text(out->gid, sizeof out->gid, r, 0, 0);
+        v_text(out->display_name, sizeof out->display_name, r, 0, 3);
+        v_text(out->role, sizeof out->role, r, 0, 4);
+        out->created_at = v_int(r, 0, 5);
+        if (v_fixed(out->ed25519, 32, r, 0, 1) == 0 && v_fixed(out->x25519, 32, r, 0, 2) == 0) rc = CK_STORE_OK;
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_auth_add(ck_store *b, const ck_store_authority *a)
+{
+    params p = {0};
+    p_text(&p, a->name);
+    p_bin(&p, a->sign_pk, 32);
+    p_text(&p, a->abe_pk);
+    p_text(&p, a->epochs_json);
+    p_int(&p, a->created_at);
+    return simple((pgs *)b,
+                  "INSERT INTO authorities(name, sign_pk, abe_pk, epochs, created_at, updated_at) "
+                  "VALUES($1, $2, $3, $4, $5, $5)", &p, NULL);
+}
+
+static ck_store_rc pg_auth_get(ck_store *b, const char *name, ck_store_authority *out)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, name);
+    r = q(c, "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities WHERE name = $1", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if (PQntuples(r) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+    } else {
+        v_text(out->name, sizeof out->name, r, 0, 0);
+        out->abe_pk = strdup(PQgetvalue(r, 0, 2));
+        out->epochs_json = strdup(PQgetvalue(r, 0, 3));
+        out->created_at = v_int(r, 0, 4);
+        out->updated_at = v_int(r, 0, 5);
+        if (v_fixed(out->sign_pk, 32, r, 0, 1) == 0 && out->abe_pk && out->epochs_json)
+            rc = CK_STORE_OK;
+        else
+            ck_store_authority_clear(out);
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep, int64_t now)
+{
+    params p = {0};
+    long n = 0;
+    ck_store_rc rc;
+    p_text(&p, name);
+    p_text(&p, ep);
+    p_int(&p, now);
+    rc = simple((pgs *)b, "UPDATE authorities SET epochs = $2, updated_at = $3 WHERE name = $1", &p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r = NULL;
+    uint8_t head[32];
+    uint64_t seq;
+    char target[40];
+    ck_store_rc rc = CK_STORE_ERROR;
+
+    if (exec_simple(c, "BEGIN") != 0) goto out;
+    p_text(&p, e->patient);
+    /* The row lock serializes appends to one record across all instances. */
+    r = q(c, "SELECT head_seq, head_hash FROM records WHERE patient = $1 FOR UPDATE", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    if (PQntuples(r) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+        goto out;
+    }
+    seq = (uint64_t)v_int(r, 0, 0);
+    if (v_fixed(head, 32, r, 0, 1) != 0) goto out;
+    PQclear(r);
+    r = NULL;
+    if (memcmp(head, e->prev_hash, 32) != 0) {
+        rc = CK_STORE_CONFLICT;
+        goto out;
+    }
+    e->seq = seq + 1;
+    e->received_at = ck_store_now_ms();
+    if (ck_store_hash_entry(e) != 0) goto out;
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
+
+    memset(&p, 0, sizeof p);
+    p_text(&p, e->patient);
+    p_int(&p, (long long)e->seq);
+    p_bin(&p, e->prev_hash, 32);
+    p_bin(&p, e->hash, 32);
+    p_text(&p, e->section);
+    p_text(&p, e->resource_type);
+    p_text(&p, e->author);
+    p_int(&p, e->time_ms);
+    p_bin(&p, e->envelope, e->envelope_len);
+    p_bin(&p, e->signature, 64);
+    p_int(&p, e->received_at);
+    r = q(c, "WITH ins AS (INSERT INTO entries(" ENTRY_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)) "
+             "UPDATE records SET head_seq = $2, head_hash = $4 WHERE patient = $1", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    PQclear(r);
+    r = NULL;
+    if ((rc = audit_ins(c, a, target)) != CK_STORE_OK) goto out;
+    rc = CK_STORE_ERROR;
+    if (exec_simple(c, "COMMIT") != 0) goto out;
+    rc = CK_STORE_OK;
+out:
+    PQclear(r);
+    put(s, c); /* rolls back an open transaction */
+    return rc;
+}
+
+static ck_store_rc pg_head(ck_store *b, const char *patient, uint64_t *seq, uint8_t hash[32])
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, patient);
+    r = q(c, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if (PQntuples(r) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+    } else {
+        *seq = (uint64_t)v_int(r, 0, 0);
+        if (v_fixed(hash, 32, r, 0, 1) == 0) rc = CK_STORE_OK;
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static int row_entry(PGresult *r, int i, ck_store_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    v_text(e->patient, sizeof e->patient, r, i, 0);
+    e->seq = (uint64_t)v_int(r, i, 1);
+    if (v_fixed(e->prev_hash, 32, r, i, 2) || v_fixed(e->hash, 32, r, i, 3)) return -1;
+    v_text(e->section, sizeof e->section, r, i, 4);
+    v_text(e->resource_type, sizeof e->resource_type, r, i, 5);
+    v_text(e->author, sizeof e->author, r, i, 6);
+    e->time_ms = v_int(r, i, 7);
+    if ((e->envelope = v_dup(r, i, 8, &e->envelope_len)) == NULL) return -1;
+    if (v_fixed(e->signature, 64, r, i, 9)) return -1;
+    e->received_at = v_int(r, i, 10);
+    return 0;
+}
+
+static ck_store_rc pg_entries(ck_store *b, const char *patient, uint64_t since, size_t limit,
+                              ck_store_entry **v, size_t *n)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_entry *arr = NULL;
+    size_t cnt = 0;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, patient);
+    p_int(&p, (long long)since);
+    p_int(&p, (long long)limit);
+    r = q(c, "SELECT " ENTRY_COLS " FROM entries WHERE patient = $1 AND seq > $2 ORDER BY seq LIMIT $3", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    if ((arr = calloc((size_t)PQntuples(r) + 1, sizeof *arr)) == NULL) goto out;
+    for (int i = 0; i < PQntuples(r); i++) {
+        cnt++;
+        if (row_entry(r, i, &arr[i]) != 0) goto out;
+    }
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    rc = CK_STORE_OK;
+out:
+    ck_store_entries_free(arr, cnt);
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_entry_get(ck_store *b, const char *patient, uint64_t seq, ck_store_entry *out)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, patient);
+    p_int(&p, (long long)seq);
+    r = q(c, "SELECT " ENTRY_COLS " FROM entries WHERE patient = $1 AND seq = $2", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if (PQntuples(r) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+    } else if (row_entry(r, 0, out) == 0) {
+        rc = CK_STORE_OK;
+    } else {
+        ck_store_entry_clear(out);
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_shead_put(ck_store *b, const ck_store_signed_head *h, const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    pconn *c;
+    params p = {0};
+    PGresult *r = NULL;
+    uint8_t hash[32];
+    ck_store_rc rc = CK_STORE_ERROR;
+
+    if (h->seq == 0 || h->seq > INT64_MAX) return CK_STORE_NOT_FOUND;
+    c = get(s);
+    if (exec_simple(c, "BEGIN") != 0) goto out;
+    p_text(&p, h->patient);
+    p_int(&p, (long long)h->seq);
+    r = q(c, "SELECT e.hash, r.signed_seq FROM records r JOIN entries e ON e.patient = r.patient "
+             "WHERE r.patient = $1 AND e.seq = $2 FOR UPDATE OF r", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    if (PQntuples(r) == 0 || v_fixed(hash, 32, r, 0, 0) != 0 || memcmp(hash, h->hash, 32) != 0) {
+        rc = CK_STORE_NOT_FOUND;
+        goto out;
+    }
+    if (!PQgetisnull(r, 0, 1) && (uint64_t)v_int(r, 0, 1) > h->seq) {
+        rc = CK_STORE_CONFLICT;
+        goto out;
+    }
+    PQclear(r);
+    memset(&p, 0, sizeof p);
+    p_text(&p, h->patient);
+    p_int(&p, (long long)h->seq);
+    p_bin(&p, h->hash, 32);
+    p_int(&p, h->time_ms);
+    p_bin(&p, h->signature, 64);
+    r = q(c, "UPDATE records SET signed_seq = $2, signed_hash = $3, signed_time = $4, signed_sig = $5 "
+             "WHERE patient = $1", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    if ((rc = audit_ins(c, a, NULL)) != CK_STORE_OK) goto out;
+    rc = exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
+out:
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_shead_get(ck_store *b, const char *patient, ck_store_signed_head *out)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, patient);
+    r = q(c, "SELECT signed_seq, signed_hash, signed_time, signed_sig FROM records "
+             "WHERE patient = $1 AND signed_seq IS NOT NULL", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if (PQntuples(r) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+    } else {
+        ck_store_copy(out->patient, sizeof out->patient, patient);
+        out->seq = (uint64_t)v_int(r, 0, 0);
+        out->time_ms = v_int(r, 0, 2);
+        if (v_fixed(out->hash, 32, r, 0, 1) == 0 && v_fixed(out->signature, 64, r, 0, 3) == 0) rc = CK_STORE_OK;
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+/* ---- grants ----------------------------------------------------------- */
+
+static ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r = NULL;
+    char target[40];
+    ck_store_rc rc = CK_STORE_ERROR;
+    if (exec_simple(c, "BEGIN") != 0) goto out;
+    p_text(&p, g->patient);
+    p_text(&p, g->grantee);
+    p_text(&p, g->granted_by);
+    p_text(&p, g->sections);
+    p_int(&p, g->delegate);
+    p_int(&p, g->expires_at);
+    p_int(&p, g->created_at);
+    r = q(c, "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at) "
+             "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    g->id = v_int(r, 0, 0);
+    snprintf(target, sizeof target, "grant:%lld", (long long)g->id);
+    if ((rc = audit_ins(c, a, target)) != CK_STORE_OK) goto out;
+    rc = exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
+out:
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_grant_revoke(ck_store *b, const char *patient, int64_t id, int64_t now,
+                                   const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r = NULL;
+    char target[40];
+    ck_store_rc rc = CK_STORE_ERROR;
+    if (exec_simple(c, "BEGIN") != 0) goto out;
+    p_text(&p, patient);
+    p_int(&p, id);
+    p_int(&p, now);
+    r = q(c, "UPDATE grants SET revoked_at = $3 WHERE patient = $1 AND id = $2 AND revoked_at = 0", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    if (strtol(PQcmdTuples(r), NULL, 10) == 0) {
+        rc = CK_STORE_NOT_FOUND;
+        goto out;
+    }
+    snprintf(target, sizeof target, "grant:%lld", (long long)id);
+    if ((rc = audit_ins(c, a, target)) != CK_STORE_OK) goto out;
+    rc = exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
+out:
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_grants(ck_store *b, const char *patient, const char *grantee,
+                             ck_store_grant **v, size_t *n)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_grant *arr = NULL;
+    ck_store_rc rc = CK_STORE_ERROR;
+    int rows;
+    p_text(&p, patient);
+    if (grantee) {
+        p_text(&p, grantee);
+        r = q(c, "SELECT " GRANT_COLS " FROM grants WHERE patient = $1 AND grantee = $2 "
+                 "AND revoked_at = 0 ORDER BY id LIMIT 1000", &p);
+    } else {
+        r = q(c, "SELECT " GRANT_COLS " FROM grants WHERE patient = $1 ORDER BY id LIMIT 10000", &p);
+    }
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    rows = PQntuples(r);
+    if ((arr = calloc((size_t)rows + 1, sizeof *arr)) == NULL) goto out;
+    for (int i = 0; i < rows; i++) {
+        ck_store_grant *g = &arr[i];
+        g->id = v_int(r, i, 0);
+        v_text(g->patient, sizeof g->patient, r, i, 1);
+        v_text(g->grantee, sizeof g->grantee, r, i, 2);
+        v_text(g->granted_by, sizeof g->granted_by, r, i, 3);
+        v_text(g->sections, sizeof g->sections, r, i, 4);
+        g->delegate = (int)v_int(r, i, 5);
+        g->expires_at = v_int(r, i, 6);
+        g->created_at = v_int(r, i, 7);
+        g->revoked_at = v_int(r, i, 8);
+    }
+    *v = arr;
+    *n = (size_t)rows;
+    arr = NULL;
+    rc = CK_STORE_OK;
+out:
+    free(arr);
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+/* ---- mailbox ---------------------------------------------------------- */
+
+static ck_store_rc pg_mail_put(ck_store *b, ck_store_mail *m, size_t max)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r = NULL;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, m->recipient);
+    p_text(&p, m->sender);
+    p_text(&p, m->kind);
+    p_bin(&p, m->payload, m->payload_len);
+    p_int(&p, m->created_at);
+    p_int(&p, (long long)max);
+    /* The limit is a soft cap: two instances may race past it by a few. */
+    r = q(c, "INSERT INTO mailbox(recipient, sender, kind, payload, created_at) "
+             "SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM mailbox WHERE recipient = $1) < $6 "
+             "RETURNING id", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if (PQntuples(r) == 0) {
+        rc = CK_STORE_FULL;
+    } else {
+        m->id = v_int(r, 0, 0);
+        rc = CK_STORE_OK;
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_mail_list(ck_store *b, const char *recipient, int64_t after, size_t limit,
+                                ck_store_mail **v, size_t *n)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_mail *arr = NULL;
+    size_t cnt = 0;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_text(&p, recipient);
+    p_int(&p, after);
+    p_int(&p, (long long)limit);
+    r = q(c, "SELECT id, recipient, sender, kind, payload, created_at FROM mailbox "
+             "WHERE recipient = $1 AND id > $2 ORDER BY id LIMIT $3", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    if ((arr = calloc((size_t)PQntuples(r) + 1, sizeof *arr)) == NULL) goto out;
+    for (int i = 0; i < PQntuples(r); i++) {
+        ck_store_mail *m = &arr[cnt++];
+        m->id = v_int(r, i, 0);
+        v_text(m->recipient, sizeof m->recipient, r, i, 1);
+        v_text(m->sender, sizeof m->sender, r, i, 2);
+        v_text(m->kind, sizeof m->kind, r, i, 3);
+        if ((m->payload = v_dup(r, i, 4, &m->payload_len)) == NULL) goto out;
+        m->created_at = v_int(r, i, 5);
+    }
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    rc = CK_STORE_OK;
+out:
+    ck_store_mail_free(arr, cnt);
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_mail_ack(ck_store *b, const char *recipient, int64_t id, int64_t now)
+{
+    params p = {0};
+    long n = 0;
+    ck_store_rc rc;
+    (void)now;
+    p_text(&p, recipient);
+    p_int(&p, id);
+    rc = simple((pgs *)b, "DELETE FROM mailbox WHERE recipient = $1 AND id = $2", &p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+}
+
+/* ---- audit, nonces, size ---------------------------------------------- */
+
+static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    ck_store_rc rc = audit_ins(c, a, NULL);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_audit_list(ck_store *b, const char *patient, int64_t after, size_t limit,
+                                 ck_store_audit **v, size_t *n)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_audit *arr = NULL;
+    ck_store_rc rc = CK_STORE_ERROR;
+    int rows;
+    p_text(&p, patient);
+    p_int(&p, after);
+    p_int(&p, (long long)limit);
+    r = q(c, "SELECT " AUDIT_COLS " FROM audit WHERE patient = $1 AND id > $2 ORDER BY id LIMIT $3", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    rows = PQntuples(r);
+    if ((arr = calloc((size_t)rows + 1, sizeof *arr)) == NULL) goto out;
+    for (int i = 0; i < rows; i++) {
+        ck_store_audit *a = &arr[i];
+        a->id = v_int(r, i, 0);
+        a->time_ms = v_int(r, i, 1);
+        v_text(a->actor, sizeof a->actor, r, i, 2);
+        v_text(a->patient, sizeof a->patient, r, i, 3);
+        v_text(a->action, sizeof a->action, r, i, 4);
+        v_text(a->target, sizeof a->target, r, i, 5);
+        v_text(a->purpose, sizeof a->purpose, r, i, 6);
+        v_text(a->outcome, sizeof a->outcome, r, i, 7);
+        a->status = (int)v_int(r, i, 8);
+    }
+    *v = arr;
+    *n = (size_t)rows;
+    arr = NULL;
+    rc = CK_STORE_OK;
+out:
+    free(arr);
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
+                                int64_t expire_before)
+{
+    pgs *s = (pgs *)b;
+    params p = {0};
+    long n = 0;
+    ck_store_rc rc;
+    if (__atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 1024 == 0) {
+        params d = {0};
+        p_int(&d, expire_before);
+        if (simple(s, "DELETE FROM nonces WHERE created_at < $1", &d, NULL) != CK_STORE_OK)
+            return CK_STORE_ERROR;
+    }
+    p_text(&p, caller);
+    p_text(&p, nonce);
+    p_int(&p, now);
+    rc = simple(s, "INSERT INTO nonces(caller, nonce, created_at) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+                &p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_CONFLICT : rc;
+}
+
+static ck_store_rc pg_size(ck_store *b, int64_t *bytes)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    PGresult *r = q(c, "SELECT pg_database_size(current_database())", NULL);
+    ck_store_rc rc = CK_STORE_ERROR;
+    if (ok(r) && PQntuples(r) == 1) {
+        *bytes = v_int(r, 0, 0);
+        rc = CK_STORE_OK;
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+static int pg_schema_version(ck_store *b)
+{
+    (void)b;
+    return SCHEMA_VERSION;
+}
+
+static void pg_close(ck_store *b)
+{
+    pgs *s = (pgs *)b;
+    for (int i = 0; i < s->nconns; i++) PQfinish(s->conns[i].pg);
+    free(s->conns);
+    if (s->conninfo) {
+        /* The URL may carry a password. */
+        OPENSSL_cleanse(s->conninfo, strlen(s->conninfo));
+        free(s->conninfo);
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s);
+}
+
+/* Applies missing migrations under an advisory lock, so instances that
+ * start together do not race. */
+static int migrate(pconn *c)
+{
+    PGresult *r = NULL;
+    int v = -1, rc = -1;
+    char set[96];
+    if (exec_simple(c, "BEGIN") != 0) goto out;
+    if (exec_simple(c, "SELECT pg_advisory_xact_lock(727318)") != 0) goto out;
+    if (exec_simple(c, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)") != 0) goto out;
+    r = PQexec(c->pg, "SELECT coalesce(max(version), 0) FROM schema_version");
+    if (!ok(r) || PQntuples(r) != 1) goto out;
+    v = (int)v_int(r, 0, 0);
+    if (v > SCHEMA_VERSION) {
+        fprintf(stderr, "level=error msg=\"database schema is newer than this carekeyd\" version=%d\n", v);
+        goto out;
+    }
+    for (; v < SCHEMA_VERSION; v++) {
+        if (exec_simple(c, migrations[v]) != 0) {
+            fprintf(stderr, "level=error msg=\"migration failed\" step=%d detail=\"%s\"\n", v + 1,
+                    PQerrorMessage(c->pg));
+            goto out;
+        }
+        snprintf(set, sizeof set, "DELETE FROM schema_version; INSERT INTO schema_version VALUES(%d)", v + 1);
+        if (exec_simple(c, set) != 0) goto out;
+    }
+    if (exec_simple(c, "COMMIT") != 0) goto out;
+    rc = 0;
+out:
+    PQclear(r);
+    if (rc != 0 && PQtransactionStatus(c->pg) != PQTRANS_IDLE) exec_simple(c, "ROLLBACK");
+    return rc;
+}
+
+static const ck_store_ops pg_ops = {
+    "postgres", pg_close, pg_schema_version,
+    pg_user_add, pg_user_get, pg_auth_add, pg_auth_get, pg_auth_epochs,
+    pg_append, pg_head, pg_entries, pg_entry_get, pg_shead_put, pg_shead_get,
+    pg_grant_add, pg_grant_revoke, pg_grants,
+    pg_mail_put, pg_mail_list, pg_mail_ack,
+    pg_audit_add, pg_audit_list, pg_nonce_use, pg_size,
+};
+
+ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)
+{
+    pgs *s = calloc(1, sizeof *s);
+    int n = o->readers > 0 ? o->readers : 8;
+    if (s == NULL) return CK_STORE_ERROR;
+    s->base.ops = &pg_ops;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
+    if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
+    for (; s->nconns < n; s->nconns++) {
+        pconn *c = &s->conns[s->nconns];
+        c->pg = PQconnectdb(conninfo);
+        if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+            /* libpq's message names host and database, never the password. */
+            fprintf(stderr, "level=error msg=\"postgres connect failed\" detail=\"%s\"\n",
+                    c->pg ? strtok(PQerrorMessage(c->pg), "\n") : "out of memory");
+            s->nconns++;
+            goto fail;
+        }
+        exec_simple(c, "SET client_min_messages = warning");
+        if (s->nconns == 0 && migrate(c) != 0) {
+            s->nconns++;
+            goto fail;
+        }
+        c->next_free = s->free_list;
+        s->free_list = c;
+    }
+    *out = &s->base;
+    return CK_STORE_OK;
+fail:
+    pg_close(&s->base);
+    return CK_STORE_ERROR;
+}

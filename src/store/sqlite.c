@@ -1,0 +1,1222 @@
+/*
+ * sqlite.c - the embedded SQLite back end.
+ *
+ * Durability: WAL with synchronous=FULL, so a COMMIT returns only after the
+ * WAL is fsync'ed; an acknowledged write survives kill -9 and power loss.
+ *
+ * Throughput: SQLite has one writer at a time, and an fsync per request
+ * would cap appends at the disk's fsync rate. So every write is a job run
+ * by one writer thread, which takes all queued jobs, runs each inside its
+ * own SAVEPOINT of a single BEGIN IMMEDIATE transaction and commits once
+ * (group commit). A job's caller is woken only after that COMMIT returned,
+ * so nothing is acknowledged before it is durable. Reads use a pool of
+ * read-only connections that see the last committed snapshot (WAL).
+ */
+#include "store_impl.h"
+
+#include "carekey/wire.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+    Q_USER_INS, Q_RECORD_INS, Q_USER_GET,
+    Q_AUTH_INS, Q_AUTH_GET, Q_AUTH_EPOCHS,
+    Q_HEAD_GET, Q_ENTRY_INS, Q_HEAD_SET, Q_ENTRIES, Q_ENTRY_GET, Q_ENTRY_HASH,
+    Q_SHEAD_GET, Q_SHEAD_SET,
+    Q_GRANT_INS, Q_GRANT_REVOKE, Q_GRANTS_ALL, Q_GRANTS_FOR,
+    Q_MAIL_COUNT, Q_MAIL_INS, Q_MAIL_LIST, Q_MAIL_ACK,
+    Q_AUDIT_INS, Q_AUDIT_LIST,
+    Q_NONCE_INS, Q_NONCE_GET, Q_NONCE_PURGE, Q_SIZE,
+    Q_COUNT
+};
+
+#define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
+                   "envelope, signature, received_at"
+#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at"
+#define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
+
+static const char *const sql[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT job",
+    [Q_RELEASE] = "RELEASE job",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO job",
+    [Q_USER_INS] = "INSERT INTO users(gid, ed25519, x25519, display_name, role, created_at) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_RECORD_INS] = "INSERT INTO records(patient, head_seq, head_hash) VALUES(?1, 0, zeroblob(32))",
+    [Q_USER_GET] = "SELECT gid, ed25519, x25519, display_name, role, created_at FROM users WHERE gid = ?1",
+    [Q_AUTH_INS] = "INSERT INTO authorities(name, sign_pk, abe_pk, epochs, created_at, updated_at) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?5)",
+    [Q_AUTH_GET] = "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities WHERE name = ?1",
+    [Q_AUTH_EPOCHS] = "UPDATE authorities SET epochs = ?2, updated_at = ?3 WHERE name = ?1",
+    [Q_HEAD_GET] = "SELECT head_seq, head_hash, signed_seq FROM records WHERE patient = ?1",
+    [Q_ENTRY_INS] = "INSERT INTO entries(" ENTRY_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_HEAD_SET] = "UPDATE records SET head_seq = ?2, head_hash = ?3 WHERE patient = ?1",
+    [Q_ENTRIES] = "SELECT " ENTRY_COLS " FROM entries WHERE patient = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    [Q_ENTRY_GET] = "SELECT " ENTRY_COLS " FROM entries WHERE patient = ?1 AND seq = ?2",
+    [Q_ENTRY_HASH] = "SELECT hash FROM entries WHERE patient = ?1 AND seq = ?2",
+    [Q_SHEAD_GET] = "SELECT signed_seq, signed_hash, signed_time, signed_sig FROM records "
+                    "WHERE patient = ?1 AND signed_seq IS NOT NULL",
+    [Q_SHEAD_SET] = "UPDATE records SET signed_seq = ?2, signed_hash = ?3, signed_time = ?4, signed_sig = ?5 "
+                    "WHERE patient = ?1",
+    [Q_GRANT_INS] = "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_GRANT_REVOKE] = "UPDATE grants SET revoked_at = ?3 WHERE patient = ?1 AND id = ?2 AND revoked_at = 0",
+    [Q_GRANTS_ALL] = "SELECT " GRANT_COLS " FROM grants WHERE patient = ?1 ORDER BY id LIMIT 10000",
+    [Q_GRANTS_FOR] = "SELECT " GRANT_COLS " FROM grants WHERE patient = ?1 AND grantee = ?2 "
+                     "AND revoked_at = 0 ORDER BY id LIMIT 1000",
+    [Q_MAIL_COUNT] = "SELECT count(*) FROM mailbox WHERE recipient = ?1",
+    [Q_MAIL_INS] = "INSERT INTO mailbox(recipient, sender, kind, payload, created_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_MAIL_LIST] = "SELECT id, recipient, sender, kind, payload, created_at FROM mailbox "
+                    "WHERE recipient = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    [Q_MAIL_ACK] = "DELETE FROM mailbox WHERE recipient = ?1 AND id = ?2",
+    [Q_AUDIT_INS] = "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit WHERE patient = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    [Q_NONCE_INS] = "INSERT OR IGNORE INTO nonces(caller, nonce, created_at) VALUES(?1, ?2, ?3)",
+    [Q_NONCE_GET] = "SELECT 1 FROM nonces WHERE caller = ?1 AND nonce = ?2",
+    [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE created_at < ?1",
+    [Q_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+};
+
+/* Schema migrations: migrations[i] moves user_version i to i+1. Never edit a
+ * released step; append a new one. */
+static const char *const migrations[] = {
+    "CREATE TABLE users("
+    "  gid TEXT PRIMARY KEY, ed25519 BLOB NOT NULL, x25519 BLOB NOT NULL,"
+    "  display_name TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE authorities("
+    "  name TEXT PRIMARY KEY, sign_pk BLOB NOT NULL, abe_pk TEXT NOT NULL, epochs TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE records("
+    "  patient TEXT PRIMARY KEY REFERENCES users(gid), head_seq INTEGER NOT NULL,"
+    "  head_hash BLOB NOT NULL, signed_seq INTEGER, signed_hash BLOB, signed_time INTEGER,"
+    "  signed_sig BLOB) STRICT;"
+    "CREATE TABLE entries("
+    "  patient TEXT NOT NULL REFERENCES records(patient), seq INTEGER NOT NULL,"
+    "  prev_hash BLOB NOT NULL, hash BLOB NOT NULL, section TEXT NOT NULL,"
+    "  resource_type TEXT NOT NULL, author TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+    "  envelope BLOB NOT NULL, signature BLOB NOT NULL, received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(patient, seq)) STRICT;"
+    "CREATE TABLE grants("
+    "  id INTEGER PRIMARY KEY, patient TEXT NOT NULL REFERENCES records(patient),"
+    "  grantee TEXT NOT NULL, granted_by TEXT NOT NULL, sections TEXT NOT NULL,"
+    "  delegate INTEGER NOT NULL, expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE INDEX grants_by_grantee ON grants(patient, grantee);"
+    "CREATE TABLE mailbox("
+    "  id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, sender TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  payload BLOB NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX mailbox_by_recipient ON mailbox(recipient, id);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, actor TEXT NOT NULL, patient TEXT NOT NULL,"
+    "  action TEXT NOT NULL, target TEXT NOT NULL, purpose TEXT NOT NULL, outcome TEXT NOT NULL,"
+    "  status INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX audit_by_patient ON audit(patient, id);",
+    /* 2: replay protection shared across restarts. */
+    "CREATE TABLE nonces(caller TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(caller, nonce)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX nonces_by_time ON nonces(created_at);",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+typedef struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *st[Q_COUNT];
+    struct conn *next_free;
+} conn;
+
+typedef ck_store_rc (*jobfn)(conn *c, void *arg);
+
+typedef struct job {
+    jobfn fn;
+    void *arg;
+    ck_store_rc rc;
+    int done;
+    int detached; /* nobody waits: the writer frees it (and arg) */
+    pthread_cond_t *cv; /* the waiter's own: wake only the finished */
+    struct job *next;
+} job;
+
+typedef struct {
+    ck_store base;
+    conn writer;
+    conn *readers;
+    int nreaders;
+    conn *free_readers;
+    pthread_mutex_t rmu;
+    pthread_cond_t rcv;
+
+    pthread_mutex_t mu; /* guards the job queue */
+    pthread_cond_t work_cv, done_cv;
+    job *queue, **tail;
+    int stopping;
+    pthread_t thread;
+    int thread_started;
+    unsigned nonce_calls;
+} sq;
+
+/* ---- connections and statements --------------------------------------- */
+
+static sqlite3_stmt *stmt(conn *c, int q)
+{
+    if (c->st[q] == NULL &&
+        sqlite3_prepare_v3(c->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &c->st[q], NULL) != SQLITE_OK) {
+        fprintf(stderr, "level=error msg=\"sqlite prepare failed\" detail=\"%s\"\n", sqlite3_errmsg(c->db));
+        return NULL;
+    }
+    return c->st[q];
+}
+
+static void done(sqlite3_stmt *st)
+{
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
+/* Runs a statement without results; returns the sqlite result code. */
+static int run(conn *c, int q)
+{
+    sqlite3_stmt *st = stmt(c, q);
+    int rc;
+    if (st == NULL) return SQLITE_ERROR;
+    rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static int conn_open(conn *c, const char *path, int writer, int busy_ms)
+{
+    int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+    char pragmas[256];
+
+    memset(c, 0, sizeof *c);
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) goto fail;
+    sqlite3_busy_timeout(c->db, busy_ms);
+    /* FULL: the WAL is fsync'ed at every commit, so acknowledged writes
+     * survive power loss, not only process crashes. */
+    snprintf(pragmas, sizeof pragmas, "%s PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+             writer ? "PRAGMA journal_mode=WAL;" : "");
+    if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) goto fail;
+    return 0;
+fail:
+    fprintf(stderr, "level=error msg=\"sqlite open failed\" detail=\"%s\"\n",
+            c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    sqlite3_close(c->db);
+    c->db = NULL;
+    return -1;
+}
+
+static void conn_close(conn *c)
+{
+    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(c->st[i]);
+    sqlite3_close(c->db);
+    memset(c, 0, sizeof *c);
+}
+
+static conn *reader_get(sq *s)
+{
+    conn *c;
+    pthread_mutex_lock(&s->rmu);
+    while (s->free_readers == NULL) pthread_cond_wait(&s->rcv, &s->rmu);
+    c = s->free_readers;
+    s->free_readers = c->next_free;
+    pthread_mutex_unlock(&s->rmu);
+    return c;
+}
+
+static void reader_put(sq *s, conn *c)
+{
+    pthread_mutex_lock(&s->rmu);
+    c->next_free = s->free_readers;
+    s->free_readers = c;
+    pthread_cond_signal(&s->rcv);
+    pthread_mutex_unlock(&s->rmu);
+}
+
+static int migrate(conn *c, int *version)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1, rc = -1;
+    char set[64];
+
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) goto out;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) goto out;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (v < 0 || v > SCHEMA_VERSION) {
+        fprintf(stderr, "level=error msg=\"database schema is newer than this carekeyd\" version=%d\n", v);
+        goto out;
+    }
+    for (; v < SCHEMA_VERSION; v++) {
+        if (sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+            fprintf(stderr, "level=error msg=\"migration failed\" step=%d detail=\"%s\"\n", v + 1,
+                    sqlite3_errmsg(c->db));
+            goto out;
+        }
+        snprintf(set, sizeof set, "PRAGMA user_version=%d", v + 1);
+        if (sqlite3_exec(c->db, set, NULL, NULL, NULL) != SQLITE_OK) goto out;
+    }
+    if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) goto out;
+    *version = v;
+    rc = 0;
+out:
+    if (rc != 0) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- the writer thread ------------------------------------------------ */
+
+static void run_batch(sq *s, job *batch)
+{
+    conn *w = &s->writer;
+    job *j;
+    if (run(w, Q_BEGIN) != SQLITE_OK) {
+        for (j = batch; j; j = j->next) j->rc = CK_STORE_ERROR;
+        return;
+    }
+    for (j = batch; j; j = j->next) {
+        if (run(w, Q_SAVEPOINT) != SQLITE_OK) {
+            j->rc = CK_STORE_ERROR;
+            continue;
+        }
+        j->rc = j->fn(w, j->arg);
+        if (j->rc != CK_STORE_OK && run(w, Q_ROLLBACK_TO) != SQLITE_OK) j->rc = CK_STORE_ERROR;
+        if (run(w, Q_RELEASE) != SQLITE_OK) j->rc = CK_STORE_ERROR;
+    }
+    if (run(w, Q_COMMIT) != SQLITE_OK) {
+        fprintf(stderr, "level=error msg=\"sqlite commit failed\" detail=\"%s\"\n", sqlite3_errmsg(w->db));
+        run(w, Q_ROLLBACK);
+        for (j = batch; j; j = j->next) j->rc = CK_STORE_ERROR;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    sq *s = arg;
+    for (;;) {
+        job *batch, *j, *next;
+        pthread_mutex_lock(&s->mu);
+        while (s->queue == NULL && !s->stopping) pthread_cond_wait(&s->work_cv, &s->mu);
+        if (s->queue == NULL) {
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        batch = s->queue;
+        s->queue = NULL;
+        s->tail = &s->queue;
+        pthread_mutex_unlock(&s->mu);
+
+        run_batch(s, batch);
+
+        pthread_mutex_lock(&s->mu);
+        for (j = batch; j; j = next) { /* a finished job may vanish at once */
+            next = j->next;
+            if (j->detached) {
+                free(j);
+            } else {
+                j->done = 1;
+                pthread_cond_signal(j->cv);
+            }
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+/* Queues a job nobody waits for; arg must live inside the job allocation.
+ * Jobs run in queue order, so a later waited-for job of the same thread
+ * commits in the same or a later batch: when that one is acknowledged,
+ * this one is durable too. */
+static ck_store_rc submit_detached(sq *s, job *j)
+{
+    j->detached = 1;
+    j->next = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->mu);
+        free(j);
+        return CK_STORE_ERROR;
+    }
+    *s->tail = j;
+    s->tail = &j->next;
+    pthread_cond_signal(&s->work_cv);
+    pthread_mutex_unlock(&s->mu);
+    return CK_STORE_OK;
+}
+
+static ck_store_rc submit(sq *s, jobfn fn, void *arg)
+{
+    /* One condition variable per thread, reused across calls. */
+    static __thread pthread_cond_t cv;
+    static __thread int cv_ready;
+    job j = {fn, arg, CK_STORE_ERROR, 0, 0, &cv, NULL};
+    if (!cv_ready) {
+        pthread_cond_init(&cv, NULL);
+        cv_ready = 1;
+    }
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->mu);
+        return CK_STORE_ERROR;
+    }
+    *s->tail = &j;
+    s->tail = &j.next;
+    pthread_cond_signal(&s->work_cv);
+    while (!j.done) pthread_cond_wait(&cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    return j.rc;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static ck_store_rc step_rc(int rc)
+{
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return CK_STORE_OK;
+    if (rc == SQLITE_CONSTRAINT) return CK_STORE_EXISTS;
+    return CK_STORE_ERROR;
+}
+
+static void col_text(char *dst, size_t cap, sqlite3_stmt *st, int i)
+{
+    ck_store_copy(dst, cap, (const char *)sqlite3_column_text(st, i));
+}
+
+static int col_blob(uint8_t *dst, size_t n, sqlite3_stmt *st, int i)
+{
+    const void *p = sqlite3_column_blob(st, i);
+    if ((size_t)sqlite3_column_bytes(st, i) != n || p == NULL) return -1;
+    memcpy(dst, p, n);
+    return 0;
+}
+
+static uint8_t *col_dup(sqlite3_stmt *st, int i, size_t *len)
+{
+    int n = sqlite3_column_bytes(st, i);
+    const void *p = sqlite3_column_blob(st, i);
+    uint8_t *d = malloc(n > 0 ? (size_t)n : 1);
+    if (d && n > 0) memcpy(d, p, (size_t)n);
+    *len = d ? (size_t)n : 0;
+    return d;
+}
+
+static ck_store_rc audit_ins(conn *c, const ck_store_audit *a, const char *target)
+{
+    sqlite3_stmt *st = stmt(c, Q_AUDIT_INS);
+    int rc;
+    if (a == NULL) return CK_STORE_OK;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_int64(st, 1, a->time_ms ? a->time_ms : ck_store_now_ms());
+    sqlite3_bind_text(st, 2, a->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, target ? target : a->target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, a->purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, a->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, a->status);
+    rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_DONE ? CK_STORE_OK : CK_STORE_ERROR;
+}
+
+/* ---- directory -------------------------------------------------------- */
+
+static ck_store_rc job_user_add(conn *c, void *arg)
+{
+    const ck_store_user *u = arg;
+    sqlite3_stmt *st = stmt(c, Q_USER_INS);
+    ck_store_rc r;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, u->gid, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, u->ed25519, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, u->x25519, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, u->display_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, u->role, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, u->created_at);
+    r = step_rc(sqlite3_step(st));
+    done(st);
+    if (r != CK_STORE_OK || strcmp(u->role, "patient") != 0) return r;
+    if ((st = stmt(c, Q_RECORD_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, u->gid, -1, SQLITE_STATIC);
+    r = step_rc(sqlite3_step(st));
+    done(st);
+    return r;
+}
+
+static ck_store_rc sq_user_add(ck_store *b, const ck_store_user *u)
+{
+    return submit((sq *)b, job_user_add, (void *)u);
+}
+
+static ck_store_rc sq_user_get(ck_store *b, const char *gid, ck_store_user *out)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_USER_GET);
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    if (st == NULL) goto out;
+    sqlite3_bind_text(st, 1, gid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        r = CK_STORE_NOT_FOUND;
+    } else if (rc == SQLITE_ROW) {
+        col_text(out->gid, sizeof out->gid, st, 0);
+        if (col_blob(out->ed25519, 32, st, 1) || col_blob(out->x25519, 32, st, 2)) goto out;
+        col_text(out->display_name, sizeof out->display_name, st, 3);
+        col_text(out->role, sizeof out->role, st, 4);
+        out->created_at = sqlite3_column_int64(st, 5);
+        r = CK_STORE_OK;
+    }
+out:
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+static ck_store_rc job_auth_add(conn *c, void *arg)
+{
+    const ck_store_authority *a = arg;
+    sqlite3_stmt *st = stmt(c, Q_AUTH_INS);
+    ck_store_rc r;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, a->sign_pk, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->abe_pk, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->epochs_json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, a->created_at);
+    r = step_rc(sqlite3_step(st));
+    done(st);
+    return r;
+}
+
+static ck_store_rc sq_auth_add(ck_store *b, const ck_store_authority *a)
+{
+    return submit((sq *)b, job_auth_add, (void *)a);
+}
+
+static ck_store_rc sq_auth_get(ck_store *b, const char *name, ck_store_authority *out)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_AUTH_GET);
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    if (st == NULL) goto out;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        r = CK_STORE_NOT_FOUND;
+    } else if (rc == SQLITE_ROW) {
+        col_text(out->name, sizeof out->name, st, 0);
+        if (col_blob(out->sign_pk, 32, st, 1)) goto out;
+        out->abe_pk = strdup((const char *)sqlite3_column_text(st, 2));
+        out->epochs_json = strdup((const char *)sqlite3_column_text(st, 3));
+        out->created_at = sqlite3_column_int64(st, 4);
+        out->updated_at = sqlite3_column_int64(st, 5);
+        if (out->abe_pk == NULL || out->epochs_json == NULL) {
+            ck_store_authority_clear(out);
+            goto out;
+        }
+        r = CK_STORE_OK;
+    }
+out:
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+struct epochs_arg {
+    const char *name, *ep;
+    int64_t now;
+};
+
+static ck_store_rc job_auth_epochs(conn *c, void *arg)
+{
+    struct epochs_arg *a = arg;
+    sqlite3_stmt *st = stmt(c, Q_AUTH_EPOCHS);
+    ck_store_rc r;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->ep, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, a->now);
+    r = step_rc(sqlite3_step(st));
+    done(st);
+    if (r == CK_STORE_OK && sqlite3_changes(c->db) == 0) r = CK_STORE_NOT_FOUND;
+    return r;
+}
+
+static ck_store_rc sq_auth_epochs(ck_store *b, const char *name, const char *ep, int64_t now)
+{
+    struct epochs_arg a = {name, ep, now};
+    return submit((sq *)b, job_auth_epochs, &a);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+struct append_arg {
+    ck_store_entry *e;
+    const ck_store_audit *a;
+};
+
+static ck_store_rc job_append(conn *c, void *arg)
+{
+    struct append_arg *x = arg;
+    ck_store_entry *e = x->e;
+    sqlite3_stmt *st = stmt(c, Q_HEAD_GET);
+    uint8_t head[32];
+    uint64_t seq;
+    char target[40];
+    ck_store_rc r;
+    int rc;
+
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        done(st);
+        return rc == SQLITE_DONE ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    }
+    seq = (uint64_t)sqlite3_column_int64(st, 0);
+    r = col_blob(head, 32, st, 1) ? CK_STORE_ERROR : CK_STORE_OK;
+    done(st);
+    if (r != CK_STORE_OK) return r;
+    /* Optimistic concurrency: the author chained onto what it saw as head. */
+    if (memcmp(head, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
+    e->seq = seq + 1;
+    e->received_at = ck_store_now_ms();
+    if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
+
+    if ((st = stmt(c, Q_ENTRY_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)e->seq);
+    sqlite3_bind_blob(st, 3, e->prev_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, e->hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->section, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->resource_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, e->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, e->time_ms);
+    sqlite3_bind_blob(st, 9, e->envelope, (int)e->envelope_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, e->signature, 64, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, e->received_at);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+
+    if ((st = stmt(c, Q_HEAD_SET)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)e->seq);
+    sqlite3_bind_blob(st, 3, e->hash, 32, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
+    return audit_ins(c, x->a, target);
+}
+
+static ck_store_rc sq_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
+{
+    struct append_arg x = {e, a};
+    return submit((sq *)b, job_append, &x);
+}
+
+static ck_store_rc sq_head(ck_store *b, const char *patient, uint64_t *seq, uint8_t hash[32])
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_HEAD_GET);
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    if (st == NULL) goto out;
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        r = CK_STORE_NOT_FOUND;
+    } else if (rc == SQLITE_ROW) {
+        *seq = (uint64_t)sqlite3_column_int64(st, 0);
+        r = col_blob(hash, 32, st, 1) ? CK_STORE_ERROR : CK_STORE_OK;
+    }
+out:
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+static int row_entry(sqlite3_stmt *st, ck_store_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    col_text(e->patient, sizeof e->patient, st, 0);
+    e->seq = (uint64_t)sqlite3_column_int64(st, 1);
+    if (col_blob(e->prev_hash, 32, st, 2) || col_blob(e->hash, 32, st, 3)) return -1;
+    col_text(e->section, sizeof e->section, st, 4);
+    col_text(e->resource_type, sizeof e->resource_type, st, 5);
+    col_text(e->author, sizeof e->author, st, 6);
+    e->time_ms = sqlite3_column_int64(st, 7);
+    if ((e->envelope = col_dup(st, 8, &e->envelope_len)) == NULL) return -1;
+    if (col_blob(e->signature, 64, st, 9)) return -1;
+    e->received_at = sqlite3_column_int64(st, 10);
+    return 0;
+}
+
+static ck_store_rc sq_entries(ck_store *b, const char *patient, uint64_t since, size_t limit,
+                              ck_store_entry **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_ENTRIES);
+    ck_store_entry *arr = NULL;
+    size_t cnt = 0;
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+
+    if (st == NULL || since > INT64_MAX || limit == 0) goto out;
+    if ((arr = calloc(limit, sizeof *arr)) == NULL) goto out;
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)since);
+    sqlite3_bind_int64(st, 3, (int64_t)limit);
+    while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (row_entry(st, &arr[cnt]) != 0) {
+            cnt++;
+            goto out;
+        }
+        cnt++;
+    }
+    if (cnt < limit && rc != SQLITE_DONE) goto out;
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    r = CK_STORE_OK;
+out:
+    ck_store_entries_free(arr, cnt);
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+static ck_store_rc sq_entry_get(ck_store *b, const char *patient, uint64_t seq, ck_store_entry *out)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_ENTRY_GET);
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    if (st == NULL) goto out;
+    if (seq > INT64_MAX) {
+        r = CK_STORE_NOT_FOUND;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        r = CK_STORE_NOT_FOUND;
+    } else if (rc == SQLITE_ROW) {
+        if (row_entry(st, out) != 0) {
+            ck_store_entry_clear(out);
+            goto out;
+        }
+        r = CK_STORE_OK;
+    }
+out:
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+struct shead_arg {
+    const ck_store_signed_head *h;
+    const ck_store_audit *a;
+};
+
+static ck_store_rc job_shead_put(conn *c, void *arg)
+{
+    struct shead_arg *x = arg;
+    const ck_store_signed_head *h = x->h;
+    sqlite3_stmt *st = stmt(c, Q_ENTRY_HASH);
+    uint8_t hash[32];
+    int rc;
+    ck_store_rc r;
+
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)h->seq);
+    rc = sqlite3_step(st);
+    r = rc == SQLITE_ROW ? (col_blob(hash, 32, st, 0) ? CK_STORE_ERROR : CK_STORE_OK)
+                         : rc == SQLITE_DONE ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    done(st);
+    if (r != CK_STORE_OK) return r;
+    if (memcmp(hash, h->hash, 32) != 0) return CK_STORE_NOT_FOUND;
+    /* A signed head never moves backwards. */
+    if ((st = stmt(c, Q_HEAD_GET)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) r = CK_STORE_ERROR;
+    else if (sqlite3_column_type(st, 2) != SQLITE_NULL && (uint64_t)sqlite3_column_int64(st, 2) > h->seq)
+        r = CK_STORE_CONFLICT;
+    done(st);
+    if (r != CK_STORE_OK) return r;
+    if ((st = stmt(c, Q_SHEAD_SET)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)h->seq);
+    sqlite3_bind_blob(st, 3, h->hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, h->time_ms);
+    sqlite3_bind_blob(st, 5, h->signature, 64, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    return audit_ins(c, x->a, NULL);
+}
+
+static ck_store_rc sq_shead_put(ck_store *b, const ck_store_signed_head *h, const ck_store_audit *a)
+{
+    struct shead_arg x = {h, a};
+    if (h->seq == 0 || h->seq > INT64_MAX) return CK_STORE_NOT_FOUND;
+    return submit((sq *)b, job_shead_put, &x);
+}
+
+static ck_store_rc sq_shead_get(ck_store *b, const char *patient, ck_store_signed_head *out)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_SHEAD_GET);
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    if (st == NULL) goto out;
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        r = CK_STORE_NOT_FOUND;
+    } else if (rc == SQLITE_ROW) {
+        ck_store_copy(out->patient, sizeof out->patient, patient);
+        out->seq = (uint64_t)sqlite3_column_int64(st, 0);
+        out->time_ms = sqlite3_column_int64(st, 2);
+        r = (col_blob(out->hash, 32, st, 1) || col_blob(out->signature, 64, st, 3)) ? CK_STORE_ERROR
+                                                                                     : CK_STORE_OK;
+    }
+out:
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+/* ---- grants ----------------------------------------------------------- */
+
+struct grant_arg {
+    ck_store_grant *g;
+    const char *patient;
+    int64_t id, now;
+    const ck_store_audit *a;
+};
+
+static ck_store_rc job_grant_add(conn *c, void *arg)
+{
+    struct grant_arg *x = arg;
+    ck_store_grant *g = x->g;
+    sqlite3_stmt *st = stmt(c, Q_GRANT_INS);
+    char target[40];
+    int rc;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, g->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, g->grantee, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, g->granted_by, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, g->sections, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, g->delegate);
+    sqlite3_bind_int64(st, 6, g->expires_at);
+    sqlite3_bind_int64(st, 7, g->created_at);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc == SQLITE_CONSTRAINT) return CK_STORE_NOT_FOUND; /* no such record */
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    g->id = sqlite3_last_insert_rowid(c->db);
+    snprintf(target, sizeof target, "grant:%lld", (long long)g->id);
+    return audit_ins(c, x->a, target);
+}
+
+static ck_store_rc sq_grant_add(ck_store *b, ck_store_grant *g, const ck_store_audit *a)
+{
+    struct grant_arg x = {g, NULL, 0, 0, a};
+    return submit((sq *)b, job_grant_add, &x);
+}
+
+static ck_store_rc job_grant_revoke(conn *c, void *arg)
+{
+    struct grant_arg *x = arg;
+    sqlite3_stmt *st = stmt(c, Q_GRANT_REVOKE);
+    char target[40];
+    int rc;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, x->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, x->id);
+    sqlite3_bind_int64(st, 3, x->now);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    if (sqlite3_changes(c->db) == 0) return CK_STORE_NOT_FOUND;
+    snprintf(target, sizeof target, "grant:%lld", (long long)x->id);
+    return audit_ins(c, x->a, target);
+}
+
+static ck_store_rc sq_grant_revoke(ck_store *b, const char *patient, int64_t id, int64_t now,
+                                   const ck_store_audit *a)
+{
+    struct grant_arg x = {NULL, patient, id, now, a};
+    return submit((sq *)b, job_grant_revoke, &x);
+}
+
+static ck_store_rc sq_grants(ck_store *b, const char *patient, const char *grantee,
+                             ck_store_grant **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, grantee ? Q_GRANTS_FOR : Q_GRANTS_ALL);
+    ck_store_grant *arr = NULL, *g;
+    size_t cnt = 0, cap = 0;
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    if (st == NULL) goto out;
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
+    if (grantee) sqlite3_bind_text(st, 2, grantee, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            ck_store_grant *na = realloc(arr, (cap ? cap * 2 : 8) * sizeof *arr);
+            if (na == NULL) goto out;
+            arr = na;
+            cap = cap ? cap * 2 : 8;
+        }
+        g = &arr[cnt++];
+        memset(g, 0, sizeof *g);
+        g->id = sqlite3_column_int64(st, 0);
+        col_text(g->patient, sizeof g->patient, st, 1);
+        col_text(g->grantee, sizeof g->grantee, st, 2);
+        col_text(g->granted_by, sizeof g->granted_by, st, 3);
+        col_text(g->sections, sizeof g->sections, st, 4);
+        g->delegate = sqlite3_column_int(st, 5);
+        g->expires_at = sqlite3_column_int64(st, 6);
+        g->created_at = sqlite3_column_int64(st, 7);
+        g->revoked_at = sqlite3_column_int64(st, 8);
+    }
+    if (rc != SQLITE_DONE) goto out;
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    r = CK_STORE_OK;
+out:
+    free(arr);
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+/* ---- mailbox ---------------------------------------------------------- */
+
+struct mail_arg {
+    ck_store_mail *m;
+    size_t max;
+    const char *recipient;
+    int64_t id;
+};
+
+static ck_store_rc job_mail_put(conn *c, void *arg)
+{
+    struct mail_arg *x = arg;
+    ck_store_mail *m = x->m;
+    sqlite3_stmt *st = stmt(c, Q_MAIL_COUNT);
+    int64_t pending;
+    int rc;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, m->recipient, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    pending = sqlite3_column_int64(st, 0);
+    done(st);
+    if (rc != SQLITE_ROW) return CK_STORE_ERROR;
+    if ((size_t)pending >= x->max) return CK_STORE_FULL;
+    if ((st = stmt(c, Q_MAIL_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, m->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->sender, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, m->payload, (int)m->payload_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, m->created_at);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    m->id = sqlite3_last_insert_rowid(c->db);
+    return CK_STORE_OK;
+}
+
+static ck_store_rc sq_mail_put(ck_store *b, ck_store_mail *m, size_t max)
+{
+    struct mail_arg x = {m, max, NULL, 0};
+    return submit((sq *)b, job_mail_put, &x);
+}
+
+static ck_store_rc sq_mail_list(ck_store *b, const char *recipient, int64_t after, size_t limit,
+                                ck_store_mail **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_MAIL_LIST);
+    ck_store_mail *arr = NULL, *m;
+    size_t cnt = 0;
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc = SQLITE_DONE;
+    if (st == NULL || limit == 0) goto out;
+    if ((arr = calloc(limit, sizeof *arr)) == NULL) goto out;
+    sqlite3_bind_text(st, 1, recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int64(st, 3, (int64_t)limit);
+    while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        m = &arr[cnt++];
+        m->id = sqlite3_column_int64(st, 0);
+        col_text(m->recipient, sizeof m->recipient, st, 1);
+        col_text(m->sender, sizeof m->sender, st, 2);
+        col_text(m->kind, sizeof m->kind, st, 3);
+        if ((m->payload = col_dup(st, 4, &m->payload_len)) == NULL) goto out;
+        m->created_at = sqlite3_column_int64(st, 5);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) goto out;
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    r = CK_STORE_OK;
+out:
+    ck_store_mail_free(arr, cnt);
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+static ck_store_rc job_mail_ack(conn *c, void *arg)
+{
+    struct mail_arg *x = arg;
+    sqlite3_stmt *st = stmt(c, Q_MAIL_ACK);
+    int rc;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, x->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, x->id);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_NOT_FOUND;
+}
+
+static ck_store_rc sq_mail_ack(ck_store *b, const char *recipient, int64_t id, int64_t now)
+{
+    struct mail_arg x = {NULL, 0, recipient, id};
+    return submit((sq *)b, job_mail_ack, &x);
+}
+
+/* ---- audit ------------------------------------------------------------ */
+
+static ck_store_rc job_audit_add(conn *c, void *arg) { return audit_ins(c, arg, NULL); }
+
+static ck_store_rc sq_audit_add(ck_store *b, const ck_store_audit *a)
+{
+    return submit((sq *)b, job_audit_add, (void *)a);
+}
+
+static ck_store_rc sq_audit_list(ck_store *b, const char *patient, int64_t after, size_t limit,
+                                 ck_store_audit **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_AUDIT_LIST);
+    ck_store_audit *arr = NULL, *a;
+    size_t cnt = 0;
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc = SQLITE_DONE;
+    if (st == NULL || limit == 0) goto out;
+    if ((arr = calloc(limit, sizeof *arr)) == NULL) goto out;
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int64(st, 3, (int64_t)limit);
+    while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        a = &arr[cnt++];
+        a->id = sqlite3_column_int64(st, 0);
+        a->time_ms = sqlite3_column_int64(st, 1);
+        col_text(a->actor, sizeof a->actor, st, 2);
+        col_text(a->patient, sizeof a->patient, st, 3);
+        col_text(a->action, sizeof a->action, st, 4);
+        col_text(a->target, sizeof a->target, st, 5);
+        col_text(a->purpose, sizeof a->purpose, st, 6);
+        col_text(a->outcome, sizeof a->outcome, st, 7);
+        a->status = sqlite3_column_int(st, 8);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) goto out;
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    r = CK_STORE_OK;
+out:
+    free(arr);
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+/* ---- nonces, size ----------------------------------------------------- */
+
+struct nonce_arg {
+    char caller[CK_STORE_ID_CAP + 16], nonce[80];
+    int64_t now, expire_before;
+    int purge;
+};
+
+struct nonce_job {
+    job j;
+    struct nonce_arg a;
+};
+
+static ck_store_rc job_nonce(conn *c, void *arg)
+{
+    struct nonce_arg *x = arg;
+    sqlite3_stmt *st;
+    int rc;
+    if (x->purge && (st = stmt(c, Q_NONCE_PURGE)) != NULL) {
+        sqlite3_bind_int64(st, 1, x->expire_before);
+        sqlite3_step(st);
+        done(st);
+    }
+    if ((st = stmt(c, Q_NONCE_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, x->caller, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, x->nonce, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, x->now);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_CONFLICT;
+}
+
+/* Checks the table through a reader (a nonce seen before a restart is
+ * there), then records the nonce with a detached job: no extra fsync wait
+ * per request. The server's in-memory cache catches replays racing within
+ * one process; the request's own write or audit job, queued after this one,
+ * makes the nonce durable before that request is answered. */
+static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
+                                int64_t expire_before)
+{
+    sq *s = (sq *)b;
+    conn *c;
+    sqlite3_stmt *st;
+    struct nonce_job *nj;
+    int rc;
+
+    if (strlen(caller) >= sizeof nj->a.caller || strlen(nonce) >= sizeof nj->a.nonce) return CK_STORE_ERROR;
+    c = reader_get(s);
+    st = stmt(c, Q_NONCE_GET);
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
+    }
+    sqlite3_bind_text(st, 1, caller, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    done(st);
+    reader_put(s, c);
+    if (rc == SQLITE_ROW) return CK_STORE_CONFLICT;
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    if ((nj = calloc(1, sizeof *nj)) == NULL) return CK_STORE_ERROR;
+    memcpy(nj->a.caller, caller, strlen(caller) + 1);
+    memcpy(nj->a.nonce, nonce, strlen(nonce) + 1);
+    nj->a.now = now;
+    nj->a.expire_before = expire_before;
+    nj->a.purge = (__atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 1024) == 0;
+    nj->j.fn = job_nonce;
+    nj->j.arg = &nj->a;
+    return submit_detached(s, &nj->j);
+}
+
+static ck_store_rc sq_size(ck_store *b, int64_t *bytes)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_SIZE);
+    ck_store_rc r = CK_STORE_ERROR;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        *bytes = sqlite3_column_int64(st, 0);
+        r = CK_STORE_OK;
+    }
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+static int sq_schema_version(ck_store *b)
+{
+    (void)b;
+    return SCHEMA_VERSION;
+}
+
+static void sq_close(ck_store *b)
+{
+    sq *s = (sq *)b;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->mu);
+        s->stopping = 1;
+        pthread_cond_broadcast(&s->work_cv);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->thread, NULL);
+    }
+    for (int i = 0; i < s->nreaders; i++) conn_close(&s->readers[i]);
+    free(s->readers);
+    if (s->writer.db) {
+        /* Fold the WAL back into the main file on a clean shutdown. */
+        for (int i = 0; i < Q_COUNT; i++) {
+            sqlite3_finalize(s->writer.st[i]);
+            s->writer.st[i] = NULL;
+        }
+        sqlite3_exec(s->writer.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    }
+    conn_close(&s->writer);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->work_cv);
+    pthread_cond_destroy(&s->done_cv);
+    pthread_mutex_destroy(&s->rmu);
+    pthread_cond_destroy(&s->rcv);
+    free(s);
+}
+
+static const ck_store_ops sqlite_ops = {
+    "sqlite", sq_close, sq_schema_version,
+    sq_user_add, sq_user_get, sq_auth_add, sq_auth_get, sq_auth_epochs,
+    sq_append, sq_head, sq_entries, sq_entry_get, sq_shead_put, sq_shead_get,
+    sq_grant_add, sq_grant_revoke, sq_grants,
+    sq_mail_put, sq_mail_list, sq_mail_ack,
+    sq_audit_add, sq_audit_list, sq_nonce_use, sq_size,
+};
+
+ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)
+{
+    sq *s = calloc(1, sizeof *s);
+    int version = 0, n = o->readers > 0 ? o->readers : 4;
+    if (s == NULL) return CK_STORE_ERROR;
+    s->base.ops = &sqlite_ops;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->work_cv, NULL);
+    pthread_cond_init(&s->done_cv, NULL);
+    pthread_mutex_init(&s->rmu, NULL);
+    pthread_cond_init(&s->rcv, NULL);
+    s->tail = &s->queue;
+    if (sqlite3_threadsafe() == 0) goto fail;
+    if (conn_open(&s->writer, path, 1, o->busy_timeout_ms) != 0) goto fail;
+    if (migrate(&s->writer, &version) != 0) goto fail;
+    if ((s->readers = calloc((size_t)n, sizeof *s->readers)) == NULL) goto fail;
+    for (; s->nreaders < n; s->nreaders++) {
+        if (conn_open(&s->readers[s->nreaders], path, 0, o->busy_timeout_ms) != 0) goto fail;
+        reader_put(s, &s->readers[s->nreaders]);
+    }
+    if (pthread_create(&s->thread, NULL, writer_main, s) != 0) goto fail;
+    s->thread_started = 1;
+    *out = &s->base;
+    return CK_STORE_OK;
+fail:
+    sq_close(&s->base);
+    return CK_STORE_ERROR;
+}

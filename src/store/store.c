@@ -1,0 +1,183 @@
+/*
+ * store.c - picks the back end from the URL and forwards calls to it.
+ */
+#include "store_impl.h"
+
+#include "carekey/wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+ck_store_rc ck_store_open(ck_store **out, const char *url, const ck_store_opts *opts)
+{
+    ck_store_opts def = {8, 5000};
+    if (out == NULL || url == NULL) return CK_STORE_ERROR;
+    *out = NULL;
+    if (opts == NULL) opts = &def;
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return ck_store_pg_open(out, url, opts);
+    if (strncmp(url, "sqlite:", 7) == 0) url += 7;
+    if (*url == 0) return CK_STORE_ERROR;
+    return ck_store_sqlite_open(out, url, opts);
+}
+
+void ck_store_close(ck_store *s)
+{
+    if (s) s->ops->close(s);
+}
+
+const char *ck_store_backend(const ck_store *s) { return s->ops->name; }
+int ck_store_schema_version(ck_store *s) { return s->ops->schema_version(s); }
+
+const char *ck_store_rc_str(ck_store_rc rc)
+{
+    switch (rc) {
+    case CK_STORE_OK: return "ok";
+    case CK_STORE_NOT_FOUND: return "not_found";
+    case CK_STORE_CONFLICT: return "conflict";
+    case CK_STORE_EXISTS: return "exists";
+    case CK_STORE_FULL: return "full";
+    default: return "error";
+    }
+}
+
+int64_t ck_store_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ck_store_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap) n = cap - 1;
+    if (n) memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+int ck_store_hash_entry(ck_store_entry *e)
+{
+    ck_net_entry_fields f = {0};
+    f.patient = e->patient;
+    f.seq = e->seq;
+    memcpy(f.prev_hash, e->prev_hash, 32);
+    f.section = e->section;
+    f.resource_type = e->resource_type;
+    f.author = e->author;
+    f.time_ms = (uint64_t)e->time_ms;
+    f.envelope = e->envelope;
+    f.envelope_len = e->envelope_len;
+    memcpy(f.signature, e->signature, 64);
+    return ck_net_entry_hash(e->hash, &f);
+}
+
+int ck_store_sections_match(const char *list, const char *section)
+{
+    size_t n = strlen(section);
+    const char *p = list;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if ((len == 1 && *p == '*') || (len == n && memcmp(p, section, n) == 0)) return 1;
+        if (!end) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+#define FWD(call) return s->ops->call
+
+ck_store_rc ck_store_user_add(ck_store *s, const ck_store_user *u) { FWD(user_add)(s, u); }
+ck_store_rc ck_store_user_get(ck_store *s, const char *gid, ck_store_user *out) { FWD(user_get)(s, gid, out); }
+ck_store_rc ck_store_authority_add(ck_store *s, const ck_store_authority *a) { FWD(authority_add)(s, a); }
+ck_store_rc ck_store_authority_get(ck_store *s, const char *name, ck_store_authority *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(authority_get)(s, name, out);
+}
+ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *ep, int64_t now)
+{
+    FWD(authority_set_epochs)(s, name, ep, now);
+}
+void ck_store_authority_clear(ck_store_authority *a)
+{
+    if (a == NULL) return;
+    free(a->abe_pk);
+    free(a->epochs_json);
+    a->abe_pk = a->epochs_json = NULL;
+}
+ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a) { FWD(append)(s, e, a); }
+ck_store_rc ck_store_head(ck_store *s, const char *p, uint64_t *seq, uint8_t hash[32]) { FWD(head)(s, p, seq, hash); }
+ck_store_rc ck_store_entries(ck_store *s, const char *p, uint64_t since, size_t limit,
+                             ck_store_entry **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(entries)(s, p, since, limit, v, n);
+}
+ck_store_rc ck_store_entry_get(ck_store *s, const char *p, uint64_t seq, ck_store_entry *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(entry_get)(s, p, seq, out);
+}
+void ck_store_entry_clear(ck_store_entry *e)
+{
+    if (e == NULL) return;
+    free(e->envelope);
+    e->envelope = NULL;
+    e->envelope_len = 0;
+}
+void ck_store_entries_free(ck_store_entry *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i].envelope);
+    free(v);
+}
+ck_store_rc ck_store_signed_head_put(ck_store *s, const ck_store_signed_head *h, const ck_store_audit *a)
+{
+    FWD(signed_head_put)(s, h, a);
+}
+ck_store_rc ck_store_signed_head_get(ck_store *s, const char *p, ck_store_signed_head *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(signed_head_get)(s, p, out);
+}
+ck_store_rc ck_store_grant_add(ck_store *s, ck_store_grant *g, const ck_store_audit *a) { FWD(grant_add)(s, g, a); }
+ck_store_rc ck_store_grant_revoke(ck_store *s, const char *p, int64_t id, int64_t now, const ck_store_audit *a)
+{
+    FWD(grant_revoke)(s, p, id, now, a);
+}
+ck_store_rc ck_store_grants(ck_store *s, const char *p, const char *grantee, ck_store_grant **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(grants)(s, p, grantee, v, n);
+}
+ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending) { FWD(mail_put)(s, m, max_pending); }
+ck_store_rc ck_store_mail_list(ck_store *s, const char *r, int64_t after, size_t limit, ck_store_mail **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(mail_list)(s, r, after, limit, v, n);
+}
+ck_store_rc ck_store_mail_ack(ck_store *s, const char *r, int64_t id, int64_t now) { FWD(mail_ack)(s, r, id, now); }
+void ck_store_mail_free(ck_store_mail *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i].payload);
+    free(v);
+}
+ck_store_rc ck_store_audit_add(ck_store *s, const ck_store_audit *a) { FWD(audit_add)(s, a); }
+ck_store_rc ck_store_audit_list(ck_store *s, const char *p, int64_t after, size_t limit,
+                                ck_store_audit **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(audit_list)(s, p, after, limit, v, n);
+}
+ck_store_rc ck_store_nonce_use(ck_store *s, const char *caller, const char *nonce, int64_t now,
+                               int64_t expire_before)
+{
+    FWD(nonce_use)(s, caller, nonce, now, expire_before);
+}
+ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) { FWD(size)(s, bytes); }

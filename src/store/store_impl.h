@@ -1,0 +1,58 @@
+/*
+ * store_impl.h - the back-end table behind carekey/store.h.
+ * Each back end embeds struct ck_store as its first member.
+ */
+#ifndef CK_STORE_IMPL_H
+#define CK_STORE_IMPL_H
+
+#include "carekey/store.h"
+
+typedef struct ck_store_ops {
+    const char *name;
+    void (*close)(ck_store *s);
+    int (*schema_version)(ck_store *s);
+    ck_store_rc (*user_add)(ck_store *s, const ck_store_user *u);
+    ck_store_rc (*user_get)(ck_store *s, const char *gid, ck_store_user *out);
+    ck_store_rc (*authority_add)(ck_store *s, const ck_store_authority *a);
+    ck_store_rc (*authority_get)(ck_store *s, const char *name, ck_store_authority *out);
+    ck_store_rc (*authority_set_epochs)(ck_store *s, const char *name, const char *ep, int64_t now);
+    ck_store_rc (*append)(ck_store *s, ck_store_entry *e, const ck_store_audit *a);
+    ck_store_rc (*head)(ck_store *s, const char *patient, uint64_t *seq, uint8_t hash[32]);
+    ck_store_rc (*entries)(ck_store *s, const char *patient, uint64_t since, size_t limit,
+                           ck_store_entry **v, size_t *n);
+    ck_store_rc (*entry_get)(ck_store *s, const char *patient, uint64_t seq, ck_store_entry *out);
+    ck_store_rc (*signed_head_put)(ck_store *s, const ck_store_signed_head *h, const ck_store_audit *a);
+    ck_store_rc (*signed_head_get)(ck_store *s, const char *patient, ck_store_signed_head *out);
+    ck_store_rc (*grant_add)(ck_store *s, ck_store_grant *g, const ck_store_audit *a);
+    ck_store_rc (*grant_revoke)(ck_store *s, const char *patient, int64_t id, int64_t now,
+                                const ck_store_audit *a);
+    ck_store_rc (*grants)(ck_store *s, const char *patient, const char *grantee,
+                          ck_store_grant **v, size_t *n);
+    ck_store_rc (*mail_put)(ck_store *s, ck_store_mail *m, size_t max_pending);
+    ck_store_rc (*mail_list)(ck_store *s, const char *recipient, int64_t after, size_t limit,
+                             ck_store_mail **v, size_t *n);
+    ck_store_rc (*mail_ack)(ck_store *s, const char *recipient, int64_t id, int64_t now);
+    ck_store_rc (*audit_add)(ck_store *s, const ck_store_audit *a);
+    ck_store_rc (*audit_list)(ck_store *s, const char *patient, int64_t after, size_t limit,
+                              ck_store_audit **v, size_t *n);
+    ck_store_rc (*nonce_use)(ck_store *s, const char *caller, const char *nonce, int64_t now,
+                             int64_t expire_before);
+    ck_store_rc (*size)(ck_store *s, int64_t *bytes);
+} ck_store_ops;
+
+struct ck_store {
+    const ck_store_ops *ops;
+};
+
+ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o);
+ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o);
+
+/* Shared helpers (store.c). */
+int64_t ck_store_now_ms(void);
+void ck_store_copy(char *dst, size_t cap, const char *src);
+/* Computes e->hash from its fields (e->seq must be set). */
+int ck_store_hash_entry(ck_store_entry *e);
+/* 1 if the comma-separated list contains section (or "*"). */
+int ck_store_sections_match(const char *list, const char *section);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * test_server_concurrency.c - 16 clients append at once to one shared
+ * record and to per-pair records, through one or more carekeyd instances
+ * on the same database.
+ *
+ *   test_server_concurrency CAREKEYD [DB_URL [INSTANCES]]
+ *
+ * Checks: every acknowledged append is stored exactly once at the sequence
+ * number it was acknowledged with, sequence numbers have no gaps, the
+ * prev-hash chain and all signatures verify.
+ */
+#include "chain_check.h"
+
+#include <pthread.h>
+
+#define THREADS 16
+#define PER_THREAD 40
+#define PATIENTS 8 /* p0..p7, plus "shared" */
+
+static ckt_server srv[4];
+static int ninst = 1;
+static ckt_id writers[THREADS];
+
+typedef struct {
+    char patient[32];
+    uint64_t seq;
+    uint8_t hash[32];
+    uint8_t tag[16];
+} acked;
+
+static acked acks[THREADS][PER_THREAD];
+static int nacks[THREADS];
+static int failures[THREADS];
+
+static void *worker(void *arg)
+{
+    int t = (int)(intptr_t)arg;
+    ck_net *c = ckt_client(srv[t % ninst].url, writers[t].gid, writers[t].sk);
+    uint8_t env[1024];
+    for (int i = 0; i < PER_THREAD && c; i++) {
+        char patient[32];
+        ck_net_head h, out;
+        int done = 0;
+        if (i % 2)
+            snprintf(patient, sizeof patient, "p%d", t % PATIENTS);
+        else
+            snprintf(patient, sizeof patient, "shared");
+        memset(env, 0, sizeof env);
+        env[0] = (uint8_t)t;
+        env[1] = (uint8_t)i;
+        env[2] = 0xc0;
+        for (int tries = 0; tries < 500 && !done; tries++) {
+            if (ck_net_head_get(c, patient, &h, NULL, NULL) != 0) continue;
+            if (ck_net_append(c, patient, "results", "Observation", h.hash, ckt_now_ms(), env, sizeof env, &out) == 0) {
+                acked *a = &acks[t][nacks[t]++];
+                snprintf(a->patient, sizeof a->patient, "%s", patient);
+                a->seq = out.seq;
+                memcpy(a->hash, out.hash, 32);
+                memcpy(a->tag, env, 16);
+                done = 1;
+            } else if (ck_net_status(c) != 409) {
+                fprintf(stderr, "append failed: %ld %s\n", ck_net_status(c), ck_net_error_code(c));
+                break;
+            }
+        }
+        if (!done) failures[t]++;
+    }
+    ck_net_close(c);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    char dir[256], db[1024];
+    ckt_id admin, pats[PATIENTS + 1];
+    ckt_key keys[THREADS];
+    pthread_t th[THREADS];
+    ck_net *ca;
+    double t0;
+
+    if (argc < 2) return 2;
+    if (ck_net_global_init() != 0) return 2;
+    ckt_tmpdir(dir, sizeof dir, "conc");
+    if (argc >= 3)
+        snprintf(db, sizeof db, "%s", argv[2]);
+    else
+        snprintf(db, sizeof db, "sqlite:%s/carekey.db", dir);
+    if (argc >= 4) ninst = atoi(argv[3]);
+    if (ninst < 1 || ninst > 4) ninst = 1;
+    ckt_id_new(&admin, "admin");
+    for (int i = 0; i < ninst; i++) {
+        CHECK(ckt_start(&srv[i], argv[1], dir, db, admin.pk) == 0, "start instance %d", i);
+        if (srv[i].pid <= 0) TEST_MAIN_END();
+    }
+    ca = ckt_client(srv[0].url, "admin", admin.sk);
+    for (int p = 0; p <= PATIENTS; p++) {
+        char name[32];
+        if (p == PATIENTS)
+            snprintf(name, sizeof name, "shared");
+        else
+            snprintf(name, sizeof name, "p%d", p);
+        ckt_id_new(&pats[p], name);
+        CHECK(ckt_enroll(ca, &pats[p], "patient") == 0, "enroll %s", name);
+    }
+    for (int t = 0; t < THREADS; t++) {
+        char name[32];
+        snprintf(name, sizeof name, "w%d", t);
+        ckt_id_new(&writers[t], name);
+        CHECK(ckt_enroll(ca, &writers[t], "doctor") == 0, "enroll %s", name);
+        snprintf(keys[t].author, sizeof keys[t].author, "%s", name);
+        memcpy(keys[t].pk, writers[t].pk, 32);
+    }
+    /* Each patient grants every writer; the grants go through instance 0. */
+    for (int p = 0; p <= PATIENTS; p++) {
+        ck_net *cp = ckt_client(srv[0].url, pats[p].gid, pats[p].sk);
+        for (int t = 0; t < THREADS; t++)
+            CHECK(ck_net_grant(cp, pats[p].gid, writers[t].gid, "results", 0, 0, NULL) == 0, "grant");
+        ck_net_close(cp);
+    }
+    t0 = (double)ckt_now_ms();
+    for (int t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t);
+    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    fprintf(stderr, "%d appends in %.0f ms over %d instance(s)\n", THREADS * PER_THREAD, (double)ckt_now_ms() - t0,
+            ninst);
+
+    /* Verify every record (as a reader: the operator reads no records). */
+    ck_net *cr = ckt_client(srv[ninst - 1].url, writers[0].gid, writers[0].sk);
+    long total = 0;
+    for (int p = 0; p <= PATIENTS; p++) {
+        ckt_stored *st = NULL;
+        long n = ckt_chain_verify(cr, pats[p].gid, keys, THREADS, &st);
+        CHECK(n >= 0, "chain of %s verifies", pats[p].gid);
+        if (n < 0) continue;
+        total += n;
+        for (int t = 0; t < THREADS; t++)
+            for (int i = 0; i < nacks[t]; i++) {
+                acked *a = &acks[t][i];
+                int found = 0;
+                if (strcmp(a->patient, pats[p].gid) != 0) continue;
+                for (long k = 0; k < n; k++)
+                    if (!memcmp(st[k].tag, a->tag, 16)) {
+                        found++;
+                        CHECK(st[k].seq == a->seq && !memcmp(st[k].hash, a->hash, 32), "acked at its seq");
+                    }
+                CHECK(found == 1, "acked append %d/%d stored exactly once (%d)", t, i, found);
+            }
+        free(st);
+    }
+    int nack_total = 0, nfail = 0;
+    for (int t = 0; t < THREADS; t++) {
+        nack_total += nacks[t];
+        nfail += failures[t];
+    }
+    CHECK(nfail == 0, "no append gave up (%d)", nfail);
+    CHECK(total == nack_total && nack_total == THREADS * PER_THREAD, "stored %ld == acked %d", total, nack_total);
+    ck_net_close(ca);
+    ck_net_close(cr);
+    for (int i = 0; i < ninst; i++) {
+        int st = ckt_stop(&srv[i], SIGTERM);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "instance %d exits cleanly", i);
+    }
+    ckt_rmdir(dir);
+    TEST_MAIN_END();
+}

@@ -1,0 +1,305 @@
+/*
+ * test_server_unit.c - in-process tests of the server's parts (no child
+ * processes, so they also run under ASan/UBSan): canonical encodings and
+ * codecs, the SQLite store (append/conflict/grants/mailbox/audit/nonces,
+ * reopen + migrations), configuration precedence, the replay cache, the
+ * rate limiter, and a whole carekeyd running in this process on loopback
+ * driven by the client library.
+ */
+#include "chain_check.h"
+#include "ckd.h"
+
+#include "carekey/store.h"
+
+static void test_codecs(void)
+{
+    static const struct {
+        const char *raw, *b64;
+    } v[] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foobar", "Zm9vYmFy"}};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char out[32];
+        uint8_t *d = NULL;
+        size_t n;
+        ck_net_b64(out, (const uint8_t *)v[i].raw, strlen(v[i].raw));
+        CHECK(!strcmp(out, v[i].b64), "b64 %zu", i);
+        if (i) CHECK(ck_net_unb64(&d, &n, v[i].b64, strlen(v[i].b64)) == 0 && n == strlen(v[i].raw) &&
+                         !memcmp(d, v[i].raw, n), "unb64 %zu", i);
+        free(d);
+    }
+    static const char *const bad[] = {"Zg=", "Zh==", "Zm9=", "Z===", "Zm 9", "=Zm9", "Zm9v\n", "Zg==Zg==", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t *d = NULL;
+        size_t n;
+        CHECK(ck_net_unb64(&d, &n, bad[i], strlen(bad[i])) != 0, "strict b64 rejects '%s'", bad[i]);
+        free(d);
+    }
+    uint8_t b[4];
+    CHECK(ck_net_unhex(b, 4, "00ff7F80") == 0 && b[1] == 0xff && b[2] == 0x7f, "unhex");
+    CHECK(ck_net_unhex(b, 4, "00ff7F8") != 0 && ck_net_unhex(b, 4, "00ff7F8g") != 0, "unhex rejects");
+    CHECK(ck_net_id_valid("alice") && ck_net_id_valid("dr.x@hosp-a_1") && !ck_net_id_valid("") &&
+              !ck_net_id_valid(".x") && !ck_net_id_valid("a b") && !ck_net_id_valid("a'") && !ck_net_id_valid("a/b"),
+          "id syntax");
+}
+
+static void test_entry_encoding(void)
+{
+    uint8_t pk[32], sk[32], pk2[32], sk2[32], h1[32], h2[32], env[100];
+    ck_net_entry_fields f;
+    memset(&f, 0, sizeof f);
+    memset(env, 7, sizeof env);
+    CHECK(ck_net_ed25519_keygen(pk, sk) == 0 && ck_net_ed25519_keygen(pk2, sk2) == 0, "keygen");
+    f.patient = "alice";
+    f.section = "allergies";
+    f.resource_type = "AllergyIntolerance";
+    f.author = "alice";
+    f.time_ms = 1700000000000ULL;
+    f.envelope = env;
+    f.envelope_len = sizeof env;
+    f.seq = 1;
+    CHECK(ck_net_entry_sign(f.signature, &f, sk) == 0, "sign");
+    CHECK(ck_net_entry_verify(&f, pk) == 0, "verify");
+    CHECK(ck_net_entry_verify(&f, pk2) != 0, "wrong key");
+    CHECK(ck_net_entry_hash(h1, &f) == 0, "hash");
+    f.seq = 2; /* seq is not signed, but it is hashed */
+    CHECK(ck_net_entry_verify(&f, pk) == 0 && ck_net_entry_hash(h2, &f) == 0 && memcmp(h1, h2, 32), "seq in hash");
+    f.seq = 1;
+    env[3] ^= 1;
+    CHECK(ck_net_entry_verify(&f, pk) != 0, "envelope bound by signature");
+    env[3] ^= 1;
+    /* Length prefixes: moving a byte between fields changes the encoding. */
+    f.section = "allergiesA";
+    f.resource_type = "llergyIntolerance";
+    CHECK(ck_net_entry_verify(&f, pk) != 0, "field boundaries are bound");
+    char *s = ck_net_req_string("GET", "/v1/users/a?x=1", "alice", 5, "00", "TREAT", NULL, 0);
+    CHECK(s && !strcmp(s, "carekey-req-v1\nGET\n/v1/users/a?x=1\nalice\n5\n00\nTREAT\n"
+                          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"),
+          "request string");
+    free(s);
+}
+
+static void test_store_sqlite(void)
+{
+    char dir[256], url[400];
+    ck_store *s = NULL;
+    ck_store_opts o = {2, 2000};
+    ck_store_user u, got;
+    ck_store_entry e, *v = NULL;
+    ck_store_audit a, *al = NULL;
+    ck_store_grant g, *gl = NULL;
+    ck_store_mail m, *ml = NULL;
+    uint8_t env[50], hash[32], zero[32] = {0};
+    uint64_t seq;
+    size_t n;
+
+    ckt_tmpdir(dir, sizeof dir, "unit");
+    snprintf(url, sizeof url, "sqlite:%s/s.db", dir);
+    CHECK(ck_store_open(&s, url, &o) == CK_STORE_OK, "open");
+    if (s == NULL) return;
+    CHECK(!strcmp(ck_store_backend(s), "sqlite") && ck_store_schema_version(s) >= 2, "backend");
+    memset(&u, 0, sizeof u);
+    snprintf(u.gid, sizeof u.gid, "p1");
+    snprintf(u.role, sizeof u.role, "patient");
+    snprintf(u.display_name, sizeof u.display_name, "P One");
+    CHECK(ck_store_user_add(s, &u) == CK_STORE_OK, "user add");
+    CHECK(ck_store_user_add(s, &u) == CK_STORE_EXISTS, "dup user");
+    CHECK(ck_store_user_get(s, "p1", &got) == CK_STORE_OK && !strcmp(got.display_name, "P One"), "user get");
+    CHECK(ck_store_user_get(s, "p1' OR '1'='1", &got) == CK_STORE_NOT_FOUND, "bound parameters");
+    CHECK(ck_store_head(s, "p1", &seq, hash) == CK_STORE_OK && seq == 0 && !memcmp(hash, zero, 32), "empty head");
+
+    memset(&e, 0, sizeof e);
+    memset(env, 1, sizeof env);
+    snprintf(e.patient, sizeof e.patient, "p1");
+    snprintf(e.section, sizeof e.section, "allergies");
+    snprintf(e.resource_type, sizeof e.resource_type, "Basic");
+    snprintf(e.author, sizeof e.author, "p1");
+    e.envelope = env;
+    e.envelope_len = sizeof env;
+    memset(&a, 0, sizeof a);
+    snprintf(a.actor, sizeof a.actor, "p1");
+    snprintf(a.patient, sizeof a.patient, "p1");
+    snprintf(a.action, sizeof a.action, "append");
+    snprintf(a.outcome, sizeof a.outcome, "ok");
+    CHECK(ck_store_append(s, &e, &a) == CK_STORE_OK && e.seq == 1, "append 1");
+    memcpy(hash, e.hash, 32);
+    CHECK(ck_store_append(s, &e, &a) == CK_STORE_CONFLICT, "stale prev: conflict");
+    memcpy(e.prev_hash, hash, 32);
+    CHECK(ck_store_append(s, &e, &a) == CK_STORE_OK && e.seq == 2, "append 2");
+    snprintf(e.patient, sizeof e.patient, "nobody");
+    CHECK(ck_store_append(s, &e, &a) == CK_STORE_NOT_FOUND, "no record");
+    CHECK(ck_store_entries(s, "p1", 0, 10, &v, &n) == CK_STORE_OK && n == 2 && !memcmp(v[1].prev_hash, hash, 32) &&
+              v[0].envelope_len == sizeof env, "entries");
+    ck_store_entries_free(v, n);
+    CHECK(ck_store_entries(s, "p1", 1, 10, &v, &n) == CK_STORE_OK && n == 1 && v[0].seq == 2, "since");
+    ck_store_entries_free(v, n);
+    CHECK(ck_store_entry_get(s, "p1", 3, &e) == CK_STORE_NOT_FOUND, "no entry 3");
+    CHECK(ck_store_audit_list(s, "p1", 0, 10, &al, &n) == CK_STORE_OK && n == 2 && !strcmp(al[1].target, "seq:2"),
+          "append audited in the same transaction (%zu)", n);
+    free(al);
+
+    memset(&g, 0, sizeof g);
+    snprintf(g.patient, sizeof g.patient, "p1");
+    snprintf(g.grantee, sizeof g.grantee, "dr");
+    snprintf(g.granted_by, sizeof g.granted_by, "p1");
+    snprintf(g.sections, sizeof g.sections, "a,b");
+    CHECK(ck_store_grant_add(s, &g, NULL) == CK_STORE_OK && g.id > 0, "grant");
+    snprintf(g.patient, sizeof g.patient, "nobody");
+    CHECK(ck_store_grant_add(s, &g, NULL) == CK_STORE_NOT_FOUND, "grant needs a record");
+    CHECK(ck_store_grants(s, "p1", "dr", &gl, &n) == CK_STORE_OK && n == 1 && !strcmp(gl[0].sections, "a,b"), "grants");
+    free(gl);
+    CHECK(ck_store_grant_revoke(s, "p1", g.id, 5, NULL) == CK_STORE_OK, "revoke");
+    CHECK(ck_store_grant_revoke(s, "p1", g.id, 5, NULL) == CK_STORE_NOT_FOUND, "revoke twice");
+    CHECK(ck_store_grants(s, "p1", "dr", &gl, &n) == CK_STORE_OK && n == 0, "revoked not listed");
+    free(gl);
+
+    memset(&m, 0, sizeof m);
+    snprintf(m.recipient, sizeof m.recipient, "dr");
+    snprintf(m.sender, sizeof m.sender, "authority:h");
+    snprintf(m.kind, sizeof m.kind, "key");
+    m.payload = env;
+    m.payload_len = 5;
+    CHECK(ck_store_mail_put(s, &m, 2) == CK_STORE_OK && ck_store_mail_put(s, &m, 2) == CK_STORE_OK, "2 mails");
+    CHECK(ck_store_mail_put(s, &m, 2) == CK_STORE_FULL, "mailbox limit");
+    CHECK(ck_store_mail_list(s, "dr", 0, 10, &ml, &n) == CK_STORE_OK && n == 2 && ml[0].payload_len == 5, "mail list");
+    int64_t first = n ? ml[0].id : 0;
+    ck_store_mail_free(ml, n);
+    CHECK(ck_store_mail_ack(s, "dr", first, 0) == CK_STORE_OK && ck_store_mail_ack(s, "dr", first, 0) == CK_STORE_NOT_FOUND,
+          "ack once");
+    CHECK(ck_store_mail_ack(s, "p1", first + 1, 0) == CK_STORE_NOT_FOUND, "ack only own mail");
+
+    CHECK(ck_store_nonce_use(s, "p1", "n1", 1000, 0) == CK_STORE_OK, "nonce");
+    CHECK(ck_store_audit_add(s, &a) == CK_STORE_OK, "barrier write");
+    CHECK(ck_store_nonce_use(s, "p1", "n1", 1000, 0) == CK_STORE_CONFLICT, "nonce replay");
+    CHECK(ck_store_nonce_use(s, "p2", "n1", 1000, 0) == CK_STORE_OK, "nonce per caller");
+    int64_t size = 0;
+    CHECK(ck_store_size(s, &size) == CK_STORE_OK && size > 0, "size");
+    ck_store_close(s);
+    /* Reopen: migrations are idempotent, data and nonces persist. */
+    CHECK(ck_store_open(&s, url, &o) == CK_STORE_OK, "reopen");
+    if (s) {
+        CHECK(ck_store_head(s, "p1", &seq, hash) == CK_STORE_OK && seq == 2, "head after reopen");
+        CHECK(ck_store_nonce_use(s, "p1", "n1", 1000, 0) == CK_STORE_CONFLICT, "nonce survives reopen");
+        ck_store_close(s);
+    }
+    ckt_rmdir(dir);
+}
+
+static void test_config(void)
+{
+    ckd_config c;
+    char dir[256], ini[300];
+    FILE *f;
+    char *argv[] = {"carekeyd", "--config", ini, "--port", "9001", "--log-level=debug", NULL};
+    char *bad[] = {"carekeyd", "--nope", "1", NULL};
+    char *badval[] = {"carekeyd", "--port", "99999", NULL};
+    ckt_tmpdir(dir, sizeof dir, "cfg");
+    snprintf(ini, sizeof ini, "%s/carekeyd.ini", dir);
+    f = fopen(ini, "w");
+    fprintf(f, "# comment\n[server]\nport = 7000\nthreads = 3\ndb = \"sqlite:/x.db\"\nmax_body = 4096\n");
+    fclose(f);
+    setenv("CAREKEYD_THREADS", "5", 1);
+    ckd_config_defaults(&c);
+    CHECK(ckd_config_load(&c, 6, argv) == 0, "load");
+    CHECK(c.port == 9001, "flag beats INI");
+    CHECK(c.threads == 5, "env beats INI");
+    CHECK(!strcmp(c.db, "sqlite:/x.db") && c.max_body == 4096, "INI values");
+    CHECK(c.log_level == CKD_DEBUG, "--k=v form");
+    unsetenv("CAREKEYD_THREADS");
+    ckd_config_defaults(&c);
+    CHECK(ckd_config_load(&c, 3, bad) != 0, "unknown flag refused");
+    ckd_config_defaults(&c);
+    CHECK(ckd_config_load(&c, 3, badval) != 0, "out-of-range value refused");
+    CHECK(ckd_config_set(&c, "admin_key", "zz") != 0 && ckd_config_set(&c, "admin-key", "00") != 0, "bad admin key");
+    ckt_rmdir(dir);
+}
+
+static void test_replay_rate(void)
+{
+    ckd_replay *r = ckd_replay_new(1024);
+    ckd_ratelimit *rl = ckd_ratelimit_new(10, 5);
+    int ok = 0, full = 0;
+    CHECK(r && rl, "new");
+    CHECK(ckd_replay_check(r, "a", "n", 0, 100) == 0, "first");
+    CHECK(ckd_replay_check(r, "a", "n", 50, 100) == 1, "replay");
+    CHECK(ckd_replay_check(r, "b", "n", 50, 100) == 0, "other caller");
+    CHECK(ckd_replay_check(r, "a", "n", 150, 300) == 0, "expired entries are forgotten");
+    for (int i = 0; i < 5000; i++) {
+        char nonce[16];
+        snprintf(nonce, sizeof nonce, "%d", i);
+        int rc = ckd_replay_check(r, "c", nonce, 200, 100000);
+        ok += rc == 0;
+        full += rc == -1;
+    }
+    CHECK(full > 0 && ok >= 1000, "bounded: refuses when full (%d ok, %d full)", ok, full);
+    for (int i = 0; i < 5; i++) CHECK(ckd_ratelimit_take(rl, "x", 1000), "burst %d", i);
+    CHECK(!ckd_ratelimit_take(rl, "x", 1000), "limited");
+    CHECK(ckd_ratelimit_take(rl, "x", 1200), "refilled after 200 ms at 10/s");
+    ckd_replay_free(r);
+    ckd_ratelimit_free(rl);
+}
+
+static void test_inprocess_server(void)
+{
+    ckd_server s;
+    char dir[256];
+    ckt_id admin, p, dr;
+    ck_net *ca, *cp, *cd;
+    ck_net_head h;
+    uint8_t env[300];
+    ck_net_entry *v = NULL;
+    size_t n = 0;
+    int more;
+
+    ckt_tmpdir(dir, sizeof dir, "inproc");
+    ckt_id_new(&admin, "admin");
+    ckt_id_new(&p, "pat");
+    ckt_id_new(&dr, "doc");
+    memset(&s, 0, sizeof s);
+    ckd_config_defaults(&s.cfg);
+    s.cfg.port = 0;
+    s.cfg.threads = 2;
+    s.cfg.grace = 1;
+    s.cfg.log_level = CKD_WARN;
+    s.cfg.max_body = 4096;
+    snprintf(s.cfg.db, sizeof s.cfg.db, "sqlite:%s/in.db", dir);
+    memcpy(s.cfg.admin_pk, admin.pk, 32);
+    s.cfg.have_admin = 1;
+    CHECK(ckd_server_start(&s) == 0, "in-process server");
+    if (s.mhd == NULL) return;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)s.bound_port);
+    ca = ckt_client(url, "admin", admin.sk);
+    cp = ckt_client(url, p.gid, p.sk);
+    cd = ckt_client(url, dr.gid, dr.sk);
+    CHECK(ckt_enroll(ca, &p, "patient") == 0 && ckt_enroll(ca, &dr, "doctor") == 0, "enroll");
+    CHECK(ck_net_head_get(cp, p.gid, &h, NULL, NULL) == 0, "head");
+    memset(env, 9, sizeof env);
+    for (int i = 0; i < 5; i++)
+        CHECK(ck_net_append(cp, p.gid, "problems", "Condition", h.hash, ckt_now_ms(), env, sizeof env, &h) == 0,
+              "append");
+    CHECK(ck_net_append(cd, p.gid, "problems", "Condition", h.hash, ckt_now_ms(), env, sizeof env, &h) != 0 &&
+              ck_net_status(cd) == 403, "no grant");
+    CHECK(ck_net_entries(cd, p.gid, 0, 2, &v, &n, &more) == 0 && n == 2 && more, "page");
+    ck_net_entries_free(v, n);
+    CHECK(ckt_raw(cp, "POST", "/v1/records/pat/entries", "{\"x\":") == 400, "bad JSON");
+    CHECK(ckt_raw(cp, "GET", "/v1/records/pat/entries/1%00", NULL) == 400, "NUL escape");
+    ck_net_audit *al = NULL;
+    CHECK(ck_net_audit_list(cp, p.gid, 0, 100, &al, &n) == 0 && n >= 7, "audit (%zu)", n);
+    free(al);
+    ck_net_close(ca);
+    ck_net_close(cp);
+    ck_net_close(cd);
+    ckd_server_stop(&s);
+    ckt_rmdir(dir);
+}
+
+int main(void)
+{
+    if (ck_net_global_init() != 0) return 2;
+    test_codecs();
+    test_entry_encoding();
+    test_store_sqlite();
+    test_config();
+    test_replay_rate();
+    test_inprocess_server();
+    TEST_MAIN_END();
+}
