@@ -42,6 +42,8 @@ static ck_abe_err attr_slot(ck_abe_user_key *key, const char *label, ck_abe_user
             return CK_ABE_OK;
         }
     }
+    /* the encoding counts entries in a u16 (docs/FORMAT.md) */
+    if (key->n >= UINT16_MAX) return CK_ABE_ERR_PARAM;
     if (key->n == key->cap) {
         size_t cap = key->cap ? 2 * key->cap : 8;
         ck_abe_user_attr *a = calloc(cap, sizeof(*a));

@@ -1,0 +1,27 @@
+/*
+ * Fuzz ck_g1_decode: any accepted input is a group element whose canonical
+ * encoding (compressed for 48 bytes, uncompressed for 96) is the input itself,
+ * and whose other encoding decodes to the same point.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carekey/ec.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    ck_g1 p, q;
+    uint8_t c[CK_G1_COMPRESSED_BYTES], u[CK_G1_UNCOMPRESSED_BYTES];
+    if (ck_g1_decode(&p, data, size) != CK_OK) return 0;
+    FUZZ_ASSERT(size == sizeof c || size == sizeof u, "accepted a wrong length");
+    FUZZ_ASSERT(ck_g1_in_group(&p), "decoded point not in G1");
+    ck_g1_compress(c, &p);
+    ck_g1_serialize(u, &p);
+    FUZZ_ASSERT(memcmp(size == sizeof c ? c : u, data, size) == 0, "re-encoding differs from the input");
+    FUZZ_ASSERT(ck_g1_decode(&q, size == sizeof c ? u : c, size == sizeof c ? sizeof u : sizeof c) == CK_OK,
+                "other encoding of a valid point rejected");
+    FUZZ_ASSERT(ck_g1_eq(&p, &q), "compressed and uncompressed decode differ");
+    return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * src/client/cli.h - what the carekey subcommand groups share: exit codes,
+ * the group table entry, error reporting and file I/O.
+ *
+ * A group (abe, and later record, authority, import, ...) is one file
+ * exporting a cli_group; cli_main.c lists them. Inside a group each
+ * subcommand parses its own options with getopt_long.
+ */
+#ifndef CK_CLI_H
+#define CK_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Exit codes (documented in `carekey --help` and docs/FORMAT.md). */
+enum {
+    CLI_OK = 0,     /* success                                               */
+    CLI_FAIL = 1,   /* cryptographic or policy failure, malformed input data */
+    CLI_USAGE = 2,  /* bad command line                                      */
+    CLI_IO = 3,     /* a file could not be read or written                   */
+};
+
+typedef struct cli_group {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);   /* argv[0] is the group name */
+} cli_group;
+
+extern const cli_group cli_group_abe;
+
+/* "carekey: <cmd>: <message>\n" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A usage error: the message, then "Try 'carekey <help>' ...", exit code. */
+int cli_usage_error(const char *cmd, const char *help, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reads a whole file (at most max bytes). CLI_OK or CLI_IO (reported). */
+int cli_read_file(const char *cmd, const char *path, size_t max, uint8_t **buf, size_t *len);
+/* Wipes and frees a buffer that held secrets. */
+void cli_free_secret(uint8_t *buf, size_t len);
+
+/* Writes path atomically: a temporary file in the same directory, fsync,
+ * then rename (or, with no_clobber, link: fails if path exists), and an
+ * fsync of the directory. On failure nothing is left behind. Reports
+ * errors; returns CLI_OK or CLI_IO. */
+int cli_write_file(const char *cmd, const char *path, const uint8_t *buf, size_t len, mode_t mode,
+                   int no_clobber);
+
+int cli_file_exists(const char *path);
+/* Parses a decimal uint32. 1 on success. */
+int cli_parse_u32(const char *s, uint32_t *out);
+
+#endif

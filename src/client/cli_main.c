@@ -1,0 +1,56 @@
+/*
+ * src/client/cli_main.c - `carekey`: dispatches to a subcommand group.
+ * New groups (record, authority, import, ...) add one line to groups[].
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/cli.h"
+
+static const cli_group *const groups[] = {
+    &cli_group_abe,
+};
+#define N_GROUPS (sizeof groups / sizeof groups[0])
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "Usage: carekey COMMAND [ARGS...]\n"
+            "       carekey COMMAND --help\n"
+            "\n"
+            "carekey keeps personal medical records encrypted under attribute-based\n"
+            "policies (multi-authority ABE over BLS12-381).\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < N_GROUPS; i++) fprintf(f, "  %-10s %s\n", groups[i]->name, groups[i]->summary);
+    fprintf(f,
+            "\n"
+            "Exit status:\n"
+            "  0  success\n"
+            "  1  cryptographic or policy failure (e.g. the key does not satisfy the\n"
+            "     policy, authentication failed, malformed key or ciphertext file)\n"
+            "  2  usage error (unknown command or option, missing argument)\n"
+            "  3  I/O error (a file could not be read or written)\n"
+            "\n"
+            "File formats: docs/FORMAT.md.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        help(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("carekey 0.1.0\n");
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < N_GROUPS; i++)
+        if (strcmp(argv[1], groups[i]->name) == 0) return groups[i]->run(argc - 1, argv + 1);
+    fprintf(stderr, "carekey: unknown command '%s'\nTry 'carekey --help' for more information.\n", argv[1]);
+    return CLI_USAGE;
+}

@@ -1,0 +1,178 @@
+/*
+ * src/client/cli_util.c - error reporting and file I/O for the CLI.
+ * Outputs never appear half-written: they go to a temporary file in the
+ * target directory, which is fsync'ed and renamed into place.
+ */
+#include "client/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "carekey: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *help, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "carekey: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'carekey %s --help' for more information.\n", help);
+    return CLI_USAGE;
+}
+
+int cli_file_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+int cli_parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    unsigned long long v;
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') return 0;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v > 0xffffffffull) return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+int cli_read_file(const char *cmd, const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = CLI_IO;
+    struct stat st;
+    uint8_t *b = NULL;
+    size_t n = 0;
+
+    *buf = NULL;
+    *len = 0;
+    if (fd < 0) {
+        cli_error(cmd, "cannot open '%s': %s", path, strerror(errno));
+        return CLI_IO;
+    }
+    if (fstat(fd, &st) != 0) {
+        cli_error(cmd, "cannot stat '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cli_error(cmd, "'%s' is a directory", path);
+        goto out;
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+        cli_error(cmd, "'%s' is too large (%lld bytes; the limit is %zu)", path, (long long)st.st_size, max);
+        goto out;
+    }
+    if (!(b = malloc((size_t)st.st_size + 1))) {
+        cli_error(cmd, "out of memory reading '%s'", path);
+        goto out;
+    }
+    while (n < (size_t)st.st_size) {
+        ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            cli_error(cmd, "cannot read '%s': %s", path, strerror(errno));
+            goto out;
+        }
+        if (r == 0) break;   /* the file shrank */
+        n += (size_t)r;
+    }
+    *buf = b;
+    *len = n;
+    b = NULL;
+    rc = CLI_OK;
+out:
+    free(b);
+    close(fd);
+    return rc;
+}
+
+void cli_free_secret(uint8_t *buf, size_t len)
+{
+    if (buf) OPENSSL_cleanse(buf, len);
+    free(buf);
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int cli_write_file(const char *cmd, const char *path, const uint8_t *buf, size_t len, mode_t mode,
+                   int no_clobber)
+{
+    char dir[PATH_MAX], base[PATH_MAX], tmp[PATH_MAX + 32];
+    int fd = -1, dfd, rc = CLI_IO;
+    size_t pl = strlen(path);
+
+    if (pl == 0 || pl >= PATH_MAX) {
+        cli_error(cmd, "invalid output path '%s'", path);
+        return CLI_IO;
+    }
+    memcpy(dir, path, pl + 1);
+    memcpy(base, path, pl + 1);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dirname(dir), basename(base));
+    if ((fd = mkstemp(tmp)) < 0) {
+        cli_error(cmd, "cannot create a temporary file next to '%s': %s", path, strerror(errno));
+        return CLI_IO;
+    }
+    if (fchmod(fd, mode) != 0 || write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (no_clobber) {
+        /* link() fails if path exists, atomically */
+        if (link(tmp, path) != 0) {
+            cli_error(cmd, errno == EEXIST ? "'%s' already exists; not overwriting it" : "cannot create '%s': %s",
+                      path, strerror(errno));
+            goto out;
+        }
+        unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        cli_error(cmd, "cannot create '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    tmp[0] = 0;
+    /* make the rename itself durable */
+    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    rc = CLI_OK;
+out:
+    if (fd >= 0) close(fd);
+    if (tmp[0]) unlink(tmp);
+    return rc;
+}
