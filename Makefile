@@ -1,4 +1,5 @@
 # Thin wrapper over CMake. `make demo` and `make test` work on a fresh Debian 12.
+MAKEFLAGS  += --no-print-directory
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
