@@ -79,25 +79,7 @@ int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char 
 int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json) CK_NET_WUR;
 
 /* ---- records ---------------------------------------------------------- */
-typedef struct {
-    uint64_t seq;
-    uint8_t hash[32];
-} ck_net_head;
-
-typedef struct {
-    char patient[CK_NET_ID_MAX + 1];
-    uint64_t seq;
-    uint8_t prev_hash[32];
-    uint8_t hash[32];
-    char section[65];
-    char resource_type[65];
-    char author[CK_NET_ID_MAX + 1];
-    uint64_t time_ms;
-    uint8_t *envelope; /* malloc'ed */
-    size_t envelope_len;
-    uint8_t signature[64];
-    int64_t received_at;
-} ck_net_entry;
+/* ck_net_head and ck_net_entry are defined in carekey/wire.h. */
 
 /* Signs (as the handle's identity, the author) and appends an entry whose
  * prev_hash is what the caller believes is the head. On a 409

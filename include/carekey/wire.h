@@ -87,6 +87,27 @@ int ck_net_entry_verify(const ck_net_entry_fields *e, const uint8_t pk[32]) CK_N
 /* Chain hash over every field, the signature included. */
 int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e) CK_NET_WUR;
 
+/* An entry as the server returns it (client library, record verification). */
+typedef struct {
+    uint64_t seq;
+    uint8_t hash[32];
+} ck_net_head;
+
+typedef struct {
+    char patient[CK_NET_ID_MAX + 1];
+    uint64_t seq;
+    uint8_t prev_hash[32];
+    uint8_t hash[32];
+    char section[65];
+    char resource_type[65];
+    char author[CK_NET_ID_MAX + 1];
+    uint64_t time_ms;
+    uint8_t *envelope; /* malloc'ed */
+    size_t envelope_len;
+    uint8_t signature[64];
+    int64_t received_at;
+} ck_net_entry;
+
 /* ---- signed heads ----------------------------------------------------- */
 #define CK_NET_HEAD_TBS_MAX 256
 int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,

@@ -1,0 +1,182 @@
+/*
+ * carekey/record.h - the patient record as a client sees it: entries in a
+ * signed hash chain, each carrying a record container (docs/FORMAT.md):
+ *
+ *   DATA  - a sealed section payload (hybrid envelope, carekey/seal.h) whose
+ *           associated data binds patient, section, resource type and the
+ *           entry id, so the server cannot move it to another place;
+ *   GRANT - a write grant (or its revocation) issued by the patient or her
+ *           delegate, in clear: the server enforces grants, readers verify
+ *           them from the chain itself.
+ *
+ * A later entry may supersede an earlier one (same entry id): an update, or
+ * a rewrap after revocation (a new ABE header over the same data key).
+ *
+ * ck_rec_verify checks everything a server returns: sequence numbers, hash
+ * links, hashes, author signatures, write grants, the patient's signed head
+ * and the reader's last known head, and reports each problem precisely.
+ * Entries are only opened after their author's signature has verified.
+ *
+ * This layer does no network I/O; the client layer fetches and appends.
+ */
+#ifndef CAREKEY_RECORD_H
+#define CAREKEY_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carekey/abe.h"
+#include "carekey/seal.h"
+#include "carekey/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ck_rec_err {
+    CK_REC_OK = 0,
+    CK_REC_ERR_PARAM,     /* bad argument                                   */
+    CK_REC_ERR_FORMAT,    /* malformed container or grant                   */
+    CK_REC_ERR_NOMEM,     /* out of memory                                  */
+    CK_REC_ERR_SEAL,      /* sealing failed (policy, keys, randomness)      */
+    CK_REC_ERR_ACCESS,    /* the reader's key cannot open this entry        */
+    CK_REC_ERR_AUTH,      /* the envelope does not authenticate here        */
+    CK_REC_ERR_KIND,      /* wrong container kind for this operation        */
+} ck_rec_err;
+
+const char *ck_rec_strerror(ck_rec_err e);
+
+/* ---- containers ------------------------------------------------------- */
+#define CK_REC_MAGIC "CKRE"
+#define CK_REC_VERSION 1
+#define CK_REC_ID_BYTES 16
+
+typedef enum ck_rec_kind {
+    CK_REC_KIND_DATA = 1,
+    CK_REC_KIND_GRANT = 2,
+} ck_rec_kind;
+
+typedef struct ck_rec_container {
+    ck_rec_kind kind;
+    uint8_t entry_id[CK_REC_ID_BYTES];
+    uint64_t supersedes;       /* seq of the entry this one replaces; 0: none */
+    const uint8_t *body;       /* DATA: seal envelope; GRANT: grant JSON     */
+    size_t body_len;
+} ck_rec_container;
+
+/* Encoded length; out == NULL only measures. */
+size_t ck_rec_container_encode(uint8_t *out, const ck_rec_container *c);
+/* c->body points into in. Strict: magic, version, kind, lengths. */
+CK_MUST_CHECK ck_rec_err ck_rec_container_decode(ck_rec_container *c, const uint8_t *in, size_t len);
+
+/* Associated data of a DATA entry's envelope. */
+#define CK_REC_AD_MAX 600
+size_t ck_rec_ad(uint8_t out[CK_REC_AD_MAX], const char *patient, const char *section,
+                 const char *resource_type, const uint8_t entry_id[CK_REC_ID_BYTES]);
+
+/* Seals payload for (patient, section, resource_type) and wraps it in a DATA
+ * container; *out (free()) is the entry's envelope field. entry_id may be
+ * NULL (a fresh random id is drawn) and is written back to id_out if given. */
+CK_MUST_CHECK ck_rec_err ck_rec_seal(uint8_t **out, size_t *out_len, const char *patient,
+                                     const char *section, const char *resource_type,
+                                     const uint8_t *payload, size_t payload_len,
+                                     const ck_seal_policy *pol, uint64_t supersedes,
+                                     uint8_t id_out[CK_REC_ID_BYTES], ck_policy_error *perr);
+
+/* Opens a DATA entry (its signature must have been verified first):
+ * *payload (free() after wiping: ck_wipe) receives the plaintext.      */
+CK_MUST_CHECK ck_rec_err ck_rec_open(uint8_t **payload, size_t *payload_len, const ck_net_entry *e,
+                                     const char *patient, ck_abe_user_key *key);
+
+/* Re-wraps a DATA entry under a new policy (same data key, payloads copied):
+ * *out is a DATA container with the same entry id superseding e->seq.  */
+CK_MUST_CHECK ck_rec_err ck_rec_rewrap(uint8_t **out, size_t *out_len, const ck_net_entry *e,
+                                       const char *patient, ck_abe_user_key *key,
+                                       const ck_seal_policy *pol, ck_policy_error *perr);
+
+/* The policy an entry's envelope is sealed under (no key needed). */
+CK_MUST_CHECK ck_rec_err ck_rec_policy(char *buf, size_t cap, const ck_net_entry *e);
+
+/* ---- write grants ----------------------------------------------------- */
+#define CK_REC_SECTIONS_MAX 512
+typedef struct ck_rec_grant {
+    uint8_t grant_id[CK_REC_ID_BYTES];
+    char grantee[CK_NET_ID_MAX + 1];
+    char sections[CK_REC_SECTIONS_MAX]; /* "a,b,c" or "*" */
+    int delegate;                       /* may grant to others            */
+    uint64_t expires_ms;                /* 0: never                       */
+    int revoke;                         /* revokes grant_id               */
+} ck_rec_grant;
+
+/* GRANT container for g (a fresh grant id when g->grant_id is all zero
+ * and revoke is 0); *out is malloc'ed. */
+CK_MUST_CHECK ck_rec_err ck_rec_grant_container(uint8_t **out, size_t *out_len, ck_rec_grant *g);
+CK_MUST_CHECK ck_rec_err ck_rec_grant_decode(ck_rec_grant *g, const uint8_t *json, size_t len);
+/* 1 when section is in the list ("*" matches everything). */
+int ck_rec_grant_covers(const ck_rec_grant *g, const char *section);
+
+/* ---- verification ----------------------------------------------------- */
+typedef enum ck_rec_problem_kind {
+    CK_REC_P_GAP = 1,     /* missing sequence numbers: entries dropped            */
+    CK_REC_P_ORDER,       /* sequence numbers out of order or repeated            */
+    CK_REC_P_LINK,        /* prev_hash is not the previous entry's hash           */
+    CK_REC_P_HASH,        /* the hash does not match the fields: entry altered    */
+    CK_REC_P_SIGNATURE,   /* the author's signature fails: forged, altered, or
+                             moved here from another patient's record           */
+    CK_REC_P_AUTHOR,      /* the author is not in the directory                   */
+    CK_REC_P_GRANT,       /* the author had no valid write grant for the section  */
+    CK_REC_P_CONTAINER,   /* malformed container                                  */
+    CK_REC_P_ROLLBACK,    /* the record is shorter than a head the reader trusts  */
+    CK_REC_P_FORK,        /* a trusted head's hash differs from the chain's       */
+    CK_REC_P_HEAD,        /* the signed head's signature fails                    */
+    CK_REC_P_SUPERSEDE,   /* supersedes a missing or foreign entry                */
+} ck_rec_problem_kind;
+
+typedef struct ck_rec_problem {
+    ck_rec_problem_kind kind;
+    uint64_t seq;        /* entry concerned (0: the record as a whole) */
+    char detail[160];
+} ck_rec_problem;
+
+/* The patient's signature over (patient, seq, hash, time) - wire.h. */
+typedef struct ck_rec_signed_head {
+    uint64_t seq;
+    uint8_t hash[32];
+    uint64_t time_ms;
+    uint8_t signature[64];
+} ck_rec_signed_head;
+
+/* Looks up a GID's Ed25519 public key: 0 when found, -1 when unknown. */
+typedef int (*ck_rec_key_fn)(void *ctx, const char *gid, uint8_t ed25519[32]);
+
+typedef struct ck_rec_verify_in {
+    const char *patient;
+    const ck_net_entry *entries;            /* as returned, in order           */
+    size_t n;
+    const ck_net_head *server_head;         /* head the server reported; NULL  */
+    const ck_rec_signed_head *signed_head;  /* the patient's; NULL: none       */
+    const ck_net_head *last_known;          /* reader's pinned head; NULL      */
+    ck_rec_key_fn key;
+    void *key_ctx;
+} ck_rec_verify_in;
+
+#define CK_REC_MAX_PROBLEMS 64
+typedef struct ck_rec_verify_out {
+    size_t n_problems;                    /* capped at CK_REC_MAX_PROBLEMS */
+    size_t n_dropped;                     /* problems beyond the cap       */
+    ck_rec_problem problem[CK_REC_MAX_PROBLEMS];
+    unsigned char *valid;                 /* malloc'ed [n]: 1 = entry verified */
+    size_t n_valid;
+    ck_net_head head;                     /* last entry of the verified chain */
+} ck_rec_verify_out;
+
+/* Verifies the whole record; returns CK_REC_OK when it could run (problems
+ * are in out->problem; none means the record is intact). */
+CK_MUST_CHECK ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in);
+void ck_rec_verify_out_free(ck_rec_verify_out *out);
+const char *ck_rec_problem_name(ck_rec_problem_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

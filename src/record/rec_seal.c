@@ -1,0 +1,122 @@
+/*
+ * src/record/rec_seal.c - sealing, opening and re-wrapping DATA entries.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "carekey/record.h"
+
+static ck_rec_err wrap_container(uint8_t **out, size_t *out_len, const uint8_t id[CK_REC_ID_BYTES],
+                                 uint64_t supersedes, const uint8_t *env, size_t env_len)
+{
+    ck_rec_container c = {CK_REC_KIND_DATA, {0}, supersedes, env, env_len};
+    memcpy(c.entry_id, id, CK_REC_ID_BYTES);
+    *out_len = ck_rec_container_encode(NULL, &c);
+    if (!(*out = malloc(*out_len))) return CK_REC_ERR_NOMEM;
+    ck_rec_container_encode(*out, &c);
+    return CK_REC_OK;
+}
+
+ck_rec_err ck_rec_seal(uint8_t **out, size_t *out_len, const char *patient, const char *section,
+                       const char *resource_type, const uint8_t *payload, size_t payload_len,
+                       const ck_seal_policy *pol, uint64_t supersedes,
+                       uint8_t id_out[CK_REC_ID_BYTES], ck_policy_error *perr)
+{
+    uint8_t id[CK_REC_ID_BYTES], ad[CK_REC_AD_MAX], *env = NULL;
+    size_t ad_len, env_len;
+    ck_seal_input in = {payload, payload_len};
+    ck_rec_err rc;
+
+    if (!out || !out_len || !patient || !section || !resource_type || !pol || (!payload && payload_len))
+        return CK_REC_ERR_PARAM;
+    if (ck_random_bytes(id, sizeof(id)) != CK_OK) return CK_REC_ERR_SEAL;
+    ad_len = ck_rec_ad(ad, patient, section, resource_type, id);
+    if (ck_seal(&env, &env_len, pol, &in, 1, ad, ad_len, perr) != CK_SEAL_OK) return CK_REC_ERR_SEAL;
+    rc = wrap_container(out, out_len, id, supersedes, env, env_len);
+    if (rc == CK_REC_OK && id_out) memcpy(id_out, id, CK_REC_ID_BYTES);
+    ck_seal_free(env);
+    return rc;
+}
+
+/* The envelope of a DATA entry, decoded, and its associated data. */
+static ck_rec_err data_envelope(ck_seal_env **env, uint8_t ad[CK_REC_AD_MAX], size_t *ad_len,
+                                const ck_net_entry *e, const char *patient)
+{
+    ck_rec_container c;
+    ck_rec_err rc = ck_rec_container_decode(&c, e->envelope, e->envelope_len);
+    if (rc != CK_REC_OK) return rc;
+    if (c.kind != CK_REC_KIND_DATA) return CK_REC_ERR_KIND;
+    if (ck_seal_decode(env, c.body, c.body_len) != CK_SEAL_OK) return CK_REC_ERR_FORMAT;
+    if (ck_seal_env_count(*env) != 1) {
+        ck_seal_env_free(*env);
+        *env = NULL;
+        return CK_REC_ERR_FORMAT;
+    }
+    *ad_len = ck_rec_ad(ad, patient, e->section, e->resource_type, c.entry_id);
+    return CK_REC_OK;
+}
+
+static ck_rec_err map_seal_err(ck_seal_err e)
+{
+    switch (e) {
+    case CK_SEAL_OK: return CK_REC_OK;
+    case CK_SEAL_ERR_UNSATISFIED: return CK_REC_ERR_ACCESS;
+    case CK_SEAL_ERR_AUTH: return CK_REC_ERR_AUTH;
+    case CK_SEAL_ERR_NOMEM: return CK_REC_ERR_NOMEM;
+    default: return CK_REC_ERR_FORMAT;
+    }
+}
+
+ck_rec_err ck_rec_open(uint8_t **payload, size_t *payload_len, const ck_net_entry *e,
+                       const char *patient, ck_abe_user_key *key)
+{
+    ck_seal_env *env = NULL;
+    uint8_t ad[CK_REC_AD_MAX], *buf = NULL;
+    size_t ad_len = 0, n;
+    ck_rec_err rc;
+
+    if (!payload || !payload_len || !e || !patient || !key) return CK_REC_ERR_PARAM;
+    if ((rc = data_envelope(&env, ad, &ad_len, e, patient)) != CK_REC_OK) return rc;
+    n = ck_seal_env_payload_len(env, 0);
+    rc = CK_REC_ERR_NOMEM;
+    if (!(buf = malloc(n ? n : 1))) goto out;
+    if ((rc = map_seal_err(ck_seal_open(env, key, ad, ad_len, &buf))) != CK_REC_OK) {
+        free(buf);
+        goto out;
+    }
+    *payload = buf;
+    *payload_len = n;
+out:
+    ck_seal_env_free(env);
+    return rc;
+}
+
+ck_rec_err ck_rec_rewrap(uint8_t **out, size_t *out_len, const ck_net_entry *e, const char *patient,
+                         ck_abe_user_key *key, const ck_seal_policy *pol, ck_policy_error *perr)
+{
+    ck_seal_env *env = NULL;
+    ck_rec_container c;
+    uint8_t ad[CK_REC_AD_MAX], *fresh = NULL;
+    size_t ad_len = 0, fresh_len;
+    ck_rec_err rc;
+
+    if (!out || !out_len || !e || !patient || !key || !pol) return CK_REC_ERR_PARAM;
+    if ((rc = ck_rec_container_decode(&c, e->envelope, e->envelope_len)) != CK_REC_OK) return rc;
+    if ((rc = data_envelope(&env, ad, &ad_len, e, patient)) != CK_REC_OK) return rc;
+    rc = map_seal_err(ck_seal_rewrap(&fresh, &fresh_len, env, key, ad, ad_len, pol, perr));
+    if (rc == CK_REC_OK) rc = wrap_container(out, out_len, c.entry_id, e->seq, fresh, fresh_len);
+    ck_seal_free(fresh);
+    ck_seal_env_free(env);
+    return rc;
+}
+
+ck_rec_err ck_rec_policy(char *buf, size_t cap, const ck_net_entry *e)
+{
+    ck_rec_container c;
+    size_t len;
+    ck_rec_err rc;
+    if (!buf || !e) return CK_REC_ERR_PARAM;
+    if ((rc = ck_rec_container_decode(&c, e->envelope, e->envelope_len)) != CK_REC_OK) return rc;
+    if (c.kind != CK_REC_KIND_DATA) return CK_REC_ERR_KIND;
+    if (ck_seal_policy_text(buf, cap, &len, c.body, c.body_len) != CK_SEAL_OK) return CK_REC_ERR_FORMAT;
+    return CK_REC_OK;
+}

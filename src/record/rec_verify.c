@@ -1,0 +1,271 @@
+/*
+ * src/record/rec_verify.c - verification of a whole record as a server
+ * returned it. Nothing in an entry is trusted before its hash, its link and
+ * its author's signature check out; write grants are replayed along the
+ * chain; heads the reader trusts (the patient's signed head, its own last
+ * known head) catch a server that rolls the record back or forks it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "carekey/record.h"
+
+typedef struct {
+    ck_rec_grant g;
+    char granted_by[CK_NET_ID_MAX + 1];
+    int active;
+} grant_state;
+
+typedef struct {
+    ck_rec_verify_out *out;
+    const ck_rec_verify_in *in;
+    grant_state *grants;
+    size_t n_grants, cap_grants;
+    int entry_ok;
+} verifier;
+
+static void problem(verifier *v, ck_rec_problem_kind kind, uint64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void problem(verifier *v, ck_rec_problem_kind kind, uint64_t seq, const char *fmt, ...)
+{
+    ck_rec_verify_out *o = v->out;
+    va_list ap;
+    v->entry_ok = 0;
+    if (o->n_problems == CK_REC_MAX_PROBLEMS) {
+        o->n_dropped++;
+        return;
+    }
+    o->problem[o->n_problems].kind = kind;
+    o->problem[o->n_problems].seq = seq;
+    va_start(ap, fmt);
+    vsnprintf(o->problem[o->n_problems].detail, sizeof(o->problem[0].detail), fmt, ap);
+    va_end(ap);
+    o->n_problems++;
+}
+
+static void fields_of(ck_net_entry_fields *f, const ck_net_entry *e, const char *patient)
+{
+    memset(f, 0, sizeof(*f));
+    f->patient = patient;
+    f->seq = e->seq;
+    memcpy(f->prev_hash, e->prev_hash, 32);
+    f->section = e->section;
+    f->resource_type = e->resource_type;
+    f->author = e->author;
+    f->time_ms = e->time_ms;
+    f->envelope = e->envelope;
+    f->envelope_len = e->envelope_len;
+    memcpy(f->signature, e->signature, 64);
+}
+
+/* Hash and signature: the entry is what its author wrote for this patient. */
+static void check_integrity(verifier *v, const ck_net_entry *e)
+{
+    ck_net_entry_fields f;
+    uint8_t h[32], pk[32];
+    fields_of(&f, e, v->in->patient);
+    if (ck_net_entry_hash(h, &f) != 0 || memcmp(h, e->hash, 32) != 0)
+        problem(v, CK_REC_P_HASH, e->seq, "entry %llu: hash does not match its contents (altered)",
+                (unsigned long long)e->seq);
+    if (v->in->key(v->in->key_ctx, e->author, pk) != 0) {
+        problem(v, CK_REC_P_AUTHOR, e->seq, "entry %llu: author %.64s is not in the directory",
+                (unsigned long long)e->seq, e->author);
+        return;
+    }
+    if (ck_net_entry_verify(&f, pk) != 0)
+        problem(v, CK_REC_P_SIGNATURE, e->seq,
+                "entry %llu: signature by %.64s fails (forged, altered or from another record)",
+                (unsigned long long)e->seq, e->author);
+}
+
+static grant_state *find_grant(verifier *v, const uint8_t id[CK_REC_ID_BYTES])
+{
+    for (size_t i = 0; i < v->n_grants; i++)
+        if (memcmp(v->grants[i].g.grant_id, id, CK_REC_ID_BYTES) == 0) return &v->grants[i];
+    return NULL;
+}
+
+/* An active grant lets author write section at time t. */
+static int may_write(verifier *v, const char *author, const char *section, uint64_t t, int delegate)
+{
+    if (strcmp(author, v->in->patient) == 0) return 1;
+    for (size_t i = 0; i < v->n_grants; i++) {
+        const grant_state *s = &v->grants[i];
+        if (!s->active || strcmp(s->g.grantee, author) != 0) continue;
+        if (s->g.expires_ms && t >= s->g.expires_ms) continue;
+        if (delegate ? s->g.delegate : ck_rec_grant_covers(&s->g, section)) return 1;
+    }
+    return 0;
+}
+
+static void apply_grant(verifier *v, const ck_net_entry *e, const ck_rec_container *c)
+{
+    ck_rec_grant g;
+    grant_state *s;
+    if (ck_rec_grant_decode(&g, c->body, c->body_len) != CK_REC_OK) {
+        problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed grant", (unsigned long long)e->seq);
+        return;
+    }
+    if (!may_write(v, e->author, NULL, e->time_ms, 1)) {
+        problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: %.64s may not grant access to this record",
+                (unsigned long long)e->seq, e->author);
+        return;
+    }
+    s = find_grant(v, g.grant_id);
+    if (g.revoke) {
+        if (s) s->active = 0;
+        return;
+    }
+    if (s) {
+        problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: grant id used twice", (unsigned long long)e->seq);
+        return;
+    }
+    if (v->n_grants == v->cap_grants) {
+        size_t cap = v->cap_grants ? 2 * v->cap_grants : 16;
+        grant_state *n = realloc(v->grants, cap * sizeof(*n));
+        if (!n) return;
+        v->grants = n;
+        v->cap_grants = cap;
+    }
+    s = &v->grants[v->n_grants++];
+    s->g = g;
+    snprintf(s->granted_by, sizeof(s->granted_by), "%s", e->author);
+    s->active = 1;
+}
+
+/* A superseding entry replaces an earlier one of the same id and section. */
+static void check_supersedes(verifier *v, const ck_net_entry *e, const ck_rec_container *c, size_t idx)
+{
+    const ck_net_entry *all = v->in->entries;
+    if (!c->supersedes) return;
+    for (size_t j = 0; j < idx; j++) {
+        ck_rec_container old;
+        if (all[j].seq != c->supersedes) continue;
+        if (ck_rec_container_decode(&old, all[j].envelope, all[j].envelope_len) == CK_REC_OK &&
+            memcmp(old.entry_id, c->entry_id, CK_REC_ID_BYTES) == 0 &&
+            strcmp(all[j].section, e->section) == 0)
+            return;
+        break;
+    }
+    problem(v, CK_REC_P_SUPERSEDE, e->seq, "entry %llu: supersedes entry %llu, which is not its earlier version",
+            (unsigned long long)e->seq, (unsigned long long)c->supersedes);
+}
+
+static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t prev[32])
+{
+    const ck_net_entry *e = &v->in->entries[idx];
+    ck_rec_container c;
+    v->entry_ok = 1;
+    if (e->seq > *expect_seq)
+        problem(v, CK_REC_P_GAP, e->seq, "entries %llu..%llu are missing (dropped)",
+                (unsigned long long)*expect_seq, (unsigned long long)(e->seq - 1));
+    else if (e->seq < *expect_seq)
+        problem(v, CK_REC_P_ORDER, e->seq, "entry %llu comes after entry %llu (reordered or repeated)",
+                (unsigned long long)e->seq, (unsigned long long)(*expect_seq - 1));
+    if (memcmp(e->prev_hash, prev, 32) != 0)
+        problem(v, CK_REC_P_LINK, e->seq, "entry %llu does not link to the entry before it",
+                (unsigned long long)e->seq);
+    check_integrity(v, e);
+    if (v->entry_ok) {      /* only a verified entry may change grants or be parsed further */
+        if (ck_rec_container_decode(&c, e->envelope, e->envelope_len) != CK_REC_OK) {
+            problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed container",
+                    (unsigned long long)e->seq);
+        } else if (c.kind == CK_REC_KIND_GRANT) {
+            apply_grant(v, e, &c);
+        } else {
+            if (!may_write(v, e->author, e->section, e->time_ms, 0))
+                problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: %.64s had no write grant for %.32s",
+                        (unsigned long long)e->seq, e->author, e->section);
+            check_supersedes(v, e, &c, idx);
+        }
+    }
+    v->out->valid[idx] = (unsigned char)v->entry_ok;
+    v->out->n_valid += (size_t)v->entry_ok;
+    *expect_seq = e->seq + 1;
+    memcpy(prev, e->hash, 32);
+}
+
+/* A head the reader trusts must be a prefix of the chain it was shown. */
+static void check_trusted_head(verifier *v, uint64_t seq, const uint8_t hash[32], const char *whose)
+{
+    const ck_rec_verify_in *in = v->in;
+    if (seq == 0) return;
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->entries[i].seq != seq) continue;
+        if (memcmp(in->entries[i].hash, hash, 32) != 0)
+            problem(v, CK_REC_P_FORK, seq, "%s at entry %llu differs from the record (forked or rewritten)",
+                    whose, (unsigned long long)seq);
+        return;
+    }
+    problem(v, CK_REC_P_ROLLBACK, seq, "%s is at entry %llu but the record ends at %llu (rolled back)",
+            whose, (unsigned long long)seq, (unsigned long long)v->out->head.seq);
+}
+
+static void check_signed_head(verifier *v)
+{
+    const ck_rec_signed_head *sh = v->in->signed_head;
+    uint8_t tbs[CK_NET_HEAD_TBS_MAX], pk[32];
+    size_t len;
+    if (!sh) return;
+    if (v->in->key(v->in->key_ctx, v->in->patient, pk) != 0 ||
+        ck_net_head_tbs(tbs, sizeof(tbs), &len, v->in->patient, sh->seq, sh->hash, sh->time_ms) != 0 ||
+        ck_net_ed25519_verify(sh->signature, tbs, len, pk) != 0) {
+        problem(v, CK_REC_P_HEAD, sh->seq, "the patient's signed head does not verify");
+        return;
+    }
+    check_trusted_head(v, sh->seq, sh->hash, "the patient's signed head");
+}
+
+ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
+{
+    verifier v;
+    uint64_t expect = 1;
+    uint8_t prev[32] = {0};
+
+    if (!out || !in || !in->patient || !in->key || (!in->entries && in->n)) return CK_REC_ERR_PARAM;
+    memset(out, 0, sizeof(*out));
+    if (!(out->valid = calloc(in->n ? in->n : 1, 1))) return CK_REC_ERR_NOMEM;
+    memset(&v, 0, sizeof(v));
+    v.out = out;
+    v.in = in;
+    for (size_t i = 0; i < in->n; i++) check_entry(&v, i, &expect, prev);
+    if (in->n) {
+        out->head.seq = in->entries[in->n - 1].seq;
+        memcpy(out->head.hash, in->entries[in->n - 1].hash, 32);
+    }
+    if (in->server_head && in->server_head->seq > out->head.seq)
+        problem(&v, CK_REC_P_GAP, in->server_head->seq, "the server's head is entry %llu but only %llu entries came",
+                (unsigned long long)in->server_head->seq, (unsigned long long)out->head.seq);
+    check_signed_head(&v);
+    if (in->last_known) check_trusted_head(&v, in->last_known->seq, in->last_known->hash, "the last head seen here");
+    free(v.grants);
+    return CK_REC_OK;
+}
+
+void ck_rec_verify_out_free(ck_rec_verify_out *out)
+{
+    if (!out) return;
+    free(out->valid);
+    out->valid = NULL;
+}
+
+const char *ck_rec_problem_name(ck_rec_problem_kind k)
+{
+    switch (k) {
+    case CK_REC_P_GAP: return "dropped";
+    case CK_REC_P_ORDER: return "reordered";
+    case CK_REC_P_LINK: return "broken-link";
+    case CK_REC_P_HASH: return "altered";
+    case CK_REC_P_SIGNATURE: return "bad-signature";
+    case CK_REC_P_AUTHOR: return "unknown-author";
+    case CK_REC_P_GRANT: return "no-grant";
+    case CK_REC_P_CONTAINER: return "malformed";
+    case CK_REC_P_ROLLBACK: return "rolled-back";
+    case CK_REC_P_FORK: return "forked";
+    case CK_REC_P_HEAD: return "bad-signed-head";
+    case CK_REC_P_SUPERSEDE: return "bad-supersede";
+    }
+    return "unknown";
+}

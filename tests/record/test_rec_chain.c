@@ -1,0 +1,334 @@
+/*
+ * tests/record/test_rec_chain.c - record entries, grants and chain
+ * verification without a server: an honest chain verifies; every way a
+ * server can cheat (drop, reorder, swap between patients, roll back, fork,
+ * alter, forge) is reported as what it is; sealed entries open only for the
+ * right key at the right place, and a rewrap locks out a revoked key.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "harness.h"
+#include "carekey/record.h"
+
+typedef struct {
+    const char *gid;
+    uint8_t pk[32], sk[32];
+} person;
+
+static person people[4] = {{"alice", {0}, {0}}, {"bob", {0}, {0}}, {"drx", {0}, {0}}, {"mallory", {0}, {0}}};
+
+static int lookup(void *ctx, const char *gid, uint8_t pk[32])
+{
+    (void)ctx;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(people[i].gid, gid) == 0) {
+            memcpy(pk, people[i].pk, 32);
+            return 0;
+        }
+    return -1;
+}
+
+typedef struct {
+    const char *patient;
+    ck_net_entry e[32];
+    size_t n;
+} chain;
+
+/* Appends what an honest server would store for author's container bytes. */
+static void append(chain *c, const person *author, const char *section, const char *rt,
+                   uint8_t *env, size_t env_len)
+{
+    ck_net_entry *e = &c->e[c->n];
+    ck_net_entry_fields f;
+    memset(e, 0, sizeof(*e));
+    e->seq = c->n + 1;
+    if (c->n) memcpy(e->prev_hash, c->e[c->n - 1].hash, 32);
+    strcpy(e->section, section);
+    strcpy(e->resource_type, rt);
+    strcpy(e->author, author->gid);
+    e->time_ms = 1700000000000ULL + c->n;
+    e->envelope = env;
+    e->envelope_len = env_len;
+    memset(&f, 0, sizeof(f));
+    f.patient = c->patient;
+    f.seq = e->seq;
+    memcpy(f.prev_hash, e->prev_hash, 32);
+    f.section = section;
+    f.resource_type = rt;
+    f.author = author->gid;
+    f.time_ms = e->time_ms;
+    f.envelope = env;
+    f.envelope_len = env_len;
+    CHECK(ck_net_entry_sign(e->signature, &f, author->sk) == 0, "sign");
+    memcpy(f.signature, e->signature, 64);
+    CHECK(ck_net_entry_hash(e->hash, &f) == 0, "hash");
+    c->n++;
+}
+
+static void chain_free(chain *c)
+{
+    for (size_t i = 0; i < c->n; i++) free(c->e[i].envelope);
+    c->n = 0;
+}
+
+static size_t count(const ck_rec_verify_out *o, ck_rec_problem_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_problems; i++) n += o->problem[i].kind == k;
+    return n;
+}
+
+static ck_rec_verify_out verify(const char *patient, const ck_net_entry *e, size_t n,
+                                const ck_rec_signed_head *sh, const ck_net_head *known)
+{
+    ck_rec_verify_in in = {patient, e, n, NULL, sh, known, lookup, NULL};
+    ck_rec_verify_out out;
+    CHECK(ck_rec_verify(&out, &in) == CK_REC_OK, "verify runs");
+    return out;
+}
+
+/* ---- fixtures: two authorities, a doctor's and a stranger's keys ------- */
+static ck_abe_authority_sk ask[2];
+static ck_abe_authority_pk apk[2];
+static const ck_abe_authority_pk *pks[2] = {&apk[0], &apk[1]};
+static ck_abe_user_key doc_key, other_key;
+
+static void setup_keys(void)
+{
+    CHECK(ck_abe_authority_setup(&ask[0], &apk[0], "board") == CK_ABE_OK, "setup board");
+    CHECK(ck_abe_authority_setup(&ask[1], &apk[1], "hosp-a") == CK_ABE_OK, "setup hosp-a");
+    CHECK(ck_abe_user_key_init(&doc_key, "drx") == CK_ABE_OK, "key init");
+    CHECK(ck_abe_keygen(&doc_key, &ask[0], "doctor@board", 0) == CK_ABE_OK, "keygen");
+    CHECK(ck_abe_keygen(&doc_key, &ask[1], "staff@hosp-a", 0) == CK_ABE_OK, "keygen");
+    CHECK(ck_abe_user_key_init(&other_key, "nurse") == CK_ABE_OK, "key init");
+    CHECK(ck_abe_keygen(&other_key, &ask[1], "staff@hosp-a", 0) == CK_ABE_OK, "keygen");
+}
+
+static void seal_entry(chain *c, const person *author, const char *section, const char *text,
+                       const char *policy, uint64_t supersedes)
+{
+    ck_seal_policy pol = {policy, pks, 2, NULL, NULL};
+    uint8_t *env = NULL;
+    size_t len = 0;
+    CHECK(ck_rec_seal(&env, &len, c->patient, section, "Condition", (const uint8_t *)text, strlen(text),
+                      &pol, supersedes, NULL, NULL) == CK_REC_OK, "seal %s", section);
+    append(c, author, section, "Condition", env, len);
+}
+
+static void grant_entry(chain *c, const person *by, const char *grantee, const char *sections, int revoke,
+                        ck_rec_grant *g)
+{
+    uint8_t *env = NULL;
+    size_t len = 0;
+    if (!revoke) {
+        memset(g, 0, sizeof(*g));
+        strcpy(g->grantee, grantee);
+        strcpy(g->sections, sections);
+    }
+    g->revoke = revoke;
+    CHECK(ck_rec_grant_container(&env, &len, g) == CK_REC_OK, "grant container");
+    append(c, by, "grants", "Consent", env, len);
+}
+
+static void build_honest(chain *c, ck_rec_grant *g)
+{
+    c->patient = "alice";
+    seal_entry(c, &people[0], "allergies", "penicillin", "doctor@board and staff@hosp-a", 0);
+    grant_entry(c, &people[0], "drx", "problems,encounters", 0, g);
+    seal_entry(c, &people[2], "problems", "asthma", "doctor@board and staff@hosp-a", 0);
+    seal_entry(c, &people[2], "encounters", "visit", "staff@hosp-a", 0);
+}
+
+static void test_honest_and_open(void)
+{
+    chain c = {0};
+    ck_rec_grant g;
+    ck_rec_verify_out o;
+    uint8_t *pt = NULL;
+    size_t len = 0;
+    build_honest(&c, &g);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0 && o.n_valid == c.n, "honest chain verifies (%zu problems)", o.n_problems);
+    if (o.n_problems) fprintf(stderr, "  first: %s\n", o.problem[0].detail);
+    ck_rec_verify_out_free(&o);
+
+    CHECK(ck_rec_open(&pt, &len, &c.e[2], "alice", &doc_key) == CK_REC_OK && len == 6 &&
+              memcmp(pt, "asthma", 6) == 0, "doctor opens problems");
+    free(pt);
+    CHECK(ck_rec_open(&pt, &len, &c.e[2], "alice", &other_key) == CK_REC_ERR_ACCESS, "nurse cannot");
+    CHECK(ck_rec_open(&pt, &len, &c.e[3], "alice", &other_key) == CK_REC_OK, "nurse opens encounters");
+    free(pt);
+    CHECK(ck_rec_open(&pt, &len, &c.e[3], "bob", &other_key) == CK_REC_ERR_AUTH, "bound to the patient");
+    {
+        ck_net_entry moved = c.e[3];
+        strcpy(moved.section, "problems");
+        CHECK(ck_rec_open(&pt, &len, &moved, "alice", &other_key) == CK_REC_ERR_AUTH, "bound to the section");
+    }
+    CHECK(ck_rec_open(&pt, &len, &c.e[1], "alice", &doc_key) == CK_REC_ERR_KIND, "grant is not data");
+    {
+        char pol[256];
+        CHECK(ck_rec_policy(pol, sizeof(pol), &c.e[3]) == CK_REC_OK && strcmp(pol, "staff@hosp-a") == 0,
+              "policy readable without a key");
+    }
+    chain_free(&c);
+}
+
+static void test_tampering(void)
+{
+    chain c = {0}, other = {0};
+    ck_rec_grant g;
+    ck_rec_verify_out o;
+    ck_net_entry v[8];
+    build_honest(&c, &g);
+
+    /* dropped */
+    v[0] = c.e[0], v[1] = c.e[2], v[2] = c.e[3];
+    o = verify("alice", v, 3, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GAP) == 1 && count(&o, CK_REC_P_LINK) == 1, "drop detected");
+    ck_rec_verify_out_free(&o);
+
+    /* reordered */
+    v[0] = c.e[0], v[1] = c.e[1], v[2] = c.e[3], v[3] = c.e[2];
+    o = verify("alice", v, 4, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GAP) + count(&o, CK_REC_P_ORDER) >= 1 && count(&o, CK_REC_P_LINK) >= 1,
+          "reorder detected");
+    ck_rec_verify_out_free(&o);
+
+    /* swapped in from another patient's record, same position */
+    other.patient = "bob";
+    seal_entry(&other, &people[1], "allergies", "latex", "staff@hosp-a", 0);
+    v[0] = other.e[0], v[1] = c.e[1], v[2] = c.e[2], v[3] = c.e[3];
+    o = verify("alice", v, 4, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_SIGNATURE) + count(&o, CK_REC_P_HASH) >= 1, "swap between patients detected");
+    ck_rec_verify_out_free(&o);
+
+    /* altered envelope byte, the server keeping the old hash */
+    memcpy(v, c.e, 4 * sizeof(v[0]));
+    v[2].envelope = malloc(v[2].envelope_len);
+    memcpy(v[2].envelope, c.e[2].envelope, v[2].envelope_len);
+    v[2].envelope[v[2].envelope_len - 5] ^= 1;
+    o = verify("alice", v, 4, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_HASH) == 1 && count(&o, CK_REC_P_SIGNATURE) == 1 && !o.valid[2] && o.valid[3],
+          "alteration detected on exactly that entry");
+    ck_rec_verify_out_free(&o);
+    free(v[2].envelope);
+
+    /* rolled back: the patient signed a head at entry 4, the server shows 3 */
+    {
+        ck_rec_signed_head sh = {4, {0}, 1700000000999ULL, {0}};
+        uint8_t tbs[CK_NET_HEAD_TBS_MAX];
+        size_t len;
+        memcpy(sh.hash, c.e[3].hash, 32);
+        CHECK(ck_net_head_tbs(tbs, sizeof(tbs), &len, "alice", 4, sh.hash, sh.time_ms) == 0, "head tbs");
+        CHECK(ck_net_ed25519_sign(sh.signature, tbs, len, people[0].sk) == 0, "head sign");
+        o = verify("alice", c.e, 4, &sh, NULL);
+        CHECK(o.n_problems == 0, "signed head matches");
+        ck_rec_verify_out_free(&o);
+        o = verify("alice", c.e, 3, &sh, NULL);
+        CHECK(count(&o, CK_REC_P_ROLLBACK) == 1, "rollback against the signed head detected");
+        ck_rec_verify_out_free(&o);
+        sh.signature[0] ^= 1;
+        o = verify("alice", c.e, 4, &sh, NULL);
+        CHECK(count(&o, CK_REC_P_HEAD) == 1, "forged signed head detected");
+        ck_rec_verify_out_free(&o);
+    }
+    /* forked against the reader's last known head */
+    {
+        ck_net_head known = {3, {0}};
+        memset(known.hash, 7, 32);
+        o = verify("alice", c.e, 4, NULL, &known);
+        CHECK(count(&o, CK_REC_P_FORK) == 1, "fork against the last known head detected");
+        ck_rec_verify_out_free(&o);
+        known.seq = 9;
+        o = verify("alice", c.e, 4, NULL, &known);
+        CHECK(count(&o, CK_REC_P_ROLLBACK) == 1, "rollback against the last known head detected");
+        ck_rec_verify_out_free(&o);
+    }
+    chain_free(&other);
+    chain_free(&c);
+}
+
+static void test_grants(void)
+{
+    chain c = {0};
+    ck_rec_grant g;
+    ck_rec_verify_out o;
+    build_honest(&c, &g);
+    /* a writer without a grant, and a stranger issuing grants */
+    seal_entry(&c, &people[2], "billing", "claim", "staff@hosp-a", 0);
+    grant_entry(&c, &people[3], "mallory", "*", 0, &(ck_rec_grant){0});
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GRANT) == 2 && !o.valid[4] && !o.valid[5], "no grant, no granting");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    /* revoked grant: later writes fail, earlier ones stay valid */
+    build_honest(&c, &g);
+    grant_entry(&c, &people[0], "drx", "", 1, &g);
+    seal_entry(&c, &people[2], "problems", "after revoke", "staff@hosp-a", 0);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GRANT) == 1 && o.valid[2] && !o.valid[5], "revocation applies from then on");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+}
+
+static void test_rewrap(void)
+{
+    chain c = {0};
+    ck_rec_grant g;
+    ck_rec_verify_out o;
+    ck_seal_policy pol = {"doctor@board", pks, 2, NULL, NULL};
+    uint8_t *env = NULL, *pt = NULL;
+    size_t len = 0, ptlen = 0;
+    build_honest(&c, &g);
+    /* encounters were "staff@hosp-a": the patient re-wraps them for doctors only */
+    {
+        ck_abe_user_key patient_key;
+        CHECK(ck_abe_user_key_init(&patient_key, "alice") == CK_ABE_OK, "init");
+        CHECK(ck_abe_keygen(&patient_key, &ask[1], "staff@hosp-a", 0) == CK_ABE_OK, "keygen");
+        CHECK(ck_rec_rewrap(&env, &len, &c.e[3], "alice", &patient_key, &pol, NULL) == CK_REC_OK, "rewrap");
+        ck_abe_user_key_free(&patient_key);
+    }
+    append(&c, &people[2], "encounters", "Condition", env, len);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0, "rewrap entry verifies");
+    ck_rec_verify_out_free(&o);
+    CHECK(ck_rec_open(&pt, &ptlen, &c.e[4], "alice", &other_key) == CK_REC_ERR_ACCESS,
+          "the old reader cannot open the rewrapped entry");
+    CHECK(ck_rec_open(&pt, &ptlen, &c.e[4], "alice", &doc_key) == CK_REC_OK && ptlen == 5 &&
+              memcmp(pt, "visit", 5) == 0, "the new reader can");
+    free(pt);
+    chain_free(&c);
+}
+
+static void test_container_codec(void)
+{
+    uint8_t body[3] = {1, 2, 3}, buf[64];
+    ck_rec_container c = {CK_REC_KIND_DATA, {9}, 42, body, 3}, d;
+    size_t n = ck_rec_container_encode(buf, &c);
+    CHECK(ck_rec_container_decode(&d, buf, n) == CK_REC_OK && d.supersedes == 42 && d.body_len == 3,
+          "container round trip");
+    for (size_t i = 0; i < n; i++)
+        CHECK(ck_rec_container_decode(&d, buf, i) == CK_REC_ERR_FORMAT, "prefix %zu rejected", i);
+    buf[n] = 0;
+    CHECK(ck_rec_container_decode(&d, buf, n + 1) == CK_REC_ERR_FORMAT, "trailing byte rejected");
+    buf[5] = 9;
+    CHECK(ck_rec_container_decode(&d, buf, n) == CK_REC_ERR_FORMAT, "unknown kind rejected");
+    CHECK(ck_rec_grant_decode(&(ck_rec_grant){0}, (const uint8_t *)"{\"v\":1}", 7) == CK_REC_ERR_FORMAT,
+          "incomplete grant rejected");
+}
+
+int main(void)
+{
+    for (int i = 0; i < 4; i++)
+        CHECK(ck_net_ed25519_keygen(people[i].pk, people[i].sk) == 0, "keygen %s", people[i].gid);
+    setup_keys();
+    test_container_codec();
+    test_honest_and_open();
+    test_tampering();
+    test_grants();
+    test_rewrap();
+    ck_abe_user_key_free(&doc_key);
+    ck_abe_user_key_free(&other_key);
+    TEST_MAIN_END();
+}
