@@ -90,6 +90,11 @@ int ck_net_append(ck_net *c, const char *patient, const char *section, const cha
 /* signed_head may be NULL; *has_signed tells whether the patient signed one. */
 int ck_net_head_get(ck_net *c, const char *patient, ck_net_head *head, ck_net_head *signed_head,
                     int *has_signed) CK_NET_WUR;
+/* The head with the patient's signed head in full (seq, hash, time and
+ * signature), for readers that verify it. */
+int ck_net_head_get_full(ck_net *c, const char *patient, ck_net_head *head, int *has_signed,
+                         ck_net_head *signed_head, uint64_t *signed_time_ms,
+                         uint8_t signed_sig[64]) CK_NET_WUR;
 /* The patient signs (seq, hash) with the handle's key and stores it. */
 int ck_net_head_sign(ck_net *c, const char *patient, const ck_net_head *head, uint64_t time_ms) CK_NET_WUR;
 /* Entries with seq > since (at most limit); *more tells whether more follow. */

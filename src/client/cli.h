@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Exit codes (documented in `carekey --help` and docs/FORMAT.md). */
@@ -28,6 +30,26 @@ typedef struct cli_group {
 } cli_group;
 
 extern const cli_group cli_group_abe;
+
+/* A subcommand of a group: name, one-line summary, usage text, handler
+ * (argv[0] is the subcommand name). */
+typedef struct cli_subcmd {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} cli_subcmd;
+
+/* Runs the subcommand argv[1] of group (help for --help/help, a usage
+ * error for an unknown one). */
+int cli_dispatch(const char *group, void (*help)(FILE *f), const cli_subcmd *subcmds, size_t n,
+                 int argc, char **argv);
+int cli_is_help(const char *arg);
+/* Resets getopt before a subcommand parses its options. */
+void cli_start_opts(void);
+/* getopt_long with carekey's messages: the option, -1 at the end, or '?'
+ * after reporting a usage error ("option '--x' needs a value", ...).    */
+int cli_next_opt(int argc, char **argv, const struct option *lo, const char *cmd, const char *help);
 
 /* "carekey: <cmd>: <message>\n" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

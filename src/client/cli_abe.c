@@ -29,45 +29,6 @@
 #define MAX_PKS 64
 #define MAX_ATTRS 1024
 
-typedef struct subcmd {
-    const char *name;
-    const char *summary;
-    const char *usage;
-    int (*run)(int argc, char **argv);
-} subcmd;
-
-/* ---- shared helpers ------------------------------------------------------ */
-
-static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
-
-/* getopt_long with our own messages; returns the option, -1 at the end,
- * or '?' after reporting a usage error. */
-static int next_opt(int argc, char **argv, const struct option *lo, const char *cmd, const char *help)
-{
-    int c = getopt_long(argc, argv, ":h", lo, NULL);
-    if (c == '?') {
-        const char *bad = argv[optind - 1];
-        if (optopt && lo) {
-            for (const struct option *o = lo; o->name; o++)
-                if (o->val == optopt && o->has_arg == required_argument) {
-                    cli_usage_error(cmd, help, "option '--%s' needs a value", o->name);
-                    return '?';
-                }
-        }
-        cli_usage_error(cmd, help, "unknown option '%s'", bad);
-    } else if (c == ':') {
-        cli_usage_error(cmd, help, "option '%s' needs a value", argv[optind - 1]);
-        c = '?';
-    }
-    return c;
-}
-
-static void start_opts(void)
-{
-    optind = 0;   /* glibc: full re-initialisation for each subcommand */
-    opterr = 0;
-}
-
 static int read_pk(const char *cmd, const char *path, ck_abe_authority_pk *pk)
 {
     uint8_t *b;
@@ -156,8 +117,8 @@ static int cmd_setup(int argc, char **argv)
     size_t n;
     int c, rc;
 
-    start_opts();
-    while ((c = next_opt(argc, argv, lo, cmd, help)) != -1) {
+    cli_start_opts();
+    while ((c = cli_next_opt(argc, argv, lo, cmd, help)) != -1) {
         if (c == 'h') return fputs(setup_usage, stdout), CLI_OK;
         if (c == 'd') dir = optarg;
         else return CLI_USAGE;
@@ -245,8 +206,8 @@ static int cmd_keygen(int argc, char **argv)
     ck_abe_user_key key;
 
     memset(&sk, 0, sizeof sk);
-    start_opts();
-    while ((c = next_opt(argc, argv, lo, cmd, help)) != -1) {
+    cli_start_opts();
+    while ((c = cli_next_opt(argc, argv, lo, cmd, help)) != -1) {
         switch (c) {
         case 'h': fputs(keygen_usage, stdout); return CLI_OK;
         case 'k': skf = optarg; break;
@@ -382,8 +343,8 @@ static int cmd_encrypt(int argc, char **argv)
     ck_seal_err e;
     int c, rc;
 
-    start_opts();
-    while ((c = next_opt(argc, argv, lo, cmd, help)) != -1) {
+    cli_start_opts();
+    while ((c = cli_next_opt(argc, argv, lo, cmd, help)) != -1) {
         switch (c) {
         case 'h': fputs(encrypt_usage, stdout); return CLI_OK;
         case 'p': policy = optarg; break;
@@ -457,8 +418,8 @@ static int cmd_decrypt(int argc, char **argv)
     ck_seal_err e;
     int c, rc, have_key = 0;
 
-    start_opts();
-    while ((c = next_opt(argc, argv, lo, cmd, help)) != -1) {
+    cli_start_opts();
+    while ((c = cli_next_opt(argc, argv, lo, cmd, help)) != -1) {
         switch (c) {
         case 'h': fputs(decrypt_usage, stdout); return CLI_OK;
         case 'k': keyf = optarg; break;
@@ -587,8 +548,8 @@ static int cmd_inspect(int argc, char **argv)
     int c, rc;
     ck_abe_err e = CK_ABE_OK;
 
-    start_opts();
-    while ((c = next_opt(argc, argv, lo, cmd, help)) != -1) {
+    cli_start_opts();
+    while ((c = cli_next_opt(argc, argv, lo, cmd, help)) != -1) {
         if (c == 'h') return fputs(inspect_usage, stdout), CLI_OK;
         return CLI_USAGE;
     }
@@ -656,7 +617,7 @@ static int cmd_inspect(int argc, char **argv)
 
 /* ---- the group ----------------------------------------------------------- */
 
-static const subcmd subcmds[] = {
+static const cli_subcmd subcmds[] = {
     {"setup-authority", "create an attribute authority (NAME.apk, NAME.ask)", setup_usage, cmd_setup},
     {"keygen", "issue attribute keys to a user (GID)", keygen_usage, cmd_keygen},
     {"encrypt", "encrypt a file under an access policy", encrypt_usage, cmd_encrypt},
@@ -685,19 +646,7 @@ static void abe_help(FILE *f)
 
 static int abe_run(int argc, char **argv)
 {
-    if (argc < 2) {
-        abe_help(stderr);
-        return CLI_USAGE;
-    }
-    if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-        abe_help(stdout);
-        return CLI_OK;
-    }
-    for (size_t i = 0; i < sizeof subcmds / sizeof *subcmds; i++)
-        if (strcmp(argv[1], subcmds[i].name) == 0) return subcmds[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "carekey: abe: unknown subcommand '%s'\nTry 'carekey abe --help' for more information.\n",
-            argv[1]);
-    return CLI_USAGE;
+    return cli_dispatch("abe", abe_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
 const cli_group cli_group_abe = {"abe", "attribute-based encryption of files: authorities, keys, encrypt, decrypt",

@@ -10,6 +10,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,4 +176,52 @@ out:
     if (fd >= 0) close(fd);
     if (tmp[0]) unlink(tmp);
     return rc;
+}
+
+/* ---- subcommand plumbing ------------------------------------------------- */
+
+int cli_is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+void cli_start_opts(void)
+{
+    optind = 0;   /* glibc: full re-initialisation for each subcommand */
+    opterr = 0;
+}
+
+int cli_next_opt(int argc, char **argv, const struct option *lo, const char *cmd, const char *help)
+{
+    int c = getopt_long(argc, argv, ":h", lo, NULL);
+    if (c == '?') {
+        const char *bad = argv[optind - 1];
+        if (optopt && lo) {
+            for (const struct option *o = lo; o->name; o++)
+                if (o->val == optopt && o->has_arg == required_argument) {
+                    cli_usage_error(cmd, help, "option '--%s' needs a value", o->name);
+                    return '?';
+                }
+        }
+        cli_usage_error(cmd, help, "unknown option '%s'", bad);
+    } else if (c == ':') {
+        cli_usage_error(cmd, help, "option '%s' needs a value", argv[optind - 1]);
+        c = '?';
+    }
+    return c;
+}
+
+int cli_dispatch(const char *group, void (*help)(FILE *f), const cli_subcmd *subcmds, size_t n,
+                 int argc, char **argv)
+{
+    if (argc < 2) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+        help(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(argv[1], subcmds[i].name) == 0) return subcmds[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "carekey: %s: unknown subcommand '%s'\nTry 'carekey %s --help' for more information.\n",
+            group, argv[1], group);
+    return CLI_USAGE;
 }

@@ -480,3 +480,35 @@ out:
     json_decref(j);
     return rc;
 }
+
+int ck_net_head_get_full(ck_net *c, const char *patient, ck_net_head *head, int *has_signed,
+                         ck_net_head *signed_head, uint64_t *signed_time_ms, uint8_t signed_sig[64])
+{
+    char path[256];
+    json_t *j, *s;
+    int64_t seq, t;
+    int rc = -1;
+    if (!ck_net_id_valid(patient) || !head || !has_signed) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/head", patient);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    if (get_int(j, "seq", &seq) || seq < 0 || get_hex(j, "hash", head->hash, 32)) {
+        rc = bad_response(c, "head");
+        goto out;
+    }
+    head->seq = (uint64_t)seq;
+    s = json_object_get(j, "signed");
+    *has_signed = json_is_object(s);
+    if (*has_signed) {
+        if (get_int(s, "seq", &seq) || seq < 0 || get_hex(s, "hash", signed_head->hash, 32) ||
+            get_int(s, "time", &t) || t < 0 || get_hex(s, "signature", signed_sig, 64)) {
+            rc = bad_response(c, "signed head");
+            goto out;
+        }
+        signed_head->seq = (uint64_t)seq;
+        *signed_time_ms = (uint64_t)t;
+    }
+    rc = 0;
+out:
+    json_decref(j);
+    return rc;
+}
