@@ -30,6 +30,7 @@ typedef struct cli_group {
 } cli_group;
 
 extern const cli_group cli_group_abe;
+extern const cli_group cli_group_init, cli_group_admin;
 
 /* A subcommand of a group: name, one-line summary, usage text, handler
  * (argv[0] is the subcommand name). */

@@ -8,6 +8,8 @@
 #include "client/cli.h"
 
 static const cli_group *const groups[] = {
+    &cli_group_init,
+    &cli_group_admin,
     &cli_group_abe,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])

@@ -1,0 +1,151 @@
+/*
+ * src/client/cli_init.c - `carekey init`: a person's identity (GID, Ed25519
+ * and X25519 keys) and keyring, encrypted at rest, in her home directory.
+ * Prints the enrollment request the operator feeds to `carekey admin enroll`.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/cli_ctx.h"
+
+static const char init_usage[] =
+    "Usage: carekey init --gid GID [--role ROLE] [--display-name NAME] [--server URL]\n"
+    "                    [--enroll-out FILE] [--kdf-cost LOG2N] [common options]\n"
+    "\n"
+    "Creates this person's identity (Ed25519 signing key, X25519 key for sealed\n"
+    "deliveries) and keyring (scrypt + AES-256-GCM) in the home directory, saves\n"
+    "the server URL, and writes the enrollment request (public keys only) to FILE\n"
+    "or standard output, for the operator's 'carekey admin enroll'.\n"
+    "\n"
+    "  --role ROLE        patient, doctor, nurse, pharmacist, researcher, family,\n"
+    "                     caregiver, emergency or staff (default patient)\n"
+    "  --kdf-cost LOG2N   scrypt N = 2^LOG2N (default 15; lower only for tests)\n"
+    "\n" CLI_CTX_HELP;
+
+static json_t *enrollment(const ck_identity *id, const char *role, const char *name)
+{
+    char ed[65], x[65];
+    ck_net_hex(ed, id->ed25519_pk, 32);
+    ck_net_hex(x, id->x25519_pk, 32);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s}", "gid", id->gid, "ed25519", ed, "x25519", x, "display_name",
+                     name ? name : id->gid, "role", role);
+}
+
+/* Writes the enrollment JSON to path or stdout. */
+static int emit_enrollment(const char *cmd, json_t *req, const char *path)
+{
+    char *text = json_dumps(req, JSON_INDENT(2) | JSON_SORT_KEYS), *line;
+    int rc = CLI_OK;
+    if (!text || !(line = malloc(strlen(text) + 2))) {
+        free(text);
+        return CLI_FAIL;
+    }
+    sprintf(line, "%s\n", text);
+    if (path) rc = cli_write_file(cmd, path, (const uint8_t *)line, strlen(line), 0644, 0);
+    else fputs(line, stdout);
+    free(line);
+    free(text);
+    return rc;
+}
+
+int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
+                    unsigned kdf_cost);
+
+int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
+                    unsigned kdf_cost)
+{
+    char path[PATH_MAX], pass[CK_KEYRING_PASSPHRASE_MAX + 1];
+    ck_keyring_kdf kdf = CK_KEYRING_KDF_DEFAULT;
+    ck_identity id;
+    ck_keyring_err ke;
+    json_t *req = NULL;
+    int rc;
+
+    if (ck_id_create(&id, gid) != CK_ID_OK) {
+        cli_error(c->cmd, "'%s' is not a valid GID", gid);
+        return CLI_USAGE;
+    }
+    if ((rc = cli_ctx_make_home(c)) != CLI_OK) goto out;
+    cli_ctx_path(c, path, "keyring.ckr");
+    rc = CLI_USAGE;
+    if ((ke = ck_keyring_passphrase_get(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
+        cli_error(c->cmd, "passphrase: %s", ck_keyring_strerror(ke));
+        goto out;
+    }
+    kdf.log2_n = (uint8_t)kdf_cost;
+    ke = ck_keyring_create(&c->kr, path, pass, strlen(pass), &id, &kdf);
+    ck_wipe(pass, sizeof pass);
+    if (ke != CK_KEYRING_OK) {
+        cli_error(c->cmd, "%s: %s", path, ck_keyring_strerror(ke));
+        rc = ke == CK_KEYRING_ERR_EXISTS ? CLI_USAGE : CLI_IO;
+        goto out;
+    }
+    if (c->server[0]) {
+        cli_ctx_path(c, path, "server");
+        if ((rc = cli_write_file(c->cmd, path, (const uint8_t *)c->server, strlen(c->server), 0644, 0)) != CLI_OK)
+            goto out;
+    }
+    rc = CLI_FAIL;
+    if (!(req = enrollment(&id, role, name))) goto out;
+    rc = emit_enrollment(c->cmd, req, out);
+out:
+    json_decref(req);
+    ck_id_wipe(&id);
+    return rc;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    static const struct option lo[] = {{"gid", required_argument, NULL, 'g'},
+                                       {"role", required_argument, NULL, 'r'},
+                                       {"display-name", required_argument, NULL, 'n'},
+                                       {"enroll-out", required_argument, NULL, 'o'},
+                                       {"kdf-cost", required_argument, NULL, 'k'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS,
+                                       {NULL, 0, NULL, 0}};
+    const char *gid = NULL, *role = "patient", *name = NULL, *out = NULL;
+    uint32_t cost = 15;
+    cli_ctx c;
+    int opt, rc;
+    cli_ctx_init(&c, "init");
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, "init --help")) != -1) {
+        if (cli_ctx_option(&c, opt, optarg)) continue;
+        switch (opt) {
+        case 'g': gid = optarg; break;
+        case 'r': role = optarg; break;
+        case 'n': name = optarg; break;
+        case 'o': out = optarg; break;
+        case 'k':
+            if (!cli_parse_u32(optarg, &cost) || cost < 10 || cost > 20)
+                return cli_usage_error(c.cmd, "init --help", "--kdf-cost takes 10..20");
+            break;
+        case 'h': fputs(init_usage, stdout); return CLI_OK;
+        default: return CLI_USAGE;
+        }
+    }
+    if (!gid || optind != argc) return cli_usage_error(c.cmd, "init --help", "--gid is required (and nothing else)");
+    rc = cli_init_person(&c, gid, role, name, out, cost);
+    cli_ctx_close(&c);
+    return rc;
+}
+
+static const cli_subcmd init_subcmds[] = {{"init", "create this person's identity and keyring", init_usage, cmd_init}};
+
+static void init_help(FILE *f) { fputs(init_usage, f); }
+
+/* `carekey init ...` is a single command: dispatch on the group name itself. */
+static int init_run(int argc, char **argv)
+{
+    if (argc >= 2 && (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0)) {
+        init_help(stdout);
+        return CLI_OK;
+    }
+    (void)init_subcmds;
+    return cmd_init(argc, argv);
+}
+
+const cli_group cli_group_init = {"init", "create this person's identity and keyring", init_run};
