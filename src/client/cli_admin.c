@@ -18,7 +18,7 @@
 #define REQUEST_MAX (1u << 20)
 
 int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    unsigned kdf_cost);
+                    unsigned kdf_cost, int quiet);
 
 static const char admin_init_usage[] =
     "Usage: carekey admin init [--kdf-cost LOG2N] [common options]\n"
@@ -82,7 +82,7 @@ static int cmd_admin_init(int argc, char **argv)
         if (rc == -1) fputs(admin_init_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
-    rc = cli_init_person(&c, "admin", "staff", "operator", "/dev/null", cost);
+    rc = cli_init_person(&c, "admin", "staff", "operator", NULL, cost, 1);
     if (rc == CLI_OK) {
         char hex[65];
         ck_net_hex(hex, ck_keyring_identity(c.kr)->ed25519_pk, 32);

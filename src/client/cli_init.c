@@ -50,11 +50,13 @@ static int emit_enrollment(const char *cmd, json_t *req, const char *path)
     return rc;
 }
 
+/* Creates identity and keyring; writes the enrollment request to out
+ * (NULL: standard output) unless quiet. Shared with `carekey admin init`. */
 int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    unsigned kdf_cost);
+                    unsigned kdf_cost, int quiet);
 
 int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    unsigned kdf_cost)
+                    unsigned kdf_cost, int quiet)
 {
     char path[PATH_MAX], pass[CK_KEYRING_PASSPHRASE_MAX + 1];
     ck_keyring_kdf kdf = CK_KEYRING_KDF_DEFAULT;
@@ -87,6 +89,8 @@ int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *n
         if ((rc = cli_write_file(c->cmd, path, (const uint8_t *)c->server, strlen(c->server), 0644, 0)) != CLI_OK)
             goto out;
     }
+    rc = CLI_OK;
+    if (quiet) goto out;
     rc = CLI_FAIL;
     if (!(req = enrollment(&id, role, name))) goto out;
     rc = emit_enrollment(c->cmd, req, out);
@@ -128,7 +132,7 @@ static int cmd_init(int argc, char **argv)
         }
     }
     if (!gid || optind != argc) return cli_usage_error(c.cmd, "init --help", "--gid is required (and nothing else)");
-    rc = cli_init_person(&c, gid, role, name, out, cost);
+    rc = cli_init_person(&c, gid, role, name, out, cost, 0);
     cli_ctx_close(&c);
     return rc;
 }
