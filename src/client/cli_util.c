@@ -136,6 +136,14 @@ int cli_write_file(const char *cmd, const char *path, const uint8_t *buf, size_t
         cli_error(cmd, "invalid output path '%s'", path);
         return CLI_IO;
     }
+    {
+        /* rename() would replace a device or a FIFO with a regular file */
+        struct stat st;
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+            cli_error(cmd, "'%s' exists and is not a regular file", path);
+            return CLI_IO;
+        }
+    }
     memcpy(dir, path, pl + 1);
     memcpy(base, path, pl + 1);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dirname(dir), basename(base));
