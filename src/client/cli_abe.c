@@ -29,52 +29,42 @@
 #define MAX_PKS 64
 #define MAX_ATTRS 1024
 
-static int read_pk(const char *cmd, const char *path, ck_abe_authority_pk *pk)
+/* Reads path and decodes it with decode; what names the kind for messages.
+ * The buffer is wiped: key files may hold secrets. */
+static int read_decoded(const char *cmd, const char *path, const char *what,
+                        ck_abe_err (*decode)(void *out, const uint8_t *in, size_t len), void *out)
 {
     uint8_t *b;
     size_t n;
     ck_abe_err e;
     int rc = cli_read_file(cmd, path, KEY_FILE_MAX, &b, &n);
     if (rc != CLI_OK) return rc;
-    e = ck_abe_authority_pk_decode(pk, b, n);
-    free(b);
+    e = decode(out, b, n);
+    cli_free_secret(b, n);
     if (e != CK_ABE_OK) {
-        cli_error(cmd, "'%s' is not a valid authority public key: %s", path, ck_abe_strerror(e));
+        cli_error(cmd, "'%s' is not a valid %s: %s", path, what, ck_abe_strerror(e));
         return CLI_FAIL;
     }
     return CLI_OK;
+}
+
+static ck_abe_err decode_pk(void *o, const uint8_t *in, size_t n) { return ck_abe_authority_pk_decode(o, in, n); }
+static ck_abe_err decode_sk(void *o, const uint8_t *in, size_t n) { return ck_abe_authority_sk_decode(o, in, n); }
+static ck_abe_err decode_uk(void *o, const uint8_t *in, size_t n) { return ck_abe_user_key_decode(o, in, n); }
+
+static int read_pk(const char *cmd, const char *path, ck_abe_authority_pk *pk)
+{
+    return read_decoded(cmd, path, "authority public key", decode_pk, pk);
 }
 
 static int read_sk(const char *cmd, const char *path, ck_abe_authority_sk *sk)
 {
-    uint8_t *b;
-    size_t n;
-    ck_abe_err e;
-    int rc = cli_read_file(cmd, path, KEY_FILE_MAX, &b, &n);
-    if (rc != CLI_OK) return rc;
-    e = ck_abe_authority_sk_decode(sk, b, n);
-    cli_free_secret(b, n);
-    if (e != CK_ABE_OK) {
-        cli_error(cmd, "'%s' is not a valid authority secret key: %s", path, ck_abe_strerror(e));
-        return CLI_FAIL;
-    }
-    return CLI_OK;
+    return read_decoded(cmd, path, "authority secret key", decode_sk, sk);
 }
 
 static int read_user_key(const char *cmd, const char *path, ck_abe_user_key *key)
 {
-    uint8_t *b;
-    size_t n;
-    ck_abe_err e;
-    int rc = cli_read_file(cmd, path, KEY_FILE_MAX, &b, &n);
-    if (rc != CLI_OK) return rc;
-    e = ck_abe_user_key_decode(key, b, n);
-    cli_free_secret(b, n);
-    if (e != CK_ABE_OK) {
-        cli_error(cmd, "'%s' is not a valid user key: %s", path, ck_abe_strerror(e));
-        return CLI_FAIL;
-    }
-    return CLI_OK;
+    return read_decoded(cmd, path, "user key", decode_uk, key);
 }
 
 static int write_user_key(const char *cmd, const char *path, const ck_abe_user_key *key, int no_clobber)

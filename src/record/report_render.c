@@ -14,39 +14,7 @@
 #include <string.h>
 
 #include "report_internal.h"
-
-typedef struct cbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} cbuf;
-
-static void cb_add(cbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        char *np;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        if (!(np = realloc(b->p, cap))) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void cb_str(cbuf *b, const char *s)
-{
-    if (s)
-        cb_add(b, s, strlen(s));
-}
+#include "strbuf.h"
 
 /* Appends the values at path seg (of length n) below v to acc (borrowed). */
 static void eval(const json_t *v, const char *seg, json_t *acc)
@@ -86,9 +54,9 @@ static void eval(const json_t *v, const char *seg, json_t *acc)
     eval(c, dot ? dot + 1 : "", acc);
 }
 
-static void render(cbuf *b, const json_t *v, int depth);
+static void render(ck_strbuf *b, const json_t *v, int depth);
 
-static void render_number(cbuf *b, double d)
+static void render_number(ck_strbuf *b, double d)
 {
     char tmp[64];
     size_t n;
@@ -98,7 +66,7 @@ static void render_number(cbuf *b, double d)
         tmp[--n] = 0;
     if (n > 1 && tmp[n - 1] == '.')
         tmp[--n] = 0;
-    cb_str(b, tmp);
+    ck_strbuf_str(b, tmp);
 }
 
 static int has(const json_t *o, const char *k)
@@ -117,7 +85,7 @@ static const json_t *value_x(const json_t *o)
     return NULL;
 }
 
-static void render_object(cbuf *b, const json_t *o, int depth)
+static void render_object(ck_strbuf *b, const json_t *o, int depth)
 {
     const json_t *x;
     size_t i, before;
@@ -125,87 +93,87 @@ static void render_object(cbuf *b, const json_t *o, int depth)
 
     if (json_is_object(json_object_get(o, "code")) && (x = value_x(o))) { /* component */
         render(b, json_object_get(o, "code"), depth + 1);
-        cb_str(b, ": ");
+        ck_strbuf_str(b, ": ");
         render(b, x, depth + 1);
     } else if (json_is_number(json_object_get(o, "value"))) { /* Quantity */
-        cb_str(b, ck_json_str(o, "comparator"));
+        ck_strbuf_str(b, ck_json_str(o, "comparator"));
         render_number(b, json_number_value(json_object_get(o, "value")));
         if (ck_json_str(o, "unit") || ck_json_str(o, "code")) {
-            cb_str(b, " ");
-            cb_str(b, ck_json_str(o, "unit") ? ck_json_str(o, "unit") : ck_json_str(o, "code"));
+            ck_strbuf_str(b, " ");
+            ck_strbuf_str(b, ck_json_str(o, "unit") ? ck_json_str(o, "unit") : ck_json_str(o, "code"));
         }
     } else if (ck_json_str(o, "text")) { /* CodeableConcept, HumanName.text, ... */
-        cb_str(b, ck_json_str(o, "text"));
+        ck_strbuf_str(b, ck_json_str(o, "text"));
     } else if (json_is_array(json_object_get(o, "coding"))) {
         render(b, json_array_get(json_object_get(o, "coding"), 0), depth + 1);
     } else if (ck_json_str(o, "code") || (ck_json_str(o, "display") && ck_json_str(o, "system"))) {
-        cb_str(b, ck_json_str(o, "display") ? ck_json_str(o, "display") : ck_json_str(o, "code"));
+        ck_strbuf_str(b, ck_json_str(o, "display") ? ck_json_str(o, "display") : ck_json_str(o, "code"));
     } else if (has(o, "family") || has(o, "given")) { /* HumanName */
         json_array_foreach(json_object_get(o, "given"), i, e) {
-            cb_str(b, json_string_value(e));
-            cb_str(b, " ");
+            ck_strbuf_str(b, json_string_value(e));
+            ck_strbuf_str(b, " ");
         }
-        cb_str(b, ck_json_str(o, "family"));
+        ck_strbuf_str(b, ck_json_str(o, "family"));
     } else if (has(o, "line") || has(o, "city") || has(o, "postalCode") || has(o, "state")) {
         static const char *const parts[] = {"city", "state", "postalCode", "country"};
         json_array_foreach(json_object_get(o, "line"), i, e) {
-            cb_str(b, json_string_value(e));
-            cb_str(b, ", ");
+            ck_strbuf_str(b, json_string_value(e));
+            ck_strbuf_str(b, ", ");
         }
         for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
             if (ck_json_str(o, parts[i])) {
-                cb_str(b, ck_json_str(o, parts[i]));
-                cb_str(b, " ");
+                ck_strbuf_str(b, ck_json_str(o, parts[i]));
+                ck_strbuf_str(b, " ");
             }
         }
         while (b->len && (b->p[b->len - 1] == ' ' || b->p[b->len - 1] == ','))
             b->p[--b->len] = 0;
     } else if (ck_json_str(o, "system") && ck_json_str(o, "value")) { /* ContactPoint */
-        cb_str(b, ck_json_str(o, "value"));
+        ck_strbuf_str(b, ck_json_str(o, "value"));
     } else if (has(o, "reference") || has(o, "display")) { /* Reference: never the id */
-        cb_str(b, ck_json_str(o, "display"));
+        ck_strbuf_str(b, ck_json_str(o, "display"));
     } else if (has(o, "start") || has(o, "end")) { /* Period */
         before = b->len;
-        cb_str(b, ck_json_str(o, "start"));
+        ck_strbuf_str(b, ck_json_str(o, "start"));
         if (b->len > before + 10)
             b->len = before + 10, b->p[b->len] = 0;
-        cb_str(b, " - ");
+        ck_strbuf_str(b, " - ");
         before = b->len;
-        cb_str(b, ck_json_str(o, "end"));
+        ck_strbuf_str(b, ck_json_str(o, "end"));
         if (b->len > before + 10)
             b->len = before + 10, b->p[b->len] = 0;
     } else if (has(o, "frequency") || has(o, "periodUnit")) { /* Timing.repeat */
         render(b, json_object_get(o, "frequency"), depth + 1);
-        cb_str(b, " per ");
+        ck_strbuf_str(b, " per ");
         render(b, json_object_get(o, "period"), depth + 1);
-        cb_str(b, " ");
-        cb_str(b, ck_json_str(o, "periodUnit"));
+        ck_strbuf_str(b, " ");
+        ck_strbuf_str(b, ck_json_str(o, "periodUnit"));
     }
 }
 
-static void render(cbuf *b, const json_t *v, int depth)
+static void render(ck_strbuf *b, const json_t *v, int depth)
 {
     size_t i, n = 0;
     json_t *e;
     if (!v || depth > 8)
         return;
     switch (json_typeof(v)) {
-    case JSON_STRING: cb_str(b, json_string_value(v)); break;
+    case JSON_STRING: ck_strbuf_str(b, json_string_value(v)); break;
     case JSON_INTEGER: render_number(b, (double)json_integer_value(v)); break;
     case JSON_REAL: render_number(b, json_real_value(v)); break;
-    case JSON_TRUE: cb_str(b, "yes"); break;
-    case JSON_FALSE: cb_str(b, "no"); break;
+    case JSON_TRUE: ck_strbuf_str(b, "yes"); break;
+    case JSON_FALSE: ck_strbuf_str(b, "no"); break;
     case JSON_OBJECT: render_object(b, v, depth); break;
     case JSON_ARRAY:
         json_array_foreach(v, i, e) {
-            cbuf t = {0};
+            ck_strbuf t = {0};
             render(&t, e, depth + 1);
             if (t.oom)
                 b->oom = 1;
             if (t.len) {
                 if (n++)
-                    cb_str(b, "; ");
-                cb_add(b, t.p, t.len);
+                    ck_strbuf_str(b, "; ");
+                ck_strbuf_add(b, t.p, t.len);
             }
             free(t.p);
         }
@@ -215,7 +183,7 @@ static void render(cbuf *b, const json_t *v, int depth)
 }
 
 /* Renders one alternative into b (nothing if the path has no value). */
-static void render_alt(cbuf *b, const json_t *res, const char *alt, size_t n, int date)
+static void render_alt(ck_strbuf *b, const json_t *res, const char *alt, size_t n, int date)
 {
     char path[128];
     const char *eq;
@@ -229,7 +197,7 @@ static void render_alt(cbuf *b, const json_t *res, const char *alt, size_t n, in
     path[n] = 0;
     eq = strchr(path, '=');
     if (eq == path) {
-        cb_str(b, path + 1);
+        ck_strbuf_str(b, path + 1);
         return;
     }
     if (eq)
@@ -240,9 +208,9 @@ static void render_alt(cbuf *b, const json_t *res, const char *alt, size_t n, in
     }
     eval(res, path, acc);
     json_array_foreach(acc, i, e) {
-        cbuf t = {0};
+        ck_strbuf t = {0};
         if (eq)
-            cb_str(&t, eq + 1);
+            ck_strbuf_str(&t, eq + 1);
         else
             render(&t, e, 0);
         if (t.oom)
@@ -250,8 +218,8 @@ static void render_alt(cbuf *b, const json_t *res, const char *alt, size_t n, in
         /* several values: joined, repeats dropped */
         if (t.len && !(b->p && strstr(b->p, t.p))) {
             if (n_out++)
-                cb_str(b, "; ");
-            cb_add(b, t.p, t.len);
+                ck_strbuf_str(b, "; ");
+            ck_strbuf_add(b, t.p, t.len);
         }
         free(t.p);
         if (eq)
@@ -264,7 +232,7 @@ static void render_alt(cbuf *b, const json_t *res, const char *alt, size_t n, in
 
 char *ck_report_cell(const json_t *res, const char *path, int date)
 {
-    cbuf b = {0};
+    ck_strbuf b = {0};
     const char *p = path;
     size_t i;
 

@@ -7,45 +7,14 @@
 #include <string.h>
 
 #include "report_internal.h"
+#include "strbuf.h"
 
 #define CELL_MAX 40 /* display columns per cell before truncation */
 
-typedef struct tbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} tbuf;
-
-static void tb_add(tbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        char *np;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        if (!(np = realloc(b->p, cap))) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void tb_str(tbuf *b, const char *s)
-{
-    tb_add(b, s, strlen(s));
-}
-
-static void tb_pad(tbuf *b, size_t n)
+static void tb_pad(ck_strbuf *b, size_t n)
 {
     while (n--)
-        tb_add(b, " ", 1);
+        ck_strbuf_add(b, " ", 1);
 }
 
 /* Width in code points, ignoring zero-width space (U+200B). */
@@ -72,39 +41,39 @@ static size_t width(const char *s, size_t *bytes_for, size_t maxw)
 }
 
 /* Appends a cell cut to at most maxw columns ("..." when cut), padded to pad. */
-static void tb_cell(tbuf *b, const char *s, size_t maxw, size_t pad)
+static void tb_cell(ck_strbuf *b, const char *s, size_t maxw, size_t pad)
 {
     size_t bytes, w = width(s, &bytes, maxw);
     if (s[bytes] && maxw >= 3) {
         w = width(s, &bytes, maxw - 3);
-        tb_add(b, s, bytes);
-        tb_str(b, "...");
+        ck_strbuf_add(b, s, bytes);
+        ck_strbuf_str(b, "...");
         w += 3;
     } else {
-        tb_add(b, s, bytes);
+        ck_strbuf_add(b, s, bytes);
     }
     if (pad > w)
         tb_pad(b, pad - w);
 }
 
-static void block_text(tbuf *b, const json_t *bl)
+static void block_text(ck_strbuf *b, const json_t *bl)
 {
     const json_t *cols = json_object_get(bl, "columns"), *rows = json_object_get(bl, "rows"), *row;
     size_t nc = json_array_size(cols), c, r, w[REPORT_MAX_COLS] = {0};
 
-    tb_str(b, "\n== ");
-    tb_str(b, json_string_value(json_object_get(bl, "title")) ? json_string_value(json_object_get(bl, "title")) : "");
-    tb_str(b, " ==");
+    ck_strbuf_str(b, "\n== ");
+    ck_strbuf_str(b, json_string_value(json_object_get(bl, "title")) ? json_string_value(json_object_get(bl, "title")) : "");
+    ck_strbuf_str(b, " ==");
     if (strcmp(json_string_value(json_object_get(bl, "status")) ? json_string_value(json_object_get(bl, "status")) : "",
                "shared")) {
-        tb_str(b, "  (" CK_REPORT_NOT_SHARED ")\n");
+        ck_strbuf_str(b, "  (" CK_REPORT_NOT_SHARED ")\n");
         return;
     }
     if (json_array_size(rows) == 0) {
-        tb_str(b, "  (none recorded)\n");
+        ck_strbuf_str(b, "  (none recorded)\n");
         return;
     }
-    tb_str(b, "\n");
+    ck_strbuf_str(b, "\n");
     if (nc > REPORT_MAX_COLS)
         nc = REPORT_MAX_COLS;
     for (c = 0; c < nc; c++) {
@@ -119,15 +88,15 @@ static void block_text(tbuf *b, const json_t *bl)
     for (c = 0; c < nc; c++) {
         tb_cell(b, json_string_value(json_array_get(cols, c)), CELL_MAX, c + 1 < nc ? w[c] + 2 : 0);
     }
-    tb_str(b, "\n");
+    ck_strbuf_str(b, "\n");
     for (c = 0; c < nc; c++) {
         size_t k;
         for (k = 0; k < w[c]; k++)
-            tb_str(b, "-");
+            ck_strbuf_str(b, "-");
         if (c + 1 < nc)
-            tb_str(b, "  ");
+            ck_strbuf_str(b, "  ");
     }
-    tb_str(b, "\n");
+    ck_strbuf_str(b, "\n");
     json_array_foreach(rows, r, row) {
         for (c = 0; c < nc; c++) {
             const char *s = json_string_value(json_array_get(row, c));
@@ -135,13 +104,13 @@ static void block_text(tbuf *b, const json_t *bl)
         }
         while (b->len && b->p[b->len - 1] == ' ')
             b->p[--b->len] = 0;
-        tb_str(b, "\n");
+        ck_strbuf_str(b, "\n");
     }
 }
 
 ck_fhir_err ck_report_text(char **out, const json_t *report, ck_fhir_error *err)
 {
-    tbuf b = {0};
+    ck_strbuf b = {0};
     const json_t *blocks, *bl;
     size_t i;
 
@@ -153,8 +122,8 @@ ck_fhir_err ck_report_text(char **out, const json_t *report, ck_fhir_error *err)
         strcmp(json_string_value(json_object_get(report, "schema")), CK_REPORT_SCHEMA))
         return ck_fhir_fail(err, CK_FHIR_ERR_INVALID, "$.schema", "not a " CK_REPORT_SCHEMA " report");
     blocks = json_object_get(report, "blocks");
-    tb_str(&b, json_string_value(json_object_get(report, "title")) ? json_string_value(json_object_get(report, "title")) : "Report");
-    tb_str(&b, "\n");
+    ck_strbuf_str(&b, json_string_value(json_object_get(report, "title")) ? json_string_value(json_object_get(report, "title")) : "Report");
+    ck_strbuf_str(&b, "\n");
     json_array_foreach(blocks, i, bl)
         block_text(&b, bl);
     if (b.oom || !b.p) {

@@ -9,6 +9,7 @@
 
 #include "carekey/policy.h"
 #include "fhir_internal.h"
+#include "strbuf.h"
 
 #define PROFILE_FORMAT "carekey-sharing/1"
 #define N_NAMES (CK_SECTION_COUNT + 2)
@@ -33,39 +34,6 @@ static int known_name(const char *n)
     return 0;
 }
 
-/* A growable string. */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap * 2 : 256);
-        char *np;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        if (!(np = realloc(b->p, cap))) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
 /* An authority or attribute name substituted into a policy must be a bare
  * policy word, so that a parameter can never inject policy syntax. */
 static int bare_word(const char *s)
@@ -82,7 +50,7 @@ static int bare_word(const char *s)
 }
 
 /* Expands the placeholders of tmpl; on error fills err (path "$.policies.<name>"). */
-static ck_fhir_err expand(sbuf *out, const char *tmpl, const ck_sharing_params *pp,
+static ck_fhir_err expand(ck_strbuf *out, const char *tmpl, const ck_sharing_params *pp,
                           const char *path, ck_fhir_error *err)
 {
     const char *p = tmpl;
@@ -91,10 +59,10 @@ static ck_fhir_err expand(sbuf *out, const char *tmpl, const ck_sharing_params *
         char ph[80];
         size_t n;
         if (!open) {
-            sb_str(out, p);
+            ck_strbuf_str(out, p);
             break;
         }
-        sb_add(out, p, (size_t)(open - p));
+        ck_strbuf_add(out, p, (size_t)(open - p));
         close = strchr(open, '}');
         if (!close || (size_t)(close - open - 1) >= sizeof ph)
             return ck_fhir_fail(err, CK_FHIR_ERR_POLICY, path, "unterminated placeholder at offset %zu",
@@ -105,11 +73,11 @@ static ck_fhir_err expand(sbuf *out, const char *tmpl, const ck_sharing_params *
         if (!strcmp(ph, "patient")) {
             if (!bare_word(pp->patient_authority))
                 return ck_fhir_fail(err, CK_FHIR_ERR_PARAM, path, "patient authority is not a bare policy word");
-            sb_str(out, pp->patient_authority);
+            ck_strbuf_str(out, pp->patient_authority);
         } else if (!strcmp(ph, "er")) {
             if (!bare_word(pp->emergency_desk))
                 return ck_fhir_fail(err, CK_FHIR_ERR_PARAM, path, "emergency desk is not a bare policy word");
-            sb_str(out, pp->emergency_desk);
+            ck_strbuf_str(out, pp->emergency_desk);
         } else if (!strncmp(ph, "hospitals:", 10)) {
             const char *attr = ph + 10;
             size_t h;
@@ -119,19 +87,19 @@ static ck_fhir_err expand(sbuf *out, const char *tmpl, const ck_sharing_params *
             if (!pp->n_hospitals || !pp->hospitals)
                 return ck_fhir_fail(err, CK_FHIR_ERR_PARAM, path, "no hospitals given");
             if (pp->n_hospitals > 1)
-                sb_str(out, "(");
+                ck_strbuf_str(out, "(");
             for (h = 0; h < pp->n_hospitals; h++) {
                 if (!bare_word(pp->hospitals[h]))
                     return ck_fhir_fail(err, CK_FHIR_ERR_PARAM, path,
                                         "hospital %zu is not a bare policy word", h);
                 if (h)
-                    sb_str(out, " or ");
-                sb_str(out, attr);
-                sb_str(out, "@");
-                sb_str(out, pp->hospitals[h]);
+                    ck_strbuf_str(out, " or ");
+                ck_strbuf_str(out, attr);
+                ck_strbuf_str(out, "@");
+                ck_strbuf_str(out, pp->hospitals[h]);
             }
             if (pp->n_hospitals > 1)
-                sb_str(out, ")");
+                ck_strbuf_str(out, ")");
         } else {
             return ck_fhir_fail(err, CK_FHIR_ERR_POLICY, path, "unknown placeholder at offset %zu",
                                 (size_t)(open - tmpl));
@@ -147,7 +115,7 @@ static ck_fhir_err expand(sbuf *out, const char *tmpl, const ck_sharing_params *
 static ck_fhir_err build_policy(char **canon, const char *tmpl, const ck_sharing_params *pp,
                                 const char *path, ck_fhir_error *err)
 {
-    sbuf b = {0};
+    ck_strbuf b = {0};
     ck_policy *pol = NULL;
     ck_policy_error perr;
     ck_fhir_err rc;
