@@ -84,7 +84,7 @@ void ck_fp_neg(ck_fp *r, const ck_fp *a);
 void ck_fp_mul(ck_fp *r, const ck_fp *a, const ck_fp *b);
 void ck_fp_sqr(ck_fp *r, const ck_fp *a);
 void ck_fp_inv(ck_fp *r, const ck_fp *a);           /* inv(0) = 0 */
-int ck_fp_sqrt(ck_fp *r, const ck_fp *a);           /* 1 if a is a square */
+int ck_fp_sqrt(ck_fp *r, const ck_fp *a);           /* 1 if a is a square; either root */
 int ck_fp_is_zero(const ck_fp *a);
 int ck_fp_eq(const ck_fp *a, const ck_fp *b);
 
@@ -97,7 +97,7 @@ void ck_fp2_neg(ck_fp2 *r, const ck_fp2 *a);
 void ck_fp2_mul(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b);
 void ck_fp2_sqr(ck_fp2 *r, const ck_fp2 *a);
 void ck_fp2_inv(ck_fp2 *r, const ck_fp2 *a);
-int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a);
+int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a);        /* 1 if a is a square; either root */
 int ck_fp2_eq(const ck_fp2 *a, const ck_fp2 *b);
 int ck_fp2_is_zero(const ck_fp2 *a);
 
@@ -115,9 +115,11 @@ int ck_fp12_eq(const ck_fp12 *a, const ck_fp12 *b);
 int ck_fp12_is_one(const ck_fp12 *a);
 
 /* ---- Fr (scalar field, r = 0x73ed...0001) ----------------------------- */
-/* Strict: rejects values >= r. Big-endian. */
+/* Strict: rejects values >= r. Big-endian. Constant time in the value
+ * except for the validity result itself. */
 CK_MUST_CHECK ck_err ck_fr_from_bytes(ck_fr *r, const uint8_t in[CK_FR_BYTES]);
-/* Reduces any big-endian byte string (up to 64 bytes) mod r. */
+/* Reduces a big-endian byte string of at most 64 bytes mod r (only the
+ * first 64 bytes of a longer input are read: callers pass <= 64). */
 void ck_fr_from_bytes_reduce(ck_fr *r, const uint8_t *in, size_t len);
 void ck_fr_to_bytes(uint8_t out[CK_FR_BYTES], const ck_fr *a);
 void ck_fr_from_u64(ck_fr *r, uint64_t v);
@@ -149,7 +151,7 @@ void ck_g1_to_affine(ck_g1_affine *r, const ck_g1 *a);
 void ck_g1_from_affine(ck_g1 *r, const ck_g1_affine *a);
 /* n points with one field inversion (Montgomery's trick). */
 void ck_g1_batch_to_affine(ck_g1_affine *out, const ck_g1 *in, size_t n);
-int ck_g1_affine_on_curve(const ck_g1_affine *a);
+int ck_g1_affine_on_curve(const ck_g1_affine *a);  /* (0,0), the identity, counts */
 int ck_g1_on_curve(const ck_g1 *a);
 int ck_g1_in_group(const ck_g1 *a);                 /* on curve and order r */
 /* Constant time in the scalar; a must be in G1 (the GLV endomorphism is
@@ -163,7 +165,8 @@ void ck_g1_msm(ck_g1 *r, const ck_g1 *p, const ck_fr *k, size_t n);
 void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a);
 void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a);
 CK_MUST_CHECK ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len);
-/* Hash-to-curve, RFC 9380 BLS12381G1_XMD:SHA-256_SSWU_RO_ / _NU_. */
+/* Hash-to-curve, RFC 9380 BLS12381G1_XMD:SHA-256_SSWU_RO_ / _NU_. The DST
+ * must not be empty (CK_ERR_PARAM); DSTs over 255 bytes are hashed. */
 CK_MUST_CHECK ck_err ck_g1_hash_to_curve(ck_g1 *r, const uint8_t *msg, size_t len,
                                          const uint8_t *dst, size_t dst_len);
 CK_MUST_CHECK ck_err ck_g1_encode_to_curve(ck_g1 *r, const uint8_t *msg, size_t len,
@@ -182,7 +185,7 @@ void ck_g2_neg(ck_g2 *r, const ck_g2 *a);
 void ck_g2_to_affine(ck_g2_affine *r, const ck_g2 *a);
 void ck_g2_from_affine(ck_g2 *r, const ck_g2_affine *a);
 void ck_g2_batch_to_affine(ck_g2_affine *out, const ck_g2 *in, size_t n);
-int ck_g2_affine_on_curve(const ck_g2_affine *a);
+int ck_g2_affine_on_curve(const ck_g2_affine *a);  /* (0,0), the identity, counts */
 int ck_g2_on_curve(const ck_g2 *a);
 int ck_g2_in_group(const ck_g2 *a);
 /* Constant time; a must be in G2 (GLS with psi). */
