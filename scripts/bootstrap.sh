@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libssl-dev libjansson-dev
-  libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
+  libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libsodium-dev
   postgresql sqlite3 openssl
   clang libclang-rt-14-dev valgrind
   nodejs npm

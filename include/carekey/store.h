@@ -186,6 +186,19 @@ ck_store_rc ck_store_audit_list(ck_store *s, const char *patient, int64_t after_
  * from time to time. */
 ck_store_rc ck_store_nonce_use(ck_store *s, const char *caller, const char *nonce,
                                int64_t now_ms, int64_t expire_before_ms) CK_STORE_WUR;
+/* Records (caller, nonce) without looking it up: for a server that keeps
+ * the live nonces in memory (loaded with ck_store_nonce_load at start) and
+ * is the database's only user (ck_store_shared() == 0). SQLite queues the
+ * row into the writer's next group commit, so it is durable no later than
+ * the request's own write or audit row. */
+ck_store_rc ck_store_nonce_put(ck_store *s, const char *caller, const char *nonce,
+                               int64_t now_ms, int64_t expire_before_ms) CK_STORE_WUR;
+typedef void (*ck_store_nonce_fn)(void *ctx, const char *caller, const char *nonce, int64_t created_at_ms);
+/* Calls fn for every stored nonce created at or after since_ms. */
+ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since_ms, ck_store_nonce_fn fn, void *ctx) CK_STORE_WUR;
+/* 1 when several processes may share the database (PostgreSQL), so replay
+ * checks must ask it; 0 for SQLite (one carekeyd per file). */
+int ck_store_shared(const ck_store *s);
 
 /* Bytes used by the database (for /metrics). */
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) CK_STORE_WUR;

@@ -52,6 +52,7 @@ enum MHD_Result ckd_api_user_add(ckd_req *r)
         snprintf(u.role, sizeof u.role, "%s", role);
         u.created_at = ckd_now_ms();
         rc = ck_store_user_add(r->srv->store, &u);
+        if (rc == CK_STORE_OK) ckd_users_forget(r->srv->users, u.gid);
         res = rc == CK_STORE_OK ? ckd_reply(r, 201, user_json(&u)) : ckd_store_fail(r, rc, CKD_E_NOT_FOUND);
         if (rc == CK_STORE_OK) ckd_log(CKD_INFO, "user enrolled", "role=%s", u.role);
     }

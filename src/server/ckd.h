@@ -96,6 +96,14 @@ void ckd_ratelimit_free(ckd_ratelimit *r);
 /* 1 allowed, 0 limited. */
 int ckd_ratelimit_take(ckd_ratelimit *r, const char *caller, int64_t now_ms);
 
+/* Enrolled users by GID (usercache.c); rows never change once enrolled. */
+typedef struct ckd_users ckd_users;
+ckd_users *ckd_users_new(void);
+void ckd_users_free(ckd_users *c);
+int ckd_users_get(ckd_users *c, const char *gid, ck_store_user *out); /* 1 hit, 0 miss */
+void ckd_users_put(ckd_users *c, const ck_store_user *u);
+void ckd_users_forget(ckd_users *c, const char *gid);
+
 /* ---- the server and its requests -------------------------------------- */
 typedef struct ckd_server {
     ckd_config cfg;
@@ -103,6 +111,7 @@ typedef struct ckd_server {
     struct MHD_Daemon *mhd;
     ckd_replay *replay;
     ckd_ratelimit *rl;
+    ckd_users *users;
     int nonce_db;
     int64_t started_ms;
     int draining;
@@ -149,6 +158,7 @@ enum MHD_Result ckd_reply_text(ckd_req *r, int status, const char *ctype, char *
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message);
 
 /* auth.c */
+int ckd_auth_init(void) CKD_WUR; /* once, before the first request */
 /* 0 authenticated, else a response was queued (the MHD result in *res). */
 int ckd_authenticate(ckd_req *r, enum MHD_Result *res) CKD_WUR;
 

@@ -196,6 +196,26 @@ static int write_port_file(const char *path, unsigned port)
     return rename(tmp, path); /* readers never see a half-written file */
 }
 
+static void load_nonce(void *ctx, const char *caller, const char *nonce, int64_t created_at)
+{
+    ckd_server *s = ctx;
+    /* Same expiry as when it was first seen (auth.c). A full cache is not
+     * an error here: requests will get 503 until entries expire. */
+    (void)!ckd_replay_check(s->replay, caller, nonce, ckd_now_ms(), created_at + 2000L * s->cfg.clock_skew);
+}
+
+/* Nonces a previous run (or, with PostgreSQL, another instance) accepted
+ * within the window: with them in memory, a replay is refused without a
+ * database read per request. */
+static int load_nonces(ckd_server *s)
+{
+    if (ck_store_nonce_load(s->store, ckd_now_ms() - 2000L * s->cfg.clock_skew, load_nonce, s) != CK_STORE_OK) {
+        ckd_log(CKD_ERROR, "cannot load replay nonces", "%s", "");
+        return -1;
+    }
+    return 0;
+}
+
 int ckd_server_start(ckd_server *s)
 {
     ck_store_opts so = {s->cfg.db_pool, 5000};
@@ -206,6 +226,10 @@ int ckd_server_start(ckd_server *s)
 
     ckd_log_level(s->cfg.log_level);
     s->started_ms = ckd_now_ms();
+    if (ckd_auth_init() != 0) {
+        ckd_log(CKD_ERROR, "cannot initialize signature verification", "%s", "");
+        return -1;
+    }
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)s->cfg.port);
@@ -224,7 +248,9 @@ int ckd_server_start(ckd_server *s)
     s->nonce_db = s->cfg.nonce_db >= 0 ? s->cfg.nonce_db : 1;
     s->replay = ckd_replay_new(s->cfg.replay_cap);
     s->rl = ckd_ratelimit_new(s->cfg.rate, s->cfg.burst);
-    if (s->replay == NULL || s->rl == NULL) goto fail;
+    s->users = ckd_users_new();
+    if (s->replay == NULL || s->rl == NULL || s->users == NULL) goto fail;
+    if (s->nonce_db && load_nonces(s) != 0) goto fail;
     if (s->cfg.tls_cert[0]) {
         if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
             ckd_log(CKD_ERROR, "this libmicrohttpd has no TLS support", "%s", "");
@@ -302,8 +328,10 @@ void ckd_server_stop(ckd_server *s)
     s->store = NULL;
     ckd_replay_free(s->replay);
     ckd_ratelimit_free(s->rl);
+    ckd_users_free(s->users);
     s->replay = NULL;
     s->rl = NULL;
+    s->users = NULL;
     if (s->tls_key_pem) OPENSSL_cleanse(s->tls_key_pem, strlen(s->tls_key_pem));
     free(s->tls_key_pem);
     free(s->tls_cert_pem);

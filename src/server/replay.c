@@ -8,8 +8,9 @@
  * collisions. When a shard is full of live entries we refuse the request
  * (503) rather than forget a nonce.
  *
- * Across restarts the server refuses time stamps from before its start
- * (auth.c), so nonces that a previous process saw cannot come back.
+ * Across restarts: nonces are also written to the database, and at start
+ * the server loads those still inside the window into this cache (http.c),
+ * so a nonce that a previous process accepted cannot come back.
  */
 #include "ckd.h"
 

@@ -73,7 +73,21 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned nonce_calls;
+    /* Replay checks are batched: concurrent requests' nonces go to the
+     * database in one INSERT (one round trip, one pooled connection). */
+    pthread_mutex_t nmu;
+    pthread_cond_t ncv;
+    struct nonce_wait *nq;
+    int nleader;
 } pgs;
+
+typedef struct nonce_wait {
+    const char *caller, *nonce;
+    int64_t now;
+    ck_store_rc rc;
+    int done;
+    struct nonce_wait *next;
+} nonce_wait;
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
                    "envelope, signature, received_at"
@@ -828,25 +842,155 @@ out:
     return rc;
 }
 
+/* Appends v to a PostgreSQL array literal as a quoted element. */
+static int arr_add(char **buf, size_t *len, size_t *cap, const char *v)
+{
+    size_t need = *len + 2 * strlen(v) + 5; /* sep, quotes, closing brace, NUL */
+    if (need > *cap) {
+        size_t nc = need * 2;
+        char *nb = realloc(*buf, nc);
+        if (nb == NULL) return -1;
+        *buf = nb;
+        *cap = nc;
+    }
+    (*buf)[*len] = *len ? ',' : '{';
+    (*len)++;
+    (*buf)[(*len)++] = '"';
+    for (const char *p = v; *p; p++) {
+        if (*p == '"' || *p == '\\') (*buf)[(*len)++] = '\\';
+        (*buf)[(*len)++] = *p;
+    }
+    (*buf)[(*len)++] = '"';
+    (*buf)[*len] = 0;
+    return 0;
+}
+
+/* One INSERT for a batch of nonces; RETURNING names the new ones, every
+ * other one was used before (CONFLICT). A nonce twice in one batch counts
+ * once. */
+static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
+{
+    char *callers = NULL, *nonces = NULL, *times = NULL;
+    size_t lc = 0, cc = 0, ln = 0, cn = 0, lt = 0, ct = 0;
+    params p = {0};
+    PGresult *r = NULL;
+    pconn *c;
+    nonce_wait *w, *x;
+    char num[24];
+    int rows, err = 0;
+
+    for (w = batch; w; w = w->next) {
+        w->rc = CK_STORE_CONFLICT;
+        for (x = batch; x != w; x = x->next)
+            if (!strcmp(x->caller, w->caller) && !strcmp(x->nonce, w->nonce)) break;
+        if (x != w) continue; /* duplicate inside the batch */
+        snprintf(num, sizeof num, "%lld", (long long)w->now);
+        if (arr_add(&callers, &lc, &cc, w->caller) || arr_add(&nonces, &ln, &cn, w->nonce) ||
+            arr_add(&times, &lt, &ct, num))
+            err = 1;
+    }
+    if (err || callers == NULL) goto fail;
+    callers[lc++] = '}';
+    callers[lc] = 0;
+    nonces[ln++] = '}';
+    nonces[ln] = 0;
+    times[lt++] = '}';
+    times[lt] = 0;
+    c = get(s);
+    if (__atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 256 == 0) {
+        params d = {0};
+        p_int(&d, expire_before);
+        PQclear(q(c, "DELETE FROM nonces WHERE created_at < $1", &d));
+    }
+    p_text(&p, callers);
+    p_text(&p, nonces);
+    p_text(&p, times);
+    r = q(c, "INSERT INTO nonces(caller, nonce, created_at) "
+             "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) "
+             "ON CONFLICT DO NOTHING RETURNING caller, nonce", &p);
+    put(s, c);
+    if (!ok(r)) {
+        err_rc(r);
+        goto fail;
+    }
+    rows = PQntuples(r);
+    for (int i = 0; i < rows; i++)
+        for (w = batch; w; w = w->next)
+            if (w->rc == CK_STORE_CONFLICT && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
+                !strcmp(w->nonce, PQgetvalue(r, i, 1))) {
+                w->rc = CK_STORE_OK;
+                break;
+            }
+    goto out;
+fail:
+    for (w = batch; w; w = w->next) w->rc = CK_STORE_ERROR;
+out:
+    PQclear(r);
+    free(callers);
+    free(nonces);
+    free(times);
+}
+
+/* Leader/follower: the first waiter without a running batch takes the
+ * whole queue to the database; the others wait for their answer. */
 static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
                                 int64_t expire_before)
 {
     pgs *s = (pgs *)b;
-    params p = {0};
-    long n = 0;
-    ck_store_rc rc;
-    if (__atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 1024 == 0) {
-        params d = {0};
-        p_int(&d, expire_before);
-        if (simple(s, "DELETE FROM nonces WHERE created_at < $1", &d, NULL) != CK_STORE_OK)
-            return CK_STORE_ERROR;
+    nonce_wait me = {caller, nonce, now, CK_STORE_ERROR, 0, NULL}, *batch, *w, *next;
+
+    pthread_mutex_lock(&s->nmu);
+    me.next = s->nq;
+    s->nq = &me;
+    while (!me.done) {
+        if (s->nleader) {
+            pthread_cond_wait(&s->ncv, &s->nmu);
+            continue;
+        }
+        s->nleader = 1;
+        batch = s->nq;
+        s->nq = NULL;
+        pthread_mutex_unlock(&s->nmu);
+        nonce_batch(s, batch, expire_before);
+        pthread_mutex_lock(&s->nmu);
+        for (w = batch; w; w = next) { /* a finished waiter may return at once */
+            next = w->next;
+            w->done = 1;
+        }
+        s->nleader = 0;
+        pthread_cond_broadcast(&s->ncv);
     }
-    p_text(&p, caller);
-    p_text(&p, nonce);
-    p_int(&p, now);
-    rc = simple(s, "INSERT INTO nonces(caller, nonce, created_at) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
-                &p, &n);
-    return rc == CK_STORE_OK && n == 0 ? CK_STORE_CONFLICT : rc;
+    pthread_mutex_unlock(&s->nmu);
+    return me.rc;
+}
+
+/* Multi-instance: the database is the only place that knows every
+ * instance's nonces, so a put is a full check. */
+static ck_store_rc pg_nonce_put(ck_store *b, const char *caller, const char *nonce, int64_t now,
+                                int64_t expire_before)
+{
+    ck_store_rc rc = pg_nonce_use(b, caller, nonce, now, expire_before);
+    return rc == CK_STORE_CONFLICT ? CK_STORE_OK : rc;
+}
+
+static ck_store_rc pg_nonce_load(ck_store *b, int64_t since, ck_store_nonce_fn fn, void *ctx)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    params p = {0};
+    PGresult *r;
+    ck_store_rc rc = CK_STORE_ERROR;
+    p_int(&p, since);
+    r = q(c, "SELECT caller, nonce, created_at FROM nonces WHERE created_at >= $1", &p);
+    if (ok(r)) {
+        for (int i = 0; i < PQntuples(r); i++) fn(ctx, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), v_int(r, i, 2));
+        rc = CK_STORE_OK;
+    } else {
+        rc = err_rc(r);
+    }
+    PQclear(r);
+    put(s, c);
+    return rc;
 }
 
 static ck_store_rc pg_size(ck_store *b, int64_t *bytes)
@@ -882,6 +1026,8 @@ static void pg_close(ck_store *b)
     }
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->nmu);
+    pthread_cond_destroy(&s->ncv);
     free(s);
 }
 
@@ -925,7 +1071,7 @@ static const ck_store_ops pg_ops = {
     pg_append, pg_head, pg_entries, pg_entry_get, pg_shead_put, pg_shead_get,
     pg_grant_add, pg_grant_revoke, pg_grants,
     pg_mail_put, pg_mail_list, pg_mail_ack,
-    pg_audit_add, pg_audit_list, pg_nonce_use, pg_size,
+    pg_audit_add, pg_audit_list, pg_nonce_use, pg_size, pg_nonce_put, pg_nonce_load,
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)
@@ -934,8 +1080,11 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     int n = o->readers > 0 ? o->readers : 8;
     if (s == NULL) return CK_STORE_ERROR;
     s->base.ops = &pg_ops;
+    s->base.shared = 1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->nmu, NULL);
+    pthread_cond_init(&s->ncv, NULL);
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
     for (; s->nconns < n; s->nconns++) {

@@ -31,7 +31,7 @@ enum {
     Q_GRANT_INS, Q_GRANT_REVOKE, Q_GRANTS_ALL, Q_GRANTS_FOR,
     Q_MAIL_COUNT, Q_MAIL_INS, Q_MAIL_LIST, Q_MAIL_ACK,
     Q_AUDIT_INS, Q_AUDIT_LIST,
-    Q_NONCE_INS, Q_NONCE_GET, Q_NONCE_PURGE, Q_SIZE,
+    Q_NONCE_INS, Q_NONCE_GET, Q_NONCE_PURGE, Q_NONCE_LOAD, Q_SIZE,
     Q_COUNT
 };
 
@@ -82,6 +82,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_NONCE_INS] = "INSERT OR IGNORE INTO nonces(caller, nonce, created_at) VALUES(?1, ?2, ?3)",
     [Q_NONCE_GET] = "SELECT 1 FROM nonces WHERE caller = ?1 AND nonce = ?2",
     [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE created_at < ?1",
+    [Q_NONCE_LOAD] = "SELECT caller, nonce, created_at FROM nonces WHERE created_at >= ?1",
     [Q_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
 };
 
@@ -1094,34 +1095,16 @@ static ck_store_rc job_nonce(conn *c, void *arg)
     return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_CONFLICT;
 }
 
-/* Checks the table through a reader (a nonce seen before a restart is
- * there), then records the nonce with a detached job: no extra fsync wait
- * per request. The server's in-memory cache catches replays racing within
- * one process; the request's own write or audit job, queued after this one,
- * makes the nonce durable before that request is answered. */
-static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
+/* Records the nonce with a detached job: no extra fsync wait per request.
+ * The request's own write or audit job, queued after this one, makes the
+ * nonce durable before that request is answered. */
+static ck_store_rc sq_nonce_put(ck_store *b, const char *caller, const char *nonce, int64_t now,
                                 int64_t expire_before)
 {
     sq *s = (sq *)b;
-    conn *c;
-    sqlite3_stmt *st;
     struct nonce_job *nj;
-    int rc;
 
     if (strlen(caller) >= sizeof nj->a.caller || strlen(nonce) >= sizeof nj->a.nonce) return CK_STORE_ERROR;
-    c = reader_get(s);
-    st = stmt(c, Q_NONCE_GET);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    sqlite3_bind_text(st, 1, caller, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    done(st);
-    reader_put(s, c);
-    if (rc == SQLITE_ROW) return CK_STORE_CONFLICT;
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
     if ((nj = calloc(1, sizeof *nj)) == NULL) return CK_STORE_ERROR;
     memcpy(nj->a.caller, caller, strlen(caller) + 1);
     memcpy(nj->a.nonce, nonce, strlen(nonce) + 1);
@@ -1131,6 +1114,48 @@ static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *non
     nj->j.fn = job_nonce;
     nj->j.arg = &nj->a;
     return submit_detached(s, &nj->j);
+}
+
+/* Checks the table through a reader (a nonce seen before a restart is
+ * there), then records it (sq_nonce_put). carekeyd itself uses the cheaper
+ * nonce_put with its in-memory cache; this is the self-contained check. */
+static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
+                                int64_t expire_before)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_NONCE_GET);
+    int rc = SQLITE_ERROR;
+
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, caller, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        done(st);
+    }
+    reader_put(s, c);
+    if (rc == SQLITE_ROW) return CK_STORE_CONFLICT;
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    return sq_nonce_put(b, caller, nonce, now, expire_before);
+}
+
+static ck_store_rc sq_nonce_load(ck_store *b, int64_t since, ck_store_nonce_fn fn, void *ctx)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_NONCE_LOAD);
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc = SQLITE_ERROR;
+    if (st == NULL) goto out;
+    sqlite3_bind_int64(st, 1, since);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+           sqlite3_column_int64(st, 2));
+    if (rc == SQLITE_DONE) r = CK_STORE_OK;
+out:
+    done(st);
+    reader_put(s, c);
+    return r;
 }
 
 static ck_store_rc sq_size(ck_store *b, int64_t *bytes)
@@ -1189,7 +1214,7 @@ static const ck_store_ops sqlite_ops = {
     sq_append, sq_head, sq_entries, sq_entry_get, sq_shead_put, sq_shead_get,
     sq_grant_add, sq_grant_revoke, sq_grants,
     sq_mail_put, sq_mail_list, sq_mail_ack,
-    sq_audit_add, sq_audit_list, sq_nonce_use, sq_size,
+    sq_audit_add, sq_audit_list, sq_nonce_use, sq_size, sq_nonce_put, sq_nonce_load,
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)

@@ -180,4 +180,14 @@ ck_store_rc ck_store_nonce_use(ck_store *s, const char *caller, const char *nonc
 {
     FWD(nonce_use)(s, caller, nonce, now, expire_before);
 }
+ck_store_rc ck_store_nonce_put(ck_store *s, const char *caller, const char *nonce, int64_t now,
+                               int64_t expire_before)
+{
+    FWD(nonce_put)(s, caller, nonce, now, expire_before);
+}
+ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since, ck_store_nonce_fn fn, void *ctx)
+{
+    FWD(nonce_load)(s, since, fn, ctx);
+}
+int ck_store_shared(const ck_store *s) { return s->shared; }
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) { FWD(size)(s, bytes); }

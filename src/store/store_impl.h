@@ -38,10 +38,14 @@ typedef struct ck_store_ops {
     ck_store_rc (*nonce_use)(ck_store *s, const char *caller, const char *nonce, int64_t now,
                              int64_t expire_before);
     ck_store_rc (*size)(ck_store *s, int64_t *bytes);
+    ck_store_rc (*nonce_put)(ck_store *s, const char *caller, const char *nonce, int64_t now,
+                             int64_t expire_before);
+    ck_store_rc (*nonce_load)(ck_store *s, int64_t since, ck_store_nonce_fn fn, void *ctx);
 } ck_store_ops;
 
 struct ck_store {
     const ck_store_ops *ops;
+    int shared; /* other processes may use the same database */
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o);

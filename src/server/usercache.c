@@ -1,0 +1,85 @@
+/*
+ * usercache.c - enrolled users by GID, in memory.
+ *
+ * Every signed request needs its caller's key; asking the store each time
+ * cost a database read per request. A user row never changes after
+ * enrollment (there is no update or delete route, and a taken GID is 409),
+ * so a cached row cannot go stale, also when several instances share a
+ * PostgreSQL database. Enrollment still forgets the GID's slot, so a future
+ * re-enrollment route only needs to call ckd_users_forget. Direct-mapped
+ * with a per-process random hash key: memory is fixed, a miss just asks
+ * the store. Unknown GIDs are not cached (they may be enrolled later).
+ */
+#include "ckd.h"
+
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLOTS 4096
+#define LOCKS 64
+
+typedef struct {
+    int used;
+    ck_store_user u;
+} slot;
+
+struct ckd_users {
+    uint64_t key;
+    pthread_mutex_t mu[LOCKS];
+    slot s[SLOTS];
+};
+
+static uint64_t gid_hash(const ckd_users *c, const char *gid)
+{
+    uint64_t h = c->key;
+    for (const char *p = gid; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+ckd_users *ckd_users_new(void)
+{
+    ckd_users *c = calloc(1, sizeof *c);
+    if (c == NULL) return NULL;
+    if (RAND_bytes((unsigned char *)&c->key, sizeof c->key) != 1) c->key = 0xcbf29ce484222325ULL;
+    for (int i = 0; i < LOCKS; i++) pthread_mutex_init(&c->mu[i], NULL);
+    return c;
+}
+
+void ckd_users_free(ckd_users *c)
+{
+    if (c == NULL) return;
+    for (int i = 0; i < LOCKS; i++) pthread_mutex_destroy(&c->mu[i]);
+    free(c);
+}
+
+int ckd_users_get(ckd_users *c, const char *gid, ck_store_user *out)
+{
+    uint64_t h = gid_hash(c, gid);
+    slot *s = &c->s[h % SLOTS];
+    int hit;
+    pthread_mutex_lock(&c->mu[h % LOCKS]);
+    hit = s->used && strcmp(s->u.gid, gid) == 0;
+    if (hit) *out = s->u;
+    pthread_mutex_unlock(&c->mu[h % LOCKS]);
+    return hit;
+}
+
+void ckd_users_put(ckd_users *c, const ck_store_user *u)
+{
+    uint64_t h = gid_hash(c, u->gid);
+    pthread_mutex_lock(&c->mu[h % LOCKS]);
+    c->s[h % SLOTS].u = *u;
+    c->s[h % SLOTS].used = 1;
+    pthread_mutex_unlock(&c->mu[h % LOCKS]);
+}
+
+void ckd_users_forget(ckd_users *c, const char *gid)
+{
+    uint64_t h = gid_hash(c, gid);
+    slot *s = &c->s[h % SLOTS];
+    pthread_mutex_lock(&c->mu[h % LOCKS]);
+    if (s->used && strcmp(s->u.gid, gid) == 0) s->used = 0;
+    pthread_mutex_unlock(&c->mu[h % LOCKS]);
+}
