@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libssl-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libsodium-dev
-  postgresql sqlite3 openssl
+  postgresql sqlite3 jq openssl
   clang libclang-rt-14-dev valgrind
   nodejs npm
 )

@@ -1,11 +1,231 @@
 #!/usr/bin/env bash
-# `make demo`: the stories carekey can tell so far. Today: the curve demo
-# (a BLS signature made, verified, and a tampered entry rejected, with
-# timings). The Makefile builds first.
+# `make demo`: the carekey story end to end on one machine (docs/DEMO.md).
+#
+#   0. the curve (BLS12-381 signatures: made, verified, tampering rejected)
+#   1. carekeyd on an embedded SQLite database (temp dir, loopback, free port)
+#   2. authorities: medical and nursing boards, hosp-a, hosp-b, pharmacy and
+#      research boards, the emergency desk er-desk, the patient's own
+#   3. people enrolled, keys issued through the mailbox and synced
+#   4. a FHIR patient imported and shared; a doctor writes; research view
+#   5. who can read what (every cell is a real decryption attempt)
+#   6. break-glass: an ER physician via the desk; the patient's audit log
+#   7. revocation: hosp-a's doctor loses staff@hosp-a, the patient re-wraps
+#   8. the server's database holds none of the patient's identifying strings
+#
+# The Makefile builds first. Everything lives in a temporary directory that
+# is removed at the end, also on failure.
 # Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 build=${1:-build}
-demo="$build/bench/ec/ec_demo"
-[ -x "$demo" ] || { echo "demo: $demo missing (build first: make build)" >&2; exit 2; }
-"$demo"
+case $build in /*) ;; *) build="$ROOT/$build" ;; esac
+CK="$build/bin/carekey"
+CKD="$build/src/server/carekeyd"
+ECDEMO="$build/bench/ec/ec_demo"
+FIXTURE=$(ls "$ROOT"/tests/fixtures/fhir/Rudolf_Weber_*.json | head -1)
+for f in "$CK" "$CKD"; do [ -x "$f" ] || { echo "demo: $f missing (build first: make build)" >&2; exit 2; }; done
+if ! command -v jq >/dev/null; then   # reads the JSON of 'record get --json' and the fixture
+    echo "demo: installing jq"
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends jq; } \
+        >/dev/null || { echo "demo: jq is needed (apt-get install jq)" >&2; exit 2; }
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/carekey-demo.XXXXXX")
+SRV_PID= DESK_PID=
+cleanup() {
+    local rc=$?
+    [ -n "$DESK_PID" ] && kill "$DESK_PID" 2>/dev/null && wait "$DESK_PID" 2>/dev/null
+    [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+    if [ -n "${DEMO_KEEP:-}" ]; then echo "demo: kept $T"; else rm -rf "$T"; fi
+    [ "$rc" = 0 ] || echo "demo: FAILED (exit $rc); see the step above" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export CAREKEY_PASSPHRASE="demo passphrase (low scrypt cost: --kdf-cost 10)"
+export CAREKEY_HOSPITALS=hosp-a,hosp-b CAREKEY_ER_DESK=er-desk
+unset CAREKEY_HOME CAREKEY_SERVER
+START=$(date +%s.%N)
+
+# ---- helpers -----------------------------------------------------------------------
+ms() { date +%s%3N; }
+T0=0
+step() { T0=$(ms); printf '\n== %s\n' "$*"; }
+done_() { printf '   (%d ms)\n' $(( $(ms) - T0 )); }
+# q CMD...: run quietly; on failure show the command's output and stop
+q() { "$@" >"$T/last.log" 2>&1 || { echo "demo: command failed: ${*/#$CK/carekey}" >&2; sed 's/^/   | /' "$T/last.log" >&2; exit 1; }; }
+wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "demo: timeout waiting for $1" >&2; exit 1; }
+home() { echo "$T/home/$1"; }
+as() { local who=$1; shift; "$CK" "$@" --home "$(home "$who")"; }
+
+# ---- 0. the curve ---------------------------------------------------------------------
+if [ -x "$ECDEMO" ]; then
+    step "0. the curve: BLS12-381 (implemented here) signs, verifies, rejects tampering"
+    "$ECDEMO" | sed -n -e 's/^/   /' -e '/^   [0-9]\./p' -e '/demo ok/p'
+fi
+
+# ---- 1. the cloud server ----------------------------------------------------------------
+step "1. carekeyd: embedded SQLite in a temp dir, loopback, a free port"
+mkdir -p "$T/home"
+ADMIN_KEY=$("$CK" admin init --home "$(home operator)" --kdf-cost 10)
+"$CKD" --listen 127.0.0.1 --port 0 --port-file "$T/ckd.port" --db "sqlite:$T/carekey.db" \
+    --admin-key "$ADMIN_KEY" --log-level warn 2>"$T/carekeyd.log" &
+SRV_PID=$!
+wait_file "$T/ckd.port"
+URL="http://127.0.0.1:$(cat "$T/ckd.port")"
+echo "   $URL  (operator key ${ADMIN_KEY:0:16}..., database $T/carekey.db)"
+done_
+
+# ---- 2. authorities ------------------------------------------------------------------------
+step "2. attribute authorities, each in its own organization's keyring"
+# organization-home authority  (the patient runs her own authority)
+AUTHS="medical-board:medical-board nursing-board:nursing-board hosp-a:hosp-a hosp-b:hosp-b
+       pharmacy-board:pharmacy-board research-board:research-board er-desk:er-desk rudolf:patient-rudolf"
+declare -A PEOPLE_ROLE=(
+    [rudolf]=patient [anna]=family [dr-a]=doctor [dr-b]=doctor [pharm]=pharmacist
+    [res]=researcher [dr-er]=emergency [er-desk]=staff)
+declare -A LABEL=([er-desk]="desk service")
+for who in medical-board nursing-board hosp-a hosp-b pharmacy-board research-board; do
+    q "$CK" init --gid "$who-admin" --role staff --home "$(home "$who")" --server "$URL" --kdf-cost 10 \
+        --enroll-out "$T/$who-admin.enroll.json"
+done
+for who in rudolf anna dr-a dr-b pharm res dr-er er-desk; do
+    q "$CK" init --gid "$who" --role "${PEOPLE_ROLE[$who]}" --home "$(home "$who")" --server "$URL" \
+        --kdf-cost 10 --enroll-out "$T/$who.enroll.json"
+done
+for pair in $AUTHS; do
+    org=${pair%%:*} name=${pair#*:}
+    q as "$org" authority create "$name"
+    q as "$org" authority publish "$name" --out "$T/$name.auth.json"
+    q as operator admin add-authority "$T/$name.auth.json" --server "$URL"
+    printf '   %-15s run by %s\n' "$name" "$org"
+done
+done_
+
+# ---- 3. people -------------------------------------------------------------------------------
+step "3. people enrolled by the operator; keys issued through the mailbox and synced"
+for who in rudolf anna dr-a dr-b pharm res dr-er er-desk; do q as operator admin enroll "$T/$who.enroll.json" --server "$URL"; done
+issue() { q as "$1" authority issue "$2" --gid "$3" --attr "$4"; }
+issue rudolf patient-rudolf rudolf owner@patient-rudolf
+issue rudolf patient-rudolf anna family@patient-rudolf
+issue medical-board medical-board dr-a doctor@medical-board
+issue medical-board medical-board dr-b doctor@medical-board
+issue medical-board medical-board dr-er doctor@medical-board
+issue hosp-a hosp-a dr-a staff@hosp-a
+issue hosp-b hosp-b dr-b staff@hosp-b
+issue pharmacy-board pharmacy-board pharm pharmacist@pharmacy-board
+issue research-board research-board res researcher@research-board
+issue er-desk er-desk er-desk emergency@er-desk
+for who in rudolf anna dr-a dr-b pharm res dr-er er-desk; do q as "$who" keys sync; done
+cat <<EOF
+   rudolf   patient         owner@patient-rudolf
+   anna     family          family@patient-rudolf
+   dr-a     doctor, hosp-a  doctor@medical-board, staff@hosp-a
+   dr-b     doctor, hosp-b  doctor@medical-board, staff@hosp-b
+   pharm    pharmacist      pharmacist@pharmacy-board
+   res      researcher      researcher@research-board
+   dr-er    ER physician    doctor@medical-board (no hospital key: reads only via break-glass)
+   er-desk  emergency desk  emergency@er-desk (held by the desk service only)
+EOF
+done_
+
+# ---- 4. the record -----------------------------------------------------------------------------
+step "4. rudolf imports his FHIR record ($(basename "$FIXTURE" | cut -d_ -f1-2), Synthea) and shares it"
+q as rudolf import "$FIXTURE" --patient rudolf
+q as rudolf grant --patient rudolf --to dr-a --sections allergies,medications,problems,encounters
+q as rudolf grant --patient rudolf --to er-desk --sections audit
+cat >"$T/allergy.json" <<'EOF'
+{"resourceType":"AllergyIntolerance","id":"demo-allergy-penicillin","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical","code":"active"}]},"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-verification","code":"confirmed"}]},"type":"allergy","category":["medication"],"criticality":"high","code":{"text":"Penicillin G (anaphylaxis)"},"recordedDate":"2024-02-11"}
+EOF
+cat >"$T/med.json" <<'EOF'
+{"resourceType":"MedicationRequest","id":"demo-med-apixaban","status":"active","intent":"order","medicationCodeableConcept":{"text":"Apixaban 5 MG Oral Tablet"},"authoredOn":"2024-02-11","dosageInstruction":[{"text":"5 mg twice daily"}]}
+EOF
+q as dr-a record put --patient rudolf --section allergies --type AllergyIntolerance "$T/allergy.json"
+q as dr-a record put --patient rudolf --section medications --type MedicationRequest "$T/med.json"
+q as rudolf research publish --patient rudolf
+N_ENTRIES=$(as rudolf record list --patient rudolf 2>/dev/null | grep -c '^ *[0-9]' || true)
+echo "   imported one sealed entry per section; dr-a (write grant) added an allergy and a medication;"
+echo "   the de-identified research view published; the desk may write to \"audit\" ($N_ENTRIES entries)"
+done_
+
+# ---- 5. who reads what ---------------------------------------------------------------------------
+ALL_SECTIONS="demographics allergies problems medications encounters procedures results immunizations careplans appointments billing directory audit research"
+declare -A SHORT=([demographics]=demo [allergies]=allg [problems]=prob [medications]=meds [encounters]=enc
+    [procedures]=proc [results]=res [immunizations]=imm [careplans]=care [appointments]=appt [billing]=bill
+    [directory]=dir [audit]=audit [research]=rsrch)
+# readable WHO: the sections of which this person's keys actually decrypt an entry
+readable() {
+    as "$1" record get --patient rudolf --json 2>/dev/null >"$T/get.json" || true
+    jq -r '[.entries[]? | select(.status == "ok") | .section] | unique | join(" ")' "$T/get.json" 2>/dev/null || true
+}
+COLUMNS_=
+table() {
+    printf '   %-22s' "person"; for s in $COLUMNS_; do printf ' %-5s' "${SHORT[$s]}"; done; echo
+    for who in "$@"; do
+        local r; r=" $(readable "$who") "
+        printf "   %-22s" "$who (${LABEL[$who]:-${PEOPLE_ROLE[$who]}})"
+        for s in $COLUMNS_; do
+            case $r in *" $s "*) printf ' %-5s' yes ;; *) printf ' %-5s' - ;; esac
+        done
+        echo
+    done
+}
+step "5. who can read what (each 'yes' is a decryption with that person's own keys)"
+# the columns: the sections rudolf's record holds (he, the owner, reads them all)
+present=" $(readable rudolf) "
+for s in $ALL_SECTIONS; do case $present in *" $s "*) COLUMNS_="$COLUMNS_ $s" ;; esac; done
+table rudolf anna dr-a dr-b pharm res dr-er er-desk
+echo "   dr-er has a board licence but no hospital key: alone she reads nothing. The desk holds"
+echo "   emergency@er-desk; it opens only the emergency sections' key wraps, for break-glass (step 6)."
+done_
+
+# ---- 6. break-glass ------------------------------------------------------------------------------
+step "6. break-glass: dr-er asks the emergency desk, with a reason"
+"$CK" emergency-desk serve --port 0 --port-file "$T/desk.port" --home "$(home er-desk)" 2>"$T/desk.log" &
+DESK_PID=$!
+wait_file "$T/desk.port"
+DESK="http://127.0.0.1:$(cat "$T/desk.port")"
+as dr-er emergency request --desk "$DESK" --patient rudolf --minutes 60 \
+    --reason "unconscious after a road accident, no relatives present" | sed 's/^/   /'
+echo
+echo "   -- anna (family, not a physician) tries the same:"
+as anna emergency request --desk "$DESK" --patient rudolf --reason "worried" 2>&1 | sed 's/^/   /' || true
+echo
+echo "   -- what rudolf sees afterwards ('carekey emergency events'):"
+as rudolf emergency events | sed 's/^/   /'
+done_
+
+# ---- 7. revocation ---------------------------------------------------------------------------------
+step "7. revocation: hosp-a revokes dr-a's staff@hosp-a; rudolf re-wraps his record"
+q as hosp-a authority revoke hosp-a --gid dr-a --attr staff@hosp-a
+q as dr-a keys sync
+q as rudolf rewrap --patient rudolf
+grep -E 're-?wrap' "$T/last.log" | head -2 | sed 's/^/   /' || true
+table dr-a dr-b
+done_
+
+# ---- 8. what the server holds --------------------------------------------------------------------
+step "8. the server's SQLite database holds none of rudolf's identifying strings"
+# the identifying strings of the fixture: name, address, phone, identifiers (SSN, MRN, licences), birth date
+jq -r '.entry[].resource | select(.resourceType == "Patient") |
+       (.name[]? | (.given[]?, .family)), (.address[]? | (.line[]?, .city, .postalCode)),
+       (.telecom[]?.value), (.identifier[]?.value), .birthDate' "$FIXTURE" |
+    grep -v '^null$' | sort -u >"$T/identifiers.txt"
+leaks=0
+while IFS= read -r s; do
+    [ ${#s} -ge 4 ] || continue
+    kind=$(jq -r --arg v "$s" '[.entry[].resource | select(.resourceType == "Patient") |
+        ((.identifier[]? | select(.value == $v) | (.type.text // "id")), (.name[]? | select(((.given // []) + [.family]) | index($v)) | "name"),
+         (.address[]? | select(((.line // []) + [.city, .postalCode]) | index($v)) | "address"),
+         (.telecom[]? | select(.value == $v) | .system), (select(.birthDate == $v) | "birth date"))] | last // "value"' "$FIXTURE")
+    hits=$(cat "$T"/carekey.db* 2>/dev/null | grep -a -c -F -- "$s" || true)
+    printf '   %-26s %-28s %s\n' "${kind:-value}" "$(printf '%s' "$s" | cut -c1-28)" "$([ "$hits" = 0 ] && echo "absent" || echo "FOUND ($hits)")"
+    [ "$hits" = 0 ] || leaks=$((leaks + 1))
+done <"$T/identifiers.txt"
+echo "   database files: $(ls "$T" | grep -c '^carekey.db') ($(du -ch "$T"/carekey.db* | tail -1 | cut -f1)); grep -a over each"
+[ "$leaks" = 0 ] || { echo "demo: identifying strings found in the server's database" >&2; exit 1; }
+done_
+
+printf '\ndemo ok: %s s; the temporary directory is removed now\n' "$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"

@@ -123,6 +123,24 @@ CK_MUST_CHECK ck_seal_err ck_seal_policy_text(char *buf, size_t cap, size_t *len
 /* Releases an envelope from ck_seal / ck_seal_rewrap (NULL is fine). */
 void ck_seal_free(uint8_t *envelope);
 
+/* ---- data keys (src/seal/seal_datakey.c) -------------------------------
+ * Delegated reading (break-glass): a holder of an ABE key that satisfies
+ * the policy opens only the key wrap and hands the 32-byte data key on
+ * (sealed); the receiver opens the payloads with it, no ABE key needed.
+ * The associated data is bound exactly as in ck_seal_open.               */
+
+/* Decapsulates the header with key and unwraps the data key into dk (wiped
+ * on failure). CK_SEAL_ERR_UNSATISFIED when key does not satisfy the policy,
+ * CK_SEAL_ERR_AUTH for another ad or a modified envelope.                 */
+CK_MUST_CHECK ck_seal_err ck_seal_unwrap_key(uint8_t dk[CK_SEAL_KEY_BYTES], const ck_seal_env *env,
+                                             ck_abe_user_key *key, const uint8_t *ad, size_t ad_len);
+
+/* Opens every payload with the data key: out[i] must hold
+ * ck_seal_env_payload_len(env, i) bytes. All or nothing (outputs wiped on
+ * failure); CK_SEAL_ERR_AUTH for a wrong key or ad.                       */
+CK_MUST_CHECK ck_seal_err ck_seal_open_with_key(const ck_seal_env *env, const uint8_t dk[CK_SEAL_KEY_BYTES],
+                                                const uint8_t *ad, size_t ad_len, uint8_t *const *out);
+
 #ifdef __cplusplus
 }
 #endif

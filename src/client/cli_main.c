@@ -11,6 +11,17 @@ static const cli_group *const groups[] = {
     &cli_group_init,
     &cli_group_admin,
     &cli_group_abe,
+    &cli_group_record,
+    &cli_group_grant,
+    &cli_group_import,
+    &cli_group_export,
+    &cli_group_report,
+    &cli_group_research,
+    &cli_group_rewrap,
+    &cli_group_authority,
+    &cli_group_keys,
+    &cli_group_emergency,
+    &cli_group_emergency_desk,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 

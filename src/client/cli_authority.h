@@ -1,0 +1,79 @@
+/*
+ * src/client/cli_authority.h - what `carekey authority` and `carekey keys`
+ * share, and what encryptors need to honour revocation:
+ *
+ *   attribute specs   "doctor@hosp-a", "\"Primary Care\"@hosp-a" or a
+ *                     numeric "level@hosp-a=3" -> the ABE labels issued
+ *   epoch table       the JSON object an authority publishes in the
+ *                     directory: epoch key of a label -> epoch (absent: 0)
+ *   holder registry   home/authorities/NAME.json, which GIDs hold which
+ *                     attribute (so a revocation can re-issue to the rest)
+ *   authority handle  a second connection signed as "authority:NAME"
+ *
+ * docs/AUTHORITIES.md describes the flow.
+ */
+#ifndef CK_CLI_AUTHORITY_H
+#define CK_CLI_AUTHORITY_H
+
+#include <jansson.h>
+
+#include "carekey/abe.h"
+#include "client/cli_ctx.h"
+
+/* ---- attributes ----------------------------------------------------------- */
+typedef struct cli_attr_spec {
+    char label[CK_POLICY_LABEL_MAX];   /* "name@authority" (numeric: the base label) */
+    int numeric;                       /* 1: value holds the number              */
+    uint32_t value;
+} cli_attr_spec;
+
+/* Parses one --attr. Usage problems are reported (cmd/help) and give
+ * CLI_USAGE. allow_value 0 refuses "=N" (revoke names an attribute). */
+int cli_attr_parse(const char *cmd, const char *help, const char *text, int allow_value, cli_attr_spec *out);
+/* The authority part of a label. */
+const char *cli_attr_authority(const char *label);
+/* The ABE labels of a spec: 1 label, or the 32 bit-labels of a numeric one
+ * ("name#b<i>=<bit>@auth", carekey/policy.h). Returns the count. */
+size_t cli_attr_labels(const cli_attr_spec *a, char out[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX]);
+/* ---- epoch tables ---------------------------------------------------------- */
+/* The directory stores epochs under the label itself ("doctor@hosp-a");
+ * a numeric attribute's epoch is under its name ("level@hosp-a") and
+ * covers its bit-attributes. The directory takes keys of 1..128 bytes
+ * without spaces or control characters: other labels stay at epoch 0 and
+ * cannot be revoked by epoch. cli_epoch_key copies a label that fits into
+ * out, or returns -1. */
+#define CLI_EPOCH_KEY_MAX 128
+int cli_epoch_key(char out[CK_POLICY_LABEL_MAX], const char *label);
+/* Epoch of label in a table (a JSON object, possibly merged from several
+ * authorities: labels name their authority, so keys never collide); a bit
+ * label not listed falls back to its numeric attribute's name. */
+uint32_t cli_epoch_of(const json_t *table, const char *label);
+/* ck_abe_epoch_fn over such a table (ctx: const json_t *). Encryptors pass
+ * it to ck_seal / ck_abe_encrypt with the tables from cli_ctx_epochs. */
+uint32_t cli_epoch_fn(void *ctx, const char *label);
+/* Parses an epochs JSON text into an object; NULL (reported) if invalid. */
+json_t *cli_epoch_table(const char *cmd, const char *authority, const char *text);
+
+/* ---- holder registry -------------------------------------------------------- */
+/* {"authority":NAME,"attributes":{label:[gid,...]},"numeric":{label:{gid:value}}}
+ * Missing file: an empty registry. NULL on error (reported). */
+json_t *cli_registry_load(cli_ctx *c, const char *name);
+int cli_registry_save(cli_ctx *c, const char *name, json_t *reg);
+/* Records gid as a holder of a (numeric: with its value). */
+int cli_registry_add(json_t *reg, const cli_attr_spec *a, const char *gid);
+/* 1 if gid holds the attribute (numeric: *value set), 0 if not. */
+int cli_registry_holds(const json_t *reg, const char *label, int numeric, const char *gid, uint32_t *value);
+
+/* ---- the authority itself ---------------------------------------------------- */
+/* The secret of authority name in this keyring (opens it), with a signing
+ * seed. Reports "this keyring does not run authority NAME". */
+int cli_authority_secret(cli_ctx *c, const char *name, const ck_keyring_authority_secret **out);
+/* A connection signed as "authority:NAME" to the context's server. */
+int cli_authority_net(cli_ctx *c, const ck_keyring_authority_secret *s, ck_net **out);
+/* Reports the last error of net like cli_ctx_net_error. */
+int cli_authority_net_error(cli_ctx *c, ck_net *net, const char *what);
+/* A user's keys: pinned in the keyring, else from the directory (through
+ * net) and pinned. "no user 'bob' in the directory" on 404. */
+int cli_authority_peer(cli_ctx *c, ck_net *net, const char *gid, ck_keyring_peer *out);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * src/client/cli_authority_util.c - attribute specs, epoch tables, the
+ * holder registry and the authority's own connection (cli_authority.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "client/cli_authority.h"
+
+#define REGISTRY_DIR "authorities"
+#define REGISTRY_MAX ((size_t)64 << 20)
+
+/* ---- attributes ----------------------------------------------------------- */
+
+/* "level@hosp-a=3": text before the last '=' and the value; 0 if not
+ * numeric, -1 for a value out of range. Only digits may follow the '=',
+ * which authority names cannot contain. */
+static int split_numeric(const char *a, size_t *text_len, uint32_t *v)
+{
+    const char *eq = strrchr(a, '=');
+    if (!eq || !eq[1] || strspn(eq + 1, "0123456789") != strlen(eq + 1)) return 0;
+    if (!cli_parse_u32(eq + 1, v)) return -1;
+    *text_len = (size_t)(eq - a);
+    return 1;
+}
+
+int cli_attr_parse(const char *cmd, const char *help, const char *text, int allow_value, cli_attr_spec *out)
+{
+    ck_policy_error perr;
+    size_t len = strlen(text);
+    int num;
+    memset(out, 0, sizeof *out);
+    num = split_numeric(text, &len, &out->value);
+    if (num < 0) return cli_usage_error(cmd, help, "numeric attribute '%s': the value must be 0..4294967295", text);
+    if (num && !allow_value)
+        return cli_usage_error(cmd, help, "name the attribute without a value ('%.*s'), not '%s'", (int)len, text,
+                               text);
+    if (ck_policy_attr_label(out->label, text, len, &perr) != CK_POLICY_OK)
+        return cli_usage_error(cmd, help, "invalid attribute '%s': %s", text, perr.msg);
+    out->numeric = num;
+    return CLI_OK;
+}
+
+const char *cli_attr_authority(const char *label)
+{
+    const char *at = strrchr(label, '@');
+    return at ? at + 1 : "";
+}
+
+/* Bit labels are built from the base label in the documented form
+ * (carekey/policy.h: "name#b<i>=<bit>@authority"); the base label is
+ * unescaped, so it cannot always be re-parsed as policy text. */
+static void bit_label(char out[CK_POLICY_LABEL_MAX], const char *base, unsigned bit, unsigned val)
+{
+    const char *at = strrchr(base, '@');
+    int nl = at ? (int)(at - base) : (int)strlen(base);
+    snprintf(out, CK_POLICY_LABEL_MAX, "%.*s#b%u=%u@%s", nl, base, bit, val, at ? at + 1 : "");
+}
+
+size_t cli_attr_labels(const cli_attr_spec *a, char out[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX])
+{
+    if (!a->numeric) {
+        snprintf(out[0], CK_POLICY_LABEL_MAX, "%s", a->label);
+        return 1;
+    }
+    for (unsigned i = 0; i < CK_POLICY_NUM_BITS; i++) bit_label(out[i], a->label, i, (a->value >> i) & 1u);
+    return CK_POLICY_NUM_BITS;
+}
+
+/* ---- epoch tables ---------------------------------------------------------- */
+
+int cli_epoch_key(char out[CK_POLICY_LABEL_MAX], const char *label)
+{
+    size_t n = strlen(label);
+    for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+        if (*p < 0x21 || *p == 0x7f) return -1;
+    if (n == 0 || n > CLI_EPOCH_KEY_MAX) return -1;
+    memcpy(out, label, n + 1);
+    return 0;
+}
+
+uint32_t cli_epoch_of(const json_t *table, const char *label)
+{
+    json_t *v = table ? json_object_get(table, label) : NULL;
+    json_int_t e;
+    if (!v && table) {
+        /* bit-attributes "level#b3=1@hosp-a" of a numeric attribute share the
+         * epoch of "level@hosp-a" unless listed themselves */
+        const char *hash = strrchr(label, '#'), *at = strrchr(label, '@');
+        char base[CK_POLICY_LABEL_MAX];
+        if (hash && at && hash < at) {
+            snprintf(base, sizeof base, "%.*s%s", (int)(hash - label), label, at);
+            v = json_object_get(table, base);
+        }
+    }
+    if (!json_is_integer(v)) return 0;
+    e = json_integer_value(v);
+    return e < 0 || e > (json_int_t)UINT32_MAX ? 0 : (uint32_t)e;
+}
+
+uint32_t cli_epoch_fn(void *ctx, const char *label)
+{
+    return cli_epoch_of((const json_t *)ctx, label);
+}
+
+json_t *cli_epoch_table(const char *cmd, const char *authority, const char *text)
+{
+    json_t *t = json_loads(text ? text : "{}", JSON_REJECT_DUPLICATES, NULL);
+    const char *k;
+    json_t *v;
+    if (!json_is_object(t)) goto bad;
+    json_object_foreach(t, k, v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > (json_int_t)UINT32_MAX)
+            goto bad;
+    }
+    return t;
+bad:
+    cli_error(cmd, "the directory's epoch table of authority %s is invalid", authority);
+    json_decref(t);
+    return NULL;
+}
+
+/* ---- holder registry -------------------------------------------------------- */
+
+static void registry_path(const cli_ctx *c, char *out, const char *name)   /* out: PATH_MAX */
+{
+    snprintf(out, PATH_MAX, "%s/%s/%s.json", c->home, REGISTRY_DIR, name);
+}
+
+static json_t *registry_new(const char *name)
+{
+    return json_pack("{s:s,s:{},s:{}}", "authority", name, "attributes", "numeric");
+}
+
+/* Shape check: a damaged registry must not make revoke skip holders. */
+static int registry_valid(const json_t *reg, const char *name)
+{
+    const json_t *attrs = json_object_get(reg, "attributes"), *num = json_object_get(reg, "numeric");
+    const char *k, *g;
+    json_t *v, *w;
+    size_t i;
+    if (!json_is_object(reg) || !json_is_string(json_object_get(reg, "authority")) ||
+        strcmp(json_string_value(json_object_get(reg, "authority")), name) != 0 || !json_is_object(attrs) ||
+        !json_is_object(num))
+        return 0;
+    json_object_foreach((json_t *)attrs, k, v) {
+        if (!json_is_array(v)) return 0;
+        json_array_foreach(v, i, w) if (!json_is_string(w)) return 0;
+    }
+    json_object_foreach((json_t *)num, k, v) {
+        if (!json_is_object(v)) return 0;
+        json_object_foreach(v, g, w) if (!json_is_integer(w)) return 0;
+    }
+    return 1;
+}
+
+json_t *cli_registry_load(cli_ctx *c, const char *name)
+{
+    char path[PATH_MAX];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    json_t *reg;
+    registry_path(c, path, name);
+    if (!cli_file_exists(path)) return registry_new(name);
+    if (cli_read_file(c->cmd, path, REGISTRY_MAX, &buf, &len) != CLI_OK) return NULL;
+    reg = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
+    free(buf);
+    if (!registry_valid(reg, name)) {
+        cli_error(c->cmd, "%s is damaged (not a holder registry of authority %s)", path, name);
+        json_decref(reg);
+        return NULL;
+    }
+    return reg;
+}
+
+int cli_registry_save(cli_ctx *c, const char *name, json_t *reg)
+{
+    char path[PATH_MAX], *text;
+    int rc;
+    if ((rc = cli_ctx_make_home(c)) != CLI_OK) return rc;
+    snprintf(path, sizeof path, "%s/%s", c->home, REGISTRY_DIR);
+    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+        cli_error(c->cmd, "cannot create %s: %s", path, strerror(errno));
+        return CLI_IO;
+    }
+    registry_path(c, path, name);
+    if (!(text = json_dumps(reg, JSON_INDENT(2) | JSON_SORT_KEYS))) {
+        cli_error(c->cmd, "out of memory");
+        return CLI_FAIL;
+    }
+    rc = cli_write_file(c->cmd, path, (const uint8_t *)text, strlen(text), 0600, 0);
+    free(text);
+    return rc;
+}
+
+int cli_registry_add(json_t *reg, const cli_attr_spec *a, const char *gid)
+{
+    if (a->numeric) {
+        json_t *num = json_object_get(reg, "numeric"), *o = json_object_get(num, a->label);
+        if (!o && (json_object_set_new(num, a->label, o = json_object()) != 0)) return -1;
+        return json_object_set_new(o, gid, json_integer(a->value));
+    } else {
+        json_t *attrs = json_object_get(reg, "attributes"), *arr = json_object_get(attrs, a->label), *v;
+        size_t i;
+        if (!arr && json_object_set_new(attrs, a->label, arr = json_array()) != 0) return -1;
+        json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), gid) == 0) return 0;
+        return json_array_append_new(arr, json_string(gid));
+    }
+}
+
+int cli_registry_holds(const json_t *reg, const char *label, int numeric, const char *gid, uint32_t *value)
+{
+    if (numeric) {
+        json_t *v = json_object_get(json_object_get(json_object_get(reg, "numeric"), label), gid);
+        if (!json_is_integer(v)) return 0;
+        if (value) *value = (uint32_t)json_integer_value(v);
+        return 1;
+    } else {
+        json_t *arr = json_object_get(json_object_get(reg, "attributes"), label), *v;
+        size_t i;
+        json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), gid) == 0) return 1;
+        return 0;
+    }
+}
+
+/* ---- the authority itself ---------------------------------------------------- */
+
+int cli_authority_secret(cli_ctx *c, const char *name, const ck_keyring_authority_secret **out)
+{
+    int rc;
+    if ((rc = cli_ctx_keyring(c)) != CLI_OK) return rc;
+    if (!(*out = ck_keyring_authority_sk_find(c->kr, name))) {
+        cli_error(c->cmd, "this keyring (%s) does not run authority '%s' (see 'carekey authority list')", c->home,
+                  name);
+        return CLI_FAIL;
+    }
+    if (!(*out)->has_signing) {
+        cli_error(c->cmd, "authority '%s' has no signing key in this keyring; it cannot talk to the server", name);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_authority_net(cli_ctx *c, const ck_keyring_authority_secret *s, ck_net **out)
+{
+    ck_net_opts opts = {NULL, NULL, 0};
+    char caller[CK_ABE_NAME_MAX + 16];
+    int rc;
+    *out = NULL;
+    /* cli_ctx_net resolves the server (--server, $CAREKEY_SERVER or the
+     * saved one); its own handle costs nothing until used */
+    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
+    opts.url = c->server;
+    opts.ca_file = getenv("CAREKEY_CA_FILE");
+    snprintf(caller, sizeof caller, "authority:%s", s->sk.name);
+    if (ck_net_open(out, &opts) != 0 || ck_net_set_identity(*out, caller, s->signing_sk) != 0) {
+        ck_net_close(*out);
+        *out = NULL;
+        cli_error(c->cmd, "cannot set up a connection to %s", c->server);
+        return CLI_IO;
+    }
+    return CLI_OK;
+}
+
+int cli_authority_net_error(cli_ctx *c, ck_net *net, const char *what)
+{
+    long st = ck_net_status(net);
+    const char *code = ck_net_error_code(net), *msg = ck_net_error_message(net);
+    if (st == 0)
+        cli_error(c->cmd, "%s: cannot reach %s%s%s", what, c->server, msg ? ": " : "", msg ? msg : "");
+    else if (st == 401 && code && strcmp(code, "unknown_key") == 0)
+        cli_error(c->cmd, "%s: the server does not know this authority's key (register it with "
+                          "'carekey admin add-authority')", what);
+    else
+        cli_error(c->cmd, "%s: server answered %ld %s%s%s", what, st, code ? code : "", msg ? ": " : "",
+                  msg ? msg : "");
+    return st == 0 ? CLI_IO : CLI_FAIL;
+}
+
+int cli_authority_peer(cli_ctx *c, ck_net *net, const char *gid, ck_keyring_peer *out)
+{
+    const ck_keyring_peer *p;
+    ck_net_user u;
+    if ((p = ck_keyring_peer_find(c->kr, gid))) {
+        *out = *p;
+        return CLI_OK;
+    }
+    if (ck_net_user_get(net, gid, &u) != 0) {
+        const char *code = ck_net_error_code(net);
+        if (ck_net_status(net) == 404 && code && strcmp(code, "user_not_found") == 0) {
+            cli_error(c->cmd, "no user '%s' in the directory", gid);
+            return CLI_FAIL;
+        }
+        return cli_authority_net_error(c, net, gid);
+    }
+    /* trust on first use: later lookups use the pinned keys, so a server
+     * that swaps keys later cannot redirect deliveries */
+    if (ck_keyring_set_peer(c->kr, gid, u.ed25519, u.x25519) != CK_KEYRING_OK) {
+        cli_error(c->cmd, "cannot pin the keys of %s", gid);
+        return CLI_FAIL;
+    }
+    *out = *ck_keyring_peer_find(c->kr, gid);
+    return cli_ctx_save(c);
+}

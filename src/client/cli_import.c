@@ -1,0 +1,254 @@
+/*
+ * src/client/cli_import.c - `carekey import` and `carekey export`: FHIR R4
+ * bundles in and out of a patient's record.
+ *
+ *   import BUNDLE.json --patient P   ck_fhir_split, then one sealed entry per
+ *                                    non-empty section (payload: the
+ *                                    section's JSON array of items) under
+ *                                    the profile's policy for that section
+ *   export --patient P --out FILE    fetch, verify, open what this person can
+ *                                    read, ck_fhir_export: a collection
+ *                                    Bundle whose references all resolve
+ *                                    (withheld targets replaced)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/cli_record.h"
+
+#define IMPORT_TYPE "Bundle"   /* resource type of an entry holding a section's items */
+
+static const char import_usage[] =
+    "Usage: carekey import BUNDLE.json --patient P [sharing options] [common options]\n"
+    "\n"
+    "Splits a FHIR R4 Bundle into record sections (docs/RECORD-MODEL.md) and\n"
+    "appends one sealed entry per non-empty section, each under its policy from\n"
+    "the patient's sharing profile (the directory section - Organization,\n"
+    "Practitioner, ... - under the profile's directory policy, which every\n"
+    "reader of a clinical section satisfies). Run by the patient, or a writer\n"
+    "she granted every section in the bundle.\n"
+    "\n"
+    "  --patient P            the patient's GID\n"
+    "  --max-entry-bytes N    split a section whose items exceed N bytes of JSON\n"
+    "                         over several entries (default 524288; the server\n"
+    "                         limits the size of one request)\n"
+    "\n" CLI_REC_SHARING_HELP CLI_CTX_HELP;
+
+static int cmd_import(int argc, char **argv)
+{
+    static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
+                                       {"max-entry-bytes", required_argument, NULL, 'm'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS,
+                                       CLI_REC_SHARING_LONGOPTS,
+                                       {NULL, 0, NULL, 0}};
+    const char *help = "import", *patient = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0, n_sections = 0, n_items = 0, appended = 0, max_entry = 512u << 10;
+    uint32_t mb;
+    ck_fhir_sections secs;
+    ck_fhir_error fe;
+    cli_rec_sharing sh;
+    cli_rec_sealer sl;
+    cli_progress pr;
+    cli_ctx c;
+    int opt, rc;
+
+    cli_rec_secure_json();
+    memset(&secs, 0, sizeof secs);
+    cli_ctx_init(&c, "import");
+    cli_rec_sharing_init(&sh);
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
+        if (cli_ctx_option(&c, opt, optarg) || cli_rec_sharing_option(&sh, opt, optarg)) continue;
+        if (opt == 'p') patient = optarg;
+        else if (opt == 'm' && cli_parse_u32(optarg, &mb) && mb >= 4096) max_entry = mb;
+        else if (opt == 'm') return cli_usage_error(c.cmd, help, "--max-entry-bytes takes a number >= 4096");
+        else if (opt == 'h') return fputs(import_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
+    }
+    if (!patient) return cli_usage_error(c.cmd, help, "--patient is required");
+    if (argc - optind != 1) return cli_usage_error(c.cmd, help, argc == optind ? "missing BUNDLE.json" : "too many arguments");
+    if (!ck_net_id_valid(patient)) return cli_usage_error(c.cmd, help, "'%s' is not a valid GID", patient);
+    if ((rc = cli_read_file(c.cmd, argv[optind], CK_FHIR_MAX_BUNDLE_BYTES, &buf, &len)) != CLI_OK) return rc;
+    memset(&fe, 0, sizeof fe);
+    if (ck_fhir_split(&secs, (const char *)buf, len, &fe) != CK_FHIR_OK) {
+        cli_error(c.cmd, "%s: %s", argv[optind], fe.msg[0] ? fe.msg : ck_fhir_strerror(fe.code));
+        cli_free_secret(buf, len);
+        cli_rec_sharing_free(&sh);
+        return CLI_FAIL;
+    }
+    cli_free_secret(buf, len);
+    buf = NULL;
+    for (int s = 0; s < CK_SECTION_COUNT; s++)
+        if (secs.section[s] && json_array_size(secs.section[s])) n_sections++;
+    if (n_sections == 0) {
+        printf("%s: no resources to import\n", argv[optind]);
+        rc = CLI_OK;
+        goto out_nosealer;
+    }
+    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out_nosealer;
+    cli_rec_sealer_init(&sl, &c, 1);    /* many seals: precompute the public-key tables */
+    cli_progress_start(&pr, "sealing", n_sections);
+    for (int s = 0; s < CK_SECTION_COUNT && rc == CLI_OK; s++) {
+        const char *name = ck_section_name((ck_section)s);
+        json_t *arr = secs.section[s];
+        char *policy = NULL;
+        ck_seal_policy pol;
+        size_t k = 0, total = json_array_size(arr);
+        if (!arr || !total) continue;
+        if ((rc = cli_rec_section_policy(&c, &sh, patient, name, &policy)) != CLI_OK ||
+            (rc = cli_rec_sealer_policy(&sl, policy, &pol)) != CLI_OK) {
+            free(policy);
+            break;
+        }
+        /* one entry per section; a section larger than the server accepts
+         * in one request goes into several entries of at most max_entry bytes */
+        while (k < total && rc == CLI_OK) {
+            json_t *chunk = json_array();
+            char *payload = NULL;
+            uint8_t *env = NULL;
+            size_t env_len = 0, bytes = 2;
+            ck_policy_error pe;
+            ck_net_head head;
+            while (k < total) {
+                size_t sz = json_dumpb(json_array_get(arr, k), NULL, 0, JSON_COMPACT) + 1;
+                if (json_array_size(chunk) && bytes + sz > max_entry) break;
+                json_array_append(chunk, json_array_get(arr, k));
+                bytes += sz;
+                k++;
+            }
+            memset(&pe, 0, sizeof pe);
+            if (!(payload = json_dumps(chunk, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+                rc = CLI_FAIL;
+            } else if (ck_rec_seal(&env, &env_len, patient, name, IMPORT_TYPE, (const uint8_t *)payload,
+                                   strlen(payload), &pol, 0, NULL, &pe) != CK_REC_OK) {
+                cli_error(c.cmd, "sealing section %s failed%s%s", name, pe.msg[0] ? ": " : "", pe.msg);
+                rc = CLI_FAIL;
+            } else if ((rc = cli_rec_append(&c, patient, name, IMPORT_TYPE, env, env_len, &head)) == CLI_OK) {
+                appended++;
+                n_items += json_array_size(chunk);
+            }
+            json_decref(chunk);
+            cli_rec_free_str(payload);
+            free(env);
+        }
+        if (rc == CLI_OK) cli_progress_step(&pr, 1);
+        free(policy);
+    }
+    cli_progress_end(&pr);
+    cli_rec_sealer_free(&sl);
+    if (appended)
+        printf("imported %zu resources into %zu section entries of %s's record%s\n", n_items, appended, patient,
+               rc == CLI_OK ? "" : " (incomplete)");
+    if (rc == CLI_OK) rc = cli_rec_after_write(&c, patient);
+out_nosealer:
+    ck_fhir_sections_clear(&secs);
+    cli_rec_sharing_free(&sh);
+    cli_ctx_close(&c);
+    return rc;
+}
+
+static const cli_subcmd import_subcmds[] = {{"import", "import a FHIR Bundle into a record", import_usage, cmd_import}};
+
+static int import_run(int argc, char **argv)
+{
+    (void)import_subcmds;
+    if (argc >= 2 && (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0)) return fputs(import_usage, stdout), CLI_OK;
+    return cmd_import(argc, argv);
+}
+
+const cli_group cli_group_import = {"import", "import a FHIR R4 Bundle into a patient's record", import_run};
+
+/* ---- export ------------------------------------------------------------------ */
+
+static const char export_usage[] =
+    "Usage: carekey export --patient P --out FILE [common options]\n"
+    "\n"
+    "Verifies P's record, opens every section this person can read and writes\n"
+    "them as a FHIR R4 collection Bundle to FILE (mode 0600). References to\n"
+    "resources this person cannot read are replaced by {\"display\": \"withheld\"},\n"
+    "so every reference in FILE resolves. Nothing is written if the record does\n"
+    "not verify.\n"
+    "\n" CLI_CTX_HELP;
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS,
+                                       {NULL, 0, NULL, 0}};
+    const char *help = "export", *patient = NULL, *out = NULL;
+    ck_fhir_sections secs;
+    ck_fhir_error fe;
+    json_t *bundle = NULL;
+    char *text = NULL;
+    size_t withheld = 0, bad = 0;
+    cli_rec_view v;
+    cli_ctx c;
+    int opt, rc;
+
+    cli_rec_secure_json();
+    memset(&secs, 0, sizeof secs);
+    memset(&v, 0, sizeof v);
+    cli_ctx_init(&c, "export");
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
+        if (cli_ctx_option(&c, opt, optarg)) continue;
+        if (opt == 'p') patient = optarg;
+        else if (opt == 'o') out = optarg;
+        else if (opt == 'h') return fputs(export_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
+    }
+    if (!patient || !out) return cli_usage_error(c.cmd, help, "--patient and --out are required");
+    if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if ((rc = cli_rec_view_load(&v, &c, patient, 1)) != CLI_OK) goto out;
+    if (cli_rec_view_problems(&v)) {
+        cli_error(c.cmd, "the record does not verify; nothing exported");
+        rc = CLI_FAIL;
+        goto out;
+    }
+    cli_rec_view_sections(&v, &secs, &withheld, &bad);
+    if (bad) {
+        cli_error(c.cmd, "%zu entries do not open or parse; nothing exported", bad);
+        rc = CLI_FAIL;
+        goto out;
+    }
+    memset(&fe, 0, sizeof fe);
+    if (ck_fhir_export(&bundle, &secs, CK_FHIR_BUNDLE_COLLECTION, &fe) != CK_FHIR_OK) {
+        cli_error(c.cmd, "building the bundle: %s", fe.msg[0] ? fe.msg : ck_fhir_strerror(fe.code));
+        rc = CLI_FAIL;
+        goto out;
+    }
+    rc = CLI_FAIL;
+    if (!(text = json_dumps(bundle, JSON_INDENT(1) | JSON_PRESERVE_ORDER))) goto out;
+    {
+        size_t l = strlen(text);
+        char *t2 = realloc(text, l + 2);
+        if (!t2) goto out;
+        text = t2;
+        text[l] = '\n';
+        text[l + 1] = 0;
+    }
+    if ((rc = cli_write_file(c.cmd, out, (const uint8_t *)text, strlen(text), 0600, 0)) != CLI_OK) goto out;
+    printf("exported %zu resources of %s's record to %s%s\n", ck_fhir_sections_count(&secs), patient, out,
+           withheld ? " (some sections are not shared with you)" : "");
+    rc = cli_rec_view_pin(&v);
+out:
+    cli_rec_free_str(text);
+    json_decref(bundle);
+    ck_fhir_sections_clear(&secs);
+    cli_rec_view_free(&v);
+    cli_ctx_close(&c);
+    return rc;
+}
+
+static int export_run(int argc, char **argv)
+{
+    if (argc >= 2 && (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0)) return fputs(export_usage, stdout), CLI_OK;
+    return cmd_export(argc, argv);
+}
+
+const cli_group cli_group_export = {"export", "export what you can read of a record as a FHIR Bundle", export_run};
