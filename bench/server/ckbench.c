@@ -5,20 +5,39 @@
  *   ckbench pubkey SK_HEX        (prints the Ed25519 public key)
  *
  * MODE append: each client is a patient appending signed 1 KiB entries to
- * her own record (chaining on the hash the server returned). MODE read:
- * clients are doctors fetching single entries of a pre-filled record.
- * Requests are signed exactly as real clients sign them. Prints
+ * her own record (chaining on the hash the server returned), through the
+ * client library (libcurl). MODE read: CLIENTS keep-alive connections, one
+ * doctor each, fetch single entries of a pre-filled record. So that the
+ * load generator, which shares the machine with carekeyd, spends little
+ * CPU, reads are driven by one thread over plain sockets (epoll) with
+ * hand-built HTTP/1.1 requests, still signed as real clients sign them
+ * (fresh nonce and time stamp each, loaded key); a read counts only when
+ * the status is 200 and the body is the entry asked for (its "seq").
+ * MODE readcurl: the same reads through the client library, one thread per
+ * connection. Setup (enrollment, filling the record) uses the client
+ * library. Prints
  *   bench server.NAME.<mode>_per_s V /s
  *   bench server.NAME.<mode>_p50_ms V ms
  *   bench server.NAME.<mode>_p99_ms V ms
  */
 #include "carekey/client.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#ifdef CKB_HAVE_SODIUM
+#include <sodium.h>
+#endif
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAXC 128
 
@@ -27,7 +46,7 @@ static uint8_t admin_sk[32];
 static int clients;
 static double seconds;
 static long max_requests;
-static volatile int stop;
+static volatile int stop; /* set by the timer, read by the workers */
 static long issued;
 static char run_id[16];
 
@@ -142,6 +161,200 @@ static void *read_worker(void *arg)
     return NULL;
 }
 
+/* ---- lean reads: one thread, plain sockets ------------------------------ */
+
+typedef struct {
+    int fd;
+    worker *w;
+#ifdef CKB_HAVE_SODIUM
+    unsigned char ssk[crypto_sign_SECRETKEYBYTES]; /* expanded once */
+#else
+    ck_net_signer *signer; /* loaded once */
+#endif
+    uint64_t seq; /* entry asked for */
+    double t0;
+    char buf[16384];
+    size_t len;
+    unsigned seed;
+} lconn;
+
+static struct sockaddr_in server_addr;
+static char host_hdr[80];
+
+static int parse_url(const char *u)
+{
+    unsigned a, b, c, d, port;
+    if (sscanf(u, "http://%u.%u.%u.%u:%u", &a, &b, &c, &d, &port) != 5 || port > 65535) return -1;
+    memset(&server_addr, 0, sizeof server_addr);
+    server_addr.sin_family = AF_INET;
+    server_addr.sin_port = htons((uint16_t)port);
+    server_addr.sin_addr.s_addr = htonl((a << 24) | (b << 16) | (c << 8) | d);
+    snprintf(host_hdr, sizeof host_hdr, "%u.%u.%u.%u:%u", a, b, c, d, port);
+    return 0;
+}
+
+static int lconnect(lconn *c, int ep)
+{
+    int one = 1;
+    struct epoll_event ev;
+    if ((c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) return -1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c->fd, (struct sockaddr *)&server_addr, sizeof server_addr) != 0) {
+        close(c->fd);
+        c->fd = -1;
+        return -1;
+    }
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    ev.data.ptr = c;
+    return epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
+}
+
+/* Signs and sends GET /v1/records/P/entries/SEQ; 0 or -1. */
+static int lsend(lconn *c)
+{
+    char path[160], nonce[33], sighex[129], req[1024], *msg;
+    uint8_t rnd[16], sig[64];
+    int64_t ts = (int64_t)(now_ms() / 1000);
+    int n;
+    size_t off = 0;
+    c->seq = 1 + (uint64_t)rand_r(&c->seed) % reader_entries;
+    snprintf(path, sizeof path, "/v1/records/%s/entries/%llu", reader_patient, (unsigned long long)c->seq);
+    if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
+    ck_net_hex(nonce, rnd, sizeof rnd);
+    if ((msg = ck_net_req_string("GET", path, c->w->gid, ts, nonce, NULL, NULL, 0)) == NULL) return -1;
+#ifdef CKB_HAVE_SODIUM
+    n = crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), c->ssk);
+#else
+    n = ck_net_signer_sign(c->signer, sig, (const uint8_t *)msg, strlen(msg));
+#endif
+    free(msg);
+    if (n != 0) return -1;
+    ck_net_hex(sighex, sig, 64);
+    n = snprintf(req, sizeof req,
+                 "GET %s HTTP/1.1\r\nHost: %s\r\nX-CK-GID: %s\r\nX-CK-Time: %lld\r\nX-CK-Nonce: %s\r\n"
+                 "X-CK-Signature: %s\r\n\r\n",
+                 path, host_hdr, c->w->gid, (long long)ts, nonce, sighex);
+    if (n <= 0 || (size_t)n >= sizeof req) return -1;
+    c->t0 = now_s();
+    c->len = 0;
+    while (off < (size_t)n) { /* blocking socket: a request fits the send buffer */
+        ssize_t k = send(c->fd, req + off, (size_t)n - off, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return -1;
+        off += (size_t)k;
+    }
+    return 0;
+}
+
+/* 1 complete (ok set), 0 need more, -1 malformed. */
+static int lparse(lconn *c, int *ok)
+{
+    char *end, *p, want[40];
+    size_t hlen, clen = 0;
+    int have_cl = 0, wl;
+    c->buf[c->len] = 0;
+    if ((end = strstr(c->buf, "\r\n\r\n")) == NULL) return c->len >= sizeof c->buf - 1 ? -1 : 0;
+    hlen = (size_t)(end - c->buf) + 4;
+    for (p = strstr(c->buf, "\r\n"); p && p < end; p = strstr(p + 2, "\r\n"))
+        if (strncasecmp(p + 2, "Content-Length:", 15) == 0) {
+            clen = strtoul(p + 17, NULL, 10);
+            have_cl = 1;
+        }
+    if (!have_cl || hlen + clen >= sizeof c->buf) return -1;
+    if (c->len < hlen + clen) return 0;
+    if (c->len != hlen + clen) return -1; /* one request in flight: nothing may follow */
+    wl = snprintf(want, sizeof want, "{\"seq\":%llu,", (unsigned long long)c->seq);
+    *ok = strncmp(c->buf, "HTTP/1.1 200 ", 13) == 0 && clen > (size_t)wl && memcmp(c->buf + hlen, want, (size_t)wl) == 0;
+    return 1;
+}
+
+static int lean_reads(void)
+{
+    lconn *cs = calloc((size_t)clients, sizeof *cs);
+    struct epoll_event evs[MAXC];
+    int ep = epoll_create1(EPOLL_CLOEXEC), active = 0;
+    if (cs == NULL || ep < 0 || parse_url(url) != 0) {
+        fprintf(stderr, "ckbench: read mode needs http://A.B.C.D:PORT\n");
+        return -1;
+    }
+    for (int i = 0; i < clients; i++) {
+        cs[i].w = &w[i];
+        cs[i].seed = (unsigned)i * 7919u + 1;
+#ifdef CKB_HAVE_SODIUM
+        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+        if (sodium_init() < 0 || crypto_sign_seed_keypair(pk, cs[i].ssk, w[i].sk) != 0 ||
+            memcmp(pk, w[i].pk, 32) != 0)
+            return -1;
+#else
+        if ((cs[i].signer = ck_net_signer_new(w[i].sk)) == NULL) return -1;
+#endif
+        if (lconnect(&cs[i], ep) != 0) return -1;
+    }
+    for (int i = 0; i < clients; i++)
+        if (take_ticket()) {
+            if (lsend(&cs[i]) != 0) return -1;
+            active++;
+        }
+    while (active > 0) {
+        int n = epoll_wait(ep, evs, MAXC, 100);
+        if (n < 0 && errno != EINTR) return -1;
+        for (int k = 0; k < n; k++) {
+            lconn *c = evs[k].data.ptr;
+            ssize_t got = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
+            int ok = 0, st;
+            if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            if (got <= 0) { /* closed: count it, reconnect */
+                c->w->errors++;
+                epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+                close(c->fd);
+                active--;
+                if (lconnect(c, ep) != 0) return -1;
+                if (take_ticket()) {
+                    if (lsend(c) != 0) return -1;
+                    active++;
+                }
+                continue;
+            }
+            c->len += (size_t)got;
+            if ((st = lparse(c, &ok)) == 0) continue;
+            if (st > 0 && ok)
+                record(c->w, now_s() - c->t0);
+            else
+                c->w->errors++;
+            active--;
+            if (take_ticket()) {
+                if (lsend(c) != 0) return -1;
+                active++;
+            }
+        }
+    }
+    for (int i = 0; i < clients; i++) {
+        close(cs[i].fd);
+#ifdef CKB_HAVE_SODIUM
+        sodium_memzero(cs[i].ssk, sizeof cs[i].ssk);
+#else
+        ck_net_signer_free(cs[i].signer);
+#endif
+    }
+    close(ep);
+    free(cs);
+    return 0;
+}
+
+/* Ends the run after SECONDS (or when the request budget is spent). */
+static void *stop_timer(void *arg)
+{
+    double t0 = now_s();
+    (void)arg;
+    while (!stop && now_s() - t0 < seconds && __atomic_load_n(&issued, __ATOMIC_RELAXED) < max_requests) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    stop = 1;
+    return NULL;
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -155,7 +368,7 @@ int main(int argc, char **argv)
     double t0, elapsed;
     long total = 0, errors = 0, k = 0;
     double *all;
-    int is_append;
+    int is_append, lean;
 
     if (argc == 3 && !strcmp(argv[1], "pubkey")) { /* helper for bench/server.sh */
         uint8_t sk[32], pk[32];
@@ -166,7 +379,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 8) {
-        fprintf(stderr, "usage: ckbench URL ADMIN_SK_HEX NAME append|read CLIENTS SECONDS MAX_REQUESTS\n");
+        fprintf(stderr, "usage: ckbench URL ADMIN_SK_HEX NAME append|read|readcurl CLIENTS SECONDS MAX_REQUESTS\n");
         return 2;
     }
     url = argv[1];
@@ -177,6 +390,8 @@ int main(int argc, char **argv)
     seconds = atof(argv[6]);
     max_requests = atol(argv[7]);
     is_append = !strcmp(mode, "append");
+    lean = !strcmp(mode, "read");
+    if (!is_append && !lean && strcmp(mode, "readcurl") != 0) return 2;
     if (clients < 1 || clients > MAXC || seconds <= 0 || max_requests < 1) return 2;
     if (ck_net_global_init() != 0) return 2;
     snprintf(run_id, sizeof run_id, "%lx", (unsigned long)now_ms() & 0xffffff);
@@ -208,14 +423,21 @@ int main(int argc, char **argv)
     ck_net_close(ca);
 
     t0 = now_s();
-    for (int i = 0; i < clients; i++)
-        pthread_create(&th[i], NULL, is_append ? append_worker : read_worker, &w[i]);
-    while (now_s() - t0 < seconds && __atomic_load_n(&issued, __ATOMIC_RELAXED) < max_requests) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+    if (lean) {
+        pthread_t timer;
+        pthread_create(&timer, NULL, stop_timer, NULL);
+        if (lean_reads() != 0) {
+            fprintf(stderr, "ckbench: connection setup failed\n");
+            return 1;
+        }
+        stop = 1;
+        pthread_join(timer, NULL);
+    } else {
+        for (int i = 0; i < clients; i++)
+            pthread_create(&th[i], NULL, is_append ? append_worker : read_worker, &w[i]);
+        stop_timer(NULL);
+        for (int i = 0; i < clients; i++) pthread_join(th[i], NULL);
     }
-    stop = 1;
-    for (int i = 0; i < clients; i++) pthread_join(th[i], NULL);
     elapsed = now_s() - t0;
 
     for (int i = 0; i < clients; i++) {

@@ -200,6 +200,25 @@ ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since_ms, ck_store_nonce_fn
  * checks must ask it; 0 for SQLite (one carekeyd per file). */
 int ck_store_shared(const ck_store *s);
 
+/* Asynchronous writes, for servers that do not want a thread blocked per
+ * pending write. On CK_STORE_OK the write was queued and fn(ctx, rc) is
+ * called exactly once, after the write (with its audit row) is durable, or
+ * has failed, with the same rc the synchronous call would return; any other
+ * return: nothing was queued and fn is never called. fn may run on the
+ * store's writer thread, or on the calling thread before the call returns
+ * (back ends that only write synchronously, see ck_store_async); it must
+ * be short and must not call the store. For append, e must stay valid
+ * until fn runs (seq, hash and received_at are filled in before); a is
+ * copied. */
+typedef void (*ck_store_done_fn)(void *ctx, ck_store_rc rc);
+ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn,
+                                     void *ctx) CK_STORE_WUR;
+ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
+                                  ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
+/* 1 when the *_async calls return before the write is done (SQLite's
+ * writer thread); 0 when they complete within the call (PostgreSQL). */
+int ck_store_async(const ck_store *s);
+
 /* Bytes used by the database (for /metrics). */
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) CK_STORE_WUR;
 

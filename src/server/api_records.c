@@ -15,13 +15,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *entry_json(const ck_store_entry *e)
+/* The entry object of docs/API.md, built without jansson: reads are the
+ * hot path. Strings are escaped anyway (they were validated on append). */
+static void entry_text(ckd_buf *b, const ck_store_entry *e)
 {
-    return json_pack("{s:I,s:o,s:o,s:s,s:s,s:s,s:I,s:o,s:o,s:I}", "seq", (json_int_t)e->seq, "prev_hash",
-                     ckd_hex_json(e->prev_hash, 32), "hash", ckd_hex_json(e->hash, 32), "section", e->section,
-                     "resource_type", e->resource_type, "author", e->author, "time", (json_int_t)e->time_ms,
-                     "envelope", ckd_b64_json(e->envelope, e->envelope_len), "signature",
-                     ckd_hex_json(e->signature, 64), "received_at", (json_int_t)e->received_at);
+    ckd_buf_lit(b, "{\"seq\":");
+    ckd_buf_u64(b, e->seq);
+    ckd_buf_lit(b, ",\"prev_hash\":");
+    ckd_buf_hex(b, e->prev_hash, 32);
+    ckd_buf_lit(b, ",\"hash\":");
+    ckd_buf_hex(b, e->hash, 32);
+    ckd_buf_lit(b, ",\"section\":");
+    ckd_buf_str(b, e->section);
+    ckd_buf_lit(b, ",\"resource_type\":");
+    ckd_buf_str(b, e->resource_type);
+    ckd_buf_lit(b, ",\"author\":");
+    ckd_buf_str(b, e->author);
+    ckd_buf_lit(b, ",\"time\":");
+    ckd_buf_i64(b, e->time_ms);
+    ckd_buf_lit(b, ",\"envelope\":");
+    ckd_buf_b64(b, e->envelope, e->envelope_len);
+    ckd_buf_lit(b, ",\"signature\":");
+    ckd_buf_hex(b, e->signature, 64);
+    ckd_buf_lit(b, ",\"received_at\":");
+    ckd_buf_i64(b, e->received_at);
+    ckd_buf_lit(b, "}");
+}
+
+static void head_text(ckd_buf *b, uint64_t seq, const uint8_t hash[32])
+{
+    ckd_buf_lit(b, "{\"seq\":");
+    ckd_buf_u64(b, seq);
+    ckd_buf_lit(b, ",\"hash\":");
+    ckd_buf_hex(b, hash, 32);
+    ckd_buf_lit(b, "}");
 }
 
 static json_t *head_json(uint64_t seq, const uint8_t hash[32])
@@ -41,20 +68,28 @@ static enum MHD_Result deny(ckd_req *r, const char *patient, const char *action,
     return ckd_fail(r, e, msg);
 }
 
+/* The append (with its audit row) is durable, or failed. */
+static enum MHD_Result appended(ckd_req *r, ck_store_rc rc)
+{
+    if (rc == CK_STORE_OK) return ckd_reply(r, 201, head_json(r->job_entry.seq, r->job_entry.hash));
+    if (rc == CK_STORE_CONFLICT)
+        return ckd_fail(r, CKD_E_HEAD_MISMATCH, "prev_hash is not the current head; fetch the head and retry");
+    return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+}
+
 enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
 {
     static const char *const fields[] = {"section", "resource_type", "author", "prev_hash", "time",
                                          "envelope", "signature", NULL};
     enum MHD_Result res;
-    ck_store_entry e;
-    ck_store_audit a;
+    ck_store_entry *e = &r->job_entry;
     ck_net_entry_fields f;
+    uint8_t tbs[CK_NET_ENTRY_TBS_MAX];
+    size_t tbslen;
     const char *section, *rtype, *author, *env;
     json_t *j, *t;
-    ck_store_rc rc;
     int g;
 
-    memset(&e, 0, sizeof e);
     if (r->caller_kind != CKD_CALLER_USER) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users write records");
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
     section = ckd_json_str(j, "section", 32);
@@ -78,11 +113,11 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         res = ckd_fail(r, CKD_E_BAD_FIELD, "time: Unix milliseconds");
         goto out;
     }
-    if (ckd_json_hex(j, "prev_hash", e.prev_hash, 32) || ckd_json_hex(j, "signature", e.signature, 64)) {
+    if (ckd_json_hex(j, "prev_hash", e->prev_hash, 32) || ckd_json_hex(j, "signature", e->signature, 64)) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "prev_hash: 64 hex digits; signature: 128 hex digits");
         goto out;
     }
-    if (!env || ck_net_unb64(&e.envelope, &e.envelope_len, env, strlen(env)) != 0) {
+    if (!env || ck_net_unb64(&e->envelope, &e->envelope_len, env, strlen(env)) != 0) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "envelope: non-empty base64");
         goto out;
     }
@@ -100,38 +135,58 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
                     : deny(r, patient, "append", CKD_E_NO_GRANT, "no active write grant for this section");
         goto out;
     }
-    snprintf(e.patient, sizeof e.patient, "%s", patient);
-    snprintf(e.section, sizeof e.section, "%s", section);
-    snprintf(e.resource_type, sizeof e.resource_type, "%s", rtype);
-    snprintf(e.author, sizeof e.author, "%s", author);
-    e.time_ms = (int64_t)json_integer_value(t);
+    snprintf(e->patient, sizeof e->patient, "%s", patient);
+    snprintf(e->section, sizeof e->section, "%s", section);
+    snprintf(e->resource_type, sizeof e->resource_type, "%s", rtype);
+    snprintf(e->author, sizeof e->author, "%s", author);
+    e->time_ms = (int64_t)json_integer_value(t);
 
     memset(&f, 0, sizeof f);
-    f.patient = e.patient;
-    memcpy(f.prev_hash, e.prev_hash, 32);
-    f.section = e.section;
-    f.resource_type = e.resource_type;
-    f.author = e.author;
-    f.time_ms = (uint64_t)e.time_ms;
-    f.envelope = e.envelope;
-    f.envelope_len = e.envelope_len;
-    memcpy(f.signature, e.signature, 64);
-    if (ck_net_entry_verify(&f, r->user.ed25519) != 0) {
+    f.patient = e->patient;
+    memcpy(f.prev_hash, e->prev_hash, 32);
+    f.section = e->section;
+    f.resource_type = e->resource_type;
+    f.author = e->author;
+    f.time_ms = (uint64_t)e->time_ms;
+    f.envelope = e->envelope;
+    f.envelope_len = e->envelope_len;
+    memcpy(f.signature, e->signature, 64);
+    if (ck_net_entry_tbs(tbs, sizeof tbs, &tbslen, &f) != 0 ||
+        ckd_ed25519_verify(e->signature, tbs, tbslen, r->user.ed25519) != 0) {
         res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "author signature over the entry does not verify");
         goto out;
     }
-    ckd_audit_fill(r, &a, patient, "append", "", 201, "ok");
-    rc = ck_store_append(r->srv->store, &e, &a);
-    if (rc == CK_STORE_OK)
-        res = ckd_reply(r, 201, head_json(e.seq, e.hash));
-    else if (rc == CK_STORE_CONFLICT)
-        res = ckd_fail(r, CKD_E_HEAD_MISMATCH, "prev_hash is not the current head; fetch the head and retry");
-    else
-        res = ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
+    ckd_audit_fill(r, &r->job_audit, patient, "append", "", 201, "ok");
+    json_decref(j);
+    return ckd_append_then(r, appended);
 out:
-    free(e.envelope);
     json_decref(j);
     return res;
+}
+
+/* The read's audit row is durable (or failed): only now may the prepared
+ * data leave the server. */
+static enum MHD_Result audited(ckd_req *r, ck_store_rc rc)
+{
+    char *text = r->reply;
+    if (rc != CK_STORE_OK) {
+        ckd_log(CKD_ERROR, "audit write failed", "action=%s", r->job_audit.action);
+        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    }
+    r->reply = NULL;
+    return ckd_reply_raw(r, 200, text, r->reply_len);
+}
+
+/* Takes the built body into r->reply; 0, or -1 when out of memory. */
+static int keep_reply(ckd_req *r, ckd_buf *b)
+{
+    if (b->oom || b->p == NULL) {
+        free(b->p);
+        return -1;
+    }
+    r->reply = b->p;
+    r->reply_len = b->len;
+    return 0;
 }
 
 enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient)
@@ -141,7 +196,7 @@ enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient)
     uint8_t head_hash[32];
     ck_store_entry *v = NULL;
     size_t n = 0;
-    json_t *arr, *out;
+    ckd_buf b = {0};
     char target[48];
     ck_store_rc rc;
     int more;
@@ -156,22 +211,23 @@ enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient)
         return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
     more = n > limit;
     if (more) n = (size_t)limit;
-    snprintf(target, sizeof target, "since:%llu", (unsigned long long)since);
-    if (ckd_audit(r, patient, "read_entries", target, 200, "ok") != 0) {
-        ck_store_entries_free(v, more ? n + 1 : n);
-        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    ckd_buf_lit(&b, "{\"patient\":");
+    ckd_buf_str(&b, patient);
+    ckd_buf_lit(&b, ",\"entries\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i) ckd_buf_lit(&b, ",");
+        entry_text(&b, &v[i]);
     }
-    arr = json_array();
-    for (size_t i = 0; arr && i < n; i++)
-        if (json_array_append_new(arr, entry_json(&v[i])) != 0) {
-            json_decref(arr);
-            arr = NULL;
-        }
-    out = arr ? json_pack("{s:s,s:o,s:b,s:I,s:o}", "patient", patient, "entries", arr, "more", more, "next_since",
-                          (json_int_t)(n ? v[n - 1].seq : since), "head", head_json(head_seq, head_hash))
-              : NULL;
+    ckd_buf_lit(&b, more ? "],\"more\":true,\"next_since\":" : "],\"more\":false,\"next_since\":");
+    ckd_buf_u64(&b, n ? v[n - 1].seq : since);
+    ckd_buf_lit(&b, ",\"head\":");
+    head_text(&b, head_seq, head_hash);
+    ckd_buf_lit(&b, "}");
     ck_store_entries_free(v, more ? n + 1 : n);
-    return ckd_reply(r, 200, out);
+    if (keep_reply(r, &b) != 0) return ckd_fail(r, CKD_E_INTERNAL, "out of memory");
+    snprintf(target, sizeof target, "since:%llu", (unsigned long long)since);
+    ckd_audit_fill(r, &r->job_audit, patient, "read_entries", target, 200, "ok");
+    return ckd_audit_then(r, audited);
 }
 
 enum MHD_Result ckd_api_entry(ckd_req *r, const char *patient, const char *seqs)
@@ -179,7 +235,7 @@ enum MHD_Result ckd_api_entry(ckd_req *r, const char *patient, const char *seqs)
     ck_store_entry e;
     uint64_t seq;
     char target[48];
-    enum MHD_Result res;
+    ckd_buf b = {0};
     ck_store_rc rc;
 
     if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
@@ -187,13 +243,12 @@ enum MHD_Result ckd_api_entry(ckd_req *r, const char *patient, const char *seqs)
         return ckd_fail(r, CKD_E_BAD_PARAM, "seq: 1..2^63-1");
     if ((rc = ck_store_entry_get(r->srv->store, patient, seq, &e)) != CK_STORE_OK)
         return ckd_store_fail(r, rc, CKD_E_ENTRY_NOT_FOUND);
-    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)seq);
-    if (ckd_audit(r, patient, "read_entry", target, 200, "ok") != 0)
-        res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
-    else
-        res = ckd_reply(r, 200, entry_json(&e));
+    entry_text(&b, &e);
     ck_store_entry_clear(&e);
-    return res;
+    if (keep_reply(r, &b) != 0) return ckd_fail(r, CKD_E_INTERNAL, "out of memory");
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)seq);
+    ckd_audit_fill(r, &r->job_audit, patient, "read_entry", target, 200, "ok");
+    return ckd_audit_then(r, audited);
 }
 
 enum MHD_Result ckd_api_head_get(ckd_req *r, const char *patient)
@@ -251,7 +306,7 @@ enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient)
     h.seq = (uint64_t)json_integer_value(seq);
     h.time_ms = (int64_t)json_integer_value(t);
     if (ck_net_head_tbs(tbs, sizeof tbs, &tbslen, patient, h.seq, h.hash, (uint64_t)h.time_ms) != 0 ||
-        ck_net_ed25519_verify(h.signature, tbs, tbslen, r->user.ed25519) != 0) {
+        ckd_ed25519_verify(h.signature, tbs, tbslen, r->user.ed25519) != 0) {
         res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "head signature does not verify");
         goto out;
     }

@@ -87,13 +87,18 @@ static int lookup_key(ckd_req *r, const char *caller, uint8_t pk[32], ck_store_r
  * OpenSSL (it also refuses small-order keys and R values, which honest
  * keys and signers never produce) and about twice as fast: every request
  * pays this, so it is the largest single cost of a request. */
-static int verify_request(const uint8_t sig[64], const char *msg, const uint8_t pk[32])
+int ckd_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len, const uint8_t pk[32])
 {
 #ifdef CKD_HAVE_SODIUM
-    return crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) == 0 ? 0 : -1;
+    return crypto_sign_verify_detached(sig, msg, len, pk) == 0 ? 0 : -1;
 #else
-    return ck_net_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
+    return ck_net_ed25519_verify(sig, msg, len, pk);
 #endif
+}
+
+static int verify_request(const uint8_t sig[64], const char *msg, const uint8_t pk[32])
+{
+    return ckd_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
 }
 
 int ckd_auth_init(void)

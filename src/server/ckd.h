@@ -117,7 +117,13 @@ typedef struct ckd_server {
     int draining;
     char *tls_cert_pem, *tls_key_pem;
     uint16_t bound_port;
+    /* Suspended connections waiting for an asynchronous store write: their
+     * count, plus CKD_ASYNC_CLOSED once stopping (handlers then write
+     * synchronously). Atomic: the writer thread and workers update it. */
+    int64_t async_state;
 } ckd_server;
+
+#define CKD_ASYNC_CLOSED (INT64_C(1) << 40)
 
 enum { CKD_CALLER_NONE, CKD_CALLER_ADMIN, CKD_CALLER_USER, CKD_CALLER_AUTHORITY };
 
@@ -140,6 +146,14 @@ typedef struct ckd_req {
     char caller[CK_NET_ID_MAX + 16];
     ck_store_user user; /* when caller_kind is USER */
     char purpose[CK_STORE_TOKEN_CAP];
+    /* An asynchronous store write (ckd_audit_then, ckd_append_then): the connection is
+     * suspended until the write is durable, then then() builds the reply. */
+    enum MHD_Result (*then)(struct ckd_req *r, ck_store_rc rc);
+    ck_store_rc job_rc;
+    ck_store_audit job_audit;
+    ck_store_entry job_entry; /* append: owned (envelope freed on completion) */
+    char *reply;              /* a prepared response body */
+    size_t reply_len;
     /* metrics */
     ckd_route route;
     int status;
@@ -155,10 +169,25 @@ int64_t ckd_now_ms(void);
 /* http.c: responses. Each takes ownership of the json. */
 enum MHD_Result ckd_reply(ckd_req *r, int status, json_t *body);
 enum MHD_Result ckd_reply_text(ckd_req *r, int status, const char *ctype, char *text);
+/* A JSON body already rendered (malloc'ed text; ownership taken). */
+enum MHD_Result ckd_reply_raw(ckd_req *r, int status, char *text, size_t len);
+
+/* Runs r->job_audit (append: r->job_entry with r->job_audit) as a store
+ * write and calls then(r, rc) once it is durable or failed. With SQLite the
+ * connection is suspended meanwhile (no worker thread waits) and resumed
+ * by the store's writer; then() runs on resumption and must queue the
+ * response. Otherwise the write runs in the call. */
+typedef enum MHD_Result (*ckd_then)(ckd_req *r, ck_store_rc rc);
+enum MHD_Result ckd_audit_then(ckd_req *r, ckd_then then);
+enum MHD_Result ckd_append_then(ckd_req *r, ckd_then then);
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message);
 
 /* auth.c */
 int ckd_auth_init(void) CKD_WUR; /* once, before the first request */
+/* Ed25519 verification for requests, entries and signed heads: libsodium
+ * when built with it (stricter and about twice as fast as OpenSSL 3.0),
+ * OpenSSL otherwise. 0 if valid. */
+int ckd_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len, const uint8_t pk[32]) CKD_WUR;
 /* 0 authenticated, else a response was queued (the MHD result in *res). */
 int ckd_authenticate(ckd_req *r, enum MHD_Result *res) CKD_WUR;
 
@@ -202,6 +231,21 @@ int ckd_role_valid(const char *s);
 int ckd_purpose_valid(const char *s);
 json_t *ckd_hex_json(const uint8_t *p, size_t n);
 json_t *ckd_b64_json(const uint8_t *p, size_t n);
+
+/* Growable text for JSON bodies built without jansson (hot read paths).
+ * Strings are escaped per RFC 8259; an allocation failure sticks (oom). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int oom;
+} ckd_buf;
+void ckd_buf_raw(ckd_buf *b, const char *s, size_t n);
+void ckd_buf_lit(ckd_buf *b, const char *s);      /* unescaped literal */
+void ckd_buf_str(ckd_buf *b, const char *s);      /* "escaped string" */
+void ckd_buf_u64(ckd_buf *b, uint64_t v);
+void ckd_buf_i64(ckd_buf *b, int64_t v);
+void ckd_buf_hex(ckd_buf *b, const uint8_t *p, size_t n); /* "hex" */
+void ckd_buf_b64(ckd_buf *b, const uint8_t *p, size_t n); /* "base64" */
 /* Writes an audit row for an access to patient's record; 0 or -1. */
 int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *target, int status,
               const char *outcome) CKD_WUR;

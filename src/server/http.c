@@ -2,10 +2,14 @@
  * http.c - libmicrohttpd glue: the daemon's life cycle, request bodies,
  * JSON responses and per-request metrics.
  *
- * MHD runs an epoll thread pool; each request is handled to completion on
- * its connection's thread (the store calls block, so the pool is sized for
- * that, see --threads). URLs are taken raw (no %-unescaping): every path
- * segment we accept is plain ASCII, and raw bytes are what clients sign.
+ * MHD runs an epoll thread pool; each request is handled on its
+ * connection's thread. Reads run there; a write the reply must wait for
+ * (the audit row of a read, an append) goes to the store asynchronously
+ * with SQLite: the connection is suspended, the store's writer resumes it
+ * once the group commit holding the write returned, and the reply is
+ * queued then (write_then). So no worker thread waits for an fsync.
+ * URLs are taken raw (no %-unescaping): every path segment we accept is
+ * plain ASCII, and raw bytes are what clients sign.
  */
 #include "ckd.h"
 
@@ -69,6 +73,48 @@ enum MHD_Result ckd_reply_text(ckd_req *r, int status, const char *ctype, char *
     return queue(r, status, text, text ? strlen(text) : 0, ctype);
 }
 
+enum MHD_Result ckd_reply_raw(ckd_req *r, int status, char *text, size_t len)
+{
+    return queue(r, status, text, len, "application/json");
+}
+
+/* The writer thread: the write is durable (or failed). Resume the
+ * connection; r may be gone as soon as MHD_resume_connection returns. */
+static void write_done(void *ctx, ck_store_rc rc)
+{
+    ckd_req *r = ctx;
+    ckd_server *s = r->srv;
+    r->job_rc = rc;
+    MHD_resume_connection(r->con);
+    __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
+}
+
+static enum MHD_Result write_then(ckd_req *r, ckd_then then, int append)
+{
+    ckd_server *s = r->srv;
+    ck_store_rc rc;
+    int async = ck_store_async(s->store);
+    if (async && (__atomic_add_fetch(&s->async_state, 1, __ATOMIC_ACQ_REL) & CKD_ASYNC_CLOSED)) {
+        __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
+        async = 0;
+    }
+    if (!async) {
+        rc = append ? ck_store_append(s->store, &r->job_entry, &r->job_audit)
+                    : ck_store_audit_add(s->store, &r->job_audit);
+        return then(r, rc);
+    }
+    /* Suspend first: the writer may finish before the submit returns. */
+    r->then = then;
+    MHD_suspend_connection(r->con);
+    rc = append ? ck_store_append_async(s->store, &r->job_entry, &r->job_audit, write_done, r)
+                : ck_store_audit_add_async(s->store, &r->job_audit, write_done, r);
+    if (rc != CK_STORE_OK) write_done(r, rc); /* not queued: resume with the error */
+    return MHD_YES;
+}
+
+enum MHD_Result ckd_audit_then(ckd_req *r, ckd_then then) { return write_then(r, then, 0); }
+enum MHD_Result ckd_append_then(ckd_req *r, ckd_then then) { return write_then(r, then, 1); }
+
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message)
 {
     json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", ckd_err_code(e), "message", message);
@@ -117,6 +163,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             return ckd_fail(r, CKD_E_TOO_LARGE, "request body exceeds the configured limit");
         return MHD_YES;
     }
+    if (r->then) { /* resumed: the store write finished */
+        ckd_then then = r->then;
+        r->then = NULL;
+        return then(r, r->job_rc);
+    }
     if (r->responded) { /* e.g. 413 queued: discard whatever still arrives */
         *upload_size = 0;
         return MHD_YES;
@@ -162,6 +213,8 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     ckd_metrics_inflight(-1);
     if (r->body) OPENSSL_cleanse(r->body, r->body_len); /* bodies may hold sealed key deliveries */
     free(r->body);
+    free(r->reply);
+    ck_store_entry_clear(&r->job_entry);
     free(r);
     *con_cls = NULL;
 }
@@ -220,12 +273,13 @@ int ckd_server_start(ckd_server *s)
 {
     ck_store_opts so = {s->cfg.db_pool, 5000};
     struct sockaddr_in sa;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     const union MHD_DaemonInfo *info;
     ck_store_rc src;
 
     ckd_log_level(s->cfg.log_level);
     s->started_ms = ckd_now_ms();
+    s->async_state = 0;
     if (ckd_auth_init() != 0) {
         ckd_log(CKD_ERROR, "cannot initialize signature verification", "%s", "");
         return -1;
@@ -320,6 +374,14 @@ void ckd_server_stop(ckd_server *s)
         if (ckd_metrics_inflight_now() > 0)
             ckd_log(CKD_WARN, "grace period over, closing busy connections", "inflight=%ld",
                     ckd_metrics_inflight_now());
+        /* MHD must not stop with suspended connections: from now on writes
+         * run synchronously, and every queued one resumes its connection
+         * (the store's writer is still running). */
+        __atomic_or_fetch(&s->async_state, CKD_ASYNC_CLOSED, __ATOMIC_ACQ_REL);
+        while (__atomic_load_n(&s->async_state, __ATOMIC_ACQUIRE) != CKD_ASYNC_CLOSED) {
+            struct timespec ts = {0, 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
         MHD_stop_daemon(s->mhd);
         if (lsock != MHD_INVALID_SOCKET) close(lsock);
         s->mhd = NULL;

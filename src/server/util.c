@@ -229,3 +229,96 @@ enum MHD_Result ckd_store_fail(ckd_req *r, ck_store_rc rc, ckd_err not_found)
     default: return ckd_fail(r, CKD_E_INTERNAL, "storage error");
     }
 }
+
+/* ---- JSON text without jansson ------------------------------------------ */
+
+static int buf_grow(ckd_buf *b, size_t n)
+{
+    size_t cap;
+    char *np;
+    if (b->oom) return -1;
+    if (b->len + n + 1 <= b->cap) return 0;
+    cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + n + 1) cap *= 2;
+    if ((np = realloc(b->p, cap)) == NULL) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = np;
+    b->cap = cap;
+    return 0;
+}
+
+void ckd_buf_raw(ckd_buf *b, const char *s, size_t n)
+{
+    if (buf_grow(b, n) != 0) return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+void ckd_buf_lit(ckd_buf *b, const char *s) { ckd_buf_raw(b, s, strlen(s)); }
+
+void ckd_buf_str(ckd_buf *b, const char *s)
+{
+    static const char hx[] = "0123456789abcdef";
+    size_t n = strlen(s);
+    char *o;
+    if (buf_grow(b, 6 * n + 2) != 0) return; /* worst case: every byte \u00XX */
+    o = b->p + b->len;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            *o++ = '\\';
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hx[c >> 4];
+            *o++ = hx[c & 15];
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    *o = 0;
+    b->len = (size_t)(o - b->p);
+}
+
+void ckd_buf_u64(ckd_buf *b, uint64_t v)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+    ckd_buf_raw(b, t, (size_t)n);
+}
+
+void ckd_buf_i64(ckd_buf *b, int64_t v)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%lld", (long long)v);
+    ckd_buf_raw(b, t, (size_t)n);
+}
+
+void ckd_buf_hex(ckd_buf *b, const uint8_t *p, size_t n)
+{
+    if (buf_grow(b, 2 * n + 2) != 0) return;
+    b->p[b->len++] = '"';
+    ck_net_hex(b->p + b->len, p, n);
+    b->len += 2 * n;
+    b->p[b->len++] = '"';
+    b->p[b->len] = 0;
+}
+
+void ckd_buf_b64(ckd_buf *b, const uint8_t *p, size_t n)
+{
+    size_t m = ck_net_b64_len(n); /* NUL included */
+    if (buf_grow(b, m + 2) != 0) return;
+    b->p[b->len++] = '"';
+    ck_net_b64(b->p + b->len, p, n);
+    b->len += m - 1;
+    b->p[b->len++] = '"';
+    b->p[b->len] = 0;
+}

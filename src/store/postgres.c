@@ -1072,6 +1072,7 @@ static const ck_store_ops pg_ops = {
     pg_grant_add, pg_grant_revoke, pg_grants,
     pg_mail_put, pg_mail_list, pg_mail_ack,
     pg_audit_add, pg_audit_list, pg_nonce_use, pg_size, pg_nonce_put, pg_nonce_load,
+    NULL, NULL, /* writes run on the caller's pooled connection: no async variant */
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)

@@ -8,15 +8,19 @@
  * would cap appends at the disk's fsync rate. So every write is a job run
  * by one writer thread, which takes all queued jobs, runs each inside its
  * own SAVEPOINT of a single BEGIN IMMEDIATE transaction and commits once
- * (group commit). A job's caller is woken only after that COMMIT returned,
- * so nothing is acknowledged before it is durable. Reads use a pool of
- * read-only connections that see the last committed snapshot (WAL).
+ * (group commit). A job's caller is woken (or, for the *_async calls, its
+ * completion callback runs) only after that COMMIT returned, so nothing is
+ * acknowledged before it is durable. The writer does this after it let go
+ * of the queue lock, so submitters never wait for the wake-ups. Reads use
+ * a pool of read-only connections that see the last committed snapshot.
  */
 #include "store_impl.h"
 
 #include "carekey/wire.h"
 
 #include <pthread.h>
+#include <semaphore.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,10 +83,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_AUDIT_INS] = "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit WHERE patient = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-    [Q_NONCE_INS] = "INSERT OR IGNORE INTO nonces(caller, nonce, created_at) VALUES(?1, ?2, ?3)",
-    [Q_NONCE_GET] = "SELECT 1 FROM nonces WHERE caller = ?1 AND nonce = ?2",
-    [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE created_at < ?1",
-    [Q_NONCE_LOAD] = "SELECT caller, nonce, created_at FROM nonces WHERE created_at >= ?1",
+    [Q_NONCE_INS] = "INSERT INTO nonce_log(caller, nonce, created_at) VALUES(?1, ?2, ?3)",
+    [Q_NONCE_GET] = "SELECT 1 FROM nonce_log WHERE created_at >= ?3 AND caller = ?1 AND nonce = ?2 LIMIT 1",
+    [Q_NONCE_PURGE] = "DELETE FROM nonce_log WHERE created_at < ?1",
+    [Q_NONCE_LOAD] = "SELECT caller, nonce, created_at FROM nonce_log WHERE created_at >= ?1",
     [Q_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
 };
 
@@ -124,6 +128,16 @@ static const char *const migrations[] = {
     "CREATE TABLE nonces(caller TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL,"
     "  PRIMARY KEY(caller, nonce)) STRICT, WITHOUT ROWID;"
     "CREATE INDEX nonces_by_time ON nonces(created_at);",
+    /* 3: nonces as an append-only log in arrival order. Keyed by (caller,
+     * nonce), every insert of a random nonce dirtied its own B-tree page,
+     * so each group commit wrote (and fsync'ed) about one page per request.
+     * In arrival order a commit's rows share the last pages. Uniqueness
+     * lives in carekeyd's in-memory cache, authoritative because one
+     * carekeyd owns a SQLite file (see ck_store_nonce_put). */
+    "CREATE TABLE nonce_log(caller TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "INSERT INTO nonce_log(caller, nonce, created_at) SELECT caller, nonce, created_at FROM nonces ORDER BY created_at;"
+    "DROP TABLE nonces;"
+    "CREATE INDEX nonce_log_by_time ON nonce_log(created_at);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -139,9 +153,11 @@ typedef struct job {
     jobfn fn;
     void *arg;
     ck_store_rc rc;
-    int done;
-    int detached; /* nobody waits: the writer frees it (and arg) */
-    pthread_cond_t *cv; /* the waiter's own: wake only the finished */
+    int detached;       /* nobody waits: the writer frees it (and arg) */
+    int single;         /* one statement: atomic by itself, no SAVEPOINT */
+    sem_t *sem;         /* a waiter's own semaphore, posted once when done */
+    ck_store_done_fn cb; /* or: asynchronous completion (job and arg freed after) */
+    void *cb_ctx;
     struct job *next;
 } job;
 
@@ -155,7 +171,7 @@ typedef struct {
     pthread_cond_t rcv;
 
     pthread_mutex_t mu; /* guards the job queue */
-    pthread_cond_t work_cv, done_cv;
+    pthread_cond_t work_cv;
     job *queue, **tail;
     int stopping;
     pthread_t thread;
@@ -285,6 +301,10 @@ static void run_batch(sq *s, job *batch)
         return;
     }
     for (j = batch; j; j = j->next) {
+        if (j->single) { /* a failed statement undoes itself */
+            j->rc = j->fn(w, j->arg);
+            continue;
+        }
         if (run(w, Q_SAVEPOINT) != SQLITE_OK) {
             j->rc = CK_STORE_ERROR;
             continue;
@@ -318,17 +338,19 @@ static void *writer_main(void *arg)
 
         run_batch(s, batch);
 
-        pthread_mutex_lock(&s->mu);
+        /* The batch left the queue: finish it without the queue lock, so
+         * neither the woken waiters nor new submitters wait on it. */
         for (j = batch; j; j = next) { /* a finished job may vanish at once */
             next = j->next;
             if (j->detached) {
                 free(j);
+            } else if (j->cb) {
+                j->cb(j->cb_ctx, j->rc);
+                free(j);
             } else {
-                j->done = 1;
-                pthread_cond_signal(j->cv);
+                sem_post(j->sem);
             }
         }
-        pthread_mutex_unlock(&s->mu);
     }
     return NULL;
 }
@@ -356,13 +378,19 @@ static ck_store_rc submit_detached(sq *s, job *j)
 
 static ck_store_rc submit(sq *s, jobfn fn, void *arg)
 {
-    /* One condition variable per thread, reused across calls. */
-    static __thread pthread_cond_t cv;
-    static __thread int cv_ready;
-    job j = {fn, arg, CK_STORE_ERROR, 0, 0, &cv, NULL};
-    if (!cv_ready) {
-        pthread_cond_init(&cv, NULL);
-        cv_ready = 1;
+    /* One semaphore per thread, reused across calls: each job posts it
+     * exactly once, after its batch committed. */
+    static __thread sem_t sem;
+    static __thread int sem_ready;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.fn = fn;
+    j.arg = arg;
+    j.rc = CK_STORE_ERROR;
+    j.sem = &sem;
+    if (!sem_ready) {
+        if (sem_init(&sem, 0, 0) != 0) return CK_STORE_ERROR;
+        sem_ready = 1;
     }
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {
@@ -372,9 +400,31 @@ static ck_store_rc submit(sq *s, jobfn fn, void *arg)
     *s->tail = &j;
     s->tail = &j.next;
     pthread_cond_signal(&s->work_cv);
-    while (!j.done) pthread_cond_wait(&cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
+    while (sem_wait(&sem) != 0 && errno == EINTR) {
+    }
     return j.rc;
+}
+
+/* Queues j (malloc'ed, arg inside it) with a completion callback: the
+ * writer calls cb once the batch holding j committed (or failed), then
+ * frees j. Not queued (and cb never called) unless CK_STORE_OK. */
+static ck_store_rc submit_async(sq *s, job *j, ck_store_done_fn cb, void *ctx)
+{
+    j->cb = cb;
+    j->cb_ctx = ctx;
+    j->next = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->mu);
+        free(j);
+        return CK_STORE_ERROR;
+    }
+    *s->tail = j;
+    s->tail = &j->next;
+    pthread_cond_signal(&s->work_cv);
+    pthread_mutex_unlock(&s->mu);
+    return CK_STORE_OK;
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -627,6 +677,25 @@ static ck_store_rc sq_append(ck_store *b, ck_store_entry *e, const ck_store_audi
 {
     struct append_arg x = {e, a};
     return submit((sq *)b, job_append, &x);
+}
+
+struct append_job {
+    job j;
+    struct append_arg x;
+    ck_store_audit a;
+};
+
+static ck_store_rc sq_append_async(ck_store *b, ck_store_entry *e, const ck_store_audit *a, ck_store_done_fn cb,
+                                   void *ctx)
+{
+    struct append_job *aj = calloc(1, sizeof *aj);
+    if (aj == NULL) return CK_STORE_ERROR;
+    aj->a = *a;
+    aj->x.e = e;
+    aj->x.a = &aj->a;
+    aj->j.fn = job_append;
+    aj->j.arg = &aj->x;
+    return submit_async((sq *)b, &aj->j, cb, ctx);
 }
 
 static ck_store_rc sq_head(ck_store *b, const char *patient, uint64_t *seq, uint8_t hash[32])
@@ -1023,6 +1092,23 @@ static ck_store_rc sq_audit_add(ck_store *b, const ck_store_audit *a)
     return submit((sq *)b, job_audit_add, (void *)a);
 }
 
+struct audit_job {
+    job j;
+    ck_store_audit a;
+};
+
+static ck_store_rc sq_audit_add_async(ck_store *b, const ck_store_audit *a, ck_store_done_fn cb, void *ctx)
+{
+    struct audit_job *aj = malloc(sizeof *aj);
+    if (aj == NULL) return CK_STORE_ERROR;
+    memset(&aj->j, 0, sizeof aj->j);
+    aj->a = *a;
+    aj->j.fn = job_audit_add;
+    aj->j.arg = &aj->a;
+    aj->j.single = 1;
+    return submit_async((sq *)b, &aj->j, cb, ctx);
+}
+
 static ck_store_rc sq_audit_list(ck_store *b, const char *patient, int64_t after, size_t limit,
                                  ck_store_audit **v, size_t *n)
 {
@@ -1091,8 +1177,7 @@ static ck_store_rc job_nonce(conn *c, void *arg)
     sqlite3_bind_int64(st, 3, x->now);
     rc = sqlite3_step(st);
     done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
-    return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_CONFLICT;
+    return rc == SQLITE_DONE ? CK_STORE_OK : CK_STORE_ERROR;
 }
 
 /* Records the nonce with a detached job: no extra fsync wait per request.
@@ -1113,12 +1198,15 @@ static ck_store_rc sq_nonce_put(ck_store *b, const char *caller, const char *non
     nj->a.purge = (__atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 1024) == 0;
     nj->j.fn = job_nonce;
     nj->j.arg = &nj->a;
+    nj->j.single = !nj->a.purge;
     return submit_detached(s, &nj->j);
 }
 
-/* Checks the table through a reader (a nonce seen before a restart is
+/* Checks the log through a reader (a nonce seen before a restart is
  * there), then records it (sq_nonce_put). carekeyd itself uses the cheaper
- * nonce_put with its in-memory cache; this is the self-contained check. */
+ * nonce_put with its in-memory cache; this is the self-contained check,
+ * which scans the window's rows (by time): fine for tools and tests, not
+ * meant for every request. */
 static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
                                 int64_t expire_before)
 {
@@ -1130,6 +1218,7 @@ static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *non
     if (st != NULL) {
         sqlite3_bind_text(st, 1, caller, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, expire_before);
         rc = sqlite3_step(st);
         done(st);
     }
@@ -1202,7 +1291,6 @@ static void sq_close(ck_store *b)
     conn_close(&s->writer);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->work_cv);
-    pthread_cond_destroy(&s->done_cv);
     pthread_mutex_destroy(&s->rmu);
     pthread_cond_destroy(&s->rcv);
     free(s);
@@ -1215,6 +1303,7 @@ static const ck_store_ops sqlite_ops = {
     sq_grant_add, sq_grant_revoke, sq_grants,
     sq_mail_put, sq_mail_list, sq_mail_ack,
     sq_audit_add, sq_audit_list, sq_nonce_use, sq_size, sq_nonce_put, sq_nonce_load,
+    sq_audit_add_async, sq_append_async,
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)
@@ -1225,11 +1314,15 @@ ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_stor
     s->base.ops = &sqlite_ops;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->work_cv, NULL);
-    pthread_cond_init(&s->done_cv, NULL);
     pthread_mutex_init(&s->rmu, NULL);
     pthread_cond_init(&s->rcv, NULL);
     s->tail = &s->queue;
     if (sqlite3_threadsafe() == 0) goto fail;
+    /* No global allocation statistics: with them every SQLite allocation
+     * of every connection takes one process-wide mutex, which the readers
+     * and the writer contend for. Only possible before SQLite initializes
+     * (otherwise SQLITE_MISUSE, harmless: statistics stay on). */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (conn_open(&s->writer, path, 1, o->busy_timeout_ms) != 0) goto fail;
     if (migrate(&s->writer, &version) != 0) goto fail;
     if ((s->readers = calloc((size_t)n, sizeof *s->readers)) == NULL) goto fail;

@@ -191,3 +191,18 @@ ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since, ck_store_nonce_fn fn
 }
 int ck_store_shared(const ck_store *s) { return s->shared; }
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) { FWD(size)(s, bytes); }
+
+ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn, void *ctx)
+{
+    if (s->ops->audit_add_async) return s->ops->audit_add_async(s, a, fn, ctx);
+    fn(ctx, s->ops->audit_add(s, a));
+    return CK_STORE_OK;
+}
+ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a, ck_store_done_fn fn,
+                                  void *ctx)
+{
+    if (s->ops->append_async) return s->ops->append_async(s, e, a, fn, ctx);
+    fn(ctx, s->ops->append(s, e, a));
+    return CK_STORE_OK;
+}
+int ck_store_async(const ck_store *s) { return s->ops->audit_add_async != NULL && s->ops->append_async != NULL; }

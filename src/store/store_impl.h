@@ -41,6 +41,10 @@ typedef struct ck_store_ops {
     ck_store_rc (*nonce_put)(ck_store *s, const char *caller, const char *nonce, int64_t now,
                              int64_t expire_before);
     ck_store_rc (*nonce_load)(ck_store *s, int64_t since, ck_store_nonce_fn fn, void *ctx);
+    /* Optional (NULL: store.c runs the synchronous call and completes at once). */
+    ck_store_rc (*audit_add_async)(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn, void *ctx);
+    ck_store_rc (*append_async)(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
+                                ck_store_done_fn fn, void *ctx);
 } ck_store_ops;
 
 struct ck_store {

@@ -11,6 +11,35 @@
 
 #include "carekey/store.h"
 
+static void test_json_buf(void)
+{
+    ckd_buf b = {0};
+    static const uint8_t bytes[3] = {0xde, 0xad, 0x01};
+    ckd_buf_lit(&b, "{");
+    ckd_buf_str(&b, "a\"b\\c\n\x01\x7f/\xc3\xa9");
+    ckd_buf_lit(&b, ",");
+    ckd_buf_hex(&b, bytes, 3);
+    ckd_buf_lit(&b, ",");
+    ckd_buf_b64(&b, bytes, 3);
+    ckd_buf_lit(&b, ",");
+    ckd_buf_u64(&b, UINT64_MAX);
+    ckd_buf_lit(&b, ",");
+    ckd_buf_i64(&b, INT64_MIN);
+    ckd_buf_lit(&b, "}");
+    CHECK(!b.oom && b.p && !strcmp(b.p, "{\"a\\\"b\\\\c\\u000a\\u0001\\u007f/\xc3\xa9\",\"dead01\",\"3q0B\","
+                                      "18446744073709551615,-9223372036854775808}") && b.len == strlen(b.p),
+          "json text builder: %s", b.p ? b.p : "(null)");
+    free(b.p);
+    b = (ckd_buf){0};
+    ckd_buf_lit(&b, "{\"s\":");
+    ckd_buf_str(&b, "q\"\\\t\x1f");
+    ckd_buf_lit(&b, "}");
+    json_t *j = b.p ? json_loads(b.p, 0, NULL) : NULL;
+    CHECK(j && !strcmp(json_string_value(json_object_get(j, "s")), "q\"\\\t\x1f"), "escaped string round trip");
+    json_decref(j);
+    free(b.p);
+}
+
 static void test_codecs(void)
 {
     static const struct {
@@ -279,11 +308,26 @@ static void test_inprocess_server(void)
     CHECK(ck_net_append(cd, p.gid, "problems", "Condition", h.hash, ckt_now_ms(), env, sizeof env, &h) != 0 &&
               ck_net_status(cd) == 403, "no grant");
     CHECK(ck_net_entries(cd, p.gid, 0, 2, &v, &n, &more) == 0 && n == 2 && more, "page");
+    CHECK(n == 2 && v[1].seq == 2 && ck_net_entry_check(&v[1], p.pk) == 0, "listed entry verifies");
     ck_net_entries_free(v, n);
+    /* One entry (reply built without jansson, sent after its audit row
+     * committed on a suspended connection): fields and chain intact. */
+    ck_net_entry e1;
+    CHECK(ck_net_entry_get(cd, p.gid, 3, &e1) == 0 && e1.seq == 3 && e1.envelope_len == sizeof env &&
+              !strcmp(e1.section, "problems") && !strcmp(e1.resource_type, "Condition") &&
+              !strcmp(e1.author, p.gid) && ck_net_entry_check(&e1, p.pk) == 0,
+          "entry get");
+    ck_net_entry_clear(&e1);
+    CHECK(ck_net_entry_get(cd, p.gid, 99, &e1) != 0 && ck_net_status(cd) == 404, "missing entry: 404");
     CHECK(ckt_raw(cp, "POST", "/v1/records/pat/entries", "{\"x\":") == 400, "bad JSON");
     CHECK(ckt_raw(cp, "GET", "/v1/records/pat/entries/1%00", NULL) == 400, "NUL escape");
     ck_net_audit *al = NULL;
-    CHECK(ck_net_audit_list(cp, p.gid, 0, 100, &al, &n) == 0 && n >= 7, "audit (%zu)", n);
+    CHECK(ck_net_audit_list(cp, p.gid, 0, 100, &al, &n) == 0 && n >= 8, "audit (%zu)", n);
+    int seen = 0;
+    for (size_t i = 0; al && i < n; i++)
+        if (!strcmp(al[i].action, "read_entry") && !strcmp(al[i].target, "seq:3") && !strcmp(al[i].actor, dr.gid))
+            seen++;
+    CHECK(seen == 1, "the entry read is in the audit log");
     free(al);
     ck_net_close(ca);
     ck_net_close(cp);
@@ -296,6 +340,7 @@ int main(void)
 {
     if (ck_net_global_init() != 0) return 2;
     test_codecs();
+    test_json_buf();
     test_entry_encoding();
     test_store_sqlite();
     test_config();
