@@ -33,20 +33,21 @@ if ! command -v jq >/dev/null; then   # reads the JSON of 'record get --json' an
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/carekey-demo.XXXXXX")
-SRV_PID= DESK_PID=
+DESK_PID=
+export CAREKEY_PASSPHRASE="demo passphrase (low scrypt cost: --kdf-cost 10)"
+# the world (server, authorities, people, keys): shared with tests/client/e2e_test.sh
+W="$T"
+# shellcheck source=../tests/client/world.sh
+. "$ROOT/tests/client/world.sh"
 cleanup() {
     local rc=$?
     [ -n "$DESK_PID" ] && kill "$DESK_PID" 2>/dev/null && wait "$DESK_PID" 2>/dev/null
-    [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+    world_stop
     if [ -n "${DEMO_KEEP:-}" ]; then echo "demo: kept $T"; else rm -rf "$T"; fi
     [ "$rc" = 0 ] || echo "demo: FAILED (exit $rc); see the step above" >&2
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-export CAREKEY_PASSPHRASE="demo passphrase (low scrypt cost: --kdf-cost 10)"
-export CAREKEY_HOSPITALS=hosp-a,hosp-b CAREKEY_ER_DESK=er-desk
-unset CAREKEY_HOME CAREKEY_SERVER
 START=$(date +%s.%N)
 
 # ---- helpers -----------------------------------------------------------------------
@@ -55,10 +56,10 @@ T0=0
 step() { T0=$(ms); printf '\n== %s\n' "$*"; }
 done_() { printf '   (%d ms)\n' $(( $(ms) - T0 )); }
 # q CMD...: run quietly; on failure show the command's output and stop
-q() { "$@" >"$T/last.log" 2>&1 || { echo "demo: command failed: ${*/#$CK/carekey}" >&2; sed 's/^/   | /' "$T/last.log" >&2; exit 1; }; }
-wait_file() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "demo: timeout waiting for $1" >&2; exit 1; }
-home() { echo "$T/home/$1"; }
-as() { local who=$1; shift; "$CK" "$@" --home "$(home "$who")"; }
+q() { world_run "$@"; }
+wait_file() { world_wait_file "$1"; }
+home() { world_home "$1"; }
+as() { world_as "$@"; }
 
 # ---- 0. the curve ---------------------------------------------------------------------
 if [ -x "$ECDEMO" ]; then
@@ -68,65 +69,34 @@ fi
 
 # ---- 1. the cloud server ----------------------------------------------------------------
 step "1. carekeyd: embedded SQLite in a temp dir, loopback, a free port"
-mkdir -p "$T/home"
-ADMIN_KEY=$("$CK" admin init --home "$(home operator)" --kdf-cost 10)
-"$CKD" --listen 127.0.0.1 --port 0 --port-file "$T/ckd.port" --db "sqlite:$T/carekey.db" \
-    --admin-key "$ADMIN_KEY" --log-level warn 2>"$T/carekeyd.log" &
-SRV_PID=$!
-wait_file "$T/ckd.port"
-URL="http://127.0.0.1:$(cat "$T/ckd.port")"
+world_server "sqlite:$T/carekey.db"
 echo "   $URL  (operator key ${ADMIN_KEY:0:16}..., database $T/carekey.db)"
 done_
 
 # ---- 2. authorities ------------------------------------------------------------------------
 step "2. attribute authorities, each in its own organization's keyring"
-# organization-home authority  (the patient runs her own authority)
-AUTHS="medical-board:medical-board nursing-board:nursing-board hosp-a:hosp-a hosp-b:hosp-b
-       pharmacy-board:pharmacy-board research-board:research-board er-desk:er-desk rudolf:patient-rudolf"
-declare -A PEOPLE_ROLE=(
-    [rudolf]=patient [anna]=family [dr-a]=doctor [dr-b]=doctor [pharm]=pharmacist
-    [res]=researcher [dr-er]=emergency [er-desk]=staff)
-declare -A LABEL=([er-desk]="desk service")
-for who in medical-board nursing-board hosp-a hosp-b pharmacy-board research-board; do
-    q "$CK" init --gid "$who-admin" --role staff --home "$(home "$who")" --server "$URL" --kdf-cost 10 \
-        --enroll-out "$T/$who-admin.enroll.json"
-done
-for who in rudolf anna dr-a dr-b pharm res dr-er er-desk; do
-    q "$CK" init --gid "$who" --role "${PEOPLE_ROLE[$who]}" --home "$(home "$who")" --server "$URL" \
-        --kdf-cost 10 --enroll-out "$T/$who.enroll.json"
-done
-for pair in $AUTHS; do
-    org=${pair%%:*} name=${pair#*:}
-    q as "$org" authority create "$name"
-    q as "$org" authority publish "$name" --out "$T/$name.auth.json"
-    q as operator admin add-authority "$T/$name.auth.json" --server "$URL"
-    printf '   %-15s run by %s\n' "$name" "$org"
-done
+world_on_authority() { printf '   %-15s run by %s\n' "$1" "$2"; }
+world_homes
+world_authorities
 done_
 
 # ---- 3. people -------------------------------------------------------------------------------
 step "3. people enrolled by the operator; keys issued through the mailbox and synced"
-for who in rudolf anna dr-a dr-b pharm res dr-er er-desk; do q as operator admin enroll "$T/$who.enroll.json" --server "$URL"; done
-issue() { q as "$1" authority issue "$2" --gid "$3" --attr "$4"; }
-issue rudolf patient-rudolf rudolf owner@patient-rudolf
-issue rudolf patient-rudolf anna family@patient-rudolf
-issue medical-board medical-board dr-a doctor@medical-board
-issue medical-board medical-board dr-b doctor@medical-board
-issue medical-board medical-board dr-er doctor@medical-board
-issue hosp-a hosp-a dr-a staff@hosp-a
-issue hosp-b hosp-b dr-b staff@hosp-b
-issue pharmacy-board pharmacy-board pharm pharmacist@pharmacy-board
-issue research-board research-board res researcher@research-board
-issue er-desk er-desk er-desk emergency@er-desk
-for who in rudolf anna dr-a dr-b pharm res dr-er er-desk; do q as "$who" keys sync; done
+world_enroll
+world_keys
+world_patient rudolf anna     # rudolf runs his own authority, patient-rudolf
+declare -A LABEL=([rudolf]=patient [anna]=family [bill-a]=billing [er-desk]="desk service")
+while read -r gid role attrs; do [ -n "${LABEL[$gid]:-}" ] || LABEL[$gid]=$role; done < <(world_staff)
 cat <<EOF
-   rudolf   patient         owner@patient-rudolf
+   rudolf   patient         owner@patient-rudolf (his own authority)
    anna     family          family@patient-rudolf
    dr-a     doctor, hosp-a  doctor@medical-board, staff@hosp-a
    dr-b     doctor, hosp-b  doctor@medical-board, staff@hosp-b
+   nurse-a  nurse, hosp-a   nurse@nursing-board, staff@hosp-a
    pharm    pharmacist      pharmacist@pharmacy-board
    res      researcher      researcher@research-board
    dr-er    ER physician    doctor@medical-board (no hospital key: reads only via break-glass)
+   bill-a   billing office  billing@hosp-a
    er-desk  emergency desk  emergency@er-desk (held by the desk service only)
 EOF
 done_
@@ -146,15 +116,16 @@ q as dr-a record put --patient rudolf --section allergies --type AllergyIntolera
 q as dr-a record put --patient rudolf --section medications --type MedicationRequest "$T/med.json"
 q as rudolf research publish --patient rudolf
 N_ENTRIES=$(as rudolf record list --patient rudolf 2>/dev/null | grep -c '^ *[0-9]' || true)
-echo "   imported one sealed entry per section; dr-a (write grant) added an allergy and a medication;"
-echo "   the de-identified research view published; the desk may write to \"audit\" ($N_ENTRIES entries)"
+echo "   imported one sealed entry per section and the emergency view (for the desk); dr-a (write"
+echo "   grant) added an allergy and a medication; the de-identified research view published; the"
+echo "   desk may write to \"audit\" ($N_ENTRIES entries)"
 done_
 
 # ---- 5. who reads what ---------------------------------------------------------------------------
-ALL_SECTIONS="demographics allergies problems medications encounters procedures results immunizations careplans appointments billing directory audit research"
+ALL_SECTIONS="demographics allergies problems medications encounters procedures results immunizations careplans appointments billing directory audit emergency research"
 declare -A SHORT=([demographics]=demo [allergies]=allg [problems]=prob [medications]=meds [encounters]=enc
     [procedures]=proc [results]=res [immunizations]=imm [careplans]=care [appointments]=appt [billing]=bill
-    [directory]=dir [audit]=audit [research]=rsrch)
+    [directory]=dir [audit]=audit [emergency]=emerg [research]=rsrch)
 # readable WHO: the sections of which this person's keys actually decrypt an entry
 readable() {
     as "$1" record get --patient rudolf --json 2>/dev/null >"$T/get.json" || true
@@ -165,7 +136,7 @@ table() {
     printf '   %-22s' "person"; for s in $COLUMNS_; do printf ' %-5s' "${SHORT[$s]}"; done; echo
     for who in "$@"; do
         local r; r=" $(readable "$who") "
-        printf "   %-22s" "$who (${LABEL[$who]:-${PEOPLE_ROLE[$who]}})"
+        printf "   %-22s" "$who (${LABEL[$who]})"
         for s in $COLUMNS_; do
             case $r in *" $s "*) printf ' %-5s' yes ;; *) printf ' %-5s' - ;; esac
         done
@@ -176,9 +147,11 @@ step "5. who can read what (each 'yes' is a decryption with that person's own ke
 # the columns: the sections rudolf's record holds (he, the owner, reads them all)
 present=" $(readable rudolf) "
 for s in $ALL_SECTIONS; do case $present in *" $s "*) COLUMNS_="$COLUMNS_ $s" ;; esac; done
-table rudolf anna dr-a dr-b pharm res dr-er er-desk
+table rudolf anna dr-a dr-b nurse-a pharm res dr-er bill-a er-desk
 echo "   dr-er has a board licence but no hospital key: alone she reads nothing. The desk holds"
-echo "   emergency@er-desk; it opens only the emergency sections' key wraps, for break-glass (step 6)."
+echo "   emergency@er-desk; it opens only the emergency sections' key wraps (and the emergency view"
+echo "   import sealed: allergies, active problems and medications, blood type), for break-glass (step 6)."
+echo "   tests/client/e2e_test.sh checks this table against docs/RECORD-MODEL.md on every fixture."
 done_
 
 # ---- 6. break-glass ------------------------------------------------------------------------------
@@ -209,21 +182,12 @@ done_
 # ---- 8. what the server holds --------------------------------------------------------------------
 step "8. the server's SQLite database holds none of rudolf's identifying strings"
 # the identifying strings of the fixture: name, address, phone, identifiers (SSN, MRN, licences), birth date
-jq -r '.entry[].resource | select(.resourceType == "Patient") |
-       (.name[]? | (.given[]?, .family)), (.address[]? | (.line[]?, .city, .postalCode)),
-       (.telecom[]?.value), (.identifier[]?.value), .birthDate' "$FIXTURE" |
-    grep -v '^null$' | sort -u >"$T/identifiers.txt"
 leaks=0
-while IFS= read -r s; do
-    [ ${#s} -ge 4 ] || continue
-    kind=$(jq -r --arg v "$s" '[.entry[].resource | select(.resourceType == "Patient") |
-        ((.identifier[]? | select(.value == $v) | (.type.text // "id")), (.name[]? | select(((.given // []) + [.family]) | index($v)) | "name"),
-         (.address[]? | select(((.line // []) + [.city, .postalCode]) | index($v)) | "address"),
-         (.telecom[]? | select(.value == $v) | .system), (select(.birthDate == $v) | "birth date"))] | last // "value"' "$FIXTURE")
+while IFS=$'\t' read -r kind s; do
     hits=$(cat "$T"/carekey.db* 2>/dev/null | grep -a -c -F -- "$s" || true)
-    printf '   %-26s %-28s %s\n' "${kind:-value}" "$(printf '%s' "$s" | cut -c1-28)" "$([ "$hits" = 0 ] && echo "absent" || echo "FOUND ($hits)")"
+    printf '   %-26s %-28s %s\n' "$kind" "$(printf '%s' "$s" | cut -c1-28)" "$([ "$hits" = 0 ] && echo "absent" || echo "FOUND ($hits)")"
     [ "$hits" = 0 ] || leaks=$((leaks + 1))
-done <"$T/identifiers.txt"
+done < <(world_identifiers "$FIXTURE")
 echo "   database files: $(ls "$T" | grep -c '^carekey.db') ($(du -ch "$T"/carekey.db* | tail -1 | cut -f1)); grep -a over each"
 [ "$leaks" = 0 ] || { echo "demo: identifying strings found in the server's database" >&2; exit 1; }
 done_

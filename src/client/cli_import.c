@@ -5,7 +5,13 @@
  *   import BUNDLE.json --patient P   ck_fhir_split, then one sealed entry per
  *                                    non-empty section (payload: the
  *                                    section's JSON array of items) under
- *                                    the profile's policy for that section
+ *                                    the profile's policy for that section,
+ *                                    then the emergency view (allergies,
+ *                                    active problems and medications, blood
+ *                                    type: ck_report_emergency_view) as
+ *                                    section "emergency" under the
+ *                                    profile's emergency policy, which the
+ *                                    emergency desk opens for break-glass
  *   export --patient P --out FILE    fetch, verify, open what this person can
  *                                    read, ck_fhir_export: a collection
  *                                    Bundle whose references all resolve
@@ -15,9 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carekey/report.h"
 #include "client/cli_record.h"
 
 #define IMPORT_TYPE "Bundle"   /* resource type of an entry holding a section's items */
+#define EMERGENCY_SECTION "emergency"
+#define EMERGENCY_SCHEMA "carekey-emergency/1"
 
 static const char import_usage[] =
     "Usage: carekey import BUNDLE.json --patient P [sharing options] [common options]\n"
@@ -26,14 +35,80 @@ static const char import_usage[] =
     "appends one sealed entry per non-empty section, each under its policy from\n"
     "the patient's sharing profile (the directory section - Organization,\n"
     "Practitioner, ... - under the profile's directory policy, which every\n"
-    "reader of a clinical section satisfies). Run by the patient, or a writer\n"
-    "she granted every section in the bundle.\n"
+    "reader of a clinical section satisfies). Then the emergency view of the\n"
+    "bundle (allergies, active problems, active medications, blood type) goes\n"
+    "into section \"emergency\" under the profile's emergency policy: what the\n"
+    "emergency desk releases for break-glass. Run by the patient, or a writer\n"
+    "she granted every section in the bundle and \"emergency\".\n"
     "\n"
     "  --patient P            the patient's GID\n"
     "  --max-entry-bytes N    split a section whose items exceed N bytes of JSON\n"
     "                         over several entries (default 524288; the server\n"
     "                         limits the size of one request)\n"
     "\n" CLI_REC_SHARING_HELP CLI_CTX_HELP;
+
+/* The emergency view of the imported sections (docs/RECORD-MODEL.md,
+ * Reports): appended as one entry of section "emergency",
+ * {"schema": "carekey-emergency/1", "sections": {"allergies": [...],
+ * "problems": [...], "medications": [...], "results": [...]}}, sealed under
+ * the profile's "emergency" policy. Its blocks' sections are always present
+ * (possibly empty), so a summary says "none recorded" rather than "not
+ * shared". Nothing is appended when the bundle holds none of them. */
+static int seal_emergency_view(cli_ctx *c, cli_rec_sharing *sh, cli_rec_sealer *sl, const char *patient,
+                               const ck_fhir_sections *secs, size_t *n_items, int *sealed)
+{
+    static const ck_section blocks[] = {CK_SECTION_ALLERGIES, CK_SECTION_PROBLEMS, CK_SECTION_MEDICATIONS,
+                                        CK_SECTION_RESULTS};
+    ck_fhir_sections view;
+    ck_fhir_error fe;
+    ck_policy_error pe;
+    ck_seal_policy pol;
+    ck_net_head head;
+    json_t *doc = NULL, *out_secs = NULL;
+    char *policy = NULL, *payload = NULL;
+    uint8_t *env = NULL;
+    size_t env_len = 0, present = 0;
+    int rc = CLI_FAIL;
+
+    *n_items = 0;
+    *sealed = 0;
+    for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++) present += json_array_size(secs->section[blocks[b]]);
+    if (!present) return CLI_OK;
+    memset(&view, 0, sizeof view);
+    memset(&fe, 0, sizeof fe);
+    if (ck_report_emergency_view(&view, secs, &fe) != CK_FHIR_OK) {
+        cli_error(c->cmd, "emergency view: %s", fe.msg[0] ? fe.msg : ck_fhir_strerror(fe.code));
+        return CLI_FAIL;
+    }
+    if (!(out_secs = json_object())) goto out;
+    for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++) {
+        json_t *a = view.section[blocks[b]] ? json_incref(view.section[blocks[b]]) : json_array();
+        if (!a || json_object_set_new(out_secs, ck_section_name(blocks[b]), a) != 0) goto out;
+        *n_items += json_array_size(a);
+    }
+    if (!(doc = json_pack("{s:s,s:O}", "schema", EMERGENCY_SCHEMA, "sections", out_secs)) ||
+        !(payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+        goto out;
+    if ((rc = cli_rec_section_policy(c, sh, patient, CK_SHARING_VIEW_EMERGENCY, &policy)) != CLI_OK ||
+        (rc = cli_rec_sealer_policy(sl, policy, &pol)) != CLI_OK)
+        goto out;
+    memset(&pe, 0, sizeof pe);
+    if (ck_rec_seal(&env, &env_len, patient, EMERGENCY_SECTION, IMPORT_TYPE, (const uint8_t *)payload,
+                    strlen(payload), &pol, 0, NULL, &pe) != CK_REC_OK) {
+        cli_error(c->cmd, "sealing the emergency view failed%s%s", pe.msg[0] ? ": " : "", pe.msg);
+        rc = CLI_FAIL;
+        goto out;
+    }
+    if ((rc = cli_rec_append(c, patient, EMERGENCY_SECTION, IMPORT_TYPE, env, env_len, &head)) == CLI_OK) *sealed = 1;
+out:
+    free(env);
+    free(policy);
+    cli_rec_free_str(payload);
+    json_decref(doc);
+    json_decref(out_secs);
+    ck_fhir_sections_clear(&view);
+    return rc;
+}
 
 static int cmd_import(int argc, char **argv)
 {
@@ -45,7 +120,8 @@ static int cmd_import(int argc, char **argv)
                                        {NULL, 0, NULL, 0}};
     const char *help = "import", *patient = NULL;
     uint8_t *buf = NULL;
-    size_t len = 0, n_sections = 0, n_items = 0, appended = 0, max_entry = 512u << 10;
+    size_t len = 0, n_sections = 0, n_items = 0, appended = 0, n_emergency = 0, max_entry = 512u << 10;
+    int em_sealed = 0;
     uint32_t mb;
     ck_fhir_sections secs;
     ck_fhir_error fe;
@@ -90,7 +166,7 @@ static int cmd_import(int argc, char **argv)
     }
     if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out_nosealer;
     cli_rec_sealer_init(&sl, &c, 1);    /* many seals: precompute the public-key tables */
-    cli_progress_start(&pr, "sealing", n_sections);
+    cli_progress_start(&pr, "sealing", n_sections + 1);
     for (int s = 0; s < CK_SECTION_COUNT && rc == CLI_OK; s++) {
         const char *name = ck_section_name((ck_section)s);
         json_t *arr = secs.section[s];
@@ -137,11 +213,15 @@ static int cmd_import(int argc, char **argv)
         if (rc == CLI_OK) cli_progress_step(&pr, 1);
         free(policy);
     }
+    if (rc == CLI_OK && (rc = seal_emergency_view(&c, &sh, &sl, patient, &secs, &n_emergency, &em_sealed)) == CLI_OK)
+        cli_progress_step(&pr, 1);
     cli_progress_end(&pr);
     cli_rec_sealer_free(&sl);
     if (appended)
         printf("imported %zu resources into %zu section entries of %s's record%s\n", n_items, appended, patient,
                rc == CLI_OK ? "" : " (incomplete)");
+    if (rc == CLI_OK && em_sealed)
+        printf("sealed the emergency view (%zu resources) for the emergency desk\n", n_emergency);
     if (rc == CLI_OK) rc = cli_rec_after_write(&c, patient);
 out_nosealer:
     ck_fhir_sections_clear(&secs);

@@ -3,7 +3,8 @@
 # carekeyd (loopback, free port, temporary SQLite) and a real emergency desk
 # (`carekey emergency-desk serve`):
 #   - an ER physician's request with a reason succeeds and shows the
-#     patient's allergies and medications;
+#     patient's allergies and medications, and the blood type, which only
+#     the emergency view (sealed by import under the emergency policy) holds;
 #   - the patient sees the event (reason, physician) in her record and the
 #     server's BTG audit rows;
 #   - refused: a non-physician, a forged signature, a replayed request, a
@@ -74,6 +75,13 @@ run "$CK" keys sync --home "$T/alice"
 # ---- the patient's record ------------------------------------------------------------
 export CAREKEY_HOSPITALS=hosp-a
 run "$CK" import "$FIXTURE" --patient alice --home "$T/alice"
+# a lab result with the blood type (LOINC 882-1): section "results" is not
+# the desk's; import also seals the emergency view, which carries it
+cat >"$T/bloodtype.json" <<'EOF'
+{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:3f1c2a4e-9b7d-4c1e-8a2f-5d6e7f809a1b","resource":{"resourceType":"Observation","id":"3f1c2a4e-9b7d-4c1e-8a2f-5d6e7f809a1b","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"882-1","display":"ABO and Rh group [Type] in Blood"}],"text":"ABO and Rh group"},"effectiveDateTime":"2019-06-02T10:00:00Z","valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"278149003","display":"Blood group A Rh(D) positive"}],"text":"A Rh(D) positive"}}}]}
+EOF
+expect 0 "import of a bundle with the blood type" "$CK" import "$T/bloodtype.json" --patient alice --home "$T/alice"
+has "import seals the emergency view" "sealed the emergency view"
 cat >"$T/allergy.json" <<'EOF'
 {"resourceType":"AllergyIntolerance","id":"btg-test-allergy-1","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical","code":"active"}]},"type":"allergy","category":["medication"],"criticality":"high","code":{"text":"Penicillin G"},"recordedDate":"2020-03-01"}
 EOF
@@ -102,6 +110,7 @@ expect 0 "ER physician's break-glass request succeeds" \
 has "summary shows the allergy" "Penicillin G"
 has "summary shows the active medication" "Warfarin 5 MG"
 has "summary shows the problems block" "Anemia"
+has "summary shows the blood type (emergency view)" "A Rh(D) positive"
 hasnt "summary has no demographics (name)" "Weber"
 expect 0 "the kept grant shows the summary again" "$CK" emergency show --patient alice --home "$T/drer"
 has "show: allergy again" "Penicillin G"

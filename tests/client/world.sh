@@ -1,0 +1,182 @@
+# tests/client/world.sh - the carekey world, built with the CLI against a real
+# carekeyd: the operator, the organizations and their attribute authorities,
+# the professionals with their keys, and patients with their own authority
+# and family. Sourced (not run) by scripts/demo.sh, tests/client/e2e_test.sh
+# and bench/records.sh, so the story, the test and the benchmark share one
+# setup.
+#
+# Before sourcing, set:
+#   CK   the carekey binary        CKD  the carekeyd binary
+#   W    a work directory (homes go to $W/home/WHO)
+#   CAREKEY_PASSPHRASE             one passphrase for every keyring
+# Optional: WORLD_KDF (scrypt cost log2 N of every keyring, default 10: low,
+# for speed; real keyrings use 15), WORLD_LOG (where commands write their
+# output, default $W/last.log).
+#
+#   world_run CMD...          run CMD quietly; on failure show its output, exit 1
+#   world_home WHO            the home directory of WHO
+#   world_as WHO CMD...       carekey CMD... --home (WHO's home)
+#   world_server [DB]         operator identity, then carekeyd on 127.0.0.1 and a
+#                             free port with DB (default sqlite:$W/carekey.db);
+#                             sets ADMIN_KEY, URL, WORLD_SRV_PID
+#   world_homes               the organizations' homes and the professionals'
+#                             identities (carekey init; enrollment requests)
+#   world_authorities         every organization's authority: create, publish,
+#                             registered by the operator (calls world_on_authority
+#                             NAME HOME when the caller defines it)
+#   world_enroll              the operator enrolls the professionals
+#   world_keys                the authorities issue the professionals' attributes
+#                             (sealed, through the mailbox); everyone syncs
+#   world_setup [DB]          all of the above
+#   world_patient P [FAMILY...]   patient P (role patient) with her authority
+#                             patient-P (run from her home), her owner key, and
+#                             family@patient-P for each FAMILY member
+#   world_stop                stops carekeyd
+#   world_identifiers FIXTURE the identifying strings of a FHIR bundle's Patient,
+#                             one "kind<TAB>value" line each (names, address
+#                             lines, city, postal code, phone, SSN, MRN, driver's
+#                             licence, passport, birth date; 4 characters or more)
+#
+# The people (WORLD_STAFF: gid, directory role, attributes; one line each):
+#   dr-a     doctor at hosp-a          dr-b    doctor at hosp-b
+#   nurse-a  nurse at hosp-a           pharm   pharmacist
+#   res      researcher                dr-er   ER physician: a licence and no
+#   bill-a   billing office of hosp-a          hospital key (break-glass only)
+#   er-desk  the emergency desk service: the only holder of emergency@er-desk
+# Treating hospitals of every patient: hosp-a and hosp-b (CAREKEY_HOSPITALS).
+
+WORLD_ORGS="medical-board nursing-board hosp-a hosp-b pharmacy-board research-board"
+WORLD_DESK=er-desk
+WORLD_STAFF="dr-a doctor doctor@medical-board,staff@hosp-a
+dr-b doctor doctor@medical-board,staff@hosp-b
+nurse-a nurse nurse@nursing-board,staff@hosp-a
+pharm pharmacist pharmacist@pharmacy-board
+res researcher researcher@research-board
+dr-er emergency doctor@medical-board
+bill-a staff billing@hosp-a
+er-desk staff emergency@er-desk"
+export CAREKEY_HOSPITALS=hosp-a,hosp-b CAREKEY_ER_DESK=$WORLD_DESK
+unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE
+WORLD_KDF=${WORLD_KDF:-10}
+WORLD_LOG=${WORLD_LOG:-$W/last.log}
+WORLD_SRV_PID=
+mkdir -p "$W/home"
+
+world_run() {
+    "$@" >"$WORLD_LOG" 2>&1 && return 0
+    echo "world: command failed: ${*/#$CK/carekey}" >&2
+    sed 's/^/   | /' "$WORLD_LOG" >&2
+    exit 1
+}
+world_home() { echo "$W/home/$1"; }
+world_as() { local who=$1; shift; "$CK" "$@" --home "$(world_home "$who")"; }
+world_wait_file() {
+    for _ in $(seq 400); do [ -s "$1" ] && return 0; sleep 0.025; done
+    echo "world: timeout waiting for $1" >&2
+    exit 1
+}
+# the home an authority is run from: an organization's own, the desk's, the patient's
+world_authority_home() {
+    case $1 in patient-*) echo "${1#patient-}" ;; *) echo "$1" ;; esac
+}
+# the staff table as "gid role attrs" lines
+world_staff() { printf '%s\n' "$WORLD_STAFF"; }
+world_staff_gids() { world_staff | cut -d' ' -f1; }
+
+world_server() {
+    local db=${1:-sqlite:$W/carekey.db}
+    ADMIN_KEY=$("$CK" admin init --home "$(world_home operator)" --kdf-cost "$WORLD_KDF") ||
+        { echo "world: admin init failed" >&2; exit 1; }
+    rm -f "$W/ckd.port"
+    "$CKD" --listen 127.0.0.1 --port 0 --port-file "$W/ckd.port" --db "$db" --admin-key "$ADMIN_KEY" \
+        --rate-limit 0 --log-level warn 2>"$W/carekeyd.log" &
+    WORLD_SRV_PID=$!
+    world_wait_file "$W/ckd.port"
+    URL="http://127.0.0.1:$(cat "$W/ckd.port")"
+}
+
+# init WHO GID ROLE: an identity and keyring in WHO's home, its enrollment request in $W/WHO.enroll.json
+world_init() {
+    world_run "$CK" init --gid "$2" --role "$3" --home "$(world_home "$1")" --server "$URL" \
+        --kdf-cost "$WORLD_KDF" --enroll-out "$W/$1.enroll.json"
+}
+
+world_homes() {
+    local org gid role attrs
+    for org in $WORLD_ORGS; do world_init "$org" "$org-admin" staff; done
+    while read -r gid role attrs; do world_init "$gid" "$gid" "$role"; done < <(world_staff)
+}
+
+# register NAME: the authority NAME created and published from its home, registered by the operator
+world_register() {
+    local home; home=$(world_authority_home "$1")
+    world_run world_as "$home" authority create "$1"
+    world_run world_as "$home" authority publish "$1" --out "$W/$1.auth.json"
+    world_run world_as operator admin add-authority "$W/$1.auth.json" --server "$URL"
+    if declare -F world_on_authority >/dev/null; then world_on_authority "$1" "$home"; fi
+}
+
+world_authorities() {
+    local a
+    for a in $WORLD_ORGS $WORLD_DESK; do world_register "$a"; done
+}
+
+world_enroll() {
+    local gid
+    for gid in $(world_staff_gids); do world_run world_as operator admin enroll "$W/$gid.enroll.json" --server "$URL"; done
+}
+
+# issue GID ATTR: the attribute's authority issues it to GID (sealed, into the mailbox)
+world_issue() {
+    local auth=${2#*@}
+    world_run world_as "$(world_authority_home "$auth")" authority issue "$auth" --gid "$1" --attr "$2"
+}
+
+world_keys() {
+    local gid role attrs a
+    while read -r gid role attrs; do
+        for a in ${attrs//,/ }; do world_issue "$gid" "$a"; done
+    done < <(world_staff)
+    for gid in $(world_staff_gids); do world_run world_as "$gid" keys sync; done
+}
+
+world_setup() {
+    world_server "$@"
+    world_homes
+    world_authorities
+    world_enroll
+    world_keys
+}
+
+world_patient() {
+    local p=$1 f; shift
+    world_init "$p" "$p" patient
+    world_run world_as operator admin enroll "$W/$p.enroll.json" --server "$URL"
+    for f in "$@"; do
+        world_init "$f" "$f" family
+        world_run world_as operator admin enroll "$W/$f.enroll.json" --server "$URL"
+    done
+    world_register "patient-$p"
+    world_issue "$p" "owner@patient-$p"
+    for f in "$@"; do world_issue "$f" "family@patient-$p"; done
+    for f in "$p" "$@"; do world_run world_as "$f" keys sync; done
+}
+
+world_stop() {
+    if [ -n "$WORLD_SRV_PID" ]; then
+        kill "$WORLD_SRV_PID" 2>/dev/null && wait "$WORLD_SRV_PID" 2>/dev/null
+        WORLD_SRV_PID=
+    fi
+    return 0
+}
+
+world_identifiers() {
+    jq -r '[.entry[].resource | select(.resourceType == "Patient") |
+        ((.name[]? | (.given[]?, .family) | ["name", .]),
+         (.address[]? | ((.line[]? | ["address", .]), ["city", .city], ["postal code", .postalCode])),
+         (.telecom[]? | [(.system // "telecom"), .value]),
+         (.identifier[]? | [(.type.text // "identifier"), .value]),
+         ["birth date", .birthDate])
+        | select((.[1] | type) == "string" and (.[1] | length) >= 4)]
+        | group_by(.[1]) | map(sort_by(.[0] == "identifier") | .[0]) | .[] | @tsv' "$1"
+}
