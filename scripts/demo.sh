@@ -184,7 +184,7 @@ step "8. the server's SQLite database holds none of rudolf's identifying strings
 # the identifying strings of the fixture: name, address, phone, identifiers (SSN, MRN, licences), birth date
 leaks=0
 while IFS=$'\t' read -r kind s; do
-    hits=$(cat "$T"/carekey.db* 2>/dev/null | grep -a -c -F -- "$s" || true)
+    hits=$(world_stored_count "$s" "$T"/carekey.db*)
     printf '   %-26s %-28s %s\n' "$kind" "$(printf '%s' "$s" | cut -c1-28)" "$([ "$hits" = 0 ] && echo "absent" || echo "FOUND ($hits)")"
     [ "$hits" = 0 ] || leaks=$((leaks + 1))
 done < <(world_identifiers "$FIXTURE")

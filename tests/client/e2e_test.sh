@@ -257,7 +257,7 @@ check_storage() {
         leaks= total=0
         while IFS=$'\t' read -r kind s; do
             total=$((total + 1))
-            hits=$(cat "$@" | grep -a -c -F -- "$s" || true)
+            hits=$(world_stored_count "$s" "$@")
             [ "$hits" = 0 ] || leaks="$leaks $kind ($hits)"
         done < <(world_identifiers "$fx")
         if [ "$total" -lt 8 ]; then bad "${SHORT[$fx]}: only $total identifying strings extracted from the fixture"

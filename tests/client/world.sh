@@ -170,6 +170,20 @@ world_stop() {
     return 0
 }
 
+# world_stored_count STRING FILE...: how often STRING occurs in the files. A
+# short all-digit string (a postal code) also turns up by chance inside hex,
+# base64 or binary ciphertext, so it counts only where no letter, digit or
+# base64 character touches it.
+world_stored_count() {
+    local s=$1
+    shift
+    if [[ $s =~ ^[0-9]{1,9}$ ]]; then
+        cat "$@" 2>/dev/null | grep -a -c -P "(?<![0-9A-Za-z+/=])$s(?![0-9A-Za-z+/=])" || true
+    else
+        cat "$@" 2>/dev/null | grep -a -c -F -- "$s" || true
+    fi
+}
+
 world_identifiers() {
     jq -r '[.entry[].resource | select(.resourceType == "Patient") |
         ((.name[]? | (.given[]?, .family) | ["name", .]),
