@@ -20,6 +20,7 @@
 
 #include "carekey/identity.h"
 #include "client/cli_authority.h"
+#include "client/cli_progress.h"
 
 #define DELIVERY_KIND "key-delivery"
 #define SENDER_PREFIX "authority:"
@@ -139,6 +140,7 @@ static int cmd_sync(int argc, char **argv)
     int64_t after = 0;
     sync_stats st = {0, 0, 0, 0};
     int o, rc, drop = 0, fatal = 0;
+    cli_progress pr;
     cli_ctx c;
 
     cli_ctx_init(&c, help);
@@ -157,8 +159,10 @@ static int cmd_sync(int argc, char **argv)
             goto out;
         }
         if (n == 0) break;
+        cli_progress_start(&pr, "syncing", n);   /* a page at a time: the total is unknown */
         for (size_t i = 0; i < n && !fatal; i++) {
             int r = sync_one(&c, &v[i], &st.attrs);
+            cli_progress_step(&pr, 1);
             after = v[i].id;
             if (r == 1) st.accepted++;
             else if (r == 0) st.other++;
@@ -169,6 +173,7 @@ static int cmd_sync(int argc, char **argv)
                     cli_ctx_net_error(&c, "deleting a refused delivery");
             }
         }
+        cli_progress_end(&pr);
         ck_net_mail_free(v, n);
         v = NULL;
         if (fatal) {
