@@ -499,11 +499,11 @@ int cli_rec_view_sections(cli_rec_view *v, ck_fhir_sections *out, size_t *withhe
 {
     json_t *index[CK_SECTION_COUNT] = {0};
     cli_progress pr;
-    size_t todo = 0;
+    size_t pending = 0;
     memset(out, 0, sizeof *out);
     *withheld = *bad = 0;
-    for (size_t i = 0; i < v->n; i++) todo += v->it[i].data && v->it[i].latest;
-    cli_progress_start(&pr, "opening", todo);
+    for (size_t i = 0; i < v->n; i++) pending += v->it[i].data && v->it[i].latest;
+    cli_progress_start(&pr, "opening", pending);
     for (size_t i = 0; i < v->n; i++) {
         ck_section s;
         uint8_t *pt = NULL;
@@ -779,7 +779,7 @@ static int cmd_get(int argc, char **argv)
     cli_rec_view v;
     json_t *doc = NULL, *arr = NULL;
     cli_progress pr;
-    size_t todo = 0;
+    size_t pending = 0;
 
     cli_rec_secure_json();
     cli_ctx_init(&c, "record get");
@@ -793,8 +793,8 @@ static int cmd_get(int argc, char **argv)
         doc = json_pack("{s:s,s:{s:I,s:s},s:o,s:o}", "patient", patient, "head", "seq", (json_int_t)v.vo.head.seq,
                         "hash", hx, "entries", arr, "problems", problems_json(&v));
     }
-    for (size_t i = 0; i < v.n; i++) todo += v.it[i].data && v.it[i].latest;
-    cli_progress_start(&pr, "opening", todo);
+    for (size_t i = 0; i < v.n; i++) pending += v.it[i].data && v.it[i].latest;
+    cli_progress_start(&pr, "opening", pending);
     for (size_t i = 0; i < v.n; i++) {
         const ck_net_entry *e = &v.e[i];
         char when[32], idhex[2 * CK_REC_ID_BYTES + 1];
