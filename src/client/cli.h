@@ -51,6 +51,8 @@ typedef struct cli_subcmd {
 int cli_dispatch(const char *group, void (*help)(FILE *f), const cli_subcmd *subcmds, size_t n,
                  int argc, char **argv);
 int cli_is_help(const char *arg);
+/* The "Subcommands:" list of a group's help, names aligned. */
+void cli_print_subcmds(FILE *f, const cli_subcmd *subcmds, size_t n);
 /* Resets getopt before a subcommand parses its options. */
 void cli_start_opts(void);
 /* getopt_long with carekey's messages: the option, -1 at the end, or '?'

@@ -622,8 +622,7 @@ static void abe_help(FILE *f)
                "Multi-authority attribute-based encryption of files (cpabe-style tools).\n"
                "\n"
                "Subcommands:\n");
-    for (size_t i = 0; i < sizeof subcmds / sizeof *subcmds; i++)
-        fprintf(f, "  %-16s %s\n", subcmds[i].name, subcmds[i].summary);
+    cli_print_subcmds(f, subcmds, sizeof subcmds / sizeof *subcmds);
     fprintf(f, "\n"
                "Example:\n"
                "  carekey abe setup-authority hosp-a\n"

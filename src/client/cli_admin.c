@@ -193,8 +193,7 @@ static void admin_help(FILE *f)
 {
     fputs("Usage: carekey admin SUBCOMMAND [OPTIONS]\n\nThe operator's directory work (no patient data).\n\n"
           "Subcommands:\n", f);
-    for (size_t i = 0; i < sizeof admin_subcmds / sizeof *admin_subcmds; i++)
-        fprintf(f, "  %-14s %s\n", admin_subcmds[i].name, admin_subcmds[i].summary);
+    cli_print_subcmds(f, admin_subcmds, sizeof admin_subcmds / sizeof *admin_subcmds);
 }
 
 static int admin_run(int argc, char **argv)

@@ -675,8 +675,7 @@ static void authority_help(FILE *f)
                "enrolled people through their mailboxes, and revokes them by epoch.\n"
                "\n"
                "Subcommands:\n");
-    for (size_t i = 0; i < sizeof subcmds / sizeof *subcmds; i++)
-        fprintf(f, "  %-10s %s\n", subcmds[i].name, subcmds[i].summary);
+    cli_print_subcmds(f, subcmds, sizeof subcmds / sizeof *subcmds);
     fprintf(f, "\n"
                "Example:\n"
                "  carekey authority create hosp-a\n"

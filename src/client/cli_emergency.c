@@ -573,8 +573,7 @@ static void emergency_help(FILE *f)
     fputs("Usage: carekey emergency SUBCOMMAND [OPTIONS]\n\n"
           "Break-glass access through the emergency desk, audited in the patient's record.\n\n"
           "Subcommands:\n", f);
-    for (size_t i = 0; i < sizeof emergency_subcmds / sizeof *emergency_subcmds; i++)
-        fprintf(f, "  %-8s %s\n", emergency_subcmds[i].name, emergency_subcmds[i].summary);
+    cli_print_subcmds(f, emergency_subcmds, sizeof emergency_subcmds / sizeof *emergency_subcmds);
 }
 
 static int emergency_run(int argc, char **argv)

@@ -729,8 +729,7 @@ static void desk_help(FILE *f)
           "The emergency department's desk: holds emergency@er-desk and re-seals the\n"
           "emergency sections' keys to ER physicians for a limited time, audited.\n\n"
           "Subcommands:\n", f);
-    for (size_t i = 0; i < sizeof desk_subcmds / sizeof *desk_subcmds; i++)
-        fprintf(f, "  %-8s %s\n", desk_subcmds[i].name, desk_subcmds[i].summary);
+    cli_print_subcmds(f, desk_subcmds, sizeof desk_subcmds / sizeof *desk_subcmds);
 }
 
 static int desk_run(int argc, char **argv)

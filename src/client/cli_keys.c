@@ -359,8 +359,7 @@ static void keys_help(FILE *f)
                "('carekey authority issue'); sync merges them into your keyring.\n"
                "\n"
                "Subcommands:\n");
-    for (size_t i = 0; i < sizeof subcmds / sizeof *subcmds; i++)
-        fprintf(f, "  %-8s %s\n", subcmds[i].name, subcmds[i].summary);
+    cli_print_subcmds(f, subcmds, sizeof subcmds / sizeof *subcmds);
     fprintf(f, "\n'carekey keys SUBCOMMAND --help' describes each one.\n");
 }
 

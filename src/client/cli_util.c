@@ -190,6 +190,14 @@ out:
 
 int cli_is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
 
+void cli_print_subcmds(FILE *f, const cli_subcmd *subcmds, size_t n)
+{
+    int width = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(subcmds[i].name) > width) width = (int)strlen(subcmds[i].name);
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-*s  %s\n", width, subcmds[i].name, subcmds[i].summary);
+}
+
 void cli_start_opts(void)
 {
     optind = 0;   /* glibc: full re-initialisation for each subcommand */
