@@ -205,7 +205,12 @@ static int add_value(ck_fhir_sections *s, json_t *v, int depth)
     if (json_is_object(json_object_get(v, "sections"))) {
         const char *k;
         json_object_foreach(json_object_get(v, "sections"), k, x) {
-            if (json_is_array(x) && add_value(s, x, depth + 1) != 0) return -1;
+            ck_section sec;
+            if (!json_is_array(x)) continue;
+            /* a released section with nothing in it is "none recorded", not "withheld" */
+            if (ck_section_from_name(k, &sec) == 0 && !s->section[sec] && !(s->section[sec] = json_array()))
+                return -1;
+            if (add_value(s, x, depth + 1) != 0) return -1;
         }
         return 0;
     }
