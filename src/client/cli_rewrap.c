@@ -61,7 +61,7 @@ static int cmd_rewrap(int argc, char **argv)
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "rewrap", *patient = NULL;
-    size_t *todo = NULL, n_todo = 0, skipped = 0, done = 0, current = 0;
+    size_t *queued = NULL, n_queued = 0, skipped = 0, done = 0, current = 0;
     int dry = 0, opt, rc;
     cli_rec_sealer sl;
     cli_progress pr;
@@ -86,7 +86,7 @@ static int cmd_rewrap(int argc, char **argv)
         rc = CLI_FAIL;
         goto out_noseal;
     }
-    if (!(todo = calloc(v.n + 1, sizeof *todo))) {
+    if (!(queued = calloc(v.n + 1, sizeof *queued))) {
         rc = CLI_FAIL;
         goto out_noseal;
     }
@@ -109,20 +109,20 @@ static int cmd_rewrap(int argc, char **argv)
         } else if (!cli_rec_view_readable(&v, i)) {
             skipped++;
         } else {
-            todo[n_todo++] = i;
+            queued[n_queued++] = i;
             if (dry)
                 printf("would re-wrap entry %llu (%s)\n", (unsigned long long)v.e[i].seq, v.e[i].section);
         }
     }
     if (dry) {
-        printf("%zu to re-wrap, %zu current, %zu stale but not openable here\n", n_todo, current, skipped);
+        printf("%zu to re-wrap, %zu current, %zu stale but not openable here\n", n_queued, current, skipped);
         rc = CLI_OK;
         goto out;
     }
     /* 2. re-wrap and append */
-    cli_progress_start(&pr, "rewrapping", n_todo);
-    for (size_t k = 0; k < n_todo && rc == CLI_OK; k++) {
-        size_t i = todo[k];
+    cli_progress_start(&pr, "rewrapping", n_queued);
+    for (size_t k = 0; k < n_queued && rc == CLI_OK; k++) {
+        size_t i = queued[k];
         uint8_t *out = NULL;
         size_t out_len = 0;
         char *policy = NULL;
@@ -157,7 +157,7 @@ static int cmd_rewrap(int argc, char **argv)
 out:
     cli_rec_sealer_free(&sl);
 out_noseal:
-    free(todo);
+    free(queued);
     cli_rec_view_free(&v);
     cli_ctx_close(&c);
     return rc;
