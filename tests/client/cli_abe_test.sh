@@ -105,7 +105,13 @@ expect 1 "failure keeps the old output" -- "$CK" abe decrypt --key bob.key --ad 
 if [ "$(cat existing.bin)" = keep ]; then ok; else bad "existing output was changed"; fi
 # tampering: a flipped byte near the end (payload) and in the header; truncation; appended bytes
 size=$(stat -c %s record.ck)
-cp record.ck t1.ck; printf '\x55' | dd of=t1.ck bs=1 seek=$((size - 100)) conv=notrunc status=none
+# flip_byte FILE OFFSET: xor the byte with 0xff, so the file always changes
+flip_byte() {
+  local b; b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  printf "\\$(printf %03o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+cp record.ck t1.ck; flip_byte t1.ck $((size - 100))
+cmp -s record.ck t1.ck && bad "flip_byte left the file unchanged"
 expect 1 "flipped payload byte" -- "$CK" abe decrypt --key alice.key --ad patient-7 t1.ck t.bin
 err_has "authentication failed"
 cp record.ck t2.ck; printf 'Z' | dd of=t2.ck bs=1 seek=2 conv=notrunc status=none
