@@ -9,8 +9,10 @@
 #   4. a FHIR patient imported and shared; a doctor writes; research view
 #   5. who can read what (every cell is a real decryption attempt)
 #   6. break-glass: an ER physician via the desk; the patient's audit log
-#   7. revocation: hosp-a's doctor loses staff@hosp-a, the patient re-wraps
-#   8. the server's database holds none of the patient's identifying strings
+#   7. a hospital day: admission, diagnosis, a prescription the allergy check
+#      blocks, dispensing, a surgery (double-booking refused), discharge, MIS
+#   8. revocation: hosp-a's doctor loses staff@hosp-a, the patient re-wraps
+#   9. the server's database holds none of the patient's identifying strings
 #
 # The Makefile builds first. Everything lives in a temporary directory that
 # is removed at the end, also on failure.
@@ -84,6 +86,7 @@ done_
 step "3. people enrolled by the operator; keys issued through the mailbox and synced"
 world_enroll
 world_keys
+world_care                    # the directory: hospitals' wards, theatres, departments; staff taken on
 world_patient rudolf anna     # rudolf runs his own authority, patient-rudolf
 declare -A LABEL=([rudolf]=patient [anna]=family [bill-a]=billing [er-desk]="desk service")
 while read -r gid role attrs; do [ -n "${LABEL[$gid]:-}" ] || LABEL[$gid]=$role; done < <(world_staff)
@@ -97,6 +100,7 @@ cat <<EOF
    res      researcher      researcher@research-board
    dr-er    ER physician    doctor@medical-board (no hospital key: reads only via break-glass)
    bill-a   billing office  billing@hosp-a
+   clerk-a  admin clerk     staff@hosp-a
    er-desk  emergency desk  emergency@er-desk (held by the desk service only)
 EOF
 done_
@@ -170,8 +174,40 @@ echo "   -- what rudolf sees afterwards ('carekey emergency events'):"
 as rudolf emergency events | sed 's/^/   /'
 done_
 
-# ---- 7. revocation ---------------------------------------------------------------------------------
-step "7. revocation: hosp-a revokes dr-a's staff@hosp-a; rudolf re-wraps his record"
+# ---- 7. a hospital day ------------------------------------------------------------------------------
+step "7. a hospital day at hosp-a (docs/CARE.md): rudolf consents, is admitted, treated, discharged"
+q as rudolf grant --patient rudolf --to hosp-a --sections '*' --delegate
+q as hosp-a hospital care-team --patient rudolf
+q as rudolf grant --patient rudolf --to pharm --sections medications
+D=$(date -u +%Y-%m-%d)
+# show WHO ARGS...: the command and what it printed (refusals included: they are part of the story)
+show() {
+    local who=$1; shift
+    printf '   %-8s $ carekey %s\n' "$who" "$*"
+    as "$who" "$@" >"$T/show.log" 2>&1 || true
+    sed 's/^/              /' "$T/show.log"
+}
+show dr-a encounter admit --patient rudolf --ward ward-med --bed 2 --reason 'chest pain' --at "${D}T08:00"
+show dr-a condition add --patient rudolf --snomed 22298006 --display 'Myocardial infarction'
+show dr-a observe --patient rudolf hr=92 bp=140/90 spo2=95
+show dr-a rx write --patient rudolf --drug amoxicillin --quantity 21 --dose '500 mg three times a day'
+show nurse-a rx write --patient rudolf --drug aspirin --quantity 30
+show dr-a rx write --patient rudolf --drug aspirin --quantity 30 --dose '75 mg daily'
+RX=$(grep -o '^prescribed MedicationRequest/[A-Za-z0-9-]*' "$T/show.log" | cut -d/ -f2)
+show pharm rx dispense --patient rudolf --id "$RX" --quantity 30
+show pharm rx dispense --patient rudolf --id "$RX" --quantity 30
+show dr-a theatre book --patient rudolf --theatre th-1 --surgeon dr-a --procedure-snomed 232717009 \
+    --display 'Coronary angioplasty' --start "${D}T10:00" --end "${D}T12:00"
+show dr-a theatre book --patient rudolf --theatre th-1 --surgeon dr-a --procedure-snomed 232717009 \
+    --display 'Coronary angioplasty' --start "${D}T11:00" --end "${D}T13:00"
+show dr-a encounter discharge --patient rudolf --summary 'PCI done; home on aspirin.' --at "${D}T17:00"
+show clerk-a mis admissions --period "$D"
+show dr-b mis admissions --hospital hosp-a --period "$D"
+echo "   (hosp-b's doctor holds no staff@hosp-a key: hosp-a's ledger is closed to her)"
+done_
+
+# ---- 8. revocation ---------------------------------------------------------------------------------
+step "8. revocation: hosp-a revokes dr-a's staff@hosp-a; rudolf re-wraps his record"
 q as hosp-a authority revoke hosp-a --gid dr-a --attr staff@hosp-a
 q as dr-a keys sync
 q as rudolf rewrap --patient rudolf
@@ -179,8 +215,8 @@ grep -E 're-?wrap' "$T/last.log" | head -2 | sed 's/^/   /' || true
 table dr-a dr-b
 done_
 
-# ---- 8. what the server holds --------------------------------------------------------------------
-step "8. the server's SQLite database holds none of rudolf's identifying strings"
+# ---- 9. what the server holds --------------------------------------------------------------------
+step "9. the server's SQLite database holds none of rudolf's identifying strings"
 # the identifying strings of the fixture: name, address, phone, identifiers (SSN, MRN, licences), birth date
 leaks=0
 while IFS=$'\t' read -r kind s; do

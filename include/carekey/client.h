@@ -78,6 +78,41 @@ int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char 
                          char **epochs_json) CK_NET_WUR;
 int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json) CK_NET_WUR;
 
+/* ---- organizations, units, staff (docs/CARE.md, "Directory") ---------- */
+/* JSON results are jansson values (include <jansson.h>; json_decref them):
+ * the objects of docs/API.md, "Directory". */
+struct json_t;
+
+int ck_net_org_add(ck_net *c, const char *name, const char *kind, const char *display_name) CK_NET_WUR;
+/* The org object, with its "units" array. */
+int ck_net_org_get(ck_net *c, const char *name, struct json_t **org) CK_NET_WUR;
+/* kind NULL = all; *orgs is the array of org objects. */
+int ck_net_orgs_list(ck_net *c, const char *kind, struct json_t **orgs) CK_NET_WUR;
+/* display_name NULL = the name; beds: wards only, else 0. As the operator
+ * or as the organization itself. */
+int ck_net_unit_add(ck_net *c, const char *org, const char *name, const char *kind, const char *display_name,
+                    int64_t beds) CK_NET_WUR;
+int ck_net_units_list(ck_net *c, const char *org, const char *kind, struct json_t **units) CK_NET_WUR;
+/* unit and title may be NULL; attrs: nattrs labels ("doctor@medical-board").
+ * *user (may be NULL) is the updated user object. As the operator or as
+ * the organization org. */
+int ck_net_user_affiliate(ck_net *c, const char *gid, const char *org, const char *unit, const char *title,
+                          const char *const *attrs, size_t nattrs, struct json_t **user) CK_NET_WUR;
+/* Idempotent; *user (may be NULL) is the user object ("active": false). */
+int ck_net_user_deactivate(ck_net *c, const char *gid, struct json_t **user) CK_NET_WUR;
+
+typedef struct {
+    const char *org, *role, *unit; /* NULL = any */
+    const char *attribute;         /* an attribute label the user holds; NULL = any */
+    int active;                    /* 1 active (the server's default), 0 deactivated, -1 any */
+    const char *after;             /* paging: GIDs after this one; NULL = from the start */
+    unsigned limit;                /* 0 = the server's default (100); at most 1000 */
+} ck_net_user_filter;
+
+/* One page of users in GID order: *users is the array of user objects,
+ * *more (may be NULL) tells whether more follow (after the last GID). */
+int ck_net_users_list(ck_net *c, const ck_net_user_filter *f, struct json_t **users, int *more) CK_NET_WUR;
+
 /* ---- records ---------------------------------------------------------- */
 /* ck_net_head and ck_net_entry are defined in carekey/wire.h. */
 

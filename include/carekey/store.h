@@ -42,6 +42,8 @@ typedef enum {
 #define CK_STORE_ID_CAP 129      /* GID / authority name, NUL included */
 #define CK_STORE_NAME_CAP 257    /* display names */
 #define CK_STORE_TOKEN_CAP 65    /* roles, sections, resource types, codes */
+#define CK_STORE_TITLE_CAP 129   /* a staff member's job title */
+#define CK_STORE_ATTRS_CAP 1025  /* comma-separated attribute labels */
 
 typedef struct ck_store ck_store;
 
@@ -57,7 +59,44 @@ typedef struct {
     char display_name[CK_STORE_NAME_CAP];
     char role[CK_STORE_TOKEN_CAP];
     int64_t created_at; /* Unix ms */
+    /* Affiliation ("" = none; set with ck_store_user_affiliate). */
+    char org[CK_STORE_ID_CAP];
+    char unit[CK_STORE_ID_CAP];
+    char title[CK_STORE_TITLE_CAP];
+    char attributes[CK_STORE_ATTRS_CAP]; /* "doctor@medical-board,staff@hosp-a" */
+    int64_t affiliated_at;               /* Unix ms, 0 = never affiliated */
+    int active;                          /* 1 until deactivated */
+    int64_t deactivated_at;              /* Unix ms, 0 = active */
 } ck_store_user;
+
+/* An organization (hospital, pharmacy, board, desk): its name is the GID of
+ * an enrolled user of role "organization". */
+typedef struct {
+    char name[CK_STORE_ID_CAP];
+    char kind[CK_STORE_TOKEN_CAP]; /* hospital | pharmacy | board | desk */
+    char display_name[CK_STORE_NAME_CAP];
+    int active;
+    int64_t created_at, updated_at;
+} ck_store_org;
+
+/* A unit of an organization: department, ward or theatre. */
+typedef struct {
+    char org[CK_STORE_ID_CAP];
+    char name[CK_STORE_ID_CAP];
+    char kind[CK_STORE_TOKEN_CAP]; /* department | ward | theatre */
+    char display_name[CK_STORE_NAME_CAP];
+    int64_t beds; /* wards; 0 otherwise */
+    int64_t created_at;
+} ck_store_unit;
+
+/* Directory listing filters; NULL (or "") matches anything. */
+typedef struct {
+    const char *org, *role, *unit;
+    const char *attribute; /* an exact label contained in the user's list */
+    int active;            /* -1 any, 0 deactivated only, 1 active only */
+    const char *after;     /* paging: GIDs greater than this one */
+    size_t limit;          /* at most this many users, in GID order */
+} ck_store_user_filter;
 
 typedef struct {
     char name[CK_STORE_ID_CAP];
@@ -132,10 +171,35 @@ const char *ck_store_backend(const ck_store *s);
 int ck_store_schema_version(ck_store *s);
 const char *ck_store_rc_str(ck_store_rc rc);
 
-/* Directory. A patient's empty record (head seq 0, zero hash) is created
- * with her user row. */
+/* Directory. The empty record (head seq 0, zero hash) of a patient, or of
+ * an organization (its ledger), is created with the user row. user_add
+ * ignores the affiliation fields: a new user is active and unaffiliated. */
 ck_store_rc ck_store_user_add(ck_store *s, const ck_store_user *u) CK_STORE_WUR;
+/* 1 for the roles whose users own a record: patient, organization. */
+int ck_store_role_has_record(const char *role);
 ck_store_rc ck_store_user_get(ck_store *s, const char *gid, ck_store_user *out) CK_STORE_WUR;
+/* Sets org (required), unit and title (NULL or "" = none) and attributes
+ * (comma-separated labels, NULL or "" = none). NOT_FOUND when the user,
+ * the org or the unit (in org) does not exist. */
+ck_store_rc ck_store_user_affiliate(ck_store *s, const char *gid, const char *org, const char *unit,
+                                    const char *title, const char *attributes, int64_t now_ms) CK_STORE_WUR;
+/* Marks the user inactive; idempotent (deactivated_at keeps the first time). */
+ck_store_rc ck_store_user_deactivate(ck_store *s, const char *gid, int64_t now_ms) CK_STORE_WUR;
+/* Users matching f, ascending by GID; *v is malloc'ed (free). */
+ck_store_rc ck_store_user_list(ck_store *s, const ck_store_user_filter *f, ck_store_user **v,
+                               size_t *n) CK_STORE_WUR;
+
+/* Organizations and their units. org_add: NOT_FOUND when no user is named
+ * o->name, EXISTS when the org is taken. unit_add: NOT_FOUND when the org
+ * does not exist, EXISTS when (org, name) is taken. Lists are ordered by
+ * name; kind NULL = all; *v is malloc'ed (free). */
+ck_store_rc ck_store_org_add(ck_store *s, const ck_store_org *o) CK_STORE_WUR;
+ck_store_rc ck_store_org_get(ck_store *s, const char *name, ck_store_org *out) CK_STORE_WUR;
+ck_store_rc ck_store_org_list(ck_store *s, const char *kind, ck_store_org **v, size_t *n) CK_STORE_WUR;
+ck_store_rc ck_store_unit_add(ck_store *s, const ck_store_unit *u) CK_STORE_WUR;
+ck_store_rc ck_store_unit_get(ck_store *s, const char *org, const char *name, ck_store_unit *out) CK_STORE_WUR;
+ck_store_rc ck_store_unit_list(ck_store *s, const char *org, const char *kind, ck_store_unit **v,
+                               size_t *n) CK_STORE_WUR;
 ck_store_rc ck_store_authority_add(ck_store *s, const ck_store_authority *a) CK_STORE_WUR;
 ck_store_rc ck_store_authority_get(ck_store *s, const char *name, ck_store_authority *out) CK_STORE_WUR;
 ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *epochs_json,

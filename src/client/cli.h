@@ -36,6 +36,12 @@ extern const cli_group cli_group_record, cli_group_grant, cli_group_import, cli_
 extern const cli_group cli_group_report, cli_group_research, cli_group_rewrap;
 extern const cli_group cli_group_authority, cli_group_keys;
 extern const cli_group cli_group_emergency, cli_group_emergency_desk;
+/* the directory listings (cli_directory.c) and the audit log (cli_audit.c) */
+extern const cli_group cli_group_directory, cli_group_audit;
+/* care workflows (docs/CARE.md; cli_care*.c, cli_hospital.c) */
+extern const cli_group cli_group_hospital, cli_group_encounter, cli_group_condition, cli_group_observe;
+extern const cli_group cli_group_note, cli_group_schedule, cli_group_appointment, cli_group_rx;
+extern const cli_group cli_group_theatre, cli_group_mis;
 
 /* A subcommand of a group: name, one-line summary, usage text, handler
  * (argv[0] is the subcommand name). */
@@ -78,6 +84,20 @@ int cli_write_file(const char *cmd, const char *path, const uint8_t *buf, size_t
                    int no_clobber);
 
 int cli_file_exists(const char *path);
+
+/* A table column (cli_directory.c): header, the JSON member shown, and
+ * whether that member is a Unix-ms time (printed as UTC ISO 8601). */
+typedef struct cli_column {
+    const char *header;
+    const char *key;
+    int time;
+} cli_column;
+struct json_t;
+/* Rows (a JSON array of objects) as an aligned table: strings as is, null
+ * "-", booleans yes/no, arrays comma-joined. */
+void cli_print_table(FILE *f, struct json_t *rows, const cli_column *cols, size_t ncols);
+/* `carekey directory ...` under another name (`admin list` is "admin list"). */
+int cli_directory_run(const char *as, int argc, char **argv);
 /* Parses a decimal uint32. 1 on success. */
 int cli_parse_u32(const char *s, uint32_t *out);
 

@@ -7,6 +7,14 @@
  *   admin key                       prints the public key for carekeyd --admin-key
  *   admin enroll USER.json          POST /v1/users (from 'carekey init')
  *   admin add-authority AUTH.json   POST /v1/authorities (from 'carekey authority publish')
+ *   admin add-org --name N --kind K --display-name D       POST /v1/orgs
+ *   admin add-unit --org O --name N --kind K [--display-name D] [--beds N]
+ *   admin affiliate --gid G --org O [--unit U] [--title T] [--attr LABEL]...
+ *   admin deactivate --gid G
+ *   admin list orgs|units|staff ...  the directory listings (cli_directory.c)
+ *
+ * add-unit, affiliate and deactivate also work from an organization's own
+ * home: the keyring's identity signs, so the organization acts for itself.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -78,7 +86,7 @@ static int cmd_admin_init(int argc, char **argv)
     uint32_t cost = 15;
     int rc;
     cli_ctx_init(&c, "admin init");
-    if ((rc = parse(&c, argc, argv, "admin init --help", 0, NULL, &cost)) != CLI_OK) {
+    if ((rc = parse(&c, argc, argv, "admin init", 0, NULL, &cost)) != CLI_OK) {
         if (rc == -1) fputs(admin_init_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
@@ -98,7 +106,7 @@ static int cmd_admin_key(int argc, char **argv)
     char hex[65];
     int rc;
     cli_ctx_init(&c, "admin key");
-    if ((rc = parse(&c, argc, argv, "admin key --help", 0, NULL, NULL)) != CLI_OK) {
+    if ((rc = parse(&c, argc, argv, "admin key", 0, NULL, NULL)) != CLI_OK) {
         if (rc == -1) fputs(admin_key_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
@@ -119,7 +127,7 @@ static int cmd_enroll(int argc, char **argv)
     ck_net_user u;
     int rc;
     cli_ctx_init(&c, "admin enroll");
-    if ((rc = parse(&c, argc, argv, "admin enroll --help", 1, &path, NULL)) != CLI_OK) {
+    if ((rc = parse(&c, argc, argv, "admin enroll", 1, &path, NULL)) != CLI_OK) {
         if (rc == -1) fputs(enroll_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
@@ -158,7 +166,7 @@ static int cmd_add_authority(int argc, char **argv)
     uint8_t sign_pk[32];
     int rc;
     cli_ctx_init(&c, "admin add-authority");
-    if ((rc = parse(&c, argc, argv, "admin add-authority --help", 1, &path, NULL)) != CLI_OK) {
+    if ((rc = parse(&c, argc, argv, "admin add-authority", 1, &path, NULL)) != CLI_OK) {
         if (rc == -1) fputs(add_auth_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
@@ -182,11 +190,177 @@ out:
     return rc;
 }
 
+/* ---- the organization directory ---------------------------------------- */
+
+#define ATTR_MAX 64
+
+static const char add_org_usage[] =
+    "Usage: carekey admin add-org --name GID --kind hospital|pharmacy|board|desk --display-name NAME\n"
+    "                             [common options]\n\n"
+    "Registers an organization. GID must be enrolled with role organization; it\n"
+    "names the organization, its attribute authority and its ledger.\n\n" CLI_CTX_HELP;
+static const char add_unit_usage[] =
+    "Usage: carekey admin add-unit --org ORG --name NAME --kind department|ward|theatre\n"
+    "                              [--display-name NAME] [--beds N] [common options]\n\n"
+    "Adds a unit to an organization (--beds: wards only). Run as the operator,\n"
+    "or from the organization's own home.\n\n" CLI_CTX_HELP;
+static const char affiliate_usage[] =
+    "Usage: carekey admin affiliate --gid GID --org ORG [--unit UNIT] [--title TITLE]\n"
+    "                               [--attr LABEL]... [common options]\n\n"
+    "Sets a person's affiliation: organization, unit, title and the public list\n"
+    "of attribute labels (doctor@medical-board). Replaces the previous one. Run\n"
+    "as the operator, or from the organization's own home (its own staff only).\n\n" CLI_CTX_HELP;
+static const char deactivate_usage[] =
+    "Usage: carekey admin deactivate --gid GID [common options]\n\n"
+    "Deactivates a person: every request signed by GID then fails with 403\n"
+    "deactivated. Run as the operator, or from the home of GID's organization.\n\n" CLI_CTX_HELP;
+static const char list_usage[] =
+    "Usage: carekey admin list orgs|units|staff [OPTIONS]\n\n"
+    "The directory listings, as 'carekey directory' (see its --help).\n";
+
+/* The named options of the directory commands. */
+typedef struct {
+    const char *name, *kind, *display_name, *org, *unit, *title, *gid;
+    const char *attrs[ATTR_MAX];
+    size_t nattrs;
+    uint32_t beds;
+    int have_beds;
+} dir_args;
+
+/* Parses the options of `required` and `optional` (option letters);
+ * CLI_OK, -1 for --help, or a usage error. */
+static int parse_named(cli_ctx *c, int argc, char **argv, const char *help, const char *required,
+                       const char *optional, dir_args *a)
+{
+    static const struct option lo[] = {{"name", required_argument, NULL, 'n'},
+                                       {"kind", required_argument, NULL, 'k'},
+                                       {"display-name", required_argument, NULL, 'd'},
+                                       {"org", required_argument, NULL, 'o'},
+                                       {"unit", required_argument, NULL, 'u'},
+                                       {"title", required_argument, NULL, 't'},
+                                       {"gid", required_argument, NULL, 'g'},
+                                       {"attr", required_argument, NULL, 'a'},
+                                       {"beds", required_argument, NULL, 'b'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS,
+                                       {NULL, 0, NULL, 0}};
+    const char **slot[128] = {0};
+    int opt;
+    memset(a, 0, sizeof *a);
+    slot['n'] = &a->name, slot['k'] = &a->kind, slot['d'] = &a->display_name, slot['o'] = &a->org;
+    slot['u'] = &a->unit, slot['t'] = &a->title, slot['g'] = &a->gid;
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, help)) != -1) {
+        if (cli_ctx_option(c, opt, optarg)) continue;
+        if (opt == 'h') return -1;
+        if (opt == '?') return CLI_USAGE;
+        if (!strchr(required, opt) && !strchr(optional, opt)) {
+            const struct option *l = lo;
+            while (l->name && l->val != opt) l++;
+            return cli_usage_error(c->cmd, help, "option '--%s' does not apply here", l->name ? l->name : "?");
+        }
+        if (opt == 'a') {
+            if (a->nattrs == ATTR_MAX) return cli_usage_error(c->cmd, help, "at most %d --attr", ATTR_MAX);
+            a->attrs[a->nattrs++] = optarg;
+        } else if (opt == 'b') {
+            if (!cli_parse_u32(optarg, &a->beds)) return cli_usage_error(c->cmd, help, "--beds: a number >= 0");
+            a->have_beds = 1;
+        } else {
+            *slot[opt] = optarg;
+        }
+    }
+    if (optind != argc) return cli_usage_error(c->cmd, help, "unexpected argument '%s'", argv[optind]);
+    for (const char *r = required; *r; r++)
+        if (*slot[(int)*r] == NULL) {
+            for (const struct option *o = lo; o->name; o++)
+                if (o->val == *r) return cli_usage_error(c->cmd, help, "--%s is required", o->name);
+        }
+    return CLI_OK;
+}
+
+/* Common frame of the directory writes: parse, connect, then act. */
+typedef int (*dir_fn)(cli_ctx *c, const dir_args *a);
+
+static int run_named(const char *cmd, int argc, char **argv, const char *usage, const char *required,
+                     const char *optional, dir_fn act)
+{
+    char help[64];
+    cli_ctx c;
+    dir_args a;
+    int rc;
+    snprintf(help, sizeof help, "%s", cmd);
+    cli_ctx_init(&c, cmd);
+    if ((rc = parse_named(&c, argc, argv, help, required, optional, &a)) != CLI_OK) {
+        if (rc == -1) fputs(usage, stdout);
+        return rc == -1 ? CLI_OK : rc;
+    }
+    if ((rc = cli_ctx_net(&c)) == CLI_OK) rc = act(&c, &a);
+    cli_ctx_close(&c);
+    return rc;
+}
+
+static int do_add_org(cli_ctx *c, const dir_args *a)
+{
+    if (ck_net_org_add(c->net, a->name, a->kind, a->display_name) != 0) return cli_ctx_net_error(c, a->name);
+    printf("registered organization %s (%s)\n", a->name, a->kind);
+    return CLI_OK;
+}
+
+static int do_add_unit(cli_ctx *c, const dir_args *a)
+{
+    if (ck_net_unit_add(c->net, a->org, a->name, a->kind, a->display_name, a->beds) != 0)
+        return cli_ctx_net_error(c, a->name);
+    printf("added %s %s to %s\n", a->kind, a->name, a->org);
+    return CLI_OK;
+}
+
+static int do_affiliate(cli_ctx *c, const dir_args *a)
+{
+    if (ck_net_user_affiliate(c->net, a->gid, a->org, a->unit, a->title, a->attrs, a->nattrs, NULL) != 0)
+        return cli_ctx_net_error(c, a->gid);
+    printf("affiliated %s with %s%s%s\n", a->gid, a->org, a->unit ? "/" : "", a->unit ? a->unit : "");
+    return CLI_OK;
+}
+
+static int do_deactivate(cli_ctx *c, const dir_args *a)
+{
+    if (ck_net_user_deactivate(c->net, a->gid, NULL) != 0) return cli_ctx_net_error(c, a->gid);
+    printf("deactivated %s\n", a->gid);
+    return CLI_OK;
+}
+
+static int cmd_add_org(int argc, char **argv)
+{
+    return run_named("admin add-org", argc, argv, add_org_usage, "nkd", "", do_add_org);
+}
+
+static int cmd_add_unit(int argc, char **argv)
+{
+    return run_named("admin add-unit", argc, argv, add_unit_usage, "onk", "db", do_add_unit);
+}
+
+static int cmd_affiliate(int argc, char **argv)
+{
+    return run_named("admin affiliate", argc, argv, affiliate_usage, "go", "uta", do_affiliate);
+}
+
+static int cmd_deactivate(int argc, char **argv)
+{
+    return run_named("admin deactivate", argc, argv, deactivate_usage, "g", "", do_deactivate);
+}
+
+static int cmd_list(int argc, char **argv) { return cli_directory_run("admin list", argc, argv); }
+
 static const cli_subcmd admin_subcmds[] = {
     {"init", "create the operator identity and keyring", admin_init_usage, cmd_admin_init},
     {"key", "print the operator public key (carekeyd --admin-key)", admin_key_usage, cmd_admin_key},
     {"enroll", "enroll a person in the directory", enroll_usage, cmd_enroll},
     {"add-authority", "register an attribute authority", add_auth_usage, cmd_add_authority},
+    {"add-org", "register an organization (hospital, pharmacy, board, desk)", add_org_usage, cmd_add_org},
+    {"add-unit", "add a department, ward or theatre to an organization", add_unit_usage, cmd_add_unit},
+    {"affiliate", "set a person's organization, unit, title and attributes", affiliate_usage, cmd_affiliate},
+    {"deactivate", "deactivate a person (every request then fails)", deactivate_usage, cmd_deactivate},
+    {"list", "list organizations, units or staff", list_usage, cmd_list},
 };
 
 static void admin_help(FILE *f)
@@ -201,4 +375,5 @@ static int admin_run(int argc, char **argv)
     return cli_dispatch("admin", admin_help, admin_subcmds, sizeof admin_subcmds / sizeof *admin_subcmds, argc, argv);
 }
 
-const cli_group cli_group_admin = {"admin", "operator: enroll people, register authorities", admin_run};
+const cli_group cli_group_admin = {"admin", "operator: enroll people, register authorities and organizations",
+                                   admin_run};

@@ -311,13 +311,8 @@ static int cmd_issue(int argc, char **argv)
                                        {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     const char *help = "authority issue", *name = NULL, *gid = NULL, *attrs[MAX_ATTRS];
-    const ck_keyring_authority_secret *s;
     cli_attr_spec spec[MAX_ATTRS];
-    char (*labels)[CK_POLICY_LABEL_MAX] = NULL;
-    size_t n_attrs = 0, n_labels = 0;
-    json_t *epochs = NULL, *reg = NULL;
-    ck_net *an = NULL;
-    int64_t msg_id = 0;
+    size_t n_attrs = 0;
     cli_ctx c;
     int o, rc;
 
@@ -344,35 +339,50 @@ static int cmd_issue(int argc, char **argv)
         if (strcmp(cli_attr_authority(spec[i].label), name) != 0)
             return cli_usage_error(c.cmd, help, "attribute '%s' does not belong to authority '%s'", attrs[i], name);
     }
-    if ((rc = cli_authority_secret(&c, name, &s)) != CLI_OK) goto out;
+    rc = cli_authority_issue(&c, name, gid, spec, n_attrs);
+    cli_ctx_close(&c);
+    return rc;
+}
+
+int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli_attr_spec *spec, size_t n_attrs)
+{
+    const ck_keyring_authority_secret *s;
+    char (*labels)[CK_POLICY_LABEL_MAX] = NULL;
+    size_t n_labels = 0;
+    json_t *epochs = NULL, *reg = NULL;
+    ck_net *an = NULL;
+    int64_t msg_id = 0;
+    int rc;
+
+    if ((rc = cli_authority_secret(c, name, &s)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!(reg = cli_registry_load(&c, name))) goto out;
+    if (!(reg = cli_registry_load(c, name))) goto out;
     for (size_t i = 0; i < n_attrs; i++) {
         uint32_t old;
         /* a new value would add bit keys next to the old ones, and the two
          * together satisfy comparisons neither value does */
         if (spec[i].numeric && cli_registry_holds(reg, spec[i].label, 1, gid, &old) && old != spec[i].value) {
-            cli_error(c.cmd, "%s holds %s=%lu; revoke it before issuing another value", gid, spec[i].label,
+            cli_error(c->cmd, "%s holds %s=%lu; revoke it before issuing another value", gid, spec[i].label,
                       (unsigned long)old);
             goto out;
         }
     }
     if (!(labels = calloc(n_attrs * CK_POLICY_NUM_BITS, sizeof *labels))) {
-        cli_error(c.cmd, "out of memory");
+        cli_error(c->cmd, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n_attrs; i++) n_labels += cli_attr_labels(&spec[i], labels + n_labels);
-    if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = fetch_epochs(&c, an, s, &epochs)) != CLI_OK ||
-        (rc = deliver(&c, an, s, gid, labels, n_labels, epochs, &msg_id)) != CLI_OK)
+    if ((rc = cli_authority_net(c, s, &an)) != CLI_OK || (rc = fetch_epochs(c, an, s, &epochs)) != CLI_OK ||
+        (rc = deliver(c, an, s, gid, labels, n_labels, epochs, &msg_id)) != CLI_OK)
         goto out;
     for (size_t i = 0; i < n_attrs; i++)
         if (cli_registry_add(reg, &spec[i], gid) != 0) {
-            cli_error(c.cmd, "out of memory");
+            cli_error(c->cmd, "out of memory");
             rc = CLI_FAIL;
             goto out;
         }
-    if ((rc = cli_registry_save(&c, name, reg)) != CLI_OK) {
-        cli_error(c.cmd, "the keys were delivered, but the registry was not updated: re-run this command");
+    if ((rc = cli_registry_save(c, name, reg)) != CLI_OK) {
+        cli_error(c->cmd, "the keys were delivered, but the registry was not updated: re-run this command");
         goto out;
     }
     for (size_t i = 0, k = 0; i < n_attrs; k += spec[i].numeric ? CK_POLICY_NUM_BITS : 1, i++) {
@@ -389,7 +399,6 @@ out:
     json_decref(epochs);
     json_decref(reg);
     ck_net_close(an);
-    cli_ctx_close(&c);
     return rc;
 }
 
@@ -480,16 +489,9 @@ static int cmd_revoke(int argc, char **argv)
                                        {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     const char *help = "authority revoke", *name = NULL, *gid = NULL, *attr = NULL;
-    const ck_keyring_authority_secret *s;
-    char labels[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX];
-    char *text = NULL;
     cli_attr_spec spec;
-    json_t *epochs = NULL, *reg = NULL, *rest = NULL;
-    ck_net *an = NULL;
-    uint32_t old_epoch = 0, new_epoch = 0, value;
-    size_t done = 0, failed = 0, total;
     cli_ctx c;
-    int o, rc, numeric;
+    int o, rc;
 
     cli_ctx_init(&c, help);
     cli_start_opts();
@@ -511,40 +513,58 @@ static int cmd_revoke(int argc, char **argv)
     if ((rc = cli_attr_parse(c.cmd, help, attr, 0, &spec)) != CLI_OK) return rc;
     if (strcmp(cli_attr_authority(spec.label), name) != 0)
         return cli_usage_error(c.cmd, help, "attribute '%s' does not belong to authority '%s'", attr, name);
-    if ((rc = cli_authority_secret(&c, name, &s)) != CLI_OK) goto out;
+    rc = cli_authority_revoke(&c, name, gid, spec.label, attr);
+    cli_ctx_close(&c);
+    return rc;
+}
+
+int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const char *label, const char *attr)
+{
+    const ck_keyring_authority_secret *s;
+    char labels[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX];
+    char *text = NULL;
+    json_t *epochs = NULL, *reg = NULL, *rest = NULL;
+    ck_net *an = NULL;
+    uint32_t old_epoch = 0, new_epoch = 0, value;
+    size_t done = 0, failed = 0, total;
+    int rc, numeric;
+
+    if ((rc = cli_authority_secret(c, name, &s)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!(reg = cli_registry_load(&c, name))) goto out;
-    if (cli_registry_holds(reg, spec.label, 0, gid, NULL)) numeric = 0;
-    else if (cli_registry_holds(reg, spec.label, 1, gid, NULL)) numeric = 1;
+    if (!(reg = cli_registry_load(c, name))) goto out;
+    if (cli_registry_holds(reg, label, 0, gid, NULL)) numeric = 0;
+    else if (cli_registry_holds(reg, label, 1, gid, NULL)) numeric = 1;
     else {
-        cli_error(c.cmd, "%s does not hold %s (according to %s/authorities/%s.json)", gid, spec.label, c.home, name);
+        cli_error(c->cmd, "%s does not hold %s (according to %s/authorities/%s.json)", gid, label, c->home, name);
         goto out;
     }
-    if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = fetch_epochs(&c, an, s, &epochs)) != CLI_OK ||
-        (rc = bump_epoch(&c, epochs, spec.label, numeric, &old_epoch, &new_epoch)) != CLI_OK)
+    if ((rc = cli_authority_net(c, s, &an)) != CLI_OK || (rc = fetch_epochs(c, an, s, &epochs)) != CLI_OK ||
+        (rc = bump_epoch(c, epochs, label, numeric, &old_epoch, &new_epoch)) != CLI_OK)
         goto out;
     rc = CLI_FAIL;
     if (!(text = json_dumps(epochs, JSON_COMPACT | JSON_SORT_KEYS))) goto out;
     /* publish first: from now on encryptors use the new epoch, so nothing
      * new is readable with the revoked key even if a re-issue fails below */
     if (ck_net_authority_set_epochs(an, name, text) != 0) {
-        rc = cli_authority_net_error(&c, an, "publishing the new epoch");
+        rc = cli_authority_net_error(c, an, "publishing the new epoch");
         goto out;
     }
-    if (!(rest = registry_remove(reg, spec.label, numeric, gid)) ||
-        (rc = cli_registry_save(&c, name, reg)) != CLI_OK) {
-        cli_error(c.cmd, "the epoch moved, but %s is still in the registry: remove it by hand", gid);
+    if (!(rest = registry_remove(reg, label, numeric, gid)) ||
+        (rc = cli_registry_save(c, name, reg)) != CLI_OK) {
+        cli_error(c->cmd, "the epoch moved, but %s is still in the registry: remove it by hand", gid);
         rc = CLI_FAIL;
         goto out;
     }
-    printf("revoked %s from %s: epoch %lu -> %lu\n", spec.label, gid, (unsigned long)old_epoch,
+    printf("revoked %s from %s: epoch %lu -> %lu\n", label, gid, (unsigned long)old_epoch,
            (unsigned long)new_epoch);
     total = numeric ? json_object_size(rest) : json_array_size(rest);
     for (size_t i = 0; i < total; i++) {
-        cli_attr_spec h = spec;
+        cli_attr_spec h;
         const char *holder;
         int64_t id = 0;
         size_t n;
+        memset(&h, 0, sizeof h);
+        snprintf(h.label, sizeof h.label, "%s", label);
         if (numeric) {
             /* json_object_iter order is stable; walk by index */
             void *it = json_object_iter(rest);
@@ -557,8 +577,8 @@ static int cmd_revoke(int argc, char **argv)
             holder = json_string_value(json_array_get(rest, i));
         }
         n = cli_attr_labels(&h, labels);
-        if (deliver(&c, an, s, holder, labels, n, epochs, &id) == CLI_OK) {
-            printf("re-issued %s (epoch %lu) to %s (message %lld)\n", spec.label, (unsigned long)new_epoch, holder,
+        if (deliver(c, an, s, holder, labels, n, epochs, &id) == CLI_OK) {
+            printf("re-issued %s (epoch %lu) to %s (message %lld)\n", label, (unsigned long)new_epoch, holder,
                    (long long)id);
             done++;
         } else {
@@ -566,8 +586,8 @@ static int cmd_revoke(int argc, char **argv)
         }
     }
     if (failed)
-        cli_error(c.cmd, "%zu holder(s) did not get the new key; re-issue with 'carekey authority issue %s "
-                         "--gid GID --attr %s'", failed, name, attr);
+        cli_error(c->cmd, "%zu holder(s) did not get the new key; re-issue with 'carekey authority issue %s "
+                         "--gid GID --attr %s'", failed, name, attr ? attr : label);
     else
         printf("re-issued to %zu holder(s)\n", done);
     rc = failed ? CLI_FAIL : CLI_OK;
@@ -577,7 +597,6 @@ out:
     json_decref(epochs);
     json_decref(reg);
     ck_net_close(an);
-    cli_ctx_close(&c);
     return rc;
 }
 

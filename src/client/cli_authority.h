@@ -63,6 +63,20 @@ int cli_registry_save(cli_ctx *c, const char *name, json_t *reg);
 int cli_registry_add(json_t *reg, const cli_attr_spec *a, const char *gid);
 /* 1 if gid holds the attribute (numeric: *value set), 0 if not. */
 int cli_registry_holds(const json_t *reg, const char *label, int numeric, const char *gid, uint32_t *value);
+/* The labels gid holds (numeric attributes by their name), sorted: a new
+ * JSON array of strings, NULL when out of memory. */
+json_t *cli_registry_held(const json_t *reg, const char *gid);
+
+/* ---- issue and revoke (what `authority issue/revoke` do after parsing) ---- */
+/* Issues the n attributes of spec (all of authority name, which this
+ * keyring runs) to gid at their current epochs through the mailbox and
+ * records gid in the registry; prints "issued ..." lines. */
+int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli_attr_spec *spec, size_t n);
+/* Revokes attribute label of authority name from gid: a new epoch,
+ * published, then re-issued to the other holders of the registry; prints
+ * what it did. attr: the attribute as the user wrote it, for the hint
+ * after a failed re-issue (NULL: label). */
+int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const char *label, const char *attr);
 
 /* ---- the authority itself ---------------------------------------------------- */
 /* The secret of authority name in this keyring (opens it), with a signing

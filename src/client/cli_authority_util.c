@@ -226,6 +226,37 @@ int cli_registry_holds(const json_t *reg, const char *label, int numeric, const 
     }
 }
 
+static int label_cmp(const void *a, const void *b)
+{
+    return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+json_t *cli_registry_held(const json_t *reg, const char *gid)
+{
+    const char *label;
+    json_t *v, *out = json_array(), **tmp;
+    size_t n;
+    if (!out) return NULL;
+    json_object_foreach(json_object_get(reg, "attributes"), label, v)
+        if (cli_registry_holds(reg, label, 0, gid, NULL) && json_array_append_new(out, json_string(label)) != 0) goto oom;
+    json_object_foreach(json_object_get(reg, "numeric"), label, v)
+        if (cli_registry_holds(reg, label, 1, gid, NULL) && json_array_append_new(out, json_string(label)) != 0) goto oom;
+    /* a stable order for the caller's output */
+    n = json_array_size(out);
+    if (n > 1) {
+        if (!(tmp = malloc(n * sizeof *tmp))) goto oom;
+        for (size_t i = 0; i < n; i++) tmp[i] = json_incref(json_array_get(out, i));
+        qsort(tmp, n, sizeof *tmp, label_cmp);
+        json_array_clear(out);
+        for (size_t i = 0; i < n; i++) json_array_append_new(out, tmp[i]);
+        free(tmp);
+    }
+    return out;
+oom:
+    json_decref(out);
+    return NULL;
+}
+
 /* ---- the authority itself ---------------------------------------------------- */
 
 int cli_authority_secret(cli_ctx *c, const char *name, const ck_keyring_authority_secret **out)

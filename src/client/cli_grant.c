@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/cli_record.h"
+#include "client/cli_grant.h"
 
 #define GRANT_SECTION "grants"
 #define GRANT_TYPE "Consent"
@@ -128,15 +128,8 @@ static int server_grants(cli_ctx *c, const char *patient, server_grant **out, si
     return CLI_OK;
 }
 
-typedef struct {
-    ck_rec_grant g;
-    char by[CK_NET_ID_MAX + 1];
-    uint64_t seq;
-    int active;
-} chain_grant;
-
 /* Grants replayed from the verified chain (only entries that verified). */
-static size_t chain_grants(const cli_rec_view *v, chain_grant *out, size_t cap)
+size_t cli_grant_chain(const cli_rec_view *v, cli_chain_grant *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < v->n; i++) {
@@ -183,6 +176,53 @@ static int append_grant(cli_ctx *c, const char *patient, ck_rec_grant *g, ck_net
     return rc;
 }
 
+int cli_grant_give(cli_ctx *c, const char *record, const char *grantee, const char *sections_csv, int delegate,
+                   uint64_t expires_ms)
+{
+    char hex[2 * CK_REC_ID_BYTES + 1];
+    int64_t sid = 0;
+    ck_keyring_peer peer;
+    ck_rec_grant g;
+    ck_net_head head;
+    int rc;
+    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
+    if ((rc = cli_ctx_peer(c, grantee, &peer)) != CLI_OK) return rc;   /* the grantee exists; pin her keys */
+    /* 1. the server grant (enforcement) */
+    if (ck_net_grant(c->net, record, grantee, sections_csv, delegate, (int64_t)expires_ms, &sid) != 0)
+        return cli_ctx_net_error(c, "granting");
+    /* 2. the GRANT entry in the chain (verification by readers) */
+    memset(&g, 0, sizeof g);
+    snprintf(g.grantee, sizeof g.grantee, "%s", grantee);
+    snprintf(g.sections, sizeof g.sections, "%s", sections_csv);
+    g.delegate = delegate;
+    g.expires_ms = expires_ms;
+    if ((rc = append_grant(c, record, &g, &head)) != CLI_OK) {
+        cli_error(c->cmd, "the server grant %lld exists but the chain entry failed; revoke it or retry", (long long)sid);
+        return rc;
+    }
+    ck_net_hex(hex, g.grant_id, CK_REC_ID_BYTES);
+    printf("granted %s write access to %s of %s's record%s: grant %lld, chain id %s (entry %llu)\n", grantee,
+           sections_csv, record, delegate ? " as a delegate" : "", (long long)sid, hex, (unsigned long long)head.seq);
+    return cli_rec_after_write(c, record);
+}
+
+int cli_grant_covers(const cli_chain_grant *g, size_t n, const char *grantee, const char *sections_csv,
+                     int need_delegate)
+{
+    uint64_t now = now_ms();
+    for (size_t i = 0; i < n; i++) {
+        char buf[CK_REC_SECTIONS_MAX], *save = NULL;
+        int all = 1;
+        if (!g[i].active || strcmp(g[i].g.grantee, grantee) != 0 || (need_delegate && !g[i].g.delegate)) continue;
+        if (g[i].g.expires_ms && g[i].g.expires_ms <= now) continue;
+        snprintf(buf, sizeof buf, "%s", sections_csv);
+        for (char *t = strtok_r(buf, ",", &save); t && all; t = strtok_r(NULL, ",", &save))
+            all = ck_rec_grant_covers(&g[i].g, t);
+        if (all) return 1;
+    }
+    return 0;
+}
+
 /* ---- grant (create) -------------------------------------------------------- */
 
 static const char grant_usage[] =
@@ -216,15 +256,11 @@ static int cmd_create(int argc, char **argv)
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "grant", *patient = NULL, *to = NULL, *sections = NULL;
-    char secs[CK_REC_SECTIONS_MAX], tmp[CK_REC_SECTIONS_MAX], hex[2 * CK_REC_ID_BYTES + 1], *save = NULL, *srv[40];
+    char secs[CK_REC_SECTIONS_MAX], tmp[CK_REC_SECTIONS_MAX], *save = NULL, *srv[40];
     const char *srvp[40];
     size_t n_srv = 0;
     uint64_t expires = 0;
     int delegate = 0, opt, rc;
-    int64_t sid = 0;
-    ck_keyring_peer peer;
-    ck_rec_grant g;
-    ck_net_head head;
     cli_ctx c;
 
     cli_ctx_init(&c, "grant");
@@ -272,28 +308,7 @@ static int cmd_create(int argc, char **argv)
         srvp[i] = srv[i];
     }
     (void)srvp;
-    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
-    if ((rc = cli_ctx_peer(&c, to, &peer)) != CLI_OK) goto out;   /* the grantee exists; pin her keys */
-    /* 1. the server grant (enforcement) */
-    if (ck_net_grant(c.net, patient, to, secs, delegate, (int64_t)expires, &sid) != 0) {
-        rc = cli_ctx_net_error(&c, "granting");
-        goto out;
-    }
-    /* 2. the GRANT entry in the chain (verification by readers) */
-    memset(&g, 0, sizeof g);
-    snprintf(g.grantee, sizeof g.grantee, "%s", to);
-    snprintf(g.sections, sizeof g.sections, "%s", secs);
-    g.delegate = delegate;
-    g.expires_ms = expires;
-    if ((rc = append_grant(&c, patient, &g, &head)) != CLI_OK) {
-        cli_error(c.cmd, "the server grant %lld exists but the chain entry failed; revoke it or retry", (long long)sid);
-        goto out;
-    }
-    ck_net_hex(hex, g.grant_id, CK_REC_ID_BYTES);
-    printf("granted %s write access to %s of %s's record%s: grant %lld, chain id %s (entry %llu)\n", to, secs,
-           patient, delegate ? " as a delegate" : "", (long long)sid, hex, (unsigned long long)head.seq);
-    rc = cli_rec_after_write(&c, patient);
-out:
+    rc = cli_grant_give(&c, patient, to, secs, delegate, expires);
     cli_ctx_close(&c);
     return rc;
 }
@@ -316,13 +331,13 @@ static int cmd_revoke(int argc, char **argv)
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "grant revoke", *patient = NULL, *id = NULL;
-    chain_grant *cg = NULL;
+    cli_chain_grant *cg = NULL;
     server_grant *sg = NULL;
     size_t n_cg = 0, n_sg = 0;
     uint8_t want[CK_REC_ID_BYTES];
     int by_chain = 0, opt, rc, done = 0;
     int64_t want_sid = -1;
-    chain_grant *hit_c = NULL;
+    cli_chain_grant *hit_c = NULL;
     server_grant *hit_s = NULL;
     cli_rec_view v;
     ck_net_head head;
@@ -358,7 +373,7 @@ static int cmd_revoke(int argc, char **argv)
     }
     rc = CLI_FAIL;
     if (!(cg = calloc(v.n + 1, sizeof *cg))) goto out;
-    n_cg = chain_grants(&v, cg, v.n + 1);
+    n_cg = cli_grant_chain(&v, cg, v.n + 1);
     if ((rc = server_grants(&c, patient, &sg, &n_sg)) != CLI_OK) goto out;
     if (by_chain) {
         for (size_t i = 0; i < n_cg; i++)
@@ -409,6 +424,58 @@ out:
     return rc;
 }
 
+/* ---- every grant of one person ------------------------------------------------ */
+
+int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, size_t *n)
+{
+    cli_chain_grant *cg = NULL;
+    server_grant *sg = NULL;
+    size_t n_cg = 0, n_sg = 0, done = 0;
+    cli_rec_view v;
+    ck_net_head head;
+    int rc;
+
+    memset(&v, 0, sizeof v);
+    if ((rc = cli_rec_view_load(&v, c, record, 1)) != CLI_OK) goto out;
+    if (cli_rec_view_problems(&v)) {
+        cli_error(c->cmd, "the record of %s does not verify; not revoking through it (see the problems above)", record);
+        rc = CLI_FAIL;
+        goto out;
+    }
+    rc = CLI_FAIL;
+    if (!(cg = calloc(v.n + 1, sizeof *cg))) goto out;
+    n_cg = cli_grant_chain(&v, cg, v.n + 1);
+    if ((rc = server_grants(c, record, &sg, &n_sg)) != CLI_OK) goto out;
+    /* the server first: from then on it refuses the person's appends */
+    for (size_t i = 0; i < n_sg; i++) {
+        if (sg[i].revoked || strcmp(sg[i].grantee, grantee) != 0) continue;
+        if (ck_net_grant_revoke(c->net, record, sg[i].id) != 0) {
+            rc = cli_ctx_net_error(c, "revoking on the server");
+            goto out;
+        }
+        printf("revoked grant %lld to %s on %s's record on the server\n", (long long)sg[i].id, grantee, record);
+        done++;
+    }
+    for (size_t i = 0; i < n_cg; i++) {
+        ck_rec_grant g = cg[i].g;
+        char hex[2 * CK_REC_ID_BYTES + 1];
+        if (!cg[i].active || strcmp(g.grantee, grantee) != 0) continue;
+        g.revoke = 1;
+        if ((rc = append_grant(c, record, &g, &head)) != CLI_OK) goto out;
+        ck_net_hex(hex, g.grant_id, CK_REC_ID_BYTES);
+        printf("revoked chain grant %s to %s on %s's record (entry %llu)\n", hex, grantee, record,
+               (unsigned long long)head.seq);
+        done++;
+    }
+    rc = done ? cli_rec_after_write(c, record) : CLI_OK;
+out:
+    if (n) *n = done;
+    free(cg);
+    free(sg);
+    cli_rec_view_free(&v);
+    return rc;
+}
+
 /* ---- grant list ------------------------------------------------------------- */
 
 static const char list_usage[] =
@@ -425,7 +492,7 @@ static int cmd_list(int argc, char **argv)
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "grant list", *patient = NULL;
-    chain_grant *cg = NULL;
+    cli_chain_grant *cg = NULL;
     size_t n;
     cli_rec_view v;
     cli_ctx c;
@@ -444,7 +511,7 @@ static int cmd_list(int argc, char **argv)
     if ((rc = cli_rec_view_load(&v, &c, patient, 1)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (!(cg = calloc(v.n + 1, sizeof *cg))) goto out;
-    n = chain_grants(&v, cg, v.n + 1);
+    n = cli_grant_chain(&v, cg, v.n + 1);
     printf("%-32s  %-16s  %-16s  %-8s  %-20s  %s\n", "chain id", "grantee", "granted by", "status", "expires", "sections");
     for (size_t i = 0; i < n; i++) {
         char hex[2 * CK_REC_ID_BYTES + 1], when[32];

@@ -10,6 +10,8 @@
 static const cli_group *const groups[] = {
     &cli_group_init,
     &cli_group_admin,
+    &cli_group_directory,
+    &cli_group_audit,
     &cli_group_abe,
     &cli_group_record,
     &cli_group_grant,
@@ -22,6 +24,16 @@ static const cli_group *const groups[] = {
     &cli_group_keys,
     &cli_group_emergency,
     &cli_group_emergency_desk,
+    &cli_group_hospital,
+    &cli_group_encounter,
+    &cli_group_condition,
+    &cli_group_observe,
+    &cli_group_note,
+    &cli_group_schedule,
+    &cli_group_appointment,
+    &cli_group_rx,
+    &cli_group_theatre,
+    &cli_group_mis,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 

@@ -133,6 +133,165 @@ int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_
     return rc;
 }
 
+/* ---- organizations, units, staff -------------------------------------- */
+
+/* Appends "&key=value" (the first one with "?") when value is set. */
+static int add_query(char *path, size_t cap, const char *key, const char *value)
+{
+    size_t len = strlen(path);
+    int n;
+    if (value == NULL) return 0;
+    n = snprintf(path + len, cap - len, "%s%s=%s", strchr(path, '?') ? "&" : "?", key, value);
+    return n < 0 || (size_t)n >= cap - len ? -1 : 0;
+}
+
+/* GET path; *out is a new reference to the response's array member key,
+ * or (key NULL) to the whole response object. */
+static int get_member(ck_net *c, const char *path, const char *key, json_t **out, int *more)
+{
+    json_t *j, *v;
+    *out = NULL;
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    v = key ? json_object_get(j, key) : j;
+    if (key ? !json_is_array(v) : !json_is_object(v)) {
+        json_decref(j);
+        return bad_response(c, key ? key : "object");
+    }
+    if (more) *more = json_is_true(json_object_get(j, "more"));
+    *out = json_incref(v);
+    json_decref(j);
+    return 0;
+}
+
+static int bad_argument(ck_net *c, const char *what)
+{
+    ck_net_set_error(c, 0, "bad_argument", what);
+    return -1;
+}
+
+int ck_net_org_add(ck_net *c, const char *name, const char *kind, const char *display_name)
+{
+    json_t *b;
+    int rc;
+    if (!ck_net_id_valid(name) || kind == NULL || display_name == NULL) return bad_argument(c, "org");
+    b = json_pack("{s:s,s:s,s:s}", "name", name, "kind", kind, "display_name", display_name);
+    rc = b ? ck_net_call(c, "POST", "/v1/orgs", b, 201, NULL) : bad_argument(c, "display name: UTF-8");
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_org_get(ck_net *c, const char *name, json_t **org)
+{
+    char path[256];
+    *org = NULL;
+    if (!ck_net_id_valid(name)) return bad_argument(c, "org name");
+    snprintf(path, sizeof path, "/v1/orgs/%s", name);
+    return get_member(c, path, NULL, org, NULL);
+}
+
+/* Filters are identifiers or tokens: nothing to escape, only to check. */
+static int token_ok(const char *s) { return s == NULL || ck_net_id_valid(s); }
+
+int ck_net_orgs_list(ck_net *c, const char *kind, json_t **orgs)
+{
+    char path[256] = "/v1/orgs";
+    *orgs = NULL;
+    if (!token_ok(kind) || add_query(path, sizeof path, "kind", kind) != 0) return bad_argument(c, "kind");
+    return get_member(c, path, "orgs", orgs, NULL);
+}
+
+int ck_net_unit_add(ck_net *c, const char *org, const char *name, const char *kind, const char *display_name,
+                    int64_t beds)
+{
+    char path[256];
+    json_t *b;
+    int rc;
+    if (!ck_net_id_valid(org) || !ck_net_id_valid(name) || kind == NULL) return bad_argument(c, "unit");
+    snprintf(path, sizeof path, "/v1/orgs/%s/units", org);
+    b = json_pack("{s:s,s:s,s:s,s:I}", "name", name, "kind", kind, "display_name", display_name ? display_name : name,
+                  "beds", (json_int_t)beds);
+    rc = b ? ck_net_call(c, "POST", path, b, 201, NULL) : bad_argument(c, "display name: UTF-8");
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_units_list(ck_net *c, const char *org, const char *kind, json_t **units)
+{
+    char path[512];
+    *units = NULL;
+    if (!ck_net_id_valid(org) || !token_ok(kind)) return bad_argument(c, "org or kind");
+    snprintf(path, sizeof path, "/v1/orgs/%s/units", org);
+    if (add_query(path, sizeof path, "kind", kind) != 0) return bad_argument(c, "kind");
+    return get_member(c, path, "units", units, NULL);
+}
+
+/* A call whose response is a user object, kept in *user when asked for. */
+static int user_call(ck_net *c, const char *method, const char *path, json_t *body, json_t **user)
+{
+    json_t *j = NULL;
+    if (user) *user = NULL;
+    if (ck_net_call(c, method, path, body, 200, &j) != 0) return -1;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return bad_response(c, "user");
+    }
+    if (user)
+        *user = j;
+    else
+        json_decref(j);
+    return 0;
+}
+
+int ck_net_user_affiliate(ck_net *c, const char *gid, const char *org, const char *unit, const char *title,
+                          const char *const *attrs, size_t nattrs, json_t **user)
+{
+    char path[256];
+    json_t *b, *a = json_array();
+    int rc;
+    if (user) *user = NULL;
+    for (size_t i = 0; a && i < nattrs; i++)
+        if (json_array_append_new(a, json_string(attrs[i])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    if (!ck_net_id_valid(gid) || !ck_net_id_valid(org) || a == NULL) {
+        json_decref(a);
+        return bad_argument(c, "gid, org or attributes");
+    }
+    b = json_pack("{s:s,s:o}", "org", org, "attributes", a);
+    if (b && unit) json_object_set_new(b, "unit", json_string(unit));
+    if (b && title) json_object_set_new(b, "title", json_string(title));
+    snprintf(path, sizeof path, "/v1/users/%s/affiliation", gid);
+    rc = b ? user_call(c, "PUT", path, b, user) : bad_argument(c, "affiliation");
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_user_deactivate(ck_net *c, const char *gid, json_t **user)
+{
+    char path[256];
+    if (user) *user = NULL;
+    if (!ck_net_id_valid(gid)) return bad_argument(c, "gid");
+    snprintf(path, sizeof path, "/v1/users/%s/deactivate", gid);
+    return user_call(c, "POST", path, NULL, user);
+}
+
+int ck_net_users_list(ck_net *c, const ck_net_user_filter *f, json_t **users, int *more)
+{
+    char path[1024] = "/v1/users", lim[16];
+    const char *active = f->active < 0 ? "any" : f->active ? "true" : "false";
+    *users = NULL;
+    if (more) *more = 0;
+    snprintf(lim, sizeof lim, "%u", f->limit);
+    if (!token_ok(f->org) || !token_ok(f->role) || !token_ok(f->unit) || !token_ok(f->attribute) ||
+        !token_ok(f->after) || add_query(path, sizeof path, "org", f->org) || add_query(path, sizeof path, "role", f->role) ||
+        add_query(path, sizeof path, "unit", f->unit) || add_query(path, sizeof path, "attr", f->attribute) ||
+        add_query(path, sizeof path, "active", active) || add_query(path, sizeof path, "after", f->after) ||
+        add_query(path, sizeof path, "limit", f->limit ? lim : NULL))
+        return bad_argument(c, "filter");
+    return get_member(c, path, "users", users, more);
+}
+
 /* ---- records ---------------------------------------------------------- */
 
 int ck_net_append(ck_net *c, const char *patient, const char *section, const char *rtype,

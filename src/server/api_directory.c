@@ -1,26 +1,39 @@
 /*
  * api_directory.c - users and authorities. Only the operator's admin key
- * enrolls; any authenticated caller may look up public keys.
+ * enrolls; any authenticated caller may look up public keys and list the
+ * directory. The operator, or an organization for its own staff, sets a
+ * user's affiliation and deactivates users (docs/CARE.md, "Directory").
  */
 #include "ckd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *user_json(const ck_store_user *u)
+#define ATTRS_MAX 64 /* labels per user */
+
+static json_t *opt_str(const char *s) { return *s ? json_string(s) : json_null(); }
+
+/* The comma-separated attribute list as a JSON array. */
+static json_t *attrs_json(const char *csv)
 {
-    return json_pack("{s:s,s:o,s:o,s:s,s:s,s:I}", "gid", u->gid, "ed25519", ckd_hex_json(u->ed25519, 32), "x25519",
-                     ckd_hex_json(u->x25519, 32), "display_name", u->display_name, "role", u->role, "created_at",
-                     (json_int_t)u->created_at);
+    json_t *arr = json_array();
+    char buf[CK_STORE_ATTRS_CAP];
+    snprintf(buf, sizeof buf, "%s", csv);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && arr; t = strtok_r(NULL, ",", &save))
+        json_array_append_new(arr, json_string(t));
+    return arr;
 }
 
-/* Display names: printable UTF-8 (jansson checked the encoding), no
- * control characters. */
-static int display_name_valid(const char *s)
+static json_t *user_json(const ck_store_user *u)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return 0;
-    return 1;
+    json_t *j = json_pack("{s:s,s:o,s:o,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:b}", "gid", u->gid, "ed25519",
+                          ckd_hex_json(u->ed25519, 32), "x25519", ckd_hex_json(u->x25519, 32), "display_name",
+                          u->display_name, "role", u->role, "created_at", (json_int_t)u->created_at, "org",
+                          opt_str(u->org), "unit", opt_str(u->unit), "title", opt_str(u->title), "attributes",
+                          attrs_json(u->attributes), "active", u->active);
+    if (j && u->affiliated_at) json_object_set_new(j, "affiliated_at", json_integer((json_int_t)u->affiliated_at));
+    if (j && !u->active) json_object_set_new(j, "deactivated_at", json_integer((json_int_t)u->deactivated_at));
+    return j;
 }
 
 enum MHD_Result ckd_api_user_add(ckd_req *r)
@@ -42,7 +55,7 @@ enum MHD_Result ckd_api_user_add(ckd_req *r)
         res = ckd_fail(r, CKD_E_BAD_FIELD, "gid: 1-128 of [A-Za-z0-9._@-], not 'admin'");
     } else if (ckd_json_hex(j, "ed25519", u.ed25519, 32) || ckd_json_hex(j, "x25519", u.x25519, 32)) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "ed25519 and x25519: 64 hex digits each");
-    } else if (!name || !display_name_valid(name)) {
+    } else if (!ckd_display_name_valid(name)) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "display_name: 1-256 bytes of printable UTF-8");
     } else if (!ckd_role_valid(role)) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "role: unknown role");
@@ -51,6 +64,7 @@ enum MHD_Result ckd_api_user_add(ckd_req *r)
         snprintf(u.display_name, sizeof u.display_name, "%s", name);
         snprintf(u.role, sizeof u.role, "%s", role);
         u.created_at = ckd_now_ms();
+        u.active = 1;
         rc = ck_store_user_add(r->srv->store, &u);
         if (rc == CK_STORE_OK) ckd_users_forget(r->srv->users, u.gid);
         res = rc == CK_STORE_OK ? ckd_reply(r, 201, user_json(&u)) : ckd_store_fail(r, rc, CKD_E_NOT_FOUND);
@@ -66,6 +80,172 @@ enum MHD_Result ckd_api_user_get(ckd_req *r, const char *gid)
     ck_store_rc rc = ck_store_user_get(r->srv->store, gid, &u);
     if (rc != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
     return ckd_reply(r, 200, user_json(&u));
+}
+
+/* ?active=true|false|any (default true) into -1/0/1; -1 return if malformed. */
+static int active_param(ckd_req *r, int *out)
+{
+    const char *v = ckd_param_str(r, "active");
+    if (v == NULL || !strcmp(v, "true")) *out = 1;
+    else if (!strcmp(v, "false")) *out = 0;
+    else if (!strcmp(v, "any")) *out = -1;
+    else return -1;
+    return 0;
+}
+
+/* An optional identifier parameter (org, unit, attr, after). */
+static int id_param(ckd_req *r, const char *name, const char **out)
+{
+    *out = ckd_param_str(r, name);
+    return *out == NULL || ck_net_id_valid(*out) ? 0 : -1;
+}
+
+enum MHD_Result ckd_api_users(ckd_req *r)
+{
+    ck_store_user_filter f;
+    ck_store_user *v = NULL;
+    size_t n = 0;
+    uint64_t limit;
+    json_t *arr;
+    ck_store_rc rc;
+    int more;
+
+    memset(&f, 0, sizeof f);
+    if (id_param(r, "org", &f.org) || id_param(r, "unit", &f.unit) || id_param(r, "attr", &f.attribute) ||
+        id_param(r, "after", &f.after))
+        return ckd_fail(r, CKD_E_BAD_PARAM, "org, unit, attr, after: 1-128 of [A-Za-z0-9._@-]");
+    f.role = ckd_param_str(r, "role");
+    if (f.role && !ckd_role_valid(f.role)) return ckd_fail(r, CKD_E_BAD_PARAM, "role: unknown role");
+    if (active_param(r, &f.active) != 0) return ckd_fail(r, CKD_E_BAD_PARAM, "active: true, false or any");
+    if (ckd_param_u64(r, "limit", 100, 1, 1000, &limit) != 0) return ckd_fail(r, CKD_E_BAD_PARAM, "limit: 1..1000");
+    f.limit = (size_t)limit + 1;
+    if ((rc = ck_store_user_list(r->srv->store, &f, &v, &n)) != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_NOT_FOUND);
+    more = n > limit;
+    if (more) n = (size_t)limit;
+    arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) json_array_append_new(arr, user_json(&v[i]));
+    free(v);
+    return ckd_reply(r, 200, arr ? json_pack("{s:o,s:b}", "users", arr, "more", more) : NULL);
+}
+
+/* attributes: an array of distinct labels (1-128 of [A-Za-z0-9._@-]) into
+ * a comma-separated list. 0, or -1 when malformed. */
+static int attrs_csv(json_t *a, char *out, size_t cap)
+{
+    size_t i, len = 0;
+    json_t *v;
+    out[0] = 0;
+    if (a == NULL) return 0;
+    if (!json_is_array(a) || json_array_size(a) > ATTRS_MAX) return -1;
+    json_array_foreach(a, i, v) {
+        const char *s = json_string_value(v);
+        size_t n = s ? strlen(s) : 0;
+        if (!s || !ck_net_id_valid(s) || len + n + 2 > cap) return -1;
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(s, json_string_value(json_array_get(a, k)))) return -1;
+        if (len) out[len++] = ',';
+        memcpy(out + len, s, n + 1);
+        len += n;
+    }
+    return 0;
+}
+
+/* Who may change gid's affiliation to org: the operator, or org itself
+ * (a user of role organization) for a user not affiliated elsewhere. */
+static int may_affiliate(ckd_req *r, const ck_store_user *u, const char *org)
+{
+    if (r->caller_kind == CKD_CALLER_ADMIN) return 1;
+    if (r->caller_kind != CKD_CALLER_USER || strcmp(r->user.role, "organization") != 0) return 0;
+    return !strcmp(r->caller, org) && (u->org[0] == 0 || !strcmp(u->org, org));
+}
+
+/* The user row after a change: fresh from the store, and forgotten by the
+ * cache so that the next request of that user sees it. */
+static enum MHD_Result reply_user(ckd_req *r, int status, const char *gid)
+{
+    ck_store_user u;
+    ck_store_rc rc;
+    ckd_users_forget(r->srv->users, gid);
+    if ((rc = ck_store_user_get(r->srv->store, gid, &u)) != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
+    return ckd_reply(r, status, user_json(&u));
+}
+
+enum MHD_Result ckd_api_user_affiliate(ckd_req *r, const char *gid)
+{
+    static const char *const fields[] = {"org", "unit", "title", "attributes", NULL};
+    enum MHD_Result res;
+    ck_store_user u;
+    ck_store_org o;
+    ck_store_unit un;
+    const char *org, *unit, *title;
+    char attrs[CK_STORE_ATTRS_CAP];
+    json_t *j;
+    ck_store_rc rc;
+
+    if (r->caller_kind != CKD_CALLER_ADMIN && r->caller_kind != CKD_CALLER_USER)
+        return ckd_fail(r, CKD_E_FORBIDDEN, "only the operator or an organization");
+    if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
+    org = ckd_json_str(j, "org", CK_NET_ID_MAX);
+    unit = json_object_get(j, "unit") ? ckd_json_str(j, "unit", CK_NET_ID_MAX) : NULL;
+    title = json_object_get(j, "title") ? ckd_json_str(j, "title", CK_STORE_TITLE_CAP - 1) : NULL;
+    if (!org || !ck_net_id_valid(org)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "org: 1-128 of [A-Za-z0-9._@-]");
+    } else if (json_object_get(j, "unit") && (!unit || !ck_net_id_valid(unit))) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "unit: 1-128 of [A-Za-z0-9._@-]");
+    } else if (json_object_get(j, "title") && !ckd_display_name_valid(title)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "title: 1-128 bytes of printable UTF-8");
+    } else if (attrs_csv(json_object_get(j, "attributes"), attrs, sizeof attrs) != 0) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "attributes: distinct labels of [A-Za-z0-9._@-], 1024 bytes in all");
+    } else if ((rc = ck_store_user_get(r->srv->store, gid, &u)) != CK_STORE_OK) {
+        res = ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
+    } else if (!may_affiliate(r, &u, org)) {
+        if (r->caller_kind == CKD_CALLER_USER && ckd_audit(r, org, "affiliate", gid, 403, ckd_err_code(CKD_E_FORBIDDEN)))
+            res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+        else
+            res = ckd_fail(r, CKD_E_FORBIDDEN, "an organization affiliates its own staff only");
+    } else if ((rc = ck_store_org_get(r->srv->store, org, &o)) != CK_STORE_OK) {
+        res = ckd_store_fail(r, rc, CKD_E_ORG_NOT_FOUND);
+    } else if (unit && (rc = ck_store_unit_get(r->srv->store, org, unit, &un)) != CK_STORE_OK) {
+        res = ckd_store_fail(r, rc, CKD_E_UNIT_NOT_FOUND);
+    } else if ((rc = ck_store_user_affiliate(r->srv->store, gid, org, unit, title, attrs, ckd_now_ms())) != CK_STORE_OK) {
+        res = ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
+    } else if (ckd_audit(r, org, "affiliate", gid, 200, "ok") != 0) {
+        ckd_users_forget(r->srv->users, gid);
+        res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    } else {
+        res = reply_user(r, 200, gid);
+    }
+    json_decref(j);
+    return res;
+}
+
+enum MHD_Result ckd_api_user_deactivate(ckd_req *r, const char *gid)
+{
+    ck_store_user u;
+    ck_store_rc rc;
+    int own_org;
+
+    if (r->body_len != 0) return ckd_fail(r, CKD_E_BAD_JSON, "no body expected");
+    if (r->caller_kind != CKD_CALLER_ADMIN && r->caller_kind != CKD_CALLER_USER)
+        return ckd_fail(r, CKD_E_FORBIDDEN, "only the operator or the user's organization");
+    if ((rc = ck_store_user_get(r->srv->store, gid, &u)) != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
+    own_org = r->caller_kind == CKD_CALLER_USER && !strcmp(r->user.role, "organization") && u.org[0] &&
+              !strcmp(r->caller, u.org);
+    if (r->caller_kind != CKD_CALLER_ADMIN && !own_org) {
+        if (r->caller_kind == CKD_CALLER_USER && u.org[0] &&
+            ckd_audit(r, u.org, "deactivate", gid, 403, ckd_err_code(CKD_E_FORBIDDEN)) != 0)
+            return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+        return ckd_fail(r, CKD_E_FORBIDDEN, "only the operator or the user's organization");
+    }
+    if ((rc = ck_store_user_deactivate(r->srv->store, gid, ckd_now_ms())) != CK_STORE_OK) {
+        ckd_users_forget(r->srv->users, gid);
+        return ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
+    }
+    ckd_users_forget(r->srv->users, gid);
+    if (u.org[0] && ckd_audit(r, u.org, "deactivate", gid, 200, "ok") != 0)
+        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    ckd_log(CKD_INFO, "user deactivated", "role=%s", u.role);
+    return reply_user(r, 200, gid);
 }
 
 /* Epochs: an object of attribute name -> non-negative integer. */

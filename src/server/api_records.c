@@ -126,7 +126,7 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         goto out;
     }
     if (!strcmp(patient, r->caller)) {
-        if (strcmp(r->user.role, "patient") != 0) {
+        if (!ckd_role_owns_record(r->user.role)) {
             res = ckd_fail(r, CKD_E_RECORD_NOT_FOUND, "no record for this GID");
             goto out;
         }
@@ -291,7 +291,7 @@ enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient)
     char target[48];
     ck_store_rc rc;
 
-    if (r->caller_kind != CKD_CALLER_USER || strcmp(r->caller, patient) != 0 || strcmp(r->user.role, "patient") != 0)
+    if (r->caller_kind != CKD_CALLER_USER || strcmp(r->caller, patient) != 0 || !ckd_role_owns_record(r->user.role))
         return deny(r, patient, "sign_head", CKD_E_FORBIDDEN, "only the patient signs her head");
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
     memset(&h, 0, sizeof h);

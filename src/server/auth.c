@@ -5,8 +5,9 @@
  * X-CK-Signature: an Ed25519 signature by the caller's enrolled key over
  * ck_net_req_string(method, path?query, caller, time, nonce, purpose,
  * body). Checks, cheapest first: header syntax, time window, key lookup,
- * signature, rate limit, then nonce freshness (only a verified request may
- * burn a nonce, so nobody can block someone else's nonces).
+ * signature, the caller's active flag (403 deactivated), rate limit, then
+ * nonce freshness (only a verified request may burn a nonce, so nobody can
+ * block someone else's nonces).
  */
 #include "ckd.h"
 
@@ -54,7 +55,7 @@ static int path_query(ckd_req *r, char *out, size_t cap)
     return 0;
 }
 
-static int lookup_key(ckd_req *r, const char *caller, uint8_t pk[32], ck_store_rc *rc)
+static int lookup_key(ckd_req *r, const char *caller, int64_t now, uint8_t pk[32], ck_store_rc *rc)
 {
     ckd_server *s = r->srv;
     *rc = CK_STORE_OK;
@@ -74,9 +75,9 @@ static int lookup_key(ckd_req *r, const char *caller, uint8_t pk[32], ck_store_r
         return 0;
     }
     if (!ck_net_id_valid(caller)) return -1;
-    if (!ckd_users_get(s->users, caller, &r->user)) {
+    if (!ckd_users_get(s->users, caller, now, &r->user)) {
         if ((*rc = ck_store_user_get(s->store, caller, &r->user)) != CK_STORE_OK) return -1;
-        ckd_users_put(s->users, &r->user);
+        ckd_users_put(s->users, &r->user, now);
     }
     memcpy(pk, r->user.ed25519, 32);
     r->caller_kind = CKD_CALLER_USER;
@@ -155,7 +156,7 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
         *res = ckd_fail(r, CKD_E_STALE, "time stamp outside the accepted window");
         goto out;
     }
-    if (lookup_key(r, caller, pk, &src) != 0) {
+    if (lookup_key(r, caller, now, pk, &src) != 0) {
         r->caller_kind = CKD_CALLER_NONE;
         if (src == CK_STORE_ERROR)
             *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
@@ -175,6 +176,11 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
     }
     if (verify_request(sig, msg, pk) != 0) {
         *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "signature does not verify");
+        goto out;
+    }
+    /* After the signature: only the user herself learns she is deactivated. */
+    if (r->caller_kind == CKD_CALLER_USER && !r->user.active) {
+        *res = ckd_fail(r, CKD_E_DEACTIVATED, "this user was deactivated");
         goto out;
     }
     if (!ckd_ratelimit_take(s->rl, caller, now)) {

@@ -61,6 +61,7 @@ typedef enum {
     CKD_E_TOO_LARGE,
     CKD_E_NOT_FOUND, CKD_E_USER_NOT_FOUND, CKD_E_AUTHORITY_NOT_FOUND, CKD_E_RECORD_NOT_FOUND,
     CKD_E_ENTRY_NOT_FOUND, CKD_E_GRANT_NOT_FOUND, CKD_E_MESSAGE_NOT_FOUND,
+    CKD_E_ORG_NOT_FOUND, CKD_E_UNIT_NOT_FOUND, CKD_E_DEACTIVATED,
     CKD_E_METHOD, CKD_E_HEAD_MISMATCH, CKD_E_EXISTS, CKD_E_STALE_HEAD,
     CKD_E_RATE, CKD_E_MAILBOX_FULL, CKD_E_INTERNAL, CKD_E_UNAVAILABLE,
     CKD_E_COUNT
@@ -73,7 +74,8 @@ typedef enum {
     CKD_R_NONE, CKD_R_HEALTH, CKD_R_METRICS, CKD_R_USER_ADD, CKD_R_USER_GET, CKD_R_AUTH_ADD,
     CKD_R_AUTH_GET, CKD_R_AUTH_EPOCHS, CKD_R_APPEND, CKD_R_ENTRIES, CKD_R_ENTRY, CKD_R_HEAD_GET,
     CKD_R_HEAD_PUT, CKD_R_GRANT_ADD, CKD_R_GRANTS, CKD_R_GRANT_DEL, CKD_R_AUDIT, CKD_R_MAIL_PUT,
-    CKD_R_MAIL_LIST, CKD_R_MAIL_ACK, CKD_R_COUNT
+    CKD_R_MAIL_LIST, CKD_R_MAIL_ACK, CKD_R_ORG_ADD, CKD_R_ORGS, CKD_R_ORG_GET, CKD_R_UNIT_ADD,
+    CKD_R_UNITS, CKD_R_USERS, CKD_R_AFFILIATE, CKD_R_DEACTIVATE, CKD_R_COUNT
 } ckd_route;
 const char *ckd_route_name(ckd_route r);
 void ckd_metrics_observe(ckd_route r, int status, double seconds, int err /* ckd_err or -1 */);
@@ -96,12 +98,15 @@ void ckd_ratelimit_free(ckd_ratelimit *r);
 /* 1 allowed, 0 limited. */
 int ckd_ratelimit_take(ckd_ratelimit *r, const char *caller, int64_t now_ms);
 
-/* Enrolled users by GID (usercache.c); rows never change once enrolled. */
+/* Enrolled users by GID (usercache.c). Handlers that change a user row
+ * forget it; entries expire ttl_ms after loading (0: never, for a database
+ * only this process uses). */
+#define CKD_USERS_TTL_SHARED_MS 2000
 typedef struct ckd_users ckd_users;
-ckd_users *ckd_users_new(void);
+ckd_users *ckd_users_new(int64_t ttl_ms);
 void ckd_users_free(ckd_users *c);
-int ckd_users_get(ckd_users *c, const char *gid, ck_store_user *out); /* 1 hit, 0 miss */
-void ckd_users_put(ckd_users *c, const ck_store_user *u);
+int ckd_users_get(ckd_users *c, const char *gid, int64_t now_ms, ck_store_user *out); /* 1 hit, 0 miss */
+void ckd_users_put(ckd_users *c, const ck_store_user *u, int64_t now_ms);
 void ckd_users_forget(ckd_users *c, const char *gid);
 
 /* ---- the server and its requests -------------------------------------- */
@@ -214,6 +219,16 @@ enum MHD_Result ckd_api_audit(ckd_req *r, const char *patient);
 enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid);
 enum MHD_Result ckd_api_mail_list(ckd_req *r, const char *gid);
 enum MHD_Result ckd_api_mail_ack(ckd_req *r, const char *gid, const char *id);
+/* api_orgs.c: organizations and units; api_directory.c: user listings,
+ * affiliation, deactivation. */
+enum MHD_Result ckd_api_org_add(ckd_req *r);
+enum MHD_Result ckd_api_orgs(ckd_req *r);
+enum MHD_Result ckd_api_org_get(ckd_req *r, const char *name);
+enum MHD_Result ckd_api_unit_add(ckd_req *r, const char *org);
+enum MHD_Result ckd_api_units(ckd_req *r, const char *org);
+enum MHD_Result ckd_api_users(ckd_req *r);
+enum MHD_Result ckd_api_user_affiliate(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_user_deactivate(ckd_req *r, const char *gid);
 
 /* util.c: JSON bodies, parameters, fields, audit. */
 /* Parses the body as a JSON object whose keys are all in allowed (NULL-
@@ -228,6 +243,12 @@ int ckd_json_hex(json_t *o, const char *key, uint8_t *out, size_t n) CKD_WUR;
 int ckd_token_valid(const char *s, size_t maxlen);   /* [a-z][a-z0-9_-]* */
 int ckd_rtype_valid(const char *s);                  /* [A-Za-z][A-Za-z0-9]* */
 int ckd_role_valid(const char *s);
+/* Roles whose users own a record: patient, organization (its ledger). */
+int ckd_role_owns_record(const char *role);
+/* Display names: 1+ bytes of printable UTF-8, no control characters. */
+int ckd_display_name_valid(const char *s);
+/* Query parameter: NULL when absent, else its value (see ckd_param_u64). */
+const char *ckd_param_str(ckd_req *r, const char *name);
 int ckd_purpose_valid(const char *s);
 json_t *ckd_hex_json(const uint8_t *p, size_t n);
 json_t *ckd_b64_json(const uint8_t *p, size_t n);

@@ -302,7 +302,7 @@ int ckd_server_start(ckd_server *s)
     s->nonce_db = s->cfg.nonce_db >= 0 ? s->cfg.nonce_db : 1;
     s->replay = ckd_replay_new(s->cfg.replay_cap);
     s->rl = ckd_ratelimit_new(s->cfg.rate, s->cfg.burst);
-    s->users = ckd_users_new();
+    s->users = ckd_users_new(ck_store_shared(s->store) ? CKD_USERS_TTL_SHARED_MS : 0);
     if (s->replay == NULL || s->rl == NULL || s->users == NULL) goto fail;
     if (s->nonce_db && load_nonces(s) != 0) goto fail;
     if (s->cfg.tls_cert[0]) {

@@ -72,8 +72,17 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
         method_ok = is(m, meth); \
     }
     if (is(s[1], "users")) {
-        ROUTE(n == 2, "POST", CKD_R_USER_ADD)
+        ROUTE(n == 2 && is(m, "GET"), "GET", CKD_R_USERS)
+        else ROUTE(n == 2, "POST", CKD_R_USER_ADD)
         else ROUTE(n == 3, "GET", CKD_R_USER_GET)
+        else ROUTE(n == 4 && is(s[3], "affiliation"), "PUT", CKD_R_AFFILIATE)
+        else ROUTE(n == 4 && is(s[3], "deactivate"), "POST", CKD_R_DEACTIVATE)
+    } else if (is(s[1], "orgs")) {
+        ROUTE(n == 2 && is(m, "GET"), "GET", CKD_R_ORGS)
+        else ROUTE(n == 2, "POST", CKD_R_ORG_ADD)
+        else ROUTE(n == 3, "GET", CKD_R_ORG_GET)
+        else ROUTE(n == 4 && is(s[3], "units") && is(m, "POST"), "POST", CKD_R_UNIT_ADD)
+        else ROUTE(n == 4 && is(s[3], "units"), "GET", CKD_R_UNITS)
     } else if (is(s[1], "authorities")) {
         ROUTE(n == 2, "POST", CKD_R_AUTH_ADD)
         else ROUTE(n == 3, "GET", CKD_R_AUTH_GET)
@@ -112,6 +121,14 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
     switch (route) {
     case CKD_R_USER_ADD: return ckd_api_user_add(r);
     case CKD_R_USER_GET: return ckd_api_user_get(r, s[2]);
+    case CKD_R_USERS: return ckd_api_users(r);
+    case CKD_R_AFFILIATE: return ckd_api_user_affiliate(r, s[2]);
+    case CKD_R_DEACTIVATE: return ckd_api_user_deactivate(r, s[2]);
+    case CKD_R_ORG_ADD: return ckd_api_org_add(r);
+    case CKD_R_ORGS: return ckd_api_orgs(r);
+    case CKD_R_ORG_GET: return ckd_api_org_get(r, s[2]);
+    case CKD_R_UNIT_ADD: return ckd_api_unit_add(r, s[2]);
+    case CKD_R_UNITS: return ckd_api_units(r, s[2]);
     case CKD_R_AUTH_ADD: return ckd_api_authority_add(r);
     case CKD_R_AUTH_GET: return ckd_api_authority_get(r, s[2]);
     case CKD_R_AUTH_EPOCHS: return ckd_api_authority_epochs(r, s[2]);

@@ -105,10 +105,25 @@ int ckd_rtype_valid(const char *s)
 int ckd_role_valid(const char *s)
 {
     static const char *const roles[] = {"patient", "doctor", "nurse", "pharmacist", "researcher", "family",
-                                        "caregiver", "emergency", "staff", NULL};
+                                        "caregiver", "emergency", "staff", "clerk", "organization", NULL};
     for (const char *const *p = roles; *p; p++)
         if (s && !strcmp(s, *p)) return 1;
     return 0;
+}
+
+int ckd_role_owns_record(const char *role) { return ck_store_role_has_record(role); }
+
+int ckd_display_name_valid(const char *s)
+{
+    if (s == NULL || *s == 0) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return 0;
+    return 1;
+}
+
+const char *ckd_param_str(ckd_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->con, MHD_GET_ARGUMENT_KIND, name);
 }
 
 /* HL7 v3 PurposeOfUse codes the clients send. */
@@ -193,7 +208,7 @@ int ckd_relation(ckd_req *r, const char *patient, int *rel)
     *rel = CKD_REL_NONE;
     if (r->caller_kind != CKD_CALLER_USER) return 0;
     if (!strcmp(r->caller, patient)) {
-        if (!strcmp(r->user.role, "patient")) *rel = CKD_REL_PATIENT;
+        if (ckd_role_owns_record(r->user.role)) *rel = CKD_REL_PATIENT;
         return 0;
     }
     if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;

@@ -56,6 +56,23 @@ static const char *const migrations[] = {
     "CREATE UNLOGGED TABLE nonces(caller TEXT NOT NULL, nonce TEXT NOT NULL,"
     "  created_at BIGINT NOT NULL, PRIMARY KEY(caller, nonce));"
     "CREATE INDEX nonces_by_time ON nonces(created_at);",
+    /* 3: the organization directory (docs/CARE.md, "Directory"). */
+    "CREATE TABLE orgs("
+    "  name TEXT PRIMARY KEY REFERENCES users(gid),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('hospital', 'pharmacy', 'board', 'desk')),"
+    "  display_name TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+    "CREATE TABLE units("
+    "  org TEXT NOT NULL REFERENCES orgs(name), name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('department', 'ward', 'theatre')),"
+    "  display_name TEXT NOT NULL, beds BIGINT NOT NULL DEFAULT 0 CHECK (beds >= 0),"
+    "  created_at BIGINT NOT NULL, PRIMARY KEY(org, name));"
+    "ALTER TABLE users ADD COLUMN org TEXT REFERENCES orgs(name), ADD COLUMN unit TEXT,"
+    "  ADD COLUMN title TEXT, ADD COLUMN attributes TEXT NOT NULL DEFAULT '',"
+    "  ADD COLUMN affiliated_at BIGINT NOT NULL DEFAULT 0, ADD COLUMN active INTEGER NOT NULL DEFAULT 1,"
+    "  ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0,"
+    "  ADD CONSTRAINT users_unit_fk FOREIGN KEY (org, unit) REFERENCES units(org, name);"
+    "CREATE INDEX users_by_org ON users(org, gid);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -93,6 +110,10 @@ typedef struct nonce_wait {
                    "envelope, signature, received_at"
 #define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at"
 #define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
+#define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, coalesce(org, ''), " \
+                  "coalesce(unit, ''), coalesce(title, ''), attributes, affiliated_at, active, deactivated_at"
+#define ORG_COLS "name, kind, display_name, active, created_at, updated_at"
+#define UNIT_COLS "org, name, kind, display_name, beds, created_at"
 
 /* ---- pool ------------------------------------------------------------- */
 
@@ -145,6 +166,12 @@ static void p_int(params *p, long long v)
 {
     snprintf(p->num[p->n], sizeof p->num[0], "%lld", v);
     p_text(p, p->num[p->n]);
+}
+
+/* NULL for NULL or "": optional columns and filters. */
+static void p_opt(params *p, const char *s)
+{
+    p_text(p, ck_store_opt(s));
 }
 
 static void p_bin(params *p, const void *b, size_t n)
@@ -271,33 +298,212 @@ static ck_store_rc pg_user_add(ck_store *b, const ck_store_user *u)
                   "VALUES($1, $2, $3, $4, $5, $6) RETURNING gid, role) "
                   "INSERT INTO records(patient, head_seq, head_hash) "
                   "SELECT gid, 0, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea "
-                  "FROM u WHERE role = 'patient'",
+                  "FROM u WHERE role IN ('patient', 'organization')",
                   &p, NULL);
+}
+
+/* Column readers shared by the get and list queries (USER_COLS etc.). */
+typedef int (*rowfn)(PGresult *r, int row, void *out);
+
+static int row_user(PGresult *r, int i, void *out)
+{
+    ck_store_user *u = out;
+    v_text(u->gid, sizeof u->gid, r, i, 0);
+    v_text(u->display_name, sizeof u->display_name, r, i, 3);
+    v_text(u->role, sizeof u->role, r, i, 4);
+    u->created_at = v_int(r, i, 5);
+    v_text(u->org, sizeof u->org, r, i, 6);
+    v_text(u->unit, sizeof u->unit, r, i, 7);
+    v_text(u->title, sizeof u->title, r, i, 8);
+    v_text(u->attributes, sizeof u->attributes, r, i, 9);
+    u->affiliated_at = v_int(r, i, 10);
+    u->active = (int)v_int(r, i, 11);
+    u->deactivated_at = v_int(r, i, 12);
+    return v_fixed(u->ed25519, 32, r, i, 1) == 0 && v_fixed(u->x25519, 32, r, i, 2) == 0 ? 0 : -1;
+}
+
+static int row_org(PGresult *r, int i, void *out)
+{
+    ck_store_org *o = out;
+    v_text(o->name, sizeof o->name, r, i, 0);
+    v_text(o->kind, sizeof o->kind, r, i, 1);
+    v_text(o->display_name, sizeof o->display_name, r, i, 2);
+    o->active = (int)v_int(r, i, 3);
+    o->created_at = v_int(r, i, 4);
+    o->updated_at = v_int(r, i, 5);
+    return 0;
+}
+
+static int row_unit(PGresult *r, int i, void *out)
+{
+    ck_store_unit *u = out;
+    v_text(u->org, sizeof u->org, r, i, 0);
+    v_text(u->name, sizeof u->name, r, i, 1);
+    v_text(u->kind, sizeof u->kind, r, i, 2);
+    v_text(u->display_name, sizeof u->display_name, r, i, 3);
+    u->beds = v_int(r, i, 4);
+    u->created_at = v_int(r, i, 5);
+    return 0;
+}
+
+/* One row of a query into out: OK, NOT_FOUND or an error. */
+static ck_store_rc read_one(pgs *s, const char *sql, params *p, rowfn row, void *out)
+{
+    pconn *c = get(s);
+    PGresult *r = q(c, sql, p);
+    ck_store_rc rc = CK_STORE_ERROR;
+    if (!ok(r))
+        rc = err_rc(r);
+    else if (PQntuples(r) == 0)
+        rc = CK_STORE_NOT_FOUND;
+    else if (row(r, 0, out) == 0)
+        rc = CK_STORE_OK;
+    PQclear(r);
+    put(s, c);
+    return rc;
+}
+
+/* Every row of a query into a malloc'ed array of elements of size sz. */
+static ck_store_rc read_all(pgs *s, const char *sql, params *p, rowfn row, size_t sz, void **v, size_t *n)
+{
+    pconn *c = get(s);
+    PGresult *r = q(c, sql, p);
+    char *arr = NULL;
+    ck_store_rc rc = CK_STORE_ERROR;
+    int rows;
+    if (!ok(r)) {
+        rc = err_rc(r);
+        goto out;
+    }
+    rows = PQntuples(r);
+    if ((arr = calloc((size_t)rows + 1, sz)) == NULL) goto out;
+    for (int i = 0; i < rows; i++)
+        if (row(r, i, arr + (size_t)i * sz) != 0) goto out;
+    *v = (void *)arr;
+    *n = (size_t)rows;
+    arr = NULL;
+    rc = CK_STORE_OK;
+out:
+    free(arr);
+    PQclear(r);
+    put(s, c);
+    return rc;
 }
 
 static ck_store_rc pg_user_get(ck_store *b, const char *gid, ck_store_user *out)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r;
-    ck_store_rc rc = CK_STORE_ERROR;
     p_text(&p, gid);
-    r = q(c, "SELECT gid, ed25519, x25519, display_name, role, created_at FROM users WHERE gid = $1", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-    } else if (PQntuples(r) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-    } else {
-        v_text(out->gid, sizeof out->gid, r, 0, 0);
-        v_text(out->display_name, sizeof out->display_name, r, 0, 3);
-        v_text(out->role, sizeof out->role, r, 0, 4);
-        out->created_at = v_int(r, 0, 5);
-        if (v_fixed(out->ed25519, 32, r, 0, 1) == 0 && v_fixed(out->x25519, 32, r, 0, 2) == 0) rc = CK_STORE_OK;
-    }
-    PQclear(r);
-    put(s, c);
-    return rc;
+    return read_one((pgs *)b, "SELECT " USER_COLS " FROM users WHERE gid = $1", &p, row_user, out);
+}
+
+static ck_store_rc pg_user_affiliate(ck_store *b, const char *gid, const char *org, const char *unit,
+                                     const char *title, const char *attrs, int64_t now)
+{
+    params p = {0};
+    long n = 0;
+    ck_store_rc rc;
+    p_text(&p, gid);
+    p_text(&p, org);
+    p_opt(&p, unit);
+    p_opt(&p, title);
+    p_text(&p, attrs ? attrs : "");
+    p_int(&p, now);
+    /* The foreign keys check org and (org, unit): 23503 is NOT_FOUND. */
+    rc = simple((pgs *)b, "UPDATE users SET org = $2, unit = $3, title = $4, attributes = $5, affiliated_at = $6 "
+                          "WHERE gid = $1", &p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+}
+
+static ck_store_rc pg_user_deactivate(ck_store *b, const char *gid, int64_t now)
+{
+    params p = {0};
+    long n = 0;
+    ck_store_rc rc;
+    p_text(&p, gid);
+    p_int(&p, now);
+    rc = simple((pgs *)b, "UPDATE users SET deactivated_at = CASE WHEN active = 1 THEN $2 ELSE deactivated_at END, "
+                          "active = 0 WHERE gid = $1", &p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+}
+
+static ck_store_rc pg_user_list(ck_store *b, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
+{
+    params p = {0};
+    p_opt(&p, f->org);
+    p_opt(&p, f->role);
+    p_opt(&p, f->unit);
+    p_opt(&p, f->attribute);
+    p_int(&p, f->active);
+    p_text(&p, f->after ? f->after : "");
+    p_int(&p, (long long)f->limit);
+    /* COLLATE "C": GID order is byte order on both back ends (paging). */
+    return read_all((pgs *)b,
+                    "SELECT " USER_COLS " FROM users WHERE gid COLLATE \"C\" > $6 "
+                    "AND ($1::text IS NULL OR org = $1) AND ($2::text IS NULL OR role = $2) "
+                    "AND ($3::text IS NULL OR unit = $3) "
+                    "AND ($4::text IS NULL OR strpos(',' || attributes || ',', ',' || $4 || ',') > 0) "
+                    "AND ($5::int < 0 OR active = $5) ORDER BY gid COLLATE \"C\" LIMIT $7",
+                    &p, row_user, sizeof **v, (void **)v, n);
+}
+
+static ck_store_rc pg_org_add(ck_store *b, const ck_store_org *o)
+{
+    params p = {0};
+    p_text(&p, o->name);
+    p_text(&p, o->kind);
+    p_text(&p, o->display_name);
+    p_int(&p, o->created_at);
+    /* users(gid) is the foreign key: no such user is 23503, NOT_FOUND. */
+    return simple((pgs *)b, "INSERT INTO orgs(" ORG_COLS ") VALUES($1, $2, $3, 1, $4, $4)", &p, NULL);
+}
+
+static ck_store_rc pg_org_get(ck_store *b, const char *name, ck_store_org *out)
+{
+    params p = {0};
+    p_text(&p, name);
+    return read_one((pgs *)b, "SELECT " ORG_COLS " FROM orgs WHERE name = $1", &p, row_org, out);
+}
+
+static ck_store_rc pg_org_list(ck_store *b, const char *kind, ck_store_org **v, size_t *n)
+{
+    params p = {0};
+    p_opt(&p, kind);
+    return read_all((pgs *)b,
+                    "SELECT " ORG_COLS " FROM orgs WHERE ($1::text IS NULL OR kind = $1) "
+                    "ORDER BY name COLLATE \"C\" LIMIT 10000",
+                    &p, row_org, sizeof **v, (void **)v, n);
+}
+
+static ck_store_rc pg_unit_add(ck_store *b, const ck_store_unit *u)
+{
+    params p = {0};
+    p_text(&p, u->org);
+    p_text(&p, u->name);
+    p_text(&p, u->kind);
+    p_text(&p, u->display_name);
+    p_int(&p, u->beds);
+    p_int(&p, u->created_at);
+    return simple((pgs *)b, "INSERT INTO units(" UNIT_COLS ") VALUES($1, $2, $3, $4, $5, $6)", &p, NULL);
+}
+
+static ck_store_rc pg_unit_get(ck_store *b, const char *org, const char *name, ck_store_unit *out)
+{
+    params p = {0};
+    p_text(&p, org);
+    p_text(&p, name);
+    return read_one((pgs *)b, "SELECT " UNIT_COLS " FROM units WHERE org = $1 AND name = $2", &p, row_unit, out);
+}
+
+static ck_store_rc pg_unit_list(ck_store *b, const char *org, const char *kind, ck_store_unit **v, size_t *n)
+{
+    params p = {0};
+    p_text(&p, org);
+    p_opt(&p, kind);
+    return read_all((pgs *)b,
+                    "SELECT " UNIT_COLS " FROM units WHERE org = $1 AND ($2::text IS NULL OR kind = $2) "
+                    "ORDER BY name COLLATE \"C\" LIMIT 10000",
+                    &p, row_unit, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc pg_auth_add(ck_store *b, const ck_store_authority *a)
@@ -1073,6 +1279,8 @@ static const ck_store_ops pg_ops = {
     pg_mail_put, pg_mail_list, pg_mail_ack,
     pg_audit_add, pg_audit_list, pg_nonce_use, pg_size, pg_nonce_put, pg_nonce_load,
     NULL, NULL, /* writes run on the caller's pooled connection: no async variant */
+    pg_user_affiliate, pg_user_deactivate, pg_user_list,
+    pg_org_add, pg_org_get, pg_org_list, pg_unit_add, pg_unit_get, pg_unit_list,
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)

@@ -36,6 +36,8 @@ enum {
     Q_MAIL_COUNT, Q_MAIL_INS, Q_MAIL_LIST, Q_MAIL_ACK,
     Q_AUDIT_INS, Q_AUDIT_LIST,
     Q_NONCE_INS, Q_NONCE_GET, Q_NONCE_PURGE, Q_NONCE_LOAD, Q_SIZE,
+    Q_USER_EXISTS, Q_USER_AFFILIATE, Q_USER_DEACTIVATE, Q_USER_LIST,
+    Q_ORG_INS, Q_ORG_GET, Q_ORG_LIST, Q_UNIT_INS, Q_UNIT_GET, Q_UNIT_LIST,
     Q_COUNT
 };
 
@@ -43,6 +45,10 @@ enum {
                    "envelope, signature, received_at"
 #define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at"
 #define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
+#define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, org, unit, title, attributes, " \
+                  "affiliated_at, active, deactivated_at"
+#define ORG_COLS "name, kind, display_name, active, created_at, updated_at"
+#define UNIT_COLS "org, name, kind, display_name, beds, created_at"
 
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -54,7 +60,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_USER_INS] = "INSERT INTO users(gid, ed25519, x25519, display_name, role, created_at) "
                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_RECORD_INS] = "INSERT INTO records(patient, head_seq, head_hash) VALUES(?1, 0, zeroblob(32))",
-    [Q_USER_GET] = "SELECT gid, ed25519, x25519, display_name, role, created_at FROM users WHERE gid = ?1",
+    [Q_USER_GET] = "SELECT " USER_COLS " FROM users WHERE gid = ?1",
     [Q_AUTH_INS] = "INSERT INTO authorities(name, sign_pk, abe_pk, epochs, created_at, updated_at) "
                    "VALUES(?1, ?2, ?3, ?4, ?5, ?5)",
     [Q_AUTH_GET] = "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities WHERE name = ?1",
@@ -88,6 +94,25 @@ static const char *const sql[Q_COUNT] = {
     [Q_NONCE_PURGE] = "DELETE FROM nonce_log WHERE created_at < ?1",
     [Q_NONCE_LOAD] = "SELECT caller, nonce, created_at FROM nonce_log WHERE created_at >= ?1",
     [Q_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    [Q_USER_EXISTS] = "SELECT 1 FROM users WHERE gid = ?1",
+    /* The unit, when given, must be one of the org's (no composite foreign
+     * key on an added column in SQLite): checked in the same statement. */
+    [Q_USER_AFFILIATE] = "UPDATE users SET org = ?2, unit = ?3, title = ?4, attributes = ?5, affiliated_at = ?6 "
+                         "WHERE gid = ?1 AND EXISTS(SELECT 1 FROM orgs WHERE name = ?2) "
+                         "AND (?3 IS NULL OR EXISTS(SELECT 1 FROM units WHERE org = ?2 AND name = ?3))",
+    [Q_USER_DEACTIVATE] = "UPDATE users SET deactivated_at = CASE WHEN active = 1 THEN ?2 ELSE deactivated_at END, "
+                          "active = 0 WHERE gid = ?1",
+    [Q_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE gid > ?6 AND (?1 IS NULL OR org = ?1) "
+                    "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR unit = ?3) "
+                    "AND (?4 IS NULL OR instr(',' || attributes || ',', ',' || ?4 || ',') > 0) "
+                    "AND (?5 < 0 OR active = ?5) ORDER BY gid LIMIT ?7",
+    [Q_ORG_INS] = "INSERT INTO orgs(" ORG_COLS ") VALUES(?1, ?2, ?3, 1, ?4, ?4)",
+    [Q_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE name = ?1",
+    [Q_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE (?1 IS NULL OR kind = ?1) ORDER BY name LIMIT 10000",
+    [Q_UNIT_INS] = "INSERT INTO units(" UNIT_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_UNIT_GET] = "SELECT " UNIT_COLS " FROM units WHERE org = ?1 AND name = ?2",
+    [Q_UNIT_LIST] = "SELECT " UNIT_COLS " FROM units WHERE org = ?1 AND (?2 IS NULL OR kind = ?2) "
+                    "ORDER BY name LIMIT 10000",
 };
 
 /* Schema migrations: migrations[i] moves user_version i to i+1. Never edit a
@@ -138,6 +163,26 @@ static const char *const migrations[] = {
     "INSERT INTO nonce_log(caller, nonce, created_at) SELECT caller, nonce, created_at FROM nonces ORDER BY created_at;"
     "DROP TABLE nonces;"
     "CREATE INDEX nonce_log_by_time ON nonce_log(created_at);",
+    /* 4: the organization directory (docs/CARE.md, "Directory"): orgs,
+     * their units, and each user's affiliation and active flag. */
+    "CREATE TABLE orgs("
+    "  name TEXT PRIMARY KEY REFERENCES users(gid),"
+    "  kind TEXT NOT NULL CHECK(kind IN ('hospital', 'pharmacy', 'board', 'desk')),"
+    "  display_name TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE units("
+    "  org TEXT NOT NULL REFERENCES orgs(name), name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('department', 'ward', 'theatre')),"
+    "  display_name TEXT NOT NULL, beds INTEGER NOT NULL DEFAULT 0 CHECK(beds >= 0),"
+    "  created_at INTEGER NOT NULL, PRIMARY KEY(org, name)) STRICT;"
+    "ALTER TABLE users ADD COLUMN org TEXT REFERENCES orgs(name);"
+    "ALTER TABLE users ADD COLUMN unit TEXT;"
+    "ALTER TABLE users ADD COLUMN title TEXT;"
+    "ALTER TABLE users ADD COLUMN attributes TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN affiliated_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE users ADD COLUMN deactivated_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX users_by_org ON users(org, gid);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -494,7 +539,7 @@ static ck_store_rc job_user_add(conn *c, void *arg)
     sqlite3_bind_int64(st, 6, u->created_at);
     r = step_rc(sqlite3_step(st));
     done(st);
-    if (r != CK_STORE_OK || strcmp(u->role, "patient") != 0) return r;
+    if (r != CK_STORE_OK || !ck_store_role_has_record(u->role)) return r;
     if ((st = stmt(c, Q_RECORD_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, u->gid, -1, SQLITE_STATIC);
     r = step_rc(sqlite3_step(st));
@@ -507,30 +552,299 @@ static ck_store_rc sq_user_add(ck_store *b, const ck_store_user *u)
     return submit((sq *)b, job_user_add, (void *)u);
 }
 
+/* Column readers shared by the get and list queries (USER_COLS etc.). */
+static int row_user(sqlite3_stmt *st, void *out)
+{
+    ck_store_user *u = out;
+    col_text(u->gid, sizeof u->gid, st, 0);
+    if (col_blob(u->ed25519, 32, st, 1) || col_blob(u->x25519, 32, st, 2)) return -1;
+    col_text(u->display_name, sizeof u->display_name, st, 3);
+    col_text(u->role, sizeof u->role, st, 4);
+    u->created_at = sqlite3_column_int64(st, 5);
+    col_text(u->org, sizeof u->org, st, 6);
+    col_text(u->unit, sizeof u->unit, st, 7);
+    col_text(u->title, sizeof u->title, st, 8);
+    col_text(u->attributes, sizeof u->attributes, st, 9);
+    u->affiliated_at = sqlite3_column_int64(st, 10);
+    u->active = sqlite3_column_int(st, 11);
+    u->deactivated_at = sqlite3_column_int64(st, 12);
+    return 0;
+}
+
+static int row_org(sqlite3_stmt *st, void *out)
+{
+    ck_store_org *o = out;
+    col_text(o->name, sizeof o->name, st, 0);
+    col_text(o->kind, sizeof o->kind, st, 1);
+    col_text(o->display_name, sizeof o->display_name, st, 2);
+    o->active = sqlite3_column_int(st, 3);
+    o->created_at = sqlite3_column_int64(st, 4);
+    o->updated_at = sqlite3_column_int64(st, 5);
+    return 0;
+}
+
+static int row_unit(sqlite3_stmt *st, void *out)
+{
+    ck_store_unit *u = out;
+    col_text(u->org, sizeof u->org, st, 0);
+    col_text(u->name, sizeof u->name, st, 1);
+    col_text(u->kind, sizeof u->kind, st, 2);
+    col_text(u->display_name, sizeof u->display_name, st, 3);
+    u->beds = sqlite3_column_int64(st, 4);
+    u->created_at = sqlite3_column_int64(st, 5);
+    return 0;
+}
+
+typedef int (*rowfn)(sqlite3_stmt *st, void *out);
+
+/* Binds text, or NULL for NULL and "". */
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (ck_store_opt(v))
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Steps a bound statement of a reader to its single row: OK, NOT_FOUND or
+ * ERROR. Resets the statement and returns the reader. */
+static ck_store_rc read_one(sq *s, conn *c, sqlite3_stmt *st, rowfn row, void *out)
+{
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        r = CK_STORE_NOT_FOUND;
+    else if (rc == SQLITE_ROW && row(st, out) == 0)
+        r = CK_STORE_OK;
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
+/* Collects every row of a bound statement into a malloc'ed array of
+ * elements of size sz. Resets the statement and returns the reader. */
+static ck_store_rc read_all(sq *s, conn *c, sqlite3_stmt *st, rowfn row, size_t sz, void **v, size_t *n)
+{
+    char *arr = NULL;
+    size_t cnt = 0, cap = 0;
+    ck_store_rc r = CK_STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            char *na = realloc(arr, (cap ? cap * 2 : 8) * sz);
+            if (na == NULL) goto out;
+            arr = na;
+            cap = cap ? cap * 2 : 8;
+        }
+        memset(arr + cnt * sz, 0, sz);
+        if (row(st, arr + cnt * sz) != 0) goto out;
+        cnt++;
+    }
+    if (rc != SQLITE_DONE) goto out;
+    *v = arr;
+    *n = cnt;
+    arr = NULL;
+    r = CK_STORE_OK;
+out:
+    free(arr);
+    done(st);
+    reader_put(s, c);
+    return r;
+}
+
 static ck_store_rc sq_user_get(ck_store *b, const char *gid, ck_store_user *out)
 {
     sq *s = (sq *)b;
     conn *c = reader_get(s);
     sqlite3_stmt *st = stmt(c, Q_USER_GET);
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (st == NULL) goto out;
-    sqlite3_bind_text(st, 1, gid, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        r = CK_STORE_NOT_FOUND;
-    } else if (rc == SQLITE_ROW) {
-        col_text(out->gid, sizeof out->gid, st, 0);
-        if (col_blob(out->ed25519, 32, st, 1) || col_blob(out->x25519, 32, st, 2)) goto out;
-        col_text(out->display_name, sizeof out->display_name, st, 3);
-        col_text(out->role, sizeof out->role, st, 4);
-        out->created_at = sqlite3_column_int64(st, 5);
-        r = CK_STORE_OK;
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
     }
-out:
+    sqlite3_bind_text(st, 1, gid, -1, SQLITE_STATIC);
+    return read_one(s, c, st, row_user, out);
+}
+
+struct affil_arg {
+    const char *gid, *org, *unit, *title, *attrs;
+    int64_t now;
+};
+
+/* Runs an UPDATE keyed by users.gid: NOT_FOUND when no row changed. */
+static ck_store_rc update_changed(conn *c, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
     done(st);
-    reader_put(s, c);
+    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_NOT_FOUND;
+}
+
+static ck_store_rc job_user_affiliate(conn *c, void *arg)
+{
+    struct affil_arg *x = arg;
+    sqlite3_stmt *st = stmt(c, Q_USER_AFFILIATE);
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, x->gid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, x->org, -1, SQLITE_STATIC);
+    bind_opt(st, 3, x->unit);
+    bind_opt(st, 4, x->title);
+    sqlite3_bind_text(st, 5, x->attrs ? x->attrs : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, x->now);
+    return update_changed(c, st);
+}
+
+static ck_store_rc sq_user_affiliate(ck_store *b, const char *gid, const char *org, const char *unit,
+                                     const char *title, const char *attrs, int64_t now)
+{
+    struct affil_arg x = {gid, org, unit, title, attrs, now};
+    return submit((sq *)b, job_user_affiliate, &x);
+}
+
+static ck_store_rc job_user_deactivate(conn *c, void *arg)
+{
+    struct affil_arg *x = arg;
+    sqlite3_stmt *st = stmt(c, Q_USER_DEACTIVATE);
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, x->gid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, x->now);
+    return update_changed(c, st);
+}
+
+static ck_store_rc sq_user_deactivate(ck_store *b, const char *gid, int64_t now)
+{
+    struct affil_arg x = {gid, NULL, NULL, NULL, NULL, now};
+    return submit((sq *)b, job_user_deactivate, &x);
+}
+
+static ck_store_rc sq_user_list(ck_store *b, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_USER_LIST);
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
+    }
+    bind_opt(st, 1, f->org);
+    bind_opt(st, 2, f->role);
+    bind_opt(st, 3, f->unit);
+    bind_opt(st, 4, f->attribute);
+    sqlite3_bind_int(st, 5, f->active);
+    sqlite3_bind_text(st, 6, f->after ? f->after : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, (int64_t)f->limit);
+    return read_all(s, c, st, row_user, sizeof **v, (void **)v, n);
+}
+
+/* 1 if a row answers the bound statement, 0 if none, -1 on error. */
+static int exists(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static ck_store_rc job_org_add(conn *c, void *arg)
+{
+    const ck_store_org *o = arg;
+    sqlite3_stmt *st = stmt(c, Q_USER_EXISTS);
+    ck_store_rc r;
+    int e;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
+    if ((e = exists(st)) != 1) return e == 0 ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    if ((st = stmt(c, Q_ORG_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->display_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, o->created_at);
+    r = step_rc(sqlite3_step(st));
+    done(st);
     return r;
+}
+
+static ck_store_rc sq_org_add(ck_store *b, const ck_store_org *o)
+{
+    return submit((sq *)b, job_org_add, (void *)o);
+}
+
+static ck_store_rc sq_org_get(ck_store *b, const char *name, ck_store_org *out)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_ORG_GET);
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    return read_one(s, c, st, row_org, out);
+}
+
+static ck_store_rc sq_org_list(ck_store *b, const char *kind, ck_store_org **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_ORG_LIST);
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
+    }
+    bind_opt(st, 1, kind);
+    return read_all(s, c, st, row_org, sizeof **v, (void **)v, n);
+}
+
+static ck_store_rc job_unit_add(conn *c, void *arg)
+{
+    const ck_store_unit *u = arg;
+    sqlite3_stmt *st = stmt(c, Q_ORG_GET);
+    ck_store_rc r;
+    int e;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, u->org, -1, SQLITE_STATIC);
+    if ((e = exists(st)) != 1) return e == 0 ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    if ((st = stmt(c, Q_UNIT_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, u->org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, u->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, u->display_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, u->beds);
+    sqlite3_bind_int64(st, 6, u->created_at);
+    r = step_rc(sqlite3_step(st));
+    done(st);
+    return r;
+}
+
+static ck_store_rc sq_unit_add(ck_store *b, const ck_store_unit *u)
+{
+    return submit((sq *)b, job_unit_add, (void *)u);
+}
+
+static ck_store_rc sq_unit_get(ck_store *b, const char *org, const char *name, ck_store_unit *out)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_UNIT_GET);
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
+    }
+    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    return read_one(s, c, st, row_unit, out);
+}
+
+static ck_store_rc sq_unit_list(ck_store *b, const char *org, const char *kind, ck_store_unit **v, size_t *n)
+{
+    sq *s = (sq *)b;
+    conn *c = reader_get(s);
+    sqlite3_stmt *st = stmt(c, Q_UNIT_LIST);
+    if (st == NULL) {
+        reader_put(s, c);
+        return CK_STORE_ERROR;
+    }
+    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+    bind_opt(st, 2, kind);
+    return read_all(s, c, st, row_unit, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc job_auth_add(conn *c, void *arg)
@@ -1304,6 +1618,8 @@ static const ck_store_ops sqlite_ops = {
     sq_mail_put, sq_mail_list, sq_mail_ack,
     sq_audit_add, sq_audit_list, sq_nonce_use, sq_size, sq_nonce_put, sq_nonce_load,
     sq_audit_add_async, sq_append_async,
+    sq_user_affiliate, sq_user_deactivate, sq_user_list,
+    sq_org_add, sq_org_get, sq_org_list, sq_unit_add, sq_unit_get, sq_unit_list,
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)

@@ -73,6 +73,13 @@ int ck_store_hash_entry(ck_store_entry *e)
     return ck_net_entry_hash(e->hash, &f);
 }
 
+int ck_store_role_has_record(const char *role)
+{
+    return role && (!strcmp(role, "patient") || !strcmp(role, "organization"));
+}
+
+const char *ck_store_opt(const char *s) { return s && *s ? s : NULL; }
+
 int ck_store_sections_match(const char *list, const char *section)
 {
     size_t n = strlen(section);
@@ -90,7 +97,49 @@ int ck_store_sections_match(const char *list, const char *section)
 #define FWD(call) return s->ops->call
 
 ck_store_rc ck_store_user_add(ck_store *s, const ck_store_user *u) { FWD(user_add)(s, u); }
-ck_store_rc ck_store_user_get(ck_store *s, const char *gid, ck_store_user *out) { FWD(user_get)(s, gid, out); }
+ck_store_rc ck_store_user_get(ck_store *s, const char *gid, ck_store_user *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(user_get)(s, gid, out);
+}
+ck_store_rc ck_store_user_affiliate(ck_store *s, const char *gid, const char *org, const char *unit,
+                                    const char *title, const char *attributes, int64_t now)
+{
+    if (org == NULL || *org == 0) return CK_STORE_NOT_FOUND;
+    FWD(user_affiliate)(s, gid, org, unit, title, attributes, now);
+}
+ck_store_rc ck_store_user_deactivate(ck_store *s, const char *gid, int64_t now) { FWD(user_deactivate)(s, gid, now); }
+ck_store_rc ck_store_user_list(ck_store *s, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    if (f->limit == 0) return CK_STORE_OK;
+    FWD(user_list)(s, f, v, n);
+}
+ck_store_rc ck_store_org_add(ck_store *s, const ck_store_org *o) { FWD(org_add)(s, o); }
+ck_store_rc ck_store_org_get(ck_store *s, const char *name, ck_store_org *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(org_get)(s, name, out);
+}
+ck_store_rc ck_store_org_list(ck_store *s, const char *kind, ck_store_org **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(org_list)(s, kind, v, n);
+}
+ck_store_rc ck_store_unit_add(ck_store *s, const ck_store_unit *u) { FWD(unit_add)(s, u); }
+ck_store_rc ck_store_unit_get(ck_store *s, const char *org, const char *name, ck_store_unit *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(unit_get)(s, org, name, out);
+}
+ck_store_rc ck_store_unit_list(ck_store *s, const char *org, const char *kind, ck_store_unit **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(unit_list)(s, org, kind, v, n);
+}
 ck_store_rc ck_store_authority_add(ck_store *s, const ck_store_authority *a) { FWD(authority_add)(s, a); }
 ck_store_rc ck_store_authority_get(ck_store *s, const char *name, ck_store_authority *out)
 {

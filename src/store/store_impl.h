@@ -45,6 +45,17 @@ typedef struct ck_store_ops {
     ck_store_rc (*audit_add_async)(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn, void *ctx);
     ck_store_rc (*append_async)(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
                                 ck_store_done_fn fn, void *ctx);
+    /* The organization directory (schema 4). */
+    ck_store_rc (*user_affiliate)(ck_store *s, const char *gid, const char *org, const char *unit,
+                                  const char *title, const char *attributes, int64_t now);
+    ck_store_rc (*user_deactivate)(ck_store *s, const char *gid, int64_t now);
+    ck_store_rc (*user_list)(ck_store *s, const ck_store_user_filter *f, ck_store_user **v, size_t *n);
+    ck_store_rc (*org_add)(ck_store *s, const ck_store_org *o);
+    ck_store_rc (*org_get)(ck_store *s, const char *name, ck_store_org *out);
+    ck_store_rc (*org_list)(ck_store *s, const char *kind, ck_store_org **v, size_t *n);
+    ck_store_rc (*unit_add)(ck_store *s, const ck_store_unit *u);
+    ck_store_rc (*unit_get)(ck_store *s, const char *org, const char *name, ck_store_unit *out);
+    ck_store_rc (*unit_list)(ck_store *s, const char *org, const char *kind, ck_store_unit **v, size_t *n);
 } ck_store_ops;
 
 struct ck_store {
@@ -60,6 +71,8 @@ int64_t ck_store_now_ms(void);
 void ck_store_copy(char *dst, size_t cap, const char *src);
 /* Computes e->hash from its fields (e->seq must be set). */
 int ck_store_hash_entry(ck_store_entry *e);
+/* NULL for NULL or "" (optional text columns and filters). */
+const char *ck_store_opt(const char *s);
 /* 1 if the comma-separated list contains section (or "*"). */
 int ck_store_sections_match(const char *list, const char *section);
 

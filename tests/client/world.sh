@@ -20,14 +20,26 @@
 #                             free port with DB (default sqlite:$W/carekey.db);
 #                             sets ADMIN_KEY, URL, WORLD_SRV_PID
 #   world_homes               the organizations' homes and the professionals'
-#                             identities (carekey init; enrollment requests)
+#                             identities (carekey init; enrollment requests). An
+#                             organization's identity has its own name as GID
+#                             (role organization): it owns the organization's
+#                             ledger record and runs its authority
 #   world_authorities         every organization's authority: create, publish,
 #                             registered by the operator (calls world_on_authority
 #                             NAME HOME when the caller defines it)
-#   world_enroll              the operator enrolls the professionals
+#   world_enroll              the operator enrolls the organizations and the
+#                             professionals
 #   world_keys                the authorities issue the professionals' attributes
 #                             (sealed, through the mailbox); everyone syncs
 #   world_setup [DB]          all of the above
+#   world_care                the hospital directory (docs/CARE.md): the operator
+#                             lists the organizations and their units (wards,
+#                             theatres, departments: WORLD_UNITS); each hospital
+#                             and the pharmacy take on their staff
+#                             ('carekey hospital staff add': staff@ORG, ledger
+#                             grants, affiliation)
+#   world_consent P ORG...    patient P makes each ORG her delegate ('*') and the
+#                             ORG gives its staff their sections (care-team)
 #   world_patient P [FAMILY...]   patient P (role patient) with her authority
 #                             patient-P (run from her home), her owner key, and
 #                             family@patient-P for each FAMILY member
@@ -42,10 +54,13 @@
 #   nurse-a  nurse at hosp-a           pharm   pharmacist
 #   res      researcher                dr-er   ER physician: a licence and no
 #   bill-a   billing office of hosp-a          hospital key (break-glass only)
+#   clerk-a  admin clerk at hosp-a
 #   er-desk  the emergency desk service: the only holder of emergency@er-desk
+# The pharmacist works at city-pharmacy (an organization with its own
+# authority and ledger, like the hospitals).
 # Treating hospitals of every patient: hosp-a and hosp-b (CAREKEY_HOSPITALS).
 
-WORLD_ORGS="medical-board nursing-board hosp-a hosp-b pharmacy-board research-board"
+WORLD_ORGS="medical-board nursing-board hosp-a hosp-b city-pharmacy pharmacy-board research-board"
 WORLD_DESK=er-desk
 WORLD_STAFF="dr-a doctor doctor@medical-board,staff@hosp-a
 dr-b doctor doctor@medical-board,staff@hosp-b
@@ -54,6 +69,7 @@ pharm pharmacist pharmacist@pharmacy-board
 res researcher researcher@research-board
 dr-er emergency doctor@medical-board
 bill-a staff billing@hosp-a
+clerk-a clerk staff@hosp-a
 er-desk staff emergency@er-desk"
 export CAREKEY_HOSPITALS=hosp-a,hosp-b CAREKEY_ER_DESK=$WORLD_DESK
 unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE
@@ -103,7 +119,7 @@ world_init() {
 
 world_homes() {
     local org gid role attrs
-    for org in $WORLD_ORGS; do world_init "$org" "$org-admin" staff; done
+    for org in $WORLD_ORGS; do world_init "$org" "$org" organization; done
     while read -r gid role attrs; do world_init "$gid" "$gid" "$role"; done < <(world_staff)
 }
 
@@ -123,7 +139,7 @@ world_authorities() {
 
 world_enroll() {
     local gid
-    for gid in $(world_staff_gids); do world_run world_as operator admin enroll "$W/$gid.enroll.json" --server "$URL"; done
+    for gid in $WORLD_ORGS $(world_staff_gids); do world_run world_as operator admin enroll "$W/$gid.enroll.json" --server "$URL"; done
 }
 
 # issue GID ATTR: the attribute's authority issues it to GID (sealed, into the mailbox)
@@ -146,6 +162,58 @@ world_setup() {
     world_authorities
     world_enroll
     world_keys
+}
+
+# The organizations in the directory: "name kind display name" lines.
+WORLD_DIRECTORY="medical-board board Medical Board
+nursing-board board Nursing Board
+pharmacy-board board Pharmacy Board
+research-board board Research Ethics Board
+hosp-a hospital General Hospital A
+hosp-b hospital University Hospital B
+city-pharmacy pharmacy City Pharmacy"
+# Units: "org name kind beds display name" lines.
+WORLD_UNITS="hosp-a ward-med ward 4 Medical ward
+hosp-a ward-surg ward 2 Surgical ward
+hosp-a th-1 theatre 0 Theatre 1
+hosp-a th-2 theatre 0 Theatre 2
+hosp-a cardiology department 0 Cardiology
+hosp-a general department 0 General medicine
+hosp-a emergency department 0 Emergency department
+hosp-b ward-b1 ward 3 Ward B1
+hosp-b cardiology department 0 Cardiology"
+# Who each organization takes on: "org gid role unit" lines.
+WORLD_AFFILIATIONS="hosp-a dr-a doctor cardiology
+hosp-a nurse-a nurse ward-med
+hosp-a clerk-a clerk general
+hosp-b dr-b doctor cardiology
+city-pharmacy pharm pharmacist -"
+
+world_care() {
+    local name kind display org beds gid role unit
+    while read -r name kind display; do
+        world_run world_as operator admin add-org --name "$name" --kind "$kind" --display-name "$display" --server "$URL"
+    done <<<"$WORLD_DIRECTORY"
+    while read -r org name kind beds display; do
+        world_run world_as operator admin add-unit --org "$org" --name "$name" --kind "$kind" --beds "$beds" \
+            --display-name "$display" --server "$URL"
+    done <<<"$WORLD_UNITS"
+    while read -r org gid role unit; do
+        if [ "$unit" = - ]; then
+            world_run world_as "$org" hospital staff add --gid "$gid" --role "$role"
+        else
+            world_run world_as "$org" hospital staff add --gid "$gid" --role "$role" --unit "$unit"
+        fi
+    done <<<"$WORLD_AFFILIATIONS"
+    for gid in $(world_staff_gids); do world_run world_as "$gid" keys sync; done
+}
+
+world_consent() {
+    local p=$1 org; shift
+    for org in "$@"; do
+        world_run world_as "$p" grant --patient "$p" --to "$org" --sections '*' --delegate
+        world_run world_as "$org" hospital care-team --patient "$p"
+    done
 }
 
 world_patient() {

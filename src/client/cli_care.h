@@ -1,0 +1,108 @@
+/*
+ * src/client/cli_care.h - what the care workflow commands share (hospital,
+ * encounter, condition, observe, note, schedule, appointment, rx, theatre,
+ * mis): reading a verified record - a patient's or an organization's
+ * ledger - as FHIR items, writing one resource into it, and the
+ * check-then-write loop that keeps checks (free bed, free slot, theatre
+ * double-booking, dispensing limits) true at the moment of writing.
+ *
+ * Model: docs/CARE.md. A resource is identified by Type/id; a later entry
+ * holding the same Type/id is its new version (discharge, reschedule,
+ * cancel, outcome), so a book keeps the latest version of each.
+ */
+#ifndef CK_CLI_CARE_H
+#define CK_CLI_CARE_H
+
+#include <jansson.h>
+
+#include "carekey/care.h"
+#include "client/cli_record.h"
+
+/* A check-then-write step found the record moved since it was read: reload,
+ * check again, write again (cli_care_retry does it). */
+#define CLI_CARE_STALE 10
+
+/* --hospital ORG: the organization whose ledger a command works on. */
+#define CLI_CARE_OPT_ORG 0x1201
+#define CLI_CARE_ORG_LONGOPTS {"hospital", required_argument, NULL, CLI_CARE_OPT_ORG}
+#define CLI_CARE_ORG_HELP                                                                     \
+    "  --hospital ORG       the hospital (or pharmacy) whose ledger is used (default\n"      \
+    "                       $CAREKEY_HOSPITAL, else the one staff@ORG key in the keyring)\n"
+
+/* The organization: org_opt if given, else $CAREKEY_HOSPITAL, else the single
+ * staff@ORG attribute of the keyring (opens it). Writes the name into out
+ * (CK_NET_ID_MAX + 1). CLI_OK or CLI_USAGE (reported). */
+int cli_care_org(cli_ctx *c, const char *org_opt, char *out);
+/* "staff@ORG" into out (CK_NET_ID_MAX + 8). */
+void cli_care_ledger_policy(const char *org, char *out);
+
+/* ---- reading --------------------------------------------------------- */
+typedef struct cli_care_book {
+    cli_rec_view v;
+    const char *record;
+    /* The latest readable version of every resource of the loaded sections:
+     * {"section", "type", "id", "author", "time" (entry ms), "seq", "resource"};
+     * later entries replace earlier ones with the same Type/id. */
+    json_t *items;
+    size_t withheld;      /* entries of those sections this reader cannot open */
+    size_t bad;           /* entries that opened but did not parse            */
+    ck_net_head head;     /* the verified head: the base of a checked write   */
+} cli_care_book;
+
+/* Fetches and verifies record (any problem: reported, CLI_FAIL, nothing
+ * opened), then opens the entries of the sections in sections_csv ("ward,
+ * clinic"; NULL: every section). Pins the verified head. */
+int cli_care_book_load(cli_care_book *b, cli_ctx *c, const char *record, const char *sections_csv);
+/* The items of one section (NULL: any) and resource type (NULL: any), as a
+ * new array in record order. */
+json_t *cli_care_book_select(const cli_care_book *b, const char *section, const char *type);
+/* The latest item of Type/id, or NULL. */
+const json_t *cli_care_book_find(const cli_care_book *b, const char *type, const char *id);
+void cli_care_book_free(cli_care_book *b);
+
+/* ---- writing --------------------------------------------------------- */
+typedef struct cli_care_writer {
+    cli_ctx *c;
+    cli_rec_sharing sharing;   /* section policies of patient records */
+    cli_rec_sealer sealer;
+} cli_care_writer;
+
+void cli_care_writer_init(cli_care_writer *w, cli_ctx *c);
+/* A sharing option (--profile, --hospitals, --er-desk) for w: 1 if taken. */
+int cli_care_writer_option(cli_care_writer *w, int opt, const char *arg);
+void cli_care_writer_free(cli_care_writer *w);
+
+/* Seals resource (its resourceType is the entry's type; or an array of
+ * resources of one type, written as one entry) into section of record and
+ * appends it. policy NULL: the section's policy from the
+ * patient's sharing profile (patient records); ledgers pass
+ * cli_care_ledger_policy(). expect NULL: append on the current head
+ * (retrying when others append). expect set: append only on that head -
+ * CLI_CARE_STALE when the record moved, so the caller re-checks. out (may be
+ * NULL) receives the new head. */
+int cli_care_put(cli_care_writer *w, const char *record, const char *section, const json_t *resource,
+                 const char *policy, const ck_net_head *expect, ck_net_head *out);
+
+/* Calls step(arg) until it returns anything but CLI_CARE_STALE, at most 8
+ * times (then CLI_FAIL, reported). */
+int cli_care_retry(cli_ctx *c, int (*step)(void *arg), void *arg);
+
+/* ---- before the first write ------------------------------------------- */
+/* A step that writes into several records (the patient's and the ledger)
+ * checks first that this person may write every one of them, so that a
+ * missing grant refuses the step before anything is written: CLI_OK when
+ * this person owns the record or the verified chain holds an active grant
+ * to her covering every section of sections_csv; else reported ("you hold
+ * no write grant for ..."), CLI_FAIL. The book form reuses a loaded book. */
+int cli_care_writable(cli_ctx *c, const char *record, const char *sections_csv);
+int cli_care_book_writable(const cli_care_book *b, cli_ctx *c, const char *sections_csv);
+
+/* ---- small shared pieces ---------------------------------------------- */
+/* Reads a JSON document from a file (a resource or payload; at most 1 MiB). */
+int cli_care_read_json(cli_ctx *c, const char *path, json_t **out);
+/* Prints a resource id line: "<what> <Type>/<id> (entry N of RECORD)". */
+void cli_care_report_write(const char *what, const json_t *resource, const char *record, const ck_net_head *h);
+/* "now" as a FHIR instant, or the --at value checked; 0 or CLI_USAGE. */
+int cli_care_when(cli_ctx *c, const char *at_opt, int64_t *ms);
+
+#endif

@@ -1,0 +1,495 @@
+/*
+ * test_server_directory.c - the organization directory against a real
+ * carekeyd (docs/CARE.md, "Directory"; docs/API.md, "Directory").
+ *
+ *   test_server_directory CAREKEYD [DB_URL]   (default: a fresh SQLite file)
+ *
+ * Covers organizations (operator only, role organization only, kinds),
+ * units (operator or the organization itself), affiliations (an
+ * organization affiliates its own staff only), listings with filters and
+ * paging, deactivation (the user's next request is 403 deactivated at
+ * once, others keep working), the organization's ledger (its own record:
+ * append, signed head, audit), refused bodies and parameters, and with
+ * SQLite the migration of a schema-3 database.
+ */
+#include "ckt.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+static const char *bin;
+static ckt_server srv;
+static ckt_id admin, hosp_a, hosp_b, pharm_x, dr_a, nurse_a, clerk_a, pat, notorg;
+static ck_net *ca; /* the operator */
+
+static int has_code(const char *resp, const char *code)
+{
+    char pat_[96];
+    snprintf(pat_, sizeof pat_, "\"code\":\"%s\"", code);
+    return resp && strstr(resp, pat_) != NULL;
+}
+
+/* A raw request: 1 when the status and (if given) the error code match. */
+static int expect(ck_net *c, const char *method, const char *path, const char *body, long status, const char *code)
+{
+    char *resp = NULL;
+    long st = ckt_raw_body(c, method, path, body, &resp);
+    int ok = st == status && (code == NULL || has_code(resp, code));
+    if (!ok) fprintf(stderr, "  %s %s -> %ld %s\n", method, path, st, resp ? resp : "");
+    free(resp);
+    return ok;
+}
+
+static ck_net *client(const ckt_id *id) { return ckt_client(srv.url, id->gid, id->sk); }
+
+/* The GIDs of a JSON array of user objects, comma-joined. */
+static void gids(json_t *users, char *out, size_t cap)
+{
+    size_t i, len = 0;
+    json_t *u;
+    out[0] = 0;
+    json_array_foreach(users, i, u) {
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "," : "",
+                                json_string_value(json_object_get(u, "gid")));
+        if (len >= cap) break;
+    }
+}
+
+/* users matching the filter, as "a,b,c" (one page, up to 1000). */
+static int list(ck_net *c, const char *org, const char *role, const char *unit, const char *attr, int active, char *out,
+                size_t cap)
+{
+    ck_net_user_filter f = {org, role, unit, attr, active, NULL, 1000};
+    json_t *users = NULL;
+    if (ck_net_users_list(c, &f, &users, NULL) != 0) return -1;
+    gids(users, out, cap);
+    json_decref(users);
+    return 0;
+}
+
+static void test_enroll(void)
+{
+    CHECK(ckt_enroll(ca, &hosp_a, "organization") == 0, "enroll an organization: %s", ck_net_error_code(ca));
+    CHECK(ckt_enroll(ca, &hosp_b, "organization") == 0, "enroll hosp-b");
+    CHECK(ckt_enroll(ca, &pharm_x, "organization") == 0, "enroll pharm-x");
+    CHECK(ckt_enroll(ca, &dr_a, "doctor") == 0, "enroll dr-a");
+    CHECK(ckt_enroll(ca, &nurse_a, "nurse") == 0, "enroll nurse-a");
+    CHECK(ckt_enroll(ca, &clerk_a, "clerk") == 0, "role clerk: %s", ck_net_error_code(ca));
+    CHECK(ckt_enroll(ca, &pat, "patient") == 0, "enroll patient");
+    CHECK(ckt_enroll(ca, &notorg, "doctor") == 0, "enroll notorg");
+}
+
+/* The organization's ledger is a record it owns like a patient owns hers. */
+static void test_ledger(void)
+{
+    ck_net *ch = client(&hosp_a), *cd = client(&dr_a);
+    ck_net_head h, h2;
+    uint8_t zero[32] = {0}, env[16];
+    ck_net_audit *v = NULL;
+    size_t n = 0;
+    memset(env, 7, sizeof env);
+    CHECK(ck_net_head_get(ch, hosp_a.gid, &h, NULL, NULL) == 0 && h.seq == 0, "the org's ledger exists, empty");
+    CHECK(ck_net_append(ch, hosp_a.gid, "staff", "Basic", zero, ckt_now_ms(), env, sizeof env, &h2) == 0 &&
+              h2.seq == 1, "the org appends to its ledger: %s", ck_net_error_code(ch));
+    CHECK(ck_net_head_sign(ch, hosp_a.gid, &h2, ckt_now_ms()) == 0, "the org signs its head: %s",
+          ck_net_error_code(ch));
+    CHECK(ck_net_append(cd, hosp_a.gid, "staff", "Basic", h2.hash, ckt_now_ms(), env, sizeof env, &h) != 0 &&
+              ck_net_status(cd) == 403, "a doctor without a grant cannot append to the ledger");
+    CHECK(ck_net_grant(ch, hosp_a.gid, dr_a.gid, "staff", 0, 0, NULL) == 0, "the org grants on its ledger: %s",
+          ck_net_error_code(ch));
+    CHECK(ck_net_append(cd, hosp_a.gid, "staff", "Basic", h2.hash, ckt_now_ms(), env, sizeof env, &h) == 0,
+          "with the org's grant the doctor appends: %s", ck_net_error_code(cd));
+    CHECK(ck_net_audit_list(ch, hosp_a.gid, 0, 100, &v, &n) == 0 && n >= 3, "the org reads its audit log");
+    free(v);
+    CHECK(ck_net_head_get(ch, dr_a.gid, &h, NULL, NULL) != 0 && ck_net_status(ch) == 404, "a doctor has no record");
+    ck_net_close(ch);
+    ck_net_close(cd);
+}
+
+static void test_orgs(void)
+{
+    ck_net *ch = client(&hosp_a), *cd = client(&dr_a);
+    json_t *orgs = NULL, *o = NULL;
+
+    CHECK(ck_net_org_add(ca, hosp_a.gid, "hospital", "General Hospital A") == 0, "add org: %s",
+          ck_net_error_code(ca));
+    CHECK(ck_net_org_add(ca, hosp_a.gid, "hospital", "Again") != 0 && ck_net_status(ca) == 409 &&
+              !strcmp(ck_net_error_code(ca), "already_exists"), "duplicate org is 409");
+    CHECK(ck_net_org_add(ca, hosp_b.gid, "hospital", "Hospital B") == 0, "add hosp-b");
+    CHECK(ck_net_org_add(ca, pharm_x.gid, "pharmacy", "Pharmacy X") == 0, "add pharm-x");
+    CHECK(ck_net_org_add(ch, hosp_a.gid, "hospital", "Self") != 0 && ck_net_status(ch) == 403 &&
+              !strcmp(ck_net_error_code(ch), "admin_only"), "an organization cannot register orgs");
+    CHECK(ck_net_org_add(ca, "nobody", "hospital", "Nobody") != 0 && ck_net_status(ca) == 404 &&
+              !strcmp(ck_net_error_code(ca), "user_not_found"), "org of no user is 404 user_not_found");
+    CHECK(ck_net_org_add(ca, notorg.gid, "hospital", "Not an org") != 0 && ck_net_status(ca) == 400 &&
+              !strcmp(ck_net_error_code(ca), "bad_field"), "a doctor cannot be an organization");
+    CHECK(expect(ca, "POST", "/v1/orgs", "{\"name\":\"hosp-b\",\"kind\":\"castle\",\"display_name\":\"X\"}", 400,
+                 "bad_field"), "bad org kind");
+    CHECK(expect(ca, "POST", "/v1/orgs", "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"display_name\":\"X\",\"x\":1}",
+                 400, "bad_field"), "unknown key in org body");
+    CHECK(expect(ca, "POST", "/v1/orgs",
+                 "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"kind\":\"board\",\"display_name\":\"X\"}", 400,
+                 "bad_json"), "duplicate key in org body");
+    CHECK(expect(ca, "POST", "/v1/orgs", "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"display_name\":\"\\u0007\"}",
+                 400, "bad_field"), "control character in display name");
+    CHECK(expect(ca, "PUT", "/v1/orgs", "{}", 405, "method_not_allowed"), "PUT /v1/orgs is 405");
+
+    CHECK(ck_net_orgs_list(cd, NULL, &orgs) == 0 && json_array_size(orgs) == 3, "a doctor lists all orgs");
+    CHECK(orgs && !strcmp(json_string_value(json_object_get(json_array_get(orgs, 0), "name")), "hosp-a") &&
+              json_is_true(json_object_get(json_array_get(orgs, 0), "active")), "orgs by name, active");
+    json_decref(orgs);
+    CHECK(ck_net_orgs_list(cd, "hospital", &orgs) == 0 && json_array_size(orgs) == 2, "kind=hospital: 2");
+    json_decref(orgs);
+    CHECK(ck_net_orgs_list(cd, "pharmacy", &orgs) == 0 && json_array_size(orgs) == 1 &&
+              !strcmp(json_string_value(json_object_get(json_array_get(orgs, 0), "name")), "pharm-x"),
+          "kind=pharmacy: pharm-x");
+    json_decref(orgs);
+    CHECK(expect(cd, "GET", "/v1/orgs?kind=castle", NULL, 400, "bad_parameter"), "bad kind parameter");
+    CHECK(ck_net_org_get(cd, hosp_a.gid, &o) == 0 &&
+              !strcmp(json_string_value(json_object_get(o, "display_name")), "General Hospital A") &&
+              !strcmp(json_string_value(json_object_get(o, "kind")), "hospital") &&
+              json_array_size(json_object_get(o, "units")) == 0, "get org, no units yet");
+    json_decref(o);
+    CHECK(ck_net_org_get(cd, "nohosp", &o) != 0 && ck_net_status(cd) == 404 &&
+              !strcmp(ck_net_error_code(cd), "org_not_found"), "unknown org is 404 org_not_found");
+    ck_net_close(ch);
+    ck_net_close(cd);
+}
+
+static void test_units(void)
+{
+    ck_net *ch = client(&hosp_a), *cb = client(&hosp_b), *cd = client(&dr_a);
+    json_t *units = NULL, *o = NULL;
+
+    CHECK(ck_net_unit_add(ca, hosp_a.gid, "cardiology", "department", "Cardiology", 0) == 0,
+          "the operator adds a department: %s", ck_net_error_code(ca));
+    CHECK(ck_net_unit_add(ch, hosp_a.gid, "ward-3", "ward", "Ward 3", 24) == 0, "the org adds its own ward: %s",
+          ck_net_error_code(ch));
+    CHECK(ck_net_unit_add(ch, hosp_a.gid, "or-1", "theatre", NULL, 0) == 0, "a theatre, display name defaulted");
+    CHECK(ck_net_unit_add(cb, hosp_a.gid, "spy", "department", "Spy", 0) != 0 && ck_net_status(cb) == 403 &&
+              !strcmp(ck_net_error_code(cb), "forbidden"), "another org cannot add units");
+    CHECK(ck_net_unit_add(cd, hosp_a.gid, "spy", "department", "Spy", 0) != 0 && ck_net_status(cd) == 403,
+          "a doctor cannot add units");
+    CHECK(ck_net_unit_add(ch, hosp_a.gid, "cardiology", "department", "Again", 0) != 0 && ck_net_status(ch) == 409,
+          "duplicate unit is 409");
+    CHECK(ck_net_unit_add(ca, "nohosp", "x", "department", "X", 0) != 0 && ck_net_status(ca) == 404 &&
+              !strcmp(ck_net_error_code(ca), "org_not_found"), "unit of an unknown org");
+    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"w9\",\"kind\":\"ward\",\"beds\":-1}", 400,
+                 "bad_field"), "negative beds");
+    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"w9\",\"kind\":\"ward\",\"beds\":\"4\"}", 400,
+                 "bad_field"), "beds as a string");
+    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"d9\",\"kind\":\"department\",\"beds\":4}", 400,
+                 "bad_field"), "beds outside a ward");
+    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"d9\",\"kind\":\"garden\"}", 400, "bad_field"),
+          "bad unit kind");
+    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"d9\",\"kind\":\"ward\",\"floor\":2}", 400,
+                 "bad_field"), "unknown key in unit body");
+    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"../x\",\"kind\":\"ward\"}", 400, "bad_field"),
+          "bad unit name");
+
+    CHECK(ck_net_units_list(cd, hosp_a.gid, NULL, &units) == 0 && json_array_size(units) == 3, "three units");
+    json_decref(units);
+    CHECK(ck_net_units_list(cd, hosp_a.gid, "ward", &units) == 0 && json_array_size(units) == 1 &&
+              json_integer_value(json_object_get(json_array_get(units, 0), "beds")) == 24, "kind=ward: 24 beds");
+    json_decref(units);
+    CHECK(ck_net_units_list(cd, hosp_b.gid, NULL, &units) == 0 && json_array_size(units) == 0, "hosp-b: none");
+    json_decref(units);
+    CHECK(ck_net_units_list(cd, "nohosp", NULL, &units) != 0 && ck_net_status(cd) == 404 &&
+              !strcmp(ck_net_error_code(cd), "org_not_found"), "units of an unknown org");
+    CHECK(expect(cd, "GET", "/v1/orgs/hosp-a/units?kind=garden", NULL, 400, "bad_parameter"), "bad kind param");
+    CHECK(ck_net_org_get(cd, hosp_a.gid, &o) == 0 && json_array_size(json_object_get(o, "units")) == 3 &&
+              !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(o, "units"), 1),
+                                                         "display_name")),
+                      "or-1"), "the org object lists its units by name");
+    json_decref(o);
+    ck_net_close(ch);
+    ck_net_close(cb);
+    ck_net_close(cd);
+}
+
+static void test_affiliation(void)
+{
+    ck_net *ch = client(&hosp_a), *cb = client(&hosp_b), *cd = client(&dr_a);
+    static const char *const dr_attrs[] = {"doctor@medical-board", "staff@hosp-a"};
+    static const char *const n_attrs[] = {"nurse@nursing-board", "staff@hosp-a"};
+    json_t *u = NULL, *attrs;
+
+    CHECK(ck_net_user_affiliate(ca, dr_a.gid, hosp_a.gid, "cardiology", "Consultant cardiologist", dr_attrs, 2, &u) ==
+              0, "the operator affiliates a doctor: %s", ck_net_error_code(ca));
+    attrs = json_object_get(u, "attributes");
+    CHECK(u && !strcmp(json_string_value(json_object_get(u, "org")), "hosp-a") &&
+              !strcmp(json_string_value(json_object_get(u, "unit")), "cardiology") &&
+              !strcmp(json_string_value(json_object_get(u, "title")), "Consultant cardiologist") &&
+              json_array_size(attrs) == 2 && !strcmp(json_string_value(json_array_get(attrs, 1)), "staff@hosp-a") &&
+              json_is_true(json_object_get(u, "active")) && !json_object_get(u, "deactivated_at"),
+          "the user object carries the affiliation");
+    json_decref(u);
+    CHECK(ck_net_user_affiliate(ch, nurse_a.gid, hosp_a.gid, "ward-3", NULL, n_attrs, 2, NULL) == 0,
+          "the org affiliates its own nurse: %s", ck_net_error_code(ch));
+    CHECK(ck_net_user_affiliate(ch, clerk_a.gid, hosp_a.gid, NULL, "Admissions", NULL, 0, NULL) == 0,
+          "no unit, no attributes");
+    CHECK(ck_net_user_affiliate(ch, notorg.gid, hosp_b.gid, NULL, NULL, NULL, 0, NULL) != 0 &&
+              ck_net_status(ch) == 403 && !strcmp(ck_net_error_code(ch), "forbidden"),
+          "an org cannot affiliate people to another org");
+    CHECK(ck_net_user_affiliate(cb, dr_a.gid, hosp_b.gid, NULL, NULL, NULL, 0, NULL) != 0 &&
+              ck_net_status(cb) == 403, "an org cannot take another org's staff");
+    CHECK(ck_net_user_affiliate(cd, notorg.gid, hosp_a.gid, NULL, NULL, NULL, 0, NULL) != 0 &&
+              ck_net_status(cd) == 403, "a doctor cannot affiliate");
+    CHECK(ck_net_user_affiliate(ch, notorg.gid, hosp_a.gid, "oncology", NULL, NULL, 0, NULL) != 0 &&
+              ck_net_status(ch) == 404 && !strcmp(ck_net_error_code(ch), "unit_not_found"), "unknown unit");
+    CHECK(ck_net_user_affiliate(ca, notorg.gid, hosp_b.gid, "cardiology", NULL, NULL, 0, NULL) != 0 &&
+              !strcmp(ck_net_error_code(ca), "unit_not_found"), "a unit of another org is not found");
+    CHECK(ck_net_user_affiliate(ca, notorg.gid, "nohosp", NULL, NULL, NULL, 0, NULL) != 0 &&
+              ck_net_status(ca) == 404 && !strcmp(ck_net_error_code(ca), "org_not_found"), "unknown org");
+    CHECK(ck_net_user_affiliate(ca, "ghost", hosp_a.gid, NULL, NULL, NULL, 0, NULL) != 0 &&
+              !strcmp(ck_net_error_code(ca), "user_not_found"), "unknown user");
+    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"attributes\":[\"a,b\"]}", 400,
+                 "bad_field"), "a comma inside a label");
+    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"attributes\":[\"a\",\"a\"]}", 400,
+                 "bad_field"), "duplicate labels");
+    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"attributes\":\"a\"}", 400,
+                 "bad_field"), "attributes not an array");
+    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"role\":\"admin\"}", 400,
+                 "bad_field"), "unknown key in affiliation");
+    char body[400];
+    snprintf(body, sizeof body, "{\"org\":\"hosp-a\",\"title\":\"%0200d\"}", 0);
+    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", body, 400, "bad_field"), "title over 128 bytes");
+    ck_net_close(ch);
+    ck_net_close(cb);
+    ck_net_close(cd);
+}
+
+static void test_listing(void)
+{
+    ck_net *cp = client(&pat);
+    char out[2048];
+    json_t *users = NULL;
+    int more = 0, pages = 0, total = 0;
+    ck_net_user_filter f = {NULL, NULL, NULL, NULL, -1, NULL, 2};
+    char after[CK_NET_ID_MAX + 1] = "";
+
+    CHECK(list(cp, hosp_a.gid, NULL, NULL, NULL, 1, out, sizeof out) == 0 && !strcmp(out, "clerk-a,dr-a,nurse-a"),
+          "org=hosp-a: %s", out);
+    CHECK(list(cp, hosp_a.gid, "doctor", NULL, NULL, 1, out, sizeof out) == 0 && !strcmp(out, "dr-a"),
+          "org and role: %s", out);
+    CHECK(list(cp, NULL, NULL, "ward-3", NULL, 1, out, sizeof out) == 0 && !strcmp(out, "nurse-a"), "unit: %s", out);
+    CHECK(list(cp, NULL, NULL, NULL, "staff@hosp-a", 1, out, sizeof out) == 0 && !strcmp(out, "dr-a,nurse-a"),
+          "attr: %s", out);
+    CHECK(list(cp, NULL, NULL, NULL, "doctor@medical-board", 1, out, sizeof out) == 0 && !strcmp(out, "dr-a"),
+          "attr doctor: %s", out);
+    CHECK(list(cp, NULL, NULL, NULL, "staff@hosp", 1, out, sizeof out) == 0 && !strcmp(out, ""),
+          "attr matches whole labels only: %s", out);
+    CHECK(list(cp, NULL, "organization", NULL, NULL, 1, out, sizeof out) == 0 &&
+              !strcmp(out, "hosp-a,hosp-b,pharm-x"), "role=organization: %s", out);
+    CHECK(expect(cp, "GET", "/v1/users?role=king", NULL, 400, "bad_parameter"), "unknown role parameter");
+    CHECK(expect(cp, "GET", "/v1/users?limit=1001", NULL, 400, "bad_parameter"), "limit above 1000");
+    CHECK(expect(cp, "GET", "/v1/users?limit=0", NULL, 400, "bad_parameter"), "limit 0");
+    CHECK(expect(cp, "GET", "/v1/users?org=a%27b", NULL, 400, NULL), "quote in org parameter");
+
+    /* Paging: two at a time over every user, no repeats, in GID order. */
+    do {
+        f.after = after[0] ? after : NULL;
+        if (ck_net_users_list(cp, &f, &users, &more) != 0) break;
+        pages++;
+        total += (int)json_array_size(users);
+        if (json_array_size(users))
+            snprintf(after, sizeof after, "%s",
+                     json_string_value(json_object_get(json_array_get(users, json_array_size(users) - 1), "gid")));
+        json_decref(users);
+    } while (more && pages < 20);
+    CHECK(total == 8 && pages == 4 && !strcmp(after, "pharm-x"), "paging: %d users in %d pages, last %s", total, pages,
+          after);
+    ck_net_close(cp);
+}
+
+static void test_deactivate(void)
+{
+    ck_net *cd = client(&dr_a), *cn = client(&nurse_a), *cb = client(&hosp_b), *ch = client(&hosp_a);
+    ck_net *cp = client(&pat);
+    ck_net_user u;
+    json_t *j = NULL;
+    json_int_t first;
+    char out[1024];
+    ck_net_audit *v = NULL;
+    size_t n = 0;
+    int saw_aff = 0, saw_deact = 0;
+
+    CHECK(ck_net_user_get(cd, dr_a.gid, &u) == 0, "dr-a works before (and is cached)");
+    CHECK(ck_net_user_deactivate(cb, dr_a.gid, NULL) != 0 && ck_net_status(cb) == 403 &&
+              !strcmp(ck_net_error_code(cb), "forbidden"), "another org cannot deactivate");
+    CHECK(ck_net_user_deactivate(cp, dr_a.gid, NULL) != 0 && ck_net_status(cp) == 403, "a patient cannot");
+    CHECK(ck_net_user_deactivate(cd, nurse_a.gid, NULL) != 0 && ck_net_status(cd) == 403, "a colleague cannot");
+    CHECK(ck_net_user_deactivate(ch, notorg.gid, NULL) != 0 && ck_net_status(ch) == 403,
+          "an org cannot deactivate someone not its staff");
+    CHECK(ck_net_user_deactivate(ch, dr_a.gid, &j) == 0 && json_is_false(json_object_get(j, "active")) &&
+              json_integer_value(json_object_get(j, "deactivated_at")) > 0, "the org deactivates its doctor: %s",
+          ck_net_error_code(ch));
+    first = json_integer_value(json_object_get(j, "deactivated_at"));
+    json_decref(j);
+    CHECK(ck_net_user_get(cd, dr_a.gid, &u) != 0 && ck_net_status(cd) == 403 &&
+              !strcmp(ck_net_error_code(cd), "deactivated"), "dr-a's next request: 403 deactivated (%ld %s)",
+          ck_net_status(cd), ck_net_error_code(cd));
+    CHECK(expect(cd, "GET", "/v1/orgs", NULL, 403, "deactivated"), "every route refuses dr-a");
+    CHECK(ck_net_user_get(cn, dr_a.gid, &u) == 0, "others keep working");
+    ckt_sleep_ms(5);
+    CHECK(ck_net_user_deactivate(ca, dr_a.gid, &j) == 0 &&
+              json_integer_value(json_object_get(j, "deactivated_at")) == first, "idempotent, first time kept");
+    json_decref(j);
+    CHECK(ck_net_user_deactivate(ca, "ghost", NULL) != 0 && !strcmp(ck_net_error_code(ca), "user_not_found"),
+          "deactivating nobody is 404");
+    CHECK(expect(ca, "POST", "/v1/users/nurse-a/deactivate", "{}", 400, NULL), "deactivate takes no body");
+
+    CHECK(list(cn, hosp_a.gid, NULL, NULL, NULL, 1, out, sizeof out) == 0 && !strcmp(out, "clerk-a,nurse-a"),
+          "active (default) hides dr-a: %s", out);
+    CHECK(list(cn, hosp_a.gid, NULL, NULL, NULL, 0, out, sizeof out) == 0 && !strcmp(out, "dr-a"),
+          "active=false: %s", out);
+    CHECK(list(cn, hosp_a.gid, NULL, NULL, NULL, -1, out, sizeof out) == 0 && !strcmp(out, "clerk-a,dr-a,nurse-a"),
+          "active=any: %s", out);
+    CHECK(expect(cn, "GET", "/v1/users?active=maybe", NULL, 400, "bad_parameter"), "bad active parameter");
+    CHECK(expect(cn, "GET", "/v1/users?org=hosp-a&active=true", NULL, 200, NULL), "active=true");
+
+    CHECK(ck_net_audit_list(ch, hosp_a.gid, 0, 1000, &v, &n) == 0, "the org's audit log");
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(v[i].action, "affiliate") && !strcmp(v[i].target, "nurse-a") && v[i].status == 200) saw_aff = 1;
+        if (!strcmp(v[i].action, "deactivate") && !strcmp(v[i].target, "dr-a") && !strcmp(v[i].actor, "hosp-a"))
+            saw_deact = 1;
+    }
+    free(v);
+    CHECK(saw_aff && saw_deact, "staff changes are in the org's audit log (%d %d)", saw_aff, saw_deact);
+    ck_net_close(cd);
+    ck_net_close(cn);
+    ck_net_close(cb);
+    ck_net_close(ch);
+    ck_net_close(cp);
+}
+
+/* A database at schema 3 (before the directory) opens and upgrades. */
+static const char schema3[] =
+    "CREATE TABLE users(gid TEXT PRIMARY KEY, ed25519 BLOB NOT NULL, x25519 BLOB NOT NULL,"
+    "  display_name TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE authorities(name TEXT PRIMARY KEY, sign_pk BLOB NOT NULL, abe_pk TEXT NOT NULL,"
+    "  epochs TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE records(patient TEXT PRIMARY KEY REFERENCES users(gid), head_seq INTEGER NOT NULL,"
+    "  head_hash BLOB NOT NULL, signed_seq INTEGER, signed_hash BLOB, signed_time INTEGER, signed_sig BLOB) STRICT;"
+    "CREATE TABLE entries(patient TEXT NOT NULL REFERENCES records(patient), seq INTEGER NOT NULL,"
+    "  prev_hash BLOB NOT NULL, hash BLOB NOT NULL, section TEXT NOT NULL, resource_type TEXT NOT NULL,"
+    "  author TEXT NOT NULL, time_ms INTEGER NOT NULL, envelope BLOB NOT NULL, signature BLOB NOT NULL,"
+    "  received_at INTEGER NOT NULL, PRIMARY KEY(patient, seq)) STRICT;"
+    "CREATE TABLE grants(id INTEGER PRIMARY KEY, patient TEXT NOT NULL REFERENCES records(patient),"
+    "  grantee TEXT NOT NULL, granted_by TEXT NOT NULL, sections TEXT NOT NULL, delegate INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE INDEX grants_by_grantee ON grants(patient, grantee);"
+    "CREATE TABLE mailbox(id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, sender TEXT NOT NULL,"
+    "  kind TEXT NOT NULL, payload BLOB NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX mailbox_by_recipient ON mailbox(recipient, id);"
+    "CREATE TABLE audit(id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, actor TEXT NOT NULL,"
+    "  patient TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, purpose TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL, status INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX audit_by_patient ON audit(patient, id);"
+    "CREATE TABLE nonce_log(caller TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX nonce_log_by_time ON nonce_log(created_at);"
+    "PRAGMA user_version=3;";
+
+static int user_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void test_migration(const char *dir)
+{
+    char path[400], db[420], sqlbuf[600], hex[65];
+    sqlite3 *h = NULL;
+    ckt_server old;
+    ckt_id old_pat, org;
+    ck_net *c, *cadm;
+    ck_net_user u;
+    json_t *users = NULL;
+    ck_net_user_filter f = {NULL, "patient", NULL, NULL, 1, NULL, 0};
+
+    snprintf(path, sizeof path, "%s/v3.db", dir);
+    snprintf(db, sizeof db, "sqlite:%s", path);
+    ckt_id_new(&old_pat, "old-pat");
+    ckt_id_new(&org, "old-org");
+    ck_net_hex(hex, old_pat.pk, 32);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "INSERT INTO users VALUES('old-pat', x'%s', zeroblob(32), 'Old Patient', 'patient', 1);"
+             "INSERT INTO records(patient, head_seq, head_hash) VALUES('old-pat', 0, zeroblob(32));", hex);
+    CHECK(sqlite3_open(path, &h) == SQLITE_OK && sqlite3_exec(h, schema3, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(h, sqlbuf, NULL, NULL, NULL) == SQLITE_OK, "a schema-3 database");
+    sqlite3_close(h);
+    CHECK(user_version(path) == 3, "at version 3");
+    CHECK(ckt_start(&old, bin, dir, db, admin.pk) == 0, "carekeyd opens a schema-3 database");
+    if (old.pid <= 0) return;
+    CHECK(user_version(path) == 4, "migrated to version 4: %d", user_version(path));
+    c = ckt_client(old.url, old_pat.gid, old_pat.sk);
+    CHECK(ck_net_user_get(c, old_pat.gid, &u) == 0, "an old user still signs in: %s", ck_net_error_code(c));
+    CHECK(ck_net_users_list(c, &f, &users, NULL) == 0 && json_array_size(users) == 1 &&
+              json_is_true(json_object_get(json_array_get(users, 0), "active")) &&
+              json_is_null(json_object_get(json_array_get(users, 0), "org")) &&
+              json_array_size(json_object_get(json_array_get(users, 0), "attributes")) == 0,
+          "old users are active and unaffiliated");
+    json_decref(users);
+    cadm = ckt_client(old.url, "admin", admin.sk);
+    CHECK(ckt_enroll(cadm, &org, "organization") == 0 && ck_net_org_add(cadm, org.gid, "board", "Old Board") == 0,
+          "the directory works after the upgrade: %s", ck_net_error_code(cadm));
+    ck_net_close(cadm);
+    ck_net_close(c);
+    ckt_stop(&old, SIGTERM);
+}
+
+int main(int argc, char **argv)
+{
+    char dir[256], db[1024];
+    int is_sqlite;
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s CAREKEYD [DB_URL]\n", argv[0]);
+        return 2;
+    }
+    bin = argv[1];
+    if (ck_net_global_init() != 0) return 2;
+    ckt_tmpdir(dir, sizeof dir, "dir");
+    is_sqlite = argc < 3;
+    if (is_sqlite)
+        snprintf(db, sizeof db, "sqlite:%s/carekey.db", dir);
+    else
+        snprintf(db, sizeof db, "%s", argv[2]);
+    ckt_id_new(&admin, "admin");
+    ckt_id_new(&hosp_a, "hosp-a");
+    ckt_id_new(&hosp_b, "hosp-b");
+    ckt_id_new(&pharm_x, "pharm-x");
+    ckt_id_new(&dr_a, "dr-a");
+    ckt_id_new(&nurse_a, "nurse-a");
+    ckt_id_new(&clerk_a, "clerk-a");
+    ckt_id_new(&pat, "pat");
+    ckt_id_new(&notorg, "notorg");
+    if (ckt_start(&srv, bin, dir, db, admin.pk) != 0) {
+        CHECK(0, "carekeyd did not start");
+        TEST_MAIN_END();
+    }
+    ca = ckt_client(srv.url, "admin", admin.sk);
+    test_enroll();
+    test_ledger();
+    test_orgs();
+    test_units();
+    test_affiliation();
+    test_listing();
+    test_deactivate();
+    ck_net_close(ca);
+    ckt_stop(&srv, SIGTERM);
+    if (is_sqlite) test_migration(dir);
+    if (ck_test_failed) {
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "tail -n 30 %s/carekeyd.log >&2", dir);
+        if (system(cmd) != 0) fprintf(stderr, "no log\n");
+    }
+    ckt_rmdir(dir);
+    TEST_MAIN_END();
+}
