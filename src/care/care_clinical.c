@@ -12,12 +12,11 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "carekey/care.h"
+#include "care/care_internal.h"
 #include "carekey/wire.h"
 
 #define SNOMED "http://snomed.info/sct"
@@ -33,27 +32,7 @@
 #define MAX_DISPLAY 1024
 #define MAX_VALUE 24
 
-static int fail(ck_care_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(ck_care_error *err, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err) return -1;
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* ---- small checks ------------------------------------------------------- */
-/* GIDs and FHIR ids inside references: 1-64 of [A-Za-z0-9._-]. */
-static int valid_name(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    return n >= 1 && n <= 64 &&
-           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
-}
-
 /* Well-formed UTF-8 (no overlong forms, surrogates or values past
  * U+10FFFF) without control characters; tab, CR and LF only with
  * multiline. */
@@ -86,18 +65,18 @@ static int valid_utf8_text(const char *s, size_t len, int multiline)
 static int check_display(const char *s, const char *what, ck_care_error *err)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0) return fail(err, "bad_input", "%s is required", what);
-    if (n > MAX_DISPLAY) return fail(err, "bad_input", "%s is longer than %d bytes", what, MAX_DISPLAY);
-    if (!valid_utf8_text(s, n, 0)) return fail(err, "bad_input", "%s is not UTF-8 text on one line", what);
+    if (n == 0) return ck_care_fail(err, "bad_input", "%s is required", what);
+    if (n > MAX_DISPLAY) return ck_care_fail(err, "bad_input", "%s is longer than %d bytes", what, MAX_DISPLAY);
+    if (!valid_utf8_text(s, n, 0)) return ck_care_fail(err, "bad_input", "%s is not UTF-8 text on one line", what);
     return 0;
 }
 
 static int check_ids(const char *patient, const char *person, const char *person_what, const char *encounter,
                      ck_care_error *err)
 {
-    if (!valid_name(patient)) return fail(err, "bad_input", "invalid patient id");
-    if (!valid_name(person)) return fail(err, "bad_input", "invalid %s id", person_what);
-    if (encounter && !valid_name(encounter)) return fail(err, "bad_input", "invalid encounter id");
+    if (!ck_care_valid_ref_name(patient)) return ck_care_fail(err, "bad_input", "invalid patient id");
+    if (!ck_care_valid_ref_name(person)) return ck_care_fail(err, "bad_input", "invalid %s id", person_what);
+    if (encounter && !ck_care_valid_ref_name(encounter)) return ck_care_fail(err, "bad_input", "invalid encounter id");
     return 0;
 }
 
@@ -107,16 +86,6 @@ static const char *str_at(const json_t *o, const char *k) { return json_string_v
 static const char *first_code(const json_t *r, const char *member)
 {
     return str_at(json_array_get(json_object_get(json_object_get(r, member), "coding"), 0), "code");
-}
-
-static json_t *coding(const char *system, const char *code, const char *display)
-{
-    return json_pack("{s:s,s:s,s:s*}", "system", system, "code", code, "display", display);
-}
-
-static json_t *concept(const char *system, const char *code, const char *display)
-{
-    return json_pack("{s:[o]}", "coding", coding(system, code, display));
 }
 
 /* ---- codes ---------------------------------------------------------------- */
@@ -141,12 +110,13 @@ static int check_snomed(const char *s, ck_care_error *err)
 {
     size_t n = strlen(s);
     if (n < 6 || n > 18 || strspn(s, "0123456789") != n || s[0] == '0')
-        return fail(err, "bad_input", "a SNOMED CT code is 6 to 18 digits, not starting with 0");
+        return ck_care_fail(err, "bad_input", "a SNOMED CT code is 6 to 18 digits, not starting with 0");
     /* the partition identifier (the two digits before the check digit)
      * says what the id names: 00 and 10 are concepts */
     if (!((s[n - 3] == '0' || s[n - 3] == '1') && s[n - 2] == '0'))
-        return fail(err, "bad_input", "'%s' is not a SNOMED CT concept id (a description or relationship id?)", s);
-    if (!verhoeff_ok(s)) return fail(err, "bad_input", "'%s' fails the SNOMED CT check digit (a typo?)", s);
+        return ck_care_fail(err, "bad_input", "'%s' is not a SNOMED CT concept id (a description or relationship id?)",
+                            s);
+    if (!verhoeff_ok(s)) return ck_care_fail(err, "bad_input", "'%s' fails the SNOMED CT check digit (a typo?)", s);
     return 0;
 }
 
@@ -157,17 +127,17 @@ static int check_icd10(const char *s, ck_care_error *err)
     int ok = n >= 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
     if (ok && n > 3)
         ok = s[3] == '.' && (n == 5 || n == 6) && strspn(s + 4, "0123456789") == n - 4;
-    if (!ok) return fail(err, "bad_input", "an ICD-10 code looks like A00, A00.0 or A00.00 (capital letter)");
+    if (!ok) return ck_care_fail(err, "bad_input", "an ICD-10 code looks like A00, A00.0 or A00.00 (capital letter)");
     return 0;
 }
 
 int ck_care_code_check(ck_care_code_system system, const char *code, ck_care_error *err)
 {
     if (system == CK_CARE_CODE_TEXT) return 0;
-    if (!code || !*code) return fail(err, "bad_input", "a code is required");
+    if (!code || !*code) return ck_care_fail(err, "bad_input", "a code is required");
     if (system == CK_CARE_CODE_SNOMED) return check_snomed(code, err);
     if (system == CK_CARE_CODE_ICD10) return check_icd10(code, err);
-    return fail(err, "bad_input", "unknown code system");
+    return ck_care_fail(err, "bad_input", "unknown code system");
 }
 
 int ck_care_loinc_check(const char *s, ck_care_error *err)
@@ -177,7 +147,7 @@ int ck_care_loinc_check(const char *s, ck_care_error *err)
     unsigned sum = 0;
     if (!dash || dash == s || (size_t)(dash - s) > 7 || strspn(s, "0123456789") != (size_t)(dash - s) ||
         dash[1] < '0' || dash[1] > '9' || dash[2])
-        return fail(err, "bad_input", "a LOINC code looks like 8867-4 (1-7 digits, '-', check digit)");
+        return ck_care_fail(err, "bad_input", "a LOINC code looks like 8867-4 (1-7 digits, '-', check digit)");
     /* mod 10 (Luhn): from the right, every other digit doubled */
     n = (size_t)(dash - s);
     for (size_t i = 0; i < n; i++) {
@@ -186,7 +156,7 @@ int ck_care_loinc_check(const char *s, ck_care_error *err)
         sum += v;
     }
     if ((10 - sum % 10) % 10 != (unsigned)(dash[1] - '0'))
-        return fail(err, "bad_input", "'%s' fails the LOINC check digit (a typo?)", s);
+        return ck_care_fail(err, "bad_input", "'%s' fails the LOINC check digit (a typo?)", s);
     return 0;
 }
 
@@ -289,11 +259,11 @@ static int ucum_term(ucum *u)
 int ck_care_ucum_check(const char *s, ck_care_error *err)
 {
     ucum u = {s, 0};
-    if (!s || !*s) return fail(err, "bad_input", "a unit is required (UCUM, e.g. mg/dL)");
-    if (strlen(s) > 64) return fail(err, "bad_input", "the unit is longer than 64 bytes");
+    if (!s || !*s) return ck_care_fail(err, "bad_input", "a unit is required (UCUM, e.g. mg/dL)");
+    if (strlen(s) > 64) return ck_care_fail(err, "bad_input", "the unit is longer than 64 bytes");
     if (*u.p == '/') u.p++;
     if (!ucum_term(&u) || *u.p)
-        return fail(err, "bad_input", "'%.64s' is not a UCUM unit (e.g. mg/dL, mmol/L, 10*9/L, mm[Hg])", s);
+        return ck_care_fail(err, "bad_input", "'%.64s' is not a UCUM unit (e.g. mg/dL, mmol/L, 10*9/L, mm[Hg])", s);
     return 0;
 }
 
@@ -365,7 +335,7 @@ static json_t *condition_code(const ck_care_condition_in *in)
 {
     const char *system = in->system == CK_CARE_CODE_SNOMED ? SNOMED : ICD10;
     if (in->system == CK_CARE_CODE_TEXT) return json_pack("{s:s}", "text", in->display);
-    return json_pack("{s:[o],s:s}", "coding", coding(system, in->code, in->display), "text", in->display);
+    return json_pack("{s:[o],s:s}", "coding", ck_care_coding(system, in->code, in->display), "text", in->display);
 }
 
 json_t *ck_care_condition_new(const ck_care_condition_in *in, ck_care_error *err)
@@ -373,33 +343,34 @@ json_t *ck_care_condition_new(const ck_care_condition_in *in, ck_care_error *err
     char id[65], recorded[32], onset[32];
     const char *category = in && in->problem_list ? "problem-list-item" : "encounter-diagnosis";
     json_t *c;
-    if (!in) return fail(err, "bad_input", "no input"), NULL;
+    if (!in) return ck_care_fail(err, "bad_input", "no input"), NULL;
     if (check_ids(in->patient, in->recorder, "recorder", in->encounter, err) ||
         ck_care_code_check(in->system, in->code, err) || check_display(in->display, "the display text", err))
         return NULL;
-    if (in->id && !valid_name(in->id)) return fail(err, "bad_input", "invalid condition id"), NULL;
-    if (in->recorded_ms <= 0) return fail(err, "bad_input", "invalid recording time"), NULL;
+    if (in->id && !ck_care_valid_ref_name(in->id)) return ck_care_fail(err, "bad_input", "invalid condition id"), NULL;
+    if (in->recorded_ms <= 0) return ck_care_fail(err, "bad_input", "invalid recording time"), NULL;
     if (in->has_onset && in->onset_ms > in->recorded_ms)
-        return fail(err, "bad_input", "the onset is after the time of recording"), NULL;
+        return ck_care_fail(err, "bad_input", "the onset is after the time of recording"), NULL;
     if (in->id) snprintf(id, sizeof id, "%s", in->id);
     else ck_care_new_id(id);
     ck_care_time_format(recorded, in->recorded_ms);
     if (in->has_onset) ck_care_time_format(onset, in->onset_ms);
     c = json_pack("{s:s,s:s,s:o,s:o,s:[o],s:o,s:o,s:o*,s:s*,s:s,s:o}", "resourceType", "Condition", "id", id,
-                  "clinicalStatus", concept(COND_CLINICAL, "active", "Active"), "verificationStatus",
-                  concept(COND_VERIFY, in->provisional ? "provisional" : "confirmed", NULL), "category",
-                  concept(COND_CATEGORY, category, NULL), "code", condition_code(in), "subject",
+                  "clinicalStatus", ck_care_concept(COND_CLINICAL, "active", "Active"), "verificationStatus",
+                  ck_care_concept(COND_VERIFY, in->provisional ? "provisional" : "confirmed", NULL), "category",
+                  ck_care_concept(COND_CATEGORY, category, NULL), "code", condition_code(in), "subject",
                   ck_care_ref("Patient", in->patient, NULL), "encounter",
                   in->encounter ? ck_care_ref("Encounter", in->encounter, NULL) : NULL, "onsetDateTime",
                   in->has_onset ? onset : NULL, "recordedDate", recorded, "recorder",
                   ck_care_ref("Practitioner", in->recorder, NULL));
-    if (!c) fail(err, "bad_input", "out of memory");
+    if (!c) ck_care_fail(err, "bad_input", "out of memory");
     return c;
 }
 
 static int is_condition(const json_t *r)
 {
-    return json_is_object(r) && !strcmp(str_at(r, "resourceType") ?: "", "Condition") && valid_name(str_at(r, "id"));
+    return json_is_object(r) && !strcmp(str_at(r, "resourceType") ?: "", "Condition") &&
+           ck_care_valid_ref_name(str_at(r, "id"));
 }
 
 int ck_care_condition_is_active(const json_t *cond)
@@ -414,16 +385,16 @@ static int add_note(json_t *c, const ck_care_condition_change *ch, ck_care_error
 {
     char when[32];
     json_t *notes = json_object_get(c, "note"), *a;
-    if (!valid_name(ch->author)) return fail(err, "bad_input", "invalid note author id");
-    if (ch->at_ms <= 0) return fail(err, "bad_input", "invalid note time");
+    if (!ck_care_valid_ref_name(ch->author)) return ck_care_fail(err, "bad_input", "invalid note author id");
+    if (ch->at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid note time");
     if (strlen(ch->note) > CK_CARE_NOTE_MAX || !valid_utf8_text(ch->note, strlen(ch->note), 1) || !*ch->note)
-        return fail(err, "bad_input", "the note is empty, too long or not UTF-8 text");
-    if (notes && !json_is_array(notes)) return fail(err, "bad_input", "the condition's note is not a list");
+        return ck_care_fail(err, "bad_input", "the note is empty, too long or not UTF-8 text");
+    if (notes && !json_is_array(notes)) return ck_care_fail(err, "bad_input", "the condition's note is not a list");
     ck_care_time_format(when, ch->at_ms);
     a = json_pack("{s:o,s:s,s:s}", "authorReference", ck_care_ref("Practitioner", ch->author, NULL), "time", when,
                   "text", ch->note);
     if (!notes) json_object_set_new(c, "note", notes = json_array());
-    if (!a || json_array_append_new(notes, a) != 0) return fail(err, "bad_input", "out of memory");
+    if (!a || json_array_append_new(notes, a) != 0) return ck_care_fail(err, "bad_input", "out of memory");
     return 0;
 }
 
@@ -434,23 +405,23 @@ json_t *ck_care_condition_update(const json_t *cur, const ck_care_condition_chan
     const char *sev_code = first_code(cur, "severity");
     int changed = 0;
     json_t *c;
-    if (!is_condition(cur) || !ch) return fail(err, "bad_input", "not a Condition"), NULL;
+    if (!is_condition(cur) || !ch) return ck_care_fail(err, "bad_input", "not a Condition"), NULL;
     if (ver && !strcmp(ver, "entered-in-error"))
-        return fail(err, "not_active", "Condition/%s was entered in error", str_at(cur, "id")), NULL;
+        return ck_care_fail(err, "not_active", "Condition/%s was entered in error", str_at(cur, "id")), NULL;
     if (ch->verification && !valid_verification(ch->verification))
-        return fail(err, "bad_input", "verification is confirmed, provisional, differential, refuted or "
+        return ck_care_fail(err, "bad_input", "verification is confirmed, provisional, differential, refuted or "
                                       "entered-in-error"), NULL;
     if (ch->severity && !severity_code(ch->severity))
-        return fail(err, "bad_input", "severity is mild, moderate or severe"), NULL;
-    if (!(c = json_deep_copy(cur))) return fail(err, "bad_input", "out of memory"), NULL;
+        return ck_care_fail(err, "bad_input", "severity is mild, moderate or severe"), NULL;
+    if (!(c = json_deep_copy(cur))) return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     if (ch->verification && (!ver || strcmp(ver, ch->verification))) {
-        json_object_set_new(c, "verificationStatus", concept(COND_VERIFY, ch->verification, NULL));
+        json_object_set_new(c, "verificationStatus", ck_care_concept(COND_VERIFY, ch->verification, NULL));
         /* FHIR con-5: no clinicalStatus on a condition entered in error */
         if (!strcmp(ch->verification, "entered-in-error")) json_object_del(c, "clinicalStatus");
         changed = 1;
     }
     if (ch->severity && (!sev || !sev_code || strcmp(sev_code, severity_code(ch->severity)))) {
-        json_object_set_new(c, "severity", concept(SNOMED, severity_code(ch->severity), ch->severity));
+        json_object_set_new(c, "severity", ck_care_concept(SNOMED, severity_code(ch->severity), ch->severity));
         changed = 1;
     }
     if (ch->note) {
@@ -458,7 +429,7 @@ json_t *ck_care_condition_update(const json_t *cur, const ck_care_condition_chan
         changed = 1;
     }
     if (!changed) {
-        fail(err, "unchanged", "Condition/%s already says so", str_at(cur, "id"));
+        ck_care_fail(err, "unchanged", "Condition/%s already says so", str_at(cur, "id"));
         goto fail;
     }
     return c;
@@ -473,18 +444,18 @@ json_t *ck_care_condition_resolve(const json_t *cur, int64_t at_ms, ck_care_erro
     char when[32];
     int64_t onset_ms;
     json_t *c;
-    if (!is_condition(cur)) return fail(err, "bad_input", "not a Condition"), NULL;
+    if (!is_condition(cur)) return ck_care_fail(err, "bad_input", "not a Condition"), NULL;
     if (!ck_care_condition_is_active(cur))
-        return fail(err, "not_active", "Condition/%s is not active", str_at(cur, "id")), NULL;
-    if (at_ms <= 0) return fail(err, "bad_input", "invalid time"), NULL;
+        return ck_care_fail(err, "not_active", "Condition/%s is not active", str_at(cur, "id")), NULL;
+    if (at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid time"), NULL;
     if (onset && ck_care_time_parse(onset, &onset_ms) == 0 && at_ms < onset_ms)
-        return fail(err, "bad_input", "the resolution time is before the onset (%s)", onset), NULL;
-    if (!(c = json_deep_copy(cur))) return fail(err, "bad_input", "out of memory"), NULL;
+        return ck_care_fail(err, "bad_input", "the resolution time is before the onset (%s)", onset), NULL;
+    if (!(c = json_deep_copy(cur))) return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     ck_care_time_format(when, at_ms);
-    if (json_object_set_new(c, "clinicalStatus", concept(COND_CLINICAL, "resolved", "Resolved")) != 0 ||
+    if (json_object_set_new(c, "clinicalStatus", ck_care_concept(COND_CLINICAL, "resolved", "Resolved")) != 0 ||
         json_object_set_new(c, "abatementDateTime", json_string(when)) != 0) {
         json_decref(c);
-        return fail(err, "bad_input", "out of memory"), NULL;
+        return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     }
     return c;
 }
@@ -552,23 +523,23 @@ static const ck_care_vital *vital_by_loinc(const char *loinc)
 
 static int check_obs_in(const ck_care_obs_in *in, ck_care_error *err)
 {
-    if (!in) return fail(err, "bad_input", "no input");
+    if (!in) return ck_care_fail(err, "bad_input", "no input");
     if (check_ids(in->patient, in->performer, "performer", in->encounter, err)) return -1;
-    if (in->id && !valid_name(in->id)) return fail(err, "bad_input", "invalid observation id");
-    if (in->at_ms <= 0) return fail(err, "bad_input", "invalid time");
+    if (in->id && !ck_care_valid_ref_name(in->id)) return ck_care_fail(err, "bad_input", "invalid observation id");
+    if (in->at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid time");
     return 0;
 }
 
 /* The members every Observation has; value members are added by the caller. */
 static json_t *observation(const ck_care_obs_in *in, const char *category, json_t *code)
 {
+    const char *category_display = !strcmp(category, "vital-signs") ? "Vital Signs" : "Laboratory";
     char id[65], when[32];
     if (in->id) snprintf(id, sizeof id, "%s", in->id);
     else ck_care_new_id(id);
     ck_care_time_format(when, in->at_ms);
     return json_pack("{s:s,s:s,s:s,s:[o],s:o,s:o,s:o*,s:s,s:s,s:[o]}", "resourceType", "Observation", "id", id,
-                     "status", "final", "category",
-                     concept(OBS_CATEGORY, category, !strcmp(category, "vital-signs") ? "Vital Signs" : "Laboratory"),
+                     "status", "final", "category", ck_care_concept(OBS_CATEGORY, category, category_display),
                      "code", code, "subject", ck_care_ref("Patient", in->patient, NULL), "encounter",
                      in->encounter ? ck_care_ref("Encounter", in->encounter, NULL) : NULL, "effectiveDateTime", when,
                      "issued", when, "performer", ck_care_ref("Practitioner", in->performer, NULL));
@@ -578,18 +549,19 @@ static int vital_value(const ck_care_vital *v, const char *what, const char *s, 
                        unsigned *dec, ck_care_error *err)
 {
     if (parse_decimal(s, out, dec))
-        return fail(err, "bad_input", "%s: '%.24s' is not a number (e.g. 72 or 37.2)", what, s);
+        return ck_care_fail(err, "bad_input", "%s: '%.24s' is not a number (e.g. 72 or 37.2)", what, s);
     if (*dec > v->decimals)
-        return fail(err, "implausible", "%s: at most %u digits after the point", what, v->decimals);
+        return ck_care_fail(err, "implausible", "%s: at most %u digits after the point", what, v->decimals);
     if (*out < min || *out > max)
-        return fail(err, "implausible", "%s %.24s %s is outside the plausible range %g-%g %s", what, s, v->unit, min,
-                    max, v->unit);
+        return ck_care_fail(err, "implausible", "%s %.24s %s is outside the plausible range %g-%g %s", what, s,
+                            v->unit, min, max, v->unit);
     return 0;
 }
 
 static json_t *bp_component(const char *loinc, const char *display, double v)
 {
-    return json_pack("{s:o,s:o}", "code", concept(LOINC, loinc, display), "valueQuantity", quantity(v, 0, "mm[Hg]"));
+    return json_pack("{s:o,s:o}", "code", ck_care_concept(LOINC, loinc, display), "valueQuantity",
+                     quantity(v, 0, "mm[Hg]"));
 }
 
 static json_t *blood_pressure(const ck_care_obs_in *in, const ck_care_vital *v, const char *value,
@@ -600,14 +572,14 @@ static json_t *blood_pressure(const ck_care_obs_in *in, const ck_care_vital *v, 
     unsigned dec;
     json_t *o;
     if (strlen(value) > MAX_VALUE || !(slash = strchr(value, '/')))
-        return fail(err, "bad_input", "bp: give systolic/diastolic, e.g. bp=120/80"), NULL;
+        return ck_care_fail(err, "bad_input", "bp: give systolic/diastolic, e.g. bp=120/80"), NULL;
     memcpy(sys_s, value, (size_t)(slash - value));
     sys_s[slash - value] = 0;
     if (vital_value(v, "systolic", sys_s, v->min, v->max, &sys, &dec, err) ||
         vital_value(v, "diastolic", slash + 1, BP_DIA_MIN, BP_DIA_MAX, &dia, &dec, err))
         return NULL;
-    if (dia >= sys) return fail(err, "implausible", "bp: the diastolic value is not below the systolic"), NULL;
-    o = observation(in, "vital-signs", json_pack("{s:[o],s:s}", "coding", coding(LOINC, v->loinc, v->display),
+    if (dia >= sys) return ck_care_fail(err, "implausible", "bp: the diastolic value is not below the systolic"), NULL;
+    o = observation(in, "vital-signs", json_pack("{s:[o],s:s}", "coding", ck_care_coding(LOINC, v->loinc, v->display),
                                                  "text", "Blood pressure"));
     if (o && json_object_set_new(o, "component",
                                  json_pack("[o,o]", bp_component(BP_SYSTOLIC, "Systolic blood pressure", sys),
@@ -615,7 +587,7 @@ static json_t *blood_pressure(const ck_care_obs_in *in, const ck_care_vital *v, 
         json_decref(o);
         o = NULL;
     }
-    if (!o) fail(err, "bad_input", "out of memory");
+    if (!o) ck_care_fail(err, "bad_input", "out of memory");
     return o;
 }
 
@@ -629,23 +601,24 @@ json_t *ck_care_vital_new(const ck_care_obs_in *in, const char *measurement, ck_
     json_t *o, *code;
     if (check_obs_in(in, err)) return NULL;
     if (!eq || eq == measurement || (size_t)(eq - measurement) >= sizeof name)
-        return fail(err, "bad_input", "a measurement is NAME=VALUE, e.g. hr=72"), NULL;
+        return ck_care_fail(err, "bad_input", "a measurement is NAME=VALUE, e.g. hr=72"), NULL;
     memcpy(name, measurement, (size_t)(eq - measurement));
     name[eq - measurement] = 0;
     if (!(v = ck_care_vital_find(name)))
-        return fail(err, "bad_input", "unknown vital sign '%s' (hr, rr, temp, spo2, weight, height, bmi, bp)",
-                    valid_name(name) ? name : "?"), NULL;
+        return ck_care_fail(err, "bad_input", "unknown vital sign '%s' (hr, rr, temp, spo2, weight, height, bmi, bp)",
+                            ck_care_valid_ref_name(name) ? name : "?"), NULL;
     if (!strcmp(v->name, "bp")) return blood_pressure(in, v, eq + 1, err);
     if (vital_value(v, v->name, eq + 1, v->min, v->max, &val, &dec, err)) return NULL;
-    code = json_pack("{s:[o],s:s}", "coding", coding(LOINC, v->loinc, v->display), "text", v->display);
+    code = json_pack("{s:[o],s:s}", "coding", ck_care_coding(LOINC, v->loinc, v->display), "text", v->display);
     if (code && !strcmp(v->name, "spo2"))
-        json_array_append_new(json_object_get(code, "coding"), coding(LOINC, SPO2_BASE, "Oxygen saturation in Arterial blood"));
+        json_array_append_new(json_object_get(code, "coding"),
+                              ck_care_coding(LOINC, SPO2_BASE, "Oxygen saturation in Arterial blood"));
     o = observation(in, "vital-signs", code);
     if (o && json_object_set_new(o, "valueQuantity", quantity(val, dec, v->unit)) != 0) {
         json_decref(o);
         o = NULL;
     }
-    if (!o) fail(err, "bad_input", "out of memory");
+    if (!o) ck_care_fail(err, "bad_input", "out of memory");
     return o;
 }
 
@@ -659,16 +632,16 @@ json_t *ck_care_lab_new(const ck_care_obs_in *in, const char *loinc, const char 
     if (check_obs_in(in, err) || ck_care_loinc_check(loinc, err) || ck_care_ucum_check(unit, err)) return NULL;
     if (display && check_display(display, "the display text", err)) return NULL;
     if ((v = vital_by_loinc(loinc)))
-        return fail(err, "bad_input", "%s is a vital sign: record it as %s=VALUE", loinc, v->name), NULL;
+        return ck_care_fail(err, "bad_input", "%s is a vital sign: record it as %s=VALUE", loinc, v->name), NULL;
     if (parse_decimal(value, &val, &dec))
-        return fail(err, "bad_input", "the value is not a plain number (e.g. 5.4 or -2)"), NULL;
+        return ck_care_fail(err, "bad_input", "the value is not a plain number (e.g. 5.4 or -2)"), NULL;
     o = observation(in, "laboratory",
-                    json_pack("{s:[o],s:s*}", "coding", coding(LOINC, loinc, display), "text", display));
+                    json_pack("{s:[o],s:s*}", "coding", ck_care_coding(LOINC, loinc, display), "text", display));
     if (o && json_object_set_new(o, "valueQuantity", quantity(val, dec, unit)) != 0) {
         json_decref(o);
         o = NULL;
     }
-    if (!o) fail(err, "bad_input", "out of memory");
+    if (!o) ck_care_fail(err, "bad_input", "out of memory");
     return o;
 }
 
@@ -740,26 +713,27 @@ json_t *ck_care_note_new(const ck_care_note_in *in, ck_care_error *err)
     const struct note_type *t;
     char id[65], when[32], *b64;
     json_t *d;
-    if (!in) return fail(err, "bad_input", "no input"), NULL;
+    if (!in) return ck_care_fail(err, "bad_input", "no input"), NULL;
     if (check_ids(in->patient, in->author, "author", in->encounter, err)) return NULL;
-    if (in->id && !valid_name(in->id)) return fail(err, "bad_input", "invalid note id"), NULL;
-    if ((unsigned)in->kind >= N_NOTE_TYPES) return fail(err, "bad_input", "unknown kind of note"), NULL;
-    if (!in->text || in->len == 0) return fail(err, "bad_input", "the note is empty"), NULL;
-    if (in->len > CK_CARE_NOTE_MAX) return fail(err, "bad_input", "the note is longer than %u bytes", CK_CARE_NOTE_MAX), NULL;
+    if (in->id && !ck_care_valid_ref_name(in->id)) return ck_care_fail(err, "bad_input", "invalid note id"), NULL;
+    if ((unsigned)in->kind >= N_NOTE_TYPES) return ck_care_fail(err, "bad_input", "unknown kind of note"), NULL;
+    if (!in->text || in->len == 0) return ck_care_fail(err, "bad_input", "the note is empty"), NULL;
+    if (in->len > CK_CARE_NOTE_MAX)
+        return ck_care_fail(err, "bad_input", "the note is longer than %u bytes", CK_CARE_NOTE_MAX), NULL;
     if (!valid_utf8_text(in->text, in->len, 1))
-        return fail(err, "bad_input", "the note is not UTF-8 text (control characters other than tab and line "
+        return ck_care_fail(err, "bad_input", "the note is not UTF-8 text (control characters other than tab and line "
                                       "breaks, or invalid bytes)"), NULL;
-    if (in->at_ms <= 0) return fail(err, "bad_input", "invalid time"), NULL;
+    if (in->at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid time"), NULL;
     t = &note_types[in->kind];
-    if (!(b64 = malloc(ck_net_b64_len(in->len)))) return fail(err, "bad_input", "out of memory"), NULL;
+    if (!(b64 = malloc(ck_net_b64_len(in->len)))) return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     ck_net_b64(b64, (const uint8_t *)in->text, in->len);
     if (in->id) snprintf(id, sizeof id, "%s", in->id);
     else ck_care_new_id(id);
     ck_care_time_format(when, in->at_ms);
     d = json_pack("{s:s,s:s,s:s,s:s,s:o,s:[o],s:o,s:s,s:[o],s:s,s:[{s:{s:s,s:s,s:I,s:s,s:s}}]}", "resourceType",
                   "DocumentReference", "id", id, "status", "current", "docStatus", "final", "type",
-                  concept(LOINC, t->loinc, t->display), "category",
-                  concept(DOC_CATEGORY, "clinical-note", "Clinical Note"), "subject",
+                  ck_care_concept(LOINC, t->loinc, t->display), "category",
+                  ck_care_concept(DOC_CATEGORY, "clinical-note", "Clinical Note"), "subject",
                   ck_care_ref("Patient", in->patient, NULL), "date", when, "author",
                   ck_care_ref("Practitioner", in->author, NULL), "description", t->display, "content",
                   "attachment", "contentType", NOTE_CONTENT_TYPE, "data", b64, "size", (json_int_t)in->len, "title",
@@ -771,7 +745,7 @@ json_t *ck_care_note_new(const ck_care_note_in *in, ck_care_error *err)
         json_decref(d);
         d = NULL;
     }
-    if (!d) fail(err, "bad_input", "out of memory");
+    if (!d) ck_care_fail(err, "bad_input", "out of memory");
     return d;
 }
 
@@ -783,15 +757,15 @@ char *ck_care_note_text(const json_t *doc, size_t *len, ck_care_error *err)
     size_t n = 0;
     char *text;
     if (!json_is_object(doc) || strcmp(str_at(doc, "resourceType") ?: "", "DocumentReference"))
-        return fail(err, "bad_input", "not a DocumentReference"), NULL;
+        return ck_care_fail(err, "bad_input", "not a DocumentReference"), NULL;
     if (!ct || strncmp(ct, "text/plain", 10) || (ct[10] && ct[10] != ';'))
-        return fail(err, "bad_input", "the note is not plain text"), NULL;
+        return ck_care_fail(err, "bad_input", "the note is not plain text"), NULL;
     if (!data || ck_net_unb64(&raw, &n, data, strlen(data)) != 0)
-        return fail(err, "bad_input", "the note's data is not base64"), NULL;
+        return ck_care_fail(err, "bad_input", "the note's data is not base64"), NULL;
     if (!valid_utf8_text((const char *)raw, n, 1) || !(text = realloc(raw, n + 1))) {
         if (raw) memset(raw, 0, n);
         free(raw);
-        return fail(err, "bad_input", "the note's text is not UTF-8 text"), NULL;
+        return ck_care_fail(err, "bad_input", "the note's text is not UTF-8 text"), NULL;
     }
     text[n] = 0;
     if (len) *len = n;

@@ -24,7 +24,7 @@
  * word by word and case-insensitively, against ingredient names (and, for
  * allergies, class words such as "penicillin" or "sulfa").
  */
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -585,17 +585,10 @@ static int check_items(const json_t *items, const char *what, ck_care_error *err
 {
     const json_t *it;
     size_t i;
-    if (!json_is_array(items)) {
-        snprintf(err->code, sizeof err->code, "bad_input");
-        snprintf(err->msg, sizeof err->msg, "%s: not an array of items", what);
-        return -1;
-    }
+    if (!json_is_array(items)) return ck_care_fail(err, "bad_input", "%s: not an array of items", what);
     json_array_foreach(items, i, it)
-        if (!json_is_object(ck_care_item_resource(it))) {
-            snprintf(err->code, sizeof err->code, "bad_input");
-            snprintf(err->msg, sizeof err->msg, "%s[%zu]: item without a resource", what, i);
-            return -1;
-        }
+        if (!json_is_object(ck_care_item_resource(it)))
+            return ck_care_fail(err, "bad_input", "%s[%zu]: item without a resource", what, i);
     return 0;
 }
 
@@ -651,30 +644,21 @@ static int duplicate_warnings(json_t *warnings, const json_t *med_items, const c
 int ck_care_rx_check(const json_t *allergy_items, const json_t *medication_items, const ck_care_drug *drug,
                      json_t **warnings, ck_care_error *err)
 {
-    ck_care_error scratch;
     json_t *w = NULL;
-    if (!err) err = &scratch;
-    memset(err, 0, sizeof *err);
+    const json_t *first;
+    ck_care_error_clear(err);
     if (warnings) *warnings = NULL;
-    if (!warnings || !drug) {
-        snprintf(err->code, sizeof err->code, "bad_input");
-        snprintf(err->msg, sizeof err->msg, "no drug or no place for the warnings");
-        return -1;
-    }
+    if (!warnings || !drug) return ck_care_fail(err, "bad_input", "no drug or no place for the warnings");
     if (check_items(allergy_items, "allergies", err) || check_items(medication_items, "medications", err))
         return -1;
     if (!(w = json_array()) || allergy_warnings(w, allergy_items, drug) || duplicate_warnings(w, medication_items, drug)) {
         json_decref(w);
-        snprintf(err->code, sizeof err->code, "nomem");
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        return -1;
+        return ck_care_fail(err, "nomem", "out of memory");
     }
     *warnings = w;
     if (json_array_size(w) == 0) return 0;
-    {
-        const json_t *first = json_array_get(w, 0);
-        snprintf(err->code, sizeof err->code, "%s", json_string_value(json_object_get(first, "code")));
-        snprintf(err->msg, sizeof err->msg, "%s", json_string_value(json_object_get(first, "message")));
-    }
-    return -1;
+    /* the first warning stands for all of them in err */
+    first = json_array_get(w, 0);
+    return ck_care_fail(err, json_string_value(json_object_get(first, "code")), "%s",
+                        json_string_value(json_object_get(first, "message")));
 }

@@ -9,12 +9,11 @@
  * items handed in here are the latest version of each (care.h), so an
  * admission discharged or entered-in-error no longer holds its bed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
 #define ACT_CODE "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #define PARTICIPATION "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
@@ -25,48 +24,6 @@
 #define LOINC "http://loinc.org"
 #define MAX_BEDS 100000u
 #define MAX_TEXT 65536
-
-static int fail(ck_care_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(ck_care_error *err, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err) return -1;
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* GIDs, organization and unit names as they appear in references: 1-64 of
- * A-Z a-z 0-9 . _ - (what the directory allows, and safe inside "Type/id"). */
-static int valid_name(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64) return 0;
-    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
-}
-
-static int valid_text(const char *s) { return s && *s && strlen(s) <= MAX_TEXT; }
-
-/* A SNOMED CT identifier: 6-18 digits, no leading zero. */
-static int valid_sctid(const char *s)
-{
-    size_t n = strlen(s);
-    return n >= 6 && n <= 18 && s[0] != '0' && strspn(s, "0123456789") == n;
-}
-
-static json_t *coding(const char *system, const char *code, const char *display)
-{
-    json_t *c = json_pack("{s:s,s:s}", "system", system, "code", code);
-    if (c && display) json_object_set_new(c, "display", json_string(display));
-    return c;
-}
-
-static json_t *concept(const char *system, const char *code, const char *display)
-{
-    return json_pack("{s:[o]}", "coding", coding(system, code, display));
-}
 
 static const char *class_display(const char *code)
 {
@@ -158,22 +115,25 @@ static int end_of(const json_t *enc, int64_t *ms)
 
 static int check_common(const ck_care_encounter_in *in, ck_care_error *err)
 {
-    if (!in) return fail(err, "bad_input", "no encounter given");
-    if (in->id && !valid_name(in->id)) return fail(err, "bad_input", "invalid encounter id");
-    if (!valid_name(in->patient)) return fail(err, "bad_input", "invalid patient id");
-    if (!valid_name(in->author)) return fail(err, "bad_input", "invalid author id");
-    if (!valid_name(in->org)) return fail(err, "bad_input", "invalid organization name");
-    if (in->reason && !valid_text(in->reason)) return fail(err, "bad_input", "the reason is empty or too long");
-    if (in->reason_code && !valid_sctid(in->reason_code))
-        return fail(err, "bad_input", "reason code '%.32s' is not a SNOMED CT id (6-18 digits)", in->reason_code);
-    if (in->at_ms <= 0) return fail(err, "bad_input", "invalid encounter time");
+    if (!in) return ck_care_fail(err, "bad_input", "no encounter given");
+    if (in->id && !ck_care_valid_ref_name(in->id)) return ck_care_fail(err, "bad_input", "invalid encounter id");
+    if (!ck_care_valid_ref_name(in->patient)) return ck_care_fail(err, "bad_input", "invalid patient id");
+    if (!ck_care_valid_ref_name(in->author)) return ck_care_fail(err, "bad_input", "invalid author id");
+    if (!ck_care_valid_ref_name(in->org)) return ck_care_fail(err, "bad_input", "invalid organization name");
+    if (in->reason && !ck_care_valid_text(in->reason, MAX_TEXT))
+        return ck_care_fail(err, "bad_input", "the reason is empty or too long");
+    if (in->reason_code && !ck_care_valid_sctid(in->reason_code))
+        return ck_care_fail(err, "bad_input", "reason code '%.32s' is not a SNOMED CT id (6-18 digits)",
+                            in->reason_code);
+    if (in->at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid encounter time");
     return 0;
 }
 
 static json_t *reason(const ck_care_encounter_in *in)
 {
     json_t *rc = json_object();
-    if (in->reason_code) json_object_set_new(rc, "coding", json_pack("[o]", coding(SNOMED, in->reason_code, NULL)));
+    if (in->reason_code)
+        json_object_set_new(rc, "coding", json_pack("[o]", ck_care_coding(SNOMED, in->reason_code, NULL)));
     if (in->reason) json_object_set_new(rc, "text", json_string(in->reason));
     return json_pack("[o]", rc);
 }
@@ -188,18 +148,19 @@ static json_t *encounter_base(const ck_care_encounter_in *in, const char *cls, c
     else ck_care_new_id(id);
     ck_care_time_format(when, in->at_ms);
     e = json_pack("{s:s,s:s,s:s,s:o,s:o,s:[{s:[o],s:o}],s:o,s:{s:s}}", "resourceType", "Encounter", "id", id,
-                  "status", status, "class", coding(ACT_CODE, cls, class_display(cls)), "subject",
+                  "status", status, "class", ck_care_coding(ACT_CODE, cls, class_display(cls)), "subject",
                   ck_care_ref("Patient", in->patient, NULL), "participant", "type",
-                  concept(PARTICIPATION, participation, strcmp(participation, "ADM") == 0 ? "admitter" : "attender"),
+                  ck_care_concept(PARTICIPATION, participation,
+                                  strcmp(participation, "ADM") == 0 ? "admitter" : "attender"),
                   "individual", ck_care_ref("Practitioner", in->author, NULL), "serviceProvider",
                   ck_care_ref("Organization", in->org, NULL), "period", "start", when);
     if (!e) {
-        fail(err, "bad_input", "out of memory");
+        ck_care_fail(err, "bad_input", "out of memory");
         return NULL;
     }
     if ((in->reason || in->reason_code) && json_object_set_new(e, "reasonCode", reason(in)) != 0) {
         json_decref(e);
-        fail(err, "bad_input", "out of memory");
+        ck_care_fail(err, "bad_input", "out of memory");
         return NULL;
     }
     return e;
@@ -208,7 +169,7 @@ static json_t *encounter_base(const ck_care_encounter_in *in, const char *cls, c
 static json_t *location(const char *id, const char *type, const char *display, const char *status)
 {
     return json_pack("{s:o,s:s,s:o}", "location", ck_care_ref("Location", id, NULL), "status", status,
-                     "physicalType", concept(PHYSICAL_TYPE, type, display));
+                     "physicalType", ck_care_concept(PHYSICAL_TYPE, type, display));
 }
 
 json_t *ck_care_encounter_admit(const ck_care_encounter_in *in, ck_care_error *err)
@@ -216,15 +177,15 @@ json_t *ck_care_encounter_admit(const ck_care_encounter_in *in, ck_care_error *e
     char bed_id[128];
     json_t *e;
     if (check_common(in, err) != 0) return NULL;
-    if (!valid_name(in->ward)) return fail(err, "bad_input", "invalid ward name"), NULL;
-    if (in->bed < 1 || in->bed > MAX_BEDS) return fail(err, "bad_input", "bed numbers start at 1"), NULL;
+    if (!ck_care_valid_ref_name(in->ward)) return ck_care_fail(err, "bad_input", "invalid ward name"), NULL;
+    if (in->bed < 1 || in->bed > MAX_BEDS) return ck_care_fail(err, "bad_input", "bed numbers start at 1"), NULL;
     snprintf(bed_id, sizeof bed_id, "%s-bed-%u", in->ward, in->bed);
     if (!(e = encounter_base(in, "IMP", "in-progress", "ADM", err))) return NULL;
     if (json_object_set_new(e, "location",
                             json_pack("[o,o]", location(in->ward, "wa", "Ward", "active"),
                                       location(bed_id, "bd", "Bed", "active"))) != 0) {
         json_decref(e);
-        return fail(err, "bad_input", "out of memory"), NULL;
+        return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     }
     return e;
 }
@@ -234,15 +195,17 @@ json_t *ck_care_encounter_visit(const ck_care_encounter_in *in, int emergency, c
     char when[32];
     json_t *e;
     if (check_common(in, err) != 0) return NULL;
-    if (!emergency && !in->department) return fail(err, "bad_input", "an outpatient visit needs a department"), NULL;
-    if (in->department && !valid_name(in->department)) return fail(err, "bad_input", "invalid department name"), NULL;
+    if (!emergency && !in->department)
+        return ck_care_fail(err, "bad_input", "an outpatient visit needs a department"), NULL;
+    if (in->department && !ck_care_valid_ref_name(in->department))
+        return ck_care_fail(err, "bad_input", "invalid department name"), NULL;
     if (!(e = encounter_base(in, emergency ? "EMER" : "AMB", "finished", "ATND", err))) return NULL;
     ck_care_time_format(when, in->at_ms);
     json_object_set_new(json_object_get(e, "period"), "end", json_string(when));
     if (in->department &&
-        json_object_set_new(e, "serviceType", concept(UNIT_SYSTEM, in->department, NULL)) != 0) {
+        json_object_set_new(e, "serviceType", ck_care_concept(UNIT_SYSTEM, in->department, NULL)) != 0) {
         json_decref(e);
-        return fail(err, "bad_input", "out of memory"), NULL;
+        return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     }
     return e;
 }
@@ -271,13 +234,14 @@ json_t *ck_care_encounter_discharge(const json_t *prev, int64_t at_ms, const cha
     json_t *e, *l;
     size_t i;
     if (!ck_care_encounter_is_admitted(prev))
-        return fail(err, "not_admitted", "the encounter is not an in-progress admission"), NULL;
+        return ck_care_fail(err, "not_admitted", "the encounter is not an in-progress admission"), NULL;
     if (!disp)
-        return fail(err, "bad_input", "unknown discharge disposition (home, alt-home, other-hcf, hosp, long, "
+        return ck_care_fail(err, "bad_input", "unknown discharge disposition (home, alt-home, other-hcf, hosp, long, "
                                       "aadvice, exp, psy, rehab, snf, oth)"), NULL;
-    if (start_of(prev, &start) != 0) return fail(err, "bad_input", "the admission has no valid period.start"), NULL;
-    if (at_ms < start) return fail(err, "bad_time", "the discharge time is before the admission"), NULL;
-    if (!(e = json_deep_copy(prev))) return fail(err, "bad_input", "out of memory"), NULL;
+    if (start_of(prev, &start) != 0)
+        return ck_care_fail(err, "bad_input", "the admission has no valid period.start"), NULL;
+    if (at_ms < start) return ck_care_fail(err, "bad_time", "the discharge time is before the admission"), NULL;
+    if (!(e = json_deep_copy(prev))) return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     ck_care_time_format(when, at_ms);
     json_object_set_new(e, "status", json_string("finished"));
     json_object_set_new(json_object_get(e, "period"), "end", json_string(when));
@@ -285,9 +249,9 @@ json_t *ck_care_encounter_discharge(const json_t *prev, int64_t at_ms, const cha
     if (!json_is_object(json_object_get(e, "hospitalization")))
         json_object_set_new(e, "hospitalization", json_object());
     if (json_object_set_new(json_object_get(e, "hospitalization"), "dischargeDisposition",
-                            concept(DISPOSITION, disposition, disp)) != 0) {
+                            ck_care_concept(DISPOSITION, disposition, disp)) != 0) {
         json_decref(e);
-        return fail(err, "bad_input", "out of memory"), NULL;
+        return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     }
     return e;
 }
@@ -295,8 +259,8 @@ json_t *ck_care_encounter_discharge(const json_t *prev, int64_t at_ms, const cha
 json_t *ck_care_encounter_void(const json_t *prev, ck_care_error *err)
 {
     json_t *e;
-    if (!is_encounter(prev) || !str_at(prev, "id")) return fail(err, "bad_input", "not an Encounter"), NULL;
-    if (!(e = json_deep_copy(prev))) return fail(err, "bad_input", "out of memory"), NULL;
+    if (!is_encounter(prev) || !str_at(prev, "id")) return ck_care_fail(err, "bad_input", "not an Encounter"), NULL;
+    if (!(e = json_deep_copy(prev))) return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     json_object_set_new(e, "status", json_string("entered-in-error"));
     return e;
 }
@@ -324,21 +288,25 @@ json_t *ck_care_discharge_summary(const json_t *encounter, const char *author, c
     const char *enc_id = str_at(encounter, "id"), *patient = subject_of(encounter);
     char id[37], when[32], *b64;
     json_t *d;
-    if (!is_encounter(encounter) || !enc_id || !patient) return fail(err, "bad_input", "not an Encounter of a patient"), NULL;
-    if (!valid_name(author)) return fail(err, "bad_input", "invalid author id"), NULL;
-    if (!valid_text(text)) return fail(err, "bad_input", "the summary is empty or too long"), NULL;
-    if (at_ms <= 0) return fail(err, "bad_input", "invalid time"), NULL;
-    if (!(b64 = base64((const unsigned char *)text, strlen(text)))) return fail(err, "bad_input", "out of memory"), NULL;
+    if (!is_encounter(encounter) || !enc_id || !patient)
+        return ck_care_fail(err, "bad_input", "not an Encounter of a patient"), NULL;
+    if (!ck_care_valid_ref_name(author)) return ck_care_fail(err, "bad_input", "invalid author id"), NULL;
+    if (!ck_care_valid_text(text, MAX_TEXT))
+        return ck_care_fail(err, "bad_input", "the summary is empty or too long"), NULL;
+    if (at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid time"), NULL;
+    if (!(b64 = base64((const unsigned char *)text, strlen(text))))
+        return ck_care_fail(err, "bad_input", "out of memory"), NULL;
     ck_care_new_id(id);
     ck_care_time_format(when, at_ms);
     d = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:[o],s:[{s:{s:s,s:s,s:s}}],s:{s:[o]}}", "resourceType",
                   "DocumentReference", "id", id, "status", "current", "type",
-                  concept(LOINC, "18842-5", "Discharge summary"), "subject", ck_care_ref("Patient", patient, NULL),
-                  "date", when, "author", ck_care_ref("Practitioner", author, NULL), "content", "attachment",
-                  "contentType", "text/plain; charset=utf-8", "data", b64, "title", "Discharge summary", "context",
-                  "encounter", ck_care_ref("Encounter", enc_id, NULL));
+                  ck_care_concept(LOINC, "18842-5", "Discharge summary"), "subject",
+                  ck_care_ref("Patient", patient, NULL), "date", when, "author",
+                  ck_care_ref("Practitioner", author, NULL), "content", "attachment", "contentType",
+                  "text/plain; charset=utf-8", "data", b64, "title", "Discharge summary", "context", "encounter",
+                  ck_care_ref("Encounter", enc_id, NULL));
     free(b64);
-    if (!d) fail(err, "bad_input", "out of memory");
+    if (!d) ck_care_fail(err, "bad_input", "out of memory");
     return d;
 }
 
@@ -348,13 +316,13 @@ int ck_care_unit_check(const json_t *units, const char *name, const char *kind, 
 {
     const json_t *u;
     size_t i;
-    if (!json_is_array(units)) return fail(err, "bad_input", "no unit list");
-    if (!name) return fail(err, "bad_input", "no unit named");
+    if (!json_is_array(units)) return ck_care_fail(err, "bad_input", "no unit list");
+    if (!name) return ck_care_fail(err, "bad_input", "no unit named");
     json_array_foreach(units, i, u) {
         const char *n = str_at(u, "name"), *k = str_at(u, "kind");
         if (n && strcmp(n, name) == 0 && (!kind || (k && strcmp(k, kind) == 0))) return 0;
     }
-    return fail(err, "no_such_unit", "'%.64s' is not a %s of this hospital", name, kind ? kind : "unit");
+    return ck_care_fail(err, "no_such_unit", "'%.64s' is not a %s of this hospital", name, kind ? kind : "unit");
 }
 
 static int64_t ward_beds(const json_t *units, const char *ward)
@@ -390,23 +358,27 @@ int ck_care_bed_check(const json_t *ward_items, const json_t *units, const char 
     const json_t *it;
     int64_t beds;
     size_t i;
-    if (!json_is_array(ward_items) || !json_is_array(units)) return fail(err, "bad_input", "no ledger or unit list");
-    if (!valid_name(ward) || !valid_name(patient)) return fail(err, "bad_input", "invalid ward or patient id");
-    if (at_ms <= 0) return fail(err, "bad_input", "invalid admission time");
-    if ((beds = ward_beds(units, ward)) < 0) return fail(err, "no_such_ward", "'%s' is not a ward of this hospital", ward);
+    if (!json_is_array(ward_items) || !json_is_array(units))
+        return ck_care_fail(err, "bad_input", "no ledger or unit list");
+    if (!ck_care_valid_ref_name(ward) || !ck_care_valid_ref_name(patient))
+        return ck_care_fail(err, "bad_input", "invalid ward or patient id");
+    if (at_ms <= 0) return ck_care_fail(err, "bad_input", "invalid admission time");
+    if ((beds = ward_beds(units, ward)) < 0)
+        return ck_care_fail(err, "no_such_ward", "'%s' is not a ward of this hospital", ward);
     if (bed < 1 || (int64_t)bed > beds)
-        return fail(err, "bed_out_of_range", "ward %s has beds 1..%lld, not %u", ward, (long long)beds, bed);
+        return ck_care_fail(err, "bed_out_of_range", "ward %s has beds 1..%lld, not %u", ward, (long long)beds, bed);
     if (ck_care_admission_of(ward_items, patient)) {
         const char *w = NULL;
         unsigned b = 0;
         ck_care_encounter_place(ck_care_item_resource(ck_care_admission_of(ward_items, patient)), &w, &b);
-        return fail(err, "already_admitted", "patient %s is already admitted (ward %s bed %u)", patient, w ? w : "?", b);
+        return ck_care_fail(err, "already_admitted", "patient %s is already admitted (ward %s bed %u)", patient,
+                            w ? w : "?", b);
     }
     json_array_foreach(ward_items, i, it) {
         const json_t *enc = ck_care_item_resource(it);
         if (holds_bed(enc, ward, bed, at_ms))
-            return fail(err, "bed_taken", "bed %u of ward %s is taken (Encounter/%s)", bed, ward,
-                        str_at(enc, "id") ? str_at(enc, "id") : "?");
+            return ck_care_fail(err, "bed_taken", "bed %u of ward %s is taken (Encounter/%s)", bed, ward,
+                                str_at(enc, "id") ? str_at(enc, "id") : "?");
     }
     return 0;
 }
@@ -437,7 +409,7 @@ static int census_cmp(const void *a, const void *b)
 
 json_t *ck_care_census(const json_t *ward_items)
 {
-    json_t *rows = NULL, **v = NULL, *out = NULL;
+    json_t **v, *out = NULL;
     const json_t *it;
     size_t i, n = 0;
     if (!json_is_array(ward_items)) return NULL;
@@ -452,18 +424,10 @@ json_t *ck_care_census(const json_t *ward_items)
             goto out;
         n++;
     }
-    qsort(v, n, sizeof *v, census_cmp);
-    if (!(rows = json_array())) goto out;
-    for (i = 0; i < n; i++) {
-        if (json_array_append_new(rows, v[i]) != 0) goto out;
-        v[i] = NULL;
-    }
-    out = rows;
-    rows = NULL;
+    out = ck_care_rows_sorted(v, n, census_cmp);
 out:
     for (i = 0; i < n; i++) json_decref(v[i]);
     free(v);
-    json_decref(rows);
     return out;
 }
 

@@ -14,7 +14,7 @@
  * extensions (machine-readable: code, message, reason, the allergy or
  * request it concerned) and as a note (what a FHIR viewer shows).
  */
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -26,33 +26,6 @@
 #define MAX_REFILLS 99u
 #define MAX_TEXT 1000u
 
-static int fail(ck_care_error *err, const char *code, const char *fmt, const char *a, const char *b)
-{
-    if (!err) return -1;
-    snprintf(err->code, sizeof err->code, "%s", code);
-    snprintf(err->msg, sizeof err->msg, fmt, a ? a : "", b ? b : "");
-    return -1;
-}
-
-static void clear_err(ck_care_error *err)
-{
-    if (err) memset(err, 0, sizeof *err);
-}
-
-/* A GID usable in a reference: 1..64 of [A-Za-z0-9._-]. */
-static int gid_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-'))
-            return 0;
-    }
-    return 1;
-}
-
 /* Printable text without control characters, 1..MAX_TEXT bytes. */
 static int text_ok(const char *s)
 {
@@ -60,19 +33,6 @@ static int text_ok(const char *s)
     if (n == 0 || n > MAX_TEXT) return 0;
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return 0;
-    return 1;
-}
-
-/* FHIR id: [A-Za-z0-9-.]{1,64}. */
-static int fhir_id_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'))
-            return 0;
-    }
     return 1;
 }
 
@@ -139,22 +99,22 @@ json_t *ck_care_rx_build(const ck_care_rx_params *p, ck_care_error *err)
     char id[37], when[32];
     const char *unit;
     json_t *mr = NULL, *dr;
-    clear_err(err);
-    if (!p || !p->drug) return fail(err, "bad_input", "no drug", NULL, NULL), NULL;
-    if (!gid_ok(p->patient)) return fail(err, "bad_input", "bad patient id", NULL, NULL), NULL;
-    if (!gid_ok(p->requester)) return fail(err, "bad_input", "bad prescriber id", NULL, NULL), NULL;
-    if (p->id && !fhir_id_ok(p->id)) return fail(err, "bad_input", "bad resource id", NULL, NULL), NULL;
+    ck_care_error_clear(err);
+    if (!p || !p->drug) return ck_care_fail(err, "bad_input", "no drug"), NULL;
+    if (!ck_care_valid_ref_name(p->patient)) return ck_care_fail(err, "bad_input", "bad patient id"), NULL;
+    if (!ck_care_valid_ref_name(p->requester)) return ck_care_fail(err, "bad_input", "bad prescriber id"), NULL;
+    if (p->id && !ck_care_valid_fhir_id(p->id)) return ck_care_fail(err, "bad_input", "bad resource id"), NULL;
     if (p->quantity < 1 || p->quantity > MAX_QUANTITY)
-        return fail(err, "bad_input", "quantity must be 1..100000", NULL, NULL), NULL;
-    if (p->refills > MAX_REFILLS) return fail(err, "bad_input", "refills must be 0..99", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "quantity must be 1..100000"), NULL;
+    if (p->refills > MAX_REFILLS) return ck_care_fail(err, "bad_input", "refills must be 0..99"), NULL;
     if (p->dosage && !text_ok(p->dosage))
-        return fail(err, "bad_input", "dosage: 1..1000 printable characters", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "dosage: 1..1000 printable characters"), NULL;
     unit = p->unit ? p->unit : "unit";
-    if (!text_ok(unit) || strlen(unit) > 64) return fail(err, "bad_input", "bad unit", NULL, NULL), NULL;
+    if (!text_ok(unit) || strlen(unit) > 64) return ck_care_fail(err, "bad_input", "bad unit"), NULL;
     if (p->overrides && !json_is_array(p->overrides))
-        return fail(err, "bad_input", "overrides: not an array of warnings", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "overrides: not an array of warnings"), NULL;
     if (json_array_size(p->overrides) && !text_ok(p->override_reason))
-        return fail(err, "bad_input", "overriding warnings needs a reason (1..1000 printable characters)", NULL, NULL),
+        return ck_care_fail(err, "bad_input", "overriding warnings needs a reason (1..1000 printable characters)"),
                NULL;
     if (p->id)
         snprintf(id, sizeof id, "%s", p->id);
@@ -173,12 +133,12 @@ json_t *ck_care_rx_build(const ck_care_rx_params *p, ck_care_error *err)
     if (json_array_size(p->overrides) &&
         add_overrides(mr, p->overrides, p->override_reason, p->requester, when) != 0) {
         json_decref(mr);
-        return fail(err, "bad_input", "overrides: a warning without code or message", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "overrides: a warning without code or message"), NULL;
     }
     return mr;
 nomem:
     json_decref(mr);
-    return fail(err, "nomem", "out of memory", NULL, NULL), NULL;
+    return ck_care_fail(err, "nomem", "out of memory"), NULL;
 }
 
 /* The resource of an item, or the argument itself when it is a resource. */
@@ -201,17 +161,17 @@ json_t *ck_care_rx_cancel(const json_t *request, const char *by, const char *rea
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     char when[32], text[1200];
     json_t *c, *note, *notes;
-    clear_err(err);
+    ck_care_error_clear(err);
     if (!type || strcmp(type, "MedicationRequest") != 0 || !id)
-        return fail(err, "bad_input", "not a MedicationRequest", NULL, NULL), NULL;
-    if (!gid_ok(by)) return fail(err, "bad_input", "bad prescriber id", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "not a MedicationRequest"), NULL;
+    if (!ck_care_valid_ref_name(by)) return ck_care_fail(err, "bad_input", "bad prescriber id"), NULL;
     if (reason && !text_ok(reason))
-        return fail(err, "bad_input", "reason: 1..1000 printable characters", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "reason: 1..1000 printable characters"), NULL;
     if (!request_open(status))
-        return fail(err, "state", "prescription %s is %s; only an open prescription can be cancelled", id,
-                    status ? status : "without status"),
+        return ck_care_fail(err, "state", "prescription %s is %s; only an open prescription can be cancelled", id,
+                            status ? status : "without status"),
                NULL;
-    if (!(c = json_deep_copy(r))) return fail(err, "nomem", "out of memory", NULL, NULL), NULL;
+    if (!(c = json_deep_copy(r))) return ck_care_fail(err, "nomem", "out of memory"), NULL;
     ck_care_time_format(when, when_ms);
     snprintf(text, sizeof text, "Cancelled%s%s", reason ? ": " : "", reason ? reason : "");
     note = json_pack("{s:s,s:o,s:s}", "text", text, "authorReference", ck_care_ref("Practitioner", by, NULL), "time",
@@ -223,7 +183,7 @@ json_t *ck_care_rx_cancel(const json_t *request, const char *by, const char *rea
         (reason && set_new(c, "statusReason", json_pack("{s:s}", "text", reason)))) {
         if (!json_is_array(notes)) json_decref(note);
         json_decref(c);
-        return fail(err, "nomem", "out of memory or a malformed note", NULL, NULL), NULL;
+        return ck_care_fail(err, "nomem", "out of memory or a malformed note"), NULL;
     }
     return c;
 }
@@ -279,28 +239,23 @@ int ck_care_dispense_check(const json_t *request_item, const json_t *dispense_it
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     const json_t *q = json_object_get(json_object_get(json_object_get(r, "dispenseRequest"), "quantity"), "value");
     uint32_t used, allowed;
-    char a[64], b[96];
-    clear_err(err);
+    ck_care_error_clear(err);
     if (!type || strcmp(type, "MedicationRequest") != 0 || !id)
-        return fail(err, "bad_input", "not a MedicationRequest", NULL, NULL);
-    if (quantity < 1 || quantity > MAX_QUANTITY) return fail(err, "bad_input", "quantity must be 1..100000", NULL, NULL);
+        return ck_care_fail(err, "bad_input", "not a MedicationRequest");
+    if (quantity < 1 || quantity > MAX_QUANTITY) return ck_care_fail(err, "bad_input", "quantity must be 1..100000");
     if (!status || strcmp(status, "active") != 0)
-        return fail(err, "state", "prescription %s is %s, not active", id, status ? status : "without status");
+        return ck_care_fail(err, "state", "prescription %s is %s, not active", id, status ? status : "without status");
     if (ck_care_dispense_count(r, dispense_items, &used, &allowed) != 0)
-        return fail(err, "bad_input", "prescription %s: bad numberOfRepeatsAllowed or dispense items", id, NULL);
-    if (used >= allowed) {
-        snprintf(a, sizeof a, "%u of %u", used, allowed);
-        return fail(err, "exhausted", "prescription %s was dispensed %s times", id, a);
-    }
+        return ck_care_fail(err, "bad_input", "prescription %s: bad numberOfRepeatsAllowed or dispense items", id);
+    if (used >= allowed)
+        return ck_care_fail(err, "exhausted", "prescription %s was dispensed %u of %u times", id, used, allowed);
     if (!json_is_number(q) || json_number_value(q) <= 0)
-        return fail(err, "bad_input", "prescription %s has no dispense quantity", id, NULL);
+        return ck_care_fail(err, "bad_input", "prescription %s has no dispense quantity", id);
     if ((double)quantity > json_number_value(q)) {
         const char *unit = json_string_value(
             json_object_get(json_object_get(json_object_get(r, "dispenseRequest"), "quantity"), "unit"));
-        snprintf(a, sizeof a, "%s", id);
-        snprintf(b, sizeof b, "%u exceeds the %g%s%.40s", quantity, json_number_value(q), unit ? " " : "",
-                 unit ? unit : "");
-        return fail(err, "quantity", "quantity %s per fill of prescription %s", b, a);
+        return ck_care_fail(err, "quantity", "quantity %u exceeds the %g%s%.40s per fill of prescription %.63s",
+                            quantity, json_number_value(q), unit ? " " : "", unit ? unit : "", id);
     }
     if (fill) *fill = used + 1;
     return 0;
@@ -312,18 +267,19 @@ json_t *ck_care_dispense_build(const ck_care_dispense_params *p, ck_care_error *
     const char *rid, *subject, *unit;
     char id[37], when[32];
     json_t *d = NULL, *qty;
-    clear_err(err);
-    if (!p || !(r = as_resource(p->request))) return fail(err, "bad_input", "no prescription", NULL, NULL), NULL;
+    ck_care_error_clear(err);
+    if (!p || !(r = as_resource(p->request))) return ck_care_fail(err, "bad_input", "no prescription"), NULL;
     rid = json_string_value(json_object_get(r, "id"));
     cc = json_object_get(r, "medicationCodeableConcept");
     subject = json_string_value(json_object_get(json_object_get(r, "subject"), "reference"));
     if (!rid || !json_is_object(cc) || !subject)
-        return fail(err, "bad_input", "prescription without id, medication or subject", NULL, NULL), NULL;
-    if (!gid_ok(p->pharmacist)) return fail(err, "bad_input", "bad pharmacist id", NULL, NULL), NULL;
-    if (p->id && !fhir_id_ok(p->id)) return fail(err, "bad_input", "bad resource id", NULL, NULL), NULL;
-    if (p->location && !gid_ok(p->location)) return fail(err, "bad_input", "bad location", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "prescription without id, medication or subject"), NULL;
+    if (!ck_care_valid_ref_name(p->pharmacist)) return ck_care_fail(err, "bad_input", "bad pharmacist id"), NULL;
+    if (p->id && !ck_care_valid_fhir_id(p->id)) return ck_care_fail(err, "bad_input", "bad resource id"), NULL;
+    if (p->location && !ck_care_valid_ref_name(p->location))
+        return ck_care_fail(err, "bad_input", "bad location"), NULL;
     if (p->quantity < 1 || p->quantity > MAX_QUANTITY)
-        return fail(err, "bad_input", "quantity must be 1..100000", NULL, NULL), NULL;
+        return ck_care_fail(err, "bad_input", "quantity must be 1..100000"), NULL;
     rq = json_object_get(json_object_get(r, "dispenseRequest"), "quantity");
     unit = json_string_value(json_object_get(rq, "unit"));
     if (p->id)
@@ -339,7 +295,7 @@ json_t *ck_care_dispense_build(const ck_care_dispense_params *p, ck_care_error *
                   ck_care_ref("MedicationRequest", rid, NULL), "quantity", qty, "whenHandedOver", when);
     if (!d || (p->location && set_new(d, "location", ck_care_ref("Location", p->location, NULL)))) {
         json_decref(d);
-        return fail(err, "nomem", "out of memory", NULL, NULL), NULL;
+        return ck_care_fail(err, "nomem", "out of memory"), NULL;
     }
     return d;
 }

@@ -8,55 +8,13 @@
  * ledger entry (the Appointment), and a cancelled or rescheduled
  * appointment frees its old slot without anyone touching the slot.
  */
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_PER_DAY 86400000LL
-
-static void fail(ck_care_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(ck_care_error *err, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err) return;
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-}
-
-/* A GID or unit name usable in a reference: 1..64 of [A-Za-z0-9._@-],
- * starting with a letter or digit (the directory's identifier rule). */
-static int valid_name(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '@' && c != '-'))) return 0;
-    }
-    return 1;
-}
-
-/* A FHIR id: 1..64 of [A-Za-z0-9.-]. */
-static int valid_fhir_id(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 64) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-            return 0;
-    }
-    return 1;
-}
-
-/* Free text we store (reasons, service names): non-empty, bounded. */
-static int valid_text(const char *s) { return s && *s && strlen(s) <= 1000; }
+#define MAX_TEXT 1000   /* free text we store: reasons, service names */
 
 static const char *item_type(const json_t *it) { return json_string_value(json_object_get(it, "type")); }
 static const char *item_id(const json_t *it) { return json_string_value(json_object_get(it, "id")); }
@@ -66,25 +24,6 @@ static int is_type(const json_t *it, const char *type)
 {
     const char *t = item_type(it);
     return t && !strcmp(t, type) && item_id(it) && json_is_object(ck_care_item_resource(it));
-}
-
-/* "2026-11-25 09:00-11:00" (or with both dates when the span crosses midnight). */
-static void span_text(char out[48], int64_t start, int64_t end)
-{
-    char a[32], b[32];
-    ck_care_time_format(a, start);
-    ck_care_time_format(b, end);
-    if (!strncmp(a, b, 10) || (end - start <= MS_PER_DAY && !strcmp(b + 10, "T00:00:00Z")))
-        snprintf(out, 48, "%.10s %.5s-%.5s", a, a + 11, b + 11);
-    else
-        snprintf(out, 48, "%.10s %.5s-%.10s %.5s", a, a + 11, b, b + 11);
-}
-
-static json_t *instant(int64_t ms)
-{
-    char t[32];
-    ck_care_time_format(t, ms);
-    return json_string(t);
 }
 
 static json_t *text_concept(const char *text) { return json_pack("{s:s}", "text", text); }
@@ -120,12 +59,12 @@ json_t *ck_care_schedule_new(const char *practitioner, const char *location, int
 {
     char id[37];
     json_t *s = NULL, *actor;
-    if (!valid_name(practitioner) || (location && !valid_name(location))) {
-        fail(err, "bad_input", "invalid practitioner or location name");
+    if (!ck_care_valid_dir_name(practitioner) || (location && !ck_care_valid_dir_name(location))) {
+        ck_care_fail(err, "bad_input", "invalid practitioner or location name");
         return NULL;
     }
     if (to_ms <= from_ms) {
-        fail(err, "bad_input", "the planning horizon ends before it starts");
+        ck_care_fail(err, "bad_input", "the planning horizon ends before it starts");
         return NULL;
     }
     ck_care_new_id(id);
@@ -133,32 +72,26 @@ json_t *ck_care_schedule_new(const char *practitioner, const char *location, int
     if (actor && location) json_array_append_new(actor, ck_care_ref("Location", location, NULL));
     if (actor)
         s = json_pack("{s:s,s:s,s:b,s:o,s:{s:o,s:o}}", "resourceType", "Schedule", "id", id, "active", 1, "actor",
-                      actor, "planningHorizon", "start", instant(from_ms), "end", instant(to_ms));
-    if (!s) fail(err, "nomem", "out of memory");
+                      actor, "planningHorizon", "start", ck_care_instant(from_ms), "end", ck_care_instant(to_ms));
+    if (!s) ck_care_fail(err, "nomem", "out of memory");
     return s;
 }
 
-const char *ck_care_schedule_practitioner(const json_t *schedule)
+/* The id of the schedule's first actor of that type. */
+static const char *schedule_actor(const json_t *schedule, const char *type)
 {
     size_t i;
     const json_t *a;
     json_array_foreach(json_object_get(schedule, "actor"), i, a) {
-        const char *id = ck_care_ref_id(a, "Practitioner");
+        const char *id = ck_care_ref_id(a, type);
         if (id) return id;
     }
     return NULL;
 }
 
-static const char *schedule_location(const json_t *schedule)
-{
-    size_t i;
-    const json_t *a;
-    json_array_foreach(json_object_get(schedule, "actor"), i, a) {
-        const char *id = ck_care_ref_id(a, "Location");
-        if (id) return id;
-    }
-    return NULL;
-}
+const char *ck_care_schedule_practitioner(const json_t *schedule) { return schedule_actor(schedule, "Practitioner"); }
+
+static const char *schedule_location(const json_t *schedule) { return schedule_actor(schedule, "Location"); }
 
 const json_t *ck_care_schedule_find(const json_t *items, const char *practitioner, const char *location)
 {
@@ -182,22 +115,22 @@ json_t *ck_care_schedule_widen(const json_t *schedule, int64_t from_ms, int64_t 
     int64_t s, e;
     json_t *out;
     if (to_ms <= from_ms) {
-        fail(err, "bad_input", "the span ends before it starts");
+        ck_care_fail(err, "bad_input", "the span ends before it starts");
         return NULL;
     }
     if (!json_is_object(h) || ck_care_time_parse(res_str(h, "start"), &s) || ck_care_time_parse(res_str(h, "end"), &e)) {
         s = from_ms;   /* no usable horizon: take the span */
         e = to_ms;
     } else if (s <= from_ms && to_ms <= e) {
-        fail(err, "unchanged", "the planning horizon already covers the span");
+        ck_care_fail(err, "unchanged", "the planning horizon already covers the span");
         return NULL;
     }
     if (from_ms < s) s = from_ms;
     if (to_ms > e) e = to_ms;
     if (!(out = json_deep_copy(schedule)) ||
-        json_object_set_new(out, "planningHorizon", json_pack("{s:o,s:o}", "start", instant(s), "end", instant(e)))) {
+        json_object_set_new(out, "planningHorizon", ck_care_period_json(s, e))) {
         json_decref(out);
-        fail(err, "nomem", "out of memory");
+        ck_care_fail(err, "nomem", "out of memory");
         return NULL;
     }
     return out;
@@ -233,26 +166,26 @@ json_t *ck_care_slots_generate(const json_t *items, const char *schedule_id, int
     json_t *out = NULL;
     int64_t n;
     char sched[80];
-    if (!valid_fhir_id(schedule_id)) {
-        fail(err, "bad_input", "invalid schedule id");
+    if (!ck_care_valid_fhir_id(schedule_id)) {
+        ck_care_fail(err, "bad_input", "invalid schedule id");
         return NULL;
     }
     if (len_ms <= 0) {
-        fail(err, "bad_input", "the slot length must be positive");
+        ck_care_fail(err, "bad_input", "the slot length must be positive");
         return NULL;
     }
     if (to_ms <= from_ms) {
-        fail(err, "bad_input", "the span of slots ends before it starts");
+        ck_care_fail(err, "bad_input", "the span of slots ends before it starts");
         return NULL;
     }
     if ((to_ms - from_ms) % len_ms != 0) {
-        fail(err, "bad_input", "the span of %lld minutes is not a whole number of %lld-minute slots",
-             (long long)((to_ms - from_ms) / 60000), (long long)(len_ms / 60000));
+        ck_care_fail(err, "bad_input", "the span of %lld minutes is not a whole number of %lld-minute slots",
+                     (long long)((to_ms - from_ms) / 60000), (long long)(len_ms / 60000));
         return NULL;
     }
     n = (to_ms - from_ms) / len_ms;
     if (n > CK_CARE_SLOTS_MAX) {
-        fail(err, "bad_input", "%lld slots at once; the limit is %d", (long long)n, CK_CARE_SLOTS_MAX);
+        ck_care_fail(err, "bad_input", "%lld slots at once; the limit is %d", (long long)n, CK_CARE_SLOTS_MAX);
         return NULL;
     }
     snprintf(sched, sizeof sched, "Schedule/%s", schedule_id);
@@ -266,21 +199,22 @@ json_t *ck_care_slots_generate(const json_t *items, const char *schedule_id, int
             char a[48], b[48];
             int64_t cs = 0, ce = 0;
             ck_care_appointment_times(ck_care_item_resource(clash), &cs, &ce);
-            span_text(a, s, e);
-            span_text(b, cs, ce);
-            fail(err, "slot_overlap", "the slot %s overlaps Slot/%s (%s) of the schedule", a, item_id(clash), b);
+            ck_care_span_text(a, s, e);
+            ck_care_span_text(b, cs, ce);
+            ck_care_fail(err, "slot_overlap", "the slot %s overlaps Slot/%s (%s) of the schedule", a, item_id(clash),
+                         b);
             json_decref(out);
             return NULL;
         }
         ck_care_new_id(id);
         slot = json_pack("{s:s,s:s,s:{s:s},s:s,s:o,s:o}", "resourceType", "Slot", "id", id, "schedule", "reference",
-                         sched, "status", "free", "start", instant(s), "end", instant(e));
+                         sched, "status", "free", "start", ck_care_instant(s), "end", ck_care_instant(e));
         if (!slot || json_array_append_new(out, slot)) goto nomem;
     }
     return out;
 nomem:
     json_decref(out);
-    fail(err, "nomem", "out of memory");
+    ck_care_fail(err, "nomem", "out of memory");
     return NULL;
 }
 
@@ -322,8 +256,8 @@ static const json_t *slot_taken(const json_t *slot_item, const json_t *holder, c
     char sp[48];
     int64_t s = 0, e = 0;
     ck_care_appointment_times(ck_care_item_resource(slot_item), &s, &e);
-    span_text(sp, s, e);
-    fail(err, "slot_taken", "Slot/%s (%s) is taken by Appointment/%s", item_id(slot_item), sp, item_id(holder));
+    ck_care_span_text(sp, s, e);
+    ck_care_fail(err, "slot_taken", "Slot/%s (%s) is taken by Appointment/%s", item_id(slot_item), sp, item_id(holder));
     return NULL;
 }
 
@@ -334,17 +268,17 @@ static const json_t *pick_by_id(const json_t *items, const char *practitioner, c
     const char *st, *who;
     int64_t s, e;
     if (!it || !json_is_object(ck_care_item_resource(it))) {
-        fail(err, "no_slot", "there is no Slot/%s", slot_id);
+        ck_care_fail(err, "no_slot", "there is no Slot/%s", slot_id);
         return NULL;
     }
     st = res_str(ck_care_item_resource(it), "status");
     if ((st && !strcmp(st, "entered-in-error")) || ck_care_appointment_times(ck_care_item_resource(it), &s, &e)) {
-        fail(err, "no_slot", "Slot/%s is not bookable", slot_id);
+        ck_care_fail(err, "no_slot", "Slot/%s is not bookable", slot_id);
         return NULL;
     }
     who = slot_practitioner(items, ck_care_item_resource(it));
     if (practitioner && (!who || strcmp(who, practitioner))) {
-        fail(err, "no_slot", "Slot/%s is not in a schedule of %s", slot_id, practitioner);
+        ck_care_fail(err, "no_slot", "Slot/%s is not in a schedule of %s", slot_id, practitioner);
         return NULL;
     }
     if ((holder = ck_care_slot_holder(items, slot_id, ignore_id))) return slot_taken(it, holder, err);
@@ -369,26 +303,26 @@ static const json_t *pick_by_time(const json_t *items, const char *practitioner,
     }
     if (taken) return slot_taken(taken, holder, err);
     ck_care_time_format(when, at_ms);
-    fail(err, "no_slot", "%s has no slot starting at %s", practitioner, when);
+    ck_care_fail(err, "no_slot", "%s has no slot starting at %s", practitioner, when);
     return NULL;
 }
 
 const json_t *ck_care_slot_pick(const json_t *items, const char *practitioner, const char *slot_id, int64_t at_ms,
                                 const char *ignore_id, ck_care_error *err)
 {
-    if (practitioner && !valid_name(practitioner)) {
-        fail(err, "bad_input", "invalid practitioner name");
+    if (practitioner && !ck_care_valid_dir_name(practitioner)) {
+        ck_care_fail(err, "bad_input", "invalid practitioner name");
         return NULL;
     }
     if (slot_id) {
-        if (!valid_fhir_id(slot_id)) {
-            fail(err, "bad_input", "invalid slot id");
+        if (!ck_care_valid_fhir_id(slot_id)) {
+            ck_care_fail(err, "bad_input", "invalid slot id");
             return NULL;
         }
         return pick_by_id(items, practitioner, slot_id, ignore_id, err);
     }
     if (!practitioner) {
-        fail(err, "bad_input", "a slot id or a practitioner and a time is needed");
+        ck_care_fail(err, "bad_input", "a slot id or a practitioner and a time is needed");
         return NULL;
     }
     return pick_by_time(items, practitioner, at_ms, ignore_id, err);
@@ -399,8 +333,8 @@ int ck_care_patient_free(const json_t *items, const char *patient, int64_t start
 {
     size_t i;
     const json_t *it;
-    if (!valid_name(patient) || end_ms <= start_ms) {
-        fail(err, "bad_input", "invalid patient or time span");
+    if (!ck_care_valid_dir_name(patient) || end_ms <= start_ms) {
+        ck_care_fail(err, "bad_input", "invalid patient or time span");
         return -1;
     }
     json_array_foreach(items, i, it) {
@@ -413,8 +347,8 @@ int ck_care_patient_free(const json_t *items, const char *patient, int64_t start
         if (ck_care_appointment_times(res, &s, &e) || !(s < end_ms && start_ms < e)) continue;
         {
             char sp[48];
-            span_text(sp, s, e);
-            fail(err, "patient_busy", "patient %s already has Appointment/%s at %s", patient, item_id(it), sp);
+            ck_care_span_text(sp, s, e);
+            ck_care_fail(err, "patient_busy", "patient %s already has Appointment/%s at %s", patient, item_id(it), sp);
         }
         return -1;
     }
@@ -434,13 +368,15 @@ static int put_slot(json_t *appt, const json_t *slot_item, ck_care_error *err)
 {
     const json_t *slot = ck_care_item_resource(slot_item);
     int64_t s, e;
-    if (!is_type(slot_item, "Slot") || !valid_fhir_id(item_id(slot_item)) || ck_care_appointment_times(slot, &s, &e)) {
-        fail(err, "bad_input", "not a bookable Slot item");
+    if (!is_type(slot_item, "Slot") || !ck_care_valid_fhir_id(item_id(slot_item)) ||
+        ck_care_appointment_times(slot, &s, &e)) {
+        ck_care_fail(err, "bad_input", "not a bookable Slot item");
         return -1;
     }
     if (json_object_set_new(appt, "slot", json_pack("[o]", ck_care_ref("Slot", item_id(slot_item), NULL))) ||
-        json_object_set_new(appt, "start", instant(s)) || json_object_set_new(appt, "end", instant(e))) {
-        fail(err, "nomem", "out of memory");
+        json_object_set_new(appt, "start", ck_care_instant(s)) ||
+        json_object_set_new(appt, "end", ck_care_instant(e))) {
+        ck_care_fail(err, "nomem", "out of memory");
         return -1;
     }
     return 0;
@@ -450,13 +386,15 @@ json_t *ck_care_appointment_new(const ck_care_appointment_in *in, ck_care_error 
 {
     char id[37];
     json_t *a = NULL, *parts;
-    if (!in || !valid_name(in->patient) || !valid_name(in->practitioner) || (in->location && !valid_name(in->location))) {
-        fail(err, "bad_input", "invalid patient, practitioner or location name");
+    if (!in || !ck_care_valid_dir_name(in->patient) || !ck_care_valid_dir_name(in->practitioner) ||
+        (in->location && !ck_care_valid_dir_name(in->location))) {
+        ck_care_fail(err, "bad_input", "invalid patient, practitioner or location name");
         return NULL;
     }
-    if ((in->id && !valid_fhir_id(in->id)) || (in->service_type && !valid_text(in->service_type)) ||
-        (in->reason && !valid_text(in->reason))) {
-        fail(err, "bad_input", "invalid id, service type or reason (1 to 1000 characters)");
+    if ((in->id && !ck_care_valid_fhir_id(in->id)) ||
+        (in->service_type && !ck_care_valid_text(in->service_type, MAX_TEXT)) ||
+        (in->reason && !ck_care_valid_text(in->reason, MAX_TEXT))) {
+        ck_care_fail(err, "bad_input", "invalid id, service type or reason (1 to 1000 characters)");
         return NULL;
     }
     snprintf(id, sizeof id, "%s", in->id ? in->id : "");
@@ -469,7 +407,7 @@ json_t *ck_care_appointment_new(const ck_care_appointment_in *in, ck_care_error 
     if (in->service_type && json_object_set_new(a, "serviceType", json_pack("[o]", text_concept(in->service_type))))
         goto nomem;
     if (in->reason && json_object_set_new(a, "reasonCode", json_pack("[o]", text_concept(in->reason)))) goto nomem;
-    if (in->created_ms && json_object_set_new(a, "created", instant(in->created_ms))) goto nomem;
+    if (in->created_ms && json_object_set_new(a, "created", ck_care_instant(in->created_ms))) goto nomem;
     if (put_slot(a, in->slot, err)) {
         json_decref(a);
         return NULL;
@@ -477,15 +415,15 @@ json_t *ck_care_appointment_new(const ck_care_appointment_in *in, ck_care_error 
     return a;
 nomem:
     json_decref(a);
-    fail(err, "nomem", "out of memory");
+    ck_care_fail(err, "nomem", "out of memory");
     return NULL;
 }
 
 static int is_appointment(const json_t *appt, ck_care_error *err)
 {
     const char *t = res_str(appt, "resourceType");
-    if (!t || strcmp(t, "Appointment") || !valid_fhir_id(res_str(appt, "id")) || !res_str(appt, "status")) {
-        fail(err, "bad_input", "not an Appointment");
+    if (!t || strcmp(t, "Appointment") || !ck_care_valid_fhir_id(res_str(appt, "id")) || !res_str(appt, "status")) {
+        ck_care_fail(err, "bad_input", "not an Appointment");
         return 0;
     }
     return 1;
@@ -496,12 +434,12 @@ json_t *ck_care_appointment_reschedule(const json_t *appt, const json_t *slot_it
     json_t *a;
     if (!is_appointment(appt, err)) return NULL;
     if (strcmp(res_str(appt, "status"), "booked")) {
-        fail(err, "bad_status", "Appointment/%s is %s; only a booked appointment can be rescheduled",
-             res_str(appt, "id"), res_str(appt, "status"));
+        ck_care_fail(err, "bad_status", "Appointment/%s is %s; only a booked appointment can be rescheduled",
+                     res_str(appt, "id"), res_str(appt, "status"));
         return NULL;
     }
     if (!(a = json_deep_copy(appt))) {
-        fail(err, "nomem", "out of memory");
+        ck_care_fail(err, "nomem", "out of memory");
         return NULL;
     }
     if (put_slot(a, slot_item, err)) {
@@ -531,21 +469,21 @@ json_t *ck_care_appointment_transition(const json_t *appt, const char *to, const
     json_t *a;
     const char *from;
     if (!is_appointment(appt, err)) return NULL;
-    if (reason && !valid_text(reason)) {
-        fail(err, "bad_input", "the reason must have 1 to 1000 characters");
+    if (reason && !ck_care_valid_text(reason, MAX_TEXT)) {
+        ck_care_fail(err, "bad_input", "the reason must have 1 to 1000 characters");
         return NULL;
     }
     from = res_str(appt, "status");
     if (!to || !transition_allowed(from, to)) {
-        fail(err, "bad_status", "Appointment/%s is %s; it cannot become %s", res_str(appt, "id"), from,
-             to ? to : "(none)");
+        ck_care_fail(err, "bad_status", "Appointment/%s is %s; it cannot become %s", res_str(appt, "id"), from,
+                     to ? to : "(none)");
         return NULL;
     }
     if (!(a = json_deep_copy(appt)) || json_object_set_new(a, "status", json_string(to)) ||
         (!strcmp(to, "cancelled") && reason &&
          json_object_set_new(a, "cancelationReason", text_concept(reason)))) {
         json_decref(a);
-        fail(err, "nomem", "out of memory");
+        ck_care_fail(err, "nomem", "out of memory");
         return NULL;
     }
     return a;

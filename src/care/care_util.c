@@ -1,13 +1,16 @@
 /*
  * care_util.c - what every care workflow needs: FHIR instants and periods
- * in UTC, fresh ids, references, and the items the CLI hands over.
+ * in UTC, fresh ids, references, the items the CLI hands over, and the
+ * private helpers of care_internal.h (errors, checks, building blocks).
  *
  * Calendar arithmetic is done on days since 1970-01-01 (proleptic
  * Gregorian, Howard Hinnant's days_from_civil), never with the C library's
  * local-time functions, so results do not depend on the machine's zone.
  */
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,4 +238,110 @@ const json_t *ck_care_items_find(const json_t *items, const char *type, const ch
         if (t && d && !strcmp(t, type) && !strcmp(d, id)) return it;
     }
     return NULL;
+}
+
+/* ---- care_internal.h ------------------------------------------------------ */
+
+int ck_care_fail(ck_care_error *err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err) return -1;
+    snprintf(err->code, sizeof err->code, "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void ck_care_error_clear(ck_care_error *err)
+{
+    if (err) memset(err, 0, sizeof *err);
+}
+
+#define LETTERS_DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* 1..64 bytes, all of them from allowed. */
+static int made_of(const char *s, const char *allowed)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 1 && n <= 64 && strspn(s, allowed) == n;
+}
+
+int ck_care_valid_ref_name(const char *s) { return made_of(s, LETTERS_DIGITS "._-"); }
+
+int ck_care_valid_dir_name(const char *s)
+{
+    return made_of(s, LETTERS_DIGITS "._@-") && strchr(LETTERS_DIGITS, s[0]) != NULL;
+}
+
+int ck_care_valid_fhir_id(const char *s) { return made_of(s, LETTERS_DIGITS ".-"); }
+
+int ck_care_valid_sctid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 6 && n <= 18 && s[0] != '0' && strspn(s, "0123456789") == n;
+}
+
+int ck_care_valid_text(const char *s, size_t max) { return s && *s && strlen(s) <= max; }
+
+json_t *ck_care_coding(const char *system, const char *code, const char *display)
+{
+    return json_pack("{s:s,s:s,s:s*}", "system", system, "code", code, "display", display);
+}
+
+json_t *ck_care_concept(const char *system, const char *code, const char *display)
+{
+    return json_pack("{s:[o]}", "coding", ck_care_coding(system, code, display));
+}
+
+json_t *ck_care_instant(int64_t ms)
+{
+    char t[32];
+    ck_care_time_format(t, ms);
+    return json_string(t);
+}
+
+json_t *ck_care_period_json(int64_t start_ms, int64_t end_ms)
+{
+    return json_pack("{s:o,s:o}", "start", ck_care_instant(start_ms), "end", ck_care_instant(end_ms));
+}
+
+void ck_care_span_text(char out[48], int64_t start_ms, int64_t end_ms)
+{
+    char a[32], b[32];
+    ck_care_time_format(a, start_ms);
+    ck_care_time_format(b, end_ms);
+    /* a span ending at the next midnight stays on its day: "22:00-00:00" */
+    if (!strncmp(a, b, 10) || (end_ms - start_ms <= MS_PER_DAY && !strcmp(b + 10, "T00:00:00Z")))
+        snprintf(out, 48, "%.10s %.5s-%.5s", a, a + 11, b + 11);
+    else
+        snprintf(out, 48, "%.10s %.5s-%.10s %.5s", a, a + 11, b, b + 11);
+}
+
+void *ck_care_grow(void *v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    unsigned char *p = v;
+    if (n == *cap) {
+        size_t c = *cap ? 2 * *cap : first;
+        if (c > SIZE_MAX / elem || !(p = realloc(v, c * elem))) return NULL;
+        *cap = c;
+    }
+    memset(p + n * elem, 0, elem);
+    return p;
+}
+
+json_t *ck_care_rows_sorted(json_t **v, size_t n, int (*cmp)(const void *, const void *))
+{
+    json_t *rows = json_array();
+    if (n > 1) qsort(v, n, sizeof *v, cmp);
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = v[i];
+        v[i] = NULL;
+        /* json_array_append_new takes the row even when it fails */
+        if (!rows)
+            json_decref(row);
+        else if (json_array_append_new(rows, row) != 0)
+            json_decref(rows), rows = NULL;
+    }
+    return rows;
 }

@@ -7,7 +7,7 @@
  * prescriptions, most first, then by drug name; a total row ends the table
  * (its quantity only when every row has the same unit).
  */
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,20 +42,15 @@ static const char *coding_code(const json_t *cc, const char **display)
 
 static rx_row *row_for(rx_rows *rows, const char *code, const char *name, const char *unit)
 {
+    rx_row *v;
     for (size_t i = 0; i < rows->n; i++)
         if (!strcmp(rows->v[i].code, code) && !strcmp(rows->v[i].unit, unit)) return &rows->v[i];
-    if (rows->n == rows->cap) {
-        size_t cap = rows->cap ? rows->cap * 2 : 16;
-        rx_row *v = realloc(rows->v, cap * sizeof *v);
-        if (!v) return NULL;
-        rows->v = v;
-        rows->cap = cap;
-    }
-    memset(&rows->v[rows->n], 0, sizeof rows->v[0]);
-    snprintf(rows->v[rows->n].code, sizeof rows->v[0].code, "%s", code);
-    snprintf(rows->v[rows->n].name, sizeof rows->v[0].name, "%s", name);
-    snprintf(rows->v[rows->n].unit, sizeof rows->v[0].unit, "%s", unit);
-    return &rows->v[rows->n++];
+    if (!(v = ck_care_grow(rows->v, rows->n, &rows->cap, sizeof *v, 16))) return NULL;
+    rows->v = v;
+    snprintf(v[rows->n].code, sizeof v->code, "%s", code);
+    snprintf(v[rows->n].name, sizeof v->name, "%s", name);
+    snprintf(v[rows->n].unit, sizeof v->unit, "%s", unit);
+    return &v[rows->n++];
 }
 
 static int cmp_rows(const void *pa, const void *pb)
@@ -68,13 +63,6 @@ static int cmp_rows(const void *pa, const void *pb)
     return strcmp(a->unit, b->unit);
 }
 
-static void set_err(ck_care_error *err, const char *code, const char *msg, size_t index)
-{
-    if (!err) return;
-    snprintf(err->code, sizeof err->code, "%s", code);
-    snprintf(err->msg, sizeof err->msg, "rx[%zu]: %s", index, msg);
-}
-
 /* Counts one item into rows: 0, 1 when it is outside the report, -1 on error. */
 static int count_item(rx_rows *rows, const json_t *item, const ck_care_period *p, size_t index, ck_care_error *err)
 {
@@ -85,24 +73,24 @@ static int count_item(rx_rows *rows, const json_t *item, const ck_care_period *p
     const char *code, *name, *unit;
     int64_t t;
     rx_row *row;
-    if (!json_is_object(r)) return set_err(err, "bad_input", "item without a resource", index), -1;
+    if (!json_is_object(r)) return ck_care_fail(err, "bad_input", "rx[%zu]: item without a resource", index);
     if (!type || strcmp(type, "MedicationRequest") != 0) return 1;
-    if (!status) return set_err(err, "bad_input", "MedicationRequest without status", index), -1;
+    if (!status) return ck_care_fail(err, "bad_input", "rx[%zu]: MedicationRequest without status", index);
     if (!strcmp(status, "entered-in-error")) return 1;
     if (!authored || ck_care_time_parse(authored, &t) != 0)
-        return set_err(err, "bad_input", "MedicationRequest without a valid authoredOn", index), -1;
+        return ck_care_fail(err, "bad_input", "rx[%zu]: MedicationRequest without a valid authoredOn", index);
     if (t < p->from_ms || t >= p->to_ms) return 1;
     if (!(code = coding_code(json_object_get(r, "medicationCodeableConcept"), &name)))
-        return set_err(err, "bad_input", "MedicationRequest without an RxNorm code", index), -1;
+        return ck_care_fail(err, "bad_input", "rx[%zu]: MedicationRequest without an RxNorm code", index);
     dr = json_object_get(r, "dispenseRequest");
     qv = json_object_get(json_object_get(dr, "quantity"), "value");
     rep = json_object_get(dr, "numberOfRepeatsAllowed");
     unit = json_string_value(json_object_get(json_object_get(dr, "quantity"), "unit"));
     if ((qv && (!json_is_number(qv) || json_number_value(qv) < 0)) ||
         (rep && (!json_is_integer(rep) || json_integer_value(rep) < 0 || json_integer_value(rep) > 1000)))
-        return set_err(err, "bad_input", "bad dispenseRequest", index), -1;
+        return ck_care_fail(err, "bad_input", "rx[%zu]: bad dispenseRequest", index);
     if (!(row = row_for(rows, code, name ? name : "", unit ? unit : "")))
-        return set_err(err, "nomem", "out of memory", index), -1;
+        return ck_care_fail(err, "nomem", "rx[%zu]: out of memory", index);
     if (!strcmp(status, "cancelled")) {
         row->cancelled++;
         return 0;
@@ -153,14 +141,9 @@ ck_care_table *ck_care_mis_prescriptions(const json_t *rx_items, const ck_care_p
     const json_t *it;
     char title[128], from[32], to[32];
     size_t i;
-    if (err) memset(err, 0, sizeof *err);
-    if (!json_is_array(rx_items) || !p || p->to_ms <= p->from_ms) {
-        if (err) {
-            snprintf(err->code, sizeof err->code, "bad_input");
-            snprintf(err->msg, sizeof err->msg, "rx items must be an array and the period not empty");
-        }
-        return NULL;
-    }
+    ck_care_error_clear(err);
+    if (!json_is_array(rx_items) || !p || p->to_ms <= p->from_ms)
+        return ck_care_fail(err, "bad_input", "rx items must be an array and the period not empty"), NULL;
     json_array_foreach(rx_items, i, it)
         if (count_item(&rows, it, p, i, err) < 0) goto out;
     if (rows.n) qsort(rows.v, rows.n, sizeof rows.v[0], cmp_rows);
@@ -170,10 +153,7 @@ ck_care_table *ck_care_mis_prescriptions(const json_t *rx_items, const ck_care_p
     if (!(t = ck_care_table_new(title, 6, columns)) || add_rows(t, &rows) != 0) {
         ck_care_table_free(t);
         t = NULL;
-        if (err) {
-            snprintf(err->code, sizeof err->code, "nomem");
-            snprintf(err->msg, sizeof err->msg, "out of memory");
-        }
+        ck_care_fail(err, "nomem", "out of memory");
     }
 out:
     free(rows.v);

@@ -15,7 +15,7 @@
  * Theatres that bookings name but the directory no longer lists get rows
  * of their own, so the total is the sum of the rows.
  */
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,6 @@
 
 #define THEATRE_DAY_HOURS 8
 #define MS_PER_HOUR 3600000LL
-#define ACTUAL_PERIOD_EXT "https://carekey.dev/fhir/StructureDefinition/actual-period"
 
 typedef struct {
     char name[65];
@@ -39,20 +38,14 @@ typedef struct {
 
 static theatre_row *row_get(theatre_rows *rows, const char *name, const char *display, int add)
 {
+    theatre_row *r;
     for (size_t i = 0; i < rows->n; i++)
         if (!strcmp(rows->r[i].name, name)) return &rows->r[i];
-    if (!add) return NULL;
-    if (rows->n == rows->cap) {
-        size_t cap = rows->cap ? rows->cap * 2 : 8;
-        theatre_row *r = realloc(rows->r, cap * sizeof *r);
-        if (!r) return NULL;
-        rows->r = r;
-        rows->cap = cap;
-    }
-    memset(&rows->r[rows->n], 0, sizeof *rows->r);
-    snprintf(rows->r[rows->n].name, sizeof rows->r->name, "%s", name);
-    snprintf(rows->r[rows->n].display, sizeof rows->r->display, "%s", display);
-    return &rows->r[rows->n++];
+    if (!add || !(r = ck_care_grow(rows->r, rows->n, &rows->cap, sizeof *r, 8))) return NULL;
+    rows->r = r;
+    snprintf(r[rows->n].name, sizeof r->name, "%s", name);
+    snprintf(r[rows->n].display, sizeof r->display, "%s", display);
+    return &r[rows->n++];
 }
 
 static int64_t overlap(int64_t s, int64_t e, const ck_care_period *p)
@@ -69,7 +62,7 @@ static int actual_period(const json_t *appt, int64_t *s, int64_t *e)
     json_array_foreach(json_object_get(appt, "extension"), i, x) {
         const char *url = json_string_value(json_object_get(x, "url"));
         const json_t *per = json_object_get(x, "valuePeriod");
-        if (!url || strcmp(url, ACTUAL_PERIOD_EXT)) continue;
+        if (!url || strcmp(url, CK_CARE_ACTUAL_PERIOD_EXT)) continue;
         if (ck_care_time_parse(json_string_value(json_object_get(per, "start")), s) ||
             ck_care_time_parse(json_string_value(json_object_get(per, "end")), e) || *e <= *s)
             return -1;
@@ -145,11 +138,8 @@ ck_care_table *ck_care_mis_theatre(const json_t *theatre_items, const json_t *un
     size_t i;
     const json_t *it;
 
-    if (!p || p->to_ms <= p->from_ms || !json_is_array(theatre_items) || !json_is_array(units)) {
-        if (err) snprintf(err->code, sizeof err->code, "bad_input");
-        if (err) snprintf(err->msg, sizeof err->msg, "a period, the theatre items and the units are needed");
-        return NULL;
-    }
+    if (!p || p->to_ms <= p->from_ms || !json_is_array(theatre_items) || !json_is_array(units))
+        return ck_care_fail(err, "bad_input", "a period, the theatre items and the units are needed"), NULL;
     /* a theatre day of 8 h per 24 h of the period */
     day_ms = (p->to_ms - p->from_ms) / 24 * THEATRE_DAY_HOURS;
     if (units_rows(&rows, units)) goto nomem;
@@ -177,7 +167,5 @@ ck_care_table *ck_care_mis_theatre(const json_t *theatre_items, const json_t *un
 nomem:
     free(rows.r);
     ck_care_table_free(t);
-    if (err) snprintf(err->code, sizeof err->code, "nomem");
-    if (err) snprintf(err->msg, sizeof err->msg, "out of memory");
-    return NULL;
+    return ck_care_fail(err, "nomem", "out of memory"), NULL;
 }

@@ -18,12 +18,11 @@
  * lists follow, sorted by name; a total row ends each table. Figures are
  * rounded half away from zero from exact millisecond sums.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "carekey/care.h"
+#include "care/care_internal.h"
 
 #define MS_PER_DAY 86400000LL
 #define NAME_MAX_LEN 64
@@ -33,32 +32,13 @@
 #define MAX_TOTAL_BEDS 1000000
 #define MAX_SPAN_MS (100LL * 366 * MS_PER_DAY)
 
-static int fail(ck_care_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(ck_care_error *err, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err) return -1;
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static const char *str_at(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-
-static int valid_name(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    return n >= 1 && n <= NAME_MAX_LEN &&
-           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
-}
 
 /* An id for a message: only when it is a plain id. */
 static const char *shown_id(const json_t *r)
 {
     const char *id = str_at(r, "id");
-    return valid_name(id) ? id : "?";
+    return ck_care_valid_ref_name(id) ? id : "?";
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -86,23 +66,18 @@ static unit_row *rows_find(unit_rows *r, const char *name)
 
 static unit_row *rows_add(unit_rows *r, const char *name)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 16;
-        unit_row *v = realloc(r->v, cap * sizeof *v);
-        if (!v) return NULL;
-        r->v = v;
-        r->cap = cap;
-    }
-    memset(&r->v[r->n], 0, sizeof r->v[0]);
-    snprintf(r->v[r->n].name, sizeof r->v[0].name, "%s", name);
-    return &r->v[r->n++];
+    unit_row *v = ck_care_grow(r->v, r->n, &r->cap, sizeof *v, 16);
+    if (!v) return NULL;
+    r->v = v;
+    snprintf(v[r->n].name, sizeof v->name, "%s", name);
+    return &v[r->n++];
 }
 
 /* The row of unit name, added (unlisted) when the directory has none. */
 static unit_row *rows_get(unit_rows *r, const char *name, ck_care_error *err)
 {
     unit_row *u = rows_find(r, name);
-    if (!u && !(u = rows_add(r, name))) fail(err, "nomem", "out of memory");
+    if (!u && !(u = rows_add(r, name))) ck_care_fail(err, "nomem", "out of memory");
     return u;
 }
 
@@ -127,14 +102,14 @@ static int rows_from_units(unit_rows *r, const json_t *units, const char *kind, 
         const char *name = str_at(u, "name"), *k = str_at(u, "kind");
         const json_t *beds = json_object_get(u, "beds");
         unit_row *row;
-        if (!json_is_object(u) || !valid_name(name) || !k)
-            return fail(err, "bad_input", "unit %zu of the directory list is malformed", i);
+        if (!json_is_object(u) || !ck_care_valid_ref_name(name) || !k)
+            return ck_care_fail(err, "bad_input", "unit %zu of the directory list is malformed", i);
         if (strcmp(k, kind) != 0) continue;
         if (beds && !json_is_null(beds) &&
             (!json_is_integer(beds) || json_integer_value(beds) < 0 || json_integer_value(beds) > MAX_WARD_BEDS))
-            return fail(err, "bad_input", "unit '%s' has an invalid number of beds", name);
-        if (rows_find(r, name)) return fail(err, "bad_input", "unit '%s' is listed twice", name);
-        if (!(row = rows_add(r, name))) return fail(err, "nomem", "out of memory");
+            return ck_care_fail(err, "bad_input", "unit '%s' has an invalid number of beds", name);
+        if (rows_find(r, name)) return ck_care_fail(err, "bad_input", "unit '%s' is listed twice", name);
+        if (!(row = rows_add(r, name))) return ck_care_fail(err, "nomem", "out of memory");
         row->listed = 1;
         row->display = str_at(u, "display_name");
         row->beds = json_is_integer(beds) ? json_integer_value(beds) : 0;
@@ -159,37 +134,39 @@ static int read_encounter(const json_t *item, int inpatient, stay *s, ck_care_er
     memset(s, 0, sizeof *s);
     if (!type || strcmp(type, "Encounter") != 0) return 1;
     status = str_at(r, "status");
-    if (!json_is_object(r) || !status) return fail(err, "bad_item", "Encounter/%s has no status", shown_id(r));
+    if (!json_is_object(r) || !status) return ck_care_fail(err, "bad_item", "Encounter/%s has no status", shown_id(r));
     if (!strcmp(status, "entered-in-error") || !strcmp(status, "cancelled") || !strcmp(status, "planned")) return 1;
     s->cls = str_at(json_object_get(r, "class"), "code");
     if (inpatient) {
         if (!s->cls || strcmp(s->cls, "IMP") != 0)
-            return fail(err, "bad_item", "Encounter/%s in the ward section is not an inpatient stay", shown_id(r));
+            return ck_care_fail(err, "bad_item", "Encounter/%s in the ward section is not an inpatient stay",
+                                shown_id(r));
         if (strcmp(status, "in-progress") && strcmp(status, "onleave") && strcmp(status, "finished"))
-            return fail(err, "bad_item", "Encounter/%s: unexpected status for a stay", shown_id(r));
-        if (ck_care_encounter_place(r, &s->unit, &bed) != 0 || !valid_name(s->unit))
-            return fail(err, "bad_item", "Encounter/%s names no ward and bed", shown_id(r));
+            return ck_care_fail(err, "bad_item", "Encounter/%s: unexpected status for a stay", shown_id(r));
+        if (ck_care_encounter_place(r, &s->unit, &bed) != 0 || !ck_care_valid_ref_name(s->unit))
+            return ck_care_fail(err, "bad_item", "Encounter/%s names no ward and bed", shown_id(r));
     } else {
         if (!s->cls || (strcmp(s->cls, "AMB") != 0 && strcmp(s->cls, "EMER") != 0))
-            return fail(err, "bad_item", "Encounter/%s in the clinic section is not an outpatient or emergency visit",
-                        shown_id(r));
+            return ck_care_fail(err, "bad_item",
+                                "Encounter/%s in the clinic section is not an outpatient or emergency visit",
+                                shown_id(r));
         s->unit = str_at(json_array_get(json_object_get(json_object_get(r, "serviceType"), "coding"), 0), "code");
-        if (s->unit && !valid_name(s->unit))
-            return fail(err, "bad_item", "Encounter/%s names an invalid department", shown_id(r));
+        if (s->unit && !ck_care_valid_ref_name(s->unit))
+            return ck_care_fail(err, "bad_item", "Encounter/%s names an invalid department", shown_id(r));
         if (!s->unit && !strcmp(s->cls, "AMB"))
-            return fail(err, "bad_item", "Encounter/%s: an outpatient visit names no department", shown_id(r));
+            return ck_care_fail(err, "bad_item", "Encounter/%s: an outpatient visit names no department", shown_id(r));
     }
     period = json_object_get(r, "period");
     start = str_at(period, "start");
     end = str_at(period, "end");
     if (!start || ck_care_time_parse(start, &s->start) != 0)
-        return fail(err, "bad_item", "Encounter/%s has no valid period.start", shown_id(r));
+        return ck_care_fail(err, "bad_item", "Encounter/%s has no valid period.start", shown_id(r));
     if (end) {
         if (ck_care_time_parse(end, &s->end) != 0 || s->end < s->start)
-            return fail(err, "bad_item", "Encounter/%s has an invalid period.end", shown_id(r));
+            return ck_care_fail(err, "bad_item", "Encounter/%s has an invalid period.end", shown_id(r));
         s->has_end = 1;
     } else if (!strcmp(status, "finished") && inpatient) {
-        return fail(err, "bad_item", "Encounter/%s is finished but has no period.end", shown_id(r));
+        return ck_care_fail(err, "bad_item", "Encounter/%s is finished but has no period.end", shown_id(r));
     }
     return 0;
 }
@@ -199,9 +176,9 @@ static int in_period(const ck_care_period *p, int64_t t) { return t >= p->from_m
 static int check_args(const json_t *items, const json_t *units, const ck_care_period *p, ck_care_error *err)
 {
     if (err) memset(err, 0, sizeof *err);
-    if (!json_is_array(items)) return fail(err, "bad_input", "the ledger items must be an array");
-    if (!json_is_array(units)) return fail(err, "bad_input", "the unit list must be an array");
-    if (!p || p->to_ms <= p->from_ms) return fail(err, "bad_input", "the period is empty");
+    if (!json_is_array(items)) return ck_care_fail(err, "bad_input", "the ledger items must be an array");
+    if (!json_is_array(units)) return ck_care_fail(err, "bad_input", "the unit list must be an array");
+    if (!p || p->to_ms <= p->from_ms) return ck_care_fail(err, "bad_input", "the period is empty");
     return 0;
 }
 
@@ -236,16 +213,21 @@ static void fmt_days(char *out, size_t cap, int64_t ms)
     snprintf(out, cap, "%lld.%02lld", (long long)(h / 100), (long long)(h % 100));
 }
 
-/* part/whole as a percentage with 1 decimal; "" when whole is 0 */
-static void fmt_percent(char *out, size_t cap, int64_t part, int64_t whole)
+/* part/whole (part >= 0) as a percentage with 1 decimal; "" when whole is
+ * 0. The tenths are held below 10^15 (no ledger comes near): the text is
+ * then at most 14 digits, the point and one digit, so it provably fits
+ * out, and the double never overflows the integer. */
+static void fmt_percent(char out[32], int64_t part, int64_t whole)
 {
+    double tenths;
     long long t;
     if (whole <= 0) {
-        snprintf(out, cap, "%s", "");
+        out[0] = 0;
         return;
     }
-    t = (long long)((double)part * 1000.0 / (double)whole + 0.5);
-    snprintf(out, cap, "%lld.%lld", t / 10, t % 10);
+    tenths = (double)part * 1000.0 / (double)whole + 0.5;
+    t = tenths < 1.0 ? 0 : tenths < 1e15 ? (long long)tenths : 999999999999999LL;
+    snprintf(out, 32, "%lld.%d", t / 10, (int)(t % 10));
 }
 
 static const char *display_of(const unit_row *r) { return r->display ? r->display : r->listed ? "" : "(not in directory)"; }
@@ -260,7 +242,7 @@ static void count_admission(unit_row *row, const stay *s, const ck_care_period *
 static ck_care_table *finish(ck_care_table *t, unit_rows *rows, ck_care_error *err)
 {
     free(rows->v);
-    if (!t) fail(err, "nomem", "out of memory");
+    if (!t) ck_care_fail(err, "nomem", "out of memory");
     return t;
 }
 
@@ -323,7 +305,7 @@ static int occupancy_row(ck_care_table *t, const char *name, const char *display
     fmt_u64(s, sizeof s, stays);
     fmt_days(occ, sizeof occ, occupied_ms);
     fmt_days(avail, sizeof avail, available_ms);
-    fmt_percent(pct, sizeof pct, occupied_ms, available_ms);
+    fmt_percent(pct, occupied_ms, available_ms);
     return ck_care_table_add(t, cells);
 }
 
@@ -343,7 +325,8 @@ ck_care_table *ck_care_mis_occupancy(const json_t *ward_items, const json_t *uni
     span = p->to_ms - p->from_ms;
     for (size_t i = 0; i < rows.n; i++) tbeds += rows.v[i].beds;
     if (span > MAX_SPAN_MS || tbeds > MAX_TOTAL_BEDS) {
-        fail(err, "bad_input", "the period is longer than 100 years or the wards hold over %d beds", MAX_TOTAL_BEDS);
+        ck_care_fail(err, "bad_input", "the period is longer than 100 years or the wards hold over %d beds",
+                     MAX_TOTAL_BEDS);
         return finish(NULL, &rows, NULL);
     }
     tbeds = 0;

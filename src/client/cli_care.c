@@ -346,7 +346,133 @@ int cli_care_writable(cli_ctx *c, const char *record, const char *sections_csv)
     return rc;
 }
 
+/* ===== a care command ============================================================ */
+
+void cli_care_cmd_init(cli_care_cmd *k, const char *help)
+{
+    memset(k, 0, sizeof *k);
+    k->help = help;
+    cli_ctx_init(&k->c, help);
+    cli_care_writer_init(&k->w, &k->c);
+}
+
+int cli_care_cmd_option(cli_care_cmd *k, int opt, const char *arg)
+{
+    if (cli_ctx_option(&k->c, opt, arg) || cli_care_writer_option(&k->w, opt, arg)) return 1;
+    switch (opt) {
+    case CLI_CARE_OPT_PATIENT: k->patient = arg; return 1;
+    case CLI_CARE_OPT_AT: k->at_opt = arg; return 1;
+    case CLI_CARE_OPT_ORG: k->org_opt = arg; return 1;
+    case CLI_CARE_OPT_ENCOUNTER: k->encounter = arg; return 1;
+    case CLI_CARE_OPT_HISTORY: k->history = 1; return 1;
+    default: return 0;
+    }
+}
+
+int cli_care_cmd_check(cli_care_cmd *k, int argc, char **argv)
+{
+    const char *cmd = k->c.cmd;
+    if (argv && optind != argc) return cli_usage_error(cmd, k->help, "unexpected argument '%s'", argv[optind]);
+    if (!k->patient) return cli_usage_error(cmd, k->help, "--patient is required");
+    if (!ck_net_id_valid(k->patient)) return cli_usage_error(cmd, k->help, "invalid GID '%s'", k->patient);
+    if (k->encounter && !ck_net_id_valid(k->encounter))
+        return cli_usage_error(cmd, k->help, "invalid encounter id '%s'", k->encounter);
+    return CLI_OK;
+}
+
+int cli_care_cmd_org(cli_care_cmd *k)
+{
+    int rc = cli_care_org(&k->c, k->org_opt, k->org);
+    if (rc == CLI_OK) cli_care_ledger_policy(k->org, k->policy);
+    return rc;
+}
+
+int cli_care_cmd_open(cli_care_cmd *k)
+{
+    int rc = cli_ctx_net(&k->c);   /* opens the keyring too */
+    if (rc == CLI_OK) snprintf(k->author, sizeof k->author, "%s", ck_keyring_identity(k->c.kr)->gid);
+    return rc;
+}
+
+int cli_care_cmd_context(cli_care_cmd *k, cli_care_book *b, const char *section,
+                         int (*history)(cli_care_cmd *k, const cli_care_book *b))
+{
+    char sections[64];
+    int rc;
+    if (!k->history && !k->encounter) return CLI_OK;
+    snprintf(sections, sizeof sections, "%s,encounters", section);
+    if ((rc = cli_care_book_load(b, &k->c, k->patient, sections)) != CLI_OK) return rc;
+    if (k->encounter && !cli_care_book_find(b, "Encounter", k->encounter)) {
+        cli_error(k->c.cmd, "no Encounter/%s in %s's record that you may read", k->encounter, k->patient);
+        return CLI_FAIL;
+    }
+    return k->history ? history(k, b) : CLI_OK;
+}
+
+void cli_care_cmd_free(cli_care_cmd *k)
+{
+    cli_care_writer_free(&k->w);
+    cli_ctx_close(&k->c);
+}
+
+/* ===== the list commands ========================================================= */
+
+void cli_care_list_init(cli_care_list *l, const char *help)
+{
+    memset(l, 0, sizeof *l);
+    l->help = help;
+    cli_ctx_init(&l->c, help);
+}
+
+int cli_care_list_option(cli_care_list *l, int opt, const char *arg)
+{
+    if (cli_ctx_option(&l->c, opt, arg)) return 1;
+    if (opt == CLI_CARE_OPT_PATIENT) l->patient = arg;
+    else if (opt == CLI_CARE_OPT_JSON) l->as_json = 1;
+    else return 0;
+    return 1;
+}
+
+int cli_care_list_check(cli_care_list *l, int argc, char **argv)
+{
+    if (optind != argc) return cli_usage_error(l->c.cmd, l->help, "unexpected argument '%s'", argv[optind]);
+    if (!l->patient || !ck_net_id_valid(l->patient))
+        return cli_usage_error(l->c.cmd, l->help, "--patient GID is required");
+    return CLI_OK;
+}
+
+int cli_care_list_print(cli_care_list *l, json_t *rows,
+                        int (*text)(const cli_care_list *l, const json_t *rows, const void *arg), const void *arg)
+{
+    int rc;
+    if (!rows) {
+        cli_error(l->c.cmd, "out of memory");
+        return CLI_FAIL;
+    }
+    rc = l->as_json ? cli_care_print_json(&l->c, rows) : text(l, rows, arg);
+    json_decref(rows);
+    return rc;
+}
+
+void cli_care_list_free(cli_care_list *l)
+{
+    cli_care_book_free(&l->b);
+    cli_ctx_close(&l->c);
+}
+
 /* ===== small shared pieces ======================================================= */
+
+int cli_care_print_json(cli_ctx *c, const json_t *j)
+{
+    char *text = json_dumps(j, JSON_INDENT(2));
+    if (!text) {
+        cli_error(c->cmd, "out of memory");
+        return CLI_FAIL;
+    }
+    printf("%s\n", text);
+    cli_rec_free_str(text);
+    return CLI_OK;
+}
 
 int cli_care_read_json(cli_ctx *c, const char *path, json_t **out)
 {

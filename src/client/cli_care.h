@@ -97,7 +97,81 @@ int cli_care_retry(cli_ctx *c, int (*step)(void *arg), void *arg);
 int cli_care_writable(cli_ctx *c, const char *record, const char *sections_csv);
 int cli_care_book_writable(const cli_care_book *b, cli_ctx *c, const char *sections_csv);
 
+/* ---- a care command ---------------------------------------------------- */
+/* The options the commands writing into a patient's record share
+ * (cli_care_cmd_option takes them, and --hospital). */
+#define CLI_CARE_OPT_PATIENT 'p'
+#define CLI_CARE_OPT_AT 0x1202
+#define CLI_CARE_OPT_ENCOUNTER 0x1203
+#define CLI_CARE_OPT_HISTORY 0x1204
+#define CLI_CARE_OPT_JSON 0x1205
+#define CLI_CARE_PATIENT_LONGOPTS {"patient", required_argument, NULL, CLI_CARE_OPT_PATIENT}
+#define CLI_CARE_AT_LONGOPTS {"at", required_argument, NULL, CLI_CARE_OPT_AT}
+#define CLI_CARE_ENCOUNTER_LONGOPTS {"encounter", required_argument, NULL, CLI_CARE_OPT_ENCOUNTER}
+#define CLI_CARE_HISTORY_LONGOPTS {"history", no_argument, NULL, CLI_CARE_OPT_HISTORY}
+/* --patient, --help, the sharing and the context options. */
+#define CLI_CARE_CMD_LONGOPTS                                                                 \
+    CLI_CARE_PATIENT_LONGOPTS, {"help", no_argument, NULL, 'h'}, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+
+/* What a writing subcommand parses and opens. */
+typedef struct cli_care_cmd {
+    cli_ctx c;
+    cli_care_writer w;
+    const char *help;                     /* the command: "condition add" */
+    const char *patient, *at_opt, *org_opt, *encounter;
+    int history;
+    int64_t at_ms;                        /* --at or now, once checked by the command */
+    char author[CK_NET_ID_MAX + 1];       /* the person running it: cli_care_cmd_open */
+    char org[CK_NET_ID_MAX + 1];          /* the hospital: cli_care_cmd_org */
+    char policy[CK_NET_ID_MAX + 8];       /* staff@ORG, its ledger's policy */
+} cli_care_cmd;
+
+void cli_care_cmd_init(cli_care_cmd *k, const char *help);
+/* A context, sharing or shared care option for k: 1 if taken. */
+int cli_care_cmd_option(cli_care_cmd *k, int opt, const char *arg);
+/* Usage errors before anything opens: no operands (argv NULL: the command
+ * takes operands), --patient given and valid, --encounter valid. */
+int cli_care_cmd_check(cli_care_cmd *k, int argc, char **argv);
+/* The hospital (cli_care_org) and its ledger policy. */
+int cli_care_cmd_org(cli_care_cmd *k);
+/* The connection (and keyring); the author is the person running it. */
+int cli_care_cmd_open(cli_care_cmd *k);
+/* Before writing into section of P's record: with --history or --encounter,
+ * loads that section and P's encounters into b (zeroed by the caller, freed
+ * by it), refuses an --encounter P's record does not hold, then, with
+ * --history, shows what history prints. */
+int cli_care_cmd_context(cli_care_cmd *k, cli_care_book *b, const char *section,
+                         int (*history)(cli_care_cmd *k, const cli_care_book *b));
+void cli_care_cmd_free(cli_care_cmd *k);
+
+/* ---- the list commands ------------------------------------------------- */
+/* "list --patient P [--json]": P's record read, its rows printed as a JSON
+ * array or as the command's text. */
+#define CLI_CARE_LIST_LONGOPTS                                                                \
+    CLI_CARE_PATIENT_LONGOPTS, {"json", no_argument, NULL, CLI_CARE_OPT_JSON}, {"help", no_argument, NULL, 'h'}, \
+        CLI_CTX_LONGOPTS
+
+typedef struct cli_care_list {
+    cli_ctx c;
+    cli_care_book b;
+    const char *help, *patient;
+    int as_json;
+} cli_care_list;
+
+void cli_care_list_init(cli_care_list *l, const char *help);
+/* A context option, --patient or --json: 1 if taken. */
+int cli_care_list_option(cli_care_list *l, int opt, const char *arg);
+/* Usage errors: an operand, no valid --patient. */
+int cli_care_list_check(cli_care_list *l, int argc, char **argv);
+/* Prints rows (taken; NULL: out of memory, reported): with --json as JSON,
+ * else by text(l, rows, arg). */
+int cli_care_list_print(cli_care_list *l, json_t *rows,
+                        int (*text)(const cli_care_list *l, const json_t *rows, const void *arg), const void *arg);
+void cli_care_list_free(cli_care_list *l);
+
 /* ---- small shared pieces ---------------------------------------------- */
+/* j indented on stdout; CLI_FAIL (reported) when out of memory. */
+int cli_care_print_json(cli_ctx *c, const json_t *j);
 /* Reads a JSON document from a file (a resource or payload; at most 1 MiB). */
 int cli_care_read_json(cli_ctx *c, const char *path, json_t **out);
 /* Prints a resource id line: "<what> <Type>/<id> (entry N of RECORD)". */

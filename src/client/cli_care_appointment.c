@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cli_care.h"
+#include "client/cli_care_dir.h"
 
 #define OPT_SERVICE 0x1301
 
@@ -41,6 +41,23 @@ typedef struct {
     char old_slot[65];
     uint64_t seq;
 } appt_step;
+
+/* s for the subcommand cmd, with its context and writer. */
+static void step_init(appt_step *s, cli_ctx *c, cli_care_writer *w, const char *cmd)
+{
+    memset(s, 0, sizeof *s);
+    cli_ctx_init(c, cmd);
+    cli_care_writer_init(w, c);
+    s->c = c;
+    s->w = w;
+}
+
+static void step_free(appt_step *s)
+{
+    json_decref(s->written);
+    cli_care_writer_free(s->w);
+    cli_ctx_close(s->c);
+}
 
 static void step_error(appt_step *s, const ck_care_error *err) { cli_error(s->c->cmd, "%s", err->msg); }
 
@@ -77,45 +94,45 @@ static const char *slot_location(const json_t *items, const json_t *slot_item)
     return NULL;
 }
 
-static int book_step(void *arg)
+/* One ledger step: loads sections of the ledger, builds the appointment's
+ * new version from them (make: NULL when refused, reported) and writes it
+ * on the head it was built on. */
+static int ledger_step(appt_step *s, const char *sections, json_t *(*make)(appt_step *s, const cli_care_book *b))
 {
-    appt_step *s = arg;
     cli_care_book b;
+    json_t *appt = NULL;
+    int rc;
+    if ((rc = cli_care_book_load(&b, s->c, s->org, sections)) != CLI_OK) goto out;
+    rc = (appt = make(s, &b)) ? ledger_put(s, &b, appt) : CLI_FAIL;
+out:
+    json_decref(appt);
+    cli_care_book_free(&b);
+    return rc;
+}
+
+static json_t *booked(appt_step *s, const cli_care_book *b)
+{
     ck_care_error err;
     ck_care_appointment_in in;
     const json_t *slot;
-    int64_t start, end;
-    json_t *appt = NULL;
-    int rc;
-    /* theatre too: a patient in surgery is not free for a consultation */
-    if ((rc = cli_care_book_load(&b, s->c, s->org, "schedule,theatre")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(slot = ck_care_slot_pick(b.items, s->doctor, s->slot_id, s->at, NULL, &err)) ||
+    int64_t start, end, now = 0;
+    json_t *appt;
+    if (!(slot = ck_care_slot_pick(b->items, s->doctor, s->slot_id, s->at, NULL, &err)) ||
         ck_care_appointment_times(ck_care_item_resource(slot), &start, &end) ||
-        ck_care_patient_free(b.items, s->patient, start, end, NULL, &err)) {
+        ck_care_patient_free(b->items, s->patient, start, end, NULL, &err)) {
         step_error(s, &err);
-        goto out;
+        return NULL;
     }
     memset(&in, 0, sizeof in);
     in.patient = s->patient;
     in.practitioner = s->doctor;
     in.slot = slot;
-    in.location = slot_location(b.items, slot);
+    in.location = slot_location(b->items, slot);
     in.reason = s->reason;
     in.service_type = s->service;
-    {
-        int64_t now = 0;
-        if (cli_care_when(s->c, NULL, &now) == CLI_OK) in.created_ms = now;
-    }
-    if (!(appt = ck_care_appointment_new(&in, &err))) {
-        step_error(s, &err);
-        goto out;
-    }
-    rc = ledger_put(s, &b, appt);
-out:
-    json_decref(appt);
-    cli_care_book_free(&b);
-    return rc;
+    if (cli_care_when(s->c, NULL, &now) == CLI_OK) in.created_ms = now;
+    if (!(appt = ck_care_appointment_new(&in, &err))) step_error(s, &err);
+    return appt;
 }
 
 /* The latest non-surgery Appointment/<id> of the ledger, or NULL (reported). */
@@ -130,19 +147,14 @@ static const json_t *find_appointment(appt_step *s, const cli_care_book *b)
     return it;
 }
 
-static int reschedule_step(void *arg)
+static json_t *rescheduled(appt_step *s, const cli_care_book *b)
 {
-    appt_step *s = arg;
-    cli_care_book b;
     ck_care_error err;
     const json_t *it, *slot, *cur;
     const char *doctor, *patient, *old;
     int64_t start, end;
-    json_t *appt = NULL;
-    int rc;
-    if ((rc = cli_care_book_load(&b, s->c, s->org, "schedule,theatre")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(it = find_appointment(s, &b))) goto out;
+    json_t *appt;
+    if (!(it = find_appointment(s, b))) return NULL;
     cur = ck_care_item_resource(it);
     doctor = ck_care_appointment_actor(cur, "Practitioner");
     patient = ck_care_appointment_actor(cur, "Patient");
@@ -150,47 +162,37 @@ static int reschedule_step(void *arg)
     snprintf(s->old_slot, sizeof s->old_slot, "%s", old ? old : "");
     if (!doctor || !patient) {
         cli_error(s->c->cmd, "Appointment/%s names no doctor or patient", s->id);
-        goto out;
+        return NULL;
     }
-    if (!(slot = ck_care_slot_pick(b.items, doctor, s->slot_id, s->at, s->id, &err)) ||
+    if (!(slot = ck_care_slot_pick(b->items, doctor, s->slot_id, s->at, s->id, &err)) ||
         ck_care_appointment_times(ck_care_item_resource(slot), &start, &end) ||
-        ck_care_patient_free(b.items, patient, start, end, s->id, &err) ||
+        ck_care_patient_free(b->items, patient, start, end, s->id, &err) ||
         !(appt = ck_care_appointment_reschedule(cur, slot, &err))) {
         step_error(s, &err);
-        goto out;
+        return NULL;
     }
     if (old && !strcmp(old, json_string_value(json_object_get(slot, "id")))) {
         cli_error(s->c->cmd, "Appointment/%s is already on Slot/%s", s->id, old);
-        goto out;
+        json_decref(appt);
+        return NULL;
     }
-    rc = ledger_put(s, &b, appt);
-out:
-    json_decref(appt);
-    cli_care_book_free(&b);
-    return rc;
+    return appt;
 }
 
-static int status_step(void *arg)
+/* cancelled or checked-in (s->to) */
+static json_t *transitioned(appt_step *s, const cli_care_book *b)
 {
-    appt_step *s = arg;
-    cli_care_book b;
     ck_care_error err;
-    const json_t *it;
-    json_t *appt = NULL;
-    int rc;
-    if ((rc = cli_care_book_load(&b, s->c, s->org, "schedule")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(it = find_appointment(s, &b))) goto out;
-    if (!(appt = ck_care_appointment_transition(ck_care_item_resource(it), s->to, s->reason, &err))) {
-        step_error(s, &err);
-        goto out;
-    }
-    rc = ledger_put(s, &b, appt);
-out:
-    json_decref(appt);
-    cli_care_book_free(&b);
-    return rc;
+    const json_t *it = find_appointment(s, b);
+    json_t *appt = it ? ck_care_appointment_transition(ck_care_item_resource(it), s->to, s->reason, &err) : NULL;
+    if (it && !appt) step_error(s, &err);
+    return appt;
 }
+
+/* theatre too: a patient in surgery is not free for a consultation */
+static int book_step(void *arg) { return ledger_step(arg, "schedule,theatre", booked); }
+static int reschedule_step(void *arg) { return ledger_step(arg, "schedule,theatre", rescheduled); }
+static int status_step(void *arg) { return ledger_step(arg, "schedule", transitioned); }
 
 /* The patient's copy of what the ledger now holds. */
 static int patient_copy(appt_step *s)
@@ -264,25 +266,16 @@ static int check_text(cli_ctx *c, const char *help, const char *name, const char
     return cli_usage_error(c->cmd, help, "%s: 1 to 1000 characters", name);
 }
 
-static int check_patient(cli_ctx *c, const char *gid)
-{
-    ck_net_user u;
-    int rc;
-    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
-    if (ck_net_user_get(c->net, gid, &u) != 0) return cli_ctx_net_error(c, "looking up the patient");
-    if (!strcmp(u.role, "patient")) return CLI_OK;
-    cli_error(c->cmd, "%s is not a patient", gid);
-    return CLI_FAIL;
-}
-
 #define WRITE_LONGOPTS                                                                             \
     {"at", required_argument, NULL, 'a'}, {"slot", required_argument, NULL, 's'},                 \
         {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
 
-/* Runs a ledger step with retries, then the patient's copy. */
-static int run_write(appt_step *s, int (*step)(void *), const char *what, int withdraw_on_failure)
+/* Runs a ledger step on org's ledger with retries, then the patient's copy. */
+static int run_write(appt_step *s, const char *org, int (*step)(void *), const char *what, int withdraw_on_failure)
 {
     int rc;
+    s->org = org;
+    cli_care_ledger_policy(org, s->policy);
     if ((rc = cli_care_retry(s->c, step, s)) != CLI_OK) return rc;
     if ((rc = patient_copy(s)) != CLI_OK) {
         if (withdraw_on_failure) {
@@ -334,9 +327,7 @@ static int cmd_book(int argc, char **argv)
     cli_ctx c;
     int opt, rc;
 
-    memset(&s, 0, sizeof s);
-    cli_ctx_init(&c, "appointment book");
-    cli_care_writer_init(&w, &c);
+    step_init(&s, &c, &w, "appointment book");
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
         if (common_option(&c, &w, &s, &o, opt, optarg)) continue;
@@ -365,16 +356,11 @@ static int cmd_book(int argc, char **argv)
     if (check_when(&c, help, &s, &o) || check_text(&c, help, "--reason", s.reason) ||
         check_text(&c, help, "--service", s.service))
         goto out;
-    if ((rc = cli_care_org(&c, o.org_opt, org)) != CLI_OK || (rc = check_patient(&c, s.patient)) != CLI_OK) goto out;
-    s.c = &c;
-    s.w = &w;
-    s.org = org;
-    cli_care_ledger_policy(org, s.policy);
-    rc = run_write(&s, book_step, "booked", 1);
+    if ((rc = cli_care_org(&c, o.org_opt, org)) != CLI_OK || (rc = cli_care_dir_check_patient(&c, s.patient)) != CLI_OK)
+        goto out;
+    rc = run_write(&s, org, book_step, "booked", 1);
 out:
-    json_decref(s.written);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    step_free(&s);
     return rc;
 }
 
@@ -432,9 +418,7 @@ static int change(int argc, char **argv, const char *cmd, const struct option *l
     cli_ctx c;
     int opt, rc;
 
-    memset(&s, 0, sizeof s);
-    cli_ctx_init(&c, cmd);
-    cli_care_writer_init(&w, &c);
+    step_init(&s, &c, &w, cmd);
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, cmd)) != -1) {
         if (common_option(&c, &w, &s, &o, opt, optarg)) continue;
@@ -460,17 +444,11 @@ static int change(int argc, char **argv, const char *cmd, const struct option *l
     }
     if ((!to && check_when(&c, cmd, &s, &o)) || check_text(&c, cmd, "--reason", s.reason)) goto out;
     if ((rc = cli_care_org(&c, o.org_opt, org)) != CLI_OK) goto out;
-    s.c = &c;
-    s.w = &w;
-    s.org = org;
     s.to = to;
-    cli_care_ledger_policy(org, s.policy);
-    rc = run_write(&s, to ? status_step : reschedule_step, to ? to : "rescheduled", 0);
+    rc = run_write(&s, org, to ? status_step : reschedule_step, to ? to : "rescheduled", 0);
     if (rc == CLI_OK && !to && s.old_slot[0]) printf("freed Slot/%s\n", s.old_slot);
 out:
-    json_decref(s.written);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    step_free(&s);
     return rc;
 }
 
@@ -538,17 +516,8 @@ static int cmd_list(int argc, char **argv)
         cli_error(c.cmd, "out of memory");
         goto out;
     }
-    if (json) {
-        char *t = json_dumps(rows, JSON_INDENT(2));
-        if (t) puts(t);
-        free(t);
-    } else if (json_array_size(rows) == 0) {
-        printf("no appointments\n");
-    } else {
-        cli_print_table(stdout, rows, cols, sizeof cols / sizeof *cols);
-    }
-    if (b.withheld)
-        fprintf(stderr, "carekey: %s: %zu appointment entries are not shared with you\n", c.cmd, b.withheld);
+    cli_care_print_rows(rows, NULL, json, "no appointments", cols, sizeof cols / sizeof *cols);
+    if (b.withheld) cli_error(c.cmd, "%zu appointment entries are not shared with you", b.withheld);
     rc = CLI_OK;
 out:
     json_decref(rows);

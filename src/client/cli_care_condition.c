@@ -21,13 +21,7 @@
 #include "client/cli_care.h"
 
 #define SECTION "problems"
-#define ENC_SECTION "encounters"
 
-#define OPT_PATIENT 'p'
-#define OPT_AT 0x1401
-#define OPT_HISTORY 0x1402
-#define OPT_ENCOUNTER 0x1403
-#define OPT_JSON 0x1404
 #define OPT_SNOMED 0x1405
 #define OPT_ICD10 0x1406
 #define OPT_TEXT_ONLY 0x1407
@@ -44,63 +38,6 @@
 #define OPT_ALL 0x1412
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-
-/* What every subcommand parses and opens. */
-typedef struct cond_cmd {
-    cli_ctx c;
-    cli_care_writer w;
-    const char *help;
-    const char *patient, *at_opt, *encounter;
-    int history;
-    char author[CK_NET_ID_MAX + 1];
-    int64_t at_ms;
-} cond_cmd;
-
-static void cmd_init(cond_cmd *k, const char *help)
-{
-    memset(k, 0, sizeof *k);
-    k->help = help;
-    cli_ctx_init(&k->c, help);
-    cli_care_writer_init(&k->w, &k->c);
-}
-
-static void cmd_free(cond_cmd *k)
-{
-    cli_care_writer_free(&k->w);
-    cli_ctx_close(&k->c);
-}
-
-static int cmd_option(cond_cmd *k, int opt, const char *arg)
-{
-    if (cli_ctx_option(&k->c, opt, arg) || cli_care_writer_option(&k->w, opt, arg)) return 1;
-    switch (opt) {
-    case OPT_PATIENT: k->patient = arg; return 1;
-    case OPT_AT: k->at_opt = arg; return 1;
-    case OPT_HISTORY: k->history = 1; return 1;
-    case OPT_ENCOUNTER: k->encounter = arg; return 1;
-    default: return 0;
-    }
-}
-
-/* Operands, the patient and the time: usage errors before anything opens. */
-static int cmd_check(cond_cmd *k, int argc, char **argv)
-{
-    cli_ctx *c = &k->c;
-    if (optind != argc) return cli_usage_error(c->cmd, k->help, "unexpected argument '%s'", argv[optind]);
-    if (!k->patient) return cli_usage_error(c->cmd, k->help, "--patient is required");
-    if (!ck_net_id_valid(k->patient)) return cli_usage_error(c->cmd, k->help, "invalid GID '%s'", k->patient);
-    if (k->encounter && !ck_net_id_valid(k->encounter))
-        return cli_usage_error(c->cmd, k->help, "invalid encounter id '%s'", k->encounter);
-    return cli_care_when(c, k->at_opt, &k->at_ms);
-}
-
-/* The connection and the author: the person running the command. */
-static int cmd_open(cond_cmd *k)
-{
-    int rc = cli_ctx_net(&k->c);
-    if (rc == CLI_OK) snprintf(k->author, sizeof k->author, "%s", ck_keyring_identity(k->c.kr)->gid);
-    return rc;
-}
 
 /* A refusal of the care library: input errors are usage errors. */
 static int refused(cli_ctx *c, const ck_care_error *err)
@@ -133,7 +70,7 @@ fail:
     return NULL;
 }
 
-static int print_rows(cli_ctx *c, const char *patient, const json_t *rows, int all, size_t withheld)
+static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows, int all, size_t withheld)
 {
     static const char *const cols[] = {"Condition", "Code", "Display", "Status", "Verification", "Onset",
                                        "Resolved"};
@@ -163,7 +100,7 @@ out:
     return rc;
 }
 
-static int show_history(cond_cmd *k, const cli_care_book *b)
+static int show_history(cli_care_cmd *k, const cli_care_book *b)
 {
     json_t *rows = condition_rows(b, 0);
     int rc = rows ? print_rows(&k->c, k->patient, rows, 0, b->withheld) : CLI_FAIL;
@@ -174,9 +111,7 @@ static int show_history(cond_cmd *k, const cli_care_book *b)
 
 /* ---- add ---------------------------------------------------------------------- */
 
-#define COMMON_LONGOPTS                                                                                   \
-    {"patient", required_argument, NULL, OPT_PATIENT}, {"history", no_argument, NULL, OPT_HISTORY},       \
-        {"help", no_argument, NULL, 'h'}, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+#define COMMON_LONGOPTS CLI_CARE_CMD_LONGOPTS, CLI_CARE_HISTORY_LONGOPTS
 #define COMMON_HELP                                                                                       \
     "  --history            print P's active problems first\n"                                           \
     "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP
@@ -203,26 +138,10 @@ static const char add_usage[] =
     "  --onset TIME         onsetDateTime: 2026-11-24, 2026-11-24T09:30:00Z, ...\n"
     "  --encounter ID       the Encounter it was diagnosed in (must be in P's record)\n" COMMON_HELP;
 
-/* Loads P's problems and encounters when the command needs them: for
- * --history, and to check that --encounter names an encounter of P. */
-static int load_for_add(cond_cmd *k, cli_care_book *b, int *loaded)
-{
-    int rc;
-    *loaded = 0;
-    if (!k->history && !k->encounter) return CLI_OK;
-    if ((rc = cli_care_book_load(b, &k->c, k->patient, SECTION "," ENC_SECTION)) != CLI_OK) return rc;
-    *loaded = 1;
-    if (k->encounter && !cli_care_book_find(b, "Encounter", k->encounter)) {
-        cli_error(k->c.cmd, "no Encounter/%s in %s's record that you may read", k->encounter, k->patient);
-        return CLI_FAIL;
-    }
-    return k->history ? show_history(k, b) : CLI_OK;
-}
-
 static int cmd_add(int argc, char **argv)
 {
     static const struct option lo[] = {COMMON_LONGOPTS,
-                                       {"encounter", required_argument, NULL, OPT_ENCOUNTER},
+                                       CLI_CARE_ENCOUNTER_LONGOPTS,
                                        {"snomed", required_argument, NULL, OPT_SNOMED},
                                        {"icd10", required_argument, NULL, OPT_ICD10},
                                        {"text-only", no_argument, NULL, OPT_TEXT_ONLY},
@@ -237,15 +156,15 @@ static int cmd_add(int argc, char **argv)
     cli_care_book b;
     json_t *cond = NULL;
     ck_net_head head;
-    int o, rc, systems = 0, loaded = 0;
-    cond_cmd k;
+    int o, rc, systems = 0;
+    cli_care_cmd k;
 
     memset(&in, 0, sizeof in);
     memset(&b, 0, sizeof b);
-    cmd_init(&k, "condition add");
+    cli_care_cmd_init(&k, "condition add");
     cli_start_opts();
     while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cmd_option(&k, o, optarg)) continue;
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
         switch (o) {
         case OPT_SNOMED: in.system = CK_CARE_CODE_SNOMED, in.code = optarg, systems++; break;
         case OPT_ICD10: in.system = CK_CARE_CODE_ICD10, in.code = optarg, systems++; break;
@@ -254,12 +173,12 @@ static int cmd_add(int argc, char **argv)
         case OPT_PROVISIONAL: in.provisional = 1; break;
         case OPT_PROBLEM_LIST: in.problem_list = 1; break;
         case OPT_ONSET: onset = optarg; break;
-        case 'h': cmd_free(&k); fputs(add_usage, stdout); return CLI_OK;
-        default: cmd_free(&k); return CLI_USAGE;
+        case 'h': cli_care_cmd_free(&k); fputs(add_usage, stdout); return CLI_OK;
+        default: cli_care_cmd_free(&k); return CLI_USAGE;
         }
     }
     rc = CLI_USAGE;
-    if (cmd_check(&k, argc, argv) != CLI_OK) goto out;
+    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
     if (systems != 1) {
         cli_usage_error(k.c.cmd, k.help, "give exactly one of --snomed, --icd10, --text-only");
         goto out;
@@ -277,7 +196,9 @@ static int cmd_add(int argc, char **argv)
         goto out;
     }
     in.has_onset = onset != NULL;
-    if ((rc = cmd_open(&k)) != CLI_OK || (rc = load_for_add(&k, &b, &loaded)) != CLI_OK) goto out;
+    /* --history shows P's problems; --encounter must be one of P's */
+    if ((rc = cli_care_cmd_open(&k)) != CLI_OK || (rc = cli_care_cmd_context(&k, &b, SECTION, show_history)) != CLI_OK)
+        goto out;
     in.patient = k.patient;
     in.recorder = k.author;
     in.recorded_ms = k.at_ms;
@@ -290,15 +211,15 @@ static int cmd_add(int argc, char **argv)
     printf("added Condition/%s patient %s\n", jstr(cond, "id"), k.patient);
 out:
     json_decref(cond);
-    if (loaded) cli_care_book_free(&b);
-    cmd_free(&k);
+    cli_care_book_free(&b);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
 /* ---- update and resolve: checked new versions ------------------------------------------ */
 
 typedef struct change_job {
-    cond_cmd *k;
+    cli_care_cmd *k;
     const char *id;
     const ck_care_condition_change *ch;   /* NULL: resolve */
     int shown;
@@ -309,7 +230,7 @@ typedef struct change_job {
 static int change_step(void *arg)
 {
     change_job *j = arg;
-    cond_cmd *k = j->k;
+    cli_care_cmd *k = j->k;
     cli_care_book b;
     const json_t *it;
     ck_care_error err;
@@ -336,7 +257,7 @@ out:
     return rc;
 }
 
-static int run_change(cond_cmd *k, const char *id, ck_care_condition_change *ch, const char *what)
+static int run_change(cli_care_cmd *k, const char *id, ck_care_condition_change *ch, const char *what)
 {
     change_job j;
     int rc;
@@ -344,7 +265,7 @@ static int run_change(cond_cmd *k, const char *id, ck_care_condition_change *ch,
     j.k = k;
     j.id = id;
     j.ch = ch;
-    if ((rc = cmd_open(k)) != CLI_OK) return rc;
+    if ((rc = cli_care_cmd_open(k)) != CLI_OK) return rc;
     if (ch) ch->author = k->author;   /* a note's author */
     rc = cli_care_retry(&k->c, change_step, &j);
     if (rc == CLI_OK) {
@@ -391,13 +312,13 @@ static int cmd_update(int argc, char **argv)
     const char *id = NULL;
     ck_care_condition_change ch;
     int o, rc, verifications = 0;
-    cond_cmd k;
+    cli_care_cmd k;
 
     memset(&ch, 0, sizeof ch);
-    cmd_init(&k, "condition update");
+    cli_care_cmd_init(&k, "condition update");
     cli_start_opts();
     while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cmd_option(&k, o, optarg)) continue;
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
         switch (o) {
         case OPT_ID: id = optarg; break;
         case OPT_CONFIRMED: ch.verification = "confirmed", verifications++; break;
@@ -406,12 +327,12 @@ static int cmd_update(int argc, char **argv)
         case OPT_IN_ERROR: ch.verification = "entered-in-error", verifications++; break;
         case OPT_SEVERITY: ch.severity = optarg; break;
         case OPT_NOTE: ch.note = optarg; break;
-        case 'h': cmd_free(&k); fputs(update_usage, stdout); return CLI_OK;
-        default: cmd_free(&k); return CLI_USAGE;
+        case 'h': cli_care_cmd_free(&k); fputs(update_usage, stdout); return CLI_OK;
+        default: cli_care_cmd_free(&k); return CLI_USAGE;
         }
     }
     rc = CLI_USAGE;
-    if (cmd_check(&k, argc, argv) != CLI_OK) goto out;
+    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
     if (!id || !ck_net_id_valid(id)) {
         cli_usage_error(k.c.cmd, k.help, "--id ID is required");
         goto out;
@@ -431,7 +352,7 @@ static int cmd_update(int argc, char **argv)
     ch.at_ms = k.at_ms;
     rc = run_change(&k, id, &ch, "updated");
 out:
-    cmd_free(&k);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -450,27 +371,27 @@ static const char resolve_usage[] =
 static int cmd_resolve(int argc, char **argv)
 {
     static const struct option lo[] = {COMMON_LONGOPTS, {"id", required_argument, NULL, OPT_ID},
-                                       {"at", required_argument, NULL, OPT_AT}, {NULL, 0, NULL, 0}};
+                                       CLI_CARE_AT_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *id = NULL;
     int o, rc;
-    cond_cmd k;
-    cmd_init(&k, "condition resolve");
+    cli_care_cmd k;
+    cli_care_cmd_init(&k, "condition resolve");
     cli_start_opts();
     while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cmd_option(&k, o, optarg)) continue;
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
         if (o == OPT_ID) id = optarg;
-        else if (o == 'h') return cmd_free(&k), fputs(resolve_usage, stdout), CLI_OK;
-        else return cmd_free(&k), CLI_USAGE;
+        else if (o == 'h') return cli_care_cmd_free(&k), fputs(resolve_usage, stdout), CLI_OK;
+        else return cli_care_cmd_free(&k), CLI_USAGE;
     }
     rc = CLI_USAGE;
-    if (cmd_check(&k, argc, argv) != CLI_OK) goto out;
+    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
     if (!id || !ck_net_id_valid(id)) {
         cli_usage_error(k.c.cmd, k.help, "--id ID is required");
         goto out;
     }
     rc = run_change(&k, id, NULL, "resolved");
 out:
-    cmd_free(&k);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -489,50 +410,28 @@ static const char list_usage[] =
     "                recorded, notes}\n"
     "\n" CLI_CTX_HELP;
 
+static int print_list(const cli_care_list *l, const json_t *rows, const void *all)
+{
+    return print_rows(&l->c, l->patient, rows, *(const int *)all, l->b.withheld);
+}
+
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
-                                       {"all", no_argument, NULL, OPT_ALL},
-                                       {"json", no_argument, NULL, OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
-                                       {NULL, 0, NULL, 0}};
-    const char *help = "condition list", *patient = NULL;
-    int o, rc, all = 0, as_json = 0;
-    json_t *rows = NULL;
-    cli_care_book b;
-    cli_ctx c;
-    memset(&b, 0, sizeof b);
-    cli_ctx_init(&c, help);
+    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS, {"all", no_argument, NULL, OPT_ALL}, {NULL, 0, NULL, 0}};
+    cli_care_list l;
+    int o, rc, all = 0;
+    cli_care_list_init(&l, "condition list");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == OPT_PATIENT) patient = optarg;
-        else if (o == OPT_ALL) all = 1;
-        else if (o == OPT_JSON) as_json = 1;
-        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
-        else return CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
+        if (cli_care_list_option(&l, o, optarg)) continue;
+        if (o == OPT_ALL) all = 1;
+        else if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
+        else return cli_care_list_free(&l), CLI_USAGE;
     }
-    if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if (!patient || !ck_net_id_valid(patient)) return cli_usage_error(c.cmd, help, "--patient GID is required");
-    if ((rc = cli_care_book_load(&b, &c, patient, SECTION)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(rows = condition_rows(&b, all))) {
-        cli_error(c.cmd, "out of memory");
-        goto out;
-    }
-    if (as_json) {
-        char *t = json_dumps(rows, JSON_INDENT(2));
-        rc = t ? CLI_OK : CLI_FAIL;
-        if (t) printf("%s\n", t);
-        cli_rec_free_str(t);
-    } else {
-        rc = print_rows(&c, patient, rows, all, b.withheld);
-    }
-out:
-    json_decref(rows);
-    cli_care_book_free(&b);
-    cli_ctx_close(&c);
+    if ((rc = cli_care_list_check(&l, argc, argv)) == CLI_OK &&
+        (rc = cli_care_book_load(&l.b, &l.c, l.patient, SECTION)) == CLI_OK)
+        rc = cli_care_list_print(&l, condition_rows(&l.b, all), print_list, &all);
+    cli_care_list_free(&l);
     return rc;
 }
 

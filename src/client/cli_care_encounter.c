@@ -26,51 +26,32 @@
 
 #include "client/cli_care.h"
 
-#define OPT_PATIENT 'p'
-#define OPT_AT 0x1301
 #define OPT_REASON 0x1302
 #define OPT_REASON_CODE 0x1303
-#define OPT_JSON 0x1304
 
 #define ENCOUNTER_SECTION "encounters"
 #define SUMMARY_SECTION "other"
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-/* What every writing subcommand parses and opens. */
+/* What every writing subcommand parses and opens: a care command at a
+ * hospital, and the reason of the encounter. */
 typedef struct enc_cmd {
-    cli_ctx c;
-    cli_care_writer w;
-    const char *help;
-    const char *patient, *org_opt, *at_opt, *reason, *reason_code;
-    char org[CK_NET_ID_MAX + 1];
-    char policy[CK_NET_ID_MAX + 8];
-    char author[CK_NET_ID_MAX + 1];
-    int64_t at_ms;
+    cli_care_cmd k;
+    const char *reason, *reason_code;
 } enc_cmd;
 
 static void enc_init(enc_cmd *e, const char *help)
 {
     memset(e, 0, sizeof *e);
-    e->help = help;
-    cli_ctx_init(&e->c, help);
-    cli_care_writer_init(&e->w, &e->c);
-}
-
-static void enc_free(enc_cmd *e)
-{
-    cli_care_writer_free(&e->w);
-    cli_ctx_close(&e->c);
+    cli_care_cmd_init(&e->k, help);
 }
 
 /* The shared options; 1 if opt was one of them. */
 static int enc_option(enc_cmd *e, int opt, const char *arg)
 {
-    if (cli_ctx_option(&e->c, opt, arg) || cli_care_writer_option(&e->w, opt, arg)) return 1;
+    if (cli_care_cmd_option(&e->k, opt, arg)) return 1;
     switch (opt) {
-    case OPT_PATIENT: e->patient = arg; return 1;
-    case CLI_CARE_OPT_ORG: e->org_opt = arg; return 1;
-    case OPT_AT: e->at_opt = arg; return 1;
     case OPT_REASON: e->reason = arg; return 1;
     case OPT_REASON_CODE: e->reason_code = arg; return 1;
     default: return 0;
@@ -80,23 +61,18 @@ static int enc_option(enc_cmd *e, int opt, const char *arg)
 /* After parsing: operands, the patient, the time, the hospital, the author. */
 static int enc_ready(enc_cmd *e, int argc, char **argv)
 {
-    cli_ctx *c = &e->c;
+    cli_care_cmd *k = &e->k;
     int rc;
-    if (optind != argc) return cli_usage_error(c->cmd, e->help, "unexpected argument '%s'", argv[optind]);
-    if (!e->patient) return cli_usage_error(c->cmd, e->help, "--patient is required");
-    if (!ck_net_id_valid(e->patient)) return cli_usage_error(c->cmd, e->help, "invalid GID '%s'", e->patient);
+    if ((rc = cli_care_cmd_check(k, argc, argv)) != CLI_OK) return rc;
     if (e->reason && (!*e->reason || strlen(e->reason) > 4096))
-        return cli_usage_error(c->cmd, e->help, "--reason: 1-4096 bytes");
+        return cli_usage_error(k->c.cmd, k->help, "--reason: 1-4096 bytes");
     if (e->reason_code && (strlen(e->reason_code) < 6 || strlen(e->reason_code) > 18 || e->reason_code[0] == '0' ||
                            strspn(e->reason_code, "0123456789") != strlen(e->reason_code)))
-        return cli_usage_error(c->cmd, e->help, "--reason-code: '%s' is not a SNOMED CT id (6-18 digits)",
+        return cli_usage_error(k->c.cmd, k->help, "--reason-code: '%s' is not a SNOMED CT id (6-18 digits)",
                                e->reason_code);
-    if ((rc = cli_care_when(c, e->at_opt, &e->at_ms)) != CLI_OK) return rc;
-    if ((rc = cli_care_org(c, e->org_opt, e->org)) != CLI_OK) return rc;
-    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;   /* opens the keyring too */
-    snprintf(e->author, sizeof e->author, "%s", ck_keyring_identity(c->kr)->gid);
-    cli_care_ledger_policy(e->org, e->policy);
-    return CLI_OK;
+    if ((rc = cli_care_when(&k->c, k->at_opt, &k->at_ms)) != CLI_OK) return rc;
+    if ((rc = cli_care_cmd_org(k)) != CLI_OK) return rc;
+    return cli_care_cmd_open(k);
 }
 
 static ck_care_encounter_in enc_input(const enc_cmd *e, const char *id)
@@ -104,44 +80,42 @@ static ck_care_encounter_in enc_input(const enc_cmd *e, const char *id)
     ck_care_encounter_in in;
     memset(&in, 0, sizeof in);
     in.id = id;
-    in.patient = e->patient;
-    in.author = e->author;
-    in.org = e->org;
+    in.patient = e->k.patient;
+    in.author = e->k.author;
+    in.org = e->k.org;
     in.reason = e->reason;
     in.reason_code = e->reason_code;
-    in.at_ms = e->at_ms;
+    in.at_ms = e->k.at_ms;
     return in;
 }
 
 /* The organization's units from the directory. */
-static int org_units(enc_cmd *e, json_t **units)
+static int org_units(cli_care_cmd *k, json_t **units)
 {
-    if (ck_net_units_list(e->c.net, e->org, NULL, units) == 0) return CLI_OK;
-    return cli_ctx_net_error(&e->c, "listing the hospital's units");
+    if (ck_net_units_list(k->c.net, k->org, NULL, units) == 0) return CLI_OK;
+    return cli_ctx_net_error(&k->c, "listing the hospital's units");
 }
 
 /* The ledger's encounters of one section, all of them readable. */
-static int ledger_encounters(enc_cmd *e, cli_care_book *b, const char *section, json_t **items)
+static int ledger_encounters(cli_care_cmd *k, cli_care_book *b, const char *section, json_t **items)
 {
     int rc;
     *items = NULL;
-    if ((rc = cli_care_book_load(b, &e->c, e->org, section)) != CLI_OK) return rc;
+    if ((rc = cli_care_book_load(b, &k->c, k->org, section)) != CLI_OK) return rc;
     if (b->withheld) {
         /* a check on part of the ledger could give a taken bed */
-        cli_error(e->c.cmd, "%zu entr%s of %s's ledger cannot be opened with your keys (staff@%s)", b->withheld,
-                  b->withheld == 1 ? "y" : "ies", e->org, e->org);
+        cli_error(k->c.cmd, "%zu entr%s of %s's ledger cannot be opened with your keys (staff@%s)", b->withheld,
+                  b->withheld == 1 ? "y" : "ies", k->org, k->org);
         return CLI_FAIL;
     }
     if (!(*items = cli_care_book_select(b, section, "Encounter"))) {
-        cli_error(e->c.cmd, "out of memory");
+        cli_error(k->c.cmd, "out of memory");
         return CLI_FAIL;
     }
     return CLI_OK;
 }
 
-#define ENC_LONGOPTS                                                                                      \
-    {"patient", required_argument, NULL, OPT_PATIENT}, {"at", required_argument, NULL, OPT_AT},           \
-        {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+#define ENC_LONGOPTS CLI_CARE_CMD_LONGOPTS, CLI_CARE_AT_LONGOPTS, CLI_CARE_ORG_LONGOPTS
 #define ENC_REASON_LONGOPTS                                                                               \
     {"reason", required_argument, NULL, OPT_REASON}, {"reason-code", required_argument, NULL, OPT_REASON_CODE}
 
@@ -172,7 +146,7 @@ static const char admit_usage[] =
     "  --reason-code CODE   reason as a SNOMED CT concept id\n" ENC_HELP_TAIL;
 
 typedef struct admit_job {
-    enc_cmd *e;
+    cli_care_cmd *k;
     const json_t *units;
     const char *ward;
     unsigned bed;
@@ -183,19 +157,19 @@ typedef struct admit_job {
 static int admit_step(void *arg)
 {
     admit_job *j = arg;
-    enc_cmd *e = j->e;
+    cli_care_cmd *k = j->k;
     cli_care_book b;
     json_t *items = NULL;
     ck_care_error err;
     int rc;
-    if ((rc = ledger_encounters(e, &b, "ward", &items)) != CLI_OK) goto out;
-    if ((rc = cli_care_book_writable(&b, &e->c, "ward")) != CLI_OK) goto out;
-    if (ck_care_bed_check(items, j->units, j->ward, j->bed, e->at_ms, e->patient, &err) != 0) {
-        cli_error(e->c.cmd, "%s: %s", err.code, err.msg);
+    if ((rc = ledger_encounters(k, &b, "ward", &items)) != CLI_OK) goto out;
+    if ((rc = cli_care_book_writable(&b, &k->c, "ward")) != CLI_OK) goto out;
+    if (ck_care_bed_check(items, j->units, j->ward, j->bed, k->at_ms, k->patient, &err) != 0) {
+        cli_error(k->c.cmd, "%s: %s", err.code, err.msg);
         rc = CLI_FAIL;
         goto out;
     }
-    rc = cli_care_put(&e->w, e->org, "ward", j->enc, e->policy, &b.head, &j->head);
+    rc = cli_care_put(&k->w, k->org, "ward", j->enc, k->policy, &b.head, &j->head);
 out:
     json_decref(items);
     cli_care_book_free(&b);
@@ -215,71 +189,72 @@ static int cmd_admit(int argc, char **argv)
     ck_net_head ph;
     admit_job job;
     enc_cmd e;
+    cli_care_cmd *k = &e.k;
     int o, rc;
 
     enc_init(&e, "encounter admit");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, e.c.cmd, e.help)) != -1) {
+    while ((o = cli_next_opt(argc, argv, lo, k->c.cmd, k->help)) != -1) {
         if (enc_option(&e, o, optarg)) continue;
         if (o == 'w') ward = optarg;
         else if (o == 'b') bed_s = optarg;
-        else if (o == 'h') return enc_free(&e), fputs(admit_usage, stdout), CLI_OK;
-        else return enc_free(&e), CLI_USAGE;
+        else if (o == 'h') return cli_care_cmd_free(k), fputs(admit_usage, stdout), CLI_OK;
+        else return cli_care_cmd_free(k), CLI_USAGE;
     }
     rc = CLI_USAGE;
     if (!ward || !bed_s) {
-        cli_usage_error(e.c.cmd, e.help, "--ward and --bed are required");
+        cli_usage_error(k->c.cmd, k->help, "--ward and --bed are required");
         goto out;
     }
     if (!ck_net_id_valid(ward)) {
-        cli_usage_error(e.c.cmd, e.help, "invalid ward name '%s'", ward);
+        cli_usage_error(k->c.cmd, k->help, "invalid ward name '%s'", ward);
         goto out;
     }
     if (!cli_parse_u32(bed_s, &bed) || bed < 1 || bed > 100000) {
-        cli_usage_error(e.c.cmd, e.help, "--bed: '%s' is not a bed number (1, 2, ...)", bed_s);
+        cli_usage_error(k->c.cmd, k->help, "--bed: '%s' is not a bed number (1, 2, ...)", bed_s);
         goto out;
     }
-    if ((rc = enc_ready(&e, argc, argv)) != CLI_OK || (rc = org_units(&e, &units)) != CLI_OK) goto out;
+    if ((rc = enc_ready(&e, argc, argv)) != CLI_OK || (rc = org_units(k, &units)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     ck_care_new_id(id);
     in = enc_input(&e, id);
     in.ward = ward;
     in.bed = bed;
     if (!(enc = ck_care_encounter_admit(&in, &err))) {
-        cli_error(e.c.cmd, "%s", err.msg);
+        cli_error(k->c.cmd, "%s", err.msg);
         goto out;
     }
-    if ((rc = cli_care_writable(&e.c, e.patient, ENCOUNTER_SECTION)) != CLI_OK) goto out;
+    if ((rc = cli_care_writable(&k->c, k->patient, ENCOUNTER_SECTION)) != CLI_OK) goto out;
     /* 1. the ledger: check and claim the bed in one checked write */
     memset(&job, 0, sizeof job);
-    job.e = &e;
+    job.k = k;
     job.units = units;
     job.ward = ward;
     job.bed = bed;
     job.enc = enc;
-    if ((rc = cli_care_retry(&e.c, admit_step, &job)) != CLI_OK) goto out;
+    if ((rc = cli_care_retry(&k->c, admit_step, &job)) != CLI_OK) goto out;
     /* 2. the patient's record; on failure give the bed back */
-    if ((rc = cli_care_put(&e.w, e.patient, ENCOUNTER_SECTION, enc, NULL, NULL, &ph)) != CLI_OK) {
+    if ((rc = cli_care_put(&k->w, k->patient, ENCOUNTER_SECTION, enc, NULL, NULL, &ph)) != CLI_OK) {
         int vrc = CLI_FAIL;
         if ((voided = ck_care_encounter_void(enc, &err)))
-            vrc = cli_care_put(&e.w, e.org, "ward", voided, e.policy, NULL, NULL);
+            vrc = cli_care_put(&k->w, k->org, "ward", voided, k->policy, NULL, NULL);
         if (vrc == CLI_OK)
-            cli_error(e.c.cmd, "%s's record refused the admission; Encounter/%s is entered-in-error in the ledger "
-                               "and the bed is free", e.patient, id);
+            cli_error(k->c.cmd, "%s's record refused the admission; Encounter/%s is entered-in-error in the ledger "
+                                "and the bed is free", k->patient, id);
         else
-            cli_error(e.c.cmd, "%s's record refused the admission and the ledger could not be corrected: "
-                               "Encounter/%s still holds ward %s bed %u; discharge it", e.patient, id, ward, bed);
+            cli_error(k->c.cmd, "%s's record refused the admission and the ledger could not be corrected: "
+                                "Encounter/%s still holds ward %s bed %u; discharge it", k->patient, id, ward, bed);
         rc = CLI_FAIL;
         goto out;
     }
-    printf("admitted Encounter/%s patient %s ward %s bed %u\n", id, e.patient, ward, bed);
-    printf("  ledger %s entry %llu, record %s entry %llu\n", e.org, (unsigned long long)job.head.seq, e.patient,
+    printf("admitted Encounter/%s patient %s ward %s bed %u\n", id, k->patient, ward, bed);
+    printf("  ledger %s entry %llu, record %s entry %llu\n", k->org, (unsigned long long)job.head.seq, k->patient,
            (unsigned long long)ph.seq);
 out:
     json_decref(voided);
     json_decref(enc);
     json_decref(units);
-    enc_free(&e);
+    cli_care_cmd_free(k);
     return rc;
 }
 
@@ -306,7 +281,7 @@ static const char discharge_usage[] =
     "                       exp, psy, rehab, snf, oth\n" ENC_HELP_TAIL;
 
 typedef struct discharge_job {
-    enc_cmd *e;
+    cli_care_cmd *k;
     const char *id;
     const json_t *next;
     ck_net_head head;
@@ -316,19 +291,19 @@ typedef struct discharge_job {
 static int discharge_step(void *arg)
 {
     discharge_job *j = arg;
-    enc_cmd *e = j->e;
+    cli_care_cmd *k = j->k;
     cli_care_book b;
     json_t *items = NULL;
     const json_t *cur;
     int rc;
-    if ((rc = ledger_encounters(e, &b, "ward", &items)) != CLI_OK) goto out;
+    if ((rc = ledger_encounters(k, &b, "ward", &items)) != CLI_OK) goto out;
     cur = ck_care_item_resource(ck_care_items_find(items, "Encounter", j->id));
     if (!ck_care_encounter_is_admitted(cur)) {
         printf("the ledger already shows Encounter/%s as %s\n", j->id, cur ? jstr(cur, "status") : "missing");
         rc = CLI_OK;
         goto out;
     }
-    rc = cli_care_put(&e->w, e->org, "ward", j->next, e->policy, &b.head, &j->head);
+    rc = cli_care_put(&k->w, k->org, "ward", j->next, k->policy, &b.head, &j->head);
 out:
     json_decref(items);
     cli_care_book_free(&b);
@@ -337,7 +312,7 @@ out:
 
 /* The admission to discharge, from the ledger: the one named or P's
  * current one (a new reference). */
-static int find_admission(enc_cmd *e, const char *id, json_t **out)
+static int find_admission(cli_care_cmd *k, const char *id, json_t **out)
 {
     cli_care_book b;
     json_t *items = NULL;
@@ -345,21 +320,21 @@ static int find_admission(enc_cmd *e, const char *id, json_t **out)
     const char *subj;
     int rc;
     *out = NULL;
-    if ((rc = ledger_encounters(e, &b, "ward", &items)) != CLI_OK) goto out;
+    if ((rc = ledger_encounters(k, &b, "ward", &items)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    it = id ? ck_care_items_find(items, "Encounter", id) : ck_care_admission_of(items, e->patient);
+    it = id ? ck_care_items_find(items, "Encounter", id) : ck_care_admission_of(items, k->patient);
     if (!it) {
-        if (id) cli_error(e->c.cmd, "no admission Encounter/%s in %s's ledger", id, e->org);
-        else cli_error(e->c.cmd, "not_admitted: %s has no current admission at %s", e->patient, e->org);
+        if (id) cli_error(k->c.cmd, "no admission Encounter/%s in %s's ledger", id, k->org);
+        else cli_error(k->c.cmd, "not_admitted: %s has no current admission at %s", k->patient, k->org);
         goto out;
     }
     subj = ck_care_ref_id(json_object_get(ck_care_item_resource(it), "subject"), "Patient");
-    if (!subj || strcmp(subj, e->patient) != 0) {
-        cli_error(e->c.cmd, "Encounter/%s is not an admission of %s", id, e->patient);
+    if (!subj || strcmp(subj, k->patient) != 0) {
+        cli_error(k->c.cmd, "Encounter/%s is not an admission of %s", id, k->patient);
         goto out;
     }
     if (!ck_care_encounter_is_admitted(ck_care_item_resource(it))) {
-        cli_error(e->c.cmd, "not_admitted: Encounter/%s is %s, not in progress", jstr(ck_care_item_resource(it), "id"),
+        cli_error(k->c.cmd, "not_admitted: Encounter/%s is %s, not in progress", jstr(ck_care_item_resource(it), "id"),
                   jstr(ck_care_item_resource(it), "status") ?: "?");
         goto out;
     }
@@ -382,74 +357,75 @@ static int cmd_discharge(int argc, char **argv)
     ck_care_error err;
     discharge_job job;
     enc_cmd e;
+    cli_care_cmd *k = &e.k;
     int o, rc;
 
     enc_init(&e, "encounter discharge");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, e.c.cmd, e.help)) != -1) {
+    while ((o = cli_next_opt(argc, argv, lo, k->c.cmd, k->help)) != -1) {
         if (enc_option(&e, o, optarg)) continue;
         if (o == 'e') id = optarg;
         else if (o == 's') summary = optarg;
         else if (o == 'd') disposition = optarg;
-        else if (o == 'h') return enc_free(&e), fputs(discharge_usage, stdout), CLI_OK;
-        else return enc_free(&e), CLI_USAGE;
+        else if (o == 'h') return cli_care_cmd_free(k), fputs(discharge_usage, stdout), CLI_OK;
+        else return cli_care_cmd_free(k), CLI_USAGE;
     }
     rc = CLI_USAGE;
     if (id && !ck_net_id_valid(id)) {
-        cli_usage_error(e.c.cmd, e.help, "invalid encounter id '%s'", id);
+        cli_usage_error(k->c.cmd, k->help, "invalid encounter id '%s'", id);
         goto out;
     }
     if (!ck_care_disposition_valid(disposition)) {
-        cli_usage_error(e.c.cmd, e.help, "--disposition: '%s' is not home, alt-home, other-hcf, hosp, long, aadvice, "
-                                         "exp, psy, rehab, snf or oth", disposition);
+        cli_usage_error(k->c.cmd, k->help, "--disposition: '%s' is not home, alt-home, other-hcf, hosp, long, "
+                                           "aadvice, exp, psy, rehab, snf or oth", disposition);
         goto out;
     }
     if (summary && (!*summary || strlen(summary) > 65536)) {
-        cli_usage_error(e.c.cmd, e.help, "--summary: 1-65536 bytes");
+        cli_usage_error(k->c.cmd, k->help, "--summary: 1-65536 bytes");
         goto out;
     }
     if ((rc = enc_ready(&e, argc, argv)) != CLI_OK) goto out;
-    if ((rc = find_admission(&e, id, &prev)) != CLI_OK) goto out;
+    if ((rc = find_admission(k, id, &prev)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!(next = ck_care_encounter_discharge(prev, e.at_ms, disposition, &err))) {
-        cli_error(e.c.cmd, "%s: %s", err.code, err.msg);
+    if (!(next = ck_care_encounter_discharge(prev, k->at_ms, disposition, &err))) {
+        cli_error(k->c.cmd, "%s: %s", err.code, err.msg);
         rc = strcmp(err.code, "bad_input") == 0 ? CLI_USAGE : CLI_FAIL;
         goto out;
     }
-    if (summary && !(doc = ck_care_discharge_summary(next, e.author, summary, e.at_ms, &err))) {
-        cli_error(e.c.cmd, "%s", err.msg);
+    if (summary && !(doc = ck_care_discharge_summary(next, k->author, summary, k->at_ms, &err))) {
+        cli_error(k->c.cmd, "%s", err.msg);
         goto out;
     }
-    if ((rc = cli_care_writable(&e.c, e.patient, doc ? ENCOUNTER_SECTION "," SUMMARY_SECTION : ENCOUNTER_SECTION)) !=
+    if ((rc = cli_care_writable(&k->c, k->patient, doc ? ENCOUNTER_SECTION "," SUMMARY_SECTION : ENCOUNTER_SECTION)) !=
             CLI_OK ||
-        (rc = cli_care_writable(&e.c, e.org, "ward")) != CLI_OK)
+        (rc = cli_care_writable(&k->c, k->org, "ward")) != CLI_OK)
         goto out;
     /* 1. the patient's record: the encounter, then its summary */
-    if ((rc = cli_care_put(&e.w, e.patient, ENCOUNTER_SECTION, next, NULL, NULL, NULL)) != CLI_OK) goto out;
-    if (doc && (rc = cli_care_put(&e.w, e.patient, SUMMARY_SECTION, doc, NULL, NULL, NULL)) != CLI_OK) {
-        cli_error(e.c.cmd, "the discharge is in %s's record but its summary is not; the ledger still holds the bed: "
-                           "re-run with --encounter %s", e.patient, jstr(next, "id"));
+    if ((rc = cli_care_put(&k->w, k->patient, ENCOUNTER_SECTION, next, NULL, NULL, NULL)) != CLI_OK) goto out;
+    if (doc && (rc = cli_care_put(&k->w, k->patient, SUMMARY_SECTION, doc, NULL, NULL, NULL)) != CLI_OK) {
+        cli_error(k->c.cmd, "the discharge is in %s's record but its summary is not; the ledger still holds the bed: "
+                            "re-run with --encounter %s", k->patient, jstr(next, "id"));
         goto out;
     }
     /* 2. the ledger (frees the bed) */
     memset(&job, 0, sizeof job);
-    job.e = &e;
+    job.k = k;
     job.id = jstr(next, "id");
     job.next = next;
-    if ((rc = cli_care_retry(&e.c, discharge_step, &job)) != CLI_OK) {
-        cli_error(e.c.cmd, "the discharge is in %s's record but not in the ledger: re-run with --encounter %s",
-                  e.patient, job.id);
+    if ((rc = cli_care_retry(&k->c, discharge_step, &job)) != CLI_OK) {
+        cli_error(k->c.cmd, "the discharge is in %s's record but not in the ledger: re-run with --encounter %s",
+                  k->patient, job.id);
         goto out;
     }
     if (ck_care_encounter_place(next, &w, &bed) != 0) w = "?";
-    printf("discharged Encounter/%s patient %s ward %s bed %u disposition %s\n", job.id, e.patient, w, bed,
+    printf("discharged Encounter/%s patient %s ward %s bed %u disposition %s\n", job.id, k->patient, w, bed,
            disposition);
     if (doc) printf("discharge summary DocumentReference/%s\n", jstr(doc, "id"));
 out:
     json_decref(doc);
     json_decref(next);
     json_decref(prev);
-    enc_free(&e);
+    cli_care_cmd_free(k);
     return rc;
 }
 
@@ -492,30 +468,32 @@ static int visit(int argc, char **argv, int emergency)
     ck_care_encounter_in in;
     ck_care_error err;
     enc_cmd e;
+    cli_care_cmd *k = &e.k;
     int o, rc;
 
     enc_init(&e, emergency ? "encounter emergency" : "encounter outpatient");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, e.c.cmd, e.help)) != -1) {
+    while ((o = cli_next_opt(argc, argv, lo, k->c.cmd, k->help)) != -1) {
         if (enc_option(&e, o, optarg)) continue;
         if (o == 'd') dept = optarg;
-        else if (o == 'h') return enc_free(&e), fputs(emergency ? emergency_usage : outpatient_usage, stdout), CLI_OK;
-        else return enc_free(&e), CLI_USAGE;
+        else if (o == 'h')
+            return cli_care_cmd_free(k), fputs(emergency ? emergency_usage : outpatient_usage, stdout), CLI_OK;
+        else return cli_care_cmd_free(k), CLI_USAGE;
     }
     rc = CLI_USAGE;
     if (!emergency && !dept) {
-        cli_usage_error(e.c.cmd, e.help, "--department is required");
+        cli_usage_error(k->c.cmd, k->help, "--department is required");
         goto out;
     }
     if (dept && !ck_net_id_valid(dept)) {
-        cli_usage_error(e.c.cmd, e.help, "invalid department name '%s'", dept);
+        cli_usage_error(k->c.cmd, k->help, "invalid department name '%s'", dept);
         goto out;
     }
     if ((rc = enc_ready(&e, argc, argv)) != CLI_OK) goto out;
     if (dept) {
-        if ((rc = org_units(&e, &units)) != CLI_OK) goto out;
+        if ((rc = org_units(k, &units)) != CLI_OK) goto out;
         if (ck_care_unit_check(units, dept, "department", &err) != 0) {
-            cli_error(e.c.cmd, "%s: %s", err.code, err.msg);
+            cli_error(k->c.cmd, "%s: %s", err.code, err.msg);
             rc = CLI_FAIL;
             goto out;
         }
@@ -524,24 +502,24 @@ static int visit(int argc, char **argv, int emergency)
     in = enc_input(&e, NULL);
     in.department = dept;
     if (!(enc = ck_care_encounter_visit(&in, emergency, &err))) {
-        cli_error(e.c.cmd, "%s", err.msg);
+        cli_error(k->c.cmd, "%s", err.msg);
         goto out;
     }
-    if ((rc = cli_care_writable(&e.c, e.patient, ENCOUNTER_SECTION)) != CLI_OK ||
-        (rc = cli_care_writable(&e.c, e.org, "clinic")) != CLI_OK)
+    if ((rc = cli_care_writable(&k->c, k->patient, ENCOUNTER_SECTION)) != CLI_OK ||
+        (rc = cli_care_writable(&k->c, k->org, "clinic")) != CLI_OK)
         goto out;
-    if ((rc = cli_care_put(&e.w, e.patient, ENCOUNTER_SECTION, enc, NULL, NULL, NULL)) != CLI_OK) goto out;
-    if ((rc = cli_care_put(&e.w, e.org, "clinic", enc, e.policy, NULL, NULL)) != CLI_OK) {
-        cli_error(e.c.cmd, "the visit Encounter/%s is in %s's record but not in %s's ledger", jstr(enc, "id"),
-                  e.patient, e.org);
+    if ((rc = cli_care_put(&k->w, k->patient, ENCOUNTER_SECTION, enc, NULL, NULL, NULL)) != CLI_OK) goto out;
+    if ((rc = cli_care_put(&k->w, k->org, "clinic", enc, k->policy, NULL, NULL)) != CLI_OK) {
+        cli_error(k->c.cmd, "the visit Encounter/%s is in %s's record but not in %s's ledger", jstr(enc, "id"),
+                  k->patient, k->org);
         goto out;
     }
-    printf("%s Encounter/%s patient %s%s%s\n", what, jstr(enc, "id"), e.patient, dept ? " department " : "",
+    printf("%s Encounter/%s patient %s%s%s\n", what, jstr(enc, "id"), k->patient, dept ? " department " : "",
            dept ? dept : "");
 out:
     json_decref(enc);
     json_decref(units);
-    enc_free(&e);
+    cli_care_cmd_free(k);
     return rc;
 }
 
@@ -569,47 +547,27 @@ static const char census_usage[] =
     "\n"
     "  --json        a JSON array of {ward, bed, patient, since, encounter}\n" CLI_CARE_ORG_HELP "\n" CLI_CTX_HELP;
 
-static void print_json(const json_t *j)
+/* P's encounters as rows: id, class, status, hospital, ward, bed, department, period. */
+static json_t *encounter_rows(const cli_care_book *b)
 {
-    char *t = json_dumps(j, JSON_INDENT(2));
-    printf("%s\n", t ? t : "[]");
-    free(t);
-}
-
-static int cmd_list(int argc, char **argv)
-{
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
-                                       {"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
-    const char *help = "encounter list", *patient = NULL;
-    json_t *items = NULL, *rows = NULL, *it, *r;
-    cli_care_book b;
+    json_t *items = cli_care_book_select(b, ENCOUNTER_SECTION, "Encounter"), *rows = json_array(), *it, *r;
     size_t i;
-    int o, rc, as_json = 0;
-    cli_ctx c;
-
-    memset(&b, 0, sizeof b);
-    cli_ctx_init(&c, help);
-    cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == OPT_PATIENT) patient = optarg;
-        else if (o == OPT_JSON) as_json = 1;
-        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
-        else return CLI_USAGE;
+    if (!items || !rows) {
+        json_decref(items);
+        json_decref(rows);
+        return NULL;
     }
-    if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if (!patient || !ck_net_id_valid(patient)) return cli_usage_error(c.cmd, help, "--patient GID is required");
-    if ((rc = cli_care_book_load(&b, &c, patient, ENCOUNTER_SECTION)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(items = cli_care_book_select(&b, ENCOUNTER_SECTION, "Encounter")) || !(rows = json_array())) goto out;
     json_array_foreach(items, i, it) if ((r = ck_care_encounter_row(ck_care_item_resource(it))))
         json_array_append_new(rows, r);
-    rc = CLI_OK;
-    if (as_json) {
-        print_json(rows);
-        goto out;
-    }
+    json_decref(items);
+    return rows;
+}
+
+static int print_encounters(const cli_care_list *l, const json_t *rows, const void *arg)
+{
+    const json_t *r;
+    size_t i;
+    (void)arg;
     printf("%-36s  %-5s  %-16s  %-12s  %-22s  %-20s  %s\n", "encounter", "class", "status", "hospital", "where",
            "start", "end");
     json_array_foreach(rows, i, r) {
@@ -622,60 +580,73 @@ static int cmd_list(int argc, char **argv)
                jstr(r, "hospital"), where, jstr(r, "start"), *jstr(r, "end") ? jstr(r, "end") : "-");
     }
     if (!json_array_size(rows)) printf("(no encounters you may read)\n");
-    if (b.withheld) printf("(%zu encounter entr%s not shared with you)\n", b.withheld, b.withheld == 1 ? "y" : "ies");
-out:
-    json_decref(rows);
-    json_decref(items);
-    cli_care_book_free(&b);
-    cli_ctx_close(&c);
+    if (l->b.withheld)
+        printf("(%zu encounter entr%s not shared with you)\n", l->b.withheld, l->b.withheld == 1 ? "y" : "ies");
+    return CLI_OK;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS, {NULL, 0, NULL, 0}};
+    cli_care_list l;
+    int o, rc;
+    cli_care_list_init(&l, "encounter list");
+    cli_start_opts();
+    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
+        if (cli_care_list_option(&l, o, optarg)) continue;
+        if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
+        return cli_care_list_free(&l), CLI_USAGE;
+    }
+    if ((rc = cli_care_list_check(&l, argc, argv)) == CLI_OK &&
+        (rc = cli_care_book_load(&l.b, &l.c, l.patient, ENCOUNTER_SECTION)) == CLI_OK)
+        rc = cli_care_list_print(&l, encounter_rows(&l.b), print_encounters, NULL);
+    cli_care_list_free(&l);
     return rc;
 }
 
 static int cmd_census(int argc, char **argv)
 {
-    static const struct option lo[] = {{"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, 'h'},
+    static const struct option lo[] = {{"json", no_argument, NULL, CLI_CARE_OPT_JSON}, {"help", no_argument, NULL, 'h'},
                                        CLI_CARE_ORG_LONGOPTS, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
-    const char *help = "encounter census", *org_opt = NULL;
     json_t *items = NULL, *rows = NULL, *r;
     size_t i;
     int o, rc, as_json = 0;
-    enc_cmd e;
+    cli_care_cmd k;
     cli_care_book b;
 
     memset(&b, 0, sizeof b);
-    enc_init(&e, help);
+    cli_care_cmd_init(&k, "encounter census");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, e.c.cmd, help)) != -1) {
-        if (cli_ctx_option(&e.c, o, optarg)) continue;
-        if (o == CLI_CARE_OPT_ORG) org_opt = optarg;
-        else if (o == OPT_JSON) as_json = 1;
-        else if (o == 'h') return enc_free(&e), fputs(census_usage, stdout), CLI_OK;
-        else return enc_free(&e), CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
+        if (o == CLI_CARE_OPT_JSON) as_json = 1;
+        else if (o == 'h') return cli_care_cmd_free(&k), fputs(census_usage, stdout), CLI_OK;
+        else return cli_care_cmd_free(&k), CLI_USAGE;
     }
     rc = CLI_USAGE;
     if (optind != argc) {
-        cli_usage_error(e.c.cmd, help, "unexpected argument '%s'", argv[optind]);
+        cli_usage_error(k.c.cmd, k.help, "unexpected argument '%s'", argv[optind]);
         goto out;
     }
-    if ((rc = cli_care_org(&e.c, org_opt, e.org)) != CLI_OK) goto out;
-    if ((rc = ledger_encounters(&e, &b, "ward", &items)) != CLI_OK) goto out;
+    if ((rc = cli_care_cmd_org(&k)) != CLI_OK) goto out;
+    if ((rc = ledger_encounters(&k, &b, "ward", &items)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (!(rows = ck_care_census(items))) goto out;
-    rc = CLI_OK;
     if (as_json) {
-        print_json(rows);
+        rc = cli_care_print_json(&k.c, rows);
         goto out;
     }
     printf("%-16s  %4s  %-20s  %-20s  %s\n", "ward", "bed", "patient", "since", "encounter");
     json_array_foreach(rows, i, r)
         printf("%-16s  %4lld  %-20s  %-20s  %s\n", jstr(r, "ward"), (long long)json_integer_value(json_object_get(r, "bed")),
                jstr(r, "patient"), jstr(r, "since"), jstr(r, "encounter"));
-    printf("%zu inpatient(s) at %s\n", json_array_size(rows), e.org);
+    printf("%zu inpatient(s) at %s\n", json_array_size(rows), k.org);
+    rc = CLI_OK;
 out:
     json_decref(rows);
     json_decref(items);
     cli_care_book_free(&b);
-    enc_free(&e);
+    cli_care_cmd_free(&k);
     return rc;
 }
 

@@ -18,13 +18,7 @@
 #include "client/cli_care.h"
 
 #define SECTION "other"
-#define ENC_SECTION "encounters"
 
-#define OPT_PATIENT 'p'
-#define OPT_AT 0x1601
-#define OPT_HISTORY 0x1602
-#define OPT_ENCOUNTER 0x1603
-#define OPT_JSON 0x1604
 #define OPT_TEXT 0x1605
 #define OPT_FILE 0x1606
 #define OPT_KIND 0x1607
@@ -62,7 +56,7 @@ fail:
 }
 
 /* Each note: a header line, then its text indented by four spaces. */
-static void print_notes(const char *patient, const json_t *rows, size_t withheld)
+static int print_notes(const char *patient, const json_t *rows, size_t withheld)
 {
     const json_t *r;
     size_t i;
@@ -85,6 +79,7 @@ static void print_notes(const char *patient, const json_t *rows, size_t withheld
     }
     if (!json_array_size(rows)) printf("(no notes of %s that you may read)\n", patient);
     if (withheld) printf("(%zu note entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
+    return CLI_OK;
 }
 
 /* ---- add ----------------------------------------------------------------------------- */
@@ -109,95 +104,75 @@ static const char add_usage[] =
     "  --history            print P's notes first\n"
     "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
 
-/* --history and --encounter need P's notes and encounters. */
-static int before_write(cli_ctx *c, cli_care_book *b, const char *patient, const char *encounter, int history,
-                        int *loaded)
+/* --history: P's notes. */
+static int show_history(cli_care_cmd *k, const cli_care_book *b)
 {
-    json_t *rows;
-    int rc;
-    *loaded = 0;
-    if (!history && !encounter) return CLI_OK;
-    if ((rc = cli_care_book_load(b, c, patient, SECTION "," ENC_SECTION)) != CLI_OK) return rc;
-    *loaded = 1;
-    if (encounter && !cli_care_book_find(b, "Encounter", encounter)) {
-        cli_error(c->cmd, "no Encounter/%s in %s's record that you may read", encounter, patient);
-        return CLI_FAIL;
-    }
-    if (!history) return CLI_OK;
-    if (!(rows = note_rows(b))) return CLI_FAIL;
-    print_notes(patient, rows, b->withheld);
+    json_t *rows = note_rows(b);
+    int rc = rows ? print_notes(k->patient, rows, b->withheld) : CLI_FAIL;
     json_decref(rows);
-    return CLI_OK;
+    return rc;
 }
 
 static int cmd_add(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
+    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
                                        {"text", required_argument, NULL, OPT_TEXT},
                                        {"file", required_argument, NULL, OPT_FILE},
                                        {"kind", required_argument, NULL, OPT_KIND},
-                                       {"encounter", required_argument, NULL, OPT_ENCOUNTER},
-                                       {"at", required_argument, NULL, OPT_AT},
-                                       {"history", no_argument, NULL, OPT_HISTORY},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_CARE_ENCOUNTER_LONGOPTS,
+                                       CLI_CARE_AT_LONGOPTS,
+                                       CLI_CARE_HISTORY_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *help = "note add", *text = NULL, *file = NULL, *kind = "progress", *at = NULL;
-    char author[CK_NET_ID_MAX + 1];
+    const char *text = NULL, *file = NULL, *kind = "progress";
     uint8_t *buf = NULL;
     size_t buf_len = 0;
     ck_care_note_in in;
     ck_care_error err;
-    cli_care_writer w;
     cli_care_book b;
     json_t *doc = NULL, *probe;
-    int o, rc, history = 0, loaded = 0;
-    cli_ctx c;
+    int o, rc;
+    cli_care_cmd k;
 
     memset(&in, 0, sizeof in);
     memset(&b, 0, sizeof b);
-    cli_ctx_init(&c, help);
-    cli_care_writer_init(&w, &c);
+    cli_care_cmd_init(&k, "note add");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg) || cli_care_writer_option(&w, o, optarg)) continue;
+    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
         switch (o) {
-        case OPT_PATIENT: in.patient = optarg; break;
         case OPT_TEXT: text = optarg; break;
         case OPT_FILE: file = optarg; break;
         case OPT_KIND: kind = optarg; break;
-        case OPT_ENCOUNTER: in.encounter = optarg; break;
-        case OPT_AT: at = optarg; break;
-        case OPT_HISTORY: history = 1; break;
         case 'h': rc = CLI_OK; fputs(add_usage, stdout); goto out;
         default: rc = CLI_USAGE; goto out;
         }
     }
     rc = CLI_USAGE;
     if (optind != argc) {
-        cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
+        cli_usage_error(k.c.cmd, k.help, "unexpected argument '%s'", argv[optind]);
         goto out;
     }
-    if (!in.patient || !ck_net_id_valid(in.patient)) {
-        cli_usage_error(c.cmd, help, "--patient GID is required");
+    if (!k.patient || !ck_net_id_valid(k.patient)) {
+        cli_usage_error(k.c.cmd, k.help, "--patient GID is required");
         goto out;
     }
-    if (in.encounter && !ck_net_id_valid(in.encounter)) {
-        cli_usage_error(c.cmd, help, "invalid encounter id '%s'", in.encounter);
+    if (k.encounter && !ck_net_id_valid(k.encounter)) {
+        cli_usage_error(k.c.cmd, k.help, "invalid encounter id '%s'", k.encounter);
         goto out;
     }
     if (!text == !file) {
-        cli_usage_error(c.cmd, help, "give exactly one of --text and --file");
+        cli_usage_error(k.c.cmd, k.help, "give exactly one of --text and --file");
         goto out;
     }
     if (ck_care_note_kind_parse(kind, &in.kind) != 0) {
-        cli_usage_error(c.cmd, help, "--kind is progress, history or discharge");
+        cli_usage_error(k.c.cmd, k.help, "--kind is progress, history or discharge");
         goto out;
     }
-    if ((rc = cli_care_when(&c, at, &in.at_ms)) != CLI_OK) goto out;
+    if ((rc = cli_care_when(&k.c, k.at_opt, &in.at_ms)) != CLI_OK) goto out;
+    in.patient = k.patient;
+    in.encounter = k.encounter;
     if (file) {
-        if ((rc = cli_read_file(c.cmd, file, CK_CARE_NOTE_MAX, &buf, &buf_len)) != CLI_OK) goto out;
+        if ((rc = cli_read_file(k.c.cmd, file, CK_CARE_NOTE_MAX, &buf, &buf_len)) != CLI_OK) goto out;
         in.text = (const char *)buf;
         in.len = buf_len;
     } else {
@@ -207,28 +182,26 @@ static int cmd_add(int argc, char **argv)
     /* the text checked before anything opens */
     in.author = "check";
     if (!(probe = ck_care_note_new(&in, &err))) {
-        cli_usage_error(c.cmd, help, "%s%s%s", file ? file : "", file ? ": " : "", err.msg);
+        cli_usage_error(k.c.cmd, k.help, "%s%s%s", file ? file : "", file ? ": " : "", err.msg);
         rc = CLI_USAGE;
         goto out;
     }
     json_decref(probe);
-    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
-    snprintf(author, sizeof author, "%s", ck_keyring_identity(c.kr)->gid);
-    in.author = author;
-    if ((rc = before_write(&c, &b, in.patient, in.encounter, history, &loaded)) != CLI_OK) goto out;
+    if ((rc = cli_care_cmd_open(&k)) != CLI_OK) goto out;
+    in.author = k.author;
+    if ((rc = cli_care_cmd_context(&k, &b, SECTION, show_history)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (!(doc = ck_care_note_new(&in, &err))) {
-        cli_error(c.cmd, "%s", err.msg);
+        cli_error(k.c.cmd, "%s", err.msg);
         goto out;
     }
-    if ((rc = cli_care_put(&w, in.patient, SECTION, doc, NULL, NULL, NULL)) != CLI_OK) goto out;
+    if ((rc = cli_care_put(&k.w, in.patient, SECTION, doc, NULL, NULL, NULL)) != CLI_OK) goto out;
     printf("noted DocumentReference/%s patient %s kind %s\n", jstr(doc, "id"), in.patient, kind);
 out:
     json_decref(doc);
     if (buf) cli_free_secret(buf, buf_len);
-    if (loaded) cli_care_book_free(&b);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    cli_care_book_free(&b);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -248,49 +221,28 @@ static const char list_usage[] =
     "                status, readable, text}\n"
     "\n" CLI_CTX_HELP;
 
+static int print_list(const cli_care_list *l, const json_t *rows, const void *arg)
+{
+    (void)arg;
+    return print_notes(l->patient, rows, l->b.withheld);
+}
+
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
-                                       {"json", no_argument, NULL, OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
-                                       {NULL, 0, NULL, 0}};
-    const char *help = "note list", *patient = NULL;
-    int o, rc, as_json = 0;
-    json_t *rows = NULL;
-    cli_care_book b;
-    cli_ctx c;
-    memset(&b, 0, sizeof b);
-    cli_ctx_init(&c, help);
+    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS, {NULL, 0, NULL, 0}};
+    cli_care_list l;
+    int o, rc;
+    cli_care_list_init(&l, "note list");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == OPT_PATIENT) patient = optarg;
-        else if (o == OPT_JSON) as_json = 1;
-        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
-        else return CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
+        if (cli_care_list_option(&l, o, optarg)) continue;
+        if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
+        return cli_care_list_free(&l), CLI_USAGE;
     }
-    if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if (!patient || !ck_net_id_valid(patient)) return cli_usage_error(c.cmd, help, "--patient GID is required");
-    if ((rc = cli_care_book_load(&b, &c, patient, SECTION)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(rows = note_rows(&b))) {
-        cli_error(c.cmd, "out of memory");
-        goto out;
-    }
-    rc = CLI_OK;
-    if (as_json) {
-        char *t = json_dumps(rows, JSON_INDENT(2));
-        if (t) printf("%s\n", t);
-        else rc = CLI_FAIL;
-        cli_rec_free_str(t);
-    } else {
-        print_notes(patient, rows, b.withheld);
-    }
-out:
-    json_decref(rows);
-    cli_care_book_free(&b);
-    cli_ctx_close(&c);
+    if ((rc = cli_care_list_check(&l, argc, argv)) == CLI_OK &&
+        (rc = cli_care_book_load(&l.b, &l.c, l.patient, SECTION)) == CLI_OK)
+        rc = cli_care_list_print(&l, note_rows(&l.b), print_list, NULL);
+    cli_care_list_free(&l);
     return rc;
 }
 

@@ -21,15 +21,9 @@
 #include "client/cli_care.h"
 
 #define SECTION "results"
-#define ENC_SECTION "encounters"
 #define MAX_MEASUREMENTS 32
 #define HISTORY_ROWS 20
 
-#define OPT_PATIENT 'p'
-#define OPT_AT 0x1501
-#define OPT_HISTORY 0x1502
-#define OPT_ENCOUNTER 0x1503
-#define OPT_JSON 0x1504
 #define OPT_LOINC 0x1505
 #define OPT_VALUE 0x1506
 #define OPT_UNIT 0x1507
@@ -39,53 +33,7 @@
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-typedef struct obs_cmd {
-    cli_ctx c;
-    cli_care_writer w;
-    const char *help;
-    const char *patient, *at_opt, *encounter;
-    int history;
-    char author[CK_NET_ID_MAX + 1];
-    int64_t at_ms;
-} obs_cmd;
-
-static void cmd_init(obs_cmd *k, const char *help)
-{
-    memset(k, 0, sizeof *k);
-    k->help = help;
-    cli_ctx_init(&k->c, help);
-    cli_care_writer_init(&k->w, &k->c);
-}
-
-static void cmd_free(obs_cmd *k)
-{
-    cli_care_writer_free(&k->w);
-    cli_ctx_close(&k->c);
-}
-
-static int cmd_option(obs_cmd *k, int opt, const char *arg)
-{
-    if (cli_ctx_option(&k->c, opt, arg) || cli_care_writer_option(&k->w, opt, arg)) return 1;
-    switch (opt) {
-    case OPT_PATIENT: k->patient = arg; return 1;
-    case OPT_AT: k->at_opt = arg; return 1;
-    case OPT_HISTORY: k->history = 1; return 1;
-    case OPT_ENCOUNTER: k->encounter = arg; return 1;
-    default: return 0;
-    }
-}
-
-static int cmd_check(obs_cmd *k)
-{
-    cli_ctx *c = &k->c;
-    if (!k->patient) return cli_usage_error(c->cmd, k->help, "--patient is required");
-    if (!ck_net_id_valid(k->patient)) return cli_usage_error(c->cmd, k->help, "invalid GID '%s'", k->patient);
-    if (k->encounter && !ck_net_id_valid(k->encounter))
-        return cli_usage_error(c->cmd, k->help, "invalid encounter id '%s'", k->encounter);
-    return cli_care_when(c, k->at_opt, &k->at_ms);
-}
-
-static ck_care_obs_in obs_input(const obs_cmd *k, const char *performer)
+static ck_care_obs_in obs_input(const cli_care_cmd *k, const char *performer)
 {
     ck_care_obs_in in;
     memset(&in, 0, sizeof in);
@@ -161,7 +109,7 @@ fail:
 }
 
 /* Prints the last max rows (0: all) as a table. */
-static int print_rows(cli_ctx *c, const char *patient, const json_t *rows, size_t max, size_t withheld)
+static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows, size_t max, size_t withheld)
 {
     static const char *const cols[] = {"Effective", "Category", "LOINC", "Observation", "Value", "Unit", "Id"};
     size_t n = json_array_size(rows), first = max && n > max ? n - max : 0;
@@ -189,23 +137,12 @@ out:
     return rc;
 }
 
-/* For --history and --encounter: P's results and encounters, verified. */
-static int before_write(obs_cmd *k, cli_care_book *b, int *loaded)
+/* --history: P's latest results. */
+static int show_history(cli_care_cmd *k, const cli_care_book *b)
 {
     static const obs_filter all = {NULL, NULL};
-    json_t *rows;
-    int rc;
-    *loaded = 0;
-    if (!k->history && !k->encounter) return CLI_OK;
-    if ((rc = cli_care_book_load(b, &k->c, k->patient, SECTION "," ENC_SECTION)) != CLI_OK) return rc;
-    *loaded = 1;
-    if (k->encounter && !cli_care_book_find(b, "Encounter", k->encounter)) {
-        cli_error(k->c.cmd, "no Encounter/%s in %s's record that you may read", k->encounter, k->patient);
-        return CLI_FAIL;
-    }
-    if (!k->history) return CLI_OK;
-    if (!(rows = observation_rows(b, &all))) return CLI_FAIL;
-    rc = print_rows(&k->c, k->patient, rows, HISTORY_ROWS, b->withheld);
+    json_t *rows = observation_rows(b, &all);
+    int rc = rows ? print_rows(&k->c, k->patient, rows, HISTORY_ROWS, b->withheld) : CLI_FAIL;
     json_decref(rows);
     if (rc == CLI_OK) putchar('\n');
     return rc;
@@ -214,18 +151,18 @@ static int before_write(obs_cmd *k, cli_care_book *b, int *loaded)
 /* Opens the connection (the author is the person running the command),
  * shows the history if asked, writes payload, prints one line per
  * Observation. */
-static int write_observations(obs_cmd *k, json_t *(*build)(obs_cmd *, const char *performer, void *), void *arg)
+static int write_observations(cli_care_cmd *k, json_t *(*build)(cli_care_cmd *, const char *performer, void *),
+                              void *arg)
 {
     cli_care_book b;
     json_t *payload = NULL, *one;
     ck_care_error err;
-    int rc, loaded = 0;
+    int rc;
     size_t i;
     memset(&b, 0, sizeof b);
     memset(&err, 0, sizeof err);
-    if ((rc = cli_ctx_net(&k->c)) != CLI_OK) goto out;
-    snprintf(k->author, sizeof k->author, "%s", ck_keyring_identity(k->c.kr)->gid);
-    if ((rc = before_write(k, &b, &loaded)) != CLI_OK) goto out;
+    if ((rc = cli_care_cmd_open(k)) != CLI_OK || (rc = cli_care_cmd_context(k, &b, SECTION, show_history)) != CLI_OK)
+        goto out;
     rc = CLI_FAIL;
     if (!(payload = build(k, k->author, arg))) goto out;
     one = json_array_size(payload) == 1 ? json_array_get(payload, 0) : payload;
@@ -238,7 +175,7 @@ static int write_observations(obs_cmd *k, json_t *(*build)(obs_cmd *, const char
     }
 out:
     json_decref(payload);
-    if (loaded) cli_care_book_free(&b);
+    cli_care_book_free(&b);
     return rc;
 }
 
@@ -275,7 +212,7 @@ typedef struct vitals_arg {
     size_t n;
 } vitals_arg;
 
-static json_t *build_vitals(obs_cmd *k, const char *performer, void *arg)
+static json_t *build_vitals(cli_care_cmd *k, const char *performer, void *arg)
 {
     const vitals_arg *va = arg;
     ck_care_obs_in in = obs_input(k, performer);
@@ -294,28 +231,23 @@ static json_t *build_vitals(obs_cmd *k, const char *performer, void *arg)
 
 static int cmd_vitals(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
-                                       {"at", required_argument, NULL, OPT_AT},
-                                       {"encounter", required_argument, NULL, OPT_ENCOUNTER},
-                                       {"history", no_argument, NULL, OPT_HISTORY},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS, CLI_CARE_AT_LONGOPTS, CLI_CARE_ENCOUNTER_LONGOPTS,
+                                       CLI_CARE_HISTORY_LONGOPTS, {NULL, 0, NULL, 0}};
     vitals_arg va;
     ck_care_error err;
     int o, rc;
-    obs_cmd k;
+    cli_care_cmd k;
 
-    cmd_init(&k, argv[0] && !strcmp(argv[0], "vitals") ? "observe vitals" : "observe");
+    cli_care_cmd_init(&k, argv[0] && !strcmp(argv[0], "vitals") ? "observe vitals" : "observe");
     cli_start_opts();
     while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cmd_option(&k, o, optarg)) continue;
-        if (o == 'h') return cmd_free(&k), fputs(vitals_usage, stdout), CLI_OK;
-        return cmd_free(&k), CLI_USAGE;
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
+        if (o == 'h') return cli_care_cmd_free(&k), fputs(vitals_usage, stdout), CLI_OK;
+        return cli_care_cmd_free(&k), CLI_USAGE;
     }
     rc = CLI_USAGE;
-    if (cmd_check(&k) != CLI_OK) goto out;
+    /* the operands are the measurements */
+    if (cli_care_cmd_check(&k, argc, NULL) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
     va.m = argv + optind;
     va.n = (size_t)(argc - optind);
     if (va.n == 0) {
@@ -344,7 +276,7 @@ static int cmd_vitals(int argc, char **argv)
     }
     rc = write_observations(&k, build_vitals, &va);
 out:
-    cmd_free(&k);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -374,7 +306,7 @@ typedef struct lab_arg {
     const char *loinc, *value, *unit, *display;
 } lab_arg;
 
-static json_t *build_lab(obs_cmd *k, const char *performer, void *arg)
+static json_t *build_lab(cli_care_cmd *k, const char *performer, void *arg)
 {
     const lab_arg *la = arg;
     ck_care_obs_in in = obs_input(k, performer);
@@ -389,43 +321,36 @@ static json_t *build_lab(obs_cmd *k, const char *performer, void *arg)
 
 static int cmd_lab(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
-                                       {"at", required_argument, NULL, OPT_AT},
-                                       {"encounter", required_argument, NULL, OPT_ENCOUNTER},
-                                       {"history", no_argument, NULL, OPT_HISTORY},
+    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
+                                       CLI_CARE_AT_LONGOPTS,
+                                       CLI_CARE_ENCOUNTER_LONGOPTS,
+                                       CLI_CARE_HISTORY_LONGOPTS,
                                        {"loinc", required_argument, NULL, OPT_LOINC},
                                        {"value", required_argument, NULL, OPT_VALUE},
                                        {"unit", required_argument, NULL, OPT_UNIT},
                                        {"display", required_argument, NULL, OPT_DISPLAY},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     lab_arg la = {NULL, NULL, NULL, NULL};
     ck_care_error err;
     json_t *probe;
     int o, rc;
-    obs_cmd k;
+    cli_care_cmd k;
 
-    cmd_init(&k, "observe lab");
+    cli_care_cmd_init(&k, "observe lab");
     cli_start_opts();
     while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cmd_option(&k, o, optarg)) continue;
+        if (cli_care_cmd_option(&k, o, optarg)) continue;
         switch (o) {
         case OPT_LOINC: la.loinc = optarg; break;
         case OPT_VALUE: la.value = optarg; break;
         case OPT_UNIT: la.unit = optarg; break;
         case OPT_DISPLAY: la.display = optarg; break;
-        case 'h': cmd_free(&k); fputs(lab_usage, stdout); return CLI_OK;
-        default: cmd_free(&k); return CLI_USAGE;
+        case 'h': cli_care_cmd_free(&k); fputs(lab_usage, stdout); return CLI_OK;
+        default: cli_care_cmd_free(&k); return CLI_USAGE;
         }
     }
     rc = CLI_USAGE;
-    if (optind != argc) {
-        cli_usage_error(k.c.cmd, k.help, "unexpected argument '%s'", argv[optind]);
-        goto out;
-    }
-    if (cmd_check(&k) != CLI_OK) goto out;
+    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
     if (!la.loinc || !la.value || !la.unit) {
         cli_usage_error(k.c.cmd, k.help, "--loinc, --value and --unit are required");
         goto out;
@@ -440,7 +365,7 @@ static int cmd_lab(int argc, char **argv)
     }
     rc = write_observations(&k, build_lab, &la);
 out:
-    cmd_free(&k);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -459,57 +384,44 @@ static const char list_usage[] =
     "                  effective, status}\n"
     "\n" CLI_CTX_HELP;
 
+static int print_list(const cli_care_list *l, const json_t *rows, const void *arg)
+{
+    (void)arg;
+    return print_rows(&l->c, l->patient, rows, 0, l->b.withheld);
+}
+
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
+    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS,
                                        {"category", required_argument, NULL, OPT_CATEGORY},
                                        {"code", required_argument, NULL, OPT_CODE},
-                                       {"json", no_argument, NULL, OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *help = "observe list", *patient = NULL;
     obs_filter f = {NULL, NULL};
-    int o, rc, as_json = 0;
-    json_t *rows = NULL;
-    cli_care_book b;
-    cli_ctx c;
-    memset(&b, 0, sizeof b);
-    cli_ctx_init(&c, help);
+    cli_care_list l;
+    int o, rc;
+    cli_care_list_init(&l, "observe list");
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == OPT_PATIENT) patient = optarg;
-        else if (o == OPT_CATEGORY) f.category = optarg;
+    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
+        if (cli_care_list_option(&l, o, optarg)) continue;
+        if (o == OPT_CATEGORY) f.category = optarg;
         else if (o == OPT_CODE) f.code = optarg;
-        else if (o == OPT_JSON) as_json = 1;
-        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
-        else return CLI_USAGE;
+        else if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
+        else return cli_care_list_free(&l), CLI_USAGE;
     }
-    if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if (!patient || !ck_net_id_valid(patient)) return cli_usage_error(c.cmd, help, "--patient GID is required");
-    if (f.code && ck_care_loinc_check(f.code, NULL) != 0)
-        return cli_usage_error(c.cmd, help, "--code: '%s' is not a LOINC code", f.code);
-    if (f.category && !ck_net_id_valid(f.category))
-        return cli_usage_error(c.cmd, help, "--category: '%s' is not a category code", f.category);
-    if ((rc = cli_care_book_load(&b, &c, patient, SECTION)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(rows = observation_rows(&b, &f))) {
-        cli_error(c.cmd, "out of memory");
+    if ((rc = cli_care_list_check(&l, argc, argv)) != CLI_OK) goto out;
+    rc = CLI_USAGE;
+    if (f.code && ck_care_loinc_check(f.code, NULL) != 0) {
+        cli_usage_error(l.c.cmd, l.help, "--code: '%s' is not a LOINC code", f.code);
         goto out;
     }
-    if (as_json) {
-        char *t = json_dumps(rows, JSON_INDENT(2));
-        rc = t ? CLI_OK : CLI_FAIL;
-        if (t) printf("%s\n", t);
-        cli_rec_free_str(t);
-    } else {
-        rc = print_rows(&c, patient, rows, 0, b.withheld);
+    if (f.category && !ck_net_id_valid(f.category)) {
+        cli_usage_error(l.c.cmd, l.help, "--category: '%s' is not a category code", f.category);
+        goto out;
     }
+    if ((rc = cli_care_book_load(&l.b, &l.c, l.patient, SECTION)) == CLI_OK)
+        rc = cli_care_list_print(&l, observation_rows(&l.b, &f), print_list, NULL);
 out:
-    json_decref(rows);
-    cli_care_book_free(&b);
-    cli_ctx_close(&c);
+    cli_care_list_free(&l);
     return rc;
 }
 

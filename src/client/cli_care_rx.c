@@ -31,7 +31,6 @@
 #define PATIENT_SECTION "medications"
 #define LEDGER_SECTION "rx"
 
-#define OPT_PATIENT 'p'
 #define OPT_RXNORM 'r'
 #define OPT_DRUG 'd'
 #define OPT_DOSE 'D'
@@ -42,8 +41,7 @@
 #define OPT_ID 'i'
 #define OPT_REASON 'R'
 #define OPT_OPEN 'O'
-#define OPT_JSON 'j'
-#define OPT_AT 'a'
+#define OPT_JSON 'j'   /* rx drugs */
 #define OPT_PHARMACY 'P'
 #define OPT_LOCATION 'L'
 #define OPT_HELP 'h'
@@ -64,6 +62,13 @@ static const char *my_gid(cli_ctx *c) { return ck_keyring_identity(c->kr)->gid; 
 static int parse_count(const char *s, uint32_t max, uint32_t *out)
 {
     return cli_parse_u32(s, out) && *out <= max;
+}
+
+/* --quantity: 1..100000. CLI_OK or a usage error. */
+static int parse_quantity(const cli_care_cmd *k, const char *arg, uint32_t *out)
+{
+    if (parse_count(arg, 100000, out) && *out != 0) return CLI_OK;
+    return cli_usage_error(k->c.cmd, k->help, "--quantity: '%s' is not 1..100000", arg);
 }
 
 /* The directory's word on a user: role (into role, 65 bytes) and whether
@@ -110,6 +115,25 @@ static const char *drug_text(const json_t *res)
     return t ? t : json_string_value(json_object_get(json_array_get(json_object_get(cc, "coding"), 0), "display"));
 }
 
+/* After the required options: no operands, a valid patient GID. */
+static int check_patient(const cli_care_cmd *k, int argc, char **argv)
+{
+    if (optind != argc) return cli_usage_error(k->c.cmd, k->help, "unexpected argument '%s'", argv[optind]);
+    if (!ck_net_id_valid(k->patient))
+        return cli_usage_error(k->c.cmd, k->help, "'%s' is not a valid patient GID", k->patient);
+    return CLI_OK;
+}
+
+/* The latest MedicationRequest/id of a loaded book, or NULL (reported). */
+static const json_t *find_request(const cli_care_cmd *k, const cli_care_book *b, const char *id)
+{
+    const json_t *req = cli_care_book_find(b, "MedicationRequest", id);
+    if (!req)
+        cli_error(k->c.cmd, "no prescription MedicationRequest/%s that you can read in the record of %s", id,
+                  k->patient);
+    return req;
+}
+
 static void print_warnings(const json_t *warnings)
 {
     const json_t *w;
@@ -152,10 +176,8 @@ static const char write_usage[] =
     "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
 
 typedef struct write_job {
-    cli_ctx *c;
-    cli_care_writer *w;
-    const char *patient, *override_reason;
-    const char *org;       /* whose ledger gets the copy */
+    cli_care_cmd *k;       /* the patient; the hospital whose ledger gets the copy */
+    const char *override_reason;
     ck_care_rx_params p;
     json_t *mr;            /* out: what was written */
     ck_net_head head;      /* out: the patient's record after it */
@@ -170,12 +192,12 @@ static int write_step(void *arg)
     json_t *allergies = NULL, *meds = NULL, *warnings = NULL, *unreadable;
     ck_care_error err;
     int rc;
-    if ((rc = cli_care_book_load(&b, j->c, j->patient, "allergies,medications")) != CLI_OK) return rc;
+    if ((rc = cli_care_book_load(&b, &j->k->c, j->k->patient, "allergies,medications")) != CLI_OK) return rc;
     rc = CLI_FAIL;
     if (!(allergies = cli_care_book_select(&b, "allergies", NULL)) || !(meds = cli_care_book_select(&b, PATIENT_SECTION, NULL)))
         goto out;
     if (ck_care_rx_check(allergies, meds, j->p.drug, &warnings, &err) != 0 && !warnings) {
-        cli_error(j->c->cmd, "checking: %s", err.msg);
+        cli_error(j->k->c.cmd, "checking: %s", err.msg);
         goto out;
     }
     if (b.withheld || b.bad) {
@@ -187,7 +209,7 @@ static int write_step(void *arg)
     }
     print_warnings(warnings);
     if (json_array_size(warnings) && !j->override_reason) {
-        cli_error(j->c->cmd, "%zu warning%s: not prescribed (--override REASON prescribes anyway)",
+        cli_error(j->k->c.cmd, "%zu warning%s: not prescribed (--override REASON prescribes anyway)",
                   json_array_size(warnings), json_array_size(warnings) == 1 ? "" : "s");
         goto out;
     }
@@ -195,13 +217,13 @@ static int write_step(void *arg)
     j->p.override_reason = j->override_reason;
     json_decref(j->mr);
     if (!(j->mr = ck_care_rx_build(&j->p, &err))) {
-        cli_error(j->c->cmd, "%s", err.msg);
+        cli_error(j->k->c.cmd, "%s", err.msg);
         goto out;
     }
-    if ((rc = cli_care_book_writable(&b, j->c, PATIENT_SECTION)) != CLI_OK ||
-        (rc = cli_care_writable(j->c, j->org, LEDGER_SECTION)) != CLI_OK)
+    if ((rc = cli_care_book_writable(&b, &j->k->c, PATIENT_SECTION)) != CLI_OK ||
+        (rc = cli_care_writable(&j->k->c, j->k->org, LEDGER_SECTION)) != CLI_OK)
         goto out;
-    rc = cli_care_put(j->w, j->patient, PATIENT_SECTION, j->mr, NULL, &b.head, &j->head);
+    rc = cli_care_put(&j->k->w, j->k->patient, PATIENT_SECTION, j->mr, NULL, &b.head, &j->head);
 out:
     j->p.overrides = NULL;
     json_decref(warnings);
@@ -231,7 +253,7 @@ static int write_ledger_copy(cli_care_writer *w, const char *org, const json_t *
 
 static int cmd_write(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
+    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
                                        {"rxnorm", required_argument, NULL, OPT_RXNORM},
                                        {"drug", required_argument, NULL, OPT_DRUG},
                                        {"dose", required_argument, NULL, OPT_DOSE},
@@ -239,45 +261,32 @@ static int cmd_write(int argc, char **argv)
                                        {"unit", required_argument, NULL, OPT_UNIT},
                                        {"refills", required_argument, NULL, OPT_REFILLS},
                                        {"override", required_argument, NULL, OPT_OVERRIDE},
-                                       {"at", required_argument, NULL, OPT_AT},
-                                       {"help", no_argument, NULL, OPT_HELP},
+                                       CLI_CARE_AT_LONGOPTS,
                                        CLI_CARE_ORG_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *help = "rx write", *rxnorm = NULL, *name = NULL, *org_opt = NULL, *at = NULL;
-    char org[CK_NET_ID_MAX + 1];
+    const char *rxnorm = NULL, *name = NULL;
     int have_qty = 0, opt, rc;
-    cli_ctx c;
-    cli_care_writer w;
+    cli_care_cmd k;
     write_job j;
-    cli_ctx_init(&c, "rx write");
-    cli_care_writer_init(&w, &c);
+    cli_care_cmd_init(&k, "rx write");
     memset(&j, 0, sizeof j);
-    j.c = &c;
-    j.w = &w;
+    j.k = &k;
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, opt, optarg) || cli_care_writer_option(&w, opt, optarg)) continue;
+    while ((opt = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
+        if (cli_care_cmd_option(&k, opt, optarg)) continue;
         switch (opt) {
-        case OPT_PATIENT: j.patient = optarg; break;
         case OPT_RXNORM: rxnorm = optarg; break;
         case OPT_DRUG: name = optarg; break;
         case OPT_DOSE: j.p.dosage = optarg; break;
         case OPT_UNIT: j.p.unit = optarg; break;
         case OPT_OVERRIDE: j.override_reason = optarg; break;
-        case OPT_AT: at = optarg; break;
-        case CLI_CARE_OPT_ORG: org_opt = optarg; break;
         case OPT_QUANTITY:
-            if (!parse_count(optarg, 100000, &j.p.quantity) || j.p.quantity == 0) {
-                rc = cli_usage_error(c.cmd, help, "--quantity: '%s' is not 1..100000", optarg);
-                goto out;
-            }
+            if ((rc = parse_quantity(&k, optarg, &j.p.quantity)) != CLI_OK) goto out;
             have_qty = 1;
             break;
         case OPT_REFILLS:
             if (!parse_count(optarg, 99, &j.p.refills)) {
-                rc = cli_usage_error(c.cmd, help, "--refills: '%s' is not 0..99", optarg);
+                rc = cli_usage_error(k.c.cmd, k.help, "--refills: '%s' is not 0..99", optarg);
                 goto out;
             }
             break;
@@ -285,49 +294,39 @@ static int cmd_write(int argc, char **argv)
         default: rc = CLI_USAGE; goto out;
         }
     }
-    rc = CLI_USAGE;
-    if (!j.patient || !have_qty || !rxnorm == !name) {
-        rc = cli_usage_error(c.cmd, help, "--patient, --quantity and one of --rxnorm or --drug are required");
+    if (!k.patient || !have_qty || !rxnorm == !name) {
+        rc = cli_usage_error(k.c.cmd, k.help, "--patient, --quantity and one of --rxnorm or --drug are required");
         goto out;
     }
-    if (optind != argc) {
-        rc = cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-        goto out;
-    }
-    if (!ck_net_id_valid(j.patient)) {
-        rc = cli_usage_error(c.cmd, help, "'%s' is not a valid patient GID", j.patient);
-        goto out;
-    }
+    if ((rc = check_patient(&k, argc, argv)) != CLI_OK) goto out;
     if (!(j.p.drug = rxnorm ? ck_care_drug_by_rxnorm(rxnorm) : ck_care_drug_by_name(name))) {
-        rc = cli_usage_error(c.cmd, help, "%s '%s' is not in the drug table ('carekey rx drugs' lists it)",
+        rc = cli_usage_error(k.c.cmd, k.help, "%s '%s' is not in the drug table ('carekey rx drugs' lists it)",
                              rxnorm ? "RxNorm code" : "drug", rxnorm ? rxnorm : name);
         goto out;
     }
     if (j.override_reason && !*j.override_reason) {
-        rc = cli_usage_error(c.cmd, help, "--override needs a reason");
+        rc = cli_usage_error(k.c.cmd, k.help, "--override needs a reason");
         goto out;
     }
-    if ((rc = cli_care_when(&c, at, &j.p.authored_ms)) != CLI_OK) goto out;
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
-    if (!holds_attribute(&c, PRESCRIBING_ATTR)) {
-        cli_error(c.cmd, "you do not hold the prescribing attribute %s", PRESCRIBING_ATTR);
+    if ((rc = cli_care_when(&k.c, k.at_opt, &j.p.authored_ms)) != CLI_OK) goto out;
+    if ((rc = cli_ctx_keyring(&k.c)) != CLI_OK) goto out;
+    if (!holds_attribute(&k.c, PRESCRIBING_ATTR)) {
+        cli_error(k.c.cmd, "you do not hold the prescribing attribute %s", PRESCRIBING_ATTR);
         rc = CLI_FAIL;
         goto out;
     }
-    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK) goto out;
-    j.p.patient = j.patient;
-    j.p.requester = my_gid(&c);
-    j.org = org;
-    if ((rc = cli_care_retry(&c, write_step, &j)) != CLI_OK) goto out;
+    if ((rc = cli_care_cmd_org(&k)) != CLI_OK) goto out;
+    j.p.patient = k.patient;
+    j.p.requester = my_gid(&k.c);
+    if ((rc = cli_care_retry(&k.c, write_step, &j)) != CLI_OK) goto out;
     printf("prescribed MedicationRequest/%s (entry %llu of %s): %s, %u %s per fill, %u refill%s%s\n",
-           json_string_value(json_object_get(j.mr, "id")), (unsigned long long)j.head.seq, j.patient,
+           json_string_value(json_object_get(j.mr, "id")), (unsigned long long)j.head.seq, k.patient,
            ck_care_drug_name(j.p.drug), j.p.quantity, j.p.unit ? j.p.unit : "unit", j.p.refills,
            j.p.refills == 1 ? "" : "s", json_object_get(j.mr, "extension") ? ", warnings overridden" : "");
-    rc = write_ledger_copy(&w, org, j.mr, "ledger");
+    rc = write_ledger_copy(&k.w, k.org, j.mr, "ledger");
 out:
     json_decref(j.mr);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -404,47 +403,19 @@ static json_t *list_row(const json_t *item, const json_t *dispenses)
     return row;
 }
 
-static int cmd_list(int argc, char **argv)
+/* The rows of P's prescriptions (with open_only: those that can still be
+ * dispensed), or NULL. */
+static json_t *prescription_rows(cli_care_list *l, int open_only)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
-                                       {"open", no_argument, NULL, OPT_OPEN},
-                                       {"json", no_argument, NULL, OPT_JSON},
-                                       {"help", no_argument, NULL, OPT_HELP},
-                                       CLI_CTX_LONGOPTS,
-                                       {NULL, 0, NULL, 0}};
-    const char *help = "rx list", *patient = NULL;
-    int open_only = 0, as_json = 0, opt, rc;
-    cli_ctx c;
-    cli_care_book b;
     json_t *reqs = NULL, *disp = NULL, *roles = NULL, *rows = NULL, *it;
     size_t i;
-    cli_ctx_init(&c, "rx list");
-    cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, opt, optarg)) continue;
-        switch (opt) {
-        case OPT_PATIENT: patient = optarg; break;
-        case OPT_OPEN: open_only = 1; break;
-        case OPT_JSON: as_json = 1; break;
-        case OPT_HELP: fputs(list_usage, stdout); return CLI_OK;
-        default: return CLI_USAGE;
-        }
-    }
-    if (!patient) return cli_usage_error(c.cmd, help, "--patient is required");
-    if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if (!ck_net_id_valid(patient)) return cli_usage_error(c.cmd, help, "'%s' is not a valid patient GID", patient);
-    if ((rc = cli_care_book_load(&b, &c, patient, PATIENT_SECTION)) != CLI_OK) {
-        cli_ctx_close(&c);
-        return rc;
-    }
-    rc = CLI_FAIL;
-    if (!(roles = json_object()) || !(reqs = cli_care_book_select(&b, PATIENT_SECTION, "MedicationRequest")) ||
-        !(disp = counted_dispenses(&c, &b, roles)) || !(rows = json_array()))
-        goto out;
+    if (!(roles = json_object()) || !(reqs = cli_care_book_select(&l->b, PATIENT_SECTION, "MedicationRequest")) ||
+        !(disp = counted_dispenses(&l->c, &l->b, roles)) || !(rows = json_array()))
+        goto fail;
     json_array_foreach(reqs, i, it) {
         json_t *row = list_row(it, disp);
         const char *st;
-        if (!row) goto out;
+        if (!row) goto fail;
         st = json_string_value(json_object_get(row, "status"));
         if (open_only && (!st || strcmp(st, "active") ||
                           json_integer_value(json_object_get(row, "fills_used")) >=
@@ -452,37 +423,77 @@ static int cmd_list(int argc, char **argv)
             json_decref(row);
             continue;
         }
-        if (json_array_append_new(rows, row)) goto out;
+        if (json_array_append_new(rows, row)) goto fail;
     }
-    if (as_json) {
-        char *s = json_dumps(rows, JSON_INDENT(2));
-        if (!s) goto out;
-        puts(s);
-        free(s);
-    } else {
-        printf("%-36s  %-16s  %-7s  %-20s  %-12s  %s\n", "MedicationRequest", "status", "fills", "authored",
-               "prescriber", "drug");
-        json_array_foreach(rows, i, it) {
-            char fills[32];
-            snprintf(fills, sizeof fills, "%d/%d", (int)json_integer_value(json_object_get(it, "fills_used")),
-                     (int)json_integer_value(json_object_get(it, "fills_allowed")));
-            printf("%-36s  %-16s  %-7s  %-20s  %-12s  %s\n", json_string_value(json_object_get(it, "id")),
-                   json_string_value(json_object_get(it, "status")) ?: "?", fills,
-                   json_string_value(json_object_get(it, "authored")) ?: "-",
-                   json_string_value(json_object_get(it, "prescriber")) ?: "-",
-                   json_string_value(json_object_get(it, "drug")) ?: "-");
-        }
-        if (b.withheld) printf("(%zu entries of section medications withheld from you)\n", b.withheld);
-    }
-    rc = CLI_OK;
-out:
-    if (rc != CLI_OK) cli_error(c.cmd, "could not list the prescriptions");
+    goto out;
+fail:
     json_decref(rows);
+    rows = NULL;
+out:
     json_decref(disp);
     json_decref(reqs);
     json_decref(roles);
-    cli_care_book_free(&b);
-    cli_ctx_close(&c);
+    return rows;
+}
+
+static int print_prescriptions(const cli_care_list *l, const json_t *rows, const void *arg)
+{
+    const json_t *it;
+    size_t i;
+    (void)arg;
+    printf("%-36s  %-16s  %-7s  %-20s  %-12s  %s\n", "MedicationRequest", "status", "fills", "authored", "prescriber",
+           "drug");
+    json_array_foreach(rows, i, it) {
+        char fills[32];
+        snprintf(fills, sizeof fills, "%d/%d", (int)json_integer_value(json_object_get(it, "fills_used")),
+                 (int)json_integer_value(json_object_get(it, "fills_allowed")));
+        printf("%-36s  %-16s  %-7s  %-20s  %-12s  %s\n", json_string_value(json_object_get(it, "id")),
+               json_string_value(json_object_get(it, "status")) ?: "?", fills,
+               json_string_value(json_object_get(it, "authored")) ?: "-",
+               json_string_value(json_object_get(it, "prescriber")) ?: "-",
+               json_string_value(json_object_get(it, "drug")) ?: "-");
+    }
+    if (l->b.withheld) printf("(%zu entries of section medications withheld from you)\n", l->b.withheld);
+    return CLI_OK;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS, {"open", no_argument, NULL, OPT_OPEN}, {NULL, 0, NULL, 0}};
+    int open_only = 0, opt, rc;
+    cli_care_list l;
+    json_t *rows;
+    cli_care_list_init(&l, "rx list");
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
+        if (cli_care_list_option(&l, opt, optarg)) continue;
+        switch (opt) {
+        case OPT_OPEN: open_only = 1; break;
+        case OPT_HELP: fputs(list_usage, stdout); rc = CLI_OK; goto out;
+        default: rc = CLI_USAGE; goto out;
+        }
+    }
+    if (!l.patient) {
+        rc = cli_usage_error(l.c.cmd, l.help, "--patient is required");
+        goto out;
+    }
+    if (optind != argc) {
+        rc = cli_usage_error(l.c.cmd, l.help, "unexpected argument '%s'", argv[optind]);
+        goto out;
+    }
+    if (!ck_net_id_valid(l.patient)) {
+        rc = cli_usage_error(l.c.cmd, l.help, "'%s' is not a valid patient GID", l.patient);
+        goto out;
+    }
+    if ((rc = cli_care_book_load(&l.b, &l.c, l.patient, PATIENT_SECTION)) != CLI_OK) goto out;
+    if (!(rows = prescription_rows(&l, open_only))) {
+        cli_error(l.c.cmd, "could not list the prescriptions");
+        rc = CLI_FAIL;
+        goto out;
+    }
+    rc = cli_care_list_print(&l, rows, print_prescriptions, NULL);
+out:
+    cli_care_list_free(&l);
     return rc;
 }
 
@@ -512,9 +523,8 @@ static const char dispense_usage[] =
     "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
 
 typedef struct dispense_job {
-    cli_ctx *c;
-    cli_care_writer *w;
-    const char *patient, *request_id;
+    cli_care_cmd *k;
+    const char *request_id;
     ck_care_dispense_params p;
     json_t *roles;          /* gid -> directory role (and "!" + gid -> inactive) */
     json_t *disp;           /* out: what was written */
@@ -529,23 +539,23 @@ static int check_prescriber(dispense_job *j, const json_t *req)
     char role[65], inactive_key[CK_NET_ID_MAX + 2];
     int active = 1, rc;
     if (!author) {
-        cli_error(j->c->cmd, "prescription %s has no verified author; refusing", j->request_id);
+        cli_error(j->k->c.cmd, "prescription %s has no verified author; refusing", j->request_id);
         return CLI_FAIL;
     }
     snprintf(inactive_key, sizeof inactive_key, "!%s", author);
     if (!json_object_get(j->roles, author)) {
-        if ((rc = directory_user(j->c, author, role, &active)) != CLI_OK) return rc;
+        if ((rc = directory_user(&j->k->c, author, role, &active)) != CLI_OK) return rc;
         if (json_object_set_new(j->roles, author, json_string(role)) ||
             (!active && json_object_set_new(j->roles, inactive_key, json_true())))
             return CLI_FAIL;
     }
     if (strcmp(json_string_value(json_object_get(j->roles, author)), "doctor") != 0) {
-        cli_error(j->c->cmd, "prescription %s was written by %s, who is not a doctor in the directory; refusing",
+        cli_error(j->k->c.cmd, "prescription %s was written by %s, who is not a doctor in the directory; refusing",
                   j->request_id, author);
         return CLI_FAIL;
     }
     if (json_object_get(j->roles, inactive_key)) {
-        cli_error(j->c->cmd, "prescription %s was written by %s, who is deactivated in the directory; refusing",
+        cli_error(j->k->c.cmd, "prescription %s was written by %s, who is deactivated in the directory; refusing",
                   j->request_id, author);
         return CLI_FAIL;
     }
@@ -562,36 +572,32 @@ static int dispense_step(void *arg)
     uint32_t used;
     ck_care_error err;
     int rc;
-    if ((rc = cli_care_book_load(&b, j->c, j->patient, PATIENT_SECTION)) != CLI_OK) return rc;
+    if ((rc = cli_care_book_load(&b, &j->k->c, j->k->patient, PATIENT_SECTION)) != CLI_OK) return rc;
     rc = CLI_FAIL;
-    if (!(req = cli_care_book_find(&b, "MedicationRequest", j->request_id))) {
-        cli_error(j->c->cmd, "no prescription MedicationRequest/%s that you can read in the record of %s",
-                  j->request_id, j->patient);
-        goto out;
-    }
-    snprintf(subject, sizeof subject, "Patient/%s", j->patient);
+    if (!(req = find_request(j->k, &b, j->request_id))) goto out;
+    snprintf(subject, sizeof subject, "Patient/%s", j->k->patient);
     if (!res_str(req, "id") ||
         strcmp(json_string_value(json_object_get(json_object_get(ck_care_item_resource(req), "subject"), "reference"))
                    ?: "", subject) != 0) {
-        cli_error(j->c->cmd, "prescription %s is not for %s; refusing", j->request_id, j->patient);
+        cli_error(j->k->c.cmd, "prescription %s is not for %s; refusing", j->request_id, j->k->patient);
         goto out;
     }
     if ((rc = check_prescriber(j, req)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!(disp = counted_dispenses(j->c, &b, j->roles))) goto out;
+    if (!(disp = counted_dispenses(&j->k->c, &b, j->roles))) goto out;
     if (ck_care_dispense_check(req, disp, j->p.quantity, &j->fill, &err) != 0) {
-        cli_error(j->c->cmd, "%s; refusing", err.msg);
+        cli_error(j->k->c.cmd, "%s; refusing", err.msg);
         goto out;
     }
     if (ck_care_dispense_count(req, disp, &used, &j->allowed) != 0) goto out;
     j->p.request = req;
     json_decref(j->disp);
     if (!(j->disp = ck_care_dispense_build(&j->p, &err))) {
-        cli_error(j->c->cmd, "%s", err.msg);
+        cli_error(j->k->c.cmd, "%s", err.msg);
         goto out;
     }
     j->p.request = NULL;
-    rc = cli_care_put(j->w, j->patient, PATIENT_SECTION, j->disp, NULL, &b.head, &j->head);
+    rc = cli_care_put(&j->k->w, j->k->patient, PATIENT_SECTION, j->disp, NULL, &b.head, &j->head);
 out:
     json_decref(disp);
     cli_care_book_free(&b);
@@ -600,82 +606,69 @@ out:
 
 static int cmd_dispense(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
+    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
                                        {"id", required_argument, NULL, OPT_ID},
                                        {"quantity", required_argument, NULL, OPT_QUANTITY},
                                        {"pharmacy", required_argument, NULL, OPT_PHARMACY},
                                        {"location", required_argument, NULL, OPT_LOCATION},
-                                       {"at", required_argument, NULL, OPT_AT},
-                                       {"help", no_argument, NULL, OPT_HELP},
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_CARE_AT_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *help = "rx dispense", *pharmacy = NULL, *at = NULL;
+    const char *pharmacy = NULL;
     int have_qty = 0, opt, rc;
-    cli_ctx c;
-    cli_care_writer w;
+    cli_care_cmd k;
     dispense_job j;
-    cli_ctx_init(&c, "rx dispense");
-    cli_care_writer_init(&w, &c);
+    cli_care_cmd_init(&k, "rx dispense");
     memset(&j, 0, sizeof j);
-    j.c = &c;
-    j.w = &w;
+    j.k = &k;
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, opt, optarg) || cli_care_writer_option(&w, opt, optarg)) continue;
+    while ((opt = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
+        if (cli_care_cmd_option(&k, opt, optarg)) continue;
         switch (opt) {
-        case OPT_PATIENT: j.patient = optarg; break;
         case OPT_ID: j.request_id = optarg; break;
         case OPT_PHARMACY: pharmacy = optarg; break;
         case OPT_LOCATION: j.p.location = optarg; break;
-        case OPT_AT: at = optarg; break;
         case OPT_QUANTITY:
-            if (!parse_count(optarg, 100000, &j.p.quantity) || j.p.quantity == 0) {
-                rc = cli_usage_error(c.cmd, help, "--quantity: '%s' is not 1..100000", optarg);
-                goto out;
-            }
+            if ((rc = parse_quantity(&k, optarg, &j.p.quantity)) != CLI_OK) goto out;
             have_qty = 1;
             break;
         case OPT_HELP: fputs(dispense_usage, stdout); rc = CLI_OK; goto out;
         default: rc = CLI_USAGE; goto out;
         }
     }
-    rc = CLI_USAGE;
-    if (!j.patient || !j.request_id || !have_qty) {
-        rc = cli_usage_error(c.cmd, help, "--patient, --id and --quantity are required");
+    if (!k.patient || !j.request_id || !have_qty) {
+        rc = cli_usage_error(k.c.cmd, k.help, "--patient, --id and --quantity are required");
         goto out;
     }
     if (optind != argc) {
-        rc = cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
+        rc = cli_usage_error(k.c.cmd, k.help, "unexpected argument '%s'", argv[optind]);
         goto out;
     }
-    if (!ck_net_id_valid(j.patient) || (pharmacy && !ck_net_id_valid(pharmacy)) ||
+    if (!ck_net_id_valid(k.patient) || (pharmacy && !ck_net_id_valid(pharmacy)) ||
         (j.p.location && !ck_net_id_valid(j.p.location))) {
-        rc = cli_usage_error(c.cmd, help, "--patient, --pharmacy and --location take names ([a-z0-9._-])");
+        rc = cli_usage_error(k.c.cmd, k.help, "--patient, --pharmacy and --location take names ([a-z0-9._-])");
         goto out;
     }
     if (strlen(j.request_id) > 64 || strspn(j.request_id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
                                          strlen(j.request_id) || !*j.request_id) {
-        rc = cli_usage_error(c.cmd, help, "--id: '%s' is not a FHIR id", j.request_id);
+        rc = cli_usage_error(k.c.cmd, k.help, "--id: '%s' is not a FHIR id", j.request_id);
         goto out;
     }
-    if ((rc = cli_care_when(&c, at, &j.p.when_ms)) != CLI_OK) goto out;
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
+    if ((rc = cli_care_when(&k.c, k.at_opt, &j.p.when_ms)) != CLI_OK) goto out;
+    if ((rc = cli_ctx_keyring(&k.c)) != CLI_OK) goto out;
     if (!(j.roles = json_object())) {
         rc = CLI_FAIL;
         goto out;
     }
-    j.p.pharmacist = my_gid(&c);
-    if ((rc = cli_care_retry(&c, dispense_step, &j)) != CLI_OK) goto out;
+    j.p.pharmacist = my_gid(&k.c);
+    if ((rc = cli_care_retry(&k.c, dispense_step, &j)) != CLI_OK) goto out;
     printf("dispensed MedicationDispense/%s for MedicationRequest/%s (fill %u of %u) (entry %llu of %s)\n",
            json_string_value(json_object_get(j.disp, "id")), j.request_id, j.fill, j.allowed,
-           (unsigned long long)j.head.seq, j.patient);
-    if (pharmacy) rc = write_ledger_copy(&w, pharmacy, j.disp, "ledger");
+           (unsigned long long)j.head.seq, k.patient);
+    if (pharmacy) rc = write_ledger_copy(&k.w, pharmacy, j.disp, "ledger");
 out:
     json_decref(j.disp);
     json_decref(j.roles);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    cli_care_cmd_free(&k);
     return rc;
 }
 
@@ -699,10 +692,8 @@ static const char cancel_usage[] =
     "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
 
 typedef struct cancel_job {
-    cli_ctx *c;
-    cli_care_writer *w;
-    const char *patient, *request_id, *reason;
-    int64_t when_ms;
+    cli_care_cmd *k;
+    const char *request_id, *reason;
     int is_doctor;
     json_t *mr;
     ck_net_head head;
@@ -716,25 +707,21 @@ static int cancel_step(void *arg)
     const char *author;
     ck_care_error err;
     int rc;
-    if ((rc = cli_care_book_load(&b, j->c, j->patient, PATIENT_SECTION)) != CLI_OK) return rc;
+    if ((rc = cli_care_book_load(&b, &j->k->c, j->k->patient, PATIENT_SECTION)) != CLI_OK) return rc;
     rc = CLI_FAIL;
-    if (!(req = cli_care_book_find(&b, "MedicationRequest", j->request_id))) {
-        cli_error(j->c->cmd, "no prescription MedicationRequest/%s that you can read in the record of %s",
-                  j->request_id, j->patient);
-        goto out;
-    }
+    if (!(req = find_request(j->k, &b, j->request_id))) goto out;
     author = json_string_value(json_object_get(req, "author"));
-    if (!j->is_doctor && (!author || strcmp(author, my_gid(j->c)) != 0)) {
-        cli_error(j->c->cmd, "only the prescriber (%s) or a doctor can cancel prescription %s", author ?: "?",
+    if (!j->is_doctor && (!author || strcmp(author, my_gid(&j->k->c)) != 0)) {
+        cli_error(j->k->c.cmd, "only the prescriber (%s) or a doctor can cancel prescription %s", author ?: "?",
                   j->request_id);
         goto out;
     }
     json_decref(j->mr);
-    if (!(j->mr = ck_care_rx_cancel(req, my_gid(j->c), j->reason, j->when_ms, &err))) {
-        cli_error(j->c->cmd, "%s", err.msg);
+    if (!(j->mr = ck_care_rx_cancel(req, my_gid(&j->k->c), j->reason, j->k->at_ms, &err))) {
+        cli_error(j->k->c.cmd, "%s", err.msg);
         goto out;
     }
-    rc = cli_care_put(j->w, j->patient, PATIENT_SECTION, j->mr, NULL, &b.head, &j->head);
+    rc = cli_care_put(&j->k->w, j->k->patient, PATIENT_SECTION, j->mr, NULL, &b.head, &j->head);
 out:
     cli_care_book_free(&b);
     return rc;
@@ -742,63 +729,44 @@ out:
 
 static int cmd_cancel(int argc, char **argv)
 {
-    static const struct option lo[] = {{"patient", required_argument, NULL, OPT_PATIENT},
+    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
                                        {"id", required_argument, NULL, OPT_ID},
                                        {"reason", required_argument, NULL, OPT_REASON},
-                                       {"at", required_argument, NULL, OPT_AT},
-                                       {"help", no_argument, NULL, OPT_HELP},
+                                       CLI_CARE_AT_LONGOPTS,
                                        CLI_CARE_ORG_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *help = "rx cancel", *org_opt = NULL, *at = NULL;
-    char org[CK_NET_ID_MAX + 1];
     int opt, rc;
-    cli_ctx c;
-    cli_care_writer w;
+    cli_care_cmd k;
     cancel_job j;
-    cli_ctx_init(&c, "rx cancel");
-    cli_care_writer_init(&w, &c);
+    cli_care_cmd_init(&k, "rx cancel");
     memset(&j, 0, sizeof j);
-    j.c = &c;
-    j.w = &w;
+    j.k = &k;
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, opt, optarg) || cli_care_writer_option(&w, opt, optarg)) continue;
+    while ((opt = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
+        if (cli_care_cmd_option(&k, opt, optarg)) continue;
         switch (opt) {
-        case OPT_PATIENT: j.patient = optarg; break;
         case OPT_ID: j.request_id = optarg; break;
         case OPT_REASON: j.reason = optarg; break;
-        case OPT_AT: at = optarg; break;
-        case CLI_CARE_OPT_ORG: org_opt = optarg; break;
         case OPT_HELP: fputs(cancel_usage, stdout); rc = CLI_OK; goto out;
         default: rc = CLI_USAGE; goto out;
         }
     }
-    if (!j.patient || !j.request_id) {
-        rc = cli_usage_error(c.cmd, help, "--patient and --id are required");
+    if (!k.patient || !j.request_id) {
+        rc = cli_usage_error(k.c.cmd, k.help, "--patient and --id are required");
         goto out;
     }
-    if (optind != argc) {
-        rc = cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-        goto out;
-    }
-    if (!ck_net_id_valid(j.patient)) {
-        rc = cli_usage_error(c.cmd, help, "'%s' is not a valid patient GID", j.patient);
-        goto out;
-    }
-    if ((rc = cli_care_when(&c, at, &j.when_ms)) != CLI_OK) goto out;
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
-    j.is_doctor = holds_attribute(&c, PRESCRIBING_ATTR);
-    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK) goto out;
-    if ((rc = cli_care_retry(&c, cancel_step, &j)) != CLI_OK) goto out;
+    if ((rc = check_patient(&k, argc, argv)) != CLI_OK) goto out;
+    if ((rc = cli_care_when(&k.c, k.at_opt, &k.at_ms)) != CLI_OK) goto out;
+    if ((rc = cli_ctx_keyring(&k.c)) != CLI_OK) goto out;
+    j.is_doctor = holds_attribute(&k.c, PRESCRIBING_ATTR);
+    if ((rc = cli_care_cmd_org(&k)) != CLI_OK) goto out;
+    if ((rc = cli_care_retry(&k.c, cancel_step, &j)) != CLI_OK) goto out;
     printf("cancelled MedicationRequest/%s (entry %llu of %s)\n", j.request_id, (unsigned long long)j.head.seq,
-           j.patient);
-    rc = write_ledger_copy(&w, org, j.mr, "ledger");
+           k.patient);
+    rc = write_ledger_copy(&k.w, k.org, j.mr, "ledger");
 out:
     json_decref(j.mr);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    cli_care_cmd_free(&k);
     return rc;
 }
 

@@ -13,65 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cli_care.h"
+#include "client/cli_care_dir.h"
 
 #define MS_PER_MIN 60000LL
-
-/* ---- directory --------------------------------------------------------- */
-
-/* *found = 1 when gid is an active user of the directory with role. */
-static int active_with_role(cli_ctx *c, const char *gid, const char *role, int *found)
-{
-    char after[CK_NET_ID_MAX + 1] = "";
-    ck_net_user_filter f;
-    int rc;
-    *found = 0;
-    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
-    memset(&f, 0, sizeof f);
-    f.role = role;
-    f.active = 1;
-    f.limit = 1000;
-    for (;;) {
-        json_t *users = NULL, *u;
-        int more = 0;
-        size_t i;
-        f.after = after[0] ? after : NULL;
-        if (ck_net_users_list(c->net, &f, &users, &more) != 0) return cli_ctx_net_error(c, "reading the directory");
-        json_array_foreach(users, i, u) {
-            const char *g = json_string_value(json_object_get(u, "gid"));
-            if (g && !strcmp(g, gid)) *found = 1;
-            if (g) snprintf(after, sizeof after, "%s", g);
-        }
-        json_decref(users);
-        if (*found || !more || !after[0]) return CLI_OK;
-    }
-}
-
-static int check_doctor(cli_ctx *c, const char *gid)
-{
-    int found, rc;
-    if ((rc = active_with_role(c, gid, "doctor", &found)) != CLI_OK) return rc;
-    if (found) return CLI_OK;
-    cli_error(c->cmd, "%s is not an active doctor in the directory", gid);
-    return CLI_FAIL;
-}
-
-static int check_unit(cli_ctx *c, const char *org, const char *unit)
-{
-    json_t *units = NULL, *u;
-    size_t i;
-    int found = 0, rc;
-    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
-    if (ck_net_units_list(c->net, org, NULL, &units) != 0) return cli_ctx_net_error(c, "reading the units");
-    json_array_foreach(units, i, u) {
-        const char *n = json_string_value(json_object_get(u, "name"));
-        if (n && !strcmp(n, unit)) found = 1;
-    }
-    json_decref(units);
-    if (found) return CLI_OK;
-    cli_error(c->cmd, "%s has no unit '%s'", org, unit);
-    return CLI_FAIL;
-}
 
 /* ---- option parsing ---------------------------------------------------- */
 
@@ -203,6 +147,7 @@ static int cmd_slots(int argc, char **argv)
                                        CLI_CARE_ORG_LONGOPTS,
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
+    static const char *const doctor_role[] = {"doctor", NULL};
     const char *help = "schedule slots", *date = NULL, *from = NULL, *to = NULL, *every = NULL, *org_opt = NULL;
     char org[CK_NET_ID_MAX + 1];
     slots_step s;
@@ -242,8 +187,8 @@ static int cmd_slots(int argc, char **argv)
 
     cli_care_writer_init(&w, &c);
     if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK) goto out;
-    if ((rc = check_doctor(&c, s.doctor)) != CLI_OK) goto out;
-    if (s.location && (rc = check_unit(&c, org, s.location)) != CLI_OK) goto out;
+    if ((rc = cli_care_dir_check_person(&c, s.doctor, doctor_role, "doctor")) != CLI_OK) goto out;
+    if (s.location && (rc = cli_care_dir_check_unit(&c, org, NULL, s.location)) != CLI_OK) goto out;
     s.c = &c;
     s.w = &w;
     s.org = org;
@@ -310,28 +255,16 @@ static int cmd_show(int argc, char **argv)
     if (doctor && !ck_net_id_valid(doctor)) return cli_usage_error(c.cmd, help, "--doctor: '%s' is not a valid GID", doctor);
     if (date && ck_care_period_parse(date, &p) != 0)
         return cli_usage_error(c.cmd, help, "--date: '%s' is not DAY, MONTH or FROM..TO", date);
-    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK) goto out;
-    if ((rc = cli_care_book_load(&b, &c, org, "schedule")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (b.withheld && json_array_size(b.items) == 0) {
-        cli_error(c.cmd, "none of the %zu entries of %s's ledger is readable with your keys (staff@%s only)",
-                  b.withheld, org, org);
+    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK ||
+        (rc = cli_care_ledger_read(&b, &c, org, "schedule")) != CLI_OK)
         goto out;
-    }
+    rc = CLI_FAIL;
     if (!(rows = ck_care_slots_view(b.items, doctor, date ? &p : NULL))) {
         cli_error(c.cmd, "out of memory");
         goto out;
     }
-    if (json) {
-        char *s = json_dumps(rows, JSON_INDENT(2));
-        if (s) puts(s);
-        free(s);
-    } else if (json_array_size(rows) == 0) {
-        printf("no slots\n");
-    } else {
-        cli_print_table(stdout, rows, cols, sizeof cols / sizeof *cols);
-    }
-    if (b.withheld) fprintf(stderr, "carekey: %s: %zu ledger entries are not readable with your keys\n", c.cmd, b.withheld);
+    cli_care_print_rows(rows, NULL, json, "no slots", cols, sizeof cols / sizeof *cols);
+    if (b.withheld) cli_error(c.cmd, "%zu ledger entries are not readable with your keys", b.withheld);
     rc = CLI_OK;
 out:
     json_decref(rows);

@@ -20,84 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cli_care.h"
+#include "client/cli_care_dir.h"
 
 #define MAX_TEAM 32
 #define OPT_SNOMED 0x1401
 #define OPT_DISPLAY 0x1402
 #define OPT_RESULT 0x1403
 
+/* the options every writing subcommand takes */
+#define WRITE_LONGOPTS \
+    {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+
 static const char *S(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-
-/* ---- directory --------------------------------------------------------- */
-
-/* The role of an active user of the directory ("" when there is none). */
-static int active_role(cli_ctx *c, const char *gid, const char *const *roles, char *out, size_t cap)
-{
-    out[0] = 0;
-    for (const char *const *r = roles; *r; r++) {
-        char after[CK_NET_ID_MAX + 1] = "";
-        ck_net_user_filter f;
-        memset(&f, 0, sizeof f);
-        f.role = *r;
-        f.active = 1;
-        f.limit = 1000;
-        for (;;) {
-            json_t *users = NULL, *u;
-            int more = 0, found = 0;
-            size_t i;
-            f.after = after[0] ? after : NULL;
-            if (ck_net_users_list(c->net, &f, &users, &more) != 0) return cli_ctx_net_error(c, "reading the directory");
-            json_array_foreach(users, i, u) {
-                const char *g = S(u, "gid");
-                if (g && !strcmp(g, gid)) found = 1;
-                if (g) snprintf(after, sizeof after, "%s", g);
-            }
-            json_decref(users);
-            if (found) {
-                snprintf(out, cap, "%s", *r);
-                return CLI_OK;
-            }
-            if (!more || !after[0]) break;
-        }
-    }
-    return CLI_OK;
-}
-
-static int check_person(cli_ctx *c, const char *gid, const char *const *roles, const char *what)
-{
-    char role[65];
-    int rc = active_role(c, gid, roles, role, sizeof role);
-    if (rc != CLI_OK) return rc;
-    if (role[0]) return CLI_OK;
-    cli_error(c->cmd, "%s is not an active %s in the directory", gid, what);
-    return CLI_FAIL;
-}
-
-static int check_theatre(cli_ctx *c, const char *org, const char *theatre)
-{
-    json_t *units = NULL, *u;
-    size_t i;
-    int found = 0;
-    if (ck_net_units_list(c->net, org, "theatre", &units) != 0) return cli_ctx_net_error(c, "reading the units");
-    json_array_foreach(units, i, u) {
-        const char *n = S(u, "name");
-        if (n && !strcmp(n, theatre)) found = 1;
-    }
-    json_decref(units);
-    if (found) return CLI_OK;
-    cli_error(c->cmd, "%s has no theatre '%s' (carekey directory units --org %s --kind theatre)", org, theatre, org);
-    return CLI_FAIL;
-}
-
-static int check_patient(cli_ctx *c, const char *gid)
-{
-    ck_net_user u;
-    if (ck_net_user_get(c->net, gid, &u) != 0) return cli_ctx_net_error(c, "looking up the patient");
-    if (!strcmp(u.role, "patient")) return CLI_OK;
-    cli_error(c->cmd, "%s is not a patient", gid);
-    return CLI_FAIL;
-}
 
 /* ---- the ledger step ------------------------------------------------------- */
 
@@ -114,6 +48,24 @@ typedef struct {
     json_t *appt, *proc;
     uint64_t seq;
 } theatre_step;
+
+/* s for the subcommand cmd, with its context and writer. */
+static void step_init(theatre_step *s, cli_ctx *c, cli_care_writer *w, const char *cmd)
+{
+    memset(s, 0, sizeof *s);
+    cli_ctx_init(c, cmd);
+    cli_care_writer_init(w, c);
+    s->c = c;
+    s->w = w;
+}
+
+static void step_free(theatre_step *s)
+{
+    json_decref(s->appt);
+    json_decref(s->proc);
+    cli_care_writer_free(s->w);
+    cli_ctx_close(s->c);
+}
 
 static void step_error(theatre_step *s, const ck_care_error *err) { cli_error(s->c->cmd, "%s", err->msg); }
 
@@ -138,23 +90,17 @@ static int ledger_put(theatre_step *s, const cli_care_book *b, json_t *appt, jso
     return rc;
 }
 
-static int book_step(void *arg)
+/* One ledger step: loads sections of the ledger, builds the booking's new
+ * version and the Procedure's from them (make: nonzero when refused,
+ * reported) and writes the booking on the head it was built on. */
+static int ledger_step(theatre_step *s, const char *sections,
+                       int (*make)(theatre_step *s, const cli_care_book *b, json_t **appt, json_t **proc))
 {
-    theatre_step *s = arg;
     cli_care_book b;
-    ck_care_error err;
     json_t *proc = NULL, *appt = NULL;
     int rc;
-    /* the schedule too: a patient with a consultation then is not free */
-    if ((rc = cli_care_book_load(&b, s->c, s->org, "theatre,schedule")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (ck_care_theatre_check(b.items, &s->in, &err) ||
-        ck_care_patient_free(b.items, s->in.patient, s->in.start_ms, s->in.end_ms, s->in.id, &err) ||
-        ck_care_theatre_book(&s->in, &proc, &appt, &err)) {
-        step_error(s, &err);
-        goto out;
-    }
-    rc = ledger_put(s, &b, appt, proc);
+    if ((rc = cli_care_book_load(&b, s->c, s->org, sections)) != CLI_OK) goto out;
+    rc = make(s, &b, &appt, &proc) ? CLI_FAIL : ledger_put(s, &b, appt, proc);
 out:
     json_decref(proc);
     json_decref(appt);
@@ -162,36 +108,38 @@ out:
     return rc;
 }
 
-static int change_step(void *arg)
+static int booked(theatre_step *s, const cli_care_book *b, json_t **appt, json_t **proc)
 {
-    theatre_step *s = arg;
-    cli_care_book b;
     ck_care_error err;
-    const json_t *it;
-    const char *sec;
-    json_t *proc = NULL, *appt = NULL;
-    int rc, bad;
-    if ((rc = cli_care_book_load(&b, s->c, s->org, "theatre")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    it = cli_care_book_find(&b, "Appointment", s->id);
-    sec = S(it, "section");
+    if (ck_care_theatre_check(b->items, &s->in, &err) ||
+        ck_care_patient_free(b->items, s->in.patient, s->in.start_ms, s->in.end_ms, s->in.id, &err) ||
+        ck_care_theatre_book(&s->in, proc, appt, &err)) {
+        step_error(s, &err);
+        return -1;
+    }
+    return 0;
+}
+
+/* an outcome, or a cancellation (s->cancel) */
+static int changed(theatre_step *s, const cli_care_book *b, json_t **appt, json_t **proc)
+{
+    ck_care_error err;
+    const json_t *it = cli_care_book_find(b, "Appointment", s->id);
+    const char *sec = S(it, "section");
+    int bad;
     if (!it || !sec || strcmp(sec, "theatre")) {
         cli_error(s->c->cmd, "there is no theatre booking Appointment/%s at %s", s->id, s->org);
-        goto out;
+        return -1;
     }
-    bad = s->cancel ? ck_care_theatre_cancel(ck_care_item_resource(it), NULL, s->reason, &appt, &proc, &err)
-                    : ck_care_theatre_outcome(ck_care_item_resource(it), NULL, &s->out_in, &appt, &proc, &err);
-    if (bad) {
-        step_error(s, &err);
-        goto out;
-    }
-    rc = ledger_put(s, &b, appt, proc);
-out:
-    json_decref(proc);
-    json_decref(appt);
-    cli_care_book_free(&b);
-    return rc;
+    bad = s->cancel ? ck_care_theatre_cancel(ck_care_item_resource(it), NULL, s->reason, appt, proc, &err)
+                    : ck_care_theatre_outcome(ck_care_item_resource(it), NULL, &s->out_in, appt, proc, &err);
+    if (bad) step_error(s, &err);
+    return bad;
 }
+
+/* the schedule too: a patient with a consultation then is not free */
+static int book_step(void *arg) { return ledger_step(arg, "theatre,schedule", booked); }
+static int change_step(void *arg) { return ledger_step(arg, "theatre", changed); }
 
 /* The patient's Procedure version after the ledger step. */
 static int patient_copy(theatre_step *s)
@@ -254,9 +202,14 @@ static void print_booking(const char *what, const theatre_step *s)
            ck_care_appointment_actor(s->appt, "Patient"), S(s->proc, "status"), (unsigned long long)s->seq, s->org);
 }
 
-static int finish(theatre_step *s, const char *what, int withdraw)
+/* Runs a ledger step on org's ledger with retries, then the patient's
+ * Procedure. */
+static int run_write(theatre_step *s, const char *org, int (*step)(void *), const char *what, int withdraw)
 {
     int rc;
+    s->org = org;
+    cli_care_ledger_policy(org, s->policy);
+    if ((rc = cli_care_retry(s->c, step, s)) != CLI_OK) return rc;
     if ((rc = patient_copy(s)) != CLI_OK) {
         if (withdraw) withdraw_booking(s);
         else cli_error(s->c->cmd, "the ledger holds the change, but the patient's Procedure could not be updated");
@@ -306,10 +259,7 @@ static int cmd_book(int argc, char **argv)
                                        {"start", required_argument, NULL, 'S'},
                                        {"end", required_argument, NULL, 'E'},
                                        {"reason", required_argument, NULL, 'r'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_CARE_ORG_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       WRITE_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     static const char *const doctor[] = {"doctor", NULL}, *const clinician[] = {"doctor", "nurse", NULL};
     const char *help = "theatre book", *org_opt = NULL, *start = NULL, *end = NULL;
@@ -320,9 +270,7 @@ static int cmd_book(int argc, char **argv)
     cli_ctx c;
     int opt, rc;
 
-    memset(&s, 0, sizeof s);
-    cli_ctx_init(&c, "theatre book");
-    cli_care_writer_init(&w, &c);
+    step_init(&s, &c, &w, "theatre book");
     cli_start_opts();
     rc = CLI_USAGE;
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
@@ -377,26 +325,19 @@ static int cmd_book(int argc, char **argv)
         json_decref(p);
         json_decref(a);
     }
-    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK || (rc = cli_ctx_net(&c)) != CLI_OK) goto out;
-    if ((rc = check_theatre(&c, org, s.in.theatre)) || (rc = check_patient(&c, s.in.patient)) ||
-        (rc = check_person(&c, s.in.surgeon, doctor, "doctor")))
+    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK ||
+        (rc = cli_care_dir_check_unit(&c, org, "theatre", s.in.theatre)) != CLI_OK ||
+        (rc = cli_care_dir_check_patient(&c, s.in.patient)) != CLI_OK ||
+        (rc = cli_care_dir_check_person(&c, s.in.surgeon, doctor, "doctor")) != CLI_OK)
         goto out;
     for (size_t i = 0; i < s.in.n_team; i++)
-        if ((rc = check_person(&c, team[i].gid, clinician, "doctor or nurse"))) goto out;
+        if ((rc = cli_care_dir_check_person(&c, team[i].gid, clinician, "doctor or nurse")) != CLI_OK) goto out;
     ck_care_new_id(id);   /* one id across retries */
     s.in.id = id;
-    s.c = &c;
-    s.w = &w;
-    s.org = org;
-    cli_care_ledger_policy(org, s.policy);
-    if ((rc = cli_care_retry(&c, book_step, &s)) != CLI_OK) goto out;
-    rc = finish(&s, "booked surgery", 1);
+    rc = run_write(&s, org, book_step, "booked surgery", 1);
 out:
     free(team_buf);
-    json_decref(s.appt);
-    json_decref(s.proc);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    step_free(&s);
     return rc;
 }
 
@@ -434,17 +375,11 @@ static int change(int argc, char **argv, int cancel)
                                        {"result", required_argument, NULL, OPT_RESULT},
                                        {"start", required_argument, NULL, 'S'},
                                        {"end", required_argument, NULL, 'E'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       CLI_CARE_ORG_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       WRITE_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     static const struct option cancel_lo[] = {{"id", required_argument, NULL, 'i'},
                                               {"reason", required_argument, NULL, 'r'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              CLI_CARE_ORG_LONGOPTS,
-                                              CLI_REC_SHARING_LONGOPTS,
-                                              CLI_CTX_LONGOPTS,
+                                              WRITE_LONGOPTS,
                                               {NULL, 0, NULL, 0}};
     const char *help = cancel ? "theatre cancel" : "theatre outcome", *org_opt = NULL, *start = NULL, *end = NULL;
     char org[CK_NET_ID_MAX + 1];
@@ -453,9 +388,7 @@ static int change(int argc, char **argv, int cancel)
     cli_ctx c;
     int opt, rc = CLI_USAGE;
 
-    memset(&s, 0, sizeof s);
-    cli_ctx_init(&c, help);
-    cli_care_writer_init(&w, &c);
+    step_init(&s, &c, &w, help);
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, cancel ? cancel_lo : lo, c.cmd, help)) != -1) {
         if (cli_ctx_option(&c, opt, optarg) || cli_care_writer_option(&w, opt, optarg)) continue;
@@ -515,17 +448,9 @@ static int change(int argc, char **argv, int cancel)
     }
     s.cancel = cancel;
     if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK) goto out;
-    s.c = &c;
-    s.w = &w;
-    s.org = org;
-    cli_care_ledger_policy(org, s.policy);
-    if ((rc = cli_care_retry(&c, change_step, &s)) != CLI_OK) goto out;
-    rc = finish(&s, cancel ? "cancelled" : s.out_in.status, 0);
+    rc = run_write(&s, org, change_step, cancel ? "cancelled" : s.out_in.status, 0);
 out:
-    json_decref(s.appt);
-    json_decref(s.proc);
-    cli_care_writer_free(&w);
-    cli_ctx_close(&c);
+    step_free(&s);
     return rc;
 }
 
@@ -603,28 +528,16 @@ static int cmd_list(int argc, char **argv)
         return cli_usage_error(c.cmd, help, "--date: '%s' is not DAY, MONTH or FROM..TO", date);
     if (theatre && !ck_net_id_valid(theatre))
         return cli_usage_error(c.cmd, help, "--theatre: '%s' is not a unit name", theatre);
-    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK) goto out;
-    if ((rc = cli_care_book_load(&b, &c, org, "theatre")) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (b.withheld && json_array_size(b.items) == 0) {
-        cli_error(c.cmd, "none of the %zu entries of %s's ledger is readable with your keys (staff@%s only)",
-                  b.withheld, org, org);
+    if ((rc = cli_care_org(&c, org_opt, org)) != CLI_OK ||
+        (rc = cli_care_ledger_read(&b, &c, org, "theatre")) != CLI_OK)
         goto out;
-    }
+    rc = CLI_FAIL;
     if (!(rows = ck_care_theatre_view(b.items, theatre, date ? &p : NULL)) || !(txt = text_rows(rows))) {
         cli_error(c.cmd, "out of memory");
         goto out;
     }
-    if (json) {
-        char *t = json_dumps(rows, JSON_INDENT(2));
-        if (t) puts(t);
-        free(t);
-    } else if (json_array_size(rows) == 0) {
-        printf("no theatre bookings\n");
-    } else {
-        cli_print_table(stdout, txt, cols, sizeof cols / sizeof *cols);
-    }
-    if (b.withheld) fprintf(stderr, "carekey: %s: %zu ledger entries are not readable with your keys\n", c.cmd, b.withheld);
+    cli_care_print_rows(rows, txt, json, "no theatre bookings", cols, sizeof cols / sizeof *cols);
+    if (b.withheld) cli_error(c.cmd, "%zu ledger entries are not readable with your keys", b.withheld);
     rc = CLI_OK;
 out:
     json_decref(txt);

@@ -14,6 +14,7 @@
  *   grant list --patient P
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,32 @@ size_t cli_grant_chain(const cli_rec_view *v, cli_chain_grant *out, size_t cap)
         n++;
     }
     return n;
+}
+
+int cli_grant_load(cli_ctx *c, const char *record, cli_chain_grant **cg, size_t *n, const char *refusal, ...)
+{
+    cli_rec_view v;
+    char why[512];
+    va_list ap;
+    int rc;
+    *cg = NULL;
+    *n = 0;
+    memset(&v, 0, sizeof v);
+    if ((rc = cli_rec_view_load(&v, c, record, 1)) != CLI_OK) goto out;
+    rc = CLI_FAIL;
+    if (cli_rec_view_problems(&v)) {
+        va_start(ap, refusal);
+        vsnprintf(why, sizeof why, refusal, ap);
+        va_end(ap);
+        cli_error(c->cmd, "%s (see the problems above)", why);
+        goto out;
+    }
+    if (!(*cg = calloc(v.n + 1, sizeof **cg))) goto out;
+    *n = cli_grant_chain(&v, *cg, v.n + 1);
+    rc = CLI_OK;
+out:
+    cli_rec_view_free(&v);
+    return rc;
 }
 
 static int same_grant(const ck_rec_grant *g, const server_grant *s)
@@ -339,11 +366,9 @@ static int cmd_revoke(int argc, char **argv)
     int64_t want_sid = -1;
     cli_chain_grant *hit_c = NULL;
     server_grant *hit_s = NULL;
-    cli_rec_view v;
     ck_net_head head;
     cli_ctx c;
 
-    memset(&v, 0, sizeof v);
     cli_ctx_init(&c, "grant revoke");
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
@@ -365,16 +390,8 @@ static int cmd_revoke(int argc, char **argv)
         if (!*id || *end || x <= 0) return cli_usage_error(c.cmd, help, "--id: '%s' is neither a grant number nor a chain id", id);
         want_sid = x;
     }
-    if ((rc = cli_rec_view_load(&v, &c, patient, 1)) != CLI_OK) goto out;
-    if (cli_rec_view_problems(&v)) {
-        cli_error(c.cmd, "the record does not verify; not revoking through it (see the problems above)");
-        rc = CLI_FAIL;
-        goto out;
-    }
-    rc = CLI_FAIL;
-    if (!(cg = calloc(v.n + 1, sizeof *cg))) goto out;
-    n_cg = cli_grant_chain(&v, cg, v.n + 1);
-    if ((rc = server_grants(&c, patient, &sg, &n_sg)) != CLI_OK) goto out;
+    rc = cli_grant_load(&c, patient, &cg, &n_cg, "the record does not verify; not revoking through it");
+    if (rc != CLI_OK || (rc = server_grants(&c, patient, &sg, &n_sg)) != CLI_OK) goto out;
     if (by_chain) {
         for (size_t i = 0; i < n_cg; i++)
             if (cg[i].active && memcmp(cg[i].g.grant_id, want, CK_REC_ID_BYTES) == 0) hit_c = &cg[i];
@@ -419,7 +436,6 @@ out:
     (void)done;
     free(cg);
     free(sg);
-    cli_rec_view_free(&v);
     cli_ctx_close(&c);
     return rc;
 }
@@ -431,21 +447,11 @@ int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, si
     cli_chain_grant *cg = NULL;
     server_grant *sg = NULL;
     size_t n_cg = 0, n_sg = 0, done = 0;
-    cli_rec_view v;
     ck_net_head head;
     int rc;
 
-    memset(&v, 0, sizeof v);
-    if ((rc = cli_rec_view_load(&v, c, record, 1)) != CLI_OK) goto out;
-    if (cli_rec_view_problems(&v)) {
-        cli_error(c->cmd, "the record of %s does not verify; not revoking through it (see the problems above)", record);
-        rc = CLI_FAIL;
-        goto out;
-    }
-    rc = CLI_FAIL;
-    if (!(cg = calloc(v.n + 1, sizeof *cg))) goto out;
-    n_cg = cli_grant_chain(&v, cg, v.n + 1);
-    if ((rc = server_grants(c, record, &sg, &n_sg)) != CLI_OK) goto out;
+    rc = cli_grant_load(c, record, &cg, &n_cg, "the record of %s does not verify; not revoking through it", record);
+    if (rc != CLI_OK || (rc = server_grants(c, record, &sg, &n_sg)) != CLI_OK) goto out;
     /* the server first: from then on it refuses the person's appends */
     for (size_t i = 0; i < n_sg; i++) {
         if (sg[i].revoked || strcmp(sg[i].grantee, grantee) != 0) continue;
@@ -472,7 +478,6 @@ out:
     if (n) *n = done;
     free(cg);
     free(sg);
-    cli_rec_view_free(&v);
     return rc;
 }
 

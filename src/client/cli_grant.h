@@ -21,6 +21,12 @@ typedef struct cli_chain_grant {
 /* The grants of the verified chain of v, in order (only entries that
  * verified); at most cap. Returns the count. */
 size_t cli_grant_chain(const cli_rec_view *v, cli_chain_grant *out, size_t cap);
+/* Loads and verifies record and replays its chain's grants into *cg (a new
+ * array of *n; free() it, also after a failure). A record that does not
+ * verify is refused, CLI_FAIL: "<refusal> (see the problems above)", with
+ * refusal formatted like printf. */
+int cli_grant_load(cli_ctx *c, const char *record, cli_chain_grant **cg, size_t *n, const char *refusal, ...)
+    __attribute__((format(printf, 5, 6)));
 /* 1 when one active, unexpired grant to grantee (a delegate one if
  * need_delegate) covers every section of sections_csv. */
 int cli_grant_covers(const cli_chain_grant *g, size_t n, const char *grantee, const char *sections_csv,

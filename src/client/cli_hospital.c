@@ -117,6 +117,13 @@ static int users_all(cli_ctx *c, ck_net_user_filter f, json_t **out)
     return *out ? CLI_OK : CLI_FAIL;
 }
 
+/* 1 when the directory's user object is affiliated with org. */
+static int staff_of(const json_t *user, const char *org)
+{
+    const char *o = jstr(user, "org");
+    return o && strcmp(o, org) == 0;
+}
+
 /* The role a staff member works in: the directory role when it is one of
  * the table's, else the affiliation title when that names one. */
 static const role_sections *staff_role(const json_t *user)
@@ -171,30 +178,13 @@ static int specs_to_issue(cli_ctx *c, const char *org, const char *gid, const cl
 static int ledger_grant(cli_ctx *c, const char *org, const char *gid, const char *sections)
 {
     cli_chain_grant *cg = NULL;
-    cli_rec_view v;
-    size_t n;
-    int rc, have;
-    memset(&v, 0, sizeof v);
-    if ((rc = cli_rec_view_load(&v, c, org, 1)) != CLI_OK) goto out;
-    if (cli_rec_view_problems(&v)) {
-        cli_error(c->cmd, "the ledger of %s does not verify; no grant given (see the problems above)", org);
-        rc = CLI_FAIL;
-        goto out;
-    }
-    rc = CLI_FAIL;
-    if (!(cg = calloc(v.n + 1, sizeof *cg))) goto out;
-    n = cli_grant_chain(&v, cg, v.n + 1);
-    have = cli_grant_covers(cg, n, gid, sections, 0);
-    cli_rec_view_free(&v);
-    if (have) {
+    size_t n = 0;
+    int rc = cli_grant_load(c, org, &cg, &n, "the ledger of %s does not verify; no grant given", org);
+    if (rc == CLI_OK && cli_grant_covers(cg, n, gid, sections, 0))
         printf("%s already holds a grant on %s's ledger for %s\n", gid, org, sections);
-        rc = CLI_OK;
-    } else {
+    else if (rc == CLI_OK)
         rc = cli_grant_give(c, org, gid, sections, 0, 0);
-    }
-out:
     free(cg);
-    cli_rec_view_free(&v);
     return rc;
 }
 
@@ -223,7 +213,7 @@ static int affiliate(cli_ctx *c, const char *org, const char *gid, const json_t 
     const char *attrs[64];
     json_t *set = json_array(), *held = NULL, *reg = NULL, *v, *after = NULL;
     size_t i, n = 0;
-    int same_org = jstr(user, "org") && strcmp(jstr(user, "org"), org) == 0, rc = CLI_FAIL;
+    int same_org = staff_of(user, org), rc = CLI_FAIL;
     if (!set || !(reg = cli_registry_load(c, org)) || !(held = cli_registry_held(reg, gid))) goto out;
     json_array_foreach(json_object_get(user, "attributes"), i, v) if (add_label(set, json_string_value(v))) goto out;
     json_array_foreach(held, i, v) if (add_label(set, json_string_value(v))) goto out;
@@ -317,7 +307,7 @@ static int cmd_staff_add(int argc, char **argv)
         cli_error(c.cmd, "%s is enrolled as %s, not %s", gid, jstr(user, "role"), role);
         goto out;
     }
-    if (jstr(user, "org") && strcmp(jstr(user, "org"), org) != 0) {
+    if (jstr(user, "org") && !staff_of(user, org)) {
         cli_error(c.cmd, "%s is staff of %s; that organization releases them first", gid, jstr(user, "org"));
         goto out;
     }
@@ -389,7 +379,7 @@ static int cmd_staff_deactivate(int argc, char **argv)
     if ((rc = hospital_self(&c, org)) != CLI_OK) goto out;
     if ((rc = user_object(&c, gid, &user)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!jstr(user, "org") || strcmp(jstr(user, "org"), org) != 0) {
+    if (!staff_of(user, org)) {
         cli_error(c.cmd, "%s is not staff of %s in the directory", gid, org);
         goto out;
     }
@@ -434,17 +424,17 @@ static const char list_usage[] =
 
 /* ORG for the commands any staff member may run: --hospital, else the
  * keyring's identity when it runs the authority of its own name (the
- * organization's home), else cli_care_org (the staff@ORG key). */
+ * organization's home), else cli_care_org (the staff@ORG key). Then the
+ * connection to the directory. */
 static int any_org(cli_ctx *c, const char *opt, char org[CK_NET_ID_MAX + 1])
 {
     int rc;
-    if (opt) return cli_care_org(c, opt, org);
-    if ((rc = cli_ctx_keyring(c)) != CLI_OK) return rc;
-    if (ck_keyring_authority_sk_find(c->kr, ck_keyring_identity(c->kr)->gid)) {
+    if (!opt && (rc = cli_ctx_keyring(c)) != CLI_OK) return rc;
+    if (!opt && ck_keyring_authority_sk_find(c->kr, ck_keyring_identity(c->kr)->gid))
         snprintf(org, CK_NET_ID_MAX + 1, "%s", ck_keyring_identity(c->kr)->gid);
-        return CLI_OK;
-    }
-    return cli_care_org(c, NULL, org);
+    else if ((rc = cli_care_org(c, opt, org)) != CLI_OK)
+        return rc;
+    return cli_ctx_net(c);
 }
 
 static void print_json(const json_t *j)
@@ -487,7 +477,7 @@ static int cmd_staff_list(int argc, char **argv)
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if ((f.role && !ck_net_id_valid(f.role)) || (f.unit && !ck_net_id_valid(f.unit)))
         return cli_usage_error(c.cmd, help, "invalid --role or --unit");
-    if ((rc = any_org(&c, org_opt, org)) != CLI_OK || (rc = cli_ctx_net(&c)) != CLI_OK) goto out;
+    if ((rc = any_org(&c, org_opt, org)) != CLI_OK) goto out;
     f.org = org;
     if ((rc = users_all(&c, f, &users)) != CLI_OK) goto out;
     if (as_json) {
@@ -535,28 +525,11 @@ static const char care_team_usage[] =
 /* P's chain grants; refuses unless ORG holds an active delegate grant. */
 static int patient_grants(cli_ctx *c, const char *patient, const char *org, cli_chain_grant **cg, size_t *n)
 {
-    cli_rec_view v;
-    int rc;
-    *cg = NULL;
-    *n = 0;
-    memset(&v, 0, sizeof v);
-    if ((rc = cli_rec_view_load(&v, c, patient, 1)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (cli_rec_view_problems(&v)) {
-        cli_error(c->cmd, "the record of %s does not verify; no grant given (see the problems above)", patient);
-        goto out;
-    }
-    if (!(*cg = calloc(v.n + 1, sizeof **cg))) goto out;
-    *n = cli_grant_chain(&v, *cg, v.n + 1);
-    if (!cli_grant_covers(*cg, *n, org, "grants", 1)) {
-        cli_error(c->cmd, "%s is not a delegate of %s: the patient runs 'carekey grant --patient %s --to %s "
-                          "--sections '*' --delegate'", org, patient, patient, org);
-        goto out;
-    }
-    rc = CLI_OK;
-out:
-    cli_rec_view_free(&v);
-    return rc;
+    int rc = cli_grant_load(c, patient, cg, n, "the record of %s does not verify; no grant given", patient);
+    if (rc != CLI_OK || cli_grant_covers(*cg, *n, org, "grants", 1)) return rc;
+    cli_error(c->cmd, "%s is not a delegate of %s: the patient runs 'carekey grant --patient %s --to %s "
+                      "--sections '*' --delegate'", org, patient, patient, org);
+    return CLI_FAIL;
 }
 
 static int care_team_one(cli_ctx *c, const char *org, const char *patient, const json_t *user,
@@ -564,7 +537,7 @@ static int care_team_one(cli_ctx *c, const char *org, const char *patient, const
 {
     const char *gid = jstr(user, "gid");
     const role_sections *rs = staff_role(user);
-    if (!jstr(user, "org") || strcmp(jstr(user, "org"), org) != 0 || json_is_false(json_object_get(user, "active"))) {
+    if (!staff_of(user, org) || json_is_false(json_object_get(user, "active"))) {
         cli_error(c->cmd, "%s is not active staff of %s", gid, org);
         return CLI_FAIL;
     }
@@ -678,7 +651,7 @@ static int cmd_units(int argc, char **argv)
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if (kind && strcmp(kind, "ward") && strcmp(kind, "theatre") && strcmp(kind, "department"))
         return cli_usage_error(c.cmd, help, "--kind: '%s' is not ward, theatre or department", kind);
-    if ((rc = any_org(&c, org_opt, org)) != CLI_OK || (rc = cli_ctx_net(&c)) != CLI_OK) goto out;
+    if ((rc = any_org(&c, org_opt, org)) != CLI_OK) goto out;
     if (ck_net_units_list(c.net, org, kind, &units) != 0) {
         rc = cli_ctx_net_error(&c, "listing the units");
         goto out;

@@ -199,10 +199,7 @@ enum MHD_Result ckd_api_user_affiliate(ckd_req *r, const char *gid)
     } else if ((rc = ck_store_user_get(r->srv->store, gid, &u)) != CK_STORE_OK) {
         res = ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
     } else if (!may_affiliate(r, &u, org)) {
-        if (r->caller_kind == CKD_CALLER_USER && ckd_audit(r, org, "affiliate", gid, 403, ckd_err_code(CKD_E_FORBIDDEN)))
-            res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
-        else
-            res = ckd_fail(r, CKD_E_FORBIDDEN, "an organization affiliates its own staff only");
+        res = ckd_deny(r, org, "affiliate", gid, CKD_E_FORBIDDEN, "an organization affiliates its own staff only");
     } else if ((rc = ck_store_org_get(r->srv->store, org, &o)) != CK_STORE_OK) {
         res = ckd_store_fail(r, rc, CKD_E_ORG_NOT_FOUND);
     } else if (unit && (rc = ck_store_unit_get(r->srv->store, org, unit, &un)) != CK_STORE_OK) {
@@ -221,21 +218,21 @@ enum MHD_Result ckd_api_user_affiliate(ckd_req *r, const char *gid)
 
 enum MHD_Result ckd_api_user_deactivate(ckd_req *r, const char *gid)
 {
+    static const char refused[] = "only the operator or the user's organization";
     ck_store_user u;
     ck_store_rc rc;
     int own_org;
 
     if (r->body_len != 0) return ckd_fail(r, CKD_E_BAD_JSON, "no body expected");
     if (r->caller_kind != CKD_CALLER_ADMIN && r->caller_kind != CKD_CALLER_USER)
-        return ckd_fail(r, CKD_E_FORBIDDEN, "only the operator or the user's organization");
+        return ckd_fail(r, CKD_E_FORBIDDEN, refused);
     if ((rc = ck_store_user_get(r->srv->store, gid, &u)) != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
     own_org = r->caller_kind == CKD_CALLER_USER && !strcmp(r->user.role, "organization") && u.org[0] &&
               !strcmp(r->caller, u.org);
     if (r->caller_kind != CKD_CALLER_ADMIN && !own_org) {
-        if (r->caller_kind == CKD_CALLER_USER && u.org[0] &&
-            ckd_audit(r, u.org, "deactivate", gid, 403, ckd_err_code(CKD_E_FORBIDDEN)) != 0)
-            return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
-        return ckd_fail(r, CKD_E_FORBIDDEN, "only the operator or the user's organization");
+        /* Only an affiliated user has an organization's ledger to audit in. */
+        if (u.org[0]) return ckd_deny(r, u.org, "deactivate", gid, CKD_E_FORBIDDEN, refused);
+        return ckd_fail(r, CKD_E_FORBIDDEN, refused);
     }
     if ((rc = ck_store_user_deactivate(r->srv->store, gid, ckd_now_ms())) != CK_STORE_OK) {
         ckd_users_forget(r->srv->users, gid);

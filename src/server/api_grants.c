@@ -32,12 +32,7 @@ static int manager(ckd_req *r, const char *patient, const char *action, int *rel
         return 0;
     }
     if (*rel != CKD_REL_NONE) return 1;
-    if (r->caller_kind == CKD_CALLER_USER &&
-        ckd_audit(r, patient, action, "", 403, ckd_err_code(CKD_E_FORBIDDEN)) != 0) {
-        *res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
-        return 0;
-    }
-    *res = ckd_fail(r, CKD_E_FORBIDDEN, "only the patient or her delegate");
+    *res = ckd_deny(r, patient, action, "", CKD_E_FORBIDDEN, "only the patient or her delegate");
     return 0;
 }
 

@@ -41,11 +41,7 @@ static int org_or_admin(ckd_req *r, const char *org, const char *action, enum MH
     if (r->caller_kind == CKD_CALLER_ADMIN) return 1;
     if (r->caller_kind == CKD_CALLER_USER && !strcmp(r->caller, org) && !strcmp(r->user.role, "organization"))
         return 1;
-    if (r->caller_kind == CKD_CALLER_USER && ckd_audit(r, org, action, "", 403, ckd_err_code(CKD_E_FORBIDDEN)) != 0) {
-        *res = ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
-        return 0;
-    }
-    *res = ckd_fail(r, CKD_E_FORBIDDEN, "only the organization or the operator");
+    *res = ckd_deny(r, org, action, "", CKD_E_FORBIDDEN, "only the organization or the operator");
     return 0;
 }
 

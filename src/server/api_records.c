@@ -60,14 +60,6 @@ static json_t *head_json(uint64_t seq, const uint8_t hash[32])
  * have no business with patient data. */
 static int may_read(ckd_req *r) { return r->caller_kind == CKD_CALLER_USER; }
 
-static enum MHD_Result deny(ckd_req *r, const char *patient, const char *action, ckd_err e, const char *msg)
-{
-    /* Refused attempts are part of the patient's audit trail too. */
-    if (r->caller_kind == CKD_CALLER_USER && ckd_audit(r, patient, action, "", ckd_err_status(e), ckd_err_code(e)) != 0)
-        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
-    return ckd_fail(r, e, msg);
-}
-
 /* The append (with its audit row) is durable, or failed. */
 static enum MHD_Result appended(ckd_req *r, ck_store_rc rc)
 {
@@ -122,7 +114,7 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         goto out;
     }
     if (strcmp(author, r->caller) != 0) {
-        res = deny(r, patient, "append", CKD_E_AUTHOR_MISMATCH, "author must be the signing caller");
+        res = ckd_deny(r, patient, "append", "", CKD_E_AUTHOR_MISMATCH, "author must be the signing caller");
         goto out;
     }
     if (!strcmp(patient, r->caller)) {
@@ -132,7 +124,7 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         }
     } else if ((g = ckd_has_grant(r, patient, section)) != 1) {
         res = g < 0 ? ckd_fail(r, CKD_E_INTERNAL, "storage error")
-                    : deny(r, patient, "append", CKD_E_NO_GRANT, "no active write grant for this section");
+                    : ckd_deny(r, patient, "append", "", CKD_E_NO_GRANT, "no active write grant for this section");
         goto out;
     }
     snprintf(e->patient, sizeof e->patient, "%s", patient);
@@ -292,7 +284,7 @@ enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient)
     ck_store_rc rc;
 
     if (r->caller_kind != CKD_CALLER_USER || strcmp(r->caller, patient) != 0 || !ckd_role_owns_record(r->user.role))
-        return deny(r, patient, "sign_head", CKD_E_FORBIDDEN, "only the patient signs her head");
+        return ckd_deny(r, patient, "sign_head", "", CKD_E_FORBIDDEN, "only the patient signs her head");
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
     memset(&h, 0, sizeof h);
     seq = json_object_get(j, "seq");

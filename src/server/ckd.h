@@ -272,6 +272,10 @@ int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *t
               const char *outcome) CKD_WUR;
 void ckd_audit_fill(ckd_req *r, ck_store_audit *a, const char *patient, const char *action,
                     const char *target, int status, const char *outcome);
+/* Refuses with e. A user's refused attempt is audited in patient's log
+ * first (action, target); when that audit fails the answer is a 500. */
+enum MHD_Result ckd_deny(ckd_req *r, const char *patient, const char *action, const char *target, ckd_err e,
+                         const char *message);
 /* The caller's standing on a patient's record. */
 enum { CKD_REL_NONE = 0, CKD_REL_PATIENT = 1, CKD_REL_DELEGATE = 2 };
 int ckd_relation(ckd_req *r, const char *patient, int *rel) CKD_WUR;

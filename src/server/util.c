@@ -200,6 +200,16 @@ int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *t
     return 0;
 }
 
+enum MHD_Result ckd_deny(ckd_req *r, const char *patient, const char *action, const char *target, ckd_err e,
+                         const char *message)
+{
+    /* Refused attempts are part of the patient's audit trail too. */
+    if (r->caller_kind == CKD_CALLER_USER &&
+        ckd_audit(r, patient, action, target, ckd_err_status(e), ckd_err_code(e)) != 0)
+        return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
+    return ckd_fail(r, e, message);
+}
+
 int ckd_relation(ckd_req *r, const char *patient, int *rel)
 {
     ck_store_grant *g = NULL;

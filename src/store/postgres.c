@@ -280,6 +280,14 @@ static ck_store_rc simple(pgs *s, const char *sql, params *p, long *affected)
     return rc;
 }
 
+/* Runs an UPDATE or DELETE keyed to one row: NOT_FOUND when it changed none. */
+static ck_store_rc simple_one(pgs *s, const char *sql, params *p)
+{
+    long n = 0;
+    ck_store_rc rc = simple(s, sql, p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+}
+
 /* ---- directory -------------------------------------------------------- */
 
 static ck_store_rc pg_user_add(ck_store *b, const ck_store_user *u)
@@ -401,8 +409,6 @@ static ck_store_rc pg_user_affiliate(ck_store *b, const char *gid, const char *o
                                      const char *title, const char *attrs, int64_t now)
 {
     params p = {0};
-    long n = 0;
-    ck_store_rc rc;
     p_text(&p, gid);
     p_text(&p, org);
     p_opt(&p, unit);
@@ -410,21 +416,17 @@ static ck_store_rc pg_user_affiliate(ck_store *b, const char *gid, const char *o
     p_text(&p, attrs ? attrs : "");
     p_int(&p, now);
     /* The foreign keys check org and (org, unit): 23503 is NOT_FOUND. */
-    rc = simple((pgs *)b, "UPDATE users SET org = $2, unit = $3, title = $4, attributes = $5, affiliated_at = $6 "
-                          "WHERE gid = $1", &p, &n);
-    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+    return simple_one((pgs *)b, "UPDATE users SET org = $2, unit = $3, title = $4, attributes = $5, "
+                                "affiliated_at = $6 WHERE gid = $1", &p);
 }
 
 static ck_store_rc pg_user_deactivate(ck_store *b, const char *gid, int64_t now)
 {
     params p = {0};
-    long n = 0;
-    ck_store_rc rc;
     p_text(&p, gid);
     p_int(&p, now);
-    rc = simple((pgs *)b, "UPDATE users SET deactivated_at = CASE WHEN active = 1 THEN $2 ELSE deactivated_at END, "
-                          "active = 0 WHERE gid = $1", &p, &n);
-    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+    return simple_one((pgs *)b, "UPDATE users SET deactivated_at = CASE WHEN active = 1 THEN $2 ELSE deactivated_at "
+                                "END, active = 0 WHERE gid = $1", &p);
 }
 
 static ck_store_rc pg_user_list(ck_store *b, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
@@ -551,13 +553,10 @@ static ck_store_rc pg_auth_get(ck_store *b, const char *name, ck_store_authority
 static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep, int64_t now)
 {
     params p = {0};
-    long n = 0;
-    ck_store_rc rc;
     p_text(&p, name);
     p_text(&p, ep);
     p_int(&p, now);
-    rc = simple((pgs *)b, "UPDATE authorities SET epochs = $2, updated_at = $3 WHERE name = $1", &p, &n);
-    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+    return simple_one((pgs *)b, "UPDATE authorities SET epochs = $2, updated_at = $3 WHERE name = $1", &p);
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -985,13 +984,10 @@ out:
 static ck_store_rc pg_mail_ack(ck_store *b, const char *recipient, int64_t id, int64_t now)
 {
     params p = {0};
-    long n = 0;
-    ck_store_rc rc;
     (void)now;
     p_text(&p, recipient);
     p_int(&p, id);
-    rc = simple((pgs *)b, "DELETE FROM mailbox WHERE recipient = $1 AND id = $2", &p, &n);
-    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+    return simple_one((pgs *)b, "DELETE FROM mailbox WHERE recipient = $1 AND id = $2", &p);
 }
 
 /* ---- audit, nonces, size ---------------------------------------------- */

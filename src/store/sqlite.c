@@ -481,6 +481,14 @@ static ck_store_rc step_rc(int rc)
     return CK_STORE_ERROR;
 }
 
+/* Steps a bound insert once and resets it: OK, EXISTS or ERROR. */
+static ck_store_rc step_once(sqlite3_stmt *st)
+{
+    ck_store_rc r = step_rc(sqlite3_step(st));
+    done(st);
+    return r;
+}
+
 static void col_text(char *dst, size_t cap, sqlite3_stmt *st, int i)
 {
     ck_store_copy(dst, cap, (const char *)sqlite3_column_text(st, i));
@@ -537,14 +545,11 @@ static ck_store_rc job_user_add(conn *c, void *arg)
     sqlite3_bind_text(st, 4, u->display_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, u->role, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, u->created_at);
-    r = step_rc(sqlite3_step(st));
-    done(st);
+    r = step_once(st);
     if (r != CK_STORE_OK || !ck_store_role_has_record(u->role)) return r;
     if ((st = stmt(c, Q_RECORD_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, u->gid, -1, SQLITE_STATIC);
-    r = step_rc(sqlite3_step(st));
-    done(st);
-    return r;
+    return step_once(st);
 }
 
 static ck_store_rc sq_user_add(ck_store *b, const ck_store_user *u)
@@ -606,30 +611,59 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-/* Steps a bound statement of a reader to its single row: OK, NOT_FOUND or
- * ERROR. Resets the statement and returns the reader. */
-static ck_store_rc read_one(sq *s, conn *c, sqlite3_stmt *st, rowfn row, void *out)
+/* One query on a borrowed reader: reading_start takes the reader and
+ * prepares the statement, the caller binds it, and read_all (or
+ * reading_end) resets the statement and gives the reader back. */
+typedef struct {
+    sq *s;
+    conn *c;
+    sqlite3_stmt *st;
+} reading;
+
+/* The statement of query q on a borrowed reader; NULL (reader returned) on
+ * failure. */
+static sqlite3_stmt *reading_start(reading *rd, sq *s, int q)
 {
+    rd->s = s;
+    rd->c = reader_get(s);
+    if ((rd->st = stmt(rd->c, q)) == NULL) reader_put(s, rd->c);
+    return rd->st;
+}
+
+static void reading_end(reading *rd)
+{
+    done(rd->st);
+    reader_put(rd->s, rd->c);
+}
+
+/* The single row of query q keyed by text ?1 (and ?2 when k2): OK,
+ * NOT_FOUND or ERROR. */
+static ck_store_rc read_key(sq *s, int q, const char *k1, const char *k2, rowfn row, void *out)
+{
+    reading rd;
     ck_store_rc r = CK_STORE_ERROR;
-    int rc = sqlite3_step(st);
+    int rc;
+    if (reading_start(&rd, s, q) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, k1, -1, SQLITE_STATIC);
+    if (k2) sqlite3_bind_text(rd.st, 2, k2, -1, SQLITE_STATIC);
+    rc = sqlite3_step(rd.st);
     if (rc == SQLITE_DONE)
         r = CK_STORE_NOT_FOUND;
-    else if (rc == SQLITE_ROW && row(st, out) == 0)
+    else if (rc == SQLITE_ROW && row(rd.st, out) == 0)
         r = CK_STORE_OK;
-    done(st);
-    reader_put(s, c);
+    reading_end(&rd);
     return r;
 }
 
-/* Collects every row of a bound statement into a malloc'ed array of
- * elements of size sz. Resets the statement and returns the reader. */
-static ck_store_rc read_all(sq *s, conn *c, sqlite3_stmt *st, rowfn row, size_t sz, void **v, size_t *n)
+/* Collects every row of the bound statement into a malloc'ed array of
+ * elements of size sz, then ends the reading. */
+static ck_store_rc read_all(reading *rd, rowfn row, size_t sz, void **v, size_t *n)
 {
     char *arr = NULL;
     size_t cnt = 0, cap = 0;
     ck_store_rc r = CK_STORE_ERROR;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(rd->st)) == SQLITE_ROW) {
         if (cnt == cap) {
             char *na = realloc(arr, (cap ? cap * 2 : 8) * sz);
             if (na == NULL) goto out;
@@ -637,7 +671,7 @@ static ck_store_rc read_all(sq *s, conn *c, sqlite3_stmt *st, rowfn row, size_t 
             cap = cap ? cap * 2 : 8;
         }
         memset(arr + cnt * sz, 0, sz);
-        if (row(st, arr + cnt * sz) != 0) goto out;
+        if (row(rd->st, arr + cnt * sz) != 0) goto out;
         cnt++;
     }
     if (rc != SQLITE_DONE) goto out;
@@ -647,22 +681,13 @@ static ck_store_rc read_all(sq *s, conn *c, sqlite3_stmt *st, rowfn row, size_t 
     r = CK_STORE_OK;
 out:
     free(arr);
-    done(st);
-    reader_put(s, c);
+    reading_end(rd);
     return r;
 }
 
 static ck_store_rc sq_user_get(ck_store *b, const char *gid, ck_store_user *out)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_USER_GET);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    sqlite3_bind_text(st, 1, gid, -1, SQLITE_STATIC);
-    return read_one(s, c, st, row_user, out);
+    return read_key((sq *)b, Q_USER_GET, gid, NULL, row_user, out);
 }
 
 struct affil_arg {
@@ -670,7 +695,8 @@ struct affil_arg {
     int64_t now;
 };
 
-/* Runs an UPDATE keyed by users.gid: NOT_FOUND when no row changed. */
+/* Runs a bound UPDATE or DELETE keyed to one row: NOT_FOUND when no row
+ * changed. */
 static ck_store_rc update_changed(conn *c, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -718,48 +744,43 @@ static ck_store_rc sq_user_deactivate(ck_store *b, const char *gid, int64_t now)
 
 static ck_store_rc sq_user_list(ck_store *b, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_USER_LIST);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    bind_opt(st, 1, f->org);
-    bind_opt(st, 2, f->role);
-    bind_opt(st, 3, f->unit);
-    bind_opt(st, 4, f->attribute);
-    sqlite3_bind_int(st, 5, f->active);
-    sqlite3_bind_text(st, 6, f->after ? f->after : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, (int64_t)f->limit);
-    return read_all(s, c, st, row_user, sizeof **v, (void **)v, n);
+    reading rd;
+    if (reading_start(&rd, (sq *)b, Q_USER_LIST) == NULL) return CK_STORE_ERROR;
+    bind_opt(rd.st, 1, f->org);
+    bind_opt(rd.st, 2, f->role);
+    bind_opt(rd.st, 3, f->unit);
+    bind_opt(rd.st, 4, f->attribute);
+    sqlite3_bind_int(rd.st, 5, f->active);
+    sqlite3_bind_text(rd.st, 6, f->after ? f->after : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(rd.st, 7, (int64_t)f->limit);
+    return read_all(&rd, row_user, sizeof **v, (void **)v, n);
 }
 
-/* 1 if a row answers the bound statement, 0 if none, -1 on error. */
-static int exists(sqlite3_stmt *st)
+/* The row an insert hangs on (query q keyed by text ?1) must be there:
+ * OK, NOT_FOUND or ERROR. */
+static ck_store_rc parent_exists(conn *c, int q, const char *key)
 {
-    int rc = sqlite3_step(st);
+    sqlite3_stmt *st = stmt(c, q);
+    int rc;
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
     done(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_ROW ? CK_STORE_OK : rc == SQLITE_DONE ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
 }
 
 static ck_store_rc job_org_add(conn *c, void *arg)
 {
     const ck_store_org *o = arg;
-    sqlite3_stmt *st = stmt(c, Q_USER_EXISTS);
-    ck_store_rc r;
-    int e;
-    if (st == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
-    if ((e = exists(st)) != 1) return e == 0 ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    sqlite3_stmt *st;
+    ck_store_rc r = parent_exists(c, Q_USER_EXISTS, o->name);
+    if (r != CK_STORE_OK) return r;
     if ((st = stmt(c, Q_ORG_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, o->display_name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, o->created_at);
-    r = step_rc(sqlite3_step(st));
-    done(st);
-    return r;
+    return step_once(st);
 }
 
 static ck_store_rc sq_org_add(ck_store *b, const ck_store_org *o)
@@ -769,39 +790,23 @@ static ck_store_rc sq_org_add(ck_store *b, const ck_store_org *o)
 
 static ck_store_rc sq_org_get(ck_store *b, const char *name, ck_store_org *out)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_ORG_GET);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    return read_one(s, c, st, row_org, out);
+    return read_key((sq *)b, Q_ORG_GET, name, NULL, row_org, out);
 }
 
 static ck_store_rc sq_org_list(ck_store *b, const char *kind, ck_store_org **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_ORG_LIST);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    bind_opt(st, 1, kind);
-    return read_all(s, c, st, row_org, sizeof **v, (void **)v, n);
+    reading rd;
+    if (reading_start(&rd, (sq *)b, Q_ORG_LIST) == NULL) return CK_STORE_ERROR;
+    bind_opt(rd.st, 1, kind);
+    return read_all(&rd, row_org, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc job_unit_add(conn *c, void *arg)
 {
     const ck_store_unit *u = arg;
-    sqlite3_stmt *st = stmt(c, Q_ORG_GET);
-    ck_store_rc r;
-    int e;
-    if (st == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, u->org, -1, SQLITE_STATIC);
-    if ((e = exists(st)) != 1) return e == 0 ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    sqlite3_stmt *st;
+    ck_store_rc r = parent_exists(c, Q_ORG_GET, u->org);
+    if (r != CK_STORE_OK) return r;
     if ((st = stmt(c, Q_UNIT_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, u->org, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
@@ -809,9 +814,7 @@ static ck_store_rc job_unit_add(conn *c, void *arg)
     sqlite3_bind_text(st, 4, u->display_name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, u->beds);
     sqlite3_bind_int64(st, 6, u->created_at);
-    r = step_rc(sqlite3_step(st));
-    done(st);
-    return r;
+    return step_once(st);
 }
 
 static ck_store_rc sq_unit_add(ck_store *b, const ck_store_unit *u)
@@ -821,46 +824,29 @@ static ck_store_rc sq_unit_add(ck_store *b, const ck_store_unit *u)
 
 static ck_store_rc sq_unit_get(ck_store *b, const char *org, const char *name, ck_store_unit *out)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_UNIT_GET);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    return read_one(s, c, st, row_unit, out);
+    return read_key((sq *)b, Q_UNIT_GET, org, name, row_unit, out);
 }
 
 static ck_store_rc sq_unit_list(ck_store *b, const char *org, const char *kind, ck_store_unit **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_UNIT_LIST);
-    if (st == NULL) {
-        reader_put(s, c);
-        return CK_STORE_ERROR;
-    }
-    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-    bind_opt(st, 2, kind);
-    return read_all(s, c, st, row_unit, sizeof **v, (void **)v, n);
+    reading rd;
+    if (reading_start(&rd, (sq *)b, Q_UNIT_LIST) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, org, -1, SQLITE_STATIC);
+    bind_opt(rd.st, 2, kind);
+    return read_all(&rd, row_unit, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc job_auth_add(conn *c, void *arg)
 {
     const ck_store_authority *a = arg;
     sqlite3_stmt *st = stmt(c, Q_AUTH_INS);
-    ck_store_rc r;
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, a->sign_pk, 32, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->abe_pk, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, a->epochs_json, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, a->created_at);
-    r = step_rc(sqlite3_step(st));
-    done(st);
-    return r;
+    return step_once(st);
 }
 
 static ck_store_rc sq_auth_add(ck_store *b, const ck_store_authority *a)
@@ -1235,15 +1221,12 @@ static ck_store_rc job_grant_revoke(conn *c, void *arg)
     struct grant_arg *x = arg;
     sqlite3_stmt *st = stmt(c, Q_GRANT_REVOKE);
     char target[40];
-    int rc;
+    ck_store_rc r;
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, x->patient, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, x->id);
     sqlite3_bind_int64(st, 3, x->now);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
-    if (sqlite3_changes(c->db) == 0) return CK_STORE_NOT_FOUND;
+    if ((r = update_changed(c, st)) != CK_STORE_OK) return r;
     snprintf(target, sizeof target, "grant:%lld", (long long)x->id);
     return audit_ins(c, x->a, target);
 }
@@ -1381,14 +1364,10 @@ static ck_store_rc job_mail_ack(conn *c, void *arg)
 {
     struct mail_arg *x = arg;
     sqlite3_stmt *st = stmt(c, Q_MAIL_ACK);
-    int rc;
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, x->recipient, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, x->id);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
-    return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_NOT_FOUND;
+    return update_changed(c, st);
 }
 
 static ck_store_rc sq_mail_ack(ck_store *b, const char *recipient, int64_t id, int64_t now)

@@ -252,6 +252,23 @@ static size_t allergy_hits(json_t *a, const char *drug)
 
 #define PEN_TEXT "{\"text\":\"Allergic to PENICILLIN\"}"
 
+/* Coded allergies (with text that may mislead) against one drug. */
+static const struct {
+    const char *system, *code, *text, *drug;
+    size_t hits;
+    const char *what;
+} coded[] = {
+    {SNOMED, "387207008", "penicillin", "amoxicillin", 0, "known code (ibuprofen) wins over text"},
+    {SNOMED, "387207008", NULL, "naproxen", 1, "ibuprofen allergy: naproxen is an NSAID"},
+    {SNOMED, "387207008", NULL, "acetaminophen", 0, "ibuprofen allergy: acetaminophen is not an NSAID"},
+    {RXNORM, "7984", NULL, "ampicillin", 1, "penicillin V (RxNorm, as Synthea codes it) extends to ampicillin"},
+    {RXNORM, "1191", NULL, "clopidogrel", 0, "aspirin allergy: clopidogrel (antiplatelet, no cross-reactivity)"},
+    {RXNORM, "2670", NULL, "Acetaminophen 325 MG / oxyCODONE Hydrochloride 5 MG Oral Tablet", 1,
+     "codeine allergy: the oxycodone combination"},
+    {SNOMED, "387406002", NULL, "amoxicillin", 0, "sulfonamide allergy: not amoxicillin"},
+    {SNOMED, "91935009", "peanuts", "amoxicillin", 0, "peanut allergy: nothing"},
+};
+
 static void test_allergy_rules(void)
 {
     /* statuses */
@@ -276,30 +293,13 @@ static void test_allergy_rules(void)
     CHECK(allergy_hits(allergy("a", "{\"text\":\"Latex allergy\"}", NULL, NULL), "amoxicillin") == 0, "latex: nothing");
 
     /* codes first: a known code wins over misleading text */
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" SNOMED "\",\"code\":\"387207008\"}],\"text\":\"penicillin\"}",
-                               NULL, NULL), "amoxicillin") == 0,
-          "known code (ibuprofen) wins over text");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" SNOMED "\",\"code\":\"387207008\"}]}", NULL, NULL),
-                       "naproxen") == 1,
-          "ibuprofen allergy: naproxen is an NSAID");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" SNOMED "\",\"code\":\"387207008\"}]}", NULL, NULL),
-                       "acetaminophen") == 0,
-          "ibuprofen allergy: acetaminophen is not an NSAID");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" RXNORM "\",\"code\":\"7984\"}]}", NULL, NULL),
-                       "ampicillin") == 1,
-          "penicillin V (RxNorm, as Synthea codes it) extends to ampicillin");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" RXNORM "\",\"code\":\"1191\"}]}", NULL, NULL),
-                       "clopidogrel") == 0,
-          "aspirin allergy: clopidogrel (antiplatelet, no cross-reactivity)");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" RXNORM "\",\"code\":\"2670\"}]}", NULL, NULL),
-                       "Acetaminophen 325 MG / oxyCODONE Hydrochloride 5 MG Oral Tablet") == 1,
-          "codeine allergy: the oxycodone combination");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" SNOMED "\",\"code\":\"387406002\"}]}", NULL, NULL),
-                       "amoxicillin") == 0,
-          "sulfonamide allergy: not amoxicillin");
-    CHECK(allergy_hits(allergy("a", "{\"coding\":[{\"system\":\"" SNOMED "\",\"code\":\"91935009\"}],\"text\":\"peanuts\"}",
-                               NULL, NULL), "amoxicillin") == 0,
-          "peanut allergy: nothing");
+    for (size_t i = 0; i < sizeof coded / sizeof *coded; i++) {
+        char code_json[256];
+        const char *text = coded[i].text;
+        snprintf(code_json, sizeof code_json, "{\"coding\":[{\"system\":\"%s\",\"code\":\"%s\"}]%s%s%s}",
+                 coded[i].system, coded[i].code, text ? ",\"text\":\"" : "", text ? text : "", text ? "\"" : "");
+        CHECK(allergy_hits(allergy("a", code_json, NULL, NULL), coded[i].drug) == coded[i].hits, "%s", coded[i].what);
+    }
     /* a statin "allergy" stated as the class covers both statins, an
      * ingredient intolerance does not spread (statins do not cross-react) */
     CHECK(allergy_hits(allergy("a", "{\"text\":\"statins\"}", NULL, NULL), "simvastatin") == 1, "stated class");

@@ -97,16 +97,15 @@ static void test_admissions(void)
     t = ck_care_mis_admissions(items, u, &p, &e);
     CHECK(t != NULL, "admissions: %s", e.msg);
     if (t) {
-        static const char *const r0[] = {"ward-a", "Ward A", "3", "2"};
-        static const char *const r1[] = {"ward-b", "Ward B", "1", "1"};
-        static const char *const r2[] = {"ward-x", "(not in directory)", "1", "0"};
-        static const char *const r3[] = {"total", "", "5", "3"};
+        static const char *const want[4][4] = {
+            {"ward-a", "Ward A", "3", "2"},
+            {"ward-b", "Ward B", "1", "1"},
+            {"ward-x", "(not in directory)", "1", "0"},
+            {"total", "", "5", "3"},
+        };
         json_t *j = ck_care_table_json(t);
         CHECK(ck_care_table_rows(t) == 4, "4 rows: %zu", ck_care_table_rows(t));
-        check_row(t, 0, 4, r0);
-        check_row(t, 1, 4, r1);
-        check_row(t, 2, 4, r2);
-        check_row(t, 3, 4, r3);
+        for (size_t r = 0; r < 4; r++) check_row(t, r, 4, want[r]);
         CHECK(strstr(json_string_value(json_object_get(j, "title")), "2026-11-01 to 2026-11-30") != NULL, "title");
         json_decref(j);
     }
@@ -151,19 +150,18 @@ static void test_occupancy(void)
     t = ck_care_mis_occupancy(items, u, &p, &e);
     CHECK(t != NULL, "occupancy: %s", e.msg);
     if (t) {
-        /* ward-a: 2.5 + 2.5 + 3 + 2 + 30 = 40 bed-days of 10 x 30 = 300: 13.3 % */
-        static const char *const r0[] = {"ward-a", "Ward A", "10", "5", "40.00", "300.00", "13.3"};
-        /* ward-b: 8 h = 0.333 of 4 x 30 = 120: 0.28 % */
-        static const char *const r1[] = {"ward-b", "Ward B", "4", "1", "0.33", "120.00", "0.3"};
-        /* ward-x: 11 days, no beds known */
-        static const char *const r2[] = {"ward-x", "(not in directory)", "0", "1", "11.00", "0.00", ""};
-        /* 51.333 of 420: 12.2 % */
-        static const char *const r3[] = {"total", "", "14", "7", "51.33", "420.00", "12.2"};
+        static const char *const want[4][7] = {
+            /* ward-a: 2.5 + 2.5 + 3 + 2 + 30 = 40 bed-days of 10 x 30 = 300: 13.3 % */
+            {"ward-a", "Ward A", "10", "5", "40.00", "300.00", "13.3"},
+            /* ward-b: 8 h = 0.333 of 4 x 30 = 120: 0.28 % */
+            {"ward-b", "Ward B", "4", "1", "0.33", "120.00", "0.3"},
+            /* ward-x: 11 days, no beds known */
+            {"ward-x", "(not in directory)", "0", "1", "11.00", "0.00", ""},
+            /* 51.333 of 420: 12.2 % */
+            {"total", "", "14", "7", "51.33", "420.00", "12.2"},
+        };
         CHECK(ck_care_table_rows(t) == 4, "4 rows");
-        check_row(t, 0, 7, r0);
-        check_row(t, 1, 7, r1);
-        check_row(t, 2, 7, r2);
-        check_row(t, 3, 7, r3);
+        for (size_t r = 0; r < 4; r++) check_row(t, r, 7, want[r]);
     }
     ck_care_table_free(t);
 

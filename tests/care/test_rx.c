@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "carekey/care.h"
+#include "care_test_util.h"
 #include "harness.h"
 
 #define T0 1795512600000LL /* 2026-11-24T09:30:00Z */
@@ -15,16 +15,7 @@ static json_t *as_item(json_t *resource)
                      json_string_value(json_object_get(resource, "id")), "resource", resource);
 }
 
-static const char *str_at(const json_t *v, const char *path)
-{
-    /* "a.b.0.c": objects by key, arrays by index */
-    char buf[256], *save = NULL;
-    const json_t *cur = v;
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *t = strtok_r(buf, ".", &save); t && cur; t = strtok_r(NULL, ".", &save))
-        cur = json_is_array(cur) ? json_array_get(cur, strtoul(t, NULL, 10)) : json_object_get(cur, t);
-    return json_string_value(cur);
-}
+#define str_at care_test_path
 
 static json_int_t int_at(const json_t *v, const char *a, const char *b, const char *c)
 {

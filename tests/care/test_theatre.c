@@ -4,34 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "carekey/care.h"
+#include "care_test_util.h"
 #include "harness.h"
 
-static int64_t T(const char *s)
-{
-    int64_t ms = 0;
-    if (ck_care_time_parse(s, &ms)) {
-        fprintf(stderr, "bad test time %s\n", s);
-        exit(2);
-    }
-    return ms;
-}
+#define T care_test_time
+#define S care_test_str
 
-static const char *S(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-
-static void put(json_t *items, const json_t *res)
-{
-    const char *type = S(res, "resourceType"), *id = S(res, "id");
-    json_t *it = json_pack("{s:s,s:s,s:s,s:O}", "section", "theatre", "type", type, "id", id, "resource", res);
-    size_t i;
-    json_t *x;
-    json_array_foreach(items, i, x)
-        if (!strcmp(S(x, "type"), type) && !strcmp(S(x, "id"), id)) {
-            json_array_set_new(items, i, it);
-            return;
-        }
-    json_array_append_new(items, it);
-}
+static void put(json_t *items, const json_t *res) { care_test_put(items, "theatre", res); }
 
 static const ck_care_team_member team_a[] = {{"dr-c", "anaesthetist"}, {"nurse-a", NULL}};
 

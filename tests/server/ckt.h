@@ -68,6 +68,42 @@ static void ckt_rmdir(const char *dir)
     if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
+/* The database of a test run as CAREKEYD [DB_URL ...]: DB_URL when given,
+ * else a fresh SQLite file in dir. 1 for SQLite. */
+__attribute__((unused)) static int ckt_db_arg(char *db, size_t cap, int argc, char **argv, const char *dir)
+{
+    if (argc >= 3) {
+        snprintf(db, cap, "%s", argv[2]);
+        return 0;
+    }
+    snprintf(db, cap, "sqlite:%s/carekey.db", dir);
+    return 1;
+}
+
+/* The start of a test run as CAREKEYD [DB_URL]: the arguments, the network
+ * library, a fresh dir (ckt_tmpdir's tag) and the database (ckt_db_arg).
+ * 1 for SQLite, 0 for DB_URL, -1 when the test cannot run. */
+__attribute__((unused)) static int ckt_main_begin(int argc, char **argv, const char *tag, char *dir, size_t dcap,
+                                                  char *db, size_t cap)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s CAREKEYD [DB_URL]\n", argv[0]);
+        return -1;
+    }
+    if (ck_net_global_init() != 0) return -1;
+    ckt_tmpdir(dir, dcap, tag);
+    return ckt_db_arg(db, cap, argc, argv, dir);
+}
+
+/* After a failed run, the end of the server's log in dir goes to stderr. */
+__attribute__((unused)) static void ckt_log_tail(const char *dir)
+{
+    char cmd[400];
+    if (!ck_test_failed) return;
+    snprintf(cmd, sizeof cmd, "tail -n 30 %s/carekeyd.log >&2", dir);
+    if (system(cmd) != 0) fprintf(stderr, "no log\n");
+}
+
 static void ckt_id_new(ckt_id *id, const char *gid)
 {
     uint8_t xsk[32];

@@ -545,18 +545,8 @@ int main(int argc, char **argv)
 {
     char dir[256], db[1024];
     int is_sqlite;
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s CAREKEYD [DB_URL]\n", argv[0]);
-        return 2;
-    }
+    if ((is_sqlite = ckt_main_begin(argc, argv, "api", dir, sizeof dir, db, sizeof db)) < 0) return 2;
     bin = argv[1];
-    if (ck_net_global_init() != 0) return 2;
-    ckt_tmpdir(dir, sizeof dir, "api");
-    is_sqlite = argc < 3;
-    if (is_sqlite)
-        snprintf(db, sizeof db, "sqlite:%s/carekey.db", dir);
-    else
-        snprintf(db, sizeof db, "%s", argv[2]);
     ckt_id_new(&admin, "admin");
     ckt_id_new(&alice, "alice");
     ckt_id_new(&bob, "bob");
@@ -582,11 +572,7 @@ int main(int argc, char **argv)
     test_restart(dir, db);
     if (is_sqlite) test_tls(dir, db);
     ckt_stop(&srv, SIGTERM);
-    if (ck_test_failed) {
-        char cmd[400];
-        snprintf(cmd, sizeof cmd, "tail -n 30 %s/carekeyd.log >&2", dir);
-        if (system(cmd) != 0) fprintf(stderr, "no log\n");
-    }
+    ckt_log_tail(dir);
     ckt_rmdir(dir);
     TEST_MAIN_END();
 }

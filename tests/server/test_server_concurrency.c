@@ -81,10 +81,7 @@ int main(int argc, char **argv)
     if (argc < 2) return 2;
     if (ck_net_global_init() != 0) return 2;
     ckt_tmpdir(dir, sizeof dir, "conc");
-    if (argc >= 3)
-        snprintf(db, sizeof db, "%s", argv[2]);
-    else
-        snprintf(db, sizeof db, "sqlite:%s/carekey.db", dir);
+    ckt_db_arg(db, sizeof db, argc, argv, dir);
     if (argc >= 4) ninst = atoi(argv[3]);
     if (ninst < 1 || ninst > 4) ninst = 1;
     ckt_id_new(&admin, "admin");

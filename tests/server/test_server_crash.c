@@ -153,10 +153,7 @@ int main(int argc, char **argv)
     bin = argv[1];
     if (ck_net_global_init() != 0) return 2;
     ckt_tmpdir(dir, sizeof dir, "crash");
-    if (argc >= 3)
-        snprintf(dbbuf, sizeof dbbuf, "%s", argv[2]);
-    else
-        snprintf(dbbuf, sizeof dbbuf, "sqlite:%s/carekey.db", dir);
+    ckt_db_arg(dbbuf, sizeof dbbuf, argc, argv, dir);
     db = dbbuf;
     ckt_id_new(&admin, "admin");
     if (start_server() != 0) {

@@ -40,6 +40,18 @@ static int expect(ck_net *c, const char *method, const char *path, const char *b
     return ok;
 }
 
+/* Bodies a route refuses with 400 bad_field, each with what it tries. */
+typedef struct {
+    const char *body, *what;
+} bad_body;
+
+static void expect_bad_fields(ck_net *c, const char *method, const char *path, const bad_body *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) CHECK(expect(c, method, path, v[i].body, 400, "bad_field"), "%s", v[i].what);
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static ck_net *client(const ckt_id *id) { return ckt_client(srv.url, id->gid, id->sk); }
 
 /* The GIDs of a JSON array of user objects, comma-joined. */
@@ -108,6 +120,13 @@ static void test_ledger(void)
 
 static void test_orgs(void)
 {
+    static const bad_body bodies[] = {
+        {"{\"name\":\"hosp-b\",\"kind\":\"castle\",\"display_name\":\"X\"}", "bad org kind"},
+        {"{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"display_name\":\"X\",\"x\":1}",
+         "unknown key in org body"},
+        {"{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"display_name\":\"\\u0007\"}",
+         "control character in display name"},
+    };
     ck_net *ch = client(&hosp_a), *cd = client(&dr_a);
     json_t *orgs = NULL, *o = NULL;
 
@@ -123,15 +142,10 @@ static void test_orgs(void)
               !strcmp(ck_net_error_code(ca), "user_not_found"), "org of no user is 404 user_not_found");
     CHECK(ck_net_org_add(ca, notorg.gid, "hospital", "Not an org") != 0 && ck_net_status(ca) == 400 &&
               !strcmp(ck_net_error_code(ca), "bad_field"), "a doctor cannot be an organization");
-    CHECK(expect(ca, "POST", "/v1/orgs", "{\"name\":\"hosp-b\",\"kind\":\"castle\",\"display_name\":\"X\"}", 400,
-                 "bad_field"), "bad org kind");
-    CHECK(expect(ca, "POST", "/v1/orgs", "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"display_name\":\"X\",\"x\":1}",
-                 400, "bad_field"), "unknown key in org body");
+    expect_bad_fields(ca, "POST", "/v1/orgs", bodies, COUNT(bodies));
     CHECK(expect(ca, "POST", "/v1/orgs",
                  "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"kind\":\"board\",\"display_name\":\"X\"}", 400,
                  "bad_json"), "duplicate key in org body");
-    CHECK(expect(ca, "POST", "/v1/orgs", "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"display_name\":\"\\u0007\"}",
-                 400, "bad_field"), "control character in display name");
     CHECK(expect(ca, "PUT", "/v1/orgs", "{}", 405, "method_not_allowed"), "PUT /v1/orgs is 405");
 
     CHECK(ck_net_orgs_list(cd, NULL, &orgs) == 0 && json_array_size(orgs) == 3, "a doctor lists all orgs");
@@ -158,6 +172,14 @@ static void test_orgs(void)
 
 static void test_units(void)
 {
+    static const bad_body bodies[] = {
+        {"{\"name\":\"w9\",\"kind\":\"ward\",\"beds\":-1}", "negative beds"},
+        {"{\"name\":\"w9\",\"kind\":\"ward\",\"beds\":\"4\"}", "beds as a string"},
+        {"{\"name\":\"d9\",\"kind\":\"department\",\"beds\":4}", "beds outside a ward"},
+        {"{\"name\":\"d9\",\"kind\":\"garden\"}", "bad unit kind"},
+        {"{\"name\":\"d9\",\"kind\":\"ward\",\"floor\":2}", "unknown key in unit body"},
+        {"{\"name\":\"../x\",\"kind\":\"ward\"}", "bad unit name"},
+    };
     ck_net *ch = client(&hosp_a), *cb = client(&hosp_b), *cd = client(&dr_a);
     json_t *units = NULL, *o = NULL;
 
@@ -174,18 +196,7 @@ static void test_units(void)
           "duplicate unit is 409");
     CHECK(ck_net_unit_add(ca, "nohosp", "x", "department", "X", 0) != 0 && ck_net_status(ca) == 404 &&
               !strcmp(ck_net_error_code(ca), "org_not_found"), "unit of an unknown org");
-    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"w9\",\"kind\":\"ward\",\"beds\":-1}", 400,
-                 "bad_field"), "negative beds");
-    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"w9\",\"kind\":\"ward\",\"beds\":\"4\"}", 400,
-                 "bad_field"), "beds as a string");
-    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"d9\",\"kind\":\"department\",\"beds\":4}", 400,
-                 "bad_field"), "beds outside a ward");
-    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"d9\",\"kind\":\"garden\"}", 400, "bad_field"),
-          "bad unit kind");
-    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"d9\",\"kind\":\"ward\",\"floor\":2}", 400,
-                 "bad_field"), "unknown key in unit body");
-    CHECK(expect(ch, "POST", "/v1/orgs/hosp-a/units", "{\"name\":\"../x\",\"kind\":\"ward\"}", 400, "bad_field"),
-          "bad unit name");
+    expect_bad_fields(ch, "POST", "/v1/orgs/hosp-a/units", bodies, COUNT(bodies));
 
     CHECK(ck_net_units_list(cd, hosp_a.gid, NULL, &units) == 0 && json_array_size(units) == 3, "three units");
     json_decref(units);
@@ -212,6 +223,12 @@ static void test_affiliation(void)
     ck_net *ch = client(&hosp_a), *cb = client(&hosp_b), *cd = client(&dr_a);
     static const char *const dr_attrs[] = {"doctor@medical-board", "staff@hosp-a"};
     static const char *const n_attrs[] = {"nurse@nursing-board", "staff@hosp-a"};
+    static const bad_body bodies[] = {
+        {"{\"org\":\"hosp-a\",\"attributes\":[\"a,b\"]}", "a comma inside a label"},
+        {"{\"org\":\"hosp-a\",\"attributes\":[\"a\",\"a\"]}", "duplicate labels"},
+        {"{\"org\":\"hosp-a\",\"attributes\":\"a\"}", "attributes not an array"},
+        {"{\"org\":\"hosp-a\",\"role\":\"admin\"}", "unknown key in affiliation"},
+    };
     json_t *u = NULL, *attrs;
 
     CHECK(ck_net_user_affiliate(ca, dr_a.gid, hosp_a.gid, "cardiology", "Consultant cardiologist", dr_attrs, 2, &u) ==
@@ -243,14 +260,7 @@ static void test_affiliation(void)
               ck_net_status(ca) == 404 && !strcmp(ck_net_error_code(ca), "org_not_found"), "unknown org");
     CHECK(ck_net_user_affiliate(ca, "ghost", hosp_a.gid, NULL, NULL, NULL, 0, NULL) != 0 &&
               !strcmp(ck_net_error_code(ca), "user_not_found"), "unknown user");
-    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"attributes\":[\"a,b\"]}", 400,
-                 "bad_field"), "a comma inside a label");
-    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"attributes\":[\"a\",\"a\"]}", 400,
-                 "bad_field"), "duplicate labels");
-    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"attributes\":\"a\"}", 400,
-                 "bad_field"), "attributes not an array");
-    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", "{\"org\":\"hosp-a\",\"role\":\"admin\"}", 400,
-                 "bad_field"), "unknown key in affiliation");
+    expect_bad_fields(ca, "PUT", "/v1/users/notorg/affiliation", bodies, COUNT(bodies));
     char body[400];
     snprintf(body, sizeof body, "{\"org\":\"hosp-a\",\"title\":\"%0200d\"}", 0);
     CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", body, 400, "bad_field"), "title over 128 bytes");
@@ -449,18 +459,8 @@ int main(int argc, char **argv)
 {
     char dir[256], db[1024];
     int is_sqlite;
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s CAREKEYD [DB_URL]\n", argv[0]);
-        return 2;
-    }
+    if ((is_sqlite = ckt_main_begin(argc, argv, "dir", dir, sizeof dir, db, sizeof db)) < 0) return 2;
     bin = argv[1];
-    if (ck_net_global_init() != 0) return 2;
-    ckt_tmpdir(dir, sizeof dir, "dir");
-    is_sqlite = argc < 3;
-    if (is_sqlite)
-        snprintf(db, sizeof db, "sqlite:%s/carekey.db", dir);
-    else
-        snprintf(db, sizeof db, "%s", argv[2]);
     ckt_id_new(&admin, "admin");
     ckt_id_new(&hosp_a, "hosp-a");
     ckt_id_new(&hosp_b, "hosp-b");
@@ -485,11 +485,7 @@ int main(int argc, char **argv)
     ck_net_close(ca);
     ckt_stop(&srv, SIGTERM);
     if (is_sqlite) test_migration(dir);
-    if (ck_test_failed) {
-        char cmd[400];
-        snprintf(cmd, sizeof cmd, "tail -n 30 %s/carekeyd.log >&2", dir);
-        if (system(cmd) != 0) fprintf(stderr, "no log\n");
-    }
+    ckt_log_tail(dir);
     ckt_rmdir(dir);
     TEST_MAIN_END();
 }
