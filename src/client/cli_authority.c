@@ -35,11 +35,8 @@ static int common_opts_only(cli_ctx *c, int argc, char **argv, const char *help,
 {
     int o;
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, no_opts, c->cmd, help)) != -1) {
-        if (o == 'h') return fputs(usage, stdout), CLI_OK;
-        if (!cli_ctx_option(c, o, optarg)) return CLI_USAGE;
-    }
-    return -1;
+    if ((o = cli_authority_next_opt(c, argc, argv, no_opts, help, usage)) == -1) return -1;
+    return o == 'h' ? CLI_OK : CLI_USAGE;
 }
 
 /* The one NAME operand. */
@@ -178,12 +175,10 @@ static int cmd_publish(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == 'h') return fputs(publish_usage, stdout), CLI_OK;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, publish_usage)) != -1) {
         if (o == 'o') out = optarg;
         else if (o == 'a') apk = optarg;
-        else return CLI_USAGE;
+        else return o == 'h' ? CLI_OK : CLI_USAGE;
     }
     if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
     if (!out) return cli_usage_error(c.cmd, help, "missing --out");
@@ -318,10 +313,9 @@ static int cmd_issue(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, issue_usage)) != -1) {
         switch (o) {
-        case 'h': fputs(issue_usage, stdout); return CLI_OK;
+        case 'h': return CLI_OK;
         case 'g': gid = optarg; break;
         case 'a':
             if (n_attrs == MAX_ATTRS) return cli_usage_error(c.cmd, help, "more than %d --attr", MAX_ATTRS);
@@ -423,12 +417,10 @@ static const char revoke_usage[] =
 /* "level#b3=1@hosp-a" -> base "level@hosp-a" (1), else 0. */
 static int bit_base(const char *key, char base[CK_POLICY_LABEL_MAX])
 {
-    const char *hash = strrchr(key, '#'), *at = strrchr(key, '@');
+    size_t nl;
     unsigned bit, val;
-    char tail[2];
-    if (!hash || !at || hash > at) return 0;
-    if (sscanf(hash, "#b%u=%u%1[@]", &bit, &val, tail) != 3 || bit > 31 || val > 1) return 0;
-    snprintf(base, CK_POLICY_LABEL_MAX, "%.*s%s", (int)(hash - key), key, at);
+    if (!cli_attr_bit_parts(key, &nl, &bit, &val)) return 0;
+    snprintf(base, CK_POLICY_LABEL_MAX, "%.*s%s", (int)nl, key, strrchr(key, '@'));
     return 1;
 }
 
@@ -495,10 +487,9 @@ static int cmd_revoke(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, revoke_usage)) != -1) {
         switch (o) {
-        case 'h': fputs(revoke_usage, stdout); return CLI_OK;
+        case 'h': return CLI_OK;
         case 'g': gid = optarg; break;
         case 'a':
             if (attr) return cli_usage_error(c.cmd, help, "one --attr per revocation");
@@ -639,11 +630,9 @@ static int cmd_epoch(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == 'h') return fputs(epoch_usage, stdout), CLI_OK;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, epoch_usage)) != -1) {
         if (o == 'j') as_json = 1;
-        else return CLI_USAGE;
+        else return o == 'h' ? CLI_OK : CLI_USAGE;
     }
     if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
     if (!ck_net_id_valid(name)) return cli_usage_error(c.cmd, help, "invalid authority name '%s'", name);

@@ -15,6 +15,7 @@
 #ifndef CK_CLI_AUTHORITY_H
 #define CK_CLI_AUTHORITY_H
 
+#include <getopt.h>
 #include <jansson.h>
 
 #include "carekey/abe.h"
@@ -35,6 +36,9 @@ const char *cli_attr_authority(const char *label);
 /* The ABE labels of a spec: 1 label, or the 32 bit-labels of a numeric one
  * ("name#b<i>=<bit>@auth", carekey/policy.h). Returns the count. */
 size_t cli_attr_labels(const cli_attr_spec *a, char out[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX]);
+/* A bit label "level#b3=1@hosp-a": the length of its name ("level"), its
+ * bit and value; 1, or 0 when label is not a bit label. */
+int cli_attr_bit_parts(const char *label, size_t *name_len, unsigned *bit, unsigned *val);
 /* ---- epoch tables ---------------------------------------------------------- */
 /* The directory stores epochs under the label itself ("doctor@hosp-a");
  * a numeric attribute's epoch is under its name ("level@hosp-a") and
@@ -77,6 +81,14 @@ int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli
  * what it did. attr: the attribute as the user wrote it, for the hint
  * after a failed re-issue (NULL: label). */
 int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const char *label, const char *attr);
+
+/* ---- the commands' options ---------------------------------------------------- */
+/* The next option of lo (after cli_start_opts) that is not a context option
+ * (those are set in c): its value, -1 at the end. --help prints usage and
+ * gives 'h'; the caller returns CLI_OK then, and CLI_USAGE for an option it
+ * does not take. */
+int cli_authority_next_opt(cli_ctx *c, int argc, char **argv, const struct option *lo, const char *help,
+                           const char *usage);
 
 /* ---- the authority itself ---------------------------------------------------- */
 /* The secret of authority name in this keyring (opens it), with a signing

@@ -60,6 +60,16 @@ static void bit_label(char out[CK_POLICY_LABEL_MAX], const char *base, unsigned 
     snprintf(out, CK_POLICY_LABEL_MAX, "%.*s#b%u=%u@%s", nl, base, bit, val, at ? at + 1 : "");
 }
 
+int cli_attr_bit_parts(const char *label, size_t *name_len, unsigned *bit, unsigned *val)
+{
+    const char *hash = strrchr(label, '#'), *at = strrchr(label, '@');
+    char tail[2];
+    if (!hash || !at || hash > at) return 0;
+    if (sscanf(hash, "#b%u=%u%1[@]", bit, val, tail) != 3 || *bit > 31 || *val > 1) return 0;
+    *name_len = (size_t)(hash - label);
+    return 1;
+}
+
 size_t cli_attr_labels(const cli_attr_spec *a, char out[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX])
 {
     if (!a->numeric) {
@@ -255,6 +265,19 @@ json_t *cli_registry_held(const json_t *reg, const char *gid)
 oom:
     json_decref(out);
     return NULL;
+}
+
+/* ---- the commands' options ---------------------------------------------------- */
+
+int cli_authority_next_opt(cli_ctx *c, int argc, char **argv, const struct option *lo, const char *help,
+                           const char *usage)
+{
+    for (;;) {
+        int o = cli_next_opt(argc, argv, lo, c->cmd, help);
+        if (o != -1 && cli_ctx_option(c, o, optarg)) continue;
+        if (o == 'h') fputs(usage, stdout);
+        return o;
+    }
 }
 
 /* ---- the authority itself ---------------------------------------------------- */

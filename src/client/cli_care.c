@@ -489,6 +489,27 @@ int cli_care_read_json(cli_ctx *c, const char *path, json_t **out)
     return CLI_FAIL;
 }
 
+int cli_care_print_table(const cli_ctx *c, ck_care_table *t, int built)
+{
+    char *text = built && t ? ck_care_table_text(t) : NULL;
+    int rc = CLI_FAIL;
+    if (text) {
+        fputs(text, stdout);
+        if (!ck_care_table_rows(t)) printf("(none recorded that you may read)\n");
+        rc = CLI_OK;
+    } else {
+        cli_error(c->cmd, "out of memory");
+    }
+    cli_rec_free_str(text);
+    ck_care_table_free(t);
+    return rc;
+}
+
+void cli_care_print_withheld(size_t n, const char *what)
+{
+    if (n) printf("(%zu %s entr%s not shared with you)\n", n, what, n == 1 ? "y" : "ies");
+}
+
 void cli_care_report_write(const char *what, const json_t *resource, const char *record, const ck_net_head *h)
 {
     printf("%s %s/%s (entry %llu of %s)\n", what, json_string_value(json_object_get(resource, "resourceType")),

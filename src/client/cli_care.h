@@ -174,6 +174,12 @@ void cli_care_list_free(cli_care_list *l);
 int cli_care_print_json(cli_ctx *c, const json_t *j);
 /* Reads a JSON document from a file (a resource or payload; at most 1 MiB). */
 int cli_care_read_json(cli_ctx *c, const char *path, json_t **out);
+/* A list's table on stdout, with "(none recorded that you may read)" under
+ * an empty one; frees t. t NULL or built == 0 (a row could not be added):
+ * out of memory, reported, CLI_FAIL. */
+int cli_care_print_table(const cli_ctx *c, ck_care_table *t, int built);
+/* "(N <what> entries not shared with you)" when a list left some out. */
+void cli_care_print_withheld(size_t n, const char *what);
 /* Prints a resource id line: "<what> <Type>/<id> (entry N of RECORD)". */
 void cli_care_report_write(const char *what, const json_t *resource, const char *record, const ck_net_head *h);
 /* "now" as a FHIR instant, or the --at value checked; 0 or CLI_USAGE. */

@@ -74,29 +74,21 @@ static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows,
 {
     static const char *const cols[] = {"Condition", "Code", "Display", "Status", "Verification", "Onset",
                                        "Resolved"};
-    char title[200], code[96], *text = NULL;
+    char title[200], code[96];
     ck_care_table *t;
-    const json_t *r;
-    size_t i;
-    int rc = CLI_FAIL;
+    size_t n = json_array_size(rows);
+    int built, rc;
     snprintf(title, sizeof title, "%s of %s", all ? "Conditions" : "Active problems", patient);
-    if (!(t = ck_care_table_new(title, 7, cols))) goto out;
-    json_array_foreach(rows, i, r) {
+    built = (t = ck_care_table_new(title, 7, cols)) != NULL;
+    for (size_t i = 0; built && i < n; i++) {
+        const json_t *r = json_array_get(rows, i);
         const char *cells[7] = {jstr(r, "id"), code, jstr(r, "display"), jstr(r, "clinical"),
                                 jstr(r, "verification"), jstr(r, "onset"), jstr(r, "abatement")};
         if (*jstr(r, "code")) snprintf(code, sizeof code, "%s %s", jstr(r, "system"), jstr(r, "code"));
         else snprintf(code, sizeof code, "-");
-        if (ck_care_table_add(t, cells) != 0) goto out;
+        built = ck_care_table_add(t, cells) == 0;
     }
-    if (!(text = ck_care_table_text(t))) goto out;
-    fputs(text, stdout);
-    if (!json_array_size(rows)) printf("(none recorded that you may read)\n");
-    if (withheld) printf("(%zu problem entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
-    rc = CLI_OK;
-out:
-    if (rc != CLI_OK) cli_error(c->cmd, "out of memory");
-    cli_rec_free_str(text);
-    ck_care_table_free(t);
+    if ((rc = cli_care_print_table(c, t, built)) == CLI_OK) cli_care_print_withheld(withheld, "problem");
     return rc;
 }
 

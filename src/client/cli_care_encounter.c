@@ -580,8 +580,7 @@ static int print_encounters(const cli_care_list *l, const json_t *rows, const vo
                jstr(r, "hospital"), where, jstr(r, "start"), *jstr(r, "end") ? jstr(r, "end") : "-");
     }
     if (!json_array_size(rows)) printf("(no encounters you may read)\n");
-    if (l->b.withheld)
-        printf("(%zu encounter entr%s not shared with you)\n", l->b.withheld, l->b.withheld == 1 ? "y" : "ies");
+    cli_care_print_withheld(l->b.withheld, "encounter");
     return CLI_OK;
 }
 

@@ -78,7 +78,7 @@ static int print_notes(const char *patient, const json_t *rows, size_t withheld)
         putchar('\n');
     }
     if (!json_array_size(rows)) printf("(no notes of %s that you may read)\n", patient);
-    if (withheld) printf("(%zu note entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
+    cli_care_print_withheld(withheld, "note");
     return CLI_OK;
 }
 

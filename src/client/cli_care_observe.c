@@ -113,28 +113,21 @@ static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows,
 {
     static const char *const cols[] = {"Effective", "Category", "LOINC", "Observation", "Value", "Unit", "Id"};
     size_t n = json_array_size(rows), first = max && n > max ? n - max : 0;
-    char title[200], *text = NULL;
+    char title[200];
     ck_care_table *t;
-    int rc = CLI_FAIL;
+    int built;
     snprintf(title, sizeof title, "%s of %s%s", max ? "Latest results" : "Results", patient, first ? " (latest)" : "");
-    if (!(t = ck_care_table_new(title, 7, cols))) goto out;
-    for (size_t i = first; i < n; i++) {
+    built = (t = ck_care_table_new(title, 7, cols)) != NULL;
+    for (size_t i = first; built && i < n; i++) {
         const json_t *r = json_array_get(rows, i);
         const char *cells[7] = {jstr(r, "effective"), jstr(r, "category"), jstr(r, "code"), jstr(r, "display"),
                                 jstr(r, "value"), jstr(r, "unit"), jstr(r, "id")};
-        if (ck_care_table_add(t, cells) != 0) goto out;
+        built = ck_care_table_add(t, cells) == 0;
     }
-    if (!(text = ck_care_table_text(t))) goto out;
-    fputs(text, stdout);
-    if (!n) printf("(none recorded that you may read)\n");
+    if (cli_care_print_table(c, t, built) != CLI_OK) return CLI_FAIL;
     if (first) printf("(%zu older results not shown)\n", first);
-    if (withheld) printf("(%zu result entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
-    rc = CLI_OK;
-out:
-    if (rc != CLI_OK) cli_error(c->cmd, "out of memory");
-    cli_rec_free_str(text);
-    ck_care_table_free(t);
-    return rc;
+    cli_care_print_withheld(withheld, "result");
+    return CLI_OK;
 }
 
 /* --history: P's latest results. */

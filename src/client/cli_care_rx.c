@@ -124,14 +124,15 @@ static int check_patient(const cli_care_cmd *k, int argc, char **argv)
     return CLI_OK;
 }
 
-/* The latest MedicationRequest/id of a loaded book, or NULL (reported). */
-static const json_t *find_request(const cli_care_cmd *k, const cli_care_book *b, const char *id)
+/* Loads P's medications into b (freed by the caller, also on failure) and
+ * finds the latest MedicationRequest/id there: CLI_OK, or reported. */
+static int load_request(cli_care_cmd *k, cli_care_book *b, const char *id, const json_t **req)
 {
-    const json_t *req = cli_care_book_find(b, "MedicationRequest", id);
-    if (!req)
-        cli_error(k->c.cmd, "no prescription MedicationRequest/%s that you can read in the record of %s", id,
-                  k->patient);
-    return req;
+    int rc;
+    if ((rc = cli_care_book_load(b, &k->c, k->patient, PATIENT_SECTION)) != CLI_OK) return rc;
+    if ((*req = cli_care_book_find(b, "MedicationRequest", id))) return CLI_OK;
+    cli_error(k->c.cmd, "no prescription MedicationRequest/%s that you can read in the record of %s", id, k->patient);
+    return CLI_FAIL;
 }
 
 static void print_warnings(const json_t *warnings)
@@ -572,9 +573,8 @@ static int dispense_step(void *arg)
     uint32_t used;
     ck_care_error err;
     int rc;
-    if ((rc = cli_care_book_load(&b, &j->k->c, j->k->patient, PATIENT_SECTION)) != CLI_OK) return rc;
+    if ((rc = load_request(j->k, &b, j->request_id, &req)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!(req = find_request(j->k, &b, j->request_id))) goto out;
     snprintf(subject, sizeof subject, "Patient/%s", j->k->patient);
     if (!res_str(req, "id") ||
         strcmp(json_string_value(json_object_get(json_object_get(ck_care_item_resource(req), "subject"), "reference"))
@@ -707,9 +707,8 @@ static int cancel_step(void *arg)
     const char *author;
     ck_care_error err;
     int rc;
-    if ((rc = cli_care_book_load(&b, &j->k->c, j->k->patient, PATIENT_SECTION)) != CLI_OK) return rc;
+    if ((rc = load_request(j->k, &b, j->request_id, &req)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!(req = find_request(j->k, &b, j->request_id))) goto out;
     author = json_string_value(json_object_get(req, "author"));
     if (!j->is_doctor && (!author || strcmp(author, my_gid(&j->k->c)) != 0)) {
         cli_error(j->k->c.cmd, "only the prescriber (%s) or a doctor can cancel prescription %s", author ?: "?",

@@ -145,11 +145,9 @@ static int cmd_sync(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == 'h') return fputs(sync_usage, stdout), CLI_OK;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, sync_usage)) != -1) {
         if (o == 'd') drop = 1;
-        else return CLI_USAGE;
+        else return o == 'h' ? CLI_OK : CLI_USAGE;
     }
     if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
@@ -205,15 +203,16 @@ static const char list_usage[] =
     "  --authority NAME   only the attributes of authority NAME\n"
     "\n" CLI_CTX_HELP;
 
-/* "level#b3=1@hosp-a": name length, bit and value; 0 if not a bit label. */
-static int bit_parts(const char *l, size_t *nl, unsigned *bit, unsigned *val)
+/* Whether attribute j, not shown yet, is a bit-attribute of the same numeric
+ * attribute (name of nl bytes, authority, epoch) as bit-attribute i: then
+ * its bit and value. */
+static int same_number(const ck_abe_user_key *key, const unsigned char *done, size_t i, size_t nl, size_t j,
+                       unsigned *bit, unsigned *val)
 {
-    const char *hash = strrchr(l, '#'), *at = strrchr(l, '@');
-    char tail[2];
-    if (!hash || !at || hash > at) return 0;
-    if (sscanf(hash, "#b%u=%u%1[@]", bit, val, tail) != 3 || *bit > 31 || *val > 1) return 0;
-    *nl = (size_t)(hash - l);
-    return 1;
+    const char *l = key->attr[i].label, *m = key->attr[j].label;
+    size_t ml;
+    return !done[j] && key->attr[j].epoch == key->attr[i].epoch && cli_attr_bit_parts(m, &ml, bit, val) &&
+           ml == nl && strncmp(m, l, nl) == 0 && strcmp(strrchr(m, '@'), strrchr(l, '@')) == 0;
 }
 
 static void print_attrs(const ck_abe_user_key *key, const char *only)
@@ -226,15 +225,11 @@ static void print_attrs(const ck_abe_user_key *key, const char *only)
         size_t nl;
         unsigned bit, val;
         if (done[i] || (only && strcmp(cli_attr_authority(l), only) != 0)) continue;
-        if (bit_parts(l, &nl, &bit, &val)) {
+        if (cli_attr_bit_parts(l, &nl, &bit, &val)) {
             uint32_t v = 0, mask = 0;
             for (size_t j = i; j < key->n; j++) {
-                const char *m = key->attr[j].label;
-                size_t ml;
                 unsigned b, x;
-                if (done[j] || key->attr[j].epoch != key->attr[i].epoch || !bit_parts(m, &ml, &b, &x) || ml != nl ||
-                    strncmp(m, l, nl) != 0 || strcmp(strrchr(m, '@'), at) != 0 || (mask >> b & 1u))
-                    continue;
+                if (!same_number(key, done, i, nl, j, &b, &x) || (mask >> b & 1u)) continue;
                 v |= (uint32_t)x << b;
                 mask |= 1u << b;
             }
@@ -242,14 +237,10 @@ static void print_attrs(const ck_abe_user_key *key, const char *only)
                 /* mark exactly the 32 labels used */
                 uint32_t seen = 0;
                 for (size_t j = i; j < key->n; j++) {
-                    size_t ml;
                     unsigned b, x;
-                    const char *m = key->attr[j].label;
-                    if (!done[j] && key->attr[j].epoch == key->attr[i].epoch && bit_parts(m, &ml, &b, &x) &&
-                        ml == nl && strncmp(m, l, nl) == 0 && strcmp(strrchr(m, '@'), at) == 0 && !(seen >> b & 1u)) {
-                        done[j] = 1;
-                        seen |= 1u << b;
-                    }
+                    if (!same_number(key, done, i, nl, j, &b, &x) || (seen >> b & 1u)) continue;
+                    done[j] = 1;
+                    seen |= 1u << b;
                 }
                 printf("  %.*s%s=%lu  epoch %lu  (numeric)\n", (int)nl, l, at, (unsigned long)v,
                        (unsigned long)key->attr[i].epoch);
@@ -276,11 +267,9 @@ static int cmd_list(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, list_usage)) != -1) {
         if (o == 'a') only = optarg;
-        else return CLI_USAGE;
+        else return o == 'h' ? CLI_OK : CLI_USAGE;
     }
     if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
@@ -318,11 +307,9 @@ static int cmd_export(int argc, char **argv)
 
     cli_ctx_init(&c, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, o, optarg)) continue;
-        if (o == 'h') return fputs(export_usage, stdout), CLI_OK;
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, export_usage)) != -1) {
         if (o == 'o') out = optarg;
-        else return CLI_USAGE;
+        else return o == 'h' ? CLI_OK : CLI_USAGE;
     }
     if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if (!out) return cli_usage_error(c.cmd, help, "missing --out");

@@ -247,11 +247,28 @@ static uint8_t *v_dup(PGresult *r, int row, int col, size_t *len)
     return d;
 }
 
+/* Runs one statement without rows on c; rc for its command status, and
+ * how many rows it changed when affected. */
+static ck_store_rc exec_params(pconn *c, const char *sql, params *p, long *affected)
+{
+    PGresult *r = q(c, sql, p);
+    ck_store_rc rc = ok(r) ? CK_STORE_OK : err_rc(r);
+    if (rc == CK_STORE_OK && affected) *affected = strtol(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return rc;
+}
+
+/* Runs an UPDATE or DELETE keyed to one row: NOT_FOUND when it changed none. */
+static ck_store_rc exec_one(pconn *c, const char *sql, params *p)
+{
+    long n = 0;
+    ck_store_rc rc = exec_params(c, sql, p, &n);
+    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+}
+
 static ck_store_rc audit_ins(pconn *c, const ck_store_audit *a, const char *target)
 {
     params p = {0};
-    PGresult *r;
-    ck_store_rc rc;
     if (a == NULL) return CK_STORE_OK;
     p_int(&p, a->time_ms ? a->time_ms : ck_store_now_ms());
     p_text(&p, a->actor);
@@ -261,31 +278,34 @@ static ck_store_rc audit_ins(pconn *c, const ck_store_audit *a, const char *targ
     p_text(&p, a->purpose);
     p_text(&p, a->outcome);
     p_int(&p, a->status);
-    r = q(c, "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
-             "VALUES($1, $2, $3, $4, $5, $6, $7, $8)", &p);
-    rc = ok(r) ? CK_STORE_OK : err_rc(r);
-    PQclear(r);
-    return rc;
+    return exec_params(c, "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+                          "VALUES($1, $2, $3, $4, $5, $6, $7, $8)", &p, NULL);
+}
+
+/* The last step of a write transaction: its audit row, then COMMIT. */
+static ck_store_rc audit_commit(pconn *c, const ck_store_audit *a, const char *target)
+{
+    ck_store_rc rc = audit_ins(c, a, target);
+    if (rc != CK_STORE_OK) return rc;
+    return exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
 }
 
 /* Runs one statement in its own implicit transaction; rc for command status. */
-static ck_store_rc simple(pgs *s, const char *sql, params *p, long *affected)
+static ck_store_rc simple(pgs *s, const char *sql, params *p)
 {
     pconn *c = get(s);
-    PGresult *r = q(c, sql, p);
-    ck_store_rc rc = ok(r) ? CK_STORE_OK : err_rc(r);
-    if (rc == CK_STORE_OK && affected) *affected = strtol(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
+    ck_store_rc rc = exec_params(c, sql, p, NULL);
     put(s, c);
     return rc;
 }
 
-/* Runs an UPDATE or DELETE keyed to one row: NOT_FOUND when it changed none. */
+/* exec_one in its own implicit transaction. */
 static ck_store_rc simple_one(pgs *s, const char *sql, params *p)
 {
-    long n = 0;
-    ck_store_rc rc = simple(s, sql, p, &n);
-    return rc == CK_STORE_OK && n == 0 ? CK_STORE_NOT_FOUND : rc;
+    pconn *c = get(s);
+    ck_store_rc rc = exec_one(c, sql, p);
+    put(s, c);
+    return rc;
 }
 
 /* ---- directory -------------------------------------------------------- */
@@ -307,11 +327,13 @@ static ck_store_rc pg_user_add(ck_store *b, const ck_store_user *u)
                   "INSERT INTO records(patient, head_seq, head_hash) "
                   "SELECT gid, 0, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea "
                   "FROM u WHERE role IN ('patient', 'organization')",
-                  &p, NULL);
+                  &p);
 }
 
-/* Column readers shared by the get and list queries (USER_COLS etc.). */
+/* Column readers shared by the get and list queries (USER_COLS etc.); a
+ * reader that fails leaves nothing allocated in its row. */
 typedef int (*rowfn)(PGresult *r, int row, void *out);
+typedef void (*dropfn)(void *elem);
 
 static int row_user(PGresult *r, int i, void *out)
 {
@@ -354,10 +376,9 @@ static int row_unit(PGresult *r, int i, void *out)
     return 0;
 }
 
-/* One row of a query into out: OK, NOT_FOUND or an error. */
-static ck_store_rc read_one(pgs *s, const char *sql, params *p, rowfn row, void *out)
+/* One row of a query on c into out: OK, NOT_FOUND or an error. */
+static ck_store_rc query_row(pconn *c, const char *sql, params *p, rowfn row, void *out)
 {
-    pconn *c = get(s);
     PGresult *r = q(c, sql, p);
     ck_store_rc rc = CK_STORE_ERROR;
     if (!ok(r))
@@ -367,35 +388,57 @@ static ck_store_rc read_one(pgs *s, const char *sql, params *p, rowfn row, void 
     else if (row(r, 0, out) == 0)
         rc = CK_STORE_OK;
     PQclear(r);
+    return rc;
+}
+
+/* query_row on a pooled connection. */
+static ck_store_rc read_one(pgs *s, const char *sql, params *p, rowfn row, void *out)
+{
+    pconn *c = get(s);
+    ck_store_rc rc = query_row(c, sql, p, row, out);
     put(s, c);
     return rc;
 }
 
-/* Every row of a query into a malloc'ed array of elements of size sz. */
-static ck_store_rc read_all(pgs *s, const char *sql, params *p, rowfn row, size_t sz, void **v, size_t *n)
+/* Every row of a query into a malloc'ed array of elements of size sz. On
+ * failure drop (when given) frees what the rows read so far hold. */
+static ck_store_rc read_all(pgs *s, const char *sql, params *p, rowfn row, dropfn drop, size_t sz, void **v,
+                            size_t *n)
 {
     pconn *c = get(s);
     PGresult *r = q(c, sql, p);
     char *arr = NULL;
     ck_store_rc rc = CK_STORE_ERROR;
-    int rows;
+    int rows = 0, i = 0;
     if (!ok(r)) {
         rc = err_rc(r);
         goto out;
     }
     rows = PQntuples(r);
     if ((arr = calloc((size_t)rows + 1, sz)) == NULL) goto out;
-    for (int i = 0; i < rows; i++)
+    for (; i < rows; i++)
         if (row(r, i, arr + (size_t)i * sz) != 0) goto out;
     *v = (void *)arr;
     *n = (size_t)rows;
     arr = NULL;
     rc = CK_STORE_OK;
 out:
+    for (int k = 0; arr && drop && k < i; k++) drop(arr + (size_t)k * sz);
     free(arr);
     PQclear(r);
     put(s, c);
     return rc;
+}
+
+/* A page of a list keyed by $1: the rows after $2 (seq or id), at most $3. */
+static ck_store_rc read_page(pgs *s, const char *sql, const char *key, long long after, size_t limit, rowfn row,
+                             dropfn drop, size_t sz, void **v, size_t *n)
+{
+    params p = {0};
+    p_text(&p, key);
+    p_int(&p, after);
+    p_int(&p, (long long)limit);
+    return read_all(s, sql, &p, row, drop, sz, v, n);
 }
 
 static ck_store_rc pg_user_get(ck_store *b, const char *gid, ck_store_user *out)
@@ -446,7 +489,7 @@ static ck_store_rc pg_user_list(ck_store *b, const ck_store_user_filter *f, ck_s
                     "AND ($3::text IS NULL OR unit = $3) "
                     "AND ($4::text IS NULL OR strpos(',' || attributes || ',', ',' || $4 || ',') > 0) "
                     "AND ($5::int < 0 OR active = $5) ORDER BY gid COLLATE \"C\" LIMIT $7",
-                    &p, row_user, sizeof **v, (void **)v, n);
+                    &p, row_user, NULL, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc pg_org_add(ck_store *b, const ck_store_org *o)
@@ -457,7 +500,7 @@ static ck_store_rc pg_org_add(ck_store *b, const ck_store_org *o)
     p_text(&p, o->display_name);
     p_int(&p, o->created_at);
     /* users(gid) is the foreign key: no such user is 23503, NOT_FOUND. */
-    return simple((pgs *)b, "INSERT INTO orgs(" ORG_COLS ") VALUES($1, $2, $3, 1, $4, $4)", &p, NULL);
+    return simple((pgs *)b, "INSERT INTO orgs(" ORG_COLS ") VALUES($1, $2, $3, 1, $4, $4)", &p);
 }
 
 static ck_store_rc pg_org_get(ck_store *b, const char *name, ck_store_org *out)
@@ -474,7 +517,7 @@ static ck_store_rc pg_org_list(ck_store *b, const char *kind, ck_store_org **v, 
     return read_all((pgs *)b,
                     "SELECT " ORG_COLS " FROM orgs WHERE ($1::text IS NULL OR kind = $1) "
                     "ORDER BY name COLLATE \"C\" LIMIT 10000",
-                    &p, row_org, sizeof **v, (void **)v, n);
+                    &p, row_org, NULL, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc pg_unit_add(ck_store *b, const ck_store_unit *u)
@@ -486,7 +529,7 @@ static ck_store_rc pg_unit_add(ck_store *b, const ck_store_unit *u)
     p_text(&p, u->display_name);
     p_int(&p, u->beds);
     p_int(&p, u->created_at);
-    return simple((pgs *)b, "INSERT INTO units(" UNIT_COLS ") VALUES($1, $2, $3, $4, $5, $6)", &p, NULL);
+    return simple((pgs *)b, "INSERT INTO units(" UNIT_COLS ") VALUES($1, $2, $3, $4, $5, $6)", &p);
 }
 
 static ck_store_rc pg_unit_get(ck_store *b, const char *org, const char *name, ck_store_unit *out)
@@ -505,7 +548,7 @@ static ck_store_rc pg_unit_list(ck_store *b, const char *org, const char *kind, 
     return read_all((pgs *)b,
                     "SELECT " UNIT_COLS " FROM units WHERE org = $1 AND ($2::text IS NULL OR kind = $2) "
                     "ORDER BY name COLLATE \"C\" LIMIT 10000",
-                    &p, row_unit, sizeof **v, (void **)v, n);
+                    &p, row_unit, NULL, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc pg_auth_add(ck_store *b, const ck_store_authority *a)
@@ -518,36 +561,28 @@ static ck_store_rc pg_auth_add(ck_store *b, const ck_store_authority *a)
     p_int(&p, a->created_at);
     return simple((pgs *)b,
                   "INSERT INTO authorities(name, sign_pk, abe_pk, epochs, created_at, updated_at) "
-                  "VALUES($1, $2, $3, $4, $5, $5)", &p, NULL);
+                  "VALUES($1, $2, $3, $4, $5, $5)", &p);
+}
+
+static int row_auth(PGresult *r, int i, void *out)
+{
+    ck_store_authority *a = out;
+    v_text(a->name, sizeof a->name, r, i, 0);
+    a->abe_pk = strdup(PQgetvalue(r, i, 2));
+    a->epochs_json = strdup(PQgetvalue(r, i, 3));
+    a->created_at = v_int(r, i, 4);
+    a->updated_at = v_int(r, i, 5);
+    if (v_fixed(a->sign_pk, 32, r, i, 1) == 0 && a->abe_pk && a->epochs_json) return 0;
+    ck_store_authority_clear(a);
+    return -1;
 }
 
 static ck_store_rc pg_auth_get(ck_store *b, const char *name, ck_store_authority *out)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r;
-    ck_store_rc rc = CK_STORE_ERROR;
     p_text(&p, name);
-    r = q(c, "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities WHERE name = $1", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-    } else if (PQntuples(r) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-    } else {
-        v_text(out->name, sizeof out->name, r, 0, 0);
-        out->abe_pk = strdup(PQgetvalue(r, 0, 2));
-        out->epochs_json = strdup(PQgetvalue(r, 0, 3));
-        out->created_at = v_int(r, 0, 4);
-        out->updated_at = v_int(r, 0, 5);
-        if (v_fixed(out->sign_pk, 32, r, 0, 1) == 0 && out->abe_pk && out->epochs_json)
-            rc = CK_STORE_OK;
-        else
-            ck_store_authority_clear(out);
-    }
-    PQclear(r);
-    put(s, c);
-    return rc;
+    return read_one((pgs *)b, "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities "
+                              "WHERE name = $1", &p, row_auth, out);
 }
 
 static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep, int64_t now)
@@ -561,38 +596,39 @@ static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep,
 
 /* ---- records ---------------------------------------------------------- */
 
+/* A record's head: its last seq and hash. */
+struct head_row {
+    uint64_t seq;
+    uint8_t hash[32];
+};
+
+static int row_head(PGresult *r, int i, void *out)
+{
+    struct head_row *h = out;
+    h->seq = (uint64_t)v_int(r, i, 0);
+    return v_fixed(h->hash, 32, r, i, 1);
+}
+
 static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
 {
     pgs *s = (pgs *)b;
     pconn *c = get(s);
     params p = {0};
-    PGresult *r = NULL;
-    uint8_t head[32];
-    uint64_t seq;
+    struct head_row head;
     char target[40];
     ck_store_rc rc = CK_STORE_ERROR;
 
     if (exec_simple(c, "BEGIN") != 0) goto out;
     p_text(&p, e->patient);
     /* The row lock serializes appends to one record across all instances. */
-    r = q(c, "SELECT head_seq, head_hash FROM records WHERE patient = $1 FOR UPDATE", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    if (PQntuples(r) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-        goto out;
-    }
-    seq = (uint64_t)v_int(r, 0, 0);
-    if (v_fixed(head, 32, r, 0, 1) != 0) goto out;
-    PQclear(r);
-    r = NULL;
-    if (memcmp(head, e->prev_hash, 32) != 0) {
+    rc = query_row(c, "SELECT head_seq, head_hash FROM records WHERE patient = $1 FOR UPDATE", &p, row_head, &head);
+    if (rc != CK_STORE_OK) goto out;
+    if (memcmp(head.hash, e->prev_hash, 32) != 0) {
         rc = CK_STORE_CONFLICT;
         goto out;
     }
-    e->seq = seq + 1;
+    rc = CK_STORE_ERROR;
+    e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
     if (ck_store_hash_entry(e) != 0) goto out;
     snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
@@ -609,48 +645,33 @@ static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audi
     p_bin(&p, e->envelope, e->envelope_len);
     p_bin(&p, e->signature, 64);
     p_int(&p, e->received_at);
-    r = q(c, "WITH ins AS (INSERT INTO entries(" ENTRY_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)) "
-             "UPDATE records SET head_seq = $2, head_hash = $4 WHERE patient = $1", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    PQclear(r);
-    r = NULL;
-    if ((rc = audit_ins(c, a, target)) != CK_STORE_OK) goto out;
-    rc = CK_STORE_ERROR;
-    if (exec_simple(c, "COMMIT") != 0) goto out;
-    rc = CK_STORE_OK;
+    rc = exec_params(c, "WITH ins AS (INSERT INTO entries(" ENTRY_COLS ") "
+                        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)) "
+                        "UPDATE records SET head_seq = $2, head_hash = $4 WHERE patient = $1", &p, NULL);
+    if (rc != CK_STORE_OK) goto out;
+    rc = audit_commit(c, a, target);
 out:
-    PQclear(r);
     put(s, c); /* rolls back an open transaction */
     return rc;
 }
 
 static ck_store_rc pg_head(ck_store *b, const char *patient, uint64_t *seq, uint8_t hash[32])
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r;
-    ck_store_rc rc = CK_STORE_ERROR;
+    struct head_row head;
+    ck_store_rc rc;
     p_text(&p, patient);
-    r = q(c, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-    } else if (PQntuples(r) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-    } else {
-        *seq = (uint64_t)v_int(r, 0, 0);
-        if (v_fixed(hash, 32, r, 0, 1) == 0) rc = CK_STORE_OK;
+    rc = read_one((pgs *)b, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p, row_head, &head);
+    if (rc == CK_STORE_OK) {
+        *seq = head.seq;
+        memcpy(hash, head.hash, 32);
     }
-    PQclear(r);
-    put(s, c);
     return rc;
 }
 
-static int row_entry(PGresult *r, int i, ck_store_entry *e)
+static int row_entry(PGresult *r, int i, void *out)
 {
+    ck_store_entry *e = out;
     memset(e, 0, sizeof *e);
     v_text(e->patient, sizeof e->patient, r, i, 0);
     e->seq = (uint64_t)v_int(r, i, 1);
@@ -660,7 +681,10 @@ static int row_entry(PGresult *r, int i, ck_store_entry *e)
     v_text(e->author, sizeof e->author, r, i, 6);
     e->time_ms = v_int(r, i, 7);
     if ((e->envelope = v_dup(r, i, 8, &e->envelope_len)) == NULL) return -1;
-    if (v_fixed(e->signature, 64, r, i, 9)) return -1;
+    if (v_fixed(e->signature, 64, r, i, 9)) {
+        ck_store_entry_clear(e);
+        return -1;
+    }
     e->received_at = v_int(r, i, 10);
     return 0;
 }
@@ -668,59 +692,18 @@ static int row_entry(PGresult *r, int i, ck_store_entry *e)
 static ck_store_rc pg_entries(ck_store *b, const char *patient, uint64_t since, size_t limit,
                               ck_store_entry **v, size_t *n)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
-    params p = {0};
-    PGresult *r;
-    ck_store_entry *arr = NULL;
-    size_t cnt = 0;
-    ck_store_rc rc = CK_STORE_ERROR;
-    p_text(&p, patient);
-    p_int(&p, (long long)since);
-    p_int(&p, (long long)limit);
-    r = q(c, "SELECT " ENTRY_COLS " FROM entries WHERE patient = $1 AND seq > $2 ORDER BY seq LIMIT $3", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    if ((arr = calloc((size_t)PQntuples(r) + 1, sizeof *arr)) == NULL) goto out;
-    for (int i = 0; i < PQntuples(r); i++) {
-        cnt++;
-        if (row_entry(r, i, &arr[i]) != 0) goto out;
-    }
-    *v = arr;
-    *n = cnt;
-    arr = NULL;
-    rc = CK_STORE_OK;
-out:
-    ck_store_entries_free(arr, cnt);
-    PQclear(r);
-    put(s, c);
-    return rc;
+    return read_page((pgs *)b, "SELECT " ENTRY_COLS " FROM entries WHERE patient = $1 AND seq > $2 "
+                               "ORDER BY seq LIMIT $3",
+                     patient, (long long)since, limit, row_entry, ck_store_entry_drop, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc pg_entry_get(ck_store *b, const char *patient, uint64_t seq, ck_store_entry *out)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r;
-    ck_store_rc rc = CK_STORE_ERROR;
     p_text(&p, patient);
     p_int(&p, (long long)seq);
-    r = q(c, "SELECT " ENTRY_COLS " FROM entries WHERE patient = $1 AND seq = $2", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-    } else if (PQntuples(r) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-    } else if (row_entry(r, 0, out) == 0) {
-        rc = CK_STORE_OK;
-    } else {
-        ck_store_entry_clear(out);
-    }
-    PQclear(r);
-    put(s, c);
-    return rc;
+    return read_one((pgs *)b, "SELECT " ENTRY_COLS " FROM entries WHERE patient = $1 AND seq = $2", &p,
+                    row_entry, out);
 }
 
 static ck_store_rc pg_shead_put(ck_store *b, const ck_store_signed_head *h, const ck_store_audit *a)
@@ -752,59 +735,55 @@ static ck_store_rc pg_shead_put(ck_store *b, const ck_store_signed_head *h, cons
         goto out;
     }
     PQclear(r);
+    r = NULL;
     memset(&p, 0, sizeof p);
     p_text(&p, h->patient);
     p_int(&p, (long long)h->seq);
     p_bin(&p, h->hash, 32);
     p_int(&p, h->time_ms);
     p_bin(&p, h->signature, 64);
-    r = q(c, "UPDATE records SET signed_seq = $2, signed_hash = $3, signed_time = $4, signed_sig = $5 "
-             "WHERE patient = $1", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    if ((rc = audit_ins(c, a, NULL)) != CK_STORE_OK) goto out;
-    rc = exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
+    rc = exec_params(c, "UPDATE records SET signed_seq = $2, signed_hash = $3, signed_time = $4, signed_sig = $5 "
+                        "WHERE patient = $1", &p, NULL);
+    if (rc != CK_STORE_OK) goto out;
+    rc = audit_commit(c, a, NULL);
 out:
     PQclear(r);
     put(s, c);
     return rc;
 }
 
+static int row_shead(PGresult *r, int i, void *out)
+{
+    ck_store_signed_head *h = out;
+    h->seq = (uint64_t)v_int(r, i, 0);
+    h->time_ms = v_int(r, i, 2);
+    return v_fixed(h->hash, 32, r, i, 1) == 0 && v_fixed(h->signature, 64, r, i, 3) == 0 ? 0 : -1;
+}
+
 static ck_store_rc pg_shead_get(ck_store *b, const char *patient, ck_store_signed_head *out)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r;
-    ck_store_rc rc = CK_STORE_ERROR;
+    ck_store_rc rc;
     p_text(&p, patient);
-    r = q(c, "SELECT signed_seq, signed_hash, signed_time, signed_sig FROM records "
-             "WHERE patient = $1 AND signed_seq IS NOT NULL", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-    } else if (PQntuples(r) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-    } else {
-        ck_store_copy(out->patient, sizeof out->patient, patient);
-        out->seq = (uint64_t)v_int(r, 0, 0);
-        out->time_ms = v_int(r, 0, 2);
-        if (v_fixed(out->hash, 32, r, 0, 1) == 0 && v_fixed(out->signature, 64, r, 0, 3) == 0) rc = CK_STORE_OK;
-    }
-    PQclear(r);
-    put(s, c);
+    rc = read_one((pgs *)b, "SELECT signed_seq, signed_hash, signed_time, signed_sig FROM records "
+                            "WHERE patient = $1 AND signed_seq IS NOT NULL", &p, row_shead, out);
+    if (rc == CK_STORE_OK) ck_store_copy(out->patient, sizeof out->patient, patient);
     return rc;
 }
 
 /* ---- grants ----------------------------------------------------------- */
+
+static int row_int64(PGresult *r, int i, void *out)
+{
+    *(int64_t *)out = v_int(r, i, 0);
+    return 0;
+}
 
 static ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_audit *a)
 {
     pgs *s = (pgs *)b;
     pconn *c = get(s);
     params p = {0};
-    PGresult *r = NULL;
     char target[40];
     ck_store_rc rc = CK_STORE_ERROR;
     if (exec_simple(c, "BEGIN") != 0) goto out;
@@ -815,18 +794,12 @@ static ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_a
     p_int(&p, g->delegate);
     p_int(&p, g->expires_at);
     p_int(&p, g->created_at);
-    r = q(c, "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at) "
-             "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    g->id = v_int(r, 0, 0);
+    rc = query_row(c, "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at) "
+                      "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id", &p, row_int64, &g->id);
+    if (rc != CK_STORE_OK) goto out;
     snprintf(target, sizeof target, "grant:%lld", (long long)g->id);
-    if ((rc = audit_ins(c, a, target)) != CK_STORE_OK) goto out;
-    rc = exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
+    rc = audit_commit(c, a, target);
 out:
-    PQclear(r);
     put(s, c);
     return rc;
 }
@@ -837,148 +810,87 @@ static ck_store_rc pg_grant_revoke(ck_store *b, const char *patient, int64_t id,
     pgs *s = (pgs *)b;
     pconn *c = get(s);
     params p = {0};
-    PGresult *r = NULL;
     char target[40];
     ck_store_rc rc = CK_STORE_ERROR;
     if (exec_simple(c, "BEGIN") != 0) goto out;
     p_text(&p, patient);
     p_int(&p, id);
     p_int(&p, now);
-    r = q(c, "UPDATE grants SET revoked_at = $3 WHERE patient = $1 AND id = $2 AND revoked_at = 0", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    if (strtol(PQcmdTuples(r), NULL, 10) == 0) {
-        rc = CK_STORE_NOT_FOUND;
-        goto out;
-    }
+    rc = exec_one(c, "UPDATE grants SET revoked_at = $3 WHERE patient = $1 AND id = $2 AND revoked_at = 0", &p);
+    if (rc != CK_STORE_OK) goto out;
     snprintf(target, sizeof target, "grant:%lld", (long long)id);
-    if ((rc = audit_ins(c, a, target)) != CK_STORE_OK) goto out;
-    rc = exec_simple(c, "COMMIT") == 0 ? CK_STORE_OK : CK_STORE_ERROR;
+    rc = audit_commit(c, a, target);
 out:
-    PQclear(r);
     put(s, c);
     return rc;
+}
+
+static int row_grant(PGresult *r, int i, void *out)
+{
+    ck_store_grant *g = out;
+    g->id = v_int(r, i, 0);
+    v_text(g->patient, sizeof g->patient, r, i, 1);
+    v_text(g->grantee, sizeof g->grantee, r, i, 2);
+    v_text(g->granted_by, sizeof g->granted_by, r, i, 3);
+    v_text(g->sections, sizeof g->sections, r, i, 4);
+    g->delegate = (int)v_int(r, i, 5);
+    g->expires_at = v_int(r, i, 6);
+    g->created_at = v_int(r, i, 7);
+    g->revoked_at = v_int(r, i, 8);
+    return 0;
 }
 
 static ck_store_rc pg_grants(ck_store *b, const char *patient, const char *grantee,
                              ck_store_grant **v, size_t *n)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r;
-    ck_store_grant *arr = NULL;
-    ck_store_rc rc = CK_STORE_ERROR;
-    int rows;
     p_text(&p, patient);
-    if (grantee) {
-        p_text(&p, grantee);
-        r = q(c, "SELECT " GRANT_COLS " FROM grants WHERE patient = $1 AND grantee = $2 "
-                 "AND revoked_at = 0 ORDER BY id LIMIT 1000", &p);
-    } else {
-        r = q(c, "SELECT " GRANT_COLS " FROM grants WHERE patient = $1 ORDER BY id LIMIT 10000", &p);
-    }
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    rows = PQntuples(r);
-    if ((arr = calloc((size_t)rows + 1, sizeof *arr)) == NULL) goto out;
-    for (int i = 0; i < rows; i++) {
-        ck_store_grant *g = &arr[i];
-        g->id = v_int(r, i, 0);
-        v_text(g->patient, sizeof g->patient, r, i, 1);
-        v_text(g->grantee, sizeof g->grantee, r, i, 2);
-        v_text(g->granted_by, sizeof g->granted_by, r, i, 3);
-        v_text(g->sections, sizeof g->sections, r, i, 4);
-        g->delegate = (int)v_int(r, i, 5);
-        g->expires_at = v_int(r, i, 6);
-        g->created_at = v_int(r, i, 7);
-        g->revoked_at = v_int(r, i, 8);
-    }
-    *v = arr;
-    *n = (size_t)rows;
-    arr = NULL;
-    rc = CK_STORE_OK;
-out:
-    free(arr);
-    PQclear(r);
-    put(s, c);
-    return rc;
+    if (grantee) p_text(&p, grantee);
+    return read_all((pgs *)b,
+                    grantee ? "SELECT " GRANT_COLS " FROM grants WHERE patient = $1 AND grantee = $2 "
+                              "AND revoked_at = 0 ORDER BY id LIMIT 1000"
+                            : "SELECT " GRANT_COLS " FROM grants WHERE patient = $1 ORDER BY id LIMIT 10000",
+                    &p, row_grant, NULL, sizeof **v, (void **)v, n);
 }
 
 /* ---- mailbox ---------------------------------------------------------- */
 
 static ck_store_rc pg_mail_put(ck_store *b, ck_store_mail *m, size_t max)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
     params p = {0};
-    PGresult *r = NULL;
-    ck_store_rc rc = CK_STORE_ERROR;
+    ck_store_rc rc;
     p_text(&p, m->recipient);
     p_text(&p, m->sender);
     p_text(&p, m->kind);
     p_bin(&p, m->payload, m->payload_len);
     p_int(&p, m->created_at);
     p_int(&p, (long long)max);
-    /* The limit is a soft cap: two instances may race past it by a few. */
-    r = q(c, "INSERT INTO mailbox(recipient, sender, kind, payload, created_at) "
-             "SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM mailbox WHERE recipient = $1) < $6 "
-             "RETURNING id", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-    } else if (PQntuples(r) == 0) {
-        rc = CK_STORE_FULL;
-    } else {
-        m->id = v_int(r, 0, 0);
-        rc = CK_STORE_OK;
-    }
-    PQclear(r);
-    put(s, c);
-    return rc;
+    /* The limit is a soft cap: two instances may race past it by a few.
+     * No row inserted means full (mailbox has no foreign key to miss). */
+    rc = read_one((pgs *)b, "INSERT INTO mailbox(recipient, sender, kind, payload, created_at) "
+                            "SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM mailbox WHERE recipient = $1) < $6 "
+                            "RETURNING id", &p, row_int64, &m->id);
+    return rc == CK_STORE_NOT_FOUND ? CK_STORE_FULL : rc;
+}
+
+static int row_mail(PGresult *r, int i, void *out)
+{
+    ck_store_mail *m = out;
+    m->id = v_int(r, i, 0);
+    v_text(m->recipient, sizeof m->recipient, r, i, 1);
+    v_text(m->sender, sizeof m->sender, r, i, 2);
+    v_text(m->kind, sizeof m->kind, r, i, 3);
+    if ((m->payload = v_dup(r, i, 4, &m->payload_len)) == NULL) return -1;
+    m->created_at = v_int(r, i, 5);
+    return 0;
 }
 
 static ck_store_rc pg_mail_list(ck_store *b, const char *recipient, int64_t after, size_t limit,
                                 ck_store_mail **v, size_t *n)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
-    params p = {0};
-    PGresult *r;
-    ck_store_mail *arr = NULL;
-    size_t cnt = 0;
-    ck_store_rc rc = CK_STORE_ERROR;
-    p_text(&p, recipient);
-    p_int(&p, after);
-    p_int(&p, (long long)limit);
-    r = q(c, "SELECT id, recipient, sender, kind, payload, created_at FROM mailbox "
-             "WHERE recipient = $1 AND id > $2 ORDER BY id LIMIT $3", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    if ((arr = calloc((size_t)PQntuples(r) + 1, sizeof *arr)) == NULL) goto out;
-    for (int i = 0; i < PQntuples(r); i++) {
-        ck_store_mail *m = &arr[cnt++];
-        m->id = v_int(r, i, 0);
-        v_text(m->recipient, sizeof m->recipient, r, i, 1);
-        v_text(m->sender, sizeof m->sender, r, i, 2);
-        v_text(m->kind, sizeof m->kind, r, i, 3);
-        if ((m->payload = v_dup(r, i, 4, &m->payload_len)) == NULL) goto out;
-        m->created_at = v_int(r, i, 5);
-    }
-    *v = arr;
-    *n = cnt;
-    arr = NULL;
-    rc = CK_STORE_OK;
-out:
-    ck_store_mail_free(arr, cnt);
-    PQclear(r);
-    put(s, c);
-    return rc;
+    return read_page((pgs *)b, "SELECT id, recipient, sender, kind, payload, created_at FROM mailbox "
+                               "WHERE recipient = $1 AND id > $2 ORDER BY id LIMIT $3",
+                     recipient, after, limit, row_mail, ck_store_mail_drop, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc pg_mail_ack(ck_store *b, const char *recipient, int64_t id, int64_t now)
@@ -1001,47 +913,26 @@ static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
     return rc;
 }
 
+static int row_audit(PGresult *r, int i, void *out)
+{
+    ck_store_audit *a = out;
+    a->id = v_int(r, i, 0);
+    a->time_ms = v_int(r, i, 1);
+    v_text(a->actor, sizeof a->actor, r, i, 2);
+    v_text(a->patient, sizeof a->patient, r, i, 3);
+    v_text(a->action, sizeof a->action, r, i, 4);
+    v_text(a->target, sizeof a->target, r, i, 5);
+    v_text(a->purpose, sizeof a->purpose, r, i, 6);
+    v_text(a->outcome, sizeof a->outcome, r, i, 7);
+    a->status = (int)v_int(r, i, 8);
+    return 0;
+}
+
 static ck_store_rc pg_audit_list(ck_store *b, const char *patient, int64_t after, size_t limit,
                                  ck_store_audit **v, size_t *n)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = get(s);
-    params p = {0};
-    PGresult *r;
-    ck_store_audit *arr = NULL;
-    ck_store_rc rc = CK_STORE_ERROR;
-    int rows;
-    p_text(&p, patient);
-    p_int(&p, after);
-    p_int(&p, (long long)limit);
-    r = q(c, "SELECT " AUDIT_COLS " FROM audit WHERE patient = $1 AND id > $2 ORDER BY id LIMIT $3", &p);
-    if (!ok(r)) {
-        rc = err_rc(r);
-        goto out;
-    }
-    rows = PQntuples(r);
-    if ((arr = calloc((size_t)rows + 1, sizeof *arr)) == NULL) goto out;
-    for (int i = 0; i < rows; i++) {
-        ck_store_audit *a = &arr[i];
-        a->id = v_int(r, i, 0);
-        a->time_ms = v_int(r, i, 1);
-        v_text(a->actor, sizeof a->actor, r, i, 2);
-        v_text(a->patient, sizeof a->patient, r, i, 3);
-        v_text(a->action, sizeof a->action, r, i, 4);
-        v_text(a->target, sizeof a->target, r, i, 5);
-        v_text(a->purpose, sizeof a->purpose, r, i, 6);
-        v_text(a->outcome, sizeof a->outcome, r, i, 7);
-        a->status = (int)v_int(r, i, 8);
-    }
-    *v = arr;
-    *n = (size_t)rows;
-    arr = NULL;
-    rc = CK_STORE_OK;
-out:
-    free(arr);
-    PQclear(r);
-    put(s, c);
-    return rc;
+    return read_page((pgs *)b, "SELECT " AUDIT_COLS " FROM audit WHERE patient = $1 AND id > $2 ORDER BY id LIMIT $3",
+                     patient, after, limit, row_audit, NULL, sizeof **v, (void **)v, n);
 }
 
 /* Appends v to a PostgreSQL array literal as a quoted element. */

@@ -489,6 +489,14 @@ static ck_store_rc step_once(sqlite3_stmt *st)
     return r;
 }
 
+/* Steps a bound write once and resets it: OK only when it ran to the end. */
+static ck_store_rc step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_DONE ? CK_STORE_OK : CK_STORE_ERROR;
+}
+
 static void col_text(char *dst, size_t cap, sqlite3_stmt *st, int i)
 {
     ck_store_copy(dst, cap, (const char *)sqlite3_column_text(st, i));
@@ -515,7 +523,6 @@ static uint8_t *col_dup(sqlite3_stmt *st, int i, size_t *len)
 static ck_store_rc audit_ins(conn *c, const ck_store_audit *a, const char *target)
 {
     sqlite3_stmt *st = stmt(c, Q_AUDIT_INS);
-    int rc;
     if (a == NULL) return CK_STORE_OK;
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_int64(st, 1, a->time_ms ? a->time_ms : ck_store_now_ms());
@@ -526,9 +533,7 @@ static ck_store_rc audit_ins(conn *c, const ck_store_audit *a, const char *targe
     sqlite3_bind_text(st, 6, a->purpose, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, a->outcome, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 8, a->status);
-    rc = sqlite3_step(st);
-    done(st);
-    return rc == SQLITE_DONE ? CK_STORE_OK : CK_STORE_ERROR;
+    return step_done(st);
 }
 
 /* ---- directory -------------------------------------------------------- */
@@ -557,7 +562,8 @@ static ck_store_rc sq_user_add(ck_store *b, const ck_store_user *u)
     return submit((sq *)b, job_user_add, (void *)u);
 }
 
-/* Column readers shared by the get and list queries (USER_COLS etc.). */
+/* Column readers shared by the get and list queries (USER_COLS etc.); a
+ * reader that fails leaves nothing allocated in its row. */
 static int row_user(sqlite3_stmt *st, void *out)
 {
     ck_store_user *u = out;
@@ -601,6 +607,7 @@ static int row_unit(sqlite3_stmt *st, void *out)
 }
 
 typedef int (*rowfn)(sqlite3_stmt *st, void *out);
+typedef void (*dropfn)(void *elem);
 
 /* Binds text, or NULL for NULL and "". */
 static void bind_opt(sqlite3_stmt *st, int i, const char *v)
@@ -636,28 +643,44 @@ static void reading_end(reading *rd)
     reader_put(rd->s, rd->c);
 }
 
-/* The single row of query q keyed by text ?1 (and ?2 when k2): OK,
- * NOT_FOUND or ERROR. */
-static ck_store_rc read_key(sq *s, int q, const char *k1, const char *k2, rowfn row, void *out)
+/* Steps a bound query for its single row and resets it: OK once row (when
+ * given) read it into out, NOT_FOUND without a row, else ERROR. */
+static ck_store_rc read_row(sqlite3_stmt *st, rowfn row, void *out)
 {
-    reading rd;
     ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (reading_start(&rd, s, q) == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(rd.st, 1, k1, -1, SQLITE_STATIC);
-    if (k2) sqlite3_bind_text(rd.st, 2, k2, -1, SQLITE_STATIC);
-    rc = sqlite3_step(rd.st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         r = CK_STORE_NOT_FOUND;
-    else if (rc == SQLITE_ROW && row(rd.st, out) == 0)
+    else if (rc == SQLITE_ROW && (row == NULL || row(st, out) == 0))
         r = CK_STORE_OK;
-    reading_end(&rd);
+    done(st);
+    return r;
+}
+
+/* The single row of query q on c keyed by text ?1 (and ?2 when k2): OK,
+ * NOT_FOUND or ERROR. Without row, whether it is there. */
+static ck_store_rc row_by_key(conn *c, int q, const char *k1, const char *k2, rowfn row, void *out)
+{
+    sqlite3_stmt *st = stmt(c, q);
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, k1, -1, SQLITE_STATIC);
+    if (k2) sqlite3_bind_text(st, 2, k2, -1, SQLITE_STATIC);
+    return read_row(st, row, out);
+}
+
+/* row_by_key on a borrowed reader. */
+static ck_store_rc read_key(sq *s, int q, const char *k1, const char *k2, rowfn row, void *out)
+{
+    conn *c = reader_get(s);
+    ck_store_rc r = row_by_key(c, q, k1, k2, row, out);
+    reader_put(s, c);
     return r;
 }
 
 /* Collects every row of the bound statement into a malloc'ed array of
- * elements of size sz, then ends the reading. */
-static ck_store_rc read_all(reading *rd, rowfn row, size_t sz, void **v, size_t *n)
+ * elements of size sz, then ends the reading. On failure drop (when
+ * given) frees what the rows read so far hold. */
+static ck_store_rc read_all(reading *rd, rowfn row, dropfn drop, size_t sz, void **v, size_t *n)
 {
     char *arr = NULL;
     size_t cnt = 0, cap = 0;
@@ -680,9 +703,24 @@ static ck_store_rc read_all(reading *rd, rowfn row, size_t sz, void **v, size_t 
     arr = NULL;
     r = CK_STORE_OK;
 out:
+    for (size_t i = 0; arr && drop && i < cnt; i++) drop(arr + i * sz);
     free(arr);
     reading_end(rd);
     return r;
+}
+
+/* A page of a list keyed by text ?1: the rows after ?2 (seq or id), at
+ * most limit (?3). */
+static ck_store_rc read_page(sq *s, int q, const char *key, int64_t after, size_t limit, rowfn row, dropfn drop,
+                             size_t sz, void **v, size_t *n)
+{
+    reading rd;
+    if (limit == 0) return CK_STORE_ERROR;
+    if (reading_start(&rd, s, q) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(rd.st, 2, after);
+    sqlite3_bind_int64(rd.st, 3, (int64_t)limit);
+    return read_all(&rd, row, drop, sz, v, n);
 }
 
 static ck_store_rc sq_user_get(ck_store *b, const char *gid, ck_store_user *out)
@@ -699,9 +737,8 @@ struct affil_arg {
  * changed. */
 static ck_store_rc update_changed(conn *c, sqlite3_stmt *st)
 {
-    int rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    ck_store_rc r = step_done(st);
+    if (r != CK_STORE_OK) return r;
     return sqlite3_changes(c->db) ? CK_STORE_OK : CK_STORE_NOT_FOUND;
 }
 
@@ -753,27 +790,15 @@ static ck_store_rc sq_user_list(ck_store *b, const ck_store_user_filter *f, ck_s
     sqlite3_bind_int(rd.st, 5, f->active);
     sqlite3_bind_text(rd.st, 6, f->after ? f->after : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(rd.st, 7, (int64_t)f->limit);
-    return read_all(&rd, row_user, sizeof **v, (void **)v, n);
-}
-
-/* The row an insert hangs on (query q keyed by text ?1) must be there:
- * OK, NOT_FOUND or ERROR. */
-static ck_store_rc parent_exists(conn *c, int q, const char *key)
-{
-    sqlite3_stmt *st = stmt(c, q);
-    int rc;
-    if (st == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    done(st);
-    return rc == SQLITE_ROW ? CK_STORE_OK : rc == SQLITE_DONE ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
+    return read_all(&rd, row_user, NULL, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc job_org_add(conn *c, void *arg)
 {
     const ck_store_org *o = arg;
     sqlite3_stmt *st;
-    ck_store_rc r = parent_exists(c, Q_USER_EXISTS, o->name);
+    /* The user the org is must be there. */
+    ck_store_rc r = row_by_key(c, Q_USER_EXISTS, o->name, NULL, NULL, NULL);
     if (r != CK_STORE_OK) return r;
     if ((st = stmt(c, Q_ORG_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
@@ -798,14 +823,14 @@ static ck_store_rc sq_org_list(ck_store *b, const char *kind, ck_store_org **v, 
     reading rd;
     if (reading_start(&rd, (sq *)b, Q_ORG_LIST) == NULL) return CK_STORE_ERROR;
     bind_opt(rd.st, 1, kind);
-    return read_all(&rd, row_org, sizeof **v, (void **)v, n);
+    return read_all(&rd, row_org, NULL, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc job_unit_add(conn *c, void *arg)
 {
     const ck_store_unit *u = arg;
     sqlite3_stmt *st;
-    ck_store_rc r = parent_exists(c, Q_ORG_GET, u->org);
+    ck_store_rc r = row_by_key(c, Q_ORG_GET, u->org, NULL, NULL, NULL); /* the org must be there */
     if (r != CK_STORE_OK) return r;
     if ((st = stmt(c, Q_UNIT_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, u->org, -1, SQLITE_STATIC);
@@ -833,7 +858,7 @@ static ck_store_rc sq_unit_list(ck_store *b, const char *org, const char *kind, 
     if (reading_start(&rd, (sq *)b, Q_UNIT_LIST) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(rd.st, 1, org, -1, SQLITE_STATIC);
     bind_opt(rd.st, 2, kind);
-    return read_all(&rd, row_unit, sizeof **v, (void **)v, n);
+    return read_all(&rd, row_unit, NULL, sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc job_auth_add(conn *c, void *arg)
@@ -854,35 +879,25 @@ static ck_store_rc sq_auth_add(ck_store *b, const ck_store_authority *a)
     return submit((sq *)b, job_auth_add, (void *)a);
 }
 
+static int row_auth(sqlite3_stmt *st, void *out)
+{
+    ck_store_authority *a = out;
+    col_text(a->name, sizeof a->name, st, 0);
+    if (col_blob(a->sign_pk, 32, st, 1)) return -1;
+    a->abe_pk = strdup((const char *)sqlite3_column_text(st, 2));
+    a->epochs_json = strdup((const char *)sqlite3_column_text(st, 3));
+    a->created_at = sqlite3_column_int64(st, 4);
+    a->updated_at = sqlite3_column_int64(st, 5);
+    if (a->abe_pk == NULL || a->epochs_json == NULL) {
+        ck_store_authority_clear(a);
+        return -1;
+    }
+    return 0;
+}
+
 static ck_store_rc sq_auth_get(ck_store *b, const char *name, ck_store_authority *out)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_AUTH_GET);
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (st == NULL) goto out;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        r = CK_STORE_NOT_FOUND;
-    } else if (rc == SQLITE_ROW) {
-        col_text(out->name, sizeof out->name, st, 0);
-        if (col_blob(out->sign_pk, 32, st, 1)) goto out;
-        out->abe_pk = strdup((const char *)sqlite3_column_text(st, 2));
-        out->epochs_json = strdup((const char *)sqlite3_column_text(st, 3));
-        out->created_at = sqlite3_column_int64(st, 4);
-        out->updated_at = sqlite3_column_int64(st, 5);
-        if (out->abe_pk == NULL || out->epochs_json == NULL) {
-            ck_store_authority_clear(out);
-            goto out;
-        }
-        r = CK_STORE_OK;
-    }
-out:
-    done(st);
-    reader_put(s, c);
-    return r;
+    return read_key((sq *)b, Q_AUTH_GET, name, NULL, row_auth, out);
 }
 
 struct epochs_arg {
@@ -899,8 +914,7 @@ static ck_store_rc job_auth_epochs(conn *c, void *arg)
     sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, a->ep, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, a->now);
-    r = step_rc(sqlite3_step(st));
-    done(st);
+    r = step_once(st);
     if (r == CK_STORE_OK && sqlite3_changes(c->db) == 0) r = CK_STORE_NOT_FOUND;
     return r;
 }
@@ -918,31 +932,32 @@ struct append_arg {
     const ck_store_audit *a;
 };
 
+/* A record's head (Q_HEAD_GET): its last seq and hash. */
+struct head_row {
+    uint64_t seq;
+    uint8_t hash[32];
+};
+
+static int row_head(sqlite3_stmt *st, void *out)
+{
+    struct head_row *h = out;
+    h->seq = (uint64_t)sqlite3_column_int64(st, 0);
+    return col_blob(h->hash, 32, st, 1);
+}
+
 static ck_store_rc job_append(conn *c, void *arg)
 {
     struct append_arg *x = arg;
     ck_store_entry *e = x->e;
-    sqlite3_stmt *st = stmt(c, Q_HEAD_GET);
-    uint8_t head[32];
-    uint64_t seq;
+    sqlite3_stmt *st;
+    struct head_row head;
     char target[40];
-    ck_store_rc r;
-    int rc;
+    ck_store_rc r = row_by_key(c, Q_HEAD_GET, e->patient, NULL, row_head, &head);
 
-    if (st == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        done(st);
-        return rc == SQLITE_DONE ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
-    }
-    seq = (uint64_t)sqlite3_column_int64(st, 0);
-    r = col_blob(head, 32, st, 1) ? CK_STORE_ERROR : CK_STORE_OK;
-    done(st);
     if (r != CK_STORE_OK) return r;
     /* Optimistic concurrency: the author chained onto what it saw as head. */
-    if (memcmp(head, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
-    e->seq = seq + 1;
+    if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
+    e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
     if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
 
@@ -958,17 +973,13 @@ static ck_store_rc job_append(conn *c, void *arg)
     sqlite3_bind_blob(st, 9, e->envelope, (int)e->envelope_len, SQLITE_STATIC);
     sqlite3_bind_blob(st, 10, e->signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 11, e->received_at);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
 
     if ((st = stmt(c, Q_HEAD_SET)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)e->seq);
     sqlite3_bind_blob(st, 3, e->hash, 32, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
     snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
     return audit_ins(c, x->a, target);
 }
@@ -1000,28 +1011,18 @@ static ck_store_rc sq_append_async(ck_store *b, ck_store_entry *e, const ck_stor
 
 static ck_store_rc sq_head(ck_store *b, const char *patient, uint64_t *seq, uint8_t hash[32])
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_HEAD_GET);
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (st == NULL) goto out;
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        r = CK_STORE_NOT_FOUND;
-    } else if (rc == SQLITE_ROW) {
-        *seq = (uint64_t)sqlite3_column_int64(st, 0);
-        r = col_blob(hash, 32, st, 1) ? CK_STORE_ERROR : CK_STORE_OK;
+    struct head_row head;
+    ck_store_rc r = read_key((sq *)b, Q_HEAD_GET, patient, NULL, row_head, &head);
+    if (r == CK_STORE_OK) {
+        *seq = head.seq;
+        memcpy(hash, head.hash, 32);
     }
-out:
-    done(st);
-    reader_put(s, c);
     return r;
 }
 
-static int row_entry(sqlite3_stmt *st, ck_store_entry *e)
+static int row_entry(sqlite3_stmt *st, void *out)
 {
+    ck_store_entry *e = out;
     memset(e, 0, sizeof *e);
     col_text(e->patient, sizeof e->patient, st, 0);
     e->seq = (uint64_t)sqlite3_column_int64(st, 1);
@@ -1031,7 +1032,10 @@ static int row_entry(sqlite3_stmt *st, ck_store_entry *e)
     col_text(e->author, sizeof e->author, st, 6);
     e->time_ms = sqlite3_column_int64(st, 7);
     if ((e->envelope = col_dup(st, 8, &e->envelope_len)) == NULL) return -1;
-    if (col_blob(e->signature, 64, st, 9)) return -1;
+    if (col_blob(e->signature, 64, st, 9)) {
+        ck_store_entry_clear(e);
+        return -1;
+    }
     e->received_at = sqlite3_column_int64(st, 10);
     return 0;
 }
@@ -1039,65 +1043,22 @@ static int row_entry(sqlite3_stmt *st, ck_store_entry *e)
 static ck_store_rc sq_entries(ck_store *b, const char *patient, uint64_t since, size_t limit,
                               ck_store_entry **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_ENTRIES);
-    ck_store_entry *arr = NULL;
-    size_t cnt = 0;
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-
-    if (st == NULL || since > INT64_MAX || limit == 0) goto out;
-    if ((arr = calloc(limit, sizeof *arr)) == NULL) goto out;
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)since);
-    sqlite3_bind_int64(st, 3, (int64_t)limit);
-    while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (row_entry(st, &arr[cnt]) != 0) {
-            cnt++;
-            goto out;
-        }
-        cnt++;
-    }
-    if (cnt < limit && rc != SQLITE_DONE) goto out;
-    *v = arr;
-    *n = cnt;
-    arr = NULL;
-    r = CK_STORE_OK;
-out:
-    ck_store_entries_free(arr, cnt);
-    done(st);
-    reader_put(s, c);
-    return r;
+    if (since > INT64_MAX) return CK_STORE_ERROR;
+    return read_page((sq *)b, Q_ENTRIES, patient, (int64_t)since, limit, row_entry, ck_store_entry_drop,
+                     sizeof **v, (void **)v, n);
 }
 
 static ck_store_rc sq_entry_get(ck_store *b, const char *patient, uint64_t seq, ck_store_entry *out)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_ENTRY_GET);
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (st == NULL) goto out;
-    if (seq > INT64_MAX) {
-        r = CK_STORE_NOT_FOUND;
-        goto out;
+    reading rd;
+    ck_store_rc r = CK_STORE_NOT_FOUND;
+    if (reading_start(&rd, (sq *)b, Q_ENTRY_GET) == NULL) return CK_STORE_ERROR;
+    if (seq <= INT64_MAX) {
+        sqlite3_bind_text(rd.st, 1, patient, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(rd.st, 2, (int64_t)seq);
+        r = read_row(rd.st, row_entry, out);
     }
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)seq);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        r = CK_STORE_NOT_FOUND;
-    } else if (rc == SQLITE_ROW) {
-        if (row_entry(st, out) != 0) {
-            ck_store_entry_clear(out);
-            goto out;
-        }
-        r = CK_STORE_OK;
-    }
-out:
-    done(st);
-    reader_put(s, c);
+    reading_end(&rd);
     return r;
 }
 
@@ -1106,42 +1067,40 @@ struct shead_arg {
     const ck_store_audit *a;
 };
 
+static int row_hash(sqlite3_stmt *st, void *out) { return col_blob(out, 32, st, 0); }
+
+/* The record's signed seq (Q_HEAD_GET), 0 while none was signed. */
+static int row_signed_seq(sqlite3_stmt *st, void *out)
+{
+    *(uint64_t *)out = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : (uint64_t)sqlite3_column_int64(st, 2);
+    return 0;
+}
+
 static ck_store_rc job_shead_put(conn *c, void *arg)
 {
     struct shead_arg *x = arg;
     const ck_store_signed_head *h = x->h;
     sqlite3_stmt *st = stmt(c, Q_ENTRY_HASH);
     uint8_t hash[32];
-    int rc;
+    uint64_t signed_seq;
     ck_store_rc r;
 
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)h->seq);
-    rc = sqlite3_step(st);
-    r = rc == SQLITE_ROW ? (col_blob(hash, 32, st, 0) ? CK_STORE_ERROR : CK_STORE_OK)
-                         : rc == SQLITE_DONE ? CK_STORE_NOT_FOUND : CK_STORE_ERROR;
-    done(st);
-    if (r != CK_STORE_OK) return r;
+    if ((r = read_row(st, row_hash, hash)) != CK_STORE_OK) return r;
     if (memcmp(hash, h->hash, 32) != 0) return CK_STORE_NOT_FOUND;
     /* A signed head never moves backwards. */
-    if ((st = stmt(c, Q_HEAD_GET)) == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) r = CK_STORE_ERROR;
-    else if (sqlite3_column_type(st, 2) != SQLITE_NULL && (uint64_t)sqlite3_column_int64(st, 2) > h->seq)
-        r = CK_STORE_CONFLICT;
-    done(st);
-    if (r != CK_STORE_OK) return r;
+    if (row_by_key(c, Q_HEAD_GET, h->patient, NULL, row_signed_seq, &signed_seq) != CK_STORE_OK)
+        return CK_STORE_ERROR;
+    if (signed_seq > h->seq) return CK_STORE_CONFLICT;
     if ((st = stmt(c, Q_SHEAD_SET)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)h->seq);
     sqlite3_bind_blob(st, 3, h->hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, h->time_ms);
     sqlite3_bind_blob(st, 5, h->signature, 64, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
     return audit_ins(c, x->a, NULL);
 }
 
@@ -1152,28 +1111,18 @@ static ck_store_rc sq_shead_put(ck_store *b, const ck_store_signed_head *h, cons
     return submit((sq *)b, job_shead_put, &x);
 }
 
+static int row_shead(sqlite3_stmt *st, void *out)
+{
+    ck_store_signed_head *h = out;
+    h->seq = (uint64_t)sqlite3_column_int64(st, 0);
+    h->time_ms = sqlite3_column_int64(st, 2);
+    return col_blob(h->hash, 32, st, 1) || col_blob(h->signature, 64, st, 3) ? -1 : 0;
+}
+
 static ck_store_rc sq_shead_get(ck_store *b, const char *patient, ck_store_signed_head *out)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_SHEAD_GET);
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (st == NULL) goto out;
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        r = CK_STORE_NOT_FOUND;
-    } else if (rc == SQLITE_ROW) {
-        ck_store_copy(out->patient, sizeof out->patient, patient);
-        out->seq = (uint64_t)sqlite3_column_int64(st, 0);
-        out->time_ms = sqlite3_column_int64(st, 2);
-        r = (col_blob(out->hash, 32, st, 1) || col_blob(out->signature, 64, st, 3)) ? CK_STORE_ERROR
-                                                                                     : CK_STORE_OK;
-    }
-out:
-    done(st);
-    reader_put(s, c);
+    ck_store_rc r = read_key((sq *)b, Q_SHEAD_GET, patient, NULL, row_shead, out);
+    if (r == CK_STORE_OK) ck_store_copy(out->patient, sizeof out->patient, patient);
     return r;
 }
 
@@ -1192,7 +1141,7 @@ static ck_store_rc job_grant_add(conn *c, void *arg)
     ck_store_grant *g = x->g;
     sqlite3_stmt *st = stmt(c, Q_GRANT_INS);
     char target[40];
-    int rc;
+    ck_store_rc r;
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, g->patient, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, g->grantee, -1, SQLITE_STATIC);
@@ -1201,10 +1150,9 @@ static ck_store_rc job_grant_add(conn *c, void *arg)
     sqlite3_bind_int(st, 5, g->delegate);
     sqlite3_bind_int64(st, 6, g->expires_at);
     sqlite3_bind_int64(st, 7, g->created_at);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc == SQLITE_CONSTRAINT) return CK_STORE_NOT_FOUND; /* no such record */
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    r = step_once(st);
+    if (r == CK_STORE_EXISTS) return CK_STORE_NOT_FOUND; /* no such record */
+    if (r != CK_STORE_OK) return r;
     g->id = sqlite3_last_insert_rowid(c->db);
     snprintf(target, sizeof target, "grant:%lld", (long long)g->id);
     return audit_ins(c, x->a, target);
@@ -1238,48 +1186,29 @@ static ck_store_rc sq_grant_revoke(ck_store *b, const char *patient, int64_t id,
     return submit((sq *)b, job_grant_revoke, &x);
 }
 
+static int row_grant(sqlite3_stmt *st, void *out)
+{
+    ck_store_grant *g = out;
+    g->id = sqlite3_column_int64(st, 0);
+    col_text(g->patient, sizeof g->patient, st, 1);
+    col_text(g->grantee, sizeof g->grantee, st, 2);
+    col_text(g->granted_by, sizeof g->granted_by, st, 3);
+    col_text(g->sections, sizeof g->sections, st, 4);
+    g->delegate = sqlite3_column_int(st, 5);
+    g->expires_at = sqlite3_column_int64(st, 6);
+    g->created_at = sqlite3_column_int64(st, 7);
+    g->revoked_at = sqlite3_column_int64(st, 8);
+    return 0;
+}
+
 static ck_store_rc sq_grants(ck_store *b, const char *patient, const char *grantee,
                              ck_store_grant **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, grantee ? Q_GRANTS_FOR : Q_GRANTS_ALL);
-    ck_store_grant *arr = NULL, *g;
-    size_t cnt = 0, cap = 0;
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc;
-    if (st == NULL) goto out;
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
-    if (grantee) sqlite3_bind_text(st, 2, grantee, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            ck_store_grant *na = realloc(arr, (cap ? cap * 2 : 8) * sizeof *arr);
-            if (na == NULL) goto out;
-            arr = na;
-            cap = cap ? cap * 2 : 8;
-        }
-        g = &arr[cnt++];
-        memset(g, 0, sizeof *g);
-        g->id = sqlite3_column_int64(st, 0);
-        col_text(g->patient, sizeof g->patient, st, 1);
-        col_text(g->grantee, sizeof g->grantee, st, 2);
-        col_text(g->granted_by, sizeof g->granted_by, st, 3);
-        col_text(g->sections, sizeof g->sections, st, 4);
-        g->delegate = sqlite3_column_int(st, 5);
-        g->expires_at = sqlite3_column_int64(st, 6);
-        g->created_at = sqlite3_column_int64(st, 7);
-        g->revoked_at = sqlite3_column_int64(st, 8);
-    }
-    if (rc != SQLITE_DONE) goto out;
-    *v = arr;
-    *n = cnt;
-    arr = NULL;
-    r = CK_STORE_OK;
-out:
-    free(arr);
-    done(st);
-    reader_put(s, c);
-    return r;
+    reading rd;
+    if (reading_start(&rd, (sq *)b, grantee ? Q_GRANTS_FOR : Q_GRANTS_ALL) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, patient, -1, SQLITE_STATIC);
+    if (grantee) sqlite3_bind_text(rd.st, 2, grantee, -1, SQLITE_STATIC);
+    return read_all(&rd, row_grant, NULL, sizeof **v, (void **)v, n);
 }
 
 /* ---- mailbox ---------------------------------------------------------- */
@@ -1291,19 +1220,19 @@ struct mail_arg {
     int64_t id;
 };
 
+static int row_int64(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    return 0;
+}
+
 static ck_store_rc job_mail_put(conn *c, void *arg)
 {
     struct mail_arg *x = arg;
     ck_store_mail *m = x->m;
-    sqlite3_stmt *st = stmt(c, Q_MAIL_COUNT);
+    sqlite3_stmt *st;
     int64_t pending;
-    int rc;
-    if (st == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, m->recipient, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    pending = sqlite3_column_int64(st, 0);
-    done(st);
-    if (rc != SQLITE_ROW) return CK_STORE_ERROR;
+    if (row_by_key(c, Q_MAIL_COUNT, m->recipient, NULL, row_int64, &pending) != CK_STORE_OK) return CK_STORE_ERROR;
     if ((size_t)pending >= x->max) return CK_STORE_FULL;
     if ((st = stmt(c, Q_MAIL_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, m->recipient, -1, SQLITE_STATIC);
@@ -1311,9 +1240,7 @@ static ck_store_rc job_mail_put(conn *c, void *arg)
     sqlite3_bind_text(st, 3, m->kind, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, m->payload, (int)m->payload_len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, m->created_at);
-    rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
     m->id = sqlite3_last_insert_rowid(c->db);
     return CK_STORE_OK;
 }
@@ -1324,40 +1251,23 @@ static ck_store_rc sq_mail_put(ck_store *b, ck_store_mail *m, size_t max)
     return submit((sq *)b, job_mail_put, &x);
 }
 
+static int row_mail(sqlite3_stmt *st, void *out)
+{
+    ck_store_mail *m = out;
+    m->id = sqlite3_column_int64(st, 0);
+    col_text(m->recipient, sizeof m->recipient, st, 1);
+    col_text(m->sender, sizeof m->sender, st, 2);
+    col_text(m->kind, sizeof m->kind, st, 3);
+    if ((m->payload = col_dup(st, 4, &m->payload_len)) == NULL) return -1;
+    m->created_at = sqlite3_column_int64(st, 5);
+    return 0;
+}
+
 static ck_store_rc sq_mail_list(ck_store *b, const char *recipient, int64_t after, size_t limit,
                                 ck_store_mail **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_MAIL_LIST);
-    ck_store_mail *arr = NULL, *m;
-    size_t cnt = 0;
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc = SQLITE_DONE;
-    if (st == NULL || limit == 0) goto out;
-    if ((arr = calloc(limit, sizeof *arr)) == NULL) goto out;
-    sqlite3_bind_text(st, 1, recipient, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, after);
-    sqlite3_bind_int64(st, 3, (int64_t)limit);
-    while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        m = &arr[cnt++];
-        m->id = sqlite3_column_int64(st, 0);
-        col_text(m->recipient, sizeof m->recipient, st, 1);
-        col_text(m->sender, sizeof m->sender, st, 2);
-        col_text(m->kind, sizeof m->kind, st, 3);
-        if ((m->payload = col_dup(st, 4, &m->payload_len)) == NULL) goto out;
-        m->created_at = sqlite3_column_int64(st, 5);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) goto out;
-    *v = arr;
-    *n = cnt;
-    arr = NULL;
-    r = CK_STORE_OK;
-out:
-    ck_store_mail_free(arr, cnt);
-    done(st);
-    reader_put(s, c);
-    return r;
+    return read_page((sq *)b, Q_MAIL_LIST, recipient, after, limit, row_mail, ck_store_mail_drop, sizeof **v,
+                     (void **)v, n);
 }
 
 static ck_store_rc job_mail_ack(conn *c, void *arg)
@@ -1402,43 +1312,25 @@ static ck_store_rc sq_audit_add_async(ck_store *b, const ck_store_audit *a, ck_s
     return submit_async((sq *)b, &aj->j, cb, ctx);
 }
 
+static int row_audit(sqlite3_stmt *st, void *out)
+{
+    ck_store_audit *a = out;
+    a->id = sqlite3_column_int64(st, 0);
+    a->time_ms = sqlite3_column_int64(st, 1);
+    col_text(a->actor, sizeof a->actor, st, 2);
+    col_text(a->patient, sizeof a->patient, st, 3);
+    col_text(a->action, sizeof a->action, st, 4);
+    col_text(a->target, sizeof a->target, st, 5);
+    col_text(a->purpose, sizeof a->purpose, st, 6);
+    col_text(a->outcome, sizeof a->outcome, st, 7);
+    a->status = sqlite3_column_int(st, 8);
+    return 0;
+}
+
 static ck_store_rc sq_audit_list(ck_store *b, const char *patient, int64_t after, size_t limit,
                                  ck_store_audit **v, size_t *n)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_AUDIT_LIST);
-    ck_store_audit *arr = NULL, *a;
-    size_t cnt = 0;
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc = SQLITE_DONE;
-    if (st == NULL || limit == 0) goto out;
-    if ((arr = calloc(limit, sizeof *arr)) == NULL) goto out;
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, after);
-    sqlite3_bind_int64(st, 3, (int64_t)limit);
-    while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        a = &arr[cnt++];
-        a->id = sqlite3_column_int64(st, 0);
-        a->time_ms = sqlite3_column_int64(st, 1);
-        col_text(a->actor, sizeof a->actor, st, 2);
-        col_text(a->patient, sizeof a->patient, st, 3);
-        col_text(a->action, sizeof a->action, st, 4);
-        col_text(a->target, sizeof a->target, st, 5);
-        col_text(a->purpose, sizeof a->purpose, st, 6);
-        col_text(a->outcome, sizeof a->outcome, st, 7);
-        a->status = sqlite3_column_int(st, 8);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) goto out;
-    *v = arr;
-    *n = cnt;
-    arr = NULL;
-    r = CK_STORE_OK;
-out:
-    free(arr);
-    done(st);
-    reader_put(s, c);
-    return r;
+    return read_page((sq *)b, Q_AUDIT_LIST, patient, after, limit, row_audit, NULL, sizeof **v, (void **)v, n);
 }
 
 /* ---- nonces, size ----------------------------------------------------- */
@@ -1458,7 +1350,6 @@ static ck_store_rc job_nonce(conn *c, void *arg)
 {
     struct nonce_arg *x = arg;
     sqlite3_stmt *st;
-    int rc;
     if (x->purge && (st = stmt(c, Q_NONCE_PURGE)) != NULL) {
         sqlite3_bind_int64(st, 1, x->expire_before);
         sqlite3_step(st);
@@ -1468,9 +1359,7 @@ static ck_store_rc job_nonce(conn *c, void *arg)
     sqlite3_bind_text(st, 1, x->caller, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, x->nonce, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, x->now);
-    rc = sqlite3_step(st);
-    done(st);
-    return rc == SQLITE_DONE ? CK_STORE_OK : CK_STORE_ERROR;
+    return step_done(st);
 }
 
 /* Records the nonce with a detached job: no extra fsync wait per request.
@@ -1503,56 +1392,40 @@ static ck_store_rc sq_nonce_put(ck_store *b, const char *caller, const char *non
 static ck_store_rc sq_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
                                 int64_t expire_before)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_NONCE_GET);
-    int rc = SQLITE_ERROR;
-
-    if (st != NULL) {
-        sqlite3_bind_text(st, 1, caller, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, expire_before);
-        rc = sqlite3_step(st);
-        done(st);
-    }
-    reader_put(s, c);
-    if (rc == SQLITE_ROW) return CK_STORE_CONFLICT;
-    if (rc != SQLITE_DONE) return CK_STORE_ERROR;
+    reading rd;
+    ck_store_rc r;
+    if (reading_start(&rd, (sq *)b, Q_NONCE_GET) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, caller, -1, SQLITE_STATIC);
+    sqlite3_bind_text(rd.st, 2, nonce, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(rd.st, 3, expire_before);
+    r = read_row(rd.st, NULL, NULL);
+    reading_end(&rd);
+    if (r == CK_STORE_OK) return CK_STORE_CONFLICT; /* seen inside the window */
+    if (r != CK_STORE_NOT_FOUND) return r;
     return sq_nonce_put(b, caller, nonce, now, expire_before);
 }
 
 static ck_store_rc sq_nonce_load(ck_store *b, int64_t since, ck_store_nonce_fn fn, void *ctx)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_NONCE_LOAD);
-    ck_store_rc r = CK_STORE_ERROR;
-    int rc = SQLITE_ERROR;
-    if (st == NULL) goto out;
-    sqlite3_bind_int64(st, 1, since);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-           sqlite3_column_int64(st, 2));
-    if (rc == SQLITE_DONE) r = CK_STORE_OK;
-out:
-    done(st);
-    reader_put(s, c);
-    return r;
+    reading rd;
+    int rc;
+    if (reading_start(&rd, (sq *)b, Q_NONCE_LOAD) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_int64(rd.st, 1, since);
+    while ((rc = sqlite3_step(rd.st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(rd.st, 0), (const char *)sqlite3_column_text(rd.st, 1),
+           sqlite3_column_int64(rd.st, 2));
+    reading_end(&rd);
+    return rc == SQLITE_DONE ? CK_STORE_OK : CK_STORE_ERROR;
 }
 
 static ck_store_rc sq_size(ck_store *b, int64_t *bytes)
 {
-    sq *s = (sq *)b;
-    conn *c = reader_get(s);
-    sqlite3_stmt *st = stmt(c, Q_SIZE);
-    ck_store_rc r = CK_STORE_ERROR;
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        *bytes = sqlite3_column_int64(st, 0);
-        r = CK_STORE_OK;
-    }
-    done(st);
-    reader_put(s, c);
-    return r;
+    reading rd;
+    ck_store_rc r;
+    if (reading_start(&rd, (sq *)b, Q_SIZE) == NULL) return CK_STORE_ERROR;
+    r = read_row(rd.st, row_int64, bytes);
+    reading_end(&rd);
+    return r == CK_STORE_OK ? CK_STORE_OK : CK_STORE_ERROR;
 }
 
 static int sq_schema_version(ck_store *b)

@@ -178,6 +178,7 @@ void ck_store_entry_clear(ck_store_entry *e)
     e->envelope = NULL;
     e->envelope_len = 0;
 }
+void ck_store_entry_drop(void *e) { ck_store_entry_clear(e); }
 void ck_store_entries_free(ck_store_entry *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) free(v[i].envelope);
@@ -211,6 +212,7 @@ ck_store_rc ck_store_mail_list(ck_store *s, const char *r, int64_t after, size_t
     FWD(mail_list)(s, r, after, limit, v, n);
 }
 ck_store_rc ck_store_mail_ack(ck_store *s, const char *r, int64_t id, int64_t now) { FWD(mail_ack)(s, r, id, now); }
+void ck_store_mail_drop(void *m) { free(((ck_store_mail *)m)->payload); }
 void ck_store_mail_free(ck_store_mail *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) free(v[i].payload);
