@@ -22,32 +22,10 @@
 #
 # BENCH_REPS (default 5) imports per fixture; report runs: 2*BENCH_REPS+1.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-build}" && pwd)
-CK=$build/bin/carekey
-CKD=$build/src/server/carekeyd
+BENCH_AREA=records
+# shellcheck source=cli_world.sh
+. "$(dirname "$0")/cli_world.sh"
 REPS=${BENCH_REPS:-5}
-for f in "$CK" "$CKD"; do [ -x "$f" ] || { echo "bench/records.sh: $f missing (build first)" >&2; exit 2; }; done
-command -v jq >/dev/null || { echo "bench/records.sh: jq is needed (scripts/bootstrap.sh)" >&2; exit 2; }
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/ckbench-records.XXXXXX")
-export CAREKEY_PASSPHRASE='bench passphrase'
-WORLD_KDF=10
-# shellcheck source=../tests/client/world.sh
-. "$ROOT/tests/client/world.sh"
-cleanup() { world_stop; rm -rf "$W"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# time_ms CMD...: runs CMD (quiet; stops the bench on failure), prints its wall time in ms
-time_ms() {
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" >"$W/cmd.log" 2>&1 || { echo "bench/records.sh: failed: ${*/#$CK/carekey}" >&2; sed 's/^/  | /' "$W/cmd.log" >&2; exit 1; }
-    t1=$(date +%s%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) / 1e6 }'
-}
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 world_setup "sqlite:$W/carekey.db"
 echo "info records: carekeyd on SQLite ($W), CLI processes, keyrings at scrypt cost 2^$WORLD_KDF (--kdf-cost $WORLD_KDF)," \
