@@ -78,6 +78,61 @@ int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char 
                          char **epochs_json) CK_NET_WUR;
 int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json) CK_NET_WUR;
 
+/* ---- signed directory documents (carekey/directory.h) ------------------ */
+/* An authority record as the directory serves it: the operator's
+ * signature binds name, signing key, ABE public key and organization
+ * (ck_dir_authority_verify); epoch_table is the authority's signed epoch
+ * table as JSON text (ck_dir_epochs_parse), NULL before the first one. */
+typedef struct {
+    char name[CK_NET_ID_MAX + 1];
+    uint8_t sign_pk[32];
+    uint8_t *abe_pk; /* malloc'ed ck_abe_authority_pk_encode bytes */
+    size_t abe_pk_len;
+    char organization[CK_NET_ID_MAX + 1];
+    uint64_t signed_at_ms;
+    uint8_t operator_sig[64];
+    char *epoch_table; /* malloc'ed, or NULL */
+} ck_net_authority;
+
+/* POST /v1/authorities (as "admin"): the record with its operator
+ * signature, and epoch_table when not NULL. */
+int ck_net_authority_add(ck_net *c, const ck_net_authority *a) CK_NET_WUR;
+/* GET /v1/authorities/NAME; the caller verifies the signatures. */
+int ck_net_authority_fetch(ck_net *c, const char *name, ck_net_authority *out) CK_NET_WUR;
+void ck_net_authority_clear(ck_net_authority *a);
+/* PUT /v1/authorities/NAME/epochs with a signed table (JSON text), as
+ * "authority:NAME" or "admin"; 409 stale_version unless its version is
+ * above the stored one. */
+int ck_net_authority_put_epochs(ck_net *c, const char *name, const char *table_json) CK_NET_WUR;
+
+/* ---- enrollment requests (pending until the operator approves) -------- */
+/* What a person submits about herself, signed with her own new key (the
+ * request's caller is "enroll:GID"). org_kind/org_display_name: for an
+ * organization identity, the organization to register; join_org: the
+ * organization she consents to be affiliated with (staff); authority: the
+ * authority she runs (her patient domain, the hospital's), whose operator
+ * signature the approval adds. NULL/"" fields are absent. */
+typedef struct {
+    const char *gid, *role, *display_name;
+    const uint8_t *ed25519_sk; /* signs the request (copied, wiped) */
+    const uint8_t *x25519_pk;
+    const char *org_kind, *org_display_name;
+    const char *join_org;
+    const ck_net_authority *authority; /* organization must be gid */
+} ck_net_enroll_req;
+
+int ck_net_enroll_submit(ck_net *c, const ck_net_enroll_req *r) CK_NET_WUR;
+/* The enrollee asks about her own request ("enroll:GID", signed with
+ * ed25519_sk): *status is "pending", "approved" or "rejected". */
+int ck_net_enroll_status(ck_net *c, const char *gid, const uint8_t ed25519_sk[32], char status[16]) CK_NET_WUR;
+/* Operator: the pending requests as a JSON array of request objects
+ * (docs/API.md), oldest first. */
+int ck_net_enroll_pending(ck_net *c, struct json_t **requests) CK_NET_WUR;
+/* Operator: approves (operator_sig signs the request's authority record
+ * at signed_at_ms, ignored when it names none) or rejects. */
+int ck_net_enroll_approve(ck_net *c, const char *gid, uint64_t signed_at_ms, const uint8_t operator_sig[64]) CK_NET_WUR;
+int ck_net_enroll_reject(ck_net *c, const char *gid) CK_NET_WUR;
+
 /* ---- organizations, units, staff (docs/CARE.md, "Directory") ---------- */
 /* JSON results are jansson values (include <jansson.h>; json_decref them):
  * the objects of docs/API.md, "Directory". */
@@ -100,6 +155,15 @@ int ck_net_user_affiliate(ck_net *c, const char *gid, const char *org, const cha
                           const char *const *attrs, size_t nattrs, struct json_t **user) CK_NET_WUR;
 /* Idempotent; *user (may be NULL) is the user object ("active": false). */
 int ck_net_user_deactivate(ck_net *c, const char *gid, struct json_t **user) CK_NET_WUR;
+/* The operator only: reverses a deactivation. */
+int ck_net_user_reactivate(ck_net *c, const char *gid, struct json_t **user) CK_NET_WUR;
+/* The person herself consents to be affiliated with org (until she is, or
+ * withdraws it with ck_net_user_consent_withdraw). */
+int ck_net_user_consent(ck_net *c, const char *gid, const char *org) CK_NET_WUR;
+int ck_net_user_consent_withdraw(ck_net *c, const char *gid, const char *org) CK_NET_WUR;
+/* The organization (or the operator) ends a staff member's affiliation:
+ * org, unit, title and attributes cleared; the account stays active. */
+int ck_net_user_unaffiliate(ck_net *c, const char *gid, struct json_t **user) CK_NET_WUR;
 
 typedef struct {
     const char *org, *role, *unit; /* NULL = any */
@@ -147,6 +211,13 @@ int ck_net_entry_check(const ck_net_entry *e, const uint8_t author_pk[32]) CK_NE
 int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char *sections_csv,
                  int delegate, int64_t expires_at, int64_t *id) CK_NET_WUR;
 int ck_net_grant_revoke(ck_net *c, const char *patient, int64_t id) CK_NET_WUR;
+/* access: "write" (append to the sections; implies reading the record)
+ * or "read" (fetch the record's entries; sections must be ["*"]). */
+int ck_net_grant_access(ck_net *c, const char *patient, const char *grantee, const char *access,
+                        const char *sections_csv, int delegate, int64_t expires_at, int64_t *id) CK_NET_WUR;
+/* The grants on a record as the server holds them (patient or delegate):
+ * a JSON array of grant objects (docs/API.md). */
+int ck_net_grants_list(ck_net *c, const char *patient, struct json_t **grants) CK_NET_WUR;
 
 /* ---- mailbox ---------------------------------------------------------- */
 typedef struct {

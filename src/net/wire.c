@@ -6,6 +6,7 @@
  * so that no two different field tuples give the same byte string.
  */
 #include "carekey/wire.h"
+#include "wbuf.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -247,47 +248,11 @@ out:
     return rc;
 }
 
-/* ---- canonical binary encoding ---------------------------------------- */
-
-typedef struct {
-    uint8_t *p;
-    size_t cap, len;
-    int overflow;
-} wbuf;
-
-static void put(wbuf *b, const void *src, size_t n)
-{
-    if (b->overflow || b->cap - b->len < n) {
-        b->overflow = 1;
-        return;
-    }
-    memcpy(b->p + b->len, src, n);
-    b->len += n;
-}
-
-static void put_u32(wbuf *b, uint32_t v)
-{
-    uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-    put(b, x, 4);
-}
-
-static void put_u64(wbuf *b, uint64_t v)
-{
-    uint8_t x[8];
-    for (int i = 0; i < 8; i++) x[i] = (uint8_t)(v >> (56 - 8 * i));
-    put(b, x, 8);
-}
-
-static void put_str(wbuf *b, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    put_u32(b, (uint32_t)n);
-    put(b, s, n);
-}
+/* ---- canonical binary encoding (wbuf.h) ------------------------------ */
 
 int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len, const ck_net_entry_fields *e)
 {
-    wbuf b = {out, cap, 0, 0};
+    ck_wbuf b = {out, cap, 0, 0};
     uint8_t envh[32];
 
     if (!e->patient || !e->section || !e->resource_type || !e->author) return -1;
@@ -295,14 +260,14 @@ int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len, const ck_net_entry_f
         strlen(e->section) > 64 || strlen(e->resource_type) > 64)
         return -1;
     ck_net_sha256(envh, e->envelope, e->envelope_len);
-    put_str(&b, "carekey-entry-sig-v1");
-    put_str(&b, e->patient);
-    put(&b, e->prev_hash, 32);
-    put_str(&b, e->section);
-    put_str(&b, e->resource_type);
-    put_str(&b, e->author);
-    put_u64(&b, e->time_ms);
-    put(&b, envh, 32);
+    ck_wbuf_str(&b, "carekey-entry-sig-v1");
+    ck_wbuf_str(&b, e->patient);
+    ck_wbuf_put(&b, e->prev_hash, 32);
+    ck_wbuf_str(&b, e->section);
+    ck_wbuf_str(&b, e->resource_type);
+    ck_wbuf_str(&b, e->author);
+    ck_wbuf_u64(&b, e->time_ms);
+    ck_wbuf_put(&b, envh, 32);
     if (b.overflow) return -1;
     *len = b.len;
     return 0;
@@ -327,7 +292,7 @@ int ck_net_entry_verify(const ck_net_entry_fields *e, const uint8_t pk[32])
 int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e)
 {
     uint8_t head[CK_NET_ENTRY_TBS_MAX], lenbuf[4];
-    wbuf b = {head, sizeof head, 0, 0};
+    ck_wbuf b = {head, sizeof head, 0, 0};
     EVP_MD_CTX *ctx = NULL;
     unsigned int olen = 32;
     int rc = -1;
@@ -336,14 +301,14 @@ int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e)
     if (strlen(e->patient) > CK_NET_ID_MAX || strlen(e->author) > CK_NET_ID_MAX ||
         strlen(e->section) > 64 || strlen(e->resource_type) > 64 || e->envelope_len > UINT32_MAX)
         goto out;
-    put_str(&b, "carekey-entry-v1");
-    put_str(&b, e->patient);
-    put_u64(&b, e->seq);
-    put(&b, e->prev_hash, 32);
-    put_str(&b, e->section);
-    put_str(&b, e->resource_type);
-    put_str(&b, e->author);
-    put_u64(&b, e->time_ms);
+    ck_wbuf_str(&b, "carekey-entry-v1");
+    ck_wbuf_str(&b, e->patient);
+    ck_wbuf_u64(&b, e->seq);
+    ck_wbuf_put(&b, e->prev_hash, 32);
+    ck_wbuf_str(&b, e->section);
+    ck_wbuf_str(&b, e->resource_type);
+    ck_wbuf_str(&b, e->author);
+    ck_wbuf_u64(&b, e->time_ms);
     if (b.overflow) goto out;
     lenbuf[0] = (uint8_t)(e->envelope_len >> 24);
     lenbuf[1] = (uint8_t)(e->envelope_len >> 16);
@@ -366,13 +331,13 @@ out:
 int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,
                     uint64_t seq, const uint8_t hash[32], uint64_t time_ms)
 {
-    wbuf b = {out, cap, 0, 0};
+    ck_wbuf b = {out, cap, 0, 0};
     if (patient == NULL || strlen(patient) > CK_NET_ID_MAX) return -1;
-    put_str(&b, "carekey-head-v1");
-    put_str(&b, patient);
-    put_u64(&b, seq);
-    put(&b, hash, 32);
-    put_u64(&b, time_ms);
+    ck_wbuf_str(&b, "carekey-head-v1");
+    ck_wbuf_str(&b, patient);
+    ck_wbuf_u64(&b, seq);
+    ck_wbuf_put(&b, hash, 32);
+    ck_wbuf_u64(&b, time_ms);
     if (b.overflow) return -1;
     *len = b.len;
     return 0;
