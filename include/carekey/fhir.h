@@ -34,6 +34,20 @@
 extern "C" {
 #endif
 
+/* ---- decimal-exact JSON (fhir_json.c) ---------------------------------- */
+/* FHIR decimals keep their precision ("1.50" stays "1.50"): ck_fhir_json_parse
+ * reads JSON (duplicate keys refused) holding every number an int64 cannot
+ * carry exactly as a marked string of its lexeme, and ck_fhir_json_dump
+ * (json_dumps flags) writes those back as the same number text. Use them
+ * wherever FHIR enters or leaves carekey. */
+json_t *ck_fhir_json_parse(const char *text, size_t len, json_error_t *err);
+char *ck_fhir_json_dump(const json_t *v, size_t flags);
+/* A number either way (JSON number or marked decimal): 0 and *out, or -1. */
+int ck_fhir_json_number(const json_t *v, double *out);
+int ck_fhir_json_is_number(const json_t *v);
+/* A marked decimal's lexeme ("140.52"), NULL for anything else. */
+const char *ck_fhir_json_lexeme(const json_t *v);
+
 /* ---- limits ----------------------------------------------------------- */
 #define CK_FHIR_MAX_BUNDLE_BYTES (64u << 20) /* serialized bundle            */
 #define CK_FHIR_MAX_ENTRIES 200000u          /* entries in one bundle        */
@@ -110,6 +124,9 @@ const ck_fhir_type_map *ck_fhir_type_table(size_t *n);
 typedef struct ck_fhir_sections {
     json_t *section[CK_SECTION_COUNT];
     json_t *unknown_types;
+    /* readers: entries of the section the reader would open but for their
+     * epoch (sealed before a revocation; the owner's re-encryption is pending) */
+    unsigned char pending[CK_SECTION_COUNT];
 } ck_fhir_sections;
 
 /* Releases every array (and zeroes the struct); accepts NULL. */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "carekey/care.h"
+#include "carekey/fhir.h"
 
 /* Sets err (if non-NULL) to code and the formatted message; returns -1, so
  * a check can end with `return ck_care_fail(...)`. */

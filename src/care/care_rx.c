@@ -238,6 +238,7 @@ int ck_care_dispense_check(const json_t *request_item, const json_t *dispense_it
     const char *status = json_string_value(json_object_get(r, "status"));
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     const json_t *q = json_object_get(json_object_get(json_object_get(r, "dispenseRequest"), "quantity"), "value");
+    double per_fill;
     uint32_t used, allowed;
     ck_care_error_clear(err);
     if (!type || strcmp(type, "MedicationRequest") != 0 || !id)
@@ -249,13 +250,13 @@ int ck_care_dispense_check(const json_t *request_item, const json_t *dispense_it
         return ck_care_fail(err, "bad_input", "prescription %s: bad numberOfRepeatsAllowed or dispense items", id);
     if (used >= allowed)
         return ck_care_fail(err, "exhausted", "prescription %s was dispensed %u of %u times", id, used, allowed);
-    if (!json_is_number(q) || json_number_value(q) <= 0)
+    if (ck_fhir_json_number(q, &per_fill) != 0 || per_fill <= 0)
         return ck_care_fail(err, "bad_input", "prescription %s has no dispense quantity", id);
-    if ((double)quantity > json_number_value(q)) {
+    if ((double)quantity > per_fill) {
         const char *unit = json_string_value(
             json_object_get(json_object_get(json_object_get(r, "dispenseRequest"), "quantity"), "unit"));
         return ck_care_fail(err, "quantity", "quantity %u exceeds the %g%s%.40s per fill of prescription %.63s",
-                            quantity, json_number_value(q), unit ? " " : "", unit ? unit : "", id);
+                            quantity, per_fill, unit ? " " : "", unit ? unit : "", id);
     }
     if (fill) *fill = used + 1;
     return 0;

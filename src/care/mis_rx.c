@@ -67,6 +67,7 @@ static int cmp_rows(const void *pa, const void *pb)
 static int count_item(rx_rows *rows, const json_t *item, const ck_care_period *p, size_t index, ck_care_error *err)
 {
     const json_t *r = ck_care_item_resource(item), *dr, *qv, *rep;
+    double qn = 0;
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     const char *status = json_string_value(json_object_get(r, "status"));
     const char *authored = json_string_value(json_object_get(r, "authoredOn"));
@@ -86,7 +87,7 @@ static int count_item(rx_rows *rows, const json_t *item, const ck_care_period *p
     qv = json_object_get(json_object_get(dr, "quantity"), "value");
     rep = json_object_get(dr, "numberOfRepeatsAllowed");
     unit = json_string_value(json_object_get(json_object_get(dr, "quantity"), "unit"));
-    if ((qv && (!json_is_number(qv) || json_number_value(qv) < 0)) ||
+    if ((qv && (ck_fhir_json_number(qv, &qn) != 0 || qn < 0)) ||
         (rep && (!json_is_integer(rep) || json_integer_value(rep) < 0 || json_integer_value(rep) > 1000)))
         return ck_care_fail(err, "bad_input", "rx[%zu]: bad dispenseRequest", index);
     if (!(row = row_for(rows, code, name ? name : "", unit ? unit : "")))
@@ -96,7 +97,7 @@ static int count_item(rx_rows *rows, const json_t *item, const ck_care_period *p
         return 0;
     }
     row->prescribed++;
-    if (qv) row->quantity += json_number_value(qv) * (double)(1 + (rep ? json_integer_value(rep) : 0));
+    if (qv) row->quantity += qn * (double)(1 + (rep ? json_integer_value(rep) : 0));
     return 0;
 }
 

@@ -235,7 +235,8 @@ static int deid_uid(deid_ctx *c, json_t *parent, const char *key, json_t *v)
 static int deid_age(deid_ctx *c, json_t *v)
 {
     json_t *val = json_object_get(v, "value");
-    if (json_is_number(val) && json_number_value(val) >= CK_DEID_AGE_LIMIT) {
+    double age;
+    if (ck_fhir_json_number(val, &age) == 0 && age >= CK_DEID_AGE_LIMIT) {
         if (json_object_set_new(v, "value", json_integer(CK_DEID_AGE_LIMIT)) ||
             json_object_set_new(v, "comparator", json_string(">=")))
             return fail(c, CK_FHIR_ERR_NOMEM);

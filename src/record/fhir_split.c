@@ -80,7 +80,7 @@ ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len, c
                           len, CK_FHIR_MAX_BUNDLE_BYTES);
         goto out;
     }
-    root = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &je);
+    root = ck_fhir_json_parse(json ? json : "", len, &je);
     if (!root) {
         rc = json_fail(err, &je);
         goto out;

@@ -95,9 +95,9 @@ static void render_object(ck_strbuf *b, const json_t *o, int depth)
         render(b, json_object_get(o, "code"), depth + 1);
         ck_strbuf_str(b, ": ");
         render(b, x, depth + 1);
-    } else if (json_is_number(json_object_get(o, "value"))) { /* Quantity */
+    } else if (ck_fhir_json_is_number(json_object_get(o, "value"))) { /* Quantity */
         ck_strbuf_str(b, ck_json_str(o, "comparator"));
-        render_number(b, json_number_value(json_object_get(o, "value")));
+        render(b, json_object_get(o, "value"), depth + 1);
         if (ck_json_str(o, "unit") || ck_json_str(o, "code")) {
             ck_strbuf_str(b, " ");
             ck_strbuf_str(b, ck_json_str(o, "unit") ? ck_json_str(o, "unit") : ck_json_str(o, "code"));
@@ -158,7 +158,9 @@ static void render(ck_strbuf *b, const json_t *v, int depth)
     if (!v || depth > 8)
         return;
     switch (json_typeof(v)) {
-    case JSON_STRING: ck_strbuf_str(b, json_string_value(v)); break;
+    case JSON_STRING: /* a decimal keeps its own digits */
+        ck_strbuf_str(b, ck_fhir_json_lexeme(v) ? ck_fhir_json_lexeme(v) : json_string_value(v));
+        break;
     case JSON_INTEGER: render_number(b, (double)json_integer_value(v)); break;
     case JSON_REAL: render_number(b, json_real_value(v)); break;
     case JSON_TRUE: ck_strbuf_str(b, "yes"); break;
