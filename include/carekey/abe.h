@@ -100,10 +100,13 @@ typedef struct ck_abe_user_key {
 
 CK_MUST_CHECK ck_abe_err ck_abe_user_key_init(ck_abe_user_key *key, const char *gid);
 /* Issues one attribute key: label must name this authority ("x@<sk->name>").
- * Replaces an existing entry for the same label. */
+ * Replaces an existing entry for the same label and epoch; other epochs of
+ * the label stay (a holder keeps reading what was sealed before a
+ * revocation moved the label to a new epoch). */
 CK_MUST_CHECK ck_abe_err ck_abe_keygen(ck_abe_user_key *key, const ck_abe_authority_sk *sk,
                                        const char *label, uint32_t epoch);
-/* Adds every attribute of src (same GID) to dst, replacing equal labels. */
+/* Adds every attribute of src (same GID) to dst, replacing equal
+ * (label, epoch) pairs. */
 CK_MUST_CHECK ck_abe_err ck_abe_user_key_merge(ck_abe_user_key *dst, const ck_abe_user_key *src);
 /* Wipes and frees everything the key holds (the struct itself is caller's). */
 void ck_abe_user_key_free(ck_abe_user_key *key);

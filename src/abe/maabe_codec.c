@@ -234,9 +234,9 @@ ck_abe_err ck_abe_user_key_decode(ck_abe_user_key *key, const uint8_t *in, size_
         if ((rc = get_str8(&r, a->label, sizeof(a->label))) != CK_ABE_OK) goto out;
         rc = CK_ABE_ERR_FORMAT;
         if (!valid_label(a->label)) goto out;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(t.attr[j].label, a->label) == 0) goto out;   /* duplicate */
         a->epoch = get_u32(&r);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t.attr[j].label, a->label) == 0 && t.attr[j].epoch == a->epoch) goto out; /* duplicate */
         if ((rc = get_g2(&r, &a->k)) != CK_ABE_OK) goto out;
         if ((rc = get_g1(&r, &a->kp)) != CK_ABE_OK) goto out;
         t.n = i + 1;

@@ -32,11 +32,13 @@ void ck_abe_user_key_free(ck_abe_user_key *key)
     memset(key, 0, sizeof(*key));
 }
 
-/* The slot for label: the existing one (cleared) or a new one at the end. */
-static ck_abe_err attr_slot(ck_abe_user_key *key, const char *label, ck_abe_user_attr **out)
+/* The slot for (label, epoch): the existing one (cleared) or a new one at
+ * the end. A key keeps every epoch of a label it was issued: after a
+ * revocation its holder still opens what was sealed at the older epoch. */
+static ck_abe_err attr_slot(ck_abe_user_key *key, const char *label, uint32_t epoch, ck_abe_user_attr **out)
 {
     for (size_t i = 0; i < key->n; i++) {
-        if (strcmp(key->attr[i].label, label) == 0) {
+        if (strcmp(key->attr[i].label, label) == 0 && key->attr[i].epoch == epoch) {
             attr_clear(&key->attr[i]);
             *out = &key->attr[i];
             return CK_ABE_OK;
@@ -75,7 +77,7 @@ ck_abe_err ck_abe_keygen(ck_abe_user_key *key, const ck_abe_authority_sk *sk,
     if ((rc = ck_abe_hash_gid(&hgid, key->gid)) != CK_ABE_OK) return rc;
     if ((rc = ck_abe_hash_attr_cached(&fu, label, epoch)) != CK_ABE_OK) return rc;
     if (ck_fr_random_nonzero(&t) != CK_OK) return CK_ABE_ERR_RANDOM;
-    if ((rc = attr_slot(key, label, &slot)) != CK_ABE_OK) goto out;
+    if ((rc = attr_slot(key, label, epoch, &slot)) != CK_ABE_OK) goto out;
 
     strcpy(slot->label, label);
     slot->epoch = epoch;
@@ -99,7 +101,7 @@ ck_abe_err ck_abe_user_key_merge(ck_abe_user_key *dst, const ck_abe_user_key *sr
     if (dst == src) return CK_ABE_OK;
     for (size_t i = 0; i < src->n; i++) {
         ck_abe_user_attr *slot;
-        ck_abe_err rc = attr_slot(dst, src->attr[i].label, &slot);
+        ck_abe_err rc = attr_slot(dst, src->attr[i].label, src->attr[i].epoch, &slot);
         if (rc != CK_ABE_OK) return rc;
         memcpy(slot, &src->attr[i], sizeof(*slot));
         slot->lines = NULL;

@@ -245,7 +245,10 @@ static void test_user_keys(void)
         CHECK(t.b[first] == 9, "layout: label length");
         /* duplicate label */
         memcpy(t.b + first + 1 + 9 + 4 + 144 + 1, "aa", 2);
-        CHECK(dec_uk(t.b, t.n) == CK_ABE_ERR_FORMAT, "duplicate label refused");
+        CHECK(dec_uk(t.b, t.n) == CK_ABE_ERR_FORMAT, "duplicate (label, epoch) refused");
+        t.b[first + 1 + 9 + 4 + 144 + 1 + 9 + 3] ^= 1; /* the second one at epoch 1 */
+        CHECK(dec_uk(t.b, t.n) == CK_ABE_OK, "the same label at another epoch is kept");
+        t.b[first + 1 + 9 + 4 + 144 + 1 + 9 + 3] ^= 1;
         memcpy(t.b + first + 1 + 9 + 4 + 144 + 1, "bb", 2);
         CHECK(dec_uk(t.b, t.n) == CK_ABE_OK, "restored");
         /* label without an authority, with an empty name, bad authority */

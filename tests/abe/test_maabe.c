@@ -385,9 +385,14 @@ static void test_epochs(void)
     CHECK(ck_abe_keygen(&k, &au_sk[0], "doctor@hosp-a", 6) == CK_ABE_OK, "keygen epoch 6");
     CHECK(ck_abe_encrypt(&ct, &z, "doctor@hosp-a", au_pks, AU_N_AUTH, epoch_of, &e, NULL) == CK_ABE_OK, "enc");
     CHECK(ck_abe_decrypt(&z2, &ct, &k) == CK_ABE_ERR_UNSATISFIED, "stale epoch refused");
-    CHECK(ck_abe_keygen(&k, &au_sk[0], "doctor@hosp-a", 7) == CK_ABE_OK, "keygen epoch 7 (replaces)");
-    CHECK(k.n == 1, "replaced, not added");
+    CHECK(ck_abe_keygen(&k, &au_sk[0], "doctor@hosp-a", 7) == CK_ABE_OK, "keygen epoch 7 (added)");
+    CHECK(k.n == 2, "a new epoch is added; the older one stays");
     CHECK(ck_abe_decrypt(&z2, &ct, &k) == CK_ABE_OK && ck_gt_eq(&z, &z2), "current epoch decrypts");
+    ck_abe_ct_free(&ct);
+    e = 6;
+    CHECK(ck_abe_encrypt(&ct, &z, "doctor@hosp-a", au_pks, AU_N_AUTH, epoch_of, &e, NULL) == CK_ABE_OK, "enc at 6");
+    CHECK(ck_abe_decrypt(&z2, &ct, &k) == CK_ABE_OK && ck_gt_eq(&z, &z2), "the older epoch still decrypts");
+    CHECK(ck_abe_keygen(&k, &au_sk[0], "doctor@hosp-a", 6) == CK_ABE_OK && k.n == 2, "the same epoch replaces");
     ck_abe_ct_free(&ct);
     ck_abe_user_key_free(&k);
 }
