@@ -53,6 +53,8 @@ typedef enum ck_keyring_err {
     CK_KEYRING_ERR_NOMEM,      /* out of memory                                   */
     CK_KEYRING_ERR_RANDOM,     /* the system random generator failed              */
     CK_KEYRING_ERR_CRYPTO,     /* libcrypto failed                                */
+    CK_KEYRING_ERR_WEAK,       /* a new passphrase shorter than the minimum       */
+    CK_KEYRING_ERR_MISMATCH,   /* the two entries of a new passphrase differ      */
 } ck_keyring_err;
 
 const char *ck_keyring_strerror(ck_keyring_err e);
@@ -71,8 +73,8 @@ typedef struct ck_keyring_kdf {
     uint8_t log2_n;
     uint32_t r, p;
 } ck_keyring_kdf;
-/* Default: N = 2^15, r = 8, p = 1 (32 MiB, about 0.1 s). */
-#define CK_KEYRING_KDF_DEFAULT ((ck_keyring_kdf){15, 8, 1})
+/* Default: N = 2^17, r = 8, p = 1 (128 MiB, about 0.4 s). */
+#define CK_KEYRING_KDF_DEFAULT ((ck_keyring_kdf){17, 8, 1})
 /* For tests and fuzzing only: N = 2^10, r = 8, p = 1 (1 MiB). */
 #define CK_KEYRING_KDF_TEST ((ck_keyring_kdf){10, 8, 1})
 /* The cheapest accepted setting (tests that open thousands of files). */
@@ -162,6 +164,12 @@ size_t ck_keyring_peer_count(const ck_keyring *kr);
 const ck_keyring_peer *ck_keyring_peer_at(const ck_keyring *kr, size_t i);
 const ck_keyring_peer *ck_keyring_peer_find(const ck_keyring *kr, const char *gid);
 
+/* The operator's Ed25519 key, pinned once (at init): every authority record
+ * the directory serves must carry its signature. Setting a different key
+ * later is CK_KEYRING_ERR_EXISTS. ck_keyring_operator: 0, or -1 if none. */
+CK_MUST_CHECK ck_keyring_err ck_keyring_set_operator(ck_keyring *kr, const uint8_t pk[CK_ID_KEY_BYTES]);
+CK_MUST_CHECK int ck_keyring_operator(const ck_keyring *kr, uint8_t pk[CK_ID_KEY_BYTES]);
+
 /* Known authorities: add or replace by pk->name (pk copied without its
  * precomputed tables). */
 CK_MUST_CHECK ck_keyring_err ck_keyring_set_authority(ck_keyring *kr, const ck_abe_authority_pk *pk,
@@ -200,6 +208,12 @@ CK_MUST_CHECK ck_keyring_err ck_keyring_delivery_accept(ck_keyring *kr, const ui
 #define CK_KEYRING_PASSPHRASE_ENV "CAREKEY_PASSPHRASE"
 #define CK_KEYRING_PASSPHRASE_MAX 1024
 CK_MUST_CHECK ck_keyring_err ck_keyring_passphrase_get(const char *source, char *buf, size_t cap);
+/* A new passphrase (keyring creation, change): as ck_keyring_passphrase_get,
+ * but a prompt asks twice (CK_KEYRING_ERR_MISMATCH when the entries
+ * differ) and any source must give at least CK_KEYRING_PASSPHRASE_MIN
+ * bytes (CK_KEYRING_ERR_WEAK). */
+#define CK_KEYRING_PASSPHRASE_MIN 12
+CK_MUST_CHECK ck_keyring_err ck_keyring_passphrase_new(const char *source, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,8 @@ const char *ck_keyring_strerror(ck_keyring_err e)
     case CK_KEYRING_ERR_NOMEM: return "out of memory";
     case CK_KEYRING_ERR_RANDOM: return "the system random generator failed";
     case CK_KEYRING_ERR_CRYPTO: return "libcrypto failure";
+    case CK_KEYRING_ERR_WEAK: return "the new passphrase is too short (at least 12 characters)";
+    case CK_KEYRING_ERR_MISMATCH: return "the two passphrases differ";
     }
     return "unknown keyring error";
 }
@@ -228,6 +230,23 @@ ck_keyring_err ck_keyring_set_peer(ck_keyring *kr, const char *gid, const uint8_
     memcpy(p->ed25519, ed25519, CK_ID_KEY_BYTES);
     memcpy(p->x25519, x25519, CK_ID_KEY_BYTES);
     return CK_KEYRING_OK;
+}
+
+/* ---- the operator ---------------------------------------------------- */
+ck_keyring_err ck_keyring_set_operator(ck_keyring *kr, const uint8_t pk[CK_ID_KEY_BYTES])
+{
+    if (!kr || !pk) return CK_KEYRING_ERR_PARAM;
+    if (kr->has_operator) return memcmp(kr->operator_pk, pk, CK_ID_KEY_BYTES) ? CK_KEYRING_ERR_EXISTS : CK_KEYRING_OK;
+    memcpy(kr->operator_pk, pk, CK_ID_KEY_BYTES);
+    kr->has_operator = 1;
+    return CK_KEYRING_OK;
+}
+
+int ck_keyring_operator(const ck_keyring *kr, uint8_t pk[CK_ID_KEY_BYTES])
+{
+    if (!kr || !kr->has_operator) return -1;
+    memcpy(pk, kr->operator_pk, CK_ID_KEY_BYTES);
+    return 0;
 }
 
 /* ---- known authorities ------------------------------------------------- */

@@ -9,6 +9,7 @@
  *   peer          u8 n || gid[n] || Ed25519 (32) || X25519 (32)
  *   authority pk  u8 n || name[n] || signing key (32) ||
  *                 ck_abe_authority_pk encoding
+ *   operator      the operator's Ed25519 key (32), at most once
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,10 @@ size_t ck_kr_body_encode(uint8_t *out, const ck_keyring *kr)
         put(&w, a->signing_key, CK_ID_KEY_BYTES);
         if (out) ck_abe_authority_pk_encode(out + w.n, &a->pk);
         w.n += l;
+    }
+    if (kr->has_operator) {
+        put_section(&w, CK_KR_TAG_OPERATOR, CK_ID_KEY_BYTES);
+        put(&w, kr->operator_pk, CK_ID_KEY_BYTES);
     }
     for (size_t i = 0; i < kr->n_extra; i++) {
         put_section(&w, kr->extra[i].tag, kr->extra[i].len);
@@ -234,6 +239,11 @@ ck_keyring_err ck_kr_body_decode(ck_keyring *kr, const uint8_t *in, size_t len)
         case CK_KR_TAG_AUTHORITY_SK: rc = dec_authority_sk(kr, v, l); break;
         case CK_KR_TAG_PEER: rc = dec_peer(kr, v, l); break;
         case CK_KR_TAG_AUTHORITY_PK: rc = dec_authority_pk(kr, v, l); break;
+        case CK_KR_TAG_OPERATOR:
+            if (kr->has_operator || l != CK_ID_KEY_BYTES) return CK_KEYRING_ERR_CONTENT;
+            memcpy(kr->operator_pk, v, CK_ID_KEY_BYTES);
+            kr->has_operator = 1;
+            break;
         default:
             if (!(tag & CK_KR_OPTIONAL)) return CK_KEYRING_ERR_CONTENT; /* critical, unknown */
             rc = keep_extra(kr, tag, v, l);

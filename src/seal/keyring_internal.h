@@ -16,6 +16,7 @@
 #define CK_KR_TAG_AUTHORITY_SK 0x0003
 #define CK_KR_TAG_PEER 0x0004
 #define CK_KR_TAG_AUTHORITY_PK 0x0005
+#define CK_KR_TAG_OPERATOR 0x0006
 #define CK_KR_OPTIONAL 0x8000
 #define CK_KR_SECTION_HEADER 6 /* u16 tag + u32 length */
 #define CK_KR_KDF_SCRYPT 1
@@ -37,6 +38,8 @@ struct ck_keyring {
     size_t n_peer, cap_peer;
     ck_keyring_authority *auth;
     size_t n_auth, cap_auth;
+    uint8_t operator_pk[CK_ID_KEY_BYTES]; /* the operator's key, pinned at init */
+    int has_operator;
     ck_kr_extra *extra;          /* unknown optional sections, in order */
     size_t n_extra, cap_extra;
     /* the file key: scrypt(passphrase, salt) under kdf */

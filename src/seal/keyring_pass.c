@@ -102,3 +102,21 @@ ck_keyring_err ck_keyring_passphrase_get(const char *source, char *buf, size_t c
     if (rc != CK_KEYRING_OK) OPENSSL_cleanse(buf, cap);
     return rc;
 }
+
+ck_keyring_err ck_keyring_passphrase_new(const char *source, char *buf, size_t cap)
+{
+    char again[CK_KEYRING_PASSPHRASE_MAX + 1];
+    int prompt = source && (strcmp(source, "prompt") == 0 || strncmp(source, "prompt:", 7) == 0);
+    ck_keyring_err rc;
+    if (!prompt) rc = ck_keyring_passphrase_get(source, buf, cap);
+    else rc = ck_keyring_passphrase_get("prompt:New keyring passphrase: ", buf, cap);
+    if (rc == CK_KEYRING_OK && strlen(buf) < CK_KEYRING_PASSPHRASE_MIN) rc = CK_KEYRING_ERR_WEAK;
+    if (rc == CK_KEYRING_OK && prompt) {
+        rc = ck_keyring_passphrase_get("prompt:Repeat the passphrase: ", again, sizeof again);
+        if (rc == CK_KEYRING_OK && (strlen(again) != strlen(buf) || CRYPTO_memcmp(again, buf, strlen(buf)) != 0))
+            rc = CK_KEYRING_ERR_MISMATCH;
+        OPENSSL_cleanse(again, sizeof again);
+    }
+    if (rc != CK_KEYRING_OK && buf && cap) OPENSSL_cleanse(buf, cap);
+    return rc;
+}

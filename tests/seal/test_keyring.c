@@ -150,6 +150,13 @@ static void test_roundtrip(void)
     CHECK(ck_keyring_set_peer(kr, "bad gid", bob.ed25519_pk, bob.x25519_pk) == CK_KEYRING_ERR_PARAM, "bad peer");
     CHECK(ck_keyring_set_authority(kr, &pk_a, hosp.ed25519_pk) == CK_KEYRING_OK, "known authority a");
     CHECK(ck_keyring_set_authority(kr, &pk_b, bob.ed25519_pk) == CK_KEYRING_OK, "known authority b");
+    {
+        uint8_t op[32];
+        CHECK(ck_keyring_operator(kr, op) == -1, "no operator pinned yet");
+        CHECK(ck_keyring_set_operator(kr, hosp.ed25519_pk) == CK_KEYRING_OK, "pin the operator");
+        CHECK(ck_keyring_set_operator(kr, hosp.ed25519_pk) == CK_KEYRING_OK, "the same key again");
+        CHECK(ck_keyring_set_operator(kr, bob.ed25519_pk) == CK_KEYRING_ERR_EXISTS, "never another one");
+    }
     CHECK(ck_keyring_save(kr) == CK_KEYRING_OK, "save");
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600 after save");
     CHECK(temporaries() == 0, "no temporary after save");
@@ -168,6 +175,10 @@ static void test_roundtrip(void)
     CHECK(pe && memcmp(pe->x25519, bob.x25519_pk, 32) == 0 && memcmp(pe->ed25519, bob.ed25519_pk, 32) == 0,
           "peer");
     CHECK(ck_keyring_peer_find(back, "carol") == NULL, "unknown peer");
+    {
+        uint8_t op[32];
+        CHECK(ck_keyring_operator(back, op) == 0 && memcmp(op, hosp.ed25519_pk, 32) == 0, "operator key kept");
+    }
     au = ck_keyring_authority_find(back, "board");
     CHECK(au && memcmp(au->signing_key, bob.ed25519_pk, 32) == 0 && ck_gt_eq(&au->pk.e_alpha, &pk_b.e_alpha),
           "known authority");
