@@ -48,21 +48,35 @@ const char *ck_rec_strerror(ck_rec_err e);
 
 /* ---- containers ------------------------------------------------------- */
 #define CK_REC_MAGIC "CKRE"
-#define CK_REC_VERSION 1
+#define CK_REC_VERSION 2   /* 1 (no batch fields) is still read */
 #define CK_REC_ID_BYTES 16
 
 typedef enum ck_rec_kind {
     CK_REC_KIND_DATA = 1,
-    CK_REC_KIND_GRANT = 2,
+    CK_REC_KIND_GRANT = 2,      /* a write grant or its revocation (JSON)            */
+    CK_REC_KIND_COMMIT = 3,     /* closes a batch of entries (ck_rec_commit, JSON)    */
+    CK_REC_KIND_PROFILE = 4,    /* the patient's signed sharing profile (JSON)        */
+    CK_REC_KIND_TOMBSTONE = 5,  /* the owner drops superseded bodies (ck_rec_tombstone) */
 } ck_rec_kind;
+
+/* A batch: entries written as one unit (an import). Readers treat a batch
+ * that no COMMIT entry of its author closed as not yet written. */
+typedef struct ck_rec_batch {
+    uint8_t id[CK_REC_ID_BYTES];   /* all zero: not part of a batch */
+    uint32_t index, count;         /* 0 <= index < count            */
+} ck_rec_batch;
 
 typedef struct ck_rec_container {
     ck_rec_kind kind;
     uint8_t entry_id[CK_REC_ID_BYTES];
     uint64_t supersedes;       /* seq of the entry this one replaces; 0: none */
-    const uint8_t *body;       /* DATA: seal envelope; GRANT: grant JSON     */
+    ck_rec_batch batch;
+    const uint8_t *body;       /* DATA: seal envelope; others: JSON           */
     size_t body_len;
 } ck_rec_container;
+
+/* 1 when the container belongs to a batch. */
+int ck_rec_in_batch(const ck_rec_container *c);
 
 /* Encoded length; out == NULL only measures. */
 size_t ck_rec_container_encode(uint8_t *out, const ck_rec_container *c);
@@ -83,6 +97,14 @@ CK_MUST_CHECK ck_rec_err ck_rec_seal(uint8_t **out, size_t *out_len, const char 
                                      const ck_seal_policy *pol, uint64_t supersedes,
                                      uint8_t id_out[CK_REC_ID_BYTES], ck_policy_error *perr);
 
+/* The same as one entry of a batch (batch NULL: none). */
+CK_MUST_CHECK ck_rec_err ck_rec_seal_batch(uint8_t **out, size_t *out_len, const char *patient,
+                                           const char *section, const char *resource_type,
+                                           const uint8_t *payload, size_t payload_len,
+                                           const ck_seal_policy *pol, uint64_t supersedes,
+                                           const ck_rec_batch *batch, uint8_t id_out[CK_REC_ID_BYTES],
+                                           ck_policy_error *perr);
+
 /* Opens a DATA entry (its signature must have been verified first):
  * *payload (free() after wiping: ck_wipe) receives the plaintext.      */
 CK_MUST_CHECK ck_rec_err ck_rec_open(uint8_t **payload, size_t *payload_len, const ck_net_entry *e,
@@ -93,6 +115,18 @@ CK_MUST_CHECK ck_rec_err ck_rec_open(uint8_t **payload, size_t *payload_len, con
 CK_MUST_CHECK ck_rec_err ck_rec_rewrap(uint8_t **out, size_t *out_len, const ck_net_entry *e,
                                        const char *patient, ck_abe_user_key *key,
                                        const ck_seal_policy *pol, ck_policy_error *perr);
+
+/* Who can open a DATA entry, from its ABE header alone (no decryption):
+ * OK, NONE (the key does not satisfy the policy: "not shared with you"),
+ * or OTHER_EPOCH (it would, but holds the labels at other epochs than the
+ * entry was sealed for: issued after a revocation, so the entry waits for
+ * its owner's re-encryption). */
+typedef enum ck_rec_access {
+    CK_REC_ACCESS_NONE = 0,
+    CK_REC_ACCESS_OK,
+    CK_REC_ACCESS_OTHER_EPOCH,
+} ck_rec_access;
+ck_rec_access ck_rec_access_of(const ck_net_entry *e, const ck_abe_user_key *key);
 
 /* The policy an entry's envelope is sealed under (no key needed). */
 CK_MUST_CHECK ck_rec_err ck_rec_policy(char *buf, size_t cap, const ck_net_entry *e);
@@ -115,6 +149,20 @@ CK_MUST_CHECK ck_rec_err ck_rec_grant_decode(ck_rec_grant *g, const uint8_t *jso
 /* 1 when section is in the list ("*" matches everything). */
 int ck_rec_grant_covers(const ck_rec_grant *g, const char *section);
 
+/* ---- batches ----------------------------------------------------------- */
+#define CK_REC_ABANDON_MAX 16
+/* The COMMIT entry of a batch: every one of its count entries is in the
+ * chain; abandon: earlier batches of the same author never to be finished. */
+typedef struct ck_rec_commit {
+    uint8_t batch[CK_REC_ID_BYTES];
+    uint32_t count;
+    size_t n_abandon;
+    uint8_t abandon[CK_REC_ABANDON_MAX][CK_REC_ID_BYTES];
+} ck_rec_commit;
+
+CK_MUST_CHECK ck_rec_err ck_rec_commit_container(uint8_t **out, size_t *out_len, const ck_rec_commit *c);
+CK_MUST_CHECK ck_rec_err ck_rec_commit_decode(ck_rec_commit *c, const uint8_t *json, size_t len);
+
 /* ---- verification ----------------------------------------------------- */
 typedef enum ck_rec_problem_kind {
     CK_REC_P_GAP = 1,     /* missing sequence numbers: entries dropped            */
@@ -130,6 +178,8 @@ typedef enum ck_rec_problem_kind {
     CK_REC_P_FORK,        /* a trusted head's hash differs from the chain's       */
     CK_REC_P_HEAD,        /* the signed head's signature fails                    */
     CK_REC_P_SUPERSEDE,   /* supersedes a missing or foreign entry                */
+    CK_REC_P_TIME,        /* dated before an earlier entry or the signed head     */
+    CK_REC_P_BATCH,       /* a batch entry or commit that does not fit its batch  */
 } ck_rec_problem_kind;
 
 typedef struct ck_rec_problem {
@@ -167,11 +217,18 @@ typedef struct ck_rec_verify_out {
     ck_rec_problem problem[CK_REC_MAX_PROBLEMS];
     unsigned char *valid;                 /* malloc'ed [n]: 1 = entry verified */
     size_t n_valid;
+    /* malloc'ed [n]: CK_REC_BATCH_OPEN for entries of a batch no COMMIT
+     * closed yet (an interrupted import: not part of the record yet),
+     * CK_REC_BATCH_ABANDONED for a batch a later commit gave up on */
+    unsigned char *batch_state;
+    size_t n_open_batches;                /* incomplete batches: not intact */
     ck_net_head head;                     /* last entry of the verified chain */
 } ck_rec_verify_out;
 
+enum { CK_REC_BATCH_NONE = 0, CK_REC_BATCH_OPEN = 1, CK_REC_BATCH_ABANDONED = 2 };
+
 /* Verifies the whole record; returns CK_REC_OK when it could run (problems
- * are in out->problem; none means the record is intact). */
+ * are in out->problem; none and no open batch means the record is intact). */
 CK_MUST_CHECK ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in);
 void ck_rec_verify_out_free(ck_rec_verify_out *out);
 const char *ck_rec_problem_name(ck_rec_problem_kind k);

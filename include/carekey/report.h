@@ -9,7 +9,10 @@
  *   emergency     ER: allergies, active problems, active medications, blood type
  *
  * A section the reader does not hold (NULL in ck_fhir_sections) is shown
- * with status "not shared with you"; it is not an error.
+ * with status "not shared with you"; one with entries waiting for the
+ * owner's re-encryption (pending[]) with status "sealed for an older epoch:
+ * re-encryption pending" (and the rows it could open); an empty one says
+ * "none recorded". None of these is an error.
  */
 #ifndef CAREKEY_REPORT_H
 #define CAREKEY_REPORT_H
@@ -22,6 +25,7 @@ extern "C" {
 
 #define CK_REPORT_SCHEMA "carekey-report/1"
 #define CK_REPORT_NOT_SHARED "not shared with you"
+#define CK_REPORT_PENDING "sealed for an older epoch: re-encryption pending"
 
 typedef enum ck_report_kind {
     CK_REPORT_PERSONAL = 0,
@@ -36,7 +40,8 @@ const char *ck_report_kind_name(ck_report_kind k);
 /*
  * {"schema": "carekey-report/1", "report": "<kind>", "title": "...",
  *  "blocks": [{"name": "allergies", "title": "Allergies", "section": "allergies",
- *              "status": "shared" | "not shared with you",
+ *              "status": "shared" | "not shared with you" |
+ *                        "sealed for an older epoch: re-encryption pending",
  *              "columns": ["substance", ...], "rows": [["Peanuts", ...], ...]}]}
  * Every cell is a string ("" when absent). deid is used for the research
  * report only (NULL: OpenSSL random, current year).

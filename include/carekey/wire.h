@@ -72,6 +72,9 @@ typedef struct {
     uint64_t time_ms;                /* author's clock, Unix milliseconds */
     const uint8_t *envelope;         /* opaque ciphertext */
     size_t envelope_len;
+    /* When the body was dropped (superseded, under the owner's tombstone):
+     * envelope NULL and its SHA-256 here; signature and hash still check. */
+    const uint8_t *envelope_sha256;
     uint8_t signature[CK_NET_SIG_BYTES]; /* hash only */
 } ck_net_entry_fields;
 
@@ -84,7 +87,8 @@ int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len,
 int ck_net_entry_sign(uint8_t sig[64], const ck_net_entry_fields *e,
                       const uint8_t sk[32]) CK_NET_WUR;
 int ck_net_entry_verify(const ck_net_entry_fields *e, const uint8_t pk[32]) CK_NET_WUR;
-/* Chain hash over every field, the signature included. */
+/* Chain hash over every field, the envelope by its SHA-256, the signature
+ * included ("carekey-entry-v2": a dropped body leaves the chain whole). */
 int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e) CK_NET_WUR;
 
 /* An entry as the server returns it (client library, record verification). */
@@ -102,8 +106,9 @@ typedef struct {
     char resource_type[65];
     char author[CK_NET_ID_MAX + 1];
     uint64_t time_ms;
-    uint8_t *envelope; /* malloc'ed */
+    uint8_t *envelope; /* malloc'ed; NULL when the body was dropped */
     size_t envelope_len;
+    uint8_t envelope_sha256[32]; /* always set */
     uint8_t signature[64];
     int64_t received_at;
 } ck_net_entry;

@@ -250,6 +250,22 @@ out:
 
 /* ---- canonical binary encoding (wbuf.h) ------------------------------ */
 
+/* SHA-256 of the envelope, or the digest kept for a dropped body. */
+static int envelope_digest(uint8_t out[32], const ck_net_entry_fields *e)
+{
+    if (e->envelope || e->envelope_len) {
+        if (!e->envelope) return -1;
+        ck_net_sha256(out, e->envelope, e->envelope_len);
+        return 0;
+    }
+    if (e->envelope_sha256) {
+        memcpy(out, e->envelope_sha256, 32);
+        return 0;
+    }
+    ck_net_sha256(out, (const uint8_t *)"", 0);
+    return 0;
+}
+
 int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len, const ck_net_entry_fields *e)
 {
     ck_wbuf b = {out, cap, 0, 0};
@@ -259,7 +275,7 @@ int ck_net_entry_tbs(uint8_t *out, size_t cap, size_t *len, const ck_net_entry_f
     if (strlen(e->patient) > CK_NET_ID_MAX || strlen(e->author) > CK_NET_ID_MAX ||
         strlen(e->section) > 64 || strlen(e->resource_type) > 64)
         return -1;
-    ck_net_sha256(envh, e->envelope, e->envelope_len);
+    if (envelope_digest(envh, e) != 0) return -1;
     ck_wbuf_str(&b, "carekey-entry-sig-v1");
     ck_wbuf_str(&b, e->patient);
     ck_wbuf_put(&b, e->prev_hash, 32);
@@ -291,17 +307,14 @@ int ck_net_entry_verify(const ck_net_entry_fields *e, const uint8_t pk[32])
 
 int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e)
 {
-    uint8_t head[CK_NET_ENTRY_TBS_MAX], lenbuf[4];
-    ck_wbuf b = {head, sizeof head, 0, 0};
-    EVP_MD_CTX *ctx = NULL;
-    unsigned int olen = 32;
-    int rc = -1;
+    uint8_t buf[CK_NET_ENTRY_TBS_MAX + 64], envh[32];
+    ck_wbuf b = {buf, sizeof buf, 0, 0};
 
-    if (!e->patient || !e->section || !e->resource_type || !e->author) goto out;
+    if (!e->patient || !e->section || !e->resource_type || !e->author) return -1;
     if (strlen(e->patient) > CK_NET_ID_MAX || strlen(e->author) > CK_NET_ID_MAX ||
-        strlen(e->section) > 64 || strlen(e->resource_type) > 64 || e->envelope_len > UINT32_MAX)
-        goto out;
-    ck_wbuf_str(&b, "carekey-entry-v1");
+        strlen(e->section) > 64 || strlen(e->resource_type) > 64 || envelope_digest(envh, e) != 0)
+        return -1;
+    ck_wbuf_str(&b, "carekey-entry-v2");
     ck_wbuf_str(&b, e->patient);
     ck_wbuf_u64(&b, e->seq);
     ck_wbuf_put(&b, e->prev_hash, 32);
@@ -309,23 +322,11 @@ int ck_net_entry_hash(uint8_t out[32], const ck_net_entry_fields *e)
     ck_wbuf_str(&b, e->resource_type);
     ck_wbuf_str(&b, e->author);
     ck_wbuf_u64(&b, e->time_ms);
-    if (b.overflow) goto out;
-    lenbuf[0] = (uint8_t)(e->envelope_len >> 24);
-    lenbuf[1] = (uint8_t)(e->envelope_len >> 16);
-    lenbuf[2] = (uint8_t)(e->envelope_len >> 8);
-    lenbuf[3] = (uint8_t)e->envelope_len;
-    if ((ctx = EVP_MD_CTX_new()) == NULL) goto out;
-    if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(ctx, head, b.len) != 1 ||
-        EVP_DigestUpdate(ctx, lenbuf, 4) != 1 ||
-        (e->envelope_len && EVP_DigestUpdate(ctx, e->envelope, e->envelope_len) != 1) ||
-        EVP_DigestUpdate(ctx, e->signature, 64) != 1 ||
-        EVP_DigestFinal_ex(ctx, out, &olen) != 1)
-        goto out;
-    rc = 0;
-out:
-    EVP_MD_CTX_free(ctx);
-    return rc;
+    ck_wbuf_put(&b, envh, 32);
+    ck_wbuf_put(&b, e->signature, 64);
+    if (b.overflow) return -1;
+    ck_net_sha256(out, buf, b.len);
+    return 0;
 }
 
 int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,

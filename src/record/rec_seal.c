@@ -6,9 +6,15 @@
 #include "carekey/record.h"
 
 static ck_rec_err wrap_container(uint8_t **out, size_t *out_len, const uint8_t id[CK_REC_ID_BYTES],
-                                 uint64_t supersedes, const uint8_t *env, size_t env_len)
+                                 uint64_t supersedes, const ck_rec_batch *batch, const uint8_t *env, size_t env_len)
 {
-    ck_rec_container c = {CK_REC_KIND_DATA, {0}, supersedes, env, env_len};
+    ck_rec_container c;
+    memset(&c, 0, sizeof c);
+    c.kind = CK_REC_KIND_DATA;
+    c.supersedes = supersedes;
+    c.body = env;
+    c.body_len = env_len;
+    if (batch) c.batch = *batch;
     memcpy(c.entry_id, id, CK_REC_ID_BYTES);
     *out_len = ck_rec_container_encode(NULL, &c);
     if (!(*out = malloc(*out_len))) return CK_REC_ERR_NOMEM;
@@ -21,6 +27,15 @@ ck_rec_err ck_rec_seal(uint8_t **out, size_t *out_len, const char *patient, cons
                        const ck_seal_policy *pol, uint64_t supersedes,
                        uint8_t id_out[CK_REC_ID_BYTES], ck_policy_error *perr)
 {
+    return ck_rec_seal_batch(out, out_len, patient, section, resource_type, payload, payload_len, pol, supersedes,
+                             NULL, id_out, perr);
+}
+
+ck_rec_err ck_rec_seal_batch(uint8_t **out, size_t *out_len, const char *patient, const char *section,
+                             const char *resource_type, const uint8_t *payload, size_t payload_len,
+                             const ck_seal_policy *pol, uint64_t supersedes, const ck_rec_batch *batch,
+                             uint8_t id_out[CK_REC_ID_BYTES], ck_policy_error *perr)
+{
     uint8_t id[CK_REC_ID_BYTES], ad[CK_REC_AD_MAX], *env = NULL;
     size_t ad_len, env_len;
     ck_seal_input in = {payload, payload_len};
@@ -31,7 +46,7 @@ ck_rec_err ck_rec_seal(uint8_t **out, size_t *out_len, const char *patient, cons
     if (ck_random_bytes(id, sizeof(id)) != CK_OK) return CK_REC_ERR_SEAL;
     ad_len = ck_rec_ad(ad, patient, section, resource_type, id);
     if (ck_seal(&env, &env_len, pol, &in, 1, ad, ad_len, perr) != CK_SEAL_OK) return CK_REC_ERR_SEAL;
-    rc = wrap_container(out, out_len, id, supersedes, env, env_len);
+    rc = wrap_container(out, out_len, id, supersedes, batch, env, env_len);
     if (rc == CK_REC_OK && id_out) memcpy(id_out, id, CK_REC_ID_BYTES);
     ck_seal_free(env);
     return rc;
@@ -103,7 +118,7 @@ ck_rec_err ck_rec_rewrap(uint8_t **out, size_t *out_len, const ck_net_entry *e, 
     if ((rc = ck_rec_container_decode(&c, e->envelope, e->envelope_len)) != CK_REC_OK) return rc;
     if ((rc = data_envelope(&env, ad, &ad_len, e, patient)) != CK_REC_OK) return rc;
     rc = map_seal_err(ck_seal_rewrap(&fresh, &fresh_len, env, key, ad, ad_len, pol, perr));
-    if (rc == CK_REC_OK) rc = wrap_container(out, out_len, c.entry_id, e->seq, fresh, fresh_len);
+    if (rc == CK_REC_OK) rc = wrap_container(out, out_len, c.entry_id, e->seq, NULL, fresh, fresh_len);
     ck_seal_free(fresh);
     ck_seal_env_free(env);
     return rc;
@@ -119,4 +134,42 @@ ck_rec_err ck_rec_policy(char *buf, size_t cap, const ck_net_entry *e)
     if (c.kind != CK_REC_KIND_DATA) return CK_REC_ERR_KIND;
     if (ck_seal_policy_text(buf, cap, &len, c.body, c.body_len) != CK_SEAL_OK) return CK_REC_ERR_FORMAT;
     return CK_REC_OK;
+}
+
+/* Whether held[] (per ciphertext row) satisfies the entry's policy. */
+static int satisfied(const ck_abe_ct *ct, const unsigned char *held)
+{
+    ck_lsss_solution *sol = NULL;
+    int ok = ck_lsss_satisfy_rows(&sol, ct->lsss, held, NULL) == CK_POLICY_OK;
+    ck_lsss_solution_free(sol);
+    return ok;
+}
+
+ck_rec_access ck_rec_access_of(const ck_net_entry *e, const ck_abe_user_key *key)
+{
+    ck_rec_container c;
+    ck_seal_env *env = NULL;
+    const ck_abe_ct *ct;
+    unsigned char *exact = NULL, *any = NULL;
+    ck_rec_access a = CK_REC_ACCESS_NONE;
+    if (!e || !key || ck_rec_container_decode(&c, e->envelope, e->envelope_len) != CK_REC_OK ||
+        c.kind != CK_REC_KIND_DATA || ck_seal_decode(&env, c.body, c.body_len) != CK_SEAL_OK)
+        return CK_REC_ACCESS_NONE;
+    ct = ck_seal_env_header(env);
+    if (!ct || !ct->rows || !(exact = calloc(ct->rows, 1)) || !(any = calloc(ct->rows, 1))) goto out;
+    for (size_t r = 0; r < ct->rows; r++) {
+        const char *label = ck_lsss_label(ct->lsss, r);
+        for (size_t k = 0; k < key->n; k++) {
+            if (strcmp(key->attr[k].label, label) != 0) continue;
+            any[r] = 1;
+            if (key->attr[k].epoch == ct->row[r].epoch) exact[r] = 1;
+        }
+    }
+    if (satisfied(ct, exact)) a = CK_REC_ACCESS_OK;
+    else if (satisfied(ct, any)) a = CK_REC_ACCESS_OTHER_EPOCH;
+out:
+    free(exact);
+    free(any);
+    ck_seal_env_free(env);
+    return a;
 }

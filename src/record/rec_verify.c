@@ -18,11 +18,23 @@ typedef struct {
 } grant_state;
 
 typedef struct {
+    uint8_t id[CK_REC_ID_BYTES];
+    char author[CK_NET_ID_MAX + 1];
+    uint32_t count, seen;
+    unsigned char *have;       /* [count] */
+    int state;                 /* 0 open, 1 committed, 2 abandoned */
+} batch_state;
+
+typedef struct {
     ck_rec_verify_out *out;
     const ck_rec_verify_in *in;
     grant_state *grants;
     size_t n_grants, cap_grants;
     int entry_ok;
+    uint64_t last_time;        /* latest entry time so far */
+    batch_state *batches;
+    size_t n_batches;
+    int signed_head_ok;        /* the patient's signed head verified */
 } verifier;
 
 static void problem(verifier *v, ck_rec_problem_kind kind, uint64_t seq, const char *fmt, ...)
@@ -57,6 +69,7 @@ static void fields_of(ck_net_entry_fields *f, const ck_net_entry *e, const char 
     f->time_ms = e->time_ms;
     f->envelope = e->envelope;
     f->envelope_len = e->envelope_len;
+    f->envelope_sha256 = e->envelope ? NULL : e->envelope_sha256;
     memcpy(f->signature, e->signature, 64);
 }
 
@@ -87,15 +100,36 @@ static grant_state *find_grant(verifier *v, const uint8_t id[CK_REC_ID_BYTES])
     return NULL;
 }
 
+/* A grant counts at time t while it is active and unexpired; a grant a
+ * delegate issued counts only while that delegate is one (a delegate's
+ * grants end with her). Delegate grants are the patient's alone. */
+static int grant_live(const verifier *v, const grant_state *s, uint64_t t);
+
+static int is_delegate(const verifier *v, const char *gid, uint64_t t)
+{
+    for (size_t i = 0; i < v->n_grants; i++) {
+        const grant_state *s = &v->grants[i];
+        if (s->g.delegate && strcmp(s->g.grantee, gid) == 0 && grant_live(v, s, t)) return 1;
+    }
+    return 0;
+}
+
+static int grant_live(const verifier *v, const grant_state *s, uint64_t t)
+{
+    if (!s->active || (s->g.expires_ms && t >= s->g.expires_ms)) return 0;
+    if (strcmp(s->granted_by, v->in->patient) == 0) return 1;
+    return !s->g.delegate && is_delegate(v, s->granted_by, t);
+}
+
 /* An active grant lets author write section at time t. */
 static int may_write(verifier *v, const char *author, const char *section, uint64_t t, int delegate)
 {
     if (strcmp(author, v->in->patient) == 0) return 1;
+    if (delegate) return is_delegate(v, author, t);
     for (size_t i = 0; i < v->n_grants; i++) {
         const grant_state *s = &v->grants[i];
-        if (!s->active || strcmp(s->g.grantee, author) != 0) continue;
-        if (s->g.expires_ms && t >= s->g.expires_ms) continue;
-        if (delegate ? s->g.delegate : ck_rec_grant_covers(&s->g, section)) return 1;
+        if (strcmp(s->g.grantee, author) == 0 && grant_live(v, s, t) && ck_rec_grant_covers(&s->g, section))
+            return 1;
     }
     return 0;
 }
@@ -114,6 +148,11 @@ static void apply_grant(verifier *v, const ck_net_entry *e, const ck_rec_contain
         return;
     }
     s = find_grant(v, g.grant_id);
+    if ((g.delegate || (g.revoke && s && s->g.delegate)) && strcmp(e->author, v->in->patient) != 0) {
+        problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: only the patient names or revokes a delegate",
+                (unsigned long long)e->seq);
+        return;
+    }
     if (g.revoke) {
         if (s) s->active = 0;
         return;
@@ -135,6 +174,84 @@ static void apply_grant(verifier *v, const ck_net_entry *e, const ck_rec_contain
     s->active = 1;
 }
 
+/* ---- batches --------------------------------------------------------------- */
+
+static batch_state *find_batch(verifier *v, const uint8_t id[CK_REC_ID_BYTES])
+{
+    for (size_t i = 0; i < v->n_batches; i++)
+        if (memcmp(v->batches[i].id, id, CK_REC_ID_BYTES) == 0) return &v->batches[i];
+    return NULL;
+}
+
+static batch_state *new_batch(verifier *v, const ck_rec_container *c, const char *author)
+{
+    batch_state *nb = realloc(v->batches, (v->n_batches + 1) * sizeof *nb), *b;
+    if (!nb) return NULL;
+    v->batches = nb;
+    b = &nb[v->n_batches];
+    memset(b, 0, sizeof *b);
+    if (!(b->have = calloc(c->batch.count, 1))) return NULL;
+    memcpy(b->id, c->batch.id, CK_REC_ID_BYTES);
+    snprintf(b->author, sizeof b->author, "%s", author);
+    b->count = c->batch.count;
+    v->n_batches++;
+    return b;
+}
+
+/* A DATA entry of a batch: same author and size as the batch's first
+ * entry, a place not taken yet, and the batch still open. */
+static void batch_entry(verifier *v, const ck_net_entry *e, const ck_rec_container *c)
+{
+    batch_state *b = find_batch(v, c->batch.id);
+    if (!b && !(b = new_batch(v, c, e->author))) return;
+    if (strcmp(b->author, e->author) != 0 || b->count != c->batch.count || b->have[c->batch.index] || b->state != 0) {
+        problem(v, CK_REC_P_BATCH, e->seq, "entry %llu does not fit its batch (author, size, place or already closed)",
+                (unsigned long long)e->seq);
+        return;
+    }
+    b->have[c->batch.index] = 1;
+    b->seen++;
+}
+
+static void batch_commit(verifier *v, const ck_net_entry *e, const ck_rec_container *c)
+{
+    ck_rec_commit cm;
+    batch_state *b;
+    if (ck_rec_commit_decode(&cm, c->body, c->body_len) != CK_REC_OK) {
+        problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed commit", (unsigned long long)e->seq);
+        return;
+    }
+    b = find_batch(v, cm.batch);
+    if (!b || strcmp(b->author, e->author) != 0 || b->count != cm.count || b->seen != cm.count || b->state != 0) {
+        problem(v, CK_REC_P_BATCH, e->seq, "entry %llu commits a batch that is not whole or not its author's",
+                (unsigned long long)e->seq);
+        return;
+    }
+    b->state = 1;
+    for (size_t i = 0; i < cm.n_abandon; i++) {
+        batch_state *a = find_batch(v, cm.abandon[i]);
+        if (a && a->state == 0 && strcmp(a->author, e->author) == 0) a->state = 2;
+    }
+}
+
+/* Marks the entries of batches left open or abandoned. */
+static void batch_outcome(verifier *v)
+{
+    const ck_rec_verify_in *in = v->in;
+    for (size_t i = 0; i < v->n_batches; i++) v->out->n_open_batches += v->batches[i].state == 0;
+    for (size_t i = 0; i < in->n; i++) {
+        ck_rec_container c;
+        batch_state *b;
+        if (!v->out->valid[i] || ck_rec_container_decode(&c, in->entries[i].envelope, in->entries[i].envelope_len) != CK_REC_OK ||
+            !ck_rec_in_batch(&c) || !(b = find_batch(v, c.batch.id)))
+            continue;
+        if (b->state == 0) v->out->batch_state[i] = CK_REC_BATCH_OPEN;
+        else if (b->state == 2) v->out->batch_state[i] = CK_REC_BATCH_ABANDONED;
+    }
+    for (size_t i = 0; i < v->n_batches; i++) free(v->batches[i].have);
+    free(v->batches);
+}
+
 /* A superseding entry replaces an earlier one of the same id and section. */
 static void check_supersedes(verifier *v, const ck_net_entry *e, const ck_rec_container *c, size_t idx)
 {
@@ -153,6 +270,22 @@ static void check_supersedes(verifier *v, const ck_net_entry *e, const ck_rec_co
             (unsigned long long)e->seq, (unsigned long long)c->supersedes);
 }
 
+/* Times never go back along the chain, and nothing after the patient's
+ * signed head predates it: an author cannot date an entry into a grant's
+ * lifetime once anything later was written or signed (grant expiry is
+ * judged on entry times). */
+static void check_time(verifier *v, const ck_net_entry *e)
+{
+    const ck_rec_signed_head *sh = v->in->signed_head;
+    if (e->time_ms < v->last_time)
+        problem(v, CK_REC_P_TIME, e->seq, "entry %llu is dated before the entry it follows (back-dated)",
+                (unsigned long long)e->seq);
+    else if (sh && v->signed_head_ok && e->seq > sh->seq && e->time_ms < sh->time_ms)
+        problem(v, CK_REC_P_TIME, e->seq, "entry %llu is dated before the patient's signed head %llu (back-dated)",
+                (unsigned long long)e->seq, (unsigned long long)sh->seq);
+    if (e->time_ms > v->last_time) v->last_time = e->time_ms;
+}
+
 static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t prev[32])
 {
     const ck_net_entry *e = &v->in->entries[idx];
@@ -168,6 +301,7 @@ static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t p
         problem(v, CK_REC_P_LINK, e->seq, "entry %llu does not link to the entry before it",
                 (unsigned long long)e->seq);
     check_integrity(v, e);
+    check_time(v, e);
     if (v->entry_ok) {      /* only a verified entry may change grants or be parsed further */
         if (ck_rec_container_decode(&c, e->envelope, e->envelope_len) != CK_REC_OK) {
             problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed container",
@@ -178,7 +312,9 @@ static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t p
             if (!may_write(v, e->author, e->section, e->time_ms, 0))
                 problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: %.64s had no write grant for %.32s",
                         (unsigned long long)e->seq, e->author, e->section);
-            check_supersedes(v, e, &c, idx);
+            if (c.kind == CK_REC_KIND_DATA) check_supersedes(v, e, &c, idx);
+            if (c.kind == CK_REC_KIND_DATA && ck_rec_in_batch(&c)) batch_entry(v, e, &c);
+            if (c.kind == CK_REC_KIND_COMMIT) batch_commit(v, e, &c);
         }
     }
     v->out->valid[idx] = (unsigned char)v->entry_ok;
@@ -203,15 +339,21 @@ static void check_trusted_head(verifier *v, uint64_t seq, const uint8_t hash[32]
             whose, (unsigned long long)seq, (unsigned long long)v->out->head.seq);
 }
 
-static void check_signed_head(verifier *v)
+static int signed_head_verifies(verifier *v)
 {
     const ck_rec_signed_head *sh = v->in->signed_head;
     uint8_t tbs[CK_NET_HEAD_TBS_MAX], pk[32];
     size_t len;
+    return v->in->key(v->in->key_ctx, v->in->patient, pk) == 0 &&
+           ck_net_head_tbs(tbs, sizeof(tbs), &len, v->in->patient, sh->seq, sh->hash, sh->time_ms) == 0 &&
+           ck_net_ed25519_verify(sh->signature, tbs, len, pk) == 0;
+}
+
+static void check_signed_head(verifier *v)
+{
+    const ck_rec_signed_head *sh = v->in->signed_head;
     if (!sh) return;
-    if (v->in->key(v->in->key_ctx, v->in->patient, pk) != 0 ||
-        ck_net_head_tbs(tbs, sizeof(tbs), &len, v->in->patient, sh->seq, sh->hash, sh->time_ms) != 0 ||
-        ck_net_ed25519_verify(sh->signature, tbs, len, pk) != 0) {
+    if (!v->signed_head_ok) {
         problem(v, CK_REC_P_HEAD, sh->seq, "the patient's signed head does not verify");
         return;
     }
@@ -226,10 +368,14 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
 
     if (!out || !in || !in->patient || !in->key || (!in->entries && in->n)) return CK_REC_ERR_PARAM;
     memset(out, 0, sizeof(*out));
-    if (!(out->valid = calloc(in->n ? in->n : 1, 1))) return CK_REC_ERR_NOMEM;
+    if (!(out->valid = calloc(in->n ? in->n : 1, 1)) || !(out->batch_state = calloc(in->n ? in->n : 1, 1))) {
+        ck_rec_verify_out_free(out);
+        return CK_REC_ERR_NOMEM;
+    }
     memset(&v, 0, sizeof(v));
     v.out = out;
     v.in = in;
+    v.signed_head_ok = in->signed_head && signed_head_verifies(&v);
     for (size_t i = 0; i < in->n; i++) check_entry(&v, i, &expect, prev);
     if (in->n) {
         out->head.seq = in->entries[in->n - 1].seq;
@@ -240,6 +386,7 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
                 (unsigned long long)in->server_head->seq, (unsigned long long)out->head.seq);
     check_signed_head(&v);
     if (in->last_known) check_trusted_head(&v, in->last_known->seq, in->last_known->hash, "the last head seen here");
+    batch_outcome(&v);
     free(v.grants);
     return CK_REC_OK;
 }
@@ -248,7 +395,9 @@ void ck_rec_verify_out_free(ck_rec_verify_out *out)
 {
     if (!out) return;
     free(out->valid);
+    free(out->batch_state);
     out->valid = NULL;
+    out->batch_state = NULL;
 }
 
 const char *ck_rec_problem_name(ck_rec_problem_kind k)
@@ -266,6 +415,8 @@ const char *ck_rec_problem_name(ck_rec_problem_kind k)
     case CK_REC_P_FORK: return "forked";
     case CK_REC_P_HEAD: return "bad-signed-head";
     case CK_REC_P_SUPERSEDE: return "bad-supersede";
+    case CK_REC_P_TIME: return "back-dated";
+    case CK_REC_P_BATCH: return "bad-batch";
     }
     return "unknown";
 }

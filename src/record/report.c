@@ -26,7 +26,8 @@ static int build_block(json_t *blocks, const report_block *bl, const ck_fhir_sec
 
     b = json_pack("{s:s, s:s, s:s, s:s, s:[], s:[]}", "name", bl->name, "title", bl->title,
                   "section", ck_section_name(bl->section), "status",
-                  arr ? "shared" : CK_REPORT_NOT_SHARED, "columns", "rows");
+                  in->pending[bl->section] ? CK_REPORT_PENDING : arr ? "shared" : CK_REPORT_NOT_SHARED, "columns",
+                  "rows");
     if (!b || json_array_append_new(blocks, b))
         return -1;
     cols = json_object_get(b, "columns");

@@ -60,17 +60,19 @@ static void block_text(ck_strbuf *b, const json_t *bl)
 {
     const json_t *cols = json_object_get(bl, "columns"), *rows = json_object_get(bl, "rows"), *row;
     size_t nc = json_array_size(cols), c, r, w[REPORT_MAX_COLS] = {0};
+    const char *status = json_string_value(json_object_get(bl, "status"));
+    int pending = status && !strcmp(status, CK_REPORT_PENDING);
 
     ck_strbuf_str(b, "\n== ");
     ck_strbuf_str(b, json_string_value(json_object_get(bl, "title")) ? json_string_value(json_object_get(bl, "title")) : "");
     ck_strbuf_str(b, " ==");
-    if (strcmp(json_string_value(json_object_get(bl, "status")) ? json_string_value(json_object_get(bl, "status")) : "",
-               "shared")) {
+    if (!status || (strcmp(status, "shared") && !pending)) {
         ck_strbuf_str(b, "  (" CK_REPORT_NOT_SHARED ")\n");
         return;
     }
+    if (pending) ck_strbuf_str(b, "  (some entries " CK_REPORT_PENDING ")");
     if (json_array_size(rows) == 0) {
-        ck_strbuf_str(b, "  (none recorded)\n");
+        ck_strbuf_str(b, pending ? "\n" : "  (none recorded)\n");
         return;
     }
     ck_strbuf_str(b, "\n");

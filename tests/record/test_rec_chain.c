@@ -32,7 +32,10 @@ typedef struct {
     const char *patient;
     ck_net_entry e[32];
     size_t n;
+    uint64_t next_time;   /* 0: the default clock (one ms per entry) */
 } chain;
+
+#define T0 1700000000000ULL
 
 /* Appends what an honest server would store for author's container bytes. */
 static void append(chain *c, const person *author, const char *section, const char *rt,
@@ -46,7 +49,8 @@ static void append(chain *c, const person *author, const char *section, const ch
     strcpy(e->section, section);
     strcpy(e->resource_type, rt);
     strcpy(e->author, author->gid);
-    e->time_ms = 1700000000000ULL + c->n;
+    e->time_ms = c->next_time ? c->next_time : T0 + c->n;
+    c->next_time = 0;
     e->envelope = env;
     e->envelope_len = env_len;
     memset(&f, 0, sizeof(f));
@@ -272,6 +276,216 @@ static void test_grants(void)
     chain_free(&c);
 }
 
+/* An author who may no longer write dates her entry into her grant's
+ * lifetime: times must not go back along the chain nor before the
+ * patient's signed head (issue 9, item 8). */
+static void test_backdating(void)
+{
+    chain c = {0};
+    ck_rec_grant g;
+    ck_rec_verify_out o;
+    ck_rec_signed_head sh;
+    uint8_t tbs[CK_NET_HEAD_TBS_MAX];
+    size_t len;
+
+    c.patient = "alice";
+    memset(&g, 0, sizeof g);
+    strcpy(g.grantee, "drx");
+    strcpy(g.sections, "problems");
+    g.expires_ms = T0 + 50;
+    {
+        uint8_t *env = NULL;
+        size_t elen = 0;
+        CHECK(ck_rec_grant_container(&env, &elen, &g) == CK_REC_OK, "grant with expiry");
+        append(&c, &people[0], "grants", "Consent", env, elen);
+    }
+    seal_entry(&c, &people[2], "problems", "in time", "staff@hosp-a", 0);
+    c.next_time = T0 + 100;
+    seal_entry(&c, &people[0], "allergies", "after expiry", "staff@hosp-a", 0);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0, "honest chain with an expiring grant verifies");
+    ck_rec_verify_out_free(&o);
+
+    c.next_time = T0 + 40;           /* before expiry, but after the patient's later entry */
+    seal_entry(&c, &people[2], "problems", "back-dated", "staff@hosp-a", 0);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_TIME) == 1 && !o.valid[3], "an entry dated before the one it follows is back-dated");
+    CHECK(strcmp(ck_rec_problem_name(CK_REC_P_TIME), "back-dated") == 0, "problem name");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    /* the patient's signed head bounds what follows it */
+    c.patient = "alice";
+    grant_entry(&c, &people[0], "drx", "problems", 0, &g);
+    memset(&sh, 0, sizeof sh);
+    sh.seq = 1;
+    memcpy(sh.hash, c.e[0].hash, 32);
+    sh.time_ms = T0 + 500;
+    CHECK(ck_net_head_tbs(tbs, sizeof tbs, &len, "alice", sh.seq, sh.hash, sh.time_ms) == 0 &&
+              ck_net_ed25519_sign(sh.signature, tbs, len, people[0].sk) == 0,
+          "sign head");
+    c.next_time = T0 + 600;
+    seal_entry(&c, &people[2], "problems", "after the head", "staff@hosp-a", 0);
+    o = verify("alice", c.e, c.n, &sh, NULL);
+    CHECK(o.n_problems == 0, "an entry after the signed head verifies");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+    grant_entry(&c, &people[0], "drx", "problems", 0, &g);
+    memcpy(sh.hash, c.e[0].hash, 32);
+    CHECK(ck_net_head_tbs(tbs, sizeof tbs, &len, "alice", sh.seq, sh.hash, sh.time_ms) == 0 &&
+              ck_net_ed25519_sign(sh.signature, tbs, len, people[0].sk) == 0,
+          "sign head");
+    c.next_time = T0 + 300;
+    seal_entry(&c, &people[2], "problems", "before the head", "staff@hosp-a", 0);
+    o = verify("alice", c.e, c.n, &sh, NULL);
+    CHECK(count(&o, CK_REC_P_TIME) == 1 && !o.valid[1], "an entry dated before the signed head is back-dated");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+}
+
+static void delegate_entry(chain *c, const person *by, const char *grantee, ck_rec_grant *g)
+{
+    uint8_t *env = NULL;
+    size_t len = 0;
+    memset(g, 0, sizeof *g);
+    strcpy(g->grantee, grantee);
+    strcpy(g->sections, "*");
+    g->delegate = 1;
+    CHECK(ck_rec_grant_container(&env, &len, g) == CK_REC_OK, "delegate container");
+    append(c, by, "grants", "Consent", env, len);
+}
+
+/* Only the patient names or revokes delegates; a delegate's grants end with
+ * her (issue 9, item 9). */
+static void test_delegation(void)
+{
+    chain c = {0};
+    ck_rec_grant bob_d, drx_d, mal_g, forged;
+    ck_rec_verify_out o;
+
+    c.patient = "alice";
+    delegate_entry(&c, &people[0], "bob", &bob_d);                   /* 1 */
+    delegate_entry(&c, &people[0], "drx", &drx_d);                   /* 2 */
+    grant_entry(&c, &people[1], "mallory", "problems", 0, &mal_g);   /* 3: bob grants */
+    seal_entry(&c, &people[3], "problems", "by mallory", "staff@hosp-a", 0); /* 4 */
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0, "a delegate's grant lets its grantee write");
+    ck_rec_verify_out_free(&o);
+
+    grant_entry(&c, &people[1], "", "", 1, &drx_d);                   /* 5: bob revokes drx */
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GRANT) == 1 && !o.valid[4], "a delegate cannot revoke a co-delegate");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    delegate_entry(&c, &people[0], "bob", &bob_d);                   /* 1 */
+    delegate_entry(&c, &people[1], "mallory", &forged);              /* 2: bob names a delegate */
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GRANT) == 1 && !o.valid[1], "a delegate cannot name a delegate");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    delegate_entry(&c, &people[0], "bob", &bob_d);                   /* 1 */
+    grant_entry(&c, &people[1], "mallory", "problems", 0, &mal_g);   /* 2 */
+    grant_entry(&c, &people[0], "", "", 1, &bob_d);                  /* 3: alice revokes bob */
+    seal_entry(&c, &people[3], "problems", "after bob", "staff@hosp-a", 0); /* 4 */
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GRANT) == 1 && !o.valid[3], "a delegate's grants end with the delegate");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+}
+
+static void batch_entry(chain *c, const person *author, const uint8_t id[16], uint32_t index, uint32_t count)
+{
+    ck_seal_policy pol = {"staff@hosp-a", pks, 2, NULL, NULL};
+    ck_rec_batch b;
+    uint8_t *env = NULL;
+    size_t len = 0;
+    memcpy(b.id, id, 16);
+    b.index = index;
+    b.count = count;
+    CHECK(ck_rec_seal_batch(&env, &len, c->patient, "problems", "Bundle", (const uint8_t *)"[]", 2, &pol, 0, &b,
+                            NULL, NULL) == CK_REC_OK, "seal in batch");
+    append(c, author, "problems", "Bundle", env, len);
+}
+
+static void commit_entry(chain *c, const person *author, const uint8_t id[16], uint32_t count, const uint8_t *abandon)
+{
+    ck_rec_commit cm;
+    uint8_t *env = NULL;
+    size_t len = 0;
+    memset(&cm, 0, sizeof cm);
+    memcpy(cm.batch, id, 16);
+    cm.count = count;
+    if (abandon) {
+        memcpy(cm.abandon[0], abandon, 16);
+        cm.n_abandon = 1;
+    }
+    CHECK(ck_rec_commit_container(&env, &len, &cm) == CK_REC_OK, "commit container");
+    append(c, author, "batch", "Commit", env, len);
+}
+
+/* An import is one batch closed by a commit: until then its entries are
+ * not part of the record and the record is incomplete, never intact. */
+static void test_batches(void)
+{
+    static const uint8_t b1[16] = {1}, b2[16] = {2};
+    chain c = {0};
+    ck_rec_verify_out o;
+    c.patient = "alice";
+    batch_entry(&c, &people[0], b1, 0, 3);
+    batch_entry(&c, &people[0], b1, 1, 3);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0 && o.n_open_batches == 1 && o.batch_state[0] == CK_REC_BATCH_OPEN &&
+              o.batch_state[1] == CK_REC_BATCH_OPEN,
+          "an interrupted batch is open: incomplete");
+    ck_rec_verify_out_free(&o);
+    commit_entry(&c, &people[0], b1, 3, NULL);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_BATCH) == 1 && !o.valid[2], "a commit of a batch that is not whole is refused");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    c.patient = "alice";
+    batch_entry(&c, &people[0], b1, 0, 2);
+    batch_entry(&c, &people[0], b1, 1, 2);
+    commit_entry(&c, &people[0], b1, 2, NULL);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0 && o.n_open_batches == 0 && o.batch_state[0] == 0, "a whole batch, committed");
+    ck_rec_verify_out_free(&o);
+    batch_entry(&c, &people[0], b1, 1, 2);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_BATCH) == 1 && !o.valid[3], "nothing joins a committed batch");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    c.patient = "alice";
+    batch_entry(&c, &people[0], b1, 0, 2);
+    batch_entry(&c, &people[0], b1, 0, 2);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_BATCH) == 1 && !o.valid[1], "a place in a batch is taken once");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    c.patient = "alice";
+    batch_entry(&c, &people[0], b1, 0, 2);                 /* interrupted */
+    batch_entry(&c, &people[0], b2, 0, 1);                 /* another bundle */
+    commit_entry(&c, &people[0], b2, 1, b1);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0 && o.n_open_batches == 0 && o.batch_state[0] == CK_REC_BATCH_ABANDONED &&
+              o.batch_state[1] == 0,
+          "a later commit abandons the interrupted batch");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    {
+        ck_rec_commit cm;
+        CHECK(ck_rec_commit_decode(&cm, (const uint8_t *)"{\"v\":1,\"batch\":\"00\",\"count\":1,\"abandon\":[]}", 44) ==
+                  CK_REC_ERR_FORMAT,
+              "a malformed commit is refused");
+    }
+}
+
 static void test_rewrap(void)
 {
     chain c = {0};
@@ -304,7 +518,7 @@ static void test_rewrap(void)
 static void test_container_codec(void)
 {
     uint8_t body[3] = {1, 2, 3}, buf[64];
-    ck_rec_container c = {CK_REC_KIND_DATA, {9}, 42, body, 3}, d;
+    ck_rec_container c = {CK_REC_KIND_DATA, {9}, 42, {{0}, 0, 0}, body, 3}, d;
     size_t n = ck_rec_container_encode(buf, &c);
     CHECK(ck_rec_container_decode(&d, buf, n) == CK_REC_OK && d.supersedes == 42 && d.body_len == 3,
           "container round trip");
@@ -327,6 +541,9 @@ int main(void)
     test_honest_and_open();
     test_tampering();
     test_grants();
+    test_backdating();
+    test_delegation();
+    test_batches();
     test_rewrap();
     ck_abe_user_key_free(&doc_key);
     ck_abe_user_key_free(&other_key);
