@@ -66,6 +66,10 @@ typedef struct {
     uint8_t x25519[32];
     char display_name[257];
     char role[65];
+    /* as the directory reports them (lookups only) */
+    int active;               /* 0 once the operator deactivated the account */
+    char org[CK_NET_ID_MAX + 1];      /* "" when not affiliated */
+    char attributes[1025];            /* comma-separated public attribute labels */
 } ck_net_user;
 
 int ck_net_user_enroll(ck_net *c, const ck_net_user *u) CK_NET_WUR; /* identity "admin" */
@@ -77,6 +81,9 @@ int ck_net_authority_register(ck_net *c, const char *name, const uint8_t sign_pk
 int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char **abe_pk_b64,
                          char **epochs_json) CK_NET_WUR;
 int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json) CK_NET_WUR;
+
+/* JSON results are jansson values (include <jansson.h>; json_decref them). */
+struct json_t;
 
 /* ---- signed directory documents (carekey/directory.h) ------------------ */
 /* An authority record as the directory serves it: the operator's

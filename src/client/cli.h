@@ -100,5 +100,7 @@ void cli_print_table(FILE *f, struct json_t *rows, const cli_column *cols, size_
 int cli_directory_run(const char *as, int argc, char **argv);
 /* Parses a decimal uint32. 1 on success. */
 int cli_parse_u32(const char *s, uint32_t *out);
+/* Decimal digits only (no sign, no space), any value of 64 bits. */
+int cli_parse_u64(const char *s, uint64_t *out);
 
 #endif

@@ -20,13 +20,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "carekey/directory.h"
 #include "client/cli_ctx.h"
 
 #define REQUEST_MAX (1u << 20)
 
 int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    unsigned kdf_cost, int quiet);
+                    const char *operator_hex, unsigned kdf_cost, int quiet);
 
 static const char admin_init_usage[] =
     "Usage: carekey admin init [--kdf-cost LOG2N] [common options]\n"
@@ -40,7 +42,9 @@ static const char enroll_usage[] = "Usage: carekey admin enroll USER.json [commo
                                    "Enrolls a person from the request 'carekey init' wrote.\n";
 static const char add_auth_usage[] =
     "Usage: carekey admin add-authority AUTH.json [common options]\n\n"
-    "Registers an authority from the file 'carekey authority publish' wrote.\n";
+    "Signs, as the operator, the authority record 'carekey authority publish' wrote\n"
+    "(name, signing key, ABE public key, organization) and registers it with its\n"
+    "signed epoch table. Clients trust an authority only under this signature.\n";
 
 /* Parses the common options and at most `want` positional arguments. */
 static int parse(cli_ctx *c, int argc, char **argv, const char *help, int want, const char **pos,
@@ -83,14 +87,14 @@ static int read_json(cli_ctx *c, const char *path, json_t **out)
 static int cmd_admin_init(int argc, char **argv)
 {
     cli_ctx c;
-    uint32_t cost = 15;
+    uint32_t cost = CK_KEYRING_KDF_DEFAULT.log2_n;
     int rc;
     cli_ctx_init(&c, "admin init");
     if ((rc = parse(&c, argc, argv, "admin init", 0, NULL, &cost)) != CLI_OK) {
         if (rc == -1) fputs(admin_init_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
-    rc = cli_init_person(&c, "admin", "staff", "operator", NULL, cost, 1);
+    rc = cli_init_person(&c, "admin", "staff", "operator", NULL, NULL, cost, 1);
     if (rc == CLI_OK) {
         char hex[65];
         ck_net_hex(hex, ck_keyring_identity(c.kr)->ed25519_pk, 32);
@@ -157,34 +161,76 @@ out:
     return rc;
 }
 
+/* The authority record of a 'carekey authority publish' file, and its
+ * signed epoch table as JSON text (*table, malloc'ed; NULL when absent). */
+static int authority_request(cli_ctx *c, const char *path, json_t *req, ck_net_authority *a, char **table)
+{
+    const char *name = NULL, *sign = NULL, *abe = NULL, *org = NULL;
+    json_t *tab = NULL;
+    json_error_t jerr;
+    size_t abe_len = 0;
+    *table = NULL;
+    memset(a, 0, sizeof *a);
+    if (json_unpack_ex(req, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:s,s?o}", "name", &name, "signing_key", &sign,
+                       "abe_public_key", &abe, "organization", &org, "epoch_table", &tab) != 0 ||
+        !ck_net_id_valid(name) || !ck_net_id_valid(org) || ck_net_unhex(a->sign_pk, 32, sign) != 0 ||
+        ck_net_unb64(&a->abe_pk, &abe_len, abe, strlen(abe)) != 0) {
+        cli_error(c->cmd, "%s is not an authority record (%s)", path, jerr.text[0] ? jerr.text : "bad field");
+        return CLI_FAIL;
+    }
+    a->abe_pk_len = abe_len;
+    snprintf(a->name, sizeof a->name, "%s", name);
+    snprintf(a->organization, sizeof a->organization, "%s", org);
+    if (tab && !(*table = json_dumps(tab, JSON_COMPACT))) return CLI_FAIL;
+    return CLI_OK;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int cmd_add_authority(int argc, char **argv)
 {
     cli_ctx c;
-    const char *path = NULL, *name = NULL, *sign = NULL, *abe = NULL;
+    const char *path = NULL;
     json_t *req = NULL;
-    json_error_t jerr;
-    uint8_t sign_pk[32];
+    ck_net_authority a;
+    char *table = NULL;
     int rc;
+    memset(&a, 0, sizeof a);
     cli_ctx_init(&c, "admin add-authority");
     if ((rc = parse(&c, argc, argv, "admin add-authority", 1, &path, NULL)) != CLI_OK) {
         if (rc == -1) fputs(add_auth_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
-    if ((rc = read_json(&c, path, &req)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (json_unpack_ex(req, &jerr, JSON_STRICT, "{s:s,s:s,s:s}", "name", &name, "signing_key", &sign,
-                       "abe_public_key", &abe) != 0 || ck_net_unhex(sign_pk, 32, sign) != 0) {
-        cli_error(c.cmd, "%s is not an authority record (%s)", path, jerr.text);
+    if ((rc = read_json(&c, path, &req)) != CLI_OK || (rc = authority_request(&c, path, req, &a, &table)) != CLI_OK)
         goto out;
-    }
     if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
-    if (ck_net_authority_register(c.net, name, sign_pk, abe, NULL) != 0) {
+    rc = CLI_FAIL;
+    /* the operator's signature is what every client checks before it
+     * encrypts for this authority */
+    a.signed_at_ms = wall_ms();
+    {
+        ck_dir_authority d = {a.name, a.sign_pk, a.abe_pk, a.abe_pk_len, a.organization, a.signed_at_ms};
+        if (ck_dir_authority_sign(a.operator_sig, &d, ck_keyring_identity(c.kr)->ed25519_sk) != 0) {
+            cli_error(c.cmd, "cannot sign the authority record");
+            goto out;
+        }
+    }
+    a.epoch_table = table;
+    table = NULL;
+    if (ck_net_authority_add(c.net, &a) != 0) {
         rc = cli_ctx_net_error(&c, "add-authority");
         goto out;
     }
-    printf("registered authority %s\n", name);
+    printf("registered authority %s (run by %s), signed by the operator\n", a.name, a.organization);
     rc = CLI_OK;
 out:
+    free(table);
+    ck_net_authority_clear(&a);
     json_decref(req);
     cli_ctx_close(&c);
     return rc;

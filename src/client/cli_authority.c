@@ -23,6 +23,7 @@
 
 #include "carekey/identity.h"
 #include "client/cli_authority.h"
+#include "client/cli_epochs.h"
 
 #define MAX_ATTRS 256
 #define DELIVERY_KIND "key-delivery"
@@ -98,7 +99,9 @@ static int cmd_create(int argc, char **argv)
         goto out;
     }
     if ((rc = cli_ctx_save(&c)) != CLI_OK) goto out;
-    if ((reg = cli_registry_load(&c, name)) == NULL || (rc = cli_registry_save(&c, name, reg)) != CLI_OK) {
+    if ((reg = cli_registry_load(&c, name)) == NULL ||
+        (rc = cli_authority_table_first(&c, ck_keyring_authority_sk_find(c.kr, name), reg)) != CLI_OK ||
+        (rc = cli_registry_save(&c, name, reg)) != CLI_OK) {
         rc = reg ? rc : CLI_IO;
         goto out;
     }
@@ -147,23 +150,27 @@ out:
 /* ---- publish ----------------------------------------------------------------- */
 
 static const char publish_usage[] =
-    "Usage: carekey authority publish NAME --out AUTH.json [--apk FILE] [OPTIONS]\n"
+    "Usage: carekey authority publish NAME --out AUTH.json [--organization GID] [--apk FILE] [OPTIONS]\n"
     "\n"
     "Writes the public record of authority NAME for the operator:\n"
-    "  {\"name\", \"signing_key\" (hex), \"abe_public_key\" (base64)}\n"
-    "which 'carekey admin add-authority AUTH.json' registers in the directory.\n"
+    "  {\"name\", \"signing_key\" (hex), \"abe_public_key\" (base64), \"organization\",\n"
+    "   \"epoch_table\" (its signed epochs)}\n"
+    "which 'carekey admin add-authority AUTH.json' signs and registers in the directory.\n"
     "\n"
     "Options:\n"
-    "  --out FILE   the JSON record to write ('-' for standard output)\n"
-    "  --apk FILE   also write the binary ABE public key (for 'carekey abe encrypt --pk')\n"
+    "  --out FILE           the JSON record to write ('-' for standard output)\n"
+    "  --organization GID   who runs the authority (default: this keyring's GID)\n"
+    "  --apk FILE           also write the binary ABE public key (for 'carekey abe encrypt --pk')\n"
     "\n" CLI_CTX_HELP;
 
 static int cmd_publish(int argc, char **argv)
 {
     static const struct option lo[] = {CLI_CTX_LONGOPTS, {"out", required_argument, NULL, 'o'},
-                                       {"apk", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-    const char *help = "authority publish", *name = NULL, *out = NULL, *apk = NULL;
+                                       {"apk", required_argument, NULL, 'a'},
+                                       {"organization", required_argument, NULL, 'O'},
+                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *help = "authority publish", *name = NULL, *out = NULL, *apk = NULL, *org = NULL;
+    json_t *reg = NULL;
     const ck_keyring_authority_secret *s;
     ck_abe_authority_pk pk;
     char hex[CK_ID_HEX_BYTES], *b64 = NULL, *text = NULL;
@@ -178,11 +185,19 @@ static int cmd_publish(int argc, char **argv)
     while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, publish_usage)) != -1) {
         if (o == 'o') out = optarg;
         else if (o == 'a') apk = optarg;
+        else if (o == 'O') org = optarg;
         else return o == 'h' ? CLI_OK : CLI_USAGE;
     }
     if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
     if (!out) return cli_usage_error(c.cmd, help, "missing --out");
+    if (org && !ck_net_id_valid(org)) return cli_usage_error(c.cmd, help, "invalid organization GID '%s'", org);
     if ((rc = cli_authority_secret(&c, name, &s)) != CLI_OK) goto done;
+    rc = CLI_FAIL;
+    if (!org) org = ck_keyring_identity(c.kr)->gid;
+    if (!(reg = cli_registry_load(&c, name))) goto done;
+    if (!json_object_get(reg, "epoch_table") &&
+        ((rc = cli_authority_table_first(&c, s, reg)) != CLI_OK || (rc = cli_registry_save(&c, name, reg)) != CLI_OK))
+        goto done;
     rc = CLI_FAIL;
     ck_abe_authority_public(&pk, &s->sk);
     n = ck_abe_authority_pk_encode(NULL, &pk);
@@ -190,7 +205,8 @@ static int cmd_publish(int argc, char **argv)
     ck_abe_authority_pk_encode(raw, &pk);
     ck_net_b64(b64, raw, n);
     ck_id_hex(hex, s->signing_pk);
-    if (!(j = json_pack("{s:s,s:s,s:s}", "name", name, "signing_key", hex, "abe_public_key", b64)) ||
+    if (!(j = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", name, "signing_key", hex, "abe_public_key", b64,
+                        "organization", org, "epoch_table", json_object_get(reg, "epoch_table"))) ||
         !(text = json_dumps(j, JSON_INDENT(2)))) goto oom;
     if (strcmp(out, "-") == 0) {
         printf("%s\n", text);
@@ -210,6 +226,7 @@ oom:
 done:
     free(text);
     json_decref(j);
+    json_decref(reg);
     free(b64);
     free(raw);
     cli_ctx_close(&c);
@@ -221,7 +238,7 @@ done:
 /* Issues labels (each at its epoch in the table) to gid, seals the key to
  * gid's pinned X25519 key, signs it as the authority and mails it. */
 static int deliver(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, const char *gid,
-                   char (*labels)[CK_POLICY_LABEL_MAX], size_t n, const json_t *epochs, int64_t *msg_id)
+                   char (*labels)[CK_POLICY_LABEL_MAX], size_t n, const ck_dir_epochs *epochs, int64_t *msg_id)
 {
     ck_keyring_peer peer;
     ck_abe_user_key key;
@@ -237,7 +254,7 @@ static int deliver(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s,
     }
     rc = CLI_FAIL;
     for (size_t i = 0; i < n; i++) {
-        ck_abe_err e = ck_abe_keygen(&key, &s->sk, labels[i], cli_epoch_of(epochs, labels[i]));
+        ck_abe_err e = ck_abe_keygen(&key, &s->sk, labels[i], cli_table_epoch(epochs, labels[i]));
         if (e != CK_ABE_OK) {
             cli_error(c->cmd, "cannot issue '%s': %s", labels[i], ck_abe_strerror(e));
             goto out;
@@ -261,25 +278,6 @@ out:
     ck_keyring_bytes_free(box, box_len);
     ck_abe_user_key_free(&key);
     return rc;
-}
-
-/* The epochs NAME publishes, fetched as the authority; also checks that the
- * directory holds this keyring's signing key for it. */
-static int fetch_epochs(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, json_t **table)
-{
-    uint8_t sign_pk[32];
-    char *text = NULL;
-    *table = NULL;
-    if (ck_net_authority_get(an, s->sk.name, sign_pk, NULL, &text) != 0)
-        return cli_authority_net_error(c, an, s->sk.name);
-    if (memcmp(sign_pk, s->signing_pk, 32) != 0) {
-        free(text);
-        cli_error(c->cmd, "the directory holds another signing key for authority '%s'", s->sk.name);
-        return CLI_FAIL;
-    }
-    *table = cli_epoch_table(c->cmd, s->sk.name, text);
-    free(text);
-    return *table ? CLI_OK : CLI_FAIL;
 }
 
 /* ---- issue ------------------------------------------------------------------- */
@@ -338,16 +336,38 @@ static int cmd_issue(int argc, char **argv)
     return rc;
 }
 
+/* Lists every attribute of spec in the table (at epoch 0 when new) and,
+ * when that added any, publishes the next version: encryptors refuse
+ * labels their authority has not signed. */
+static int table_cover(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, json_t *reg, ck_dir_epochs *t,
+                       const cli_attr_spec *spec, size_t n)
+{
+    int added = 0;
+    uint32_t ep;
+    for (size_t i = 0; i < n; i++) {
+        if (ck_dir_epochs_get(t, spec[i].label, &ep) == 0) continue;
+        if (ck_dir_epochs_set(t, spec[i].label, 0) != 0) {
+            cli_error(c->cmd, "attribute '%s' cannot be listed in a signed epoch table (at most %d printable "
+                              "characters)", spec[i].label, CK_DIR_LABEL_MAX);
+            return CLI_FAIL;
+        }
+        added = 1;
+    }
+    return added || t->version == 0 ? cli_authority_table_publish(c, an, s, reg, t) : CLI_OK;
+}
+
 int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli_attr_spec *spec, size_t n_attrs)
 {
     const ck_keyring_authority_secret *s;
     char (*labels)[CK_POLICY_LABEL_MAX] = NULL;
     size_t n_labels = 0;
-    json_t *epochs = NULL, *reg = NULL;
+    json_t *reg = NULL;
+    ck_dir_epochs epochs;
     ck_net *an = NULL;
     int64_t msg_id = 0;
     int rc;
 
+    memset(&epochs, 0, sizeof epochs);
     if ((rc = cli_authority_secret(c, name, &s)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (!(reg = cli_registry_load(c, name))) goto out;
@@ -366,8 +386,9 @@ int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli
         goto out;
     }
     for (size_t i = 0; i < n_attrs; i++) n_labels += cli_attr_labels(&spec[i], labels + n_labels);
-    if ((rc = cli_authority_net(c, s, &an)) != CLI_OK || (rc = fetch_epochs(c, an, s, &epochs)) != CLI_OK ||
-        (rc = deliver(c, an, s, gid, labels, n_labels, epochs, &msg_id)) != CLI_OK)
+    if ((rc = cli_authority_net(c, s, &an)) != CLI_OK || (rc = cli_authority_table(c, an, s, reg, &epochs)) != CLI_OK ||
+        (rc = table_cover(c, an, s, reg, &epochs, spec, n_attrs)) != CLI_OK ||
+        (rc = deliver(c, an, s, gid, labels, n_labels, &epochs, &msg_id)) != CLI_OK)
         goto out;
     for (size_t i = 0; i < n_attrs; i++)
         if (cli_registry_add(reg, &spec[i], gid) != 0) {
@@ -382,15 +403,15 @@ int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli
     for (size_t i = 0, k = 0; i < n_attrs; k += spec[i].numeric ? CK_POLICY_NUM_BITS : 1, i++) {
         if (spec[i].numeric)
             printf("issued %s=%lu (epoch %lu) to %s\n", spec[i].label, (unsigned long)spec[i].value,
-                   (unsigned long)cli_epoch_of(epochs, labels[k]), gid);
+                   (unsigned long)cli_table_epoch(&epochs, labels[k]), gid);
         else
-            printf("issued %s (epoch %lu) to %s\n", spec[i].label, (unsigned long)cli_epoch_of(epochs, labels[k]),
-                   gid);
+            printf("issued %s (epoch %lu) to %s\n", spec[i].label,
+                   (unsigned long)cli_table_epoch(&epochs, labels[k]), gid);
     }
     printf("delivered to %s's mailbox (message %lld); %s runs 'carekey keys sync'\n", gid, (long long)msg_id, gid);
 out:
     free(labels);
-    json_decref(epochs);
+    ck_dir_epochs_free(&epochs);
     json_decref(reg);
     ck_net_close(an);
     return rc;
@@ -426,33 +447,26 @@ static int bit_base(const char *key, char base[CK_POLICY_LABEL_MAX])
 
 /* Moves label to a new epoch (one above every epoch it had) in table. A
  * numeric attribute's epoch is under its name and covers its bits; bit
- * labels listed on their own are folded into it (and dropped), so every
- * bit moves together. */
-static int bump_epoch(cli_ctx *c, json_t *table, const char *label, int numeric, uint32_t *old,
+ * labels listed on their own move with it, so every bit moves together. */
+static int bump_epoch(cli_ctx *c, ck_dir_epochs *table, const char *label, int numeric, uint32_t *old,
                       uint32_t *new_epoch)
 {
-    char key[CK_POLICY_LABEL_MAX], base[CK_POLICY_LABEL_MAX];
-    uint32_t max = cli_epoch_of(table, label);
-    const char *k;
-    json_t *v;
-    void *tmp;
-    if (cli_epoch_key(key, label) != 0) {
-        cli_error(c->cmd, "attribute '%s' cannot be listed in the directory's epoch table (spaces, control "
-                          "characters or over %d bytes), so it cannot be revoked by epoch", label, CLI_EPOCH_KEY_MAX);
-        return CLI_FAIL;
-    }
-    if (numeric) {
-        json_object_foreach_safe(table, tmp, k, v) {
-            if (!bit_base(k, base) || strcmp(base, label) != 0) continue;
-            if (json_integer_value(v) > (json_int_t)max) max = (uint32_t)json_integer_value(v);
-            json_object_del(table, k);
-        }
-    }
+    char base[CK_POLICY_LABEL_MAX];
+    uint32_t max = cli_table_epoch(table, label);
+    for (size_t i = 0; numeric && i < table->n; i++)
+        if (bit_base(table->labels[i].label, base) && strcmp(base, label) == 0 && table->labels[i].epoch > max)
+            max = table->labels[i].epoch;
     if (max == UINT32_MAX) {
         cli_error(c->cmd, "the epoch of '%s' is exhausted", label);
         return CLI_FAIL;
     }
-    if (json_object_set_new(table, key, json_integer((json_int_t)max + 1)) != 0) return CLI_FAIL;
+    for (size_t i = 0; numeric && i < table->n; i++)
+        if (bit_base(table->labels[i].label, base) && strcmp(base, label) == 0) table->labels[i].epoch = max + 1;
+    if (ck_dir_epochs_set(table, label, max + 1) != 0) {
+        cli_error(c->cmd, "attribute '%s' cannot be listed in a signed epoch table (at most %d printable "
+                          "characters), so it cannot be revoked by epoch", label, CK_DIR_LABEL_MAX);
+        return CLI_FAIL;
+    }
     *old = max;
     *new_epoch = max + 1;
     return CLI_OK;
@@ -513,13 +527,14 @@ int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const ch
 {
     const ck_keyring_authority_secret *s;
     char labels[CK_POLICY_NUM_BITS][CK_POLICY_LABEL_MAX];
-    char *text = NULL;
-    json_t *epochs = NULL, *reg = NULL, *rest = NULL;
+    json_t *reg = NULL, *rest = NULL;
+    ck_dir_epochs epochs;
     ck_net *an = NULL;
     uint32_t old_epoch = 0, new_epoch = 0, value;
     size_t done = 0, failed = 0, total;
     int rc, numeric;
 
+    memset(&epochs, 0, sizeof epochs);
     if ((rc = cli_authority_secret(c, name, &s)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (!(reg = cli_registry_load(c, name))) goto out;
@@ -529,17 +544,12 @@ int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const ch
         cli_error(c->cmd, "%s does not hold %s (according to %s/authorities/%s.json)", gid, label, c->home, name);
         goto out;
     }
-    if ((rc = cli_authority_net(c, s, &an)) != CLI_OK || (rc = fetch_epochs(c, an, s, &epochs)) != CLI_OK ||
-        (rc = bump_epoch(c, epochs, label, numeric, &old_epoch, &new_epoch)) != CLI_OK)
+    if ((rc = cli_authority_net(c, s, &an)) != CLI_OK || (rc = cli_authority_table(c, an, s, reg, &epochs)) != CLI_OK ||
+        (rc = bump_epoch(c, &epochs, label, numeric, &old_epoch, &new_epoch)) != CLI_OK)
         goto out;
-    rc = CLI_FAIL;
-    if (!(text = json_dumps(epochs, JSON_COMPACT | JSON_SORT_KEYS))) goto out;
     /* publish first: from now on encryptors use the new epoch, so nothing
      * new is readable with the revoked key even if a re-issue fails below */
-    if (ck_net_authority_set_epochs(an, name, text) != 0) {
-        rc = cli_authority_net_error(c, an, "publishing the new epoch");
-        goto out;
-    }
+    if ((rc = cli_authority_table_publish(c, an, s, reg, &epochs)) != CLI_OK) goto out;
     if (!(rest = registry_remove(reg, label, numeric, gid)) ||
         (rc = cli_registry_save(c, name, reg)) != CLI_OK) {
         cli_error(c->cmd, "the epoch moved, but %s is still in the registry: remove it by hand", gid);
@@ -568,7 +578,7 @@ int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const ch
             holder = json_string_value(json_array_get(rest, i));
         }
         n = cli_attr_labels(&h, labels);
-        if (deliver(c, an, s, holder, labels, n, epochs, &id) == CLI_OK) {
+        if (deliver(c, an, s, holder, labels, n, &epochs, &id) == CLI_OK) {
             printf("re-issued %s (epoch %lu) to %s (message %lld)\n", label, (unsigned long)new_epoch, holder,
                    (long long)id);
             done++;
@@ -583,9 +593,8 @@ int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const ch
         printf("re-issued to %zu holder(s)\n", done);
     rc = failed ? CLI_FAIL : CLI_OK;
 out:
-    free(text);
     json_decref(rest);
-    json_decref(epochs);
+    ck_dir_epochs_free(&epochs);
     json_decref(reg);
     ck_net_close(an);
     return rc;
@@ -596,24 +605,20 @@ out:
 static const char epoch_usage[] =
     "Usage: carekey authority epoch NAME [--json] [OPTIONS]\n"
     "\n"
-    "Prints the attribute epochs authority NAME publishes in the directory.\n"
-    "Attributes not listed are at epoch 0; a numeric attribute's epoch (under\n"
-    "its name, level@hosp-a) covers its bit-attributes.\n"
+    "Prints the signed epoch table authority NAME publishes in the directory,\n"
+    "after checking its signature: every attribute it issued with its epoch;\n"
+    "a numeric attribute's epoch (under its name, level@hosp-a) covers its\n"
+    "bit-attributes.\n"
     "\n"
     "Options:\n"
-    "  --json   print the directory's JSON object (epoch key -> epoch)\n"
+    "  --json   print the signed table as JSON\n"
     "\n" CLI_CTX_HELP;
 
-static void print_epochs(const json_t *table)
+static void print_epochs(const ck_dir_epochs *t)
 {
-    const char *k;
-    json_t *v;
-    size_t shown = 0;
-    json_object_foreach((json_t *)table, k, v) {
-        printf("%s  %lld\n", k, (long long)json_integer_value(v));
-        shown++;
-    }
-    if (!shown) printf("(every attribute is at epoch 0)\n");
+    printf("version %llu, signed by %s\n", (unsigned long long)t->version, t->authority);
+    for (size_t i = 0; i < t->n; i++) printf("%s  %lu\n", t->labels[i].label, (unsigned long)t->labels[i].epoch);
+    if (!t->n) printf("(no attribute issued yet)\n");
 }
 
 static int cmd_epoch(int argc, char **argv)
@@ -622,13 +627,17 @@ static int cmd_epoch(int argc, char **argv)
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "authority epoch", *name = NULL;
     const ck_keyring_authority_secret *s;
-    json_t *table = NULL;
-    char *text = NULL;
+    const ck_dir_epochs *table = NULL;
+    ck_dir_epochs own;
+    cli_epochs seen;
+    json_t *reg = NULL;
     ck_net *an = NULL;
     cli_ctx c;
     int o, rc, as_json = 0;
 
+    memset(&own, 0, sizeof own);
     cli_ctx_init(&c, help);
+    cli_epochs_init(&seen, &c);
     cli_start_opts();
     while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, epoch_usage)) != -1) {
         if (o == 'j') as_json = 1;
@@ -637,17 +646,19 @@ static int cmd_epoch(int argc, char **argv)
     if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
     if (!ck_net_id_valid(name)) return cli_usage_error(c.cmd, help, "invalid authority name '%s'", name);
     if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
-    /* the authority itself asks under its own key; anyone else as herself */
+    /* the authority itself reads its own table; anyone else the verified one */
     if ((s = ck_keyring_authority_sk_find(c.kr, name)) && s->has_signing) {
-        if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = fetch_epochs(&c, an, s, &table)) != CLI_OK)
-            goto out;
-    } else {
-        if ((rc = cli_ctx_epochs(&c, name, &text)) != CLI_OK) goto out;
         rc = CLI_FAIL;
-        if (!(table = cli_epoch_table(c.cmd, name, text))) goto out;
+        if (!(reg = cli_registry_load(&c, name))) goto out;
+        if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = cli_authority_table(&c, an, s, reg, &own)) != CLI_OK)
+            goto out;
+        table = &own;
+    } else {
+        if ((rc = cli_epochs_load(&seen, name)) != CLI_OK) goto out;
+        table = &seen.t[0];
     }
     if (as_json) {
-        char *t = json_dumps(table, JSON_INDENT(2) | JSON_SORT_KEYS);
+        char *t = ck_dir_epochs_json(table);
         printf("%s\n", t ? t : "{}");
         free(t);
     } else {
@@ -655,8 +666,9 @@ static int cmd_epoch(int argc, char **argv)
     }
     rc = CLI_OK;
 out:
-    free(text);
-    json_decref(table);
+    ck_dir_epochs_free(&own);
+    cli_epochs_free(&seen);
+    json_decref(reg);
     ck_net_close(an);
     cli_ctx_close(&c);
     return rc;

@@ -4,8 +4,8 @@
  *
  *   attribute specs   "doctor@hosp-a", "\"Primary Care\"@hosp-a" or a
  *                     numeric "level@hosp-a=3" -> the ABE labels issued
- *   epoch table       the JSON object an authority publishes in the
- *                     directory: epoch key of a label -> epoch (absent: 0)
+ *   epoch table       the signed, versioned table an authority publishes
+ *                     in the directory: label -> epoch
  *   holder registry   home/authorities/NAME.json, which GIDs hold which
  *                     attribute (so a revocation can re-issue to the rest)
  *   authority handle  a second connection signed as "authority:NAME"
@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "carekey/abe.h"
+#include "carekey/directory.h"
 #include "client/cli_ctx.h"
 
 /* ---- attributes ----------------------------------------------------------- */
@@ -39,27 +40,31 @@ size_t cli_attr_labels(const cli_attr_spec *a, char out[CK_POLICY_NUM_BITS][CK_P
 /* A bit label "level#b3=1@hosp-a": the length of its name ("level"), its
  * bit and value; 1, or 0 when label is not a bit label. */
 int cli_attr_bit_parts(const char *label, size_t *name_len, unsigned *bit, unsigned *val);
-/* ---- epoch tables ---------------------------------------------------------- */
-/* The directory stores epochs under the label itself ("doctor@hosp-a");
- * a numeric attribute's epoch is under its name ("level@hosp-a") and
- * covers its bit-attributes. The directory takes keys of 1..128 bytes
- * without spaces or control characters: other labels stay at epoch 0 and
- * cannot be revoked by epoch. cli_epoch_key copies a label that fits into
- * out, or returns -1. */
-#define CLI_EPOCH_KEY_MAX 128
-int cli_epoch_key(char out[CK_POLICY_LABEL_MAX], const char *label);
-/* Epoch of label in a table (a JSON object, possibly merged from several
- * authorities: labels name their authority, so keys never collide); a bit
- * label not listed falls back to its numeric attribute's name. */
-uint32_t cli_epoch_of(const json_t *table, const char *label);
-/* ck_abe_epoch_fn over such a table (ctx: const json_t *). Encryptors pass
- * it to ck_seal / ck_abe_encrypt with the tables from cli_ctx_epochs. */
-uint32_t cli_epoch_fn(void *ctx, const char *label);
-/* Parses an epochs JSON text into an object; NULL (reported) if invalid. */
-json_t *cli_epoch_table(const char *cmd, const char *authority, const char *text);
+/* ---- epoch tables (the authority's side) ---------------------------------- */
+/* An authority's epoch table is a signed, versioned document
+ * (carekey/directory.h) listing every label it ever issued; a numeric
+ * attribute is listed under its name ("level@hosp-a") and covers its
+ * bit-attributes. The authority keeps its latest table in its registry and
+ * publishes every new version to the directory; encryptors verify it
+ * (cli_epochs.h). */
+/* The authority's current table: the newer of the registry's and the
+ * directory's (each verified with the authority's own key), or a new
+ * empty one (version 0, unpublished). Also checks that the directory holds
+ * this keyring's signing key for it. */
+int cli_authority_table(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, const json_t *reg,
+                        ck_dir_epochs *t);
+/* Signs t as the next version, publishes it and keeps it in reg (saved). */
+int cli_authority_table_publish(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, json_t *reg,
+                                ck_dir_epochs *t);
+/* A first table (version 1, no labels), signed, into reg (not published:
+ * 'authority publish' carries it to the operator). */
+int cli_authority_table_first(cli_ctx *c, const ck_keyring_authority_secret *s, json_t *reg);
+/* The epoch a label is issued at: its entry, its numeric attribute's, else 0. */
+uint32_t cli_table_epoch(const ck_dir_epochs *t, const char *label);
 
 /* ---- holder registry -------------------------------------------------------- */
-/* {"authority":NAME,"attributes":{label:[gid,...]},"numeric":{label:{gid:value}}}
+/* {"authority":NAME,"attributes":{label:[gid,...]},"numeric":{label:{gid:value}},
+ *  "epoch_table":{signed table}}
  * Missing file: an empty registry. NULL on error (reported). */
 json_t *cli_registry_load(cli_ctx *c, const char *name);
 int cli_registry_save(cli_ctx *c, const char *name, json_t *reg);

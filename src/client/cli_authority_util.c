@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "client/cli_authority.h"
 
@@ -82,55 +83,139 @@ size_t cli_attr_labels(const cli_attr_spec *a, char out[CK_POLICY_NUM_BITS][CK_P
 
 /* ---- epoch tables ---------------------------------------------------------- */
 
-int cli_epoch_key(char out[CK_POLICY_LABEL_MAX], const char *label)
+uint32_t cli_table_epoch(const ck_dir_epochs *t, const char *label)
 {
-    size_t n = strlen(label);
-    for (const unsigned char *p = (const unsigned char *)label; *p; p++)
-        if (*p < 0x21 || *p == 0x7f) return -1;
-    if (n == 0 || n > CLI_EPOCH_KEY_MAX) return -1;
-    memcpy(out, label, n + 1);
-    return 0;
+    uint32_t ep = 0;
+    if (ck_dir_epochs_get(t, label, &ep) != 0) ep = 0;
+    return ep;
 }
 
-uint32_t cli_epoch_of(const json_t *table, const char *label)
+/* The registry's table, verified with the authority's own key; *have 0
+ * when it holds none. */
+static int registry_table(cli_ctx *c, const ck_keyring_authority_secret *s, const json_t *reg, ck_dir_epochs *t,
+                          int *have)
 {
-    json_t *v = table ? json_object_get(table, label) : NULL;
-    json_int_t e;
-    if (!v && table) {
-        /* bit-attributes "level#b3=1@hosp-a" of a numeric attribute share the
-         * epoch of "level@hosp-a" unless listed themselves */
-        const char *hash = strrchr(label, '#'), *at = strrchr(label, '@');
-        char base[CK_POLICY_LABEL_MAX];
-        if (hash && at && hash < at) {
-            snprintf(base, sizeof base, "%.*s%s", (int)(hash - label), label, at);
-            v = json_object_get(table, base);
-        }
+    json_t *j = json_object_get(reg, "epoch_table");
+    char why[CK_DIR_ERR_CAP], *text;
+    int rc;
+    *have = 0;
+    if (!j) return CLI_OK;
+    if (!(text = json_dumps(j, JSON_COMPACT))) return CLI_FAIL;
+    rc = ck_dir_epochs_parse(t, s->sk.name, text, strlen(text), why);
+    free(text);
+    if (rc != 0 || ck_dir_epochs_verify(t, s->signing_pk) != 0) {
+        if (rc == 0) ck_dir_epochs_free(t);
+        cli_error(c->cmd, "the epoch table in %s/authorities/%s.json is damaged", c->home, s->sk.name);
+        return CLI_FAIL;
     }
-    if (!json_is_integer(v)) return 0;
-    e = json_integer_value(v);
-    return e < 0 || e > (json_int_t)UINT32_MAX ? 0 : (uint32_t)e;
+    *have = 1;
+    return CLI_OK;
 }
 
-uint32_t cli_epoch_fn(void *ctx, const char *label)
+/* The directory's table (verified with our own key); *have 0 when none. */
+static int directory_table(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, ck_dir_epochs *t,
+                           int *have)
 {
-    return cli_epoch_of((const json_t *)ctx, label);
-}
-
-json_t *cli_epoch_table(const char *cmd, const char *authority, const char *text)
-{
-    json_t *t = json_loads(text ? text : "{}", JSON_REJECT_DUPLICATES, NULL);
-    const char *k;
-    json_t *v;
-    if (!json_is_object(t)) goto bad;
-    json_object_foreach(t, k, v) {
-        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > (json_int_t)UINT32_MAX)
-            goto bad;
+    ck_net_authority a;
+    char why[CK_DIR_ERR_CAP];
+    int rc = CLI_FAIL;
+    *have = 0;
+    memset(&a, 0, sizeof a);
+    if (ck_net_authority_fetch(an, s->sk.name, &a) != 0) return cli_authority_net_error(c, an, s->sk.name);
+    if (memcmp(a.sign_pk, s->signing_pk, 32) != 0) {
+        cli_error(c->cmd, "the directory holds another signing key for authority '%s'", s->sk.name);
+    } else if (!a.epoch_table) {
+        rc = CLI_OK;
+    } else if (ck_dir_epochs_parse(t, s->sk.name, a.epoch_table, strlen(a.epoch_table), why) != 0 ||
+               ck_dir_epochs_verify(t, s->signing_pk) != 0) {
+        cli_error(c->cmd, "the directory's epoch table of authority '%s' is not one it signed", s->sk.name);
+    } else {
+        *have = 1;
+        rc = CLI_OK;
     }
-    return t;
-bad:
-    cli_error(cmd, "the directory's epoch table of authority %s is invalid", authority);
-    json_decref(t);
-    return NULL;
+    ck_net_authority_clear(&a);
+    return rc;
+}
+
+int cli_authority_table(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, const json_t *reg,
+                        ck_dir_epochs *t)
+{
+    ck_dir_epochs mine, served;
+    int have_mine = 0, have_served = 0, rc;
+    memset(t, 0, sizeof *t);
+    snprintf(t->authority, sizeof t->authority, "%s", s->sk.name);
+    if ((rc = registry_table(c, s, reg, &mine, &have_mine)) != CLI_OK) return rc;
+    if ((rc = directory_table(c, an, s, &served, &have_served)) != CLI_OK) {
+        if (have_mine) ck_dir_epochs_free(&mine);
+        return rc;
+    }
+    /* the authority's own copy protects it from a server that serves an
+     * older table; a newer served one came from another home of ours */
+    if (have_served && (!have_mine || served.version > mine.version)) {
+        *t = served;
+        if (have_mine) ck_dir_epochs_free(&mine);
+    } else {
+        if (have_mine) *t = mine;
+        if (have_served) ck_dir_epochs_free(&served);
+    }
+    return CLI_OK;
+}
+
+static int keep_table(cli_ctx *c, const ck_dir_epochs *t, json_t *reg)
+{
+    char *text = ck_dir_epochs_json(t);
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (!j || json_object_set_new(reg, "epoch_table", j) != 0) {
+        cli_error(c->cmd, "out of memory");
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int cli_authority_table_publish(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, json_t *reg,
+                                ck_dir_epochs *t)
+{
+    char *text = NULL;
+    int rc = CLI_FAIL;
+    t->version++;
+    t->time_ms = wall_ms();
+    if (ck_dir_epochs_sign(t, s->signing_sk) != 0 || !(text = ck_dir_epochs_json(t))) {
+        cli_error(c->cmd, "cannot sign the epoch table");
+        goto out;
+    }
+    /* kept before it is published: a crash in between leaves the newer
+     * table here, which the next run publishes again */
+    if ((rc = keep_table(c, t, reg)) != CLI_OK || (rc = cli_registry_save(c, s->sk.name, reg)) != CLI_OK) goto out;
+    if (ck_net_authority_put_epochs(an, s->sk.name, text) != 0)
+        rc = cli_authority_net_error(c, an, "publishing the epoch table");
+out:
+    free(text);
+    return rc;
+}
+
+int cli_authority_table_first(cli_ctx *c, const ck_keyring_authority_secret *s, json_t *reg)
+{
+    ck_dir_epochs t;
+    int rc;
+    memset(&t, 0, sizeof t);
+    snprintf(t.authority, sizeof t.authority, "%s", s->sk.name);
+    t.version = 1;
+    t.time_ms = wall_ms();
+    if (ck_dir_epochs_sign(&t, s->signing_sk) != 0) {
+        cli_error(c->cmd, "cannot sign the epoch table");
+        return CLI_FAIL;
+    }
+    rc = keep_table(c, &t, reg);
+    ck_dir_epochs_free(&t);
+    return rc;
 }
 
 /* ---- holder registry -------------------------------------------------------- */
@@ -156,6 +241,7 @@ static int registry_valid(const json_t *reg, const char *name)
         strcmp(json_string_value(json_object_get(reg, "authority")), name) != 0 || !json_is_object(attrs) ||
         !json_is_object(num))
         return 0;
+    if (json_object_get(reg, "epoch_table") && !json_is_object(json_object_get(reg, "epoch_table"))) return 0;
     json_object_foreach((json_t *)attrs, k, v) {
         if (!json_is_array(v)) return 0;
         json_array_foreach(v, i, w) if (!json_is_string(w)) return 0;

@@ -101,7 +101,7 @@ static json_t *entry_items(cli_care_book *b, cli_care_cache *cc, size_t i)
         else b->bad++;
         return NULL;
     }
-    payload = json_loadb((const char *)pt, len, JSON_REJECT_DUPLICATES, NULL);
+    payload = ck_fhir_json_parse((const char *)pt, len, NULL);
     cli_free_secret(pt, len);
     items = payload ? cli_rec_payload_items(payload, e->resource_type) : NULL;
     json_decref(payload);
@@ -227,9 +227,10 @@ static uint64_t now_ms(void)
 static int append_on(cli_ctx *c, const char *record, const char *section, const char *type, const uint8_t *env,
                      size_t env_len, const ck_net_head *expect, ck_net_head *out)
 {
+    uint64_t t;
     int rc;
-    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
-    if (ck_net_append(c->net, record, section, type, expect->hash, now_ms(), env, env_len, out) == 0) return CLI_OK;
+    if ((rc = cli_ctx_net(c)) != CLI_OK || (rc = cli_rec_append_time(c, record, expect, &t)) != CLI_OK) return rc;
+    if (ck_net_append(c->net, record, section, type, expect->hash, t, env, env_len, out) == 0) return CLI_OK;
     if (ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "head_mismatch")) return CLI_CARE_STALE;
     return cli_ctx_net_error(c, "appending");
 }
@@ -274,7 +275,7 @@ int cli_care_put(cli_care_writer *w, const char *record, const char *section, co
         policy = own_policy;
     }
     rc = CLI_FAIL;
-    if (!(text = json_dumps(resource, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)))) goto out;
+    if (!(text = ck_fhir_json_dump(resource, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)))) goto out;
     memset(&pe, 0, sizeof pe);
     if ((rc = cli_rec_sealer_policy(&w->sealer, policy, &pol)) != CLI_OK) goto out;
     if (ck_rec_seal(&env, &env_len, record, section, type, (const uint8_t *)text, strlen(text), &pol, 0, NULL,
@@ -482,7 +483,7 @@ int cli_care_read_json(cli_ctx *c, const char *path, json_t **out)
     int rc;
     *out = NULL;
     if ((rc = cli_read_file(c->cmd, path, CARE_JSON_MAX, &buf, &len)) != CLI_OK) return rc;
-    *out = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &je);
+    *out = ck_fhir_json_parse((const char *)buf, len, &je);
     cli_free_secret(buf, len);
     if (*out) return CLI_OK;
     cli_error(c->cmd, "%s: not valid JSON (line %d, column %d)", path, je.line, je.column);

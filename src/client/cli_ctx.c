@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "carekey/directory.h"
 #include "client/cli_ctx.h"
 
 #define SERVER_FILE "server"
@@ -178,39 +179,46 @@ int cli_ctx_key_fn(void *ctx, const char *gid, uint8_t ed25519[32])
     return 0;
 }
 
+/* The directory's record of an authority, taken only with the operator's
+ * signature over name, signing key, ABE public key and organization. */
+static int verified_authority(cli_ctx *c, const char *name, const ck_net_authority *a, ck_abe_authority_pk *pk)
+{
+    uint8_t op[32];
+    ck_dir_authority d = {a->name, a->sign_pk, a->abe_pk, a->abe_pk_len, a->organization, a->signed_at_ms};
+    if (ck_keyring_operator(c->kr, op) != 0) {
+        cli_error(c->cmd, "this keyring has no operator key pinned, so no authority can be trusted "
+                          "(create identities with 'carekey init --operator-key HEX')");
+        return CLI_FAIL;
+    }
+    if (strcmp(a->name, name) != 0 || ck_dir_authority_verify(&d, a->operator_sig, op) != 0) {
+        cli_error(c->cmd, "the directory's record of authority %s is not signed by the operator; refused", name);
+        return CLI_FAIL;
+    }
+    if (ck_abe_authority_pk_decode(pk, a->abe_pk, a->abe_pk_len) != CK_ABE_OK || strcmp(pk->name, name) != 0) {
+        cli_error(c->cmd, "the directory's public key for authority %s is invalid", name);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
 int cli_ctx_authority(cli_ctx *c, const char *name, const ck_keyring_authority **out)
 {
-    uint8_t sign_pk[32], *raw = NULL;
-    char *b64 = NULL;
-    size_t raw_len = 0;
+    ck_net_authority a;
     ck_abe_authority_pk pk;
     int rc;
     if ((rc = cli_ctx_keyring(c)) != CLI_OK) return rc;
     if ((*out = ck_keyring_authority_find(c->kr, name))) return CLI_OK;
     if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
-    if (ck_net_authority_get(c->net, name, sign_pk, &b64, NULL) != 0) return cli_ctx_net_error(c, name);
+    memset(&a, 0, sizeof a);
+    if (ck_net_authority_fetch(c->net, name, &a) != 0) return cli_ctx_net_error(c, name);
+    if ((rc = verified_authority(c, name, &a, &pk)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (ck_net_unb64(&raw, &raw_len, b64, strlen(b64)) != 0 ||
-        ck_abe_authority_pk_decode(&pk, raw, raw_len) != CK_ABE_OK || strcmp(pk.name, name) != 0) {
-        cli_error(c->cmd, "the directory's public key for authority %s is invalid", name);
-        goto out;
-    }
-    if (ck_keyring_set_authority(c->kr, &pk, sign_pk) != CK_KEYRING_OK) goto out;
+    if (ck_keyring_set_authority(c->kr, &pk, a.sign_pk) != CK_KEYRING_OK) goto out;
     *out = ck_keyring_authority_find(c->kr, name);
     rc = cli_ctx_save(c);
 out:
-    free(b64);
-    free(raw);
+    ck_net_authority_clear(&a);
     return rc;
-}
-
-int cli_ctx_epochs(cli_ctx *c, const char *name, char **epochs_json)
-{
-    uint8_t sign_pk[32];
-    int rc;
-    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
-    if (ck_net_authority_get(c->net, name, sign_pk, NULL, epochs_json) != 0) return cli_ctx_net_error(c, name);
-    return CLI_OK;
 }
 
 /* ---- heads ------------------------------------------------------------------ */

@@ -65,11 +65,10 @@ int cli_ctx_net_error(cli_ctx *c, const char *what);
  * directory and pinned (saved). A directory answer that differs from the
  * pinned keys is an error: the server may be lying. */
 int cli_ctx_peer(cli_ctx *c, const char *gid, ck_keyring_peer *out);
-/* An authority's ABE public key and signing key, pinned the same way. */
+/* An authority's ABE public key and signing key: pinned in the keyring,
+ * else taken from the directory only when the operator's signature (the
+ * operator key pinned at init) covers them, and pinned. */
 int cli_ctx_authority(cli_ctx *c, const char *name, const ck_keyring_authority **out);
-/* The attribute epochs an authority publishes (JSON object) - not pinned:
- * epochs change. *epochs_json is malloc'ed. */
-int cli_ctx_epochs(cli_ctx *c, const char *name, char **epochs_json);
 /* ck_rec_key_fn over cli_ctx_peer, for record verification. */
 int cli_ctx_key_fn(void *ctx, const char *gid, uint8_t ed25519[32]);
 

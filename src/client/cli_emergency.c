@@ -190,7 +190,7 @@ static int show_grant(cli_ctx *c, json_t *g, int as_json)
         goto out;
     }
     if (as_json) {
-        text = json_dumps(report, JSON_INDENT(2) | JSON_SORT_KEYS);
+        text = ck_fhir_json_dump(report, JSON_INDENT(2) | JSON_SORT_KEYS);
     } else if (ck_report_text(&text, report, &ferr) != CK_FHIR_OK) {
         cli_error(c->cmd, "emergency summary: %s", ferr.msg);
         goto out;

@@ -40,6 +40,7 @@
 
 #include "carekey/fhir.h"
 #include "client/cli_emergency.h"
+#include "client/cli_record.h"
 
 #define BODY_MAX (64u << 10)
 #define NONCES_FILE "desk-nonces"
@@ -157,34 +158,6 @@ static void fail(reply *r, int status, const char *code, const char *msg)
     r->body = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
 }
 
-static uint32_t epoch_of(void *ctx, const char *label)
-{
-    json_t *v = json_object_get((json_t *)ctx, label);
-    return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 0xffffffff
-               ? (uint32_t)json_integer_value(v) : 0;
-}
-
-/* Authorities named in a policy text ("x@auth"), into names (at most 8). */
-static size_t policy_authorities(const char *pol, char names[8][CK_ABE_NAME_MAX + 1])
-{
-    size_t n = 0;
-    for (const char *p = strchr(pol, '@'); p && n < 8; p = strchr(p + 1, '@')) {
-        size_t k = 0;
-        const char *a = p + 1;
-        char name[CK_ABE_NAME_MAX + 1];
-        int dup = 0;
-        while (k < CK_ABE_NAME_MAX && ((a[k] >= 'a' && a[k] <= 'z') || (a[k] >= '0' && a[k] <= '9') || a[k] == '.' ||
-                                       a[k] == '_' || a[k] == '-'))
-            k++;
-        if (!k) continue;
-        memcpy(name, a, k);
-        name[k] = 0;
-        for (size_t i = 0; i < n; i++) dup |= strcmp(names[i], name) == 0;
-        if (!dup) strcpy(names[n++], name);
-    }
-    return n;
-}
-
 /* Seals the AuditEvent under the profile's audit policy and appends it. */
 static int write_event(desk *d, const char *patient, const char *owner_auth, json_t *event, reply *r,
                        uint64_t *seq_out)
@@ -192,53 +165,44 @@ static int write_event(desk *d, const char *patient, const char *owner_auth, jso
     const char *hosp[1] = {d->authority};
     ck_sharing_params sp = {owner_auth, d->authority, hosp, 1};
     ck_fhir_error ferr;
-    char *policy = NULL, *text = NULL, names[8][CK_ABE_NAME_MAX + 1];
-    const ck_abe_authority_pk *pks[8];
-    json_t *epochs = json_object(), *item = NULL;
+    char *policy = NULL, *text = NULL;
+    cli_rec_sealer sl;
+    ck_seal_policy pol;
+    json_t *item = NULL;
     uint8_t *env = NULL;
-    size_t env_len = 0, n_names, n_pks = 0;
+    size_t env_len = 0;
     ck_policy_error perr;
     int rc = -1;
 
+    /* the same signed, pinned epochs as every writer: never an epoch the
+     * server rolled back or forged */
+    cli_rec_sealer_init(&sl, &d->c, 0);
     if (ck_sharing_policy(&policy, d->profile, "audit", &sp, &ferr) != CK_FHIR_OK) {
         fail(r, 502, "audit_failed", "cannot build the audit policy for this patient");
         goto out;
     }
-    n_names = policy_authorities(policy, names);
-    for (size_t i = 0; i < n_names; i++) {
-        const ck_keyring_authority *a;
-        char *ej = NULL;
-        json_t *eo;
-        json_error_t jerr;
-        if (cli_ctx_authority(&d->c, names[i], &a) != CLI_OK || cli_ctx_epochs(&d->c, names[i], &ej) != CLI_OK) {
-            free(ej);
-            fail(r, 502, "audit_failed", "cannot look up the patient's authority");
-            goto out;
-        }
-        pks[n_pks++] = &a->pk;
-        if ((eo = json_loads(ej ? ej : "{}", 0, &jerr)) && json_is_object(eo)) json_object_update(epochs, eo);
-        json_decref(eo);
-        free(ej);
+    if (cli_rec_sealer_policy(&sl, policy, &pol) != CLI_OK) {
+        fail(r, 502, "audit_failed", "the patient's authority or its signed epochs cannot be verified");
+        goto out;
     }
     item = json_pack("[{s:s,s:O,s:O}]", "type", "AuditEvent", "id", json_object_get(event, "id"), "resource", event);
     if (!item || !(text = json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS))) {
         fail(r, 500, "internal", "out of memory");
         goto out;
     }
-    {
-        ck_seal_policy pol = {policy, pks, n_pks, epoch_of, epochs};
-        if (ck_rec_seal(&env, &env_len, patient, "audit", "AuditEvent", (const uint8_t *)text, strlen(text), &pol,
-                        0, NULL, &perr) != CK_REC_OK) {
-            fail(r, 502, "audit_failed", "cannot seal the audit event");
-            goto out;
-        }
+    if (ck_rec_seal(&env, &env_len, patient, "audit", "AuditEvent", (const uint8_t *)text, strlen(text), &pol, 0,
+                    NULL, &perr) != CK_REC_OK) {
+        fail(r, 502, "audit_failed", "cannot seal the audit event");
+        goto out;
     }
     for (int tries = 0; tries < 5; tries++) {
         ck_net_head head, out_head;
+        uint64_t t;
         int has = 0;
-        if (ck_net_head_get(d->c.net, patient, &head, NULL, &has) != 0) break;
-        if (ck_net_append(d->c.net, patient, "audit", "AuditEvent", head.hash, cli_btg_now_ms(), env, env_len,
-                          &out_head) == 0) {
+        if (ck_net_head_get(d->c.net, patient, &head, NULL, &has) != 0 ||
+            cli_rec_append_time(&d->c, patient, &head, &t) != CLI_OK)
+            break;
+        if (ck_net_append(d->c.net, patient, "audit", "AuditEvent", head.hash, t, env, env_len, &out_head) == 0) {
             *seq_out = out_head.seq;
             rc = 0;
             goto out;
@@ -257,7 +221,7 @@ out:
     free(env);
     free(policy);
     json_decref(item);
-    json_decref(epochs);
+    cli_rec_sealer_free(&sl);
     return rc;
 }
 
@@ -266,9 +230,16 @@ static json_t *coding(const char *system, const char *code, const char *display)
     return json_pack("{s:s,s:s,s:s}", "system", system, "code", code, "display", display);
 }
 
-/* The FHIR R4 AuditEvent of one break-glass access. */
+/* What the event records: "0" released (with the sections and window) or
+ * "4" refused (with why). */
+typedef struct outcome {
+    const char *code, *desc;
+} outcome;
+
+/* The FHIR R4 AuditEvent of one break-glass request, released or refused. */
 static json_t *audit_event(const desk *d, const ck_net_user *phys, const char *patient, const char *reason,
-                           uint64_t issued, uint64_t expires, const char *sections, const char *nonce_hex)
+                           uint64_t issued, uint64_t expires, const char *sections, const char *nonce_hex,
+                           const outcome *oc)
 {
     char id[37], start[32], end[32];
     uint8_t u[16];
@@ -288,9 +259,8 @@ static json_t *audit_event(const desk *d, const ck_net_user *phys, const char *p
                    "type", coding("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "access",
                                   "Access/View Record Lifecycle Event"),
                    "subtype", coding(CLI_BTG_EVENT_SYSTEM, CLI_BTG_EVENT_CODE, "Break-glass access"),
-                   "action", "R", "period", "start", start, "end", end, "recorded", start, "outcome", "0",
-                   "outcomeDesc", "emergency sections released to the physician for the access window",
-                   "purposeOfEvent", purpose);
+                   "action", "R", "period", "start", start, "end", end, "recorded", start, "outcome", oc->code,
+                   "outcomeDesc", oc->desc, "purposeOfEvent", purpose);
     requestor = json_pack("{s:{s:{s:s,s:s},s:s},s:[{s:s}],s:b,s:[{s:[o,o]}]}", "who", "identifier", "system",
                           CLI_BTG_GID_SYSTEM, "value", phys->gid, "display", phys->display_name, "role", "text",
                           phys->role, "requestor", 1, "purposeOfUse", "coding", coding(v3, "BTG", "break the glass"),
@@ -331,6 +301,68 @@ static json_t *audit_event(const desk *d, const ck_net_user *phys, const char *p
     return ev;
 }
 
+/* The record's owner authority ("patient-<gid>"), from the policies of its
+ * current entries (the audit policy names it). */
+static int record_owner(const cli_btg_record *rec, char *owner, size_t cap)
+{
+    for (size_t i = 0; i < rec->n; i++) {
+        ck_rec_container c;
+        char pol[4096];
+        size_t pl;
+        if (!cli_btg_current_data(rec, i, &c) ||
+            ck_seal_policy_text(pol, sizeof pol, &pl, c.body, c.body_len) != CK_SEAL_OK)
+            continue;
+        if (cli_btg_owner_authority(pol, owner, cap) == 0) return 0;
+    }
+    return -1;
+}
+
+/* A refused, authenticated request goes into the patient's own audit
+ * section too, so she sees who tried; best effort (the refusal stands). */
+static void log_refusal(desk *d, const ck_net_user *who, const char *patient, const char *reason, uint64_t now,
+                        const char *nonce_hex, const char *why)
+{
+    cli_btg_record rec;
+    char owner[CK_ABE_NAME_MAX + 1], msg[256];
+    outcome oc = {"4", msg};
+    reply ignored = {0, NULL};
+    json_t *event = NULL;
+    uint64_t seq;
+    snprintf(msg, sizeof msg, "break-glass refused: %s", why);
+    memset(&rec, 0, sizeof rec);
+    if (cli_btg_fetch_record(&d->c, patient, &rec, NULL, 0) != CLI_OK || record_owner(&rec, owner, sizeof owner) != 0 ||
+        !(event = audit_event(d, who, patient, reason, now, now, "", nonce_hex, &oc)) ||
+        write_event(d, patient, owner, event, &ignored, &seq) != 0)
+        fprintf(stderr, "carekey emergency-desk: the refusal could not be written to the patient's record\n");
+    json_decref(event);
+    json_decref(ignored.body);
+    cli_btg_record_free(&rec);
+}
+
+/* Who may break the glass: an active physician (directory role emergency
+ * or doctor) who is affiliated with an organization (a hospital, or the
+ * board that licenses her). Refusals are answered and logged in the
+ * patient's record; returns 1 when refused. */
+static int refuse_requester(desk *d, const ck_net_user *u, const char *patient, const char *reason, uint64_t now,
+                            const char *nonce_hex, reply *r)
+{
+    const char *code = NULL, *msg = NULL;
+    if (strcmp(u->role, "emergency") != 0 && strcmp(u->role, "doctor") != 0) {
+        code = "not_authorized";
+        msg = "only physicians (directory role emergency or doctor) may break the glass";
+    } else if (!u->active) {
+        code = "deactivated";
+        msg = "the physician's account is deactivated";
+    } else if (!u->org[0]) {
+        code = "not_affiliated";
+        msg = "the physician is affiliated with no hospital or licensing board";
+    }
+    if (!code) return 0;
+    fail(r, 403, code, msg);
+    log_refusal(d, u, patient, reason, now, nonce_hex, msg);
+    return 1;
+}
+
 typedef struct released {
     uint64_t seq;
     uint8_t hash[32];
@@ -354,6 +386,7 @@ static void handle(desk *d, const char *body, size_t len, reply *r)
     ck_keyring_peer pinned;
     char why[1024], owner[CK_ABE_NAME_MAX + 1] = "", key[sizeof d->seen[0].key], sections[512] = "";
     uint64_t now = cli_btg_now_ms(), expires, audit_seq = 0;
+    static const outcome released_ok = {"0", "emergency sections released to the physician for the access window"};
 
     memset(&rec, 0, sizeof rec);
     r->status = 500;
@@ -404,10 +437,7 @@ static void handle(desk *d, const char *body, size_t len, reply *r)
         fail(r, 401, "bad_signature", "the request's signature does not verify with the physician's key");
         goto out;
     }
-    if (strcmp(u.role, "emergency") != 0 && strcmp(u.role, "doctor") != 0) {
-        fail(r, 403, "not_authorized", "only physicians (directory role emergency or doctor) may break the glass");
-        goto out;
-    }
+    if (refuse_requester(d, &u, patient, reason, now, nonce_hex, r)) goto out;
     prune(d, now);
     snprintf(key, sizeof key, "%s/%s", gid, nonce_hex);
     if (seen(d, key)) {
@@ -465,7 +495,7 @@ static void handle(desk *d, const char *body, size_t len, reply *r)
     }
     /* audit first: no event, no keys */
     expires = now + (uint64_t)seconds * 1000u;
-    if (!(event = audit_event(d, &u, patient, reason, now, expires, sections, nonce_hex))) {
+    if (!(event = audit_event(d, &u, patient, reason, now, expires, sections, nonce_hex, &released_ok))) {
         fail(r, 500, "internal", "cannot build the audit event");
         goto out;
     }

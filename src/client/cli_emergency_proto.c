@@ -228,7 +228,7 @@ static int add_value(ck_fhir_sections *s, json_t *v, int depth)
 int cli_btg_add_payload(ck_fhir_sections *s, const uint8_t *buf, size_t len)
 {
     json_error_t jerr;
-    json_t *v = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *v = ck_fhir_json_parse((const char *)buf, len, &jerr);
     int rc;
     if (!v) return -1;
     rc = add_value(s, v, 0);

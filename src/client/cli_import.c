@@ -87,7 +87,7 @@ static int seal_emergency_view(cli_ctx *c, cli_rec_sharing *sh, cli_rec_sealer *
         *n_items += json_array_size(a);
     }
     if (!(doc = json_pack("{s:s,s:O}", "schema", EMERGENCY_SCHEMA, "sections", out_secs)) ||
-        !(payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+        !(payload = ck_fhir_json_dump(doc, JSON_COMPACT)))
         goto out;
     if ((rc = cli_rec_section_policy(c, sh, patient, CK_SHARING_VIEW_EMERGENCY, &policy)) != CLI_OK ||
         (rc = cli_rec_sealer_policy(sl, policy, &pol)) != CLI_OK)
@@ -196,7 +196,7 @@ static int cmd_import(int argc, char **argv)
                 k++;
             }
             memset(&pe, 0, sizeof pe);
-            if (!(payload = json_dumps(chunk, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+            if (!(payload = ck_fhir_json_dump(chunk, JSON_COMPACT))) {
                 rc = CLI_FAIL;
             } else if (ck_rec_seal(&env, &env_len, patient, name, IMPORT_TYPE, (const uint8_t *)payload,
                                    strlen(payload), &pol, 0, NULL, &pe) != CK_REC_OK) {
@@ -303,7 +303,7 @@ static int cmd_export(int argc, char **argv)
         goto out;
     }
     rc = CLI_FAIL;
-    if (!(text = json_dumps(bundle, JSON_INDENT(1) | JSON_PRESERVE_ORDER))) goto out;
+    if (!(text = ck_fhir_json_dump(bundle, JSON_INDENT(1)))) goto out;
     {
         size_t l = strlen(text);
         char *t2 = realloc(text, l + 2);

@@ -11,18 +11,31 @@
 #include "client/cli_ctx.h"
 
 static const char init_usage[] =
-    "Usage: carekey init --gid GID [--role ROLE] [--display-name NAME] [--server URL]\n"
-    "                    [--enroll-out FILE] [--kdf-cost LOG2N] [common options]\n"
+    "Usage: carekey init --gid GID --operator-key HEX [--role ROLE] [--display-name NAME]\n"
+    "                    [--server URL] [--enroll-out FILE] [--kdf-cost LOG2N] [common options]\n"
     "\n"
     "Creates this person's identity (Ed25519 signing key, X25519 key for sealed\n"
-    "deliveries) and keyring (scrypt + AES-256-GCM) in the home directory, saves\n"
-    "the server URL, and writes the enrollment request (public keys only) to FILE\n"
-    "or standard output, for the operator's 'carekey admin enroll'.\n"
+    "deliveries) and keyring (scrypt + AES-256-GCM) in the home directory, pins\n"
+    "the operator's key, saves the server URL, and writes the enrollment request\n"
+    "(public keys only) to FILE or standard output, for 'carekey admin enroll'.\n"
+    "The passphrase is asked twice and must have at least 12 characters.\n"
     "\n"
+    "  --operator-key HEX the operator's public key ('carekey admin key' prints it;\n"
+    "                     default $CAREKEY_OPERATOR_KEY). Authorities are trusted only\n"
+    "                     under its signature, so get it from your operator, not the server.\n"
     "  --role ROLE        patient, doctor, nurse, pharmacist, researcher, family,\n"
-    "                     caregiver, emergency or staff (default patient)\n"
-    "  --kdf-cost LOG2N   scrypt N = 2^LOG2N (default 15; lower only for tests)\n"
+    "                     caregiver, emergency, staff, clerk or organization (default patient)\n"
+    "  --display-name N   how the directory shows a staff member or organization;\n"
+    "                     patients, family and caregivers are shown by GID only\n"
+    "  --kdf-cost LOG2N   scrypt N = 2^LOG2N (default 17; lower only for tests)\n"
     "\n" CLI_CTX_HELP;
+
+/* Patients' and their families' names stay off the server: the sealed
+ * demographics section holds them, the directory shows the GID. */
+static int private_person(const char *role)
+{
+    return !strcmp(role, "patient") || !strcmp(role, "family") || !strcmp(role, "caregiver");
+}
 
 static json_t *enrollment(const ck_identity *id, const char *role, const char *name)
 {
@@ -30,7 +43,7 @@ static json_t *enrollment(const ck_identity *id, const char *role, const char *n
     ck_net_hex(ed, id->ed25519_pk, 32);
     ck_net_hex(x, id->x25519_pk, 32);
     return json_pack("{s:s,s:s,s:s,s:s,s:s}", "gid", id->gid, "ed25519", ed, "x25519", x, "display_name",
-                     name ? name : id->gid, "role", role);
+                     name && !private_person(role) ? name : id->gid, "role", role);
 }
 
 /* Writes the enrollment JSON to path or stdout. */
@@ -53,10 +66,24 @@ static int emit_enrollment(const char *cmd, json_t *req, const char *path)
 /* Creates identity and keyring; writes the enrollment request to out
  * (NULL: standard output) unless quiet. Shared with `carekey admin init`. */
 int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    unsigned kdf_cost, int quiet);
+                    const char *operator_hex, unsigned kdf_cost, int quiet);
+
+/* The operator key to pin: hex from the option or $CAREKEY_OPERATOR_KEY;
+ * NULL hex = this identity's own key (the operator's keyring). */
+static int pin_operator(cli_ctx *c, const char *hex, const ck_identity *id)
+{
+    uint8_t pk[32];
+    if (!hex) memcpy(pk, id->ed25519_pk, 32);
+    else if (ck_net_unhex(pk, 32, hex) != 0) {
+        cli_error(c->cmd, "--operator-key: 64 hex digits expected");
+        return CLI_USAGE;
+    }
+    if (ck_keyring_set_operator(c->kr, pk) != CK_KEYRING_OK) return CLI_FAIL;
+    return cli_ctx_save(c);
+}
 
 int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    unsigned kdf_cost, int quiet)
+                    const char *operator_hex, unsigned kdf_cost, int quiet)
 {
     char path[PATH_MAX], pass[CK_KEYRING_PASSPHRASE_MAX + 1];
     ck_keyring_kdf kdf = CK_KEYRING_KDF_DEFAULT;
@@ -72,7 +99,7 @@ int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *n
     if ((rc = cli_ctx_make_home(c)) != CLI_OK) goto out;
     cli_ctx_path(c, path, "keyring.ckr");
     rc = CLI_USAGE;
-    if ((ke = ck_keyring_passphrase_get(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
+    if ((ke = ck_keyring_passphrase_new(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
         cli_error(c->cmd, "passphrase: %s", ck_keyring_strerror(ke));
         goto out;
     }
@@ -84,6 +111,7 @@ int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *n
         rc = ke == CK_KEYRING_ERR_EXISTS ? CLI_USAGE : CLI_IO;
         goto out;
     }
+    if ((rc = pin_operator(c, operator_hex, &id)) != CLI_OK) goto out;
     if (c->server[0]) {
         cli_ctx_path(c, path, "server");
         if ((rc = cli_write_file(c->cmd, path, (const uint8_t *)c->server, strlen(c->server), 0644, 0)) != CLI_OK)
@@ -107,11 +135,12 @@ static int cmd_init(int argc, char **argv)
                                        {"display-name", required_argument, NULL, 'n'},
                                        {"enroll-out", required_argument, NULL, 'o'},
                                        {"kdf-cost", required_argument, NULL, 'k'},
+                                       {"operator-key", required_argument, NULL, 'K'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *gid = NULL, *role = "patient", *name = NULL, *out = NULL;
-    uint32_t cost = 15;
+    const char *gid = NULL, *role = "patient", *name = NULL, *out = NULL, *op = getenv("CAREKEY_OPERATOR_KEY");
+    uint32_t cost = CK_KEYRING_KDF_DEFAULT.log2_n;
     cli_ctx c;
     int opt, rc;
     cli_ctx_init(&c, "init");
@@ -123,6 +152,7 @@ static int cmd_init(int argc, char **argv)
         case 'r': role = optarg; break;
         case 'n': name = optarg; break;
         case 'o': out = optarg; break;
+        case 'K': op = optarg; break;
         case 'k':
             if (!cli_parse_u32(optarg, &cost) || cost < 10 || cost > 20)
                 return cli_usage_error(c.cmd, "init --help", "--kdf-cost takes 10..20");
@@ -132,7 +162,10 @@ static int cmd_init(int argc, char **argv)
         }
     }
     if (!gid || optind != argc) return cli_usage_error(c.cmd, "init --help", "--gid is required (and nothing else)");
-    rc = cli_init_person(&c, gid, role, name, out, cost, 0);
+    if (!op || !*op)
+        return cli_usage_error(c.cmd, "init --help", "--operator-key is required (or $CAREKEY_OPERATOR_KEY): "
+                                                     "ask your operator for the output of 'carekey admin key'");
+    rc = cli_init_person(&c, gid, role, name, out, op, cost, 0);
     cli_ctx_close(&c);
     return rc;
 }

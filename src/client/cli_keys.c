@@ -21,6 +21,7 @@
 #include "carekey/identity.h"
 #include "client/cli_authority.h"
 #include "client/cli_progress.h"
+#include "client/cli_record.h"
 
 #define DELIVERY_KIND "key-delivery"
 #define SENDER_PREFIX "authority:"
@@ -190,6 +191,97 @@ out:
     return rc;
 }
 
+/* ---- inbox ------------------------------------------------------------------- */
+
+static const char inbox_usage[] =
+    "Usage: carekey keys inbox [--delete ID]... [--delete-from SENDER] [OPTIONS]\n"
+    "\n"
+    "Lists the messages waiting in your mailbox (id, sender, kind, size, time),\n"
+    "or deletes some: any message is yours to delete, so a sender who floods\n"
+    "your mailbox cannot keep real key deliveries out. 'carekey keys sync'\n"
+    "merges and removes the deliveries it accepts.\n"
+    "\n"
+    "Options:\n"
+    "  --delete ID          delete message ID (repeatable)\n"
+    "  --delete-from S      delete every message from sender S (e.g. authority:hosp-x)\n"
+    "\n" CLI_CTX_HELP;
+
+#define INBOX_DELETE_MAX 256
+
+/* Walks the mailbox; with from set, deletes that sender's messages,
+ * else prints them. Counts into *n. */
+static int inbox_walk(cli_ctx *c, const char *from, size_t *n)
+{
+    const char *me = ck_keyring_identity(c->kr)->gid;
+    ck_net_mail *v = NULL;
+    size_t k = 0;
+    int64_t after = 0;
+    char when[32];
+    for (;;) {
+        if (ck_net_mail_fetch(c->net, me, after, PAGE, &v, &k) != 0) return cli_ctx_net_error(c, "mailbox");
+        if (k == 0) return CLI_OK;
+        for (size_t i = 0; i < k; i++) {
+            after = v[i].id;
+            if (from && strcmp(v[i].sender, from) != 0) continue;
+            if (from && ck_net_mail_ack(c->net, me, v[i].id) != 0) {
+                ck_net_mail_free(v, k);
+                return cli_ctx_net_error(c, "deleting a message");
+            }
+            if (!from) {
+                cli_rec_time(when, (uint64_t)v[i].created_at);
+                printf("%lld  %s  %s  %zu bytes  %s\n", (long long)v[i].id, v[i].sender, v[i].kind,
+                       v[i].payload_len, when);
+            }
+            (*n)++;
+        }
+        ck_net_mail_free(v, k);
+    }
+}
+
+static int cmd_inbox(int argc, char **argv)
+{
+    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"delete", required_argument, NULL, 'd'},
+                                       {"delete-from", required_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *help = "keys inbox", *from = NULL;
+    int64_t del[INBOX_DELETE_MAX];
+    size_t n_del = 0, n = 0;
+    cli_ctx c;
+    int o, rc;
+
+    cli_ctx_init(&c, help);
+    cli_start_opts();
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, inbox_usage)) != -1) {
+        uint64_t id;
+        if (o == 'd') {
+            if (!cli_parse_u64(optarg, &id) || id > INT64_MAX) return cli_usage_error(c.cmd, help, "--delete takes a message id");
+            if (n_del == INBOX_DELETE_MAX) return cli_usage_error(c.cmd, help, "at most %d --delete", INBOX_DELETE_MAX);
+            del[n_del++] = (int64_t)id;
+        } else if (o == 'f') {
+            from = optarg;
+        } else {
+            return o == 'h' ? CLI_OK : CLI_USAGE;
+        }
+    }
+    if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
+    for (size_t i = 0; i < n_del; i++) {
+        if (ck_net_mail_ack(c.net, ck_keyring_identity(c.kr)->gid, del[i]) != 0) {
+            rc = cli_ctx_net_error(&c, "deleting a message");
+            goto out;
+        }
+        printf("deleted message %lld\n", (long long)del[i]);
+    }
+    if (from) {
+        if ((rc = inbox_walk(&c, from, &n)) == CLI_OK) printf("deleted %zu message(s) from %s\n", n, from);
+    } else if (!n_del) {
+        if ((rc = inbox_walk(&c, NULL, &n)) == CLI_OK && !n) printf("(the mailbox is empty)\n");
+    }
+out:
+    cli_ctx_close(&c);
+    return rc;
+}
+
 /* ---- list --------------------------------------------------------------------- */
 
 static const char list_usage[] =
@@ -335,6 +427,7 @@ done:
 static const cli_subcmd subcmds[] = {
     {"sync", "fetch, verify and merge key deliveries from your mailbox", sync_usage, cmd_sync},
     {"list", "list the attributes and epochs you hold", list_usage, cmd_list},
+    {"inbox", "list or delete the messages in your mailbox", inbox_usage, cmd_inbox},
     {"export", "write your ABE user key to a file (for 'carekey abe decrypt')", export_usage, cmd_export},
 };
 

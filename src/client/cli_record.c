@@ -232,22 +232,12 @@ int cli_rec_section_policy(cli_ctx *c, cli_rec_sharing *s, const char *patient, 
 
 /* ===== sealer ================================================================ */
 
-static void epochs_path(const cli_ctx *c, char *out) { cli_ctx_path(c, out, "epochs.json"); }
-
 void cli_rec_sealer_init(cli_rec_sealer *s, cli_ctx *c, int precompute)
 {
-    char path[PATH_MAX];
     memset(s, 0, sizeof *s);
     s->c = c;
     s->precompute = precompute;
-    s->epochs = json_object();
-    s->fetched = json_object();
-    epochs_path(c, path);
-    s->pinned = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-    if (!json_is_object(s->pinned)) {
-        json_decref(s->pinned);
-        s->pinned = json_object();
-    }
+    cli_epochs_init(&s->epochs, c);
 }
 
 static int have_pk(const cli_rec_sealer *s, const char *name)
@@ -257,57 +247,35 @@ static int have_pk(const cli_rec_sealer *s, const char *name)
     return 0;
 }
 
-/* Public key and epochs of one authority. */
+/* Public key and signed epochs of one authority. */
 static int load_authority(cli_rec_sealer *s, const char *name)
 {
     const ck_keyring_authority *a;
     ck_abe_authority_pk *np;
-    char *ej = NULL;
-    json_t *obj;
-    const char *k;
-    json_t *val;
     int rc;
     if (have_pk(s, name)) return CLI_OK;
     if ((rc = cli_ctx_authority(s->c, name, &a)) != CLI_OK) return rc;
+    if ((rc = cli_epochs_load(&s->epochs, name)) != CLI_OK) return rc;
     if (!(np = realloc(s->pks, (s->n_pks + 1) * sizeof *np))) return CLI_FAIL;
     s->pks = np;
     s->pks[s->n_pks] = a->pk;
     s->pks[s->n_pks].tables = NULL;
     if (s->precompute && ck_abe_pk_precompute(&s->pks[s->n_pks]) != CK_ABE_OK) s->pks[s->n_pks].tables = NULL;
     s->n_pks++;
-    if ((rc = cli_ctx_epochs(s->c, name, &ej)) != CLI_OK) return rc;
-    obj = ej ? json_loads(ej, JSON_REJECT_DUPLICATES, NULL) : json_object();
-    free(ej);
-    if (!json_is_object(obj)) {
-        json_decref(obj);
-        cli_error(s->c->cmd, "the directory's epochs for authority %s are malformed", name);
-        return CLI_FAIL;
-    }
-    json_object_foreach(obj, k, val) {
-        json_int_t cur = json_integer_value(val), seen = json_integer_value(json_object_get(s->pinned, k));
-        if (!json_is_integer(val) || cur < 0 || cur > 0xffffffffLL) continue;
-        if (cur < seen) {
-            /* the server may not roll an epoch back: encrypting under an old
-             * epoch would let a revoked key read again */
-            cli_error(s->c->cmd, "warning: the server reports epoch %lld for %s, below %lld seen before; using %lld",
-                      (long long)cur, k, (long long)seen, (long long)seen);
-            cur = seen;
-        } else if (cur > seen || !json_object_get(s->pinned, k)) {
-            json_object_set_new(s->pinned, k, json_integer(cur));
-            s->pinned_dirty = 1;
-        }
-        json_object_set_new(s->epochs, k, json_integer(cur));
-    }
-    json_decref(obj);
-    json_object_set_new(s->fetched, name, json_true());
     return CLI_OK;
 }
 
+/* Every leaf's authority is loaded and its label has a signed epoch (a
+ * comparison's bits follow the label of its attribute). */
 static int collect_authorities(cli_rec_sealer *s, const ck_policy_node *n)
 {
+    uint32_t ep;
     int rc;
     if (!n) return CLI_OK;
-    if (n->kind == CK_POLICY_ATTR || n->kind == CK_POLICY_CMP) return load_authority(s, n->authority);
+    if (n->kind == CK_POLICY_ATTR || n->kind == CK_POLICY_CMP) {
+        if ((rc = load_authority(s, n->authority)) != CLI_OK) return rc;
+        return cli_epochs_label(&s->epochs, n->label, &ep);
+    }
     for (size_t i = 0; i < n->n; i++)
         if ((rc = collect_authorities(s, n->child[i])) != CLI_OK) return rc;
     return CLI_OK;
@@ -333,43 +301,23 @@ int cli_rec_sealer_policy(cli_rec_sealer *s, const char *policy, ck_seal_policy 
     pol->policy = policy;
     pol->pks = (const ck_abe_authority_pk *const *)pp;
     pol->n_pks = s->n_pks;
-    pol->epoch = cli_rec_epoch;
-    pol->epoch_ctx = s;
+    pol->epoch = cli_epochs_fn;
+    pol->epoch_ctx = &s->epochs;
     return CLI_OK;
 }
 
 uint32_t cli_rec_epoch(void *ctx, const char *label)
 {
     cli_rec_sealer *s = ctx;
-    json_t *v = json_object_get(s->epochs, label);
-    if (!v) {
-        /* bit attributes of a numeric attribute "level#b3=1@hosp" share the
-         * epoch of "level@hosp" */
-        const char *hash = strchr(label, '#'), *at = strrchr(label, '@');
-        char base[CK_POLICY_LABEL_MAX];
-        if (hash && at && hash < at && (size_t)(hash - label) + strlen(at) < sizeof base) {
-            snprintf(base, sizeof base, "%.*s%s", (int)(hash - label), label, at);
-            v = json_object_get(s->epochs, base);
-        }
-    }
-    return v ? (uint32_t)json_integer_value(v) : 0;
+    return cli_epochs_fn(&s->epochs, label);
 }
 
 void cli_rec_sealer_free(cli_rec_sealer *s)
 {
-    if (s->pinned_dirty && s->pinned) {
-        char path[PATH_MAX], *text = json_dumps(s->pinned, JSON_SORT_KEYS | JSON_INDENT(1));
-        epochs_path(s->c, path);
-        if (text && cli_ctx_make_home(s->c) == CLI_OK)
-            (void)cli_write_file(s->c->cmd, path, (const uint8_t *)text, strlen(text), 0600, 0);
-        free(text);
-    }
     for (size_t i = 0; i < s->n_pks; i++) ck_abe_pk_free_tables(&s->pks[i]);
     free(s->pks);
     free(s->pk_ptrs);
-    json_decref(s->epochs);
-    json_decref(s->fetched);
-    json_decref(s->pinned);
+    cli_epochs_free(&s->epochs);
     memset(s, 0, sizeof *s);
 }
 
@@ -446,28 +394,8 @@ int cli_rec_view_pin(cli_rec_view *v)
 
 int cli_rec_view_readable(cli_rec_view *v, size_t i)
 {
-    ck_seal_env *env = NULL;
-    const ck_abe_ct *ct;
-    ck_abe_user_key *key;
-    ck_lsss_solution *sol = NULL;
-    unsigned char *held = NULL;
-    int ok = 0;
     if (i >= v->n || !v->it[i].data || !v->c->kr) return 0;
-    if (ck_seal_decode(&env, v->it[i].cont.body, v->it[i].cont.body_len) != CK_SEAL_OK) return 0;
-    ct = ck_seal_env_header(env);
-    key = ck_keyring_user_key(v->c->kr);
-    if (ct && ct->rows && (held = calloc(ct->rows, 1))) {
-        for (size_t r = 0; r < ct->rows; r++) {
-            const char *label = ck_lsss_label(ct->lsss, r);
-            for (size_t k = 0; k < key->n; k++)
-                if (key->attr[k].epoch == ct->row[r].epoch && strcmp(key->attr[k].label, label) == 0) held[r] = 1;
-        }
-        ok = ck_lsss_satisfy_rows(&sol, ct->lsss, held, NULL) == CK_POLICY_OK;
-        ck_lsss_solution_free(sol);
-    }
-    free(held);
-    ck_seal_env_free(env);
-    return ok;
+    return ck_rec_access_of(&v->e[i], ck_keyring_user_key(v->c->kr)) == CK_REC_ACCESS_OK;
 }
 
 ck_rec_err cli_rec_view_open(cli_rec_view *v, size_t i, uint8_t **pt, size_t *len)
@@ -498,11 +426,16 @@ static void merge_items(json_t *arr, json_t *index, json_t *items)
 int cli_rec_view_sections(cli_rec_view *v, ck_fhir_sections *out, size_t *withheld, size_t *bad)
 {
     json_t *index[CK_SECTION_COUNT] = {0};
+    unsigned char recorded[CK_SECTION_COUNT] = {0};
     cli_progress pr;
     size_t pending = 0;
     memset(out, 0, sizeof *out);
     *withheld = *bad = 0;
-    for (size_t i = 0; i < v->n; i++) pending += v->it[i].data && v->it[i].latest;
+    for (size_t i = 0; i < v->n; i++) {
+        ck_section sec;
+        pending += v->it[i].data && v->it[i].latest;
+        if (v->it[i].data && ck_section_from_name(v->e[i].section, &sec) == 0) recorded[sec] = 1;
+    }
     cli_progress_start(&pr, "opening", pending);
     for (size_t i = 0; i < v->n; i++) {
         ck_section s;
@@ -515,11 +448,13 @@ int cli_rec_view_sections(cli_rec_view *v, ck_fhir_sections *out, size_t *withhe
         if (ck_section_from_name(v->e[i].section, &s) != 0) continue;
         /* one decode per entry: opening reports CK_REC_ERR_ACCESS itself */
         if ((e = cli_rec_view_open(v, i, &pt, &len)) != CK_REC_OK) {
-            if (e == CK_REC_ERR_ACCESS) (*withheld)++;
-            else (*bad)++;
+            if (e != CK_REC_ERR_ACCESS) (*bad)++;
+            else if (ck_rec_access_of(&v->e[i], ck_keyring_user_key(v->c->kr)) == CK_REC_ACCESS_OTHER_EPOCH)
+                out->pending[s] = 1;
+            else (*withheld)++;
             continue;
         }
-        payload = json_loadb((const char *)pt, len, JSON_REJECT_DUPLICATES, NULL);
+        payload = ck_fhir_json_parse((const char *)pt, len, NULL);
         cli_free_secret(pt, len);
         if (!payload) {
             (*bad)++;
@@ -535,7 +470,11 @@ int cli_rec_view_sections(cli_rec_view *v, ck_fhir_sections *out, size_t *withhe
         json_decref(items);
     }
     cli_progress_end(&pr);
-    for (int s = 0; s < CK_SECTION_COUNT; s++) json_decref(index[s]);
+    for (int s = 0; s < CK_SECTION_COUNT; s++) {
+        json_decref(index[s]);
+        /* a section without any entry is "none recorded", not withheld */
+        if (!out->section[s] && !recorded[s]) out->section[s] = json_array();
+    }
     return CLI_OK;
 }
 
@@ -549,10 +488,29 @@ void cli_rec_view_free(cli_rec_view *v)
 
 /* ===== writing ================================================================ */
 
+int cli_rec_append_time(cli_ctx *c, const char *patient, const ck_net_head *head, uint64_t *t)
+{
+    ck_net_head h, sh;
+    ck_net_entry last;
+    uint64_t sh_time = 0;
+    uint8_t sig[64];
+    int has_signed = 0;
+    *t = now_ms();
+    if (head->seq == 0) return CLI_OK;
+    if (ck_net_entry_get(c->net, patient, head->seq, &last) != 0) return cli_ctx_net_error(c, "reading the head");
+    if (last.time_ms > *t) *t = last.time_ms;
+    ck_net_entry_clear(&last);
+    if (ck_net_head_get_full(c->net, patient, &h, &has_signed, &sh, &sh_time, sig) != 0)
+        return cli_ctx_net_error(c, "reading the head");
+    if (has_signed && sh_time > *t) *t = sh_time;
+    return CLI_OK;
+}
+
 int cli_rec_append(cli_ctx *c, const char *patient, const char *section, const char *type,
                    const uint8_t *env, size_t env_len, ck_net_head *out)
 {
     ck_net_head head, pinned;
+    uint64_t t;
     int have = 0, rc;
     if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
     if ((rc = cli_ctx_head_load(c, patient, &pinned, &have)) != CLI_OK) return rc;
@@ -564,7 +522,8 @@ int cli_rec_append(cli_ctx *c, const char *patient, const char *section, const c
                       (unsigned long long)pinned.seq);
             return CLI_FAIL;
         }
-        if (ck_net_append(c->net, patient, section, type, head.hash, now_ms(), env, env_len, out) == 0)
+        if ((rc = cli_rec_append_time(c, patient, &head, &t)) != CLI_OK) return rc;
+        if (ck_net_append(c->net, patient, section, type, head.hash, t, env, env_len, out) == 0)
             return CLI_OK;
         if (ck_net_status(c->net) != 409 || strcmp(ck_net_error_code(c->net), "head_mismatch") != 0)
             return cli_ctx_net_error(c, "appending");
@@ -808,7 +767,7 @@ static int cmd_get(int argc, char **argv)
         if (section && strcmp(section, e->section) != 0) continue;
         if (cli_rec_view_readable(&v, i)) er = cli_rec_view_open(&v, i, &pt, &len);
         if (er == CK_REC_OK) {
-            payload = json_loadb((const char *)pt, len, 0, NULL);
+            payload = ck_fhir_json_parse((const char *)pt, len, NULL);
             if (!payload) status = "malformed payload";
         } else if (er == CK_REC_ERR_ACCESS) {
             status = CK_REPORT_NOT_SHARED;
@@ -831,7 +790,7 @@ static int cmd_get(int argc, char **argv)
             printf("# entry %llu  %s  %s  by %s  %s%s\n", (unsigned long long)e->seq, e->section, e->resource_type,
                    e->author, when, payload ? "" : "");
             if (payload) {
-                char *t = json_dumps(payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                char *t = ck_fhir_json_dump(payload, JSON_INDENT(2));
                 if (t) printf("%s\n", t);
                 cli_rec_free_str(t);
             } else {
@@ -844,7 +803,7 @@ static int cmd_get(int argc, char **argv)
     }
     cli_progress_end(&pr);
     if (json_out) {
-        char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        char *t = ck_fhir_json_dump(doc, JSON_INDENT(2));
         if (t) printf("%s\n", t);
         cli_rec_free_str(t);
     } else if (!shown) {

@@ -16,6 +16,7 @@
 
 #include "carekey/fhir.h"
 #include "client/cli_ctx.h"
+#include "client/cli_epochs.h"
 #include "client/cli_progress.h"
 
 /* ---- sharing settings ----------------------------------------------------- */
@@ -55,15 +56,13 @@ typedef struct cli_rec_sealer {
     size_t n_pks;
     ck_abe_authority_pk *pks;       /* copies; tables owned here              */
     const ck_abe_authority_pk **pk_ptrs;
-    json_t *epochs;                 /* label -> current epoch (all fetched)   */
-    json_t *fetched;                /* authority name -> true                 */
-    json_t *pinned;                 /* HOME/epochs.json: highest epochs seen  */
-    int pinned_dirty;
+    cli_epochs epochs;              /* signed, pinned epoch tables            */
 } cli_rec_sealer;
 
 void cli_rec_sealer_init(cli_rec_sealer *s, cli_ctx *c, int precompute);
-/* Loads the public keys and epochs of every authority policy names and
- * fills pol (valid while s lives). Prints errors. */
+/* Loads the public keys and signed epochs of every authority policy names,
+ * checks every label has a signed epoch, and fills pol (valid while s
+ * lives). Prints errors; nothing may be sealed when it fails. */
 int cli_rec_sealer_policy(cli_rec_sealer *s, const char *policy, ck_seal_policy *pol);
 /* The current epoch of an attribute label (ck_abe_epoch_fn). */
 uint32_t cli_rec_epoch(void *sealer, const char *label);
@@ -116,6 +115,10 @@ int cli_rec_is_patient(cli_ctx *c, const char *patient);
  * on 409 head_mismatch (bounded). A head below the pinned one is refused. */
 int cli_rec_append(cli_ctx *c, const char *patient, const char *section, const char *type,
                    const uint8_t *env, size_t env_len, ck_net_head *out);
+/* The time of an entry appended onto head: now, but never before the entry
+ * it follows nor the patient's signed head (readers refuse a chain whose
+ * times go back, and the clocks of different writers differ a little). */
+int cli_rec_append_time(cli_ctx *c, const char *patient, const ck_net_head *head, uint64_t *t);
 /* After the patient's own writes: verify the whole record, pin and sign
  * its head (ck_net_head_sign). A no-op for other writers. */
 int cli_rec_after_write(cli_ctx *c, const char *patient);

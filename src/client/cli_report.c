@@ -46,7 +46,7 @@ static int research_view(cli_rec_view *v, ck_fhir_sections *out, int *found)
         size_t len = 0;
         json_t *doc, *secs;
         if (cli_rec_view_open(v, best, &pt, &len) != CK_REC_OK) return CLI_FAIL;
-        doc = json_loadb((const char *)pt, len, JSON_REJECT_DUPLICATES, NULL);
+        doc = ck_fhir_json_parse((const char *)pt, len, NULL);
         cli_free_secret(pt, len);
         secs = json_object_get(doc, "sections");
         if (!json_is_object(secs) || strcmp(json_string_value(json_object_get(doc, "schema")) ?: "", RESEARCH_SCHEMA)) {
@@ -140,7 +140,7 @@ static int cmd_report(int argc, char **argv)
         rc = CLI_FAIL;
         goto out;
     }
-    if (json_out) text = json_dumps(rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (json_out) text = ck_fhir_json_dump(rep, JSON_INDENT(2));
     if (text) fputs(text, stdout);
     if (text && text[0] && text[strlen(text) - 1] != '\n') fputc('\n', stdout);
     rc = cli_rec_view_pin(&v);
@@ -252,7 +252,7 @@ static int cmd_publish(int argc, char **argv)
         goto out;
     for (int s = 0; s < CK_SECTION_COUNT; s++)
         if (deid.section[s]) json_object_set(out_secs, ck_section_name((ck_section)s), deid.section[s]);
-    if (!(payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER))) goto out;
+    if (!(payload = ck_fhir_json_dump(doc, JSON_COMPACT))) goto out;
     if ((rc = cli_rec_section_policy(&c, &sh, patient, CK_SHARING_VIEW_RESEARCH, &policy)) != CLI_OK) goto out;
     cli_rec_sealer_init(&sl, &c, 0);
     memset(&pe, 0, sizeof pe);

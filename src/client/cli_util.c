@@ -46,14 +46,22 @@ int cli_file_exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-int cli_parse_u32(const char *s, uint32_t *out)
+int cli_parse_u64(const char *s, uint64_t *out)
 {
     char *end;
     unsigned long long v;
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') return 0;
+    if (!s || !*s || *s < '0' || *s > '9') return 0;
     errno = 0;
     v = strtoull(s, &end, 10);
-    if (errno || *end || v > 0xffffffffull) return 0;
+    if (errno || *end) return 0;
+    *out = (uint64_t)v;
+    return 1;
+}
+
+int cli_parse_u32(const char *s, uint32_t *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(s, &v) || v > 0xffffffffull) return 0;
     *out = (uint32_t)v;
     return 1;
 }

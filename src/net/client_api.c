@@ -65,6 +65,22 @@ int ck_net_user_enroll(ck_net *c, const ck_net_user *u)
     return rc;
 }
 
+/* active, org and the attribute list of a user object. */
+static int user_standing(json_t *j, ck_net_user *out)
+{
+    json_t *act = json_object_get(j, "active"), *org = json_object_get(j, "org"), *attrs = json_object_get(j, "attributes"), *v;
+    size_t i, len = 0;
+    if (!json_is_boolean(act) || !(json_is_null(org) || json_is_string(org)) || !json_is_array(attrs)) return -1;
+    out->active = json_is_true(act);
+    if (json_is_string(org)) snprintf(out->org, sizeof out->org, "%s", json_string_value(org));
+    json_array_foreach(attrs, i, v) {
+        const char *a = json_string_value(v);
+        if (!a || len + strlen(a) + 2 > sizeof out->attributes) return -1;
+        len += (size_t)snprintf(out->attributes + len, sizeof out->attributes - len, "%s%s", i ? "," : "", a);
+    }
+    return 0;
+}
+
 int ck_net_user_get(ck_net *c, const char *gid, ck_net_user *out)
 {
     char path[256];
@@ -76,7 +92,7 @@ int ck_net_user_get(ck_net *c, const char *gid, ck_net_user *out)
     memset(out, 0, sizeof *out);
     if (get_str(j, "gid", out->gid, sizeof out->gid) || get_hex(j, "ed25519", out->ed25519, 32) ||
         get_hex(j, "x25519", out->x25519, 32) || get_str(j, "display_name", out->display_name, sizeof out->display_name) ||
-        get_str(j, "role", out->role, sizeof out->role))
+        get_str(j, "role", out->role, sizeof out->role) || user_standing(j, out))
         rc = bad_response(c, "user");
     else
         rc = 0;
