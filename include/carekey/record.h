@@ -163,6 +163,10 @@ typedef struct ck_rec_commit {
 CK_MUST_CHECK ck_rec_err ck_rec_commit_container(uint8_t **out, size_t *out_len, const ck_rec_commit *c);
 CK_MUST_CHECK ck_rec_err ck_rec_commit_decode(ck_rec_commit *c, const uint8_t *json, size_t len);
 
+/* A PROFILE container around the patient's sharing profile (JSON text;
+ * only the patient's own PROFILE entries count). */
+CK_MUST_CHECK ck_rec_err ck_rec_profile_container(uint8_t **out, size_t *out_len, const char *json);
+
 /* ---- verification ----------------------------------------------------- */
 typedef enum ck_rec_problem_kind {
     CK_REC_P_GAP = 1,     /* missing sequence numbers: entries dropped            */

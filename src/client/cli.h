@@ -30,6 +30,7 @@ typedef struct cli_group {
 } cli_group;
 
 extern const cli_group cli_group_abe;
+extern const cli_group cli_group_sharing;
 extern const cli_group cli_group_init, cli_group_admin;
 /* record commands (cli_record.c, cli_grant.c, cli_import.c, cli_report.c, cli_rewrap.c) */
 extern const cli_group cli_group_record, cli_group_grant, cli_group_import, cli_group_export;

@@ -111,7 +111,7 @@ int cli_care_book_writable(const cli_care_book *b, cli_ctx *c, const char *secti
 #define CLI_CARE_HISTORY_LONGOPTS {"history", no_argument, NULL, CLI_CARE_OPT_HISTORY}
 /* --patient, --help, the sharing and the context options. */
 #define CLI_CARE_CMD_LONGOPTS                                                                 \
-    CLI_CARE_PATIENT_LONGOPTS, {"help", no_argument, NULL, 'h'}, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+    CLI_CARE_PATIENT_LONGOPTS, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS
 
 /* What a writing subcommand parses and opens. */
 typedef struct cli_care_cmd {

@@ -268,7 +268,7 @@ static int check_text(cli_ctx *c, const char *help, const char *name, const char
 
 #define WRITE_LONGOPTS                                                                             \
     {"at", required_argument, NULL, 'a'}, {"slot", required_argument, NULL, 's'},                 \
-        {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+        {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_CTX_LONGOPTS
 
 /* Runs a ledger step on org's ledger with retries, then the patient's copy. */
 static int run_write(appt_step *s, const char *org, int (*step)(void *), const char *what, int withdraw_on_failure)
@@ -309,7 +309,7 @@ static const char book_usage[] =
     "  --service TEXT  the kind of visit (serviceType.text)\n" CLI_CARE_ORG_HELP "\n"
     "Prints: booked Appointment/<id> P D START..END Slot/<id> (entry N of ORG)\n"
     "Exit 1 when refused (slot_taken, no_slot, patient_busy: the reason on stderr).\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static int cmd_book(int argc, char **argv)
 {
@@ -377,7 +377,7 @@ static const char reschedule_usage[] =
     "  --at TIME   the start of the doctor's new slot (UTC)\n"
     "  --slot ID   the new slot\n" CLI_CARE_ORG_HELP "\n"
     "Prints: rescheduled Appointment/<id> P D START..END Slot/<new> (entry N of ORG)\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static const char cancel_usage[] =
     "Usage: carekey appointment cancel --id ID [--reason TEXT] [--hospital ORG]\n"
@@ -386,7 +386,7 @@ static const char cancel_usage[] =
     "reason as cancelationReason; its slot becomes free.\n"
     "\n" CLI_CARE_ORG_HELP "\n"
     "Prints: cancelled Appointment/<id> P D START..END Slot/<id> (entry N of ORG)\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static const char checkin_usage[] =
     "Usage: carekey appointment checkin --id ID [--hospital ORG]\n"
@@ -395,11 +395,11 @@ static const char checkin_usage[] =
     "status is refused).\n"
     "\n" CLI_CARE_ORG_HELP "\n"
     "Prints: checked-in Appointment/<id> P D START..END Slot/<id> (entry N of ORG)\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 #define CHANGE_LONGOPTS                                                                         \
     {"id", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, \
-        CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+        CLI_CTX_LONGOPTS
 
 static const struct option reschedule_lo[] = {{"at", required_argument, NULL, 'a'},
                                               {"slot", required_argument, NULL, 's'},

@@ -106,7 +106,7 @@ static int show_history(cli_care_cmd *k, const cli_care_book *b)
 #define COMMON_LONGOPTS CLI_CARE_CMD_LONGOPTS, CLI_CARE_HISTORY_LONGOPTS
 #define COMMON_HELP                                                                                       \
     "  --history            print P's active problems first\n"                                           \
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP
+    "\n" CLI_CTX_HELP
 
 static const char add_usage[] =
     "Usage: carekey condition add --patient P (--snomed CODE | --icd10 CODE | --text-only)\n"

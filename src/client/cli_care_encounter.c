@@ -121,7 +121,7 @@ static int ledger_encounters(cli_care_cmd *k, cli_care_book *b, const char *sect
 
 #define ENC_HELP_TAIL                                                                                     \
     "  --at TIME            when (default now): 2026-11-24T09:30:00Z, 2026-11-24T09:30, ...\n"           \
-    CLI_CARE_ORG_HELP "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP
+    CLI_CARE_ORG_HELP "\n" CLI_CTX_HELP
 
 /* ---- admit --------------------------------------------------------------------- */
 

@@ -102,7 +102,7 @@ static const char add_usage[] =
     "  --encounter ID       the Encounter it belongs to (must be in P's record)\n"
     "  --at TIME            the note's date (default now)\n"
     "  --history            print P's notes first\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 /* --history: P's notes. */
 static int show_history(cli_care_cmd *k, const cli_care_book *b)

@@ -198,7 +198,7 @@ static const char vitals_usage[] =
     "  --at TIME            when measured (default now)\n"
     "  --encounter ID       the Encounter it belongs to (must be in P's record)\n"
     "  --history            print P's latest results first\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 typedef struct vitals_arg {
     char **m;
@@ -293,7 +293,7 @@ static const char lab_usage[] =
     "  --at TIME            when sampled (default now)\n"
     "  --encounter ID       the Encounter it belongs to (must be in P's record)\n"
     "  --history            print P's latest results first\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 typedef struct lab_arg {
     const char *loinc, *value, *unit, *display;

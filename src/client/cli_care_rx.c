@@ -174,7 +174,7 @@ static const char write_usage[] =
     "\n"
     "Prints 'prescribed MedicationRequest/<id> (entry N of P) ...'. Exit codes: 0\n"
     "prescribed, 1 refused (warnings, no prescribing attribute, no grant), 2 usage.\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 typedef struct write_job {
     cli_care_cmd *k;       /* the patient; the hospital whose ledger gets the copy */
@@ -521,7 +521,7 @@ static const char dispense_usage[] =
     "Prints 'dispensed MedicationDispense/<id> for MedicationRequest/<id> (fill N of M)'.\n"
     "Exit codes: 0 dispensed, 1 refused (not active, exhausted, over quantity,\n"
     "not a doctor's prescription, no grant), 2 usage.\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 typedef struct dispense_job {
     cli_care_cmd *k;
@@ -689,7 +689,7 @@ static const char cancel_usage[] =
     "\n"
     "Prints 'cancelled MedicationRequest/<id> (entry N of P)'. Exit codes: 0\n"
     "cancelled, 1 refused (not open, not yours, no grant), 2 usage.\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 typedef struct cancel_job {
     cli_care_cmd *k;

@@ -29,7 +29,7 @@
 
 /* the options every writing subcommand takes */
 #define WRITE_LONGOPTS \
-    {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_REC_SHARING_LONGOPTS, CLI_CTX_LONGOPTS
+    {"help", no_argument, NULL, 'h'}, CLI_CARE_ORG_LONGOPTS, CLI_CTX_LONGOPTS
 
 static const char *S(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -246,7 +246,7 @@ static const char book_usage[] =
     "        patient P status preparation (entry N of ORG)\n"
     "Exit 1 on a clash, e.g. 'carekey: theatre book: theatre th-1 is booked\n"
     "2026-11-25 09:00-11:00 by Appointment/<id>'.\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static int cmd_book(int argc, char **argv)
 {
@@ -356,7 +356,7 @@ static const char outcome_usage[] =
     "\n" CLI_CARE_ORG_HELP "\n"
     "Prints: <status> Appointment/<id> Procedure/<id> T START..END surgeon S\n"
     "        patient P status <status> (entry N of ORG)\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static const char cancel_usage[] =
     "Usage: carekey theatre cancel --id ID [--reason TEXT] [--hospital ORG]\n"
@@ -365,7 +365,7 @@ static const char cancel_usage[] =
     "team are free again), the patient's Procedure not-done.\n"
     "\n" CLI_CARE_ORG_HELP "\n"
     "Prints: cancelled Appointment/<id> Procedure/<id> ... status not-done (entry N of ORG)\n"
-    "\n" CLI_REC_SHARING_HELP "\n" CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static int change(int argc, char **argv, int cancel)
 {

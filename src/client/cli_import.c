@@ -22,11 +22,12 @@
 #include <string.h>
 
 #include "carekey/report.h"
-#include "client/cli_record.h"
+#include "client/cli_batch.h"
 
 #define IMPORT_TYPE "Bundle"   /* resource type of an entry holding a section's items */
 #define EMERGENCY_SECTION "emergency"
 #define EMERGENCY_SCHEMA "carekey-emergency/1"
+
 
 static const char import_usage[] =
     "Usage: carekey import BUNDLE.json --patient P [sharing options] [common options]\n"
@@ -39,39 +40,61 @@ static const char import_usage[] =
     "bundle (allergies, active problems, active medications, blood type) goes\n"
     "into section \"emergency\" under the profile's emergency policy: what the\n"
     "emergency desk releases for break-glass. Run by the patient, or a writer\n"
-    "she granted every section in the bundle and \"emergency\".\n"
+    "she granted every section in the bundle, \"emergency\" and \"batch\".\n"
+    "\n"
+    "An import is all or nothing: every entry is sealed before the first is\n"
+    "written (an authority or epoch the profile needs that cannot be verified\n"
+    "stops it there), and the entries form one batch that a final commit entry\n"
+    "closes. Readers leave an uncommitted batch out and 'record verify' calls the\n"
+    "record incomplete; running the same import again completes it, and\n"
+    "importing a bundle twice adds nothing.\n"
     "\n"
     "  --patient P            the patient's GID\n"
     "  --max-entry-bytes N    split a section whose items exceed N bytes of JSON\n"
     "                         over several entries (default 524288; the server\n"
     "                         limits the size of one request)\n"
-    "\n" CLI_REC_SHARING_HELP CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
+
+/* One section's items in entries of at most max_entry bytes of JSON (the
+ * server limits one request), in a fixed order so a re-run plans the same. */
+static int plan_section(cli_batch *p, cli_ctx *c, cli_rec_sharing *sh, const char *patient, const char *name,
+                        const json_t *arr, size_t max_entry)
+{
+    size_t k = 0, total = json_array_size(arr);
+    int rc = CLI_OK;
+    while (k < total && rc == CLI_OK) {
+        json_t *chunk = cli_batch_chunk(arr, &k, max_entry);
+        char *policy = NULL;
+        if (!chunk) return CLI_FAIL;
+        if ((rc = cli_rec_section_policy(c, sh, patient, name, &policy)) == CLI_OK &&
+            cli_batch_add(p, name, IMPORT_TYPE, chunk, policy, json_array_size(chunk)) != 0) {
+            free(policy);
+            rc = CLI_FAIL;
+        }
+        json_decref(chunk);
+    }
+    return rc;
+}
 
 /* The emergency view of the imported sections (docs/RECORD-MODEL.md,
- * Reports): appended as one entry of section "emergency",
+ * Reports), one entry of section "emergency":
  * {"schema": "carekey-emergency/1", "sections": {"allergies": [...],
  * "problems": [...], "medications": [...], "results": [...]}}, sealed under
  * the profile's "emergency" policy. Its blocks' sections are always present
  * (possibly empty), so a summary says "none recorded" rather than "not
- * shared". Nothing is appended when the bundle holds none of them. */
-static int seal_emergency_view(cli_ctx *c, cli_rec_sharing *sh, cli_rec_sealer *sl, const char *patient,
-                               const ck_fhir_sections *secs, size_t *n_items, int *sealed)
+ * shared". Nothing when the bundle holds none of them. */
+static int plan_emergency_view(cli_batch *p, cli_ctx *c, cli_rec_sharing *sh, const char *patient,
+                               const ck_fhir_sections *secs, size_t *n_emergency)
 {
     static const ck_section blocks[] = {CK_SECTION_ALLERGIES, CK_SECTION_PROBLEMS, CK_SECTION_MEDICATIONS,
                                         CK_SECTION_RESULTS};
     ck_fhir_sections view;
     ck_fhir_error fe;
-    ck_policy_error pe;
-    ck_seal_policy pol;
-    ck_net_head head;
     json_t *doc = NULL, *out_secs = NULL;
-    char *policy = NULL, *payload = NULL;
-    uint8_t *env = NULL;
-    size_t env_len = 0, present = 0;
+    char *policy = NULL;
+    size_t present = 0;
     int rc = CLI_FAIL;
 
-    *n_items = 0;
-    *sealed = 0;
     for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++) present += json_array_size(secs->section[blocks[b]]);
     if (!present) return CLI_OK;
     memset(&view, 0, sizeof view);
@@ -84,30 +107,37 @@ static int seal_emergency_view(cli_ctx *c, cli_rec_sharing *sh, cli_rec_sealer *
     for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++) {
         json_t *a = view.section[blocks[b]] ? json_incref(view.section[blocks[b]]) : json_array();
         if (!a || json_object_set_new(out_secs, ck_section_name(blocks[b]), a) != 0) goto out;
-        *n_items += json_array_size(a);
+        *n_emergency += json_array_size(a);
     }
-    if (!(doc = json_pack("{s:s,s:O}", "schema", EMERGENCY_SCHEMA, "sections", out_secs)) ||
-        !(payload = ck_fhir_json_dump(doc, JSON_COMPACT)))
-        goto out;
-    if ((rc = cli_rec_section_policy(c, sh, patient, CK_SHARING_VIEW_EMERGENCY, &policy)) != CLI_OK ||
-        (rc = cli_rec_sealer_policy(sl, policy, &pol)) != CLI_OK)
-        goto out;
-    memset(&pe, 0, sizeof pe);
-    if (ck_rec_seal(&env, &env_len, patient, EMERGENCY_SECTION, IMPORT_TYPE, (const uint8_t *)payload,
-                    strlen(payload), &pol, 0, NULL, &pe) != CK_REC_OK) {
-        cli_error(c->cmd, "sealing the emergency view failed%s%s", pe.msg[0] ? ": " : "", pe.msg);
+    if (!(doc = json_pack("{s:s,s:O}", "schema", EMERGENCY_SCHEMA, "sections", out_secs))) goto out;
+    if ((rc = cli_rec_section_policy(c, sh, patient, CK_SHARING_VIEW_EMERGENCY, &policy)) != CLI_OK) goto out;
+    if (cli_batch_add(p, EMERGENCY_SECTION, IMPORT_TYPE, doc, policy, 0) != 0) {
+        free(policy);
         rc = CLI_FAIL;
-        goto out;
     }
-    if ((rc = cli_rec_append(c, patient, EMERGENCY_SECTION, IMPORT_TYPE, env, env_len, &head)) == CLI_OK) *sealed = 1;
 out:
-    free(env);
-    free(policy);
-    cli_rec_free_str(payload);
     json_decref(doc);
     json_decref(out_secs);
     ck_fhir_sections_clear(&view);
     return rc;
+}
+
+/* The batch id of an import: the same bundle, record and entry size give
+ * the same id, so a re-run finds what an interrupted run left. */
+static void batch_id(uint8_t out[CK_REC_ID_BYTES], const char *patient, const uint8_t *bundle, size_t len,
+                     size_t max_entry)
+{
+    uint8_t h[32], *buf = malloc(len + 128);
+    size_t n = 0;
+    if (!buf) {
+        memset(out, 0xff, CK_REC_ID_BYTES);   /* still a valid id; a re-run then starts afresh */
+        return;
+    }
+    n += (size_t)snprintf((char *)buf, 128, "carekey-import-v1|%s|%zu|", patient, max_entry);
+    memcpy(buf + n, bundle, len);
+    ck_net_sha256(h, buf, n + len);
+    memcpy(out, h, CK_REC_ID_BYTES);
+    free(buf);
 }
 
 static int cmd_import(int argc, char **argv)
@@ -116,25 +146,27 @@ static int cmd_import(int argc, char **argv)
                                        {"max-entry-bytes", required_argument, NULL, 'm'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "import", *patient = NULL;
     uint8_t *buf = NULL;
-    size_t len = 0, n_sections = 0, n_items = 0, appended = 0, n_emergency = 0, max_entry = 512u << 10;
-    int em_sealed = 0;
+    size_t len = 0, n_sections = 0, appended = 0, n_emergency = 0, max_entry = 512u << 10;
+    int already = 0;
     uint32_t mb;
     ck_fhir_sections secs;
     ck_fhir_error fe;
     cli_rec_sharing sh;
     cli_rec_sealer sl;
+    cli_batch plan;
     cli_progress pr;
     cli_ctx c;
     int opt, rc;
 
     cli_rec_secure_json();
     memset(&secs, 0, sizeof secs);
+    memset(&plan, 0, sizeof plan);
     cli_ctx_init(&c, "import");
     cli_rec_sharing_init(&sh);
+    cli_rec_sealer_init(&sl, &c, 1);    /* many seals: precompute the public-key tables */
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
         if (cli_ctx_option(&c, opt, optarg) || cli_rec_sharing_option(&sh, opt, optarg)) continue;
@@ -151,79 +183,50 @@ static int cmd_import(int argc, char **argv)
     memset(&fe, 0, sizeof fe);
     if (ck_fhir_split(&secs, (const char *)buf, len, &fe) != CK_FHIR_OK) {
         cli_error(c.cmd, "%s: %s", argv[optind], fe.msg[0] ? fe.msg : ck_fhir_strerror(fe.code));
-        cli_free_secret(buf, len);
-        cli_rec_sharing_free(&sh);
-        return CLI_FAIL;
+        rc = CLI_FAIL;
+        goto out;
     }
-    cli_free_secret(buf, len);
-    buf = NULL;
+    batch_id(plan.id, patient, buf, len, max_entry);
     for (int s = 0; s < CK_SECTION_COUNT; s++)
         if (secs.section[s] && json_array_size(secs.section[s])) n_sections++;
     if (n_sections == 0) {
         printf("%s: no resources to import\n", argv[optind]);
-        rc = CLI_OK;
-        goto out_nosealer;
+        goto out;
     }
-    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out_nosealer;
-    cli_rec_sealer_init(&sl, &c, 1);    /* many seals: precompute the public-key tables */
-    cli_progress_start(&pr, "sealing", n_sections + 1);
-    for (int s = 0; s < CK_SECTION_COUNT && rc == CLI_OK; s++) {
-        const char *name = ck_section_name((ck_section)s);
-        json_t *arr = secs.section[s];
-        char *policy = NULL;
-        ck_seal_policy pol;
-        size_t k = 0, total = json_array_size(arr);
-        if (!arr || !total) continue;
-        if ((rc = cli_rec_section_policy(&c, &sh, patient, name, &policy)) != CLI_OK ||
-            (rc = cli_rec_sealer_policy(&sl, policy, &pol)) != CLI_OK) {
-            free(policy);
-            break;
-        }
-        /* one entry per section; a section larger than the server accepts
-         * in one request goes into several entries of at most max_entry bytes */
-        while (k < total && rc == CLI_OK) {
-            json_t *chunk = json_array();
-            char *payload = NULL;
-            uint8_t *env = NULL;
-            size_t env_len = 0, bytes = 2;
-            ck_policy_error pe;
-            ck_net_head head;
-            while (k < total) {
-                size_t sz = json_dumpb(json_array_get(arr, k), NULL, 0, JSON_COMPACT) + 1;
-                if (json_array_size(chunk) && bytes + sz > max_entry) break;
-                json_array_append(chunk, json_array_get(arr, k));
-                bytes += sz;
-                k++;
-            }
-            memset(&pe, 0, sizeof pe);
-            if (!(payload = ck_fhir_json_dump(chunk, JSON_COMPACT))) {
-                rc = CLI_FAIL;
-            } else if (ck_rec_seal(&env, &env_len, patient, name, IMPORT_TYPE, (const uint8_t *)payload,
-                                   strlen(payload), &pol, 0, NULL, &pe) != CK_REC_OK) {
-                cli_error(c.cmd, "sealing section %s failed%s%s", name, pe.msg[0] ? ": " : "", pe.msg);
-                rc = CLI_FAIL;
-            } else if ((rc = cli_rec_append(&c, patient, name, IMPORT_TYPE, env, env_len, &head)) == CLI_OK) {
-                appended++;
-                n_items += json_array_size(chunk);
-            }
-            json_decref(chunk);
-            cli_rec_free_str(payload);
-            free(env);
-        }
-        if (rc == CLI_OK) cli_progress_step(&pr, 1);
-        free(policy);
-    }
-    if (rc == CLI_OK && (rc = seal_emergency_view(&c, &sh, &sl, patient, &secs, &n_emergency, &em_sealed)) == CLI_OK)
-        cli_progress_step(&pr, 1);
+    /* 1. plan and seal everything: a missing authority or epoch stops the
+     *    import before anything is written */
+    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
+    for (int s = 0; s < CK_SECTION_COUNT && rc == CLI_OK; s++)
+        if (secs.section[s] && json_array_size(secs.section[s]))
+            rc = plan_section(&plan, &c, &sh, patient, ck_section_name((ck_section)s), secs.section[s], max_entry);
+    if (rc == CLI_OK) rc = plan_emergency_view(&plan, &c, &sh, patient, &secs, &n_emergency);
+    if (rc != CLI_OK) goto out;
+    cli_progress_start(&pr, "sealing", plan.n);
+    rc = cli_batch_seal(&plan, &c, &sl, patient, &pr);
     cli_progress_end(&pr);
+    if (rc != CLI_OK) goto out;
+    /* 2. write the entries the record lacks, then the commit */
+    if ((rc = cli_batch_write(&plan, &c, patient, &appended, &already)) != CLI_OK) {
+        if (appended)
+            cli_error(c.cmd, "interrupted after %zu of %zu entries; the import is not committed (readers leave it "
+                             "out): run the same import again to complete it", appended, plan.n);
+        goto out;
+    }
+    if (already) {
+        printf("%s is already imported into %s's record (batch committed); nothing to do\n", argv[optind], patient);
+        goto out;
+    }
+    {
+        int em = plan.n && !strcmp(plan.e[plan.n - 1].section, EMERGENCY_SECTION);
+        printf("imported %zu resources into %zu section entries of %s's record (%zu written now), committed\n",
+               plan.n_items, plan.n - (size_t)em, patient, appended);
+        if (em) printf("sealed the emergency view (%zu resources) for the emergency desk\n", n_emergency);
+    }
+    rc = cli_rec_after_write(&c, patient);
+out:
+    if (buf) cli_free_secret(buf, len);
+    cli_batch_free(&plan);
     cli_rec_sealer_free(&sl);
-    if (appended)
-        printf("imported %zu resources into %zu section entries of %s's record%s\n", n_items, appended, patient,
-               rc == CLI_OK ? "" : " (incomplete)");
-    if (rc == CLI_OK && em_sealed)
-        printf("sealed the emergency view (%zu resources) for the emergency desk\n", n_emergency);
-    if (rc == CLI_OK) rc = cli_rec_after_write(&c, patient);
-out_nosealer:
     ck_fhir_sections_clear(&secs);
     cli_rec_sharing_free(&sh);
     cli_ctx_close(&c);
@@ -287,6 +290,12 @@ static int cmd_export(int argc, char **argv)
     if ((rc = cli_rec_view_load(&v, &c, patient, 1)) != CLI_OK) goto out;
     if (cli_rec_view_problems(&v)) {
         cli_error(c.cmd, "the record does not verify; nothing exported");
+        rc = CLI_FAIL;
+        goto out;
+    }
+    if (v.vo.n_open_batches) {
+        cli_error(c.cmd, "the record is incomplete: an import was interrupted (%zu entries not committed); "
+                         "nothing exported (re-run that import to complete it)", cli_rec_view_open_entries(&v));
         rc = CLI_FAIL;
         goto out;
     }

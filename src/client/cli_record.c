@@ -127,96 +127,125 @@ int cli_rec_is_patient(cli_ctx *c, const char *patient)
 
 /* ===== sharing settings ====================================================== */
 
-void cli_rec_sharing_init(cli_rec_sharing *s)
-{
-    const char *h = getenv("CAREKEY_HOSPITALS"), *er = getenv("CAREKEY_ER_DESK");
-    memset(s, 0, sizeof *s);
-    snprintf(s->hospitals, sizeof s->hospitals, "%s", h ? h : "");
-    snprintf(s->er_desk, sizeof s->er_desk, "%s", er && *er ? er : "er-desk");
-}
+#define PROFILE_MAX_HOSPITALS 64
+
+void cli_rec_sharing_init(cli_rec_sharing *s) { memset(s, 0, sizeof *s); }
 
 int cli_rec_sharing_option(cli_rec_sharing *s, int opt, const char *arg)
 {
-    switch (opt) {
-    case CLI_REC_OPT_PROFILE: s->profile_path = arg; return 1;
-    case CLI_REC_OPT_HOSPITALS: snprintf(s->hospitals, sizeof s->hospitals, "%s", arg); return 1;
-    case CLI_REC_OPT_ERDESK: snprintf(s->er_desk, sizeof s->er_desk, "%s", arg); return 1;
-    }
+    (void)s;
+    (void)opt;
+    (void)arg;
     return 0;
 }
 
 void cli_rec_sharing_free(cli_rec_sharing *s)
 {
     ck_sharing_free(s->profile);
-    s->profile = NULL;
+    memset(s, 0, sizeof *s);
 }
 
-static int load_profile(cli_ctx *c, cli_rec_sharing *s)
+/* Hospitals: 1..64 valid authority names, no duplicates. */
+static int hospitals_valid(const json_t *arr, char *out, size_t cap)
 {
-    char path[PATH_MAX];
-    const char *p = s->profile_path;
-    ck_fhir_error fe;
-    ck_fhir_err e;
-    if (s->profile) return CLI_OK;
-    memset(&fe, 0, sizeof fe);
-    cli_ctx_path(c, path, "sharing.json");
-    if (!p && cli_file_exists(path)) p = path;
-    if (p) {
-        uint8_t *buf;
-        size_t len;
-        int rc = cli_read_file(c->cmd, p, 1u << 20, &buf, &len);
-        if (rc != CLI_OK) return rc;
-        e = ck_sharing_load(&s->profile, (const char *)buf, len, &fe);
-        free(buf);
-    } else {
-        e = ck_sharing_load_default(&s->profile, &fe);
+    size_t i, len = 0;
+    json_t *h;
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > PROFILE_MAX_HOSPITALS) return 0;
+    out[0] = 0;
+    json_array_foreach(arr, i, h) {
+        const char *n = json_string_value(h);
+        if (!n || !ck_net_id_valid(n) || strlen(n) > CK_ABE_NAME_MAX || len + strlen(n) + 2 > cap) return 0;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(json_string_value(json_array_get(arr, j)), n)) return 0;
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "", n);
     }
-    if (e != CK_FHIR_OK) {
-        cli_error(c->cmd, "sharing profile %s: %s", p ? p : "(built-in)", fe.msg[0] ? fe.msg : ck_fhir_strerror(e));
+    return 1;
+}
+
+/* Parses a PROFILE body into s (strict: known keys, valid names, a profile
+ * that loads). */
+static int profile_parse(cli_rec_sharing *s, const uint8_t *body, size_t len)
+{
+    json_t *j = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL), *hosp = NULL, *prof = NULL;
+    const char *desk = NULL;
+    int v = 0, ok = 0;
+    ck_fhir_error fe;
+    memset(&fe, 0, sizeof fe);
+    if (j && json_unpack(j, "{s:i,s:o,s:s,s:o!}", "v", &v, "hospitals", &hosp, "er_desk", &desk, "profile", &prof) == 0 &&
+        v == 1 && hospitals_valid(hosp, s->hospitals, sizeof s->hospitals) && ck_net_id_valid(desk) &&
+        strlen(desk) < sizeof s->er_desk && (json_is_null(prof) || json_is_object(prof))) {
+        char *text = json_is_null(prof) ? NULL : json_dumps(prof, JSON_COMPACT);
+        ck_sharing_free(s->profile);
+        s->profile = NULL;
+        ok = (text ? ck_sharing_load(&s->profile, text, strlen(text), &fe) : ck_sharing_load_default(&s->profile, &fe)) ==
+             CK_FHIR_OK;
+        free(text);
+        snprintf(s->er_desk, sizeof s->er_desk, "%s", desk);
+    }
+    json_decref(j);
+    return ok ? 0 : -1;
+}
+
+int cli_rec_sharing_from_view(cli_rec_sharing *s, const cli_rec_view *v)
+{
+    size_t latest = (size_t)-1;
+    ck_rec_container c;
+    if (s->profile && !strcmp(s->patient, v->patient)) return CLI_OK;
+    /* the latest profile the patient herself wrote (the verifier refuses
+     * one by anyone else) */
+    for (size_t i = 0; i < v->n; i++)
+        if (v->vo.valid[i] && ck_rec_container_decode(&c, v->e[i].envelope, v->e[i].envelope_len) == CK_REC_OK &&
+            c.kind == CK_REC_KIND_PROFILE)
+            latest = i;
+    if (latest == (size_t)-1) {
+        cli_error(v->c->cmd, "%s has not set her sharing profile yet (her treating hospitals); she runs "
+                             "'carekey sharing set --patient %s --hospitals A,B'", v->patient, v->patient);
         return CLI_FAIL;
     }
+    if (ck_rec_container_decode(&c, v->e[latest].envelope, v->e[latest].envelope_len) != CK_REC_OK ||
+        profile_parse(s, c.body, c.body_len) != 0) {
+        cli_error(v->c->cmd, "%s's sharing profile (entry %llu) is malformed", v->patient,
+                  (unsigned long long)v->e[latest].seq);
+        return CLI_FAIL;
+    }
+    snprintf(s->patient, sizeof s->patient, "%s", v->patient);
     return CLI_OK;
 }
 
-static int load_hospitals(cli_ctx *c, cli_rec_sharing *s)
+static int sharing_load(cli_ctx *c, cli_rec_sharing *s, const char *patient)
 {
-    char path[PATH_MAX];
-    uint8_t *buf;
-    size_t len;
-    if (s->hospitals[0]) return CLI_OK;
-    cli_ctx_path(c, path, "hospitals");
-    if (!cli_file_exists(path)) return CLI_OK;
-    if (cli_read_file(c->cmd, path, sizeof s->hospitals - 1, &buf, &len) != CLI_OK) return CLI_IO;
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\n' || buf[i] == '\r' || buf[i] == ' ') buf[i] = ',';
-    memcpy(s->hospitals, buf, len);
-    s->hospitals[len] = 0;
-    free(buf);
-    return CLI_OK;
+    cli_rec_view v;
+    int rc;
+    if (s->profile && !strcmp(s->patient, patient)) return CLI_OK;
+    if ((rc = cli_rec_view_load(&v, c, patient, 1)) == CLI_OK) {
+        if (cli_rec_view_problems(&v)) {
+            cli_error(c->cmd, "%s's record does not verify; its sharing profile cannot be trusted", patient);
+            rc = CLI_FAIL;
+        } else {
+            rc = cli_rec_sharing_from_view(s, &v);
+        }
+    }
+    cli_rec_view_free(&v);
+    return rc;
 }
 
 int cli_rec_section_policy(cli_ctx *c, cli_rec_sharing *s, const char *patient, const char *name, char **out)
 {
     char auth[CK_NET_ID_MAX + 16], list[sizeof s->hospitals], *save = NULL;
-    const char *hosp[64];
+    const char *hosp[PROFILE_MAX_HOSPITALS];
     ck_sharing_params prm;
     ck_fhir_error fe;
     size_t n = 0;
     int rc;
     *out = NULL;
-    if ((rc = load_profile(c, s)) != CLI_OK || (rc = load_hospitals(c, s)) != CLI_OK) return rc;
+    if ((rc = sharing_load(c, s, patient)) != CLI_OK) return rc;
     if (!ck_sharing_template(s->profile, name)) {
-        cli_error(c->cmd, "the sharing profile has no policy for section '%s' (use --policy)", name);
-        return CLI_USAGE;
+        cli_error(c->cmd, "%s's sharing profile has no policy for section '%s'", patient, name);
+        return CLI_FAIL;
     }
     snprintf(list, sizeof list, "%s", s->hospitals);
-    for (char *t = strtok_r(list, ",", &save); t && n < 64; t = strtok_r(NULL, ",", &save))
-        if (*t) hosp[n++] = t;
-    if (n == 0) {
-        cli_error(c->cmd, "no treating hospitals configured for the sharing profile "
-                          "(use --hospitals A,B, $CAREKEY_HOSPITALS or HOME/hospitals)");
-        return CLI_USAGE;
-    }
+    for (char *t = strtok_r(list, ",", &save); t && n < PROFILE_MAX_HOSPITALS; t = strtok_r(NULL, ",", &save))
+        hosp[n++] = t;
     snprintf(auth, sizeof auth, "patient-%s", patient);
     prm.patient_authority = auth;
     prm.emergency_desk = s->er_desk;
@@ -228,6 +257,44 @@ int cli_rec_section_policy(cli_ctx *c, cli_rec_sharing *s, const char *patient, 
         return CLI_FAIL;
     }
     return CLI_OK;
+}
+
+int cli_rec_profile_body(cli_ctx *c, const char *hospitals, const char *er_desk, const char *profile_json,
+                         char **out)
+{
+    json_t *hosp = json_array(), *prof = NULL, *doc = NULL;
+    char list[1024], *save = NULL;
+    cli_rec_sharing check;
+    int rc = CLI_USAGE;
+    *out = NULL;
+    cli_rec_sharing_init(&check);
+    snprintf(list, sizeof list, "%s", hospitals ? hospitals : "");
+    for (char *t = strtok_r(list, ",", &save); t && hosp; t = strtok_r(NULL, ",", &save))
+        json_array_append_new(hosp, json_string(t));
+    if (profile_json && !(prof = json_loads(profile_json, JSON_REJECT_DUPLICATES, NULL))) {
+        cli_error(c->cmd, "the sharing profile is not JSON");
+        goto out;
+    }
+    if (!(doc = json_pack("{s:i,s:O,s:s,s:o}", "v", 1, "hospitals", hosp, "er_desk", er_desk, "profile",
+                          prof ? prof : json_null())) ||
+        !(*out = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS))) {
+        rc = CLI_FAIL;
+        goto out;
+    }
+    /* what readers will parse: refuse here what they would refuse */
+    if (profile_parse(&check, (const uint8_t *)*out, strlen(*out)) != 0) {
+        cli_error(c->cmd, "invalid sharing profile: 1-64 distinct hospital authority names, an emergency desk "
+                          "name and a profile that loads are needed");
+        free(*out);
+        *out = NULL;
+        goto out;
+    }
+    rc = CLI_OK;
+out:
+    cli_rec_sharing_free(&check);
+    json_decref(hosp);
+    json_decref(doc);
+    return rc;
 }
 
 /* ===== sealer ================================================================ */
@@ -365,7 +432,8 @@ int cli_rec_view_load(cli_rec_view *v, cli_ctx *c, const char *patient, int repo
         it->origin = i;
         if (!v->vo.valid[i]) continue;
         if (ck_rec_container_decode(&it->cont, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK) continue;
-        if (it->cont.kind != CK_REC_KIND_DATA) continue;
+        /* entries of an import not committed (yet) are not part of the record */
+        if (it->cont.kind != CK_REC_KIND_DATA || v->vo.batch_state[i] != CK_REC_BATCH_NONE) continue;
         it->data = 1;
         it->latest = 1;
         for (size_t j = i; j-- > 0;) {
@@ -383,6 +451,13 @@ int cli_rec_view_load(cli_rec_view *v, cli_ctx *c, const char *patient, int repo
 }
 
 size_t cli_rec_view_problems(const cli_rec_view *v) { return v->vo.n_problems + v->vo.n_dropped; }
+
+size_t cli_rec_view_open_entries(const cli_rec_view *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; v->verified && i < v->n; i++) n += v->vo.batch_state[i] == CK_REC_BATCH_OPEN;
+    return n;
+}
 
 int cli_rec_view_pin(cli_rec_view *v)
 {
@@ -568,7 +643,7 @@ static const char put_usage[] =
     "  --section S      record section (demographics, allergies, problems, ...)\n"
     "  --type T         FHIR resource type of the payload (AllergyIntolerance, ...)\n"
     "  --policy POLICY  encrypt under this policy instead of the profile's\n"
-    "\n" CLI_REC_SHARING_HELP CLI_CTX_HELP;
+    "\n" CLI_CTX_HELP;
 
 static int cmd_put(int argc, char **argv)
 {
@@ -578,7 +653,6 @@ static int cmd_put(int argc, char **argv)
                                        {"policy", required_argument, NULL, 'P'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "record put", *patient = NULL, *section = NULL, *type = NULL, *policy_opt = NULL;
     char *policy = NULL;
@@ -926,6 +1000,13 @@ static int cmd_verify(int argc, char **argv)
         goto out;
     }
     if ((rc = cli_rec_view_pin(&v)) != CLI_OK) goto out;
+    if (v.vo.n_open_batches) {
+        printf("record %s: %zu entries verified, but %zu import%s not committed (%zu entries left out): "
+               "incomplete; re-run the import to complete it\n",
+               patient, v.n, v.vo.n_open_batches, v.vo.n_open_batches == 1 ? " is" : "s are", cli_rec_view_open_entries(&v));
+        rc = CLI_FAIL;
+        goto out;
+    }
     if (cli_rec_is_patient(&c, patient) && v.vo.head.seq && (!v.has_signed || v.sh.seq != v.vo.head.seq ||
                                                             memcmp(v.sh.hash, v.vo.head.hash, 32) != 0)) {
         if (ck_net_head_sign(c.net, patient, &v.vo.head, now_ms()) != 0) {

@@ -19,35 +19,37 @@
 #include "client/cli_epochs.h"
 #include "client/cli_progress.h"
 
-/* ---- sharing settings ----------------------------------------------------- */
-#define CLI_REC_OPT_PROFILE 0x1101
-#define CLI_REC_OPT_HOSPITALS 0x1102
-#define CLI_REC_OPT_ERDESK 0x1103
-#define CLI_REC_SHARING_LONGOPTS                                      \
-    {"profile", required_argument, NULL, CLI_REC_OPT_PROFILE},        \
-    {"hospitals", required_argument, NULL, CLI_REC_OPT_HOSPITALS},    \
-    {"er-desk", required_argument, NULL, CLI_REC_OPT_ERDESK}
-#define CLI_REC_SHARING_HELP                                                                 \
-    "Sharing options (how section policies are made from the sharing profile):\n"            \
-    "  --profile FILE       sharing profile (default HOME/sharing.json, else the built-in one)\n" \
-    "  --hospitals A,B      the patient's treating hospitals (default $CAREKEY_HOSPITALS,\n" \
-    "                       else HOME/hospitals)\n"                                        \
-    "  --er-desk NAME       emergency desk authority (default $CAREKEY_ER_DESK or er-desk)\n"
+struct cli_rec_view;
 
+/* ---- sharing settings ----------------------------------------------------- */
+/* The patient's sharing profile lives signed in her record: a PROFILE
+ * entry she wrote ({"v":1,"hospitals":[...],"er_desk":"...","profile":
+ * {...} or null for the built-in one}, docs/RECORD-MODEL.md). Every writer
+ * takes the latest one from the verified chain; nothing comes from the
+ * writer's own configuration. */
 typedef struct cli_rec_sharing {
-    const char *profile_path;
-    char hospitals[1024];
+    char patient[CK_NET_ID_MAX + 1];  /* whose profile is loaded ("" none)  */
+    char hospitals[1024];             /* comma-separated                     */
     char er_desk[65];
-    ck_sharing_profile *profile;   /* loaded on first use */
+    ck_sharing_profile *profile;
 } cli_rec_sharing;
 
 void cli_rec_sharing_init(cli_rec_sharing *s);
+/* Kept for the option loops of the writers: no option is a sharing one
+ * any more (0). */
 int cli_rec_sharing_option(cli_rec_sharing *s, int opt, const char *arg);
 void cli_rec_sharing_free(cli_rec_sharing *s);
+/* Takes patient's profile from a verified view (loaded once per patient). */
+int cli_rec_sharing_from_view(cli_rec_sharing *s, const struct cli_rec_view *v);
 /* The profile's policy for a section or view, instantiated for patient
- * (authority "patient-<patient>"); *out is malloc'ed. */
+ * (authority "patient-<patient>"), from her record (loaded and verified
+ * here unless already taken from a view); *out is malloc'ed. */
 int cli_rec_section_policy(cli_ctx *c, cli_rec_sharing *s, const char *patient, const char *name,
                            char **out);
+/* A PROFILE entry's body: hospitals (comma-separated, 1..64), er_desk and
+ * the profile JSON (NULL: the built-in one); *out is malloc'ed text. */
+int cli_rec_profile_body(cli_ctx *c, const char *hospitals, const char *er_desk, const char *profile_json,
+                         char **out);
 
 /* ---- sealer ------------------------------------------------------------- */
 typedef struct cli_rec_sealer {
@@ -97,6 +99,8 @@ typedef struct cli_rec_view {
  * v->vo.n_problems). */
 int cli_rec_view_load(cli_rec_view *v, cli_ctx *c, const char *patient, int report);
 size_t cli_rec_view_problems(const cli_rec_view *v);
+/* Entries of imports not committed yet (left out of every read). */
+size_t cli_rec_view_open_entries(const cli_rec_view *v);
 /* Stores the verified head (only when there are no problems). */
 int cli_rec_view_pin(cli_rec_view *v);
 /* 1 when the reader's key satisfies entry i's ABE header (no decryption). */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "carekey/report.h"
-#include "client/cli_record.h"
+#include "client/cli_batch.h"
 
 #define RESEARCH_SECTION "research"
 #define RESEARCH_TYPE "Bundle"
@@ -28,39 +28,50 @@ static const ck_section research_sections[] = {
     CK_SECTION_CAREPLANS,
 };
 
-/* The latest research copy this reader can open: {"schema", "sections": {...}}
- * into out (sections NULL when none is readable). */
+/* Adds the sections of one research part to out. */
+static int research_part(cli_rec_view *v, size_t i, ck_fhir_sections *out)
+{
+    uint8_t *pt = NULL;
+    size_t len = 0;
+    json_t *doc, *secs;
+    if (cli_rec_view_open(v, i, &pt, &len) != CK_REC_OK) return CLI_FAIL;
+    doc = ck_fhir_json_parse((const char *)pt, len, NULL);
+    cli_free_secret(pt, len);
+    secs = json_object_get(doc, "sections");
+    if (!json_is_object(secs) || strcmp(json_string_value(json_object_get(doc, "schema")) ?: "", RESEARCH_SCHEMA)) {
+        json_decref(doc);
+        cli_error(v->c->cmd, "entry %llu: not a research copy", (unsigned long long)v->e[i].seq);
+        return CLI_FAIL;
+    }
+    for (int s = 0; s < CK_SECTION_COUNT; s++) {
+        json_t *a = json_object_get(secs, ck_section_name((ck_section)s));
+        if (!json_is_array(a)) continue;
+        if (!out->section[s]) out->section[s] = json_array();
+        json_array_extend(out->section[s], a);
+    }
+    json_decref(doc);
+    return CLI_OK;
+}
+
+/* The latest research copy this reader can open: the parts of the batch of
+ * the most recently published research entry (or that entry alone). */
 static int research_view(cli_rec_view *v, ck_fhir_sections *out, int *found)
 {
     size_t best = (size_t)-1;
     *found = 0;
     memset(out, 0, sizeof *out);
-    /* newest copy = the latest version of the most recently published entry */
     for (size_t i = 0; i < v->n; i++) {
         if (!v->it[i].data || !v->it[i].latest || strcmp(v->e[i].section, RESEARCH_SECTION) != 0) continue;
         if (!cli_rec_view_readable(v, i)) continue;
         if (best == (size_t)-1 || v->it[i].origin > v->it[best].origin) best = i;
     }
-    if (best != (size_t)-1) {
-        uint8_t *pt = NULL;
-        size_t len = 0;
-        json_t *doc, *secs;
-        if (cli_rec_view_open(v, best, &pt, &len) != CK_REC_OK) return CLI_FAIL;
-        doc = ck_fhir_json_parse((const char *)pt, len, NULL);
-        cli_free_secret(pt, len);
-        secs = json_object_get(doc, "sections");
-        if (!json_is_object(secs) || strcmp(json_string_value(json_object_get(doc, "schema")) ?: "", RESEARCH_SCHEMA)) {
-            json_decref(doc);
-            cli_error(v->c->cmd, "entry %llu: not a research copy", (unsigned long long)v->e[best].seq);
-            return CLI_FAIL;
-        }
-        for (int s = 0; s < CK_SECTION_COUNT; s++) {
-            json_t *a = json_object_get(secs, ck_section_name((ck_section)s));
-            if (json_is_array(a)) out->section[s] = json_incref(a);
-        }
-        json_decref(doc);
-        *found = 1;
+    if (best == (size_t)-1) return CLI_OK;
+    for (size_t i = 0; i < v->n; i++) {
+        int same = i == best || (ck_rec_in_batch(&v->it[best].cont) && v->it[i].data && v->it[i].latest &&
+                                 !memcmp(v->it[i].cont.batch.id, v->it[best].cont.batch.id, CK_REC_ID_BYTES));
+        if (same && research_part(v, i, out) != CLI_OK) return CLI_FAIL;
     }
+    *found = 1;
     return CLI_OK;
 }
 
@@ -122,6 +133,9 @@ static int cmd_report(int argc, char **argv)
         rc = CLI_FAIL;
         goto out;
     }
+    if (v.vo.n_open_batches)
+        cli_error(c.cmd, "note: an interrupted import (%zu entries, not committed) is left out of this report",
+                  cli_rec_view_open_entries(&v));
     if (kind == CK_REPORT_RESEARCH) {
         if ((rc = research_view(&v, &secs, &found)) != CLI_OK) goto out;
         if (!found) cli_error(c.cmd, "warning: no research copy of %s's record is shared with you", patient);
@@ -176,29 +190,54 @@ static const char publish_usage[] =
     "Run by the patient: verifies and opens her record, de-identifies it here\n"
     "(HIPAA Safe Harbor: names, contacts, identifiers, full dates, small ZIPs,\n"
     "ages over 89, free text removed; fresh random ids) and appends the copy as\n"
-    "section \"research\", sealed under the profile's research policy. Researchers\n"
-    "read only this copy ('carekey report research').\n"
-    "\n" CLI_REC_SHARING_HELP CLI_CTX_HELP;
+    "section \"research\", sealed under the profile's research policy, in parts\n"
+    "of at most 512 KiB written as one batch. Researchers read only the latest\n"
+    "copy ('carekey report research').\n"
+    "\n" CLI_CTX_HELP;
+
+#define RESEARCH_PART_MAX (512u << 10)   /* the server limits one request */
+
+/* The de-identified sections as research parts of at most
+ * RESEARCH_PART_MAX bytes each, into batch b. */
+static int plan_research(cli_batch *b, cli_ctx *c, cli_rec_sharing *sh, const char *patient,
+                         const ck_fhir_sections *deid)
+{
+    int rc = CLI_OK;
+    for (int s = 0; s < CK_SECTION_COUNT && rc == CLI_OK; s++) {
+        size_t k = 0;
+        while (rc == CLI_OK && k < json_array_size(deid->section[s])) {
+            json_t *chunk = cli_batch_chunk(deid->section[s], &k, RESEARCH_PART_MAX), *doc;
+            char *policy = NULL;
+            doc = chunk ? json_pack("{s:s,s:{s:o}}", "schema", RESEARCH_SCHEMA, "sections",
+                                    ck_section_name((ck_section)s), chunk)
+                        : NULL;
+            if (!doc) return CLI_FAIL;
+            if ((rc = cli_rec_section_policy(c, sh, patient, CK_SHARING_VIEW_RESEARCH, &policy)) == CLI_OK &&
+                cli_batch_add(b, RESEARCH_SECTION, RESEARCH_TYPE, doc, policy, json_array_size(chunk)) != 0) {
+                free(policy);
+                rc = CLI_FAIL;
+            }
+            json_decref(doc);
+        }
+    }
+    return rc;
+}
 
 static int cmd_publish(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
-                                       CLI_REC_SHARING_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "research publish", *patient = NULL;
     ck_fhir_sections secs, subset, deid;
     ck_fhir_error fe;
-    json_t *doc = NULL, *out_secs;
-    char *policy = NULL, *payload = NULL;
-    uint8_t *env = NULL;
-    size_t env_len = 0, withheld = 0, bad = 0;
+    size_t withheld = 0, bad = 0, appended = 0;
+    int already = 0;
     cli_rec_sharing sh;
     cli_rec_sealer sl;
-    ck_seal_policy pol;
-    ck_policy_error pe;
-    ck_net_head head;
+    cli_batch b;
+    cli_progress pr;
     cli_rec_view v;
     cli_ctx c;
     int opt, rc;
@@ -208,8 +247,10 @@ static int cmd_publish(int argc, char **argv)
     memset(&subset, 0, sizeof subset);
     memset(&deid, 0, sizeof deid);
     memset(&v, 0, sizeof v);
+    memset(&b, 0, sizeof b);
     cli_ctx_init(&c, "research publish");
     cli_rec_sharing_init(&sh);
+    cli_rec_sealer_init(&sl, &c, 0);
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
         if (cli_ctx_option(&c, opt, optarg) || cli_rec_sharing_option(&sh, opt, optarg)) continue;
@@ -246,34 +287,23 @@ static int cmd_publish(int argc, char **argv)
         rc = CLI_FAIL;
         goto out;
     }
-    rc = CLI_FAIL;
-    if (!(out_secs = json_object()) ||
-        !(doc = json_pack("{s:s,s:o}", "schema", RESEARCH_SCHEMA, "sections", out_secs)))
-        goto out;
-    for (int s = 0; s < CK_SECTION_COUNT; s++)
-        if (deid.section[s]) json_object_set(out_secs, ck_section_name((ck_section)s), deid.section[s]);
-    if (!(payload = ck_fhir_json_dump(doc, JSON_COMPACT))) goto out;
-    if ((rc = cli_rec_section_policy(&c, &sh, patient, CK_SHARING_VIEW_RESEARCH, &policy)) != CLI_OK) goto out;
-    cli_rec_sealer_init(&sl, &c, 0);
-    memset(&pe, 0, sizeof pe);
-    if ((rc = cli_rec_sealer_policy(&sl, policy, &pol)) == CLI_OK &&
-        ck_rec_seal(&env, &env_len, patient, RESEARCH_SECTION, RESEARCH_TYPE, (const uint8_t *)payload,
-                    strlen(payload), &pol, 0, NULL, &pe) != CK_REC_OK) {
-        cli_error(c.cmd, "sealing failed%s%s", pe.msg[0] ? ": " : "", pe.msg);
+    /* a copy of any size: parts in one batch, all or nothing */
+    if (ck_random_bytes(b.id, sizeof b.id) != CK_OK) {
         rc = CLI_FAIL;
+        goto out;
     }
-    cli_rec_sealer_free(&sl);
-    if (rc != CLI_OK) goto out;
-    if ((rc = cli_rec_append(&c, patient, RESEARCH_SECTION, RESEARCH_TYPE, env, env_len, &head)) != CLI_OK) goto out;
-    printf("published a de-identified copy (%zu resources) as entry %llu of %s's record\n",
-           ck_fhir_sections_count(&deid), (unsigned long long)head.seq, patient);
+    if ((rc = plan_research(&b, &c, &sh, patient, &deid)) != CLI_OK) goto out;
+    cli_progress_start(&pr, "sealing", b.n);
+    rc = cli_batch_seal(&b, &c, &sl, patient, &pr);
+    cli_progress_end(&pr);
+    if (rc != CLI_OK || (rc = cli_batch_write(&b, &c, patient, &appended, &already)) != CLI_OK) goto out;
+    printf("published a de-identified copy (%zu resources) in %zu part%s of %s's record\n", b.n_items, b.n,
+           b.n == 1 ? "" : "s", patient);
     rc = cli_rec_after_write(&c, patient);
 out:
     memset(&subset, 0, sizeof subset);   /* borrowed from secs */
-    cli_rec_free_str(payload);
-    free(env);
-    free(policy);
-    json_decref(doc);
+    cli_batch_free(&b);
+    cli_rec_sealer_free(&sl);
     ck_fhir_sections_clear(&deid);
     ck_fhir_sections_clear(&secs);
     cli_rec_view_free(&v);

@@ -25,12 +25,14 @@ int ck_deid_zip3(char out[4], const char *pc)
     size_t i;
     if (!pc)
         return -1;
-    for (i = 0; i < 5; i++)
+    for (i = 0; i < 3; i++)
         if (!isdig(pc[i]))
             return -1;
-    /* ZIP or ZIP+4 only */
-    if (pc[5] && !(pc[5] == '-' && strlen(pc) == 10))
-        return -1;
+    /* ZIP, ZIP+4, or a ZIP3 already (de-identifying twice changes nothing) */
+    if (pc[3]) {
+        if (!isdig(pc[3]) || !isdig(pc[4]) || (pc[5] && !(pc[5] == '-' && strlen(pc) == 10)))
+            return -1;
+    }
     for (i = 0; i < sizeof restricted_zip3 / sizeof restricted_zip3[0]; i++) {
         if (strncmp(pc, restricted_zip3[i], 3) == 0) {
             memcpy(out, "000", 4);

@@ -1,6 +1,7 @@
 /*
- * src/record/rec_batch.c - COMMIT containers: the entry that closes a batch
- * (an import) once all its entries are in the chain.
+ * src/record/rec_batch.c - containers whose body is clear JSON: COMMIT (the
+ * entry that closes a batch, an import, once all its entries are in the
+ * chain) and PROFILE (the patient's sharing profile).
  *
  *   {"v":1,"batch":"<32 hex>","count":N,"abandon":["<32 hex>",...]}
  *
@@ -77,4 +78,10 @@ ck_rec_err ck_rec_commit_decode(ck_rec_commit *cm, const uint8_t *json, size_t l
 out:
     json_decref(obj);
     return rc;
+}
+
+ck_rec_err ck_rec_profile_container(uint8_t **out, size_t *out_len, const char *json)
+{
+    if (!out || !out_len || !json || !*json) return CK_REC_ERR_PARAM;
+    return wrap(out, out_len, CK_REC_KIND_PROFILE, json);
 }

@@ -315,6 +315,9 @@ static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t p
             if (c.kind == CK_REC_KIND_DATA) check_supersedes(v, e, &c, idx);
             if (c.kind == CK_REC_KIND_DATA && ck_rec_in_batch(&c)) batch_entry(v, e, &c);
             if (c.kind == CK_REC_KIND_COMMIT) batch_commit(v, e, &c);
+            if (c.kind == CK_REC_KIND_PROFILE && strcmp(e->author, v->in->patient) != 0)
+                problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: only the patient sets her sharing profile",
+                        (unsigned long long)e->seq);
         }
     }
     v->out->valid[idx] = (unsigned char)v->entry_ok;

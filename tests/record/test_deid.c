@@ -305,6 +305,9 @@ static void test_zip(void)
         CHECK(ck_deid_zip3(z, pc) == 0 && !strcmp(z, "000"), "%s -> 000", pc);
     }
     CHECK(ck_deid_zip3(z, "8901") == -1, "short");
+    CHECK(ck_deid_zip3(z, "018") == 0 && !strcmp(z, "018"), "a ZIP3 stays (research reports de-identify again)");
+    CHECK(ck_deid_zip3(z, "059") == 0 && !strcmp(z, "000"), "a restricted ZIP3 becomes 000");
+    CHECK(ck_deid_zip3(z, "01") == -1 && ck_deid_zip3(z, "0183") == -1, "two or four digits");
     CHECK(ck_deid_zip3(z, "SW1A 1AA") == -1, "not US");
     CHECK(ck_deid_zip3(z, "018330") == -1, "six digits");
 }

@@ -140,8 +140,21 @@ static void test_versie(void)
     CHECK(!strcmp(json_string_value(json_array_get(json_array_get(json_object_get(block(r, "demographics"), "rows"), 0), 1)),
                   "2018"), "research: birth year");
     CHECK(nrows(r, "problems") == 5, "research problems");
+    CHECK(!strcmp(json_string_value(json_array_get(json_array_get(json_object_get(block(r, "demographics"), "rows"), 0), 4)),
+                  "014"), "research: the ZIP3 column holds the 3-digit code");
     free(json);
     json_decref(r);
+    {
+        /* the same report from the view the patient publishes (already
+         * de-identified): the zip3 survives the second pass */
+        ck_fhir_sections deid;
+        CHECK(ck_deid_research(&deid, &all, NULL, &err) == CK_FHIR_OK, "deid");
+        CHECK(ck_report_build(&r, CK_REPORT_RESEARCH, &deid, NULL, &err) == CK_FHIR_OK, "research from the view");
+        CHECK(!strcmp(json_string_value(json_array_get(json_array_get(json_object_get(block(r, "demographics"), "rows"), 0), 4)),
+                      "014"), "research from the published view: zip3 014");
+        json_decref(r);
+        ck_fhir_sections_clear(&deid);
+    }
 
     /* emergency summary */
     CHECK(ck_report_build(&r, CK_REPORT_EMERGENCY, &all, NULL, &err) == CK_FHIR_OK, "emergency");
