@@ -128,6 +128,13 @@ typedef enum ck_rec_access {
 } ck_rec_access;
 ck_rec_access ck_rec_access_of(const ck_net_entry *e, const ck_abe_user_key *key);
 
+/* Re-encrypts a DATA entry: opens it with key and seals the payload again
+ * under a fresh data key and pol (current epochs), same entry id,
+ * superseding e->seq. Unlike a rewrap, an old data key opens nothing of
+ * the new version. */
+CK_MUST_CHECK ck_rec_err ck_rec_reseal(uint8_t **out, size_t *out_len, const ck_net_entry *e, const char *patient,
+                                       ck_abe_user_key *key, const ck_seal_policy *pol, ck_policy_error *perr);
+
 /* The policy an entry's envelope is sealed under (no key needed). */
 CK_MUST_CHECK ck_rec_err ck_rec_policy(char *buf, size_t cap, const ck_net_entry *e);
 
@@ -167,6 +174,14 @@ CK_MUST_CHECK ck_rec_err ck_rec_commit_decode(ck_rec_commit *c, const uint8_t *j
  * only the patient's own PROFILE entries count). */
 CK_MUST_CHECK ck_rec_err ck_rec_profile_container(uint8_t **out, size_t *out_len, const char *json);
 
+/* A TOMBSTONE container: the owner (or her delegate) lets the server drop
+ * the bodies of these superseded entries (ascending seqs, at most
+ * CK_REC_TOMBSTONE_MAX); the chain still verifies from their digests. */
+#define CK_REC_TOMBSTONE_MAX 4096
+CK_MUST_CHECK ck_rec_err ck_rec_tombstone_container(uint8_t **out, size_t *out_len, const uint64_t *seqs, size_t n);
+/* seqs must hold CK_REC_TOMBSTONE_MAX. */
+CK_MUST_CHECK ck_rec_err ck_rec_tombstone_decode(uint64_t *seqs, size_t *n, const uint8_t *json, size_t len);
+
 /* ---- verification ----------------------------------------------------- */
 typedef enum ck_rec_problem_kind {
     CK_REC_P_GAP = 1,     /* missing sequence numbers: entries dropped            */
@@ -184,6 +199,7 @@ typedef enum ck_rec_problem_kind {
     CK_REC_P_SUPERSEDE,   /* supersedes a missing or foreign entry                */
     CK_REC_P_TIME,        /* dated before an earlier entry or the signed head     */
     CK_REC_P_BATCH,       /* a batch entry or commit that does not fit its batch  */
+    CK_REC_P_WITHHELD,    /* a body missing without the owner's tombstone         */
 } ck_rec_problem_kind;
 
 typedef struct ck_rec_problem {

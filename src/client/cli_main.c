@@ -20,7 +20,7 @@ static const cli_group *const groups[] = {
     &cli_group_export,
     &cli_group_report,
     &cli_group_research,
-    &cli_group_rewrap,
+    &cli_group_reencrypt,
     &cli_group_authority,
     &cli_group_keys,
     &cli_group_emergency,

@@ -1,7 +1,9 @@
 /*
  * src/record/rec_batch.c - containers whose body is clear JSON: COMMIT (the
  * entry that closes a batch, an import, once all its entries are in the
- * chain) and PROFILE (the patient's sharing profile).
+ * chain), PROFILE (the patient's sharing profile) and TOMBSTONE (the
+ * owner's word that the server may drop the bodies of superseded versions:
+ * {"v":1,"drop":[seq,...]}, ascending).
  *
  *   {"v":1,"batch":"<32 hex>","count":N,"abandon":["<32 hex>",...]}
  *
@@ -84,4 +86,46 @@ ck_rec_err ck_rec_profile_container(uint8_t **out, size_t *out_len, const char *
 {
     if (!out || !out_len || !json || !*json) return CK_REC_ERR_PARAM;
     return wrap(out, out_len, CK_REC_KIND_PROFILE, json);
+}
+
+ck_rec_err ck_rec_tombstone_container(uint8_t **out, size_t *out_len, const uint64_t *seqs, size_t n)
+{
+    json_t *obj = NULL, *arr = json_array();
+    char *text = NULL;
+    ck_rec_err rc = CK_REC_ERR_PARAM;
+    if (!out || !out_len || !seqs || n == 0 || n > CK_REC_TOMBSTONE_MAX || !arr) goto out;
+    for (size_t i = 0; i < n; i++)
+        if (seqs[i] == 0 || (i && seqs[i] <= seqs[i - 1]) || json_array_append_new(arr, json_integer((json_int_t)seqs[i])))
+            goto out;
+    rc = CK_REC_ERR_NOMEM;
+    if ((obj = json_pack("{s:i,s:O}", "v", 1, "drop", arr)) && (text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS)))
+        rc = wrap(out, out_len, CK_REC_KIND_TOMBSTONE, text);
+out:
+    free(text);
+    json_decref(obj);
+    json_decref(arr);
+    return rc;
+}
+
+ck_rec_err ck_rec_tombstone_decode(uint64_t *seqs, size_t *n, const uint8_t *json, size_t len)
+{
+    json_error_t jerr;
+    json_t *obj = json_loadb((const char *)json, len, JSON_REJECT_DUPLICATES, &jerr), *arr = NULL, *x;
+    ck_rec_err rc = CK_REC_ERR_FORMAT;
+    size_t i;
+    int v = 0;
+    if (!seqs || !n || !obj) goto out;
+    if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:i,s:o}", "v", &v, "drop", &arr) != 0 || v != 1 ||
+        !json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > CK_REC_TOMBSTONE_MAX)
+        goto out;
+    json_array_foreach(arr, i, x) {
+        json_int_t s = json_integer_value(x);
+        if (!json_is_integer(x) || s < 1 || (i && (uint64_t)s <= seqs[i - 1])) goto out;
+        seqs[i] = (uint64_t)s;
+    }
+    *n = json_array_size(arr);
+    rc = CK_REC_OK;
+out:
+    json_decref(obj);
+    return rc;
 }

@@ -31,24 +31,36 @@ ck_rec_err ck_rec_seal(uint8_t **out, size_t *out_len, const char *patient, cons
                              NULL, id_out, perr);
 }
 
+/* Seals payload under a fresh data key for entry id. */
+static ck_rec_err seal_as(uint8_t **out, size_t *out_len, const char *patient, const char *section,
+                          const char *resource_type, const uint8_t *payload, size_t payload_len,
+                          const ck_seal_policy *pol, const uint8_t id[CK_REC_ID_BYTES], uint64_t supersedes,
+                          const ck_rec_batch *batch, ck_policy_error *perr)
+{
+    uint8_t ad[CK_REC_AD_MAX], *env = NULL;
+    size_t ad_len, env_len;
+    ck_seal_input in = {payload, payload_len};
+    ck_rec_err rc;
+    ad_len = ck_rec_ad(ad, patient, section, resource_type, id);
+    if (ck_seal(&env, &env_len, pol, &in, 1, ad, ad_len, perr) != CK_SEAL_OK) return CK_REC_ERR_SEAL;
+    rc = wrap_container(out, out_len, id, supersedes, batch, env, env_len);
+    ck_seal_free(env);
+    return rc;
+}
+
 ck_rec_err ck_rec_seal_batch(uint8_t **out, size_t *out_len, const char *patient, const char *section,
                              const char *resource_type, const uint8_t *payload, size_t payload_len,
                              const ck_seal_policy *pol, uint64_t supersedes, const ck_rec_batch *batch,
                              uint8_t id_out[CK_REC_ID_BYTES], ck_policy_error *perr)
 {
-    uint8_t id[CK_REC_ID_BYTES], ad[CK_REC_AD_MAX], *env = NULL;
-    size_t ad_len, env_len;
-    ck_seal_input in = {payload, payload_len};
+    uint8_t id[CK_REC_ID_BYTES];
     ck_rec_err rc;
 
     if (!out || !out_len || !patient || !section || !resource_type || !pol || (!payload && payload_len))
         return CK_REC_ERR_PARAM;
     if (ck_random_bytes(id, sizeof(id)) != CK_OK) return CK_REC_ERR_SEAL;
-    ad_len = ck_rec_ad(ad, patient, section, resource_type, id);
-    if (ck_seal(&env, &env_len, pol, &in, 1, ad, ad_len, perr) != CK_SEAL_OK) return CK_REC_ERR_SEAL;
-    rc = wrap_container(out, out_len, id, supersedes, batch, env, env_len);
+    rc = seal_as(out, out_len, patient, section, resource_type, payload, payload_len, pol, id, supersedes, batch, perr);
     if (rc == CK_REC_OK && id_out) memcpy(id_out, id, CK_REC_ID_BYTES);
-    ck_seal_free(env);
     return rc;
 }
 
@@ -172,4 +184,22 @@ out:
     free(any);
     ck_seal_env_free(env);
     return a;
+}
+
+ck_rec_err ck_rec_reseal(uint8_t **out, size_t *out_len, const ck_net_entry *e, const char *patient,
+                         ck_abe_user_key *key, const ck_seal_policy *pol, ck_policy_error *perr)
+{
+    ck_rec_container c;
+    uint8_t *pt = NULL;
+    size_t len = 0;
+    ck_rec_err rc;
+    if (!out || !out_len || !e || !patient || !key || !pol) return CK_REC_ERR_PARAM;
+    if ((rc = ck_rec_container_decode(&c, e->envelope, e->envelope_len)) != CK_REC_OK) return rc;
+    if ((rc = ck_rec_open(&pt, &len, e, patient, key)) != CK_REC_OK) return rc;
+    /* the same entry id, a new data key: whoever kept the old one opens
+     * nothing of this version */
+    rc = seal_as(out, out_len, patient, e->section, e->resource_type, pt, len, pol, c.entry_id, e->seq, NULL, perr);
+    ck_wipe(pt, len);
+    free(pt);
+    return rc;
 }

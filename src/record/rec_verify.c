@@ -34,6 +34,7 @@ typedef struct {
     uint64_t last_time;        /* latest entry time so far */
     batch_state *batches;
     size_t n_batches;
+    unsigned char *superseded, *tombstoned;   /* [n] */
     int signed_head_ok;        /* the patient's signed head verified */
 } verifier;
 
@@ -260,14 +261,57 @@ static void check_supersedes(verifier *v, const ck_net_entry *e, const ck_rec_co
     for (size_t j = 0; j < idx; j++) {
         ck_rec_container old;
         if (all[j].seq != c->supersedes) continue;
-        if (ck_rec_container_decode(&old, all[j].envelope, all[j].envelope_len) == CK_REC_OK &&
-            memcmp(old.entry_id, c->entry_id, CK_REC_ID_BYTES) == 0 &&
-            strcmp(all[j].section, e->section) == 0)
+        /* a body dropped under a tombstone is known by its section only */
+        if (strcmp(all[j].section, e->section) == 0 &&
+            (!all[j].envelope ||
+             (ck_rec_container_decode(&old, all[j].envelope, all[j].envelope_len) == CK_REC_OK &&
+              old.kind == CK_REC_KIND_DATA && memcmp(old.entry_id, c->entry_id, CK_REC_ID_BYTES) == 0))) {
+            v->superseded[j] = 1;
             return;
+        }
         break;
     }
     problem(v, CK_REC_P_SUPERSEDE, e->seq, "entry %llu: supersedes entry %llu, which is not its earlier version",
             (unsigned long long)e->seq, (unsigned long long)c->supersedes);
+}
+
+/* The owner (or her delegate) lets the server drop superseded bodies. */
+static void apply_tombstone(verifier *v, const ck_net_entry *e, const ck_rec_container *c, size_t idx)
+{
+    static uint64_t seqs[CK_REC_TOMBSTONE_MAX];
+    size_t n = 0, j = 0;
+    if (ck_rec_tombstone_decode(seqs, &n, c->body, c->body_len) != CK_REC_OK) {
+        problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed tombstone", (unsigned long long)e->seq);
+        return;
+    }
+    if (!may_write(v, e->author, NULL, e->time_ms, 1)) {
+        problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: only the owner or her delegate drops old versions",
+                (unsigned long long)e->seq);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        while (j < idx && v->in->entries[j].seq < seqs[k]) j++;
+        if (j == idx || v->in->entries[j].seq != seqs[k] || !v->superseded[j]) {
+            problem(v, CK_REC_P_SUPERSEDE, e->seq, "entry %llu: drops entry %llu, which no later version replaced",
+                    (unsigned long long)e->seq, (unsigned long long)seqs[k]);
+            return;
+        }
+    }
+    for (size_t k = 0, i = 0; k < n; k++) {
+        while (v->in->entries[i].seq != seqs[k]) i++;
+        v->tombstoned[i] = 1;
+    }
+}
+
+/* A body the server no longer sends must have been dropped under a
+ * tombstone; otherwise it is withheld. */
+static void check_bodies(verifier *v)
+{
+    for (size_t i = 0; i < v->in->n; i++)
+        if (!v->in->entries[i].envelope && !v->tombstoned[i] && v->out->valid[i])
+            problem(v, CK_REC_P_WITHHELD, v->in->entries[i].seq,
+                    "entry %llu: the server withholds its body (no tombstone of the owner allows it)",
+                    (unsigned long long)v->in->entries[i].seq);
 }
 
 /* Times never go back along the chain, and nothing after the patient's
@@ -302,7 +346,12 @@ static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t p
                 (unsigned long long)e->seq);
     check_integrity(v, e);
     check_time(v, e);
-    if (v->entry_ok) {      /* only a verified entry may change grants or be parsed further */
+    if (v->entry_ok && !e->envelope) {
+        /* a dropped body: checked by its digest; a tombstone must allow it */
+        if (!may_write(v, e->author, e->section, e->time_ms, 0))
+            problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: %.64s had no write grant for %.32s",
+                    (unsigned long long)e->seq, e->author, e->section);
+    } else if (v->entry_ok) {      /* only a verified entry may change grants or be parsed further */
         if (ck_rec_container_decode(&c, e->envelope, e->envelope_len) != CK_REC_OK) {
             problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed container",
                     (unsigned long long)e->seq);
@@ -315,6 +364,7 @@ static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t p
             if (c.kind == CK_REC_KIND_DATA) check_supersedes(v, e, &c, idx);
             if (c.kind == CK_REC_KIND_DATA && ck_rec_in_batch(&c)) batch_entry(v, e, &c);
             if (c.kind == CK_REC_KIND_COMMIT) batch_commit(v, e, &c);
+            if (c.kind == CK_REC_KIND_TOMBSTONE) apply_tombstone(v, e, &c, idx);
             if (c.kind == CK_REC_KIND_PROFILE && strcmp(e->author, v->in->patient) != 0)
                 problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: only the patient sets her sharing profile",
                         (unsigned long long)e->seq);
@@ -379,6 +429,14 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
     v.out = out;
     v.in = in;
     v.signed_head_ok = in->signed_head && signed_head_verifies(&v);
+    v.superseded = calloc(in->n ? in->n : 1, 1);
+    v.tombstoned = calloc(in->n ? in->n : 1, 1);
+    if (!v.superseded || !v.tombstoned) {
+        free(v.superseded);
+        free(v.tombstoned);
+        ck_rec_verify_out_free(out);
+        return CK_REC_ERR_NOMEM;
+    }
     for (size_t i = 0; i < in->n; i++) check_entry(&v, i, &expect, prev);
     if (in->n) {
         out->head.seq = in->entries[in->n - 1].seq;
@@ -390,6 +448,9 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
     check_signed_head(&v);
     if (in->last_known) check_trusted_head(&v, in->last_known->seq, in->last_known->hash, "the last head seen here");
     batch_outcome(&v);
+    check_bodies(&v);
+    free(v.superseded);
+    free(v.tombstoned);
     free(v.grants);
     return CK_REC_OK;
 }
@@ -420,6 +481,7 @@ const char *ck_rec_problem_name(ck_rec_problem_kind k)
     case CK_REC_P_SUPERSEDE: return "bad-supersede";
     case CK_REC_P_TIME: return "back-dated";
     case CK_REC_P_BATCH: return "bad-batch";
+    case CK_REC_P_WITHHELD: return "withheld";
     }
     return "unknown";
 }
