@@ -180,6 +180,7 @@ typedef struct {
 
 static struct sockaddr_in server_addr;
 static char host_hdr[80];
+static char origin[96];
 
 static int parse_url(const char *u)
 {
@@ -190,6 +191,7 @@ static int parse_url(const char *u)
     server_addr.sin_port = htons((uint16_t)port);
     server_addr.sin_addr.s_addr = htonl((a << 24) | (b << 16) | (c << 8) | d);
     snprintf(host_hdr, sizeof host_hdr, "%u.%u.%u.%u:%u", a, b, c, d, port);
+    snprintf(origin, sizeof origin, "http://%s", host_hdr); /* what v2 request strings name */
     return 0;
 }
 
@@ -222,7 +224,7 @@ static int lsend(lconn *c)
     snprintf(path, sizeof path, "/v1/records/%s/entries/%llu", reader_patient, (unsigned long long)c->seq);
     if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
     ck_net_hex(nonce, rnd, sizeof rnd);
-    if ((msg = ck_net_req_string("GET", path, c->w->gid, ts, nonce, NULL, NULL, 0)) == NULL) return -1;
+    if ((msg = ck_net_req_string(origin, "GET", path, c->w->gid, ts, nonce, NULL, NULL, 0)) == NULL) return -1;
 #ifdef CKB_HAVE_SODIUM
     n = crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), c->ssk);
 #else

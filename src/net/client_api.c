@@ -58,8 +58,10 @@ static json_t *b64j(const uint8_t *p, size_t n)
 
 int ck_net_user_enroll(ck_net *c, const ck_net_user *u)
 {
-    json_t *b = json_pack("{s:s,s:o,s:o,s:s,s:s}", "gid", u->gid, "ed25519", hexj(u->ed25519, 32), "x25519",
-                          hexj(u->x25519, 32), "display_name", u->display_name, "role", u->role);
+    json_t *b = json_pack("{s:s,s:o,s:o,s:s}", "gid", u->gid, "ed25519", hexj(u->ed25519, 32), "x25519",
+                          hexj(u->x25519, 32), "role", u->role);
+    /* Empty: none (patients, family and caregivers are listed by GID). */
+    if (b && u->display_name[0]) json_object_set_new(b, "display_name", json_string(u->display_name));
     int rc = b ? ck_net_call(c, "POST", "/v1/users", b, 201, NULL) : -1;
     json_decref(b);
     return rc;
@@ -274,6 +276,45 @@ int ck_net_user_deactivate(ck_net *c, const char *gid, json_t **user)
     if (!ck_net_id_valid(gid)) return bad_argument(c, "gid");
     snprintf(path, sizeof path, "/v1/users/%s/deactivate", gid);
     return user_call(c, "POST", path, NULL, user);
+}
+
+int ck_net_user_reactivate(ck_net *c, const char *gid, json_t **user)
+{
+    char path[256];
+    if (user) *user = NULL;
+    if (!ck_net_id_valid(gid)) return bad_argument(c, "gid");
+    snprintf(path, sizeof path, "/v1/users/%s/reactivate", gid);
+    return user_call(c, "POST", path, NULL, user);
+}
+
+int ck_net_user_unaffiliate(ck_net *c, const char *gid, json_t **user)
+{
+    char path[256];
+    if (user) *user = NULL;
+    if (!ck_net_id_valid(gid)) return bad_argument(c, "gid");
+    snprintf(path, sizeof path, "/v1/users/%s/affiliation", gid);
+    return user_call(c, "DELETE", path, NULL, user);
+}
+
+int ck_net_user_consent(ck_net *c, const char *gid, const char *org)
+{
+    char path[256];
+    json_t *b;
+    int rc;
+    if (!ck_net_id_valid(gid) || !ck_net_id_valid(org)) return bad_argument(c, "gid or org");
+    snprintf(path, sizeof path, "/v1/users/%s/consents", gid);
+    b = json_pack("{s:s}", "org", org);
+    rc = b ? ck_net_call(c, "POST", path, b, 200, NULL) : bad_argument(c, "org");
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_user_consent_withdraw(ck_net *c, const char *gid, const char *org)
+{
+    char path[320];
+    if (!ck_net_id_valid(gid) || !ck_net_id_valid(org)) return bad_argument(c, "gid or org");
+    snprintf(path, sizeof path, "/v1/users/%s/consents/%s", gid, org);
+    return ck_net_call(c, "DELETE", path, NULL, 200, NULL);
 }
 
 int ck_net_users_list(ck_net *c, const ck_net_user_filter *f, json_t **users, int *more)
@@ -495,6 +536,12 @@ int ck_net_entry_check(const ck_net_entry *e, const uint8_t author_pk[32])
 int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char *sections_csv, int delegate,
                  int64_t expires_at, int64_t *id)
 {
+    return ck_net_grant_access(c, patient, grantee, "write", sections_csv, delegate, expires_at, id);
+}
+
+int ck_net_grant_access(ck_net *c, const char *patient, const char *grantee, const char *access,
+                        const char *sections_csv, int delegate, int64_t expires_at, int64_t *id)
+{
     char path[256], buf[1024];
     json_t *secs = json_array(), *b = NULL, *j = NULL;
     int rc = -1;
@@ -502,8 +549,8 @@ int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char
     snprintf(buf, sizeof buf, "%s", sections_csv);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
         json_array_append_new(secs, json_string(t));
-    b = json_pack("{s:s,s:O,s:b,s:I}", "grantee", grantee, "sections", secs, "delegate", delegate, "expires_at",
-                  (json_int_t)expires_at);
+    b = json_pack("{s:s,s:O,s:b,s:I,s:s}", "grantee", grantee, "sections", secs, "delegate", delegate, "expires_at",
+                  (json_int_t)expires_at, "access", access ? access : "write");
     snprintf(path, sizeof path, "/v1/records/%s/grants", patient);
     if (b == NULL || ck_net_call(c, "POST", path, b, 201, &j) != 0) goto out;
     if (id && get_int(j, "id", id)) {
@@ -516,6 +563,15 @@ out:
     json_decref(b);
     json_decref(j);
     return rc;
+}
+
+int ck_net_grants_list(ck_net *c, const char *patient, json_t **grants)
+{
+    char path[256];
+    *grants = NULL;
+    if (!ck_net_id_valid(patient)) return bad_argument(c, "patient");
+    snprintf(path, sizeof path, "/v1/records/%s/grants", patient);
+    return get_member(c, path, "grants", grants, NULL);
 }
 
 int ck_net_grant_revoke(ck_net *c, const char *patient, int64_t id)

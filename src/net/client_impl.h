@@ -10,6 +10,7 @@
 struct ck_net {
     CURL *curl;
     char *url; /* base, no trailing slash */
+    char origin[CK_NET_ORIGIN_MAX]; /* what request signatures name */
     char *ca_file;
     long timeout_ms;
     char caller[CK_NET_ID_MAX + 16];

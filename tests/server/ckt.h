@@ -208,7 +208,9 @@ static int ckt_enroll(ck_net *admin, const ckt_id *id, const char *role)
     snprintf(u.gid, sizeof u.gid, "%.128s", id->gid);
     memcpy(u.ed25519, id->pk, 32);
     memcpy(u.x25519, id->xpk, 32);
-    snprintf(u.display_name, sizeof u.display_name, "Test %.128s", id->gid);
+    /* Patients, family and caregivers keep their names off the server. */
+    if (strcmp(role, "patient") && strcmp(role, "family") && strcmp(role, "caregiver"))
+        snprintf(u.display_name, sizeof u.display_name, "Test %.128s", id->gid);
     snprintf(u.role, sizeof u.role, "%.60s", role);
     return ck_net_user_enroll(admin, &u);
 }

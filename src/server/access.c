@@ -1,0 +1,197 @@
+/*
+ * access.c - who stands where on a patient's record: the owner, her
+ * delegates, grantees; the purposes of use each may state; and who may
+ * read the (encrypted) entries at all.
+ *
+ * The data is ABE-encrypted, so reading an envelope does not reveal its
+ * plaintext; but who holds which envelopes, how many and when is
+ * metadata, so the server serves a record only to people with a reason
+ * to hold it, and logs every read and every refusal in the record's
+ * audit log.
+ */
+#include "ckd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int active_at(const ck_store_grant *g, int64_t now)
+{
+    return g->revoked_at == 0 && (g->expires_at == 0 || g->expires_at > now);
+}
+
+int ckd_grant_counts(ckd_req *r, const ck_store_grant *g, int64_t now)
+{
+    ck_store_grant *d = NULL;
+    size_t n = 0;
+    int ok = 0;
+    if (!active_at(g, now)) return 0;
+    if (!strcmp(g->granted_by, g->patient)) return 1;
+    /* Issued by a delegate: it counts while her delegation does, and only
+     * a delegation she held when she issued it (a later one does not
+     * revive grants that ended with an earlier one). */
+    if (ck_store_grants(r->srv->store, g->patient, g->granted_by, &d, &n) != CK_STORE_OK) return -1;
+    for (size_t i = 0; i < n && !ok; i++)
+        ok = d[i].delegate && !strcmp(d[i].granted_by, g->patient) && active_at(&d[i], now) &&
+             d[i].created_at <= g->created_at && d[i].id < g->id;
+    free(d);
+    return ok;
+}
+
+/* fn over the caller's grants on patient that count now: 1 as soon as
+ * fn says 1, 0 when none does, -1 on a storage error. */
+static int any_grant(ckd_req *r, const char *patient, int (*fn)(const ck_store_grant *, const void *),
+                     const void *arg)
+{
+    ck_store_grant *g = NULL;
+    size_t n = 0;
+    int64_t now = ckd_now_ms();
+    int found = 0;
+    if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;
+    for (size_t i = 0; i < n && found == 0; i++) {
+        if (!fn(&g[i], arg)) continue;
+        found = ckd_grant_counts(r, &g[i], now);
+    }
+    free(g);
+    return found;
+}
+
+static int is_delegation(const ck_store_grant *g, const void *arg)
+{
+    return g->delegate && !strcmp(g->granted_by, (const char *)arg);
+}
+
+/* 1 if the comma-separated list names section or is "*". */
+static int sections_match(const char *list, const char *section)
+{
+    size_t n = strlen(section);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if ((len == 1 && *p == '*') || (len == n && memcmp(p, section, n) == 0)) return 1;
+        if (!end) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+static int writes_section(const ck_store_grant *g, const void *arg)
+{
+    return strcmp(g->access, "read") != 0 && sections_match(g->sections, (const char *)arg);
+}
+
+static int any(const ck_store_grant *g, const void *arg)
+{
+    (void)g;
+    (void)arg;
+    return 1;
+}
+
+int ckd_relation(ckd_req *r, const char *patient, int *rel)
+{
+    int d;
+    *rel = CKD_REL_NONE;
+    if (r->caller_kind != CKD_CALLER_USER) return 0;
+    if (!strcmp(r->caller, patient)) {
+        if (ckd_role_owns_record(r->user.role)) *rel = CKD_REL_PATIENT;
+        return 0;
+    }
+    /* Only the patient names delegates. */
+    if ((d = any_grant(r, patient, is_delegation, patient)) < 0) return -1;
+    if (d) *rel = CKD_REL_DELEGATE;
+    return 0;
+}
+
+int ckd_has_grant(ckd_req *r, const char *patient, const char *section)
+{
+    return any_grant(r, patient, writes_section, section);
+}
+
+/* ---- purpose of use --------------------------------------------------- */
+
+static int in(const char *s, const char *const *set)
+{
+    for (; *set; set++)
+        if (!strcmp(s, *set)) return 1;
+    return 0;
+}
+
+static const char *const clinical_roles[] = {"doctor", "nurse", "pharmacist", "staff", "clerk", "organization",
+                                             "emergency", NULL};
+static const char *const clinical_purposes[] = {"TREAT", "ETREAT", "HOPERAT", "HPAYMT", NULL};
+static const char *const btg_roles[] = {"doctor", "emergency", "staff", NULL};
+
+/* The purpose a caller states by default on this record. */
+static const char *derived(ckd_req *r, int rel)
+{
+    const char *role = r->user.role;
+    if (rel == CKD_REL_PATIENT) return strcmp(role, "organization") ? "PATRQT" : "HOPERAT";
+    if (!strcmp(role, "family") || !strcmp(role, "caregiver")) return "FAMRQT";
+    if (!strcmp(role, "researcher")) return "HRESCH";
+    if (!strcmp(role, "patient")) return "PATRQT"; /* a patient acting as another's delegate */
+    return "TREAT";
+}
+
+static int allowed(ckd_req *r, int rel, const char *p)
+{
+    const char *role = r->user.role;
+    if (rel == CKD_REL_PATIENT) return !strcmp(p, strcmp(role, "organization") ? "PATRQT" : "HOPERAT");
+    /* A delegate acts for the patient. */
+    if (rel == CKD_REL_DELEGATE && (!strcmp(p, "PATRQT") || !strcmp(p, "FAMRQT"))) return 1;
+    if (in(role, clinical_roles) && in(p, clinical_purposes)) return 1;
+    if (in(role, btg_roles) && !strcmp(p, "BTG")) return 1;
+    if ((!strcmp(role, "family") || !strcmp(role, "caregiver")) && !strcmp(p, "FAMRQT")) return 1;
+    if (!strcmp(role, "researcher") && !strcmp(p, "HRESCH")) return 1;
+    if (!strcmp(role, "patient") && rel == CKD_REL_DELEGATE) return !strcmp(p, "PATRQT");
+    return 0;
+}
+
+int ckd_purpose_check(ckd_req *r, const char *patient, int rel, const char *action, enum MHD_Result *res)
+{
+    if (r->caller_kind != CKD_CALLER_USER) return 0; /* the operator and authorities read no records */
+    if (!r->purpose_given) {
+        snprintf(r->purpose, sizeof r->purpose, "%s", derived(r, rel));
+        return 0;
+    }
+    if (allowed(r, rel, r->purpose)) return 0;
+    *res = ckd_deny(r, patient, action, "", CKD_E_BAD_PURPOSE, "this purpose of use is not open to the caller here");
+    return -1;
+}
+
+/* ---- reading a record --------------------------------------------------- */
+
+/* 1 when the caller may read without being owner or delegate. */
+static int reader_by_role(ckd_req *r, const char *patient)
+{
+    ck_store_rc rc;
+    int g = any_grant(r, patient, any, NULL); /* read or write grant */
+    if (g != 0) return g;
+    if (!strcmp(r->user.role, "researcher")) {
+        /* Her published research view: records that hold one. */
+        rc = ck_store_section_present(r->srv->store, patient, "research");
+        return rc == CK_STORE_OK ? 1 : rc == CK_STORE_NOT_FOUND ? 0 : -1;
+    }
+    /* Break-glass: audited like every read, with its purpose. */
+    return in(r->user.role, btg_roles) && !strcmp(r->purpose, "BTG");
+}
+
+int ckd_read_check(ckd_req *r, const char *patient, const char *action, const char *target, enum MHD_Result *res)
+{
+    int rel, ok;
+    if (r->caller_kind != CKD_CALLER_USER) {
+        *res = ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
+        return -1;
+    }
+    if (ckd_relation(r, patient, &rel) != 0) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        return -1;
+    }
+    if (ckd_purpose_check(r, patient, rel, action, res) != 0) return -1;
+    if (rel != CKD_REL_NONE) return 0;
+    if ((ok = reader_by_role(r, patient)) < 0) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        return -1;
+    }
+    if (ok) return 0;
+    *res = ckd_deny(r, patient, action, target, CKD_E_FORBIDDEN, "no standing on this record");
+    return -1;
+}
