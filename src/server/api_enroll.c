@@ -120,14 +120,16 @@ static int optional_parts(ckd_req *r, json_t *j, ck_store_enrollment *e, enum MH
                 return -1;
             }
         }
-        if (ckd_authority_parse(r, auth, &e->auth, res) != 0) return -1;
-        if (strcmp(e->auth.organization, e->gid) != 0) {
-            *res = ckd_fail(r, CKD_E_BAD_FIELD, "authority: its organization must be the enrolling GID");
+        int rc = ckd_authority_parse(r, auth, &e->auth, res);
+        /* Our own copy of the key: the parsed one points into the body. */
+        e->auth.abe_pk = rc == 0 ? strdup(e->auth.abe_pk) : NULL;
+        if (rc != 0) return -1;
+        if (e->auth.abe_pk == NULL) {
+            *res = ckd_fail(r, CKD_E_INTERNAL, "out of memory");
             return -1;
         }
-        /* Keep our own copy: auth's strings point into the body. */
-        if ((e->auth.abe_pk = strdup(e->auth.abe_pk)) == NULL) {
-            *res = ckd_fail(r, CKD_E_INTERNAL, "out of memory");
+        if (strcmp(e->auth.organization, e->gid) != 0) {
+            *res = ckd_fail(r, CKD_E_BAD_FIELD, "authority: its organization must be the enrolling GID");
             return -1;
         }
     }

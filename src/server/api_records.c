@@ -105,13 +105,6 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         res = ckd_fail(r, CKD_E_BAD_FIELD, "time: Unix milliseconds");
         goto out;
     }
-    /* No back-dated (or future) entries: the author's clock within the
-     * accepted skew of ours; the store refuses one below the previous
-     * entry's time (time_regression). */
-    if (llabs((long long)json_integer_value(t) - (long long)ckd_now_ms()) > 1000LL * r->srv->cfg.clock_skew) {
-        res = ckd_fail(r, CKD_E_BAD_TIME, "time is more than the accepted skew from the server's clock");
-        goto out;
-    }
     if (ckd_json_hex(j, "prev_hash", e->prev_hash, 32) || ckd_json_hex(j, "signature", e->signature, 64)) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "prev_hash: 64 hex digits; signature: 128 hex digits");
         goto out;
@@ -153,6 +146,13 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
     if (ck_net_entry_tbs(tbs, sizeof tbs, &tbslen, &f) != 0 ||
         ckd_ed25519_verify(e->signature, tbs, tbslen, r->user.ed25519) != 0) {
         res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "author signature over the entry does not verify");
+        goto out;
+    }
+    /* No back-dated (or future) entries: the author's clock within the
+     * accepted skew of ours; the store refuses one below the previous
+     * entry's time (time_regression). */
+    if (llabs((long long)e->time_ms - (long long)ckd_now_ms()) > 1000LL * r->srv->cfg.clock_skew) {
+        res = ckd_fail(r, CKD_E_BAD_TIME, "time is more than the accepted skew from the server's clock");
         goto out;
     }
     ckd_audit_fill(r, &r->job_audit, patient, "append", "", 201, "ok");

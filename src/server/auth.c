@@ -114,7 +114,7 @@ int ckd_origins_init(ckd_server *s)
     return 0;
 }
 
-/* The index of the origin the Host header names, or -1: tried alone when
+/* The index of the origin the Host header names, or -1: tried first when
  * it is one of ours, so an honest request costs one verification. */
 static int host_origin(ckd_req *r)
 {
@@ -129,15 +129,17 @@ static int host_origin(ckd_req *r)
     return -1;
 }
 
-/* 0 when sig signs the request for one of our origins. */
+/* 0 when sig signs the request for one of our origins: the Host's first,
+ * then the others (a proxy may have rewritten Host). */
 static int verify_request(ckd_req *r, const uint8_t sig[64], const uint8_t pk[32], const char *caller,
                           int64_t t, const char *nonce, const char *purpose)
 {
     ckd_server *s = r->srv;
-    int only = host_origin(r), ok = -1;
-    for (int i = 0; i < s->norigins && ok != 0; i++) {
+    int first = host_origin(r), ok = -1;
+    for (int k = -1; k < s->norigins && ok != 0; k++) {
+        int i = k < 0 ? first : k;
         char *msg;
-        if (only >= 0 && i != only) continue;
+        if (i < 0 || (k >= 0 && i == first)) continue;
         msg = ck_net_req_string(s->origins[i], r->method, r->uri, caller, t, nonce, purpose,
                                 (const uint8_t *)r->body, r->body_len);
         if (msg == NULL) return -1;

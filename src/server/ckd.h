@@ -36,6 +36,7 @@ typedef struct {
     int mailbox_per_sender; /* most pending deliveries from one sender to one recipient */
     int per_ip_conns; /* concurrent connections per client address */
     int request_deadline; /* seconds from accept (or the last reply) to a whole request */
+    int enroll_rate;  /* enrollment submissions per minute per client address, 0 = no limit */
     /* Origins request signatures may name (--origin, repeatable); the
      * bound address's http(s)://127.0.0.1:PORT and localhost:PORT always. */
     char origins[CKD_ORIGINS_MAX][CK_NET_ORIGIN_MAX];

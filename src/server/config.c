@@ -30,6 +30,7 @@ void ckd_config_defaults(ckd_config *c)
     c->mailbox_per_sender = 64;
     c->per_ip_conns = 32;
     c->request_deadline = 10;
+    c->enroll_rate = 6;
     c->db_pool = 8;
     c->nonce_db = -1;
     c->replay_cap = 1 << 20;
@@ -62,6 +63,7 @@ static const struct opt {
     {"per-ip-conns", "N", "concurrent connections per client address (default 32)"},
     {"request-deadline", "SEC", "a whole request must arrive within SEC of accept or the last reply (default 10)"},
     {"origin", "URL", "an origin request signatures may name (repeatable; loopback names always)"},
+    {"enroll-rate", "N", "enrollment requests per minute per client address, 0 = off (default 6)"},
     {"db-pool", "N", "database connections (default 8)"},
     {"nonce-store", "auto|memory|db", "where replay nonces live (auto: db for postgres)"},
     {"replay-cap", "N", "capacity of the in-memory nonce cache (default 1048576)"},
@@ -152,6 +154,7 @@ int ckd_config_set(ckd_config *c, const char *key, const char *v)
     if (!strcmp(k, "per-ip-conns")) return to_long(v, 1, 100000, &x) ? -1 : (c->per_ip_conns = (int)x, 0);
     if (!strcmp(k, "request-deadline")) return to_long(v, 1, 3600, &x) ? -1 : (c->request_deadline = (int)x, 0);
     if (!strcmp(k, "origin")) return add_origins(c, v);
+    if (!strcmp(k, "enroll-rate")) return to_long(v, 0, 100000, &x) ? -1 : (c->enroll_rate = (int)x, 0);
     if (!strcmp(k, "db-pool")) return to_long(v, 1, 256, &x) ? -1 : (c->db_pool = (int)x, 0);
     if (!strcmp(k, "replay-cap")) return to_long(v, 1024, 100000000, &x) ? -1 : (c->replay_cap = x, 0);
     if (!strcmp(k, "grace")) return to_long(v, 0, 3600, &x) ? -1 : (c->grace = (int)x, 0);

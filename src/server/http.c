@@ -426,7 +426,7 @@ int ckd_server_start(ckd_server *s)
     s->rl = ckd_ratelimit_new(s->cfg.rate, s->cfg.burst);
     s->users = ckd_users_new(ck_store_shared(s->store) ? CKD_USERS_TTL_SHARED_MS : 0);
     /* Unauthenticated people may submit enrollment requests: a few a minute per address. */
-    s->enroll_rl = ckd_ratelimit_new(0.1, 5);
+    s->enroll_rl = ckd_ratelimit_new(s->cfg.enroll_rate / 60.0, s->cfg.enroll_rate > 5 ? s->cfg.enroll_rate : 5);
     if (s->replay == NULL || s->rl == NULL || s->users == NULL || s->enroll_rl == NULL) goto fail;
     /* Unknown callers are checked against this key, so they cost (and
      * answer) like a bad signature (auth.c). */

@@ -113,7 +113,8 @@ static void test_ledger(void)
           "with the org's grant the doctor appends: %s", ck_net_error_code(cd));
     CHECK(ck_net_audit_list(ch, hosp_a.gid, 0, 100, &v, &n) == 0 && n >= 3, "the org reads its audit log");
     free(v);
-    CHECK(ck_net_head_get(ch, dr_a.gid, &h, NULL, NULL) != 0 && ck_net_status(ch) == 404, "a doctor has no record");
+    CHECK(ck_net_append(cd, dr_a.gid, "staff", "Basic", zero, ckt_now_ms(), env, sizeof env, &h) != 0 &&
+              ck_net_status(cd) == 404, "a doctor has no record");
     ck_net_close(ch);
     ck_net_close(cd);
 }
@@ -241,6 +242,13 @@ static void test_affiliation(void)
               json_is_true(json_object_get(u, "active")) && !json_object_get(u, "deactivated_at"),
           "the user object carries the affiliation");
     json_decref(u);
+    ck_net *cn = client(&nurse_a), *ck = client(&clerk_a), *cx = client(&notorg);
+    CHECK(ck_net_user_consent(cn, nurse_a.gid, hosp_a.gid) == 0 && ck_net_user_consent(ck, clerk_a.gid, hosp_a.gid) == 0 &&
+              ck_net_user_consent(cx, notorg.gid, hosp_a.gid) == 0, "staff consent to hosp-a: %s",
+          ck_net_error_code(cn));
+    ck_net_close(cn);
+    ck_net_close(ck);
+    ck_net_close(cx);
     CHECK(ck_net_user_affiliate(ch, nurse_a.gid, hosp_a.gid, "ward-3", NULL, n_attrs, 2, NULL) == 0,
           "the org affiliates its own nurse: %s", ck_net_error_code(ch));
     CHECK(ck_net_user_affiliate(ch, clerk_a.gid, hosp_a.gid, NULL, "Admissions", NULL, 0, NULL) == 0,
@@ -322,18 +330,19 @@ static void test_deactivate(void)
     char out[1024];
     ck_net_audit *v = NULL;
     size_t n = 0;
-    int saw_aff = 0, saw_deact = 0;
+    int saw_aff = 0, saw_deact = 0, saw_refused = 0;
 
     CHECK(ck_net_user_get(cd, dr_a.gid, &u) == 0, "dr-a works before (and is cached)");
-    CHECK(ck_net_user_deactivate(cb, dr_a.gid, NULL) != 0 && ck_net_status(cb) == 403 &&
-              !strcmp(ck_net_error_code(cb), "forbidden"), "another org cannot deactivate");
+    CHECK(ck_net_user_deactivate(cb, dr_a.gid, NULL) != 0 && ck_net_status(cb) == 403, "another org cannot deactivate");
     CHECK(ck_net_user_deactivate(cp, dr_a.gid, NULL) != 0 && ck_net_status(cp) == 403, "a patient cannot");
     CHECK(ck_net_user_deactivate(cd, nurse_a.gid, NULL) != 0 && ck_net_status(cd) == 403, "a colleague cannot");
-    CHECK(ck_net_user_deactivate(ch, notorg.gid, NULL) != 0 && ck_net_status(ch) == 403,
-          "an org cannot deactivate someone not its staff");
-    CHECK(ck_net_user_deactivate(ch, dr_a.gid, &j) == 0 && json_is_false(json_object_get(j, "active")) &&
-              json_integer_value(json_object_get(j, "deactivated_at")) > 0, "the org deactivates its doctor: %s",
-          ck_net_error_code(ch));
+    /* Deactivation is the operator's alone: not even the user's own organization. */
+    CHECK(ck_net_user_deactivate(ch, dr_a.gid, NULL) != 0 && ck_net_status(ch) == 403 &&
+              !strcmp(ck_net_error_code(ch), "admin_only"), "the org cannot deactivate its doctor");
+    CHECK(ck_net_user_get(cd, dr_a.gid, &u) == 0, "dr-a still works");
+    CHECK(ck_net_user_deactivate(ca, dr_a.gid, &j) == 0 && json_is_false(json_object_get(j, "active")) &&
+              json_integer_value(json_object_get(j, "deactivated_at")) > 0, "the operator deactivates: %s",
+          ck_net_error_code(ca));
     first = json_integer_value(json_object_get(j, "deactivated_at"));
     json_decref(j);
     CHECK(ck_net_user_get(cd, dr_a.gid, &u) != 0 && ck_net_status(cd) == 403 &&
@@ -361,11 +370,13 @@ static void test_deactivate(void)
     CHECK(ck_net_audit_list(ch, hosp_a.gid, 0, 1000, &v, &n) == 0, "the org's audit log");
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(v[i].action, "affiliate") && !strcmp(v[i].target, "nurse-a") && v[i].status == 200) saw_aff = 1;
-        if (!strcmp(v[i].action, "deactivate") && !strcmp(v[i].target, "dr-a") && !strcmp(v[i].actor, "hosp-a"))
+        if (!strcmp(v[i].action, "deactivate") && !strcmp(v[i].target, "dr-a") && !strcmp(v[i].actor, "admin"))
             saw_deact = 1;
+        if (!strcmp(v[i].action, "deactivate") && !strcmp(v[i].actor, "hosp-a") && v[i].status == 403) saw_refused = 1;
     }
     free(v);
-    CHECK(saw_aff && saw_deact, "staff changes are in the org's audit log (%d %d)", saw_aff, saw_deact);
+    CHECK(saw_aff && saw_deact && saw_refused, "staff changes and the refused attempt are in the org's audit log (%d %d %d)",
+          saw_aff, saw_deact, saw_refused);
     ck_net_close(cd);
     ck_net_close(cn);
     ck_net_close(cb);
@@ -438,7 +449,7 @@ static void test_migration(const char *dir)
     CHECK(user_version(path) == 3, "at version 3");
     CHECK(ckt_start(&old, bin, dir, db, admin.pk) == 0, "carekeyd opens a schema-3 database");
     if (old.pid <= 0) return;
-    CHECK(user_version(path) == 4, "migrated to version 4: %d", user_version(path));
+    CHECK(user_version(path) == 5, "migrated to version 5: %d", user_version(path));
     c = ckt_client(old.url, old_pat.gid, old_pat.sk);
     CHECK(ck_net_user_get(c, old_pat.gid, &u) == 0, "an old user still signs in: %s", ck_net_error_code(c));
     CHECK(ck_net_users_list(c, &f, &users, NULL) == 0 && json_array_size(users) == 1 &&
