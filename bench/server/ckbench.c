@@ -83,7 +83,8 @@ static int enroll(ck_net *ca, const char *gid, const uint8_t pk[32], const char 
     snprintf(u.gid, sizeof u.gid, "%s", gid);
     memcpy(u.ed25519, pk, 32);
     memcpy(u.x25519, pk, 32);
-    snprintf(u.display_name, sizeof u.display_name, "bench");
+    if (strcmp(role, "patient") != 0) /* patients are listed by GID: no name */
+        snprintf(u.display_name, sizeof u.display_name, "bench");
     snprintf(u.role, sizeof u.role, "%s", role);
     return ck_net_user_enroll(ca, &u);
 }
@@ -420,6 +421,9 @@ int main(int argc, char **argv)
         for (reader_entries = 0; reader_entries < 200; reader_entries++)
             if (ck_net_append(cp, reader_patient, "results", "Observation", h.hash, now_ms(), env, sizeof env, &h) != 0)
                 return 1;
+        /* Readers need a standing on the record: a read grant each. */
+        for (int i = 0; i < clients; i++)
+            if (ck_net_grant_access(cp, reader_patient, w[i].gid, "read", "*", 0, 0, NULL) != 0) return 1;
         ck_net_close(cp);
     }
     ck_net_close(ca);
