@@ -295,7 +295,9 @@ ck_store_rc ck_store_signed_head_put(ck_store *s, const ck_store_signed_head *h,
 ck_store_rc ck_store_signed_head_get(ck_store *s, const char *patient,
                                      ck_store_signed_head *out) CK_STORE_WUR;
 
-/* Write grants. */
+/* Grants. A grant's sections: 1 if the comma-separated list names
+ * section or is "*". */
+int ck_store_sections_match(const char *list, const char *section);
 ck_store_rc ck_store_grant_add(ck_store *s, ck_store_grant *g, const ck_store_audit *a) CK_STORE_WUR;
 ck_store_rc ck_store_grant_revoke(ck_store *s, const char *patient, int64_t id, int64_t now_ms,
                                   const ck_store_audit *a) CK_STORE_WUR;

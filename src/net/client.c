@@ -34,6 +34,25 @@ void ck_net_set_error(ck_net *c, long status, const char *code, const char *mess
     snprintf(c->message, sizeof c->message, "%s", message ? message : "");
 }
 
+json_t *ck_net_json_hex(const uint8_t *p, size_t n)
+{
+    char buf[257];
+    if (n > 128) return NULL;
+    ck_net_hex(buf, p, n);
+    return json_string(buf);
+}
+
+json_t *ck_net_json_b64(const uint8_t *p, size_t n)
+{
+    char *buf = malloc(ck_net_b64_len(n));
+    json_t *j;
+    if (buf == NULL) return NULL;
+    ck_net_b64(buf, p, n);
+    j = json_string(buf);
+    free(buf);
+    return j;
+}
+
 long ck_net_status(const ck_net *c) { return c->status; }
 const char *ck_net_error_code(const ck_net *c) { return c->code; }
 const char *ck_net_error_message(const ck_net *c) { return c->message; }

@@ -19,29 +19,11 @@ static int fail(ck_net *c, long status, const char *code, const char *what)
     return -1;
 }
 
-static json_t *hexj(const uint8_t *p, size_t n)
-{
-    char buf[257];
-    ck_net_hex(buf, p, n);
-    return json_string(buf);
-}
-
-static json_t *b64j(const uint8_t *p, size_t n)
-{
-    char *buf = malloc(ck_net_b64_len(n));
-    json_t *j;
-    if (buf == NULL) return NULL;
-    ck_net_b64(buf, p, n);
-    j = json_string(buf);
-    free(buf);
-    return j;
-}
-
 /* The record's fields (no signature) as a JSON object; table too when set. */
 static json_t *record_json(const ck_net_authority *a)
 {
-    json_t *o = json_pack("{s:s,s:o,s:o,s:s}", "name", a->name, "signing_key", hexj(a->sign_pk, 32), "abe_public_key",
-                          b64j(a->abe_pk, a->abe_pk_len), "organization", a->organization);
+    json_t *o = json_pack("{s:s,s:o,s:o,s:s}", "name", a->name, "signing_key", ck_net_json_hex(a->sign_pk, 32), "abe_public_key",
+                          ck_net_json_b64(a->abe_pk, a->abe_pk_len), "organization", a->organization);
     if (o && a->epoch_table) {
         json_t *t = json_loads(a->epoch_table, JSON_REJECT_DUPLICATES, NULL);
         if (t == NULL || json_object_set_new(o, "epoch_table", t) != 0) {
@@ -60,7 +42,7 @@ int ck_net_authority_add(ck_net *c, const ck_net_authority *a)
         return fail(c, 0, "bad_argument", "authority record");
     if ((b = record_json(a)) == NULL) return fail(c, 0, "bad_argument", "authority record or epoch table");
     json_object_set_new(b, "signed_at", json_integer((json_int_t)a->signed_at_ms));
-    json_object_set_new(b, "operator_signature", hexj(a->operator_sig, 64));
+    json_object_set_new(b, "operator_signature", ck_net_json_hex(a->operator_sig, 64));
     rc = ck_net_call(c, "POST", "/v1/authorities", b, 201, NULL);
     json_decref(b);
     return rc;
@@ -182,8 +164,8 @@ static void restore_id(ck_net *c, saved_id *s)
 
 static json_t *request_body(const ck_net_enroll_req *r, const uint8_t pk[32])
 {
-    json_t *b = json_pack("{s:s,s:s,s:o,s:o}", "gid", r->gid, "role", r->role, "ed25519", hexj(pk, 32), "x25519",
-                          hexj(r->x25519_pk, 32));
+    json_t *b = json_pack("{s:s,s:s,s:o,s:o}", "gid", r->gid, "role", r->role, "ed25519", ck_net_json_hex(pk, 32), "x25519",
+                          ck_net_json_hex(r->x25519_pk, 32));
     if (b == NULL) return NULL;
     if (r->display_name && *r->display_name) json_object_set_new(b, "display_name", json_string(r->display_name));
     if (r->org_kind && *r->org_kind)
@@ -260,7 +242,7 @@ int ck_net_enroll_approve(ck_net *c, const char *gid, uint64_t signed_at_ms, con
     if (!ck_net_id_valid(gid)) return fail(c, 0, "bad_argument", "gid");
     snprintf(path, sizeof path, "/v1/enrollments/%s/approve", gid);
     if (operator_sig && (b = json_pack("{s:I,s:o}", "signed_at", (json_int_t)signed_at_ms, "operator_signature",
-                                       hexj(operator_sig, 64))) == NULL)
+                                       ck_net_json_hex(operator_sig, 64))) == NULL)
         return fail(c, 0, "bad_argument", "signature");
     rc = ck_net_call(c, "POST", path, b, 200, NULL);
     json_decref(b);

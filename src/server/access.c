@@ -60,23 +60,9 @@ static int is_delegation(const ck_store_grant *g, const void *arg)
     return g->delegate && !strcmp(g->granted_by, (const char *)arg);
 }
 
-/* 1 if the comma-separated list names section or is "*". */
-static int sections_match(const char *list, const char *section)
-{
-    size_t n = strlen(section);
-    for (const char *p = list; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if ((len == 1 && *p == '*') || (len == n && memcmp(p, section, n) == 0)) return 1;
-        if (!end) break;
-        p = end + 1;
-    }
-    return 0;
-}
-
 static int writes_section(const ck_store_grant *g, const void *arg)
 {
-    return strcmp(g->access, "read") != 0 && sections_match(g->sections, (const char *)arg);
+    return strcmp(g->access, "read") != 0 && ck_store_sections_match(g->sections, (const char *)arg);
 }
 
 static int any(const ck_store_grant *g, const void *arg)

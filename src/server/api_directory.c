@@ -62,35 +62,40 @@ const char *ckd_user_display_name(const char *gid, const char *role, json_t *v, 
     return name;
 }
 
+int ckd_user_fields(ckd_req *r, json_t *j, ck_store_user *u, enum MHD_Result *res)
+{
+    const char *gid = ckd_json_str(j, "gid", CK_NET_ID_MAX), *role = ckd_json_str(j, "role", 32), *name, *why = "";
+    memset(u, 0, sizeof *u);
+    if (!gid || !ck_net_id_valid(gid) || !strcmp(gid, "admin")) {
+        *res = ckd_fail(r, CKD_E_BAD_FIELD, "gid: 1-128 of [A-Za-z0-9._@-], not 'admin'");
+    } else if (ckd_json_hex(j, "ed25519", u->ed25519, 32) || ckd_json_hex(j, "x25519", u->x25519, 32)) {
+        *res = ckd_fail(r, CKD_E_BAD_FIELD, "ed25519 and x25519: 64 hex digits each");
+    } else if (!ckd_role_valid(role)) {
+        *res = ckd_fail(r, CKD_E_BAD_FIELD, "role: unknown role");
+    } else if ((name = ckd_user_display_name(gid, role, json_object_get(j, "display_name"), &why)) == NULL) {
+        *res = ckd_fail(r, CKD_E_BAD_FIELD, why);
+    } else {
+        snprintf(u->gid, sizeof u->gid, "%s", gid);
+        snprintf(u->display_name, sizeof u->display_name, "%s", name);
+        snprintf(u->role, sizeof u->role, "%s", role);
+        u->created_at = ckd_now_ms();
+        u->active = 1;
+        return 0;
+    }
+    return -1;
+}
+
 enum MHD_Result ckd_api_user_add(ckd_req *r)
 {
     static const char *const fields[] = {"gid", "ed25519", "x25519", "display_name", "role", NULL};
     enum MHD_Result res;
     ck_store_user u;
-    const char *gid, *name, *role, *why;
     json_t *j;
     ck_store_rc rc;
 
     if (r->caller_kind != CKD_CALLER_ADMIN) return ckd_fail(r, CKD_E_ADMIN_ONLY, "only the operator enrolls users");
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
-    memset(&u, 0, sizeof u);
-    gid = ckd_json_str(j, "gid", CK_NET_ID_MAX);
-    role = ckd_json_str(j, "role", 32);
-    name = ckd_json_str(j, "display_name", CK_STORE_NAME_CAP - 1);
-    if (!gid || !ck_net_id_valid(gid) || !strcmp(gid, "admin")) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "gid: 1-128 of [A-Za-z0-9._@-], not 'admin'");
-    } else if (ckd_json_hex(j, "ed25519", u.ed25519, 32) || ckd_json_hex(j, "x25519", u.x25519, 32)) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "ed25519 and x25519: 64 hex digits each");
-    } else if (!ckd_role_valid(role)) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "role: unknown role");
-    } else if ((name = ckd_user_display_name(gid, role, json_object_get(j, "display_name"), &why)) == NULL) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, why);
-    } else {
-        snprintf(u.gid, sizeof u.gid, "%s", gid);
-        snprintf(u.display_name, sizeof u.display_name, "%s", name);
-        snprintf(u.role, sizeof u.role, "%s", role);
-        u.created_at = ckd_now_ms();
-        u.active = 1;
+    if (ckd_user_fields(r, j, &u, &res) == 0) {
         rc = ck_store_user_add(r->srv->store, &u);
         if (rc == CK_STORE_OK) ckd_users_forget(r->srv->users, u.gid);
         res = rc == CK_STORE_OK ? ckd_reply(r, 201, ckd_user_json(&u)) : ckd_store_fail(r, rc, CKD_E_NOT_FOUND);

@@ -142,9 +142,9 @@ enum MHD_Result ckd_api_enroll_add(ckd_req *r)
                                          "authority", NULL};
     enum MHD_Result res;
     ck_store_enrollment e;
+    ck_store_user u;
     ck_store_audit a;
     char who[80];
-    const char *gid, *role, *name, *why = "";
     json_t *j;
     ck_store_rc rc;
 
@@ -155,35 +155,30 @@ enum MHD_Result ckd_api_enroll_add(ckd_req *r)
     if (!ckd_ratelimit_take(r->srv->enroll_rl, who, ckd_now_ms()))
         return ckd_fail(r, CKD_E_RATE, "too many enrollment requests from this address");
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
-    gid = ckd_json_str(j, "gid", CK_NET_ID_MAX);
-    role = ckd_json_str(j, "role", 32);
-    if (!gid || !ck_net_id_valid(gid) || !strcmp(gid, "admin") || strcmp(gid, r->caller + 7) != 0) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "gid: the caller's GID, not 'admin'");
-    } else if (ckd_json_hex(j, "ed25519", e.ed25519, 32) || ckd_json_hex(j, "x25519", e.x25519, 32)) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "ed25519 and x25519: 64 hex digits each");
-    } else if (!ckd_role_valid(role)) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "role: unknown role");
-    } else if ((name = ckd_user_display_name(gid, role, json_object_get(j, "display_name"), &why)) == NULL) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, why);
-    } else {
-        snprintf(e.gid, sizeof e.gid, "%s", gid);
-        snprintf(e.role, sizeof e.role, "%s", role);
-        snprintf(e.display_name, sizeof e.display_name, "%s", name);
-        e.created_at = ckd_now_ms();
-        if (optional_parts(r, j, &e, &res) == 0) {
-            rc = ck_store_enroll_add(r->srv->store, &e, PENDING_MAX);
-            if (rc == CK_STORE_OK) {
-                ckd_audit_fill(r, &a, gid, "enroll_request", "", 201, "ok");
-                if (ck_store_audit_add(r->srv->store, &a) != CK_STORE_OK) ckd_log(CKD_ERROR, "audit write failed", "%s", "");
-                res = ckd_reply(r, 201, json_pack("{s:s,s:s,s:I}", "gid", gid, "status", "pending", "created_at",
-                                                  (json_int_t)e.created_at));
-            } else if (rc == CK_STORE_FULL) {
-                res = ckd_fail(r, CKD_E_RATE, "too many requests wait for the operator; try later");
-            } else {
-                res = ckd_store_fail(r, rc, CKD_E_NOT_FOUND);
-            }
-        }
+    if (ckd_user_fields(r, j, &u, &res) != 0) goto out;
+    if (strcmp(u.gid, r->caller + 7) != 0) { /* the signature proved this GID's key */
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "gid: the caller's GID");
+        goto out;
     }
+    memcpy(e.gid, u.gid, sizeof e.gid);
+    memcpy(e.role, u.role, sizeof e.role);
+    memcpy(e.display_name, u.display_name, sizeof e.display_name);
+    memcpy(e.ed25519, u.ed25519, 32);
+    memcpy(e.x25519, u.x25519, 32);
+    e.created_at = u.created_at;
+    if (optional_parts(r, j, &e, &res) != 0) goto out;
+    rc = ck_store_enroll_add(r->srv->store, &e, PENDING_MAX);
+    if (rc == CK_STORE_OK) {
+        ckd_audit_fill(r, &a, e.gid, "enroll_request", "", 201, "ok");
+        if (ck_store_audit_add(r->srv->store, &a) != CK_STORE_OK) ckd_log(CKD_ERROR, "audit write failed", "%s", "");
+        res = ckd_reply(r, 201, json_pack("{s:s,s:s,s:I}", "gid", e.gid, "status", "pending", "created_at",
+                                          (json_int_t)e.created_at));
+    } else if (rc == CK_STORE_FULL) {
+        res = ckd_fail(r, CKD_E_RATE, "too many requests wait for the operator; try later");
+    } else {
+        res = ckd_store_fail(r, rc, CKD_E_NOT_FOUND);
+    }
+out:
     ck_store_enrollment_clear(&e);
     json_decref(j);
     return res;

@@ -291,6 +291,9 @@ json_t *ckd_user_json(const ck_store_user *u);
  * the server; another name is refused), else a valid name. NULL with *why
  * set when refused. */
 const char *ckd_user_display_name(const char *gid, const char *role, json_t *v, const char **why);
+/* gid, ed25519, x25519, role and display_name of a body into u (checked;
+ * the display name by role as above). 0, or a 400 was queued. */
+int ckd_user_fields(ckd_req *r, json_t *j, ck_store_user *u, enum MHD_Result *res) CKD_WUR;
 /* api_enroll.c: enrollment requests. */
 enum MHD_Result ckd_api_enroll_add(ckd_req *r);
 enum MHD_Result ckd_api_enroll_get(ckd_req *r, const char *gid);

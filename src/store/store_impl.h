@@ -89,8 +89,6 @@ void ck_store_copy(char *dst, size_t cap, const char *src);
 int ck_store_hash_entry(ck_store_entry *e);
 /* NULL for NULL or "" (optional text columns and filters). */
 const char *ck_store_opt(const char *s);
-/* 1 if the comma-separated list contains section (or "*"). */
-int ck_store_sections_match(const char *list, const char *section);
 /* Free what one list element holds (the back ends' row readers take them
  * as void * callbacks). */
 void ck_store_entry_drop(void *e);

@@ -216,6 +216,17 @@ static int ckt_enroll(ck_net *admin, const ckt_id *id, const char *role)
     return ck_net_user_enroll(admin, &u);
 }
 
+/* The signed fields of a client-side authority record. */
+__attribute__((unused)) static void ckt_dir_of(const ck_net_authority *a, ck_dir_authority *d)
+{
+    d->name = a->name;
+    d->sign_pk = a->sign_pk;
+    d->abe_pk = a->abe_pk;
+    d->abe_pk_len = a->abe_pk_len;
+    d->organization = a->organization;
+    d->signed_at_ms = a->signed_at_ms;
+}
+
 /* An authority record for name run by organization, with id's signing
  * key and a made-up ABE key, signed by the operator key admin_sk (a->abe_pk
  * malloc'ed). 0 or -1. */
@@ -230,12 +241,7 @@ __attribute__((unused)) static int ckt_authority(ck_net_authority *a, const char
     if ((a->abe_pk = malloc(48)) == NULL || ck_net_random(a->abe_pk, 48) != 0) return -1;
     a->abe_pk_len = 48;
     a->signed_at_ms = ckt_now_ms();
-    d.name = a->name;
-    d.sign_pk = a->sign_pk;
-    d.abe_pk = a->abe_pk;
-    d.abe_pk_len = a->abe_pk_len;
-    d.organization = a->organization;
-    d.signed_at_ms = a->signed_at_ms;
+    ckt_dir_of(a, &d);
     return ck_dir_authority_sign(a->operator_sig, &d, admin_sk);
 }
 
@@ -270,6 +276,27 @@ __attribute__((unused)) static long ckt_raw_body(ck_net *c, const char *method, 
     *resp = NULL;
     if (ck_net_request(c, method, path, body, body ? strlen(body) : 0, &st, resp, &len) != 0) st = 0;
     return st;
+}
+
+/* 1 when an error response carries this stable code. */
+__attribute__((unused)) static int ckt_has_code(const char *resp, const char *code)
+{
+    char p[96];
+    snprintf(p, sizeof p, "\"code\":\"%s\"", code);
+    return resp && strstr(resp, p) != NULL;
+}
+
+/* A raw signed request: 1 when the status and (if given) the error code
+ * match; else the answer goes to stderr. */
+__attribute__((unused)) static int ckt_expect(ck_net *c, const char *method, const char *path, const char *body,
+                                              long status, const char *code)
+{
+    char *resp = NULL;
+    long st = ckt_raw_body(c, method, path, body, &resp);
+    int ok = st == status && (code == NULL || ckt_has_code(resp, code));
+    if (!ok) fprintf(stderr, "  %s %s -> %ld %s\n", method, path, st, resp ? resp : "");
+    free(resp);
+    return ok;
 }
 
 /* Appends with retry on head_mismatch; returns 0 and the new head. */

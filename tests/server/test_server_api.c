@@ -59,13 +59,6 @@ static char *get_text(const char *path)
     return buf;
 }
 
-static int has_code(const char *resp, const char *code)
-{
-    char pat[96];
-    snprintf(pat, sizeof pat, "\"code\":\"%s\"", code);
-    return resp && strstr(resp, pat) != NULL;
-}
-
 static uint64_t head_seq(ck_net *c, const char *patient)
 {
     ck_net_head h;
@@ -223,9 +216,9 @@ static void test_records(void)
     char path[256];
     snprintf(path, sizeof path, "/v1/records/%s/entries", alice.gid);
     char *resp = NULL;
-    CHECK(ckt_raw_body(cd, "POST", path, body, &resp) == 403 && has_code(resp, "author_mismatch"), "author mismatch");
+    CHECK(ckt_raw_body(cd, "POST", path, body, &resp) == 403 && ckt_has_code(resp, "author_mismatch"), "author mismatch");
     free(resp);
-    CHECK(ckt_raw_body(cp, "POST", path, body, &resp) == 400 && has_code(resp, "bad_entry_signature"),
+    CHECK(ckt_raw_body(cp, "POST", path, body, &resp) == 400 && ckt_has_code(resp, "bad_entry_signature"),
           "bad entry signature");
     free(resp);
     CHECK(head_seq(cp, alice.gid) == 7, "nothing stored by refused appends");
@@ -398,11 +391,11 @@ static void test_auth_refusals(void)
 
     snprintf(path, sizeof path, "/v1/users/%s", alice.gid);
     CHECK(unsigned_get(path) == 401, "unsigned: 401");
-    CHECK(ckt_raw_body(wrong, "GET", path, NULL, &resp) == 401 && has_code(resp, "bad_signature"), "wrong key: 401");
+    CHECK(ckt_raw_body(wrong, "GET", path, NULL, &resp) == 401 && ckt_has_code(resp, "bad_signature"), "wrong key: 401");
     free(resp);
     ckt_id_new(&mallory, "mallory");
     mallory_c = ckt_client(srv.url, mallory.gid, mallory.sk);
-    CHECK(ckt_raw_body(mallory_c, "GET", path, NULL, &resp) == 401 && has_code(resp, "bad_signature"),
+    CHECK(ckt_raw_body(mallory_c, "GET", path, NULL, &resp) == 401 && ckt_has_code(resp, "bad_signature"),
           "unknown key: 401 bad_signature, like a wrong key");
     free(resp);
     ck_net_close(mallory_c);
@@ -414,7 +407,7 @@ static void test_auth_refusals(void)
     ck_net_close(mallory_c);
     /* Stale and future time stamps. */
     CHECK(ck_net_request_at(cp, "GET", path, NULL, 0, (int64_t)time(NULL) - 3600, "0123456789abcdef0123456789abcdef",
-                            &st, &resp, &len) == 0 && st == 401 && has_code(resp, "stale_timestamp"), "stale: 401");
+                            &st, &resp, &len) == 0 && st == 401 && ckt_has_code(resp, "stale_timestamp"), "stale: 401");
     free(resp);
     CHECK(ck_net_request_at(cp, "GET", path, NULL, 0, (int64_t)time(NULL) + 3600, "1123456789abcdef0123456789abcdef",
                             &st, &resp, &len) == 0 && st == 401, "future: 401");
@@ -428,7 +421,7 @@ static void test_auth_refusals(void)
     CHECK(ck_net_request_at(cp, "GET", path, NULL, 0, now, nonce, &st, &resp, &len) == 0 && st == 200, "first use");
     free(resp);
     CHECK(ck_net_request_at(cp, "GET", path, NULL, 0, now, nonce, &st, &resp, &len) == 0 && st == 401 &&
-              has_code(resp, "replayed_nonce"), "replay: 401");
+              ckt_has_code(resp, "replayed_nonce"), "replay: 401");
     free(resp);
     CHECK(ck_net_request_at(cp, "GET", path, NULL, 0, now, "NOT-HEX", &st, &resp, &len) == 0 && st == 401,
           "malformed nonce: 401");
@@ -447,7 +440,7 @@ static void test_bad_input(void)
     size_t n = 0;
 
     snprintf(path, sizeof path, "/v1/records/%s/entries", alice.gid);
-    CHECK(ckt_raw_body(cp, "POST", path, "{", &resp) == 400 && has_code(resp, "bad_json"), "malformed JSON");
+    CHECK(ckt_raw_body(cp, "POST", path, "{", &resp) == 400 && ckt_has_code(resp, "bad_json"), "malformed JSON");
     free(resp);
     CHECK(ckt_raw(cp, "POST", path, "[1,2,3]") == 400, "array body");
     CHECK(ckt_raw(cp, "POST", path, "") == 400, "empty body");
@@ -470,7 +463,7 @@ static void test_bad_input(void)
     big[199997] = '"';
     big[199999] = 0;
     memcpy(big + 2, "section\":\"", 10);
-    CHECK(ckt_raw_body(cp, "POST", path, big, &resp) == 413 && has_code(resp, "body_too_large"), "oversized body: 413");
+    CHECK(ckt_raw_body(cp, "POST", path, big, &resp) == 413 && ckt_has_code(resp, "body_too_large"), "oversized body: 413");
     free(resp);
     free(big);
     CHECK(head_seq(cp, alice.gid) == before, "no change to stored data");

@@ -22,24 +22,6 @@ static ckt_server srv;
 static ckt_id admin, hosp_a, hosp_b, pharm_x, dr_a, nurse_a, clerk_a, pat, notorg;
 static ck_net *ca; /* the operator */
 
-static int has_code(const char *resp, const char *code)
-{
-    char pat_[96];
-    snprintf(pat_, sizeof pat_, "\"code\":\"%s\"", code);
-    return resp && strstr(resp, pat_) != NULL;
-}
-
-/* A raw request: 1 when the status and (if given) the error code match. */
-static int expect(ck_net *c, const char *method, const char *path, const char *body, long status, const char *code)
-{
-    char *resp = NULL;
-    long st = ckt_raw_body(c, method, path, body, &resp);
-    int ok = st == status && (code == NULL || has_code(resp, code));
-    if (!ok) fprintf(stderr, "  %s %s -> %ld %s\n", method, path, st, resp ? resp : "");
-    free(resp);
-    return ok;
-}
-
 /* Bodies a route refuses with 400 bad_field, each with what it tries. */
 typedef struct {
     const char *body, *what;
@@ -47,7 +29,7 @@ typedef struct {
 
 static void expect_bad_fields(ck_net *c, const char *method, const char *path, const bad_body *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) CHECK(expect(c, method, path, v[i].body, 400, "bad_field"), "%s", v[i].what);
+    for (size_t i = 0; i < n; i++) CHECK(ckt_expect(c, method, path, v[i].body, 400, "bad_field"), "%s", v[i].what);
 }
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -144,10 +126,10 @@ static void test_orgs(void)
     CHECK(ck_net_org_add(ca, notorg.gid, "hospital", "Not an org") != 0 && ck_net_status(ca) == 400 &&
               !strcmp(ck_net_error_code(ca), "bad_field"), "a doctor cannot be an organization");
     expect_bad_fields(ca, "POST", "/v1/orgs", bodies, COUNT(bodies));
-    CHECK(expect(ca, "POST", "/v1/orgs",
+    CHECK(ckt_expect(ca, "POST", "/v1/orgs",
                  "{\"name\":\"hosp-b\",\"kind\":\"hospital\",\"kind\":\"board\",\"display_name\":\"X\"}", 400,
                  "bad_json"), "duplicate key in org body");
-    CHECK(expect(ca, "PUT", "/v1/orgs", "{}", 405, "method_not_allowed"), "PUT /v1/orgs is 405");
+    CHECK(ckt_expect(ca, "PUT", "/v1/orgs", "{}", 405, "method_not_allowed"), "PUT /v1/orgs is 405");
 
     CHECK(ck_net_orgs_list(cd, NULL, &orgs) == 0 && json_array_size(orgs) == 3, "a doctor lists all orgs");
     CHECK(orgs && !strcmp(json_string_value(json_object_get(json_array_get(orgs, 0), "name")), "hosp-a") &&
@@ -159,7 +141,7 @@ static void test_orgs(void)
               !strcmp(json_string_value(json_object_get(json_array_get(orgs, 0), "name")), "pharm-x"),
           "kind=pharmacy: pharm-x");
     json_decref(orgs);
-    CHECK(expect(cd, "GET", "/v1/orgs?kind=castle", NULL, 400, "bad_parameter"), "bad kind parameter");
+    CHECK(ckt_expect(cd, "GET", "/v1/orgs?kind=castle", NULL, 400, "bad_parameter"), "bad kind parameter");
     CHECK(ck_net_org_get(cd, hosp_a.gid, &o) == 0 &&
               !strcmp(json_string_value(json_object_get(o, "display_name")), "General Hospital A") &&
               !strcmp(json_string_value(json_object_get(o, "kind")), "hospital") &&
@@ -208,7 +190,7 @@ static void test_units(void)
     json_decref(units);
     CHECK(ck_net_units_list(cd, "nohosp", NULL, &units) != 0 && ck_net_status(cd) == 404 &&
               !strcmp(ck_net_error_code(cd), "org_not_found"), "units of an unknown org");
-    CHECK(expect(cd, "GET", "/v1/orgs/hosp-a/units?kind=garden", NULL, 400, "bad_parameter"), "bad kind param");
+    CHECK(ckt_expect(cd, "GET", "/v1/orgs/hosp-a/units?kind=garden", NULL, 400, "bad_parameter"), "bad kind param");
     CHECK(ck_net_org_get(cd, hosp_a.gid, &o) == 0 && json_array_size(json_object_get(o, "units")) == 3 &&
               !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(o, "units"), 1),
                                                          "display_name")),
@@ -271,7 +253,7 @@ static void test_affiliation(void)
     expect_bad_fields(ca, "PUT", "/v1/users/notorg/affiliation", bodies, COUNT(bodies));
     char body[400];
     snprintf(body, sizeof body, "{\"org\":\"hosp-a\",\"title\":\"%0200d\"}", 0);
-    CHECK(expect(ca, "PUT", "/v1/users/notorg/affiliation", body, 400, "bad_field"), "title over 128 bytes");
+    CHECK(ckt_expect(ca, "PUT", "/v1/users/notorg/affiliation", body, 400, "bad_field"), "title over 128 bytes");
     ck_net_close(ch);
     ck_net_close(cb);
     ck_net_close(cd);
@@ -299,10 +281,10 @@ static void test_listing(void)
           "attr matches whole labels only: %s", out);
     CHECK(list(cp, NULL, "organization", NULL, NULL, 1, out, sizeof out) == 0 &&
               !strcmp(out, "hosp-a,hosp-b,pharm-x"), "role=organization: %s", out);
-    CHECK(expect(cp, "GET", "/v1/users?role=king", NULL, 400, "bad_parameter"), "unknown role parameter");
-    CHECK(expect(cp, "GET", "/v1/users?limit=1001", NULL, 400, "bad_parameter"), "limit above 1000");
-    CHECK(expect(cp, "GET", "/v1/users?limit=0", NULL, 400, "bad_parameter"), "limit 0");
-    CHECK(expect(cp, "GET", "/v1/users?org=a%27b", NULL, 400, NULL), "quote in org parameter");
+    CHECK(ckt_expect(cp, "GET", "/v1/users?role=king", NULL, 400, "bad_parameter"), "unknown role parameter");
+    CHECK(ckt_expect(cp, "GET", "/v1/users?limit=1001", NULL, 400, "bad_parameter"), "limit above 1000");
+    CHECK(ckt_expect(cp, "GET", "/v1/users?limit=0", NULL, 400, "bad_parameter"), "limit 0");
+    CHECK(ckt_expect(cp, "GET", "/v1/users?org=a%27b", NULL, 400, NULL), "quote in org parameter");
 
     /* Paging: two at a time over every user, no repeats, in GID order. */
     do {
@@ -348,7 +330,7 @@ static void test_deactivate(void)
     CHECK(ck_net_user_get(cd, dr_a.gid, &u) != 0 && ck_net_status(cd) == 403 &&
               !strcmp(ck_net_error_code(cd), "deactivated"), "dr-a's next request: 403 deactivated (%ld %s)",
           ck_net_status(cd), ck_net_error_code(cd));
-    CHECK(expect(cd, "GET", "/v1/orgs", NULL, 403, "deactivated"), "every route refuses dr-a");
+    CHECK(ckt_expect(cd, "GET", "/v1/orgs", NULL, 403, "deactivated"), "every route refuses dr-a");
     CHECK(ck_net_user_get(cn, dr_a.gid, &u) == 0, "others keep working");
     ckt_sleep_ms(5);
     CHECK(ck_net_user_deactivate(ca, dr_a.gid, &j) == 0 &&
@@ -356,7 +338,7 @@ static void test_deactivate(void)
     json_decref(j);
     CHECK(ck_net_user_deactivate(ca, "ghost", NULL) != 0 && !strcmp(ck_net_error_code(ca), "user_not_found"),
           "deactivating nobody is 404");
-    CHECK(expect(ca, "POST", "/v1/users/nurse-a/deactivate", "{}", 400, NULL), "deactivate takes no body");
+    CHECK(ckt_expect(ca, "POST", "/v1/users/nurse-a/deactivate", "{}", 400, NULL), "deactivate takes no body");
 
     CHECK(list(cn, hosp_a.gid, NULL, NULL, NULL, 1, out, sizeof out) == 0 && !strcmp(out, "clerk-a,nurse-a"),
           "active (default) hides dr-a: %s", out);
@@ -364,8 +346,8 @@ static void test_deactivate(void)
           "active=false: %s", out);
     CHECK(list(cn, hosp_a.gid, NULL, NULL, NULL, -1, out, sizeof out) == 0 && !strcmp(out, "clerk-a,dr-a,nurse-a"),
           "active=any: %s", out);
-    CHECK(expect(cn, "GET", "/v1/users?active=maybe", NULL, 400, "bad_parameter"), "bad active parameter");
-    CHECK(expect(cn, "GET", "/v1/users?org=hosp-a&active=true", NULL, 200, NULL), "active=true");
+    CHECK(ckt_expect(cn, "GET", "/v1/users?active=maybe", NULL, 400, "bad_parameter"), "bad active parameter");
+    CHECK(ckt_expect(cn, "GET", "/v1/users?org=hosp-a&active=true", NULL, 200, NULL), "active=true");
 
     CHECK(ck_net_audit_list(ch, hosp_a.gid, 0, 1000, &v, &n) == 0, "the org's audit log");
     for (size_t i = 0; i < n; i++) {

@@ -27,24 +27,6 @@ static const char *const extra[] = {"--rate-limit", "0", "--mailbox-per-sender",
                                     "--clock-skew", "60", "--origin", "http://carekey.example:8443",
                                     "--enroll-rate", "20", NULL};
 
-static int has_code(const char *resp, const char *code)
-{
-    char p[96];
-    snprintf(p, sizeof p, "\"code\":\"%s\"", code);
-    return resp && strstr(resp, p) != NULL;
-}
-
-/* A raw signed request: 1 when the status and (if given) code match. */
-static int expect(ck_net *c, const char *method, const char *path, const char *body, long status, const char *code)
-{
-    char *resp = NULL;
-    long st = ckt_raw_body(c, method, path, body, &resp);
-    int ok = st == status && (code == NULL || has_code(resp, code));
-    if (!ok) fprintf(stderr, "  %s %s -> %ld %s\n", method, path, st, resp ? resp : "");
-    free(resp);
-    return ok;
-}
-
 static ck_net *client(const ckt_id *id) { return ckt_client(srv.url, id->gid, id->sk); }
 
 static int failed(ck_net *c, long status, const char *code)
@@ -105,9 +87,9 @@ static void test_authorities(void)
     CHECK(ckt_epochs(&tw, 1, "staff@hosp-auth", 1, hauth2.sk, &wrong_table) == 0, "table signed by another key");
     /* Unsigned, as registrations used to be. */
     body = record_body(&a, NULL, NULL);
-    CHECK(expect(ca, "POST", "/v1/authorities", body, 400, "bad_field"), "an unsigned record is refused");
+    CHECK(ckt_expect(ca, "POST", "/v1/authorities", body, 400, "bad_field"), "an unsigned record is refused");
     free(body);
-    CHECK(expect(ca, "POST", "/v1/authorities",
+    CHECK(ckt_expect(ca, "POST", "/v1/authorities",
                  "{\"name\":\"x\",\"signing_key\":\"0000000000000000000000000000000000000000000000000000000000000000\","
                  "\"abe_public_key\":\"AAAA\",\"epochs\":{\"a@x\":1}}", 400, NULL), "the old body is refused");
     /* Signed by another key than the operator's. */
@@ -133,12 +115,7 @@ static void test_authorities(void)
     CHECK(ck_net_authority_fetch(cd, "hosp-auth", &got) == 0 && !strcmp(got.organization, "hosp") &&
               got.signed_at_ms == a.signed_at_ms && got.epoch_table && !strcmp(got.epoch_table, table),
           "served as signed: %s", ck_net_error_code(cd));
-    d.name = got.name;
-    d.sign_pk = got.sign_pk;
-    d.abe_pk = got.abe_pk;
-    d.abe_pk_len = got.abe_pk_len;
-    d.organization = got.organization;
-    d.signed_at_ms = got.signed_at_ms;
+    ckt_dir_of(&got, &d);
     CHECK(ck_dir_authority_verify(&d, got.operator_sig, admin.pk) == 0, "a client verifies what it fetched");
     ck_net_authority_clear(&got);
     (void)sig;
@@ -155,7 +132,7 @@ static void test_authorities(void)
     CHECK(ck_net_authority_put_epochs(ca, "hosp-auth", wrong_table) != 0 && failed(ca, 400, "bad_document_signature"),
           "even when the operator relays it");
     free(wrong_table);
-    CHECK(expect(ch, "PUT", "/v1/authorities/hosp-auth/epochs", "{\"epochs\":{\"staff@hosp-auth\":9}}", 400, NULL),
+    CHECK(ckt_expect(ch, "PUT", "/v1/authorities/hosp-auth/epochs", "{\"epochs\":{\"staff@hosp-auth\":9}}", 400, NULL),
           "the old unsigned body is refused");
     CHECK(ckt_epochs(&t, 1, "staff@hosp-auth", 7, hauth.sk, &table) == 0, "table 1 again");
     CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) != 0 && failed(ch, 409, "stale_version"),
@@ -174,7 +151,7 @@ static void test_authorities(void)
     CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) != 0 && failed(ch, 409, "stale_version"),
           "a rollback to v1 is refused");
     free(table);
-    CHECK(expect(cx, "GET", "/v1/users/pat", NULL, 401, "bad_signature"), "a fake operator key is no operator");
+    CHECK(ckt_expect(cx, "GET", "/v1/users/pat", NULL, 401, "bad_signature"), "a fake operator key is no operator");
     ck_dir_epochs_free(&t);
     ck_dir_epochs_free(&tw);
     free(a.abe_pk);
@@ -573,21 +550,21 @@ static void test_names(void)
     ck_net_hex(hex, x.pk, 32);
     snprintf(body, sizeof body, "{\"gid\":\"pat-named\",\"ed25519\":\"%s\",\"x25519\":\"%s\",\"role\":\"patient\","
              "\"display_name\":\"Alice Example\"}", hex, hex);
-    CHECK(expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "a patient's name is refused");
+    CHECK(ckt_expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "a patient's name is refused");
     snprintf(body, sizeof body, "{\"gid\":\"fam-named\",\"ed25519\":\"%s\",\"x25519\":\"%s\",\"role\":\"caregiver\","
              "\"display_name\":\"Bob\"}", hex, hex);
-    CHECK(expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "a caregiver's too");
+    CHECK(ckt_expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "a caregiver's too");
     CHECK(ck_net_user_get(cd, pat.gid, &u) == 0 && !strcmp(u.display_name, pat.gid), "the directory shows the GID");
     CHECK(ck_net_user_get(cd, dr2.gid, &u) == 0 && !strcmp(u.display_name, "Test dr2"), "staff keep their names");
 
     group("names with bidi controls");
     snprintf(body, sizeof body, "{\"gid\":\"dr-bidi\",\"ed25519\":\"%s\",\"x25519\":\"%s\",\"role\":\"doctor\","
              "\"display_name\":\"Dr \\u202eA\"}", hex, hex);
-    CHECK(expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "U+202E in a display name");
+    CHECK(ckt_expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "U+202E in a display name");
     snprintf(body, sizeof body, "{\"gid\":\"dr-bidi\",\"ed25519\":\"%s\",\"x25519\":\"%s\",\"role\":\"doctor\","
              "\"display_name\":\"Dr \\u0085A\"}", hex, hex);
-    CHECK(expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "a C1 control in a display name");
-    CHECK(expect(ca, "PUT", "/v1/users/dr2/affiliation", "{\"org\":\"hosp\",\"title\":\"Chief \\u2066x\"}", 400,
+    CHECK(ckt_expect(ca, "POST", "/v1/users", body, 400, "bad_field"), "a C1 control in a display name");
+    CHECK(ckt_expect(ca, "PUT", "/v1/users/dr2/affiliation", "{\"org\":\"hosp\",\"title\":\"Chief \\u2066x\"}", 400,
                  "bad_field"), "U+2066 in a title");
     ck_net_close(cd);
 }
@@ -648,15 +625,15 @@ static void test_request_strings(void)
     CHECK(signed_for(origin, &dr, "/v1/orgs") == 401, "signed for another port: 401");
     snprintf(origin, sizeof origin, "http://localhost:%d", srv.port);
     cl = ckt_client(origin, dr.gid, dr.sk);
-    CHECK(expect(cl, "GET", "/v1/orgs", NULL, 200, NULL), "a client configured with localhost works");
+    CHECK(ckt_expect(cl, "GET", "/v1/orgs", NULL, 200, NULL), "a client configured with localhost works");
     ck_net_close(cl);
 
     group("'+' in a query");
-    CHECK(expect(cd, "GET", "/v1/orgs?kind=hospital&note=a+b", NULL, 200, NULL),
+    CHECK(ckt_expect(cd, "GET", "/v1/orgs?kind=hospital&note=a+b", NULL, 200, NULL),
           "a '+' is signed and checked as sent");
-    CHECK(expect(cd, "GET", "/v1/users?org=hosp+x", NULL, 400, "bad_parameter"),
+    CHECK(ckt_expect(cd, "GET", "/v1/users?org=hosp+x", NULL, 400, "bad_parameter"),
           "and it is not a space: org 'hosp+x' is malformed");
-    CHECK(expect(cd, "GET", "/v1/users?org=hosp%20x", NULL, 400, "bad_parameter"), "nor is %%20 decoded");
+    CHECK(ckt_expect(cd, "GET", "/v1/users?org=hosp%20x", NULL, 400, "bad_parameter"), "nor is %%20 decoded");
     ck_net_close(cd);
 }
 
@@ -693,7 +670,7 @@ static void test_enrollment(void)
     ck_net_hex(xhex, nd.xpk, 32);
     snprintf(body, sizeof body, "{\"gid\":\"new-pat\",\"role\":\"patient\",\"ed25519\":\"%s\",\"x25519\":\"%s\"}", hex, xhex);
     ck_net *cf = ckt_client(srv.url, "enroll:new-pat", forger.sk);
-    CHECK(expect(cf, "POST", "/v1/enrollments", body, 401, "bad_signature"),
+    CHECK(ckt_expect(cf, "POST", "/v1/enrollments", body, 401, "bad_signature"),
           "a forged proof of possession is refused");
     ck_net_close(cf);
     CHECK(ck_net_enroll_status(c, np.gid, np.sk, st) != 0 && failed(c, 401, "bad_signature"), "nothing was stored");
@@ -743,12 +720,8 @@ static void test_enrollment(void)
     CHECK(ck_net_user_affiliate(ch, nd.gid, "hosp", NULL, NULL, NULL, 0, NULL) == 0,
           "her consent to join came with the approval: %s", ck_net_error_code(ch));
     /* The organization: a forged operator signature, then a taken name. */
-    d.name = a.name;
-    d.sign_pk = a.sign_pk;
-    d.abe_pk = a.abe_pk;
-    d.abe_pk_len = a.abe_pk_len;
-    d.organization = a.organization;
-    d.signed_at_ms = 1234;
+    a.signed_at_ms = 1234;
+    ckt_dir_of(&a, &d);
     CHECK(ck_dir_authority_sign(sig, &d, other_op.sk) == 0 && ck_net_enroll_approve(ca, no.gid, 1234, sig) != 0 &&
               failed(ca, 400, "bad_document_signature"), "an approval with a forged signature");
     CHECK(ck_dir_authority_sign(sig, &d, admin.sk) == 0 && ck_net_enroll_approve(ca, no.gid, 1234, sig) != 0 &&
@@ -818,7 +791,7 @@ static void test_replay_after_crash(void)
         for (int i = 0; i < PER; i++) {
             snprintf(path, sizeof path, i % 2 ? "/v1/orgs" : "/v1/users/%s", pat.gid);
             if (ck_net_request_at(cd, "GET", path, NULL, 0, ts[i], nonces[i], &st, &resp, &len) == 0 && st == 401 &&
-                has_code(resp, "replayed_nonce"))
+                ckt_has_code(resp, "replayed_nonce"))
                 refused++;
             free(resp);
             resp = NULL;
