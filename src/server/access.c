@@ -37,59 +37,58 @@ int ckd_grant_counts(ckd_req *r, const ck_store_grant *g, int64_t now)
     return ok;
 }
 
-/* fn over the caller's grants on patient that count now: 1 as soon as
- * fn says 1, 0 when none does, -1 on a storage error. */
-static int any_grant(ckd_req *r, const char *patient, int (*fn)(const ck_store_grant *, const void *),
-                     const void *arg)
+/* What the caller's counting grants on patient give her, from one query:
+ * a delegation by the patient, any grant (reading), a write grant
+ * covering section (when section is set). 0, or -1 on a storage error. */
+typedef struct {
+    int delegate, any, writes;
+} standing;
+
+static int scan(ckd_req *r, const char *patient, const char *section, standing *st)
 {
     ck_store_grant *g = NULL;
     size_t n = 0;
     int64_t now = ckd_now_ms();
-    int found = 0;
+    int rc = 0;
+    memset(st, 0, sizeof *st);
     if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;
-    for (size_t i = 0; i < n && found == 0; i++) {
-        if (!fn(&g[i], arg)) continue;
-        found = ckd_grant_counts(r, &g[i], now);
+    for (size_t i = 0; i < n; i++) {
+        int c = ckd_grant_counts(r, &g[i], now);
+        if (c < 0) rc = -1;
+        if (c <= 0) continue;
+        st->any = 1;
+        /* Only the patient names delegates. */
+        if (g[i].delegate && !strcmp(g[i].granted_by, patient)) st->delegate = 1;
+        if (section && strcmp(g[i].access, "read") != 0 && ck_store_sections_match(g[i].sections, section))
+            st->writes = 1;
     }
     free(g);
-    return found;
+    return rc;
 }
 
-static int is_delegation(const ck_store_grant *g, const void *arg)
+/* The relation from a scan: owner, delegate or none. */
+static int relation_of(ckd_req *r, const char *patient, const standing *st)
 {
-    return g->delegate && !strcmp(g->granted_by, (const char *)arg);
-}
-
-static int writes_section(const ck_store_grant *g, const void *arg)
-{
-    return strcmp(g->access, "read") != 0 && ck_store_sections_match(g->sections, (const char *)arg);
-}
-
-static int any(const ck_store_grant *g, const void *arg)
-{
-    (void)g;
-    (void)arg;
-    return 1;
+    if (r->caller_kind != CKD_CALLER_USER) return CKD_REL_NONE;
+    if (!strcmp(r->caller, patient)) return ckd_role_owns_record(r->user.role) ? CKD_REL_PATIENT : CKD_REL_NONE;
+    return st->delegate ? CKD_REL_DELEGATE : CKD_REL_NONE;
 }
 
 int ckd_relation(ckd_req *r, const char *patient, int *rel)
 {
-    int d;
+    standing st = {0, 0, 0};
     *rel = CKD_REL_NONE;
     if (r->caller_kind != CKD_CALLER_USER) return 0;
-    if (!strcmp(r->caller, patient)) {
-        if (ckd_role_owns_record(r->user.role)) *rel = CKD_REL_PATIENT;
-        return 0;
-    }
-    /* Only the patient names delegates. */
-    if ((d = any_grant(r, patient, is_delegation, patient)) < 0) return -1;
-    if (d) *rel = CKD_REL_DELEGATE;
+    if (strcmp(r->caller, patient) != 0 && scan(r, patient, NULL, &st) != 0) return -1;
+    *rel = relation_of(r, patient, &st);
     return 0;
 }
 
 int ckd_has_grant(ckd_req *r, const char *patient, const char *section)
 {
-    return any_grant(r, patient, writes_section, section);
+    standing st;
+    if (scan(r, patient, section, &st) != 0) return -1;
+    return st.writes;
 }
 
 /* ---- purpose of use --------------------------------------------------- */
@@ -145,12 +144,10 @@ int ckd_purpose_check(ckd_req *r, const char *patient, int rel, const char *acti
 
 /* ---- reading a record --------------------------------------------------- */
 
-/* 1 when the caller may read without being owner or delegate. */
+/* 1 when the caller may read without being owner, delegate or grantee. */
 static int reader_by_role(ckd_req *r, const char *patient)
 {
     ck_store_rc rc;
-    int g = any_grant(r, patient, any, NULL); /* read or write grant */
-    if (g != 0) return g;
     if (!strcmp(r->user.role, "researcher")) {
         /* Her published research view: records that hold one. */
         rc = ck_store_section_present(r->srv->store, patient, "research");
@@ -162,18 +159,20 @@ static int reader_by_role(ckd_req *r, const char *patient)
 
 int ckd_read_check(ckd_req *r, const char *patient, const char *action, const char *target, enum MHD_Result *res)
 {
-    int rel, ok;
+    standing st = {0, 0, 0};
+    int rel, ok = 1;
     if (r->caller_kind != CKD_CALLER_USER) {
         *res = ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
         return -1;
     }
-    if (ckd_relation(r, patient, &rel) != 0) {
+    /* One look at the caller's grants serves both the relation and the read. */
+    if (strcmp(r->caller, patient) != 0 && scan(r, patient, NULL, &st) != 0) {
         *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
         return -1;
     }
+    rel = relation_of(r, patient, &st);
     if (ckd_purpose_check(r, patient, rel, action, res) != 0) return -1;
-    if (rel != CKD_REL_NONE) return 0;
-    if ((ok = reader_by_role(r, patient)) < 0) {
+    if (rel == CKD_REL_NONE && !st.any && (ok = reader_by_role(r, patient)) < 0) {
         *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
         return -1;
     }
