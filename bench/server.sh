@@ -37,7 +37,7 @@ start() { # db-url extra-args...
   local db=$1; shift
   rm -f "$tmp/port"
   "$carekeyd" --port 0 --port-file "$tmp/port" --db "$db" --admin-key "$admin_pk" \
-    --rate-limit 0 --log-level warn "$@" 2>>"$tmp/carekeyd.log" &
+    --rate-limit 0 --per-ip-conns 256 --log-level warn "$@" 2>>"$tmp/carekeyd.log" &
   pid=$!
   for _ in $(seq 200); do [ -s "$tmp/port" ] && break; sleep 0.05; done
   [ -s "$tmp/port" ] || { echo "carekeyd did not start" >&2; tail "$tmp/carekeyd.log" >&2; exit 1; }

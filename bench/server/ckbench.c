@@ -83,7 +83,8 @@ static int enroll(ck_net *ca, const char *gid, const uint8_t pk[32], const char 
     snprintf(u.gid, sizeof u.gid, "%s", gid);
     memcpy(u.ed25519, pk, 32);
     memcpy(u.x25519, pk, 32);
-    snprintf(u.display_name, sizeof u.display_name, "bench");
+    if (strcmp(role, "patient") != 0) /* patients are listed by GID: no name */
+        snprintf(u.display_name, sizeof u.display_name, "bench");
     snprintf(u.role, sizeof u.role, "%s", role);
     return ck_net_user_enroll(ca, &u);
 }
@@ -180,6 +181,7 @@ typedef struct {
 
 static struct sockaddr_in server_addr;
 static char host_hdr[80];
+static char origin[96];
 
 static int parse_url(const char *u)
 {
@@ -190,6 +192,7 @@ static int parse_url(const char *u)
     server_addr.sin_port = htons((uint16_t)port);
     server_addr.sin_addr.s_addr = htonl((a << 24) | (b << 16) | (c << 8) | d);
     snprintf(host_hdr, sizeof host_hdr, "%u.%u.%u.%u:%u", a, b, c, d, port);
+    snprintf(origin, sizeof origin, "http://%s", host_hdr); /* what v2 request strings name */
     return 0;
 }
 
@@ -222,7 +225,7 @@ static int lsend(lconn *c)
     snprintf(path, sizeof path, "/v1/records/%s/entries/%llu", reader_patient, (unsigned long long)c->seq);
     if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
     ck_net_hex(nonce, rnd, sizeof rnd);
-    if ((msg = ck_net_req_string("GET", path, c->w->gid, ts, nonce, NULL, NULL, 0)) == NULL) return -1;
+    if ((msg = ck_net_req_string(origin, "GET", path, c->w->gid, ts, nonce, NULL, NULL, 0)) == NULL) return -1;
 #ifdef CKB_HAVE_SODIUM
     n = crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), c->ssk);
 #else
@@ -418,6 +421,9 @@ int main(int argc, char **argv)
         for (reader_entries = 0; reader_entries < 200; reader_entries++)
             if (ck_net_append(cp, reader_patient, "results", "Observation", h.hash, now_ms(), env, sizeof env, &h) != 0)
                 return 1;
+        /* Readers need a standing on the record: a read grant each. */
+        for (int i = 0; i < clients; i++)
+            if (ck_net_grant_access(cp, reader_patient, w[i].gid, "read", "*", 0, 0, NULL) != 0) return 1;
         ck_net_close(cp);
     }
     ck_net_close(ca);

@@ -25,6 +25,8 @@ extern "C" {
 #endif
 
 typedef struct ck_net ck_net;
+/* JSON results are jansson values (include <jansson.h>; json_decref them). */
+struct json_t;
 
 typedef struct {
     const char *url;     /* "http://127.0.0.1:8443" or "https://host:port" */

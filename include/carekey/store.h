@@ -36,6 +36,7 @@ typedef enum {
     CK_STORE_CONFLICT,    /* prev_hash is not the head; replayed nonce */
     CK_STORE_EXISTS,      /* unique key already taken */
     CK_STORE_FULL,        /* a configured limit was reached */
+    CK_STORE_STALE,       /* older than what is stored: an epoch table version, an entry time */
     CK_STORE_ERROR        /* back end failure (logged, never with data) */
 } ck_store_rc;
 
@@ -96,15 +97,42 @@ typedef struct {
     int active;            /* -1 any, 0 deactivated only, 1 active only */
     const char *after;     /* paging: GIDs greater than this one */
     size_t limit;          /* at most this many users, in GID order */
+    /* Privacy: when set, users of role patient are left out except this
+     * GID herself and the patients she is an active delegate of (a
+     * delegate grant not revoked and not expired at now_ms). */
+    const char *viewer;
+    int64_t now_ms;
 } ck_store_user_filter;
 
+/* An authority record as the operator signed it (carekey/directory.h),
+ * with the authority's signed epoch table. */
 typedef struct {
     char name[CK_STORE_ID_CAP];
     uint8_t sign_pk[32];
-    char *abe_pk;      /* opaque base64 text (malloc'ed on get) */
-    char *epochs_json; /* JSON object {"attr": epoch, ...} (malloc'ed on get) */
+    char *abe_pk;        /* opaque base64 text (malloc'ed on get) */
+    char organization[CK_STORE_ID_CAP];
+    int64_t signed_at;   /* Unix ms, part of the operator's signature */
+    uint8_t operator_sig[64];
+    int has_sig;         /* 0 for rows registered before signatures */
+    char *epoch_table;   /* canonical signed table JSON, NULL = none yet (malloc'ed on get) */
+    uint64_t epoch_version; /* its version, 0 = none */
     int64_t created_at, updated_at;
 } ck_store_authority;
+
+/* An enrollment request a person submitted about herself, pending until
+ * the operator approves or rejects it. */
+typedef struct {
+    char gid[CK_STORE_ID_CAP];
+    char role[CK_STORE_TOKEN_CAP];
+    char display_name[CK_STORE_NAME_CAP];
+    uint8_t ed25519[32], x25519[32];
+    char org_kind[CK_STORE_TOKEN_CAP];           /* "" = no organization to register */
+    char org_display_name[CK_STORE_NAME_CAP];
+    char join_org[CK_STORE_ID_CAP];              /* "" = none */
+    ck_store_authority auth;                     /* auth.name "" = none; signature unset */
+    char status[16];                             /* pending | approved | rejected */
+    int64_t created_at, decided_at;
+} ck_store_enrollment;
 
 typedef struct {
     char patient[CK_STORE_ID_CAP];
@@ -136,6 +164,7 @@ typedef struct {
     char granted_by[CK_STORE_ID_CAP];
     char sections[1024]; /* comma-separated section names, or "*" */
     int delegate;        /* grantee may grant and revoke for the patient */
+    char access[8];      /* "write" (append; implies read) or "read" */
     int64_t expires_at;  /* Unix ms, 0 = never */
     int64_t created_at;
     int64_t revoked_at;  /* 0 = active */
@@ -183,8 +212,23 @@ ck_store_rc ck_store_user_get(ck_store *s, const char *gid, ck_store_user *out) 
  * the org or the unit (in org) does not exist. */
 ck_store_rc ck_store_user_affiliate(ck_store *s, const char *gid, const char *org, const char *unit,
                                     const char *title, const char *attributes, int64_t now_ms) CK_STORE_WUR;
+/* The same, only while the user holds a standing consent for org (checked
+ * in the same statement): NOT_FOUND without one. */
+ck_store_rc ck_store_user_affiliate_consented(ck_store *s, const char *gid, const char *org, const char *unit,
+                                              const char *title, const char *attributes,
+                                              int64_t now_ms) CK_STORE_WUR;
+/* Clears org, unit, title and attributes of a user affiliated with org
+ * (NULL: any); NOT_FOUND when she is not. The account stays as it is. */
+ck_store_rc ck_store_user_unaffiliate(ck_store *s, const char *gid, const char *org) CK_STORE_WUR;
 /* Marks the user inactive; idempotent (deactivated_at keeps the first time). */
 ck_store_rc ck_store_user_deactivate(ck_store *s, const char *gid, int64_t now_ms) CK_STORE_WUR;
+/* Undoes a deactivation (active again, deactivated_at 0); idempotent. */
+ck_store_rc ck_store_user_reactivate(ck_store *s, const char *gid) CK_STORE_WUR;
+/* A person's standing consent to be affiliated with org: add (idempotent),
+ * withdraw (NOT_FOUND when there is none), look up (OK or NOT_FOUND). */
+ck_store_rc ck_store_consent_add(ck_store *s, const char *gid, const char *org, int64_t now_ms) CK_STORE_WUR;
+ck_store_rc ck_store_consent_del(ck_store *s, const char *gid, const char *org) CK_STORE_WUR;
+ck_store_rc ck_store_consent_get(ck_store *s, const char *gid, const char *org) CK_STORE_WUR;
 /* Users matching f, ascending by GID; *v is malloc'ed (free). */
 ck_store_rc ck_store_user_list(ck_store *s, const ck_store_user_filter *f, ck_store_user **v,
                                size_t *n) CK_STORE_WUR;
@@ -200,15 +244,39 @@ ck_store_rc ck_store_unit_add(ck_store *s, const ck_store_unit *u) CK_STORE_WUR;
 ck_store_rc ck_store_unit_get(ck_store *s, const char *org, const char *name, ck_store_unit *out) CK_STORE_WUR;
 ck_store_rc ck_store_unit_list(ck_store *s, const char *org, const char *kind, ck_store_unit **v,
                                size_t *n) CK_STORE_WUR;
+/* Authorities: add stores the record and its epoch table (NULL = none). */
 ck_store_rc ck_store_authority_add(ck_store *s, const ck_store_authority *a) CK_STORE_WUR;
 ck_store_rc ck_store_authority_get(ck_store *s, const char *name, ck_store_authority *out) CK_STORE_WUR;
-ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *epochs_json,
-                                          int64_t now_ms) CK_STORE_WUR;
+/* Replaces the epoch table when version is above the stored one: STALE
+ * otherwise, NOT_FOUND for no such authority. */
+ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *table_json,
+                                          uint64_t version, int64_t now_ms) CK_STORE_WUR;
 void ck_store_authority_clear(ck_store_authority *a);
 
+/* Enrollment requests. add: EXISTS when the GID is enrolled or has a
+ * pending or approved request (a rejected one is replaced), FULL when
+ * max_pending requests wait. list: requests with this status, oldest
+ * first; free with ck_store_enrollments_free. */
+ck_store_rc ck_store_enroll_add(ck_store *s, const ck_store_enrollment *e, size_t max_pending) CK_STORE_WUR;
+ck_store_rc ck_store_enroll_get(ck_store *s, const char *gid, ck_store_enrollment *out) CK_STORE_WUR;
+ck_store_rc ck_store_enroll_list(ck_store *s, const char *status, size_t limit, ck_store_enrollment **v,
+                                 size_t *n) CK_STORE_WUR;
+/* Approval, in one transaction: the user (and her empty record), the
+ * organization row when the request names one, the authority (auth: the
+ * request's record with the operator's signature; NULL when it names
+ * none), the consent for join_org, the request marked approved, and the
+ * audit row. NOT_FOUND unless pending; any failing part leaves nothing. */
+ck_store_rc ck_store_enroll_approve(ck_store *s, const char *gid, const ck_store_authority *auth, int64_t now_ms,
+                                    const ck_store_audit *a) CK_STORE_WUR;
+/* Marks a pending request rejected (NOT_FOUND unless pending). */
+ck_store_rc ck_store_enroll_reject(ck_store *s, const char *gid, int64_t now_ms, const ck_store_audit *a) CK_STORE_WUR;
+void ck_store_enrollment_clear(ck_store_enrollment *e);
+void ck_store_enrollments_free(ck_store_enrollment *v, size_t n);
+
 /* Records. append: e holds every field but seq/hash/received_at; on success
- * they are filled in. CONFLICT when e->prev_hash is not the head, NOT_FOUND
- * when the patient has no record. The audit row is committed with it. */
+ * they are filled in. CONFLICT when e->prev_hash is not the head, STALE
+ * when e->time_ms is below the head entry's time, NOT_FOUND when the
+ * patient has no record. The audit row is committed with it. */
 ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a) CK_STORE_WUR;
 ck_store_rc ck_store_head(ck_store *s, const char *patient, uint64_t *seq, uint8_t hash[32]) CK_STORE_WUR;
 /* Entries with seq > since, ascending, at most limit. */
@@ -216,6 +284,8 @@ ck_store_rc ck_store_entries(ck_store *s, const char *patient, uint64_t since, s
                              ck_store_entry **v, size_t *n) CK_STORE_WUR;
 ck_store_rc ck_store_entry_get(ck_store *s, const char *patient, uint64_t seq,
                                ck_store_entry *out) CK_STORE_WUR;
+/* OK when the record holds an entry in section, NOT_FOUND otherwise. */
+ck_store_rc ck_store_section_present(ck_store *s, const char *patient, const char *section) CK_STORE_WUR;
 void ck_store_entry_clear(ck_store_entry *e);
 void ck_store_entries_free(ck_store_entry *v, size_t n);
 /* Stores the patient's signed head if (seq, hash) is an entry of the record
@@ -225,7 +295,9 @@ ck_store_rc ck_store_signed_head_put(ck_store *s, const ck_store_signed_head *h,
 ck_store_rc ck_store_signed_head_get(ck_store *s, const char *patient,
                                      ck_store_signed_head *out) CK_STORE_WUR;
 
-/* Write grants. */
+/* Grants. A grant's sections: 1 if the comma-separated list names
+ * section or is "*". */
+int ck_store_sections_match(const char *list, const char *section);
 ck_store_rc ck_store_grant_add(ck_store *s, ck_store_grant *g, const ck_store_audit *a) CK_STORE_WUR;
 ck_store_rc ck_store_grant_revoke(ck_store *s, const char *patient, int64_t id, int64_t now_ms,
                                   const ck_store_audit *a) CK_STORE_WUR;
@@ -233,8 +305,9 @@ ck_store_rc ck_store_grants(ck_store *s, const char *patient, const char *grante
                             ck_store_grant **v, size_t *n) CK_STORE_WUR;
 
 /* Mailbox. put fails with FULL when the recipient has max_pending
- * unacknowledged messages. */
-ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending) CK_STORE_WUR;
+ * unacknowledged messages, or max_per_sender from m->sender. */
+ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending,
+                              size_t max_per_sender) CK_STORE_WUR;
 ck_store_rc ck_store_mail_list(ck_store *s, const char *recipient, int64_t after_id, size_t limit,
                                ck_store_mail **v, size_t *n) CK_STORE_WUR;
 ck_store_rc ck_store_mail_ack(ck_store *s, const char *recipient, int64_t id, int64_t now_ms) CK_STORE_WUR;
@@ -279,6 +352,10 @@ ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_st
                                      void *ctx) CK_STORE_WUR;
 ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
                                   ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
+/* fn(ctx, OK) once every write queued before this call is durable (a
+ * barrier: SQLite's next group commit; at once where writes are
+ * synchronous). Same contract as the *_async writes. */
+ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
 /* 1 when the *_async calls return before the write is done (SQLite's
  * writer thread); 0 when they complete within the call (PostgreSQL). */
 int ck_store_async(const ck_store *s);

@@ -119,11 +119,18 @@ int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,
                     uint64_t seq, const uint8_t hash[32], uint64_t time_ms) CK_NET_WUR;
 
 /* ---- request signatures ----------------------------------------------- */
-/* Canonical request string (text; see docs/API.md). body may be NULL when
- * body_len is 0. purpose may be NULL or "". Returns the malloc'ed string. */
-char *ck_net_req_string(const char *method, const char *path_query,
+/* Canonical request string v2 (text; see docs/API.md): it names the
+ * server's origin (ck_net_origin) so a request signed for one deployment
+ * does not verify at another. body may be NULL when body_len is 0.
+ * purpose may be NULL or "". Returns the malloc'ed string. */
+char *ck_net_req_string(const char *origin, const char *method, const char *path_query,
                         const char *caller, int64_t timestamp, const char *nonce,
                         const char *purpose, const uint8_t *body, size_t body_len);
+/* The origin "scheme://host:port" of a URL: lower case, the port always
+ * explicit (80 for http, 443 for https). 0, or -1 for a URL that is not
+ * http(s) or has user info, an empty host or a bad port. */
+#define CK_NET_ORIGIN_MAX 280
+int ck_net_origin(const char *url, char *out, size_t cap) CK_NET_WUR;
 
 /* Identifier syntax shared by GIDs and authority names:
  * [A-Za-z0-9][A-Za-z0-9._@-]{0,127}. Returns 1 if valid. */

@@ -3,7 +3,9 @@
  *
  * One libcurl easy handle per ck_net keeps the connection alive between
  * requests. Each request gets a fresh time stamp and a random nonce and is
- * signed over ck_net_req_string() with the identity's key.
+ * signed over ck_net_req_string() with the identity's key; the string
+ * names the origin of the URL the handle was opened with, so the request
+ * is good at that deployment only.
  */
 #include "client_impl.h"
 
@@ -32,6 +34,25 @@ void ck_net_set_error(ck_net *c, long status, const char *code, const char *mess
     snprintf(c->message, sizeof c->message, "%s", message ? message : "");
 }
 
+json_t *ck_net_json_hex(const uint8_t *p, size_t n)
+{
+    char buf[257];
+    if (n > 128) return NULL;
+    ck_net_hex(buf, p, n);
+    return json_string(buf);
+}
+
+json_t *ck_net_json_b64(const uint8_t *p, size_t n)
+{
+    char *buf = malloc(ck_net_b64_len(n));
+    json_t *j;
+    if (buf == NULL) return NULL;
+    ck_net_b64(buf, p, n);
+    j = json_string(buf);
+    free(buf);
+    return j;
+}
+
 long ck_net_status(const ck_net *c) { return c->status; }
 const char *ck_net_error_code(const ck_net *c) { return c->code; }
 const char *ck_net_error_message(const ck_net *c) { return c->message; }
@@ -46,6 +67,7 @@ int ck_net_open(ck_net **out, const ck_net_opts *o)
     if ((c->url = strdup(o->url)) == NULL) goto fail;
     n = strlen(c->url);
     while (n && c->url[n - 1] == '/') c->url[--n] = 0;
+    if (ck_net_origin(c->url, c->origin, sizeof c->origin) != 0) goto fail;
     if (o->ca_file && (c->ca_file = strdup(o->ca_file)) == NULL) goto fail;
     c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
     if ((c->curl = curl_easy_init()) == NULL) goto fail;
@@ -128,7 +150,7 @@ int ck_net_request_at(ck_net *c, const char *method, const char *path_query, con
     }
     if ((url = malloc(strlen(c->url) + strlen(path_query) + 1)) == NULL) goto out;
     sprintf(url, "%s%s", c->url, path_query);
-    msg = ck_net_req_string(method, path_query, c->caller, timestamp, nonce, c->purpose,
+    msg = ck_net_req_string(c->origin, method, path_query, c->caller, timestamp, nonce, c->purpose,
                             (const uint8_t *)body, body_len);
     if (msg == NULL || ck_net_signer_sign(c->signer, sig, (const uint8_t *)msg, strlen(msg)) != 0) goto out;
     ck_net_hex(sighex, sig, 64);

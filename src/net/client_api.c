@@ -36,30 +36,14 @@ static int get_int(json_t *o, const char *k, int64_t *v)
     return 0;
 }
 
-static json_t *hexj(const uint8_t *p, size_t n)
-{
-    char buf[257];
-    ck_net_hex(buf, p, n);
-    return json_string(buf);
-}
-
-static json_t *b64j(const uint8_t *p, size_t n)
-{
-    char *buf = malloc(ck_net_b64_len(n));
-    json_t *j;
-    if (buf == NULL) return NULL;
-    ck_net_b64(buf, p, n);
-    j = json_string(buf);
-    free(buf);
-    return j;
-}
-
 /* ---- directory -------------------------------------------------------- */
 
 int ck_net_user_enroll(ck_net *c, const ck_net_user *u)
 {
-    json_t *b = json_pack("{s:s,s:o,s:o,s:s,s:s}", "gid", u->gid, "ed25519", hexj(u->ed25519, 32), "x25519",
-                          hexj(u->x25519, 32), "display_name", u->display_name, "role", u->role);
+    json_t *b = json_pack("{s:s,s:o,s:o,s:s}", "gid", u->gid, "ed25519", ck_net_json_hex(u->ed25519, 32), "x25519",
+                          ck_net_json_hex(u->x25519, 32), "role", u->role);
+    /* Empty: none (patients, family and caregivers are listed by GID). */
+    if (b && u->display_name[0]) json_object_set_new(b, "display_name", json_string(u->display_name));
     int rc = b ? ck_net_call(c, "POST", "/v1/users", b, 201, NULL) : -1;
     json_decref(b);
     return rc;
@@ -104,7 +88,7 @@ int ck_net_authority_register(ck_net *c, const char *name, const uint8_t sign_pk
                               const char *epochs_json)
 {
     json_t *ep = epochs_json ? json_loads(epochs_json, 0, NULL) : json_object();
-    json_t *b = ep ? json_pack("{s:s,s:o,s:s,s:o}", "name", name, "signing_key", hexj(sign_pk, 32), "abe_public_key",
+    json_t *b = ep ? json_pack("{s:s,s:o,s:s,s:o}", "name", name, "signing_key", ck_net_json_hex(sign_pk, 32), "abe_public_key",
                                abe_pk_b64, "epochs", ep)
                    : NULL;
     int rc = b ? ck_net_call(c, "POST", "/v1/authorities", b, 201, NULL) : -1;
@@ -258,6 +242,16 @@ static int user_call(ck_net *c, const char *method, const char *path, json_t *bo
     return 0;
 }
 
+/* METHOD /v1/users/GID/what, answered with the user object. */
+static int user_action(ck_net *c, const char *method, const char *gid, const char *what, json_t **user)
+{
+    char path[256];
+    if (user) *user = NULL;
+    if (!ck_net_id_valid(gid)) return bad_argument(c, "gid");
+    snprintf(path, sizeof path, "/v1/users/%s/%s", gid, what);
+    return user_call(c, method, path, NULL, user);
+}
+
 int ck_net_user_affiliate(ck_net *c, const char *gid, const char *org, const char *unit, const char *title,
                           const char *const *attrs, size_t nattrs, json_t **user)
 {
@@ -285,11 +279,38 @@ int ck_net_user_affiliate(ck_net *c, const char *gid, const char *org, const cha
 
 int ck_net_user_deactivate(ck_net *c, const char *gid, json_t **user)
 {
+    return user_action(c, "POST", gid, "deactivate", user);
+}
+
+int ck_net_user_reactivate(ck_net *c, const char *gid, json_t **user)
+{
+    return user_action(c, "POST", gid, "reactivate", user);
+}
+
+int ck_net_user_unaffiliate(ck_net *c, const char *gid, json_t **user)
+{
+    return user_action(c, "DELETE", gid, "affiliation", user);
+}
+
+int ck_net_user_consent(ck_net *c, const char *gid, const char *org)
+{
     char path[256];
-    if (user) *user = NULL;
-    if (!ck_net_id_valid(gid)) return bad_argument(c, "gid");
-    snprintf(path, sizeof path, "/v1/users/%s/deactivate", gid);
-    return user_call(c, "POST", path, NULL, user);
+    json_t *b;
+    int rc;
+    if (!ck_net_id_valid(gid) || !ck_net_id_valid(org)) return bad_argument(c, "gid or org");
+    snprintf(path, sizeof path, "/v1/users/%s/consents", gid);
+    b = json_pack("{s:s}", "org", org);
+    rc = b ? ck_net_call(c, "POST", path, b, 200, NULL) : bad_argument(c, "org");
+    json_decref(b);
+    return rc;
+}
+
+int ck_net_user_consent_withdraw(ck_net *c, const char *gid, const char *org)
+{
+    char path[320];
+    if (!ck_net_id_valid(gid) || !ck_net_id_valid(org)) return bad_argument(c, "gid or org");
+    snprintf(path, sizeof path, "/v1/users/%s/consents/%s", gid, org);
+    return ck_net_call(c, "DELETE", path, NULL, 200, NULL);
 }
 
 int ck_net_users_list(ck_net *c, const ck_net_user_filter *f, json_t **users, int *more)
@@ -338,8 +359,8 @@ int ck_net_append(ck_net *c, const char *patient, const char *section, const cha
         return -1;
     }
     b = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o}", "section", section, "resource_type", rtype, "author", c->caller,
-                  "prev_hash", hexj(prev_hash, 32), "time", (json_int_t)time_ms, "envelope", b64j(env, env_len),
-                  "signature", hexj(sig, 64));
+                  "prev_hash", ck_net_json_hex(prev_hash, 32), "time", (json_int_t)time_ms, "envelope", ck_net_json_b64(env, env_len),
+                  "signature", ck_net_json_hex(sig, 64));
     snprintf(path, sizeof path, "/v1/records/%s/entries", patient);
     if (b == NULL || ck_net_call(c, "POST", path, b, 201, &j) != 0) goto out;
     if (get_int(j, "seq", &seq) || seq < 1 || get_hex(j, "hash", out->hash, 32)) {
@@ -394,8 +415,8 @@ int ck_net_head_sign(ck_net *c, const char *patient, const ck_net_head *head, ui
         ck_net_ed25519_sign(sig, tbs, len, c->sk))
         return -1;
     snprintf(path, sizeof path, "/v1/records/%s/head", patient);
-    b = json_pack("{s:I,s:o,s:I,s:o}", "seq", (json_int_t)head->seq, "hash", hexj(head->hash, 32), "time",
-                  (json_int_t)time_ms, "signature", hexj(sig, 64));
+    b = json_pack("{s:I,s:o,s:I,s:o}", "seq", (json_int_t)head->seq, "hash", ck_net_json_hex(head->hash, 32), "time",
+                  (json_int_t)time_ms, "signature", ck_net_json_hex(sig, 64));
     rc = b ? ck_net_call(c, "PUT", path, b, 200, NULL) : -1;
     json_decref(b);
     return rc;
@@ -511,6 +532,12 @@ int ck_net_entry_check(const ck_net_entry *e, const uint8_t author_pk[32])
 int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char *sections_csv, int delegate,
                  int64_t expires_at, int64_t *id)
 {
+    return ck_net_grant_access(c, patient, grantee, "write", sections_csv, delegate, expires_at, id);
+}
+
+int ck_net_grant_access(ck_net *c, const char *patient, const char *grantee, const char *access,
+                        const char *sections_csv, int delegate, int64_t expires_at, int64_t *id)
+{
     char path[256], buf[1024];
     json_t *secs = json_array(), *b = NULL, *j = NULL;
     int rc = -1;
@@ -518,8 +545,8 @@ int ck_net_grant(ck_net *c, const char *patient, const char *grantee, const char
     snprintf(buf, sizeof buf, "%s", sections_csv);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
         json_array_append_new(secs, json_string(t));
-    b = json_pack("{s:s,s:O,s:b,s:I}", "grantee", grantee, "sections", secs, "delegate", delegate, "expires_at",
-                  (json_int_t)expires_at);
+    b = json_pack("{s:s,s:O,s:b,s:I,s:s}", "grantee", grantee, "sections", secs, "delegate", delegate, "expires_at",
+                  (json_int_t)expires_at, "access", access ? access : "write");
     snprintf(path, sizeof path, "/v1/records/%s/grants", patient);
     if (b == NULL || ck_net_call(c, "POST", path, b, 201, &j) != 0) goto out;
     if (id && get_int(j, "id", id)) {
@@ -532,6 +559,15 @@ out:
     json_decref(b);
     json_decref(j);
     return rc;
+}
+
+int ck_net_grants_list(ck_net *c, const char *patient, json_t **grants)
+{
+    char path[256];
+    *grants = NULL;
+    if (!ck_net_id_valid(patient)) return bad_argument(c, "patient");
+    snprintf(path, sizeof path, "/v1/records/%s/grants", patient);
+    return get_member(c, path, "grants", grants, NULL);
 }
 
 int ck_net_grant_revoke(ck_net *c, const char *patient, int64_t id)
@@ -552,7 +588,7 @@ int ck_net_mail_send(ck_net *c, const char *recipient, const char *kind, const u
     int rc = -1;
     if (!ck_net_id_valid(recipient)) return -1;
     snprintf(path, sizeof path, "/v1/mailbox/%s", recipient);
-    b = json_pack("{s:s,s:o}", "kind", kind, "payload", b64j(payload, len));
+    b = json_pack("{s:s,s:o}", "kind", kind, "payload", ck_net_json_b64(payload, len));
     if (b && ck_net_call(c, "POST", path, b, 201, &j) == 0) rc = (id && get_int(j, "id", id)) ? bad_response(c, "mail") : 0;
     json_decref(b);
     json_decref(j);

@@ -10,6 +10,7 @@
 struct ck_net {
     CURL *curl;
     char *url; /* base, no trailing slash */
+    char origin[CK_NET_ORIGIN_MAX]; /* what request signatures name */
     char *ca_file;
     long timeout_ms;
     char caller[CK_NET_ID_MAX + 16];
@@ -23,6 +24,9 @@ struct ck_net {
 };
 
 void ck_net_set_error(ck_net *c, long status, const char *code, const char *message);
+/* Bytes as a JSON string of lower-case hex (n <= 128) or of base64. */
+json_t *ck_net_json_hex(const uint8_t *p, size_t n);
+json_t *ck_net_json_b64(const uint8_t *p, size_t n);
 /* Sends body (compact JSON; NULL for none), expects want_status. On success
  * *out (if not NULL) holds the parsed response object. */
 int ck_net_call(ck_net *c, const char *method, const char *path, json_t *body, long want_status,

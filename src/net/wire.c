@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- hex / base64 ----------------------------------------------------- */
 
@@ -346,7 +347,7 @@ int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,
 
 /* ---- request string --------------------------------------------------- */
 
-char *ck_net_req_string(const char *method, const char *path_query,
+char *ck_net_req_string(const char *origin, const char *method, const char *path_query,
                         const char *caller, int64_t timestamp, const char *nonce,
                         const char *purpose, const uint8_t *body, size_t body_len)
 {
@@ -354,14 +355,66 @@ char *ck_net_req_string(const char *method, const char *path_query,
     char hx[65], *s;
     size_t n;
 
+    if (!origin || !method || !path_query || !caller || !nonce) return NULL;
     ck_net_sha256(h, body_len ? body : (const uint8_t *)"", body_len);
     ck_net_hex(hx, h, 32);
-    n = strlen(method) + strlen(path_query) + strlen(caller) + strlen(nonce) +
+    n = strlen(origin) + strlen(method) + strlen(path_query) + strlen(caller) + strlen(nonce) +
         (purpose ? strlen(purpose) : 0) + 64 + 64;
     if ((s = malloc(n)) == NULL) return NULL;
-    snprintf(s, n, "carekey-req-v1\n%s\n%s\n%s\n%lld\n%s\n%s\n%s\n", method, path_query,
+    snprintf(s, n, "carekey-req-v2\n%s\n%s\n%s\n%s\n%lld\n%s\n%s\n%s\n", origin, method, path_query,
              caller, (long long)timestamp, nonce, purpose ? purpose : "", hx);
     return s;
+}
+
+/* scheme://host[:port] of url, lower case, the port always explicit. */
+int ck_net_origin(const char *url, char *out, size_t cap)
+{
+    const char *p, *host, *end, *colon = NULL;
+    unsigned long port;
+    int https;
+    size_t hl, i;
+
+    if (url == NULL || out == NULL) return -1;
+    if (strncasecmp(url, "http://", 7) == 0) {
+        https = 0;
+        host = url + 7;
+    } else if (strncasecmp(url, "https://", 8) == 0) {
+        https = 1;
+        host = url + 8;
+    } else {
+        return -1;
+    }
+    end = host + strcspn(host, "/?#");
+    if (*host == '[') { /* an IPv6 literal keeps its brackets */
+        const char *rb = memchr(host, ']', (size_t)(end - host));
+        if (rb == NULL) return -1;
+        if (rb + 1 < end) {
+            if (rb[1] != ':') return -1;
+            colon = rb + 1;
+        }
+    } else {
+        colon = memchr(host, ':', (size_t)(end - host));
+    }
+    hl = (size_t)((colon ? colon : end) - host);
+    if (hl == 0 || memchr(host, '@', (size_t)(end - host))) return -1; /* no user info */
+    port = https ? 443 : 80;
+    if (colon) {
+        char *e;
+        if (colon + 1 == end || colon + 1 + 5 < end) return -1;
+        for (p = colon + 1; p < end; p++)
+            if (*p < '0' || *p > '9') return -1;
+        port = strtoul(colon + 1, &e, 10);
+        if (port == 0 || port > 65535) return -1;
+    }
+    if (hl + 16 + 8 > cap) return -1;
+    i = (size_t)snprintf(out, cap, "%s://", https ? "https" : "http");
+    for (size_t k = 0; k < hl; k++) {
+        char ch = host[k];
+        if ((unsigned char)ch <= 0x20 || ch == 0x7f) return -1;
+        out[i++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    snprintf(out + i, cap - i, ":%lu", port);
+    return 0;
 }
 
 int ck_net_id_valid(const char *s)

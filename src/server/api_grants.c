@@ -1,9 +1,12 @@
 /*
- * api_grants.c - write grants on a patient's record, and her audit log.
+ * api_grants.c - grants on a patient's record, and her audit log.
  *
  * The patient, or a delegate she named (a grant with "delegate": true),
- * grants and revokes write access for a GID on given sections; only the
- * patient names delegates. The server enforces grants on append.
+ * grants and revokes access for a GID: "write" on given sections (which
+ * implies reading the record) or "read" (the whole record, never an
+ * append). Only the patient names and revokes delegates, and a
+ * delegate's grants end with her (access.c: ckd_grant_counts). The
+ * server enforces grants on append and read.
  */
 #include "ckd.h"
 
@@ -18,10 +21,10 @@ static json_t *grant_json(const ck_store_grant *g)
     snprintf(buf, sizeof buf, "%s", g->sections);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && secs; t = strtok_r(NULL, ",", &save))
         json_array_append_new(secs, json_string(t));
-    return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b,s:I,s:I,s:I}", "id", (json_int_t)g->id, "patient", g->patient,
-                     "grantee", g->grantee, "granted_by", g->granted_by, "sections", secs, "delegate", g->delegate,
-                     "expires_at", (json_int_t)g->expires_at, "created_at", (json_int_t)g->created_at,
-                     "revoked_at", (json_int_t)g->revoked_at);
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b,s:I,s:I,s:I}", "id", (json_int_t)g->id, "patient", g->patient,
+                     "grantee", g->grantee, "granted_by", g->granted_by, "access", g->access[0] ? g->access : "write",
+                     "sections", secs, "delegate", g->delegate, "expires_at", (json_int_t)g->expires_at,
+                     "created_at", (json_int_t)g->created_at, "revoked_at", (json_int_t)g->revoked_at);
 }
 
 /* Patient or delegate, else a 403 (audited) is queued and 0 returned. */
@@ -38,13 +41,13 @@ static int manager(ckd_req *r, const char *patient, const char *action, int *rel
 
 enum MHD_Result ckd_api_grant_add(ckd_req *r, const char *patient)
 {
-    static const char *const fields[] = {"grantee", "sections", "delegate", "expires_at", NULL};
+    static const char *const fields[] = {"grantee", "sections", "delegate", "expires_at", "access", NULL};
     enum MHD_Result res;
     ck_store_grant g;
     ck_store_audit a;
     ck_store_user u;
-    json_t *j, *secs, *del, *exp, *v;
-    const char *grantee;
+    json_t *j, *secs, *del, *exp, *v, *acc;
+    const char *grantee, *access;
     size_t i, len = 0;
     ck_store_rc rc;
     int rel;
@@ -56,6 +59,8 @@ enum MHD_Result ckd_api_grant_add(ckd_req *r, const char *patient)
     secs = json_object_get(j, "sections");
     del = json_object_get(j, "delegate");
     exp = json_object_get(j, "expires_at");
+    acc = json_object_get(j, "access");
+    access = acc ? json_string_value(acc) : "write";
     if (!grantee || !ck_net_id_valid(grantee) || !strcmp(grantee, patient)) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "grantee: a GID other than the patient");
         goto out;
@@ -77,6 +82,15 @@ enum MHD_Result ckd_api_grant_add(ckd_req *r, const char *patient)
         goto out;
     }
     g.delegate = del && json_is_true(del);
+    if (!access || (strcmp(access, "write") && strcmp(access, "read"))) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "access: \"write\" or \"read\"");
+        goto out;
+    }
+    if (!strcmp(access, "read") && (strcmp(g.sections, "*") || g.delegate)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "a read grant covers sections [\"*\"] and is no delegation");
+        goto out;
+    }
+    snprintf(g.access, sizeof g.access, "%s", access);
     if (g.delegate && rel != CKD_REL_PATIENT) {
         res = ckd_fail(r, CKD_E_FORBIDDEN, "only the patient names delegates");
         goto out;
@@ -120,6 +134,20 @@ enum MHD_Result ckd_api_grants(ckd_req *r, const char *patient)
     return ckd_reply(r, 200, arr ? json_pack("{s:o}", "grants", arr) : NULL);
 }
 
+/* 1 when grant id of patient names a delegate, 0 when not (or no such
+ * grant), -1 on a storage error. */
+static int is_delegation(ckd_req *r, const char *patient, int64_t id)
+{
+    ck_store_grant *v = NULL;
+    size_t n = 0;
+    int d = 0;
+    if (ck_store_grants(r->srv->store, patient, NULL, &v, &n) != CK_STORE_OK) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == id) d = v[i].delegate;
+    free(v);
+    return d;
+}
+
 enum MHD_Result ckd_api_grant_del(ckd_req *r, const char *patient, const char *ids)
 {
     enum MHD_Result res;
@@ -130,6 +158,11 @@ enum MHD_Result ckd_api_grant_del(ckd_req *r, const char *patient, const char *i
 
     if (!manager(r, patient, "revoke", &rel, &res)) return res;
     if (ckd_parse_u64(ids, INT64_MAX, &id) != 0) return ckd_fail(r, CKD_E_BAD_PARAM, "grant id: 1..2^63-1");
+    if (rel != CKD_REL_PATIENT) { /* only the patient revokes a delegation */
+        int d = is_delegation(r, patient, (int64_t)id);
+        if (d < 0) return ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        if (d) return ckd_deny(r, patient, "revoke", ids, CKD_E_FORBIDDEN, "only the patient revokes a delegate");
+    }
     ckd_audit_fill(r, &a, patient, "revoke", "", 200, "ok");
     rc = ck_store_grant_revoke(r->srv->store, patient, (int64_t)id, ckd_now_ms(), &a);
     if (rc != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_GRANT_NOT_FOUND);

@@ -1,7 +1,13 @@
 /*
  * api_mailbox.c - sealed key deliveries. Authorities deposit opaque sealed
  * blobs (X25519-sealed to the recipient, so the server cannot open them);
- * the recipient lists them and acknowledges each, which deletes it.
+ * the recipient lists them and deletes each (DELETE is the acknowledgement,
+ * and works on any message in her mailbox, wanted or not).
+ *
+ * Flooding: only known kinds are taken, and each sender has a quota of
+ * pending messages per recipient (--mailbox-per-sender) below the
+ * mailbox's total (--mailbox-max), so one sender never fills a mailbox
+ * and real deliveries from others still land.
  */
 #include "ckd.h"
 
@@ -9,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The kinds of message there are; anything else is refused. */
+static int kind_known(const char *kind) { return kind && !strcmp(kind, "key-delivery"); }
 
 enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid)
 {
@@ -25,8 +34,8 @@ enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid)
     memset(&m, 0, sizeof m);
     kind = ckd_json_str(j, "kind", 32);
     payload = ckd_json_str(j, "payload", (size_t)r->srv->cfg.max_body);
-    if (!ckd_token_valid(kind, 32)) {
-        res = ckd_fail(r, CKD_E_BAD_FIELD, "kind: [a-z][a-z0-9_-]{0,31}");
+    if (!kind_known(kind)) {
+        res = ckd_fail(r, CKD_E_BAD_FIELD, "kind: key-delivery");
     } else if (!payload || ck_net_unb64(&m.payload, &m.payload_len, payload, strlen(payload)) != 0) {
         res = ckd_fail(r, CKD_E_BAD_FIELD, "payload: non-empty base64");
     } else if ((rc = ck_store_user_get(r->srv->store, gid, &u)) != CK_STORE_OK) {
@@ -36,7 +45,8 @@ enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid)
         snprintf(m.sender, sizeof m.sender, "%s", r->caller);
         snprintf(m.kind, sizeof m.kind, "%s", kind);
         m.created_at = ckd_now_ms();
-        rc = ck_store_mail_put(r->srv->store, &m, (size_t)r->srv->cfg.mailbox_max);
+        rc = ck_store_mail_put(r->srv->store, &m, (size_t)r->srv->cfg.mailbox_max,
+                               (size_t)r->srv->cfg.mailbox_per_sender);
         res = rc == CK_STORE_OK ? ckd_reply(r, 201, json_pack("{s:I}", "id", (json_int_t)m.id))
                                 : ckd_store_fail(r, rc, CKD_E_USER_NOT_FOUND);
     }

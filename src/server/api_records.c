@@ -56,16 +56,14 @@ static json_t *head_json(uint64_t seq, const uint8_t hash[32])
     return json_pack("{s:I,s:o}", "seq", (json_int_t)seq, "hash", ckd_hex_json(hash, 32));
 }
 
-/* Readers of ciphertext: enrolled users. The operator and the authorities
- * have no business with patient data. */
-static int may_read(ckd_req *r) { return r->caller_kind == CKD_CALLER_USER; }
-
 /* The append (with its audit row) is durable, or failed. */
 static enum MHD_Result appended(ckd_req *r, ck_store_rc rc)
 {
     if (rc == CK_STORE_OK) return ckd_reply(r, 201, head_json(r->job_entry.seq, r->job_entry.hash));
     if (rc == CK_STORE_CONFLICT)
         return ckd_fail(r, CKD_E_HEAD_MISMATCH, "prev_hash is not the current head; fetch the head and retry");
+    if (rc == CK_STORE_STALE)
+        return ckd_fail(r, CKD_E_TIME_REGRESSION, "time is below the previous entry's time");
     return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
 }
 
@@ -80,9 +78,11 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
     size_t tbslen;
     const char *section, *rtype, *author, *env;
     json_t *j, *t;
-    int g;
+    int g, rel;
 
     if (r->caller_kind != CKD_CALLER_USER) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users write records");
+    if (ckd_relation(r, patient, &rel) != 0) return ckd_fail(r, CKD_E_INTERNAL, "storage error");
+    if (ckd_purpose_check(r, patient, rel, "append", &res) != 0) return res;
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
     section = ckd_json_str(j, "section", 32);
     rtype = ckd_json_str(j, "resource_type", 64);
@@ -148,6 +148,13 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "author signature over the entry does not verify");
         goto out;
     }
+    /* No back-dated (or future) entries: the author's clock within the
+     * accepted skew of ours; the store refuses one below the previous
+     * entry's time (time_regression). */
+    if (llabs((long long)e->time_ms - (long long)ckd_now_ms()) > 1000LL * r->srv->cfg.clock_skew) {
+        res = ckd_fail(r, CKD_E_BAD_TIME, "time is more than the accepted skew from the server's clock");
+        goto out;
+    }
     ckd_audit_fill(r, &r->job_audit, patient, "append", "", 201, "ok");
     json_decref(j);
     return ckd_append_then(r, appended);
@@ -192,10 +199,12 @@ enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient)
     char target[48];
     ck_store_rc rc;
     int more;
+    enum MHD_Result res;
 
-    if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
     if (ckd_param_u64(r, "since", 0, 0, INT64_MAX, &since) || ckd_param_u64(r, "limit", 100, 1, INT64_MAX, &limit))
         return ckd_fail(r, CKD_E_BAD_PARAM, "since: 0..2^63-1; limit: 1..2^63-1");
+    snprintf(target, sizeof target, "since:%llu", (unsigned long long)since);
+    if (ckd_read_check(r, patient, "read_entries", target, &res) != 0) return res;
     if (limit > (uint64_t)s->cfg.page_max) limit = (uint64_t)s->cfg.page_max; /* fan-out limit */
     if ((rc = ck_store_head(s->store, patient, &head_seq, head_hash)) != CK_STORE_OK)
         return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
@@ -217,7 +226,6 @@ enum MHD_Result ckd_api_entries(ckd_req *r, const char *patient)
     ckd_buf_lit(&b, "}");
     ck_store_entries_free(v, more ? n + 1 : n);
     if (keep_reply(r, &b) != 0) return ckd_fail(r, CKD_E_INTERNAL, "out of memory");
-    snprintf(target, sizeof target, "since:%llu", (unsigned long long)since);
     ckd_audit_fill(r, &r->job_audit, patient, "read_entries", target, 200, "ok");
     return ckd_audit_then(r, audited);
 }
@@ -229,16 +237,17 @@ enum MHD_Result ckd_api_entry(ckd_req *r, const char *patient, const char *seqs)
     char target[48];
     ckd_buf b = {0};
     ck_store_rc rc;
+    enum MHD_Result res;
 
-    if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
     if (ckd_parse_u64(seqs, INT64_MAX, &seq) != 0 || seq == 0)
         return ckd_fail(r, CKD_E_BAD_PARAM, "seq: 1..2^63-1");
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)seq);
+    if (ckd_read_check(r, patient, "read_entry", target, &res) != 0) return res;
     if ((rc = ck_store_entry_get(r->srv->store, patient, seq, &e)) != CK_STORE_OK)
         return ckd_store_fail(r, rc, CKD_E_ENTRY_NOT_FOUND);
     entry_text(&b, &e);
     ck_store_entry_clear(&e);
     if (keep_reply(r, &b) != 0) return ckd_fail(r, CKD_E_INTERNAL, "out of memory");
-    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)seq);
     ckd_audit_fill(r, &r->job_audit, patient, "read_entry", target, 200, "ok");
     return ckd_audit_then(r, audited);
 }
@@ -251,8 +260,9 @@ enum MHD_Result ckd_api_head_get(ckd_req *r, const char *patient)
     ck_store_signed_head sh;
     json_t *signed_head;
     ck_store_rc rc;
+    enum MHD_Result res;
 
-    if (!may_read(r)) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users read records");
+    if (ckd_read_check(r, patient, "read_head", "", &res) != 0) return res;
     if ((rc = ck_store_head(s->store, patient, &seq, hash)) != CK_STORE_OK)
         return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
     rc = ck_store_signed_head_get(s->store, patient, &sh);

@@ -2,12 +2,18 @@
  * auth.c - request authentication (docs/API.md, "Authentication").
  *
  * Every /v1 request carries X-CK-GID, X-CK-Time, X-CK-Nonce and
- * X-CK-Signature: an Ed25519 signature by the caller's enrolled key over
- * ck_net_req_string(method, path?query, caller, time, nonce, purpose,
- * body). Checks, cheapest first: header syntax, time window, key lookup,
- * signature, the caller's active flag (403 deactivated), rate limit, then
- * nonce freshness (only a verified request may burn a nonce, so nobody can
- * block someone else's nonces).
+ * X-CK-Signature: an Ed25519 signature by the caller's key over
+ * ck_net_req_string(origin, method, target, caller, time, nonce, purpose,
+ * body), where origin is one this server answers to and target the request
+ * target exactly as sent. Checks, cheapest first: header syntax, time
+ * window, key lookup, signature, the caller's active flag (403
+ * deactivated), rate limit, then nonce freshness (only a verified request
+ * may burn a nonce, so nobody can block someone else's nonces).
+ *
+ * An unknown caller and a bad signature get the same answer, after the
+ * same work: an unknown caller's signature is checked against a random
+ * key of this process, so neither the answer nor its time tells whether
+ * a GID is enrolled.
  */
 #include "ckd.h"
 
@@ -17,48 +23,12 @@
 #include <sodium.h>
 #endif
 
-struct qbuf {
-    char *p;
-    size_t len, cap;
-    int overflow;
-};
-
-static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    struct qbuf *q = cls;
-    size_t need = strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
-    (void)kind;
-    if (q->len + need + 1 > q->cap) {
-        q->overflow = 1;
-        return MHD_NO;
-    }
-    q->len += (size_t)snprintf(q->p + q->len, q->cap - q->len, "%s%s%s%s", q->len ? "&" : "", key,
-                               value ? "=" : "", value ? value : "");
-    return MHD_YES;
-}
-
-/* path?query as the client sent it (arguments in order, raw: see http.c). */
-static int path_query(ckd_req *r, char *out, size_t cap)
-{
-    size_t n = strlen(r->path);
-    struct qbuf q;
-    if (n + 2 > cap) return -1;
-    memcpy(out, r->path, n + 1);
-    q.p = out + n + 1;
-    q.len = 0;
-    q.cap = cap - n - 1;
-    q.overflow = 0;
-    q.p[0] = 0;
-    MHD_get_connection_values(r->con, MHD_GET_ARGUMENT_KIND, add_arg, &q);
-    if (q.overflow) return -1;
-    if (q.len) out[n] = '?';
-    return 0;
-}
-
-static int lookup_key(ckd_req *r, const char *caller, int64_t now, uint8_t pk[32], ck_store_rc *rc)
+/* The signing key of caller; -1 when there is none (unknown, malformed),
+ * -2 on a storage error. Sets r->caller_kind (and r->user). */
+static int lookup_key(ckd_req *r, const char *caller, int64_t now, uint8_t pk[32])
 {
     ckd_server *s = r->srv;
-    *rc = CK_STORE_OK;
+    ck_store_rc rc;
     if (strcmp(caller, "admin") == 0) {
         if (!s->cfg.have_admin) return -1;
         memcpy(pk, s->cfg.admin_pk, 32);
@@ -68,15 +38,23 @@ static int lookup_key(ckd_req *r, const char *caller, int64_t now, uint8_t pk[32
     if (strncmp(caller, "authority:", 10) == 0) {
         ck_store_authority a;
         if (!ck_net_id_valid(caller + 10)) return -1;
-        if ((*rc = ck_store_authority_get(s->store, caller + 10, &a)) != CK_STORE_OK) return -1;
+        if ((rc = ck_store_authority_get(s->store, caller + 10, &a)) != CK_STORE_OK) return rc == CK_STORE_ERROR ? -2 : -1;
         memcpy(pk, a.sign_pk, 32);
         ck_store_authority_clear(&a);
         r->caller_kind = CKD_CALLER_AUTHORITY;
         return 0;
     }
+    if (strncmp(caller, "enroll:", 7) == 0) {
+        /* Proof of possession: only the enrollment routes know this caller. */
+        int k;
+        if (!ck_net_id_valid(caller + 7)) return -1;
+        if ((k = ckd_enroll_key(r, caller + 7, pk)) != 0) return k;
+        r->caller_kind = CKD_CALLER_ENROLL;
+        return 0;
+    }
     if (!ck_net_id_valid(caller)) return -1;
     if (!ckd_users_get(s->users, caller, now, &r->user)) {
-        if ((*rc = ck_store_user_get(s->store, caller, &r->user)) != CK_STORE_OK) return -1;
+        if ((rc = ck_store_user_get(s->store, caller, &r->user)) != CK_STORE_OK) return rc == CK_STORE_ERROR ? -2 : -1;
         ckd_users_put(s->users, &r->user, now);
     }
     memcpy(pk, r->user.ed25519, 32);
@@ -97,11 +75,6 @@ int ckd_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len, co
 #endif
 }
 
-static int verify_request(const uint8_t sig[64], const char *msg, const uint8_t pk[32])
-{
-    return ckd_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
-}
-
 int ckd_auth_init(void)
 {
 #ifdef CKD_HAVE_SODIUM
@@ -111,12 +84,111 @@ int ckd_auth_init(void)
 #endif
 }
 
+/* Adds one origin unless it is there already; -1 when the table is full. */
+static int origin_add(ckd_server *s, const char *url)
+{
+    char o[CK_NET_ORIGIN_MAX];
+    if (ck_net_origin(url, o, sizeof o) != 0) return 0; /* an unusable listen name: skip */
+    for (int i = 0; i < s->norigins; i++)
+        if (!strcmp(s->origins[i], o)) return 0;
+    if (s->norigins >= (int)(sizeof s->origins / sizeof s->origins[0])) return -1;
+    memcpy(s->origins[s->norigins++], o, strlen(o) + 1);
+    return 0;
+}
+
+int ckd_origins_init(ckd_server *s)
+{
+    const char *scheme = s->tls_cert_pem ? "https" : "http";
+    char url[128];
+    s->norigins = 0;
+    for (int i = 0; i < s->cfg.norigins; i++)
+        if (origin_add(s, s->cfg.origins[i]) != 0) return -1;
+    snprintf(url, sizeof url, "%s://127.0.0.1:%u", scheme, (unsigned)s->bound_port);
+    if (origin_add(s, url) != 0) return -1;
+    snprintf(url, sizeof url, "%s://localhost:%u", scheme, (unsigned)s->bound_port);
+    if (origin_add(s, url) != 0) return -1;
+    if (strcmp(s->cfg.listen, "0.0.0.0") != 0) {
+        snprintf(url, sizeof url, "%s://%s:%u", scheme, s->cfg.listen, (unsigned)s->bound_port);
+        if (origin_add(s, url) != 0) return -1;
+    }
+    return 0;
+}
+
+/* The index of the origin the Host header names, or -1: tried first when
+ * it is one of ours, so an honest request costs one verification. */
+static int host_origin(ckd_req *r)
+{
+    ckd_server *s = r->srv;
+    const char *host = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    char url[300], o[CK_NET_ORIGIN_MAX];
+    if (host == NULL || strlen(host) > 256) return -1;
+    snprintf(url, sizeof url, "%s://%s", s->tls_cert_pem ? "https" : "http", host);
+    if (ck_net_origin(url, o, sizeof o) != 0) return -1;
+    for (int i = 0; i < s->norigins; i++)
+        if (!strcmp(s->origins[i], o)) return i;
+    return -1;
+}
+
+/* 0 when sig signs the request for one of our origins: the Host's first,
+ * then the others (a proxy may have rewritten Host). */
+static int verify_request(ckd_req *r, const uint8_t sig[64], const uint8_t pk[32], const char *caller,
+                          int64_t t, const char *nonce, const char *purpose)
+{
+    ckd_server *s = r->srv;
+    int first = host_origin(r), ok = -1;
+    for (int k = -1; k < s->norigins && ok != 0; k++) {
+        int i = k < 0 ? first : k;
+        char *msg;
+        if (i < 0 || (k >= 0 && i == first)) continue;
+        msg = ck_net_req_string(s->origins[i], r->method, r->uri, caller, t, nonce, purpose,
+                                (const uint8_t *)r->body, r->body_len);
+        if (msg == NULL) return -1;
+        ok = ckd_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
+        free(msg);
+    }
+    return ok;
+}
+
 static int is_lower_hex(const char *s, size_t n)
 {
     size_t i;
     for (i = 0; s[i]; i++)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
     return i == n;
+}
+
+/* Replay protection once the request verified: 0, or a reply was queued. */
+static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t now, enum MHD_Result *res)
+{
+    ckd_server *s = r->srv;
+    ck_store_rc src;
+    /* The in-memory cache answers for this process (it was loaded from the
+     * database at start, see http.c); the database makes nonces survive
+     * restarts and, when shared, hold across instances. */
+    switch (ckd_replay_check(s->replay, caller, nonce, now, now + 2000L * s->cfg.clock_skew)) {
+    case 1:
+        *res = ckd_fail(r, CKD_E_REPLAY, "nonce already used");
+        return -1;
+    case -1:
+        *res = ckd_fail(r, CKD_E_UNAVAILABLE, "replay cache full, retry later");
+        return -1;
+    }
+    if (!s->nonce_db) return 0;
+    /* One process per SQLite file: recording is enough, queued for the
+     * writer's next group commit, and no reply leaves before that commit
+     * (http.c: queue). A shared database must be asked (batched). */
+    src = ck_store_shared(s->store) ? ck_store_nonce_use(s->store, caller, nonce, now, now - 2000L * s->cfg.clock_skew)
+                                    : ck_store_nonce_put(s->store, caller, nonce, now, now - 2000L * s->cfg.clock_skew);
+    if (src == CK_STORE_CONFLICT) {
+        *res = ckd_fail(r, CKD_E_REPLAY, "nonce already used");
+        return -1;
+    }
+    if (src != CK_STORE_OK) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        return -1;
+    }
+    r->nonce_unsynced = ck_store_async(s->store);
+    return 0;
 }
 
 int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
@@ -129,94 +201,56 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
     const char *sighex = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Signature");
     const char *purpose = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Purpose");
     uint8_t sig[64], pk[32];
-    char pq[1200], *msg = NULL;
     uint64_t t;
     int64_t now = ckd_now_ms();
-    ck_store_rc src;
-    int rc = -1;
+    int k;
 
     if (!caller || !ts || !nonce || !sighex) {
         *res = ckd_fail(r, CKD_E_UNSIGNED, "X-CK-GID, X-CK-Time, X-CK-Nonce and X-CK-Signature are required");
-        goto out;
+        return -1;
     }
     if (strlen(caller) >= sizeof r->caller || !is_lower_hex(nonce, CK_NET_NONCE_HEX)) {
         *res = ckd_fail(r, CKD_E_UNSIGNED, "malformed caller or nonce");
-        goto out;
+        return -1;
     }
     if (ck_net_unhex(sig, 64, sighex) != 0) {
         *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "malformed signature");
-        goto out;
+        return -1;
     }
     if (purpose && !ckd_purpose_valid(purpose)) {
         *res = ckd_fail(r, CKD_E_BAD_PARAM, "unknown purpose of use");
-        goto out;
+        return -1;
     }
     if (ckd_parse_u64(ts, (uint64_t)INT64_MAX / 1000, &t) != 0 ||
         llabs((long long)t * 1000 - (long long)now) > (long long)s->cfg.clock_skew * 1000) {
         *res = ckd_fail(r, CKD_E_STALE, "time stamp outside the accepted window");
-        goto out;
+        return -1;
     }
-    if (lookup_key(r, caller, now, pk, &src) != 0) {
+    if ((k = lookup_key(r, caller, now, pk)) == -2) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        return -1;
+    }
+    if (k != 0) { /* unknown: same work and answer as a wrong signature */
         r->caller_kind = CKD_CALLER_NONE;
-        if (src == CK_STORE_ERROR)
-            *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
-        else
-            *res = ckd_fail(r, CKD_E_UNKNOWN_KEY, "no enrolled key for this caller");
-        goto out;
+        memcpy(pk, s->dummy_pk, 32);
     }
-    if (path_query(r, pq, sizeof pq) != 0) {
-        *res = ckd_fail(r, CKD_E_BAD_PATH, "query too long");
-        goto out;
-    }
-    msg = ck_net_req_string(r->method, pq, caller, (int64_t)t, nonce, purpose, (const uint8_t *)r->body,
-                            r->body_len);
-    if (msg == NULL) {
-        *res = ckd_fail(r, CKD_E_INTERNAL, "out of memory");
-        goto out;
-    }
-    if (verify_request(sig, msg, pk) != 0) {
+    if (verify_request(r, sig, pk, caller, (int64_t)t, nonce, purpose) != 0 || k != 0) {
+        r->caller_kind = CKD_CALLER_NONE;
         *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "signature does not verify");
-        goto out;
+        return -1;
     }
     /* After the signature: only the user herself learns she is deactivated. */
     if (r->caller_kind == CKD_CALLER_USER && !r->user.active) {
         *res = ckd_fail(r, CKD_E_DEACTIVATED, "this user was deactivated");
-        goto out;
+        return -1;
     }
     if (!ckd_ratelimit_take(s->rl, caller, now)) {
         *res = ckd_fail(r, CKD_E_RATE, "too many requests from this caller");
-        goto out;
+        return -1;
     }
-    /* The in-memory cache answers for this process (it was loaded from the
-     * database at start, see http.c); the database makes nonces survive
-     * restarts and, when shared, hold across instances. */
-    switch (ckd_replay_check(s->replay, caller, nonce, now, now + 2000L * s->cfg.clock_skew)) {
-    case 1:
-        *res = ckd_fail(r, CKD_E_REPLAY, "nonce already used");
-        goto out;
-    case -1:
-        *res = ckd_fail(r, CKD_E_UNAVAILABLE, "replay cache full, retry later");
-        goto out;
-    }
-    if (s->nonce_db) {
-        /* One process per SQLite file: recording is enough. A shared
-         * database must be asked (batched in the PostgreSQL store). */
-        src = ck_store_shared(s->store)
-                  ? ck_store_nonce_use(s->store, caller, nonce, now, now - 2000L * s->cfg.clock_skew)
-                  : ck_store_nonce_put(s->store, caller, nonce, now, now - 2000L * s->cfg.clock_skew);
-        if (src == CK_STORE_CONFLICT) {
-            *res = ckd_fail(r, CKD_E_REPLAY, "nonce already used");
-            goto out;
-        }
-        if (src != CK_STORE_OK) {
-            *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
-            goto out;
-        }
-    }
+    if (use_nonce(r, caller, nonce, now, res) != 0) return -1;
     memcpy(r->caller, caller, strlen(caller) + 1);
+    r->purpose_given = purpose != NULL;
     snprintf(r->purpose, sizeof r->purpose, "%s", purpose ? purpose : "TREAT");
-    rc = 0;
-out:
-    free(msg);
-    return rc;
+    return 0;
 }

@@ -16,6 +16,7 @@
 #define CKD_WUR __attribute__((warn_unused_result))
 
 /* ---- configuration (config.c) ----------------------------------------- */
+#define CKD_ORIGINS_MAX 8
 typedef struct {
     char listen[64];
     int port;
@@ -32,6 +33,14 @@ typedef struct {
     int clock_skew;   /* seconds a request time stamp may be off */
     int page_max;     /* most items one list request returns (fan-out) */
     int mailbox_max;  /* most pending deliveries per recipient */
+    int mailbox_per_sender; /* most pending deliveries from one sender to one recipient */
+    int per_ip_conns; /* concurrent connections per client address */
+    int request_deadline; /* seconds from accept (or the last reply) to a whole request */
+    int enroll_rate;  /* enrollment submissions per minute per client address, 0 = no limit */
+    /* Origins request signatures may name (--origin, repeatable); the
+     * bound address's http(s)://127.0.0.1:PORT and localhost:PORT always. */
+    char origins[CKD_ORIGINS_MAX][CK_NET_ORIGIN_MAX];
+    int norigins;
     int db_pool;
     int nonce_db;     /* -1 auto (db for postgres), 0 memory, 1 db */
     long replay_cap;  /* memory replay cache entries */
@@ -64,6 +73,8 @@ typedef enum {
     CKD_E_ORG_NOT_FOUND, CKD_E_UNIT_NOT_FOUND, CKD_E_DEACTIVATED,
     CKD_E_METHOD, CKD_E_HEAD_MISMATCH, CKD_E_EXISTS, CKD_E_STALE_HEAD,
     CKD_E_RATE, CKD_E_MAILBOX_FULL, CKD_E_INTERNAL, CKD_E_UNAVAILABLE,
+    CKD_E_BAD_DOC_SIG, CKD_E_STALE_VERSION, CKD_E_TIME_REGRESSION, CKD_E_BAD_TIME, CKD_E_BAD_PURPOSE,
+    CKD_E_NO_CONSENT, CKD_E_NOT_AFFILIABLE, CKD_E_ENROLLMENT_NOT_FOUND,
     CKD_E_COUNT
 } ckd_err;
 int ckd_err_status(ckd_err e);
@@ -75,7 +86,9 @@ typedef enum {
     CKD_R_AUTH_GET, CKD_R_AUTH_EPOCHS, CKD_R_APPEND, CKD_R_ENTRIES, CKD_R_ENTRY, CKD_R_HEAD_GET,
     CKD_R_HEAD_PUT, CKD_R_GRANT_ADD, CKD_R_GRANTS, CKD_R_GRANT_DEL, CKD_R_AUDIT, CKD_R_MAIL_PUT,
     CKD_R_MAIL_LIST, CKD_R_MAIL_ACK, CKD_R_ORG_ADD, CKD_R_ORGS, CKD_R_ORG_GET, CKD_R_UNIT_ADD,
-    CKD_R_UNITS, CKD_R_USERS, CKD_R_AFFILIATE, CKD_R_DEACTIVATE, CKD_R_COUNT
+    CKD_R_UNITS, CKD_R_USERS, CKD_R_AFFILIATE, CKD_R_DEACTIVATE, CKD_R_REACTIVATE, CKD_R_UNAFFILIATE,
+    CKD_R_CONSENT_ADD, CKD_R_CONSENT_DEL, CKD_R_ENROLL_ADD, CKD_R_ENROLL_GET, CKD_R_ENROLLS, CKD_R_ENROLL_APPROVE,
+    CKD_R_ENROLL_REJECT, CKD_R_COUNT
 } ckd_route;
 const char *ckd_route_name(ckd_route r);
 void ckd_metrics_observe(ckd_route r, int status, double seconds, int err /* ckd_err or -1 */);
@@ -122,6 +135,11 @@ typedef struct ckd_server {
     int draining;
     char *tls_cert_pem, *tls_key_pem;
     uint16_t bound_port;
+    struct ck_guard *guard;     /* slow-client limits (src/httpd/guard.h) */
+    ckd_ratelimit *enroll_rl;   /* enrollment submissions per client address */
+    uint8_t dummy_pk[32];       /* verified against when the caller is unknown */
+    char origins[CKD_ORIGINS_MAX + 3][CK_NET_ORIGIN_MAX]; /* what request signatures may name */
+    int norigins;
     /* Suspended connections waiting for an asynchronous store write: their
      * count, plus CKD_ASYNC_CLOSED once stopping (handlers then write
      * synchronously). Atomic: the writer thread and workers update it. */
@@ -130,7 +148,7 @@ typedef struct ckd_server {
 
 #define CKD_ASYNC_CLOSED (INT64_C(1) << 40)
 
-enum { CKD_CALLER_NONE, CKD_CALLER_ADMIN, CKD_CALLER_USER, CKD_CALLER_AUTHORITY };
+enum { CKD_CALLER_NONE, CKD_CALLER_ADMIN, CKD_CALLER_USER, CKD_CALLER_AUTHORITY, CKD_CALLER_ENROLL };
 
 #define CKD_MAX_SEGS 8
 
@@ -138,7 +156,14 @@ typedef struct ckd_req {
     ckd_server *srv;
     struct MHD_Connection *con;
     const char *method;
-    char path[512];
+    char uri[1200];   /* the request target as sent (signed as is) */
+    char path[512];   /* its path, before '?' */
+    const char *query; /* its raw query (after '?'), NULL when none */
+    char qbuf[1200];  /* the query split into parameters, parsed on first use */
+    struct {
+        const char *key, *value;
+    } params[16];
+    int nparams;      /* -1 before parsing */
     char segbuf[512]; /* path split into segments */
     char *segs[CKD_MAX_SEGS];
     int nsegs;
@@ -151,6 +176,14 @@ typedef struct ckd_req {
     char caller[CK_NET_ID_MAX + 16];
     ck_store_user user; /* when caller_kind is USER */
     char purpose[CK_STORE_TOKEN_CAP];
+    int purpose_given; /* X-CK-Purpose was sent (else derived per record) */
+    /* The request's nonce is queued for the next group commit (SQLite):
+     * no reply leaves before a write queued after it is durable. */
+    int nonce_unsynced;
+    char *held;       /* a reply waiting for that, with its status and type */
+    size_t held_len;
+    int held_status;
+    const char *held_ctype;
     /* An asynchronous store write (ckd_audit_then, ckd_append_then): the connection is
      * suspended until the write is durable, then then() builds the reply. */
     enum MHD_Result (*then)(struct ckd_req *r, ck_store_rc rc);
@@ -193,6 +226,9 @@ int ckd_auth_init(void) CKD_WUR; /* once, before the first request */
  * when built with it (stricter and about twice as fast as OpenSSL 3.0),
  * OpenSSL otherwise. 0 if valid. */
 int ckd_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len, const uint8_t pk[32]) CKD_WUR;
+/* The origins this server answers to (config plus the bound port's
+ * loopback names); after the port is known. */
+int ckd_origins_init(ckd_server *s) CKD_WUR;
 /* 0 authenticated, else a response was queued (the MHD result in *res). */
 int ckd_authenticate(ckd_req *r, enum MHD_Result *res) CKD_WUR;
 
@@ -229,6 +265,45 @@ enum MHD_Result ckd_api_units(ckd_req *r, const char *org);
 enum MHD_Result ckd_api_users(ckd_req *r);
 enum MHD_Result ckd_api_user_affiliate(ckd_req *r, const char *gid);
 enum MHD_Result ckd_api_user_deactivate(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_user_reactivate(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_user_unaffiliate(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_consent_add(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_consent_del(ckd_req *r, const char *gid, const char *org);
+/* api_authorities.c: signed authority records and epoch tables. An
+ * authority record's operator signature (over ck_dir_authority_tbs with
+ * the ABE key decoded) by the admin key: 0 when it verifies. */
+int ckd_authority_sig_ok(ckd_server *s, const ck_store_authority *a) CKD_WUR;
+/* A signed epoch table of authority (JSON text) into its canonical form
+ * (*canon, malloc'ed) and version, verified with pk. 0, or a 400 was
+ * queued into *res. */
+int ckd_epochs_check(ckd_req *r, const char *authority, const uint8_t pk[32], const char *text, size_t len,
+                     char **canon, uint64_t *version, enum MHD_Result *res) CKD_WUR;
+/* The record (and its epoch_table, verified and made canonical:
+ * a->epoch_table malloc'ed) of a body; a->abe_pk points into j. 0, or a
+ * 400 was queued. signed_at is read when present. */
+int ckd_authority_parse(ckd_req *r, json_t *j, ck_store_authority *a, enum MHD_Result *res) CKD_WUR;
+/* The authority object of docs/API.md. */
+json_t *ckd_authority_json(const ck_store_authority *a);
+/* The user object of docs/API.md (api_directory.c). */
+json_t *ckd_user_json(const ck_store_user *u);
+/* The display name to store for a new user of role from the body's value
+ * v: the GID for patients, family and caregivers (whose names stay off
+ * the server; another name is refused), else a valid name. NULL with *why
+ * set when refused. */
+const char *ckd_user_display_name(const char *gid, const char *role, json_t *v, const char **why);
+/* gid, ed25519, x25519, role and display_name of a body into u (checked;
+ * the display name by role as above). 0, or a 400 was queued. */
+int ckd_user_fields(ckd_req *r, json_t *j, ck_store_user *u, enum MHD_Result *res) CKD_WUR;
+/* api_enroll.c: enrollment requests. */
+enum MHD_Result ckd_api_enroll_add(ckd_req *r);
+enum MHD_Result ckd_api_enroll_get(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_enrolls(ckd_req *r);
+enum MHD_Result ckd_api_enroll_approve(ckd_req *r, const char *gid);
+enum MHD_Result ckd_api_enroll_reject(ckd_req *r, const char *gid);
+/* The key an "enroll:GID" caller signs with: the body's ed25519 for a
+ * submission (POST /v1/enrollments, gid must match), the stored request's
+ * for its status. 0, -1 when there is none, -2 on a storage error. */
+int ckd_enroll_key(ckd_req *r, const char *gid, uint8_t pk[32]) CKD_WUR;
 
 /* util.c: JSON bodies, parameters, fields, audit. */
 /* Parses the body as a JSON object whose keys are all in allowed (NULL-
@@ -245,7 +320,9 @@ int ckd_rtype_valid(const char *s);                  /* [A-Za-z][A-Za-z0-9]* */
 int ckd_role_valid(const char *s);
 /* Roles whose users own a record: patient, organization (its ledger). */
 int ckd_role_owns_record(const char *role);
-/* Display names: 1+ bytes of printable UTF-8, no control characters. */
+/* Display names and titles: 1+ bytes of well-formed UTF-8 without
+ * control characters (C0, DEL, C1) or bidirectional formatting ones
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069). */
 int ckd_display_name_valid(const char *s);
 /* Query parameter: NULL when absent, else its value (see ckd_param_u64). */
 const char *ckd_param_str(ckd_req *r, const char *name);
@@ -276,11 +353,27 @@ void ckd_audit_fill(ckd_req *r, ck_store_audit *a, const char *patient, const ch
  * first (action, target); when that audit fails the answer is a 500. */
 enum MHD_Result ckd_deny(ckd_req *r, const char *patient, const char *action, const char *target, ckd_err e,
                          const char *message);
-/* The caller's standing on a patient's record. */
+/* access.c: the caller's standing on a patient's record. A grant counts
+ * while it is neither revoked nor expired and, when a delegate issued it,
+ * while her own delegation (issued by the patient before it) does: a
+ * delegate's grants end with her. */
 enum { CKD_REL_NONE = 0, CKD_REL_PATIENT = 1, CKD_REL_DELEGATE = 2 };
 int ckd_relation(ckd_req *r, const char *patient, int *rel) CKD_WUR;
-/* Active grant of the caller covering section on patient's record? 1/0, -1 error. */
+/* A counting write grant of the caller covering section? 1/0, -1 error. */
 int ckd_has_grant(ckd_req *r, const char *patient, const char *section) CKD_WUR;
+/* 1 when g counts at now (see above), 0 when not, -1 on a storage error. */
+int ckd_grant_counts(ckd_req *r, const ck_store_grant *g, int64_t now) CKD_WUR;
+/* Checks (or, when the caller sent none, derives) the purpose of use for
+ * a request on patient's record against the caller's relation rel and
+ * role (docs/API.md, "Purpose of use"). 0, or a 403 bad_purpose was
+ * queued (audited as action). */
+int ckd_purpose_check(ckd_req *r, const char *patient, int rel, const char *action, enum MHD_Result *res) CKD_WUR;
+/* Who may read a record's entries and head: its owner, her delegates,
+ * grantees (read or write), researchers when it holds a research entry,
+ * active doctors, emergency and staff users reading with purpose BTG.
+ * Checks the purpose too. 0, or a refusal was queued (audited). */
+int ckd_read_check(ckd_req *r, const char *patient, const char *action, const char *target,
+                   enum MHD_Result *res) CKD_WUR;
 enum MHD_Result ckd_store_fail(ckd_req *r, ck_store_rc rc, ckd_err not_found);
 
 #endif

@@ -27,6 +27,10 @@ void ckd_config_defaults(ckd_config *c)
     c->clock_skew = 300;
     c->page_max = 500;
     c->mailbox_max = 1000;
+    c->mailbox_per_sender = 64;
+    c->per_ip_conns = 32;
+    c->request_deadline = 10;
+    c->enroll_rate = 6;
     c->db_pool = 8;
     c->nonce_db = -1;
     c->replay_cap = 1 << 20;
@@ -55,6 +59,11 @@ static const struct opt {
     {"clock-skew", "SEC", "accepted request time stamp skew (default 300)"},
     {"page-max", "N", "most items one list request returns (default 500)"},
     {"mailbox-max", "N", "most pending deliveries per recipient (default 1000)"},
+    {"mailbox-per-sender", "N", "most pending deliveries from one sender to one recipient (default 64)"},
+    {"per-ip-conns", "N", "concurrent connections per client address (default 32)"},
+    {"request-deadline", "SEC", "a whole request must arrive within SEC of accept or the last reply (default 10)"},
+    {"origin", "URL", "an origin request signatures may name (repeatable; loopback names always)"},
+    {"enroll-rate", "N", "enrollment requests per minute per client address, 0 = off (default 6)"},
     {"db-pool", "N", "database connections (default 8)"},
     {"nonce-store", "auto|memory|db", "where replay nonces live (auto: db for postgres)"},
     {"replay-cap", "N", "capacity of the in-memory nonce cache (default 1048576)"},
@@ -97,6 +106,21 @@ static int copy(char *dst, size_t cap, const char *v)
     return 0;
 }
 
+/* Origins, repeatable and comma-separated (the environment holds one
+ * value): each normalized like clients do (ck_net_origin). */
+static int add_origins(ckd_config *c, const char *v)
+{
+    char buf[1024], *save = NULL;
+    if (strlen(v) >= sizeof buf) return -1;
+    memcpy(buf, v, strlen(v) + 1);
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        if (c->norigins >= CKD_ORIGINS_MAX) return -1;
+        if (ck_net_origin(t, c->origins[c->norigins], sizeof c->origins[0]) != 0) return -1;
+        c->norigins++;
+    }
+    return 0;
+}
+
 /* key uses dashes or underscores. */
 int ckd_config_set(ckd_config *c, const char *key, const char *v)
 {
@@ -125,6 +149,12 @@ int ckd_config_set(ckd_config *c, const char *key, const char *v)
     if (!strcmp(k, "clock-skew")) return to_long(v, 1, 86400, &x) ? -1 : (c->clock_skew = (int)x, 0);
     if (!strcmp(k, "page-max")) return to_long(v, 1, 10000, &x) ? -1 : (c->page_max = (int)x, 0);
     if (!strcmp(k, "mailbox-max")) return to_long(v, 1, 1000000, &x) ? -1 : (c->mailbox_max = (int)x, 0);
+    if (!strcmp(k, "mailbox-per-sender"))
+        return to_long(v, 1, 1000000, &x) ? -1 : (c->mailbox_per_sender = (int)x, 0);
+    if (!strcmp(k, "per-ip-conns")) return to_long(v, 1, 100000, &x) ? -1 : (c->per_ip_conns = (int)x, 0);
+    if (!strcmp(k, "request-deadline")) return to_long(v, 1, 3600, &x) ? -1 : (c->request_deadline = (int)x, 0);
+    if (!strcmp(k, "origin")) return add_origins(c, v);
+    if (!strcmp(k, "enroll-rate")) return to_long(v, 0, 100000, &x) ? -1 : (c->enroll_rate = (int)x, 0);
     if (!strcmp(k, "db-pool")) return to_long(v, 1, 256, &x) ? -1 : (c->db_pool = (int)x, 0);
     if (!strcmp(k, "replay-cap")) return to_long(v, 1024, 100000000, &x) ? -1 : (c->replay_cap = x, 0);
     if (!strcmp(k, "grace")) return to_long(v, 0, 3600, &x) ? -1 : (c->grace = (int)x, 0);

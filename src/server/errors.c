@@ -41,6 +41,14 @@ static const struct {
     [CKD_E_MAILBOX_FULL] = {429, "mailbox_full"},
     [CKD_E_INTERNAL] = {500, "internal"},
     [CKD_E_UNAVAILABLE] = {503, "unavailable"},
+    [CKD_E_BAD_DOC_SIG] = {400, "bad_document_signature"},
+    [CKD_E_STALE_VERSION] = {409, "stale_version"},
+    [CKD_E_TIME_REGRESSION] = {409, "time_regression"},
+    [CKD_E_BAD_TIME] = {400, "bad_time"},
+    [CKD_E_BAD_PURPOSE] = {403, "bad_purpose"},
+    [CKD_E_NO_CONSENT] = {403, "no_consent"},
+    [CKD_E_NOT_AFFILIABLE] = {403, "not_affiliable"},
+    [CKD_E_ENROLLMENT_NOT_FOUND] = {404, "enrollment_not_found"},
 };
 
 int ckd_err_status(ckd_err e) { return (unsigned)e < CKD_E_COUNT ? errs[e].status : 500; }

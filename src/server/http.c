@@ -8,10 +8,17 @@
  * with SQLite: the connection is suspended, the store's writer resumes it
  * once the group commit holding the write returned, and the reply is
  * queued then (write_then). So no worker thread waits for an fsync.
- * URLs are taken raw (no %-unescaping): every path segment we accept is
- * plain ASCII, and raw bytes are what clients sign.
+ * The same path holds back every other reply until the request's replay
+ * nonce is durable (queue: a barrier through the writer), so a request
+ * answered before a crash is refused after it.
+ * URLs are taken raw, as the URI log callback sees them: no %-unescaping
+ * and no '+' to space in the query. Every path segment we accept is plain
+ * ASCII, and the raw bytes are what clients sign.
+ * The guard (src/httpd/guard.h) limits connections per address and gives
+ * each request a deadline from accept that activity does not extend.
  */
 #include "ckd.h"
+#include "guard.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -38,11 +45,14 @@ int64_t ckd_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static enum MHD_Result hold_until_synced(ckd_req *r, int status, char *text, size_t len, const char *ctype);
+
 static enum MHD_Result queue(ckd_req *r, int status, char *text, size_t len, const char *ctype)
 {
     struct MHD_Response *resp;
     enum MHD_Result ret;
     if (text == NULL) return MHD_NO; /* out of memory: drop the connection */
+    if (r->nonce_unsynced) return hold_until_synced(r, status, text, len, ctype);
     resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
         free(text);
@@ -79,17 +89,37 @@ enum MHD_Result ckd_reply_raw(ckd_req *r, int status, char *text, size_t len)
 }
 
 /* The writer thread: the write is durable (or failed). Resume the
- * connection; r may be gone as soon as MHD_resume_connection returns. */
+ * connection; r may be gone as soon as MHD_resume_connection returns. The
+ * write was queued after the request's nonce, so that is durable too. */
 static void write_done(void *ctx, ck_store_rc rc)
 {
     ckd_req *r = ctx;
     ckd_server *s = r->srv;
     r->job_rc = rc;
+    if (rc == CK_STORE_OK) r->nonce_unsynced = 0;
     MHD_resume_connection(r->con);
     __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
 }
 
-static enum MHD_Result write_then(ckd_req *r, ckd_then then, int append)
+enum { JOB_AUDIT, JOB_APPEND, JOB_SYNC };
+
+static ck_store_rc job_sync(ckd_req *r, int kind)
+{
+    ck_store *st = r->srv->store;
+    if (kind == JOB_APPEND) return ck_store_append(st, &r->job_entry, &r->job_audit);
+    if (kind == JOB_AUDIT) return ck_store_audit_add(st, &r->job_audit);
+    return CK_STORE_OK; /* a barrier without a writer thread: writes were synchronous */
+}
+
+static ck_store_rc job_async(ckd_req *r, int kind)
+{
+    ck_store *st = r->srv->store;
+    if (kind == JOB_APPEND) return ck_store_append_async(st, &r->job_entry, &r->job_audit, write_done, r);
+    if (kind == JOB_AUDIT) return ck_store_audit_add_async(st, &r->job_audit, write_done, r);
+    return ck_store_sync_async(st, write_done, r);
+}
+
+static enum MHD_Result write_then(ckd_req *r, ckd_then then, int kind)
 {
     ckd_server *s = r->srv;
     ck_store_rc rc;
@@ -99,21 +129,49 @@ static enum MHD_Result write_then(ckd_req *r, ckd_then then, int append)
         async = 0;
     }
     if (!async) {
-        rc = append ? ck_store_append(s->store, &r->job_entry, &r->job_audit)
-                    : ck_store_audit_add(s->store, &r->job_audit);
+        /* Stopping (or no writer thread): a synchronous write returns once
+         * durable, and jobs run in queue order, so the nonce is too. */
+        rc = job_sync(r, kind);
+        if (rc == CK_STORE_OK || !ck_store_async(s->store)) r->nonce_unsynced = 0;
         return then(r, rc);
     }
     /* Suspend first: the writer may finish before the submit returns. */
     r->then = then;
     MHD_suspend_connection(r->con);
-    rc = append ? ck_store_append_async(s->store, &r->job_entry, &r->job_audit, write_done, r)
-                : ck_store_audit_add_async(s->store, &r->job_audit, write_done, r);
+    rc = job_async(r, kind);
     if (rc != CK_STORE_OK) write_done(r, rc); /* not queued: resume with the error */
     return MHD_YES;
 }
 
-enum MHD_Result ckd_audit_then(ckd_req *r, ckd_then then) { return write_then(r, then, 0); }
-enum MHD_Result ckd_append_then(ckd_req *r, ckd_then then) { return write_then(r, then, 1); }
+enum MHD_Result ckd_audit_then(ckd_req *r, ckd_then then) { return write_then(r, then, JOB_AUDIT); }
+enum MHD_Result ckd_append_then(ckd_req *r, ckd_then then) { return write_then(r, then, JOB_APPEND); }
+
+/* The barrier committed: the held reply may go, else nothing does (a
+ * request must not be answered while a crash could let it be replayed). */
+static enum MHD_Result synced(ckd_req *r, ck_store_rc rc)
+{
+    char *text = r->held;
+    r->held = NULL;
+    r->nonce_unsynced = 0;
+    if (rc != CK_STORE_OK) {
+        free(text);
+        ckd_log(CKD_ERROR, "replay nonce not durable", "%s", "");
+        return ckd_fail(r, CKD_E_INTERNAL, "storage error");
+    }
+    return queue(r, r->held_status, text, r->held_len, r->held_ctype);
+}
+
+/* Keeps the reply and sends a barrier through the store's writer; the
+ * reply is queued once the nonce it follows is durable. */
+static enum MHD_Result hold_until_synced(ckd_req *r, int status, char *text, size_t len, const char *ctype)
+{
+    free(r->held);
+    r->held = text;
+    r->held_len = len;
+    r->held_status = status;
+    r->held_ctype = ctype;
+    return write_then(r, synced, JOB_SYNC);
+}
 
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message)
 {
@@ -133,6 +191,35 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
+/* Before libmicrohttpd parses the request target: keep it raw. What this
+ * returns is the request's context (*con_cls) from then on. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    ckd_req *r = calloc(1, sizeof *r);
+    size_t n;
+    const char *q;
+    (void)con;
+    if (r == NULL) return NULL;
+    r->srv = cls;
+    r->nparams = -1;
+    n = uri ? strlen(uri) : 0;
+    if (n >= sizeof r->uri) {
+        r->too_large = 2;
+        return r;
+    }
+    memcpy(r->uri, uri, n + 1);
+    q = strchr(r->uri, '?');
+    n = q ? (size_t)(q - r->uri) : n;
+    if (n >= sizeof r->path) {
+        r->too_large = 2;
+        return r;
+    }
+    memcpy(r->path, r->uri, n);
+    r->path[n] = 0;
+    r->query = q ? q + 1 : NULL;
+    return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -140,23 +227,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     ckd_server *s = cls;
     ckd_req *r = *con_cls;
     (void)version;
+    (void)url; /* the raw target came through on_uri */
 
-    if (r == NULL) {
+    if (r == NULL) return MHD_NO; /* on_uri ran out of memory */
+    if (r->con == NULL) {
         const char *cl;
-        if ((r = calloc(1, sizeof *r)) == NULL) return MHD_NO;
-        r->srv = s;
         r->con = con;
         r->method = method;
         r->t0 = ckd_now_s();
         r->err = -1;
         r->status = 500;
-        *con_cls = r;
         ckd_metrics_inflight(1);
-        if (strlen(url) >= sizeof r->path) {
-            r->too_large = 2;
-        } else {
-            memcpy(r->path, url, strlen(url) + 1);
-        }
         /* Refuse a declared oversized body before reading any of it. */
         cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg.max_body)
@@ -168,7 +249,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         r->then = NULL;
         return then(r, r->job_rc);
     }
-    if (r->responded) { /* e.g. 413 queued: discard whatever still arrives */
+    if (r->responded || r->held) { /* e.g. 413 queued: discard whatever still arrives */
         *upload_size = 0;
         return MHD_YES;
     }
@@ -192,6 +273,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         r->body[r->body_len] = 0;
         return MHD_YES;
     }
+    ck_guard_request_arrived(s->guard, con); /* the whole request is in: its deadline is met */
     if (r->too_large == 1) return ckd_fail(r, CKD_E_TOO_LARGE, "request body exceeds the configured limit");
     if (r->too_large == 2) return ckd_fail(r, CKD_E_BAD_PATH, "path too long");
     return ckd_dispatch(r);
@@ -201,9 +283,14 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     ckd_req *r = *con_cls;
-    (void)cls;
-    (void)con;
+    ckd_server *s = cls;
     if (r == NULL) return;
+    ck_guard_request_done(s->guard, con); /* a keep-alive's next request has its own deadline */
+    if (r->con == NULL) { /* the request never reached the handler */
+        free(r);
+        *con_cls = NULL;
+        return;
+    }
     double dt = ckd_now_s() - r->t0;
     ckd_metrics_observe(r->route, r->responded ? r->status : 0, dt, r->err);
     if (ckd_log_enabled(CKD_DEBUG))
@@ -214,6 +301,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     if (r->body) OPENSSL_cleanse(r->body, r->body_len); /* bodies may hold sealed key deliveries */
     free(r->body);
     free(r->reply);
+    free(r->held);
     ck_store_entry_clear(&r->job_entry);
     free(r);
     *con_cls = NULL;
@@ -269,6 +357,40 @@ static int load_nonces(ckd_server *s)
     return 0;
 }
 
+/* Starts MHD with the guard's options (connection limits, deadline) and
+ * ours; TLS when configured. 0, or -1 (logged). */
+static int start_daemon(ckd_server *s, unsigned flags, struct sockaddr_in *sa)
+{
+    struct MHD_OptionItem o[16], *g = o;
+    ck_guard_opts go;
+    size_t n = 0;
+
+    /* The global limit stays well above one address's share, so an honest
+     * client finds a slot while a few addresses hold theirs. */
+    go.per_ip_max = (unsigned)s->cfg.per_ip_conns;
+    go.deadline_ms = (unsigned)s->cfg.request_deadline * 1000u;
+    go.max_conns = (unsigned)s->cfg.max_conns;
+    if ((s->guard = ck_guard_new(&go)) == NULL) return -1;
+    n = ck_guard_mhd_options(s->guard, g, CK_GUARD_MHD_OPTIONS) - 1; /* drop its END: ours follow */
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, sa};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)no_unescape, NULL};
+    if (s->tls_cert_pem) {
+        o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert_pem};
+        o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key_pem};
+    }
+    o[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    s->mhd = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, o,
+                              MHD_OPTION_END);
+    if (s->mhd == NULL) {
+        ckd_log(CKD_ERROR, "cannot start the HTTP daemon", "listen=%s port=%d", s->cfg.listen, s->cfg.port);
+        return -1;
+    }
+    return 0;
+}
+
 int ckd_server_start(ckd_server *s)
 {
     ck_store_opts so = {s->cfg.db_pool, 5000};
@@ -303,7 +425,12 @@ int ckd_server_start(ckd_server *s)
     s->replay = ckd_replay_new(s->cfg.replay_cap);
     s->rl = ckd_ratelimit_new(s->cfg.rate, s->cfg.burst);
     s->users = ckd_users_new(ck_store_shared(s->store) ? CKD_USERS_TTL_SHARED_MS : 0);
-    if (s->replay == NULL || s->rl == NULL || s->users == NULL) goto fail;
+    /* Unauthenticated people may submit enrollment requests: a few a minute per address. */
+    s->enroll_rl = ckd_ratelimit_new(s->cfg.enroll_rate / 60.0, s->cfg.enroll_rate > 5 ? s->cfg.enroll_rate : 5);
+    if (s->replay == NULL || s->rl == NULL || s->users == NULL || s->enroll_rl == NULL) goto fail;
+    /* Unknown callers are checked against this key, so they cost (and
+     * answer) like a bad signature (auth.c). */
+    if (ck_net_random(s->dummy_pk, 32) != 0) goto fail;
     if (s->nonce_db && load_nonces(s) != 0) goto fail;
     if (s->cfg.tls_cert[0]) {
         if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
@@ -318,32 +445,13 @@ int ckd_server_start(ckd_server *s)
         }
         flags |= MHD_USE_TLS;
     }
-    if (s->tls_cert_pem)
-        s->mhd = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
-                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
-                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_conns,
-                                  MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                                  MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert_pem,
-                                  MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem,
-                                  MHD_OPTION_END);
-    else
-        s->mhd = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
-                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
-                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_conns,
-                                  MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                                  MHD_OPTION_END);
-    if (s->mhd == NULL) {
-        ckd_log(CKD_ERROR, "cannot start the HTTP daemon", "listen=%s port=%d", s->cfg.listen, s->cfg.port);
-        goto fail;
-    }
+    if (start_daemon(s, flags, &sa) != 0) goto fail;
     info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->bound_port = info ? info->port : (uint16_t)s->cfg.port;
+    if (ckd_origins_init(s) != 0) {
+        ckd_log(CKD_ERROR, "too many origins", "%s", "");
+        goto fail;
+    }
     if (s->cfg.port_file[0] && write_port_file(s->cfg.port_file, s->bound_port) != 0) {
         ckd_log(CKD_ERROR, "cannot write the port file", "%s", "");
         goto fail;
@@ -386,10 +494,14 @@ void ckd_server_stop(ckd_server *s)
         if (lsock != MHD_INVALID_SOCKET) close(lsock);
         s->mhd = NULL;
     }
+    ck_guard_free(s->guard); /* after the daemon: no connection is registered any more */
+    s->guard = NULL;
     ck_store_close(s->store); /* the writer finishes its queue first */
     s->store = NULL;
     ckd_replay_free(s->replay);
     ckd_ratelimit_free(s->rl);
+    ckd_ratelimit_free(s->enroll_rl);
+    s->enroll_rl = NULL;
     ckd_users_free(s->users);
     s->replay = NULL;
     s->rl = NULL;

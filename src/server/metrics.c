@@ -14,7 +14,8 @@ static const char *const route_names[CKD_R_COUNT] = {
     "unknown", "healthz", "metrics", "user_add", "user_get", "authority_add", "authority_get",
     "authority_epochs", "append", "entries", "entry", "head_get", "head_put", "grant_add", "grants",
     "grant_revoke", "audit", "mail_put", "mail_list", "mail_ack", "org_add", "orgs", "org_get", "unit_add",
-    "units", "users", "affiliate", "deactivate",
+    "units", "users", "affiliate", "deactivate", "reactivate", "unaffiliate", "consent_add", "consent_del",
+    "enroll_add", "enroll_get", "enrollments", "enroll_approve", "enroll_reject",
 };
 
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 429, 500, 503};

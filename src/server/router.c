@@ -75,8 +75,18 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
         ROUTE(n == 2 && is(m, "GET"), "GET", CKD_R_USERS)
         else ROUTE(n == 2, "POST", CKD_R_USER_ADD)
         else ROUTE(n == 3, "GET", CKD_R_USER_GET)
+        else ROUTE(n == 4 && is(s[3], "affiliation") && is(m, "DELETE"), "DELETE", CKD_R_UNAFFILIATE)
         else ROUTE(n == 4 && is(s[3], "affiliation"), "PUT", CKD_R_AFFILIATE)
         else ROUTE(n == 4 && is(s[3], "deactivate"), "POST", CKD_R_DEACTIVATE)
+        else ROUTE(n == 4 && is(s[3], "reactivate"), "POST", CKD_R_REACTIVATE)
+        else ROUTE(n == 4 && is(s[3], "consents"), "POST", CKD_R_CONSENT_ADD)
+        else ROUTE(n == 5 && is(s[3], "consents"), "DELETE", CKD_R_CONSENT_DEL)
+    } else if (is(s[1], "enrollments")) {
+        ROUTE(n == 2 && is(m, "GET"), "GET", CKD_R_ENROLLS)
+        else ROUTE(n == 2, "POST", CKD_R_ENROLL_ADD)
+        else ROUTE(n == 3 && is(m, "DELETE"), "DELETE", CKD_R_ENROLL_REJECT)
+        else ROUTE(n == 3, "GET", CKD_R_ENROLL_GET)
+        else ROUTE(n == 4 && is(s[3], "approve"), "POST", CKD_R_ENROLL_APPROVE)
     } else if (is(s[1], "orgs")) {
         ROUTE(n == 2 && is(m, "GET"), "GET", CKD_R_ORGS)
         else ROUTE(n == 2, "POST", CKD_R_ORG_ADD)
@@ -124,6 +134,15 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
     case CKD_R_USERS: return ckd_api_users(r);
     case CKD_R_AFFILIATE: return ckd_api_user_affiliate(r, s[2]);
     case CKD_R_DEACTIVATE: return ckd_api_user_deactivate(r, s[2]);
+    case CKD_R_REACTIVATE: return ckd_api_user_reactivate(r, s[2]);
+    case CKD_R_UNAFFILIATE: return ckd_api_user_unaffiliate(r, s[2]);
+    case CKD_R_CONSENT_ADD: return ckd_api_consent_add(r, s[2]);
+    case CKD_R_CONSENT_DEL: return ckd_api_consent_del(r, s[2], s[4]);
+    case CKD_R_ENROLL_ADD: return ckd_api_enroll_add(r);
+    case CKD_R_ENROLLS: return ckd_api_enrolls(r);
+    case CKD_R_ENROLL_GET: return ckd_api_enroll_get(r, s[2]);
+    case CKD_R_ENROLL_REJECT: return ckd_api_enroll_reject(r, s[2]);
+    case CKD_R_ENROLL_APPROVE: return ckd_api_enroll_approve(r, s[2]);
     case CKD_R_ORG_ADD: return ckd_api_org_add(r);
     case CKD_R_ORGS: return ckd_api_orgs(r);
     case CKD_R_ORG_GET: return ckd_api_org_get(r, s[2]);

@@ -58,7 +58,7 @@ int ckd_parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 int ckd_param_u64(ckd_req *r, const char *name, uint64_t def, uint64_t min, uint64_t max, uint64_t *out)
 {
-    const char *v = MHD_lookup_connection_value(r->con, MHD_GET_ARGUMENT_KIND, name);
+    const char *v = ckd_param_str(r, name);
     if (v == NULL) {
         *out = def;
         return 0;
@@ -113,17 +113,79 @@ int ckd_role_valid(const char *s)
 
 int ckd_role_owns_record(const char *role) { return ck_store_role_has_record(role); }
 
+/* The next code point of UTF-8 text at *p (advanced), or -1 when the
+ * bytes are not well-formed UTF-8 (overlong, surrogate, above U+10FFFF). */
+static long utf8_next(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    long c;
+    int n, i;
+    if (s[0] < 0x80) {
+        *p = s + 1;
+        return s[0];
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) n = 1, c = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef) n = 2, c = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4) n = 3, c = s[0] & 0x07;
+    else return -1;
+    for (i = 1; i <= n; i++) {
+        if ((s[i] & 0xc0) != 0x80) return -1;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+        return -1;
+    *p = s + n + 1;
+    return c;
+}
+
+/* Characters a name shown to other people must not hold: controls (C0,
+ * DEL, C1), which break terminals and logs, and the bidirectional
+ * formatting characters, which reorder what a reader sees ("Dr A" that
+ * displays as someone else's name). */
+static int name_char_bad(long c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+           (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 int ckd_display_name_valid(const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     if (s == NULL || *s == 0) return 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return 0;
+    while (*p) {
+        long c = utf8_next(&p);
+        if (c < 0 || name_char_bad(c)) return 0;
+    }
     return 1;
 }
 
+/* Splits the raw query into key=value pairs, nothing decoded: no
+ * %-escapes, no '+' as space. Every value we accept is an identifier or a
+ * number, so an escape only makes it invalid, and the bytes checked are
+ * the bytes signed. Extra pairs past the table are ignored. */
+static void parse_query(ckd_req *r)
+{
+    char *save = NULL;
+    r->nparams = 0;
+    if (r->query == NULL || strlen(r->query) >= sizeof r->qbuf) return;
+    memcpy(r->qbuf, r->query, strlen(r->query) + 1);
+    for (char *t = strtok_r(r->qbuf, "&", &save); t && r->nparams < (int)(sizeof r->params / sizeof r->params[0]);
+         t = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(t, '=');
+        if (eq) *eq = 0;
+        r->params[r->nparams].key = t;
+        r->params[r->nparams].value = eq ? eq + 1 : "";
+        r->nparams++;
+    }
+}
+
+/* The first value of name, NULL when absent. */
 const char *ckd_param_str(ckd_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->con, MHD_GET_ARGUMENT_KIND, name);
+    if (r->nparams < 0) parse_query(r);
+    for (int i = 0; i < r->nparams; i++)
+        if (!strcmp(r->params[i].key, name)) return r->params[i].value;
+    return NULL;
 }
 
 /* HL7 v3 PurposeOfUse codes the clients send. */
@@ -160,20 +222,6 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-/* 1 if the comma-separated list names section or is "*". */
-static int sections_match(const char *list, const char *section)
-{
-    size_t n = strlen(section);
-    for (const char *p = list; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if ((len == 1 && *p == '*') || (len == n && memcmp(p, section, n) == 0)) return 1;
-        if (!end) break;
-        p = end + 1;
-    }
-    return 0;
-}
-
 void ckd_audit_fill(ckd_req *r, ck_store_audit *a, const char *patient, const char *action,
                     const char *target, int status, const char *outcome)
 {
@@ -208,40 +256,6 @@ enum MHD_Result ckd_deny(ckd_req *r, const char *patient, const char *action, co
         ckd_audit(r, patient, action, target, ckd_err_status(e), ckd_err_code(e)) != 0)
         return ckd_fail(r, CKD_E_INTERNAL, "audit unavailable");
     return ckd_fail(r, e, message);
-}
-
-int ckd_relation(ckd_req *r, const char *patient, int *rel)
-{
-    ck_store_grant *g = NULL;
-    size_t n = 0;
-    int64_t now = ckd_now_ms();
-    *rel = CKD_REL_NONE;
-    if (r->caller_kind != CKD_CALLER_USER) return 0;
-    if (!strcmp(r->caller, patient)) {
-        if (ckd_role_owns_record(r->user.role)) *rel = CKD_REL_PATIENT;
-        return 0;
-    }
-    if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;
-    for (size_t i = 0; i < n; i++)
-        if (g[i].delegate && g[i].revoked_at == 0 && (g[i].expires_at == 0 || g[i].expires_at > now))
-            *rel = CKD_REL_DELEGATE;
-    free(g);
-    return 0;
-}
-
-int ckd_has_grant(ckd_req *r, const char *patient, const char *section)
-{
-    ck_store_grant *g = NULL;
-    size_t n = 0;
-    int64_t now = ckd_now_ms();
-    int found = 0;
-    if (ck_store_grants(r->srv->store, patient, r->caller, &g, &n) != CK_STORE_OK) return -1;
-    for (size_t i = 0; i < n; i++)
-        if (g[i].revoked_at == 0 && (g[i].expires_at == 0 || g[i].expires_at > now) &&
-            sections_match(g[i].sections, section))
-            found = 1;
-    free(g);
-    return found;
 }
 
 enum MHD_Result ckd_store_fail(ckd_req *r, ck_store_rc rc, ckd_err not_found)

@@ -73,6 +73,27 @@ static const char *const migrations[] = {
     "  ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0,"
     "  ADD CONSTRAINT users_unit_fk FOREIGN KEY (org, unit) REFERENCES units(org, name);"
     "CREATE INDEX users_by_org ON users(org, gid);",
+    /* 4: signed directory documents, consent, read grants, mailbox quotas,
+     * enrollment requests (as SQLite's 5); the replay nonces become a
+     * logged table: a request is answered only once its nonce survives a
+     * crash of the database server too. */
+    "ALTER TABLE authorities ADD COLUMN organization TEXT NOT NULL DEFAULT '',"
+    "  ADD COLUMN signed_at BIGINT NOT NULL DEFAULT 0, ADD COLUMN operator_sig BYTEA,"
+    "  ADD COLUMN epoch_version BIGINT NOT NULL DEFAULT 0;"
+    "UPDATE authorities SET epochs = '';"
+    "ALTER TABLE grants ADD COLUMN access TEXT NOT NULL DEFAULT 'write' CHECK (access IN ('write', 'read'));"
+    "CREATE INDEX mailbox_by_sender ON mailbox(recipient, sender);"
+    "CREATE TABLE consents(gid TEXT NOT NULL REFERENCES users(gid), org TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL, PRIMARY KEY(gid, org));"
+    "CREATE TABLE enrollments("
+    "  gid TEXT PRIMARY KEY, role TEXT NOT NULL, display_name TEXT NOT NULL, ed25519 BYTEA NOT NULL,"
+    "  x25519 BYTEA NOT NULL, org_kind TEXT NOT NULL, org_display_name TEXT NOT NULL, join_org TEXT NOT NULL,"
+    "  auth_name TEXT NOT NULL, auth_sign_pk BYTEA, auth_abe_pk TEXT NOT NULL, auth_organization TEXT NOT NULL,"
+    "  auth_epoch_table TEXT NOT NULL, auth_epoch_version BIGINT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),"
+    "  created_at BIGINT NOT NULL, decided_at BIGINT NOT NULL);"
+    "CREATE INDEX enrollments_by_status ON enrollments(status, created_at);"
+    "ALTER TABLE nonces SET LOGGED;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -108,12 +129,17 @@ typedef struct nonce_wait {
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
                    "envelope, signature, received_at"
-#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at"
+#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at, access"
 #define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
 #define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, coalesce(org, ''), " \
                   "coalesce(unit, ''), coalesce(title, ''), attributes, affiliated_at, active, deactivated_at"
 #define ORG_COLS "name, kind, display_name, active, created_at, updated_at"
 #define UNIT_COLS "org, name, kind, display_name, beds, created_at"
+#define AUTH_COLS "name, sign_pk, abe_pk, epochs, created_at, updated_at, organization, signed_at, operator_sig, " \
+                  "epoch_version"
+#define ENROLL_COLS "gid, role, display_name, ed25519, x25519, org_kind, org_display_name, join_org, auth_name, " \
+                    "auth_sign_pk, auth_abe_pk, auth_organization, auth_epoch_table, auth_epoch_version, status, " \
+                    "created_at, decided_at"
 
 /* ---- pool ------------------------------------------------------------- */
 
@@ -147,11 +173,11 @@ static void put(pgs *s, pconn *c)
 
 /* Parameters: text unless their length is given (then binary). */
 typedef struct {
-    const char *v[12];
-    int len[12];
-    int fmt[12];
+    const char *v[16];
+    int len[16];
+    int fmt[16];
     int n;
-    char num[12][24];
+    char num[16][24];
 } params;
 
 static void p_text(params *p, const char *s)
@@ -310,24 +336,29 @@ static ck_store_rc simple_one(pgs *s, const char *sql, params *p)
 
 /* ---- directory -------------------------------------------------------- */
 
+/* One statement, so the user and her empty record appear together. */
+static const char user_ins[] =
+    "WITH u AS (INSERT INTO users(gid, ed25519, x25519, display_name, role, created_at) "
+    "VALUES($1, $2, $3, $4, $5, $6) RETURNING gid, role) "
+    "INSERT INTO records(patient, head_seq, head_hash) "
+    "SELECT gid, 0, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea "
+    "FROM u WHERE role IN ('patient', 'organization')";
+
+static void user_params(params *p, const ck_store_user *u)
+{
+    p_text(p, u->gid);
+    p_bin(p, u->ed25519, 32);
+    p_bin(p, u->x25519, 32);
+    p_text(p, u->display_name);
+    p_text(p, u->role);
+    p_int(p, u->created_at);
+}
+
 static ck_store_rc pg_user_add(ck_store *b, const ck_store_user *u)
 {
-    pgs *s = (pgs *)b;
     params p = {0};
-    p_text(&p, u->gid);
-    p_bin(&p, u->ed25519, 32);
-    p_bin(&p, u->x25519, 32);
-    p_text(&p, u->display_name);
-    p_text(&p, u->role);
-    p_int(&p, u->created_at);
-    /* One statement, so the user and her empty record appear together. */
-    return simple(s,
-                  "WITH u AS (INSERT INTO users(gid, ed25519, x25519, display_name, role, created_at) "
-                  "VALUES($1, $2, $3, $4, $5, $6) RETURNING gid, role) "
-                  "INSERT INTO records(patient, head_seq, head_hash) "
-                  "SELECT gid, 0, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea "
-                  "FROM u WHERE role IN ('patient', 'organization')",
-                  &p);
+    user_params(&p, u);
+    return simple((pgs *)b, user_ins, &p);
 }
 
 /* Column readers shared by the get and list queries (USER_COLS etc.); a
@@ -449,7 +480,7 @@ static ck_store_rc pg_user_get(ck_store *b, const char *gid, ck_store_user *out)
 }
 
 static ck_store_rc pg_user_affiliate(ck_store *b, const char *gid, const char *org, const char *unit,
-                                     const char *title, const char *attrs, int64_t now)
+                                     const char *title, const char *attrs, int64_t now, int consented)
 {
     params p = {0};
     p_text(&p, gid);
@@ -459,8 +490,77 @@ static ck_store_rc pg_user_affiliate(ck_store *b, const char *gid, const char *o
     p_text(&p, attrs ? attrs : "");
     p_int(&p, now);
     /* The foreign keys check org and (org, unit): 23503 is NOT_FOUND. */
-    return simple_one((pgs *)b, "UPDATE users SET org = $2, unit = $3, title = $4, attributes = $5, "
-                                "affiliated_at = $6 WHERE gid = $1", &p);
+    return simple_one((pgs *)b,
+                      consented ? "UPDATE users SET org = $2, unit = $3, title = $4, attributes = $5, "
+                                  "affiliated_at = $6 WHERE gid = $1 "
+                                  "AND EXISTS(SELECT 1 FROM consents WHERE gid = $1 AND org = $2)"
+                                : "UPDATE users SET org = $2, unit = $3, title = $4, attributes = $5, "
+                                  "affiliated_at = $6 WHERE gid = $1",
+                      &p);
+}
+
+/* A one-row write keyed by $1 and $2 (NULL for NULL) in its own
+ * transaction: NOT_FOUND when no row changed. */
+static ck_store_rc keyed_write(pgs *s, const char *sql, const char *k1, const char *k2)
+{
+    params p = {0};
+    p_text(&p, k1);
+    p_text(&p, k2);
+    return simple_one(s, sql, &p);
+}
+
+static ck_store_rc pg_user_unaffiliate(ck_store *b, const char *gid, const char *org)
+{
+    return keyed_write((pgs *)b, "UPDATE users SET org = NULL, unit = NULL, title = NULL, attributes = '' "
+                                 "WHERE gid = $1 AND org IS NOT NULL AND ($2::text IS NULL OR org = $2)", gid, org);
+}
+
+static ck_store_rc pg_user_reactivate(ck_store *b, const char *gid)
+{
+    return keyed_write((pgs *)b, "UPDATE users SET active = 1, deactivated_at = 0 WHERE gid = $1 "
+                                 "AND $2::text IS NULL", gid, NULL);
+}
+
+static const char consent_ins[] =
+    "INSERT INTO consents(gid, org, created_at) VALUES($1, $2, $3) ON CONFLICT DO NOTHING";
+
+static ck_store_rc pg_consent_add(ck_store *b, const char *gid, const char *org, int64_t now)
+{
+    params p = {0};
+    p_text(&p, gid);
+    p_text(&p, org);
+    p_int(&p, now);
+    return simple((pgs *)b, consent_ins, &p);
+}
+
+static ck_store_rc pg_consent_del(ck_store *b, const char *gid, const char *org)
+{
+    return keyed_write((pgs *)b, "DELETE FROM consents WHERE gid = $1 AND org = $2", gid, org);
+}
+
+static int row_none(PGresult *r, int i, void *out)
+{
+    (void)r;
+    (void)i;
+    (void)out;
+    return 0;
+}
+
+static ck_store_rc pg_consent_get(ck_store *b, const char *gid, const char *org)
+{
+    params p = {0};
+    p_text(&p, gid);
+    p_text(&p, org);
+    return read_one((pgs *)b, "SELECT 1 FROM consents WHERE gid = $1 AND org = $2", &p, row_none, NULL);
+}
+
+static ck_store_rc pg_section_present(ck_store *b, const char *patient, const char *section)
+{
+    params p = {0};
+    p_text(&p, patient);
+    p_text(&p, section);
+    return read_one((pgs *)b, "SELECT 1 FROM entries WHERE patient = $1 AND section = $2 LIMIT 1", &p, row_none,
+                    NULL);
 }
 
 static ck_store_rc pg_user_deactivate(ck_store *b, const char *gid, int64_t now)
@@ -482,25 +582,37 @@ static ck_store_rc pg_user_list(ck_store *b, const ck_store_user_filter *f, ck_s
     p_int(&p, f->active);
     p_text(&p, f->after ? f->after : "");
     p_int(&p, (long long)f->limit);
+    p_opt(&p, f->viewer);
+    p_int(&p, f->now_ms);
     /* COLLATE "C": GID order is byte order on both back ends (paging). */
     return read_all((pgs *)b,
                     "SELECT " USER_COLS " FROM users WHERE gid COLLATE \"C\" > $6 "
                     "AND ($1::text IS NULL OR org = $1) AND ($2::text IS NULL OR role = $2) "
                     "AND ($3::text IS NULL OR unit = $3) "
                     "AND ($4::text IS NULL OR strpos(',' || attributes || ',', ',' || $4 || ',') > 0) "
-                    "AND ($5::int < 0 OR active = $5) ORDER BY gid COLLATE \"C\" LIMIT $7",
+                    "AND ($5::int < 0 OR active = $5) "
+                    "AND ($8::text IS NULL OR role <> 'patient' OR gid = $8 OR EXISTS(SELECT 1 FROM grants g "
+                    "WHERE g.patient = users.gid AND g.grantee = $8 AND g.delegate = 1 AND g.revoked_at = 0 "
+                    "AND (g.expires_at = 0 OR g.expires_at > $9))) ORDER BY gid COLLATE \"C\" LIMIT $7",
                     &p, row_user, NULL, sizeof **v, (void **)v, n);
+}
+
+/* users(gid) is the foreign key: no such user is 23503, NOT_FOUND. */
+static const char org_ins[] = "INSERT INTO orgs(" ORG_COLS ") VALUES($1, $2, $3, 1, $4, $4)";
+
+static void org_params(params *p, const ck_store_org *o)
+{
+    p_text(p, o->name);
+    p_text(p, o->kind);
+    p_text(p, o->display_name);
+    p_int(p, o->created_at);
 }
 
 static ck_store_rc pg_org_add(ck_store *b, const ck_store_org *o)
 {
     params p = {0};
-    p_text(&p, o->name);
-    p_text(&p, o->kind);
-    p_text(&p, o->display_name);
-    p_int(&p, o->created_at);
-    /* users(gid) is the foreign key: no such user is 23503, NOT_FOUND. */
-    return simple((pgs *)b, "INSERT INTO orgs(" ORG_COLS ") VALUES($1, $2, $3, 1, $4, $4)", &p);
+    org_params(&p, o);
+    return simple((pgs *)b, org_ins, &p);
 }
 
 static ck_store_rc pg_org_get(ck_store *b, const char *name, ck_store_org *out)
@@ -551,28 +663,45 @@ static ck_store_rc pg_unit_list(ck_store *b, const char *org, const char *kind, 
                     &p, row_unit, NULL, sizeof **v, (void **)v, n);
 }
 
+static const char auth_ins[] = "INSERT INTO authorities(" AUTH_COLS ") VALUES($1, $2, $3, $4, $5, $5, $6, $7, $8, $9)";
+
+static void auth_params(params *p, const ck_store_authority *a)
+{
+    p_text(p, a->name);
+    p_bin(p, a->sign_pk, 32);
+    p_text(p, a->abe_pk);
+    p_text(p, a->epoch_table ? a->epoch_table : "");
+    p_int(p, a->created_at);
+    p_text(p, a->organization);
+    p_int(p, a->signed_at);
+    if (a->has_sig)
+        p_bin(p, a->operator_sig, 64);
+    else
+        p_text(p, NULL);
+    p_int(p, a->epoch_table ? (long long)a->epoch_version : 0);
+}
+
 static ck_store_rc pg_auth_add(ck_store *b, const ck_store_authority *a)
 {
     params p = {0};
-    p_text(&p, a->name);
-    p_bin(&p, a->sign_pk, 32);
-    p_text(&p, a->abe_pk);
-    p_text(&p, a->epochs_json);
-    p_int(&p, a->created_at);
-    return simple((pgs *)b,
-                  "INSERT INTO authorities(name, sign_pk, abe_pk, epochs, created_at, updated_at) "
-                  "VALUES($1, $2, $3, $4, $5, $5)", &p);
+    auth_params(&p, a);
+    return simple((pgs *)b, auth_ins, &p);
 }
 
 static int row_auth(PGresult *r, int i, void *out)
 {
     ck_store_authority *a = out;
+    const char *table = PQgetvalue(r, i, 3);
     v_text(a->name, sizeof a->name, r, i, 0);
     a->abe_pk = strdup(PQgetvalue(r, i, 2));
-    a->epochs_json = strdup(PQgetvalue(r, i, 3));
+    if (*table) a->epoch_table = strdup(table);
     a->created_at = v_int(r, i, 4);
     a->updated_at = v_int(r, i, 5);
-    if (v_fixed(a->sign_pk, 32, r, i, 1) == 0 && a->abe_pk && a->epochs_json) return 0;
+    v_text(a->organization, sizeof a->organization, r, i, 6);
+    a->signed_at = v_int(r, i, 7);
+    a->has_sig = !PQgetisnull(r, i, 8) && v_fixed(a->operator_sig, 64, r, i, 8) == 0;
+    a->epoch_version = (uint64_t)v_int(r, i, 9);
+    if (v_fixed(a->sign_pk, 32, r, i, 1) == 0 && a->abe_pk && (!*table || a->epoch_table)) return 0;
     ck_store_authority_clear(a);
     return -1;
 }
@@ -581,20 +710,32 @@ static ck_store_rc pg_auth_get(ck_store *b, const char *name, ck_store_authority
 {
     params p = {0};
     p_text(&p, name);
-    return read_one((pgs *)b, "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities "
-                              "WHERE name = $1", &p, row_auth, out);
+    return read_one((pgs *)b, "SELECT " AUTH_COLS " FROM authorities WHERE name = $1", &p, row_auth, out);
 }
 
-static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep, int64_t now)
+static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep, uint64_t version, int64_t now)
 {
     params p = {0};
+    ck_store_rc rc;
     p_text(&p, name);
     p_text(&p, ep);
+    p_int(&p, (long long)version);
     p_int(&p, now);
-    return simple_one((pgs *)b, "UPDATE authorities SET epochs = $2, updated_at = $3 WHERE name = $1", &p);
+    /* Only a newer table replaces the stored one. */
+    rc = simple_one((pgs *)b, "UPDATE authorities SET epochs = $2, epoch_version = $3, updated_at = $4 "
+                              "WHERE name = $1 AND epoch_version < $3", &p);
+    if (rc == CK_STORE_NOT_FOUND) {
+        params k = {0};
+        p_text(&k, name);
+        rc = read_one((pgs *)b, "SELECT 1 FROM authorities WHERE name = $1", &k, row_none, NULL);
+        rc = rc == CK_STORE_OK ? CK_STORE_STALE : rc;
+    }
+    return rc;
 }
 
 /* ---- records ---------------------------------------------------------- */
+
+static int row_int64(PGresult *r, int i, void *out);
 
 /* A record's head: its last seq and hash. */
 struct head_row {
@@ -626,6 +767,19 @@ static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audi
     if (memcmp(head.hash, e->prev_hash, 32) != 0) {
         rc = CK_STORE_CONFLICT;
         goto out;
+    }
+    if (head.seq > 0) { /* no back-dating below the entry it chains onto */
+        int64_t prev_time;
+        memset(&p, 0, sizeof p);
+        p_text(&p, e->patient);
+        p_int(&p, (long long)head.seq);
+        if ((rc = query_row(c, "SELECT time_ms FROM entries WHERE patient = $1 AND seq = $2", &p, row_int64,
+                            &prev_time)) != CK_STORE_OK)
+            goto out;
+        if (e->time_ms < prev_time) {
+            rc = CK_STORE_STALE;
+            goto out;
+        }
     }
     rc = CK_STORE_ERROR;
     e->seq = head.seq + 1;
@@ -794,8 +948,9 @@ static ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_a
     p_int(&p, g->delegate);
     p_int(&p, g->expires_at);
     p_int(&p, g->created_at);
-    rc = query_row(c, "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at) "
-                      "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id", &p, row_int64, &g->id);
+    p_text(&p, g->access[0] ? g->access : "write");
+    rc = query_row(c, "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at, "
+                      "access) VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &p, row_int64, &g->id);
     if (rc != CK_STORE_OK) goto out;
     snprintf(target, sizeof target, "grant:%lld", (long long)g->id);
     rc = audit_commit(c, a, target);
@@ -837,6 +992,7 @@ static int row_grant(PGresult *r, int i, void *out)
     g->expires_at = v_int(r, i, 6);
     g->created_at = v_int(r, i, 7);
     g->revoked_at = v_int(r, i, 8);
+    v_text(g->access, sizeof g->access, r, i, 9);
     return 0;
 }
 
@@ -855,7 +1011,7 @@ static ck_store_rc pg_grants(ck_store *b, const char *patient, const char *grant
 
 /* ---- mailbox ---------------------------------------------------------- */
 
-static ck_store_rc pg_mail_put(ck_store *b, ck_store_mail *m, size_t max)
+static ck_store_rc pg_mail_put(ck_store *b, ck_store_mail *m, size_t max, size_t per_sender)
 {
     params p = {0};
     ck_store_rc rc;
@@ -865,10 +1021,12 @@ static ck_store_rc pg_mail_put(ck_store *b, ck_store_mail *m, size_t max)
     p_bin(&p, m->payload, m->payload_len);
     p_int(&p, m->created_at);
     p_int(&p, (long long)max);
-    /* The limit is a soft cap: two instances may race past it by a few.
+    p_int(&p, (long long)per_sender);
+    /* The limits are soft caps: two instances may race past them by a few.
      * No row inserted means full (mailbox has no foreign key to miss). */
     rc = read_one((pgs *)b, "INSERT INTO mailbox(recipient, sender, kind, payload, created_at) "
                             "SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM mailbox WHERE recipient = $1) < $6 "
+                            "AND (SELECT count(*) FROM mailbox WHERE recipient = $1 AND sender = $2) < $7 "
                             "RETURNING id", &p, row_int64, &m->id);
     return rc == CK_STORE_NOT_FOUND ? CK_STORE_FULL : rc;
 }
@@ -900,6 +1058,190 @@ static ck_store_rc pg_mail_ack(ck_store *b, const char *recipient, int64_t id, i
     p_text(&p, recipient);
     p_int(&p, id);
     return simple_one((pgs *)b, "DELETE FROM mailbox WHERE recipient = $1 AND id = $2", &p);
+}
+
+/* ---- enrollment requests ------------------------------------------------ */
+
+static int row_enroll(PGresult *r, int i, void *out)
+{
+    ck_store_enrollment *e = out;
+    ck_store_authority *a = &e->auth;
+    v_text(e->gid, sizeof e->gid, r, i, 0);
+    v_text(e->role, sizeof e->role, r, i, 1);
+    v_text(e->display_name, sizeof e->display_name, r, i, 2);
+    if (v_fixed(e->ed25519, 32, r, i, 3) || v_fixed(e->x25519, 32, r, i, 4)) return -1;
+    v_text(e->org_kind, sizeof e->org_kind, r, i, 5);
+    v_text(e->org_display_name, sizeof e->org_display_name, r, i, 6);
+    v_text(e->join_org, sizeof e->join_org, r, i, 7);
+    v_text(a->name, sizeof a->name, r, i, 8);
+    v_text(e->status, sizeof e->status, r, i, 14);
+    e->created_at = v_int(r, i, 15);
+    e->decided_at = v_int(r, i, 16);
+    if (a->name[0] == 0) return 0;
+    v_text(a->organization, sizeof a->organization, r, i, 11);
+    a->epoch_version = (uint64_t)v_int(r, i, 13);
+    if (v_fixed(a->sign_pk, 32, r, i, 9) || (a->abe_pk = strdup(PQgetvalue(r, i, 10))) == NULL) return -1;
+    if (*PQgetvalue(r, i, 12) && (a->epoch_table = strdup(PQgetvalue(r, i, 12))) == NULL) {
+        ck_store_authority_clear(a);
+        return -1;
+    }
+    return 0;
+}
+
+static ck_store_rc pg_enroll_add(ck_store *b, const ck_store_enrollment *e, size_t max)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    const ck_store_authority *a = &e->auth;
+    params p = {0};
+    int64_t n;
+    ck_store_rc rc = CK_STORE_ERROR;
+
+    /* The advisory lock serializes submissions (the pending cap, the GID
+     * checks) across instances for the length of the transaction. */
+    if (exec_simple(c, "BEGIN") != 0 || exec_simple(c, "SELECT pg_advisory_xact_lock(727319)") != 0) goto out;
+    p_text(&p, e->gid);
+    rc = query_row(c, "SELECT (SELECT count(*) FROM users WHERE gid = $1) + (SELECT count(*) FROM enrollments "
+                      "WHERE gid = $1 AND status <> 'rejected')", &p, row_int64, &n);
+    if (rc != CK_STORE_OK) goto out;
+    if (n > 0) {
+        rc = CK_STORE_EXISTS;
+        goto out;
+    }
+    if ((rc = exec_params(c, "DELETE FROM enrollments WHERE gid = $1", &p, NULL)) != CK_STORE_OK) goto out;
+    if ((rc = query_row(c, "SELECT count(*) FROM enrollments WHERE status = 'pending'", NULL, row_int64, &n)) !=
+        CK_STORE_OK)
+        goto out;
+    if ((size_t)n >= max) {
+        rc = CK_STORE_FULL;
+        goto out;
+    }
+    memset(&p, 0, sizeof p);
+    p_text(&p, e->gid);
+    p_text(&p, e->role);
+    p_text(&p, e->display_name);
+    p_bin(&p, e->ed25519, 32);
+    p_bin(&p, e->x25519, 32);
+    p_text(&p, e->org_kind);
+    p_text(&p, e->org_display_name);
+    p_text(&p, e->join_org);
+    p_text(&p, a->name);
+    if (a->name[0])
+        p_bin(&p, a->sign_pk, 32);
+    else
+        p_text(&p, NULL);
+    p_text(&p, a->abe_pk ? a->abe_pk : "");
+    p_text(&p, a->organization);
+    p_text(&p, a->epoch_table ? a->epoch_table : "");
+    p_int(&p, (long long)a->epoch_version);
+    p_int(&p, e->created_at);
+    rc = exec_params(c, "INSERT INTO enrollments(" ENROLL_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                        "$11, $12, $13, $14, 'pending', $15, 0)", &p, NULL);
+    if (rc == CK_STORE_OK && exec_simple(c, "COMMIT") != 0) rc = CK_STORE_ERROR;
+out:
+    put(s, c);
+    return rc;
+}
+
+static ck_store_rc pg_enroll_get(ck_store *b, const char *gid, ck_store_enrollment *out)
+{
+    params p = {0};
+    p_text(&p, gid);
+    return read_one((pgs *)b, "SELECT " ENROLL_COLS " FROM enrollments WHERE gid = $1", &p, row_enroll, out);
+}
+
+static ck_store_rc pg_enroll_list(ck_store *b, const char *status, size_t limit, ck_store_enrollment **v, size_t *n)
+{
+    params p = {0};
+    p_text(&p, status);
+    p_int(&p, (long long)limit);
+    return read_all((pgs *)b, "SELECT " ENROLL_COLS " FROM enrollments WHERE status = $1 "
+                              "ORDER BY created_at, gid COLLATE \"C\" LIMIT $2",
+                    &p, row_enroll, ck_store_enrollment_drop, sizeof **v, (void **)v, n);
+}
+
+/* Marks the pending request decided, locking its row: NOT_FOUND unless pending. */
+static ck_store_rc enroll_decide(pconn *c, const char *gid, const char *status, int64_t now)
+{
+    params p = {0};
+    p_text(&p, gid);
+    p_text(&p, status);
+    p_int(&p, now);
+    return exec_one(c, "UPDATE enrollments SET status = $2, decided_at = $3 WHERE gid = $1 AND status = 'pending'",
+                    &p);
+}
+
+/* Every part of an approval in one transaction: the first failure rolls
+ * all of them back (put() rolls back an open transaction). */
+static ck_store_rc enroll_approve_tx(pconn *c, const ck_store_enrollment *e, const ck_store_authority *auth,
+                                     int64_t now, const ck_store_audit *a)
+{
+    params p = {0};
+    ck_store_user u;
+    ck_store_org o;
+    ck_store_rc rc;
+
+    if (exec_simple(c, "BEGIN") != 0) return CK_STORE_ERROR;
+    if ((rc = enroll_decide(c, e->gid, "approved", now)) != CK_STORE_OK) return rc;
+    memset(&u, 0, sizeof u);
+    ck_store_copy(u.gid, sizeof u.gid, e->gid);
+    memcpy(u.ed25519, e->ed25519, 32);
+    memcpy(u.x25519, e->x25519, 32);
+    ck_store_copy(u.display_name, sizeof u.display_name, e->display_name);
+    ck_store_copy(u.role, sizeof u.role, e->role);
+    u.created_at = now;
+    user_params(&p, &u);
+    if ((rc = exec_params(c, user_ins, &p, NULL)) != CK_STORE_OK) return rc;
+    if (e->org_kind[0]) {
+        memset(&o, 0, sizeof o);
+        ck_store_copy(o.name, sizeof o.name, e->gid);
+        ck_store_copy(o.kind, sizeof o.kind, e->org_kind);
+        ck_store_copy(o.display_name, sizeof o.display_name, e->org_display_name);
+        o.created_at = now;
+        memset(&p, 0, sizeof p);
+        org_params(&p, &o);
+        if ((rc = exec_params(c, org_ins, &p, NULL)) != CK_STORE_OK) return rc;
+    }
+    if (auth) {
+        memset(&p, 0, sizeof p);
+        auth_params(&p, auth);
+        if ((rc = exec_params(c, auth_ins, &p, NULL)) != CK_STORE_OK) return rc;
+    }
+    if (e->join_org[0]) {
+        memset(&p, 0, sizeof p);
+        p_text(&p, e->gid);
+        p_text(&p, e->join_org);
+        p_int(&p, now);
+        if ((rc = exec_params(c, consent_ins, &p, NULL)) != CK_STORE_OK) return rc;
+    }
+    return audit_commit(c, a, NULL);
+}
+
+static ck_store_rc pg_enroll_approve(ck_store *b, const char *gid, const ck_store_authority *auth, int64_t now,
+                                     const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    ck_store_enrollment e;
+    pconn *c;
+    ck_store_rc rc;
+    memset(&e, 0, sizeof e);
+    if ((rc = pg_enroll_get(b, gid, &e)) != CK_STORE_OK) return rc;
+    c = get(s);
+    rc = strcmp(e.status, "pending") == 0 ? enroll_approve_tx(c, &e, auth, now, a) : CK_STORE_NOT_FOUND;
+    put(s, c);
+    ck_store_enrollment_clear(&e);
+    return rc;
+}
+
+static ck_store_rc pg_enroll_reject(ck_store *b, const char *gid, int64_t now, const ck_store_audit *a)
+{
+    pgs *s = (pgs *)b;
+    pconn *c = get(s);
+    ck_store_rc rc = CK_STORE_ERROR;
+    if (exec_simple(c, "BEGIN") == 0 && (rc = enroll_decide(c, gid, "rejected", now)) == CK_STORE_OK)
+        rc = audit_commit(c, a, NULL);
+    put(s, c);
+    return rc;
 }
 
 /* ---- audit, nonces, size ---------------------------------------------- */
@@ -1168,6 +1510,9 @@ static const ck_store_ops pg_ops = {
     NULL, NULL, /* writes run on the caller's pooled connection: no async variant */
     pg_user_affiliate, pg_user_deactivate, pg_user_list,
     pg_org_add, pg_org_get, pg_org_list, pg_unit_add, pg_unit_get, pg_unit_list,
+    pg_user_unaffiliate, pg_user_reactivate, pg_consent_add, pg_consent_del, pg_consent_get, pg_section_present,
+    pg_enroll_add, pg_enroll_get, pg_enroll_list, pg_enroll_approve, pg_enroll_reject,
+    NULL, /* sync_async: every write is synchronous */
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)

@@ -38,17 +38,25 @@ enum {
     Q_NONCE_INS, Q_NONCE_GET, Q_NONCE_PURGE, Q_NONCE_LOAD, Q_SIZE,
     Q_USER_EXISTS, Q_USER_AFFILIATE, Q_USER_DEACTIVATE, Q_USER_LIST,
     Q_ORG_INS, Q_ORG_GET, Q_ORG_LIST, Q_UNIT_INS, Q_UNIT_GET, Q_UNIT_LIST,
+    Q_AUTH_EXISTS, Q_MAIL_COUNT_SENDER, Q_USER_AFFILIATE_CONSENTED, Q_USER_UNAFFILIATE, Q_USER_REACTIVATE,
+    Q_CONSENT_INS, Q_CONSENT_DEL, Q_CONSENT_GET, Q_SECTION, Q_ENTRY_TIME,
+    Q_ENROLL_INS, Q_ENROLL_GET, Q_ENROLL_DEL, Q_ENROLL_PENDING, Q_ENROLL_LIST, Q_ENROLL_DECIDE,
     Q_COUNT
 };
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
                    "envelope, signature, received_at"
-#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at"
+#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at, access"
 #define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
 #define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, org, unit, title, attributes, " \
                   "affiliated_at, active, deactivated_at"
 #define ORG_COLS "name, kind, display_name, active, created_at, updated_at"
 #define UNIT_COLS "org, name, kind, display_name, beds, created_at"
+#define AUTH_COLS "name, sign_pk, abe_pk, epochs, created_at, updated_at, organization, signed_at, operator_sig, " \
+                  "epoch_version"
+#define ENROLL_COLS "gid, role, display_name, ed25519, x25519, org_kind, org_display_name, join_org, auth_name, " \
+                    "auth_sign_pk, auth_abe_pk, auth_organization, auth_epoch_table, auth_epoch_version, status, " \
+                    "created_at, decided_at"
 
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -61,10 +69,11 @@ static const char *const sql[Q_COUNT] = {
                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_RECORD_INS] = "INSERT INTO records(patient, head_seq, head_hash) VALUES(?1, 0, zeroblob(32))",
     [Q_USER_GET] = "SELECT " USER_COLS " FROM users WHERE gid = ?1",
-    [Q_AUTH_INS] = "INSERT INTO authorities(name, sign_pk, abe_pk, epochs, created_at, updated_at) "
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?5)",
-    [Q_AUTH_GET] = "SELECT name, sign_pk, abe_pk, epochs, created_at, updated_at FROM authorities WHERE name = ?1",
-    [Q_AUTH_EPOCHS] = "UPDATE authorities SET epochs = ?2, updated_at = ?3 WHERE name = ?1",
+    [Q_AUTH_INS] = "INSERT INTO authorities(" AUTH_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)",
+    [Q_AUTH_GET] = "SELECT " AUTH_COLS " FROM authorities WHERE name = ?1",
+    /* Only a newer table replaces the stored one. */
+    [Q_AUTH_EPOCHS] = "UPDATE authorities SET epochs = ?2, epoch_version = ?3, updated_at = ?4 "
+                      "WHERE name = ?1 AND epoch_version < ?3",
     [Q_HEAD_GET] = "SELECT head_seq, head_hash, signed_seq FROM records WHERE patient = ?1",
     [Q_ENTRY_INS] = "INSERT INTO entries(" ENTRY_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [Q_HEAD_SET] = "UPDATE records SET head_seq = ?2, head_hash = ?3 WHERE patient = ?1",
@@ -75,8 +84,8 @@ static const char *const sql[Q_COUNT] = {
                     "WHERE patient = ?1 AND signed_seq IS NOT NULL",
     [Q_SHEAD_SET] = "UPDATE records SET signed_seq = ?2, signed_hash = ?3, signed_time = ?4, signed_sig = ?5 "
                     "WHERE patient = ?1",
-    [Q_GRANT_INS] = "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at) "
-                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_GRANT_INS] = "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at, "
+                    "access) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [Q_GRANT_REVOKE] = "UPDATE grants SET revoked_at = ?3 WHERE patient = ?1 AND id = ?2 AND revoked_at = 0",
     [Q_GRANTS_ALL] = "SELECT " GRANT_COLS " FROM grants WHERE patient = ?1 ORDER BY id LIMIT 10000",
     [Q_GRANTS_FOR] = "SELECT " GRANT_COLS " FROM grants WHERE patient = ?1 AND grantee = ?2 "
@@ -105,7 +114,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE gid > ?6 AND (?1 IS NULL OR org = ?1) "
                     "AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR unit = ?3) "
                     "AND (?4 IS NULL OR instr(',' || attributes || ',', ',' || ?4 || ',') > 0) "
-                    "AND (?5 < 0 OR active = ?5) ORDER BY gid LIMIT ?7",
+                    "AND (?5 < 0 OR active = ?5) "
+                    "AND (?8 IS NULL OR role <> 'patient' OR gid = ?8 OR EXISTS(SELECT 1 FROM grants g "
+                    "WHERE g.patient = users.gid AND g.grantee = ?8 AND g.delegate = 1 AND g.revoked_at = 0 "
+                    "AND (g.expires_at = 0 OR g.expires_at > ?9))) ORDER BY gid LIMIT ?7",
     [Q_ORG_INS] = "INSERT INTO orgs(" ORG_COLS ") VALUES(?1, ?2, ?3, 1, ?4, ?4)",
     [Q_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE name = ?1",
     [Q_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE (?1 IS NULL OR kind = ?1) ORDER BY name LIMIT 10000",
@@ -113,6 +125,28 @@ static const char *const sql[Q_COUNT] = {
     [Q_UNIT_GET] = "SELECT " UNIT_COLS " FROM units WHERE org = ?1 AND name = ?2",
     [Q_UNIT_LIST] = "SELECT " UNIT_COLS " FROM units WHERE org = ?1 AND (?2 IS NULL OR kind = ?2) "
                     "ORDER BY name LIMIT 10000",
+    [Q_AUTH_EXISTS] = "SELECT 1 FROM authorities WHERE name = ?1",
+    [Q_MAIL_COUNT_SENDER] = "SELECT count(*) FROM mailbox WHERE recipient = ?1 AND sender = ?2",
+    [Q_USER_AFFILIATE_CONSENTED] =
+        "UPDATE users SET org = ?2, unit = ?3, title = ?4, attributes = ?5, affiliated_at = ?6 "
+        "WHERE gid = ?1 AND EXISTS(SELECT 1 FROM orgs WHERE name = ?2) "
+        "AND (?3 IS NULL OR EXISTS(SELECT 1 FROM units WHERE org = ?2 AND name = ?3)) "
+        "AND EXISTS(SELECT 1 FROM consents WHERE gid = ?1 AND org = ?2)",
+    [Q_USER_UNAFFILIATE] = "UPDATE users SET org = NULL, unit = NULL, title = NULL, attributes = '' "
+                           "WHERE gid = ?1 AND org IS NOT NULL AND (?2 IS NULL OR org = ?2)",
+    [Q_USER_REACTIVATE] = "UPDATE users SET active = 1, deactivated_at = 0 WHERE gid = ?1",
+    [Q_CONSENT_INS] = "INSERT OR IGNORE INTO consents(gid, org, created_at) VALUES(?1, ?2, ?3)",
+    [Q_CONSENT_DEL] = "DELETE FROM consents WHERE gid = ?1 AND org = ?2",
+    [Q_CONSENT_GET] = "SELECT 1 FROM consents WHERE gid = ?1 AND org = ?2",
+    [Q_SECTION] = "SELECT 1 FROM entries WHERE patient = ?1 AND section = ?2 LIMIT 1",
+    [Q_ENTRY_TIME] = "SELECT time_ms FROM entries WHERE patient = ?1 AND seq = ?2",
+    [Q_ENROLL_INS] = "INSERT INTO enrollments(" ENROLL_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                     "?12, ?13, ?14, 'pending', ?15, 0)",
+    [Q_ENROLL_GET] = "SELECT " ENROLL_COLS " FROM enrollments WHERE gid = ?1",
+    [Q_ENROLL_DEL] = "DELETE FROM enrollments WHERE gid = ?1",
+    [Q_ENROLL_PENDING] = "SELECT count(*) FROM enrollments WHERE status = 'pending'",
+    [Q_ENROLL_LIST] = "SELECT " ENROLL_COLS " FROM enrollments WHERE status = ?1 ORDER BY created_at, gid LIMIT ?2",
+    [Q_ENROLL_DECIDE] = "UPDATE enrollments SET status = ?2, decided_at = ?3 WHERE gid = ?1 AND status = 'pending'",
 };
 
 /* Schema migrations: migrations[i] moves user_version i to i+1. Never edit a
@@ -183,6 +217,28 @@ static const char *const migrations[] = {
     "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
     "ALTER TABLE users ADD COLUMN deactivated_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX users_by_org ON users(org, gid);",
+    /* 5: signed directory documents, consent, read grants, mailbox quotas,
+     * enrollment requests. Authority records carry the operator's
+     * signature and the organization they belong to; "epochs" now holds
+     * the authority's signed table (unsigned legacy tables are dropped:
+     * clients must not trust them). */
+    "ALTER TABLE authorities ADD COLUMN organization TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE authorities ADD COLUMN signed_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE authorities ADD COLUMN operator_sig BLOB;"
+    "ALTER TABLE authorities ADD COLUMN epoch_version INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE authorities SET epochs = '';"
+    "ALTER TABLE grants ADD COLUMN access TEXT NOT NULL DEFAULT 'write' CHECK(access IN ('write', 'read'));"
+    "CREATE INDEX mailbox_by_sender ON mailbox(recipient, sender);"
+    "CREATE TABLE consents(gid TEXT NOT NULL REFERENCES users(gid), org TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, PRIMARY KEY(gid, org)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE enrollments("
+    "  gid TEXT PRIMARY KEY, role TEXT NOT NULL, display_name TEXT NOT NULL, ed25519 BLOB NOT NULL,"
+    "  x25519 BLOB NOT NULL, org_kind TEXT NOT NULL, org_display_name TEXT NOT NULL, join_org TEXT NOT NULL,"
+    "  auth_name TEXT NOT NULL, auth_sign_pk BLOB, auth_abe_pk TEXT NOT NULL, auth_organization TEXT NOT NULL,"
+    "  auth_epoch_table TEXT NOT NULL, auth_epoch_version INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK(status IN ('pending', 'approved', 'rejected')),"
+    "  created_at INTEGER NOT NULL, decided_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX enrollments_by_status ON enrollments(status, created_at);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -609,6 +665,12 @@ static int row_unit(sqlite3_stmt *st, void *out)
 typedef int (*rowfn)(sqlite3_stmt *st, void *out);
 typedef void (*dropfn)(void *elem);
 
+static int row_int64(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    return 0;
+}
+
 /* Binds text, or NULL for NULL and "". */
 static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 {
@@ -731,6 +793,7 @@ static ck_store_rc sq_user_get(ck_store *b, const char *gid, ck_store_user *out)
 struct affil_arg {
     const char *gid, *org, *unit, *title, *attrs;
     int64_t now;
+    int consented;
 };
 
 /* Runs a bound UPDATE or DELETE keyed to one row: NOT_FOUND when no row
@@ -745,7 +808,7 @@ static ck_store_rc update_changed(conn *c, sqlite3_stmt *st)
 static ck_store_rc job_user_affiliate(conn *c, void *arg)
 {
     struct affil_arg *x = arg;
-    sqlite3_stmt *st = stmt(c, Q_USER_AFFILIATE);
+    sqlite3_stmt *st = stmt(c, x->consented ? Q_USER_AFFILIATE_CONSENTED : Q_USER_AFFILIATE);
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, x->gid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, x->org, -1, SQLITE_STATIC);
@@ -757,9 +820,9 @@ static ck_store_rc job_user_affiliate(conn *c, void *arg)
 }
 
 static ck_store_rc sq_user_affiliate(ck_store *b, const char *gid, const char *org, const char *unit,
-                                     const char *title, const char *attrs, int64_t now)
+                                     const char *title, const char *attrs, int64_t now, int consented)
 {
-    struct affil_arg x = {gid, org, unit, title, attrs, now};
+    struct affil_arg x = {gid, org, unit, title, attrs, now, consented};
     return submit((sq *)b, job_user_affiliate, &x);
 }
 
@@ -775,8 +838,65 @@ static ck_store_rc job_user_deactivate(conn *c, void *arg)
 
 static ck_store_rc sq_user_deactivate(ck_store *b, const char *gid, int64_t now)
 {
-    struct affil_arg x = {gid, NULL, NULL, NULL, NULL, now};
+    struct affil_arg x = {gid, NULL, NULL, NULL, NULL, now, 0};
     return submit((sq *)b, job_user_deactivate, &x);
+}
+
+/* A one-row UPDATE or DELETE keyed by text ?1 (and ?2, NULL when k2 is),
+ * run as a write job: NOT_FOUND when no row changed. */
+struct keyed_arg {
+    int q;
+    const char *k1, *k2;
+    int64_t num; /* ?3 when nonzero */
+};
+
+static ck_store_rc job_keyed(conn *c, void *arg)
+{
+    struct keyed_arg *x = arg;
+    sqlite3_stmt *st = stmt(c, x->q);
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, x->k1, -1, SQLITE_STATIC);
+    bind_opt(st, 2, x->k2);
+    if (x->num) sqlite3_bind_int64(st, 3, x->num);
+    return update_changed(c, st);
+}
+
+static ck_store_rc keyed_write(ck_store *b, int q, const char *k1, const char *k2, int64_t num)
+{
+    struct keyed_arg x = {q, k1, k2, num};
+    return submit((sq *)b, job_keyed, &x);
+}
+
+static ck_store_rc sq_user_unaffiliate(ck_store *b, const char *gid, const char *org)
+{
+    return keyed_write(b, Q_USER_UNAFFILIATE, gid, org, 0);
+}
+
+static ck_store_rc sq_user_reactivate(ck_store *b, const char *gid)
+{
+    return keyed_write(b, Q_USER_REACTIVATE, gid, NULL, 0);
+}
+
+static ck_store_rc sq_consent_add(ck_store *b, const char *gid, const char *org, int64_t now)
+{
+    /* INSERT OR IGNORE: a standing consent stays as it was (NOT_FOUND = was there). */
+    ck_store_rc r = keyed_write(b, Q_CONSENT_INS, gid, org, now ? now : 1);
+    return r == CK_STORE_NOT_FOUND ? CK_STORE_OK : r;
+}
+
+static ck_store_rc sq_consent_del(ck_store *b, const char *gid, const char *org)
+{
+    return keyed_write(b, Q_CONSENT_DEL, gid, org, 0);
+}
+
+static ck_store_rc sq_consent_get(ck_store *b, const char *gid, const char *org)
+{
+    return read_key((sq *)b, Q_CONSENT_GET, gid, org, NULL, NULL);
+}
+
+static ck_store_rc sq_section_present(ck_store *b, const char *patient, const char *section)
+{
+    return read_key((sq *)b, Q_SECTION, patient, section, NULL, NULL);
 }
 
 static ck_store_rc sq_user_list(ck_store *b, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
@@ -790,6 +910,8 @@ static ck_store_rc sq_user_list(ck_store *b, const ck_store_user_filter *f, ck_s
     sqlite3_bind_int(rd.st, 5, f->active);
     sqlite3_bind_text(rd.st, 6, f->after ? f->after : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(rd.st, 7, (int64_t)f->limit);
+    bind_opt(rd.st, 8, f->viewer);
+    sqlite3_bind_int64(rd.st, 9, f->now_ms);
     return read_all(&rd, row_user, NULL, sizeof **v, (void **)v, n);
 }
 
@@ -869,8 +991,15 @@ static ck_store_rc job_auth_add(conn *c, void *arg)
     sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, a->sign_pk, 32, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->abe_pk, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, a->epochs_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->epoch_table ? a->epoch_table : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, a->created_at);
+    sqlite3_bind_text(st, 6, a->organization, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, a->signed_at);
+    if (a->has_sig)
+        sqlite3_bind_blob(st, 8, a->operator_sig, 64, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 8);
+    sqlite3_bind_int64(st, 9, a->epoch_table ? (int64_t)a->epoch_version : 0);
     return step_once(st);
 }
 
@@ -885,10 +1014,14 @@ static int row_auth(sqlite3_stmt *st, void *out)
     col_text(a->name, sizeof a->name, st, 0);
     if (col_blob(a->sign_pk, 32, st, 1)) return -1;
     a->abe_pk = strdup((const char *)sqlite3_column_text(st, 2));
-    a->epochs_json = strdup((const char *)sqlite3_column_text(st, 3));
     a->created_at = sqlite3_column_int64(st, 4);
     a->updated_at = sqlite3_column_int64(st, 5);
-    if (a->abe_pk == NULL || a->epochs_json == NULL) {
+    col_text(a->organization, sizeof a->organization, st, 6);
+    a->signed_at = sqlite3_column_int64(st, 7);
+    a->has_sig = col_blob(a->operator_sig, 64, st, 8) == 0;
+    a->epoch_version = (uint64_t)sqlite3_column_int64(st, 9);
+    if (sqlite3_column_bytes(st, 3) > 0) a->epoch_table = strdup((const char *)sqlite3_column_text(st, 3));
+    if (a->abe_pk == NULL || (sqlite3_column_bytes(st, 3) > 0 && a->epoch_table == NULL)) {
         ck_store_authority_clear(a);
         return -1;
     }
@@ -902,6 +1035,7 @@ static ck_store_rc sq_auth_get(ck_store *b, const char *name, ck_store_authority
 
 struct epochs_arg {
     const char *name, *ep;
+    uint64_t version;
     int64_t now;
 };
 
@@ -913,15 +1047,17 @@ static ck_store_rc job_auth_epochs(conn *c, void *arg)
     if (st == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, a->ep, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, a->now);
+    sqlite3_bind_int64(st, 3, (int64_t)a->version);
+    sqlite3_bind_int64(st, 4, a->now);
     r = step_once(st);
-    if (r == CK_STORE_OK && sqlite3_changes(c->db) == 0) r = CK_STORE_NOT_FOUND;
+    if (r == CK_STORE_OK && sqlite3_changes(c->db) == 0) /* no such authority, or not newer */
+        r = row_by_key(c, Q_AUTH_EXISTS, a->name, NULL, NULL, NULL) == CK_STORE_OK ? CK_STORE_STALE : CK_STORE_NOT_FOUND;
     return r;
 }
 
-static ck_store_rc sq_auth_epochs(ck_store *b, const char *name, const char *ep, int64_t now)
+static ck_store_rc sq_auth_epochs(ck_store *b, const char *name, const char *ep, uint64_t version, int64_t now)
 {
-    struct epochs_arg a = {name, ep, now};
+    struct epochs_arg a = {name, ep, version, now};
     return submit((sq *)b, job_auth_epochs, &a);
 }
 
@@ -957,6 +1093,15 @@ static ck_store_rc job_append(conn *c, void *arg)
     if (r != CK_STORE_OK) return r;
     /* Optimistic concurrency: the author chained onto what it saw as head. */
     if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
+    /* No back-dating below the entry it chains onto. */
+    if (head.seq > 0) {
+        int64_t prev_time;
+        if ((st = stmt(c, Q_ENTRY_TIME)) == NULL) return CK_STORE_ERROR;
+        sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (int64_t)head.seq);
+        if (read_row(st, row_int64, &prev_time) != CK_STORE_OK) return CK_STORE_ERROR;
+        if (e->time_ms < prev_time) return CK_STORE_STALE;
+    }
     e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
     if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
@@ -1150,6 +1295,7 @@ static ck_store_rc job_grant_add(conn *c, void *arg)
     sqlite3_bind_int(st, 5, g->delegate);
     sqlite3_bind_int64(st, 6, g->expires_at);
     sqlite3_bind_int64(st, 7, g->created_at);
+    sqlite3_bind_text(st, 8, g->access[0] ? g->access : "write", -1, SQLITE_STATIC);
     r = step_once(st);
     if (r == CK_STORE_EXISTS) return CK_STORE_NOT_FOUND; /* no such record */
     if (r != CK_STORE_OK) return r;
@@ -1198,6 +1344,7 @@ static int row_grant(sqlite3_stmt *st, void *out)
     g->expires_at = sqlite3_column_int64(st, 6);
     g->created_at = sqlite3_column_int64(st, 7);
     g->revoked_at = sqlite3_column_int64(st, 8);
+    col_text(g->access, sizeof g->access, st, 9);
     return 0;
 }
 
@@ -1215,16 +1362,10 @@ static ck_store_rc sq_grants(ck_store *b, const char *patient, const char *grant
 
 struct mail_arg {
     ck_store_mail *m;
-    size_t max;
+    size_t max, per_sender;
     const char *recipient;
     int64_t id;
 };
-
-static int row_int64(sqlite3_stmt *st, void *out)
-{
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
-    return 0;
-}
 
 static ck_store_rc job_mail_put(conn *c, void *arg)
 {
@@ -1234,6 +1375,10 @@ static ck_store_rc job_mail_put(conn *c, void *arg)
     int64_t pending;
     if (row_by_key(c, Q_MAIL_COUNT, m->recipient, NULL, row_int64, &pending) != CK_STORE_OK) return CK_STORE_ERROR;
     if ((size_t)pending >= x->max) return CK_STORE_FULL;
+    /* One sender never fills a mailbox: it has its own quota below the total. */
+    if (row_by_key(c, Q_MAIL_COUNT_SENDER, m->recipient, m->sender, row_int64, &pending) != CK_STORE_OK)
+        return CK_STORE_ERROR;
+    if ((size_t)pending >= x->per_sender) return CK_STORE_FULL;
     if ((st = stmt(c, Q_MAIL_INS)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, m->recipient, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, m->sender, -1, SQLITE_STATIC);
@@ -1245,9 +1390,9 @@ static ck_store_rc job_mail_put(conn *c, void *arg)
     return CK_STORE_OK;
 }
 
-static ck_store_rc sq_mail_put(ck_store *b, ck_store_mail *m, size_t max)
+static ck_store_rc sq_mail_put(ck_store *b, ck_store_mail *m, size_t max, size_t per_sender)
 {
-    struct mail_arg x = {m, max, NULL, 0};
+    struct mail_arg x = {m, max, per_sender, NULL, 0};
     return submit((sq *)b, job_mail_put, &x);
 }
 
@@ -1282,7 +1427,7 @@ static ck_store_rc job_mail_ack(conn *c, void *arg)
 
 static ck_store_rc sq_mail_ack(ck_store *b, const char *recipient, int64_t id, int64_t now)
 {
-    struct mail_arg x = {NULL, 0, recipient, id};
+    struct mail_arg x = {NULL, 0, 0, recipient, id};
     return submit((sq *)b, job_mail_ack, &x);
 }
 
@@ -1331,6 +1476,214 @@ static ck_store_rc sq_audit_list(ck_store *b, const char *patient, int64_t after
                                  ck_store_audit **v, size_t *n)
 {
     return read_page((sq *)b, Q_AUDIT_LIST, patient, after, limit, row_audit, NULL, sizeof **v, (void **)v, n);
+}
+
+/* ---- enrollment requests ------------------------------------------------ */
+
+static int row_enroll(sqlite3_stmt *st, void *out)
+{
+    ck_store_enrollment *e = out;
+    ck_store_authority *a = &e->auth;
+    col_text(e->gid, sizeof e->gid, st, 0);
+    col_text(e->role, sizeof e->role, st, 1);
+    col_text(e->display_name, sizeof e->display_name, st, 2);
+    if (col_blob(e->ed25519, 32, st, 3) || col_blob(e->x25519, 32, st, 4)) return -1;
+    col_text(e->org_kind, sizeof e->org_kind, st, 5);
+    col_text(e->org_display_name, sizeof e->org_display_name, st, 6);
+    col_text(e->join_org, sizeof e->join_org, st, 7);
+    col_text(a->name, sizeof a->name, st, 8);
+    col_text(e->status, sizeof e->status, st, 14);
+    e->created_at = sqlite3_column_int64(st, 15);
+    e->decided_at = sqlite3_column_int64(st, 16);
+    if (a->name[0] == 0) return 0;
+    col_text(a->organization, sizeof a->organization, st, 11);
+    a->epoch_version = (uint64_t)sqlite3_column_int64(st, 13);
+    if (col_blob(a->sign_pk, 32, st, 9) || (a->abe_pk = strdup((const char *)sqlite3_column_text(st, 10))) == NULL)
+        return -1;
+    if (sqlite3_column_bytes(st, 12) > 0 &&
+        (a->epoch_table = strdup((const char *)sqlite3_column_text(st, 12))) == NULL) {
+        ck_store_authority_clear(a);
+        return -1;
+    }
+    return 0;
+}
+
+struct enroll_arg {
+    const ck_store_enrollment *e;
+    const char *gid;
+    const ck_store_authority *auth;
+    size_t max;
+    int64_t now;
+    const ck_store_audit *a;
+};
+
+static ck_store_rc job_enroll_add(conn *c, void *arg)
+{
+    struct enroll_arg *x = arg;
+    const ck_store_enrollment *e = x->e;
+    const ck_store_authority *a = &e->auth;
+    ck_store_enrollment old;
+    sqlite3_stmt *st;
+    int64_t pending;
+    ck_store_rc r;
+
+    if ((r = row_by_key(c, Q_USER_EXISTS, e->gid, NULL, NULL, NULL)) != CK_STORE_NOT_FOUND)
+        return r == CK_STORE_OK ? CK_STORE_EXISTS : r;
+    memset(&old, 0, sizeof old);
+    r = row_by_key(c, Q_ENROLL_GET, e->gid, NULL, row_enroll, &old);
+    ck_store_enrollment_clear(&old);
+    if (r == CK_STORE_OK && strcmp(old.status, "rejected") != 0) return CK_STORE_EXISTS;
+    if (r == CK_STORE_OK && row_by_key(c, Q_ENROLL_DEL, e->gid, NULL, NULL, NULL) == CK_STORE_ERROR)
+        return CK_STORE_ERROR; /* a rejected request makes room for a new one */
+    if (r != CK_STORE_OK && r != CK_STORE_NOT_FOUND) return r;
+    if ((st = stmt(c, Q_ENROLL_PENDING)) == NULL || read_row(st, row_int64, &pending) != CK_STORE_OK)
+        return CK_STORE_ERROR;
+    if ((size_t)pending >= x->max) return CK_STORE_FULL;
+    if ((st = stmt(c, Q_ENROLL_INS)) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, e->gid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->display_name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, e->ed25519, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, e->x25519, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->org_kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, e->org_display_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, e->join_org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, a->name, -1, SQLITE_STATIC);
+    if (a->name[0])
+        sqlite3_bind_blob(st, 10, a->sign_pk, 32, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 10);
+    sqlite3_bind_text(st, 11, a->abe_pk ? a->abe_pk : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, a->organization, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, a->epoch_table ? a->epoch_table : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 14, (int64_t)a->epoch_version);
+    sqlite3_bind_int64(st, 15, e->created_at);
+    return step_once(st);
+}
+
+static ck_store_rc sq_enroll_add(ck_store *b, const ck_store_enrollment *e, size_t max)
+{
+    struct enroll_arg x = {e, NULL, NULL, max, 0, NULL};
+    return submit((sq *)b, job_enroll_add, &x);
+}
+
+static ck_store_rc sq_enroll_get(ck_store *b, const char *gid, ck_store_enrollment *out)
+{
+    return read_key((sq *)b, Q_ENROLL_GET, gid, NULL, row_enroll, out);
+}
+
+static ck_store_rc sq_enroll_list(ck_store *b, const char *status, size_t limit, ck_store_enrollment **v, size_t *n)
+{
+    reading rd;
+    if (reading_start(&rd, (sq *)b, Q_ENROLL_LIST) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(rd.st, 2, (int64_t)limit);
+    return read_all(&rd, row_enroll, ck_store_enrollment_drop, sizeof **v, (void **)v, n);
+}
+
+/* Marks the pending request decided (?2 status): NOT_FOUND unless pending. */
+static ck_store_rc enroll_decide(conn *c, const char *gid, const char *status, int64_t now)
+{
+    sqlite3_stmt *st = stmt(c, Q_ENROLL_DECIDE);
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, gid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return update_changed(c, st);
+}
+
+static ck_store_rc job_org_add(conn *c, void *arg);
+static ck_store_rc job_auth_add(conn *c, void *arg);
+
+/* Every part of an approval in the job's SAVEPOINT: the first failure
+ * rolls all of them back. */
+static ck_store_rc job_enroll_approve(conn *c, void *arg)
+{
+    struct enroll_arg *x = arg;
+    ck_store_enrollment e;
+    ck_store_user u;
+    ck_store_org o;
+    ck_store_rc r;
+
+    memset(&e, 0, sizeof e);
+    if ((r = row_by_key(c, Q_ENROLL_GET, x->gid, NULL, row_enroll, &e)) != CK_STORE_OK) return r;
+    if (strcmp(e.status, "pending") != 0) {
+        r = CK_STORE_NOT_FOUND;
+        goto out;
+    }
+    if ((r = enroll_decide(c, x->gid, "approved", x->now)) != CK_STORE_OK) goto out;
+    memset(&u, 0, sizeof u);
+    ck_store_copy(u.gid, sizeof u.gid, e.gid);
+    memcpy(u.ed25519, e.ed25519, 32);
+    memcpy(u.x25519, e.x25519, 32);
+    ck_store_copy(u.display_name, sizeof u.display_name, e.display_name);
+    ck_store_copy(u.role, sizeof u.role, e.role);
+    u.created_at = x->now;
+    if ((r = job_user_add(c, &u)) != CK_STORE_OK) goto out;
+    if (e.org_kind[0]) {
+        memset(&o, 0, sizeof o);
+        ck_store_copy(o.name, sizeof o.name, e.gid);
+        ck_store_copy(o.kind, sizeof o.kind, e.org_kind);
+        ck_store_copy(o.display_name, sizeof o.display_name, e.org_display_name);
+        o.created_at = x->now;
+        if ((r = job_org_add(c, &o)) != CK_STORE_OK) goto out;
+    }
+    if (x->auth && (r = job_auth_add(c, (void *)x->auth)) != CK_STORE_OK) goto out;
+    if (e.join_org[0]) {
+        sqlite3_stmt *st = stmt(c, Q_CONSENT_INS);
+        if (st == NULL) {
+            r = CK_STORE_ERROR;
+            goto out;
+        }
+        sqlite3_bind_text(st, 1, e.gid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, e.join_org, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, x->now);
+        if ((r = step_done(st)) != CK_STORE_OK) goto out;
+    }
+    r = audit_ins(c, x->a, NULL);
+out:
+    ck_store_enrollment_clear(&e);
+    return r;
+}
+
+static ck_store_rc sq_enroll_approve(ck_store *b, const char *gid, const ck_store_authority *auth, int64_t now,
+                                     const ck_store_audit *a)
+{
+    struct enroll_arg x = {NULL, gid, auth, 0, now, a};
+    return submit((sq *)b, job_enroll_approve, &x);
+}
+
+static ck_store_rc job_enroll_reject(conn *c, void *arg)
+{
+    struct enroll_arg *x = arg;
+    ck_store_rc r = enroll_decide(c, x->gid, "rejected", x->now);
+    return r == CK_STORE_OK ? audit_ins(c, x->a, NULL) : r;
+}
+
+static ck_store_rc sq_enroll_reject(ck_store *b, const char *gid, int64_t now, const ck_store_audit *a)
+{
+    struct enroll_arg x = {NULL, gid, NULL, 0, now, a};
+    return submit((sq *)b, job_enroll_reject, &x);
+}
+
+/* ---- barrier ------------------------------------------------------------ */
+
+static ck_store_rc job_none(conn *c, void *arg)
+{
+    (void)c;
+    (void)arg;
+    return CK_STORE_OK;
+}
+
+/* A job that writes nothing: its callback runs once the batch holding it
+ * committed, so every write queued before it is durable by then. */
+static ck_store_rc sq_sync_async(ck_store *b, ck_store_done_fn cb, void *ctx)
+{
+    job *j = calloc(1, sizeof *j);
+    if (j == NULL) return CK_STORE_ERROR;
+    j->fn = job_none;
+    j->single = 1;
+    return submit_async((sq *)b, j, cb, ctx);
 }
 
 /* ---- nonces, size ----------------------------------------------------- */
@@ -1472,6 +1825,9 @@ static const ck_store_ops sqlite_ops = {
     sq_audit_add_async, sq_append_async,
     sq_user_affiliate, sq_user_deactivate, sq_user_list,
     sq_org_add, sq_org_get, sq_org_list, sq_unit_add, sq_unit_get, sq_unit_list,
+    sq_user_unaffiliate, sq_user_reactivate, sq_consent_add, sq_consent_del, sq_consent_get, sq_section_present,
+    sq_enroll_add, sq_enroll_get, sq_enroll_list, sq_enroll_approve, sq_enroll_reject,
+    sq_sync_async,
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)

@@ -38,6 +38,7 @@ const char *ck_store_rc_str(ck_store_rc rc)
     case CK_STORE_CONFLICT: return "conflict";
     case CK_STORE_EXISTS: return "exists";
     case CK_STORE_FULL: return "full";
+    case CK_STORE_STALE: return "stale";
     default: return "error";
     }
 }
@@ -106,9 +107,61 @@ ck_store_rc ck_store_user_affiliate(ck_store *s, const char *gid, const char *or
                                     const char *title, const char *attributes, int64_t now)
 {
     if (org == NULL || *org == 0) return CK_STORE_NOT_FOUND;
-    FWD(user_affiliate)(s, gid, org, unit, title, attributes, now);
+    FWD(user_affiliate)(s, gid, org, unit, title, attributes, now, 0);
 }
+ck_store_rc ck_store_user_affiliate_consented(ck_store *s, const char *gid, const char *org, const char *unit,
+                                              const char *title, const char *attributes, int64_t now)
+{
+    if (org == NULL || *org == 0) return CK_STORE_NOT_FOUND;
+    FWD(user_affiliate)(s, gid, org, unit, title, attributes, now, 1);
+}
+ck_store_rc ck_store_user_unaffiliate(ck_store *s, const char *gid, const char *org) { FWD(user_unaffiliate)(s, gid, org); }
 ck_store_rc ck_store_user_deactivate(ck_store *s, const char *gid, int64_t now) { FWD(user_deactivate)(s, gid, now); }
+ck_store_rc ck_store_user_reactivate(ck_store *s, const char *gid) { FWD(user_reactivate)(s, gid); }
+ck_store_rc ck_store_consent_add(ck_store *s, const char *gid, const char *org, int64_t now)
+{
+    FWD(consent_add)(s, gid, org, now);
+}
+ck_store_rc ck_store_consent_del(ck_store *s, const char *gid, const char *org) { FWD(consent_del)(s, gid, org); }
+ck_store_rc ck_store_consent_get(ck_store *s, const char *gid, const char *org) { FWD(consent_get)(s, gid, org); }
+ck_store_rc ck_store_section_present(ck_store *s, const char *patient, const char *section)
+{
+    FWD(section_present)(s, patient, section);
+}
+ck_store_rc ck_store_enroll_add(ck_store *s, const ck_store_enrollment *e, size_t max_pending)
+{
+    FWD(enroll_add)(s, e, max_pending);
+}
+ck_store_rc ck_store_enroll_get(ck_store *s, const char *gid, ck_store_enrollment *out)
+{
+    memset(out, 0, sizeof *out);
+    FWD(enroll_get)(s, gid, out);
+}
+ck_store_rc ck_store_enroll_list(ck_store *s, const char *status, size_t limit, ck_store_enrollment **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(enroll_list)(s, status, limit, v, n);
+}
+ck_store_rc ck_store_enroll_approve(ck_store *s, const char *gid, const ck_store_authority *auth, int64_t now,
+                                    const ck_store_audit *a)
+{
+    FWD(enroll_approve)(s, gid, auth, now, a);
+}
+ck_store_rc ck_store_enroll_reject(ck_store *s, const char *gid, int64_t now, const ck_store_audit *a)
+{
+    FWD(enroll_reject)(s, gid, now, a);
+}
+void ck_store_enrollment_clear(ck_store_enrollment *e)
+{
+    if (e) ck_store_authority_clear(&e->auth);
+}
+void ck_store_enrollment_drop(void *e) { ck_store_enrollment_clear(e); }
+void ck_store_enrollments_free(ck_store_enrollment *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) ck_store_enrollment_clear(&v[i]);
+    free(v);
+}
 ck_store_rc ck_store_user_list(ck_store *s, const ck_store_user_filter *f, ck_store_user **v, size_t *n)
 {
     *v = NULL;
@@ -146,16 +199,18 @@ ck_store_rc ck_store_authority_get(ck_store *s, const char *name, ck_store_autho
     memset(out, 0, sizeof *out);
     FWD(authority_get)(s, name, out);
 }
-ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *ep, int64_t now)
+ck_store_rc ck_store_authority_set_epochs(ck_store *s, const char *name, const char *ep, uint64_t version,
+                                          int64_t now)
 {
-    FWD(authority_set_epochs)(s, name, ep, now);
+    if (ep == NULL || version == 0 || version > INT64_MAX) return CK_STORE_ERROR;
+    FWD(authority_set_epochs)(s, name, ep, version, now);
 }
 void ck_store_authority_clear(ck_store_authority *a)
 {
     if (a == NULL) return;
     free(a->abe_pk);
-    free(a->epochs_json);
-    a->abe_pk = a->epochs_json = NULL;
+    free(a->epoch_table);
+    a->abe_pk = a->epoch_table = NULL;
 }
 ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a) { FWD(append)(s, e, a); }
 ck_store_rc ck_store_head(ck_store *s, const char *p, uint64_t *seq, uint8_t hash[32]) { FWD(head)(s, p, seq, hash); }
@@ -204,7 +259,10 @@ ck_store_rc ck_store_grants(ck_store *s, const char *p, const char *grantee, ck_
     *n = 0;
     FWD(grants)(s, p, grantee, v, n);
 }
-ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending) { FWD(mail_put)(s, m, max_pending); }
+ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending, size_t max_per_sender)
+{
+    FWD(mail_put)(s, m, max_pending, max_per_sender);
+}
 ck_store_rc ck_store_mail_list(ck_store *s, const char *r, int64_t after, size_t limit, ck_store_mail **v, size_t *n)
 {
     *v = NULL;
@@ -254,6 +312,12 @@ ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store
 {
     if (s->ops->append_async) return s->ops->append_async(s, e, a, fn, ctx);
     fn(ctx, s->ops->append(s, e, a));
+    return CK_STORE_OK;
+}
+ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx)
+{
+    if (s->ops->sync_async) return s->ops->sync_async(s, fn, ctx);
+    fn(ctx, CK_STORE_OK);
     return CK_STORE_OK;
 }
 int ck_store_async(const ck_store *s) { return s->ops->audit_add_async != NULL && s->ops->append_async != NULL; }

@@ -15,7 +15,8 @@ typedef struct ck_store_ops {
     ck_store_rc (*user_get)(ck_store *s, const char *gid, ck_store_user *out);
     ck_store_rc (*authority_add)(ck_store *s, const ck_store_authority *a);
     ck_store_rc (*authority_get)(ck_store *s, const char *name, ck_store_authority *out);
-    ck_store_rc (*authority_set_epochs)(ck_store *s, const char *name, const char *ep, int64_t now);
+    ck_store_rc (*authority_set_epochs)(ck_store *s, const char *name, const char *ep, uint64_t version,
+                                        int64_t now);
     ck_store_rc (*append)(ck_store *s, ck_store_entry *e, const ck_store_audit *a);
     ck_store_rc (*head)(ck_store *s, const char *patient, uint64_t *seq, uint8_t hash[32]);
     ck_store_rc (*entries)(ck_store *s, const char *patient, uint64_t since, size_t limit,
@@ -28,7 +29,7 @@ typedef struct ck_store_ops {
                                 const ck_store_audit *a);
     ck_store_rc (*grants)(ck_store *s, const char *patient, const char *grantee,
                           ck_store_grant **v, size_t *n);
-    ck_store_rc (*mail_put)(ck_store *s, ck_store_mail *m, size_t max_pending);
+    ck_store_rc (*mail_put)(ck_store *s, ck_store_mail *m, size_t max_pending, size_t max_per_sender);
     ck_store_rc (*mail_list)(ck_store *s, const char *recipient, int64_t after, size_t limit,
                              ck_store_mail **v, size_t *n);
     ck_store_rc (*mail_ack)(ck_store *s, const char *recipient, int64_t id, int64_t now);
@@ -47,7 +48,7 @@ typedef struct ck_store_ops {
                                 ck_store_done_fn fn, void *ctx);
     /* The organization directory (schema 4). */
     ck_store_rc (*user_affiliate)(ck_store *s, const char *gid, const char *org, const char *unit,
-                                  const char *title, const char *attributes, int64_t now);
+                                  const char *title, const char *attributes, int64_t now, int consented);
     ck_store_rc (*user_deactivate)(ck_store *s, const char *gid, int64_t now);
     ck_store_rc (*user_list)(ck_store *s, const ck_store_user_filter *f, ck_store_user **v, size_t *n);
     ck_store_rc (*org_add)(ck_store *s, const ck_store_org *o);
@@ -56,6 +57,21 @@ typedef struct ck_store_ops {
     ck_store_rc (*unit_add)(ck_store *s, const ck_store_unit *u);
     ck_store_rc (*unit_get)(ck_store *s, const char *org, const char *name, ck_store_unit *out);
     ck_store_rc (*unit_list)(ck_store *s, const char *org, const char *kind, ck_store_unit **v, size_t *n);
+    /* Consent, signed directory documents, enrollment (schema 5 / 4). */
+    ck_store_rc (*user_unaffiliate)(ck_store *s, const char *gid, const char *org);
+    ck_store_rc (*user_reactivate)(ck_store *s, const char *gid);
+    ck_store_rc (*consent_add)(ck_store *s, const char *gid, const char *org, int64_t now);
+    ck_store_rc (*consent_del)(ck_store *s, const char *gid, const char *org);
+    ck_store_rc (*consent_get)(ck_store *s, const char *gid, const char *org);
+    ck_store_rc (*section_present)(ck_store *s, const char *patient, const char *section);
+    ck_store_rc (*enroll_add)(ck_store *s, const ck_store_enrollment *e, size_t max_pending);
+    ck_store_rc (*enroll_get)(ck_store *s, const char *gid, ck_store_enrollment *out);
+    ck_store_rc (*enroll_list)(ck_store *s, const char *status, size_t limit, ck_store_enrollment **v, size_t *n);
+    ck_store_rc (*enroll_approve)(ck_store *s, const char *gid, const ck_store_authority *auth, int64_t now,
+                                  const ck_store_audit *a);
+    ck_store_rc (*enroll_reject)(ck_store *s, const char *gid, int64_t now, const ck_store_audit *a);
+    /* Optional (NULL: completes at once). */
+    ck_store_rc (*sync_async)(ck_store *s, ck_store_done_fn fn, void *ctx);
 } ck_store_ops;
 
 struct ck_store {
@@ -73,11 +89,10 @@ void ck_store_copy(char *dst, size_t cap, const char *src);
 int ck_store_hash_entry(ck_store_entry *e);
 /* NULL for NULL or "" (optional text columns and filters). */
 const char *ck_store_opt(const char *s);
-/* 1 if the comma-separated list contains section (or "*"). */
-int ck_store_sections_match(const char *list, const char *section);
 /* Free what one list element holds (the back ends' row readers take them
  * as void * callbacks). */
 void ck_store_entry_drop(void *e);
 void ck_store_mail_drop(void *m);
+void ck_store_enrollment_drop(void *e);
 
 #endif

@@ -7,6 +7,7 @@
 #define CKT_H
 
 #include "carekey/client.h"
+#include "carekey/directory.h"
 #include "carekey/wire.h"
 #include "harness.h"
 
@@ -208,9 +209,51 @@ static int ckt_enroll(ck_net *admin, const ckt_id *id, const char *role)
     snprintf(u.gid, sizeof u.gid, "%.128s", id->gid);
     memcpy(u.ed25519, id->pk, 32);
     memcpy(u.x25519, id->xpk, 32);
-    snprintf(u.display_name, sizeof u.display_name, "Test %.128s", id->gid);
+    /* Patients, family and caregivers keep their names off the server. */
+    if (strcmp(role, "patient") && strcmp(role, "family") && strcmp(role, "caregiver"))
+        snprintf(u.display_name, sizeof u.display_name, "Test %.128s", id->gid);
     snprintf(u.role, sizeof u.role, "%.60s", role);
     return ck_net_user_enroll(admin, &u);
+}
+
+/* The signed fields of a client-side authority record. */
+__attribute__((unused)) static void ckt_dir_of(const ck_net_authority *a, ck_dir_authority *d)
+{
+    d->name = a->name;
+    d->sign_pk = a->sign_pk;
+    d->abe_pk = a->abe_pk;
+    d->abe_pk_len = a->abe_pk_len;
+    d->organization = a->organization;
+    d->signed_at_ms = a->signed_at_ms;
+}
+
+/* An authority record for name run by organization, with id's signing
+ * key and a made-up ABE key, signed by the operator key admin_sk (a->abe_pk
+ * malloc'ed). 0 or -1. */
+__attribute__((unused)) static int ckt_authority(ck_net_authority *a, const char *name, const ckt_id *id,
+                                                 const char *organization, const uint8_t admin_sk[32])
+{
+    ck_dir_authority d;
+    memset(a, 0, sizeof *a);
+    snprintf(a->name, sizeof a->name, "%s", name);
+    snprintf(a->organization, sizeof a->organization, "%s", organization);
+    memcpy(a->sign_pk, id->pk, 32);
+    if ((a->abe_pk = malloc(48)) == NULL || ck_net_random(a->abe_pk, 48) != 0) return -1;
+    a->abe_pk_len = 48;
+    a->signed_at_ms = ckt_now_ms();
+    ckt_dir_of(a, &d);
+    return ck_dir_authority_sign(a->operator_sig, &d, admin_sk);
+}
+
+/* Sets label to epoch in t (t->authority set), gives it version, signs
+ * it with sk and returns its canonical JSON (*json malloc'ed). */
+__attribute__((unused)) static int ckt_epochs(ck_dir_epochs *t, uint64_t version, const char *label, uint32_t epoch,
+                                              const uint8_t sk[32], char **json)
+{
+    t->version = version;
+    t->time_ms = ckt_now_ms();
+    if (ck_dir_epochs_set(t, label, epoch) != 0 || ck_dir_epochs_sign(t, sk) != 0) return -1;
+    return (*json = ck_dir_epochs_json(t)) ? 0 : -1;
 }
 
 /* Raw signed request with a JSON body text; returns the status (0 on
@@ -233,6 +276,27 @@ __attribute__((unused)) static long ckt_raw_body(ck_net *c, const char *method, 
     *resp = NULL;
     if (ck_net_request(c, method, path, body, body ? strlen(body) : 0, &st, resp, &len) != 0) st = 0;
     return st;
+}
+
+/* 1 when an error response carries this stable code. */
+__attribute__((unused)) static int ckt_has_code(const char *resp, const char *code)
+{
+    char p[96];
+    snprintf(p, sizeof p, "\"code\":\"%s\"", code);
+    return resp && strstr(resp, p) != NULL;
+}
+
+/* A raw signed request: 1 when the status and (if given) the error code
+ * match; else the answer goes to stderr. */
+__attribute__((unused)) static int ckt_expect(ck_net *c, const char *method, const char *path, const char *body,
+                                              long status, const char *code)
+{
+    char *resp = NULL;
+    long st = ckt_raw_body(c, method, path, body, &resp);
+    int ok = st == status && (code == NULL || ckt_has_code(resp, code));
+    if (!ok) fprintf(stderr, "  %s %s -> %ld %s\n", method, path, st, resp ? resp : "");
+    free(resp);
+    return ok;
 }
 
 /* Appends with retry on head_mismatch; returns 0 and the new head. */

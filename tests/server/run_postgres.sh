@@ -3,12 +3,12 @@
 # this script starts in a temporary directory (Unix socket only, no TCP) and
 # tears down on exit. Installs PostgreSQL via scripts/bootstrap.sh if needed.
 #
-#   run_postgres.sh CAREKEYD TEST_API TEST_CONCURRENCY TEST_CRASH [TEST_DIRECTORY]
+#   run_postgres.sh CAREKEYD TEST_API TEST_CONCURRENCY TEST_CRASH [TEST_DIRECTORY [TEST_SECURITY]]
 #
 # As root (CI), PostgreSQL runs as the "postgres" user via runuser.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-carekeyd=$1 test_api=$2 test_conc=$3 test_crash=$4 test_dir=${5:-}
+carekeyd=$1 test_api=$2 test_conc=$3 test_crash=$4 test_dir=${5:-} test_sec=${6:-}
 
 pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
 if [ -z "$(pgbin)" ] || [ ! -x "$(pgbin)/initdb" ]; then
@@ -52,6 +52,11 @@ if [ -n "$test_dir" ]; then
   mkdb ck_dir
   echo "== directory (postgres)"
   "$test_dir" "$carekeyd" "$(url ck_dir)" || status=1
+fi
+if [ -n "$test_sec" ]; then
+  mkdb ck_sec
+  echo "== security (postgres)"
+  "$test_sec" "$carekeyd" "$(url ck_sec)" || status=1
 fi
 [ $status = 0 ] || tail -n 20 "$tmp/pg.log" >&2
 exit $status

@@ -70,6 +70,18 @@ static void test_codecs(void)
           "id syntax");
 }
 
+/* security: bidi and control characters in names (item 12). */
+static void test_display_names(void)
+{
+    static const char *const good[] = {"Dr A", "J\xc3\xa9r\xc3\xb4me", "\xe6\x9d\x8e\xe5\x9b\x9b", "x", NULL};
+    static const char *const bad[] = {"", "a\tb", "a\x7f", "a\xc2\x85", "a\xc2\x9f" "b", "\xe2\x80\xae" "evil",
+                                      "a\xe2\x80\xaa", "a\xe2\x81\xa6", "a\xe2\x81\xa9", "a\xe2\x80\x8e",
+                                      "a\xe2\x80\x8f", "a\xd8\x9c", "\xc0\xaf", "\xed\xa0\x80", "\xff", NULL};
+    printf("security: names refuse bidi and control characters\n");
+    for (int i = 0; good[i]; i++) CHECK(ckd_display_name_valid(good[i]), "name %d accepted", i);
+    for (int i = 0; bad[i]; i++) CHECK(!ckd_display_name_valid(bad[i]), "name %d refused", i);
+}
+
 static void test_entry_encoding(void)
 {
     uint8_t pk[32], sk[32], pk2[32], sk2[32], h1[32], h2[32], env[100];
@@ -99,11 +111,25 @@ static void test_entry_encoding(void)
     f.section = "allergiesA";
     f.resource_type = "llergyIntolerance";
     CHECK(ck_net_entry_verify(&f, pk) != 0, "field boundaries are bound");
-    char *s = ck_net_req_string("GET", "/v1/users/a?x=1", "alice", 5, "00", "TREAT", NULL, 0);
-    CHECK(s && !strcmp(s, "carekey-req-v1\nGET\n/v1/users/a?x=1\nalice\n5\n00\nTREAT\n"
+    char *s = ck_net_req_string("http://127.0.0.1:80", "GET", "/v1/users/a?x=1+y", "alice", 5, "00", "TREAT", NULL, 0);
+    CHECK(s && !strcmp(s, "carekey-req-v2\nhttp://127.0.0.1:80\nGET\n/v1/users/a?x=1+y\nalice\n5\n00\nTREAT\n"
                           "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"),
-          "request string");
+          "request string v2 names the origin");
     free(s);
+    static const struct {
+        const char *url, *origin;
+    } ov[] = {{"http://127.0.0.1:8443", "http://127.0.0.1:8443"}, {"HTTPS://Example.ORG/x?y", "https://example.org:443"},
+              {"http://h", "http://h:80"}, {"https://[::1]:9/", "https://[::1]:9"}, {"http://a.b:00080", "http://a.b:80"}};
+    for (size_t i = 0; i < sizeof ov / sizeof ov[0]; i++) {
+        char o[CK_NET_ORIGIN_MAX];
+        CHECK(ck_net_origin(ov[i].url, o, sizeof o) == 0 && !strcmp(o, ov[i].origin), "origin of %s: %s", ov[i].url, o);
+    }
+    static const char *const bad_urls[] = {"ftp://h", "http://", "http://u@h", "http://h:0", "http://h:65536",
+                                           "http://h:8x", "http://[::1", "h:80"};
+    for (size_t i = 0; i < sizeof bad_urls / sizeof bad_urls[0]; i++) {
+        char o[CK_NET_ORIGIN_MAX];
+        CHECK(ck_net_origin(bad_urls[i], o, sizeof o) != 0, "no origin for %s", bad_urls[i]);
+    }
 }
 
 static void test_store_sqlite(void)
@@ -186,9 +212,13 @@ static void test_store_sqlite(void)
     snprintf(m.kind, sizeof m.kind, "key");
     m.payload = env;
     m.payload_len = 5;
-    CHECK(ck_store_mail_put(s, &m, 2) == CK_STORE_OK && ck_store_mail_put(s, &m, 2) == CK_STORE_OK, "2 mails");
-    CHECK(ck_store_mail_put(s, &m, 2) == CK_STORE_FULL, "mailbox limit");
-    CHECK(ck_store_mail_list(s, "dr", 0, 10, &ml, &n) == CK_STORE_OK && n == 2 && ml[0].payload_len == 5, "mail list");
+    CHECK(ck_store_mail_put(s, &m, 3, 2) == CK_STORE_OK && ck_store_mail_put(s, &m, 3, 2) == CK_STORE_OK, "2 mails");
+    CHECK(ck_store_mail_put(s, &m, 3, 2) == CK_STORE_FULL, "per-sender quota");
+    snprintf(m.sender, sizeof m.sender, "authority:k");
+    CHECK(ck_store_mail_put(s, &m, 3, 2) == CK_STORE_OK, "another sender still lands");
+    CHECK(ck_store_mail_put(s, &m, 3, 2) == CK_STORE_FULL, "mailbox limit");
+    snprintf(m.sender, sizeof m.sender, "authority:h");
+    CHECK(ck_store_mail_list(s, "dr", 0, 10, &ml, &n) == CK_STORE_OK && n == 3 && ml[0].payload_len == 5, "mail list");
     int64_t first = n ? ml[0].id : 0;
     ck_store_mail_free(ml, n);
     CHECK(ck_store_mail_ack(s, "dr", first, 0) == CK_STORE_OK && ck_store_mail_ack(s, "dr", first, 0) == CK_STORE_NOT_FOUND,
@@ -307,6 +337,8 @@ static void test_inprocess_server(void)
               "append");
     CHECK(ck_net_append(cd, p.gid, "problems", "Condition", h.hash, ckt_now_ms(), env, sizeof env, &h) != 0 &&
               ck_net_status(cd) == 403, "no grant");
+    CHECK(ck_net_entries(cd, p.gid, 0, 2, &v, &n, &more) != 0 && ck_net_status(cd) == 403, "no read grant: 403");
+    CHECK(ck_net_grant_access(cp, p.gid, dr.gid, "read", "*", 0, 0, NULL) == 0, "read grant: %s", ck_net_error_code(cp));
     CHECK(ck_net_entries(cd, p.gid, 0, 2, &v, &n, &more) == 0 && n == 2 && more, "page");
     CHECK(n == 2 && v[1].seq == 2 && ck_net_entry_check(&v[1], p.pk) == 0, "listed entry verifies");
     ck_net_entries_free(v, n);
@@ -342,6 +374,7 @@ int main(void)
     test_codecs();
     test_json_buf();
     test_entry_encoding();
+    test_display_names();
     test_store_sqlite();
     test_config();
     test_replay_rate();
