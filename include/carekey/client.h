@@ -76,13 +76,6 @@ typedef struct {
 
 int ck_net_user_enroll(ck_net *c, const ck_net_user *u) CK_NET_WUR; /* identity "admin" */
 int ck_net_user_get(ck_net *c, const char *gid, ck_net_user *out) CK_NET_WUR;
-/* epochs_json: a JSON object {"attr": epoch}; NULL for none. */
-int ck_net_authority_register(ck_net *c, const char *name, const uint8_t sign_pk[32],
-                              const char *abe_pk_b64, const char *epochs_json) CK_NET_WUR;
-/* *abe_pk_b64 and *epochs_json are malloc'ed (either may be NULL to skip). */
-int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char **abe_pk_b64,
-                         char **epochs_json) CK_NET_WUR;
-int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json) CK_NET_WUR;
 
 /* JSON results are jansson values (include <jansson.h>; json_decref them). */
 struct json_t;

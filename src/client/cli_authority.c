@@ -7,6 +7,7 @@
  *   list                                 the authorities this keyring runs
  *   publish NAME --out AUTH.json [--apk F]  the public record for 'carekey admin add-authority'
  *   issue NAME --gid GID --attr A ...    keygen at the current epochs, sealed to GID, mailed
+ *   declare NAME --attr A ...            list attributes in the signed epoch table
  *   revoke NAME --gid GID --attr A       bump A's epoch, re-issue to the other holders
  *   epoch NAME [--json]                  the epochs NAME publishes
  *
@@ -417,6 +418,67 @@ out:
     return rc;
 }
 
+/* ---- declare ----------------------------------------------------------------- */
+
+static const char declare_usage[] =
+    "Usage: carekey authority declare NAME --attr A [--attr B ...] [OPTIONS]\n"
+    "\n"
+    "Lists attributes of authority NAME in its signed epoch table (at epoch 0)\n"
+    "without issuing them to anyone, and publishes the new version. Encryptors\n"
+    "seal only for attributes their authority's signed table lists, so an\n"
+    "authority declares what sharing profiles name (nurse@nursing-board, ...)\n"
+    "before anyone holds it. 'authority issue' declares what it issues itself.\n"
+    "\n"
+    "Options:\n"
+    "  --attr A    an attribute of NAME in policy syntax (a numeric one by its name)\n"
+    "\n" CLI_CTX_HELP;
+
+static int cmd_declare(int argc, char **argv)
+{
+    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"attr", required_argument, NULL, 'a'},
+                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *help = "authority declare", *name = NULL, *attrs[MAX_ATTRS];
+    const ck_keyring_authority_secret *s;
+    cli_attr_spec spec[MAX_ATTRS];
+    size_t n_attrs = 0;
+    ck_dir_epochs t;
+    json_t *reg = NULL;
+    ck_net *an = NULL;
+    cli_ctx c;
+    int o, rc;
+
+    memset(&t, 0, sizeof t);
+    cli_ctx_init(&c, help);
+    cli_start_opts();
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, declare_usage)) != -1) {
+        if (o == 'h') return CLI_OK;
+        if (o != 'a') return CLI_USAGE;
+        if (n_attrs == MAX_ATTRS) return cli_usage_error(c.cmd, help, "more than %d --attr", MAX_ATTRS);
+        attrs[n_attrs++] = optarg;
+    }
+    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
+    if (!n_attrs) return cli_usage_error(c.cmd, help, "missing --attr (at least one)");
+    for (size_t i = 0; i < n_attrs; i++) {
+        if ((rc = cli_attr_parse(c.cmd, help, attrs[i], 0, &spec[i])) != CLI_OK) return rc;
+        if (strcmp(cli_attr_authority(spec[i].label), name) != 0)
+            return cli_usage_error(c.cmd, help, "attribute '%s' does not belong to authority '%s'", attrs[i], name);
+    }
+    if ((rc = cli_authority_secret(&c, name, &s)) != CLI_OK) goto out;
+    rc = CLI_FAIL;
+    if (!(reg = cli_registry_load(&c, name))) goto out;
+    if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = cli_authority_table(&c, an, s, reg, &t)) != CLI_OK ||
+        (rc = table_cover(&c, an, s, reg, &t, spec, n_attrs)) != CLI_OK)
+        goto out;
+    printf("authority %s lists %zu attribute(s) in its signed epoch table (version %llu)\n", name, t.n,
+           (unsigned long long)t.version);
+out:
+    ck_dir_epochs_free(&t);
+    json_decref(reg);
+    ck_net_close(an);
+    cli_ctx_close(&c);
+    return rc;
+}
+
 /* ---- revoke ------------------------------------------------------------------ */
 
 static const char revoke_usage[] =
@@ -682,6 +744,7 @@ static const cli_subcmd subcmds[] = {
     {"publish", "write the authority's public record for 'carekey admin add-authority'", publish_usage,
      cmd_publish},
     {"issue", "issue attribute keys to a user through the mailbox", issue_usage, cmd_issue},
+    {"declare", "list attributes in the signed epoch table without issuing them", declare_usage, cmd_declare},
     {"revoke", "revoke an attribute from a user (new epoch, re-issue to the rest)", revoke_usage, cmd_revoke},
     {"epoch", "print the attribute epochs an authority publishes", epoch_usage, cmd_epoch},
 };

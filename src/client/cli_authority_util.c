@@ -411,9 +411,9 @@ int cli_authority_net_error(cli_ctx *c, ck_net *net, const char *what)
     const char *code = ck_net_error_code(net), *msg = ck_net_error_message(net);
     if (st == 0)
         cli_error(c->cmd, "%s: cannot reach %s%s%s", what, c->server, msg ? ": " : "", msg ? msg : "");
-    else if (st == 401 && code && strcmp(code, "unknown_key") == 0)
-        cli_error(c->cmd, "%s: the server does not know this authority's key (register it with "
-                          "'carekey admin add-authority')", what);
+    else if (st == 401 && code && strcmp(code, "bad_signature") == 0)
+        cli_error(c->cmd, "%s: the server does not accept this authority's key (is it registered? the operator "
+                          "runs 'carekey admin add-authority')", what);
     else
         cli_error(c->cmd, "%s: server answered %ld %s%s%s", what, st, code ? code : "", msg ? ": " : "",
                   msg ? msg : "");

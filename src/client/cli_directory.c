@@ -7,6 +7,7 @@
  *   directory orgs  [--kind K] [--json]
  *   directory units --org ORG [--kind K] [--json]
  *   directory staff [--org ORG] [--role R] [--unit U] [--attr LABEL] [--active yes|no|all] [--json]
+ *   directory consent ORG [--withdraw]
  *
  * Text output is an aligned table; --json prints the server's objects.
  */
@@ -241,15 +242,63 @@ static int cmd_staff(int argc, char **argv)
     return run_list("staff", argc, argv, staff_usage, "oruaAj", 0, fetch_staff, staff_cols, NCOLS(staff_cols));
 }
 
+/* ---- consent ------------------------------------------------------------ */
+
+static const char consent_usage[] =
+    "Usage: carekey directory consent ORG [--withdraw] [common options]\n"
+    "\n"
+    "You consent to be affiliated with organization ORG (a hospital, a pharmacy,\n"
+    "a board): only with your consent can ORG record you as its staff ('carekey\n"
+    "hospital staff add'). --withdraw takes a consent back before it is used.\n"
+    "Patients and organizations are never affiliated.\n"
+    "\n" CLI_CTX_HELP;
+
+static int cmd_consent(int argc, char **argv)
+{
+    static const struct option lo[] = {{"withdraw", no_argument, NULL, 'w'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS,
+                                       {NULL, 0, NULL, 0}};
+    const char *help = "directory consent --help", *org;
+    int opt, rc, withdraw = 0;
+    cli_ctx c;
+    cli_ctx_init(&c, "directory consent");
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
+        if (cli_ctx_option(&c, opt, optarg)) continue;
+        if (opt == 'w') withdraw = 1;
+        else if (opt == 'h') return fputs(consent_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
+    }
+    if (argc - optind != 1) return cli_usage_error(c.cmd, help, "name one organization");
+    org = argv[optind];
+    if (!ck_net_id_valid(org)) return cli_usage_error(c.cmd, help, "invalid organization '%s'", org);
+    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
+    {
+        const char *me = ck_keyring_identity(c.kr)->gid;
+        if ((withdraw ? ck_net_user_consent_withdraw(c.net, me, org) : ck_net_user_consent(c.net, me, org)) != 0) {
+            rc = cli_ctx_net_error(&c, withdraw ? "withdrawing the consent" : "consenting");
+            goto out;
+        }
+        printf(withdraw ? "%s no longer consents to be affiliated with %s\n"
+                        : "%s consents to be affiliated with %s (it runs 'carekey hospital staff add --gid %s ...')\n",
+               me, org, me);
+    }
+out:
+    cli_ctx_close(&c);
+    return rc;
+}
+
 static const cli_subcmd dir_subcmds[] = {
     {"orgs", "list organizations", orgs_usage, cmd_orgs},
     {"units", "list an organization's units", units_usage, cmd_units},
     {"staff", "list people and their affiliations", staff_usage, cmd_staff},
+    {"consent", "consent to be affiliated with an organization", consent_usage, cmd_consent},
 };
 
 static void dir_help(FILE *f)
 {
-    fprintf(f, "Usage: carekey %s orgs|units|staff [OPTIONS]\n\n"
+    fprintf(f, "Usage: carekey %s orgs|units|staff|consent [OPTIONS]\n\n"
                "The public directory: organizations, units and staff (no patient data).\n\nSubcommands:\n", group);
     cli_print_subcmds(f, dir_subcmds, NCOLS(dir_subcmds));
 }

@@ -474,6 +474,14 @@ static void print_event(json_t *res)
     }
     if (!*end && str_at(res, "period.end")) end = str_at(res, "period.end");
     if (str_at(res, "source.site")) desk = str_at(res, "source.site");
+    if (str_at(res, "outcome") && strcmp(str_at(res, "outcome"), "0") != 0) {
+        /* an authenticated request the desk refused: nothing was released */
+        printf("  %s  physician %s%s%s%s  via %s  REFUSED: %s\n", str_at(res, "recorded") ? str_at(res, "recorded") : "?",
+               who, *name ? " (" : "", name, *name ? ")" : "", *desk ? desk : "?",
+               str_at(res, "outcomeDesc") ? str_at(res, "outcomeDesc") : "refused");
+        printf("      reason given: %s\n", reason);
+        return;
+    }
     printf("  %s  physician %s%s%s%s  via %s  until %s\n", str_at(res, "recorded") ? str_at(res, "recorded") : "?",
            who, *name ? " (" : "", name, *name ? ")" : "", *desk ? desk : "?", *end ? end : "?");
     printf("      reason: %s\n      sections: %s\n", reason, *secs ? secs : "?");

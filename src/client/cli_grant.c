@@ -84,6 +84,8 @@ static void canon_sections(char *out, size_t cap, const char *csv)
 typedef struct {
     int64_t id;
     char grantee[CK_NET_ID_MAX + 1];
+    char granted_by[CK_NET_ID_MAX + 1];
+    char access[8];
     char sections[CK_REC_SECTIONS_MAX];
     int delegate;
     uint64_t expires;
@@ -115,6 +117,8 @@ static int server_grants(cli_ctx *c, const char *patient, server_grant **out, si
         char csv[CK_REC_SECTIONS_MAX] = "";
         s->id = json_integer_value(json_object_get(g, "id"));
         snprintf(s->grantee, sizeof s->grantee, "%s", json_string_value(json_object_get(g, "grantee")) ?: "");
+        snprintf(s->granted_by, sizeof s->granted_by, "%s", json_string_value(json_object_get(g, "granted_by")) ?: "");
+        snprintf(s->access, sizeof s->access, "%s", json_string_value(json_object_get(g, "access")) ?: "write");
         json_array_foreach(secs, k, x) {
             size_t l = strlen(csv);
             snprintf(csv + l, sizeof csv - l, "%s%s", l ? "," : "", json_string_value(x) ?: "");
@@ -254,6 +258,7 @@ int cli_grant_covers(const cli_chain_grant *g, size_t n, const char *grantee, co
 
 static const char grant_usage[] =
     "Usage: carekey grant --patient P --to GID --sections a,b [--delegate] [--expires WHEN]\n"
+    "       carekey grant --patient P --to GID --read [--expires WHEN]\n"
     "       carekey grant revoke --patient P --id ID\n"
     "       carekey grant list --patient P\n"
     "\n"
@@ -266,6 +271,9 @@ static const char grant_usage[] =
     "  --to GID         who receives write access\n"
     "  --sections LIST  comma-separated sections, or '*'\n"
     "  --delegate       GID may grant and revoke on the patient's behalf\n"
+    "  --read           GID may fetch the record (family, a care team): the server\n"
+    "                   serves a record's entries only to its owner, delegates and\n"
+    "                   grantees; what GID can decrypt is still decided by its keys\n"
     "  --expires WHEN   never (default), 30d, 12h, 45m, 2026-01-31[T10:00:00Z] or Unix ms\n"
     "\n"
     "'grant revoke --id ID' takes the id 'grant' printed (the server's number or the\n"
@@ -278,6 +286,7 @@ static int cmd_create(int argc, char **argv)
                                        {"to", required_argument, NULL, 't'},
                                        {"sections", required_argument, NULL, 's'},
                                        {"delegate", no_argument, NULL, 'd'},
+                                       {"read", no_argument, NULL, 'r'},
                                        {"expires", required_argument, NULL, 'e'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
@@ -287,7 +296,7 @@ static int cmd_create(int argc, char **argv)
     const char *srvp[40];
     size_t n_srv = 0;
     uint64_t expires = 0;
-    int delegate = 0, opt, rc;
+    int delegate = 0, read = 0, opt, rc;
     cli_ctx c;
 
     cli_ctx_init(&c, "grant");
@@ -299,6 +308,7 @@ static int cmd_create(int argc, char **argv)
         case 't': to = optarg; break;
         case 's': sections = optarg; break;
         case 'd': delegate = 1; break;
+        case 'r': read = 1; break;
         case 'e':
             if (parse_expires(optarg, &expires) != 0)
                 return cli_usage_error(c.cmd, help, "--expires: '%s' is not a future time (30d, 12h, 2026-01-31, ...)",
@@ -307,6 +317,14 @@ static int cmd_create(int argc, char **argv)
         case 'h': fputs(grant_usage, stdout); return CLI_OK;
         default: return CLI_USAGE;
         }
+    }
+    if (read && (sections || delegate))
+        return cli_usage_error(c.cmd, help, "--read covers the whole record: no --sections, no --delegate");
+    if (read) {
+        if (!patient || !to) return cli_usage_error(c.cmd, help, "--patient and --to are required");
+        rc = cli_grant_read(&c, patient, to, expires);
+        cli_ctx_close(&c);
+        return rc;
     }
     if (!patient || !to || !sections) return cli_usage_error(c.cmd, help, "--patient, --to and --sections are required");
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
@@ -338,6 +356,21 @@ static int cmd_create(int argc, char **argv)
     rc = cli_grant_give(&c, patient, to, secs, delegate, expires);
     cli_ctx_close(&c);
     return rc;
+}
+
+int cli_grant_read(cli_ctx *c, const char *record, const char *grantee, uint64_t expires_ms)
+{
+    int64_t id = 0;
+    int rc;
+    if (!ck_net_id_valid(record) || !ck_net_id_valid(grantee)) {
+        cli_error(c->cmd, "invalid GID '%s'", ck_net_id_valid(record) ? grantee : record);
+        return CLI_USAGE;
+    }
+    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
+    if (ck_net_grant_access(c->net, record, grantee, "read", "*", 0, (int64_t)expires_ms, &id) != 0)
+        return cli_ctx_net_error(c, "granting read access");
+    printf("granted %s read access to %s's record (server grant %lld)\n", grantee, record, (long long)id);
+    return CLI_OK;
 }
 
 /* ---- grant revoke ------------------------------------------------------------ */
@@ -442,7 +475,7 @@ out:
 
 /* ---- every grant of one person ------------------------------------------------ */
 
-int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, size_t *n)
+int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, const char *granted_by, size_t *n)
 {
     cli_chain_grant *cg = NULL;
     server_grant *sg = NULL;
@@ -454,7 +487,8 @@ int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, si
     if (rc != CLI_OK || (rc = server_grants(c, record, &sg, &n_sg)) != CLI_OK) goto out;
     /* the server first: from then on it refuses the person's appends */
     for (size_t i = 0; i < n_sg; i++) {
-        if (sg[i].revoked || strcmp(sg[i].grantee, grantee) != 0) continue;
+        if (sg[i].revoked || strcmp(sg[i].grantee, grantee) != 0 || (granted_by && strcmp(sg[i].granted_by, granted_by)))
+            continue;
         if (ck_net_grant_revoke(c->net, record, sg[i].id) != 0) {
             rc = cli_ctx_net_error(c, "revoking on the server");
             goto out;
@@ -465,7 +499,7 @@ int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, si
     for (size_t i = 0; i < n_cg; i++) {
         ck_rec_grant g = cg[i].g;
         char hex[2 * CK_REC_ID_BYTES + 1];
-        if (!cg[i].active || strcmp(g.grantee, grantee) != 0) continue;
+        if (!cg[i].active || strcmp(g.grantee, grantee) != 0 || (granted_by && strcmp(cg[i].by, granted_by))) continue;
         g.revoke = 1;
         if ((rc = append_grant(c, record, &g, &head)) != CLI_OK) goto out;
         ck_net_hex(hex, g.grant_id, CK_REC_ID_BYTES);

@@ -37,9 +37,13 @@ int cli_grant_covers(const cli_chain_grant *g, size_t n, const char *grantee, co
  * (`carekey grant` checks it and adds the grants section for delegates). */
 int cli_grant_give(cli_ctx *c, const char *record, const char *grantee, const char *sections_csv, int delegate,
                    uint64_t expires_ms);
-/* Revokes every active grant to grantee on record, on the server and in
- * the chain (the record must verify); prints one line per revocation and
- * counts them in *n (may be NULL). */
-int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, size_t *n);
+/* Lets grantee fetch record (a server read grant; no chain entry: the
+ * chain records who may write). */
+int cli_grant_read(cli_ctx *c, const char *record, const char *grantee, uint64_t expires_ms);
+/* Revokes every active grant to grantee on record (only those granted_by
+ * issued, unless NULL), on the server and in the chain (the record must
+ * verify); prints one line per revocation and counts them in *n (may be
+ * NULL). */
+int cli_grant_revoke_all(cli_ctx *c, const char *record, const char *grantee, const char *granted_by, size_t *n);
 
 #endif

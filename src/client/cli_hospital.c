@@ -5,7 +5,7 @@
  * the ORG ledger) and runs the authority ORG (docs/CARE.md).
  *
  *   staff add --gid G --role R ...   staff@ORG (+ extras) to G, ledger grant for R, directory affiliation
- *   staff deactivate --gid G         revoke G's ORG attributes and ledger grants, deactivate G
+ *   staff remove --gid G             end G's affiliation, revoke G's ORG attributes and grants
  *   staff list                       the directory's staff of ORG
  *   care-team --patient P [--gid G]  as P's delegate: record grants for the treating staff
  *   units [--kind K]                 ORG's departments, wards (beds) and theatres
@@ -221,7 +221,14 @@ static int affiliate(cli_ctx *c, const char *org, const char *gid, const json_t 
     if (!unit && same_org) unit = jstr(user, "unit");
     if (!title && same_org) title = jstr(user, "title");
     if (ck_net_user_affiliate(c->net, gid, org, unit, title, attrs, n, &after) != 0) {
-        rc = cli_ctx_net_error(c, "recording the affiliation");
+        const char *code = ck_net_error_code(c->net);
+        if (code && !strcmp(code, "no_consent"))
+            cli_error(c->cmd, "%s has not consented to work for %s: %s runs 'carekey directory consent %s' first",
+                      gid, org, gid, org);
+        else if (code && !strcmp(code, "not_affiliable"))
+            cli_error(c->cmd, "%s cannot be affiliated (patients and organizations never are)", gid);
+        else
+            rc = cli_ctx_net_error(c, "recording the affiliation");
         goto out;
     }
     printf("affiliated %s with %s%s%s%s%s; attributes:", gid, org, unit ? ", unit " : "", unit ? unit : "",
@@ -325,11 +332,18 @@ static int cmd_staff_add(int argc, char **argv)
             goto out;
         }
     }
-    /* 1. keys, 2. ledger grant, 3. directory: each skipped when done */
+    /* 1. directory (needs G's consent), 2. keys, 3. ledger grant, 4. the
+     * attributes in the directory: each skipped when done */
+    if ((rc = affiliate(&c, org, gid, user, unit, title)) != CLI_OK) goto out;
     if ((rc = specs_to_issue(&c, org, gid, want, n_want, issue, &n_issue)) != CLI_OK) goto out;
     if (n_issue && (rc = cli_authority_issue(&c, org, gid, issue, n_issue)) != CLI_OK) goto out;
     if ((rc = ledger_grant(&c, org, gid, rs->ledger)) != CLI_OK) goto out;
-    if ((rc = affiliate(&c, org, gid, user, unit, title)) != CLI_OK) goto out;
+    if (n_issue) {
+        json_decref(user);
+        user = NULL;
+        if ((rc = user_object(&c, gid, &user)) != CLI_OK || (rc = affiliate(&c, org, gid, user, unit, title)) != CLI_OK)
+            goto out;
+    }
     printf("staff added: %s as %s at %s\n", gid, role, org);
 out:
     json_decref(units);
@@ -338,28 +352,53 @@ out:
     return rc;
 }
 
-/* ---- staff deactivate --------------------------------------------------------------- */
+/* ---- staff remove -------------------------------------------------------------------- */
 
-static const char deactivate_usage[] =
-    "Usage: carekey hospital staff deactivate --gid G [--reason TEXT] [OPTIONS]\n"
+static const char remove_usage[] =
+    "Usage: carekey hospital staff remove --gid G [--reason TEXT] [OPTIONS]\n"
     "\n"
-    "Ends G's work at this organization: deactivates G in the directory (every\n"
-    "request G signs fails from now on), revokes every attribute of authority\n"
-    "ORG that G holds (new epochs; the other holders get re-issued keys), and\n"
-    "revokes G's write grants on the ORG ledger. Safe to re-run.\n"
+    "Ends G's work at this organization: ends G's affiliation in the directory,\n"
+    "revokes every attribute of authority ORG that G holds (new epochs: nothing\n"
+    "sealed from now on is readable with G's keys; the others keep every epoch\n"
+    "they hold and get the new one), revokes G's grants on the ORG ledger and the\n"
+    "grants ORG gave G on its patients' records. G's account stays: only the\n"
+    "operator deactivates accounts. What G could read before stays readable to\n"
+    "her ('carekey reencrypt' closes it). Safe to re-run. ('staff deactivate' is\n"
+    "the old name of this command.)\n"
     "\n"
     "  --gid G         the staff member\n"
-    "  --reason TEXT   why (printed with the result, for the operator's log)\n"
+    "  --reason TEXT   why (printed with the result)\n"
     "\n" CLI_CTX_HELP;
 
-static int cmd_staff_deactivate(int argc, char **argv)
+/* The grants ORG gave G on the records of the patients who made ORG their
+ * delegate (the directory lists them to ORG only). */
+static int revoke_patient_grants(cli_ctx *c, const char *org, const char *gid, size_t *n)
+{
+    ck_net_user_filter f;
+    json_t *patients = NULL, *p;
+    size_t i, k;
+    int rc;
+    *n = 0;
+    memset(&f, 0, sizeof f);
+    f.role = "patient";
+    f.active = -1;
+    if ((rc = users_all(c, f, &patients)) != CLI_OK) return rc;
+    json_array_foreach(patients, i, p) {
+        if ((rc = cli_grant_revoke_all(c, jstr(p, "gid"), gid, org, &k)) != CLI_OK) break;
+        *n += k;
+    }
+    json_decref(patients);
+    return rc;
+}
+
+static int cmd_staff_remove(int argc, char **argv)
 {
     static const struct option lo[] = {{"gid", required_argument, NULL, 'g'}, {"reason", required_argument, NULL, 'r'},
                                        {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
-    const char *help = "hospital staff deactivate", *gid = NULL, *reason = NULL;
+    const char *help = "hospital staff remove", *gid = NULL, *reason = NULL;
     char org[CK_NET_ID_MAX + 1];
     json_t *user = NULL, *reg = NULL, *held = NULL, *after = NULL, *v;
-    size_t i, n_attrs = 0, n_grants = 0;
+    size_t i, n_attrs = 0, n_grants = 0, n_records = 0;
     cli_ctx c;
     int o, rc;
 
@@ -369,7 +408,7 @@ static int cmd_staff_deactivate(int argc, char **argv)
         if (cli_ctx_option(&c, o, optarg)) continue;
         if (o == 'g') gid = optarg;
         else if (o == 'r') reason = optarg;
-        else if (o == 'h') return fputs(deactivate_usage, stdout), CLI_OK;
+        else if (o == 'h') return fputs(remove_usage, stdout), CLI_OK;
         else return CLI_USAGE;
     }
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
@@ -379,24 +418,27 @@ static int cmd_staff_deactivate(int argc, char **argv)
     if ((rc = hospital_self(&c, org)) != CLI_OK) goto out;
     if ((rc = user_object(&c, gid, &user)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (!staff_of(user, org)) {
+    if (!(reg = cli_registry_load(&c, org)) || !(held = cli_registry_held(reg, gid))) goto out;
+    if (!staff_of(user, org) && !json_array_size(held)) {
         cli_error(c.cmd, "%s is not staff of %s in the directory", gid, org);
         goto out;
     }
-    /* the directory first: it stops G at once, whatever follows */
-    if (ck_net_user_deactivate(c.net, gid, &after) != 0) {
-        rc = cli_ctx_net_error(&c, "deactivating");
-        goto out;
+    /* the directory first: it shows at once that G no longer works here */
+    if (staff_of(user, org)) {
+        if (ck_net_user_unaffiliate(c.net, gid, &after) != 0) {
+            rc = cli_ctx_net_error(&c, "ending the affiliation");
+            goto out;
+        }
+        printf("ended %s's affiliation with %s in the directory\n", gid, org);
     }
-    printf("deactivated %s in the directory\n", gid);
-    if (!(reg = cli_registry_load(&c, org)) || !(held = cli_registry_held(reg, gid))) goto out;
     json_array_foreach(held, i, v) {
         if ((rc = cli_authority_revoke(&c, org, gid, json_string_value(v), NULL)) != CLI_OK) goto out;
         n_attrs++;
     }
-    if ((rc = cli_grant_revoke_all(&c, org, gid, &n_grants)) != CLI_OK) goto out;
-    printf("%s left %s: %zu attribute(s) and %zu ledger grant(s) revoked%s%s\n", gid, org, n_attrs, n_grants,
-           reason ? "; reason: " : "", reason ? reason : "");
+    if ((rc = cli_grant_revoke_all(&c, org, gid, NULL, &n_grants)) != CLI_OK) goto out;
+    if ((rc = revoke_patient_grants(&c, org, gid, &n_records)) != CLI_OK) goto out;
+    printf("%s left %s: %zu attribute(s), %zu ledger grant(s) and %zu patient-record grant(s) revoked%s%s\n", gid, org,
+           n_attrs, n_grants, n_records, reason ? "; reason: " : "", reason ? reason : "");
 out:
     json_decref(after);
     json_decref(held);
@@ -678,8 +720,8 @@ out:
 
 static const cli_subcmd staff_subcmds[] = {
     {"add", "take a person on: keys, ledger grant, directory affiliation", add_usage, cmd_staff_add},
-    {"deactivate", "let a person go: deactivate, revoke attributes and ledger grants", deactivate_usage,
-     cmd_staff_deactivate},
+    {"remove", "let a person go: end the affiliation, revoke attributes and grants", remove_usage, cmd_staff_remove},
+    {"deactivate", "the old name of 'staff remove'", remove_usage, cmd_staff_remove},
     {"list", "the organization's staff from the directory", list_usage, cmd_staff_list},
 };
 
@@ -696,10 +738,10 @@ static int cmd_staff(int argc, char **argv)
                         argc, argv);
 }
 
-static const char staff_usage[] = "Usage: carekey hospital staff add|deactivate|list [OPTIONS]\n";
+static const char staff_usage[] = "Usage: carekey hospital staff add|remove|list [OPTIONS]\n";
 
 static const cli_subcmd subcmds[] = {
-    {"staff", "add, deactivate and list the organization's staff", staff_usage, cmd_staff},
+    {"staff", "add, remove and list the organization's staff", staff_usage, cmd_staff},
     {"care-team", "as the patient's delegate, give the treating staff write grants", care_team_usage, cmd_care_team},
     {"units", "the organization's departments, wards and theatres", units_usage, cmd_units},
 };
@@ -718,7 +760,7 @@ static void hospital_help(FILE *f)
                "Example:\n"
                "  carekey hospital staff add --gid dr-a --role doctor --unit cardio\n"
                "  carekey hospital care-team --patient p1          (after p1's delegate grant)\n"
-               "  carekey hospital staff deactivate --gid dr-a --reason 'left'\n"
+               "  carekey hospital staff remove --gid dr-a --reason 'left'\n"
                "\n"
                "'carekey hospital SUBCOMMAND --help' describes each one.\n");
 }

@@ -84,55 +84,6 @@ int ck_net_user_get(ck_net *c, const char *gid, ck_net_user *out)
     return rc;
 }
 
-int ck_net_authority_register(ck_net *c, const char *name, const uint8_t sign_pk[32], const char *abe_pk_b64,
-                              const char *epochs_json)
-{
-    json_t *ep = epochs_json ? json_loads(epochs_json, 0, NULL) : json_object();
-    json_t *b = ep ? json_pack("{s:s,s:o,s:s,s:o}", "name", name, "signing_key", ck_net_json_hex(sign_pk, 32), "abe_public_key",
-                               abe_pk_b64, "epochs", ep)
-                   : NULL;
-    int rc = b ? ck_net_call(c, "POST", "/v1/authorities", b, 201, NULL) : -1;
-    if (b == NULL) ck_net_set_error(c, 0, "bad_argument", "bad epochs or key");
-    json_decref(b);
-    return rc;
-}
-
-int ck_net_authority_get(ck_net *c, const char *name, uint8_t sign_pk[32], char **abe, char **epochs)
-{
-    char path[256];
-    json_t *j;
-    int rc = -1;
-    if (!ck_net_id_valid(name)) return -1;
-    snprintf(path, sizeof path, "/v1/authorities/%s", name);
-    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
-    if (get_hex(j, "signing_key", sign_pk, 32) || !json_is_string(json_object_get(j, "abe_public_key"))) {
-        rc = bad_response(c, "authority");
-        goto out;
-    }
-    if (abe) *abe = strdup(json_string_value(json_object_get(j, "abe_public_key")));
-    if (epochs) *epochs = json_dumps(json_object_get(j, "epochs"), JSON_COMPACT | JSON_SORT_KEYS);
-    rc = 0;
-out:
-    json_decref(j);
-    return rc;
-}
-
-int ck_net_authority_set_epochs(ck_net *c, const char *name, const char *epochs_json)
-{
-    char path[256];
-    json_t *ep = json_loads(epochs_json, 0, NULL), *b;
-    int rc;
-    if (!ck_net_id_valid(name) || ep == NULL) {
-        json_decref(ep);
-        return -1;
-    }
-    snprintf(path, sizeof path, "/v1/authorities/%s/epochs", name);
-    b = json_pack("{s:o}", "epochs", ep);
-    rc = b ? ck_net_call(c, "PUT", path, b, 200, NULL) : -1;
-    json_decref(b);
-    return rc;
-}
-
 /* ---- organizations, units, staff -------------------------------------- */
 
 /* Appends "&key=value" (the first one with "?") when value is set. */

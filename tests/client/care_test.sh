@@ -24,7 +24,7 @@
 #   - MIS reports (CSV) whose figures equal the counts of the script.
 # Authorization: the nurse cannot prescribe; the pharmacist cannot read the
 # clinical notes; hospital B's staff cannot read hospital A's ledger
-# (schedules, MIS) nor write to it; a deactivated nurse is refused.
+# (schedules, MIS) nor write to it; a nurse who left is refused.
 # Visibility: every write is in the patient's record with its author, and in
 # the patient's audit log with the right actor.
 # Prints "ok"/"FAIL" lines and "N passed, N failed"; exit 1 if any failed.
@@ -264,11 +264,12 @@ run 0 dr-a note list --patient p1
 out_has "ST elevation"
 run 1 dr-b mis all --hospital hosp-a --period $D
 run 1 dr-b encounter admit --patient p3 --ward ward-med --bed 3 --hospital hosp-a --at ${D}T18:00
-run 0 hosp-a hospital staff deactivate --gid nurse-a --reason 'left the hospital'
+run 0 hosp-a hospital staff remove --gid nurse-a --reason 'left the hospital'
 run 1 nurse-a encounter census --hospital hosp-a
-err_has "deactivated"
-run 0 clerk-a directory staff --org hosp-a --active no --json
-same "$(jq -r '[.[].gid] | join(",")' "$W/out")" nurse-a "the directory lists nurse-a as inactive"
+err_has "no standing"
+run 0 clerk-a directory staff --org hosp-a --json
+if jq -e '[.[].gid] | index("nurse-a")' "$W/out" >/dev/null; then bad "nurse-a is still listed as hosp-a staff"
+else ok "the directory no longer lists nurse-a as hosp-a staff"; fi
 
 # ---- visibility: the record and the audit log name the authors --------------------------
 run 0 p1 record get --patient p1 --json

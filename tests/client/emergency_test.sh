@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export CAREKEY_PASSPHRASE=test-passphrase
-unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_HOSPITALS CAREKEY_ER_DESK
+unset CAREKEY_HOME CAREKEY_SERVER
 
 fails=0
 ok()   { echo "ok   - $*"; }
@@ -43,6 +43,7 @@ wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; 
 
 # ---- carekeyd ------------------------------------------------------------------
 ADMIN_KEY=$("$CK" admin init --home "$T/op" --kdf-cost 10)
+export CAREKEY_OPERATOR_KEY=$ADMIN_KEY
 "$CKD" --listen 127.0.0.1 --port 0 --port-file "$T/ckd.port" --db "sqlite:$T/ck.db" --admin-key "$ADMIN_KEY" \
     --log-level warn 2>"$T/ckd.log" &
 SRV_PID=$!
@@ -54,26 +55,42 @@ person() {   # GID ROLE
     run "$CK" init --gid "$1" --role "$2" --home "$T/$1" --server "$URL" --kdf-cost 10 --enroll-out "$T/$1.enroll"
     run "$CK" admin enroll "$T/$1.enroll" --home "$T/op" --server "$URL"
 }
-authority() {   # HOME NAME
-    run "$CK" authority create "$2" --home "$T/$1"
-    run "$CK" authority publish "$2" --out "$T/$2.auth.json" --home "$T/$1"
-    run "$CK" admin add-authority "$T/$2.auth.json" --home "$T/op" --server "$URL"
+authority() {   # HOME NAME ATTR... (the attributes profiles name, declared)
+    local home=$1 name=$2 a args=(); shift 2
+    run "$CK" authority create "$name" --home "$T/$home"
+    run "$CK" authority publish "$name" --out "$T/$name.auth.json" --home "$T/$home"
+    run "$CK" admin add-authority "$T/$name.auth.json" --home "$T/op" --server "$URL"
+    for a in "$@"; do args+=(--attr "$a@$name"); done
+    [ ${#args[@]} = 0 ] || run "$CK" authority declare "$name" "${args[@]}" --home "$T/$home"
 }
 person alice patient
 person drer emergency
+person drold emergency
+person drfree emergency
 person bob family
 person er-desk staff
 person boards staff
-for a in medical-board nursing-board pharmacy-board research-board hosp-a; do authority boards "$a"; done
-authority er-desk er-desk
-authority alice patient-alice
+person er-hosp organization
+authority boards medical-board doctor
+authority boards nursing-board nurse
+authority boards pharmacy-board pharmacist
+authority boards research-board researcher
+authority boards hosp-a staff billing
+authority er-desk er-desk emergency
+authority alice patient-alice family
 run "$CK" authority issue er-desk --gid er-desk --attr emergency@er-desk --home "$T/er-desk"
 run "$CK" keys sync --home "$T/er-desk"
 run "$CK" authority issue patient-alice --gid alice --attr owner@patient-alice --home "$T/alice"
 run "$CK" keys sync --home "$T/alice"
+# the ER physicians work at a hospital (with their consent); drfree works nowhere
+run "$CK" admin add-org --name er-hosp --kind hospital --display-name "ER hospital" --home "$T/op" --server "$URL"
+for d in drer drold; do
+    run "$CK" directory consent er-hosp --home "$T/$d"
+    run "$CK" admin affiliate --gid "$d" --org er-hosp --home "$T/op" --server "$URL"
+done
 
 # ---- the patient's record ------------------------------------------------------------
-export CAREKEY_HOSPITALS=hosp-a
+run "$CK" sharing set --patient alice --hospitals hosp-a --er-desk er-desk --home "$T/alice"
 run "$CK" import "$FIXTURE" --patient alice --home "$T/alice"
 # a lab result with the blood type (LOINC 882-1): section "results" is not
 # the desk's; import also seals the emergency view, which carries it
@@ -130,6 +147,16 @@ hasnt "without the desk the physician reads nothing" "Penicillin"
 expect 1 "a non-physician (family) is refused" \
     "$CK" emergency request --desk "$DESK" --patient alice --reason "curious" --home "$T/bob"
 has "refusal says not_authorized" "not_authorized"
+expect 1 "a physician affiliated nowhere is refused" \
+    "$CK" emergency request --desk "$DESK" --patient alice --reason "freelancing" --home "$T/drfree"
+has "refusal says not_affiliated" "not_affiliated"
+run "$CK" admin deactivate --gid drold --home "$T/op" --server "$URL"
+expect 1 "a deactivated physician is refused" \
+    "$CK" emergency request --desk "$DESK" --patient alice --reason "after my contract ended" --home "$T/drold"
+has "refusal says deactivated" "deactivated"
+expect 0 "the patient lists the refused attempts too" "$CK" emergency events --home "$T/alice"
+has "the refusal of the deactivated physician is in her record" "drold"
+has "the refusal says why" "refused"
 
 run "$CK" emergency request --request-out "$T/req.json" --patient alice --reason "cardiac arrest" --home "$T/drer"
 # edits of a signed request (sed only: no jq or curl needed)

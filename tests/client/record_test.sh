@@ -24,9 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$T" || exit 1
-unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE CAREKEY_ER_DESK
+unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE
 export CAREKEY_PASSPHRASE='correct horse battery staple'
-export CAREKEY_HOSPITALS=hosp-a
 pass=0 fail=0
 
 ok() { pass=$((pass + 1)); }
@@ -50,16 +49,18 @@ mode() { echo "$*" >"$T/mode"; }
 # --- server, proxy, operator ---------------------------------------------------------
 expect 0 "admin init" -- "$CK" admin init --home "$OP" --kdf-cost 10
 ADMIN_KEY=$(tail -n 1 "$T/out")
-"$CKD" --port 0 --port-file "$T/port" --db "sqlite:$T/carekey.db" --admin-key "$ADMIN_KEY" \
-  --rate-limit 0 --max-body 4194304 >"$T/carekeyd.log" 2>&1 &
-SRV_PID=$!
-for _ in $(seq 1 500); do [ -s "$T/port" ] && break; sleep 0.02; done
-[ -s "$T/port" ] || { echo "carekeyd did not start: $(cat "$T/carekeyd.log")" >&2; exit 1; }
+export CAREKEY_OPERATOR_KEY=$ADMIN_KEY
 mode none
-"$PROXY" "$T/pport" "$(cat "$T/port")" "$T/mode" 2>"$T/proxy.log" &
+# the proxy first: carekeyd accepts requests signed for the proxy's origin
+"$PROXY" "$T/pport" "$T/port" "$T/mode" 2>"$T/proxy.log" &
 PX_PID=$!
 for _ in $(seq 1 500); do [ -s "$T/pport" ] && break; sleep 0.02; done
 [ -s "$T/pport" ] || { echo "tamper_proxy did not start" >&2; exit 1; }
+"$CKD" --port 0 --port-file "$T/port" --db "sqlite:$T/carekey.db" --admin-key "$ADMIN_KEY" \
+  --origin "http://127.0.0.1:$(cat "$T/pport")" --rate-limit 0 --max-body 4194304 >"$T/carekeyd.log" 2>&1 &
+SRV_PID=$!
+for _ in $(seq 1 500); do [ -s "$T/port" ] && break; sleep 0.02; done
+[ -s "$T/port" ] || { echo "carekeyd did not start: $(cat "$T/carekeyd.log")" >&2; exit 1; }
 export CAREKEY_SERVER="http://127.0.0.1:$(cat "$T/pport")"
 
 # --- people and authorities ---------------------------------------------------------------
@@ -69,16 +70,22 @@ for p in alice:patient carol:patient drbob:doctor mallory:doctor phil:pharmacist
     --kdf-cost 10 --server "$CAREKEY_SERVER"
   expect 0 "enroll $gid" -- op admin enroll "$gid.req.json"
 done
+declare -A DECLARE=([hosp-a]="staff billing" [medical-board]=doctor [nursing-board]=nurse
+                    [pharmacy-board]=pharmacist [research-board]=researcher [er-desk]=emergency)
 for a in hosp-a medical-board nursing-board pharmacy-board research-board er-desk; do
   expect 0 "create $a" -- op authority create "$a"
   expect 0 "publish $a" -- op authority publish "$a" --out "$a.json"
   expect 0 "register $a" -- op admin add-authority "$a.json"
+  # what sharing profiles name must be in the authority's signed table
+  args=(); for x in ${DECLARE[$a]}; do args+=(--attr "$x@$a"); done
+  expect 0 "declare $a's attributes" -- op authority declare "$a" "${args[@]}"
 done
 for pt in alice carol; do
   expect 0 "$pt runs her authority" -- as $pt authority create "patient-$pt"
   expect 0 "publish patient-$pt" -- as $pt authority publish "patient-$pt" --out "patient-$pt.json"
   expect 0 "register patient-$pt" -- op admin add-authority "patient-$pt.json"
   expect 0 "owner key to $pt" -- as $pt authority issue "patient-$pt" --gid $pt --attr "owner@patient-$pt"
+  expect 0 "patient-$pt declares family" -- as $pt authority declare "patient-$pt" --attr "family@patient-$pt"
 done
 expect 0 "family key to fred" -- as alice authority issue patient-alice --gid fred --attr family@patient-alice
 for d in drbob mallory; do
@@ -88,6 +95,13 @@ done
 expect 0 "pharmacist key" -- op authority issue pharmacy-board --gid phil --attr pharmacist@pharmacy-board
 expect 0 "researcher key" -- op authority issue research-board --gid rita --attr researcher@research-board
 for g in alice carol drbob mallory phil rita fred; do expect 0 "$g keys sync" -- as $g keys sync; done
+# each patient signs her sharing profile into her record (treating hospital
+# hosp-a) and lets her readers fetch the record (read grants)
+for pt in alice carol; do
+  expect 0 "$pt sets her sharing profile" -- as $pt sharing set --patient $pt --hospitals hosp-a
+done
+for r in drbob mallory phil rita fred; do expect 0 "alice lets $r read" -- as alice grant --patient alice --to $r --read; done
+expect 0 "carol lets drbob read" -- as carol grant --patient carol --to drbob --read
 
 # --- payloads ---------------------------------------------------------------------------------
 cat >allergy.json <<'EOF'
@@ -123,13 +137,13 @@ echo 'not json' >bad.json
 expect 1 "put a non-JSON payload" -- as alice record put --patient alice --section problems --type Condition bad.json
 expect 2 "get without --patient" -- as alice record get
 for c in "record put" "record get" "record list" "record verify" "grant" "grant revoke" "import" "export" \
-         "report personal" "research publish" "rewrap"; do
+         "report personal" "research publish" "reencrypt" "sharing set" "sharing show"; do
   expect 0 "$c --help" -- "$CK" $c --help
 done
 
 # --- put / get / list / verify by the patient ------------------------------------------------
 expect 0 "alice puts an allergy" -- as alice record put --patient alice --section allergies --type AllergyIntolerance allergy.json
-out_has "appended entry 1"
+out_has "appended entry 2"
 expect 0 "alice puts a medication" -- as alice record put --patient alice --section medications --type MedicationRequest med.json
 expect 0 "alice puts a condition" -- as alice record put --patient alice --section problems --type Condition cond.json
 expect 0 "alice gets her record" -- as alice record get --patient alice
@@ -143,7 +157,7 @@ expect 0 "alice lists" -- as alice record list --patient alice
 out_count "  yes  " 3
 out_has "owner@patient-alice"
 expect 0 "alice verifies (and signs the head)" -- as alice record verify --patient alice
-out_has "3 entries verified, head 3"
+out_has "4 entries verified, head 4"
 out_has "(signed by the patient)"
 if [ -s "$T/alice/heads/alice" ]; then ok; else bad "no pinned head for alice"; fi
 expect 0 "alice get --json" -- as alice record get --patient alice --json
@@ -239,7 +253,7 @@ expect 0 "after the attacks the record verifies" -- as drbob record verify --pat
 # writes refuse to extend a rolled-back head
 mode "rollback-strip alice 2"
 expect 1 "put onto a rolled-back head" -- as alice record put --patient alice --section problems --type Condition cond.json
-err_has "rolled back or forked"
+err_has "rolled back"
 mode none
 
 # --- grant revocation in both layers ----------------------------------------------------------------
@@ -339,17 +353,20 @@ d=json.load(open(sys.argv[1])); ok={e["section"] for e in d["entries"] if e["sta
 assert ok=={"research"}, ok' "researcher opens the research section only"
 out_lacks "$GIVEN"
 
-# --- revocation and rewrap -------------------------------------------------------------------------------
+# --- revocation and re-encryption -------------------------------------------------------------------------
 expect 0 "drbob reads before revocation" -- as drbob record get --patient alice --section problems
 out_has "Seasonal asthma"
 expect 0 "revoke staff@hosp-a from drbob" -- op authority revoke hosp-a --gid drbob --attr staff@hosp-a
 expect 0 "mallory syncs her re-issued key" -- as mallory keys sync
-expect 0 "rewrap --dry-run" -- as alice rewrap --patient alice --dry-run
-out_has "would re-wrap"
-expect 0 "alice re-wraps" -- as alice rewrap --patient alice
-out_has "re-wrapped"
-expect 0 "verify after rewrap" -- as alice record verify --patient alice
-expect 0 "drbob after rewrap" -- as drbob record get --patient alice --json
+expect 0 "drbob still reads what was sealed before his revocation" -- as drbob record get --patient alice --section problems
+out_has "Seasonal asthma"
+expect 0 "reencrypt --dry-run" -- as alice reencrypt --patient alice --dry-run
+out_has "would re-encrypt"
+expect 0 "alice re-encrypts" -- as alice reencrypt --patient alice
+out_has "re-encrypted"
+out_has "tombstone"
+expect 0 "verify after reencrypt" -- as alice record verify --patient alice
+expect 0 "drbob after reencrypt" -- as drbob record get --patient alice --json
 py 'import json,sys
 d=json.load(open(sys.argv[1]))
 clin={"problems","encounters","procedures","results","immunizations","careplans","demographics","allergies","medications","directory","billing","other"}
@@ -357,8 +374,8 @@ opened=[e["section"] for e in d["entries"] if e["status"]=="ok" and e["section"]
 assert not opened, opened' "the revoked key opens none of the latest versions"
 expect 0 "mallory (re-issued) still reads" -- as mallory record get --patient alice --section problems
 out_has "Seasonal asthma"
-expect 0 "nothing left to rewrap" -- as alice rewrap --patient alice
-out_has "re-wrapped 0 entries"
+expect 0 "nothing left to re-encrypt" -- as alice reencrypt --patient alice
+out_has "re-encrypted 0 entries"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

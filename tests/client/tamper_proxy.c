@@ -3,9 +3,12 @@
  * proxy in front of a real carekeyd that forwards every request unchanged
  * and rewrites record reads the way a compromised server could.
  *
- *   tamper_proxy PORT_FILE UPSTREAM_PORT MODE_FILE
+ *   tamper_proxy PORT_FILE UPSTREAM MODE_FILE
  *
- * Listens on a free loopback port (written to PORT_FILE). Before each
+ * Listens on a free loopback port (written to PORT_FILE). UPSTREAM is the
+ * carekeyd port, or a file that will hold it (read at each request: the
+ * proxy can start first, so that carekeyd is told the proxy's origin, which
+ * clients sign into their requests). Before each
  * request it reads MODE_FILE (one line; missing or "none" = honest):
  *
  *   drop P SEQ          leave entry SEQ out of P's entries
@@ -418,11 +421,11 @@ int main(int argc, char **argv)
     int lfd, one = 1, up;
     FILE *pf;
     if (argc != 4) {
-        fprintf(stderr, "usage: tamper_proxy PORT_FILE UPSTREAM_PORT MODE_FILE\n");
+        fprintf(stderr, "usage: tamper_proxy PORT_FILE UPSTREAM_PORT|UPSTREAM_PORT_FILE MODE_FILE\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    up = atoi(argv[2]);
+    up = strspn(argv[2], "0123456789") == strlen(argv[2]) ? atoi(argv[2]) : 0;
     seen = json_object();
     captured = json_object();
     lfd = socket(AF_INET, SOCK_STREAM, 0);
@@ -444,7 +447,14 @@ int main(int argc, char **argv)
             if (errno == EINTR) continue;
             return 1;
         }
+        if (!up) {
+            FILE *uf = fopen(argv[2], "r");
+            int p = 0;
+            if (uf && fscanf(uf, "%d", &p) == 1) up = p;
+            if (uf) fclose(uf);
+        }
         handle(cfd, up, argv[3]);
+        if (strspn(argv[2], "0123456789") != strlen(argv[2])) up = 0;
         close(cfd);
     }
 }

@@ -41,8 +41,10 @@
 #   world_consent P ORG...    patient P makes each ORG her delegate ('*') and the
 #                             ORG gives its staff their sections (care-team)
 #   world_patient P [FAMILY...]   patient P (role patient) with her authority
-#                             patient-P (run from her home), her owner key, and
-#                             family@patient-P for each FAMILY member
+#                             patient-P (run from her home), her owner key,
+#                             family@patient-P and a read grant for each FAMILY
+#                             member, her sharing profile (WORLD_HOSPITALS, the
+#                             desk) and the desk's write grant on "audit"
 #   world_stop                stops carekeyd
 #   world_identifiers FIXTURE the identifying strings of a FHIR bundle's Patient,
 #                             one "kind<TAB>value" line each (names, address
@@ -58,7 +60,8 @@
 #   er-desk  the emergency desk service: the only holder of emergency@er-desk
 # The pharmacist works at city-pharmacy (an organization with its own
 # authority and ledger, like the hospitals).
-# Treating hospitals of every patient: hosp-a and hosp-b (CAREKEY_HOSPITALS).
+# Treating hospitals of every patient: hosp-a and hosp-b (WORLD_HOSPITALS), in
+# the sharing profile each patient signs into her record.
 
 WORLD_ORGS="medical-board nursing-board hosp-a hosp-b city-pharmacy pharmacy-board research-board"
 WORLD_DESK=er-desk
@@ -71,8 +74,8 @@ dr-er emergency doctor@medical-board
 bill-a staff billing@hosp-a
 clerk-a clerk staff@hosp-a
 er-desk staff emergency@er-desk"
-export CAREKEY_HOSPITALS=hosp-a,hosp-b CAREKEY_ER_DESK=$WORLD_DESK
-unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE
+WORLD_HOSPITALS=hosp-a,hosp-b
+unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE CAREKEY_OPERATOR_KEY
 WORLD_KDF=${WORLD_KDF:-10}
 WORLD_LOG=${WORLD_LOG:-$W/last.log}
 WORLD_SRV_PID=
@@ -109,6 +112,9 @@ world_server() {
     WORLD_SRV_PID=$!
     world_wait_file "$W/ckd.port"
     URL="http://127.0.0.1:$(cat "$W/ckd.port")"
+    # every identity pins the operator's key at init (authorities are
+    # trusted under its signature only)
+    export CAREKEY_OPERATOR_KEY=$ADMIN_KEY
 }
 
 # init WHO GID ROLE: an identity and keyring in WHO's home, its enrollment request in $W/WHO.enroll.json
@@ -123,12 +129,26 @@ world_homes() {
     while read -r gid role attrs; do world_init "$gid" "$gid" "$role"; done < <(world_staff)
 }
 
-# register NAME: the authority NAME created and published from its home, registered by the operator
+# the attributes of an authority that sharing profiles name, declared in its
+# signed epoch table before anyone holds them (encryptors seal only for
+# listed attributes)
+world_declared() {
+    case $1 in
+        medical-board) echo doctor ;; nursing-board) echo nurse ;; pharmacy-board) echo pharmacist ;;
+        research-board) echo researcher ;; er-desk) echo emergency ;; patient-*) echo owner family ;;
+        *) echo staff billing ;;
+    esac
+}
+
+# register NAME: the authority NAME created and published from its home,
+# registered by the operator, its profile attributes declared
 world_register() {
-    local home; home=$(world_authority_home "$1")
+    local home a args=(); home=$(world_authority_home "$1")
     world_run world_as "$home" authority create "$1"
     world_run world_as "$home" authority publish "$1" --out "$W/$1.auth.json"
     world_run world_as operator admin add-authority "$W/$1.auth.json" --server "$URL"
+    for a in $(world_declared "$1"); do args+=(--attr "$a@$1"); done
+    world_run world_as "$home" authority declare "$1" "${args[@]}"
     if declare -F world_on_authority >/dev/null; then world_on_authority "$1" "$home"; fi
 }
 
@@ -199,6 +219,7 @@ world_care() {
             --display-name "$display" --server "$URL"
     done <<<"$WORLD_UNITS"
     while read -r org gid role unit; do
+        world_run world_as "$gid" directory consent "$org"
         if [ "$unit" = - ]; then
             world_run world_as "$org" hospital staff add --gid "$gid" --role "$role"
         else
@@ -228,6 +249,9 @@ world_patient() {
     world_issue "$p" "owner@patient-$p"
     for f in "$@"; do world_issue "$f" "family@patient-$p"; done
     for f in "$p" "$@"; do world_run world_as "$f" keys sync; done
+    world_run world_as "$p" sharing set --patient "$p" --hospitals "$WORLD_HOSPITALS" --er-desk "$WORLD_DESK"
+    for f in "$@"; do world_run world_as "$p" grant --patient "$p" --to "$f" --read; done
+    world_run world_as "$p" grant --patient "$p" --to "$WORLD_DESK" --sections audit
 }
 
 world_stop() {
