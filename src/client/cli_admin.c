@@ -10,10 +10,10 @@
  *   admin add-org --name N --kind K --display-name D       POST /v1/orgs
  *   admin add-unit --org O --name N --kind K [--display-name D] [--beds N]
  *   admin affiliate --gid G --org O [--unit U] [--title T] [--attr LABEL]...
- *   admin deactivate --gid G
+ *   admin deactivate --gid G        the operator only; admin reactivate --gid G undoes it
  *   admin list orgs|units|staff ...  the directory listings (cli_directory.c)
  *
- * add-unit, affiliate and deactivate also work from an organization's own
+ * add-unit and affiliate also work from an organization's own
  * home: the keyring's identity signs, so the organization acts for itself.
  */
 #include <jansson.h>
@@ -258,8 +258,13 @@ static const char affiliate_usage[] =
     "as the operator, or from the organization's own home (its own staff only).\n\n" CLI_CTX_HELP;
 static const char deactivate_usage[] =
     "Usage: carekey admin deactivate --gid GID [common options]\n\n"
-    "Deactivates a person: every request signed by GID then fails with 403\n"
-    "deactivated. Run as the operator, or from the home of GID's organization.\n\n" CLI_CTX_HELP;
+    "Deactivates a person's account: every request signed by GID then fails\n"
+    "with 403 deactivated. The operator's alone (an organization ends its\n"
+    "staff's affiliation with 'carekey hospital staff remove'); undone with\n"
+    "'carekey admin reactivate'.\n\n" CLI_CTX_HELP;
+static const char reactivate_usage[] =
+    "Usage: carekey admin reactivate --gid GID [common options]\n\n"
+    "Reactivates a deactivated account (the operator only).\n\n" CLI_CTX_HELP;
 static const char list_usage[] =
     "Usage: carekey admin list orgs|units|staff [OPTIONS]\n\n"
     "The directory listings, as 'carekey directory' (see its --help).\n";
@@ -375,6 +380,13 @@ static int do_deactivate(cli_ctx *c, const dir_args *a)
     return CLI_OK;
 }
 
+static int do_reactivate(cli_ctx *c, const dir_args *a)
+{
+    if (ck_net_user_reactivate(c->net, a->gid, NULL) != 0) return cli_ctx_net_error(c, a->gid);
+    printf("reactivated %s\n", a->gid);
+    return CLI_OK;
+}
+
 static int cmd_add_org(int argc, char **argv)
 {
     return run_named("admin add-org", argc, argv, add_org_usage, "nkd", "", do_add_org);
@@ -395,6 +407,11 @@ static int cmd_deactivate(int argc, char **argv)
     return run_named("admin deactivate", argc, argv, deactivate_usage, "g", "", do_deactivate);
 }
 
+static int cmd_reactivate(int argc, char **argv)
+{
+    return run_named("admin reactivate", argc, argv, reactivate_usage, "g", "", do_reactivate);
+}
+
 static int cmd_list(int argc, char **argv) { return cli_directory_run("admin list", argc, argv); }
 
 static const cli_subcmd admin_subcmds[] = {
@@ -405,7 +422,8 @@ static const cli_subcmd admin_subcmds[] = {
     {"add-org", "register an organization (hospital, pharmacy, board, desk)", add_org_usage, cmd_add_org},
     {"add-unit", "add a department, ward or theatre to an organization", add_unit_usage, cmd_add_unit},
     {"affiliate", "set a person's organization, unit, title and attributes", affiliate_usage, cmd_affiliate},
-    {"deactivate", "deactivate a person (every request then fails)", deactivate_usage, cmd_deactivate},
+    {"deactivate", "deactivate a person's account (every request then fails)", deactivate_usage, cmd_deactivate},
+    {"reactivate", "undo a deactivation", reactivate_usage, cmd_reactivate},
     {"list", "list organizations, units or staff", list_usage, cmd_list},
 };
 

@@ -39,10 +39,14 @@
 #include <string.h>
 
 #include "carekey/fhir.h"
+#include "guard.h"
 #include "client/cli_emergency.h"
 #include "client/cli_record.h"
 
 #define BODY_MAX (64u << 10)
+#define DESK_PER_IP 16          /* connections per client address */
+#define DESK_DEADLINE_MS 10000  /* a whole request, from accept */
+#define DESK_MAX_CONNS 1024
 #define NONCES_FILE "desk-nonces"
 #define NONCES_MAX 100000
 
@@ -78,6 +82,7 @@ typedef struct desk {
     seen_nonce *seen;
     size_t n_seen, cap_seen;
     char nonce_path[PATH_MAX];
+    ck_guard *guard;   /* slow clients cannot shut break-glass out */
 } desk;
 
 typedef struct conn {
@@ -597,6 +602,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         k->body[k->len] = 0;
         return MHD_YES;
     }
+    ck_guard_request_arrived(d->guard, con);
     if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
         return send_json(con, 200, json_pack("{s:s,s:s}", "status", "ok", "authority", d->authority));
     if (strcmp(url, CLI_BTG_PATH) != 0) {
@@ -617,10 +623,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode t)
 {
+    desk *d = cls;
     conn *k = *con_cls;
-    (void)cls;
-    (void)con;
     (void)t;
+    ck_guard_request_done(d->guard, con);
     if (!k) return;
     if (k->body) ck_wipe(k->body, k->len);
     free(k->body);
@@ -719,10 +725,21 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the MHD thread inherits it */
-    mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
-                           on_request, &d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d, MHD_OPTION_CONNECTION_LIMIT, 64u,
-                           MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    /* at most DESK_PER_IP sockets per address, every request whole within
+     * DESK_DEADLINE_MS, room for many more: a few trickling addresses never
+     * take every slot (src/httpd/guard.h) */
+    {
+        ck_guard_opts go = {DESK_PER_IP, DESK_DEADLINE_MS, DESK_MAX_CONNS};
+        struct MHD_OptionItem gopts[CK_GUARD_MHD_OPTIONS];
+        if (!(d.guard = ck_guard_new(&go)) || !ck_guard_mhd_options(d.guard, gopts, CK_GUARD_MHD_OPTIONS)) {
+            cli_error(d.c.cmd, "out of memory");
+            rc = CLI_FAIL;
+            goto out;
+        }
+        mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port,
+                               NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d, MHD_OPTION_ARRAY, gopts, MHD_OPTION_END);
+    }
     rc = CLI_IO;
     if (!mhd) {
         cli_error(d.c.cmd, "cannot listen on %s:%u", listen, port);
@@ -743,6 +760,7 @@ static int cmd_serve(int argc, char **argv)
     rc = CLI_OK;
 out:
     if (mhd) MHD_stop_daemon(mhd);
+    ck_guard_free(d.guard);
     ck_sharing_free(d.profile);
     free(d.seen);
     cli_ctx_close(&d.c);

@@ -21,9 +21,13 @@
  *   alter-raw P SEQ     flip the byte and leave the hashes (hash mismatch)
  *   rollback P SEQ      serve P's record as it was at SEQ (entries and head)
  *   rollback-strip P SEQ  same, and hide the patient's signed head
- *   inject P            append the entries carekeyd refused (403) for P that
+ *   inject P            append the entries carekeyd refused (4xx) for P that
  *                       link onto the current head, as if the server had
  *                       accepted a write without a grant
+ *   authority A FIELD FILE  in the directory's record of authority A, replace
+ *                       FIELD ("epoch_table", "abe_public_key", ...) by the
+ *                       JSON value in FILE (a served old table, a forged
+ *                       epoch, another key, null)
  *
  * Entries seen in honest responses are remembered per patient (for swap,
  * rollback and the head). Single-threaded, one request per connection
@@ -66,23 +70,26 @@ static json_t *captured;   /* patient -> array of refused append bodies        *
 
 /* ---- mode -------------------------------------------------------------------- */
 typedef struct {
-    char kind[32], patient[160], other[160];
+    char kind[32], patient[160], other[160], file[512];
     unsigned long long seq;
 } mode_t_;
 
 static void read_mode(const char *path, mode_t_ *m)
 {
-    char line[512] = "";
+    char line[1024] = "";
     FILE *f = fopen(path, "r");
     memset(m, 0, sizeof *m);
     strcpy(m->kind, "none");
     if (!f) return;
     if (fgets(line, sizeof line, f)) {
-        char a[32] = "", b[160] = "", c[160] = "", d[64] = "";
-        int k = sscanf(line, "%31s %159s %159s %63s", a, b, c, d);
+        char a[32] = "", b[160] = "", c[160] = "", d[512] = "";
+        int k = sscanf(line, "%31s %159s %159s %511s", a, b, c, d);
         if (k >= 1) strcpy(m->kind, a);
         if (k >= 2) strcpy(m->patient, b);
-        if (!strcmp(a, "swap")) {
+        if (!strcmp(a, "authority")) {
+            if (k >= 3) strcpy(m->other, c);
+            if (k >= 4) strcpy(m->file, d);
+        } else if (!strcmp(a, "swap")) {
             if (k >= 3) strcpy(m->other, c);
             if (k >= 4) m->seq = strtoull(d, NULL, 10);
         } else if (k >= 3) {
@@ -347,6 +354,20 @@ static int record_route(const char *path, char *patient, size_t cap, const char 
     return 1;
 }
 
+/* The directory's authority record with one field replaced by FILE's JSON. */
+static void rewrite_authority(const mode_t_ *m, buf *body)
+{
+    json_t *doc = json_loadb(body->p, body->n, 0, NULL), *v = json_load_file(m->file, JSON_DECODE_ANY, NULL);
+    if (doc && v && json_object_set(doc, m->other, v) == 0) {
+        char *t = json_dumps(doc, JSON_COMPACT);
+        body->n = 0;
+        b_add(body, t, strlen(t));
+        free(t);
+    }
+    json_decref(v);
+    json_decref(doc);
+}
+
 static void handle(int cfd, int up_port, const char *mode_file)
 {
     buf rq_head = {0}, rq_body = {0}, rs_head = {0}, rs_body = {0}, fwd = {0}, out = {0};
@@ -371,7 +392,7 @@ static void handle(int cfd, int up_port, const char *mode_file)
     if (record_route(path, patient, sizeof patient, &route)) {
         int is_entries = !strncmp(route, "entries", 7) && (route[7] == 0 || route[7] == '?');
         int is_head = !strcmp(route, "head");
-        if (!strcmp(method, "POST") && is_entries && status == 403) {
+        if (!strcmp(method, "POST") && is_entries && status >= 400 && status < 500) {
             json_t *body = json_loadb(rq_body.p, rq_body.n, 0, NULL), *arr;
             if (body) {
                 if (!(arr = json_object_get(captured, patient))) {
@@ -399,6 +420,9 @@ static void handle(int cfd, int up_port, const char *mode_file)
             }
         }
     }
+    if (!strcmp(m.kind, "authority") && !strcmp(method, "GET") && status == 200 && !strncmp(path, "/v1/authorities/", 16) &&
+        !strcmp(path + 16, m.patient))
+        rewrite_authority(&m, &rs_body);
     copy_headers(&out, rs_head.p);
     snprintf(lenhdr, sizeof lenhdr, "Content-Length: %zu\r\nConnection: close\r\n\r\n", rs_body.n);
     b_add(&out, lenhdr, strlen(lenhdr));
