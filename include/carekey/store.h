@@ -37,6 +37,7 @@ typedef enum {
     CK_STORE_EXISTS,      /* unique key already taken */
     CK_STORE_FULL,        /* a configured limit was reached */
     CK_STORE_STALE,       /* older than what is stored: an epoch table version, an entry time */
+    CK_STORE_INVALID,     /* the stored rows do not allow it: a drop of a body that cannot go */
     CK_STORE_ERROR        /* back end failure (logged, never with data) */
 } ck_store_rc;
 
@@ -134,6 +135,9 @@ typedef struct {
     int64_t created_at, decided_at;
 } ck_store_enrollment;
 
+/* Most bodies one append may drop (a tombstone's list, carekey/record.h). */
+#define CK_STORE_DROP_MAX 4096
+
 typedef struct {
     char patient[CK_STORE_ID_CAP];
     uint64_t seq;
@@ -143,10 +147,22 @@ typedef struct {
     char resource_type[CK_STORE_TOKEN_CAP];
     char author[CK_STORE_ID_CAP];
     int64_t time_ms;
-    uint8_t *envelope; /* malloc'ed on read */
+    uint8_t *envelope; /* malloc'ed on read; NULL once the body was dropped */
     size_t envelope_len;
     uint8_t signature[64];
     int64_t received_at;
+    /* The seq this entry's DATA container replaces (0: none, or not a
+     * DATA container); set by append from the envelope. */
+    uint64_t supersedes;
+    /* The body was dropped under a tombstone: envelope NULL, and its
+     * SHA-256 kept here (the chain hash covers the digest only). */
+    int body_dropped;
+    uint8_t body_sha256[32];
+    /* Append only: bodies to drop with this entry (a tombstone), seqs
+     * ascending, caller-owned; they must stay valid like e itself. */
+    const uint64_t *drop;
+    size_t n_drop;
+    uint64_t drop_refused; /* on INVALID: the first seq that cannot go */
 } ck_store_entry;
 
 typedef struct {
@@ -273,10 +289,19 @@ ck_store_rc ck_store_enroll_reject(ck_store *s, const char *gid, int64_t now_ms,
 void ck_store_enrollment_clear(ck_store_enrollment *e);
 void ck_store_enrollments_free(ck_store_enrollment *v, size_t n);
 
-/* Records. append: e holds every field but seq/hash/received_at; on success
- * they are filled in. CONFLICT when e->prev_hash is not the head, STALE
- * when e->time_ms is below the head entry's time, NOT_FOUND when the
- * patient has no record. The audit row is committed with it. */
+/* Records. append: e holds every field but seq/hash/received_at/supersedes;
+ * on success they are filled in. CONFLICT when e->prev_hash is not the
+ * head, STALE when e->time_ms is below the head entry's time, NOT_FOUND
+ * when the patient has no record. The audit row is committed with it.
+ *
+ * Drops (e->drop, e->n_drop: a tombstone's list): in the same transaction
+ * each named entry's envelope is removed (its SHA-256 kept) and a second
+ * audit row like a, action "drop_bodies", target "seq:N" of the new entry,
+ * is written. An entry may go only when it is of the same record, a later
+ * entry of its section supersedes it, and its body is still there;
+ * otherwise (or for a list not strictly ascending in 1..2^63-1, longer
+ * than CK_STORE_DROP_MAX) the append fails with INVALID, e->drop_refused
+ * names the first seq refused, and nothing is written. */
 ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a) CK_STORE_WUR;
 ck_store_rc ck_store_head(ck_store *s, const char *patient, uint64_t *seq, uint8_t hash[32]) CK_STORE_WUR;
 /* Entries with seq > since, ascending, at most limit. */

@@ -8,8 +8,15 @@
  * the current head (inside the store's transaction). Every read is audited
  * before data leaves the server; a read whose audit row cannot be written
  * fails.
+ *
+ * A TOMBSTONE entry (carekey/record.h) lets the server drop the bodies of
+ * superseded entries: only the owner or her delegate writes one, and the
+ * store drops them in the append's transaction. Readers get a dropped
+ * entry with "envelope": null and its digest, and verify it from that.
  */
 #include "ckd.h"
+
+#include "carekey/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +40,13 @@ static void entry_text(ckd_buf *b, const ck_store_entry *e)
     ckd_buf_str(b, e->author);
     ckd_buf_lit(b, ",\"time\":");
     ckd_buf_i64(b, e->time_ms);
-    ckd_buf_lit(b, ",\"envelope\":");
-    ckd_buf_b64(b, e->envelope, e->envelope_len);
+    if (e->body_dropped) { /* the chain hash and signature cover this digest */
+        ckd_buf_lit(b, ",\"envelope\":null,\"envelope_sha256\":");
+        ckd_buf_hex(b, e->body_sha256, 32);
+    } else {
+        ckd_buf_lit(b, ",\"envelope\":");
+        ckd_buf_b64(b, e->envelope, e->envelope_len);
+    }
     ckd_buf_lit(b, ",\"signature\":");
     ckd_buf_hex(b, e->signature, 64);
     ckd_buf_lit(b, ",\"received_at\":");
@@ -56,10 +68,41 @@ static json_t *head_json(uint64_t seq, const uint8_t hash[32])
     return json_pack("{s:I,s:o}", "seq", (json_int_t)seq, "hash", ckd_hex_json(hash, 32));
 }
 
+_Static_assert(CK_REC_TOMBSTONE_MAX <= CK_STORE_DROP_MAX, "a tombstone's list fits one append");
+
+/* When the envelope is a TOMBSTONE container, its drop list goes into
+ * r->job_drop and e->drop. 1 for a tombstone, 0 for any other entry, -1
+ * when it is malformed (a 400 was queued into *res). */
+static int tombstone(ckd_req *r, ck_store_entry *e, enum MHD_Result *res)
+{
+    ck_rec_container c;
+    size_t n = 0;
+    if (ck_rec_container_decode(&c, e->envelope, e->envelope_len) != CK_REC_OK || c.kind != CK_REC_KIND_TOMBSTONE)
+        return 0;
+    if ((r->job_drop = malloc(CK_REC_TOMBSTONE_MAX * sizeof *r->job_drop)) == NULL) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "out of memory");
+        return -1;
+    }
+    if (ck_rec_tombstone_decode(r->job_drop, &n, c.body, c.body_len) != CK_REC_OK) {
+        *res = ckd_fail(r, CKD_E_BAD_FIELD,
+                        "envelope: a tombstone's body is {\"v\":1,\"drop\":[seq,...]}, 1 to 4096 seqs ascending");
+        return -1;
+    }
+    e->drop = r->job_drop;
+    e->n_drop = n;
+    return 1;
+}
+
 /* The append (with its audit row) is durable, or failed. */
 static enum MHD_Result appended(ckd_req *r, ck_store_rc rc)
 {
+    char msg[160];
     if (rc == CK_STORE_OK) return ckd_reply(r, 201, head_json(r->job_entry.seq, r->job_entry.hash));
+    if (rc == CK_STORE_INVALID) {
+        snprintf(msg, sizeof msg, "entry %llu cannot be dropped: it is not superseded by a later entry of its "
+                 "section, or its body is already gone", (unsigned long long)r->job_entry.drop_refused);
+        return ckd_fail(r, CKD_E_BAD_TOMBSTONE, msg);
+    }
     if (rc == CK_STORE_CONFLICT)
         return ckd_fail(r, CKD_E_HEAD_MISMATCH, "prev_hash is not the current head; fetch the head and retry");
     if (rc == CK_STORE_STALE)
@@ -78,7 +121,7 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
     size_t tbslen;
     const char *section, *rtype, *author, *env;
     json_t *j, *t;
-    int g, rel;
+    int g, rel, tomb;
 
     if (r->caller_kind != CKD_CALLER_USER) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users write records");
     if (ckd_relation(r, patient, &rel) != 0) return ckd_fail(r, CKD_E_INTERNAL, "storage error");
@@ -115,6 +158,12 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
     }
     if (strcmp(author, r->caller) != 0) {
         res = ckd_deny(r, patient, "append", "", CKD_E_AUTHOR_MISMATCH, "author must be the signing caller");
+        goto out;
+    }
+    if ((tomb = tombstone(r, e, &res)) < 0) goto out;
+    if (tomb && rel == CKD_REL_NONE) {
+        res = ckd_deny(r, patient, "drop_bodies", "", CKD_E_FORBIDDEN,
+                       "only the patient or her delegate lets the server drop bodies");
         goto out;
     }
     if (!strcmp(patient, r->caller)) {

@@ -74,7 +74,7 @@ typedef enum {
     CKD_E_METHOD, CKD_E_HEAD_MISMATCH, CKD_E_EXISTS, CKD_E_STALE_HEAD,
     CKD_E_RATE, CKD_E_MAILBOX_FULL, CKD_E_INTERNAL, CKD_E_UNAVAILABLE,
     CKD_E_BAD_DOC_SIG, CKD_E_STALE_VERSION, CKD_E_TIME_REGRESSION, CKD_E_BAD_TIME, CKD_E_BAD_PURPOSE,
-    CKD_E_NO_CONSENT, CKD_E_NOT_AFFILIABLE, CKD_E_ENROLLMENT_NOT_FOUND,
+    CKD_E_NO_CONSENT, CKD_E_NOT_AFFILIABLE, CKD_E_ENROLLMENT_NOT_FOUND, CKD_E_BAD_TOMBSTONE,
     CKD_E_COUNT
 } ckd_err;
 int ckd_err_status(ckd_err e);
@@ -190,6 +190,7 @@ typedef struct ckd_req {
     ck_store_rc job_rc;
     ck_store_audit job_audit;
     ck_store_entry job_entry; /* append: owned (envelope freed on completion) */
+    uint64_t *job_drop;       /* append of a tombstone: job_entry.drop (freed on completion) */
     char *reply;              /* a prepared response body */
     size_t reply_len;
     /* metrics */

@@ -49,6 +49,7 @@ static const struct {
     [CKD_E_NO_CONSENT] = {403, "no_consent"},
     [CKD_E_NOT_AFFILIABLE] = {403, "not_affiliable"},
     [CKD_E_ENROLLMENT_NOT_FOUND] = {404, "enrollment_not_found"},
+    [CKD_E_BAD_TOMBSTONE] = {409, "bad_tombstone"},
 };
 
 int ckd_err_status(ckd_err e) { return (unsigned)e < CKD_E_COUNT ? errs[e].status : 500; }

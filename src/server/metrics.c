@@ -120,7 +120,7 @@ char *ckd_metrics_render(int64_t storage_bytes, double uptime_s)
     sb_printf(&b, "# HELP carekeyd_inflight_requests Requests being processed.\n"
                   "# TYPE carekeyd_inflight_requests gauge\ncarekeyd_inflight_requests %ld\n",
               ckd_metrics_inflight_now());
-    sb_printf(&b, "# HELP carekeyd_storage_bytes Size of the database.\n"
+    sb_printf(&b, "# HELP carekeyd_storage_bytes Bytes the database uses.\n"
                   "# TYPE carekeyd_storage_bytes gauge\ncarekeyd_storage_bytes %lld\n",
               (long long)storage_bytes);
     sb_printf(&b, "# HELP carekeyd_uptime_seconds Seconds since start.\n"

@@ -94,7 +94,17 @@ static const char *const migrations[] = {
     "  created_at BIGINT NOT NULL, decided_at BIGINT NOT NULL);"
     "CREATE INDEX enrollments_by_status ON enrollments(status, created_at);"
     "ALTER TABLE nonces SET LOGGED;",
+    /* 5: tombstones (as SQLite's 6). An entry keeps the seq its DATA
+     * container supersedes (backfilled from the stored envelopes by
+     * backfill_supersedes), and a dropped body leaves envelope NULL with
+     * its SHA-256 in body_sha256. */
+    "ALTER TABLE entries ALTER COLUMN envelope DROP NOT NULL,"
+    "  ADD COLUMN supersedes BIGINT NOT NULL DEFAULT 0, ADD COLUMN body_sha256 BYTEA,"
+    "  ADD CONSTRAINT entries_body CHECK ((envelope IS NULL) = (body_sha256 IS NOT NULL));"
+    "CREATE INDEX entries_by_supersedes ON entries(patient, supersedes) WHERE supersedes > 0;",
 };
+/* The migration that added entries.supersedes: its rows are filled in C. */
+#define SCHEMA_SUPERSEDES 5
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 typedef struct pconn {
@@ -128,7 +138,7 @@ typedef struct nonce_wait {
 } nonce_wait;
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
-                   "envelope, signature, received_at"
+                   "envelope, signature, received_at, supersedes, body_sha256"
 #define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at, access"
 #define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
 #define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, coalesce(org, ''), " \
@@ -750,12 +760,73 @@ static int row_head(PGresult *r, int i, void *out)
     return v_fixed(h->hash, 32, r, i, 1);
 }
 
+/* Sorts seqs (qsort). */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The first of e's drops the statement did not take (RETURNING seq). */
+static uint64_t first_refused(const ck_store_entry *e, PGresult *r)
+{
+    int n = PQntuples(r);
+    uint64_t *got = calloc((size_t)n + 1, sizeof *got);
+    uint64_t miss = e->drop[0];
+    if (got == NULL) return miss;
+    for (int i = 0; i < n; i++) got[i] = (uint64_t)v_int(r, i, 0);
+    qsort(got, (size_t)n, sizeof *got, cmp_u64);
+    for (size_t i = 0; i < e->n_drop; i++)
+        if (!bsearch(&e->drop[i], got, (size_t)n, sizeof *got, cmp_u64)) {
+            miss = e->drop[i];
+            break;
+        }
+    free(got);
+    return miss;
+}
+
+/* A tombstone's drops in one statement: only bodies still there, of
+ * entries a later one of their section supersedes (the SET sees the old
+ * envelope). INVALID (e->drop_refused set) unless it took every one; the
+ * caller's transaction then rolls back. */
+static ck_store_rc entry_drops(pconn *c, ck_store_entry *e)
+{
+    params p = {0};
+    PGresult *r;
+    char *arr = malloc(e->n_drop * 21 + 3);
+    size_t len = 0;
+    ck_store_rc rc = CK_STORE_ERROR;
+    if (arr == NULL) return rc;
+    arr[len++] = '{';
+    for (size_t i = 0; i < e->n_drop; i++)
+        len += (size_t)snprintf(arr + len, 22, "%s%llu", i ? "," : "", (unsigned long long)e->drop[i]);
+    memcpy(arr + len, "}", 2);
+    p_text(&p, e->patient);
+    p_text(&p, arr);
+    r = q(c, "UPDATE entries d SET body_sha256 = sha256(d.envelope), envelope = NULL "
+             "WHERE d.patient = $1 AND d.seq = ANY($2::bigint[]) AND d.envelope IS NOT NULL "
+             "AND EXISTS(SELECT 1 FROM entries l WHERE l.patient = $1 AND l.supersedes = d.seq "
+             "AND l.seq > d.seq AND l.section = d.section) RETURNING d.seq", &p);
+    if (!ok(r)) {
+        rc = err_rc(r);
+    } else if ((size_t)PQntuples(r) != e->n_drop) {
+        e->drop_refused = first_refused(e, r);
+        rc = CK_STORE_INVALID;
+    } else {
+        rc = CK_STORE_OK;
+    }
+    PQclear(r);
+    free(arr);
+    return rc;
+}
+
 static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
 {
     pgs *s = (pgs *)b;
     pconn *c = get(s);
     params p = {0};
     struct head_row head;
+    ck_store_audit d;
     char target[40];
     ck_store_rc rc = CK_STORE_ERROR;
 
@@ -799,10 +870,18 @@ static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audi
     p_bin(&p, e->envelope, e->envelope_len);
     p_bin(&p, e->signature, 64);
     p_int(&p, e->received_at);
+    p_int(&p, (long long)e->supersedes);
     rc = exec_params(c, "WITH ins AS (INSERT INTO entries(" ENTRY_COLS ") "
-                        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)) "
+                        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)) "
                         "UPDATE records SET head_seq = $2, head_hash = $4 WHERE patient = $1", &p, NULL);
     if (rc != CK_STORE_OK) goto out;
+    if (e->n_drop) {
+        if ((rc = entry_drops(c, e)) != CK_STORE_OK) goto out;
+        if (a) {
+            ck_store_drop_audit(&d, a);
+            if ((rc = audit_ins(c, &d, target)) != CK_STORE_OK) goto out;
+        }
+    }
     rc = audit_commit(c, a, target);
 out:
     put(s, c); /* rolls back an open transaction */
@@ -834,13 +913,14 @@ static int row_entry(PGresult *r, int i, void *out)
     v_text(e->resource_type, sizeof e->resource_type, r, i, 5);
     v_text(e->author, sizeof e->author, r, i, 6);
     e->time_ms = v_int(r, i, 7);
-    if ((e->envelope = v_dup(r, i, 8, &e->envelope_len)) == NULL) return -1;
-    if (v_fixed(e->signature, 64, r, i, 9)) {
-        ck_store_entry_clear(e);
-        return -1;
-    }
+    if (v_fixed(e->signature, 64, r, i, 9)) return -1;
     e->received_at = v_int(r, i, 10);
-    return 0;
+    e->supersedes = (uint64_t)v_int(r, i, 11);
+    if (PQgetisnull(r, i, 8)) { /* dropped under a tombstone */
+        e->body_dropped = 1;
+        return v_fixed(e->body_sha256, 32, r, i, 12);
+    }
+    return (e->envelope = v_dup(r, i, 8, &e->envelope_len)) == NULL ? -1 : 0;
 }
 
 static ck_store_rc pg_entries(ck_store *b, const char *patient, uint64_t since, size_t limit,
@@ -1466,6 +1546,49 @@ static void pg_close(ck_store *b)
     free(s);
 }
 
+/* Schema 5: entries.supersedes from the stored envelopes, a page at a time
+ * (only rows that start like a DATA container are read: magic "CKRE",
+ * version 1 or 2, kind 1; ck_store_supersedes_of decides). */
+static int backfill_supersedes(pconn *c)
+{
+    char patient[CK_STORE_ID_CAP] = "";
+    long long seq = 0;
+    for (;;) {
+        params p = {0};
+        PGresult *r;
+        int rows, rc = 0;
+        p_text(&p, patient);
+        p_int(&p, seq);
+        r = q(c, "SELECT patient, seq, envelope FROM entries WHERE (patient, seq) > ($1, $2) "
+                 "AND substr(envelope, 1, 6) IN ('\\x434b52450101'::bytea, '\\x434b52450201'::bytea) "
+                 "ORDER BY patient, seq LIMIT 256", &p);
+        if (!ok(r)) {
+            PQclear(r);
+            return -1;
+        }
+        rows = PQntuples(r);
+        for (int i = 0; i < rows && rc == 0; i++) {
+            size_t len = 0;
+            uint8_t *env = v_dup(r, i, 2, &len);
+            uint64_t sup = env ? ck_store_supersedes_of(env, len) : 0;
+            free(env);
+            v_text(patient, sizeof patient, r, i, 0);
+            seq = v_int(r, i, 1);
+            if (sup == 0) continue;
+            memset(&p, 0, sizeof p);
+            p_text(&p, patient);
+            p_int(&p, seq);
+            p_int(&p, (long long)sup);
+            if (exec_params(c, "UPDATE entries SET supersedes = $3 WHERE patient = $1 AND seq = $2", &p, NULL) !=
+                CK_STORE_OK)
+                rc = -1;
+        }
+        PQclear(r);
+        if (rc != 0) return -1;
+        if (rows < 256) return 0;
+    }
+}
+
 /* Applies missing migrations under an advisory lock, so instances that
  * start together do not race. */
 static int migrate(pconn *c)
@@ -1484,7 +1607,7 @@ static int migrate(pconn *c)
         goto out;
     }
     for (; v < SCHEMA_VERSION; v++) {
-        if (exec_simple(c, migrations[v]) != 0) {
+        if (exec_simple(c, migrations[v]) != 0 || (v + 1 == SCHEMA_SUPERSEDES && backfill_supersedes(c) != 0)) {
             fprintf(stderr, "level=error msg=\"migration failed\" step=%d detail=\"%s\"\n", v + 1,
                     PQerrorMessage(c->pg));
             goto out;

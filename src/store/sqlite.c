@@ -41,11 +41,12 @@ enum {
     Q_AUTH_EXISTS, Q_MAIL_COUNT_SENDER, Q_USER_AFFILIATE_CONSENTED, Q_USER_UNAFFILIATE, Q_USER_REACTIVATE,
     Q_CONSENT_INS, Q_CONSENT_DEL, Q_CONSENT_GET, Q_SECTION, Q_ENTRY_TIME,
     Q_ENROLL_INS, Q_ENROLL_GET, Q_ENROLL_DEL, Q_ENROLL_PENDING, Q_ENROLL_LIST, Q_ENROLL_DECIDE,
+    Q_ENTRY_DROP,
     Q_COUNT
 };
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
-                   "envelope, signature, received_at"
+                   "envelope, signature, received_at, supersedes, body_sha256"
 #define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at, access"
 #define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
 #define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, org, unit, title, attributes, " \
@@ -75,7 +76,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_AUTH_EPOCHS] = "UPDATE authorities SET epochs = ?2, epoch_version = ?3, updated_at = ?4 "
                       "WHERE name = ?1 AND epoch_version < ?3",
     [Q_HEAD_GET] = "SELECT head_seq, head_hash, signed_seq FROM records WHERE patient = ?1",
-    [Q_ENTRY_INS] = "INSERT INTO entries(" ENTRY_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_ENTRY_INS] = "INSERT INTO entries(" ENTRY_COLS ") "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
     [Q_HEAD_SET] = "UPDATE records SET head_seq = ?2, head_hash = ?3 WHERE patient = ?1",
     [Q_ENTRIES] = "SELECT " ENTRY_COLS " FROM entries WHERE patient = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     [Q_ENTRY_GET] = "SELECT " ENTRY_COLS " FROM entries WHERE patient = ?1 AND seq = ?2",
@@ -102,7 +104,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_NONCE_GET] = "SELECT 1 FROM nonce_log WHERE created_at >= ?3 AND caller = ?1 AND nonce = ?2 LIMIT 1",
     [Q_NONCE_PURGE] = "DELETE FROM nonce_log WHERE created_at < ?1",
     [Q_NONCE_LOAD] = "SELECT caller, nonce, created_at FROM nonce_log WHERE created_at >= ?1",
-    [Q_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    /* Pages in use: what dropped bodies free is on the freelist, reused by
+     * later writes without a VACUUM. */
+    [Q_SIZE] = "SELECT (page_count - freelist_count) * page_size "
+               "FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()",
     [Q_USER_EXISTS] = "SELECT 1 FROM users WHERE gid = ?1",
     /* The unit, when given, must be one of the org's (no composite foreign
      * key on an added column in SQLite): checked in the same statement. */
@@ -147,6 +152,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_ENROLL_PENDING] = "SELECT count(*) FROM enrollments WHERE status = 'pending'",
     [Q_ENROLL_LIST] = "SELECT " ENROLL_COLS " FROM enrollments WHERE status = ?1 ORDER BY created_at, gid LIMIT ?2",
     [Q_ENROLL_DECIDE] = "UPDATE enrollments SET status = ?2, decided_at = ?3 WHERE gid = ?1 AND status = 'pending'",
+    /* A tombstone's drop: only a body still there, of an entry a later one
+     * of its section supersedes (the SET sees the row's old envelope). */
+    [Q_ENTRY_DROP] = "UPDATE entries SET body_sha256 = ck_sha256(envelope), envelope = NULL "
+                     "WHERE patient = ?1 AND seq = ?2 AND envelope IS NOT NULL AND EXISTS(SELECT 1 FROM entries l "
+                     "WHERE l.patient = ?1 AND l.supersedes = ?2 AND l.seq > ?2 AND l.section = entries.section)",
 };
 
 /* Schema migrations: migrations[i] moves user_version i to i+1. Never edit a
@@ -239,6 +249,23 @@ static const char *const migrations[] = {
     "  status TEXT NOT NULL CHECK(status IN ('pending', 'approved', 'rejected')),"
     "  created_at INTEGER NOT NULL, decided_at INTEGER NOT NULL) STRICT;"
     "CREATE INDEX enrollments_by_status ON enrollments(status, created_at);",
+    /* 6: tombstones. An entry keeps the seq its DATA container supersedes
+     * (parsed from the stored envelopes: ck_supersedes), and a dropped
+     * body leaves envelope NULL with its SHA-256 in body_sha256. SQLite
+     * cannot relax NOT NULL in place, so the table is rebuilt. */
+    "CREATE TABLE entries_v6("
+    "  patient TEXT NOT NULL REFERENCES records(patient), seq INTEGER NOT NULL,"
+    "  prev_hash BLOB NOT NULL, hash BLOB NOT NULL, section TEXT NOT NULL,"
+    "  resource_type TEXT NOT NULL, author TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+    "  envelope BLOB, signature BLOB NOT NULL, received_at INTEGER NOT NULL,"
+    "  supersedes INTEGER NOT NULL DEFAULT 0, body_sha256 BLOB,"
+    "  CHECK((envelope IS NULL) = (body_sha256 IS NOT NULL)),"
+    "  PRIMARY KEY(patient, seq)) STRICT;"
+    "INSERT INTO entries_v6(" ENTRY_COLS ") SELECT patient, seq, prev_hash, hash, section, resource_type, author,"
+    "  time_ms, envelope, signature, received_at, ck_supersedes(envelope), NULL FROM entries;"
+    "DROP TABLE entries;"
+    "ALTER TABLE entries_v6 RENAME TO entries;"
+    "CREATE INDEX entries_by_supersedes ON entries(patient, supersedes) WHERE supersedes > 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -311,6 +338,40 @@ static int run(conn *c, int q)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+/* SQL functions of the writer: ck_supersedes(envelope), what the schema-6
+ * backfill stores (ck_store_supersedes_of), and ck_sha256(blob), the
+ * digest a dropped body leaves. NULL in, NULL out. */
+static void fn_supersedes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const uint8_t *p = sqlite3_value_blob(argv[0]);
+    (void)argc;
+    sqlite3_result_int64(ctx, (sqlite3_int64)ck_store_supersedes_of(p, (size_t)sqlite3_value_bytes(argv[0])));
+}
+
+static void fn_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint8_t h[32];
+    const uint8_t *p;
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    p = sqlite3_value_blob(argv[0]);
+    ck_net_sha256(h, p ? p : (const uint8_t *)"", p ? (size_t)sqlite3_value_bytes(argv[0]) : 0);
+    sqlite3_result_blob(ctx, h, 32, SQLITE_TRANSIENT);
+}
+
+static int writer_functions(sqlite3 *db)
+{
+    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+    if (sqlite3_create_function_v2(db, "ck_supersedes", 1, flags, NULL, fn_supersedes, NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_create_function_v2(db, "ck_sha256", 1, flags, NULL, fn_sha256, NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    return 0;
+}
+
 static int conn_open(conn *c, const char *path, int writer, int busy_ms)
 {
     int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
@@ -324,6 +385,7 @@ static int conn_open(conn *c, const char *path, int writer, int busy_ms)
     snprintf(pragmas, sizeof pragmas, "%s PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
              writer ? "PRAGMA journal_mode=WAL;" : "");
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) goto fail;
+    if (writer && writer_functions(c->db) != 0) goto fail;
     return 0;
 fail:
     fprintf(stderr, "level=error msg=\"sqlite open failed\" detail=\"%s\"\n",
@@ -1081,12 +1143,50 @@ static int row_head(sqlite3_stmt *st, void *out)
     return col_blob(h->hash, 32, st, 1);
 }
 
+static ck_store_rc entry_insert(conn *c, const ck_store_entry *e)
+{
+    sqlite3_stmt *st = stmt(c, Q_ENTRY_INS);
+    if (st == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)e->seq);
+    sqlite3_bind_blob(st, 3, e->prev_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, e->hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->section, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->resource_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, e->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, e->time_ms);
+    sqlite3_bind_blob(st, 9, e->envelope, (int)e->envelope_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, e->signature, 64, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, e->received_at);
+    sqlite3_bind_int64(st, 12, (int64_t)e->supersedes);
+    return step_done(st);
+}
+
+/* A tombstone's drops, one row each: INVALID (e->drop_refused set) at the
+ * first entry that may not go; the job's SAVEPOINT then undoes them all. */
+static ck_store_rc entry_drops(conn *c, ck_store_entry *e)
+{
+    for (size_t i = 0; i < e->n_drop; i++) {
+        sqlite3_stmt *st = stmt(c, Q_ENTRY_DROP);
+        if (st == NULL) return CK_STORE_ERROR;
+        sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (int64_t)e->drop[i]);
+        if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
+        if (sqlite3_changes(c->db) != 1) {
+            e->drop_refused = e->drop[i];
+            return CK_STORE_INVALID;
+        }
+    }
+    return CK_STORE_OK;
+}
+
 static ck_store_rc job_append(conn *c, void *arg)
 {
     struct append_arg *x = arg;
     ck_store_entry *e = x->e;
     sqlite3_stmt *st;
     struct head_row head;
+    ck_store_audit d;
     char target[40];
     ck_store_rc r = row_by_key(c, Q_HEAD_GET, e->patient, NULL, row_head, &head);
 
@@ -1105,20 +1205,8 @@ static ck_store_rc job_append(conn *c, void *arg)
     e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
     if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
-
-    if ((st = stmt(c, Q_ENTRY_INS)) == NULL) return CK_STORE_ERROR;
-    sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)e->seq);
-    sqlite3_bind_blob(st, 3, e->prev_hash, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, e->hash, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, e->section, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, e->resource_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, e->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, e->time_ms);
-    sqlite3_bind_blob(st, 9, e->envelope, (int)e->envelope_len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, e->signature, 64, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 11, e->received_at);
-    if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
+    if (entry_insert(c, e) != CK_STORE_OK) return CK_STORE_ERROR;
+    if ((r = entry_drops(c, e)) != CK_STORE_OK) return r;
 
     if ((st = stmt(c, Q_HEAD_SET)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
@@ -1126,7 +1214,9 @@ static ck_store_rc job_append(conn *c, void *arg)
     sqlite3_bind_blob(st, 3, e->hash, 32, SQLITE_STATIC);
     if (step_done(st) != CK_STORE_OK) return CK_STORE_ERROR;
     snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
-    return audit_ins(c, x->a, target);
+    if ((r = audit_ins(c, x->a, target)) != CK_STORE_OK || e->n_drop == 0 || x->a == NULL) return r;
+    ck_store_drop_audit(&d, x->a);
+    return audit_ins(c, &d, target);
 }
 
 static ck_store_rc sq_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
@@ -1176,13 +1266,14 @@ static int row_entry(sqlite3_stmt *st, void *out)
     col_text(e->resource_type, sizeof e->resource_type, st, 5);
     col_text(e->author, sizeof e->author, st, 6);
     e->time_ms = sqlite3_column_int64(st, 7);
-    if ((e->envelope = col_dup(st, 8, &e->envelope_len)) == NULL) return -1;
-    if (col_blob(e->signature, 64, st, 9)) {
-        ck_store_entry_clear(e);
-        return -1;
-    }
+    if (col_blob(e->signature, 64, st, 9)) return -1;
     e->received_at = sqlite3_column_int64(st, 10);
-    return 0;
+    e->supersedes = (uint64_t)sqlite3_column_int64(st, 11);
+    if (sqlite3_column_type(st, 8) == SQLITE_NULL) { /* dropped under a tombstone */
+        e->body_dropped = 1;
+        return col_blob(e->body_sha256, 32, st, 12);
+    }
+    return (e->envelope = col_dup(st, 8, &e->envelope_len)) == NULL ? -1 : 0;
 }
 
 static ck_store_rc sq_entries(ck_store *b, const char *patient, uint64_t since, size_t limit,

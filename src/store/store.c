@@ -3,6 +3,7 @@
  */
 #include "store_impl.h"
 
+#include "carekey/record.h"
 #include "carekey/wire.h"
 
 #include <stdlib.h>
@@ -39,6 +40,7 @@ const char *ck_store_rc_str(ck_store_rc rc)
     case CK_STORE_EXISTS: return "exists";
     case CK_STORE_FULL: return "full";
     case CK_STORE_STALE: return "stale";
+    case CK_STORE_INVALID: return "invalid";
     default: return "error";
     }
 }
@@ -72,6 +74,41 @@ int ck_store_hash_entry(ck_store_entry *e)
     f.envelope_len = e->envelope_len;
     memcpy(f.signature, e->signature, 64);
     return ck_net_entry_hash(e->hash, &f);
+}
+
+uint64_t ck_store_supersedes_of(const uint8_t *envelope, size_t len)
+{
+    ck_rec_container c;
+    if (envelope == NULL || ck_rec_container_decode(&c, envelope, len) != CK_REC_OK) return 0;
+    /* Only a DATA container replaces an earlier version (readers ignore the
+     * field elsewhere); beyond INT64_MAX it names no entry. */
+    return c.kind == CK_REC_KIND_DATA && c.supersedes <= INT64_MAX ? c.supersedes : 0;
+}
+
+/* What every back end's append starts from: supersedes read from the
+ * envelope, and a drop list the back ends can take as it is. */
+static ck_store_rc append_prepare(ck_store_entry *e)
+{
+    e->supersedes = ck_store_supersedes_of(e->envelope, e->envelope_len);
+    e->body_dropped = 0;
+    e->drop_refused = 0;
+    if (e->envelope == NULL || (e->n_drop && e->drop == NULL)) return CK_STORE_ERROR;
+    if (e->n_drop > CK_STORE_DROP_MAX) {
+        e->drop_refused = e->drop[CK_STORE_DROP_MAX];
+        return CK_STORE_INVALID;
+    }
+    for (size_t i = 0; i < e->n_drop; i++)
+        if (e->drop[i] == 0 || e->drop[i] > INT64_MAX || (i && e->drop[i] <= e->drop[i - 1])) {
+            e->drop_refused = e->drop[i];
+            return CK_STORE_INVALID;
+        }
+    return CK_STORE_OK;
+}
+
+void ck_store_drop_audit(ck_store_audit *d, const ck_store_audit *a)
+{
+    *d = *a;
+    ck_store_copy(d->action, sizeof d->action, "drop_bodies");
 }
 
 int ck_store_role_has_record(const char *role)
@@ -212,7 +249,12 @@ void ck_store_authority_clear(ck_store_authority *a)
     free(a->epoch_table);
     a->abe_pk = a->epoch_table = NULL;
 }
-ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a) { FWD(append)(s, e, a); }
+ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a)
+{
+    ck_store_rc rc = append_prepare(e);
+    if (rc != CK_STORE_OK) return rc;
+    FWD(append)(s, e, a);
+}
 ck_store_rc ck_store_head(ck_store *s, const char *p, uint64_t *seq, uint8_t hash[32]) { FWD(head)(s, p, seq, hash); }
 ck_store_rc ck_store_entries(ck_store *s, const char *p, uint64_t since, size_t limit,
                              ck_store_entry **v, size_t *n)
@@ -310,6 +352,8 @@ ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_st
 ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a, ck_store_done_fn fn,
                                   void *ctx)
 {
+    ck_store_rc rc = append_prepare(e);
+    if (rc != CK_STORE_OK) return rc;
     if (s->ops->append_async) return s->ops->append_async(s, e, a, fn, ctx);
     fn(ctx, s->ops->append(s, e, a));
     return CK_STORE_OK;

@@ -87,6 +87,11 @@ int64_t ck_store_now_ms(void);
 void ck_store_copy(char *dst, size_t cap, const char *src);
 /* Computes e->hash from its fields (e->seq must be set). */
 int ck_store_hash_entry(ck_store_entry *e);
+/* The seq a DATA container in envelope supersedes; 0 for none, for any
+ * other kind and for bytes that are no container (schema 6 / 5 backfill). */
+uint64_t ck_store_supersedes_of(const uint8_t *envelope, size_t len);
+/* The audit row of an append's drops: a's, action "drop_bodies". */
+void ck_store_drop_audit(ck_store_audit *d, const ck_store_audit *a);
 /* NULL for NULL or "" (optional text columns and filters). */
 const char *ck_store_opt(const char *s);
 /* Free what one list element holds (the back ends' row readers take them

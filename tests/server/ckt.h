@@ -299,6 +299,15 @@ __attribute__((unused)) static int ckt_expect(ck_net *c, const char *method, con
     return ok;
 }
 
+/* The client's last call failed with this status and (if given) error
+ * code; else what it got goes to stderr. */
+__attribute__((unused)) static int ckt_failed(ck_net *c, long status, const char *code)
+{
+    int ok = ck_net_status(c) == status && (code == NULL || !strcmp(ck_net_error_code(c), code));
+    if (!ok) fprintf(stderr, "  got %ld %s (%s)\n", ck_net_status(c), ck_net_error_code(c), ck_net_error_message(c));
+    return ok;
+}
+
 /* Appends with retry on head_mismatch; returns 0 and the new head. */
 __attribute__((unused)) static int ckt_append_retry(ck_net *c, const char *patient, const char *section, const uint8_t *env, size_t len,
                             ck_net_head *out, int max_tries)

@@ -10,9 +10,12 @@
  * paging, deactivation (the user's next request is 403 deactivated at
  * once, others keep working), the organization's ledger (its own record:
  * append, signed head, audit), refused bodies and parameters, and with
- * SQLite the migration of a schema-3 database.
+ * SQLite the migration of a schema-3 database (its entries' supersedes
+ * read from their containers, so a tombstone can drop old bodies).
  */
 #include "ckt.h"
+
+#include "carekey/record.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -406,9 +409,72 @@ static int user_version(const char *path)
     return v;
 }
 
+/* A DATA container (body "old") superseding sup, as lower-case hex. */
+static void data_hex(char *out, size_t cap, uint64_t sup, uint8_t sha[32])
+{
+    ck_rec_container c;
+    uint8_t buf[128];
+    size_t n;
+    memset(&c, 0, sizeof c);
+    c.kind = CK_REC_KIND_DATA;
+    memset(c.entry_id, 7, sizeof c.entry_id);
+    c.supersedes = sup;
+    c.body = (const uint8_t *)"old";
+    c.body_len = 3;
+    n = ck_rec_container_encode(buf, &c);
+    if (2 * n + 1 > cap) exit(2);
+    ck_net_hex(out, buf, n);
+    ck_net_sha256(sha, buf, n);
+}
+
+/* Entries stored before schema 6: seq 1 and its new version 2 (both DATA
+ * containers, allergies), then seq 3, bytes that are no container. */
+static void old_entries(char *sql, size_t cap, uint8_t sha1[32])
+{
+    char v1[300], v2[300];
+    uint8_t sha2[32];
+    data_hex(v1, sizeof v1, 0, sha1);
+    data_hex(v2, sizeof v2, 1, sha2);
+    snprintf(sql, cap,
+             "INSERT INTO entries VALUES('old-pat', 1, zeroblob(32), x'%064d', 'allergies', 'Basic', 'old-pat', 1,"
+             "  x'%s', zeroblob(64), 1);"
+             "INSERT INTO entries VALUES('old-pat', 2, x'%064d', x'%064d', 'allergies', 'Basic', 'old-pat', 1,"
+             "  x'%s', zeroblob(64), 1);"
+             "INSERT INTO entries VALUES('old-pat', 3, x'%064d', x'%064d', 'notes', 'Basic', 'old-pat', 1,"
+             "  x'00010203', zeroblob(64), 1);"
+             "UPDATE records SET head_seq = 3, head_hash = x'%064d' WHERE patient = 'old-pat';",
+             1, v1, 1, 2, v2, 2, 3, 3);
+}
+
+/* The upgraded old record: a tombstone drops seq 1, which seq 2
+ * supersedes (known from the backfill only); seq 3 has nothing above it. */
+static void old_tombstone(ck_net *c, const uint8_t sha1[32])
+{
+    uint8_t *env = NULL, prev[32];
+    size_t len = 0;
+    uint64_t drop1 = 1, drop3 = 3;
+    ck_net_head h;
+    ck_net_entry e;
+    memset(&e, 0, sizeof e);
+    CHECK(ck_net_unhex(prev, 32, "0000000000000000000000000000000000000000000000000000000000000003") == 0, "head");
+    CHECK(ck_rec_tombstone_container(&env, &len, &drop3, 1) == CK_REC_OK &&
+              ck_net_append(c, "old-pat", "tombstone", "Tombstone", prev, ckt_now_ms(), env, len, &h) != 0 &&
+              !strcmp(ck_net_error_code(c), "bad_tombstone"),
+          "an old entry nothing supersedes keeps its body: %s", ck_net_error_code(c));
+    free(env);
+    CHECK(ck_rec_tombstone_container(&env, &len, &drop1, 1) == CK_REC_OK &&
+              ck_net_append(c, "old-pat", "tombstone", "Tombstone", prev, ckt_now_ms(), env, len, &h) == 0 && h.seq == 4,
+          "a tombstone drops an old superseded body: %s", ck_net_error_code(c));
+    free(env);
+    CHECK(ck_net_entry_get(c, "old-pat", 1, &e) == 0 && e.envelope == NULL && !memcmp(e.envelope_sha256, sha1, 32),
+          "the old body is gone, its digest kept");
+    ck_net_entry_clear(&e);
+}
+
 static void test_migration(const char *dir)
 {
-    char path[400], db[420], sqlbuf[600], hex[65];
+    char path[400], db[420], sqlbuf[600], entries[2000], hex[65];
+    uint8_t sha1[32];
     sqlite3 *h = NULL;
     ckt_server old;
     ckt_id old_pat, org;
@@ -425,13 +491,16 @@ static void test_migration(const char *dir)
     snprintf(sqlbuf, sizeof sqlbuf,
              "INSERT INTO users VALUES('old-pat', x'%s', zeroblob(32), 'Old Patient', 'patient', 1);"
              "INSERT INTO records(patient, head_seq, head_hash) VALUES('old-pat', 0, zeroblob(32));", hex);
+    old_entries(entries, sizeof entries, sha1);
     CHECK(sqlite3_open(path, &h) == SQLITE_OK && sqlite3_exec(h, schema3, NULL, NULL, NULL) == SQLITE_OK &&
-              sqlite3_exec(h, sqlbuf, NULL, NULL, NULL) == SQLITE_OK, "a schema-3 database");
+              sqlite3_exec(h, sqlbuf, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(h, entries, NULL, NULL, NULL) == SQLITE_OK,
+          "a schema-3 database with entries: %s", sqlite3_errmsg(h));
     sqlite3_close(h);
     CHECK(user_version(path) == 3, "at version 3");
     CHECK(ckt_start(&old, bin, dir, db, admin.pk) == 0, "carekeyd opens a schema-3 database");
     if (old.pid <= 0) return;
-    CHECK(user_version(path) == 5, "migrated to version 5: %d", user_version(path));
+    CHECK(user_version(path) == 6, "migrated to version 6: %d", user_version(path));
     c = ckt_client(old.url, old_pat.gid, old_pat.sk);
     CHECK(ck_net_user_get(c, old_pat.gid, &u) == 0, "an old user still signs in: %s", ck_net_error_code(c));
     CHECK(ck_net_users_list(c, &f, &users, NULL) == 0 && json_array_size(users) == 1 &&
@@ -440,6 +509,7 @@ static void test_migration(const char *dir)
               json_array_size(json_object_get(json_array_get(users, 0), "attributes")) == 0,
           "old users are active and unaffiliated");
     json_decref(users);
+    old_tombstone(c, sha1);
     cadm = ckt_client(old.url, "admin", admin.sk);
     CHECK(ckt_enroll(cadm, &org, "organization") == 0 && ck_net_org_add(cadm, org.gid, "board", "Old Board") == 0,
           "the directory works after the upgrade: %s", ck_net_error_code(cadm));

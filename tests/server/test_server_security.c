@@ -29,13 +29,6 @@ static const char *const extra[] = {"--rate-limit", "0", "--mailbox-per-sender",
 
 static ck_net *client(const ckt_id *id) { return ckt_client(srv.url, id->gid, id->sk); }
 
-static int failed(ck_net *c, long status, const char *code)
-{
-    int ok = ck_net_status(c) == status && (code == NULL || !strcmp(ck_net_error_code(c), code));
-    if (!ok) fprintf(stderr, "  got %ld %s (%s)\n", ck_net_status(c), ck_net_error_code(c), ck_net_error_message(c));
-    return ok;
-}
-
 static void group(const char *name) { printf("security: %s\n", name); }
 
 static void setup(void)
@@ -94,24 +87,24 @@ static void test_authorities(void)
                  "\"abe_public_key\":\"AAAA\",\"epochs\":{\"a@x\":1}}", 400, NULL), "the old body is refused");
     /* Signed by another key than the operator's. */
     CHECK(ckt_authority(&bad, "hosp-auth", &hauth, "hosp", other_op.sk) == 0, "forged record");
-    CHECK(ck_net_authority_add(ca, &bad) != 0 && failed(ca, 400, "bad_document_signature"),
+    CHECK(ck_net_authority_add(ca, &bad) != 0 && ckt_failed(ca, 400, "bad_document_signature"),
           "a record not signed by the operator is refused");
     /* Signed, then a field changed: the signature covers it. */
     bad.signed_at_ms = a.signed_at_ms;
     memcpy(bad.operator_sig, a.operator_sig, 64);
     memcpy(bad.abe_pk, a.abe_pk, a.abe_pk_len);
     snprintf(bad.organization, sizeof bad.organization, "hosp2");
-    CHECK(ck_net_authority_add(ca, &bad) != 0 && failed(ca, 400, "bad_document_signature"),
+    CHECK(ck_net_authority_add(ca, &bad) != 0 && ckt_failed(ca, 400, "bad_document_signature"),
           "a record whose organization was changed is refused");
     ck_net_authority_clear(&bad);
     /* Its epoch table must be signed by the record's own key. */
     a.epoch_table = wrong_table;
-    CHECK(ck_net_authority_add(ca, &a) != 0 && failed(ca, 400, "bad_document_signature"),
+    CHECK(ck_net_authority_add(ca, &a) != 0 && ckt_failed(ca, 400, "bad_document_signature"),
           "an epoch table signed by another key is refused");
     a.epoch_table = table;
-    CHECK(ck_net_authority_add(cd, &a) != 0 && failed(cd, 403, "admin_only"), "only the operator registers");
+    CHECK(ck_net_authority_add(cd, &a) != 0 && ckt_failed(cd, 403, "admin_only"), "only the operator registers");
     CHECK(ck_net_authority_add(ca, &a) == 0, "a signed record with its signed table: %s", ck_net_error_code(ca));
-    CHECK(ck_net_authority_add(ca, &a) != 0 && failed(ca, 409, "already_exists"), "once");
+    CHECK(ck_net_authority_add(ca, &a) != 0 && ckt_failed(ca, 409, "already_exists"), "once");
     CHECK(ck_net_authority_fetch(cd, "hosp-auth", &got) == 0 && !strcmp(got.organization, "hosp") &&
               got.signed_at_ms == a.signed_at_ms && got.epoch_table && !strcmp(got.epoch_table, table),
           "served as signed: %s", ck_net_error_code(cd));
@@ -127,19 +120,19 @@ static void test_authorities(void)
     ck_net *ch = ckt_client(srv.url, "authority:hosp-auth", hauth.sk);
     ck_net *cx = ckt_client(srv.url, "admin", other_op.sk);
     CHECK(ckt_epochs(&tw, 2, "staff@hosp-auth", 2, hauth2.sk, &wrong_table) == 0, "forged table 2");
-    CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", wrong_table) != 0 && failed(ch, 400, "bad_document_signature"),
+    CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", wrong_table) != 0 && ckt_failed(ch, 400, "bad_document_signature"),
           "a table not signed by the authority is refused");
-    CHECK(ck_net_authority_put_epochs(ca, "hosp-auth", wrong_table) != 0 && failed(ca, 400, "bad_document_signature"),
+    CHECK(ck_net_authority_put_epochs(ca, "hosp-auth", wrong_table) != 0 && ckt_failed(ca, 400, "bad_document_signature"),
           "even when the operator relays it");
     free(wrong_table);
     CHECK(ckt_expect(ch, "PUT", "/v1/authorities/hosp-auth/epochs", "{\"epochs\":{\"staff@hosp-auth\":9}}", 400, NULL),
           "the old unsigned body is refused");
     CHECK(ckt_epochs(&t, 1, "staff@hosp-auth", 7, hauth.sk, &table) == 0, "table 1 again");
-    CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) != 0 && failed(ch, 409, "stale_version"),
+    CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) != 0 && ckt_failed(ch, 409, "stale_version"),
           "a replayed version is refused");
     free(table);
     CHECK(ckt_epochs(&t, 2, "staff@hosp-auth", 2, hauth.sk, &table) == 0, "table 2");
-    CHECK(ck_net_authority_put_epochs(cd, "hosp-auth", table) != 0 && failed(cd, 403, "forbidden"),
+    CHECK(ck_net_authority_put_epochs(cd, "hosp-auth", table) != 0 && ckt_failed(cd, 403, "forbidden"),
           "a doctor cannot publish");
     CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) == 0, "the authority publishes v2: %s",
           ck_net_error_code(ch));
@@ -148,7 +141,7 @@ static void test_authorities(void)
     ck_net_authority_clear(&got);
     free(table);
     CHECK(ckt_epochs(&t, 1, "staff@hosp-auth", 1, hauth.sk, &table) == 0, "table 1 (rollback)");
-    CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) != 0 && failed(ch, 409, "stale_version"),
+    CHECK(ck_net_authority_put_epochs(ch, "hosp-auth", table) != 0 && ckt_failed(ch, 409, "stale_version"),
           "a rollback to v1 is refused");
     free(table);
     CHECK(ckt_expect(cx, "GET", "/v1/users/pat", NULL, 401, "bad_signature"), "a fake operator key is no operator");
@@ -169,46 +162,46 @@ static void test_affiliation(void)
     ck_net_user uu;
 
     group("affiliation needs consent");
-    CHECK(ck_net_user_affiliate(ch, pat.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch, 403, "not_affiliable"),
+    CHECK(ck_net_user_affiliate(ch, pat.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch, 403, "not_affiliable"),
           "an org cannot affiliate a patient");
-    CHECK(ck_net_user_affiliate(ca, pat.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && failed(ca, 403, "not_affiliable"),
+    CHECK(ck_net_user_affiliate(ca, pat.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ca, 403, "not_affiliable"),
           "nor can the operator");
-    CHECK(ck_net_user_affiliate(ch, "hosp2", "hosp", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch, 403, "not_affiliable"),
+    CHECK(ck_net_user_affiliate(ch, "hosp2", "hosp", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch, 403, "not_affiliable"),
           "an organization is nobody's staff");
-    CHECK(ck_net_user_affiliate(ch, dr.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch, 403, "no_consent"),
+    CHECK(ck_net_user_affiliate(ch, dr.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch, 403, "no_consent"),
           "a doctor who did not consent");
-    CHECK(ck_net_user_consent(ch, dr.gid, "hosp") != 0 && failed(ch, 403, "forbidden"),
+    CHECK(ck_net_user_consent(ch, dr.gid, "hosp") != 0 && ckt_failed(ch, 403, "forbidden"),
           "an org cannot consent for her");
-    CHECK(ck_net_user_consent(cp, pat.gid, "hosp") != 0 && failed(cp, 403, "not_affiliable"), "a patient cannot consent");
+    CHECK(ck_net_user_consent(cp, pat.gid, "hosp") != 0 && ckt_failed(cp, 403, "not_affiliable"), "a patient cannot consent");
     CHECK(ck_net_user_consent(cd, dr.gid, "hosp") == 0, "the doctor consents to hosp: %s", ck_net_error_code(cd));
-    CHECK(ck_net_user_affiliate(ch2, dr.gid, "hosp2", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch2, 403, "no_consent"),
+    CHECK(ck_net_user_affiliate(ch2, dr.gid, "hosp2", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch2, 403, "no_consent"),
           "her consent is for hosp only");
-    CHECK(ck_net_user_affiliate(ch2, dr.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch2, 403, "forbidden"),
+    CHECK(ck_net_user_affiliate(ch2, dr.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch2, 403, "forbidden"),
           "another org cannot use it");
     CHECK(ck_net_user_affiliate(ch, dr.gid, "hosp", NULL, "Consultant", NULL, 0, &u) == 0 &&
               !strcmp(json_string_value(json_object_get(u, "org")), "hosp"), "with consent the org affiliates: %s",
           ck_net_error_code(ch));
     json_decref(u);
     /* Another org's staff, without her consent to it. */
-    CHECK(ck_net_user_affiliate(ch2, dr.gid, "hosp2", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch2, 403, "no_consent"),
+    CHECK(ck_net_user_affiliate(ch2, dr.gid, "hosp2", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch2, 403, "no_consent"),
           "another org cannot take hosp's staff");
     CHECK(ck_net_user_consent(cn, nurse.gid, "hosp") == 0 && ck_net_user_consent_withdraw(cn, nurse.gid, "hosp") == 0,
           "consent given and withdrawn");
-    CHECK(ck_net_user_consent_withdraw(cn, nurse.gid, "hosp") != 0 && failed(cn, 404, "not_found"), "withdrawn once");
-    CHECK(ck_net_user_affiliate(ch, nurse.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && failed(ch, 403, "no_consent"),
+    CHECK(ck_net_user_consent_withdraw(cn, nurse.gid, "hosp") != 0 && ckt_failed(cn, 404, "not_found"), "withdrawn once");
+    CHECK(ck_net_user_affiliate(ch, nurse.gid, "hosp", NULL, NULL, NULL, 0, NULL) != 0 && ckt_failed(ch, 403, "no_consent"),
           "a withdrawn consent is none");
     /* No organization locks anyone out. */
-    CHECK(ck_net_user_deactivate(ch, dr.gid, NULL) != 0 && failed(ch, 403, "admin_only"), "the org cannot deactivate");
+    CHECK(ck_net_user_deactivate(ch, dr.gid, NULL) != 0 && ckt_failed(ch, 403, "admin_only"), "the org cannot deactivate");
     CHECK(ck_net_user_get(cd, dr.gid, &uu) == 0, "the doctor still works");
-    CHECK(ck_net_user_unaffiliate(ch2, dr.gid, NULL) != 0 && failed(ch2, 403, "forbidden"),
+    CHECK(ck_net_user_unaffiliate(ch2, dr.gid, NULL) != 0 && ckt_failed(ch2, 403, "forbidden"),
           "another org cannot end her affiliation");
     CHECK(ck_net_user_unaffiliate(ch, dr.gid, &u) == 0 && json_is_null(json_object_get(u, "org")) &&
               json_is_true(json_object_get(u, "active")), "the org ends its own staff's affiliation, account active");
     json_decref(u);
     CHECK(ck_net_user_get(cd, dr.gid, &uu) == 0, "and she still works");
     CHECK(ck_net_user_deactivate(ca, dr.gid, NULL) == 0, "the operator deactivates");
-    CHECK(ck_net_user_get(cd, dr.gid, &uu) != 0 && failed(cd, 403, "deactivated"), "deactivated");
-    CHECK(ck_net_user_reactivate(ch, dr.gid, NULL) != 0 && failed(ch, 403, "admin_only"), "the org cannot reactivate");
+    CHECK(ck_net_user_get(cd, dr.gid, &uu) != 0 && ckt_failed(cd, 403, "deactivated"), "deactivated");
+    CHECK(ck_net_user_reactivate(ch, dr.gid, NULL) != 0 && ckt_failed(ch, 403, "admin_only"), "the org cannot reactivate");
     CHECK(ck_net_user_reactivate(ca, dr.gid, &u) == 0 && json_is_true(json_object_get(u, "active")) &&
               !json_object_get(u, "deactivated_at"), "the operator reactivates: %s", ck_net_error_code(ca));
     json_decref(u);
@@ -241,12 +234,12 @@ static void test_mailbox(void)
     free(a3.abe_pk);
     c2 = ckt_client(srv.url, "authority:flood-auth", hauth2.sk);
     c3 = ckt_client(srv.url, "authority:good-auth", auth3.sk);
-    CHECK(ck_net_mail_send(c2, dr2.gid, "junk", payload, sizeof payload, NULL) != 0 && failed(c2, 400, "bad_field"),
+    CHECK(ck_net_mail_send(c2, dr2.gid, "junk", payload, sizeof payload, NULL) != 0 && ckt_failed(c2, 400, "bad_field"),
           "an unknown kind is refused");
     for (int i = 0; i < 40; i++) {
         if (ck_net_mail_send(c2, dr2.gid, "key-delivery", payload, sizeof payload, NULL) == 0)
             landed++;
-        else if (failed(c2, 429, "mailbox_full"))
+        else if (ckt_failed(c2, 429, "mailbox_full"))
             st429++;
     }
     CHECK(landed == 5 && st429 == 35, "one sender stops at its quota: %d landed, %d refused", landed, st429);
@@ -280,11 +273,11 @@ static void test_backdating(void)
     CHECK(ck_net_head_get(cp, pat2.gid, &h, NULL, NULL) == 0, "head");
     CHECK(ck_net_append(cp, pat2.gid, "problems", "Condition", h.hash, now, env, sizeof env, &h) == 0, "append at now");
     CHECK(ck_net_append(cp, pat2.gid, "problems", "Condition", h.hash, now - 5000, env, sizeof env, &h2) != 0 &&
-              failed(cp, 409, "time_regression"), "an entry older than the one before is refused");
+              ckt_failed(cp, 409, "time_regression"), "an entry older than the one before is refused");
     CHECK(ck_net_append(cp, pat2.gid, "problems", "Condition", h.hash, now - 3600 * 1000ULL, env, sizeof env, &h2) != 0 &&
-              failed(cp, 400, "bad_time"), "an entry an hour in the past is refused");
+              ckt_failed(cp, 400, "bad_time"), "an entry an hour in the past is refused");
     CHECK(ck_net_append(cp, pat2.gid, "problems", "Condition", h.hash, ckt_now_ms() + 3600 * 1000ULL, env, sizeof env,
-                        &h2) != 0 && failed(cp, 400, "bad_time"), "an entry an hour ahead is refused");
+                        &h2) != 0 && ckt_failed(cp, 400, "bad_time"), "an entry an hour ahead is refused");
     CHECK(ck_net_head_get(cp, pat2.gid, &h2, NULL, NULL) == 0 && h2.seq == h.seq, "nothing was stored");
     CHECK(ck_net_append(cp, pat2.gid, "problems", "Condition", h.hash, now, env, sizeof env, &h2) == 0,
           "the same time as the previous entry is fine");
@@ -310,20 +303,20 @@ static void test_delegation(void)
     group("delegation");
     CHECK(ck_net_grant(cp, pat.gid, dlg.gid, "*", 1, 0, &del1) == 0 && ck_net_grant(cp, pat.gid, dlg2.gid, "*", 1, 0,
                                                                                    &del2) == 0, "two delegates");
-    CHECK(ck_net_grant(cd, pat.gid, nurse.gid, "*", 1, 0, NULL) != 0 && failed(cd, 403, "forbidden"),
+    CHECK(ck_net_grant(cd, pat.gid, nurse.gid, "*", 1, 0, NULL) != 0 && ckt_failed(cd, 403, "forbidden"),
           "a delegate cannot name a delegate");
-    CHECK(ck_net_grant_revoke(cd, pat.gid, del2) != 0 && failed(cd, 403, "forbidden"),
+    CHECK(ck_net_grant_revoke(cd, pat.gid, del2) != 0 && ckt_failed(cd, 403, "forbidden"),
           "a delegate cannot revoke a co-delegate");
     CHECK(ck_net_grant(cd, pat.gid, dr2.gid, "results", 0, 0, &sub) == 0, "the delegate grants dr2: %s",
           ck_net_error_code(cd));
     CHECK(append_one(cg, cg, pat.gid, "results") == 0, "dr2 writes with it: %s", ck_net_error_code(cg));
     CHECK(ck_net_grant_revoke(cp, pat.gid, del1) == 0, "the patient revokes the delegate");
-    CHECK(append_one(cg, cp, pat.gid, "results") != 0 && failed(cg, 403, "no_write_grant"),
+    CHECK(append_one(cg, cp, pat.gid, "results") != 0 && ckt_failed(cg, 403, "no_write_grant"),
           "the grants she issued end with her");
-    CHECK(ck_net_entries(cg, pat.gid, 0, 10, &v, &n, &more) != 0 && failed(cg, 403, "forbidden"),
+    CHECK(ck_net_entries(cg, pat.gid, 0, 10, &v, &n, &more) != 0 && ckt_failed(cg, 403, "forbidden"),
           "reads too");
     CHECK(ck_net_grant(cp, pat.gid, dlg.gid, "*", 1, 0, NULL) == 0, "named delegate again");
-    CHECK(append_one(cg, cp, pat.gid, "results") != 0 && failed(cg, 403, "no_write_grant"),
+    CHECK(append_one(cg, cp, pat.gid, "results") != 0 && ckt_failed(cg, 403, "no_write_grant"),
           "a new delegation does not revive the old grants");
     /* Expiry. */
     CHECK(ck_net_grant(cp, pat.gid, nurse.gid, "*", 1, (int64_t)ckt_now_ms() + 1500, &del3) == 0,
@@ -334,7 +327,7 @@ static void test_delegation(void)
     CHECK(ck_net_entries(cf, pat.gid, 0, 10, &v, &n, &more) == 0, "read with it: %s", ck_net_error_code(cf));
     ck_net_entries_free(v, n);
     ckt_sleep_ms(1700);
-    CHECK(ck_net_entries(cf, pat.gid, 0, 10, &v, &n, &more) != 0 && failed(cf, 403, "forbidden"),
+    CHECK(ck_net_entries(cf, pat.gid, 0, 10, &v, &n, &more) != 0 && ckt_failed(cf, 403, "forbidden"),
           "once the delegation expired, its grants count no more");
     ck_net_close(cf);
     ck_net_close(cp);
@@ -470,24 +463,24 @@ static void test_read_access(void)
     json_t *grants = NULL;
 
     group("record read access");
-    CHECK(ck_net_entries(cd, pat2.gid, 0, 10, &v, &n, &more) != 0 && failed(cd, 403, "forbidden"),
+    CHECK(ck_net_entries(cd, pat2.gid, 0, 10, &v, &n, &more) != 0 && ckt_failed(cd, 403, "forbidden"),
           "a doctor without a grant reads nothing");
     CHECK(audited(pat2.gid, &pat2, dr.gid, "read_entries", NULL, 403), "the refusal is in her audit log");
     ck_net_entry one;
-    CHECK(ck_net_entry_get(cd, pat2.gid, 1, &one) != 0 && failed(cd, 403, "forbidden"), "nor one entry");
-    CHECK(ck_net_head_get(cd, pat2.gid, &h, NULL, NULL) != 0 && failed(cd, 403, "forbidden"), "nor the head");
-    CHECK(ck_net_entries(cr, pat2.gid, 0, 10, &v, &n, &more) != 0 && failed(cr, 403, "forbidden"),
+    CHECK(ck_net_entry_get(cd, pat2.gid, 1, &one) != 0 && ckt_failed(cd, 403, "forbidden"), "nor one entry");
+    CHECK(ck_net_head_get(cd, pat2.gid, &h, NULL, NULL) != 0 && ckt_failed(cd, 403, "forbidden"), "nor the head");
+    CHECK(ck_net_entries(cr, pat2.gid, 0, 10, &v, &n, &more) != 0 && ckt_failed(cr, 403, "forbidden"),
           "a researcher reads no record without a research view");
-    CHECK(ck_net_entries(ch, pat2.gid, 0, 10, &v, &n, &more) != 0 && failed(ch, 403, "forbidden"),
+    CHECK(ck_net_entries(ch, pat2.gid, 0, 10, &v, &n, &more) != 0 && ckt_failed(ch, 403, "forbidden"),
           "an authority reads no records");
-    CHECK(ck_net_entries(ca, pat2.gid, 0, 10, &v, &n, &more) != 0 && failed(ca, 403, "forbidden"),
+    CHECK(ck_net_entries(ca, pat2.gid, 0, 10, &v, &n, &more) != 0 && ckt_failed(ca, 403, "forbidden"),
           "nor does the operator");
     CHECK(ck_net_set_purpose(ce, "BTG") == 0 && ck_net_entries(ce, pat2.gid, 0, 10, &v, &n, &more) == 0,
           "an emergency user breaks the glass: %s", ck_net_error_code(ce));
     ck_net_entries_free(v, n);
     CHECK(audited(pat2.gid, &pat2, em.gid, "read_entries", "BTG", 200), "the break-glass read is audited");
     CHECK(ck_net_set_purpose(cn, "BTG") == 0 && ck_net_entries(cn, pat2.gid, 0, 10, &v, &n, &more) != 0 &&
-              failed(cn, 403, "bad_purpose"), "a nurse cannot break the glass");
+              ckt_failed(cn, 403, "bad_purpose"), "a nurse cannot break the glass");
     CHECK(audited(pat2.gid, &pat2, nurse.gid, "read_entries", "BTG", 403), "the attempt is audited");
     /* A research view opens the record to researchers. */
     CHECK(ck_net_head_get(cp, pat2.gid, &h, NULL, NULL) == 0 &&
@@ -497,39 +490,39 @@ static void test_read_access(void)
     ck_net_entries_free(v, n);
 
     group("read grants");
-    CHECK(ck_net_grant_access(cp, pat2.gid, dr.gid, "read", "problems", 0, 0, NULL) != 0 && failed(cp, 400, "bad_field"),
+    CHECK(ck_net_grant_access(cp, pat2.gid, dr.gid, "read", "problems", 0, 0, NULL) != 0 && ckt_failed(cp, 400, "bad_field"),
           "a read grant covers the whole record");
-    CHECK(ck_net_grant_access(cp, pat2.gid, dr.gid, "sniff", "*", 0, 0, NULL) != 0 && failed(cp, 400, "bad_field"),
+    CHECK(ck_net_grant_access(cp, pat2.gid, dr.gid, "sniff", "*", 0, 0, NULL) != 0 && ckt_failed(cp, 400, "bad_field"),
           "access is read or write");
     CHECK(ck_net_grant_access(cp, pat2.gid, dr.gid, "read", "*", 0, 0, &gid) == 0, "a read grant: %s",
           ck_net_error_code(cp));
     CHECK(ck_net_entries(cd, pat2.gid, 0, 10, &v, &n, &more) == 0 && n > 0, "it reads");
     ck_net_entries_free(v, n);
-    CHECK(append_one(cd, cd, pat2.gid, "problems") != 0 && failed(cd, 403, "no_write_grant"), "it never appends");
+    CHECK(append_one(cd, cd, pat2.gid, "problems") != 0 && ckt_failed(cd, 403, "no_write_grant"), "it never appends");
     CHECK(ck_net_grants_list(cp, pat2.gid, &grants) == 0 && json_array_size(grants) >= 1 &&
               !strcmp(json_string_value(json_object_get(json_array_get(grants, json_array_size(grants) - 1), "access")),
                       "read"), "the grant list shows the access");
     json_decref(grants);
     CHECK(ck_net_grant_revoke(cp, pat2.gid, gid) == 0 && ck_net_entries(cd, pat2.gid, 0, 1, &v, &n, &more) != 0 &&
-              failed(cd, 403, "forbidden"), "revoked: no more reads");
+              ckt_failed(cd, 403, "forbidden"), "revoked: no more reads");
 
     group("purpose of use");
     CHECK(ck_net_entries(cp, pat2.gid, 0, 1, &v, &n, &more) == 0, "the patient reads her record");
     ck_net_entries_free(v, n);
     CHECK(audited(pat2.gid, &pat2, pat2.gid, "read_entries", "PATRQT", 200), "her purpose is derived: PATRQT");
     CHECK(ck_net_set_purpose(cp, "TREAT") == 0 && ck_net_entries(cp, pat2.gid, 0, 1, &v, &n, &more) != 0 &&
-              failed(cp, 403, "bad_purpose"), "a patient does not treat herself");
+              ckt_failed(cp, 403, "bad_purpose"), "a patient does not treat herself");
     ck_net_close(cp);
     cp = client(&pat2);
     CHECK(ck_net_grant_access(cp, pat2.gid, fam.gid, "read", "*", 0, 0, NULL) == 0, "family reads");
     CHECK(ck_net_set_purpose(cf, "TREAT") == 0 && ck_net_entries(cf, pat2.gid, 0, 1, &v, &n, &more) != 0 &&
-              failed(cf, 403, "bad_purpose"), "family does not treat");
+              ckt_failed(cf, 403, "bad_purpose"), "family does not treat");
     CHECK(ck_net_set_purpose(cf, NULL) == 0 && ck_net_entries(cf, pat2.gid, 0, 1, &v, &n, &more) == 0,
           "family reads with the derived FAMRQT");
     ck_net_entries_free(v, n);
     CHECK(audited(pat2.gid, &pat2, fam.gid, "read_entries", "FAMRQT", 200), "audited as FAMRQT");
     CHECK(ck_net_set_purpose(cr, "TREAT") == 0 && ck_net_entries(cr, pat2.gid, 0, 1, &v, &n, &more) != 0 &&
-              failed(cr, 403, "bad_purpose"), "a researcher does not treat");
+              ckt_failed(cr, 403, "bad_purpose"), "a researcher does not treat");
     ck_net_close(cd);
     ck_net_close(cr);
     ck_net_close(ce);
@@ -664,7 +657,7 @@ static void test_enrollment(void)
     rq.x25519_pk = nd.xpk;
     rq.join_org = "hosp";
     CHECK(ck_net_enroll_submit(c, &rq) == 0, "a doctor submits: %s %s", ck_net_error_code(c), ck_net_error_message(c));
-    CHECK(ck_net_enroll_submit(c, &rq) != 0 && failed(c, 409, "already_exists"), "a duplicate is refused");
+    CHECK(ck_net_enroll_submit(c, &rq) != 0 && ckt_failed(c, 409, "already_exists"), "a duplicate is refused");
     rq.ed25519_sk = forger.sk; /* the body names nd's key, the signature is forger's */
     ck_net_hex(hex, nd.pk, 32);
     ck_net_hex(xhex, nd.xpk, 32);
@@ -673,19 +666,19 @@ static void test_enrollment(void)
     CHECK(ckt_expect(cf, "POST", "/v1/enrollments", body, 401, "bad_signature"),
           "a forged proof of possession is refused");
     ck_net_close(cf);
-    CHECK(ck_net_enroll_status(c, np.gid, np.sk, st) != 0 && failed(c, 401, "bad_signature"), "nothing was stored");
+    CHECK(ck_net_enroll_status(c, np.gid, np.sk, st) != 0 && ckt_failed(c, 401, "bad_signature"), "nothing was stored");
     rq.ed25519_sk = np.sk;
     rq.gid = np.gid;
     rq.role = "patient";
     rq.join_org = NULL;
     rq.x25519_pk = np.xpk;
-    CHECK(ck_net_enroll_submit(c, &rq) != 0 && failed(c, 400, "bad_field"), "a patient's request names no one");
+    CHECK(ck_net_enroll_submit(c, &rq) != 0 && ckt_failed(c, 400, "bad_field"), "a patient's request names no one");
     rq.display_name = NULL;
     rq.org_kind = "hospital";
-    CHECK(ck_net_enroll_submit(c, &rq) != 0 && failed(c, 400, "bad_field"), "an org block for a patient");
+    CHECK(ck_net_enroll_submit(c, &rq) != 0 && ckt_failed(c, 400, "bad_field"), "an org block for a patient");
     rq.org_kind = NULL;
     rq.join_org = "hosp";
-    CHECK(ck_net_enroll_submit(c, &rq) != 0 && failed(c, 400, "bad_field"), "a patient joins no organization");
+    CHECK(ck_net_enroll_submit(c, &rq) != 0 && ckt_failed(c, 400, "bad_field"), "a patient joins no organization");
     rq.join_org = NULL;
     CHECK(ck_net_enroll_submit(c, &rq) == 0, "a patient submits: %s", ck_net_error_code(c));
     /* An organization with its authority, run by itself. */
@@ -699,19 +692,19 @@ static void test_enrollment(void)
     rq.org_kind = "hospital";
     rq.org_display_name = "New Hospital";
     rq.authority = &a;
-    CHECK(ck_net_enroll_submit(c, &rq) != 0 && failed(c, 400, "bad_field"), "an authority of another organization");
+    CHECK(ck_net_enroll_submit(c, &rq) != 0 && ckt_failed(c, 400, "bad_field"), "an authority of another organization");
     snprintf(a.organization, sizeof a.organization, "new-hosp");
     /* Its name is taken already: approval will fail as a whole. */
     snprintf(a.name, sizeof a.name, "good-auth");
     CHECK(ck_net_enroll_submit(c, &rq) == 0, "the organization submits: %s %s", ck_net_error_code(c),
           ck_net_error_message(c));
     CHECK(ck_net_enroll_status(c, no.gid, no.sk, st) == 0 && !strcmp(st, "pending"), "she sees it pending");
-    CHECK(ck_net_enroll_pending(ch, &pending) != 0 && failed(ch, 403, "admin_only"), "only the operator lists");
+    CHECK(ck_net_enroll_pending(ch, &pending) != 0 && ckt_failed(ch, 403, "admin_only"), "only the operator lists");
     CHECK(ck_net_enroll_pending(ca, &pending) == 0 && json_array_size(pending) == 3 &&
               !strcmp(json_string_value(json_object_get(json_array_get(pending, 0), "gid")), "new-doc"),
           "the operator lists three, oldest first");
     json_decref(pending);
-    CHECK(ck_net_enroll_approve(ch, nd.gid, 0, NULL) != 0 && failed(ch, 403, "admin_only"), "only the operator approves");
+    CHECK(ck_net_enroll_approve(ch, nd.gid, 0, NULL) != 0 && ckt_failed(ch, 403, "admin_only"), "only the operator approves");
     CHECK(ck_net_enroll_approve(ca, nd.gid, 0, NULL) == 0, "the doctor is approved: %s", ck_net_error_code(ca));
     CHECK(ck_net_enroll_status(c, nd.gid, nd.sk, st) == 0 && !strcmp(st, "approved"), "approved");
     ck_net *cn = client(&nd);
@@ -723,13 +716,13 @@ static void test_enrollment(void)
     a.signed_at_ms = 1234;
     ckt_dir_of(&a, &d);
     CHECK(ck_dir_authority_sign(sig, &d, other_op.sk) == 0 && ck_net_enroll_approve(ca, no.gid, 1234, sig) != 0 &&
-              failed(ca, 400, "bad_document_signature"), "an approval with a forged signature");
+              ckt_failed(ca, 400, "bad_document_signature"), "an approval with a forged signature");
     CHECK(ck_dir_authority_sign(sig, &d, admin.sk) == 0 && ck_net_enroll_approve(ca, no.gid, 1234, sig) != 0 &&
-              failed(ca, 409, "already_exists"), "the authority name is taken: the approval fails");
-    CHECK(ck_net_user_get(ca, no.gid, &u) != 0 && failed(ca, 404, "user_not_found"), "atomic: no user was created");
-    CHECK(ck_net_org_get(ca, no.gid, &pending) != 0 && failed(ca, 404, "org_not_found"), "nor the organization");
+              ckt_failed(ca, 409, "already_exists"), "the authority name is taken: the approval fails");
+    CHECK(ck_net_user_get(ca, no.gid, &u) != 0 && ckt_failed(ca, 404, "user_not_found"), "atomic: no user was created");
+    CHECK(ck_net_org_get(ca, no.gid, &pending) != 0 && ckt_failed(ca, 404, "org_not_found"), "nor the organization");
     CHECK(ck_net_enroll_status(c, no.gid, no.sk, st) == 0 && !strcmp(st, "pending"), "the request still waits");
-    CHECK(ck_net_enroll_reject(ch, no.gid) != 0 && failed(ch, 403, "admin_only"), "only the operator rejects");
+    CHECK(ck_net_enroll_reject(ch, no.gid) != 0 && ckt_failed(ch, 403, "admin_only"), "only the operator rejects");
     CHECK(ck_net_enroll_reject(ca, no.gid) == 0, "the operator rejects it");
     CHECK(ck_net_enroll_status(c, no.gid, no.sk, st) == 0 && !strcmp(st, "rejected"), "rejected");
     /* Resubmitted with a free authority name, and approved whole. */
@@ -750,7 +743,7 @@ static void test_enrollment(void)
     CHECK(ck_net_head_get(cp, np.gid, &h, NULL, NULL) == 0 && h.seq == 0, "with her empty record");
     CHECK(ck_net_user_get(cp, np.gid, &u) == 0 && !strcmp(u.display_name, np.gid), "listed by GID");
     ck_net_close(cp);
-    CHECK(ck_net_enroll_submit(c, &rq) != 0 && failed(c, 409, "already_exists"), "an enrolled GID cannot resubmit");
+    CHECK(ck_net_enroll_submit(c, &rq) != 0 && ckt_failed(c, 409, "already_exists"), "an enrolled GID cannot resubmit");
     int limited = 0;
     for (int i = 0; i < 30 && !limited; i++)
         limited = ck_net_enroll_submit(c, &rq) != 0 && ck_net_status(c) == 429;

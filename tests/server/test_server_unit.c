@@ -2,14 +2,18 @@
  * test_server_unit.c - in-process tests of the server's parts (no child
  * processes, so they also run under ASan/UBSan): canonical encodings and
  * codecs, the SQLite store (append/conflict/grants/mailbox/audit/nonces,
- * reopen + migrations), configuration precedence, the replay cache, the
- * rate limiter, and a whole carekeyd running in this process on loopback
- * driven by the client library.
+ * reopen + migrations, a tombstone's drops on both append paths),
+ * configuration precedence, the replay cache, the rate limiter, and a
+ * whole carekeyd running in this process on loopback driven by the client
+ * library.
  */
 #include "chain_check.h"
 #include "ckd.h"
 
+#include "carekey/record.h"
 #include "carekey/store.h"
+
+#include <semaphore.h>
 
 static void test_json_buf(void)
 {
@@ -242,6 +246,233 @@ static void test_store_sqlite(void)
     ckt_rmdir(dir);
 }
 
+/* ---- a tombstone's drops in the SQLite store --------------------------- */
+
+typedef struct {
+    sem_t sem;
+    ck_store_rc rc;
+} waiter;
+
+static void woke(void *ctx, ck_store_rc rc)
+{
+    waiter *w = ctx;
+    w->rc = rc;
+    sem_post(&w->sem);
+}
+
+/* One record's appends, through either store path. */
+typedef struct {
+    ck_store *s;
+    const char *patient;
+    int async;
+} writer;
+
+/* A container of kind superseding sup, its body n bytes of fill. */
+static uint8_t *container(ck_rec_kind kind, uint64_t sup, size_t n, size_t *len)
+{
+    ck_rec_container c;
+    uint8_t *body = malloc(n), *out;
+    memset(&c, 0, sizeof c);
+    memset(body, (int)(sup + 1), n);
+    c.kind = kind;
+    c.supersedes = sup;
+    c.body = body;
+    c.body_len = n;
+    *len = ck_rec_container_encode(NULL, &c);
+    if ((out = malloc(*len)) != NULL) ck_rec_container_encode(out, &c);
+    free(body);
+    return out;
+}
+
+/* Appends env (owned) in section onto the record's head, dropping drop[n];
+ * the store's answer, e filled in. */
+static ck_store_rc put_entry(writer *w, ck_store_entry *e, const char *section, uint8_t *env, size_t len,
+                             const uint64_t *drop, size_t n)
+{
+    ck_store_audit a;
+    uint64_t seq;
+    waiter wt;
+    ck_store_rc rc;
+    memset(e, 0, sizeof *e);
+    memset(&a, 0, sizeof a);
+    snprintf(e->patient, sizeof e->patient, "%s", w->patient);
+    snprintf(e->section, sizeof e->section, "%s", section);
+    snprintf(e->resource_type, sizeof e->resource_type, "Basic");
+    snprintf(e->author, sizeof e->author, "%s", w->patient);
+    snprintf(a.actor, sizeof a.actor, "%s", w->patient);
+    snprintf(a.patient, sizeof a.patient, "%s", w->patient);
+    snprintf(a.action, sizeof a.action, "append");
+    snprintf(a.outcome, sizeof a.outcome, "ok");
+    e->envelope = env;
+    e->envelope_len = len;
+    e->drop = drop;
+    e->n_drop = n;
+    if (ck_store_head(w->s, w->patient, &seq, e->prev_hash) != CK_STORE_OK) return CK_STORE_ERROR;
+    if (!w->async) {
+        rc = ck_store_append(w->s, e, &a);
+    } else {
+        sem_init(&wt.sem, 0, 0);
+        wt.rc = CK_STORE_ERROR;
+        if ((rc = ck_store_append_async(w->s, e, &a, woke, &wt)) == CK_STORE_OK) {
+            while (sem_wait(&wt.sem) != 0) {
+            }
+            rc = wt.rc;
+        }
+        sem_destroy(&wt.sem);
+    }
+    free(env);
+    e->envelope = NULL;
+    return rc;
+}
+
+static ck_store_rc put_data(writer *w, const char *section, uint64_t sup, size_t n, ck_store_entry *e)
+{
+    size_t len;
+    uint8_t *env = container(CK_REC_KIND_DATA, sup, n, &len);
+    return put_entry(w, e, section, env, len, NULL, 0);
+}
+
+static ck_store_rc put_tombstone(writer *w, const uint64_t *drop, size_t n, ck_store_entry *e)
+{
+    size_t len;
+    uint8_t *env = container(CK_REC_KIND_TOMBSTONE, 0, 16, &len);
+    return put_entry(w, e, "tombstone", env, len, drop, n);
+}
+
+/* 1 when entry seq of patient still has its body. */
+static int has_body(ck_store *s, const char *patient, uint64_t seq)
+{
+    ck_store_entry e;
+    int body = ck_store_entry_get(s, patient, seq, &e) == CK_STORE_OK && e.envelope != NULL && !e.body_dropped;
+    ck_store_entry_clear(&e);
+    return body;
+}
+
+static void add_patient(ck_store *s, const char *gid)
+{
+    ck_store_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.gid, sizeof u.gid, "%s", gid);
+    snprintf(u.role, sizeof u.role, "patient");
+    snprintf(u.display_name, sizeof u.display_name, "%s", gid);
+    CHECK(ck_store_user_add(s, &u) == CK_STORE_OK, "patient %s", gid);
+}
+
+#define BIG (64 * 1024) /* bodies that fill overflow pages, so dropping them shows */
+
+/* p1: 1 allergies, 2 allergies superseding 1, 3 problems, 4 notes
+ * "superseding" 3 (another section), 5 allergies superseding 2. */
+static void drops_chain(writer *w, uint8_t sha[6][32], uint8_t hash[6][32])
+{
+    static const struct {
+        const char *section;
+        uint64_t sup;
+    } v[5] = {{"allergies", 0}, {"allergies", 1}, {"problems", 0}, {"notes", 3}, {"allergies", 2}};
+    ck_store_entry e, got;
+    for (int i = 0; i < 5; i++) {
+        size_t len;
+        uint8_t *env = container(CK_REC_KIND_DATA, v[i].sup, BIG, &len);
+        ck_net_sha256(sha[i + 1], env, len);
+        CHECK(put_entry(w, &e, v[i].section, env, len, NULL, 0) == CK_STORE_OK && e.seq == (uint64_t)i + 1 &&
+                  e.supersedes == v[i].sup,
+              "entry %d, supersedes %llu", i + 1, (unsigned long long)e.supersedes);
+        memcpy(hash[i + 1], e.hash, 32);
+    }
+    CHECK(ck_store_entry_get(w->s, "p1", 2, &got) == CK_STORE_OK && got.supersedes == 1 && !got.body_dropped,
+          "supersedes is stored");
+    ck_store_entry_clear(&got);
+}
+
+/* Refused tombstones change nothing: not the head, no body, no audit row. */
+static void drops_refused(writer *w)
+{
+    static const struct {
+        uint64_t drop[3];
+        size_t n, refused;
+        const char *what;
+    } bad[] = {
+        {{1, 5}, 2, 5, "a current version (nothing supersedes 5)"},
+        {{1, 3}, 2, 3, "superseded only by an entry of another section"},
+        {{9}, 1, 9, "no such entry"},
+        {{2, 1}, 2, 1, "not ascending"},
+        {{0}, 1, 0, "seq 0"},
+    };
+    ck_store_entry e;
+    ck_store_audit *al = NULL;
+    uint64_t seq;
+    uint8_t hash[32];
+    size_t n0 = 0, n1 = 0;
+    CHECK(ck_store_audit_list(w->s, "p1", 0, 100, &al, &n0) == CK_STORE_OK, "audit before");
+    free(al);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(put_tombstone(w, bad[i].drop, bad[i].n, &e) == CK_STORE_INVALID && e.drop_refused == bad[i].refused,
+              "refused: %s (refused %llu)", bad[i].what, (unsigned long long)e.drop_refused);
+    CHECK(ck_store_head(w->s, "p1", &seq, hash) == CK_STORE_OK && seq == 5, "the head did not move: %llu",
+          (unsigned long long)seq);
+    CHECK(has_body(w->s, "p1", 1) && has_body(w->s, "p1", 2) && has_body(w->s, "p1", 3), "every body is there");
+    CHECK(ck_store_audit_list(w->s, "p1", 0, 100, &al, &n1) == CK_STORE_OK && n1 == n0, "no audit row: %zu %zu", n0,
+          n1);
+    free(al);
+}
+
+static void test_store_drops(void)
+{
+    char dir[256], url[400];
+    ck_store_opts o = {2, 2000};
+    writer w = {NULL, "p1", 0}, w2 = {NULL, "p2", 1};
+    uint8_t sha[6][32], hash[6][32];
+    uint64_t drop12[2] = {1, 2}, drop1 = 1, drop5 = 5;
+    ck_store_entry e, *v = NULL;
+    ck_store_audit *al = NULL;
+    int64_t before = 0, after = 0;
+    size_t n = 0;
+
+    ckt_tmpdir(dir, sizeof dir, "drops");
+    snprintf(url, sizeof url, "sqlite:%s/s.db", dir);
+    CHECK(ck_store_open(&w.s, url, &o) == CK_STORE_OK, "open");
+    if (w.s == NULL) return;
+    w2.s = w.s;
+    add_patient(w.s, "p1");
+    add_patient(w.s, "p2");
+    drops_chain(&w, sha, hash);
+    drops_refused(&w);
+    /* p2's entry 6 supersedes its 5: no help for p1's current entry 5. */
+    for (uint64_t i = 0; i < 6; i++)
+        CHECK(put_data(&w2, "allergies", i == 5 ? 5 : 0, 8, &e) == CK_STORE_OK, "p2 %llu", (unsigned long long)i + 1);
+    CHECK(put_tombstone(&w, &drop5, 1, &e) == CK_STORE_INVALID && e.drop_refused == 5,
+          "another record's entries do not count");
+
+    CHECK(ck_store_size(w.s, &before) == CK_STORE_OK, "size before");
+    w.async = 1; /* the group-commit path */
+    CHECK(put_tombstone(&w, drop12, 2, &e) == CK_STORE_OK && e.seq == 6 && e.supersedes == 0,
+          "tombstone 6 drops 1 and 2");
+    CHECK(ck_store_size(w.s, &after) == CK_STORE_OK && after < before - BIG, "the bodies' space is free: %lld -> %lld",
+          (long long)before, (long long)after);
+    CHECK(ck_store_entries(w.s, "p1", 0, 10, &v, &n) == CK_STORE_OK && n == 6, "entries");
+    for (size_t i = 0; i < 2 && n == 6; i++)
+        CHECK(v[i].body_dropped && v[i].envelope == NULL && v[i].envelope_len == 0 &&
+                  !memcmp(v[i].body_sha256, sha[i + 1], 32) && !memcmp(v[i].hash, hash[i + 1], 32),
+              "entry %zu: no body, its digest, the same hash", i + 1);
+    CHECK(n == 6 && !v[2].body_dropped && v[2].envelope_len > BIG, "entry 3 keeps its body");
+    ck_store_entries_free(v, n);
+    CHECK(ck_store_audit_list(w.s, "p1", 0, 100, &al, &n) == CK_STORE_OK && n >= 2 &&
+              !strcmp(al[n - 2].action, "append") && !strcmp(al[n - 2].target, "seq:6") &&
+              !strcmp(al[n - 1].action, "drop_bodies") && !strcmp(al[n - 1].target, "seq:6"),
+          "append and drop_bodies audited with it");
+    free(al);
+    w.async = 0;
+    CHECK(put_tombstone(&w, &drop1, 1, &e) == CK_STORE_INVALID && e.drop_refused == 1, "dropping twice");
+    w.async = 1;
+    CHECK(put_tombstone(&w, &drop1, 1, &e) == CK_STORE_INVALID && e.drop_refused == 1, "dropping twice (async)");
+    ck_store_close(w.s);
+    CHECK(ck_store_open(&w.s, url, &o) == CK_STORE_OK, "reopen");
+    if (w.s) {
+        CHECK(!has_body(w.s, "p1", 1) && !has_body(w.s, "p1", 2) && has_body(w.s, "p1", 3), "drops persist");
+        ck_store_close(w.s);
+    }
+    ckt_rmdir(dir);
+}
+
 static void test_config(void)
 {
     ckd_config c;
@@ -376,6 +607,7 @@ int main(void)
     test_entry_encoding();
     test_display_names();
     test_store_sqlite();
+    test_store_drops();
     test_config();
     test_replay_rate();
     test_inprocess_server();
