@@ -107,9 +107,14 @@ void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
     ck_wipe(table, sizeof(table));
 }
 
+/* a holds A = a R; safegcd gives A^-1 = a^-1 R^-1, and a Montgomery product
+ * with R^3 turns that into a^-1 R. */
 void ck_fp_inv(ck_fp *r, const ck_fp *a)
 {
-    ck_fp_pow(r, a, CK_P_MINUS_2, 6);
+    limb_t t[6];
+    ck_fp_inv_plain(t, a->l);
+    ck_fp_mont_mul_raw(r->l, CK_FP_R3.l, t);
+    ck_wipe(t, sizeof(t));
 }
 
 int ck_fp_is_zero(const ck_fp *a)

@@ -55,6 +55,11 @@ void ck_fp_dbl(ck_fp *r, const ck_fp *a);
 void ck_fp_half(ck_fp *r, const ck_fp *a);
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k); /* k <= 16 */
 void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs);
+/* Constant-time inverses of plain (non-Montgomery) integers by safegcd
+ * (safegcd.c): r = a^-1 mod p for any a < 2^384, mod r for any a < 2^256;
+ * 0 when a = 0 mod the modulus. */
+void ck_fp_inv_plain(limb_t r[6], const limb_t a[6]);
+void ck_fr_inv_plain(limb_t r[4], const limb_t a[4]);
 void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask);
 int ck_fp_is_square(const ck_fp *a);
 int ck_fp_sgn0(const ck_fp *a);                /* parity of the canonical value */
