@@ -163,17 +163,6 @@ void ck_fp12_cyclotomic_sqr(ck_fp12 *r, const ck_fp12 *a)
     r->c1.c0 = z2; r->c1.c1 = z1; r->c1.c2 = z5;
 }
 
-/* a^|x|, |x| = 0xd201000000010000 (public), square-and-multiply. */
-void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a)
-{
-    ck_fp12 acc = *a;
-    for (int i = 62; i >= 0; i--) {
-        ck_fp12_cyclotomic_sqr(&acc, &acc);
-        if ((CK_X_ABS >> i) & 1) ck_fp12_mul(&acc, &acc, a);
-    }
-    *r = acc;
-}
-
 /* In the cyclotomic subgroup iff a^(p^4 - p^2 + 1) = 1, i.e. a^(p^4) a = a^(p^2). */
 int ck_fp12_in_cyclotomic(const ck_fp12 *a)
 {

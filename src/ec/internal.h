@@ -98,8 +98,11 @@ void ck_fp6_one(ck_fp6 *r);
 /* ---- Fp12 ------------------------------------------------------------- */
 /* f *= (c0 + c1 v + c4 v w): the shape of every Miller-loop line. */
 void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
-/* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned). */
+/* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
+ * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
+/* a^(2^n) by n compressed squarings and one decompression (tests). */
+void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n);
 int ck_fp12_in_cyclotomic(const ck_fp12 *a);
 
 /* ---- Fr --------------------------------------------------------------- */

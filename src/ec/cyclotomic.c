@@ -1,0 +1,188 @@
+/*
+ * src/ec/cyclotomic.c - Karabina's compressed squaring in the cyclotomic
+ * subgroup of Fp12 ("Squaring in cyclotomic subgroups", Math. Comp. 2013)
+ * and the exponentiation by the BLS parameter built on it.
+ *
+ * Write a = A + B w + C w^2 over Fp4 = Fp2[s], s = w^3 (as Granger-Scott
+ * do), with B = b0 + b1 s and C = c0 + c1 s: b0, b1, c0, c1 are the Fp2
+ * coefficients of w, w^4, w^2, w^5. Granger-Scott's squaring gives
+ *     B' = 3 s C^2 + 2 conj(B),   C' = 3 B^2 - 2 conj(C),
+ * which need B and C only: (b0, b1, c0, c1) is a compressed form that
+ * squares with six Fp2 squarings instead of nine. A (the coefficients of
+ * 1 and w^3) comes back from the norm conditions of the subgroup:
+ *     g1 = (xi c1^2 + 3 c0^2 - 2 b1) / (4 b0)   when b0 != 0,
+ *     g1 = 2 c0 c1 / b1                         when b0 = 0,
+ *     g0 = xi (2 g1^2 + b0 c1 - 3 b1 c0) + 1,
+ * one division, so decompressions are batched with Montgomery's trick.
+ * The b0 = 0 case is chosen with a mask; the identity (b = c = 0) divides
+ * 0 by 0, which inv(0) = 0 turns into g1 = 0, g0 = 1: the identity again.
+ *
+ * a^|x| = prod over the set bits i of |x| of a^(2^i): one chain of 63
+ * compressed squarings, six decompressions with one inversion, five
+ * multiplications. Every step is fixed by the public |x|: constant time.
+ */
+#include "ec/internal.h"
+#include "ec/constants.h"
+#include "ec/field_inline.h"
+
+typedef struct {
+    ck_fp2 b0, b1, c0, c1;
+} cyc_compressed;
+
+#define CYC_MAX_TERMS 64
+
+static void cyc_compress(cyc_compressed *z, const ck_fp12 *a)
+{
+    z->b0 = a->c1.c0;
+    z->b1 = a->c0.c2;
+    z->c0 = a->c0.c1;
+    z->c1 = a->c1.c2;
+}
+
+/* z' = 3t - 2z and z' = 3t + 2z (the Granger-Scott shapes) */
+static void times3_minus2(ck_fp2 *z, const ck_fp2 *t)
+{
+    ck_fp2 d;
+    ck_fp2_sub_(&d, t, z);
+    ck_fp2_dbl_(&d, &d);
+    ck_fp2_add_(z, &d, t);
+}
+
+static void times3_plus2(ck_fp2 *z, const ck_fp2 *t)
+{
+    ck_fp2 d;
+    ck_fp2_add_(&d, t, z);
+    ck_fp2_dbl_(&d, &d);
+    ck_fp2_add_(z, &d, t);
+}
+
+/* (x + y s)^2 = (x^2 + xi y^2) + 2xy s with three squarings */
+static void fp4_sqr_parts(ck_fp2 *r0, ck_fp2 *r1, const ck_fp2 *x, const ck_fp2 *y)
+{
+    ck_fp2 xx, yy, t;
+    ck_fp2_sqr(&xx, x);
+    ck_fp2_sqr(&yy, y);
+    ck_fp2_add_(&t, x, y);
+    ck_fp2_sqr(&t, &t);
+    ck_fp2_sub_(&t, &t, &xx);
+    ck_fp2_sub_(r1, &t, &yy);
+    ck_fp2_mul_by_xi_(&yy, &yy);
+    ck_fp2_add_(r0, &xx, &yy);
+}
+
+static void cyc_sqr_compressed(cyc_compressed *z)
+{
+    ck_fp2 bb0, bb1, cc0, cc1;
+    fp4_sqr_parts(&bb0, &bb1, &z->b0, &z->b1);   /* B^2 */
+    fp4_sqr_parts(&cc0, &cc1, &z->c0, &z->c1);   /* C^2 */
+    ck_fp2_mul_by_xi_(&cc1, &cc1);               /* s C^2 = xi cc1 + cc0 s */
+    times3_plus2(&z->b0, &cc1);
+    times3_minus2(&z->b1, &cc0);
+    times3_minus2(&z->c0, &bb0);
+    times3_plus2(&z->c1, &bb1);
+}
+
+/* Numerator and denominator of g1 (see the top of the file). */
+static void g1_fraction(ck_fp2 *num, ck_fp2 *den, const cyc_compressed *z)
+{
+    ck_fp2 n1, d1, n2, t;
+    limb_t b0_zero = ck_mask_from_bit((limb_t)ck_fp2_is_zero(&z->b0));
+    ck_fp2_sqr(&n1, &z->c1);
+    ck_fp2_mul_by_xi_(&n1, &n1);
+    ck_fp2_sqr(&t, &z->c0);
+    ck_fp2_add_(&n1, &n1, &t);
+    ck_fp2_dbl_(&t, &t);
+    ck_fp2_add_(&n1, &n1, &t);                   /* xi c1^2 + 3 c0^2 */
+    ck_fp2_dbl_(&t, &z->b1);
+    ck_fp2_sub_(&n1, &n1, &t);
+    ck_fp2_dbl_(&d1, &z->b0);
+    ck_fp2_dbl_(&d1, &d1);                       /* 4 b0 */
+    ck_fp2_mul(&n2, &z->c0, &z->c1);
+    ck_fp2_dbl_(&n2, &n2);                       /* 2 c0 c1 */
+    CK_SELECT(num, &n2, &n1, b0_zero);
+    CK_SELECT(den, &z->b1, &d1, b0_zero);
+}
+
+static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1)
+{
+    ck_fp2 g0, t;
+    ck_fp2_sqr(&g0, g1);
+    ck_fp2_dbl_(&g0, &g0);
+    ck_fp2_mul(&t, &z->b0, &z->c1);
+    ck_fp2_add_(&g0, &g0, &t);
+    ck_fp2_mul(&t, &z->b1, &z->c0);
+    ck_fp2_sub_(&g0, &g0, &t);
+    ck_fp2_dbl_(&t, &t);
+    ck_fp2_sub_(&g0, &g0, &t);                   /* 2 g1^2 + b0 c1 - 3 b1 c0 */
+    ck_fp2_mul_by_xi_(&g0, &g0);
+    ck_fp_add(&g0.c0, &g0.c0, &CK_FP_ONE);
+    a->c0.c0 = g0;
+    a->c1.c0 = z->b0;
+    a->c0.c1 = z->c0;
+    a->c1.c1 = *g1;
+    a->c0.c2 = z->b1;
+    a->c1.c2 = z->c1;
+}
+
+/* r[i] = num[i] / den[i] with one inversion; den[i] = 0 gives 0. */
+static void fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_t n)
+{
+    static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
+    ck_fp2 prefix[CYC_MAX_TERMS], acc = one, inv, d;
+    for (size_t i = 0; i < n; i++) {
+        prefix[i] = acc;
+        CK_SELECT(&d, &one, &den[i], ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i])));
+        ck_fp2_mul(&acc, &acc, &d);
+    }
+    ck_fp2_inv(&inv, &acc);
+    for (size_t i = n; i-- > 0;) {
+        limb_t zero = ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i]));
+        ck_fp2 q;
+        ck_fp2_mul(&q, &inv, &prefix[i]);          /* 1 / den[i] */
+        CK_SELECT(&d, &one, &den[i], zero);
+        ck_fp2_mul(&inv, &inv, &d);
+        ck_fp2_mul(&q, &q, &num[i]);
+        memset(&d, 0, sizeof(d));
+        CK_SELECT(&r[i], &d, &q, zero);
+    }
+}
+
+void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n)
+{
+    cyc_compressed z;
+    ck_fp2 num, den, g1;
+    cyc_compress(&z, a);
+    for (unsigned i = 0; i < n; i++) cyc_sqr_compressed(&z);
+    g1_fraction(&num, &den, &z);
+    fp2_batch_div(&g1, &num, &den, 1);
+    cyc_decompress(r, &z, &g1);
+    ck_wipe(&z, sizeof(z));
+}
+
+/* a^|x|: the powers a^(2^i) for the set bits i of |x| from one compressed
+ * chain, decompressed together and multiplied. */
+void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a)
+{
+    cyc_compressed z, saved[CYC_MAX_TERMS];
+    ck_fp2 num[CYC_MAX_TERMS], den[CYC_MAX_TERMS], g1[CYC_MAX_TERMS];
+    ck_fp12 t;
+    size_t n = 0;
+    cyc_compress(&z, a);
+    for (int i = 1; i < 64; i++) {
+        cyc_sqr_compressed(&z);
+        if ((CK_X_ABS >> i) & 1) saved[n++] = z;   /* |x| is even: bit 0 is 0 */
+    }
+    for (size_t i = 0; i < n; i++) g1_fraction(&num[i], &den[i], &saved[i]);
+    fp2_batch_div(g1, num, den, n);
+    cyc_decompress(r, &saved[0], &g1[0]);
+    for (size_t i = 1; i < n; i++) {
+        cyc_decompress(&t, &saved[i], &g1[i]);
+        ck_fp12_mul(r, r, &t);
+    }
+    ck_wipe(saved, sizeof(saved));
+    ck_wipe(num, n * sizeof(num[0]));
+    ck_wipe(den, n * sizeof(den[0]));
+    ck_wipe(g1, n * sizeof(g1[0]));
+    ck_wipe(&z, sizeof(z));
+    ck_wipe(&t, sizeof(t));
+}
