@@ -222,7 +222,8 @@ int ck_gt_eq(const ck_gt *a, const ck_gt *b);
 void ck_gt_mul(ck_gt *r, const ck_gt *a, const ck_gt *b);
 void ck_gt_sqr(ck_gt *r, const ck_gt *a);
 void ck_gt_inv(ck_gt *r, const ck_gt *a);           /* conjugation */
-void ck_gt_exp(ck_gt *r, const ck_gt *a, const ck_fr *k);          /* ct */
+/* Constant time; a must be in GT (a^p = a^x is used to split k in base |x|). */
+void ck_gt_exp(ck_gt *r, const ck_gt *a, const ck_fr *k);
 void ck_gt_exp_vartime(ck_gt *r, const ck_gt *a, const ck_fr *k);
 int ck_gt_in_group(const ck_gt *a);
 void ck_gt_to_bytes(uint8_t out[CK_GT_BYTES], const ck_gt *a);

@@ -200,3 +200,21 @@ void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[
     rem[0] = r0;
     rem[1] = r1;
 }
+
+/* k = sum part_i |x|^i, part_i < |x|: three constant-time divisions by the
+ * public |x| (k < r < |x|^4, so the last quotient is below |x| too). */
+void ck_split_base_x(limb_t part[4][1], const limb_t k[4])
+{
+    static const limb_t xabs[2] = {CK_X_ABS, 0};
+    limb_t q[4], n[4], rem[2];
+    memcpy(n, k, sizeof(n));
+    for (int i = 0; i < 3; i++) {
+        ck_divmod_ct(q, rem, n, xabs);
+        part[i][0] = rem[0];
+        memcpy(n, q, sizeof(n));
+    }
+    part[3][0] = n[0];
+    ck_wipe(q, sizeof(q));
+    ck_wipe(n, sizeof(n));
+    ck_wipe(rem, sizeof(rem));
+}

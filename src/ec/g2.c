@@ -26,28 +26,10 @@
 static const ck_fp2 CK_FP2_ONE_ = {CK_FP_ONE_INIT, {{0}}};
 #define ENDO_DIMS 4
 #define ENDO_LIMBS 1
-#define ENDO_SPLIT g2_gls_split
+#define ENDO_SPLIT ck_split_base_x
 #define ENDO_APPLY g2_neg_psi
-static void g2_gls_split(limb_t part[4][1], const limb_t k[4]);
 static void g2_neg_psi(ck_g2 *r, const ck_g2 *a);
 #include "ec/point_impl.h"
-
-/* k = sum r_i |x|^i, r_i < |x| (k < r < |x|^4); -psi has eigenvalue |x|. */
-static void g2_gls_split(limb_t part[4][1], const limb_t k[4])
-{
-    static const limb_t xabs[2] = {CK_X_ABS, 0};
-    limb_t q[4], n[4], rem[2];
-    memcpy(n, k, sizeof(n));
-    for (int i = 0; i < 3; i++) {
-        ck_divmod_ct(q, rem, n, xabs);
-        part[i][0] = rem[0];
-        memcpy(n, q, sizeof(n));
-    }
-    part[3][0] = n[0];
-    ck_wipe(q, sizeof(q));
-    ck_wipe(n, sizeof(n));
-    ck_wipe(rem, sizeof(rem));
-}
 
 static void g2_neg_psi(ck_g2 *r, const ck_g2 *a)
 {

@@ -125,6 +125,9 @@ void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
 /* Constant-time division of a 256-bit n by a public d < 2^128 (d[1] may be 0):
  * q = n / d, rem = n mod d. Bit-serial, so no hardware divide sees secrets. */
 void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2]);
+/* k (< r) in base |x|: four 64-bit digits, constant time. The eigenvalue
+ * of -psi on G2 and of conj o Frobenius on GT is |x|. */
+void ck_split_base_x(limb_t part[4][1], const limb_t k[4]);
 
 /* ---- hash-to-curve test hooks (RFC 9380 intermediate values) ---------- */
 /* count <= 2; DSTs longer than 255 bytes are hashed as RFC 9380 5.3.3 says. */

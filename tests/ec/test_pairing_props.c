@@ -129,6 +129,29 @@ static void test_gt(void)
     ck_gt_exp(&x, &g, &k);
     ck_gt_inv(&y, &g);
     CHECK(ck_gt_eq(&x, &y), "g^(r-1) == g^-1");
+    {   /* the base-|x| split at its edges, against square-and-multiply */
+        static const uint64_t small[] = {1, 2, 0xd201000000010000ULL, 0xd20100000000ffffULL,
+                                         0xd201000000010001ULL, 0xffffffffffffffffULL};
+        uint8_t kb[32];
+        ck_fr xx;
+        for (i = 0; i < 6; i++) {
+            ck_fr_from_u64(&k, small[i]);
+            ck_gt_exp(&x, &g, &k);
+            ck_fr_to_bytes(kb, &k);
+            tu_fp12_pow(&f, &g.v, kb, 32);
+            CHECK(ck_fp12_eq(&x.v, &f), "g^k == square-and-multiply, k = %llx", (unsigned long long)small[i]);
+        }
+        ck_fr_from_u64(&xx, 0xd201000000010000ULL);
+        ck_fr_mul(&k, &xx, &xx);                 /* |x|^2, |x|^3, |x|^3 - 1 */
+        for (i = 0; i < 3; i++) {
+            if (i == 1) ck_fr_mul(&k, &k, &xx);
+            if (i == 2) { ck_fr k1; ck_fr_from_u64(&k1, 1); ck_fr_sub(&k, &k, &k1); }
+            ck_gt_exp(&x, &g, &k);
+            ck_fr_to_bytes(kb, &k);
+            tu_fp12_pow(&f, &g.v, kb, 32);
+            CHECK(ck_fp12_eq(&x.v, &f), "g^k == square-and-multiply at a power of |x| (%d)", i);
+        }
+    }
     for (i = 0; i < 8; i++) {
         tu_rand_fr(&k);
         tu_rand_fr(&k2);
