@@ -137,37 +137,46 @@ int ck_fp2_is_square(const ck_fp2 *a)
 }
 
 /*
- * Square root through the norm (p = 3 mod 4), without branches:
- *   s = sqrt(a0^2 + a1^2), t = (a0 + s)/2 (or (a0 - s)/2 when that is 0),
- *   c = t^((p+1)/4).  If c^2 = t the root is c + a1/(2c) u; otherwise
- *   c^2 = -t and the root is a1/(2c) + c u.  The final check rejects
- *   non-squares.
+ * Square root through the norm (p = 3 mod 4), without branches, given s, a
+ * square root of the norm a0^2 + a1^2 (either sign):
+ *   t = (a0 + s)/2 (or (a0 - s)/2 when that is 0); z = t^((p-3)/4) and
+ *   c = z t = t^((p+1)/4). If c^2 = t the root is c + a1/(2c) u; otherwise
+ *   c^2 = -t and the root is a1/(2c) + c u. No inversion: c z = t^((p-1)/2)
+ *   is 1 in the first case and -1 in the second, so 1/c = +-z. The final
+ *   check rejects non-squares.
  */
+int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s)
+{
+    ck_fp t, t2, z, c, c2, d;
+    ck_fp2 x, check;
+    ck_fp_add_(&t, &a->c0, s);
+    ck_fp_half(&t, &t);
+    ck_fp_sub_(&t2, &a->c0, s);
+    ck_fp_half(&t2, &t2);
+    CK_SELECT(&t, &t2, &t, ck_limbs_zero_mask(t.l, 6));
+    ck_fp_pow(&z, &t, CK_P_MINUS3_DIV4, 6);
+    ck_fp_mul(&c, &z, &t);
+    ck_fp_sqr(&c2, &c);
+    limb_t direct = ck_mask_from_bit((limb_t)ck_fp_eq(&c2, &t));
+    ck_fp_cneg(&d, &z, ~direct);               /* 1/c */
+    ck_fp_half(&d, &d);
+    ck_fp_mul(&d, &d, &a->c1);                 /* a1 / (2c) */
+    CK_SELECT(&x.c0, &c, &d, direct);
+    CK_SELECT(&x.c1, &d, &c, direct);
+    ck_fp2_sqr(&check, &x);
+    int ok = ck_fp2_eq(&check, a);             /* before *r: r may alias a */
+    *r = x;
+    return ok;
+}
+
 int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a)
 {
-    ck_fp n, s, t, t2, c, c2, d;
-    ck_fp2 x, check;
+    ck_fp n, t, s;
     ck_fp_sqr(&n, &a->c0);
     ck_fp_sqr(&t, &a->c1);
     ck_fp_add_(&n, &n, &t);
     ck_fp_pow(&s, &n, CK_P_PLUS1_DIV4, 6);
-    ck_fp_add_(&t, &a->c0, &s);
-    ck_fp_half(&t, &t);
-    ck_fp_sub_(&t2, &a->c0, &s);
-    ck_fp_half(&t2, &t2);
-    CK_SELECT(&t, &t2, &t, ck_limbs_zero_mask(t.l, 6));
-    ck_fp_pow(&c, &t, CK_P_PLUS1_DIV4, 6);
-    ck_fp_sqr(&c2, &c);
-    limb_t direct = ck_mask_from_bit((limb_t)ck_fp_eq(&c2, &t));
-    ck_fp_dbl(&d, &c);
-    ck_fp_inv(&d, &d);
-    ck_fp_mul(&d, &d, &a->c1);
-    CK_SELECT(&x.c0, &c, &d, direct);
-    CK_SELECT(&x.c1, &d, &c, direct);
-    ck_fp2_sqr(&check, &x);
-    int ok = ck_fp2_eq(&check, a);         /* before *r: r may alias a */
-    *r = x;
-    return ok;
+    return ck_fp2_sqrt_from_norm_root(r, a, &s);
 }
 
 /* RFC 9380 sgn0 for m = 2. */

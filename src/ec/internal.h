@@ -80,6 +80,9 @@ int ck_fp2_sgn0(const ck_fp2 *a);
 int ck_fp2_lexi_largest(const ck_fp2 *a);
 int ck_fp2_is_square(const ck_fp2 *a);
 void ck_fp2_pow(ck_fp2 *r, const ck_fp2 *a, const limb_t *e, size_t nlimbs);
+/* sqrt(a) given s, a square root in Fp of the norm a0^2 + a1^2; 1 if a is
+ * a square (then r^2 = a). */
+int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s);
 
 /* ---- Fp6 -------------------------------------------------------------- */
 void ck_fp6_add(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
