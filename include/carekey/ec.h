@@ -230,6 +230,11 @@ void ck_gt_to_bytes(uint8_t out[CK_GT_BYTES], const ck_gt *a);
 CK_MUST_CHECK ck_err ck_gt_from_bytes(ck_gt *r, const uint8_t *in, size_t len);
 void ck_gt_compress(uint8_t out[CK_GT_COMPRESSED_BYTES], const ck_gt *a);
 CK_MUST_CHECK ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len);
+/* n torus-compressed elements (in[i]: 288 bytes each), each checked exactly
+ * as by ck_gt_decompress, with the field inversions shared among them. On
+ * failure returns the error of the first failing element and sets *bad
+ * (may be NULL) to its index; out may then be partly written. */
+CK_MUST_CHECK ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad);
 typedef struct { ck_fp12 t[64][8]; } ck_gt_table;
 void ck_gt_table_init(ck_gt_table *t, const ck_gt *g);
 void ck_gt_table_exp(ck_gt *r, const ck_gt_table *t, const ck_fr *k);

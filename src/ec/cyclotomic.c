@@ -19,7 +19,9 @@
  *
  * a^|x| = prod over the set bits i of |x| of a^(2^i): one chain of 63
  * compressed squarings, six decompressions with one inversion, five
- * multiplications. Every step is fixed by the public |x|: constant time.
+ * multiplications; for several elements (membership tests of a batch) the
+ * decompressions of up to eight share the inversion. Every step is fixed by
+ * the public |x|: constant time.
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
@@ -29,7 +31,9 @@ typedef struct {
     ck_fp2 b0, b1, c0, c1;
 } cyc_compressed;
 
-#define CYC_MAX_TERMS 64
+/* set bits of |x| = 0xd201000000010000: six (the array bound needs <= 8) */
+#define CYC_MAX_TERMS 8
+_Static_assert(__builtin_popcountll(CK_X_ABS) <= CYC_MAX_TERMS, "terms of |x|");
 
 static void cyc_compress(cyc_compressed *z, const ck_fp12 *a)
 {
@@ -124,11 +128,12 @@ static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1
     a->c1.c2 = z->c1;
 }
 
-/* r[i] = num[i] / den[i] with one inversion; den[i] = 0 gives 0. */
+/* r[i] = num[i] / den[i] with one inversion; den[i] = 0 gives 0. n <= 64. */
+#define CYC_MAX_DIV 64
 static void fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_t n)
 {
     static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
-    ck_fp2 prefix[CYC_MAX_TERMS], acc = one, inv, d;
+    ck_fp2 prefix[CYC_MAX_DIV], acc = one, inv, d;
     for (size_t i = 0; i < n; i++) {
         prefix[i] = acc;
         CK_SELECT(&d, &one, &den[i], ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i])));
@@ -145,6 +150,9 @@ static void fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_
         memset(&d, 0, sizeof(d));
         CK_SELECT(&r[i], &d, &q, zero);
     }
+    ck_wipe(prefix, n * sizeof(prefix[0]));
+    ck_wipe(&acc, sizeof(acc));
+    ck_wipe(&inv, sizeof(inv));
 }
 
 void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n)
@@ -159,30 +167,52 @@ void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned 
     ck_wipe(&z, sizeof(z));
 }
 
-/* a^|x|: the powers a^(2^i) for the set bits i of |x| from one compressed
- * chain, decompressed together and multiplied. */
-void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a)
+/* Elements per shared inversion: their CYC_MAX_TERMS terms each fit one
+ * batch division. */
+#define CYC_CHUNK (CYC_MAX_DIV / CYC_MAX_TERMS)
+
+/* a[i]^|x| for m <= CYC_CHUNK elements: the powers a^(2^k) for the set bits
+ * k of |x| come from one compressed chain per element; all decompressions
+ * share one inversion; the terms are multiplied. */
+static void exp_x_chunk(ck_fp12 *r, const ck_fp12 *a, size_t m)
 {
-    cyc_compressed z, saved[CYC_MAX_TERMS];
-    ck_fp2 num[CYC_MAX_TERMS], den[CYC_MAX_TERMS], g1[CYC_MAX_TERMS];
+    cyc_compressed saved[CYC_MAX_DIV], z;
+    ck_fp2 num[CYC_MAX_DIV], den[CYC_MAX_DIV], g1[CYC_MAX_DIV];
     ck_fp12 t;
-    size_t n = 0;
-    cyc_compress(&z, a);
-    for (int i = 1; i < 64; i++) {
-        cyc_sqr_compressed(&z);
-        if ((CK_X_ABS >> i) & 1) saved[n++] = z;   /* |x| is even: bit 0 is 0 */
+    size_t n = 0, terms = 0;
+    for (size_t j = 0; j < m; j++) {
+        cyc_compress(&z, &a[j]);
+        for (int i = 1; i < 64; i++) {
+            cyc_sqr_compressed(&z);
+            if ((CK_X_ABS >> i) & 1) saved[n++] = z;   /* |x| is even: bit 0 is 0 */
+        }
     }
+    terms = n / m;
     for (size_t i = 0; i < n; i++) g1_fraction(&num[i], &den[i], &saved[i]);
     fp2_batch_div(g1, num, den, n);
-    cyc_decompress(r, &saved[0], &g1[0]);
-    for (size_t i = 1; i < n; i++) {
-        cyc_decompress(&t, &saved[i], &g1[i]);
-        ck_fp12_mul(r, r, &t);
+    for (size_t j = 0; j < m; j++) {
+        const cyc_compressed *sj = &saved[j * terms];
+        cyc_decompress(&r[j], &sj[0], &g1[j * terms]);
+        for (size_t i = 1; i < terms; i++) {
+            cyc_decompress(&t, &sj[i], &g1[j * terms + i]);
+            ck_fp12_mul(&r[j], &r[j], &t);
+        }
     }
-    ck_wipe(saved, sizeof(saved));
+    ck_wipe(saved, n * sizeof(saved[0]));
     ck_wipe(num, n * sizeof(num[0]));
     ck_wipe(den, n * sizeof(den[0]));
     ck_wipe(g1, n * sizeof(g1[0]));
     ck_wipe(&z, sizeof(z));
     ck_wipe(&t, sizeof(t));
+}
+
+void ck_fp12_cyclotomic_exp_x_batch(ck_fp12 *r, const ck_fp12 *a, size_t n)
+{
+    for (size_t i = 0; i < n; i += CYC_CHUNK)
+        exp_x_chunk(r + i, a + i, n - i < CYC_CHUNK ? n - i : CYC_CHUNK);
+}
+
+void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a)
+{
+    exp_x_chunk(r, a, 1);
 }

@@ -137,12 +137,9 @@ void ck_gt_table_exp(ck_gt *r, const ck_gt_table *tab, const ck_fr *k)
 /* Scott (ePrint 2021/1130): a in GT iff a is cyclotomic and a^p = a^x. */
 int ck_gt_in_group(const ck_gt *a)
 {
-    ck_fp12 ap, ax;
-    if (!ck_fp12_in_cyclotomic(&a->v)) return 0;
-    ck_fp12_frobenius(&ap, &a->v, 1);
-    ck_fp12_cyclotomic_exp_x(&ax, &a->v);
-    ck_fp12_conj(&ax, &ax);
-    return ck_fp12_eq(&ap, &ax);
+    int ok;
+    ck_gt_in_group_batch(&ok, a, 1);
+    return ok;
 }
 
 void ck_gt_to_bytes(uint8_t out[CK_GT_BYTES], const ck_gt *a)
@@ -164,7 +161,7 @@ ck_err ck_gt_from_bytes(ck_gt *r, const uint8_t *in, size_t len)
 /*
  * Torus T2 compression: a = c0 + c1 w with a conj(a) = 1 is (m + w)/(m - w)
  * for m = (1 + c0)/c1. The identity (c1 = 0) is written as m = 0, which would
- * otherwise stand for -1, an element outside GT.
+ * otherwise stand for -1, an element outside GT. Decompression: gt_batch.c.
  */
 void ck_gt_compress(uint8_t out[CK_GT_COMPRESSED_BYTES], const ck_gt *a)
 {
@@ -178,30 +175,3 @@ void ck_gt_compress(uint8_t out[CK_GT_COMPRESSED_BYTES], const ck_gt *a)
     for (int i = 0; i < 6; i++) ck_fp_to_bytes(out + i * CK_FP_BYTES, &c[i]);
 }
 
-ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len)
-{
-    ck_fp6 m, m2, num, den;
-    ck_gt t;
-    ck_fp *c = (ck_fp *)&m;
-    ck_err e;
-    if (!in || len != CK_GT_COMPRESSED_BYTES) return CK_ERR_LENGTH;
-    for (int i = 0; i < 6; i++)
-        if ((e = ck_fp_from_bytes(&c[i], in + i * CK_FP_BYTES)) != CK_OK) return e;
-    if (ck_fp6_is_zero(&m)) {
-        ck_gt_one(r);
-        return CK_OK;
-    }
-    /* (m + w)/(m - w) = (m^2 + v)/(m^2 - v) + 2m/(m^2 - v) w */
-    ck_fp6_sqr(&m2, &m);
-    num = m2;
-    den = m2;
-    ck_fp2_add(&num.c1, &num.c1, &(ck_fp2){CK_FP_ONE_INIT, {{0}}});
-    ck_fp2_sub(&den.c1, &den.c1, &(ck_fp2){CK_FP_ONE_INIT, {{0}}});
-    ck_fp6_inv(&den, &den);                /* v is not a square in Fp6: den != 0 */
-    ck_fp6_mul(&t.v.c0, &num, &den);
-    ck_fp6_add(&m, &m, &m);
-    ck_fp6_mul(&t.v.c1, &m, &den);
-    if (!ck_gt_in_group(&t)) return CK_ERR_NOT_IN_GROUP;
-    *r = t;
-    return CK_OK;
-}

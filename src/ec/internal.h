@@ -104,9 +104,15 @@ void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck
 /* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
  * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
+/* r[i] = a[i]^|x| for n elements, sharing inversions. */
+void ck_fp12_cyclotomic_exp_x_batch(ck_fp12 *r, const ck_fp12 *a, size_t n);
 /* a^(2^n) by n compressed squarings and one decompression (tests). */
 void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n);
 int ck_fp12_in_cyclotomic(const ck_fp12 *a);
+
+/* ---- GT --------------------------------------------------------------- */
+/* ok[i] = ck_gt_in_group(&a[i]), with shared inversions (gt_batch.c). */
+void ck_gt_in_group_batch(int *ok, const ck_gt *a, size_t n);
 
 /* ---- Fr --------------------------------------------------------------- */
 /* Canonical (non-Montgomery) little-endian limbs of a scalar. */
