@@ -25,7 +25,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
-#include "ec/field_inline.h"
+#include "ec/wide.h"
 
 typedef struct {
     ck_fp2 b0, b1, c0, c1;
@@ -60,25 +60,11 @@ static void times3_plus2(ck_fp2 *z, const ck_fp2 *t)
     ck_fp2_add_(z, &d, t);
 }
 
-/* (x + y s)^2 = (x^2 + xi y^2) + 2xy s with three squarings */
-static void fp4_sqr_parts(ck_fp2 *r0, ck_fp2 *r1, const ck_fp2 *x, const ck_fp2 *y)
-{
-    ck_fp2 xx, yy, t;
-    ck_fp2_sqr(&xx, x);
-    ck_fp2_sqr(&yy, y);
-    ck_fp2_add_(&t, x, y);
-    ck_fp2_sqr(&t, &t);
-    ck_fp2_sub_(&t, &t, &xx);
-    ck_fp2_sub_(r1, &t, &yy);
-    ck_fp2_mul_by_xi_(&yy, &yy);
-    ck_fp2_add_(r0, &xx, &yy);
-}
-
 static void cyc_sqr_compressed(cyc_compressed *z)
 {
     ck_fp2 bb0, bb1, cc0, cc1;
-    fp4_sqr_parts(&bb0, &bb1, &z->b0, &z->b1);   /* B^2 */
-    fp4_sqr_parts(&cc0, &cc1, &z->c0, &z->c1);   /* C^2 */
+    ck_fp4_sqr(&bb0, &bb1, &z->b0, &z->b1);   /* B^2 */
+    ck_fp4_sqr(&cc0, &cc1, &z->c0, &z->c1);   /* C^2 */
     ck_fp2_mul_by_xi_(&cc1, &cc1);               /* s C^2 = xi cc1 + cc0 s */
     times3_plus2(&z->b0, &cc1);
     times3_minus2(&z->b1, &cc0);
@@ -91,9 +77,9 @@ static void g1_fraction(ck_fp2 *num, ck_fp2 *den, const cyc_compressed *z)
 {
     ck_fp2 n1, d1, n2, t;
     limb_t b0_zero = ck_mask_from_bit((limb_t)ck_fp2_is_zero(&z->b0));
-    ck_fp2_sqr(&n1, &z->c1);
+    ck_fp2_sqr_(&n1, &z->c1);
     ck_fp2_mul_by_xi_(&n1, &n1);
-    ck_fp2_sqr(&t, &z->c0);
+    ck_fp2_sqr_(&t, &z->c0);
     ck_fp2_add_(&n1, &n1, &t);
     ck_fp2_dbl_(&t, &t);
     ck_fp2_add_(&n1, &n1, &t);                   /* xi c1^2 + 3 c0^2 */
@@ -101,7 +87,7 @@ static void g1_fraction(ck_fp2 *num, ck_fp2 *den, const cyc_compressed *z)
     ck_fp2_sub_(&n1, &n1, &t);
     ck_fp2_dbl_(&d1, &z->b0);
     ck_fp2_dbl_(&d1, &d1);                       /* 4 b0 */
-    ck_fp2_mul(&n2, &z->c0, &z->c1);
+    ck_fp2_mul_(&n2, &z->c0, &z->c1);
     ck_fp2_dbl_(&n2, &n2);                       /* 2 c0 c1 */
     CK_SELECT(num, &n2, &n1, b0_zero);
     CK_SELECT(den, &z->b1, &d1, b0_zero);
@@ -110,11 +96,11 @@ static void g1_fraction(ck_fp2 *num, ck_fp2 *den, const cyc_compressed *z)
 static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1)
 {
     ck_fp2 g0, t;
-    ck_fp2_sqr(&g0, g1);
+    ck_fp2_sqr_(&g0, g1);
     ck_fp2_dbl_(&g0, &g0);
-    ck_fp2_mul(&t, &z->b0, &z->c1);
+    ck_fp2_mul_(&t, &z->b0, &z->c1);
     ck_fp2_add_(&g0, &g0, &t);
-    ck_fp2_mul(&t, &z->b1, &z->c0);
+    ck_fp2_mul_(&t, &z->b1, &z->c0);
     ck_fp2_sub_(&g0, &g0, &t);
     ck_fp2_dbl_(&t, &t);
     ck_fp2_sub_(&g0, &g0, &t);                   /* 2 g1^2 + b0 c1 - 3 b1 c0 */
@@ -137,16 +123,16 @@ static void fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_
     for (size_t i = 0; i < n; i++) {
         prefix[i] = acc;
         CK_SELECT(&d, &one, &den[i], ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i])));
-        ck_fp2_mul(&acc, &acc, &d);
+        ck_fp2_mul_(&acc, &acc, &d);
     }
     ck_fp2_inv(&inv, &acc);
     for (size_t i = n; i-- > 0;) {
         limb_t zero = ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i]));
         ck_fp2 q;
-        ck_fp2_mul(&q, &inv, &prefix[i]);          /* 1 / den[i] */
+        ck_fp2_mul_(&q, &inv, &prefix[i]);          /* 1 / den[i] */
         CK_SELECT(&d, &one, &den[i], zero);
-        ck_fp2_mul(&inv, &inv, &d);
-        ck_fp2_mul(&q, &q, &num[i]);
+        ck_fp2_mul_(&inv, &inv, &d);
+        ck_fp2_mul_(&q, &q, &num[i]);
         memset(&d, 0, sizeof(d));
         CK_SELECT(&r[i], &d, &q, zero);
     }

@@ -97,11 +97,11 @@ void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
 {
     ck_fp table[16], acc = CK_FP_ONE;
     table[0] = CK_FP_ONE;
-    for (int i = 1; i < 16; i++) ck_fp_mul(&table[i], &table[i - 1], a);
+    for (int i = 1; i < 16; i++) ck_fp_mul_(&table[i], &table[i - 1], a);
     for (size_t i = nlimbs * 16; i-- > 0;) {
         unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
-        for (int s = 0; s < 4; s++) ck_fp_sqr(&acc, &acc);
-        ck_fp_mul(&acc, &acc, &table[w]);
+        for (int s = 0; s < 4; s++) ck_fp_sqr_(&acc, &acc);
+        ck_fp_mul_(&acc, &acc, &table[w]);
     }
     *r = acc;
     ck_wipe(table, sizeof(table));
@@ -142,7 +142,7 @@ int ck_fp_sqrt(ck_fp *r, const ck_fp *a)
 {
     ck_fp s, check;
     ck_fp_pow(&s, a, CK_P_PLUS1_DIV4, 6);
-    ck_fp_sqr(&check, &s);
+    ck_fp_sqr_(&check, &s);
     int ok = ck_fp_eq(&check, a);
     *r = s;
     return ok;

@@ -13,8 +13,8 @@
 #define FN(name) ck_g2_##name
 #define FE_ADD ck_fp2_add_
 #define FE_SUB ck_fp2_sub_
-#define FE_MUL ck_fp2_mul
-#define FE_SQR ck_fp2_sqr
+#define FE_MUL ck_fp2_mul_
+#define FE_SQR ck_fp2_sqr_
 #define FE_DBL ck_fp2_dbl_
 #define FE_NEG ck_fp2_neg
 #define FE_INV ck_fp2_inv
@@ -48,17 +48,17 @@ void ck_g2_generator(ck_g2 *r)
 void ck_g2_psi(ck_g2 *r, const ck_g2 *a)
 {
     ck_fp2_conj(&r->x, &a->x);
-    ck_fp2_mul(&r->x, &r->x, &CK_PSI_X);
+    ck_fp2_mul_(&r->x, &r->x, &CK_PSI_X);
     ck_fp2_conj(&r->y, &a->y);
-    ck_fp2_mul(&r->y, &r->y, &CK_PSI_Y);
+    ck_fp2_mul_(&r->y, &r->y, &CK_PSI_Y);
     ck_fp2_conj(&r->z, &a->z);
 }
 
 /* psi^2(x, y) = (x c, -y) with c in Fp. */
 void ck_g2_psi2(ck_g2 *r, const ck_g2 *a)
 {
-    ck_fp_mul(&r->x.c0, &a->x.c0, &CK_PSI2_X);
-    ck_fp_mul(&r->x.c1, &a->x.c1, &CK_PSI2_X);
+    ck_fp_mul_(&r->x.c0, &a->x.c0, &CK_PSI2_X);
+    ck_fp_mul_(&r->x.c1, &a->x.c1, &CK_PSI2_X);
     ck_fp2_neg(&r->y, &a->y);
     r->z = a->z;
 }

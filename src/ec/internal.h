@@ -92,8 +92,6 @@ void ck_fp6_mul(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
 void ck_fp6_sqr(ck_fp6 *r, const ck_fp6 *a);
 void ck_fp6_inv(ck_fp6 *r, const ck_fp6 *a);
 void ck_fp6_mul_by_v(ck_fp6 *r, const ck_fp6 *a);
-void ck_fp6_mul_by_01(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b0, const ck_fp2 *b1);
-void ck_fp6_mul_by_1(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b1);
 void ck_fp6_frobenius(ck_fp6 *r, const ck_fp6 *a, unsigned power);
 int ck_fp6_is_zero(const ck_fp6 *a);
 void ck_fp6_one(ck_fp6 *r);

@@ -88,8 +88,10 @@ static int64_t divsteps_62(int64_t delta, uint64_t f, uint64_t g, trans *t)
 {
     int64_t u = 1, v = 0, q = 0, r = 1;
     for (int i = 0; i < 62; i++) {
-        /* c1: delta > 0 and g odd -> swap with negation; c2: g odd (after it) */
-        uint64_t c1 = (uint64_t)((-delta) >> 63) & ((uint64_t)0 - (g & 1));
+        /* c2: g odd; c1: that and delta > 0 -> swap with negation. After the
+         * swap g = -f is odd too, so c2 also says whether to add f. */
+        uint64_t c2 = (uint64_t)0 - (g & 1);
+        uint64_t c1 = (uint64_t)((-delta) >> 63) & c2;
         uint64_t x = (f ^ g) & c1;
         int64_t y;
         f ^= x;
@@ -104,7 +106,6 @@ static int64_t divsteps_62(int64_t delta, uint64_t f, uint64_t g, trans *t)
         r ^= y;
         r = (r ^ (int64_t)c1) - (int64_t)c1;
         delta = (delta ^ (int64_t)c1) - (int64_t)c1;
-        uint64_t c2 = (uint64_t)0 - (g & 1);
         g += f & c2;
         q += u & (int64_t)c2;
         r += v & (int64_t)c2;

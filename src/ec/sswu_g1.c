@@ -14,12 +14,12 @@ static limb_t g1_sqrt_either(ck_fp *y, const ck_fp *gx1, const ck_fp *gx2, const
     ck_fp y1, t, u3;
     (void)gx2;
     ck_fp_pow(&y1, gx1, CK_P_PLUS1_DIV4, 6);
-    ck_fp_sqr(&t, &y1);
+    ck_fp_sqr_(&t, &y1);
     limb_t square = ck_mask_from_bit((limb_t)ck_fp_eq(&t, gx1));
-    ck_fp_sqr(&u3, u);
-    ck_fp_mul(&u3, &u3, u);
-    ck_fp_mul(&t, &y1, &u3);
-    ck_fp_mul(&t, &t, &g1_z_sqrt_minus_z);
+    ck_fp_sqr_(&u3, u);
+    ck_fp_mul_(&u3, &u3, u);
+    ck_fp_mul_(&t, &y1, &u3);
+    ck_fp_mul_(&t, &t, &g1_z_sqrt_minus_z);
     CK_SELECT(y, &y1, &t, square);
     return square;
 }
@@ -28,8 +28,8 @@ static limb_t g1_sqrt_either(ck_fp *y, const ck_fp *gx1, const ck_fp *gx2, const
 #define FE ck_fp
 #define FN(name) ck_g1_##name
 #define FE_ADD ck_fp_add_
-#define FE_MUL ck_fp_mul
-#define FE_SQR ck_fp_sqr
+#define FE_MUL ck_fp_mul_
+#define FE_SQR ck_fp_sqr_
 #define FE_NEG ck_fp_neg
 #define FE_INV ck_fp_inv
 #define FE_IS_ZERO ck_fp_is_zero

@@ -12,8 +12,8 @@ static const ck_fp g2_nz_sqrt_minus_nz = {{0xd5ebd4427c72b3a1ULL, 0x1cd496522ddc
 static void fp2_norm(ck_fp *n, const ck_fp2 *a)
 {
     ck_fp t;
-    ck_fp_sqr(n, &a->c0);
-    ck_fp_sqr(&t, &a->c1);
+    ck_fp_sqr_(n, &a->c0);
+    ck_fp_sqr_(&t, &a->c1);
     ck_fp_add(n, n, &t);
 }
 
@@ -27,13 +27,13 @@ static limb_t g2_sqrt_either(ck_fp2 *y, const ck_fp2 *gx1, const ck_fp2 *gx2, co
     ck_fp2 a;
     fp2_norm(&n, gx1);
     ck_fp_pow(&s1, &n, CK_P_PLUS1_DIV4, 6);
-    ck_fp_sqr(&t, &s1);
+    ck_fp_sqr_(&t, &s1);
     limb_t square = ck_mask_from_bit((limb_t)ck_fp_eq(&t, &n));
     fp2_norm(&nu, u);
-    ck_fp_sqr(&t, &nu);
-    ck_fp_mul(&t, &t, &nu);
-    ck_fp_mul(&s2, &s1, &t);
-    ck_fp_mul(&s2, &s2, &g2_nz_sqrt_minus_nz);
+    ck_fp_sqr_(&t, &nu);
+    ck_fp_mul_(&t, &t, &nu);
+    ck_fp_mul_(&s2, &s1, &t);
+    ck_fp_mul_(&s2, &s2, &g2_nz_sqrt_minus_nz);
     CK_SELECT(&s1, &s1, &s2, square);
     CK_SELECT(&a, gx1, gx2, square);
     (void)ck_fp2_sqrt_from_norm_root(y, &a, &s1);  /* a is a square */
@@ -44,8 +44,8 @@ static limb_t g2_sqrt_either(ck_fp2 *y, const ck_fp2 *gx1, const ck_fp2 *gx2, co
 #define FE ck_fp2
 #define FN(name) ck_g2_##name
 #define FE_ADD ck_fp2_add_
-#define FE_MUL ck_fp2_mul
-#define FE_SQR ck_fp2_sqr
+#define FE_MUL ck_fp2_mul_
+#define FE_SQR ck_fp2_sqr_
 #define FE_NEG ck_fp2_neg
 #define FE_INV ck_fp2_inv
 #define FE_IS_ZERO ck_fp2_is_zero
