@@ -202,8 +202,9 @@ CK_MUST_CHECK ck_err ck_g2_encode_to_curve(ck_g2 *r, const uint8_t *msg, size_t 
 void ck_g2_map_to_curve(ck_g2 *r, const ck_fp2 *u);
 
 /* ---- fixed-base tables (for generators and long-lived public points) -- */
-/* Precomputation for k*P with a fixed P: 4-bit signed windows over all 64
- * positions of a 256-bit scalar; every lookup scans the whole row. */
+/* Precomputation for k*P with a fixed P of order r (a generator or a
+ * validated public point): 4-bit signed windows over all 64 positions of
+ * a 256-bit scalar; every lookup scans the whole row. */
 typedef struct { ck_g1_affine t[64][8]; } ck_g1_table;
 typedef struct { ck_g2_affine t[64][8]; } ck_g2_table;
 void ck_g1_table_init(ck_g1_table *t, const ck_g1 *p);

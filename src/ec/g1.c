@@ -23,6 +23,7 @@
 #define FE_CNEG ck_fp_cneg
 #define FE_ONE CK_FP_ONE
 #define CURVE_B CK_B1
+#define FE_MUL_B3(r, a) ck_fp_mul_small((r), (a), 12)      /* 3b = 12 */
 #define ENDO_DIMS 2
 #define ENDO_LIMBS 2
 #define ENDO_SPLIT g1_glv_split

@@ -23,7 +23,14 @@
 #define FE_CNEG ck_fp2_cneg
 #define FE_ONE CK_FP2_ONE_
 #define CURVE_B CK_B2
+#define FE_MUL_B3 g2_mul_b3
 static const ck_fp2 CK_FP2_ONE_ = {CK_FP_ONE_INIT, {{0}}};
+/* 3b' = 12 (1 + u) */
+static inline void g2_mul_b3(ck_fp2 *r, const ck_fp2 *a)
+{
+    ck_fp2_mul_small(r, a, 12);
+    ck_fp2_mul_by_xi_(r, r);
+}
 #define ENDO_DIMS 4
 #define ENDO_LIMBS 1
 #define ENDO_SPLIT ck_split_base_x
