@@ -40,14 +40,33 @@ static void put_flags(uint8_t *out, int compressed, int infinity, int sign)
 }
 
 /* ---- G1 ----------------------------------------------------------------- */
+static void g1_encode_affine(uint8_t *out, const ck_g1_affine *p, int inf, int compressed)
+{
+    ck_fp_to_bytes(out, &p->x);
+    if (!compressed) ck_fp_to_bytes(out + 48, &p->y);
+    put_flags(out, compressed, inf, compressed && !inf && ck_fp_lexi_largest(&p->y));
+}
+
 static void g1_encode(uint8_t *out, const ck_g1 *a, int compressed)
 {
     ck_g1_affine p;
-    int inf = ck_g1_is_identity(a);
     ck_g1_to_affine(&p, a);
-    ck_fp_to_bytes(out, &p.x);
-    if (!compressed) ck_fp_to_bytes(out + 48, &p.y);
-    put_flags(out, compressed, inf, compressed && !inf && ck_fp_lexi_largest(&p.y));
+    g1_encode_affine(out, &p, ck_g1_is_identity(a), compressed);
+}
+
+/* Points per shared inversion in the batch encoders. */
+#define ENC_CHUNK 32
+
+void ck_g1_compress_batch(uint8_t *out, const ck_g1 *in, size_t n)
+{
+    ck_g1_affine p[ENC_CHUNK];
+    for (size_t i = 0; i < n; i += ENC_CHUNK) {
+        size_t m = n - i < ENC_CHUNK ? n - i : ENC_CHUNK;
+        ck_g1_batch_to_affine(p, in + i, m);
+        for (size_t j = 0; j < m; j++)
+            g1_encode_affine(out + (i + j) * 48, &p[j], ck_g1_is_identity(&in[i + j]), 1);
+    }
+    ck_wipe(p, sizeof(p));
 }
 
 void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 1); }
@@ -102,14 +121,30 @@ static ck_err fp2_from_zcash(ck_fp2 *r, const uint8_t in[96])
     return e != CK_OK ? e : ck_fp_from_bytes(&r->c0, in + 48);
 }
 
+static void g2_encode_affine(uint8_t *out, const ck_g2_affine *p, int inf, int compressed)
+{
+    fp2_to_zcash(out, &p->x);
+    if (!compressed) fp2_to_zcash(out + 96, &p->y);
+    put_flags(out, compressed, inf, compressed && !inf && ck_fp2_lexi_largest(&p->y));
+}
+
 static void g2_encode(uint8_t *out, const ck_g2 *a, int compressed)
 {
     ck_g2_affine p;
-    int inf = ck_g2_is_identity(a);
     ck_g2_to_affine(&p, a);
-    fp2_to_zcash(out, &p.x);
-    if (!compressed) fp2_to_zcash(out + 96, &p.y);
-    put_flags(out, compressed, inf, compressed && !inf && ck_fp2_lexi_largest(&p.y));
+    g2_encode_affine(out, &p, ck_g2_is_identity(a), compressed);
+}
+
+void ck_g2_compress_batch(uint8_t *out, const ck_g2 *in, size_t n)
+{
+    ck_g2_affine p[ENC_CHUNK];
+    for (size_t i = 0; i < n; i += ENC_CHUNK) {
+        size_t m = n - i < ENC_CHUNK ? n - i : ENC_CHUNK;
+        ck_g2_batch_to_affine(p, in + i, m);
+        for (size_t j = 0; j < m; j++)
+            g2_encode_affine(out + (i + j) * 96, &p[j], ck_g2_is_identity(&in[i + j]), 1);
+    }
+    ck_wipe(p, sizeof(p));
 }
 
 void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 1); }

@@ -51,21 +51,49 @@ static void torus_finish(ck_gt *r, const ck_fp6 *m, const ck_fp6 *num, const ck_
     ck_fp6_mul(&r->v.c1, &two_m, den_inv);
 }
 
-/* Montgomery's trick; inputs are public and non-zero. */
+/* Montgomery's trick; a zero input gives 0 (masks: also used on secrets). */
 static void fp6_batch_inv(ck_fp6 *r, const ck_fp6 *a, size_t n)
 {
-    ck_fp6 acc, inv, t;
-    ck_fp6_one(&acc);
+    ck_fp6 acc, inv, t, one, d;
+    ck_fp6_one(&one);
+    acc = one;
     for (size_t i = 0; i < n; i++) {
         r[i] = acc;
-        ck_fp6_mul(&acc, &acc, &a[i]);
+        CK_SELECT(&d, &one, &a[i], ck_mask_from_bit((limb_t)ck_fp6_is_zero(&a[i])));
+        ck_fp6_mul(&acc, &acc, &d);
     }
     ck_fp6_inv(&inv, &acc);
     for (size_t i = n; i-- > 0;) {
+        limb_t zero = ck_mask_from_bit((limb_t)ck_fp6_is_zero(&a[i]));
         ck_fp6_mul(&t, &inv, &r[i]);
-        ck_fp6_mul(&inv, &inv, &a[i]);
-        r[i] = t;
+        CK_SELECT(&d, &one, &a[i], zero);
+        ck_fp6_mul(&inv, &inv, &d);
+        memset(&d, 0, sizeof(d));
+        CK_SELECT(&r[i], &d, &t, zero);
     }
+    ck_wipe(&acc, sizeof(acc));
+    ck_wipe(&inv, sizeof(inv));
+    ck_wipe(&t, sizeof(t));
+}
+
+/* m = (1 + c0)/c1 for n elements with one inversion (see ck_gt_compress). */
+void ck_gt_compress_batch(uint8_t *out, const ck_gt *in, size_t n)
+{
+    ck_fp6 c1[GT_CHUNK], inv[GT_CHUNK], m;
+    for (size_t i = 0; i < n; i += GT_CHUNK) {
+        size_t k = n - i < GT_CHUNK ? n - i : GT_CHUNK;
+        for (size_t j = 0; j < k; j++) c1[j] = in[i + j].v.c1;
+        fp6_batch_inv(inv, c1, k);
+        for (size_t j = 0; j < k; j++) {
+            const ck_fp *c = (const ck_fp *)&m;
+            m = in[i + j].v.c0;
+            ck_fp_add(&m.c0.c0, &m.c0.c0, &CK_FP_ONE);
+            ck_fp6_mul(&m, &m, &inv[j]);
+            for (int t = 0; t < 6; t++) ck_fp_to_bytes(out + (i + j) * CK_GT_COMPRESSED_BYTES + t * CK_FP_BYTES, &c[t]);
+        }
+    }
+    ck_wipe(inv, sizeof(inv));
+    ck_wipe(&m, sizeof(m));
 }
 
 void ck_gt_in_group_batch(int *ok, const ck_gt *a, size_t n)

@@ -249,6 +249,11 @@ static void test_gt_batch(void)
         ck_gt_compress(buf[i], &want[i]);
         in[i] = buf[i];
     }
+    {
+        uint8_t all[N][CK_GT_COMPRESSED_BYTES];
+        ck_gt_compress_batch(all[0], want, N);
+        CHECK(memcmp(all, buf, sizeof all) == 0, "GT batch compress == one by one");
+    }
     CHECK(ck_gt_decompress_batch(got, in, N, &bad) == CK_OK, "batch of valid GT elements");
     for (int i = 0; i < N; i++) CHECK(ck_gt_eq(&got[i], &want[i]), "batch element %d", i);
     for (int round = 0; round < 3; round++) {
