@@ -43,33 +43,16 @@ static void cyc_compress(cyc_compressed *z, const ck_fp12 *a)
     z->c1 = a->c1.c2;
 }
 
-/* z' = 3t - 2z and z' = 3t + 2z (the Granger-Scott shapes) */
-static void times3_minus2(ck_fp2 *z, const ck_fp2 *t)
-{
-    ck_fp2 d;
-    ck_fp2_sub_(&d, t, z);
-    ck_fp2_dbl_(&d, &d);
-    ck_fp2_add_(z, &d, t);
-}
-
-static void times3_plus2(ck_fp2 *z, const ck_fp2 *t)
-{
-    ck_fp2 d;
-    ck_fp2_add_(&d, t, z);
-    ck_fp2_dbl_(&d, &d);
-    ck_fp2_add_(z, &d, t);
-}
-
 static void cyc_sqr_compressed(cyc_compressed *z)
 {
     ck_fp2 bb0, bb1, cc0, cc1;
     ck_fp4_sqr(&bb0, &bb1, &z->b0, &z->b1);   /* B^2 */
     ck_fp4_sqr(&cc0, &cc1, &z->c0, &z->c1);   /* C^2 */
     ck_fp2_mul_by_xi_(&cc1, &cc1);               /* s C^2 = xi cc1 + cc0 s */
-    times3_plus2(&z->b0, &cc1);
-    times3_minus2(&z->b1, &cc0);
-    times3_minus2(&z->c0, &bb0);
-    times3_plus2(&z->c1, &bb1);
+    ck_cyc_3t_plus_2z(&z->b0, &cc1);
+    ck_cyc_3t_minus_2z(&z->b1, &cc0);
+    ck_cyc_3t_minus_2z(&z->c0, &bb0);
+    ck_cyc_3t_plus_2z(&z->c1, &bb1);
 }
 
 /* Numerator and denominator of g1 (see the top of the file). */

@@ -54,20 +54,22 @@ static void g1_encode(uint8_t *out, const ck_g1 *a, int compressed)
     g1_encode_affine(out, &p, ck_g1_is_identity(a), compressed);
 }
 
-/* Points per shared inversion in the batch encoders. */
+/* Compressed encodings of n points, one inversion per ENC_CHUNK of them. */
 #define ENC_CHUNK 32
-
-void ck_g1_compress_batch(uint8_t *out, const ck_g1 *in, size_t n)
-{
-    ck_g1_affine p[ENC_CHUNK];
-    for (size_t i = 0; i < n; i += ENC_CHUNK) {
-        size_t m = n - i < ENC_CHUNK ? n - i : ENC_CHUNK;
-        ck_g1_batch_to_affine(p, in + i, m);
-        for (size_t j = 0; j < m; j++)
-            g1_encode_affine(out + (i + j) * 48, &p[j], ck_g1_is_identity(&in[i + j]), 1);
+#define ENCODE_BATCH(g, BYTES)                                                        \
+    void ck_##g##_compress_batch(uint8_t *out, const ck_##g *in, size_t n)            \
+    {                                                                                 \
+        ck_##g##_affine p[ENC_CHUNK];                                                 \
+        for (size_t i = 0; i < n; i += ENC_CHUNK) {                                   \
+            size_t m = n - i < ENC_CHUNK ? n - i : ENC_CHUNK;                         \
+            ck_##g##_batch_to_affine(p, in + i, m);                                   \
+            for (size_t j = 0; j < m; j++)                                            \
+                g##_encode_affine(out + (i + j) * BYTES, &p[j], ck_##g##_is_identity(&in[i + j]), 1); \
+        }                                                                             \
+        ck_wipe(p, sizeof(p));                                                        \
     }
-    ck_wipe(p, sizeof(p));
-}
+
+ENCODE_BATCH(g1, 48)
 
 void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 1); }
 void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 0); }
@@ -135,17 +137,7 @@ static void g2_encode(uint8_t *out, const ck_g2 *a, int compressed)
     g2_encode_affine(out, &p, ck_g2_is_identity(a), compressed);
 }
 
-void ck_g2_compress_batch(uint8_t *out, const ck_g2 *in, size_t n)
-{
-    ck_g2_affine p[ENC_CHUNK];
-    for (size_t i = 0; i < n; i += ENC_CHUNK) {
-        size_t m = n - i < ENC_CHUNK ? n - i : ENC_CHUNK;
-        ck_g2_batch_to_affine(p, in + i, m);
-        for (size_t j = 0; j < m; j++)
-            g2_encode_affine(out + (i + j) * 96, &p[j], ck_g2_is_identity(&in[i + j]), 1);
-    }
-    ck_wipe(p, sizeof(p));
-}
+ENCODE_BATCH(g2, 96)
 
 void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 1); }
 void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 0); }

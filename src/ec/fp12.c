@@ -47,6 +47,18 @@ static void fp6w_sub(ck_fp2w r[3], const ck_fp2w a[3], const ck_fp2w b[3])
     for (int i = 0; i < 3; i++) ck_fp2w_sub(&r[i], &a[i], &b[i]);
 }
 
+/* r = (t0 + v t1) + (s - t0 - t1) w with t0 = a0 b0, t1 = a1 b1,
+ * s = (a0 + a1)(b0 + b1), unreduced; every coefficient reduced once. */
+static void karatsuba_finish(ck_fp12 *r, ck_fp2w t0[3], ck_fp2w t1[3], ck_fp2w s[3])
+{
+    fp6w_sub(s, s, t0);
+    fp6w_sub(s, s, t1);
+    fp6w_mul_by_v(t1, t1);
+    fp6w_add(t0, t0, t1);
+    ck_fp6_redc(&r->c0, t0);
+    ck_fp6_redc(&r->c1, s);
+}
+
 /* Karatsuba over Fp6 with every coefficient reduced once at the end:
  * c0 = a0 b0 + v a1 b1, c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1. */
 void ck_fp12_mul(ck_fp12 *r, const ck_fp12 *a, const ck_fp12 *b)
@@ -58,12 +70,7 @@ void ck_fp12_mul(ck_fp12 *r, const ck_fp12 *a, const ck_fp12 *b)
     ck_fp6_mul_wide(t0, &a->c0, &b->c0);
     ck_fp6_mul_wide(t1, &a->c1, &b->c1);
     ck_fp6_mul_wide(s, &sa, &sb);
-    fp6w_sub(s, s, t0);
-    fp6w_sub(s, s, t1);
-    fp6w_mul_by_v(t1, t1);
-    fp6w_add(t0, t0, t1);
-    ck_fp6_redc(&r->c0, t0);
-    ck_fp6_redc(&r->c1, s);
+    karatsuba_finish(r, t0, t1, s);
 }
 
 /* (a0 + a1 w)^2 = (a0 + a1)(a0 + v a1) - a0a1 - v a0a1 + 2 a0a1 w */
@@ -130,29 +137,7 @@ void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck
     ck_fp6_add(&sum, &f->c0, &f->c1);
     ck_fp2_add_(&b1, c1, c4);
     ck_fp6_mul_by_01_wide(s, &sum, c0, &b1);
-    fp6w_sub(s, s, t0);
-    fp6w_sub(s, s, t1);
-    fp6w_mul_by_v(t1, t1);
-    fp6w_add(t0, t0, t1);
-    ck_fp6_redc(&f->c0, t0);
-    ck_fp6_redc(&f->c1, s);
-}
-
-/* z' = 3t - 2z and z' = 3t + 2z */
-static void gs_minus(ck_fp2 *z, const ck_fp2 *t)
-{
-    ck_fp2 d;
-    ck_fp2_sub_(&d, t, z);
-    ck_fp2_dbl_(&d, &d);
-    ck_fp2_add_(z, &d, t);
-}
-
-static void gs_plus(ck_fp2 *z, const ck_fp2 *t)
-{
-    ck_fp2 d;
-    ck_fp2_add_(&d, t, z);
-    ck_fp2_dbl_(&d, &d);
-    ck_fp2_add_(z, &d, t);
+    karatsuba_finish(f, t0, t1, s);
 }
 
 /*
@@ -167,15 +152,15 @@ void ck_fp12_cyclotomic_sqr(ck_fp12 *r, const ck_fp12 *a)
     ck_fp2 z4 = a->c0.c1, z5 = a->c1.c2, t0, t1, t2, t3;
 
     ck_fp4_sqr(&t0, &t1, &z0, &z1);
-    gs_minus(&z0, &t0);
-    gs_plus(&z1, &t1);
+    ck_cyc_3t_minus_2z(&z0, &t0);
+    ck_cyc_3t_plus_2z(&z1, &t1);
     ck_fp4_sqr(&t0, &t1, &z2, &z3);
     ck_fp4_sqr(&t2, &t3, &z4, &z5);
-    gs_minus(&z4, &t0);
-    gs_plus(&z5, &t1);
+    ck_cyc_3t_minus_2z(&z4, &t0);
+    ck_cyc_3t_plus_2z(&z5, &t1);
     ck_fp2_mul_by_xi_(&t0, &t3);
-    gs_plus(&z2, &t0);
-    gs_minus(&z3, &t2);
+    ck_cyc_3t_plus_2z(&z2, &t0);
+    ck_cyc_3t_minus_2z(&z3, &t2);
 
     r->c0.c0 = z0; r->c0.c1 = z4; r->c0.c2 = z3;
     r->c1.c0 = z2; r->c1.c1 = z1; r->c1.c2 = z5;

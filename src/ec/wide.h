@@ -291,6 +291,24 @@ static inline void ck_fp4_sqr(ck_fp2 *r0, ck_fp2 *r1, const ck_fp2 *x, const ck_
     ck_fp2w_redc(r1, &t);
 }
 
+/* z' = 3t - 2z and z' = 3t + 2z: the Granger-Scott shapes of both
+ * cyclotomic squarings (fp12.c, cyclotomic.c). */
+static inline void ck_cyc_3t_minus_2z(ck_fp2 *z, const ck_fp2 *t)
+{
+    ck_fp2 d;
+    ck_fp2_sub_(&d, t, z);
+    ck_fp2_dbl_(&d, &d);
+    ck_fp2_add_(z, &d, t);
+}
+
+static inline void ck_cyc_3t_plus_2z(ck_fp2 *z, const ck_fp2 *t)
+{
+    ck_fp2 d;
+    ck_fp2_add_(&d, t, z);
+    ck_fp2_dbl_(&d, &d);
+    ck_fp2_add_(z, &d, t);
+}
+
 /* ---- Fp6 (fp6.c) ------------------------------------------------------- */
 /* The three coefficients of a b, unreduced, and their reduction. */
 void ck_fp6_mul_wide(ck_fp2w r[3], const ck_fp6 *a, const ck_fp6 *b);
