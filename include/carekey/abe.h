@@ -108,6 +108,11 @@ CK_MUST_CHECK ck_abe_err ck_abe_keygen(ck_abe_user_key *key, const ck_abe_author
 /* Adds every attribute of src (same GID) to dst, replacing equal
  * (label, epoch) pairs. */
 CK_MUST_CHECK ck_abe_err ck_abe_user_key_merge(ck_abe_user_key *dst, const ck_abe_user_key *src);
+/* Builds the Miller-line caches of H(GID) and of every attribute now
+ * (ck_abe_decrypt otherwise builds each on first use). Afterwards
+ * decryption only reads the key, so several threads may decrypt with it
+ * at once as long as nothing modifies it. */
+CK_MUST_CHECK ck_abe_err ck_abe_user_key_prepare(ck_abe_user_key *key);
 /* Wipes and frees everything the key holds (the struct itself is caller's). */
 void ck_abe_user_key_free(ck_abe_user_key *key);
 

@@ -164,6 +164,9 @@ void ck_g1_msm(ck_g1 *r, const ck_g1 *p, const ck_fr *k, size_t n);
 /* Encodings (ZCash). Decoders check length, flags, range, curve, subgroup. */
 void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a);
 void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a);
+/* n compressed encodings (48 bytes each, in order) with one field
+ * inversion per 32 points (Montgomery's trick); constant time. */
+void ck_g1_compress_batch(uint8_t *out, const ck_g1 *in, size_t n);
 CK_MUST_CHECK ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len);
 /* Hash-to-curve, RFC 9380 BLS12381G1_XMD:SHA-256_SSWU_RO_ / _NU_. The DST
  * must not be empty (CK_ERR_PARAM); DSTs over 255 bytes are hashed. */
@@ -194,6 +197,7 @@ void ck_g2_mul_vartime(ck_g2 *r, const ck_g2 *a, const ck_fr *k);
 void ck_g2_msm(ck_g2 *r, const ck_g2 *p, const ck_fr *k, size_t n);
 void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a);
 void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a);
+void ck_g2_compress_batch(uint8_t *out, const ck_g2 *in, size_t n);   /* 96 bytes each */
 CK_MUST_CHECK ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len);
 CK_MUST_CHECK ck_err ck_g2_hash_to_curve(ck_g2 *r, const uint8_t *msg, size_t len,
                                          const uint8_t *dst, size_t dst_len);
@@ -202,8 +206,9 @@ CK_MUST_CHECK ck_err ck_g2_encode_to_curve(ck_g2 *r, const uint8_t *msg, size_t 
 void ck_g2_map_to_curve(ck_g2 *r, const ck_fp2 *u);
 
 /* ---- fixed-base tables (for generators and long-lived public points) -- */
-/* Precomputation for k*P with a fixed P: 4-bit signed windows over all 64
- * positions of a 256-bit scalar; every lookup scans the whole row. */
+/* Precomputation for k*P with a fixed P of order r (a generator or a
+ * validated public point): 4-bit signed windows over all 64 positions of
+ * a 256-bit scalar; every lookup scans the whole row. */
 typedef struct { ck_g1_affine t[64][8]; } ck_g1_table;
 typedef struct { ck_g2_affine t[64][8]; } ck_g2_table;
 void ck_g1_table_init(ck_g1_table *t, const ck_g1 *p);
@@ -222,13 +227,21 @@ int ck_gt_eq(const ck_gt *a, const ck_gt *b);
 void ck_gt_mul(ck_gt *r, const ck_gt *a, const ck_gt *b);
 void ck_gt_sqr(ck_gt *r, const ck_gt *a);
 void ck_gt_inv(ck_gt *r, const ck_gt *a);           /* conjugation */
-void ck_gt_exp(ck_gt *r, const ck_gt *a, const ck_fr *k);          /* ct */
+/* Constant time; a must be in GT (a^p = a^x is used to split k in base |x|). */
+void ck_gt_exp(ck_gt *r, const ck_gt *a, const ck_fr *k);
 void ck_gt_exp_vartime(ck_gt *r, const ck_gt *a, const ck_fr *k);
 int ck_gt_in_group(const ck_gt *a);
 void ck_gt_to_bytes(uint8_t out[CK_GT_BYTES], const ck_gt *a);
 CK_MUST_CHECK ck_err ck_gt_from_bytes(ck_gt *r, const uint8_t *in, size_t len);
 void ck_gt_compress(uint8_t out[CK_GT_COMPRESSED_BYTES], const ck_gt *a);
+/* n torus-compressed encodings (288 bytes each) sharing the inversions. */
+void ck_gt_compress_batch(uint8_t *out, const ck_gt *in, size_t n);
 CK_MUST_CHECK ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len);
+/* n torus-compressed elements (in[i]: 288 bytes each), each checked exactly
+ * as by ck_gt_decompress, with the field inversions shared among them. On
+ * failure returns the error of the first failing element and sets *bad
+ * (may be NULL) to its index; out may then be partly written. */
+CK_MUST_CHECK ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad);
 typedef struct { ck_fp12 t[64][8]; } ck_gt_table;
 void ck_gt_table_init(ck_gt_table *t, const ck_gt *g);
 void ck_gt_table_exp(ck_gt *r, const ck_gt_table *t, const ck_fr *k);

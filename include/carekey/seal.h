@@ -105,6 +105,26 @@ const ck_abe_ct *ck_seal_env_header(const ck_seal_env *env);
 CK_MUST_CHECK ck_seal_err ck_seal_open(const ck_seal_env *env, ck_abe_user_key *key,
                                        const uint8_t *ad, size_t ad_len, uint8_t *const *out);
 
+/* One envelope for ck_seal_open_many: the arguments of ck_seal_open and,
+ * after the call, its result. */
+typedef struct ck_seal_open_job {
+    const ck_seal_env *env;
+    const uint8_t *ad;
+    size_t ad_len;
+    uint8_t *const *out;      /* as in ck_seal_open */
+    ck_seal_err rc;           /* set by ck_seal_open_many */
+} ck_seal_open_job;
+
+/* Opens n envelopes with one key on `threads` worker threads (0: one per
+ * online CPU, at most 64), jobs[i].rc and jobs[i].out exactly as
+ * ck_seal_open(jobs[i].env, key, jobs[i].ad, ...) would leave them. The
+ * key's line caches are built first (ck_abe_user_key_prepare), so the
+ * threads only read it; nothing else may use the key during the call.
+ * Returns CK_SEAL_OK once every job ran (each has its own rc), or an error
+ * (PARAM, NOMEM) before any job ran.                                      */
+CK_MUST_CHECK ck_seal_err ck_seal_open_many(ck_seal_open_job *jobs, size_t n, ck_abe_user_key *key,
+                                            unsigned threads);
+
 /* Puts the envelope's data key under a new policy: opens the key wrap with
  * key (and ad), makes a new ABE header and wrap, and copies the payload
  * ciphertexts unchanged. The new envelope is bound to the same ad.        */

@@ -47,6 +47,16 @@ static ck_abe_err prepare_gid_lines(ck_abe_user_key *key)
     return prepare_lines(&key->gid_lines, &hgid);
 }
 
+ck_abe_err ck_abe_user_key_prepare(ck_abe_user_key *key)
+{
+    ck_abe_err rc;
+    if (!key) return CK_ABE_ERR_PARAM;
+    if ((rc = prepare_gid_lines(key)) != CK_ABE_OK) return rc;
+    for (size_t i = 0; i < key->n; i++)
+        if ((rc = prepare_lines(&key->attr[i].lines, &key->attr[i].k)) != CK_ABE_OK) return rc;
+    return CK_ABE_OK;
+}
+
 /* key attribute index for each row, or -1 */
 static ck_abe_err match_rows(long *match, unsigned char *held, const ck_abe_ct *ct,
                              const ck_abe_user_key *key)

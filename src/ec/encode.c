@@ -40,15 +40,36 @@ static void put_flags(uint8_t *out, int compressed, int infinity, int sign)
 }
 
 /* ---- G1 ----------------------------------------------------------------- */
+static void g1_encode_affine(uint8_t *out, const ck_g1_affine *p, int inf, int compressed)
+{
+    ck_fp_to_bytes(out, &p->x);
+    if (!compressed) ck_fp_to_bytes(out + 48, &p->y);
+    put_flags(out, compressed, inf, compressed && !inf && ck_fp_lexi_largest(&p->y));
+}
+
 static void g1_encode(uint8_t *out, const ck_g1 *a, int compressed)
 {
     ck_g1_affine p;
-    int inf = ck_g1_is_identity(a);
     ck_g1_to_affine(&p, a);
-    ck_fp_to_bytes(out, &p.x);
-    if (!compressed) ck_fp_to_bytes(out + 48, &p.y);
-    put_flags(out, compressed, inf, compressed && !inf && ck_fp_lexi_largest(&p.y));
+    g1_encode_affine(out, &p, ck_g1_is_identity(a), compressed);
 }
+
+/* Compressed encodings of n points, one inversion per ENC_CHUNK of them. */
+#define ENC_CHUNK 32
+#define ENCODE_BATCH(g, BYTES)                                                        \
+    void ck_##g##_compress_batch(uint8_t *out, const ck_##g *in, size_t n)            \
+    {                                                                                 \
+        ck_##g##_affine p[ENC_CHUNK];                                                 \
+        for (size_t i = 0; i < n; i += ENC_CHUNK) {                                   \
+            size_t m = n - i < ENC_CHUNK ? n - i : ENC_CHUNK;                         \
+            ck_##g##_batch_to_affine(p, in + i, m);                                   \
+            for (size_t j = 0; j < m; j++)                                            \
+                g##_encode_affine(out + (i + j) * BYTES, &p[j], ck_##g##_is_identity(&in[i + j]), 1); \
+        }                                                                             \
+        ck_wipe(p, sizeof(p));                                                        \
+    }
+
+ENCODE_BATCH(g1, 48)
 
 void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 1); }
 void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 0); }
@@ -102,15 +123,21 @@ static ck_err fp2_from_zcash(ck_fp2 *r, const uint8_t in[96])
     return e != CK_OK ? e : ck_fp_from_bytes(&r->c0, in + 48);
 }
 
+static void g2_encode_affine(uint8_t *out, const ck_g2_affine *p, int inf, int compressed)
+{
+    fp2_to_zcash(out, &p->x);
+    if (!compressed) fp2_to_zcash(out + 96, &p->y);
+    put_flags(out, compressed, inf, compressed && !inf && ck_fp2_lexi_largest(&p->y));
+}
+
 static void g2_encode(uint8_t *out, const ck_g2 *a, int compressed)
 {
     ck_g2_affine p;
-    int inf = ck_g2_is_identity(a);
     ck_g2_to_affine(&p, a);
-    fp2_to_zcash(out, &p.x);
-    if (!compressed) fp2_to_zcash(out + 96, &p.y);
-    put_flags(out, compressed, inf, compressed && !inf && ck_fp2_lexi_largest(&p.y));
+    g2_encode_affine(out, &p, ck_g2_is_identity(a), compressed);
 }
+
+ENCODE_BATCH(g2, 96)
 
 void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 1); }
 void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 0); }

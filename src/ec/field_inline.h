@@ -8,8 +8,24 @@
 #define CK_EC_FIELD_INLINE_H
 
 #include "ec/internal.h"
+#include "ec/fp_mul.h"
 
 extern const limb_t ck_p_limbs[6];
+
+/* Products straight to the kernel chosen at run time (src/ec/cpu.c): the
+ * formulas call these millions of times, so no wrapper call in between. */
+static inline void ck_fp_mul_(ck_fp *r, const ck_fp *a, const ck_fp *b)
+{
+#ifdef CK_HAVE_ADX_KERNEL
+    if (ck_cpu_has_adx) {
+        ck_mont_mul_384_adx(r->l, a->l, b->l);
+        return;
+    }
+#endif
+    ck_fp_mont_mul_raw(r->l, a->l, b->l);
+}
+
+static inline void ck_fp_sqr_(ck_fp *r, const ck_fp *a) { ck_fp_mul_(r, a, a); }
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__OPTIMIZE__) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(CK_NO_ASM)
@@ -105,6 +121,29 @@ static inline void ck_fp2_sub_(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
 }
 
 static inline void ck_fp2_dbl_(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_add_(r, a, a); }
+
+/* Karatsuba with lazy reduction in the ADX kernel, else in C. */
+static inline void ck_fp2_mul_(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
+{
+#ifdef CK_HAVE_ADX_KERNEL
+    if (ck_cpu_has_adx) {
+        ck_fp2_mul_adx(r, a, b);
+        return;
+    }
+#endif
+    ck_fp2_mul(r, a, b);
+}
+
+/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u */
+static inline void ck_fp2_sqr_(ck_fp2 *r, const ck_fp2 *a)
+{
+    ck_fp s, d, m;
+    ck_fp_add_(&s, &a->c0, &a->c1);
+    ck_fp_sub_(&d, &a->c0, &a->c1);
+    ck_fp_mul_(&m, &a->c0, &a->c1);
+    ck_fp_mul_(&r->c0, &s, &d);
+    ck_fp_add_(&r->c1, &m, &m);
+}
 
 /* (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u */
 static inline void ck_fp2_mul_by_xi_(ck_fp2 *r, const ck_fp2 *a)

@@ -97,19 +97,24 @@ void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
 {
     ck_fp table[16], acc = CK_FP_ONE;
     table[0] = CK_FP_ONE;
-    for (int i = 1; i < 16; i++) ck_fp_mul(&table[i], &table[i - 1], a);
+    for (int i = 1; i < 16; i++) ck_fp_mul_(&table[i], &table[i - 1], a);
     for (size_t i = nlimbs * 16; i-- > 0;) {
         unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
-        for (int s = 0; s < 4; s++) ck_fp_sqr(&acc, &acc);
-        ck_fp_mul(&acc, &acc, &table[w]);
+        for (int s = 0; s < 4; s++) ck_fp_sqr_(&acc, &acc);
+        ck_fp_mul_(&acc, &acc, &table[w]);
     }
     *r = acc;
     ck_wipe(table, sizeof(table));
 }
 
+/* a holds A = a R; safegcd gives A^-1 = a^-1 R^-1, and a Montgomery product
+ * with R^3 turns that into a^-1 R. */
 void ck_fp_inv(ck_fp *r, const ck_fp *a)
 {
-    ck_fp_pow(r, a, CK_P_MINUS_2, 6);
+    limb_t t[6];
+    ck_fp_inv_plain(t, a->l);
+    ck_fp_mont_mul_raw(r->l, CK_FP_R3.l, t);
+    ck_wipe(t, sizeof(t));
 }
 
 int ck_fp_is_zero(const ck_fp *a)
@@ -137,7 +142,7 @@ int ck_fp_sqrt(ck_fp *r, const ck_fp *a)
 {
     ck_fp s, check;
     ck_fp_pow(&s, a, CK_P_PLUS1_DIV4, 6);
-    ck_fp_sqr(&check, &s);
+    ck_fp_sqr_(&check, &s);
     int ok = ck_fp_eq(&check, a);
     *r = s;
     return ok;

@@ -4,7 +4,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
-#include "ec/field_inline.h"
+#include "ec/wide.h"
 
 void ck_fp12_one(ck_fp12 *r)
 {
@@ -27,21 +27,55 @@ int ck_fp12_eq(const ck_fp12 *a, const ck_fp12 *b)
     return (int)(ck_mask_is_zero(acc) & 1);
 }
 
-void ck_fp12_mul(ck_fp12 *r, const ck_fp12 *a, const ck_fp12 *b)
+/* v x for x in Fp6 (v^3 = xi), on unreduced coefficients. */
+static void fp6w_mul_by_v(ck_fp2w r[3], const ck_fp2w x[3])
 {
-    ck_fp6 t0, t1, s, u;
-    ck_fp6_mul(&t0, &a->c0, &b->c0);
-    ck_fp6_mul(&t1, &a->c1, &b->c1);
-    ck_fp6_add(&s, &a->c0, &a->c1);
-    ck_fp6_add(&u, &b->c0, &b->c1);
-    ck_fp6_mul(&s, &s, &u);
-    ck_fp6_sub(&s, &s, &t0);
-    ck_fp6_sub(&r->c1, &s, &t1);
-    ck_fp6_mul_by_v(&t1, &t1);
-    ck_fp6_add(&r->c0, &t0, &t1);
+    ck_fp2w t;
+    ck_fp2w_mul_by_xi(&t, &x[2]);
+    r[2] = x[1];
+    r[1] = x[0];
+    r[0] = t;
 }
 
-/* (a0 + a1 w)^2 = (a0 + a1)(a0 + v a1) - a0a1 - v a0a1 + 2 a0a1 w */
+static void fp6w_add(ck_fp2w r[3], const ck_fp2w a[3], const ck_fp2w b[3])
+{
+    for (int i = 0; i < 3; i++) ck_fp2w_add(&r[i], &a[i], &b[i]);
+}
+
+static void fp6w_sub(ck_fp2w r[3], const ck_fp2w a[3], const ck_fp2w b[3])
+{
+    for (int i = 0; i < 3; i++) ck_fp2w_sub(&r[i], &a[i], &b[i]);
+}
+
+/* r = (t0 + v t1) + (s - t0 - t1) w with t0 = a0 b0, t1 = a1 b1,
+ * s = (a0 + a1)(b0 + b1), unreduced; every coefficient reduced once. */
+static void karatsuba_finish(ck_fp12 *r, ck_fp2w t0[3], ck_fp2w t1[3], ck_fp2w s[3])
+{
+    fp6w_sub(s, s, t0);
+    fp6w_sub(s, s, t1);
+    fp6w_mul_by_v(t1, t1);
+    fp6w_add(t0, t0, t1);
+    ck_fp6_redc(&r->c0, t0);
+    ck_fp6_redc(&r->c1, s);
+}
+
+/* Karatsuba over Fp6 with every coefficient reduced once at the end:
+ * c0 = a0 b0 + v a1 b1, c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1. */
+void ck_fp12_mul(ck_fp12 *r, const ck_fp12 *a, const ck_fp12 *b)
+{
+    ck_fp2w t0[3], t1[3], s[3];
+    ck_fp6 sa, sb;
+    ck_fp6_add(&sa, &a->c0, &a->c1);
+    ck_fp6_add(&sb, &b->c0, &b->c1);
+    ck_fp6_mul_wide(t0, &a->c0, &b->c0);
+    ck_fp6_mul_wide(t1, &a->c1, &b->c1);
+    ck_fp6_mul_wide(s, &sa, &sb);
+    karatsuba_finish(r, t0, t1, s);
+}
+
+/* (a0 + a1 w)^2 = (a0 + a1)(a0 + v a1) - a0a1 - v a0a1 + 2 a0a1 w. The two
+ * Fp6 products reduce their coefficients once each; reducing at this level
+ * instead measured no faster (as many reductions, more wide additions). */
 void ck_fp12_sqr(ck_fp12 *r, const ck_fp12 *a)
 {
     ck_fp6 ab, s, u;
@@ -83,58 +117,26 @@ void ck_fp12_frobenius(ck_fp12 *r, const ck_fp12 *a, unsigned power)
     unsigned k = power % 6;
     ck_fp6_frobenius(&t.c0, &a->c0, k);
     ck_fp6_frobenius(&t.c1, &a->c1, k);
-    ck_fp2_mul(&t.c1.c0, &t.c1.c0, &CK_FROB12_C1[k]);
-    ck_fp2_mul(&t.c1.c1, &t.c1.c1, &CK_FROB12_C1[k]);
-    ck_fp2_mul(&t.c1.c2, &t.c1.c2, &CK_FROB12_C1[k]);
+    ck_fp2_mul_(&t.c1.c0, &t.c1.c0, &CK_FROB12_C1[k]);
+    ck_fp2_mul_(&t.c1.c1, &t.c1.c1, &CK_FROB12_C1[k]);
+    ck_fp2_mul_(&t.c1.c2, &t.c1.c2, &CK_FROB12_C1[k]);
     if (power >= 6) ck_fp12_conj(&t, &t);
     *r = t;
 }
 
-/* f * (c0 + c1 v + c4 v w), Karatsuba over the two Fp6 halves. */
+/* f * (c0 + c1 v + c4 v w), Karatsuba over the two Fp6 halves, every
+ * coefficient reduced once. */
 void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4)
 {
-    ck_fp6 t0, t1, s;
+    ck_fp2w t0[3], t1[3], s[3];
+    ck_fp6 sum;
     ck_fp2 b1;
-    ck_fp6_mul_by_01(&t0, &f->c0, c0, c1);
-    ck_fp6_mul_by_1(&t1, &f->c1, c4);
-    ck_fp6_add(&s, &f->c0, &f->c1);
+    ck_fp6_mul_by_01_wide(t0, &f->c0, c0, c1);
+    ck_fp6_mul_by_1_wide(t1, &f->c1, c4);
+    ck_fp6_add(&sum, &f->c0, &f->c1);
     ck_fp2_add_(&b1, c1, c4);
-    ck_fp6_mul_by_01(&s, &s, c0, &b1);
-    ck_fp6_sub(&s, &s, &t0);
-    ck_fp6_sub(&f->c1, &s, &t1);
-    ck_fp6_mul_by_v(&t1, &t1);
-    ck_fp6_add(&f->c0, &t0, &t1);
-}
-
-/* (a + b s)^2 in Fp4 = Fp2[s]/(s^2 - xi). */
-static void fp4_sqr(ck_fp2 *r0, ck_fp2 *r1, const ck_fp2 *a, const ck_fp2 *b)
-{
-    ck_fp2 ta, tb, s;
-    ck_fp2_sqr(&ta, a);
-    ck_fp2_sqr(&tb, b);
-    ck_fp2_add_(&s, a, b);
-    ck_fp2_sqr(&s, &s);
-    ck_fp2_sub_(&s, &s, &ta);
-    ck_fp2_sub_(r1, &s, &tb);
-    ck_fp2_mul_by_xi_(&tb, &tb);
-    ck_fp2_add_(r0, &tb, &ta);
-}
-
-/* z' = 3t - 2z and z' = 3t + 2z */
-static void gs_minus(ck_fp2 *z, const ck_fp2 *t)
-{
-    ck_fp2 d;
-    ck_fp2_sub_(&d, t, z);
-    ck_fp2_dbl_(&d, &d);
-    ck_fp2_add_(z, &d, t);
-}
-
-static void gs_plus(ck_fp2 *z, const ck_fp2 *t)
-{
-    ck_fp2 d;
-    ck_fp2_add_(&d, t, z);
-    ck_fp2_dbl_(&d, &d);
-    ck_fp2_add_(z, &d, t);
+    ck_fp6_mul_by_01_wide(s, &sum, c0, &b1);
+    karatsuba_finish(f, t0, t1, s);
 }
 
 /*
@@ -148,30 +150,19 @@ void ck_fp12_cyclotomic_sqr(ck_fp12 *r, const ck_fp12 *a)
     ck_fp2 z0 = a->c0.c0, z1 = a->c1.c1, z2 = a->c1.c0, z3 = a->c0.c2;
     ck_fp2 z4 = a->c0.c1, z5 = a->c1.c2, t0, t1, t2, t3;
 
-    fp4_sqr(&t0, &t1, &z0, &z1);
-    gs_minus(&z0, &t0);
-    gs_plus(&z1, &t1);
-    fp4_sqr(&t0, &t1, &z2, &z3);
-    fp4_sqr(&t2, &t3, &z4, &z5);
-    gs_minus(&z4, &t0);
-    gs_plus(&z5, &t1);
+    ck_fp4_sqr(&t0, &t1, &z0, &z1);
+    ck_cyc_3t_minus_2z(&z0, &t0);
+    ck_cyc_3t_plus_2z(&z1, &t1);
+    ck_fp4_sqr(&t0, &t1, &z2, &z3);
+    ck_fp4_sqr(&t2, &t3, &z4, &z5);
+    ck_cyc_3t_minus_2z(&z4, &t0);
+    ck_cyc_3t_plus_2z(&z5, &t1);
     ck_fp2_mul_by_xi_(&t0, &t3);
-    gs_plus(&z2, &t0);
-    gs_minus(&z3, &t2);
+    ck_cyc_3t_plus_2z(&z2, &t0);
+    ck_cyc_3t_minus_2z(&z3, &t2);
 
     r->c0.c0 = z0; r->c0.c1 = z4; r->c0.c2 = z3;
     r->c1.c0 = z2; r->c1.c1 = z1; r->c1.c2 = z5;
-}
-
-/* a^|x|, |x| = 0xd201000000010000 (public), square-and-multiply. */
-void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a)
-{
-    ck_fp12 acc = *a;
-    for (int i = 62; i >= 0; i--) {
-        ck_fp12_cyclotomic_sqr(&acc, &acc);
-        if ((CK_X_ABS >> i) & 1) ck_fp12_mul(&acc, &acc, a);
-    }
-    *r = acc;
 }
 
 /* In the cyclotomic subgroup iff a^(p^4 - p^2 + 1) = 1, i.e. a^(p^4) a = a^(p^2). */

@@ -59,31 +59,22 @@ void ck_fp2_mul(ck_fp2 *r, const ck_fp2 *a, const ck_fp2 *b)
         return;
     }
 #endif
-    ck_fp_mul(&t0, &a->c0, &b->c0);
-    ck_fp_mul(&t1, &a->c1, &b->c1);
+    ck_fp_mul_(&t0, &a->c0, &b->c0);
+    ck_fp_mul_(&t1, &a->c1, &b->c1);
     ck_fp_add_(&s0, &a->c0, &a->c1);
     ck_fp_add_(&s1, &b->c0, &b->c1);
-    ck_fp_mul(&s0, &s0, &s1);
+    ck_fp_mul_(&s0, &s0, &s1);
     ck_fp_sub_(&r->c0, &t0, &t1);
     ck_fp_sub_(&s0, &s0, &t0);
     ck_fp_sub_(&r->c1, &s0, &t1);
 }
 
-/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u */
-void ck_fp2_sqr(ck_fp2 *r, const ck_fp2 *a)
-{
-    ck_fp s, d, m;
-    ck_fp_add_(&s, &a->c0, &a->c1);
-    ck_fp_sub_(&d, &a->c0, &a->c1);
-    ck_fp_mul(&m, &a->c0, &a->c1);
-    ck_fp_mul(&r->c0, &s, &d);
-    ck_fp_add_(&r->c1, &m, &m);
-}
+void ck_fp2_sqr(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_sqr_(r, a); }
 
 void ck_fp2_mul_fp(ck_fp2 *r, const ck_fp2 *a, const ck_fp *b)
 {
-    ck_fp_mul(&r->c0, &a->c0, b);
-    ck_fp_mul(&r->c1, &a->c1, b);
+    ck_fp_mul_(&r->c0, &a->c0, b);
+    ck_fp_mul_(&r->c1, &a->c1, b);
 }
 
 void ck_fp2_mul_by_xi(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_mul_by_xi_(r, a); }
@@ -92,12 +83,12 @@ void ck_fp2_mul_by_xi(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_mul_by_xi_(r, a); }
 void ck_fp2_inv(ck_fp2 *r, const ck_fp2 *a)
 {
     ck_fp n, t;
-    ck_fp_sqr(&n, &a->c0);
-    ck_fp_sqr(&t, &a->c1);
+    ck_fp_sqr_(&n, &a->c0);
+    ck_fp_sqr_(&t, &a->c1);
     ck_fp_add_(&n, &n, &t);
     ck_fp_inv(&n, &n);
-    ck_fp_mul(&r->c0, &a->c0, &n);
-    ck_fp_mul(&t, &a->c1, &n);
+    ck_fp_mul_(&r->c0, &a->c0, &n);
+    ck_fp_mul_(&t, &a->c1, &n);
     ck_fp_neg(&r->c1, &t);
 }
 
@@ -116,11 +107,11 @@ void ck_fp2_pow(ck_fp2 *r, const ck_fp2 *a, const limb_t *e, size_t nlimbs)
     ck_fp2 table[16], acc;
     ck_fp2_one(&table[0]);
     acc = table[0];
-    for (int i = 1; i < 16; i++) ck_fp2_mul(&table[i], &table[i - 1], a);
+    for (int i = 1; i < 16; i++) ck_fp2_mul_(&table[i], &table[i - 1], a);
     for (size_t i = nlimbs * 16; i-- > 0;) {
         unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
-        for (int s = 0; s < 4; s++) ck_fp2_sqr(&acc, &acc);
-        ck_fp2_mul(&acc, &acc, &table[w]);
+        for (int s = 0; s < 4; s++) ck_fp2_sqr_(&acc, &acc);
+        ck_fp2_mul_(&acc, &acc, &table[w]);
     }
     *r = acc;
     ck_wipe(table, sizeof(table));
@@ -130,44 +121,53 @@ void ck_fp2_pow(ck_fp2 *r, const ck_fp2 *a, const limb_t *e, size_t nlimbs)
 int ck_fp2_is_square(const ck_fp2 *a)
 {
     ck_fp n, t;
-    ck_fp_sqr(&n, &a->c0);
-    ck_fp_sqr(&t, &a->c1);
+    ck_fp_sqr_(&n, &a->c0);
+    ck_fp_sqr_(&t, &a->c1);
     ck_fp_add_(&n, &n, &t);
     return ck_fp_is_square(&n);
 }
 
 /*
- * Square root through the norm (p = 3 mod 4), without branches:
- *   s = sqrt(a0^2 + a1^2), t = (a0 + s)/2 (or (a0 - s)/2 when that is 0),
- *   c = t^((p+1)/4).  If c^2 = t the root is c + a1/(2c) u; otherwise
- *   c^2 = -t and the root is a1/(2c) + c u.  The final check rejects
- *   non-squares.
+ * Square root through the norm (p = 3 mod 4), without branches, given s, a
+ * square root of the norm a0^2 + a1^2 (either sign):
+ *   t = (a0 + s)/2 (or (a0 - s)/2 when that is 0); z = t^((p-3)/4) and
+ *   c = z t = t^((p+1)/4). If c^2 = t the root is c + a1/(2c) u; otherwise
+ *   c^2 = -t and the root is a1/(2c) + c u. No inversion: c z = t^((p-1)/2)
+ *   is 1 in the first case and -1 in the second, so 1/c = +-z. The final
+ *   check rejects non-squares.
  */
-int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a)
+int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s)
 {
-    ck_fp n, s, t, t2, c, c2, d;
+    ck_fp t, t2, z, c, c2, d;
     ck_fp2 x, check;
-    ck_fp_sqr(&n, &a->c0);
-    ck_fp_sqr(&t, &a->c1);
-    ck_fp_add_(&n, &n, &t);
-    ck_fp_pow(&s, &n, CK_P_PLUS1_DIV4, 6);
-    ck_fp_add_(&t, &a->c0, &s);
+    ck_fp_add_(&t, &a->c0, s);
     ck_fp_half(&t, &t);
-    ck_fp_sub_(&t2, &a->c0, &s);
+    ck_fp_sub_(&t2, &a->c0, s);
     ck_fp_half(&t2, &t2);
     CK_SELECT(&t, &t2, &t, ck_limbs_zero_mask(t.l, 6));
-    ck_fp_pow(&c, &t, CK_P_PLUS1_DIV4, 6);
-    ck_fp_sqr(&c2, &c);
+    ck_fp_pow(&z, &t, CK_P_MINUS3_DIV4, 6);
+    ck_fp_mul_(&c, &z, &t);
+    ck_fp_sqr_(&c2, &c);
     limb_t direct = ck_mask_from_bit((limb_t)ck_fp_eq(&c2, &t));
-    ck_fp_dbl(&d, &c);
-    ck_fp_inv(&d, &d);
-    ck_fp_mul(&d, &d, &a->c1);
+    ck_fp_cneg(&d, &z, ~direct);               /* 1/c */
+    ck_fp_half(&d, &d);
+    ck_fp_mul_(&d, &d, &a->c1);                 /* a1 / (2c) */
     CK_SELECT(&x.c0, &c, &d, direct);
     CK_SELECT(&x.c1, &d, &c, direct);
-    ck_fp2_sqr(&check, &x);
-    int ok = ck_fp2_eq(&check, a);         /* before *r: r may alias a */
+    ck_fp2_sqr_(&check, &x);
+    int ok = ck_fp2_eq(&check, a);             /* before *r: r may alias a */
     *r = x;
     return ok;
+}
+
+int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a)
+{
+    ck_fp n, t, s;
+    ck_fp_sqr_(&n, &a->c0);
+    ck_fp_sqr_(&t, &a->c1);
+    ck_fp_add_(&n, &n, &t);
+    ck_fp_pow(&s, &n, CK_P_PLUS1_DIV4, 6);
+    return ck_fp2_sqrt_from_norm_root(r, a, &s);
 }
 
 /* RFC 9380 sgn0 for m = 2. */

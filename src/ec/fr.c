@@ -64,19 +64,14 @@ void ck_fr_to_limbs(limb_t out[4], const ck_fr *a)
     ck_mont_mul_256(out, a->l, one, CK_R, CK_R_INV64);
 }
 
-/* Fermat: a^(r-2), 4-bit fixed window over the public exponent. */
+/* safegcd on the Montgomery value A = a R gives a^-1 R^-1; a Montgomery
+ * product with R^3 makes it a^-1 R. */
 void ck_fr_inv(ck_fr *r, const ck_fr *a)
 {
-    ck_fr table[16], acc = CK_FR_ONE;
-    table[0] = CK_FR_ONE;
-    for (int i = 1; i < 16; i++) ck_fr_mul(&table[i], &table[i - 1], a);
-    for (int i = 63; i >= 0; i--) {
-        unsigned w = (unsigned)(CK_R_MINUS_2[i / 16] >> (4 * (i % 16))) & 15;
-        for (int s = 0; s < 4; s++) ck_fr_sqr(&acc, &acc);
-        ck_fr_mul(&acc, &acc, &table[w]);
-    }
-    *r = acc;
-    ck_wipe(table, sizeof(table));
+    limb_t t[4];
+    ck_fr_inv_plain(t, a->l);
+    fr_mont(r, CK_FR_R3.l, t);
+    ck_wipe(t, sizeof(t));
 }
 
 int ck_fr_is_zero(const ck_fr *a)
@@ -204,4 +199,22 @@ void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[
     }
     rem[0] = r0;
     rem[1] = r1;
+}
+
+/* k = sum part_i |x|^i, part_i < |x|: three constant-time divisions by the
+ * public |x| (k < r < |x|^4, so the last quotient is below |x| too). */
+void ck_split_base_x(limb_t part[4][1], const limb_t k[4])
+{
+    static const limb_t xabs[2] = {CK_X_ABS, 0};
+    limb_t q[4], n[4], rem[2];
+    memcpy(n, k, sizeof(n));
+    for (int i = 0; i < 3; i++) {
+        ck_divmod_ct(q, rem, n, xabs);
+        part[i][0] = rem[0];
+        memcpy(n, q, sizeof(n));
+    }
+    part[3][0] = n[0];
+    ck_wipe(q, sizeof(q));
+    ck_wipe(n, sizeof(n));
+    ck_wipe(rem, sizeof(rem));
 }

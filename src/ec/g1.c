@@ -13,8 +13,8 @@
 #define FN(name) ck_g1_##name
 #define FE_ADD ck_fp_add_
 #define FE_SUB ck_fp_sub_
-#define FE_MUL ck_fp_mul
-#define FE_SQR ck_fp_sqr
+#define FE_MUL ck_fp_mul_
+#define FE_SQR ck_fp_sqr_
 #define FE_DBL ck_fp_dbl
 #define FE_NEG ck_fp_neg
 #define FE_INV ck_fp_inv
@@ -23,6 +23,7 @@
 #define FE_CNEG ck_fp_cneg
 #define FE_ONE CK_FP_ONE
 #define CURVE_B CK_B1
+#define FE_MUL_B3(r, a) ck_fp_mul_small((r), (a), 12)      /* 3b = 12 */
 #define ENDO_DIMS 2
 #define ENDO_LIMBS 2
 #define ENDO_SPLIT g1_glv_split
@@ -46,7 +47,7 @@ static void g1_glv_split(limb_t part[2][2], const limb_t k[4])
 
 static void g1_neg_phi(ck_g1 *r, const ck_g1 *a)
 {
-    ck_fp_mul(&r->x, &a->x, &CK_G1_BETA);
+    ck_fp_mul_(&r->x, &a->x, &CK_G1_BETA);
     ck_fp_neg(&r->y, &a->y);
     r->z = a->z;
 }
@@ -64,7 +65,7 @@ int ck_g1_in_group(const ck_g1 *a)
     ck_g1 phi, t;
     if (!ck_g1_on_curve(a)) return 0;
     phi = *a;
-    ck_fp_mul(&phi.x, &phi.x, &CK_G1_BETA);
+    ck_fp_mul_(&phi.x, &phi.x, &CK_G1_BETA);
     ck_g1_mul_u64_vartime(&t, a, CK_X_ABS);
     ck_g1_mul_u64_vartime(&t, &t, CK_X_ABS);
     ck_g1_neg(&t, &t);

@@ -13,8 +13,8 @@
 #define FN(name) ck_g2_##name
 #define FE_ADD ck_fp2_add_
 #define FE_SUB ck_fp2_sub_
-#define FE_MUL ck_fp2_mul
-#define FE_SQR ck_fp2_sqr
+#define FE_MUL ck_fp2_mul_
+#define FE_SQR ck_fp2_sqr_
 #define FE_DBL ck_fp2_dbl_
 #define FE_NEG ck_fp2_neg
 #define FE_INV ck_fp2_inv
@@ -23,31 +23,20 @@
 #define FE_CNEG ck_fp2_cneg
 #define FE_ONE CK_FP2_ONE_
 #define CURVE_B CK_B2
+#define FE_MUL_B3 g2_mul_b3
 static const ck_fp2 CK_FP2_ONE_ = {CK_FP_ONE_INIT, {{0}}};
+/* 3b' = 12 (1 + u) */
+static inline void g2_mul_b3(ck_fp2 *r, const ck_fp2 *a)
+{
+    ck_fp2_mul_small(r, a, 12);
+    ck_fp2_mul_by_xi_(r, r);
+}
 #define ENDO_DIMS 4
 #define ENDO_LIMBS 1
-#define ENDO_SPLIT g2_gls_split
+#define ENDO_SPLIT ck_split_base_x
 #define ENDO_APPLY g2_neg_psi
-static void g2_gls_split(limb_t part[4][1], const limb_t k[4]);
 static void g2_neg_psi(ck_g2 *r, const ck_g2 *a);
 #include "ec/point_impl.h"
-
-/* k = sum r_i |x|^i, r_i < |x| (k < r < |x|^4); -psi has eigenvalue |x|. */
-static void g2_gls_split(limb_t part[4][1], const limb_t k[4])
-{
-    static const limb_t xabs[2] = {CK_X_ABS, 0};
-    limb_t q[4], n[4], rem[2];
-    memcpy(n, k, sizeof(n));
-    for (int i = 0; i < 3; i++) {
-        ck_divmod_ct(q, rem, n, xabs);
-        part[i][0] = rem[0];
-        memcpy(n, q, sizeof(n));
-    }
-    part[3][0] = n[0];
-    ck_wipe(q, sizeof(q));
-    ck_wipe(n, sizeof(n));
-    ck_wipe(rem, sizeof(rem));
-}
 
 static void g2_neg_psi(ck_g2 *r, const ck_g2 *a)
 {
@@ -66,17 +55,17 @@ void ck_g2_generator(ck_g2 *r)
 void ck_g2_psi(ck_g2 *r, const ck_g2 *a)
 {
     ck_fp2_conj(&r->x, &a->x);
-    ck_fp2_mul(&r->x, &r->x, &CK_PSI_X);
+    ck_fp2_mul_(&r->x, &r->x, &CK_PSI_X);
     ck_fp2_conj(&r->y, &a->y);
-    ck_fp2_mul(&r->y, &r->y, &CK_PSI_Y);
+    ck_fp2_mul_(&r->y, &r->y, &CK_PSI_Y);
     ck_fp2_conj(&r->z, &a->z);
 }
 
 /* psi^2(x, y) = (x c, -y) with c in Fp. */
 void ck_g2_psi2(ck_g2 *r, const ck_g2 *a)
 {
-    ck_fp_mul(&r->x.c0, &a->x.c0, &CK_PSI2_X);
-    ck_fp_mul(&r->x.c1, &a->x.c1, &CK_PSI2_X);
+    ck_fp_mul_(&r->x.c0, &a->x.c0, &CK_PSI2_X);
+    ck_fp_mul_(&r->x.c1, &a->x.c1, &CK_PSI2_X);
     ck_fp2_neg(&r->y, &a->y);
     r->z = a->z;
 }

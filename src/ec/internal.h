@@ -55,6 +55,11 @@ void ck_fp_dbl(ck_fp *r, const ck_fp *a);
 void ck_fp_half(ck_fp *r, const ck_fp *a);
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k); /* k <= 16 */
 void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs);
+/* Constant-time inverses of plain (non-Montgomery) integers by safegcd
+ * (safegcd.c): r = a^-1 mod p for any a < 2^384, mod r for any a < 2^256;
+ * 0 when a = 0 mod the modulus. */
+void ck_fp_inv_plain(limb_t r[6], const limb_t a[6]);
+void ck_fr_inv_plain(limb_t r[4], const limb_t a[4]);
 void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask);
 int ck_fp_is_square(const ck_fp *a);
 int ck_fp_sgn0(const ck_fp *a);                /* parity of the canonical value */
@@ -75,6 +80,9 @@ int ck_fp2_sgn0(const ck_fp2 *a);
 int ck_fp2_lexi_largest(const ck_fp2 *a);
 int ck_fp2_is_square(const ck_fp2 *a);
 void ck_fp2_pow(ck_fp2 *r, const ck_fp2 *a, const limb_t *e, size_t nlimbs);
+/* sqrt(a) given s, a square root in Fp of the norm a0^2 + a1^2; 1 if a is
+ * a square (then r^2 = a). */
+int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s);
 
 /* ---- Fp6 -------------------------------------------------------------- */
 void ck_fp6_add(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
@@ -84,8 +92,6 @@ void ck_fp6_mul(ck_fp6 *r, const ck_fp6 *a, const ck_fp6 *b);
 void ck_fp6_sqr(ck_fp6 *r, const ck_fp6 *a);
 void ck_fp6_inv(ck_fp6 *r, const ck_fp6 *a);
 void ck_fp6_mul_by_v(ck_fp6 *r, const ck_fp6 *a);
-void ck_fp6_mul_by_01(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b0, const ck_fp2 *b1);
-void ck_fp6_mul_by_1(ck_fp6 *r, const ck_fp6 *a, const ck_fp2 *b1);
 void ck_fp6_frobenius(ck_fp6 *r, const ck_fp6 *a, unsigned power);
 int ck_fp6_is_zero(const ck_fp6 *a);
 void ck_fp6_one(ck_fp6 *r);
@@ -93,9 +99,18 @@ void ck_fp6_one(ck_fp6 *r);
 /* ---- Fp12 ------------------------------------------------------------- */
 /* f *= (c0 + c1 v + c4 v w): the shape of every Miller-loop line. */
 void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
-/* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned). */
+/* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
+ * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
+/* r[i] = a[i]^|x| for n elements, sharing inversions. */
+void ck_fp12_cyclotomic_exp_x_batch(ck_fp12 *r, const ck_fp12 *a, size_t n);
+/* a^(2^n) by n compressed squarings and one decompression (tests). */
+void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n);
 int ck_fp12_in_cyclotomic(const ck_fp12 *a);
+
+/* ---- GT --------------------------------------------------------------- */
+/* ok[i] = ck_gt_in_group(&a[i]), with shared inversions (gt_batch.c). */
+void ck_gt_in_group_batch(int *ok, const ck_gt *a, size_t n);
 
 /* ---- Fr --------------------------------------------------------------- */
 /* Canonical (non-Montgomery) little-endian limbs of a scalar. */
@@ -117,6 +132,9 @@ void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
 /* Constant-time division of a 256-bit n by a public d < 2^128 (d[1] may be 0):
  * q = n / d, rem = n mod d. Bit-serial, so no hardware divide sees secrets. */
 void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2]);
+/* k (< r) in base |x|: four 64-bit digits, constant time. The eigenvalue
+ * of -psi on G2 and of conj o Frobenius on GT is |x|. */
+void ck_split_base_x(limb_t part[4][1], const limb_t k[4]);
 
 /* ---- hash-to-curve test hooks (RFC 9380 intermediate values) ---------- */
 /* count <= 2; DSTs longer than 255 bytes are hashed as RFC 9380 5.3.3 says. */

@@ -23,10 +23,10 @@ typedef struct { ck_fp2 x, y, z; } twist_proj;
 static void line_dbl(ck_fp2 line[3], twist_proj *t)
 {
     ck_fp2 a, b, c, e, f, g, h, xx;
-    ck_fp2_mul(&a, &t->x, &t->y);
+    ck_fp2_mul_(&a, &t->x, &t->y);
     ck_fp2_half(&a, &a);
-    ck_fp2_sqr(&b, &t->y);
-    ck_fp2_sqr(&c, &t->z);
+    ck_fp2_sqr_(&b, &t->y);
+    ck_fp2_sqr_(&c, &t->z);
     ck_fp2_mul_by_xi_(&e, &c);              /* E = 3b' Z^2 = 12 xi Z^2 */
     ck_fp2_mul_small(&e, &e, 12);
     ck_fp2_dbl_(&f, &e);
@@ -34,10 +34,10 @@ static void line_dbl(ck_fp2 line[3], twist_proj *t)
     ck_fp2_add_(&g, &b, &f);
     ck_fp2_half(&g, &g);
     ck_fp2_add_(&h, &t->y, &t->z);
-    ck_fp2_sqr(&h, &h);
+    ck_fp2_sqr_(&h, &h);
     ck_fp2_sub_(&h, &h, &b);
     ck_fp2_sub_(&h, &h, &c);                /* H = 2YZ */
-    ck_fp2_sqr(&xx, &t->x);
+    ck_fp2_sqr_(&xx, &t->x);
 
     ck_fp2_sub_(&line[0], &b, &e);
     ck_fp2_dbl_(&line[1], &xx);
@@ -46,44 +46,44 @@ static void line_dbl(ck_fp2 line[3], twist_proj *t)
     line[2] = h;
 
     ck_fp2_sub_(&t->x, &b, &f);
-    ck_fp2_mul(&t->x, &t->x, &a);          /* X3 = A (B - F) */
-    ck_fp2_sqr(&g, &g);
-    ck_fp2_sqr(&e, &e);
+    ck_fp2_mul_(&t->x, &t->x, &a);          /* X3 = A (B - F) */
+    ck_fp2_sqr_(&g, &g);
+    ck_fp2_sqr_(&e, &e);
     ck_fp2_dbl_(&f, &e);
     ck_fp2_add_(&e, &e, &f);
     ck_fp2_sub_(&t->y, &g, &e);             /* Y3 = G^2 - 3E^2 */
-    ck_fp2_mul(&t->z, &b, &h);             /* Z3 = B H */
+    ck_fp2_mul_(&t->z, &b, &h);             /* Z3 = B H */
 }
 
 /* T = T + Q; line = (theta x2 - lambda y2, -theta, lambda). */
 static void line_add(ck_fp2 line[3], twist_proj *t, const ck_g2_affine *q)
 {
     ck_fp2 theta, lambda, c, d, e, f, g, h, s;
-    ck_fp2_mul(&theta, &q->y, &t->z);
+    ck_fp2_mul_(&theta, &q->y, &t->z);
     ck_fp2_sub_(&theta, &t->y, &theta);
-    ck_fp2_mul(&lambda, &q->x, &t->z);
+    ck_fp2_mul_(&lambda, &q->x, &t->z);
     ck_fp2_sub_(&lambda, &t->x, &lambda);
-    ck_fp2_sqr(&c, &theta);
-    ck_fp2_sqr(&d, &lambda);
-    ck_fp2_mul(&e, &lambda, &d);
-    ck_fp2_mul(&f, &t->z, &c);
-    ck_fp2_mul(&g, &t->x, &d);
+    ck_fp2_sqr_(&c, &theta);
+    ck_fp2_sqr_(&d, &lambda);
+    ck_fp2_mul_(&e, &lambda, &d);
+    ck_fp2_mul_(&f, &t->z, &c);
+    ck_fp2_mul_(&g, &t->x, &d);
     ck_fp2_add_(&h, &e, &f);
     ck_fp2_sub_(&h, &h, &g);
     ck_fp2_sub_(&h, &h, &g);
 
-    ck_fp2_mul(&line[0], &theta, &q->x);
-    ck_fp2_mul(&s, &lambda, &q->y);
+    ck_fp2_mul_(&line[0], &theta, &q->x);
+    ck_fp2_mul_(&s, &lambda, &q->y);
     ck_fp2_sub_(&line[0], &line[0], &s);
     ck_fp2_neg(&line[1], &theta);
     line[2] = lambda;
 
-    ck_fp2_mul(&t->x, &lambda, &h);
+    ck_fp2_mul_(&t->x, &lambda, &h);
     ck_fp2_sub_(&s, &g, &h);
-    ck_fp2_mul(&s, &s, &theta);
-    ck_fp2_mul(&t->y, &t->y, &e);
+    ck_fp2_mul_(&s, &s, &theta);
+    ck_fp2_mul_(&t->y, &t->y, &e);
     ck_fp2_sub_(&t->y, &s, &t->y);
-    ck_fp2_mul(&t->z, &t->z, &e);
+    ck_fp2_mul_(&t->z, &t->z, &e);
 }
 
 static void line_eval(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p)

@@ -6,7 +6,7 @@
  *   PT, AFF, FE, TABLE         the point, affine point, field and table types
  *   FN(name)                   the public name, e.g. ck_g1_##name
  *   FE_ADD FE_SUB FE_MUL FE_SQR FE_DBL FE_NEG FE_INV FE_EQ FE_IS_ZERO
- *   FE_MUL_SMALL FE_CNEG FE_ONE CURVE_B
+ *   FE_MUL_SMALL FE_CNEG FE_ONE CURVE_B FE_MUL_B3
  *
  * Every function without _vartime is constant time: the complete additions
  * compute the generic sum and the doubling and pick with masks.
@@ -117,8 +117,10 @@ static limb_t FN(affine_is_identity_mask_)(const AFF *a)
     return ck_mask_from_bit((limb_t)(FE_IS_ZERO(&a->x) & FE_IS_ZERO(&a->y)));
 }
 
-/* madd-2007-bl with the same exceptional cases; (0,0) is the identity. */
-void FN(add_affine)(PT *r, const PT *p, const AFF *q)
+/* madd-2007-bl; (0,0) is the identity. With complete (a public constant)
+ * the doubling P + P and P - P are handled too; without, the caller knows
+ * that P != +-Q unless one of them is the identity (fixed-base tables). */
+static inline void FN(madd_)(PT *r, const PT *p, const AFF *q, int complete)
 {
     FE z1z1, u2, s2, h, hh, i, j, rr, v, t;
     PT sum, twice, qj;
@@ -148,18 +150,22 @@ void FN(add_affine)(PT *r, const PT *p, const AFF *q)
     FE_SUB(&t, &t, &z1z1);
     FE_SUB(&sum.z, &t, &hh);
 
-    FN(dbl)(&twice, p);
     qj.x = q->x;
     qj.y = q->y;
     qj.z = FE_ONE;
     limb_t p_inf = ck_mask_from_bit((limb_t)FE_IS_ZERO(&p->z));
     limb_t q_inf = FN(affine_is_identity_mask_)(q);
-    limb_t same = ck_mask_from_bit((limb_t)(FE_IS_ZERO(&h) & FE_IS_ZERO(&rr))) & ~p_inf & ~q_inf;
-    CK_SELECT(&sum, &twice, &sum, same);
+    if (complete) {
+        limb_t same = ck_mask_from_bit((limb_t)(FE_IS_ZERO(&h) & FE_IS_ZERO(&rr))) & ~p_inf & ~q_inf;
+        FN(dbl)(&twice, p);
+        CK_SELECT(&sum, &twice, &sum, same);
+    }
     CK_SELECT(&sum, &qj, &sum, p_inf);
     CK_SELECT(&sum, p, &sum, q_inf);
     *r = sum;
 }
+
+void FN(add_affine)(PT *r, const PT *p, const AFF *q) { FN(madd_)(r, p, q, 1); }
 
 int FN(eq)(const PT *a, const PT *b)
 {
@@ -276,13 +282,127 @@ static inline void FN(digit_split_)(unsigned *abs, limb_t *neg, int8_t d)
     *abs = (unsigned)(((limb_t)(int64_t)d ^ m) - m) & 0xff;
 }
 
-/* t = digit * (table), scanning all 8 entries: table[j] = (j+1) P. */
+/*
+ * The constant-time scalar multiplications below run in homogeneous
+ * projective coordinates (x = X/Z, y = Y/Z; the identity is (0 : 1 : 0))
+ * with the complete formulas of Renes, Costello and Batina (EUROCRYPT
+ * 2016, algorithms 7 and 9 for a = 0): one formula for every pair of
+ * points, no masks, 12 multiplications per addition instead of a Jacobian
+ * addition plus the doubling a complete Jacobian addition needs. They are
+ * complete on curves without rational points of order 2: both cofactors
+ * are odd. The values keep the PT type; only these functions read them
+ * as projective. FE_MUL_B3 multiplies by 3b.
+ */
+static void FN(proj_identity_)(PT *r)
+{
+    r->x = fe_zero_;
+    r->y = FE_ONE;
+    r->z = fe_zero_;
+}
+
+/* (X : Y : Z) Jacobian -> (X Z : Y : Z^3); the identity (Z = 0) -> (0 : 1 : 0). */
+static void FN(to_proj_)(PT *r, const PT *a)
+{
+    PT t, id;
+    FE z2;
+    FE_SQR(&z2, &a->z);
+    FE_MUL(&t.x, &a->x, &a->z);
+    t.y = a->y;
+    FE_MUL(&t.z, &z2, &a->z);
+    FN(proj_identity_)(&id);
+    CK_SELECT(r, &id, &t, ck_mask_from_bit((limb_t)FE_IS_ZERO(&a->z)));
+}
+
+/* (X : Y : Z) projective -> (X Z : Y Z^2 : Z) Jacobian; Z = 0 -> identity. */
+static void FN(from_proj_)(PT *r, const PT *a)
+{
+    PT t, id;
+    FE z2;
+    FE_SQR(&z2, &a->z);
+    FE_MUL(&t.x, &a->x, &a->z);
+    FE_MUL(&t.y, &a->y, &z2);
+    t.z = a->z;
+    FN(identity)(&id);
+    CK_SELECT(r, &id, &t, ck_mask_from_bit((limb_t)FE_IS_ZERO(&a->z)));
+}
+
+/* RCB algorithm 7: complete addition, a = 0. */
+static void FN(padd_)(PT *r, const PT *p, const PT *q)
+{
+    FE t0, t1, t2, t3, t4, x3, y3, z3;
+    FE_MUL(&t0, &p->x, &q->x);
+    FE_MUL(&t1, &p->y, &q->y);
+    FE_MUL(&t2, &p->z, &q->z);
+    FE_ADD(&t3, &p->x, &p->y);
+    FE_ADD(&t4, &q->x, &q->y);
+    FE_MUL(&t3, &t3, &t4);
+    FE_ADD(&t4, &t0, &t1);
+    FE_SUB(&t3, &t3, &t4);
+    FE_ADD(&t4, &p->y, &p->z);
+    FE_ADD(&x3, &q->y, &q->z);
+    FE_MUL(&t4, &t4, &x3);
+    FE_ADD(&x3, &t1, &t2);
+    FE_SUB(&t4, &t4, &x3);
+    FE_ADD(&x3, &p->x, &p->z);
+    FE_ADD(&y3, &q->x, &q->z);
+    FE_MUL(&x3, &x3, &y3);
+    FE_ADD(&y3, &t0, &t2);
+    FE_SUB(&y3, &x3, &y3);
+    FE_DBL(&x3, &t0);
+    FE_ADD(&t0, &x3, &t0);
+    FE_MUL_B3(&t2, &t2);
+    FE_ADD(&z3, &t1, &t2);
+    FE_SUB(&t1, &t1, &t2);
+    FE_MUL_B3(&y3, &y3);
+    FE_MUL(&x3, &t4, &y3);
+    FE_MUL(&t2, &t3, &t1);
+    FE_SUB(&x3, &t2, &x3);
+    FE_MUL(&y3, &y3, &t0);
+    FE_MUL(&t1, &t1, &z3);
+    FE_ADD(&y3, &t1, &y3);
+    FE_MUL(&t0, &t0, &t3);
+    FE_MUL(&z3, &z3, &t4);
+    FE_ADD(&z3, &z3, &t0);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+/* RCB algorithm 9: doubling, a = 0. */
+static void FN(pdbl_)(PT *r, const PT *p)
+{
+    FE t0, t1, t2, x3, y3, z3;
+    FE_SQR(&t0, &p->y);
+    FE_DBL(&z3, &t0);
+    FE_DBL(&z3, &z3);
+    FE_DBL(&z3, &z3);
+    FE_MUL(&t1, &p->y, &p->z);
+    FE_SQR(&t2, &p->z);
+    FE_MUL_B3(&t2, &t2);
+    FE_MUL(&x3, &t2, &z3);
+    FE_ADD(&y3, &t0, &t2);
+    FE_MUL(&z3, &t1, &z3);
+    FE_DBL(&t1, &t2);
+    FE_ADD(&t2, &t1, &t2);
+    FE_SUB(&t0, &t0, &t2);
+    FE_MUL(&y3, &t0, &y3);
+    FE_ADD(&y3, &x3, &y3);
+    FE_MUL(&t1, &p->x, &p->y);
+    FE_MUL(&x3, &t0, &t1);
+    FE_DBL(&x3, &x3);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+/* t = digit * (table), scanning all 8 entries: table[j] = (j+1) P
+ * (projective; digit 0 gives the identity). */
 static void FN(table_pick_)(PT *t, const PT table[8], int8_t digit)
 {
     unsigned abs;
     limb_t neg;
     FN(digit_split_)(&abs, &neg, digit);
-    FN(identity)(t);
+    FN(proj_identity_)(t);
     for (unsigned j = 0; j < 8; j++) {
         limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
         CK_SELECT(t, &table[j], t, hit);
@@ -294,28 +414,31 @@ static void FN(table_pick_)(PT *t, const PT table[8], int8_t digit)
 #define CK_STRAUS_MAX_BASES 8
 
 /* Straus interleaving with signed 4-bit windows: one shared doubling chain,
- * and per window one complete addition per base. table[i][j] = (j+1) base_i. */
+ * and per window one complete addition per base. table[i][j] = (j+1) base_i
+ * (projective); the result is Jacobian. */
 static void FN(straus_)(PT *r, PT (*table)[8], int8_t (*digits)[CK_RECODE_MAX],
                         size_t n, size_t nwin)
 {
     PT acc, t;
-    FN(identity)(&acc);
+    FN(proj_identity_)(&acc);
     for (size_t w = nwin; w-- > 0;) {
-        for (int s = 0; s < 4; s++) FN(dbl)(&acc, &acc);
+        for (int s = 0; s < 4; s++) FN(pdbl_)(&acc, &acc);
         for (size_t i = 0; i < n; i++) {
             FN(table_pick_)(&t, table[i], digits[i][w]);
-            FN(add)(&acc, &acc, &t);
+            FN(padd_)(&acc, &acc, &t);
         }
     }
-    *r = acc;
+    FN(from_proj_)(r, &acc);
+    ck_wipe(&acc, sizeof(acc));
     ck_wipe(&t, sizeof(t));
 }
 
+/* table[j] = (j+1) p in projective coordinates, p Jacobian. */
 static void FN(table_fill_)(PT table[8], const PT *p)
 {
-    table[0] = *p;
-    FN(dbl)(&table[1], p);
-    for (int j = 2; j < 8; j++) FN(add)(&table[j], &table[j - 1], p);
+    FN(to_proj_)(&table[0], p);
+    FN(pdbl_)(&table[1], &table[0]);
+    for (int j = 2; j < 8; j++) FN(padd_)(&table[j], &table[j - 1], &table[0]);
 }
 
 static void FN(msm_chunk_)(PT *r, const PT *p, const ck_fr *k, size_t n)
@@ -389,6 +512,15 @@ void FN(table_init)(TABLE *tab, const PT *p)
     }
 }
 
+/*
+ * 64 mixed additions, each after a scan of a whole row. Before window i the
+ * accumulator is [A]P with |A| < 16^i, and the entry is [B]P with B = d 16^i,
+ * 16^i <= |B| <= 8 * 16^i (or the identity for d = 0). acc = +-entry would
+ * need A = +-B mod r with 0 < |A -+ B| <= 9 * 16^i, impossible while
+ * 9 * 16^i < r, i.e. for i <= 62: those windows need no doubling case, only
+ * the identities (P must have order r). The last window uses the complete
+ * addition.
+ */
 void FN(table_mul)(PT *r, const TABLE *tab, const ck_fr *k)
 {
     int8_t digits[64];
@@ -407,7 +539,7 @@ void FN(table_mul)(PT *r, const TABLE *tab, const ck_fr *k)
             CK_SELECT(&t, &tab->t[i][j], &t, hit);
         }
         FE_CNEG(&t.y, &t.y, neg);     /* -(0,0) stays (0,0) */
-        FN(add_affine)(&acc, &acc, &t);
+        FN(madd_)(&acc, &acc, &t, i == 63);
     }
     *r = acc;
     ck_wipe(digits, sizeof(digits));

@@ -1,11 +1,14 @@
 /*
  * src/ec/sswu_impl.h - RFC 9380 simplified SWU map onto the isogenous curve
  * E': y^2 = x^3 + A x + B, followed by the isogeny to E, written once for G1
- * (11-isogeny over Fp) and G2 (3-isogeny over Fp2). Constant time: the
- * square among gx1, gx2 is picked with a mask, then one root is taken.
+ * (11-isogeny over Fp) and G2 (3-isogeny over Fp2). Constant time: one
+ * exponentiation tells whether gx1 is a square and, since g(x2) = Z^3 u^6
+ * g(x1) for x2 = Z u^2 x1, also gives a root of gx2 when it is not
+ * (RFC 9380's sqrt_ratio idea); the choice is a mask.
  *
- * Needs PT, FE, FN(name), FE_* operations, FE_SQRT (returns 1 on success),
- * FE_IS_SQUARE, FE_SGN0, FE_ONE, SSWU_A, SSWU_B, SSWU_Z, SSWU_MINUS_B_OVER_A,
+ * Needs PT, FE, FN(name), FE_* operations, FE_SGN0, FE_ONE, SQRT_EITHER
+ * (y = a root of gx1 or, when gx1 is not a square, of gx2 = Z^3 u^6 gx1;
+ * returns the mask "gx1 is a square"), SSWU_A, SSWU_B, SSWU_Z, SSWU_MINUS_B_OVER_A,
  * SSWU_B_OVER_ZA, and the isogeny tables ISO_XNUM/XDEN/YNUM/YDEN with their
  * lengths ISO_NX, ISO_DX, ISO_NY, ISO_DY.
  */
@@ -42,11 +45,8 @@ static void FN(sswu_)(FE *x, FE *y, const FE *u)
     FE_ADD(&gx2, &gx2, &SSWU_A);
     FE_MUL(&gx2, &gx2, &x2);
     FE_ADD(&gx2, &gx2, &SSWU_B);
-    /* one square root: pick the square among gx1, gx2 first (Legendre) */
-    limb_t first = ck_mask_from_bit((limb_t)FE_IS_SQUARE(&gx1));
+    limb_t first = SQRT_EITHER(y, &gx1, &gx2, u);
     CK_SELECT(x, &x1, &x2, first);
-    CK_SELECT(&gx1, &gx1, &gx2, first);
-    (void)FE_SQRT(y, &gx1);                    /* gx1 or gx2 is a square */
     FE_NEG(&t, y);
     CK_SELECT(y, &t, y, ck_mask_from_bit((limb_t)(FE_SGN0(u) ^ FE_SGN0(y))));
 }

@@ -283,9 +283,33 @@ static void test_no_sqrt(void)
 GROUP_TESTS(G1, g1, fp, 48, 96)
 GROUP_TESTS(G2, g2, fp2, 96, 192)
 
+/* The batch encoders give the bytes of the one-by-one encoders, over 40
+ * points (two chunks of shared inversions) with identities among them. */
+#define BATCH_TEST(g, G, BYTES)                                                      \
+    static void test_##g##_compress_batch(void)                                      \
+    {                                                                                \
+        enum { N = 40 };                                                             \
+        ck_##g p[N];                                                                 \
+        uint8_t one[BYTES], all[N][BYTES];                                           \
+        for (int i = 0; i < N; i++) {                                                \
+            tu_rand_##g(&p[i]);                                                      \
+            if (i % 13 == 5) ck_##g##_identity(&p[i]);                               \
+            if (i % 7 == 3) ck_##g##_dbl(&p[i], &p[i]); /* Z != 1 */                 \
+        }                                                                            \
+        ck_##g##_compress_batch(all[0], p, N);                                       \
+        for (int i = 0; i < N; i++) {                                                \
+            ck_##g##_compress(one, &p[i]);                                           \
+            CHECK(memcmp(one, all[i], BYTES) == 0, #G " batch compress, point %d", i); \
+        }                                                                            \
+    }
+BATCH_TEST(g1, G1, 48)
+BATCH_TEST(g2, G2, 96)
+
 int main(void)
 {
     tu_seed(0x67e0);
+    test_g1_compress_batch();
+    test_g2_compress_batch();
     test_g1_law();
     test_g2_law();
     test_g1_mul();

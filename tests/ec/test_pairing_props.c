@@ -129,6 +129,29 @@ static void test_gt(void)
     ck_gt_exp(&x, &g, &k);
     ck_gt_inv(&y, &g);
     CHECK(ck_gt_eq(&x, &y), "g^(r-1) == g^-1");
+    {   /* the base-|x| split at its edges, against square-and-multiply */
+        static const uint64_t small[] = {1, 2, 0xd201000000010000ULL, 0xd20100000000ffffULL,
+                                         0xd201000000010001ULL, 0xffffffffffffffffULL};
+        uint8_t kb[32];
+        ck_fr xx;
+        for (i = 0; i < 6; i++) {
+            ck_fr_from_u64(&k, small[i]);
+            ck_gt_exp(&x, &g, &k);
+            ck_fr_to_bytes(kb, &k);
+            tu_fp12_pow(&f, &g.v, kb, 32);
+            CHECK(ck_fp12_eq(&x.v, &f), "g^k == square-and-multiply, k = %llx", (unsigned long long)small[i]);
+        }
+        ck_fr_from_u64(&xx, 0xd201000000010000ULL);
+        ck_fr_mul(&k, &xx, &xx);                 /* |x|^2, |x|^3, |x|^3 - 1 */
+        for (i = 0; i < 3; i++) {
+            if (i == 1) ck_fr_mul(&k, &k, &xx);
+            if (i == 2) { ck_fr k1; ck_fr_from_u64(&k1, 1); ck_fr_sub(&k, &k, &k1); }
+            ck_gt_exp(&x, &g, &k);
+            ck_fr_to_bytes(kb, &k);
+            tu_fp12_pow(&f, &g.v, kb, 32);
+            CHECK(ck_fp12_eq(&x.v, &f), "g^k == square-and-multiply at a power of |x| (%d)", i);
+        }
+    }
     for (i = 0; i < 8; i++) {
         tu_rand_fr(&k);
         tu_rand_fr(&k2);
@@ -206,11 +229,69 @@ static void test_gt(void)
     free(tab);
 }
 
+/* Batch decoding: the same elements and the same first error (code and
+ * index) as decoding one by one, over 20 elements (two chunks of the
+ * shared inversions) with good, range-failing, cyclotomic non-GT and
+ * identity entries. */
+static void test_gt_batch(void)
+{
+    enum { N = 20 };
+    uint8_t buf[N][CK_GT_COMPRESSED_BYTES];
+    const uint8_t *in[N];
+    ck_gt want[N], got[N], g, x;
+    ck_fr k;
+    size_t bad = 99;
+    ck_gt_generator(&g);
+    for (int i = 0; i < N; i++) {
+        tu_rand_fr(&k);
+        ck_gt_exp(&want[i], &g, &k);
+        if (i == 7) ck_gt_one(&want[i]);
+        ck_gt_compress(buf[i], &want[i]);
+        in[i] = buf[i];
+    }
+    {
+        uint8_t all[N][CK_GT_COMPRESSED_BYTES];
+        ck_gt_compress_batch(all[0], want, N);
+        CHECK(memcmp(all, buf, sizeof all) == 0, "GT batch compress == one by one");
+    }
+    CHECK(ck_gt_decompress_batch(got, in, N, &bad) == CK_OK, "batch of valid GT elements");
+    for (int i = 0; i < N; i++) CHECK(ck_gt_eq(&got[i], &want[i]), "batch element %d", i);
+    for (int round = 0; round < 3; round++) {
+        int at_range = round == 0 ? 17 : 4, at_group = round == 1 ? 16 : 11;
+        uint8_t saved_r[CK_GT_COMPRESSED_BYTES], saved_g[CK_GT_COMPRESSED_BYTES];
+        ck_fp12 f, t;
+        ck_err want_e = CK_OK, e;
+        size_t want_bad = N;
+        memcpy(saved_r, buf[at_range], sizeof saved_r);
+        memcpy(saved_g, buf[at_group], sizeof saved_g);
+        memset(buf[at_range], 0xff, CK_FP_BYTES);              /* a coefficient >= p */
+        tu_rand_fp12(&f);                                       /* cyclotomic, not GT */
+        ck_fp12_conj(&t, &f);
+        ck_fp12_inv(&f, &f);
+        ck_fp12_mul(&f, &t, &f);
+        ck_fp12_frobenius(&t, &f, 2);
+        ck_fp12_mul(&x.v, &t, &f);
+        if (round < 2) ck_gt_compress(buf[at_group], &x);
+        for (int i = 0; i < N && want_bad == N; i++) {
+            if ((e = ck_gt_decompress(&got[0], buf[i], CK_GT_COMPRESSED_BYTES)) != CK_OK) {
+                want_e = e;
+                want_bad = (size_t)i;
+            }
+        }
+        e = ck_gt_decompress_batch(got, in, N, &bad);
+        CHECK(e == want_e && e != CK_OK && bad == want_bad,
+              "batch reports the first failure: %d at %zu (one by one: %d at %zu)", e, bad, want_e, want_bad);
+        memcpy(buf[at_range], saved_r, sizeof saved_r);
+        memcpy(buf[at_group], saved_g, sizeof saved_g);
+    }
+}
+
 int main(void)
 {
     tu_seed(0xba1e);
     test_bilinearity();
     test_multi();
     test_gt();
+    test_gt_batch();
     TEST_MAIN_END();
 }

@@ -1,0 +1,64 @@
+/*
+ * src/seal/seal_many.c - opening many envelopes with one key on several
+ * threads (a report, a month of MIS tables): a worker pool with a bounded
+ * queue (pool.c) runs ck_seal_open on each job.
+ *
+ * The only shared mutable state would be the key's lazily built Miller-line
+ * caches: ck_abe_user_key_prepare builds them all first, after which the
+ * decryptions only read the key. Each job writes its own outputs and its
+ * own result, so the results are those of the serial loop.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "seal/pool.h"
+#include "seal/seal_internal.h"
+
+#define CK_SEAL_MAX_THREADS 64
+
+typedef struct {
+    ck_seal_open_job *job;
+    ck_abe_user_key *key;
+} open_task;
+
+static void open_one(void *arg)
+{
+    open_task *t = arg;
+    ck_seal_open_job *j = t->job;
+    j->rc = ck_seal_open(j->env, t->key, j->ad, j->ad_len, j->out);
+}
+
+static unsigned thread_count(unsigned threads, size_t n)
+{
+    if (threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (threads > CK_SEAL_MAX_THREADS) threads = CK_SEAL_MAX_THREADS;
+    if (threads > n) threads = (unsigned)n;
+    return threads;
+}
+
+ck_seal_err ck_seal_open_many(ck_seal_open_job *jobs, size_t n, ck_abe_user_key *key, unsigned threads)
+{
+    open_task *tasks;
+    ck_pool *pool;
+    ck_seal_err rc;
+    if ((!jobs && n) || !key) return CK_SEAL_ERR_PARAM;
+    if (n == 0) return CK_SEAL_OK;
+    if ((rc = ck_seal_from_abe(ck_abe_user_key_prepare(key))) != CK_SEAL_OK) return rc;
+    threads = thread_count(threads, n);
+    if (!(tasks = calloc(n, sizeof(*tasks)))) return CK_SEAL_ERR_NOMEM;
+    if (!(pool = ck_pool_new(threads, 2 * (size_t)threads))) {
+        free(tasks);
+        return CK_SEAL_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tasks[i].job = &jobs[i];
+        tasks[i].key = key;
+        ck_pool_submit(pool, open_one, &tasks[i]);
+    }
+    ck_pool_free(pool);            /* waits for every job */
+    free(tasks);
+    return CK_SEAL_OK;
+}
