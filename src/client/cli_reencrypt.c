@@ -78,8 +78,15 @@ static int drop_superseded(cli_ctx *c, const char *patient, size_t *n)
     if ((rc = cli_rec_view_load(&v, c, patient, 1)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (cli_rec_view_problems(&v)) goto out;
-    for (size_t i = 0; i < v.n && *n < CK_REC_TOMBSTONE_MAX; i++)
-        if (v.it[i].data && !v.it[i].latest && v.e[i].envelope) seqs[(*n)++] = v.e[i].seq;
+    /* the versions a later one names as replaced (the server drops only
+     * those), in chain order */
+    for (size_t i = 0; i < v.n && *n < CK_REC_TOMBSTONE_MAX; i++) {
+        int named = 0;
+        if (!v.it[i].data || !v.e[i].envelope) continue;
+        for (size_t k = i + 1; k < v.n && !named; k++)
+            named = v.it[k].data && v.it[k].cont.supersedes == v.e[i].seq;
+        if (named) seqs[(*n)++] = v.e[i].seq;
+    }
     rc = CLI_OK;
     if (!*n) goto out;
     if (ck_rec_tombstone_container(&env, &env_len, seqs, *n) != CK_REC_OK) {

@@ -34,7 +34,8 @@ typedef struct {
     uint64_t last_time;        /* latest entry time so far */
     batch_state *batches;
     size_t n_batches;
-    unsigned char *superseded, *tombstoned;   /* [n] */
+    unsigned char *superseded;   /* [n]: a later version says it replaces it */
+    size_t *tombstone_by;        /* [n]: index + 1 of the tombstone dropping it */
     int signed_head_ok;        /* the patient's signed head verified */
 } verifier;
 
@@ -275,43 +276,63 @@ static void check_supersedes(verifier *v, const ck_net_entry *e, const ck_rec_co
             (unsigned long long)e->seq, (unsigned long long)c->supersedes);
 }
 
-/* The owner (or her delegate) lets the server drop superseded bodies. */
+/* The owner (or her delegate) lets the server drop superseded bodies: the
+ * entries a tombstone lists are marked (tombstone_by[j] = its index + 1);
+ * whether each was superseded is judged once the whole chain is known
+ * (check_bodies), since a later re-encryption may have dropped the very
+ * version that superseded it. */
 static void apply_tombstone(verifier *v, const ck_net_entry *e, const ck_rec_container *c, size_t idx)
 {
-    static uint64_t seqs[CK_REC_TOMBSTONE_MAX];
+    uint64_t *seqs = malloc(CK_REC_TOMBSTONE_MAX * sizeof *seqs);
     size_t n = 0, j = 0;
+    if (!seqs) return;
     if (ck_rec_tombstone_decode(seqs, &n, c->body, c->body_len) != CK_REC_OK) {
         problem(v, CK_REC_P_CONTAINER, e->seq, "entry %llu: malformed tombstone", (unsigned long long)e->seq);
-        return;
-    }
-    if (!may_write(v, e->author, NULL, e->time_ms, 1)) {
+    } else if (!may_write(v, e->author, NULL, e->time_ms, 1)) {
         problem(v, CK_REC_P_GRANT, e->seq, "entry %llu: only the owner or her delegate drops old versions",
                 (unsigned long long)e->seq);
-        return;
-    }
-    for (size_t k = 0; k < n; k++) {
-        while (j < idx && v->in->entries[j].seq < seqs[k]) j++;
-        if (j == idx || v->in->entries[j].seq != seqs[k] || !v->superseded[j]) {
-            problem(v, CK_REC_P_SUPERSEDE, e->seq, "entry %llu: drops entry %llu, which no later version replaced",
-                    (unsigned long long)e->seq, (unsigned long long)seqs[k]);
-            return;
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            while (j < idx && v->in->entries[j].seq < seqs[k]) j++;
+            if (j == idx || v->in->entries[j].seq != seqs[k]) {
+                problem(v, CK_REC_P_SUPERSEDE, e->seq, "entry %llu: drops entry %llu, which is not before it",
+                        (unsigned long long)e->seq, (unsigned long long)seqs[k]);
+                break;
+            }
+            if (!v->tombstone_by[j]) v->tombstone_by[j] = idx + 1;
         }
     }
-    for (size_t k = 0, i = 0; k < n; k++) {
-        while (v->in->entries[i].seq != seqs[k]) i++;
-        v->tombstoned[i] = 1;
-    }
+    free(seqs);
 }
 
-/* A body the server no longer sends must have been dropped under a
- * tombstone; otherwise it is withheld. */
+/* Was entry j replaced? By a later version of its section that says so,
+ * or by one whose body was itself dropped under a tombstone (an older
+ * re-encryption: its own successor vouches for it). */
+static int replaced(const verifier *v, size_t j)
+{
+    if (v->superseded[j]) return 1;
+    for (size_t k = j + 1; k < v->in->n; k++)
+        if (!v->in->entries[k].envelope && v->tombstone_by[k] && v->superseded[k] &&
+            !strcmp(v->in->entries[k].section, v->in->entries[j].section))
+            return 1;
+    return 0;
+}
+
+/* Every listed entry was replaced, and a body the server no longer sends
+ * was dropped under a tombstone: otherwise it is withheld. */
 static void check_bodies(verifier *v)
 {
-    for (size_t i = 0; i < v->in->n; i++)
-        if (!v->in->entries[i].envelope && !v->tombstoned[i] && v->out->valid[i])
-            problem(v, CK_REC_P_WITHHELD, v->in->entries[i].seq,
+    for (size_t i = 0; i < v->in->n; i++) {
+        const ck_net_entry *e = &v->in->entries[i];
+        if (v->tombstone_by[i] && !replaced(v, i))
+            problem(v, CK_REC_P_SUPERSEDE, v->in->entries[v->tombstone_by[i] - 1].seq,
+                    "entry %llu: drops entry %llu, which no later version replaced",
+                    (unsigned long long)v->in->entries[v->tombstone_by[i] - 1].seq, (unsigned long long)e->seq);
+        if (!e->envelope && !v->tombstone_by[i] && v->out->valid[i])
+            problem(v, CK_REC_P_WITHHELD, e->seq,
                     "entry %llu: the server withholds its body (no tombstone of the owner allows it)",
-                    (unsigned long long)v->in->entries[i].seq);
+                    (unsigned long long)e->seq);
+    }
 }
 
 /* Times never go back along the chain, and nothing after the patient's
@@ -430,10 +451,10 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
     v.in = in;
     v.signed_head_ok = in->signed_head && signed_head_verifies(&v);
     v.superseded = calloc(in->n ? in->n : 1, 1);
-    v.tombstoned = calloc(in->n ? in->n : 1, 1);
-    if (!v.superseded || !v.tombstoned) {
+    v.tombstone_by = calloc(in->n ? in->n : 1, sizeof *v.tombstone_by);
+    if (!v.superseded || !v.tombstone_by) {
         free(v.superseded);
-        free(v.tombstoned);
+        free(v.tombstone_by);
         ck_rec_verify_out_free(out);
         return CK_REC_ERR_NOMEM;
     }
@@ -450,7 +471,7 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
     batch_outcome(&v);
     check_bodies(&v);
     free(v.superseded);
-    free(v.tombstoned);
+    free(v.tombstone_by);
     free(v.grants);
     return CK_REC_OK;
 }

@@ -486,6 +486,83 @@ static void test_batches(void)
     }
 }
 
+/* Drops entry i's body as a server does under a tombstone: the digest stays. */
+static void drop_body(chain *c, size_t i)
+{
+    ck_net_sha256(c->e[i].envelope_sha256, c->e[i].envelope, c->e[i].envelope_len);
+    free(c->e[i].envelope);
+    c->e[i].envelope = NULL;
+    c->e[i].envelope_len = 0;
+}
+
+/* A new version of entry i (same entry id, fresh data key), as reencrypt writes it. */
+static void reseal_entry(chain *c, const person *author, size_t i)
+{
+    ck_seal_policy pol = {"staff@hosp-a", pks, 2, NULL, NULL};
+    uint8_t *env = NULL;
+    size_t len = 0;
+    CHECK(ck_rec_reseal(&env, &len, &c->e[i], c->patient, &doc_key, &pol, NULL) == CK_REC_OK, "reseal");
+    append(c, author, c->e[i].section, c->e[i].resource_type, env, len);
+}
+
+static void tombstone_entry(chain *c, const person *by, uint64_t seq)
+{
+    uint8_t *env = NULL;
+    size_t len = 0;
+    CHECK(ck_rec_tombstone_container(&env, &len, &seq, 1) == CK_REC_OK, "tombstone");
+    append(c, by, "tombstone", "Tombstone", env, len);
+}
+
+/* Re-encryption twice: v1 -> v2 -> v3, the bodies of v1 and v2 dropped
+ * under two tombstones; the chain still verifies from digests; a body
+ * dropped without a tombstone is withheld; a tombstone may not name a
+ * current version. */
+static void test_tombstones(void)
+{
+    chain c = {0};
+    ck_rec_verify_out o;
+    c.patient = "alice";
+    seal_entry(&c, &people[0], "problems", "v1", "staff@hosp-a", 0);   /* 1 */
+    reseal_entry(&c, &people[0], 0);                                    /* 2: v2 */
+    tombstone_entry(&c, &people[0], c.e[0].seq);                        /* 3 */
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0, "a tombstone of a superseded version verifies (%s)",
+          o.n_problems ? o.problem[0].detail : "");
+    ck_rec_verify_out_free(&o);
+    drop_body(&c, 0);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0 && o.valid[0], "its dropped body verifies from its digest");
+    ck_rec_verify_out_free(&o);
+    reseal_entry(&c, &people[0], 1);                                    /* 4: v3 */
+    tombstone_entry(&c, &people[0], c.e[1].seq);                        /* 5 */
+    drop_body(&c, 1);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(o.n_problems == 0, "two generations dropped: still intact (%s)", o.n_problems ? o.problem[0].detail : "");
+    ck_rec_verify_out_free(&o);
+    drop_body(&c, 3);                                                   /* v3: current */
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_WITHHELD) == 1, "a body dropped without a tombstone is withheld");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    c.patient = "alice";
+    seal_entry(&c, &people[0], "problems", "only", "staff@hosp-a", 0);
+    tombstone_entry(&c, &people[0], c.e[0].seq);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_SUPERSEDE) == 1, "a tombstone may not drop a current version");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+
+    c.patient = "alice";
+    seal_entry(&c, &people[0], "problems", "v1", "staff@hosp-a", 0);
+    reseal_entry(&c, &people[0], 0);
+    tombstone_entry(&c, &people[3], c.e[0].seq);
+    o = verify("alice", c.e, c.n, NULL, NULL);
+    CHECK(count(&o, CK_REC_P_GRANT) >= 1 && !o.valid[2], "a stranger's tombstone is refused");
+    ck_rec_verify_out_free(&o);
+    chain_free(&c);
+}
+
 static void test_rewrap(void)
 {
     chain c = {0};
@@ -544,6 +621,7 @@ int main(void)
     test_backdating();
     test_delegation();
     test_batches();
+    test_tombstones();
     test_rewrap();
     ck_abe_user_key_free(&doc_key);
     ck_abe_user_key_free(&other_key);
