@@ -4,7 +4,14 @@
  * The three top bits of byte 0 are flags: 0x80 compressed, 0x40 point at
  * infinity, 0x20 sign of y (set when y is the lexicographically larger root).
  * G2 writes each Fp2 as c1 || c0. Decoders check, in order: length, flags,
- * field range, curve, subgroup; the inputs are public, so they may branch.
+ * field range, curve, subgroup.
+ *
+ * Users' attribute keys (secret G1 and G2 points) pass through these
+ * codecs on their way into and out of the keyring, so neither side
+ * branches on a point's bits: the identity flag and the sign of y are
+ * applied with masks, and a decoder computes everything before it looks
+ * at the outcome. Only the outcome (valid or which check failed) and the
+ * shape of the input (its length, the compressed flag) steer the code.
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
@@ -34,9 +41,12 @@ static ck_err parse_flags(enc_flags *f, const uint8_t *in, size_t len, size_t cl
     return CK_OK;
 }
 
-static void put_flags(uint8_t *out, int compressed, int infinity, int sign)
+/* compressed is public; infinity and sign (0 or 1) come from the point. */
+static void put_flags(uint8_t *out, int compressed, unsigned infinity, unsigned sign)
 {
-    out[0] |= (uint8_t)((compressed ? FLAG_C : 0) | (infinity ? FLAG_I : 0) | (sign ? FLAG_S : 0));
+    uint8_t c = (uint8_t)(0u - (unsigned)(compressed != 0)), i = (uint8_t)(0u - (infinity & 1u));
+    uint8_t sg = (uint8_t)(0u - (sign & 1u));
+    out[0] |= (uint8_t)((FLAG_C & c) | (FLAG_I & i) | (FLAG_S & sg & c & (uint8_t)~i));
 }
 
 /* ---- G1 ----------------------------------------------------------------- */
@@ -44,7 +54,7 @@ static void g1_encode_affine(uint8_t *out, const ck_g1_affine *p, int inf, int c
 {
     ck_fp_to_bytes(out, &p->x);
     if (!compressed) ck_fp_to_bytes(out + 48, &p->y);
-    put_flags(out, compressed, inf, compressed && !inf && ck_fp_lexi_largest(&p->y));
+    put_flags(out, compressed, (unsigned)inf, (unsigned)ck_fp_lexi_largest(&p->y));
 }
 
 static void g1_encode(uint8_t *out, const ck_g1 *a, int compressed)
@@ -74,19 +84,19 @@ ENCODE_BATCH(g1, 48)
 void ck_g1_compress(uint8_t out[CK_G1_COMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 1); }
 void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a) { g1_encode(out, a, 0); }
 
+/* Mask of all ones when v (0 or 1) is 1. */
+static limb_t bit_mask(int v) { return (limb_t)0 - (limb_t)(v & 1); }
+
 ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
 {
     enc_flags f;
     uint8_t buf[48];
     ck_g1_affine p;
-    ck_g1 g;
+    ck_g1 g, id;
     ck_err e;
+    int ok, in_group;
     if (!in) return CK_ERR_LENGTH;
     if ((e = parse_flags(&f, in, len, 48)) != CK_OK) return e;
-    if (f.infinity) {
-        ck_g1_identity(r);
-        return CK_OK;
-    }
     memcpy(buf, in, 48);
     buf[0] &= 0x1f;
     if ((e = ck_fp_from_bytes(&p.x, buf)) != CK_OK) return e;
@@ -95,18 +105,26 @@ ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
         ck_fp_sqr(&rhs, &p.x);
         ck_fp_mul(&rhs, &rhs, &p.x);
         ck_fp_add(&rhs, &rhs, &CK_B1);
-        if (!ck_fp_sqrt(&p.y, &rhs)) return CK_ERR_NO_SQRT;
-        if (ck_fp_lexi_largest(&p.y) != f.sign) ck_fp_neg(&p.y, &p.y);
+        ok = ck_fp_sqrt(&p.y, &rhs);
+        ck_fp_cneg(&p.y, &p.y, bit_mask(ck_fp_lexi_largest(&p.y) ^ f.sign));
     } else {
         if ((e = ck_fp_from_bytes(&p.y, in + 48)) != CK_OK) return e;
         /* (0,0) stands for the identity in memory, but on the wire the
          * identity must carry the infinity flag */
-        if ((ck_fp_is_zero(&p.x) & ck_fp_is_zero(&p.y)) || !ck_g1_affine_on_curve(&p))
-            return CK_ERR_NOT_ON_CURVE;
+        ok = ((ck_fp_is_zero(&p.x) & ck_fp_is_zero(&p.y)) ^ 1) & ck_g1_affine_on_curve(&p);
     }
+    /* the identity (all-zero input, checked by parse_flags) is selected,
+     * not branched to */
     ck_g1_from_affine(&g, &p);
-    if (!ck_g1_in_group(&g)) return CK_ERR_NOT_IN_GROUP;
+    ck_g1_identity(&id);
+    CK_SELECT(&g, &id, &g, bit_mask(f.infinity));
+    ok |= f.infinity;
+    in_group = ck_g1_in_group(&g);
+    ck_wipe(&p, sizeof p);
+    if (!ok) return f.compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
+    if (!in_group) return CK_ERR_NOT_IN_GROUP;
     *r = g;
+    ck_wipe(&g, sizeof g);
     return CK_OK;
 }
 
@@ -127,7 +145,7 @@ static void g2_encode_affine(uint8_t *out, const ck_g2_affine *p, int inf, int c
 {
     fp2_to_zcash(out, &p->x);
     if (!compressed) fp2_to_zcash(out + 96, &p->y);
-    put_flags(out, compressed, inf, compressed && !inf && ck_fp2_lexi_largest(&p->y));
+    put_flags(out, compressed, (unsigned)inf, (unsigned)ck_fp2_lexi_largest(&p->y));
 }
 
 static void g2_encode(uint8_t *out, const ck_g2 *a, int compressed)
@@ -147,14 +165,11 @@ ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
     enc_flags f;
     uint8_t buf[96];
     ck_g2_affine p;
-    ck_g2 g;
+    ck_g2 g, id;
     ck_err e;
+    int ok, in_group;
     if (!in) return CK_ERR_LENGTH;
     if ((e = parse_flags(&f, in, len, 96)) != CK_OK) return e;
-    if (f.infinity) {
-        ck_g2_identity(r);
-        return CK_OK;
-    }
     memcpy(buf, in, 96);
     buf[0] &= 0x1f;
     if ((e = fp2_from_zcash(&p.x, buf)) != CK_OK) return e;
@@ -163,15 +178,21 @@ ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
         ck_fp2_sqr(&rhs, &p.x);
         ck_fp2_mul(&rhs, &rhs, &p.x);
         ck_fp2_add(&rhs, &rhs, &CK_B2);
-        if (!ck_fp2_sqrt(&p.y, &rhs)) return CK_ERR_NO_SQRT;
-        if (ck_fp2_lexi_largest(&p.y) != f.sign) ck_fp2_neg(&p.y, &p.y);
+        ok = ck_fp2_sqrt(&p.y, &rhs);
+        ck_fp2_cneg(&p.y, &p.y, bit_mask(ck_fp2_lexi_largest(&p.y) ^ f.sign));
     } else {
         if ((e = fp2_from_zcash(&p.y, in + 96)) != CK_OK) return e;
-        if ((ck_fp2_is_zero(&p.x) & ck_fp2_is_zero(&p.y)) || !ck_g2_affine_on_curve(&p))
-            return CK_ERR_NOT_ON_CURVE;
+        ok = ((ck_fp2_is_zero(&p.x) & ck_fp2_is_zero(&p.y)) ^ 1) & ck_g2_affine_on_curve(&p);
     }
     ck_g2_from_affine(&g, &p);
-    if (!ck_g2_in_group(&g)) return CK_ERR_NOT_IN_GROUP;
+    ck_g2_identity(&id);
+    CK_SELECT(&g, &id, &g, bit_mask(f.infinity));
+    ok |= f.infinity;
+    in_group = ck_g2_in_group(&g);
+    ck_wipe(&p, sizeof p);
+    if (!ok) return f.compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
+    if (!in_group) return CK_ERR_NOT_IN_GROUP;
     *r = g;
+    ck_wipe(&g, sizeof g);
     return CK_OK;
 }

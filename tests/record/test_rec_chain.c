@@ -395,6 +395,33 @@ static void test_delegation(void)
     chain_free(&c);
 }
 
+/* Drops entry i's body as a server does under a tombstone: the digest stays. */
+static void drop_body(chain *c, size_t i)
+{
+    ck_net_sha256(c->e[i].envelope_sha256, c->e[i].envelope, c->e[i].envelope_len);
+    free(c->e[i].envelope);
+    c->e[i].envelope = NULL;
+    c->e[i].envelope_len = 0;
+}
+
+/* A new version of entry i (same entry id, fresh data key), as reencrypt writes it. */
+static void reseal_entry(chain *c, const person *author, size_t i)
+{
+    ck_seal_policy pol = {"staff@hosp-a", pks, 2, NULL, NULL};
+    uint8_t *env = NULL;
+    size_t len = 0;
+    CHECK(ck_rec_reseal(&env, &len, &c->e[i], c->patient, &doc_key, &pol, NULL) == CK_REC_OK, "reseal");
+    append(c, author, c->e[i].section, c->e[i].resource_type, env, len);
+}
+
+static void tombstone_entry(chain *c, const person *by, uint64_t seq)
+{
+    uint8_t *env = NULL;
+    size_t len = 0;
+    CHECK(ck_rec_tombstone_container(&env, &len, &seq, 1) == CK_REC_OK, "tombstone");
+    append(c, by, "tombstone", "Tombstone", env, len);
+}
+
 static void batch_entry(chain *c, const person *author, const uint8_t id[16], uint32_t index, uint32_t count)
 {
     ck_seal_policy pol = {"staff@hosp-a", pks, 2, NULL, NULL};
@@ -453,6 +480,21 @@ static void test_batches(void)
     o = verify("alice", c.e, c.n, NULL, NULL);
     CHECK(o.n_problems == 0 && o.n_open_batches == 0 && o.batch_state[0] == 0, "a whole batch, committed");
     ck_rec_verify_out_free(&o);
+    {
+        /* re-encrypted later: a member's body dropped under a tombstone */
+        chain d = {0};
+        d.patient = "alice";
+        batch_entry(&d, &people[0], b2, 0, 1);
+        commit_entry(&d, &people[0], b2, 1, NULL);
+        reseal_entry(&d, &people[0], 0);
+        tombstone_entry(&d, &people[0], d.e[0].seq);
+        drop_body(&d, 0);
+        o = verify("alice", d.e, d.n, NULL, NULL);
+        CHECK(o.n_problems == 0 && o.n_open_batches == 0, "a committed batch stays whole after re-encryption (%s)",
+              o.n_problems ? o.problem[0].detail : "");
+        ck_rec_verify_out_free(&o);
+        chain_free(&d);
+    }
     batch_entry(&c, &people[0], b1, 1, 2);
     o = verify("alice", c.e, c.n, NULL, NULL);
     CHECK(count(&o, CK_REC_P_BATCH) == 1 && !o.valid[3], "nothing joins a committed batch");
@@ -484,33 +526,6 @@ static void test_batches(void)
                   CK_REC_ERR_FORMAT,
               "a malformed commit is refused");
     }
-}
-
-/* Drops entry i's body as a server does under a tombstone: the digest stays. */
-static void drop_body(chain *c, size_t i)
-{
-    ck_net_sha256(c->e[i].envelope_sha256, c->e[i].envelope, c->e[i].envelope_len);
-    free(c->e[i].envelope);
-    c->e[i].envelope = NULL;
-    c->e[i].envelope_len = 0;
-}
-
-/* A new version of entry i (same entry id, fresh data key), as reencrypt writes it. */
-static void reseal_entry(chain *c, const person *author, size_t i)
-{
-    ck_seal_policy pol = {"staff@hosp-a", pks, 2, NULL, NULL};
-    uint8_t *env = NULL;
-    size_t len = 0;
-    CHECK(ck_rec_reseal(&env, &len, &c->e[i], c->patient, &doc_key, &pol, NULL) == CK_REC_OK, "reseal");
-    append(c, author, c->e[i].section, c->e[i].resource_type, env, len);
-}
-
-static void tombstone_entry(chain *c, const person *by, uint64_t seq)
-{
-    uint8_t *env = NULL;
-    size_t len = 0;
-    CHECK(ck_rec_tombstone_container(&env, &len, &seq, 1) == CK_REC_OK, "tombstone");
-    append(c, by, "tombstone", "Tombstone", env, len);
 }
 
 /* Re-encryption twice: v1 -> v2 -> v3, the bodies of v1 and v2 dropped

@@ -14,8 +14,28 @@
 #include "carekey/keyring.h"
 #include "harness.h"
 
-/* Runs ck_keyring_passphrase_new("prompt") on a terminal fed with input;
- * returns its error code (or -1). */
+/* Reads the terminal until its output ends with a prompt (": "): the
+ * prompt is written after the terminal was set up, so input typed after it
+ * is never flushed away. 0, or -1 at EOF. */
+static int await_prompt(int master)
+{
+    char buf[256];
+    size_t have = 0;
+    for (;;) {
+        ssize_t r = read(master, buf + have, sizeof buf - 1 - have);
+        if (r <= 0) return -1;
+        have += (size_t)r;
+        buf[have] = 0;
+        if (have >= 2 && buf[have - 2] == ':' && buf[have - 1] == ' ') return 0;
+        if (have > sizeof buf / 2) {
+            memmove(buf, buf + have - 2, 2);
+            have = 2;
+        }
+    }
+}
+
+/* Runs ck_keyring_passphrase_new("prompt") on a terminal fed with input
+ * (one line per prompt); returns its error code (or -1). */
 static int prompt_with(const char *input)
 {
     int master, status;
@@ -24,14 +44,14 @@ static int prompt_with(const char *input)
     if (pid < 0) return -1;
     if (pid == 0) {
         char pass[CK_KEYRING_PASSPHRASE_MAX + 1];
+        alarm(20); /* never hang a test run */
         _exit((int)ck_keyring_passphrase_new("prompt", pass, sizeof pass));
     }
-    /* wait for each prompt before answering, as a person would */
+    /* answer each prompt as a person would, after it appears */
     for (const char *line = input; *line;) {
         const char *nl = strchr(line, '\n');
         size_t n = nl ? (size_t)(nl - line + 1) : strlen(line);
-        ssize_t r = read(master, buf, sizeof buf);
-        if (r <= 0) break;
+        if (await_prompt(master) != 0) break;
         if (write(master, line, n) != (ssize_t)n) break;
         line += n;
     }
