@@ -272,6 +272,9 @@ CK_MUST_CHECK ck_err ck_expand_message_xmd(uint8_t *out, size_t out_len,
 void ck_wipe(void *p, size_t n);
 /* Fill with OS randomness. */
 CK_MUST_CHECK ck_err ck_random_bytes(uint8_t *out, size_t n);
+/* For the constant-time test only: fn sees every random output (it marks
+ * it secret for valgrind memcheck). NULL (the default) turns it off. */
+void ck_random_set_observer(void (*fn)(void *p, size_t n));
 
 #ifdef __cplusplus
 }

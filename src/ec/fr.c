@@ -154,11 +154,14 @@ ck_err ck_fr_random(ck_fr *r)
 
 ck_err ck_fr_random_nonzero(ck_fr *r)
 {
-    for (;;) {                      /* zero has probability 2^-255 */
-        ck_err e = ck_fr_random(r);
-        if (e != CK_OK) return e;
-        if (!ck_fr_is_zero(r)) return CK_OK;
-    }
+    ck_fr one;
+    ck_err e = ck_fr_random(r);
+    if (e != CK_OK) return e;
+    /* zero comes with probability 2^-255: replaced by one with a mask, so
+     * nothing branches on the secret (the bias is as small) */
+    ck_fr_from_u64(&one, 1);
+    CK_SELECT(r, &one, r, (limb_t)0 - (limb_t)ck_fr_is_zero(r));
+    return CK_OK;
 }
 
 /*

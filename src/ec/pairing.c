@@ -106,51 +106,62 @@ static int g2_affine_is_identity(const ck_g2_affine *q)
 
 #define CK_MILLER_MAX_BATCH 64
 
+/* f *= line evaluated at p, unless skip: a pair with an identity
+ * contributes 1. Decryption pairs secret points (a user's K and K'), so
+ * an identity is masked out rather than branched around. */
+static void line_eval_unless(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p, limb_t skip)
+{
+    ck_fp12 t = *f;
+    line_eval(&t, line, p);
+    CK_SELECT(f, f, &t, skip);
+    ck_wipe(&t, sizeof t);
+}
+
+static limb_t mask_of(int bit) { return (limb_t)0 - (limb_t)(bit & 1); }
+
 /*
  * One Miller loop over up to CK_MILLER_MAX_BATCH affine pairs (lines computed
  * on the fly) and any number of pairs with precomputed lines, sharing the
- * squarings of f. Pairs with an identity are skipped (they contribute 1).
+ * squarings of f. Pairs with an identity contribute 1 (masked: no branch
+ * on the points, which may be secret).
  */
 static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
                         const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     twist_proj t[CK_MILLER_MAX_BATCH];
-    size_t idx[CK_MILLER_MAX_BATCH], live = 0, k = 0;
+    limb_t skip[CK_MILLER_MAX_BATCH];
+    size_t k = 0;
     ck_fp2 line[3];
     for (size_t i = 0; i < n; i++) {
-        if (g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i])) continue;
-        idx[live] = i;
-        t[live].x = q[i].x;
-        t[live].y = q[i].y;
-        ck_fp2_one(&t[live].z);
-        live++;
+        skip[i] = mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i]));
+        t[i].x = q[i].x;
+        t[i].y = q[i].y;
+        ck_fp2_one(&t[i].z);
     }
     ck_fp12_one(f);
     for (int bit = 62; bit >= 0; bit--) {
         int add = (int)((CK_X_ABS >> bit) & 1);
         if (bit != 62) ck_fp12_sqr(f, f);
-        for (size_t j = 0; j < live; j++) {
+        for (size_t j = 0; j < n; j++) {
             line_dbl(line, &t[j]);
-            line_eval(f, line, &p[idx[j]]);
+            line_eval_unless(f, line, &p[j], skip[j]);
         }
-        for (size_t j = 0; j < m; j++) {
-            if (qp[j]->identity | g1_affine_is_identity(&pp[j])) continue;
-            line_eval(f, qp[j]->c[k], &pp[j]);
-        }
+        for (size_t j = 0; j < m; j++)
+            line_eval_unless(f, qp[j]->c[k], &pp[j], mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
         if (add) {
-            for (size_t j = 0; j < live; j++) {
-                line_add(line, &t[j], &q[idx[j]]);
-                line_eval(f, line, &p[idx[j]]);
+            for (size_t j = 0; j < n; j++) {
+                line_add(line, &t[j], &q[j]);
+                line_eval_unless(f, line, &p[j], skip[j]);
             }
-            for (size_t j = 0; j < m; j++) {
-                if (qp[j]->identity | g1_affine_is_identity(&pp[j])) continue;
-                line_eval(f, qp[j]->c[k + 1], &pp[j]);
-            }
+            for (size_t j = 0; j < m; j++)
+                line_eval_unless(f, qp[j]->c[k + 1], &pp[j],
+                                 mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
         }
         k += 1 + (size_t)add;
     }
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
+    ck_wipe(line, sizeof(line));
 }
 
 void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
