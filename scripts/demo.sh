@@ -5,13 +5,15 @@
 #   1. carekeyd on an embedded SQLite database (temp dir, loopback, free port)
 #   2. authorities: medical and nursing boards, hosp-a, hosp-b, pharmacy and
 #      research boards, the emergency desk er-desk, the patient's own
-#   3. people enrolled, keys issued through the mailbox and synced
+#   3. people enrolled, keys issued through the mailbox; the patient onboards
+#      himself in one command (identity, authority, keys, profile, grants)
 #   4. a FHIR patient imported and shared; a doctor writes; research view
 #   5. who can read what (every cell is a real decryption attempt)
 #   6. break-glass: an ER physician via the desk; the patient's audit log
 #   7. a hospital day: admission, diagnosis, a prescription the allergy check
 #      blocks, dispensing, a surgery (double-booking refused), discharge, MIS
-#   8. revocation: hosp-a's doctor loses staff@hosp-a, the patient re-wraps
+#   8. revocation: a nurse leaves; census, reports and care go on; the
+#      patient re-encrypts, and the server drops what she could read
 #   9. the server's database holds none of the patient's identifying strings
 #
 # The Makefile builds first. Everything lives in a temporary directory that
@@ -83,11 +85,14 @@ world_authorities
 done_
 
 # ---- 3. people -------------------------------------------------------------------------------
-step "3. people enrolled by the operator; keys issued through the mailbox and synced"
+step "3. people: professionals enrolled and licensed; rudolf onboards himself with one command"
 world_enroll
 world_keys
 world_care                    # the directory: hospitals' wards, theatres, departments; staff taken on
-world_patient rudolf anna     # rudolf runs his own authority, patient-rudolf
+world_patient rudolf anna     # anna enrolls herself; rudolf: 'carekey patient onboard', the operator approves
+echo "   rudolf \$ carekey patient onboard --gid rudolf --hospitals $WORLD_HOSPITALS --er-desk $WORLD_DESK \\"
+echo "                 --family anna --wait 60        (operator: carekey admin approve rudolf anna)"
+sed 's/^/       /' "$T/onboard.rudolf.log"
 declare -A LABEL=([rudolf]=patient [anna]=family [bill-a]=billing [er-desk]="desk service")
 while read -r gid role attrs; do [ -n "${LABEL[$gid]:-}" ] || LABEL[$gid]=$role; done < <(world_staff)
 cat <<EOF
@@ -108,8 +113,9 @@ done_
 # ---- 4. the record -----------------------------------------------------------------------------
 step "4. rudolf imports his FHIR record ($(basename "$FIXTURE" | cut -d_ -f1-2), Synthea) and shares it"
 q as rudolf import "$FIXTURE" --patient rudolf
-q as rudolf grant --patient rudolf --to dr-a --sections allergies,medications,problems,encounters
-q as rudolf grant --patient rudolf --to er-desk --sections audit
+q as hosp-a hospital care-team --patient rudolf      # his delegates since his onboarding give their
+q as hosp-b hospital care-team --patient rudolf      # staff write grants on their sections
+q as rudolf patient onboard --gid rudolf --pharmacy city-pharmacy   # its pharmacists: medications only
 cat >"$T/allergy.json" <<'EOF'
 {"resourceType":"AllergyIntolerance","id":"demo-allergy-penicillin","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical","code":"active"}]},"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-verification","code":"confirmed"}]},"type":"allergy","category":["medication"],"criticality":"high","code":{"text":"Penicillin G (anaphylaxis)"},"recordedDate":"2024-02-11"}
 EOF
@@ -176,9 +182,6 @@ done_
 
 # ---- 7. a hospital day ------------------------------------------------------------------------------
 step "7. a hospital day at hosp-a (docs/CARE.md): rudolf consents, is admitted, treated, discharged"
-q as rudolf grant --patient rudolf --to hosp-a --sections '*' --delegate
-q as hosp-a hospital care-team --patient rudolf
-q as rudolf grant --patient rudolf --to pharm --sections medications
 D=$(date -u +%Y-%m-%d)
 # show WHO ARGS...: the command and what it printed (refusals included: they are part of the story)
 show() {
@@ -207,12 +210,19 @@ echo "   (hosp-b's doctor holds no staff@hosp-a key: hosp-a's ledger is closed t
 done_
 
 # ---- 8. revocation ---------------------------------------------------------------------------------
-step "8. revocation: hosp-a revokes dr-a's staff@hosp-a; rudolf re-wraps his record"
-q as hosp-a authority revoke hosp-a --gid dr-a --attr staff@hosp-a
-q as dr-a keys sync
-q as rudolf rewrap --patient rudolf
-grep -E 're-?wrap' "$T/last.log" | head -2 | sed 's/^/   /' || true
-table dr-a dr-b
+step "8. nurse-a leaves hosp-a: care goes on; rudolf closes his record to her with reencrypt"
+show hosp-a hospital staff remove --gid nurse-a --reason 'left the hospital'
+q as dr-a keys sync     # dr-a gets staff@hosp-a at its new epoch and keeps the older one
+show clerk-a mis admissions --period "$D"
+printf '   %-8s $ carekey report professional --patient rudolf   (the first lines)\n' dr-a
+(as dr-a report professional --patient rudolf 2>&1 || true) | head -12 | sed 's/^/              /'
+show dr-a observe --patient rudolf hr=76 --at "${D}T18:00"
+echo "   -- nurse-a: no grant any more, and her key holds staff@hosp-a only at the old epoch:"
+show nurse-a record get --patient rudolf --section results
+show rudolf reencrypt --patient rudolf
+table dr-a dr-b nurse-a
+echo "   (what nurse-a could read before is re-sealed under fresh data keys: even data keys she"
+echo "   kept open nothing current, and the server has dropped the superseded bodies)"
 done_
 
 # ---- 9. what the server holds --------------------------------------------------------------------

@@ -5,7 +5,8 @@
  *
  *   admin init [--kdf-cost N]       the operator identity ("admin") and keyring
  *   admin key                       prints the public key for carekeyd --admin-key
- *   admin enroll USER.json          POST /v1/users (from 'carekey init')
+ *   admin pending | approve GID... | reject GID...   the enrollment queue (cli_enroll.c)
+ *   admin enroll USER.json          POST /v1/users (from 'carekey init --enroll-out')
  *   admin add-authority AUTH.json   POST /v1/authorities (from 'carekey authority publish')
  *   admin add-org --name N --kind K --display-name D       POST /v1/orgs
  *   admin add-unit --org O --name N --kind K [--display-name D] [--beds N]
@@ -24,11 +25,10 @@
 
 #include "carekey/directory.h"
 #include "client/cli_ctx.h"
+#include "client/cli_enroll.h"
 
 #define REQUEST_MAX (1u << 20)
 
-int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    const char *operator_hex, unsigned kdf_cost, int quiet);
 
 static const char admin_init_usage[] =
     "Usage: carekey admin init [--kdf-cost LOG2N] [common options]\n"
@@ -417,7 +417,11 @@ static int cmd_list(int argc, char **argv) { return cli_directory_run("admin lis
 static const cli_subcmd admin_subcmds[] = {
     {"init", "create the operator identity and keyring", admin_init_usage, cmd_admin_init},
     {"key", "print the operator public key (carekeyd --admin-key)", admin_key_usage, cmd_admin_key},
-    {"enroll", "enroll a person in the directory", enroll_usage, cmd_enroll},
+    {"pending", "the enrollment requests waiting for approval", cli_admin_pending_usage, cli_admin_pending},
+    {"approve", "approve enrollment requests (and sign the authorities they register)", cli_admin_approve_usage,
+     cli_admin_approve},
+    {"reject", "reject enrollment requests", cli_admin_reject_usage, cli_admin_reject},
+    {"enroll", "enroll a person from a request file (offline; 'approve' is the usual way)", enroll_usage, cmd_enroll},
     {"add-authority", "register an attribute authority", add_auth_usage, cmd_add_authority},
     {"add-org", "register an organization (hospital, pharmacy, board, desk)", add_org_usage, cmd_add_org},
     {"add-unit", "add a department, ward or theatre to an organization", add_unit_usage, cmd_add_unit},

@@ -64,58 +64,66 @@ static const char create_usage[] =
     "'carekey admin add-authority NAME.json'.\n"
     "\n" CLI_CTX_HELP;
 
-static int cmd_create(int argc, char **argv)
+int cli_authority_create(cli_ctx *c, const char *name, const char *const *labels, size_t n)
 {
-    const char *help = "authority create", *name = NULL;
     ck_abe_authority_sk sk;
     ck_abe_authority_pk pk;
     uint8_t seed[32], sign_pk[32];
-    char hex[CK_ID_HEX_BYTES];
-    cli_ctx c;
-    int rc;
     json_t *reg = NULL;
+    int rc;
 
-    cli_ctx_init(&c, help);
-    if ((rc = common_opts_only(&c, argc, argv, help, create_usage)) >= 0) return rc;
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
     memset(&sk, 0, sizeof sk);
     memset(seed, 0, sizeof seed);
-    if (ck_abe_authority_setup(&sk, &pk, name) != CK_ABE_OK)
-        return cli_usage_error(c.cmd, help, "invalid authority name '%s' (use 1-64 of a-z 0-9 . _ -)", name);
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
+    if (ck_abe_authority_setup(&sk, &pk, name) != CK_ABE_OK) {
+        cli_error(c->cmd, "invalid authority name '%s' (use 1-64 of a-z 0-9 . _ -)", name);
+        return CLI_USAGE;
+    }
+    if ((rc = cli_ctx_keyring(c)) != CLI_OK) goto out;
     rc = CLI_FAIL;
-    if (ck_keyring_authority_sk_find(c.kr, name)) {
+    if (ck_keyring_authority_sk_find(c->kr, name)) {
         /* add_authority_sk would replace it: an authority's keys are never
          * thrown away by accident (every key it issued would be orphaned) */
-        cli_error(c.cmd, "this keyring already runs authority '%s'", name);
+        cli_error(c->cmd, "this keyring already runs authority '%s'", name);
         goto out;
     }
     if (ck_net_ed25519_keygen(sign_pk, seed) != 0) {
-        cli_error(c.cmd, "the system random generator failed");
+        cli_error(c->cmd, "the system random generator failed");
         goto out;
     }
-    if (ck_keyring_add_authority_sk(c.kr, &sk, seed) != CK_KEYRING_OK ||
-        ck_keyring_set_authority(c.kr, &pk, sign_pk) != CK_KEYRING_OK) {
-        cli_error(c.cmd, "cannot add authority '%s' to the keyring", name);
+    if (ck_keyring_add_authority_sk(c->kr, &sk, seed) != CK_KEYRING_OK ||
+        ck_keyring_set_authority(c->kr, &pk, sign_pk) != CK_KEYRING_OK) {
+        cli_error(c->cmd, "cannot add authority '%s' to the keyring", name);
         goto out;
     }
-    if ((rc = cli_ctx_save(&c)) != CLI_OK) goto out;
-    if ((reg = cli_registry_load(&c, name)) == NULL ||
-        (rc = cli_authority_table_first(&c, ck_keyring_authority_sk_find(c.kr, name), reg)) != CLI_OK ||
-        (rc = cli_registry_save(&c, name, reg)) != CLI_OK) {
-        rc = reg ? rc : CLI_IO;
-        goto out;
-    }
-    ck_id_hex(hex, sign_pk);
-    printf("authority %s created in %s\nsigning key: %s\n"
-           "next: carekey authority publish %s --out %s.json; the operator runs "
-           "carekey admin add-authority %s.json\n",
-           name, c.home, hex, name, name, name);
-    rc = CLI_OK;
+    if ((rc = cli_ctx_save(c)) != CLI_OK) goto out;
+    rc = CLI_IO;
+    if ((reg = cli_registry_load(c, name)) == NULL) goto out;
+    if ((rc = cli_authority_table_first(c, ck_keyring_authority_sk_find(c->kr, name), reg, labels, n)) == CLI_OK)
+        rc = cli_registry_save(c, name, reg);
 out:
     json_decref(reg);
     ck_abe_authority_sk_wipe(&sk);
     ck_wipe(seed, sizeof seed);
+    return rc;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+    const char *help = "authority create", *name = NULL;
+    char hex[CK_ID_HEX_BYTES];
+    cli_ctx c;
+    int rc;
+
+    cli_ctx_init(&c, help);
+    if ((rc = common_opts_only(&c, argc, argv, help, create_usage)) >= 0) return rc;
+    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
+    if ((rc = cli_authority_create(&c, name, NULL, 0)) == CLI_OK) {
+        ck_id_hex(hex, ck_keyring_authority_sk_find(c.kr, name)->signing_pk);
+        printf("authority %s created in %s\nsigning key: %s\n"
+               "next: carekey authority publish %s --out %s.json; the operator runs "
+               "carekey admin add-authority %s.json\n",
+               name, c.home, hex, name, name, name);
+    }
     cli_ctx_close(&c);
     return rc;
 }
@@ -164,6 +172,54 @@ static const char publish_usage[] =
     "  --apk FILE           also write the binary ABE public key (for 'carekey abe encrypt --pk')\n"
     "\n" CLI_CTX_HELP;
 
+int cli_authority_record(cli_ctx *c, const char *name, const char *org, ck_net_authority *out)
+{
+    const ck_keyring_authority_secret *s;
+    ck_abe_authority_pk pk;
+    json_t *reg = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = cli_authority_secret(c, name, &s)) != CLI_OK) return rc;
+    if (!(reg = cli_registry_load(c, name))) return CLI_IO;
+    if (!json_object_get(reg, "epoch_table") &&
+        ((rc = cli_authority_table_first(c, s, reg, NULL, 0)) != CLI_OK || (rc = cli_registry_save(c, name, reg)) != CLI_OK))
+        goto out;
+    rc = CLI_FAIL;
+    snprintf(out->name, sizeof out->name, "%s", name);
+    snprintf(out->organization, sizeof out->organization, "%s", org ? org : ck_keyring_identity(c->kr)->gid);
+    memcpy(out->sign_pk, s->signing_pk, 32);
+    ck_abe_authority_public(&pk, &s->sk);
+    out->abe_pk_len = ck_abe_authority_pk_encode(NULL, &pk);
+    if (!(out->abe_pk = malloc(out->abe_pk_len)) ||
+        !(out->epoch_table = json_dumps(json_object_get(reg, "epoch_table"), JSON_COMPACT))) {
+        cli_error(c->cmd, "out of memory");
+        ck_net_authority_clear(out);
+        goto out;
+    }
+    ck_abe_authority_pk_encode(out->abe_pk, &pk);
+    rc = CLI_OK;
+out:
+    json_decref(reg);
+    return rc;
+}
+
+/* The record as the JSON 'carekey admin add-authority' reads. */
+static json_t *record_json(const ck_net_authority *a)
+{
+    char hex[CK_ID_HEX_BYTES], *b64 = malloc(ck_net_b64_len(a->abe_pk_len));
+    json_t *table = a->epoch_table ? json_loads(a->epoch_table, 0, NULL) : NULL, *j = NULL;
+    if (b64 && table) {
+        ck_net_b64(b64, a->abe_pk, a->abe_pk_len);
+        ck_id_hex(hex, a->sign_pk);
+        j = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", a->name, "signing_key", hex, "abe_public_key", b64,
+                      "organization", a->organization, "epoch_table", table);
+    }
+    json_decref(table);
+    free(b64);
+    return j;
+}
+
 static int cmd_publish(int argc, char **argv)
 {
     static const struct option lo[] = {CLI_CTX_LONGOPTS, {"out", required_argument, NULL, 'o'},
@@ -171,16 +227,13 @@ static int cmd_publish(int argc, char **argv)
                                        {"organization", required_argument, NULL, 'O'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "authority publish", *name = NULL, *out = NULL, *apk = NULL, *org = NULL;
-    json_t *reg = NULL;
-    const ck_keyring_authority_secret *s;
-    ck_abe_authority_pk pk;
-    char hex[CK_ID_HEX_BYTES], *b64 = NULL, *text = NULL;
-    uint8_t *raw = NULL;
-    size_t n = 0;
+    ck_net_authority a;
+    char *text = NULL;
     json_t *j = NULL;
     cli_ctx c;
     int o, rc;
 
+    memset(&a, 0, sizeof a);
     cli_ctx_init(&c, help);
     cli_start_opts();
     while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, publish_usage)) != -1) {
@@ -192,23 +245,12 @@ static int cmd_publish(int argc, char **argv)
     if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
     if (!out) return cli_usage_error(c.cmd, help, "missing --out");
     if (org && !ck_net_id_valid(org)) return cli_usage_error(c.cmd, help, "invalid organization GID '%s'", org);
-    if ((rc = cli_authority_secret(&c, name, &s)) != CLI_OK) goto done;
+    if ((rc = cli_authority_record(&c, name, org, &a)) != CLI_OK) goto done;
     rc = CLI_FAIL;
-    if (!org) org = ck_keyring_identity(c.kr)->gid;
-    if (!(reg = cli_registry_load(&c, name))) goto done;
-    if (!json_object_get(reg, "epoch_table") &&
-        ((rc = cli_authority_table_first(&c, s, reg)) != CLI_OK || (rc = cli_registry_save(&c, name, reg)) != CLI_OK))
+    if (!(j = record_json(&a)) || !(text = json_dumps(j, JSON_INDENT(2)))) {
+        cli_error(c.cmd, "out of memory");
         goto done;
-    rc = CLI_FAIL;
-    ck_abe_authority_public(&pk, &s->sk);
-    n = ck_abe_authority_pk_encode(NULL, &pk);
-    if (!(raw = malloc(n)) || !(b64 = malloc(ck_net_b64_len(n)))) goto oom;
-    ck_abe_authority_pk_encode(raw, &pk);
-    ck_net_b64(b64, raw, n);
-    ck_id_hex(hex, s->signing_pk);
-    if (!(j = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", name, "signing_key", hex, "abe_public_key", b64,
-                        "organization", org, "epoch_table", json_object_get(reg, "epoch_table"))) ||
-        !(text = json_dumps(j, JSON_INDENT(2)))) goto oom;
+    }
     if (strcmp(out, "-") == 0) {
         printf("%s\n", text);
         rc = CLI_OK;
@@ -218,18 +260,13 @@ static int cmd_publish(int argc, char **argv)
         rc = cli_write_file(c.cmd, out, (const uint8_t *)text, tl + 1, 0644, 0);
         text[tl] = 0;
     }
-    if (rc == CLI_OK && apk) rc = cli_write_file(c.cmd, apk, raw, n, 0644, 0);
+    if (rc == CLI_OK && apk) rc = cli_write_file(c.cmd, apk, a.abe_pk, a.abe_pk_len, 0644, 0);
     if (rc == CLI_OK && strcmp(out, "-") != 0)
         printf("authority %s: public record %s%s%s\n", name, out, apk ? ", ABE public key " : "", apk ? apk : "");
-    goto done;
-oom:
-    cli_error(c.cmd, "out of memory");
 done:
     free(text);
     json_decref(j);
-    json_decref(reg);
-    free(b64);
-    free(raw);
+    ck_net_authority_clear(&a);
     cli_ctx_close(&c);
     return rc;
 }

@@ -56,9 +56,10 @@ int cli_authority_table(cli_ctx *c, ck_net *an, const ck_keyring_authority_secre
 /* Signs t as the next version, publishes it and keeps it in reg (saved). */
 int cli_authority_table_publish(cli_ctx *c, ck_net *an, const ck_keyring_authority_secret *s, json_t *reg,
                                 ck_dir_epochs *t);
-/* A first table (version 1, no labels), signed, into reg (not published:
- * 'authority publish' carries it to the operator). */
-int cli_authority_table_first(cli_ctx *c, const ck_keyring_authority_secret *s, json_t *reg);
+/* A first table (version 1, the n labels at epoch 0), signed, into reg
+ * (not published: it travels in the authority's registration). */
+int cli_authority_table_first(cli_ctx *c, const ck_keyring_authority_secret *s, json_t *reg,
+                              const char *const *labels, size_t n);
 /* The epoch a label is issued at: its entry, its numeric attribute's, else 0. */
 uint32_t cli_table_epoch(const ck_dir_epochs *t, const char *label);
 
@@ -86,6 +87,25 @@ int cli_authority_issue(cli_ctx *c, const char *name, const char *gid, const cli
  * what it did. attr: the attribute as the user wrote it, for the hint
  * after a failed re-issue (NULL: label). */
 int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const char *label, const char *attr);
+
+/* ---- creating and registering an authority --------------------------------- */
+/* Creates authority name in this keyring (ABE setup, signing seed), its
+ * registry and first signed epoch table listing the n labels; saves the
+ * keyring. CLI_USAGE for a bad name, CLI_FAIL when the keyring already
+ * runs it. */
+int cli_authority_create(cli_ctx *c, const char *name, const char *const *labels, size_t n);
+/* The registration record of authority name for the operator to sign:
+ * signing key, ABE public key, organization (NULL: this identity) and the
+ * latest signed epoch table of its registry. Clear with
+ * ck_net_authority_clear. */
+int cli_authority_record(cli_ctx *c, const char *name, const char *org, ck_net_authority *out);
+
+/* ---- keys ------------------------------------------------------------------ */
+/* Fetches this person's mailbox and merges the key deliveries that verify
+ * (cli_keys.c); drop also deletes refused ones; quiet prints nothing but
+ * refusals. *n_attrs (may be NULL): the attribute keys added. CLI_FAIL
+ * when a delivery was refused. */
+int cli_keys_sync(cli_ctx *c, int drop, int quiet, size_t *n_attrs);
 
 /* ---- the commands' options ---------------------------------------------------- */
 /* The next option of lo (after cli_start_opts) that is not a context option

@@ -201,19 +201,26 @@ out:
     return rc;
 }
 
-int cli_authority_table_first(cli_ctx *c, const ck_keyring_authority_secret *s, json_t *reg)
+int cli_authority_table_first(cli_ctx *c, const ck_keyring_authority_secret *s, json_t *reg,
+                              const char *const *labels, size_t n)
 {
     ck_dir_epochs t;
-    int rc;
+    int rc = CLI_FAIL;
     memset(&t, 0, sizeof t);
     snprintf(t.authority, sizeof t.authority, "%s", s->sk.name);
     t.version = 1;
     t.time_ms = wall_ms();
+    for (size_t i = 0; i < n; i++)
+        if (!ck_dir_label_valid(labels[i], s->sk.name) || ck_dir_epochs_set(&t, labels[i], 0) != 0) {
+            cli_error(c->cmd, "'%s' cannot be listed in %s's epoch table", labels[i], s->sk.name);
+            goto out;
+        }
     if (ck_dir_epochs_sign(&t, s->signing_sk) != 0) {
         cli_error(c->cmd, "cannot sign the epoch table");
-        return CLI_FAIL;
+        goto out;
     }
     rc = keep_table(c, &t, reg);
+out:
     ck_dir_epochs_free(&t);
     return rc;
 }

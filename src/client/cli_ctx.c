@@ -96,7 +96,7 @@ int cli_ctx_save(cli_ctx *c)
 }
 
 /* The server URL: --server / $CAREKEY_SERVER, else home/server. */
-static int resolve_server(cli_ctx *c)
+int cli_ctx_server(cli_ctx *c)
 {
     char path[PATH_MAX];
     uint8_t *buf = NULL;
@@ -121,7 +121,7 @@ int cli_ctx_net(cli_ctx *c)
     const ck_identity *id;
     int rc;
     if (c->net) return CLI_OK;
-    if ((rc = cli_ctx_keyring(c)) != CLI_OK || (rc = resolve_server(c)) != CLI_OK) return rc;
+    if ((rc = cli_ctx_keyring(c)) != CLI_OK || (rc = cli_ctx_server(c)) != CLI_OK) return rc;
     opts.url = c->server;
     opts.ca_file = getenv("CAREKEY_CA_FILE");
     id = ck_keyring_identity(c->kr);

@@ -56,8 +56,17 @@ int cli_ctx_make_home(cli_ctx *c);
 /* Opens home/keyring.ckr (asks for the passphrase). CLI_OK / CLI_FAIL / CLI_IO. */
 int cli_ctx_keyring(cli_ctx *c);
 int cli_ctx_save(cli_ctx *c);
+/* The server URL: --server / $CAREKEY_SERVER, else home/server (reported
+ * when none is configured: CLI_USAGE). */
+int cli_ctx_server(cli_ctx *c);
 /* A signed connection as the keyring's identity (opens the keyring first). */
 int cli_ctx_net(cli_ctx *c);
+/* Creates identity and keyring in c's home (the passphrase asked twice),
+ * pins the operator's key (hex; NULL: its own, the operator's keyring) and
+ * saves the server URL; writes the enrollment request to out (NULL:
+ * standard output) unless quiet (cli_init.c). */
+int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
+                    const char *operator_hex, unsigned kdf_cost, int quiet);
 /* Reports the last server error of c->net as "carekey: CMD: what: message". */
 int cli_ctx_net_error(cli_ctx *c, const char *what);
 

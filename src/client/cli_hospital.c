@@ -4,6 +4,7 @@
  * holds the organization's identity (GID = ORG, role organization, owner of
  * the ORG ledger) and runs the authority ORG (docs/CARE.md).
  *
+ *   onboard --name ORG --kind K ... the organization joins (cli_onboard.c)
  *   staff add --gid G --role R ...   staff@ORG (+ extras) to G, ledger grant for R, directory affiliation
  *   staff remove --gid G             end G's affiliation, revoke G's ORG attributes and grants
  *   staff list                       the directory's staff of ORG
@@ -21,6 +22,7 @@
 #include "client/cli_authority.h"
 #include "client/cli_care.h"
 #include "client/cli_grant.h"
+#include "client/cli_onboard.h"
 
 #define MAX_EXTRA 32
 #define MAX_GIDS 256
@@ -742,6 +744,8 @@ static const char staff_usage[] = "Usage: carekey hospital staff add|remove|list
 
 static const cli_subcmd subcmds[] = {
     {"staff", "add, remove and list the organization's staff", staff_usage, cmd_staff},
+    {"onboard", "the organization joins: identity, authority, enrollment, units", cli_hospital_onboard_usage,
+     cli_hospital_onboard},
     {"care-team", "as the patient's delegate, give the treating staff write grants", care_team_usage, cmd_care_team},
     {"units", "the organization's departments, wards and theatres", units_usage, cmd_units},
 };

@@ -1,7 +1,9 @@
 /*
  * src/client/cli_init.c - `carekey init`: a person's identity (GID, Ed25519
  * and X25519 keys) and keyring, encrypted at rest, in her home directory.
- * Prints the enrollment request the operator feeds to `carekey admin enroll`.
+ * Submits the enrollment request to the server's queue for the operator
+ * to approve (`carekey admin approve`), or writes it to a file for the
+ * offline `carekey admin enroll`.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -9,24 +11,31 @@
 #include <string.h>
 
 #include "client/cli_ctx.h"
+#include "client/cli_enroll.h"
 
 static const char init_usage[] =
     "Usage: carekey init --gid GID --operator-key HEX [--role ROLE] [--display-name NAME]\n"
-    "                    [--server URL] [--enroll-out FILE] [--kdf-cost LOG2N] [common options]\n"
+    "                    [--join ORG] [--server URL] [--enroll-out FILE] [--wait SECONDS]\n"
+    "                    [--kdf-cost LOG2N] [common options]\n"
     "\n"
     "Creates this person's identity (Ed25519 signing key, X25519 key for sealed\n"
     "deliveries) and keyring (scrypt + AES-256-GCM) in the home directory, pins\n"
-    "the operator's key, saves the server URL, and writes the enrollment request\n"
-    "(public keys only) to FILE or standard output, for 'carekey admin enroll'.\n"
-    "The passphrase is asked twice and must have at least 12 characters.\n"
+    "the operator's key and saves the server URL. Then the enrollment request\n"
+    "(public keys only) goes to the server's queue, where the operator approves\n"
+    "it ('carekey admin approve GID'); with --enroll-out it is written to FILE\n"
+    "instead, for the offline 'carekey admin enroll FILE' (so it is without a\n"
+    "server). The passphrase is asked twice and must have at least 12 characters.\n"
     "\n"
     "  --operator-key HEX the operator's public key ('carekey admin key' prints it;\n"
     "                     default $CAREKEY_OPERATOR_KEY). Authorities are trusted only\n"
     "                     under its signature, so get it from your operator, not the server.\n"
-    "  --role ROLE        patient, doctor, nurse, pharmacist, researcher, family,\n"
-    "                     caregiver, emergency, staff, clerk or organization (default patient)\n"
+    "  --role ROLE        patient, family, caregiver, doctor, nurse, pharmacist, clerk,\n"
+    "                     researcher, emergency, staff or organization (default patient)\n"
     "  --display-name N   how the directory shows a staff member or organization;\n"
     "                     patients, family and caregivers are shown by GID only\n"
+    "  --join ORG         staff: consent to be affiliated with ORG (its 'hospital staff\n"
+    "                     add' then takes you on); recorded when the request is approved\n"
+    "  --wait SECONDS     wait up to SECONDS for the operator's approval\n"
     "  --kdf-cost LOG2N   scrypt N = 2^LOG2N (default 17; lower only for tests)\n"
     "\n" CLI_CTX_HELP;
 
@@ -63,10 +72,6 @@ static int emit_enrollment(const char *cmd, json_t *req, const char *path)
     return rc;
 }
 
-/* Creates identity and keyring; writes the enrollment request to out
- * (NULL: standard output) unless quiet. Shared with `carekey admin init`. */
-int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *name, const char *out,
-                    const char *operator_hex, unsigned kdf_cost, int quiet);
 
 /* The operator key to pin: hex from the option or $CAREKEY_OPERATOR_KEY;
  * NULL hex = this identity's own key (the operator's keyring). */
@@ -128,6 +133,25 @@ out:
     return rc;
 }
 
+/* The request into the server's queue, then its state. */
+static int submit(cli_ctx *c, const char *role, const char *name, const char *join, unsigned wait_s)
+{
+    const char *gid = ck_keyring_identity(c->kr)->gid;
+    cli_enroll_req r = {role, name && !private_person(role) ? name : NULL, join, NULL, NULL, NULL};
+    char state[16];
+    int rc;
+    if ((rc = cli_enroll_submit(c, &r, NULL)) != CLI_OK || (rc = cli_enroll_wait(c, wait_s, state)) != CLI_OK)
+        return rc;
+    if (!strcmp(state, "approved")) printf("%s is enrolled (%s)\n", gid, role);
+    else if (!strcmp(state, "rejected")) {
+        cli_error(c->cmd, "the operator rejected the enrollment request of %s", gid);
+        return CLI_FAIL;
+    } else
+        printf("enrollment request of %s (%s) submitted to %s; the operator approves it with "
+               "'carekey admin approve %s'\n", gid, role, c->server, gid);
+    return CLI_OK;
+}
+
 static int cmd_init(int argc, char **argv)
 {
     static const struct option lo[] = {{"gid", required_argument, NULL, 'g'},
@@ -136,11 +160,14 @@ static int cmd_init(int argc, char **argv)
                                        {"enroll-out", required_argument, NULL, 'o'},
                                        {"kdf-cost", required_argument, NULL, 'k'},
                                        {"operator-key", required_argument, NULL, 'K'},
+                                       {"join", required_argument, NULL, 'j'},
+                                       {"wait", required_argument, NULL, 'w'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *gid = NULL, *role = "patient", *name = NULL, *out = NULL, *op = getenv("CAREKEY_OPERATOR_KEY");
-    uint32_t cost = CK_KEYRING_KDF_DEFAULT.log2_n;
+    const char *join = NULL;
+    uint32_t cost = CK_KEYRING_KDF_DEFAULT.log2_n, wait_s = 0;
     cli_ctx c;
     int opt, rc;
     cli_ctx_init(&c, "init");
@@ -153,6 +180,11 @@ static int cmd_init(int argc, char **argv)
         case 'n': name = optarg; break;
         case 'o': out = optarg; break;
         case 'K': op = optarg; break;
+        case 'j': join = optarg; break;
+        case 'w':
+            if (!cli_parse_u32(optarg, &wait_s) || wait_s > 86400)
+                return cli_usage_error(c.cmd, "init --help", "--wait takes 0..86400 seconds");
+            break;
         case 'k':
             if (!cli_parse_u32(optarg, &cost) || cost < 10 || cost > 20)
                 return cli_usage_error(c.cmd, "init --help", "--kdf-cost takes 10..20");
@@ -165,7 +197,12 @@ static int cmd_init(int argc, char **argv)
     if (!op || !*op)
         return cli_usage_error(c.cmd, "init --help", "--operator-key is required (or $CAREKEY_OPERATOR_KEY): "
                                                      "ask your operator for the output of 'carekey admin key'");
-    rc = cli_init_person(&c, gid, role, name, out, op, cost, 0);
+    if (join && (out || !ck_net_id_valid(join)))
+        return cli_usage_error(c.cmd, "init --help", out ? "--join goes with the server's queue, not --enroll-out"
+                                                          : "--join: invalid organization GID");
+    if (out || !c.server[0]) rc = cli_init_person(&c, gid, role, name, out, op, cost, 0);
+    else if ((rc = cli_init_person(&c, gid, role, name, NULL, op, cost, 1)) == CLI_OK)
+        rc = submit(&c, role, name, join, wait_s);
     cli_ctx_close(&c);
     return rc;
 }

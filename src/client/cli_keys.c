@@ -96,7 +96,7 @@ static const char *why_refused(ck_keyring_err e, ck_box_err be)
 }
 
 /* One message: 1 accepted, 0 skipped (another kind), -1 refused, -2 fatal. */
-static int sync_one(cli_ctx *c, const ck_net_mail *m, size_t *n_attrs)
+static int sync_one(cli_ctx *c, const ck_net_mail *m, size_t *n_attrs, int quiet)
 {
     const ck_keyring_authority *a;
     const char *name;
@@ -126,41 +126,30 @@ static int sync_one(cli_ctx *c, const ck_net_mail *m, size_t *n_attrs)
         cli_ctx_net_error(c, "acknowledging a delivery (it is merged; the next sync merges it again)");
         return -2;
     }
-    printf("accepted message %lld from %s\n", (long long)m->id, name);
+    if (!quiet) printf("accepted message %lld from %s\n", (long long)m->id, name);
     *n_attrs += ck_keyring_user_key(c->kr)->n - before;
     return 1;
 }
 
-static int cmd_sync(int argc, char **argv)
+int cli_keys_sync(cli_ctx *c, int drop, int quiet, size_t *n_attrs)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"drop-refused", no_argument, NULL, 'd'},
-                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *help = "keys sync";
     ck_net_mail *v = NULL;
     size_t n = 0;
     int64_t after = 0;
     sync_stats st = {0, 0, 0, 0};
-    int o, rc, drop = 0, fatal = 0;
+    int rc, fatal = 0;
     cli_progress pr;
-    cli_ctx c;
 
-    cli_ctx_init(&c, help);
-    cli_start_opts();
-    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, sync_usage)) != -1) {
-        if (o == 'd') drop = 1;
-        else return o == 'h' ? CLI_OK : CLI_USAGE;
-    }
-    if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
+    if ((rc = cli_ctx_net(c)) != CLI_OK) goto out;
     for (;;) {
-        if (ck_net_mail_fetch(c.net, ck_keyring_identity(c.kr)->gid, after, PAGE, &v, &n) != 0) {
-            rc = cli_ctx_net_error(&c, "mailbox");
+        if (ck_net_mail_fetch(c->net, ck_keyring_identity(c->kr)->gid, after, PAGE, &v, &n) != 0) {
+            rc = cli_ctx_net_error(c, "mailbox");
             goto out;
         }
         if (n == 0) break;
         cli_progress_start(&pr, "syncing", n);   /* a page at a time: the total is unknown */
         for (size_t i = 0; i < n && !fatal; i++) {
-            int r = sync_one(&c, &v[i], &st.attrs);
+            int r = sync_one(c, &v[i], &st.attrs, quiet);
             cli_progress_step(&pr, 1);
             after = v[i].id;
             if (r == 1) st.accepted++;
@@ -168,8 +157,8 @@ static int cmd_sync(int argc, char **argv)
             else if (r == -2) fatal = 1;
             else {
                 st.refused++;
-                if (drop && ck_net_mail_ack(c.net, ck_keyring_identity(c.kr)->gid, v[i].id) != 0)
-                    cli_ctx_net_error(&c, "deleting a refused delivery");
+                if (drop && ck_net_mail_ack(c->net, ck_keyring_identity(c->kr)->gid, v[i].id) != 0)
+                    cli_ctx_net_error(c, "deleting a refused delivery");
             }
         }
         cli_progress_end(&pr);
@@ -180,13 +169,35 @@ static int cmd_sync(int argc, char **argv)
             goto out;
         }
     }
-    printf("%zu accepted (%zu new attribute keys), %zu refused%s", st.accepted, st.attrs, st.refused,
-           st.refused ? (drop ? " and deleted" : " and left in the mailbox") : "");
-    if (st.other) printf(", %zu other message(s) left", st.other);
-    printf("\n");
+    if (!quiet) {
+        printf("%zu accepted (%zu new attribute keys), %zu refused%s", st.accepted, st.attrs, st.refused,
+               st.refused ? (drop ? " and deleted" : " and left in the mailbox") : "");
+        if (st.other) printf(", %zu other message(s) left", st.other);
+        printf("\n");
+    }
+    if (n_attrs) *n_attrs = st.attrs;
     rc = st.refused ? CLI_FAIL : CLI_OK;
 out:
     ck_net_mail_free(v, n);
+    return rc;
+}
+
+static int cmd_sync(int argc, char **argv)
+{
+    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"drop-refused", no_argument, NULL, 'd'},
+                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *help = "keys sync";
+    int o, rc, drop = 0;
+    cli_ctx c;
+
+    cli_ctx_init(&c, help);
+    cli_start_opts();
+    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, sync_usage)) != -1) {
+        if (o == 'd') drop = 1;
+        else return o == 'h' ? CLI_OK : CLI_USAGE;
+    }
+    if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
+    rc = cli_keys_sync(&c, drop, 0, NULL);
     cli_ctx_close(&c);
     return rc;
 }

@@ -186,30 +186,36 @@ static int profile_parse(cli_rec_sharing *s, const uint8_t *body, size_t len)
     return ok ? 0 : -1;
 }
 
-int cli_rec_sharing_from_view(cli_rec_sharing *s, const cli_rec_view *v)
+int cli_rec_sharing_peek(cli_rec_sharing *s, const cli_rec_view *v)
 {
     size_t latest = (size_t)-1;
     ck_rec_container c;
-    if (s->profile && !strcmp(s->patient, v->patient)) return CLI_OK;
+    if (s->profile && !strcmp(s->patient, v->patient)) return 1;
     /* the latest profile the patient herself wrote (the verifier refuses
      * one by anyone else) */
     for (size_t i = 0; i < v->n; i++)
         if (v->vo.valid[i] && ck_rec_container_decode(&c, v->e[i].envelope, v->e[i].envelope_len) == CK_REC_OK &&
             c.kind == CK_REC_KIND_PROFILE)
             latest = i;
-    if (latest == (size_t)-1) {
-        cli_error(v->c->cmd, "%s has not set her sharing profile yet (her treating hospitals); she runs "
-                             "'carekey sharing set --patient %s --hospitals A,B'", v->patient, v->patient);
-        return CLI_FAIL;
-    }
+    if (latest == (size_t)-1) return 0;
     if (ck_rec_container_decode(&c, v->e[latest].envelope, v->e[latest].envelope_len) != CK_REC_OK ||
         profile_parse(s, c.body, c.body_len) != 0) {
         cli_error(v->c->cmd, "%s's sharing profile (entry %llu) is malformed", v->patient,
                   (unsigned long long)v->e[latest].seq);
-        return CLI_FAIL;
+        return -1;
     }
     snprintf(s->patient, sizeof s->patient, "%s", v->patient);
-    return CLI_OK;
+    return 1;
+}
+
+int cli_rec_sharing_from_view(cli_rec_sharing *s, const cli_rec_view *v)
+{
+    int r = cli_rec_sharing_peek(s, v);
+    if (r == 0)
+        cli_error(v->c->cmd, "%s has not set her sharing profile yet (her treating hospitals); she runs "
+                             "'carekey patient onboard --gid %s --hospitals A,B' or 'carekey sharing set'",
+                  v->patient, v->patient);
+    return r == 1 ? CLI_OK : CLI_FAIL;
 }
 
 static int sharing_load(cli_ctx *c, cli_rec_sharing *s, const char *patient)

@@ -39,8 +39,11 @@ void cli_rec_sharing_init(cli_rec_sharing *s);
  * any more (0). */
 int cli_rec_sharing_option(cli_rec_sharing *s, int opt, const char *arg);
 void cli_rec_sharing_free(cli_rec_sharing *s);
-/* Takes patient's profile from a verified view (loaded once per patient). */
+/* Takes patient's profile from a verified view (loaded once per patient);
+ * reports a record without one. */
 int cli_rec_sharing_from_view(cli_rec_sharing *s, const struct cli_rec_view *v);
+/* The same, quietly: 1 taken, 0 the record has none, -1 malformed (reported). */
+int cli_rec_sharing_peek(cli_rec_sharing *s, const struct cli_rec_view *v);
 /* The profile's policy for a section or view, instantiated for patient
  * (authority "patient-<patient>"), from her record (loaded and verified
  * here unless already taken from a view); *out is malloc'ed. */
@@ -50,6 +53,12 @@ int cli_rec_section_policy(cli_ctx *c, cli_rec_sharing *s, const char *patient, 
  * the profile JSON (NULL: the built-in one); *out is malloc'ed text. */
 int cli_rec_profile_body(cli_ctx *c, const char *hospitals, const char *er_desk, const char *profile_json,
                          char **out);
+
+/* Writes patient's sharing profile into her record (cli_sharing.c): only
+ * the patient; profile NULL = the built-in templates. Prints the new entry
+ * unless quiet. */
+int cli_sharing_set(cli_ctx *c, const char *patient, const char *hospitals, const char *desk, const char *profile,
+                    int quiet);
 
 /* ---- sealer ------------------------------------------------------------- */
 typedef struct cli_rec_sealer {

@@ -39,6 +39,35 @@ static const char show_usage[] =
     "emergency desk, and who may read each section (its policy).\n"
     "\n" CLI_CTX_HELP;
 
+int cli_sharing_set(cli_ctx *c, const char *patient, const char *hospitals, const char *desk, const char *profile,
+                    int quiet)
+{
+    char *body = NULL;
+    uint8_t *env = NULL;
+    size_t env_len = 0;
+    ck_net_head head;
+    int rc;
+
+    if ((rc = cli_ctx_keyring(c)) != CLI_OK) return rc;
+    if (!cli_rec_is_patient(c, patient)) {
+        cli_error(c->cmd, "only the patient sets her sharing profile (this keyring is %s)",
+                  ck_keyring_identity(c->kr)->gid);
+        return CLI_USAGE;
+    }
+    if ((rc = cli_rec_profile_body(c, hospitals, desk, profile, &body)) != CLI_OK) goto out;
+    rc = CLI_FAIL;
+    if (ck_rec_profile_container(&env, &env_len, body) != CK_REC_OK) goto out;
+    if ((rc = cli_rec_append(c, patient, PROFILE_SECTION, PROFILE_TYPE, env, env_len, &head)) != CLI_OK) goto out;
+    if (!quiet)
+        printf("sharing profile of %s set (entry %llu): treating hospitals %s, emergency desk %s%s\n", patient,
+               (unsigned long long)head.seq, hospitals, desk, profile ? ", own policy templates" : "");
+    rc = cli_rec_after_write(c, patient);
+out:
+    free(body);
+    free(env);
+    return rc;
+}
+
 static int cmd_set(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
@@ -49,10 +78,9 @@ static int cmd_set(int argc, char **argv)
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "sharing set", *patient = NULL, *hospitals = NULL, *desk = "er-desk", *file = NULL;
-    char *body = NULL, *profile = NULL;
-    uint8_t *env = NULL, *buf = NULL;
-    size_t env_len = 0, len = 0;
-    ck_net_head head;
+    char *profile = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0;
     cli_ctx c;
     int opt, rc;
 
@@ -71,29 +99,15 @@ static int cmd_set(int argc, char **argv)
     }
     if (!patient || !hospitals) return cli_usage_error(c.cmd, help, "--patient and --hospitals are required");
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
-    if (!cli_rec_is_patient(&c, patient)) {
-        cli_error(c.cmd, "only the patient sets her sharing profile (this keyring is %s)", ck_keyring_identity(c.kr)->gid);
-        rc = CLI_USAGE;
-        goto out;
-    }
     if (file) {
         if ((rc = cli_read_file(c.cmd, file, PROFILE_FILE_MAX, &buf, &len)) != CLI_OK) goto out;
         rc = CLI_FAIL;
         if (!(profile = strndup((const char *)buf, len))) goto out;
     }
-    if ((rc = cli_rec_profile_body(&c, hospitals, desk, profile, &body)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (ck_rec_profile_container(&env, &env_len, body) != CK_REC_OK) goto out;
-    if ((rc = cli_rec_append(&c, patient, PROFILE_SECTION, PROFILE_TYPE, env, env_len, &head)) != CLI_OK) goto out;
-    printf("sharing profile of %s set (entry %llu): treating hospitals %s, emergency desk %s%s\n", patient,
-           (unsigned long long)head.seq, hospitals, desk, file ? ", own policy templates" : "");
-    rc = cli_rec_after_write(&c, patient);
+    rc = cli_sharing_set(&c, patient, hospitals, desk, profile, 0);
 out:
     free(buf);
     free(profile);
-    free(body);
-    free(env);
     cli_ctx_close(&c);
     return rc;
 }

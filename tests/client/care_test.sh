@@ -108,8 +108,8 @@ run 0 p1 record put --patient p1 --section allergies --type AllergyIntolerance "
 world_consent p1 hosp-a hosp-b
 world_consent p2 hosp-a
 world_consent p3 hosp-a
-world_consent p1 city-pharmacy
-world_consent p2 city-pharmacy
+world_pharmacy p1 city-pharmacy
+world_pharmacy p2 city-pharmacy
 ok "patients imported and consented (hosp-a and city-pharmacy; p1 also hosp-b)"
 
 D=2026-11-24

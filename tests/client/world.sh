@@ -38,13 +38,17 @@
 #                             and the pharmacy take on their staff
 #                             ('carekey hospital staff add': staff@ORG, ledger
 #                             grants, affiliation)
-#   world_consent P ORG...    patient P makes each ORG her delegate ('*') and the
-#                             ORG gives its staff their sections (care-team)
-#   world_patient P [FAMILY...]   patient P (role patient) with her authority
-#                             patient-P (run from her home), her owner key,
-#                             family@patient-P and a read grant for each FAMILY
-#                             member, her sharing profile (WORLD_HOSPITALS, the
-#                             desk) and the desk's write grant on "audit"
+#   world_consent P ORG...    each ORG, P's delegate since her onboarding, gives
+#                             its staff their sections of her record (care-team)
+#   world_pharmacy P ORG      P lets ORG's pharmacists dispense (patient onboard
+#                             --pharmacy: a grant on medications each, no more)
+#   world_patient P [FAMILY...]   each FAMILY member enrolls herself ('carekey
+#                             init --role family'); P runs 'carekey patient
+#                             onboard' (her identity, her authority patient-P,
+#                             owner key, sharing profile with WORLD_HOSPITALS and
+#                             the desk, the desk's grant on "audit", the
+#                             hospitals as delegates, family@patient-P and read
+#                             grants), waiting for the operator's approval
 #   world_stop                stops carekeyd
 #   world_identifiers FIXTURE the identifying strings of a FHIR bundle's Patient,
 #                             one "kind<TAB>value" line each (names, address
@@ -108,7 +112,7 @@ world_server() {
         { echo "world: admin init failed" >&2; exit 1; }
     rm -f "$W/ckd.port"
     "$CKD" --listen 127.0.0.1 --port 0 --port-file "$W/ckd.port" --db "$db" --admin-key "$ADMIN_KEY" \
-        --rate-limit 0 --log-level warn 2>"$W/carekeyd.log" &
+        --rate-limit 0 --enroll-rate 0 --log-level warn 2>"$W/carekeyd.log" &
     WORLD_SRV_PID=$!
     world_wait_file "$W/ckd.port"
     URL="http://127.0.0.1:$(cat "$W/ckd.port")"
@@ -226,32 +230,56 @@ world_care() {
             world_run world_as "$org" hospital staff add --gid "$gid" --role "$role" --unit "$unit"
         fi
     done <<<"$WORLD_AFFILIATIONS"
+    # the ER physician: licensed by the medical board, no hospital's staff
+    # (the desk lets affiliated physicians break the glass)
+    world_run world_as dr-er directory consent medical-board
+    world_run world_as operator admin affiliate --gid dr-er --org medical-board --title "Emergency physician" \
+        --server "$URL"
     for gid in $(world_staff_gids); do world_run world_as "$gid" keys sync; done
 }
 
 world_consent() {
     local p=$1 org; shift
-    for org in "$@"; do
-        world_run world_as "$p" grant --patient "$p" --to "$org" --sections '*' --delegate
-        world_run world_as "$org" hospital care-team --patient "$p"
-    done
+    for org in "$@"; do world_run world_as "$org" hospital care-team --patient "$p"; done
 }
 
-world_patient() {
-    local p=$1 f; shift
-    world_init "$p" "$p" patient
-    world_run world_as operator admin enroll "$W/$p.enroll.json" --server "$URL"
-    for f in "$@"; do
-        world_init "$f" "$f" family
-        world_run world_as operator admin enroll "$W/$f.enroll.json" --server "$URL"
+# patient P lets ORG's pharmacists dispense: a grant on medications each
+world_pharmacy() {
+    world_run world_as "$1" patient onboard --gid "$1" --pharmacy "$2" --server "$URL"
+}
+
+# world_pending GID: until the operator's enrollment queue lists GID (20 s at most)
+world_pending() {
+    for _ in $(seq 200); do
+        world_as operator admin pending --json --server "$URL" 2>/dev/null |
+            jq -e --arg g "$1" 'any(.[]; .gid == $g)' >/dev/null && return 0
+        sleep 0.1
     done
-    world_register "patient-$p"
-    world_issue "$p" "owner@patient-$p"
-    for f in "$@"; do world_issue "$f" "family@patient-$p"; done
-    for f in "$p" "$@"; do world_run world_as "$f" keys sync; done
-    world_run world_as "$p" sharing set --patient "$p" --hospitals "$WORLD_HOSPITALS" --er-desk "$WORLD_DESK"
-    for f in "$@"; do world_run world_as "$p" grant --patient "$p" --to "$f" --read; done
-    world_run world_as "$p" grant --patient "$p" --to "$WORLD_DESK" --sections audit
+    echo "world: $1's enrollment request never reached the queue" >&2
+    exit 1
+}
+
+# The patient onboards herself with one command (docs/ONBOARDING.md), which
+# waits for the operator's approval; each family member enrolls herself
+# first ('carekey init --role family'), approved with her.
+world_patient() {
+    local p=$1 f pid args=(); shift
+    for f in "$@"; do
+        world_run "$CK" init --gid "$f" --role family --home "$(world_home "$f")" --server "$URL" \
+            --kdf-cost "$WORLD_KDF"
+        args+=(--family "$f")
+    done
+    world_as "$p" patient onboard --gid "$p" --hospitals "$WORLD_HOSPITALS" --er-desk "$WORLD_DESK" "${args[@]}" \
+        --server "$URL" --kdf-cost "$WORLD_KDF" --wait 60 >"$W/onboard.$p.log" 2>&1 &
+    pid=$!
+    world_pending "$p"
+    world_run world_as operator admin approve "$p" "$@" --server "$URL"
+    if ! wait "$pid"; then
+        echo "world: patient onboard $p failed" >&2
+        sed 's/^/   | /' "$W/onboard.$p.log" >&2
+        exit 1
+    fi
+    for f in "$@"; do world_run world_as "$f" keys sync; done
 }
 
 world_stop() {
