@@ -228,6 +228,11 @@ typedef struct ck_rec_verify_in {
     const ck_net_head *last_known;          /* reader's pinned head; NULL      */
     ck_rec_key_fn key;
     void *key_ctx;
+    /* The first `trusted` entries are the reader's own copy of a chain she
+     * verified before, kept authenticated (the node's verified state): their
+     * hashes and signatures are not checked again; links, times, grants,
+     * batches and tombstones are replayed as always. 0: verify everything. */
+    size_t trusted;
 } ck_rec_verify_in;
 
 #define CK_REC_MAX_PROBLEMS 64
