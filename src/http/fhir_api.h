@@ -193,7 +193,9 @@ int ck_fhir_api_query_parse(ck_fhir_api_query *q, const char *type, const char *
 
 /* The same in steps, for a server that hands over decoded pairs (e.g.
  * libmicrohttpd's MHD_GET_ARGUMENT_KIND iterator, value NULL for a pair
- * without "="): begin, then one add per pair in the query's order. */
+ * without "="): begin, then one add per pair in the query's order. The
+ * pairs are taken as decoded ("+" stays "+"). After a failed add, *q is
+ * unusable; begin again. */
 int ck_fhir_api_query_begin(ck_fhir_api_query *q, const char *type, ck_fhir_api_error *err) CK_FHIR_API_WUR;
 int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, const char *value, size_t vlen,
                           ck_fhir_api_error *err) CK_FHIR_API_WUR;

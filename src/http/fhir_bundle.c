@@ -289,7 +289,7 @@ int ck_fhir_api_history(json_t **out, const char *base, const char *type, const 
             goto out;
         }
     }
-    qsort(v, n, sizeof *v, by_seq_desc);
+    if (n) qsort(v, n, sizeof *v, by_seq_desc); /* v is NULL for no versions */
     for (i = 1; i < n; i++) {
         if (v[i].seq == v[i - 1].seq) {
             fa_fail(err, CK_FHIR_API_E_INVALID, "", "two versions with one seq");

@@ -127,7 +127,9 @@ static void test_searchset(void)
         CHECK(searchset("", bad, NULL, 0) == NULL && err.code == CK_FHIR_API_E_INVALID, "a match without id");
         json_decref(bad);
         CHECK(searchset("", NULL, NULL, 0) == NULL && err.code == CK_FHIR_API_E_ARG, "no matches");
-        CHECK(searchset("", m, m, 0) != NULL, "includes");
+        json_t *b = searchset("", m, m, 0);
+        CHECK(b && json_array_size(json_object_get(b, "entry")) == 10, "includes");
+        json_decref(b);
     }
     json_decref(inc);
     json_decref(m);
