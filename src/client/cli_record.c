@@ -705,7 +705,9 @@ static int cmd_put(int argc, char **argv)
     }
     if ((rc = cli_read_file(c.cmd, argv[optind], PAYLOAD_MAX, &buf, &len)) != CLI_OK) return rc;
     rc = CLI_FAIL;
-    if (!(doc = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &je)) ||
+    /* decimal-exact: a FHIR decimal such as 1E400 or a 23-digit integer is
+     * valid JSON that plain jansson refuses (the payload is sealed as read) */
+    if (!(doc = ck_fhir_json_parse((const char *)buf, len, &je)) ||
         !(json_is_object(doc) || json_is_array(doc))) {
         cli_error(c.cmd, "%s: not a JSON object or array (line %d, column %d)", argv[optind], je.line, je.column);
         goto out;
