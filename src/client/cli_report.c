@@ -71,6 +71,10 @@ static int research_view(cli_rec_view *v, ck_fhir_sections *out, int *found)
                                  !memcmp(v->it[i].cont.batch.id, v->it[best].cont.batch.id, CK_REC_ID_BYTES));
         if (same && research_part(v, i, out) != CLI_OK) return CLI_FAIL;
     }
+    /* the copy covers every research section: one without a part holds
+     * nothing ("none recorded", not "not shared with you") */
+    for (size_t k = 0; k < sizeof research_sections / sizeof research_sections[0]; k++)
+        if (!out->section[research_sections[k]] && !(out->section[research_sections[k]] = json_array())) return CLI_FAIL;
     *found = 1;
     return CLI_OK;
 }
