@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/cli_batch.h"
 
@@ -173,10 +174,34 @@ static int batch_rename(cli_batch *p, const uint8_t id[CK_REC_ID_BYTES])
 }
 
 #define BATCH_GENERATIONS 64
+#define BATCH_ROUNDS 1024 /* re-reads when another writer moved the head */
+#define MOVED 1           /* append_on: the head moved under us */
 
-/* Appends the entries the record lacks, then the commit that makes the
- * batch part of the record. */
-int cli_batch_write(cli_batch *p, cli_ctx *c, const char *patient, size_t *appended, int *already)
+/* Appends one envelope onto exactly *head, no retry: CLI_OK with *head
+ * moved on, MOVED when another writer appended first (409 head_mismatch),
+ * or an error. Writing only onto the head the batch's state was read at
+ * is what keeps two runs of one import from filling a place twice. */
+static int append_on(cli_ctx *c, const char *patient, const char *section, const char *type, const uint8_t *env,
+                     size_t env_len, ck_net_head *head)
+{
+    ck_net_head out;
+    uint64_t t;
+    int rc;
+    if ((rc = cli_rec_append_time(c, patient, head, &t)) != CLI_OK) return rc;
+    if (ck_net_append(c->net, patient, section, type, head->hash, t, env, env_len, &out) == 0) {
+        *head = out;
+        return CLI_OK;
+    }
+    if (ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "head_mismatch")) return MOVED;
+    return cli_ctx_net_error(c, "appending");
+}
+
+/* One round: reads and verifies the record, finds the batch's generation
+ * and what it holds, appends the missing entries and the commit onto the
+ * head it read. MOVED when another writer got in between (the caller reads
+ * again: the other may have written some of the places, or the commit). */
+static int write_round(cli_batch *p, const uint8_t base[CK_REC_ID_BYTES], cli_ctx *c, const char *patient,
+                       size_t *appended, int *already)
 {
     cli_rec_view v;
     ck_rec_commit cm;
@@ -188,48 +213,44 @@ int cli_batch_write(cli_batch *p, cli_ctx *c, const char *patient, size_t *appen
     batch_found f = BATCH_ABANDONED;
     int rc;
 
-    *appended = 0;
-    *already = 0;
     memset(&cm, 0, sizeof cm);
     memset(&v, 0, sizeof v);
     if (!have) return CLI_FAIL;
     if ((rc = cli_rec_view_load(&v, c, patient, 1)) != CLI_OK) goto out;
+    rc = CLI_FAIL;
     if (cli_rec_view_problems(&v)) {
         cli_error(c->cmd, "the record does not verify; nothing was written");
-        rc = CLI_FAIL;
         goto out;
     }
     me = ck_keyring_identity(c->kr)->gid;
     for (unsigned g = 0; g < BATCH_GENERATIONS && f == BATCH_ABANDONED; g++) {
-        batch_generation(id, p->id, g);
+        batch_generation(id, base, g);
         f = batch_find(&v, me, id, p->n, have);
     }
     if (f == BATCH_COMMITTED) {
         *already = 1;
+        rc = CLI_OK;
         goto out;
     }
-    rc = CLI_FAIL;
     if (f == BATCH_ABANDONED) {
         cli_error(c->cmd, "this batch was given up %d times; nothing was written", BATCH_GENERATIONS);
         goto out;
     }
     if (memcmp(id, p->id, CK_REC_ID_BYTES) != 0 && batch_rename(p, id) != 0) goto out;
     batch_abandon(&v, me, p->id, &cm);
+    head = v.vo.head;
     rc = CLI_OK;
     for (size_t i = 0; i < p->n && rc == CLI_OK; i++) {
         if (have[i]) continue;
-        if ((rc = cli_rec_append(c, patient, p->e[i].section, p->e[i].type, p->e[i].env, p->e[i].env_len, &head)) ==
-            CLI_OK)
+        if ((rc = append_on(c, patient, p->e[i].section, p->e[i].type, p->e[i].env, p->e[i].env_len, &head)) == CLI_OK)
             (*appended)++;
     }
     if (rc != CLI_OK) goto out;
     memcpy(cm.batch, p->id, CK_REC_ID_BYTES);
     cm.count = (uint32_t)p->n;
-    if (ck_rec_commit_container(&env, &env_len, &cm) != CK_REC_OK) {
-        rc = CLI_FAIL;
-        goto out;
-    }
-    rc = cli_rec_append(c, patient, CLI_BATCH_SECTION, CLI_BATCH_COMMIT_TYPE, env, env_len, &head);
+    rc = CLI_FAIL;
+    if (ck_rec_commit_container(&env, &env_len, &cm) != CK_REC_OK) goto out;
+    rc = append_on(c, patient, CLI_BATCH_SECTION, CLI_BATCH_COMMIT_TYPE, env, env_len, &head);
 out:
     free(env);
     free(have);
@@ -237,3 +258,25 @@ out:
     return rc;
 }
 
+/* Appends the entries the record lacks, then the commit that makes the
+ * batch part of the record, reading again whenever another writer moved
+ * the head. */
+int cli_batch_write(cli_batch *p, cli_ctx *c, const char *patient, size_t *appended, int *already)
+{
+    uint8_t base[CK_REC_ID_BYTES];
+    int rc;
+    *appended = 0;
+    *already = 0;
+    memcpy(base, p->id, CK_REC_ID_BYTES);   /* generations derive from the planned id */
+    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
+    rc = MOVED;
+    for (int round = 0; round < BATCH_ROUNDS && rc == MOVED; round++) {
+        if (round) usleep((useconds_t)(1000 * (1 + round % 16)));   /* let the other writer go on */
+        rc = write_round(p, base, c, patient, appended, already);
+    }
+    if (rc == MOVED) {
+        cli_error(c->cmd, "appending: the record kept moving (%d reads); run the same command again", BATCH_ROUNDS);
+        rc = CLI_FAIL;
+    }
+    return rc;
+}
