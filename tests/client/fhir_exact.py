@@ -82,8 +82,12 @@ def main():
     if len(args) != 2:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         return 2
-    exp, errors = resources(load(args[0]), "the export")
-    fix, errs2 = resources(load(args[1]), "the bundle")
+    try:
+        exp, errors = resources(load(args[0]), "the export")
+        fix, errs2 = resources(load(args[1]), "the bundle")
+    except (OSError, ValueError) as e:
+        print("cannot read: %s" % e)
+        return 1
     errors += errs2
     for key, r in fix.items():
         if key not in exp:

@@ -24,6 +24,9 @@
 #   - an interrupted import that another bundle's import abandoned, run
 #     again: written whole under a new batch generation, the record intact
 #     with both bundles exactly once;
+#   - a run that stalled (its append held at the proxy) while a second run
+#     completed the import, then went on; and two runs at once: nothing
+#     written twice, the record intact and exact;
 #   - an import whose sharing profile names an authority the directory does
 #     not know writes nothing and names the authority.
 # Prints "ok"/"FAIL" lines and "N passed, N failed"; exit 1 if any failed.
@@ -140,7 +143,7 @@ world_setup "sqlite:$W/carekey.db"
 ok "world ready behind the proxy: $URL"
 FAMILY=$(jq -r '[.entry[].resource | select(.resourceType == "Patient") | .name[0].family] | first' "$FX")
 [ -n "$FAMILY" ] && [ "$FAMILY" != null ] || { bad "no family name in $FX"; exit 1; }
-for p in p0 p1 p2 p3 p4; do world_patient "$p"; done
+for p in p0 p1 p2 p3 p4 p5 p6; do world_patient "$p"; done
 BASE=$(entries p1)
 same "$(entries p0),$(entries p2),$(entries p3)" "$BASE,$BASE,$BASE" "every patient starts with $BASE entries (profile, grants)"
 
@@ -202,6 +205,41 @@ if python3 "$EXACT" "$W/p4.export.json" "$FX" --subset >"$W/exact" 2>&1 &&
 else bad "p4: $(head -5 "$W/exact" | paste -sd';')"; fi
 same "$(jq '.entry | length' "$W/p4.export.json")" $(( $(jq '.entry | length' "$FX") + $(jq '.entry | length' "$FX2") )) \
     "p4: the export holds each resource of the two bundles once"
+
+# ---- a run that stalled while another completed the import -------------------------------
+# The first run's append after entry 3 waits at the proxy while a second
+# run writes the whole import; then the first goes on: its append meets a
+# moved head, it reads again and finds the import committed. Nothing is
+# written twice (a place filled twice, or an entry after the commit, would
+# leave a record that never verifies again).
+rm -f "$W/held"
+mode stall p5 $((BASE + 3)) "$W/held"
+"$CK" import "$FX" --patient p5 --max-entry-bytes $MAXE --home "$(world_home p5)" >"$W/stalled.out" 2>&1 &
+IMP_PID=$!
+for _ in $(seq 2400); do [ -s "$W/held" ] && break; kill -0 "$IMP_PID" 2>/dev/null || break; sleep 0.05; done
+if [ -s "$W/held" ]; then ok "p5: the first run waits at the proxy after entry $((BASE + 3))"
+else bad "p5: the first run was not held: $(tail -3 "$W/stalled.out")"; fi
+expect 0 p5 import "$FX" --patient p5 --max-entry-bytes $MAXE
+out_has "($((PLAN - 3)) written now), committed"
+mode none
+rc=0
+wait "$IMP_PID" || rc=$?
+IMP_PID=
+if [ "$rc" = 0 ] && grep -q "already imported" "$W/stalled.out"; then ok "p5: the stalled run finds the import committed"
+else bad "p5: the stalled run: exit $rc: $(tail -3 "$W/stalled.out")"; fi
+complete p5
+
+# ---- two runs at once ----------------------------------------------------------------------------
+for k in 1 2; do
+    "$CK" import "$FX" --patient p6 --max-entry-bytes $MAXE --home "$(world_home p6)" >"$W/both.$k" 2>&1 &
+    eval "BOTH_$k=\$!"
+done
+rc1=0 rc2=0
+wait "$BOTH_1" || rc1=$?
+wait "$BOTH_2" || rc2=$?
+if [ "$rc1,$rc2" = "0,0" ]; then ok "p6: two runs of the same import at once both succeed"
+else bad "p6: exits $rc1,$rc2: $(tail -2 "$W/both.1" "$W/both.2" | paste -sd';')"; fi
+complete p6
 
 # ---- a profile naming an authority nobody registered --------------------------------------
 expect 0 p3 sharing set --patient p3 --hospitals hosp-a,ghost-hosp

@@ -28,14 +28,16 @@
  *                       FIELD ("epoch_table", "abe_public_key", ...) by the
  *                       JSON value in FILE (a served old table, a forged
  *                       epoch, another key, null)
- *   stall P SEQ FILE    hold every append to P once P's record holds SEQ
- *                       entries (its head as last seen through this proxy:
- *                       writers read the head before each append): the
- *                       request is not forwarded, FILE is written ("held P
- *                       SEQ"), and the proxy waits for the client to hang up
- *                       (a test kills it there: an interrupted writer at an
- *                       exact point, without timing) or for the mode to
- *                       change (then it forwards the request)
+ *   stall P SEQ FILE    hold the first append to P once P's record holds
+ *                       SEQ entries (its head as last seen through this
+ *                       proxy: writers read the head before each append):
+ *                       a child process keeps the request without
+ *                       forwarding it, writes FILE ("held P SEQ") and waits
+ *                       for the client to hang up (a test kills it there: an
+ *                       interrupted writer at an exact point, without
+ *                       timing) or for the mode to change (then it forwards
+ *                       the request late: a writer that stalled while
+ *                       others wrote). Other requests go on meanwhile.
  *
  * Entries seen in honest responses are remembered per patient (for swap,
  * rollback and the head); so are the heads (for stall). Single-threaded, one request per connection
@@ -77,10 +79,12 @@ static void b_add(buf *b, const void *d, size_t n)
 static json_t *seen;       /* patient -> array of entries (latest honest view) */
 static json_t *captured;   /* patient -> array of refused append bodies        */
 static json_t *heads;      /* patient -> seq of the latest head seen            */
+static char held_for[1024]; /* the stall mode line that already held a request */
 
 /* ---- mode -------------------------------------------------------------------- */
 typedef struct {
     char kind[32], patient[160], other[160], file[512];
+    char line[1024];
     unsigned long long seq;
 } mode_t_;
 
@@ -93,6 +97,7 @@ static void read_mode(const char *path, mode_t_ *m)
     if (!f) return;
     if (fgets(line, sizeof line, f)) {
         char a[32] = "", b[160] = "", c[160] = "", d[512] = "";
+        snprintf(m->line, sizeof m->line, "%s", line);
         int k = sscanf(line, "%31s %159s %159s %511s", a, b, c, d);
         if (k >= 1) strcpy(m->kind, a);
         if (k >= 2) strcpy(m->patient, b);
@@ -421,11 +426,12 @@ static void handle(int cfd, int up_port, const char *mode_file)
     buf rq_head = {0}, rq_body = {0}, rs_head = {0}, rs_body = {0}, fwd = {0}, out = {0};
     char method[16] = "", path[1024] = "", patient[160] = "";
     const char *route = "";
-    int ufd = -1, status = 0, is_rec, is_entries = 0, is_head = 0;
+    int ufd = -1, status = 0, is_rec, is_entries = 0, is_head = 0, child = 0;
     char lenhdr[64];
     mode_t_ m;
 
     read_mode(mode_file, &m);
+    if (strcmp(m.kind, "stall") != 0) held_for[0] = 0;   /* the same stall line later holds again */
     if (read_message(cfd, &rq_head, &rq_body, 0) != 0) goto out;
     sscanf(rq_head.p, "%15s %1023s", method, path);
     if ((is_rec = record_route(path, patient, sizeof patient, &route))) {
@@ -433,8 +439,14 @@ static void handle(int cfd, int up_port, const char *mode_file)
         is_head = !strcmp(route, "head");
     }
     if (is_rec && is_entries && !strcmp(method, "POST") && !strcmp(m.kind, "stall") && !strcmp(m.patient, patient) &&
-        (unsigned long long)json_integer_value(json_object_get(heads, patient)) >= m.seq && hold(cfd, &m, mode_file))
-        goto out;
+        (unsigned long long)json_integer_value(json_object_get(heads, patient)) >= m.seq && strcmp(held_for, m.line)) {
+        /* one request per stall line, held by a child: the proxy serves others meanwhile */
+        pid_t pid;
+        snprintf(held_for, sizeof held_for, "%s", m.line);
+        if ((pid = fork()) != 0) goto out;        /* the parent (or a failed fork) drops it here */
+        if (hold(cfd, &m, mode_file)) _exit(0);   /* the client hung up */
+        child = 1;                                /* forward it late, then exit */
+    }
     copy_headers(&fwd, rq_head.p);
     snprintf(lenhdr, sizeof lenhdr, "Content-Length: %zu\r\nConnection: close\r\n\r\n", rq_body.n);
     b_add(&fwd, lenhdr, strlen(lenhdr));
@@ -483,6 +495,7 @@ static void handle(int cfd, int up_port, const char *mode_file)
     if (rs_body.n) b_add(&out, rs_body.p, rs_body.n);
     write_all(cfd, out.p, out.n);
 out:
+    if (child) _exit(0);
     if (ufd >= 0) close(ufd);
     free(rq_head.p);
     free(rq_body.p);
@@ -503,6 +516,7 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_IGN);   /* children holding a stalled request reap themselves */
     up = strspn(argv[2], "0123456789") == strlen(argv[2]) ? atoi(argv[2]) : 0;
     seen = json_object();
     captured = json_object();
