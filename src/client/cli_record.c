@@ -626,8 +626,14 @@ int cli_rec_after_write(cli_ctx *c, const char *patient)
         goto out;
     }
     if ((rc = cli_rec_view_pin(&v)) != CLI_OK) goto out;
+    /* Dated as the head entry itself, not now: another writer may append
+     * while this runs, with a time taken before ours, and readers refuse
+     * an entry after the signed head that predates it (back-dated) - the
+     * record would stay refused. The chain already keeps later entries at
+     * or after the head entry's time, so nothing is lost. */
     if (v.vo.head.seq && (!v.has_signed || v.sh.seq != v.vo.head.seq) &&
-        ck_net_head_sign(c->net, patient, &v.vo.head, now_ms()) != 0)
+        ck_net_head_sign(c->net, patient, &v.vo.head, v.e[v.n - 1].time_ms) != 0 &&
+        !(ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "stale_head")))   /* a newer one is signed */
         rc = cli_ctx_net_error(c, "signing the head");
 out:
     cli_rec_view_free(&v);
