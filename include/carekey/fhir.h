@@ -42,7 +42,9 @@ extern "C" {
  * wherever FHIR enters or leaves carekey. */
 json_t *ck_fhir_json_parse(const char *text, size_t len, json_error_t *err);
 char *ck_fhir_json_dump(const json_t *v, size_t flags);
-/* A number either way (JSON number or marked decimal): 0 and *out, or -1. */
+/* A number either way (JSON number or marked decimal): 0 and *out, or -1
+ * (also for a decimal beyond double's range, such as 1E400, which
+ * ck_fhir_json_is_number still calls a number). */
 int ck_fhir_json_number(const json_t *v, double *out);
 int ck_fhir_json_is_number(const json_t *v);
 /* A marked decimal's lexeme ("140.52"), NULL for anything else. */

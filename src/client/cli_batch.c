@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/cli_batch.h"
 
@@ -71,7 +72,7 @@ int cli_batch_seal(cli_batch *p, cli_ctx *c, cli_rec_sealer *sl, const char *pat
         memset(&pe, 0, sizeof pe);
         if (ck_rec_seal_batch(&x->env, &x->env_len, patient, x->section, x->type, (const uint8_t *)x->payload,
                               strlen(x->payload), &pol, 0, &b, NULL, &pe) != CK_REC_OK) {
-            cli_error(c->cmd, "sealing section %s failed%s%s; nothing was written", x->section, pe.msg[0] ? ": " : "",
+            cli_error(c->cmd, "sealing section %s failed%s%s", x->section, pe.msg[0] ? ": " : "",
                       pe.msg);
             return CLI_FAIL;
         }
@@ -82,74 +83,174 @@ int cli_batch_seal(cli_batch *p, cli_ctx *c, cli_rec_sealer *sl, const char *pat
     return CLI_OK;
 }
 
-/* What the record already holds of this batch: *committed, and the places
- * present (have[i]); open batches of this author go into cm->abandon. */
-static void batch_status(const cli_rec_view *v, const char *me, const cli_batch *p, unsigned char *have,
-                         int *committed, ck_rec_commit *cm)
+/* What the record holds of one batch of this author. */
+typedef enum { BATCH_NEW, BATCH_OPEN, BATCH_COMMITTED, BATCH_ABANDONED } batch_found;
+
+/* Batch id, count: committed, abandoned (a later commit gave up on it, so
+ * its empty places can never be filled), or open / new with the places
+ * present marked in have[]. */
+static batch_found batch_find(const cli_rec_view *v, const char *me, const uint8_t id[CK_REC_ID_BYTES], size_t count,
+                              unsigned char *have)
 {
-    *committed = 0;
+    batch_found f = BATCH_NEW;
+    memset(have, 0, count);
     for (size_t i = 0; i < v->n; i++) {
         ck_rec_container c;
-        if (!v->vo.valid[i] || ck_rec_container_decode(&c, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK)
+        if (!v->vo.valid[i] || !v->e[i].envelope ||
+            ck_rec_container_decode(&c, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK)
             continue;
         if (c.kind == CK_REC_KIND_COMMIT) {
             ck_rec_commit k;
-            if (ck_rec_commit_decode(&k, c.body, c.body_len) == CK_REC_OK && !memcmp(k.batch, p->id, CK_REC_ID_BYTES))
-                *committed = 1;
+            if (ck_rec_commit_decode(&k, c.body, c.body_len) == CK_REC_OK && !memcmp(k.batch, id, CK_REC_ID_BYTES) &&
+                !strcmp(v->e[i].author, me))
+                return BATCH_COMMITTED;
             continue;
         }
-        if (c.kind != CK_REC_KIND_DATA || !ck_rec_in_batch(&c) || strcmp(v->e[i].author, me) != 0) continue;
-        if (!memcmp(c.batch.id, p->id, CK_REC_ID_BYTES)) {
-            if (c.batch.count == p->n) have[c.batch.index] = 1;
-        } else if (v->vo.batch_state[i] == CK_REC_BATCH_OPEN && cm->n_abandon < CK_REC_ABANDON_MAX) {
-            int dup = 0;
-            for (size_t k = 0; k < cm->n_abandon; k++) dup |= !memcmp(cm->abandon[k], c.batch.id, CK_REC_ID_BYTES);
-            if (!dup) memcpy(cm->abandon[cm->n_abandon++], c.batch.id, CK_REC_ID_BYTES);
-        }
+        if (c.kind != CK_REC_KIND_DATA || !ck_rec_in_batch(&c) || strcmp(v->e[i].author, me) != 0 ||
+            memcmp(c.batch.id, id, CK_REC_ID_BYTES) != 0)
+            continue;
+        if (v->vo.batch_state[i] == CK_REC_BATCH_ABANDONED) return BATCH_ABANDONED;
+        if (c.batch.count == count) have[c.batch.index] = 1;
+        f = BATCH_OPEN;
+    }
+    return f;
+}
+
+/* This author's open batches other than id, for the commit to give up on
+ * (they were interrupted and another batch comes after them). */
+static void batch_abandon(const cli_rec_view *v, const char *me, const uint8_t id[CK_REC_ID_BYTES], ck_rec_commit *cm)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        ck_rec_container c;
+        int dup = 0;
+        if (v->vo.batch_state[i] != CK_REC_BATCH_OPEN || strcmp(v->e[i].author, me) != 0 || !v->e[i].envelope ||
+            ck_rec_container_decode(&c, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK ||
+            c.kind != CK_REC_KIND_DATA || !memcmp(c.batch.id, id, CK_REC_ID_BYTES))
+            continue;
+        for (size_t k = 0; k < cm->n_abandon; k++) dup |= !memcmp(cm->abandon[k], c.batch.id, CK_REC_ID_BYTES);
+        if (!dup && cm->n_abandon < CK_REC_ABANDON_MAX) memcpy(cm->abandon[cm->n_abandon++], c.batch.id, CK_REC_ID_BYTES);
     }
 }
 
-/* Appends the entries the record lacks, then the commit that makes the
- * batch part of the record. */
-int cli_batch_write(cli_batch *p, cli_ctx *c, const char *patient, size_t *appended, int *already)
+/* Generation g of batch id: the id itself, then ids derived from it. A
+ * batch a later commit abandoned cannot take more entries (readers would
+ * refuse them), so running the same import again after that writes it
+ * whole under the next generation; an import is "already imported" when
+ * any generation is committed. */
+static void batch_generation(uint8_t out[CK_REC_ID_BYTES], const uint8_t id[CK_REC_ID_BYTES], unsigned g)
+{
+    uint8_t buf[32 + CK_REC_ID_BYTES + 4], h[32];
+    size_t n = (size_t)snprintf((char *)buf, 32, "carekey-batch-retry|");
+    if (g == 0) {
+        memcpy(out, id, CK_REC_ID_BYTES);
+        return;
+    }
+    memcpy(buf + n, id, CK_REC_ID_BYTES);
+    n += CK_REC_ID_BYTES;
+    for (int k = 0; k < 4; k++) buf[n++] = (uint8_t)(g >> (24 - 8 * k));
+    ck_net_sha256(h, buf, n);
+    memcpy(out, h, CK_REC_ID_BYTES);
+}
+
+/* Puts every sealed entry of p into batch id (the batch fields sit in the
+ * record container, outside the sealed envelope and its associated data). */
+static int batch_rename(cli_batch *p, const uint8_t id[CK_REC_ID_BYTES])
+{
+    for (size_t i = 0; i < p->n; i++) {
+        ck_rec_container c;
+        uint8_t *env;
+        size_t len;
+        if (ck_rec_container_decode(&c, p->e[i].env, p->e[i].env_len) != CK_REC_OK) return -1;
+        memcpy(c.batch.id, id, CK_REC_ID_BYTES);
+        len = ck_rec_container_encode(NULL, &c);
+        if (!(env = malloc(len))) return -1;
+        ck_rec_container_encode(env, &c);
+        free(p->e[i].env);
+        p->e[i].env = env;
+        p->e[i].env_len = len;
+    }
+    memcpy(p->id, id, CK_REC_ID_BYTES);
+    return 0;
+}
+
+#define BATCH_GENERATIONS 64
+#define BATCH_ROUNDS 1024 /* re-reads when another writer moved the head */
+#define MOVED 1           /* append_on: the head moved under us */
+
+/* Appends one envelope onto exactly *head, no retry: CLI_OK with *head
+ * moved on, MOVED when another writer appended first (409 head_mismatch),
+ * or an error. Writing only onto the head the batch's state was read at
+ * is what keeps two runs of one import from filling a place twice. */
+static int append_on(cli_ctx *c, const char *patient, const char *section, const char *type, const uint8_t *env,
+                     size_t env_len, ck_net_head *head)
+{
+    ck_net_head out;
+    uint64_t t;
+    int rc;
+    if ((rc = cli_rec_append_time(c, patient, head, &t)) != CLI_OK) return rc;
+    if (ck_net_append(c->net, patient, section, type, head->hash, t, env, env_len, &out) == 0) {
+        *head = out;
+        return CLI_OK;
+    }
+    if (ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "head_mismatch")) return MOVED;
+    return cli_ctx_net_error(c, "appending");
+}
+
+/* One round: reads and verifies the record, finds the batch's generation
+ * and what it holds, appends the missing entries and the commit onto the
+ * head it read. MOVED when another writer got in between (the caller reads
+ * again: the other may have written some of the places, or the commit). */
+static int write_round(cli_batch *p, const uint8_t base[CK_REC_ID_BYTES], cli_ctx *c, const char *patient,
+                       size_t *appended, int *already)
 {
     cli_rec_view v;
     ck_rec_commit cm;
     ck_net_head head;
-    unsigned char *have = calloc(p->n, 1);
-    uint8_t *env = NULL;
+    unsigned char *have = calloc(p->n ? p->n : 1, 1);
+    uint8_t *env = NULL, id[CK_REC_ID_BYTES];
     size_t env_len = 0;
-    int committed = 0, rc;
+    const char *me;
+    batch_found f = BATCH_ABANDONED;
+    int rc;
 
-    *appended = 0;
-    *already = 0;
     memset(&cm, 0, sizeof cm);
+    memset(&v, 0, sizeof v);
     if (!have) return CLI_FAIL;
     if ((rc = cli_rec_view_load(&v, c, patient, 1)) != CLI_OK) goto out;
+    rc = CLI_FAIL;
     if (cli_rec_view_problems(&v)) {
         cli_error(c->cmd, "the record does not verify; nothing was written");
-        rc = CLI_FAIL;
         goto out;
     }
-    batch_status(&v, ck_keyring_identity(c->kr)->gid, p, have, &committed, &cm);
-    if (committed) {
+    me = ck_keyring_identity(c->kr)->gid;
+    for (unsigned g = 0; g < BATCH_GENERATIONS && f == BATCH_ABANDONED; g++) {
+        batch_generation(id, base, g);
+        f = batch_find(&v, me, id, p->n, have);
+    }
+    if (f == BATCH_COMMITTED) {
         *already = 1;
+        rc = CLI_OK;
         goto out;
     }
+    if (f == BATCH_ABANDONED) {
+        cli_error(c->cmd, "this batch was given up %d times; nothing was written", BATCH_GENERATIONS);
+        goto out;
+    }
+    if (memcmp(id, p->id, CK_REC_ID_BYTES) != 0 && batch_rename(p, id) != 0) goto out;
+    batch_abandon(&v, me, p->id, &cm);
+    head = v.vo.head;
+    rc = CLI_OK;
     for (size_t i = 0; i < p->n && rc == CLI_OK; i++) {
         if (have[i]) continue;
-        if ((rc = cli_rec_append(c, patient, p->e[i].section, p->e[i].type, p->e[i].env, p->e[i].env_len, &head)) ==
-            CLI_OK)
+        if ((rc = append_on(c, patient, p->e[i].section, p->e[i].type, p->e[i].env, p->e[i].env_len, &head)) == CLI_OK)
             (*appended)++;
     }
     if (rc != CLI_OK) goto out;
     memcpy(cm.batch, p->id, CK_REC_ID_BYTES);
     cm.count = (uint32_t)p->n;
-    if (ck_rec_commit_container(&env, &env_len, &cm) != CK_REC_OK) {
-        rc = CLI_FAIL;
-        goto out;
-    }
-    rc = cli_rec_append(c, patient, CLI_BATCH_SECTION, CLI_BATCH_COMMIT_TYPE, env, env_len, &head);
+    rc = CLI_FAIL;
+    if (ck_rec_commit_container(&env, &env_len, &cm) != CK_REC_OK) goto out;
+    rc = append_on(c, patient, CLI_BATCH_SECTION, CLI_BATCH_COMMIT_TYPE, env, env_len, &head);
 out:
     free(env);
     free(have);
@@ -157,3 +258,25 @@ out:
     return rc;
 }
 
+/* Appends the entries the record lacks, then the commit that makes the
+ * batch part of the record, reading again whenever another writer moved
+ * the head. */
+int cli_batch_write(cli_batch *p, cli_ctx *c, const char *patient, size_t *appended, int *already)
+{
+    uint8_t base[CK_REC_ID_BYTES];
+    int rc;
+    *appended = 0;
+    *already = 0;
+    memcpy(base, p->id, CK_REC_ID_BYTES);   /* generations derive from the planned id */
+    if ((rc = cli_ctx_net(c)) != CLI_OK) return rc;
+    rc = MOVED;
+    for (int round = 0; round < BATCH_ROUNDS && rc == MOVED; round++) {
+        if (round) usleep((useconds_t)(1000 * (1 + round % 16)));   /* let the other writer go on */
+        rc = write_round(p, base, c, patient, appended, already);
+    }
+    if (rc == MOVED) {
+        cli_error(c->cmd, "appending: the record kept moving (%d reads); run the same command again", BATCH_ROUNDS);
+        rc = CLI_FAIL;
+    }
+    return rc;
+}

@@ -6,7 +6,9 @@
  * place, and a COMMIT entry closes the batch. Readers leave a batch that
  * no commit closed out of the record (ck_rec_verify: CK_REC_BATCH_OPEN);
  * writing the same batch again appends only the entries the record lacks,
- * and a batch committed before is not written twice.
+ * and a batch committed before is not written twice. A commit gives up on
+ * (abandons) the author's other open batches; writing an abandoned batch
+ * again writes it whole under a derived id (its next generation).
  */
 #ifndef CK_CLI_BATCH_H
 #define CK_CLI_BATCH_H
@@ -28,7 +30,7 @@ typedef struct cli_batch {
     cli_batch_entry *e;
     size_t n, cap;
     size_t n_items;
-    uint8_t id[CK_REC_ID_BYTES];
+    uint8_t id[CK_REC_ID_BYTES];   /* set before sealing; a re-run may move it to a later generation */
 } cli_batch;
 
 void cli_batch_free(cli_batch *b);
@@ -42,8 +44,8 @@ json_t *cli_batch_chunk(const json_t *arr, size_t *k, size_t max_bytes);
 /* Seals every entry of the batch (nothing is written). */
 int cli_batch_seal(cli_batch *b, cli_ctx *c, cli_rec_sealer *sl, const char *patient, cli_progress *pr);
 /* Appends the entries the record lacks, then the commit (abandoning this
- * author's other open batches of section set: NULL for any). *appended:
- * entries written now; *already: the batch was committed before. */
+ * author's other open batches). *appended: entries written now; *already:
+ * the batch (any generation of it) was committed before. */
 int cli_batch_write(cli_batch *b, cli_ctx *c, const char *patient, size_t *appended, int *already);
 
 #define CLI_BATCH_SECTION "batch"   /* where commit entries go */

@@ -33,6 +33,7 @@ static int org_from_keyring(cli_ctx *c, char *out)
     for (size_t i = 0; i < key->n; i++) {
         const char *label = key->attr[i].label;
         if (strncmp(label, "staff@", 6) != 0) continue;
+        if (found && strcmp(out, label + 6) == 0) continue;   /* the same key at another epoch (a revocation) */
         if (found++ == 0) snprintf(out, CK_NET_ID_MAX + 1, "%s", label + 6);
     }
     if (found == 1) return CLI_OK;

@@ -200,11 +200,16 @@ static int cmd_import(int argc, char **argv)
         if (secs.section[s] && json_array_size(secs.section[s]))
             rc = plan_section(&plan, &c, &sh, patient, ck_section_name((ck_section)s), secs.section[s], max_entry);
     if (rc == CLI_OK) rc = plan_emergency_view(&plan, &c, &sh, patient, &secs, &n_emergency);
-    if (rc != CLI_OK) goto out;
-    cli_progress_start(&pr, "sealing", plan.n);
-    rc = cli_batch_seal(&plan, &c, &sl, patient, &pr);
-    cli_progress_end(&pr);
-    if (rc != CLI_OK) goto out;
+    if (rc == CLI_OK) {
+        cli_progress_start(&pr, "sealing", plan.n);
+        rc = cli_batch_seal(&plan, &c, &sl, patient, &pr);
+        cli_progress_end(&pr);
+    }
+    if (rc != CLI_OK) {
+        /* the reason was printed above; say that the record is untouched */
+        cli_error(c.cmd, "nothing was written to %s's record", patient);
+        goto out;
+    }
     /* 2. write the entries the record lacks, then the commit */
     if ((rc = cli_batch_write(&plan, &c, patient, &appended, &already)) != CLI_OK) {
         if (appended)

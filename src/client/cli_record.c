@@ -626,8 +626,14 @@ int cli_rec_after_write(cli_ctx *c, const char *patient)
         goto out;
     }
     if ((rc = cli_rec_view_pin(&v)) != CLI_OK) goto out;
+    /* Dated as the head entry itself, not now: another writer may append
+     * while this runs, with a time taken before ours, and readers refuse
+     * an entry after the signed head that predates it (back-dated) - the
+     * record would stay refused. The chain already keeps later entries at
+     * or after the head entry's time, so nothing is lost. */
     if (v.vo.head.seq && (!v.has_signed || v.sh.seq != v.vo.head.seq) &&
-        ck_net_head_sign(c->net, patient, &v.vo.head, now_ms()) != 0)
+        ck_net_head_sign(c->net, patient, &v.vo.head, v.e[v.n - 1].time_ms) != 0 &&
+        !(ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "stale_head")))   /* a newer one is signed */
         rc = cli_ctx_net_error(c, "signing the head");
 out:
     cli_rec_view_free(&v);
@@ -705,7 +711,9 @@ static int cmd_put(int argc, char **argv)
     }
     if ((rc = cli_read_file(c.cmd, argv[optind], PAYLOAD_MAX, &buf, &len)) != CLI_OK) return rc;
     rc = CLI_FAIL;
-    if (!(doc = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &je)) ||
+    /* decimal-exact: a FHIR decimal such as 1E400 or a 23-digit integer is
+     * valid JSON that plain jansson refuses (the payload is sealed as read) */
+    if (!(doc = ck_fhir_json_parse((const char *)buf, len, &je)) ||
         !(json_is_object(doc) || json_is_array(doc))) {
         cli_error(c.cmd, "%s: not a JSON object or array (line %d, column %d)", argv[optind], je.line, je.column);
         goto out;
@@ -912,9 +920,65 @@ static const char list_usage[] =
     "\n"
     "Verifies P's record and lists its entries: sequence number, time, author,\n"
     "section, resource type, policy and whether this person's keys can open it\n"
-    "(decided from the ABE header, without decrypting). Superseded versions,\n"
-    "grants and entries that fail verification are marked.\n"
+    "(decided from the ABE header, without decrypting). The state column marks\n"
+    "current and superseded versions, bodies the server dropped after a\n"
+    "re-encryption, entries of an import not committed yet (left out of every\n"
+    "read), grants, commits, the sharing profile, tombstones and entries that\n"
+    "fail verification (INVALID).\n"
     "\n" CLI_CTX_HELP;
+
+/* The state, readability and policy column of entry i in 'record list':
+ * a DATA entry's version state (an import not committed yet is left out of
+ * every read: "uncommitted"), otherwise what kind of entry it is. */
+static void list_state(cli_rec_view *v, size_t i, char *state, size_t sc, char *readable, size_t rc, char *policy,
+                       size_t pc)
+{
+    const ck_net_entry *e = &v->e[i];
+    ck_rec_container c;
+    ck_rec_grant g;
+    policy[0] = 0;
+    snprintf(readable, rc, "-");
+    if (!v->vo.valid[i]) {
+        snprintf(state, sc, "INVALID");
+        return;
+    }
+    if (!e->envelope) {   /* a superseded version whose body the server dropped */
+        snprintf(state, sc, "dropped");
+        return;
+    }
+    if (ck_rec_container_decode(&c, e->envelope, e->envelope_len) != CK_REC_OK) {
+        snprintf(state, sc, "malformed");
+        return;
+    }
+    switch (c.kind) {
+    case CK_REC_KIND_DATA:
+        if (ck_rec_policy(policy, pc, e) != CK_REC_OK) snprintf(policy, pc, "?");
+        if (v->vo.batch_state[i] == CK_REC_BATCH_OPEN) {
+            snprintf(state, sc, "uncommitted");
+        } else if (v->vo.batch_state[i] == CK_REC_BATCH_ABANDONED) {
+            snprintf(state, sc, "abandoned");
+        } else {
+            snprintf(readable, rc, "%s", cli_rec_view_readable(v, i) ? "yes" : "no");
+            if (v->it[i].superseded_by)
+                snprintf(state, sc, "superseded:%llu", (unsigned long long)v->e[v->it[i].superseded_by - 1].seq);
+            else if (v->it[i].origin != i)
+                snprintf(state, sc, "version of %llu", (unsigned long long)v->e[v->it[i].origin].seq);
+            else
+                snprintf(state, sc, "current");
+        }
+        break;
+    case CK_REC_KIND_GRANT:
+        snprintf(state, sc, "grant");
+        if (ck_rec_grant_decode(&g, c.body, c.body_len) == CK_REC_OK)
+            snprintf(policy, pc, "%s %s: %s%s", g.revoke ? "revoke grant to" : "grant to", g.grantee, g.sections,
+                     g.delegate ? " (delegate)" : "");
+        break;
+    case CK_REC_KIND_COMMIT: snprintf(state, sc, "commit"); break;
+    case CK_REC_KIND_PROFILE: snprintf(state, sc, "profile"); break;
+    case CK_REC_KIND_TOMBSTONE: snprintf(state, sc, "tombstone"); break;
+    default: snprintf(state, sc, "unknown"); break;
+    }
+}
 
 static int cmd_list(int argc, char **argv)
 {
@@ -933,28 +997,7 @@ static int cmd_list(int argc, char **argv)
         const ck_net_entry *e = &v.e[i];
         char when[32], policy[4096], readable[40], state[48];
         cli_rec_time(when, e->time_ms);
-        policy[0] = 0;
-        snprintf(state, sizeof state, "current");
-        if (!v.vo.valid[i]) {
-            snprintf(readable, sizeof readable, "-");
-            snprintf(state, sizeof state, "INVALID");
-        } else if (v.it[i].data) {
-            snprintf(readable, sizeof readable, "%s", cli_rec_view_readable(&v, i) ? "yes" : "no");
-            if (ck_rec_policy(policy, sizeof policy, e) != CK_REC_OK) snprintf(policy, sizeof policy, "?");
-            if (v.it[i].superseded_by)
-                snprintf(state, sizeof state, "superseded:%llu", (unsigned long long)v.e[v.it[i].superseded_by - 1].seq);
-            else if (v.it[i].origin != i)
-                snprintf(state, sizeof state, "rewrap of %llu", (unsigned long long)v.e[v.it[i].origin].seq);
-        } else {
-            snprintf(state, sizeof state, "grant");
-            ck_rec_container gc;
-            ck_rec_grant g;
-            snprintf(readable, sizeof readable, "-");
-            if (ck_rec_container_decode(&gc, e->envelope, e->envelope_len) == CK_REC_OK &&
-                gc.kind == CK_REC_KIND_GRANT && ck_rec_grant_decode(&g, gc.body, gc.body_len) == CK_REC_OK)
-                snprintf(policy, sizeof policy, "%s %s: %s%s", g.revoke ? "revoke grant to" : "grant to",
-                         g.grantee, g.sections, g.delegate ? " (delegate)" : "");
-        }
+        list_state(&v, i, state, sizeof state, readable, sizeof readable, policy, sizeof policy);
         printf("%-5llu  %-20s  %-16s  %-14s  %-20s  %-8s  %-16s  %s\n", (unsigned long long)e->seq, when, e->author,
                e->section, e->resource_type, readable, state, policy);
     }
@@ -980,8 +1023,11 @@ static const char verify_usage[] =
     "head and the head verified here last. Prints every problem with its kind\n"
     "(dropped, reordered, broken-link, altered, bad-signature, unknown-author,\n"
     "no-grant, malformed, rolled-back, forked, bad-signed-head, bad-supersede)\n"
-    "and sequence number and exits 1 if there is any. On success the head is\n"
-    "remembered here; when the patient runs it, she also signs the head.\n"
+    "and sequence number and exits 1 if there is any. An import that was\n"
+    "interrupted (a batch no commit closed: its entries are left out of every\n"
+    "read) makes the record \"incomplete\", never \"intact\": exit 1 too, until\n"
+    "the same import is run again. On success the head is remembered here; when\n"
+    "the patient runs it, she also signs the head.\n"
     "\n" CLI_CTX_HELP;
 
 static int cmd_verify(int argc, char **argv)

@@ -30,7 +30,8 @@ static const char reencrypt_usage[] =
     "entry). Afterwards a revoked person opens none of the current versions, even\n"
     "with data keys she kept. Only entries this person can open are re-encrypted;\n"
     "the others are counted and left for someone who can. Run by the owner or her\n"
-    "delegate after 'carekey authority revoke'.\n"
+    "delegate after 'carekey authority revoke'. An organization re-encrypts its\n"
+    "ledger (sealed for its staff) with keys its own authority makes for the run.\n"
     "\n"
     "  --all       every current version, not only those at an older epoch\n"
     "  --dry-run   only list what would be re-encrypted\n"
@@ -61,6 +62,45 @@ static int stale(cli_rec_sealer *sl, const cli_rec_view *v, size_t i, char **pol
     return old;
 }
 
+/* Adds to k, for this run only, a key for every row of entry i's header
+ * whose attribute belongs to an authority this keyring runs, at the row's
+ * epoch (what the authority would issue anyone). */
+static int own_authority_keys(ck_abe_user_key *k, cli_ctx *c, const cli_rec_view *v, size_t i)
+{
+    ck_seal_env *env = NULL;
+    const ck_abe_ct *ct;
+    int rc = CLI_OK;
+    if (ck_seal_decode(&env, v->it[i].cont.body, v->it[i].cont.body_len) != CK_SEAL_OK) return CLI_FAIL;
+    ct = ck_seal_env_header(env);
+    for (size_t r = 0; r < ct->rows && rc == CLI_OK; r++) {
+        const char *label = ck_lsss_label(ct->lsss, r), *at = strrchr(label, '@');
+        const ck_keyring_authority_secret *a = at ? ck_keyring_authority_sk_find(c->kr, at + 1) : NULL;
+        int have = 0;
+        if (!a) continue;
+        for (size_t j = 0; j < k->n && !have; j++)
+            have = k->attr[j].epoch == ct->row[r].epoch && !strcmp(k->attr[j].label, label);
+        if (!have && ck_abe_keygen(k, &a->sk, label, ct->row[r].epoch) != CK_ABE_OK) rc = CLI_FAIL;
+    }
+    ck_seal_env_free(env);
+    return rc;
+}
+
+/* The key entries are opened with for re-encryption: this person's, and -
+ * on her own record - her own authorities' attributes as well. An
+ * organization's ledger is sealed for its staff (staff@ORG), not for the
+ * organization's identity; the organization runs that authority, so it
+ * opens its ledger with keys it makes for this run and wipes afterwards. */
+static int opening_key(ck_abe_user_key *k, cli_ctx *c, const cli_rec_view *v, const char *patient)
+{
+    if (ck_abe_user_key_init(k, ck_keyring_identity(c->kr)->gid) != CK_ABE_OK ||
+        ck_abe_user_key_merge(k, ck_keyring_user_key(c->kr)) != CK_ABE_OK)
+        return CLI_FAIL;
+    if (!cli_rec_is_patient(c, patient) || !ck_keyring_authority_sk_count(c->kr)) return CLI_OK;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->it[i].data && v->it[i].latest && own_authority_keys(k, c, v, i) != CLI_OK) return CLI_FAIL;
+    return CLI_OK;
+}
+
 #define TOMBSTONE_SECTION "tombstone"
 #define TOMBSTONE_TYPE "Tombstone"
 
@@ -68,13 +108,15 @@ static int stale(cli_rec_sealer *sl, const cli_rec_view *v, size_t i, char **pol
  * tombstone entry (the record re-read: it now holds the new versions). */
 static int drop_superseded(cli_ctx *c, const char *patient, size_t *n)
 {
-    static uint64_t seqs[CK_REC_TOMBSTONE_MAX];
+    uint64_t *seqs = malloc(CK_REC_TOMBSTONE_MAX * sizeof *seqs);
     cli_rec_view v;
     uint8_t *env = NULL;
     size_t env_len = 0;
     ck_net_head head;
     int rc;
     *n = 0;
+    memset(&v, 0, sizeof v);
+    if (!seqs) return CLI_FAIL;
     if ((rc = cli_rec_view_load(&v, c, patient, 1)) != CLI_OK) goto out;
     rc = CLI_FAIL;
     if (cli_rec_view_problems(&v)) goto out;
@@ -96,6 +138,7 @@ static int drop_superseded(cli_ctx *c, const char *patient, size_t *n)
     rc = cli_rec_append(c, patient, TOMBSTONE_SECTION, TOMBSTONE_TYPE, env, env_len, &head);
 out:
     free(env);
+    free(seqs);
     cli_rec_view_free(&v);
     return rc;
 }
@@ -114,9 +157,11 @@ static int cmd_reencrypt(int argc, char **argv)
     cli_rec_sealer sl;
     cli_progress pr;
     cli_rec_view v;
+    ck_abe_user_key key;
     cli_ctx c;
 
     memset(&v, 0, sizeof v);
+    memset(&key, 0, sizeof key);
     cli_ctx_init(&c, "reencrypt");
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
@@ -135,7 +180,7 @@ static int cmd_reencrypt(int argc, char **argv)
         rc = CLI_FAIL;
         goto out_noseal;
     }
-    if (!(queued = calloc(v.n + 1, sizeof *queued))) {
+    if (!(queued = calloc(v.n + 1, sizeof *queued)) || opening_key(&key, &c, &v, patient) != CLI_OK) {
         rc = CLI_FAIL;
         goto out_noseal;
     }
@@ -155,7 +200,7 @@ static int cmd_reencrypt(int argc, char **argv)
         }
         if (!old && !all) {
             current++;
-        } else if (!cli_rec_view_readable(&v, i)) {
+        } else if (ck_rec_access_of(&v.e[i], &key) != CK_REC_ACCESS_OK) {
             skipped++;
         } else {
             queued[n_queued++] = i;
@@ -184,7 +229,7 @@ static int cmd_reencrypt(int argc, char **argv)
         memset(&pe, 0, sizeof pe);
         if (err || cli_rec_sealer_policy(&sl, policy, &pol) != CLI_OK) {
             rc = CLI_FAIL;
-        } else if ((re = ck_rec_reseal(&out, &out_len, &v.e[i], patient, ck_keyring_user_key(c.kr), &pol, &pe)) !=
+        } else if ((re = ck_rec_reseal(&out, &out_len, &v.e[i], patient, &key, &pol, &pe)) !=
                    CK_REC_OK) {
             cli_error(c.cmd, "entry %llu: re-encryption failed: %s%s%s", (unsigned long long)v.e[i].seq, ck_rec_strerror(re),
                       pe.msg[0] ? ": " : "", pe.msg);
@@ -209,6 +254,7 @@ static int cmd_reencrypt(int argc, char **argv)
 out:
     cli_rec_sealer_free(&sl);
 out_noseal:
+    ck_abe_user_key_free(&key);   /* wipes the keys made for this run */
     free(queued);
     cli_rec_view_free(&v);
     cli_ctx_close(&c);

@@ -71,6 +71,10 @@ static int research_view(cli_rec_view *v, ck_fhir_sections *out, int *found)
                                  !memcmp(v->it[i].cont.batch.id, v->it[best].cont.batch.id, CK_REC_ID_BYTES));
         if (same && research_part(v, i, out) != CLI_OK) return CLI_FAIL;
     }
+    /* the copy covers every research section: one without a part holds
+     * nothing ("none recorded", not "not shared with you") */
+    for (size_t k = 0; k < sizeof research_sections / sizeof research_sections[0]; k++)
+        if (!out->section[research_sections[k]] && !(out->section[research_sections[k]] = json_array())) return CLI_FAIL;
     *found = 1;
     return CLI_OK;
 }
@@ -192,7 +196,8 @@ static const char publish_usage[] =
     "ages over 89, free text removed; fresh random ids) and appends the copy as\n"
     "section \"research\", sealed under the profile's research policy, in parts\n"
     "of at most 512 KiB written as one batch. Researchers read only the latest\n"
-    "copy ('carekey report research').\n"
+    "copy ('carekey report research'). Nothing is published while an import is\n"
+    "interrupted (the record is incomplete).\n"
     "\n" CLI_CTX_HELP;
 
 #define RESEARCH_PART_MAX (512u << 10)   /* the server limits one request */
@@ -273,6 +278,13 @@ static int cmd_publish(int argc, char **argv)
         rc = CLI_FAIL;
         goto out;
     }
+    if (v.vo.n_open_batches) {
+        /* a copy without the interrupted import would look whole to researchers */
+        cli_error(c.cmd, "the record is incomplete: an import was interrupted (%zu entries not committed); not "
+                         "publishing (re-run that import to complete it)", cli_rec_view_open_entries(&v));
+        rc = CLI_FAIL;
+        goto out;
+    }
     cli_rec_view_sections(&v, &secs, &withheld, &bad);
     if (bad) {
         cli_error(c.cmd, "%zu entries do not open or parse; not publishing", bad);
@@ -292,11 +304,16 @@ static int cmd_publish(int argc, char **argv)
         rc = CLI_FAIL;
         goto out;
     }
-    if ((rc = plan_research(&b, &c, &sh, patient, &deid)) != CLI_OK) goto out;
-    cli_progress_start(&pr, "sealing", b.n);
-    rc = cli_batch_seal(&b, &c, &sl, patient, &pr);
-    cli_progress_end(&pr);
-    if (rc != CLI_OK || (rc = cli_batch_write(&b, &c, patient, &appended, &already)) != CLI_OK) goto out;
+    if ((rc = plan_research(&b, &c, &sh, patient, &deid)) == CLI_OK) {
+        cli_progress_start(&pr, "sealing", b.n);
+        rc = cli_batch_seal(&b, &c, &sl, patient, &pr);
+        cli_progress_end(&pr);
+    }
+    if (rc != CLI_OK) {
+        cli_error(c.cmd, "nothing was written to %s's record", patient);
+        goto out;
+    }
+    if ((rc = cli_batch_write(&b, &c, patient, &appended, &already)) != CLI_OK) goto out;
     printf("published a de-identified copy (%zu resources) in %zu part%s of %s's record\n", b.n_items, b.n,
            b.n == 1 ? "" : "s", patient);
     rc = cli_rec_after_write(&c, patient);

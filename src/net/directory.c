@@ -63,7 +63,7 @@ static int parse_epochs(ck_dir_epochs *t, json_t *obj, char err[CK_DIR_ERR_CAP])
         t->labels[i++].epoch = (uint32_t)e;
     }
     t->n = n;
-    qsort(t->labels, n, sizeof *t->labels, by_label);
+    if (n) qsort(t->labels, n, sizeof *t->labels, by_label);   /* an empty table has no array */
     return 0;
 }
 

@@ -232,11 +232,20 @@ static int deid_uid(deid_ctx *c, json_t *parent, const char *key, json_t *v)
     return json_object_set(parent, key, p) ? fail(c, CK_FHIR_ERR_NOMEM) : 0;
 }
 
+/* An age value at or above the limit; a decimal beyond double's range
+ * (1E400) is far above it unless negative. */
+static int age_at_limit(const json_t *val)
+{
+    double age;
+    const char *lx;
+    if (ck_fhir_json_number(val, &age) == 0) return age >= CK_DEID_AGE_LIMIT;
+    return (lx = ck_fhir_json_lexeme(val)) != NULL && lx[0] != '-';
+}
+
 static int deid_age(deid_ctx *c, json_t *v)
 {
     json_t *val = json_object_get(v, "value");
-    double age;
-    if (ck_fhir_json_number(val, &age) == 0 && age >= CK_DEID_AGE_LIMIT) {
+    if (age_at_limit(val)) {
         if (json_object_set_new(v, "value", json_integer(CK_DEID_AGE_LIMIT)) ||
             json_object_set_new(v, "comparator", json_string(">=")))
             return fail(c, CK_FHIR_ERR_NOMEM);

@@ -71,8 +71,9 @@ static size_t number_len(const char *s, size_t n, int *exact)
         if (i == f) return 0;
         frac = 1;
     }
-    /* int64 holds every integer of at most 18 digits */
-    *exact = !frac && digits <= 18;
+    /* int64 holds every integer of at most 18 digits; not -0, which jansson
+     * would read as 0 */
+    *exact = !frac && digits <= 18 && !(s[0] == '-' && s[1] == '0');
     return i;
 }
 
@@ -199,8 +200,8 @@ int ck_fhir_json_number(const json_t *v, double *out)
 
 int ck_fhir_json_is_number(const json_t *v)
 {
-    double d;
-    return ck_fhir_json_number(v, &d) == 0;
+    /* a decimal beyond double's range (1E400) is still a number */
+    return json_is_number(v) || ck_fhir_json_lexeme(v) != NULL;
 }
 
 const char *ck_fhir_json_lexeme(const json_t *v)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/client/care_test.sh CAREKEY CAREKEYD FIXTURE_DIR
+# tests/client/care_test.sh CAREKEY CAREKEYD FIXTURE_DIR DK_PROBE
 #
 # Issue 6, "a hospital day" against a real carekeyd on SQLite, all through
 # the CLI (docs/CARE.md). The world of tests/client/world.sh (operator,
@@ -27,13 +27,18 @@
 # (schedules, MIS) nor write to it; a nurse who left is refused.
 # Visibility: every write is in the patient's record with its author, and in
 # the patient's audit log with the right actor.
+# Revocation in the hospital day: the nurse leaves; the others' censuses,
+# MIS and professional reports keep working without re-encryption; she
+# reads nothing written after, even from raw entries; after 'reencrypt'
+# the old bodies are gone and her kept data keys open no current version.
 # Prints "ok"/"FAIL" lines and "N passed, N failed"; exit 1 if any failed.
 set -uo pipefail
 export LC_ALL=C
-CK=${1:?usage: care_test.sh CAREKEY CAREKEYD FIXTURE_DIR}
+CK=${1:?usage: care_test.sh CAREKEY CAREKEYD FIXTURE_DIR DK_PROBE}
 CKD=${2:?carekeyd}
 FIXDIR=${3:?fixture directory}
-for v in CK CKD FIXDIR; do case ${!v} in /*) ;; *) eval "$v=\$PWD/\${!v}" ;; esac; done
+PROBE=${4:?dk_probe (tests/client/dk_probe.c)}
+for v in CK CKD FIXDIR PROBE; do case ${!v} in /*) ;; *) eval "$v=\$PWD/\${!v}" ;; esac; done
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 command -v jq >/dev/null || { echo "care_test: jq is needed (scripts/bootstrap.sh installs it)" >&2; exit 1; }
 
@@ -264,12 +269,6 @@ run 0 dr-a note list --patient p1
 out_has "ST elevation"
 run 1 dr-b mis all --hospital hosp-a --period $D
 run 1 dr-b encounter admit --patient p3 --ward ward-med --bed 3 --hospital hosp-a --at ${D}T18:00
-run 0 hosp-a hospital staff remove --gid nurse-a --reason 'left the hospital'
-run 1 nurse-a encounter census --hospital hosp-a
-err_has "no standing"
-run 0 clerk-a directory staff --org hosp-a --json
-if jq -e '[.[].gid] | index("nurse-a")' "$W/out" >/dev/null; then bad "nurse-a is still listed as hosp-a staff"
-else ok "the directory no longer lists nurse-a as hosp-a staff"; fi
 
 # ---- visibility: the record and the audit log name the authors --------------------------
 run 0 p1 record get --patient p1 --json
@@ -286,6 +285,132 @@ for who in dr-a dr-b pharm p1; do
 done
 run 0 p2 audit --patient p2 --json
 if actors | tr ',' '\n' | grep -qx nurse-a; then ok "p2's audit log shows the nurse's writes"; else bad "p2's audit lacks nurse-a"; fi
+run 0 p1 record verify --patient p1
+
+# ---- revocation in the hospital day -----------------------------------------------------
+# docs/THREAT-MODEL.md, "Revocation: what it guarantees". nurse-a leaves
+# hosp-a ('hospital staff remove': affiliation ended, staff@hosp-a moved to
+# a new epoch, her grants revoked). The others keep every epoch they hold:
+# censuses, MIS reports and professional reports work without any
+# re-encryption. The nurse reads nothing written after she left, even from
+# raw entries a hostile server hands her (tests/client/dk_probe). After the
+# patient's 'reencrypt' the server serves no superseded body and the nurse
+# opens no current version even with the data keys she kept; the other
+# clinicians still read everything.
+probe() { "$PROBE" "$URL" "$(world_home "$1")" "${@:2}"; }   # probe FETCHER PATIENT MODE [ARG]
+# clinical: the sections a clinician reads (docs/RECORD-MODEL.md)
+CLINICAL='["demographics","allergies","problems","medications","encounters","procedures","results","immunizations","careplans","appointments","other","directory"]'
+# report_ok WHO P: WHO's professional report of P has every clinical block shared, none pending
+report_ok() {
+    run 0 "$1" report professional --patient "$2" --json
+    local msg
+    msg=$(jq -r '[.blocks[] | select(.status != "shared") | "\(.name): \(.status)"] | join("; ")' "$W/out")
+    if [ -z "$msg" ]; then ok "$1 reads every block of $2's professional report"
+    else bad "$1's professional report of $2: $msg"; fi
+}
+rows_of() { jq "[.blocks[] | select(.name == \"$1\") | .rows | length] | add" "$W/out"; }
+
+# while she works here, the nurse opens p1's clinical entries and keeps their data keys
+probe nurse-a p1 keys "$(world_home nurse-a)" >"$W/nurse.keys" 2>"$W/err"
+kept=$(awk '$4 != "-"' "$W/nurse.keys" | wc -l)
+if [ "$kept" -ge 10 ]; then ok "nurse-a holds the data keys of $kept of p1's entries"
+else bad "nurse-a unwrapped only $kept data keys: $(head -c 300 "$W/err")"; fi
+probe p1 p1 try "$W/nurse.keys" >"$W/try" 2>"$W/err"
+same "$(grep -c ' opened$' "$W/try")" "$kept" "her data keys open exactly those entries' payloads"
+run 0 dr-a report professional --patient p1 --json
+results_before=$(rows_of results)
+run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+adm_before=$(col Admissions ward-med)
+
+run 0 hosp-a hospital staff remove --gid nurse-a --reason 'left the hospital'
+out_has "nurse-a left hosp-a: 1 attribute(s)"
+REVOKED_AT=$(entries_of p1 p1)
+run 1 nurse-a encounter census --hospital hosp-a
+err_has "no standing"
+run 1 nurse-a record get --patient p1
+run 0 clerk-a directory staff --org hosp-a --json
+if jq -e '[.[].gid] | index("nurse-a")' "$W/out" >/dev/null; then bad "nurse-a is still listed as hosp-a staff"
+else ok "the directory no longer lists nurse-a as hosp-a staff"; fi
+
+# the others, before they even pick up the new epoch: all that was sealed before reads
+run 0 dr-a encounter census
+out_has "p3"
+run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+same "$(col Admissions ward-med)" "$adm_before" "the MIS admissions right after the revocation"
+for p in p1 p2 p3; do report_ok dr-a "$p"; done
+report_ok dr-b p1
+# they pick up staff@hosp-a at its new epoch and keep the old one
+for g in dr-a clerk-a; do run 0 "$g" keys sync; done
+run 0 dr-a keys list
+same "$(grep -c 'staff@hosp-a  epoch' "$W/out")" 2 "dr-a holds staff@hosp-a at the old and the new epoch"
+
+# new writes are sealed at the new epoch; the others read them, old and new alike
+run 0 dr-a observe --patient p1 hr=77 --at ${D}T19:00
+run 0 dr-a encounter admit --patient p2 --ward ward-med --bed 2 --reason 'readmitted' --at ${D}T19:30
+run 0 dr-a encounter census
+out_has "p2"
+for g in dr-a clerk-a; do
+    run 0 "$g" mis admissions --hospital hosp-a --period $D --csv
+    same "$(col Admissions ward-med)" $((adm_before + 1)) "$g: the MIS admissions count the readmission"
+done
+for r in occupancy outpatient prescriptions theatre; do run 0 dr-a mis "$r" --hospital hosp-a --period $D --csv; done
+same "$(col Sessions total),$(col Fulfilled total)" "2,2" "dr-a's theatre report: the day's two surgeries"
+for p in p1 p2 p3; do report_ok dr-a "$p"; done
+report_ok dr-b p1
+same "$(rows_of results)" $((results_before + 1)) "dr-b's report holds the observation written after the revocation"
+run 0 dr-a record get --patient p1 --json
+same "$(jq --argjson c "$CLINICAL" '[.entries[] | select((.section as $s | $c | index($s)) and .status != "ok")] | length' "$W/out")" 0 \
+    "dr-a opens every clinical entry of p1, without re-encryption"
+
+# the nurse, handed the raw chain by a hostile server (p1's own fetch plays it)
+probe p1 p1 list >"$W/list"
+NEWOBS=$(awk '$2 == "dr-a" && $3 == "results" && $4 == "data" { s = $1 } END { print s }' "$W/list")
+probe p1 p1 keys "$(world_home nurse-a)" >"$W/nurse.after" 2>"$W/err"
+same "$(awk -v s="$NEWOBS" '$1 == s { print $4 }' "$W/nurse.after")" - "the nurse cannot unwrap the new observation (entry $NEWOBS)"
+same "$(awk -v r="$REVOKED_AT" '$1 > r && $4 != "-"' "$W/nurse.after" | wc -l)" 0 "nor anything written after her revocation"
+if [ "$(awk -v r="$REVOKED_AT" '$1 <= r && $4 != "-"' "$W/nurse.after" | wc -l)" -ge 1 ]; then
+    ok "she still unwraps what was sealed before (a paper copy: closed by reencrypt)"
+else bad "the nurse lost what she could read before without re-encryption"; fi
+
+# the patient re-encrypts: fresh data keys, current epochs, superseded bodies dropped
+run 0 p1 reencrypt --patient p1
+reencrypted() { sed -n 's/^re-encrypted \([0-9]*\) entries.*/\1/p' "$W/out"; }
+if [ "$(reencrypted)" -ge "$kept" ]; then ok "p1 re-encrypted $(reencrypted) entries"; else bad "p1 re-encrypted '$(reencrypted)' entries"; fi
+if grep -q "cannot open" "$W/out"; then bad "p1 could not open some stale entries: $(cat "$W/out")"; else ok "p1 opened every stale entry"; fi
+out_has "tombstone"
+# (a) the server serves no superseded body
+probe p1 p1 list >"$W/list"
+same "$(awk '$4 == "data" && $6 != 0 { print $6 }' "$W/list" | sort -u | while read -r s; do
+    awk -v s="$s" '$1 == s && $5 != "dropped"' "$W/list"; done | wc -l)" 0 "every superseded version's body is gone"
+dropped=$(awk '$5 == "dropped"' "$W/list" | wc -l)
+if [ "$dropped" -ge "$kept" ]; then ok "$dropped bodies dropped"; else bad "only $dropped bodies dropped"; fi
+same "$(awk '$4 != "-" { print $1 }' "$W/nurse.keys" | while read -r s; do awk -v s="$s" '$1 == s && $5 == "body"' "$W/list"; done | wc -l)" 0 \
+    "no entry the nurse held a data key for is served any more"
+# (b) the nurse opens no current version, with her attribute keys or the data keys she kept
+probe p1 p1 keys "$(world_home nurse-a)" >"$W/nurse.after"
+same "$(awk '$4 != "-"' "$W/nurse.after" | wc -l)" 0 "her keys unwrap no current version"
+probe p1 p1 try "$W/nurse.keys" >"$W/try" 2>"$W/err"
+if [ -s "$W/try" ]; then same "$(grep -c ' opened$' "$W/try")" 0 "her old data keys open none of the $(wc -l <"$W/try") current versions"
+else bad "the probe tried nothing: $(head -c 300 "$W/err")"; fi
+# (c) everyone else still reads everything
+for who in dr-a dr-b; do
+    run 0 $who record get --patient p1 --json
+    same "$(jq --argjson c "$CLINICAL" '[.entries[] | select((.section as $s | $c | index($s)) and .status != "ok")] | length' "$W/out")" 0 \
+        "$who opens every clinical entry of p1 after the re-encryption"
+    report_ok $who p1
+done
+run 0 dr-a record verify --patient p1
+# hosp-a closes its ledger to her too (an organization for its ledger)
+run 0 hosp-a reencrypt --patient hosp-a
+if [ "$(reencrypted)" -ge 10 ]; then ok "hosp-a re-encrypted $(reencrypted) ledger entries"; else bad "hosp-a re-encrypted '$(reencrypted)' ledger entries: $(cat "$W/out")"; fi
+if grep -q "cannot open" "$W/out"; then bad "hosp-a could not open its ledger: $(cat "$W/out")"; else ok "hosp-a opened every stale ledger entry"; fi
+out_has "tombstone"
+probe hosp-a hosp-a keys "$(world_home nurse-a)" >"$W/nurse.ledger"
+same "$(awk '$4 != "-"' "$W/nurse.ledger" | wc -l)" 0 "the nurse unwraps nothing current of hosp-a's ledger"
+run 0 dr-a encounter census
+out_has "p2"
+run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+same "$(col Admissions ward-med)" $((adm_before + 1)) "the MIS reads the re-encrypted ledger"
 run 0 p1 record verify --patient p1
 
 echo "$pass passed, $fail failed"

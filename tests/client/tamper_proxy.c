@@ -28,9 +28,19 @@
  *                       FIELD ("epoch_table", "abe_public_key", ...) by the
  *                       JSON value in FILE (a served old table, a forged
  *                       epoch, another key, null)
+ *   stall P SEQ FILE    hold the first append to P once P's record holds
+ *                       SEQ entries (its head as last seen through this
+ *                       proxy: writers read the head before each append):
+ *                       a child process keeps the request without
+ *                       forwarding it, writes FILE ("held P SEQ") and waits
+ *                       for the client to hang up (a test kills it there: an
+ *                       interrupted writer at an exact point, without
+ *                       timing) or for the mode to change (then it forwards
+ *                       the request late: a writer that stalled while
+ *                       others wrote). Other requests go on meanwhile.
  *
  * Entries seen in honest responses are remembered per patient (for swap,
- * rollback and the head). Single-threaded, one request per connection
+ * rollback and the head); so are the heads (for stall). Single-threaded, one request per connection
  * (responses carry "Connection: close"). Test code: no limits beyond the
  * buffers' sizes, nothing secret.
  */
@@ -38,6 +48,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,10 +78,13 @@ static void b_add(buf *b, const void *d, size_t n)
 
 static json_t *seen;       /* patient -> array of entries (latest honest view) */
 static json_t *captured;   /* patient -> array of refused append bodies        */
+static json_t *heads;      /* patient -> seq of the latest head seen            */
+static char held_for[1024]; /* the stall mode line that already held a request */
 
 /* ---- mode -------------------------------------------------------------------- */
 typedef struct {
     char kind[32], patient[160], other[160], file[512];
+    char line[1024];
     unsigned long long seq;
 } mode_t_;
 
@@ -83,12 +97,14 @@ static void read_mode(const char *path, mode_t_ *m)
     if (!f) return;
     if (fgets(line, sizeof line, f)) {
         char a[32] = "", b[160] = "", c[160] = "", d[512] = "";
+        snprintf(m->line, sizeof m->line, "%s", line);
         int k = sscanf(line, "%31s %159s %159s %511s", a, b, c, d);
         if (k >= 1) strcpy(m->kind, a);
         if (k >= 2) strcpy(m->patient, b);
-        if (!strcmp(a, "authority")) {
+        if (!strcmp(a, "authority") || !strcmp(a, "stall")) {
             if (k >= 3) strcpy(m->other, c);
             if (k >= 4) strcpy(m->file, d);
+            if (!strcmp(a, "stall")) m->seq = strtoull(c, NULL, 10);
         } else if (!strcmp(a, "swap")) {
             if (k >= 3) strcpy(m->other, c);
             if (k >= 4) m->seq = strtoull(d, NULL, 10);
@@ -354,6 +370,43 @@ static int record_route(const char *path, char *patient, size_t cap, const char 
     return 1;
 }
 
+/* Notes the head of P from a record response: GET head, a page of
+ * entries (its last seq) or an append's 201. */
+static void note_head(const char *patient, const char *method, int is_head, int is_entries, int status,
+                      const buf *body)
+{
+    json_t *doc, *arr;
+    json_int_t seq = -1;
+    if (!(status == 200 || status == 201) || !(is_head || is_entries)) return;
+    if (!(doc = json_loadb(body->p, body->n, 0, NULL))) return;
+    if (is_head || !strcmp(method, "POST")) seq = json_integer_value(json_object_get(doc, "seq"));
+    else if (json_array_size(arr = json_object_get(doc, "entries")))
+        seq = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "seq"));
+    if (seq >= 0 && seq >= json_integer_value(json_object_get(heads, patient)))
+        json_object_set_new(heads, patient, json_integer(seq));
+    json_decref(doc);
+}
+
+/* stall: holds a request without forwarding it until the client hangs up
+ * (1: drop it) or the mode changes (0: forward it); two minutes at most. */
+static int hold(int cfd, const mode_t_ *m, const char *mode_file)
+{
+    FILE *f = fopen(m->file, "w");
+    if (f) {
+        fprintf(f, "held %s %llu\n", m->patient, m->seq);
+        fclose(f);
+    }
+    for (int i = 0; i < 1200; i++) {
+        struct pollfd p = {cfd, POLLIN, 0};
+        mode_t_ now;
+        char c;
+        if (poll(&p, 1, 100) > 0 && recv(cfd, &c, 1, MSG_PEEK) <= 0) return 1;
+        read_mode(mode_file, &now);
+        if (strcmp(now.kind, "stall") != 0) return 0;
+    }
+    return 1;
+}
+
 /* The directory's authority record with one field replaced by FILE's JSON. */
 static void rewrite_authority(const mode_t_ *m, buf *body)
 {
@@ -373,13 +426,27 @@ static void handle(int cfd, int up_port, const char *mode_file)
     buf rq_head = {0}, rq_body = {0}, rs_head = {0}, rs_body = {0}, fwd = {0}, out = {0};
     char method[16] = "", path[1024] = "", patient[160] = "";
     const char *route = "";
-    int ufd = -1, status = 0;
+    int ufd = -1, status = 0, is_rec, is_entries = 0, is_head = 0, child = 0;
     char lenhdr[64];
     mode_t_ m;
 
     read_mode(mode_file, &m);
+    if (strcmp(m.kind, "stall") != 0) held_for[0] = 0;   /* the same stall line later holds again */
     if (read_message(cfd, &rq_head, &rq_body, 0) != 0) goto out;
     sscanf(rq_head.p, "%15s %1023s", method, path);
+    if ((is_rec = record_route(path, patient, sizeof patient, &route))) {
+        is_entries = !strncmp(route, "entries", 7) && (route[7] == 0 || route[7] == '?');
+        is_head = !strcmp(route, "head");
+    }
+    if (is_rec && is_entries && !strcmp(method, "POST") && !strcmp(m.kind, "stall") && !strcmp(m.patient, patient) &&
+        (unsigned long long)json_integer_value(json_object_get(heads, patient)) >= m.seq && strcmp(held_for, m.line)) {
+        /* one request per stall line, held by a child: the proxy serves others meanwhile */
+        pid_t pid;
+        snprintf(held_for, sizeof held_for, "%s", m.line);
+        if ((pid = fork()) != 0) goto out;        /* the parent (or a failed fork) drops it here */
+        if (hold(cfd, &m, mode_file)) _exit(0);   /* the client hung up */
+        child = 1;                                /* forward it late, then exit */
+    }
     copy_headers(&fwd, rq_head.p);
     snprintf(lenhdr, sizeof lenhdr, "Content-Length: %zu\r\nConnection: close\r\n\r\n", rq_body.n);
     b_add(&fwd, lenhdr, strlen(lenhdr));
@@ -389,9 +456,8 @@ static void handle(int cfd, int up_port, const char *mode_file)
     if (read_message(ufd, &rs_head, &rs_body, 1) != 0) goto out;
     sscanf(rs_head.p, "HTTP/1.%*d %d", &status);
 
-    if (record_route(path, patient, sizeof patient, &route)) {
-        int is_entries = !strncmp(route, "entries", 7) && (route[7] == 0 || route[7] == '?');
-        int is_head = !strcmp(route, "head");
+    if (is_rec) {
+        note_head(patient, method, is_head, is_entries, status, &rs_body);
         if (!strcmp(method, "POST") && is_entries && status >= 400 && status < 500) {
             json_t *body = json_loadb(rq_body.p, rq_body.n, 0, NULL), *arr;
             if (body) {
@@ -403,7 +469,7 @@ static void handle(int cfd, int up_port, const char *mode_file)
             }
         } else if (!strcmp(method, "GET") && status == 200 && (is_entries || is_head)) {
             json_t *doc = json_loadb(rs_body.p, rs_body.n, 0, NULL);
-            int mine = strcmp(m.kind, "none") != 0 && strcmp(m.patient, patient) == 0;
+            int mine = strcmp(m.kind, "none") != 0 && strcmp(m.kind, "stall") != 0 && strcmp(m.patient, patient) == 0;
             if (doc) {
                 if (is_entries && !mine) remember(patient, doc);
                 if (mine) {
@@ -429,6 +495,7 @@ static void handle(int cfd, int up_port, const char *mode_file)
     if (rs_body.n) b_add(&out, rs_body.p, rs_body.n);
     write_all(cfd, out.p, out.n);
 out:
+    if (child) _exit(0);
     if (ufd >= 0) close(ufd);
     free(rq_head.p);
     free(rq_body.p);
@@ -449,9 +516,11 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_IGN);   /* children holding a stalled request reap themselves */
     up = strspn(argv[2], "0123456789") == strlen(argv[2]) ? atoi(argv[2]) : 0;
     seen = json_object();
     captured = json_object();
+    heads = json_object();
     lfd = socket(AF_INET, SOCK_STREAM, 0);
     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     memset(&a, 0, sizeof a);

@@ -11,14 +11,18 @@
 #   CAREKEY_PASSPHRASE             one passphrase for every keyring
 # Optional: WORLD_KDF (scrypt cost log2 N of every keyring, default 10: low,
 # for speed; real keyrings use 15), WORLD_LOG (where commands write their
-# output, default $W/last.log).
+# output, default $W/last.log), WORLD_PROXY (the tests/client/tamper_proxy
+# binary: world_server puts it in front of carekeyd, which then takes
+# requests signed for the proxy's origin; URL is the proxy's and its mode
+# file is $W/proxy.mode).
 #
 #   world_run CMD...          run CMD quietly; on failure show its output, exit 1
 #   world_home WHO            the home directory of WHO
 #   world_as WHO CMD...       carekey CMD... --home (WHO's home)
 #   world_server [DB]         operator identity, then carekeyd on 127.0.0.1 and a
 #                             free port with DB (default sqlite:$W/carekey.db);
-#                             sets ADMIN_KEY, URL, WORLD_SRV_PID
+#                             sets ADMIN_KEY, URL, WORLD_SRV_PID (and
+#                             WORLD_PX_PID with WORLD_PROXY)
 #   world_homes               the organizations' homes and the professionals'
 #                             identities (carekey init; enrollment requests). An
 #                             organization's identity has its own name as GID
@@ -49,7 +53,7 @@
 #                             the desk, the desk's grant on "audit", the
 #                             hospitals as delegates, family@patient-P and read
 #                             grants), waiting for the operator's approval
-#   world_stop                stops carekeyd
+#   world_stop                stops carekeyd (and the proxy)
 #   world_identifiers FIXTURE the identifying strings of a FHIR bundle's Patient,
 #                             one "kind<TAB>value" line each (names, address
 #                             lines, city, postal code, phone, SSN, MRN, driver's
@@ -82,7 +86,7 @@ WORLD_HOSPITALS=hosp-a,hosp-b
 unset CAREKEY_HOME CAREKEY_SERVER CAREKEY_CA_FILE CAREKEY_OPERATOR_KEY
 WORLD_KDF=${WORLD_KDF:-10}
 WORLD_LOG=${WORLD_LOG:-$W/last.log}
-WORLD_SRV_PID=
+WORLD_SRV_PID= WORLD_PX_PID=
 mkdir -p "$W/home"
 
 world_run() {
@@ -110,12 +114,21 @@ world_server() {
     local db=${1:-sqlite:$W/carekey.db}
     ADMIN_KEY=$("$CK" admin init --home "$(world_home operator)" --kdf-cost "$WORLD_KDF") ||
         { echo "world: admin init failed" >&2; exit 1; }
-    rm -f "$W/ckd.port"
+    local origin=()
+    rm -f "$W/ckd.port" "$W/proxy.port"
+    if [ -n "${WORLD_PROXY:-}" ]; then
+        # the proxy first: it reads carekeyd's port file at each request
+        "$WORLD_PROXY" "$W/proxy.port" "$W/ckd.port" "$W/proxy.mode" 2>"$W/proxy.log" &
+        WORLD_PX_PID=$!
+        world_wait_file "$W/proxy.port"
+        origin=(--origin "http://127.0.0.1:$(cat "$W/proxy.port")")
+    fi
     "$CKD" --listen 127.0.0.1 --port 0 --port-file "$W/ckd.port" --db "$db" --admin-key "$ADMIN_KEY" \
-        --rate-limit 0 --enroll-rate 0 --log-level warn 2>"$W/carekeyd.log" &
+        --rate-limit 0 --enroll-rate 0 --log-level warn "${origin[@]}" 2>"$W/carekeyd.log" &
     WORLD_SRV_PID=$!
     world_wait_file "$W/ckd.port"
     URL="http://127.0.0.1:$(cat "$W/ckd.port")"
+    [ -z "$WORLD_PX_PID" ] || URL="http://127.0.0.1:$(cat "$W/proxy.port")"
     # every identity pins the operator's key at init (authorities are
     # trusted under its signature only)
     export CAREKEY_OPERATOR_KEY=$ADMIN_KEY
@@ -283,10 +296,11 @@ world_patient() {
 }
 
 world_stop() {
-    if [ -n "$WORLD_SRV_PID" ]; then
-        kill "$WORLD_SRV_PID" 2>/dev/null && wait "$WORLD_SRV_PID" 2>/dev/null
-        WORLD_SRV_PID=
-    fi
+    local p
+    for p in $WORLD_PX_PID $WORLD_SRV_PID; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    WORLD_SRV_PID= WORLD_PX_PID=
     return 0
 }
 

@@ -328,6 +328,7 @@ static void test_rules(void)
         " \"hasMember\":[{\"reference\":\"Observation/not-here\"}],\"meta\":{\"source\":\"http://hosp/x\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"}}},"
         "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c1\",\"onsetAge\":{\"value\":93,\"unit\":\"a\"},"
         " \"subject\":{\"reference\":\"Patient/pat-1\"}}},"
+        "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c2\",\"onsetAge\":{\"value\":1E400,\"unit\":\"a\"}}},"
         "{\"resource\":{\"resourceType\":\"ImagingStudy\",\"id\":\"i1\",\"series\":[{\"uid\":\"1.2.840.1234.5678\",\"instance\":[{\"uid\":\"1.2.840.1234.5679\"}]}]}}"
         "]}";
     ck_fhir_sections in, out;
@@ -374,6 +375,9 @@ static void test_rules(void)
     cond = json_object_get(json_array_get(out.section[CK_SECTION_PROBLEMS], 0), "resource");
     CHECK(json_integer_value(json_object_get(json_object_get(cond, "onsetAge"), "value")) == 90 &&
           !strcmp(json_string_value(json_object_get(json_object_get(cond, "onsetAge"), "comparator")), ">="), "onsetAge 93 -> >=90");
+    /* beyond double's range, still an age over 89 */
+    cond = json_object_get(json_array_get(out.section[CK_SECTION_PROBLEMS], 1), "resource");
+    CHECK(json_integer_value(json_object_get(json_object_get(cond, "onsetAge"), "value")) == 90, "onsetAge 1E400 -> >=90");
     img = json_object_get(json_array_get(out.section[CK_SECTION_RESULTS], 1), "resource");
     CHECK(!strncmp(json_string_value(json_object_get(json_array_get(json_object_get(img, "series"), 0), "uid")), "2.25.", 5),
           "UID pseudonym");

@@ -64,6 +64,9 @@ static void test_values(void)
         "{\"value\":123456789012345678901234567890}", "{\"value\":-9223372036854775808}", "[0,1,-1,2.50,[3.000]]",
         "{\"s\":\"1.50\",\"n\":1.50}", "{\"s\":\"\xEE\x80\x80" "1.5\"}", "{\"s\":\"\xEE\x80\x80\"}",
         "{\"\xEE\x80\x80" "2.5\":2.5}", "{\"a\":{\"b\":[{\"c\":0.1}]}}", "{\"t\":true,\"f\":false,\"z\":null}",
+        /* a negative zero integer is not 0; exponents out of double's range */
+        "{\"value\":-0}", "[-0,0,-0.0,0.0]", "{\"value\":1E400}", "{\"value\":-1e+400}", "{\"value\":1E-400}",
+        "{\"value\":12345678901234567890123}", "{\"value\":1.10}", "[9007199254740993,123456789012345678]",
     };
     static const char *bad[] = {"{\"v\":1.}", "{\"v\":.5}", "{\"v\":01}", "{\"v\":-}", "{\"v\":1e}", "{\"a\":1,\"a\":2}",
                                 "{\"v\":1} x", "[1,]", "{\"v\":+1}", "\"unterminated"};
@@ -82,6 +85,15 @@ static void test_values(void)
     CHECK(j && ck_fhir_json_number(json_object_get(j, "s"), &d) != 0, "a string is no number");
     CHECK(j && ck_fhir_json_lexeme(json_object_get(j, "v")) && !strcmp(ck_fhir_json_lexeme(json_object_get(j, "v")), "140.52"),
           "the lexeme");
+    json_decref(j);
+    /* a number beyond double's range is still a number (reports show its
+     * lexeme), though it has no double value */
+    j = ck_fhir_json_parse("{\"v\":1E400,\"w\":-0}", 18, &je);
+    CHECK(j && ck_fhir_json_is_number(json_object_get(j, "v")), "1E400 is a number");
+    CHECK(j && ck_fhir_json_number(json_object_get(j, "v"), &d) != 0, "1E400 has no double value");
+    CHECK(j && ck_fhir_json_lexeme(json_object_get(j, "w")) && !strcmp(ck_fhir_json_lexeme(json_object_get(j, "w")), "-0"),
+          "-0 keeps its lexeme");
+    CHECK(j && ck_fhir_json_number(json_object_get(j, "w"), &d) == 0 && d == 0, "-0 reads as zero");
     json_decref(j);
     {
         /* an escaped marker comes back as the same string (raw UTF-8) */
