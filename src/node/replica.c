@@ -250,3 +250,30 @@ void ck_node_replica_drop(ck_node *n, const char *record)
     path_of(n, path, record);
     remove(path);
 }
+
+/* HOME/state/RECORD.suspect: the server showed this record with problems
+ * while a verified copy existed. Removing it by hand only brings back loads
+ * over a copy that did verify; it can never make the node trust more. */
+static void suspect_path(const ck_node *n, char out[PATH_MAX], const char *record)
+{
+    snprintf(out, PATH_MAX, "%s/state/%s.suspect", ck_node_home(n), record);
+}
+
+int ck_node_replica_suspect(const ck_node *n, const char *record)
+{
+    char path[PATH_MAX];
+    suspect_path(n, path, record);
+    return ck_node_file_exists(path);
+}
+
+void ck_node_replica_mark(ck_node *n, const char *record, int suspect)
+{
+    char path[PATH_MAX];
+    suspect_path(n, path, record);
+    if (!suspect) {
+        remove(path);
+        return;
+    }
+    if (ck_node_file_exists(path)) return;
+    if (ck_node_make_dir(n, "state") != 0 || ck_node_write_file(n, path, (const uint8_t *)"", 0, 0600, 0) != 0) ck_node_clear_error(n);
+}

@@ -15,5 +15,9 @@ int ck_node_replica_load(ck_node *n, const char *record, ck_net_entry **v, size_
 /* Keeps the first count entries (a chain that verified with no problem). */
 int ck_node_replica_store(ck_node *n, const char *record, const ck_net_entry *v, size_t count);
 void ck_node_replica_drop(ck_node *n, const char *record);
+/* A record the server once showed with problems is loaded in full (every
+ * entry judged again, whatever the copy says) until a full load is clean. */
+int ck_node_replica_suspect(const ck_node *n, const char *record);
+void ck_node_replica_mark(ck_node *n, const char *record, int suspect);
 
 #endif

@@ -215,8 +215,10 @@ int ck_node_save(ck_node *n)
 
 void ck_node_enter(ck_node *n)
 {
-    ck_node_clear_error(n);
-    if (!n->entered) pthread_rwlock_rdlock(&n->s->kr_lock);
+    if (!n->entered) {
+        ck_node_clear_error(n);
+        pthread_rwlock_rdlock(&n->s->kr_lock);
+    }
     n->entered++;
 }
 

@@ -223,6 +223,34 @@ expect 0 "carol puts again" -- as carol record put --patient carol --section pro
 expect 0 "drbob pins alice's head" -- as drbob record verify --patient alice
 expect 0 "the proxy sees carol's record" -- as drbob record verify --patient carol
 HEAD=$(awk '{print $1}' "$T/drbob/heads/alice")
+
+# --- incremental verification (docs/NODE.md, "Verified state") ----------------------------------
+# drbob's node keeps alice's verified chain; later loads verify only what is new
+[ -s "$T/drbob/state/alice.ckv" ] && ok || bad "no verified state kept for alice"
+expect 0 "alice adds an entry" -- as alice record put --patient alice --section problems --type Condition cond.json
+NEW=$((HEAD + 1))
+mode "alter alice $NEW"
+expect 1 "an entry after the verified state, tampered: get" -- as drbob record get --patient alice
+err_has "bad-signature"
+mode none
+expect 0 "the server honest: get verifies the new entry" -- as drbob record get --patient alice
+# a rewrite before the verified state: the next full check says the server rewrote it
+mode "alter alice 2"
+expect 1 "rewrite before the verified state: verify" -- as drbob record verify --patient alice
+out_has "the server rewrote it"
+expect 1 "a record once caught is loaded in full: get" -- as drbob record get --patient alice
+err_has "bad-signature"
+mode none
+expect 0 "honest again: verify clears the suspicion" -- as drbob record verify --patient alice
+[ -e "$T/drbob/state/alice.suspect" ] && bad "still suspect after a clean verify" || ok
+# an altered state file is refused (warning) and rebuilt by the full load
+expect 0 "state present" -- as drbob record get --patient alice
+cp "$T/drbob/state/alice.ckv" "$T/ckv.orig"
+printf '\xff' | dd of="$T/drbob/state/alice.ckv" bs=1 seek=40 conv=notrunc 2>/dev/null
+expect 0 "altered state: get still verifies" -- as drbob record get --patient alice
+err_has "was altered or damaged: refused"
+cmp -s "$T/drbob/state/alice.ckv" "$T/ckv.orig" && ok || bad "the state was not rebuilt as before"
+HEAD=$(awk '{print $1}' "$T/drbob/heads/alice")
 tamper() {  # tamper MODE KIND [READER]
   local m=$1 kind=$2 who=${3:-drbob}
   mode $m

@@ -1,0 +1,233 @@
+/*
+ * src/node/record/view_load.c - fetching and verifying a record, in
+ * proportion to what is new.
+ *
+ * The node keeps the chain it last verified with no problem (replica.c,
+ * authenticated under a key of the person's identity). A load takes that
+ * copy, fetches only the entries after it, and verifies the whole chain
+ * with the copy as a trusted prefix: signatures are checked for the new
+ * entries only, and the first of them must link to the copy's head; grants,
+ * versions, batches, tombstones and times are replayed over everything.
+ * Anything that does not chain, or any problem at all, and the load is
+ * done again in full, so problems are always reported against the
+ * server's whole chain. A full load also compares the server's chain with
+ * the copy: an entry the server rewrote after this node verified it is a
+ * problem of its own ("rewritten"), even when the rewrite verifies.
+ *
+ * A full load that finds problems marks the record suspect: until a full
+ * load is clean again, every load is a full one, so a server caught once
+ * cannot hide behind the copy (a rewrite of old entries is seen by full
+ * loads only, and `record verify` always makes one).
+ *
+ * A tombstone among the new entries makes the next copy a full one, so the
+ * bodies the server dropped are dropped here too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/record/record_impl.h"
+#include "node/replica.h"
+
+#define PAGE 500
+
+/* Entries with seq > since appended to *v (n of cap). */
+static int fetch_after(ck_node *c, const char *patient, uint64_t since, ck_net_entry **v, size_t *n, size_t *cap)
+{
+    ck_net_entry *page = NULL;
+    int more = 1;
+    while (more) {
+        size_t k = 0;
+        if (ck_net_entries(c->net, patient, since, PAGE, &page, &k, &more) != 0) return ck_node_fail_net(c, c->net, patient);
+        if (*n + k > *cap) {
+            size_t ncap = (*n + k) * 2 + 16;
+            ck_net_entry *t = realloc(*v, ncap * sizeof *t);
+            if (!t) {
+                ck_net_entries_free(page, k);
+                return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
+            }
+            *v = t;
+            *cap = ncap;
+        }
+        if (k) memcpy(*v + *n, page, k * sizeof *page);
+        free(page); /* the envelopes moved into *v */
+        page = NULL;
+        *n += k;
+        if (!k) break;
+        since = (*v)[*n - 1].seq;
+        if (ck_node_step(c, CK_NODE_PHASE_FETCH, *n, 0) != 0) return -1;
+    }
+    return 0;
+}
+
+static int fetch_heads(ck_node *c, ck_node_view *v)
+{
+    ck_net_head signed_head;
+    memset(&signed_head, 0, sizeof signed_head);
+    if (ck_node_net(c) != 0) return -1;
+    if (ck_net_head_get_full(c->net, v->patient, &v->server_head, &v->has_signed, &signed_head, &v->sh.time_ms,
+                             v->sh.signature) != 0)
+        return ck_node_fail_net(c, c->net, v->patient);
+    v->sh.seq = signed_head.seq;
+    memcpy(v->sh.hash, signed_head.hash, 32);
+    return 0;
+}
+
+/* The chain: the node's copy (*trusted entries) and what came after it,
+ * or everything when full or when the copy cannot be a prefix. */
+static int fetch_chain(ck_node *c, ck_node_view *v, int full, size_t *trusted)
+{
+    size_t cap = 0;
+    *trusted = 0;
+    if (fetch_heads(c, v) != 0) return -1;
+    if (!full && ck_node_replica_load(c, v->patient, &v->e, &v->n) == 1) {
+        if (v->n && v->n <= v->server_head.seq) *trusted = cap = v->n;
+        else {
+            ck_net_entries_free(v->e, v->n); /* the server shows fewer: let the verifier judge it all */
+            v->e = NULL;
+            v->n = 0;
+        }
+    }
+    return fetch_after(c, v->patient, v->n ? v->e[v->n - 1].seq : 0, &v->e, &v->n, &cap);
+}
+
+static int verify(ck_node *c, ck_node_view *v, size_t trusted)
+{
+    ck_rec_verify_in in;
+    memset(&in, 0, sizeof in);
+    in.patient = v->patient;
+    in.entries = v->e;
+    in.n = v->n;
+    in.server_head = &v->server_head;
+    in.signed_head = v->has_signed ? &v->sh : NULL;
+    in.last_known = v->have_pinned ? &v->pinned : NULL;
+    in.key = ck_node_key_fn;
+    in.key_ctx = c;
+    in.trusted = trusted;
+    ck_rec_verify_out_free(&v->vo);
+    if (ck_rec_verify(&v->vo, &in) != CK_REC_OK)
+        return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "cannot verify the record (out of memory)");
+    return 0;
+}
+
+/* Full loads: entries this node verified before that the server now shows
+ * differently. Each is a problem; they count like the verifier's. */
+static void compare_with_copy(ck_node *c, ck_node_view *v)
+{
+    ck_net_entry *old = NULL;
+    size_t n = 0;
+    if (ck_node_replica_load(c, v->patient, &old, &n) != 1) return;
+    for (size_t i = 0; i < n && i < v->n; i++) {
+        if (old[i].seq == v->e[i].seq && !memcmp(old[i].hash, v->e[i].hash, 32)) continue;
+        if (v->vo.n_problems < CK_REC_MAX_PROBLEMS) {
+            ck_rec_problem *p = &v->vo.problem[v->vo.n_problems++];
+            p->kind = CK_REC_P_FORK;
+            p->seq = old[i].seq;
+            snprintf(p->detail, sizeof p->detail,
+                     "entry %llu differs from the one this node verified before: the server rewrote it",
+                     (unsigned long long)old[i].seq);
+        } else {
+            v->vo.n_dropped++;
+        }
+        v->rewritten++;
+    }
+    ck_net_entries_free(old, n);
+}
+
+static int has_tombstone(const ck_node_view *v, size_t from)
+{
+    ck_rec_container k;
+    for (size_t i = from; i < v->n; i++)
+        if (v->e[i].envelope && ck_rec_container_decode(&k, v->e[i].envelope, v->e[i].envelope_len) == CK_REC_OK &&
+            k.kind == CK_REC_KIND_TOMBSTONE)
+            return 1;
+    return 0;
+}
+
+/* Keeps the verified chain for the next load: only a clean one, and not
+ * again when nothing came. A kept chain after a tombstone is rebuilt in
+ * full next time (its dropped bodies are dropped here too). */
+static void keep_copy(ck_node *c, ck_node_view *v, size_t trusted)
+{
+    if (ck_node_view_problems(v) || v->vo.n_open_batches || v->n == trusted) return;
+    if (has_tombstone(v, trusted)) {
+        ck_node_replica_drop(c, v->patient);
+        return;
+    }
+    if (ck_node_replica_store(c, v->patient, v->e, v->n) != 0) ck_node_clear_error(c); /* a cache: never fatal */
+}
+
+static void report_problems(ck_node *c, const ck_node_view *v)
+{
+    for (size_t i = 0; i < v->vo.n_problems; i++)
+        ck_node_notice(c, CK_NODE_PROBLEM, "%s (seq %llu): %s", ck_rec_problem_name(v->vo.problem[i].kind),
+                       (unsigned long long)v->vo.problem[i].seq, v->vo.problem[i].detail);
+    if (v->vo.n_dropped) ck_node_notice(c, CK_NODE_PROBLEM, "... and %zu more problems", v->vo.n_dropped);
+}
+
+/* Which entries are data, and the latest version of each id. */
+static int index_items(ck_node *c, ck_node_view *v)
+{
+    if (!(v->it = calloc(v->n ? v->n : 1, sizeof *v->it))) return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
+    for (size_t i = 0; i < v->n; i++) {
+        ck_node_item *it = &v->it[i];
+        it->origin = i;
+        if (!v->vo.valid[i]) continue;
+        if (ck_rec_container_decode(&it->cont, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK) continue;
+        /* entries of an import not committed (yet) are not part of the record */
+        if (it->cont.kind != CK_REC_KIND_DATA || v->vo.batch_state[i] != CK_REC_BATCH_NONE) continue;
+        it->data = 1;
+        it->latest = 1;
+        for (size_t j = i; j-- > 0;) {
+            ck_node_item *o = &v->it[j];
+            if (o->data && o->latest && memcmp(o->cont.entry_id, it->cont.entry_id, CK_REC_ID_BYTES) == 0 &&
+                strcmp(v->e[j].section, v->e[i].section) == 0) {
+                o->latest = 0;
+                o->superseded_by = i + 1;
+                it->origin = o->origin;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+static int load(ck_node_view *v, ck_node *c, const char *patient, int report, int full)
+{
+    size_t trusted = 0;
+    memset(v, 0, sizeof *v);
+    v->c = c;
+    v->patient = patient;
+    if (!ck_net_id_valid(patient))
+        return ck_node_fail(c, CK_NODE_E_INVALID, "bad_gid", "'%s' is not a valid patient GID", patient);
+    if (ck_node_head_load(c, patient, &v->pinned, &v->have_pinned) != 0) return -1;
+    if (ck_node_replica_suspect(c, patient)) full = 1;
+    if (fetch_chain(c, v, full, &trusted) != 0 || verify(c, v, trusted) != 0) return -1;
+    if (trusted && ck_node_view_problems(v)) {
+        /* does not chain onto the copy, or a problem: judge the server's whole chain */
+        ck_net_entries_free(v->e, v->n);
+        v->e = NULL;
+        v->n = 0;
+        full = 1;
+        trusted = 0;
+        if (fetch_chain(c, v, 1, &trusted) != 0 || verify(c, v, 0) != 0) return -1;
+    }
+    if (full) {
+        compare_with_copy(c, v);
+        ck_node_replica_mark(c, patient, ck_node_view_problems(v) != 0);
+    }
+    v->verified = 1;
+    if (report) report_problems(c, v);
+    if (index_items(c, v) != 0) return -1;
+    keep_copy(c, v, trusted);
+    return 0;
+}
+
+int ck_node_view_load(ck_node_view *v, ck_node *c, const char *patient, int report)
+{
+    return load(v, c, patient, report, 0);
+}
+
+int ck_node_view_load_full(ck_node_view *v, ck_node *c, const char *patient, int report)
+{
+    return load(v, c, patient, report, 1);
+}
