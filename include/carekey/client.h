@@ -48,6 +48,10 @@ int ck_net_set_purpose(ck_net *c, const char *purpose) CK_NET_WUR;
 
 long ck_net_status(const ck_net *c);
 const char *ck_net_error_code(const ck_net *c);
+/* 1 when the last append lost a race the writer wins by reading the head
+ * again: another writer's entry came first (409 head_mismatch), or the
+ * patient signed a head dated after the time chosen (409 time_regression). */
+int ck_net_append_raced(const ck_net *c);
 const char *ck_net_error_message(const ck_net *c);
 
 /* Raw signed request. path_query starts with "/". On return *resp is a

@@ -291,7 +291,8 @@ void ck_store_enrollments_free(ck_store_enrollment *v, size_t n);
 
 /* Records. append: e holds every field but seq/hash/received_at/supersedes;
  * on success they are filled in. CONFLICT when e->prev_hash is not the
- * head, STALE when e->time_ms is below the head entry's time, NOT_FOUND
+ * head, STALE when e->time_ms is below the head entry's time or the
+ * signed head's (checked in the append's transaction), NOT_FOUND
  * when the patient has no record. The audit row is committed with it.
  *
  * Drops (e->drop, e->n_drop: a tombstone's list): in the same transaction
@@ -314,7 +315,10 @@ ck_store_rc ck_store_section_present(ck_store *s, const char *patient, const cha
 void ck_store_entry_clear(ck_store_entry *e);
 void ck_store_entries_free(ck_store_entry *v, size_t n);
 /* Stores the patient's signed head if (seq, hash) is an entry of the record
- * (NOT_FOUND otherwise) and seq is not below the stored one (CONFLICT). */
+ * (NOT_FOUND otherwise), seq is not below the stored one (CONFLICT), and no
+ * entry after seq is dated before h->time_ms (STALE: it would read as
+ * back-dated). Appends and signatures of one record are serialized, so no
+ * entry can land before a signature that is dated after it. */
 ck_store_rc ck_store_signed_head_put(ck_store *s, const ck_store_signed_head *h,
                                      const ck_store_audit *a) CK_STORE_WUR;
 ck_store_rc ck_store_signed_head_get(ck_store *s, const char *patient,

@@ -192,7 +192,7 @@ static int append_on(cli_ctx *c, const char *patient, const char *section, const
         *head = out;
         return CLI_OK;
     }
-    if (ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "head_mismatch")) return MOVED;
+    if (ck_net_append_raced(c->net)) return MOVED;
     return cli_ctx_net_error(c, "appending");
 }
 

@@ -606,9 +606,9 @@ int cli_rec_append(cli_ctx *c, const char *patient, const char *section, const c
         if ((rc = cli_rec_append_time(c, patient, &head, &t)) != CLI_OK) return rc;
         if (ck_net_append(c->net, patient, section, type, head.hash, t, env, env_len, out) == 0)
             return CLI_OK;
-        if (ck_net_status(c->net) != 409 || strcmp(ck_net_error_code(c->net), "head_mismatch") != 0)
+        if (!ck_net_append_raced(c->net))
             return cli_ctx_net_error(c, "appending");
-        usleep((useconds_t)(1000 * (1 << attempt)));   /* someone else appended: re-read the head */
+        usleep((useconds_t)(1000 * (1 << attempt)));   /* someone else appended or signed: re-read the head */
     }
     cli_error(c->cmd, "appending: the head kept moving (%d attempts); try again", APPEND_TRIES);
     return CLI_FAIL;

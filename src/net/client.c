@@ -55,6 +55,11 @@ json_t *ck_net_json_b64(const uint8_t *p, size_t n)
 
 long ck_net_status(const ck_net *c) { return c->status; }
 const char *ck_net_error_code(const ck_net *c) { return c->code; }
+
+int ck_net_append_raced(const ck_net *c)
+{
+    return c->status == 409 && (!strcmp(c->code, "head_mismatch") || !strcmp(c->code, "time_regression"));
+}
 const char *ck_net_error_message(const ck_net *c) { return c->message; }
 
 int ck_net_open(ck_net **out, const ck_net_opts *o)

@@ -106,7 +106,8 @@ static enum MHD_Result appended(ckd_req *r, ck_store_rc rc)
     if (rc == CK_STORE_CONFLICT)
         return ckd_fail(r, CKD_E_HEAD_MISMATCH, "prev_hash is not the current head; fetch the head and retry");
     if (rc == CK_STORE_STALE)
-        return ckd_fail(r, CKD_E_TIME_REGRESSION, "time is below the previous entry's time");
+        return ckd_fail(r, CKD_E_TIME_REGRESSION,
+                        "time is below the previous entry's or the signed head's time; read the head and retry");
     return ckd_store_fail(r, rc, CKD_E_RECORD_NOT_FOUND);
 }
 
@@ -368,6 +369,8 @@ enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient)
         res = ckd_reply(r, 200, head_json(h.seq, h.hash));
     else if (rc == CK_STORE_CONFLICT)
         res = ckd_fail(r, CKD_E_STALE_HEAD, "a newer signed head is stored");
+    else if (rc == CK_STORE_STALE)
+        res = ckd_fail(r, CKD_E_STALE_HEAD, "an entry after this head is dated before the signature; sign a newer head");
     else
         res = ckd_store_fail(r, rc, CKD_E_ENTRY_NOT_FOUND);
 out:

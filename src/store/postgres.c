@@ -839,15 +839,16 @@ static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audi
         rc = CK_STORE_CONFLICT;
         goto out;
     }
-    if (head.seq > 0) { /* no back-dating below the entry it chains onto */
-        int64_t prev_time;
+    { /* no back-dating below the entry it chains onto, nor below the signed head */
+        int64_t floor_ms;
         memset(&p, 0, sizeof p);
         p_text(&p, e->patient);
         p_int(&p, (long long)head.seq);
-        if ((rc = query_row(c, "SELECT time_ms FROM entries WHERE patient = $1 AND seq = $2", &p, row_int64,
-                            &prev_time)) != CK_STORE_OK)
+        if ((rc = query_row(c, "SELECT GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1 AND seq = $2), 0), "
+                               "COALESCE(signed_time, 0)) FROM records WHERE patient = $1", &p, row_int64,
+                            &floor_ms)) != CK_STORE_OK)
             goto out;
-        if (e->time_ms < prev_time) {
+        if (e->time_ms < floor_ms) {
             rc = CK_STORE_STALE;
             goto out;
         }
@@ -970,6 +971,21 @@ static ck_store_rc pg_shead_put(ck_store *b, const ck_store_signed_head *h, cons
     }
     PQclear(r);
     r = NULL;
+    { /* an entry after the head dated before the signature would read as back-dated */
+        int64_t earlier = 0;
+        memset(&p, 0, sizeof p);
+        p_text(&p, h->patient);
+        p_int(&p, (long long)h->seq);
+        p_int(&p, h->time_ms);
+        if ((rc = query_row(c, "SELECT count(*) FROM entries WHERE patient = $1 AND seq > $2 AND time_ms < $3", &p,
+                            row_int64, &earlier)) != CK_STORE_OK)
+            goto out;
+        rc = CK_STORE_ERROR;
+        if (earlier > 0) {
+            rc = CK_STORE_STALE;
+            goto out;
+        }
+    }
     memset(&p, 0, sizeof p);
     p_text(&p, h->patient);
     p_int(&p, (long long)h->seq);

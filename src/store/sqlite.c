@@ -39,7 +39,7 @@ enum {
     Q_USER_EXISTS, Q_USER_AFFILIATE, Q_USER_DEACTIVATE, Q_USER_LIST,
     Q_ORG_INS, Q_ORG_GET, Q_ORG_LIST, Q_UNIT_INS, Q_UNIT_GET, Q_UNIT_LIST,
     Q_AUTH_EXISTS, Q_MAIL_COUNT_SENDER, Q_USER_AFFILIATE_CONSENTED, Q_USER_UNAFFILIATE, Q_USER_REACTIVATE,
-    Q_CONSENT_INS, Q_CONSENT_DEL, Q_CONSENT_GET, Q_SECTION, Q_ENTRY_TIME,
+    Q_CONSENT_INS, Q_CONSENT_DEL, Q_CONSENT_GET, Q_SECTION, Q_APPEND_FLOOR, Q_ENTRY_EARLIER,
     Q_ENROLL_INS, Q_ENROLL_GET, Q_ENROLL_DEL, Q_ENROLL_PENDING, Q_ENROLL_LIST, Q_ENROLL_DECIDE,
     Q_ENTRY_DROP,
     Q_COUNT
@@ -144,7 +144,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_CONSENT_DEL] = "DELETE FROM consents WHERE gid = ?1 AND org = ?2",
     [Q_CONSENT_GET] = "SELECT 1 FROM consents WHERE gid = ?1 AND org = ?2",
     [Q_SECTION] = "SELECT 1 FROM entries WHERE patient = ?1 AND section = ?2 LIMIT 1",
-    [Q_ENTRY_TIME] = "SELECT time_ms FROM entries WHERE patient = ?1 AND seq = ?2",
+    /* the earliest time an append may carry: its previous entry's, and the signed head's */
+    [Q_APPEND_FLOOR] = "SELECT max(coalesce((SELECT time_ms FROM entries WHERE patient = ?1 AND seq = ?2), 0), "
+                       "coalesce(signed_time, 0)) FROM records WHERE patient = ?1",
+    [Q_ENTRY_EARLIER] = "SELECT count(*) FROM entries WHERE patient = ?1 AND seq > ?2 AND time_ms < ?3",
     [Q_ENROLL_INS] = "INSERT INTO enrollments(" ENROLL_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                      "?12, ?13, ?14, 'pending', ?15, 0)",
     [Q_ENROLL_GET] = "SELECT " ENROLL_COLS " FROM enrollments WHERE gid = ?1",
@@ -1193,14 +1196,15 @@ static ck_store_rc job_append(conn *c, void *arg)
     if (r != CK_STORE_OK) return r;
     /* Optimistic concurrency: the author chained onto what it saw as head. */
     if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
-    /* No back-dating below the entry it chains onto. */
-    if (head.seq > 0) {
-        int64_t prev_time;
-        if ((st = stmt(c, Q_ENTRY_TIME)) == NULL) return CK_STORE_ERROR;
+    /* No back-dating below the entry it chains onto, nor below the signed
+     * head (readers refuse such an entry: the record would never verify). */
+    {
+        int64_t floor_ms;
+        if ((st = stmt(c, Q_APPEND_FLOOR)) == NULL) return CK_STORE_ERROR;
         sqlite3_bind_text(st, 1, e->patient, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (int64_t)head.seq);
-        if (read_row(st, row_int64, &prev_time) != CK_STORE_OK) return CK_STORE_ERROR;
-        if (e->time_ms < prev_time) return CK_STORE_STALE;
+        if (read_row(st, row_int64, &floor_ms) != CK_STORE_OK) return CK_STORE_ERROR;
+        if (e->time_ms < floor_ms) return CK_STORE_STALE;
     }
     e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
@@ -1330,6 +1334,17 @@ static ck_store_rc job_shead_put(conn *c, void *arg)
     if (row_by_key(c, Q_HEAD_GET, h->patient, NULL, row_signed_seq, &signed_seq) != CK_STORE_OK)
         return CK_STORE_ERROR;
     if (signed_seq > h->seq) return CK_STORE_CONFLICT;
+    /* An entry after the head dated before the signature would read as
+     * back-dated: sign a newer head instead. */
+    {
+        int64_t earlier;
+        if ((st = stmt(c, Q_ENTRY_EARLIER)) == NULL) return CK_STORE_ERROR;
+        sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (int64_t)h->seq);
+        sqlite3_bind_int64(st, 3, h->time_ms);
+        if (read_row(st, row_int64, &earlier) != CK_STORE_OK) return CK_STORE_ERROR;
+        if (earlier > 0) return CK_STORE_STALE;
+    }
     if ((st = stmt(c, Q_SHEAD_SET)) == NULL) return CK_STORE_ERROR;
     sqlite3_bind_text(st, 1, h->patient, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)h->seq);

@@ -226,6 +226,35 @@ static void test_records(void)
     ck_net_close(cd);
 }
 
+/* Appends and the patient's signature are ordered by time in one
+ * transaction: no append dated before the signed head, no signature dated
+ * after an entry that follows its head (either would read as back-dated
+ * and the record would never verify again). Bob's record. */
+static void test_signed_head_times(void)
+{
+    ck_net *cb = ckt_client(srv.url, bob.gid, bob.sk);
+    ck_net_head h, h1;
+    uint8_t env[64];
+    int64_t t0 = ckt_now_ms() - 10000;
+
+    memset(env, 0x5a, sizeof env);
+    CHECK(ck_net_head_get(cb, bob.gid, &h, NULL, NULL) == 0, "bob's head");
+    CHECK(ck_net_append(cb, bob.gid, "notes", "Basic", h.hash, (uint64_t)t0, env, sizeof env, &h1) == 0, "entry at t0: %s",
+          ck_net_error_code(cb));
+    CHECK(ck_net_append(cb, bob.gid, "notes", "Basic", h1.hash, (uint64_t)t0 + 10, env, sizeof env, &h) == 0,
+          "entry at t0+10");
+    CHECK(ck_net_head_sign(cb, bob.gid, &h1, (uint64_t)t0 + 100) != 0 && ck_net_status(cb) == 409 &&
+              !strcmp(ck_net_error_code(cb), "stale_head"),
+          "a signature dated after a later entry is refused: %ld %s", ck_net_status(cb), ck_net_error_code(cb));
+    CHECK(ck_net_head_sign(cb, bob.gid, &h, (uint64_t)t0 + 100) == 0, "the last head signed at t0+100");
+    CHECK(ck_net_append(cb, bob.gid, "notes", "Basic", h.hash, (uint64_t)t0 + 50, env, sizeof env, &h1) != 0 &&
+              ck_net_status(cb) == 409 && !strcmp(ck_net_error_code(cb), "time_regression") && ck_net_append_raced(cb),
+          "an append dated before the signed head is refused (and worth a retry): %s", ck_net_error_code(cb));
+    CHECK(ck_net_append(cb, bob.gid, "notes", "Basic", h.hash, (uint64_t)t0 + 100, env, sizeof env, &h1) == 0 &&
+              h1.seq == h.seq + 1, "dated at the signature: accepted");
+    ck_net_close(cb);
+}
+
 static void test_grants(void)
 {
     ck_net *cp = ckt_client(srv.url, alice.gid, alice.sk);
@@ -586,6 +615,7 @@ int main(int argc, char **argv)
     test_audit();
     test_bad_input();
     test_metrics();
+    test_signed_head_times();
     ck_net_close(ca);
     test_restart(dir, db);
     if (is_sqlite) test_tls(dir, db);

@@ -55,9 +55,9 @@ int ck_node_append(ck_node *c, const char *patient, const char *section, const c
         if ((rc = ck_node_append_time(c, patient, &head, &t)) != 0) return rc;
         if (ck_net_append(c->net, patient, section, type, head.hash, t, env, env_len, out) == 0)
             return 0;
-        if (ck_net_status(c->net) != 409 || strcmp(ck_net_error_code(c->net), "head_mismatch") != 0)
+        if (!ck_net_append_raced(c->net))
             return ck_node_fail_net(c, c->net, "appending");
-        usleep((useconds_t)(1000 * (1 << attempt)));   /* someone else appended: re-read the head */
+        usleep((useconds_t)(1000 * (1 << attempt)));   /* someone else appended or signed: re-read the head */
     }
     return ck_node_fail(c, CK_NODE_E_CONFLICT, "head_moving", "appending: the head kept moving (%d attempts); try again",
                         APPEND_TRIES);

@@ -191,7 +191,7 @@ static int append_on(ck_node *c, const char *patient, const char *section, const
         *head = out;
         return 0;
     }
-    if (ck_net_status(c->net) == 409 && !strcmp(ck_net_error_code(c->net), "head_mismatch")) return MOVED;
+    if (ck_net_append_raced(c->net)) return MOVED;
     return ck_node_fail_net(c, c->net, "appending");
 }
 
