@@ -110,6 +110,20 @@ CK_MUST_CHECK ck_rec_err ck_rec_seal_batch(uint8_t **out, size_t *out_len, const
 CK_MUST_CHECK ck_rec_err ck_rec_open(uint8_t **payload, size_t *payload_len, const ck_net_entry *e,
                                      const char *patient, ck_abe_user_key *key);
 
+/* Many DATA entries at once, on `threads` workers (0: one per online CPU;
+ * ck_seal_open_many): each job's rc, payload and payload_len as
+ * ck_rec_open would leave them (payload NULL unless OK). Returns OK once
+ * every job ran, or NOMEM/PARAM before any did.                        */
+typedef struct ck_rec_open_job {
+    const ck_net_entry *e;
+    uint8_t *payload;
+    size_t payload_len;
+    ck_rec_err rc;
+} ck_rec_open_job;
+
+CK_MUST_CHECK ck_rec_err ck_rec_open_many(ck_rec_open_job *jobs, size_t n, const char *patient,
+                                          ck_abe_user_key *key, unsigned threads);
+
 /* Re-wraps a DATA entry under a new policy (same data key, payloads copied):
  * *out is a DATA container with the same entry id superseding e->seq.  */
 CK_MUST_CHECK ck_rec_err ck_rec_rewrap(uint8_t **out, size_t *out_len, const ck_net_entry *e,

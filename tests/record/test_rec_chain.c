@@ -169,6 +169,28 @@ static void test_honest_and_open(void)
         CHECK(ck_rec_open(&pt, &len, &moved, "alice", &other_key) == CK_REC_ERR_AUTH, "bound to the section");
     }
     CHECK(ck_rec_open(&pt, &len, &c.e[1], "alice", &doc_key) == CK_REC_ERR_KIND, "grant is not data");
+    /* many at once: every job as ck_rec_open would leave it (the grant, an
+     * unreadable entry, a moved one and readable ones, on two threads) */
+    {
+        ck_net_entry moved = c.e[3];
+        ck_rec_open_job j[5] = {{&c.e[0], NULL, 0, 0}, {&c.e[1], NULL, 0, 0}, {&c.e[2], NULL, 0, 0},
+                                {&c.e[3], NULL, 0, 0}, {&moved, NULL, 0, 0}};
+        strcpy(moved.section, "problems");
+        CHECK(ck_rec_open_many(j, 5, "alice", &other_key, 2) == CK_REC_OK, "open many");
+        for (size_t i = 0; i < 5; i++) {
+            uint8_t *one = NULL;
+            size_t one_len = 0;
+            ck_rec_err r = ck_rec_open(&one, &one_len, j[i].e, "alice", &other_key);
+            CHECK(r == j[i].rc && (r != CK_REC_OK || (one_len == j[i].payload_len && !memcmp(one, j[i].payload, one_len))),
+                  "job %zu as one open: %d vs %d", i, (int)j[i].rc, (int)r);
+            CHECK(r == CK_REC_OK || j[i].payload == NULL, "no payload for a failed job %zu", i);
+            free(one);
+            free(j[i].payload);
+        }
+        CHECK(j[3].rc == CK_REC_OK && j[2].rc == CK_REC_ERR_ACCESS && j[4].rc == CK_REC_ERR_AUTH &&
+                  j[1].rc == CK_REC_ERR_KIND, "the expected verdicts");
+        CHECK(ck_rec_open_many(NULL, 1, "alice", &other_key, 0) == CK_REC_ERR_PARAM, "no jobs");
+    }
     {
         char pol[256];
         CHECK(ck_rec_policy(pol, sizeof(pol), &c.e[3]) == CK_REC_OK && strcmp(pol, "staff@hosp-a") == 0,

@@ -63,62 +63,84 @@ static void merge_items(json_t *arr, json_t *index, json_t *items)
     }
 }
 
+/* One entry's opened payload into its section (the latest version of
+ * each item wins), or counted as withheld, pending or bad. */
+static void add_entry(ck_node_view *v, size_t i, const ck_rec_open_job *j, ck_fhir_sections *out,
+                      json_t *index[CK_SECTION_COUNT], size_t *withheld, size_t *bad)
+{
+    ck_section s;
+    json_t *payload, *items;
+    if (ck_section_from_name(v->e[i].section, &s) != 0) return;
+    if (j->rc != CK_REC_OK) {
+        if (j->rc != CK_REC_ERR_ACCESS) (*bad)++;
+        else if (ck_rec_access_of(&v->e[i], ck_keyring_user_key(v->c->s->kr)) == CK_REC_ACCESS_OTHER_EPOCH)
+            out->pending[s] = 1;
+        else (*withheld)++;
+        return;
+    }
+    payload = ck_fhir_json_parse((const char *)j->payload, j->payload_len, NULL);
+    if (!payload) {
+        (*bad)++;
+        return;
+    }
+    items = ck_node_payload_items(payload, v->e[i].resource_type);
+    json_decref(payload);
+    if (!out->section[s]) {
+        out->section[s] = json_array();
+        index[s] = json_object();
+    }
+    if (items) merge_items(out->section[s], index[s], items);
+    json_decref(items);
+}
+
+/* The latest valid DATA entries of the FHIR sections, opened at once on
+ * every core (ck_rec_open_many); *idx[k] is job k's entry. */
+static int open_latest(ck_node_view *v, ck_rec_open_job **jobs, size_t **idx, size_t *n)
+{
+    ck_section s;
+    *n = 0;
+    if (!(*jobs = calloc(v->n + 1, sizeof **jobs)) || !(*idx = calloc(v->n + 1, sizeof **idx)))
+        return ck_node_fail(v->c, CK_NODE_E_NOMEM, "nomem", "out of memory");
+    for (size_t i = 0; i < v->n; i++) {
+        /* only what verified is ever opened */
+        if (!v->it[i].data || !v->it[i].latest || !v->vo.valid[i] || ck_section_from_name(v->e[i].section, &s) != 0)
+            continue;
+        (*jobs)[*n].e = &v->e[i];
+        (*idx)[(*n)++] = i;
+    }
+    if (ck_rec_open_many(*jobs, *n, v->patient, ck_keyring_user_key(v->c->s->kr), 0) != CK_REC_OK)
+        return ck_node_fail(v->c, CK_NODE_E_NOMEM, "nomem", "out of memory while opening entries");
+    return 0;
+}
+
 int ck_node_view_sections(ck_node_view *v, ck_fhir_sections *out, size_t *withheld, size_t *bad)
 {
     json_t *index[CK_SECTION_COUNT] = {0};
     unsigned char recorded[CK_SECTION_COUNT] = {0};
-    uint64_t done = 0;
-    size_t pending = 0;
-    int cancelled = 0;
+    ck_rec_open_job *jobs = NULL;
+    size_t *idx = NULL, n = 0;
+    int rc;
     memset(out, 0, sizeof *out);
     *withheld = *bad = 0;
     for (size_t i = 0; i < v->n; i++) {
         ck_section sec;
-        pending += v->it[i].data && v->it[i].latest;
         if (v->it[i].data && ck_section_from_name(v->e[i].section, &sec) == 0) recorded[sec] = 1;
     }
-    for (size_t i = 0; i < v->n; i++) {
-        ck_section s;
-        uint8_t *pt = NULL;
-        size_t len = 0;
-        json_t *payload, *items;
-        ck_rec_err e;
-        if (!v->it[i].data || !v->it[i].latest) continue;
-        if (ck_node_step(v->c, CK_NODE_PHASE_OPEN, ++done, pending) != 0) {
-            cancelled = 1;
-            break;
+    if ((rc = open_latest(v, &jobs, &idx, &n)) == 0)
+        for (size_t k = 0; k < n && rc == 0; k++) {
+            add_entry(v, idx[k], &jobs[k], out, index, withheld, bad);
+            rc = ck_node_step(v->c, CK_NODE_PHASE_OPEN, k + 1, n);
         }
-        if (ck_section_from_name(v->e[i].section, &s) != 0) continue;
-        /* one decode per entry: opening reports CK_REC_ERR_ACCESS itself */
-        if ((e = ck_node_view_open(v, i, &pt, &len)) != CK_REC_OK) {
-            if (e != CK_REC_ERR_ACCESS) (*bad)++;
-            else if (ck_rec_access_of(&v->e[i], ck_keyring_user_key(v->c->s->kr)) == CK_REC_ACCESS_OTHER_EPOCH)
-                out->pending[s] = 1;
-            else (*withheld)++;
-            continue;
-        }
-        payload = ck_fhir_json_parse((const char *)pt, len, NULL);
-        ck_node_free_secret(pt, len);
-        if (!payload) {
-            (*bad)++;
-            continue;
-        }
-        items = ck_node_payload_items(payload, v->e[i].resource_type);
-        json_decref(payload);
-        if (!out->section[s]) {
-            out->section[s] = json_array();
-            index[s] = json_object();
-        }
-        if (items) merge_items(out->section[s], index[s], items);
-        json_decref(items);
-    }
+    for (size_t k = 0; jobs && k < n; k++) ck_node_free_secret(jobs[k].payload, jobs[k].payload_len);
+    free(jobs);
+    free(idx);
     for (int s = 0; s < CK_SECTION_COUNT; s++) {
         json_decref(index[s]);
         /* a section without any entry is "none recorded", not withheld */
         if (!out->section[s] && !recorded[s]) out->section[s] = json_array();
     }
-    if (cancelled) ck_fhir_sections_clear(out);
-    return cancelled ? -1 : 0;
+    if (rc != 0) ck_fhir_sections_clear(out);
+    return rc;
 }
 
 void ck_node_view_free(ck_node_view *v)
