@@ -42,8 +42,8 @@ typedef enum ck_node_grant_status {
 
 typedef struct ck_node_grant_info {
     char chain_id[33];
-    char grantee[65];
-    char by[65];               /* who signed the GRANT entry */
+    char grantee[129];
+    char by[129];              /* who signed the GRANT entry */
     char sections[512];
     int delegate;
     uint64_t expires_ms;       /* 0: never */
