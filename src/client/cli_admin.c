@@ -245,11 +245,20 @@ static const char add_org_usage[] =
     "                             [common options]\n\n"
     "Registers an organization. GID must be enrolled with role organization; it\n"
     "names the organization, its attribute authority and its ledger.\n\n" CLI_CTX_HELP;
+/* %s: the command it runs as ("admin add-unit", "hospital units add"). */
+static const char add_unit_usage_fmt[] =
+    "Usage: carekey %s --org ORG --name NAME --kind department|ward|theatre\n"
+    "         [--display-name NAME] [--beds N] [common options]\n\n"
+    "Adds a unit to an organization (--beds: wards only). Run as the operator,\n"
+    "or from the organization's own home.\n\n"
+    "  --org ORG           the organization\n"
+    "  --name NAME         the unit's name (ward-1, cardio, th-1)\n"
+    "  --kind KIND         department, ward or theatre\n"
+    "  --display-name N    how the directory shows it\n"
+    "  --beds N            a ward's beds\n\n" CLI_CTX_HELP;
 static const char add_unit_usage[] =
     "Usage: carekey admin add-unit --org ORG --name NAME --kind department|ward|theatre\n"
-    "                              [--display-name NAME] [--beds N] [common options]\n\n"
-    "Adds a unit to an organization (--beds: wards only). Run as the operator,\n"
-    "or from the organization's own home.\n\n" CLI_CTX_HELP;
+    "         [--display-name NAME] [--beds N] [common options]\n";
 static const char affiliate_usage[] =
     "Usage: carekey admin affiliate --gid GID --org ORG [--unit UNIT] [--title TITLE]\n"
     "                               [--attr LABEL]... [common options]\n\n"
@@ -342,7 +351,8 @@ static int run_named(const char *cmd, int argc, char **argv, const char *usage, 
     snprintf(help, sizeof help, "%s", cmd);
     cli_ctx_init(&c, cmd);
     if ((rc = parse_named(&c, argc, argv, help, required, optional, &a)) != CLI_OK) {
-        if (rc == -1) fputs(usage, stdout);
+        if (rc == -1 && usage == add_unit_usage) printf(add_unit_usage_fmt, cmd);
+        else if (rc == -1) fputs(usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
     if ((rc = cli_ctx_net(&c)) == CLI_OK) rc = act(&c, &a);
@@ -392,10 +402,12 @@ static int cmd_add_org(int argc, char **argv)
     return run_named("admin add-org", argc, argv, add_org_usage, "nkd", "", do_add_org);
 }
 
-static int cmd_add_unit(int argc, char **argv)
+int cli_unit_add(const char *as, int argc, char **argv)
 {
-    return run_named("admin add-unit", argc, argv, add_unit_usage, "onk", "db", do_add_unit);
+    return run_named(as, argc, argv, add_unit_usage, "onk", "db", do_add_unit);
 }
+
+static int cmd_add_unit(int argc, char **argv) { return cli_unit_add("admin add-unit", argc, argv); }
 
 static int cmd_affiliate(int argc, char **argv)
 {

@@ -9,7 +9,8 @@
  *                      the chain in ck_rec_verify, so a server that accepts
  *                      (or invents) a write without a grant is caught.
  *
- *   grant --patient P --to GID --sections a,b [--delegate] [--expires WHEN]
+ *   grant --patient P --gid GID --sections a,b [--delegate] [--expires WHEN]
+ *   (--to GID: the old name of --gid, still accepted, no longer documented)
  *   grant revoke --patient P --id ID
  *   grant list --patient P
  */
@@ -257,8 +258,8 @@ int cli_grant_covers(const cli_chain_grant *g, size_t n, const char *grantee, co
 /* ---- grant (create) -------------------------------------------------------- */
 
 static const char grant_usage[] =
-    "Usage: carekey grant --patient P --to GID --sections a,b [--delegate] [--expires WHEN]\n"
-    "       carekey grant --patient P --to GID --read [--expires WHEN]\n"
+    "Usage: carekey grant --patient P --gid GID --sections a,b [--delegate] [--expires WHEN]\n"
+    "       carekey grant --patient P --gid GID --read [--expires WHEN]\n"
     "       carekey grant revoke --patient P --id ID\n"
     "       carekey grant list --patient P\n"
     "\n"
@@ -268,7 +269,7 @@ static const char grant_usage[] =
     "chain, from which every reader verifies who was allowed to write what.\n"
     "\n"
     "  --patient P      the patient's GID\n"
-    "  --to GID         who receives write access\n"
+    "  --gid GID        who receives the grant (the recipient, as everywhere)\n"
     "  --sections LIST  comma-separated sections, or '*'\n"
     "  --delegate       GID may grant and revoke on the patient's behalf\n"
     "  --read           GID may fetch the record (family, a care team): the server\n"
@@ -283,7 +284,8 @@ static const char grant_usage[] =
 static int cmd_create(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
-                                       {"to", required_argument, NULL, 't'},
+                                       {"gid", required_argument, NULL, 't'},
+                                       {"to", required_argument, NULL, 't'},   /* hidden alias of --gid */
                                        {"sections", required_argument, NULL, 's'},
                                        {"delegate", no_argument, NULL, 'd'},
                                        {"read", no_argument, NULL, 'r'},
@@ -321,12 +323,12 @@ static int cmd_create(int argc, char **argv)
     if (read && (sections || delegate))
         return cli_usage_error(c.cmd, help, "--read covers the whole record: no --sections, no --delegate");
     if (read) {
-        if (!patient || !to) return cli_usage_error(c.cmd, help, "--patient and --to are required");
+        if (!patient || !to) return cli_usage_error(c.cmd, help, "--patient and --gid are required");
         rc = cli_grant_read(&c, patient, to, expires);
         cli_ctx_close(&c);
         return rc;
     }
-    if (!patient || !to || !sections) return cli_usage_error(c.cmd, help, "--patient, --to and --sections are required");
+    if (!patient || !to || !sections) return cli_usage_error(c.cmd, help, "--patient, --gid and --sections are required");
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if (!ck_net_id_valid(patient) || !ck_net_id_valid(to))
         return cli_usage_error(c.cmd, help, "invalid GID '%s'", ck_net_id_valid(patient) ? to : patient);

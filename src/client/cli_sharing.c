@@ -3,7 +3,7 @@
  * profile, kept signed in her own record (a PROFILE entry), which every
  * writer reads from the verified chain.
  *
- *   sharing set --patient P --hospitals A,B [--er-desk D] [--profile FILE]
+ *   sharing set --patient P --orgs A,B [--er-desk D] [--profile FILE]
  *   sharing show --patient P
  */
 #include <stdio.h>
@@ -17,7 +17,7 @@
 #define PROFILE_FILE_MAX (1u << 20)
 
 static const char set_usage[] =
-    "Usage: carekey sharing set --patient P --hospitals A,B [--er-desk D] [--profile FILE]\n"
+    "Usage: carekey sharing set --patient P --orgs A,B [--er-desk D] [--profile FILE]\n"
     "\n"
     "The patient writes her sharing profile into her own record, signed: her\n"
     "treating hospitals (the authorities whose staff read the clinical sections),\n"
@@ -27,7 +27,7 @@ static const char set_usage[] =
     "of the verified record. Entries written before a change keep their policy.\n"
     "\n"
     "  --patient P      the patient (this keyring's identity)\n"
-    "  --hospitals A,B  1-64 treating hospitals\n"
+    "  --orgs A,B       1-64 treating hospitals (organizations)\n"
     "  --er-desk D      the emergency desk authority (default er-desk)\n"
     "  --profile FILE   policy templates (carekey-sharing/1 JSON)\n"
     "\n" CLI_CTX_HELP;
@@ -71,7 +71,8 @@ out:
 static int cmd_set(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
-                                       {"hospitals", required_argument, NULL, 'H'},
+                                       {"orgs", required_argument, NULL, 'H'},
+                                       {"hospitals", required_argument, NULL, 'H'},   /* hidden alias of --orgs */
                                        {"er-desk", required_argument, NULL, 'e'},
                                        {"profile", required_argument, NULL, 'P'},
                                        {"help", no_argument, NULL, 'h'},
@@ -97,7 +98,7 @@ static int cmd_set(int argc, char **argv)
         default: return CLI_USAGE;
         }
     }
-    if (!patient || !hospitals) return cli_usage_error(c.cmd, help, "--patient and --hospitals are required");
+    if (!patient || !hospitals) return cli_usage_error(c.cmd, help, "--patient and --orgs are required");
     if (optind != argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
     if (file) {
         if ((rc = cli_read_file(c.cmd, file, PROFILE_FILE_MAX, &buf, &len)) != CLI_OK) goto out;

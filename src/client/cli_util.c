@@ -202,8 +202,9 @@ void cli_print_subcmds(FILE *f, const cli_subcmd *subcmds, size_t n)
 {
     int width = 0;
     for (size_t i = 0; i < n; i++)
-        if ((int)strlen(subcmds[i].name) > width) width = (int)strlen(subcmds[i].name);
-    for (size_t i = 0; i < n; i++) fprintf(f, "  %-*s  %s\n", width, subcmds[i].name, subcmds[i].summary);
+        if (subcmds[i].summary && (int)strlen(subcmds[i].name) > width) width = (int)strlen(subcmds[i].name);
+    for (size_t i = 0; i < n; i++)
+        if (subcmds[i].summary) fprintf(f, "  %-*s  %s\n", width, subcmds[i].name, subcmds[i].summary);
 }
 
 void cli_start_opts(void)

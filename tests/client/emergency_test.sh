@@ -90,7 +90,7 @@ for d in drer drold; do
 done
 
 # ---- the patient's record ------------------------------------------------------------
-run "$CK" sharing set --patient alice --hospitals hosp-a --er-desk er-desk --home "$T/alice"
+run "$CK" sharing set --patient alice --orgs hosp-a --er-desk er-desk --home "$T/alice"
 run "$CK" import "$FIXTURE" --patient alice --home "$T/alice"
 # a lab result with the blood type (LOINC 882-1): section "results" is not
 # the desk's; import also seals the emergency view, which carries it
@@ -108,7 +108,7 @@ EOF
 run "$CK" record put --patient alice --section allergies --type AllergyIntolerance --home "$T/alice" "$T/allergy.json"
 run "$CK" record put --patient alice --section medications --type MedicationRequest --home "$T/alice" "$T/med.json"
 # the desk writes the break-glass AuditEvent into her record: a write grant on "audit"
-run "$CK" grant --patient alice --to er-desk --sections audit --home "$T/alice"
+run "$CK" grant --patient alice --gid er-desk --sections audit --home "$T/alice"
 
 # ---- the emergency desk ----------------------------------------------------------------
 "$CK" emergency-desk serve --port 0 --port-file "$T/desk.port" --max-minutes 120 --home "$T/er-desk" \
