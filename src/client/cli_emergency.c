@@ -590,4 +590,4 @@ static int emergency_run(int argc, char **argv)
                         sizeof emergency_subcmds / sizeof *emergency_subcmds, argc, argv);
 }
 
-const cli_group cli_group_emergency = {"emergency", "break-glass: request, show, the patient's events", emergency_run};
+const cli_group cli_group_emergency = {"emergency", "break-glass: request, show, events", emergency_run};

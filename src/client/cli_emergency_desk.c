@@ -786,4 +786,4 @@ static int desk_run(int argc, char **argv)
                         argv);
 }
 
-const cli_group cli_group_emergency_desk = {"emergency-desk", "run the emergency desk (break-glass service)", desk_run};
+const cli_group cli_group_emergency_desk = {"emergency-desk", "the emergency desk (break-glass service): serve", desk_run};

@@ -277,8 +277,10 @@ static const char grant_usage[] =
     "                   grantees; what GID can decrypt is still decided by its keys\n"
     "  --expires WHEN   never (default), 30d, 12h, 45m, 2026-01-31[T10:00:00Z] or Unix ms\n"
     "\n"
-    "'grant revoke --id ID' takes the id 'grant' printed (the server's number or the\n"
-    "chain id); 'grant list' shows the grants the verified chain holds.\n"
+    "Subcommands:\n"
+    "  revoke  revoke a grant: 'grant revoke --id ID' takes the id 'grant' printed\n"
+    "          (the server's number or the chain id)\n"
+    "  list    the grants the verified chain holds\n"
     "\n" CLI_CTX_HELP;
 
 static int cmd_create(int argc, char **argv)
@@ -591,4 +593,4 @@ static int grant_run(int argc, char **argv)
     return cmd_create(argc, argv);
 }
 
-const cli_group cli_group_grant = {"grant", "give, revoke and list write access to a record", grant_run};
+const cli_group cli_group_grant = {"grant", "write and read access to a record: grant, revoke, list", grant_run};

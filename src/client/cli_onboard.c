@@ -610,4 +610,4 @@ static int patient_run(int argc, char **argv)
                         argc, argv);
 }
 
-const cli_group cli_group_patient = {"patient", "onboard: a patient joins in one command", patient_run};
+const cli_group cli_group_patient = {"patient", "a patient joins in one command: onboard", patient_run};

@@ -174,5 +174,5 @@ static int sharing_run(int argc, char **argv)
     return cli_dispatch("sharing", sharing_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_sharing = {"sharing", "the patient's sharing profile (treating hospitals), signed in her record",
+const cli_group cli_group_sharing = {"sharing", "the patient's sharing profile (treating hospitals): set, show",
                                      sharing_run};
