@@ -60,6 +60,11 @@ int cli_dispatch(const char *group, void (*help)(FILE *f), const cli_subcmd *sub
 int cli_is_help(const char *arg);
 /* The "Subcommands:" list of a group's help, names aligned. */
 void cli_print_subcmds(FILE *f, const cli_subcmd *subcmds, size_t n);
+/* The entries of `all` a command accepts: the common options (values from
+ * 0x1000), --help and those whose value is in `keep`; NULL-terminated in
+ * out (cap entries). For a table shared by several commands, so that each
+ * parses (and lists, for the help test) only its own options. */
+const struct option *cli_opts_keep(struct option *out, size_t cap, const struct option *all, const char *keep);
 /* Resets getopt before a subcommand parses its options. */
 void cli_start_opts(void);
 /* getopt_long with carekey's messages: the option, -1 at the end, or '?'

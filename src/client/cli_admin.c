@@ -37,14 +37,14 @@ static const char admin_init_usage[] =
     "directory. Start carekeyd with --admin-key set to 'carekey admin key'.\n"
     "\n" CLI_CTX_HELP;
 static const char admin_key_usage[] = "Usage: carekey admin key [common options]\n\n"
-                                      "Prints the operator's Ed25519 public key (hex) for carekeyd --admin-key.\n";
+                                      "Prints the operator's Ed25519 public key (hex) for carekeyd --admin-key.\n\n" CLI_CTX_HELP;
 static const char enroll_usage[] = "Usage: carekey admin enroll USER.json [common options]\n\n"
-                                   "Enrolls a person from the request 'carekey init' wrote.\n";
+                                   "Enrolls a person from the request 'carekey init' wrote.\n\n" CLI_CTX_HELP;
 static const char add_auth_usage[] =
     "Usage: carekey admin add-authority AUTH.json [common options]\n\n"
     "Signs, as the operator, the authority record 'carekey authority publish' wrote\n"
     "(name, signing key, ABE public key, organization) and registers it with its\n"
-    "signed epoch table. Clients trust an authority only under this signature.\n";
+    "signed epoch table. Clients trust an authority only under this signature.\n\n" CLI_CTX_HELP;
 
 /* Parses the common options and at most `want` positional arguments. */
 static int parse(cli_ctx *c, int argc, char **argv, const char *help, int want, const char **pos,
@@ -54,9 +54,11 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *help, int want, 
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
+    struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, kdf_cost ? "k" : "");
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, help)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, c->cmd, help)) != -1) {
         if (cli_ctx_option(c, opt, optarg)) continue;
         if (opt == 'k' && kdf_cost && cli_parse_u32(optarg, kdf_cost) && *kdf_cost >= 10 && *kdf_cost <= 20)
             continue;
@@ -305,12 +307,16 @@ static int parse_named(cli_ctx *c, int argc, char **argv, const char *help, cons
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char **slot[128] = {0};
+    struct option mine[sizeof lo / sizeof lo[0]];
+    char keep[32];
     int opt;
     memset(a, 0, sizeof *a);
     slot['n'] = &a->name, slot['k'] = &a->kind, slot['d'] = &a->display_name, slot['o'] = &a->org;
     slot['u'] = &a->unit, slot['t'] = &a->title, slot['g'] = &a->gid;
+    snprintf(keep, sizeof keep, "%s%s", required, optional);
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, keep);
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, help)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, c->cmd, help)) != -1) {
         if (cli_ctx_option(c, opt, optarg)) continue;
         if (opt == 'h') return -1;
         if (opt == '?') return CLI_USAGE;
@@ -455,5 +461,5 @@ static int admin_run(int argc, char **argv)
     return cli_dispatch("admin", admin_help, admin_subcmds, sizeof admin_subcmds / sizeof *admin_subcmds, argc, argv);
 }
 
-const cli_group cli_group_admin = {"admin", "operator: enroll people, register authorities and organizations",
+const cli_group cli_group_admin = {"admin", "operator: pending, approve, reject, add-authority, add-org, affiliate, ...",
                                    admin_run};
