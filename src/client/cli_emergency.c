@@ -333,7 +333,8 @@ send:
         }
     }
     if (ck_net_request(dn, "POST", CLI_BTG_PATH, body, strlen(body), &status, &resp, &resp_len) != 0) {
-        cli_error(c.cmd, "cannot reach the emergency desk at %s", desk_url);
+        const char *why = ck_net_error_message(dn);
+        cli_error(c.cmd, "cannot reach the emergency desk at %s%s%s", desk_url, why ? ": " : "", why ? why : "");
         rc = CLI_IO;
         goto out;
     }
