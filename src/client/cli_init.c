@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/cli_ctx.h"
+#include "client/cli_advice.h"
 #include "client/cli_enroll.h"
 
 static const char init_usage_fmt[] =
@@ -131,7 +132,8 @@ int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *n
     cli_ctx_path(c, path, "keyring.ckr");
     rc = CLI_USAGE;
     if ((ke = ck_keyring_passphrase_new(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
-        cli_error(c->cmd, "passphrase: %s", ck_keyring_strerror(ke));
+        char why[400];
+        cli_error(c->cmd, "passphrase: %s", cli_passphrase_problem(why, sizeof why, c->pass_source, ke));
         goto out;
     }
     kdf.log2_n = (uint8_t)kdf_cost;

@@ -69,6 +69,13 @@ expect 2 "an unknown source" "$CK" record get --patient alice --home "$T/alice" 
 has "an unknown source: lists the forms" "--passphrase takes prompt, env, env:VAR or file:PATH"
 expect 0 "file:PATH opens it" "$CK" record get --patient alice --home "$T/alice" --server "$URL" "${P[@]}"
 
+# ---- a new keyring (init, admin init, patient onboard) -----------------------------------------------
+expect 2 "init: env:VAR unset" "$CK" init --gid carol --home "$T/carol" --kdf-cost 10 --operator-key "$ADMIN_KEY" \
+    --enroll-out "$T/carol.req" --passphrase env:CK_TEST_UNSET_PW
+has "init: names the variable" "the variable CK_TEST_UNSET_PW is not set"
+expect 2 "admin init without a terminal" notty "$CK" admin init --home "$T/op2" --kdf-cost 10 --passphrase prompt
+has "admin init: suggests file:PATH" "--passphrase file:PATH"
+
 # ---- server refusals: one line of advice --------------------------------------------------------------
 echo '{"resourceType":"Condition","code":{"text":"Asthma"}}' >"$T/cond.json"
 expect 1 "bob reads alice's record without a grant" "$CK" record get --patient alice --home "$T/bob" --server "$URL" "${P[@]}"
