@@ -90,7 +90,7 @@ world_enroll
 world_keys
 world_care                    # the directory: hospitals' wards, theatres, departments; staff taken on
 world_patient rudolf anna     # anna enrolls herself; rudolf: 'carekey patient onboard', the operator approves
-echo "   rudolf \$ carekey patient onboard --gid rudolf --hospitals $WORLD_HOSPITALS --er-desk $WORLD_DESK \\"
+echo "   rudolf \$ carekey patient onboard --gid rudolf --orgs $WORLD_HOSPITALS --er-desk $WORLD_DESK \\"
 echo "                 --family anna --wait 60        (operator: carekey admin approve rudolf anna)"
 sed 's/^/       /' "$T/onboard.rudolf.log"
 declare -A LABEL=([rudolf]=patient [anna]=family [bill-a]=billing [er-desk]="desk service")

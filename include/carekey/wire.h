@@ -136,6 +136,12 @@ int ck_net_origin(const char *url, char *out, size_t cap) CK_NET_WUR;
  * [A-Za-z0-9][A-Za-z0-9._@-]{0,127}. Returns 1 if valid. */
 int ck_net_id_valid(const char *s);
 
+/* The roles carekeyd enrolls, NULL-terminated: the one list that the
+ * server's check, `carekey init --role` and its help all read. */
+extern const char *const ck_net_roles[];
+/* 1 if s is one of ck_net_roles. */
+int ck_net_role_valid(const char *s);
+
 #ifdef __cplusplus
 }
 #endif

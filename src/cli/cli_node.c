@@ -7,6 +7,7 @@
 
 #include "carekey/keyring.h"
 #include "cli/cli_node.h"
+#include "client/cli_advice.h"
 
 static void copy(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
 
@@ -35,7 +36,7 @@ static int passphrase(void *ud, char *buf, size_t cap, char *why, size_t why_cap
     cli_node *x = ud;
     ck_keyring_err e = ck_keyring_passphrase_get(x->pass_source, buf, cap);
     if (e == CK_KEYRING_OK) return 0;
-    snprintf(why, why_cap, "%s", ck_keyring_strerror(e));
+    cli_passphrase_problem(why, why_cap, x->pass_source, e);
     return -1;
 }
 
@@ -85,6 +86,7 @@ int cli_node_fail(cli_node *x)
     const ck_node_error *e = ck_node_last_error(x->n);
     cli_progress_end(&x->bar);
     cli_error(x->cmd, "%s", e->msg[0] ? e->msg : ck_node_kind_name(e->kind));
+    if (e->status) cli_advice_print(x->cmd, e->key); /* the server's code: what to do next */
     switch (e->kind) {
     case CK_NODE_E_INVALID: return CLI_USAGE;
     case CK_NODE_E_IO:

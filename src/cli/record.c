@@ -133,9 +133,13 @@ static int parse_read_opts(int argc, char **argv, cli_node *x, const char *usage
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
+    struct option mine[sizeof lo / sizeof lo[0]];
+    char keep[4];
     int opt;
+    snprintf(keep, sizeof keep, "p%s%s", section ? "s" : "", json ? "j" : "");
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, keep);
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, x->cmd, x->cmd)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, x->cmd, x->cmd)) != -1) {
         if (cli_node_option(x, opt, optarg)) continue;
         switch (opt) {
         case 'p': *patient = optarg; break;
@@ -406,4 +410,4 @@ static int record_run(int argc, char **argv)
     return cli_dispatch("record", record_help, record_subcmds, N_RECORD, argc, argv);
 }
 
-const cli_group cli_group_record = {"record", "put, get, list and verify a patient's record", record_run};
+const cli_group cli_group_record = {"record", "a patient's record: put, get, list, verify", record_run};

@@ -48,7 +48,7 @@ extern const cli_group cli_group_theatre, cli_group_mis;
  * (argv[0] is the subcommand name). */
 typedef struct cli_subcmd {
     const char *name;
-    const char *summary;
+    const char *summary;   /* NULL: a hidden alias, runs but is not listed */
     const char *usage;
     int (*run)(int argc, char **argv);
 } cli_subcmd;
@@ -60,6 +60,11 @@ int cli_dispatch(const char *group, void (*help)(FILE *f), const cli_subcmd *sub
 int cli_is_help(const char *arg);
 /* The "Subcommands:" list of a group's help, names aligned. */
 void cli_print_subcmds(FILE *f, const cli_subcmd *subcmds, size_t n);
+/* The entries of `all` a command accepts: the common options (values from
+ * 0x1000), --help and those whose value is in `keep`; NULL-terminated in
+ * out (cap entries). For a table shared by several commands, so that each
+ * parses (and lists, for the help test) only its own options. */
+const struct option *cli_opts_keep(struct option *out, size_t cap, const struct option *all, const char *keep);
 /* Resets getopt before a subcommand parses its options. */
 void cli_start_opts(void);
 /* getopt_long with carekey's messages: the option, -1 at the end, or '?'
@@ -99,6 +104,10 @@ struct json_t;
 void cli_print_table(FILE *f, struct json_t *rows, const cli_column *cols, size_t ncols);
 /* `carekey directory ...` under another name (`admin list` is "admin list"). */
 int cli_directory_run(const char *as, int argc, char **argv);
+/* Adds a unit to an organization (--org --name --kind [--display-name]
+ * [--beds]) running as `as`: "hospital units add", and "admin add-unit",
+ * its older hidden name. */
+int cli_unit_add(const char *as, int argc, char **argv);
 /* Parses a decimal uint32. 1 on success. */
 int cli_parse_u32(const char *s, uint32_t *out);
 /* Decimal digits only (no sign, no space), any value of 64 bits. */

@@ -638,5 +638,5 @@ static int abe_run(int argc, char **argv)
     return cli_dispatch("abe", abe_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_abe = {"abe", "attribute-based encryption of files: authorities, keys, encrypt, decrypt",
+const cli_group cli_group_abe = {"abe", "ABE on files: setup-authority, keygen, encrypt, decrypt, inspect",
                                  abe_run};

@@ -37,14 +37,14 @@ static const char admin_init_usage[] =
     "directory. Start carekeyd with --admin-key set to 'carekey admin key'.\n"
     "\n" CLI_CTX_HELP;
 static const char admin_key_usage[] = "Usage: carekey admin key [common options]\n\n"
-                                      "Prints the operator's Ed25519 public key (hex) for carekeyd --admin-key.\n";
+                                      "Prints the operator's Ed25519 public key (hex) for carekeyd --admin-key.\n\n" CLI_CTX_HELP;
 static const char enroll_usage[] = "Usage: carekey admin enroll USER.json [common options]\n\n"
-                                   "Enrolls a person from the request 'carekey init' wrote.\n";
+                                   "Enrolls a person from the request 'carekey init' wrote.\n\n" CLI_CTX_HELP;
 static const char add_auth_usage[] =
     "Usage: carekey admin add-authority AUTH.json [common options]\n\n"
     "Signs, as the operator, the authority record 'carekey authority publish' wrote\n"
     "(name, signing key, ABE public key, organization) and registers it with its\n"
-    "signed epoch table. Clients trust an authority only under this signature.\n";
+    "signed epoch table. Clients trust an authority only under this signature.\n\n" CLI_CTX_HELP;
 
 /* Parses the common options and at most `want` positional arguments. */
 static int parse(cli_ctx *c, int argc, char **argv, const char *help, int want, const char **pos,
@@ -54,9 +54,11 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *help, int want, 
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
+    struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, kdf_cost ? "k" : "");
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, help)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, c->cmd, help)) != -1) {
         if (cli_ctx_option(c, opt, optarg)) continue;
         if (opt == 'k' && kdf_cost && cli_parse_u32(optarg, kdf_cost) && *kdf_cost >= 10 && *kdf_cost <= 20)
             continue;
@@ -245,11 +247,20 @@ static const char add_org_usage[] =
     "                             [common options]\n\n"
     "Registers an organization. GID must be enrolled with role organization; it\n"
     "names the organization, its attribute authority and its ledger.\n\n" CLI_CTX_HELP;
+/* %s: the command it runs as ("admin add-unit", "hospital units add"). */
+static const char add_unit_usage_fmt[] =
+    "Usage: carekey %s --org ORG --name NAME --kind department|ward|theatre\n"
+    "         [--display-name NAME] [--beds N] [common options]\n\n"
+    "Adds a unit to an organization (--beds: wards only). Run as the operator,\n"
+    "or from the organization's own home.\n\n"
+    "  --org ORG           the organization\n"
+    "  --name NAME         the unit's name (ward-1, cardio, th-1)\n"
+    "  --kind KIND         department, ward or theatre\n"
+    "  --display-name N    how the directory shows it\n"
+    "  --beds N            a ward's beds\n\n" CLI_CTX_HELP;
 static const char add_unit_usage[] =
     "Usage: carekey admin add-unit --org ORG --name NAME --kind department|ward|theatre\n"
-    "                              [--display-name NAME] [--beds N] [common options]\n\n"
-    "Adds a unit to an organization (--beds: wards only). Run as the operator,\n"
-    "or from the organization's own home.\n\n" CLI_CTX_HELP;
+    "         [--display-name NAME] [--beds N] [common options]\n";
 static const char affiliate_usage[] =
     "Usage: carekey admin affiliate --gid GID --org ORG [--unit UNIT] [--title TITLE]\n"
     "                               [--attr LABEL]... [common options]\n\n"
@@ -296,12 +307,16 @@ static int parse_named(cli_ctx *c, int argc, char **argv, const char *help, cons
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char **slot[128] = {0};
+    struct option mine[sizeof lo / sizeof lo[0]];
+    char keep[32];
     int opt;
     memset(a, 0, sizeof *a);
     slot['n'] = &a->name, slot['k'] = &a->kind, slot['d'] = &a->display_name, slot['o'] = &a->org;
     slot['u'] = &a->unit, slot['t'] = &a->title, slot['g'] = &a->gid;
+    snprintf(keep, sizeof keep, "%s%s", required, optional);
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, keep);
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, help)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, c->cmd, help)) != -1) {
         if (cli_ctx_option(c, opt, optarg)) continue;
         if (opt == 'h') return -1;
         if (opt == '?') return CLI_USAGE;
@@ -342,7 +357,8 @@ static int run_named(const char *cmd, int argc, char **argv, const char *usage, 
     snprintf(help, sizeof help, "%s", cmd);
     cli_ctx_init(&c, cmd);
     if ((rc = parse_named(&c, argc, argv, help, required, optional, &a)) != CLI_OK) {
-        if (rc == -1) fputs(usage, stdout);
+        if (rc == -1 && usage == add_unit_usage) printf(add_unit_usage_fmt, cmd);
+        else if (rc == -1) fputs(usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
     if ((rc = cli_ctx_net(&c)) == CLI_OK) rc = act(&c, &a);
@@ -392,10 +408,12 @@ static int cmd_add_org(int argc, char **argv)
     return run_named("admin add-org", argc, argv, add_org_usage, "nkd", "", do_add_org);
 }
 
-static int cmd_add_unit(int argc, char **argv)
+int cli_unit_add(const char *as, int argc, char **argv)
 {
-    return run_named("admin add-unit", argc, argv, add_unit_usage, "onk", "db", do_add_unit);
+    return run_named(as, argc, argv, add_unit_usage, "onk", "db", do_add_unit);
 }
+
+static int cmd_add_unit(int argc, char **argv) { return cli_unit_add("admin add-unit", argc, argv); }
 
 static int cmd_affiliate(int argc, char **argv)
 {
@@ -443,5 +461,5 @@ static int admin_run(int argc, char **argv)
     return cli_dispatch("admin", admin_help, admin_subcmds, sizeof admin_subcmds / sizeof *admin_subcmds, argc, argv);
 }
 
-const cli_group cli_group_admin = {"admin", "operator: enroll people, register authorities and organizations",
+const cli_group cli_group_admin = {"admin", "operator: pending, approve, reject, add-authority, add-org, affiliate, ...",
                                    admin_run};

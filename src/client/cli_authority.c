@@ -812,5 +812,5 @@ static int authority_run(int argc, char **argv)
     return cli_dispatch("authority", authority_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_authority = {"authority", "attribute authorities: create, publish, issue, revoke, epochs",
+const cli_group cli_group_authority = {"authority", "attribute authorities: create, list, publish, issue, declare, revoke, epoch",
                                        authority_run};

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "client/cli_authority.h"
+#include "client/cli_advice.h"
 
 #define REGISTRY_DIR "authorities"
 #define REGISTRY_MAX ((size_t)64 << 20)
@@ -421,9 +422,11 @@ int cli_authority_net_error(cli_ctx *c, ck_net *net, const char *what)
     else if (st == 401 && code && strcmp(code, "bad_signature") == 0)
         cli_error(c->cmd, "%s: the server does not accept this authority's key (is it registered? the operator "
                           "runs 'carekey admin add-authority')", what);
-    else
+    else {
         cli_error(c->cmd, "%s: server answered %ld %s%s%s", what, st, code ? code : "", msg ? ": " : "",
                   msg ? msg : "");
+        cli_advice_print(c->cmd, code);
+    }
     return st == 0 ? CLI_IO : CLI_FAIL;
 }
 

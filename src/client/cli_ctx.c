@@ -11,6 +11,7 @@
 
 #include "carekey/directory.h"
 #include "client/cli_ctx.h"
+#include "client/cli_advice.h"
 
 #define SERVER_FILE "server"
 #define KEYRING_FILE "keyring.ckr"
@@ -140,6 +141,7 @@ int cli_ctx_net_error(cli_ctx *c, const char *what)
     if (st == 0) cli_error(c->cmd, "%s: cannot reach %s%s%s", what, c->server, msg ? ": " : "", msg ? msg : "");
     else cli_error(c->cmd, "%s: server answered %ld %s%s%s", what, st, code ? code : "", msg ? ": " : "",
                    msg ? msg : "");
+    if (st) cli_advice_print(c->cmd, code);
     return st == 0 ? CLI_IO : CLI_FAIL;
 }
 

@@ -115,11 +115,13 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *help, const char
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
+    struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
     memset(o, 0, sizeof *o);
     o->active = 1;
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, allowed);
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, help)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, c->cmd, help)) != -1) {
         if (cli_ctx_option(c, opt, optarg)) continue;
         if (opt == 'h') return -1;
         if (opt == '?') return CLI_USAGE;
@@ -311,4 +313,4 @@ int cli_directory_run(const char *as, int argc, char **argv)
 
 static int directory_run(int argc, char **argv) { return cli_directory_run("directory", argc, argv); }
 
-const cli_group cli_group_directory = {"directory", "list organizations, units and staff", directory_run};
+const cli_group cli_group_directory = {"directory", "the directory of organizations and staff: orgs, units, staff, consent", directory_run};

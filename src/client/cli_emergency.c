@@ -333,7 +333,8 @@ send:
         }
     }
     if (ck_net_request(dn, "POST", CLI_BTG_PATH, body, strlen(body), &status, &resp, &resp_len) != 0) {
-        cli_error(c.cmd, "cannot reach the emergency desk at %s", desk_url);
+        const char *why = ck_net_error_message(dn);
+        cli_error(c.cmd, "cannot reach the emergency desk at %s%s%s", desk_url, why ? ": " : "", why ? why : "");
         rc = CLI_IO;
         goto out;
     }
@@ -590,4 +591,4 @@ static int emergency_run(int argc, char **argv)
                         sizeof emergency_subcmds / sizeof *emergency_subcmds, argc, argv);
 }
 
-const cli_group cli_group_emergency = {"emergency", "break-glass: request, show, the patient's events", emergency_run};
+const cli_group cli_group_emergency = {"emergency", "break-glass: request, show, events", emergency_run};

@@ -40,6 +40,7 @@
 
 #include "carekey/fhir.h"
 #include "guard.h"
+#include "tls.h"
 #include "client/cli_emergency.h"
 #include "client/cli_record.h"
 
@@ -52,7 +53,8 @@
 
 static const char serve_usage[] =
     "Usage: carekey emergency-desk serve [--port N] [--listen ADDR] [--max-minutes M]\n"
-    "                                    [--authority NAME] [--port-file FILE] [common options]\n"
+    "                                    [--authority NAME] [--port-file FILE]\n"
+    "                                    [--tls-cert FILE --tls-key FILE] [common options]\n"
     "\n"
     "Runs the emergency desk's break-glass service (HTTP, POST " CLI_BTG_PATH ") from the\n"
     "desk's home. The desk's keyring must hold the attribute key emergency@NAME\n"
@@ -64,6 +66,9 @@ static const char serve_usage[] =
     "  --max-minutes M   longest access window granted (default 240)\n"
     "  --authority NAME  the desk's authority (default " CLI_BTG_DEFAULT_AUTHORITY ")\n"
     "  --port-file FILE  write the bound port to FILE once listening\n"
+    "  --tls-cert FILE   PEM certificate: serve HTTPS (needs --tls-key), as carekeyd;\n"
+    "                    ER clients trust its CA through CAREKEY_CA_FILE\n"
+    "  --tls-key FILE    PEM private key for --tls-cert\n"
     "\n"
     "Stops on SIGINT or SIGTERM. Protocol: docs/BREAK-GLASS.md.\n"
     "\n" CLI_CTX_HELP;
@@ -671,10 +676,14 @@ static int cmd_serve(int argc, char **argv)
                                        {"max-minutes", required_argument, NULL, 'm'},
                                        {"authority", required_argument, NULL, 'a'},
                                        {"port-file", required_argument, NULL, 'f'},
+                                       {"tls-cert", required_argument, NULL, 'C'},
+                                       {"tls-key", required_argument, NULL, 'K'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-    const char *listen = "127.0.0.1", *port_file = NULL, *help = "emergency-desk serve --help";
+    const char *listen = "127.0.0.1", *port_file = NULL, *help = "emergency-desk serve";
+    const char *tls_cert = NULL, *tls_key = NULL;
+    ck_tls tls = {0};
     uint32_t port = 8600, max_min = 240;
     struct sockaddr_in sa;
     struct MHD_Daemon *mhd = NULL;
@@ -705,6 +714,8 @@ static int cmd_serve(int argc, char **argv)
             snprintf(d.authority, sizeof d.authority, "%s", optarg);
             break;
         case 'f': port_file = optarg; break;
+        case 'C': tls_cert = optarg; break;
+        case 'K': tls_key = optarg; break;
         case 'h': fputs(serve_usage, stdout); return CLI_OK;
         default: return CLI_USAGE;
         }
@@ -714,6 +725,14 @@ static int cmd_serve(int argc, char **argv)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, listen, &sa.sin_addr) != 1) return cli_usage_error(d.c.cmd, help, "bad --listen address");
+    if (!tls_cert != !tls_key) return cli_usage_error(d.c.cmd, help, "--tls-cert and --tls-key go together");
+    if (tls_cert) {
+        char why[512];
+        if (ck_tls_load(&tls, tls_cert, tls_key, why, sizeof why) != 0) {
+            cli_error(d.c.cmd, "%s", why);
+            return CLI_IO;
+        }
+    }
     d.max_seconds = max_min * 60;
     snprintf(d.label, sizeof d.label, "emergency@%s", d.authority);
     cli_ctx_path(&d.c, d.nonce_path, NONCES_FILE);
@@ -730,14 +749,19 @@ static int cmd_serve(int argc, char **argv)
      * take every slot (src/httpd/guard.h) */
     {
         ck_guard_opts go = {DESK_PER_IP, DESK_DEADLINE_MS, DESK_MAX_CONNS};
-        struct MHD_OptionItem gopts[CK_GUARD_MHD_OPTIONS];
-        if (!(d.guard = ck_guard_new(&go)) || !ck_guard_mhd_options(d.guard, gopts, CK_GUARD_MHD_OPTIONS)) {
+        struct MHD_OptionItem gopts[CK_GUARD_MHD_OPTIONS + CK_TLS_MHD_OPTIONS];
+        size_t n;
+        if (!(d.guard = ck_guard_new(&go)) || !(n = ck_guard_mhd_options(d.guard, gopts, CK_GUARD_MHD_OPTIONS))) {
             cli_error(d.c.cmd, "out of memory");
             rc = CLI_FAIL;
             goto out;
         }
-        mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)port,
-                               NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        n--; /* the guard's END: the certificate and key (if any) follow */
+        n += ck_tls_mhd_options(&tls, &gopts[n]);
+        gopts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+        mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                                   ck_tls_mhd_flags(&tls),
+                               (uint16_t)port, NULL, NULL, on_request, &d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d, MHD_OPTION_ARRAY, gopts, MHD_OPTION_END);
     }
     rc = CLI_IO;
@@ -752,8 +776,8 @@ static int cmd_serve(int argc, char **argv)
         int n = snprintf(line, sizeof line, "%u\n", port);
         if (cli_write_file(d.c.cmd, port_file, (const uint8_t *)line, (size_t)n, 0644, 0) != CLI_OK) goto out;
     }
-    fprintf(stderr, "carekey emergency-desk: %s listening on http://%s:%u (authority %s, max %u min)\n",
-            ck_keyring_identity(d.c.kr)->gid, listen, port, d.authority, max_min);
+    fprintf(stderr, "carekey emergency-desk: %s listening on %s://%s:%u (authority %s, max %u min)\n",
+            ck_keyring_identity(d.c.kr)->gid, ck_tls_on(&tls) ? "https" : "http", listen, port, d.authority, max_min);
     while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM)) {
     }
     fprintf(stderr, "carekey emergency-desk: stopping\n");
@@ -761,6 +785,7 @@ static int cmd_serve(int argc, char **argv)
 out:
     if (mhd) MHD_stop_daemon(mhd);
     ck_guard_free(d.guard);
+    ck_tls_free(&tls);
     ck_sharing_free(d.profile);
     free(d.seen);
     cli_ctx_close(&d.c);
@@ -768,7 +793,7 @@ out:
 }
 
 static const cli_subcmd desk_subcmds[] = {
-    {"serve", "run the break-glass service (HTTP)", serve_usage, cmd_serve},
+    {"serve", "run the break-glass service (HTTP, or HTTPS with --tls-cert)", serve_usage, cmd_serve},
 };
 
 static void desk_help(FILE *f)
@@ -786,4 +811,4 @@ static int desk_run(int argc, char **argv)
                         argv);
 }
 
-const cli_group cli_group_emergency_desk = {"emergency-desk", "run the emergency desk (break-glass service)", desk_run};
+const cli_group cli_group_emergency_desk = {"emergency-desk", "the emergency desk (break-glass service): serve", desk_run};

@@ -113,9 +113,11 @@ static int admin_args(cli_ctx *c, int argc, char **argv, const char *usage, int 
 {
     static const struct option lo[] = {{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
                                        CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+    struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
+    cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, json ? "j" : "");
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c->cmd, c->cmd)) != -1) {
+    while ((opt = cli_next_opt(argc, argv, mine, c->cmd, c->cmd)) != -1) {
         if (cli_ctx_option(c, opt, optarg)) continue;
         if (opt == 'j' && json) *json = 1;
         else if (opt == 'h') {

@@ -11,9 +11,10 @@
 #include <string.h>
 
 #include "client/cli_ctx.h"
+#include "client/cli_advice.h"
 #include "client/cli_enroll.h"
 
-static const char init_usage[] =
+static const char init_usage_fmt[] =
     "Usage: carekey init --gid GID --operator-key HEX [--role ROLE] [--display-name NAME]\n"
     "                    [--join ORG] [--server URL] [--enroll-out FILE] [--wait SECONDS]\n"
     "                    [--kdf-cost LOG2N] [common options]\n"
@@ -29,8 +30,7 @@ static const char init_usage[] =
     "  --operator-key HEX the operator's public key ('carekey admin key' prints it;\n"
     "                     default $CAREKEY_OPERATOR_KEY). Authorities are trusted only\n"
     "                     under its signature, so get it from your operator, not the server.\n"
-    "  --role ROLE        patient, family, caregiver, doctor, nurse, pharmacist, clerk,\n"
-    "                     researcher, emergency, staff or organization (default patient)\n"
+    "  --role ROLE        %s (default patient)\n"
     "  --display-name N   how the directory shows a staff member or organization;\n"
     "                     patients, family and caregivers are shown by GID only\n"
     "  --join ORG         staff: consent to be affiliated with ORG (its 'hospital staff\n"
@@ -38,6 +38,33 @@ static const char init_usage[] =
     "  --wait SECONDS     wait up to SECONDS for the operator's approval\n"
     "  --kdf-cost LOG2N   scrypt N = 2^LOG2N (default 17; lower only for tests)\n"
     "\n" CLI_CTX_HELP;
+
+/* "a, b, ... or z": the roles the server enrolls (ck_net_roles), wrapped
+ * under the option column of the help if wrap. */
+static void roles_text(char *buf, size_t cap, int wrap)
+{
+    size_t n = 0, col = 21;
+    buf[0] = 0;
+    for (size_t i = 0; ck_net_roles[i] && n < cap; i++) {
+        const char *sep = i == 0 ? "" : ck_net_roles[i + 1] ? ", " : " or ";
+        size_t w = strlen(sep) + strlen(ck_net_roles[i]);
+        if (wrap && col + w > 78) {
+            n += (size_t)snprintf(buf + n, cap - n, "%s\n%21s", i && ck_net_roles[i + 1] ? "," : " or", "");
+            sep = "";
+            col = 21;
+            w = strlen(ck_net_roles[i]);
+        }
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", sep, ck_net_roles[i]);
+        col += w;
+    }
+}
+
+static void init_help(FILE *f)
+{
+    char roles[512];
+    roles_text(roles, sizeof roles, 1);
+    fprintf(f, init_usage_fmt, roles);
+}
 
 /* Patients' and their families' names stay off the server: the sealed
  * demographics section holds them, the directory shows the GID. */
@@ -105,7 +132,8 @@ int cli_init_person(cli_ctx *c, const char *gid, const char *role, const char *n
     cli_ctx_path(c, path, "keyring.ckr");
     rc = CLI_USAGE;
     if ((ke = ck_keyring_passphrase_new(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
-        cli_error(c->cmd, "passphrase: %s", ck_keyring_strerror(ke));
+        char why[400];
+        cli_error(c->cmd, "passphrase: %s", cli_passphrase_problem(why, sizeof why, c->pass_source, ke));
         goto out;
     }
     kdf.log2_n = (uint8_t)kdf_cost;
@@ -172,7 +200,7 @@ static int cmd_init(int argc, char **argv)
     int opt, rc;
     cli_ctx_init(&c, "init");
     cli_start_opts();
-    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, "init --help")) != -1) {
+    while ((opt = cli_next_opt(argc, argv, lo, c.cmd, "init")) != -1) {
         if (cli_ctx_option(&c, opt, optarg)) continue;
         switch (opt) {
         case 'g': gid = optarg; break;
@@ -183,22 +211,28 @@ static int cmd_init(int argc, char **argv)
         case 'j': join = optarg; break;
         case 'w':
             if (!cli_parse_u32(optarg, &wait_s) || wait_s > 86400)
-                return cli_usage_error(c.cmd, "init --help", "--wait takes 0..86400 seconds");
+                return cli_usage_error(c.cmd, "init", "--wait takes 0..86400 seconds");
             break;
         case 'k':
             if (!cli_parse_u32(optarg, &cost) || cost < 10 || cost > 20)
-                return cli_usage_error(c.cmd, "init --help", "--kdf-cost takes 10..20");
+                return cli_usage_error(c.cmd, "init", "--kdf-cost takes 10..20");
             break;
-        case 'h': fputs(init_usage, stdout); return CLI_OK;
+        case 'h': init_help(stdout); return CLI_OK;
         default: return CLI_USAGE;
         }
     }
-    if (!gid || optind != argc) return cli_usage_error(c.cmd, "init --help", "--gid is required (and nothing else)");
+    if (!gid || optind != argc) return cli_usage_error(c.cmd, "init", "--gid is required (and nothing else)");
+    if (!ck_net_role_valid(role)) {
+        char roles[512];
+        roles_text(roles, sizeof roles, 0);
+        /* refused here, before a keyring is made for an enrollment the server would refuse */
+        return cli_usage_error(c.cmd, "init", "unknown role '%s'; the server enrolls %s", role, roles);
+    }
     if (!op || !*op)
-        return cli_usage_error(c.cmd, "init --help", "--operator-key is required (or $CAREKEY_OPERATOR_KEY): "
+        return cli_usage_error(c.cmd, "init", "--operator-key is required (or $CAREKEY_OPERATOR_KEY): "
                                                      "ask your operator for the output of 'carekey admin key'");
     if (join && (out || !ck_net_id_valid(join)))
-        return cli_usage_error(c.cmd, "init --help", out ? "--join goes with the server's queue, not --enroll-out"
+        return cli_usage_error(c.cmd, "init", out ? "--join goes with the server's queue, not --enroll-out"
                                                           : "--join: invalid organization GID");
     if (out || !c.server[0]) rc = cli_init_person(&c, gid, role, name, out, op, cost, 0);
     else if ((rc = cli_init_person(&c, gid, role, name, NULL, op, cost, 1)) == CLI_OK)
@@ -207,9 +241,7 @@ static int cmd_init(int argc, char **argv)
     return rc;
 }
 
-static const cli_subcmd init_subcmds[] = {{"init", "create this person's identity and keyring", init_usage, cmd_init}};
-
-static void init_help(FILE *f) { fputs(init_usage, f); }
+static const cli_subcmd init_subcmds[] = {{"init", "create this person's identity and keyring", NULL, cmd_init}};
 
 /* `carekey init ...` is a single command: dispatch on the group name itself. */
 static int init_run(int argc, char **argv)

@@ -49,7 +49,10 @@ static void help(FILE *f)
             "policies (multi-authority ABE over BLS12-381).\n"
             "\n"
             "Commands:\n");
-    for (size_t i = 0; i < N_GROUPS; i++) fprintf(f, "  %-10s %s\n", groups[i]->name, groups[i]->summary);
+    int w = 0;
+    for (size_t i = 0; i < N_GROUPS; i++)
+        if ((int)strlen(groups[i]->name) > w) w = (int)strlen(groups[i]->name);
+    for (size_t i = 0; i < N_GROUPS; i++) fprintf(f, "  %-*s  %s\n", w, groups[i]->name, groups[i]->summary);
     fprintf(f,
             "\n"
             "Exit status:\n"
@@ -73,7 +76,7 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("carekey 0.1.0\n");
+        printf("carekey %s\n", CK_VERSION);
         return CLI_OK;
     }
     for (size_t i = 0; i < N_GROUPS; i++)

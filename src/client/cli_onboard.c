@@ -1,7 +1,7 @@
 /*
  * src/client/cli_onboard.c - one command to join carekey:
  *
- *   patient onboard --gid P [--hospitals A,B] [--er-desk D] [--pharmacy ORG]... [--family F]...
+ *   patient onboard --gid P [--orgs A,B] [--er-desk D] [--pharmacy ORG]... [--family F]...
  *   hospital onboard --name ORG --kind K --display-name N [--attr A]... [--unit U]...
  *
  * Each runs every step of docs/ONBOARDING.md that is not done yet, so the
@@ -129,7 +129,7 @@ static int split_gids(cli_ctx *c, const char *what, const char *csv, char *buf, 
 /* ---- patient onboard -------------------------------------------------------------- */
 
 const char cli_patient_onboard_usage[] =
-    "Usage: carekey patient onboard --gid P [--hospitals A,B] [--er-desk D] [--pharmacy ORG]...\n"
+    "Usage: carekey patient onboard --gid P [--orgs A,B] [--er-desk D] [--pharmacy ORG]...\n"
     "                               [--family GID]... [--operator-key HEX] [--wait SECONDS]\n"
     "                               [--kdf-cost LOG2N] [common options]\n"
     "\n"
@@ -148,7 +148,7 @@ const char cli_patient_onboard_usage[] =
     "     and a read grant.\n"
     "\n"
     "  --gid P            the patient's GID\n"
-    "  --hospitals A,B    her treating hospitals (required until her profile names some)\n"
+    "  --orgs A,B         her treating hospitals (required until her profile names some)\n"
     "  --er-desk D        the emergency desk authority that may break the glass\n"
     "  --pharmacy ORG     a pharmacy that dispenses her prescriptions (repeatable)\n"
     "  --family GID       a family member (repeatable); she enrolls herself first\n"
@@ -205,7 +205,7 @@ static int step_profile(cli_ctx *c, const patient_args *a)
     if ((have = cli_rec_sharing_peek(&s, &v)) < 0) goto out;
     rc = CLI_OK;
     if (!a->hospitals) {
-        if (!have) rc = cli_usage_error(c->cmd, c->cmd, "--hospitals is required: %s has no sharing profile yet",
+        if (!have) rc = cli_usage_error(c->cmd, c->cmd, "--orgs is required: %s has no sharing profile yet",
                                         a->o.gid);
         goto out;
     }
@@ -343,7 +343,8 @@ out:
 static int patient_parse(cli_ctx *c, int argc, char **argv, patient_args *a)
 {
     static const struct option lo[] = {{"gid", required_argument, NULL, 'g'},
-                                       {"hospitals", required_argument, NULL, 'H'},
+                                       {"orgs", required_argument, NULL, 'H'},
+                                       {"hospitals", required_argument, NULL, 'H'},   /* hidden alias of --orgs */
                                        {"er-desk", required_argument, NULL, 'e'},
                                        {"pharmacy", required_argument, NULL, 'P'},
                                        {"family", required_argument, NULL, 'f'},
@@ -609,4 +610,4 @@ static int patient_run(int argc, char **argv)
                         argc, argv);
 }
 
-const cli_group cli_group_patient = {"patient", "onboard: a patient joins in one command", patient_run};
+const cli_group cli_group_patient = {"patient", "a patient joins in one command: onboard", patient_run};

@@ -213,7 +213,7 @@ int cli_rec_sharing_from_view(cli_rec_sharing *s, const cli_rec_view *v)
     int r = cli_rec_sharing_peek(s, v);
     if (r == 0)
         cli_error(v->c->cmd, "%s has not set her sharing profile yet (her treating hospitals); she runs "
-                             "'carekey patient onboard --gid %s --hospitals A,B' or 'carekey sharing set'",
+                             "'carekey patient onboard --gid %s --orgs A,B' or 'carekey sharing set'",
                   v->patient, v->patient);
     return r == 1 ? CLI_OK : CLI_FAIL;
 }

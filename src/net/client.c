@@ -19,6 +19,29 @@
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_ok;
 
+/* A failed transfer (code "transport", as ever): the certificate problems
+ * name what fixes them. */
+static void transport_error(ck_net *c, CURLcode cc)
+{
+    char m[400];
+    switch (cc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ISSUER_ERROR:
+        snprintf(m, sizeof m, "%s: the server's TLS certificate is not trusted; set CAREKEY_CA_FILE to the PEM file "
+                              "of the CA that signed it%s%s%s", curl_easy_strerror(cc),
+                 c->ca_file ? " (the one given, " : "", c->ca_file ? c->ca_file : "",
+                 c->ca_file ? ", does not vouch for it)" : "");
+        ck_net_set_error(c, 0, "transport", m);
+        break;
+    case CURLE_SSL_CACERT_BADFILE:
+        snprintf(m, sizeof m, "%s: CAREKEY_CA_FILE (%s) cannot be read as PEM certificates", curl_easy_strerror(cc),
+                 c->ca_file ? c->ca_file : "unset");
+        ck_net_set_error(c, 0, "transport", m);
+        break;
+    default: ck_net_set_error(c, 0, "transport", curl_easy_strerror(cc));
+    }
+}
+
 static void curl_init_once(void) { curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }
 
 int ck_net_global_init(void)
@@ -193,7 +216,7 @@ int ck_net_request_at(ck_net *c, const char *method, const char *path_query, con
     if (strcmp(method, "GET") == 0) curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
     cc = curl_easy_perform(c->curl);
     if (cc != CURLE_OK) {
-        ck_net_set_error(c, 0, "transport", curl_easy_strerror(cc));
+        transport_error(c, cc);
         goto out;
     }
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);

@@ -429,3 +429,14 @@ int ck_net_id_valid(const char *s)
     }
     return n > 0;
 }
+
+const char *const ck_net_roles[] = {"patient", "family",     "caregiver",  "doctor",    "nurse",
+                                    "pharmacist", "clerk",   "researcher", "emergency", "staff",
+                                    "organization", NULL};
+
+int ck_net_role_valid(const char *s)
+{
+    for (const char *const *p = ck_net_roles; s && *p; p++)
+        if (!strcmp(s, *p)) return 1;
+    return 0;
+}

@@ -98,7 +98,7 @@ static int origin_add(ckd_server *s, const char *url)
 
 int ckd_origins_init(ckd_server *s)
 {
-    const char *scheme = s->tls_cert_pem ? "https" : "http";
+    const char *scheme = ck_tls_on(&s->tls) ? "https" : "http";
     char url[128];
     s->norigins = 0;
     for (int i = 0; i < s->cfg.norigins; i++)
@@ -122,7 +122,7 @@ static int host_origin(ckd_req *r)
     const char *host = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     char url[300], o[CK_NET_ORIGIN_MAX];
     if (host == NULL || strlen(host) > 256) return -1;
-    snprintf(url, sizeof url, "%s://%s", s->tls_cert_pem ? "https" : "http", host);
+    snprintf(url, sizeof url, "%s://%s", ck_tls_on(&s->tls) ? "https" : "http", host);
     if (ck_net_origin(url, o, sizeof o) != 0) return -1;
     for (int i = 0; i < s->norigins; i++)
         if (!strcmp(s->origins[i], o)) return i;

@@ -7,6 +7,7 @@
 
 #include "carekey/store.h"
 #include "carekey/wire.h"
+#include "tls.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -133,7 +134,7 @@ typedef struct ckd_server {
     int nonce_db;
     int64_t started_ms;
     int draining;
-    char *tls_cert_pem, *tls_key_pem;
+    ck_tls tls; /* HTTPS when --tls-cert (src/httpd/tls.h) */
     uint16_t bound_port;
     struct ck_guard *guard;     /* slow-client limits (src/httpd/guard.h) */
     ckd_ratelimit *enroll_rl;   /* enrollment submissions per client address */

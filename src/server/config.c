@@ -70,6 +70,7 @@ static const struct opt {
     {"grace", "SEC", "time to finish in-flight requests on SIGTERM (default 10)"},
     {"log-level", "LEVEL", "error, warn, info (default) or debug (one line per request)"},
     {"help", NULL, "print this help"},
+    {"version", NULL, "print the version"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -222,7 +223,8 @@ static int load_env(ckd_config *c)
     for (size_t i = 0; i < NOPTS; i++) {
         char name[64], *v;
         size_t j, n = (size_t)snprintf(name, sizeof name, "CAREKEYD_");
-        if (!strcmp(opts[i].name, "config") || !strcmp(opts[i].name, "help")) continue;
+        if (!strcmp(opts[i].name, "config") || !strcmp(opts[i].name, "help") || !strcmp(opts[i].name, "version"))
+            continue;
         for (j = 0; opts[i].name[j] && n < sizeof name - 1; j++)
             name[n++] = opts[i].name[j] == '-' ? '_' : (char)toupper((unsigned char)opts[i].name[j]);
         name[n] = 0;
@@ -241,6 +243,10 @@ int ckd_config_load(ckd_config *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             ckd_config_usage(stdout);
+            return 1;
+        }
+        if (!strcmp(argv[i], "--version")) {
+            printf("carekeyd %s\n", CK_VERSION);
             return 1;
         }
         if (!strcmp(argv[i], "--config") && i + 1 < argc) ini = argv[i + 1];

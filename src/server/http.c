@@ -308,25 +308,6 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     *con_cls = NULL;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (f == NULL) return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > (1 << 20) || fseek(f, 0, SEEK_SET) != 0) goto out;
-    if ((buf = malloc((size_t)n + 1)) == NULL) goto out;
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-        goto out;
-    }
-    buf[n] = 0;
-out:
-    fclose(f);
-    return buf;
-}
-
 static int write_port_file(const char *path, unsigned port)
 {
     char tmp[600];
@@ -378,10 +359,7 @@ static int start_daemon(ckd_server *s, unsigned flags, struct sockaddr_in *sa)
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)no_unescape, NULL};
-    if (s->tls_cert_pem) {
-        o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert_pem};
-        o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key_pem};
-    }
+    n += ck_tls_mhd_options(&s->tls, &o[n]);
     o[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     s->mhd = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, o,
                               MHD_OPTION_END);
@@ -434,17 +412,12 @@ int ckd_server_start(ckd_server *s)
     if (ck_net_random(s->dummy_pk, 32) != 0) goto fail;
     if (s->nonce_db && load_nonces(s) != 0) goto fail;
     if (s->cfg.tls_cert[0]) {
-        if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
-            ckd_log(CKD_ERROR, "this libmicrohttpd has no TLS support", "%s", "");
+        char why[512];
+        if (ck_tls_load(&s->tls, s->cfg.tls_cert, s->cfg.tls_key, why, sizeof why) != 0) {
+            ckd_log(CKD_ERROR, "TLS", "%s", why);
             goto fail;
         }
-        s->tls_cert_pem = slurp(s->cfg.tls_cert);
-        s->tls_key_pem = slurp(s->cfg.tls_key);
-        if (s->tls_cert_pem == NULL || s->tls_key_pem == NULL) {
-            ckd_log(CKD_ERROR, "cannot read the TLS certificate or key", "%s", "");
-            goto fail;
-        }
-        flags |= MHD_USE_TLS;
+        flags |= ck_tls_mhd_flags(&s->tls);
     }
     if (start_daemon(s, flags, &sa) != 0) goto fail;
     info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
@@ -458,7 +431,7 @@ int ckd_server_start(ckd_server *s)
         goto fail;
     }
     ckd_log(CKD_INFO, "listening", "listen=%s port=%u tls=%s backend=%s schema=%d threads=%d nonce_store=%s",
-            s->cfg.listen, (unsigned)s->bound_port, s->tls_cert_pem ? "on" : "off",
+            s->cfg.listen, (unsigned)s->bound_port, ck_tls_on(&s->tls) ? "on" : "off",
             ck_store_backend(s->store), ck_store_schema_version(s->store), s->cfg.threads,
             s->nonce_db ? "db" : "memory");
     if (!s->cfg.have_admin) ckd_log(CKD_WARN, "no --admin-key: nobody can enroll users", "%s", "");
@@ -507,8 +480,5 @@ void ckd_server_stop(ckd_server *s)
     s->replay = NULL;
     s->rl = NULL;
     s->users = NULL;
-    if (s->tls_key_pem) OPENSSL_cleanse(s->tls_key_pem, strlen(s->tls_key_pem));
-    free(s->tls_key_pem);
-    free(s->tls_cert_pem);
-    s->tls_key_pem = s->tls_cert_pem = NULL;
+    ck_tls_free(&s->tls);
 }

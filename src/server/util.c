@@ -102,14 +102,8 @@ int ckd_rtype_valid(const char *s)
     return i <= 64;
 }
 
-int ckd_role_valid(const char *s)
-{
-    static const char *const roles[] = {"patient", "doctor", "nurse", "pharmacist", "researcher", "family",
-                                        "caregiver", "emergency", "staff", "clerk", "organization", NULL};
-    for (const char *const *p = roles; *p; p++)
-        if (s && !strcmp(s, *p)) return 1;
-    return 0;
-}
+/* the list lives with the wire format so that clients offer exactly it */
+int ckd_role_valid(const char *s) { return ck_net_role_valid(s); }
 
 int ckd_role_owns_record(const char *role) { return ck_store_role_has_record(role); }
 

@@ -177,7 +177,7 @@ for fx in "${FIXTURES[@]}"; do
     # the staff who would hold care-team grants in a hospital may fetch the
     # record (what they decrypt is still up to their keys); the ER physician
     # without break-glass has no standing at all
-    for g in dr-a dr-b nurse-a pharm bill-a; do world_run world_as "pt-$n" grant --patient "pt-$n" --to "$g" --read; done
+    for g in dr-a dr-b nurse-a pharm bill-a; do world_run world_as "pt-$n" grant --patient "pt-$n" --gid "$g" --read; done
 done
 echo "# imports done: $(( $(now_ms) - T_START )) ms"
 

@@ -90,7 +90,7 @@ for d in drer drold; do
 done
 
 # ---- the patient's record ------------------------------------------------------------
-run "$CK" sharing set --patient alice --hospitals hosp-a --er-desk er-desk --home "$T/alice"
+run "$CK" sharing set --patient alice --orgs hosp-a --er-desk er-desk --home "$T/alice"
 run "$CK" import "$FIXTURE" --patient alice --home "$T/alice"
 # a lab result with the blood type (LOINC 882-1): section "results" is not
 # the desk's; import also seals the emergency view, which carries it
@@ -108,7 +108,7 @@ EOF
 run "$CK" record put --patient alice --section allergies --type AllergyIntolerance --home "$T/alice" "$T/allergy.json"
 run "$CK" record put --patient alice --section medications --type MedicationRequest --home "$T/alice" "$T/med.json"
 # the desk writes the break-glass AuditEvent into her record: a write grant on "audit"
-run "$CK" grant --patient alice --to er-desk --sections audit --home "$T/alice"
+run "$CK" grant --patient alice --gid er-desk --sections audit --home "$T/alice"
 
 # ---- the emergency desk ----------------------------------------------------------------
 "$CK" emergency-desk serve --port 0 --port-file "$T/desk.port" --max-minutes 120 --home "$T/er-desk" \
@@ -180,13 +180,28 @@ expect 1 "a window beyond --max-minutes is refused" \
     "$CK" emergency request --desk "$DESK" --patient alice --reason "x" --minutes 121 --home "$T/drer"
 has "refusal says bad_window" "bad_window"
 
-# the desk restarts: the nonce is still remembered
+# the desk restarts, now over HTTPS (--tls-cert/--tls-key, as carekeyd): a
+# certificate for 127.0.0.1 made here, its own CA; the nonce is still remembered
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$T/desk.key" -out "$T/desk.crt" >/dev/null 2>&1 ||
+    { echo "openssl cannot make a test certificate"; exit 1; }
 kill "$DESK_PID"; wait "$DESK_PID" 2>/dev/null || true
 rm -f "$T/desk.port"
-"$CK" emergency-desk serve --port 0 --port-file "$T/desk.port" --home "$T/er-desk" 2>>"$T/desk.log" &
+expect 2 "--tls-cert without --tls-key is refused" \
+    "$CK" emergency-desk serve --port 0 --tls-cert "$T/desk.crt" --home "$T/er-desk"
+"$CK" emergency-desk serve --port 0 --port-file "$T/desk.port" --home "$T/er-desk" \
+    --tls-cert "$T/desk.crt" --tls-key "$T/desk.key" 2>>"$T/desk.log" &
 DESK_PID=$!
 wait_file "$T/desk.port"
-DESK="http://127.0.0.1:$(cat "$T/desk.port")"
+DESK="https://127.0.0.1:$(cat "$T/desk.port")"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T/desk.crt" "$DESK/" || true)
+if [ -n "$code" ] && [ "$code" != 000 ]; then ok "the desk answers over https (HTTP $code)"; else bad "no https answer from $DESK"; fi
+if curl -s -o /dev/null "http${DESK#https}/" --max-time 5; then bad "the TLS desk answered plain http"; else ok "no plain http on the TLS port"; fi
+grep -q "listening on https://" "$T/desk.log" && ok "the desk says https" || bad "desk log: $(tail -2 "$T/desk.log")"
+unset CAREKEY_CA_FILE
+expect 3 "an untrusted desk certificate is refused" send "$T/req.json"
+has "the TLS trust error names CAREKEY_CA_FILE" "set CAREKEY_CA_FILE to the PEM file of the CA"
+export CAREKEY_CA_FILE=$T/desk.crt
 expect 1 "a replay after a desk restart is refused" send "$T/req.json"
 has "refusal says replayed_request" "replayed_request"
 

@@ -128,7 +128,7 @@ k = text.index("[", text.index('"entry"')) + 1
 open(sys.argv[3], "w", encoding="utf-8").write(text[:k] + extra + text[k:])
 EOF
 world_patient syn
-for g in dr-a res; do world_run world_as syn grant --patient syn --to "$g" --read; done
+for g in dr-a res; do world_run world_as syn grant --patient syn --gid "$g" --read; done
 expect 0 syn import "$W/synthetic.json" --patient syn
 expect 0 syn export --patient syn --out "$W/syn.json"
 exact syn "$W/syn.json" "$W/synthetic.json"

@@ -248,7 +248,7 @@ complete p6
 # its time before that signature and lands after it must not read as
 # back-dated (the record would stay refused). No timing is asserted: only
 # that the record verifies after every round.
-expect 0 p6 grant --patient p6 --to dr-a --sections problems
+expect 0 p6 grant --patient p6 --gid dr-a --sections problems
 echo '{"resourceType": "Condition", "id": "race-1", "code": {"text": "written at once"}}' >"$W/cond.json"
 broken=
 for round in 1 2 3 4 5 6 7 8; do
@@ -267,7 +267,7 @@ done
 if [ -z "$broken" ]; then ok "p6: 8 rounds of two writers at once, the record intact after each"; else bad "p6: $broken"; fi
 
 # ---- a profile naming an authority nobody registered --------------------------------------
-expect 0 p3 sharing set --patient p3 --hospitals hosp-a,ghost-hosp
+expect 0 p3 sharing set --patient p3 --orgs hosp-a,ghost-hosp
 before=$(entries p3)
 expect 1 p3 import "$FX" --patient p3 --max-entry-bytes $MAXE
 sed 's/^/# /' "$W/err"

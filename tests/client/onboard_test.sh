@@ -131,7 +131,7 @@ count pharmacist
 # ---- the patient: one command, her daughter enrolls herself ----------------------------------
 run 0 dau-9 init --gid dau-9 --role family "${KDF[@]}"
 count family
-bg p9 patient onboard --gid p9 --hospitals hosp-c --er-desk "$WORLD_DESK" --pharmacy pharm-c --family dau-9 \
+bg p9 patient onboard --gid p9 --orgs hosp-c --er-desk "$WORLD_DESK" --pharmacy pharm-c --family dau-9 \
     --wait 60 "${KDF[@]}"
 P9_PID=$BG_PID
 count patient
@@ -153,7 +153,7 @@ same "$(grants_of ph-c)" "medications" "the pharmacist holds medications only, n
 same "$(grants_of hosp-c)" "* (delegate)" "hosp-c is her delegate"
 same "$(grants_of "$WORLD_DESK")" "audit" "the desk may write to audit only"
 N_ENTRIES=$(world_as p9 record list --patient p9 2>/dev/null | grep -c '^ *[0-9]')
-run 0 p9 patient onboard --gid p9 --hospitals hosp-c --er-desk "$WORLD_DESK" --pharmacy pharm-c --family dau-9
+run 0 p9 patient onboard --gid p9 --orgs hosp-c --er-desk "$WORLD_DESK" --pharmacy pharm-c --family dau-9
 out_has "p9 is onboarded"
 if grep -q "granted\|issued\|created\|submitted" "$W/out"; then bad "a second run did something: $(cat "$W/out")"
 else ok "a second run gives and writes nothing"; fi
@@ -200,9 +200,9 @@ same "$(jq '[.entries[] | select(.status == "ok")] | length > 0' "$W/out")" true
 run 0 x-1 init --gid x-1 --role doctor --display-name "X" "${KDF[@]}"
 run 0 operator admin reject x-1
 out_has "rejected x-1"
-run 1 x-1 patient onboard --gid x-1 --hospitals hosp-c
+run 1 x-1 patient onboard --gid x-1 --orgs hosp-c
 err_has "rejected"
-run 0 x-1 patient onboard --gid x-1 --hospitals hosp-c --resubmit
+run 0 x-1 patient onboard --gid x-1 --orgs hosp-c --resubmit
 out_has "submitted"
 run 1 x-2 init --gid p9 --role patient "${KDF[@]}"
 err_has "taken"

@@ -97,11 +97,11 @@ expect 0 "researcher key" -- op authority issue research-board --gid rita --attr
 for g in alice carol drbob mallory phil rita fred; do expect 0 "$g keys sync" -- as $g keys sync; done
 # each patient signs her sharing profile into her record (treating hospital
 # hosp-a) and lets her readers fetch the record (read grants)
-for pt in alice carol; do
-  expect 0 "$pt sets her sharing profile" -- as $pt sharing set --patient $pt --hospitals hosp-a
-done
-for r in drbob mallory phil rita fred; do expect 0 "alice lets $r read" -- as alice grant --patient alice --to $r --read; done
-expect 0 "carol lets drbob read" -- as carol grant --patient carol --to drbob --read
+expect 0 "alice sets her sharing profile" -- as alice sharing set --patient alice --orgs hosp-a
+# the old names (--hospitals, grant --to) are hidden aliases that still work
+expect 0 "carol sets hers with the old --hospitals" -- as carol sharing set --patient carol --hospitals hosp-a
+for r in drbob mallory phil rita fred; do expect 0 "alice lets $r read" -- as alice grant --patient alice --gid $r --read; done
+expect 0 "carol lets drbob read (old --to)" -- as carol grant --patient carol --to drbob --read
 
 # --- payloads ---------------------------------------------------------------------------------
 cat >allergy.json <<'EOF'
@@ -169,9 +169,10 @@ expect 0 "drbob reads alice's record" -- as drbob record get --patient alice
 out_has "Seasonal asthma"
 expect 1 "drbob cannot write without a grant" -- as drbob record put --patient alice --section problems --type Condition cond2.json
 err_has "no_write_grant"
-expect 2 "grant needs --to" -- as alice grant --patient alice --sections problems
-expect 2 "grant: bad expiry" -- as alice grant --patient alice --to drbob --sections problems --expires yesterday
-expect 0 "alice grants drbob problems,encounters" -- as alice grant --patient alice --to drbob --sections problems,encounters --expires 30d
+expect 2 "grant needs --gid" -- as alice grant --patient alice --sections problems
+err_has "--gid"
+expect 2 "grant: bad expiry" -- as alice grant --patient alice --gid drbob --sections problems --expires yesterday
+expect 0 "alice grants drbob problems,encounters" -- as alice grant --patient alice --gid drbob --sections problems,encounters --expires 30d
 out_has "granted drbob write access to problems,encounters"
 GRANT_HEX=$(sed -n 's/.*chain id \([0-9a-f]*\).*/\1/p' "$T/out")
 expect 0 "drbob writes a condition" -- as drbob record put --patient alice --section problems --type Condition cond2.json

@@ -70,7 +70,7 @@ else bad "the bundle is only $size bytes"; fi
 
 world_setup "sqlite:$W/carekey.db"
 world_patient pl
-world_run world_as pl grant --patient pl --to res --read
+world_run world_as pl grant --patient pl --gid res --read
 expect 0 pl import "$W/large.json" --patient pl
 expect 0 pl report professional --patient pl --json
 cp "$W/out" "$W/professional.json"

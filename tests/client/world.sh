@@ -282,7 +282,7 @@ world_patient() {
             --kdf-cost "$WORLD_KDF"
         args+=(--family "$f")
     done
-    world_as "$p" patient onboard --gid "$p" --hospitals "$WORLD_HOSPITALS" --er-desk "$WORLD_DESK" "${args[@]}" \
+    world_as "$p" patient onboard --gid "$p" --orgs "$WORLD_HOSPITALS" --er-desk "$WORLD_DESK" "${args[@]}" \
         --server "$URL" --kdf-cost "$WORLD_KDF" --wait 60 >"$W/onboard.$p.log" 2>&1 &
     pid=$!
     world_pending "$p"

@@ -99,8 +99,8 @@ for d in drbob drcarl; do
     run as hosp-a authority issue hosp-a --gid $d --attr staff@hosp-a
 done
 for g in alice drbob drcarl; do run as $g keys sync; done
-run as alice sharing set --patient alice --hospitals hosp-a
-for g in drbob drcarl; do run as alice grant --patient alice --to $g --read; done
+run as alice sharing set --patient alice --orgs hosp-a
+for g in drbob drcarl; do run as alice grant --patient alice --gid $g --read; done
 echo '{"resourceType":"Condition","id":"c-1","code":{"text":"Written before"}}' >"$T/c1.json"
 echo '{"resourceType":"Condition","id":"c-2","code":{"text":"Written after"}}' >"$T/c2.json"
 put() { as alice record put --patient alice --section problems --type Condition "$1"; }
@@ -200,7 +200,7 @@ item_slow_clients_desk() {
     run as er-desk keys sync
     run as drer directory consent hosp-a
     run "$CK" admin affiliate --gid drer --org hosp-a --home "$T/op"
-    run as alice grant --patient alice --to er-desk --sections audit
+    run as alice grant --patient alice --gid er-desk --sections audit
     run as alice import "$FIX" --patient alice
     "$CK" emergency-desk serve --port 0 --port-file "$T/desk.port" --home "$T/er-desk" 2>"$T/desk.log" &
     PIDS+=($!)
@@ -250,7 +250,7 @@ item_back_dated() {
     run as drbob keys sync
     now=$(date +%s%3N)
     expiry=$((now + 4000))
-    expect 0 "alice grants drbob problems until $expiry" as alice grant --patient alice --to drbob --sections problems --expires $expiry
+    expect 0 "alice grants drbob problems until $expiry" as alice grant --patient alice --gid drbob --sections problems --expires $expiry
     expect 0 "drbob writes within his grant" as drbob record put --patient alice --section problems --type Condition "$T/c1.json"
     sleep 4.5
     expect 0 "alice writes after the grant expired" put "$T/c2.json"
@@ -265,15 +265,15 @@ item_back_dated() {
 
 item_delegation() {
     person carl-org organization
-    expect 0 "alice names hosp-a a delegate" as alice grant --patient alice --to hosp-a --sections '*' --delegate
-    expect 0 "alice names carl-org a delegate" as alice grant --patient alice --to carl-org --sections '*' --delegate
+    expect 0 "alice names hosp-a a delegate" as alice grant --patient alice --gid hosp-a --sections '*' --delegate
+    expect 0 "alice names carl-org a delegate" as alice grant --patient alice --gid carl-org --sections '*' --delegate
     as hosp-a grant list --patient alice >"$T/gl" 2>&1
     local cid hid
     cid=$(awk '$2 == "carl-org" {print $1; exit}' "$T/gl")
     hid=$(awk '$2 == "hosp-a" {print $1; exit}' "$T/gl")
     expect 1 "hosp-a cannot revoke the co-delegate alice named" as hosp-a grant revoke --patient alice --id "${cid:-0}"
-    expect 1 "hosp-a cannot name a delegate through the server" as hosp-a grant --patient alice --to drcarl --sections '*' --delegate
-    expect 0 "hosp-a grants drbob problems" as hosp-a grant --patient alice --to drbob --sections problems
+    expect 1 "hosp-a cannot name a delegate through the server" as hosp-a grant --patient alice --gid drcarl --sections '*' --delegate
+    expect 0 "hosp-a grants drbob problems" as hosp-a grant --patient alice --gid drbob --sections problems
     expect 0 "drbob writes" as drbob record put --patient alice --section problems --type Condition "$T/c1.json"
     expect 0 "alice revokes hosp-a" as alice grant revoke --patient alice --id "$hid"
     expect 1 "drbob's grant ended with hosp-a: the server refuses him" \

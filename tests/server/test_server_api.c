@@ -584,6 +584,8 @@ static void test_tls(const char *dir, const char *db)
     CHECK(ck_net_open(&c, &o2) == 0 && ck_net_set_identity(c, alice.gid, alice.sk) == 0, "tls client 2");
     CHECK(ck_net_user_get(c, alice.gid, &u) != 0 && !strcmp(ck_net_error_code(c), "transport"),
           "untrusted certificate refused");
+    CHECK(ck_net_error_message(c) && strstr(ck_net_error_message(c), "set CAREKEY_CA_FILE"),
+          "the trust error names CAREKEY_CA_FILE: %s", ck_net_error_message(c) ? ck_net_error_message(c) : "");
     ck_net_close(c);
     ckt_stop(&tls, SIGTERM);
 }

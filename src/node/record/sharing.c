@@ -95,7 +95,7 @@ int ck_node_sharing_from_view(ck_node_sharing *s, const ck_node_view *v)
     int r = ck_node_sharing_peek(s, v);
     if (r == 0)
         ck_node_fail(v->c, CK_NODE_E_NOT_FOUND, "no_profile", "%s has not set her sharing profile yet (her treating hospitals); she runs "
-                             "'carekey patient onboard --gid %s --hospitals A,B' or 'carekey sharing set'",
+                             "'carekey patient onboard --gid %s --orgs A,B' or 'carekey sharing set'",
                   v->patient, v->patient);
     return r == 1 ? 0 : -1;
 }
