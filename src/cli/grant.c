@@ -28,7 +28,7 @@ static const char grant_usage[] =
     "chain, from which every reader verifies who was allowed to write what.\n"
     "\n"
     "  --patient P      the patient's GID\n"
-    "  --gid GID        who receives the grant (--to is the same)\n"
+    "  --gid GID        who receives the grant (the recipient, as everywhere)\n"
     "  --sections LIST  comma-separated sections, or '*'\n"
     "  --delegate       GID may grant and revoke on the patient's behalf\n"
     "  --read           GID may fetch the record (family, a care team): the server\n"
@@ -36,8 +36,10 @@ static const char grant_usage[] =
     "                   grantees; what GID can decrypt is still decided by its keys\n"
     "  --expires WHEN   never (default), 30d, 12h, 45m, 2026-01-31[T10:00:00Z] or Unix ms\n"
     "\n"
-    "'grant revoke --id ID' takes the id 'grant' printed (the server's number or the\n"
-    "chain id); 'grant list' shows the grants the verified chain holds.\n"
+    "Subcommands:\n"
+    "  revoke  revoke a grant: 'grant revoke --id ID' takes the id 'grant' printed\n"
+    "          (the server's number or the chain id)\n"
+    "  list    the grants the verified chain holds\n"
     "\n" CLI_CTX_HELP;
 
 /* A node refusal of the input is a usage error, like the parser's. */
@@ -52,7 +54,7 @@ static int cmd_create(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"gid", required_argument, NULL, 't'},
-                                       {"to", required_argument, NULL, 't'},
+                                       {"to", required_argument, NULL, 't'},   /* hidden alias of --gid */
                                        {"sections", required_argument, NULL, 's'},
                                        {"delegate", no_argument, NULL, 'd'},
                                        {"read", no_argument, NULL, 'r'},
@@ -214,4 +216,4 @@ static int grant_run(int argc, char **argv)
     return cmd_create(argc, argv);
 }
 
-const cli_group cli_group_grant = {"grant", "give, revoke and list write access to a record", grant_run};
+const cli_group cli_group_grant = {"grant", "write and read access to a record: grant, revoke, list", grant_run};

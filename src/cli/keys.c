@@ -282,5 +282,5 @@ static int keys_run(int argc, char **argv)
     return cli_dispatch("keys", keys_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_keys = {"keys", "your attribute keys: sync deliveries from the mailbox, list, export",
+const cli_group cli_group_keys = {"keys", "your attribute keys and mailbox: sync, list, inbox, export",
                                   keys_run};

@@ -103,7 +103,7 @@ static int report_run(int argc, char **argv)
     return cli_dispatch("report", report_help, report_subcmds, 3, argc, argv);
 }
 
-const cli_group cli_group_report = {"report", "personal, professional and research reports of a record", report_run};
+const cli_group cli_group_report = {"report", "reports of a record: personal, professional, research", report_run};
 
 /* ---- research publish -------------------------------------------------------------- */
 
@@ -169,5 +169,5 @@ static int research_run(int argc, char **argv)
     return cli_dispatch("research", research_help, research_subcmds, 1, argc, argv);
 }
 
-const cli_group cli_group_research = {"research", "publish the de-identified research copy of a record",
+const cli_group cli_group_research = {"research", "the de-identified research copy of a record: publish",
                                       research_run};

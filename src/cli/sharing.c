@@ -27,7 +27,7 @@ static const char set_usage[] =
     "of the verified record. Entries written before a change keep their policy.\n"
     "\n"
     "  --patient P      the patient (this keyring's identity)\n"
-    "  --orgs A,B       1-64 treating hospitals (--hospitals is the same)\n"
+    "  --orgs A,B       1-64 treating hospitals (organizations)\n"
     "  --er-desk D      the emergency desk authority (default er-desk)\n"
     "  --profile FILE   policy templates (carekey-sharing/1 JSON)\n"
     "\n" CLI_CTX_HELP;
@@ -43,7 +43,7 @@ static int cmd_set(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"orgs", required_argument, NULL, 'H'},
-                                       {"hospitals", required_argument, NULL, 'H'},
+                                       {"hospitals", required_argument, NULL, 'H'},   /* hidden alias of --orgs */
                                        {"er-desk", required_argument, NULL, 'e'},
                                        {"profile", required_argument, NULL, 'P'},
                                        {"help", no_argument, NULL, 'h'},
@@ -139,5 +139,5 @@ static int sharing_run(int argc, char **argv)
     return cli_dispatch("sharing", sharing_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_sharing = {"sharing", "the patient's sharing profile (treating hospitals), signed in her record",
+const cli_group cli_group_sharing = {"sharing", "the patient's sharing profile (treating hospitals): set, show",
                                      sharing_run};

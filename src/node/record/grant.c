@@ -104,7 +104,7 @@ static int grant(ck_node *c, const ck_node_grant_in *in)
     char secs[CK_REC_SECTIONS_MAX];
     int rc;
     if (!in->patient || !in->grantee)
-        return ck_node_fail_at(c, CK_NODE_E_INVALID, "missing", "patient", "--patient and --to are required");
+        return ck_node_fail_at(c, CK_NODE_E_INVALID, "missing", "patient", "--patient and --gid are required");
     if (in->read) {
         if (in->sections || in->delegate)
             return ck_node_fail_at(c, CK_NODE_E_INVALID, "read_whole", "read",
@@ -112,7 +112,7 @@ static int grant(ck_node *c, const ck_node_grant_in *in)
         return ck_node_grant_read(c, in->patient, in->grantee, in->expires_ms);
     }
     if (!in->sections)
-        return ck_node_fail_at(c, CK_NODE_E_INVALID, "missing", "sections", "--patient, --to and --sections are required");
+        return ck_node_fail_at(c, CK_NODE_E_INVALID, "missing", "sections", "--patient, --gid and --sections are required");
     if (!ck_net_id_valid(in->patient) || !ck_net_id_valid(in->grantee))
         return ck_node_fail_at(c, CK_NODE_E_INVALID, "bad_gid", "gid", "invalid GID '%s'",
                                ck_net_id_valid(in->patient) ? in->grantee : in->patient);
