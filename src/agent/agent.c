@@ -429,11 +429,13 @@ int ck_agent_serve(ck_agent_config *cfg)
                 idx[k++] = i;
             }
         if (poll(p, n, timeout_ms(a)) < 0 && errno != EINTR) break;
+        /* due before anything is read: a request after the idle time finds
+         * the agent locked, whatever the load made it wait for */
+        if (cfg->kr && cfg->idle_s && now() - a->last >= (time_t)cfg->idle_s) lock(a, "idle");
         if (p[0].revents) on_signals(a);
         for (size_t j = 0; j < k; j++)
             if (p[j + 2].revents && a->c[idx[j]].fd == p[j + 2].fd) request(a, &a->c[idx[j]]);
         if (p[1].revents & POLLIN) accept_one(a);
-        if (cfg->kr && cfg->idle_s && now() - a->last >= (time_t)cfg->idle_s) lock(a, "idle");
     }
     rc = 0;
 out:

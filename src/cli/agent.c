@@ -414,7 +414,14 @@ static void harden(int log_fd)
     struct rlimit no = {0, 0};
     setrlimit(RLIMIT_CORE, &no);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    if (mlockall(MCL_CURRENT) != 0) ck_agent_log(log_fd, "note: memory not locked (%s)", strerror(errno));
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    ck_agent_log(log_fd, "note: memory not locked (sanitizer build)");
+#else
+    /* MCL_ONFAULT: what is resident now and what the mappings fault in
+     * later; nothing is populated ahead */
+    if (mlockall(MCL_CURRENT | MCL_ONFAULT) != 0)
+        ck_agent_log(log_fd, "note: memory not locked (%s)", strerror(errno));
+#endif
 }
 
 static int run_forwarded(void *ud, ck_keyring *kr, int argc, char **argv)
