@@ -129,17 +129,21 @@ if [ $? = 0 ] && grep -q "appended entry 3" "$T/out"; then ok; else bad "12 put 
 # an exit code comes back as it was
 expect 2 "13 a usage error keeps its exit code" -- as_alice record get
 err_has "--patient"
+# the CLI's CAREKEY_* variables are the command's (the agent has none of its own)
+expect 3 "14 CAREKEY_SERVER comes with the command" -- env -u CAREKEY_PASSPHRASE \
+  CAREKEY_SERVER=http://127.0.0.1:1 "$CK" record get --patient alice --home "$H"
+err_has "cannot reach http://127.0.0.1:1"
 N=$(log_count 'run [0-9]+: exit ')
-if [ "$N" = 13 ]; then ok; else bad "the agent's log shows $N runs, want 13"; fi
+if [ "$N" = 14 ]; then ok; else bad "the agent's log shows $N runs, want 14"; fi
 if [ "$(log_count 'run [0-9]+: exit 0')" = 12 ]; then ok; else bad "12 runs with exit 0 expected"; fi
 expect 0 "node status counts them" -- as_alice node status
-out_has "commands:  13 run"
+out_has "commands:  14 run"
 # nothing of the arguments is logged: no patient, no file
 if grep -qE 'alice --|cond|--patient' "$H/agent.log"; then bad "arguments in the agent's log"; else ok; fi
 expect 2 "CAREKEY_AGENT=0: the command runs by itself" -- env -u CAREKEY_PASSPHRASE CAREKEY_AGENT=0 \
   "$CK" record get --patient alice --home "$H"
 err_has "passphrase"
-if [ "$(log_count 'run [0-9]+: exit ')" = 13 ]; then ok; else bad "CAREKEY_AGENT=0 went through the agent"; fi
+if [ "$(log_count 'run [0-9]+: exit ')" = 14 ]; then ok; else bad "CAREKEY_AGENT=0 went through the agent"; fi
 # SIGINT to the waiting CLI reaches the command (waiting on a server that
 # never answers: a socket that listens and never reads)
 python3 -c 'import socket, sys, time
@@ -150,14 +154,14 @@ for _ in $(seq 1 250); do [ -s "$T/bh.port" ] && break; sleep 0.02; done
 env -u CAREKEY_PASSPHRASE "$CK" record get --patient alice --home "$H" \
   --server "http://127.0.0.1:$(cat "$T/bh.port")" </dev/null >"$T/out" 2>"$T/err" &
 CLI_PID=$!
-for _ in $(seq 1 250); do [ "$(log_count 'run 14: record get')" = 1 ] && break; sleep 0.02; done
+for _ in $(seq 1 250); do [ "$(log_count 'run 15: record get')" = 1 ] && break; sleep 0.02; done
 sleep 0.3
 kill -INT "$CLI_PID"
 wait "$CLI_PID"
 st=$?
 kill "$BH_PID" 2>/dev/null; wait "$BH_PID" 2>/dev/null
-for _ in $(seq 1 100); do [ "$(log_count 'run 14: signal 2')" = 1 ] && break; sleep 0.02; done
-if [ "$st" = 130 ] && [ "$(log_count 'run 14: signal 2')" = 1 ]; then ok
+for _ in $(seq 1 100); do [ "$(log_count 'run 15: signal 2')" = 1 ] && break; sleep 0.02; done
+if [ "$st" = 130 ] && [ "$(log_count 'run 15: signal 2')" = 1 ]; then ok
 else bad "SIGINT: CLI exit $st, agent log: $(tail -n 3 "$H/agent.log")"; fi
 # a keyring file under another passphrase (another salt) is not followed:
 # the agent locks itself
