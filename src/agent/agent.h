@@ -45,7 +45,7 @@ int ck_agent_serve(ck_agent_config *cfg);
 /* "2026-12-04T03:00:00Z agent[pid]: " + the message, one line to fd. */
 void ck_agent_log(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Forks the child of a run request: stdio from fds, cwd, the forwarded
+/* Forks the child of a run request: stdio from fds, cwd, umask, the forwarded
  * CAREKEY_* variables (CAREKEY_HOME forced to home, CAREKEY_AGENT=0), the
  * descriptors in close_fds closed, default signal handling; then run.
  * The child's pid, or -1. */

@@ -102,6 +102,8 @@ int ck_agent_req_encode(uint8_t *out, size_t cap, size_t *len, const ck_agent_re
         for (unsigned i = 0; i < r->argc; i++) put_str(&w, r->argv[i], CK_AGENT_STR_MAX);
         put_str(&w, r->cwd, CK_AGENT_STR_MAX);
         put_str(&w, r->home, CK_AGENT_STR_MAX);
+        if (r->umask > 0777) return -1;
+        put_uint(&w, r->umask, 2);
         put_uint(&w, r->envc, 2);
         for (unsigned i = 0; i < r->envc; i++) {
             if (!ck_agent_env_ok(r->env[i])) return -1;
@@ -208,6 +210,8 @@ static int decode_run(ck_agent_req *q, rbuf *r)
     if (!q->argv[0][0]) return -1;
     if (!(q->cwd = get_str(r, &a, CK_AGENT_STR_MAX)) || q->cwd[0] != '/') return -1;
     if (!(q->home = get_str(r, &a, CK_AGENT_STR_MAX)) || q->home[0] != '/') return -1;
+    q->umask = (unsigned)get_uint(r, 2);
+    if (r->bad || q->umask > 0777) return -1;
     q->envc = (unsigned)get_uint(r, 2);
     if (r->bad || q->envc > CK_AGENT_ENVC_MAX) return -1;
     for (unsigned i = 0; i < q->envc; i++) {

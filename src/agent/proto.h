@@ -11,7 +11,8 @@
  *
  * Requests (CLI -> agent):
  *   'R' run     u16 argc, argc strings (argv[0] the command group), cwd,
- *               home (both absolute), u16 envc, envc "CAREKEY_NAME=value"
+ *               home (both absolute), u16 umask (0..0777), u16 envc, envc
+ *               "CAREKEY_NAME=value"
  *               strings (never CAREKEY_PASSPHRASE); carries the CLI's
  *               stdin, stdout and stderr (SCM_RIGHTS, exactly three)
  *   'K' signal  u8 signo (INT, TERM, HUP or QUIT), for the running command
@@ -61,6 +62,7 @@ typedef struct ck_agent_req {
     unsigned argc;
     char *argv[CK_AGENT_ARGC_MAX + 1]; /* NULL-terminated */
     const char *cwd, *home;
+    unsigned umask;                    /* the CLI's: files the command creates */
     unsigned envc;
     char *env[CK_AGENT_ENVC_MAX];
     int signo;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/agent.h"
@@ -69,6 +70,7 @@ pid_t ck_agent_spawn(const ck_agent_req *r, const int fds[3], const char *home, 
         if (fds[i] > 2) close(fds[i]);
     default_signals();
     if (chdir(r->cwd) != 0) fail("cannot enter the command's working directory");
+    umask((mode_t)r->umask);
     if (set_env(r, home) != 0) fail("out of memory");
     rc = run(ud, kr, (int)r->argc, (char **)r->argv);
     fflush(NULL);

@@ -186,6 +186,8 @@ static int run_request(int argc, char **argv, const char *home, uint8_t *buf, si
     for (int i = 0; i < argc; i++) r.argv[i] = argv[i];
     r.cwd = cwd;
     r.home = home;
+    r.umask = umask(077); /* read it back: umask has no getter */
+    umask((mode_t)r.umask);
     for (char **e = environ; *e && r.envc < CK_AGENT_ENVC_MAX; e++)
         if (ck_agent_env_ok(*e)) r.env[r.envc++] = *e;
     return ck_agent_req_encode(buf, cap, len, &r);
@@ -448,6 +450,8 @@ static pid_t daemonize(int *ready_w)
     }
     close(p[0]);
     setsid();
+    if (chdir("/") != 0) { /* the agent pins no directory; children enter theirs */
+    }
     if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
         dup2(null, 0);
         dup2(null, 1);

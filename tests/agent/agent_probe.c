@@ -40,6 +40,7 @@ int main(int argc, char **argv)
     for (int i = 2; i < argc; i++) r.argv[i - 2] = argv[i];
     r.cwd = cwd;
     r.home = dirname(home);
+    r.umask = 022;
     if ((fd = socket(AF_UNIX, SOCK_SEQPACKET, 0)) < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
         printf("cannot connect: %s\n", strerror(errno));
         return 1;

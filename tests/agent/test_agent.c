@@ -34,6 +34,7 @@ static ck_agent_req run_req(void)
     for (unsigned i = 0; i < 4; i++) r.argv[i] = argv[i];
     r.cwd = "/tmp";
     r.home = "/home/alice/.carekey";
+    r.umask = 027;
     r.envc = 2;
     r.env[0] = env[0];
     r.env[1] = env[1];
@@ -48,7 +49,7 @@ static void test_roundtrip(void)
     CHECK(ck_agent_req_encode(buf, sizeof buf, &len, &r) == 0, "encode run");
     CHECK(ck_agent_req_decode(&d, buf, len) == 0, "decode run");
     CHECK(d.type == CK_AGENT_RUN && d.argc == 4 && !strcmp(d.argv[3], "alice") && d.argv[4] == NULL &&
-              !strcmp(d.cwd, "/tmp") && !strcmp(d.home, "/home/alice/.carekey") && d.envc == 2 &&
+              !strcmp(d.cwd, "/tmp") && !strcmp(d.home, "/home/alice/.carekey") && d.umask == 027 && d.envc == 2 &&
               !strcmp(d.env[1], "CAREKEY_NO_CACHE=1"),
           "run fields");
     ck_agent_req_clear(&d);
@@ -127,6 +128,9 @@ static void test_rejects(void)
     r.env[1] = r.env[0]; /* the same name twice */
     CHECK(ck_agent_req_encode(buf, sizeof buf, &len, &r) == 0 && ck_agent_req_decode(&d, buf, len) != 0,
           "a variable twice");
+    r = run_req();
+    r.umask = 01000;
+    CHECK(ck_agent_req_encode(buf, sizeof buf, &len, &r) != 0, "a umask over 0777");
     r = run_req();
     r.argc = CK_AGENT_ARGC_MAX + 1;
     CHECK(ck_agent_req_encode(buf, sizeof buf, &len, &r) != 0, "too many arguments");
