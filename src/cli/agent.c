@@ -139,7 +139,9 @@ static void on_signal(int s) { got_signal = s; }
 static const int fwd_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define N_FWD (sizeof fwd_signals / sizeof *fwd_signals)
 
-/* Waits for the answer to a run, passing signals on to the command. */
+/* Waits for the answer to a run, passing signals on to the command; a
+ * signal this process ignores (a background job of a script: SIGINT and
+ * SIGQUIT) stays ignored, as the command itself would ignore it. */
 static int wait_answer(int fd, ck_agent_answer *an)
 {
     struct sigaction sa, old[N_FWD];
@@ -151,7 +153,10 @@ static int wait_answer(int fd, ck_agent_answer *an)
     sigemptyset(&block);
     for (size_t i = 0; i < N_FWD; i++) sigaddset(&block, fwd_signals[i]);
     sigprocmask(SIG_BLOCK, &block, &prev);
-    for (size_t i = 0; i < N_FWD; i++) sigaction(fwd_signals[i], &sa, &old[i]);
+    for (size_t i = 0; i < N_FWD; i++) {
+        sigaction(fwd_signals[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN) sigaction(fwd_signals[i], &sa, NULL);
+    }
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
         int r = ppoll(&p, 1, NULL, &prev); /* signals arrive only here */

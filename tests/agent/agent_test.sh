@@ -151,7 +151,8 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
 open(sys.argv[1], "w").write(str(s.getsockname()[1])); time.sleep(120)' "$T/bh.port" &
 BH_PID=$!
 for _ in $(seq 1 250); do [ -s "$T/bh.port" ] && break; sleep 0.02; done
-env -u CAREKEY_PASSPHRASE "$CK" record get --patient alice --home "$H" \
+# (a background job of a script ignores SIGINT: the CLI would pass on none)
+env --default-signal=INT -u CAREKEY_PASSPHRASE "$CK" record get --patient alice --home "$H" \
   --server "http://127.0.0.1:$(cat "$T/bh.port")" </dev/null >"$T/out" 2>"$T/err" &
 CLI_PID=$!
 for _ in $(seq 1 250); do [ "$(log_count 'run 15: record get')" = 1 ] && break; sleep 0.02; done
