@@ -21,11 +21,13 @@
 #include "agent/peer.h"
 
 #define CONN_MAX 32
+#define REQUEST_WAIT 10 /* s a connection may take to send its request */
 
 typedef struct conn {
     int fd;          /* -1: closed (its child may still run)   */
     pid_t child;     /* 0: no command running                  */
     uint64_t run_no;
+    time_t since;    /* accepted at (monotonic s)              */
 } conn;
 
 typedef struct agent {
@@ -321,6 +323,7 @@ static void accept_one(agent *a)
     }
     a->c[i].fd = fd;
     a->c[i].child = 0;
+    a->c[i].since = now();
 }
 
 static void reap(agent *a)
@@ -436,6 +439,8 @@ int ck_agent_serve(ck_agent_config *cfg)
         for (size_t j = 0; j < k; j++)
             if (p[j + 2].revents && a->c[idx[j]].fd == p[j + 2].fd) request(a, &a->c[idx[j]]);
         if (p[1].revents & POLLIN) accept_one(a);
+        for (size_t i = 0; i < CONN_MAX; i++) /* a connection that says nothing holds no slot */
+            if (a->c[i].fd >= 0 && !a->c[i].child && now() - a->c[i].since > REQUEST_WAIT) conn_close(&a->c[i]);
     }
     rc = 0;
 out:
