@@ -27,7 +27,7 @@ typedef struct conn {
     int fd;          /* -1: closed (its child may still run)   */
     pid_t child;     /* 0: no command running                  */
     uint64_t run_no;
-    time_t since;    /* accepted at (monotonic s)              */
+    int64_t since;   /* accepted at (monotonic ms)             */
 } conn;
 
 typedef struct agent {
@@ -37,7 +37,7 @@ typedef struct agent {
     struct stat kr_st; /* the keyring file as last read        */
     int have_st;
     struct stat sock_st;
-    time_t started, last;
+    int64_t started, last; /* monotonic ms                   */
     uint64_t served, refused;
     int stopping;
     uint8_t buf[CK_AGENT_MSG_MAX + 1];
@@ -74,12 +74,16 @@ void ck_agent_log(int fd, const char *fmt, ...)
     }
 }
 
-static time_t now(void)
+/* Monotonic milliseconds. */
+static int64_t now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* Milliseconds until the idle lock is due (<= 0: due). */
+static int64_t idle_left(const agent *a) { return (int64_t)a->cfg->idle_s * 1000 - (now() - a->last); }
 
 /* ---- locking and the keyring's freshness --------------------------------------------- */
 
@@ -146,15 +150,15 @@ static void answer_simple(int fd, int type, const char *reason)
 static void answer_status(agent *a, int fd)
 {
     ck_agent_answer an;
-    time_t t = now();
+    int64_t left = idle_left(a);
     memset(&an, 0, sizeof an);
     an.type = CK_AGENT_A_STATUS;
     an.locked = a->cfg->kr == NULL;
     an.pid = (uint32_t)getpid();
     an.idle_s = a->cfg->idle_s;
     if (!an.locked && a->cfg->idle_s)
-        an.idle_left_s = t - a->last >= (time_t)a->cfg->idle_s ? 0 : (uint32_t)(a->cfg->idle_s - (t - a->last));
-    an.uptime_s = (uint32_t)(t - a->started);
+        an.idle_left_s = left <= 0 ? 0 : (uint32_t)((left + 999) / 1000);
+    an.uptime_s = (uint32_t)((now() - a->started) / 1000);
     an.served = a->served;
     an.refused = a->refused;
     answer(fd, &an);
@@ -374,10 +378,10 @@ static void on_signals(agent *a)
  * stop waits for nothing). */
 static int timeout_ms(const agent *a)
 {
-    time_t left;
+    int64_t left;
     if (!a->cfg->kr || !a->cfg->idle_s) return 1000;
-    left = (time_t)a->cfg->idle_s - (now() - a->last);
-    return left <= 0 ? 0 : left >= 1 ? 1000 : (int)(left * 1000);
+    left = idle_left(a);
+    return left <= 0 ? 0 : left >= 1000 ? 1000 : (int)left;
 }
 
 static int setup(agent *a)
@@ -434,13 +438,13 @@ int ck_agent_serve(ck_agent_config *cfg)
         if (poll(p, n, timeout_ms(a)) < 0 && errno != EINTR) break;
         /* due before anything is read: a request after the idle time finds
          * the agent locked, whatever the load made it wait for */
-        if (cfg->kr && cfg->idle_s && now() - a->last >= (time_t)cfg->idle_s) lock(a, "idle");
+        if (cfg->kr && cfg->idle_s && idle_left(a) <= 0) lock(a, "idle");
         if (p[0].revents) on_signals(a);
         for (size_t j = 0; j < k; j++)
             if (p[j + 2].revents && a->c[idx[j]].fd == p[j + 2].fd) request(a, &a->c[idx[j]]);
         if (p[1].revents & POLLIN) accept_one(a);
         for (size_t i = 0; i < CONN_MAX; i++) /* a connection that says nothing holds no slot */
-            if (a->c[i].fd >= 0 && !a->c[i].child && now() - a->c[i].since > REQUEST_WAIT) conn_close(&a->c[i]);
+            if (a->c[i].fd >= 0 && !a->c[i].child && now() - a->c[i].since > REQUEST_WAIT * 1000) conn_close(&a->c[i]);
     }
     rc = 0;
 out:
