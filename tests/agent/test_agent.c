@@ -2,8 +2,9 @@
  * tests/agent/test_agent.c - the key agent's parts that need no server:
  * its protocol (round trips, every rejection of the strict decoders,
  * descriptors over a socket pair), the socket and home checks, the
- * peer's credentials, and ck_keyring_reopen (the keyring followed with
- * the key held; a new passphrase is not followed).
+ * peer's credentials, ck_keyring_reopen (the keyring followed with the
+ * key held; a new passphrase is not followed) and ck_node_adopt_keyring
+ * (a node session that takes an unlocked keyring: no passphrase asked).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "agent/peer.h"
 #include "agent/proto.h"
 #include "carekey/keyring.h"
+#include "carekey/node.h"
 #include "harness.h"
 
 static uint8_t buf[CK_AGENT_MSG_MAX + 64];
@@ -254,6 +256,49 @@ static void test_reopen(void)
     rmdir(dir);
 }
 
+static int no_passphrase(void *ud, char *pass, size_t cap, char *why, size_t why_cap)
+{
+    (void)pass;
+    (void)cap;
+    ++*(int *)ud;
+    snprintf(why, why_cap, "asked");
+    return -1;
+}
+
+static void test_adopt(void)
+{
+    char dir[] = "/tmp/ck-agent-node.XXXXXX", path[256];
+    ck_keyring *kr = NULL, *again = NULL, *copy = NULL;
+    ck_node_config cfg;
+    ck_node *n = NULL;
+    ck_identity id;
+    ck_keyring_kdf kdf = CK_KEYRING_KDF_MIN;
+    int asked = 0;
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(path, sizeof path, "%s/keyring.ckr", dir);
+    CHECK(ck_id_create(&id, "alice") == CK_ID_OK, "identity");
+    CHECK(ck_keyring_create(&kr, path, "pass phrase 1", 13, &id, &kdf) == CK_KEYRING_OK, "create");
+    memset(&cfg, 0, sizeof cfg);
+    cfg.home = dir;
+    CHECK(ck_node_open(&n, &cfg) == 0, "node open");
+    ck_node_set_passphrase(n, no_passphrase, &asked);
+    CHECK(!ck_node_is_unlocked(n), "locked at first");
+    CHECK(ck_node_adopt_keyring(n, NULL) != 0 && ck_node_last_error(n)->kind == CK_NODE_E_INVALID, "NULL refused");
+    CHECK(ck_keyring_reopen(&copy, kr) == CK_KEYRING_OK, "a copy for the node");
+    CHECK(ck_node_adopt_keyring(n, copy) == 0 && ck_node_is_unlocked(n) && !strcmp(ck_node_gid(n), "alice"),
+          "adopted: unlocked as alice");
+    CHECK(ck_keyring_reopen(&again, kr) == CK_KEYRING_OK && ck_node_adopt_keyring(n, again) == 0,
+          "a second one is freed (valgrind: no leak)");
+    CHECK(asked == 0, "no passphrase asked");
+    ck_node_lock(n);
+    CHECK(!ck_node_is_unlocked(n) && !strcmp(ck_node_gid(n), ""), "lock wipes the adopted keyring");
+    ck_node_close(n);
+    ck_keyring_free(kr);
+    ck_id_wipe(&id);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_roundtrip();
@@ -261,5 +306,6 @@ int main(void)
     test_socket();
     test_paths();
     test_reopen();
+    test_adopt();
     TEST_MAIN_END();
 }
