@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}; area=${2:-all}
 ran=0
-for a in ec abe seal server records care; do
+for a in ec abe seal server records care agent; do
   if [ "$area" = all ] || [ "$area" = "$a" ]; then
     if [ -x "bench/$a.sh" ]; then
       echo "== bench $a"

@@ -115,6 +115,11 @@ CK_MUST_CHECK ck_keyring_err ck_keyring_create(ck_keyring **kr, const char *path
  * CK_KEYRING_ERR_PASSPHRASE ("wrong passphrase or damaged keyring"). */
 CK_MUST_CHECK ck_keyring_err ck_keyring_open(ck_keyring **kr, const char *path, const char *pass,
                                              size_t pass_len);
+/* Reads held's file again with the file key held keeps (no passphrase,
+ * no scrypt): the key agent's way to follow a keyring that commands
+ * changed (pins, keys sync). The file's salt and scrypt parameters must be
+ * held's, else CK_KEYRING_ERR_PASSPHRASE (its passphrase was changed). */
+CK_MUST_CHECK ck_keyring_err ck_keyring_reopen(ck_keyring **kr, const ck_keyring *held);
 /* Writes the keyring back to its path atomically: a temporary file in the
  * same directory (mode 0600), fsync, rename over the old file, fsync of the
  * directory. On failure the old file is untouched and no temporary is left. */

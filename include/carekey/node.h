@@ -32,6 +32,7 @@ extern "C" {
 #endif
 
 typedef struct ck_node ck_node;
+struct ck_keyring; /* carekey/keyring.h */
 
 /* ---- configuration ----------------------------------------------------- */
 /* Layered by the front end: defaults, then ck_node_config_from_env, then
@@ -129,6 +130,11 @@ int ck_node_dup(ck_node **out, ck_node *n) CK_NODE_WUR;
 void ck_node_set_passphrase(ck_node *n, ck_node_passphrase_fn fn, void *ud);
 /* Opens the keyring now with pass (the agent's unlock). */
 int ck_node_unlock(ck_node *n, const char *pass, size_t len) CK_NODE_WUR;
+/* Takes kr (an unlocked keyring of this home, e.g. the key agent's, see
+ * docs/NODE.md "Agent") as the session's keyring: no passphrase is asked.
+ * The session owns kr from then on (wiped at lock or close); when the
+ * session is already unlocked kr is freed. -1 only for a NULL kr. */
+int ck_node_adopt_keyring(ck_node *n, struct ck_keyring *kr) CK_NODE_WUR;
 /* Wipes the unlocked keyring (the agent's lock); the next operation that
  * needs it asks for the passphrase again. */
 void ck_node_lock(ck_node *n);

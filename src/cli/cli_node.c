@@ -68,14 +68,28 @@ static int progress(void *ud, ck_node_phase phase, uint64_t done, uint64_t total
     return 0;
 }
 
+/* Run by the key agent: its keyring, when it is this home's (cli_ctx.h). */
+static int adopt_agent_keyring(cli_node *x)
+{
+    char path[PATH_MAX];
+    ck_keyring *kr = NULL;
+    int rc;
+    snprintf(path, sizeof path, "%s/keyring.ckr", ck_node_home(x->n));
+    if ((rc = cli_ctx_agent_keyring(x->cmd, path, &kr)) != CLI_OK || !kr) return rc;
+    if (ck_node_adopt_keyring(x->n, kr) != 0) return cli_node_fail(x);
+    return CLI_OK;
+}
+
 int cli_node_open(cli_node *x)
 {
+    int rc;
     if (x->n) return CLI_OK;
     if (ck_node_global_init() != 0 || ck_node_open(&x->n, &x->cfg) != 0) {
         cli_error(x->cmd, "cannot start (out of memory, or an invalid --home)");
         return CLI_FAIL;
     }
     ck_node_set_passphrase(x->n, passphrase, x);
+    if ((rc = adopt_agent_keyring(x)) != CLI_OK) return rc;
     ck_node_set_notice(x->n, notice, x);
     ck_node_set_progress(x->n, progress, x);
     return CLI_OK;

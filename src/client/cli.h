@@ -44,6 +44,15 @@ extern const cli_group cli_group_hospital, cli_group_encounter, cli_group_condit
 extern const cli_group cli_group_note, cli_group_schedule, cli_group_appointment, cli_group_rx;
 extern const cli_group cli_group_theatre, cli_group_mis;
 
+/* the key agent (src/cli/agent.c): node start|stop|status, unlock, lock */
+extern const cli_group cli_group_node, cli_group_unlock, cli_group_lock;
+/* Before dispatching: when a key agent runs for the command's home, hands
+ * it the command (argv[0] the group) and sets *rc to its exit status: 1.
+ * 0: run it here (no agent, CAREKEY_AGENT=0, a command that must not be
+ * forwarded, or the agent locked). dispatch runs a group (argv[0] its
+ * name); the agent's children use it. */
+int cli_agent_forward(int argc, char **argv, int (*dispatch)(int, char **), int *rc);
+
 /* A subcommand of a group: name, one-line summary, usage text, handler
  * (argv[0] is the subcommand name). */
 typedef struct cli_subcmd {

@@ -62,16 +62,41 @@ int cli_ctx_make_home(cli_ctx *c)
     return CLI_OK;
 }
 
+static const ck_keyring *agent_kr;
+
+void cli_ctx_set_agent_keyring(const ck_keyring *kr) { agent_kr = kr; }
+
+/* the same file (device and inode), however the paths are spelled */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_ctx_agent_keyring(const char *cmd, const char *path, ck_keyring **out)
+{
+    ck_keyring_err e;
+    *out = NULL;
+    if (!agent_kr || !same_file(path, ck_keyring_path(agent_kr))) return CLI_OK;
+    if ((e = ck_keyring_reopen(out, agent_kr)) != CK_KEYRING_OK) {
+        cli_error(cmd, "the agent's keyring: %s: %s", path, ck_keyring_strerror(e));
+        return e == CK_KEYRING_ERR_IO ? CLI_IO : CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
 int cli_ctx_keyring(cli_ctx *c)
 {
     char path[PATH_MAX], pass[CK_KEYRING_PASSPHRASE_MAX + 1];
     ck_keyring_err e;
+    int rc;
     if (c->kr) return CLI_OK;
     cli_ctx_path(c, path, KEYRING_FILE);
     if (!cli_file_exists(path)) {
         cli_error(c->cmd, "no keyring in %s (run 'carekey init' first)", c->home);
         return CLI_IO;
     }
+    if ((rc = cli_ctx_agent_keyring(c->cmd, path, &c->kr)) != CLI_OK || c->kr) return rc;
     if ((e = ck_keyring_passphrase_get(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
         cli_error(c->cmd, "passphrase: %s", ck_keyring_strerror(e));
         return CLI_USAGE;

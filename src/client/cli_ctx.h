@@ -53,7 +53,17 @@ void cli_ctx_path(const cli_ctx *c, char *out, const char *name);
 /* Creates the home directory (0700) if needed. CLI_OK or CLI_IO. */
 int cli_ctx_make_home(cli_ctx *c);
 
+/* The key agent's unlocked keyring (src/agent; set in the process that runs
+ * one forwarded command, NULL elsewhere). A command whose keyring file is
+ * that one gets a fresh copy of it (ck_keyring_reopen: the file's current
+ * contents, no passphrase, no KDF) instead of asking. */
+void cli_ctx_set_agent_keyring(const ck_keyring *kr);
+/* *out: that copy when path is the agent keyring's file, else NULL.
+ * CLI_OK, or CLI_FAIL / CLI_IO (reported) when it cannot be reopened. */
+int cli_ctx_agent_keyring(const char *cmd, const char *path, ck_keyring **out);
+
 /* Opens home/keyring.ckr (asks for the passphrase). CLI_OK / CLI_FAIL / CLI_IO. */
+/* (with an agent keyring for this home: its fresh copy, no passphrase) */
 int cli_ctx_keyring(cli_ctx *c);
 int cli_ctx_save(cli_ctx *c);
 /* The server URL: --server / $CAREKEY_SERVER, else home/server (reported

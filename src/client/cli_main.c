@@ -36,6 +36,9 @@ static const cli_group *const groups[] = {
     &cli_group_rx,
     &cli_group_theatre,
     &cli_group_mis,
+    &cli_group_node,
+    &cli_group_unlock,
+    &cli_group_lock,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 
@@ -65,8 +68,18 @@ static void help(FILE *f)
             "File formats: docs/FORMAT.md.\n");
 }
 
+/* argv[0] is the group's name. */
+static int run_group(int argc, char **argv)
+{
+    for (size_t i = 0; i < N_GROUPS; i++)
+        if (strcmp(argv[0], groups[i]->name) == 0) return groups[i]->run(argc, argv);
+    fprintf(stderr, "carekey: unknown command '%s'\nTry 'carekey --help' for more information.\n", argv[0]);
+    return CLI_USAGE;
+}
+
 int main(int argc, char **argv)
 {
+    int rc;
     if (argc < 2) {
         help(stderr);
         return CLI_USAGE;
@@ -79,8 +92,7 @@ int main(int argc, char **argv)
         printf("carekey %s\n", CK_VERSION);
         return CLI_OK;
     }
-    for (size_t i = 0; i < N_GROUPS; i++)
-        if (strcmp(argv[1], groups[i]->name) == 0) return groups[i]->run(argc - 1, argv + 1);
-    fprintf(stderr, "carekey: unknown command '%s'\nTry 'carekey --help' for more information.\n", argv[1]);
-    return CLI_USAGE;
+    /* with a key agent for its home the command runs there (src/cli/agent.c) */
+    if (cli_agent_forward(argc - 1, argv + 1, run_group, &rc)) return rc;
+    return run_group(argc - 1, argv + 1);
 }

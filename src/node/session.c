@@ -187,6 +187,20 @@ int ck_node_unlock(ck_node *n, const char *pass, size_t len)
     return rc;
 }
 
+int ck_node_adopt_keyring(ck_node *n, ck_keyring *kr)
+{
+    ck_node_clear_error(n);
+    if (!kr) return ck_node_fail(n, CK_NODE_E_INVALID, "keyring", "no keyring to adopt");
+    pthread_rwlock_wrlock(&n->s->kr_lock);
+    if (!n->s->kr) {
+        n->s->kr = kr;
+        kr = NULL;
+    }
+    pthread_rwlock_unlock(&n->s->kr_lock);
+    ck_keyring_free(kr); /* already unlocked: the one held stays */
+    return 0;
+}
+
 void ck_node_lock(ck_node *n)
 {
     pthread_rwlock_wrlock(&n->s->kr_lock);

@@ -174,18 +174,14 @@ out:
     return rc;
 }
 
-ck_keyring_err ck_keyring_decrypt(ck_keyring **out, const uint8_t *in, size_t len, const char *pass,
-                                  size_t pass_len)
+/* Opens the body of in (header already parsed: body length n) with key
+ * and fills a new keyring that keeps kdf, the header's salt and key. */
+static ck_keyring_err open_with_key(ck_keyring **out, const uint8_t *in, size_t n, const ck_keyring_kdf *kdf,
+                                    const uint8_t key[32])
 {
     ck_keyring *kr = NULL;
-    ck_keyring_kdf kdf;
-    uint8_t key[32], *body = NULL;
-    size_t n = 0;
-    ck_keyring_err rc = CK_KEYRING_ERR_PARAM;
-    if (!out || (!in && len) || (!pass && pass_len)) return rc;
-    if ((rc = parse_header(&kdf, &n, in, len)) != CK_KEYRING_OK) goto out;
-    if ((rc = scrypt(key, pass, pass_len, in + OFF_SALT, &kdf)) != CK_KEYRING_OK) goto out;
-    rc = CK_KEYRING_ERR_NOMEM;
+    uint8_t *body = NULL;
+    ck_keyring_err rc = CK_KEYRING_ERR_NOMEM;
     if (!(body = malloc(n ? n : 1))) goto out;
     rc = CK_KEYRING_ERR_PASSPHRASE;
     if (ck_idc_gcm_open(body, key, in + OFF_NONCE, in, CK_KEYRING_HEADER_BYTES, in + CK_KEYRING_HEADER_BYTES,
@@ -194,15 +190,30 @@ ck_keyring_err ck_keyring_decrypt(ck_keyring **out, const uint8_t *in, size_t le
     rc = CK_KEYRING_ERR_NOMEM;
     if (!(kr = ck_kr_alloc())) goto out;
     if ((rc = ck_kr_body_decode(kr, body, n)) != CK_KEYRING_OK) goto out;
-    kr->kdf = kdf;
+    kr->kdf = *kdf;
     memcpy(kr->salt, in + OFF_SALT, CK_KEYRING_SALT_BYTES);
-    memcpy(kr->key, key, sizeof key);
+    memcpy(kr->key, key, sizeof kr->key);
     kr->has_key = 1;
     *out = kr;
     kr = NULL;
 out:
     ck_keyring_free(kr);
     ck_keyring_bytes_free(body, n ? n : 1);
+    return rc;
+}
+
+ck_keyring_err ck_keyring_decrypt(ck_keyring **out, const uint8_t *in, size_t len, const char *pass,
+                                  size_t pass_len)
+{
+    ck_keyring_kdf kdf;
+    uint8_t key[32];
+    size_t n = 0;
+    ck_keyring_err rc = CK_KEYRING_ERR_PARAM;
+    if (!out || (!in && len) || (!pass && pass_len)) return rc;
+    if ((rc = parse_header(&kdf, &n, in, len)) != CK_KEYRING_OK) goto out;
+    if ((rc = scrypt(key, pass, pass_len, in + OFF_SALT, &kdf)) != CK_KEYRING_OK) goto out;
+    rc = open_with_key(out, in, n, &kdf, key);
+out:
     OPENSSL_cleanse(key, sizeof key);
     return rc;
 }
@@ -386,6 +397,32 @@ ck_keyring_err ck_keyring_open(ck_keyring **out, const char *path, const char *p
     kr = NULL;
 out:
     ck_keyring_free(kr);
+    ck_keyring_bytes_free(bytes, len);
+    return rc;
+}
+
+ck_keyring_err ck_keyring_reopen(ck_keyring **out, const ck_keyring *held)
+{
+    ck_keyring_kdf kdf;
+    uint8_t *bytes = NULL;
+    size_t len = 0, n = 0;
+    ck_keyring_err rc = CK_KEYRING_ERR_PARAM;
+    if (!out || !held || !held->path || !held->has_key) return rc;
+    *out = NULL;
+    if ((rc = read_file(&bytes, &len, held->path)) != CK_KEYRING_OK) goto out;
+    if ((rc = parse_header(&kdf, &n, bytes, len)) != CK_KEYRING_OK) goto out;
+    /* the file key is scrypt(passphrase, salt) under kdf: another salt or
+     * cost means another passphrase was set, which only a new one opens */
+    rc = CK_KEYRING_ERR_PASSPHRASE;
+    if (kdf.log2_n != held->kdf.log2_n || kdf.r != held->kdf.r || kdf.p != held->kdf.p ||
+        CRYPTO_memcmp(bytes + OFF_SALT, held->salt, CK_KEYRING_SALT_BYTES) != 0)
+        goto out;
+    if ((rc = open_with_key(out, bytes, n, &kdf, held->key)) != CK_KEYRING_OK) goto out;
+    if ((rc = set_path(*out, held->path)) != CK_KEYRING_OK) {
+        ck_keyring_free(*out);
+        *out = NULL;
+    }
+out:
     ck_keyring_bytes_free(bytes, len);
     return rc;
 }
