@@ -521,7 +521,10 @@ out:
 
 static int simple_usage(int argc, char **argv, const char *cmd, const char *usage, char *home)
 {
-    static const struct option lo[] = {{"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+    /* only the home: these commands talk to the agent, never to carekeyd or a keyring */
+    static const struct option lo[] = {{"help", no_argument, NULL, 'h'},
+                                       {"home", required_argument, NULL, CLI_CTX_OPT_HOME},
+                                       {NULL, 0, NULL, 0}};
     const char *h = NULL;
     int opt;
     cli_start_opts();
@@ -531,7 +534,7 @@ static int simple_usage(int argc, char **argv, const char *cmd, const char *usag
             return -1;
         }
         if (opt == CLI_CTX_OPT_HOME) h = optarg;
-        else if (opt != CLI_CTX_OPT_SERVER && opt != CLI_CTX_OPT_PASS) return CLI_USAGE;
+        else return CLI_USAGE;
     }
     if (optind < argc) return cli_usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
     if (h) return absolute(h, home, PATH_MAX) == 0 ? CLI_OK : CLI_USAGE;
@@ -640,6 +643,6 @@ static int node_run(int argc, char **argv)
     return cli_dispatch("node", node_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_node = {"node", "your agent: start (unlock once), stop, status", node_run};
+const cli_group cli_group_node = {"node", "your agent, which unlocks your keyring once: start, stop, status", node_run};
 const cli_group cli_group_unlock = {"unlock", "start the agent with your keyring unlocked (node start)", cmd_start};
 const cli_group cli_group_lock = {"lock", "wipe the agent's keyring now", cmd_lock};
