@@ -74,12 +74,35 @@ static int fetch_heads(ck_node *c, ck_node_view *v)
 
 /* The chain: the node's copy (*trusted entries) and what came after it,
  * or everything when full or when the copy cannot be a prefix. */
-static int fetch_chain(ck_node *c, ck_node_view *v, int full, size_t *trusted)
+/* The session's memory of the chain (memo.c), else the state file
+ * (whose length the memo then remembers). 1 when a copy was taken. */
+static int copy_of(ck_node *c, ck_node_view *v, int memo)
+{
+    ck_node_memo *m;
+    int rc = 0;
+    if (!memo) return ck_node_replica_load(c, v->patient, &v->e, &v->n);
+    if (!(m = ck_node_memo_get(c, v->patient))) return 0;
+    if (m->n && ck_node_entries_copy(m->e, m->n, &v->e) == 0) {
+        v->n = m->n;
+        rc = 1;
+    }
+    ck_node_memo_unlock(c);
+    if (rc) return 1;
+    rc = ck_node_replica_load(c, v->patient, &v->e, &v->n);
+    if ((m = ck_node_memo_get(c, v->patient))) {
+        m->disk_n = rc == 1 ? v->n : 0;
+        m->disk_known = 1;
+        ck_node_memo_unlock(c);
+    }
+    return rc;
+}
+
+static int fetch_chain(ck_node *c, ck_node_view *v, int full, int memo, size_t *trusted)
 {
     size_t cap = 0;
     *trusted = 0;
     if (fetch_heads(c, v) != 0) return -1;
-    if (!full && ck_node_replica_load(c, v->patient, &v->e, &v->n) == 1) {
+    if (!full && copy_of(c, v, memo) == 1) {
         if (v->n && v->n <= v->server_head.seq) *trusted = cap = v->n;
         else {
             ck_net_entries_free(v->e, v->n); /* the server shows fewer: let the verifier judge it all */
@@ -156,6 +179,59 @@ static void keep_copy(ck_node *c, ck_node_view *v, size_t trusted)
     if (ck_node_replica_store(c, v->patient, v->e, v->n) != 0) ck_node_clear_error(c); /* a cache: never fatal */
 }
 
+/* The session's copy: forgotten on any problem (the next load judges the
+ * server's chain again); else the new chain, and the state file rewritten
+ * only when it lags by MEMO_LAG entries - a later process then checks at
+ * most that many signatures again, and a busy ledger is not rewritten
+ * whole after every entry (ck_node_memo_flush writes it at the end). */
+#define MEMO_LAG 64
+
+static void keep_memo(ck_node *c, ck_node_view *v, size_t trusted)
+{
+    ck_node_memo *m;
+    int clean = !ck_node_view_problems(v) && !v->vo.n_open_batches, tomb = clean && has_tombstone(v, trusted);
+    int write = 0;
+    if (!(m = ck_node_memo_get(c, v->patient))) return;
+    if (!clean || tomb) {
+        ck_net_entries_free(m->e, m->n);
+        m->e = NULL;
+        m->n = 0;
+        if (tomb) m->disk_n = 0;
+    } else if (m->n != v->n) {
+        /* copied under the lock: a memcpy, no network */
+        ck_net_entry *copy = NULL;
+        if (ck_node_entries_copy(v->e, v->n, &copy) == 0) {
+            ck_net_entries_free(m->e, m->n);
+            m->e = copy;
+            m->n = v->n;
+            if (!m->disk_known || m->n >= m->disk_n + MEMO_LAG) {
+                write = 1;
+                m->disk_n = m->n;
+                m->disk_known = 1;
+            }
+        }
+    }
+    ck_node_memo_unlock(c);
+    if (tomb) ck_node_replica_drop(c, v->patient);
+    else if (write && ck_node_replica_store(c, v->patient, v->e, v->n) != 0) ck_node_clear_error(c);
+}
+
+void ck_node_memo_flush(ck_node *c, const char *record)
+{
+    ck_node_memo *m = ck_node_memo_get(c, record);
+    ck_net_entry *copy = NULL;
+    size_t n = 0;
+    if (!m) return;
+    if (m->n && m->n != m->disk_n && ck_node_entries_copy(m->e, m->n, &copy) == 0) {
+        n = m->n;
+        m->disk_n = n;
+        m->disk_known = 1;
+    }
+    ck_node_memo_unlock(c);
+    if (copy && ck_node_replica_store(c, record, copy, n) != 0) ck_node_clear_error(c);
+    ck_net_entries_free(copy, n);
+}
+
 static void report_problems(ck_node *c, const ck_node_view *v)
 {
     for (size_t i = 0; i < v->vo.n_problems; i++)
@@ -191,7 +267,7 @@ static int index_items(ck_node *c, ck_node_view *v)
     return 0;
 }
 
-static int load(ck_node_view *v, ck_node *c, const char *patient, int report, int full)
+static int load(ck_node_view *v, ck_node *c, const char *patient, int report, int full, int memo)
 {
     size_t trusted = 0;
     memset(v, 0, sizeof *v);
@@ -201,7 +277,7 @@ static int load(ck_node_view *v, ck_node *c, const char *patient, int report, in
         return ck_node_fail(c, CK_NODE_E_INVALID, "bad_gid", "'%s' is not a valid patient GID", patient);
     if (ck_node_head_load(c, patient, &v->pinned, &v->have_pinned) != 0) return -1;
     if (ck_node_replica_suspect(c, patient)) full = 1;
-    if (fetch_chain(c, v, full, &trusted) != 0 || verify(c, v, trusted) != 0) return -1;
+    if (fetch_chain(c, v, full, memo, &trusted) != 0 || verify(c, v, trusted) != 0) return -1;
     if (trusted && ck_node_view_problems(v)) {
         /* does not chain onto the copy, or a problem: judge the server's whole chain */
         ck_net_entries_free(v->e, v->n);
@@ -209,7 +285,7 @@ static int load(ck_node_view *v, ck_node *c, const char *patient, int report, in
         v->n = 0;
         full = 1;
         trusted = 0;
-        if (fetch_chain(c, v, 1, &trusted) != 0 || verify(c, v, 0) != 0) return -1;
+        if (fetch_chain(c, v, 1, memo, &trusted) != 0 || verify(c, v, 0) != 0) return -1;
     }
     if (full) {
         compare_with_copy(c, v);
@@ -218,16 +294,22 @@ static int load(ck_node_view *v, ck_node *c, const char *patient, int report, in
     v->verified = 1;
     if (report) report_problems(c, v);
     if (index_items(c, v) != 0) return -1;
-    keep_copy(c, v, trusted);
+    if (memo) keep_memo(c, v, trusted);
+    else keep_copy(c, v, trusted);
     return 0;
 }
 
 int ck_node_view_load(ck_node_view *v, ck_node *c, const char *patient, int report)
 {
-    return load(v, c, patient, report, 0);
+    return load(v, c, patient, report, 0, 0);
+}
+
+int ck_node_view_load_memo(ck_node_view *v, ck_node *c, const char *patient, int report)
+{
+    return load(v, c, patient, report, 0, 1);
 }
 
 int ck_node_view_load_full(ck_node_view *v, ck_node *c, const char *patient, int report)
 {
-    return load(v, c, patient, report, 1);
+    return load(v, c, patient, report, 1, 0);
 }
