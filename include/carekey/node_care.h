@@ -115,6 +115,115 @@ int ck_node_encounter_list(ck_node *n, const char *patient, ck_node_rows_out *ou
 int ck_node_encounter_census(ck_node *n, const char *org, ck_node_rows_out *out) CK_NODE_WUR;
 void ck_node_rows_out_free(ck_node_rows_out *out);
 
+/* ---- a record's care items ---------------------------------------------------------- */
+typedef struct ck_node_items_out {
+    /* the latest version of each resource of the section this person may
+     * open: [{"section", "type", "id", "author", "time", "seq",
+     * "resource"}] in record order (ck_care_item_resource) */
+    struct json_t *items;
+    size_t withheld;                      /* entries of the section not shared with this person */
+} ck_node_items_out;
+
+/* The items of sections ("problems", or several read together:
+ * "problems,encounters" - withheld counts them all; NULL: every section)
+ * and type (NULL: any) of a verified record (a patient's or a ledger). */
+int ck_node_care_items(ck_node *n, const char *record, const char *section, const char *type, ck_node_items_out *out)
+    CK_NODE_WUR;
+void ck_node_items_out_free(ck_node_items_out *out);
+
+/* ---- diagnoses (Condition, section problems) -------------------------------------------- */
+typedef struct ck_node_condition_add_in {
+    const char *patient;
+    const char *system;        /* "snomed", "icd10" or "text" */
+    const char *code;          /* checked: SNOMED CT (Verhoeff) or ICD-10; NULL for text */
+    const char *display;       /* required */
+    const char *onset;         /* optional time, not after now */
+    int provisional, problem_list;
+    const char *encounter;     /* optional: must be an Encounter of the patient's record */
+} ck_node_condition_add_in;
+int ck_node_condition_add_check(const ck_node_condition_add_in *in, int64_t *onset_ms, ck_node_error *err) CK_NODE_WUR;
+
+typedef struct ck_node_write_out {
+    char id[65];               /* the resource's id */
+    uint64_t seq;              /* its entry in the patient's record */
+    struct json_t *resource;   /* the version written (ck_node_write_out_free) */
+} ck_node_write_out;
+void ck_node_write_out_free(ck_node_write_out *out);
+
+int ck_node_condition_add(ck_node *n, const ck_node_condition_add_in *in, ck_node_write_out *out) CK_NODE_WUR;
+
+typedef struct ck_node_condition_change_in {
+    const char *patient, *id;
+    int resolve;               /* 1: resolved at `at` (default now); else the changes below */
+    const char *at;
+    const char *verification;  /* confirmed, provisional, refuted, entered-in-error; NULL keep */
+    const char *severity;      /* mild, moderate, severe; NULL keep */
+    const char *note;          /* added; NULL none */
+} ck_node_condition_change_in;
+int ck_node_condition_change_check(const ck_node_condition_change_in *in, ck_node_error *err) CK_NODE_WUR;
+/* A new version of the Condition, checked: read from the verified record
+ * and appended on exactly that head (read again when someone wrote). */
+int ck_node_condition_change(ck_node *n, const ck_node_condition_change_in *in, ck_node_write_out *out) CK_NODE_WUR;
+
+/* ---- observations (section results) -------------------------------------------------------- */
+typedef struct ck_node_observe_in {
+    const char *patient;
+    const char *encounter;             /* optional: an Encounter of the patient's record */
+    const char *at;                    /* when measured; NULL: now */
+    const char *const *vitals;         /* "hr=72", "bp=120/80", ... (1..32, each name once) */
+    size_t n_vitals;
+    const char *loinc;                 /* set: one laboratory result instead of vitals */
+    const char *value, *unit, *display;
+} ck_node_observe_in;
+/* Paths: patient, encounter, at, vitals, lab. Every value is checked
+ * (plausible ranges, LOINC check digits, UCUM syntax). */
+int ck_node_observe_check(const ck_node_observe_in *in, int64_t now_ms, ck_node_error *err) CK_NODE_WUR;
+/* The measurements as one entry (written whole or not at all): out->resource
+ * is the array of Observations written. */
+int ck_node_observe(ck_node *n, const ck_node_observe_in *in, ck_node_write_out *out) CK_NODE_WUR;
+
+/* ---- clinical notes (DocumentReference, section other) ------------------------------------ */
+typedef struct ck_node_note_in {
+    const char *patient;
+    const char *text;          /* UTF-8 plain text, 1..256 KiB (no control characters but tab, CR, LF) */
+    size_t len;
+    const char *kind;          /* progress (default), history, discharge */
+    const char *encounter;     /* optional: an Encounter of the patient's record */
+    const char *at;            /* the note's date; NULL: now */
+} ck_node_note_in;
+/* Paths: patient, encounter, kind, at, text. */
+int ck_node_note_check(const ck_node_note_in *in, int64_t now_ms, ck_node_error *err) CK_NODE_WUR;
+int ck_node_note_add(ck_node *n, const ck_node_note_in *in, ck_node_write_out *out) CK_NODE_WUR;
+
+/* ---- schedules (ledger section schedule) ---------------------------------------------------- */
+typedef struct ck_node_slots_in {
+    const char *org;
+    const char *doctor;        /* an active doctor in the directory */
+    const char *date;          /* YYYY-MM-DD */
+    const char *from, *to;     /* HH:MM (UTC), the same day, to after from */
+    const char *every;         /* 10m, 20m, 1h... (1 minute to 24 hours) */
+    const char *location;      /* optional: a unit of the hospital */
+} ck_node_slots_in;
+/* Paths: doctor, date, from, to, every, location. */
+int ck_node_slots_check(const ck_node_slots_in *in, int64_t *from_ms, int64_t *to_ms, int64_t *every_ms,
+                        ck_node_error *err) CK_NODE_WUR;
+
+typedef struct ck_node_slots_out {
+    char org[CK_NODE_CARE_ID_MAX + 1];
+    char schedule_id[65];
+    int new_schedule;
+    size_t n_slots;
+    uint64_t seq;              /* the ledger entry of the slots */
+} ck_node_slots_out;
+
+/* Opens free slots in the doctor's Schedule (created or widened), checked
+ * on the ledger they are written to (no overlap with the doctor's slots). */
+int ck_node_schedule_slots(ck_node *n, const ck_node_slots_in *in, ck_node_slots_out *out) CK_NODE_WUR;
+/* The slots of the hospital's schedules (ck_care_slots_view rows) of doctor
+ * (NULL: all) starting in period (NULL: any). */
+int ck_node_schedule_show(ck_node *n, const char *org, const char *doctor, const char *period, ck_node_rows_out *out)
+    CK_NODE_WUR;
+
 /* ---- MIS reports ---------------------------------------------------------------- */
 typedef enum ck_node_mis_format { CK_NODE_MIS_TEXT, CK_NODE_MIS_CSV, CK_NODE_MIS_JSON } ck_node_mis_format;
 
@@ -136,6 +245,16 @@ typedef struct ck_node_mis_out {
  * read must open: "ledger_withheld") and the directory's units. */
 int ck_node_mis_run(ck_node *n, const ck_node_mis_in *in, ck_node_mis_out *out) CK_NODE_WUR;
 void ck_node_mis_out_free(ck_node_mis_out *out);
+
+/* ---- the ledger ---------------------------------------------------------------------- */
+/* The organization's units (wards with beds, departments, theatres) from
+ * the directory: a new array. */
+int ck_node_care_units_list(ck_node *n, const char *org, struct json_t **units) CK_NODE_WUR;
+/* Appends resource (a FHIR resource, or an array of one type as one entry)
+ * to section of org's ledger, sealed under staff@ORG, with no workflow
+ * check: for imports and synthetic activity (bench/care/ledger_fill). */
+int ck_node_ledger_put(ck_node *n, const char *org, const char *section, const struct json_t *resource,
+                       uint64_t *seq) CK_NODE_WUR;
 
 /* ---- the session's care state ------------------------------------------------------- */
 void ck_node_care_flush(ck_node *n);

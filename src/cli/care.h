@@ -31,4 +31,9 @@ void cli_cn_close(cli_node *x);
 /* j indented on stdout; CLI_FAIL (reported) when out of memory. */
 int cli_cn_json(cli_node *x, const struct json_t *j);
 
+/* A list's rows on stdout: the JSON array (as_json), else the line none
+ * when there are no rows, else a table of cols over shown (NULL: rows). */
+void cli_cn_print_rows(struct json_t *rows, struct json_t *shown, int as_json, const char *none, const cli_column *cols,
+                       size_t ncols);
+
 #endif

@@ -85,3 +85,18 @@ size_t ck_node_memo_names(ck_node *n, char (*out)[CK_NET_ID_MAX + 1], size_t cap
     pthread_mutex_unlock(&memo_mu);
     return k;
 }
+
+void ck_node_memo_keep(ck_node *n, const char *record, ck_net_entry *e, size_t count)
+{
+    ck_node_memo *m = ck_node_memo_get(n, record);
+    if (m && count >= m->n) {
+        ck_net_entry *old = m->e;
+        size_t old_n = m->n;
+        m->e = e;
+        m->n = count;
+        e = old;
+        count = old_n;
+    }
+    if (m) ck_node_memo_unlock(n);
+    ck_net_entries_free(e, count); /* outside the lock */
+}

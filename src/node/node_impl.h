@@ -150,6 +150,9 @@ ck_node_memo *ck_node_memo_get(ck_node *n, const char *record);
 void ck_node_memo_unlock(ck_node *n);
 /* The records the session has a memo of (at most cap names). */
 size_t ck_node_memo_names(ck_node *n, char (*out)[CK_NET_ID_MAX + 1], size_t cap);
+/* Takes e[0..n) (a chain that verified with no problem) as record's
+ * memo unless the memo holds a longer one; frees what it does not keep. */
+void ck_node_memo_keep(ck_node *n, const char *record, ck_net_entry *e, size_t count);
 /* Deep copies of n entries (*out: ck_net_entries_free). */
 int ck_node_entries_copy(const ck_net_entry *src, size_t n, ck_net_entry **out);
 /* Wipes and frees every memo of the session. */

@@ -39,16 +39,41 @@ static int book_merge(ck_node_book *b, json_t *index, json_t *item)
     return json_array_append(b->items, item);
 }
 
-/* The items of entry i: from the cache when it holds this very entry, else
- * decrypted (and then cached). NULL when withheld or unreadable (counted). */
-static json_t *entry_items(ck_node_book *b, ck_node *c, size_t i)
+/* Item fields of the entry that holds it; entries cached by an older
+ * version lack them. -1 when out of memory. */
+static int annotate(json_t *items, const ck_net_entry *e)
+{
+    size_t k;
+    json_t *it;
+    json_array_foreach(items, k, it) {
+        if (json_integer_value(json_object_get(it, "seq")) == (json_int_t)e->seq &&
+            json_is_string(json_object_get(it, "section")))
+            continue;
+        if (json_object_set_new(it, "section", json_string(e->section)) ||
+            json_object_set_new(it, "author", json_string(e->author)) ||
+            json_object_set_new(it, "time", json_integer((json_int_t)e->time_ms)) ||
+            json_object_set_new(it, "seq", json_integer((json_int_t)e->seq)))
+            return -1;
+    }
+    return 0;
+}
+
+/* The items of entry i, annotated: from the cache when it holds this very
+ * entry, else decrypted (and then cached). NULL when withheld or
+ * unreadable (counted) or out of memory (*oom). */
+static json_t *entry_items(ck_node_book *b, ck_node *c, size_t i, int *oom)
 {
     const ck_net_entry *e = &b->v.e[i];
     uint8_t *pt = NULL;
     size_t len = 0;
     json_t *payload, *items;
     ck_rec_err err;
-    if ((items = ck_node_care_cache_get(c, b->record, e->seq, e->hash))) return items;
+    if ((items = ck_node_care_cache_get(c, b->record, e->seq, e->hash))) {
+        if (annotate(items, e) == 0) return items;
+        json_decref(items);
+        *oom = 1;
+        return NULL;
+    }
     if ((err = ck_node_view_open(&b->v, i, &pt, &len)) != CK_REC_OK) {
         if (err == CK_REC_ERR_ACCESS) b->withheld++;
         else b->bad++;
@@ -58,30 +83,33 @@ static json_t *entry_items(ck_node_book *b, ck_node *c, size_t i)
     ck_node_free_secret(pt, len);
     items = payload ? ck_node_payload_items(payload, e->resource_type) : NULL;
     json_decref(payload);
-    if (!items) b->bad++;
-    else ck_node_care_cache_put(c, b->record, e->seq, e->hash, items);
+    if (!items) {
+        b->bad++;
+        return NULL;
+    }
+    if (annotate(items, e) != 0) {
+        json_decref(items);
+        *oom = 1;
+        return NULL;
+    }
+    ck_node_care_cache_put(c, b->record, e->seq, e->hash, items);
     return items;
 }
 
-/* Opens entry i and merges its items. -1 only when out of memory. */
+/* Opens entry i and merges its items (shared with the cache: never
+ * changed). -1 only when out of memory. */
 static int book_open_entry(ck_node_book *b, ck_node *c, json_t *index, size_t i)
 {
-    const ck_net_entry *e = &b->v.e[i];
     size_t k;
-    json_t *items = entry_items(b, c, i), *it;
-    int rc = 0;
-    if (!items) return 0;
-    json_array_foreach(items, k, it) {
-        if (json_object_set_new(it, "section", json_string(e->section)) ||
-            json_object_set_new(it, "author", json_string(e->author)) ||
-            json_object_set_new(it, "time", json_integer((json_int_t)e->time_ms)) ||
-            json_object_set_new(it, "seq", json_integer((json_int_t)e->seq)) || book_merge(b, index, it)) {
-            rc = -1;
-            break;
-        }
+    int oom = 0;
+    json_t *items = entry_items(b, c, i, &oom), *it;
+    if (!items) return oom ? -1 : 0;
+    json_array_foreach(items, k, it) if (book_merge(b, index, it) != 0) {
+        oom = 1;
+        break;
     }
     json_decref(items);
-    return rc;
+    return oom ? -1 : 0;
 }
 
 int ck_node_book_load(ck_node_book *b, ck_node *c, const char *record, const char *sections_csv)
@@ -161,11 +189,10 @@ static size_t grant_chain(const ck_node_view *v, ck_node_chain_grant *out, size_
 {
     size_t n = 0;
     for (size_t i = 0; i < v->n; i++) {
-        ck_rec_container gc;
+        const ck_rec_container *gc = &v->it[i].cont; /* decoded when the view was indexed */
         ck_rec_grant g;
-        if (!v->vo.valid[i] || !v->e[i].envelope) continue;
-        if (ck_rec_container_decode(&gc, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK ||
-            gc.kind != CK_REC_KIND_GRANT || ck_rec_grant_decode(&g, gc.body, gc.body_len) != CK_REC_OK)
+        if (!v->vo.valid[i] || !v->e[i].envelope || gc->kind != CK_REC_KIND_GRANT ||
+            ck_rec_grant_decode(&g, gc->body, gc->body_len) != CK_REC_OK)
             continue;
         if (g.revoke) {
             for (size_t k = 0; k < n; k++)

@@ -156,9 +156,10 @@ json_t *ck_node_care_cache_get(ck_node *c, const char *record, uint64_t seq, con
     snprintf(key, sizeof key, "%llu", (unsigned long long)seq);
     hash_hex(hx, hash);
     e = json_object_get(m->items, key);
+    /* shared, not copied: a cached item is never changed (book.c) */
     if (e && json_is_string(json_object_get(e, "hash")) && !strcmp(json_string_value(json_object_get(e, "hash")), hx) &&
         json_is_array(json_object_get(e, "items")))
-        items = json_deep_copy(json_object_get(e, "items"));
+        items = json_incref(json_object_get(e, "items"));
     ck_node_memo_unlock(c);
     return items;
 }
@@ -166,15 +167,11 @@ json_t *ck_node_care_cache_get(ck_node *c, const char *record, uint64_t seq, con
 void ck_node_care_cache_put(ck_node *c, const char *record, uint64_t seq, const uint8_t hash[32], json_t *items)
 {
     char key[24], hx[65];
-    json_t *copy;
     ck_node_memo *m = cache_of(c, record);
     if (!m) return;
     snprintf(key, sizeof key, "%llu", (unsigned long long)seq);
     hash_hex(hx, hash);
-    /* a copy: the caller goes on to change its items */
-    if ((copy = json_deep_copy(items)) &&
-        json_object_set_new(m->items, key, json_pack("{s:s,s:o}", "hash", hx, "items", copy)) == 0)
-        m->items_dirty++;
+    if (json_object_set_new(m->items, key, json_pack("{s:s,s:O}", "hash", hx, "items", items)) == 0) m->items_dirty++;
     ck_node_memo_unlock(c);
 }
 

@@ -49,7 +49,9 @@ int ck_node_book_ledger(ck_node_book *b, ck_node *c, const char *org, const char
 
 /* ---- the decrypt cache (cache.c) -------------------------------------- */
 /* Items of an entry already decrypted, by seq and hash: in the session's
- * memo and in HOME/cache/RECORD.ckc. get: a new reference or NULL. */
+ * memo and in HOME/cache/RECORD.ckc. get: a new reference or NULL; put
+ * keeps a reference. Cached items are shared, never changed: annotate
+ * them before putting them. */
 json_t *ck_node_care_cache_get(ck_node *c, const char *record, uint64_t seq, const uint8_t hash[32]);
 void ck_node_care_cache_put(ck_node *c, const char *record, uint64_t seq, const uint8_t hash[32], json_t *items);
 /* Writes the file (without what the session's verified chain no longer
@@ -86,6 +88,22 @@ int ck_node_care_retry(ck_node *c, int (*step)(void *arg), void *arg);
  * section of sections_csv; else -1 "no_write_grant". */
 int ck_node_care_writable(ck_node *c, const char *record, const char *sections_csv);
 int ck_node_book_writable(const ck_node_book *b, ck_node *c, const char *sections_csv);
+
+/* 0 when encounter is NULL or an Encounter of patient's record this
+ * person reads; else -1 "no_such_encounter". */
+int ck_node_care_encounter_known(ck_node *c, const char *patient, const char *encounter);
+
+/* ---- the directory (directory.c) -------------------------------------- */
+/* gid is an active user in one of roles (NULL-terminated); else REFUSED
+ * "not_active": "GID is not an active <what> in the directory". */
+int ck_node_care_check_person(ck_node *c, const char *gid, const char *const *roles, const char *what);
+/* gid's directory role is patient; else "not_a_patient". */
+int ck_node_care_check_patient(ck_node *c, const char *gid);
+/* org has a unit named unit, of kind (NULL: any); else "no_such_unit". */
+int ck_node_care_check_unit(ck_node *c, const char *org, const char *kind, const char *unit);
+/* sections of org's ledger for a staff listing: refused ("ledger_withheld")
+ * when it holds entries there but none opens with these keys. */
+int ck_node_book_staff(ck_node_book *b, ck_node *c, const char *org, const char *sections);
 
 /* ---- the organization ------------------------------------------------- */
 /* org_opt if given, else the single staff@ORG attribute of the keyring:

@@ -5,12 +5,14 @@
  * the input field.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "carekey/care.h"
 #include "carekey/node_care.h"
 #include "carekey/wire.h"
+#include "node/care/build.h"
 
 #define BED_MAX 100000u
 
@@ -109,5 +111,192 @@ int ck_node_mis_check(const ck_node_mis_in *in, ck_node_error *e)
     if (!in->period) return bad(e, "period", "--period is required (e.g. 2026-11)");
     if (ck_care_period_parse(in->period, &p) != 0)
         return bad(e, "period", "--period: '%s' is not YYYY-MM, YYYY-MM-DD or FROM..TO", in->period);
+    return check_org(in->org, e);
+}
+
+int ck_node_condition_add_check(const ck_node_condition_add_in *in, int64_t *onset_ms, ck_node_error *e)
+{
+    ck_care_code_system sys;
+    ck_care_error ce;
+    if (check_patient(in->patient, e)) return -1;
+    if (in->encounter && !ck_net_id_valid(in->encounter))
+        return bad(e, "encounter", "invalid encounter id '%s'", in->encounter);
+    if (!in->system) return bad(e, "system", "give exactly one of --snomed, --icd10, --text-only");
+    if (!strcmp(in->system, "snomed")) sys = CK_CARE_CODE_SNOMED;
+    else if (!strcmp(in->system, "icd10")) sys = CK_CARE_CODE_ICD10;
+    else if (!strcmp(in->system, "text")) sys = CK_CARE_CODE_TEXT;
+    else return bad(e, "system", "give exactly one of --snomed, --icd10, --text-only");
+    if (!in->display) return bad(e, "display", "--display is required");
+    memset(&ce, 0, sizeof ce);
+    if (ck_care_code_check(sys, in->code, &ce) != 0) return bad(e, "code", "%s", ce.msg);
+    *onset_ms = 0;
+    if (in->onset && ck_care_time_parse(in->onset, onset_ms) != 0)
+        return bad(e, "onset", "--onset: '%s' is not a time", in->onset);
+    return 0;
+}
+
+int ck_node_condition_change_check(const ck_node_condition_change_in *in, ck_node_error *e)
+{
+    static const char *const verifications[] = {"confirmed", "provisional", "refuted", "entered-in-error", NULL};
+    int64_t at;
+    if (check_patient(in->patient, e) || check_time(in->at, 0, &at, e)) return -1;
+    if (!in->id || !ck_net_id_valid(in->id)) return bad(e, "id", "--id ID is required");
+    if (in->resolve) return 0;
+    if (!in->verification && !in->severity && !in->note)
+        return bad(e, "change", "nothing to change: give a status, --severity or --note");
+    if (in->severity && strcmp(in->severity, "mild") && strcmp(in->severity, "moderate") && strcmp(in->severity, "severe"))
+        return bad(e, "severity", "--severity is mild, moderate or severe");
+    if (in->verification) {
+        const char *const *v = verifications;
+        while (*v && strcmp(*v, in->verification)) v++;
+        if (!*v) return bad(e, "verification", "'%s' is not a verification status", in->verification);
+    }
+    return 0;
+}
+
+/* The note as the care library builds it (author and time filled in). */
+static int note_build(const ck_node_note_in *in, const char *author, int64_t at_ms, struct json_t **doc,
+                      ck_care_error *ce)
+{
+    ck_care_note_in ni;
+    memset(&ni, 0, sizeof ni);
+    if (ck_care_note_kind_parse(in->kind ? in->kind : "progress", &ni.kind) != 0) return -1;
+    ni.patient = in->patient;
+    ni.author = author;
+    ni.encounter = in->encounter;
+    ni.text = in->text;
+    ni.len = in->len;
+    ni.at_ms = at_ms;
+    return (*doc = ck_care_note_new(&ni, ce)) ? 0 : -1;
+}
+
+int ck_node_note_check(const ck_node_note_in *in, int64_t now_ms, ck_node_error *e)
+{
+    ck_care_note_kind kind;
+    ck_care_error ce;
+    struct json_t *probe = NULL;
+    int64_t at;
+    if (!in->patient || !ck_net_id_valid(in->patient)) return bad(e, "patient", "--patient GID is required");
+    if (in->encounter && !ck_net_id_valid(in->encounter))
+        return bad(e, "encounter", "invalid encounter id '%s'", in->encounter);
+    if (ck_care_note_kind_parse(in->kind ? in->kind : "progress", &kind) != 0)
+        return bad(e, "kind", "--kind is progress, history or discharge");
+    if (check_time(in->at, now_ms, &at, e)) return -1;
+    if (!in->text) return bad(e, "text", "give exactly one of --text and --file");
+    memset(&ce, 0, sizeof ce);
+    if (note_build(in, "check", at, &probe, &ce) != 0) return bad(e, "text", "%s", ce.msg);
+    json_decref(probe);
+    return 0;
+}
+
+int ck_node_note_build(const ck_node_note_in *in, const char *author, int64_t at_ms, struct json_t **doc,
+                       ck_node_error *e)
+{
+    ck_care_error ce;
+    memset(&ce, 0, sizeof ce);
+    if (note_build(in, author, at_ms, doc, &ce) == 0) return 0;
+    return bad(e, "text", "%s", ce.msg);
+}
+
+#define MAX_MEASUREMENTS 32
+
+/* The Observations of in, built by the care library (array). */
+int ck_node_observe_build(const ck_node_observe_in *in, const char *performer, int64_t at_ms, json_t **out,
+                          ck_care_error *ce)
+{
+    ck_care_obs_in oi;
+    memset(&oi, 0, sizeof oi);
+    oi.patient = in->patient;
+    oi.performer = performer;
+    oi.encounter = in->encounter;
+    oi.at_ms = at_ms;
+    if (!(*out = json_array())) return -1;
+    if (in->loinc) {
+        json_t *o = ck_care_lab_new(&oi, in->loinc, in->value, in->unit, in->display, ce);
+        if (o && json_array_append_new(*out, o) == 0) return 0;
+    } else {
+        size_t i;
+        for (i = 0; i < in->n_vitals; i++) {
+            json_t *o = ck_care_vital_new(&oi, in->vitals[i], ce);
+            if (!o || json_array_append_new(*out, o) != 0) break;
+        }
+        if (i == in->n_vitals) return 0;
+    }
+    json_decref(*out);
+    *out = NULL;
+    return -1;
+}
+
+int ck_node_observe_check(const ck_node_observe_in *in, int64_t now_ms, ck_node_error *e)
+{
+    ck_care_error ce;
+    json_t *probe = NULL;
+    int64_t at;
+    if (check_patient(in->patient, e)) return -1;
+    if (in->encounter && !ck_net_id_valid(in->encounter))
+        return bad(e, "encounter", "invalid encounter id '%s'", in->encounter);
+    if (check_time(in->at, now_ms, &at, e)) return -1;
+    memset(&ce, 0, sizeof ce);
+    if (in->loinc || in->value || in->unit || in->display) {
+        if (!in->loinc || !in->value || !in->unit) return bad(e, "lab", "--loinc, --value and --unit are required");
+        if (ck_node_observe_build(in, "check", at, &probe, &ce) != 0) return bad(e, "lab", "%s", ce.msg);
+        json_decref(probe);
+        return 0;
+    }
+    if (in->n_vitals == 0) return bad(e, "vitals", "give at least one measurement, e.g. hr=72");
+    if (in->n_vitals > MAX_MEASUREMENTS) return bad(e, "vitals", "at most %d measurements at once", MAX_MEASUREMENTS);
+    /* every value checked before anything opens: a typo costs no passphrase */
+    for (size_t i = 0; i < in->n_vitals; i++) {
+        ck_node_observe_in one = *in;
+        size_t nl = strcspn(in->vitals[i], "=");
+        one.vitals = &in->vitals[i];
+        one.n_vitals = 1;
+        if (ck_node_observe_build(&one, "check", at, &probe, &ce) != 0) return bad(e, "vitals", "%s", ce.msg);
+        json_decref(probe);
+        for (size_t j = 0; j < i; j++)
+            if (strcspn(in->vitals[j], "=") == nl && !strncmp(in->vitals[j], in->vitals[i], nl))
+                return bad(e, "vitals", "'%.*s' is given twice", (int)nl, in->vitals[i]);
+    }
+    return 0;
+}
+
+#define MS_PER_MIN 60000LL
+
+/* "20m", "90m", "1h", "2h": 1 minute to 24 hours. */
+static int parse_every(const char *s, int64_t *ms)
+{
+    char *end;
+    long v;
+    if (!s || *s < '1' || *s > '9') return -1;
+    v = strtol(s, &end, 10);
+    if ((end[0] != 'm' && end[0] != 'h') || end[1]) return -1;
+    if (end[0] == 'h') v *= 60;
+    if (v < 1 || v > 24 * 60) return -1;
+    *ms = v * MS_PER_MIN;
+    return 0;
+}
+
+/* DAY "YYYY-MM-DD" and a clock "HH:MM" into an instant. */
+static int day_time(const char *day, const char *hhmm, int64_t *ms)
+{
+    char buf[40];
+    if (strlen(day) != 10 || strlen(hhmm) != 5) return -1;
+    snprintf(buf, sizeof buf, "%sT%sZ", day, hhmm);
+    return ck_care_time_parse(buf, ms);
+}
+
+int ck_node_slots_check(const ck_node_slots_in *in, int64_t *from, int64_t *to, int64_t *every, ck_node_error *e)
+{
+    if (!in->doctor || !in->date || !in->from || !in->to || !in->every)
+        return bad(e, "doctor", "--doctor, --date, --from, --to and --every are required");
+    if (day_time(in->date, "00:00", from) != 0) return bad(e, "date", "--date: '%s' is not YYYY-MM-DD", in->date);
+    if (day_time(in->date, in->from, from) != 0) return bad(e, "from", "--from: '%s' is not HH:MM", in->from);
+    if (day_time(in->date, in->to, to) != 0) return bad(e, "to", "--to: '%s' is not HH:MM", in->to);
+    if (*to <= *from) return bad(e, "to", "--to must be after --from");
+    if (parse_every(in->every, every) != 0)
+        return bad(e, "every", "--every: '%s' is not a length like 20m or 1h", in->every);
+    if (in->location && !ck_net_id_valid(in->location))
+        return bad(e, "location", "--location: '%s' is not a valid unit name", in->location);
+    if (!ck_net_id_valid(in->doctor)) return bad(e, "doctor", "--doctor: '%s' is not a valid GID", in->doctor);
     return check_org(in->org, e);
 }

@@ -73,7 +73,7 @@ int ck_node_care_put(ck_node_care_writer *w, const char *record, const char *sec
     int rc = -1;
 
     if (!type || !ck_node_valid_section(section))
-        return ck_node_fail(c, CK_NODE_E_INVALID, "internal", "internal: a resource without resourceType or a bad section");
+        return ck_node_fail(c, CK_NODE_E_REFUSED, "internal", "internal: a resource without resourceType or a bad section");
     if (ck_node_net(c) != 0) return -1;
     if (!policy) {
         if (ck_node_section_policy(c, &w->sharing, record, section, &own_policy) != 0) return -1;
@@ -87,7 +87,7 @@ int ck_node_care_put(ck_node_care_writer *w, const char *record, const char *sec
     if (ck_node_sealer_policy(&w->sealer, policy, &pol) != 0) goto out;
     if (ck_rec_seal(&env, &env_len, record, section, type, (const uint8_t *)text, strlen(text), &pol, 0, NULL, &pe) !=
         CK_REC_OK) {
-        ck_node_fail(c, CK_NODE_E_INVALID, "seal_failed", "sealing failed%s%s", pe.msg[0] ? ": " : "", pe.msg);
+        ck_node_fail(c, CK_NODE_E_REFUSED, "seal_failed", "sealing failed%s%s", pe.msg[0] ? ": " : "", pe.msg);
         goto out;
     }
     rc = expect ? append_on(c, record, section, type, env, env_len, expect, &head)

@@ -65,3 +65,36 @@ void ck_node_care_flush(ck_node *n)
         ck_node_care_cache_save(n, records[i], 1);
     }
 }
+
+int ck_node_care_units_list(ck_node *n, const char *org, json_t **units)
+{
+    int rc = -1;
+    ck_node_enter(n);
+    *units = NULL;
+    if (!org || !ck_net_id_valid(org))
+        ck_node_fail_at(n, CK_NODE_E_INVALID, "bad_hospital", "hospital", "'%s' is not a valid organization name",
+                        org ? org : "");
+    else
+        rc = ck_node_care_units(n, org, units);
+    ck_node_leave(n);
+    return rc;
+}
+
+int ck_node_ledger_put(ck_node *n, const char *org, const char *section, const json_t *resource, uint64_t *seq)
+{
+    char name[CK_NET_ID_MAX + 1], policy[CK_NET_ID_MAX + 8];
+    ck_node_care_writer w;
+    ck_net_head head;
+    int rc = -1;
+    ck_node_enter(n);
+    ck_node_care_writer_init(&w, n);
+    if (!section || !ck_node_valid_section(section))
+        ck_node_fail_at(n, CK_NODE_E_INVALID, "bad_section", "section", "'%s' is not a section", section ? section : "");
+    else if (ck_node_care_org(n, org, name, policy) == 0 &&
+             ck_node_care_put(&w, name, section, resource, policy, NULL, &head) == 0)
+        rc = 0;
+    if (rc == 0 && seq) *seq = head.seq;
+    ck_node_care_writer_free(&w);
+    ck_node_leave(n);
+    return rc;
+}

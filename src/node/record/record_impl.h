@@ -128,6 +128,7 @@ typedef struct ck_node_view {
     int verified;
     size_t rewritten;               /* full loads: entries the server changed after this node verified them */
     ck_node_item *it;
+    int memo_keep;                  /* ck_node_view_load_memo: give the chain back to the session when freed */
 } ck_node_view;
 
 /* Fetches and verifies; with report set, every problem becomes a PROBLEM notice
