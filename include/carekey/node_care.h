@@ -224,6 +224,44 @@ int ck_node_schedule_slots(ck_node *n, const ck_node_slots_in *in, ck_node_slots
 int ck_node_schedule_show(ck_node *n, const char *org, const char *doctor, const char *period, ck_node_rows_out *out)
     CK_NODE_WUR;
 
+/* ---- appointments (ledger section schedule, the patient's appointments) ------------------------ */
+typedef enum ck_node_appt_action {
+    CK_NODE_APPT_BOOK,
+    CK_NODE_APPT_RESCHEDULE,
+    CK_NODE_APPT_CANCEL,
+    CK_NODE_APPT_CHECKIN,
+} ck_node_appt_action;
+
+typedef struct ck_node_appointment_in {
+    ck_node_appt_action action;
+    const char *org;
+    const char *patient, *doctor;  /* book */
+    const char *id;                /* reschedule, cancel, checkin */
+    const char *at, *slot;         /* book, reschedule: exactly one (the start of the doctor's slot, or its id) */
+    const char *reason;            /* book, cancel: 1-1000 characters */
+    const char *service;           /* book */
+} ck_node_appointment_in;
+/* Paths: patient, doctor, id, when, reason, service, hospital. */
+int ck_node_appointment_check(const ck_node_appointment_in *in, ck_node_error *err) CK_NODE_WUR;
+
+typedef struct ck_node_appointment_out {
+    char org[CK_NODE_CARE_ID_MAX + 1];
+    struct json_t *written;        /* the Appointment's version in the ledger */
+    uint64_t seq;                  /* its ledger entry */
+    char old_slot[65];             /* reschedule: the slot freed */
+    int ledger_done;               /* the ledger holds it but the patient's copy failed */
+    int withdrawn;                 /* book, copy failed: 1 withdrawn from the ledger again, -1 not */
+} ck_node_appointment_out;
+
+/* The change, checked on the ledger and written on exactly the head the
+ * check read, then copied into the patient's record; a booking the record
+ * refuses is cancelled again in the ledger. Keys: slot_taken, no_slot,
+ * patient_busy, no_such_appointment, ... */
+int ck_node_appointment(ck_node *n, const ck_node_appointment_in *in, ck_node_appointment_out *out) CK_NODE_WUR;
+void ck_node_appointment_out_free(ck_node_appointment_out *out);
+/* The patient's appointments (ck_care_appointments_view rows). */
+int ck_node_appointment_list(ck_node *n, const char *patient, ck_node_rows_out *out) CK_NODE_WUR;
+
 /* ---- MIS reports ---------------------------------------------------------------- */
 typedef enum ck_node_mis_format { CK_NODE_MIS_TEXT, CK_NODE_MIS_CSV, CK_NODE_MIS_JSON } ck_node_mis_format;
 

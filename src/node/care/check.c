@@ -300,3 +300,31 @@ int ck_node_slots_check(const ck_node_slots_in *in, int64_t *from, int64_t *to, 
     if (!ck_net_id_valid(in->doctor)) return bad(e, "doctor", "--doctor: '%s' is not a valid GID", in->doctor);
     return check_org(in->org, e);
 }
+
+static int check_text(const char *v, const char *path, const char *name, ck_node_error *e)
+{
+    if (!v || (*v && strlen(v) <= 1000)) return 0;
+    return bad(e, path, "%s: 1 to 1000 characters", name);
+}
+
+int ck_node_appointment_check(const ck_node_appointment_in *in, ck_node_error *e)
+{
+    int64_t at;
+    int when = in->action == CK_NODE_APPT_BOOK || in->action == CK_NODE_APPT_RESCHEDULE;
+    if (in->action == CK_NODE_APPT_BOOK) {
+        if (!in->patient || !in->doctor) return bad(e, "patient", "--patient and --doctor are required");
+        if (!ck_net_id_valid(in->patient) || !ck_net_id_valid(in->doctor))
+            return bad(e, "patient", "--patient and --doctor take GIDs");
+    } else {
+        if (!in->id) return bad(e, "id", "--id is required");
+        if (!ck_net_id_valid(in->id)) return bad(e, "id", "--id: '%s' is not an appointment id", in->id);
+    }
+    if (when) {
+        if (!!in->at == !!in->slot) return bad(e, "when", "give exactly one of --at and --slot");
+        if (in->at && ck_care_time_parse(in->at, &at) != 0)
+            return bad(e, "when", "--at: '%s' is not a time (2026-11-25T09:20[Z])", in->at);
+        if (in->slot && !ck_net_id_valid(in->slot)) return bad(e, "when", "--slot: '%s' is not a slot id", in->slot);
+    }
+    if (check_text(in->reason, "reason", "--reason", e) || check_text(in->service, "service", "--service", e)) return -1;
+    return check_org(in->org, e);
+}
