@@ -262,6 +262,50 @@ void ck_node_appointment_out_free(ck_node_appointment_out *out);
 /* The patient's appointments (ck_care_appointments_view rows). */
 int ck_node_appointment_list(ck_node *n, const char *patient, ck_node_rows_out *out) CK_NODE_WUR;
 
+/* ---- operation theatre (ledger section theatre, the patient's procedures) ----------------------- */
+typedef enum ck_node_theatre_action {
+    CK_NODE_THEATRE_BOOK,
+    CK_NODE_THEATRE_OUTCOME,
+    CK_NODE_THEATRE_CANCEL,
+} ck_node_theatre_action;
+
+typedef struct ck_node_theatre_in {
+    ck_node_theatre_action action;
+    const char *org;
+    /* book */
+    const char *patient, *theatre, *surgeon;
+    const char *team;            /* "dr-b:anaesthetist,nurse-a" (at most 32; function default assistant) */
+    const char *snomed, *display;
+    /* book: planned; outcome: actual (both or neither) */
+    const char *start, *end;
+    /* outcome, cancel */
+    const char *id;
+    const char *status;          /* outcome: completed, not-done, stopped */
+    const char *outcome, *result;
+    const char *reason;          /* book, cancel */
+} ck_node_theatre_in;
+/* Paths: required, names, start, end, team, booking, id, status, reason. */
+int ck_node_theatre_check(const ck_node_theatre_in *in, ck_node_error *err) CK_NODE_WUR;
+
+typedef struct ck_node_theatre_out {
+    char org[CK_NODE_CARE_ID_MAX + 1];
+    struct json_t *appointment, *procedure;  /* the versions written */
+    uint64_t seq;                /* the ledger entry */
+    int ledger_done;             /* the ledger holds it but the patient's Procedure failed */
+    int withdrawn;               /* book, Procedure refused: 1 withdrawn again, -1 not */
+} ck_node_theatre_out;
+
+/* A booking checked (theatre, surgeon, team, patient free for [start,
+ * end); directory: theatre unit, patient, active doctor, doctors or nurses)
+ * and written on the ledger head the check read, then the patient's
+ * Procedure; an outcome or a cancellation as new versions of both. */
+int ck_node_theatre(ck_node *n, const ck_node_theatre_in *in, ck_node_theatre_out *out) CK_NODE_WUR;
+void ck_node_theatre_out_free(ck_node_theatre_out *out);
+/* The bookings (ck_care_theatre_view rows) of theatre (NULL: all)
+ * overlapping period (NULL: any). */
+int ck_node_theatre_list(ck_node *n, const char *org, const char *theatre, const char *period, ck_node_rows_out *out)
+    CK_NODE_WUR;
+
 /* ---- MIS reports ---------------------------------------------------------------- */
 typedef enum ck_node_mis_format { CK_NODE_MIS_TEXT, CK_NODE_MIS_CSV, CK_NODE_MIS_JSON } ck_node_mis_format;
 

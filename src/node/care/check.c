@@ -328,3 +328,115 @@ int ck_node_appointment_check(const ck_node_appointment_in *in, ck_node_error *e
     if (check_text(in->reason, "reason", "--reason", e) || check_text(in->service, "service", "--service", e)) return -1;
     return check_org(in->org, e);
 }
+
+#define MAX_TEAM 32
+
+int ck_node_theatre_team(const char *csv, char *buf, size_t cap, ck_care_team_member *team, size_t *n, ck_node_error *e)
+{
+    char *save = NULL;
+    *n = 0;
+    if (!csv) return 0;
+    if (!*csv) return bad(e, "team", "--team: empty");
+    if (strlen(csv) >= cap) return bad(e, "team", "--team: too long");
+    snprintf(buf, cap, "%s", csv);
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(t, ':');
+        if (*n == MAX_TEAM) return bad(e, "team", "--team: at most %d members", MAX_TEAM);
+        if (colon) *colon = 0;
+        if (!ck_net_id_valid(t)) return bad(e, "team", "--team: '%s' is not a GID", t);
+        if (colon && (!colon[1] || strlen(colon + 1) > 64))
+            return bad(e, "team", "--team: the function of %s must have 1 to 64 characters", t);
+        team[*n].gid = t;
+        team[*n].function = colon ? colon + 1 : NULL;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int theatre_time(const char *name, const char *path, const char *v, int64_t *ms, ck_node_error *e)
+{
+    if (ck_care_time_parse(v, ms) == 0) return 0;
+    return bad(e, path, "%s: '%s' is not a time (2026-11-25T09:00[Z])", name, v);
+}
+
+int ck_node_theatre_booking(const ck_node_theatre_in *in, char *buf, size_t cap, ck_care_team_member *team,
+                            ck_care_theatre_in *ti, ck_node_error *e)
+{
+    memset(ti, 0, sizeof *ti);
+    if (!in->patient || !in->theatre || !in->surgeon || !in->snomed || !in->display || !in->start || !in->end)
+        return bad(e, "required", "--patient, --theatre, --surgeon, --procedure-snomed, --display, --start and "
+                                  "--end are required");
+    if (!ck_net_id_valid(in->patient) || !ck_net_id_valid(in->theatre) || !ck_net_id_valid(in->surgeon))
+        return bad(e, "names", "--patient, --theatre and --surgeon take names (GIDs, unit names)");
+    if (theatre_time("--start", "start", in->start, &ti->start_ms, e) ||
+        theatre_time("--end", "end", in->end, &ti->end_ms, e))
+        return -1;
+    if (ti->end_ms <= ti->start_ms) return bad(e, "end", "--end must be after --start");
+    if (ck_node_theatre_team(in->team, buf, cap, team, &ti->n_team, e)) return -1;
+    ti->team = team;
+    ti->patient = in->patient;
+    ti->theatre = in->theatre;
+    ti->surgeon = in->surgeon;
+    ti->snomed = in->snomed;
+    ti->display = in->display;
+    ti->reason = in->reason;
+    return 0;
+}
+
+int ck_node_theatre_outcome_of(const ck_node_theatre_in *in, ck_care_theatre_outcome_in *oi, ck_node_error *e)
+{
+    memset(oi, 0, sizeof *oi);
+    oi->status = in->status;
+    oi->outcome = in->outcome;
+    oi->result = in->result;
+    if (!in->status) return bad(e, "status", "--status is required");
+    if (!in->start != !in->end) return bad(e, "start", "give both --start and --end, or neither");
+    if (in->start && (theatre_time("--start", "start", in->start, &oi->start_ms, e) ||
+                      theatre_time("--end", "end", in->end, &oi->end_ms, e)))
+        return -1;
+    if (in->start && oi->end_ms <= oi->start_ms) return bad(e, "end", "--end must be after --start");
+    return 0;
+}
+
+int ck_node_theatre_check(const ck_node_theatre_in *in, ck_node_error *e)
+{
+    char buf[4096];
+    ck_care_team_member team[MAX_TEAM];
+    ck_care_theatre_in ti;
+    ck_care_theatre_outcome_in oi;
+    ck_care_error ce;
+    json_t *p = NULL, *a = NULL, *na = NULL, *np = NULL;
+    int rc;
+    memset(&ce, 0, sizeof ce);
+    if (in->action == CK_NODE_THEATRE_BOOK) {
+        if (ck_node_theatre_booking(in, buf, sizeof buf, team, &ti, e)) return -1;
+        /* the library's own input checks, before any network */
+        rc = ck_care_theatre_book(&ti, &p, &a, &ce);
+        json_decref(p);
+        json_decref(a);
+        if (rc) return bad(e, "booking", "%s", ce.msg);
+        return check_org(in->org, e);
+    }
+    if (!in->id || !ck_net_id_valid(in->id)) return bad(e, "id", "--id takes the booking's id");
+    if (in->action == CK_NODE_THEATRE_CANCEL) {
+        if (in->reason && (!*in->reason || strlen(in->reason) > 1000))
+            return bad(e, "reason", "--reason: 1 to 1000 characters");
+        return check_org(in->org, e);
+    }
+    if (ck_node_theatre_outcome_of(in, &oi, e)) return -1;
+    /* status, result and texts, checked on a stand-in booking */
+    memset(&ti, 0, sizeof ti);
+    ti.patient = "p";
+    ti.theatre = "t";
+    ti.surgeon = "s";
+    ti.snomed = "123456";
+    ti.display = "x";
+    ti.end_ms = 3600000;
+    rc = ck_care_theatre_book(&ti, &p, &a, &ce) || ck_care_theatre_outcome(a, p, &oi, &na, &np, &ce);
+    json_decref(p);
+    json_decref(a);
+    json_decref(na);
+    json_decref(np);
+    if (rc) return bad(e, "status", "%s", ce.msg);
+    return check_org(in->org, e);
+}
