@@ -273,6 +273,7 @@ int main(int argc, char **argv)
     rc = f.written[4] ? 1 : 0;
 out:
     ck_node_care_flush(f.n);
+    ck_node_care_forget(f.n);
     ck_node_close(f.n);
     return rc;
 }

@@ -157,6 +157,8 @@ int main(int argc, char **argv)
 out:
     if (small.n) ck_node_care_flush(small.n);
     if (month.n) ck_node_care_flush(month.n);
+    ck_node_care_forget(small.n);
+    ck_node_care_forget(month.n);
     ck_node_close(small.n);
     ck_node_close(month.n);
     return rc;

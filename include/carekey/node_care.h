@@ -339,7 +339,12 @@ int ck_node_ledger_put(ck_node *n, const char *org, const char *section, const s
                        uint64_t *seq) CK_NODE_WUR;
 
 /* ---- the session's care state ------------------------------------------------------- */
+/* Writes what the session holds that the home lacks (verified state,
+ * decrypt cache). */
 void ck_node_care_flush(ck_node *n);
+/* Wipes the session's memory of records (verified chains, decrypted
+ * items): before closing the last handle, and when the keyring locks. */
+void ck_node_care_forget(ck_node *n);
 
 #ifdef __cplusplus
 }

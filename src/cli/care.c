@@ -40,7 +40,10 @@ int cli_cn_fail(cli_node *x, const char *help)
 
 void cli_cn_close(cli_node *x)
 {
-    if (x->n) ck_node_care_flush(x->n);
+    if (x->n) {
+        ck_node_care_flush(x->n);
+        ck_node_care_forget(x->n);
+    }
     cli_node_close(x);
 }
 

@@ -98,3 +98,8 @@ int ck_node_ledger_put(ck_node *n, const char *org, const char *section, const j
     ck_node_leave(n);
     return rc;
 }
+
+void ck_node_care_forget(ck_node *n)
+{
+    if (n) ck_node_memo_drop_all(n->s);
+}

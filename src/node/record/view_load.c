@@ -308,6 +308,7 @@ static int load(ck_node_view *v, ck_node *c, const char *patient, int report, in
     v->patient = patient;
     if (!ck_net_id_valid(patient))
         return ck_node_fail(c, CK_NODE_E_INVALID, "bad_gid", "'%s' is not a valid patient GID", patient);
+    if (c->s->no_cache) memo = 0; /* no verified state kept, not even in memory */
     if (ck_node_head_load(c, patient, &v->pinned, &v->have_pinned) != 0) return -1;
     if (ck_node_replica_suspect(c, patient)) full = 1;
     if (fetch_chain(c, v, full, memo, &trusted) != 0 || verify(c, v, trusted) != 0) return -1;
