@@ -14,4 +14,14 @@ for a in ec abe seal server records care agent; do
     fi
   fi
 done
+# BENCH=node (care part): admissions through the node API, warm session
+# (bench/node_admit.sh: node.admit, node.admit_month and their ratio).
+bench_node_admit() {
+  if [ "$area" = all ] || [ "$area" = node ]; then
+    echo "== bench node (admissions)"
+    bench/node_admit.sh "$build"
+    ran=1
+  fi
+}
+bench_node_admit
 [ "$ran" = 1 ] || { echo "bench: no benchmarks for area '$area'" >&2; exit 2; }

@@ -1,8 +1,7 @@
 /*
  * ledger_fill.c - a month of hospital activity for N synthetic patients,
- * written into a hospital's ledger through the same code the care commands
- * use (cli_care_put: sealed under staff@ORG, signed, appended on a real
- * carekeyd), so that bench/care.sh can time the MIS reports on a ledger of
+ * written into a hospital's ledger through the node (ck_node_ledger_put:
+ * sealed under staff@ORG, signed, appended on a real carekeyd), so that bench/care.sh can time the MIS reports on a ledger of
  * realistic size. Only the ledger is written: the synthetic patients have
  * no records (their clinical copies are not what a month's MIS reads).
  *
@@ -19,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "carekey/care.h"
-#include "client/cli_care.h"
+#include "carekey/node_care.h"
 
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
@@ -34,10 +35,8 @@ typedef struct {
 } ward;
 
 typedef struct {
-    cli_ctx c;
-    cli_care_writer w;
+    ck_node *n;
     const char *org, *author;
-    char policy[CK_NET_ID_MAX + 8];
     ck_care_period month;
     uint64_t rng;
     ward wards[MAX_UNITS];
@@ -68,9 +67,12 @@ static int put(filler *f, const char *section, json_t *res, int kind)
         f->written[4]++;
         return -1;
     }
-    rc = cli_care_put(&f->w, f->org, section, res, f->policy, NULL, NULL);
+    rc = ck_node_ledger_put(f->n, f->org, section, res, NULL);
     json_decref(res);
-    if (rc != CLI_OK) return -1;
+    if (rc != 0) {
+        fprintf(stderr, "ledger_fill: %s\n", ck_node_last_error(f->n)->msg);
+        return -1;
+    }
     f->written[kind]++;
     if ((f->written[0] + f->written[1] + f->written[2] + f->written[3]) % 500 == 0)
         fprintf(stderr, "ledger_fill: %lu entries\n", f->written[0] + f->written[1] + f->written[2] + f->written[3]);
@@ -81,8 +83,8 @@ static int load_units(filler *f)
 {
     json_t *units = NULL, *u;
     size_t i;
-    if (cli_ctx_net(&f->c) != CLI_OK || ck_net_units_list(f->c.net, f->org, NULL, &units) != 0) {
-        fprintf(stderr, "ledger_fill: cannot read the units of %s\n", f->org);
+    if (ck_node_care_units_list(f->n, f->org, &units) != 0) {
+        fprintf(stderr, "ledger_fill: cannot read the units of %s: %s\n", f->org, ck_node_last_error(f->n)->msg);
         return -1;
     }
     json_array_foreach(units, i, u) {
@@ -213,6 +215,18 @@ static void surgery(filler *f, const char *patient)
     json_decref(new_proc);
 }
 
+static int passphrase(void *ud, char *buf, size_t cap, char *why, size_t why_cap)
+{
+    const char *p = getenv("CAREKEY_PASSPHRASE");
+    (void)ud;
+    if (!p || strlen(p) >= cap) {
+        snprintf(why, why_cap, "CAREKEY_PASSPHRASE is not set");
+        return -1;
+    }
+    snprintf(buf, cap, "%s", p);
+    return 0;
+}
+
 static int usage(void)
 {
     fputs("usage: ledger_fill --home HOME --hospital ORG --patients N --month YYYY-MM [--seed S]\n", stderr);
@@ -224,7 +238,8 @@ int main(int argc, char **argv)
     static filler f;
     const char *home = NULL, *month = NULL;
     unsigned long patients = 0;
-    char gid[32];
+    char gid[32], author[CK_NODE_CARE_ID_MAX + 1];
+    ck_node_config cfg;
     int rc = 1;
     f.rng = 6;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -238,13 +253,13 @@ int main(int argc, char **argv)
     if (argc % 2 == 0 || !home || !f.org || !month || !patients || patients > 100000 ||
         ck_care_period_parse(month, &f.month) != 0)
         return usage();
-    cli_rec_secure_json();
-    cli_ctx_init(&f.c, "ledger_fill");
-    if (!cli_ctx_option(&f.c, CLI_CTX_OPT_HOME, home) || cli_ctx_keyring(&f.c) != CLI_OK) goto out;
-    f.author = ck_keyring_identity(f.c.kr)->gid;
-    cli_care_ledger_policy(f.org, f.policy);
-    cli_care_writer_init(&f.w, &f.c);
-    if (load_units(&f) != 0) goto done;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.home = home;
+    if (ck_node_global_init() != 0 || ck_node_open(&f.n, &cfg) != 0) return 1;
+    ck_node_set_passphrase(f.n, passphrase, NULL);
+    if (load_units(&f) != 0) goto out; /* opens the keyring: the author is known after it */
+    snprintf(author, sizeof author, "%s", ck_node_gid(f.n));
+    f.author = author;
     for (unsigned long p = 1; p <= patients; p++) {
         snprintf(gid, sizeof gid, "syn-%05lu", p);
         for (unsigned v = 1 + below(&f, 2); v > 0; v--) visit(&f, gid, 0);
@@ -256,9 +271,9 @@ int main(int argc, char **argv)
     printf("ledger_fill: %lu patients: %lu ward, %lu clinic, %lu rx, %lu theatre entries (%lu not built)\n", patients,
            f.written[0], f.written[1], f.written[2], f.written[3], f.written[4]);
     rc = f.written[4] ? 1 : 0;
-done:
-    cli_care_writer_free(&f.w);
 out:
-    cli_ctx_close(&f.c);
+    ck_node_care_flush(f.n);
+    ck_node_care_forget(f.n);
+    ck_node_close(f.n);
     return rc;
 }

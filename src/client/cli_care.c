@@ -19,7 +19,6 @@
 #include "client/cli_care_cache.h"
 #include "client/cli_grant.h"
 
-#define CARE_JSON_MAX (1u << 20)
 #define CARE_RETRIES 8
 
 /* ===== the organization ======================================================== */
@@ -371,44 +370,11 @@ int cli_care_cmd_option(cli_care_cmd *k, int opt, const char *arg)
     }
 }
 
-int cli_care_cmd_check(cli_care_cmd *k, int argc, char **argv)
-{
-    const char *cmd = k->c.cmd;
-    if (argv && optind != argc) return cli_usage_error(cmd, k->help, "unexpected argument '%s'", argv[optind]);
-    if (!k->patient) return cli_usage_error(cmd, k->help, "--patient is required");
-    if (!ck_net_id_valid(k->patient)) return cli_usage_error(cmd, k->help, "invalid GID '%s'", k->patient);
-    if (k->encounter && !ck_net_id_valid(k->encounter))
-        return cli_usage_error(cmd, k->help, "invalid encounter id '%s'", k->encounter);
-    return CLI_OK;
-}
-
 int cli_care_cmd_org(cli_care_cmd *k)
 {
     int rc = cli_care_org(&k->c, k->org_opt, k->org);
     if (rc == CLI_OK) cli_care_ledger_policy(k->org, k->policy);
     return rc;
-}
-
-int cli_care_cmd_open(cli_care_cmd *k)
-{
-    int rc = cli_ctx_net(&k->c);   /* opens the keyring too */
-    if (rc == CLI_OK) snprintf(k->author, sizeof k->author, "%s", ck_keyring_identity(k->c.kr)->gid);
-    return rc;
-}
-
-int cli_care_cmd_context(cli_care_cmd *k, cli_care_book *b, const char *section,
-                         int (*history)(cli_care_cmd *k, const cli_care_book *b))
-{
-    char sections[64];
-    int rc;
-    if (!k->history && !k->encounter) return CLI_OK;
-    snprintf(sections, sizeof sections, "%s,encounters", section);
-    if ((rc = cli_care_book_load(b, &k->c, k->patient, sections)) != CLI_OK) return rc;
-    if (k->encounter && !cli_care_book_find(b, "Encounter", k->encounter)) {
-        cli_error(k->c.cmd, "no Encounter/%s in %s's record that you may read", k->encounter, k->patient);
-        return CLI_FAIL;
-    }
-    return k->history ? history(k, b) : CLI_OK;
 }
 
 void cli_care_cmd_free(cli_care_cmd *k)
@@ -433,14 +399,6 @@ int cli_care_list_option(cli_care_list *l, int opt, const char *arg)
     else if (opt == CLI_CARE_OPT_JSON) l->as_json = 1;
     else return 0;
     return 1;
-}
-
-int cli_care_list_check(cli_care_list *l, int argc, char **argv)
-{
-    if (optind != argc) return cli_usage_error(l->c.cmd, l->help, "unexpected argument '%s'", argv[optind]);
-    if (!l->patient || !ck_net_id_valid(l->patient))
-        return cli_usage_error(l->c.cmd, l->help, "--patient GID is required");
-    return CLI_OK;
 }
 
 int cli_care_list_print(cli_care_list *l, json_t *rows,
@@ -474,48 +432,6 @@ int cli_care_print_json(cli_ctx *c, const json_t *j)
     printf("%s\n", text);
     cli_rec_free_str(text);
     return CLI_OK;
-}
-
-int cli_care_read_json(cli_ctx *c, const char *path, json_t **out)
-{
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    json_error_t je;
-    int rc;
-    *out = NULL;
-    if ((rc = cli_read_file(c->cmd, path, CARE_JSON_MAX, &buf, &len)) != CLI_OK) return rc;
-    *out = ck_fhir_json_parse((const char *)buf, len, &je);
-    cli_free_secret(buf, len);
-    if (*out) return CLI_OK;
-    cli_error(c->cmd, "%s: not valid JSON (line %d, column %d)", path, je.line, je.column);
-    return CLI_FAIL;
-}
-
-int cli_care_print_table(const cli_ctx *c, ck_care_table *t, int built)
-{
-    char *text = built && t ? ck_care_table_text(t) : NULL;
-    int rc = CLI_FAIL;
-    if (text) {
-        fputs(text, stdout);
-        if (!ck_care_table_rows(t)) printf("(none recorded that you may read)\n");
-        rc = CLI_OK;
-    } else {
-        cli_error(c->cmd, "out of memory");
-    }
-    cli_rec_free_str(text);
-    ck_care_table_free(t);
-    return rc;
-}
-
-void cli_care_print_withheld(size_t n, const char *what)
-{
-    if (n) printf("(%zu %s entr%s not shared with you)\n", n, what, n == 1 ? "y" : "ies");
-}
-
-void cli_care_report_write(const char *what, const json_t *resource, const char *record, const ck_net_head *h)
-{
-    printf("%s %s/%s (entry %llu of %s)\n", what, json_string_value(json_object_get(resource, "resourceType")),
-           json_string_value(json_object_get(resource, "id")), h ? (unsigned long long)h->seq : 0ULL, record);
 }
 
 int cli_care_when(cli_ctx *c, const char *at_opt, int64_t *ms)

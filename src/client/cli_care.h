@@ -1,7 +1,7 @@
 /*
- * src/client/cli_care.h - what the care workflow commands share (hospital,
- * encounter, condition, observe, note, schedule, appointment, rx, theatre,
- * mis): reading a verified record - a patient's or an organization's
+ * src/client/cli_care.h - what the care commands not yet moved onto the
+ * node share (rx, and hospital's organization lookup; the others run over
+ * carekey/node_care.h, src/cli/care_*.c): reading a verified record - a patient's or an organization's
  * ledger - as FHIR items, writing one resource into it, and the
  * check-then-write loop that keeps checks (free bed, free slot, theatre
  * double-booking, dispensing limits) true at the moment of writing.
@@ -121,7 +121,7 @@ typedef struct cli_care_cmd {
     const char *patient, *at_opt, *org_opt, *encounter;
     int history;
     int64_t at_ms;                        /* --at or now, once checked by the command */
-    char author[CK_NET_ID_MAX + 1];       /* the person running it: cli_care_cmd_open */
+    char author[CK_NET_ID_MAX + 1];       /* the person running it */
     char org[CK_NET_ID_MAX + 1];          /* the hospital: cli_care_cmd_org */
     char policy[CK_NET_ID_MAX + 8];       /* staff@ORG, its ledger's policy */
 } cli_care_cmd;
@@ -129,19 +129,8 @@ typedef struct cli_care_cmd {
 void cli_care_cmd_init(cli_care_cmd *k, const char *help);
 /* A context, sharing or shared care option for k: 1 if taken. */
 int cli_care_cmd_option(cli_care_cmd *k, int opt, const char *arg);
-/* Usage errors before anything opens: no operands (argv NULL: the command
- * takes operands), --patient given and valid, --encounter valid. */
-int cli_care_cmd_check(cli_care_cmd *k, int argc, char **argv);
 /* The hospital (cli_care_org) and its ledger policy. */
 int cli_care_cmd_org(cli_care_cmd *k);
-/* The connection (and keyring); the author is the person running it. */
-int cli_care_cmd_open(cli_care_cmd *k);
-/* Before writing into section of P's record: with --history or --encounter,
- * loads that section and P's encounters into b (zeroed by the caller, freed
- * by it), refuses an --encounter P's record does not hold, then, with
- * --history, shows what history prints. */
-int cli_care_cmd_context(cli_care_cmd *k, cli_care_book *b, const char *section,
-                         int (*history)(cli_care_cmd *k, const cli_care_book *b));
 void cli_care_cmd_free(cli_care_cmd *k);
 
 /* ---- the list commands ------------------------------------------------- */
@@ -161,8 +150,6 @@ typedef struct cli_care_list {
 void cli_care_list_init(cli_care_list *l, const char *help);
 /* A context option, --patient or --json: 1 if taken. */
 int cli_care_list_option(cli_care_list *l, int opt, const char *arg);
-/* Usage errors: an operand, no valid --patient. */
-int cli_care_list_check(cli_care_list *l, int argc, char **argv);
 /* Prints rows (taken; NULL: out of memory, reported): with --json as JSON,
  * else by text(l, rows, arg). */
 int cli_care_list_print(cli_care_list *l, json_t *rows,
@@ -172,16 +159,6 @@ void cli_care_list_free(cli_care_list *l);
 /* ---- small shared pieces ---------------------------------------------- */
 /* j indented on stdout; CLI_FAIL (reported) when out of memory. */
 int cli_care_print_json(cli_ctx *c, const json_t *j);
-/* Reads a JSON document from a file (a resource or payload; at most 1 MiB). */
-int cli_care_read_json(cli_ctx *c, const char *path, json_t **out);
-/* A list's table on stdout, with "(none recorded that you may read)" under
- * an empty one; frees t. t NULL or built == 0 (a row could not be added):
- * out of memory, reported, CLI_FAIL. */
-int cli_care_print_table(const cli_ctx *c, ck_care_table *t, int built);
-/* "(N <what> entries not shared with you)" when a list left some out. */
-void cli_care_print_withheld(size_t n, const char *what);
-/* Prints a resource id line: "<what> <Type>/<id> (entry N of RECORD)". */
-void cli_care_report_write(const char *what, const json_t *resource, const char *record, const ck_net_head *h);
 /* "now" as a FHIR instant, or the --at value checked; 0 or CLI_USAGE. */
 int cli_care_when(cli_ctx *c, const char *at_opt, int64_t *ms);
 

@@ -49,6 +49,7 @@ typedef struct ck_node_session {
     ck_keyring *kr;              /* NULL until unlocked                         */
     ck_node_passphrase_fn pass_fn;
     void *pass_ud;
+    struct ck_node_memo *memo;   /* what this session verified and opened (memo.c) */
 } ck_node_session;
 
 struct ck_node {
@@ -125,5 +126,36 @@ int ck_node_head_load(ck_node *n, const char *patient, ck_net_head *head, int *h
 int ck_node_head_store(ck_node *n, const char *patient, const ck_net_head *head);
 
 uint64_t ck_node_now_ms(void);
+
+/* ---- the session's memory of records (memo.c) ------------------------------------ */
+/* Per record: the chain this session verified last and the items it
+ * decrypted, so that the next operation on it costs what is new. Locked
+ * with ck_node_memo_lock; the session's owner drops it all (wiped) when
+ * the session ends or locks: ck_node_memo_drop_all. */
+typedef struct ck_node_memo {
+    struct ck_node_memo *next;
+    char record[CK_NET_ID_MAX + 1];
+    ck_net_entry *e;             /* the verified chain (copies)                 */
+    size_t n;
+    size_t disk_n;               /* entries in the state file (replica.c)       */
+    int disk_known;              /* disk_n was read or written by this session  */
+    struct json_t *items;        /* care cache: "SEQ" -> {"hash", "items"}     */
+    int items_loaded;            /* the cache file was read                    */
+    size_t items_dirty;          /* entries not yet written to the cache file  */
+    uint8_t items_key[32];       /* secret: the cache file's key               */
+} ck_node_memo;
+
+/* The memo of record (created empty), locked; NULL when out of memory. */
+ck_node_memo *ck_node_memo_get(ck_node *n, const char *record);
+void ck_node_memo_unlock(ck_node *n);
+/* The records the session has a memo of (at most cap names). */
+size_t ck_node_memo_names(ck_node *n, char (*out)[CK_NET_ID_MAX + 1], size_t cap);
+/* Takes e[0..n) (a chain that verified with no problem) as record's
+ * memo unless the memo holds a longer one; frees what it does not keep. */
+void ck_node_memo_keep(ck_node *n, const char *record, ck_net_entry *e, size_t count);
+/* Deep copies of n entries (*out: ck_net_entries_free). */
+int ck_node_entries_copy(const ck_net_entry *src, size_t n, ck_net_entry **out);
+/* Wipes and frees every memo of the session. */
+void ck_node_memo_drop_all(ck_node_session *s);
 
 #endif

@@ -128,12 +128,20 @@ typedef struct ck_node_view {
     int verified;
     size_t rewritten;               /* full loads: entries the server changed after this node verified them */
     ck_node_item *it;
+    int memo_keep;                  /* ck_node_view_load_memo: give the chain back to the session when freed */
 } ck_node_view;
 
 /* Fetches and verifies; with report set, every problem becomes a PROBLEM notice
  * ("kind (seq N): detail"). 0 when it could run (problems in
  * v->vo.n_problems). */
 int ck_node_view_load(ck_node_view *v, ck_node *c, const char *patient, int report);
+/* The same over the session's memory of the chain (memo.c): the state
+ * file is read once per session and rewritten only when it lags well
+ * behind; for records worked on again and again (a hospital's ledger). */
+int ck_node_view_load_memo(ck_node_view *v, ck_node *c, const char *patient, int report);
+/* Writes the session's copy of record's chain to its state file when it
+ * is ahead of it. */
+void ck_node_memo_flush(ck_node *c, const char *record);
 /* The same, fetching and verifying every entry again and comparing the
  * chain with the one this node verified before (v->rewritten). */
 int ck_node_view_load_full(ck_node_view *v, ck_node *c, const char *patient, int report);

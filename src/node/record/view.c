@@ -145,7 +145,8 @@ int ck_node_view_sections(ck_node_view *v, ck_fhir_sections *out, size_t *withhe
 
 void ck_node_view_free(ck_node_view *v)
 {
-    ck_net_entries_free(v->e, v->n);
+    if (v->memo_keep) ck_node_memo_keep(v->c, v->patient, v->e, v->n); /* takes the entries */
+    else ck_net_entries_free(v->e, v->n);
     ck_rec_verify_out_free(&v->vo);
     free(v->it);
     memset(v, 0, sizeof *v);

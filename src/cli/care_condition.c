@@ -1,24 +1,25 @@
 /*
- * src/client/cli_care_condition.c - `carekey condition`: diagnoses in the
- * patient's record (section problems, docs/CARE.md), written by the
- * clinician running the command under the section's policy from the
- * patient's sharing profile.
+ * src/cli/care_condition.c - `carekey condition` over the node
+ * (carekey/node_care.h): diagnoses in the patient's record (section
+ * problems, docs/CARE.md), written by the clinician running the command.
  *
  *   add --patient P (--snomed C | --icd10 C | --text-only) --display TEXT ...
  *   update --patient P --id ID [--confirmed | --provisional | ...] [--severity S] [--note TEXT]
  *   resolve --patient P --id ID [--at TIME]
  *   list --patient P [--all] [--json]
  *
- * update and resolve write a new version of the Condition (same id). They
- * are checked writes: the Condition is read from the verified record and
- * the new version is appended on exactly that head, so two clinicians
- * changing one diagnosis at once never lose each other's change.
+ * The node checks the input and the codes, and makes update and resolve
+ * checked writes; this file parses and prints.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cli_care.h"
+#include <jansson.h>
+
+#include "carekey/care.h"
+#include "cli/care.h"
 
 #define SECTION "problems"
 
@@ -36,48 +37,37 @@
 #define OPT_SEVERITY 0x1410
 #define OPT_NOTE 0x1411
 #define OPT_ALL 0x1412
+#define OPT_HISTORY 0x1204
+#define OPT_ENCOUNTER 0x1203
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-/* A refusal of the care library: input errors are usage errors. */
-static int refused(cli_ctx *c, const ck_care_error *err)
-{
-    if (!strcmp(err->code, "bad_input")) {
-        cli_error(c->cmd, "%s", err->msg);
-        return CLI_USAGE;
-    }
-    cli_error(c->cmd, "%s: %s", err->code, err->msg);
-    return CLI_FAIL;
-}
-
 /* ---- the problem list ------------------------------------------------------------ */
 
-static json_t *condition_rows(const cli_care_book *b, int all)
+static json_t *condition_rows(const json_t *items, int all)
 {
-    json_t *items = cli_care_book_select(b, SECTION, "Condition"), *rows = json_array(), *it;
+    json_t *rows = json_array(), *it;
     size_t i;
-    if (!items || !rows) goto fail;
+    if (!rows) return NULL;
     json_array_foreach(items, i, it) {
         const json_t *r = ck_care_item_resource(it);
         if (!all && !ck_care_condition_is_active(r)) continue;
-        if (json_array_append_new(rows, ck_care_condition_row(r)) != 0) goto fail;
+        if (json_array_append_new(rows, ck_care_condition_row(r)) != 0) {
+            json_decref(rows);
+            return NULL;
+        }
     }
-    json_decref(items);
     return rows;
-fail:
-    json_decref(items);
-    json_decref(rows);
-    return NULL;
 }
 
-static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows, int all, size_t withheld)
+static int print_rows(const cli_node *x, const char *patient, const json_t *rows, int all, size_t withheld)
 {
     static const char *const cols[] = {"Condition", "Code", "Display", "Status", "Verification", "Onset",
                                        "Resolved"};
-    char title[200], code[96];
+    char title[200], code[96], *text = NULL;
     ck_care_table *t;
     size_t n = json_array_size(rows);
-    int built, rc;
+    int built;
     snprintf(title, sizeof title, "%s of %s", all ? "Conditions" : "Active problems", patient);
     built = (t = ck_care_table_new(title, 7, cols)) != NULL;
     for (size_t i = 0; built && i < n; i++) {
@@ -88,25 +78,44 @@ static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows,
         else snprintf(code, sizeof code, "-");
         built = ck_care_table_add(t, cells) == 0;
     }
-    if ((rc = cli_care_print_table(c, t, built)) == CLI_OK) cli_care_print_withheld(withheld, "problem");
-    return rc;
+    if (!built || !(text = ck_care_table_text(t))) {
+        ck_care_table_free(t);
+        cli_error(x->cmd, "out of memory");
+        return CLI_FAIL;
+    }
+    fputs(text, stdout);
+    if (!ck_care_table_rows(t)) printf("(none recorded that you may read)\n");
+    if (withheld) printf("(%zu problem entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
+    free(text);
+    ck_care_table_free(t);
+    return CLI_OK;
 }
 
-static int show_history(cli_care_cmd *k, const cli_care_book *b)
+/* --history: P's active problems before the write (sections read as the
+ * write's checks read them). */
+static int show_history(cli_node *x, const char *help, const char *patient, const char *sections)
 {
-    json_t *rows = condition_rows(b, 0);
-    int rc = rows ? print_rows(&k->c, k->patient, rows, 0, b->withheld) : CLI_FAIL;
+    ck_node_items_out items;
+    json_t *rows;
+    int rc;
+    if (ck_node_care_items(x->n, patient, sections, "Condition", &items) != 0) return cli_cn_fail(x, help);
+    rows = condition_rows(items.items, 0);
+    rc = rows ? print_rows(x, patient, rows, 0, items.withheld) : CLI_FAIL;
+    if (!rows) cli_error(x->cmd, "out of memory");
     json_decref(rows);
+    ck_node_items_out_free(&items);
     if (rc == CLI_OK) putchar('\n');
     return rc;
 }
 
-/* ---- add ---------------------------------------------------------------------- */
-
-#define COMMON_LONGOPTS CLI_CARE_CMD_LONGOPTS, CLI_CARE_HISTORY_LONGOPTS
+#define COMMON_LONGOPTS                                                                                 \
+    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,     \
+        {"history", no_argument, NULL, OPT_HISTORY}
 #define COMMON_HELP                                                                                       \
     "  --history            print P's active problems first\n"                                           \
     "\n" CLI_CTX_HELP
+
+/* ---- add ---------------------------------------------------------------------- */
 
 static const char add_usage[] =
     "Usage: carekey condition add --patient P (--snomed CODE | --icd10 CODE | --text-only)\n"
@@ -133,7 +142,7 @@ static const char add_usage[] =
 static int cmd_add(int argc, char **argv)
 {
     static const struct option lo[] = {COMMON_LONGOPTS,
-                                       CLI_CARE_ENCOUNTER_LONGOPTS,
+                                       {"encounter", required_argument, NULL, OPT_ENCOUNTER},
                                        {"snomed", required_argument, NULL, OPT_SNOMED},
                                        {"icd10", required_argument, NULL, OPT_ICD10},
                                        {"text-only", no_argument, NULL, OPT_TEXT_ONLY},
@@ -142,132 +151,76 @@ static int cmd_add(int argc, char **argv)
                                        {"problem-list", no_argument, NULL, OPT_PROBLEM_LIST},
                                        {"onset", required_argument, NULL, OPT_ONSET},
                                        {NULL, 0, NULL, 0}};
-    const char *onset = NULL;
-    ck_care_condition_in in;
-    ck_care_error err;
-    cli_care_book b;
-    json_t *cond = NULL;
-    ck_net_head head;
-    int o, rc, systems = 0;
-    cli_care_cmd k;
+    const char *help = "condition add";
+    ck_node_condition_add_in in;
+    ck_node_write_out out;
+    ck_node_error e;
+    int64_t onset;
+    int o, rc, systems = 0, history = 0;
+    cli_node x;
 
     memset(&in, 0, sizeof in);
-    memset(&b, 0, sizeof b);
-    cli_care_cmd_init(&k, "condition add");
+    memset(&out, 0, sizeof out);
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cli_care_cmd_option(&k, o, optarg)) continue;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
         switch (o) {
-        case OPT_SNOMED: in.system = CK_CARE_CODE_SNOMED, in.code = optarg, systems++; break;
-        case OPT_ICD10: in.system = CK_CARE_CODE_ICD10, in.code = optarg, systems++; break;
-        case OPT_TEXT_ONLY: in.system = CK_CARE_CODE_TEXT, systems++; break;
+        case 'p': in.patient = optarg; break;
+        case OPT_ENCOUNTER: in.encounter = optarg; break;
+        case OPT_HISTORY: history = 1; break;
+        case OPT_SNOMED: in.system = "snomed", in.code = optarg, systems++; break;
+        case OPT_ICD10: in.system = "icd10", in.code = optarg, systems++; break;
+        case OPT_TEXT_ONLY: in.system = "text", systems++; break;
         case OPT_DISPLAY: in.display = optarg; break;
         case OPT_PROVISIONAL: in.provisional = 1; break;
         case OPT_PROBLEM_LIST: in.problem_list = 1; break;
-        case OPT_ONSET: onset = optarg; break;
-        case 'h': cli_care_cmd_free(&k); fputs(add_usage, stdout); return CLI_OK;
-        default: cli_care_cmd_free(&k); return CLI_USAGE;
+        case OPT_ONSET: in.onset = optarg; break;
+        case 'h': fputs(add_usage, stdout); return CLI_OK;
+        default: return CLI_USAGE;
         }
     }
-    rc = CLI_USAGE;
-    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
-    if (systems != 1) {
-        cli_usage_error(k.c.cmd, k.help, "give exactly one of --snomed, --icd10, --text-only");
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if (systems > 1) in.system = NULL; /* "give exactly one of" */
+    if (ck_node_condition_add_check(&in, &onset, &e) != 0) return cli_usage_error(x.cmd, help, "%s", e.msg);
+    if ((rc = cli_node_open(&x)) != CLI_OK) goto out;
+    if (history && (rc = show_history(&x, help, in.patient, SECTION ",encounters")) != CLI_OK) goto out;
+    if (ck_node_condition_add(x.n, &in, &out) != 0) {
+        rc = cli_cn_fail(&x, help);
         goto out;
     }
-    if (!in.display) {
-        cli_usage_error(k.c.cmd, k.help, "--display is required");
-        goto out;
-    }
-    if (ck_care_code_check(in.system, in.code, &err) != 0) {
-        cli_usage_error(k.c.cmd, k.help, "%s", err.msg);
-        goto out;
-    }
-    if (onset && ck_care_time_parse(onset, &in.onset_ms) != 0) {
-        cli_usage_error(k.c.cmd, k.help, "--onset: '%s' is not a time", onset);
-        goto out;
-    }
-    in.has_onset = onset != NULL;
-    /* --history shows P's problems; --encounter must be one of P's */
-    if ((rc = cli_care_cmd_open(&k)) != CLI_OK || (rc = cli_care_cmd_context(&k, &b, SECTION, show_history)) != CLI_OK)
-        goto out;
-    in.patient = k.patient;
-    in.recorder = k.author;
-    in.recorded_ms = k.at_ms;
-    in.encounter = k.encounter;
-    if (!(cond = ck_care_condition_new(&in, &err))) {
-        rc = refused(&k.c, &err);
-        goto out;
-    }
-    if ((rc = cli_care_put(&k.w, k.patient, SECTION, cond, NULL, NULL, &head)) != CLI_OK) goto out;
-    printf("added Condition/%s patient %s\n", jstr(cond, "id"), k.patient);
+    printf("added Condition/%s patient %s\n", out.id, in.patient);
 out:
-    json_decref(cond);
-    cli_care_book_free(&b);
-    cli_care_cmd_free(&k);
+    ck_node_write_out_free(&out);
+    cli_cn_close(&x);
     return rc;
 }
 
 /* ---- update and resolve: checked new versions ------------------------------------------ */
 
-typedef struct change_job {
-    cli_care_cmd *k;
-    const char *id;
-    const ck_care_condition_change *ch;   /* NULL: resolve */
-    int shown;
-    char what[16];
-    json_t *next;
-} change_job;
-
-static int change_step(void *arg)
+static int run_change(cli_node *x, const char *help, ck_node_condition_change_in *in, int history, const char *what)
 {
-    change_job *j = arg;
-    cli_care_cmd *k = j->k;
-    cli_care_book b;
-    const json_t *it;
-    ck_care_error err;
+    ck_node_write_out out;
+    ck_node_error e;
+    json_t *row;
     int rc;
-    json_decref(j->next);
-    j->next = NULL;
-    if ((rc = cli_care_book_load(&b, &k->c, k->patient, SECTION)) != CLI_OK) goto out;
-    if (k->history && !j->shown && (rc = show_history(k, &b)) != CLI_OK) goto out;
-    j->shown = 1;
-    if (!(it = cli_care_book_find(&b, "Condition", j->id))) {
-        cli_error(k->c.cmd, "no Condition/%s in %s's record that you may read", j->id, k->patient);
-        rc = CLI_FAIL;
-        goto out;
+    memset(&out, 0, sizeof out);
+    if (ck_node_condition_change_check(in, &e) != 0) {
+        if (!strcmp(e.path, "at")) {
+            cli_error(x->cmd, "%s", e.msg);
+            return CLI_USAGE;
+        }
+        return cli_usage_error(x->cmd, help, "%s", e.msg);
     }
-    j->next = j->ch ? ck_care_condition_update(ck_care_item_resource(it), j->ch, &err)
-                    : ck_care_condition_resolve(ck_care_item_resource(it), k->at_ms, &err);
-    if (!j->next) {
-        rc = refused(&k->c, &err);
-        goto out;
-    }
-    rc = cli_care_put(&k->w, k->patient, SECTION, j->next, NULL, &b.head, NULL);
-out:
-    cli_care_book_free(&b);
-    return rc;
-}
-
-static int run_change(cli_care_cmd *k, const char *id, ck_care_condition_change *ch, const char *what)
-{
-    change_job j;
-    int rc;
-    memset(&j, 0, sizeof j);
-    j.k = k;
-    j.id = id;
-    j.ch = ch;
-    if ((rc = cli_care_cmd_open(k)) != CLI_OK) return rc;
-    if (ch) ch->author = k->author;   /* a note's author */
-    rc = cli_care_retry(&k->c, change_step, &j);
-    if (rc == CLI_OK) {
-        json_t *row = ck_care_condition_row(j.next);
-        printf("%s Condition/%s patient %s status %s verification %s\n", what, id, k->patient,
-               *jstr(row, "clinical") ? jstr(row, "clinical") : "-", jstr(row, "verification"));
-        json_decref(row);
-    }
-    json_decref(j.next);
-    return rc;
+    if ((rc = cli_node_open(x)) != CLI_OK) return rc;
+    if (history && (rc = show_history(x, help, in->patient, SECTION)) != CLI_OK) return rc;
+    if (ck_node_condition_change(x->n, in, &out) != 0) return cli_cn_fail(x, help);
+    row = ck_care_condition_row(out.resource);
+    printf("%s Condition/%s patient %s status %s verification %s\n", what, in->id, in->patient,
+           row && *jstr(row, "clinical") ? jstr(row, "clinical") : "-", row ? jstr(row, "verification") : "?");
+    json_decref(row);
+    ck_node_write_out_free(&out);
+    return CLI_OK;
 }
 
 static const char update_usage[] =
@@ -301,50 +254,35 @@ static int cmd_update(int argc, char **argv)
                                        {"severity", required_argument, NULL, OPT_SEVERITY},
                                        {"note", required_argument, NULL, OPT_NOTE},
                                        {NULL, 0, NULL, 0}};
-    const char *id = NULL;
-    ck_care_condition_change ch;
-    int o, rc, verifications = 0;
-    cli_care_cmd k;
+    const char *help = "condition update";
+    ck_node_condition_change_in in;
+    int o, rc, verifications = 0, history = 0;
+    cli_node x;
 
-    memset(&ch, 0, sizeof ch);
-    cli_care_cmd_init(&k, "condition update");
+    memset(&in, 0, sizeof in);
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cli_care_cmd_option(&k, o, optarg)) continue;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
         switch (o) {
-        case OPT_ID: id = optarg; break;
-        case OPT_CONFIRMED: ch.verification = "confirmed", verifications++; break;
-        case OPT_PROVISIONAL: ch.verification = "provisional", verifications++; break;
-        case OPT_REFUTED: ch.verification = "refuted", verifications++; break;
-        case OPT_IN_ERROR: ch.verification = "entered-in-error", verifications++; break;
-        case OPT_SEVERITY: ch.severity = optarg; break;
-        case OPT_NOTE: ch.note = optarg; break;
-        case 'h': cli_care_cmd_free(&k); fputs(update_usage, stdout); return CLI_OK;
-        default: cli_care_cmd_free(&k); return CLI_USAGE;
+        case 'p': in.patient = optarg; break;
+        case OPT_HISTORY: history = 1; break;
+        case OPT_ID: in.id = optarg; break;
+        case OPT_CONFIRMED: in.verification = "confirmed", verifications++; break;
+        case OPT_PROVISIONAL: in.verification = "provisional", verifications++; break;
+        case OPT_REFUTED: in.verification = "refuted", verifications++; break;
+        case OPT_IN_ERROR: in.verification = "entered-in-error", verifications++; break;
+        case OPT_SEVERITY: in.severity = optarg; break;
+        case OPT_NOTE: in.note = optarg; break;
+        case 'h': fputs(update_usage, stdout); return CLI_OK;
+        default: return CLI_USAGE;
         }
     }
-    rc = CLI_USAGE;
-    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
-    if (!id || !ck_net_id_valid(id)) {
-        cli_usage_error(k.c.cmd, k.help, "--id ID is required");
-        goto out;
-    }
-    if (verifications > 1) {
-        cli_usage_error(k.c.cmd, k.help, "give at most one verification status");
-        goto out;
-    }
-    if (!ch.verification && !ch.severity && !ch.note) {
-        cli_usage_error(k.c.cmd, k.help, "nothing to change: give a status, --severity or --note");
-        goto out;
-    }
-    if (ch.severity && strcmp(ch.severity, "mild") && strcmp(ch.severity, "moderate") && strcmp(ch.severity, "severe")) {
-        cli_usage_error(k.c.cmd, k.help, "--severity is mild, moderate or severe");
-        goto out;
-    }
-    ch.at_ms = k.at_ms;
-    rc = run_change(&k, id, &ch, "updated");
-out:
-    cli_care_cmd_free(&k);
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if (verifications > 1 && in.patient && in.id)
+        return cli_usage_error(x.cmd, help, "give at most one verification status");
+    rc = run_change(&x, help, &in, history, "updated");
+    cli_cn_close(&x);
     return rc;
 }
 
@@ -363,27 +301,27 @@ static const char resolve_usage[] =
 static int cmd_resolve(int argc, char **argv)
 {
     static const struct option lo[] = {COMMON_LONGOPTS, {"id", required_argument, NULL, OPT_ID},
-                                       CLI_CARE_AT_LONGOPTS, {NULL, 0, NULL, 0}};
-    const char *id = NULL;
-    int o, rc;
-    cli_care_cmd k;
-    cli_care_cmd_init(&k, "condition resolve");
+                                       CLI_CARE_NODE_AT_LONGOPTS, {NULL, 0, NULL, 0}};
+    const char *help = "condition resolve";
+    ck_node_condition_change_in in;
+    int o, rc, history = 0;
+    cli_node x;
+    memset(&in, 0, sizeof in);
+    in.resolve = 1;
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cli_care_cmd_option(&k, o, optarg)) continue;
-        if (o == OPT_ID) id = optarg;
-        else if (o == 'h') return cli_care_cmd_free(&k), fputs(resolve_usage, stdout), CLI_OK;
-        else return cli_care_cmd_free(&k), CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
+        if (o == 'p') in.patient = optarg;
+        else if (o == OPT_HISTORY) history = 1;
+        else if (o == OPT_ID) in.id = optarg;
+        else if (o == CLI_CARE_NODE_OPT_AT) in.at = optarg;
+        else if (o == 'h') return fputs(resolve_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
     }
-    rc = CLI_USAGE;
-    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
-    if (!id || !ck_net_id_valid(id)) {
-        cli_usage_error(k.c.cmd, k.help, "--id ID is required");
-        goto out;
-    }
-    rc = run_change(&k, id, NULL, "resolved");
-out:
-    cli_care_cmd_free(&k);
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    rc = run_change(&x, help, &in, history, "resolved");
+    cli_cn_close(&x);
     return rc;
 }
 
@@ -402,28 +340,45 @@ static const char list_usage[] =
     "                recorded, notes}\n"
     "\n" CLI_CTX_HELP;
 
-static int print_list(const cli_care_list *l, const json_t *rows, const void *all)
-{
-    return print_rows(&l->c, l->patient, rows, *(const int *)all, l->b.withheld);
-}
-
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS, {"all", no_argument, NULL, OPT_ALL}, {NULL, 0, NULL, 0}};
-    cli_care_list l;
-    int o, rc, all = 0;
-    cli_care_list_init(&l, "condition list");
+    static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
+                                       {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
+                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,
+                                       {"all", no_argument, NULL, OPT_ALL}, {NULL, 0, NULL, 0}};
+    const char *help = "condition list", *patient = NULL;
+    ck_node_items_out items;
+    json_t *rows = NULL;
+    int o, rc, all = 0, as_json = 0;
+    cli_node x;
+    memset(&items, 0, sizeof items);
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
-        if (cli_care_list_option(&l, o, optarg)) continue;
-        if (o == OPT_ALL) all = 1;
-        else if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
-        else return cli_care_list_free(&l), CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
+        if (o == 'p') patient = optarg;
+        else if (o == CLI_CARE_NODE_OPT_JSON) as_json = 1;
+        else if (o == OPT_ALL) all = 1;
+        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
     }
-    if ((rc = cli_care_list_check(&l, argc, argv)) == CLI_OK &&
-        (rc = cli_care_book_load(&l.b, &l.c, l.patient, SECTION)) == CLI_OK)
-        rc = cli_care_list_print(&l, condition_rows(&l.b, all), print_list, &all);
-    cli_care_list_free(&l);
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if (!patient || !ck_node_care_id_valid(patient)) return cli_usage_error(x.cmd, help, "--patient GID is required");
+    if ((rc = cli_node_open(&x)) != CLI_OK) goto out;
+    if (ck_node_care_items(x.n, patient, SECTION, "Condition", &items) != 0) {
+        rc = cli_cn_fail(&x, help);
+        goto out;
+    }
+    if (!(rows = condition_rows(items.items, all))) {
+        cli_error(x.cmd, "out of memory");
+        rc = CLI_FAIL;
+    } else {
+        rc = as_json ? cli_cn_json(&x, rows) : print_rows(&x, patient, rows, all, items.withheld);
+    }
+out:
+    json_decref(rows);
+    ck_node_items_out_free(&items);
+    cli_cn_close(&x);
     return rc;
 }
 

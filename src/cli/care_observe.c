@@ -1,27 +1,27 @@
 /*
- * src/client/cli_care_observe.c - `carekey observe`: vital signs and
- * laboratory results in the patient's record (section results, docs/CARE.md),
- * written by the clinician running the command under the section's policy
- * from the patient's sharing profile.
+ * src/cli/care_observe.c - `carekey observe` over the node: vital signs and
+ * laboratory results in the patient's record (section results,
+ * docs/CARE.md), written by the clinician running the command.
  *
  *   observe --patient P hr=72 bp=120/80 temp=37.2 ...   (also: observe vitals ...)
  *   observe lab --patient P --loinc CODE --value V --unit U [--display TEXT]
  *   observe list --patient P [--category C] [--code LOINC] [--json]
  *
- * One command, one entry: the measurements taken together are one entry
- * holding an array of Observations (one per measurement, each with its own
- * id), so a round of vitals is written whole or not at all; readers split
- * the array into items again (cli_rec_payload_items). A single measurement
- * is written as the resource itself.
+ * The node checks every value and writes the measurements as one entry
+ * (ck_node_observe); this file parses and prints.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "client/cli_care.h"
+#include <jansson.h>
+
+#include "carekey/care.h"
+#include "cli/care.h"
 
 #define SECTION "results"
-#define MAX_MEASUREMENTS 32
 #define HISTORY_ROWS 20
 
 #define OPT_LOINC 0x1505
@@ -30,18 +30,16 @@
 #define OPT_DISPLAY 0x1508
 #define OPT_CATEGORY 0x1509
 #define OPT_CODE 0x150a
+#define OPT_ENCOUNTER 0x1203
+#define OPT_HISTORY 0x1204
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-static ck_care_obs_in obs_input(const cli_care_cmd *k, const char *performer)
+static int64_t now_ms(void)
 {
-    ck_care_obs_in in;
-    memset(&in, 0, sizeof in);
-    in.patient = k->patient;
-    in.performer = performer;
-    in.encounter = k->encounter;
-    in.at_ms = k->at_ms;
-    return in;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- listing ---------------------------------------------------------------------- */
@@ -73,12 +71,12 @@ static int cmp_timed(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static json_t *observation_rows(const cli_care_book *b, const obs_filter *f)
+static json_t *observation_rows(const json_t *items, const obs_filter *f)
 {
-    json_t *items = cli_care_book_select(b, SECTION, "Observation"), *rows = json_array(), *it;
+    json_t *rows = json_array(), *it;
     timed_row *v = NULL;
     size_t i, n = 0;
-    if (!items || !rows || !(v = calloc(json_array_size(items) + 1, sizeof *v))) goto fail;
+    if (!rows || !(v = calloc(json_array_size(items) + 1, sizeof *v))) goto fail;
     json_array_foreach(items, i, it) {
         json_t *row = ck_care_observation_row(ck_care_item_resource(it));
         if (!row) goto fail;
@@ -98,22 +96,20 @@ static json_t *observation_rows(const cli_care_book *b, const obs_filter *f)
         if (json_array_append_new(rows, row) != 0) goto fail;
     }
     free(v);
-    json_decref(items);
     return rows;
 fail:
     for (i = 0; v && i < n; i++) json_decref(v[i].row);
     free(v);
-    json_decref(items);
     json_decref(rows);
     return NULL;
 }
 
 /* Prints the last max rows (0: all) as a table. */
-static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows, size_t max, size_t withheld)
+static int print_rows(const cli_node *x, const char *patient, const json_t *rows, size_t max, size_t withheld)
 {
     static const char *const cols[] = {"Effective", "Category", "LOINC", "Observation", "Value", "Unit", "Id"};
     size_t n = json_array_size(rows), first = max && n > max ? n - max : 0;
-    char title[200];
+    char title[200], *text = NULL;
     ck_care_table *t;
     int built;
     snprintf(title, sizeof title, "%s of %s%s", max ? "Latest results" : "Results", patient, first ? " (latest)" : "");
@@ -124,52 +120,89 @@ static int print_rows(const cli_ctx *c, const char *patient, const json_t *rows,
                                 jstr(r, "value"), jstr(r, "unit"), jstr(r, "id")};
         built = ck_care_table_add(t, cells) == 0;
     }
-    if (cli_care_print_table(c, t, built) != CLI_OK) return CLI_FAIL;
+    if (!built || !(text = ck_care_table_text(t))) {
+        ck_care_table_free(t);
+        cli_error(x->cmd, "out of memory");
+        return CLI_FAIL;
+    }
+    fputs(text, stdout);
+    if (!ck_care_table_rows(t)) printf("(none recorded that you may read)\n");
+    free(text);
+    ck_care_table_free(t);
     if (first) printf("(%zu older results not shown)\n", first);
-    cli_care_print_withheld(withheld, "result");
+    if (withheld) printf("(%zu result entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
     return CLI_OK;
 }
 
-/* --history: P's latest results. */
-static int show_history(cli_care_cmd *k, const cli_care_book *b)
+/* Rows of P's results (sections as the write reads them), printed. */
+static int show_results(cli_node *x, const char *help, const char *patient, const char *sections, const obs_filter *f,
+                        size_t max, int as_json)
 {
-    static const obs_filter all = {NULL, NULL};
-    json_t *rows = observation_rows(b, &all);
-    int rc = rows ? print_rows(&k->c, k->patient, rows, HISTORY_ROWS, b->withheld) : CLI_FAIL;
+    ck_node_items_out items;
+    json_t *rows;
+    int rc;
+    if (ck_node_care_items(x->n, patient, sections, "Observation", &items) != 0) return cli_cn_fail(x, help);
+    if (!(rows = observation_rows(items.items, f))) {
+        cli_error(x->cmd, "out of memory");
+        rc = CLI_FAIL;
+    } else {
+        rc = as_json ? cli_cn_json(x, rows) : print_rows(x, patient, rows, max, items.withheld);
+    }
     json_decref(rows);
-    if (rc == CLI_OK) putchar('\n');
+    ck_node_items_out_free(&items);
     return rc;
 }
 
-/* Opens the connection (the author is the person running the command),
- * shows the history if asked, writes payload, prints one line per
- * Observation. */
-static int write_observations(cli_care_cmd *k, json_t *(*build)(cli_care_cmd *, const char *performer, void *),
-                              void *arg)
+/* Checks (usage errors before anything opens), shows the history if
+ * asked, writes, prints one line per Observation. */
+static int write_observations(cli_node *x, const char *help, ck_node_observe_in *in, int history)
 {
-    cli_care_book b;
-    json_t *payload = NULL, *one;
-    ck_care_error err;
-    int rc;
+    static const obs_filter all = {NULL, NULL};
+    ck_node_write_out out;
+    ck_node_error e;
+    const json_t *one;
     size_t i;
-    memset(&b, 0, sizeof b);
-    memset(&err, 0, sizeof err);
-    if ((rc = cli_care_cmd_open(k)) != CLI_OK || (rc = cli_care_cmd_context(k, &b, SECTION, show_history)) != CLI_OK)
-        goto out;
-    rc = CLI_FAIL;
-    if (!(payload = build(k, k->author, arg))) goto out;
-    one = json_array_size(payload) == 1 ? json_array_get(payload, 0) : payload;
-    if ((rc = cli_care_put(&k->w, k->patient, SECTION, one, NULL, NULL, NULL)) != CLI_OK) goto out;
-    json_array_foreach(payload, i, one) {
+    int rc;
+    memset(&out, 0, sizeof out);
+    if (ck_node_observe_check(in, now_ms(), &e) != 0) {
+        if (!strcmp(e.path, "at")) {
+            cli_error(x->cmd, "%s", e.msg);
+            return CLI_USAGE;
+        }
+        return cli_usage_error(x->cmd, help, "%s", e.msg);
+    }
+    if ((rc = cli_node_open(x)) != CLI_OK) return rc;
+    if (history) {
+        if ((rc = show_results(x, help, in->patient, SECTION ",encounters", &all, HISTORY_ROWS, 0)) != CLI_OK) return rc;
+        putchar('\n');
+    }
+    if (ck_node_observe(x->n, in, &out) != 0) return cli_cn_fail(x, help);
+    json_array_foreach(out.resource, i, one) {
         json_t *row = ck_care_observation_row(one);
-        printf("observed Observation/%s patient %s %s %s %s\n", jstr(row, "id"), k->patient, jstr(row, "code"),
+        printf("observed Observation/%s patient %s %s %s %s\n", jstr(row, "id"), in->patient, jstr(row, "code"),
                jstr(row, "value"), jstr(row, "unit"));
         json_decref(row);
     }
-out:
-    json_decref(payload);
-    cli_care_book_free(&b);
-    return rc;
+    ck_node_write_out_free(&out);
+    return CLI_OK;
+}
+
+#define OBS_LONGOPTS                                                                                      \
+    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,       \
+        CLI_CARE_NODE_AT_LONGOPTS, {"encounter", required_argument, NULL, OPT_ENCOUNTER},                 \
+        {"history", no_argument, NULL, OPT_HISTORY}
+
+/* A shared option: 1 if taken. */
+static int obs_option(cli_node *x, ck_node_observe_in *in, int *history, int o, const char *arg)
+{
+    if (cli_node_option(x, o, arg)) return 1;
+    switch (o) {
+    case 'p': in->patient = arg; return 1;
+    case CLI_CARE_NODE_OPT_AT: in->at = arg; return 1;
+    case OPT_ENCOUNTER: in->encounter = arg; return 1;
+    case OPT_HISTORY: *history = 1; return 1;
+    default: return 0;
+    }
 }
 
 /* ---- vitals ------------------------------------------------------------------------- */
@@ -200,76 +233,27 @@ static const char vitals_usage[] =
     "  --history            print P's latest results first\n"
     "\n" CLI_CTX_HELP;
 
-typedef struct vitals_arg {
-    char **m;
-    size_t n;
-} vitals_arg;
-
-static json_t *build_vitals(cli_care_cmd *k, const char *performer, void *arg)
-{
-    const vitals_arg *va = arg;
-    ck_care_obs_in in = obs_input(k, performer);
-    ck_care_error err;
-    json_t *out = json_array();
-    for (size_t i = 0; out && i < va->n; i++) {
-        json_t *o = ck_care_vital_new(&in, va->m[i], &err);
-        if (!o || json_array_append_new(out, o) != 0) {
-            cli_error(k->c.cmd, "%s", o ? "out of memory" : err.msg);
-            json_decref(out);
-            return NULL;
-        }
-    }
-    return out;
-}
-
 static int cmd_vitals(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS, CLI_CARE_AT_LONGOPTS, CLI_CARE_ENCOUNTER_LONGOPTS,
-                                       CLI_CARE_HISTORY_LONGOPTS, {NULL, 0, NULL, 0}};
-    vitals_arg va;
-    ck_care_error err;
-    int o, rc;
-    cli_care_cmd k;
+    static const struct option lo[] = {OBS_LONGOPTS, {NULL, 0, NULL, 0}};
+    const char *help = argv[0] && !strcmp(argv[0], "vitals") ? "observe vitals" : "observe";
+    ck_node_observe_in in;
+    int o, rc, history = 0;
+    cli_node x;
 
-    cli_care_cmd_init(&k, argv[0] && !strcmp(argv[0], "vitals") ? "observe vitals" : "observe");
+    memset(&in, 0, sizeof in);
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cli_care_cmd_option(&k, o, optarg)) continue;
-        if (o == 'h') return cli_care_cmd_free(&k), fputs(vitals_usage, stdout), CLI_OK;
-        return cli_care_cmd_free(&k), CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (obs_option(&x, &in, &history, o, optarg)) continue;
+        if (o == 'h') return fputs(vitals_usage, stdout), CLI_OK;
+        return CLI_USAGE;
     }
-    rc = CLI_USAGE;
     /* the operands are the measurements */
-    if (cli_care_cmd_check(&k, argc, NULL) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
-    va.m = argv + optind;
-    va.n = (size_t)(argc - optind);
-    if (va.n == 0) {
-        cli_usage_error(k.c.cmd, k.help, "give at least one measurement, e.g. hr=72");
-        goto out;
-    }
-    if (va.n > MAX_MEASUREMENTS) {
-        cli_usage_error(k.c.cmd, k.help, "at most %d measurements at once", MAX_MEASUREMENTS);
-        goto out;
-    }
-    /* every value checked before anything opens: a typo costs no passphrase */
-    for (size_t i = 0; i < va.n; i++) {
-        ck_care_obs_in in = obs_input(&k, "check");
-        json_t *probe = ck_care_vital_new(&in, va.m[i], &err);
-        size_t nl = strcspn(va.m[i], "=");
-        json_decref(probe);
-        if (!probe) {
-            cli_usage_error(k.c.cmd, k.help, "%s", err.msg);
-            goto out;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (strcspn(va.m[j], "=") == nl && !strncmp(va.m[j], va.m[i], nl)) {
-                cli_usage_error(k.c.cmd, k.help, "'%.*s' is given twice", (int)nl, va.m[i]);
-                goto out;
-            }
-    }
-    rc = write_observations(&k, build_vitals, &va);
-out:
-    cli_care_cmd_free(&k);
+    in.vitals = (const char *const *)(argv + optind);
+    in.n_vitals = (size_t)(argc - optind);
+    rc = write_observations(&x, help, &in, history);
+    cli_cn_close(&x);
     return rc;
 }
 
@@ -295,70 +279,46 @@ static const char lab_usage[] =
     "  --history            print P's latest results first\n"
     "\n" CLI_CTX_HELP;
 
-typedef struct lab_arg {
-    const char *loinc, *value, *unit, *display;
-} lab_arg;
-
-static json_t *build_lab(cli_care_cmd *k, const char *performer, void *arg)
-{
-    const lab_arg *la = arg;
-    ck_care_obs_in in = obs_input(k, performer);
-    ck_care_error err;
-    json_t *o = ck_care_lab_new(&in, la->loinc, la->value, la->unit, la->display, &err);
-    if (!o) {
-        cli_error(k->c.cmd, "%s", err.msg);
-        return NULL;
-    }
-    return json_pack("[o]", o);
-}
-
 static int cmd_lab(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
-                                       CLI_CARE_AT_LONGOPTS,
-                                       CLI_CARE_ENCOUNTER_LONGOPTS,
-                                       CLI_CARE_HISTORY_LONGOPTS,
+    static const struct option lo[] = {OBS_LONGOPTS,
                                        {"loinc", required_argument, NULL, OPT_LOINC},
                                        {"value", required_argument, NULL, OPT_VALUE},
                                        {"unit", required_argument, NULL, OPT_UNIT},
                                        {"display", required_argument, NULL, OPT_DISPLAY},
                                        {NULL, 0, NULL, 0}};
-    lab_arg la = {NULL, NULL, NULL, NULL};
-    ck_care_error err;
-    json_t *probe;
-    int o, rc;
-    cli_care_cmd k;
+    const char *help = "observe lab";
+    ck_node_observe_in in;
+    int o, rc, history = 0;
+    cli_node x;
 
-    cli_care_cmd_init(&k, "observe lab");
+    memset(&in, 0, sizeof in);
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cli_care_cmd_option(&k, o, optarg)) continue;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (obs_option(&x, &in, &history, o, optarg)) continue;
         switch (o) {
-        case OPT_LOINC: la.loinc = optarg; break;
-        case OPT_VALUE: la.value = optarg; break;
-        case OPT_UNIT: la.unit = optarg; break;
-        case OPT_DISPLAY: la.display = optarg; break;
-        case 'h': cli_care_cmd_free(&k); fputs(lab_usage, stdout); return CLI_OK;
-        default: cli_care_cmd_free(&k); return CLI_USAGE;
+        case OPT_LOINC: in.loinc = optarg; break;
+        case OPT_VALUE: in.value = optarg; break;
+        case OPT_UNIT: in.unit = optarg; break;
+        case OPT_DISPLAY: in.display = optarg; break;
+        case 'h': fputs(lab_usage, stdout); return CLI_OK;
+        default: return CLI_USAGE;
         }
     }
-    rc = CLI_USAGE;
-    if (cli_care_cmd_check(&k, argc, argv) != CLI_OK || cli_care_when(&k.c, k.at_opt, &k.at_ms) != CLI_OK) goto out;
-    if (!la.loinc || !la.value || !la.unit) {
-        cli_usage_error(k.c.cmd, k.help, "--loinc, --value and --unit are required");
-        goto out;
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if (!in.loinc && !in.value && !in.unit) {
+        /* lab input without its values: the patient, encounter and time
+         * errors first (write_observations reports them), then this one */
+        ck_node_observe_in probe = in;
+        ck_node_error e;
+        probe.loinc = "-";
+        if (ck_node_observe_check(&probe, now_ms(), &e) == 0 || !strcmp(e.path, "lab"))
+            return cli_usage_error(x.cmd, help, "--loinc, --value and --unit are required");
+        in = probe;
     }
-    {
-        ck_care_obs_in in = obs_input(&k, "check");
-        if (!(probe = ck_care_lab_new(&in, la.loinc, la.value, la.unit, la.display, &err))) {
-            cli_usage_error(k.c.cmd, k.help, "%s", err.msg);
-            goto out;
-        }
-        json_decref(probe);
-    }
-    rc = write_observations(&k, build_lab, &la);
-out:
-    cli_care_cmd_free(&k);
+    rc = write_observations(&x, help, &in, history);
+    cli_cn_close(&x);
     return rc;
 }
 
@@ -377,44 +337,37 @@ static const char list_usage[] =
     "                  effective, status}\n"
     "\n" CLI_CTX_HELP;
 
-static int print_list(const cli_care_list *l, const json_t *rows, const void *arg)
-{
-    (void)arg;
-    return print_rows(&l->c, l->patient, rows, 0, l->b.withheld);
-}
-
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS,
+    static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
+                                       {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
+                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,
                                        {"category", required_argument, NULL, OPT_CATEGORY},
                                        {"code", required_argument, NULL, OPT_CODE},
                                        {NULL, 0, NULL, 0}};
+    const char *help = "observe list", *patient = NULL;
     obs_filter f = {NULL, NULL};
-    cli_care_list l;
-    int o, rc;
-    cli_care_list_init(&l, "observe list");
+    int o, rc, as_json = 0;
+    cli_node x;
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
-        if (cli_care_list_option(&l, o, optarg)) continue;
-        if (o == OPT_CATEGORY) f.category = optarg;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
+        if (o == 'p') patient = optarg;
+        else if (o == CLI_CARE_NODE_OPT_JSON) as_json = 1;
+        else if (o == OPT_CATEGORY) f.category = optarg;
         else if (o == OPT_CODE) f.code = optarg;
-        else if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
-        else return cli_care_list_free(&l), CLI_USAGE;
+        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
     }
-    if ((rc = cli_care_list_check(&l, argc, argv)) != CLI_OK) goto out;
-    rc = CLI_USAGE;
-    if (f.code && ck_care_loinc_check(f.code, NULL) != 0) {
-        cli_usage_error(l.c.cmd, l.help, "--code: '%s' is not a LOINC code", f.code);
-        goto out;
-    }
-    if (f.category && !ck_net_id_valid(f.category)) {
-        cli_usage_error(l.c.cmd, l.help, "--category: '%s' is not a category code", f.category);
-        goto out;
-    }
-    if ((rc = cli_care_book_load(&l.b, &l.c, l.patient, SECTION)) == CLI_OK)
-        rc = cli_care_list_print(&l, observation_rows(&l.b, &f), print_list, NULL);
-out:
-    cli_care_list_free(&l);
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if (!patient || !ck_node_care_id_valid(patient)) return cli_usage_error(x.cmd, help, "--patient GID is required");
+    if (f.code && ck_care_loinc_check(f.code, NULL) != 0)
+        return cli_usage_error(x.cmd, help, "--code: '%s' is not a LOINC code", f.code);
+    if (f.category && !ck_node_care_id_valid(f.category))
+        return cli_usage_error(x.cmd, help, "--category: '%s' is not a category code", f.category);
+    if ((rc = cli_node_open(&x)) == CLI_OK) rc = show_results(&x, help, patient, SECTION, &f, 0, as_json);
+    cli_cn_close(&x);
     return rc;
 }
 

@@ -1,58 +1,68 @@
 /*
- * src/client/cli_care_note.c - `carekey note`: clinical notes in the
- * patient's record (docs/CARE.md).
+ * src/cli/care_note.c - `carekey note` over the node: clinical notes in
+ * the patient's record (docs/CARE.md).
  *
  *   add --patient P (--text TEXT | --file F) [--kind progress|history|discharge] [--encounter ID]
  *   list --patient P [--json]
  *
- * A note is a DocumentReference (LOINC progress note 11506-3, history and
- * physical 34117-2, discharge summary 18842-5) whose text is a base64
- * text/plain attachment. Notes go to section `other`, which the default
- * sharing profile gives to the patient and her clinicians only: a
- * pharmacist or a family member cannot read them.
+ * A note is a DocumentReference in section `other` (ck_node_note_add);
+ * this file reads --file, calls the node and prints.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "client/cli_care.h"
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "carekey/care.h"
+#include "cli/care.h"
 
 #define SECTION "other"
 
 #define OPT_TEXT 0x1605
 #define OPT_FILE 0x1606
 #define OPT_KIND 0x1607
+#define OPT_ENCOUNTER 0x1203
+#define OPT_HISTORY 0x1204
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 /* ---- reading notes ------------------------------------------------------------------ */
 
-/* {row..., "text"} of every DocumentReference of the book; text "" (and
- * "readable": false) when the document is not a plain-text note. */
-static json_t *note_rows(const cli_care_book *b)
+/* {row..., "text"} of every DocumentReference; text "" (and "readable":
+ * false) when the document is not a plain-text note. */
+static json_t *note_rows(const json_t *items)
 {
-    json_t *items = cli_care_book_select(b, SECTION, "DocumentReference"), *rows = json_array(), *it;
+    json_t *rows = json_array(), *it;
     size_t i;
-    if (!items || !rows) goto fail;
+    if (!rows) return NULL;
     json_array_foreach(items, i, it) {
         const json_t *doc = ck_care_item_resource(it);
         json_t *row = ck_care_note_row(doc);
         size_t len = 0;
         char *text = ck_care_note_text(doc, &len, NULL);
         if (!row || json_array_append_new(rows, row) != 0) {
-            cli_rec_free_str(text);
-            goto fail;
+            if (text) OPENSSL_cleanse(text, len);
+            free(text);
+            json_decref(rows);
+            return NULL;
         }
         json_object_set_new(row, "readable", json_boolean(text != NULL));
         json_object_set_new(row, "text", json_string(text ? text : ""));
-        cli_rec_free_str(text);
+        if (text) OPENSSL_cleanse(text, len);
+        free(text);
     }
-    json_decref(items);
     return rows;
-fail:
-    json_decref(items);
-    json_decref(rows);
-    return NULL;
 }
 
 /* Each note: a header line, then its text indented by four spaces. */
@@ -78,8 +88,26 @@ static int print_notes(const char *patient, const json_t *rows, size_t withheld)
         putchar('\n');
     }
     if (!json_array_size(rows)) printf("(no notes of %s that you may read)\n", patient);
-    cli_care_print_withheld(withheld, "note");
+    if (withheld) printf("(%zu note entr%s not shared with you)\n", withheld, withheld == 1 ? "y" : "ies");
     return CLI_OK;
+}
+
+/* P's notes from the sections given (withheld counts them all). */
+static int show_notes(cli_node *x, const char *help, const char *patient, const char *sections, int as_json)
+{
+    ck_node_items_out items;
+    json_t *rows;
+    int rc;
+    if (ck_node_care_items(x->n, patient, sections, "DocumentReference", &items) != 0) return cli_cn_fail(x, help);
+    if (!(rows = note_rows(items.items))) {
+        cli_error(x->cmd, "out of memory");
+        rc = CLI_FAIL;
+    } else {
+        rc = as_json ? cli_cn_json(x, rows) : print_notes(patient, rows, items.withheld);
+    }
+    json_decref(rows);
+    ck_node_items_out_free(&items);
+    return rc;
 }
 
 /* ---- add ----------------------------------------------------------------------------- */
@@ -104,104 +132,86 @@ static const char add_usage[] =
     "  --history            print P's notes first\n"
     "\n" CLI_CTX_HELP;
 
-/* --history: P's notes. */
-static int show_history(cli_care_cmd *k, const cli_care_book *b)
-{
-    json_t *rows = note_rows(b);
-    int rc = rows ? print_notes(k->patient, rows, b->withheld) : CLI_FAIL;
-    json_decref(rows);
-    return rc;
-}
-
 static int cmd_add(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
+    static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS,
                                        {"text", required_argument, NULL, OPT_TEXT},
                                        {"file", required_argument, NULL, OPT_FILE},
                                        {"kind", required_argument, NULL, OPT_KIND},
-                                       CLI_CARE_ENCOUNTER_LONGOPTS,
-                                       CLI_CARE_AT_LONGOPTS,
-                                       CLI_CARE_HISTORY_LONGOPTS,
+                                       {"encounter", required_argument, NULL, OPT_ENCOUNTER},
+                                       CLI_CARE_NODE_AT_LONGOPTS,
+                                       {"history", no_argument, NULL, OPT_HISTORY},
                                        {NULL, 0, NULL, 0}};
-    const char *text = NULL, *file = NULL, *kind = "progress";
+    const char *help = "note add", *text = NULL, *file = NULL;
     uint8_t *buf = NULL;
     size_t buf_len = 0;
-    ck_care_note_in in;
-    ck_care_error err;
-    cli_care_book b;
-    json_t *doc = NULL, *probe;
-    int o, rc;
-    cli_care_cmd k;
+    ck_node_note_in in;
+    ck_node_write_out out;
+    ck_node_error e;
+    int o, rc, history = 0;
+    cli_node x;
 
     memset(&in, 0, sizeof in);
-    memset(&b, 0, sizeof b);
-    cli_care_cmd_init(&k, "note add");
+    memset(&out, 0, sizeof out);
+    in.kind = "progress";
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, k.c.cmd, k.help)) != -1) {
-        if (cli_care_cmd_option(&k, o, optarg)) continue;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
         switch (o) {
+        case 'p': in.patient = optarg; break;
         case OPT_TEXT: text = optarg; break;
         case OPT_FILE: file = optarg; break;
-        case OPT_KIND: kind = optarg; break;
-        case 'h': rc = CLI_OK; fputs(add_usage, stdout); goto out;
-        default: rc = CLI_USAGE; goto out;
+        case OPT_KIND: in.kind = optarg; break;
+        case OPT_ENCOUNTER: in.encounter = optarg; break;
+        case CLI_CARE_NODE_OPT_AT: in.at = optarg; break;
+        case OPT_HISTORY: history = 1; break;
+        case 'h': fputs(add_usage, stdout); return CLI_OK;
+        default: return CLI_USAGE;
         }
     }
-    rc = CLI_USAGE;
-    if (optind != argc) {
-        cli_usage_error(k.c.cmd, k.help, "unexpected argument '%s'", argv[optind]);
-        goto out;
-    }
-    if (!k.patient || !ck_net_id_valid(k.patient)) {
-        cli_usage_error(k.c.cmd, k.help, "--patient GID is required");
-        goto out;
-    }
-    if (k.encounter && !ck_net_id_valid(k.encounter)) {
-        cli_usage_error(k.c.cmd, k.help, "invalid encounter id '%s'", k.encounter);
-        goto out;
-    }
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
     if (!text == !file) {
-        cli_usage_error(k.c.cmd, k.help, "give exactly one of --text and --file");
-        goto out;
+        /* the option errors that come first keep their order */
+        in.text = "-";
+        in.len = 1;
+        if (ck_node_note_check(&in, now_ms(), &e) != 0 && strcmp(e.path, "at") != 0) return cli_usage_error(x.cmd, help, "%s", e.msg);
+        return cli_usage_error(x.cmd, help, "give exactly one of --text and --file");
     }
-    if (ck_care_note_kind_parse(kind, &in.kind) != 0) {
-        cli_usage_error(k.c.cmd, k.help, "--kind is progress, history or discharge");
-        goto out;
+    in.text = text ? text : "-";
+    in.len = 1;
+    if (ck_node_note_check(&in, now_ms(), &e) != 0 && strcmp(e.path, "text") != 0) {
+        if (!strcmp(e.path, "at")) {
+            cli_error(x.cmd, "%s", e.msg);
+            return CLI_USAGE;
+        }
+        return cli_usage_error(x.cmd, help, "%s", e.msg);
     }
-    if ((rc = cli_care_when(&k.c, k.at_opt, &in.at_ms)) != CLI_OK) goto out;
-    in.patient = k.patient;
-    in.encounter = k.encounter;
     if (file) {
-        if ((rc = cli_read_file(k.c.cmd, file, CK_CARE_NOTE_MAX, &buf, &buf_len)) != CLI_OK) goto out;
+        if ((rc = cli_read_file(x.cmd, file, 256u * 1024u, &buf, &buf_len)) != CLI_OK) return rc;
         in.text = (const char *)buf;
         in.len = buf_len;
     } else {
-        in.text = text;
         in.len = strlen(text);
     }
     /* the text checked before anything opens */
-    in.author = "check";
-    if (!(probe = ck_care_note_new(&in, &err))) {
-        cli_usage_error(k.c.cmd, k.help, "%s%s%s", file ? file : "", file ? ": " : "", err.msg);
-        rc = CLI_USAGE;
+    if (ck_node_note_check(&in, now_ms(), &e) != 0) {
+        rc = cli_usage_error(x.cmd, help, "%s%s%s", file ? file : "", file ? ": " : "", e.msg);
         goto out;
     }
-    json_decref(probe);
-    if ((rc = cli_care_cmd_open(&k)) != CLI_OK) goto out;
-    in.author = k.author;
-    if ((rc = cli_care_cmd_context(&k, &b, SECTION, show_history)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(doc = ck_care_note_new(&in, &err))) {
-        cli_error(k.c.cmd, "%s", err.msg);
+    if ((rc = cli_node_open(&x)) != CLI_OK) goto out;
+    if (history && (rc = show_notes(&x, help, in.patient, SECTION ",encounters", 0)) != CLI_OK) goto out;
+    if (ck_node_note_add(x.n, &in, &out) != 0) {
+        rc = cli_cn_fail(&x, help);
         goto out;
     }
-    if ((rc = cli_care_put(&k.w, in.patient, SECTION, doc, NULL, NULL, NULL)) != CLI_OK) goto out;
-    printf("noted DocumentReference/%s patient %s kind %s\n", jstr(doc, "id"), in.patient, kind);
+    printf("noted DocumentReference/%s patient %s kind %s\n", out.id, in.patient, in.kind);
 out:
-    json_decref(doc);
+    ck_node_write_out_free(&out);
     if (buf) cli_free_secret(buf, buf_len);
-    cli_care_book_free(&b);
-    cli_care_cmd_free(&k);
+    cli_cn_close(&x);
     return rc;
 }
 
@@ -221,28 +231,27 @@ static const char list_usage[] =
     "                status, readable, text}\n"
     "\n" CLI_CTX_HELP;
 
-static int print_list(const cli_care_list *l, const json_t *rows, const void *arg)
-{
-    (void)arg;
-    return print_notes(l->patient, rows, l->b.withheld);
-}
-
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CARE_LIST_LONGOPTS, {NULL, 0, NULL, 0}};
-    cli_care_list l;
-    int o, rc;
-    cli_care_list_init(&l, "note list");
+    static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
+                                       {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
+                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+    const char *help = "note list", *patient = NULL;
+    int o, rc, as_json = 0;
+    cli_node x;
+    cli_node_init(&x, help);
     cli_start_opts();
-    while ((o = cli_next_opt(argc, argv, lo, l.c.cmd, l.help)) != -1) {
-        if (cli_care_list_option(&l, o, optarg)) continue;
-        if (o == 'h') return cli_care_list_free(&l), fputs(list_usage, stdout), CLI_OK;
-        return cli_care_list_free(&l), CLI_USAGE;
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
+        if (o == 'p') patient = optarg;
+        else if (o == CLI_CARE_NODE_OPT_JSON) as_json = 1;
+        else if (o == 'h') return fputs(list_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
     }
-    if ((rc = cli_care_list_check(&l, argc, argv)) == CLI_OK &&
-        (rc = cli_care_book_load(&l.b, &l.c, l.patient, SECTION)) == CLI_OK)
-        rc = cli_care_list_print(&l, note_rows(&l.b), print_list, NULL);
-    cli_care_list_free(&l);
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if (!patient || !ck_node_care_id_valid(patient)) return cli_usage_error(x.cmd, help, "--patient GID is required");
+    if ((rc = cli_node_open(&x)) == CLI_OK) rc = show_notes(&x, help, patient, SECTION, as_json);
+    cli_cn_close(&x);
     return rc;
 }
 
