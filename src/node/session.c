@@ -78,6 +78,7 @@ int ck_node_dup(ck_node **out, ck_node *n)
 
 static void session_free(ck_node_session *s)
 {
+    ck_node_memo_drop_all(s);   /* decrypted items: wiped with the session */
     ck_keyring_free(s->kr);
     pthread_mutex_destroy(&s->ref_mu);
     pthread_rwlock_destroy(&s->kr_lock);
@@ -207,6 +208,7 @@ void ck_node_lock(ck_node *n)
     ck_keyring_free(n->s->kr); /* wipes every secret it holds */
     n->s->kr = NULL;
     pthread_rwlock_unlock(&n->s->kr_lock);
+    ck_node_memo_drop_all(n->s); /* and what it decrypted */
     ck_net_close(n->net); /* signed with the identity's key */
     n->net = NULL;
 }

@@ -182,49 +182,6 @@ int ck_node_book_ledger(ck_node_book *b, ck_node *c, const char *org, const char
 
 /* ---- before the first write ------------------------------------------------ */
 
-/* Grants replayed from the verified chain, and whether one covers every
- * section; kept here (not ck_node_grant_chain, whose home is the grants
- * port) so that the care checks stand on their own. */
-static size_t grant_chain(const ck_node_view *v, ck_node_chain_grant *out, size_t cap)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        const ck_rec_container *gc = &v->it[i].cont; /* decoded when the view was indexed */
-        ck_rec_grant g;
-        if (!v->vo.valid[i] || !v->e[i].envelope || gc->kind != CK_REC_KIND_GRANT ||
-            ck_rec_grant_decode(&g, gc->body, gc->body_len) != CK_REC_OK)
-            continue;
-        if (g.revoke) {
-            for (size_t k = 0; k < n; k++)
-                if (memcmp(out[k].g.grant_id, g.grant_id, CK_REC_ID_BYTES) == 0) out[k].active = 0;
-            continue;
-        }
-        if (n == cap) continue;
-        out[n].g = g;
-        snprintf(out[n].by, sizeof out[n].by, "%s", v->e[i].author);
-        out[n].seq = v->e[i].seq;
-        out[n].active = 1;
-        n++;
-    }
-    return n;
-}
-
-static int grant_covers(const ck_node_chain_grant *g, size_t n, const char *grantee, const char *sections_csv)
-{
-    uint64_t now = ck_node_now_ms();
-    for (size_t i = 0; i < n; i++) {
-        char buf[CK_REC_SECTIONS_MAX], *save = NULL;
-        int all = 1;
-        if (!g[i].active || strcmp(g[i].g.grantee, grantee) != 0) continue;
-        if (g[i].g.expires_ms && g[i].g.expires_ms <= now) continue;
-        snprintf(buf, sizeof buf, "%s", sections_csv);
-        for (char *t = strtok_r(buf, ",", &save); t && all; t = strtok_r(NULL, ",", &save))
-            all = ck_rec_grant_covers(&g[i].g, t);
-        if (all) return 1;
-    }
-    return 0;
-}
-
 static int view_writable(const ck_node_view *v, ck_node *c, const char *record, const char *sections_csv)
 {
     ck_node_chain_grant *g;
@@ -232,8 +189,8 @@ static int view_writable(const ck_node_view *v, ck_node *c, const char *record, 
     int ok;
     if (ck_node_is_patient(c, record)) return 0;
     if (!(g = calloc(v->n ? v->n : 1, sizeof *g))) return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
-    n = grant_chain(v, g, v->n);
-    ok = grant_covers(g, n, ck_keyring_identity(c->s->kr)->gid, sections_csv);
+    n = ck_node_grant_chain(v, g, v->n);
+    ok = ck_node_grant_covers(g, n, ck_keyring_identity(c->s->kr)->gid, sections_csv, 0);
     free(g);
     if (ok) return 0;
     return ck_node_fail(c, CK_NODE_E_FORBIDDEN, "no_write_grant",
