@@ -27,7 +27,8 @@ int ck_node_record_head(ck_node *n, const char *patient, uint64_t *seq, uint8_t 
 /*
  * The record's readable versions, entry by entry in chain order: *out is
  * an array of {"key": "<seq>:<hash hex>", "items": [item...]}, one per
- * latest, committed DATA entry this person's keys open. An entry whose key
+ * latest, committed DATA entry of a FHIR section (ck_section_from_name;
+ * not the emergency and research views) this person's keys open. An entry whose key
  * is in reuse (an object key -> items array, e.g. built from an earlier
  * call) is taken from it, not decrypted again: the key names the entry's
  * content (its hash). withheld: entries not shared with this person; bad:

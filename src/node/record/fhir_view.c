@@ -79,7 +79,10 @@ int ck_node_record_fhir_entries(ck_node_record *r, const json_t *reuse, json_t *
         char key[24 + 65];
         json_t *items;
         int n;
+        ck_section sec;
         if (!v->it[i].data || !v->it[i].latest) continue;
+        /* the FHIR sections only: the emergency and research views are derived documents */
+        if (ck_section_from_name(v->e[i].section, &sec) != 0) continue;
         if (!ck_node_view_readable(v, i)) {
             (*withheld)++;
             continue;
