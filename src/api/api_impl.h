@@ -75,6 +75,7 @@ struct ck_api {
     char **patients;                 /* configured records                  */
     size_t n_patients;
     ck_api_cache *cache;
+    pthread_mutex_t write_mu;        /* one write at a time (see fhir_write.c) */
     pthread_mutex_t pool_mu;         /* the free node handles               */
     pthread_cond_t pool_cv;
     ck_node **pool;

@@ -174,7 +174,13 @@ static int put_and_reply(ck_api_req *r, const char *gid, json_t *res, long statu
     in.type = type;
     in.payload = (const uint8_t *)text;
     in.payload_len = len;
+    /* One write at a time per server: a person's first write for a record
+     * pins authorities into the session's keyring, and ck_node_authority
+     * hands out pointers into that table, which a concurrent pin may move
+     * (src/node/pins.c). Writes are few; reads never take this lock. */
+    pthread_mutex_lock(&r->api->write_mu);
     rc = ck_node_record_put(r->n, &in, &po);
+    pthread_mutex_unlock(&r->api->write_mu);
     ck_api_free_text(text, len);
     if (rc != 0) return ck_api_fail_node(r);
     snprintf(name, sizeof name, "%s/%s", type, json_string_value(json_object_get(res, "id")));

@@ -297,6 +297,7 @@ int ck_api_start(ck_node *n, const ck_api_config *cfg, ck_api **out)
     *out = NULL;
     if (!a) return -1;
     a->n = n;
+    pthread_mutex_init(&a->write_mu, NULL);
     a->threads = cfg->threads ? cfg->threads : 4;
     snprintf(a->version, sizeof a->version, "%s", cfg->version ? cfg->version : "0.1.0");
     snprintf(a->gid, sizeof a->gid, "%s", ck_node_gid(n));
@@ -329,6 +330,7 @@ void ck_api_stop(ck_api *a)
         pthread_cond_destroy(&a->pool_cv);
     }
     ck_api_cache_free(a);
+    pthread_mutex_destroy(&a->write_mu);
     for (size_t i = 0; i < a->n_patients; i++) free(a->patients[i]);
     free(a->patients);
     OPENSSL_cleanse(a->token, sizeof a->token);

@@ -57,13 +57,15 @@ static int write_port_file(const char *path, unsigned port)
     return 0;
 }
 
-/* Unlocks the keyring with the passphrase from the --passphrase source. */
+/* Unlocks the keyring with the passphrase from the --passphrase source
+ * (unless the session has it already: run by the agent). */
 static int unlock(cli_node *x)
 {
     char pass[1024];
-    ck_keyring_err e = ck_keyring_passphrase_get(x->pass_source, pass, sizeof pass);
+    ck_keyring_err e;
     int rc;
-    if (e != CK_KEYRING_OK) {
+    if (ck_node_is_unlocked(x->n)) return CLI_OK;
+    if ((e = ck_keyring_passphrase_get(x->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
         cli_error(x->cmd, "%s", ck_keyring_strerror(e));
         return CLI_USAGE;
     }

@@ -60,12 +60,13 @@ serve() {
     PORT=$(cat "$W/$who.port") TOKEN=$(cat "$home/api-token")
 }
 
-# check WHO P TAG [writer]: fhir_api.mjs against WHO's server on P's record
-check() {
+# config WHO P TAG [writer]: fhir_api.mjs's config for WHO's server on P's
+# record into $W/cfg.WHO.P.json, with what 'record get --json' opens for WHO
+config() {
     local who=$1 p=$2 tag=$3 writer=${4:-false} home
     home=$(world_home "$who")
-    if ! world_as "$who" record get --patient "$p" --json >"$W/$who.$p.get.json" 2>"$W/err"; then
-        bad "$tag: record get --json: $(head -c 300 "$W/err")"
+    if ! world_as "$who" record get --patient "$p" --json >"$W/$who.$p.get.json" 2>"$W/$who.$p.err"; then
+        echo "record get as $who: $(head -c 300 "$W/$who.$p.err")" >"$W/cfg.$who.$p.fail"
         return
     fi
     jq --arg secs "$FHIR_SECTIONS" '($secs | split(" ")) as $S
@@ -75,16 +76,12 @@ check() {
            | select(type == "object" and (.resourceType | type) == "string")]
         | reduce .[] as $r ({}; .["\($r.resourceType)/\($r.id)"] = $r)
         | [to_entries[] | {type: .value.resourceType, id: .value.id, resource: .value}]' \
-        "$W/$who.$p.get.json" >"$W/expect.json"
+        "$W/$who.$p.get.json" >"$W/expect.$who.$p.json"
     jq -n --arg tag "$tag" --arg base "http://127.0.0.1:${PORTS[$who]}/fhir" --argjson port "${PORTS[$who]}" \
         --arg token "$(cat "$home/api-token")" --arg p "$p" --argjson writer "$writer" --arg out "$W/created.$p" \
-        --slurpfile e "$W/expect.json" \
+        --slurpfile e "$W/expect.$who.$p.json" \
         '{tag: $tag, base: $base, port: $port, token: $token, patient: $p, writer: $writer, out: $out, expect: $e[0]}' \
-        >"$W/cfg.json"
-    node "$ROOT/tests/js/fhir_api.mjs" "$W/cfg.json" >"$W/mjs.out" 2>&1
-    pass=$((pass + $(grep -c '^ok ' "$W/mjs.out"))) fail=$((fail + $(grep -c '^FAIL ' "$W/mjs.out")))
-    grep -E '^(ok|FAIL) ' "$W/mjs.out"
-    if ! grep -qE '^(ok|FAIL) ' "$W/mjs.out"; then bad "$tag: fhir_api.mjs: $(tail -3 "$W/mjs.out")"; fi
+        >"$W/cfg.$who.$p.json"
 }
 
 # ---- the world -------------------------------------------------------------------------------------
@@ -121,12 +118,37 @@ if ss -ltnH 2>/dev/null | grep -q ":${PORTS[dr-a]} "; then
 fi
 
 for fx in "${FIXTURES[@]}"; do
-    p=${PT[$fx]} f=fam-${p#pt-} s=${SHORT[$fx]}
-    serve "$f"
-    PORTS[$f]=$PORT
-    check "$f" "$p" "$s family ($f)"
-    check pharm "$p" "$s pharmacist (pharm)"
-    check dr-a "$p" "$s doctor (dr-a)" true
+    p=${PT[$fx]}
+    serve "fam-${p#pt-}"
+    PORTS[fam-${p#pt-}]=$PORT
+done
+echo "# servers up: $(( $(now_ms) - T_START )) ms"
+
+# what each person opens, by 'record get --json' (in parallel), before any write
+cfgs=()
+for fx in "${FIXTURES[@]}"; do
+    p=${PT[$fx]} s=${SHORT[$fx]}
+    jobs=()
+    config "fam-${p#pt-}" "$p" "$s family (fam-${p#pt-})" &
+    jobs+=($!)
+    config pharm "$p" "$s pharmacist (pharm)" &
+    jobs+=($!)
+    config dr-a "$p" "$s doctor (dr-a)" true &
+    jobs+=($!)
+    wait "${jobs[@]}" # not the servers
+    cfgs+=("$W/cfg.fam-${p#pt-}.$p.json" "$W/cfg.pharm.$p.json" "$W/cfg.dr-a.$p.json")
+done
+for f in "$W"/cfg.*.fail; do [ -e "$f" ] && bad "$(cat "$f")"; done
+echo "# expectations: $(( $(now_ms) - T_START )) ms"
+jq -s . "${cfgs[@]}" >"$W/cfgs.json" 2>/dev/null || bad "no configs for fhir_api.mjs"
+node "$ROOT/tests/js/fhir_api.mjs" "$W/cfgs.json" >"$W/mjs.out" 2>&1
+pass=$((pass + $(grep -c '^ok ' "$W/mjs.out"))) fail=$((fail + $(grep -c '^FAIL ' "$W/mjs.out")))
+grep -E '^(ok|FAIL) ' "$W/mjs.out"
+grep -q '^fhir_api: ' "$W/mjs.out" || bad "fhir_api.mjs: $(tail -3 "$W/mjs.out")"
+echo "# fhir_api.mjs: $(( $(now_ms) - T_START )) ms"
+
+for fx in "${FIXTURES[@]}"; do
+    p=${PT[$fx]} s=${SHORT[$fx]}
     # the doctor's create, as the patient's verified record shows it
     id=$(cat "$W/created.$p" 2>/dev/null)
     if [ -z "$id" ]; then bad "$s: the doctor created nothing"; continue; fi

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// tests/js/fhir_api.mjs CONFIG.json - checks one running `carekey fhir serve`
-// (the node's FHIR API, docs/NODE.md) with fhir-kit-client, as one person.
+// tests/js/fhir_api.mjs CONFIGS.json - checks running `carekey fhir serve`s
+// (the node's FHIR API, docs/NODE.md) with fhir-kit-client, each as one
+// person. CONFIGS is one config or an array of them (run 4 at a time, each
+// one's lines printed together when it is done):
 //
 // CONFIG: {tag, base, port, token, patient, writer, out,
 //          expect: [{type, id, resource}]}   what `carekey record get --json`
@@ -27,98 +29,111 @@ import http from 'node:http';
 import fhirPkg from 'fhir';
 import { Client, RESPONSE_KEY } from 'fhir-kit-client';
 
-const cfg = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const { tag, base, port, token, patient } = cfg;
-const client = new Client({ baseUrl: base, customHeaders: { Authorization: `Bearer ${token}` } });
+const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const fhir = new fhirPkg.Fhir();
-
-let pass = 0;
-let fail = 0;
-function ok(cond, msg) {
-  if (cond) { pass++; console.log(`ok   - ${tag}: ${msg}`); } else { fail++; console.log(`FAIL - ${tag}: ${msg}`); }
-}
 
 // ---- validation of everything returned --------------------------------------------------
 const INSTANT = /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
-let validated = 0;
-const invalid = [];
-function validate(res) {
+const seen = new Set(); // each distinct resource is validated once, whoever got it
+function validator(state) { return (res) => validateInto(state, res); }
+function validateInto(state, res) {
+  const validate = (x) => validateInto(state, x);
+  const { invalid } = state;
   if (!res || typeof res !== 'object') return;
-  validated++;
-  const r = fhir.validate(res, { errorOnUnexpected: true });
+  if (res.resourceType === 'Bundle') for (const e of res.entry || []) validate(e.resource);
+  // a Bundle's own elements are checked with its entries' resources left out (each is checked on its own)
+  const shell = res.resourceType === 'Bundle' && res.entry
+    ? JSON.parse(JSON.stringify({ ...res, entry: res.entry.map((e) => ({ ...e, resource: undefined })) })) : res;
+  const text = JSON.stringify(shell);
+  if (seen.has(text)) return;
+  seen.add(text);
+  state.validated++;
+  const r = fhir.validate(shell, { errorOnUnexpected: true });
   const errors = (r.messages || []).filter((m) => m.severity === 'error');
   if (res.meta && res.meta.lastUpdated !== undefined && !INSTANT.test(res.meta.lastUpdated)) {
     errors.push({ location: 'meta.lastUpdated', message: 'not an instant' });
   }
   if (!r.valid || errors.length) invalid.push(`${res.resourceType}/${res.id}: ${errors.slice(0, 2).map((m) => `${m.location}: ${m.message}`).join('; ')}`);
-  if (res.resourceType === 'Bundle') for (const e of res.entry || []) validate(e.resource);
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
-const key = (r) => `${r.resourceType}/${r.id}`;
-const canon = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
-  ? Object.fromEntries(Object.keys(x).sort().map((k2) => [k2, x[k2]])) : x));
-function strip(res) {
-  const r = JSON.parse(JSON.stringify(res));
-  if (r.meta) {
-    delete r.meta.versionId;
-    delete r.meta.lastUpdated;
-    if (Object.keys(r.meta).length === 0) delete r.meta;
+async function run(cfg) {
+  const { tag, base, port, token, patient } = cfg;
+  const client = new Client({ baseUrl: base, customHeaders: { Authorization: `Bearer ${token}` } });
+  const state = { validated: 0, invalid: [] };
+  const { invalid } = state;
+  const validate = validator(state);
+  const lines = [];
+  let pass = 0;
+  let fail = 0;
+  const ok = (cond, msg) => {
+    if (cond) pass++; else fail++;
+    lines.push(`${cond ? 'ok  ' : 'FAIL'} - ${tag}: ${msg}`);
+  };
+  const key = (r) => `${r.resourceType}/${r.id}`;
+  const canon = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k2) => [k2, x[k2]])) : x));
+  function strip(res) {
+    const r = JSON.parse(JSON.stringify(res));
+    if (r.meta) {
+      delete r.meta.versionId;
+      delete r.meta.lastUpdated;
+      if (Object.keys(r.meta).length === 0) delete r.meta;
+    }
+    return r;
   }
-  return r;
-}
-const expected = new Map(cfg.expect.map((e) => [`${e.type}/${e.id}`, e.resource]));
-const expectedOf = (type) => [...expected.entries()].filter(([k]) => k.startsWith(`${type}/`));
-const sameSet = (a, b) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-function diff(got, want) {
-  const g = new Set(got);
-  const w = new Set(want);
-  const missing = want.filter((k) => !g.has(k)).slice(0, 2);
-  const extra = got.filter((k) => !w.has(k)).slice(0, 2);
-  return `got ${got.length}, want ${want.length}${missing.length ? `; missing ${missing}` : ''}${extra.length ? `; extra ${extra}` : ''}`;
-}
-async function attempt(p) {
-  try {
-    const data = await p;
-    const resp = data[RESPONSE_KEY];
-    return { status: resp ? resp.status : 200, headers: resp ? resp.headers : new Headers(), data };
-  } catch (e) {
-    if (!e.response) throw e;
-    return { status: e.response.status, headers: new Headers(), data: e.response.data };
+  const expected = new Map(cfg.expect.map((e) => [`${e.type}/${e.id}`, e.resource]));
+  const expectedOf = (type) => [...expected.entries()].filter(([k]) => k.startsWith(`${type}/`));
+  const sameSet = (a, b) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+  function diff(got, want) {
+    const g = new Set(got);
+    const w = new Set(want);
+    const missing = want.filter((k) => !g.has(k)).slice(0, 2);
+    const extra = got.filter((k) => !w.has(k)).slice(0, 2);
+    return `got ${got.length}, want ${want.length}${missing.length ? `; missing ${missing}` : ''}${extra.length ? `; extra ${extra}` : ''}`;
   }
-}
-const isOutcome = (d, code) => d && d.resourceType === 'OperationOutcome' && (!code || d.issue.some((i) => i.code === code));
-// every page of a search
-async function searchAll(resourceType, searchParams) {
-  let b = await client.search({ resourceType, searchParams });
-  validate(b);
-  const matches = [];
-  const outcomes = [];
-  let total = b.total;
-  for (let pages = 0; b && pages < 200; pages++) {
-    for (const e of b.entry || []) (e.search && e.search.mode === 'outcome' ? outcomes : matches).push(e.resource);
-    b = await client.nextPage({ bundle: b });
-    if (b) validate(b);
+  async function attempt(p) {
+    try {
+      const data = await p;
+      const resp = data[RESPONSE_KEY];
+      return { status: resp ? resp.status : 200, headers: resp ? resp.headers : new Headers(), data };
+    } catch (e) {
+      if (!e.response) throw e;
+      return { status: e.response.status, headers: new Headers(), data: e.response.data };
+    }
   }
-  return { matches, outcomes, total };
-}
-// a raw GET with the headers given (fetch cannot set Host)
-function raw(path, headers) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => { let data = null; try { data = JSON.parse(body); } catch { /* checked below */ } resolve({ status: res.statusCode, data }); });
+  const isOutcome = (d, code) => d && d.resourceType === 'OperationOutcome' && (!code || d.issue.some((i) => i.code === code));
+  // every page of a search
+  async function searchAll(resourceType, searchParams) {
+    let b = await client.search({ resourceType, searchParams });
+    validate(b);
+    const matches = [];
+    const outcomes = [];
+    let total = b.total;
+    for (let pages = 0; b && pages < 200; pages++) {
+      for (const e of b.entry || []) (e.search && e.search.mode === 'outcome' ? outcomes : matches).push(e.resource);
+      b = await client.nextPage({ bundle: b });
+      if (b) validate(b);
+    }
+    return { matches, outcomes, total };
+  }
+  // a raw GET with the headers given (fetch cannot set Host)
+  function raw(path, headers) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
+        let body = '';
+        res.on('data', (c) => { body += c; });
+        res.on('end', () => { let data = null; try { data = JSON.parse(body); } catch { /* checked below */ } resolve({ status: res.statusCode, data }); });
+      });
+      req.on('error', reject);
+      req.end();
     });
-    req.on('error', reject);
-    req.end();
-  });
-}
+  }
 
-const SEARCH_TYPES = ['AllergyIntolerance', 'Condition', 'MedicationRequest', 'MedicationDispense', 'Observation',
-  'Encounter', 'Procedure', 'Immunization', 'DiagnosticReport', 'CarePlan', 'Appointment', 'DocumentReference'];
+  const SEARCH_TYPES = ['AllergyIntolerance', 'Condition', 'MedicationRequest', 'MedicationDispense', 'Observation',
+    'Encounter', 'Procedure', 'Immunization', 'DiagnosticReport', 'CarePlan', 'Appointment', 'DocumentReference'];
 
-async function main() {
+
   // ---- metadata, $everything ----------------------------------------------------------------
   const cs = await client.capabilityStatement();
   validate(cs);
@@ -232,7 +247,11 @@ async function main() {
     validate(r.data);
     const created = r.data;
     const loc = r.headers.get('location') || '';
-    ok(r.status === 201 && created.id && loc === `${base}/Observation/${created.id}/_history/${created.meta.versionId}` &&
+    if (r.status !== 201 || !created.id || !created.meta) {
+      ok(false, `create: ${r.status} ${JSON.stringify(created).slice(0, 400)}`);
+      return { pass, fail, lines };
+    }
+    ok(loc === `${base}/Observation/${created.id}/_history/${created.meta.versionId}` &&
        r.headers.get('etag') === `W/"${created.meta.versionId}"`, `create: 201 with Location and ETag (${r.status} ${loc})`);
     const back = await client.read({ resourceType: 'Observation', id: created.id });
     ok(canon(strip(back)) === canon(strip({ ...newObs, id: created.id })), 'create: the resource reads back as sent');
@@ -254,13 +273,28 @@ async function main() {
     if (cfg.out) writeFileSync(cfg.out, `${created.id}\n`);
   }
 
-  ok(invalid.length === 0, `every resource returned validates against FHIR R4 (${validated} checked${invalid.length ? `; ${invalid[0]}` : ''})`);
+  ok(invalid.length === 0, `every resource returned validates against FHIR R4 (${state.validated} checked${invalid.length ? `; ${invalid[0]}` : ''})`);
+  return { pass, fail, lines };
 }
 
-main().then(() => {
-  console.log(`${tag}: ${pass} passed, ${fail} failed`);
+const configs = Array.isArray(input) ? input : [input];
+let pass = 0;
+let fail = 0;
+async function worker() {
+  while (configs.length) {
+    const cfg = configs.shift();
+    let r;
+    try {
+      r = await run(cfg);
+    } catch (e) {
+      r = { pass: 0, fail: 1, lines: [`FAIL - ${cfg.tag}: ${e.stack || e}`] };
+    }
+    pass += r.pass;
+    fail += r.fail;
+    console.log(r.lines.join('\n'));
+  }
+}
+Promise.all([worker(), worker(), worker(), worker()]).then(() => {
+  console.log(`fhir_api: ${pass} passed, ${fail} failed`);
   process.exit(fail ? 1 : 0);
-}, (e) => {
-  console.log(`FAIL - ${tag}: ${e.stack || e}`);
-  process.exit(1);
 });
