@@ -3,9 +3,9 @@
 #
 # The node's FHIR API (src/api, docs/NODE.md "FHIR API") end to end. The
 # world of tests/client/world.sh (carekeyd on SQLite, the authorities, the
-# professionals, the hospital directory); per fixture a patient pt-N with
-# her family member fam-N imports the bundle, lets dr-a and the pharmacist
-# fetch her record, and hosp-a's care team (dr-a among them) write to it.
+# professionals); per fixture a patient pt-N with her family member fam-N
+# imports the bundle, lets dr-a and the pharmacist fetch her record, and
+# dr-a write to its results section (a write grant).
 # Then `carekey fhir serve` runs as the doctor (dr-a), the family member and
 # the pharmacist, and tests/js/fhir_api.mjs (fhir-kit-client) checks each
 # against what `carekey record get --json` opens for the same person (the
@@ -86,7 +86,6 @@ config() {
 
 # ---- the world -------------------------------------------------------------------------------------
 world_setup
-world_care
 echo "# world ready ($URL): $(( $(now_ms) - T_START )) ms"
 n=0
 declare -A PT SHORT
@@ -96,7 +95,7 @@ for fx in "${FIXTURES[@]}"; do
     world_patient "pt-$n" "fam-$n"
     world_run world_as "pt-$n" import "$fx" --patient "pt-$n"
     for g in dr-a pharm; do world_run world_as "pt-$n" grant --patient "pt-$n" --to "$g" --read; done
-    world_consent "pt-$n" hosp-a
+    world_run world_as "pt-$n" grant --patient "pt-$n" --to dr-a --sections results
 done
 echo "# imports done: $(( $(now_ms) - T_START )) ms"
 
