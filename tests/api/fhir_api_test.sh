@@ -162,6 +162,25 @@ for fx in "${FIXTURES[@]}"; do
     echo "# ${s} done: $(( $(now_ms) - T_START )) ms"
 done
 
+# the patient's own node: her record's audit log (she owns it) and grants, as valid FHIR
+p=${PT[${FIXTURES[0]}]}
+serve "$p"
+curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/fhir/AuditEvent?patient=$p&_count=1000" >"$W/audit.json"
+curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/fhir/Consent?patient=$p&status=active" >"$W/consent.json"
+msg=$(jq -r --arg p "$p" 'if .resourceType != "Bundle" then "not a Bundle: \(.issue[0].diagnostics // .)"
+        elif (.total // 0) < 5 then "only \(.total) events"
+        elif ([.entry[].resource | select(.resourceType == "AuditEvent" and .entity[0].what.reference == "Patient/\($p)")] | length) != (.entry | length) then "entries that are not her AuditEvents"
+        elif ([.entry[].resource.agent[0].who.identifier.value] | index("dr-a") | not) then "dr-a'"'"'s reads are not in it"
+        else empty end' "$W/audit.json")
+if [ -z "$msg" ] && node "$ROOT/tests/js/fhir_validate.mjs" "$W/audit.json" >"$W/validate.out" 2>&1; then
+    ok "the patient's AuditEvent search: $(jq .total "$W/audit.json") events of her record (dr-a's reads among them), valid FHIR"
+else bad "the patient's AuditEvent search: ${msg:-$(grep -m2 invalid "$W/validate.out")}"; fi
+if [ "$(jq '[.entry[].resource | select(.resourceType == "Consent" and .status == "active")] | length' "$W/consent.json")" -ge 2 ] &&
+   jq -e --arg p "$p" '[.entry[].resource.provision.actor[0].reference.identifier.value] | index("dr-a")' "$W/consent.json" >/dev/null &&
+   node "$ROOT/tests/js/fhir_validate.mjs" "$W/consent.json" >"$W/validate.out" 2>&1; then
+    ok "the patient's Consent search: her grants (dr-a's write grant among them), valid FHIR"
+else bad "the patient's Consent search: $(head -c 300 "$W/consent.json")"; fi
+
 echo "# total $(( $(now_ms) - T_START )) ms"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
