@@ -180,7 +180,7 @@ int ck_api_audit_read(ck_api_req *r);
  * when the route exists but not for this method (405). */
 ck_api_handler ck_api_dispatch(const char *method, const ck_api_route *rt, int *allowed);
 
-/* consent.c: the one patient a Consent or AuditEvent search names. */
+/* fhir_search.c: the one patient a Consent or AuditEvent search names. */
 int ck_api_query_patient(ck_api_req *r, const ck_fhir_api_query *q, char gid[CK_API_GID_MAX]);
 /* The searchset of the resources of all that match q (patient clauses
  * dropped: the record answered them). */

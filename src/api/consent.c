@@ -33,40 +33,6 @@ static int consents_of(ck_api_req *r, const char *patient, json_t *all)
     return 0;
 }
 
-/* The patient the query names (one value of one clause): Consent and
- * AuditEvent are searched per record. */
-int ck_api_query_patient(ck_api_req *r, const ck_fhir_api_query *q, char gid[CK_API_GID_MAX])
-{
-    const ck_fhir_api_clause *found = NULL;
-    for (unsigned c = 0; c < q->nclauses; c++) {
-        if (q->clauses[c].param != CK_FHIR_API_P_PATIENT) continue;
-        if (found || q->clauses[c].n != 1)
-            return ck_api_fail(r, 400, "not-supported", "one patient, with one value, is searched at a time", "patient");
-        found = &q->clauses[c];
-    }
-    if (!found) return ck_api_fail(r, 400, "required", "patient is required for this type", "patient");
-    return ck_api_record_of(r, ck_fhir_api_str(q, q->values[found->first].b), gid);
-}
-
-/* found = the resources of all that match q (patient clauses dropped). */
-int ck_api_match_page(ck_api_req *r, const ck_fhir_api_query *q, json_t *all)
-{
-    ck_fhir_api_query *m = malloc(sizeof *m);
-    ck_fhir_api_error err;
-    json_t *found = NULL;
-    unsigned k = 0;
-    int rc;
-    if (!m) return ck_api_fail(r, 500, "exception", "out of memory", NULL);
-    *m = *q;
-    for (unsigned c = 0; c < q->nclauses; c++)
-        if (q->clauses[c].param != CK_FHIR_API_P_PATIENT) m->clauses[k++] = q->clauses[c];
-    m->nclauses = k;
-    rc = ck_fhir_api_search(&found, m, all, &err) == 0 ? ck_api_searchset(r, q, found) : ck_api_fail_fhir(r, &err);
-    json_decref(found);
-    free(m);
-    return rc;
-}
-
 int ck_api_consent_search(ck_api_req *r, const ck_fhir_api_query *q)
 {
     char gid[CK_API_GID_MAX];

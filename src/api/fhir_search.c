@@ -72,6 +72,36 @@ static void without_patient(ck_fhir_api_query *m, const ck_fhir_api_query *q)
     m->nclauses = k;
 }
 
+/* The patient the query names (one value of one clause): Consent and
+ * AuditEvent are searched per record. */
+int ck_api_query_patient(ck_api_req *r, const ck_fhir_api_query *q, char gid[CK_API_GID_MAX])
+{
+    const ck_fhir_api_clause *found = NULL;
+    for (unsigned c = 0; c < q->nclauses; c++) {
+        if (q->clauses[c].param != CK_FHIR_API_P_PATIENT) continue;
+        if (found || q->clauses[c].n != 1)
+            return ck_api_fail(r, 400, "not-supported", "one patient, with one value, is searched at a time", "patient");
+        found = &q->clauses[c];
+    }
+    if (!found) return ck_api_fail(r, 400, "required", "patient is required for this type", "patient");
+    return ck_api_record_of(r, ck_fhir_api_str(q, q->values[found->first].b), gid);
+}
+
+/* found = the resources of all that match q (patient clauses dropped). */
+int ck_api_match_page(ck_api_req *r, const ck_fhir_api_query *q, json_t *all)
+{
+    ck_fhir_api_query *m = malloc(sizeof *m);
+    ck_fhir_api_error err;
+    json_t *found = NULL;
+    int rc;
+    if (!m) return ck_api_fail(r, 500, "exception", "out of memory", NULL);
+    without_patient(m, q);
+    rc = ck_fhir_api_search(&found, m, all, &err) == 0 ? ck_api_searchset(r, q, found) : ck_api_fail_fhir(r, &err);
+    json_decref(found);
+    free(m);
+    return rc;
+}
+
 static int add_outcome(json_t *bundle, size_t withheld)
 {
     char msg[160];
