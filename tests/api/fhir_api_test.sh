@@ -14,7 +14,10 @@
 # pharmacist allergies, medications, directory), the refusals, and that
 # every resource returned validates against FHIR R4. The doctor also
 # creates and updates an Observation; the patient's verified record shows
-# it ('record verify' intact, 'record get' the amended version).
+# it ('record verify' intact, 'record get' the amended version). A write by
+# the patient's CLI is served at once by the doctor's node (its decrypted
+# copy follows the head), and the patient's own node serves her audit log
+# (AuditEvent) and grants (Consent) as valid FHIR.
 # Prints "ok"/"FAIL" lines and "N passed, N failed"; exit 1 if any failed.
 set -uo pipefail
 export LC_ALL=C
@@ -161,6 +164,22 @@ for fx in "${FIXTURES[@]}"; do
     else bad "$s: the patient's record shows [$got] for the doctor's Observation"; fi
     echo "# ${s} done: $(( $(now_ms) - T_START )) ms"
 done
+
+# a write from outside the server (the patient's CLI): the doctor's server sees the
+# new head and serves the new resource (its decrypted copy is never stale)
+p=${PT[${FIXTURES[0]}]}
+cat >"$W/outside.json" <<JSON
+{"resourceType": "Observation", "id": "outside-1", "status": "final",
+ "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7", "display": "Body weight"}]},
+ "subject": {"reference": "Patient/$p"}, "effectiveDateTime": "2026-12-01T09:00:00Z",
+ "valueQuantity": {"value": 61.5, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}}
+JSON
+world_run world_as "$p" record put --patient "$p" --section results --type Observation "$W/outside.json"
+TOKEN=$(cat "$(world_home dr-a)/api-token")
+got=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${PORTS[dr-a]}/fhir/Observation?patient=$p&_id=outside-1" |
+      jq -r '[.total, .entry[0].resource.valueQuantity.value] | @tsv')
+if [ "$got" = "$(printf '1\t61.5')" ]; then ok "a write by the patient's CLI is served at once by the doctor's node (the head moved)"
+else bad "the doctor's node after an outside write: [$got]"; fi
 
 # the patient's own node: her record's audit log (she owns it) and grants, as valid FHIR
 p=${PT[${FIXTURES[0]}]}
