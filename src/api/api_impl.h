@@ -179,6 +179,8 @@ int ck_api_audit_read(ck_api_req *r);
 /* route.c: the handler for a method on a route; NULL with *allowed set
  * when the route exists but not for this method (405). */
 ck_api_handler ck_api_dispatch(const char *method, const ck_api_route *rt, int *allowed);
+/* The methods the route takes ("GET, POST") into buf, for Allow. */
+void ck_api_allow(const ck_api_route *rt, char *buf, size_t cap);
 
 /* fhir_search.c: the one patient a Consent or AuditEvent search names. */
 int ck_api_query_patient(ck_api_req *r, const ck_fhir_api_query *q, char gid[CK_API_GID_MAX]);

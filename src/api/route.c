@@ -146,3 +146,16 @@ ck_api_handler ck_api_dispatch(const char *method, const ck_api_route *rt, int *
     }
     return NULL;
 }
+
+void ck_api_allow(const ck_api_route *rt, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+        int n;
+        if (routes[i].kind != rt->kind) continue;
+        n = snprintf(buf + o, cap - o, "%s%s", o ? ", " : "", routes[i].method);
+        if (n < 0 || (size_t)n >= cap - o) return;
+        o += (size_t)n;
+    }
+}

@@ -146,7 +146,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, ck_api_req *r)
         (!strcmp(r->method, "POST") || !strcmp(r->method, "PUT")))
         MHD_add_response_header(resp, "Location", r->location);
     if (r->status == 401) MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"carekey\"");
-    if (r->status == 405) MHD_add_response_header(resp, "Allow", "GET, POST, PUT");
+    if (r->status == 405) {
+        char allow[64];
+        ck_api_allow(&r->route, allow, sizeof allow);
+        if (r->route.type[0] && ck_fhir_api_type_served(r->route.type) && !ck_fhir_api_type_writable(r->route.type))
+            snprintf(allow, sizeof allow, "GET"); /* Consent, AuditEvent: read-only views */
+        MHD_add_response_header(resp, "Allow", allow);
+    }
     ret = MHD_queue_response(con, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;

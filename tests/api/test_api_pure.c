@@ -92,6 +92,14 @@ static void test_route(void)
     CHECK(route("/fhir/Observation/x", &rt) == 0 && ck_api_dispatch("PUT", &rt, &allowed) == ck_api_update, "PUT");
     CHECK(!ck_api_dispatch("POST", &rt, &allowed) && allowed, "POST on an instance: 405");
     CHECK(route("/fhir/metadata", &rt) == 0 && !ck_api_dispatch("PUT", &rt, &allowed) && allowed, "PUT metadata: 405");
+    {
+        char allow[64];
+        ck_api_allow(&rt, allow, sizeof allow);
+        CHECK(!strcmp(allow, "GET"), "Allow of metadata: GET (%s)", allow);
+        CHECK(route("/fhir/Observation/x", &rt) == 0, "instance");
+        ck_api_allow(&rt, allow, sizeof allow);
+        CHECK(!strcmp(allow, "GET, PUT"), "Allow of an instance: GET, PUT (%s)", allow);
+    }
 }
 
 static const char *issue_code(const json_t *oo)
