@@ -229,6 +229,10 @@ async function run(cfg) {
   validate(r.data);
   ok(r.status === 200 && r.data.resourceType === 'Bundle' && (r.data.entry || []).every((e) => e.resource.resourceType === 'Consent') &&
      (r.data.total || 0) > 0, `Consent?patient: the record's grants as Consents (${r.data.total})`);
+  r = await attempt(client.create({ resourceType: 'Consent', body: { resourceType: 'Consent', status: 'active' } }));
+  ok(r.status === 405 && isOutcome(r.data, 'not-supported'), `POST Consent (a read-only view): 405 (got ${r.status})`);
+  r = await attempt(client.delete({ resourceType: 'Observation', id: 'no-such-id' }));
+  ok(r.status === 405 && isOutcome(r.data), `DELETE: 405 (got ${r.status})`);
   r = await attempt(client.search({ resourceType: 'AuditEvent', searchParams: { patient } }));
   ok(r.status === 403 && isOutcome(r.data, 'forbidden'), `AuditEvent of a record not hers: 403 (got ${r.status})`);
 
