@@ -29,7 +29,8 @@
 
 /* ---- the token --------------------------------------------------------------------------- */
 
-/* HOME/api-token: read it, or create it (0600, O_EXCL) with 32 random
+/* HOME/api-token: read it (only when no one else may: owned by this user,
+ * no group or other bits), or create it (0600, O_EXCL) with 32 random
  * bytes as hex. 0, or -1. */
 static int load_token(ck_api *a, const char *home)
 {
@@ -39,6 +40,12 @@ static int load_token(ck_api *a, const char *home)
     ssize_t got;
     snprintf(path, sizeof path, "%s/%s", home, TOKEN_FILE);
     if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+        struct stat st;
+        /* a token others can read is no secret: refuse it rather than serve with it */
+        if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
+            close(fd);
+            return -1;
+        }
         got = read(fd, a->token, CK_API_TOKEN_HEX);
         close(fd);
         a->token[got == CK_API_TOKEN_HEX ? CK_API_TOKEN_HEX : 0] = 0;

@@ -123,7 +123,7 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     if (ck_api_start(x.n, &cfg, &api) != 0) {
-        cli_error(x.cmd, "cannot start the FHIR API (the port taken? HOME/api-token unreadable?)");
+        cli_error(x.cmd, "cannot start the FHIR API (the port taken? HOME/api-token unreadable, or readable by others?)");
         rc = CLI_IO;
         goto out;
     }

@@ -114,6 +114,12 @@ else bad "fhir serve did not print its URL: $(head -3 "$W/dr-a.serve.log")"; fi
 mode=$(stat -c %a "$(world_home dr-a)/api-token")
 if [ "$mode" = 600 ] && grep -qxE '[0-9a-f]{64}' "$(world_home dr-a)/api-token"; then ok "HOME/api-token: 32 random bytes as hex, mode 0600"
 else bad "HOME/api-token: mode $mode"; fi
+chmod 644 "$(world_home dr-a)/api-token"
+rc=0
+timeout 20 "$CK" fhir serve --home "$(world_home dr-a)" >"$W/out" 2>"$W/err" || rc=$?
+chmod 600 "$(world_home dr-a)/api-token"
+if [ "$rc" = 3 ] && grep -q "readable by others" "$W/err"; then ok "a token file others may read is refused (exit 3)"
+else bad "fhir serve with a 0644 token: exit $rc: $(head -c 200 "$W/err")"; fi
 if ss -ltnH 2>/dev/null | grep -q ":${PORTS[dr-a]} "; then
     if ss -ltnH | grep ":${PORTS[dr-a]} " | grep -q "127.0.0.1:${PORTS[dr-a]}"; then ok "the API listens on 127.0.0.1 only"
     else bad "the API listens beyond the loopback: $(ss -ltnH | grep ":${PORTS[dr-a]} ")"; fi
