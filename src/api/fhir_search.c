@@ -7,8 +7,9 @@
  * belongs to her - so the clause is answered by the choice of records, not
  * by the resources' references (a pharmacist, who cannot read the Patient
  * resource, still finds her prescriptions). The other parameters are
- * matched by carekey_fhir. Without `patient`, the known records are
- * searched. Links keep the query as it was written.
+ * matched by carekey_fhir. `subject=Patient/X` is read the same way.
+ * Without either, the known records are searched. Links keep the query as
+ * it was written.
  *
  * A type whose section the caller cannot open gives an empty searchset
  * (FHIR: a search returns what the caller may see), with an
@@ -35,6 +36,17 @@ static int has(const gidset *s, const char *g)
     return 0;
 }
 
+/* A clause the choice of records answers: patient, or subject when every
+ * value names a Patient ("Patient/X": X is a record, as for patient). */
+static int record_clause(const ck_fhir_api_query *q, const ck_fhir_api_clause *cl)
+{
+    if (cl->param == CK_FHIR_API_P_PATIENT) return 1;
+    if (cl->param != CK_FHIR_API_P_SUBJECT) return 0;
+    for (unsigned k = 0; k < cl->n; k++)
+        if (strcmp(ck_fhir_api_str(q, q->values[cl->first + k].a), "Patient") != 0) return 0;
+    return 1;
+}
+
 /* The records q's patient clauses name (AND of clauses, OR of values);
  * *named 0 when there is no patient clause. */
 static int records_of(ck_api_req *r, const ck_fhir_api_query *q, gidset *out, int *named)
@@ -44,7 +56,7 @@ static int records_of(ck_api_req *r, const ck_fhir_api_query *q, gidset *out, in
     for (unsigned c = 0; c < q->nclauses; c++) {
         const ck_fhir_api_clause *cl = &q->clauses[c];
         gidset these = {.n = 0};
-        if (cl->param != CK_FHIR_API_P_PATIENT) continue;
+        if (!record_clause(q, cl)) continue;
         for (unsigned k = 0; k < cl->n && these.n < RECORDS_MAX; k++) {
             char gid[CK_API_GID_MAX];
             if (ck_api_record_of(r, ck_fhir_api_str(q, q->values[cl->first + k].b), gid) != 0) return -1;
@@ -68,7 +80,7 @@ static void without_patient(ck_fhir_api_query *m, const ck_fhir_api_query *q)
     unsigned k = 0;
     *m = *q;
     for (unsigned c = 0; c < q->nclauses; c++)
-        if (q->clauses[c].param != CK_FHIR_API_P_PATIENT) m->clauses[k++] = q->clauses[c];
+        if (!record_clause(q, &q->clauses[c])) m->clauses[k++] = q->clauses[c];
     m->nclauses = k;
 }
 

@@ -166,6 +166,8 @@ async function run(cfg) {
     const keys = paged.matches.map(key);
     ok(new Set(keys).size === keys.length && sameSet(keys, obs.map(key)) && paged.total === obs.length,
       `paging (_count=7) covers the ${obs.length} Observations once, total ${paged.total}`);
+    const bySubject = await searchAll('Observation', { subject: `Patient/${patient}`, _count: 1000 });
+    ok(sameSet(bySubject.matches.map(key), obs.map(key)), `subject=Patient/${patient} is the same search as patient (${bySubject.matches.length})`);
     const coding = obs.find((o) => o.code && o.code.coding && o.code.coding[0].system).code.coding[0];
     const wantCode = obs.filter((o) => (o.code.coding || []).some((c) => c.system === coding.system && c.code === coding.code));
     const byCode = await searchAll('Observation', { patient, code: `${coding.system}|${coding.code}` });
