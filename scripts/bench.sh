@@ -5,6 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}; area=${2:-all}
 ran=0
+# BENCH=node (FHIR API part): `carekey fhir serve` as a doctor
+# (bench/node_fhir.sh: node.report_professional.FIXTURE, node.fhir_search).
+bench_node_fhir() {
+  if [ "$area" = all ] || [ "$area" = node ]; then
+    echo "== bench node (FHIR API)"
+    bench/node_fhir.sh "$build"
+    ran=1
+  fi
+}
+bench_node_fhir
 for a in ec abe seal server records care agent; do
   if [ "$area" = all ] || [ "$area" = "$a" ]; then
     if [ -x "bench/$a.sh" ]; then

@@ -39,6 +39,8 @@ extern const cli_group cli_group_authority, cli_group_keys;
 extern const cli_group cli_group_emergency, cli_group_emergency_desk;
 /* the directory listings (cli_directory.c) and the audit log (cli_audit.c) */
 extern const cli_group cli_group_directory, cli_group_audit;
+/* the node's FHIR API (src/cli/fhir_serve.c) */
+extern const cli_group cli_group_fhir;
 /* care workflows (docs/CARE.md; cli_care*.c, cli_hospital.c) */
 extern const cli_group cli_group_hospital, cli_group_encounter, cli_group_condition, cli_group_observe;
 extern const cli_group cli_group_note, cli_group_schedule, cli_group_appointment, cli_group_rx;

@@ -255,4 +255,9 @@ int ck_node_batch_write(ck_node_batch *b, ck_node *c, const char *patient, size_
 #define CK_NODE_BATCH_SECTION "batch"   /* where commit entries go */
 #define CK_NODE_BATCH_COMMIT_TYPE "Commit"
 
+/* ---- for the FHIR views (fhir_view.c) ------------------------------------------ */
+struct ck_node_record;
+/* The verified view of a loaded record (record_ops.c). */
+ck_node_view *ck_node_record_view(struct ck_node_record *r);
+
 #endif

@@ -326,3 +326,5 @@ int ck_node_record_verify(ck_node *n, const char *patient, ck_node_record **out)
     *out = r;
     return 0;
 }
+
+ck_node_view *ck_node_record_view(ck_node_record *r) { return &r->v; }
