@@ -13,6 +13,7 @@
 #ifndef CARKEY_NODE_FHIR_H
 #define CARKEY_NODE_FHIR_H
 
+#include "carekey/node_grant.h"
 #include "carekey/node_record.h"
 
 #ifdef __cplusplus
@@ -37,18 +38,8 @@ int ck_node_record_head(ck_node *n, const char *patient, uint64_t *seq, uint8_t 
 int ck_node_record_fhir_entries(ck_node_record *r, const struct json_t *reuse, struct json_t **out,
                                 size_t *withheld, size_t *bad) CK_NODE_WUR;
 
-/* A grant of the verified chain (a GRANT entry that verified), with what
- * later entries did to it. */
-typedef struct ck_node_grant_info {
-    char id[33];              /* hex grant id                               */
-    char grantee[136];
-    char by[136];             /* who signed the GRANT entry                 */
-    char sections[256];       /* "a,b,c" or "*" (cut at 255 bytes)          */
-    int delegate;
-    uint64_t expires_ms;      /* 0: never                                   */
-    int revoked;
-    uint64_t seq, time_ms;    /* the GRANT entry                            */
-} ck_node_grant_info;
+/* The grants of the verified chain (GRANT entries that verified), with
+ * what later entries did to them (carekey/node_grant.h). */
 
 /* The grants of r's chain in order; at most cap written, the count of all
  * returned. */

@@ -47,7 +47,7 @@ typedef struct ck_node_grant_info {
     char sections[512];
     int delegate;
     uint64_t expires_ms;       /* 0: never */
-    uint64_t seq;              /* the GRANT entry */
+    uint64_t seq, time_ms;     /* the GRANT entry */
     ck_node_grant_status status;
 } ck_node_grant_info;
 

@@ -20,8 +20,9 @@ static int consents_of(ck_api_req *r, const char *patient, json_t *all)
     if (ck_api_snap_get(r, patient, &s) != 0) return -1;
     for (size_t i = 0; i < s->n_grants; i++) {
         const ck_node_grant_info *gi = &s->grants[i];
-        ck_fhir_api_grant g = {gi->id, patient, gi->grantee, gi->by, patient, gi->sections, gi->delegate,
-                               CK_FHIR_API_WRITE, (int64_t)gi->expires_ms, gi->revoked, (int64_t)gi->time_ms};
+        ck_fhir_api_grant g = {gi->chain_id, patient, gi->grantee, gi->by, patient, gi->sections, gi->delegate,
+                               CK_FHIR_API_WRITE, (int64_t)gi->expires_ms, gi->status == CK_NODE_GRANT_REVOKED,
+                               (int64_t)gi->time_ms};
         json_t *c = NULL;
         if (ck_fhir_api_consent(&c, &g, now, NULL) != 0) continue; /* e.g. a patient GID that is no FHIR id */
         if (ck_fhir_api_meta_set(c, gi->seq, (int64_t)gi->time_ms, NULL) != 0 || json_array_append_new(all, c) != 0) {

@@ -83,7 +83,10 @@ void ck_keyring_free(ck_keyring *kr)
         free(kr->asec);
     }
     free(kr->peer);
-    for (size_t i = 0; i < kr->n_auth; i++) ck_abe_pk_free_tables(&kr->auth[i].pk);
+    for (size_t i = 0; i < kr->n_auth; i++) {
+        ck_abe_pk_free_tables(&kr->auth[i]->pk);
+        free(kr->auth[i]);
+    }
     free(kr->auth);
     for (size_t i = 0; i < kr->n_extra; i++) {
         OPENSSL_cleanse(kr->extra[i].data, kr->extra[i].len);
@@ -254,7 +257,7 @@ const ck_keyring_authority *ck_keyring_authority_find(const ck_keyring *kr, cons
 {
     if (!kr || !name) return NULL;
     for (size_t i = 0; i < kr->n_auth; i++)
-        if (strcmp(kr->auth[i].name, name) == 0) return &kr->auth[i];
+        if (strcmp(kr->auth[i]->name, name) == 0) return kr->auth[i];
     return NULL;
 }
 
@@ -265,7 +268,7 @@ size_t ck_keyring_authority_count(const ck_keyring *kr)
 
 const ck_keyring_authority *ck_keyring_authority_at(const ck_keyring *kr, size_t i)
 {
-    return kr && i < kr->n_auth ? &kr->auth[i] : NULL;
+    return kr && i < kr->n_auth ? kr->auth[i] : NULL;
 }
 
 ck_keyring_err ck_keyring_set_authority(ck_keyring *kr, const ck_abe_authority_pk *pk,
@@ -282,9 +285,10 @@ ck_keyring_err ck_kr_put_authority(ck_keyring *kr, const ck_abe_authority_pk *pk
     if ((a = (ck_keyring_authority *)ck_keyring_authority_find(kr, pk->name)) != NULL) {
         ck_abe_pk_free_tables(&a->pk);
     } else {
-        if (ck_kr_grow((void **)&kr->auth, &kr->cap_auth, kr->n_auth, sizeof(*kr->auth)) != 0)
+        if (ck_kr_grow((void **)&kr->auth, &kr->cap_auth, kr->n_auth, sizeof(*kr->auth)) != 0 ||
+            !(a = calloc(1, sizeof *a)))
             return CK_KEYRING_ERR_TOO_LARGE;
-        a = &kr->auth[kr->n_auth++];
+        kr->auth[kr->n_auth++] = a;
         strcpy(a->name, pk->name);
     }
     memcpy(a->signing_key, signing_key, CK_ID_KEY_BYTES);

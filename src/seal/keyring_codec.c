@@ -84,7 +84,7 @@ size_t ck_kr_body_encode(uint8_t *out, const ck_keyring *kr)
         put(&w, p->x25519, CK_ID_KEY_BYTES);
     }
     for (size_t i = 0; i < kr->n_auth; i++) {
-        const ck_keyring_authority *a = &kr->auth[i];
+        const ck_keyring_authority *a = kr->auth[i];
         l = ck_abe_authority_pk_encode(NULL, &a->pk);
         put_section(&w, CK_KR_TAG_AUTHORITY_PK, 1 + strlen(a->name) + CK_ID_KEY_BYTES + l);
         put_str8(&w, a->name);

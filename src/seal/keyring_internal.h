@@ -36,7 +36,7 @@ struct ck_keyring {
     size_t n_asec, cap_asec;
     ck_keyring_peer *peer;
     size_t n_peer, cap_peer;
-    ck_keyring_authority *auth;
+    ck_keyring_authority **auth;   /* one allocation each: a pointer handed out stays valid as more are pinned */
     size_t n_auth, cap_auth;
     uint8_t operator_pk[CK_ID_KEY_BYTES]; /* the operator's key, pinned at init */
     int has_operator;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carekey/node_fhir.h"
+#include "node/record/grant_impl.h"
 #include "node/record/record_impl.h"
 
 int ck_node_record_head(ck_node *n, const char *patient, uint64_t *seq, uint8_t hash[32])
@@ -108,34 +109,12 @@ out:
 size_t ck_node_record_grants(const ck_node_record *r, ck_node_grant_info *out, size_t cap)
 {
     const ck_node_view *v = ck_node_record_view((ck_node_record *)r);
-    size_t n = 0;
-    for (size_t i = 0; v->verified && i < v->n; i++) {
-        ck_rec_container c;
-        ck_rec_grant g;
-        char id[33];
-        if (!v->vo.valid[i] || !v->e[i].envelope ||
-            ck_rec_container_decode(&c, v->e[i].envelope, v->e[i].envelope_len) != CK_REC_OK ||
-            c.kind != CK_REC_KIND_GRANT || ck_rec_grant_decode(&g, c.body, c.body_len) != CK_REC_OK)
-            continue;
-        ck_net_hex(id, g.grant_id, CK_REC_ID_BYTES);
-        if (g.revoke) {
-            for (size_t k = 0; k < n && k < cap; k++)
-                if (!strcmp(out[k].id, id)) out[k].revoked = 1;
-            continue;
-        }
-        if (n < cap) {
-            ck_node_grant_info *o = &out[n];
-            memset(o, 0, sizeof *o);
-            snprintf(o->id, sizeof o->id, "%s", id);
-            snprintf(o->grantee, sizeof o->grantee, "%s", g.grantee);
-            snprintf(o->by, sizeof o->by, "%s", v->e[i].author);
-            snprintf(o->sections, sizeof o->sections, "%.255s", g.sections);
-            o->delegate = g.delegate;
-            o->expires_ms = g.expires_ms;
-            o->seq = v->e[i].seq;
-            o->time_ms = v->e[i].time_ms;
-        }
-        n++;
-    }
+    ck_node_chain_grant *cg;
+    uint64_t now = ck_node_now_ms();
+    size_t n;
+    if (!v->verified || !(cg = calloc(v->n + 1, sizeof *cg))) return 0;
+    n = ck_node_grant_chain(v, cg, v->n + 1);
+    for (size_t i = 0; i < n && i < cap; i++) ck_node_grant_info_of(&out[i], &cg[i], now);
+    free(cg);
     return n;
 }

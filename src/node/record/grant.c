@@ -275,7 +275,7 @@ out:
 
 /* ---- listing ------------------------------------------------------------------ */
 
-static void info_of(ck_node_grant_info *o, const ck_node_chain_grant *g, uint64_t now)
+void ck_node_grant_info_of(ck_node_grant_info *o, const ck_node_chain_grant *g, uint64_t now)
 {
     memset(o, 0, sizeof *o);
     ck_net_hex(o->chain_id, g->g.grant_id, CK_REC_ID_BYTES);
@@ -285,6 +285,7 @@ static void info_of(ck_node_grant_info *o, const ck_node_chain_grant *g, uint64_
     o->delegate = g->g.delegate;
     o->expires_ms = g->g.expires_ms;
     o->seq = g->seq;
+    o->time_ms = g->time_ms;
     o->status = !g->active ? CK_NODE_GRANT_REVOKED
                 : (g->g.expires_ms && g->g.expires_ms <= now) ? CK_NODE_GRANT_EXPIRED : CK_NODE_GRANT_ACTIVE;
 }
@@ -303,7 +304,7 @@ static int list(ck_node *c, const char *patient, ck_node_grant_info **out, size_
         goto out;
     }
     n = ck_node_grant_chain(&v, cg, v.n + 1);
-    for (size_t i = 0; i < n; i++) info_of(&(*out)[i], &cg[i], now);
+    for (size_t i = 0; i < n; i++) ck_node_grant_info_of(&(*out)[i], &cg[i], now);
     *count = n;
 out:
     free(cg);

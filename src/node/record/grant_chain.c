@@ -93,6 +93,7 @@ size_t ck_node_grant_chain(const ck_node_view *v, ck_node_chain_grant *out, size
         out[n].g = g;
         snprintf(out[n].by, sizeof out[n].by, "%s", v->e[i].author);
         out[n].seq = v->e[i].seq;
+        out[n].time_ms = v->e[i].time_ms;
         out[n].active = 1;
         n++;
     }

@@ -5,6 +5,7 @@
 #ifndef CK_NODE_GRANT_IMPL_H
 #define CK_NODE_GRANT_IMPL_H
 
+#include "carekey/node_grant.h"
 #include "node/record/record_impl.h"
 
 #define CK_NODE_GRANT_SECTION "grants"
@@ -23,6 +24,8 @@ typedef struct ck_node_server_grant {
 
 /* GET /v1/records/P/grants into *out (free()). */
 int ck_node_server_grants(ck_node *c, const char *patient, ck_node_server_grant **out, size_t *n);
+/* A chain grant as carekey/node_grant.h shows it (status at now). */
+void ck_node_grant_info_of(ck_node_grant_info *o, const ck_node_chain_grant *g, uint64_t now);
 /* 1 when the chain grant and the server grant are the same grant. */
 int ck_node_grant_same(const ck_rec_grant *g, const ck_node_server_grant *s);
 

@@ -187,7 +187,7 @@ int ck_node_valid_section(const char *s);
 typedef struct ck_node_chain_grant {
     ck_rec_grant g;
     char by[CK_NET_ID_MAX + 1];   /* who signed the GRANT entry */
-    uint64_t seq;
+    uint64_t seq, time_ms;        /* the GRANT entry */
     int active;                   /* not revoked (expiry not considered) */
 } ck_node_chain_grant;
 
