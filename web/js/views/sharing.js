@@ -1,0 +1,39 @@
+// web/js/views/sharing.js - the patient's sharing (her profile and the grants
+// of her verified record, in plain words) and her audit log in human terms,
+// break-glass reads highlighted.
+import { get, withPatient } from '../api.js';
+import { el, table } from '../dom.js';
+
+export async function sharing(me, root) {
+  const s = await get(withPatient('/ui/api/sharing', me.patient || me.gid));
+  root.append(el('h1', { text: 'Who can see my record' }));
+  root.append(el('h2', { text: 'Your sharing rules' }));
+  if (!s.profile.length) root.append(el('p', { class: 'section-status', text: 'No sharing profile signed yet.' }));
+  else {
+    const p = s.profile[s.profile.length - 1];
+    root.append(el('p', { class: 'plain', text: `Signed on ${p.time.slice(0, 10)}:` }),
+      el('p', { class: 'plain', id: 'profile-rules', text: p.rules }));
+  }
+  root.append(el('h2', { text: 'People and services you let in' }));
+  const active = s.grants.filter((g) => !g.revoked);
+  root.append(el('ul', { id: 'grants-plain' }, active.map((g) => el('li', { text: g.plain }))));
+  root.append(table('Every grant in your record', ['Who', 'Sections', 'Since', 'Until', 'State'],
+    s.grants.map((g) => [g.grantee, g.sections === '*' ? 'every section' : g.sections, g.since.slice(0, 10),
+                         g.until ? g.until.slice(0, 10) : 'no end',
+                         el('span', { class: 'badge ' + (g.revoked ? 'muted' : 'ok'), text: g.revoked ? 'revoked' : 'active' })])));
+  root.append(el('p', { class: 'note', text: 'Changing these rules from this page comes next; use "carekey grant" and "carekey sharing" meanwhile.' }));
+}
+
+export async function audit(me, root) {
+  const a = await get(withPatient('/ui/api/audit', me.patient || me.gid));
+  const events = a.events.slice().reverse().slice(0, 200);
+  const btg = events.filter((e) => e.break_glass).length;
+  root.append(el('h1', { text: 'Who looked at my record' }),
+    el('p', { id: 'audit-summary', text: `${a.events.length} events, newest first` + (a.events.length > 200 ? ' (the latest 200 shown).' : '.') +
+      (btg ? ` ${btg} emergency (break-glass) access${btg > 1 ? 'es are' : ' is'} highlighted.` : ' No emergency access.') }));
+  root.append(table('Audit log', ['When', 'What happened', 'Purpose', 'Outcome'],
+    events.map((e) => [e.time.replace('T', ' ').replace('Z', ' UTC'),
+      e.break_glass ? el('span', {}, el('span', { class: 'badge warn', text: 'Break-glass' }), ' ', e.plain) : e.plain,
+      e.purpose || '-', e.outcome || String(e.status)]),
+    (i) => (events[i].break_glass ? 'break-glass' : undefined)));
+}
