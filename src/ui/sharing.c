@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "carekey/node_fhir.h"
+#include "carekey/node_sharing_view.h"
 #include "ui/ui_impl.h"
 
 #define GRANTS_MAX 512
@@ -41,10 +42,10 @@ static json_t *grant_json(const ck_node_grant_info *g)
 
 int ck_ui_sharing(ck_ui_req *r)
 {
-    char patient[CK_UI_GID_MAX], desc[2048], when[32];
+    char patient[CK_UI_GID_MAX], when[32];
     ck_node_record *rec = NULL;
     ck_node_grant_info *g = NULL;
-    json_t *out = NULL, *grants, *profile = json_array();
+    json_t *out = NULL, *grants, *profile = json_array(), *rules = NULL;
     size_t n, count;
     int rc = -1;
     if (!ck_ui_role_may(r->s->role, "sharing")) return ck_ui_fail(r, 403, "not_for_role", "only the patient sees this");
@@ -62,11 +63,15 @@ int ck_ui_sharing(ck_ui_req *r)
         ck_node_entry_info e;
         ck_node_record_entry(rec, i, &e);
         if (e.kind != CK_NODE_ENTRY_PROFILE) continue;
-        ck_node_record_describe(rec, i, desc, sizeof desc);
         iso_time(e.time_ms, when);
-        json_array_append_new(profile, json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)e.seq, "time", when,
-                                                 "rules", desc));
+        json_array_append_new(profile, json_pack("{s:I,s:s}", "seq", (json_int_t)e.seq, "time", when));
     }
+    /* the policies of the latest profile (none yet: null) */
+    if (ck_node_sharing_view(r->s->n, patient, &rules) != 0 && ck_node_last_error(r->s->n)->kind != CK_NODE_E_NOT_FOUND) {
+        ck_ui_fail_node(r, r->s->n);
+        goto out;
+    }
+    json_object_set_new(out, "rules", rules ? rules : json_null());
     json_object_set_new(out, "profile", profile);
     profile = NULL;
     json_object_set_new(out, "more_grants", json_boolean(n > GRANTS_MAX));

@@ -4,15 +4,36 @@
 import { get, withPatient } from '../api.js';
 import { el, table } from '../dom.js';
 
+const SECTION_NAMES = { demographics: 'Who you are (demographics)', allergies: 'Allergies', problems: 'Problems',
+  medications: 'Medications', results: 'Results', encounters: 'Visits and stays', procedures: 'Procedures',
+  immunizations: 'Immunizations', careplans: 'Care plans', appointments: 'Appointments', documents: 'Documents',
+  research: 'De-identified research copy', emergency: 'Emergency summary', audit: 'Audit events',
+  billing: 'Billing', directory: 'Hospital directory entries', other: 'Anything else' };
+
+// "owner@patient-x or (doctor@medical-board and staff@hosp-a)" in plain words
+export function plainPolicy(policy, gid) {
+  const who = (label) => {
+    const [attr, auth] = label.split('@');
+    if (auth === 'patient-' + gid) return { owner: 'you', family: 'your family' }[attr] || `${attr} (yours)`;
+    const roles = { doctor: 'doctors', nurse: 'nurses', pharmacist: 'pharmacists', researcher: 'researchers',
+                    emergency: 'the emergency desk', staff: `staff of ${auth}`, billing: `the billing office of ${auth}` };
+    return roles[attr] || label;
+  };
+  return policy.replace(/[A-Za-z0-9._-]+@[A-Za-z0-9._-]+/g, who).replace(/\band\b/g, 'who are also')
+    .replace(/[()]/g, '').replace(/\s+/g, ' ').trim();
+}
+
 export async function sharing(me, root) {
   const s = await get(withPatient('/ui/api/sharing', me.patient || me.gid));
   root.append(el('h1', { text: 'Who can see my record' }));
   root.append(el('h2', { text: 'Your sharing rules' }));
-  if (!s.profile.length) root.append(el('p', { class: 'section-status', text: 'No sharing profile signed yet.' }));
+  if (!s.profile.length || !s.rules) root.append(el('p', { class: 'section-status', text: 'No sharing profile signed yet.' }));
   else {
     const p = s.profile[s.profile.length - 1];
-    root.append(el('p', { class: 'plain', text: `Signed on ${p.time.slice(0, 10)}:` }),
-      el('p', { class: 'plain', id: 'profile-rules', text: p.rules }));
+    root.append(el('p', { class: 'plain', text: `You signed these rules on ${p.time.slice(0, 10)}. ` +
+        `Your treating hospitals: ${s.rules.hospitals.split(',').join(', ')}; your emergency desk: ${s.rules.er_desk}.` }),
+      table('Who can read each part of your record', ['Part of your record', 'Who can read it'],
+        Object.entries(s.rules.sections).map(([name, policy]) => [SECTION_NAMES[name] || name, plainPolicy(policy, me.gid)])));
   }
   root.append(el('h2', { text: 'People and services you let in' }));
   const active = s.grants.filter((g) => !g.revoked);
