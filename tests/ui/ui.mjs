@@ -154,6 +154,10 @@ const checks = {
   'patient:audit': async (page) => {
     ok((await page.$$('#view tbody tr')).length > 0, 'audit: events listed');
     ok(/events, newest first/.test(await text(page, '#audit-summary')), 'audit: summary');
+    const btg = await page.$$eval('#view tr.break-glass', (rs) => rs.map((r) => r.textContent));
+    ok(btg.length > 0 && btg.every((t) => /Break-glass/.test(t) && /emergency/.test(t)),
+       `audit: the break-glass read highlighted (${btg.length} rows)`);
+    ok(/break-glass\) access/.test(await text(page, '#audit-summary')), 'audit: the summary counts break-glass');
   },
   'patient:download': async (page) => {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download-bundle')]);

@@ -34,6 +34,20 @@ world_run world_as pt-1 research publish --patient pt-1
 world_run world_as pt-1 grant --patient pt-1 --to dr-a --read
 world_run world_as dr-a keys sync
 world_run world_as res keys sync
+# a break-glass read of pt-1's record (docs/BREAK-GLASS.md): the ER physician,
+# licensed by the medical board, asks the emergency desk with a reason; the
+# patient's audit page must show it highlighted
+world_run world_as operator admin add-org --name medical-board --kind board --display-name "Medical Board" --server "$URL"
+world_run world_as dr-er directory consent medical-board
+world_run world_as operator admin affiliate --gid dr-er --org medical-board --title "Emergency physician" --server "$URL"
+world_run world_as dr-er keys sync
+"$CK" emergency-desk serve --port 0 --port-file "$W/desk.port" --max-minutes 60 --home "$(world_home er-desk)" \
+    2>"$W/desk.log" &
+DESK_PID=$!
+world_wait_file "$W/desk.port"
+world_run world_as dr-er emergency request --desk "http://127.0.0.1:$(cat "$W/desk.port")" --patient pt-1 \
+    --reason "unconscious after a road accident" --minutes 30
+kill "$DESK_PID" 2>/dev/null; wait "$DESK_PID" 2>/dev/null
 echo "# world ready: $(( $(date +%s) - T0 )) s"
 
 # the people's secret ABE keys as hex, 32 bytes at a time: none may show up
