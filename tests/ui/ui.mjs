@@ -40,10 +40,10 @@ const DENIED = {
           '/fhir/Patient/pt-1/$everything', '/ui/api/audit?patient=pt-1'],
 };
 
-function raw(method, p, headers = {}, body) {
+function raw(method, p, headers = {}, body, at = port) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: p,
-                               headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: at, method, path: p,
+                               headers: { Host: `127.0.0.1:${at}`, ...headers } }, (res) => {
       let data = '';
       res.on('data', (c) => { data += c; });
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
@@ -244,6 +244,18 @@ async function security(patient) {
   ok(r.status === 200, `logout -> ${r.status}`);
   r = await raw('GET', '/ui/api/me', { Cookie: c2 });
   ok(r.status === 401, `after logout -> ${r.status}`);
+  // idle expiry: a server with --idle 2 ends the session (its keyring locked)
+  if (process.env.UI_URL_IDLE) {
+    const ip = Number(new URL(process.env.UI_URL_IDLE).port);
+    r = await raw('POST', '/ui/api/login', { Origin: `http://127.0.0.1:${ip}`, 'Content-Type': 'application/json' },
+                  JSON.stringify({ gid: 'fam-1', passphrase: PASS }), ip);
+    const c3 = String(r.headers['set-cookie']).split(';')[0];
+    r = await raw('GET', '/ui/api/me', { Cookie: c3 }, undefined, ip);
+    ok(r.status === 200, `idle server: a fresh session -> ${r.status}`);
+    await new Promise((res) => setTimeout(res, 4500));
+    r = await raw('GET', '/ui/api/me', { Cookie: c3 }, undefined, ip);
+    ok(r.status === 401 && JSON.parse(r.body).error.code === 'no_session', `idle server: after 4.5 s idle -> ${r.status}`);
+  } else ok(false, 'UI_URL_IDLE is not set');
 }
 
 function secrets() {

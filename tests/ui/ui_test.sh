@@ -15,8 +15,9 @@ SHOTS=${4:?screenshots folder}
 HERE=$(cd "$(dirname "$0")" && pwd)
 for v in CK CKD FIX SHOTS; do case ${!v} in /*) ;; *) eval "$v=\$PWD/\${!v}" ;; esac; done
 W=$(mktemp -d "${TMPDIR:-/tmp}/carekey-ui.XXXXXX")
-WEB_PID=
+WEB_PID= IDLE_PID=
 cleanup() {
+    [ -z "$IDLE_PID" ] || { kill "$IDLE_PID" 2>/dev/null; wait "$IDLE_PID" 2>/dev/null; }
     [ -z "$WEB_PID" ] || { kill "$WEB_PID" 2>/dev/null; wait "$WEB_PID" 2>/dev/null; }
     world_stop 2>/dev/null
     rm -rf "$W"
@@ -63,6 +64,11 @@ mkdir -p "$SHOTS"
 WEB_PID=$!
 world_wait_file "$W/web.port"
 export UI_URL="http://127.0.0.1:$(cat "$W/web.port")"
+# a second server whose sessions expire after 2 idle seconds
+"$CK" web serve --data "$W/home" --port 0 --port-file "$W/idle.port" --idle 2 2>>"$W/web.log" &
+IDLE_PID=$!
+world_wait_file "$W/idle.port"
+export UI_URL_IDLE="http://127.0.0.1:$(cat "$W/idle.port")"
 export UI_PASSPHRASE=$CAREKEY_PASSPHRASE UI_SHOTS=$SHOTS UI_HOMES="$W/home"
 export UI_CHROMIUM=${UI_CHROMIUM:-/usr/lib/chromium/chromium}
 if [ -n "${UI_HOLD:-}" ]; then # development: keep the world up, run the .mjs by hand
@@ -75,6 +81,6 @@ for t in "$HERE"/*.mjs; do
 done
 # the server's own output: no passphrase, no session id, no patient name
 if grep -qF -- "$CAREKEY_PASSPHRASE" "$W/web.log"; then echo "FAIL: the passphrase is in the server's log" >&2; rc=1; fi
-kill "$WEB_PID" 2>/dev/null; wait "$WEB_PID" 2>/dev/null; WEB_PID=
+kill "$WEB_PID" "$IDLE_PID" 2>/dev/null; wait "$WEB_PID" "$IDLE_PID" 2>/dev/null; WEB_PID= IDLE_PID=
 echo "# ui_test: $(( $(date +%s) - T0 )) s, screenshots in $SHOTS"
 exit $rc

@@ -74,16 +74,16 @@ export async function sections(me, root) {
     const rows = all.filter((r) => types.includes(r.resourceType)).map(describe);
     root.append(el('section', { 'aria-labelledby': 'h-' + title.replace(/\W/g, '') },
       el('h2', { id: 'h-' + title.replace(/\W/g, ''), text: `${title} (${rows.length})` }),
-      rows.length ? table(title, ['What', 'Status / value', 'Date'], rows.slice(-50).reverse())
+      rows.length ? table(title, ['What', 'Status / value', 'Date'], rows.slice(-20).reverse())
         : el('p', { class: 'section-status', text: 'None recorded.' }),
-      rows.length > 50 ? el('p', { class: 'note', text: `The 50 latest shown; ${rows.length - 50} more in the timeline and the download.` }) : null));
+      rows.length > 20 ? el('p', { class: 'note', text: `The last 20 shown; ${rows.length - 20} more in the timeline and the download.` }) : null));
   }
 }
 
 export async function timeline(me, root) {
   const all = resources(await everything(me)).filter((r) => r.resourceType !== 'Patient' && dateOf(r));
   all.sort((a, b) => String(dateOf(b)).localeCompare(String(dateOf(a))));
-  const shown = all.slice(0, 150);
+  const shown = all.slice(0, 60);
   root.append(el('h1', { text: 'Timeline' }),
     el('p', { class: 'note', text: `The ${shown.length} most recent of ${all.length} dated events, newest first.` }),
     el('ol', { class: 'timeline' }, shown.map((r) => {

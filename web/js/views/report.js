@@ -41,8 +41,8 @@ function render(root, kind, rep) {
     else if (!b.rows.length) sec.append(el('p', { class: 'section-status', text: 'None recorded.' }));
     else {
       if (kind === 'professional' && b.name === 'results') sec.append(...resultCharts(b));
-      sec.append(table(b.title, b.columns, b.rows.slice(0, 100)));
-      if (b.rows.length > 100) sec.append(el('p', { class: 'note', text: `${b.rows.length - 100} more rows not shown.` }));
+      sec.append(table(b.title, b.columns, b.rows.slice(0, 30)));
+      if (b.rows.length > 30) sec.append(el('p', { class: 'note', text: `${b.rows.length - 30} more rows not shown (all of them in the download).` }));
     }
     root.append(sec);
   }

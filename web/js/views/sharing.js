@@ -47,14 +47,21 @@ export async function sharing(me, root) {
 
 export async function audit(me, root) {
   const a = await get(withPatient('/ui/api/audit', me.patient || me.gid));
-  const events = a.events.slice().reverse().slice(0, 200);
-  const btg = events.filter((e) => e.break_glass).length;
+  const all = a.events.slice().reverse();
+  const btg = all.filter((e) => e.break_glass);
+  const latest = all.slice(0, 50);
+  const row = (e) => [e.time.replace('T', ' ').replace('Z', ' UTC'),
+    e.break_glass ? el('span', {}, el('span', { class: 'badge warn', text: 'Break-glass' }), ' ', e.plain) : e.plain,
+    e.purpose || '-', e.outcome || String(e.status)];
   root.append(el('h1', { text: 'Who looked at my record' }),
-    el('p', { id: 'audit-summary', text: `${a.events.length} events, newest first` + (a.events.length > 200 ? ' (the latest 200 shown).' : '.') +
-      (btg ? ` ${btg} emergency (break-glass) access${btg > 1 ? 'es are' : ' is'} highlighted.` : ' No emergency access.') }));
-  root.append(table('Audit log', ['When', 'What happened', 'Purpose', 'Outcome'],
-    events.map((e) => [e.time.replace('T', ' ').replace('Z', ' UTC'),
-      e.break_glass ? el('span', {}, el('span', { class: 'badge warn', text: 'Break-glass' }), ' ', e.plain) : e.plain,
-      e.purpose || '-', e.outcome || String(e.status)]),
-    (i) => (events[i].break_glass ? 'break-glass' : undefined)));
+    el('p', { id: 'audit-summary', text: `${all.length} events, newest first.` +
+      (btg.length ? ` ${btg.length} emergency (break-glass) access${btg.length > 1 ? 'es are' : ' is'} highlighted.`
+                  : ' No emergency access.') }));
+  if (btg.length)
+    root.append(el('h2', { text: 'Emergency access (break-glass)' }),
+      table('Every break-glass access to your record', ['When', 'What happened', 'Purpose', 'Outcome'],
+        btg.map(row), () => 'break-glass'));
+  root.append(el('h2', { text: 'Latest events' }),
+    table(`The latest ${latest.length} of ${all.length} events`, ['When', 'What happened', 'Purpose', 'Outcome'],
+      latest.map(row), (i) => (latest[i].break_glass ? 'break-glass' : undefined)));
 }
