@@ -97,6 +97,7 @@ void ck_ui_session_put(ck_ui *u, ck_ui_session *s)
     int last;
     if (!s) return;
     pthread_mutex_lock(&u->smu);
+    s->last = ck_ui_now(); /* idle time counts from the end of the last request */
     last = --s->refs == 0 && s->dead;
     pthread_mutex_unlock(&u->smu);
     if (last) destroy(s);
@@ -128,7 +129,8 @@ void ck_ui_session_sweep(ck_ui *u, int all)
     pthread_mutex_lock(&u->smu);
     for (size_t i = 0; i < CK_UI_SESSIONS_MAX; i++) {
         ck_ui_session *s = u->slots[i];
-        if (!s || (!all && now - s->last < (time_t)u->idle_s)) continue;
+        /* a session serving a request (a long decryption) is not idle */
+        if (!s || (!all && (s->refs > 0 || now - s->last < (time_t)u->idle_s))) continue;
         if (unlink_locked(u, s)) gone[n++] = s;
     }
     pthread_mutex_unlock(&u->smu);
