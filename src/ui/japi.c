@@ -108,6 +108,44 @@ static ck_node *unlock_home(ck_ui *u, const char *gid, const char *pass)
     return n;
 }
 
+/* Guessing passphrases: after CK_UI_LOGIN_TRIES failures in a row, a GID
+ * is refused for CK_UI_LOGIN_PAUSE seconds before any scrypt is run. The
+ * slot of a GID, or the oldest one, under amu. */
+static ck_ui_attempts *attempts_of(ck_ui *u, const char *gid)
+{
+    ck_ui_attempts *old = &u->attempts[0];
+    for (size_t i = 0; i < CK_UI_ATTEMPTS; i++) {
+        if (!strcmp(u->attempts[i].gid, gid)) return &u->attempts[i];
+        if (u->attempts[i].last < old->last) old = &u->attempts[i];
+    }
+    memset(old, 0, sizeof *old);
+    snprintf(old->gid, sizeof old->gid, "%s", gid);
+    return old;
+}
+
+static int login_paused(ck_ui *u, const char *gid)
+{
+    int paused;
+    pthread_mutex_lock(&u->amu);
+    paused = attempts_of(u, gid)->until > ck_ui_now();
+    pthread_mutex_unlock(&u->amu);
+    return paused;
+}
+
+static void login_outcome(ck_ui *u, const char *gid, int ok)
+{
+    ck_ui_attempts *a;
+    pthread_mutex_lock(&u->amu);
+    a = attempts_of(u, gid);
+    a->last = ck_ui_now();
+    a->fails = ok ? 0 : a->fails + 1;
+    if (a->fails >= CK_UI_LOGIN_TRIES) {
+        a->until = a->last + CK_UI_LOGIN_PAUSE;
+        a->fails = 0;
+    }
+    pthread_mutex_unlock(&u->amu);
+}
+
 int ck_ui_login(ck_ui_req *r)
 {
     char gid[CK_UI_GID_MAX], pass[CK_UI_PASS_MAX], patient[CK_UI_GID_MAX];
@@ -117,8 +155,13 @@ int ck_ui_login(ck_ui_req *r)
     int rc;
     if (ck_ui_login_parse(r->body, r->body_len, gid, pass) != 0)
         return ck_ui_fail(r, 400, "bad_login", "the body must be {\"gid\": \"...\", \"passphrase\": \"...\"}");
+    if (login_paused(r->ui, gid)) {
+        OPENSSL_cleanse(pass, sizeof pass);
+        return ck_ui_fail(r, 429, "too_many_attempts", "too many failed logins: wait a minute");
+    }
     n = unlock_home(r->ui, gid, pass);
     OPENSSL_cleanse(pass, sizeof pass);
+    login_outcome(r->ui, gid, n != NULL);
     if (!n) return ck_ui_fail(r, 401, "login_failed", "unknown person or wrong passphrase");
     role = ck_ui_role_of(n, patient);
     if (ck_ui_session_new(r->ui, n, role, patient, &s) != 0)

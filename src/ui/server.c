@@ -291,6 +291,7 @@ int ck_ui_start(const ck_ui_config *cfg, ck_ui **out)
     *out = NULL;
     if (!u) return -1;
     pthread_mutex_init(&u->smu, NULL);
+    pthread_mutex_init(&u->amu, NULL);
     if (!cfg->data || access(cfg->data, R_OK | X_OK) != 0) goto fail;
     snprintf(u->data, sizeof u->data, "%s", cfg->data);
     snprintf(u->web, sizeof u->web, "%s", cfg->web ? cfg->web : CK_UI_WEB_DIR);
@@ -317,5 +318,6 @@ void ck_ui_stop(ck_ui *u)
     ck_ui_session_sweep(u, 1);
     ck_guard_free(u->guard);
     pthread_mutex_destroy(&u->smu);
+    pthread_mutex_destroy(&u->amu);
     free(u);
 }

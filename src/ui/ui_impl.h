@@ -93,6 +93,17 @@ typedef struct ck_ui_session {
     time_t last;                  /* monotonic seconds of the last request     */
 } ck_ui_session;
 
+/* Failed logins of one GID (known or not: the same answer either way). */
+typedef struct ck_ui_attempts {
+    char gid[CK_UI_GID_MAX];
+    unsigned fails;               /* in a row                                  */
+    time_t last, until;           /* until: refused before this (monotonic s)  */
+} ck_ui_attempts;
+
+#define CK_UI_LOGIN_TRIES 5       /* failures in a row before a pause           */
+#define CK_UI_LOGIN_PAUSE 60      /* seconds                                    */
+#define CK_UI_ATTEMPTS 64
+
 struct ck_ui {
     char data[4096], web[4096], chartjs[4096], server[1024];
     unsigned port, threads, idle_s;
@@ -104,6 +115,8 @@ struct ck_ui {
     pthread_t sweeper;
     pthread_cond_t scv;
     int sweeping, stopping;
+    pthread_mutex_t amu;          /* the failed logins                           */
+    ck_ui_attempts attempts[CK_UI_ATTEMPTS];
 };
 
 time_t ck_ui_now(void);

@@ -234,6 +234,10 @@ async function security(patient) {
   ok(r.status === 400 && JSON.parse(r.body).error.code === 'bad_login', `a path as GID -> ${r.status}`);
   r = await login('{"gid":');
   ok(r.status === 400, `bad login body -> ${r.status}`);
+  // guessing: five failures in a row pause that GID, even with the right passphrase
+  for (let i = 0; i < 5; i++) await login(JSON.stringify({ gid: 'res', passphrase: 'guess ' + i }));
+  r = await login(JSON.stringify({ gid: 'res', passphrase: PASS }));
+  ok(r.status === 429 && JSON.parse(r.body).error.code === 'too_many_attempts', `after 5 wrong passphrases -> ${r.status}`);
   // login and logout over the API; the old cookie is dead after logout
   r = await login(JSON.stringify({ gid: 'fam-1', passphrase: PASS }));
   ok(r.status === 200 && !r.body.includes(PASS), 'login reply has no passphrase');
