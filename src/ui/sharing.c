@@ -45,17 +45,17 @@ int ck_ui_sharing(ck_ui_req *r)
     char patient[CK_UI_GID_MAX], when[32];
     ck_node_record *rec = NULL;
     ck_node_grant_info *g = NULL;
-    json_t *out = NULL, *grants, *profile = json_array(), *rules = NULL;
+    json_t *out = NULL, *grants = NULL, *profile = NULL, *rules = NULL;
     size_t n, count;
     int rc = -1;
     if (!ck_ui_role_may(r->s->role, "sharing")) return ck_ui_fail(r, 403, "not_for_role", "only the patient sees this");
     if (ck_ui_patient_param(r, patient) != 0) return -1;
     if (ck_node_record_load(r->s->n, patient, 0, &rec) != 0) return ck_ui_fail_node(r, r->s->n);
-    if (!(g = calloc(GRANTS_MAX, sizeof *g)) || !(grants = json_array()) || !profile) {
+    if (!(g = calloc(GRANTS_MAX, sizeof *g)) || !(profile = json_array()) || !(grants = json_array()) ||
+        !(out = json_pack("{s:s,s:o}", "patient", patient, "grants", grants))) { /* "o" takes grants even on failure */
         ck_ui_fail(r, 500, "no_memory", "out of memory");
         goto out;
     }
-    out = json_pack("{s:s,s:o}", "patient", patient, "grants", grants);
     n = ck_node_record_grants(rec, g, GRANTS_MAX);
     for (size_t i = 0; i < n && i < GRANTS_MAX; i++) json_array_append_new(grants, grant_json(&g[i]));
     count = ck_node_record_count(rec);
