@@ -11,6 +11,7 @@ packages=(
   postgresql sqlite3 jq openssl
   clang libclang-rt-14-dev valgrind
   nodejs npm
+  libjs-chart.js chromium
 )
 
 missing=()

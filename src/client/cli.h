@@ -41,6 +41,7 @@ extern const cli_group cli_group_emergency, cli_group_emergency_desk;
 extern const cli_group cli_group_directory, cli_group_audit;
 /* the node's FHIR API (src/cli/fhir_serve.c) */
 extern const cli_group cli_group_fhir;
+extern const cli_group cli_group_web;
 /* care workflows (docs/CARE.md; cli_care*.c, cli_hospital.c) */
 extern const cli_group cli_group_hospital, cli_group_encounter, cli_group_condition, cli_group_observe;
 extern const cli_group cli_group_note, cli_group_schedule, cli_group_appointment, cli_group_rx;

@@ -16,6 +16,7 @@ static const cli_group *const groups[] = {
     &cli_group_abe,
     &cli_group_record,
     &cli_group_fhir,
+    &cli_group_web,
     &cli_group_grant,
     &cli_group_sharing,
     &cli_group_import,

@@ -1,0 +1,186 @@
+/*
+ * src/ui/parse.c - the parsers of what a browser sends the node's pages:
+ * the Cookie header, query strings, the login body, static paths and the
+ * Origin check. Pure (no I/O, no globals); fuzzed by fuzz/fuzz_ui_parse.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "api/api_impl.h"
+#include "ui/ui_impl.h"
+
+static int is_hex_lower(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+int ck_ui_cookie_get(const char *header, const char *name, char out[CK_UI_ID_HEX + 1])
+{
+    size_t nl = strlen(name);
+    const char *p = header;
+    out[0] = 0;
+    if (!header) return -1;
+    while (*p) {
+        const char *end;
+        while (*p == ' ' || *p == '\t' || *p == ';') p++;
+        end = p;
+        while (*end && *end != ';') end++;
+        if ((size_t)(end - p) == nl + 1 + CK_UI_ID_HEX && !memcmp(p, name, nl) && p[nl] == '=') {
+            const char *v = p + nl + 1;
+            int ok = 1;
+            for (size_t i = 0; i < CK_UI_ID_HEX; i++) ok &= is_hex_lower(v[i]);
+            if (ok) {
+                memcpy(out, v, CK_UI_ID_HEX);
+                out[CK_UI_ID_HEX] = 0;
+                return 0;
+            }
+        }
+        p = end;
+    }
+    return -1;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* s (len bytes) with "+" and %XX decoded into out; -1 bad or too long. */
+static int decode(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '+') c = ' ';
+        else if (c == '%') {
+            int h, l;
+            if (i + 2 >= len) return -1;
+            h = hexval((unsigned char)s[i + 1]);
+            l = hexval((unsigned char)s[i + 2]);
+            if (h < 0 || l < 0) return -1;
+            c = h * 16 + l;
+            i += 2;
+        }
+        if (c == 0 || o + 1 >= cap) return -1;
+        out[o++] = (char)c;
+    }
+    out[o] = 0;
+    return 0;
+}
+
+int ck_ui_query_get(const char *qs, size_t len, const char *name, char *out, size_t cap)
+{
+    size_t nl = strlen(name), i = 0;
+    if (cap) out[0] = 0;
+    while (i < len) {
+        size_t j = i, eq;
+        while (j < len && qs[j] != '&') j++;
+        eq = i;
+        while (eq < j && qs[eq] != '=') eq++;
+        if (eq - i == nl && !memcmp(qs + i, name, nl)) {
+            if (eq == j) return -2; /* a name without a value */
+            return decode(qs + eq + 1, j - eq - 1, out, cap) == 0 ? 0 : -2;
+        }
+        i = j + 1;
+    }
+    return -1;
+}
+
+int ck_ui_gid_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 128 || s[0] == '.') return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '@' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+int ck_ui_login_parse(const char *body, size_t len, char gid[CK_UI_GID_MAX], char pass[CK_UI_PASS_MAX])
+{
+    json_t *v = NULL, *g, *p;
+    int rc = -1;
+    gid[0] = pass[0] = 0;
+    if (!body || len == 0 || len > 4096) return -1;
+    if (!(v = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL)) || !json_is_object(v) || json_object_size(v) != 2)
+        goto out;
+    g = json_object_get(v, "gid");
+    p = json_object_get(v, "passphrase");
+    if (!json_is_string(g) || !json_is_string(p) || !ck_ui_gid_ok(json_string_value(g))) goto out;
+    if (json_string_length(p) == 0 || json_string_length(p) >= CK_UI_PASS_MAX ||
+        strlen(json_string_value(p)) != json_string_length(p))
+        goto out; /* no NUL inside a passphrase */
+    snprintf(gid, CK_UI_GID_MAX, "%s", json_string_value(g));
+    memcpy(pass, json_string_value(p), json_string_length(p) + 1);
+    rc = 0;
+out:
+    json_decref(v); /* the node's allocator wipes what it frees */
+    if (rc != 0) OPENSSL_cleanse(pass, CK_UI_PASS_MAX), gid[0] = 0;
+    return rc;
+}
+
+static int seg_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '-';
+}
+
+int ck_ui_static_rel(const char *path, size_t len, char *rel, size_t cap)
+{
+    size_t i;
+    if (len == 0 || path[0] != '/' || cap < 16) return -1;
+    if (len == 1) {
+        snprintf(rel, cap, "index.html");
+        return 0;
+    }
+    if (len >= cap || len > 200) return -1;
+    for (i = 1; i < len; i++) {
+        char c = path[i];
+        if (c == '/') {
+            if (path[i - 1] == '/' || i + 1 == len) return -1; /* empty segment, trailing "/" */
+            continue;
+        }
+        if (!seg_char(c)) return -1;
+        if (c == '.' && path[i - 1] == '/') return -1; /* ".", "..", hidden files */
+    }
+    memcpy(rel, path + 1, len - 1);
+    rel[len - 1] = 0;
+    return 0;
+}
+
+const char *ck_ui_content_type(const char *rel)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},   {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
+        {".svg", "image/svg+xml"},               {".png", "image/png"},
+        {".ico", "image/x-icon"},                {".json", "application/json"},
+        {".txt", "text/plain; charset=utf-8"},
+    };
+    const char *dot = strrchr(rel, '.');
+    if (!dot || strchr(dot, '/')) return NULL;
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (!strcmp(dot, types[i].ext)) return types[i].type;
+    return NULL;
+}
+
+int ck_ui_origin_ok(const char *origin, const char *host, unsigned port)
+{
+    if (!origin || !host || !ck_api_host_ok(host, port)) return 0;
+    if (strncmp(origin, "http://", 7) != 0) return 0;
+    return strcmp(origin + 7, host) == 0;
+}
+
+int ck_ui_secret_eq(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb || la == 0) return 0; /* tokens have a fixed length: it is no secret */
+    return CRYPTO_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,112 @@
+/*
+ * tests/ui/test_ui_pure.c - the pure parts of the node's pages (src/ui):
+ * the Cookie header, query strings, GIDs, the login body, static paths and
+ * their types, the Origin check, token comparison, the role menus.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "ui/ui_impl.h"
+
+#define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void test_cookie(void)
+{
+    char id[CK_UI_ID_HEX + 1];
+    CHECK(ck_ui_cookie_get("ck_session=" H64, CK_UI_COOKIE, id) == 0 && !strcmp(id, H64), "the cookie alone");
+    CHECK(ck_ui_cookie_get("a=1; ck_session=" H64 "; b=2", CK_UI_COOKIE, id) == 0 && !strcmp(id, H64), "among others");
+    CHECK(ck_ui_cookie_get(NULL, CK_UI_COOKIE, id) != 0 && id[0] == 0, "no header");
+    CHECK(ck_ui_cookie_get("ck_session=" H64 "0", CK_UI_COOKIE, id) != 0, "too long");
+    CHECK(ck_ui_cookie_get("ck_session=0123", CK_UI_COOKIE, id) != 0, "too short");
+    CHECK(ck_ui_cookie_get("ck_session=" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", CK_UI_COOKIE,
+                           id) != 0,
+          "upper case hex");
+    CHECK(ck_ui_cookie_get("xck_session=" H64, CK_UI_COOKIE, id) != 0, "another cookie's name");
+    CHECK(ck_ui_cookie_get("ck_session =" H64, CK_UI_COOKIE, id) != 0, "a space before =");
+}
+
+static void test_query(void)
+{
+    char v[CK_UI_GID_MAX];
+    const char *q = "a=1&patient=pt%2D1&x=y+z";
+    CHECK(ck_ui_query_get(q, strlen(q), "patient", v, sizeof v) == 0 && !strcmp(v, "pt-1"), "decoded");
+    CHECK(ck_ui_query_get(q, strlen(q), "x", v, sizeof v) == 0 && !strcmp(v, "y z"), "+ is a space");
+    CHECK(ck_ui_query_get(q, strlen(q), "nope", v, sizeof v) == -1, "absent");
+    CHECK(ck_ui_query_get("patient", 7, "patient", v, sizeof v) == -2, "no value");
+    CHECK(ck_ui_query_get("patient=%2", 10, "patient", v, sizeof v) == -2, "a cut escape");
+    CHECK(ck_ui_query_get("patient=%zz", 11, "patient", v, sizeof v) == -2, "a bad escape");
+    CHECK(ck_ui_query_get("patient=a%00b", 13, "patient", v, sizeof v) == -2, "a NUL");
+    CHECK(ck_ui_query_get("patient=abcdef", 14, "patient", v, 4) == -2, "too long");
+    CHECK(ck_ui_query_get("patient=a", 7, "patient", v, sizeof v) == -2, "the length is respected");
+}
+
+static void test_gid_login(void)
+{
+    char gid[CK_UI_GID_MAX], pass[CK_UI_PASS_MAX];
+    const char *ok = "{\"gid\":\"pt-1\",\"passphrase\":\"correct horse\"}";
+    CHECK(ck_ui_gid_ok("pt-1") && ck_ui_gid_ok("staff@hosp-a") && ck_ui_gid_ok("a.b_c"), "GIDs");
+    CHECK(!ck_ui_gid_ok("") && !ck_ui_gid_ok(".") && !ck_ui_gid_ok("..") && !ck_ui_gid_ok(".hidden"), "dots");
+    CHECK(!ck_ui_gid_ok("a/b") && !ck_ui_gid_ok("../x") && !ck_ui_gid_ok("a b") && !ck_ui_gid_ok(NULL), "paths");
+    CHECK(ck_ui_login_parse(ok, strlen(ok), gid, pass) == 0 && !strcmp(gid, "pt-1") && !strcmp(pass, "correct horse"),
+          "a login body");
+    CHECK(ck_ui_login_parse("{\"gid\":\"../x\",\"passphrase\":\"p\"}", 31, gid, pass) != 0 && !gid[0] && !pass[0],
+          "a path as GID, nothing kept");
+    CHECK(ck_ui_login_parse("{\"gid\":\"a\",\"passphrase\":\"\"}", 27, gid, pass) != 0, "an empty passphrase");
+    CHECK(ck_ui_login_parse("{\"gid\":\"a\",\"passphrase\":\"x\\u0000y\"}", 35, gid, pass) != 0, "a NUL inside");
+    CHECK(ck_ui_login_parse("{\"gid\":\"a\",\"gid\":\"b\",\"passphrase\":\"x\"}", 37, gid, pass) != 0, "a duplicate");
+    CHECK(ck_ui_login_parse("{\"gid\":\"a\",\"passphrase\":\"x\",\"z\":1}", 34, gid, pass) != 0, "an extra member");
+    CHECK(ck_ui_login_parse("{\"gid\":1,\"passphrase\":\"x\"}", 26, gid, pass) != 0, "a number");
+    CHECK(ck_ui_login_parse("[]", 2, gid, pass) != 0 && ck_ui_login_parse("", 0, gid, pass) != 0, "not an object");
+}
+
+static void test_static(void)
+{
+    char rel[256];
+    CHECK(ck_ui_static_rel("/", 1, rel, sizeof rel) == 0 && !strcmp(rel, "index.html"), "/ is index.html");
+    CHECK(ck_ui_static_rel("/js/app.js", 10, rel, sizeof rel) == 0 && !strcmp(rel, "js/app.js"), "a module");
+    CHECK(ck_ui_static_rel("/../etc/passwd", 14, rel, sizeof rel) != 0, "..");
+    CHECK(ck_ui_static_rel("/js/../../x", 11, rel, sizeof rel) != 0, ".. inside");
+    CHECK(ck_ui_static_rel("/%2e%2e/x", 9, rel, sizeof rel) != 0, "an escape");
+    CHECK(ck_ui_static_rel("/js/.env", 8, rel, sizeof rel) != 0, "a hidden file");
+    CHECK(ck_ui_static_rel("//etc", 5, rel, sizeof rel) != 0, "an empty segment");
+    CHECK(ck_ui_static_rel("/js/", 4, rel, sizeof rel) != 0, "a trailing /");
+    CHECK(ck_ui_static_rel("js/app.js", 9, rel, sizeof rel) != 0, "relative");
+    CHECK(!strcmp(ck_ui_content_type("a.html"), "text/html; charset=utf-8"), "html");
+    CHECK(!strcmp(ck_ui_content_type("js/a.js"), "text/javascript; charset=utf-8"), "js");
+    CHECK(!strcmp(ck_ui_content_type("a.css"), "text/css; charset=utf-8"), "css");
+    CHECK(ck_ui_content_type("a.sh") == NULL && ck_ui_content_type("Makefile") == NULL, "not served");
+}
+
+static void test_origin_tokens_menu(void)
+{
+    json_t *m;
+    CHECK(ck_ui_origin_ok("http://127.0.0.1:8765", "127.0.0.1:8765", 8765), "same origin");
+    CHECK(ck_ui_origin_ok("http://localhost:8765", "localhost:8765", 8765), "localhost");
+    CHECK(!ck_ui_origin_ok("http://localhost:8765", "127.0.0.1:8765", 8765), "another host name");
+    CHECK(!ck_ui_origin_ok("http://evil.example:8765", "evil.example:8765", 8765), "a rebinding Host");
+    CHECK(!ck_ui_origin_ok("https://127.0.0.1:8765", "127.0.0.1:8765", 8765), "another scheme");
+    CHECK(!ck_ui_origin_ok("null", "127.0.0.1:8765", 8765) && !ck_ui_origin_ok(NULL, "127.0.0.1:8765", 8765), "null");
+    CHECK(ck_ui_secret_eq(H64, H64) && !ck_ui_secret_eq(H64, "0") && !ck_ui_secret_eq("", ""), "tokens");
+    m = ck_ui_menu(CK_UI_ROLE_FAMILY);
+    CHECK(json_array_size(m) == 1 && !strcmp(json_string_value(json_object_get(json_array_get(m, 0), "id")), "personal"),
+          "family: the personal report only");
+    json_decref(m);
+    m = ck_ui_menu(CK_UI_ROLE_PHARMACIST);
+    CHECK(json_array_size(m) == 0, "pages not built yet are not in the menu");
+    json_decref(m);
+    CHECK(ck_ui_role_may(CK_UI_ROLE_DOCTOR, "report/professional") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "sharing"),
+          "doctor");
+    CHECK(ck_ui_role_may(CK_UI_ROLE_RESEARCHER, "report/research") && !ck_ui_role_may(CK_UI_ROLE_RESEARCHER, "fhir"),
+          "researcher");
+    CHECK(!ck_ui_role_may(CK_UI_ROLE_NONE, "report/personal") && !ck_ui_role_may(CK_UI_ROLE_PATIENT, "nope"), "none");
+}
+
+int main(void)
+{
+    test_cookie();
+    test_query();
+    test_gid_login();
+    test_static();
+    test_origin_tokens_menu();
+    TEST_MAIN_END();
+}

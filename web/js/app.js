@@ -1,0 +1,69 @@
+// web/js/app.js - the shell: who is logged in (GET /ui/api/me), the menu of
+// her role, and a router over the location hash (no patient data in URLs).
+import { get, post, setCsrf } from './api.js';
+import { el, setStatus } from './dom.js';
+import * as record from './views/record.js';
+import * as sharing from './views/sharing.js';
+import * as report from './views/report.js';
+
+const views = {
+  record: record.sections,
+  timeline: record.timeline,
+  results: record.results,
+  download: record.download,
+  sharing: sharing.sharing,
+  audit: sharing.audit,
+  personal: (me, root) => report.show(me, root, 'personal'),
+  professional: (me, root) => report.show(me, root, 'professional'),
+  research: (me, root) => report.show(me, root, 'research'),
+};
+
+let me = null;
+
+function renderMenu() {
+  const nav = document.getElementById('menu');
+  nav.replaceChildren(...me.menu.map((m) => el('a', { href: '#' + m.id, id: 'menu-' + m.id, text: m.label })));
+}
+
+async function route() {
+  const id = location.hash.slice(1) || (me.menu[0] && me.menu[0].id);
+  const root = document.getElementById('view');
+  for (const a of document.querySelectorAll('#menu a'))
+    if (a.getAttribute('href') === '#' + id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  root.replaceChildren();
+  delete root.dataset.view;
+  if (!id || !views[id] || !me.menu.some((m) => m.id === id)) {
+    setStatus(me.menu.length ? 'This page is not in your menu.' : 'There is nothing for your role here yet.', !!id);
+    return;
+  }
+  setStatus('Loading…');
+  try {
+    await views[id](me, root);
+    setStatus('');
+    root.dataset.view = id; // rendered (tests wait for it)
+    const h = root.querySelector('h1');
+    if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
+  } catch (e) {
+    if (e.status === 401) { location.assign('/'); return; }
+    setStatus(e.message || String(e), true);
+  }
+}
+
+async function start() {
+  try {
+    me = await get('/ui/api/me');
+  } catch (e) {
+    location.assign('/');
+    return;
+  }
+  setCsrf(me.csrf);
+  document.getElementById('who').textContent = `${me.gid} (${me.role})`;
+  document.getElementById('logout').addEventListener('click', async () => {
+    try { await post('/ui/api/logout', {}); } finally { location.assign('/'); }
+  });
+  renderMenu();
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+start();
