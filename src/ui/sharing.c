@@ -31,12 +31,14 @@ static json_t *grant_json(const ck_node_grant_info *g)
     const char *what = strcmp(g->sections, "*") ? g->sections : "every section";
     iso_time(g->time_ms, when);
     if (g->expires_ms) iso_time(g->expires_ms, until);
-    snprintf(plain, sizeof plain, "%s %s read %s%s%s%s", g->grantee, g->revoked ? "could" : "can", what,
+    int revoked = g->status == CK_NODE_GRANT_REVOKED;
+    /* a chain grant lets its holder add to those sections (what she reads is her keys' business) */
+    snprintf(plain, sizeof plain, "%s %s write to %s%s%s%s", g->grantee, revoked ? "could" : "can", what,
              g->delegate ? " and manage sharing for you" : "", g->expires_ms ? " until " : "",
              g->expires_ms ? until : "");
-    if (g->revoked) strncat(plain, " (revoked)", sizeof plain - strlen(plain) - 1);
-    return json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s?,s:I,s:s}", "id", g->id, "grantee", g->grantee, "by", g->by,
-                     "sections", g->sections, "delegate", g->delegate, "revoked", g->revoked, "since", when,
+    if (revoked) strncat(plain, " (revoked)", sizeof plain - strlen(plain) - 1);
+    return json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s?,s:I,s:s}", "id", g->chain_id, "grantee", g->grantee, "by", g->by,
+                     "sections", g->sections, "delegate", g->delegate, "revoked", revoked, "since", when,
                      "until", g->expires_ms ? until : NULL, "seq", (json_int_t)g->seq, "plain", plain);
 }
 

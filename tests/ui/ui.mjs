@@ -146,7 +146,7 @@ const checks = {
   },
   'patient:sharing': async (page) => {
     const g = await text(page, '#grants-plain');
-    ok(/hosp-a can read every section/.test(g), `sharing in plain words names hosp-a: ${g.slice(0, 300)}`);
+    ok(/hosp-a can write to every section/.test(g), `sharing in plain words names hosp-a: ${g.slice(0, 300)}`);
     const rules = await text(page, '#view table');
     ok(/Allergies/.test(rules) && /\byou\b/.test(rules) && /doctors/.test(rules) && !/@/.test(rules),
        `sharing rules in plain words: ${rules.slice(0, 400)}`);
