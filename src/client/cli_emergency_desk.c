@@ -146,10 +146,12 @@ static void load_nonces(desk *d)
 {
     FILE *f = fopen(d->nonce_path, "r");
     unsigned long long exp;
-    char key[sizeof d->seen[0].key];
+    char key[sizeof d->seen[0].key], fmt[32];
     uint64_t now = cli_btg_now_ms();
     if (!f) return;
-    while (fscanf(f, "%llu %200s", &exp, key) == 2)
+    /* the width is the buffer's: a longer word in the file is cut, never written past key */
+    snprintf(fmt, sizeof fmt, "%%llu %%%zus", sizeof key - 1);
+    while (fscanf(f, fmt, &exp, key) == 2)
         if (exp > now) (void)remember(d, key, exp, 0);
     fclose(f);
 }
