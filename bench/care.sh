@@ -44,7 +44,7 @@ world_care
 world_patient p1
 world_run world_as p1 import "$ROOT"/tests/fixtures/fhir/Parker_*.json --patient p1
 world_consent p1 hosp-a
-world_run world_as p1 grant --patient p1 --to pharm --sections medications
+world_run world_as p1 grant --patient p1 --gid pharm --sections medications
 echo "info care: carekeyd on SQLite ($W), CLI processes, keyrings at scrypt cost 2^$WORLD_KDF, $REPS runs per figure; medians"
 
 floor=()
@@ -74,7 +74,7 @@ for id in "${ids[@]}"; do disp+=("$(time_ms world_as pharm rx dispense --patient
 report dispense "${disp[*]}"
 
 # ---- a month of activity for PATIENTS synthetic patients ----------------------------------------
-world_run world_as operator admin add-unit --org hosp-a --name ward-gen --kind ward --beds 60 \
+world_run world_as operator hospital units add --org hosp-a --name ward-gen --kind ward --beds 60 \
     --display-name 'General ward' --server "$URL"
 t0=$(date +%s%N)
 world_run "$FILL" --home "$(world_home dr-a)" --hospital hosp-a --patients "$PATIENTS" --month 2026-11
@@ -82,13 +82,13 @@ t1=$(date +%s%N)
 entries=$(world_as clerk-a record list --patient hosp-a 2>/dev/null | grep -c '^ *[0-9]')
 echo "info care: $(tail -1 "$WORLD_LOG"); the ledger holds $entries entries; filled in $(( (t1 - t0) / 1000000 )) ms"
 cold=() warm=()
-for _ in 1 2 3; do cold+=("$(CAREKEY_NO_CACHE=1 time_ms world_as clerk-a mis all --hospital hosp-a --period 2026-11 --csv)"); done
+for _ in 1 2 3; do cold+=("$(CAREKEY_NO_CACHE=1 time_ms world_as clerk-a mis all --org hosp-a --period 2026-11 --csv)"); done
 report mis_month_cold "${cold[*]}"
-world_run world_as clerk-a mis all --hospital hosp-a --period 2026-11 --csv   # builds the cache
+world_run world_as clerk-a mis all --org hosp-a --period 2026-11 --csv   # builds the cache
 for _ in $(seq "$REPS"); do warm+=("$(time_ms world_as clerk-a mis all --hospital hosp-a --period 2026-11 --csv)"); done
 report mis_month "${warm[*]}"
 echo "info care: month report: $(grep -c . "$W/cmd.log") CSV lines; total row of admissions: $(tr -d '\r' <"$W/cmd.log" | grep -m1 '^total,')"
-world_run world_as operator admin add-unit --org hosp-a --name ward-obs --kind ward --beds 1 \
+world_run world_as operator hospital units add --org hosp-a --name ward-obs --kind ward --beds 1 \
     --display-name 'Observation ward' --server "$URL"
 world_run world_as dr-a encounter census   # the admitting doctor's cache
 big=()

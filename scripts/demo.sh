@@ -205,7 +205,7 @@ show dr-a theatre book --patient rudolf --theatre th-1 --surgeon dr-a --procedur
     --display 'Coronary angioplasty' --start "${D}T11:00" --end "${D}T13:00"
 show dr-a encounter discharge --patient rudolf --summary 'PCI done; home on aspirin.' --at "${D}T17:00"
 show clerk-a mis admissions --period "$D"
-show dr-b mis admissions --hospital hosp-a --period "$D"
+show dr-b mis admissions --org hosp-a --period "$D"
 echo "   (hosp-b's doctor holds no staff@hosp-a key: hosp-a's ledger is closed to her)"
 done_
 

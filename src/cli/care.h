@@ -1,6 +1,6 @@
 /*
  * src/cli/care.h - what the care command groups over the node share
- * (care_*.c): the --hospital option and its help, the care error rendering
+ * (care_*.c): the --org option (--hospital kept) and its help, the care error rendering
  * (a bad option as a usage error, a refusal as today's one line), and the
  * end of a care command (the session's care state written to the home).
  */
@@ -13,10 +13,12 @@
 #define CLI_CARE_NODE_OPT_ORG 0x1201
 #define CLI_CARE_NODE_OPT_AT 0x1202
 #define CLI_CARE_NODE_OPT_JSON 0x1205
-#define CLI_CARE_NODE_ORG_LONGOPTS {"hospital", required_argument, NULL, CLI_CARE_NODE_OPT_ORG}
+#define CLI_CARE_NODE_ORG_LONGOPTS                                 \
+    {"org", required_argument, NULL, CLI_CARE_NODE_OPT_ORG},       \
+    {"hospital", required_argument, NULL, CLI_CARE_NODE_OPT_ORG} /* hidden alias of --org */
 #define CLI_CARE_NODE_AT_LONGOPTS {"at", required_argument, NULL, CLI_CARE_NODE_OPT_AT}
 #define CLI_CARE_NODE_ORG_HELP                                                                \
-    "  --hospital ORG       the hospital (or pharmacy) whose ledger is used (default\n"      \
+    "  --org ORG            the hospital (or pharmacy) whose ledger is used (default\n"      \
     "                       $CAREKEY_HOSPITAL, else the one staff@ORG key in the keyring)\n"
 
 /* --hospital, else $CAREKEY_HOSPITAL when set and not empty, else NULL

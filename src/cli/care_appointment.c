@@ -71,7 +71,7 @@ static int run(cli_node *x, const char *help, ck_node_appointment_in *in, const 
 
 static const char book_usage[] =
     "Usage: carekey appointment book --patient P --doctor D (--at TIME | --slot ID)\n"
-    "                                [--reason TEXT] [--service TEXT] [--hospital ORG]\n"
+    "                                [--reason TEXT] [--service TEXT] [--org ORG]\n"
     "\n"
     "Books a free slot of doctor D for patient P: an Appointment (status booked)\n"
     "in the hospital's ledger and its copy in P's record (section appointments,\n"
@@ -130,7 +130,7 @@ static int cmd_book(int argc, char **argv)
 /* ---- reschedule, cancel, checkin ------------------------------------------------ */
 
 static const char reschedule_usage[] =
-    "Usage: carekey appointment reschedule --id ID (--at TIME | --slot ID) [--hospital ORG]\n"
+    "Usage: carekey appointment reschedule --id ID (--at TIME | --slot ID) [--org ORG]\n"
     "\n"
     "Moves a booked appointment to another free slot of the same doctor (a new\n"
     "version of the Appointment in the ledger and in the patient's record); the\n"
@@ -143,7 +143,7 @@ static const char reschedule_usage[] =
     "\n" CLI_CTX_HELP;
 
 static const char cancel_usage[] =
-    "Usage: carekey appointment cancel --id ID [--reason TEXT] [--hospital ORG]\n"
+    "Usage: carekey appointment cancel --id ID [--reason TEXT] [--org ORG]\n"
     "\n"
     "Cancels a booked (or checked-in) appointment: status cancelled, with the\n"
     "reason as cancelationReason; its slot becomes free.\n"
@@ -152,7 +152,7 @@ static const char cancel_usage[] =
     "\n" CLI_CTX_HELP;
 
 static const char checkin_usage[] =
-    "Usage: carekey appointment checkin --id ID [--hospital ORG]\n"
+    "Usage: carekey appointment checkin --id ID [--org ORG]\n"
     "\n"
     "The patient has arrived: a booked appointment becomes checked-in (any other\n"
     "status is refused).\n"
@@ -307,5 +307,5 @@ static int appointment_run(int argc, char **argv)
     return cli_dispatch("appointment", appointment_help, appointment_subcmds, N_APPT, argc, argv);
 }
 
-const cli_group cli_group_appointment = {"appointment", "book, reschedule, cancel and check in appointments",
+const cli_group cli_group_appointment = {"appointment", "appointments on doctors' slots: book, reschedule, cancel, checkin, list",
                                          appointment_run};

@@ -67,7 +67,7 @@ static int enc_ready(cli_node *x, const char *help, int argc, char **argv)
 
 static const char admit_usage[] =
     "Usage: carekey encounter admit --patient P --ward W --bed N [--reason TEXT] [--reason-code SNOMED]\n"
-    "                               [--at TIME] [--hospital ORG] [OPTIONS]\n"
+    "                               [--at TIME] [--org ORG] [OPTIONS]\n"
     "\n"
     "Admits P to bed N of ward W: an inpatient Encounter (class IMP, status\n"
     "in-progress) in the hospital's ledger (section ward) and in P's record\n"
@@ -140,7 +140,7 @@ out:
 
 static const char discharge_usage[] =
     "Usage: carekey encounter discharge --patient P [--encounter ID] [--summary TEXT]\n"
-    "                                   [--disposition CODE] [--at TIME] [--hospital ORG] [OPTIONS]\n"
+    "                                   [--disposition CODE] [--at TIME] [--org ORG] [OPTIONS]\n"
     "\n"
     "Discharges P: the in-progress admission of P at the hospital (or the one\n"
     "named) gets a new version with status finished, period.end and the\n"
@@ -208,7 +208,7 @@ out:
 
 static const char outpatient_usage[] =
     "Usage: carekey encounter outpatient --patient P --department D [--reason TEXT] [--reason-code SNOMED]\n"
-    "                                    [--at TIME] [--hospital ORG] [OPTIONS]\n"
+    "                                    [--at TIME] [--org ORG] [OPTIONS]\n"
     "\n"
     "Records an outpatient visit of P at department D (an Encounter of class\n"
     "AMB, status finished, serviceType D) in P's record (section encounters),\n"
@@ -222,7 +222,7 @@ static const char outpatient_usage[] =
 
 static const char emergency_usage[] =
     "Usage: carekey encounter emergency --patient P [--department D] [--reason TEXT] [--reason-code SNOMED]\n"
-    "                                   [--at TIME] [--hospital ORG] [OPTIONS]\n"
+    "                                   [--at TIME] [--org ORG] [OPTIONS]\n"
     "\n"
     "Records an emergency visit of P (an Encounter of class EMER, status\n"
     "finished) in P's record (section encounters), then in the hospital's\n"
@@ -294,7 +294,7 @@ static const char list_usage[] =
     "\n" CLI_CTX_HELP;
 
 static const char census_usage[] =
-    "Usage: carekey encounter census [--hospital ORG] [--json] [OPTIONS]\n"
+    "Usage: carekey encounter census [--org ORG] [--json] [OPTIONS]\n"
     "\n"
     "The current inpatients of the hospital from its verified ledger: ward,\n"
     "bed, patient, since, encounter id.\n"
@@ -436,4 +436,4 @@ static int encounter_run(int argc, char **argv)
     return cli_dispatch("encounter", encounter_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_encounter = {"encounter", "admissions, discharges, visits, census", encounter_run};
+const cli_group cli_group_encounter = {"encounter", "admissions, discharges, visits: admit, discharge, outpatient, emergency, list, census", encounter_run};

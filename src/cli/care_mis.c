@@ -5,7 +5,7 @@
  * file parses the options and writes the text to stdout or --out.
  *
  *   mis admissions|occupancy|outpatient|prescriptions|theatre|all
- *       [--hospital ORG] --period P [--csv | --json] [--out FILE]
+ *       [--org ORG] --period P [--csv | --json] [--out FILE]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@
 #define OPT_OUT 0x1704
 
 static const char mis_usage[] =
-    "Usage: carekey mis REPORT --period PERIOD [--hospital ORG] [--csv | --json] [--out FILE] [OPTIONS]\n"
+    "Usage: carekey mis REPORT --period PERIOD [--org ORG] [--csv | --json] [--out FILE] [OPTIONS]\n"
     "\n"
     "Management information of a hospital, counted from its verified ledger\n"
     "(readable by staff@ORG only) and its units in the directory. REPORT is\n"
@@ -122,7 +122,7 @@ static const cli_subcmd subcmds[] = {
 
 static void mis_help(FILE *f)
 {
-    fprintf(f, "Usage: carekey mis REPORT --period PERIOD [--hospital ORG] [--csv | --json] [--out FILE]\n"
+    fprintf(f, "Usage: carekey mis REPORT --period PERIOD [--org ORG] [--csv | --json] [--out FILE]\n"
                "\n"
                "Management information reports over a hospital's ledger, for its staff.\n"
                "\n"
@@ -131,7 +131,7 @@ static void mis_help(FILE *f)
     fprintf(f, "\n"
                "Example:\n"
                "  carekey mis occupancy --period 2026-11\n"
-               "  carekey mis all --hospital hosp-a --period 2026-11 --csv --out mis-2026-11.csv\n"
+               "  carekey mis all --org hosp-a --period 2026-11 --csv --out mis-2026-11.csv\n"
                "\n"
                "'carekey mis REPORT --help' describes the options; docs/CARE.md the model.\n");
 }
@@ -141,5 +141,5 @@ static int mis_run_group(int argc, char **argv)
     return cli_dispatch("mis", mis_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_mis = {"mis", "MIS reports: admissions, occupancy, visits, prescriptions, theatre",
+const cli_group cli_group_mis = {"mis", "MIS reports: admissions, occupancy, outpatient, prescriptions, theatre, all",
                                  mis_run_group};

@@ -407,4 +407,4 @@ static int observe_run(int argc, char **argv)
     return cli_dispatch("observe", observe_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_observe = {"observe", "vital signs and lab results: record, list", observe_run};
+const cli_group cli_group_observe = {"observe", "vital signs and lab results: vitals, lab, list", observe_run};

@@ -3,8 +3,8 @@
  * slots in the hospital's ledger (section `schedule`, docs/CARE.md).
  *
  *   schedule slots --doctor D --date DAY --from HH:MM --to HH:MM --every 20m
- *                  [--location UNIT] [--hospital ORG]
- *   schedule show  [--doctor D] [--date DAY|MONTH|FROM..TO] [--hospital ORG] [--json]
+ *                  [--location UNIT] [--org ORG]
+ *   schedule show  [--doctor D] [--date DAY|MONTH|FROM..TO] [--org ORG] [--json]
  *
  * The node checks the doctor and the unit in the directory and writes the
  * slots on the ledger their overlap check read (ck_node_schedule_slots).
@@ -22,7 +22,7 @@
 
 static const char slots_usage[] =
     "Usage: carekey schedule slots --doctor D --date DAY --from HH:MM --to HH:MM --every LEN\n"
-    "                              [--location UNIT] [--hospital ORG]\n"
+    "                              [--location UNIT] [--org ORG]\n"
     "\n"
     "Opens free slots in doctor D's schedule at the hospital (its ledger, section\n"
     "'schedule'; the Schedule is created when D has none there yet): from FROM to\n"
@@ -97,7 +97,7 @@ out:
 /* ---- schedule show ------------------------------------------------------- */
 
 static const char show_usage[] =
-    "Usage: carekey schedule show [--doctor D] [--date DAY|MONTH|FROM..TO] [--hospital ORG] [--json]\n"
+    "Usage: carekey schedule show [--doctor D] [--date DAY|MONTH|FROM..TO] [--org ORG] [--json]\n"
     "\n"
     "Lists the slots of the hospital's schedules (its ledger: staff only), by\n"
     "start, free or booked, with the patient and the appointment of booked ones.\n"
@@ -183,4 +183,4 @@ static int schedule_run(int argc, char **argv)
     return cli_dispatch("schedule", schedule_help, schedule_subcmds, N_SCHEDULE, argc, argv);
 }
 
-const cli_group cli_group_schedule = {"schedule", "doctors' schedules and slots in the hospital's ledger", schedule_run};
+const cli_group cli_group_schedule = {"schedule", "doctors' schedules in the hospital's ledger: slots, show", schedule_run};

@@ -74,7 +74,7 @@ static int run(cli_node *x, const char *help, ck_node_theatre_in *in, const char
 static const char book_usage[] =
     "Usage: carekey theatre book --patient P --theatre T --surgeon S [--team G[:FUNCTION],...]\n"
     "                            --procedure-snomed CODE --display TEXT --start TIME --end TIME\n"
-    "                            [--reason TEXT] [--hospital ORG]\n"
+    "                            [--reason TEXT] [--org ORG]\n"
     "\n"
     "Books theatre T of the hospital for a surgery: a surgery Appointment in the\n"
     "hospital's ledger (section theatre) and the planned Procedure (status\n"
@@ -149,7 +149,7 @@ static int cmd_book(int argc, char **argv)
 static const char outcome_usage[] =
     "Usage: carekey theatre outcome --id ID --status completed|not-done|stopped [--outcome TEXT]\n"
     "                               [--result successful|unsuccessful|partial]\n"
-    "                               [--start TIME --end TIME] [--hospital ORG]\n"
+    "                               [--start TIME --end TIME] [--org ORG]\n"
     "\n"
     "Records how a booked surgery went: the Procedure becomes completed or stopped\n"
     "(performedPeriod = the actual START..END, default the booked period; outcome\n"
@@ -162,7 +162,7 @@ static const char outcome_usage[] =
     "\n" CLI_CTX_HELP;
 
 static const char cancel_usage[] =
-    "Usage: carekey theatre cancel --id ID [--reason TEXT] [--hospital ORG]\n"
+    "Usage: carekey theatre cancel --id ID [--reason TEXT] [--org ORG]\n"
     "\n"
     "Cancels a booked surgery: the booking becomes cancelled (the theatre and the\n"
     "team are free again), the patient's Procedure not-done.\n"
@@ -221,7 +221,7 @@ static int cmd_cancel(int argc, char **argv) { return change(argc, argv, 1); }
 /* ---- theatre list ---------------------------------------------------------------- */
 
 static const char list_usage[] =
-    "Usage: carekey theatre list [--date DAY|MONTH|FROM..TO] [--theatre T] [--hospital ORG] [--json]\n"
+    "Usage: carekey theatre list [--date DAY|MONTH|FROM..TO] [--theatre T] [--org ORG] [--json]\n"
     "\n"
     "The theatre bookings of the hospital's ledger (staff only) overlapping the\n"
     "period, by start, cancelled ones included.\n"
@@ -336,4 +336,4 @@ static int theatre_run(int argc, char **argv)
     return cli_dispatch("theatre", theatre_help, theatre_subcmds, N_THEATRE, argc, argv);
 }
 
-const cli_group cli_group_theatre = {"theatre", "operation theatre bookings, outcomes and lists", theatre_run};
+const cli_group cli_group_theatre = {"theatre", "operation theatre bookings: book, outcome, cancel, list", theatre_run};

@@ -156,4 +156,4 @@ static void fhir_help(FILE *f)
 
 static int fhir_run(int argc, char **argv) { return cli_dispatch("fhir", fhir_help, fhir_subcmds, N_FHIR, argc, argv); }
 
-const cli_group cli_group_fhir = {"fhir", "serve the FHIR R4 API on 127.0.0.1", fhir_run};
+const cli_group cli_group_fhir = {"fhir", "the FHIR R4 API on 127.0.0.1: serve", fhir_run};

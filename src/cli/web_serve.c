@@ -135,4 +135,4 @@ static void web_help(FILE *f)
 
 static int web_run(int argc, char **argv) { return cli_dispatch("web", web_help, web_subcmds, N_WEB, argc, argv); }
 
-const cli_group cli_group_web = {"web", "serve the node's pages on 127.0.0.1", web_run};
+const cli_group cli_group_web = {"web", "the node's pages on 127.0.0.1: serve", web_run};

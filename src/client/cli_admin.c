@@ -442,7 +442,7 @@ static const cli_subcmd admin_subcmds[] = {
     {"enroll", "enroll a person from a request file (offline; 'approve' is the usual way)", enroll_usage, cmd_enroll},
     {"add-authority", "register an attribute authority", add_auth_usage, cmd_add_authority},
     {"add-org", "register an organization (hospital, pharmacy, board, desk)", add_org_usage, cmd_add_org},
-    {"add-unit", "add a department, ward or theatre to an organization", add_unit_usage, cmd_add_unit},
+    {"add-unit", NULL, add_unit_usage, cmd_add_unit}, /* hidden: 'hospital units add' */
     {"affiliate", "set a person's organization, unit, title and attributes", affiliate_usage, cmd_affiliate},
     {"deactivate", "deactivate a person's account (every request then fails)", deactivate_usage, cmd_deactivate},
     {"reactivate", "undo a deactivation", reactivate_usage, cmd_reactivate},

@@ -36,8 +36,8 @@ static int org_from_keyring(cli_ctx *c, char *out)
         if (found++ == 0) snprintf(out, CK_NET_ID_MAX + 1, "%s", label + 6);
     }
     if (found == 1) return CLI_OK;
-    cli_error(c->cmd, found ? "you are staff of several organizations: name one with --hospital"
-                            : "no --hospital given and no staff@ORG key in your keyring");
+    cli_error(c->cmd, found ? "you are staff of several organizations: name one with --org"
+                            : "no --org given and no staff@ORG key in your keyring");
     return CLI_USAGE;
 }
 

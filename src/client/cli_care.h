@@ -22,11 +22,13 @@
  * check again, write again (cli_care_retry does it). */
 #define CLI_CARE_STALE 10
 
-/* --hospital ORG: the organization whose ledger a command works on. */
+/* --org ORG (old name --hospital, hidden): the organization whose ledger a command works on. */
 #define CLI_CARE_OPT_ORG 0x1201
-#define CLI_CARE_ORG_LONGOPTS {"hospital", required_argument, NULL, CLI_CARE_OPT_ORG}
+#define CLI_CARE_ORG_LONGOPTS                                                                 \
+    {"org", required_argument, NULL, CLI_CARE_OPT_ORG},                                       \
+    {"hospital", required_argument, NULL, CLI_CARE_OPT_ORG} /* hidden alias of --org */
 #define CLI_CARE_ORG_HELP                                                                     \
-    "  --hospital ORG       the hospital (or pharmacy) whose ledger is used (default\n"      \
+    "  --org ORG            the hospital (or pharmacy) whose ledger is used (default\n"      \
     "                       $CAREKEY_HOSPITAL, else the one staff@ORG key in the keyring)\n"
 
 /* The organization: org_opt if given, else $CAREKEY_HOSPITAL, else the single
@@ -68,7 +70,7 @@ typedef struct cli_care_writer {
 } cli_care_writer;
 
 void cli_care_writer_init(cli_care_writer *w, cli_ctx *c);
-/* A sharing option (--profile, --hospitals, --er-desk) for w: 1 if taken. */
+/* A sharing option (--profile, --orgs, --er-desk) for w: 1 if taken. */
 int cli_care_writer_option(cli_care_writer *w, int opt, const char *arg);
 void cli_care_writer_free(cli_care_writer *w);
 
@@ -99,7 +101,7 @@ int cli_care_book_writable(const cli_care_book *b, cli_ctx *c, const char *secti
 
 /* ---- a care command ---------------------------------------------------- */
 /* The options the commands writing into a patient's record share
- * (cli_care_cmd_option takes them, and --hospital). */
+ * (cli_care_cmd_option takes them, and --org). */
 #define CLI_CARE_OPT_PATIENT 'p'
 #define CLI_CARE_OPT_AT 0x1202
 #define CLI_CARE_OPT_ENCOUNTER 0x1203

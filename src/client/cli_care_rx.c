@@ -149,7 +149,7 @@ static void print_warnings(const json_t *warnings)
 static const char write_usage[] =
     "Usage: carekey rx write --patient P (--rxnorm CODE | --drug NAME) --quantity N\n"
     "                        [--unit U] [--refills N] [--dose TEXT] [--override REASON]\n"
-    "                        [--hospital ORG] [--at WHEN]\n"
+    "                        [--org ORG] [--at WHEN]\n"
     "\n"
     "Prescribes a drug of the built-in table ('carekey rx drugs'). Needs the\n"
     "prescribing attribute doctor@medical-board in your keyring and a write grant\n"
@@ -502,7 +502,7 @@ out:
 
 static const char dispense_usage[] =
     "Usage: carekey rx dispense --patient P --id REQUEST_ID --quantity N\n"
-    "                           [--pharmacy ORG] [--location UNIT] [--at WHEN]\n"
+    "                           [--org ORG] [--location UNIT] [--at WHEN]\n"
     "\n"
     "Dispenses on prescription MedicationRequest/REQUEST_ID of P: run by a\n"
     "pharmacist with a write grant on P's medications section. The prescription\n"
@@ -514,7 +514,7 @@ static const char dispense_usage[] =
     "  --patient P       the patient's GID\n"
     "  --id REQUEST_ID   the prescription ('carekey rx list --open')\n"
     "  --quantity N      what is handed over (1..100000, the prescription's unit)\n"
-    "  --pharmacy ORG    also copy the MedicationDispense to ORG's ledger section rx\n"
+    "  --org ORG         the pharmacy: also copy the MedicationDispense to ORG's ledger section rx\n"
     "  --location UNIT   where it was handed over (Location/UNIT)\n"
     "  --at WHEN         whenHandedOver (default now)\n"
     "\n"
@@ -609,7 +609,8 @@ static int cmd_dispense(int argc, char **argv)
     static const struct option lo[] = {CLI_CARE_CMD_LONGOPTS,
                                        {"id", required_argument, NULL, OPT_ID},
                                        {"quantity", required_argument, NULL, OPT_QUANTITY},
-                                       {"pharmacy", required_argument, NULL, OPT_PHARMACY},
+                                       {"org", required_argument, NULL, OPT_PHARMACY},
+                                       {"pharmacy", required_argument, NULL, OPT_PHARMACY}, /* hidden alias */
                                        {"location", required_argument, NULL, OPT_LOCATION},
                                        CLI_CARE_AT_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
@@ -645,7 +646,7 @@ static int cmd_dispense(int argc, char **argv)
     }
     if (!ck_net_id_valid(k.patient) || (pharmacy && !ck_net_id_valid(pharmacy)) ||
         (j.p.location && !ck_net_id_valid(j.p.location))) {
-        rc = cli_usage_error(k.c.cmd, k.help, "--patient, --pharmacy and --location take names ([a-z0-9._-])");
+        rc = cli_usage_error(k.c.cmd, k.help, "--patient, --org and --location take names ([a-z0-9._-])");
         goto out;
     }
     if (strlen(j.request_id) > 64 || strspn(j.request_id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
@@ -675,7 +676,7 @@ out:
 /* ===== rx cancel ============================================================== */
 
 static const char cancel_usage[] =
-    "Usage: carekey rx cancel --patient P --id REQUEST_ID [--reason TEXT] [--hospital ORG]\n"
+    "Usage: carekey rx cancel --patient P --id REQUEST_ID [--reason TEXT] [--org ORG]\n"
     "                         [--at WHEN]\n"
     "\n"
     "Cancels an open prescription (active, on-hold, draft): a new version with\n"
@@ -851,4 +852,4 @@ static void rx_help(FILE *f)
 
 static int rx_run(int argc, char **argv) { return cli_dispatch("rx", rx_help, rx_subcmds, N_RX_SUBCMDS, argc, argv); }
 
-const cli_group cli_group_rx = {"rx", "prescriptions with allergy checks, dispensing within limits", rx_run};
+const cli_group cli_group_rx = {"rx", "prescriptions and dispensing: write, list, dispense, cancel, drugs", rx_run};

@@ -98,7 +98,8 @@ int cli_ctx_keyring(cli_ctx *c)
     }
     if ((rc = cli_ctx_agent_keyring(c->cmd, path, &c->kr)) != CLI_OK || c->kr) return rc;
     if ((e = ck_keyring_passphrase_get(c->pass_source, pass, sizeof pass)) != CK_KEYRING_OK) {
-        cli_error(c->cmd, "passphrase: %s", ck_keyring_strerror(e));
+        char why[400];
+        cli_error(c->cmd, "passphrase: %s", cli_passphrase_problem(why, sizeof why, c->pass_source, e));
         return CLI_USAGE;
     }
     e = ck_keyring_open(&c->kr, path, pass, strlen(pass));

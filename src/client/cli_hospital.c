@@ -453,7 +453,7 @@ out:
 /* ---- staff list ------------------------------------------------------------------- */
 
 static const char list_usage[] =
-    "Usage: carekey hospital staff list [--role R] [--unit U] [--all] [--json] [--hospital ORG] [OPTIONS]\n"
+    "Usage: carekey hospital staff list [--role R] [--unit U] [--all] [--json] [--org ORG] [OPTIONS]\n"
     "\n"
     "The staff of the organization from the directory: GID, role, unit, title,\n"
     "status and public attributes. Active staff only unless --all.\n"
@@ -466,7 +466,7 @@ static const char list_usage[] =
     "              (run from the organization's home: the organization itself)\n"
     "\n" CLI_CTX_HELP;
 
-/* ORG for the commands any staff member may run: --hospital, else the
+/* ORG for the commands any staff member may run: --org, else the
  * keyring's identity when it runs the authority of its own name (the
  * organization's home), else cli_care_org (the staff@ORG key). Then the
  * connection to the directory. */
@@ -571,7 +571,7 @@ static int patient_grants(cli_ctx *c, const char *patient, const char *org, cli_
 {
     int rc = cli_grant_load(c, patient, cg, n, "the record of %s does not verify; no grant given", patient);
     if (rc != CLI_OK || cli_grant_covers(*cg, *n, org, "grants", 1)) return rc;
-    cli_error(c->cmd, "%s is not a delegate of %s: the patient runs 'carekey grant --patient %s --to %s "
+    cli_error(c->cmd, "%s is not a delegate of %s: the patient runs 'carekey grant --patient %s --gid %s "
                       "--sections '*' --delegate'", org, patient, patient, org);
     return CLI_FAIL;
 }
@@ -658,10 +658,13 @@ out:
 /* ---- units ------------------------------------------------------------------------- */
 
 static const char units_usage[] =
-    "Usage: carekey hospital units [--kind ward|theatre|department] [--json] [--hospital ORG] [OPTIONS]\n"
+    "Usage: carekey hospital units [list] [--kind ward|theatre|department] [--json] [--org ORG] [OPTIONS]\n"
+    "       carekey hospital units add --org ORG --name NAME --kind department|ward|theatre\n"
+    "                                  [--display-name NAME] [--beds N] [OPTIONS]\n"
     "\n"
-    "The organization's units from the directory: name, kind, beds (wards) and\n"
-    "display name.\n"
+    "list (the default): the organization's units from the directory: name, kind,\n"
+    "beds (wards) and display name. add: a unit for the organization (run as the\n"
+    "operator or from the organization's home; 'carekey hospital units add --help').\n"
     "\n"
     "  --kind K    only wards, theatres or departments\n"
     "  --json      the directory's unit objects as a JSON array\n"
@@ -680,6 +683,9 @@ static int cmd_units(int argc, char **argv)
     int o, rc, as_json = 0;
     cli_ctx c;
 
+    /* one place for units: 'units add' (also the hidden 'admin add-unit'), 'units [list]' */
+    if (argc >= 2 && !strcmp(argv[1], "add")) return cli_unit_add("hospital units add", argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "list")) argc--, argv++;
     cli_ctx_init(&c, help);
     cli_start_opts();
     while ((o = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
@@ -747,7 +753,7 @@ static const cli_subcmd subcmds[] = {
     {"onboard", "the organization joins: identity, authority, enrollment, units", cli_hospital_onboard_usage,
      cli_hospital_onboard},
     {"care-team", "as the patient's delegate, give the treating staff write grants", care_team_usage, cmd_care_team},
-    {"units", "the organization's departments, wards and theatres", units_usage, cmd_units},
+    {"units", "the organization's departments, wards and theatres: list, add", units_usage, cmd_units},
 };
 
 static void hospital_help(FILE *f)
@@ -774,4 +780,5 @@ static int hospital_run(int argc, char **argv)
     return cli_dispatch("hospital", hospital_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_hospital = {"hospital", "hospital administration: staff, care teams, units", hospital_run};
+const cli_group cli_group_hospital = {"hospital", "hospital administration: staff, onboard, care-team, units",
+                                      hospital_run};

@@ -201,6 +201,7 @@ for who in p2 fam2; do
         checked-in "$who sees p2's appointment checked in"
 done
 run 0 clerk-a schedule show --doctor dr-a --date $D2 --json
+# --hospital: the old name of --org, a hidden alias that still works
 run 1 dr-b schedule show --doctor dr-a --date $D2 --hospital hosp-a
 
 # ---- surgeries --------------------------------------------------------------------------
@@ -233,7 +234,7 @@ run 0 nurse-a encounter discharge --patient p2 --at ${D}T17:00
 out_has "discharged Encounter/.* patient p2 ward ward-med bed 2 disposition home"
 
 # ---- MIS reports: the day's figures ------------------------------------------------------
-run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+run 0 clerk-a mis admissions --org hosp-a --period $D --csv
 # col NAME ROW: the value of column NAME (header row) in the CSV row whose first cell is ROW
 col() { tr -d '\r' <"$W/out" | awk -F, -v c="$1" -v r="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
                                                           $1 == r && k { print $k }'; }
@@ -241,25 +242,25 @@ col() { tr -d '\r' <"$W/out" | awk -F, -v c="$1" -v r="$2" 'NR == 1 { for (i = 1
 same "$(col Admissions ward-med),$(col Discharges ward-med)" "2,2" "admissions and discharges of ward-med"
 same "$(col Admissions ward-surg),$(col Discharges ward-surg)" "1,0" "admissions and discharges of ward-surg"
 same "$(col Admissions total),$(col Discharges total)" "3,2" "admissions and discharges in all"
-run 0 clerk-a mis occupancy --hospital hosp-a --period $D --csv
+run 0 clerk-a mis occupancy --org hosp-a --period $D --csv
 # ward-med: p1 08:00-14:00 (0.25 d) + p2 08:30-17:00 (0.354 d) = 0.60 of 4 bed-days;
 # ward-surg: p3 09:00-24:00 = 0.625 of 2 bed-days
 same "$(col 'Occupied bed-days' ward-med),$(col 'Occupancy %' ward-med)" "0.60,15.1" "ward-med: 0.60 of 4 bed-days"
 same "$(col 'Occupied bed-days' ward-surg),$(col 'Occupancy %' ward-surg)" "0.63,31.3" "ward-surg: 0.625 of 2 bed-days"
-run 0 clerk-a mis outpatient --hospital hosp-a --period $D --csv
+run 0 clerk-a mis outpatient --org hosp-a --period $D --csv
 same "$(col Outpatient cardiology),$(col Emergency cardiology)" "1,0" "cardiology: one outpatient visit"
 same "$(col Outpatient emergency),$(col Emergency emergency)" "0,1" "emergency department: one emergency visit"
-run 0 clerk-a mis prescriptions --hospital hosp-a --period $D --csv
+run 0 clerk-a mis prescriptions --org hosp-a --period $D --csv
 same "$(col Prescriptions 1191)" 1 "aspirin (RxNorm 1191) prescribed once"
 same "$(grep -ci amoxicillin "$W/out")" 0 "the blocked amoxicillin is not counted"
 same "$(col Prescriptions total)" 3 "three prescriptions in all"
-run 0 clerk-a mis theatre --hospital hosp-a --period $D --csv
+run 0 clerk-a mis theatre --org hosp-a --period $D --csv
 same "$(col Sessions th-1),$(col 'Booked hours' th-1)" "1,2.00" "th-1: one surgery, 2 hours"
 same "$(col Sessions th-2),$(col 'Booked hours' th-2)" "1,1.50" "th-2: one surgery, 1.5 hours"
 same "$(col Sessions total),$(col Fulfilled total)" "2,2" "two surgeries in all, both done"
-run 0 dr-b mis admissions --hospital hosp-b --period $D --csv
+run 0 dr-b mis admissions --org hosp-b --period $D --csv
 same "$(col Admissions ward-b1),$(col Discharges ward-b1)" "1,0" "hosp-b: p1 admitted to ward-b1"
-run 0 clerk-a mis all --hospital hosp-a --period $D
+run 0 clerk-a mis all --org hosp-a --period $D
 out_has "ward-med"
 
 # ---- authorization -----------------------------------------------------------------------
@@ -267,8 +268,8 @@ run 0 pharm note list --patient p1
 if grep -q "ST elevation" "$W/out"; then bad "the pharmacist read the clinical note"; else ok "the pharmacist does not read the clinical note"; fi
 run 0 dr-a note list --patient p1
 out_has "ST elevation"
-run 1 dr-b mis all --hospital hosp-a --period $D
-run 1 dr-b encounter admit --patient p3 --ward ward-med --bed 3 --hospital hosp-a --at ${D}T18:00
+run 1 dr-b mis all --org hosp-a --period $D
+run 1 dr-b encounter admit --patient p3 --ward ward-med --bed 3 --org hosp-a --at ${D}T18:00
 
 # ---- visibility: the record and the audit log name the authors --------------------------
 run 0 p1 record get --patient p1 --json
@@ -319,13 +320,13 @@ probe p1 p1 try "$W/nurse.keys" >"$W/try" 2>"$W/err"
 same "$(grep -c ' opened$' "$W/try")" "$kept" "her data keys open exactly those entries' payloads"
 run 0 dr-a report professional --patient p1 --json
 results_before=$(rows_of results)
-run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+run 0 clerk-a mis admissions --org hosp-a --period $D --csv
 adm_before=$(col Admissions ward-med)
 
 run 0 hosp-a hospital staff remove --gid nurse-a --reason 'left the hospital'
 out_has "nurse-a left hosp-a: 1 attribute(s)"
 REVOKED_AT=$(entries_of p1 p1)
-run 1 nurse-a encounter census --hospital hosp-a
+run 1 nurse-a encounter census --org hosp-a
 err_has "no standing"
 run 1 nurse-a record get --patient p1
 run 0 clerk-a directory staff --org hosp-a --json
@@ -335,7 +336,7 @@ else ok "the directory no longer lists nurse-a as hosp-a staff"; fi
 # the others, before they even pick up the new epoch: all that was sealed before reads
 run 0 dr-a encounter census
 out_has "p3"
-run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+run 0 clerk-a mis admissions --org hosp-a --period $D --csv
 same "$(col Admissions ward-med)" "$adm_before" "the MIS admissions right after the revocation"
 for p in p1 p2 p3; do report_ok dr-a "$p"; done
 report_ok dr-b p1
@@ -350,10 +351,10 @@ run 0 dr-a encounter admit --patient p2 --ward ward-med --bed 2 --reason 'readmi
 run 0 dr-a encounter census
 out_has "p2"
 for g in dr-a clerk-a; do
-    run 0 "$g" mis admissions --hospital hosp-a --period $D --csv
+    run 0 "$g" mis admissions --org hosp-a --period $D --csv
     same "$(col Admissions ward-med)" $((adm_before + 1)) "$g: the MIS admissions count the readmission"
 done
-for r in occupancy outpatient prescriptions theatre; do run 0 dr-a mis "$r" --hospital hosp-a --period $D --csv; done
+for r in occupancy outpatient prescriptions theatre; do run 0 dr-a mis "$r" --org hosp-a --period $D --csv; done
 same "$(col Sessions total),$(col Fulfilled total)" "2,2" "dr-a's theatre report: the day's two surgeries"
 for p in p1 p2 p3; do report_ok dr-a "$p"; done
 report_ok dr-b p1
@@ -409,7 +410,7 @@ probe hosp-a hosp-a keys "$(world_home nurse-a)" >"$W/nurse.ledger"
 same "$(awk '$4 != "-"' "$W/nurse.ledger" | wc -l)" 0 "the nurse unwraps nothing current of hosp-a's ledger"
 run 0 dr-a encounter census
 out_has "p2"
-run 0 clerk-a mis admissions --hospital hosp-a --period $D --csv
+run 0 clerk-a mis admissions --org hosp-a --period $D --csv
 same "$(col Admissions ward-med)" $((adm_before + 1)) "the MIS reads the re-encrypted ledger"
 run 0 p1 record verify --patient p1
 

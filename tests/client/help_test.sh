@@ -20,7 +20,7 @@ set -u
 CK=${1:?usage: help_test.sh CAREKEY CAREKEYD SOURCE_DIR}
 CKD=${2:?carekeyd}
 SRC=${3:?source dir}
-PENDING_SUMMARY=" hospital encounter observe schedule appointment rx theatre mis "
+PENDING_SUMMARY=" "
 
 T=$(mktemp -d)
 SRV=
@@ -119,7 +119,9 @@ done <"$T/groups"
 # the hidden aliases still run (their help at least)
 help_of admin add-unit
 grep -q -- "--beds" "$T/help" && ok || bad "admin add-unit --help"
-"$CK" admin --help | grep -q 'add-unit' && echo "# admin add-unit still listed (hidden once 'hospital units add' lands)"
+if "$CK" admin --help | grep -q 'add-unit'; then bad "admin add-unit is listed (hidden alias of hospital units add)"; else ok; fi
+help_of hospital units add
+grep -q -- "--beds" "$T/help" && ok || bad "hospital units add --help"
 
 # ---- init --role: exactly the server's roles ------------------------------------------------------
 help_of init

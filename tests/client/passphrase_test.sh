@@ -14,7 +14,7 @@
 set -u
 CK=${1:?usage: passphrase_test.sh CAREKEY CAREKEYD}
 CKD=${2:?carekeyd}
-PENDING_OLD=1
+PENDING_OLD=0
 T=$(mktemp -d)
 SRV=
 cleanup() { [ -n "$SRV" ] && kill "$SRV" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }

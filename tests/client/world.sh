@@ -232,7 +232,7 @@ world_care() {
         world_run world_as operator admin add-org --name "$name" --kind "$kind" --display-name "$display" --server "$URL"
     done <<<"$WORLD_DIRECTORY"
     while read -r org name kind beds display; do
-        world_run world_as operator admin add-unit --org "$org" --name "$name" --kind "$kind" --beds "$beds" \
+        world_run world_as operator hospital units add --org "$org" --name "$name" --kind "$kind" --beds "$beds" \
             --display-name "$display" --server "$URL"
     done <<<"$WORLD_UNITS"
     while read -r org gid role unit; do

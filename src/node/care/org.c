@@ -24,9 +24,9 @@ static int org_from_keyring(ck_node *c, char *out)
     if (found == 1) return 0;
     if (found)
         return ck_node_fail_at(c, CK_NODE_E_INVALID, "several_hospitals", "hospital",
-                               "you are staff of several organizations: name one with --hospital");
+                               "you are staff of several organizations: name one with --org");
     return ck_node_fail_at(c, CK_NODE_E_INVALID, "no_hospital", "hospital",
-                           "no --hospital given and no staff@ORG key in your keyring");
+                           "no --org given and no staff@ORG key in your keyring");
 }
 
 int ck_node_care_org(ck_node *c, const char *org_opt, char *out, char *policy)
