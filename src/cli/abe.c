@@ -1,5 +1,5 @@
 /*
- * src/client/cli_abe.c - `carekey abe`: cpabe-style file tools over the
+ * src/cli/abe.c - `carekey abe`: cpabe-style file tools over the
  * multi-authority ABE scheme and the envelope.
  *
  *   setup-authority NAME [--out-dir DIR]       NAME.apk (public), NAME.ask (secret)
