@@ -1,5 +1,6 @@
 /*
- * src/client/cli_directory.c - `carekey directory`: the public directory of
+ * src/cli/directory.c - `carekey directory` over the node
+ * (carekey/node_directory.h): the public directory of
  * organizations, their units and staff (docs/CARE.md, "Directory"), for
  * any enrolled person. The operator reaches the same listings as
  * `carekey admin list orgs|units|staff` (cli_directory_run).
@@ -17,67 +18,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/cli_ctx.h"
-
-#define PAGE 1000
+#include "carekey/node_directory.h"
+#include "cli/cli_node.h"
 
 /* "directory" or "admin list": the command the listings run under. */
 static const char *group = "directory";
-
-/* ---- tables ------------------------------------------------------------ */
-
-/* One cell as text: strings as is, null "-", booleans yes/no, integers,
- * arrays comma-joined; CLI_COL_TIME integers (Unix ms) as UTC ISO 8601. */
-static void cell(const cli_column *col, json_t *row, char *out, size_t cap)
-{
-    json_t *v = json_object_get(row, col->key);
-    size_t i, len = 0;
-    json_t *e;
-    out[0] = 0;
-    if (json_is_string(v)) {
-        snprintf(out, cap, "%s", json_string_value(v));
-    } else if (json_is_boolean(v)) {
-        snprintf(out, cap, "%s", json_is_true(v) ? "yes" : "no");
-    } else if (json_is_integer(v) && col->time) {
-        time_t t = (time_t)(json_integer_value(v) / 1000);
-        struct tm tm;
-        if (gmtime_r(&t, &tm) == NULL || strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(out, cap, "-");
-    } else if (json_is_integer(v)) {
-        snprintf(out, cap, "%lld", (long long)json_integer_value(v));
-    } else if (json_is_array(v)) {
-        json_array_foreach(v, i, e) {
-            if (len + 2 >= cap) break;
-            len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "",
-                                    json_is_string(e) ? json_string_value(e) : "?");
-        }
-        if (len == 0) snprintf(out, cap, "-");
-    } else {
-        snprintf(out, cap, "-");
-    }
-}
-
-void cli_print_table(FILE *f, struct json_t *rows, const cli_column *cols, size_t ncols)
-{
-    size_t w[16] = {0}, i, k;
-    char buf[1100];
-    json_t *row;
-    if (ncols > 16) ncols = 16;
-    for (k = 0; k < ncols; k++) w[k] = strlen(cols[k].header);
-    json_array_foreach(rows, i, row) {
-        for (k = 0; k < ncols; k++) {
-            cell(&cols[k], row, buf, sizeof buf);
-            if (strlen(buf) > w[k]) w[k] = strlen(buf);
-        }
-    }
-    for (k = 0; k < ncols; k++)
-        fprintf(f, "%-*s%s", k + 1 < ncols ? (int)w[k] : 0, cols[k].header, k + 1 < ncols ? "  " : "\n");
-    json_array_foreach(rows, i, row) {
-        for (k = 0; k < ncols; k++) {
-            cell(&cols[k], row, buf, sizeof buf);
-            fprintf(f, "%-*s%s", k + 1 < ncols ? (int)w[k] : 0, buf, k + 1 < ncols ? "  " : "\n");
-        }
-    }
-}
 
 /* Prints rows as a table, or (as_json) as indented JSON. */
 static int print_rows(json_t *rows, int as_json, const cli_column *cols, size_t ncols)
@@ -103,7 +48,7 @@ typedef struct {
 
 /* Parses the listing options (those in `allowed`, plus the common ones).
  * CLI_OK, -1 for --help, or a usage error. */
-static int parse(cli_ctx *c, int argc, char **argv, const char *help, const char *allowed, list_opts *o)
+static int parse(cli_node *c, int argc, char **argv, const char *help, const char *allowed, list_opts *o)
 {
     static const struct option lo[] = {{"kind", required_argument, NULL, O_KIND},
                                        {"org", required_argument, NULL, O_ORG},
@@ -122,7 +67,7 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *help, const char
     cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, allowed);
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, mine, c->cmd, help)) != -1) {
-        if (cli_ctx_option(c, opt, optarg)) continue;
+        if (cli_node_option(c, opt, optarg)) continue;
         if (opt == 'h') return -1;
         if (opt == '?') return CLI_USAGE;
         if (!strchr(allowed, opt)) {
@@ -150,65 +95,46 @@ static int parse(cli_ctx *c, int argc, char **argv, const char *help, const char
 }
 
 /* Runs a listing: parse, connect, fetch (the callback), print. */
-typedef int (*fetch_fn)(cli_ctx *c, const list_opts *o, json_t **rows);
+typedef int (*fetch_fn)(ck_node *n, const list_opts *o, json_t **rows);
 
 static int run_list(const char *sub, int argc, char **argv, const char *usage, const char *allowed, int need_org,
                     fetch_fn fetch, const cli_column *cols, size_t ncols)
 {
     char cmd[64], help[96];
-    cli_ctx c;
+    cli_node c;
     list_opts o;
     json_t *rows = NULL;
     int rc;
     snprintf(cmd, sizeof cmd, "%s %s", group, sub);
     snprintf(help, sizeof help, "%s", cmd);
-    cli_ctx_init(&c, cmd);
+    cli_node_init(&c, cmd);
     if ((rc = parse(&c, argc, argv, help, allowed, &o)) != CLI_OK) {
         if (rc == -1) printf("Usage: carekey %s %s\n%s", cmd, usage, CLI_CTX_HELP);
         return rc == -1 ? CLI_OK : rc;
     }
-    if (need_org && o.org == NULL) {
-        cli_ctx_close(&c);
-        return cli_usage_error(cmd, help, "--org is required");
+    if (need_org && o.org == NULL) return cli_usage_error(cmd, help, "--org is required");
+    if ((rc = cli_node_open(&c)) == CLI_OK) {
+        if (fetch(c.n, &o, &rows) != 0) rc = cli_node_fail(&c);
+        else rc = print_rows(rows, o.json, cols, ncols);
     }
-    if ((rc = cli_ctx_net(&c)) == CLI_OK && (rc = fetch(&c, &o, &rows)) == CLI_OK)
-        rc = print_rows(rows, o.json, cols, ncols);
     json_decref(rows);
-    cli_ctx_close(&c);
+    cli_node_close(&c);
     return rc;
 }
 
 /* ---- orgs, units, staff ------------------------------------------------- */
 
-static int fetch_orgs(cli_ctx *c, const list_opts *o, json_t **rows)
+static int fetch_orgs(ck_node *n, const list_opts *o, json_t **rows) { return ck_node_dir_orgs(n, o->kind, rows); }
+
+static int fetch_units(ck_node *n, const list_opts *o, json_t **rows)
 {
-    return ck_net_orgs_list(c->net, o->kind, rows) == 0 ? CLI_OK : cli_ctx_net_error(c, "list organizations");
+    return ck_node_dir_units(n, o->org, o->kind, rows);
 }
 
-static int fetch_units(cli_ctx *c, const list_opts *o, json_t **rows)
+static int fetch_staff(ck_node *n, const list_opts *o, json_t **rows)
 {
-    return ck_net_units_list(c->net, o->org, o->kind, rows) == 0 ? CLI_OK : cli_ctx_net_error(c, o->org);
-}
-
-/* Every page of the listing, in GID order. */
-static int fetch_staff(cli_ctx *c, const list_opts *o, json_t **rows)
-{
-    ck_net_user_filter f = {o->org, o->role, o->unit, o->attr, o->active, NULL, PAGE};
-    char after[CK_NET_ID_MAX + 1];
-    json_t *page = NULL;
-    int more = 1;
-    if ((*rows = json_array()) == NULL) return CLI_FAIL;
-    while (more) {
-        if (ck_net_users_list(c->net, &f, &page, &more) != 0) return cli_ctx_net_error(c, "list staff");
-        json_array_extend(*rows, page);
-        if (json_array_size(page) == 0) more = 0;
-        else
-            snprintf(after, sizeof after, "%s",
-                     json_string_value(json_object_get(json_array_get(page, json_array_size(page) - 1), "gid")));
-        json_decref(page);
-        f.after = after;
-    }
-    return CLI_OK;
+    ck_node_staff_filter f = {o->org, o->role, o->unit, o->attr, o->active};
+    return ck_node_dir_staff(n, &f, rows);
 }
 
 static const cli_column org_cols[] = {
@@ -263,11 +189,11 @@ static int cmd_consent(int argc, char **argv)
                                        {NULL, 0, NULL, 0}};
     const char *help = "directory consent --help", *org;
     int opt, rc, withdraw = 0;
-    cli_ctx c;
-    cli_ctx_init(&c, "directory consent");
+    cli_node c;
+    cli_node_init(&c, "directory consent");
     cli_start_opts();
     while ((opt = cli_next_opt(argc, argv, lo, c.cmd, help)) != -1) {
-        if (cli_ctx_option(&c, opt, optarg)) continue;
+        if (cli_node_option(&c, opt, optarg)) continue;
         if (opt == 'w') withdraw = 1;
         else if (opt == 'h') return fputs(consent_usage, stdout), CLI_OK;
         else return CLI_USAGE;
@@ -275,19 +201,16 @@ static int cmd_consent(int argc, char **argv)
     if (argc - optind != 1) return cli_usage_error(c.cmd, help, "name one organization");
     org = argv[optind];
     if (!ck_net_id_valid(org)) return cli_usage_error(c.cmd, help, "invalid organization '%s'", org);
-    if ((rc = cli_ctx_net(&c)) != CLI_OK) goto out;
-    {
-        const char *me = ck_keyring_identity(c.kr)->gid;
-        if ((withdraw ? ck_net_user_consent_withdraw(c.net, me, org) : ck_net_user_consent(c.net, me, org)) != 0) {
-            rc = cli_ctx_net_error(&c, withdraw ? "withdrawing the consent" : "consenting");
-            goto out;
-        }
-        printf(withdraw ? "%s no longer consents to be affiliated with %s\n"
-                        : "%s consents to be affiliated with %s (it runs 'carekey hospital staff add --gid %s ...')\n",
-               me, org, me);
+    if ((rc = cli_node_open(&c)) != CLI_OK) goto out;
+    if (ck_node_dir_consent(c.n, org, withdraw) != 0) {
+        rc = cli_node_fail(&c);
+        goto out;
     }
+    printf(withdraw ? "%s no longer consents to be affiliated with %s\n"
+                    : "%s consents to be affiliated with %s (it runs 'carekey hospital staff add --gid %s ...')\n",
+           ck_node_gid(c.n), org, ck_node_gid(c.n));
 out:
-    cli_ctx_close(&c);
+    cli_node_close(&c);
     return rc;
 }
 
