@@ -62,9 +62,10 @@ static int load(mis_run *m, const char *sections)
     if (ck_node_book_load(&m->book, m->c, m->org, sections) != 0) return -1;
     if ((k = m->book.withheld + m->book.bad))
         return ck_node_fail(m->c, CK_NODE_E_FORBIDDEN, "ledger_withheld",
-                            "%zu entr%s of %s's ledger (%s) cannot be opened%s; the figures would be wrong", k,
+                            "%zu entr%s of %s's ledger (%s) cannot be opened%s%s%s; the figures would be wrong", k,
                             k == 1 ? "y" : "ies", m->org, sections,
-                            m->book.withheld ? " with your keys (staff@ORG is needed)" : " or parsed");
+                            m->book.withheld ? " with your keys (staff@" : " or parsed",
+                            m->book.withheld ? m->org : "", m->book.withheld ? " is needed)" : "");
     return 0;
 }
 
