@@ -28,6 +28,7 @@ async function everything(me) {
 
 const resources = (b) => (b.entry || []).map((e) => e.resource).filter(Boolean);
 
+/* A CodeableConcept (or a plain string, as Goal.description may be read) as text. */
 function text(cc) {
   if (!cc) return '';
   if (typeof cc === 'string') return cc;
@@ -61,7 +62,7 @@ function describe(r) {
   case 'MedicationRequest': case 'MedicationStatement':
     return [text(r.medicationCodeableConcept) || text(r.medicationReference && r.medicationReference.display), r.status || '', dateOf(r).slice(0, 10)];
   case 'Encounter': return [text((r.type || [])[0]) || text(r.class), r.status || '', dateOf(r).slice(0, 10)];
-  default: return [text(r.code) || text(r.vaccineCode) || text((r.category || [])[0]) || r.description || r.resourceType,
+  default: return [text(r.code) || text(r.vaccineCode) || text((r.category || [])[0]) || text(r.description) || r.resourceType,
                    r.status || r.clinicalStatus && text(r.clinicalStatus) || '', String(dateOf(r)).slice(0, 10)];
   }
 }
