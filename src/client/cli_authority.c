@@ -1,21 +1,9 @@
 /*
- * src/client/cli_authority.c - `carekey authority`: attribute authorities
- * run as services from a keyring (a hospital's, a board's, the emergency
- * desk's, or a patient's personal domain patient-<gid>).
- *
- *   create NAME                          ABE setup + Ed25519 signing seed, in the keyring
- *   list                                 the authorities this keyring runs
- *   publish NAME --out AUTH.json [--apk F]  the public record for 'carekey admin add-authority'
- *   issue NAME --gid GID --attr A ...    keygen at the current epochs, sealed to GID, mailed
- *   declare NAME --attr A ...            list attributes in the signed epoch table
- *   revoke NAME --gid GID --attr A       bump A's epoch, re-issue to the other holders
- *   epoch NAME [--json]                  the epochs NAME publishes
- *
- * The authority talks to carekeyd as "authority:NAME", signing with its own
- * seed. Who holds what lives in home/authorities/NAME.json (the registry),
- * so a revocation can re-issue. docs/AUTHORITIES.md has the whole story.
- * Secrets (the authority's alpha, y and signing seed, issued keys) never
- * leave the process except sealed to their recipient, and are wiped.
+ * src/client/cli_authority.c - what the old groups still on cli_ctx (init,
+ * admin, patient onboard, hospital) need of an authority: create one,
+ * its public record, issue and revoke. The `carekey authority` commands
+ * themselves run over the node (src/cli/authority.c,
+ * carekey/node_authority.h); this file goes when those groups are ported.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -26,43 +14,11 @@
 #include "client/cli_authority.h"
 #include "client/cli_epochs.h"
 
-#define MAX_ATTRS 256
 #define DELIVERY_KIND "key-delivery"
 
-static const struct option no_opts[] = {CLI_CTX_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
-/* Parses options that are only the common ones; returns -1 to go on, else
- * the exit code (help printed, usage error). */
-static int common_opts_only(cli_ctx *c, int argc, char **argv, const char *help, const char *usage)
-{
-    int o;
-    cli_start_opts();
-    if ((o = cli_authority_next_opt(c, argc, argv, no_opts, help, usage)) == -1) return -1;
-    return o == 'h' ? CLI_OK : CLI_USAGE;
-}
-
-/* The one NAME operand. */
-static int one_name(cli_ctx *c, int argc, char **argv, const char *help, const char **name)
-{
-    if (argc - optind != 1)
-        return cli_usage_error(c->cmd, help, argc == optind ? "missing NAME" : "unexpected argument '%s'",
-                               argv[optind + 1]);
-    *name = argv[optind];
-    return CLI_OK;
-}
 
 /* ---- create ------------------------------------------------------------------ */
-
-static const char create_usage[] =
-    "Usage: carekey authority create NAME [OPTIONS]\n"
-    "\n"
-    "Creates attribute authority NAME (1-64 of a-z 0-9 . _ -) in this keyring:\n"
-    "a fresh ABE secret key and an Ed25519 signing seed, with which it signs\n"
-    "key deliveries and its requests to the server. Typical names: hosp-a,\n"
-    "medical-board, pharmacy-board, research-board, er-desk, patient-<gid>.\n"
-    "Then: 'carekey authority publish NAME --out NAME.json' and, by the operator,\n"
-    "'carekey admin add-authority NAME.json'.\n"
-    "\n" CLI_CTX_HELP;
 
 int cli_authority_create(cli_ctx *c, const char *name, const char *const *labels, size_t n)
 {
@@ -107,70 +63,7 @@ out:
     return rc;
 }
 
-static int cmd_create(int argc, char **argv)
-{
-    const char *help = "authority create", *name = NULL;
-    char hex[CK_ID_HEX_BYTES];
-    cli_ctx c;
-    int rc;
 
-    cli_ctx_init(&c, help);
-    if ((rc = common_opts_only(&c, argc, argv, help, create_usage)) >= 0) return rc;
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
-    if ((rc = cli_authority_create(&c, name, NULL, 0)) == CLI_OK) {
-        ck_id_hex(hex, ck_keyring_authority_sk_find(c.kr, name)->signing_pk);
-        printf("authority %s created in %s\nsigning key: %s\n"
-               "next: carekey authority publish %s --out %s.json; the operator runs "
-               "carekey admin add-authority %s.json\n",
-               name, c.home, hex, name, name, name);
-    }
-    cli_ctx_close(&c);
-    return rc;
-}
-
-/* ---- list -------------------------------------------------------------------- */
-
-static const char list_usage[] =
-    "Usage: carekey authority list [OPTIONS]\n"
-    "\n"
-    "Lists the authorities this keyring runs, with their signing keys.\n"
-    "\n" CLI_CTX_HELP;
-
-static int cmd_list(int argc, char **argv)
-{
-    const char *help = "authority list";
-    char hex[CK_ID_HEX_BYTES];
-    cli_ctx c;
-    int rc;
-    cli_ctx_init(&c, help);
-    if ((rc = common_opts_only(&c, argc, argv, help, list_usage)) >= 0) return rc;
-    if (optind < argc) return cli_usage_error(c.cmd, help, "unexpected argument '%s'", argv[optind]);
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
-    for (size_t i = 0; i < ck_keyring_authority_sk_count(c.kr); i++) {
-        const ck_keyring_authority_secret *s = ck_keyring_authority_sk_at(c.kr, i);
-        if (s->has_signing) ck_id_hex(hex, s->signing_pk);
-        printf("%s  signing key %s\n", s->sk.name, s->has_signing ? hex : "(none)");
-    }
-out:
-    cli_ctx_close(&c);
-    return rc;
-}
-
-/* ---- publish ----------------------------------------------------------------- */
-
-static const char publish_usage[] =
-    "Usage: carekey authority publish NAME --out AUTH.json [--organization GID] [--apk FILE] [OPTIONS]\n"
-    "\n"
-    "Writes the public record of authority NAME for the operator:\n"
-    "  {\"name\", \"signing_key\" (hex), \"abe_public_key\" (base64), \"organization\",\n"
-    "   \"epoch_table\" (its signed epochs)}\n"
-    "which 'carekey admin add-authority AUTH.json' signs and registers in the directory.\n"
-    "\n"
-    "Options:\n"
-    "  --out FILE           the JSON record to write ('-' for standard output)\n"
-    "  --organization GID   who runs the authority (default: this keyring's GID)\n"
-    "  --apk FILE           also write the binary ABE public key (for 'carekey abe encrypt --pk')\n"
-    "\n" CLI_CTX_HELP;
 
 int cli_authority_record(cli_ctx *c, const char *name, const char *org, ck_net_authority *out)
 {
@@ -204,72 +97,7 @@ out:
     return rc;
 }
 
-/* The record as the JSON 'carekey admin add-authority' reads. */
-static json_t *record_json(const ck_net_authority *a)
-{
-    char hex[CK_ID_HEX_BYTES], *b64 = malloc(ck_net_b64_len(a->abe_pk_len));
-    json_t *table = a->epoch_table ? json_loads(a->epoch_table, 0, NULL) : NULL, *j = NULL;
-    if (b64 && table) {
-        ck_net_b64(b64, a->abe_pk, a->abe_pk_len);
-        ck_id_hex(hex, a->sign_pk);
-        j = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", a->name, "signing_key", hex, "abe_public_key", b64,
-                      "organization", a->organization, "epoch_table", table);
-    }
-    json_decref(table);
-    free(b64);
-    return j;
-}
 
-static int cmd_publish(int argc, char **argv)
-{
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"out", required_argument, NULL, 'o'},
-                                       {"apk", required_argument, NULL, 'a'},
-                                       {"organization", required_argument, NULL, 'O'},
-                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *help = "authority publish", *name = NULL, *out = NULL, *apk = NULL, *org = NULL;
-    ck_net_authority a;
-    char *text = NULL;
-    json_t *j = NULL;
-    cli_ctx c;
-    int o, rc;
-
-    memset(&a, 0, sizeof a);
-    cli_ctx_init(&c, help);
-    cli_start_opts();
-    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, publish_usage)) != -1) {
-        if (o == 'o') out = optarg;
-        else if (o == 'a') apk = optarg;
-        else if (o == 'O') org = optarg;
-        else return o == 'h' ? CLI_OK : CLI_USAGE;
-    }
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
-    if (!out) return cli_usage_error(c.cmd, help, "missing --out");
-    if (org && !ck_net_id_valid(org)) return cli_usage_error(c.cmd, help, "invalid organization GID '%s'", org);
-    if ((rc = cli_authority_record(&c, name, org, &a)) != CLI_OK) goto done;
-    rc = CLI_FAIL;
-    if (!(j = record_json(&a)) || !(text = json_dumps(j, JSON_INDENT(2)))) {
-        cli_error(c.cmd, "out of memory");
-        goto done;
-    }
-    if (strcmp(out, "-") == 0) {
-        printf("%s\n", text);
-        rc = CLI_OK;
-    } else {
-        size_t tl = strlen(text);
-        text[tl] = '\n';   /* json_dumps leaves room: replace the NUL, write tl + 1 bytes */
-        rc = cli_write_file(c.cmd, out, (const uint8_t *)text, tl + 1, 0644, 0);
-        text[tl] = 0;
-    }
-    if (rc == CLI_OK && apk) rc = cli_write_file(c.cmd, apk, a.abe_pk, a.abe_pk_len, 0644, 0);
-    if (rc == CLI_OK && strcmp(out, "-") != 0)
-        printf("authority %s: public record %s%s%s\n", name, out, apk ? ", ABE public key " : "", apk ? apk : "");
-done:
-    free(text);
-    json_decref(j);
-    ck_net_authority_clear(&a);
-    cli_ctx_close(&c);
-    return rc;
-}
 
 /* ---- delivery of issued keys ------------------------------------------------- */
 
@@ -320,59 +148,6 @@ out:
 
 /* ---- issue ------------------------------------------------------------------- */
 
-static const char issue_usage[] =
-    "Usage: carekey authority issue NAME --gid GID --attr A [--attr B ...] [OPTIONS]\n"
-    "\n"
-    "Issues attribute keys of authority NAME to the user GID at the current epoch\n"
-    "of each attribute, seals them to GID's X25519 key from the directory (signed\n"
-    "by the authority) and leaves them in GID's mailbox; GID runs\n"
-    "'carekey keys sync'. The holders are recorded in HOME/authorities/NAME.json\n"
-    "so that 'carekey authority revoke' can re-issue to them.\n"
-    "\n"
-    "Options:\n"
-    "  --gid GID   the recipient, enrolled in the directory\n"
-    "  --attr A    an attribute of NAME in policy syntax: doctor@hosp-a,\n"
-    "              \"Primary Care\"@hosp-a, or numeric level@hosp-a=3 (its 32\n"
-    "              bit-attributes). Repeatable.\n"
-    "\n" CLI_CTX_HELP;
-
-static int cmd_issue(int argc, char **argv)
-{
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"gid", required_argument, NULL, 'g'},
-                                       {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-    const char *help = "authority issue", *name = NULL, *gid = NULL, *attrs[MAX_ATTRS];
-    cli_attr_spec spec[MAX_ATTRS];
-    size_t n_attrs = 0;
-    cli_ctx c;
-    int o, rc;
-
-    cli_ctx_init(&c, help);
-    cli_start_opts();
-    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, issue_usage)) != -1) {
-        switch (o) {
-        case 'h': return CLI_OK;
-        case 'g': gid = optarg; break;
-        case 'a':
-            if (n_attrs == MAX_ATTRS) return cli_usage_error(c.cmd, help, "more than %d --attr", MAX_ATTRS);
-            attrs[n_attrs++] = optarg;
-            break;
-        default: return CLI_USAGE;
-        }
-    }
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
-    if (!gid) return cli_usage_error(c.cmd, help, "missing --gid");
-    if (!ck_id_gid_valid(gid)) return cli_usage_error(c.cmd, help, "invalid GID '%s'", gid);
-    if (!n_attrs) return cli_usage_error(c.cmd, help, "missing --attr (at least one)");
-    for (size_t i = 0; i < n_attrs; i++) {
-        if ((rc = cli_attr_parse(c.cmd, help, attrs[i], 1, &spec[i])) != CLI_OK) return rc;
-        if (strcmp(cli_attr_authority(spec[i].label), name) != 0)
-            return cli_usage_error(c.cmd, help, "attribute '%s' does not belong to authority '%s'", attrs[i], name);
-    }
-    rc = cli_authority_issue(&c, name, gid, spec, n_attrs);
-    cli_ctx_close(&c);
-    return rc;
-}
 
 /* Lists every attribute of spec in the table (at epoch 0 when new) and,
  * when that added any, publishes the next version: encryptors refuse
@@ -455,84 +230,8 @@ out:
     return rc;
 }
 
-/* ---- declare ----------------------------------------------------------------- */
-
-static const char declare_usage[] =
-    "Usage: carekey authority declare NAME --attr A [--attr B ...] [OPTIONS]\n"
-    "\n"
-    "Lists attributes of authority NAME in its signed epoch table (at epoch 0)\n"
-    "without issuing them to anyone, and publishes the new version. Encryptors\n"
-    "seal only for attributes their authority's signed table lists, so an\n"
-    "authority declares what sharing profiles name (nurse@nursing-board, ...)\n"
-    "before anyone holds it. 'authority issue' declares what it issues itself.\n"
-    "\n"
-    "Options:\n"
-    "  --attr A    an attribute of NAME in policy syntax (a numeric one by its name)\n"
-    "\n" CLI_CTX_HELP;
-
-static int cmd_declare(int argc, char **argv)
-{
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"attr", required_argument, NULL, 'a'},
-                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *help = "authority declare", *name = NULL, *attrs[MAX_ATTRS];
-    const ck_keyring_authority_secret *s;
-    cli_attr_spec spec[MAX_ATTRS];
-    size_t n_attrs = 0;
-    ck_dir_epochs t;
-    json_t *reg = NULL;
-    ck_net *an = NULL;
-    cli_ctx c;
-    int o, rc;
-
-    memset(&t, 0, sizeof t);
-    cli_ctx_init(&c, help);
-    cli_start_opts();
-    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, declare_usage)) != -1) {
-        if (o == 'h') return CLI_OK;
-        if (o != 'a') return CLI_USAGE;
-        if (n_attrs == MAX_ATTRS) return cli_usage_error(c.cmd, help, "more than %d --attr", MAX_ATTRS);
-        attrs[n_attrs++] = optarg;
-    }
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
-    if (!n_attrs) return cli_usage_error(c.cmd, help, "missing --attr (at least one)");
-    for (size_t i = 0; i < n_attrs; i++) {
-        if ((rc = cli_attr_parse(c.cmd, help, attrs[i], 0, &spec[i])) != CLI_OK) return rc;
-        if (strcmp(cli_attr_authority(spec[i].label), name) != 0)
-            return cli_usage_error(c.cmd, help, "attribute '%s' does not belong to authority '%s'", attrs[i], name);
-    }
-    if ((rc = cli_authority_secret(&c, name, &s)) != CLI_OK) goto out;
-    rc = CLI_FAIL;
-    if (!(reg = cli_registry_load(&c, name))) goto out;
-    if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = cli_authority_table(&c, an, s, reg, &t)) != CLI_OK ||
-        (rc = table_cover(&c, an, s, reg, &t, spec, n_attrs)) != CLI_OK)
-        goto out;
-    printf("authority %s lists %zu attribute(s) in its signed epoch table (version %llu)\n", name, t.n,
-           (unsigned long long)t.version);
-out:
-    ck_dir_epochs_free(&t);
-    json_decref(reg);
-    ck_net_close(an);
-    cli_ctx_close(&c);
-    return rc;
-}
 
 /* ---- revoke ------------------------------------------------------------------ */
-
-static const char revoke_usage[] =
-    "Usage: carekey authority revoke NAME --gid GID --attr A [OPTIONS]\n"
-    "\n"
-    "Revokes attribute A of authority NAME from GID: publishes a new epoch of A\n"
-    "in the directory (new encryptions use it, so GID's key no longer opens\n"
-    "them), re-issues A at the new epoch to every other holder recorded in\n"
-    "HOME/authorities/NAME.json through their mailboxes, and removes GID from\n"
-    "the registry. Data already encrypted under the old epoch is re-wrapped by\n"
-    "its patient ('carekey rewrap'). For a numeric attribute give its name\n"
-    "(level@hosp-a): all its bit-attributes move to the new epoch.\n"
-    "\n"
-    "Options:\n"
-    "  --gid GID   the holder to revoke\n"
-    "  --attr A    the attribute, in policy syntax\n"
-    "\n" CLI_CTX_HELP;
 
 /* "level#b3=1@hosp-a" -> base "level@hosp-a" (1), else 0. */
 static int bit_base(const char *key, char base[CK_POLICY_LABEL_MAX])
@@ -588,39 +287,6 @@ static json_t *registry_remove(json_t *reg, const char *label, int numeric, cons
     return json_deep_copy(entry);
 }
 
-static int cmd_revoke(int argc, char **argv)
-{
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"gid", required_argument, NULL, 'g'},
-                                       {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-    const char *help = "authority revoke", *name = NULL, *gid = NULL, *attr = NULL;
-    cli_attr_spec spec;
-    cli_ctx c;
-    int o, rc;
-
-    cli_ctx_init(&c, help);
-    cli_start_opts();
-    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, revoke_usage)) != -1) {
-        switch (o) {
-        case 'h': return CLI_OK;
-        case 'g': gid = optarg; break;
-        case 'a':
-            if (attr) return cli_usage_error(c.cmd, help, "one --attr per revocation");
-            attr = optarg;
-            break;
-        default: return CLI_USAGE;
-        }
-    }
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
-    if (!gid) return cli_usage_error(c.cmd, help, "missing --gid");
-    if (!attr) return cli_usage_error(c.cmd, help, "missing --attr");
-    if ((rc = cli_attr_parse(c.cmd, help, attr, 0, &spec)) != CLI_OK) return rc;
-    if (strcmp(cli_attr_authority(spec.label), name) != 0)
-        return cli_usage_error(c.cmd, help, "attribute '%s' does not belong to authority '%s'", attr, name);
-    rc = cli_authority_revoke(&c, name, gid, spec.label, attr);
-    cli_ctx_close(&c);
-    return rc;
-}
 
 int cli_authority_revoke(cli_ctx *c, const char *name, const char *gid, const char *label, const char *attr)
 {
@@ -699,118 +365,7 @@ out:
     return rc;
 }
 
-/* ---- epoch ------------------------------------------------------------------- */
 
-static const char epoch_usage[] =
-    "Usage: carekey authority epoch NAME [--json] [OPTIONS]\n"
-    "\n"
-    "Prints the signed epoch table authority NAME publishes in the directory,\n"
-    "after checking its signature: every attribute it issued with its epoch;\n"
-    "a numeric attribute's epoch (under its name, level@hosp-a) covers its\n"
-    "bit-attributes.\n"
-    "\n"
-    "Options:\n"
-    "  --json   print the signed table as JSON\n"
-    "\n" CLI_CTX_HELP;
 
-static void print_epochs(const ck_dir_epochs *t)
-{
-    printf("version %llu, signed by %s\n", (unsigned long long)t->version, t->authority);
-    for (size_t i = 0; i < t->n; i++) printf("%s  %lu\n", t->labels[i].label, (unsigned long)t->labels[i].epoch);
-    if (!t->n) printf("(no attribute issued yet)\n");
-}
 
-static int cmd_epoch(int argc, char **argv)
-{
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"json", no_argument, NULL, 'j'},
-                                       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *help = "authority epoch", *name = NULL;
-    const ck_keyring_authority_secret *s;
-    const ck_dir_epochs *table = NULL;
-    ck_dir_epochs own;
-    cli_epochs seen;
-    json_t *reg = NULL;
-    ck_net *an = NULL;
-    cli_ctx c;
-    int o, rc, as_json = 0;
 
-    memset(&own, 0, sizeof own);
-    cli_ctx_init(&c, help);
-    cli_epochs_init(&seen, &c);
-    cli_start_opts();
-    while ((o = cli_authority_next_opt(&c, argc, argv, lo, help, epoch_usage)) != -1) {
-        if (o == 'j') as_json = 1;
-        else return o == 'h' ? CLI_OK : CLI_USAGE;
-    }
-    if ((rc = one_name(&c, argc, argv, help, &name)) != CLI_OK) return rc;
-    if (!ck_net_id_valid(name)) return cli_usage_error(c.cmd, help, "invalid authority name '%s'", name);
-    if ((rc = cli_ctx_keyring(&c)) != CLI_OK) goto out;
-    /* the authority itself reads its own table; anyone else the verified one */
-    if ((s = ck_keyring_authority_sk_find(c.kr, name)) && s->has_signing) {
-        rc = CLI_FAIL;
-        if (!(reg = cli_registry_load(&c, name))) goto out;
-        if ((rc = cli_authority_net(&c, s, &an)) != CLI_OK || (rc = cli_authority_table(&c, an, s, reg, &own)) != CLI_OK)
-            goto out;
-        table = &own;
-    } else {
-        if ((rc = cli_epochs_load(&seen, name)) != CLI_OK) goto out;
-        table = &seen.t[0];
-    }
-    if (as_json) {
-        char *t = ck_dir_epochs_json(table);
-        printf("%s\n", t ? t : "{}");
-        free(t);
-    } else {
-        print_epochs(table);
-    }
-    rc = CLI_OK;
-out:
-    ck_dir_epochs_free(&own);
-    cli_epochs_free(&seen);
-    json_decref(reg);
-    ck_net_close(an);
-    cli_ctx_close(&c);
-    return rc;
-}
-
-/* ---- the group --------------------------------------------------------------- */
-
-static const cli_subcmd subcmds[] = {
-    {"create", "create an authority in this keyring (ABE keys, signing seed)", create_usage, cmd_create},
-    {"list", "list the authorities this keyring runs", list_usage, cmd_list},
-    {"publish", "write the authority's public record for 'carekey admin add-authority'", publish_usage,
-     cmd_publish},
-    {"issue", "issue attribute keys to a user through the mailbox", issue_usage, cmd_issue},
-    {"declare", "list attributes in the signed epoch table without issuing them", declare_usage, cmd_declare},
-    {"revoke", "revoke an attribute from a user (new epoch, re-issue to the rest)", revoke_usage, cmd_revoke},
-    {"epoch", "print the attribute epochs an authority publishes", epoch_usage, cmd_epoch},
-};
-
-static void authority_help(FILE *f)
-{
-    fprintf(f, "Usage: carekey authority SUBCOMMAND [OPTIONS] [ARGS]\n"
-               "\n"
-               "Attribute authorities as services: a hospital, a professional board, the\n"
-               "emergency desk or a patient's personal domain issues attribute keys to\n"
-               "enrolled people through their mailboxes, and revokes them by epoch.\n"
-               "\n"
-               "Subcommands:\n");
-    cli_print_subcmds(f, subcmds, sizeof subcmds / sizeof *subcmds);
-    fprintf(f, "\n"
-               "Example:\n"
-               "  carekey authority create hosp-a\n"
-               "  carekey authority publish hosp-a --out hosp-a.json\n"
-               "  carekey admin add-authority hosp-a.json\n"
-               "  carekey authority issue hosp-a --gid bob --attr doctor@hosp-a --attr 'level@hosp-a=3'\n"
-               "  carekey authority revoke hosp-a --gid bob --attr doctor@hosp-a\n"
-               "\n"
-               "'carekey authority SUBCOMMAND --help' describes each one; docs/AUTHORITIES.md the flow.\n");
-}
-
-static int authority_run(int argc, char **argv)
-{
-    return cli_dispatch("authority", authority_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
-}
-
-const cli_group cli_group_authority = {"authority", "attribute authorities: create, list, publish, issue, declare, revoke, epoch",
-                                       authority_run};
