@@ -30,10 +30,5 @@ int cli_enroll_state(cli_ctx *c, char state[16]);
 /* Polls the state once a second until it is no longer "pending" or
  * seconds have passed (0: asks once). */
 int cli_enroll_wait(cli_ctx *c, unsigned seconds, char state[16]);
-/* The operator's subcommands, in `carekey admin`'s table. */
-int cli_admin_pending(int argc, char **argv);
-int cli_admin_approve(int argc, char **argv);
-int cli_admin_reject(int argc, char **argv);
-extern const char cli_admin_pending_usage[], cli_admin_approve_usage[], cli_admin_reject_usage[];
 
 #endif
