@@ -26,6 +26,7 @@
 
 #include "carekey/node_admin.h"
 #include "cli/cli_node.h"
+#include "cli/init.h"
 #include "client/cli_advice.h"
 
 #define REQUEST_MAX (1u << 20)
@@ -101,8 +102,8 @@ static int bad_file(cli_node *x, const char *path, int prc, const char *what, co
 
 static int cmd_admin_init(int argc, char **argv)
 {
-    cli_ctx c;
     uint32_t cost = CK_KEYRING_KDF_DEFAULT.log2_n;
+    char hex[65];
     cli_node x;
     int rc;
     cli_node_init(&x, "admin init");
@@ -110,18 +111,12 @@ static int cmd_admin_init(int argc, char **argv)
         if (rc == -1) fputs(admin_init_usage, stdout);
         return rc == -1 ? CLI_OK : rc;
     }
-    /* the identity group (cli_init_person) is not on the node yet */
-    cli_ctx_init(&c, "admin init");
-    if (x.cfg.home) cli_ctx_option(&c, CLI_CTX_OPT_HOME, x.cfg.home);
-    if (x.cfg.server) cli_ctx_option(&c, CLI_CTX_OPT_SERVER, x.cfg.server);
-    cli_ctx_option(&c, CLI_CTX_OPT_PASS, x.pass_source);
-    rc = cli_init_person(&c, "admin", "staff", "operator", NULL, NULL, cost, 1);
-    if (rc == CLI_OK) {
-        char hex[65];
-        ck_net_hex(hex, ck_keyring_identity(c.kr)->ed25519_pk, 32);
-        printf("%s\n", hex);
+    /* the operator pins its own key */
+    if ((rc = cli_init_identity(&x, "admin", NULL, cost)) == CLI_OK) {
+        if (ck_node_admin_key(x.n, hex) == 0) printf("%s\n", hex);
+        else rc = cli_node_fail(&x);
     }
-    cli_ctx_close(&c);
+    cli_node_close(&x);
     return rc;
 }
 

@@ -22,7 +22,7 @@
 #include "client/cli_authority.h"
 #include "client/cli_care.h"
 #include "client/cli_grant.h"
-#include "client/cli_onboard.h"
+#include "cli/onboard.h"
 
 #define MAX_EXTRA 32
 #define MAX_GIDS 256

@@ -93,18 +93,47 @@ out:
     return rc;
 }
 
-/* {"name","signing_key","abe_public_key","organization","epoch_table"} */
-static json_t *record_json(const char *name, const uint8_t sign_pk[32], const uint8_t *apk, size_t apk_len,
-                           const char *org, const json_t *table)
+int ck_node_auth_record(ck_node *n, const char *name, const char *org, ck_net_authority *out)
 {
-    char hex[CK_ID_HEX_BYTES], *b64 = malloc(ck_net_b64_len(apk_len));
-    json_t *j = NULL;
-    if (b64) {
-        ck_net_b64(b64, apk, apk_len);
-        ck_id_hex(hex, sign_pk);
-        j = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", name, "signing_key", hex, "abe_public_key", b64,
-                      "organization", org, "epoch_table", table);
+    ck_abe_authority_pk pk;
+    ck_node_auth a;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    if (ck_node_auth_open(&a, n, name) != 0) goto out;
+    /* an authority made before epoch tables: its first one now */
+    if (!json_object_get(a.reg, "epoch_table") &&
+        (ck_node_auth_table_first(&a, NULL, 0) != 0 || ck_node_registry_save(n, name, a.reg) != 0))
+        goto out;
+    snprintf(out->name, sizeof out->name, "%s", name);
+    snprintf(out->organization, sizeof out->organization, "%s", org ? org : ck_node_gid(n));
+    memcpy(out->sign_pk, a.s->signing_pk, 32);
+    ck_abe_authority_public(&pk, &a.s->sk);
+    out->abe_pk_len = ck_abe_authority_pk_encode(NULL, &pk);
+    if (!(out->abe_pk = malloc(out->abe_pk_len)) ||
+        !(out->epoch_table = json_dumps(json_object_get(a.reg, "epoch_table"), JSON_COMPACT))) {
+        ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
+        ck_net_authority_clear(out);
+        goto out;
     }
+    ck_abe_authority_pk_encode(out->abe_pk, &pk);
+    rc = 0;
+out:
+    ck_node_auth_close(&a);
+    return rc;
+}
+
+/* {"name","signing_key","abe_public_key","organization","epoch_table"} */
+static json_t *record_json(const ck_net_authority *a)
+{
+    char hex[CK_ID_HEX_BYTES], *b64 = malloc(ck_net_b64_len(a->abe_pk_len));
+    json_t *table = json_loads(a->epoch_table, 0, NULL), *j = NULL;
+    if (b64 && table) {
+        ck_net_b64(b64, a->abe_pk, a->abe_pk_len);
+        ck_id_hex(hex, a->sign_pk);
+        j = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", a->name, "signing_key", hex, "abe_public_key", b64,
+                      "organization", a->organization, "epoch_table", table);
+    }
+    json_decref(table);
     free(b64);
     return j;
 }
@@ -112,10 +141,7 @@ static json_t *record_json(const char *name, const uint8_t sign_pk[32], const ui
 int ck_node_authority_publish(ck_node *n, const char *name, const char *org, char **json, uint8_t **apk,
                               size_t *apk_len)
 {
-    ck_abe_authority_pk pk;
-    ck_node_auth a;
-    uint8_t *bytes = NULL;
-    size_t len;
+    ck_net_authority a;
     json_t *j = NULL;
     int rc = -1;
     *json = NULL;
@@ -126,32 +152,20 @@ int ck_node_authority_publish(ck_node *n, const char *name, const char *org, cha
         ck_node_fail(n, CK_NODE_E_INVALID, "bad_org", "invalid organization GID '%s'", org);
         goto out;
     }
-    if (ck_node_auth_open(&a, n, name) != 0) goto out;
-    /* an authority made before epoch tables: its first one now */
-    if (!json_object_get(a.reg, "epoch_table") &&
-        (ck_node_auth_table_first(&a, NULL, 0) != 0 || ck_node_registry_save(n, name, a.reg) != 0))
+    if (ck_node_auth_record(n, name, org, &a) != 0) goto out;
+    if (!(j = record_json(&a)) || !(*json = json_dumps(j, JSON_INDENT(2)))) {
+        ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
         goto out;
-    ck_abe_authority_public(&pk, &a.s->sk);
-    len = ck_abe_authority_pk_encode(NULL, &pk);
-    if (!(bytes = malloc(len))) goto oom;
-    ck_abe_authority_pk_encode(bytes, &pk);
-    if (!(j = record_json(name, a.s->signing_pk, bytes, len, org ? org : ck_node_gid(n),
-                          json_object_get(a.reg, "epoch_table"))) ||
-        !(*json = json_dumps(j, JSON_INDENT(2))))
-        goto oom;
+    }
     if (apk) {
-        *apk = bytes;
-        *apk_len = len;
-        bytes = NULL;
+        *apk = a.abe_pk;
+        *apk_len = a.abe_pk_len;
+        a.abe_pk = NULL;
     }
     rc = 0;
-    goto out;
-oom:
-    ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
 out:
-    free(bytes);
     json_decref(j);
-    ck_node_auth_close(&a);
+    ck_net_authority_clear(&a);
     ck_node_leave(n);
     return rc;
 }

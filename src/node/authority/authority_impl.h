@@ -73,6 +73,12 @@ uint32_t ck_node_table_epoch(const ck_dir_epochs *t, const char *label);
 int ck_node_auth_deliver(ck_node_auth *a, const char *gid, char (*labels)[CK_POLICY_LABEL_MAX], size_t count,
                          const ck_dir_epochs *t, int64_t *msg_id);
 
+/* The registration record of authority name (org NULL: this identity)
+ * with its latest signed epoch table (a first one made when it has none):
+ * for publish and for an enrollment request that registers it. Clear
+ * with ck_net_authority_clear. */
+int ck_node_auth_record(ck_node *n, const char *name, const char *org, ck_net_authority *out);
+
 /* Issues spec to gid (issue.c; what ck_node_authority_issue does once
  * the authority is open): for workflows that run an authority. */
 int ck_node_auth_issue(ck_node_auth *a, const char *gid, const ck_node_attr_spec *spec, size_t count,

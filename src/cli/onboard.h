@@ -1,7 +1,7 @@
 /*
- * src/client/cli_onboard.h - the one-step onboarding commands
- * (cli_onboard.c): `carekey patient onboard` (its own group) and
- * `carekey hospital onboard` (in `carekey hospital`'s table).
+ * src/cli/onboard.h - the one-step onboarding commands (onboard.c):
+ * `carekey patient onboard` (its own group) and `carekey hospital onboard`
+ * (in `carekey hospital`'s table).
  */
 #ifndef CK_CLI_ONBOARD_H
 #define CK_CLI_ONBOARD_H
