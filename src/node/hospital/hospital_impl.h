@@ -15,8 +15,6 @@
 int ck_node_hospital_self(ck_node *n, char org[CK_NET_ID_MAX + 1]);
 /* The directory's user object of gid (attributes, org, unit, title, active). */
 int ck_node_hospital_user(ck_node *n, const char *gid, json_t **out);
-/* Every user matching f (all pages), as one array. */
-int ck_node_hospital_users(ck_node *n, ck_net_user_filter f, json_t **out);
 /* 1 when the user object is affiliated with org. */
 int ck_node_hospital_staff_of(const json_t *user, const char *org);
 const char *ck_node_jstr(const json_t *o, const char *k);

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carekey/node_directory.h"
 #include "node/care/care_impl.h"
 #include "node/hospital/hospital_impl.h"
-
-#define PAGE 500
 
 /* What each role may write (docs/CARE.md, "Roles and write grants"). */
 static const ck_node_role_sections roles[] = {
@@ -73,29 +72,6 @@ int ck_node_hospital_user(ck_node *n, const char *gid, json_t **out)
     return 0;
 }
 
-int ck_node_hospital_users(ck_node *n, ck_net_user_filter f, json_t **out)
-{
-    char after[CK_NET_ID_MAX + 1] = "";
-    int more = 1;
-    *out = json_array();
-    f.limit = PAGE;
-    while (more && *out) {
-        json_t *page = NULL;
-        f.after = after[0] ? after : NULL;
-        if (ck_net_users_list(n->net, &f, &page, &more) != 0) {
-            json_decref(*out);
-            *out = NULL;
-            return ck_node_fail_net(n, n->net, "listing the staff");
-        }
-        if (json_array_size(page))
-            snprintf(after, sizeof after, "%s",
-                     ck_node_jstr(json_array_get(page, json_array_size(page) - 1), "gid") ?: "");
-        if (json_array_extend(*out, page) != 0 || (more && !after[0])) more = 0;
-        json_decref(page);
-    }
-    return *out ? 0 : ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
-}
-
 /* The organization for a listing (ck_node_org_sel). */
 static int any_org(ck_node *n, const ck_node_org_sel *sel, char org[CK_NET_ID_MAX + 1])
 {
@@ -113,10 +89,9 @@ static int any_org(ck_node *n, const ck_node_org_sel *sel, char org[CK_NET_ID_MA
 int ck_node_hospital_staff_list(ck_node *n, const ck_node_org_sel *sel, const char *role, const char *unit,
                                 int active, json_t **rows, char org[129])
 {
-    ck_net_user_filter f;
+    ck_node_staff_filter f = {NULL, role, unit, NULL, active};
     int rc = -1;
     *rows = NULL;
-    memset(&f, 0, sizeof f);
     ck_node_enter(n);
     if ((role && !ck_net_id_valid(role)) || (unit && !ck_net_id_valid(unit))) {
         ck_node_fail(n, CK_NODE_E_INVALID, "bad_filter", "invalid --role or --unit");
@@ -124,10 +99,7 @@ int ck_node_hospital_staff_list(ck_node *n, const ck_node_org_sel *sel, const ch
     }
     if (any_org(n, sel, org) != 0) goto out;
     f.org = org;
-    f.role = role;
-    f.unit = unit;
-    f.active = active;
-    rc = ck_node_hospital_users(n, f, rows);
+    rc = ck_node_dir_staff(n, &f, rows);
 out:
     ck_node_leave(n);
     return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "carekey/care.h"
+#include "carekey/node_directory.h"
 #include "node/authority/authority_impl.h"
 #include "node/care/care_impl.h"
 #include "node/hospital/hospital_impl.h"
@@ -250,15 +251,12 @@ static int revoke_attr(ck_node *n, const char *org, const char *gid, const char 
  * their delegate (the directory lists them to ORG only). */
 static int revoke_patient_grants(ck_node *n, const char *org, const char *gid, size_t *count)
 {
-    ck_net_user_filter f;
+    ck_node_staff_filter f = {NULL, "patient", NULL, NULL, -1};
     json_t *patients = NULL, *p;
     size_t i, k;
     int rc;
     *count = 0;
-    memset(&f, 0, sizeof f);
-    f.role = "patient";
-    f.active = -1;
-    if ((rc = ck_node_hospital_users(n, f, &patients)) != 0) return rc;
+    if ((rc = ck_node_dir_staff(n, &f, &patients)) != 0) return rc;
     json_array_foreach(patients, i, p) {
         if ((rc = ck_node_grant_revoke_all(n, ck_node_jstr(p, "gid"), gid, org, &k)) != 0) break;
         *count += k;

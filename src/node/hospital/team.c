@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carekey/node_directory.h"
 #include "node/hospital/hospital_impl.h"
 #include "node/record/record_impl.h"
 
@@ -40,14 +41,9 @@ static int one(ck_node *n, const char *org, const char *patient, const json_t *u
 /* The team: the GIDs given, else every active staff member of ORG. */
 static int team_of(ck_node *n, const char *org, const char *const *gids, size_t count, json_t **team)
 {
-    ck_net_user_filter f;
+    ck_node_staff_filter f = {org, NULL, NULL, NULL, 1};
     json_t *u;
-    if (!count) {
-        memset(&f, 0, sizeof f);
-        f.org = org;
-        f.active = 1;
-        return ck_node_hospital_users(n, f, team);
-    }
+    if (!count) return ck_node_dir_staff(n, &f, team);
     if (!(*team = json_array())) return ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
     for (size_t i = 0; i < count; i++) {
         if (ck_node_hospital_user(n, gids[i], &u) != 0) return -1;
