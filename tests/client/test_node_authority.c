@@ -10,6 +10,8 @@
 #include "carekey/node.h"
 #include "carekey/node_admin.h"
 #include "carekey/node_authority.h"
+#include "carekey/node_hospital.h"
+#include "carekey/node_identity.h"
 #include "harness.h"
 
 #define K64 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -85,6 +87,18 @@ static void files(void)
                   "\"organization\":\"hosp-a\",\"x\":1}") == -2, "unknown field refused");
 }
 
+/* The role table staff add and care-team follow, and who stays off the
+ * directory by name. */
+static void roles(void)
+{
+    const ck_node_role_sections *d = ck_node_hospital_role("doctor"), *p = ck_node_hospital_role("pharmacist");
+    CHECK(d && strstr(d->record, "problems") && strstr(d->ledger, "theatre"), "doctor: record and ledger sections");
+    CHECK(p && !strcmp(p->record, "medications") && !strcmp(p->ledger, "rx"), "pharmacist: medications, rx");
+    CHECK(!ck_node_hospital_role("surgeon") && !ck_node_hospital_role(NULL), "unknown roles refused");
+    CHECK(ck_node_role_private("patient") && ck_node_role_private("family") && ck_node_role_private("caregiver") &&
+              !ck_node_role_private("doctor"), "private roles");
+}
+
 int main(void)
 {
     ck_node_config cfg = {0};
@@ -93,6 +107,7 @@ int main(void)
     CHECK(ck_node_open(&n, &cfg) == 0, "a session (nothing read)");
     if (n) attrs(n);
     files();
+    roles();
     ck_node_close(n);
     TEST_MAIN_END();
 }

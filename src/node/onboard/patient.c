@@ -214,8 +214,12 @@ int ck_node_onboard_patient(ck_node *n, const ck_node_patient_onboard_in *in, in
     int rc = -1;
     *enrolled = 0;
     ck_node_enter(n);
-    if (!in->o.gid || !ck_net_id_valid(in->o.gid) || (in->desk && !ck_net_id_valid(in->desk))) {
+    if (!in->o.gid || !ck_net_id_valid(in->o.gid)) {
         ck_node_fail(n, CK_NODE_E_INVALID, "bad_gid", "--gid P is required");
+        goto out;
+    }
+    if (in->desk && !ck_net_id_valid(in->desk)) {
+        ck_node_fail(n, CK_NODE_E_INVALID, "bad_desk", "--er-desk: invalid name");
         goto out;
     }
     snprintf(auth, sizeof auth, "patient-%s", in->o.gid);
