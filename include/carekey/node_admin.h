@@ -45,6 +45,14 @@ typedef struct ck_node_decision {
 int ck_node_admin_decide(ck_node *n, int approve, const char *const *gids, size_t count,
                          ck_node_decision *out) CK_NODE_WUR;
 
+/* The registered authorities and their epochs, checked (nothing pinned):
+ * names (count 0: every organization of the directory and every authority
+ * this keyring runs) as a JSON array of {"name", "organization",
+ * "signing_key", "signed_at", "verified", "problem" (when not verified:
+ * "not registered", "the record is not signed by the operator", ...),
+ * "epoch_table": {"version", "time", "epochs": {label: epoch}} or null}. */
+int ck_node_admin_authorities(ck_node *n, const char *const *names, size_t count, struct json_t **rows) CK_NODE_WUR;
+
 /* ---- requests from files ----------------------------------------------------- */
 typedef struct ck_node_enroll_file {
     char gid[129], role[65], display_name[257];

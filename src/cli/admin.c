@@ -58,6 +58,13 @@ static const char approve_usage[] =
     "authority the request registers. Before signing an authority record the\n"
     "operator's client checks its ABE public key and that its epoch table is\n"
     "signed by its own signing key. Check the request with 'admin pending' first.\n\n" CLI_CTX_HELP;
+static const char authorities_usage[] =
+    "Usage: carekey admin authorities [NAME...] [--json] [common options]\n\n"
+    "The registered authorities and their epochs, each checked: its record\n"
+    "signed by the operator, its epoch table signed by its own key. Without\n"
+    "NAME: every organization of the directory and every authority this\n"
+    "keyring runs. Exit status 1 when any is missing or does not verify.\n\n"
+    "  --json   the rows as a JSON array\n\n" CLI_CTX_HELP;
 static const char reject_usage[] =
     "Usage: carekey admin reject GID... [common options]\n\n"
     "Rejects pending enrollment requests (the person may submit a new one).\n\n" CLI_CTX_HELP;
@@ -328,6 +335,58 @@ out:
     return rc;
 }
 
+static void print_authority(const json_t *r)
+{
+    const json_t *t = json_object_get(r, "epoch_table"), *e = json_object_get(t, "epochs"), *v;
+    const char *label;
+    char version[32] = "-";
+    if (json_is_object(t)) snprintf(version, sizeof version, "v%lld", (long long)json_integer_value(json_object_get(t, "version")));
+    printf("%-20s %-20s %-6s %s\n", str(r, "name"), str(r, "organization") ? str(r, "organization") : "-", version,
+           json_is_true(json_object_get(r, "verified")) ? "verified" : str(r, "problem"));
+    json_object_foreach((json_t *)e, label, v) printf("    %-40s epoch %lld\n", label, (long long)json_integer_value(v));
+}
+
+static int cmd_authorities(int argc, char **argv)
+{
+    static const struct option lo[] = {{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+                                       CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+    json_t *rows = NULL, *r;
+    size_t i;
+    cli_node x;
+    int opt, rc, json = 0, bad = 0;
+    cli_node_init(&x, "admin authorities");
+    cli_start_opts();
+    while ((opt = cli_next_opt(argc, argv, lo, x.cmd, x.cmd)) != -1) {
+        if (cli_node_option(&x, opt, optarg)) continue;
+        if (opt == 'j') json = 1;
+        else if (opt == 'h') return fputs(authorities_usage, stdout), CLI_OK;
+        else return CLI_USAGE;
+    }
+    for (int k = optind; k < argc; k++)
+        if (!ck_net_id_valid(argv[k])) return cli_usage_error(x.cmd, x.cmd, "invalid authority name '%s'", argv[k]);
+    if ((rc = cli_node_open(&x)) != CLI_OK) goto out;
+    if (ck_node_admin_authorities(x.n, (const char *const *)argv + optind, (size_t)(argc - optind), &rows) != 0) {
+        rc = cli_node_fail(&x);
+        goto out;
+    }
+    json_array_foreach(rows, i, r) bad |= !json_is_true(json_object_get(r, "verified"));
+    if (json) {
+        char *text = json_dumps(rows, JSON_INDENT(2) | JSON_SORT_KEYS);
+        if (text) printf("%s\n", text);
+        free(text);
+    } else if (!json_array_size(rows)) {
+        printf("no authority\n");
+    } else {
+        printf("%-20s %-20s %-6s %s\n", "NAME", "ORGANIZATION", "TABLE", "STATUS");
+        json_array_foreach(rows, i, r) print_authority(r);
+    }
+    rc = bad ? CLI_FAIL : CLI_OK;
+out:
+    json_decref(rows);
+    cli_node_close(&x);
+    return rc;
+}
+
 static int cmd_approve(int argc, char **argv) { return decide(argc, argv, "admin approve", approve_usage, 1); }
 static int cmd_reject(int argc, char **argv) { return decide(argc, argv, "admin reject", reject_usage, 0); }
 
@@ -527,6 +586,7 @@ static const cli_subcmd admin_subcmds[] = {
     {"pending", "the enrollment requests waiting for approval", pending_usage, cmd_pending},
     {"approve", "approve enrollment requests (and sign the authorities they register)", approve_usage, cmd_approve},
     {"reject", "reject enrollment requests", reject_usage, cmd_reject},
+    {"authorities", "the registered authorities and their epochs, checked", authorities_usage, cmd_authorities},
     {"enroll", "enroll a person from a request file (offline; 'approve' is the usual way)", enroll_usage, cmd_enroll},
     {"add-authority", "register an attribute authority", add_auth_usage, cmd_add_authority},
     {"add-org", "register an organization (hospital, pharmacy, board, desk)", add_org_usage, cmd_add_org},
