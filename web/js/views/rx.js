@@ -59,6 +59,7 @@ export async function prescribe(me, root) {
       const out = await post('/ui/api/rx/write', body);
       warnings.replaceChildren();
       override.hidden = true;
+      form.override.required = false; // a hidden required field would block the next prescription
       form.override.value = '';
       result.textContent = `Prescribed (MedicationRequest/${out.id}, entry ${out.seq}; copied to the ledger of ${out.org})` +
         (out.overridden ? ', warnings overridden.' : '.');
@@ -70,7 +71,7 @@ export async function prescribe(me, root) {
           el('h2', { text: 'Not prescribed: the checks found warnings' }),
           el('ul', { id: 'rx-warning-list' }, e.data.warnings.map((w) =>
             el('li', {}, el('span', { class: 'badge warn', text: w.code }), ' ', w.message))),
-          el('p', { text: 'Give a reason below and prescribe again to override them.' })));
+          el('p', { text: 'Give a reason in the field above and prescribe again to override them.' })));
         override.hidden = false;
         form.override.required = true;
         form.override.focus();
