@@ -17,6 +17,22 @@ function remaining(s) {
   return m ? `${m} min ${s % 60} s left` : `${s} s left`;
 }
 
+let ticker = null;
+
+// the remaining window counts down on the page; the node refuses the
+// summary once it has ended, whatever the page shows
+function countdown(g) {
+  clearInterval(ticker);
+  const end = Date.now() + g.remaining_s * 1000;
+  ticker = setInterval(() => {
+    const e = document.getElementById('btg-remaining');
+    if (!e) { clearInterval(ticker); return; }
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    e.textContent = remaining(left);
+    if (!left) clearInterval(ticker);
+  }, 1000);
+}
+
 function render(out, g) {
   out.replaceChildren(
     el('div', { class: 'card', id: 'btg-window' },
@@ -32,6 +48,7 @@ function render(out, g) {
     else sec.append(table(b.title, b.columns, b.rows));
     out.append(sec);
   }
+  countdown(g);
 }
 
 export async function breakGlass(me, root) {
