@@ -41,6 +41,10 @@ static const struct item {
     {"pharmacy", "Prescriptions to dispense", "care", R(PHARMACIST), 0},
     {"break-glass", "Emergency access", "care", R(EMERGENCY) | R(DOCTOR), 0},
     {"boards", "Staff, beds, schedules, theatres, MIS", "hospital", R(CLERK), 0},
+    /* built (port-b): src/ui/rx.c, src/ui/emergency.c over node_rx.h, node_emergency.h */
+    {"prescribe", "Prescribe", "care", R(DOCTOR), 1},
+    {"pharmacy", "Prescriptions to dispense", "care", R(PHARMACIST), 1},
+    {"break-glass", "Emergency access", "care", R(EMERGENCY) | R(DOCTOR), 1},
 };
 
 json_t *ck_ui_menu(ck_ui_role r)
@@ -66,6 +70,10 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"sharing", R(PATIENT)},
         {"audit", R(PATIENT)},
         {"fhir", R(PATIENT) | CLINICIAN},
+        {"rx", CLINICIAN | R(PHARMACIST)},
+        {"rx/write", R(DOCTOR)},
+        {"rx/dispense", R(PHARMACIST)},
+        {"emergency", R(EMERGENCY) | R(DOCTOR)},
     };
     for (size_t i = 0; i < sizeof views / sizeof *views; i++)
         if (!strcmp(views[i].view, view)) return (views[i].roles & (1u << r)) != 0;

@@ -19,6 +19,7 @@
 
 #include "guard.h"
 #include "api/api_impl.h"
+#include "ui/care_forms.h"
 #include "ui/ui_impl.h"
 
 #ifndef CK_UI_WEB_DIR
@@ -135,6 +136,8 @@ static void session_routes(ck_ui_req *r)
     else if (path_is(r, "/ui/api/me") && !strcmp(m, "GET")) (void)ck_ui_me(r);
     else if (path_is(r, "/ui/api/sharing") && !strcmp(m, "GET")) (void)ck_ui_sharing(r);
     else if (path_is(r, "/ui/api/audit") && !strcmp(m, "GET")) (void)ck_ui_audit(r);
+    else if (path_under(r, "/ui/api/rx/")) (void)ck_ui_rx(r);               /* rx.c */
+    else if (path_under(r, "/ui/api/emergency/")) (void)ck_ui_emergency(r); /* emergency.c */
     else if (path_under(r, "/ui/api/report/") && !strcmp(m, "GET")) {
         char kind[32];
         size_t n = r->path_len - strlen("/ui/api/report/");

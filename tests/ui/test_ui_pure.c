@@ -92,8 +92,15 @@ static void test_origin_tokens_menu(void)
           "family: the personal report only");
     json_decref(m);
     m = ck_ui_menu(CK_UI_ROLE_PHARMACIST);
+    CHECK(json_array_size(m) == 1 && !strcmp(json_string_value(json_object_get(json_array_get(m, 0), "id")), "pharmacy"),
+          "pharmacist: the dispensing queue only");
+    json_decref(m);
+    m = ck_ui_menu(CK_UI_ROLE_CLERK);
     CHECK(json_array_size(m) == 0, "pages not built yet are not in the menu");
     json_decref(m);
+    CHECK(ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/dispense") && !ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/write") &&
+              !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "rx/dispense") && !ck_ui_role_may(CK_UI_ROLE_FAMILY, "emergency"),
+          "prescribing, dispensing and break-glass by role");
     CHECK(ck_ui_role_may(CK_UI_ROLE_DOCTOR, "report/professional") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "sharing"),
           "doctor");
     CHECK(ck_ui_role_may(CK_UI_ROLE_RESEARCHER, "report/research") && !ck_ui_role_may(CK_UI_ROLE_RESEARCHER, "fhir"),

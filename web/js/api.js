@@ -20,7 +20,9 @@ async function call(method, path, body) {
   if (!res.ok) {
     const e = data && data.error ? data.error
       : { code: 'http_' + res.status, message: (data && data.issue && data.issue[0] && data.issue[0].diagnostics) || res.statusText };
-    throw new ApiError(res.status, e.code, e.message);
+    const err = new ApiError(res.status, e.code, e.message);
+    err.data = data; // the whole answer (e.g. rx_warnings carries the warnings)
+    throw err;
   }
   return data;
 }

@@ -5,6 +5,9 @@ import { el, setStatus } from './dom.js';
 import * as record from './views/record.js';
 import * as sharing from './views/sharing.js';
 import * as report from './views/report.js';
+import * as rx from './views/rx.js';
+import * as pharmacy from './views/pharmacy.js';
+import * as emergency from './views/emergency.js';
 
 const views = {
   record: record.sections,
@@ -16,6 +19,9 @@ const views = {
   personal: (me, root) => report.show(me, root, 'personal'),
   professional: (me, root) => report.show(me, root, 'professional'),
   research: (me, root) => report.show(me, root, 'research'),
+  prescribe: rx.prescribe,
+  pharmacy: pharmacy.queue,
+  'break-glass': emergency.breakGlass,
 };
 
 let me = null;

@@ -1,0 +1,195 @@
+// tests/ui/rx_journey.mjs - the prescription, dispensing and break-glass
+// pages in headless Chromium (playwright-core, Debian's chromium), in the
+// world of tests/ui/rx_test.sh (UI_RX=1; skipped under ui_test.sh, whose
+// world has no pharmacy or desk):
+//   dr-a: amoxicillin is blocked by pt-1's penicillin allergy (the
+//         warning shown inline, nothing written), then written with an
+//         override reason; aspirin written plainly;
+//   pharm: pt-1's open prescriptions with fills left; aspirin dispensed
+//         once, the second dispense refused with the node's reason;
+//   dr-er: break-glass without a reason refused, then with one: the
+//         summary and the remaining window;
+//   pt-1: the break-glass shows up highlighted in her audit page.
+// Roles: a pharmacist cannot prescribe, a doctor cannot dispense (403).
+// axe-core on every page (no serious or critical violation), screenshots.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+if (process.env.UI_RX !== '1') {
+  console.log('# rx_journey: skipped (run by tests/ui/rx_test.sh)');
+  process.exit(0);
+}
+const require = createRequire(new URL('../js/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+const { AxeBuilder } = require('@axe-core/playwright');
+
+const URL0 = process.env.UI_URL, PASS = process.env.UI_PASSPHRASE, SHOTS = process.env.UI_SHOTS;
+const DESK = process.env.UI_DESK;
+const REASON = 'unconscious after a road accident';
+let pass = 0, fail = 0;
+const ok = (cond, what) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + what); } };
+
+async function axe(page, name) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  ok(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target).join(' ')}`).join('; ')}`);
+}
+const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+
+async function login(browser, gid) {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(URL0 + '/');
+  await page.fill('#gid', gid);
+  await page.fill('#passphrase', PASS);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/app.html');
+  await page.waitForSelector('#menu a');
+  return { ctx, page };
+}
+
+async function open(page, id) {
+  await page.click('#menu-' + id);
+  await page.waitForSelector(`#view[data-view="${id}"], #status.error`, { timeout: 60000 });
+  const err = await page.$eval('#status', (s) => (s.classList.contains('error') ? s.textContent : ''));
+  ok(!err, `${id}: ${err}`);
+}
+
+// a JSON API call from the page, with its CSRF token: [status, body]
+const api = (page, method, url, body) => page.evaluate(async ([m, u, b]) => {
+  const me = await (await fetch('/ui/api/me')).json();
+  const r = await fetch(u, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+                             body: b === undefined ? undefined : JSON.stringify(b) });
+  return [r.status, await r.json()];
+}, [method, url, body]);
+
+async function doctor(browser) {
+  const { ctx, page } = await login(browser, 'dr-a');
+  const menu = await page.$$eval('#menu a', (as) => as.map((a) => a.id));
+  ok(menu.includes('menu-prescribe') && !menu.includes('menu-pharmacy'), `dr-a's menu: ${menu}`);
+  await open(page, 'prescribe');
+  await page.fill('#patient', 'pt-1');
+  const pick = async (re) => {
+    const v = await page.$$eval('#drug option', (os, src) => {
+      const o = os.find((x) => new RegExp(src, 'i').test(x.textContent));
+      return o ? o.value : '';
+    }, re);
+    ok(v, `the drug table offers ${re}`);
+    await page.selectOption('#drug', v);
+  };
+  await pick('^amoxicillin');
+  await page.fill('#quantity', '21');
+  await page.fill('#dose', '500 mg three times a day');
+  await page.click('#rx-submit');
+  await page.waitForSelector('#rx-warning-list li, #rx-result.error', { timeout: 60000 });
+  const warns = await page.$$eval('#rx-warning-list li', (ls) => ls.map((l) => l.textContent));
+  ok(warns.some((w) => /allerg/i.test(w)), `the allergy warning is shown inline: ${warns}`);
+  ok(await page.isVisible('#override'), 'the form asks for an override reason');
+  const before = (await api(page, 'GET', '/ui/api/rx/list?patient=pt-1'))[1].rows.length;
+  await axe(page, 'prescribe (warnings)');
+  await shot(page, 'doctor-prescribe-warning');
+  ok(before === 0 || !(await api(page, 'GET', '/ui/api/rx/list?patient=pt-1'))[1].rows.some((r) => /amoxicillin/i.test(r.drug)),
+     'the blocked prescription wrote nothing');
+  await page.fill('#override', 'no alternative; tolerated amoxicillin in 2024 under observation');
+  await page.click('#rx-submit');
+  await page.waitForFunction(() => /Prescribed/.test(document.getElementById('rx-result').textContent) ||
+                                   document.getElementById('rx-result').classList.contains('error'), null, { timeout: 60000 });
+  ok(/warnings overridden/.test(await page.textContent('#rx-result')), `written with the override: ${await page.textContent('#rx-result')}`);
+  await pick('^aspirin');
+  await page.fill('#quantity', '30');
+  await page.fill('#dose', '75 mg daily');
+  await page.click('#rx-submit');
+  await page.waitForFunction(() => (/Prescribed.*entry/.test(document.getElementById('rx-result').textContent) &&
+                                    !/overridden/.test(document.getElementById('rx-result').textContent)) ||
+                                   document.getElementById('rx-result').classList.contains('error') ||
+                                   document.querySelector('#rx-warning-list li'), null, { timeout: 60000 });
+  const aspirin = await page.textContent('#rx-result');
+  const aspirinWarns = await page.$$eval('#rx-warning-list li', (ls) => ls.map((l) => l.textContent));
+  ok(/Prescribed/.test(aspirin) && !aspirinWarns.length, `aspirin: ${aspirin} ${aspirinWarns}`);
+  await page.waitForSelector('#rx-existing table');
+  await axe(page, 'prescribe');
+  await shot(page, 'doctor-prescribe');
+  const [st] = await api(page, 'POST', '/ui/api/rx/dispense', { patient: 'pt-1', id: 'x', quantity: 1 });
+  ok(st === 403, `a doctor cannot dispense: ${st}`);
+  await ctx.close();
+}
+
+async function pharmacist(browser) {
+  const { ctx, page } = await login(browser, 'pharm');
+  await open(page, 'pharmacy');
+  await page.fill('#patient', 'pt-1');
+  await page.click('#queue-form button[type=submit]');
+  await page.waitForSelector('#rx-queue table, #rx-queue p', { timeout: 60000 });
+  const rows = await page.$$eval('#rx-queue tbody tr', (trs) => trs.map((t) => t.textContent));
+  ok(rows.some((r) => /aspirin/i.test(r) && /1 of 1/.test(r)), `the queue shows aspirin with its fills left: ${rows}`);
+  await axe(page, 'pharmacy');
+  await shot(page, 'pharmacist-queue');
+  const row = page.locator('#rx-queue tbody tr', { hasText: /aspirin/i });
+  await row.locator('button.dispense').click();
+  await page.waitForFunction(() => /Dispensed|Refused/.test(document.getElementById('dispense-result').textContent), null, { timeout: 60000 });
+  ok(/fill 1 of 1/.test(await page.textContent('#dispense-result')), `dispensed once: ${await page.textContent('#dispense-result')}`);
+  await page.waitForSelector('#rx-queue tbody tr');
+  const left = await page.locator('#rx-queue tbody tr', { hasText: /aspirin/i }).locator('.fills-left').textContent();
+  ok(/^0 of 1/.test(left), `no fill left: ${left}`);
+  await page.evaluate(() => { document.getElementById('dispense-result').textContent = ''; });
+  await page.locator('#rx-queue tbody tr', { hasText: /aspirin/i }).locator('button.dispense').click();
+  await page.waitForFunction(() => /Dispensed|Refused/.test(document.getElementById('dispense-result').textContent), null, { timeout: 60000 });
+  const refusal = await page.textContent('#dispense-result');
+  ok(/Refused/.test(refusal) && /1 of 1/.test(refusal), `the second dispense is refused with the node's reason: ${refusal}`);
+  await axe(page, 'pharmacy (refused)');
+  await shot(page, 'pharmacist-refused');
+  const [st] = await api(page, 'POST', '/ui/api/rx/write', { patient: 'pt-1', rxnorm: '1191', quantity: 1 });
+  ok(st === 403, `a pharmacist cannot prescribe: ${st}`);
+  await ctx.close();
+}
+
+async function emergency(browser) {
+  const { ctx, page } = await login(browser, 'dr-er');
+  await open(page, 'break-glass');
+  const [st, body] = await api(page, 'POST', '/ui/api/emergency/request', { patient: 'pt-1', reason: '', minutes: 5, desk: DESK });
+  ok(st === 400 && body.error.code === 'bad_form', `break-glass without a reason is refused: ${st} ${JSON.stringify(body)}`);
+  ok(await page.$eval('#reason', (e) => e.required), 'the reason field is required');
+  await page.fill('#patient', 'pt-1');
+  await page.fill('#reason', REASON);
+  await page.fill('#minutes', '30');
+  await page.fill('#desk', DESK);
+  await page.click('#btg-submit');
+  await page.waitForSelector('#btg-window, #btg-result.error', { timeout: 60000 });
+  const err = await page.$eval('#btg-result', (e) => (e.classList.contains('error') ? e.textContent : ''));
+  ok(!err, `break-glass: ${err}`);
+  if (!err) {
+    const win = await page.textContent('#btg-window');
+    ok(/min \d+ s left|s left/.test(win) && /Break-glass/.test(win), `the remaining window is shown: ${win}`);
+    const blocks = await page.$$eval('#btg-summary .report-block', (bs) => bs.map((b) => b.dataset.block));
+    ok(blocks.includes('allergies'), `the summary has its allergy block: ${blocks}`);
+    ok(/penicillin/i.test(await page.textContent('#btg-summary')), 'the summary shows the penicillin allergy');
+  }
+  await axe(page, 'break-glass');
+  await shot(page, 'emergency-summary');
+  await ctx.close();
+}
+
+async function patientAudit(browser) {
+  const { ctx, page } = await login(browser, 'pt-1');
+  await open(page, 'audit');
+  const rows = await page.$$eval('tr.break-glass', (trs) => trs.map((t) => t.textContent));
+  ok(rows.some((r) => /dr-er/.test(r)), `the patient's audit page highlights dr-er's break-glass: ${rows.slice(0, 3)}`);
+  await axe(page, 'audit (break-glass)');
+  await shot(page, 'patient-audit-break-glass');
+  await ctx.close();
+}
+
+const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
+try {
+  await doctor(browser);
+  await pharmacist(browser);
+  await emergency(browser);
+  await patientAudit(browser);
+} catch (e) {
+  fail++;
+  console.error('FAIL: ' + (e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(`rx_journey: ${pass} passed, ${fail} failed`);
+process.exit(fail ? 1 : 0);
