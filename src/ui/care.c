@@ -1,0 +1,419 @@
+/*
+ * src/ui/care.c - the clinicians' JSON API (docs/UI.md, "Care and
+ * hospital"): "my patients", a patient's encounters, and the forms that
+ * write (admit, discharge, diagnosis, vitals, note, appointment, theatre,
+ * slots) over the node's care operations (carekey/node_care.h).
+ *
+ * Every form is sent twice by the pages: first with "check": true, which
+ * runs the node's pure checks of the input and writes nothing (the page then
+ * shows the person what will be written), then without it to write. A
+ * refusal carries the node's stable key and message (bed_taken, slot_taken,
+ * ...), never a guess of ours.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "carekey/node_care.h"
+#include "carekey/node_directory.h"
+#include "carekey/node_grant.h"
+#include "carekey/node_self.h"
+#include "ui/care.h"
+
+#define VITALS_MAX 32
+#define VITAL_LEN 52
+
+static const char *S(const json_t *v, const char *k) { return json_string_value(json_object_get(v, k)); }
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int ck_ui_care_org(ck_ui_req *r, char org[CK_UI_GID_MAX])
+{
+    ck_node_self self;
+    org[0] = 0;
+    if (ck_node_self_get(r->s->n, &self) != 0) return ck_ui_fail_node(r, r->s->n);
+    for (size_t i = 0; i < self.n_attrs; i++)
+        if (!strncmp(self.attrs[i], "staff@", 6) && ck_ui_gid_ok(self.attrs[i] + 6)) {
+            snprintf(org, CK_UI_GID_MAX, "%s", self.attrs[i] + 6);
+            return 0;
+        }
+    return ck_ui_fail(r, 403, "no_hospital", "your keys hold no staff@ORG attribute: you work for no hospital");
+}
+
+/* A check the node refused: 400 with its key and message. A missing
+ * hospital is no error here: the node takes the session's own. */
+static int check_failed(ck_ui_req *r, const ck_node_error *e)
+{
+    if (!strcmp(e->path, "hospital")) return 0;
+    return ck_ui_fail(r, 400, e->key[0] ? e->key : "invalid", e->msg[0] ? e->msg : "the form is not valid");
+}
+
+/* The answer to a form sent with "check": nothing was written. */
+static int checked(ck_ui_req *r, const char *op)
+{
+    return ck_ui_json(r, 200, json_pack("{s:b,s:b,s:s}", "ok", 1, "check", 1, "op", op));
+}
+
+static int written(ck_ui_req *r, const char *op, json_t *extra)
+{
+    json_t *v = json_pack("{s:b,s:b,s:s}", "ok", 1, "check", 0, "op", op);
+    if (v && extra) json_object_update(v, extra);
+    json_decref(extra);
+    return ck_ui_json(r, 201, v);
+}
+
+static int do_admit(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_admit_in in = {NULL, S(f, "patient"), S(f, "ward"), (uint32_t)json_integer_value(json_object_get(f, "bed")),
+                           S(f, "reason"), S(f, "reason_code"), S(f, "at")};
+    ck_node_admit_out out;
+    ck_node_error e;
+    int64_t at;
+    memset(&e, 0, sizeof e);
+    if (ck_node_admit_check(&in, now_ms(), &at, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "admit");
+    memset(&out, 0, sizeof out);
+    if (ck_node_encounter_admit(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    return written(r, "admit", json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}", "id", out.id, "org", out.org, "ward", in.ward,
+                                         "bed", (json_int_t)in.bed, "patient", in.patient,
+                                         "ledger_seq", (json_int_t)out.ledger_seq));
+}
+
+static int do_discharge(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_discharge_in in = {NULL, S(f, "patient"), S(f, "encounter"), S(f, "summary"), S(f, "disposition"), S(f, "at")};
+    ck_node_discharge_out out;
+    ck_node_error e;
+    int64_t at;
+    memset(&e, 0, sizeof e);
+    if (ck_node_discharge_check(&in, now_ms(), &at, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "discharge");
+    memset(&out, 0, sizeof out);
+    if (ck_node_encounter_discharge(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    return written(r, "discharge", json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:i}", "id", out.id, "org", out.org, "ward",
+                                             out.ward, "bed", (json_int_t)out.bed, "disposition", out.disposition,
+                                             "summary_id", out.summary_id, "stage", out.stage));
+}
+
+static int write_reply(ck_ui_req *r, const char *op, ck_node_write_out *out)
+{
+    json_t *extra = json_pack("{s:s,s:I}", "id", out->id, "seq", (json_int_t)out->seq);
+    ck_node_write_out_free(out);
+    return written(r, op, extra);
+}
+
+static int do_condition(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_condition_add_in in = {S(f, "patient"), S(f, "system"), S(f, "code"), S(f, "display"), S(f, "onset"),
+                                   json_is_true(json_object_get(f, "provisional")), 0, S(f, "encounter")};
+    ck_node_write_out out;
+    ck_node_error e;
+    int64_t onset;
+    memset(&e, 0, sizeof e);
+    if (ck_node_condition_add_check(&in, &onset, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "condition");
+    memset(&out, 0, sizeof out);
+    if (ck_node_condition_add(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    return write_reply(r, "condition", &out);
+}
+
+static int do_vitals(ck_ui_req *r, const json_t *f, int check)
+{
+    char buf[VITALS_MAX][VITAL_LEN];
+    const char *list[VITALS_MAX];
+    const char *k;
+    json_t *x;
+    size_t n = 0;
+    ck_node_observe_in in = {S(f, "patient"), S(f, "encounter"), S(f, "at"), list, 0, NULL, NULL, NULL, NULL};
+    ck_node_write_out out;
+    ck_node_error e;
+    int rc = -1;
+    json_object_foreach(json_object_get(f, "vitals"), k, x) { /* "hr=72": the parser bounded both */
+        if (n == VITALS_MAX) break;
+        snprintf(buf[n], VITAL_LEN, "%s=%s", k, json_string_value(x));
+        list[n] = buf[n];
+        n++;
+    }
+    in.n_vitals = n;
+    memset(&e, 0, sizeof e);
+    if (ck_node_observe_check(&in, now_ms(), &e) != 0 && check_failed(r, &e)) goto out;
+    if (check) {
+        rc = checked(r, "vitals");
+        goto out;
+    }
+    memset(&out, 0, sizeof out);
+    if (ck_node_observe(r->s->n, &in, &out) != 0) {
+        ck_ui_fail_node(r, r->s->n);
+        goto out;
+    }
+    rc = write_reply(r, "vitals", &out);
+out:
+    OPENSSL_cleanse(buf, sizeof buf); /* measurements are patient data */
+    return rc;
+}
+
+static int do_note(ck_ui_req *r, const json_t *f, int check)
+{
+    const char *text = S(f, "text");
+    ck_node_note_in in = {S(f, "patient"), text, strlen(text), S(f, "kind"), S(f, "encounter"), S(f, "at")};
+    ck_node_write_out out;
+    ck_node_error e;
+    memset(&e, 0, sizeof e);
+    if (ck_node_note_check(&in, now_ms(), &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "note");
+    memset(&out, 0, sizeof out);
+    if (ck_node_note_add(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    return write_reply(r, "note", &out);
+}
+
+static int do_appointment(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_appointment_in in;
+    ck_node_appointment_out out;
+    ck_node_error e;
+    json_t *extra;
+    memset(&in, 0, sizeof in);
+    in.action = CK_NODE_APPT_BOOK;
+    in.patient = S(f, "patient");
+    in.doctor = S(f, "doctor");
+    in.at = S(f, "at");
+    in.reason = S(f, "reason");
+    in.service = S(f, "service");
+    memset(&e, 0, sizeof e);
+    if (ck_node_appointment_check(&in, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "appointment");
+    memset(&out, 0, sizeof out);
+    if (ck_node_appointment(r->s->n, &in, &out) != 0) {
+        ck_node_appointment_out_free(&out);
+        return ck_ui_fail_node(r, r->s->n);
+    }
+    extra = json_pack("{s:s,s:s,s:I}", "id", S(out.written, "id") ?: "", "org", out.org, "seq", (json_int_t)out.seq);
+    ck_node_appointment_out_free(&out);
+    return written(r, "appointment", extra);
+}
+
+static int do_theatre(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_theatre_in in;
+    ck_node_theatre_out out;
+    ck_node_error e;
+    json_t *extra;
+    memset(&in, 0, sizeof in);
+    in.action = CK_NODE_THEATRE_BOOK;
+    in.patient = S(f, "patient");
+    in.theatre = S(f, "theatre");
+    in.surgeon = S(f, "surgeon");
+    in.team = S(f, "team");
+    in.snomed = S(f, "snomed");
+    in.display = S(f, "display");
+    in.start = S(f, "start");
+    in.end = S(f, "end");
+    memset(&e, 0, sizeof e);
+    if (ck_node_theatre_check(&in, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "theatre");
+    memset(&out, 0, sizeof out);
+    if (ck_node_theatre(r->s->n, &in, &out) != 0) {
+        ck_node_theatre_out_free(&out);
+        return ck_ui_fail_node(r, r->s->n);
+    }
+    extra = json_pack("{s:s,s:s,s:I}", "id", S(out.appointment, "id") ?: "", "org", out.org, "seq", (json_int_t)out.seq);
+    ck_node_theatre_out_free(&out);
+    return written(r, "theatre", extra);
+}
+
+static int do_slots(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_slots_in in = {NULL, S(f, "doctor"), S(f, "date"), S(f, "from"), S(f, "to"), S(f, "every"), S(f, "location")};
+    ck_node_slots_out out;
+    ck_node_error e;
+    int64_t a, b, c;
+    memset(&e, 0, sizeof e);
+    if (ck_node_slots_check(&in, &a, &b, &c, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "slots");
+    memset(&out, 0, sizeof out);
+    if (ck_node_schedule_slots(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    return written(r, "slots", json_pack("{s:s,s:s,s:I,s:b,s:I}", "schedule", out.schedule_id, "org", out.org, "slots",
+                                         (json_int_t)out.n_slots, "new_schedule", out.new_schedule, "seq",
+                                         (json_int_t)out.seq));
+}
+
+int ck_ui_care_form(ck_ui_req *r, const char *op)
+{
+    static const struct {
+        const char *op;
+        int (*fn)(ck_ui_req *, const json_t *, int);
+    } ops[] = {
+        {"admit", do_admit}, {"discharge", do_discharge},     {"condition", do_condition}, {"vitals", do_vitals},
+        {"note", do_note},   {"appointment", do_appointment}, {"theatre", do_theatre},     {"slots", do_slots},
+    };
+    char view[48];
+    const char *why;
+    json_t *f = NULL;
+    size_t k;
+    int rc;
+    for (k = 0; k < sizeof ops / sizeof *ops && strcmp(ops[k].op, op); k++) {}
+    if (k == sizeof ops / sizeof *ops) return ck_ui_fail(r, 404, "not_found", "no such form");
+    snprintf(view, sizeof view, "care/%s", op);
+    if (!ck_ui_role_may(r->s->role, view)) return ck_ui_fail(r, 403, "not_for_role", "this form is not for your role");
+    if (ck_ui_form_parse(op, r->body, r->body_len, &f, &why) != 0) return ck_ui_fail(r, 400, "bad_form", why);
+    if (!ck_ui_gid_ok(S(f, "patient") ? S(f, "patient") : "x")) {
+        json_decref(f);
+        return ck_ui_fail(r, 400, "bad_patient", "patient must name a record (its GID)");
+    }
+    rc = ops[k].fn(r, f, json_is_true(json_object_get(f, "check")));
+    json_decref(f);
+    return rc;
+}
+
+static const json_t *admission_of(const json_t *census, const char *patient)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(census, i, row) if (!strcmp(S(row, "patient") ?: "", patient)) return row;
+    return NULL;
+}
+
+/* Every "reference": "Patient/GID" under v into the set gids (an object). */
+static void patient_refs(const json_t *v, json_t *gids)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_array(v)) json_array_foreach((json_t *)v, i, x) patient_refs(x, gids);
+    if (!json_is_object(v)) return;
+    json_object_foreach((json_t *)v, k, x) {
+        const char *ref = json_string_value(x);
+        if (!strcmp(k, "reference") && ref && !strncmp(ref, "Patient/", 8) && ck_ui_gid_ok(ref + 8))
+            json_object_set_new(gids, ref + 8, json_true());
+        else if (json_is_object(x) || json_is_array(x))
+            patient_refs(x, gids);
+    }
+}
+
+/* One patient as the page shows her: consented (an active delegate grant
+ * to org in her verified chain), the sections this person was given by
+ * the care team, and her bed if she is in. NULL when her record is not
+ * open to this person (no such patient, no grant). */
+static json_t *patient_row(ck_node *n, const char *gid, const char *org, const json_t *census)
+{
+    ck_node_grant_info *g = NULL;
+    size_t count = 0;
+    int problems = 0, consented = 0;
+    const char *me = ck_node_gid(n);
+    json_t *mine = json_array(), *row = NULL;
+    if (!mine || ck_node_grant_list(n, gid, &g, &count, &problems) != 0) goto out;
+    for (size_t i = 0; i < count; i++) {
+        if (g[i].status != CK_NODE_GRANT_ACTIVE) continue;
+        if (g[i].delegate && !strcmp(g[i].grantee, org)) consented = 1;
+        if (!strcmp(g[i].grantee, me)) json_array_append_new(mine, json_string(g[i].sections));
+    }
+    row = json_pack("{s:s,s:b,s:O,s:O?,s:b}", "gid", gid, "consented", consented, "care_team", mine, "admitted",
+                    census ? admission_of(census, gid) : NULL, "verified", !problems);
+out:
+    json_decref(mine);
+    free(g);
+    return row;
+}
+
+int ck_ui_care_patients(ck_ui_req *r)
+{
+    char org[CK_UI_GID_MAX], look[CK_UI_GID_MAX];
+    ck_node_rows_out census;
+    ck_node_items_out items;
+    json_t *gids = NULL, *list = NULL, *lookup = NULL, *x;
+    const char *gid;
+    int rc = -1, q;
+    if (!ck_ui_role_may(r->s->role, "care/patients")) return ck_ui_fail(r, 403, "not_for_role", "for clinicians");
+    if (ck_ui_care_org(r, org) != 0) return -1;
+    q = ck_ui_query_get(r->qs, strlen(r->qs), "patient", look, sizeof look);
+    if (q == -2 || (q == 0 && !ck_ui_gid_ok(look)))
+        return ck_ui_fail(r, 400, "bad_patient", "patient= must name a record (its GID)");
+    memset(&census, 0, sizeof census);
+    memset(&items, 0, sizeof items);
+    /* the server lists patients to their delegates only: the patients of
+     * this hospital are those its ledger names, and those looked up */
+    if (ck_node_care_items(r->s->n, org, NULL, NULL, &items) != 0) {
+        ck_ui_fail_node(r, r->s->n);
+        goto out;
+    }
+    if (ck_node_encounter_census(r->s->n, org, &census) != 0) census.rows = NULL; /* no ward board: no bed shown */
+    if (!(gids = json_object()) || !(list = json_array())) goto nomem;
+    patient_refs(items.items, gids);
+    if (q == 0) {
+        if ((lookup = patient_row(r->s->n, look, org, census.rows)) && json_is_true(json_object_get(lookup, "consented")))
+            json_object_set_new(gids, look, json_true());
+        if (!lookup) lookup = json_pack("{s:s,s:b,s:s}", "gid", look, "consented", 0, "error",
+                                        ck_node_last_error(r->s->n)->msg);
+    }
+    json_object_foreach(gids, gid, x) {
+        json_t *row = patient_row(r->s->n, gid, org, census.rows);
+        if (row && json_is_true(json_object_get(row, "consented"))) json_array_append_new(list, row);
+        else json_decref(row);
+    }
+    rc = ck_ui_json(r, 200, json_pack("{s:s,s:O,s:O?}", "org", org, "patients", list, "lookup", lookup));
+    goto out;
+nomem:
+    ck_ui_fail(r, 500, "no_memory", "out of memory");
+out:
+    json_decref(gids);
+    json_decref(list);
+    json_decref(lookup);
+    ck_node_items_out_free(&items);
+    ck_node_rows_out_free(&census);
+    return rc;
+}
+
+int ck_ui_care_encounters(ck_ui_req *r)
+{
+    char patient[CK_UI_GID_MAX];
+    ck_node_rows_out out;
+    json_t *v;
+    if (!ck_ui_role_may(r->s->role, "care/patients")) return ck_ui_fail(r, 403, "not_for_role", "for clinicians");
+    if (ck_ui_patient_param(r, patient) != 0) return -1;
+    memset(&out, 0, sizeof out);
+    if (ck_node_encounter_list(r->s->n, patient, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    v = json_pack("{s:s,s:O,s:I}", "patient", patient, "encounters", out.rows, "withheld", (json_int_t)out.withheld);
+    ck_node_rows_out_free(&out);
+    return ck_ui_json(r, 200, v);
+}
+
+static int tail_is(const char *path, size_t len, const char *prefix, char *tail, size_t cap)
+{
+    size_t pl = strlen(prefix);
+    if (len <= pl || memcmp(path, prefix, pl) != 0 || len - pl >= cap) return 0;
+    memcpy(tail, path + pl, len - pl);
+    tail[len - pl] = 0;
+    return strspn(tail, "abcdefghijklmnopqrstuvwxyz") == len - pl;
+}
+
+int ck_ui_care_route(ck_ui_req *r, const char *path, size_t len)
+{
+    char tail[32];
+    int get = !strcmp(r->method, "GET"), post = !strcmp(r->method, "POST");
+    if (tail_is(path, len, "/ui/api/care/", tail, sizeof tail)) {
+        if (!strcmp(tail, "patients") || !strcmp(tail, "encounters")) {
+            if (!get) return ck_ui_fail(r, 405, "method_not_allowed", "GET only"), 1;
+            (void)(tail[0] == 'p' ? ck_ui_care_patients(r) : ck_ui_care_encounters(r));
+        } else if (!ck_ui_form_known(tail)) {
+            ck_ui_fail(r, 404, "not_found", "no such API route");
+        } else if (!post) {
+            ck_ui_fail(r, 405, "method_not_allowed", "POST only");
+        } else
+            (void)ck_ui_care_form(r, tail);
+        return 1;
+    }
+    if (tail_is(path, len, "/ui/api/clerk/", tail, sizeof tail)) {
+        if (!get) ck_ui_fail(r, 405, "method_not_allowed", "GET only");
+        else (void)ck_ui_clerk_view(r, tail);
+        return 1;
+    }
+    return 0;
+}
