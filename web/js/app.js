@@ -5,6 +5,9 @@ import { el, setStatus } from './dom.js';
 import * as record from './views/record.js';
 import * as sharing from './views/sharing.js';
 import * as report from './views/report.js';
+import * as care from './views/care.js';
+import * as clerk from './views/clerk.js';
+import * as clerkMis from './views/clerk_mis.js';
 
 const views = {
   record: record.sections,
@@ -16,6 +19,13 @@ const views = {
   personal: (me, root) => report.show(me, root, 'personal'),
   professional: (me, root) => report.show(me, root, 'professional'),
   research: (me, root) => report.show(me, root, 'research'),
+  patients: care.patients,
+  'care-forms': care.careForms,
+  staff: clerk.staff,
+  census: clerk.census,
+  calendar: clerk.calendar,
+  theatres: clerk.theatres,
+  mis: clerkMis.mis,
 };
 
 let me = null;
