@@ -325,7 +325,7 @@ out:
 
 int ck_ui_care_patients(ck_ui_req *r)
 {
-    char org[CK_UI_GID_MAX], look[CK_UI_GID_MAX];
+    char org[CK_UI_GID_MAX], look[CK_UI_GID_MAX], ledger_err[CK_NODE_MSG_MAX] = "";
     ck_node_rows_out census;
     ck_node_items_out items;
     json_t *gids = NULL, *list = NULL, *lookup = NULL, *x;
@@ -340,13 +340,13 @@ int ck_ui_care_patients(ck_ui_req *r)
     memset(&items, 0, sizeof items);
     /* the server lists patients to their delegates only: the patients of
      * this hospital are those its ledger names, and those looked up */
-    if (ck_node_care_items(r->s->n, org, NULL, NULL, &items) != 0) {
-        ck_ui_fail_node(r, r->s->n);
-        goto out;
+    if (ck_node_care_items(r->s->n, org, NULL, NULL, &items) != 0) { /* no ledger yet: lookups still work */
+        snprintf(ledger_err, sizeof ledger_err, "%s", ck_node_last_error(r->s->n)->msg);
+        items.items = NULL;
     }
     if (ck_node_encounter_census(r->s->n, org, &census) != 0) census.rows = NULL; /* no ward board: no bed shown */
     if (!(gids = json_object()) || !(list = json_array())) goto nomem;
-    patient_refs(items.items, gids);
+    if (items.items) patient_refs(items.items, gids);
     if (q == 0) {
         if ((lookup = patient_row(r->s->n, look, org, census.rows)) && json_is_true(json_object_get(lookup, "consented")))
             json_object_set_new(gids, look, json_true());
@@ -358,7 +358,8 @@ int ck_ui_care_patients(ck_ui_req *r)
         if (row && json_is_true(json_object_get(row, "consented"))) json_array_append_new(list, row);
         else json_decref(row);
     }
-    rc = ck_ui_json(r, 200, json_pack("{s:s,s:O,s:O?}", "org", org, "patients", list, "lookup", lookup));
+    rc = ck_ui_json(r, 200, json_pack("{s:s,s:O,s:O?,s:s?}", "org", org, "patients", list, "lookup", lookup, "ledger_error",
+                                      ledger_err[0] ? ledger_err : NULL));
     goto out;
 nomem:
     ck_ui_fail(r, 500, "no_memory", "out of memory");
@@ -385,6 +386,16 @@ int ck_ui_care_encounters(ck_ui_req *r)
     return ck_ui_json(r, 200, v);
 }
 
+int ck_ui_care_units(ck_ui_req *r)
+{
+    char org[CK_UI_GID_MAX];
+    json_t *units = NULL;
+    if (!ck_ui_role_may(r->s->role, "care/patients")) return ck_ui_fail(r, 403, "not_for_role", "for clinicians");
+    if (ck_ui_care_org(r, org) != 0) return -1;
+    if (ck_node_care_units_list(r->s->n, org, &units) != 0) return ck_ui_fail_node(r, r->s->n);
+    return ck_ui_json(r, 200, json_pack("{s:s,s:o}", "org", org, "units", units));
+}
+
 static int tail_is(const char *path, size_t len, const char *prefix, char *tail, size_t cap)
 {
     size_t pl = strlen(prefix);
@@ -399,9 +410,11 @@ int ck_ui_care_route(ck_ui_req *r, const char *path, size_t len)
     char tail[32];
     int get = !strcmp(r->method, "GET"), post = !strcmp(r->method, "POST");
     if (tail_is(path, len, "/ui/api/care/", tail, sizeof tail)) {
-        if (!strcmp(tail, "patients") || !strcmp(tail, "encounters")) {
-            if (!get) return ck_ui_fail(r, 405, "method_not_allowed", "GET only"), 1;
-            (void)(tail[0] == 'p' ? ck_ui_care_patients(r) : ck_ui_care_encounters(r));
+        if (!strcmp(tail, "patients") || !strcmp(tail, "encounters") || !strcmp(tail, "units")) {
+            if (!get) ck_ui_fail(r, 405, "method_not_allowed", "GET only");
+            else if (tail[0] == 'p') (void)ck_ui_care_patients(r);
+            else if (tail[0] == 'e') (void)ck_ui_care_encounters(r);
+            else (void)ck_ui_care_units(r);
         } else if (!ck_ui_form_known(tail)) {
             ck_ui_fail(r, 404, "not_found", "no such API route");
         } else if (!post) {

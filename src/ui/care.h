@@ -36,6 +36,9 @@ int ck_ui_care_patients(ck_ui_req *r);
 /* GET /ui/api/care/encounters?patient=P: P's encounters this person opens. */
 int ck_ui_care_encounters(ck_ui_req *r);
 
+/* GET /ui/api/care/units: the wards, theatres and departments of this person's hospital. */
+int ck_ui_care_units(ck_ui_req *r);
+
 /* ---- clerk.c: the hospital's boards ---------------------------------------------------- */
 /* GET /ui/api/clerk/{staff,census,schedule,theatre,mis}[?period=P&report=R&format=csv] */
 int ck_ui_clerk_view(ck_ui_req *r, const char *view);

@@ -45,7 +45,7 @@ const CLINICIAN_ONLY_POST = ['admit', 'discharge', 'condition', 'vitals', 'note'
 const DENIED = {
   'dr-a': { get: CLERK_VIEWS, post: [] },
   'nurse-a': { get: CLERK_VIEWS, post: ['/ui/api/care/slots'] },
-  'clerk-a': { get: ['/ui/api/care/patients', '/ui/api/care/encounters?patient=p1', '/ui/api/report/professional?patient=p1',
+  'clerk-a': { get: ['/ui/api/care/patients', '/ui/api/care/units', '/ui/api/care/encounters?patient=p1', '/ui/api/report/professional?patient=p1',
                      '/fhir/Patient/p1/$everything'], post: CLINICIAN_ONLY_POST },
 };
 

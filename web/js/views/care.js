@@ -23,10 +23,11 @@ export async function patients(me, root) {
   const list = el('div', { id: 'patients-list' });
   const found = el('div', { id: 'patients-lookup', 'aria-live': 'polite' });
   const render = (data) => {
-    list.replaceChildren(data.patients.length
+    list.replaceChildren(...[data.patients.length
       ? table(`Patients of ${data.org} who consented to treatment (${data.patients.length})`,
               ['Patient', 'Bed', 'Your sections', 'Open'], data.patients.map(patientRow))
-      : el('p', { class: 'section-status', text: `No patient of ${data.org}'s ledger yet: look one up by her carekey ID.` }));
+      : el('p', { class: 'section-status', text: `No patient of ${data.org}'s ledger yet: look one up by her carekey ID.` }),
+      data.ledger_error ? el('p', { class: 'note', text: `The ledger of ${data.org} could not be read: ${data.ledger_error}` }) : null].filter(Boolean));
     if (!data.lookup) found.replaceChildren();
     else if (data.lookup.consented) found.replaceChildren(el('p', { class: 'status ok', text: `${data.lookup.gid} consented to treatment at ${data.org}.` }));
     else found.replaceChildren(el('p', { class: 'status error', role: 'alert',
@@ -61,7 +62,7 @@ function forms(me, patientOf, refresh) {
   const saved = (what) => (r) => `Saved: ${what}${r.id ? ' ' + r.id : ''}${r.seq ? ` (entry ${r.seq})` : ''}.`;
   const list = [
     { op: 'admit', title: 'Admit to a ward bed',
-      fields: [{ name: 'ward', label: 'Ward', required: true }, { name: 'bed', label: 'Bed', type: 'number', min: 1, max: 100000, required: true },
+      fields: [{ name: 'ward', label: 'Ward', required: true, list: 'care-wards' }, { name: 'bed', label: 'Bed', type: 'number', min: 1, max: 100000, required: true },
                { name: 'reason', label: 'Reason' }, { name: 'at', label: 'Admitted at', type: 'datetime-local', hint: DT_HINT }],
       body: (v) => ({ patient: v.patient, ward: v.ward, bed: Number(v.bed), reason: v.reason || undefined, at: v.at || undefined }),
       review: (v) => [['Patient', v.patient], ['Ward', v.ward], ['Bed', v.bed], ['Reason', v.reason], ['Admitted at', when(v.at)],
@@ -108,7 +109,7 @@ function forms(me, patientOf, refresh) {
       review: (v) => [['Patient', v.patient], ['Doctor', v.doctor], ['Slot', when(v.at)], ['Reason', v.reason]],
       done: saved('Appointment') },
     { op: 'theatre', title: 'Book a theatre slot',
-      fields: [{ name: 'theatre', label: 'Theatre', required: true }, { name: 'surgeon', label: 'Surgeon', required: true, value: doctor ? me.gid : '' },
+      fields: [{ name: 'theatre', label: 'Theatre', required: true, list: 'care-theatres' }, { name: 'surgeon', label: 'Surgeon', required: true, value: doctor ? me.gid : '' },
                { name: 'team', label: 'Team', hint: 'e.g. nurse-a:scrub-nurse,dr-b:anaesthetist' },
                { name: 'snomed', label: 'Procedure (SNOMED CT)', required: true }, { name: 'display', label: 'Procedure name', required: true },
                { name: 'start', label: 'Start', type: 'datetime-local', required: true, hint: 'UTC' },
@@ -126,6 +127,7 @@ export async function careForms(me, root) {
   const input = el('input', { id: 'care-patient', name: 'patient', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false',
                               list: 'care-patients', value: sessionStorage.getItem(PATIENT_KEY) || '', required: true });
   const options = el('datalist', { id: 'care-patients' });
+  const wards = el('datalist', { id: 'care-wards' }), theatres = el('datalist', { id: 'care-theatres' });
   const stays = el('div', { id: 'care-encounters', 'aria-live': 'polite' });
   const showStays = async () => {
     const p = input.value.trim();
@@ -144,12 +146,17 @@ export async function careForms(me, root) {
   };
   input.addEventListener('change', showStays);
   root.append(el('h1', { text: 'Care forms' }),
-    el('div', { class: 'card' }, el('label', { for: 'care-patient', text: 'Patient (carekey ID)' }), input, options,
+    el('div', { class: 'card' }, el('label', { for: 'care-patient', text: 'Patient (carekey ID)' }), input, options, wards, theatres,
       el('p', { class: 'note', text: 'Every form is checked by the node and shown to you before anything is written. Prescriptions have their own page.' })),
     stays, ...forms(me, () => input.value.trim(), showStays));
   try {
     const p = await get('/ui/api/care/patients');
     options.replaceChildren(...p.patients.map((x) => el('option', { value: x.gid })));
-  } catch { /* the list is a convenience */ }
+    const u = await get('/ui/api/care/units');
+    const opts = (kind) => u.units.filter((x) => x.kind === kind)
+      .map((x) => el('option', { value: x.name, label: `${x.display_name || x.name}${x.beds ? ` (${x.beds} beds)` : ''}` }));
+    wards.replaceChildren(...opts('ward'));
+    theatres.replaceChildren(...opts('theatre'));
+  } catch { /* the lists are a convenience */ }
   await showStays();
 }
