@@ -56,6 +56,20 @@ static int check_failed(ck_ui_req *r, const ck_node_error *e)
     return ck_ui_fail(r, 400, e->key[0] ? e->key : "invalid", e->msg[0] ? e->msg : "the form is not valid");
 }
 
+/* The node's refusal, with what a two-record step left behind (note,
+ * "" none): the bed, slot or booking the page must not guess about. */
+static int refused(ck_ui_req *r, const char *note)
+{
+    const ck_node_error *e = ck_node_last_error(r->s->n);
+    char msg[CK_NODE_MSG_MAX + 256];
+    ck_node_error copy;
+    if (!note[0]) return ck_ui_fail_node(r, r->s->n);
+    copy = *e;
+    snprintf(msg, sizeof msg, "%s; %s", e->msg[0] ? e->msg : "the node could not do it", note);
+    (void)ck_ui_fail_node(r, r->s->n); /* the status of the kind */
+    return ck_ui_fail(r, r->status, copy.key[0] ? copy.key : ck_node_kind_name(copy.kind), msg);
+}
+
 /* The answer to a form sent with "check": nothing was written. */
 static int checked(ck_ui_req *r, const char *op)
 {
@@ -81,7 +95,16 @@ static int do_admit(ck_ui_req *r, const json_t *f, int check)
     if (ck_node_admit_check(&in, now_ms(), &at, &e) != 0 && check_failed(r, &e)) return -1;
     if (check) return checked(r, "admit");
     memset(&out, 0, sizeof out);
-    if (ck_node_encounter_admit(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    if (ck_node_encounter_admit(r->s->n, &in, &out) != 0) {
+        char note[200] = "";
+        if (out.voided > 0)
+            snprintf(note, sizeof note, "the record refused it: Encounter/%s is entered-in-error in the ledger and the "
+                     "bed is free", out.id);
+        else if (out.voided < 0)
+            snprintf(note, sizeof note, "the ledger could not be corrected: Encounter/%s still holds the bed; discharge it",
+                     out.id);
+        return refused(r, note);
+    }
     return written(r, "admit", json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}", "id", out.id, "org", out.org, "ward", in.ward,
                                          "bed", (json_int_t)in.bed, "patient", in.patient,
                                          "ledger_seq", (json_int_t)out.ledger_seq));
@@ -97,7 +120,13 @@ static int do_discharge(ck_ui_req *r, const json_t *f, int check)
     if (ck_node_discharge_check(&in, now_ms(), &at, &e) != 0 && check_failed(r, &e)) return -1;
     if (check) return checked(r, "discharge");
     memset(&out, 0, sizeof out);
-    if (ck_node_encounter_discharge(r->s->n, &in, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    if (ck_node_encounter_discharge(r->s->n, &in, &out) != 0) {
+        char note[200] = "";
+        if (out.stage >= 1 && out.id[0])
+            snprintf(note, sizeof note, "the record already holds the discharge: send it again naming encounter %s "
+                     "to finish", out.id);
+        return refused(r, note);
+    }
     return written(r, "discharge", json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:i}", "id", out.id, "org", out.org, "ward",
                                              out.ward, "bed", (json_int_t)out.bed, "disposition", out.disposition,
                                              "summary_id", out.summary_id, "stage", out.stage));
@@ -192,8 +221,14 @@ static int do_appointment(ck_ui_req *r, const json_t *f, int check)
     if (check) return checked(r, "appointment");
     memset(&out, 0, sizeof out);
     if (ck_node_appointment(r->s->n, &in, &out) != 0) {
+        const char *note = out.withdrawn > 0   ? "the booking was withdrawn: the slot is free again"
+                           : out.withdrawn < 0 ? "the booking could not be withdrawn from the ledger: cancel it"
+                           : out.ledger_done   ? "the ledger holds the booking, but the patient's record could not "
+                                                 "be updated"
+                                               : "";
+        int rc = refused(r, note);
         ck_node_appointment_out_free(&out);
-        return ck_ui_fail_node(r, r->s->n);
+        return rc;
     }
     extra = json_pack("{s:s,s:s,s:I}", "id", S(out.written, "id") ?: "", "org", out.org, "seq", (json_int_t)out.seq);
     ck_node_appointment_out_free(&out);
@@ -221,8 +256,14 @@ static int do_theatre(ck_ui_req *r, const json_t *f, int check)
     if (check) return checked(r, "theatre");
     memset(&out, 0, sizeof out);
     if (ck_node_theatre(r->s->n, &in, &out) != 0) {
+        const char *note = out.withdrawn > 0   ? "the booking was withdrawn: the theatre is free again"
+                           : out.withdrawn < 0 ? "the booking could not be withdrawn from the ledger: cancel it"
+                           : out.ledger_done   ? "the ledger holds the booking, but the patient's Procedure could "
+                                                 "not be written"
+                                               : "";
+        int rc = refused(r, note);
         ck_node_theatre_out_free(&out);
-        return ck_ui_fail_node(r, r->s->n);
+        return rc;
     }
     extra = json_pack("{s:s,s:s,s:I}", "id", S(out.appointment, "id") ?: "", "org", out.org, "seq", (json_int_t)out.seq);
     ck_node_theatre_out_free(&out);

@@ -23,6 +23,7 @@ export async function patients(me, root) {
   const list = el('div', { id: 'patients-list' });
   const found = el('div', { id: 'patients-lookup', 'aria-live': 'polite' });
   const render = (data) => {
+    data.patients.sort((a, b) => a.gid.localeCompare(b.gid));
     list.replaceChildren(...[data.patients.length
       ? table(`Patients of ${data.org} who consented to treatment (${data.patients.length})`,
               ['Patient', 'Bed', 'Your sections', 'Open'], data.patients.map(patientRow))
@@ -72,9 +73,11 @@ function forms(me, patientOf, refresh) {
       fields: [{ name: 'disposition', label: 'Discharged to', type: 'select',
                  options: [['home', 'Home'], ['other-hcf', 'Another hospital (transfer)'], ['snf', 'Skilled nursing facility'], ['exp', 'Expired']] },
                { name: 'summary', label: 'Discharge summary', type: 'textarea', hint: 'Written as a document in the patient\'s record (doctors).' },
-               { name: 'at', label: 'Discharged at', type: 'datetime-local', hint: DT_HINT }],
-      body: (v) => ({ patient: v.patient, disposition: v.disposition, summary: v.summary || undefined, at: v.at || undefined }),
-      review: (v) => [['Patient', v.patient], ['Stay', 'her current admission'], ['Discharged to', v.disposition],
+               { name: 'at', label: 'Discharged at', type: 'datetime-local', hint: DT_HINT },
+               { name: 'encounter', label: 'Encounter id', hint: 'Empty: her current admission. Name it to finish a discharge that stopped half-way.' }],
+      body: (v) => ({ patient: v.patient, disposition: v.disposition, summary: v.summary || undefined, at: v.at || undefined,
+                      encounter: v.encounter || undefined }),
+      review: (v) => [['Patient', v.patient], ['Stay', v.encounter || 'her current admission'], ['Discharged to', v.disposition],
                       ['Summary', v.summary], ['Discharged at', when(v.at)]],
       done: (r) => `Discharged: Encounter ${r.id}, ${r.ward} bed ${r.bed} is free (${r.disposition}).` },
     { op: 'condition', title: 'Add a diagnosis',
