@@ -70,11 +70,21 @@ static int refused(ck_ui_req *r, const char *note)
     return ck_ui_fail(r, r->status, copy.key[0] ? copy.key : ck_node_kind_name(copy.kind), msg);
 }
 
-/* The answer to a form sent with "check": nothing was written. */
-static int checked(ck_ui_req *r, const char *op)
+/* The answer to a form sent with "check": nothing was written. at_ms
+ * (0: none) is the time the node resolved ("now" for an empty field). */
+static int checked_at(ck_ui_req *r, const char *op, int64_t at_ms)
 {
-    return ck_ui_json(r, 200, json_pack("{s:b,s:b,s:s}", "ok", 1, "check", 1, "op", op));
+    char at[32] = "";
+    if (at_ms > 0) {
+        time_t t = (time_t)(at_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    return ck_ui_json(r, 200, json_pack("{s:b,s:b,s:s,s:s?}", "ok", 1, "check", 1, "op", op, "at", at[0] ? at : NULL));
 }
+
+static int checked(ck_ui_req *r, const char *op) { return checked_at(r, op, 0); }
 
 static int written(ck_ui_req *r, const char *op, json_t *extra)
 {
@@ -90,10 +100,10 @@ static int do_admit(ck_ui_req *r, const json_t *f, int check)
                            S(f, "reason"), S(f, "reason_code"), S(f, "at")};
     ck_node_admit_out out;
     ck_node_error e;
-    int64_t at;
+    int64_t at = 0;
     memset(&e, 0, sizeof e);
     if (ck_node_admit_check(&in, now_ms(), &at, &e) != 0 && check_failed(r, &e)) return -1;
-    if (check) return checked(r, "admit");
+    if (check) return checked_at(r, "admit", at);
     memset(&out, 0, sizeof out);
     if (ck_node_encounter_admit(r->s->n, &in, &out) != 0) {
         char note[200] = "";
@@ -115,10 +125,10 @@ static int do_discharge(ck_ui_req *r, const json_t *f, int check)
     ck_node_discharge_in in = {NULL, S(f, "patient"), S(f, "encounter"), S(f, "summary"), S(f, "disposition"), S(f, "at")};
     ck_node_discharge_out out;
     ck_node_error e;
-    int64_t at;
+    int64_t at = 0;
     memset(&e, 0, sizeof e);
     if (ck_node_discharge_check(&in, now_ms(), &at, &e) != 0 && check_failed(r, &e)) return -1;
-    if (check) return checked(r, "discharge");
+    if (check) return checked_at(r, "discharge", at);
     memset(&out, 0, sizeof out);
     if (ck_node_encounter_discharge(r->s->n, &in, &out) != 0) {
         char note[200] = "";

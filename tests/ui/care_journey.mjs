@@ -188,11 +188,23 @@ async function doctor(browser) {
   await expectSaved(page, 'admit', { ward: 'ward-surg', bed: 1, reason: 'appendicitis', at: `${D}T09:00` }, 'admit p3 to ward-surg bed 1');
   await patient('p1');
   await page.dispatchEvent('#care-patient', 'change');
-  await page.waitForSelector('#care-encounters table');
+  await page.waitForFunction(() => /^p1's encounters/.test(document.querySelector('#care-encounters caption')?.textContent || ''));
   const enc = await page.$eval('#care-encounters tbody td', (td) => td.textContent);
   ok(/^[0-9a-f-]{36}$/.test(enc), `p1's admission listed: ${enc}`);
-  await expectSaved(page, 'condition', { system: 'snomed', code: '22298006', display: 'Myocardial infarction', encounter: enc },
-                    'diagnosis of p1', ['Myocardial infarction', 'snomed 22298006']);
+  // the diagnosis by keyboard alone: Enter in a field reviews, focus moves to Save, Enter saves
+  await page.selectOption('#condition-system', 'snomed');
+  await page.fill('#condition-code', '22298006');
+  await page.fill('#condition-display', 'Myocardial infarction');
+  await page.fill('#condition-encounter', enc);
+  await page.focus('#condition-display');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#condition-review:not([hidden]), #condition-result [role=alert]');
+  ok(await page.evaluate(() => document.activeElement.id) === 'condition-save', 'keyboard: the review puts the focus on Save');
+  ok(/Myocardial infarction/.test(await text(page, '#condition-review')) && /snomed 22298006/.test(await text(page, '#condition-review')),
+     'diagnosis of p1: the review shows the diagnosis and its code');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#condition-result .ok, #condition-result [role=alert]');
+  ok(/Saved: Condition/.test(await text(page, '#condition-result')), `diagnosis of p1 saved by keyboard: ${await text(page, '#condition-result')}`);
   await expectRefused(page, 'vitals', { hr: '', bp: '', temp: '80', at: `${D}T08:10` }, 'an implausible temperature', 'check', /plausible/);
   await expectSaved(page, 'vitals', { hr: '88', bp: '135/85', temp: '37.1', at: `${D}T08:10` }, 'vitals of p1', ['88', '135/85', '37.1']);
   await expectSaved(page, 'note', { kind: 'progress', text: 'Crushing chest pain since 06:00; ECG shows ST elevation.', encounter: enc },

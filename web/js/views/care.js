@@ -66,7 +66,7 @@ function forms(me, patientOf, refresh) {
       fields: [{ name: 'ward', label: 'Ward', required: true, list: 'care-wards' }, { name: 'bed', label: 'Bed', type: 'number', min: 1, max: 100000, required: true },
                { name: 'reason', label: 'Reason' }, { name: 'at', label: 'Admitted at', type: 'datetime-local', hint: DT_HINT }],
       body: (v) => ({ patient: v.patient, ward: v.ward, bed: Number(v.bed), reason: v.reason || undefined, at: v.at || undefined }),
-      review: (v) => [['Patient', v.patient], ['Ward', v.ward], ['Bed', v.bed], ['Reason', v.reason], ['Admitted at', when(v.at)],
+      review: (v, c) => [['Patient', v.patient], ['Ward', v.ward], ['Bed', v.bed], ['Reason', v.reason], ['Admitted at', when(c.at || v.at)],
                       ['Written to', 'the hospital ledger (the bed), then the patient\'s encounters']],
       done: (r) => `Admitted ${r.patient} to ${r.ward} bed ${r.bed}: Encounter ${r.id}.` },
     { op: 'discharge', title: 'Discharge',
@@ -77,8 +77,8 @@ function forms(me, patientOf, refresh) {
                { name: 'encounter', label: 'Encounter id', hint: 'Empty: her current admission. Name it to finish a discharge that stopped half-way.' }],
       body: (v) => ({ patient: v.patient, disposition: v.disposition, summary: v.summary || undefined, at: v.at || undefined,
                       encounter: v.encounter || undefined }),
-      review: (v) => [['Patient', v.patient], ['Stay', v.encounter || 'her current admission'], ['Discharged to', v.disposition],
-                      ['Summary', v.summary], ['Discharged at', when(v.at)]],
+      review: (v, c) => [['Patient', v.patient], ['Stay', v.encounter || 'her current admission'], ['Discharged to', v.disposition],
+                      ['Summary', v.summary], ['Discharged at', when(c.at || v.at)]],
       done: (r) => `Discharged: Encounter ${r.id}, ${r.ward} bed ${r.bed} is free (${r.disposition}).` },
     { op: 'condition', title: 'Add a diagnosis',
       fields: [{ name: 'system', label: 'Code system', type: 'select', options: [['snomed', 'SNOMED CT'], ['icd10', 'ICD-10'], ['text', 'Text only']] },
@@ -132,19 +132,21 @@ export async function careForms(me, root) {
   const options = el('datalist', { id: 'care-patients' });
   const wards = el('datalist', { id: 'care-wards' }), theatres = el('datalist', { id: 'care-theatres' });
   const stays = el('div', { id: 'care-encounters', 'aria-live': 'polite' });
+  let asked = 0; // the latest request wins: an older answer for another patient is dropped
   const showStays = async () => {
-    const p = input.value.trim();
+    const p = input.value.trim(), mine = ++asked;
     if (!p) { stays.replaceChildren(); return; }
     choose(p);
     try {
       const e = await get(withPatient('/ui/api/care/encounters', p));
+      if (mine !== asked) return;
       stays.replaceChildren(e.encounters.length
         ? table(`${p}'s encounters you can read`, ['Encounter id', 'Class', 'Status', 'Where', 'Start', 'End'],
                 e.encounters.map((x) => [x.id, x.class, x.status, x.ward ? `${x.ward} bed ${x.bed}` : (x.department || x.hospital),
                                           x.start.replace('T', ' ').slice(0, 16), x.end ? x.end.replace('T', ' ').slice(0, 16) : '']))
         : el('p', { class: 'section-status', text: `${p} has no encounter you can read.` }));
     } catch (e) {
-      stays.replaceChildren(el('p', { class: 'status error', role: 'alert', text: `${e.code}: ${e.message}` }));
+      if (mine === asked) stays.replaceChildren(el('p', { class: 'status error', role: 'alert', text: `${e.code}: ${e.message}` }));
     }
   };
   input.addEventListener('change', showStays);

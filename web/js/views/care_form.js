@@ -6,7 +6,8 @@ import { post } from '../api.js';
 import { el } from '../dom.js';
 
 // spec: { op, title, intro, fields: [{ name, label, type, required, options, hint, value, min, max }],
-//         body(values) -> the JSON body, review(values) -> [[label, text]], done(reply, values) -> text }
+//         body(values) -> the JSON body, review(values, check reply) -> [[label, text]],
+//         done(reply, values) -> text }
 export function careForm(spec, patientOf) {
   const id = (n) => `${spec.op}-${n}`;
   const inputs = {};
@@ -49,16 +50,16 @@ export function careForm(spec, patientOf) {
     if (missing.length) { show(el('p', { class: 'status error', role: 'alert', text: `Fill in: ${missing.join(', ')}.` })); return; }
     review.hidden = true;
     show(el('p', { class: 'status', text: 'Checking…' }));
-    let body;
+    let body, checked;
     try {
       body = spec.body(v);
-      await post('/ui/api/care/' + spec.op, { ...body, check: true });
+      checked = await post('/ui/api/care/' + spec.op, { ...body, check: true });
     } catch (e) {
       show(refusal(e));
       return;
     }
     show(el('p', { class: 'status', text: 'Check what will be written, then save it.' }));
-    const rows = spec.review(v).filter(([, t]) => t !== undefined && t !== '');
+    const rows = spec.review(v, checked || {}).filter(([, t]) => t !== undefined && t !== '');
     const save = el('button', { type: 'button', id: id('save') }, 'Save');
     const edit = el('button', { type: 'button', class: 'secondary', id: id('edit') }, 'Change');
     review.replaceChildren(
@@ -88,5 +89,6 @@ export function careForm(spec, patientOf) {
     form, review, result);
 }
 
-// "2026-11-24T08:00" from a datetime-local input, shown as "2026-11-24 08:00 UTC"
-export const when = (v) => (v ? v.replace('T', ' ') + ' UTC' : 'now');
+// "2026-11-24T08:00" from a datetime-local input (or the node's resolved
+// "2026-11-24T08:00:00Z"), shown as "2026-11-24 08:00 UTC"
+export const when = (v) => (v ? v.replace('T', ' ').replace(/(:\d\d):00Z$/, '$1').replace(/Z$/, '') + ' UTC' : 'now');
