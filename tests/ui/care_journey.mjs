@@ -102,6 +102,7 @@ async function open(page, id) {
   ok(!err, `page ${id}: ${err}`);
 }
 
+let shotReview = false;
 // fills form OP (values by field name), reviews it, saves it: {stage, review, text}
 // stage 'check' (refused by the node's checks), 'saved' or 'refused' (the write refused)
 async function form(page, op, values) {
@@ -114,6 +115,7 @@ async function form(page, op, values) {
   await page.waitForSelector(`#${op}-review:not([hidden]), #${op}-result [role=alert]`, { timeout: 60000 });
   if (await page.$(`#${op}-result [role=alert]`)) return { stage: 'check', text: await text(page, `#${op}-result`) };
   const review = await text(page, `#${op}-review`);
+  if (!shotReview) { shotReview = true; await shot(page, 'care-form-review'); }
   await page.click(`#${op}-save`);
   await page.waitForSelector(`#${op}-result .ok, #${op}-result [role=alert]`, { timeout: 60000 });
   const saved = !!(await page.$(`#${op}-result .ok`));

@@ -74,7 +74,7 @@ function forms(me, patientOf, refresh) {
                  options: [['home', 'Home'], ['other-hcf', 'Another hospital (transfer)'], ['snf', 'Skilled nursing facility'], ['exp', 'Expired']] },
                { name: 'summary', label: 'Discharge summary', type: 'textarea', hint: 'Written as a document in the patient\'s record (doctors).' },
                { name: 'at', label: 'Discharged at', type: 'datetime-local', hint: DT_HINT },
-               { name: 'encounter', label: 'Encounter id', hint: 'Empty: her current admission. Name it to finish a discharge that stopped half-way.' }],
+               { name: 'encounter', label: 'Encounter id', list: 'care-encounter-ids', hint: 'Empty: her current admission. Name it to finish a discharge that stopped half-way.' }],
       body: (v) => ({ patient: v.patient, disposition: v.disposition, summary: v.summary || undefined, at: v.at || undefined,
                       encounter: v.encounter || undefined }),
       review: (v, c) => [['Patient', v.patient], ['Stay', v.encounter || 'her current admission'], ['Discharged to', v.disposition],
@@ -83,7 +83,7 @@ function forms(me, patientOf, refresh) {
     { op: 'condition', title: 'Add a diagnosis',
       fields: [{ name: 'system', label: 'Code system', type: 'select', options: [['snomed', 'SNOMED CT'], ['icd10', 'ICD-10'], ['text', 'Text only']] },
                { name: 'code', label: 'Code', hint: 'A SNOMED CT concept id or an ICD-10 code; none for text only.' },
-               { name: 'display', label: 'Diagnosis', required: true }, { name: 'encounter', label: 'Encounter id', hint: 'The stay or visit it belongs to.' }],
+               { name: 'display', label: 'Diagnosis', required: true }, { name: 'encounter', label: 'Encounter id', list: 'care-encounter-ids', hint: 'The stay or visit it belongs to.' }],
       body: (v) => ({ patient: v.patient, system: v.system, code: v.system === 'text' ? undefined : v.code || undefined,
                       display: v.display, encounter: v.encounter || undefined }),
       review: (v) => [['Patient', v.patient], ['Diagnosis', v.display], ['Code', v.system === 'text' ? '' : `${v.system} ${v.code}`],
@@ -100,7 +100,7 @@ function forms(me, patientOf, refresh) {
       done: (r) => `Saved the vital signs (entry ${r.seq}).` },
     { op: 'note', title: 'Write a clinical note',
       fields: [{ name: 'kind', label: 'Kind', type: 'select', options: [['progress', 'Progress note'], ['history', 'History'], ['discharge', 'Discharge note']] },
-               { name: 'text', label: 'Note', type: 'textarea', required: true }, { name: 'encounter', label: 'Encounter id' }],
+               { name: 'text', label: 'Note', type: 'textarea', required: true }, { name: 'encounter', label: 'Encounter id', list: 'care-encounter-ids' }],
       body: (v) => ({ patient: v.patient, kind: v.kind, text: v.text, encounter: v.encounter || undefined }),
       review: (v) => [['Patient', v.patient], ['Kind', v.kind], ['Note', v.text], ['Encounter', v.encounter]],
       done: saved('DocumentReference') },
@@ -131,6 +131,7 @@ export async function careForms(me, root) {
                               list: 'care-patients', value: sessionStorage.getItem(PATIENT_KEY) || '', required: true });
   const options = el('datalist', { id: 'care-patients' });
   const wards = el('datalist', { id: 'care-wards' }), theatres = el('datalist', { id: 'care-theatres' });
+  const encIds = el('datalist', { id: 'care-encounter-ids' });
   const stays = el('div', { id: 'care-encounters', 'aria-live': 'polite' });
   let asked = 0; // the latest request wins: an older answer for another patient is dropped
   const showStays = async () => {
@@ -140,6 +141,8 @@ export async function careForms(me, root) {
     try {
       const e = await get(withPatient('/ui/api/care/encounters', p));
       if (mine !== asked) return;
+      encIds.replaceChildren(...e.encounters.map((x) => el('option', { value: x.id,
+        label: `${x.class} ${x.status} ${x.ward ? x.ward + ' bed ' + x.bed : x.department || x.hospital} ${x.start.slice(0, 16)}` })));
       stays.replaceChildren(e.encounters.length
         ? table(`${p}'s encounters you can read`, ['Encounter id', 'Class', 'Status', 'Where', 'Start', 'End'],
                 e.encounters.map((x) => [x.id, x.class, x.status, x.ward ? `${x.ward} bed ${x.bed}` : (x.department || x.hospital),
@@ -151,7 +154,7 @@ export async function careForms(me, root) {
   };
   input.addEventListener('change', showStays);
   root.append(el('h1', { text: 'Care forms' }),
-    el('div', { class: 'card' }, el('label', { for: 'care-patient', text: 'Patient (carekey ID)' }), input, options, wards, theatres,
+    el('div', { class: 'card' }, el('label', { for: 'care-patient', text: 'Patient (carekey ID)' }), input, options, wards, theatres, encIds,
       el('p', { class: 'note', text: 'Every form is checked by the node and shown to you before anything is written. Prescriptions have their own page.' })),
     stays, ...forms(me, () => input.value.trim(), showStays));
   try {
