@@ -315,7 +315,7 @@ int ck_ui_care_form(ck_ui_req *r, const char *op)
     snprintf(view, sizeof view, "care/%s", op);
     if (!ck_ui_role_may(r->s->role, view)) return ck_ui_fail(r, 403, "not_for_role", "this form is not for your role");
     if (ck_ui_form_parse(op, r->body, r->body_len, &f, &why) != 0) return ck_ui_fail(r, 400, "bad_form", why);
-    if (!ck_ui_gid_ok(S(f, "patient") ? S(f, "patient") : "x")) {
+    if (S(f, "patient") && !ck_ui_gid_ok(S(f, "patient"))) { /* every form but slots names one */
         json_decref(f);
         return ck_ui_fail(r, 400, "bad_patient", "patient must name a record (its GID)");
     }
@@ -399,10 +399,10 @@ int ck_ui_care_patients(ck_ui_req *r)
     if (!(gids = json_object()) || !(list = json_array())) goto nomem;
     if (items.items) patient_refs(items.items, gids);
     if (q == 0) {
-        if ((lookup = patient_row(r->s->n, look, org, census.rows)) && json_is_true(json_object_get(lookup, "consented")))
-            json_object_set_new(gids, look, json_true());
-        if (!lookup) lookup = json_pack("{s:s,s:b,s:s}", "gid", look, "consented", 0, "error",
-                                        ck_node_last_error(r->s->n)->msg);
+        if (!(lookup = patient_row(r->s->n, look, org, census.rows)))
+            lookup = json_pack("{s:s,s:b,s:s}", "gid", look, "consented", 0, "error", ck_node_last_error(r->s->n)->msg);
+        else if (json_is_true(json_object_get(lookup, "consented")) && !json_object_get(gids, look))
+            json_array_append(list, lookup);
     }
     json_object_foreach(gids, gid, x) {
         json_t *row = patient_row(r->s->n, gid, org, census.rows);
