@@ -317,7 +317,10 @@ async function clerk(browser) {
   ok((await page.$$('.mis-report canvas')).length >= 3, 'MIS: charts');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#mis-csv')]);
   const csv = fs.readFileSync(await dl.path(), 'utf8');
-  ok(/ward-med/.test(csv) && /Admissions/.test(csv), `MIS CSV download: ${csv.slice(0, 120)}`);
+  const lines = csv.split(/\r?\n/);
+  ok(lines.includes('ward-med,Medical ward,2,2') && lines.includes('ward-surg,Surgical ward,1,0') && lines.includes('total,,3,2'),
+     `MIS CSV download: the admissions rows: ${csv.slice(0, 300)}`);
+  ok(lines.some((l) => /^th-1,Theatre 1,1,2\.00,/.test(l)), 'MIS CSV download: th-1 one session, 2 hours');
   await axe(page, 'clerk mis');
   await shot(page, 'clerk-mis');
 
