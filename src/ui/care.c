@@ -1,8 +1,8 @@
 /*
  * src/ui/care.c - the clinicians' JSON API (docs/UI.md, "Care and
  * hospital"): "my patients", a patient's encounters, and the forms that
- * write (admit, discharge, diagnosis, vitals, note, appointment, theatre,
- * slots) over the node's care operations (carekey/node_care.h).
+ * write (admit, discharge, diagnosis, vitals, note, appointment and its
+ * check-in or cancellation, theatre, slots) over the node's care operations (carekey/node_care.h).
  *
  * Every form is sent twice by the pages: first with "check": true, which
  * runs the node's pure checks of the input and writes nothing (the page then
@@ -245,6 +245,43 @@ static int do_appointment(ck_ui_req *r, const json_t *f, int check)
     return written(r, "appointment", extra);
 }
 
+/* Check-in and cancellation of a booked appointment (named by its id). */
+static int appointment_change(ck_ui_req *r, const json_t *f, int check, ck_node_appt_action action, const char *op)
+{
+    ck_node_appointment_in in;
+    ck_node_appointment_out out;
+    ck_node_error e;
+    json_t *extra;
+    memset(&in, 0, sizeof in);
+    in.action = action;
+    in.id = S(f, "id");
+    in.reason = S(f, "reason");
+    memset(&e, 0, sizeof e);
+    if (ck_node_appointment_check(&in, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, op);
+    memset(&out, 0, sizeof out);
+    if (ck_node_appointment(r->s->n, &in, &out) != 0) {
+        int rc = refused(r, out.ledger_done ? "the ledger holds the change, but the patient's record could not be updated"
+                                            : "");
+        ck_node_appointment_out_free(&out);
+        return rc;
+    }
+    extra = json_pack("{s:s,s:s,s:s,s:I}", "id", in.id, "status", S(out.written, "status") ?: "", "org", out.org, "seq",
+                      (json_int_t)out.seq);
+    ck_node_appointment_out_free(&out);
+    return written(r, op, extra);
+}
+
+static int do_checkin(ck_ui_req *r, const json_t *f, int check)
+{
+    return appointment_change(r, f, check, CK_NODE_APPT_CHECKIN, "checkin");
+}
+
+static int do_cancel(ck_ui_req *r, const json_t *f, int check)
+{
+    return appointment_change(r, f, check, CK_NODE_APPT_CANCEL, "cancel");
+}
+
 static int do_theatre(ck_ui_req *r, const json_t *f, int check)
 {
     ck_node_theatre_in in;
@@ -304,6 +341,7 @@ int ck_ui_care_form(ck_ui_req *r, const char *op)
     } ops[] = {
         {"admit", do_admit}, {"discharge", do_discharge},     {"condition", do_condition}, {"vitals", do_vitals},
         {"note", do_note},   {"appointment", do_appointment}, {"theatre", do_theatre},     {"slots", do_slots},
+        {"checkin", do_checkin}, {"cancel", do_cancel},
     };
     char view[48];
     const char *why;

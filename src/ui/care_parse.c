@@ -56,6 +56,9 @@ static const field f_slots[] = {
     {"every", F_STR, 8, 1}, {"location", F_STR, ID, 0}, CHECK,
 };
 
+static const field f_checkin[] = {{"id", F_STR, ID, 1}, CHECK};
+static const field f_cancel[] = {{"id", F_STR, ID, 1}, {"reason", F_STR, 1000, 1}, CHECK};
+
 #define FORM(n, f) {n, f, sizeof f / sizeof *f}
 static const struct form {
     const char *op;
@@ -64,7 +67,8 @@ static const struct form {
 } forms[] = {
     FORM("admit", f_admit),     FORM("discharge", f_discharge), FORM("condition", f_condition),
     FORM("vitals", f_vitals),   FORM("note", f_note),           FORM("appointment", f_appointment),
-    FORM("theatre", f_theatre), FORM("slots", f_slots),
+    FORM("theatre", f_theatre), FORM("slots", f_slots),           FORM("checkin", f_checkin),
+    FORM("cancel", f_cancel),
 };
 
 static const struct form *form_of(const char *op)

@@ -82,6 +82,8 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"care/theatre", CLINICIAN},
         {"care/appointment", CLINICIAN | R(CLERK)},
         {"care/slots", R(DOCTOR) | R(CLERK)},
+        {"care/checkin", CLINICIAN | R(CLERK)},
+        {"care/cancel", CLINICIAN | R(CLERK)},
         {"clerk/staff", R(CLERK)},
         {"clerk/census", R(CLERK)},
         {"clerk/schedule", R(CLERK)},

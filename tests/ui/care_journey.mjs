@@ -277,9 +277,25 @@ async function clerk(browser) {
   await expectSaved(page, 'appointment', { doctor: 'dr-a', at: `${D2}T09:00`, reason: 'follow-up' }, 'p2 booked with dr-a at 09:00');
   await page.fill('#appointment-patient', 'p1');
   await expectRefused(page, 'appointment', { doctor: 'dr-a', at: `${D2}T09:00`, reason: '' }, 'p1 in the same slot', 'refused', /taken/);
-  await page.waitForFunction(() => document.querySelectorAll('#calendar .slot').length === 3, null, { timeout: 30000 });
+  // as in care_test.sh: p3 booked at 09:20 and cancelled, p1 takes the slot, p2 checked in
+  await page.fill('#appointment-patient', 'p3');
+  await expectSaved(page, 'appointment', { doctor: 'dr-a', at: `${D2}T09:20`, reason: '' }, 'p3 booked with dr-a at 09:20');
+  const appt = (start) => page.$eval(`#calendar .slot[data-start="${start}"]`, (l) => l.dataset.appointment || '');
+  await page.waitForFunction((st) => !!document.querySelector(`#calendar .slot.booked[data-start="${st}"]`), `${D2}T09:20`);
+  const p3appt = await appt(`${D2}T09:20`);
+  await expectSaved(page, 'cancel', { id: p3appt, reason: 'patient request' }, 'p3\'s appointment cancelled',
+                    ['p3 with dr-a', 'patient request']);
+  await page.fill('#appointment-patient', 'p1');
+  await expectSaved(page, 'appointment', { doctor: 'dr-a', at: `${D2}T09:20`, reason: '' }, 'p1 takes the freed 09:20 slot');
+  await page.waitForFunction((st) => !!document.querySelector(`#calendar .slot.booked[data-start="${st}"]`), `${D2}T09:00`);
+  await expectSaved(page, 'checkin', { id: await appt(`${D2}T09:00`) }, 'p2 checked in', ['p2 with dr-a', 'checked-in']);
+  await expectRefused(page, 'cancel', { id: 'no-such-appointment', reason: 'test' }, 'cancelling an unknown appointment', 'refused',
+                      /no_such_appointment|not found|no Appointment/i);
+  await page.waitForFunction(() => /checked-in/.test(document.querySelector('#calendar .slot')?.textContent || ''), null,
+                             { timeout: 30000 });
   const slots = await page.$$eval('#calendar .slot', (ls) => ls.map((l) => l.textContent));
-  ok(slots.length === 3 && /09:00 dr-a: p2/.test(slots[0]) && /09:20 dr-a: free/.test(slots[1]), `the week calendar: ${slots}`);
+  ok(slots.length === 3 && /09:00 dr-a: p2 \(checked-in\)/.test(slots[0]) && /09:20 dr-a: p1/.test(slots[1]) &&
+     /09:40 dr-a: free/.test(slots[2]), `the week calendar: ${slots}`);
   await axe(page, 'clerk calendar');
   await shot(page, 'clerk-calendar');
 

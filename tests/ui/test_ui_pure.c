@@ -141,6 +141,10 @@ static void test_care_forms(void)
           "slots need no patient");
     CHECK(!form_ok("slots", "{\"doctor\":\"dr-a\",\"date\":\"2026-11-25T00\",\"from\":\"09:00\",\"to\":\"10:00\",\"every\":\"20m\"}"),
           "a date too long");
+    CHECK(form_ok("cancel", "{\"id\":\"a1\",\"reason\":\"patient request\"}") && !form_ok("cancel", "{\"id\":\"a1\"}"),
+          "a cancellation needs its reason");
+    CHECK(form_ok("checkin", "{\"id\":\"a1\"}") && !form_ok("checkin", "{\"id\":\"a1\",\"patient\":\"p1\"}"),
+          "a check-in names the appointment only");
     CHECK(!form_ok("nosuch", "{\"patient\":\"p1\"}") && !ck_ui_form_known("nosuch") && ck_ui_form_known("theatre"),
           "an unknown form");
     CHECK(ck_ui_role_may(CK_UI_ROLE_DOCTOR, "care/admit") && ck_ui_role_may(CK_UI_ROLE_NURSE, "care/vitals") &&

@@ -1,7 +1,7 @@
 // web/js/views/clerk.js - the hospital clerk's boards (GET /ui/api/clerk/*):
 // the staff list (read-only), the wards and beds census board, the doctors'
 // schedules and appointments as a week calendar (with the forms to open
-// slots and book), and the theatre board. The MIS dashboard is clerk_mis.js.
+// slots, book, check in and cancel), and the theatre board. The MIS dashboard is clerk_mis.js.
 import { get } from '../api.js';
 import { el, table } from '../dom.js';
 import { careForm, when } from './care_form.js';
@@ -70,11 +70,16 @@ const DOW = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export async function calendar(me, root) {
   const grid = el('div', { id: 'calendar', 'aria-live': 'polite' });
+  const booked = el('datalist', { id: 'week-appointments' });
+  let shown = [];
   const load = async (days) => {
     try {
       const s = await get(`/ui/api/clerk/schedule?period=${days[0]}..${days[6]}`);
+      shown = s.slots.filter((x) => x.status === 'booked' && x.appointment);
+      booked.replaceChildren(...shown.map((x) => el('option', { value: x.appointment,
+        label: `${x.start.replace('T', ' ').slice(0, 16)} ${x.practitioner}: ${x.patient || '?'} (${x.appointment_status || 'booked'})` })));
       const cells = days.map((d) => s.slots.filter((x) => day(x.start) === d).map((x) => el('li', {
-        class: 'slot ' + x.status, 'data-start': x.start.slice(0, 16) },
+        class: 'slot ' + x.status, 'data-start': x.start.slice(0, 16), 'data-appointment': x.appointment || undefined },
         `${hm(x.start)} ${x.practitioner}: `, x.status === 'booked' ? `${x.patient || '?'} (${x.appointment_status || 'booked'})` : 'free')));
       grid.replaceChildren(el('div', { class: 'table-wrap' }, el('table', { class: 'week' },
         el('caption', { text: `Schedules and appointments, ${days[0]} to ${days[6]} (UTC): ${s.slots.length} slots` }),
@@ -99,7 +104,22 @@ export async function calendar(me, root) {
     body: (v) => ({ patient: v.patient, doctor: v.doctor, at: v.at, reason: v.reason || undefined }),
     review: (v) => [['Patient', v.patient], ['Doctor', v.doctor], ['Slot', when(v.at)], ['Reason', v.reason]],
     done: (r) => `Booked: Appointment ${r.id}.`, after: week.run });
-  root.append(el('h1', { text: 'Schedules and appointments' }), week.form, grid, slots, book);
+  // a booking of the week shown, in words, for the reviews of a check-in or a cancellation
+  const which = (id) => {
+    const x = shown.find((b) => b.appointment === id);
+    return x ? `${x.patient || '?'} with ${x.practitioner}, ${when(x.start.slice(0, 16))} (${x.appointment_status || 'booked'})`
+             : 'an appointment not in the week shown';
+  };
+  const idField = { name: 'id', label: 'Appointment', required: true, list: 'week-appointments',
+                    hint: 'Its id: the list offers the bookings of the week shown.' };
+  const checkin = careForm({ op: 'checkin', title: 'Check a patient in', fields: [idField],
+    body: (v) => ({ id: v.id }), review: (v) => [['Appointment', v.id], ['Booking', which(v.id)], ['New status', 'checked-in']],
+    done: (r) => `Checked in: Appointment ${r.id} is ${r.status}.`, after: week.run });
+  const cancel = careForm({ op: 'cancel', title: 'Cancel an appointment', fields: [idField, { name: 'reason', label: 'Reason', required: true }],
+    body: (v) => ({ id: v.id, reason: v.reason }),
+    review: (v) => [['Appointment', v.id], ['Booking', which(v.id)], ['Reason', v.reason], ['New status', 'cancelled (the slot is free again)']],
+    done: (r) => `Cancelled: Appointment ${r.id}.`, after: week.run });
+  root.append(el('h1', { text: 'Schedules and appointments' }), week.form, grid, booked, slots, book, checkin, cancel);
   await week.run();
 }
 
