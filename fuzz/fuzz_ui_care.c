@@ -12,7 +12,7 @@
 #include "ui/care.h"
 
 static const char *const ops[] = {"admit", "discharge", "condition", "vitals", "note",
-                                  "appointment", "theatre", "slots", "checkin", "cancel", "nosuch"};
+                                  "appointment", "theatre", "slots", "checkin", "cancel", "outcome", "nosuch"};
 
 static void check_value(const char *k, const json_t *v)
 {
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_ASSERT(ck_ui_form_known(op) && json_is_object(out) && why == NULL, "an object of a known form");
-    if (strcmp(op, "slots") && strcmp(op, "checkin") && strcmp(op, "cancel"))
+    if (strcmp(op, "slots") && strcmp(op, "checkin") && strcmp(op, "cancel") && strcmp(op, "outcome"))
         FUZZ_ASSERT(json_is_string(json_object_get(out, "patient")), "a patient");
     json_object_foreach(out, k, v) check_value(k, v);
     json_decref(out);

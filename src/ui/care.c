@@ -317,6 +317,37 @@ static int do_theatre(ck_ui_req *r, const json_t *f, int check)
     return written(r, "theatre", extra);
 }
 
+/* How a booked surgery went: new versions of its Appointment and Procedure. */
+static int do_outcome(ck_ui_req *r, const json_t *f, int check)
+{
+    ck_node_theatre_in in;
+    ck_node_theatre_out out;
+    ck_node_error e;
+    json_t *extra;
+    memset(&in, 0, sizeof in);
+    in.action = CK_NODE_THEATRE_OUTCOME;
+    in.id = S(f, "id");
+    in.status = S(f, "status");
+    in.outcome = S(f, "outcome");
+    in.result = S(f, "result");
+    in.start = S(f, "start");
+    in.end = S(f, "end");
+    memset(&e, 0, sizeof e);
+    if (ck_node_theatre_check(&in, &e) != 0 && check_failed(r, &e)) return -1;
+    if (check) return checked(r, "outcome");
+    memset(&out, 0, sizeof out);
+    if (ck_node_theatre(r->s->n, &in, &out) != 0) {
+        int rc = refused(r, out.ledger_done ? "the ledger holds the outcome, but the patient's Procedure could not be "
+                                              "updated"
+                                            : "");
+        ck_node_theatre_out_free(&out);
+        return rc;
+    }
+    extra = json_pack("{s:s,s:s,s:s,s:I}", "id", in.id, "status", in.status, "org", out.org, "seq", (json_int_t)out.seq);
+    ck_node_theatre_out_free(&out);
+    return written(r, "outcome", extra);
+}
+
 static int do_slots(ck_ui_req *r, const json_t *f, int check)
 {
     ck_node_slots_in in = {NULL, S(f, "doctor"), S(f, "date"), S(f, "from"), S(f, "to"), S(f, "every"), S(f, "location")};
@@ -341,7 +372,7 @@ int ck_ui_care_form(ck_ui_req *r, const char *op)
     } ops[] = {
         {"admit", do_admit}, {"discharge", do_discharge},     {"condition", do_condition}, {"vitals", do_vitals},
         {"note", do_note},   {"appointment", do_appointment}, {"theatre", do_theatre},     {"slots", do_slots},
-        {"checkin", do_checkin}, {"cancel", do_cancel},
+        {"checkin", do_checkin}, {"cancel", do_cancel},         {"outcome", do_outcome},
     };
     char view[48];
     const char *why;

@@ -17,7 +17,7 @@
 
 /* ---- care_parse.c (pure) --------------------------------------------------------- */
 /* 1 when op names a care form ("admit", "discharge", "condition", "vitals",
- * "note", "appointment", "theatre", "slots", "checkin", "cancel"). */
+ * "note", "appointment", "theatre", "slots", "checkin", "cancel", "outcome"). */
 int ck_ui_form_known(const char *op);
 /* The body of form op: one JSON object whose members are all fields of
  * the form (no other, none twice), each of its type (strings 1..max bytes

@@ -56,6 +56,10 @@ static const field f_slots[] = {
     {"every", F_STR, 8, 1}, {"location", F_STR, ID, 0}, CHECK,
 };
 
+static const field f_outcome[] = {
+    {"id", F_STR, ID, 1},      {"status", F_STR, 16, 1}, {"outcome", F_STR, TEXT, 0}, {"result", F_STR, 16, 0},
+    {"start", F_STR, AT, 0},   {"end", F_STR, AT, 0},    CHECK,
+};
 static const field f_checkin[] = {{"id", F_STR, ID, 1}, CHECK};
 static const field f_cancel[] = {{"id", F_STR, ID, 1}, {"reason", F_STR, 1000, 1}, CHECK};
 
@@ -68,7 +72,7 @@ static const struct form {
     FORM("admit", f_admit),     FORM("discharge", f_discharge), FORM("condition", f_condition),
     FORM("vitals", f_vitals),   FORM("note", f_note),           FORM("appointment", f_appointment),
     FORM("theatre", f_theatre), FORM("slots", f_slots),           FORM("checkin", f_checkin),
-    FORM("cancel", f_cancel),
+    FORM("cancel", f_cancel),   FORM("outcome", f_outcome),
 };
 
 static const struct form *form_of(const char *op)

@@ -84,6 +84,7 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"care/slots", R(DOCTOR) | R(CLERK)},
         {"care/checkin", CLINICIAN | R(CLERK)},
         {"care/cancel", CLINICIAN | R(CLERK)},
+        {"care/outcome", CLINICIAN},
         {"clerk/staff", R(CLERK)},
         {"clerk/census", R(CLERK)},
         {"clerk/schedule", R(CLERK)},

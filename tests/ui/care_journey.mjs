@@ -40,7 +40,7 @@ const MENUS = {
   'clerk-a': { role: 'clerk', menu: ['staff', 'census', 'calendar', 'theatres', 'mis'] },
 };
 const CLERK_VIEWS = ['staff', 'census', 'schedule?period=2026-11-24', 'theatre', 'mis?period=2026-11-24'].map((v) => '/ui/api/clerk/' + v);
-const CLINICIAN_ONLY_POST = ['admit', 'discharge', 'condition', 'vitals', 'note', 'theatre'].map((v) => '/ui/api/care/' + v);
+const CLINICIAN_ONLY_POST = ['admit', 'discharge', 'condition', 'vitals', 'note', 'theatre', 'outcome'].map((v) => '/ui/api/care/' + v);
 // another role's JSON views: 403 not_for_role
 const DENIED = {
   'dr-a': { get: CLERK_VIEWS, post: [] },
@@ -212,14 +212,22 @@ async function doctor(browser) {
   await expectSaved(page, 'note', { kind: 'progress', text: 'Crushing chest pain since 06:00; ECG shows ST elevation.', encounter: enc },
                     'a note on p1', ['ST elevation']);
   await patient('p3');
-  await expectSaved(page, 'theatre', { theatre: 'th-1', surgeon: 'dr-a', team: 'nurse-a:scrub-nurse', snomed: '80146002',
-                                       display: 'Appendectomy', start: `${D}T10:00`, end: `${D}T12:00` }, 'theatre th-1 for p3');
+  const surg1 = await expectSaved(page, 'theatre', { theatre: 'th-1', surgeon: 'dr-a', team: 'nurse-a:scrub-nurse', snomed: '80146002',
+                                                     display: 'Appendectomy', start: `${D}T10:00`, end: `${D}T12:00` }, 'theatre th-1 for p3');
   await patient('p2');
   await expectRefused(page, 'theatre', { theatre: 'th-1', surgeon: 'dr-a', team: '', snomed: '232717009', display: 'Coronary angioplasty',
                                          start: `${D}T11:00`, end: `${D}T13:00` }, 'a double booking of th-1', 'refused', /th-1/);
   await shot(page, 'doctor-theatre-refused');
-  await expectSaved(page, 'theatre', { theatre: 'th-2', surgeon: 'dr-a', snomed: '232717009', display: 'Coronary angioplasty',
-                                       start: `${D}T12:00`, end: `${D}T13:30` }, 'theatre th-2 for p2');
+  const surg2 = await expectSaved(page, 'theatre', { theatre: 'th-2', surgeon: 'dr-a', snomed: '232717009', display: 'Coronary angioplasty',
+                                                     start: `${D}T12:00`, end: `${D}T13:30` }, 'theatre th-2 for p2');
+  // their outcomes (the booking ids from the messages of their bookings)
+  const idOf = (r) => (/Appointment ([0-9a-f-]{36})/.exec(r.text || '') || [])[1] || '';
+  await expectSaved(page, 'outcome', { id: idOf(surg1), status: 'completed', success: 'successful', outcome: 'no complications' },
+                    'the appendectomy completed', ['completed', 'no complications']);
+  await expectSaved(page, 'outcome', { id: idOf(surg2), status: 'completed', success: '', outcome: 'stent placed' },
+                    'the angioplasty completed');
+  await expectRefused(page, 'outcome', { id: idOf(surg2), status: 'completed', success: '', outcome: '', start: `${D}T12:00`, end: '' },
+                      'an actual start without its end', 'check', /start|end/);
   await patient('p1');
   await expectSaved(page, 'discharge', { disposition: 'other-hcf', summary: 'Transferred to hosp-b for PCI.', at: `${D}T14:00` },
                     'discharge of p1', ['other-hcf', 'Transferred to hosp-b']);
@@ -325,6 +333,7 @@ async function clerk(browser) {
     ['occupancy', 'ward-surg', 'Occupied bed-days', '0.63'], ['occupancy', 'ward-surg', 'Occupancy %', '31.3'],
     ['theatre', 'th-1', 'Sessions', '1'], ['theatre', 'th-1', 'Booked hours', '2.00'],
     ['theatre', 'th-2', 'Sessions', '1'], ['theatre', 'th-2', 'Booked hours', '1.50'], ['theatre', 'total', 'Sessions', '2'],
+    ['theatre', 'total', 'Fulfilled', '2'],
   ];
   for (const [rep, row, col, v] of want) {
     const got = await misCell(page, rep, row, col);

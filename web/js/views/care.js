@@ -122,6 +122,19 @@ function forms(me, patientOf, refresh) {
       review: (v) => [['Patient', v.patient], ['Theatre', v.theatre], ['Surgeon', v.surgeon], ['Team', v.team],
                       ['Procedure', `${v.display} (${v.snomed})`], ['From', when(v.start)], ['To', when(v.end)]],
       done: saved('Appointment') },
+    { op: 'outcome', title: 'Record how a surgery went',
+      intro: 'The theatre booking\'s id is in the message of its booking (and on the clerk\'s theatre board).',
+      fields: [{ name: 'id', label: 'Theatre booking id', required: true },
+               { name: 'status', label: 'Status', type: 'select', options: [['completed', 'Completed'], ['not-done', 'Not done'], ['stopped', 'Stopped']] },
+               { name: 'success', label: 'Result', type: 'select', options: [['', '—'], ['successful', 'Successful'], ['unsuccessful', 'Unsuccessful'], ['partial', 'Partial']] },
+               { name: 'outcome', label: 'Outcome (or the reason it was not done)' },
+               { name: 'start', label: 'Actual start', type: 'datetime-local', hint: 'UTC; empty: as booked (give both or neither).' },
+               { name: 'end', label: 'Actual end', type: 'datetime-local', hint: 'UTC' }],
+      body: (v) => ({ id: v.id, status: v.status, result: v.success || undefined, outcome: v.outcome || undefined,
+                      start: v.start || undefined, end: v.end || undefined }),
+      review: (v) => [['Booking', v.id], ['Status', v.status], ['Result', v.success], ['Outcome', v.outcome],
+                      ['Performed', v.start ? `${when(v.start)} to ${when(v.end)}` : 'as booked']],
+      done: (r) => `Recorded: Appointment ${r.id} ${r.status}.` },
   ];
   return list.map((spec) => careForm({ ...spec, after: refresh }, patientOf));
 }

@@ -9,7 +9,7 @@ import { el } from '../dom.js';
 //         body(values) -> the JSON body, review(values, check reply) -> [[label, text]],
 //         done(reply, values) -> text }
 export function careForm(spec, patientOf) {
-  const id = (n) => `${spec.op}-${n}`;
+  const id = (n) => `${spec.op}-${n}`; // fields must not be named result, review, check, save, edit, form, card or title
   const inputs = {};
   const result = el('div', { id: id('result'), class: 'form-result' });
   const review = el('div', { id: id('review'), class: 'review', hidden: true });
