@@ -1,6 +1,6 @@
 /*
  * src/ui/care.h - the hospital's pages (docs/UI.md, "Care and hospital"):
- * the clinicians' forms and "my patients" (care.c), the clerk's boards
+ * "my patients" and the routes (care.c), the forms (care_forms.c), the clerk's boards
  * (clerk.c), and the strict parser of the forms' bodies (care_parse.c,
  * pure, fuzzed by fuzz/fuzz_ui_care.c).
  */
@@ -26,10 +26,12 @@ int ck_ui_form_known(const char *op);
  * 0 and *out (json_decref), or -1 with *why (a static sentence). */
 int ck_ui_form_parse(const char *op, const char *body, size_t len, json_t **out, const char **why);
 
-/* ---- care.c: the clinicians' (and the clerk's bookings) ------------------------------ */
+/* ---- care_forms.c: the clinicians' (and the clerk's bookings) ------------------------- */
 /* POST /ui/api/care/OP: the form's check ({"check": true}: validated only,
  * nothing written) or the write; the node's refusals as its error key. */
 int ck_ui_care_form(ck_ui_req *r, const char *op);
+
+/* ---- care.c ---------------------------------------------------------------------------------- */
 /* GET /ui/api/care/patients: the patients who consented to this person's
  * hospital (an active delegate grant to it in their verified chains). */
 int ck_ui_care_patients(ck_ui_req *r);
