@@ -133,10 +133,10 @@ export async function theatres(me, root) {
         const rows = t.bookings.filter((b) => b.theatre === th);
         return el('section', { class: 'card', 'data-theatre': th, 'aria-labelledby': 'th-' + th },
           el('h2', { id: 'th-' + th, text: `${th}: ${rows.length} booking${rows.length === 1 ? '' : 's'}` }),
-          table(`Bookings of ${th}, ${days[0]} to ${days[6]} (UTC)`, ['Day', 'From', 'To', 'Patient', 'Procedure', 'Surgeon', 'Team', 'Status'],
+          table(`Bookings of ${th}, ${days[0]} to ${days[6]} (UTC)`, ['Day', 'From', 'To', 'Patient', 'Procedure', 'Surgeon', 'Team', 'Status', 'Booking id'],
             rows.map((b) => [day(b.start), hm(b.start), hm(b.end), b.patient || '',
                              b.procedure ? `${b.procedure.display || ''} (${b.procedure.code || '?'})` : '', b.surgeon || '',
-                             (b.team || []).map((m) => `${m.gid} (${m.function})`).join(', '), b.status])));
+                             (b.team || []).map((m) => `${m.gid} (${m.function})`).join(', '), b.status, b.id])));
       }) : [el('p', { class: 'section-status', text: `No theatre booking from ${days[0]} to ${days[6]}.` })]));
     } catch (e) {
       board.replaceChildren(el('p', { class: 'status error', role: 'alert', text: `${e.code}: ${e.message}` }));
