@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "carekey/node_emergency.h"
-#include "ui/care_forms.h"
+#include "ui/rx_forms.h"
 
 static int summary(ck_ui_req *r, const ck_node_emergency_out *out)
 {

@@ -36,15 +36,18 @@ static const struct item {
     /* next: care workflows on the node (include/carekey/node_care.h) */
     {"import", "Import a FHIR bundle", "record", R(PATIENT), 0},
     {"publish", "Publish for research", "sharing", R(PATIENT), 0},
-    {"patients", "My patients", "care", CLINICIAN, 0},
-    {"care-forms", "Admit, diagnose, vitals, notes, prescriptions", "care", CLINICIAN, 0},
-    {"pharmacy", "Prescriptions to dispense", "care", R(PHARMACIST), 0},
-    {"break-glass", "Emergency access", "care", R(EMERGENCY) | R(DOCTOR), 0},
-    {"boards", "Staff, beds, schedules, theatres, MIS", "hospital", R(CLERK), 0},
-    /* built (port-b): src/ui/rx.c, src/ui/emergency.c over node_rx.h, node_emergency.h */
+    {"patients", "My patients", "care", CLINICIAN, 1},
+    {"care-forms", "Admit, diagnose, vitals, notes, bookings", "care", CLINICIAN, 1},
+    /* prescriptions and break-glass (src/ui/rx.c, src/ui/emergency.c) */
     {"prescribe", "Prescribe", "care", R(DOCTOR), 1},
     {"pharmacy", "Prescriptions to dispense", "care", R(PHARMACIST), 1},
     {"break-glass", "Emergency access", "care", R(EMERGENCY) | R(DOCTOR), 1},
+    /* the clerk's boards (src/ui/clerk.c, web/js/views/clerk*.js) */
+    {"staff", "Staff", "hospital", R(CLERK), 1},
+    {"census", "Wards and beds", "hospital", R(CLERK), 1},
+    {"calendar", "Schedules and appointments", "hospital", R(CLERK), 1},
+    {"theatres", "Theatre board", "hospital", R(CLERK), 1},
+    {"mis", "MIS dashboard", "hospital", R(CLERK), 1},
 };
 
 json_t *ck_ui_menu(ck_ui_role r)
@@ -74,6 +77,24 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"rx/write", R(DOCTOR)},
         {"rx/dispense", R(PHARMACIST)},
         {"emergency", R(EMERGENCY) | R(DOCTOR)},
+        /* the hospital's pages (src/ui/care.c, clerk.c) */
+        {"care/patients", CLINICIAN},
+        {"care/admit", CLINICIAN},
+        {"care/discharge", CLINICIAN},
+        {"care/condition", CLINICIAN},
+        {"care/vitals", CLINICIAN},
+        {"care/note", CLINICIAN},
+        {"care/theatre", CLINICIAN},
+        {"care/appointment", CLINICIAN | R(CLERK)},
+        {"care/slots", R(DOCTOR) | R(CLERK)},
+        {"care/checkin", CLINICIAN | R(CLERK)},
+        {"care/cancel", CLINICIAN | R(CLERK)},
+        {"care/outcome", CLINICIAN},
+        {"clerk/staff", R(CLERK)},
+        {"clerk/census", R(CLERK)},
+        {"clerk/schedule", R(CLERK)},
+        {"clerk/theatre", R(CLERK)},
+        {"clerk/mis", R(CLERK)},
     };
     for (size_t i = 0; i < sizeof views / sizeof *views; i++)
         if (!strcmp(views[i].view, view)) return (views[i].roles & (1u << r)) != 0;

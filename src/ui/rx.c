@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "carekey/node_rx.h"
-#include "ui/care_forms.h"
+#include "ui/rx_forms.h"
 
 /* 422 rx_warnings with the warnings the checks found. */
 static int blocked(ck_ui_req *r, const ck_node_error *e, json_t *warnings)

@@ -21,6 +21,7 @@
 #include "api/api_impl.h"
 #include "ui/care_forms.h"
 #include "ui/ui_impl.h"
+#include "ui/care.h"
 
 #ifndef CK_UI_WEB_DIR
 #define CK_UI_WEB_DIR "web"
@@ -145,6 +146,7 @@ static void session_routes(ck_ui_req *r)
         memcpy(kind, r->uri + strlen("/ui/api/report/"), n);
         kind[n] = 0;
         (void)ck_ui_report(r, kind);
+    } else if (ck_ui_care_route(r, r->uri, r->path_len)) { /* the hospital's pages: src/ui/care.c */
     } else
         ck_ui_fail(r, 404, "not_found", "no such API route");
 }

@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "ui/ui_impl.h"
+#include "ui/care.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -108,6 +109,62 @@ static void test_origin_tokens_menu(void)
     CHECK(!ck_ui_role_may(CK_UI_ROLE_NONE, "report/personal") && !ck_ui_role_may(CK_UI_ROLE_PATIENT, "nope"), "none");
 }
 
+/* the hospital's forms (src/ui/care_parse.c) and who may send them (menu.c) */
+static int form_ok(const char *op, const char *body)
+{
+    json_t *v = NULL;
+    const char *why = NULL;
+    int rc = ck_ui_form_parse(op, body, strlen(body), &v, &why);
+    if (rc == 0) CHECK(v && !why, "an accepted form has a value and no reason");
+    else CHECK(!v && why, "a refused form leaves nothing and says why");
+    json_decref(v);
+    return rc == 0;
+}
+
+static void test_care_forms(void)
+{
+    json_t *m;
+    CHECK(form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\",\"bed\":1,\"at\":\"2026-11-24T08:00\",\"check\":true}"),
+          "an admission");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\"}"), "a required field missing (bed)");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\",\"bed\":0}"), "bed 0");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\",\"bed\":100001}"), "bed out of range");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\",\"bed\":1.5}"), "bed a real");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\",\"bed\":\"1\"}"), "bed a string");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"ward-med\",\"bed\":1,\"x\":1}"), "an unknown field");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"patient\":\"p2\",\"ward\":\"w\",\"bed\":1}"), "a duplicate field");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"w\",\"bed\":1} {}"), "trailing input");
+    CHECK(!form_ok("admit", "{\"patient\":\"\",\"ward\":\"w\",\"bed\":1}"), "an empty string");
+    CHECK(!form_ok("admit", "{\"patient\":\"p\\u0000\",\"ward\":\"w\",\"bed\":1}"), "a NUL in a string");
+    CHECK(!form_ok("admit", "{\"patient\":\"p1\",\"ward\":\"w\",\"bed\":1,\"check\":1}"), "check is a boolean");
+    CHECK(!form_ok("admit", "[1]") && !form_ok("admit", "") && !form_ok("admit", "null"), "not an object");
+    CHECK(form_ok("vitals", "{\"patient\":\"p1\",\"vitals\":{\"hr\":\"88\",\"bp\":\"135/85\"}}"), "vitals");
+    CHECK(!form_ok("vitals", "{\"patient\":\"p1\",\"vitals\":{}}"), "no vital");
+    CHECK(!form_ok("vitals", "{\"patient\":\"p1\",\"vitals\":{\"hr=9\":\"88\"}}"), "'=' in a vital's name");
+    CHECK(!form_ok("vitals", "{\"patient\":\"p1\",\"vitals\":{\"hr\":\"8=8\"}}"), "'=' in a vital's value");
+    CHECK(!form_ok("vitals", "{\"patient\":\"p1\",\"vitals\":{\"HR\":\"88\"}}"), "an upper-case vital name");
+    CHECK(!form_ok("vitals", "{\"patient\":\"p1\",\"vitals\":{\"hr\":88}}"), "a vital as a number");
+    CHECK(form_ok("slots", "{\"doctor\":\"dr-a\",\"date\":\"2026-11-25\",\"from\":\"09:00\",\"to\":\"10:00\",\"every\":\"20m\"}"),
+          "slots need no patient");
+    CHECK(!form_ok("slots", "{\"doctor\":\"dr-a\",\"date\":\"2026-11-25T00\",\"from\":\"09:00\",\"to\":\"10:00\",\"every\":\"20m\"}"),
+          "a date too long");
+    CHECK(form_ok("cancel", "{\"id\":\"a1\",\"reason\":\"patient request\"}") && !form_ok("cancel", "{\"id\":\"a1\"}"),
+          "a cancellation needs its reason");
+    CHECK(form_ok("checkin", "{\"id\":\"a1\"}") && !form_ok("checkin", "{\"id\":\"a1\",\"patient\":\"p1\"}"),
+          "a check-in names the appointment only");
+    CHECK(!form_ok("nosuch", "{\"patient\":\"p1\"}") && !ck_ui_form_known("nosuch") && ck_ui_form_known("theatre"),
+          "an unknown form");
+    CHECK(ck_ui_role_may(CK_UI_ROLE_DOCTOR, "care/admit") && ck_ui_role_may(CK_UI_ROLE_NURSE, "care/vitals") &&
+              !ck_ui_role_may(CK_UI_ROLE_CLERK, "care/admit") && ck_ui_role_may(CK_UI_ROLE_CLERK, "care/appointment"),
+          "care forms by role");
+    CHECK(ck_ui_role_may(CK_UI_ROLE_CLERK, "clerk/mis") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "clerk/mis") &&
+              !ck_ui_role_may(CK_UI_ROLE_NURSE, "care/slots") && !ck_ui_role_may(CK_UI_ROLE_PATIENT, "care/patients"),
+          "boards by role");
+    m = ck_ui_menu(CK_UI_ROLE_CLERK);
+    CHECK(json_array_size(m) == 5, "the clerk's five boards");
+    json_decref(m);
+}
+
 int main(void)
 {
     test_cookie();
@@ -115,5 +172,6 @@ int main(void)
     test_gid_login();
     test_static();
     test_origin_tokens_menu();
+    test_care_forms();
     TEST_MAIN_END();
 }

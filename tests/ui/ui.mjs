@@ -28,7 +28,7 @@ const bodies = []; // every response the browser got: [url, text]
 const ROLES = {
   'pt-1': { role: 'patient', menu: ['record', 'timeline', 'results', 'sharing', 'audit', 'download'] },
   'fam-1': { role: 'family', menu: ['personal'] },
-  'dr-a': { role: 'doctor', menu: ['professional', 'prescribe', 'break-glass'] },
+  'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms', 'prescribe', 'break-glass'] },
   'res': { role: 'researcher', menu: ['research'] },
 };
 // JSON views each role may not have (403 not_for_role)

@@ -8,6 +8,9 @@ import * as report from './views/report.js';
 import * as rx from './views/rx.js';
 import * as pharmacy from './views/pharmacy.js';
 import * as emergency from './views/emergency.js';
+import * as care from './views/care.js';
+import * as clerk from './views/clerk.js';
+import * as clerkMis from './views/clerk_mis.js';
 
 const views = {
   record: record.sections,
@@ -22,6 +25,13 @@ const views = {
   prescribe: rx.prescribe,
   pharmacy: pharmacy.queue,
   'break-glass': emergency.breakGlass,
+  patients: care.patients,
+  'care-forms': care.careForms,
+  staff: clerk.staff,
+  census: clerk.census,
+  calendar: clerk.calendar,
+  theatres: clerk.theatres,
+  mis: clerkMis.mis,
 };
 
 let me = null;

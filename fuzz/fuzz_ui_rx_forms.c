@@ -1,6 +1,6 @@
 /*
- * fuzz/fuzz_ui_care_forms.c - the form bodies of the prescription,
- * dispensing and break-glass pages (src/ui/care_forms.c). The first byte
+ * fuzz/fuzz_ui_rx_forms.c - the form bodies of the prescription,
+ * dispensing and break-glass pages (src/ui/rx_forms.c). The first byte
  * picks the form; an accepted body must hold what the form promises
  * (names that are GIDs, numbers in range, a reason, an http(s) desk).
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "ui/care_forms.h"
+#include "ui/rx_forms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

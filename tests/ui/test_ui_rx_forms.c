@@ -1,12 +1,12 @@
-/* tests/ui/test_ui_care_forms.c - the form bodies of the prescription,
- * dispensing and break-glass pages (src/ui/care_forms.c): the forms as the
+/* tests/ui/test_ui_rx_forms.c - the form bodies of the prescription,
+ * dispensing and break-glass pages (src/ui/rx_forms.c): the forms as the
  * pages send them are read; another member, a duplicate, trailing bytes, a
  * path for a patient, an empty reason or a desk that is no http(s) URL are
  * refused whole. */
 #include <string.h>
 
 #include "harness.h"
-#include "ui/care_forms.h"
+#include "ui/rx_forms.h"
 
 #define BODY(s) s, strlen(s)
 

@@ -1,6 +1,6 @@
 /*
- * src/ui/care_forms.h - the bodies of the prescription, dispensing and
- * break-glass forms (rx_forms.c, pure; fuzz/fuzz_ui_care_forms.c): a JSON
+ * src/ui/rx_forms.h - the bodies of the prescription, dispensing and
+ * break-glass forms (rx_forms.c, pure; fuzz/fuzz_ui_rx_forms.c): a JSON
  * object with exactly the members of the form (optional ones may be
  * absent), each of its type and size. Anything else - another member, a
  * duplicate, trailing bytes, a wrong type - is refused whole.
