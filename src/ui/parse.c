@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -183,4 +184,23 @@ int ck_ui_secret_eq(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la != lb || la == 0) return 0; /* tokens have a fixed length: it is no secret */
     return CRYPTO_memcmp(a, b, la) == 0;
+}
+
+int ck_ui_host_match(const char *host, const char *name, unsigned port)
+{
+    char want[320];
+    int six;
+    if (!host || !name || !*name || port == 0 || port > 65535) return 0;
+    six = strchr(name, ':') != NULL; /* an IPv6 literal goes in brackets */
+    if ((size_t)snprintf(want, sizeof want, "%s%s%s:%u", six ? "[" : "", name, six ? "]" : "", port) >= sizeof want)
+        return 0;
+    return strcasecmp(host, want) == 0;
+}
+
+int ck_ui_origin_match(const char *origin, const char *scheme, const char *host)
+{
+    size_t sl;
+    if (!origin || !scheme || !host || !*host) return 0;
+    sl = strlen(scheme);
+    return !strncmp(origin, scheme, sl) && !strncmp(origin + sl, "://", 3) && !strcmp(origin + sl + 3, host);
 }

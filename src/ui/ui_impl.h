@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "carekey/node.h"
+#include "tls.h"
 #include "ui/ui.h"
 
 #define CK_UI_BODY_MAX ((size_t)8 << 20)
@@ -49,6 +50,11 @@ const char *ck_ui_content_type(const char *rel);
  * HOST is the request's Host, itself one of 127.0.0.1:port, localhost:port,
  * [::1]:port. */
 int ck_ui_origin_ok(const char *origin, const char *host, unsigned port);
+/* 1 when host (a Host header) is name:port (the name case-insensitive;
+ * an IPv6 name in brackets). */
+int ck_ui_host_match(const char *host, const char *name, unsigned port);
+/* 1 when origin is exactly scheme "://" host. */
+int ck_ui_origin_match(const char *origin, const char *scheme, const char *host);
 /* 1 when the two NUL-terminated strings are equal (constant time in the
  * length of b). */
 int ck_ui_secret_eq(const char *a, const char *b);
@@ -107,7 +113,10 @@ typedef struct ck_ui_attempts {
 struct ck_ui {
     char data[4096], web[4096], chartjs[4096], server[1024];
     unsigned port, threads, idle_s;
-    char base[64];                /* http://127.0.0.1:PORT                     */
+    char base[400];               /* http://127.0.0.1:PORT, https://NAME:PORT  */
+    char url[400];                /* base + "/"                                */
+    char addr[64], name[256];     /* the listening address; the served name    */
+    ck_tls tls;                   /* off: plain HTTP (loopback only)            */
     struct MHD_Daemon *mhd;
     struct ck_guard *guard;
     pthread_mutex_t smu;          /* the session table                          */
