@@ -64,6 +64,9 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"report/professional", R(PATIENT) | CLINICIAN},
         {"report/research", R(PATIENT) | R(RESEARCHER)},
         {"sharing", R(PATIENT)},
+        {"sharing/change", R(PATIENT)},
+        {"import", R(PATIENT)},
+        {"publish", R(PATIENT)},
         {"audit", R(PATIENT)},
         {"fhir", R(PATIENT) | CLINICIAN},
     };

@@ -17,7 +17,6 @@
 
 #include "guard.h"
 #include "serve.h"
-#include "api/api_impl.h"
 #include "ui/ui_impl.h"
 
 #ifndef CK_UI_WEB_DIR
@@ -127,6 +126,7 @@ static void session_routes(ck_ui_req *r)
     else if (path_is(r, "/ui/api/me") && !strcmp(m, "GET")) (void)ck_ui_me(r);
     else if (path_is(r, "/ui/api/sharing") && !strcmp(m, "GET")) (void)ck_ui_sharing(r);
     else if (path_is(r, "/ui/api/audit") && !strcmp(m, "GET")) (void)ck_ui_audit(r);
+    else if (path_is(r, "/ui/api/sharing/change") && !strcmp(m, "POST")) (void)ck_ui_sharing_change(r);
     else if (path_under(r, "/ui/api/report/") && !strcmp(m, "GET")) {
         char kind[32];
         size_t n = r->path_len - strlen("/ui/api/report/");
@@ -142,7 +142,7 @@ static void session_routes(ck_ui_req *r)
  * name it was configured to serve under. */
 static int host_ok(const ck_ui *u, const char *host)
 {
-    return ck_api_host_ok(host, u->port) || (u->name[0] && ck_ui_host_match(host, u->name, u->port));
+    return ck_ui_host_loopback(host, u->port) || (u->name[0] && ck_ui_host_match(host, u->name, u->port));
 }
 
 static void serve(struct MHD_Connection *con, ck_ui_req *r)

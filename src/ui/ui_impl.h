@@ -53,8 +53,29 @@ int ck_ui_origin_ok(const char *origin, const char *host, unsigned port);
 /* 1 when host (a Host header) is name:port (the name case-insensitive;
  * an IPv6 name in brackets). */
 int ck_ui_host_match(const char *host, const char *name, unsigned port);
+/* 1 when host is 127.0.0.1:port, localhost:port or [::1]:port. */
+int ck_ui_host_loopback(const char *host, unsigned port);
 /* 1 when origin is exactly scheme "://" host. */
 int ck_ui_origin_match(const char *origin, const char *scheme, const char *host);
+/* A sharing change from the patient's page (POST /ui/api/sharing/change):
+ *   {"action": "grant", "grantee": GID, "access": "read"}
+ *   {"action": "grant", "grantee": GID, "access": "write", "sections": [NAME...] | ["*"],
+ *    "delegate": BOOL?, ...}
+ *   {"action": "revoke", "grantee": GID}
+ * each with "expires": "30d"|"2027-01-31"|"never"? (grants) and "confirm": BOOL? (false or
+ * absent: only say what it would do). Unknown or duplicate keys, wrong types, unknown
+ * or repeated sections are refused. */
+typedef struct ck_ui_share {
+    int revoke;                   /* else a grant                                */
+    int read;                     /* a read grant                                */
+    int delegate, confirm;
+    char grantee[CK_UI_GID_MAX];
+    char sections[512];           /* "a,b" in the order given, or "*"            */
+    char expires[64];             /* "" never                                    */
+} ck_ui_share;
+/* 0 and *out, or -1 with the reason in why (for the page). */
+int ck_ui_share_parse(const char *body, size_t len, ck_ui_share *out, char *why, size_t cap);
+
 /* 1 when the two NUL-terminated strings are equal (constant time in the
  * length of b). */
 int ck_ui_secret_eq(const char *a, const char *b);
@@ -114,7 +135,7 @@ struct ck_ui {
     char data[4096], web[4096], chartjs[4096], server[1024];
     unsigned port, threads, idle_s;
     char base[400];               /* http://127.0.0.1:PORT, https://NAME:PORT  */
-    char url[400];                /* base + "/"                                */
+    char url[404];                /* base + "/"                                */
     char addr[64], name[256];     /* the listening address; the served name    */
     ck_tls tls;                   /* off: plain HTTP (loopback only)            */
     struct MHD_Daemon *mhd;
@@ -185,6 +206,7 @@ int ck_ui_me(ck_ui_req *r);
 int ck_ui_report(ck_ui_req *r, const char *kind);
 int ck_ui_sharing(ck_ui_req *r);
 int ck_ui_audit(ck_ui_req *r);
+int ck_ui_sharing_change(ck_ui_req *r);
 
 /* ---- static.c -------------------------------------------------------------------------------------- */
 int ck_ui_static(ck_ui_req *r);
