@@ -34,8 +34,8 @@ static const struct item {
     {"professional", "Professional report", "reports", CLINICIAN, 1},
     {"research", "Research cohort", "reports", R(RESEARCHER), 1},
     /* next: care workflows on the node (include/carekey/node_care.h) */
-    {"import", "Import a FHIR bundle", "record", R(PATIENT), 0},
-    {"publish", "Publish for research", "sharing", R(PATIENT), 0},
+    {"import", "Import a FHIR bundle", "record", R(PATIENT), 1},
+    {"publish", "Publish for research", "sharing", R(PATIENT), 1},
     {"patients", "My patients", "care", CLINICIAN, 0},
     {"care-forms", "Admit, diagnose, vitals, notes, prescriptions", "care", CLINICIAN, 0},
     {"pharmacy", "Prescriptions to dispense", "care", R(PHARMACIST), 0},

@@ -127,6 +127,9 @@ static void session_routes(ck_ui_req *r)
     else if (path_is(r, "/ui/api/sharing") && !strcmp(m, "GET")) (void)ck_ui_sharing(r);
     else if (path_is(r, "/ui/api/audit") && !strcmp(m, "GET")) (void)ck_ui_audit(r);
     else if (path_is(r, "/ui/api/sharing/change") && !strcmp(m, "POST")) (void)ck_ui_sharing_change(r);
+    else if (path_is(r, "/ui/api/import") && !strcmp(m, "POST")) (void)ck_ui_import_start(r);
+    else if (path_is(r, "/ui/api/import") && !strcmp(m, "GET")) (void)ck_ui_import_status(r);
+    else if (path_is(r, "/ui/api/publish") && !strcmp(m, "POST")) (void)ck_ui_publish(r);
     else if (path_under(r, "/ui/api/report/") && !strcmp(m, "GET")) {
         char kind[32];
         size_t n = r->path_len - strlen("/ui/api/report/");

@@ -106,6 +106,7 @@ int ck_ui_role_may(ck_ui_role r, const char *view);
 
 /* ---- sessions (session.c) ------------------------------------------------------------------ */
 struct ck_api;
+struct ck_ui_job;
 
 typedef struct ck_ui_session {
     char id[CK_UI_ID_HEX + 1];
@@ -115,6 +116,7 @@ typedef struct ck_ui_session {
     ck_ui_role role;
     ck_node *n;                   /* her unlocked session (owned)             */
     struct ck_api *fhir;          /* the FHIR API over n, without a listener  */
+    struct ck_ui_job *job;        /* the import running or last run (import.c) */
     pthread_mutex_t mu;           /* one request of a session at a time        */
     int refs, dead;               /* under the table's lock                    */
     time_t last;                  /* monotonic seconds of the last request     */
@@ -207,6 +209,13 @@ int ck_ui_report(ck_ui_req *r, const char *kind);
 int ck_ui_sharing(ck_ui_req *r);
 int ck_ui_audit(ck_ui_req *r);
 int ck_ui_sharing_change(ck_ui_req *r);
+/* import.c: POST starts a job over the bundle in the body, GET says how far it is. */
+int ck_ui_import_start(ck_ui_req *r);
+int ck_ui_import_status(ck_ui_req *r);
+/* Cancels and waits for a session's import, wipes it (the session's end). */
+void ck_ui_job_free(struct ck_ui_job *j);
+/* publish.c: POST /ui/api/publish - the patient's research copy. */
+int ck_ui_publish(ck_ui_req *r);
 
 /* ---- static.c -------------------------------------------------------------------------------------- */
 int ck_ui_static(ck_ui_req *r);

@@ -5,6 +5,8 @@ import { el, setStatus } from './dom.js';
 import * as record from './views/record.js';
 import * as sharing from './views/sharing.js';
 import * as report from './views/report.js';
+import * as importer from './views/import.js';
+import * as publish from './views/publish.js';
 
 const views = {
   record: record.sections,
@@ -16,6 +18,8 @@ const views = {
   personal: (me, root) => report.show(me, root, 'personal'),
   professional: (me, root) => report.show(me, root, 'professional'),
   research: (me, root) => report.show(me, root, 'research'),
+  import: importer.show,
+  publish: publish.show,
 };
 
 let me = null;
