@@ -215,6 +215,22 @@ async function publishJourney(pt) {
   await shot(pt.page, 'patient-publish');
 }
 
+// the family member's page starts with what is coming up
+async function familyAppointments(pt, fam) {
+  const start = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 16) + ':00Z';
+  const appt = { resourceType: 'Appointment', status: 'booked', description: 'Cardiology follow-up', start,
+                 end: start.replace(/T(\d\d)/, (m, h) => `T${String((Number(h) + 1) % 24).padStart(2, '0')}`),
+                 participant: [{ actor: { reference: 'Patient/pt-1' }, status: 'accepted' }] };
+  const r = await raw('POST', '/fhir/Appointment', { 'Content-Type': 'application/fhir+json', Origin: origin,
+                                                     Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, JSON.stringify(appt));
+  ok(r.status === 201, `the patient books an appointment through FHIR -> ${r.status}`);
+  ok((await familyView(fam.page)) === 'shown', 'family: the personal report');
+  const up = await fam.page.textContent('#upcoming');
+  ok(up.includes(start.slice(0, 10)), `family: the upcoming appointment (${start.slice(0, 10)}) listed: ${up}`);
+  await axe(fam.page, 'family personal with upcoming appointments');
+  await shot(fam.page, 'family-upcoming');
+}
+
 async function security(pt, fam) {
   const body = JSON.stringify({ action: 'revoke', grantee: 'fam-1', confirm: true });
   const json = { 'Content-Type': 'application/json' };
@@ -265,6 +281,7 @@ try {
   await sharingJourney(pt, fam);
   await importJourney(pt);
   await publishJourney(pt);
+  await familyAppointments(pt, fam);
   await security(pt, fam);
   secrets();
   await pt.ctx.close();
