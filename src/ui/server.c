@@ -89,7 +89,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, ck_ui_req *r)
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", r->revalidate && r->status < 400 ? "no-cache" : "no-store");
     if (r->etag[0]) MHD_add_response_header(resp, "ETag", r->etag);
     if (r->location[0]) MHD_add_response_header(resp, "Location", r->location);
     if (r->cookie[0]) MHD_add_response_header(resp, "Set-Cookie", r->cookie);

@@ -185,12 +185,17 @@ typedef struct ck_ui_req {
     uint64_t fsize;
     char etag[80], location[600];
     char cookie[200];             /* Set-Cookie, "" none                          */
+    int revalidate;               /* a static file: "no-cache" (ETag) instead of
+                                     "no-store", so the browser keeps its compiled
+                                     scripts; never a reply with patient data   */
 } ck_ui_req;
 
 /* r's reply: {"error":{"code","message"}} with status; -1. */
 int ck_ui_fail(ck_ui_req *r, long status, const char *code, const char *msg);
 /* The node's last error on n as a reply; -1. */
 int ck_ui_fail_node(ck_ui_req *r, ck_node *n);
+/* r's reply: no body (a 304), status kept; 0 or -1. */
+int ck_ui_empty(ck_ui_req *r);
 /* r's reply: v (reference taken) as application/json; 0. */
 int ck_ui_json(ck_ui_req *r, long status, json_t *v);
 /* The patient a view names (?patient=, else the session's own); 0 or -1 (400). */

@@ -45,6 +45,7 @@ async function route() {
     await views[id](me, root);
     setStatus('');
     root.dataset.view = id; // rendered (tests wait for it)
+    performance.mark('ck-rendered'); // BENCH=ui (bench/ui/report_page.mjs)
     const h = root.querySelector('h1');
     if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
   } catch (e) {
