@@ -251,6 +251,7 @@ UI_PID=$!
 wait_file "$T/ui.port"
 UI_URL="http://127.0.0.1:$(cat "$T/ui.port")/"
 PEOPLE="rudolf anna dr-a nurse-a pharm res dr-er clerk-a bill-a"
+SHOTS_OF="rudolf anna dr-a nurse-a pharm res clerk-a"   # one per role
 echo "   open $UI_URL and log in as one of them, passphrase: $CAREKEY_PASSPHRASE"
 for who in $PEOPLE; do printf '   %-8s %s\n' "$who" "${LABEL[$who]}"; done
 if [ -t 1 ]; then
@@ -261,8 +262,9 @@ if [ -t 1 ]; then
 elif command -v node >/dev/null && [ -x "${UI_CHROMIUM:-/usr/lib/chromium/chromium}" ] &&
     [ -d "$ROOT/tests/js/node_modules/playwright-core" ]; then
     mkdir -p "$DEMO_OUT"
-    echo "   not a terminal: a screenshot of each person's home page in $DEMO_OUT"
-    DEMO_PATIENT=rudolf node "$ROOT/scripts/screens.mjs" "${UI_URL%/}" "$DEMO_OUT" $PEOPLE ||
+    echo "   not a terminal: a screenshot of each role's home page in $DEMO_OUT"
+    # shellcheck disable=SC2086
+    DEMO_PATIENT=rudolf node "$ROOT/scripts/screens.mjs" "${UI_URL%/}" "$DEMO_OUT" $SHOTS_OF ||
         echo "   (some screenshots failed; the pages are tested by ctest -R ui_browser)"
 else
     echo "   not a terminal, and no node/chromium/playwright-core for screenshots (scripts/bootstrap.sh --with-npm)"
