@@ -93,7 +93,10 @@ export async function show(me, root, kind) {
       }
       render(out, kind, rep);
     } catch (e) {
-      out.replaceChildren(el('p', { class: 'status error', role: 'alert', text: e.message }));
+      // a refusal of the record itself: she took access back, or never gave it
+      const why = e.status === 403 && e.code === 'forbidden'
+        ? `${p} does not share this record with you (any more). The node says: ${e.message}` : e.message;
+      out.replaceChildren(el('p', { class: 'status error', role: 'alert', text: why }));
     }
   };
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
