@@ -85,6 +85,10 @@ static void share(const char *s, size_t n)
         FUZZ_ASSERT(why[0] != 0 && c.grantee[0] == 0 && c.sections[0] == 0, "a reason, nothing kept");
         return;
     }
+    if (c.hospitals) {
+        FUZZ_ASSERT(c.hosp[0] && !c.grantee[0] && !c.revoke && !c.read && !c.sections[0], "only hospitals");
+        return;
+    }
     FUZZ_ASSERT(ck_ui_gid_ok(c.grantee), "a GID");
     FUZZ_ASSERT(!c.revoke || (!c.read && !c.delegate && !c.sections[0] && !c.expires[0]), "a revocation names a person");
     FUZZ_ASSERT(c.revoke || c.read == !c.sections[0], "write grants have sections, read grants none");

@@ -222,7 +222,8 @@ static int share_fail(char *why, size_t cap, const char *msg)
 
 static int share_keys_ok(json_t *v)
 {
-    static const char *const keys[] = {"action", "grantee", "access", "sections", "delegate", "expires", "confirm"};
+    static const char *const keys[] = {"action",  "grantee", "access",  "sections",
+                                       "delegate", "expires", "confirm", "hospitals"};
     const char *k;
     json_t *x;
     json_object_foreach(v, k, x) {
@@ -257,6 +258,24 @@ static int share_sections(json_t *a, char *out, size_t cap)
     return 0;
 }
 
+/* hospitals: 1-64 distinct GIDs. */
+static int share_hospitals(json_t *a, char *out, size_t cap)
+{
+    size_t i, used = 0;
+    json_t *x;
+    out[0] = 0;
+    if (!json_is_array(a) || json_array_size(a) == 0 || json_array_size(a) > 64) return -1;
+    json_array_foreach(a, i, x) {
+        const char *g = json_string_value(x);
+        if (!g || !ck_ui_gid_ok(g)) return -1;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(g, json_string_value(json_array_get(a, j)))) return -1;
+        used += (size_t)snprintf(out + used, cap - used, "%s%s", used ? "," : "", g);
+        if (used >= cap) return -1;
+    }
+    return 0;
+}
+
 int ck_ui_share_parse(const char *body, size_t len, ck_ui_share *out, char *why, size_t cap)
 {
     json_t *v = NULL, *x;
@@ -274,21 +293,35 @@ int ck_ui_share_parse(const char *body, size_t len, ck_ui_share *out, char *why,
         goto out;
     }
     action = json_string_value(json_object_get(v, "action"));
-    x = json_object_get(v, "grantee");
-    if (!action || (strcmp(action, "grant") && strcmp(action, "revoke"))) {
-        share_fail(why, cap, "action must be \"grant\" or \"revoke\"");
+    if (!action || (strcmp(action, "grant") && strcmp(action, "revoke") && strcmp(action, "hospitals"))) {
+        share_fail(why, cap, "action must be \"grant\", \"revoke\" or \"hospitals\"");
         goto out;
     }
-    if (!json_is_string(x) || !ck_ui_gid_ok(json_string_value(x))) {
-        share_fail(why, cap, "grantee must be a person's GID (letters, digits, . _ @ -)");
-        goto out;
-    }
-    snprintf(out->grantee, sizeof out->grantee, "%s", json_string_value(x));
     if ((x = json_object_get(v, "confirm")) && !json_is_boolean(x)) {
         share_fail(why, cap, "confirm must be true or false");
         goto out;
     }
     out->confirm = json_is_true(x);
+    if (!strcmp(action, "hospitals")) {
+        out->hospitals = 1;
+        if (json_object_size(v) != 2u + (x != NULL)) {
+            share_fail(why, cap, "a change of hospitals names only the hospitals");
+            goto out;
+        }
+        if (share_hospitals(json_object_get(v, "hospitals"), out->hosp, sizeof out->hosp) != 0) {
+            share_fail(why, cap, "hospitals must list 1 to 64 hospitals (their IDs) once each");
+            goto out;
+        }
+        rc = 0;
+        goto out;
+    }
+    x = json_object_get(v, "grantee");
+    if (!json_is_string(x) || !ck_ui_gid_ok(json_string_value(x))) {
+        share_fail(why, cap, "grantee must be a person's GID (letters, digits, . _ @ -)");
+        goto out;
+    }
+    snprintf(out->grantee, sizeof out->grantee, "%s", json_string_value(x));
+    x = json_object_get(v, "confirm");
     out->revoke = !strcmp(action, "revoke");
     if (out->revoke) {
         if (json_object_size(v) != 2u + (x != NULL)) {

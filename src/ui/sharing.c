@@ -234,6 +234,7 @@ int ck_ui_sharing_change(ck_ui_req *r)
     if (strcmp(patient, r->s->patient) != 0)
         return ck_ui_fail(r, 403, "not_your_record", "you change the sharing of your own record only");
     if (ck_ui_share_parse(r->body, r->body_len, &c, why, sizeof why) != 0) return ck_ui_fail(r, 400, "bad_change", why);
+    if (c.hospitals) return ck_ui_sharing_hospitals(r, patient, &c);
     if (!strcmp(c.grantee, patient)) return ck_ui_fail(r, 400, "bad_change", "this is you: you always have your record");
     if (c.expires[0] && ck_node_expires_parse(c.expires, now_ms(), &expires_ms) != 0)
         return ck_ui_fail(r, 400, "bad_expires",

@@ -62,11 +62,14 @@ int ck_ui_origin_match(const char *origin, const char *scheme, const char *host)
  *   {"action": "grant", "grantee": GID, "access": "write", "sections": [NAME...] | ["*"],
  *    "delegate": BOOL?, ...}
  *   {"action": "revoke", "grantee": GID}
+ *   {"action": "hospitals", "hospitals": [GID...]}   (her treating hospitals, 1-64)
  * each with "expires": "30d"|"2027-01-31"|"never"? (grants) and "confirm": BOOL? (false or
  * absent: only say what it would do). Unknown or duplicate keys, wrong types, unknown
  * or repeated sections are refused. */
 typedef struct ck_ui_share {
     int revoke;                   /* else a grant                                */
+    int hospitals;                /* a new sharing profile: hosp (no grantee)   */
+    char hosp[1024];              /* "a,b" in the order given                    */
     int read;                     /* a read grant                                */
     int delegate, confirm;
     char grantee[CK_UI_GID_MAX];
@@ -214,6 +217,8 @@ int ck_ui_report(ck_ui_req *r, const char *kind);
 int ck_ui_sharing(ck_ui_req *r);
 int ck_ui_audit(ck_ui_req *r);
 int ck_ui_sharing_change(ck_ui_req *r);
+/* sharing_profile.c: the "hospitals" change, parsed already (c->hospitals). */
+int ck_ui_sharing_hospitals(ck_ui_req *r, const char *patient, const ck_ui_share *c);
 /* import.c: POST starts a job over the bundle in the body, GET says how far it is. */
 int ck_ui_import_start(ck_ui_req *r);
 int ck_ui_import_status(ck_ui_req *r);

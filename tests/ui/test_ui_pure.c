@@ -183,6 +183,14 @@ static void test_share(void)
           "a duplicate key");
     CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"confirm\":1}") != 0, "confirm: a boolean");
     CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\"} x") != 0, "trailing input");
+    CHECK(SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"hosp-a\",\"hosp-c\"],\"confirm\":true}") == 0 &&
+              c.hospitals && c.confirm && !strcmp(c.hosp, "hosp-a,hosp-c") && !c.grantee[0],
+          "treating hospitals");
+    CHECK(SHARE("{\"action\":\"hospitals\",\"hospitals\":[]}") != 0 &&
+              SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"a\",\"a\"]}") != 0 &&
+              SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"../a\"]}") != 0 &&
+              SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"a\"],\"grantee\":\"b\"}") != 0,
+          "hospitals: none, twice, a path, with a grantee");
     CHECK(SHARE("[]") != 0 && SHARE("{\"action\":\"delete\",\"grantee\":\"fam-1\"}") != 0, "not a change");
 #undef SHARE
 }

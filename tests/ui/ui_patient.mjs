@@ -88,10 +88,11 @@ async function familyView(page) {
 }
 
 // a sharing change through the form: review in plain words, then save (or not)
-async function change(page, { action, grantee, sections = [], expires = '' }, save = true) {
+async function change(page, { action, grantee, sections = [], expires = '', hospitals }, save = true) {
   await open(page, 'sharing');
   await page.check(`#change-form input[name=action][value=${action}]`);
-  await page.fill('#change-grantee', grantee);
+  if (hospitals !== undefined) await page.fill('#change-hospitals', hospitals);
+  else await page.fill('#change-grantee', grantee);
   for (const s of sections) await page.check(`#change-sections input[value=${s}]`);
   if (expires) await page.fill('#change-expires', expires);
   await page.click('#change-preview');
@@ -167,6 +168,17 @@ async function sharingJourney(pt, fam) {
   await shot(pt.page, 'patient-sharing-refused');
   r = await change(pt.page, { action: 'revoke', grantee: 'nobody-here' });
   ok(/Not saved: .*no active grant/i.test(r.error || ''), `revoking what nobody holds: ${JSON.stringify(r)}`);
+  // her treating hospitals: the profile she signs (the form starts from the current ones)
+  await open(pt.page, 'sharing');
+  ok((await pt.page.inputValue('#change-hospitals')) === 'hosp-a,hosp-b', 'hospitals: the current ones in the form');
+  r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a, hosp-a' }, false);
+  ok(/hospitals must list/.test(r.error || ''), `a hospital twice: ${JSON.stringify(r)}`);
+  r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a' });
+  ok(/Your treating hospitals become hosp-a instead of hosp-a and hosp-b/.test(r.plain || '') && r.done,
+     `hospitals changed: ${JSON.stringify(r)}`);
+  ok(/Your treating hospitals: hosp-a;/.test(await pt.page.textContent('#view')), 'the new profile shown');
+  r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a,hosp-b' });
+  ok(r.done && /Your treating hospitals: hosp-a, hosp-b;/.test(await pt.page.textContent('#view')), 'hospitals back');
 }
 
 async function importJourney(pt) {

@@ -47,7 +47,7 @@ export async function sharing(me, root) {
       s.readers.length ? el('ul', { id: 'readers-plain' }, s.readers.map((r) => el('li', { text: r.plain })))
                        : el('p', { id: 'readers-plain', class: 'section-status', text: 'Nobody besides the people above.' }));
   }
-  root.append(changeForm(me, root));
+  root.append(changeForm(me, root, s.rules ? s.rules.hospitals : ''));
 }
 
 // The change form: the node says in plain words what the change will do
@@ -55,7 +55,7 @@ export async function sharing(me, root) {
 const WRITABLE = ['allergies', 'problems', 'medications', 'results', 'encounters', 'procedures', 'immunizations',
                   'careplans', 'appointments', 'documents'];
 
-function changeForm(me, root) {
+function changeForm(me, root, hospitals) {
   const patient = me.patient || me.gid;
   const radio = (name, value, label, checked) => el('label', { class: 'choice' },
     el('input', { type: 'radio', name, value, checked }), ' ' + label);
@@ -70,8 +70,12 @@ function changeForm(me, root) {
     el('fieldset', {}, el('legend', { text: 'What to do' }),
       radio('action', 'read', 'Let a person fetch and read my record', true),
       radio('action', 'write', 'Let a person add to sections of my record', false),
-      radio('action', 'revoke', 'Take back everything a person holds', false)),
-    el('div', {}, el('label', { for: 'change-grantee', text: 'Person (carekey ID)' }),
+      radio('action', 'revoke', 'Take back everything a person holds', false),
+      radio('action', 'hospitals', 'Change my treating hospitals', false)),
+    el('div', { id: 'change-hospitals-row', hidden: true },
+      el('label', { for: 'change-hospitals', text: 'Treating hospitals (IDs, separated by commas)' }),
+      el('input', { id: 'change-hospitals', name: 'hospitals', autocomplete: 'off', value: hospitals || '' })),
+    el('div', { id: 'change-grantee-row' }, el('label', { for: 'change-grantee', text: 'Person (carekey ID)' }),
       el('input', { id: 'change-grantee', name: 'grantee', autocomplete: 'off', autocapitalize: 'none',
                     spellcheck: 'false', required: true })),
     secs,
@@ -81,6 +85,8 @@ function changeForm(me, root) {
   const review = el('div', { id: 'change-review', class: 'card', hidden: true, 'aria-live': 'polite' });
   const body = () => {
     const action = form.querySelector('input[name=action]:checked').value;
+    if (action === 'hospitals')
+      return { action, hospitals: form.hospitals.value.split(',').map((h) => h.trim()).filter(Boolean) };
     const b = { action: action === 'revoke' ? 'revoke' : 'grant', grantee: form.grantee.value.trim() };
     if (action !== 'revoke') {
       b.access = action;
@@ -95,7 +101,10 @@ function changeForm(me, root) {
   const sync = () => {
     const action = form.querySelector('input[name=action]:checked').value;
     secs.hidden = action !== 'write';
-    form.querySelector('#change-expires-row').hidden = action === 'revoke';
+    form.querySelector('#change-expires-row').hidden = action === 'revoke' || action === 'hospitals';
+    form.querySelector('#change-grantee-row').hidden = action === 'hospitals';
+    form.querySelector('#change-hospitals-row').hidden = action !== 'hospitals';
+    form.grantee.required = action !== 'hospitals';
     review.hidden = true;
   };
   form.addEventListener('change', sync);
