@@ -243,6 +243,21 @@ async function familyAppointments(pt, fam) {
   await shot(fam.page, 'family-upcoming');
 }
 
+// the patient's and the family member's pages on a phone: nothing wider than the screen
+async function phone(pt, fam) {
+  for (const [who, page, ids] of [['patient', pt.page, ['sharing', 'import', 'publish']], ['family', fam.page, ['personal']]]) {
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const id of ids) {
+      await open(page, id);
+      if (id === 'personal') await page.waitForSelector('#report .report-block, #report [role=alert]', { timeout: 60000 });
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      ok(w <= 392, `${who} ${id} on a phone: the page is ${w} px wide for a 390 px screen`);
+      await shot(page, `${who}-${id}-phone`);
+    }
+    await page.setViewportSize({ width: 1100, height: 800 });
+  }
+}
+
 async function security(pt, fam) {
   const body = JSON.stringify({ action: 'revoke', grantee: 'fam-1', confirm: true });
   const json = { 'Content-Type': 'application/json' };
@@ -294,6 +309,7 @@ try {
   await importJourney(pt);
   await publishJourney(pt);
   await familyAppointments(pt, fam);
+  await phone(pt, fam);
   await security(pt, fam);
   secrets();
   await pt.ctx.close();

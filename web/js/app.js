@@ -23,6 +23,7 @@ const views = {
 };
 
 let me = null;
+let shown = 0; // the latest route: an earlier one still loading must not claim the page
 
 function renderMenu() {
   const nav = document.getElementById('menu');
@@ -30,6 +31,7 @@ function renderMenu() {
 }
 
 async function route() {
+  const turn = ++shown;
   const id = location.hash.slice(1) || (me.menu[0] && me.menu[0].id);
   const root = document.getElementById('view');
   for (const a of document.querySelectorAll('#menu a'))
@@ -41,14 +43,19 @@ async function route() {
     return;
   }
   setStatus('Loading…');
+  // each route draws into a box of its own: one left behind writes into a box no longer shown
+  const box = el('div');
+  root.append(box);
   try {
-    await views[id](me, root);
+    await views[id](me, box);
+    if (turn !== shown) return;
     setStatus('');
     root.dataset.view = id; // rendered (tests wait for it)
     performance.mark('ck-rendered'); // BENCH=ui (bench/ui/report_page.mjs)
-    const h = root.querySelector('h1');
+    const h = box.querySelector('h1');
     if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
   } catch (e) {
+    if (turn !== shown) return;
     if (e.status === 401) { location.assign('/'); return; }
     setStatus(e.message || String(e), true);
   }
