@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "serve.h"
 #include "ui/ui_impl.h"
 
 static void cookie(const char *s)
@@ -58,6 +59,51 @@ static void origin(const char *s)
         FUZZ_ASSERT(!strncmp(nl + 1, "http://", 7) && !strcmp(nl + 8, host), "same origin");
 }
 
+static void host(const char *s)
+{
+    const char *nl = strchr(s, '\n');
+    char name[128];
+    size_t nlen;
+    if (!nl || (nlen = (size_t)(nl - s)) >= sizeof name) return;
+    memcpy(name, s, nlen);
+    name[nlen] = 0;
+    if (ck_ui_host_match(nl + 1, name, 8443)) {
+        const char *colon = strrchr(nl + 1, ':');
+        FUZZ_ASSERT(colon && !strcmp(colon, ":8443"), "the port");
+        FUZZ_ASSERT(strlen(nl + 1) >= strlen(name) + 5, "the name");
+    }
+    if (ck_ui_origin_match(nl + 1, "https", name))
+        FUZZ_ASSERT(!strncmp(nl + 1, "https://", 8) && !strcmp(nl + 9, name), "same origin");
+    if (ck_ui_host_loopback(s, 8443)) FUZZ_ASSERT(strstr(s, ":8443") != NULL, "loopback host");
+}
+
+static void share(const char *s, size_t n)
+{
+    ck_ui_share c;
+    char why[256];
+    if (ck_ui_share_parse(s, n, &c, why, sizeof why) != 0) {
+        FUZZ_ASSERT(why[0] != 0 && c.grantee[0] == 0 && c.sections[0] == 0, "a reason, nothing kept");
+        return;
+    }
+    if (c.hospitals) {
+        FUZZ_ASSERT(c.hosp[0] && !c.grantee[0] && !c.revoke && !c.read && !c.sections[0], "only hospitals");
+        return;
+    }
+    FUZZ_ASSERT(ck_ui_gid_ok(c.grantee), "a GID");
+    FUZZ_ASSERT(!c.revoke || (!c.read && !c.delegate && !c.sections[0] && !c.expires[0]), "a revocation names a person");
+    FUZZ_ASSERT(c.revoke || c.read == !c.sections[0], "write grants have sections, read grants none");
+    FUZZ_ASSERT(!c.read || !c.delegate, "a reader is no delegate");
+}
+
+static void listen_addr(const char *s)
+{
+    char addr[CK_HTTPD_ADDR_MAX];
+    unsigned port = 99999;
+    if (ck_httpd_listen_parse(s, addr, &port) != 0) return;
+    FUZZ_ASSERT(port <= 65535 && addr[0] && strlen(addr) < sizeof addr, "address and port");
+    (void)ck_httpd_addr_loopback(addr);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s;
@@ -65,12 +111,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(s = malloc(size))) return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = 0;
-    switch (data[0] % 5) {
+    switch (data[0] % 8) { /* the seeds of the first five parsers start with 0..4 */
     case 0: cookie(s); break;
     case 1: query(s, size - 1); break;
     case 2: login(s, size - 1); break;
     case 3: path(s, size - 1); break;
-    default: origin(s); break;
+    case 4: origin(s); break;
+    case 5: host(s); break;
+    case 6: share(s, size - 1); break;
+    default: listen_addr(s); break;
     }
     free(s);
     return 0;

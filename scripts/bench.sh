@@ -34,4 +34,14 @@ bench_node_admit() {
   fi
 }
 bench_node_admit
+# BENCH=ui: the professional report page in headless Chromium
+# (bench/ui.sh: ui.report_page.FIXTURE, target <= 300 ms).
+bench_ui() {
+  if [ "$area" = all ] || [ "$area" = ui ]; then
+    echo "== bench ui"
+    bench/ui.sh "$build"
+    ran=1
+  fi
+}
+bench_ui
 [ "$ran" = 1 ] || { echo "bench: no benchmarks for area '$area'" >&2; exit 2; }

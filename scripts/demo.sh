@@ -15,6 +15,10 @@
 #   8. revocation: a nurse leaves; census, reports and care go on; the
 #      patient re-encrypts, and the server drops what she could read
 #   9. the server's database holds none of the patient's identifying strings
+#  10. the node's pages for the demo's people (carekey node serve --ui): the
+#      URL and each person's login; on a terminal it serves until Ctrl-C,
+#      otherwise it saves a screenshot of each role's home page under
+#      DEMO_OUT (default BUILD_DIR/demo) and stops
 #
 # The Makefile builds first. Everything lives in a temporary directory that
 # is removed at the end, also on failure.
@@ -37,7 +41,8 @@ if ! command -v jq >/dev/null; then   # reads the JSON of 'record get --json' an
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/carekey-demo.XXXXXX")
-DESK_PID=
+DESK_PID= UI_PID=
+DEMO_OUT=${DEMO_OUT:-$build/demo}
 export CAREKEY_PASSPHRASE="demo passphrase (low scrypt cost: --kdf-cost 10)"
 # the world (server, authorities, people, keys): shared with tests/client/e2e_test.sh
 W="$T"
@@ -46,6 +51,7 @@ W="$T"
 cleanup() {
     local rc=$?
     [ -n "$DESK_PID" ] && kill "$DESK_PID" 2>/dev/null && wait "$DESK_PID" 2>/dev/null
+    [ -n "$UI_PID" ] && kill "$UI_PID" 2>/dev/null && wait "$UI_PID" 2>/dev/null
     world_stop
     if [ -n "${DEMO_KEEP:-}" ]; then echo "demo: kept $T"; else rm -rf "$T"; fi
     [ "$rc" = 0 ] || echo "demo: FAILED (exit $rc); see the step above" >&2
@@ -236,6 +242,34 @@ while IFS=$'\t' read -r kind s; do
 done < <(world_identifiers "$FIXTURE")
 echo "   database files: $(ls "$T" | grep -c '^carekey.db') ($(du -ch "$T"/carekey.db* | tail -1 | cut -f1)); grep -a over each"
 [ "$leaks" = 0 ] || { echo "demo: identifying strings found in the server's database" >&2; exit 1; }
+done_
+
+# ---- 10. the pages --------------------------------------------------------------------------------
+step "10. the node's pages for these people: carekey node serve --ui (loopback; docs/UI.md)"
+"$CK" node serve --ui --data "$T/home" --listen 127.0.0.1:"${DEMO_PORT:-0}" --port-file "$T/ui.port" 2>"$T/ui.log" &
+UI_PID=$!
+wait_file "$T/ui.port"
+UI_URL="http://127.0.0.1:$(cat "$T/ui.port")/"
+PEOPLE="rudolf anna dr-a nurse-a pharm res dr-er clerk-a bill-a"
+SHOTS_OF="rudolf anna dr-a nurse-a pharm res clerk-a"   # one per role
+echo "   open $UI_URL and log in as one of them, passphrase: $CAREKEY_PASSPHRASE"
+for who in $PEOPLE; do printf '   %-8s %s\n' "$who" "${LABEL[$who]}"; done
+if [ -t 1 ]; then
+    echo "   serving until Ctrl-C (every session is locked and wiped when it stops)"
+    trap 'echo; echo "   stopping the pages"; kill "$UI_PID" 2>/dev/null; wait "$UI_PID" 2>/dev/null; UI_PID=; exit 0' INT TERM
+    wait "$UI_PID" || true
+    UI_PID=
+elif command -v node >/dev/null && [ -x "${UI_CHROMIUM:-/usr/lib/chromium/chromium}" ] &&
+    [ -d "$ROOT/tests/js/node_modules/playwright-core" ]; then
+    mkdir -p "$DEMO_OUT"
+    echo "   not a terminal: a screenshot of each role's home page in $DEMO_OUT"
+    # shellcheck disable=SC2086
+    DEMO_PATIENT=rudolf node "$ROOT/scripts/screens.mjs" "${UI_URL%/}" "$DEMO_OUT" $SHOTS_OF ||
+        echo "   (some screenshots failed; the pages are tested by ctest -R ui_browser)"
+else
+    echo "   not a terminal, and no node/chromium/playwright-core for screenshots (scripts/bootstrap.sh --with-npm)"
+fi
+[ -z "$UI_PID" ] || { kill "$UI_PID" 2>/dev/null; wait "$UI_PID" 2>/dev/null; UI_PID=; }
 done_
 
 printf '\ndemo ok: %s s; the temporary directory is removed now\n' "$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"

@@ -58,6 +58,22 @@ int ck_node_grant_list(ck_node *n, const char *patient, ck_node_grant_info **out
                        int *problems) CK_NODE_WUR;
 const char *ck_node_grant_status_name(ck_node_grant_status s);
 
+/* Who may fetch patient's record: the server's active read grants. */
+typedef struct ck_node_reader {
+    int64_t id;                /* the server's grant number                 */
+    char grantee[129];
+    char by[129];              /* who gave it                               */
+    uint64_t expires_ms;       /* 0: never                                  */
+} ck_node_reader;
+
+/* *out (free()) and *count; UPSTREAM/UNREACHABLE when the server cannot say. */
+int ck_node_grant_readers(ck_node *n, const char *patient, ck_node_reader **out, size_t *count) CK_NODE_WUR;
+
+/* Revokes every active grant to grantee - read and write, on the server and
+ * in the chain (the record must verify); an INFO notice for each, *count
+ * revoked (may be NULL). NOT_FOUND "no_grant" when she holds none. */
+int ck_node_grant_revoke_to(ck_node *n, const char *patient, const char *grantee, size_t *count) CK_NODE_WUR;
+
 /* "never", "30d", "12h", "45m", "90s", "2026-01-31", "2026-01-31T10:00:00Z"
  * or Unix milliseconds (12 digits or more), after now_ms: 0 and *ms, or -1. */
 int ck_node_expires_parse(const char *s, uint64_t now_ms, uint64_t *ms) CK_NODE_WUR;

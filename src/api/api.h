@@ -53,6 +53,38 @@ unsigned ck_api_port(const ck_api *a);
 /* Stops serving, waits for requests in flight, wipes the decrypted cache. */
 void ck_api_stop(ck_api *a);
 
+/* ---- the API inside another server (the node's pages, src/ui) ----------------------- */
+/* The same routes, handlers and decrypted-record cache without a listener
+ * and without the bearer token: the embedding server authenticates the
+ * person (src/ui: the session cookie and CSRF token) and hands requests
+ * in one at a time. base is the public URL the API is reached at ("https:
+ * //host:port/fhir"). n stays the caller's; a handle of its own is taken. */
+int ck_api_open(ck_node *n, const char *base, ck_api **out) CK_NODE_WUR;
+
+typedef struct ck_api_call {
+    const char *method;           /* "GET", "POST", ...                          */
+    const char *target;           /* the raw request target: path and query      */
+    const char *body;             /* NULL none (patient data: the caller wipes)  */
+    size_t body_len;
+    const char *if_match;         /* the If-Match header, NULL none               */
+} ck_api_call;
+
+typedef struct ck_api_answer {
+    long status;
+    char *text;                   /* application/fhir+json (ck_api_answer_free)  */
+    size_t text_len;
+    char etag[80];                /* "" none                                     */
+    char location[600];           /* "" none                                     */
+} ck_api_answer;
+
+/* Serves one request on an API from ck_api_open: 0 with the answer (an
+ * OperationOutcome for 404, 405 and what the handler refuses), -1 out of
+ * memory. */
+int ck_api_handle(ck_api *a, const ck_api_call *c, ck_api_answer *out) CK_NODE_WUR;
+/* Wipes and frees the answer's text. */
+void ck_api_answer_free(ck_api_answer *out);
+/* ck_api_stop closes an API from ck_api_open too. */
+
 #ifdef __cplusplus
 }
 #endif

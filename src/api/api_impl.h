@@ -68,7 +68,7 @@ struct ck_api {
     struct MHD_Daemon *mhd;
     struct ck_guard *guard;
     unsigned port, threads;
-    char base[64];                   /* http://127.0.0.1:PORT/fhir          */
+    char base[420];                  /* http://127.0.0.1:PORT/fhir          */
     char token[CK_API_TOKEN_HEX + 1];
     char version[32];
     char gid[CK_API_GID_MAX];        /* the person's own GID                */

@@ -8,10 +8,8 @@
  * the route and the query are parsed exactly once, by src/api and
  * carekey_fhir.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +22,7 @@
 
 #include "api/api_impl.h"
 #include "guard.h"
+#include "serve.h"
 
 #define TOKEN_FILE "api-token"
 
@@ -110,13 +109,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
     r->qs = q ? q + 1 : "";
     r->qs_len = strlen(r->qs);
     return r;
-}
-
-static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
 }
 
 static void wipe_free(void *p)
@@ -267,26 +259,10 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, 
 
 static int start_daemon(ck_api *a, unsigned port)
 {
-    struct sockaddr_in sa;
-    struct MHD_OptionItem o[16];
-    const union MHD_DaemonInfo *info;
-    size_t n;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* the loopback only: the keyring is open in this process */
-    n = ck_guard_mhd_options(a->guard, o, CK_GUARD_MHD_OPTIONS) - 1;
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, a->threads, NULL};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, a};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, a};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)no_unescape, NULL};
-    o[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-    a->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, (uint16_t)port, NULL, NULL, on_request, a,
-                              MHD_OPTION_ARRAY, o, MHD_OPTION_END);
-    if (!a->mhd) return -1;
-    info = MHD_get_daemon_info(a->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    a->port = info ? info->port : port;
+    /* the loopback only: the keyring is open in this process */
+    ck_httpd_opts o = {.port = port, .threads = a->threads, .guard = a->guard, .on_request = on_request,
+                       .on_completed = on_completed, .on_uri = on_uri, .cls = a};
+    if (!(a->mhd = ck_httpd_start(&o, &a->port))) return -1;
     snprintf(a->base, sizeof a->base, "http://127.0.0.1:%u/fhir", a->port);
     return 0;
 }

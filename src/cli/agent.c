@@ -32,6 +32,7 @@
 
 #include "agent/agent.h"
 #include "agent/peer.h"
+#include "cli/node_serve.h"
 #include "client/cli.h"
 #include "client/cli_ctx.h"
 
@@ -624,6 +625,7 @@ static const cli_subcmd subcmds[] = {
     {"start", "unlock your keyring once and keep it in the agent (alias: unlock)", start_usage, cmd_start},
     {"stop", "stop the agent (the keyring is wiped)", stop_usage, cmd_stop},
     {"status", "running? locked? idle time left, pid, socket", status_usage, cmd_status},
+    {"serve", "serve the node's pages (--ui) for the people under --data", cli_node_serve_usage, cli_node_serve_cmd},
 };
 
 static void node_help(FILE *f)
@@ -643,6 +645,6 @@ static int node_run(int argc, char **argv)
     return cli_dispatch("node", node_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_node = {"node", "your agent, which unlocks your keyring once: start, stop, status", node_run};
+const cli_group cli_group_node = {"node", "your agent (start, stop, status) and the pages (serve --ui)", node_run};
 const cli_group cli_group_unlock = {"unlock", "start the agent with your keyring unlocked (node start)", cmd_start};
 const cli_group cli_group_lock = {"lock", "wipe the agent's keyring now", cmd_lock};

@@ -29,6 +29,14 @@ int ck_ui_json(ck_ui_req *r, long status, json_t *v)
     return 0;
 }
 
+int ck_ui_empty(ck_ui_req *r)
+{
+    free(r->text);
+    r->text = strdup("");
+    r->text_len = 0;
+    return r->text ? 0 : -1;
+}
+
 int ck_ui_fail(ck_ui_req *r, long status, const char *code, const char *msg)
 {
     char buf[1024];

@@ -33,9 +33,8 @@ static const struct item {
     {"personal", "Personal report", "reports", R(FAMILY), 1},
     {"professional", "Professional report", "reports", CLINICIAN, 1},
     {"research", "Research cohort", "reports", R(RESEARCHER), 1},
-    /* next: care workflows on the node (include/carekey/node_care.h) */
-    {"import", "Import a FHIR bundle", "record", R(PATIENT), 0},
-    {"publish", "Publish for research", "sharing", R(PATIENT), 0},
+    {"import", "Import a FHIR bundle", "record", R(PATIENT), 1},
+    {"publish", "Publish for research", "sharing", R(PATIENT), 1},
     {"patients", "My patients", "care", CLINICIAN, 1},
     {"care-forms", "Admit, diagnose, vitals, notes, bookings", "care", CLINICIAN, 1},
     /* prescriptions and break-glass (src/ui/rx.c, src/ui/emergency.c) */
@@ -71,6 +70,9 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"report/professional", R(PATIENT) | CLINICIAN},
         {"report/research", R(PATIENT) | R(RESEARCHER)},
         {"sharing", R(PATIENT)},
+        {"sharing/change", R(PATIENT)},
+        {"import", R(PATIENT)},
+        {"publish", R(PATIENT)},
         {"audit", R(PATIENT)},
         {"fhir", R(PATIENT) | CLINICIAN},
         {"rx", CLINICIAN | R(PHARMACIST)},

@@ -7,8 +7,6 @@
  * security headers (a strict CSP: no inline script or style). Nothing is
  * logged: URLs and bodies may name patients.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +16,8 @@
 #include <openssl/crypto.h>
 
 #include "guard.h"
-#include "api/api_impl.h"
-#include "ui/care_forms.h"
+#include "serve.h"
+#include "ui/rx_forms.h"
 #include "ui/ui_impl.h"
 #include "ui/care.h"
 
@@ -63,13 +61,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
     return r;
 }
 
-static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
-}
-
 static void wipe_free(void *p)
 {
     char *t = p;
@@ -100,7 +91,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, ck_ui_req *r)
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", r->revalidate && r->status < 400 ? "no-cache" : "no-store");
     if (r->etag[0]) MHD_add_response_header(resp, "ETag", r->etag);
     if (r->location[0]) MHD_add_response_header(resp, "Location", r->location);
     if (r->cookie[0]) MHD_add_response_header(resp, "Set-Cookie", r->cookie);
@@ -139,6 +130,10 @@ static void session_routes(ck_ui_req *r)
     else if (path_is(r, "/ui/api/audit") && !strcmp(m, "GET")) (void)ck_ui_audit(r);
     else if (path_under(r, "/ui/api/rx/")) (void)ck_ui_rx(r);               /* rx.c */
     else if (path_under(r, "/ui/api/emergency/")) (void)ck_ui_emergency(r); /* emergency.c */
+    else if (path_is(r, "/ui/api/sharing/change") && !strcmp(m, "POST")) (void)ck_ui_sharing_change(r);
+    else if (path_is(r, "/ui/api/import") && !strcmp(m, "POST")) (void)ck_ui_import_start(r);
+    else if (path_is(r, "/ui/api/import") && !strcmp(m, "GET")) (void)ck_ui_import_status(r);
+    else if (path_is(r, "/ui/api/publish") && !strcmp(m, "POST")) (void)ck_ui_publish(r);
     else if (path_under(r, "/ui/api/report/") && !strcmp(m, "GET")) {
         char kind[32];
         size_t n = r->path_len - strlen("/ui/api/report/");
@@ -151,6 +146,13 @@ static void session_routes(ck_ui_req *r)
         ck_ui_fail(r, 404, "not_found", "no such API route");
 }
 
+/* DNS rebinding: the Host must be this server's - a loopback name, or the
+ * name it was configured to serve under. */
+static int host_ok(const ck_ui *u, const char *host)
+{
+    return ck_ui_host_loopback(host, u->port) || (u->name[0] && ck_ui_host_match(host, u->name, u->port));
+}
+
 static void serve(struct MHD_Connection *con, ck_ui_req *r)
 {
     ck_ui *u = r->ui;
@@ -159,11 +161,12 @@ static void serve(struct MHD_Connection *con, ck_ui_req *r)
     const char *site = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Sec-Fetch-Site");
     const char *cookie, *csrf;
     char id[CK_UI_ID_HEX + 1];
-    if (!ck_api_host_ok(host, u->port)) {
-        ck_ui_fail(r, 421, "bad_host", "Host must name this server: 127.0.0.1:PORT, localhost:PORT or [::1]:PORT");
+    if (!host_ok(u, host)) {
+        ck_ui_fail(r, 421, "bad_host", "Host must name this server (its configured name and port)");
         return;
     }
-    if ((origin && !ck_ui_origin_ok(origin, host, u->port)) || (site && !strcmp(site, "cross-site"))) {
+    if ((origin && !ck_ui_origin_match(origin, ck_tls_on(&u->tls) ? "https" : "http", host)) ||
+        (site && !strcmp(site, "cross-site"))) {
         ck_ui_fail(r, 403, "bad_origin", "requests from other sites are refused");
         return;
     }
@@ -265,28 +268,42 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, 
 
 static int start_daemon(ck_ui *u)
 {
-    struct sockaddr_in sa;
-    struct MHD_OptionItem o[16];
-    const union MHD_DaemonInfo *info;
-    size_t n;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)u->port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* keyrings are open in this process */
-    n = ck_guard_mhd_options(u->guard, o, CK_GUARD_MHD_OPTIONS) - 1;
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, u->threads, NULL};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, u};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, u};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)no_unescape, NULL};
-    o[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-    u->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, (uint16_t)u->port, NULL, NULL, on_request,
-                              u, MHD_OPTION_ARRAY, o, MHD_OPTION_END);
-    if (!u->mhd) return -1;
-    info = MHD_get_daemon_info(u->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    u->port = info ? info->port : u->port;
-    snprintf(u->base, sizeof u->base, "http://127.0.0.1:%u", u->port);
+    ck_httpd_opts o = {.addr = u->addr, .port = u->port, .threads = u->threads, .tls = &u->tls, .guard = u->guard,
+                       .on_request = on_request, .on_completed = on_completed, .on_uri = on_uri, .cls = u};
+    if (!(u->mhd = ck_httpd_start(&o, &u->port))) return -1;
     return 0;
+}
+
+static int say(const ck_ui_config *cfg, const char *msg)
+{
+    if (cfg->err && cfg->err_cap) snprintf(cfg->err, cfg->err_cap, "%s", msg);
+    return -1;
+}
+
+/* The address and TLS: loopback by default; anywhere else only over TLS,
+ * since passphrases and patient data cross the wire. */
+static int setup_transport(ck_ui *u, const ck_ui_config *cfg)
+{
+    char err[512];
+    const char *addr = cfg->addr && *cfg->addr ? cfg->addr : "127.0.0.1";
+    snprintf(u->addr, sizeof u->addr, "%s", addr);
+    if (!ck_httpd_addr_loopback(addr) && !(cfg->tls_cert && cfg->tls_key))
+        return say(cfg, "listening on a non-loopback address needs TLS: give --tls-cert and --tls-key");
+    if ((cfg->tls_cert || cfg->tls_key) && ck_tls_load(&u->tls, cfg->tls_cert, cfg->tls_key, err, sizeof err) != 0)
+        return say(cfg, err);
+    if (cfg->name && *cfg->name) snprintf(u->name, sizeof u->name, "%s", cfg->name);
+    else if (!ck_httpd_addr_loopback(addr) && strcmp(addr, "0.0.0.0") && strcmp(addr, "::"))
+        snprintf(u->name, sizeof u->name, "%s", addr);
+    return 0;
+}
+
+static void set_urls(ck_ui *u)
+{
+    const char *name = u->name[0] ? u->name : "127.0.0.1";
+    int six = strchr(name, ':') != NULL;
+    snprintf(u->base, sizeof u->base, "%s://%s%s%s:%u", ck_tls_on(&u->tls) ? "https" : "http", six ? "[" : "", name,
+             six ? "]" : "", u->port);
+    snprintf(u->url, sizeof u->url, "%s/", u->base);
 }
 
 int ck_ui_start(const ck_ui_config *cfg, ck_ui **out)
@@ -294,10 +311,14 @@ int ck_ui_start(const ck_ui_config *cfg, ck_ui **out)
     ck_ui *u = calloc(1, sizeof *u);
     ck_guard_opts go = {0, 30000, 512};
     *out = NULL;
-    if (!u) return -1;
+    if (cfg->err && cfg->err_cap) cfg->err[0] = 0;
+    if (!u) return say(cfg, "out of memory");
     pthread_mutex_init(&u->smu, NULL);
     pthread_mutex_init(&u->amu, NULL);
-    if (!cfg->data || access(cfg->data, R_OK | X_OK) != 0) goto fail;
+    if (!cfg->data || access(cfg->data, R_OK | X_OK) != 0) {
+        say(cfg, "the data folder is not a readable folder");
+        goto fail;
+    }
     snprintf(u->data, sizeof u->data, "%s", cfg->data);
     snprintf(u->web, sizeof u->web, "%s", cfg->web ? cfg->web : CK_UI_WEB_DIR);
     snprintf(u->chartjs, sizeof u->chartjs, "%s", cfg->chartjs ? cfg->chartjs : CHARTJS_DEBIAN);
@@ -305,7 +326,17 @@ int ck_ui_start(const ck_ui_config *cfg, ck_ui **out)
     u->port = cfg->port;
     u->threads = cfg->threads ? cfg->threads : 4;
     u->idle_s = cfg->idle_s ? cfg->idle_s : 900;
-    if (!(u->guard = ck_guard_new(&go)) || start_daemon(u) != 0 || ck_ui_sweeper_start(u) != 0) goto fail;
+    if (setup_transport(u, cfg) != 0) goto fail;
+    if (!(u->guard = ck_guard_new(&go))) {
+        say(cfg, "out of memory");
+        goto fail;
+    }
+    if (start_daemon(u) != 0) {
+        say(cfg, "cannot listen (the port taken? the address not this machine's? the TLS key refused?)");
+        goto fail;
+    }
+    set_urls(u);
+    if (ck_ui_sweeper_start(u) != 0) goto fail;
     *out = u;
     return 0;
 fail:
@@ -315,6 +346,8 @@ fail:
 
 unsigned ck_ui_port(const ck_ui *u) { return u->port; }
 
+const char *ck_ui_url(const ck_ui *u) { return u->url; }
+
 void ck_ui_stop(ck_ui *u)
 {
     if (!u) return;
@@ -322,6 +355,7 @@ void ck_ui_stop(ck_ui *u)
     ck_ui_sweeper_stop(u);
     ck_ui_session_sweep(u, 1);
     ck_guard_free(u->guard);
+    ck_tls_free(&u->tls);
     pthread_mutex_destroy(&u->smu);
     pthread_mutex_destroy(&u->amu);
     free(u);

@@ -33,6 +33,7 @@ static int random_hex(char out[CK_UI_ID_HEX + 1])
 static void destroy(ck_ui_session *s)
 {
     if (!s) return;
+    ck_ui_job_free(s->job); /* its handle shares the keyring: stopped before the lock */
     ck_ui_fhir_free(s->fhir); /* wipes the decrypted cache */
     if (s->n) {
         ck_node_lock(s->n);

@@ -1,6 +1,6 @@
 /*
  * src/ui/ui.h - the node's pages (library carekey_ui, prefix ck_ui_): an
- * HTTP server on 127.0.0.1 for the many people whose homes are under one
+ * HTTP server (127.0.0.1 by default; HTTPS elsewhere) for the many people whose homes are under one
  * data directory (DATA/GID). A person logs in with her GID and passphrase;
  * the node unlocks her keyring into a server-side session and the browser
  * gets only an HttpOnly session cookie and a CSRF token - never a key, a
@@ -36,11 +36,21 @@ typedef struct ck_ui_config {
     unsigned port;        /* 0: an ephemeral port                                    */
     unsigned threads;     /* 0: 4                                                    */
     unsigned idle_s;      /* a session idle this long is locked and wiped; 0: 900    */
+    const char *addr;     /* the address to listen on; NULL: 127.0.0.1. Any address
+                             that is not loopback needs TLS (tls_cert, tls_key)    */
+    const char *tls_cert, *tls_key; /* PEM files: HTTPS                             */
+    const char *name;     /* the host name the browser uses (Host and Origin are
+                             checked against it); NULL: addr. Loopback names are
+                             always accepted                                        */
+    char *err;            /* optional: why ck_ui_start failed, err_cap bytes        */
+    size_t err_cap;
 } ck_ui_config;
 
 /* -1 when the port is taken, DATA is not a directory, out of memory. */
 int ck_ui_start(const ck_ui_config *cfg, ck_ui **out);
 unsigned ck_ui_port(const ck_ui *u);
+/* The pages' URL: http://127.0.0.1:PORT/ or https://NAME:PORT/. */
+const char *ck_ui_url(const ck_ui *u);
 /* The number of open sessions (tests, status). */
 size_t ck_ui_sessions(ck_ui *u);
 void ck_ui_stop(ck_ui *u);

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "carekey/node.h"
+#include "tls.h"
 #include "ui/ui.h"
 
 #define CK_UI_BODY_MAX ((size_t)8 << 20)
@@ -49,6 +50,35 @@ const char *ck_ui_content_type(const char *rel);
  * HOST is the request's Host, itself one of 127.0.0.1:port, localhost:port,
  * [::1]:port. */
 int ck_ui_origin_ok(const char *origin, const char *host, unsigned port);
+/* 1 when host (a Host header) is name:port (the name case-insensitive;
+ * an IPv6 name in brackets). */
+int ck_ui_host_match(const char *host, const char *name, unsigned port);
+/* 1 when host is 127.0.0.1:port, localhost:port or [::1]:port. */
+int ck_ui_host_loopback(const char *host, unsigned port);
+/* 1 when origin is exactly scheme "://" host. */
+int ck_ui_origin_match(const char *origin, const char *scheme, const char *host);
+/* A sharing change from the patient's page (POST /ui/api/sharing/change):
+ *   {"action": "grant", "grantee": GID, "access": "read"}
+ *   {"action": "grant", "grantee": GID, "access": "write", "sections": [NAME...] | ["*"],
+ *    "delegate": BOOL?, ...}
+ *   {"action": "revoke", "grantee": GID}
+ *   {"action": "hospitals", "hospitals": [GID...]}   (her treating hospitals, 1-64)
+ * each with "expires": "30d"|"2027-01-31"|"never"? (grants) and "confirm": BOOL? (false or
+ * absent: only say what it would do). Unknown or duplicate keys, wrong types, unknown
+ * or repeated sections are refused. */
+typedef struct ck_ui_share {
+    int revoke;                   /* else a grant                                */
+    int hospitals;                /* a new sharing profile: hosp (no grantee)   */
+    char hosp[1024];              /* "a,b" in the order given                    */
+    int read;                     /* a read grant                                */
+    int delegate, confirm;
+    char grantee[CK_UI_GID_MAX];
+    char sections[512];           /* "a,b" in the order given, or "*"            */
+    char expires[64];             /* "" never                                    */
+} ck_ui_share;
+/* 0 and *out, or -1 with the reason in why (for the page). */
+int ck_ui_share_parse(const char *body, size_t len, ck_ui_share *out, char *why, size_t cap);
+
 /* 1 when the two NUL-terminated strings are equal (constant time in the
  * length of b). */
 int ck_ui_secret_eq(const char *a, const char *b);
@@ -79,6 +109,7 @@ int ck_ui_role_may(ck_ui_role r, const char *view);
 
 /* ---- sessions (session.c) ------------------------------------------------------------------ */
 struct ck_api;
+struct ck_ui_job;
 
 typedef struct ck_ui_session {
     char id[CK_UI_ID_HEX + 1];
@@ -88,6 +119,7 @@ typedef struct ck_ui_session {
     ck_ui_role role;
     ck_node *n;                   /* her unlocked session (owned)             */
     struct ck_api *fhir;          /* the FHIR API over n, without a listener  */
+    struct ck_ui_job *job;        /* the import running or last run (import.c) */
     pthread_mutex_t mu;           /* one request of a session at a time        */
     int refs, dead;               /* under the table's lock                    */
     time_t last;                  /* monotonic seconds of the last request     */
@@ -107,7 +139,10 @@ typedef struct ck_ui_attempts {
 struct ck_ui {
     char data[4096], web[4096], chartjs[4096], server[1024];
     unsigned port, threads, idle_s;
-    char base[64];                /* http://127.0.0.1:PORT                     */
+    char base[400];               /* http://127.0.0.1:PORT, https://NAME:PORT  */
+    char url[404];                /* base + "/"                                */
+    char addr[64], name[256];     /* the listening address; the served name    */
+    ck_tls tls;                   /* off: plain HTTP (loopback only)            */
     struct MHD_Daemon *mhd;
     struct ck_guard *guard;
     pthread_mutex_t smu;          /* the session table                          */
@@ -153,12 +188,17 @@ typedef struct ck_ui_req {
     uint64_t fsize;
     char etag[80], location[600];
     char cookie[200];             /* Set-Cookie, "" none                          */
+    int revalidate;               /* a static file: "no-cache" (ETag) instead of
+                                     "no-store", so the browser keeps its compiled
+                                     scripts; never a reply with patient data   */
 } ck_ui_req;
 
 /* r's reply: {"error":{"code","message"}} with status; -1. */
 int ck_ui_fail(ck_ui_req *r, long status, const char *code, const char *msg);
 /* The node's last error on n as a reply; -1. */
 int ck_ui_fail_node(ck_ui_req *r, ck_node *n);
+/* r's reply: no body (a 304), status kept; 0 or -1. */
+int ck_ui_empty(ck_ui_req *r);
 /* r's reply: v (reference taken) as application/json; 0. */
 int ck_ui_json(ck_ui_req *r, long status, json_t *v);
 /* The patient a view names (?patient=, else the session's own); 0 or -1 (400). */
@@ -176,6 +216,16 @@ int ck_ui_me(ck_ui_req *r);
 int ck_ui_report(ck_ui_req *r, const char *kind);
 int ck_ui_sharing(ck_ui_req *r);
 int ck_ui_audit(ck_ui_req *r);
+int ck_ui_sharing_change(ck_ui_req *r);
+/* sharing_profile.c: the "hospitals" change, parsed already (c->hospitals). */
+int ck_ui_sharing_hospitals(ck_ui_req *r, const char *patient, const ck_ui_share *c);
+/* import.c: POST starts a job over the bundle in the body, GET says how far it is. */
+int ck_ui_import_start(ck_ui_req *r);
+int ck_ui_import_status(ck_ui_req *r);
+/* Cancels and waits for a session's import, wipes it (the session's end). */
+void ck_ui_job_free(struct ck_ui_job *j);
+/* publish.c: POST /ui/api/publish - the patient's research copy. */
+int ck_ui_publish(ck_ui_req *r);
 
 /* ---- static.c -------------------------------------------------------------------------------------- */
 int ck_ui_static(ck_ui_req *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "serve.h"
 #include "ui/ui_impl.h"
 #include "ui/care.h"
 
@@ -92,12 +93,15 @@ static void test_origin_tokens_menu(void)
     CHECK(json_array_size(m) == 1 && !strcmp(json_string_value(json_object_get(json_array_get(m, 0), "id")), "personal"),
           "family: the personal report only");
     json_decref(m);
+    m = ck_ui_menu(CK_UI_ROLE_PATIENT);
+    CHECK(json_array_size(m) == 8, "patient: her record, sharing, import and publishing");
+    json_decref(m);
+    CHECK(ck_ui_role_may(CK_UI_ROLE_PATIENT, "sharing/change") && !ck_ui_role_may(CK_UI_ROLE_FAMILY, "sharing/change") &&
+              !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "import") && !ck_ui_role_may(CK_UI_ROLE_RESEARCHER, "publish"),
+          "changes: the patient only");
     m = ck_ui_menu(CK_UI_ROLE_PHARMACIST);
     CHECK(json_array_size(m) == 1 && !strcmp(json_string_value(json_object_get(json_array_get(m, 0), "id")), "pharmacy"),
           "pharmacist: the dispensing queue only");
-    json_decref(m);
-    m = ck_ui_menu(CK_UI_ROLE_CLERK);
-    CHECK(json_array_size(m) == 0, "pages not built yet are not in the menu");
     json_decref(m);
     CHECK(ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/dispense") && !ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/write") &&
               !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "rx/dispense") && !ck_ui_role_may(CK_UI_ROLE_FAMILY, "emergency"),
@@ -163,6 +167,91 @@ static void test_care_forms(void)
     m = ck_ui_menu(CK_UI_ROLE_CLERK);
     CHECK(json_array_size(m) == 5, "the clerk's five boards");
     json_decref(m);
+/* --listen, loopback, and the Host/Origin of a server with a configured name */
+static void test_listen_host(void)
+{
+    char a[CK_HTTPD_ADDR_MAX];
+    unsigned p = 0;
+    CHECK(ck_httpd_listen_parse("0.0.0.0:8443", a, &p) == 0 && !strcmp(a, "0.0.0.0") && p == 8443, "IPv4");
+    CHECK(ck_httpd_listen_parse("[::1]:0", a, &p) == 0 && !strcmp(a, "::1") && p == 0, "IPv6 in brackets");
+    CHECK(ck_httpd_listen_parse("localhost:80", a, &p) == 0 && !strcmp(a, "localhost"), "localhost");
+    CHECK(ck_httpd_listen_parse("::1:80", a, &p) != 0 && a[0] == 0, "IPv6 without brackets");
+    CHECK(ck_httpd_listen_parse("10.0.0.1:65536", a, &p) != 0, "port too big");
+    CHECK(ck_httpd_listen_parse("10.0.0.1:", a, &p) != 0 && ck_httpd_listen_parse("10.0.0.1", a, &p) != 0, "no port");
+    CHECK(ck_httpd_listen_parse("host.example:80", a, &p) != 0, "a name, not an address");
+    CHECK(ck_httpd_listen_parse("10.0.0.1:+80", a, &p) != 0 && ck_httpd_listen_parse("10.0.0.1:8O", a, &p) != 0, "digits");
+    CHECK(ck_httpd_addr_loopback("127.0.0.1") && ck_httpd_addr_loopback("127.3.2.1") && ck_httpd_addr_loopback("::1") &&
+              ck_httpd_addr_loopback("localhost") && ck_httpd_addr_loopback(NULL),
+          "loopback");
+    CHECK(!ck_httpd_addr_loopback("0.0.0.0") && !ck_httpd_addr_loopback("::") && !ck_httpd_addr_loopback("192.0.2.2"),
+          "not loopback");
+    CHECK(ck_ui_host_match("ck.example:8443", "ck.example", 8443) && ck_ui_host_match("CK.Example:8443", "ck.example", 8443),
+          "the configured name");
+    CHECK(!ck_ui_host_match("ck.example:8444", "ck.example", 8443) && !ck_ui_host_match("ck.example", "ck.example", 8443) &&
+              !ck_ui_host_match("xck.example:8443", "ck.example", 8443) && !ck_ui_host_match(NULL, "ck.example", 8443),
+          "another port, no port, another name");
+    CHECK(ck_ui_host_match("[fd00::2]:8443", "fd00::2", 8443) && !ck_ui_host_match("fd00::2:8443", "fd00::2", 8443),
+          "IPv6 in brackets");
+    CHECK(ck_ui_host_loopback("[::1]:80", 80) && ck_ui_host_loopback("LOCALHOST:80", 80) && !ck_ui_host_loopback("10.0.0.1:80", 80),
+          "loopback hosts");
+    CHECK(ck_ui_origin_match("https://ck.example:8443", "https", "ck.example:8443"), "https origin");
+    CHECK(!ck_ui_origin_match("http://ck.example:8443", "https", "ck.example:8443") &&
+              !ck_ui_origin_match("https://ck.example:8443/", "https", "ck.example:8443") &&
+              !ck_ui_origin_match("https://evil.example", "https", "ck.example:8443") &&
+              !ck_ui_origin_match("null", "https", "ck.example:8443"),
+          "another scheme, a path, another host, null");
+}
+
+static void test_share(void)
+{
+    ck_ui_share c;
+    char why[256];
+#define SHARE(b) ck_ui_share_parse(b, strlen(b), &c, why, sizeof why)
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\"}") == 0 && c.read && !c.revoke &&
+              !c.confirm && !strcmp(c.grantee, "fam-1"),
+          "a read grant");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"dr-b\",\"access\":\"write\",\"sections\":[\"allergies\","
+                "\"problems\"],\"delegate\":true,\"expires\":\"30d\",\"confirm\":true}") == 0 &&
+              !strcmp(c.sections, "allergies,problems") && c.delegate && c.confirm && !strcmp(c.expires, "30d"),
+          "a write grant");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"dr-b\",\"access\":\"write\",\"sections\":[\"*\"],"
+                "\"expires\":\"never\"}") == 0 && !strcmp(c.sections, "*") && !c.expires[0],
+          "every section, no end");
+    CHECK(SHARE("{\"action\":\"revoke\",\"grantee\":\"fam-1\",\"confirm\":true}") == 0 && c.revoke && c.confirm,
+          "a revocation");
+    CHECK(SHARE("{\"action\":\"revoke\",\"grantee\":\"fam-1\",\"access\":\"read\"}") != 0 &&
+              strstr(why, "only the grantee") && !c.grantee[0],
+          "a revocation with more");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"dr-b\",\"access\":\"write\"}") != 0 && strstr(why, "sections"),
+          "write without sections");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"dr-b\",\"access\":\"write\",\"sections\":[\"allergies\","
+                "\"allergies\"]}") != 0,
+          "a section twice");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"dr-b\",\"access\":\"write\",\"sections\":[\"nope\"]}") != 0,
+          "an unknown section");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"sections\":[\"allergies\"]}") != 0,
+          "read with sections");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"delegate\":true}") != 0,
+          "a reader as delegate");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"../x\",\"access\":\"read\"}") != 0 && strstr(why, "GID"),
+          "a path as grantee");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"sudo\":1}") != 0 &&
+              strstr(why, "unknown field"),
+          "an unknown field");
+    CHECK(SHARE("{\"action\":\"grant\",\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\"}") != 0,
+          "a duplicate key");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"confirm\":1}") != 0, "confirm: a boolean");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\"} x") != 0, "trailing input");
+    CHECK(SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"hosp-a\",\"hosp-c\"],\"confirm\":true}") == 0 &&
+              c.hospitals && c.confirm && !strcmp(c.hosp, "hosp-a,hosp-c") && !c.grantee[0],
+          "treating hospitals");
+    CHECK(SHARE("{\"action\":\"hospitals\",\"hospitals\":[]}") != 0 &&
+              SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"a\",\"a\"]}") != 0 &&
+              SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"../a\"]}") != 0 &&
+              SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"a\"],\"grantee\":\"b\"}") != 0,
+          "hospitals: none, twice, a path, with a grantee");
+    CHECK(SHARE("[]") != 0 && SHARE("{\"action\":\"delete\",\"grantee\":\"fam-1\"}") != 0, "not a change");
+#undef SHARE
 }
 
 int main(void)
@@ -173,5 +262,7 @@ int main(void)
     test_static();
     test_origin_tokens_menu();
     test_care_forms();
+    test_listen_host();
+    test_share();
     TEST_MAIN_END();
 }

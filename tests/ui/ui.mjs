@@ -26,7 +26,7 @@ const bodies = []; // every response the browser got: [url, text]
 
 // the menu of each role: exactly these pages (docs/UI.md, the access matrix)
 const ROLES = {
-  'pt-1': { role: 'patient', menu: ['record', 'timeline', 'results', 'sharing', 'audit', 'download'] },
+  'pt-1': { role: 'patient', menu: ['record', 'timeline', 'results', 'sharing', 'audit', 'download', 'import', 'publish'] },
   'fam-1': { role: 'family', menu: ['personal'] },
   'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms', 'prescribe', 'break-glass'] },
   'res': { role: 'researcher', menu: ['research'] },

@@ -27,6 +27,43 @@ export CAREKEY_PASSPHRASE='correct horse battery staple ui'
 # shellcheck source=../client/world.sh
 . "$HERE/../client/world.sh"
 
+# TLS off loopback (docs/UI.md): on this machine's first non-loopback address,
+# plain HTTP is refused at start; with a self-signed certificate made now the
+# pages answer over https, the Host/Origin checks take that name, and an
+# http:// Origin is refused.
+tls_fail() { echo "FAIL: tls: $*" >&2; return 1; }
+tls_check() {
+    local ip tp pid ok=0 st
+    ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9.]+$' | grep -v '^127\.' | head -n1)
+    if [ -z "$ip" ]; then echo "# tls: no non-loopback IPv4 address here: skipped"; return 0; fi
+    if "$CK" node serve --ui --data "$W/home" --listen "$ip:0" 2>"$W/notls.err"; then tls_fail "served $ip without TLS"; ok=1; fi
+    grep -q "without TLS" "$W/notls.err" || { tls_fail "no clear refusal: $(cat "$W/notls.err")"; ok=1; }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/tls.key" -out "$W/tls.crt" \
+        -days 1 -subj "/CN=$ip" -addext "subjectAltName=IP:$ip" 2>/dev/null || { tls_fail "openssl"; return 1; }
+    "$CK" node serve --ui --data "$W/home" --listen "$ip:0" --tls-cert "$W/tls.crt" --tls-key "$W/tls.key" \
+        --port-file "$W/tls.port" 2>>"$W/web.log" &
+    pid=$!
+    world_wait_file "$W/tls.port"
+    tp=$(cat "$W/tls.port")
+    st=$(curl -sS --cacert "$W/tls.crt" -D "$W/tls.head" -o "$W/tls.body" -w '%{http_code}' "https://$ip:$tp/")
+    [ "$st" = 200 ] || { tls_fail "GET https://$ip:$tp/ -> $st"; ok=1; }
+    grep -qi "^content-security-policy: default-src 'self'" "$W/tls.head" || { tls_fail "no CSP over https"; ok=1; }
+    st=$(curl -sS --cacert "$W/tls.crt" -o "$W/tls.login" -w '%{http_code}' -H "Origin: https://$ip:$tp" \
+        -H 'Content-Type: application/json' --data-binary @- "https://$ip:$tp/ui/api/login" \
+        <<<"{\"gid\":\"fam-1\",\"passphrase\":\"$CAREKEY_PASSPHRASE\"}")
+    [ "$st" = 200 ] && grep -q '"role":"family"' "$W/tls.login" || { tls_fail "login over https -> $st"; ok=1; }
+    grep -qF -- "$CAREKEY_PASSPHRASE" "$W/tls.login" && { tls_fail "the passphrase in the login reply"; ok=1; }
+    st=$(curl -sS --cacert "$W/tls.crt" -o /dev/null -w '%{http_code}' -H "Origin: http://$ip:$tp" \
+        -H 'Content-Type: application/json' -d '{}' "https://$ip:$tp/ui/api/login")
+    [ "$st" = 403 ] || { tls_fail "an http:// Origin on the https server -> $st"; ok=1; }
+    st=$(curl -sS --cacert "$W/tls.crt" -o /dev/null -w '%{http_code}' -H "Host: evil.example:$tp" "https://$ip:$tp/")
+    [ "$st" = 421 ] || { tls_fail "a foreign Host -> $st"; ok=1; }
+    curl -s -o /dev/null "http://$ip:$tp/" && { tls_fail "plain http answered on the TLS port"; ok=1; }
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    [ $ok = 0 ] && echo "# tls: https://$ip:PORT/ served with a self-signed certificate; plain HTTP refused"
+    return $ok
+}
+
 T0=$(date +%s)
 world_setup
 world_patient pt-1 fam-1
@@ -60,16 +97,16 @@ for who in pt-1 fam-1 dr-a res; do
 done
 export UI_KEYHEX=$W/keyhex
 mkdir -p "$SHOTS"
-"$CK" web serve --data "$W/home" --port 0 --port-file "$W/web.port" --idle 600 2>"$W/web.log" &
+"$CK" node serve --ui --data "$W/home" --listen 127.0.0.1:0 --port-file "$W/web.port" --idle 600 2>"$W/web.log" &
 WEB_PID=$!
 world_wait_file "$W/web.port"
 export UI_URL="http://127.0.0.1:$(cat "$W/web.port")"
-# a second server whose sessions expire after 2 idle seconds
+# a second server whose sessions expire after 2 idle seconds ('web serve': the alias)
 "$CK" web serve --data "$W/home" --port 0 --port-file "$W/idle.port" --idle 2 2>>"$W/web.log" &
 IDLE_PID=$!
 world_wait_file "$W/idle.port"
 export UI_URL_IDLE="http://127.0.0.1:$(cat "$W/idle.port")"
-export UI_PASSPHRASE=$CAREKEY_PASSPHRASE UI_SHOTS=$SHOTS UI_HOMES="$W/home"
+export UI_PASSPHRASE=$CAREKEY_PASSPHRASE UI_SHOTS=$SHOTS UI_HOMES="$W/home" UI_FIXTURE=$FIX
 export UI_CHROMIUM=${UI_CHROMIUM:-/usr/lib/chromium/chromium}
 if [ -n "${UI_HOLD:-}" ]; then # development: keep the world up, run the .mjs by hand
     echo "UI_URL=$UI_URL UI_HOMES=$UI_HOMES" >"$UI_HOLD"
@@ -82,5 +119,6 @@ done
 # the server's own output: no passphrase, no session id, no patient name
 if grep -qF -- "$CAREKEY_PASSPHRASE" "$W/web.log"; then echo "FAIL: the passphrase is in the server's log" >&2; rc=1; fi
 kill "$WEB_PID" "$IDLE_PID" 2>/dev/null; wait "$WEB_PID" "$IDLE_PID" 2>/dev/null; WEB_PID= IDLE_PID=
+tls_check || rc=1
 echo "# ui_test: $(( $(date +%s) - T0 )) s, screenshots in $SHOTS"
 exit $rc

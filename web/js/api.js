@@ -8,12 +8,12 @@ export class ApiError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, raw) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = raw ? raw.type : 'application/json';
   const res = await fetch(path, { method, headers, credentials: 'same-origin',
-                                  body: body === undefined ? undefined : JSON.stringify(body) });
+                                  body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
@@ -29,6 +29,8 @@ async function call(method, path, body) {
 
 export const get = (path) => call('GET', path);
 export const post = (path, body) => call('POST', path, body);
+// a body sent as it is (a FHIR bundle the patient chose)
+export const postRaw = (path, body, type) => call('POST', path, body, { type });
 
 // ?patient=GID (GIDs are identifiers, never patient data in clear)
 export const withPatient = (path, gid) => path + '?patient=' + encodeURIComponent(gid);

@@ -11,6 +11,8 @@ import * as emergency from './views/emergency.js';
 import * as care from './views/care.js';
 import * as clerk from './views/clerk.js';
 import * as clerkMis from './views/clerk_mis.js';
+import * as importer from './views/import.js';
+import * as publish from './views/publish.js';
 
 const views = {
   record: record.sections,
@@ -32,9 +34,12 @@ const views = {
   calendar: clerk.calendar,
   theatres: clerk.theatres,
   mis: clerkMis.mis,
+  import: importer.show,
+  publish: publish.show,
 };
 
 let me = null;
+let shown = 0; // the latest route: an earlier one still loading must not claim the page
 
 function renderMenu() {
   const nav = document.getElementById('menu');
@@ -42,6 +47,7 @@ function renderMenu() {
 }
 
 async function route() {
+  const turn = ++shown;
   const id = location.hash.slice(1) || (me.menu[0] && me.menu[0].id);
   const root = document.getElementById('view');
   for (const a of document.querySelectorAll('#menu a'))
@@ -53,13 +59,19 @@ async function route() {
     return;
   }
   setStatus('Loading…');
+  // each route draws into a box of its own: one left behind writes into a box no longer shown
+  const box = el('div');
+  root.append(box);
   try {
-    await views[id](me, root);
+    await views[id](me, box);
+    if (turn !== shown) return;
     setStatus('');
     root.dataset.view = id; // rendered (tests wait for it)
-    const h = root.querySelector('h1');
+    performance.mark('ck-rendered'); // BENCH=ui (bench/ui/report_page.mjs)
+    const h = box.querySelector('h1');
     if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
   } catch (e) {
+    if (turn !== shown) return;
     if (e.status === 401) { location.assign('/'); return; }
     setStatus(e.message || String(e), true);
   }

@@ -247,6 +247,8 @@ static int write_round(ck_node_batch *p, const uint8_t base[CK_REC_ID_BYTES], ck
         if (have[i]) continue;
         if ((rc = append_on(c, patient, p->e[i].section, p->e[i].type, p->e[i].env, p->e[i].env_len, &head)) == 0)
             (*appended)++;
+        /* the pages' progress bar; a cancel here leaves an uncommitted batch a re-run completes */
+        if (rc == 0 && ck_node_step(c, CK_NODE_PHASE_APPEND, i + 1, p->n) != 0) rc = -1;
     }
     if (rc != 0) goto out;
     memcpy(cm.batch, p->id, CK_REC_ID_BYTES);

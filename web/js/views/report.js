@@ -32,7 +32,28 @@ function resultCharts(block) {
     });
 }
 
+// The family's first question: what is coming up (the personal report's
+// appointments from now on, soonest first).
+function upcoming(rep) {
+  const b = rep.blocks.find((x) => x.name === 'appointments');
+  const sec = el('section', { 'aria-labelledby': 'upcoming-h', class: 'card', id: 'upcoming' },
+    el('h2', { id: 'upcoming-h', text: 'Upcoming appointments' }));
+  if (!b || b.status !== 'shared') {
+    sec.append(el('p', { class: 'section-status', text: b ? b.status : 'Appointments are not shared with you.' }));
+    return sec;
+  }
+  const wi = b.columns.indexOf('what'), si = b.columns.indexOf('start'), ei = b.columns.indexOf('where');
+  const now = new Date().toISOString();
+  const rows = b.rows.filter((r) => r[si] && r[si] >= now).sort((x, y) => x[si].localeCompare(y[si]));
+  if (!rows.length) sec.append(el('p', { class: 'section-status', text: 'No upcoming appointments.' }));
+  else sec.append(el('ul', { class: 'timeline' }, rows.map((r) => el('li', {},
+    el('time', { datetime: r[si], text: r[si].replace('T', ' ').replace(/:00(\.\d+)?Z$/, ' UTC') }), ' ',
+    r[wi] || 'Appointment', r[ei] ? ` (${r[ei]})` : ''))));
+  return sec;
+}
+
 function render(root, kind, rep) {
+  if (kind === 'personal') root.append(upcoming(rep));
   for (const b of rep.blocks) {
     const id = 'block-' + b.name;
     const sec = el('section', { 'aria-labelledby': id, class: 'report-block', 'data-block': b.name },
@@ -72,7 +93,10 @@ export async function show(me, root, kind) {
       }
       render(out, kind, rep);
     } catch (e) {
-      out.replaceChildren(el('p', { class: 'status error', role: 'alert', text: e.message }));
+      // a refusal of the record itself: she took access back, or never gave it
+      const why = e.status === 403 && e.code === 'forbidden'
+        ? `${p} does not share this record with you (any more). The node says: ${e.message}` : e.message;
+      out.replaceChildren(el('p', { class: 'status error', role: 'alert', text: why }));
     }
   };
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });

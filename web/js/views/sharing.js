@@ -1,7 +1,7 @@
 // web/js/views/sharing.js - the patient's sharing (her profile and the grants
 // of her verified record, in plain words) and her audit log in human terms,
 // break-glass reads highlighted.
-import { get, withPatient } from '../api.js';
+import { get, post, withPatient } from '../api.js';
 import { el, table } from '../dom.js';
 
 const SECTION_NAMES = { demographics: 'Who you are (demographics)', allergies: 'Allergies', problems: 'Problems',
@@ -42,7 +42,99 @@ export async function sharing(me, root) {
     s.grants.map((g) => [g.grantee, g.sections === '*' ? 'every section' : g.sections, g.since.slice(0, 10),
                          g.until ? g.until.slice(0, 10) : 'no end',
                          el('span', { class: 'badge ' + (g.revoked ? 'muted' : 'ok'), text: g.revoked ? 'revoked' : 'active' })])));
-  root.append(el('p', { class: 'note', text: 'Changing these rules from this page comes next; use "carekey grant" and "carekey sharing" meanwhile.' }));
+  if (Array.isArray(s.readers)) {
+    root.append(el('h2', { text: 'Who can fetch your record' }),
+      s.readers.length ? el('ul', { id: 'readers-plain' }, s.readers.map((r) => el('li', { text: r.plain })))
+                       : el('p', { id: 'readers-plain', class: 'section-status', text: 'Nobody besides the people above.' }));
+  }
+  root.append(changeForm(me, root, s.rules ? s.rules.hospitals : ''));
+}
+
+// The change form: the node says in plain words what the change will do
+// (confirm: false), the patient confirms, then it is saved.
+const WRITABLE = ['allergies', 'problems', 'medications', 'results', 'encounters', 'procedures', 'immunizations',
+                  'careplans', 'appointments', 'documents'];
+
+function changeForm(me, root, hospitals) {
+  const patient = me.patient || me.gid;
+  const radio = (name, value, label, checked) => el('label', { class: 'choice' },
+    el('input', { type: 'radio', name, value, checked }), ' ' + label);
+  const secs = el('fieldset', { id: 'change-sections', hidden: true },
+    el('legend', { text: 'Sections she may add to' }),
+    WRITABLE.map((n) => el('label', { class: 'choice' }, el('input', { type: 'checkbox', name: 'section', value: n }),
+                          ' ' + (SECTION_NAMES[n] || n))),
+    el('label', { class: 'choice' }, el('input', { type: 'checkbox', name: 'delegate', id: 'change-delegate' }),
+       ' She may also grant and take back access for me'));
+  const form = el('form', { id: 'change-form', class: 'card', novalidate: true },
+    el('h2', { text: 'Change who can see my record' }),
+    el('fieldset', {}, el('legend', { text: 'What to do' }),
+      radio('action', 'read', 'Let a person fetch and read my record', true),
+      radio('action', 'write', 'Let a person add to sections of my record', false),
+      radio('action', 'revoke', 'Take back everything a person holds', false),
+      radio('action', 'hospitals', 'Change my treating hospitals', false)),
+    el('div', { id: 'change-hospitals-row', hidden: true },
+      el('label', { for: 'change-hospitals', text: 'Treating hospitals (IDs, separated by commas)' }),
+      el('input', { id: 'change-hospitals', name: 'hospitals', autocomplete: 'off', value: hospitals || '' })),
+    el('div', { id: 'change-grantee-row' }, el('label', { for: 'change-grantee', text: 'Person (carekey ID)' }),
+      el('input', { id: 'change-grantee', name: 'grantee', autocomplete: 'off', autocapitalize: 'none',
+                    spellcheck: 'false', required: true })),
+    secs,
+    el('div', { id: 'change-expires-row' }, el('label', { for: 'change-expires', text: 'Until (30d, 12h, 2027-01-31; empty: no end)' }),
+      el('input', { id: 'change-expires', name: 'expires', autocomplete: 'off' })),
+    el('button', { type: 'submit', id: 'change-preview' }, 'Review the change'));
+  const review = el('div', { id: 'change-review', class: 'card', hidden: true, 'aria-live': 'polite' });
+  const body = () => {
+    const action = form.querySelector('input[name=action]:checked').value;
+    if (action === 'hospitals')
+      return { action, hospitals: form.hospitals.value.split(',').map((h) => h.trim()).filter(Boolean) };
+    const b = { action: action === 'revoke' ? 'revoke' : 'grant', grantee: form.grantee.value.trim() };
+    if (action !== 'revoke') {
+      b.access = action;
+      if (form.expires.value.trim()) b.expires = form.expires.value.trim();
+    }
+    if (action === 'write') {
+      b.sections = [...form.querySelectorAll('input[name=section]:checked')].map((c) => c.value);
+      if (form.delegate.checked) b.delegate = true;
+    }
+    return b;
+  };
+  const sync = () => {
+    const action = form.querySelector('input[name=action]:checked').value;
+    secs.hidden = action !== 'write';
+    form.querySelector('#change-expires-row').hidden = action === 'revoke' || action === 'hospitals';
+    form.querySelector('#change-grantee-row').hidden = action === 'hospitals';
+    form.querySelector('#change-hospitals-row').hidden = action !== 'hospitals';
+    form.grantee.required = action !== 'hospitals';
+    review.hidden = true;
+  };
+  form.addEventListener('change', sync);
+  const fail = (e) => review.replaceChildren(el('p', { class: 'status error', role: 'alert', id: 'change-error',
+                                                       text: `Not saved: ${e.message}` }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const b = body();
+    review.hidden = false;
+    try {
+      const said = await post(withPatient('/ui/api/sharing/change', patient), { ...b, confirm: false });
+      const save = el('button', { type: 'button', id: 'change-save' }, 'Save this change');
+      const cancel = el('button', { type: 'button', class: 'secondary', id: 'change-cancel' }, 'Cancel');
+      cancel.addEventListener('click', () => { review.hidden = true; });
+      save.addEventListener('click', async () => {
+        save.disabled = true;
+        try {
+          await post(withPatient('/ui/api/sharing/change', patient), { ...b, confirm: true });
+          root.replaceChildren();
+          await sharing(me, root);
+          const done = el('p', { class: 'status', role: 'status', id: 'change-done', text: `Saved: ${said.plain}` });
+          root.querySelector('h1').after(done);
+        } catch (e) { fail(e); }
+      });
+      review.replaceChildren(el('h3', { text: 'This change will mean' }),
+        el('p', { class: 'plain', id: 'change-plain', text: said.plain }), el('div', { class: 'row' }, save, cancel));
+      save.focus();
+    } catch (e) { fail(e); }
+  });
+  return el('section', { 'aria-label': 'Change sharing' }, form, review);
 }
 
 export async function audit(me, root) {

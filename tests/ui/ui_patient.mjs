@@ -1,0 +1,324 @@
+// tests/ui/ui_patient.mjs - the patient's changes in headless Chromium: she
+// takes back her family member's access from the sharing page (reviewed in
+// plain words first) and the family member's report is refused, then gives
+// it back and the report returns; a refused change shows the node's reason;
+// a FHIR bundle imported with the progress bar ends with the record shown;
+// research publishing. Security of the new routes (cookie, CSRF, Origin,
+// Host, role), axe-core on each new page, screenshots, and no passphrase or
+// key in any response. Runs after ui.mjs (tests/ui/ui_test.sh), same world.
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(new URL('../js/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+const { AxeBuilder } = require('@axe-core/playwright');
+
+const URL0 = process.env.UI_URL;
+const PASS = process.env.UI_PASSPHRASE;
+const SHOTS = process.env.UI_SHOTS;
+const FIX = process.env.UI_FIXTURE;
+const port = Number(new URL(URL0).port);
+const origin = `http://127.0.0.1:${port}`;
+const keyHex = (process.env.UI_KEYHEX && fs.existsSync(process.env.UI_KEYHEX)
+  ? fs.readFileSync(process.env.UI_KEYHEX, 'utf8').split(/\s+/).filter((h) => h.length >= 64) : []);
+let pass = 0, fail = 0;
+const ok = (cond, what) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + what); } };
+const bodies = [];
+
+function raw(method, p, headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let data = '';
+        res.on('data', (c) => { data += c; });
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
+      });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+const code = (r) => { try { return JSON.parse(r.body).error.code; } catch { return ''; } };
+
+async function axe(page, name) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  ok(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target).join(' ')}`).join('; ')}`);
+}
+const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+
+async function login(browser, gid) {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await ctx.newPage();
+  page.on('response', async (res) => {
+    try {
+      const t = res.headers()['content-type'] || '';
+      if (/json|html|javascript|css|text/.test(t)) bodies.push([res.url(), await res.text()]);
+    } catch { /* not kept */ }
+  });
+  await page.goto(URL0 + '/');
+  await page.fill('#gid', gid);
+  await page.fill('#passphrase', PASS);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/app.html');
+  await page.waitForSelector('#menu a');
+  const cookie = 'ck_session=' + (await ctx.cookies()).find((k) => k.name === 'ck_session').value;
+  const me = JSON.parse((await raw('GET', '/ui/api/me', { Cookie: cookie })).body);
+  return { ctx, page, cookie, csrf: me.csrf };
+}
+
+async function open(page, id) {
+  const same = (await page.evaluate(() => location.hash)) === '#' + id;
+  await page.evaluate(() => { delete document.getElementById('view').dataset.view; });
+  if (same) await page.reload(); // the same hash fires no hashchange
+  else await page.goto(`${URL0}/app.html#${id}`);
+  await page.waitForSelector(`#view[data-view="${id}"], #status.error`, { timeout: 60000 });
+}
+
+// the family member's personal report: 'shown' (its blocks) or the refusal's text
+async function familyView(page) {
+  await open(page, 'personal');
+  await page.waitForSelector('#report .report-block, #report [role=alert]', { timeout: 60000 });
+  const alert = await page.$('#report [role=alert]');
+  return alert ? await alert.textContent() : 'shown';
+}
+
+// a sharing change through the form: review in plain words, then save (or not)
+async function change(page, { action, grantee, sections = [], expires = '', hospitals }, save = true) {
+  await open(page, 'sharing');
+  await page.check(`#change-form input[name=action][value=${action}]`);
+  if (hospitals !== undefined) await page.fill('#change-hospitals', hospitals);
+  else await page.fill('#change-grantee', grantee);
+  for (const s of sections) await page.check(`#change-sections input[value=${s}]`);
+  if (expires) await page.fill('#change-expires', expires);
+  await page.click('#change-preview');
+  await page.waitForSelector('#change-plain, #change-error');
+  const err = await page.$('#change-error');
+  if (err) return { error: await err.textContent() };
+  const plain = await page.textContent('#change-plain');
+  if (!save) return { plain };
+  await page.click('#change-save');
+  await page.waitForSelector('#change-done, #change-error', { timeout: 60000 });
+  const err2 = await page.$('#change-error');
+  return err2 ? { plain, error: await err2.textContent() } : { plain, done: await page.textContent('#change-done') };
+}
+
+// a bundle of new results for pt-1: her Patient entry and 60 observations of
+// the fixture under fresh ids (so the import adds them)
+function smallBundle() {
+  const b = JSON.parse(fs.readFileSync(FIX, 'utf8'));
+  const pat = b.entry.find((e) => e.resource.resourceType === 'Patient');
+  const obs = b.entry.filter((e) => e.resource.resourceType === 'Observation').slice(0, 60).map((e) => {
+    const c = JSON.parse(JSON.stringify(e));
+    const id = crypto.randomUUID();
+    c.fullUrl = 'urn:uuid:' + id;
+    c.resource.id = id;
+    if (c.request) c.request.url = 'Observation';
+    return c;
+  });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ck-ui-')), 'new-results.json');
+  fs.writeFileSync(file, JSON.stringify({ resourceType: 'Bundle', type: b.type, entry: [pat, ...obs] }));
+  return file;
+}
+
+async function resultsCount(page) {
+  await open(page, 'record');
+  const h = await page.$$eval('#view h2', (hs) => hs.map((x) => x.textContent));
+  const m = h.map((t) => /^Results \((\d+)/.exec(t)).find(Boolean);
+  return m ? Number(m[1]) : -1;
+}
+
+async function sharingJourney(pt, fam) {
+  ok((await familyView(fam.page)) === 'shown', 'family: the personal report before the change');
+  await open(pt.page, 'sharing');
+  ok(/fam-1 can fetch your record/.test(await pt.page.textContent('#readers-plain')), 'sharing: fam-1 listed as a reader');
+  await axe(pt.page, 'patient sharing with the change form');
+  // review only: nothing changes until saved
+  let r = await change(pt.page, { action: 'revoke', grantee: 'fam-1' }, false);
+  ok(/fam-1 will no longer be able to fetch/.test(r.plain || ''), `revoke said in plain words: ${JSON.stringify(r)}`);
+  await axe(pt.page, 'patient sharing review');
+  await shot(pt.page, 'patient-sharing-review');
+  ok((await familyView(fam.page)) === 'shown', 'family: still shown after a review that was not saved');
+  // saved: the family member's view is refused
+  r = await change(pt.page, { action: 'revoke', grantee: 'fam-1' });
+  ok(r.done && /Saved/.test(r.done), `revoke saved: ${JSON.stringify(r)}`);
+  ok(!/fam-1 can fetch/.test(await pt.page.textContent('#view')), 'sharing: fam-1 no longer listed as a reader');
+  const after = await familyView(fam.page);
+  ok(after !== 'shown' && /standing|forbidden|refused|403/i.test(after), `family after the revocation: ${after}`);
+  await shot(fam.page, 'family-personal-revoked');
+  // given back (read access): the report returns
+  r = await change(pt.page, { action: 'read', grantee: 'fam-1' });
+  ok(/fam-1 will be able to fetch your record/.test(r.plain || '') && r.done, `read grant saved: ${JSON.stringify(r)}`);
+  ok((await familyView(fam.page)) === 'shown', 'family: the personal report is back');
+  // a write grant with sections and an end, reviewed and not saved
+  r = await change(pt.page, { action: 'write', grantee: 'dr-a', sections: ['allergies', 'problems'], expires: '30d' }, false);
+  ok(/dr-a will be able to add to your allergies and problems until 20\d\d-/.test(r.plain || ''), `write grant words: ${r.plain}`);
+  // refused changes show the reason: bad input (the page's parser) and the node's refusal
+  r = await change(pt.page, { action: 'write', grantee: 'dr-a' }, false);
+  ok(/sections must list/.test(r.error || ''), `no sections: ${JSON.stringify(r)}`);
+  r = await change(pt.page, { action: 'read', grantee: 'fam-1', expires: 'yesterday' }, false);
+  ok(/expires must be a time in the future/.test(r.error || ''), `bad expiry: ${JSON.stringify(r)}`);
+  r = await change(pt.page, { action: 'read', grantee: 'nobody-here' });
+  ok(/Not saved: .*not found/i.test(r.error || ''), `a person the server does not know: ${JSON.stringify(r)}`);
+  await axe(pt.page, 'patient sharing refusal');
+  await shot(pt.page, 'patient-sharing-refused');
+  r = await change(pt.page, { action: 'revoke', grantee: 'nobody-here' });
+  ok(/Not saved: .*no active grant/i.test(r.error || ''), `revoking what nobody holds: ${JSON.stringify(r)}`);
+  // her treating hospitals: the profile she signs (the form starts from the current ones)
+  await open(pt.page, 'sharing');
+  ok((await pt.page.inputValue('#change-hospitals')) === 'hosp-a,hosp-b', 'hospitals: the current ones in the form');
+  r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a, hosp-a' }, false);
+  ok(/hospitals must list/.test(r.error || ''), `a hospital twice: ${JSON.stringify(r)}`);
+  r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a' });
+  ok(/Your treating hospitals become hosp-a instead of hosp-a and hosp-b/.test(r.plain || '') && r.done,
+     `hospitals changed: ${JSON.stringify(r)}`);
+  ok(/Your treating hospitals: hosp-a;/.test(await pt.page.textContent('#view')), 'the new profile shown');
+  r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a,hosp-b' });
+  ok(r.done && /Your treating hospitals: hosp-a, hosp-b;/.test(await pt.page.textContent('#view')), 'hospitals back');
+}
+
+async function importJourney(pt) {
+  const before = await resultsCount(pt.page);
+  const seen = [];
+  pt.page.on('response', async (res) => {
+    if (res.url().endsWith('/ui/api/import') && res.request().method() === 'GET') {
+      try { seen.push(JSON.parse(await res.text())); } catch { /* gone */ }
+    }
+  });
+  await open(pt.page, 'import');
+  await axe(pt.page, 'patient import');
+  await pt.page.setInputFiles('#import-file', smallBundle());
+  await pt.page.click('#import-start');
+  await pt.page.waitForSelector('#view[data-view="record"], #import-status.error', { timeout: 120000 });
+  const err = await pt.page.$('#import-status.error');
+  ok(!err, `import: ${err ? await err.textContent() : ''}`);
+  const last = seen[seen.length - 1] || {};
+  ok(last.state === 'done' && last.percent === 100 && last.result.resources === 61, `import progress ended: ${JSON.stringify(last)}`);
+  const bars = seen.filter((s) => s.state !== 'idle').map((s) => s.percent);
+  ok(bars.length > 0 && bars.every((p, i) => i === 0 || p >= bars[i - 1]), `the bar never goes back: ${bars}`);
+  const now = await resultsCount(pt.page);
+  ok(now >= before + 60, `record shown with the new results: ${before} -> ${now}`);
+  await shot(pt.page, 'patient-after-import');
+  // a bundle that is not one: nothing imported, the node's reason shown
+  await open(pt.page, 'import');
+  const bad = path.join(path.dirname(smallBundle()), 'not-a-bundle.json');
+  fs.writeFileSync(bad, '{"resourceType":"Patient"}');
+  await pt.page.setInputFiles('#import-file', bad);
+  await pt.page.click('#import-start');
+  await pt.page.waitForSelector('#import-status.error', { timeout: 60000 });
+  ok(/Nothing was imported: ./.test(await pt.page.textContent('#import-status')), 'a bad bundle: the reason shown');
+  await axe(pt.page, 'patient import refused');
+  await shot(pt.page, 'patient-import-refused');
+  ok((await resultsCount(pt.page)) === now, 'a refused import adds nothing');
+}
+
+async function publishJourney(pt) {
+  await open(pt.page, 'publish');
+  await axe(pt.page, 'patient publish');
+  await pt.page.click('#publish-start');
+  await pt.page.waitForFunction(() => !/Making/.test(document.getElementById('publish-status').textContent), null,
+                                { timeout: 120000 });
+  const t = await pt.page.textContent('#publish-status');
+  ok(/de-identified copy of your record .* is now what researchers can read/.test(t), `publish: ${t}`);
+  await shot(pt.page, 'patient-publish');
+}
+
+// the family member's page starts with what is coming up
+async function familyAppointments(pt, fam) {
+  const start = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 16) + ':00Z';
+  const appt = { resourceType: 'Appointment', status: 'booked', description: 'Cardiology follow-up', start,
+                 end: start.replace(/T(\d\d)/, (m, h) => `T${String((Number(h) + 1) % 24).padStart(2, '0')}`),
+                 participant: [{ actor: { reference: 'Patient/pt-1' }, status: 'accepted' }] };
+  const r = await raw('POST', '/fhir/Appointment', { 'Content-Type': 'application/fhir+json', Origin: origin,
+                                                     Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, JSON.stringify(appt));
+  ok(r.status === 201, `the patient books an appointment through FHIR -> ${r.status}`);
+  ok((await familyView(fam.page)) === 'shown', 'family: the personal report');
+  const up = await fam.page.textContent('#upcoming');
+  ok(up.includes(start.slice(0, 10)), `family: the upcoming appointment (${start.slice(0, 10)}) listed: ${up}`);
+  await axe(fam.page, 'family personal with upcoming appointments');
+  await shot(fam.page, 'family-upcoming');
+}
+
+// the patient's and the family member's pages on a phone: nothing wider than the screen
+async function phone(pt, fam) {
+  for (const [who, page, ids] of [['patient', pt.page, ['sharing', 'import', 'publish']], ['family', fam.page, ['personal']]]) {
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const id of ids) {
+      await open(page, id);
+      if (id === 'personal') await page.waitForSelector('#report .report-block, #report [role=alert]', { timeout: 60000 });
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      ok(w <= 392, `${who} ${id} on a phone: the page is ${w} px wide for a 390 px screen`);
+      await shot(page, `${who}-${id}-phone`);
+    }
+    await page.setViewportSize({ width: 1100, height: 800 });
+  }
+}
+
+async function security(pt, fam) {
+  const body = JSON.stringify({ action: 'revoke', grantee: 'fam-1', confirm: true });
+  const json = { 'Content-Type': 'application/json' };
+  const q = '/ui/api/sharing/change?patient=pt-1';
+  let r = await raw('POST', q, { ...json, Origin: origin }, body);
+  ok(r.status === 401 && code(r) === 'no_session', `change without the cookie -> ${r.status}`);
+  r = await raw('POST', q, { ...json, Origin: origin, Cookie: pt.cookie, 'X-CSRF-Token': 'f'.repeat(64) }, body);
+  ok(r.status === 403 && code(r) === 'bad_csrf', `change with a wrong CSRF token -> ${r.status}`);
+  r = await raw('POST', q, { ...json, Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, body);
+  ok(r.status === 403 && code(r) === 'origin_required', `change without Origin -> ${r.status}`);
+  r = await raw('POST', q, { ...json, Origin: 'http://evil.example', Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, body);
+  ok(r.status === 403 && code(r) === 'bad_origin', `change from a foreign Origin -> ${r.status}`);
+  r = await raw('POST', q, { ...json, Origin: origin, Host: `evil.example:${port}`, Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, body);
+  ok(r.status === 421 && code(r) === 'bad_host', `change with a foreign Host -> ${r.status}`);
+  r = await raw('POST', q, { ...json, Origin: origin, Cookie: fam.cookie, 'X-CSRF-Token': fam.csrf }, body);
+  ok(r.status === 403 && code(r) === 'not_for_role', `the family member changes sharing -> ${r.status}`);
+  r = await raw('POST', '/ui/api/import?patient=pt-1', { ...json, Origin: origin, Cookie: fam.cookie, 'X-CSRF-Token': fam.csrf }, '{}');
+  ok(r.status === 403 && code(r) === 'not_for_role', `the family member imports -> ${r.status}`);
+  r = await raw('POST', '/ui/api/publish?patient=pt-1', { ...json, Origin: origin, Cookie: fam.cookie, 'X-CSRF-Token': fam.csrf }, '{}');
+  ok(r.status === 403 && code(r) === 'not_for_role', `the family member publishes -> ${r.status}`);
+  r = await raw('POST', '/ui/api/import?patient=fam-1', { ...json, Origin: origin, Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, '{}');
+  ok(r.status === 403 && code(r) === 'not_your_record', `import into another record -> ${r.status}`);
+  r = await raw('POST', q, { ...json, Origin: origin, Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf },
+                JSON.stringify({ action: 'grant', grantee: 'fam-1', access: 'read', sudo: true }));
+  ok(r.status === 400 && code(r) === 'bad_change', `an unknown field -> ${r.status}`);
+  r = await raw('GET', '/app.html');
+  ok(/default-src 'self'/.test(r.headers['content-security-policy'] || ''), 'CSP on the pages');
+  // nothing was changed by the refused requests: fam-1 still reads
+  ok((await familyView(fam.page)) === 'shown', 'family: still shown after the refused requests');
+}
+
+function secrets() {
+  let n = 0;
+  for (const [u, b] of bodies) {
+    n++;
+    if (b.includes(PASS)) ok(false, `the passphrase in ${u}`);
+    for (const k of keyHex) if (b.toLowerCase().includes(k)) ok(false, `a key (${k.slice(0, 8)}…) in ${u}`);
+  }
+  ok(n > 10 && keyHex.length > 0, `responses scanned: ${n}, key strings: ${keyHex.length}`);
+}
+
+const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
+try {
+  const pt = await login(browser, 'pt-1');
+  const fam = await login(browser, 'fam-1');
+  const menu = await pt.page.$$eval('#menu a', (as) => as.map((a) => a.id.replace('menu-', '')));
+  ok(menu.includes('import') && menu.includes('publish'), `patient menu has import and publish: ${menu}`);
+  await sharingJourney(pt, fam);
+  await importJourney(pt);
+  await publishJourney(pt);
+  await familyAppointments(pt, fam);
+  await phone(pt, fam);
+  await security(pt, fam);
+  secrets();
+  await pt.ctx.close();
+  await fam.ctx.close();
+} catch (e) {
+  fail++;
+  console.error('FAIL: ' + (e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(`ui_patient: ${pass} passed, ${fail} failed`);
+process.exit(fail ? 1 : 0);
