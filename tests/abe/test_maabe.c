@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abe/maabe_internal.h"
 #include "abe_util.h"
 #include "carekey/seal.h"
 #include "harness.h"
@@ -412,6 +413,48 @@ static void test_merge(void)
     ck_abe_user_key_free(&k2);
 }
 
+/* F(u)^k through the attribute table cache equals the plain variable-base
+ * product on the first use (no table), the second (table built) and later
+ * uses (table shared), for labels and epochs that share or evict slots. */
+static void test_attr_tables(void)
+{
+    static const char *labels[] = {"tab-a@hosp-a", "tab-b@hosp-b", "tab-a@hosp-a", "tab-c@board"};
+    for (int round = 0; round < 4; round++) {
+        for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+            for (uint32_t epoch = 0; epoch < 2; epoch++) {
+                ck_g2 f, want, got;
+                ck_fr k;
+                CHECK(ck_fr_random(&k) == CK_OK, "random");
+                if (round == 3) ck_fr_from_u64(&k, epoch); /* k = 0 and k = 1 */
+                CHECK(ck_abe_hash_attr(&f, labels[i], epoch) == CK_ABE_OK, "hash");
+                ck_g2_mul(&want, &f, &k);
+                CHECK(ck_abe_attr_mul(&got, labels[i], epoch, &k) == CK_ABE_OK, "attr_mul");
+                CHECK(ck_g2_eq(&want, &got), "F(%s, %u)^k round %d", labels[i], epoch, round);
+            }
+        }
+    }
+    /* many distinct attributes: slots are evicted and reused */
+    for (int i = 0; i < 300; i++) {
+        char label[32];
+        ck_g2 f, want, got;
+        ck_fr k;
+        snprintf(label, sizeof label, "ev%d@hosp-a", i % 150);
+        CHECK(ck_fr_random(&k) == CK_OK, "random");
+        CHECK(ck_abe_hash_attr(&f, label, 0) == CK_ABE_OK, "hash");
+        ck_g2_mul(&want, &f, &k);
+        CHECK(ck_abe_attr_mul(&got, label, 0, &k) == CK_ABE_OK && ck_g2_eq(&want, &got), "%s", label);
+    }
+    {   /* a label too long for F is refused, as by ck_abe_hash_attr */
+        char big[CK_POLICY_LABEL_MAX + 8];
+        ck_g2 got;
+        ck_fr k;
+        memset(big, 'a', sizeof big - 1);
+        big[sizeof big - 1] = 0;
+        ck_fr_from_u64(&k, 3);
+        CHECK(ck_abe_attr_mul(&got, big, 0, &k) == CK_ABE_ERR_PARAM, "long label refused");
+    }
+}
+
 int main(void)
 {
     au_setup();
@@ -425,6 +468,7 @@ int main(void)
     test_impersonation();
     test_epochs();
     test_merge();
+    test_attr_tables();
     au_teardown();
     TEST_MAIN_END();
 }
