@@ -86,14 +86,6 @@ static void line_add(ck_fp2 line[3], twist_proj *t, const ck_g2_affine *q)
     ck_fp2_mul_(&t->z, &t->z, &e);
 }
 
-static void line_eval(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p)
-{
-    ck_fp2 c1, c4;
-    ck_fp2_mul_fp(&c1, &line[1], &p->x);
-    ck_fp2_mul_fp(&c4, &line[2], &p->y);
-    ck_fp12_mul_by_014(f, &line[0], &c1, &c4);
-}
-
 static int g1_affine_is_identity(const ck_g1_affine *p)
 {
     return ck_fp_is_zero(&p->x) & ck_fp_is_zero(&p->y);
@@ -106,15 +98,23 @@ static int g2_affine_is_identity(const ck_g2_affine *q)
 
 #define CK_MILLER_MAX_BATCH 64
 
+/* Scratch of the line evaluations, wiped once per Miller loop: decryption
+ * evaluates the lines of a user's secret K at secret points K'. */
+typedef struct { ck_fp2 l[3], c1, c4; } line_scratch;
+
 /* f *= line evaluated at p, unless skip: a pair with an identity
- * contributes 1. Decryption pairs secret points (a user's K and K'), so
- * an identity is masked out rather than branched around. */
-static void line_eval_unless(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p, limb_t skip)
+ * contributes 1. Decryption pairs secret points (a user's K and K'), so an
+ * identity is not branched around: its line is replaced, by masks, with the
+ * constant line 1 (c0 = 1, c1 = c4 = 0), which leaves f as it is. */
+static void line_eval_unless(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p, limb_t skip,
+                             line_scratch *s)
 {
-    ck_fp12 t = *f;
-    line_eval(&t, line, p);
-    CK_SELECT(f, f, &t, skip);
-    ck_wipe(&t, sizeof t);
+    static const ck_fp2 one_line[3] = {{CK_FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}};
+    ck_limbs_select((limb_t *)s->l, (const limb_t *)one_line, (const limb_t *)line,
+                    3 * sizeof(ck_fp2) / sizeof(limb_t), skip);
+    ck_fp2_mul_fp(&s->c1, &s->l[1], &p->x);
+    ck_fp2_mul_fp(&s->c4, &s->l[2], &p->y);
+    ck_fp12_mul_by_014(f, &s->l[0], &s->c1, &s->c4);
 }
 
 static limb_t mask_of(int bit) { return (limb_t)0 - (limb_t)(bit & 1); }
@@ -132,6 +132,7 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
     limb_t skip[CK_MILLER_MAX_BATCH];
     size_t k = 0;
     ck_fp2 line[3];
+    line_scratch ls;
     for (size_t i = 0; i < n; i++) {
         skip[i] = mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i]));
         t[i].x = q[i].x;
@@ -144,24 +145,26 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
         if (bit != 62) ck_fp12_sqr(f, f);
         for (size_t j = 0; j < n; j++) {
             line_dbl(line, &t[j]);
-            line_eval_unless(f, line, &p[j], skip[j]);
+            line_eval_unless(f, line, &p[j], skip[j], &ls);
         }
         for (size_t j = 0; j < m; j++)
-            line_eval_unless(f, qp[j]->c[k], &pp[j], mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
+            line_eval_unless(f, qp[j]->c[k], &pp[j],
+                             mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])), &ls);
         if (add) {
             for (size_t j = 0; j < n; j++) {
                 line_add(line, &t[j], &q[j]);
-                line_eval_unless(f, line, &p[j], skip[j]);
+                line_eval_unless(f, line, &p[j], skip[j], &ls);
             }
             for (size_t j = 0; j < m; j++)
                 line_eval_unless(f, qp[j]->c[k + 1], &pp[j],
-                                 mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
+                                 mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])), &ls);
         }
         k += 1 + (size_t)add;
     }
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
     ck_wipe(line, sizeof(line));
+    ck_wipe(&ls, sizeof(ls));
 }
 
 void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
