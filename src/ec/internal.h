@@ -99,6 +99,8 @@ void ck_fp6_one(ck_fp6 *r);
 /* ---- Fp12 ------------------------------------------------------------- */
 /* f *= (c0 + c1 v + c4 v w): the shape of every Miller-loop line. */
 void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
+/* f * (a0 + a1 v + a2 vw) * (b0 + b1 v + b2 vw): two lines at once. */
+void ck_fp12_mul_by_014_014(ck_fp12 *f, const ck_fp2 a[3], const ck_fp2 b[3]);
 /* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
  * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
