@@ -131,6 +131,8 @@ void ck_g2_clear_cofactor(ck_g2 *r, const ck_g2 *a);
  * nwin digits (enough to absorb the final carry). */
 #define CK_RECODE_MAX 65
 void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
+/* Signed 5-bit windows: k (nlimbs limbs) = sum d_i 32^i, d_i in [-15, 16]. */
+void ck_recode_w5(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
 /* Constant-time division of a 256-bit n by a public d < 2^128 (d[1] may be 0):
  * q = n / d, rem = n mod d. Bit-serial, so no hardware divide sees secrets. */
 void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2]);

@@ -152,6 +152,28 @@ static void test_gt(void)
             CHECK(ck_fp12_eq(&x.v, &f), "g^k == square-and-multiply at a power of |x| (%d)", i);
         }
     }
+    {   /* the fixed-base table's signed 5-bit windows at their edges: 0, 1,
+         * r - 1, every window 16 (no carry) or 17 / 31 (a carry through all
+         * 52 windows), windows straddling limbs, against square-and-multiply */
+        static const uint8_t fill[] = {0x84, 0x21, 0x08, 0x42, 0x10}; /* 5-bit 16s */
+        uint8_t kb[32], wide[64];
+        for (i = 0; i < 7; i++) {
+            memset(kb, 0, sizeof kb);
+            if (i == 1) kb[31] = 1;
+            if (i == 2) { ck_fr_from_u64(&k, 1); ck_fr_neg(&k, &k); ck_fr_to_bytes(kb, &k); }
+            if (i == 3) for (int b = 0; b < 32; b++) kb[31 - b] = fill[b % 5];
+            if (i == 4) memset(kb, 0xff, sizeof kb);
+            if (i == 5) for (int b = 0; b < 32; b++) kb[31 - b] = (uint8_t)(fill[b % 5] | 0x42);
+            if (i == 6) kb[31 - 8] = 0x80, kb[31 - 7] = 0x01;  /* bits 63 and 64 */
+            memset(wide, 0, 32);
+            memcpy(wide + 32, kb, 32);
+            ck_fr_from_bytes_reduce(&k, wide, 64);
+            ck_fr_to_bytes(kb, &k);
+            ck_gt_table_exp(&x, tab, &k);
+            tu_fp12_pow(&f, &g.v, kb, 32);
+            CHECK(ck_fp12_eq(&x.v, &f), "table g^k == square-and-multiply (edge %d)", i);
+        }
+    }
     for (i = 0; i < 8; i++) {
         tu_rand_fr(&k);
         tu_rand_fr(&k2);
