@@ -54,6 +54,7 @@ void ck_fp_to_mont(ck_fp *r, const limb_t a[6]);        /* a < p */
 void ck_fp_dbl(ck_fp *r, const ck_fp *a);
 void ck_fp_half(ck_fp *r, const ck_fp *a);
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k); /* k <= 16 */
+/* a^e for a PUBLIC exponent e (sliding window: e steers branches and indices). */
 void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs);
 /* Constant-time inverses of plain (non-Montgomery) integers by safegcd
  * (safegcd.c): r = a^-1 mod p for any a < 2^384, mod r for any a < 2^256;
