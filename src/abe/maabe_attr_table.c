@@ -7,8 +7,8 @@
  * and a hospital writes the same few attributes into every record, so a
  * small cache keeps a fixed-base table (ck_g2_table, 96 KiB) for the
  * attributes used repeatedly. A table is built on an attribute's second use
- * (a one-off attribute never pays the ~25 multiplications' worth a table
- * costs), at most ATTR_TABLES_MAX tables live at once, and a slot's table
+ * (a one-off attribute never pays the ~10 multiplications' worth a table
+ * costs, about 1.5 ms), at most ATTR_TABLES_MAX tables live at once, and a slot's table
  * is reference-counted so a thread may use it while another replaces the
  * slot. Tables hold public points only; the table multiplication scans
  * whole rows (constant time in t), like the generator tables.
