@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ec/internal.h"
 #include "ec_util.h"
 #include "harness.h"
 
@@ -308,9 +309,50 @@ static void test_gt_batch(void)
     }
 }
 
+/* Two lines at once (ck_fp12_mul_by_014_014) against two sparse products
+ * and against dense products: random lines, a zero coefficient in each
+ * place, the constant line 1 a masked identity pair uses, and f = 1. */
+static void test_line_pairs(void)
+{
+    for (int i = 0; i < 64; i++) {
+        ck_fp12 f, want, got, dense;
+        ck_fp2 a[3], b[3];
+        tu_rand_fp12(&f);
+        if (i == 0) ck_fp12_one(&f);
+        for (int j = 0; j < 3; j++) {
+            tu_rand_fp2(&a[j]);
+            tu_rand_fp2(&b[j]);
+        }
+        if (i >= 1 && i <= 3) memset(&a[i - 1], 0, sizeof a[0]);
+        if (i >= 4 && i <= 6) memset(&b[i - 4], 0, sizeof b[0]);
+        if (i == 7) {                       /* the constant line (1, 0, 0) */
+            ck_fp2_one(&b[0]);
+            memset(&b[1], 0, 2 * sizeof b[0]);
+        }
+        want = f;
+        ck_fp12_mul_by_014(&want, &a[0], &a[1], &a[2]);
+        ck_fp12_mul_by_014(&want, &b[0], &b[1], &b[2]);
+        got = f;
+        ck_fp12_mul_by_014_014(&got, a, b);
+        CHECK(ck_fp12_eq(&want, &got), "line pair == two sparse products (%d)", i);
+        memset(&dense, 0, sizeof dense);    /* the lines as dense elements */
+        dense.c0.c0 = a[0];
+        dense.c0.c1 = a[1];
+        dense.c1.c1 = a[2];
+        ck_fp12_mul(&want, &f, &dense);
+        memset(&dense, 0, sizeof dense);
+        dense.c0.c0 = b[0];
+        dense.c0.c1 = b[1];
+        dense.c1.c1 = b[2];
+        ck_fp12_mul(&want, &want, &dense);
+        CHECK(ck_fp12_eq(&want, &got), "line pair == dense products (%d)", i);
+    }
+}
+
 int main(void)
 {
     tu_seed(0xba1e);
+    test_line_pairs();
     test_bilinearity();
     test_multi();
     test_gt();
