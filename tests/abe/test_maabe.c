@@ -6,6 +6,7 @@
  * unsatisfying keys, collusion of two GIDs (also pooling every key part),
  * an authority impersonating another, stale epochs.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,6 +456,49 @@ static void test_attr_tables(void)
     }
 }
 
+/* Four threads share the attribute table cache over more labels than it
+ * has slots (evictions while others use a slot's table, builds racing):
+ * every product must still be F(u)^k. */
+#define RACE_LABELS 80
+static struct {
+    char label[RACE_LABELS][24];
+    ck_fr k[RACE_LABELS];
+    ck_g2 want[RACE_LABELS];
+} race;
+
+static void *race_worker(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg, bad = 0;
+    for (int n = 0; n < 400; n++) {
+        ck_g2 got;
+        seed = seed * 1103515245u + 12345u;
+        size_t i = (seed >> 8) % (n < 200 ? 12 : RACE_LABELS);  /* hot set, then all */
+        if (ck_abe_attr_mul(&got, race.label[i], 0, &race.k[i]) != CK_ABE_OK ||
+            !ck_g2_eq(&got, &race.want[i]))
+            bad++;
+    }
+    return (void *)(uintptr_t)bad;
+}
+
+static void test_attr_tables_threads(void)
+{
+    pthread_t t[4];
+    for (int i = 0; i < RACE_LABELS; i++) {
+        ck_g2 f;
+        snprintf(race.label[i], sizeof race.label[i], "race%d@hosp-b", i);
+        CHECK(ck_fr_random(&race.k[i]) == CK_OK, "random");
+        CHECK(ck_abe_hash_attr(&f, race.label[i], 0) == CK_ABE_OK, "hash");
+        ck_g2_mul(&race.want[i], &f, &race.k[i]);
+    }
+    for (uintptr_t i = 0; i < 4; i++)
+        CHECK(pthread_create(&t[i], NULL, race_worker, (void *)(i + 1)) == 0, "thread");
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        CHECK(pthread_join(t[i], &bad) == 0 && bad == NULL, "thread %d: %lu wrong products", i,
+              (unsigned long)(uintptr_t)bad);
+    }
+}
+
 int main(void)
 {
     au_setup();
@@ -469,6 +513,7 @@ int main(void)
     test_epochs();
     test_merge();
     test_attr_tables();
+    test_attr_tables_threads();
     au_teardown();
     TEST_MAIN_END();
 }
