@@ -242,7 +242,9 @@ CK_MUST_CHECK ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len);
  * failure returns the error of the first failing element and sets *bad
  * (may be NULL) to its index; out may then be partly written. */
 CK_MUST_CHECK ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad);
-typedef struct { ck_fp12 t[64][8]; } ck_gt_table;
+/* GT tables use signed 5-bit windows (52 rows of 16 powers, 468 KiB): a
+ * GT product costs far more than a row scan, so fewer, longer rows win. */
+typedef struct { ck_fp12 t[52][16]; } ck_gt_table;
 void ck_gt_table_init(ck_gt_table *t, const ck_gt *g);
 void ck_gt_table_exp(ck_gt *r, const ck_gt_table *t, const ck_fr *k);
 

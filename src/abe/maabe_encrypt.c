@@ -25,9 +25,10 @@ static ck_abe_err random_vector(ck_fr *v, size_t n, int first_zero)
     return CK_ABE_OK;
 }
 
-/* One row: C1 = egg^lambda e_alpha^t, C2 = g1^-t, C3 = g_y^t g1^omega, C4 = F^t. */
-static void encrypt_row(ck_abe_row *row, const ck_abe_authority_pk *pk, const ck_g2 *f,
-                        const ck_fr *lambda, const ck_fr *omega, const ck_fr *t)
+/* One row: C1 = egg^lambda e_alpha^t, C2 = g1^-t, C3 = g_y^t g1^omega, C4 = F^t
+ * (F^t through the attribute table cache, maabe_attr_table.c). */
+static ck_abe_err encrypt_row(ck_abe_row *row, const ck_abe_authority_pk *pk, const char *label,
+                              const ck_fr *lambda, const ck_fr *omega, const ck_fr *t)
 {
     ck_gt a;
     ck_g1 b;
@@ -45,21 +46,9 @@ static void encrypt_row(ck_abe_row *row, const ck_abe_authority_pk *pk, const ck
     ck_g1_table_mul(&b, ck_g1_generator_table(), omega);
     ck_g1_add(&row->c3, &row->c3, &b);
 
-    ck_g2_mul(&row->c4, f, t);
     ck_wipe(&a, sizeof(a));
     ck_wipe(&neg_t, sizeof(neg_t));
-}
-
-/* F(label, epoch) for row x, reusing an earlier row's hash when equal. */
-static ck_abe_err row_hash(ck_g2 *f, const ck_abe_ct *ct, size_t x, const ck_g2 *prev)
-{
-    const char *label = ck_lsss_label(ct->lsss, x);
-    for (size_t j = 0; j < x; j++)
-        if (ct->row[j].epoch == ct->row[x].epoch && strcmp(ck_lsss_label(ct->lsss, j), label) == 0) {
-            *f = prev[j];
-            return CK_ABE_OK;
-        }
-    return ck_abe_hash_attr_cached(f, label, ct->row[x].epoch);
+    return ck_abe_attr_mul(&row->c4, label, row->epoch, t);
 }
 
 ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
@@ -68,7 +57,6 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
 {
     ck_policy *pol = NULL;
     ck_fr *v = NULL, *w = NULL, lambda, omega, t;
-    ck_g2 *f = NULL;
     ck_abe_err rc = CK_ABE_ERR_POLICY;
     size_t rows, cols, len;
 
@@ -86,8 +74,7 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
     ct->row = calloc(rows, sizeof(*ct->row));
     v = calloc(cols, sizeof(*v));
     w = calloc(cols, sizeof(*w));
-    f = calloc(rows, sizeof(*f));
-    if (!ct->row || !v || !w || !f) goto out;
+    if (!ct->row || !v || !w) goto out;
     ct->rows = rows;
     for (size_t x = 0; x < rows; x++) {
         rc = CK_ABE_ERR_NO_AUTHORITY;
@@ -98,12 +85,12 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
     if ((rc = random_vector(w, cols, 1)) != CK_ABE_OK) goto out;
     for (size_t x = 0; x < rows; x++) {
         const ck_abe_authority_pk *pk = find_pk(pks, n_pks, ck_lsss_authority(ct->lsss, x));
-        if ((rc = row_hash(&f[x], ct, x, f)) != CK_ABE_OK) goto out;
         rc = CK_ABE_ERR_RANDOM;
         if (ck_fr_random_nonzero(&t) != CK_OK) goto out;
         ck_lsss_row_dot(&lambda, ct->lsss, x, v);
         ck_lsss_row_dot(&omega, ct->lsss, x, w);
-        encrypt_row(&ct->row[x], pk, &f[x], &lambda, &omega, &t);
+        rc = encrypt_row(&ct->row[x], pk, ck_lsss_label(ct->lsss, x), &lambda, &omega, &t);
+        if (rc != CK_ABE_OK) goto out;
     }
     ck_gt_table_exp(shared, ck_abe_egg_table(), &v[0]);
     rc = CK_ABE_OK;
@@ -115,7 +102,6 @@ out:
     ck_wipe(&t, sizeof(t));
     free(v);
     free(w);
-    free(f);
     ck_policy_free(pol);
     if (rc != CK_ABE_OK) ck_abe_ct_free(ct);
     return rc;

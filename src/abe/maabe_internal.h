@@ -16,6 +16,9 @@ CK_MUST_CHECK ck_abe_err ck_abe_hash_gid(ck_g2 *r, const char *gid);
 CK_MUST_CHECK ck_abe_err ck_abe_hash_attr(ck_g2 *r, const char *label, uint32_t epoch);
 /* The same through a process-wide cache of recent (label, epoch) points. */
 CK_MUST_CHECK ck_abe_err ck_abe_hash_attr_cached(ck_g2 *r, const char *label, uint32_t epoch);
+/* r = F(label, epoch)^k (k secret: constant time), through a cache of
+ * fixed-base tables for the attributes used repeatedly. */
+CK_MUST_CHECK ck_abe_err ck_abe_attr_mul(ck_g2 *r, const char *label, uint32_t epoch, const ck_fr *k);
 /* e(g1, g2) and its fixed-base table, built once. */
 const ck_gt_table *ck_abe_egg_table(void);
 /* 1 when name is a valid authority name, gid a valid GID. */

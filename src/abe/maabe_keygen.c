@@ -75,6 +75,7 @@ ck_abe_err ck_abe_keygen(ck_abe_user_key *key, const ck_abe_authority_sk *sk,
     /* an empty name ("@auth") would give a key its own decoder rejects */
     if (!auth || auth <= label + 1 || strcmp(auth, sk->name) != 0) return CK_ABE_ERR_PARAM;
     if ((rc = ck_abe_hash_gid(&hgid, key->gid)) != CK_ABE_OK) return rc;
+    /* hashed first so a bad label fails before the key changes (cached) */
     if ((rc = ck_abe_hash_attr_cached(&fu, label, epoch)) != CK_ABE_OK) return rc;
     if (ck_fr_random_nonzero(&t) != CK_OK) return CK_ABE_ERR_RANDOM;
     if ((rc = attr_slot(key, label, epoch, &slot)) != CK_ABE_OK) goto out;
@@ -84,7 +85,7 @@ ck_abe_err ck_abe_keygen(ck_abe_user_key *key, const ck_abe_authority_sk *sk,
     ck_g2_table_mul(&slot->k, ck_g2_generator_table(), &sk->alpha);   /* g2^alpha */
     ck_g2_mul(&t2, &hgid, &sk->y);                                    /* H(GID)^y */
     ck_g2_add(&slot->k, &slot->k, &t2);
-    ck_g2_mul(&t2, &fu, &t);                                          /* F(u)^t   */
+    if ((rc = ck_abe_attr_mul(&t2, label, epoch, &t)) != CK_ABE_OK) goto out; /* F(u)^t */
     ck_g2_add(&slot->k, &slot->k, &t2);
     ck_g1_table_mul(&slot->kp, ck_g1_generator_table(), &t);          /* g1^t     */
 out:

@@ -92,19 +92,45 @@ void ck_fp_from_u64(ck_fp *r, uint64_t v)
     ck_fp_to_mont(r, t);
 }
 
-/* Left-to-right 4-bit fixed window; the exponent is a public constant. */
+/*
+ * Left-to-right sliding window of up to 5 bits over the odd powers a, a^3,
+ * ..., a^31. The exponent is a public constant (every caller passes one of
+ * (p+1)/4, (p-3)/4, (p-1)/2), so the windows it decides and the table
+ * index are public; the base, which may be secret, only meets products.
+ * For (p+1)/4: 381 squarings and about 62 products, against 384 and 96 of
+ * the fixed 4-bit window.
+ */
 void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
 {
-    ck_fp table[16], acc = CK_FP_ONE;
-    table[0] = CK_FP_ONE;
-    for (int i = 1; i < 16; i++) ck_fp_mul_(&table[i], &table[i - 1], a);
-    for (size_t i = nlimbs * 16; i-- > 0;) {
-        unsigned w = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
-        for (int s = 0; s < 4; s++) ck_fp_sqr_(&acc, &acc);
-        ck_fp_mul_(&acc, &acc, &table[w]);
+    ck_fp odd[16], a2, acc = CK_FP_ONE;
+    int i = (int)(nlimbs * 64) - 1, started = 0;
+    odd[0] = *a;
+    ck_fp_sqr_(&a2, a);
+    for (int j = 1; j < 16; j++) ck_fp_mul_(&odd[j], &odd[j - 1], &a2);
+#define BIT(n) ((int)((e[(n) / 64] >> ((n) % 64)) & 1))
+    while (i >= 0) {
+        if (!BIT(i)) {
+            if (started) ck_fp_sqr_(&acc, &acc);
+            i--;
+            continue;
+        }
+        int lo = i - 4 < 0 ? 0 : i - 4;       /* window [lo, i] ending in a 1 */
+        while (!BIT(lo)) lo++;
+        unsigned w = 0;
+        for (int b = i; b >= lo; b--) {
+            w = (w << 1) | (unsigned)BIT(b);
+            if (started) ck_fp_sqr_(&acc, &acc);
+        }
+        if (started) ck_fp_mul_(&acc, &acc, &odd[w >> 1]);
+        else acc = odd[w >> 1];
+        started = 1;
+        i = lo - 1;
     }
+#undef BIT
     *r = acc;
-    ck_wipe(table, sizeof(table));
+    ck_wipe(odd, sizeof(odd));
+    ck_wipe(&a2, sizeof(a2));
+    ck_wipe(&acc, sizeof(acc));
 }
 
 /* a holds A = a R; safegcd gives A^-1 = a^-1 R^-1, and a Montgomery product

@@ -140,6 +140,57 @@ void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck
 }
 
 /*
+ * f * l * m for two lines l = (a0, a1, a4), m = (b0, b1, b4) in the 014
+ * shape. Their product has five nonzero coefficients,
+ *   g = (a0b0 + xi a4b4, a0b1 + a1b0, a1b1) + (0, a0b4 + a4b0, a1b4 + a4b1) w,
+ * six Fp2 products by Karatsuba (the cross terms from the three squares of
+ * sums), and f g costs 6 + 5 + 6 products: 23 in all instead of the 26 of
+ * two sparse products, and 22 reductions instead of 24. Multi-pairings and
+ * the addition steps of a single pairing evaluate their lines in pairs.
+ */
+void ck_fp12_mul_by_014_014(ck_fp12 *f, const ck_fp2 a[3], const ck_fp2 b[3])
+{
+    ck_fp2w t00, t11, t44, x, t0[3], t1[3], s[3];
+    ck_fp6 g0, sum, gs;
+    ck_fp2 y1, y2, p, q;
+
+    ck_fp2w_mul(&t00, &a[0], &b[0]);
+    ck_fp2w_mul(&t11, &a[1], &b[1]);
+    ck_fp2w_mul(&t44, &a[2], &b[2]);
+    ck_fp2w_mul_by_xi(&x, &t44);
+    ck_fp2w_add(&x, &x, &t00);
+    ck_fp2w_redc(&g0.c0, &x);
+    ck_fp2w_redc(&g0.c2, &t11);
+    ck_fp2_add_(&p, &a[0], &a[1]);
+    ck_fp2_add_(&q, &b[0], &b[1]);
+    ck_fp2w_mul(&x, &p, &q);
+    ck_fp2w_sub(&x, &x, &t00);
+    ck_fp2w_sub(&x, &x, &t11);
+    ck_fp2w_redc(&g0.c1, &x);
+    ck_fp2_add_(&p, &a[0], &a[2]);
+    ck_fp2_add_(&q, &b[0], &b[2]);
+    ck_fp2w_mul(&x, &p, &q);
+    ck_fp2w_sub(&x, &x, &t00);
+    ck_fp2w_sub(&x, &x, &t44);
+    ck_fp2w_redc(&y1, &x);
+    ck_fp2_add_(&p, &a[1], &a[2]);
+    ck_fp2_add_(&q, &b[1], &b[2]);
+    ck_fp2w_mul(&x, &p, &q);
+    ck_fp2w_sub(&x, &x, &t11);
+    ck_fp2w_sub(&x, &x, &t44);
+    ck_fp2w_redc(&y2, &x);
+
+    ck_fp6_mul_wide(t0, &f->c0, &g0);
+    ck_fp6_mul_by_12_wide(t1, &f->c1, &y1, &y2);
+    ck_fp6_add(&sum, &f->c0, &f->c1);
+    gs.c0 = g0.c0;
+    ck_fp2_add_(&gs.c1, &g0.c1, &y1);
+    ck_fp2_add_(&gs.c2, &g0.c2, &y2);
+    ck_fp6_mul_wide(s, &sum, &gs);
+    karatsuba_finish(f, t0, t1, s);
+}
+
+/*
  * Granger-Scott squaring for elements of the cyclotomic subgroup, seen as
  * A + B w + C w^2 over Fp4 = Fp2[s], s = w^3:  A = g0 + h1 s, B = h0 + g2 s,
  * C = g1 + h2 s.  A' = 3A^2 - 2conj(A), B' = 3 s C^2 + 2conj(B),

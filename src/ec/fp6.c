@@ -193,3 +193,24 @@ void ck_fp6_frobenius(ck_fp6 *r, const ck_fp6 *a, unsigned power)
     ck_fp2_mul_(&t.c2, &t.c2, &CK_FROB6_C2[power % 6]);
     *r = t;
 }
+
+/* a (b1 v + b2 v^2), unreduced, five products (Karatsuba on a1, a2):
+ * c0 = xi(a1 b2 + a2 b1), c1 = a0 b1 + xi a2 b2, c2 = a0 b2 + a1 b1. */
+void ck_fp6_mul_by_12_wide(ck_fp2w r[3], const ck_fp6 *a, const ck_fp2 *b1, const ck_fp2 *b2)
+{
+    ck_fp2w t1, t2, t;
+    ck_fp2 s, u;
+    ck_fp2w_mul(&t1, &a->c1, b1);
+    ck_fp2w_mul(&t2, &a->c2, b2);
+    ck_fp2_add_(&s, &a->c1, &a->c2);
+    ck_fp2_add_(&u, b1, b2);
+    ck_fp2w_mul(&t, &s, &u);
+    ck_fp2w_sub(&t, &t, &t1);
+    ck_fp2w_sub(&t, &t, &t2);
+    ck_fp2w_mul_by_xi(&r[0], &t);
+    ck_fp2w_mul(&t, &a->c0, b1);
+    ck_fp2w_mul_by_xi(&t2, &t2);
+    ck_fp2w_add(&r[1], &t, &t2);
+    ck_fp2w_mul(&t, &a->c0, b2);
+    ck_fp2w_add(&r[2], &t, &t1);
+}

@@ -180,6 +180,21 @@ void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin)
     }
 }
 
+/* The same with 5-bit windows, which straddle limbs (bit 5i may sit at the
+ * top of one limb): the window is read from a 128-bit pair of limbs. */
+void ck_recode_w5(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin)
+{
+    limb_t carry = 0;
+    for (size_t i = 0; i < nwin; i++) {
+        size_t bit = 5 * i, li = bit / 64;
+        limb_t lo = li < nlimbs ? k[li] : 0, hi = li + 1 < nlimbs ? k[li + 1] : 0;
+        limb_t win = (limb_t)((((dlimb_t)hi << 64) | lo) >> (bit % 64)) & 31;
+        limb_t d = win + carry;                                    /* 0..32 */
+        carry = (16 - d) >> 63;                                    /* d > 16 */
+        digits[i] = (int8_t)((int64_t)d - (int64_t)(carry << 5));
+    }
+}
+
 void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2])
 {
     limb_t r0 = 0, r1 = 0, r2 = 0;

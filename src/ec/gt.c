@@ -46,19 +46,21 @@ static void digit_split(unsigned *abs, limb_t *neg, int8_t d)
     *abs = (unsigned)(((limb_t)(int64_t)d ^ m) - m) & 0xff;
 }
 
-/* Scan all 8 entries (entry j holds base^(j+1)); digit 0 gives 1. */
-static void pick(ck_fp12 *r, const ck_fp12 row[8], int8_t digit)
+/* Scan all n entries (entry j holds base^(j+1)); digit 0 gives 1. */
+static void pick_n(ck_fp12 *r, const ck_fp12 *row, unsigned n, int8_t digit)
 {
     unsigned abs;
     limb_t neg;
     digit_split(&abs, &neg, digit);
     ck_fp12_one(r);
-    for (unsigned j = 0; j < 8; j++) {
+    for (unsigned j = 0; j < n; j++) {
         limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
         CK_SELECT(r, &row[j], r, hit);
     }
     gt_cinv(r, r, neg);
 }
+
+static void pick(ck_fp12 *r, const ck_fp12 row[8], int8_t digit) { pick_n(r, row, 8, digit); }
 
 /* sigma(a) = conj(a^p) = a^-x = a^|x| on GT: the analogue of -psi on G2. */
 static void gt_sigma(ck_fp12 *r, const ck_fp12 *a)
@@ -106,32 +108,41 @@ void ck_gt_exp_vartime(ck_gt *r, const ck_gt *a, const ck_fr *k)
     ck_gt_exp(r, a, k);
 }
 
+/* Row i holds g^(j 32^i) for j = 1..16. */
 void ck_gt_table_init(ck_gt_table *tab, const ck_gt *g)
 {
     ck_fp12 base = g->v;
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < 52; i++) {
         tab->t[i][0] = base;
-        for (int j = 1; j < 8; j++) ck_fp12_mul(&tab->t[i][j], &tab->t[i][j - 1], &base);
-        for (int s = 0; s < 4; s++) ck_fp12_cyclotomic_sqr(&base, &base);
+        for (int j = 1; j < 16; j++) ck_fp12_mul(&tab->t[i][j], &tab->t[i][j - 1], &base);
+        for (int s = 0; s < 5; s++) ck_fp12_cyclotomic_sqr(&base, &base);
     }
 }
 
+/*
+ * g^k as the product of one entry per row: k < r < 2^255 recoded in 52
+ * signed 5-bit digits (the last one takes the final carry), each picked by
+ * a scan of the whole row and conjugated by a mask when negative. 51
+ * multiplications (the first row's entry starts the product) instead of
+ * the 64 of 4-bit windows.
+ */
 void ck_gt_table_exp(ck_gt *r, const ck_gt_table *tab, const ck_fr *k)
 {
     ck_fp12 acc, t;
-    int8_t digits[64];
+    int8_t digits[52];
     limb_t limbs[4];
     ck_fr_to_limbs(limbs, k);
-    ck_recode_w4(digits, limbs, 4, 64);
-    ck_fp12_one(&acc);
-    for (int i = 0; i < 64; i++) {
-        pick(&t, tab->t[i], digits[i]);
+    ck_recode_w5(digits, limbs, 4, 52);
+    pick_n(&acc, tab->t[0], 16, digits[0]);
+    for (int i = 1; i < 52; i++) {
+        pick_n(&t, tab->t[i], 16, digits[i]);
         ck_fp12_mul(&acc, &acc, &t);
     }
     r->v = acc;
     ck_wipe(digits, sizeof(digits));
     ck_wipe(limbs, sizeof(limbs));
     ck_wipe(&t, sizeof(t));
+    ck_wipe(&acc, sizeof(acc));
 }
 
 /* Scott (ePrint 2021/1130): a in GT iff a is cyclotomic and a^p = a^x. */

@@ -54,6 +54,7 @@ void ck_fp_to_mont(ck_fp *r, const limb_t a[6]);        /* a < p */
 void ck_fp_dbl(ck_fp *r, const ck_fp *a);
 void ck_fp_half(ck_fp *r, const ck_fp *a);
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k); /* k <= 16 */
+/* a^e for a PUBLIC exponent e (sliding window: e steers branches and indices). */
 void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs);
 /* Constant-time inverses of plain (non-Montgomery) integers by safegcd
  * (safegcd.c): r = a^-1 mod p for any a < 2^384, mod r for any a < 2^256;
@@ -99,6 +100,8 @@ void ck_fp6_one(ck_fp6 *r);
 /* ---- Fp12 ------------------------------------------------------------- */
 /* f *= (c0 + c1 v + c4 v w): the shape of every Miller-loop line. */
 void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
+/* f * (a0 + a1 v + a2 vw) * (b0 + b1 v + b2 vw): two lines at once. */
+void ck_fp12_mul_by_014_014(ck_fp12 *f, const ck_fp2 a[3], const ck_fp2 b[3]);
 /* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
  * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
@@ -129,6 +132,8 @@ void ck_g2_clear_cofactor(ck_g2 *r, const ck_g2 *a);
  * nwin digits (enough to absorb the final carry). */
 #define CK_RECODE_MAX 65
 void ck_recode_w4(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
+/* Signed 5-bit windows: k (nlimbs limbs) = sum d_i 32^i, d_i in [-15, 16]. */
+void ck_recode_w5(int8_t *digits, const limb_t *k, size_t nlimbs, size_t nwin);
 /* Constant-time division of a 256-bit n by a public d < 2^128 (d[1] may be 0):
  * q = n / d, rem = n mod d. Bit-serial, so no hardware divide sees secrets. */
 void ck_divmod_ct(limb_t q[4], limb_t rem[2], const limb_t n[4], const limb_t d[2]);

@@ -86,14 +86,6 @@ static void line_add(ck_fp2 line[3], twist_proj *t, const ck_g2_affine *q)
     ck_fp2_mul_(&t->z, &t->z, &e);
 }
 
-static void line_eval(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p)
-{
-    ck_fp2 c1, c4;
-    ck_fp2_mul_fp(&c1, &line[1], &p->x);
-    ck_fp2_mul_fp(&c4, &line[2], &p->y);
-    ck_fp12_mul_by_014(f, &line[0], &c1, &c4);
-}
-
 static int g1_affine_is_identity(const ck_g1_affine *p)
 {
     return ck_fp_is_zero(&p->x) & ck_fp_is_zero(&p->y);
@@ -106,15 +98,35 @@ static int g2_affine_is_identity(const ck_g2_affine *q)
 
 #define CK_MILLER_MAX_BATCH 64
 
+/* Lines evaluated and waiting to be multiplied into f two at a time
+ * (ck_fp12_mul_by_014_014). Decryption evaluates the lines of a user's
+ * secret K at secret points K', so the whole accumulator is wiped once per
+ * Miller loop. Whether a line waits depends only on the number of pairs. */
+typedef struct { ck_fp2 l[3], e[3], pend[3]; int have; } line_acc;
+
 /* f *= line evaluated at p, unless skip: a pair with an identity
- * contributes 1. Decryption pairs secret points (a user's K and K'), so
- * an identity is masked out rather than branched around. */
-static void line_eval_unless(ck_fp12 *f, const ck_fp2 line[3], const ck_g1_affine *p, limb_t skip)
+ * contributes 1. Decryption pairs secret points (a user's K and K'), so an
+ * identity is not branched around: its line is replaced, by masks, with the
+ * constant line 1 (c0 = 1, c1 = c4 = 0), which changes nothing. */
+static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_g1_affine *p,
+                      limb_t skip)
 {
-    ck_fp12 t = *f;
-    line_eval(&t, line, p);
-    CK_SELECT(f, f, &t, skip);
-    ck_wipe(&t, sizeof t);
+    static const ck_fp2 one_line[3] = {{CK_FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}};
+    ck_fp2 *e = a->have ? a->e : a->pend;
+    ck_limbs_select((limb_t *)a->l, (const limb_t *)one_line, (const limb_t *)line,
+                    3 * sizeof(ck_fp2) / sizeof(limb_t), skip);
+    e[0] = a->l[0];
+    ck_fp2_mul_fp(&e[1], &a->l[1], &p->x);
+    ck_fp2_mul_fp(&e[2], &a->l[2], &p->y);
+    if (a->have) ck_fp12_mul_by_014_014(f, a->pend, a->e);
+    a->have ^= 1;
+}
+
+/* Multiplies a line left waiting into f. */
+static void line_flush(ck_fp12 *f, line_acc *a)
+{
+    if (a->have) ck_fp12_mul_by_014(f, &a->pend[0], &a->pend[1], &a->pend[2]);
+    a->have = 0;
 }
 
 static limb_t mask_of(int bit) { return (limb_t)0 - (limb_t)(bit & 1); }
@@ -132,6 +144,7 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
     limb_t skip[CK_MILLER_MAX_BATCH];
     size_t k = 0;
     ck_fp2 line[3];
+    line_acc acc = {.have = 0};
     for (size_t i = 0; i < n; i++) {
         skip[i] = mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i]));
         t[i].x = q[i].x;
@@ -141,27 +154,33 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
     ck_fp12_one(f);
     for (int bit = 62; bit >= 0; bit--) {
         int add = (int)((CK_X_ABS >> bit) & 1);
-        if (bit != 62) ck_fp12_sqr(f, f);
+        if (bit != 62) {
+            line_flush(f, &acc);
+            ck_fp12_sqr(f, f);
+        }
         for (size_t j = 0; j < n; j++) {
             line_dbl(line, &t[j]);
-            line_eval_unless(f, line, &p[j], skip[j]);
+            line_push(f, &acc, line, &p[j], skip[j]);
         }
         for (size_t j = 0; j < m; j++)
-            line_eval_unless(f, qp[j]->c[k], &pp[j], mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
+            line_push(f, &acc, qp[j]->c[k], &pp[j],
+                      mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
         if (add) {
             for (size_t j = 0; j < n; j++) {
                 line_add(line, &t[j], &q[j]);
-                line_eval_unless(f, line, &p[j], skip[j]);
+                line_push(f, &acc, line, &p[j], skip[j]);
             }
             for (size_t j = 0; j < m; j++)
-                line_eval_unless(f, qp[j]->c[k + 1], &pp[j],
-                                 mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
+                line_push(f, &acc, qp[j]->c[k + 1], &pp[j],
+                          mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
         }
         k += 1 + (size_t)add;
     }
+    line_flush(f, &acc);
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
     ck_wipe(line, sizeof(line));
+    ck_wipe(&acc, sizeof(acc));
 }
 
 void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,

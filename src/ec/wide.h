@@ -314,5 +314,7 @@ void ck_fp6_redc(ck_fp6 *r, const ck_fp2w t[3]);
 /* a (b0 + b1 v) and a (b1 v), unreduced: the halves of a line product. */
 void ck_fp6_mul_by_01_wide(ck_fp2w r[3], const ck_fp6 *a, const ck_fp2 *b0, const ck_fp2 *b1);
 void ck_fp6_mul_by_1_wide(ck_fp2w r[3], const ck_fp6 *a, const ck_fp2 *b1);
+/* a (b1 v + b2 v^2), unreduced: the w half of a product of two lines. */
+void ck_fp6_mul_by_12_wide(ck_fp2w r[3], const ck_fp6 *a, const ck_fp2 *b1, const ck_fp2 *b2);
 
 #endif

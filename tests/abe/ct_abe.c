@@ -57,7 +57,9 @@ int main(void)
     CHECK(ck_abe_keygen(&key, &sk, "staff@hosp-a", 3) == CK_ABE_OK, "keygen staff (epoch 3)");
     CHECK(ck_abe_keygen(&key, &sk, "b@hosp-a", 0) == CK_ABE_OK, "keygen b");
 
-    /* encrypt: s and the shares secret; decrypt with the secret key */
+    /* encrypt: s and the shares secret; decrypt with the secret key. Each
+     * attribute's second use builds its fixed-base table (maabe_attr_table.c)
+     * and the third (the envelope below) uses it, with t secret. */
     CHECK(ck_abe_encrypt(&ct, &s1, "doctor@hosp-a and b@hosp-a", pks, 1, NULL, NULL, NULL) == CK_ABE_OK,
           "encrypt");
     ct_public(&ct);

@@ -6,11 +6,13 @@
  * unsatisfying keys, collusion of two GIDs (also pooling every key part),
  * an authority impersonating another, stale epochs.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "abe/maabe_internal.h"
 #include "abe_util.h"
 #include "carekey/seal.h"
 #include "harness.h"
@@ -412,6 +414,91 @@ static void test_merge(void)
     ck_abe_user_key_free(&k2);
 }
 
+/* F(u)^k through the attribute table cache equals the plain variable-base
+ * product on the first use (no table), the second (table built) and later
+ * uses (table shared), for labels and epochs that share or evict slots. */
+static void test_attr_tables(void)
+{
+    static const char *labels[] = {"tab-a@hosp-a", "tab-b@hosp-b", "tab-a@hosp-a", "tab-c@board"};
+    for (int round = 0; round < 4; round++) {
+        for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+            for (uint32_t epoch = 0; epoch < 2; epoch++) {
+                ck_g2 f, want, got;
+                ck_fr k;
+                CHECK(ck_fr_random(&k) == CK_OK, "random");
+                if (round == 3) ck_fr_from_u64(&k, epoch); /* k = 0 and k = 1 */
+                CHECK(ck_abe_hash_attr(&f, labels[i], epoch) == CK_ABE_OK, "hash");
+                ck_g2_mul(&want, &f, &k);
+                CHECK(ck_abe_attr_mul(&got, labels[i], epoch, &k) == CK_ABE_OK, "attr_mul");
+                CHECK(ck_g2_eq(&want, &got), "F(%s, %u)^k round %d", labels[i], epoch, round);
+            }
+        }
+    }
+    /* many distinct attributes: slots are evicted and reused */
+    for (int i = 0; i < 300; i++) {
+        char label[32];
+        ck_g2 f, want, got;
+        ck_fr k;
+        snprintf(label, sizeof label, "ev%d@hosp-a", i % 150);
+        CHECK(ck_fr_random(&k) == CK_OK, "random");
+        CHECK(ck_abe_hash_attr(&f, label, 0) == CK_ABE_OK, "hash");
+        ck_g2_mul(&want, &f, &k);
+        CHECK(ck_abe_attr_mul(&got, label, 0, &k) == CK_ABE_OK && ck_g2_eq(&want, &got), "%s", label);
+    }
+    {   /* a label too long for F is refused, as by ck_abe_hash_attr */
+        char big[CK_POLICY_LABEL_MAX + 8];
+        ck_g2 got;
+        ck_fr k;
+        memset(big, 'a', sizeof big - 1);
+        big[sizeof big - 1] = 0;
+        ck_fr_from_u64(&k, 3);
+        CHECK(ck_abe_attr_mul(&got, big, 0, &k) == CK_ABE_ERR_PARAM, "long label refused");
+    }
+}
+
+/* Four threads share the attribute table cache over more labels than it
+ * has slots (evictions while others use a slot's table, builds racing):
+ * every product must still be F(u)^k. */
+#define RACE_LABELS 80
+static struct {
+    char label[RACE_LABELS][24];
+    ck_fr k[RACE_LABELS];
+    ck_g2 want[RACE_LABELS];
+} race;
+
+static void *race_worker(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg, bad = 0;
+    for (int n = 0; n < 400; n++) {
+        ck_g2 got;
+        seed = seed * 1103515245u + 12345u;
+        size_t i = (seed >> 8) % (n < 200 ? 12 : RACE_LABELS);  /* hot set, then all */
+        if (ck_abe_attr_mul(&got, race.label[i], 0, &race.k[i]) != CK_ABE_OK ||
+            !ck_g2_eq(&got, &race.want[i]))
+            bad++;
+    }
+    return (void *)(uintptr_t)bad;
+}
+
+static void test_attr_tables_threads(void)
+{
+    pthread_t t[4];
+    for (int i = 0; i < RACE_LABELS; i++) {
+        ck_g2 f;
+        snprintf(race.label[i], sizeof race.label[i], "race%d@hosp-b", i);
+        CHECK(ck_fr_random(&race.k[i]) == CK_OK, "random");
+        CHECK(ck_abe_hash_attr(&f, race.label[i], 0) == CK_ABE_OK, "hash");
+        ck_g2_mul(&race.want[i], &f, &race.k[i]);
+    }
+    for (uintptr_t i = 0; i < 4; i++)
+        CHECK(pthread_create(&t[i], NULL, race_worker, (void *)(i + 1)) == 0, "thread");
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        CHECK(pthread_join(t[i], &bad) == 0 && bad == NULL, "thread %d: %lu wrong products", i,
+              (unsigned long)(uintptr_t)bad);
+    }
+}
+
 int main(void)
 {
     au_setup();
@@ -425,6 +512,8 @@ int main(void)
     test_impersonation();
     test_epochs();
     test_merge();
+    test_attr_tables();
+    test_attr_tables_threads();
     au_teardown();
     TEST_MAIN_END();
 }

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ec/internal.h"
 #include "ec_util.h"
 #include "harness.h"
 
@@ -152,6 +153,28 @@ static void test_gt(void)
             CHECK(ck_fp12_eq(&x.v, &f), "g^k == square-and-multiply at a power of |x| (%d)", i);
         }
     }
+    {   /* the fixed-base table's signed 5-bit windows at their edges: 0, 1,
+         * r - 1, every window 16 (no carry) or 17 / 31 (a carry through all
+         * 52 windows), windows straddling limbs, against square-and-multiply */
+        static const uint8_t fill[] = {0x84, 0x21, 0x08, 0x42, 0x10}; /* 5-bit 16s */
+        uint8_t kb[32], wide[64];
+        for (i = 0; i < 7; i++) {
+            memset(kb, 0, sizeof kb);
+            if (i == 1) kb[31] = 1;
+            if (i == 2) { ck_fr_from_u64(&k, 1); ck_fr_neg(&k, &k); ck_fr_to_bytes(kb, &k); }
+            if (i == 3) for (int b = 0; b < 32; b++) kb[31 - b] = fill[b % 5];
+            if (i == 4) memset(kb, 0xff, sizeof kb);
+            if (i == 5) for (int b = 0; b < 32; b++) kb[31 - b] = (uint8_t)(fill[b % 5] | 0x42);
+            if (i == 6) kb[31 - 8] = 0x80, kb[31 - 7] = 0x01;  /* bits 63 and 64 */
+            memset(wide, 0, 32);
+            memcpy(wide + 32, kb, 32);
+            ck_fr_from_bytes_reduce(&k, wide, 64);
+            ck_fr_to_bytes(kb, &k);
+            ck_gt_table_exp(&x, tab, &k);
+            tu_fp12_pow(&f, &g.v, kb, 32);
+            CHECK(ck_fp12_eq(&x.v, &f), "table g^k == square-and-multiply (edge %d)", i);
+        }
+    }
     for (i = 0; i < 8; i++) {
         tu_rand_fr(&k);
         tu_rand_fr(&k2);
@@ -286,9 +309,50 @@ static void test_gt_batch(void)
     }
 }
 
+/* Two lines at once (ck_fp12_mul_by_014_014) against two sparse products
+ * and against dense products: random lines, a zero coefficient in each
+ * place, the constant line 1 a masked identity pair uses, and f = 1. */
+static void test_line_pairs(void)
+{
+    for (int i = 0; i < 64; i++) {
+        ck_fp12 f, want, got, dense;
+        ck_fp2 a[3], b[3];
+        tu_rand_fp12(&f);
+        if (i == 0) ck_fp12_one(&f);
+        for (int j = 0; j < 3; j++) {
+            tu_rand_fp2(&a[j]);
+            tu_rand_fp2(&b[j]);
+        }
+        if (i >= 1 && i <= 3) memset(&a[i - 1], 0, sizeof a[0]);
+        if (i >= 4 && i <= 6) memset(&b[i - 4], 0, sizeof b[0]);
+        if (i == 7) {                       /* the constant line (1, 0, 0) */
+            ck_fp2_one(&b[0]);
+            memset(&b[1], 0, 2 * sizeof b[0]);
+        }
+        want = f;
+        ck_fp12_mul_by_014(&want, &a[0], &a[1], &a[2]);
+        ck_fp12_mul_by_014(&want, &b[0], &b[1], &b[2]);
+        got = f;
+        ck_fp12_mul_by_014_014(&got, a, b);
+        CHECK(ck_fp12_eq(&want, &got), "line pair == two sparse products (%d)", i);
+        memset(&dense, 0, sizeof dense);    /* the lines as dense elements */
+        dense.c0.c0 = a[0];
+        dense.c0.c1 = a[1];
+        dense.c1.c1 = a[2];
+        ck_fp12_mul(&want, &f, &dense);
+        memset(&dense, 0, sizeof dense);
+        dense.c0.c0 = b[0];
+        dense.c0.c1 = b[1];
+        dense.c1.c1 = b[2];
+        ck_fp12_mul(&want, &want, &dense);
+        CHECK(ck_fp12_eq(&want, &got), "line pair == dense products (%d)", i);
+    }
+}
+
 int main(void)
 {
     tu_seed(0xba1e);
+    test_line_pairs();
     test_bilinearity();
     test_multi();
     test_gt();
