@@ -365,6 +365,13 @@ ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since_ms, ck_store_nonce_fn
 /* 1 when several processes may share the database (PostgreSQL), so replay
  * checks must ask it; 0 for SQLite (one carekeyd per file). */
 int ck_store_shared(const ck_store *s);
+/* 1 when the calling thread's last store call failed (CK_STORE_ERROR)
+ * because no writable database could be reached: PostgreSQL lost its
+ * connection, or the server it reached is shutting down or read-only (a
+ * failover under way). The call changed nothing it acknowledged, but a
+ * write's commit may or may not have happened: callers answer 503 and
+ * let the client retry (an append's prev-hash check makes that safe). */
+int ck_store_unavailable(void);
 
 /* Asynchronous writes, for servers that do not want a thread blocked per
  * pending write. On CK_STORE_OK the write was queued and fn(ctx, rc) is

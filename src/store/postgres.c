@@ -109,6 +109,7 @@ static const char *const migrations[] = {
 
 typedef struct pconn {
     PGconn *pg;
+    int broken; /* lost its server, or that server is no primary any more: reconnect */
     struct pconn *next_free;
 } pconn;
 
@@ -121,6 +122,7 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned nonce_calls;
+    unsigned long reconnects;
     /* Replay checks are batched: concurrent requests' nonces go to the
      * database in one INSERT (one round trip, one pooled connection). */
     pthread_mutex_t nmu;
@@ -134,6 +136,7 @@ typedef struct nonce_wait {
     int64_t now;
     ck_store_rc rc;
     int done;
+    int unavailable; /* the batch failed for want of a primary */
     struct nonce_wait *next;
 } nonce_wait;
 
@@ -153,6 +156,24 @@ typedef struct nonce_wait {
 
 /* ---- pool ------------------------------------------------------------- */
 
+/* A failed statement that says the server is gone or no primary now (a
+ * failover under way): class 08 (connection exception), 57P01-57P03
+ * (shut down, crashed, starting), 25006 (read-only: a demoted primary) or
+ * no SQLSTATE at all with the connection down. The connection is marked
+ * for a reconnect and the calling thread's store call reports
+ * ck_store_unavailable(), so the request gets 503 and is retried. */
+static void check_lost(pconn *c, PGresult *r)
+{
+    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int lost = PQstatus(c->pg) != CONNECTION_OK ||
+               (st && (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") ||
+                       !strcmp(st, "57P03") || !strcmp(st, "25006"))) ||
+               (st == NULL && r && PQresultStatus(r) == PGRES_FATAL_ERROR);
+    if (!lost) return;
+    c->broken = 1;
+    ck_store_set_unavailable(1);
+}
+
 static pconn *get(pgs *s)
 {
     pconn *c;
@@ -161,7 +182,20 @@ static pconn *get(pgs *s)
     c = s->free_list;
     s->free_list = c->next_free;
     pthread_mutex_unlock(&s->mu);
-    if (PQstatus(c->pg) != CONNECTION_OK) PQreset(c->pg);
+    ck_store_set_unavailable(0);
+    /* libpq walks the multi-host list again and, with
+     * target_session_attrs=read-write, settles on the primary. */
+    if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
+        PQreset(c->pg);
+        if (PQstatus(c->pg) == CONNECTION_OK) {
+            PGresult *r = PQexec(c->pg, "SET client_min_messages = warning");
+            PQclear(r);
+            c->broken = 0;
+            __atomic_add_fetch(&s->reconnects, 1, __ATOMIC_RELAXED);
+        } else {
+            ck_store_set_unavailable(1);
+        }
+    }
     return c;
 }
 
@@ -218,16 +252,18 @@ static void p_bin(params *p, const void *b, size_t n)
     p->n++;
 }
 
-static PGresult *q(pconn *c, const char *sql, params *p)
-{
-    return PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
-                        p ? p->fmt : NULL, 0);
-}
-
 static int ok(PGresult *r)
 {
     ExecStatusType st = PQresultStatus(r);
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+static PGresult *q(pconn *c, const char *sql, params *p)
+{
+    PGresult *r = PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                               p ? p->fmt : NULL, 0);
+    if (!ok(r)) check_lost(c, r);
+    return r;
 }
 
 static ck_store_rc err_rc(PGresult *r)
@@ -244,6 +280,7 @@ static int exec_simple(pconn *c, const char *sql)
 {
     PGresult *r = PQexec(c->pg, sql);
     int rc = ok(r) ? 0 : -1;
+    if (rc != 0) check_lost(c, r);
     PQclear(r);
     return rc;
 }
@@ -1408,7 +1445,7 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
     pconn *c;
     nonce_wait *w, *x;
     char num[24];
-    int rows, err = 0;
+    int rows, err = 0, unavailable = 0;
 
     for (w = batch; w; w = w->next) {
         w->rc = CK_STORE_CONFLICT;
@@ -1442,6 +1479,7 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
     put(s, c);
     if (!ok(r)) {
         err_rc(r);
+        unavailable = ck_store_unavailable();
         goto fail;
     }
     rows = PQntuples(r);
@@ -1454,7 +1492,10 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
             }
     goto out;
 fail:
-    for (w = batch; w; w = w->next) w->rc = CK_STORE_ERROR;
+    for (w = batch; w; w = w->next) {
+        w->rc = CK_STORE_ERROR;
+        w->unavailable = unavailable;
+    }
 out:
     PQclear(r);
     free(callers);
@@ -1468,7 +1509,7 @@ static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *non
                                 int64_t expire_before)
 {
     pgs *s = (pgs *)b;
-    nonce_wait me = {caller, nonce, now, CK_STORE_ERROR, 0, NULL}, *batch, *w, *next;
+    nonce_wait me = {caller, nonce, now, CK_STORE_ERROR, 0, 0, NULL}, *batch, *w, *next;
 
     pthread_mutex_lock(&s->nmu);
     me.next = s->nq;
@@ -1492,6 +1533,8 @@ static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *non
         pthread_cond_broadcast(&s->ncv);
     }
     pthread_mutex_unlock(&s->nmu);
+    /* The leader's thread ran the batch: say so on this one too. */
+    ck_store_set_unavailable(me.unavailable);
     return me.rc;
 }
 
