@@ -9,10 +9,11 @@
 # exactly once, without a sequence gap, and that every chain verifies, and
 # prints each failover's unavailability.
 #
-#   run_cluster.sh CAREKEYD CLUSTER_DRIVER [TEST_API TEST_CONCURRENCY TEST_CRASH ...]
+#   run_cluster.sh CAREKEYD CLUSTER_DRIVER|- [TEST_API TEST_CONCURRENCY TEST_CRASH ...]
 #
 # The programs after the driver are tests/server's PostgreSQL tests, run
-# against the cluster's multi-host URL afterwards (one database each).
+# against the cluster's multi-host URL afterwards (one database each); "-"
+# for the driver runs only those (ctest: test_server_postgres_cluster).
 # CK_CLUSTER_KEEP=1 keeps the directory. As root, Patroni (and so
 # PostgreSQL) runs as the "postgres" user via runuser.
 set -euo pipefail
@@ -135,6 +136,7 @@ url() { echo "postgresql://postgres@$hosts/$1?target_session_attrs=read-write&co
 mkdb() { "${as_pg[@]}" "$PG_BIN/psql" -q -d "$(url postgres)" -c "CREATE DATABASE $1" >/dev/null; }
 
 status=0
+if [ "$driver" != - ]; then
 mkdb ck_cluster
 # The driver starts two carekeyd instances on the URL, writes until the
 # stop file appears, then verifies; it appends a line to $tmp/acks.count
@@ -186,6 +188,7 @@ wait $drv || status=1
 cat "$tmp/driver.out"
 if [ $status != 0 ]; then
   for m in 0 1 2; do echo "--- m$m"; tail -n 15 "$tmp/m$m.log"; done >&2
+fi
 fi
 
 # The existing PostgreSQL tests, on the cluster's multi-host URL.
