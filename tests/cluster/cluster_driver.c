@@ -276,6 +276,21 @@ int main(int argc, char **argv)
         }
         free(times);
     }
+    /* The failovers were answered 503 (then retried), never 500. */
+    for (int i = 0; i < 2; i++) {
+        char cmd[300], line[256];
+        long unavail = 0, internal = 0;
+        FILE *m;
+        snprintf(cmd, sizeof cmd, "curl -sf %s/metrics", srv[i].url);
+        m = popen(cmd, "r");
+        while (m && fgets(line, sizeof line, m)) {
+            sscanf(line, "carekeyd_errors_total{code=\"unavailable\"} %ld", &unavail);
+            sscanf(line, "carekeyd_errors_total{code=\"internal\"} %ld", &internal);
+        }
+        if (m) pclose(m);
+        fprintf(stderr, "carekeyd %d: %ld answers 503 unavailable, %ld answers 500 internal\n", i, unavail, internal);
+        CHECK(internal == 0, "carekeyd %d never answered 500 during the failovers", i);
+    }
 stop:
     ck_net_close(ca);
     for (int i = 0; i < 2; i++) {
