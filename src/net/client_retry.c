@@ -42,10 +42,10 @@ int ck_net_call_retry(ck_net *c, const char *method, const char *path, json_t *b
 {
     long budget = c->retry_budget_ms < 0 ? CK_NET_RETRY_DEFAULT_MS : c->retry_budget_ms;
     long start = now_ms(), backoff = 100;
-    for (;;) {
+    for (int attempt = 1;; attempt++) {
         long wait, left;
         if (ck_net_call_once(c, method, path, body, want, out) == 0) return 0;
-        if (!ck_net_retryable(c)) return -1;
+        if (!ck_net_retryable(c) || budget == 0) return -1;
         /* A 503 may come after the database saw the write (its commit's
          * outcome unknown), a dropped connection too. */
         if (uncertain) *uncertain = 1;
@@ -53,9 +53,12 @@ int ck_net_call_retry(ck_net *c, const char *method, const char *path, json_t *b
         wait = c->retry_after_ms > 0 ? c->retry_after_ms : backoff;
         /* Jitter, so that many clients do not come back in step. */
         wait = wait / 2 + (long)((unsigned long)random() % (unsigned long)(wait / 2 + 1));
+        /* A dropped connection is retried at once on a new one (a stale
+         * keep-alive, a restarted server); only then with backoff. */
+        if (c->status == 0 && attempt == 1) wait = 0;
         if (wait > left) return -1;
-        sleep_ms(wait);
-        if (backoff < 2000) backoff *= 2;
+        if (wait) sleep_ms(wait);
+        if (backoff < 2000 && wait) backoff *= 2;
     }
 }
 
