@@ -129,7 +129,21 @@ typedef struct {
     pthread_cond_t ncv;
     struct nonce_wait *nq;
     int nleader;
+    /* Audit rows of reads are group-committed the same way: one INSERT,
+     * one commit (and one synchronous-standby wait) for all concurrent
+     * ones. */
+    pthread_mutex_t amu;
+    pthread_cond_t acv;
+    struct audit_wait *aq;
+    int aleader;
 } pgs;
+
+typedef struct audit_wait {
+    const ck_store_audit *a;
+    ck_store_rc rc;
+    int done, unavailable;
+    struct audit_wait *next;
+} audit_wait;
 
 typedef struct nonce_wait {
     const char *caller, *nonce;
@@ -1472,13 +1486,76 @@ static ck_store_rc pg_enroll_reject(ck_store *b, const char *gid, int64_t now, c
 
 /* ---- audit, nonces, size ---------------------------------------------- */
 
+static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
+
+/* One INSERT of a batch of audit rows (unnest of one array per column). */
+static void audit_batch(pgs *s, audit_wait *batch)
+{
+    enum { NCOL = 8 };
+    char *arr[NCOL] = {0};
+    size_t len[NCOL] = {0}, cap[NCOL] = {0};
+    params p = {0};
+    audit_wait *w;
+    ck_store_rc rc = CK_STORE_ERROR;
+    int unavailable = 0, err = 0;
+    pconn *c;
+    for (w = batch; w && !err; w = w->next) {
+        const ck_store_audit *a = w->a;
+        char t[24], st[24];
+        snprintf(t, sizeof t, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
+        snprintf(st, sizeof st, "%d", a->status);
+        const char *v[NCOL] = {t, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome, st};
+        for (int i = 0; i < NCOL && !err; i++) err = arr_add(&arr[i], &len[i], &cap[i], v[i]);
+    }
+    if (err) goto out;
+    for (int i = 0; i < NCOL; i++) {
+        arr[i][len[i]++] = '}';
+        arr[i][len[i]] = 0;
+        p_text(&p, arr[i]);
+    }
+    c = get(s);
+    rc = exec_params(c, "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+                        "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], "
+                        "$6::text[], $7::text[], $8::integer[])", &p, NULL);
+    unavailable = ck_store_unavailable();
+    put(s, c);
+out:
+    for (w = batch; w; w = w->next) {
+        w->rc = rc;
+        w->unavailable = unavailable;
+    }
+    for (int i = 0; i < NCOL; i++) free(arr[i]);
+}
+
+/* Leader/follower, as pg_nonce_use. Returns once the row is committed. */
 static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
 {
     pgs *s = (pgs *)b;
-    pconn *c = get(s);
-    ck_store_rc rc = audit_ins(c, a, NULL);
-    put(s, c);
-    return rc;
+    audit_wait me = {a, CK_STORE_ERROR, 0, 0, NULL}, *batch, *w, *next;
+    pthread_mutex_lock(&s->amu);
+    me.next = s->aq;
+    s->aq = &me;
+    while (!me.done) {
+        if (s->aleader) {
+            pthread_cond_wait(&s->acv, &s->amu);
+            continue;
+        }
+        s->aleader = 1;
+        batch = s->aq;
+        s->aq = NULL;
+        pthread_mutex_unlock(&s->amu);
+        audit_batch(s, batch);
+        pthread_mutex_lock(&s->amu);
+        for (w = batch; w; w = next) {
+            next = w->next;
+            w->done = 1;
+        }
+        s->aleader = 0;
+        pthread_cond_broadcast(&s->acv);
+    }
+    pthread_mutex_unlock(&s->amu);
+    ck_store_set_unavailable(me.unavailable);
+    return me.rc;
 }
 
 static int row_audit(PGresult *r, int i, void *out)
@@ -1695,6 +1772,8 @@ static void pg_close(ck_store *b)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->nmu);
     pthread_cond_destroy(&s->ncv);
+    pthread_mutex_destroy(&s->amu);
+    pthread_cond_destroy(&s->acv);
     free(s);
 }
 
@@ -1801,6 +1880,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->nmu, NULL);
     pthread_cond_init(&s->ncv, NULL);
+    pthread_mutex_init(&s->amu, NULL);
+    pthread_cond_init(&s->acv, NULL);
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
     for (; s->nconns < n; s->nconns++) {
