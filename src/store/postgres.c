@@ -107,11 +107,27 @@ static const char *const migrations[] = {
 #define SCHEMA_SUPERSEDES 5
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
+/* Statements this connection has prepared, by their text (see q()). */
+#define PREP_MAX 96
+typedef struct {
+    uint64_t key;
+    char *sql;
+} prep;
+
 typedef struct pconn {
     PGconn *pg;
     int broken; /* lost its server, or that server is no primary any more: reconnect */
+    prep prepared[PREP_MAX];
+    int nprepared;
     struct pconn *next_free;
 } pconn;
+
+/* A new session has no prepared statements. */
+static void prep_forget(pconn *c)
+{
+    for (int i = 0; i < c->nprepared; i++) free(c->prepared[i].sql);
+    c->nprepared = 0;
+}
 
 typedef struct {
     ck_store base;
@@ -201,6 +217,7 @@ static pconn *get(pgs *s)
      * target_session_attrs=read-write, settles on the primary. */
     if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
         PQreset(c->pg);
+        prep_forget(c);
         if (PQstatus(c->pg) == CONNECTION_OK) {
             PGresult *r = PQexec(c->pg, "SET client_min_messages = warning");
             PQclear(r);
@@ -272,10 +289,37 @@ static int ok(PGresult *r)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
+/* The name of sql's prepared statement on c, preparing it on first use
+ * (a parse and plan saved on every later call); NULL when the cache is
+ * full or the prepare failed (then the statement runs unprepared). */
+static const char *prepared(pconn *c, const char *sql, char name[24])
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    PGresult *r;
+    for (const char *k = sql; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+    snprintf(name, 24, "ck%016llx", (unsigned long long)h);
+    for (int i = 0; i < c->nprepared; i++)
+        if (c->prepared[i].key == h && !strcmp(c->prepared[i].sql, sql)) return name;
+    if (c->nprepared == PREP_MAX) return NULL;
+    r = PQprepare(c->pg, name, sql, 0, NULL);
+    if (!ok(r)) {
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(r);
+    if ((c->prepared[c->nprepared].sql = strdup(sql)) == NULL) return NULL; /* prepared, just not cached */
+    c->prepared[c->nprepared++].key = h;
+    return name;
+}
+
 static PGresult *q(pconn *c, const char *sql, params *p)
 {
-    PGresult *r = PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
-                               p ? p->fmt : NULL, 0);
+    char name[24];
+    const char *stmt = PQtransactionStatus(c->pg) == PQTRANS_INERROR ? NULL : prepared(c, sql, name);
+    PGresult *r = stmt ? PQexecPrepared(c->pg, stmt, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
+                                        p ? p->fmt : NULL, 0)
+                       : PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                                      p ? p->fmt : NULL, 0);
     if (!ok(r)) check_lost(c, r);
     return r;
 }
@@ -1761,7 +1805,10 @@ static int pg_schema_version(ck_store *b)
 static void pg_close(ck_store *b)
 {
     pgs *s = (pgs *)b;
-    for (int i = 0; i < s->nconns; i++) PQfinish(s->conns[i].pg);
+    for (int i = 0; i < s->nconns; i++) {
+        PQfinish(s->conns[i].pg);
+        prep_forget(&s->conns[i]);
+    }
     free(s->conns);
     if (s->conninfo) {
         /* The URL may carry a password. */
