@@ -172,13 +172,9 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 {
     ck_net *c = ud;
     size_t n = size * nmemb;
-    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
-        long v = 0;
-        size_t i = 12;
-        while (i < n && ptr[i] == ' ') i++;
-        for (; i < n && ptr[i] >= '0' && ptr[i] <= '9' && v < 3600; i++) v = v * 10 + (ptr[i] - '0');
-        c->retry_after_ms = v * 1000;
-    }
+    long ms;
+    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0 && ck_net_retry_after_parse(ptr + 12, n - 12, &ms) == 0)
+        c->retry_after_ms = ms;
     return n;
 }
 

@@ -44,6 +44,10 @@ int ck_net_call_once(ck_net *c, const char *method, const char *path, json_t *bo
  * appends, whose prev-hash check makes a repeat safe. */
 int ck_net_call_retry(ck_net *c, const char *method, const char *path, json_t *body, long want_status,
                       json_t **out, int *uncertain);
+/* A Retry-After header's value (after the colon; n bytes, CRLF allowed):
+ * delta seconds, capped at an hour, into *ms. -1 for anything else (an
+ * HTTP date is not honoured: the client's own backoff applies). */
+int ck_net_retry_after_parse(const char *v, size_t n, long *ms);
 /* 1 when the last call failed in a way worth another attempt. */
 int ck_net_retryable(const ck_net *c);
 /* After an append that may have committed failed: 0 when the record holds

@@ -32,6 +32,19 @@ static void sleep_ms(long ms)
     }
 }
 
+int ck_net_retry_after_parse(const char *v, size_t n, long *ms)
+{
+    size_t i = 0, digits = 0;
+    long sec = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++)
+        if (sec < 3600) sec = sec * 10 + (v[i] - '0'); /* a longer wait is capped, not overflowed */
+    while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')) i++;
+    if (digits == 0 || i != n) return -1; /* an HTTP date, or garbage */
+    *ms = (sec > 3600 ? 3600 : sec) * 1000;
+    return 0;
+}
+
 int ck_net_retryable(const ck_net *c)
 {
     return c->status == 503 || (c->status == 0 && c->transport_kind && !strcmp(c->code, "transport"));
