@@ -67,6 +67,7 @@ cleanup() {
   if [ "${CK_CLUSTER_KEEP:-0}" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT  # ctest timeout or ^C: still tear the cluster down
 
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 
