@@ -60,7 +60,7 @@ run() { # name
 # ---- SQLite: reads and appends do not block worker threads (the store's
 # writer resumes suspended connections), so a few threads suffice.
 start "sqlite:$tmp/bench.db" --threads 4
-run sqlite
+run sqlite | tee "$tmp/sqlite.out"
 stop
 
 # ---- PostgreSQL (skipped with a note if the server binaries are missing)
@@ -70,11 +70,46 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
   "${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/pg" -A trust -U postgres -E UTF8 >/dev/null
   "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w \
     -o "-k $tmp -c listen_addresses='' -p 5432 -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
-  # PostgreSQL handlers block on their pooled connection: a thread each.
-  start "postgresql:///postgres?host=$tmp&port=5432&user=postgres" --db-pool 32 --threads 64
-  run postgres
-  stop
+  # Two carekeyd instances on one database (the issue's setting), each
+  # given half of the clients; their rates add up. PostgreSQL handlers
+  # block on their pooled connection: a thread each (BENCH_PG_POOL and
+  # BENCH_PG_THREADS size each instance).
+  pgurl="postgresql:///postgres?host=$tmp&port=5432&user=postgres"
+  pool=${BENCH_PG_POOL:-16} thr=${BENCH_PG_THREADS:-32}
+  start "$pgurl" --db-pool "$pool" --threads "$thr"; pid1=$pid url1=$url
+  start "$pgurl" --db-pool "$pool" --threads "$thr"; pid2=$pid url2=$url
+  pid=$pid1
+  "$ckbench" "$url1" "$admin_sk" postgres append 8 "$secs" 10000 >"$tmp/a1" &
+  "$ckbench" "$url2" "$admin_sk" postgres append 8 "$secs" 10000 >"$tmp/a2"
+  wait $!
+  "$ckbench" "$url1" "$admin_sk" postgres read 32 "$secs" 50000 >"$tmp/r1" &
+  "$ckbench" "$url2" "$admin_sk" postgres read 32 "$secs" 50000 >"$tmp/r2"
+  wait $!
+  for m in append read; do
+    f=$([ $m = append ] && echo "$tmp/a1 $tmp/a2" || echo "$tmp/r1 $tmp/r2")
+    # shellcheck disable=SC2086
+    awk -v m=$m '$2 ~ "_per_s$" {s += $3} $2 ~ "_p50_ms$" && $3 > p50 {p50 = $3} $2 ~ "_p99_ms$" && $3 > p99 {p99 = $3}
+      END { printf "bench server.postgres.%s_per_s %.0f /s\nbench server.postgres.%s_p50_ms %.2f ms\nbench server.postgres.%s_p99_ms %.2f ms\n", m, s, m, p50, m, p99 }' $f
+  done | tee "$tmp/pg.out"
+  kill "$pid1" "$pid2"; wait "$pid1" "$pid2" || true; pid=""
+  awk '/_p99_ms/ && $3 > p {p = $3} END {printf "bench server.postgres.p99_ms %.2f ms\n", p}' "$tmp/pg.out"
 else
   echo "bench/server.sh: PostgreSQL not installed, skipping server.postgres" >&2
   PGBIN=""
+fi
+
+# ---- ratios against SQLite, same machine, same run (targets >= 0.7)
+if [ -s "$tmp/pg.out" ]; then
+  for m in append read; do
+    awk -v m=$m 'FNR == 1 {f++} $2 == "server.sqlite." m "_per_s" {s = $3} $2 == "server.postgres." m "_per_s" {p = $3}
+      END { if (s > 0) printf "bench ratio.postgres_over_sqlite.%s %.2f x\n", m, p / s }' "$tmp/sqlite.out" "$tmp/pg.out"
+  done
+fi
+
+# ---- failover (the cluster test's: median unavailability over three
+# SIGKILLs of the primary and one switchover); BENCH_FAILOVER=0 skips it.
+if [ "${BENCH_FAILOVER:-1}" != 0 ] && command -v patroni >/dev/null && [ -x "$build/tests/cluster/cluster_driver" ]; then
+  "$root/tests/cluster/run_cluster.sh" "$carekeyd" "$build/tests/cluster/cluster_driver" >"$tmp/cluster.out" 2>&1 ||
+    echo "bench/server.sh: the cluster test failed (failover figure below is from a failed run)" >&2
+  awk '/^server.failover_s/ {printf "bench server.failover_s %s s\n", $2}' "$tmp/cluster.out"
 fi

@@ -9,6 +9,7 @@ packages=(
   libssl-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libsodium-dev
   postgresql sqlite3 jq openssl
+  postgresql-15 patroni etcd-server etcd-client gettext-base
   clang libclang-rt-14-dev valgrind
   nodejs npm
   libjs-chart.js chromium

@@ -397,7 +397,8 @@ int main(int argc, char **argv)
     if (!is_append && !lean && strcmp(mode, "readcurl") != 0) return 2;
     if (clients < 1 || clients > MAXC || seconds <= 0 || max_requests < 1) return 2;
     if (ck_net_global_init() != 0) return 2;
-    snprintf(run_id, sizeof run_id, "%lx", (unsigned long)now_ms() & 0xffffff);
+    /* PID too: two instances run at once against one database (server.sh). */
+    snprintf(run_id, sizeof run_id, "%lx%x", (unsigned long)now_ms() & 0xffffff, (unsigned)getpid() & 0xfff);
     if ((ca = open_as("admin", admin_sk)) == NULL) return 1;
 
     for (int i = 0; i < clients; i++) {

@@ -45,6 +45,14 @@ int ck_net_set_identity(ck_net *c, const char *caller, const uint8_t sk[32]) CK_
 /* HL7 PurposeOfUse sent with reads and writes (TREAT, ETREAT, BTG, ...);
  * NULL sends none (the server records TREAT). */
 int ck_net_set_purpose(ck_net *c, const char *purpose) CK_NET_WUR;
+/* How long one call may keep retrying while carekeyd answers 503 (its
+ * database has no primary, e.g. during a failover; the reply's
+ * Retry-After is honoured) or the connection drops mid-request: reads
+ * (GET) and appends retry with bounded exponential backoff, other writes
+ * never. 0 turns retries off; the default is 20 s. An append whose first
+ * attempt may have committed is resolved by reading the record: its own
+ * entry found there counts as success, never as a second copy. */
+void ck_net_set_retry(ck_net *c, long budget_ms);
 
 long ck_net_status(const ck_net *c);
 const char *ck_net_error_code(const ck_net *c);

@@ -365,6 +365,30 @@ ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since_ms, ck_store_nonce_fn
 /* 1 when several processes may share the database (PostgreSQL), so replay
  * checks must ask it; 0 for SQLite (one carekeyd per file). */
 int ck_store_shared(const ck_store *s);
+/* 1 when the calling thread's last store call failed (CK_STORE_ERROR)
+ * because no writable database could be reached: PostgreSQL lost its
+ * connection, or the server it reached is shutting down or read-only (a
+ * failover under way). The call changed nothing it acknowledged, but a
+ * write's commit may or may not have happened: callers answer 503 and
+ * let the client retry (an append's prev-hash check makes that safe). */
+int ck_store_unavailable(void);
+
+/* carekeyd migrate: copies every table of the SQLite database at
+ * sqlite_path into the empty PostgreSQL database at pg_url (one
+ * transaction), then verifies the copy: row counts, and every record's
+ * chain against the source (every column, seq 1..n, links, hashes,
+ * author signatures, head, signed head). Both sides are first brought to
+ * the current schema. OK; EXISTS when the target has rows; INVALID when
+ * the verification failed (m->error says where); ERROR otherwise. */
+#define CK_STORE_MIGRATE_TABLES 16
+typedef struct {
+    size_t ntables;
+    const char *table[CK_STORE_MIGRATE_TABLES];
+    long long rows[CK_STORE_MIGRATE_TABLES]; /* copied per table */
+    long long records_verified, entries_verified;
+    char error[512];
+} ck_store_migration;
+ck_store_rc ck_store_migrate(const char *sqlite_path, const char *pg_url, ck_store_migration *m) CK_STORE_WUR;
 
 /* Asynchronous writes, for servers that do not want a thread blocked per
  * pending write. On CK_STORE_OK the write was queued and fn(ctx, rc) is

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -24,6 +25,11 @@ static int curl_ok;
 static void transport_error(ck_net *c, CURLcode cc)
 {
     char m[400];
+    /* A connection that went away mid-request (a server restarting, a
+     * proxy dropping it) is worth another attempt; refused connections,
+     * timeouts and certificate problems are not. */
+    c->transport_kind = cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
+                        cc == CURLE_PARTIAL_FILE;
     switch (cc) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_ISSUER_ERROR:
@@ -98,6 +104,7 @@ int ck_net_open(ck_net **out, const ck_net_opts *o)
     if (ck_net_origin(c->url, c->origin, sizeof c->origin) != 0) goto fail;
     if (o->ca_file && (c->ca_file = strdup(o->ca_file)) == NULL) goto fail;
     c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
+    c->retry_budget_ms = -1;
     if ((c->curl = curl_easy_init()) == NULL) goto fail;
     *out = c;
     return 0;
@@ -128,6 +135,8 @@ int ck_net_set_identity(ck_net *c, const char *caller, const uint8_t sk[32])
     return 0;
 }
 
+void ck_net_set_retry(ck_net *c, long budget_ms) { c->retry_budget_ms = budget_ms > 0 ? budget_ms : 0; }
+
 int ck_net_set_purpose(ck_net *c, const char *purpose)
 {
     if (purpose && strlen(purpose) >= sizeof c->purpose) return -1;
@@ -155,6 +164,17 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
     memcpy(b->p + b->len, ptr, n);
     b->len += n;
     b->p[b->len] = 0;
+    return n;
+}
+
+/* Keeps Retry-After (delta seconds; an HTTP date is ignored). */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    ck_net *c = ud;
+    size_t n = size * nmemb;
+    long ms;
+    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0 && ck_net_retry_after_parse(ptr + 12, n - 12, &ms) == 0)
+        c->retry_after_ms = ms;
     return n;
 }
 
@@ -208,6 +228,10 @@ int ck_net_request_at(ck_net *c, const char *method, const char *path_query, con
     curl_easy_setopt(c->curl, CURLOPT_PATH_AS_IS, 1L); /* send (and sign) the path as given */
     curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, c);
+    c->retry_after_ms = 0;
+    c->transport_kind = 0;
     if (c->ca_file) curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca_file);
     if (body_len || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body ? body : "");
@@ -248,6 +272,13 @@ int ck_net_request(ck_net *c, const char *method, const char *path_query, const 
 }
 
 int ck_net_call(ck_net *c, const char *method, const char *path, json_t *body, long want, json_t **out)
+{
+    /* Reads are idempotent: they ride out a failover (client_retry.c). */
+    if (strcmp(method, "GET") == 0) return ck_net_call_retry(c, method, path, body, want, out, NULL);
+    return ck_net_call_once(c, method, path, body, want, out);
+}
+
+int ck_net_call_once(ck_net *c, const char *method, const char *path, json_t *body, long want, json_t **out)
 {
     char *text = NULL, *resp = NULL;
     size_t rlen;

@@ -291,7 +291,7 @@ int ck_net_append(ck_net *c, const char *patient, const char *section, const cha
     char path[256];
     json_t *b = NULL, *j = NULL;
     int64_t seq;
-    int rc = -1;
+    int rc = -1, uncertain = 0;
 
     if (!ck_net_id_valid(patient)) return -1;
     memset(&f, 0, sizeof f);
@@ -313,7 +313,13 @@ int ck_net_append(ck_net *c, const char *patient, const char *section, const cha
                   "prev_hash", ck_net_json_hex(prev_hash, 32), "time", (json_int_t)time_ms, "envelope", ck_net_json_b64(env, env_len),
                   "signature", ck_net_json_hex(sig, 64));
     snprintf(path, sizeof path, "/v1/records/%s/entries", patient);
-    if (b == NULL || ck_net_call(c, "POST", path, b, 201, &j) != 0) goto out;
+    if (b == NULL) goto out;
+    if (ck_net_call_retry(c, "POST", path, b, 201, &j, &uncertain) != 0) {
+        /* An earlier attempt may have committed: look before reporting. */
+        if (uncertain && (ck_net_append_raced(c) || ck_net_retryable(c)))
+            rc = ck_net_append_resolve(c, patient, prev_hash, sig, out);
+        goto out;
+    }
     if (get_int(j, "seq", &seq) || seq < 1 || get_hex(j, "hash", out->hash, 32)) {
         rc = bad_response(c, "append");
         goto out;

@@ -19,6 +19,9 @@ struct ck_net {
     int have_key;
     char purpose[32];
     long status;
+    long retry_budget_ms;  /* ck_net_set_retry; -1 until set (then the default) */
+    long retry_after_ms;   /* the last reply's Retry-After, 0 when none */
+    int transport_kind;    /* the last transfer failure: see client.c, transport_error */
     char code[64];
     char message[256];
 };
@@ -31,5 +34,28 @@ json_t *ck_net_json_b64(const uint8_t *p, size_t n);
  * *out (if not NULL) holds the parsed response object. */
 int ck_net_call(ck_net *c, const char *method, const char *path, json_t *body, long want_status,
                 json_t **out);
+/* One attempt, no retry. */
+int ck_net_call_once(ck_net *c, const char *method, const char *path, json_t *body, long want_status,
+                     json_t **out);
+/* ck_net_call with bounded retries (client_retry.c) on 503 and on a
+ * connection lost mid-request. *uncertain (if not NULL) becomes 1 when an
+ * attempt failed after the request may have taken effect (the caller of a
+ * write resolves that by reading). Only for idempotent requests and for
+ * appends, whose prev-hash check makes a repeat safe. */
+int ck_net_call_retry(ck_net *c, const char *method, const char *path, json_t *body, long want_status,
+                      json_t **out, int *uncertain);
+/* A Retry-After header's value (after the colon; n bytes, CRLF allowed):
+ * delta seconds, capped at an hour, into *ms. -1 for anything else (an
+ * HTTP date is not honoured: the client's own backoff applies). */
+int ck_net_retry_after_parse(const char *v, size_t n, long *ms);
+/* 1 when the last call failed in a way worth another attempt. */
+int ck_net_retryable(const ck_net *c);
+/* After an append that may have committed failed: 0 when the record holds
+ * this very entry (out set), else -1 with the failure kept (or
+ * "outcome_unknown" when the record could not be read). */
+int ck_net_append_resolve(ck_net *c, const char *patient, const uint8_t prev_hash[32], const uint8_t sig[64],
+                          ck_net_head *out);
+/* Default retry budget per call when ck_net_set_retry was not called. */
+#define CK_NET_RETRY_DEFAULT_MS 20000
 
 #endif

@@ -221,6 +221,8 @@ typedef enum MHD_Result (*ckd_then)(ckd_req *r, ck_store_rc rc);
 enum MHD_Result ckd_audit_then(ckd_req *r, ckd_then then);
 enum MHD_Result ckd_append_then(ckd_req *r, ckd_then then);
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message);
+/* carekeyd migrate ... (migrate_cmd.c): the exit status. */
+int ckd_migrate_main(int argc, char **argv);
 
 /* auth.c */
 int ckd_auth_init(void) CKD_WUR; /* once, before the first request */

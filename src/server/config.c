@@ -76,7 +76,8 @@ static const struct opt {
 
 void ckd_config_usage(FILE *f)
 {
-    fprintf(f, "usage: carekeyd [options]\n\n"
+    fprintf(f, "usage: carekeyd [options]\n"
+               "       carekeyd migrate --from sqlite:PATH --to postgres://...  (copy, then verify every chain)\n\n"
                "carekey cloud server: stores and serves encrypted records over a signed-request\n"
                "HTTP API. Every option can also be set as KEY = VALUE in the --config INI file\n"
                "(dashes become underscores) or as CAREKEYD_KEY in the environment.\n"

@@ -61,6 +61,8 @@ static enum MHD_Result queue(ckd_req *r, int status, char *text, size_t len, con
     MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    /* 503: the database has no primary for now (a failover takes seconds). */
+    if (status == 503) MHD_add_response_header(resp, "Retry-After", "1");
     if (__atomic_load_n(&r->srv->draining, __ATOMIC_RELAXED)) MHD_add_response_header(resp, "Connection", "close");
     ret = MHD_queue_response(r->con, (unsigned)status, resp);
     MHD_destroy_response(resp);
@@ -175,8 +177,16 @@ static enum MHD_Result hold_until_synced(ckd_req *r, int status, char *text, siz
 
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message)
 {
-    json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", ckd_err_code(e), "message", message);
+    json_t *j;
     char *text;
+    /* A storage error for want of a primary database is temporary: the
+     * client retries after Retry-After, and a write that may have
+     * committed is resolved by the client reading the record. */
+    if (e == CKD_E_INTERNAL && ck_store_unavailable()) {
+        e = CKD_E_UNAVAILABLE;
+        message = "the database is unavailable (failover); retry";
+    }
+    j = json_pack("{s:{s:s,s:s}}", "error", "code", ckd_err_code(e), "message", message);
     r->err = (int)e;
     text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);

@@ -18,6 +18,7 @@ int main(int argc, char **argv)
     sigset_t set;
     int sig = 0, rc;
 
+    if (argc >= 2 && strcmp(argv[1], "migrate") == 0) return ckd_migrate_main(argc, argv);
     memset(&srv, 0, sizeof srv);
     ckd_config_defaults(&srv.cfg);
     rc = ckd_config_load(&srv.cfg, argc, argv);

@@ -107,10 +107,27 @@ static const char *const migrations[] = {
 #define SCHEMA_SUPERSEDES 5
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
+/* Statements this connection has prepared, by their text (see q()). */
+#define PREP_MAX 96
+typedef struct {
+    uint64_t key;
+    char *sql;
+} prep;
+
 typedef struct pconn {
     PGconn *pg;
+    int broken; /* lost its server, or that server is no primary any more: reconnect */
+    prep prepared[PREP_MAX];
+    int nprepared;
     struct pconn *next_free;
 } pconn;
+
+/* A new session has no prepared statements. */
+static void prep_forget(pconn *c)
+{
+    for (int i = 0; i < c->nprepared; i++) free(c->prepared[i].sql);
+    c->nprepared = 0;
+}
 
 typedef struct {
     ck_store base;
@@ -121,19 +138,35 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned nonce_calls;
+    unsigned long reconnects;
     /* Replay checks are batched: concurrent requests' nonces go to the
      * database in one INSERT (one round trip, one pooled connection). */
     pthread_mutex_t nmu;
     pthread_cond_t ncv;
     struct nonce_wait *nq;
     int nleader;
+    /* Audit rows of reads are group-committed the same way: one INSERT,
+     * one commit (and one synchronous-standby wait) for all concurrent
+     * ones. */
+    pthread_mutex_t amu;
+    pthread_cond_t acv;
+    struct audit_wait *aq;
+    int aleader;
 } pgs;
+
+typedef struct audit_wait {
+    const ck_store_audit *a;
+    ck_store_rc rc;
+    int done, unavailable;
+    struct audit_wait *next;
+} audit_wait;
 
 typedef struct nonce_wait {
     const char *caller, *nonce;
     int64_t now;
     ck_store_rc rc;
     int done;
+    int unavailable; /* the batch failed for want of a primary */
     struct nonce_wait *next;
 } nonce_wait;
 
@@ -153,6 +186,24 @@ typedef struct nonce_wait {
 
 /* ---- pool ------------------------------------------------------------- */
 
+/* A failed statement that says the server is gone or no primary now (a
+ * failover under way): class 08 (connection exception), 57P01-57P03
+ * (shut down, crashed, starting), 25006 (read-only: a demoted primary) or
+ * no SQLSTATE at all with the connection down. The connection is marked
+ * for a reconnect and the calling thread's store call reports
+ * ck_store_unavailable(), so the request gets 503 and is retried. */
+static void check_lost(pconn *c, PGresult *r)
+{
+    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int lost = PQstatus(c->pg) != CONNECTION_OK ||
+               (st && (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") ||
+                       !strcmp(st, "57P03") || !strcmp(st, "25006"))) ||
+               (st == NULL && r && PQresultStatus(r) == PGRES_FATAL_ERROR);
+    if (!lost) return;
+    c->broken = 1;
+    ck_store_set_unavailable(1);
+}
+
 static pconn *get(pgs *s)
 {
     pconn *c;
@@ -161,7 +212,21 @@ static pconn *get(pgs *s)
     c = s->free_list;
     s->free_list = c->next_free;
     pthread_mutex_unlock(&s->mu);
-    if (PQstatus(c->pg) != CONNECTION_OK) PQreset(c->pg);
+    ck_store_set_unavailable(0);
+    /* libpq walks the multi-host list again and, with
+     * target_session_attrs=read-write, settles on the primary. */
+    if (c->broken || PQstatus(c->pg) != CONNECTION_OK) {
+        PQreset(c->pg);
+        prep_forget(c);
+        if (PQstatus(c->pg) == CONNECTION_OK) {
+            PGresult *r = PQexec(c->pg, "SET client_min_messages = warning");
+            PQclear(r);
+            c->broken = 0;
+            __atomic_add_fetch(&s->reconnects, 1, __ATOMIC_RELAXED);
+        } else {
+            ck_store_set_unavailable(1);
+        }
+    }
     return c;
 }
 
@@ -183,11 +248,11 @@ static void put(pgs *s, pconn *c)
 
 /* Parameters: text unless their length is given (then binary). */
 typedef struct {
-    const char *v[16];
-    int len[16];
-    int fmt[16];
+    const char *v[24];
+    int len[24];
+    int fmt[24];
     int n;
-    char num[16][24];
+    char num[24][24];
 } params;
 
 static void p_text(params *p, const char *s)
@@ -218,16 +283,45 @@ static void p_bin(params *p, const void *b, size_t n)
     p->n++;
 }
 
-static PGresult *q(pconn *c, const char *sql, params *p)
-{
-    return PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
-                        p ? p->fmt : NULL, 0);
-}
-
 static int ok(PGresult *r)
 {
     ExecStatusType st = PQresultStatus(r);
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* The name of sql's prepared statement on c, preparing it on first use
+ * (a parse and plan saved on every later call); NULL when the cache is
+ * full or the prepare failed (then the statement runs unprepared). */
+static const char *prepared(pconn *c, const char *sql, char name[24])
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    PGresult *r;
+    for (const char *k = sql; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+    snprintf(name, 24, "ck%016llx", (unsigned long long)h);
+    for (int i = 0; i < c->nprepared; i++)
+        if (c->prepared[i].key == h && !strcmp(c->prepared[i].sql, sql)) return name;
+    if (c->nprepared == PREP_MAX) return NULL;
+    r = PQprepare(c->pg, name, sql, 0, NULL);
+    if (!ok(r)) {
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(r);
+    if ((c->prepared[c->nprepared].sql = strdup(sql)) == NULL) return NULL; /* prepared, just not cached */
+    c->prepared[c->nprepared++].key = h;
+    return name;
+}
+
+static PGresult *q(pconn *c, const char *sql, params *p)
+{
+    char name[24];
+    const char *stmt = PQtransactionStatus(c->pg) == PQTRANS_INERROR ? NULL : prepared(c, sql, name);
+    PGresult *r = stmt ? PQexecPrepared(c->pg, stmt, p ? p->n : 0, p ? p->v : NULL, p ? p->len : NULL,
+                                        p ? p->fmt : NULL, 0)
+                       : PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                                      p ? p->fmt : NULL, 0);
+    if (!ok(r)) check_lost(c, r);
+    return r;
 }
 
 static ck_store_rc err_rc(PGresult *r)
@@ -244,6 +338,7 @@ static int exec_simple(pconn *c, const char *sql)
 {
     PGresult *r = PQexec(c->pg, sql);
     int rc = ok(r) ? 0 : -1;
+    if (rc != 0) check_lost(c, r);
     PQclear(r);
     return rc;
 }
@@ -820,7 +915,100 @@ static ck_store_rc entry_drops(pconn *c, ck_store_entry *e)
     return rc;
 }
 
+static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_audit *a);
+
+/* The append of an entry that drops no bodies, in one statement (one round
+ * trip, one commit) after one read of the head: the UPDATE of the head row
+ * is a compare-and-swap on (seq, hash) that also holds the time floor, and
+ * the entry and its audit row are inserted only from the row it changed.
+ * A concurrent append to the same record waits for the row lock, then
+ * finds the head moved and changes nothing (CONFLICT). Six round trips
+ * and a transaction block become two. */
+static const char append_cas[] =
+    "WITH upd AS (UPDATE records SET head_seq = $2::bigint, head_hash = $4::bytea "
+    "  WHERE patient = $1::text AND head_seq = $2::bigint - 1 AND head_hash = $3::bytea "
+    "  AND $8::bigint >= GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1::text "
+    "    AND seq = $2::bigint - 1), 0), COALESCE(signed_time, 0)) RETURNING patient), "
+    "ins AS (INSERT INTO entries(" ENTRY_COLS ") SELECT $1::text, $2::bigint, $3::bytea, $4::bytea, $5::text, "
+    "  $6::text, $7::text, $8::bigint, $9::bytea, $10::bytea, $11::bigint, $12::bigint, NULL FROM upd RETURNING 1)%s "
+    "SELECT count(*) FROM ins";
+static const char append_cas_audit[] =
+    ", aud AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+    "  SELECT $13::bigint, $14::text, $1::text, $15::text, $16::text, $17::text, $18::text, $19::integer FROM upd)";
+
+static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a)
+{
+    char sql[sizeof append_cas + sizeof append_cas_audit], target[40];
+    params p = {0};
+    struct head_row head;
+    pconn *c;
+    PGresult *r;
+    ck_store_rc rc;
+
+    p_text(&p, e->patient);
+    rc = read_one(s, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p, row_head, &head);
+    if (rc != CK_STORE_OK) return rc;
+    if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
+    e->seq = head.seq + 1;
+    e->received_at = ck_store_now_ms();
+    if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
+    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
+    snprintf(sql, sizeof sql, append_cas, a ? append_cas_audit : "");
+    memset(&p, 0, sizeof p);
+    p_text(&p, e->patient);
+    p_int(&p, (long long)e->seq);
+    p_bin(&p, e->prev_hash, 32);
+    p_bin(&p, e->hash, 32);
+    p_text(&p, e->section);
+    p_text(&p, e->resource_type);
+    p_text(&p, e->author);
+    p_int(&p, e->time_ms);
+    p_bin(&p, e->envelope, e->envelope_len);
+    p_bin(&p, e->signature, 64);
+    p_int(&p, e->received_at);
+    p_int(&p, (long long)e->supersedes);
+    if (a) {
+        p_int(&p, a->time_ms ? a->time_ms : ck_store_now_ms());
+        p_text(&p, a->actor);
+        p_text(&p, a->action);
+        p_text(&p, target);
+        p_text(&p, a->purpose);
+        p_text(&p, a->outcome);
+        p_int(&p, a->status);
+    }
+    c = get(s);
+    r = q(c, sql, &p);
+    if (!ok(r))
+        rc = err_rc(r);
+    else
+        rc = PQntuples(r) == 1 && v_int(r, 0, 0) == 1 ? CK_STORE_OK : CK_STORE_CONFLICT;
+    PQclear(r);
+    if (rc == CK_STORE_CONFLICT) {
+        /* Nothing changed: the head moved, or the entry is back-dated. */
+        int64_t floor_ms = 0;
+        memset(&p, 0, sizeof p);
+        p_text(&p, e->patient);
+        p_int(&p, (long long)head.seq);
+        if (query_row(c, "SELECT head_seq FROM records WHERE patient = $1 AND head_seq = $2", &p, row_int64,
+                      &floor_ms) == CK_STORE_OK &&
+            query_row(c, "SELECT GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1 AND seq = $2), 0), "
+                         "COALESCE(signed_time, 0)) FROM records WHERE patient = $1", &p, row_int64,
+                      &floor_ms) == CK_STORE_OK &&
+            e->time_ms < floor_ms)
+            rc = CK_STORE_STALE;
+    }
+    put(s, c);
+    return rc;
+}
+
 static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
+{
+    if (e->n_drop == 0) return append_fast((pgs *)b, e, a);
+    return append_locked(b, e, a);
+}
+
+/* A tombstone's append: its drops must see the head row locked. */
+static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
 {
     pgs *s = (pgs *)b;
     pconn *c = get(s);
@@ -1342,13 +1530,76 @@ static ck_store_rc pg_enroll_reject(ck_store *b, const char *gid, int64_t now, c
 
 /* ---- audit, nonces, size ---------------------------------------------- */
 
+static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
+
+/* One INSERT of a batch of audit rows (unnest of one array per column). */
+static void audit_batch(pgs *s, audit_wait *batch)
+{
+    enum { NCOL = 8 };
+    char *arr[NCOL] = {0};
+    size_t len[NCOL] = {0}, cap[NCOL] = {0};
+    params p = {0};
+    audit_wait *w;
+    ck_store_rc rc = CK_STORE_ERROR;
+    int unavailable = 0, err = 0;
+    pconn *c;
+    for (w = batch; w && !err; w = w->next) {
+        const ck_store_audit *a = w->a;
+        char t[24], st[24];
+        snprintf(t, sizeof t, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
+        snprintf(st, sizeof st, "%d", a->status);
+        const char *v[NCOL] = {t, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome, st};
+        for (int i = 0; i < NCOL && !err; i++) err = arr_add(&arr[i], &len[i], &cap[i], v[i]);
+    }
+    if (err) goto out;
+    for (int i = 0; i < NCOL; i++) {
+        arr[i][len[i]++] = '}';
+        arr[i][len[i]] = 0;
+        p_text(&p, arr[i]);
+    }
+    c = get(s);
+    rc = exec_params(c, "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+                        "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], "
+                        "$6::text[], $7::text[], $8::integer[])", &p, NULL);
+    unavailable = ck_store_unavailable();
+    put(s, c);
+out:
+    for (w = batch; w; w = w->next) {
+        w->rc = rc;
+        w->unavailable = unavailable;
+    }
+    for (int i = 0; i < NCOL; i++) free(arr[i]);
+}
+
+/* Leader/follower, as pg_nonce_use. Returns once the row is committed. */
 static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
 {
     pgs *s = (pgs *)b;
-    pconn *c = get(s);
-    ck_store_rc rc = audit_ins(c, a, NULL);
-    put(s, c);
-    return rc;
+    audit_wait me = {a, CK_STORE_ERROR, 0, 0, NULL}, *batch, *w, *next;
+    pthread_mutex_lock(&s->amu);
+    me.next = s->aq;
+    s->aq = &me;
+    while (!me.done) {
+        if (s->aleader) {
+            pthread_cond_wait(&s->acv, &s->amu);
+            continue;
+        }
+        s->aleader = 1;
+        batch = s->aq;
+        s->aq = NULL;
+        pthread_mutex_unlock(&s->amu);
+        audit_batch(s, batch);
+        pthread_mutex_lock(&s->amu);
+        for (w = batch; w; w = next) {
+            next = w->next;
+            w->done = 1;
+        }
+        s->aleader = 0;
+        pthread_cond_broadcast(&s->acv);
+    }
+    pthread_mutex_unlock(&s->amu);
+    ck_store_set_unavailable(me.unavailable);
+    return me.rc;
 }
 
 static int row_audit(PGresult *r, int i, void *out)
@@ -1408,7 +1659,7 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
     pconn *c;
     nonce_wait *w, *x;
     char num[24];
-    int rows, err = 0;
+    int rows, err = 0, unavailable = 0;
 
     for (w = batch; w; w = w->next) {
         w->rc = CK_STORE_CONFLICT;
@@ -1442,6 +1693,7 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
     put(s, c);
     if (!ok(r)) {
         err_rc(r);
+        unavailable = ck_store_unavailable();
         goto fail;
     }
     rows = PQntuples(r);
@@ -1454,7 +1706,10 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
             }
     goto out;
 fail:
-    for (w = batch; w; w = w->next) w->rc = CK_STORE_ERROR;
+    for (w = batch; w; w = w->next) {
+        w->rc = CK_STORE_ERROR;
+        w->unavailable = unavailable;
+    }
 out:
     PQclear(r);
     free(callers);
@@ -1468,7 +1723,7 @@ static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *non
                                 int64_t expire_before)
 {
     pgs *s = (pgs *)b;
-    nonce_wait me = {caller, nonce, now, CK_STORE_ERROR, 0, NULL}, *batch, *w, *next;
+    nonce_wait me = {caller, nonce, now, CK_STORE_ERROR, 0, 0, NULL}, *batch, *w, *next;
 
     pthread_mutex_lock(&s->nmu);
     me.next = s->nq;
@@ -1492,6 +1747,8 @@ static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *non
         pthread_cond_broadcast(&s->ncv);
     }
     pthread_mutex_unlock(&s->nmu);
+    /* The leader's thread ran the batch: say so on this one too. */
+    ck_store_set_unavailable(me.unavailable);
     return me.rc;
 }
 
@@ -1548,7 +1805,10 @@ static int pg_schema_version(ck_store *b)
 static void pg_close(ck_store *b)
 {
     pgs *s = (pgs *)b;
-    for (int i = 0; i < s->nconns; i++) PQfinish(s->conns[i].pg);
+    for (int i = 0; i < s->nconns; i++) {
+        PQfinish(s->conns[i].pg);
+        prep_forget(&s->conns[i]);
+    }
     free(s->conns);
     if (s->conninfo) {
         /* The URL may carry a password. */
@@ -1559,6 +1819,8 @@ static void pg_close(ck_store *b)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->nmu);
     pthread_cond_destroy(&s->ncv);
+    pthread_mutex_destroy(&s->amu);
+    pthread_cond_destroy(&s->acv);
     free(s);
 }
 
@@ -1665,6 +1927,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->nmu, NULL);
     pthread_cond_init(&s->ncv, NULL);
+    pthread_mutex_init(&s->amu, NULL);
+    pthread_cond_init(&s->acv, NULL);
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
     for (; s->nconns < n; s->nconns++) {

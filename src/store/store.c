@@ -341,6 +341,11 @@ ck_store_rc ck_store_nonce_load(ck_store *s, int64_t since, ck_store_nonce_fn fn
     FWD(nonce_load)(s, since, fn, ctx);
 }
 int ck_store_shared(const ck_store *s) { return s->shared; }
+
+/* Per thread: the PostgreSQL calls run on the caller's thread. */
+static _Thread_local int unavailable;
+void ck_store_set_unavailable(int on) { unavailable = on; }
+int ck_store_unavailable(void) { return unavailable; }
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) { FWD(size)(s, bytes); }
 
 ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn, void *ctx)

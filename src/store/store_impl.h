@@ -7,6 +7,9 @@
 
 #include "carekey/store.h"
 
+/* Sets what ck_store_unavailable() reports on the calling thread. */
+void ck_store_set_unavailable(int on);
+
 typedef struct ck_store_ops {
     const char *name;
     void (*close)(ck_store *s);

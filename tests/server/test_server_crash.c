@@ -177,7 +177,15 @@ int main(int argc, char **argv)
         int before = 0, after = 0;
         for (int t = 0; t < THREADS; t++) before += nacks[t];
         ckt_sleep_ms(150 + rand_r(&seed) % 350);
-        for (int t = 0; t < THREADS; t++) after += nacks[t];
+        /* Kill only once the writers made progress on this instance (a
+         * loaded machine, or a replicated commit, may take longer than the
+         * random pause: wait for it rather than time it). */
+        for (int waited = 0; waited < 20000; waited += 50) {
+            after = 0;
+            for (int t = 0; t < THREADS; t++) after += __atomic_load_n(&nacks[t], __ATOMIC_RELAXED);
+            if (after > before) break;
+            ckt_sleep_ms(50);
+        }
         CHECK(after > before, "progress before kill %d", k);
         ckt_stop(&srv, SIGKILL);
         if (start_server() != 0) {
