@@ -22,7 +22,7 @@
 
 #include "carekey/abe.h"
 #include "carekey/seal.h"
-#include "client/cli.h"
+#include "cli/cli.h"
 
 #define KEY_FILE_MAX ((size_t)64 << 20)    /* keys: 64 MiB is far beyond any real key */
 #define DATA_FILE_MAX ((size_t)4 << 30)    /* files to encrypt / decrypt: 4 GiB */

@@ -24,10 +24,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "carekey/client.h"
 #include "carekey/node_admin.h"
 #include "cli/cli_node.h"
 #include "cli/init.h"
-#include "client/cli_advice.h"
+#include "cli/advice.h"
 
 #define REQUEST_MAX (1u << 20)
 
@@ -36,38 +37,38 @@ static const char admin_init_usage[] =
     "\n"
     "Creates the operator identity (GID \"admin\") and keyring in the home\n"
     "directory. Start carekeyd with --admin-key set to 'carekey admin key'.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 static const char admin_key_usage[] = "Usage: carekey admin key [common options]\n\n"
-                                      "Prints the operator's Ed25519 public key (hex) for carekeyd --admin-key.\n\n" CLI_CTX_HELP;
+                                      "Prints the operator's Ed25519 public key (hex) for carekeyd --admin-key.\n\n" CLI_COMMON_HELP;
 static const char enroll_usage[] = "Usage: carekey admin enroll USER.json [common options]\n\n"
-                                   "Enrolls a person from the request 'carekey init' wrote.\n\n" CLI_CTX_HELP;
+                                   "Enrolls a person from the request 'carekey init' wrote.\n\n" CLI_COMMON_HELP;
 static const char add_auth_usage[] =
     "Usage: carekey admin add-authority AUTH.json [common options]\n\n"
     "Signs, as the operator, the authority record 'carekey authority publish' wrote\n"
     "(name, signing key, ABE public key, organization) and registers it with its\n"
-    "signed epoch table. Clients trust an authority only under this signature.\n\n" CLI_CTX_HELP;
+    "signed epoch table. Clients trust an authority only under this signature.\n\n" CLI_COMMON_HELP;
 static const char pending_usage[] =
     "Usage: carekey admin pending [--json] [common options]\n\n"
     "Lists the enrollment requests waiting for the operator, oldest first: GID,\n"
     "role, display name, the organization it registers or joins, the authority\n"
-    "it registers and when it was submitted.\n\n" CLI_CTX_HELP;
+    "it registers and when it was submitted.\n\n" CLI_COMMON_HELP;
 static const char approve_usage[] =
     "Usage: carekey admin approve GID... [common options]\n\n"
     "Approves the pending enrollment requests of each GID: the server creates\n"
     "the user (and her record), the organization, the consent to join, and the\n"
     "authority the request registers. Before signing an authority record the\n"
     "operator's client checks its ABE public key and that its epoch table is\n"
-    "signed by its own signing key. Check the request with 'admin pending' first.\n\n" CLI_CTX_HELP;
+    "signed by its own signing key. Check the request with 'admin pending' first.\n\n" CLI_COMMON_HELP;
 static const char authorities_usage[] =
     "Usage: carekey admin authorities [NAME...] [--json] [common options]\n\n"
     "The registered authorities and their epochs, each checked: its record\n"
     "signed by the operator, its epoch table signed by its own key. Without\n"
     "NAME: every organization of the directory and every authority this\n"
     "keyring runs. Exit status 1 when any is missing or does not verify.\n\n"
-    "  --json   the rows as a JSON array\n\n" CLI_CTX_HELP;
+    "  --json   the rows as a JSON array\n\n" CLI_COMMON_HELP;
 static const char reject_usage[] =
     "Usage: carekey admin reject GID... [common options]\n\n"
-    "Rejects pending enrollment requests (the person may submit a new one).\n\n" CLI_CTX_HELP;
+    "Rejects pending enrollment requests (the person may submit a new one).\n\n" CLI_COMMON_HELP;
 
 /* Parses the common options and exactly `want` positional arguments;
  * -1 after --help (usage printed by the caller). */
@@ -75,7 +76,7 @@ static int parse(cli_node *x, int argc, char **argv, const char *help, int want,
 {
     static const struct option lo[] = {{"kdf-cost", required_argument, NULL, 'k'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
@@ -216,7 +217,7 @@ out:
 static int queue_args(cli_node *x, int argc, char **argv, const char *usage, int min, int *json)
 {
     static const struct option lo[] = {{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
     cli_opts_keep(mine, sizeof lo / sizeof lo[0], lo, json ? "j" : "");
@@ -349,7 +350,7 @@ static void print_authority(const json_t *r)
 static int cmd_authorities(int argc, char **argv)
 {
     static const struct option lo[] = {{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     json_t *rows = NULL, *r;
     size_t i;
     cli_node x;
@@ -398,7 +399,7 @@ static const char add_org_usage[] =
     "Usage: carekey admin add-org --name GID --kind hospital|pharmacy|board|desk --display-name NAME\n"
     "                             [common options]\n\n"
     "Registers an organization. GID must be enrolled with role organization; it\n"
-    "names the organization, its attribute authority and its ledger.\n\n" CLI_CTX_HELP;
+    "names the organization, its attribute authority and its ledger.\n\n" CLI_COMMON_HELP;
 /* %s: the command it runs as ("admin add-unit", "hospital units add"). */
 static const char add_unit_usage_fmt[] =
     "Usage: carekey %s --org ORG --name NAME --kind department|ward|theatre\n"
@@ -409,7 +410,7 @@ static const char add_unit_usage_fmt[] =
     "  --name NAME         the unit's name (ward-1, cardio, th-1)\n"
     "  --kind KIND         department, ward or theatre\n"
     "  --display-name N    how the directory shows it\n"
-    "  --beds N            a ward's beds\n\n" CLI_CTX_HELP;
+    "  --beds N            a ward's beds\n\n" CLI_COMMON_HELP;
 static const char add_unit_usage[] =
     "Usage: carekey admin add-unit --org ORG --name NAME --kind department|ward|theatre\n"
     "         [--display-name NAME] [--beds N] [common options]\n";
@@ -418,16 +419,16 @@ static const char affiliate_usage[] =
     "                               [--attr LABEL]... [common options]\n\n"
     "Sets a person's affiliation: organization, unit, title and the public list\n"
     "of attribute labels (doctor@medical-board). Replaces the previous one. Run\n"
-    "as the operator, or from the organization's own home (its own staff only).\n\n" CLI_CTX_HELP;
+    "as the operator, or from the organization's own home (its own staff only).\n\n" CLI_COMMON_HELP;
 static const char deactivate_usage[] =
     "Usage: carekey admin deactivate --gid GID [common options]\n\n"
     "Deactivates a person's account: every request signed by GID then fails\n"
     "with 403 deactivated. The operator's alone (an organization ends its\n"
     "staff's affiliation with 'carekey hospital staff remove'); undone with\n"
-    "'carekey admin reactivate'.\n\n" CLI_CTX_HELP;
+    "'carekey admin reactivate'.\n\n" CLI_COMMON_HELP;
 static const char reactivate_usage[] =
     "Usage: carekey admin reactivate --gid GID [common options]\n\n"
-    "Reactivates a deactivated account (the operator only).\n\n" CLI_CTX_HELP;
+    "Reactivates a deactivated account (the operator only).\n\n" CLI_COMMON_HELP;
 static const char list_usage[] =
     "Usage: carekey admin list orgs|units|staff [OPTIONS]\n\n"
     "The directory listings, as 'carekey directory' (see its --help).\n";
@@ -456,7 +457,7 @@ static int parse_named(cli_node *x, int argc, char **argv, const char *help, con
                                        {"attr", required_argument, NULL, 'a'},
                                        {"beds", required_argument, NULL, 'b'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char **slot[128] = {0};
     struct option mine[sizeof lo / sizeof lo[0]];

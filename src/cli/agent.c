@@ -6,7 +6,7 @@
  *   carekey node stop | node status
  *   carekey lock
  *
- * and cli_agent_forward, which cli_main.c calls before it dispatches: when
+ * and cli_agent_forward, which main.c calls before it dispatches: when
  * an agent runs for the command's home, the command is handed to it (argv,
  * cwd, the CAREKEY_* variables, stdin/stdout/stderr) and this process only
  * waits for its exit status, passing on SIGINT, SIGTERM, SIGHUP, SIGQUIT.
@@ -33,8 +33,9 @@
 #include "agent/agent.h"
 #include "agent/peer.h"
 #include "cli/node_serve.h"
-#include "client/cli.h"
-#include "client/cli_ctx.h"
+#include "cli/cli.h"
+#include "cli/agent_keyring.h"
+#include "cli/cli_node.h"
 
 #define IDLE_DEFAULT 900u
 
@@ -55,7 +56,7 @@ static int absolute(const char *p, char *out, size_t cap)
 }
 
 /* The home a command works in: its --home, else $CAREKEY_HOME, else
- * ~/.carekey (as cli_ctx_init and ck_node_config_from_env). */
+ * ~/.carekey (as ck_node_config_from_env). */
 static int home_of(int argc, char **argv, char *out, size_t cap)
 {
     const char *h = NULL, *env = getenv("CAREKEY_HOME");
@@ -260,7 +261,7 @@ static const char start_usage[] =
     "\n"
     "  --idle SECONDS   lock after this long without a command (0: never)\n"
     "  --foreground     serve in this process instead of in the background\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 typedef struct start_opts {
     char home[PATH_MAX];
@@ -274,7 +275,7 @@ static int parse_start(int argc, char **argv, const char *cmd, start_opts *o)
     static const struct option lo[] = {{"idle", required_argument, NULL, 'i'},
                                        {"foreground", no_argument, NULL, 'f'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *home = NULL;
     char *end;
@@ -295,9 +296,9 @@ static int parse_start(int argc, char **argv, const char *cmd, start_opts *o)
             break;
         }
         case 'f': o->foreground = 1; break;
-        case CLI_CTX_OPT_HOME: home = optarg; break;
-        case CLI_CTX_OPT_SERVER: break; /* the agent's commands name their own */
-        case CLI_CTX_OPT_PASS: snprintf(o->pass_source, sizeof o->pass_source, "%s", optarg); break;
+        case CLI_COMMON_OPT_HOME: home = optarg; break;
+        case CLI_COMMON_OPT_SERVER: break; /* the agent's commands name their own */
+        case CLI_COMMON_OPT_PASS: snprintf(o->pass_source, sizeof o->pass_source, "%s", optarg); break;
         case 'h': fputs(start_usage, stdout); return -1;
         default: return CLI_USAGE;
         }
@@ -435,7 +436,7 @@ static void harden(int log_fd)
 static int run_forwarded(void *ud, ck_keyring *kr, int argc, char **argv)
 {
     (void)ud;
-    cli_ctx_set_agent_keyring(kr);
+    cli_agent_keyring_set(kr);
     return dispatch_fn ? dispatch_fn(argc, argv) : CLI_USAGE;
 }
 
@@ -524,7 +525,7 @@ static int simple_usage(int argc, char **argv, const char *cmd, const char *usag
 {
     /* only the home: these commands talk to the agent, never to carekeyd or a keyring */
     static const struct option lo[] = {{"help", no_argument, NULL, 'h'},
-                                       {"home", required_argument, NULL, CLI_CTX_OPT_HOME},
+                                       {"home", required_argument, NULL, CLI_COMMON_OPT_HOME},
                                        {NULL, 0, NULL, 0}};
     const char *h = NULL;
     int opt;
@@ -534,7 +535,7 @@ static int simple_usage(int argc, char **argv, const char *cmd, const char *usag
             fputs(usage, stdout);
             return -1;
         }
-        if (opt == CLI_CTX_OPT_HOME) h = optarg;
+        if (opt == CLI_COMMON_OPT_HOME) h = optarg;
         else return CLI_USAGE;
     }
     if (optind < argc) return cli_usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);

@@ -26,7 +26,7 @@ static const char audit_usage[] =
     "  --patient GID  whose record (also an organization's GID)\n"
     "  --limit N      at most N rows (default: all)\n"
     "  --json         the server's rows as JSON\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static json_t *audit_rows(const ck_node_audit_row *v, size_t n)
 {
@@ -49,7 +49,7 @@ static int audit_run(int argc, char **argv)
                                        {"limit", required_argument, NULL, 'l'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *patient = NULL;
     uint32_t limit = 0;

@@ -23,7 +23,7 @@
 #include "carekey/node_authority.h"
 #include "cli/cli_node.h"
 
-static const struct option no_opts[] = {CLI_CTX_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+static const struct option no_opts[] = {CLI_COMMON_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 /* The option loop every authority command shares: common options
  * applied, --help printed (then 'h'). */
@@ -80,7 +80,7 @@ static const char create_usage[] =
     "medical-board, pharmacy-board, research-board, er-desk, patient-<gid>.\n"
     "Then: 'carekey authority publish NAME --out NAME.json' and, by the operator,\n"
     "'carekey admin add-authority NAME.json'.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_create(int argc, char **argv)
 {
@@ -112,7 +112,7 @@ static const char list_usage[] =
     "Usage: carekey authority list [OPTIONS]\n"
     "\n"
     "Lists the authorities this keyring runs, with their signing keys.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_list(int argc, char **argv)
 {
@@ -151,11 +151,11 @@ static const char publish_usage[] =
     "  --out FILE           the JSON record to write ('-' for standard output)\n"
     "  --organization GID   who runs the authority (default: this keyring's GID)\n"
     "  --apk FILE           also write the binary ABE public key (for 'carekey abe encrypt --pk')\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_publish(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"out", required_argument, NULL, 'o'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"out", required_argument, NULL, 'o'},
                                        {"apk", required_argument, NULL, 'a'},
                                        {"organization", required_argument, NULL, 'O'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -216,11 +216,11 @@ static const char issue_usage[] =
     "  --attr A    an attribute of NAME in policy syntax: doctor@hosp-a,\n"
     "              \"Primary Care\"@hosp-a, or numeric level@hosp-a=3 (its 32\n"
     "              bit-attributes). Repeatable.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_issue(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"gid", required_argument, NULL, 'g'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"gid", required_argument, NULL, 'g'},
                                        {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     const char *help = "authority issue", *name = NULL, *gid = NULL, *attrs[CK_NODE_ATTRS_MAX];
@@ -285,11 +285,11 @@ static const char declare_usage[] =
     "\n"
     "Options:\n"
     "  --attr A    an attribute of NAME in policy syntax (a numeric one by its name)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_declare(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"attr", required_argument, NULL, 'a'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"attr", required_argument, NULL, 'a'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "authority declare", *name = NULL, *attrs[CK_NODE_ATTRS_MAX];
     ck_node_attr_spec *spec = NULL;
@@ -343,7 +343,7 @@ static const char revoke_usage[] =
     "Options:\n"
     "  --gid GID   the holder to revoke\n"
     "  --attr A    the attribute, in policy syntax\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* What a revocation did, as the old CLI printed it. */
 static int print_revoke(cli_node *x, const char *name, const char *gid, const char *label, const char *attr,
@@ -369,7 +369,7 @@ static int print_revoke(cli_node *x, const char *name, const char *gid, const ch
 
 static int cmd_revoke(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"gid", required_argument, NULL, 'g'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"gid", required_argument, NULL, 'g'},
                                        {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     const char *help = "authority revoke", *name = NULL, *gid = NULL, *attr = NULL;
@@ -420,7 +420,7 @@ static const char epoch_usage[] =
     "\n"
     "Options:\n"
     "  --json   print the signed table as JSON\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static void print_epochs(const ck_dir_epochs *t)
 {
@@ -431,7 +431,7 @@ static void print_epochs(const ck_dir_epochs *t)
 
 static int cmd_epoch(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"json", no_argument, NULL, 'j'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "authority epoch", *name = NULL;
     ck_dir_epochs t;

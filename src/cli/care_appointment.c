@@ -65,7 +65,7 @@ static int run(cli_node *x, const char *help, ck_node_appointment_in *in, const 
 
 #define WRITE_LONGOPTS                                                                             \
     {"at", required_argument, NULL, 'a'}, {"slot", required_argument, NULL, 's'},                 \
-        {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_CTX_LONGOPTS
+        {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_COMMON_LONGOPTS
 
 /* ---- appointment book ------------------------------------------------------ */
 
@@ -87,7 +87,7 @@ static const char book_usage[] =
     "  --service TEXT  the kind of visit (serviceType.text)\n" CLI_CARE_NODE_ORG_HELP "\n"
     "Prints: booked Appointment/<id> P D START..END Slot/<id> (entry N of ORG)\n"
     "Exit 1 when refused (slot_taken, no_slot, patient_busy: the reason on stderr).\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_book(int argc, char **argv)
 {
@@ -140,7 +140,7 @@ static const char reschedule_usage[] =
     "  --at TIME   the start of the doctor's new slot (UTC)\n"
     "  --slot ID   the new slot\n" CLI_CARE_NODE_ORG_HELP "\n"
     "Prints: rescheduled Appointment/<id> P D START..END Slot/<new> (entry N of ORG)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char cancel_usage[] =
     "Usage: carekey appointment cancel --id ID [--reason TEXT] [--org ORG]\n"
@@ -149,7 +149,7 @@ static const char cancel_usage[] =
     "reason as cancelationReason; its slot becomes free.\n"
     "\n" CLI_CARE_NODE_ORG_HELP "\n"
     "Prints: cancelled Appointment/<id> P D START..END Slot/<id> (entry N of ORG)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char checkin_usage[] =
     "Usage: carekey appointment checkin --id ID [--org ORG]\n"
@@ -158,11 +158,11 @@ static const char checkin_usage[] =
     "status is refused).\n"
     "\n" CLI_CARE_NODE_ORG_HELP "\n"
     "Prints: checked-in Appointment/<id> P D START..END Slot/<id> (entry N of ORG)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 #define CHANGE_LONGOPTS                                                                         \
     {"id", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, \
-        CLI_CTX_LONGOPTS
+        CLI_COMMON_LONGOPTS
 
 static const struct option reschedule_lo[] = {{"at", required_argument, NULL, 'a'},
                                               {"slot", required_argument, NULL, 's'},
@@ -227,14 +227,14 @@ static const char list_usage[] =
     "  --patient P  the patient's GID\n"
     "  --json       the rows as a JSON array ({id, status, start, end, patient,\n"
     "               practitioner, location, service, reason, surgery})\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     static const cli_column cols[] = {{"START", "start", 0},       {"END", "end", 0},
                                       {"STATUS", "status", 0},     {"DOCTOR", "practitioner", 0},

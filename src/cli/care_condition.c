@@ -109,11 +109,11 @@ static int show_history(cli_node *x, const char *help, const char *patient, cons
 }
 
 #define COMMON_LONGOPTS                                                                                 \
-    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,     \
+    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS,     \
         {"history", no_argument, NULL, OPT_HISTORY}
 #define COMMON_HELP                                                                                       \
     "  --history            print P's active problems first\n"                                           \
-    "\n" CLI_CTX_HELP
+    "\n" CLI_COMMON_HELP
 
 /* ---- add ---------------------------------------------------------------------- */
 
@@ -338,13 +338,13 @@ static const char list_usage[] =
     "  --json        a JSON array of {id, code, system, display, clinical,\n"
     "                verification, category, severity, onset, abatement,\n"
     "                recorded, notes}\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,
+                                       {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS,
                                        {"all", no_argument, NULL, OPT_ALL}, {NULL, 0, NULL, 0}};
     const char *help = "condition list", *patient = NULL;
     ck_node_items_out items;

@@ -28,14 +28,14 @@
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 #define ENC_LONGOPTS                                                                                      \
-    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,       \
+    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS,       \
         CLI_CARE_NODE_AT_LONGOPTS, CLI_CARE_NODE_ORG_LONGOPTS
 #define ENC_REASON_LONGOPTS                                                                               \
     {"reason", required_argument, NULL, OPT_REASON}, {"reason-code", required_argument, NULL, OPT_REASON_CODE}
 
 #define ENC_HELP_TAIL                                                                                     \
     "  --at TIME            when (default now): 2026-11-24T09:30:00Z, 2026-11-24T09:30, ...\n"           \
-    CLI_CARE_NODE_ORG_HELP "\n" CLI_CTX_HELP
+    CLI_CARE_NODE_ORG_HELP "\n" CLI_COMMON_HELP
 
 /* What the writing subcommands share. */
 typedef struct enc_opts {
@@ -291,7 +291,7 @@ static const char list_usage[] =
     "  --patient P   the patient\n"
     "  --json        a JSON array of {id, class, status, hospital, ward, bed,\n"
     "                department, start, end}\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char census_usage[] =
     "Usage: carekey encounter census [--org ORG] [--json] [OPTIONS]\n"
@@ -299,7 +299,7 @@ static const char census_usage[] =
     "The current inpatients of the hospital from its verified ledger: ward,\n"
     "bed, patient, since, encounter id.\n"
     "\n"
-    "  --json        a JSON array of {ward, bed, patient, since, encounter}\n" CLI_CARE_NODE_ORG_HELP "\n" CLI_CTX_HELP;
+    "  --json        a JSON array of {ward, bed, patient, since, encounter}\n" CLI_CARE_NODE_ORG_HELP "\n" CLI_COMMON_HELP;
 
 static void print_withheld(size_t n, const char *what)
 {
@@ -330,7 +330,7 @@ static int cmd_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *help = "encounter list", *patient = NULL;
     ck_node_rows_out out;
     int o, rc, as_json = 0;
@@ -360,7 +360,7 @@ out:
 static int cmd_census(int argc, char **argv)
 {
     static const struct option lo[] = {{"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON}, {"help", no_argument, NULL, 'h'},
-                                       CLI_CARE_NODE_ORG_LONGOPTS, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       CLI_CARE_NODE_ORG_LONGOPTS, CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *help = "encounter census", *org = NULL;
     ck_node_rows_out out;
     const json_t *r;

@@ -47,7 +47,7 @@ static const char mis_usage[] =
     "  --json           {report, hospital, period, title, columns, rows}; with all:\n"
     "                   {hospital, period, reports: [...]}\n"
     "  --out FILE       write to FILE (mode 0600, replaced atomically), not stdout\n" CLI_CARE_NODE_ORG_HELP
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int mis_report(int argc, char **argv)
 {
@@ -57,7 +57,7 @@ static int mis_report(int argc, char **argv)
                                        {"out", required_argument, NULL, OPT_OUT},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CARE_NODE_ORG_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *name = argv[0], *org_opt = NULL, *out_path = NULL, *help = "mis";
     char cmd[48];

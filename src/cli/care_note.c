@@ -130,13 +130,13 @@ static const char add_usage[] =
     "  --encounter ID       the Encounter it belongs to (must be in P's record)\n"
     "  --at TIME            the note's date (default now)\n"
     "  --history            print P's notes first\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_add(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {"text", required_argument, NULL, OPT_TEXT},
                                        {"file", required_argument, NULL, OPT_FILE},
                                        {"kind", required_argument, NULL, OPT_KIND},
@@ -229,13 +229,13 @@ static const char list_usage[] =
     "  --patient P   the patient\n"
     "  --json        a JSON array of {id, kind, title, date, author, encounter,\n"
     "                status, readable, text}\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *help = "note list", *patient = NULL;
     int o, rc, as_json = 0;
     cli_node x;

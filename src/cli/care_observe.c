@@ -188,7 +188,7 @@ static int write_observations(cli_node *x, const char *help, ck_node_observe_in 
 }
 
 #define OBS_LONGOPTS                                                                                      \
-    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,       \
+    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS,       \
         CLI_CARE_NODE_AT_LONGOPTS, {"encounter", required_argument, NULL, OPT_ENCOUNTER},                 \
         {"history", no_argument, NULL, OPT_HISTORY}
 
@@ -231,7 +231,7 @@ static const char vitals_usage[] =
     "  --at TIME            when measured (default now)\n"
     "  --encounter ID       the Encounter it belongs to (must be in P's record)\n"
     "  --history            print P's latest results first\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_vitals(int argc, char **argv)
 {
@@ -277,7 +277,7 @@ static const char lab_usage[] =
     "  --at TIME            when sampled (default now)\n"
     "  --encounter ID       the Encounter it belongs to (must be in P's record)\n"
     "  --history            print P's latest results first\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_lab(int argc, char **argv)
 {
@@ -335,13 +335,13 @@ static const char list_usage[] =
     "  --code LOINC    only this code\n"
     "  --json          a JSON array of {id, category, code, display, value, unit,\n"
     "                  effective, status}\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS,
+                                       {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS,
                                        {"category", required_argument, NULL, OPT_CATEGORY},
                                        {"code", required_argument, NULL, OPT_CODE},
                                        {NULL, 0, NULL, 0}};

@@ -36,7 +36,7 @@
 #define OPT_LOCATION 0x150b
 
 #define COMMON_LONGOPTS \
-    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS
+    {"patient", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS
 
 static const char *jstr(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -107,7 +107,7 @@ static const char write_usage[] =
     "\n"
     "Prints 'prescribed MedicationRequest/<id> (entry N of P) ...'. Exit codes: 0\n"
     "prescribed, 1 refused (warnings, no prescribing attribute, no grant), 2 usage.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_write(int argc, char **argv)
 {
@@ -202,7 +202,7 @@ static const char list_usage[] =
     "  --open        only prescriptions that can still be dispensed\n"
     "  --json        a JSON array of {id, status, rxnorm, drug, authored, prescriber,\n"
     "                author, quantity, unit, refills, fills_used, fills_allowed, dose}\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static void print_prescriptions(const json_t *rows, size_t withheld)
 {
@@ -284,7 +284,7 @@ static const char dispense_usage[] =
     "Prints 'dispensed MedicationDispense/<id> for MedicationRequest/<id> (fill N of M)'.\n"
     "Exit codes: 0 dispensed, 1 refused (not active, exhausted, over quantity,\n"
     "not a doctor's prescription, no grant), 2 usage.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_dispense(int argc, char **argv)
 {
@@ -363,7 +363,7 @@ static const char cancel_usage[] =
     "\n"
     "Prints 'cancelled MedicationRequest/<id> (entry N of P)'. Exit codes: 0\n"
     "cancelled, 1 refused (not open, not yours, no grant), 2 usage.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_cancel(int argc, char **argv)
 {

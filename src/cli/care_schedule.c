@@ -38,7 +38,7 @@ static const char slots_usage[] =
     "                   doctor and location\n" CLI_CARE_NODE_ORG_HELP
     "\n"
     "Prints: created N slots in Schedule/<id> for D: DAY HH:MM-HH:MM every LEN\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_slots(int argc, char **argv)
 {
@@ -50,7 +50,7 @@ static int cmd_slots(int argc, char **argv)
                                        {"location", required_argument, NULL, 'l'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CARE_NODE_ORG_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "schedule slots", *org_opt = NULL;
     int64_t from, to, every;
@@ -105,7 +105,7 @@ static const char show_usage[] =
     "  --doctor D   only D's slots\n"
     "  --date P     slots starting in P: 2026-11-25, 2026-11 or 2026-11-01..2026-11-07\n"
     "  --json       the rows as a JSON array ({slot, schedule, practitioner, location,\n"
-    "               start, end, status, appointment, appointment_status, patient})\n" CLI_CARE_NODE_ORG_HELP "\n" CLI_CTX_HELP;
+    "               start, end, status, appointment, appointment_status, patient})\n" CLI_CARE_NODE_ORG_HELP "\n" CLI_COMMON_HELP;
 
 static int cmd_show(int argc, char **argv)
 {
@@ -114,7 +114,7 @@ static int cmd_show(int argc, char **argv)
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CARE_NODE_ORG_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     static const cli_column cols[] = {{"START", "start", 0},  {"END", "end", 0},
                                       {"DOCTOR", "practitioner", 0}, {"LOCATION", "location", 0},

@@ -30,7 +30,7 @@
 
 /* the options every writing subcommand takes */
 #define WRITE_LONGOPTS \
-    {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_CTX_LONGOPTS
+    {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_COMMON_LONGOPTS
 
 static const char *S(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -96,7 +96,7 @@ static const char book_usage[] =
     "        patient P status preparation (entry N of ORG)\n"
     "Exit 1 on a clash, e.g. 'carekey: theatre book: theatre th-1 is booked\n"
     "2026-11-25 09:00-11:00 by Appointment/<id>'.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_book(int argc, char **argv)
 {
@@ -159,7 +159,7 @@ static const char outcome_usage[] =
     "\n" CLI_CARE_NODE_ORG_HELP "\n"
     "Prints: <status> Appointment/<id> Procedure/<id> T START..END surgeon S\n"
     "        patient P status <status> (entry N of ORG)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char cancel_usage[] =
     "Usage: carekey theatre cancel --id ID [--reason TEXT] [--org ORG]\n"
@@ -168,7 +168,7 @@ static const char cancel_usage[] =
     "team are free again), the patient's Procedure not-done.\n"
     "\n" CLI_CARE_NODE_ORG_HELP "\n"
     "Prints: cancelled Appointment/<id> Procedure/<id> ... status not-done (entry N of ORG)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int change(int argc, char **argv, int cancel)
 {
@@ -230,7 +230,7 @@ static const char list_usage[] =
     "  --theatre T  only theatre T\n"
     "  --json       the rows as a JSON array ({id, status, theatre, start, end,\n"
     "               surgeon, team: [{gid, function}], patient, procedure: {code, display}})\n" CLI_CARE_NODE_ORG_HELP
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* Text rows: the team as "gid (function)" strings, the procedure's name. */
 static json_t *text_rows(const json_t *rows)
@@ -257,7 +257,7 @@ static int cmd_list(int argc, char **argv)
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
                                        CLI_CARE_NODE_ORG_LONGOPTS,
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     static const cli_column cols[] = {{"START", "start", 0},     {"END", "end", 0},         {"THEATRE", "theatre", 0},
                                       {"STATUS", "status", 0},   {"SURGEON", "surgeon", 0}, {"TEAM", "team", 0},

@@ -7,7 +7,7 @@
 
 #include "carekey/keyring.h"
 #include "cli/cli_node.h"
-#include "client/cli_advice.h"
+#include "cli/advice.h"
 
 static void copy(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
 
@@ -22,9 +22,9 @@ void cli_node_init(cli_node *x, const char *cmd)
 int cli_node_option(cli_node *x, int opt, const char *arg)
 {
     switch (opt) {
-    case CLI_CTX_OPT_HOME: x->cfg.home = arg; return 1;
-    case CLI_CTX_OPT_SERVER: x->cfg.server = arg; return 1;
-    case CLI_CTX_OPT_PASS: copy(x->pass_source, sizeof x->pass_source, arg); return 1;
+    case CLI_COMMON_OPT_HOME: x->cfg.home = arg; return 1;
+    case CLI_COMMON_OPT_SERVER: x->cfg.server = arg; return 1;
+    case CLI_COMMON_OPT_PASS: copy(x->pass_source, sizeof x->pass_source, arg); return 1;
     }
     return 0;
 }
@@ -68,14 +68,14 @@ static int progress(void *ud, ck_node_phase phase, uint64_t done, uint64_t total
     return 0;
 }
 
-/* Run by the key agent: its keyring, when it is this home's (cli_ctx.h). */
+/* Run by the key agent: its keyring, when it is this home's (agent_keyring.h). */
 static int adopt_agent_keyring(cli_node *x)
 {
     char path[PATH_MAX];
     ck_keyring *kr = NULL;
     int rc;
     snprintf(path, sizeof path, "%s/keyring.ckr", ck_node_home(x->n));
-    if ((rc = cli_ctx_agent_keyring(x->cmd, path, &kr)) != CLI_OK || !kr) return rc;
+    if ((rc = cli_agent_keyring(x->cmd, path, &kr)) != CLI_OK || !kr) return rc;
     if (ck_node_adopt_keyring(x->n, kr) != 0) return cli_node_fail(x);
     return CLI_OK;
 }

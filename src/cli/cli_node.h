@@ -11,10 +11,31 @@
 
 #include <limits.h>
 
+#include "carekey/client.h"
+#include "carekey/keyring.h"
 #include "carekey/node.h"
-#include "client/cli.h"
-#include "client/cli_ctx.h"
-#include "client/cli_progress.h"
+#include "carekey/record.h"
+#include "cli/cli.h"
+#include "cli/agent_keyring.h"
+#include "cli/progress.h"
+
+/* The common options of every command that works on a home:
+ *   --home DIR           default $CAREKEY_HOME, else ~/.carekey
+ *   --server URL         default $CAREKEY_SERVER, else the one saved by init
+ *   --passphrase SOURCE  prompt | env[:NAME] | file:PATH; default env when
+ *                        $CAREKEY_PASSPHRASE is set, else prompt */
+#define CLI_COMMON_OPT_HOME 0x1001
+#define CLI_COMMON_OPT_SERVER 0x1002
+#define CLI_COMMON_OPT_PASS 0x1003
+#define CLI_COMMON_LONGOPTS                                              \
+    {"home", required_argument, NULL, CLI_COMMON_OPT_HOME},              \
+    {"server", required_argument, NULL, CLI_COMMON_OPT_SERVER},          \
+    {"passphrase", required_argument, NULL, CLI_COMMON_OPT_PASS}
+#define CLI_COMMON_HELP                                                             \
+    "Common options:\n"                                                             \
+    "  --home DIR           this person's directory (default $CAREKEY_HOME or ~/.carekey)\n" \
+    "  --server URL         carekeyd to talk to (default $CAREKEY_SERVER or the saved one)\n" \
+    "  --passphrase SOURCE  prompt | env[:NAME] | file:PATH (keyring passphrase)\n"
 
 typedef struct cli_node {
     const char *cmd;                    /* "record get": the prefix of messages */
@@ -27,7 +48,7 @@ typedef struct cli_node {
 
 /* Defaults from the environment; no session yet. */
 void cli_node_init(cli_node *x, const char *cmd);
-/* 1 when opt was a common option (CLI_CTX_LONGOPTS), applied. */
+/* 1 when opt was a common option (CLI_COMMON_LONGOPTS), applied. */
 int cli_node_option(cli_node *x, int opt, const char *arg);
 /* Opens the session with the options given. CLI_OK or an exit code. */
 int cli_node_open(cli_node *x);

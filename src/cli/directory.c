@@ -58,7 +58,7 @@ static int parse(cli_node *c, int argc, char **argv, const char *help, const cha
                                        {"active", required_argument, NULL, O_ACTIVE},
                                        {"json", no_argument, NULL, O_JSON},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     struct option mine[sizeof lo / sizeof lo[0]];
     int opt;
@@ -109,7 +109,7 @@ static int run_list(const char *sub, int argc, char **argv, const char *usage, c
     snprintf(help, sizeof help, "%s", cmd);
     cli_node_init(&c, cmd);
     if ((rc = parse(&c, argc, argv, help, allowed, &o)) != CLI_OK) {
-        if (rc == -1) printf("Usage: carekey %s %s\n%s", cmd, usage, CLI_CTX_HELP);
+        if (rc == -1) printf("Usage: carekey %s %s\n%s", cmd, usage, CLI_COMMON_HELP);
         return rc == -1 ? CLI_OK : rc;
     }
     if (need_org && o.org == NULL) return cli_usage_error(cmd, help, "--org is required");
@@ -179,13 +179,13 @@ static const char consent_usage[] =
     "a board): only with your consent can ORG record you as its staff ('carekey\n"
     "hospital staff add'). --withdraw takes a consent back before it is used.\n"
     "Patients and organizations are never affiliated.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_consent(int argc, char **argv)
 {
     static const struct option lo[] = {{"withdraw", no_argument, NULL, 'w'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "directory consent --help", *org;
     int opt, rc, withdraw = 0;

@@ -47,7 +47,7 @@ static const char request_usage[] =
     "  --request-in FILE   send the signed request in FILE (written by --request-out,\n"
     "                      e.g. on another machine) instead of making one; the\n"
     "                      desk accepts it once, within 5 minutes of its time\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char show_usage[] =
     "Usage: carekey emergency show --patient P [--grant FILE] [--json] [common options]\n"
@@ -55,7 +55,7 @@ static const char show_usage[] =
     "Prints the emergency summary again from the break-glass grant kept by\n"
     "'emergency request' (HOME/break-glass/P.json, or FILE). Refused once the\n"
     "grant's window has ended.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char events_usage[] =
     "Usage: carekey emergency events [--patient P] [common options]\n"
@@ -63,7 +63,7 @@ static const char events_usage[] =
     "The patient's view of break-glass: the AuditEvents the emergency desk wrote\n"
     "into her record (who, when, why, until when) and carekeyd's audit rows with\n"
     "purpose of use BTG or ETREAT. P defaults to this person.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -109,7 +109,7 @@ static int cmd_request(int argc, char **argv)
                                        {"request-out", required_argument, NULL, 'o'},
                                        {"request-in", required_argument, NULL, 'i'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "emergency request --help", *req_out = NULL, *req_in = NULL;
     uint32_t minutes = 60, seconds = 0;
@@ -193,7 +193,7 @@ static int cmd_show(int argc, char **argv)
                                        {"grant", required_argument, NULL, 'g'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "emergency show --help", *patient = NULL, *file = NULL;
     ck_node_emergency_out out;
@@ -249,7 +249,7 @@ static int cmd_events(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "emergency events --help", *patient = NULL;
     ck_node_emergency_events_out out;

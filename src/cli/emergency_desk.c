@@ -50,7 +50,7 @@ static const char serve_usage[] =
     "  --tls-key FILE    PEM private key for --tls-cert\n"
     "\n"
     "Stops on SIGINT or SIGTERM. Protocol: docs/BREAK-GLASS.md.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 typedef struct server {
     ck_node_desk *desk;
@@ -217,7 +217,7 @@ static int cmd_serve(int argc, char **argv)
                                        {"tls-cert", required_argument, NULL, 'C'},
                                        {"tls-key", required_argument, NULL, 'K'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "emergency-desk serve";
     serve_opts o = {8600, 240, "127.0.0.1", NULL, NULL, NULL, CK_NODE_BTG_DEFAULT_AUTHORITY};

@@ -39,7 +39,7 @@ static const char serve_usage[] =
     "                  id, searches without patient=); repeatable. Records a\n"
     "                  request named before, and this person's own, are too.\n"
     "  --threads N     worker threads, each with its own node handle (default 4)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int write_port_file(const char *path, unsigned port)
 {
@@ -81,7 +81,7 @@ static int cmd_serve(int argc, char **argv)
                                        {"patient", required_argument, NULL, 'P'},
                                        {"threads", required_argument, NULL, 't'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "fhir serve", *port_file = NULL, *patients[PATIENTS_MAX];
     ck_api_config cfg;

@@ -40,7 +40,7 @@ static const char grant_usage[] =
     "  revoke  revoke a grant: 'grant revoke --id ID' takes the id 'grant' printed\n"
     "          (the server's number or the chain id)\n"
     "  list    the grants the verified chain holds\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* A node refusal of the input is a usage error, like the parser's. */
 static int grant_failed(cli_node *x, const char *help)
@@ -60,7 +60,7 @@ static int cmd_create(int argc, char **argv)
                                        {"read", no_argument, NULL, 'r'},
                                        {"expires", required_argument, NULL, 'e'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "grant";
     ck_node_grant_in in;
@@ -104,14 +104,14 @@ static const char revoke_usage[] =
     "Revokes a write grant on P's record on the server (no more appends) and in\n"
     "the chain (a signed revocation readers replay). ID is the server's grant\n"
     "number or the 32-hex-digit chain id that 'carekey grant' printed.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_revoke(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"id", required_argument, NULL, 'i'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "grant revoke", *patient = NULL, *id = NULL;
     cli_node x;
@@ -142,7 +142,7 @@ static const char list_usage[] =
     "\n"
     "Verifies P's record and lists the write grants its chain holds (who granted\n"
     "what to whom, active or revoked).\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static void print_grants(const ck_node_grant_info *g, size_t n)
 {
@@ -166,7 +166,7 @@ static int cmd_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "grant list", *patient = NULL;
     ck_node_grant_info *g = NULL;

@@ -57,14 +57,14 @@ static const char add_usage[] =
     "  --title T     job title in the directory (default: the role)\n"
     "  --attr A      an extra attribute of authority ORG (level@ORG=3, icu@ORG);\n"
     "                repeatable\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_staff_add(int argc, char **argv)
 {
     static const struct option lo[] = {{"gid", required_argument, NULL, 'g'}, {"role", required_argument, NULL, 'r'},
                                        {"unit", required_argument, NULL, 'u'}, {"title", required_argument, NULL, 't'},
                                        {"attr", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *help = "hospital staff add", *extra[MAX_EXTRA];
     ck_node_attr_spec specs[MAX_EXTRA];
     ck_node_staff_add_in in;
@@ -134,12 +134,12 @@ static const char remove_usage[] =
     "\n"
     "  --gid G         the staff member\n"
     "  --reason TEXT   why (printed with the result)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_staff_remove(int argc, char **argv)
 {
     static const struct option lo[] = {{"gid", required_argument, NULL, 'g'}, {"reason", required_argument, NULL, 'r'},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *help = "hospital staff remove", *gid = NULL, *reason = NULL;
     ck_node_staff_remove_out out;
     cli_node x;
@@ -184,13 +184,13 @@ static const char list_usage[] =
     "  --json      the directory's user objects as a JSON array\n"
     CLI_CARE_NODE_ORG_HELP
     "              (run from the organization's home: the organization itself)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_staff_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"role", required_argument, NULL, 'r'}, {"unit", required_argument, NULL, 'u'},
                                        {"all", no_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_CTX_LONGOPTS,
+                                       {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "hospital staff list", *role = NULL, *unit = NULL;
     ck_node_org_sel sel = {NULL, NULL};
@@ -263,12 +263,12 @@ static const char care_team_usage[] =
     "  --patient P   the patient\n"
     "  --gid G       a staff member of ORG (repeatable; default: every active\n"
     "                staff member in the directory)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_care_team(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'}, {"gid", required_argument, NULL, 'g'},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CTX_LONGOPTS, {NULL, 0, NULL, 0}};
+                                       {"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
     const char *help = "hospital care-team", *patient = NULL, *gids[MAX_GIDS];
     ck_node_care_team_out out;
     size_t n_gids = 0;
@@ -319,12 +319,12 @@ static const char units_usage[] =
     "  --kind K    only wards, theatres or departments\n"
     "  --json      the directory's unit objects as a JSON array\n"
     CLI_CARE_NODE_ORG_HELP
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_units(int argc, char **argv)
 {
     static const struct option lo[] = {{"kind", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
-                                       {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_CTX_LONGOPTS,
+                                       {"help", no_argument, NULL, 'h'}, CLI_CARE_NODE_ORG_LONGOPTS, CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "hospital units", *kind = NULL;
     ck_node_org_sel sel = {NULL, NULL};

@@ -40,7 +40,7 @@ static const char import_usage[] =
     "  --max-entry-bytes N    split a section whose items exceed N bytes of JSON\n"
     "                         over several entries (default 524288; the server\n"
     "                         limits the size of one request)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* What a failed import left: nothing, or an uncommitted part to complete. */
 static int import_failed(cli_node *x, const char *file, const ck_node_import_in *in, const ck_node_import_out *out)
@@ -80,7 +80,7 @@ static int cmd_import(int argc, char **argv)
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"max-entry-bytes", required_argument, NULL, 'm'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "import";
     ck_node_import_in in;
@@ -136,7 +136,7 @@ static const char export_usage[] =
     "resources this person cannot read are replaced by {\"display\": \"withheld\"},\n"
     "so every reference in FILE resolves. Nothing is written if the record does\n"
     "not verify.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* The bundle as indented JSON with a final newline (number lexemes kept). */
 static char *bundle_text(const json_t *bundle)
@@ -159,7 +159,7 @@ static int cmd_export(int argc, char **argv)
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"out", required_argument, NULL, 'o'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "export", *patient = NULL, *file = NULL;
     ck_node_export_out out;

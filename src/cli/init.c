@@ -16,7 +16,7 @@
 #include "carekey/node_identity.h"
 #include "cli/cli_node.h"
 #include "cli/init.h"
-#include "client/cli_advice.h"
+#include "cli/advice.h"
 
 static const char init_usage_fmt[] =
     "Usage: carekey init --gid GID --operator-key HEX [--role ROLE] [--display-name NAME]\n"
@@ -41,7 +41,7 @@ static const char init_usage_fmt[] =
     "                     add' then takes you on); recorded when the request is approved\n"
     "  --wait SECONDS     wait up to SECONDS for the operator's approval\n"
     "  --kdf-cost LOG2N   scrypt N = 2^LOG2N (default 17; lower only for tests)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* "a, b, ... or z": the roles the server enrolls (ck_net_roles), wrapped
  * under the option column of the help if wrap. */
@@ -132,7 +132,7 @@ static int cmd_init(int argc, char **argv)
                                        {"join", required_argument, NULL, 'j'},
                                        {"wait", required_argument, NULL, 'w'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *gid = NULL, *role = "patient", *name = NULL, *out = NULL, *op = getenv("CAREKEY_OPERATOR_KEY");
     const char *join = NULL;

@@ -29,7 +29,7 @@ static const char sync_usage[] =
     "\n"
     "Options:\n"
     "  --drop-refused   also delete refused deliveries from the mailbox\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char inbox_usage[] =
     "Usage: carekey keys inbox [--delete ID]... [--delete-from SENDER] [OPTIONS]\n"
@@ -42,7 +42,7 @@ static const char inbox_usage[] =
     "Options:\n"
     "  --delete ID          delete message ID (repeatable)\n"
     "  --delete-from S      delete every message from sender S (e.g. authority:hosp-x)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char list_usage[] =
     "Usage: carekey keys list [--authority NAME] [OPTIONS]\n"
@@ -53,7 +53,7 @@ static const char list_usage[] =
     "\n"
     "Options:\n"
     "  --authority NAME   only the attributes of authority NAME\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char export_usage[] =
     "Usage: carekey keys export --out FILE [OPTIONS]\n"
@@ -64,7 +64,7 @@ static const char export_usage[] =
     "\n"
     "Options:\n"
     "  --out FILE   the key file to create\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* The option loop every keys command shares: common options applied,
  * --help printed. */
@@ -80,7 +80,7 @@ static int next_opt(cli_node *x, int argc, char **argv, const struct option *lo,
 
 static int cmd_sync(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"drop-refused", no_argument, NULL, 'd'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"drop-refused", no_argument, NULL, 'd'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "keys sync";
     ck_node_sync_out out;
@@ -136,7 +136,7 @@ static int inbox_print(cli_node *x)
 
 static int cmd_inbox(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"delete", required_argument, NULL, 'd'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"delete", required_argument, NULL, 'd'},
                                        {"delete-from", required_argument, NULL, 'f'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "keys inbox", *from = NULL;
@@ -181,7 +181,7 @@ out:
 
 static int cmd_list(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"authority", required_argument, NULL, 'a'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"authority", required_argument, NULL, 'a'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "keys list", *only = NULL;
     ck_node_attr *a = NULL;
@@ -221,7 +221,7 @@ out:
 
 static int cmd_export(int argc, char **argv)
 {
-    static const struct option lo[] = {CLI_CTX_LONGOPTS, {"out", required_argument, NULL, 'o'},
+    static const struct option lo[] = {CLI_COMMON_LONGOPTS, {"out", required_argument, NULL, 'o'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *help = "keys export", *out = NULL;
     uint8_t *b = NULL;

@@ -15,7 +15,7 @@
 
 #include "carekey/node.h"
 #include "cli/node_serve.h"
-#include "client/cli.h"
+#include "cli/cli.h"
 #include "serve.h"
 #include "ui/ui.h"
 

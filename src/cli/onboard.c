@@ -91,7 +91,7 @@ const char cli_patient_onboard_usage[] =
     "  --wait SECONDS     wait up to SECONDS for the operator's approval\n"
     "  --kdf-cost LOG2N   scrypt cost of a new keyring (default 17)\n"
     "  --resubmit         send the request again after the operator rejected it\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 typedef struct patient_args {
     ck_node_patient_onboard_in in;
@@ -112,7 +112,7 @@ static int patient_parse(cli_node *x, int argc, char **argv, patient_args *a)
                                        {"kdf-cost", required_argument, NULL, 'k'},
                                        {"resubmit", no_argument, NULL, 'R'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = x->cmd;
     uint32_t wait_s = 0;
@@ -202,7 +202,7 @@ const char cli_hospital_onboard_usage[] =
     "  --wait SECONDS     wait up to SECONDS for the operator's approval\n"
     "  --kdf-cost LOG2N   scrypt cost of a new keyring (default 17)\n"
     "  --resubmit         send the request again after the operator rejected it\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 typedef struct hospital_args {
     ck_node_org_onboard_in in;
@@ -240,7 +240,7 @@ static int hospital_parse(cli_node *x, int argc, char **argv, hospital_args *a)
                                        {"kdf-cost", required_argument, NULL, 'k'},
                                        {"resubmit", no_argument, NULL, 'R'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     static const char *const kinds[] = {"hospital", "pharmacy", "board", "desk"};
     const char *help = x->cmd;

@@ -6,7 +6,7 @@
 #ifndef CK_CLI_ONBOARD_H
 #define CK_CLI_ONBOARD_H
 
-#include "client/cli.h"
+#include "cli/cli.h"
 
 extern const char cli_patient_onboard_usage[], cli_hospital_onboard_usage[];
 int cli_patient_onboard(int argc, char **argv);

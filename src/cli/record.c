@@ -48,7 +48,7 @@ static const char put_usage[] =
     "  --section S      record section (demographics, allergies, problems, ...)\n"
     "  --type T         FHIR resource type of the payload (AllergyIntolerance, ...)\n"
     "  --policy POLICY  encrypt under this policy instead of the profile's\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_put(int argc, char **argv)
 {
@@ -57,7 +57,7 @@ static int cmd_put(int argc, char **argv)
                                        {"type", required_argument, NULL, 't'},
                                        {"policy", required_argument, NULL, 'P'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "record put";
     ck_node_put_in in;
@@ -122,7 +122,7 @@ static const char get_usage[] =
     "  --patient P   the patient's GID\n"
     "  --section S   only this section\n"
     "  --json        one JSON document instead of text\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int parse_read_opts(int argc, char **argv, cli_node *x, const char *usage, const char **patient,
                            const char **section, int *json)
@@ -131,7 +131,7 @@ static int parse_read_opts(int argc, char **argv, cli_node *x, const char *usage
                                        {"section", required_argument, NULL, 's'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     struct option mine[sizeof lo / sizeof lo[0]];
     char keep[4];
@@ -277,7 +277,7 @@ static const char list_usage[] =
     "re-encryption, entries of an import not committed yet (left out of every\n"
     "read), grants, commits, the sharing profile, tombstones and entries that\n"
     "fail verification (INVALID).\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 /* The state and readable columns of 'record list'. */
 static void list_state(const ck_node_entry_info *e, char *state, size_t sc, const char **readable)
@@ -344,7 +344,7 @@ static const char verify_usage[] =
     "read) makes the record \"incomplete\", never \"intact\": exit 1 too, until\n"
     "the same import is run again. On success the head is remembered here; when\n"
     "the patient runs it, she also signs the head.\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_verify(int argc, char **argv)
 {

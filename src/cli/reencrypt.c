@@ -27,7 +27,7 @@ static const char reencrypt_usage[] =
     "\n"
     "  --all       every current version, not only those at an older epoch\n"
     "  --dry-run   only list what would be re-encrypted\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static void print_plan(const ck_node_reencrypt_out *o)
 {
@@ -51,7 +51,7 @@ static int cmd_reencrypt(int argc, char **argv)
                                        {"dry-run", no_argument, NULL, 'n'},
                                        {"all", no_argument, NULL, 'a'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "reencrypt";
     ck_node_reencrypt_in in;

@@ -29,7 +29,7 @@ static const char report_usage[] =
     "Nothing is shown if the record does not verify (exit 1).\n"
     "\n"
     "  --json   the report as JSON (schema carekey-report/1)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static ck_report_kind report_kind(const char *name)
 {
@@ -59,7 +59,7 @@ static int cmd_report(int argc, char **argv)
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "report", *patient = NULL;
     ck_report_kind kind = report_kind(argv[0]);
@@ -117,13 +117,13 @@ static const char publish_usage[] =
     "of at most 512 KiB written as one batch. Researchers read only the latest\n"
     "copy ('carekey report research'). Nothing is published while an import is\n"
     "interrupted (the record is incomplete).\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_publish(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "research publish", *patient = NULL;
     ck_node_publish_out out;

@@ -30,14 +30,14 @@ static const char set_usage[] =
     "  --orgs A,B       1-64 treating hospitals (organizations)\n"
     "  --er-desk D      the emergency desk authority (default er-desk)\n"
     "  --profile FILE   policy templates (carekey-sharing/1 JSON)\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static const char show_usage[] =
     "Usage: carekey sharing show --patient P\n"
     "\n"
     "Verifies P's record and prints her sharing profile: treating hospitals,\n"
     "emergency desk, and who may read each section (its policy).\n"
-    "\n" CLI_CTX_HELP;
+    "\n" CLI_COMMON_HELP;
 
 static int cmd_set(int argc, char **argv)
 {
@@ -47,7 +47,7 @@ static int cmd_set(int argc, char **argv)
                                        {"er-desk", required_argument, NULL, 'e'},
                                        {"profile", required_argument, NULL, 'P'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "sharing set", *file = NULL;
     ck_node_sharing_in in;
@@ -91,7 +91,7 @@ static int cmd_show(int argc, char **argv)
 {
     static const struct option lo[] = {{"patient", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
-                                       CLI_CTX_LONGOPTS,
+                                       CLI_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
     const char *help = "sharing show", *patient = NULL;
     ck_node_sharing_view v;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/cli.h"
+#include "cli/cli.h"
 
 /* One cell as text: strings as is, null "-", booleans yes/no, integers,
  * arrays comma-joined; CLI_COL_TIME integers (Unix ms) as UTC ISO 8601. */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cli/node_serve.h"
-#include "client/cli.h"
+#include "cli/cli.h"
 
 /* the alias of `carekey node serve --ui` (src/cli/node_serve.c) */
 static int cmd_serve(int argc, char **argv) { return cli_node_serve(argc, argv, "web serve"); }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cli_advice.h"
+#include "cli/advice.h"
 
 static int fails;
 #define CHECK(c, ...)                                                     \

@@ -167,6 +167,8 @@ static void test_care_forms(void)
     m = ck_ui_menu(CK_UI_ROLE_CLERK);
     CHECK(json_array_size(m) == 5, "the clerk's five boards");
     json_decref(m);
+}
+
 /* --listen, loopback, and the Host/Origin of a server with a configured name */
 static void test_listen_host(void)
 {

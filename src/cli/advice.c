@@ -1,11 +1,11 @@
 /*
- * src/client/cli_advice.c - one table from carekeyd's stable error codes
- * to what the person does next (cli_advice.h). tests/client/test_cli_advice
+ * src/cli/advice.c - one table from carekeyd's stable error codes
+ * to what the person does next (advice.h). tests/client/test_cli_advice
  * checks that every code src/server/errors.c can emit is here: with advice,
  * or NULL when there is nothing a person can do about it (a client bug, a
  * malformed request) and the message alone says enough.
  */
-#include "client/cli_advice.h"
+#include "cli/advice.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /*
- * src/client/cli_progress.c - progress bar on stderr (see cli_progress.h).
+ * src/cli/progress.c - progress bar on stderr (see progress.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "client/cli_progress.h"
+#include "cli/progress.h"
 
 #define BAR_WIDTH 30
 

@@ -1,11 +1,11 @@
 /*
- * src/client/cli_main.c - `carekey`: dispatches to a subcommand group.
+ * src/cli/main.c - `carekey`: dispatches to a subcommand group.
  * New groups (record, authority, import, ...) add one line to groups[].
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "client/cli.h"
+#include "cli/cli.h"
 
 static const cli_group *const groups[] = {
     &cli_group_init,

@@ -1,9 +1,9 @@
 /*
- * src/client/cli.h - what the carekey subcommand groups share: exit codes,
+ * src/cli/cli.h - what the carekey subcommand groups share: exit codes,
  * the group table entry, error reporting and file I/O.
  *
  * A group (abe, and later record, authority, import, ...) is one file
- * exporting a cli_group; cli_main.c lists them. Inside a group each
+ * exporting a cli_group; main.c lists them. Inside a group each
  * subcommand parses its own options with getopt_long.
  */
 #ifndef CK_CLI_H

@@ -1,5 +1,5 @@
 /*
- * src/client/cli_progress.h - a progress bar on stderr for long record
+ * src/cli/progress.h - a progress bar on stderr for long record
  * operations (import, export, rewrap, opening many entries). It draws only
  * when stderr is a terminal and $CAREKEY_NO_PROGRESS is unset; otherwise
  * every call is a no-op, so scripts and logs stay quiet.

@@ -1,9 +1,9 @@
 /*
- * src/client/cli_util.c - error reporting and file I/O for the CLI.
+ * src/cli/util.c - error reporting and file I/O for the CLI.
  * Outputs never appear half-written: they go to a temporary file in the
  * target directory, which is fsync'ed and renamed into place.
  */
-#include "client/cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <fcntl.h>

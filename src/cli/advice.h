@@ -1,7 +1,7 @@
 /*
- * src/client/cli_advice.h - what to do next after a refusal: one line of
+ * src/cli/advice.h - what to do next after a refusal: one line of
  * advice per stable error code of carekeyd (src/server/errors.c), and the
- * passphrase problems explained. Shared by the old CLI (cli_ctx.c) and the
+ * passphrase problems explained. Used by the
  * node front end (src/cli/cli_node.c). No dependencies beyond libc and the
  * keyring's error codes, so tests link it alone.
  */
