@@ -5,7 +5,7 @@
  * bookings), the checks made before writing (allergy and duplicate-drug
  * warnings, dispensing limits, free beds and slots, theatre and surgeon
  * double-booking) and the MIS reports over a hospital's ledger. The CLI
- * (src/client/cli_care*.c) and, later, the web pages call these same
+ * (src/node/care/, under the CLI and the web pages) calls these same
  * functions; docs/CARE.md describes the model.
  *
  * Everything takes and returns jansson values. Builders return a new
