@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "serve.h"
+#include "ui/operator.h"
 #include "ui/ui_impl.h"
 
 static void cookie(const char *s)
@@ -104,6 +105,17 @@ static void listen_addr(const char *s)
     (void)ck_httpd_addr_loopback(addr);
 }
 
+static void decide(const char *s, size_t n)
+{
+    char gid[CK_UI_GID_MAX];
+    int approve = 7;
+    if (ck_ui_decide_parse(s, n, gid, &approve) != 0) {
+        FUZZ_ASSERT(gid[0] == 0, "nothing kept");
+        return;
+    }
+    FUZZ_ASSERT(ck_ui_gid_ok(gid) && (approve == 0 || approve == 1), "a GID and a decision");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s;
@@ -111,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(s = malloc(size))) return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = 0;
-    switch (data[0] % 8) { /* the seeds of the first five parsers start with 0..4 */
+    switch (data[0] % 9) { /* the seeds start with the parser's number, 0..8 */
     case 0: cookie(s); break;
     case 1: query(s, size - 1); break;
     case 2: login(s, size - 1); break;
@@ -119,7 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 4: origin(s); break;
     case 5: host(s); break;
     case 6: share(s, size - 1); break;
-    default: listen_addr(s); break;
+    case 7: listen_addr(s); break;
+    default: decide(s, size - 1); break;
     }
     free(s);
     return 0;

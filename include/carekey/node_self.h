@@ -22,6 +22,7 @@ typedef struct ck_node_self {
     char attrs[CK_NODE_SELF_ATTRS][CK_NODE_SELF_LABEL];
     size_t n_authorities;
     char authorities[CK_NODE_SELF_AUTHS][CK_NODE_SELF_LABEL];
+    int operator;                                        /* this identity's key is the pinned operator key */
 } ck_node_self;
 
 /* The labels of the unlocked keyring (KEYRING when it is locked). */

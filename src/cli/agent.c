@@ -646,6 +646,6 @@ static int node_run(int argc, char **argv)
     return cli_dispatch("node", node_help, subcmds, sizeof subcmds / sizeof *subcmds, argc, argv);
 }
 
-const cli_group cli_group_node = {"node", "your agent (start, stop, status) and the pages (serve --ui)", node_run};
+const cli_group cli_group_node = {"node", "your agent and the node's pages: start, stop, status, serve", node_run};
 const cli_group cli_group_unlock = {"unlock", "start the agent with your keyring unlocked (node start)", cmd_start};
 const cli_group cli_group_lock = {"lock", "wipe the agent's keyring now", cmd_lock};

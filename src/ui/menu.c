@@ -14,7 +14,7 @@
 #define CLINICIAN (R(DOCTOR) | R(NURSE))
 
 static const char *const role_names[CK_UI_ROLE_COUNT_] = {
-    "none", "patient", "family", "doctor", "nurse", "pharmacist", "researcher", "emergency", "clerk",
+    "none", "patient", "family", "doctor", "nurse", "pharmacist", "researcher", "emergency", "clerk", "operator",
 };
 
 const char *ck_ui_role_name(ck_ui_role r) { return r < CK_UI_ROLE_COUNT_ ? role_names[r] : "none"; }
@@ -47,6 +47,10 @@ static const struct item {
     {"calendar", "Schedules and appointments", "hospital", R(CLERK), 1},
     {"theatres", "Theatre board", "hospital", R(CLERK), 1},
     {"mis", "MIS dashboard", "hospital", R(CLERK), 1},
+    /* the operator's pages (src/ui/operator.c, web/js/views/operator.js) */
+    {"enrollments", "Enrollments to approve", "operator", R(OPERATOR), 1},
+    {"authorities", "Authorities and epochs", "operator", R(OPERATOR), 1},
+    {"directory", "Directory", "operator", R(OPERATOR), 1},
 };
 
 json_t *ck_ui_menu(ck_ui_role r)
@@ -97,6 +101,10 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"clerk/schedule", R(CLERK)},
         {"clerk/theatre", R(CLERK)},
         {"clerk/mis", R(CLERK)},
+        {"operator/pending", R(OPERATOR)},
+        {"operator/decide", R(OPERATOR)},
+        {"operator/authorities", R(OPERATOR)},
+        {"operator/directory", R(OPERATOR)},
     };
     for (size_t i = 0; i < sizeof views / sizeof *views; i++)
         if (!strcmp(views[i].view, view)) return (views[i].roles & (1u << r)) != 0;
@@ -121,6 +129,8 @@ ck_ui_role ck_ui_role_of(ck_node *n, char patient[CK_UI_GID_MAX])
     ck_ui_role best = CK_UI_ROLE_NONE;
     patient[0] = 0;
     if (ck_node_self_get(n, &self) != 0) return CK_UI_ROLE_NONE;
+    /* the operator's own key is the one every keyring pins */
+    if (self.operator) return CK_UI_ROLE_OPERATOR;
     /* a patient runs her own authority, patient-GID */
     snprintf(own, sizeof own, "patient-%s", ck_node_gid(n));
     for (size_t i = 0; i < self.n_authorities; i++)

@@ -20,6 +20,7 @@
 #include "ui/rx_forms.h"
 #include "ui/ui_impl.h"
 #include "ui/care.h"
+#include "ui/operator.h"
 
 #ifndef CK_UI_WEB_DIR
 #define CK_UI_WEB_DIR "web"
@@ -142,6 +143,7 @@ static void session_routes(ck_ui_req *r)
         kind[n] = 0;
         (void)ck_ui_report(r, kind);
     } else if (ck_ui_care_route(r, r->uri, r->path_len)) { /* the hospital's pages: src/ui/care.c */
+    } else if (ck_ui_operator_route(r, r->uri, r->path_len)) { /* the operator's pages: src/ui/operator.c */
     } else
         ck_ui_fail(r, 404, "not_found", "no such API route");
 }

@@ -94,6 +94,7 @@ typedef enum ck_ui_role {
     CK_UI_ROLE_RESEARCHER,
     CK_UI_ROLE_EMERGENCY,
     CK_UI_ROLE_CLERK,
+    CK_UI_ROLE_OPERATOR,
     CK_UI_ROLE_COUNT_
 } ck_ui_role;
 

@@ -9,6 +9,7 @@
 #include "serve.h"
 #include "ui/ui_impl.h"
 #include "ui/care.h"
+#include "ui/operator.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -256,6 +257,30 @@ static void test_share(void)
 #undef SHARE
 }
 
+/* the operator's decision body (src/ui/operator.c) and her pages' views */
+static void test_operator(void)
+{
+    char gid[CK_UI_GID_MAX];
+    int a = -1;
+    json_t *m;
+#define DECIDE(b) ck_ui_decide_parse(b, strlen(b), gid, &a)
+    CHECK(DECIDE("{\"gid\":\"nurse-q\",\"approve\":true}") == 0 && a == 1 && !strcmp(gid, "nurse-q"), "an approval");
+    CHECK(DECIDE("{\"approve\":false,\"gid\":\"x\"}") == 0 && a == 0, "a rejection");
+    CHECK(DECIDE("{\"gid\":\"x\"}") != 0 && !gid[0], "no decision");
+    CHECK(DECIDE("{\"gid\":\"x\",\"approve\":1}") != 0, "a number for a boolean");
+    CHECK(DECIDE("{\"gid\":\"../x\",\"approve\":true}") != 0, "a path for a GID");
+    CHECK(DECIDE("{\"gid\":\"x\",\"approve\":true,\"role\":\"doctor\"}") != 0, "an unknown field");
+    CHECK(DECIDE("{\"gid\":\"x\",\"gid\":\"y\",\"approve\":true}") != 0, "a duplicate field");
+    CHECK(DECIDE("{\"gid\":\"x\",\"approve\":true} {}") != 0, "trailing input");
+#undef DECIDE
+    m = ck_ui_menu(CK_UI_ROLE_OPERATOR);
+    CHECK(json_array_size(m) == 3, "the operator's three pages");
+    json_decref(m);
+    CHECK(ck_ui_role_may(CK_UI_ROLE_OPERATOR, "operator/decide") && !ck_ui_role_may(CK_UI_ROLE_CLERK, "operator/decide") &&
+              !ck_ui_role_may(CK_UI_ROLE_OPERATOR, "report/personal") && !ck_ui_role_may(CK_UI_ROLE_OPERATOR, "fhir"),
+          "the operator's views, and no patient data");
+}
+
 int main(void)
 {
     test_cookie();
@@ -264,6 +289,7 @@ int main(void)
     test_static();
     test_origin_tokens_menu();
     test_care_forms();
+    test_operator();
     test_listen_host();
     test_share();
     TEST_MAIN_END();

@@ -30,12 +30,14 @@ const ROLES = {
   'fam-1': { role: 'family', menu: ['personal'] },
   'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms', 'prescribe', 'break-glass'] },
   'res': { role: 'researcher', menu: ['research'] },
+  'operator': { role: 'operator', menu: ['enrollments', 'authorities', 'directory'] },
 };
 // JSON views each role may not have (403 not_for_role)
 const DENIED = {
-  'fam-1': ['/ui/api/report/professional?patient=pt-1', '/ui/api/report/research?patient=pt-1',
+  'operator': ['/ui/api/report/personal?patient=pt-1', '/ui/api/sharing?patient=pt-1', '/fhir/Patient/pt-1/$everything'],
+  'fam-1': ['/ui/api/operator/pending', '/ui/api/report/professional?patient=pt-1', '/ui/api/report/research?patient=pt-1',
             '/ui/api/sharing?patient=pt-1', '/ui/api/audit?patient=pt-1', '/fhir/Patient/pt-1/$everything'],
-  'dr-a': ['/ui/api/report/research?patient=pt-1', '/ui/api/sharing?patient=pt-1', '/ui/api/audit?patient=pt-1'],
+  'dr-a': ['/ui/api/operator/authorities', '/ui/api/report/research?patient=pt-1', '/ui/api/sharing?patient=pt-1', '/ui/api/audit?patient=pt-1'],
   'res': ['/ui/api/report/personal?patient=pt-1', '/ui/api/report/professional?patient=pt-1',
           '/fhir/Patient/pt-1/$everything', '/ui/api/audit?patient=pt-1'],
 };
@@ -135,6 +137,31 @@ async function journey(browser, gid) {
 
 const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
 const checks = {
+  // the request ui_test.sh left in the queue (nurse-q) is approved from the page
+  'operator:enrollments': async (page) => {
+    ok(await page.isVisible('#pending tr[data-gid="nurse-q"]'), 'operator: nurse-q waits in the queue');
+    await page.click('button[aria-label="Approve nurse-q"]');
+    await page.waitForFunction(() => /nurse-q approved/.test(document.getElementById('status').textContent), null,
+      { timeout: 30000 });
+    const r = await page.evaluate(async () => {
+      const q = await (await fetch('/ui/api/operator/pending')).json();
+      const me = await (await fetch('/ui/api/me')).json();
+      const bad = await fetch('/ui/api/operator/decide', { method: 'POST', body: '{"gid":"nurse-q"}',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf } });
+      const noCsrf = await fetch('/ui/api/operator/decide', { method: 'POST', body: '{"gid":"nurse-q","approve":true}',
+        headers: { 'Content-Type': 'application/json' } });
+      return { left: q.pending.map((p) => p.gid), bad: bad.status, noCsrf: noCsrf.status };
+    });
+    ok(!r.left.includes('nurse-q'), `operator: nurse-q left the queue (${r.left})`);
+    ok(r.bad === 400 && r.noCsrf === 403, `operator: a malformed decision -> ${r.bad}, no CSRF token -> ${r.noCsrf}`);
+  },
+  'operator:authorities': async (page) => {
+    const rows = await page.$$('#view table tbody tr');
+    const warn = await page.$$eval('#view .badge.warn', (b) => b.map((x) => x.textContent));
+    ok(rows.length >= 3 && warn.length === 0, `operator: ${rows.length} authorities, not verified: ${warn}`);
+  },
+  'operator:directory': async (page) =>
+    ok((await page.textContent('#view')).includes('hosp-a'), 'operator: the directory lists hosp-a'),
   'patient:record': async (page) => {
     const h = await page.$$eval('#view h2', (hs) => hs.map((h) => h.textContent));
     ok(h.some((t) => /^Allergies \(\d+\)/.test(t)) && h.some((t) => /^Results \([1-9]/.test(t)), `record sections: ${h}`);
@@ -277,7 +304,7 @@ function secrets() {
 const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
 try {
   const patient = await journey(browser, 'pt-1');
-  for (const gid of ['fam-1', 'dr-a', 'res']) (await journey(browser, gid)).ctx.close();
+  for (const gid of ['fam-1', 'dr-a', 'res', 'operator']) (await journey(browser, gid)).ctx.close();
   await security(patient);
   secrets();
   await patient.ctx.close();

@@ -86,6 +86,9 @@ world_wait_file "$W/desk.port"
 world_run world_as dr-er emergency request --desk "http://127.0.0.1:$(cat "$W/desk.port")" --patient pt-1 \
     --reason "unconscious after a road accident" --minutes 30
 kill "$DESK_PID" 2>/dev/null; wait "$DESK_PID" 2>/dev/null
+# an enrollment request the operator approves from her page (ui.mjs)
+world_run "$CK" init --gid nurse-q --role nurse --home "$(world_home nurse-q)" --server "$URL" --kdf-cost "$WORLD_KDF"
+world_pending nurse-q
 echo "# world ready: $(( $(date +%s) - T0 )) s"
 
 # the people's secret ABE keys as hex, 32 bytes at a time: none may show up

@@ -13,6 +13,7 @@ import * as clerk from './views/clerk.js';
 import * as clerkMis from './views/clerk_mis.js';
 import * as importer from './views/import.js';
 import * as publish from './views/publish.js';
+import * as operator from './views/operator.js';
 
 const views = {
   record: record.sections,
@@ -36,6 +37,9 @@ const views = {
   mis: clerkMis.mis,
   import: importer.show,
   publish: publish.show,
+  enrollments: operator.enrollments,
+  authorities: operator.authorities,
+  directory: operator.directory,
 };
 
 let me = null;

@@ -3,6 +3,8 @@
  * (carekey/node_self.h): attribute labels and authority names, copied
  * under the keyring's read lock. Never the keys themselves.
  */
+#include <openssl/crypto.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +29,11 @@ int ck_node_self_get(ck_node *n, ck_node_self *out)
     for (size_t i = 0; i < ck_keyring_authority_sk_count(kr) && out->n_authorities < CK_NODE_SELF_AUTHS; i++)
         snprintf(out->authorities[out->n_authorities++], CK_NODE_SELF_LABEL, "%s",
                  ck_keyring_authority_sk_at(kr, i)->sk.name);
+    {
+        uint8_t op[32];
+        out->operator = ck_keyring_operator(kr, op) == 0 &&
+                        CRYPTO_memcmp(op, ck_keyring_identity(kr)->ed25519_pk, sizeof op) == 0;
+    }
     rc = 0;
 out:
     ck_node_leave(n);
