@@ -87,8 +87,11 @@ world_run world_as dr-er emergency request --desk "http://127.0.0.1:$(cat "$W/de
     --reason "unconscious after a road accident" --minutes 30
 kill "$DESK_PID" 2>/dev/null; wait "$DESK_PID" 2>/dev/null
 # an enrollment request the operator approves from her page (ui.mjs)
-world_run "$CK" init --gid nurse-q --role nurse --home "$(world_home nurse-q)" --server "$URL" --kdf-cost "$WORLD_KDF"
+world_run "$CK" init --gid nurse-q --role nurse --display-name "Nurse Quinn" --home "$(world_home nurse-q)" --server "$URL" --kdf-cost "$WORLD_KDF"
 world_pending nurse-q
+# the pages open the home named by the GID under --data; the world keeps the
+# operator (GID "admin") under home/operator, so give the pages that name
+mv "$W/home/operator" "$W/home/admin" && ln -s admin "$W/home/operator"
 echo "# world ready: $(( $(date +%s) - T0 )) s"
 
 # the people's secret ABE keys as hex, 32 bytes at a time: none may show up
@@ -100,7 +103,7 @@ for who in pt-1 fam-1 dr-a res; do
 done
 export UI_KEYHEX=$W/keyhex
 mkdir -p "$SHOTS"
-"$CK" node serve --ui --data "$W/home" --listen 127.0.0.1:0 --port-file "$W/web.port" --idle 600 2>"$W/web.log" &
+"$CK" node serve --ui --data "$W/home" --listen 127.0.0.1:0 --port-file "$W/web.port" --idle 600 --server "$URL" 2>"$W/web.log" &
 WEB_PID=$!
 world_wait_file "$W/web.port"
 export UI_URL="http://127.0.0.1:$(cat "$W/web.port")"
