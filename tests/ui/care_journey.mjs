@@ -35,7 +35,7 @@ const bodies = [];
 
 // each role's menu, exactly (docs/UI.md)
 const MENUS = {
-  'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms'] },
+  'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms', 'prescribe', 'break-glass'] },
   'nurse-a': { role: 'nurse', menu: ['professional', 'patients', 'care-forms'] },
   'clerk-a': { role: 'clerk', menu: ['staff', 'census', 'calendar', 'theatres', 'mis'] },
 };
