@@ -102,6 +102,8 @@ int cli_write_file(const char *cmd, const char *path, const uint8_t *buf, size_t
                    int no_clobber);
 
 int cli_file_exists(const char *path);
+/* "PORT\n" into path (atomically: a script polls for it); 0 or -1. */
+int cli_write_port_file(const char *path, unsigned port) __attribute__((warn_unused_result));
 
 /* A table column (cli_directory.c): header, the JSON member shown, and
  * whether that member is a Unix-ms time (printed as UTC ISO 8601). */

@@ -41,22 +41,6 @@ static const char serve_usage[] =
     "  --threads N     worker threads, each with its own node handle (default 4)\n"
     "\n" CLI_COMMON_HELP;
 
-static int write_port_file(const char *path, unsigned port)
-{
-    char tmp[4096];
-    FILE *f;
-    int ok;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!(f = fopen(tmp, "w"))) return -1;
-    ok = fprintf(f, "%u\n", port) > 0;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 /* Unlocks the keyring with the passphrase from the --passphrase source
  * (unless the session has it already: run by the agent). */
 static int unlock(cli_node *x)
@@ -127,7 +111,7 @@ static int cmd_serve(int argc, char **argv)
         rc = CLI_IO;
         goto out;
     }
-    if (port_file && write_port_file(port_file, ck_api_port(api)) != 0) {
+    if (port_file && cli_write_port_file(port_file, ck_api_port(api)) != 0) {
         cli_error(x.cmd, "cannot write %s", port_file);
         rc = CLI_IO;
         goto out;

@@ -46,22 +46,6 @@ const char cli_node_serve_usage[] =
     "  --server URL      carekeyd for every home (default: each home's own)\n"
     "  --threads N       worker threads (default 4)\n";
 
-static int write_port_file(const char *path, unsigned port)
-{
-    char tmp[4096];
-    FILE *f;
-    int ok;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!(f = fopen(tmp, "w"))) return -1;
-    ok = fprintf(f, "%u\n", port) > 0;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 static int number(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
     char *end;
@@ -93,7 +77,7 @@ static int run(const char *cmd, ck_ui_config *cfg, const char *port_file)
         cli_error(cmd, "cannot serve the pages: %s", err[0] ? err : "unknown reason");
         return CLI_IO;
     }
-    if (port_file && write_port_file(port_file, ck_ui_port(ui)) != 0) {
+    if (port_file && cli_write_port_file(port_file, ck_ui_port(ui)) != 0) {
         cli_error(cmd, "cannot write %s", port_file);
         ck_ui_stop(ui);
         return CLI_IO;

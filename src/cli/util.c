@@ -278,3 +278,21 @@ int cli_dispatch(const char *group, void (*help)(FILE *f), const cli_subcmd *sub
             group, argv[1], group);
     return CLI_USAGE;
 }
+
+/* The listening port into path, whole or not at all (a temporary file
+ * renamed), so that a script waiting for the file never reads half of it. */
+int cli_write_port_file(const char *path, unsigned port)
+{
+    char tmp[4096];
+    FILE *f;
+    int ok;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (!(f = fopen(tmp, "w"))) return -1;
+    ok = fprintf(f, "%u\n", port) > 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

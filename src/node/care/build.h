@@ -12,6 +12,16 @@
 #include "carekey/care.h"
 #include "carekey/node_care.h"
 
+/* The input checks every care and prescription operation shares; each
+ * returns 0, or -1 with e (kind invalid, key "bad_<path>"). */
+int ck_node_care_bad(ck_node_error *e, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* --patient: present, a valid GID. */
+int ck_node_care_in_patient(const char *patient, ck_node_error *e);
+/* --at: now when absent, else a care time. */
+int ck_node_care_in_time(const char *at, int64_t now_ms, int64_t *at_ms, ck_node_error *e);
+/* --hospital: absent or a valid organization name. */
+int ck_node_care_in_org(const char *org, ck_node_error *e);
+
 /* A note (DocumentReference); -1 with err (path "text"). */
 int ck_node_note_build(const ck_node_note_in *in, const char *author, int64_t at_ms, json_t **doc, ck_node_error *e);
 /* The Observations of in as an array; -1 with ce. */
