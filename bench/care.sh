@@ -14,7 +14,8 @@
 #                     fixture's medications make them warn: --override)
 #   care.dispense     'rx dispense' (prescriber check in the directory, fill
 #                     limit check, checked write)
-#   care.mis_month_cold / care.mis_month
+#   care.mis_month_cold / care.mis_month_cold_1worker / care.mis_month
+#   speedup.mis_month_cold_workers (one worker over one per core)
 #                     'mis all --period 2026-11' over hosp-a's ledger after
 #                     bench/care/ledger_fill wrote a month of activity for
 #                     BENCH_CARE_PATIENTS (default 1000) synthetic patients:
@@ -84,6 +85,12 @@ echo "info care: $(tail -1 "$WORLD_LOG"); the ledger holds $entries entries; fil
 cold=() warm=()
 for _ in 1 2 3; do cold+=("$(CAREKEY_NO_CACHE=1 time_ms world_as clerk-a mis all --org hosp-a --period 2026-11 --csv)"); done
 report mis_month_cold "${cold[*]}"
+one=()
+for _ in 1 2 3; do one+=("$(CAREKEY_NO_CACHE=1 CAREKEY_THREADS=1 time_ms world_as clerk-a mis all --org hosp-a --period 2026-11 --csv)"); done
+report mis_month_cold_1worker "${one[*]}"
+# the ledger's entries opened on every core (src/node/care/book.c) against one worker
+awk -v a="$(median <<<"${one[*]}")" -v b="$(median <<<"${cold[*]}")" -v c="$(nproc)" \
+    'BEGIN { printf "bench speedup.mis_month_cold_workers %.2f x\ninfo care: %d cores; target >= 1.7 on 2\n", a / b, c }'
 world_run world_as clerk-a mis all --org hosp-a --period 2026-11 --csv   # builds the cache
 for _ in $(seq "$REPS"); do warm+=("$(time_ms world_as clerk-a mis all --hospital hosp-a --period 2026-11 --csv)"); done
 report mis_month "${warm[*]}"

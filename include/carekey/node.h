@@ -44,10 +44,12 @@ typedef struct ck_node_config {
     const char *org;           /* the organization this person acts for, when ambiguous */
     int no_cache;              /* 1: no decryption cache, no verified state       */
     unsigned timeout_ms;       /* per request to carekeyd; 0: the default         */
+    unsigned threads;          /* workers opening many entries; 0: one per core   */
 } ck_node_config;
 
 /* Defaults from the environment: CAREKEY_HOME (else $HOME/.carekey),
- * CAREKEY_SERVER, CAREKEY_CA_FILE, CAREKEY_ORG, CAREKEY_NO_CACHE. The
+ * CAREKEY_SERVER, CAREKEY_CA_FILE, CAREKEY_ORG, CAREKEY_NO_CACHE,
+ * CAREKEY_THREADS (1-64). The
  * strings point into the environment. For front ends: the node never
  * reads the environment itself. */
 void ck_node_config_from_env(ck_node_config *cfg);

@@ -14,6 +14,16 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
+/* 1-64 workers, else 0 (one per core) */
+static unsigned threads_of(const char *v)
+{
+    char *end;
+    unsigned long n;
+    if (!v) return 0;
+    n = strtoul(v, &end, 10);
+    return *end || n < 1 || n > 64 ? 0 : (unsigned)n;
+}
+
 void ck_node_config_from_env(ck_node_config *cfg)
 {
     static char home[4096];
@@ -29,4 +39,5 @@ void ck_node_config_from_env(ck_node_config *cfg)
     cfg->ca_file = env("CAREKEY_CA_FILE");
     cfg->org = env("CAREKEY_ORG");
     cfg->no_cache = off && strcmp(off, "0") != 0;
+    cfg->threads = threads_of(env("CAREKEY_THREADS"));
 }

@@ -45,6 +45,7 @@ typedef struct ck_node_session {
     char ca_file[PATH_MAX];
     char org[CK_NET_ID_MAX + 1];
     int no_cache;
+    unsigned threads;          /* ck_rec_open_many's workers; 0: one per core */
     unsigned timeout_ms;
     ck_keyring *kr;              /* NULL until unlocked                         */
     ck_node_passphrase_fn pass_fn;

@@ -57,6 +57,7 @@ int ck_node_open(ck_node **out, const ck_node_config *cfg)
     copy(s->ca_file, sizeof s->ca_file, cfg->ca_file);
     copy(s->org, sizeof s->org, cfg->org);
     s->no_cache = cfg->no_cache;
+    s->threads = cfg->threads;
     s->timeout_ms = cfg->timeout_ms;
     n->s = s;
     *out = n;

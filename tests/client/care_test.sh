@@ -262,6 +262,13 @@ run 0 dr-b mis admissions --org hosp-b --period $D --csv
 same "$(col Admissions ward-b1),$(col Discharges ward-b1)" "1,0" "hosp-b: p1 admitted to ward-b1"
 run 0 clerk-a mis all --org hosp-a --period $D
 out_has "ward-med"
+# the ledger opened by one worker and by one per core, no cache: the same report
+cp "$W/out" "$W/mis.cached"
+CAREKEY_NO_CACHE=1 CAREKEY_THREADS=1 run 0 clerk-a mis all --org hosp-a --period $D
+cp "$W/out" "$W/mis.serial"
+CAREKEY_NO_CACHE=1 CAREKEY_THREADS=4 run 0 clerk-a mis all --org hosp-a --period $D
+if cmp -s "$W/out" "$W/mis.serial" && cmp -s "$W/out" "$W/mis.cached"; then ok "mis all: 1 worker, 4 workers and the cache agree"
+else bad "mis all differs between 1 worker, 4 workers and the cache"; fi
 
 # ---- authorization -----------------------------------------------------------------------
 run 0 pharm note list --patient p1

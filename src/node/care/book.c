@@ -58,23 +58,79 @@ static int annotate(json_t *items, const ck_net_entry *e)
     return 0;
 }
 
+/* Entries are opened a chunk at a time on every core (ck_rec_open_many),
+ * then merged in record order, so the result is the serial one; a chunk
+ * bounds how many plaintexts are held at once. */
+#define BOOK_CHUNK 256
+
+typedef struct book_chunk {
+    size_t lo, hi;                   /* entries [lo, hi) of the view     */
+    json_t *cached[BOOK_CHUNK];      /* items the cache held (a ref)     */
+    size_t job_of[BOOK_CHUNK];       /* 1 + its job; 0: not opened here  */
+    ck_rec_open_job jobs[BOOK_CHUNK];
+    size_t n_jobs;
+} book_chunk;
+
+static int wanted(const ck_node_book *b, size_t i, const char *sections_csv)
+{
+    return b->v.it[i].data && b->v.it[i].latest && section_wanted(sections_csv, b->v.e[i].section);
+}
+
+/* The chunk's wanted entries: from the cache, else opened together. Only
+ * verified entries are opened; the others go through ck_node_view_open,
+ * which refuses them, when merged. */
+static void chunk_open(book_chunk *k, ck_node_book *b, ck_node *c, const char *sections_csv)
+{
+    for (size_t i = k->lo; i < k->hi; i++) {
+        const ck_net_entry *e = &b->v.e[i];
+        if (!wanted(b, i, sections_csv)) continue;
+        if ((k->cached[i - k->lo] = ck_node_care_cache_get(c, b->record, e->seq, e->hash))) continue;
+        if (!b->v.vo.valid[i]) continue;
+        k->jobs[k->n_jobs].e = e;
+        k->job_of[i - k->lo] = ++k->n_jobs;
+    }
+    if (ck_rec_open_many(k->jobs, k->n_jobs, b->v.patient, ck_keyring_user_key(c->s->kr), c->s->threads) != CK_REC_OK)
+        for (size_t j = 0; j < k->n_jobs; j++) k->jobs[j].rc = CK_REC_ERR_NOMEM;
+}
+
+static void chunk_free(book_chunk *k)
+{
+    for (size_t i = 0; i < BOOK_CHUNK; i++) json_decref(k->cached[i]);
+    for (size_t j = 0; j < k->n_jobs; j++) ck_node_free_secret(k->jobs[j].payload, k->jobs[j].payload_len);
+}
+
+/* Entry i's plaintext: handed over from its job, or opened now. */
+static ck_rec_err chunk_take(book_chunk *k, ck_node_book *b, size_t i, uint8_t **pt, size_t *len)
+{
+    ck_rec_open_job *j;
+    if (!k->job_of[i - k->lo]) return ck_node_view_open(&b->v, i, pt, len);
+    j = &k->jobs[k->job_of[i - k->lo] - 1];
+    *pt = j->payload;
+    *len = j->payload_len;
+    j->payload = NULL;
+    j->payload_len = 0;
+    return j->rc;
+}
+
 /* The items of entry i, annotated: from the cache when it holds this very
  * entry, else decrypted (and then cached). NULL when withheld or
  * unreadable (counted) or out of memory (*oom). */
-static json_t *entry_items(ck_node_book *b, ck_node *c, size_t i, int *oom)
+static json_t *entry_items(ck_node_book *b, ck_node *c, book_chunk *k, size_t i, int *oom)
 {
     const ck_net_entry *e = &b->v.e[i];
     uint8_t *pt = NULL;
     size_t len = 0;
     json_t *payload, *items;
     ck_rec_err err;
-    if ((items = ck_node_care_cache_get(c, b->record, e->seq, e->hash))) {
+    if ((items = k->cached[i - k->lo])) {
+        k->cached[i - k->lo] = NULL;
         if (annotate(items, e) == 0) return items;
         json_decref(items);
         *oom = 1;
         return NULL;
     }
-    if ((err = ck_node_view_open(&b->v, i, &pt, &len)) != CK_REC_OK) {
+    if ((err = chunk_take(k, b, i, &pt, &len)) != CK_REC_OK) {
+        ck_node_free_secret(pt, len);
         if (err == CK_REC_ERR_ACCESS) b->withheld++;
         else b->bad++;
         return NULL;
@@ -98,18 +154,34 @@ static json_t *entry_items(ck_node_book *b, ck_node *c, size_t i, int *oom)
 
 /* Opens entry i and merges its items (shared with the cache: never
  * changed). -1 only when out of memory. */
-static int book_open_entry(ck_node_book *b, ck_node *c, json_t *index, size_t i)
+static int book_open_entry(ck_node_book *b, ck_node *c, book_chunk *k, json_t *index, size_t i)
 {
-    size_t k;
+    size_t n;
     int oom = 0;
-    json_t *items = entry_items(b, c, i, &oom), *it;
+    json_t *items = entry_items(b, c, k, i, &oom), *it;
     if (!items) return oom ? -1 : 0;
-    json_array_foreach(items, k, it) if (book_merge(b, index, it) != 0) {
+    json_array_foreach(items, n, it) if (book_merge(b, index, it) != 0) {
         oom = 1;
         break;
     }
     json_decref(items);
     return oom ? -1 : 0;
+}
+
+/* Entries [lo, hi) opened and merged in order; -1 only when out of memory. */
+static int book_chunk_load(ck_node_book *b, ck_node *c, json_t *index, size_t lo, size_t hi, const char *sections_csv)
+{
+    book_chunk *k = calloc(1, sizeof *k);
+    int rc = 0;
+    if (!k) return -1;
+    k->lo = lo;
+    k->hi = hi;
+    chunk_open(k, b, c, sections_csv);
+    for (size_t i = lo; i < hi && rc == 0; i++)
+        if (wanted(b, i, sections_csv)) rc = book_open_entry(b, c, k, index, i);
+    chunk_free(k);
+    free(k);
+    return rc;
 }
 
 int ck_node_book_load(ck_node_book *b, ck_node *c, const char *record, const char *sections_csv)
@@ -128,9 +200,10 @@ int ck_node_book_load(ck_node_book *b, ck_node *c, const char *record, const cha
         json_decref(index);
         return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
     }
-    for (size_t i = 0; i < b->v.n && rc == 0; i++) {
-        if (!b->v.it[i].data || !b->v.it[i].latest || !section_wanted(sections_csv, b->v.e[i].section)) continue;
-        if (book_open_entry(b, c, index, i) != 0) rc = ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
+    for (size_t lo = 0; lo < b->v.n && rc == 0; lo += BOOK_CHUNK) {
+        size_t hi = b->v.n - lo < BOOK_CHUNK ? b->v.n : lo + BOOK_CHUNK;
+        if (book_chunk_load(b, c, index, lo, hi, sections_csv) != 0)
+            rc = ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
     }
     json_decref(index);
     if (rc != 0) return rc;

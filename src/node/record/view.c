@@ -108,7 +108,7 @@ static int open_latest(ck_node_view *v, ck_rec_open_job **jobs, size_t **idx, si
         (*jobs)[*n].e = &v->e[i];
         (*idx)[(*n)++] = i;
     }
-    if (ck_rec_open_many(*jobs, *n, v->patient, ck_keyring_user_key(v->c->s->kr), 0) != CK_REC_OK)
+    if (ck_rec_open_many(*jobs, *n, v->patient, ck_keyring_user_key(v->c->s->kr), v->c->s->threads) != CK_REC_OK)
         return ck_node_fail(v->c, CK_NODE_E_NOMEM, "nomem", "out of memory while opening entries");
     return 0;
 }
