@@ -43,7 +43,7 @@ typedef struct ck_node_family_out {
     char label[160];           /* family@patient-P                                   */
     char reads[512];           /* "a,b": the sections her profile opens to family ("" none) */
     int had_key, had_reader;   /* what was already done before                      */
-    uint32_t epoch;            /* the key's epoch, when issued now                  */
+    uint32_t epoch;            /* the key's current epoch (0: never revoked)        */
     int64_t message;           /* its delivery, when issued now                     */
 } ck_node_family_out;
 

@@ -74,18 +74,24 @@ int ck_ui_family_holds(ck_node *n, const char *patient, const char *gid)
 /* What the invitation will do, as the page shows it. */
 static void invite_words(const char *gid, const ck_node_family_out *o, char *out, size_t cap)
 {
-    char reads[700] = "";
+    char reads[700] = "", older[300] = "";
+    size_t used;
+    if (o->epoch)
+        snprintf(older, sizeof older, " What was written before you last ended someone's family access is sealed for "
+                 "an older family key: it stays closed to her (unless she held that key) until you run 'carekey "
+                 "reencrypt'.");
     if (o->reads[0]) {
         memcpy(reads, "your ", 5);
         ck_ui_list_words(o->reads, reads + 5, sizeof reads - 5);
     }
     if (o->had_key)
-        snprintf(out, cap, "%s already holds your family key (%s): she will be able to fetch your record again and "
+        used = (size_t)snprintf(out, cap, "%s already holds your family key (%s): she will be able to fetch your record again and "
                  "read what your sharing rules give family: %s.", gid, o->label, reads[0] ? reads : "nothing yet");
     else
-        snprintf(out, cap, "%s will get your family key (%s): she will be able to read what your sharing rules give "
+        used = (size_t)snprintf(out, cap, "%s will get your family key (%s): she will be able to read what your sharing rules give "
                  "family: %s, and fetch your record. The key waits in her mailbox until she next logs in.%s", gid,
                  o->label, reads[0] ? reads : "nothing yet", o->had_reader ? " She can fetch your record already." : "");
+    if (used < cap) snprintf(out + used, cap - used, "%s", older);
 }
 
 int ck_ui_sharing_family(ck_ui_req *r, const char *patient, const ck_ui_share *c)

@@ -172,9 +172,11 @@ static int invite(ck_node *n, const ck_node_family_in *in, ck_node_family_out *o
     ck_node_attr_spec spec;
     ck_node_issue_out io;
     ck_node_auth a;
+    ck_dir_epochs t;
     size_t n_sg = 0;
     int rc = -1;
     memset(&a, 0, sizeof a);
+    memset(&t, 0, sizeof t);
     if (family_of(n, in->patient, auth, out->label) != 0) return -1;
     if (!in->member || !ck_net_id_valid(in->member))
         return ck_node_fail(n, CK_NODE_E_INVALID, "bad_gid", "invalid GID '%s'", in->member ? in->member : "");
@@ -184,6 +186,8 @@ static int invite(ck_node *n, const ck_node_family_in *in, ck_node_family_out *o
         ck_node_server_grants(n, in->patient, &sg, &n_sg) != 0 ||
         family_reads(n, in->patient, out->label, out->reads, sizeof out->reads) != 0)
         goto out;
+    if (ck_node_auth_table(&a, &t) != 0) goto out;
+    out->epoch = ck_node_table_epoch(&t, out->label);
     out->had_key = ck_node_registry_holds(a.reg, out->label, 0, in->member, NULL);
     out->had_reader = read_grant(sg, n_sg, in->member, ck_node_now_ms()) != NULL;
     if (out->had_key && out->had_reader) {
@@ -205,6 +209,7 @@ static int invite(ck_node *n, const ck_node_family_in *in, ck_node_family_out *o
     }
     if (!out->had_reader) rc = ck_node_grant_read(n, in->patient, in->member, 0);
 out:
+    ck_dir_epochs_free(&t);
     ck_node_auth_close(&a);
     free(sg);
     return rc;
