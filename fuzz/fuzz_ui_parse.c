@@ -1,6 +1,7 @@
 /*
  * Fuzz the parsers of the node's pages (src/ui/parse.c): the Cookie header,
- * query strings, the login body, static paths, the Origin check. The first
+ * query strings, the login body, static paths, the Origin check, the
+ * sharing change body (grant, revoke, hospitals, family). The first
  * byte picks the parser; each accepted value is checked against what the
  * parser promises (hex ids, GIDs that are never paths, safe relative paths).
  */
@@ -87,7 +88,14 @@ static void share(const char *s, size_t n)
         return;
     }
     if (c.hospitals) {
-        FUZZ_ASSERT(c.hosp[0] && !c.grantee[0] && !c.revoke && !c.read && !c.sections[0], "only hospitals");
+        FUZZ_ASSERT(c.hosp[0] && !c.grantee[0] && !c.revoke && !c.read && !c.sections[0] && !c.family,
+                    "only hospitals");
+        return;
+    }
+    if (c.family) {
+        FUZZ_ASSERT(ck_ui_gid_ok(c.grantee) && !c.revoke && !c.read && !c.delegate && !c.sections[0] &&
+                        !c.expires[0] && !c.hosp[0],
+                    "an invitation names a person only");
         return;
     }
     FUZZ_ASSERT(ck_ui_gid_ok(c.grantee), "a GID");

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "carekey/fhir.h"
+#include "carekey/node_keys.h"
 #include "ui/ui_impl.h"
 
 int ck_ui_json(ck_ui_req *r, long status, json_t *v)
@@ -116,6 +117,17 @@ static ck_node *unlock_home(ck_ui *u, const char *gid, const char *pass)
     return n;
 }
 
+/* Keys waiting in her mailbox (a family key she was just given, an epoch
+ * re-issued after someone's revocation) are merged at login, so her pages
+ * open what her keys now open and her role is the one they give. The
+ * server away or a delivery refused: she logs in with the keys she has. */
+static void sync_keys(ck_node *n)
+{
+    ck_node_sync_out so;
+    int rc = ck_node_keys_sync(n, 0, 1, &so);
+    (void)rc;
+}
+
 /* Guessing passphrases: after CK_UI_LOGIN_TRIES failures in a row, a GID
  * is refused for CK_UI_LOGIN_PAUSE seconds before any scrypt is run. The
  * slot of a GID, or the oldest one, under amu. */
@@ -171,6 +183,7 @@ int ck_ui_login(ck_ui_req *r)
     OPENSSL_cleanse(pass, sizeof pass);
     login_outcome(r->ui, gid, n != NULL);
     if (!n) return ck_ui_fail(r, 401, "login_failed", "unknown person or wrong passphrase");
+    sync_keys(n);
     role = ck_ui_role_of(n, patient);
     if (ck_ui_session_new(r->ui, n, role, patient, &s) != 0)
         return ck_ui_fail(r, 503, "too_many_sessions", "no session can be opened now");

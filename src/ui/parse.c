@@ -222,8 +222,8 @@ static int share_fail(char *why, size_t cap, const char *msg)
 
 static int share_keys_ok(json_t *v)
 {
-    static const char *const keys[] = {"action",  "grantee", "access",  "sections",
-                                       "delegate", "expires", "confirm", "hospitals"};
+    static const char *const keys[] = {"action",  "grantee", "access",    "sections", "delegate",
+                                       "expires", "confirm", "hospitals", "gid"};
     const char *k;
     json_t *x;
     json_object_foreach(v, k, x) {
@@ -289,12 +289,14 @@ int ck_ui_share_parse(const char *body, size_t len, ck_ui_share *out, char *why,
         goto out;
     }
     if (!share_keys_ok(v)) {
-        share_fail(why, cap, "unknown field (action, grantee, access, sections, delegate, expires, confirm)");
+        share_fail(why, cap, "unknown field (action, grantee, gid, access, sections, delegate, expires, hospitals, "
+                             "confirm)");
         goto out;
     }
     action = json_string_value(json_object_get(v, "action"));
-    if (!action || (strcmp(action, "grant") && strcmp(action, "revoke") && strcmp(action, "hospitals"))) {
-        share_fail(why, cap, "action must be \"grant\", \"revoke\" or \"hospitals\"");
+    if (!action || (strcmp(action, "grant") && strcmp(action, "revoke") && strcmp(action, "hospitals") &&
+                    strcmp(action, "family"))) {
+        share_fail(why, cap, "action must be \"grant\", \"revoke\", \"family\" or \"hospitals\"");
         goto out;
     }
     if ((x = json_object_get(v, "confirm")) && !json_is_boolean(x)) {
@@ -313,6 +315,22 @@ int ck_ui_share_parse(const char *body, size_t len, ck_ui_share *out, char *why,
             goto out;
         }
         rc = 0;
+        goto out;
+    }
+    if (!strcmp(action, "family")) {
+        out->family = 1;
+        x = json_object_get(v, "gid");
+        if (json_object_size(v) != 2u + (json_object_get(v, "confirm") != NULL) || !json_is_string(x) ||
+            !ck_ui_gid_ok(json_string_value(x))) {
+            share_fail(why, cap, "an invitation names only the person: gid, a GID (letters, digits, . _ @ -)");
+            goto out;
+        }
+        snprintf(out->grantee, sizeof out->grantee, "%s", json_string_value(x));
+        rc = 0;
+        goto out;
+    }
+    if (json_object_get(v, "gid") || json_object_get(v, "hospitals")) {
+        share_fail(why, cap, "a grant or a revocation names the person as grantee, and no hospitals");
         goto out;
     }
     x = json_object_get(v, "grantee");

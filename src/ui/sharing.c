@@ -98,6 +98,7 @@ int ck_ui_sharing(ck_ui_req *r)
         goto out;
     }
     json_object_set_new(out, "readers", readers_json(r->s->n, patient));
+    json_object_set_new(out, "family", ck_ui_family_json(r->s->n, patient));
     json_object_set_new(out, "rules", rules ? rules : json_null());
     json_object_set_new(out, "profile", profile);
     profile = NULL;
@@ -236,6 +237,9 @@ int ck_ui_sharing_change(ck_ui_req *r)
     if (ck_ui_share_parse(r->body, r->body_len, &c, why, sizeof why) != 0) return ck_ui_fail(r, 400, "bad_change", why);
     if (c.hospitals) return ck_ui_sharing_hospitals(r, patient, &c);
     if (!strcmp(c.grantee, patient)) return ck_ui_fail(r, 400, "bad_change", "this is you: you always have your record");
+    if (c.family) return ck_ui_sharing_family(r, patient, &c);
+    /* a family member: her family key goes too (a new epoch) */
+    if (c.revoke && ck_ui_family_holds(r->s->n, patient, c.grantee)) return ck_ui_sharing_family_end(r, patient, &c);
     if (c.expires[0] && ck_node_expires_parse(c.expires, now_ms(), &expires_ms) != 0)
         return ck_ui_fail(r, 400, "bad_expires",
                           "expires must be a time in the future: 30d, 12h, 45m, 2027-01-31 or 2027-01-31T10:00:00Z");

@@ -21,8 +21,7 @@ static void on_notice(void *ud, ck_node_level level, const char *msg)
     if (level != CK_NODE_PROBLEM && nt->list) json_array_append_new(nt->list, json_string(msg));
 }
 
-/* "a,b,c" -> "a, b and c" */
-static void list_words(const char *csv, char *out, size_t cap)
+void ck_ui_list_words(const char *csv, char *out, size_t cap)
 {
     char buf[1024], *tok[64], *save = NULL;
     size_t n = 0, used = 0;
@@ -47,8 +46,8 @@ int ck_ui_sharing_hospitals(ck_ui_req *r, const char *patient, const ck_ui_share
         if (ck_node_last_error(r->s->n)->kind != CK_NODE_E_NOT_FOUND) return ck_ui_fail_node(r, r->s->n);
         snprintf(now.er_desk, sizeof now.er_desk, "er-desk"); /* no profile yet: the default desk */
     }
-    list_words(now.hospitals, was, sizeof was);
-    list_words(c->hosp, will, sizeof will);
+    ck_ui_list_words(now.hospitals, was, sizeof was);
+    ck_ui_list_words(c->hosp, will, sizeof will);
     snprintf(desk, sizeof desk, "%s", now.er_desk[0] ? now.er_desk : "er-desk");
     ck_node_sharing_view_free(&now);
     snprintf(plain, sizeof plain,

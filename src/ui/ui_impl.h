@@ -63,12 +63,14 @@ int ck_ui_origin_match(const char *origin, const char *scheme, const char *host)
  *    "delegate": BOOL?, ...}
  *   {"action": "revoke", "grantee": GID}
  *   {"action": "hospitals", "hospitals": [GID...]}   (her treating hospitals, 1-64)
+ *   {"action": "family", "gid": GID}                  (her family key and a read grant)
  * each with "expires": "30d"|"2027-01-31"|"never"? (grants) and "confirm": BOOL? (false or
  * absent: only say what it would do). Unknown or duplicate keys, wrong types, unknown
  * or repeated sections are refused. */
 typedef struct ck_ui_share {
     int revoke;                   /* else a grant                                */
     int hospitals;                /* a new sharing profile: hosp (no grantee)   */
+    int family;                   /* an invitation of grantee into her family    */
     char hosp[1024];              /* "a,b" in the order given                    */
     int read;                     /* a read grant                                */
     int delegate, confirm;
@@ -220,6 +222,15 @@ int ck_ui_audit(ck_ui_req *r);
 int ck_ui_sharing_change(ck_ui_req *r);
 /* sharing_profile.c: the "hospitals" change, parsed already (c->hospitals). */
 int ck_ui_sharing_hospitals(ck_ui_req *r, const char *patient, const ck_ui_share *c);
+/* "a,b,c" -> "a, b and c" (sharing_profile.c). */
+void ck_ui_list_words(const char *csv, char *out, size_t cap);
+/* sharing_family.c: her family (who holds family@patient-P) as the sharing view
+ * lists it (null when her node cannot say); 1 when gid holds her family key;
+ * the "family" change (an invitation) and a revocation of a family member. */
+json_t *ck_ui_family_json(ck_node *n, const char *patient);
+int ck_ui_family_holds(ck_node *n, const char *patient, const char *gid);
+int ck_ui_sharing_family(ck_ui_req *r, const char *patient, const ck_ui_share *c);
+int ck_ui_sharing_family_end(ck_ui_req *r, const char *patient, const ck_ui_share *c);
 /* import.c: POST starts a job over the bundle in the body, GET says how far it is. */
 int ck_ui_import_start(ck_ui_req *r);
 int ck_ui_import_status(ck_ui_req *r);

@@ -253,6 +253,27 @@ static void test_share(void)
               SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"../a\"]}") != 0 &&
               SHARE("{\"action\":\"hospitals\",\"hospitals\":[\"a\"],\"grantee\":\"b\"}") != 0,
           "hospitals: none, twice, a path, with a grantee");
+    CHECK(SHARE("{\"action\":\"family\",\"gid\":\"fam-2\"}") == 0 && c.family && !c.confirm &&
+              !strcmp(c.grantee, "fam-2") && !c.revoke && !c.read && !c.hospitals,
+          "an invitation");
+    CHECK(SHARE("{\"confirm\":true,\"gid\":\"fam-2\",\"action\":\"family\"}") == 0 && c.family && c.confirm,
+          "an invitation, confirmed");
+    CHECK(SHARE("{\"action\":\"family\",\"grantee\":\"fam-2\"}") != 0 && strstr(why, "gid") && !c.grantee[0] &&
+              !c.family,
+          "an invitation names gid, not grantee");
+    CHECK(SHARE("{\"action\":\"family\",\"gid\":\"fam-2\",\"gid\":\"fam-3\"}") != 0, "an invitation: gid twice");
+    CHECK(SHARE("{\"action\":\"family\",\"gid\":\"../x\"}") != 0 && SHARE("{\"action\":\"family\",\"gid\":\"\"}") != 0 &&
+              SHARE("{\"action\":\"family\",\"gid\":7}") != 0 && SHARE("{\"action\":\"family\"}") != 0,
+          "an invitation: a path, empty, a number, none");
+    CHECK(SHARE("{\"action\":\"family\",\"gid\":\"fam-2\",\"access\":\"read\"}") != 0 &&
+              SHARE("{\"action\":\"family\",\"gid\":\"fam-2\",\"expires\":\"30d\"}") != 0 &&
+              SHARE("{\"action\":\"family\",\"gid\":\"fam-2\",\"confirm\":\"yes\"}") != 0,
+          "an invitation with more, or a string for confirm");
+    CHECK(SHARE("{\"action\":\"family\",\"gid\":\"fam-2\",\"nope\":1}") != 0 && strstr(why, "unknown field"),
+          "an invitation: an unknown field");
+    CHECK(SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"gid\":\"fam-2\"}") != 0 &&
+              SHARE("{\"action\":\"grant\",\"grantee\":\"fam-1\",\"access\":\"read\",\"hospitals\":[\"a\"]}") != 0,
+          "a grant with gid or hospitals");
     CHECK(SHARE("[]") != 0 && SHARE("{\"action\":\"delete\",\"grantee\":\"fam-1\"}") != 0, "not a change");
 #undef SHARE
 }

@@ -1,7 +1,9 @@
 // tests/ui/ui_patient.mjs - the patient's changes in headless Chromium: she
-// takes back her family member's access from the sharing page (reviewed in
-// plain words first) and the family member's report is refused, then gives
-// it back and the report returns; a refused change shows the node's reason;
+// invites a second family member (fam-2) from her sharing page, who then
+// reads her record, and ends that access (her family key revoked by epoch);
+// she takes back her first family member's access (reviewed in plain words
+// first) and the family member's report is refused, then invites her again
+// and the report returns; a refused change shows the node's reason;
 // a FHIR bundle imported with the progress bar ends with the record shown;
 // research publishing. Security of the new routes (cookie, CSRF, Origin,
 // Host, role), axe-core on each new page, screenshots, and no passphrase or
@@ -132,7 +134,108 @@ async function resultsCount(page) {
   return m ? Number(m[1]) : -1;
 }
 
-async function sharingJourney(pt, fam) {
+// the same person logged in again (a fresh login merges the keys waiting in her mailbox)
+async function relogin(browser, who, gid) {
+  await who.ctx.close();
+  return login(browser, gid);
+}
+
+// what a login answers (role), without a browser
+async function loginRole(gid) {
+  const r = await raw('POST', '/ui/api/login', { 'Content-Type': 'application/json', Origin: origin },
+                      JSON.stringify({ gid, passphrase: PASS }));
+  let me;
+  try { me = JSON.parse(r.body); } catch { return `HTTP ${r.status}`; }
+  const cookie = (r.headers['set-cookie'] || []).map((c) => c.split(';')[0]).find((c) => c.startsWith('ck_session='));
+  if (cookie) await raw('POST', '/ui/api/logout', { Origin: origin, Cookie: cookie, 'X-CSRF-Token': me.csrf || '' });
+  return me.role || `HTTP ${r.status}`;
+}
+
+// pt-1 invites fam-2 (enrolled, not yet her family) from her sharing page, fam-2
+// reads her record, pt-1 ends that access from the family list
+async function familyJourney(browser, pt, fam) {
+  const json = { 'Content-Type': 'application/json' };
+  const q = '/ui/api/sharing/change?patient=pt-1';
+  ok((await loginRole('fam-2')) === 'none', 'fam-2 before the invitation: no family role');
+  await open(pt.page, 'sharing');
+  ok(/fam-1 holds your family key: .* can fetch your record/.test(await pt.page.textContent('#family-list')),
+     'sharing: fam-1 listed as family');
+  // reviewed, not saved: nothing given
+  let r = await change(pt.page, { action: 'family', grantee: 'fam-2' }, false);
+  ok(/^fam-2 will get your family key \(family@patient-pt-1\): she will be able to read what your sharing rules give family: your [a-z, ]+, and fetch your record/.test(r.plain || ''),
+     `invitation said in plain words: ${JSON.stringify(r)}`);
+  ok(/allergies/.test(r.plain || '') && !/results/.test(r.plain || ''), `what family read: ${r.plain}`);
+  await axe(pt.page, 'patient sharing invitation review');
+  await shot(pt.page, 'patient-family-review');
+  ok((await loginRole('fam-2')) === 'none', 'fam-2 after a review that was not saved: still no family role');
+  // refused: no CSRF token, a bad body, an unknown person
+  r = await raw('POST', q, { ...json, Origin: origin, Cookie: pt.cookie }, JSON.stringify({ action: 'family', gid: 'fam-2', confirm: true }));
+  ok(r.status === 403 && code(r) === 'bad_csrf', `invitation without a CSRF token -> ${r.status}`);
+  for (const b of [{ action: 'family', gid: 'fam-2', access: 'read' }, { action: 'family', grantee: 'fam-2' },
+                   { action: 'family', gid: '../fam-2' }, { action: 'family', gid: 'fam-2', confirm: 'yes' }]) {
+    r = await raw('POST', q, { ...json, Origin: origin, Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf }, JSON.stringify(b));
+    ok(r.status === 400 && code(r) === 'bad_change', `invitation body ${JSON.stringify(b)} -> ${r.status} ${code(r)}`);
+  }
+  r = await raw('POST', q, { ...json, Origin: origin, Cookie: fam.cookie, 'X-CSRF-Token': fam.csrf },
+                JSON.stringify({ action: 'family', gid: 'fam-2', confirm: true }));
+  ok(r.status === 403 && code(r) === 'not_for_role', `the family member invites -> ${r.status}`);
+  r = await change(pt.page, { action: 'family', grantee: 'nobody-here' }, false);
+  ok(/Not saved: nobody-here is not enrolled in carekey/.test(r.error || ''), `an unknown person invited: ${JSON.stringify(r)}`);
+  r = await raw('POST', q, { ...json, Origin: origin, Cookie: pt.cookie, 'X-CSRF-Token': pt.csrf },
+                JSON.stringify({ action: 'family', gid: 'nobody-here', confirm: true }));
+  ok(r.status === 404 && code(r) === 'user_not_found', `an unknown person invited (saved) -> ${r.status} ${code(r)}`);
+  ok((await loginRole('fam-2')) === 'none', 'fam-2 after the refused requests: still no family role');
+  // saved: listed, and she reads pt-1's record at her next login
+  r = await change(pt.page, { action: 'family', grantee: 'fam-2' });
+  ok(r.done && /Saved: fam-2 will get your family key/.test(r.done), `invitation saved: ${JSON.stringify(r)}`);
+  ok(/fam-2 holds your family key: .* can fetch your record/.test(await pt.page.textContent('#family-list')),
+     'sharing: fam-2 listed as family');
+  ok(/fam-2 can fetch your record/.test(await pt.page.textContent('#readers-plain')), 'sharing: fam-2 listed as a reader');
+  await shot(pt.page, 'patient-family-invited');
+  r = await change(pt.page, { action: 'family', grantee: 'fam-2' }, false);
+  ok(/Not saved: fam-2 is already your family/.test(r.error || ''), `invited twice: ${JSON.stringify(r)}`);
+  let fam2 = await login(browser, 'fam-2');
+  const menu = await fam2.page.$$eval('#menu a', (as) => as.map((a) => a.id.replace('menu-', '')));
+  ok(menu.join() === 'personal', `fam-2's menu after the invitation: ${menu}`);
+  ok((await familyView(fam2.page)) === 'shown', 'fam-2: the personal report of pt-1');
+  ok((await fam2.page.$('.report-block[data-block=demographics] table')) !== null &&
+     (await fam2.page.$('.report-block[data-block=medications] table')) !== null, 'fam-2: pt-1\'s demographics and medications');
+  await axe(fam2.page, 'fam-2 personal');
+  await shot(fam2.page, 'family2-personal');
+  // ended from the family list: reviewed (the key goes too), saved; her report is refused
+  await open(pt.page, 'sharing');
+  await pt.page.click('#family-list button[data-gid="fam-2"]');
+  await pt.page.waitForSelector('#change-plain, #change-error');
+  const plain = await pt.page.textContent('#change-review');
+  ok(/fam-2 will no longer be able to fetch or add to your record/.test(plain) &&
+     /Her family key \(family@patient-pt-1\) is revoked too: what is written to your record from now on is sealed for a new family key/.test(plain),
+     `end of access said in plain words: ${plain}`);
+  await axe(pt.page, 'patient sharing end of access review');
+  ok((await familyView(fam2.page)) === 'shown', 'fam-2: still shown after a review that was not saved');
+  await pt.page.click('#change-save');
+  await pt.page.waitForSelector('#change-done, #change-error', { timeout: 60000 });
+  const err = await pt.page.$('#change-error');
+  const done = err ? await err.textContent() : await pt.page.textContent('#change-done');
+  ok(!err && /Saved: fam-2 will no longer/.test(done), `end of access saved: ${done}`);
+  ok(!/fam-2/.test(await pt.page.textContent('#family-list')) && /fam-1/.test(await pt.page.textContent('#family-list')),
+     'sharing: fam-2 no longer family, fam-1 still');
+  ok(!/fam-2 can fetch/.test(await pt.page.textContent('#view')), 'sharing: fam-2 no longer listed as a reader');
+  const after = await familyView(fam2.page);
+  ok(after !== 'shown' && /standing|forbidden|refused|403/i.test(after), `fam-2 after the end of her access: ${after}`);
+  await shot(fam2.page, 'family2-personal-ended');
+  fam2 = await relogin(browser, fam2, 'fam-2');
+  const again = await familyView(fam2.page);
+  ok(again !== 'shown' && /standing|forbidden|refused|403/i.test(again), `fam-2 logged in again: ${again}`);
+  await fam2.ctx.close();
+  r = await change(pt.page, { action: 'revoke', grantee: 'fam-2' });
+  ok(/Not saved: .*no active grant/i.test(r.error || ''), `ending it twice: ${JSON.stringify(r)}`);
+  // fam-1 picks up the family key re-issued at the new epoch at her next login
+  fam = await relogin(browser, fam, 'fam-1');
+  ok((await familyView(fam.page)) === 'shown', 'fam-1: the personal report after fam-2 left');
+  return fam;
+}
+
+async function sharingJourney(browser, pt, fam) {
   ok((await familyView(fam.page)) === 'shown', 'family: the personal report before the change');
   await open(pt.page, 'sharing');
   ok(/fam-1 can fetch your record/.test(await pt.page.textContent('#readers-plain')), 'sharing: fam-1 listed as a reader');
@@ -143,17 +246,27 @@ async function sharingJourney(pt, fam) {
   await axe(pt.page, 'patient sharing review');
   await shot(pt.page, 'patient-sharing-review');
   ok((await familyView(fam.page)) === 'shown', 'family: still shown after a review that was not saved');
+  ok(/Her family key \(family@patient-pt-1\) is revoked too/.test(r.plain || ''), `the review says the key goes: ${r.plain}`);
   // saved: the family member's view is refused
   r = await change(pt.page, { action: 'revoke', grantee: 'fam-1' });
   ok(r.done && /Saved/.test(r.done), `revoke saved: ${JSON.stringify(r)}`);
+  ok(!/fam-1 holds your family key/.test(await pt.page.textContent('#family-list')), 'sharing: fam-1 no longer family');
   ok(!/fam-1 can fetch/.test(await pt.page.textContent('#view')), 'sharing: fam-1 no longer listed as a reader');
   const after = await familyView(fam.page);
   ok(after !== 'shown' && /standing|forbidden|refused|403/i.test(after), `family after the revocation: ${after}`);
   await shot(fam.page, 'family-personal-revoked');
-  // given back (read access): the report returns
-  r = await change(pt.page, { action: 'read', grantee: 'fam-1' });
-  ok(/fam-1 will be able to fetch your record/.test(r.plain || '') && r.done, `read grant saved: ${JSON.stringify(r)}`);
+  // a read grant alone is what the page reviews for reading (not saved: her key is gone)
+  r = await change(pt.page, { action: 'read', grantee: 'fam-1' }, false);
+  ok(/fam-1 will be able to fetch your record/.test(r.plain || ''), `read grant words: ${JSON.stringify(r)}`);
+  // invited again (a new family key and a read grant): at her next login the report returns
+  r = await change(pt.page, { action: 'family', grantee: 'fam-1' });
+  ok(/fam-1 will get your family key \(family@patient-pt-1\)/.test(r.plain || '') && r.done,
+     `fam-1 invited again: ${JSON.stringify(r)}`);
+  ok(/sealed for an older family key: it stays closed to her \(unless she held that key\)/.test(r.plain || ''),
+     `the review says what an older key sealed: ${r.plain}`);
+  fam = await relogin(browser, fam, 'fam-1');
   ok((await familyView(fam.page)) === 'shown', 'family: the personal report is back');
+  ok((await fam.page.$('.report-block[data-block=medications] table')) !== null, 'family: her medications read again');
   // a write grant with sections and an end, reviewed and not saved
   r = await change(pt.page, { action: 'write', grantee: 'dr-a', sections: ['allergies', 'problems'], expires: '30d' }, false);
   ok(/dr-a will be able to add to your allergies and problems until 20\d\d-/.test(r.plain || ''), `write grant words: ${r.plain}`);
@@ -179,6 +292,7 @@ async function sharingJourney(pt, fam) {
   ok(/Your treating hospitals: hosp-a;/.test(await pt.page.textContent('#view')), 'the new profile shown');
   r = await change(pt.page, { action: 'hospitals', hospitals: 'hosp-a,hosp-b' });
   ok(r.done && /Your treating hospitals: hosp-a, hosp-b;/.test(await pt.page.textContent('#view')), 'hospitals back');
+  return fam;
 }
 
 async function importJourney(pt) {
@@ -302,10 +416,11 @@ function secrets() {
 const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
 try {
   const pt = await login(browser, 'pt-1');
-  const fam = await login(browser, 'fam-1');
+  let fam = await login(browser, 'fam-1');
   const menu = await pt.page.$$eval('#menu a', (as) => as.map((a) => a.id.replace('menu-', '')));
   ok(menu.includes('import') && menu.includes('publish'), `patient menu has import and publish: ${menu}`);
-  await sharingJourney(pt, fam);
+  fam = await familyJourney(browser, pt, fam);
+  fam = await sharingJourney(browser, pt, fam);
   await importJourney(pt);
   await publishJourney(pt);
   await familyAppointments(pt, fam);

@@ -2,11 +2,12 @@
 # tests/ui/ui_test.sh CAREKEY CAREKEYD FIXTURE.json SHOTS_DIR - the node's pages in
 # a real browser: a small world (tests/client/world.sh: the operator, the
 # boards and hospitals, a doctor, a researcher; patient pt-1 with her family
-# member fam-1, the fixture imported, a research copy published, a read grant
-# for dr-a), then `carekey web serve --data W/home` and tests/ui/*.mjs with
-# playwright-core driving Debian's headless Chromium: journeys per role,
-# security (cookie, CSRF, Origin, Host, CSP, no key or passphrase in any
-# response), axe-core on every page, screenshots under SHOTS_DIR.
+# member fam-1 (and fam-2, enrolled but not invited yet), the fixture
+# imported, a research copy published, a read grant for dr-a), then
+# `carekey web serve --data W/home` and tests/ui/*.mjs with playwright-core
+# driving Debian's headless Chromium: journeys per role, security (cookie,
+# CSRF, Origin, Host, CSP, no key or passphrase in any response), axe-core
+# on every page, screenshots under SHOTS_DIR.
 set -u
 CK=${1:?usage: ui_test.sh CAREKEY CAREKEYD FIXTURE.json SHOTS_DIR}
 CKD=${2:?carekeyd}
@@ -67,6 +68,11 @@ tls_check() {
 T0=$(date +%s)
 world_setup
 world_patient pt-1 fam-1
+# a second family member, enrolled the way world_patient enrolls fam-1 but
+# not invited: pt-1 invites her from her sharing page (ui_patient.mjs)
+world_run "$CK" init --gid fam-2 --role family --home "$(world_home fam-2)" --server "$URL" --kdf-cost "$WORLD_KDF"
+world_pending fam-2
+world_run world_as operator admin approve fam-2 --server "$URL"
 world_run world_as pt-1 import "$FIX" --patient pt-1
 world_run world_as pt-1 research publish --patient pt-1
 world_run world_as pt-1 grant --patient pt-1 --to dr-a --read

@@ -1,6 +1,7 @@
-// web/js/views/sharing.js - the patient's sharing (her profile and the grants
-// of her verified record, in plain words) and her audit log in human terms,
-// break-glass reads highlighted.
+// web/js/views/sharing.js - the patient's sharing (her profile, the grants
+// of her verified record and her family, in plain words; the change form:
+// grants, revocations, family invitations, her hospitals) and her audit log
+// in human terms, break-glass reads highlighted.
 import { get, post, withPatient } from '../api.js';
 import { el, table } from '../dom.js';
 
@@ -47,7 +48,22 @@ export async function sharing(me, root) {
       s.readers.length ? el('ul', { id: 'readers-plain' }, s.readers.map((r) => el('li', { text: r.plain })))
                        : el('p', { id: 'readers-plain', class: 'section-status', text: 'Nobody besides the people above.' }));
   }
-  root.append(changeForm(me, root, s.rules ? s.rules.hospitals : ''));
+  const change = changeForm(me, root, s.rules ? s.rules.hospitals : '');
+  if (Array.isArray(s.family)) root.append(familyList(s.family, change.propose));
+  root.append(change.section);
+}
+
+// Her family: who holds her family key, each with "End access" (a revocation,
+// reviewed in the change form's review like any other change).
+function familyList(family, propose) {
+  const items = family.map((f) => el('li', {},
+    el('span', { class: 'plain', text: f.plain + ' ' }),
+    el('button', { type: 'button', class: 'secondary', 'data-gid': f.gid, 'aria-label': `End access for ${f.gid}`,
+                   onclick: () => propose({ action: 'revoke', grantee: f.gid }) }, 'End access')));
+  return el('section', { 'aria-labelledby': 'family-h' }, el('h2', { id: 'family-h', text: 'Your family' }),
+    items.length ? el('ul', { id: 'family-list' }, items)
+                 : el('p', { id: 'family-list', class: 'section-status',
+                             text: 'Nobody holds your family key. Invite a family member or friend below.' }));
 }
 
 // The change form: the node says in plain words what the change will do
@@ -70,6 +86,7 @@ function changeForm(me, root, hospitals) {
     el('fieldset', {}, el('legend', { text: 'What to do' }),
       radio('action', 'read', 'Let a person fetch and read my record', true),
       radio('action', 'write', 'Let a person add to sections of my record', false),
+      radio('action', 'family', 'Invite a family member or friend (your family key)', false),
       radio('action', 'revoke', 'Take back everything a person holds', false),
       radio('action', 'hospitals', 'Change my treating hospitals', false)),
     el('div', { id: 'change-hospitals-row', hidden: true },
@@ -87,6 +104,7 @@ function changeForm(me, root, hospitals) {
     const action = form.querySelector('input[name=action]:checked').value;
     if (action === 'hospitals')
       return { action, hospitals: form.hospitals.value.split(',').map((h) => h.trim()).filter(Boolean) };
+    if (action === 'family') return { action, gid: form.grantee.value.trim() };
     const b = { action: action === 'revoke' ? 'revoke' : 'grant', grantee: form.grantee.value.trim() };
     if (action !== 'revoke') {
       b.access = action;
@@ -101,7 +119,7 @@ function changeForm(me, root, hospitals) {
   const sync = () => {
     const action = form.querySelector('input[name=action]:checked').value;
     secs.hidden = action !== 'write';
-    form.querySelector('#change-expires-row').hidden = action === 'revoke' || action === 'hospitals';
+    form.querySelector('#change-expires-row').hidden = ['revoke', 'hospitals', 'family'].includes(action);
     form.querySelector('#change-grantee-row').hidden = action === 'hospitals';
     form.querySelector('#change-hospitals-row').hidden = action !== 'hospitals';
     form.grantee.required = action !== 'hospitals';
@@ -110,9 +128,8 @@ function changeForm(me, root, hospitals) {
   form.addEventListener('change', sync);
   const fail = (e) => review.replaceChildren(el('p', { class: 'status error', role: 'alert', id: 'change-error',
                                                        text: `Not saved: ${e.message}` }));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const b = body();
+  // what the change b will do, said by the node; saved only on "Save this change"
+  const propose = async (b) => {
     review.hidden = false;
     try {
       const said = await post(withPatient('/ui/api/sharing/change', patient), { ...b, confirm: false });
@@ -133,8 +150,12 @@ function changeForm(me, root, hospitals) {
         el('p', { class: 'plain', id: 'change-plain', text: said.plain }), el('div', { class: 'row' }, save, cancel));
       save.focus();
     } catch (e) { fail(e); }
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    propose(body());
   });
-  return el('section', { 'aria-label': 'Change sharing' }, form, review);
+  return { section: el('section', { 'aria-label': 'Change sharing' }, form, review), propose };
 }
 
 export async function audit(me, root) {
