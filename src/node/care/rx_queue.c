@@ -1,0 +1,151 @@
+/*
+ * src/node/care/rx_queue.c - the pharmacist's queue across patients
+ * (carekey/node_rx.h): the records she may dispense on are those where she
+ * holds a write grant covering medications (the grants a patient gives a
+ * pharmacy's pharmacists at onboarding), listed by carekeyd
+ * (GET /v1/grants/mine); each is read and verified as `rx list --open`
+ * reads it. The server only says where to look: what is listed comes from
+ * the verified records, and a record that cannot be read is reported, not
+ * fatal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/care/rx_impl.h"
+
+#define PAGE 1000 /* grants per request: the server's most */
+
+/* 1 when a grant object (as the server sent it) lets this person append
+ * to the section: write access, and the section or "*" among its sections. */
+static int grant_writes(const json_t *g, const char *section)
+{
+    const char *access = json_string_value(json_object_get(g, "access"));
+    const json_t *s;
+    size_t i;
+    if (!access || strcmp(access, "write") != 0) return 0;
+    json_array_foreach(json_object_get(g, "sections"), i, s) {
+        const char *name = json_string_value(s);
+        if (name && (!strcmp(name, "*") || !strcmp(name, section))) return 1;
+    }
+    return 0;
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The distinct patients of grants, appended to *names (malloc'ed
+ * strings; *n of them, at most CK_NODE_RX_QUEUE_RECORDS_MAX: *truncated
+ * then). 0, or -1 when out of memory. */
+static int add_patients(json_t *grants, char ***names, size_t *n, int *truncated)
+{
+    const json_t *g;
+    size_t i, k;
+    json_array_foreach(grants, i, g) {
+        const char *p = json_string_value(json_object_get(g, "patient"));
+        if (!p || !ck_net_id_valid(p) || !grant_writes(g, CK_NODE_RX_SECTION)) continue;
+        for (k = 0; k < *n && strcmp((*names)[k], p) != 0; k++) {
+        }
+        if (k < *n) continue;
+        if (*n == CK_NODE_RX_QUEUE_RECORDS_MAX) {
+            *truncated = 1;
+            return 0;
+        }
+        char **grown = realloc(*names, (*n + 1) * sizeof **names);
+        if (!grown) return -1;
+        *names = grown;
+        if (!((*names)[*n] = strdup(p))) return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* Every page of this person's grants: the patients she may dispense for,
+ * sorted by GID. 0, or -1 with the error set. */
+static int dispensable_records(ck_node *n, char ***names, size_t *count, int *truncated)
+{
+    int64_t after = 0, next = 0;
+    int more = 1;
+    while (more && !*truncated) {
+        json_t *grants = NULL;
+        int rc;
+        if (ck_net_grants_mine(n->net, after, PAGE, &grants, &more, &next) != 0)
+            return ck_node_fail_net(n, n->net, "listing the grants you hold");
+        rc = add_patients(grants, names, count, truncated);
+        json_decref(grants);
+        if (rc != 0) return ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
+        /* the cursor must move on, or a server could keep us here */
+        if (more && next <= after)
+            return ck_node_fail(n, CK_NODE_E_UPSTREAM, "bad_response", "the server's grant listing does not move on");
+        after = next;
+    }
+    if (*count) qsort(*names, *count, sizeof **names, by_name);
+    return 0;
+}
+
+/* The record's open prescriptions into out->rows, each with its patient
+ * and fills left; a failure goes to out->errors. -1 only when out of
+ * memory. */
+static int queue_record(ck_node *n, const char *patient, ck_node_rx_queue_out *out)
+{
+    ck_node_rows_out l;
+    const ck_node_error *e;
+    json_t *row;
+    size_t i;
+    int rc = 0;
+    if (ck_node_rx_list(n, patient, 1, &l) != 0) {
+        e = ck_node_last_error(n);
+        rc = json_array_append_new(out->errors, json_pack("{s:s,s:s,s:s,s:s}", "patient", patient, "kind",
+                                                          ck_node_kind_name(e->kind), "key", e->key, "message", e->msg));
+        ck_node_clear_error(n);
+        return rc;
+    }
+    out->withheld += l.withheld;
+    json_array_foreach(l.rows, i, row) {
+        json_int_t used = json_integer_value(json_object_get(row, "fills_used"));
+        json_int_t allowed = json_integer_value(json_object_get(row, "fills_allowed"));
+        if (json_object_set_new(row, "patient", json_string(patient)) != 0 ||
+            json_object_set_new(row, "fills_left", json_integer(allowed > used ? allowed - used : 0)) != 0 ||
+            json_array_append(out->rows, row) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    ck_node_rows_out_free(&l);
+    return rc;
+}
+
+void ck_node_rx_queue_out_free(ck_node_rx_queue_out *out)
+{
+    json_decref(out->rows);
+    json_decref(out->errors);
+    memset(out, 0, sizeof *out);
+}
+
+int ck_node_rx_queue(ck_node *n, ck_node_rx_queue_out *out)
+{
+    char **names = NULL;
+    size_t count = 0, i;
+    int rc = -1;
+    ck_node_enter(n);
+    memset(out, 0, sizeof *out);
+    if (!(out->rows = json_array()) || !(out->errors = json_array())) {
+        ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
+        goto out;
+    }
+    if (ck_node_keyring(n) != 0 || ck_node_net(n) != 0 ||
+        dispensable_records(n, &names, &count, &out->truncated) != 0)
+        goto out;
+    for (i = 0; i < count; i++)
+        if (queue_record(n, names[i], out) != 0) {
+            ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
+            goto out;
+        }
+    out->records = count;
+    rc = 0;
+out:
+    for (i = 0; i < count; i++) free(names[i]);
+    free(names);
+    if (rc) ck_node_rx_queue_out_free(out);
+    ck_node_leave(n);
+    return rc;
+}
