@@ -118,9 +118,11 @@ int ck_node_rx_list(ck_node *n, const char *patient, int open_only, ck_node_rows
 /* ---- the pharmacist's queue ------------------------------------------------------ */
 #define CK_NODE_RX_QUEUE_RECORDS_MAX 1000u
 typedef struct ck_node_rx_queue_out {
-    /* the open prescriptions (active, fills left) of every record where
-     * this person holds a write grant covering medications, as the server
-     * lists her grants (a pharmacy's pharmacists get one at onboarding):
+    /* the prescriptions this person may dispense, across patients: in
+     * every record where she holds a write grant covering medications, as
+     * the server lists her grants (a pharmacy's pharmacists get one at
+     * onboarding), the open ones (active, fills left) whose latest version
+     * a doctor active in the directory signed (what rx dispense takes):
      * the rows of ck_node_rx_list with "patient" and "fills_left" added,
      * by patient GID, then in record order */
     struct json_t *rows;

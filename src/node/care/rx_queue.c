@@ -4,9 +4,12 @@
  * holds a write grant covering medications (the grants a patient gives a
  * pharmacy's pharmacists at onboarding), listed by carekeyd
  * (GET /v1/grants/mine); each is read and verified as `rx list --open`
- * reads it. The server only says where to look: what is listed comes from
- * the verified records, and a record that cannot be read is reported, not
- * fatal.
+ * reads it, and of its open prescriptions those a dispense would take are
+ * kept: the latest version signed by a doctor active in the directory (as
+ * rx dispense checks; a medication list the patient imported is no
+ * prescription). The server only says where to look: what is listed comes
+ * from the verified records, and a record that cannot be read is
+ * reported, not fatal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,34 +85,59 @@ static int dispensable_records(ck_node *n, char ***names, size_t *count, int *tr
     return 0;
 }
 
+/* The handle's error as the record's entry of out->errors, cleared. 0, or
+ * -1 when out of memory. */
+static int record_failed(ck_node *n, const char *patient, ck_node_rx_queue_out *out)
+{
+    const ck_node_error *e = ck_node_last_error(n);
+    int rc = json_array_append_new(out->errors, json_pack("{s:s,s:s,s:s,s:s}", "patient", patient, "kind",
+                                                          ck_node_kind_name(e->kind), "key", e->key, "message", e->msg));
+    ck_node_clear_error(n);
+    return rc;
+}
+
+/* 1 when a dispense would take the row's prescription: signed by a doctor
+ * active in the directory; 0 when not; -1 (error set) when the directory
+ * could not say. */
+static int by_active_doctor(ck_node *n, json_t *roles, const json_t *row)
+{
+    const char *author = json_string_value(json_object_get(row, "author")), *role;
+    int active = 1;
+    if (!author) return 0;
+    if (!(role = ck_node_rx_directory_role(n, roles, author, &active))) return -1;
+    return !strcmp(role, "doctor") && active;
+}
+
 /* The record's open prescriptions into out->rows, each with its patient
  * and fills left; a failure goes to out->errors. -1 only when out of
  * memory. */
-static int queue_record(ck_node *n, const char *patient, ck_node_rx_queue_out *out)
+static int queue_record(ck_node *n, const char *patient, json_t *roles, ck_node_rx_queue_out *out)
 {
     ck_node_rows_out l;
-    const ck_node_error *e;
-    json_t *row;
+    json_t *row, *keep = NULL;
     size_t i;
-    int rc = 0;
-    if (ck_node_rx_list(n, patient, 1, &l) != 0) {
-        e = ck_node_last_error(n);
-        rc = json_array_append_new(out->errors, json_pack("{s:s,s:s,s:s,s:s}", "patient", patient, "kind",
-                                                          ck_node_kind_name(e->kind), "key", e->key, "message", e->msg));
-        ck_node_clear_error(n);
-        return rc;
-    }
-    out->withheld += l.withheld;
+    int rc = -1, d;
+    if (ck_node_rx_list(n, patient, 1, &l) != 0) return record_failed(n, patient, out);
+    if (!(keep = json_array())) goto out;
     json_array_foreach(l.rows, i, row) {
         json_int_t used = json_integer_value(json_object_get(row, "fills_used"));
         json_int_t allowed = json_integer_value(json_object_get(row, "fills_allowed"));
+        if ((d = by_active_doctor(n, roles, row)) < 0) {
+            rc = record_failed(n, patient, out);
+            goto out;
+        }
+        if (!d) continue;
         if (json_object_set_new(row, "patient", json_string(patient)) != 0 ||
             json_object_set_new(row, "fills_left", json_integer(allowed > used ? allowed - used : 0)) != 0 ||
-            json_array_append(out->rows, row) != 0) {
-            rc = -1;
-            break;
-        }
+            json_array_append(keep, row) != 0)
+            goto out;
     }
+    /* all of the record or nothing of it */
+    if (json_array_extend(out->rows, keep) != 0) goto out;
+    out->withheld += l.withheld;
+    rc = 0;
+out:
+    json_decref(keep);
     ck_node_rows_out_free(&l);
     return rc;
 }
@@ -124,11 +152,12 @@ void ck_node_rx_queue_out_free(ck_node_rx_queue_out *out)
 int ck_node_rx_queue(ck_node *n, ck_node_rx_queue_out *out)
 {
     char **names = NULL;
+    json_t *roles = NULL;
     size_t count = 0, i;
     int rc = -1;
     ck_node_enter(n);
     memset(out, 0, sizeof *out);
-    if (!(out->rows = json_array()) || !(out->errors = json_array())) {
+    if (!(out->rows = json_array()) || !(out->errors = json_array()) || !(roles = json_object())) {
         ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
         goto out;
     }
@@ -136,7 +165,7 @@ int ck_node_rx_queue(ck_node *n, ck_node_rx_queue_out *out)
         dispensable_records(n, &names, &count, &out->truncated) != 0)
         goto out;
     for (i = 0; i < count; i++)
-        if (queue_record(n, names[i], out) != 0) {
+        if (queue_record(n, names[i], roles, out) != 0) {
             ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
             goto out;
         }
@@ -145,6 +174,7 @@ int ck_node_rx_queue(ck_node *n, ck_node_rx_queue_out *out)
 out:
     for (i = 0; i < count; i++) free(names[i]);
     free(names);
+    json_decref(roles);
     if (rc) ck_node_rx_queue_out_free(out);
     ck_node_leave(n);
     return rc;
