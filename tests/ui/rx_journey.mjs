@@ -179,7 +179,10 @@ async function pharmacist(browser) {
   await row.locator('button.dispense').click();
   await page.waitForFunction(() => /Dispensed|Refused/.test(document.getElementById('dispense-result').textContent), null, { timeout: 60000 });
   ok(/fill 1 of 1/.test(await page.textContent('#dispense-result')), `dispensed once: ${await page.textContent('#dispense-result')}`);
-  await page.waitForSelector('#rx-queue tbody tr');
+  // the lookup is read again after the dispense: wait for its answer
+  await page.waitForFunction(() => [...document.querySelectorAll('#rx-queue tbody tr')]
+    .some((t) => /aspirin/i.test(t.textContent) && /^0 of/.test(t.querySelector('.fills-left').textContent)), null, { timeout: 60000 })
+    .catch(() => {});
   const left = await page.locator('#rx-queue tbody tr', { hasText: /aspirin/i }).locator('.fills-left').textContent();
   ok(/^0 of 1/.test(left), `no fill left: ${left}`);
   ok(await queueSettles(page, '^aspirin', null), 'aspirin dispensed from the lookup left the queue too');
