@@ -132,7 +132,7 @@ typedef struct ck_node_rx_queue_out {
     struct json_t *errors;
     size_t records;                /* records read */
     size_t withheld;               /* entries of medications not shared with this person, in all */
-    int truncated;                 /* more than CK_NODE_RX_QUEUE_RECORDS_MAX records: those of the oldest grants only */
+    int truncated;                 /* more than CK_NODE_RX_QUEUE_RECORDS_MAX records (or 100 pages of grants): those of the oldest grants only */
 } ck_node_rx_queue_out;
 
 /* Keys: what listing the grants can fail with (forbidden, unreachable,

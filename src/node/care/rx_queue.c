@@ -18,6 +18,7 @@
 #include "node/care/rx_impl.h"
 
 #define PAGE 1000 /* grants per request: the server's most */
+#define PAGES_MAX 100 /* then the queue says it is truncated: a server cannot keep us paging */
 
 /* 1 when a grant object (as the server sent it) lets this person append
  * to the section: write access, and the section or "*" among its sections. */
@@ -67,10 +68,14 @@ static int add_patients(json_t *grants, char ***names, size_t *n, int *truncated
 static int dispensable_records(ck_node *n, char ***names, size_t *count, int *truncated)
 {
     int64_t after = 0, next = 0;
-    int more = 1;
+    int more = 1, pages = 0;
     while (more && !*truncated) {
         json_t *grants = NULL;
         int rc;
+        if (pages++ == PAGES_MAX) {
+            *truncated = 1;
+            break;
+        }
         if (ck_net_grants_mine(n->net, after, PAGE, &grants, &more, &next) != 0)
             return ck_node_fail_net(n, n->net, "listing the grants you hold");
         rc = add_patients(grants, names, count, truncated);
