@@ -232,6 +232,15 @@ int ck_net_grant_access(ck_net *c, const char *patient, const char *grantee, con
 /* The grants on a record as the server holds them (patient or delegate):
  * a JSON array of grant objects (docs/API.md). */
 int ck_net_grants_list(ck_net *c, const char *patient, struct json_t **grants) CK_NET_WUR;
+/* One page of the grants the caller herself holds that count now, on any
+ * record (GET /v1/grants/mine): *grants the array of grant objects, in id
+ * order; *more (may be NULL) whether more follow; *next_after (may be
+ * NULL) the after of the next page. after 0: from the start; limit 0:
+ * the server's default (100), at most 1000. A page may hold fewer than
+ * limit grants while more follow (the server leaves out grants that ended
+ * with a delegate's delegation). */
+int ck_net_grants_mine(ck_net *c, int64_t after, unsigned limit, struct json_t **grants, int *more,
+                       int64_t *next_after) CK_NET_WUR;
 
 /* ---- mailbox ---------------------------------------------------------- */
 typedef struct {

@@ -115,6 +115,31 @@ int ck_node_rx_cancel(ck_node *n, const ck_node_rx_cancel_in *in, ck_node_rx_wri
  * refills, fills_used, fills_allowed, dose}; open_only: active ones with
  * fills left (a pharmacist's queue). */
 int ck_node_rx_list(ck_node *n, const char *patient, int open_only, ck_node_rows_out *out) CK_NODE_WUR;
+/* ---- the pharmacist's queue ------------------------------------------------------ */
+#define CK_NODE_RX_QUEUE_RECORDS_MAX 1000u
+typedef struct ck_node_rx_queue_out {
+    /* the prescriptions this person may dispense, across patients: in
+     * every record where she holds a write grant covering medications, as
+     * the server lists her grants (a pharmacy's pharmacists get one at
+     * onboarding), the open ones (active, fills left) whose latest version
+     * a doctor active in the directory signed (what rx dispense takes):
+     * the rows of ck_node_rx_list with "patient" and "fills_left" added,
+     * by patient GID, then in record order */
+    struct json_t *rows;
+    /* the records that could not be read: [{"patient", "kind", "key",
+     * "message"}] (the node's error for that record; the others are
+     * listed all the same) */
+    struct json_t *errors;
+    size_t records;                /* records read */
+    size_t withheld;               /* entries of medications not shared with this person, in all */
+    int truncated;                 /* more than CK_NODE_RX_QUEUE_RECORDS_MAX records (or 100 pages of grants): those of the oldest grants only */
+} ck_node_rx_queue_out;
+
+/* Keys: what listing the grants can fail with (forbidden, unreachable,
+ * bad_response, ...); a record's own failure is in out->errors. */
+int ck_node_rx_queue(ck_node *n, ck_node_rx_queue_out *out) CK_NODE_WUR;
+void ck_node_rx_queue_out_free(ck_node_rx_queue_out *out);
+
 /* The built-in drug table: [{rxnorm, name, ingredients, classes}], a new array. */
 struct json_t *ck_node_rx_drugs(void);
 /* 1 when this person's keyring holds the prescribing attribute (opens it). */

@@ -332,6 +332,12 @@ ck_store_rc ck_store_grant_revoke(ck_store *s, const char *patient, int64_t id, 
                                   const ck_store_audit *a) CK_STORE_WUR;
 ck_store_rc ck_store_grants(ck_store *s, const char *patient, const char *grantee /* NULL = all */,
                             ck_store_grant **v, size_t *n) CK_STORE_WUR;
+/* The grants grantee holds on any record that are neither revoked nor
+ * expired at now_ms, with id > after_id, ascending by id, at most limit
+ * (1..): one page of GET /v1/grants/mine. Whether a delegate's grant
+ * still counts is the server's check (it needs her delegation). */
+ck_store_rc ck_store_grants_held(ck_store *s, const char *grantee, int64_t after_id, int64_t now_ms, size_t limit,
+                                 ck_store_grant **v, size_t *n) CK_STORE_WUR;
 
 /* Mailbox. put fails with FULL when the recipient has max_pending
  * unacknowledged messages, or max_per_sender from m->sender. */

@@ -5,6 +5,7 @@
  *   rx write     a doctor prescribes (allergy and duplicate checks; warnings
  *                block unless overridden with a reason)
  *   rx list      prescriptions with status and fills used/allowed
+ *   rx queue     a pharmacist's open prescriptions across her patients
  *   rx dispense  a pharmacist dispenses within the prescription's limits
  *   rx cancel    the prescriber or a doctor cancels an open prescription
  *   rx drugs     the built-in drug table
@@ -261,6 +262,94 @@ out:
     return rc;
 }
 
+/* ===== rx queue =============================================================== */
+
+static const char queue_usage[] =
+    "Usage: carekey rx queue [--json]\n"
+    "\n"
+    "The prescriptions you may dispense, across patients: the open ones (active,\n"
+    "fills left) of every record where you hold a write grant on medications\n"
+    "(carekeyd lists your grants; each record is read and verified as 'rx list\n"
+    "--open' reads it). A record that cannot be read is named on stderr and the\n"
+    "others are listed all the same.\n"
+    "\n"
+    "  --json   {rows: [{patient, id, status, rxnorm, drug, authored, prescriber,\n"
+    "           author, quantity, unit, refills, fills_used, fills_allowed,\n"
+    "           fills_left, dose}], errors: [{patient, kind, key, message}],\n"
+    "           records, withheld, truncated}\n"
+    "\n"
+    "Exit codes: 0 listed (also when a record could not be read), 1 the grants\n"
+    "could not be listed, 2 usage.\n"
+    "\n" CLI_COMMON_HELP;
+
+static void print_queue(const ck_node_rx_queue_out *q)
+{
+    const json_t *it;
+    size_t i;
+    printf("%-16s  %-36s  %-10s  %-10s  %-20s  %-12s  %s\n", "patient", "MedicationRequest", "fills left", "quantity",
+           "authored", "prescriber", "drug");
+    json_array_foreach(q->rows, i, it) {
+        char left[32], qty[32];
+        snprintf(left, sizeof left, "%d of %d", (int)json_integer_value(json_object_get(it, "fills_left")),
+                 (int)json_integer_value(json_object_get(it, "fills_allowed")));
+        snprintf(qty, sizeof qty, "%lld %.16s", (long long)json_integer_value(json_object_get(it, "quantity")),
+                 jstr(it, "unit") ? jstr(it, "unit") : "");
+        printf("%-16s  %-36s  %-10s  %-10s  %-20s  %-12s  %s\n", jstr(it, "patient"), jstr(it, "id"), left, qty,
+               jstr(it, "authored") ? jstr(it, "authored") : "-", jstr(it, "prescriber") ? jstr(it, "prescriber") : "-",
+               jstr(it, "drug") ? jstr(it, "drug") : "-");
+    }
+    printf("(%zu open prescription%s in %zu record%s", json_array_size(q->rows), json_array_size(q->rows) == 1 ? "" : "s",
+           q->records, q->records == 1 ? "" : "s");
+    if (q->withheld) printf("; %zu entries of section medications withheld from you", q->withheld);
+    printf(")\n");
+    if (q->truncated) printf("(only the first %u records: you hold more grants)\n", CK_NODE_RX_QUEUE_RECORDS_MAX);
+}
+
+static int cmd_queue(int argc, char **argv)
+{
+    static const struct option lo[] = {{"help", no_argument, NULL, 'h'}, CLI_COMMON_LONGOPTS,
+                                       {"json", no_argument, NULL, CLI_CARE_NODE_OPT_JSON},
+                                       {NULL, 0, NULL, 0}};
+    const char *help = "rx queue";
+    int as_json = 0, o, rc;
+    ck_node_rx_queue_out out;
+    const json_t *e;
+    size_t i;
+    cli_node x;
+
+    memset(&out, 0, sizeof out);
+    cli_node_init(&x, help);
+    cli_start_opts();
+    while ((o = cli_next_opt(argc, argv, lo, x.cmd, help)) != -1) {
+        if (cli_node_option(&x, o, optarg)) continue;
+        switch (o) {
+        case CLI_CARE_NODE_OPT_JSON: as_json = 1; break;
+        case 'h': fputs(queue_usage, stdout); return CLI_OK;
+        default: return CLI_USAGE;
+        }
+    }
+    if (optind != argc) return cli_usage_error(x.cmd, help, "unexpected argument '%s'", argv[optind]);
+    if ((rc = cli_node_open(&x)) != CLI_OK) goto out;
+    if (ck_node_rx_queue(x.n, &out) != 0) {
+        rc = cli_cn_fail(&x, help);
+        goto out;
+    }
+    json_array_foreach(out.errors, i, e)
+        cli_error(x.cmd, "the record of %s could not be read: %s", jstr(e, "patient"), jstr(e, "message"));
+    if (as_json) {
+        json_t *j = json_pack("{s:O,s:O,s:I,s:I,s:b}", "rows", out.rows, "errors", out.errors, "records",
+                              (json_int_t)out.records, "withheld", (json_int_t)out.withheld, "truncated", out.truncated);
+        rc = j ? cli_cn_json(&x, j) : CLI_FAIL;
+        json_decref(j);
+    } else {
+        print_queue(&out);
+    }
+out:
+    ck_node_rx_queue_out_free(&out);
+    cli_cn_close(&x);
+    return rc;
+}
+
 /* ===== rx dispense ============================================================ */
 
 static const char dispense_usage[] =
@@ -476,6 +565,7 @@ static int cmd_drugs(int argc, char **argv)
 static const cli_subcmd rx_subcmds[] = {
     {"write", "prescribe a drug (allergy and duplicate checks)", write_usage, cmd_write},
     {"list", "prescriptions of a patient with fills used/allowed", list_usage, cmd_list},
+    {"queue", "the open prescriptions you may dispense, across patients", queue_usage, cmd_queue},
     {"dispense", "dispense on a prescription within its limits", dispense_usage, cmd_dispense},
     {"cancel", "cancel an open prescription", cancel_usage, cmd_cancel},
     {"drugs", "the built-in drug table", drugs_usage, cmd_drugs},
@@ -497,4 +587,4 @@ static void rx_help(FILE *f)
 
 static int rx_run(int argc, char **argv) { return cli_dispatch("rx", rx_help, rx_subcmds, N_RX_SUBCMDS, argc, argv); }
 
-const cli_group cli_group_rx = {"rx", "prescriptions and dispensing: write, list, dispense, cancel, drugs", rx_run};
+const cli_group cli_group_rx = {"rx", "prescriptions and dispensing: write, list, queue, dispense, cancel, drugs", rx_run};

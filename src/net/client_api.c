@@ -536,6 +536,31 @@ int ck_net_grants_list(ck_net *c, const char *patient, json_t **grants)
     return get_member(c, path, "grants", grants, NULL);
 }
 
+int ck_net_grants_mine(ck_net *c, int64_t after, unsigned limit, json_t **grants, int *more, int64_t *next_after)
+{
+    char path[96];
+    json_t *j, *v;
+    int64_t next;
+    *grants = NULL;
+    if (after < 0 || limit > 1000) return bad_argument(c, "after: 0..2^63-1; limit: 0..1000");
+    if (limit)
+        snprintf(path, sizeof path, "/v1/grants/mine?after=%lld&limit=%u", (long long)after, limit);
+    else
+        snprintf(path, sizeof path, "/v1/grants/mine?after=%lld", (long long)after);
+    if (ck_net_call(c, "GET", path, NULL, 200, &j) != 0) return -1;
+    v = json_object_get(j, "grants");
+    if (!json_is_array(v) || !json_is_boolean(json_object_get(j, "more")) || get_int(j, "next_after", &next) != 0 ||
+        next < after) {
+        json_decref(j);
+        return bad_response(c, "grants");
+    }
+    if (more) *more = json_is_true(json_object_get(j, "more"));
+    if (next_after) *next_after = next;
+    *grants = json_incref(v);
+    json_decref(j);
+    return 0;
+}
+
 int ck_net_grant_revoke(ck_net *c, const char *patient, int64_t id)
 {
     char path[256];

@@ -134,6 +134,46 @@ enum MHD_Result ckd_api_grants(ckd_req *r, const char *patient)
     return ckd_reply(r, 200, arr ? json_pack("{s:o}", "grants", arr) : NULL);
 }
 
+/* The caller's own grants, on any record, that count now: a page of the
+ * rows the store finds not revoked and not expired (by the index on
+ * grantee), less those a delegate issued whose delegation has ended. The
+ * cursor is the last grant id looked at, so a page may hold fewer than
+ * limit grants while "more" is true. It tells the caller only what she
+ * holds: nothing about other grantees, and no patient's audit log gets a
+ * row (the read touches no record). */
+enum MHD_Result ckd_api_grants_mine(ckd_req *r)
+{
+    ck_store_grant *v = NULL;
+    size_t n = 0;
+    uint64_t after, limit;
+    int64_t now = ckd_now_ms(), last;
+    json_t *arr;
+    ck_store_rc rc;
+    int more;
+
+    if (r->caller_kind != CKD_CALLER_USER) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users hold grants");
+    if (ckd_param_u64(r, "after", 0, 0, INT64_MAX, &after) || ckd_param_u64(r, "limit", 100, 1, 1000, &limit))
+        return ckd_fail(r, CKD_E_BAD_PARAM, "after: 0..2^63-1; limit: 1..1000");
+    rc = ck_store_grants_held(r->srv->store, r->caller, (int64_t)after, now, (size_t)limit + 1, &v, &n);
+    if (rc != CK_STORE_OK) return ckd_store_fail(r, rc, CKD_E_NOT_FOUND);
+    more = n > limit;
+    if (more) n = (size_t)limit;
+    last = n ? v[n - 1].id : (int64_t)after;
+    arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        int c = ckd_grant_counts(r, &v[i], now);
+        if (c < 0) {
+            json_decref(arr);
+            free(v);
+            return ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        }
+        if (c) json_array_append_new(arr, grant_json(&v[i]));
+    }
+    free(v);
+    return ckd_reply(r, 200, arr ? json_pack("{s:o,s:b,s:I}", "grants", arr, "more", more, "next_after", (json_int_t)last)
+                                 : NULL);
+}
+
 /* 1 when grant id of patient names a delegate, 0 when not (or no such
  * grant), -1 on a storage error. */
 static int is_delegation(ckd_req *r, const char *patient, int64_t id)

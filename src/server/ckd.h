@@ -89,7 +89,7 @@ typedef enum {
     CKD_R_MAIL_LIST, CKD_R_MAIL_ACK, CKD_R_ORG_ADD, CKD_R_ORGS, CKD_R_ORG_GET, CKD_R_UNIT_ADD,
     CKD_R_UNITS, CKD_R_USERS, CKD_R_AFFILIATE, CKD_R_DEACTIVATE, CKD_R_REACTIVATE, CKD_R_UNAFFILIATE,
     CKD_R_CONSENT_ADD, CKD_R_CONSENT_DEL, CKD_R_ENROLL_ADD, CKD_R_ENROLL_GET, CKD_R_ENROLLS, CKD_R_ENROLL_APPROVE,
-    CKD_R_ENROLL_REJECT, CKD_R_COUNT
+    CKD_R_ENROLL_REJECT, CKD_R_GRANTS_MINE, CKD_R_COUNT
 } ckd_route;
 const char *ckd_route_name(ckd_route r);
 void ckd_metrics_observe(ckd_route r, int status, double seconds, int err /* ckd_err or -1 */);
@@ -255,6 +255,8 @@ enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient);
 enum MHD_Result ckd_api_grant_add(ckd_req *r, const char *patient);
 enum MHD_Result ckd_api_grants(ckd_req *r, const char *patient);
 enum MHD_Result ckd_api_grant_del(ckd_req *r, const char *patient, const char *id);
+/* GET /v1/grants/mine: the caller's own counting grants, on any record. */
+enum MHD_Result ckd_api_grants_mine(ckd_req *r);
 enum MHD_Result ckd_api_audit(ckd_req *r, const char *patient);
 enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid);
 enum MHD_Result ckd_api_mail_list(ckd_req *r, const char *gid);

@@ -115,6 +115,8 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
         } else if (is(what, "audit") && n == 4) {
             ROUTE(1, "GET", CKD_R_AUDIT)
         }
+    } else if (is(s[1], "grants")) {
+        ROUTE(n == 3 && is(s[2], "mine"), "GET", CKD_R_GRANTS_MINE)
     } else if (is(s[1], "mailbox")) {
         ROUTE(n == 3 && is(m, "POST"), "POST", CKD_R_MAIL_PUT)
         else ROUTE(n == 3, "GET", CKD_R_MAIL_LIST)
@@ -159,6 +161,7 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
     case CKD_R_GRANT_ADD: return ckd_api_grant_add(r, s[2]);
     case CKD_R_GRANTS: return ckd_api_grants(r, s[2]);
     case CKD_R_GRANT_DEL: return ckd_api_grant_del(r, s[2], s[4]);
+    case CKD_R_GRANTS_MINE: return ckd_api_grants_mine(r);
     case CKD_R_AUDIT: return ckd_api_audit(r, s[2]);
     case CKD_R_MAIL_PUT: return ckd_api_mail_put(r, s[2]);
     case CKD_R_MAIL_LIST: return ckd_api_mail_list(r, s[2]);

@@ -102,6 +102,8 @@ static const char *const migrations[] = {
     "  ADD COLUMN supersedes BIGINT NOT NULL DEFAULT 0, ADD COLUMN body_sha256 BYTEA,"
     "  ADD CONSTRAINT entries_body CHECK ((envelope IS NULL) = (body_sha256 IS NOT NULL));"
     "CREATE INDEX entries_by_supersedes ON entries(patient, supersedes) WHERE supersedes > 0;",
+    /* 6: the grants a person holds across records (as SQLite's 7). */
+    "CREATE INDEX grants_held ON grants(grantee, id) WHERE revoked_at = 0;",
 };
 /* The migration that added entries.supersedes: its rows are filled in C. */
 #define SCHEMA_SUPERSEDES 5
@@ -1293,6 +1295,23 @@ static ck_store_rc pg_grants(ck_store *b, const char *patient, const char *grant
                     &p, row_grant, NULL, sizeof **v, (void **)v, n);
 }
 
+/* The grants one person holds, on any record (GET /v1/grants/mine), by
+ * the partial index grants_held. */
+static ck_store_rc pg_grants_held(ck_store *b, const char *grantee, int64_t after, int64_t now, size_t limit,
+                                  ck_store_grant **v, size_t *n)
+{
+    params p = {0};
+    if (limit == 0) return CK_STORE_ERROR;
+    p_text(&p, grantee);
+    p_int(&p, after);
+    p_int(&p, now);
+    p_int(&p, (long long)limit);
+    return read_all((pgs *)b,
+                    "SELECT " GRANT_COLS " FROM grants WHERE grantee = $1 AND revoked_at = 0 AND id > $2 "
+                    "AND (expires_at = 0 OR expires_at > $3) ORDER BY id LIMIT $4",
+                    &p, row_grant, NULL, sizeof **v, (void **)v, n);
+}
+
 /* ---- mailbox ---------------------------------------------------------- */
 
 static ck_store_rc pg_mail_put(ck_store *b, ck_store_mail *m, size_t max, size_t per_sender)
@@ -1914,6 +1933,7 @@ static const ck_store_ops pg_ops = {
     pg_user_unaffiliate, pg_user_reactivate, pg_consent_add, pg_consent_del, pg_consent_get, pg_section_present,
     pg_enroll_add, pg_enroll_get, pg_enroll_list, pg_enroll_approve, pg_enroll_reject,
     NULL, /* sync_async: every write is synchronous */
+    pg_grants_held,
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)

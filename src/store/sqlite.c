@@ -41,7 +41,7 @@ enum {
     Q_AUTH_EXISTS, Q_MAIL_COUNT_SENDER, Q_USER_AFFILIATE_CONSENTED, Q_USER_UNAFFILIATE, Q_USER_REACTIVATE,
     Q_CONSENT_INS, Q_CONSENT_DEL, Q_CONSENT_GET, Q_SECTION, Q_APPEND_FLOOR, Q_ENTRY_EARLIER,
     Q_ENROLL_INS, Q_ENROLL_GET, Q_ENROLL_DEL, Q_ENROLL_PENDING, Q_ENROLL_LIST, Q_ENROLL_DECIDE,
-    Q_ENTRY_DROP,
+    Q_ENTRY_DROP, Q_GRANTS_HELD,
     Q_COUNT
 };
 
@@ -160,6 +160,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_ENTRY_DROP] = "UPDATE entries SET body_sha256 = ck_sha256(envelope), envelope = NULL "
                      "WHERE patient = ?1 AND seq = ?2 AND envelope IS NOT NULL AND EXISTS(SELECT 1 FROM entries l "
                      "WHERE l.patient = ?1 AND l.supersedes = ?2 AND l.seq > ?2 AND l.section = entries.section)",
+    /* The grants one person holds, on any record (GET /v1/grants/mine):
+     * the partial index grants_held (schema 7) serves it. */
+    [Q_GRANTS_HELD] = "SELECT " GRANT_COLS " FROM grants WHERE grantee = ?1 AND revoked_at = 0 AND id > ?2 "
+                      "AND (expires_at = 0 OR expires_at > ?3) ORDER BY id LIMIT ?4",
 };
 
 /* Schema migrations: migrations[i] moves user_version i to i+1. Never edit a
@@ -269,6 +273,10 @@ static const char *const migrations[] = {
     "DROP TABLE entries;"
     "ALTER TABLE entries_v6 RENAME TO entries;"
     "CREATE INDEX entries_by_supersedes ON entries(patient, supersedes) WHERE supersedes > 0;",
+    /* 7: the grants a person holds across records (GET /v1/grants/mine):
+     * grants_by_grantee leads with the patient, so it cannot serve a
+     * lookup by grantee alone. Revoked grants never count: left out. */
+    "CREATE INDEX grants_held ON grants(grantee, id) WHERE revoked_at = 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1464,6 +1472,18 @@ static ck_store_rc sq_grants(ck_store *b, const char *patient, const char *grant
     return read_all(&rd, row_grant, NULL, sizeof **v, (void **)v, n);
 }
 
+static ck_store_rc sq_grants_held(ck_store *b, const char *grantee, int64_t after, int64_t now, size_t limit,
+                                  ck_store_grant **v, size_t *n)
+{
+    reading rd;
+    if (limit == 0 || reading_start(&rd, (sq *)b, Q_GRANTS_HELD) == NULL) return CK_STORE_ERROR;
+    sqlite3_bind_text(rd.st, 1, grantee, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(rd.st, 2, after);
+    sqlite3_bind_int64(rd.st, 3, now);
+    sqlite3_bind_int64(rd.st, 4, (int64_t)limit);
+    return read_all(&rd, row_grant, NULL, sizeof **v, (void **)v, n);
+}
+
 /* ---- mailbox ---------------------------------------------------------- */
 
 struct mail_arg {
@@ -1934,6 +1954,7 @@ static const ck_store_ops sqlite_ops = {
     sq_user_unaffiliate, sq_user_reactivate, sq_consent_add, sq_consent_del, sq_consent_get, sq_section_present,
     sq_enroll_add, sq_enroll_get, sq_enroll_list, sq_enroll_approve, sq_enroll_reject,
     sq_sync_async,
+    sq_grants_held,
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)

@@ -301,6 +301,13 @@ ck_store_rc ck_store_grants(ck_store *s, const char *p, const char *grantee, ck_
     *n = 0;
     FWD(grants)(s, p, grantee, v, n);
 }
+ck_store_rc ck_store_grants_held(ck_store *s, const char *grantee, int64_t after, int64_t now, size_t limit,
+                                 ck_store_grant **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    FWD(grants_held)(s, grantee, after, now, limit, v, n);
+}
 ck_store_rc ck_store_mail_put(ck_store *s, ck_store_mail *m, size_t max_pending, size_t max_per_sender)
 {
     FWD(mail_put)(s, m, max_pending, max_per_sender);

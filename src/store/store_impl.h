@@ -75,6 +75,9 @@ typedef struct ck_store_ops {
     ck_store_rc (*enroll_reject)(ck_store *s, const char *gid, int64_t now, const ck_store_audit *a);
     /* Optional (NULL: completes at once). */
     ck_store_rc (*sync_async)(ck_store *s, ck_store_done_fn fn, void *ctx);
+    /* The grants a person holds (schema 7 / 6: index grants_held). */
+    ck_store_rc (*grants_held)(ck_store *s, const char *grantee, int64_t after, int64_t now, size_t limit,
+                               ck_store_grant **v, size_t *n);
 } ck_store_ops;
 
 struct ck_store {

@@ -82,6 +82,7 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"rx", CLINICIAN | R(PHARMACIST)},
         {"rx/write", R(DOCTOR)},
         {"rx/dispense", R(PHARMACIST)},
+        {"rx/queue", R(PHARMACIST)},
         {"emergency", R(EMERGENCY) | R(DOCTOR)},
         /* the hospital's pages (src/ui/care.c, clerk.c) */
         {"care/patients", CLINICIAN},

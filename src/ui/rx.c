@@ -3,6 +3,8 @@
  * (carekey/node_rx.h):
  *   GET  /ui/api/rx/drugs                   the drug table (doctors)
  *   GET  /ui/api/rx/list?patient=P[&open=1] P's prescriptions, fills used/allowed
+ *   GET  /ui/api/rx/queue                   the open prescriptions across the records
+ *                                           the pharmacist may dispense on
  *   POST /ui/api/rx/write                   {patient, rxnorm, quantity, refills?, dose?, override?}
  *   POST /ui/api/rx/dispense                {patient, id, quantity}
  * The allergy and duplicate checks are the node's: a blocked prescription
@@ -86,6 +88,19 @@ static int list(ck_ui_req *r)
     return rc;
 }
 
+/* A record that could not be read is in errors; the others are listed. */
+static int queue(ck_ui_req *r)
+{
+    ck_node_rx_queue_out out;
+    int rc;
+    if (ck_node_rx_queue(r->s->n, &out) != 0) return ck_ui_fail_node(r, r->s->n);
+    rc = ck_ui_json(r, 200, json_pack("{s:O,s:O,s:I,s:I,s:b}", "rows", out.rows, "errors", out.errors, "records",
+                                      (json_int_t)out.records, "withheld", (json_int_t)out.withheld, "truncated",
+                                      out.truncated));
+    ck_node_rx_queue_out_free(&out);
+    return rc;
+}
+
 int ck_ui_rx(ck_ui_req *r)
 {
     char what[16];
@@ -98,6 +113,10 @@ int ck_ui_rx(ck_ui_req *r)
     if (!strcmp(what, "list") && get) {
         if (!ck_ui_role_may(r->s->role, "rx")) return ck_ui_fail(r, 403, "not_for_role", "for clinicians and pharmacists");
         return list(r);
+    }
+    if (!strcmp(what, "queue") && get) {
+        if (!ck_ui_role_may(r->s->role, "rx/queue")) return ck_ui_fail(r, 403, "not_for_role", "for pharmacists");
+        return queue(r);
     }
     if (!strcmp(what, "write") && post) {
         if (!ck_ui_role_may(r->s->role, "rx/write")) return ck_ui_fail(r, 403, "not_for_role", "for prescribers");

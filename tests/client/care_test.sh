@@ -12,8 +12,10 @@
 #     taken and a patient already admitted refused;
 #   - a diagnosis, vital signs and a clinical note;
 #   - prescriptions: an allergy warning blocks one (nothing written), a
-#     nurse without the prescribing attribute is refused, a pharmacist
-#     dispenses once and is refused the second time;
+#     nurse without the prescribing attribute is refused, the pharmacist's
+#     queue across patients holds the two she has grants for (a record
+#     that does not verify is in its errors, the other listed), she
+#     dispenses once (it leaves the queue) and is refused the second time;
 #   - a transfer: discharge from hospital A (other-hcf), hospital B's doctor
 #     reads A's history in the professional report, then admits;
 #   - appointments for the next day booked, a taken slot refused, one
@@ -161,12 +163,38 @@ err_has "prescribing attribute"
 run 0 dr-a rx write --patient p1 --drug aspirin --quantity 30 --dose '75 mg daily' --at ${D}T10:10
 RX_P1=$(id_of MedicationRequest)
 run 0 dr-a rx write --patient p2 --drug ibuprofen --quantity 20 --dose '400 mg as needed' --at ${D}T10:15
+RX_P2=$(id_of MedicationRequest)
 run 0 dr-a rx write --patient p3 --drug acetaminophen --quantity 10 --dose '1 g as needed' --at ${D}T10:20
+RX_P3=$(id_of MedicationRequest)
 run 0 pharm rx list --patient p1 --open
 out_has "$RX_P1"
+# the queue across patients: p1's and p2's (city-pharmacy's grants), not p3's (none)
+run 0 pharm rx queue --json
+same "$(jq -r '[.rows[] | "\(.patient)/\(.id)/\(.fills_left)/\(.quantity)"] | sort | join(" ")' "$W/out")" \
+    "$(printf '%s\n' "p1/$RX_P1/1/30" "p2/$RX_P2/1/20" | sort | tr '\n' ' ' | sed 's/ $//')" \
+    "pharm's queue: p1's aspirin and p2's ibuprofen, one fill left each"
+same "$(jq -c '[.records, .errors, .truncated]' "$W/out")" '[2,[],false]' "the queue read both records, no errors"
+run 0 pharm rx queue
+out_has "p2  *$RX_P2  *1 of 1"
+if grep -q -e "$RX_P3" -e '^p3 ' "$W/out"; then bad "p3's prescription is in pharm's queue without a grant"
+else ok "p3's prescription is not in pharm's queue (no grant)"; fi
+# a record that does not verify (pharm's pinned head of p2 ahead of the server's:
+# a rollback) is reported in errors; the others are listed all the same
+PIN="$(world_home pharm)/heads/p2"
+cp "$PIN" "$W/pin.p2"
+printf '999999 %064d\n' 0 >"$PIN"
+run 0 pharm rx queue --json
+same "$(jq -r '[.rows[].id] | join(" ")' "$W/out") $(jq -r '[.errors[] | "\(.patient)/\(.kind)"] | join(" ")' "$W/out")" \
+    "$RX_P1 p2/integrity" "a record that does not verify is in the queue's errors, the others are listed"
+err_has "p2"
+cp "$W/pin.p2" "$PIN"
+run 0 pharm rx queue --json
+same "$(jq -c '[.records, (.rows | length), .errors]' "$W/out")" '[2,2,[]]' "the queue again once p2 verifies"
 run 1 pharm rx dispense --patient p3 --id "$RX_P1" --quantity 30 --at ${D}T11:00
 run 0 pharm rx dispense --patient p1 --id "$RX_P1" --quantity 30 --at ${D}T11:00
 out_has "fill 1 of 1"
+run 0 pharm rx queue --json
+same "$(jq -r '[.rows[].id] | join(" ")' "$W/out")" "$RX_P2" "after its last fill p1's aspirin leaves the queue"
 run 1 pharm rx dispense --patient p1 --id "$RX_P1" --quantity 30 --at ${D}T11:05
 err_has "1 of 1"
 

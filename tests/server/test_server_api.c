@@ -16,10 +16,12 @@
 #include "carekey/directory.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 static const char *bin;
 static ckt_server srv;
 static ckt_id admin, alice, bob, drx, nurse, pharm, hosp;
+static int64_t gid_del; /* alice's delegation to the nurse (test_grants) */
 
 static size_t sink(char *p, size_t s, size_t n, void *ud)
 {
@@ -264,7 +266,7 @@ static void test_grants(void)
     ck_net *cb = ckt_client(srv.url, bob.gid, bob.sk);
     ck_net_head h;
     uint8_t env[64] = {1};
-    int64_t gid_enc = 0, gid_del = 0, gid_med = 0;
+    int64_t gid_enc = 0, gid_med = 0;
 
     CHECK(ck_net_head_get(cd, alice.gid, &h, NULL, NULL) == 0, "head");
     CHECK(ck_net_append(cd, alice.gid, "encounters", "Encounter", h.hash, ckt_now_ms(), env, sizeof env, &h) != 0 &&
@@ -317,6 +319,99 @@ static void test_grants(void)
           "delegate lists grants");
     free(resp);
     CHECK(ckt_raw(cb, "GET", path, NULL) == 403, "bob cannot list alice's grants");
+    ck_net_close(cp);
+    ck_net_close(cd);
+    ck_net_close(cn);
+    ck_net_close(cf);
+    ck_net_close(cb);
+}
+
+/* GET /v1/grants/mine as c: the grants (a new array) and more; NULL on
+ * failure. Every grant listed must be the caller's own. */
+static json_t *mine(ck_net *c, const char *gid, int64_t after, unsigned limit, int *more, int64_t *next)
+{
+    json_t *g = NULL, *it;
+    size_t i;
+    if (ck_net_grants_mine(c, after, limit, &g, more, next) != 0) {
+        fprintf(stderr, "  grants/mine of %s: %ld %s\n", gid, ck_net_status(c), ck_net_error_code(c));
+        return NULL;
+    }
+    json_array_foreach(g, i, it) CHECK(!strcmp(json_string_value(json_object_get(it, "grantee")) ?: "", gid),
+                                       "%s's listing holds only her own grants", gid);
+    return g;
+}
+
+static const char *gstr(const json_t *g, size_t i, const char *k)
+{
+    return json_string_value(json_object_get(json_array_get(g, i), k)) ?: "";
+}
+
+/* After test_grants: alice's read grant to drx kept, her write grant to drx revoked, pharm's grant on
+ * allergies expired, the nurse alice's delegate, pharm's grant on
+ * medications issued by the nurse. */
+static void test_grants_mine(void)
+{
+    ck_net *ca = ckt_client(srv.url, "admin", admin.sk);
+    ck_net *cp = ckt_client(srv.url, alice.gid, alice.sk);
+    ck_net *cd = ckt_client(srv.url, drx.gid, drx.sk);
+    ck_net *cn = ckt_client(srv.url, nurse.gid, nurse.sk);
+    ck_net *cf = ckt_client(srv.url, pharm.gid, pharm.sk);
+    ck_net *cb = ckt_client(srv.url, bob.gid, bob.sk);
+    json_t *g;
+    int more = -1;
+    int64_t next = -1, first;
+
+    g = mine(cf, pharm.gid, 0, 0, &more, &next);
+    CHECK(g && json_array_size(g) == 1 && !strcmp(gstr(g, 0, "patient"), alice.gid) &&
+              !strcmp(gstr(g, 0, "access"), "write") && !strcmp(gstr(g, 0, "granted_by"), nurse.gid) &&
+              json_array_size(json_object_get(json_array_get(g, 0), "sections")) == 1 &&
+              !strcmp(json_string_value(json_array_get(json_object_get(json_array_get(g, 0), "sections"), 0)) ?: "",
+                      "medications") && more == 0,
+          "pharm holds alice's medications grant only (the expired one is not listed)");
+    json_decref(g);
+    g = mine(cd, drx.gid, 0, 0, &more, NULL);
+    CHECK(g && json_array_size(g) == 1 && !strcmp(gstr(g, 0, "access"), "read") && more == 0,
+          "drx holds his read grant (test_records); the revoked write grant is not listed");
+    json_decref(g);
+    g = mine(cn, nurse.gid, 0, 0, NULL, NULL);
+    CHECK(g && json_array_size(g) == 1 && json_is_true(json_object_get(json_array_get(g, 0), "delegate")),
+          "the nurse holds her delegation");
+    json_decref(g);
+    /* bob grants pharm too: his listing (the grantor's) stays empty. */
+    CHECK(ck_net_grant(cb, bob.gid, pharm.gid, "medications", 0, 0, NULL) == 0, "bob grants pharm: %s",
+          ck_net_error_code(cb));
+    g = mine(cb, bob.gid, 0, 0, NULL, NULL);
+    CHECK(g && json_array_size(g) == 0, "bob sees no one else's grants, his own given ones included");
+    json_decref(g);
+    /* Paging: one at a time. */
+    g = mine(cf, pharm.gid, 0, 1, &more, &next);
+    CHECK(g && json_array_size(g) == 1 && more == 1 && !strcmp(gstr(g, 0, "patient"), alice.gid) &&
+              next == (int64_t)json_integer_value(json_object_get(json_array_get(g, 0), "id")),
+          "page 1 of 2 (more: %d)", more);
+    first = next;
+    json_decref(g);
+    g = mine(cf, pharm.gid, first, 1, &more, &next);
+    CHECK(g && json_array_size(g) == 1 && more == 0 && !strcmp(gstr(g, 0, "patient"), bob.gid) && next > first,
+          "page 2 of 2");
+    json_decref(g);
+    /* Refusals. */
+    CHECK(unsigned_get("/v1/grants/mine") == 401, "unsigned: 401");
+    CHECK(ckt_expect(ca, "GET", "/v1/grants/mine", NULL, 403, "forbidden"), "the operator holds no grants: 403");
+    CHECK(ckt_expect(cf, "GET", "/v1/grants/mine?limit=0", NULL, 400, "bad_parameter"), "limit 0: 400");
+    CHECK(ckt_expect(cf, "GET", "/v1/grants/mine?limit=1001", NULL, 400, "bad_parameter"), "limit 1001: 400");
+    CHECK(ckt_expect(cf, "GET", "/v1/grants/mine?after=-1", NULL, 400, "bad_parameter"), "after -1: 400");
+    CHECK(ckt_expect(cf, "POST", "/v1/grants/mine", "{}", 405, "method_not_allowed"), "POST: 405");
+    CHECK(ckt_expect(cf, "GET", "/v1/grants/" "theirs", NULL, 404, "not_found"), "only mine: 404");
+    /* A delegate's grants end with her delegation. */
+    CHECK(ck_net_grant_revoke(cp, alice.gid, gid_del) == 0, "alice ends the nurse's delegation");
+    g = mine(cf, pharm.gid, 0, 0, NULL, NULL);
+    CHECK(g && json_array_size(g) == 1 && !strcmp(gstr(g, 0, "patient"), bob.gid),
+          "the grant the nurse issued ended with her delegation");
+    json_decref(g);
+    g = mine(cn, nurse.gid, 0, 0, NULL, NULL);
+    CHECK(g && json_array_size(g) == 0, "the nurse's revoked delegation is not listed");
+    json_decref(g);
+    ck_net_close(ca);
     ck_net_close(cp);
     ck_net_close(cd);
     ck_net_close(cn);
@@ -612,6 +707,7 @@ int main(int argc, char **argv)
     test_directory(ca);
     test_records();
     test_grants();
+    test_grants_mine();
     test_mailbox();
     test_auth_refusals();
     test_audit();

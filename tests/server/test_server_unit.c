@@ -14,6 +14,7 @@
 #include "carekey/store.h"
 
 #include <semaphore.h>
+#include <sqlite3.h>
 
 static void test_json_buf(void)
 {
@@ -136,6 +137,66 @@ static void test_entry_encoding(void)
     }
 }
 
+/* The index GET /v1/grants/mine's query runs on (schema 7): 1 when the
+ * plan of the store's statement searches grants_held. */
+static int held_query_indexed(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM grants WHERE grantee = ?1 AND revoked_at = 0 "
+                               "AND id > ?2 AND (expires_at = 0 OR expires_at > ?3) ORDER BY id LIMIT ?4",
+                           -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW)
+            if (strstr((const char *)sqlite3_column_text(st, 3), "INDEX grants_held")) found = 1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return found;
+}
+
+/* ck_store_grants_held, after g (p1 -> dr) was revoked: only dr's grants
+ * neither revoked nor expired, on any record, paged by id. */
+static void held_grants(ck_store *s, ck_store_grant *g)
+{
+    ck_store_grant *gl = NULL;
+    ck_store_user u;
+    size_t n;
+    int64_t ids[2];
+    memset(&u, 0, sizeof u);
+    snprintf(u.gid, sizeof u.gid, "p2");
+    snprintf(u.role, sizeof u.role, "patient");
+    CHECK(ck_store_user_add(s, &u) == CK_STORE_OK, "p2");
+    snprintf(g->patient, sizeof g->patient, "p2");
+    g->expires_at = 5; /* expired at 10 */
+    CHECK(ck_store_grant_add(s, g, NULL) == CK_STORE_OK, "expired grant");
+    g->expires_at = 0;
+    snprintf(g->patient, sizeof g->patient, "p1");
+    CHECK(ck_store_grant_add(s, g, NULL) == CK_STORE_OK, "grant on p1");
+    ids[0] = g->id;
+    snprintf(g->grantee, sizeof g->grantee, "nurse");
+    CHECK(ck_store_grant_add(s, g, NULL) == CK_STORE_OK, "another grantee");
+    snprintf(g->patient, sizeof g->patient, "p2");
+    snprintf(g->grantee, sizeof g->grantee, "dr");
+    g->expires_at = 11;
+    CHECK(ck_store_grant_add(s, g, NULL) == CK_STORE_OK, "grant on p2, still valid at 10");
+    ids[1] = g->id;
+    CHECK(ck_store_grants_held(s, "dr", 0, 10, 10, &gl, &n) == CK_STORE_OK && n == 2 && gl[0].id == ids[0] &&
+              gl[1].id == ids[1] && !strcmp(gl[1].patient, "p2") && !strcmp(gl[0].grantee, "dr"),
+          "held: dr's two live grants, not the revoked, the expired nor the nurse's (%zu)", n);
+    free(gl);
+    CHECK(ck_store_grants_held(s, "dr", ids[0], 10, 10, &gl, &n) == CK_STORE_OK && n == 1 && gl[0].id == ids[1],
+          "held: after the first");
+    free(gl);
+    CHECK(ck_store_grants_held(s, "dr", 0, 10, 1, &gl, &n) == CK_STORE_OK && n == 1 && gl[0].id == ids[0],
+          "held: limit");
+    free(gl);
+    CHECK(ck_store_grants_held(s, "dr", 0, 11, 10, &gl, &n) == CK_STORE_OK && n == 1, "held: expiry at now");
+    free(gl);
+    CHECK(ck_store_grants_held(s, "dr' OR '1'='1", 0, 10, 10, &gl, &n) == CK_STORE_OK && n == 0, "held: bound");
+    free(gl);
+}
+
 static void test_store_sqlite(void)
 {
     char dir[256], url[400];
@@ -209,6 +270,7 @@ static void test_store_sqlite(void)
     CHECK(ck_store_grant_revoke(s, "p1", g.id, 5, NULL) == CK_STORE_NOT_FOUND, "revoke twice");
     CHECK(ck_store_grants(s, "p1", "dr", &gl, &n) == CK_STORE_OK && n == 0, "revoked not listed");
     free(gl);
+    held_grants(s, &g);
 
     memset(&m, 0, sizeof m);
     snprintf(m.recipient, sizeof m.recipient, "dr");
@@ -243,6 +305,8 @@ static void test_store_sqlite(void)
         CHECK(ck_store_nonce_use(s, "p1", "n1", 1000, 0) == CK_STORE_CONFLICT, "nonce survives reopen");
         ck_store_close(s);
     }
+    snprintf(url, sizeof url, "%s/s.db", dir);
+    CHECK(held_query_indexed(url), "the held-grants query searches the index grants_held");
     ckt_rmdir(dir);
 }
 

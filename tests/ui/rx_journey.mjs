@@ -4,13 +4,18 @@
 // world has no pharmacy or desk):
 //   dr-a: amoxicillin is blocked by pt-1's penicillin allergy (the
 //         warning shown inline, nothing written), then written with an
-//         override reason; aspirin written plainly;
-//   pharm: pt-1's open prescriptions with fills left; aspirin dispensed
-//         once, the second dispense refused with the node's reason;
+//         override reason and one refill; aspirin written plainly;
+//   pharm: her queue across patients opens the page: pt-1's amoxicillin
+//         (2 of 2 fills) and aspirin (1 of 1), prescriber and time;
+//         amoxicillin dispensed from the queue (1 of 2 left), then again
+//         (it leaves the queue); the lookup of pt-1's open prescriptions:
+//         aspirin dispensed once (it leaves the queue too), the second
+//         dispense refused with the node's reason;
 //   dr-er: break-glass without a reason refused, then with one: the
 //         summary and the remaining window;
 //   pt-1: the break-glass shows up highlighted in her audit page.
-// Roles: a pharmacist cannot prescribe, a doctor cannot dispense (403).
+// Roles: a pharmacist cannot prescribe, a doctor cannot dispense nor read
+// the pharmacist's queue (403 not_for_role).
 // axe-core on every page (no serious or critical violation), screenshots.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -79,6 +84,7 @@ async function doctor(browser) {
   };
   await pick('^amoxicillin');
   await page.fill('#quantity', '21');
+  await page.fill('#refills', '1');
   await page.fill('#dose', '500 mg three times a day');
   await page.click('#rx-submit');
   await page.waitForSelector('#rx-warning-list li, #rx-result.error', { timeout: 60000 });
@@ -97,6 +103,7 @@ async function doctor(browser) {
   ok(/warnings overridden/.test(await page.textContent('#rx-result')), `written with the override: ${await page.textContent('#rx-result')}`);
   await pick('^aspirin');
   await page.fill('#quantity', '30');
+  await page.fill('#refills', '0');
   await page.fill('#dose', '75 mg daily');
   await page.click('#rx-submit');
   await page.waitForFunction(() => (/Prescribed.*entry/.test(document.getElementById('rx-result').textContent) &&
@@ -111,12 +118,56 @@ async function doctor(browser) {
   await shot(page, 'doctor-prescribe');
   const [st] = await api(page, 'POST', '/ui/api/rx/dispense', { patient: 'pt-1', id: 'x', quantity: 1 });
   ok(st === 403, `a doctor cannot dispense: ${st}`);
+  const [qst, qbody] = await api(page, 'GET', '/ui/api/rx/queue');
+  ok(qst === 403 && qbody.error.code === 'not_for_role', `a doctor gets no pharmacist's queue: ${qst} ${JSON.stringify(qbody)}`);
   await ctx.close();
+}
+
+// the rows of the queue across patients: [{patient, drug, left, text}]
+const queueRows = (page) => page.$$eval('#rx-all tbody tr', (trs) => trs.map((t) => ({
+  patient: t.dataset.patient, drug: t.querySelector('.drug').textContent,
+  left: t.querySelector('.fills-left').textContent, text: t.textContent })));
+
+// waits until the queue's row of drug (re) has fills left `left`, or is gone (left null)
+const queueSettles = (page, re, left) => page.waitForFunction(([src, want]) => {
+  const tr = [...document.querySelectorAll('#rx-all tbody tr')]
+    .find((t) => new RegExp(src, 'i').test(t.querySelector('.drug').textContent));
+  return want === null ? !tr : tr && tr.querySelector('.fills-left').textContent === want;
+}, [re, left], { timeout: 60000 }).then(() => true, () => false);
+
+async function fromQueue(page, re) {
+  await page.evaluate(() => { document.getElementById('dispense-result').textContent = ''; });
+  await page.locator('#rx-all tbody tr').filter({ has: page.locator('.drug', { hasText: new RegExp(re, 'i') }) })
+    .locator('button.dispense').click();
+  await page.waitForFunction(() => /Dispensed|Refused/.test(document.getElementById('dispense-result').textContent), null, { timeout: 60000 });
+  return page.textContent('#dispense-result');
 }
 
 async function pharmacist(browser) {
   const { ctx, page } = await login(browser, 'pharm');
   await open(page, 'pharmacy');
+  // the page opens on her queue across patients
+  await page.waitForSelector('#rx-all table, #rx-all .error', { timeout: 60000 });
+  const q = await queueRows(page);
+  ok(q.some((r) => r.patient === 'pt-1' && /^aspirin/i.test(r.drug) && r.left === '1 of 1' && /dr-a/.test(r.text)),
+     `the queue lists pt-1's aspirin, 1 of 1 fills, by dr-a: ${JSON.stringify(q)}`);
+  ok(q.some((r) => r.patient === 'pt-1' && /^amoxicillin/i.test(r.drug) && r.left === '2 of 2'),
+     `the queue lists pt-1's amoxicillin, 2 of 2 fills: ${JSON.stringify(q)}`);
+  ok(!(await page.$('#rx-queue-errors')), 'every record of the queue was read');
+  const [qst, qbody] = await api(page, 'GET', '/ui/api/rx/queue');
+  ok(qst === 200 && qbody.records >= 1 && qbody.rows.every((r) => r.patient && r.fills_left > 0) && qbody.errors.length === 0,
+     `GET /ui/api/rx/queue: ${qst} ${JSON.stringify(qbody).slice(0, 300)}`);
+  await axe(page, 'pharmacy (queue)');
+  await shot(page, 'pharmacist-queue-all');
+  let said = await fromQueue(page, '^amoxicillin');
+  ok(/fill 1 of 2/.test(said), `dispensed from the queue: ${said}`);
+  ok(await queueSettles(page, '^amoxicillin', '1 of 2'), 'the queue shows one fill left of amoxicillin');
+  said = await fromQueue(page, '^amoxicillin');
+  ok(/fill 2 of 2/.test(said), `dispensed the last fill from the queue: ${said}`);
+  ok(await queueSettles(page, '^amoxicillin', null), 'amoxicillin left the queue with no fill left');
+  ok((await queueRows(page)).some((r) => /^aspirin/i.test(r.drug)), 'aspirin is still in the queue');
+  await shot(page, 'pharmacist-queue-dispensed');
+  // the lookup of one patient stays
   await page.fill('#patient', 'pt-1');
   await page.click('#queue-form button[type=submit]');
   await page.waitForSelector('#rx-queue table, #rx-queue p', { timeout: 60000 });
@@ -128,9 +179,13 @@ async function pharmacist(browser) {
   await row.locator('button.dispense').click();
   await page.waitForFunction(() => /Dispensed|Refused/.test(document.getElementById('dispense-result').textContent), null, { timeout: 60000 });
   ok(/fill 1 of 1/.test(await page.textContent('#dispense-result')), `dispensed once: ${await page.textContent('#dispense-result')}`);
-  await page.waitForSelector('#rx-queue tbody tr');
+  // the lookup is read again after the dispense: wait for its answer
+  await page.waitForFunction(() => [...document.querySelectorAll('#rx-queue tbody tr')]
+    .some((t) => /aspirin/i.test(t.textContent) && /^0 of/.test(t.querySelector('.fills-left').textContent)), null, { timeout: 60000 })
+    .catch(() => {});
   const left = await page.locator('#rx-queue tbody tr', { hasText: /aspirin/i }).locator('.fills-left').textContent();
   ok(/^0 of 1/.test(left), `no fill left: ${left}`);
+  ok(await queueSettles(page, '^aspirin', null), 'aspirin dispensed from the lookup left the queue too');
   await page.evaluate(() => { document.getElementById('dispense-result').textContent = ''; });
   await page.locator('#rx-queue tbody tr', { hasText: /aspirin/i }).locator('button.dispense').click();
   await page.waitForFunction(() => /Dispensed|Refused/.test(document.getElementById('dispense-result').textContent), null, { timeout: 60000 });

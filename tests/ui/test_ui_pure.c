@@ -104,6 +104,9 @@ static void test_origin_tokens_menu(void)
     CHECK(json_array_size(m) == 1 && !strcmp(json_string_value(json_object_get(json_array_get(m, 0), "id")), "pharmacy"),
           "pharmacist: the dispensing queue only");
     json_decref(m);
+    CHECK(ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/queue") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "rx/queue") &&
+              !ck_ui_role_may(CK_UI_ROLE_NURSE, "rx/queue") && !ck_ui_role_may(CK_UI_ROLE_PATIENT, "rx/queue"),
+          "the queue across patients: pharmacists only");
     CHECK(ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/dispense") && !ck_ui_role_may(CK_UI_ROLE_PHARMACIST, "rx/write") &&
               !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "rx/dispense") && !ck_ui_role_may(CK_UI_ROLE_FAMILY, "emergency"),
           "prescribing, dispensing and break-glass by role");

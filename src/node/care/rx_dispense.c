@@ -15,9 +15,7 @@
 
 #include "node/care/rx_impl.h"
 
-/* The directory's role of gid, cached in roles (gid -> role, "!gid" ->
- * true when deactivated): a string owned by roles, or NULL (error set). */
-static const char *directory_role(ck_node *c, json_t *roles, const char *gid, int *active)
+const char *ck_node_rx_directory_role(ck_node *c, json_t *roles, const char *gid, int *active)
 {
     char inactive_key[CK_NET_ID_MAX + 2];
     ck_net_user u;
@@ -56,7 +54,7 @@ static json_t *counted_dispenses(ck_node *c, const ck_node_book *b, json_t *role
         const char *role;
         json_t *copy;
         if (!strcmp(st, "completed") || !strcmp(st, "in-progress") || !author) continue;
-        if (!(role = directory_role(c, roles, author, NULL))) goto fail;
+        if (!(role = ck_node_rx_directory_role(c, roles, author, NULL))) goto fail;
         if (!strcmp(role, "pharmacist")) continue;
         if (!(copy = json_deep_copy(it)) ||
             json_object_set_new(json_object_get(copy, "resource"), "status", json_string("completed")) ||
@@ -94,7 +92,7 @@ static int check_prescriber(dispense_job *j, const json_t *req)
     if (!author)
         return ck_node_fail(c, CK_NODE_E_REFUSED, "no_author", "prescription %s has no verified author; refusing",
                             j->in->id);
-    if (!(role = directory_role(c, j->roles, author, &active))) return -1;
+    if (!(role = ck_node_rx_directory_role(c, j->roles, author, &active))) return -1;
     if (strcmp(role, "doctor") != 0)
         return ck_node_fail(c, CK_NODE_E_REFUSED, "not_a_doctor",
                             "prescription %s was written by %s, who is not a doctor in the directory; refusing",

@@ -21,6 +21,10 @@ int ck_node_rx_load_request(ck_node *c, ck_node_book *b, const char *patient, co
 int ck_node_rx_refused(ck_node *c, const ck_care_error *err, int refusing);
 /* Copies res into org's ledger section rx under staff@ORG: 0 or -1. */
 int ck_node_rx_ledger_copy(ck_node_care_writer *w, const char *org, const json_t *res, uint64_t *seq);
+/* The directory's role of gid, cached in roles (gid -> role, "!gid" ->
+ * true when deactivated): a string owned by roles, or NULL (error set).
+ * *active (may be NULL): 0 when the account is deactivated. */
+const char *ck_node_rx_directory_role(ck_node *c, json_t *roles, const char *gid, int *active);
 /* The resource's string member key ("" when absent). */
 const char *ck_node_rx_str(const json_t *item, const char *key);
 
