@@ -30,6 +30,7 @@ struct ck_ui_job {
     size_t len;
     ck_node_phase phase;
     uint64_t done, total;
+    int shown;                    /* the highest percent answered so far      */
     ck_node_import_out out;
     char code[CK_NODE_KEY_MAX + 16], msg[800];
 };
@@ -131,16 +132,19 @@ int ck_ui_import_start(ck_ui_req *r)
     return ck_ui_json(r, 202, json_pack("{s:s}", "state", "running"));
 }
 
-/* 0..100: sealing is the first half, appending the second. */
-static int percent(const struct ck_ui_job *j)
+/* 0..100: sealing is the first half, appending the second. The node
+ * reads the record again before it appends (and on a retry), so a later
+ * fetch or verify would show 0 again: the bar never goes back. */
+static int percent(struct ck_ui_job *j)
 {
-    uint64_t part;
+    uint64_t part = 0;
     if (j->state == JOB_DONE) return 100;
-    if (!j->total) return 0;
-    part = j->done * 50 / j->total;
+    if (j->total) part = j->done * 50 / j->total;
     if (j->phase == CK_NODE_PHASE_APPEND) part += 50;
-    else if (j->phase != CK_NODE_PHASE_SEAL) part = 0; /* fetching and verifying the record first */
-    return (int)(part > 99 ? 99 : part);
+    else if (j->phase != CK_NODE_PHASE_SEAL) part = 0; /* fetching and verifying the record */
+    if (part > 99) part = 99;
+    if ((int)part > j->shown) j->shown = (int)part;
+    return j->shown;
 }
 
 static const char *phase_name(ck_node_phase p)
