@@ -1,7 +1,8 @@
 /*
  * Fuzz the parsers of the node's pages (src/ui/parse.c): the Cookie header,
  * query strings, the login body, static paths, the Origin check, the
- * sharing change body (grant, revoke, hospitals, family). The first
+ * sharing change body (grant, revoke, hospitals, family), --listen, the
+ * operator's decision and the staff page's bodies (src/ui/staff_parse.c). The first
  * byte picks the parser; each accepted value is checked against what the
  * parser promises (hex ids, GIDs that are never paths, safe relative paths).
  */
@@ -12,6 +13,8 @@
 #include "fuzz.h"
 #include "serve.h"
 #include "ui/operator.h"
+#include "ui/staff.h"
+#include "carekey/node_hospital.h"
 #include "ui/ui_impl.h"
 
 static void cookie(const char *s)
@@ -124,6 +127,29 @@ static void decide(const char *s, size_t n)
     FUZZ_ASSERT(ck_ui_gid_ok(gid) && (approve == 0 || approve == 1), "a GID and a decision");
 }
 
+/* the staff page's bodies: add, or end (the first byte 19, 39, ...) */
+static void staff(const char *s, size_t n, int end)
+{
+    ck_ui_staff_in in;
+    char gid[CK_UI_GID_MAX], why[160];
+    why[0] = 0;
+    if (end) {
+        if (ck_ui_staff_end_parse(s, n, gid, why, sizeof why) != 0) {
+            FUZZ_ASSERT(gid[0] == 0 && why[0] != 0, "a reason, nothing kept");
+            return;
+        }
+        FUZZ_ASSERT(ck_ui_gid_ok(gid), "a GID");
+        return;
+    }
+    if (ck_ui_staff_add_parse(s, n, &in, why, sizeof why) != 0) {
+        FUZZ_ASSERT(in.gid[0] == 0 && in.role[0] == 0 && in.title[0] == 0 && why[0] != 0, "a reason, nothing kept");
+        return;
+    }
+    FUZZ_ASSERT(ck_ui_gid_ok(in.gid) && ck_node_hospital_role(in.role) != NULL, "a GID and a hospital role");
+    FUZZ_ASSERT(!in.unit[0] || ck_ui_gid_ok(in.unit), "a unit is an ID");
+    for (const char *t = in.title; *t; t++) FUZZ_ASSERT((unsigned char)*t >= 0x20 && *t != 0x7f, "a title on one line");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s;
@@ -131,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(s = malloc(size))) return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = 0;
-    switch (data[0] % 9) { /* the seeds start with the parser's number, 0..8 */
+    switch (data[0] % 10) { /* the seeds start with the parser's number, 0..9 (19: staff end) */
     case 0: cookie(s); break;
     case 1: query(s, size - 1); break;
     case 2: login(s, size - 1); break;
@@ -140,7 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 5: host(s); break;
     case 6: share(s, size - 1); break;
     case 7: listen_addr(s); break;
-    default: decide(s, size - 1); break;
+    case 8: decide(s, size - 1); break;
+    default: staff(s, size - 1, data[0] / 10 % 2); break;
     }
     free(s);
     return 0;

@@ -20,6 +20,10 @@ int ck_ui_care_org(ck_ui_req *r, char org[CK_UI_GID_MAX])
 {
     ck_node_self self;
     org[0] = 0;
+    if (r->s->role == CK_UI_ROLE_ORGANIZATION) { /* the organization's own home: itself */
+        snprintf(org, CK_UI_GID_MAX, "%s", r->s->gid);
+        return 0;
+    }
     if (ck_node_self_get(r->s->n, &self) != 0) return ck_ui_fail_node(r, r->s->n);
     for (size_t i = 0; i < self.n_attrs; i++)
         if (!strncmp(self.attrs[i], "staff@", 6) && ck_ui_gid_ok(self.attrs[i] + 6)) {

@@ -15,6 +15,7 @@
 
 static const char *const role_names[CK_UI_ROLE_COUNT_] = {
     "none", "patient", "family", "doctor", "nurse", "pharmacist", "researcher", "emergency", "clerk", "operator",
+    "organization",
 };
 
 const char *ck_ui_role_name(ck_ui_role r) { return r < CK_UI_ROLE_COUNT_ ? role_names[r] : "none"; }
@@ -41,8 +42,10 @@ static const struct item {
     {"prescribe", "Prescribe", "care", R(DOCTOR), 1},
     {"pharmacy", "Prescriptions to dispense", "care", R(PHARMACIST), 1},
     {"break-glass", "Emergency access", "care", R(EMERGENCY) | R(DOCTOR), 1},
-    /* the clerk's boards (src/ui/clerk.c, web/js/views/clerk*.js) */
-    {"staff", "Staff", "hospital", R(CLERK), 1},
+    /* the clerk's boards (src/ui/clerk.c, web/js/views/clerk*.js); staff is also
+     * the hospital admin's page, where she changes it (src/ui/staff.c, staff.js);
+     * the other boards read the ledger with staff@ORG, which she does not hold */
+    {"staff", "Staff", "hospital", R(CLERK) | R(ORGANIZATION), 1},
     {"census", "Wards and beds", "hospital", R(CLERK), 1},
     {"calendar", "Schedules and appointments", "hospital", R(CLERK), 1},
     {"theatres", "Theatre board", "hospital", R(CLERK), 1},
@@ -102,6 +105,10 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"clerk/schedule", R(CLERK)},
         {"clerk/theatre", R(CLERK)},
         {"clerk/mis", R(CLERK)},
+        /* the hospital admin's staff page (src/ui/staff.c) */
+        {"staff", R(ORGANIZATION)},
+        {"staff/add", R(ORGANIZATION)},
+        {"staff/end", R(ORGANIZATION)},
         {"operator/pending", R(OPERATOR)},
         {"operator/decide", R(OPERATOR)},
         {"operator/authorities", R(OPERATOR)},
@@ -146,6 +153,11 @@ ck_ui_role ck_ui_role_of(ck_node *n, char patient[CK_UI_GID_MAX])
                 break;
             }
     if (best != CK_UI_ROLE_NONE) return best;
+    /* an organization's own home (a hospital, a pharmacy) runs the
+     * authority of its own name; after the attribute roles, so a service
+     * that holds its own attribute (the emergency desk) keeps that role */
+    for (size_t i = 0; i < self.n_authorities; i++)
+        if (!strcmp(self.authorities[i], ck_node_gid(n))) return CK_UI_ROLE_ORGANIZATION;
     for (size_t i = 0; i < self.n_attrs; i++)
         if (has_prefix(self.attrs[i], "family@patient-")) {
             snprintf(patient, CK_UI_GID_MAX, "%s", self.attrs[i] + strlen("family@patient-"));

@@ -21,6 +21,7 @@
 #include "ui/ui_impl.h"
 #include "ui/care.h"
 #include "ui/operator.h"
+#include "ui/staff.h"
 
 #ifndef CK_UI_WEB_DIR
 #define CK_UI_WEB_DIR "web"
@@ -144,6 +145,7 @@ static void session_routes(ck_ui_req *r)
         (void)ck_ui_report(r, kind);
     } else if (ck_ui_care_route(r, r->uri, r->path_len)) { /* the hospital's pages: src/ui/care.c */
     } else if (ck_ui_operator_route(r, r->uri, r->path_len)) { /* the operator's pages: src/ui/operator.c */
+    } else if (ck_ui_staff_route(r, r->uri, r->path_len)) {    /* the hospital admin's: src/ui/staff.c */
     } else
         ck_ui_fail(r, 404, "not_found", "no such API route");
 }

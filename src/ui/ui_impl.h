@@ -97,6 +97,7 @@ typedef enum ck_ui_role {
     CK_UI_ROLE_EMERGENCY,
     CK_UI_ROLE_CLERK,
     CK_UI_ROLE_OPERATOR,
+    CK_UI_ROLE_ORGANIZATION,      /* the hospital admin: the organization's own home */
     CK_UI_ROLE_COUNT_
 } ck_ui_role;
 

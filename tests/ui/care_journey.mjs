@@ -4,9 +4,11 @@
 // vitals (an implausible value refused), a note, theatre bookings with a
 // double booking refused, discharges, slots and appointments with a double
 // booking refused, the census, calendar and theatre boards, and the MIS
-// dashboard's figures; each role's menu and JSON views (403 for another
-// role's); the session and CSRF checks on the new routes; strict form
-// bodies; axe-core on every page; screenshots.
+// dashboard's figures; the hospital admin's staff page (nurse-n taken on,
+// dr-z refused without her consent, nurse-n's affiliation ended); each
+// role's menu and JSON views (403 for another role's); the session and CSRF
+// checks on the new routes; strict form bodies; axe-core on every page;
+// screenshots.
 // Run by tests/ui/care_ui_test.sh (UI_CARE_WORLD=1: its world); ui_test.sh
 // runs every tests/ui/*.mjs in its own world, where this one is skipped.
 // Environment: UI_URL, UI_PASSPHRASE, UI_SHOTS, UI_CHROMIUM.
@@ -38,15 +40,20 @@ const MENUS = {
   'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms', 'prescribe', 'break-glass'] },
   'nurse-a': { role: 'nurse', menu: ['professional', 'patients', 'care-forms'] },
   'clerk-a': { role: 'clerk', menu: ['staff', 'census', 'calendar', 'theatres', 'mis'] },
+  'hosp-a': { role: 'organization', menu: ['staff'] },
 };
 const CLERK_VIEWS = ['staff', 'census', 'schedule?period=2026-11-24', 'theatre', 'mis?period=2026-11-24'].map((v) => '/ui/api/clerk/' + v);
 const CLINICIAN_ONLY_POST = ['admit', 'discharge', 'condition', 'vitals', 'note', 'theatre', 'outcome'].map((v) => '/ui/api/care/' + v);
+const STAFF_CHANGES = ['/ui/api/staff/add', '/ui/api/staff/end'];
 // another role's JSON views: 403 not_for_role
 const DENIED = {
-  'dr-a': { get: CLERK_VIEWS, post: [] },
-  'nurse-a': { get: CLERK_VIEWS, post: ['/ui/api/care/slots'] },
+  'dr-a': { get: [...CLERK_VIEWS, '/ui/api/staff'], post: STAFF_CHANGES },
+  'nurse-a': { get: [...CLERK_VIEWS, '/ui/api/staff'], post: ['/ui/api/care/slots', ...STAFF_CHANGES] },
   'clerk-a': { get: ['/ui/api/care/patients', '/ui/api/care/units', '/ui/api/care/encounters?patient=p1', '/ui/api/report/professional?patient=p1',
-                     '/fhir/Patient/p1/$everything'], post: CLINICIAN_ONLY_POST },
+                     '/fhir/Patient/p1/$everything', '/ui/api/staff'], post: [...CLINICIAN_ONLY_POST, ...STAFF_CHANGES] },
+  // the hospital admin: her staff page only (the ledger's boards need staff@ORG, which she does not hold)
+  'hosp-a': { get: [...CLERK_VIEWS, '/ui/api/care/patients', '/ui/api/care/units', '/ui/api/report/professional?patient=p1',
+                    '/fhir/Patient/p1/$everything'], post: ['/ui/api/care/admit', '/ui/api/care/appointment', '/ui/api/operator/decide'] },
 };
 
 function raw(method, p, headers = {}, body) {
@@ -402,6 +409,142 @@ async function security(doc) {
   ok(r.status === 400 && code(r) === 'bad_patient', `care/patients?patient=../p1 -> ${r.status}`);
 }
 
+// the staff list's rows: {gid: {state, role, unit}}
+const staffRows = (page) => page.$$eval('#staff-list tbody tr', (trs) => Object.fromEntries(trs.map((tr) =>
+  [tr.dataset.gid, { state: tr.dataset.state, role: tr.cells[1].textContent, unit: tr.cells[2].textContent, title: tr.cells[3].textContent }])));
+
+// the hospital admin (hosp-a's own login): takes nurse-n on, is refused dr-z
+// (no consent), ends nurse-n's affiliation; others get 403 on her changes
+async function hospitalAdmin(browser, doc, cl) {
+  const { ctx, page } = await login(browser, 'hosp-a');
+  await open(page, 'staff');
+  let rows = await staffRows(page);
+  ok(['clerk-a', 'dr-a', 'nurse-a'].every((g) => rows[g] && rows[g].state === 'active') && !rows['nurse-n'],
+     `the admin's staff list: ${JSON.stringify(rows)}`);
+  ok(rows['dr-a'].role === 'doctor' && rows['dr-a'].unit === 'cardiology', `dr-a: doctor in cardiology: ${JSON.stringify(rows['dr-a'])}`);
+  const units = await page.$$eval('#staff-unit option', (os) => os.map((o) => o.value));
+  ok(['', 'ward-med', 'th-1', 'cardiology'].every((u) => units.includes(u)), `the unit select offers hosp-a's units: ${units}`);
+  await axe(page, 'admin staff');
+  await shot(page, 'admin-staff');
+
+  // nurse-n (consented): reviewed in plain words, then saved
+  await page.fill('#staff-gid', 'nurse-n');
+  await page.selectOption('#staff-role', 'nurse');
+  await page.selectOption('#staff-unit', 'ward-med');
+  await page.fill('#staff-title', 'Staff nurse');
+  await page.click('#staff-check');
+  await page.waitForSelector('#staff-review:not([hidden])');
+  const review = await text(page, '#staff-review');
+  ok(/nurse-n will join hosp-a as a nurse in ward-med \(Medical ward\), titled "Staff nurse"/.test(review) &&
+     /staff@hosp-a/.test(review) && /ward, clinic sections of hosp-a's ledger/.test(review), `the review in plain words: ${review}`);
+  ok(await page.evaluate(() => document.activeElement.id) === 'staff-save', 'the review puts the focus on Save');
+  ok(!(await staffRows(page))['nurse-n'], 'nothing saved before Save');
+  await axe(page, 'admin staff review');
+  await shot(page, 'admin-staff-review');
+  await page.click('#staff-save');
+  await page.waitForSelector('#staff-add-result .ok, #staff-add-result [role=alert]', { timeout: 60000 });
+  ok(/Saved: nurse-n works at hosp-a as a nurse in ward-med/.test(await text(page, '#staff-add-result')),
+     `nurse-n taken on: ${await text(page, '#staff-add-result')}`);
+  rows = await staffRows(page);
+  ok(rows['nurse-n'] && rows['nurse-n'].state === 'active' && rows['nurse-n'].role === 'nurse' && rows['nurse-n'].unit === 'ward-med' &&
+     rows['nurse-n'].title === 'Staff nurse', `nurse-n listed active, a nurse in ward-med: ${JSON.stringify(rows['nurse-n'])}`);
+
+  // dr-z did not consent: refused, the node's reason shown (by keyboard: Enter reviews, Enter saves)
+  await page.fill('#staff-gid', 'dr-z');
+  await page.selectOption('#staff-role', 'doctor');
+  await page.focus('#staff-gid');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#staff-review:not([hidden])');
+  ok(/dr-z will join hosp-a as a doctor\./.test(await text(page, '#staff-review')), 'dr-z reviewed');
+  ok(await page.evaluate(() => document.activeElement.id) === 'staff-save', 'keyboard: the focus on Save');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#staff-add-result .ok, #staff-add-result [role=alert]', { timeout: 60000 });
+  const refused = await text(page, '#staff-add-result');
+  ok(/^Not saved: dr-z has not consented to work for hosp-a/.test(refused), `dr-z refused with the reason: ${refused}`);
+  ok(!(await staffRows(page))['dr-z'], 'dr-z not listed');
+  await axe(page, 'admin staff (a refusal shown)');
+  await shot(page, 'admin-staff-refused');
+
+  // nurse-n's affiliation ended: confirmed in plain words first
+  await page.click('button[aria-label="End nurse-n\'s affiliation"]');
+  await page.waitForSelector('#staff-confirm:not([hidden])');
+  const confirm = await text(page, '#staff-confirm');
+  ok(/nurse-n will no longer work for hosp-a/.test(confirm) && /staff@hosp-a\) is revoked/.test(confirm) &&
+     /write grants on hosp-a's ledger/.test(confirm), `the confirmation says what is revoked: ${confirm}`);
+  ok(await page.evaluate(() => document.activeElement.id) === 'staff-end-confirm', 'the confirmation takes the focus');
+  await page.click('#staff-end-keep');
+  ok((await staffRows(page))['nurse-n'].state === 'active', 'Keep changes nothing');
+  await page.click('button[aria-label="End nurse-n\'s affiliation"]');
+  await axe(page, 'admin staff confirmation');
+  await shot(page, 'admin-staff-end-confirm');
+  await page.click('#staff-end-confirm');
+  await page.waitForSelector('#staff-end-result .ok, #staff-end-result [role=alert]', { timeout: 60000 });
+  ok(/nurse-n left hosp-a\. Revoked: 1 key\(s\), [12] grant\(s\) on hosp-a's ledger/.test(await text(page, '#staff-end-result')),
+     `nurse-n's affiliation ended: ${await text(page, '#staff-end-result')}`);
+  rows = await staffRows(page);
+  ok(rows['nurse-n'] && rows['nurse-n'].state === 'ended' && rows['nurse-n'].role === 'nurse', `nurse-n listed as ended: ${JSON.stringify(rows['nurse-n'])}`);
+  ok(['clerk-a', 'dr-a', 'nurse-a'].every((g) => rows[g].state === 'active'), 'the others still active');
+  ok(/3 people work at hosp-a now; 1 affiliation ended/.test(await text(page, '#staff-summary')), `summary: ${await text(page, '#staff-summary')}`);
+  ok(!(await page.$('button[aria-label="End nurse-n\'s affiliation"]')), 'no End button on an ended row');
+  await axe(page, 'admin staff (ended)');
+  await shot(page, 'admin-staff-ended');
+
+  // the JSON API: no CSRF, strict bodies, the node's refusals with their codes, the wrong method
+  const cookie = 'ck_session=' + (await ctx.cookies()).find((k) => k.name === 'ck_session').value;
+  const me = JSON.parse((await raw('GET', '/ui/api/me', { Cookie: cookie })).body);
+  const json = { 'Content-Type': 'application/json', Cookie: cookie, Origin: ORIGIN };
+  const good = JSON.stringify({ gid: 'nurse-n', role: 'nurse' });
+  let r = await raw('POST', '/ui/api/staff/add', json, good);
+  ok(r.status === 403 && code(r) === 'bad_csrf', `staff/add without the CSRF token -> ${r.status} ${code(r)}`);
+  r = await raw('POST', '/ui/api/staff/end', { ...json, 'X-CSRF-Token': 'f'.repeat(64) }, '{"gid":"dr-a"}');
+  ok(r.status === 403 && code(r) === 'bad_csrf', `staff/end with a wrong CSRF token -> ${r.status} ${code(r)}`);
+  r = await raw('POST', '/ui/api/staff/add', { 'Content-Type': 'application/json', Origin: ORIGIN }, good);
+  ok(r.status === 401, `staff/add without a cookie -> ${r.status}`);
+  const h = { ...json, 'X-CSRF-Token': me.csrf };
+  for (const [b, why] of [['{"gid":"nurse-n","role":"nurse","admin":true}', /unknown field 'admin'/], ['{"gid":"nurse-n","gid":"x","role":"nurse"}', /twice/],
+                          ['{"gid":"nurse-n","role":"surgeon"}', /role/], ['{"gid":"../x","role":"nurse"}', /gid/], ['{"gid":"nurse-n","role":7}', /role/],
+                          ['{"gid":"nurse-n","role":"nurse","title":""}', /title/], ['{"gid":"nurse-n","role":"nurse"} x', /JSON/], ['[]', /JSON/]]) {
+    r = await raw('POST', '/ui/api/staff/add', h, b);
+    ok(r.status === 400 && code(r) === 'bad_form' && why.test(JSON.parse(r.body).error.message), `staff/add body ${b} -> ${r.status} ${r.body.slice(0, 120)}`);
+  }
+  for (const b of ['{"gid":"nurse-n","reason":"left"}', '{"gid":1}', '{}']) {
+    r = await raw('POST', '/ui/api/staff/end', h, b);
+    ok(r.status === 400 && code(r) === 'bad_form', `staff/end body ${b} -> ${r.status} ${code(r)}`);
+  }
+  r = await raw('POST', '/ui/api/staff/add', h, JSON.stringify({ gid: 'nurse-n', role: 'doctor' }));
+  ok(r.status === 422 && code(r) === 'wrong_role', `a nurse taken on as a doctor -> ${r.status} ${code(r)}`);
+  r = await raw('POST', '/ui/api/staff/add', h, JSON.stringify({ gid: 'nobody-here', role: 'nurse' }));
+  ok(r.status === 404 && code(r) === 'user_not_found', `an unknown person -> ${r.status} ${code(r)}`);
+  r = await raw('POST', '/ui/api/staff/add', h, JSON.stringify({ gid: 'nurse-n', role: 'nurse', unit: 'nowhere' }));
+  ok(r.status === 422 && code(r) === 'no_such_unit', `a unit hosp-a does not have -> ${r.status} ${code(r)}`);
+  r = await raw('POST', '/ui/api/staff/end', h, '{"gid":"nurse-n"}');
+  ok(r.status === 404 && code(r) === 'not_staff', `ending an ended affiliation -> ${r.status} ${code(r)}`);
+  r = await raw('GET', '/ui/api/staff/add', { Cookie: cookie });
+  ok(r.status === 405, `GET on staff/add -> ${r.status}`);
+  r = await raw('POST', '/ui/api/staff', h, '{}');
+  ok(r.status === 405, `POST on the staff list -> ${r.status}`);
+  r = await raw('GET', '/ui/api/staff/nosuch', { Cookie: cookie });
+  ok(r.status === 404, `an unknown staff route -> ${r.status}`);
+  await denied(page, 'hosp-a');
+  // a doctor and the clerk: 403 on her changes (the nurse's were checked in nurse())
+  for (const [gid, c] of [['dr-a', doc], ['clerk-a', cl]]) {
+    const st = await c.page.evaluate(async () => {
+      const m = await (await fetch('/ui/api/me')).json();
+      const res = await fetch('/ui/api/staff/add', { method: 'POST', headers: { 'X-CSRF-Token': m.csrf, 'Content-Type': 'application/json' },
+                                                     body: JSON.stringify({ gid: 'nurse-n', role: 'nurse' }) });
+      return { status: res.status, code: (await res.json()).error.code };
+    });
+    ok(st.status === 403 && st.code === 'not_for_role', `${gid}: POST /ui/api/staff/add -> ${st.status} ${st.code}`);
+  }
+  // phone-sized (her one page is shown already: loaded again)
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.reload();
+  await page.waitForSelector('#view[data-view="staff"]', { timeout: 60000 });
+  await axe(page, 'admin staff (phone)');
+  await shot(page, 'admin-phone');
+  await ctx.close();
+}
+
 function secrets() {
   for (const [u, b] of bodies) if (b.includes(PASS)) ok(false, `the passphrase in ${u}`);
   ok(bodies.length > 20, `responses scanned for the passphrase: ${bodies.length}`);
@@ -414,6 +557,7 @@ try {
   await nurse(browser);
   const cl = await clerk(browser);
   await security(doc);
+  await hospitalAdmin(browser, doc, cl); // last: ending an affiliation moves hosp-a's keys to a new epoch
   secrets();
   await doc.ctx.close();
   await cl.ctx.close();

@@ -36,6 +36,13 @@ for p in p1 p2 p3; do
     world_patient "$p"
     world_consent "$p" hosp-a
 done
+# the hospital admin's staff page: nurse-n enrolled and consented to work
+# for hosp-a (taken on from the page); dr-z enrolled without that consent
+for g in nurse-n:nurse dr-z:doctor; do
+    world_init "${g%%:*}" "${g%%:*}" "${g#*:}"
+    world_run world_as operator admin enroll "$W/${g%%:*}.enroll.json" --server "$URL"
+done
+world_run world_as nurse-n directory consent hosp-a
 echo "# world ready: $(( $(date +%s) - T0 )) s"
 
 mkdir -p "$SHOTS"

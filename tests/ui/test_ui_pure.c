@@ -10,6 +10,7 @@
 #include "ui/ui_impl.h"
 #include "ui/care.h"
 #include "ui/operator.h"
+#include "ui/staff.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -305,6 +306,49 @@ static void test_operator(void)
           "the operator's views, and no patient data");
 }
 
+/* the hospital admin's staff bodies (src/ui/staff_parse.c), her role's views and menu */
+static void test_staff(void)
+{
+    ck_ui_staff_in in;
+    char gid[CK_UI_GID_MAX], why[160];
+    json_t *m;
+#define ADD(b) ck_ui_staff_add_parse(b, strlen(b), &in, why, sizeof why)
+#define END(b) ck_ui_staff_end_parse(b, strlen(b), gid, why, sizeof why)
+    CHECK(ADD("{\"gid\":\"nurse-n\",\"role\":\"nurse\",\"unit\":\"ward-med\",\"title\":\"Staff nurse\"}") == 0 &&
+              !strcmp(in.gid, "nurse-n") && !strcmp(in.role, "nurse") && !strcmp(in.unit, "ward-med") &&
+              !strcmp(in.title, "Staff nurse"),
+          "an add with every field");
+    CHECK(ADD("{\"role\":\"pharmacist\",\"gid\":\"ph-2\"}") == 0 && !in.unit[0] && !in.title[0], "unit and title optional");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"surgeon\"}") != 0 && strstr(why, "role") && !in.gid[0], "an unknown role");
+    CHECK(ADD("{\"gid\":\"../x\",\"role\":\"doctor\"}") != 0 && strstr(why, "gid"), "a path as GID");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"doctor\",\"admin\":true}") != 0 && strstr(why, "unknown field 'admin'"),
+          "an unknown field");
+    CHECK(ADD("{\"gid\":\"x\",\"gid\":\"y\",\"role\":\"doctor\"}") != 0 && strstr(why, "twice"), "a field twice");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":1}") != 0 && ADD("{\"gid\":[\"x\"],\"role\":\"nurse\"}") != 0, "wrong types");
+    CHECK(ADD("{\"gid\":\"x\"}") != 0 && strstr(why, "required"), "no role");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"nurse\",\"unit\":\"ward med\"}") != 0, "a unit with a space");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"nurse\",\"title\":\"\"}") != 0 &&
+              ADD("{\"gid\":\"x\",\"role\":\"nurse\",\"title\":\"a\\nb\"}") != 0 &&
+              ADD("{\"gid\":\"x\",\"role\":\"nurse\",\"title\":\"a\\u0000b\"}") != 0,
+          "a title empty, on two lines, with a NUL");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"nurse\"} {}") != 0 && ADD("[]") != 0 && ADD("") != 0, "trailing input, not an object");
+    CHECK(END("{\"gid\":\"nurse-n\"}") == 0 && !strcmp(gid, "nurse-n"), "an end");
+    CHECK(END("{\"gid\":\"nurse-n\",\"reason\":\"left\"}") != 0 && !gid[0], "an end with another field");
+    CHECK(END("{\"gid\":7}") != 0 && END("{\"gid\":\"a/b\"}") != 0 && END("{}") != 0, "an end without a GID");
+#undef ADD
+#undef END
+    m = ck_ui_menu(CK_UI_ROLE_ORGANIZATION);
+    CHECK(json_array_size(m) >= 1 && !strcmp(json_string_value(json_object_get(json_array_get(m, 0), "id")), "staff"),
+          "the hospital admin's menu starts with staff");
+    json_decref(m);
+    CHECK(!strcmp(ck_ui_role_name(CK_UI_ROLE_ORGANIZATION), "organization"), "the role's name");
+    CHECK(ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "staff/add") && ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "staff/end") &&
+              !ck_ui_role_may(CK_UI_ROLE_CLERK, "staff/add") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "staff/end") &&
+              !ck_ui_role_may(CK_UI_ROLE_OPERATOR, "staff/add") && !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "fhir") &&
+              !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "report/professional"),
+          "staff changes for the hospital admin only; no patient data for her");
+}
+
 int main(void)
 {
     test_cookie();
@@ -314,6 +358,7 @@ int main(void)
     test_origin_tokens_menu();
     test_care_forms();
     test_operator();
+    test_staff();
     test_listen_host();
     test_share();
     TEST_MAIN_END();

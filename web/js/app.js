@@ -14,6 +14,7 @@ import * as clerkMis from './views/clerk_mis.js';
 import * as importer from './views/import.js';
 import * as publish from './views/publish.js';
 import * as operator from './views/operator.js';
+import * as staffAdmin from './views/staff.js';
 
 const views = {
   record: record.sections,
@@ -30,7 +31,8 @@ const views = {
   'break-glass': emergency.breakGlass,
   patients: care.patients,
   'care-forms': care.careForms,
-  staff: clerk.staff,
+  // the clerk's list is read-only; the hospital admin (the organization's own login) changes it
+  staff: (me, root) => (me.role === 'organization' ? staffAdmin.staff : clerk.staff)(me, root),
   census: clerk.census,
   calendar: clerk.calendar,
   theatres: clerk.theatres,

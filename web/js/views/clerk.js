@@ -1,5 +1,5 @@
 // web/js/views/clerk.js - the hospital clerk's boards (GET /ui/api/clerk/*):
-// the staff list (read-only), the wards and beds census board, the doctors'
+// the staff list (read-only: the hospital admin's page is staff.js), the wards and beds census board, the doctors'
 // schedules and appointments as a week calendar (with the forms to open
 // slots, book, check in and cancel), and the theatre board. The MIS dashboard is clerk_mis.js.
 import { get } from '../api.js';
@@ -15,8 +15,8 @@ export async function staff(me, root) {
     table(`${s.staff.length} people in the directory`, ['Person', 'Role', 'Unit', 'Title', 'Attributes', 'State'],
       s.staff.map((p) => [p.gid, p.role || '', p.unit || '', p.title || '', (p.attributes || []).join(', '),
         el('span', { class: 'badge ' + (p.active ? 'ok' : 'muted'), text: p.active ? 'active' : 'inactive' })])),
-    el('p', { class: 'note', id: 'staff-readonly', text: 'Read-only: taking on staff and ending an affiliation run from the ' +
-      'organization\'s own home ("carekey hospital staff add" / "deactivate"); the node has no operation for them yet.' }));
+    el('p', { class: 'note', id: 'staff-readonly', text: `Read-only: the hospital admin takes on staff and ends affiliations ` +
+      `(the Staff page of ${s.org}'s own login, or "carekey hospital staff add" / "remove" from its home).` }));
 }
 
 export async function census(me, root) {
