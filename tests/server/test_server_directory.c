@@ -500,7 +500,7 @@ static void test_migration(const char *dir)
     CHECK(user_version(path) == 3, "at version 3");
     CHECK(ckt_start(&old, bin, dir, db, admin.pk) == 0, "carekeyd opens a schema-3 database");
     if (old.pid <= 0) return;
-    CHECK(user_version(path) == 6, "migrated to version 6: %d", user_version(path));
+    CHECK(user_version(path) == 7, "migrated to version 7: %d", user_version(path));
     c = ckt_client(old.url, old_pat.gid, old_pat.sk);
     CHECK(ck_net_user_get(c, old_pat.gid, &u) == 0, "an old user still signs in: %s", ck_net_error_code(c));
     CHECK(ck_net_users_list(c, &f, &users, NULL) == 0 && json_array_size(users) == 1 &&
