@@ -75,6 +75,11 @@ int ck_ui_fail_node(ck_ui_req *r, ck_node *n)
     return ck_ui_fail(r, st, code, e->msg[0] ? e->msg : "the node could not do it");
 }
 
+void ck_ui_notice_to(void *ud, ck_node_level level, const char *msg)
+{
+    if (level != CK_NODE_PROBLEM && ud) json_array_append_new(ud, json_string(msg));
+}
+
 int ck_ui_patient_param(ck_ui_req *r, char gid[CK_UI_GID_MAX])
 {
     int rc = ck_ui_query_get(r->qs, strlen(r->qs), "patient", gid, CK_UI_GID_MAX);

@@ -202,22 +202,11 @@ static void change_words(const ck_ui_share *c, uint64_t expires_ms, char *out, s
     }
 }
 
-typedef struct notices {
-    json_t *list;
-} notices;
-
-static void on_notice(void *ud, ck_node_level level, const char *msg)
-{
-    notices *nt = ud;
-    if (level != CK_NODE_PROBLEM && nt->list) json_array_append_new(nt->list, json_string(msg));
-}
-
 static int apply_change(ck_ui_req *r, const char *patient, const ck_ui_share *c, uint64_t expires_ms, json_t *said)
 {
-    notices nt = {said};
     ck_node_grant_in in = {patient, c->grantee, c->read ? NULL : c->sections, c->delegate, c->read, expires_ms};
     int rc;
-    ck_node_set_notice(r->s->n, on_notice, &nt);
+    ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
     rc = c->revoke ? ck_node_grant_revoke_to(r->s->n, patient, c->grantee, NULL) : ck_node_grant(r->s->n, &in);
     ck_node_set_notice(r->s->n, NULL, NULL);
     return rc;

@@ -15,16 +15,6 @@
 #include "carekey/node_family.h"
 #include "ui/ui_impl.h"
 
-typedef struct notices {
-    json_t *list;
-} notices;
-
-static void on_notice(void *ud, ck_node_level level, const char *msg)
-{
-    notices *nt = ud;
-    if (level != CK_NODE_PROBLEM && nt->list) json_array_append_new(nt->list, json_string(msg));
-}
-
 static void day_of(uint64_t ms, char out[16])
 {
     time_t t = (time_t)(ms / 1000);
@@ -100,16 +90,14 @@ int ck_ui_sharing_family(ck_ui_req *r, const char *patient, const ck_ui_share *c
     ck_node_family_out o;
     char plain[1400];
     json_t *said;
-    notices nt;
     int rc;
     /* the checks first, confirmed or not: a refusal comes before any review */
     if (ck_node_family_invite(r->s->n, &in, &o) != 0) return ck_ui_fail_node(r, r->s->n);
     invite_words(c->grantee, &o, plain, sizeof plain);
     if (!c->confirm) return ck_ui_json(r, 200, json_pack("{s:b,s:s}", "applied", 0, "plain", plain));
     if (!(said = json_array())) return ck_ui_fail(r, 500, "no_memory", "out of memory");
-    nt.list = said;
     in.check = 0;
-    ck_node_set_notice(r->s->n, on_notice, &nt);
+    ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
     rc = ck_node_family_invite(r->s->n, &in, &o);
     ck_node_set_notice(r->s->n, NULL, NULL);
     if (rc != 0) {
@@ -124,7 +112,6 @@ int ck_ui_sharing_family_end(ck_ui_req *r, const char *patient, const ck_ui_shar
     ck_node_family_end_out o;
     char plain[1400];
     json_t *said;
-    notices nt;
     size_t used;
     int rc;
     used = (size_t)snprintf(plain, sizeof plain,
@@ -136,8 +123,7 @@ int ck_ui_sharing_family_end(ck_ui_req *r, const char *patient, const ck_ui_shar
                             c->grantee, c->grantee, patient);
     if (!c->confirm) return ck_ui_json(r, 200, json_pack("{s:b,s:s}", "applied", 0, "plain", plain));
     if (!(said = json_array())) return ck_ui_fail(r, 500, "no_memory", "out of memory");
-    nt.list = said;
-    ck_node_set_notice(r->s->n, on_notice, &nt);
+    ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
     rc = ck_node_family_end(r->s->n, patient, c->grantee, &o);
     ck_node_set_notice(r->s->n, NULL, NULL);
     if (rc != 0) {

@@ -11,16 +11,6 @@
 #include "carekey/node_sharing.h"
 #include "ui/ui_impl.h"
 
-typedef struct notices {
-    json_t *list;
-} notices;
-
-static void on_notice(void *ud, ck_node_level level, const char *msg)
-{
-    notices *nt = ud;
-    if (level != CK_NODE_PROBLEM && nt->list) json_array_append_new(nt->list, json_string(msg));
-}
-
 void ck_ui_list_words(const char *csv, char *out, size_t cap)
 {
     char buf[1024], *tok[64], *save = NULL;
@@ -58,9 +48,8 @@ int ck_ui_sharing_hospitals(ck_ui_req *r, const char *patient, const ck_ui_share
     if (!c->confirm) return ck_ui_json(r, 200, json_pack("{s:b,s:s}", "applied", 0, "plain", plain));
     if (!(said = json_array())) return ck_ui_fail(r, 500, "no_memory", "out of memory");
     {
-        notices nt = {said};
         ck_node_sharing_in in = {patient, c->hosp, desk, NULL};
-        ck_node_set_notice(r->s->n, on_notice, &nt);
+        ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
         rc = ck_node_sharing_write(r->s->n, &in);
         ck_node_set_notice(r->s->n, NULL, NULL);
     }

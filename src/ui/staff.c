@@ -127,11 +127,6 @@ out:
     return rc;
 }
 
-static void on_notice(void *ud, ck_node_level level, const char *msg)
-{
-    if (level != CK_NODE_PROBLEM) json_array_append_new(ud, json_string(msg));
-}
-
 static int add(ck_ui_req *r)
 {
     ck_ui_staff_in s;
@@ -149,7 +144,7 @@ static int add(ck_ui_req *r)
     in.role = s.role;
     in.unit = s.unit[0] ? s.unit : NULL;
     in.title = s.title[0] ? s.title : NULL;
-    ck_node_set_notice(r->s->n, on_notice, said);
+    ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
     rc = ck_node_hospital_staff_add(r->s->n, &in, org);
     ck_node_set_notice(r->s->n, NULL, NULL);
     if (rc != 0) {
@@ -171,7 +166,7 @@ static int end(ck_ui_req *r)
         json_decref(said);
         return ck_ui_fail(r, 400, "bad_form", why);
     }
-    ck_node_set_notice(r->s->n, on_notice, said);
+    ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
     rc = ck_node_hospital_staff_remove(r->s->n, gid, &out);
     ck_node_set_notice(r->s->n, NULL, NULL);
     if (rc != 0) {

@@ -201,6 +201,10 @@ typedef struct ck_ui_req {
 int ck_ui_fail(ck_ui_req *r, long status, const char *code, const char *msg);
 /* The node's last error on n as a reply; -1. */
 int ck_ui_fail_node(ck_ui_req *r, ck_node *n);
+/* A ck_node_notice_fn: what the node says while it works (not its
+ * problems, which come back as its error), appended to ud, a JSON array
+ * the page shows under a change that was saved. */
+void ck_ui_notice_to(void *ud, ck_node_level level, const char *msg);
 /* r's reply: no body (a 304), status kept; 0 or -1. */
 int ck_ui_empty(ck_ui_req *r);
 /* r's reply: v (reference taken) as application/json; 0. */
