@@ -1,6 +1,6 @@
 // bench/ui/report_page.mjs URL GID REPS NAME=PATIENT... - the professional
 // report page in headless Chromium: for each patient, one untimed warm-up
-// load, then REPS loads of app.html#professional with the patient chosen;
+// load, then REPS loads (reloads) of app.html#professional with the patient chosen;
 // each load's time from navigation start to the 'ck-rendered' mark (the
 // shell sets it once the view is drawn: every block of the report in the
 // DOM) and its first contentful paint. Prints `bench NAME VALUE ms` lines.
@@ -25,8 +25,16 @@ try {
   await page.waitForSelector('#menu a');
   const load = async (patient) => {
     await page.evaluate((p) => sessionStorage.setItem('ck-patient', p), patient);
-    await page.goto('about:blank');
-    await page.goto(url + '/app.html#professional');
+    // a full page load from the site itself (a reload, as F5 or a link in
+    // the pages): from about:blank, Chromium would also start a renderer
+    // process for the site (site isolation), which in-site navigation
+    // does not pay (BENCH_UI_BLANK=1 measures that way)
+    if (process.env.BENCH_UI_BLANK === '1' || !page.url().endsWith('/app.html#professional')) {
+      await page.goto('about:blank');
+      await page.goto(url + '/app.html#professional');
+    } else {
+      await page.reload();
+    }
     await page.waitForSelector('#view[data-view="professional"] .report-block, #status.error, #report [role=alert]',
                                { timeout: 120000 });
     if (await page.$('#status.error, #report [role=alert]')) throw new Error(`${patient}: the report was refused`);

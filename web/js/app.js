@@ -2,46 +2,37 @@
 // her role, and a router over the location hash (no patient data in URLs).
 import { get, post, setCsrf } from './api.js';
 import { el, setStatus } from './dom.js';
-import * as record from './views/record.js';
-import * as sharing from './views/sharing.js';
-import * as report from './views/report.js';
-import * as rx from './views/rx.js';
-import * as pharmacy from './views/pharmacy.js';
-import * as emergency from './views/emergency.js';
-import * as care from './views/care.js';
-import * as clerk from './views/clerk.js';
-import * as clerkMis from './views/clerk_mis.js';
-import * as importer from './views/import.js';
-import * as publish from './views/publish.js';
-import * as operator from './views/operator.js';
-import * as staffAdmin from './views/staff.js';
+// a view's module is fetched when it is first shown: a page load compiles
+// only the shell and the view it opens (bench/ui: the report page)
+const lazy = (path, name) => async (me, root) => (await import(path))[name](me, root);
+const report = (kind) => async (me, root) => (await import('./views/report.js')).show(me, root, kind);
 
 const views = {
-  record: record.sections,
-  timeline: record.timeline,
-  results: record.results,
-  download: record.download,
-  sharing: sharing.sharing,
-  audit: sharing.audit,
-  personal: (me, root) => report.show(me, root, 'personal'),
-  professional: (me, root) => report.show(me, root, 'professional'),
-  research: (me, root) => report.show(me, root, 'research'),
-  prescribe: rx.prescribe,
-  pharmacy: pharmacy.queue,
-  'break-glass': emergency.breakGlass,
-  patients: care.patients,
-  'care-forms': care.careForms,
+  record: lazy('./views/record.js', 'sections'),
+  timeline: lazy('./views/record.js', 'timeline'),
+  results: lazy('./views/record.js', 'results'),
+  download: lazy('./views/record.js', 'download'),
+  sharing: lazy('./views/sharing.js', 'sharing'),
+  audit: lazy('./views/sharing.js', 'audit'),
+  personal: report('personal'),
+  professional: report('professional'),
+  research: report('research'),
+  prescribe: lazy('./views/rx.js', 'prescribe'),
+  pharmacy: lazy('./views/pharmacy.js', 'queue'),
+  'break-glass': lazy('./views/emergency.js', 'breakGlass'),
+  patients: lazy('./views/care.js', 'patients'),
+  'care-forms': lazy('./views/care.js', 'careForms'),
   // the clerk's list is read-only; the hospital admin (the organization's own login) changes it
-  staff: (me, root) => (me.role === 'organization' ? staffAdmin.staff : clerk.staff)(me, root),
-  census: clerk.census,
-  calendar: clerk.calendar,
-  theatres: clerk.theatres,
-  mis: clerkMis.mis,
-  import: importer.show,
-  publish: publish.show,
-  enrollments: operator.enrollments,
-  authorities: operator.authorities,
-  directory: operator.directory,
+  staff: (me, root) => (me.role === 'organization' ? lazy('./views/staff.js', 'staff') : lazy('./views/clerk.js', 'staff'))(me, root),
+  census: lazy('./views/clerk.js', 'census'),
+  calendar: lazy('./views/clerk.js', 'calendar'),
+  theatres: lazy('./views/clerk.js', 'theatres'),
+  mis: lazy('./views/clerk_mis.js', 'mis'),
+  import: lazy('./views/import.js', 'show'),
+  publish: lazy('./views/publish.js', 'show'),
+  enrollments: lazy('./views/operator.js', 'enrollments'),
+  authorities: lazy('./views/operator.js', 'authorities'),
+  directory: lazy('./views/operator.js', 'directory'),
 };
 
 let me = null;
