@@ -221,7 +221,8 @@ static void run_many(void *p)
     many_ctx *c = p;
     ck_seal_open_job jobs[MANY_ENV];
     for (int i = 0; i < MANY_ENV; i++)
-        jobs[i] = (ck_seal_open_job){c->env[i], (const uint8_t *)"record-42", 9, &c->pt[i], CK_SEAL_ERR_PARAM};
+        jobs[i] = (ck_seal_open_job){.env = c->env[i], .ad = (const uint8_t *)"record-42", .ad_len = 9, .out = &c->pt[i],
+                                     .rc = CK_SEAL_ERR_PARAM};
     if (ck_seal_open_many(jobs, MANY_ENV, c->key, c->threads) != CK_SEAL_OK) die("open_many");
     for (int i = 0; i < MANY_ENV; i++)
         if (jobs[i].rc != CK_SEAL_OK) die("open_many job");

@@ -106,13 +106,21 @@ CK_MUST_CHECK ck_seal_err ck_seal_open(const ck_seal_env *env, ck_abe_user_key *
                                        const uint8_t *ad, size_t ad_len, uint8_t *const *out);
 
 /* One envelope for ck_seal_open_many: the arguments of ck_seal_open and,
- * after the call, its result. */
+ * after the call, its result. With env NULL, enc is the encoded envelope
+ * instead: the worker decodes it (validating its group elements, the
+ * costly part of a decode, on that core too); it must hold exactly one
+ * payload, which the worker allocates: *owned (owned_len bytes; wipe, then
+ * free) when rc is OK, NULL otherwise (out unused). */
 typedef struct ck_seal_open_job {
     const ck_seal_env *env;
     const uint8_t *ad;
     size_t ad_len;
     uint8_t *const *out;      /* as in ck_seal_open */
     ck_seal_err rc;           /* set by ck_seal_open_many */
+    const uint8_t *enc;       /* env NULL: decoded by the worker            */
+    size_t enc_len;
+    uint8_t *owned;
+    size_t owned_len;
 } ck_seal_open_job;
 
 /* Opens n envelopes with one key on `threads` worker threads (0: one per

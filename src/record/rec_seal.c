@@ -117,44 +117,38 @@ out:
     return rc;
 }
 
-/* What ck_rec_open_many keeps per job while the seal layer works. */
-typedef struct open_slot {
-    ck_seal_env *env;
-    uint8_t ad[CK_REC_AD_MAX];
-    uint8_t *buf;
-} open_slot;
-
-/* Decodes job j's envelope into its slot and its seal job; rc on failure. */
-static ck_rec_err open_prepare(ck_rec_open_job *j, open_slot *s, ck_seal_open_job *sj, const char *patient)
+/* Job j's container read and its seal job set up: the envelope itself is
+ * decoded (its group elements validated) by the worker that opens it. */
+static ck_rec_err open_prepare(ck_rec_open_job *j, uint8_t ad[CK_REC_AD_MAX], ck_seal_open_job *sj,
+                               const char *patient)
 {
-    size_t ad_len = 0, n;
-    ck_rec_err rc = data_envelope(&s->env, s->ad, &ad_len, j->e, patient);
+    ck_rec_container c;
+    ck_rec_err rc = ck_rec_container_decode(&c, j->e->envelope, j->e->envelope_len);
     if (rc != CK_REC_OK) return rc;
-    n = ck_seal_env_payload_len(s->env, 0);
-    if (!(s->buf = malloc(n ? n : 1))) return CK_REC_ERR_NOMEM;
-    j->payload_len = n;
-    sj->env = s->env;
-    sj->ad = s->ad;
-    sj->ad_len = ad_len;
-    sj->out = &s->buf;
+    if (c.kind != CK_REC_KIND_DATA) return CK_REC_ERR_KIND;
+    sj->env = NULL;
+    sj->enc = c.body;
+    sj->enc_len = c.body_len;
+    sj->ad = ad;
+    sj->ad_len = ck_rec_ad(ad, patient, j->e->section, j->e->resource_type, c.entry_id);
     return CK_REC_OK;
 }
 
 ck_rec_err ck_rec_open_many(ck_rec_open_job *jobs, size_t n, const char *patient, ck_abe_user_key *key,
                             unsigned threads)
 {
-    open_slot *slot = NULL;
+    uint8_t (*ad)[CK_REC_AD_MAX] = NULL;
     ck_seal_open_job *sj = NULL;
     size_t *of = NULL, m = 0;
     ck_rec_err rc = CK_REC_ERR_NOMEM;
 
     if ((!jobs && n) || !patient || !key) return CK_REC_ERR_PARAM;
     if (!n) return CK_REC_OK;
-    if (!(slot = calloc(n, sizeof *slot)) || !(sj = calloc(n, sizeof *sj)) || !(of = calloc(n, sizeof *of))) goto out;
+    if (!(ad = calloc(n, sizeof *ad)) || !(sj = calloc(n, sizeof *sj)) || !(of = calloc(n, sizeof *of))) goto out;
     for (size_t i = 0; i < n; i++) {
         jobs[i].payload = NULL;
         jobs[i].payload_len = 0;
-        if ((jobs[i].rc = open_prepare(&jobs[i], &slot[i], &sj[m], patient)) == CK_REC_OK) of[m++] = i;
+        if ((jobs[i].rc = open_prepare(&jobs[i], ad[m], &sj[m], patient)) == CK_REC_OK) of[m++] = i;
     }
     if ((rc = map_seal_err(ck_seal_open_many(sj, m, key, threads))) != CK_REC_OK) {
         for (size_t k = 0; k < m; k++) jobs[of[k]].rc = rc;
@@ -163,19 +157,11 @@ ck_rec_err ck_rec_open_many(ck_rec_open_job *jobs, size_t n, const char *patient
     for (size_t k = 0; k < m; k++) {
         ck_rec_open_job *j = &jobs[of[k]];
         if ((j->rc = map_seal_err(sj[k].rc)) != CK_REC_OK) continue;
-        j->payload = slot[of[k]].buf;   /* handed over */
-        slot[of[k]].buf = NULL;
+        j->payload = sj[k].owned;   /* handed over */
+        j->payload_len = sj[k].owned_len;
     }
 out:
-    for (size_t i = 0; slot && i < n; i++) {
-        if (slot[i].buf) {
-            ck_wipe(slot[i].buf, jobs[i].payload_len);
-            free(slot[i].buf);
-        }
-        ck_seal_env_free(slot[i].env);
-        if (jobs[i].rc != CK_REC_OK) jobs[i].payload_len = 0;
-    }
-    free(slot);
+    free(ad);
     free(sj);
     free(of);
     return rc;

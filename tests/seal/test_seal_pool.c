@@ -121,7 +121,7 @@ int main(void)
         cold_key(&key, &master);
         for (int i = 0; i < N_ENV; i++) {
             out[i] = alloc_out(S[i].n);
-            jobs[i] = (ck_seal_open_job){S[i].env, S[i].ad, S[i].ad_len, out[i], CK_SEAL_ERR_PARAM};
+            jobs[i] = (ck_seal_open_job){.env = S[i].env, .ad = S[i].ad, .ad_len = S[i].ad_len, .out = out[i], .rc = CK_SEAL_ERR_PARAM};
         }
         CHECK(ck_seal_open_many(jobs, N_ENV, &key, threads[t]) == CK_SEAL_OK, "open_many on %u threads", threads[t]);
         for (int i = 0; i < N_ENV; i++) {
@@ -134,13 +134,40 @@ int main(void)
         ck_abe_user_key_free(&key);
     }
     {
-        ck_seal_open_job one = {S[0].env, S[0].ad, S[0].ad_len, NULL, CK_SEAL_OK};
+        ck_seal_open_job one = {.env = S[0].env, .ad = S[0].ad, .ad_len = S[0].ad_len, .out = NULL, .rc = CK_SEAL_OK};
         cold_key(&key, &master);
         CHECK(ck_seal_open_many(NULL, 1, &key, 2) == CK_SEAL_ERR_PARAM, "NULL jobs");
         CHECK(ck_seal_open_many(&one, 1, NULL, 2) == CK_SEAL_ERR_PARAM, "NULL key");
         CHECK(ck_seal_open_many(&one, 0, &key, 2) == CK_SEAL_OK, "no jobs");
         CHECK(ck_seal_open_many(&one, 1, &key, 2) == CK_SEAL_OK && one.rc == CK_SEAL_ERR_PARAM,
               "a job without outputs fails alone with PARAM");
+        ck_abe_user_key_free(&key);
+    }
+    {
+        /* encoded envelopes, decoded by the workers: one-payload ones open
+         * as the serial path does; more payloads, or a cut encoding, fail
+         * with nothing handed over */
+        ck_seal_open_job jobs[N_ENV + 1];
+        cold_key(&key, &master);
+        for (int i = 0; i < N_ENV; i++)
+            jobs[i] = (ck_seal_open_job){.ad = S[i].ad, .ad_len = S[i].ad_len, .enc = S[i].env_bytes,
+                                         .enc_len = S[i].env_len, .rc = CK_SEAL_ERR_PARAM};
+        jobs[N_ENV] = (ck_seal_open_job){.ad = S[0].ad, .ad_len = S[0].ad_len, .enc = S[0].env_bytes,
+                                         .enc_len = S[0].env_len - 1, .rc = CK_SEAL_OK};
+        CHECK(ck_seal_open_many(jobs, N_ENV + 1, &key, 2) == CK_SEAL_OK, "open_many, encoded");
+        for (int i = 0; i < N_ENV; i++) {
+            if (S[i].n == 1)
+                CHECK(jobs[i].rc == want[i] && (jobs[i].rc != CK_SEAL_OK || (jobs[i].owned_len == 10 &&
+                                                memcmp(jobs[i].owned, want_out[i][0], 10) == 0)),
+                      "encoded job %d: %s (serial: %s)", i, ck_seal_strerror(jobs[i].rc), ck_seal_strerror(want[i]));
+            else
+                CHECK(jobs[i].rc == CK_SEAL_ERR_FORMAT && !jobs[i].owned, "encoded job %d: %zu payloads refused", i,
+                      S[i].n);
+            if (jobs[i].owned) ck_wipe(jobs[i].owned, jobs[i].owned_len);
+            free(jobs[i].owned);
+        }
+        CHECK(jobs[N_ENV].rc != CK_SEAL_OK && !jobs[N_ENV].owned, "a cut encoding fails alone: %s",
+              ck_seal_strerror(jobs[N_ENV].rc));
         ck_abe_user_key_free(&key);
     }
     for (int i = 0; i < N_ENV; i++) {
