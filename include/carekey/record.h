@@ -247,6 +247,11 @@ typedef struct ck_rec_verify_in {
      * hashes and signatures are not checked again; links, times, grants,
      * batches and tombstones are replayed as always. 0: verify everything. */
     size_t trusted;
+    /* Threads checking hashes and signatures (they do not depend on each
+     * other; the chain walk stays on the caller's thread): 0 one per core,
+     * 1 none besides the caller. The key callback is only ever called from
+     * the caller's thread. */
+    unsigned threads;
 } ck_rec_verify_in;
 
 #define CK_REC_MAX_PROBLEMS 64

@@ -6,6 +6,7 @@
  * so that no two different field tuples give the same byte string.
  */
 #include "carekey/wire.h"
+#include "carekey/identity.h"
 #include "wbuf.h"
 
 #include <openssl/crypto.h>
@@ -203,50 +204,12 @@ out:
     return rc;
 }
 
-/* Public keys loaded into OpenSSL, direct-mapped by their first bytes: a
- * server verifies the same callers' keys over and over, and loading a raw
- * key costs about as much as verifying with it. Public data only. */
-#define PKCACHE 1024
-static struct {
-    uint8_t pk[32];
-    EVP_PKEY *k;
-} pkcache[PKCACHE];
-static pthread_mutex_t pkcache_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static EVP_PKEY *pk_get(const uint8_t pk[32])
-{
-    size_t i = ((size_t)pk[0] | (size_t)pk[1] << 8) % PKCACHE;
-    EVP_PKEY *k = NULL, *old = NULL;
-    pthread_mutex_lock(&pkcache_mu);
-    if (pkcache[i].k && memcmp(pkcache[i].pk, pk, 32) == 0 && EVP_PKEY_up_ref(pkcache[i].k) == 1) k = pkcache[i].k;
-    pthread_mutex_unlock(&pkcache_mu);
-    if (k) return k;
-    if ((k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk, 32)) == NULL) return NULL;
-    pthread_mutex_lock(&pkcache_mu);
-    if (EVP_PKEY_up_ref(k) == 1) {
-        old = pkcache[i].k;
-        pkcache[i].k = k;
-        memcpy(pkcache[i].pk, pk, 32);
-    }
-    pthread_mutex_unlock(&pkcache_mu);
-    EVP_PKEY_free(old);
-    return k;
-}
-
+/* One Ed25519 verification for the whole code base (libsodium, through
+ * the identity layer). */
 int ck_net_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len,
                           const uint8_t pk[32])
 {
-    EVP_PKEY *k = pk_get(pk);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int rc = -1;
-    if (k == NULL || ctx == NULL) goto out;
-    if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) != 1) goto out;
-    if (EVP_DigestVerify(ctx, sig, 64, msg, len) != 1) goto out;
-    rc = 0;
-out:
-    EVP_MD_CTX_free(ctx);
-    EVP_PKEY_free(k);
-    return rc;
+    return ck_id_verify(sig, msg, len, pk) == CK_ID_OK ? 0 : -1;
 }
 
 /* ---- canonical binary encoding (wbuf.h) ------------------------------ */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "carekey/record.h"
+#include "record/rec_integrity.h"
 
 typedef struct {
     ck_rec_grant g;
@@ -37,6 +38,7 @@ typedef struct {
     unsigned char *superseded;   /* [n]: a later version says it replaces it */
     size_t *tombstone_by;        /* [n]: index + 1 of the tombstone dropping it */
     int signed_head_ok;        /* the patient's signed head verified */
+    unsigned char *integrity;  /* [n - trusted]: CK_REC_INTEGRITY_* computed ahead; NULL: as we go */
 } verifier;
 
 static void problem(verifier *v, ck_rec_problem_kind kind, uint64_t seq, const char *fmt, ...)
@@ -59,37 +61,18 @@ static void problem(verifier *v, ck_rec_problem_kind kind, uint64_t seq, const c
     o->n_problems++;
 }
 
-static void fields_of(ck_net_entry_fields *f, const ck_net_entry *e, const char *patient)
-{
-    memset(f, 0, sizeof(*f));
-    f->patient = patient;
-    f->seq = e->seq;
-    memcpy(f->prev_hash, e->prev_hash, 32);
-    f->section = e->section;
-    f->resource_type = e->resource_type;
-    f->author = e->author;
-    f->time_ms = e->time_ms;
-    f->envelope = e->envelope;
-    f->envelope_len = e->envelope_len;
-    f->envelope_sha256 = e->envelope ? NULL : e->envelope_sha256;
-    memcpy(f->signature, e->signature, 64);
-}
-
 /* Hash and signature: the entry is what its author wrote for this patient. */
-static void check_integrity(verifier *v, const ck_net_entry *e)
+static void check_integrity(verifier *v, size_t idx, const ck_net_entry *e)
 {
-    ck_net_entry_fields f;
-    uint8_t h[32], pk[32];
-    fields_of(&f, e, v->in->patient);
-    if (ck_net_entry_hash(h, &f) != 0 || memcmp(h, e->hash, 32) != 0)
+    unsigned bits = v->integrity ? v->integrity[idx - v->in->trusted]
+                                 : ck_rec_entry_integrity(e, v->in->patient, v->in->key, v->in->key_ctx);
+    if (!(bits & CK_REC_INTEGRITY_HASH))
         problem(v, CK_REC_P_HASH, e->seq, "entry %llu: hash does not match its contents (altered)",
                 (unsigned long long)e->seq);
-    if (v->in->key(v->in->key_ctx, e->author, pk) != 0) {
+    if (!(bits & CK_REC_INTEGRITY_AUTHOR))
         problem(v, CK_REC_P_AUTHOR, e->seq, "entry %llu: author %.64s is not in the directory",
                 (unsigned long long)e->seq, e->author);
-        return;
-    }
-    if (ck_net_entry_verify(&f, pk) != 0)
+    else if (!(bits & CK_REC_INTEGRITY_SIG))
         problem(v, CK_REC_P_SIGNATURE, e->seq,
                 "entry %llu: signature by %.64s fails (forged, altered or from another record)",
                 (unsigned long long)e->seq, e->author);
@@ -382,7 +365,7 @@ static void check_entry(verifier *v, size_t idx, uint64_t *expect_seq, uint8_t p
                 (unsigned long long)e->seq);
     /* a prefix this reader verified before (its own authenticated copy)
      * skips the hash and signature; everything else is replayed */
-    if (idx >= v->in->trusted) check_integrity(v, e);
+    if (idx >= v->in->trusted) check_integrity(v, idx, e);
     check_time(v, e);
     if (v->entry_ok && !e->envelope) {
         /* a dropped body: checked by its digest; a tombstone must allow it */
@@ -451,6 +434,22 @@ static void check_signed_head(verifier *v)
     check_trusted_head(v, sh->seq, sh->hash, "the patient's signed head");
 }
 
+/* Below this many entries to check, the workers would cost more than
+ * they save. */
+#define INTEGRITY_AHEAD_MIN 64
+
+/* The hashes and signatures of the untrusted entries, on every core: 0, or
+ * -1 when out of memory. */
+static int integrity_ahead(verifier *v)
+{
+    const ck_rec_verify_in *in = v->in;
+    size_t n = in->n > in->trusted ? in->n - in->trusted : 0;
+    if (n < INTEGRITY_AHEAD_MIN || in->threads == 1) return 0;
+    if (!(v->integrity = malloc(n))) return -1;
+    return ck_rec_integrity_many(v->integrity, in->entries + in->trusted, n, in->patient, in->key, in->key_ctx,
+                                 in->threads);
+}
+
 ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
 {
     verifier v;
@@ -469,9 +468,10 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
     v.signed_head_ok = in->signed_head && signed_head_verifies(&v);
     v.superseded = calloc(in->n ? in->n : 1, 1);
     v.tombstone_by = calloc(in->n ? in->n : 1, sizeof *v.tombstone_by);
-    if (!v.superseded || !v.tombstone_by) {
+    if (!v.superseded || !v.tombstone_by || integrity_ahead(&v) != 0) {
         free(v.superseded);
         free(v.tombstone_by);
+        free(v.integrity);
         ck_rec_verify_out_free(out);
         return CK_REC_ERR_NOMEM;
     }
@@ -490,6 +490,7 @@ ck_rec_err ck_rec_verify(ck_rec_verify_out *out, const ck_rec_verify_in *in)
     free(v.superseded);
     free(v.tombstone_by);
     free(v.grants);
+    free(v.integrity);
     return CK_REC_OK;
 }
 

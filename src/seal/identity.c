@@ -1,11 +1,13 @@
 /*
  * src/seal/identity.c - identities: GID, Ed25519 and X25519 key pairs
- * (OpenSSL 3 raw keys), signatures, hex export.
+ * (OpenSSL 3 raw keys), signatures (verified with libsodium), hex export.
  */
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <sodium.h>
 
 #include "carekey/identity.h"
 #include "identity_internal.h"
@@ -127,27 +129,22 @@ ck_id_err ck_id_sign(uint8_t sig[CK_ID_SIG_BYTES], const ck_identity *id, const 
     return ck_id_sign_raw(sig, id->ed25519_sk, msg, len);
 }
 
+/* libsodium verifies about twice as fast as OpenSSL 3.0 here and takes no
+ * lock, so several threads verify a chain's signatures at once. It is also
+ * stricter: it refuses non-canonical S and A and small-order A and R, which
+ * honest keys and signers never produce. sodium_init is needed once. */
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+static int sodium_ready;
+
+static void sodium_start(void) { sodium_ready = sodium_init() >= 0; }
+
 ck_id_err ck_id_verify(const uint8_t sig[CK_ID_SIG_BYTES], const uint8_t *msg, size_t len,
                        const uint8_t ed25519_pk[CK_ID_KEY_BYTES])
 {
-    EVP_PKEY *k = NULL;
-    EVP_MD_CTX *ctx = NULL;
-    ck_id_err rc = CK_ID_ERR_PARAM;
-    if (!sig || !ed25519_pk || (!msg && len)) return rc;
-    rc = CK_ID_ERR_KEY;
-    if (!(k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, ed25519_pk, CK_ID_KEY_BYTES))) goto out;
-    rc = CK_ID_ERR_CRYPTO;
-    if (!(ctx = EVP_MD_CTX_new())) goto out;
-    if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) != 1) goto out;
-    /* 1 valid, 0 invalid, < 0 malformed (e.g. a non-canonical S): all but
-     * 1 are "does not verify". */
-    rc = EVP_DigestVerify(ctx, sig, CK_ID_SIG_BYTES, msg ? msg : (const uint8_t *)"", len) == 1
-             ? CK_ID_OK
-             : CK_ID_ERR_VERIFY;
-out:
-    EVP_MD_CTX_free(ctx);
-    EVP_PKEY_free(k);
-    return rc;
+    static const uint8_t empty[1];
+    if (!sig || !ed25519_pk || (!msg && len)) return CK_ID_ERR_PARAM;
+    if (pthread_once(&sodium_once, sodium_start) != 0 || !sodium_ready) return CK_ID_ERR_CRYPTO;
+    return crypto_sign_verify_detached(sig, msg ? msg : empty, len, ed25519_pk) == 0 ? CK_ID_OK : CK_ID_ERR_VERIFY;
 }
 
 void ck_id_hex(char out[CK_ID_HEX_BYTES], const uint8_t key[CK_ID_KEY_BYTES])

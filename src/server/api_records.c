@@ -194,7 +194,7 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
     f.envelope_len = e->envelope_len;
     memcpy(f.signature, e->signature, 64);
     if (ck_net_entry_tbs(tbs, sizeof tbs, &tbslen, &f) != 0 ||
-        ckd_ed25519_verify(e->signature, tbs, tbslen, r->user.ed25519) != 0) {
+        ck_net_ed25519_verify(e->signature, tbs, tbslen, r->user.ed25519) != 0) {
         res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "author signature over the entry does not verify");
         goto out;
     }
@@ -358,7 +358,7 @@ enum MHD_Result ckd_api_head_put(ckd_req *r, const char *patient)
     h.seq = (uint64_t)json_integer_value(seq);
     h.time_ms = (int64_t)json_integer_value(t);
     if (ck_net_head_tbs(tbs, sizeof tbs, &tbslen, patient, h.seq, h.hash, (uint64_t)h.time_ms) != 0 ||
-        ckd_ed25519_verify(h.signature, tbs, tbslen, r->user.ed25519) != 0) {
+        ck_net_ed25519_verify(h.signature, tbs, tbslen, r->user.ed25519) != 0) {
         res = ckd_fail(r, CKD_E_BAD_ENTRY_SIG, "head signature does not verify");
         goto out;
     }

@@ -19,9 +19,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef CKD_HAVE_SODIUM
-#include <sodium.h>
-#endif
 
 /* The signing key of caller; -1 when there is none (unknown, malformed),
  * -2 on a storage error. Sets r->caller_kind (and r->user). */
@@ -60,28 +57,6 @@ static int lookup_key(ckd_req *r, const char *caller, int64_t now, uint8_t pk[32
     memcpy(pk, r->user.ed25519, 32);
     r->caller_kind = CKD_CALLER_USER;
     return 0;
-}
-
-/* 0 when sig is pk's Ed25519 signature of msg. libsodium is stricter than
- * OpenSSL (it also refuses small-order keys and R values, which honest
- * keys and signers never produce) and about twice as fast: every request
- * pays this, so it is the largest single cost of a request. */
-int ckd_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len, const uint8_t pk[32])
-{
-#ifdef CKD_HAVE_SODIUM
-    return crypto_sign_verify_detached(sig, msg, len, pk) == 0 ? 0 : -1;
-#else
-    return ck_net_ed25519_verify(sig, msg, len, pk);
-#endif
-}
-
-int ckd_auth_init(void)
-{
-#ifdef CKD_HAVE_SODIUM
-    return sodium_init() < 0 ? -1 : 0;
-#else
-    return 0;
-#endif
 }
 
 /* Adds one origin unless it is there already; -1 when the table is full. */
@@ -143,7 +118,7 @@ static int verify_request(ckd_req *r, const uint8_t sig[64], const uint8_t pk[32
         msg = ck_net_req_string(s->origins[i], r->method, r->uri, caller, t, nonce, purpose,
                                 (const uint8_t *)r->body, r->body_len);
         if (msg == NULL) return -1;
-        ok = ckd_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
+        ok = ck_net_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
         free(msg);
     }
     return ok;

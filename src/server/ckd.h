@@ -225,11 +225,6 @@ enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message);
 int ckd_migrate_main(int argc, char **argv);
 
 /* auth.c */
-int ckd_auth_init(void) CKD_WUR; /* once, before the first request */
-/* Ed25519 verification for requests, entries and signed heads: libsodium
- * when built with it (stricter and about twice as fast as OpenSSL 3.0),
- * OpenSSL otherwise. 0 if valid. */
-int ckd_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len, const uint8_t pk[32]) CKD_WUR;
 /* The origins this server answers to (config plus the bound port's
  * loopback names); after the port is known. */
 int ckd_origins_init(ckd_server *s) CKD_WUR;

@@ -391,10 +391,6 @@ int ckd_server_start(ckd_server *s)
     ckd_log_level(s->cfg.log_level);
     s->started_ms = ckd_now_ms();
     s->async_state = 0;
-    if (ckd_auth_init() != 0) {
-        ckd_log(CKD_ERROR, "cannot initialize signature verification", "%s", "");
-        return -1;
-    }
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)s->cfg.port);

@@ -30,7 +30,7 @@ static int lookup(void *ctx, const char *gid, uint8_t pk[32])
 
 typedef struct {
     const char *patient;
-    ck_net_entry e[32];
+    ck_net_entry e[160];
     size_t n;
     uint64_t next_time;   /* 0: the default clock (one ms per entry) */
 } chain;
@@ -85,7 +85,7 @@ static size_t count(const ck_rec_verify_out *o, ck_rec_problem_kind k)
 static ck_rec_verify_out verify(const char *patient, const ck_net_entry *e, size_t n,
                                 const ck_rec_signed_head *sh, const ck_net_head *known)
 {
-    ck_rec_verify_in in = {patient, e, n, NULL, sh, known, lookup, NULL, 0};
+    ck_rec_verify_in in = {patient, e, n, NULL, sh, known, lookup, NULL, 0, 1};
     ck_rec_verify_out out;
     CHECK(ck_rec_verify(&out, &in) == CK_REC_OK, "verify runs");
     return out;
@@ -641,7 +641,7 @@ static void test_trusted_prefix(void)
     ck_rec_verify_in in;
     build_honest(&c, &g);
     memcpy(v, c.e, 4 * sizeof v[0]);
-    in = (ck_rec_verify_in){"alice", v, 4, NULL, NULL, NULL, lookup, NULL, 2};
+    in = (ck_rec_verify_in){"alice", v, 4, NULL, NULL, NULL, lookup, NULL, 2, 1};
     CHECK(ck_rec_verify(&o, &in) == CK_REC_OK && o.n_problems == 0 && o.n_valid == 4, "trusted prefix: verifies");
     ck_rec_verify_out_free(&o);
     /* a forged signature after the prefix is caught */
@@ -662,6 +662,57 @@ static void test_trusted_prefix(void)
     v[1] = c.e[0];
     CHECK(ck_rec_verify(&o, &in) == CK_REC_OK && o.n_problems > 0, "trusted prefix: logic is replayed");
     ck_rec_verify_out_free(&o);
+    chain_free(&c);
+}
+
+/* The hashes and signatures of a long chain are checked on worker threads
+ * (ck_rec_verify_in.threads): the outcome is the serial one, problems and
+ * their order included, with and without a trusted prefix. */
+static void verify_threads(const chain *c, size_t trusted, unsigned threads, ck_rec_verify_out *o)
+{
+    ck_rec_verify_in in = {c->patient, c->e, c->n, NULL, NULL, NULL, lookup, NULL, trusted, threads};
+    CHECK(ck_rec_verify(o, &in) == CK_REC_OK, "verify runs (%u threads, %zu trusted)", threads, trusted);
+}
+
+static int same_outcome(const ck_rec_verify_out *a, const ck_rec_verify_out *b, size_t n)
+{
+    if (a->n_problems != b->n_problems || a->n_valid != b->n_valid || memcmp(a->valid, b->valid, n)) return 0;
+    for (size_t i = 0; i < a->n_problems; i++)
+        if (a->problem[i].kind != b->problem[i].kind || a->problem[i].seq != b->problem[i].seq ||
+            strcmp(a->problem[i].detail, b->problem[i].detail))
+            return 0;
+    return 1;
+}
+
+static void test_parallel_integrity(void)
+{
+    static const unsigned threads[] = {0, 2, 3, 8};
+    static const size_t trusted[] = {0, 40};
+    chain c = {.patient = "alice"};
+    ck_rec_grant g;
+    ck_rec_verify_out serial, par;
+    for (int i = 0; i < 150; i++) grant_entry(&c, &people[0], i % 2 ? "drx" : "bob", "problems", 0, &g);
+    verify_threads(&c, 0, 1, &serial);
+    CHECK(serial.n_problems == 0 && serial.n_valid == 150, "a long honest chain verifies");
+    ck_rec_verify_out_free(&serial);
+    c.e[69].envelope[3] ^= 1;                 /* altered after signing            */
+    c.e[99].signature[7] ^= 1;                /* forged signature                 */
+    strcpy(c.e[119].author, "zed");           /* an author nobody knows          */
+    c.e[139].signature[0] ^= 1;               /* and one more, late in the chain */
+    for (size_t t = 0; t < sizeof trusted / sizeof trusted[0]; t++) {
+        verify_threads(&c, trusted[t], 1, &serial);
+        CHECK(count(&serial, CK_REC_P_HASH) >= 2 && count(&serial, CK_REC_P_SIGNATURE) >= 2 &&
+                  count(&serial, CK_REC_P_AUTHOR) == 1 && !serial.valid[69] && !serial.valid[99] &&
+                  !serial.valid[119] && !serial.valid[139] && serial.valid[0] && serial.valid[149],
+              "the serial walk finds each tampered entry (%zu trusted)", trusted[t]);
+        for (size_t k = 0; k < sizeof threads / sizeof threads[0]; k++) {
+            verify_threads(&c, trusted[t], threads[k], &par);
+            CHECK(same_outcome(&serial, &par, c.n), "%u threads, %zu trusted: the serial outcome", threads[k],
+                  trusted[t]);
+            ck_rec_verify_out_free(&par);
+        }
+        ck_rec_verify_out_free(&serial);
+    }
     chain_free(&c);
 }
 
@@ -691,6 +742,7 @@ int main(void)
     test_honest_and_open();
     test_tampering();
     test_trusted_prefix();
+    test_parallel_integrity();
     test_grants();
     test_backdating();
     test_delegation();

@@ -130,6 +130,7 @@ static int verify(ck_node *c, ck_node_view *v, size_t trusted)
     in.key = ck_node_key_fn;
     in.key_ctx = c;
     in.trusted = trusted;
+    in.threads = c->s->threads;
     ck_rec_verify_out_free(&v->vo);
     if (ck_rec_verify(&v->vo, &in) != CK_REC_OK)
         return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "cannot verify the record (out of memory)");
