@@ -2,9 +2,10 @@
  * Fuzz the parsers of the node's pages (src/ui/parse.c): the Cookie header,
  * query strings, the login body, static paths, the Origin check, the
  * sharing change body (grant, revoke, hospitals, family), --listen, the
- * operator's decision and the staff page's bodies (src/ui/staff_parse.c). The first
- * byte picks the parser; each accepted value is checked against what the
- * parser promises (hex ids, GIDs that are never paths, safe relative paths).
+ * operator's decision and the staff page's bodies (src/ui/staff_parse.c:
+ * add with extra attributes, end, the care team). The first byte picks the
+ * parser; each accepted value is checked against what the parser promises
+ * (hex ids, GIDs that are never paths, safe relative paths).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,12 +128,54 @@ static void decide(const char *s, size_t n)
     FUZZ_ASSERT(ck_ui_gid_ok(gid) && (approve == 0 || approve == 1), "a GID and a decision");
 }
 
-/* the staff page's bodies: add, or end (the first byte 19, 39, ...) */
+/* a node for the attribute parser, which reads no session state */
+static ck_node *attr_node(void)
+{
+    static ck_node *n;
+    ck_node_config cfg = {.home = "/nonexistent/carekey-fuzz"};
+    if (!n && ck_node_open(&n, &cfg) != 0) abort();
+    return n;
+}
+
+/* the care team of a patient (the first byte 29, 59, ...) */
+static void team(const char *s, size_t n)
+{
+    static ck_ui_team_in t;
+    char why[160];
+    why[0] = 0;
+    if (ck_ui_staff_team_parse(s, n, &t, why, sizeof why) != 0) {
+        FUZZ_ASSERT(t.patient[0] == 0 && t.n_gids == 0 && why[0] != 0, "a reason, nothing kept");
+        return;
+    }
+    FUZZ_ASSERT(ck_ui_gid_ok(t.patient) && t.n_gids <= CK_UI_TEAM_MAX, "a patient, a bounded team");
+    for (size_t i = 0; i < t.n_gids; i++) {
+        FUZZ_ASSERT(ck_ui_gid_ok(t.gids[i]), "a team of GIDs");
+        for (size_t k = 0; k < i; k++) FUZZ_ASSERT(strcmp(t.gids[i], t.gids[k]) != 0, "each once");
+    }
+}
+
+/* the extras taken: ORG's, none twice, never staff@ORG */
+static void extras_ok(const ck_ui_staff_in *in)
+{
+    FUZZ_ASSERT(in->n_extra <= CK_UI_STAFF_EXTRA_MAX, "bounded");
+    for (size_t i = 0; i < in->n_extra; i++) {
+        FUZZ_ASSERT(!strcmp(ck_node_attr_authority(in->extra[i].label), "hosp-a"), "of the organization");
+        FUZZ_ASSERT(strcmp(in->extra[i].label, "staff@hosp-a") != 0, "not staff@ORG");
+        for (size_t k = 0; k < i; k++) FUZZ_ASSERT(strcmp(in->extra[i].label, in->extra[k].label) != 0, "each once");
+    }
+}
+
+/* the staff page's bodies: add (9, 39, ...), end (19, 49, ...) or the care team */
 static void staff(const char *s, size_t n, int end)
 {
     ck_ui_staff_in in;
     char gid[CK_UI_GID_MAX], why[160];
+    const char *code = NULL;
     why[0] = 0;
+    if (end == 2) {
+        team(s, n);
+        return;
+    }
     if (end) {
         if (ck_ui_staff_end_parse(s, n, gid, why, sizeof why) != 0) {
             FUZZ_ASSERT(gid[0] == 0 && why[0] != 0, "a reason, nothing kept");
@@ -141,10 +184,13 @@ static void staff(const char *s, size_t n, int end)
         FUZZ_ASSERT(ck_ui_gid_ok(gid), "a GID");
         return;
     }
-    if (ck_ui_staff_add_parse(s, n, &in, why, sizeof why) != 0) {
-        FUZZ_ASSERT(in.gid[0] == 0 && in.role[0] == 0 && in.title[0] == 0 && why[0] != 0, "a reason, nothing kept");
+    if (ck_ui_staff_add_parse(attr_node(), "hosp-a", s, n, &in, &code, why, sizeof why) != 0) {
+        FUZZ_ASSERT(in.gid[0] == 0 && in.role[0] == 0 && in.title[0] == 0 && in.n_extra == 0 && why[0] != 0,
+                    "a reason, nothing kept");
+        FUZZ_ASSERT(code && (!strcmp(code, "bad_form") || strstr(code, "_attribute")), "a stable code");
         return;
     }
+    extras_ok(&in);
     FUZZ_ASSERT(ck_ui_gid_ok(in.gid) && ck_node_hospital_role(in.role) != NULL, "a GID and a hospital role");
     FUZZ_ASSERT(!in.unit[0] || ck_ui_gid_ok(in.unit), "a unit is an ID");
     for (const char *t = in.title; *t; t++) FUZZ_ASSERT((unsigned char)*t >= 0x20 && *t != 0x7f, "a title on one line");
@@ -157,7 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(s = malloc(size))) return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = 0;
-    switch (data[0] % 10) { /* the seeds start with the parser's number, 0..9 (19: staff end) */
+    switch (data[0] % 10) { /* the seeds start with the parser's number, 0..9 (19: staff end, 29: care team) */
     case 0: cookie(s); break;
     case 1: query(s, size - 1); break;
     case 2: login(s, size - 1); break;
@@ -167,7 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 6: share(s, size - 1); break;
     case 7: listen_addr(s); break;
     case 8: decide(s, size - 1); break;
-    default: staff(s, size - 1, data[0] / 10 % 2); break;
+    default: staff(s, size - 1, data[0] / 10 % 3); break;
     }
     free(s);
     return 0;

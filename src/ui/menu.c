@@ -109,6 +109,7 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"staff", R(ORGANIZATION)},
         {"staff/add", R(ORGANIZATION)},
         {"staff/end", R(ORGANIZATION)},
+        {"staff/care-team", R(ORGANIZATION)},
         {"operator/pending", R(OPERATOR)},
         {"operator/decide", R(OPERATOR)},
         {"operator/authorities", R(OPERATOR)},

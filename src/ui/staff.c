@@ -4,8 +4,11 @@
  * named by its GID) over carekey/node_hospital.h:
  *   GET  /ui/api/staff      the staff, active and ended, with the units and
  *                           what each role may write (for the form's review)
- *   POST /ui/api/staff/add  {"gid","role","unit"?,"title"?}: take gid on
+ *   POST /ui/api/staff/add  {"gid","role","unit"?,"title"?,"attributes"?}:
+ *                           take gid on (with extra attributes of ORG)
  *   POST /ui/api/staff/end  {"gid"}: end gid's affiliation
+ *   POST /ui/api/staff/care-team  {"patient","gids"?}: as the patient's
+ *                           delegate, the staff's write grants on her record
  * The directory lists the people affiliated now; an ended affiliation is
  * cleared there, so the ended ones come from the organization's ledger: a
  * person whose write grants on it are all revoked (staff remove revokes
@@ -127,23 +130,43 @@ out:
     return rc;
 }
 
+/* The extra attributes as written: "icu@ORG", "level@ORG=3". */
+static json_t *extras_json(const ck_ui_staff_in *s)
+{
+    json_t *a = json_array();
+    char t[CK_NODE_ATTR_LABEL + 16];
+    for (size_t i = 0; a && i < s->n_extra; i++) {
+        if (s->extra[i].numeric) snprintf(t, sizeof t, "%s=%lu", s->extra[i].label, (unsigned long)s->extra[i].value);
+        else snprintf(t, sizeof t, "%s", s->extra[i].label);
+        if (json_array_append_new(a, json_string(t)) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 static int add(ck_ui_req *r)
 {
     ck_ui_staff_in s;
     ck_node_staff_add_in in;
-    char why[160], org[129];
+    char why[256], org[129];
+    const char *code;
     json_t *said = json_array();
     int rc;
     if (!said) return ck_ui_fail(r, 500, "no_memory", "out of memory");
-    if (ck_ui_staff_add_parse(r->body, r->body_len, &s, why, sizeof why) != 0) {
+    /* the session's GID is the organization's: its attributes are ORG's */
+    if (ck_ui_staff_add_parse(r->s->n, r->s->gid, r->body, r->body_len, &s, &code, why, sizeof why) != 0) {
         json_decref(said);
-        return ck_ui_fail(r, 400, "bad_form", why);
+        return ck_ui_fail(r, 400, code, why);
     }
     memset(&in, 0, sizeof in);
     in.gid = s.gid;
     in.role = s.role;
     in.unit = s.unit[0] ? s.unit : NULL;
     in.title = s.title[0] ? s.title : NULL;
+    in.extra = s.extra;
+    in.n_extra = s.n_extra;
     ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
     rc = ck_node_hospital_staff_add(r->s->n, &in, org);
     ck_node_set_notice(r->s->n, NULL, NULL);
@@ -151,8 +174,9 @@ static int add(ck_ui_req *r)
         json_decref(said);
         return ck_ui_fail_node(r, r->s->n);
     }
-    return ck_ui_json(r, 201, json_pack("{s:s,s:s,s:s,s:s?,s:s,s:o}", "gid", s.gid, "role", s.role, "org", org, "unit",
-                                        in.unit, "title", in.title ? in.title : s.role, "notices", said));
+    return ck_ui_json(r, 201, json_pack("{s:s,s:s,s:s,s:s?,s:s,s:o?,s:o}", "gid", s.gid, "role", s.role, "org", org,
+                                        "unit", in.unit, "title", in.title ? in.title : s.role, "attributes",
+                                        extras_json(&s), "notices", said));
 }
 
 static int end(ck_ui_req *r)
@@ -178,6 +202,40 @@ static int end(ck_ui_req *r)
                                         "record_grants", (json_int_t)out.record_grants, "notices", said));
 }
 
+/* The care team of one patient: the staff named, else every active one. */
+static int care_team(ck_ui_req *r)
+{
+    ck_ui_team_in *t = calloc(1, sizeof *t);
+    const char *gids[CK_UI_TEAM_MAX];
+    ck_node_care_team_out out;
+    char why[160];
+    json_t *said = json_array();
+    int rc;
+    if (!t || !said) {
+        rc = ck_ui_fail(r, 500, "no_memory", "out of memory");
+        goto out;
+    }
+    if (ck_ui_staff_team_parse(r->body, r->body_len, t, why, sizeof why) != 0) {
+        rc = ck_ui_fail(r, 400, "bad_form", why);
+        goto out;
+    }
+    for (size_t i = 0; i < t->n_gids; i++) gids[i] = t->gids[i];
+    ck_node_set_notice(r->s->n, ck_ui_notice_to, said);
+    rc = ck_node_hospital_care_team(r->s->n, t->patient, gids, t->n_gids, &out);
+    ck_node_set_notice(r->s->n, NULL, NULL);
+    if (rc != 0) {
+        rc = ck_ui_fail_node(r, r->s->n);
+        goto out;
+    }
+    rc = ck_ui_json(r, 200, json_pack("{s:s,s:s,s:b,s:I,s:I,s:O}", "patient", t->patient, "org", out.org, "everyone",
+                                      t->n_gids == 0, "given", (json_int_t)out.given, "considered",
+                                      (json_int_t)out.considered, "notices", said));
+out:
+    json_decref(said);
+    free(t);
+    return rc;
+}
+
 int ck_ui_staff_route(ck_ui_req *r, const char *path, size_t len)
 {
     static const char base[] = "/ui/api/staff";
@@ -188,6 +246,7 @@ int ck_ui_staff_route(ck_ui_req *r, const char *path, size_t len)
     if (len == bl) view = "staff";
     else if (len == bl + 4 && !memcmp(path + bl, "/add", 4)) view = "staff/add";
     else if (len == bl + 4 && !memcmp(path + bl, "/end", 4)) view = "staff/end";
+    else if (len == bl + 10 && !memcmp(path + bl, "/care-team", 10)) view = "staff/care-team";
     else return ck_ui_fail(r, 404, "not_found", "no such API route"), 1;
     if (!ck_ui_role_may(r->s->role, view))
         ck_ui_fail(r, 403, "not_for_role", "for the hospital admin (the organization's own login)");
@@ -197,7 +256,9 @@ int ck_ui_staff_route(ck_ui_req *r, const char *path, size_t len)
         (void)list(r);
     else if (!strcmp(view, "staff/add"))
         (void)add(r);
-    else
+    else if (!strcmp(view, "staff/end"))
         (void)end(r);
+    else
+        (void)care_team(r);
     return 1;
 }

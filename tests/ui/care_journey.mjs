@@ -8,7 +8,8 @@
 // dr-z refused without her consent, nurse-n's affiliation ended); each
 // role's menu and JSON views (403 for another role's); the session and CSRF
 // checks on the new routes; strict form bodies; axe-core on every page;
-// screenshots.
+// screenshots. staffExtras: nurse-x taken on with extra attributes of
+// hosp-a, p1's care team given (and given again: none new), p4's refused.
 // Run by tests/ui/care_ui_test.sh (UI_CARE_WORLD=1: its world); ui_test.sh
 // runs every tests/ui/*.mjs in its own world, where this one is skipped.
 // Environment: UI_URL, UI_PASSPHRASE, UI_SHOTS, UI_CHROMIUM.
@@ -545,6 +546,130 @@ async function hospitalAdmin(browser, doc, cl) {
   await ctx.close();
 }
 
+// ==== the staff page's extra attributes and care team (issue 12) ==========
+// hosp-a takes nurse-x on with level@hosp-a=3 and icu@hosp-a (reviewed in
+// plain words, listed), runs p1's care team (nurse-x's grant; again: none
+// new; nurse-x alone: none new), is refused p4's (p4 lets hosp-a read her
+// record but made only hosp-b her delegate: not_delegate shown); the JSON API's strict bodies with their
+// codes, CSRF, the method; 403 for a doctor and the clerk. The world:
+// tests/ui/care_ui_test.sh ("the staff page's extra attributes").
+const attrRows = (page) => page.$$eval('#staff-list tbody tr', (trs) => Object.fromEntries(trs.map((tr) =>
+  [tr.dataset.gid, { state: tr.dataset.state, attrs: tr.querySelector('td.attrs')?.textContent || '' }])));
+
+async function teamRun(page, patient, gids = []) {
+  await page.fill('#team-patient', patient);
+  for (const c of await page.$$('#team-staff input[name=team-gid]')) {
+    if (gids.includes(await c.getAttribute('value'))) await c.check(); else await c.uncheck();
+  }
+  await page.click('#team-check');
+  await page.waitForSelector('#team-review:not([hidden]), #team-result [role=alert]', { timeout: 60000 });
+  const review = await text(page, '#team-review');
+  await page.click('#team-save');
+  await page.waitForSelector('#team-result .ok, #team-result [role=alert]', { timeout: 60000 });
+  return { review, done: !!(await page.$('#team-result .ok')), text: await text(page, '#team-result') };
+}
+
+async function staffExtras(browser, doc, cl) {
+  const { ctx, page } = await login(browser, 'hosp-a');
+  await open(page, 'staff');
+  // nurse-x with two more attributes of hosp-a: the review says them, the list shows them
+  await page.fill('#staff-gid', 'nurse-x');
+  await page.selectOption('#staff-role', 'nurse');
+  await page.fill('#staff-attrs', 'icu@hosp-b');
+  await page.click('#staff-check');
+  await page.waitForSelector('#staff-add-result [role=alert]');
+  ok(/icu@hosp-b: not an attribute of hosp-a/.test(await text(page, '#staff-add-result')) && await page.$eval('#staff-review', (e) => e.hidden),
+     `another authority's attribute stopped before the review: ${await text(page, '#staff-add-result')}`);
+  await page.fill('#staff-attrs', 'level@hosp-a=3, icu@hosp-a');
+  await page.click('#staff-check');
+  await page.waitForSelector('#staff-review:not([hidden])');
+  const review = await text(page, '#staff-review');
+  ok(/nurse-x will join hosp-a as a nurse\./.test(review) &&
+     /staff@hosp-a, and 2 more keys of hosp-a: level@hosp-a with the value 3; icu@hosp-a, are issued to nurse-x/.test(review),
+     `the review names the extra attributes: ${review}`);
+  await axe(page, 'admin staff review (extra attributes)');
+  await shot(page, 'admin-staff-extras-review');
+  await page.click('#staff-save');
+  await page.waitForSelector('#staff-add-result .ok, #staff-add-result [role=alert]', { timeout: 60000 });
+  ok(/Saved: nurse-x works at hosp-a as a nurse, with level@hosp-a=3, icu@hosp-a\./.test(await text(page, '#staff-add-result')),
+     `nurse-x taken on with extras: ${await text(page, '#staff-add-result')}`);
+  let rows = await attrRows(page);
+  ok(rows['nurse-x'] && rows['nurse-x'].state === 'active' && ['staff@hosp-a', 'level@hosp-a', 'icu@hosp-a'].every((a) => rows['nurse-x'].attrs.includes(a)),
+     `nurse-x listed with her attributes of hosp-a: ${JSON.stringify(rows['nurse-x'])}`);
+  ok(/staff@hosp-a/.test(rows['dr-a'].attrs) && !/@hosp-b|@medical-board/.test(rows['dr-a'].attrs + rows['nurse-x'].attrs),
+     `only attributes of hosp-a listed: ${JSON.stringify(rows)}`);
+  const boxes = await page.$$eval('#team-staff input[name=team-gid]', (cs) => cs.map((c) => c.value));
+  ok(['clerk-a', 'dr-a', 'nurse-a', 'nurse-x'].every((g) => boxes.includes(g)) && !boxes.includes('nurse-n'),
+     `the care team offers the active staff, nurse-x too: ${boxes}`);
+
+  // p1's care team: every active member; nurse-x is the one without a grant
+  let r = await teamRun(page, 'p1');
+  ok(/hosp-a, as p1's delegate, gives every active staff member of hosp-a \(4 now\)/.test(r.review) &&
+     /nurse-x \(nurse\): encounters, allergies, results, careplans\./.test(r.review) && /nothing is given twice/.test(r.review),
+     `the care team reviewed in plain words: ${r.review}`);
+  ok(r.done && /Done: 1 new grant\(s\) given on p1's record, 4 staff member\(s\) considered \(every active one of hosp-a\)/.test(r.text),
+     `p1's care team: nurse-x's grant: ${r.text}`);
+  await axe(page, 'admin care team (done)');
+  await shot(page, 'admin-care-team');
+  r = await teamRun(page, 'p1');
+  ok(r.done && /Done: 0 new grant\(s\) given on p1's record, 4 staff member\(s\) considered/.test(r.text), `again: none new: ${r.text}`);
+  r = await teamRun(page, 'p1', ['nurse-x']);
+  ok(/gives nurse-x a write grant/.test(r.review) && !/dr-a/.test(r.review), `nurse-x alone reviewed: ${r.review}`);
+  ok(r.done && /Done: 0 new grant\(s\) given on p1's record, 1 staff member\(s\) considered\./.test(r.text), `nurse-x alone: ${r.text}`);
+  r = await teamRun(page, 'p4');
+  ok(!r.done && /^Not done: .*not a delegate of p4.*\(not_delegate\)/.test(r.text), `p4 did not delegate to hosp-a: ${r.text}`);
+  await axe(page, 'admin care team (refused)');
+  await shot(page, 'admin-care-team-refused');
+
+  // the JSON API
+  const cookie = 'ck_session=' + (await ctx.cookies()).find((k) => k.name === 'ck_session').value;
+  const me = JSON.parse((await raw('GET', '/ui/api/me', { Cookie: cookie })).body);
+  const json = { 'Content-Type': 'application/json', Cookie: cookie, Origin: ORIGIN };
+  const h = { ...json, 'X-CSRF-Token': me.csrf };
+  let x = await raw('POST', '/ui/api/staff/care-team', json, '{"patient":"p1"}');
+  ok(x.status === 403 && code(x) === 'bad_csrf', `staff/care-team without the CSRF token -> ${x.status} ${code(x)}`);
+  x = await raw('POST', '/ui/api/staff/add', json, '{"gid":"nurse-x","role":"nurse","attributes":["icu@hosp-a"]}');
+  ok(x.status === 403 && code(x) === 'bad_csrf', `staff/add with attributes without the CSRF token -> ${x.status} ${code(x)}`);
+  const many = JSON.stringify({ gid: 'nurse-x', role: 'nurse', attributes: [...Array(33).keys()].map((i) => `a${i}@hosp-a`) });
+  for (const [b, c] of [['{"gid":"nurse-x","role":"nurse","attributes":["icu@hosp-b"]}', 'foreign_attribute'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":["level@hosp-a=3","level@hosp-a=4"]}', 'duplicate_attribute'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":["staff@hosp-a"]}', 'duplicate_attribute'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":["a b@hosp-a"]}', 'bad_attribute'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":["level@hosp-a=99999999999"]}', 'bad_attribute'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":[7]}', 'bad_attribute'],
+                        [many, 'too_many_attributes'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":[]}', 'bad_form'],
+                        ['{"gid":"nurse-x","role":"nurse","attributes":"icu@hosp-a"}', 'bad_form']]) {
+    x = await raw('POST', '/ui/api/staff/add', h, b);
+    ok(x.status === 400 && code(x) === c, `staff/add body ${b.slice(0, 90)} -> ${x.status} ${code(x)}, want 400 ${c}`);
+  }
+  for (const b of ['{"patient":"p1","confirm":true}', '{"patient":"p1","patient":"p2"}', '{"gids":["dr-a"]}', '{"patient":"../p1"}',
+                   '{"patient":"p1","gids":[]}', '{"patient":"p1","gids":["dr-a","dr-a"]}', '{"patient":"p1","gids":"dr-a"}',
+                   '{"patient":"p1"} x', '[]', '']) {
+    x = await raw('POST', '/ui/api/staff/care-team', h, b);
+    ok(x.status === 400 && code(x) === 'bad_form', `staff/care-team body ${b} -> ${x.status} ${code(x)}`);
+  }
+  x = await raw('POST', '/ui/api/staff/care-team', h, '{"patient":"p1","gids":["nurse-n"]}');
+  ok(x.status === 422 && code(x) === 'not_staff', `a care team with someone who left -> ${x.status} ${code(x)}`);
+  x = await raw('POST', '/ui/api/staff/care-team', h, '{"patient":"p4"}');
+  ok(x.status === 422 && code(x) === 'not_delegate', `p4's care team -> ${x.status} ${code(x)}`);
+  x = await raw('GET', '/ui/api/staff/care-team', { Cookie: cookie });
+  ok(x.status === 405, `GET on staff/care-team -> ${x.status}`);
+  x = await raw('POST', '/ui/api/staff/care-team', { 'Content-Type': 'application/json', Origin: ORIGIN }, '{"patient":"p1"}');
+  ok(x.status === 401, `staff/care-team without a cookie -> ${x.status}`);
+  for (const [gid, c] of [['dr-a', doc], ['clerk-a', cl]]) {
+    const st = await c.page.evaluate(async () => {
+      const m = await (await fetch('/ui/api/me')).json();
+      const res = await fetch('/ui/api/staff/care-team', { method: 'POST', headers: { 'X-CSRF-Token': m.csrf, 'Content-Type': 'application/json' },
+                                                           body: JSON.stringify({ patient: 'p1' }) });
+      return { status: res.status, code: (await res.json()).error.code };
+    });
+    ok(st.status === 403 && st.code === 'not_for_role', `${gid}: POST /ui/api/staff/care-team -> ${st.status} ${st.code}`);
+  }
+  await ctx.close();
+}
+// ==== end of the staff page's extra attributes and care team ===============
+
 function secrets() {
   for (const [u, b] of bodies) if (b.includes(PASS)) ok(false, `the passphrase in ${u}`);
   ok(bodies.length > 20, `responses scanned for the passphrase: ${bodies.length}`);
@@ -558,6 +683,7 @@ try {
   const cl = await clerk(browser);
   await security(doc);
   await hospitalAdmin(browser, doc, cl); // last: ending an affiliation moves hosp-a's keys to a new epoch
+  await staffExtras(browser, doc, cl); // after it: nurse-x's extras, p1's care team
   secrets();
   await doc.ctx.close();
   await cl.ctx.close();

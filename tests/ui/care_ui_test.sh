@@ -43,6 +43,16 @@ for g in nurse-n:nurse dr-z:doctor; do
     world_run world_as operator admin enroll "$W/${g%%:*}.enroll.json" --server "$URL"
 done
 world_run world_as nurse-n directory consent hosp-a
+# -- the staff page's extra attributes and care team (care_journey.mjs,
+# staffExtras): nurse-x consented to work for hosp-a (taken on with extra
+# attributes); p4 made hosp-b her delegate and lets hosp-a read her record,
+# no more (hosp-a's care team for her: not_delegate)
+world_init nurse-x nurse-x nurse
+world_run world_as operator admin enroll "$W/nurse-x.enroll.json" --server "$URL"
+world_run world_as nurse-x directory consent hosp-a
+WORLD_HOSPITALS=hosp-b world_patient p4
+world_run world_as p4 grant --patient p4 --gid hosp-a --read
+# -- end of the staff page's extras
 echo "# world ready: $(( $(date +%s) - T0 )) s"
 
 mkdir -p "$SHOTS"

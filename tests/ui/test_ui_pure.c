@@ -306,13 +306,98 @@ static void test_operator(void)
           "the operator's views, and no patient data");
 }
 
+/* the extra attributes of an add (src/ui/staff_parse.c) */
+static void test_staff_extras(ck_node *n)
+{
+    ck_ui_staff_in in;
+    char why[256], big[4096];
+    const char *code;
+    size_t len;
+#define ADD(b) ck_ui_staff_add_parse(n, "hosp-a", b, strlen(b), &in, &code, why, sizeof why)
+#define WITH(a) ADD("{\"gid\":\"nurse-x\",\"role\":\"nurse\",\"attributes\":" a "}")
+    CHECK(WITH("[\"level@hosp-a=3\",\"icu@hosp-a\"]") == 0 && in.n_extra == 2 && !strcmp(in.extra[0].label, "level@hosp-a") &&
+              in.extra[0].numeric && in.extra[0].value == 3 && !strcmp(in.extra[1].label, "icu@hosp-a") &&
+              !in.extra[1].numeric && !strcmp(in.gid, "nurse-x"),
+          "two extras: a number and a flag");
+    CHECK(ADD("{\"gid\":\"nurse-x\",\"role\":\"nurse\"}") == 0 && in.n_extra == 0, "extras optional");
+    CHECK(WITH("[\"icu@hosp-b\"]") != 0 && !strcmp(code, "foreign_attribute") && strstr(why, "icu@hosp-b") && !in.gid[0] &&
+              !in.n_extra,
+          "another authority's attribute");
+    CHECK(WITH("[\"icu\"]") != 0 && strstr(code, "_attribute"), "no authority");
+    CHECK(WITH("[\"level@hosp-a=3\",\"level@hosp-a=4\"]") != 0 && !strcmp(code, "duplicate_attribute") &&
+              strstr(why, "twice"),
+          "one label twice (other values)");
+    CHECK(WITH("[\"staff@hosp-a\"]") != 0 && !strcmp(code, "duplicate_attribute"), "staff@ORG, which every affiliation brings");
+    CHECK(WITH("[\"level@hosp-a=99999999999\"]") != 0 && !strcmp(code, "bad_attribute"), "a value out of range");
+    CHECK(WITH("[\"a b@hosp-a\"]") != 0 && !strcmp(code, "bad_attribute") && WITH("[\"x@@hosp-a\"]") != 0 &&
+              WITH("[\"(icu@hosp-a\"]") != 0 && !strcmp(code, "bad_attribute"),
+          "malformed attributes");
+    CHECK(WITH("[\"\"]") != 0 && !strcmp(code, "bad_attribute") && WITH("[7]") != 0 && !strcmp(code, "bad_attribute") &&
+              WITH("[\"a\\u0000b@hosp-a\"]") != 0 && !in.n_extra,
+          "an empty attribute, a number, a NUL");
+    CHECK(WITH("[]") != 0 && !strcmp(code, "bad_form") && WITH("\"icu@hosp-a\"") != 0 && !strcmp(code, "bad_form") &&
+              WITH("{}") != 0 && !strcmp(code, "bad_form"),
+          "an empty list, a string, an object");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"nurse\",\"attributes\":[\"icu@hosp-a\"],\"attributes\":[]}") != 0 &&
+              !strcmp(code, "bad_form"),
+          "attributes twice");
+    len = (size_t)snprintf(big, sizeof big, "{\"gid\":\"x\",\"role\":\"nurse\",\"attributes\":[");
+    for (int i = 0; i < 33; i++) len += (size_t)snprintf(big + len, sizeof big - len, "%s\"a%d@hosp-a\"", i ? "," : "", i);
+    snprintf(big + len, sizeof big - len, "]}");
+    CHECK(ADD(big) != 0 && !strcmp(code, "too_many_attributes"), "33 extras");
+    *strrchr(big, ',') = 0; /* without the last */
+    snprintf(big + strlen(big), sizeof big - strlen(big), "]}");
+    CHECK(ADD(big) == 0 && in.n_extra == 32, "32 extras");
+    CHECK(ADD("{\"gid\":\"x\",\"role\":\"surgeon\"}") != 0 && !strcmp(code, "bad_form"), "the other fields: bad_form");
+#undef WITH
+#undef ADD
+}
+
+/* the care team body (src/ui/staff_parse.c) */
+static void test_staff_team(void)
+{
+    static ck_ui_team_in t;
+    static char big[40000];
+    char why[160];
+    size_t len;
+#define TEAM(b) ck_ui_staff_team_parse(b, strlen(b), &t, why, sizeof why)
+    CHECK(TEAM("{\"patient\":\"p1\"}") == 0 && !strcmp(t.patient, "p1") && t.n_gids == 0, "everyone");
+    CHECK(TEAM("{\"gids\":[\"dr-a\",\"nurse-a\"],\"patient\":\"p1\"}") == 0 && t.n_gids == 2 &&
+              !strcmp(t.gids[1], "nurse-a"),
+          "two named");
+    CHECK(TEAM("{\"patient\":\"p1\",\"gids\":[\"dr-a\",\"dr-a\"]}") != 0 && strstr(why, "twice") && !t.patient[0] &&
+              !t.n_gids,
+          "one named twice");
+    CHECK(TEAM("{\"patient\":\"p1\",\"gids\":[]}") != 0 && TEAM("{\"patient\":\"p1\",\"gids\":\"dr-a\"}") != 0 &&
+              TEAM("{\"patient\":\"p1\",\"gids\":[\"../x\"]}") != 0 && TEAM("{\"patient\":\"p1\",\"gids\":[1]}") != 0,
+          "an empty team, a string, a path, a number");
+    CHECK(TEAM("{\"gids\":[\"dr-a\"]}") != 0 && strstr(why, "required"), "no patient");
+    CHECK(TEAM("{\"patient\":\"a/b\"}") != 0 && TEAM("{\"patient\":7}") != 0 && TEAM("{\"patient\":\"\"}") != 0,
+          "a bad patient");
+    CHECK(TEAM("{\"patient\":\"p1\",\"confirm\":true}") != 0 && strstr(why, "unknown field 'confirm'"), "an unknown field");
+    CHECK(TEAM("{\"patient\":\"p1\",\"patient\":\"p2\"}") != 0 && strstr(why, "twice"), "a field twice");
+    CHECK(TEAM("{\"patient\":\"p1\"} x") != 0 && TEAM("[]") != 0 && TEAM("") != 0, "trailing input, not an object");
+    len = (size_t)snprintf(big, sizeof big, "{\"patient\":\"p1\",\"gids\":[");
+    for (int i = 0; i < 257; i++) len += (size_t)snprintf(big + len, sizeof big - len, "%s\"s-%d\"", i ? "," : "", i);
+    snprintf(big + len, sizeof big - len, "]}");
+    CHECK(TEAM(big) != 0 && strstr(why, "1-256"), "257 named");
+    *strrchr(big, ',') = 0;
+    snprintf(big + strlen(big), sizeof big - strlen(big), "]}");
+    CHECK(TEAM(big) == 0 && t.n_gids == 256 && !strcmp(t.gids[255], "s-255"), "256 named");
+#undef TEAM
+}
+
 /* the hospital admin's staff bodies (src/ui/staff_parse.c), her role's views and menu */
 static void test_staff(void)
 {
     ck_ui_staff_in in;
-    char gid[CK_UI_GID_MAX], why[160];
+    char gid[CK_UI_GID_MAX], why[256];
+    const char *code;
+    ck_node_config cfg = {.home = "/nonexistent/carekey-test"};
+    ck_node *n = NULL;
     json_t *m;
-#define ADD(b) ck_ui_staff_add_parse(b, strlen(b), &in, why, sizeof why)
+    CHECK(ck_node_open(&n, &cfg) == 0, "a node for the attribute parser (no session read)");
+#define ADD(b) ck_ui_staff_add_parse(n, "hosp-a", b, strlen(b), &in, &code, why, sizeof why)
 #define END(b) ck_ui_staff_end_parse(b, strlen(b), gid, why, sizeof why)
     CHECK(ADD("{\"gid\":\"nurse-n\",\"role\":\"nurse\",\"unit\":\"ward-med\",\"title\":\"Staff nurse\"}") == 0 &&
               !strcmp(in.gid, "nurse-n") && !strcmp(in.role, "nurse") && !strcmp(in.unit, "ward-med") &&
@@ -332,6 +417,8 @@ static void test_staff(void)
               ADD("{\"gid\":\"x\",\"role\":\"nurse\",\"title\":\"a\\u0000b\"}") != 0,
           "a title empty, on two lines, with a NUL");
     CHECK(ADD("{\"gid\":\"x\",\"role\":\"nurse\"} {}") != 0 && ADD("[]") != 0 && ADD("") != 0, "trailing input, not an object");
+    test_staff_extras(n);
+    ck_node_close(n);
     CHECK(END("{\"gid\":\"nurse-n\"}") == 0 && !strcmp(gid, "nurse-n"), "an end");
     CHECK(END("{\"gid\":\"nurse-n\",\"reason\":\"left\"}") != 0 && !gid[0], "an end with another field");
     CHECK(END("{\"gid\":7}") != 0 && END("{\"gid\":\"a/b\"}") != 0 && END("{}") != 0, "an end without a GID");
@@ -342,6 +429,9 @@ static void test_staff(void)
           "the hospital admin's menu starts with staff");
     json_decref(m);
     CHECK(!strcmp(ck_ui_role_name(CK_UI_ROLE_ORGANIZATION), "organization"), "the role's name");
+    CHECK(ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "staff/care-team") && !ck_ui_role_may(CK_UI_ROLE_CLERK, "staff/care-team") &&
+              !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "staff/care-team") && !ck_ui_role_may(CK_UI_ROLE_PATIENT, "staff/care-team"),
+          "the care team for the hospital admin only");
     CHECK(ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "staff/add") && ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "staff/end") &&
               !ck_ui_role_may(CK_UI_ROLE_CLERK, "staff/add") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "staff/end") &&
               !ck_ui_role_may(CK_UI_ROLE_OPERATOR, "staff/add") && !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "fhir") &&
@@ -359,6 +449,7 @@ int main(void)
     test_care_forms();
     test_operator();
     test_staff();
+    test_staff_team();
     test_listen_host();
     test_share();
     TEST_MAIN_END();
