@@ -113,12 +113,19 @@ CK_MUST_CHECK ck_rec_err ck_rec_open(uint8_t **payload, size_t *payload_len, con
 /* Many DATA entries at once, on `threads` workers (0: one per online CPU;
  * ck_seal_open_many): each job's rc, payload and payload_len as
  * ck_rec_open would leave them (payload NULL unless OK). Returns OK once
- * every job ran, or NOMEM/PARAM before any did.                        */
+ * every job ran, or NOMEM/PARAM before any did. A job's `then` (NULL:
+ * none) runs on its worker once rc and payload are set (a job refused
+ * before any worker, not a DATA entry, skips it), e.g. to parse the
+ * plaintext there; it may take the payload over (wipe, free, set NULL) and
+ * leave what it made in `result`.                                      */
 typedef struct ck_rec_open_job {
     const ck_net_entry *e;
     uint8_t *payload;
     size_t payload_len;
     ck_rec_err rc;
+    void (*then)(struct ck_rec_open_job *job, void *ctx);
+    void *then_ctx;
+    void *result;
 } ck_rec_open_job;
 
 CK_MUST_CHECK ck_rec_err ck_rec_open_many(ck_rec_open_job *jobs, size_t n, const char *patient,

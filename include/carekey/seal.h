@@ -121,6 +121,10 @@ typedef struct ck_seal_open_job {
     size_t enc_len;
     uint8_t *owned;
     size_t owned_len;
+    /* NULL, or run on the worker right after the job (whatever its rc), so
+     * what follows an opening (parsing the plaintext) is spread too. */
+    void (*then)(struct ck_seal_open_job *job, void *ctx);
+    void *then_ctx;
 } ck_seal_open_job;
 
 /* Opens n envelopes with one key on `threads` worker threads (0: one per

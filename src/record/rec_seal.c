@@ -134,6 +134,18 @@ static ck_rec_err open_prepare(ck_rec_open_job *j, uint8_t ad[CK_REC_AD_MAX], ck
     return CK_REC_OK;
 }
 
+/* On the worker, after its seal job: the record job's outcome, then the
+ * caller's own step. */
+static void open_finish(ck_seal_open_job *sj, void *ctx)
+{
+    ck_rec_open_job *j = ctx;
+    if ((j->rc = map_seal_err(sj->rc)) == CK_REC_OK) {
+        j->payload = sj->owned;   /* handed over */
+        j->payload_len = sj->owned_len;
+    }
+    if (j->then) j->then(j, j->then_ctx);
+}
+
 ck_rec_err ck_rec_open_many(ck_rec_open_job *jobs, size_t n, const char *patient, ck_abe_user_key *key,
                             unsigned threads)
 {
@@ -148,18 +160,15 @@ ck_rec_err ck_rec_open_many(ck_rec_open_job *jobs, size_t n, const char *patient
     for (size_t i = 0; i < n; i++) {
         jobs[i].payload = NULL;
         jobs[i].payload_len = 0;
-        if ((jobs[i].rc = open_prepare(&jobs[i], ad[m], &sj[m], patient)) == CK_REC_OK) of[m++] = i;
+        jobs[i].result = NULL;
+        if ((jobs[i].rc = open_prepare(&jobs[i], ad[m], &sj[m], patient)) == CK_REC_OK) {
+            sj[m].then = open_finish;
+            sj[m].then_ctx = &jobs[i];
+            of[m++] = i;
+        }
     }
-    if ((rc = map_seal_err(ck_seal_open_many(sj, m, key, threads))) != CK_REC_OK) {
+    if ((rc = map_seal_err(ck_seal_open_many(sj, m, key, threads))) != CK_REC_OK)
         for (size_t k = 0; k < m; k++) jobs[of[k]].rc = rc;
-        goto out;
-    }
-    for (size_t k = 0; k < m; k++) {
-        ck_rec_open_job *j = &jobs[of[k]];
-        if ((j->rc = map_seal_err(sj[k].rc)) != CK_REC_OK) continue;
-        j->payload = sj[k].owned;   /* handed over */
-        j->payload_len = sj[k].owned_len;
-    }
 out:
     free(ad);
     free(sj);

@@ -52,6 +52,7 @@ static void open_one(void *arg)
     j->owned = NULL;
     j->owned_len = 0;
     j->rc = j->env ? ck_seal_open(j->env, t->key, j->ad, j->ad_len, j->out) : open_encoded(j, t->key);
+    if (j->then) j->then(j, j->then_ctx);
 }
 
 static unsigned thread_count(unsigned threads, size_t n)

@@ -143,6 +143,16 @@ static void build_honest(chain *c, ck_rec_grant *g)
     seal_entry(c, &people[2], "encounters", "visit", "staff@hosp-a", 0);
 }
 
+/* A `then` step: the plaintext (NUL-terminated) or "refused" as result. */
+static void take_plaintext(ck_rec_open_job *j, void *ctx)
+{
+    (void)ctx;
+    j->result = j->rc == CK_REC_OK ? strndup((const char *)j->payload, j->payload_len) : strdup("refused");
+    free(j->payload);
+    j->payload = NULL;
+    j->payload_len = 0;
+}
+
 static void test_honest_and_open(void)
 {
     chain c = {0};
@@ -173,8 +183,7 @@ static void test_honest_and_open(void)
      * unreadable entry, a moved one and readable ones, on two threads) */
     {
         ck_net_entry moved = c.e[3];
-        ck_rec_open_job j[5] = {{&c.e[0], NULL, 0, 0}, {&c.e[1], NULL, 0, 0}, {&c.e[2], NULL, 0, 0},
-                                {&c.e[3], NULL, 0, 0}, {&moved, NULL, 0, 0}};
+        ck_rec_open_job j[5] = {{.e = &c.e[0]}, {.e = &c.e[1]}, {.e = &c.e[2]}, {.e = &c.e[3]}, {.e = &moved}};
         strcpy(moved.section, "problems");
         CHECK(ck_rec_open_many(j, 5, "alice", &other_key, 2) == CK_REC_OK, "open many");
         for (size_t i = 0; i < 5; i++) {
@@ -190,6 +199,22 @@ static void test_honest_and_open(void)
         CHECK(j[3].rc == CK_REC_OK && j[2].rc == CK_REC_ERR_ACCESS && j[4].rc == CK_REC_ERR_AUTH &&
                   j[1].rc == CK_REC_ERR_KIND, "the expected verdicts");
         CHECK(ck_rec_open_many(NULL, 1, "alice", &other_key, 0) == CK_REC_ERR_PARAM, "no jobs");
+        /* a job's `then` runs on the worker with the outcome set, and may
+         * take the plaintext over */
+        for (size_t i = 0; i < 5; i++) j[i] = (ck_rec_open_job){.e = j[i].e, .then = take_plaintext};
+        CHECK(ck_rec_open_many(j, 5, "alice", &other_key, 2) == CK_REC_OK, "open many with a step after");
+        for (size_t i = 0; i < 5; i++) {
+            uint8_t *one = NULL;
+            size_t one_len = 0;
+            ck_rec_err r = ck_rec_open(&one, &one_len, j[i].e, "alice", &other_key);
+            CHECK(j[i].payload == NULL && (i == 1 ? j[i].result == NULL
+                                                  : j[i].result && (r == CK_REC_OK ? strlen(j[i].result) == one_len &&
+                                                                                          !memcmp(j[i].result, one, one_len)
+                                                                                    : !strcmp(j[i].result, "refused"))),
+                  "job %zu: its step saw %s", i, r == CK_REC_OK ? "the plaintext" : "the refusal");
+            free(one);
+            free(j[i].result);
+        }
     }
     {
         char pol[256];

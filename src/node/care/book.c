@@ -76,6 +76,27 @@ static int wanted(const ck_node_book *b, size_t i, const char *sections_csv)
     return b->v.it[i].data && b->v.it[i].latest && section_wanted(sections_csv, b->v.e[i].section);
 }
 
+/* The items of a plaintext entry (wiped and freed here); NULL when it is
+ * not a payload of resource_type or out of memory. */
+static json_t *plaintext_items(uint8_t *pt, size_t len, const char *resource_type)
+{
+    json_t *payload = ck_fhir_json_parse((const char *)pt, len, NULL), *items;
+    ck_node_free_secret(pt, len);
+    items = payload ? ck_node_payload_items(payload, resource_type) : NULL;
+    json_decref(payload);
+    return items;
+}
+
+/* On the opening worker: the plaintext parsed there too (job->result). */
+static void parse_on_worker(ck_rec_open_job *j, void *ctx)
+{
+    (void)ctx;
+    if (j->rc != CK_REC_OK) return;
+    j->result = plaintext_items(j->payload, j->payload_len, j->e->resource_type);
+    j->payload = NULL;
+    j->payload_len = 0;
+}
+
 /* The chunk's wanted entries: from the cache, else opened together. Only
  * verified entries are opened; the others go through ck_node_view_open,
  * which refuses them, when merged. */
@@ -87,6 +108,7 @@ static void chunk_open(book_chunk *k, ck_node_book *b, ck_node *c, const char *s
         if ((k->cached[i - k->lo] = ck_node_care_cache_get(c, b->record, e->seq, e->hash))) continue;
         if (!b->v.vo.valid[i]) continue;
         k->jobs[k->n_jobs].e = e;
+        k->jobs[k->n_jobs].then = parse_on_worker;
         k->job_of[i - k->lo] = ++k->n_jobs;
     }
     if (ck_rec_open_many(k->jobs, k->n_jobs, b->v.patient, ck_keyring_user_key(c->s->kr), c->s->threads) != CK_REC_OK)
@@ -96,19 +118,32 @@ static void chunk_open(book_chunk *k, ck_node_book *b, ck_node *c, const char *s
 static void chunk_free(book_chunk *k)
 {
     for (size_t i = 0; i < BOOK_CHUNK; i++) json_decref(k->cached[i]);
-    for (size_t j = 0; j < k->n_jobs; j++) ck_node_free_secret(k->jobs[j].payload, k->jobs[j].payload_len);
+    for (size_t j = 0; j < k->n_jobs; j++) {
+        ck_node_free_secret(k->jobs[j].payload, k->jobs[j].payload_len);
+        json_decref(k->jobs[j].result);
+    }
 }
 
-/* Entry i's plaintext: handed over from its job, or opened now. */
-static ck_rec_err chunk_take(book_chunk *k, ck_node_book *b, size_t i, uint8_t **pt, size_t *len)
+/* Entry i's items: parsed by its job's worker, or opened and parsed now.
+ * *items NULL with OK: not a payload of its type. */
+static ck_rec_err chunk_take(book_chunk *k, ck_node_book *b, size_t i, json_t **items)
 {
     ck_rec_open_job *j;
-    if (!k->job_of[i - k->lo]) return ck_node_view_open(&b->v, i, pt, len);
+    uint8_t *pt = NULL;
+    size_t len = 0;
+    ck_rec_err err;
+    *items = NULL;
+    if (!k->job_of[i - k->lo]) {
+        if ((err = ck_node_view_open(&b->v, i, &pt, &len)) != CK_REC_OK) {
+            ck_node_free_secret(pt, len);
+            return err;
+        }
+        *items = plaintext_items(pt, len, b->v.e[i].resource_type);
+        return CK_REC_OK;
+    }
     j = &k->jobs[k->job_of[i - k->lo] - 1];
-    *pt = j->payload;
-    *len = j->payload_len;
-    j->payload = NULL;
-    j->payload_len = 0;
+    *items = j->result;
+    j->result = NULL;
     return j->rc;
 }
 
@@ -118,9 +153,7 @@ static ck_rec_err chunk_take(book_chunk *k, ck_node_book *b, size_t i, uint8_t *
 static json_t *entry_items(ck_node_book *b, ck_node *c, book_chunk *k, size_t i, int *oom)
 {
     const ck_net_entry *e = &b->v.e[i];
-    uint8_t *pt = NULL;
-    size_t len = 0;
-    json_t *payload, *items;
+    json_t *items;
     ck_rec_err err;
     if ((items = k->cached[i - k->lo])) {
         k->cached[i - k->lo] = NULL;
@@ -129,16 +162,11 @@ static json_t *entry_items(ck_node_book *b, ck_node *c, book_chunk *k, size_t i,
         *oom = 1;
         return NULL;
     }
-    if ((err = chunk_take(k, b, i, &pt, &len)) != CK_REC_OK) {
-        ck_node_free_secret(pt, len);
+    if ((err = chunk_take(k, b, i, &items)) != CK_REC_OK) {
         if (err == CK_REC_ERR_ACCESS) b->withheld++;
         else b->bad++;
         return NULL;
     }
-    payload = ck_fhir_json_parse((const char *)pt, len, NULL);
-    ck_node_free_secret(pt, len);
-    items = payload ? ck_node_payload_items(payload, e->resource_type) : NULL;
-    json_decref(payload);
     if (!items) {
         b->bad++;
         return NULL;
