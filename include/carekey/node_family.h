@@ -30,11 +30,13 @@ typedef struct ck_node_family_member {
 
 /* Who holds family@patient-<patient> according to her authority's registry,
  * sorted, with their read grants (*out: free()). FORBIDDEN "not_your_record"
- * unless patient is this identity. */
+ * unless patient is this identity; NULL patient: this identity (here and
+ * below: the CLI runs from her home without naming her); NOT_FOUND
+ * "no_authority" (here and below) when this home does not run patient-P. */
 int ck_node_family_list(ck_node *n, const char *patient, ck_node_family_member **out, size_t *count) CK_NODE_WUR;
 
 typedef struct ck_node_family_in {
-    const char *patient;       /* this identity                                  */
+    const char *patient;       /* this identity (NULL: this identity)            */
     const char *member;        /* an enrolled person                             */
     int check;                 /* 1: only check and say what would be done      */
 } ck_node_family_in;

@@ -32,6 +32,8 @@ typedef struct cli_group {
 extern const cli_group cli_group_abe;
 extern const cli_group cli_group_sharing;
 extern const cli_group cli_group_init, cli_group_admin, cli_group_patient;
+/* a patient's family from her home (cli_family.c) */
+extern const cli_group cli_group_family;
 /* record commands (cli_record.c, cli_grant.c, cli_import.c, cli_report.c, cli_reencrypt.c, cli_sharing.c) */
 extern const cli_group cli_group_record, cli_group_grant, cli_group_import, cli_group_export;
 extern const cli_group cli_group_report, cli_group_research, cli_group_reencrypt;

@@ -10,6 +10,7 @@
 static const cli_group *const groups[] = {
     &cli_group_init,
     &cli_group_patient,
+    &cli_group_family,
     &cli_group_admin,
     &cli_group_directory,
     &cli_group_audit,

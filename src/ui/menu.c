@@ -44,12 +44,13 @@ static const struct item {
     {"break-glass", "Emergency access", "care", R(EMERGENCY) | R(DOCTOR), 1},
     /* the clerk's boards (src/ui/clerk.c, web/js/views/clerk*.js); staff is also
      * the hospital admin's page, where she changes it (src/ui/staff.c, staff.js);
-     * the other boards read the ledger with staff@ORG, which she does not hold */
+     * the organization reads the other boards from its own ledger with the
+     * staff@ORG key its node makes from its authority (src/node/care/ledger_key.c) */
     {"staff", "Staff", "hospital", R(CLERK) | R(ORGANIZATION), 1},
-    {"census", "Wards and beds", "hospital", R(CLERK), 1},
-    {"calendar", "Schedules and appointments", "hospital", R(CLERK), 1},
-    {"theatres", "Theatre board", "hospital", R(CLERK), 1},
-    {"mis", "MIS dashboard", "hospital", R(CLERK), 1},
+    {"census", "Wards and beds", "hospital", R(CLERK) | R(ORGANIZATION), 1},
+    {"calendar", "Schedules and appointments", "hospital", R(CLERK) | R(ORGANIZATION), 1},
+    {"theatres", "Theatre board", "hospital", R(CLERK) | R(ORGANIZATION), 1},
+    {"mis", "MIS dashboard", "hospital", R(CLERK) | R(ORGANIZATION), 1},
     /* the operator's pages (src/ui/operator.c, web/js/views/operator.js) */
     {"enrollments", "Enrollments to approve", "operator", R(OPERATOR), 1},
     {"authorities", "Authorities and epochs", "operator", R(OPERATOR), 1},
@@ -101,10 +102,10 @@ int ck_ui_role_may(ck_ui_role r, const char *view)
         {"care/cancel", CLINICIAN | R(CLERK)},
         {"care/outcome", CLINICIAN},
         {"clerk/staff", R(CLERK)},
-        {"clerk/census", R(CLERK)},
-        {"clerk/schedule", R(CLERK)},
-        {"clerk/theatre", R(CLERK)},
-        {"clerk/mis", R(CLERK)},
+        {"clerk/census", R(CLERK) | R(ORGANIZATION)},
+        {"clerk/schedule", R(CLERK) | R(ORGANIZATION)},
+        {"clerk/theatre", R(CLERK) | R(ORGANIZATION)},
+        {"clerk/mis", R(CLERK) | R(ORGANIZATION)},
         /* the hospital admin's staff page (src/ui/staff.c) */
         {"staff", R(ORGANIZATION)},
         {"staff/add", R(ORGANIZATION)},

@@ -298,6 +298,27 @@ CAREKEY_NO_CACHE=1 CAREKEY_THREADS=4 run 0 clerk-a mis all --org hosp-a --period
 if cmp -s "$W/out" "$W/mis.serial" && cmp -s "$W/out" "$W/mis.cached"; then ok "mis all: 1 worker, 4 workers and the cache agree"
 else bad "mis all differs between 1 worker, 4 workers and the cache"; fi
 
+# ---- the organization reads its own ledger ------------------------------------------------
+# hosp-a's own home holds no staff@hosp-a key: it runs the authority, and its
+# node makes staff@hosp-a for the read, in memory (src/node/care/ledger_key.c).
+# Its boards show what the clerk's show; the key never lands in its keyring.
+run 0 hosp-a mis all --org hosp-a --period $D
+if cmp -s "$W/out" "$W/mis.serial"; then ok "hosp-a's own MIS equals the clerk's"
+else bad "hosp-a's MIS differs from the clerk's: $(diff "$W/out" "$W/mis.serial" | head -5)"; fi
+CAREKEY_NO_CACHE=1 run 0 hosp-a mis all --org hosp-a --period $D
+cmp -s "$W/out" "$W/mis.serial" && ok "hosp-a's MIS without the cache: the same" || bad "hosp-a's MIS without the cache differs"
+run 0 clerk-a encounter census --org hosp-a
+cp "$W/out" "$W/census.clerk"
+run 0 hosp-a encounter census --org hosp-a
+if cmp -s "$W/out" "$W/census.clerk"; then ok "hosp-a's census equals the clerk's"
+else bad "hosp-a's census differs: $(diff "$W/out" "$W/census.clerk" | head -5)"; fi
+run 0 hosp-a keys list
+if grep -q "staff@hosp-a" "$W/out"; then bad "hosp-a's keyring holds staff@hosp-a: $(cat "$W/out")"
+else ok "hosp-a's keyring holds no staff@hosp-a (made for each read only)"; fi
+# hosp-b's home runs authority hosp-b, not hosp-a: hosp-a's ledger stays closed to it
+run 1 hosp-b mis admissions --org hosp-a --period $D --csv
+err_has "no standing"
+
 # ---- authorization -----------------------------------------------------------------------
 run 0 pharm note list --patient p1
 if grep -q "ST elevation" "$W/out"; then bad "the pharmacist read the clinical note"; else ok "the pharmacist does not read the clinical note"; fi
@@ -389,6 +410,16 @@ for g in dr-a clerk-a; do
     run 0 "$g" mis admissions --org hosp-a --period $D --csv
     same "$(col Admissions ward-med)" $((adm_before + 1)) "$g: the MIS admissions count the readmission"
 done
+# the organization follows the epoch: the readmission, sealed for staff@hosp-a
+# at its new epoch, and what was sealed at the old one
+run 0 hosp-a mis admissions --org hosp-a --period $D --csv
+same "$(col Admissions ward-med)" $((adm_before + 1)) "hosp-a's own MIS counts the readmission (new epoch)"
+CAREKEY_NO_CACHE=1 run 0 hosp-a mis admissions --org hosp-a --period $D --csv
+same "$(col Admissions ward-med)" $((adm_before + 1)) "hosp-a's own MIS without the cache: every epoch opens"
+run 0 hosp-a authority epoch hosp-a
+same "$(awk '$1 == "staff@hosp-a" { print $2 }' "$W/out")" 1 "staff@hosp-a is at epoch 1"
+run 0 hosp-a encounter census --org hosp-a
+out_has "p2"
 for r in occupancy outpatient prescriptions theatre; do run 0 dr-a mis "$r" --org hosp-a --period $D --csv; done
 same "$(col Sessions total),$(col Fulfilled total)" "2,2" "dr-a's theatre report: the day's two surgeries"
 for p in p1 p2 p3; do report_ok dr-a "$p"; done

@@ -196,6 +196,57 @@ run 0 dau-9 keys sync
 run 0 dau-9 record get --patient p9 --section medications --json
 same "$(jq '[.entries[] | select(.status == "ok")] | length > 0' "$W/out")" true "the daughter reads p9's medications"
 
+# ---- her family from her home: carekey family list / invite / end -----------------------------------
+# a friend enrolls herself; p9 checks, invites, lists and ends her access
+run 0 fr-9 init --gid fr-9 --role family "${KDF[@]}"
+run 0 operator admin approve fr-9
+run 0 p9 family list --json
+same "$(jq -r '[.[] | .gid + ":" + (.reader | tostring)] | join(",")' "$W/out")" "dau-9:true" \
+    "family list: the daughter, who can fetch"
+run 0 p9 family invite --gid fr-9 --check
+out_has "check only, nothing was done"
+out_has "issue your family key to her mailbox"
+out_has "grant her read access"
+out_has "she reads your .*medications"
+run 0 p9 family list
+if grep -q "^fr-9 " "$W/out"; then bad "--check invited fr-9: $(cat "$W/out")"; else ok "--check changed nothing"; fi
+run 1 fr-9 record get --patient p9 --section medications --json
+run 0 p9 family invite --gid fr-9
+out_has "issued family@patient-p9 (epoch 0) to fr-9"
+out_has "granted fr-9 read access"
+out_has "fr-9 is your family"
+run 0 p9 family list
+out_has "^fr-9  *yes  *never"
+out_has "^dau-9  *yes"
+run 0 fr-9 keys sync
+run 0 fr-9 record get --patient p9 --section medications --json
+same "$(jq '[.entries[] | select(.status == "ok")] | length > 0' "$W/out")" true "the invited friend reads p9's medications"
+run 1 p9 family invite --gid fr-9
+err_has "already your family"
+run 1 p9 family invite --gid fr-9 --check
+err_has "already your family"
+run 1 p9 family invite --gid nobody-9
+err_has "not enrolled in carekey"
+run 1 p9 family invite --gid hosp-c
+err_has "is an organization"
+run 2 p9 family invite --gid p9
+run 0 p9 family end --gid fr-9
+out_has "revoked family@patient-p9 from fr-9: epoch 0 -> 1"
+out_has "re-issued family@patient-p9 (epoch 1) to dau-9"
+out_has "fr-9's access ended: family key revoked, 1 grant taken back"
+run 1 fr-9 record get --patient p9 --section medications --json
+err_has "forbidden\|grant"
+run 0 p9 family list --json
+same "$(jq -r '[.[].gid] | join(",")' "$W/out")" "dau-9" "family list after the end: the daughter only"
+run 1 p9 family end --gid fr-9
+err_has "holds neither"
+# only the patient, from her home
+run 1 dau-9 family list
+err_has "does not run patient-dau-9"
+run 0 dau-9 keys sync
+run 0 dau-9 record get --patient p9 --section medications --json
+same "$(jq '[.entries[] | select(.status == "ok")] | length > 0' "$W/out")" true "the daughter still reads (the new key re-issued)"
+
 # ---- refusals -----------------------------------------------------------------------------------
 run 0 x-1 init --gid x-1 --role doctor --display-name "X" "${KDF[@]}"
 run 0 operator admin reject x-1

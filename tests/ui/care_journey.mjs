@@ -41,7 +41,7 @@ const MENUS = {
   'dr-a': { role: 'doctor', menu: ['professional', 'patients', 'care-forms', 'prescribe', 'break-glass'] },
   'nurse-a': { role: 'nurse', menu: ['professional', 'patients', 'care-forms'] },
   'clerk-a': { role: 'clerk', menu: ['staff', 'census', 'calendar', 'theatres', 'mis'] },
-  'hosp-a': { role: 'organization', menu: ['staff'] },
+  'hosp-a': { role: 'organization', menu: ['staff', 'census', 'calendar', 'theatres', 'mis'] },
 };
 const CLERK_VIEWS = ['staff', 'census', 'schedule?period=2026-11-24', 'theatre', 'mis?period=2026-11-24'].map((v) => '/ui/api/clerk/' + v);
 const CLINICIAN_ONLY_POST = ['admit', 'discharge', 'condition', 'vitals', 'note', 'theatre', 'outcome'].map((v) => '/ui/api/care/' + v);
@@ -52,9 +52,11 @@ const DENIED = {
   'nurse-a': { get: [...CLERK_VIEWS, '/ui/api/staff'], post: ['/ui/api/care/slots', ...STAFF_CHANGES] },
   'clerk-a': { get: ['/ui/api/care/patients', '/ui/api/care/units', '/ui/api/care/encounters?patient=p1', '/ui/api/report/professional?patient=p1',
                      '/fhir/Patient/p1/$everything', '/ui/api/staff'], post: [...CLINICIAN_ONLY_POST, ...STAFF_CHANGES] },
-  // the hospital admin: her staff page only (the ledger's boards need staff@ORG, which she does not hold)
-  'hosp-a': { get: [...CLERK_VIEWS, '/ui/api/care/patients', '/ui/api/care/units', '/ui/api/report/professional?patient=p1',
-                    '/fhir/Patient/p1/$everything'], post: ['/ui/api/care/admit', '/ui/api/care/appointment', '/ui/api/operator/decide'] },
+  // the hospital admin: her staff page and the clerk's boards (read from her own ledger), no patient data, no clerk's writes
+  'hosp-a': { get: ['/ui/api/clerk/staff', '/ui/api/care/patients', '/ui/api/care/units', '/ui/api/report/professional?patient=p1',
+                    '/fhir/Patient/p1/$everything'],
+              post: ['/ui/api/care/admit', '/ui/api/care/appointment', '/ui/api/care/slots', '/ui/api/care/checkin', '/ui/api/care/cancel',
+                     '/ui/api/operator/decide'] },
 };
 
 function raw(method, p, headers = {}, body) {
@@ -670,6 +672,59 @@ async function staffExtras(browser, doc, cl) {
 }
 // ==== end of the staff page's extra attributes and care team ===============
 
+// the organization's own login (hosp-a) reads the clerk's boards: its ledger is sealed
+// for staff@hosp-a, which its keyring does not hold; its node makes that key from the
+// authority hosp-a it runs, for each read (src/node/care/ledger_key.c). Run after
+// hospitalAdmin, whose ending of nurse-n moved staff@hosp-a to a new epoch: the key
+// follows, and the figures are the clerk's.
+async function organizationBoards(browser, cl) {
+  const { ctx, page } = await login(browser, 'hosp-a');
+  const getJson = (p, u) => p.evaluate(async (x) => { const r = await fetch(x); return { status: r.status, body: await r.text() }; }, u);
+  for (const u of ['/ui/api/clerk/census', `/ui/api/clerk/schedule?period=${D}..${D2}`, `/ui/api/clerk/theatre?period=${D}..${D2}`,
+                   `/ui/api/clerk/mis?period=${D}`]) {
+    const mine = await getJson(page, u), clerks = await getJson(cl.page, u);
+    ok(mine.status === 200 && clerks.status === 200 && mine.body === clerks.body,
+       `hosp-a: GET ${u} -> ${mine.status}, the clerk's figures (${clerks.status}): ${mine.body.slice(0, 160)}`);
+  }
+  const census = JSON.parse((await getJson(page, '/ui/api/clerk/census')).body);
+  ok(census.org === 'hosp-a' && census.withheld === 0 && census.census.length === 1, `hosp-a's census: ${JSON.stringify(census).slice(0, 200)}`);
+
+  await open(page, 'census');
+  ok(/1 of 6 beds taken at hosp-a/.test(await text(page, '#census-summary')), `hosp-a census: ${await text(page, '#census-summary')}`);
+  ok(/p3/.test(await text(page, '.ward[data-ward="ward-surg"] .bed[data-bed="1"]')), 'hosp-a census: p3 in ward-surg bed 1');
+  await axe(page, 'organization census');
+  await shot(page, 'org-census');
+
+  await page.evaluate(() => sessionStorage.setItem('ck-week', '2026-11-25'));
+  await open(page, 'calendar');
+  await page.waitForSelector('#calendar .slot');
+  const slots = await page.$$eval('#calendar .slot', (ls) => ls.map((l) => l.textContent));
+  ok(slots.length === 3 && /09:00 dr-a: p2 \(checked-in\)/.test(slots[0]) && /09:20 dr-a: p1/.test(slots[1]),
+     `hosp-a's week calendar: ${slots}`);
+  ok(!(await page.$('#slots-check')) && !(await page.$('#appointment-check')) && /Read-only/.test(await text(page, '#calendar-readonly')),
+     'hosp-a\'s calendar is read-only: no slot or booking forms');
+  await axe(page, 'organization calendar');
+  await shot(page, 'org-calendar');
+
+  await page.evaluate(() => sessionStorage.setItem('ck-week', '2026-11-24'));
+  await open(page, 'theatres');
+  ok(/th-1: 1 booking$/.test(await text(page, '[data-theatre="th-1"] h2')) && /Appendectomy/.test(await text(page, '[data-theatre="th-1"]')),
+     'hosp-a\'s theatre board: th-1 holds the appendectomy');
+  await axe(page, 'organization theatres');
+
+  await page.evaluate((d) => sessionStorage.setItem('ck-mis-period', d), D);
+  await open(page, 'mis');
+  await page.waitForSelector('.mis-report');
+  for (const [rep, row, col, v] of [['admissions', 'total', 'Admissions', '3'], ['admissions', 'total', 'Discharges', '2'],
+                                    ['occupancy', 'ward-surg', 'Occupancy %', '31.3'], ['theatre', 'total', 'Sessions', '2']]) {
+    const got = await misCell(page, rep, row, col);
+    ok(got === v, `hosp-a's MIS ${rep} ${row} ${col}: ${got}, want ${v}`);
+  }
+  await axe(page, 'organization mis');
+  await shot(page, 'org-mis');
+  await ctx.close();
+}
+
 function secrets() {
   for (const [u, b] of bodies) if (b.includes(PASS)) ok(false, `the passphrase in ${u}`);
   ok(bodies.length > 20, `responses scanned for the passphrase: ${bodies.length}`);
@@ -684,6 +739,7 @@ try {
   await security(doc);
   await hospitalAdmin(browser, doc, cl); // last: ending an affiliation moves hosp-a's keys to a new epoch
   await staffExtras(browser, doc, cl); // after it: nurse-x's extras, p1's care team
+  await organizationBoards(browser, cl); // after: its key follows staff@hosp-a's new epoch
   secrets();
   await doc.ctx.close();
   await cl.ctx.close();

@@ -437,6 +437,23 @@ static void test_staff(void)
               !ck_ui_role_may(CK_UI_ROLE_OPERATOR, "staff/add") && !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "fhir") &&
               !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "report/professional"),
           "staff changes for the hospital admin only; no patient data for her");
+    /* her boards: the clerk's, read from her own ledger; none of the clerk's writes */
+    m = ck_ui_menu(CK_UI_ROLE_ORGANIZATION);
+    {
+        const char *want[] = {"staff", "census", "calendar", "theatres", "mis"};
+        CHECK(json_array_size(m) == 5, "the organization's menu: staff and the four boards (%zu items)", json_array_size(m));
+        for (size_t i = 0; i < 5 && i < json_array_size(m); i++)
+            CHECK(!strcmp(json_string_value(json_object_get(json_array_get(m, i), "id")), want[i]), "menu item %zu", i);
+    }
+    json_decref(m);
+    CHECK(ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "clerk/census") && ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "clerk/schedule") &&
+              ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "clerk/theatre") && ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "clerk/mis") &&
+              !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "care/appointment") &&
+              !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "care/checkin") &&
+              !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "care/cancel") &&
+              !ck_ui_role_may(CK_UI_ROLE_ORGANIZATION, "care/slots") && !ck_ui_role_may(CK_UI_ROLE_DOCTOR, "clerk/census") &&
+              !ck_ui_role_may(CK_UI_ROLE_PATIENT, "clerk/mis"),
+          "the organization reads the clerk's boards, and writes nothing of hers");
 }
 
 int main(void)

@@ -97,11 +97,27 @@ static void parse_on_worker(ck_rec_open_job *j, void *ctx)
     j->payload_len = 0;
 }
 
+/* The key entries of b are opened with, made when first needed (most
+ * reads of a ledger find every entry in the cache). */
+static int book_key(ck_node_book *b, ck_node *c, ck_abe_user_key **key)
+{
+    int rc;
+    if (b->key) {
+        *key = b->key;
+        return 0;
+    }
+    if ((rc = ck_node_ledger_key(c, b->record, &b->own, key)) < 0) return -1;
+    b->has_own = rc;
+    b->key = *key;
+    return 0;
+}
+
 /* The chunk's wanted entries: from the cache, else opened together. Only
  * verified entries are opened; the others go through ck_node_view_open,
- * which refuses them, when merged. */
-static void chunk_open(book_chunk *k, ck_node_book *b, ck_node *c, const char *sections_csv)
+ * which refuses them, when merged. -1 only when the key cannot be had. */
+static int chunk_open(book_chunk *k, ck_node_book *b, ck_node *c, const char *sections_csv)
 {
+    ck_abe_user_key *key = NULL;
     for (size_t i = k->lo; i < k->hi; i++) {
         const ck_net_entry *e = &b->v.e[i];
         if (!wanted(b, i, sections_csv)) continue;
@@ -111,8 +127,11 @@ static void chunk_open(book_chunk *k, ck_node_book *b, ck_node *c, const char *s
         k->jobs[k->n_jobs].then = parse_on_worker;
         k->job_of[i - k->lo] = ++k->n_jobs;
     }
-    if (ck_rec_open_many(k->jobs, k->n_jobs, b->v.patient, ck_keyring_user_key(c->s->kr), c->s->threads) != CK_REC_OK)
+    if (!k->n_jobs) return 0;
+    if (book_key(b, c, &key) != 0) return -1;
+    if (ck_rec_open_many(k->jobs, k->n_jobs, b->v.patient, key, c->s->threads) != CK_REC_OK)
         for (size_t j = 0; j < k->n_jobs; j++) k->jobs[j].rc = CK_REC_ERR_NOMEM;
+    return 0;
 }
 
 static void chunk_free(book_chunk *k)
@@ -196,17 +215,20 @@ static int book_open_entry(ck_node_book *b, ck_node *c, book_chunk *k, json_t *i
     return oom ? -1 : 0;
 }
 
-/* Entries [lo, hi) opened and merged in order; -1 only when out of memory. */
+/* Entries [lo, hi) opened and merged in order; -1 (error set) out of
+ * memory, or the key could not be had. */
 static int book_chunk_load(ck_node_book *b, ck_node *c, json_t *index, size_t lo, size_t hi, const char *sections_csv)
 {
     book_chunk *k = calloc(1, sizeof *k);
-    int rc = 0;
-    if (!k) return -1;
+    int rc;
+    if (!k) return ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
     k->lo = lo;
     k->hi = hi;
-    chunk_open(k, b, c, sections_csv);
+    if ((rc = chunk_open(k, b, c, sections_csv)) != 0) goto out;
     for (size_t i = lo; i < hi && rc == 0; i++)
-        if (wanted(b, i, sections_csv)) rc = book_open_entry(b, c, k, index, i);
+        if (wanted(b, i, sections_csv) && book_open_entry(b, c, k, index, i) != 0)
+            rc = ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
+out:
     chunk_free(k);
     free(k);
     return rc;
@@ -230,8 +252,7 @@ int ck_node_book_load(ck_node_book *b, ck_node *c, const char *record, const cha
     }
     for (size_t lo = 0; lo < b->v.n && rc == 0; lo += BOOK_CHUNK) {
         size_t hi = b->v.n - lo < BOOK_CHUNK ? b->v.n : lo + BOOK_CHUNK;
-        if (book_chunk_load(b, c, index, lo, hi, sections_csv) != 0)
-            rc = ck_node_fail(c, CK_NODE_E_NOMEM, "nomem", "out of memory");
+        rc = book_chunk_load(b, c, index, lo, hi, sections_csv);
     }
     json_decref(index);
     if (rc != 0) return rc;
@@ -263,6 +284,7 @@ const json_t *ck_node_book_find(const ck_node_book *b, const char *type, const c
 
 void ck_node_book_free(ck_node_book *b)
 {
+    if (b->has_own) ck_abe_user_key_free(&b->own); /* wiped: made for this read only */
     json_decref(b->items);
     ck_node_view_free(&b->v);
     memset(b, 0, sizeof *b);

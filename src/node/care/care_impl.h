@@ -31,6 +31,9 @@ typedef struct ck_node_book {
     size_t withheld;      /* entries of those sections this reader cannot open */
     size_t bad;           /* entries that opened but did not parse            */
     ck_net_head head;     /* the verified head: the base of a checked write   */
+    ck_abe_user_key *key; /* what entries are opened with, once needed    */
+    ck_abe_user_key own;  /* the organization's key of its own ledger (ledger_key.c) */
+    int has_own;
 } ck_node_book;
 
 /* Fetches and verifies record (any problem: PROBLEM notices, -1 with
@@ -46,6 +49,14 @@ void ck_node_book_free(ck_node_book *b);
  * check on part of a ledger could give a taken bed): -1 "ledger_withheld". */
 int ck_node_book_ledger(ck_node_book *b, ck_node *c, const char *org, const char *section, const char *type,
                         json_t **items);
+
+/* The key record's entries are opened with (*key): the keyring's user
+ * key; for an organization's own ledger (record is this identity, which
+ * runs the authority of its own name) the keyring's merged into *own with
+ * staff@ORG made from that authority's secret for this read, at the
+ * current epoch of its signed table and the epochs before it. 1 when *own
+ * was made (wipe it with ck_abe_user_key_free), 0 the keyring's, -1 error. */
+int ck_node_ledger_key(ck_node *c, const char *record, ck_abe_user_key *own, ck_abe_user_key **key);
 
 /* ---- the decrypt cache (cache.c) -------------------------------------- */
 /* Items of an entry already decrypted, by seq and hash: in the session's

@@ -16,17 +16,25 @@
 #include "node/authority/authority_impl.h"
 #include "node/record/grant_impl.h"
 
-/* The patient is this identity, her authority's name and family label. */
-static int family_of(ck_node *n, const char *patient, char auth[CK_NET_ID_MAX + 16], char label[160])
+/* The patient is this identity (*patient NULL: set to it), her authority's
+ * name and family label. */
+static int family_of(ck_node *n, const char **patient_io, char auth[CK_NET_ID_MAX + 16], char label[160])
 {
-    if (!patient || !ck_net_id_valid(patient))
-        return ck_node_fail(n, CK_NODE_E_INVALID, "bad_gid", "invalid patient GID '%s'", patient ? patient : "");
+    const char *patient = *patient_io;
+    if (patient && !ck_net_id_valid(patient))
+        return ck_node_fail(n, CK_NODE_E_INVALID, "bad_gid", "invalid patient GID '%s'", patient);
     if (ck_node_keyring(n) != 0) return -1;
+    if (!patient) patient = *patient_io = ck_node_gid(n);
     if (strcmp(patient, ck_node_gid(n)) != 0)
         return ck_node_fail(n, CK_NODE_E_FORBIDDEN, "not_your_record",
                             "only %s invites her family and ends their access", patient);
     snprintf(auth, CK_NET_ID_MAX + 16, "patient-%s", patient);
     snprintf(label, 160, "family@%s", auth);
+    /* her family key is her own authority's: without it she has no family here */
+    if (!ck_keyring_authority_sk_find(ck_node_kr(n), auth))
+        return ck_node_fail(n, CK_NODE_E_NOT_FOUND, "no_authority",
+                            "this home does not run %s: a patient has a family from her own home "
+                            "('carekey patient onboard')", auth);
     return 0;
 }
 
@@ -55,14 +63,14 @@ static int list(ck_node *n, const char *patient, ck_node_family_member **out, si
     json_t *reg = NULL, *holders, *v;
     size_t n_sg = 0, i;
     int rc = -1, known;
-    if (family_of(n, patient, auth, label) != 0 || !(reg = ck_node_registry_load(n, auth))) return -1;
+    if (family_of(n, &patient, auth, label) != 0 || !(reg = ck_node_registry_load(n, auth))) return -1;
     holders = json_object_get(json_object_get(reg, "attributes"), label);
     if (!(*out = calloc(json_array_size(holders) + 1, sizeof **out))) {
         ck_node_fail(n, CK_NODE_E_NOMEM, "nomem", "out of memory");
         goto out;
     }
     /* the registry is ours; the grants are the server's, which may be away */
-    known = ck_node_server_grants(n, patient, &sg, &n_sg) == 0;
+    known = ck_node_net(n) == 0 && ck_node_server_grants(n, patient, &sg, &n_sg) == 0;
     if (!known) ck_node_clear_error(n);
     json_array_foreach(holders, i, v) {
         ck_node_family_member *m = &(*out)[*count];
@@ -168,6 +176,7 @@ static int member_ok(ck_node *n, const char *gid)
 static int invite(ck_node *n, const ck_node_family_in *in, ck_node_family_out *out)
 {
     char auth[CK_NET_ID_MAX + 16];
+    const char *patient = in->patient;
     ck_node_server_grant *sg = NULL;
     ck_node_attr_spec spec;
     ck_node_issue_out io;
@@ -177,14 +186,14 @@ static int invite(ck_node *n, const ck_node_family_in *in, ck_node_family_out *o
     int rc = -1;
     memset(&a, 0, sizeof a);
     memset(&t, 0, sizeof t);
-    if (family_of(n, in->patient, auth, out->label) != 0) return -1;
+    if (family_of(n, &patient, auth, out->label) != 0) return -1;
     if (!in->member || !ck_net_id_valid(in->member))
         return ck_node_fail(n, CK_NODE_E_INVALID, "bad_gid", "invalid GID '%s'", in->member ? in->member : "");
-    if (!strcmp(in->member, in->patient))
+    if (!strcmp(in->member, patient))
         return ck_node_fail(n, CK_NODE_E_INVALID, "self", "you hold your own record's keys already");
     if (ck_node_auth_open(&a, n, auth) != 0 || ck_node_net(n) != 0 || member_ok(n, in->member) != 0 ||
-        ck_node_server_grants(n, in->patient, &sg, &n_sg) != 0 ||
-        family_reads(n, in->patient, out->label, out->reads, sizeof out->reads) != 0)
+        ck_node_server_grants(n, patient, &sg, &n_sg) != 0 ||
+        family_reads(n, patient, out->label, out->reads, sizeof out->reads) != 0)
         goto out;
     if (ck_node_auth_table(&a, &t) != 0) goto out;
     out->epoch = ck_node_table_epoch(&t, out->label);
@@ -207,7 +216,7 @@ static int invite(ck_node *n, const ck_node_family_in *in, ck_node_family_out *o
         ck_node_notice(n, CK_NODE_INFO, "issued %s (epoch %lu) to %s; delivered to her mailbox (message %lld)",
                        out->label, (unsigned long)io.epochs[0], in->member, (long long)io.message);
     }
-    if (!out->had_reader) rc = ck_node_grant_read(n, in->patient, in->member, 0);
+    if (!out->had_reader) rc = ck_node_grant_read(n, patient, in->member, 0);
 out:
     ck_dir_epochs_free(&t);
     ck_node_auth_close(&a);
@@ -261,7 +270,7 @@ static int end(ck_node *n, const char *patient, const char *member, ck_node_fami
     char auth[CK_NET_ID_MAX + 16], label[160];
     json_t *reg;
     int holds;
-    if (family_of(n, patient, auth, label) != 0) return -1;
+    if (family_of(n, &patient, auth, label) != 0) return -1;
     if (!member || !ck_net_id_valid(member))
         return ck_node_fail(n, CK_NODE_E_INVALID, "bad_gid", "invalid GID '%s'", member ? member : "");
     if (!(reg = ck_node_registry_load(n, auth))) return -1;

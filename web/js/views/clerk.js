@@ -1,4 +1,5 @@
-// web/js/views/clerk.js - the hospital clerk's boards (GET /ui/api/clerk/*):
+// web/js/views/clerk.js - the hospital clerk's boards (GET /ui/api/clerk/*), which the organization's own
+// login reads too (its calendar without the forms):
 // the staff list (read-only: the hospital admin's page is staff.js), the wards and beds census board, the doctors'
 // schedules and appointments as a week calendar (with the forms to open
 // slots, book, check in and cancel), and the theatre board. The MIS dashboard is clerk_mis.js.
@@ -119,7 +120,12 @@ export async function calendar(me, root) {
     body: (v) => ({ id: v.id, reason: v.reason }),
     review: (v) => [['Appointment', v.id], ['Booking', which(v.id)], ['Reason', v.reason], ['New status', 'cancelled (the slot is free again)']],
     done: (r) => `Cancelled: Appointment ${r.id}.`, after: week.run });
-  root.append(el('h1', { text: 'Schedules and appointments' }), week.form, grid, booked, slots, book, checkin, cancel);
+  // the organization's own login reads the calendar; its clerks change it
+  const forms = me.role === 'organization'
+    ? [el('p', { class: 'note', id: 'calendar-readonly', text: `Read-only: the clerks of ${me.gid} open slots, book, ` +
+        'check in and cancel.' })]
+    : [slots, book, checkin, cancel];
+  root.append(el('h1', { text: 'Schedules and appointments' }), week.form, grid, booked, ...forms);
   await week.run();
 }
 
