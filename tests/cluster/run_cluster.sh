@@ -134,7 +134,21 @@ log "cluster up: leader and sync standby $h"
 
 hosts=127.0.0.1:$(pg_port 0),127.0.0.1:$(pg_port 1),127.0.0.1:$(pg_port 2)
 url() { echo "postgresql://postgres@$hosts/$1?target_session_attrs=read-write&connect_timeout=2"; }
-mkdb() { "${as_pg[@]}" "$PG_BIN/psql" -q -d "$(url postgres)" -c "CREATE DATABASE $1" >/dev/null; }
+# A new database must be on every member before carekeyd connects: libpq
+# tries the hosts of a multi-host URL in turn, but a FATAL at startup
+# ("database does not exist" on a standby that has not replayed the CREATE
+# yet) ends the attempt without trying the next host.
+mkdb() {
+  "${as_pg[@]}" "$PG_BIN/psql" -q -d "$(url postgres)" -c "CREATE DATABASE $1" >/dev/null
+  local m
+  for m in 0 1 2; do
+    for _ in $(seq 1 300); do
+      "${as_pg[@]}" "$PG_BIN/psql" -q -d "postgresql://postgres@127.0.0.1:$(pg_port $m)/$1?connect_timeout=2" \
+        -c 'SELECT 1' >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  done
+}
 
 status=0
 if [ "$driver" != - ]; then
