@@ -165,18 +165,29 @@ for i in $(seq 1 600); do [ -f "$tmp/drv/ready" ] && break; kill -0 $drv 2>/dev/
 
 acks() { cat "$tmp/drv/acks" 2>/dev/null || echo 0; }
 # Waits until the writers made progress after an event and the cluster is
-# whole again (leader, synchronous standby, three members running).
+# whole again (leader, synchronous standby, three members running); prints
+# "leader sync" as seen then. Patroni's view can flap for a moment after a
+# member rejoins, so the members named are the ones of that one look.
 wait_recovered() {
-  local a0=$1 deadline=$((SECONDS + 90))
+  local a0=$1 deadline=$((SECONDS + 90)) h
   while [ $SECONDS -lt $deadline ]; do
-    [ "$(acks)" -ge $((a0 + 32)) ] && healthy_leader >/dev/null && [ -n "$(healthy_leader)" ] && return 0
+    if [ "$(acks)" -ge $((a0 + 32)) ]; then
+      h=$(healthy_leader || true)
+      [ -n "$h" ] && { echo "$h"; return 0; }
+    fi
     sleep 0.5
   done
   return 1
 }
 sleep 3
 for k in 1 2 3 4; do
-  read -r leader sync < <(healthy_leader)
+  if ! h=$(wait_healthy 60); then
+    echo "run_cluster: no healthy leader before event $k" >&2
+    cluster_json >&2 || true
+    status=1
+    break
+  fi
+  read -r leader sync <<<"$h"
   a0=$(acks)
   if [ $k -le 3 ]; then
     pm=$(head -n1 "$tmp/$leader/data/postmaster.pid")
@@ -189,13 +200,13 @@ for k in 1 2 3 4; do
     patronictl -c "$tmp/$leader.yml" switchover --master "$leader" --candidate "$sync" --force >"$tmp/switchover.log" 2>&1 ||
       { echo "run_cluster: switchover failed" >&2; cat "$tmp/switchover.log" >&2; status=1; }
   fi
-  if ! wait_recovered "$a0"; then
+  if ! h=$(wait_recovered "$a0"); then
     echo "run_cluster: no recovery after event $k" >&2
     cluster_json >&2 || true
     status=1
     break
   fi
-  log "recovered: $(healthy_leader) after $(($(acks) - a0)) more appends"
+  log "recovered: $h after $(($(acks) - a0)) more appends"
 done
 sleep 2
 touch "$tmp/drv/stop"
