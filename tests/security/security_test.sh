@@ -239,7 +239,11 @@ EOF
     done
     if [ "$fails" = 0 ]; then ok "5 break-glass requests succeed while 120 slow sockets trickle"
     else bad "$fails break-glass requests failed: $(head -c 300 "$T/btg.err")"; fi
-    if [ "$worst" -le 1000 ]; then ok "each within 1 s (slowest $worst ms)"; else bad "slowest break-glass $worst ms"; fi
+    # A desk the trickling sockets held up would answer only once they are
+    # cut (20 s); 5 s leaves room for a loaded machine (each request is a
+    # whole CLI process: start-up, keyring, break-glass).
+    if [ "$worst" -le 5000 ]; then ok "each within 5 s, long before the sockets are cut (slowest $worst ms)"
+    else bad "slowest break-glass $worst ms"; fi
     wait "$slow"
     if grep -q "open after 20 s: 0" "$T/slow.log"; then ok "the slow sockets were cut at the deadline"
     else bad "slow sockets survived: $(cat "$T/slow.log")"; fi
