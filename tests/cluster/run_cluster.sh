@@ -59,6 +59,9 @@ cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
   sleep 2
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  # The carekeyd instances of a driver that was killed before it could stop
+  # them (their command lines name this run's directory).
+  pkill -KILL -f -- "--port-file $tmp/" 2>/dev/null
   # Whatever PostgreSQL a killed Patroni left behind.
   for m in 0 1 2; do
     [ -f "$tmp/m$m/data/postmaster.pid" ] && kill -KILL "$(head -n1 "$tmp/m$m/data/postmaster.pid")" 2>/dev/null
