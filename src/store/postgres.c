@@ -141,36 +141,27 @@ typedef struct {
     pthread_cond_t cv;
     unsigned nonce_calls;
     unsigned long reconnects;
-    /* Replay checks are batched: concurrent requests' nonces go to the
-     * database in one INSERT (one round trip, one pooled connection). */
-    pthread_mutex_t nmu;
-    pthread_cond_t ncv;
-    struct nonce_wait *nq;
-    int nleader;
-    /* Audit rows of reads are group-committed the same way: one INSERT,
-     * one commit (and one synchronous-standby wait) for all concurrent
-     * ones. */
-    pthread_mutex_t amu;
-    pthread_cond_t acv;
-    struct audit_wait *aq;
-    int aleader;
+    /* Replay nonces and the audit rows of reads are group-committed: the
+     * concurrent requests' rows of both kinds go to the database in one
+     * statement (one round trip, one commit, one synchronous-standby
+     * wait), the nonces of requests starting with the audit rows of
+     * requests ending. */
+    pthread_mutex_t gmu;
+    pthread_cond_t gcv;
+    struct gc_wait *gq;
+    int gleader;
 } pgs;
 
-typedef struct audit_wait {
+/* A request waiting for the group commit: a nonce to use, or an audit row. */
+typedef struct gc_wait {
+    const char *caller, *nonce;      /* a nonce (caller NULL: an audit row) */
+    int64_t now, expire_before;
     const ck_store_audit *a;
     ck_store_rc rc;
-    int done, unavailable;
-    struct audit_wait *next;
-} audit_wait;
-
-typedef struct nonce_wait {
-    const char *caller, *nonce;
-    int64_t now;
-    ck_store_rc rc;
     int done;
-    int unavailable; /* the batch failed for want of a primary */
-    struct nonce_wait *next;
-} nonce_wait;
+    int unavailable;                 /* the batch failed for want of a primary */
+    struct gc_wait *next;
+} gc_wait;
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
                    "envelope, signature, received_at, supersedes, body_sha256"
@@ -1551,74 +1542,45 @@ static ck_store_rc pg_enroll_reject(ck_store *b, const char *gid, int64_t now, c
 
 static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
 
-/* One INSERT of a batch of audit rows (unnest of one array per column). */
-static void audit_batch(pgs *s, audit_wait *batch)
-{
-    enum { NCOL = 8 };
-    char *arr[NCOL] = {0};
-    size_t len[NCOL] = {0}, cap[NCOL] = {0};
-    params p = {0};
-    audit_wait *w;
-    ck_store_rc rc = CK_STORE_ERROR;
-    int unavailable = 0, err = 0;
-    pconn *c;
-    for (w = batch; w && !err; w = w->next) {
-        const ck_store_audit *a = w->a;
-        char t[24], st[24];
-        snprintf(t, sizeof t, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
-        snprintf(st, sizeof st, "%d", a->status);
-        const char *v[NCOL] = {t, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome, st};
-        for (int i = 0; i < NCOL && !err; i++) err = arr_add(&arr[i], &len[i], &cap[i], v[i]);
-    }
-    if (err) goto out;
-    for (int i = 0; i < NCOL; i++) {
-        arr[i][len[i]++] = '}';
-        arr[i][len[i]] = 0;
-        p_text(&p, arr[i]);
-    }
-    c = get(s);
-    rc = exec_params(c, "INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
-                        "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], "
-                        "$6::text[], $7::text[], $8::integer[])", &p, NULL);
-    unavailable = ck_store_unavailable();
-    put(s, c);
-out:
-    for (w = batch; w; w = w->next) {
-        w->rc = rc;
-        w->unavailable = unavailable;
-    }
-    for (int i = 0; i < NCOL; i++) free(arr[i]);
-}
+/* Leader/follower: the first waiter without a running batch takes the
+ * whole queue to the database; the others wait for their answer. Returns
+ * once the waiter's row is committed (or the batch failed). */
+static void gc_batch(pgs *s, gc_wait *batch);
 
-/* Leader/follower, as pg_nonce_use. Returns once the row is committed. */
-static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
+static ck_store_rc gc_wait_for(pgs *s, gc_wait *me)
 {
-    pgs *s = (pgs *)b;
-    audit_wait me = {a, CK_STORE_ERROR, 0, 0, NULL}, *batch, *w, *next;
-    pthread_mutex_lock(&s->amu);
-    me.next = s->aq;
-    s->aq = &me;
-    while (!me.done) {
-        if (s->aleader) {
-            pthread_cond_wait(&s->acv, &s->amu);
+    gc_wait *batch, *w, *next;
+    pthread_mutex_lock(&s->gmu);
+    me->next = s->gq;
+    s->gq = me;
+    while (!me->done) {
+        if (s->gleader) {
+            pthread_cond_wait(&s->gcv, &s->gmu);
             continue;
         }
-        s->aleader = 1;
-        batch = s->aq;
-        s->aq = NULL;
-        pthread_mutex_unlock(&s->amu);
-        audit_batch(s, batch);
-        pthread_mutex_lock(&s->amu);
-        for (w = batch; w; w = next) {
+        s->gleader = 1;
+        batch = s->gq;
+        s->gq = NULL;
+        pthread_mutex_unlock(&s->gmu);
+        gc_batch(s, batch);
+        pthread_mutex_lock(&s->gmu);
+        for (w = batch; w; w = next) { /* a finished waiter may return at once */
             next = w->next;
             w->done = 1;
         }
-        s->aleader = 0;
-        pthread_cond_broadcast(&s->acv);
+        s->gleader = 0;
+        pthread_cond_broadcast(&s->gcv);
     }
-    pthread_mutex_unlock(&s->amu);
-    ck_store_set_unavailable(me.unavailable);
-    return me.rc;
+    pthread_mutex_unlock(&s->gmu);
+    /* The leader's thread ran the batch: say so on this one too. */
+    ck_store_set_unavailable(me->unavailable);
+    return me->rc;
+}
+
+static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
+{
+    gc_wait me = {NULL, NULL, 0, 0, a, CK_STORE_ERROR, 0, 0, NULL};
+    return gc_wait_for((pgs *)b, &me);
 }
 
 static int row_audit(PGresult *r, int i, void *out)
@@ -1666,47 +1628,85 @@ static int arr_add(char **buf, size_t *len, size_t *cap, const char *v)
     return 0;
 }
 
-/* One INSERT for a batch of nonces; RETURNING names the new ones, every
- * other one was used before (CONFLICT). A nonce twice in one batch counts
- * once. */
-static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
+/* PostgreSQL array literals, one per column of a batch. */
+enum { GC_NONCE_COLS = 3, GC_AUDIT_COLS = 8, GC_COLS = GC_NONCE_COLS + GC_AUDIT_COLS };
+typedef struct {
+    char *v[GC_COLS];
+    size_t len[GC_COLS], cap[GC_COLS];
+} gc_arrays;
+
+static int gc_add(gc_arrays *g, int first, int n, const char *const *v)
 {
-    char *callers = NULL, *nonces = NULL, *times = NULL;
-    size_t lc = 0, cc = 0, ln = 0, cn = 0, lt = 0, ct = 0;
+    for (int i = 0; i < n; i++)
+        if (arr_add(&g->v[first + i], &g->len[first + i], &g->cap[first + i], v[i])) return -1;
+    return 0;
+}
+
+/* The batch's rows as array literals ('{}' for a column without rows). A
+ * nonce twice in one batch is sent once (the second use is a replay). */
+static int gc_collect(gc_arrays *g, gc_wait *batch)
+{
+    gc_wait *w, *x;
+    char n1[24], n2[24];
+    for (w = batch; w; w = w->next) {
+        w->rc = w->caller ? CK_STORE_CONFLICT : CK_STORE_ERROR;
+        if (w->caller) {
+            for (x = batch; x != w; x = x->next)
+                if (x->caller && !strcmp(x->caller, w->caller) && !strcmp(x->nonce, w->nonce)) break;
+            if (x != w) continue;
+            snprintf(n1, sizeof n1, "%lld", (long long)w->now);
+            const char *v[GC_NONCE_COLS] = {w->caller, w->nonce, n1};
+            if (gc_add(g, 0, GC_NONCE_COLS, v)) return -1;
+        } else {
+            const ck_store_audit *a = w->a;
+            snprintf(n1, sizeof n1, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
+            snprintf(n2, sizeof n2, "%d", a->status);
+            const char *v[GC_AUDIT_COLS] = {n1, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome, n2};
+            if (gc_add(g, GC_NONCE_COLS, GC_AUDIT_COLS, v)) return -1;
+        }
+    }
+    for (int i = 0; i < GC_COLS; i++) {
+        if (!g->v[i] && !(g->v[i] = strdup("{}"))) return -1;
+        if (g->len[i]) { /* arr_add leaves the closing brace out */
+            g->v[i][g->len[i]++] = '}';
+            g->v[i][g->len[i]] = 0;
+        }
+    }
+    return 0;
+}
+
+/* The oldest nonce a waiter still needs kept: expired ones are deleted
+ * now and then (every 256 batches). */
+static void gc_expire(pgs *s, pconn *c, gc_wait *batch)
+{
+    params d = {0};
+    gc_wait *w;
+    for (w = batch; w && !w->caller; w = w->next) continue;
+    if (!w || __atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 256 != 0) return;
+    p_int(&d, w->expire_before);
+    PQclear(q(c, "DELETE FROM nonces WHERE created_at < $1", &d));
+}
+
+/* One statement for the batch: the audit rows inserted, the nonces
+ * inserted unless used before; RETURNING names the new nonces, every other
+ * one is a replay (CONFLICT). */
+static void gc_batch(pgs *s, gc_wait *batch)
+{
+    gc_arrays g;
     params p = {0};
     PGresult *r = NULL;
+    gc_wait *w;
+    int unavailable = 0;
     pconn *c;
-    nonce_wait *w, *x;
-    char num[24];
-    int rows, err = 0, unavailable = 0;
-
-    for (w = batch; w; w = w->next) {
-        w->rc = CK_STORE_CONFLICT;
-        for (x = batch; x != w; x = x->next)
-            if (!strcmp(x->caller, w->caller) && !strcmp(x->nonce, w->nonce)) break;
-        if (x != w) continue; /* duplicate inside the batch */
-        snprintf(num, sizeof num, "%lld", (long long)w->now);
-        if (arr_add(&callers, &lc, &cc, w->caller) || arr_add(&nonces, &ln, &cn, w->nonce) ||
-            arr_add(&times, &lt, &ct, num))
-            err = 1;
-    }
-    if (err || callers == NULL) goto fail;
-    callers[lc++] = '}';
-    callers[lc] = 0;
-    nonces[ln++] = '}';
-    nonces[ln] = 0;
-    times[lt++] = '}';
-    times[lt] = 0;
+    memset(&g, 0, sizeof g);
+    if (gc_collect(&g, batch) != 0) goto fail;
+    for (int i = 0; i < GC_COLS; i++) p_text(&p, g.v[i]);
     c = get(s);
-    if (__atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 256 == 0) {
-        params d = {0};
-        p_int(&d, expire_before);
-        PQclear(q(c, "DELETE FROM nonces WHERE created_at < $1", &d));
-    }
-    p_text(&p, callers);
-    p_text(&p, nonces);
-    p_text(&p, times);
-    r = q(c, "INSERT INTO nonces(caller, nonce, created_at) "
+    gc_expire(s, c, batch);
+    r = q(c, "WITH a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+             "SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+             "$10::text[], $11::integer[])) "
+             "INSERT INTO nonces(caller, nonce, created_at) "
              "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) "
              "ON CONFLICT DO NOTHING RETURNING caller, nonce", &p);
     put(s, c);
@@ -1715,10 +1715,11 @@ static void nonce_batch(pgs *s, nonce_wait *batch, int64_t expire_before)
         unavailable = ck_store_unavailable();
         goto fail;
     }
-    rows = PQntuples(r);
-    for (int i = 0; i < rows; i++)
+    for (w = batch; w; w = w->next)
+        if (!w->caller) w->rc = CK_STORE_OK;
+    for (int i = 0; i < PQntuples(r); i++)
         for (w = batch; w; w = w->next)
-            if (w->rc == CK_STORE_CONFLICT && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
+            if (w->caller && w->rc == CK_STORE_CONFLICT && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
                 !strcmp(w->nonce, PQgetvalue(r, i, 1))) {
                 w->rc = CK_STORE_OK;
                 break;
@@ -1731,44 +1732,14 @@ fail:
     }
 out:
     PQclear(r);
-    free(callers);
-    free(nonces);
-    free(times);
+    for (int i = 0; i < GC_COLS; i++) free(g.v[i]);
 }
 
-/* Leader/follower: the first waiter without a running batch takes the
- * whole queue to the database; the others wait for their answer. */
 static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
                                 int64_t expire_before)
 {
-    pgs *s = (pgs *)b;
-    nonce_wait me = {caller, nonce, now, CK_STORE_ERROR, 0, 0, NULL}, *batch, *w, *next;
-
-    pthread_mutex_lock(&s->nmu);
-    me.next = s->nq;
-    s->nq = &me;
-    while (!me.done) {
-        if (s->nleader) {
-            pthread_cond_wait(&s->ncv, &s->nmu);
-            continue;
-        }
-        s->nleader = 1;
-        batch = s->nq;
-        s->nq = NULL;
-        pthread_mutex_unlock(&s->nmu);
-        nonce_batch(s, batch, expire_before);
-        pthread_mutex_lock(&s->nmu);
-        for (w = batch; w; w = next) { /* a finished waiter may return at once */
-            next = w->next;
-            w->done = 1;
-        }
-        s->nleader = 0;
-        pthread_cond_broadcast(&s->ncv);
-    }
-    pthread_mutex_unlock(&s->nmu);
-    /* The leader's thread ran the batch: say so on this one too. */
-    ck_store_set_unavailable(me.unavailable);
-    return me.rc;
+    gc_wait me = {caller, nonce, now, expire_before, NULL, CK_STORE_ERROR, 0, 0, NULL};
+    return gc_wait_for((pgs *)b, &me);
 }
 
 /* Multi-instance: the database is the only place that knows every
@@ -1836,10 +1807,8 @@ static void pg_close(ck_store *b)
     }
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->nmu);
-    pthread_cond_destroy(&s->ncv);
-    pthread_mutex_destroy(&s->amu);
-    pthread_cond_destroy(&s->acv);
+    pthread_mutex_destroy(&s->gmu);
+    pthread_cond_destroy(&s->gcv);
     free(s);
 }
 
@@ -1945,10 +1914,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     s->base.shared = 1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    pthread_mutex_init(&s->nmu, NULL);
-    pthread_cond_init(&s->ncv, NULL);
-    pthread_mutex_init(&s->amu, NULL);
-    pthread_cond_init(&s->acv, NULL);
+    pthread_mutex_init(&s->gmu, NULL);
+    pthread_cond_init(&s->gcv, NULL);
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
     for (; s->nconns < n; s->nconns++) {
