@@ -8,13 +8,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "record/rec_integrity.h"
 #include "seal/pool.h"
 
 #define INTEGRITY_CHUNK 32
-#define INTEGRITY_MAX_THREADS 64
 
 void ck_rec_entry_fields(ck_net_entry_fields *f, const ck_net_entry *e, const char *patient)
 {
@@ -69,17 +67,6 @@ static void check_chunk(void *arg)
                                                    k->out[i] & CK_REC_INTEGRITY_AUTHOR ? k->pk[i] : NULL);
 }
 
-static unsigned worker_count(unsigned threads, size_t chunks)
-{
-    if (threads == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cpus > 0 ? (unsigned)cpus : 1;
-    }
-    if (threads > INTEGRITY_MAX_THREADS) threads = INTEGRITY_MAX_THREADS;
-    if (threads > chunks) threads = (unsigned)chunks;
-    return threads;
-}
-
 int ck_rec_integrity_many(unsigned char *out, const ck_net_entry *entries, size_t n, const char *patient,
                           ck_rec_key_fn key, void *key_ctx, unsigned threads)
 {
@@ -92,7 +79,7 @@ int ck_rec_integrity_many(unsigned char *out, const ck_net_entry *entries, size_
     if (!(pk = calloc(n, sizeof(*pk))) || !(chunks = calloc(n_chunks, sizeof(*chunks)))) goto out;
     for (size_t i = 0; i < n; i++)
         out[i] = key(key_ctx, entries[i].author, pk[i]) == 0 ? CK_REC_INTEGRITY_AUTHOR : 0;
-    threads = worker_count(threads, n_chunks);
+    threads = ck_pool_threads(threads, n_chunks);
     if (threads > 1 && !(pool = ck_pool_new(threads, 2 * (size_t)threads))) goto out;
     for (size_t c = 0; c < n_chunks; c++) {
         chunk *k = &chunks[c];

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -29,6 +30,19 @@ struct ck_pool {
     unsigned threads;
     pthread_t *tid;
 };
+
+#define CK_POOL_MAX_THREADS 64
+
+unsigned ck_pool_threads(unsigned threads, size_t jobs)
+{
+    if (threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (threads > CK_POOL_MAX_THREADS) threads = CK_POOL_MAX_THREADS;
+    if (threads > jobs) threads = (unsigned)jobs;
+    return threads ? threads : 1;
+}
 
 /* Overwrites the stack a job may have used (its callees are returned). */
 static __attribute__((noinline)) void scrub_stack(void)

@@ -10,6 +10,9 @@
 
 typedef struct ck_pool ck_pool;
 
+/* How many workers to start for `jobs` jobs when `threads` were asked for
+ * (0: one per online CPU): at most 64, never more than the jobs, >= 1. */
+unsigned ck_pool_threads(unsigned threads, size_t jobs);
 /* threads workers (>= 1) and room for queue_cap (>= 1) waiting jobs; NULL
  * when memory or a thread could not be had. */
 ck_pool *ck_pool_new(unsigned threads, size_t queue_cap);

@@ -9,12 +9,9 @@
  * own result, so the results are those of the serial loop.
  */
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "seal/pool.h"
 #include "seal/seal_internal.h"
-
-#define CK_SEAL_MAX_THREADS 64
 
 typedef struct {
     ck_seal_open_job *job;
@@ -55,17 +52,6 @@ static void open_one(void *arg)
     if (j->then) j->then(j, j->then_ctx);
 }
 
-static unsigned thread_count(unsigned threads, size_t n)
-{
-    if (threads == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cpus > 0 ? (unsigned)cpus : 1;
-    }
-    if (threads > CK_SEAL_MAX_THREADS) threads = CK_SEAL_MAX_THREADS;
-    if (threads > n) threads = (unsigned)n;
-    return threads;
-}
-
 ck_seal_err ck_seal_open_many(ck_seal_open_job *jobs, size_t n, ck_abe_user_key *key, unsigned threads)
 {
     open_task *tasks;
@@ -74,7 +60,7 @@ ck_seal_err ck_seal_open_many(ck_seal_open_job *jobs, size_t n, ck_abe_user_key 
     if ((!jobs && n) || !key) return CK_SEAL_ERR_PARAM;
     if (n == 0) return CK_SEAL_OK;
     if ((rc = ck_seal_from_abe(ck_abe_user_key_prepare(key))) != CK_SEAL_OK) return rc;
-    threads = thread_count(threads, n);
+    threads = ck_pool_threads(threads, n);
     if (!(tasks = calloc(n, sizeof(*tasks)))) return CK_SEAL_ERR_NOMEM;
     if (!(pool = ck_pool_new(threads, 2 * (size_t)threads))) {
         free(tasks);
