@@ -378,6 +378,9 @@ int ck_store_shared(const ck_store *s);
  * write's commit may or may not have happened: callers answer 503 and
  * let the client retry (an append's prev-hash check makes that safe). */
 int ck_store_unavailable(void);
+/* Sets the calling thread's flag: for a server that learns a write's
+ * outcome on the store's thread and answers it on another. */
+void ck_store_set_unavailable(int on);
 
 /* carekeyd migrate: copies every table of the SQLite database at
  * sqlite_path into the empty PostgreSQL database at pg_url (one
@@ -415,9 +418,30 @@ ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store
  * barrier: SQLite's next group commit; at once where writes are
  * synchronous). Same contract as the *_async writes. */
 ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
-/* 1 when the *_async calls return before the write is done (SQLite's
- * writer thread); 0 when they complete within the call (PostgreSQL). */
+/* 1 when the audit and barrier *_async calls return before the write is
+ * done (SQLite's writer thread, PostgreSQL's group-commit thread); 0 when
+ * they complete within the call. An append may still complete within the
+ * call (PostgreSQL runs it on the caller's pooled connection). */
 int ck_store_async(const ck_store *s);
+/* 1 when ck_store_append_async, too, returns before the append is done. */
+int ck_store_async_append(const ck_store *s);
+
+/* A request's replay nonce, checked by the write that ends the request
+ * (a shared database, for requests that change nothing but the audit
+ * log): ck_store_audit_nonce commits the audit row a only if (caller,
+ * nonce) was never used, in the same statement that records the nonce,
+ * and returns CONFLICT (nothing written) when it was. a or n may be NULL:
+ * a nonce alone is ck_store_nonce_use, an audit row alone
+ * ck_store_audit_add. The asynchronous form keeps the *_async contract and
+ * copies a and n; fn may read ck_store_unavailable() for the write's
+ * outcome. */
+typedef struct {
+    const char *caller, *nonce;
+    int64_t now_ms, expire_before_ms;
+} ck_store_nonce;
+ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n) CK_STORE_WUR;
+ck_store_rc ck_store_audit_nonce_async(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n,
+                                       ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
 
 /* Bytes used by the database (for /metrics). */
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) CK_STORE_WUR;

@@ -149,6 +149,15 @@ static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t 
         return -1;
     }
     if (!s->nonce_db) return 0;
+    /* A read on a shared database is checked when it ends, with its audit
+     * row (one group commit for both); GET requests change nothing else. */
+    if (ck_store_shared(s->store) && ck_store_async(s->store) && !strcmp(r->method, "GET")) {
+        snprintf(r->nonce, sizeof r->nonce, "%s", nonce);
+        r->nonce_now = now;
+        r->nonce_expire = now - 2000L * s->cfg.clock_skew;
+        r->nonce_deferred = r->nonce_unsynced = 1;
+        return 0;
+    }
     /* One process per SQLite file: recording is enough, queued for the
      * writer's next group commit, and no reply leaves before that commit
      * (http.c: queue). A shared database must be asked (batched). */
@@ -162,7 +171,7 @@ static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t 
         *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
         return -1;
     }
-    r->nonce_unsynced = ck_store_async(s->store);
+    r->nonce_unsynced = !ck_store_shared(s->store) && ck_store_async(s->store);
     return 0;
 }
 

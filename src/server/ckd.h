@@ -181,6 +181,13 @@ typedef struct ckd_req {
     /* The request's nonce is queued for the next group commit (SQLite):
      * no reply leaves before a write queued after it is durable. */
     int nonce_unsynced;
+    /* A read on a shared database: its nonce is checked by the write that
+     * ends it (the audit row, or a barrier before the reply), in the same
+     * group commit; a replay found then turns the reply into REPLAY. */
+    int nonce_deferred;
+    int replayed;
+    char nonce[CK_NET_NONCE_HEX + 1];
+    int64_t nonce_now, nonce_expire;
     char *held;       /* a reply waiting for that, with its status and type */
     size_t held_len;
     int held_status;
@@ -189,6 +196,7 @@ typedef struct ckd_req {
      * suspended until the write is durable, then then() builds the reply. */
     enum MHD_Result (*then)(struct ckd_req *r, ck_store_rc rc);
     ck_store_rc job_rc;
+    int job_unavailable; /* the write failed for want of a primary database */
     ck_store_audit job_audit;
     ck_store_entry job_entry; /* append: owned (envelope freed on completion) */
     uint64_t *job_drop;       /* append of a tombstone: job_entry.drop (freed on completion) */
@@ -219,6 +227,9 @@ enum MHD_Result ckd_reply_raw(ckd_req *r, int status, char *text, size_t len);
  * response. Otherwise the write runs in the call. */
 typedef enum MHD_Result (*ckd_then)(ckd_req *r, ck_store_rc rc);
 enum MHD_Result ckd_audit_then(ckd_req *r, ckd_then then);
+/* A synchronous audit row (a refusal): with a deferred nonce, the nonce is
+ * checked in the same commit. */
+ck_store_rc ckd_audit_write(ckd_req *r, const ck_store_audit *a);
 enum MHD_Result ckd_append_then(ckd_req *r, ckd_then then);
 enum MHD_Result ckd_fail(ckd_req *r, ckd_err e, const char *message);
 /* carekeyd migrate ... (migrate_cmd.c): the exit status. */

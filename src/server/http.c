@@ -52,6 +52,11 @@ static enum MHD_Result queue(ckd_req *r, int status, char *text, size_t len, con
     struct MHD_Response *resp;
     enum MHD_Result ret;
     if (text == NULL) return MHD_NO; /* out of memory: drop the connection */
+    if (r->replayed) { /* its deferred nonce was used before: no data leaves */
+        free(text);
+        r->replayed = 0;
+        return ckd_fail(r, CKD_E_REPLAY, "nonce already used");
+    }
     if (r->nonce_unsynced) return hold_until_synced(r, status, text, len, ctype);
     resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
@@ -90,6 +95,14 @@ enum MHD_Result ckd_reply_raw(ckd_req *r, int status, char *text, size_t len)
     return queue(r, status, text, len, "application/json");
 }
 
+/* The nonce's fate is known once a write carrying it (or queued after it)
+ * is done: committed, or (a deferred nonce) found used before. */
+static void nonce_settled(ckd_req *r, ck_store_rc rc)
+{
+    if (rc == CK_STORE_CONFLICT && r->nonce_deferred) r->replayed = 1;
+    if (rc == CK_STORE_OK || r->replayed) r->nonce_unsynced = r->nonce_deferred = 0;
+}
+
 /* The writer thread: the write is durable (or failed). Resume the
  * connection; r may be gone as soon as MHD_resume_connection returns. The
  * write was queued after the request's nonce, so that is durable too. */
@@ -98,16 +111,36 @@ static void write_done(void *ctx, ck_store_rc rc)
     ckd_req *r = ctx;
     ckd_server *s = r->srv;
     r->job_rc = rc;
-    if (rc == CK_STORE_OK) r->nonce_unsynced = 0;
+    r->job_unavailable = ck_store_unavailable();
+    nonce_settled(r, rc);
     MHD_resume_connection(r->con);
     __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
 }
 
 enum { JOB_AUDIT, JOB_APPEND, JOB_SYNC };
 
+static const ck_store_nonce *deferred_nonce(ckd_req *r, ck_store_nonce *n)
+{
+    if (!r->nonce_deferred) return NULL;
+    *n = (ck_store_nonce){r->caller, r->nonce, r->nonce_now, r->nonce_expire};
+    return n;
+}
+
+ck_store_rc ckd_audit_write(ckd_req *r, const ck_store_audit *a)
+{
+    ck_store_nonce n;
+    ck_store_rc rc = ck_store_audit_nonce(r->srv->store, a, deferred_nonce(r, &n));
+    nonce_settled(r, rc);
+    return r->replayed ? CK_STORE_OK : rc; /* a replay is answered as such, not as a failed audit */
+}
+
+/* GET requests (the only ones with a deferred nonce) never append. */
 static ck_store_rc job_sync(ckd_req *r, int kind)
 {
     ck_store *st = r->srv->store;
+    ck_store_nonce n;
+    if (r->nonce_deferred && kind != JOB_APPEND)
+        return ck_store_audit_nonce(st, kind == JOB_AUDIT ? &r->job_audit : NULL, deferred_nonce(r, &n));
     if (kind == JOB_APPEND) return ck_store_append(st, &r->job_entry, &r->job_audit);
     if (kind == JOB_AUDIT) return ck_store_audit_add(st, &r->job_audit);
     return CK_STORE_OK; /* a barrier without a writer thread: writes were synchronous */
@@ -116,16 +149,34 @@ static ck_store_rc job_sync(ckd_req *r, int kind)
 static ck_store_rc job_async(ckd_req *r, int kind)
 {
     ck_store *st = r->srv->store;
+    ck_store_nonce n;
+    if (r->nonce_deferred && kind != JOB_APPEND)
+        return ck_store_audit_nonce_async(st, kind == JOB_AUDIT ? &r->job_audit : NULL, deferred_nonce(r, &n),
+                                          write_done, r);
     if (kind == JOB_APPEND) return ck_store_append_async(st, &r->job_entry, &r->job_audit, write_done, r);
     if (kind == JOB_AUDIT) return ck_store_audit_add_async(st, &r->job_audit, write_done, r);
     return ck_store_sync_async(st, write_done, r);
+}
+
+/* A replay found by the write (a deferred nonce) is answered as one;
+ * whatever the request prepared is dropped. */
+static enum MHD_Result after_write(ckd_req *r, ckd_then then, ck_store_rc rc)
+{
+    if (r->replayed) {
+        free(r->held);
+        r->held = NULL;
+        return ckd_fail(r, CKD_E_REPLAY, "nonce already used");
+    }
+    return then(r, rc);
 }
 
 static enum MHD_Result write_then(ckd_req *r, ckd_then then, int kind)
 {
     ckd_server *s = r->srv;
     ck_store_rc rc;
-    int async = ck_store_async(s->store);
+    /* An append the store runs within the call (PostgreSQL) is not
+     * suspended for: it runs here, on this worker. */
+    int async = kind == JOB_APPEND ? ck_store_async_append(s->store) : ck_store_async(s->store);
     if (async && (__atomic_add_fetch(&s->async_state, 1, __ATOMIC_ACQ_REL) & CKD_ASYNC_CLOSED)) {
         __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
         async = 0;
@@ -134,8 +185,9 @@ static enum MHD_Result write_then(ckd_req *r, ckd_then then, int kind)
         /* Stopping (or no writer thread): a synchronous write returns once
          * durable, and jobs run in queue order, so the nonce is too. */
         rc = job_sync(r, kind);
-        if (rc == CK_STORE_OK || !ck_store_async(s->store)) r->nonce_unsynced = 0;
-        return then(r, rc);
+        nonce_settled(r, rc);
+        if (!ck_store_async(s->store)) r->nonce_unsynced = 0;
+        return after_write(r, then, rc);
     }
     /* Suspend first: the writer may finish before the submit returns. */
     r->then = then;
@@ -257,7 +309,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (r->then) { /* resumed: the store write finished */
         ckd_then then = r->then;
         r->then = NULL;
-        return then(r, r->job_rc);
+        ck_store_set_unavailable(r->job_unavailable);
+        return after_write(r, then, r->job_rc);
     }
     if (r->responded || r->held) { /* e.g. 413 queued: discard whatever still arrives */
         *upload_size = 0;

@@ -235,7 +235,7 @@ int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *t
 {
     ck_store_audit a;
     ckd_audit_fill(r, &a, patient, action, target, status, outcome);
-    if (ck_store_audit_add(r->srv->store, &a) != CK_STORE_OK) {
+    if (ckd_audit_write(r, &a) != CK_STORE_OK) {
         ckd_log(CKD_ERROR, "audit write failed", "action=%s", action);
         return -1;
     }

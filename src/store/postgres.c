@@ -142,26 +142,37 @@ typedef struct {
     unsigned nonce_calls;
     unsigned long reconnects;
     /* Replay nonces and the audit rows of reads are group-committed: the
-     * concurrent requests' rows of both kinds go to the database in one
+     * rows of every request queued meanwhile go to the database in one
      * statement (one round trip, one commit, one synchronous-standby
-     * wait), the nonces of requests starting with the audit rows of
-     * requests ending. */
+     * wait), one batch at a time. A caller that waits (a synchronous
+     * call) runs the next batch on its own thread when none is under way
+     * (no hand-off on a busy machine); asynchronous items (suspended
+     * connections) are taken by the group commit's thread when no waiting
+     * caller is there to take them. */
     pthread_mutex_t gmu;
-    pthread_cond_t gcv;
-    struct gc_wait *gq;
-    int gleader;
+    pthread_cond_t gcv;   /* the thread: work queued, or stop */
+    pthread_cond_t gdone; /* waiters: a batch ended */
+    struct gc_item *gq, **gtail;
+    int gasync; /* asynchronous items in gq: only those call the thread */
+    int gbusy, gstop, gstarted;
+    pthread_t gthread;
 } pgs;
 
-/* A request waiting for the group commit: a nonce to use, or an audit row. */
-typedef struct gc_wait {
-    const char *caller, *nonce;      /* a nonce (caller NULL: an audit row) */
+/* An item of the group commit: a nonce to use, an audit row, both (the
+ * row is inserted only if the nonce is new: a read that ends a request
+ * checked for replay at its end) or neither (a barrier). */
+typedef struct gc_item {
+    int has_nonce, has_audit;
+    char caller[CK_STORE_ID_CAP + 16], nonce[CK_STORE_TOKEN_CAP];
     int64_t now, expire_before;
-    const ck_store_audit *a;
+    ck_store_audit a;
     ck_store_rc rc;
-    int done;
     int unavailable;                 /* the batch failed for want of a primary */
-    struct gc_wait *next;
-} gc_wait;
+    ck_store_done_fn fn;             /* asynchronous; NULL: a waiter's item */
+    void *ctx;
+    int done;                        /* a waiter's item: answered */
+    struct gc_item *next;
+} gc_item;
 
 #define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
                    "envelope, signature, received_at, supersedes, body_sha256"
@@ -1542,45 +1553,11 @@ static ck_store_rc pg_enroll_reject(ck_store *b, const char *gid, int64_t now, c
 
 static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
 
-/* Leader/follower: the first waiter without a running batch takes the
- * whole queue to the database; the others wait for their answer. Returns
- * once the waiter's row is committed (or the batch failed). */
-static void gc_batch(pgs *s, gc_wait *batch);
-
-static ck_store_rc gc_wait_for(pgs *s, gc_wait *me)
-{
-    gc_wait *batch, *w, *next;
-    pthread_mutex_lock(&s->gmu);
-    me->next = s->gq;
-    s->gq = me;
-    while (!me->done) {
-        if (s->gleader) {
-            pthread_cond_wait(&s->gcv, &s->gmu);
-            continue;
-        }
-        s->gleader = 1;
-        batch = s->gq;
-        s->gq = NULL;
-        pthread_mutex_unlock(&s->gmu);
-        gc_batch(s, batch);
-        pthread_mutex_lock(&s->gmu);
-        for (w = batch; w; w = next) { /* a finished waiter may return at once */
-            next = w->next;
-            w->done = 1;
-        }
-        s->gleader = 0;
-        pthread_cond_broadcast(&s->gcv);
-    }
-    pthread_mutex_unlock(&s->gmu);
-    /* The leader's thread ran the batch: say so on this one too. */
-    ck_store_set_unavailable(me->unavailable);
-    return me->rc;
-}
+static ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n);
 
 static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
 {
-    gc_wait me = {NULL, NULL, 0, 0, a, CK_STORE_ERROR, 0, 0, NULL};
-    return gc_wait_for((pgs *)b, &me);
+    return pg_audit_nonce(b, a, NULL);
 }
 
 static int row_audit(PGresult *r, int i, void *out)
@@ -1628,42 +1605,59 @@ static int arr_add(char **buf, size_t *len, size_t *cap, const char *v)
     return 0;
 }
 
-/* PostgreSQL array literals, one per column of a batch. */
-enum { GC_NONCE_COLS = 3, GC_AUDIT_COLS = 8, GC_COLS = GC_NONCE_COLS + GC_AUDIT_COLS };
+/* PostgreSQL array literals, one per column of a batch: the nonces
+ * (caller, nonce, created_at), then the audit rows with the nonce each
+ * depends on ('' for none). */
+enum { GC_NONCE_COLS = 3, GC_AUDIT_COLS = 10, GC_COLS = GC_NONCE_COLS + GC_AUDIT_COLS };
 typedef struct {
     char *v[GC_COLS];
     size_t len[GC_COLS], cap[GC_COLS];
+    size_t rows;
 } gc_arrays;
 
 static int gc_add(gc_arrays *g, int first, int n, const char *const *v)
 {
     for (int i = 0; i < n; i++)
         if (arr_add(&g->v[first + i], &g->len[first + i], &g->cap[first + i], v[i])) return -1;
+    g->rows++;
     return 0;
 }
 
-/* The batch's rows as array literals ('{}' for a column without rows). A
- * nonce twice in one batch is sent once (the second use is a replay). */
-static int gc_collect(gc_arrays *g, gc_wait *batch)
+/* A nonce an earlier item of the batch uses too: a replay, answered
+ * CONFLICT without sending it (nor the audit row that depends on it). */
+static int gc_repeated(const gc_item *batch, const gc_item *w)
 {
-    gc_wait *w, *x;
+    for (const gc_item *x = batch; x != w; x = x->next)
+        if (x->has_nonce && !strcmp(x->caller, w->caller) && !strcmp(x->nonce, w->nonce)) return 1;
+    return 0;
+}
+
+static int gc_collect_one(gc_arrays *g, gc_item *w)
+{
     char n1[24], n2[24];
-    for (w = batch; w; w = w->next) {
-        w->rc = w->caller ? CK_STORE_CONFLICT : CK_STORE_ERROR;
-        if (w->caller) {
-            for (x = batch; x != w; x = x->next)
-                if (x->caller && !strcmp(x->caller, w->caller) && !strcmp(x->nonce, w->nonce)) break;
-            if (x != w) continue;
-            snprintf(n1, sizeof n1, "%lld", (long long)w->now);
-            const char *v[GC_NONCE_COLS] = {w->caller, w->nonce, n1};
-            if (gc_add(g, 0, GC_NONCE_COLS, v)) return -1;
-        } else {
-            const ck_store_audit *a = w->a;
-            snprintf(n1, sizeof n1, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
-            snprintf(n2, sizeof n2, "%d", a->status);
-            const char *v[GC_AUDIT_COLS] = {n1, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome, n2};
-            if (gc_add(g, GC_NONCE_COLS, GC_AUDIT_COLS, v)) return -1;
-        }
+    const ck_store_audit *a = &w->a;
+    if (w->has_nonce) {
+        snprintf(n1, sizeof n1, "%lld", (long long)w->now);
+        const char *v[GC_NONCE_COLS] = {w->caller, w->nonce, n1};
+        if (gc_add(g, 0, GC_NONCE_COLS, v)) return -1;
+    }
+    if (w->has_audit) {
+        snprintf(n1, sizeof n1, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
+        snprintf(n2, sizeof n2, "%d", a->status);
+        const char *v[GC_AUDIT_COLS] = {n1, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome,
+                                        n2, w->has_nonce ? w->caller : "", w->has_nonce ? w->nonce : ""};
+        if (gc_add(g, GC_NONCE_COLS, GC_AUDIT_COLS, v)) return -1;
+    }
+    return 0;
+}
+
+/* The batch's rows as array literals ('{}' for a column without rows). */
+static int gc_collect(gc_arrays *g, gc_item *batch)
+{
+    for (gc_item *w = batch; w; w = w->next) {
+        w->rc = w->has_nonce ? CK_STORE_CONFLICT : CK_STORE_ERROR;
+        if (w->has_nonce && gc_repeated(batch, w)) continue;
+        if (gc_collect_one(g, w)) return -1;
     }
     for (int i = 0; i < GC_COLS; i++) {
         if (!g->v[i] && !(g->v[i] = strdup("{}"))) return -1;
@@ -1677,53 +1671,70 @@ static int gc_collect(gc_arrays *g, gc_wait *batch)
 
 /* The oldest nonce a waiter still needs kept: expired ones are deleted
  * now and then (every 256 batches). */
-static void gc_expire(pgs *s, pconn *c, gc_wait *batch)
+static void gc_expire(pgs *s, pconn *c, gc_item *batch)
 {
     params d = {0};
-    gc_wait *w;
-    for (w = batch; w && !w->caller; w = w->next) continue;
+    gc_item *w;
+    for (w = batch; w && !w->has_nonce; w = w->next) continue;
     if (!w || __atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 256 != 0) return;
     p_int(&d, w->expire_before);
     PQclear(q(c, "DELETE FROM nonces WHERE created_at < $1", &d));
 }
 
-/* One statement for the batch: the audit rows inserted, the nonces
- * inserted unless used before; RETURNING names the new nonces, every other
- * one is a replay (CONFLICT). */
-static void gc_batch(pgs *s, gc_wait *batch)
+/* The nonces inserted unless used before, and the audit rows whose nonce
+ * (if any) is among the new ones; RETURNING names the new nonces. */
+static const char gc_sql[] =
+    "WITH n AS (INSERT INTO nonces(caller, nonce, created_at) "
+    "  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING RETURNING caller, nonce), "
+    "a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+    "  SELECT u.t, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
+    "  FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+    "    $11::integer[], $12::text[], $13::text[]) AS u(t, actor, patient, action, target, purpose, outcome, status, "
+    "    nc, nn) "
+    "  WHERE u.nc = '' OR EXISTS (SELECT 1 FROM n WHERE n.caller = u.nc AND n.nonce = u.nn)) "
+    "SELECT caller, nonce FROM n";
+
+/* Marks the first item still CONFLICT with each returned nonce as new. */
+static void gc_results(gc_item *batch, PGresult *r)
+{
+    for (gc_item *w = batch; w; w = w->next)
+        if (!w->has_nonce) w->rc = CK_STORE_OK;
+    for (int i = 0; i < PQntuples(r); i++)
+        for (gc_item *w = batch; w; w = w->next)
+            if (w->has_nonce && w->rc == CK_STORE_CONFLICT && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
+                !strcmp(w->nonce, PQgetvalue(r, i, 1))) {
+                w->rc = CK_STORE_OK;
+                break;
+            }
+}
+
+/* One statement for the batch (none for a batch of barriers). */
+static void gc_batch(pgs *s, gc_item *batch)
 {
     gc_arrays g;
     params p = {0};
     PGresult *r = NULL;
-    gc_wait *w;
+    gc_item *w;
     int unavailable = 0;
     pconn *c;
     memset(&g, 0, sizeof g);
     if (gc_collect(&g, batch) != 0) goto fail;
+    if (g.rows == 0) {
+        for (w = batch; w; w = w->next)
+            if (!w->has_nonce) w->rc = CK_STORE_OK;
+        goto out;
+    }
     for (int i = 0; i < GC_COLS; i++) p_text(&p, g.v[i]);
     c = get(s);
     gc_expire(s, c, batch);
-    r = q(c, "WITH a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
-             "SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-             "$10::text[], $11::integer[])) "
-             "INSERT INTO nonces(caller, nonce, created_at) "
-             "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) "
-             "ON CONFLICT DO NOTHING RETURNING caller, nonce", &p);
+    r = q(c, gc_sql, &p);
     put(s, c);
     if (!ok(r)) {
         err_rc(r);
         unavailable = ck_store_unavailable();
         goto fail;
     }
-    for (w = batch; w; w = w->next)
-        if (!w->caller) w->rc = CK_STORE_OK;
-    for (int i = 0; i < PQntuples(r); i++)
-        for (w = batch; w; w = w->next)
-            if (w->caller && w->rc == CK_STORE_CONFLICT && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
-                !strcmp(w->nonce, PQgetvalue(r, i, 1))) {
-                w->rc = CK_STORE_OK;
-                break;
-            }
+    gc_results(batch, r);
     goto out;
 fail:
     for (w = batch; w; w = w->next) {
@@ -1735,11 +1746,165 @@ out:
     for (int i = 0; i < GC_COLS; i++) free(g.v[i]);
 }
 
+/* Each item's caller learns its outcome: an asynchronous one by its
+ * callback (with this thread's flag saying whether a primary was missing),
+ * a waiter by its item marked done. Under gmu for the waiters' flags only;
+ * callbacks run unlocked. */
+static void gc_complete(pgs *s, gc_item *batch)
+{
+    gc_item *w, *next, *waiters = NULL;
+    for (w = batch; w; w = next) {
+        next = w->next;
+        if (w->fn == NULL) {
+            w->next = waiters;
+            waiters = w;
+            continue;
+        }
+        ck_store_set_unavailable(w->unavailable);
+        w->fn(w->ctx, w->rc);
+        OPENSSL_cleanse(w, sizeof *w);
+        free(w);
+    }
+    pthread_mutex_lock(&s->gmu);
+    for (w = waiters; w; w = next) {
+        next = w->next;
+        w->done = 1; /* the waiter may return from here on */
+    }
+    s->gbusy = 0;
+    if (s->gasync || s->gstop) pthread_cond_signal(&s->gcv); /* the thread takes them if no waiter does */
+    pthread_cond_broadcast(&s->gdone);
+    pthread_mutex_unlock(&s->gmu);
+}
+
+/* Takes the queue as the next batch (gmu held). */
+static gc_item *gc_take(pgs *s)
+{
+    gc_item *batch = s->gq;
+    s->gq = NULL;
+    s->gtail = &s->gq;
+    s->gasync = 0;
+    s->gbusy = 1;
+    return batch;
+}
+
+/* The group commit's thread: takes the queue whenever asynchronous items
+ * wait in it and no batch is under way; on stop it drains the queue first. */
+static void *gc_main(void *arg)
+{
+    pgs *s = arg;
+    gc_item *batch;
+    pthread_mutex_lock(&s->gmu);
+    for (;;) {
+        int ready = 0;
+        while (!(ready = s->gasync > 0 && !s->gbusy) && !(s->gstop && s->gq == NULL && !s->gbusy))
+            pthread_cond_wait(&s->gcv, &s->gmu);
+        if (!ready) break; /* stopping, nothing left */
+        batch = gc_take(s);
+        pthread_mutex_unlock(&s->gmu);
+        gc_batch(s, batch);
+        gc_complete(s, batch);
+        pthread_mutex_lock(&s->gmu);
+    }
+    pthread_mutex_unlock(&s->gmu);
+    return NULL;
+}
+
+static int gc_fill(gc_item *it, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    if (n) {
+        if (!n->caller || !n->nonce || strlen(n->caller) >= sizeof it->caller || strlen(n->nonce) >= sizeof it->nonce)
+            return -1;
+        strcpy(it->caller, n->caller);
+        strcpy(it->nonce, n->nonce);
+        it->now = n->now_ms;
+        it->expire_before = n->expire_before_ms;
+        it->has_nonce = 1;
+    }
+    if (a) {
+        it->a = *a;
+        it->has_audit = 1;
+    }
+    return 0;
+}
+
+/* Queued in order (gmu held): a nonce used twice in one batch is new for
+ * the first. */
+static void gc_enqueue(pgs *s, gc_item *it)
+{
+    *s->gtail = it;
+    s->gtail = &it->next;
+}
+
+static ck_store_rc pg_audit_nonce_async(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n,
+                                        ck_store_done_fn fn, void *ctx)
+{
+    pgs *s = (pgs *)b;
+    gc_item *it = calloc(1, sizeof *it);
+    if (it == NULL) return CK_STORE_ERROR;
+    if (fn == NULL || gc_fill(it, a, n) != 0) {
+        free(it);
+        return CK_STORE_ERROR;
+    }
+    it->fn = fn;
+    it->ctx = ctx;
+    pthread_mutex_lock(&s->gmu);
+    if (s->gstop || !s->gstarted) {
+        pthread_mutex_unlock(&s->gmu);
+        free(it);
+        return CK_STORE_ERROR;
+    }
+    gc_enqueue(s, it);
+    s->gasync++;
+    if (!s->gbusy) pthread_cond_signal(&s->gcv);
+    pthread_mutex_unlock(&s->gmu);
+    return CK_STORE_OK;
+}
+
+/* The waiting form: queues the item, and runs the batch itself whenever
+ * none is under way, until its own item is answered. */
+static ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    pgs *s = (pgs *)b;
+    gc_item me, *batch;
+    ck_store_rc rc;
+    memset(&me, 0, sizeof me);
+    if (gc_fill(&me, a, n) != 0) return CK_STORE_ERROR;
+    pthread_mutex_lock(&s->gmu);
+    gc_enqueue(s, &me);
+    while (!me.done) {
+        if (s->gbusy) {
+            pthread_cond_wait(&s->gdone, &s->gmu);
+            continue;
+        }
+        batch = gc_take(s);
+        pthread_mutex_unlock(&s->gmu);
+        gc_batch(s, batch);
+        gc_complete(s, batch);
+        pthread_mutex_lock(&s->gmu);
+    }
+    pthread_mutex_unlock(&s->gmu);
+    ck_store_set_unavailable(me.unavailable);
+    rc = me.rc;
+    OPENSSL_cleanse(&me, sizeof me);
+    return rc;
+}
+
+static ck_store_rc pg_audit_add_async(ck_store *b, const ck_store_audit *a, ck_store_done_fn fn, void *ctx)
+{
+    return pg_audit_nonce_async(b, a, NULL, fn, ctx);
+}
+
+/* A barrier: every item queued before it is committed by then. */
+static ck_store_rc pg_sync_async(ck_store *b, ck_store_done_fn fn, void *ctx)
+{
+    return pg_audit_nonce_async(b, NULL, NULL, fn, ctx);
+}
+
 static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *nonce, int64_t now,
                                 int64_t expire_before)
 {
-    gc_wait me = {caller, nonce, now, expire_before, NULL, CK_STORE_ERROR, 0, 0, NULL};
-    return gc_wait_for((pgs *)b, &me);
+    ck_store_nonce n = {caller, nonce, now, expire_before};
+    return pg_audit_nonce(b, NULL, &n);
 }
 
 /* Multi-instance: the database is the only place that knows every
@@ -1795,6 +1960,13 @@ static int pg_schema_version(ck_store *b)
 static void pg_close(ck_store *b)
 {
     pgs *s = (pgs *)b;
+    if (s->gstarted) { /* the queue is drained first: every item is answered */
+        pthread_mutex_lock(&s->gmu);
+        s->gstop = 1;
+        pthread_cond_signal(&s->gcv);
+        pthread_mutex_unlock(&s->gmu);
+        pthread_join(s->gthread, NULL);
+    }
     for (int i = 0; i < s->nconns; i++) {
         PQfinish(s->conns[i].pg);
         prep_forget(&s->conns[i]);
@@ -1809,6 +1981,7 @@ static void pg_close(ck_store *b)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->gmu);
     pthread_cond_destroy(&s->gcv);
+    pthread_cond_destroy(&s->gdone);
     free(s);
 }
 
@@ -1896,13 +2069,14 @@ static const ck_store_ops pg_ops = {
     pg_grant_add, pg_grant_revoke, pg_grants,
     pg_mail_put, pg_mail_list, pg_mail_ack,
     pg_audit_add, pg_audit_list, pg_nonce_use, pg_size, pg_nonce_put, pg_nonce_load,
-    NULL, NULL, /* writes run on the caller's pooled connection: no async variant */
+    pg_audit_add_async, NULL, /* appends run on the caller's pooled connection */
     pg_user_affiliate, pg_user_deactivate, pg_user_list,
     pg_org_add, pg_org_get, pg_org_list, pg_unit_add, pg_unit_get, pg_unit_list,
     pg_user_unaffiliate, pg_user_reactivate, pg_consent_add, pg_consent_del, pg_consent_get, pg_section_present,
     pg_enroll_add, pg_enroll_get, pg_enroll_list, pg_enroll_approve, pg_enroll_reject,
-    NULL, /* sync_async: every write is synchronous */
+    pg_sync_async,
     pg_grants_held,
+    pg_audit_nonce_async, pg_audit_nonce,
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)
@@ -1916,6 +2090,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->gmu, NULL);
     pthread_cond_init(&s->gcv, NULL);
+    pthread_cond_init(&s->gdone, NULL);
+    s->gtail = &s->gq;
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
     for (; s->nconns < n; s->nconns++) {
@@ -1936,6 +2112,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
         c->next_free = s->free_list;
         s->free_list = c;
     }
+    if (pthread_create(&s->gthread, NULL, gc_main, s) != 0) goto fail;
+    s->gstarted = 1;
     *out = &s->base;
     return CK_STORE_OK;
 fail:

@@ -376,4 +376,27 @@ ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx)
     fn(ctx, CK_STORE_OK);
     return CK_STORE_OK;
 }
-int ck_store_async(const ck_store *s) { return s->ops->audit_add_async != NULL && s->ops->append_async != NULL; }
+int ck_store_async(const ck_store *s) { return s->ops->audit_add_async != NULL; }
+int ck_store_async_append(const ck_store *s) { return s->ops->append_async != NULL; }
+
+static ck_store_rc audit_nonce_now(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    ck_store_rc rc = CK_STORE_OK;
+    if (n) rc = s->ops->nonce_use(s, n->caller, n->nonce, n->now_ms, n->expire_before_ms);
+    if (rc == CK_STORE_OK && a) rc = s->ops->audit_add(s, a);
+    return rc;
+}
+
+ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    if (s->ops->audit_nonce) return s->ops->audit_nonce(s, a, n);
+    return audit_nonce_now(s, a, n);
+}
+
+ck_store_rc ck_store_audit_nonce_async(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n,
+                                       ck_store_done_fn fn, void *ctx)
+{
+    if (s->ops->audit_nonce_async) return s->ops->audit_nonce_async(s, a, n, fn, ctx);
+    fn(ctx, audit_nonce_now(s, a, n));
+    return CK_STORE_OK;
+}

@@ -7,9 +7,6 @@
 
 #include "carekey/store.h"
 
-/* Sets what ck_store_unavailable() reports on the calling thread. */
-void ck_store_set_unavailable(int on);
-
 typedef struct ck_store_ops {
     const char *name;
     void (*close)(ck_store *s);
@@ -78,6 +75,11 @@ typedef struct ck_store_ops {
     /* The grants a person holds (schema 7 / 6: index grants_held). */
     ck_store_rc (*grants_held)(ck_store *s, const char *grantee, int64_t after, int64_t now, size_t limit,
                                ck_store_grant **v, size_t *n);
+    /* Optional, both or neither (NULL: store.c runs nonce_use, then
+     * audit_add, at once). */
+    ck_store_rc (*audit_nonce_async)(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n,
+                                     ck_store_done_fn fn, void *ctx);
+    ck_store_rc (*audit_nonce)(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n);
 } ck_store_ops;
 
 struct ck_store {

@@ -69,6 +69,93 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* ---- a read replayed on another instance ------------------------------
+ * With a shared database a read's nonce is checked when the read ends, in
+ * the commit of its audit row: a replay sent to an instance that has not
+ * seen the nonce is refused there, and its audit row is never written. */
+
+typedef struct {
+    const char *url, *path, *nonce;
+    const ckt_id *who;
+    int64_t ts;
+    long status;
+    int data; /* the body held entry data */
+} replay_try;
+
+static void *replay_send(void *arg)
+{
+    replay_try *t = arg;
+    ck_net *c = ckt_client(t->url, t->who->gid, t->who->sk);
+    char *resp = NULL;
+    size_t len = 0;
+    if (c && ck_net_request_at(c, "GET", t->path, NULL, 0, t->ts, t->nonce, &t->status, &resp, &len) == 0)
+        t->data = resp && strstr(resp, "\"envelope\"") != NULL;
+    free(resp);
+    ck_net_close(c);
+    return NULL;
+}
+
+static int audit_reads(const ckt_id *patient, const char *actor, const char *target)
+{
+    ck_net *c = ckt_client(srv[0].url, patient->gid, patient->sk);
+    int64_t after = 0;
+    int count = 0;
+    for (;;) { /* page by page */
+        ck_net_audit *v = NULL;
+        size_t n = 0;
+        if (!c || ck_net_audit_list(c, patient->gid, after, 100, &v, &n) != 0) {
+            count = -1;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            count += !strcmp(v[i].actor, actor) && !strcmp(v[i].action, "read_entry") && !strcmp(v[i].target, target);
+        if (n) after = v[n - 1].id;
+        free(v);
+        if (n < 100) break; /* the last page (each read adds a read_audit row after it) */
+    }
+    ck_net_close(c);
+    return count;
+}
+
+static void test_cross_instance_replay(const ckt_id *patient)
+{
+    enum { RACES = 8 };
+    char nonces[RACES + 1][33];
+    replay_try first, again, race[RACES][2];
+    pthread_t th[2];
+    int one_each = 0, leaked = 0;
+    int before = audit_reads(patient, writers[0].gid, "seq:1");
+    for (int i = 0; i <= RACES; i++) {
+        uint8_t rnd[16];
+        if (ck_net_random(rnd, 16) != 0) exit(2);
+        ck_net_hex(nonces[i], rnd, 16);
+    }
+    first = (replay_try){srv[0].url, "/v1/records/shared/entries/1", nonces[0], &writers[0], (int64_t)time(NULL), 0, 0};
+    again = first;
+    again.url = srv[1].url;
+    replay_send(&first);
+    replay_send(&again);
+    CHECK(first.status == 200 && first.data, "a read on instance 0 answers (%ld)", first.status);
+    CHECK(again.status == 401 && !again.data, "its replay on instance 1 is refused without data (%ld)", again.status);
+    /* The same request to both instances at once: one answer, one refusal. */
+    for (int i = 0; i < RACES; i++) {
+        race[i][0] = first;
+        race[i][0].nonce = nonces[i + 1];
+        race[i][1] = race[i][0];
+        race[i][1].url = srv[1].url;
+        for (int k = 0; k < 2; k++) pthread_create(&th[k], NULL, replay_send, &race[i][k]);
+        for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+        one_each += (race[i][0].status == 200) + (race[i][1].status == 200) == 1 &&
+                    (race[i][0].status == 401 || race[i][1].status == 401);
+        leaked += (race[i][0].status != 200 && race[i][0].data) + (race[i][1].status != 200 && race[i][1].data);
+    }
+    CHECK(one_each == RACES, "concurrent copies on two instances: exactly one answered each time (%d of %d)",
+          one_each, RACES);
+    CHECK(leaked == 0, "no refused copy carried data");
+    CHECK(before >= 0 && audit_reads(patient, writers[0].gid, "seq:1") == before + 1 + RACES,
+          "one audit row per answered read, none for a replay");
+}
+
 int main(int argc, char **argv)
 {
     char dir[256], db[1024];
@@ -150,11 +237,13 @@ int main(int argc, char **argv)
     }
     CHECK(nfail == 0, "no append gave up (%d)", nfail);
     CHECK(total == nack_total && nack_total == THREADS * PER_THREAD, "stored %ld == acked %d", total, nack_total);
+    if (ninst >= 2) test_cross_instance_replay(&pats[PATIENTS]);
     ck_net_close(ca);
     ck_net_close(cr);
     for (int i = 0; i < ninst; i++) {
         int st = ckt_stop(&srv[i], SIGTERM);
-        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "instance %d exits cleanly", i);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "instance %d exits cleanly (wait status 0x%x)", i, st);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) ckt_log_tail(dir);
     }
     ckt_rmdir(dir);
     TEST_MAIN_END();

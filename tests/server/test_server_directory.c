@@ -16,8 +16,10 @@
 #include "ckt.h"
 
 #include "carekey/record.h"
+#include "carekey/store.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
 
 static const char *bin;
@@ -518,6 +520,78 @@ static void test_migration(const char *dir)
     ckt_stop(&old, SIGTERM);
 }
 
+/* ---- a read's nonce checked with its audit row (ck_store_audit_nonce) -- */
+
+static int audit_rows(ck_store *s, const char *patient)
+{
+    ck_store_audit *v = NULL;
+    size_t n = 0;
+    if (ck_store_audit_list(s, patient, 0, 1000, &v, &n) != CK_STORE_OK) return -1;
+    free(v);
+    return (int)n;
+}
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, ok, conflict;
+} nonce_tally;
+
+static void nonce_counted(void *ctx, ck_store_rc rc)
+{
+    nonce_tally *t = ctx;
+    pthread_mutex_lock(&t->mu);
+    t->done++;
+    t->ok += rc == CK_STORE_OK;
+    t->conflict += rc == CK_STORE_CONFLICT;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void test_audit_nonce(const char *url)
+{
+    enum { COPIES = 6 };
+    ck_store *s = NULL;
+    ck_store_opts o = {2, 2000};
+    ck_store_audit a;
+    ck_store_nonce n1 = {"dr-a", "00112233445566778899aabbccddeeff", ckt_now_ms(), 0};
+    ck_store_nonce n2 = n1, n3 = n1;
+    nonce_tally t = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    int queued = 0;
+
+    CHECK(ck_store_open(&s, url, &o) == CK_STORE_OK, "open the store");
+    if (s == NULL) return;
+    memset(&a, 0, sizeof a);
+    snprintf(a.actor, sizeof a.actor, "dr-a");
+    snprintf(a.patient, sizeof a.patient, "nonce-pat");
+    snprintf(a.action, sizeof a.action, "read_entry");
+    snprintf(a.target, sizeof a.target, "seq:1");
+    snprintf(a.purpose, sizeof a.purpose, "treatment");
+    snprintf(a.outcome, sizeof a.outcome, "ok");
+    a.status = 200;
+    CHECK(ck_store_audit_nonce(s, &a, &n1) == CK_STORE_OK && audit_rows(s, "nonce-pat") == 1,
+          "a new nonce: the audit row is written");
+    CHECK(ck_store_audit_nonce(s, &a, &n1) == CK_STORE_CONFLICT && audit_rows(s, "nonce-pat") == 1,
+          "the same nonce again: CONFLICT and no row");
+    CHECK(ck_store_nonce_use(s, n1.caller, n1.nonce, n1.now_ms, 0) == CK_STORE_CONFLICT,
+          "the nonce is used for ck_store_nonce_use too");
+    n2.caller = "dr-b";
+    CHECK(ck_store_audit_nonce(s, NULL, &n2) == CK_STORE_OK && ck_store_audit_nonce(s, &a, &n2) == CK_STORE_CONFLICT &&
+              audit_rows(s, "nonce-pat") == 1,
+          "a nonce alone, then with a row: CONFLICT, no row");
+    CHECK(ck_store_audit_nonce(s, &a, NULL) == CK_STORE_OK && audit_rows(s, "nonce-pat") == 2, "a row alone");
+    CHECK(ck_store_audit_nonce(s, NULL, NULL) == CK_STORE_OK, "a barrier");
+    /* Copies queued at once (one group commit where there is one): one wins. */
+    n3.nonce = "ffeeddccbbaa99887766554433221100";
+    for (int i = 0; i < COPIES; i++) queued += ck_store_audit_nonce_async(s, &a, &n3, nonce_counted, &t) == CK_STORE_OK;
+    pthread_mutex_lock(&t.mu);
+    while (t.done < queued) pthread_cond_wait(&t.cv, &t.mu);
+    pthread_mutex_unlock(&t.mu);
+    CHECK(queued == COPIES && t.ok == 1 && t.conflict == COPIES - 1 && audit_rows(s, "nonce-pat") == 3,
+          "%d copies of one read: %d answered, %d refused, one row", queued, t.ok, t.conflict);
+    ck_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
     char dir[256], db[1024];
@@ -547,6 +621,8 @@ int main(int argc, char **argv)
     test_deactivate();
     ck_net_close(ca);
     ckt_stop(&srv, SIGTERM);
+    /* SQLite: one carekeyd per file checks nonces in memory (ck_store_shared). */
+    if (!is_sqlite) test_audit_nonce(db);
     if (is_sqlite) test_migration(dir);
     ckt_log_tail(dir);
     ckt_rmdir(dir);
