@@ -38,7 +38,8 @@ typedef enum {
     CK_STORE_FULL,        /* a configured limit was reached */
     CK_STORE_STALE,       /* older than what is stored: an epoch table version, an entry time */
     CK_STORE_INVALID,     /* the stored rows do not allow it: a drop of a body that cannot go */
-    CK_STORE_ERROR        /* back end failure (logged, never with data) */
+    CK_STORE_ERROR,       /* back end failure (logged, never with data) */
+    CK_STORE_REPLAYED     /* the request's nonce was used before: nothing written */
 } ck_store_rc;
 
 #define CK_STORE_ID_CAP 129      /* GID / authority name, NUL included */
@@ -427,14 +428,13 @@ int ck_store_async(const ck_store *s);
 int ck_store_async_append(const ck_store *s);
 
 /* A request's replay nonce, checked by the write that ends the request
- * (a shared database, for requests that change nothing but the audit
- * log): ck_store_audit_nonce commits the audit row a only if (caller,
- * nonce) was never used, in the same statement that records the nonce,
- * and returns CONFLICT (nothing written) when it was. a or n may be NULL:
- * a nonce alone is ck_store_nonce_use, an audit row alone
- * ck_store_audit_add. The asynchronous form keeps the *_async contract and
- * copies a and n; fn may read ck_store_unavailable() for the write's
- * outcome. */
+ * (a shared database, for reads and appends): ck_store_audit_nonce commits
+ * the audit row a only if (caller, nonce) was never used, in the same
+ * statement that records the nonce, and returns REPLAYED (nothing
+ * written) when it was. a or n may be NULL: a nonce alone is
+ * ck_store_nonce_use, an audit row alone ck_store_audit_add. The
+ * asynchronous form keeps the *_async contract and copies a and n; fn may
+ * read ck_store_unavailable() for the write's outcome. */
 typedef struct {
     const char *caller, *nonce;
     int64_t now_ms, expire_before_ms;
@@ -442,6 +442,12 @@ typedef struct {
 ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n) CK_STORE_WUR;
 ck_store_rc ck_store_audit_nonce_async(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n,
                                        ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
+/* ck_store_append with the request's nonce n recorded in the append's own
+ * commit: REPLAYED when it was used before (nothing written). On any other
+ * refusal (CONFLICT, STALE, ...) the nonce may not be recorded: the caller
+ * commits it separately before it answers. */
+ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
+                                  const ck_store_nonce *n) CK_STORE_WUR;
 
 /* Bytes used by the database (for /metrics). */
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) CK_STORE_WUR;

@@ -149,9 +149,11 @@ static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t 
         return -1;
     }
     if (!s->nonce_db) return 0;
-    /* A read on a shared database is checked when it ends, with its audit
-     * row (one group commit for both); GET requests change nothing else. */
-    if (ck_store_shared(s->store) && ck_store_async(s->store) && !strcmp(r->method, "GET")) {
+    /* On a shared database a read's nonce is checked when it ends, with its
+     * audit row (one group commit for both; GET requests change nothing
+     * else), and an append's in the append's own commit. */
+    if (ck_store_shared(s->store) && ck_store_async(s->store) &&
+        (!strcmp(r->method, "GET") || r->route == CKD_R_APPEND)) {
         snprintf(r->nonce, sizeof r->nonce, "%s", nonce);
         r->nonce_now = now;
         r->nonce_expire = now - 2000L * s->cfg.clock_skew;

@@ -181,9 +181,10 @@ typedef struct ckd_req {
     /* The request's nonce is queued for the next group commit (SQLite):
      * no reply leaves before a write queued after it is durable. */
     int nonce_unsynced;
-    /* A read on a shared database: its nonce is checked by the write that
-     * ends it (the audit row, or a barrier before the reply), in the same
-     * group commit; a replay found then turns the reply into REPLAY. */
+    /* A read or an append on a shared database: its nonce is checked by
+     * the write that ends it (the audit row, the append, or a barrier
+     * before the reply), in the same commit; a replay found then turns the
+     * reply into REPLAY. */
     int nonce_deferred;
     int replayed;
     char nonce[CK_NET_NONCE_HEX + 1];

@@ -99,7 +99,7 @@ enum MHD_Result ckd_reply_raw(ckd_req *r, int status, char *text, size_t len)
  * is done: committed, or (a deferred nonce) found used before. */
 static void nonce_settled(ckd_req *r, ck_store_rc rc)
 {
-    if (rc == CK_STORE_CONFLICT && r->nonce_deferred) r->replayed = 1;
+    if (rc == CK_STORE_REPLAYED && r->nonce_deferred) r->replayed = 1;
     if (rc == CK_STORE_OK || r->replayed) r->nonce_unsynced = r->nonce_deferred = 0;
 }
 
@@ -134,18 +134,20 @@ ck_store_rc ckd_audit_write(ckd_req *r, const ck_store_audit *a)
     return r->replayed ? CK_STORE_OK : rc; /* a replay is answered as such, not as a failed audit */
 }
 
-/* GET requests (the only ones with a deferred nonce) never append. */
 static ck_store_rc job_sync(ckd_req *r, int kind)
 {
     ck_store *st = r->srv->store;
     ck_store_nonce n;
-    if (r->nonce_deferred && kind != JOB_APPEND)
+    if (r->nonce_deferred && kind == JOB_APPEND)
+        return ck_store_append_nonce(st, &r->job_entry, &r->job_audit, deferred_nonce(r, &n));
+    if (r->nonce_deferred)
         return ck_store_audit_nonce(st, kind == JOB_AUDIT ? &r->job_audit : NULL, deferred_nonce(r, &n));
     if (kind == JOB_APPEND) return ck_store_append(st, &r->job_entry, &r->job_audit);
     if (kind == JOB_AUDIT) return ck_store_audit_add(st, &r->job_audit);
     return CK_STORE_OK; /* a barrier without a writer thread: writes were synchronous */
 }
 
+/* A deferred nonce's append is never asynchronous (write_then). */
 static ck_store_rc job_async(ckd_req *r, int kind)
 {
     ck_store *st = r->srv->store;
@@ -176,7 +178,7 @@ static enum MHD_Result write_then(ckd_req *r, ckd_then then, int kind)
     ck_store_rc rc;
     /* An append the store runs within the call (PostgreSQL) is not
      * suspended for: it runs here, on this worker. */
-    int async = kind == JOB_APPEND ? ck_store_async_append(s->store) : ck_store_async(s->store);
+    int async = kind == JOB_APPEND ? ck_store_async_append(s->store) && !r->nonce_deferred : ck_store_async(s->store);
     if (async && (__atomic_add_fetch(&s->async_state, 1, __ATOMIC_ACQ_REL) & CKD_ASYNC_CLOSED)) {
         __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
         async = 0;

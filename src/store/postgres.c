@@ -919,7 +919,7 @@ static ck_store_rc entry_drops(pconn *c, ck_store_entry *e)
     return rc;
 }
 
-static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_audit *a);
+static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n);
 
 /* The append of an entry that drops no bodies, in one statement (one round
  * trip, one commit) after one read of the head: the UPDATE of the head row
@@ -928,19 +928,35 @@ static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_
  * A concurrent append to the same record waits for the row lock, then
  * finds the head moved and changes nothing (CONFLICT). Six round trips
  * and a transaction block become two. */
+/* With the request's nonce ($13, $14; '' for none): the head moves only if
+ * the nonce was never used, and the nonce is recorded only with the entry
+ * (a refused append leaves it to the caller). Two copies of one request
+ * racing on two instances both pass the nonce test, but the second finds
+ * the head moved once the first's row lock is released. */
 static const char append_cas[] =
     "WITH upd AS (UPDATE records SET head_seq = $2::bigint, head_hash = $4::bytea "
     "  WHERE patient = $1::text AND head_seq = $2::bigint - 1 AND head_hash = $3::bytea "
+    "  AND NOT EXISTS (SELECT 1 FROM nonces WHERE caller = $13::text AND nonce = $14::text) "
     "  AND $8::bigint >= GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1::text "
     "    AND seq = $2::bigint - 1), 0), COALESCE(signed_time, 0)) RETURNING patient), "
     "ins AS (INSERT INTO entries(" ENTRY_COLS ") SELECT $1::text, $2::bigint, $3::bytea, $4::bytea, $5::text, "
-    "  $6::text, $7::text, $8::bigint, $9::bytea, $10::bytea, $11::bigint, $12::bigint, NULL FROM upd RETURNING 1)%s "
-    "SELECT count(*) FROM ins";
+    "  $6::text, $7::text, $8::bigint, $9::bytea, $10::bytea, $11::bigint, $12::bigint, NULL FROM upd RETURNING 1), "
+    "nn AS (INSERT INTO nonces(caller, nonce, created_at) SELECT $13::text, $14::text, $15::bigint FROM upd "
+    "  WHERE $13::text <> '' ON CONFLICT DO NOTHING)%s "
+    "SELECT (SELECT count(*) FROM ins), EXISTS (SELECT 1 FROM nonces WHERE caller = $13::text AND nonce = $14::text)";
 static const char append_cas_audit[] =
     ", aud AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
-    "  SELECT $13::bigint, $14::text, $1::text, $15::text, $16::text, $17::text, $18::text, $19::integer FROM upd)";
+    "  SELECT $16::bigint, $17::text, $1::text, $18::text, $19::text, $20::text, $21::text, $22::integer FROM upd)";
 
-static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a)
+/* The request's nonce as the statement's parameters ('' for none). */
+static void nonce_params(params *p, const ck_store_nonce *n)
+{
+    p_text(p, n ? n->caller : "");
+    p_text(p, n ? n->nonce : "");
+    p_int(p, n ? n->now_ms : 0);
+}
+
+static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
 {
     char sql[sizeof append_cas + sizeof append_cas_audit], target[40];
     params p = {0};
@@ -971,6 +987,7 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     p_bin(&p, e->signature, 64);
     p_int(&p, e->received_at);
     p_int(&p, (long long)e->supersedes);
+    nonce_params(&p, n);
     if (a) {
         p_int(&p, a->time_ms ? a->time_ms : ck_store_now_ms());
         p_text(&p, a->actor);
@@ -982,10 +999,12 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     }
     c = get(s);
     r = q(c, sql, &p);
-    if (!ok(r))
-        rc = err_rc(r);
+    if (!ok(r) || PQntuples(r) != 1)
+        rc = ok(r) ? CK_STORE_ERROR : err_rc(r);
+    else if (v_int(r, 0, 0) == 1)
+        rc = CK_STORE_OK;
     else
-        rc = PQntuples(r) == 1 && v_int(r, 0, 0) == 1 ? CK_STORE_OK : CK_STORE_CONFLICT;
+        rc = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CK_STORE_REPLAYED : CK_STORE_CONFLICT;
     PQclear(r);
     if (rc == CK_STORE_CONFLICT) {
         /* Nothing changed: the head moved, or the entry is back-dated. */
@@ -1005,14 +1024,19 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     return rc;
 }
 
+static ck_store_rc pg_append_nonce(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    if (e->n_drop == 0) return append_fast((pgs *)b, e, a, n);
+    return append_locked(b, e, a, n);
+}
+
 static ck_store_rc pg_append(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
 {
-    if (e->n_drop == 0) return append_fast((pgs *)b, e, a);
-    return append_locked(b, e, a);
+    return pg_append_nonce(b, e, a, NULL);
 }
 
 /* A tombstone's append: its drops must see the head row locked. */
-static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_audit *a)
+static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
 {
     pgs *s = (pgs *)b;
     pconn *c = get(s);
@@ -1021,8 +1045,20 @@ static ck_store_rc append_locked(ck_store *b, ck_store_entry *e, const ck_store_
     ck_store_audit d;
     char target[40];
     ck_store_rc rc = CK_STORE_ERROR;
+    long added = 0;
 
     if (exec_simple(c, "BEGIN") != 0) goto out;
+    if (n) { /* the nonce commits with the append, or nothing does */
+        nonce_params(&p, n);
+        if ((rc = exec_params(c, "INSERT INTO nonces(caller, nonce, created_at) VALUES($1, $2, $3) "
+                                 "ON CONFLICT DO NOTHING", &p, &added)) != CK_STORE_OK)
+            goto out;
+        if (added != 1) {
+            rc = CK_STORE_REPLAYED;
+            goto out;
+        }
+        memset(&p, 0, sizeof p);
+    }
     p_text(&p, e->patient);
     /* The row lock serializes appends to one record across all instances. */
     rc = query_row(c, "SELECT head_seq, head_hash FROM records WHERE patient = $1 FOR UPDATE", &p, row_head, &head);
@@ -1655,7 +1691,7 @@ static int gc_collect_one(gc_arrays *g, gc_item *w)
 static int gc_collect(gc_arrays *g, gc_item *batch)
 {
     for (gc_item *w = batch; w; w = w->next) {
-        w->rc = w->has_nonce ? CK_STORE_CONFLICT : CK_STORE_ERROR;
+        w->rc = w->has_nonce ? CK_STORE_REPLAYED : CK_STORE_ERROR;
         if (w->has_nonce && gc_repeated(batch, w)) continue;
         if (gc_collect_one(g, w)) return -1;
     }
@@ -1701,7 +1737,7 @@ static void gc_results(gc_item *batch, PGresult *r)
         if (!w->has_nonce) w->rc = CK_STORE_OK;
     for (int i = 0; i < PQntuples(r); i++)
         for (gc_item *w = batch; w; w = w->next)
-            if (w->has_nonce && w->rc == CK_STORE_CONFLICT && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
+            if (w->has_nonce && w->rc == CK_STORE_REPLAYED && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
                 !strcmp(w->nonce, PQgetvalue(r, i, 1))) {
                 w->rc = CK_STORE_OK;
                 break;
@@ -1904,7 +1940,8 @@ static ck_store_rc pg_nonce_use(ck_store *b, const char *caller, const char *non
                                 int64_t expire_before)
 {
     ck_store_nonce n = {caller, nonce, now, expire_before};
-    return pg_audit_nonce(b, NULL, &n);
+    ck_store_rc rc = pg_audit_nonce(b, NULL, &n);
+    return rc == CK_STORE_REPLAYED ? CK_STORE_CONFLICT : rc;
 }
 
 /* Multi-instance: the database is the only place that knows every
@@ -2076,7 +2113,7 @@ static const ck_store_ops pg_ops = {
     pg_enroll_add, pg_enroll_get, pg_enroll_list, pg_enroll_approve, pg_enroll_reject,
     pg_sync_async,
     pg_grants_held,
-    pg_audit_nonce_async, pg_audit_nonce,
+    pg_audit_nonce_async, pg_audit_nonce, pg_append_nonce,
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)

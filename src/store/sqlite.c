@@ -1955,7 +1955,7 @@ static const ck_store_ops sqlite_ops = {
     sq_enroll_add, sq_enroll_get, sq_enroll_list, sq_enroll_approve, sq_enroll_reject,
     sq_sync_async,
     sq_grants_held,
-    NULL, NULL, /* audit_nonce: one carekeyd per file checks nonces in memory */
+    NULL, NULL, NULL, /* *_nonce: one carekeyd per file checks nonces in memory */
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)

@@ -41,6 +41,7 @@ const char *ck_store_rc_str(ck_store_rc rc)
     case CK_STORE_FULL: return "full";
     case CK_STORE_STALE: return "stale";
     case CK_STORE_INVALID: return "invalid";
+    case CK_STORE_REPLAYED: return "replayed";
     default: return "error";
     }
 }
@@ -379,12 +380,29 @@ ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx)
 int ck_store_async(const ck_store *s) { return s->ops->audit_add_async != NULL; }
 int ck_store_async_append(const ck_store *s) { return s->ops->append_async != NULL; }
 
+/* Back ends without the combined forms: the nonce first, then the write. */
+static ck_store_rc nonce_first(ck_store *s, const ck_store_nonce *n)
+{
+    ck_store_rc rc;
+    if (!n) return CK_STORE_OK;
+    rc = s->ops->nonce_use(s, n->caller, n->nonce, n->now_ms, n->expire_before_ms);
+    return rc == CK_STORE_CONFLICT ? CK_STORE_REPLAYED : rc;
+}
+
 static ck_store_rc audit_nonce_now(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n)
 {
-    ck_store_rc rc = CK_STORE_OK;
-    if (n) rc = s->ops->nonce_use(s, n->caller, n->nonce, n->now_ms, n->expire_before_ms);
+    ck_store_rc rc = nonce_first(s, n);
     if (rc == CK_STORE_OK && a) rc = s->ops->audit_add(s, a);
     return rc;
+}
+
+ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    ck_store_rc rc = append_prepare(e);
+    if (rc != CK_STORE_OK) return rc;
+    if (s->ops->append_nonce) return s->ops->append_nonce(s, e, a, n);
+    if ((rc = nonce_first(s, n)) != CK_STORE_OK) return rc;
+    return s->ops->append(s, e, a);
 }
 
 ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n)

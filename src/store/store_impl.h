@@ -80,6 +80,8 @@ typedef struct ck_store_ops {
     ck_store_rc (*audit_nonce_async)(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n,
                                      ck_store_done_fn fn, void *ctx);
     ck_store_rc (*audit_nonce)(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n);
+    /* Optional (NULL: store.c runs nonce_use, then append). */
+    ck_store_rc (*append_nonce)(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n);
 } ck_store_ops;
 
 struct ck_store {

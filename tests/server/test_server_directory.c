@@ -543,9 +543,45 @@ static void nonce_counted(void *ctx, ck_store_rc rc)
     pthread_mutex_lock(&t->mu);
     t->done++;
     t->ok += rc == CK_STORE_OK;
-    t->conflict += rc == CK_STORE_CONFLICT;
+    t->conflict += rc == CK_STORE_REPLAYED;
     pthread_cond_broadcast(&t->cv);
     pthread_mutex_unlock(&t->mu);
+}
+
+/* An append's nonce commits with the entry (ck_store_append_nonce). */
+static void entry_for(ck_store_entry *e, const uint8_t prev[32], uint8_t *env, size_t len)
+{
+    memset(e, 0, sizeof *e);
+    snprintf(e->patient, sizeof e->patient, "pat");
+    memcpy(e->prev_hash, prev, 32);
+    snprintf(e->section, sizeof e->section, "notes");
+    snprintf(e->resource_type, sizeof e->resource_type, "Observation");
+    snprintf(e->author, sizeof e->author, "pat");
+    e->time_ms = (int64_t)ckt_now_ms();
+    e->envelope = env;
+    e->envelope_len = len;
+}
+
+static void test_append_nonce(ck_store *s)
+{
+    uint8_t head[32], env[16] = {7};
+    uint64_t seq = 0, seq2 = 0;
+    ck_store_entry e, again;
+    ck_store_nonce n = {"pat", "0123456789abcdef0123456789abcdef", (int64_t)ckt_now_ms(), 0}, m = n;
+
+    CHECK(ck_store_head(s, "pat", &seq, head) == CK_STORE_OK, "the patient's head");
+    entry_for(&e, head, env, sizeof env);
+    CHECK(ck_store_append_nonce(s, &e, NULL, &n) == CK_STORE_OK && e.seq == seq + 1, "an append with a new nonce");
+    entry_for(&again, e.hash, env, sizeof env);
+    CHECK(ck_store_append_nonce(s, &again, NULL, &n) == CK_STORE_REPLAYED &&
+              ck_store_head(s, "pat", &seq2, head) == CK_STORE_OK && seq2 == seq + 1,
+          "its nonce again, on the new head: REPLAYED, nothing appended");
+    CHECK(ck_store_nonce_use(s, n.caller, n.nonce, n.now_ms, 0) == CK_STORE_CONFLICT, "the nonce was recorded");
+    m.nonce = "fedcba9876543210fedcba9876543210";
+    entry_for(&again, e.prev_hash, env, sizeof env); /* the old head */
+    CHECK(ck_store_append_nonce(s, &again, NULL, &m) == CK_STORE_CONFLICT, "a stale head: CONFLICT");
+    CHECK(ck_store_nonce_use(s, m.caller, m.nonce, m.now_ms, 0) == CK_STORE_OK,
+          "a refused append leaves its nonce to the caller");
 }
 
 static void test_audit_nonce(const char *url)
@@ -571,14 +607,14 @@ static void test_audit_nonce(const char *url)
     a.status = 200;
     CHECK(ck_store_audit_nonce(s, &a, &n1) == CK_STORE_OK && audit_rows(s, "nonce-pat") == 1,
           "a new nonce: the audit row is written");
-    CHECK(ck_store_audit_nonce(s, &a, &n1) == CK_STORE_CONFLICT && audit_rows(s, "nonce-pat") == 1,
-          "the same nonce again: CONFLICT and no row");
+    CHECK(ck_store_audit_nonce(s, &a, &n1) == CK_STORE_REPLAYED && audit_rows(s, "nonce-pat") == 1,
+          "the same nonce again: REPLAYED and no row");
     CHECK(ck_store_nonce_use(s, n1.caller, n1.nonce, n1.now_ms, 0) == CK_STORE_CONFLICT,
           "the nonce is used for ck_store_nonce_use too");
     n2.caller = "dr-b";
-    CHECK(ck_store_audit_nonce(s, NULL, &n2) == CK_STORE_OK && ck_store_audit_nonce(s, &a, &n2) == CK_STORE_CONFLICT &&
+    CHECK(ck_store_audit_nonce(s, NULL, &n2) == CK_STORE_OK && ck_store_audit_nonce(s, &a, &n2) == CK_STORE_REPLAYED &&
               audit_rows(s, "nonce-pat") == 1,
-          "a nonce alone, then with a row: CONFLICT, no row");
+          "a nonce alone, then with a row: REPLAYED, no row");
     CHECK(ck_store_audit_nonce(s, &a, NULL) == CK_STORE_OK && audit_rows(s, "nonce-pat") == 2, "a row alone");
     CHECK(ck_store_audit_nonce(s, NULL, NULL) == CK_STORE_OK, "a barrier");
     /* Copies queued at once (one group commit where there is one): one wins. */
@@ -589,6 +625,7 @@ static void test_audit_nonce(const char *url)
     pthread_mutex_unlock(&t.mu);
     CHECK(queued == COPIES && t.ok == 1 && t.conflict == COPIES - 1 && audit_rows(s, "nonce-pat") == 3,
           "%d copies of one read: %d answered, %d refused, one row", queued, t.ok, t.conflict);
+    test_append_nonce(s);
     ck_store_close(s);
 }
 
