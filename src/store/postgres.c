@@ -149,6 +149,7 @@ typedef struct {
      * (no hand-off on a busy machine); asynchronous items (suspended
      * connections) are taken by the group commit's thread when no waiting
      * caller is there to take them. */
+    struct head_cache *heads;
     pthread_mutex_t gmu;
     pthread_cond_t gcv;   /* the thread: work queued, or stop */
     pthread_cond_t gdone; /* waiters: a batch ended */
@@ -852,6 +853,55 @@ struct head_row {
     uint8_t hash[32];
 };
 
+/* The heads this instance last saw, a hint that spares an append its read
+ * of the head when the client chains onto the head it knows: the
+ * compare-and-swap still checks the head in the database, so a stale hint
+ * (another instance appended) costs a refusal and a forgotten slot, never
+ * a wrong entry. A fixed table; a colliding record takes the slot over. */
+#define HEAD_SLOTS 4096
+typedef struct {
+    char patient[CK_STORE_ID_CAP];
+    struct head_row head;
+} head_slot;
+struct head_cache {
+    pthread_mutex_t mu;
+    head_slot slot[HEAD_SLOTS];
+};
+
+static head_slot *head_slot_of(struct head_cache *h, const char *patient)
+{
+    uint32_t x = 2166136261u; /* FNV-1a */
+    for (const char *p = patient; *p; p++) x = (x ^ (uint8_t)*p) * 16777619u;
+    return &h->slot[x % HEAD_SLOTS];
+}
+
+static int head_hint(pgs *s, const char *patient, struct head_row *out)
+{
+    head_slot *sl = head_slot_of(s->heads, patient);
+    int hit;
+    pthread_mutex_lock(&s->heads->mu);
+    hit = strcmp(sl->patient, patient) == 0;
+    if (hit) *out = sl->head;
+    pthread_mutex_unlock(&s->heads->mu);
+    return hit;
+}
+
+/* seq 0 forgets the record's hint. */
+static void head_note(pgs *s, const char *patient, uint64_t seq, const uint8_t hash[32])
+{
+    head_slot *sl = head_slot_of(s->heads, patient);
+    if (strlen(patient) >= sizeof sl->patient) return;
+    pthread_mutex_lock(&s->heads->mu);
+    if (seq == 0) {
+        if (strcmp(sl->patient, patient) == 0) sl->patient[0] = 0;
+    } else {
+        strcpy(sl->patient, patient);
+        sl->head.seq = seq;
+        memcpy(sl->head.hash, hash, 32);
+    }
+    pthread_mutex_unlock(&s->heads->mu);
+}
+
 static int row_head(PGresult *r, int i, void *out)
 {
     struct head_row *h = out;
@@ -966,8 +1016,10 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     ck_store_rc rc;
 
     p_text(&p, e->patient);
-    rc = read_one(s, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p, row_head, &head);
-    if (rc != CK_STORE_OK) return rc;
+    if (!head_hint(s, e->patient, &head) || memcmp(head.hash, e->prev_hash, 32) != 0) {
+        rc = read_one(s, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p, row_head, &head);
+        if (rc != CK_STORE_OK) return rc;
+    }
     if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
     e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
@@ -1006,6 +1058,8 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     else
         rc = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CK_STORE_REPLAYED : CK_STORE_CONFLICT;
     PQclear(r);
+    if (rc == CK_STORE_OK) head_note(s, e->patient, e->seq, e->hash);
+    if (rc == CK_STORE_CONFLICT) head_note(s, e->patient, 0, NULL); /* read it next time */
     if (rc == CK_STORE_CONFLICT) {
         /* Nothing changed: the head moved, or the entry is back-dated. */
         int64_t floor_ms = 0;
@@ -1027,6 +1081,7 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
 static ck_store_rc pg_append_nonce(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
 {
     if (e->n_drop == 0) return append_fast((pgs *)b, e, a, n);
+    head_note((pgs *)b, e->patient, 0, NULL); /* a tombstone's: read the head next time */
     return append_locked(b, e, a, n);
 }
 
@@ -1127,6 +1182,7 @@ static ck_store_rc pg_head(ck_store *b, const char *patient, uint64_t *seq, uint
     if (rc == CK_STORE_OK) {
         *seq = head.seq;
         memcpy(hash, head.hash, 32);
+        if (head.seq) head_note((pgs *)b, patient, head.seq, head.hash);
     }
     return rc;
 }
@@ -2009,6 +2065,10 @@ static void pg_close(ck_store *b)
         prep_forget(&s->conns[i]);
     }
     free(s->conns);
+    if (s->heads) {
+        pthread_mutex_destroy(&s->heads->mu);
+        free(s->heads);
+    }
     if (s->conninfo) {
         /* The URL may carry a password. */
         OPENSSL_cleanse(s->conninfo, strlen(s->conninfo));
@@ -2131,6 +2191,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     s->gtail = &s->gq;
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
+    if ((s->heads = calloc(1, sizeof *s->heads)) == NULL) goto fail;
+    pthread_mutex_init(&s->heads->mu, NULL);
     for (; s->nconns < n; s->nconns++) {
         pconn *c = &s->conns[s->nconns];
         c->pg = PQconnectdb(conninfo);

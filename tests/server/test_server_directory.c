@@ -584,6 +584,30 @@ static void test_append_nonce(ck_store *s)
           "a refused append leaves its nonce to the caller");
 }
 
+/* Two store handles are two instances: one's remembered head goes stale
+ * when the other appends, and costs a refusal, never a wrong entry. */
+static void test_stale_head_hint(ck_store *s, const char *url)
+{
+    ck_store *other = NULL;
+    ck_store_opts o = {2, 2000};
+    uint8_t head[32], env[8] = {9};
+    uint64_t seq = 0, seq2 = 0;
+    ck_store_entry mine, theirs, next;
+    CHECK(ck_store_open(&other, url, &o) == CK_STORE_OK, "a second instance's store");
+    if (other == NULL) return;
+    CHECK(ck_store_head(s, "pat", &seq, head) == CK_STORE_OK, "this instance reads the head");
+    entry_for(&theirs, head, env, sizeof env);
+    CHECK(ck_store_append(other, &theirs, NULL) == CK_STORE_OK && theirs.seq == seq + 1, "the other appends");
+    entry_for(&mine, head, env, sizeof env);
+    CHECK(ck_store_append(s, &mine, NULL) == CK_STORE_CONFLICT, "onto the head this instance remembers: CONFLICT");
+    entry_for(&next, theirs.hash, env, sizeof env);
+    CHECK(ck_store_append(s, &next, NULL) == CK_STORE_OK && next.seq == seq + 2, "onto the real head: seq %llu",
+          (unsigned long long)next.seq);
+    CHECK(ck_store_head(other, "pat", &seq2, head) == CK_STORE_OK && seq2 == seq + 2 && !memcmp(head, next.hash, 32),
+          "both instances see the same head");
+    ck_store_close(other);
+}
+
 static void test_audit_nonce(const char *url)
 {
     enum { COPIES = 6 };
@@ -626,6 +650,7 @@ static void test_audit_nonce(const char *url)
     CHECK(queued == COPIES && t.ok == 1 && t.conflict == COPIES - 1 && audit_rows(s, "nonce-pat") == 3,
           "%d copies of one read: %d answered, %d refused, one row", queued, t.ok, t.conflict);
     test_append_nonce(s);
+    test_stale_head_hint(s, url);
     ck_store_close(s);
 }
 
