@@ -167,6 +167,7 @@ static enum MHD_Result after_write(ckd_req *r, ckd_then then, ck_store_rc rc)
     if (r->replayed) {
         free(r->held);
         r->held = NULL;
+        r->replayed = 0; /* answered here: queue() need not turn this reply again */
         return ckd_fail(r, CKD_E_REPLAY, "nonce already used");
     }
     return then(r, rc);

@@ -1868,15 +1868,19 @@ static void gc_complete(pgs *s, gc_item *batch)
     pthread_mutex_unlock(&s->gmu);
 }
 
-/* Takes the queue as the next batch (gmu held). */
-static gc_item *gc_take(pgs *s)
+/* Takes the queue as the next batch and commits it: called and returns
+ * with gmu held, which is released while the batch runs. */
+static void gc_run_next(pgs *s)
 {
     gc_item *batch = s->gq;
     s->gq = NULL;
     s->gtail = &s->gq;
     s->gasync = 0;
     s->gbusy = 1;
-    return batch;
+    pthread_mutex_unlock(&s->gmu);
+    gc_batch(s, batch);
+    gc_complete(s, batch);
+    pthread_mutex_lock(&s->gmu);
 }
 
 /* The group commit's thread: takes the queue whenever asynchronous items
@@ -1884,18 +1888,13 @@ static gc_item *gc_take(pgs *s)
 static void *gc_main(void *arg)
 {
     pgs *s = arg;
-    gc_item *batch;
     pthread_mutex_lock(&s->gmu);
     for (;;) {
         int ready = 0;
         while (!(ready = s->gasync > 0 && !s->gbusy) && !(s->gstop && s->gq == NULL && !s->gbusy))
             pthread_cond_wait(&s->gcv, &s->gmu);
         if (!ready) break; /* stopping, nothing left */
-        batch = gc_take(s);
-        pthread_mutex_unlock(&s->gmu);
-        gc_batch(s, batch);
-        gc_complete(s, batch);
-        pthread_mutex_lock(&s->gmu);
+        gc_run_next(s);
     }
     pthread_mutex_unlock(&s->gmu);
     return NULL;
@@ -1957,7 +1956,7 @@ static ck_store_rc pg_audit_nonce_async(ck_store *b, const ck_store_audit *a, co
 static ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n)
 {
     pgs *s = (pgs *)b;
-    gc_item me, *batch;
+    gc_item me;
     ck_store_rc rc;
     memset(&me, 0, sizeof me);
     if (gc_fill(&me, a, n) != 0) return CK_STORE_ERROR;
@@ -1968,11 +1967,7 @@ static ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck
             pthread_cond_wait(&s->gdone, &s->gmu);
             continue;
         }
-        batch = gc_take(s);
-        pthread_mutex_unlock(&s->gmu);
-        gc_batch(s, batch);
-        gc_complete(s, batch);
-        pthread_mutex_lock(&s->gmu);
+        gc_run_next(s);
     }
     pthread_mutex_unlock(&s->gmu);
     ck_store_set_unavailable(me.unavailable);
