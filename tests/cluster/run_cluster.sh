@@ -167,16 +167,24 @@ for i in $(seq 1 600); do [ -f "$tmp/drv/ready" ] && break; kill -0 $drv 2>/dev/
 [ -f "$tmp/drv/ready" ] || { echo "run_cluster: the driver did not start" >&2; cat "$tmp/driver.out" >&2; exit 1; }
 
 acks() { cat "$tmp/drv/acks" 2>/dev/null || echo 0; }
-# Waits until the writers made progress after an event and the cluster is
-# whole again (leader, synchronous standby, three members running); prints
-# "leader sync" as seen then. Patroni's view can flap for a moment after a
-# member rejoins, so the members named are the ones of that one look.
+# Waits until the cluster is whole again (leader, synchronous standby, three
+# members running) with a primary other than the killed postmaster KILLED
+# (empty for a switchover), then until the writers made progress from
+# there; prints "leader sync" as seen then. Patroni still names the killed
+# primary for a moment after a SIGKILL, and appends acknowledged just
+# before it must not count as recovery. Patroni's view can flap for a
+# moment after a member rejoins, so the members named are the ones of that
+# one look.
 wait_recovered() {
-  local a0=$1 deadline=$((SECONDS + 90)) h
+  local killed=$1 deadline=$((SECONDS + 90)) h pm a1=
   while [ $SECONDS -lt $deadline ]; do
-    if [ "$(acks)" -ge $((a0 + 32)) ]; then
+    if [ -z "$a1" ]; then
       h=$(healthy_leader || true)
-      [ -n "$h" ] && { echo "$h"; return 0; }
+      pm=$([ -n "$h" ] && head -n1 "$tmp/${h%% *}/data/postmaster.pid" 2>/dev/null || true)
+      if [ -n "$pm" ] && [ "$pm" != "$killed" ] && kill -0 "$pm" 2>/dev/null; then a1=$(acks); fi
+    elif [ "$(acks)" -ge $((a1 + 32)) ]; then
+      echo "$h"
+      return 0
     fi
     sleep 0.5
   done
@@ -191,7 +199,7 @@ for k in 1 2 3 4; do
     break
   fi
   read -r leader sync <<<"$h"
-  a0=$(acks)
+  a0=$(acks) pm=
   if [ $k -le 3 ]; then
     pm=$(head -n1 "$tmp/$leader/data/postmaster.pid")
     log "kill $k: SIGKILL to the primary's postmaster ($leader, pid $pm) after $a0 acknowledged appends"
@@ -203,7 +211,7 @@ for k in 1 2 3 4; do
     patronictl -c "$tmp/$leader.yml" switchover --master "$leader" --candidate "$sync" --force >"$tmp/switchover.log" 2>&1 ||
       { echo "run_cluster: switchover failed" >&2; cat "$tmp/switchover.log" >&2; status=1; }
   fi
-  if ! h=$(wait_recovered "$a0"); then
+  if ! h=$(wait_recovered "$pm"); then
     echo "run_cluster: no recovery after event $k" >&2
     cluster_json >&2 || true
     status=1
