@@ -39,7 +39,8 @@ typedef enum {
     CK_STORE_STALE,       /* older than what is stored: an epoch table version, an entry time */
     CK_STORE_INVALID,     /* the stored rows do not allow it: a drop of a body that cannot go */
     CK_STORE_ERROR,       /* back end failure (logged, never with data) */
-    CK_STORE_REPLAYED     /* the request's nonce was used before: nothing written */
+    CK_STORE_REPLAYED,    /* the request's nonce was used before: nothing written */
+    CK_STORE_CHANGED      /* the record changed since the read the write ends: nothing written */
 } ck_store_rc;
 
 #define CK_STORE_ID_CAP 129      /* GID / authority name, NUL included */
@@ -207,6 +208,12 @@ typedef struct {
     char purpose[CK_STORE_TOKEN_CAP];
     char outcome[CK_STORE_TOKEN_CAP];
     int status;
+    /* A read served from a cache of the record (a shared database): the
+     * record's generation the cached rows were loaded at (see
+     * ck_store_record_gen). The row, and the nonce that comes with it,
+     * commit only while the record is still at it, else CHANGED and
+     * nothing is written. 0: no check. */
+    int64_t read_gen;
 } ck_store_audit;
 
 /* url: "sqlite:PATH", a plain file path, or "postgres://..."/"postgresql://...".
@@ -448,6 +455,15 @@ ck_store_rc ck_store_audit_nonce_async(ck_store *s, const ck_store_audit *a, con
  * commits it separately before it answers. */
 ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
                                   const ck_store_nonce *n) CK_STORE_WUR;
+
+/* A record's generation: it moves with every change to the record's
+ * grants and to its entries' bodies (a tombstone's drops), in the same
+ * commit, and never with an append (entries are immutable otherwise).
+ * Rows read after this call are at least as new as the generation it
+ * returns, so a cache that tags them with it and checks it when the read
+ * commits (ck_store_audit.read_gen) never serves a change it missed.
+ * PostgreSQL only (several servers share it); ERROR elsewhere. */
+ck_store_rc ck_store_record_gen(ck_store *s, const char *patient, int64_t *gen) CK_STORE_WUR;
 
 /* Bytes used by the database (for /metrics). */
 ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) CK_STORE_WUR;

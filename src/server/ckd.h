@@ -96,7 +96,8 @@ void ckd_metrics_observe(ckd_route r, int status, double seconds, int err /* ckd
 void ckd_metrics_inflight(int delta);
 long ckd_metrics_inflight_now(void);
 /* Appends the Prometheus text exposition to a malloc'ed string. */
-char *ckd_metrics_render(int64_t storage_bytes, double uptime_s);
+struct ckd_rcache;
+char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const struct ckd_rcache *rc);
 
 /* ---- replay and rate limiting (replay.c, ratelimit.c) ----------------- */
 typedef struct ckd_replay ckd_replay;
@@ -122,6 +123,16 @@ void ckd_users_free(ckd_users *c);
 int ckd_users_get(ckd_users *c, const char *gid, int64_t now_ms, ck_store_user *out); /* 1 hit, 0 miss */
 void ckd_users_put(ckd_users *c, const ck_store_user *u, int64_t now_ms);
 void ckd_users_forget(ckd_users *c, const char *gid);
+/* FNV-1a of s seeded with a per-process random key (cache slots). */
+uint64_t ckd_str_hash(uint64_t key, const char *s);
+
+/* recordcache.c: records' grants and entries in memory, for a shared
+ * database; every read served from it is checked at its commit. */
+#define CKD_RCACHE_BYTES ((size_t)64 << 20)
+typedef struct ckd_rcache ckd_rcache;
+ckd_rcache *ckd_rcache_new(size_t max_bytes);
+void ckd_rcache_free(ckd_rcache *c);
+void ckd_rcache_stats(const ckd_rcache *c, unsigned long *hits, unsigned long *misses, unsigned long *changed);
 
 /* ---- the server and its requests -------------------------------------- */
 typedef struct ckd_server {
@@ -131,6 +142,7 @@ typedef struct ckd_server {
     ckd_replay *replay;
     ckd_ratelimit *rl;
     ckd_users *users;
+    ckd_rcache *rcache; /* NULL: every read asks the store (SQLite) */
     int nonce_db;
     int64_t started_ms;
     int draining;
@@ -203,6 +215,13 @@ typedef struct ckd_req {
     uint64_t *job_drop;       /* append of a tombstone: job_entry.drop (freed on completion) */
     char *reply;              /* a prepared response body */
     size_t reply_len;
+    /* Reads through the record cache (recordcache.c): allowed for this
+     * route (cache_ok), turned off after a change was found (cache_off);
+     * the generation of the rows used, of which record, and whether rows
+     * of two generations were mixed. */
+    int cache_ok, cache_off, rmixed;
+    int64_t rgen;
+    char rpatient[CK_STORE_ID_CAP];
     /* metrics */
     ckd_route route;
     int status;
@@ -388,5 +407,17 @@ int ckd_purpose_check(ckd_req *r, const char *patient, int rel, const char *acti
 int ckd_read_check(ckd_req *r, const char *patient, const char *action, const char *target,
                    enum MHD_Result *res) CKD_WUR;
 enum MHD_Result ckd_store_fail(ckd_req *r, ck_store_rc rc, ckd_err not_found);
+
+/* recordcache.c: ck_store_grants (grantee set) and ck_store_entry_get
+ * through the record cache when the route allows it (r->cache_ok), noting
+ * the rows' generation in r. */
+ck_store_rc ckd_read_grants(ckd_req *r, const char *patient, const char *grantee, ck_store_grant **v,
+                            size_t *n) CKD_WUR;
+ck_store_rc ckd_read_entry(ckd_req *r, const char *patient, uint64_t seq, ck_store_entry *out) CKD_WUR;
+/* Forgets patient's cached rows; the request reads the store from now on. */
+void ckd_read_fresh(ckd_req *r, const char *patient);
+/* The generation an audit row of patient's record must find at its commit
+ * (ck_store_audit.read_gen): 0 when the request read nothing cached. */
+int64_t ckd_read_gen(const ckd_req *r, const char *patient);
 
 #endif

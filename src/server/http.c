@@ -466,6 +466,9 @@ int ckd_server_start(ckd_server *s)
     s->replay = ckd_replay_new(s->cfg.replay_cap);
     s->rl = ckd_ratelimit_new(s->cfg.rate, s->cfg.burst);
     s->users = ckd_users_new(ck_store_shared(s->store) ? CKD_USERS_TTL_SHARED_MS : 0);
+    /* Only a shared database keeps record generations; SQLite reads are
+     * in-process and need no cache. */
+    if (ck_store_shared(s->store) && (s->rcache = ckd_rcache_new(CKD_RCACHE_BYTES)) == NULL) goto fail;
     /* Unauthenticated people may submit enrollment requests: a few a minute per address. */
     s->enroll_rl = ckd_ratelimit_new(s->cfg.enroll_rate / 60.0, s->cfg.enroll_rate > 5 ? s->cfg.enroll_rate : 5);
     if (s->replay == NULL || s->rl == NULL || s->users == NULL || s->enroll_rl == NULL) goto fail;
@@ -539,6 +542,8 @@ void ckd_server_stop(ckd_server *s)
     ckd_ratelimit_free(s->enroll_rl);
     s->enroll_rl = NULL;
     ckd_users_free(s->users);
+    ckd_rcache_free(s->rcache);
+    s->rcache = NULL;
     s->replay = NULL;
     s->rl = NULL;
     s->users = NULL;

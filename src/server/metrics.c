@@ -81,8 +81,9 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
-char *ckd_metrics_render(int64_t storage_bytes, double uptime_s)
+char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const ckd_rcache *rc)
 {
+    unsigned long hits, misses, changed;
     sbuf b = {malloc(8192), 0, 8192, 0};
     if (b.p == NULL) return NULL;
     b.p[0] = 0;
@@ -125,6 +126,15 @@ char *ckd_metrics_render(int64_t storage_bytes, double uptime_s)
               (long long)storage_bytes);
     sb_printf(&b, "# HELP carekeyd_uptime_seconds Seconds since start.\n"
                   "# TYPE carekeyd_uptime_seconds gauge\ncarekeyd_uptime_seconds %.3f\n", uptime_s);
+    if (rc) {
+        ckd_rcache_stats(rc, &hits, &misses, &changed);
+        sb_printf(&b, "# HELP carekeyd_record_cache_total Record reads served from the record cache (hit), "
+                      "loaded from the database (miss), and cached reads whose record changed before their "
+                      "commit (changed: read again).\n# TYPE carekeyd_record_cache_total counter\n"
+                      "carekeyd_record_cache_total{result=\"hit\"} %lu\n"
+                      "carekeyd_record_cache_total{result=\"miss\"} %lu\n"
+                      "carekeyd_record_cache_total{result=\"changed\"} %lu\n", hits, misses, changed);
+    }
     if (b.oom) {
         free(b.p);
         return NULL;

@@ -37,12 +37,7 @@ struct ckd_users {
     slot s[SLOTS];
 };
 
-static uint64_t gid_hash(const ckd_users *c, const char *gid)
-{
-    uint64_t h = c->key;
-    for (const char *p = gid; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-    return h ^ (h >> 29);
-}
+static uint64_t gid_hash(const ckd_users *c, const char *gid) { return ckd_str_hash(c->key, gid); }
 
 ckd_users *ckd_users_new(int64_t ttl_ms)
 {

@@ -228,6 +228,7 @@ void ckd_audit_fill(ckd_req *r, ck_store_audit *a, const char *patient, const ch
     copy(a->purpose, sizeof a->purpose, r->purpose);
     copy(a->outcome, sizeof a->outcome, outcome);
     a->status = status;
+    a->read_gen = ckd_read_gen(r, patient);
 }
 
 int ckd_audit(ckd_req *r, const char *patient, const char *action, const char *target, int status,
@@ -354,4 +355,11 @@ void ckd_buf_b64(ckd_buf *b, const uint8_t *p, size_t n)
     b->len += m - 1;
     b->p[b->len++] = '"';
     b->p[b->len] = 0;
+}
+
+uint64_t ckd_str_hash(uint64_t key, const char *s)
+{
+    uint64_t h = key;
+    for (const char *p = s; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
 }

@@ -104,6 +104,19 @@ static const char *const migrations[] = {
     "CREATE INDEX entries_by_supersedes ON entries(patient, supersedes) WHERE supersedes > 0;",
     /* 6: the grants a person holds across records (as SQLite's 7). */
     "CREATE INDEX grants_held ON grants(grantee, id) WHERE revoked_at = 0;",
+    /* 7: a record's generation (ck_store_record_gen; SQLite's 8 has the
+     * column only, for carekeyd migrate). Triggers move it in the commit
+     * of every change to the record's grants or to its entries' bodies,
+     * whichever statement makes it: a cache keyed on it cannot miss one. */
+    "ALTER TABLE records ADD COLUMN gen BIGINT NOT NULL DEFAULT 1;"
+    "CREATE FUNCTION records_gen_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  UPDATE records SET gen = gen + 1"
+    "    WHERE patient = CASE WHEN TG_OP = 'DELETE' THEN OLD.patient ELSE NEW.patient END;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER grants_gen AFTER INSERT OR UPDATE OR DELETE ON grants"
+    "  FOR EACH ROW EXECUTE FUNCTION records_gen_bump();"
+    "CREATE TRIGGER entries_gen AFTER UPDATE OR DELETE ON entries"
+    "  FOR EACH ROW EXECUTE FUNCTION records_gen_bump();",
 };
 /* The migration that added entries.supersedes: its rows are filled in C. */
 #define SCHEMA_SUPERSEDES 5
@@ -664,6 +677,15 @@ static ck_store_rc pg_consent_get(ck_store *b, const char *gid, const char *org)
     return read_one((pgs *)b, "SELECT 1 FROM consents WHERE gid = $1 AND org = $2", &p, row_none, NULL);
 }
 
+static int row_int64(PGresult *r, int i, void *out);
+
+static ck_store_rc pg_record_gen(ck_store *b, const char *patient, int64_t *gen)
+{
+    params p = {0};
+    p_text(&p, patient);
+    return read_one((pgs *)b, "SELECT gen FROM records WHERE patient = $1", &p, row_int64, gen);
+}
+
 static ck_store_rc pg_section_present(ck_store *b, const char *patient, const char *section)
 {
     params p = {0};
@@ -845,7 +867,6 @@ static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep,
 
 /* ---- records ---------------------------------------------------------- */
 
-static int row_int64(PGresult *r, int i, void *out);
 
 /* A record's head: its last seq and hash. */
 struct head_row {
@@ -1699,8 +1720,9 @@ static int arr_add(char **buf, size_t *len, size_t *cap, const char *v)
 
 /* PostgreSQL array literals, one per column of a batch: the nonces
  * (caller, nonce, created_at), then the audit rows with the nonce each
- * depends on ('' for none). */
-enum { GC_NONCE_COLS = 3, GC_AUDIT_COLS = 10, GC_COLS = GC_NONCE_COLS + GC_AUDIT_COLS };
+ * depends on ('' for none); both followed by the record and generation a
+ * cached read was served at ('' and 0 for none). */
+enum { GC_NONCE_COLS = 5, GC_AUDIT_COLS = 12, GC_COLS = GC_NONCE_COLS + GC_AUDIT_COLS };
 typedef struct {
     char *v[GC_COLS];
     size_t len[GC_COLS], cap[GC_COLS];
@@ -1724,20 +1746,28 @@ static int gc_repeated(const gc_item *batch, const gc_item *w)
     return 0;
 }
 
+/* The record whose generation the item's read depends on ('' for none). */
+static const char *gc_gen_patient(const gc_item *w)
+{
+    return w->has_audit && w->a.read_gen ? w->a.patient : "";
+}
+
 static int gc_collect_one(gc_arrays *g, gc_item *w)
 {
-    char n1[24], n2[24];
+    char n1[24], n2[24], gen[24];
     const ck_store_audit *a = &w->a;
+    snprintf(gen, sizeof gen, "%lld", (long long)(w->has_audit ? a->read_gen : 0));
     if (w->has_nonce) {
         snprintf(n1, sizeof n1, "%lld", (long long)w->now);
-        const char *v[GC_NONCE_COLS] = {w->caller, w->nonce, n1};
+        const char *v[GC_NONCE_COLS] = {w->caller, w->nonce, n1, gc_gen_patient(w), gen};
         if (gc_add(g, 0, GC_NONCE_COLS, v)) return -1;
     }
     if (w->has_audit) {
         snprintf(n1, sizeof n1, "%lld", (long long)(a->time_ms ? a->time_ms : ck_store_now_ms()));
         snprintf(n2, sizeof n2, "%d", a->status);
         const char *v[GC_AUDIT_COLS] = {n1, a->actor, a->patient, a->action, a->target, a->purpose, a->outcome,
-                                        n2, w->has_nonce ? w->caller : "", w->has_nonce ? w->nonce : ""};
+                                        n2, w->has_nonce ? w->caller : "", w->has_nonce ? w->nonce : "",
+                                        gc_gen_patient(w), gen};
         if (gc_add(g, GC_NONCE_COLS, GC_AUDIT_COLS, v)) return -1;
     }
     return 0;
@@ -1774,30 +1804,50 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
 }
 
 /* The nonces inserted unless used before, and the audit rows whose nonce
- * (if any) is among the new ones; RETURNING names the new nonces. */
+ * (if any) is among the new ones; an item read from a cache commits only
+ * while its record is at the generation it was read at. The result names
+ * the new nonces (0, caller, nonce) and the generations now of the
+ * records checked (1, patient, gen): one snapshot for all of it. */
 static const char gc_sql[] =
-    "WITH n AS (INSERT INTO nonces(caller, nonce, created_at) "
-    "  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING RETURNING caller, nonce), "
+    "WITH n AS (INSERT INTO nonces(caller, nonce, created_at) SELECT u.caller, u.nonce, u.t "
+    "  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) AS u(caller, nonce, t, gp, g) "
+    "  WHERE u.gp = '' OR EXISTS (SELECT 1 FROM records r WHERE r.patient = u.gp AND r.gen = u.g) "
+    "  ON CONFLICT DO NOTHING RETURNING caller, nonce), "
     "a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
     "  SELECT u.t, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
-    "  FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
-    "    $11::integer[], $12::text[], $13::text[]) AS u(t, actor, patient, action, target, purpose, outcome, status, "
-    "    nc, nn) "
-    "  WHERE u.nc = '' OR EXISTS (SELECT 1 FROM n WHERE n.caller = u.nc AND n.nonce = u.nn)) "
-    "SELECT caller, nonce FROM n";
+    "  FROM unnest($6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "    $13::integer[], $14::text[], $15::text[], $16::text[], $17::bigint[]) AS u(t, actor, patient, action, "
+    "    target, purpose, outcome, status, nc, nn, gp, g) "
+    "  WHERE (u.nc = '' OR EXISTS (SELECT 1 FROM n WHERE n.caller = u.nc AND n.nonce = u.nn)) "
+    "  AND (u.gp = '' OR EXISTS (SELECT 1 FROM records r WHERE r.patient = u.gp AND r.gen = u.g))) "
+    "SELECT 0, caller, nonce FROM n "
+    "UNION ALL SELECT 1, r.patient, r.gen::text FROM records r WHERE r.patient = ANY($16::text[])";
 
-/* Marks the first item still CONFLICT with each returned nonce as new. */
+/* 1 when w's read was served at a generation its record has left. */
+static int gc_changed(const gc_item *w, PGresult *r)
+{
+    if (!*gc_gen_patient(w)) return 0;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (v_int(r, i, 0) == 1 && !strcmp(PQgetvalue(r, i, 1), w->a.patient))
+            return v_int(r, i, 2) != w->a.read_gen;
+    return 1; /* the record is gone */
+}
+
+/* Marks the first item still REPLAYED with each returned nonce as new;
+ * an item whose record changed is CHANGED (its nonce was not used). */
 static void gc_results(gc_item *batch, PGresult *r)
 {
     for (gc_item *w = batch; w; w = w->next)
         if (!w->has_nonce) w->rc = CK_STORE_OK;
     for (int i = 0; i < PQntuples(r); i++)
-        for (gc_item *w = batch; w; w = w->next)
-            if (w->has_nonce && w->rc == CK_STORE_REPLAYED && !strcmp(w->caller, PQgetvalue(r, i, 0)) &&
-                !strcmp(w->nonce, PQgetvalue(r, i, 1))) {
+        for (gc_item *w = batch; w && v_int(r, i, 0) == 0; w = w->next)
+            if (w->has_nonce && w->rc == CK_STORE_REPLAYED && !strcmp(w->caller, PQgetvalue(r, i, 1)) &&
+                !strcmp(w->nonce, PQgetvalue(r, i, 2))) {
                 w->rc = CK_STORE_OK;
                 break;
             }
+    for (gc_item *w = batch; w; w = w->next)
+        if (gc_changed(w, r)) w->rc = CK_STORE_CHANGED;
 }
 
 /* One statement for the batch (none for a batch of barriers). */
@@ -2169,6 +2219,7 @@ static const ck_store_ops pg_ops = {
     pg_sync_async,
     pg_grants_held,
     pg_audit_nonce_async, pg_audit_nonce, pg_append_nonce,
+    pg_record_gen,
 };
 
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o)

@@ -277,6 +277,11 @@ static const char *const migrations[] = {
      * grants_by_grantee leads with the patient, so it cannot serve a
      * lookup by grantee alone. Revoked grants never count: left out. */
     "CREATE INDEX grants_held ON grants(grantee, id) WHERE revoked_at = 0;",
+    /* 8: a record's generation, as PostgreSQL's 7. One carekeyd owns a
+     * SQLite file and caches nothing across processes, so nothing reads or
+     * moves it here; it is kept so both schemas have the same columns
+     * (carekeyd migrate copies it). */
+    "ALTER TABLE records ADD COLUMN gen INTEGER NOT NULL DEFAULT 1;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1956,6 +1961,7 @@ static const ck_store_ops sqlite_ops = {
     sq_sync_async,
     sq_grants_held,
     NULL, NULL, NULL, /* *_nonce: one carekeyd per file checks nonces in memory */
+    NULL,             /* record_gen: nothing caches across processes */
 };
 
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o)

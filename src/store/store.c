@@ -42,6 +42,7 @@ const char *ck_store_rc_str(ck_store_rc rc)
     case CK_STORE_STALE: return "stale";
     case CK_STORE_INVALID: return "invalid";
     case CK_STORE_REPLAYED: return "replayed";
+    case CK_STORE_CHANGED: return "changed";
     default: return "error";
     }
 }
@@ -326,7 +327,25 @@ void ck_store_mail_free(ck_store_mail *v, size_t n)
     for (size_t i = 0; v && i < n; i++) free(v[i].payload);
     free(v);
 }
-ck_store_rc ck_store_audit_add(ck_store *s, const ck_store_audit *a) { FWD(audit_add)(s, a); }
+/* A generation check where the back end keeps none would pass unchecked:
+ * refused instead. */
+static int gen_unsupported(const ck_store *s, const ck_store_audit *a)
+{
+    return a && a->read_gen && !s->ops->record_gen;
+}
+
+ck_store_rc ck_store_audit_add(ck_store *s, const ck_store_audit *a)
+{
+    if (gen_unsupported(s, a)) return CK_STORE_ERROR;
+    FWD(audit_add)(s, a);
+}
+
+ck_store_rc ck_store_record_gen(ck_store *s, const char *patient, int64_t *gen)
+{
+    *gen = 0;
+    if (!s->ops->record_gen) return CK_STORE_ERROR;
+    FWD(record_gen)(s, patient, gen);
+}
 ck_store_rc ck_store_audit_list(ck_store *s, const char *p, int64_t after, size_t limit,
                                 ck_store_audit **v, size_t *n)
 {
@@ -358,6 +377,7 @@ ck_store_rc ck_store_size(ck_store *s, int64_t *bytes) { FWD(size)(s, bytes); }
 
 ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn, void *ctx)
 {
+    if (gen_unsupported(s, a)) return CK_STORE_ERROR;
     if (s->ops->audit_add_async) return s->ops->audit_add_async(s, a, fn, ctx);
     fn(ctx, s->ops->audit_add(s, a));
     return CK_STORE_OK;
@@ -407,6 +427,7 @@ ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store
 
 ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n)
 {
+    if (gen_unsupported(s, a)) return CK_STORE_ERROR;
     if (s->ops->audit_nonce) return s->ops->audit_nonce(s, a, n);
     return audit_nonce_now(s, a, n);
 }
@@ -414,6 +435,7 @@ ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_
 ck_store_rc ck_store_audit_nonce_async(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n,
                                        ck_store_done_fn fn, void *ctx)
 {
+    if (gen_unsupported(s, a)) return CK_STORE_ERROR;
     if (s->ops->audit_nonce_async) return s->ops->audit_nonce_async(s, a, n, fn, ctx);
     fn(ctx, audit_nonce_now(s, a, n));
     return CK_STORE_OK;

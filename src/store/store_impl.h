@@ -82,6 +82,8 @@ typedef struct ck_store_ops {
     ck_store_rc (*audit_nonce)(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n);
     /* Optional (NULL: store.c runs nonce_use, then append). */
     ck_store_rc (*append_nonce)(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n);
+    /* Optional (NULL: ERROR, the back end keeps no generations). */
+    ck_store_rc (*record_gen)(ck_store *s, const char *patient, int64_t *gen);
 } ck_store_ops;
 
 struct ck_store {

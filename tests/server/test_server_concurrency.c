@@ -214,6 +214,64 @@ static void test_cross_instance_replay(const ckt_id *patient)
           "one audit row per answered read, none for a replay");
 }
 
+/* 1 when reader's GET of patient's entry 1 on url answers 200 with data;
+ * *status gets the HTTP status. */
+static int read_entry1(const char *url, const ckt_id *reader, const char *patient, long *status)
+{
+    ck_net *c = ckt_client(url, reader->gid, reader->sk);
+    ck_net_entry e;
+    int ok;
+    memset(&e, 0, sizeof e);
+    ok = c && ck_net_entry_get(c, patient, 1, &e) == 0 && e.envelope_len > 0;
+    *status = c ? ck_net_status(c) : -1;
+    ck_net_entry_clear(&e);
+    ck_net_close(c);
+    return ok;
+}
+
+static unsigned long cache_metric(const char *url, const char *result)
+{
+    ck_net *c = ckt_client(url, "nobody", (const uint8_t[32]){0});
+    char *resp = NULL, key[64], *p;
+    unsigned long v = 0;
+    snprintf(key, sizeof key, "carekeyd_record_cache_total{result=\"%s\"} ", result);
+    if (c && ckt_raw_body(c, "GET", "/metrics", NULL, &resp) == 200 && resp && (p = strstr(resp, key)) != NULL)
+        v = strtoul(p + strlen(key), NULL, 10);
+    free(resp);
+    ck_net_close(c);
+    return v;
+}
+
+/* Instance 1 serves reads of a record from its cache; the patient's grant
+ * and revocation go through instance 0. A read after the revocation is
+ * refused (the cached grant fails its commit and the read runs again on
+ * the database), and a new grant counts at once (refusals are never
+ * decided on cached rows). */
+static void test_cross_instance_cache(ck_net *ca, const ckt_id *patient)
+{
+    ckt_id reader;
+    ck_net *cp = ckt_client(srv[0].url, patient->gid, patient->sk);
+    int64_t id = 0;
+    long st = 0;
+    unsigned long hits0, changed0;
+    ckt_id_new(&reader, "cache-reader");
+    CHECK(ckt_enroll(ca, &reader, "doctor") == 0, "enroll the reader");
+    CHECK(!read_entry1(srv[1].url, &reader, patient->gid, &st) && st == 403, "no grant yet: 403 (%ld)", st);
+    CHECK(cp && ck_net_grant_access(cp, patient->gid, reader.gid, "read", "*", 0, 0, &id) == 0, "a read grant");
+    CHECK(read_entry1(srv[1].url, &reader, patient->gid, &st), "granted on instance 0, read on instance 1 (%ld)", st);
+    hits0 = cache_metric(srv[1].url, "hit");
+    changed0 = cache_metric(srv[1].url, "changed");
+    CHECK(read_entry1(srv[1].url, &reader, patient->gid, &st), "read again (%ld)", st);
+    CHECK(cache_metric(srv[1].url, "hit") >= hits0 + 2, "served from instance 1's cache (grants and entry)");
+    CHECK(ck_net_grant_revoke(cp, patient->gid, id) == 0, "revoked on instance 0");
+    CHECK(!read_entry1(srv[1].url, &reader, patient->gid, &st) && st == 403,
+          "the revocation holds on instance 1 at once: 403 (%ld)", st);
+    CHECK(cache_metric(srv[1].url, "changed") == changed0 + 1, "the cached read failed its commit once");
+    CHECK(ck_net_grant_access(cp, patient->gid, reader.gid, "read", "*", 0, 0, &id) == 0, "granted again");
+    CHECK(read_entry1(srv[1].url, &reader, patient->gid, &st), "the new grant counts on instance 1 at once (%ld)", st);
+    ck_net_close(cp);
+}
+
 int main(int argc, char **argv)
 {
     char dir[256], db[1024];
@@ -298,6 +356,7 @@ int main(int argc, char **argv)
     if (ninst >= 2) {
         test_cross_instance_replay(&pats[PATIENTS]);
         test_cross_instance_append_replay();
+        test_cross_instance_cache(ca, &pats[0]);
     }
     ck_net_close(ca);
     ck_net_close(cr);

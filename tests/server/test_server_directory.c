@@ -502,7 +502,7 @@ static void test_migration(const char *dir)
     CHECK(user_version(path) == 3, "at version 3");
     CHECK(ckt_start(&old, bin, dir, db, admin.pk) == 0, "carekeyd opens a schema-3 database");
     if (old.pid <= 0) return;
-    CHECK(user_version(path) == 7, "migrated to version 7: %d", user_version(path));
+    CHECK(user_version(path) == 8, "migrated to version 8: %d", user_version(path));
     c = ckt_client(old.url, old_pat.gid, old_pat.sk);
     CHECK(ck_net_user_get(c, old_pat.gid, &u) == 0, "an old user still signs in: %s", ck_net_error_code(c));
     CHECK(ck_net_users_list(c, &f, &users, NULL) == 0 && json_array_size(users) == 1 &&
@@ -608,6 +608,80 @@ static void test_stale_head_hint(ck_store *s, const char *url)
     ck_store_close(other);
 }
 
+/* A DATA container (body "new") superseding sup, appended to pat's notes. */
+static int append_data(ck_store *s, uint64_t sup, ck_store_entry *e)
+{
+    ck_rec_container c;
+    static uint8_t buf[4][128];
+    static int next;
+    uint8_t head[32], *b = buf[next++ % 4];
+    uint64_t seq;
+    memset(&c, 0, sizeof c);
+    c.kind = CK_REC_KIND_DATA;
+    memset(c.entry_id, 5, sizeof c.entry_id);
+    c.supersedes = sup;
+    c.body = (const uint8_t *)"new";
+    c.body_len = 3;
+    if (ck_store_head(s, "pat", &seq, head) != CK_STORE_OK) return -1;
+    entry_for(e, head, b, ck_rec_container_encode(b, &c));
+    return ck_store_append(s, e, NULL) == CK_STORE_OK ? 0 : -1;
+}
+
+static int64_t gen_of(ck_store *s, const char *patient)
+{
+    int64_t g = -1;
+    return ck_store_record_gen(s, patient, &g) == CK_STORE_OK ? g : -1;
+}
+
+/* A record's generation moves with its grants and its bodies, never with
+ * an append; an audit row of a read made at an old generation is refused
+ * (CHANGED) with its nonce, which stays unused. */
+static void test_record_gen(ck_store *s, ck_store_audit *a)
+{
+    ck_store_entry v1, v2, tomb;
+    ck_store_grant g;
+    uint64_t drop, seq;
+    uint8_t head[32];
+    int64_t g0 = gen_of(s, "pat"), g1 = 0, g2 = 0, g3 = 0;
+    ck_store_nonce n = {"dr-a", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", ckt_now_ms(), 0};
+    int rows;
+
+    CHECK(g0 > 0, "a record has a generation (%lld)", (long long)g0);
+    CHECK(ck_store_record_gen(s, "nobody-here", &g1) == CK_STORE_NOT_FOUND, "no record: NOT_FOUND");
+    CHECK(append_data(s, 0, &v1) == 0 && append_data(s, v1.seq, &v2) == 0 && gen_of(s, "pat") == g0,
+          "appends leave it");
+    memset(&g, 0, sizeof g);
+    snprintf(g.patient, sizeof g.patient, "pat");
+    snprintf(g.grantee, sizeof g.grantee, "dr-a");
+    snprintf(g.granted_by, sizeof g.granted_by, "pat");
+    snprintf(g.sections, sizeof g.sections, "*");
+    snprintf(g.access, sizeof g.access, "read");
+    g.created_at = ckt_now_ms();
+    CHECK(ck_store_grant_add(s, &g, NULL) == CK_STORE_OK && (g1 = gen_of(s, "pat")) > g0, "a grant moves it");
+    CHECK(ck_store_grant_revoke(s, "pat", g.id, ckt_now_ms(), NULL) == CK_STORE_OK && (g2 = gen_of(s, "pat")) > g1,
+          "a revocation moves it");
+    drop = v1.seq;
+    CHECK(ck_store_head(s, "pat", &seq, head) == CK_STORE_OK, "the head");
+    entry_for(&tomb, head, (uint8_t *)"x", 1);
+    tomb.drop = &drop;
+    tomb.n_drop = 1;
+    CHECK(ck_store_append(s, &tomb, NULL) == CK_STORE_OK && (g3 = gen_of(s, "pat")) > g2, "a dropped body moves it");
+
+    snprintf(a->patient, sizeof a->patient, "pat");
+    rows = audit_rows(s, "pat");
+    a->read_gen = g2;
+    CHECK(ck_store_audit_nonce(s, a, &n) == CK_STORE_CHANGED && audit_rows(s, "pat") == rows,
+          "a read made at an old generation: CHANGED, no row");
+    CHECK(ck_store_nonce_use(s, n.caller, n.nonce, n.now_ms, 0) == CK_STORE_OK, "and its nonce unused");
+    n.nonce = "1f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    CHECK(ck_store_audit_nonce(s, a, NULL) == CK_STORE_CHANGED && audit_rows(s, "pat") == rows, "a row alone too");
+    a->read_gen = g3;
+    CHECK(ck_store_audit_nonce(s, a, &n) == CK_STORE_OK && audit_rows(s, "pat") == rows + 1,
+          "at the current generation: written");
+    CHECK(ck_store_audit_nonce(s, a, &n) == CK_STORE_REPLAYED, "a replay of it: REPLAYED");
+    a->read_gen = 0;
+}
+
 static void test_audit_nonce(const char *url)
 {
     enum { COPIES = 6 };
@@ -651,6 +725,7 @@ static void test_audit_nonce(const char *url)
           "%d copies of one read: %d answered, %d refused, one row", queued, t.ok, t.conflict);
     test_append_nonce(s);
     test_stale_head_hint(s, url);
+    test_record_gen(s, &a);
     ck_store_close(s);
 }
 
