@@ -170,6 +170,12 @@ typedef struct {
     int gasync; /* asynchronous items in gq: only those call the thread */
     int gbusy, gstop, gstarted;
     pthread_t gthread;
+    /* The append group commit (ap_commit): its queue and whether a batch
+     * is under way. */
+    pthread_mutex_t amu;
+    pthread_cond_t adone;
+    struct ap_item *aq, **atail;
+    int abusy;
 } pgs;
 
 /* An item of the group commit: a nonce to use, an audit row, both (the
@@ -222,6 +228,20 @@ static void check_lost(pconn *c, PGresult *r)
     ck_store_set_unavailable(1);
 }
 
+/* A session's settings. Every statement is prepared once per connection
+ * (q()) and, with the default plan_cache_mode, PostgreSQL plans the first
+ * five executions for their parameters and keeps doing so whenever the
+ * generic plan looks costlier: the batched appends (arrays of unknown
+ * length in a generic plan) were planned on every execution, and every
+ * ANALYZE of a growing table starts the count again. Our statements look
+ * rows up by key, where the generic plan is the one wanted; the few whose
+ * plan should see their values run through q_custom(). */
+static void session_init(pconn *c)
+{
+    PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan");
+    PQclear(r);
+}
+
 static pconn *get(pgs *s)
 {
     pconn *c;
@@ -237,8 +257,7 @@ static pconn *get(pgs *s)
         PQreset(c->pg);
         prep_forget(c);
         if (PQstatus(c->pg) == CONNECTION_OK) {
-            PGresult *r = PQexec(c->pg, "SET client_min_messages = warning");
-            PQclear(r);
+            session_init(c);
             c->broken = 0;
             __atomic_add_fetch(&s->reconnects, 1, __ATOMIC_RELAXED);
         } else {
@@ -339,6 +358,19 @@ static PGresult *q(pconn *c, const char *sql, params *p)
                        : PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
                                       p ? p->fmt : NULL, 0);
     if (!ok(r)) check_lost(c, r);
+    return r;
+}
+
+/* A statement planned for its parameter values each time: optional
+ * filters ($1 IS NULL OR col = $1) and range bounds, where the generic
+ * plan cannot pick the index the values call for. */
+static PGresult *q_custom(pconn *c, const char *sql, params *p)
+{
+    PGresult *r, *set = PQexec(c->pg, "SET plan_cache_mode = force_custom_plan");
+    PQclear(set);
+    r = q(c, sql, p);
+    set = PQexec(c->pg, "SET plan_cache_mode = force_generic_plan");
+    PQclear(set);
     return r;
 }
 
@@ -556,11 +588,13 @@ static ck_store_rc read_one(pgs *s, const char *sql, params *p, rowfn row, void 
 
 /* Every row of a query into a malloc'ed array of elements of size sz. On
  * failure drop (when given) frees what the rows read so far hold. */
-static ck_store_rc read_all(pgs *s, const char *sql, params *p, rowfn row, dropfn drop, size_t sz, void **v,
-                            size_t *n)
+/* Every row of sql as an array of sz-byte records (custom: planned for
+ * its parameters, q_custom). */
+static ck_store_rc read_rows(pgs *s, const char *sql, params *p, rowfn row, dropfn drop, size_t sz, void **v,
+                             size_t *n, int custom)
 {
     pconn *c = get(s);
-    PGresult *r = q(c, sql, p);
+    PGresult *r = custom ? q_custom(c, sql, p) : q(c, sql, p);
     char *arr = NULL;
     ck_store_rc rc = CK_STORE_ERROR;
     int rows = 0, i = 0;
@@ -582,6 +616,12 @@ out:
     PQclear(r);
     put(s, c);
     return rc;
+}
+
+static ck_store_rc read_all(pgs *s, const char *sql, params *p, rowfn row, dropfn drop, size_t sz, void **v,
+                            size_t *n)
+{
+    return read_rows(s, sql, p, row, drop, sz, v, n, 0);
 }
 
 /* A page of a list keyed by $1: the rows after $2 (seq or id), at most $3. */
@@ -716,8 +756,9 @@ static ck_store_rc pg_user_list(ck_store *b, const ck_store_user_filter *f, ck_s
     p_int(&p, (long long)f->limit);
     p_opt(&p, f->viewer);
     p_int(&p, f->now_ms);
-    /* COLLATE "C": GID order is byte order on both back ends (paging). */
-    return read_all((pgs *)b,
+    /* COLLATE "C": GID order is byte order on both back ends (paging).
+     * Optional filters: planned for the values given (q_custom). */
+    return read_rows((pgs *)b,
                     "SELECT " USER_COLS " FROM users WHERE gid COLLATE \"C\" > $6 "
                     "AND ($1::text IS NULL OR org = $1) AND ($2::text IS NULL OR role = $2) "
                     "AND ($3::text IS NULL OR unit = $3) "
@@ -726,7 +767,7 @@ static ck_store_rc pg_user_list(ck_store *b, const ck_store_user_filter *f, ck_s
                     "AND ($8::text IS NULL OR role <> 'patient' OR gid = $8 OR EXISTS(SELECT 1 FROM grants g "
                     "WHERE g.patient = users.gid AND g.grantee = $8 AND g.delegate = 1 AND g.revoked_at = 0 "
                     "AND (g.expires_at = 0 OR g.expires_at > $9))) ORDER BY gid COLLATE \"C\" LIMIT $7",
-                    &p, row_user, NULL, sizeof **v, (void **)v, n);
+                    &p, row_user, NULL, sizeof **v, (void **)v, n, 1);
 }
 
 /* users(gid) is the foreign key: no such user is 23503, NOT_FOUND. */
@@ -1027,27 +1068,29 @@ static void nonce_params(params *p, const ck_store_nonce *n)
     p_int(p, n ? n->now_ms : 0);
 }
 
-static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
+
+/* An append waiting for the append group commit (ap_commit). */
+typedef struct ap_item {
+    ck_store_entry *e;
+    const ck_store_audit *a;
+    const ck_store_nonce *n;
+    char target[40];
+    ck_store_rc rc;
+    int unavailable, done;
+    struct ap_item *next;
+} ap_item;
+
+/* One append's compare-and-swap statement on c. */
+static ck_store_rc cas_one(pconn *c, ap_item *it)
 {
-    char sql[sizeof append_cas + sizeof append_cas_audit], target[40];
+    char sql[sizeof append_cas + sizeof append_cas_audit];
+    const ck_store_entry *e = it->e;
+    const ck_store_audit *a = it->a;
     params p = {0};
-    struct head_row head;
-    pconn *c;
     PGresult *r;
     ck_store_rc rc;
-
-    p_text(&p, e->patient);
-    if (!head_hint(s, e->patient, &head) || memcmp(head.hash, e->prev_hash, 32) != 0) {
-        rc = read_one(s, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p, row_head, &head);
-        if (rc != CK_STORE_OK) return rc;
-    }
-    if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
-    e->seq = head.seq + 1;
-    e->received_at = ck_store_now_ms();
-    if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
-    snprintf(target, sizeof target, "seq:%llu", (unsigned long long)e->seq);
     snprintf(sql, sizeof sql, append_cas, a ? append_cas_audit : "");
-    memset(&p, 0, sizeof p);
     p_text(&p, e->patient);
     p_int(&p, (long long)e->seq);
     p_bin(&p, e->prev_hash, 32);
@@ -1060,17 +1103,16 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     p_bin(&p, e->signature, 64);
     p_int(&p, e->received_at);
     p_int(&p, (long long)e->supersedes);
-    nonce_params(&p, n);
+    nonce_params(&p, it->n);
     if (a) {
         p_int(&p, a->time_ms ? a->time_ms : ck_store_now_ms());
         p_text(&p, a->actor);
         p_text(&p, a->action);
-        p_text(&p, target);
+        p_text(&p, it->target);
         p_text(&p, a->purpose);
         p_text(&p, a->outcome);
         p_int(&p, a->status);
     }
-    c = get(s);
     r = q(c, sql, &p);
     if (!ok(r) || PQntuples(r) != 1)
         rc = ok(r) ? CK_STORE_ERROR : err_rc(r);
@@ -1079,24 +1121,268 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     else
         rc = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CK_STORE_REPLAYED : CK_STORE_CONFLICT;
     PQclear(r);
-    if (rc == CK_STORE_OK) head_note(s, e->patient, e->seq, e->hash);
-    if (rc == CK_STORE_CONFLICT) head_note(s, e->patient, 0, NULL); /* read it next time */
-    if (rc == CK_STORE_CONFLICT) {
-        /* Nothing changed: the head moved, or the entry is back-dated. */
-        int64_t floor_ms = 0;
-        memset(&p, 0, sizeof p);
-        p_text(&p, e->patient);
-        p_int(&p, (long long)head.seq);
-        if (query_row(c, "SELECT head_seq FROM records WHERE patient = $1 AND head_seq = $2", &p, row_int64,
-                      &floor_ms) == CK_STORE_OK &&
-            query_row(c, "SELECT GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1 AND seq = $2), 0), "
-                         "COALESCE(signed_time, 0)) FROM records WHERE patient = $1", &p, row_int64,
-                      &floor_ms) == CK_STORE_OK &&
-            e->time_ms < floor_ms)
-            rc = CK_STORE_STALE;
+    return rc;
+}
+
+/* Why a compare-and-swap changed nothing: the head moved (CONFLICT), or
+ * the entry is dated before the previous one or the signed head (STALE). */
+static ck_store_rc cas_refused(pconn *c, const ck_store_entry *e, uint64_t head_seq)
+{
+    params p = {0};
+    int64_t floor_ms = 0;
+    p_text(&p, e->patient);
+    p_int(&p, (long long)head_seq);
+    if (query_row(c, "SELECT head_seq FROM records WHERE patient = $1 AND head_seq = $2", &p, row_int64,
+                  &floor_ms) == CK_STORE_OK &&
+        query_row(c, "SELECT GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1 AND seq = $2), 0), "
+                     "COALESCE(signed_time, 0)) FROM records WHERE patient = $1", &p, row_int64,
+                  &floor_ms) == CK_STORE_OK &&
+        e->time_ms < floor_ms)
+        return CK_STORE_STALE;
+    return CK_STORE_CONFLICT;
+}
+
+static ck_store_rc ap_commit(pgs *s, ap_item *me);
+
+/* The append of an entry that drops no bodies: one statement (one round
+ * trip, one commit, shared with the appends queued meanwhile) after one
+ * read of the head, which the head hint usually spares. */
+static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    params p = {0};
+    struct head_row head;
+    ap_item it;
+    pconn *c;
+    ck_store_rc rc;
+
+    p_text(&p, e->patient);
+    if (!head_hint(s, e->patient, &head) || memcmp(head.hash, e->prev_hash, 32) != 0) {
+        rc = read_one(s, "SELECT head_seq, head_hash FROM records WHERE patient = $1", &p, row_head, &head);
+        if (rc != CK_STORE_OK) return rc;
     }
+    if (memcmp(head.hash, e->prev_hash, 32) != 0) return CK_STORE_CONFLICT;
+    e->seq = head.seq + 1;
+    e->received_at = ck_store_now_ms();
+    if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
+    memset(&it, 0, sizeof it);
+    it.e = e;
+    it.a = a;
+    it.n = n;
+    snprintf(it.target, sizeof it.target, "seq:%llu", (unsigned long long)e->seq);
+    rc = ap_commit(s, &it);
+    if (rc == CK_STORE_OK) head_note(s, e->patient, e->seq, e->hash);
+    if (rc != CK_STORE_CONFLICT) return rc;
+    head_note(s, e->patient, 0, NULL); /* read it next time */
+    c = get(s);
+    rc = cas_refused(c, e, head.seq);
     put(s, c);
     return rc;
+}
+
+/* ---- the append group commit -------------------------------------------- */
+
+/* Appends queued at the same time go to the database in one statement:
+ * the compare-and-swap of append_cas over arrays, one row per append, of
+ * distinct records (two appends to one record wait for separate batches:
+ * the second chains onto the first's new head or fails its CAS alone).
+ * As with the read's group commit, a waiting caller runs the next batch
+ * on its own thread when none is under way. */
+#define AP_BATCH_MAX 64
+/* Whether u's nonce was used: a correlated scalar subquery, so an index
+ * probe per row (NOT EXISTS became a hash anti-join over all nonces). */
+#define AP_NONCE_USED "(SELECT 1 FROM nonces WHERE caller = u.nc AND nonce = u.nn)"
+enum { AP_COLS = 22 };
+static const char ap_sql[] =
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], "
+    "  $7::text[], $8::bigint[], $9::bytea[], $10::bytea[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], "
+    "  $15::bigint[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], "
+    "  $22::integer[]) AS u(patient, seq, prev, hash, section, rtype, author, time_ms, envelope, signature, "
+    "  received, supersedes, nc, nn, nt, at, actor, action, target, purpose, outcome, status)), "
+    "upd AS (UPDATE records r SET head_seq = u.seq, head_hash = u.hash FROM u "
+    "  WHERE r.patient = u.patient AND r.head_seq = u.seq - 1 AND r.head_hash = u.prev "
+    "  AND " AP_NONCE_USED " IS NULL "
+    "  AND u.time_ms >= GREATEST(COALESCE((SELECT time_ms FROM entries e WHERE e.patient = u.patient "
+    "    AND e.seq = u.seq - 1), 0), COALESCE(r.signed_time, 0)) RETURNING r.patient), "
+    "ins AS (INSERT INTO entries(" ENTRY_COLS ") SELECT u.patient, u.seq, u.prev, u.hash, u.section, u.rtype, "
+    "  u.author, u.time_ms, u.envelope, u.signature, u.received, u.supersedes, NULL FROM u JOIN upd USING (patient)), "
+    "nn AS (INSERT INTO nonces(caller, nonce, created_at) SELECT u.nc, u.nn, u.nt FROM u JOIN upd USING (patient) "
+    "  WHERE u.nc <> '' ON CONFLICT DO NOTHING), "
+    "aud AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
+    "  SELECT u.at, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
+    "  FROM u JOIN upd USING (patient) WHERE u.actor <> '') "
+    "SELECT 0, patient FROM upd "
+    "UNION ALL SELECT 1, u.patient FROM u WHERE u.nc <> '' AND " AP_NONCE_USED " IS NOT NULL";
+
+typedef struct {
+    char *v[AP_COLS];
+    size_t len[AP_COLS], cap[AP_COLS];
+} ap_arrays;
+
+/* bytes as a bytea literal ("\x" and hex) into *out (malloc'ed). */
+static char *bytea_text(const uint8_t *b, size_t n)
+{
+    static const char hexd[] = "0123456789abcdef";
+    char *t = malloc(2 * n + 3);
+    if (t == NULL) return NULL;
+    t[0] = '\\';
+    t[1] = 'x';
+    for (size_t i = 0; i < n; i++) {
+        t[2 + 2 * i] = hexd[b[i] >> 4];
+        t[3 + 2 * i] = hexd[b[i] & 15];
+    }
+    t[2 + 2 * n] = 0;
+    return t;
+}
+
+static int ap_add_bytes(ap_arrays *g, int col, const uint8_t *b, size_t n)
+{
+    char *t = bytea_text(b, n);
+    int rc = t ? arr_add(&g->v[col], &g->len[col], &g->cap[col], t) : -1;
+    free(t);
+    return rc;
+}
+
+static int ap_collect_one(ap_arrays *g, const ap_item *it)
+{
+    const ck_store_entry *e = it->e;
+    const ck_store_audit *a = it->a;
+    const ck_store_nonce *n = it->n;
+    char num[7][24];
+    int rc = 0;
+    snprintf(num[0], 24, "%llu", (unsigned long long)e->seq);
+    snprintf(num[1], 24, "%lld", (long long)e->time_ms);
+    snprintf(num[2], 24, "%lld", (long long)e->received_at);
+    snprintf(num[3], 24, "%llu", (unsigned long long)e->supersedes);
+    snprintf(num[4], 24, "%lld", (long long)(n ? n->now_ms : 0));
+    snprintf(num[5], 24, "%lld", (long long)(a ? (a->time_ms ? a->time_ms : ck_store_now_ms()) : 0));
+    snprintf(num[6], 24, "%d", a ? a->status : 0);
+    const char *text[AP_COLS] = {e->patient, num[0], NULL, NULL, e->section, e->resource_type, e->author, num[1],
+                                 NULL, NULL, num[2], num[3], n ? n->caller : "", n ? n->nonce : "", num[4],
+                                 num[5], a ? a->actor : "", a ? a->action : "", it->target, a ? a->purpose : "",
+                                 a ? a->outcome : "", num[6]};
+    for (int i = 0; i < AP_COLS && rc == 0; i++)
+        if (text[i]) rc = arr_add(&g->v[i], &g->len[i], &g->cap[i], text[i]);
+    if (rc == 0) rc = ap_add_bytes(g, 2, e->prev_hash, 32);
+    if (rc == 0) rc = ap_add_bytes(g, 3, e->hash, 32);
+    if (rc == 0) rc = ap_add_bytes(g, 8, e->envelope, e->envelope_len);
+    if (rc == 0) rc = ap_add_bytes(g, 9, e->signature, 64);
+    return rc;
+}
+
+/* The batch's statement; NULL result on a failure to build it. */
+static PGresult *ap_run(pconn *c, ap_item *batch)
+{
+    ap_arrays g;
+    params p = {0};
+    PGresult *r = NULL;
+    memset(&g, 0, sizeof g);
+    for (ap_item *it = batch; it; it = it->next)
+        if (ap_collect_one(&g, it) != 0) goto out;
+    for (int i = 0; i < AP_COLS; i++) { /* arr_add leaves the closing brace out */
+        g.v[i][g.len[i]++] = '}';
+        g.v[i][g.len[i]] = 0;
+        p_text(&p, g.v[i]);
+    }
+    r = q(c, ap_sql, &p);
+out:
+    for (int i = 0; i < AP_COLS; i++) free(g.v[i]);
+    return r;
+}
+
+static int ap_listed(PGresult *r, int kind, const char *patient)
+{
+    for (int i = 0; i < PQntuples(r); i++)
+        if (v_int(r, i, 0) == kind && !strcmp(PQgetvalue(r, i, 1), patient)) return 1;
+    return 0;
+}
+
+/* Commits the batch on one pooled connection. A batch of one, and every
+ * append of a batch that failed as a whole for another reason than a
+ * lost primary (a deadlock with another instance's batch, say), runs the
+ * one-row statement. */
+static void ap_batch(pgs *s, ap_item *batch)
+{
+    pconn *c = get(s);
+    PGresult *r = batch->next ? ap_run(c, batch) : NULL;
+    int unavailable = 0;
+    if (r && ok(r)) {
+        for (ap_item *it = batch; it; it = it->next)
+            it->rc = ap_listed(r, 0, it->e->patient)   ? CK_STORE_OK
+                     : ap_listed(r, 1, it->e->patient) ? CK_STORE_REPLAYED
+                                                       : CK_STORE_CONFLICT;
+    } else if (r && (err_rc(r), unavailable = ck_store_unavailable())) {
+        for (ap_item *it = batch; it; it = it->next) it->rc = CK_STORE_ERROR;
+    } else {
+        for (ap_item *it = batch; it; it = it->next) {
+            it->rc = cas_one(c, it);
+            it->unavailable = ck_store_unavailable();
+        }
+    }
+    for (ap_item *it = batch; it && unavailable; it = it->next) it->unavailable = 1;
+    PQclear(r);
+    put(s, c);
+}
+
+/* Whether two queued appends must go in separate batches: one record (the
+ * second chains onto the first's head), or one request nonce (a batch
+ * checks each nonce before it records any). */
+static int ap_clash(const ap_item *x, const ap_item *y)
+{
+    return !strcmp(x->e->patient, y->e->patient) ||
+           (x->n && y->n && !strcmp(x->n->caller, y->n->caller) && !strcmp(x->n->nonce, y->n->nonce));
+}
+
+/* Takes the next batch off the queue: in order, each append that clashes
+ * with none taken before it, at most AP_BATCH_MAX (amu held). */
+static ap_item *ap_take(pgs *s)
+{
+    ap_item *batch = NULL, **bt = &batch, **pp = &s->aq;
+    int n = 0;
+    while (*pp && n < AP_BATCH_MAX) {
+        ap_item *it = *pp;
+        int dup = 0;
+        for (ap_item *b = batch; b && !dup; b = b->next) dup = ap_clash(b, it);
+        if (dup) {
+            pp = &it->next;
+            continue;
+        }
+        *pp = it->next;
+        it->next = NULL;
+        *bt = it;
+        bt = &it->next;
+        n++;
+    }
+    s->atail = &s->aq;
+    while (*s->atail) s->atail = &(*s->atail)->next;
+    return batch;
+}
+
+static ck_store_rc ap_commit(pgs *s, ap_item *me)
+{
+    pthread_mutex_lock(&s->amu);
+    *s->atail = me;
+    s->atail = &me->next;
+    while (!me->done) {
+        ap_item *batch, *next;
+        if (s->abusy) {
+            pthread_cond_wait(&s->adone, &s->amu);
+            continue;
+        }
+        batch = ap_take(s);
+        s->abusy = 1;
+        pthread_mutex_unlock(&s->amu);
+        ap_batch(s, batch);
+        pthread_mutex_lock(&s->amu);
+        for (; batch; batch = next) {
+            next = batch->next;
+            batch->done = 1; /* its caller may return (and drop it) from here on */
+        }
+        s->abusy = 0;
+        pthread_cond_broadcast(&s->adone);
+    }
+    pthread_mutex_unlock(&s->amu);
+    ck_store_set_unavailable(me->unavailable);
+    return me->rc;
 }
 
 static ck_store_rc pg_append_nonce(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
@@ -1664,8 +1950,6 @@ static ck_store_rc pg_enroll_reject(ck_store *b, const char *gid, int64_t now, c
 
 /* ---- audit, nonces, size ---------------------------------------------- */
 
-static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
-
 static ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n);
 
 static ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
@@ -1800,8 +2084,13 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
     for (w = batch; w && !w->has_nonce; w = w->next) continue;
     if (!w || __atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 256 != 0) return;
     p_int(&d, w->expire_before);
-    PQclear(q(c, "DELETE FROM nonces WHERE created_at < $1", &d));
+    PQclear(q_custom(c, "DELETE FROM nonces WHERE created_at < $1", &d));
 }
+
+/* A record's generation by its primary key, as a correlated scalar
+ * subquery: an index probe per row. (EXISTS or IN would let the planner
+ * choose a hashed subplan over the whole table.) */
+#define GC_GEN_OF(col) "(SELECT r.gen FROM records r WHERE r.patient = " col ")"
 
 /* The nonces inserted unless used before, and the audit rows whose nonce
  * (if any) is among the new ones; an item read from a cache commits only
@@ -1811,17 +2100,16 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
 static const char gc_sql[] =
     "WITH n AS (INSERT INTO nonces(caller, nonce, created_at) SELECT u.caller, u.nonce, u.t "
     "  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) AS u(caller, nonce, t, gp, g) "
-    "  WHERE u.gp = '' OR EXISTS (SELECT 1 FROM records r WHERE r.patient = u.gp AND r.gen = u.g) "
-    "  ON CONFLICT DO NOTHING RETURNING caller, nonce), "
+    "  WHERE u.gp = '' OR u.g = " GC_GEN_OF("u.gp") " ON CONFLICT DO NOTHING RETURNING caller, nonce), "
     "a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
     "  SELECT u.t, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
     "  FROM unnest($6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
     "    $13::integer[], $14::text[], $15::text[], $16::text[], $17::bigint[]) AS u(t, actor, patient, action, "
     "    target, purpose, outcome, status, nc, nn, gp, g) "
     "  WHERE (u.nc = '' OR EXISTS (SELECT 1 FROM n WHERE n.caller = u.nc AND n.nonce = u.nn)) "
-    "  AND (u.gp = '' OR EXISTS (SELECT 1 FROM records r WHERE r.patient = u.gp AND r.gen = u.g))) "
+    "  AND (u.gp = '' OR u.g = " GC_GEN_OF("u.gp") ")) "
     "SELECT 0, caller, nonce FROM n "
-    "UNION ALL SELECT 1, r.patient, r.gen::text FROM records r WHERE r.patient = ANY($16::text[])";
+    "UNION ALL SELECT 1, u.gp, " GC_GEN_OF("u.gp") "::text FROM unnest($16::text[]) AS u(gp) WHERE u.gp <> ''";
 
 /* 1 when w's read was served at a generation its record has left. */
 static int gc_changed(const gc_item *w, PGresult *r)
@@ -2122,6 +2410,8 @@ static void pg_close(ck_store *b)
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->gmu);
+    pthread_mutex_destroy(&s->amu);
+    pthread_cond_destroy(&s->adone);
     pthread_cond_destroy(&s->gcv);
     pthread_cond_destroy(&s->gdone);
     free(s);
@@ -2232,6 +2522,9 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->gmu, NULL);
+    pthread_mutex_init(&s->amu, NULL);
+    pthread_cond_init(&s->adone, NULL);
+    s->atail = &s->aq;
     pthread_cond_init(&s->gcv, NULL);
     pthread_cond_init(&s->gdone, NULL);
     s->gtail = &s->gq;
@@ -2249,7 +2542,7 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
             s->nconns++;
             goto fail;
         }
-        exec_simple(c, "SET client_min_messages = warning");
+        session_init(c);
         if (s->nconns == 0 && migrate(c) != 0) {
             s->nconns++;
             goto fail;
