@@ -411,19 +411,24 @@ static int user_version(const char *path)
     return v;
 }
 
-/* A DATA container (body "old") superseding sup, as lower-case hex. */
-static void data_hex(char *out, size_t cap, uint64_t sup, uint8_t sha[32])
+/* A DATA container with body superseding sup into buf (128 bytes): its length. */
+static size_t data_container(uint8_t buf[128], uint64_t sup, const char *body)
 {
     ck_rec_container c;
-    uint8_t buf[128];
-    size_t n;
     memset(&c, 0, sizeof c);
     c.kind = CK_REC_KIND_DATA;
     memset(c.entry_id, 7, sizeof c.entry_id);
     c.supersedes = sup;
-    c.body = (const uint8_t *)"old";
-    c.body_len = 3;
-    n = ck_rec_container_encode(buf, &c);
+    c.body = (const uint8_t *)body;
+    c.body_len = strlen(body);
+    return ck_rec_container_encode(buf, &c);
+}
+
+/* A DATA container (body "old") superseding sup, as lower-case hex. */
+static void data_hex(char *out, size_t cap, uint64_t sup, uint8_t sha[32])
+{
+    uint8_t buf[128];
+    size_t n = data_container(buf, sup, "old");
     if (2 * n + 1 > cap) exit(2);
     ck_net_hex(out, buf, n);
     ck_net_sha256(sha, buf, n);
@@ -611,19 +616,12 @@ static void test_stale_head_hint(ck_store *s, const char *url)
 /* A DATA container (body "new") superseding sup, appended to pat's notes. */
 static int append_data(ck_store *s, uint64_t sup, ck_store_entry *e)
 {
-    ck_rec_container c;
     static uint8_t buf[4][128];
     static int next;
     uint8_t head[32], *b = buf[next++ % 4];
     uint64_t seq;
-    memset(&c, 0, sizeof c);
-    c.kind = CK_REC_KIND_DATA;
-    memset(c.entry_id, 5, sizeof c.entry_id);
-    c.supersedes = sup;
-    c.body = (const uint8_t *)"new";
-    c.body_len = 3;
     if (ck_store_head(s, "pat", &seq, head) != CK_STORE_OK) return -1;
-    entry_for(e, head, b, ck_rec_container_encode(b, &c));
+    entry_for(e, head, b, data_container(b, sup, "new"));
     return ck_store_append(s, e, NULL) == CK_STORE_OK ? 0 : -1;
 }
 
