@@ -222,6 +222,12 @@ typedef struct ckd_req {
     int cache_ok, cache_off, rmixed;
     int64_t rgen;
     char rpatient[CK_STORE_ID_CAP];
+    /* The last grants the request read (a write looks at the caller's
+     * grants twice: for her relation, then for the section): patient,
+     * grantee and a copy of the rows. */
+    char memo_patient[CK_STORE_ID_CAP], memo_grantee[CK_STORE_ID_CAP];
+    ck_store_grant *memo;
+    size_t memo_n;
     /* metrics */
     ckd_route route;
     int status;

@@ -370,6 +370,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     free(r->held);
     ck_store_entry_clear(&r->job_entry);
     free(r->job_drop);
+    free(r->memo);
     free(r);
     *con_cls = NULL;
 }

@@ -20,6 +20,10 @@
  * before them: they are at least that new, and if the record moved
  * meanwhile the commit finds it. Direct-mapped slots with a lock each and
  * a byte budget; a miss only costs the queries it replaces.
+ *
+ * Every request also keeps the last grant rows it read (any store): a
+ * write looks at the caller's grants for her relation and again for the
+ * section, and the second look is the first one's rows.
  */
 #include "ckd.h"
 
@@ -311,12 +315,36 @@ static ck_store_rc gen_before_load(ckd_req *r, const char *patient, int64_t *gen
     return ck_store_record_gen(r->srv->store, patient, gen);
 }
 
-ck_store_rc ckd_read_grants(ckd_req *r, const char *patient, const char *grantee, ck_store_grant **v, size_t *n)
+/* The request's own memo of the last grants it read: a second look in
+ * the same request costs no query and sees the same rows. */
+static int memo_get(const ckd_req *r, const char *patient, const char *grantee, ck_store_grant **v, size_t *n)
+{
+    if (r->memo == NULL || strcmp(r->memo_patient, patient) != 0 || strcmp(r->memo_grantee, grantee) != 0) return 0;
+    if (copy_grants(v, r->memo, r->memo_n) != 0) return 0;
+    *n = r->memo_n;
+    return 1;
+}
+
+static void memo_put(ckd_req *r, const char *patient, const char *grantee, const ck_store_grant *v, size_t n)
+{
+    free(r->memo);
+    if (copy_grants(&r->memo, v, n) != 0) {
+        r->memo = NULL;
+        return;
+    }
+    r->memo_n = n;
+    snprintf(r->memo_patient, sizeof r->memo_patient, "%s", patient);
+    snprintf(r->memo_grantee, sizeof r->memo_grantee, "%s", grantee);
+}
+
+/* The caller's grants through the record cache (when the route allows it)
+ * or the store. */
+static ck_store_rc grants_load(ckd_req *r, const char *patient, const char *grantee, ck_store_grant **v, size_t *n)
 {
     ckd_rcache *c = usable(r);
     int64_t gen;
     ck_store_rc rc;
-    if (c == NULL || grantee == NULL) return ck_store_grants(r->srv->store, patient, grantee, v, n);
+    if (c == NULL) return ck_store_grants(r->srv->store, patient, grantee, v, n);
     if (grants_get(c, patient, grantee, v, n, &gen)) {
         __atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
         note_gen(r, patient, gen);
@@ -328,6 +356,15 @@ ck_store_rc ckd_read_grants(ckd_req *r, const char *patient, const char *grantee
     grants_put(c, patient, gen, grantee, *v, *n);
     note_gen(r, patient, gen);
     return CK_STORE_OK;
+}
+
+ck_store_rc ckd_read_grants(ckd_req *r, const char *patient, const char *grantee, ck_store_grant **v, size_t *n)
+{
+    ck_store_rc rc;
+    if (grantee == NULL) return ck_store_grants(r->srv->store, patient, grantee, v, n);
+    if (memo_get(r, patient, grantee, v, n)) return CK_STORE_OK;
+    if ((rc = grants_load(r, patient, grantee, v, n)) == CK_STORE_OK) memo_put(r, patient, grantee, *v, *n);
+    return rc;
 }
 
 ck_store_rc ckd_read_entry(ckd_req *r, const char *patient, uint64_t seq, ck_store_entry *out)
@@ -353,6 +390,8 @@ void ckd_read_fresh(ckd_req *r, const char *patient)
 {
     ckd_rcache *c = r->srv->rcache;
     rslot *s;
+    free(r->memo); /* rows that may have come from the cache: read again */
+    r->memo = NULL;
     if (c == NULL) return;
     if ((s = lock_held(c, patient)) != NULL) {
         slot_reset(c, s, patient, 0);
