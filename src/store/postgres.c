@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1068,8 +1069,6 @@ static void nonce_params(params *p, const ck_store_nonce *n)
     p_int(p, n ? n->now_ms : 0);
 }
 
-static int arr_add(char **buf, size_t *len, size_t *cap, const char *v);
-
 /* An append waiting for the append group commit (ap_commit). */
 typedef struct ap_item {
     ck_store_entry *e;
@@ -1213,60 +1212,95 @@ static const char ap_sql[] =
     "SELECT 0, patient FROM upd "
     "UNION ALL SELECT 1, u.patient FROM u WHERE u.nc <> '' AND " AP_NONCE_USED " IS NOT NULL";
 
+/* The batch's columns as binary one-dimensional arrays (the format of
+ * PostgreSQL's array_recv: dimensions, flags, element type, then each
+ * element's length and bytes, all big-endian): no text to escape here nor
+ * to parse there, and the envelopes go as they are. */
+enum { OID_BYTEA = 17, OID_INT8 = 20, OID_INT4 = 23, OID_TEXT = 25 };
+static const unsigned ap_oid[AP_COLS] = {OID_TEXT, OID_INT8, OID_BYTEA, OID_BYTEA, OID_TEXT, OID_TEXT,
+                                         OID_TEXT, OID_INT8, OID_BYTEA, OID_BYTEA, OID_INT8, OID_INT8,
+                                         OID_TEXT, OID_TEXT, OID_INT8, OID_INT8, OID_TEXT, OID_TEXT,
+                                         OID_TEXT, OID_TEXT, OID_TEXT, OID_INT4};
+#define AP_HEAD 20 /* ndim, has-null, element type, length, lower bound */
+
 typedef struct {
-    char *v[AP_COLS];
+    uint8_t *v[AP_COLS];
     size_t len[AP_COLS], cap[AP_COLS];
+    uint32_t rows;
 } ap_arrays;
 
-/* bytes as a bytea literal ("\x" and hex) into *out (malloc'ed). */
-static char *bytea_text(const uint8_t *b, size_t n)
+static void be32(uint8_t *p, uint32_t v)
 {
-    static const char hexd[] = "0123456789abcdef";
-    char *t = malloc(2 * n + 3);
-    if (t == NULL) return NULL;
-    t[0] = '\\';
-    t[1] = 'x';
-    for (size_t i = 0; i < n; i++) {
-        t[2 + 2 * i] = hexd[b[i] >> 4];
-        t[3 + 2 * i] = hexd[b[i] & 15];
-    }
-    t[2 + 2 * n] = 0;
-    return t;
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (24 - 8 * i));
 }
 
-static int ap_add_bytes(ap_arrays *g, int col, const uint8_t *b, size_t n)
+/* Appends one element of n bytes to column col. */
+static int ap_put(ap_arrays *g, int col, const void *b, size_t n)
 {
-    char *t = bytea_text(b, n);
-    int rc = t ? arr_add(&g->v[col], &g->len[col], &g->cap[col], t) : -1;
-    free(t);
-    return rc;
+    size_t need = (g->len[col] ? g->len[col] : AP_HEAD) + 4 + n;
+    if (n > INT32_MAX) return -1;
+    if (need > g->cap[col]) {
+        size_t nc = need * 2 + 256;
+        uint8_t *nb = realloc(g->v[col], nc);
+        if (nb == NULL) return -1;
+        g->v[col] = nb;
+        g->cap[col] = nc;
+    }
+    if (g->len[col] == 0) g->len[col] = AP_HEAD;
+    be32(g->v[col] + g->len[col], (uint32_t)n);
+    if (n) memcpy(g->v[col] + g->len[col] + 4, b, n);
+    g->len[col] += 4 + n;
+    return 0;
 }
+
+static int ap_put_int(ap_arrays *g, int col, int64_t v)
+{
+    uint8_t b[8];
+    if (ap_oid[col] == OID_INT4) {
+        be32(b, (uint32_t)v);
+        return ap_put(g, col, b, 4);
+    }
+    be32(b, (uint32_t)((uint64_t)v >> 32));
+    be32(b + 4, (uint32_t)v);
+    return ap_put(g, col, b, 8);
+}
+
+static int ap_put_text(ap_arrays *g, int col, const char *s) { return ap_put(g, col, s, strlen(s)); }
 
 static int ap_collect_one(ap_arrays *g, const ap_item *it)
 {
     const ck_store_entry *e = it->e;
     const ck_store_audit *a = it->a;
     const ck_store_nonce *n = it->n;
-    char num[7][24];
+    const char *text[AP_COLS] = {e->patient, NULL, NULL, NULL, e->section, e->resource_type, e->author, NULL,
+                                 NULL, NULL, NULL, NULL, n ? n->caller : "", n ? n->nonce : "", NULL, NULL,
+                                 a ? a->actor : "", a ? a->action : "", it->target, a ? a->purpose : "",
+                                 a ? a->outcome : "", NULL};
+    const int64_t num[AP_COLS] = {[1] = (int64_t)e->seq, [7] = e->time_ms, [10] = e->received_at,
+                                  [11] = (int64_t)e->supersedes, [14] = n ? n->now_ms : 0,
+                                  [15] = a ? (a->time_ms ? a->time_ms : ck_store_now_ms()) : 0,
+                                  [21] = a ? a->status : 0};
+    const uint8_t *bytes[AP_COLS] = {[2] = e->prev_hash, [3] = e->hash, [8] = e->envelope, [9] = e->signature};
+    const size_t blen[AP_COLS] = {[2] = 32, [3] = 32, [8] = e->envelope_len, [9] = 64};
     int rc = 0;
-    snprintf(num[0], 24, "%llu", (unsigned long long)e->seq);
-    snprintf(num[1], 24, "%lld", (long long)e->time_ms);
-    snprintf(num[2], 24, "%lld", (long long)e->received_at);
-    snprintf(num[3], 24, "%llu", (unsigned long long)e->supersedes);
-    snprintf(num[4], 24, "%lld", (long long)(n ? n->now_ms : 0));
-    snprintf(num[5], 24, "%lld", (long long)(a ? (a->time_ms ? a->time_ms : ck_store_now_ms()) : 0));
-    snprintf(num[6], 24, "%d", a ? a->status : 0);
-    const char *text[AP_COLS] = {e->patient, num[0], NULL, NULL, e->section, e->resource_type, e->author, num[1],
-                                 NULL, NULL, num[2], num[3], n ? n->caller : "", n ? n->nonce : "", num[4],
-                                 num[5], a ? a->actor : "", a ? a->action : "", it->target, a ? a->purpose : "",
-                                 a ? a->outcome : "", num[6]};
     for (int i = 0; i < AP_COLS && rc == 0; i++)
-        if (text[i]) rc = arr_add(&g->v[i], &g->len[i], &g->cap[i], text[i]);
-    if (rc == 0) rc = ap_add_bytes(g, 2, e->prev_hash, 32);
-    if (rc == 0) rc = ap_add_bytes(g, 3, e->hash, 32);
-    if (rc == 0) rc = ap_add_bytes(g, 8, e->envelope, e->envelope_len);
-    if (rc == 0) rc = ap_add_bytes(g, 9, e->signature, 64);
+        rc = ap_oid[i] == OID_BYTEA ? ap_put(g, i, bytes[i], blen[i])
+             : ap_oid[i] == OID_TEXT ? ap_put_text(g, i, text[i])
+                                     : ap_put_int(g, i, num[i]);
+    g->rows++;
     return rc;
+}
+
+/* Writes each column's header once every row is in. */
+static void ap_finish(ap_arrays *g)
+{
+    for (int i = 0; i < AP_COLS; i++) {
+        be32(g->v[i], 1);
+        be32(g->v[i] + 4, 0);
+        be32(g->v[i] + 8, ap_oid[i]);
+        be32(g->v[i] + 12, g->rows);
+        be32(g->v[i] + 16, 1);
+    }
 }
 
 /* The batch's statement; NULL result on a failure to build it. */
@@ -1278,11 +1312,8 @@ static PGresult *ap_run(pconn *c, ap_item *batch)
     memset(&g, 0, sizeof g);
     for (ap_item *it = batch; it; it = it->next)
         if (ap_collect_one(&g, it) != 0) goto out;
-    for (int i = 0; i < AP_COLS; i++) { /* arr_add leaves the closing brace out */
-        g.v[i][g.len[i]++] = '}';
-        g.v[i][g.len[i]] = 0;
-        p_text(&p, g.v[i]);
-    }
+    ap_finish(&g);
+    for (int i = 0; i < AP_COLS; i++) p_bin(&p, g.v[i], g.len[i]);
     r = q(c, ap_sql, &p);
 out:
     for (int i = 0; i < AP_COLS; i++) free(g.v[i]);
