@@ -208,11 +208,12 @@ typedef struct {
     char purpose[CK_STORE_TOKEN_CAP];
     char outcome[CK_STORE_TOKEN_CAP];
     int status;
-    /* A read served from a cache of the record (a shared database): the
-     * record's generation the cached rows were loaded at (see
-     * ck_store_record_gen). The row, and the nonce that comes with it,
-     * commit only while the record is still at it, else CHANGED and
-     * nothing is written. 0: no check. */
+    /* A request served from a cache of the record (a shared database):
+     * the record's generation the cached rows were loaded at (see
+     * ck_store_record_gen). The row, and the nonce or the append that
+     * comes with it, commit only while the record is still at it, else
+     * CHANGED and nothing is written (an append of a tombstone is always
+     * CHANGED: its caller reads the database). 0: no check. */
     int64_t read_gen;
 } ck_store_audit;
 

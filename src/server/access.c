@@ -91,6 +91,17 @@ int ckd_has_grant(ckd_req *r, const char *patient, const char *section)
     return st.writes;
 }
 
+/* Writes may use the record cache's grants like reads: the append's
+ * commit checks their generation. A refusal they would give is decided on
+ * the database's rows. */
+int ckd_write_grant(ckd_req *r, const char *patient, const char *section)
+{
+    int g = ckd_has_grant(r, patient, section);
+    if (g != 0 || ckd_read_gen(r, patient) == 0) return g;
+    ckd_read_fresh(r, patient);
+    return ckd_has_grant(r, patient, section);
+}
+
 /* ---- purpose of use --------------------------------------------------- */
 
 static int in(const char *s, const char *const *set)
@@ -140,6 +151,14 @@ int ckd_purpose_check(ckd_req *r, const char *patient, int rel, const char *acti
     if (allowed(r, rel, r->purpose)) return 0;
     *res = ckd_deny(r, patient, action, "", CKD_E_BAD_PURPOSE, "this purpose of use is not open to the caller here");
     return -1;
+}
+
+int ckd_relation_for_write(ckd_req *r, const char *patient, int *rel)
+{
+    if (ckd_relation(r, patient, rel) != 0) return -1;
+    if (ckd_read_gen(r, patient) == 0 || !r->purpose_given || allowed(r, *rel, r->purpose)) return 0;
+    ckd_read_fresh(r, patient);
+    return ckd_relation(r, patient, rel);
 }
 
 /* ---- reading a record --------------------------------------------------- */

@@ -93,10 +93,25 @@ static int tombstone(ckd_req *r, ck_store_entry *e, enum MHD_Result *res)
     return 1;
 }
 
+/* An append allowed on grants from the record cache whose record changed
+ * before its commit (a grant revoked on another instance, say): nothing
+ * was written and its nonce is unused, so it is decided again on the
+ * database's rows, once. */
+static enum MHD_Result reappend(ckd_req *r)
+{
+    ck_store_entry_clear(&r->job_entry);
+    memset(&r->job_entry, 0, sizeof r->job_entry);
+    free(r->job_drop);
+    r->job_drop = NULL;
+    ckd_read_fresh(r, r->segs[2]);
+    return ckd_api_append(r, r->segs[2]);
+}
+
 /* The append (with its audit row) is durable, or failed. */
 static enum MHD_Result appended(ckd_req *r, ck_store_rc rc)
 {
     char msg[160];
+    if (rc == CK_STORE_CHANGED && !r->cache_off) return reappend(r);
     if (rc == CK_STORE_OK) return ckd_reply(r, 201, head_json(r->job_entry.seq, r->job_entry.hash));
     if (rc == CK_STORE_INVALID) {
         snprintf(msg, sizeof msg, "entry %llu cannot be dropped: it is not superseded by a later entry of its "
@@ -125,7 +140,8 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
     int g, rel, tomb;
 
     if (r->caller_kind != CKD_CALLER_USER) return ckd_fail(r, CKD_E_FORBIDDEN, "only enrolled users write records");
-    if (ckd_relation(r, patient, &rel) != 0) return ckd_fail(r, CKD_E_INTERNAL, "storage error");
+    r->cache_ok = 1; /* the caller's grants; checked again by the append's commit */
+    if (ckd_relation_for_write(r, patient, &rel) != 0) return ckd_fail(r, CKD_E_INTERNAL, "storage error");
     if (ckd_purpose_check(r, patient, rel, "append", &res) != 0) return res;
     if ((j = ckd_body_object(r, fields, &res)) == NULL) return res;
     section = ckd_json_str(j, "section", 32);
@@ -162,6 +178,13 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
         goto out;
     }
     if ((tomb = tombstone(r, e, &res)) < 0) goto out;
+    if (tomb && ckd_read_gen(r, patient) != 0) { /* a tombstone's standing: from the database */
+        ckd_read_fresh(r, patient);
+        if (ckd_relation(r, patient, &rel) != 0) {
+            res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+            goto out;
+        }
+    }
     if (tomb && rel == CKD_REL_NONE) {
         res = ckd_deny(r, patient, "drop_bodies", "", CKD_E_FORBIDDEN,
                        "only the patient or her delegate lets the server drop bodies");
@@ -172,7 +195,7 @@ enum MHD_Result ckd_api_append(ckd_req *r, const char *patient)
             res = ckd_fail(r, CKD_E_RECORD_NOT_FOUND, "no record for this GID");
             goto out;
         }
-    } else if ((g = ckd_has_grant(r, patient, section)) != 1) {
+    } else if ((g = ckd_write_grant(r, patient, section)) != 1) {
         res = g < 0 ? ckd_fail(r, CKD_E_INTERNAL, "storage error")
                     : ckd_deny(r, patient, "append", "", CKD_E_NO_GRANT, "no active write grant for this section");
         goto out;

@@ -399,6 +399,13 @@ enum { CKD_REL_NONE = 0, CKD_REL_PATIENT = 1, CKD_REL_DELEGATE = 2 };
 int ckd_relation(ckd_req *r, const char *patient, int *rel) CKD_WUR;
 /* A counting write grant of the caller covering section? 1/0, -1 error. */
 int ckd_has_grant(ckd_req *r, const char *patient, const char *section) CKD_WUR;
+/* The same for an append (route with r->cache_ok): cached grants may allow
+ * it (its commit checks their generation); a refusal is decided on the
+ * database's rows. */
+int ckd_write_grant(ckd_req *r, const char *patient, const char *section) CKD_WUR;
+/* ckd_relation for an append: from cached grants when they open the
+ * stated purpose, else from the database's rows. */
+int ckd_relation_for_write(ckd_req *r, const char *patient, int *rel) CKD_WUR;
 /* 1 when g counts at now (see above), 0 when not, -1 on a storage error. */
 int ckd_grant_counts(ckd_req *r, const ck_store_grant *g, int64_t now) CKD_WUR;
 /* Checks (or, when the caller sent none, derives) the purpose of use for

@@ -1050,16 +1050,18 @@ static const char append_cas[] =
     "WITH upd AS (UPDATE records SET head_seq = $2::bigint, head_hash = $4::bytea "
     "  WHERE patient = $1::text AND head_seq = $2::bigint - 1 AND head_hash = $3::bytea "
     "  AND NOT EXISTS (SELECT 1 FROM nonces WHERE caller = $13::text AND nonce = $14::text) "
+    "  AND ($16::bigint = 0 OR gen = $16::bigint) "
     "  AND $8::bigint >= GREATEST(COALESCE((SELECT time_ms FROM entries WHERE patient = $1::text "
     "    AND seq = $2::bigint - 1), 0), COALESCE(signed_time, 0)) RETURNING patient), "
     "ins AS (INSERT INTO entries(" ENTRY_COLS ") SELECT $1::text, $2::bigint, $3::bytea, $4::bytea, $5::text, "
     "  $6::text, $7::text, $8::bigint, $9::bytea, $10::bytea, $11::bigint, $12::bigint, NULL FROM upd RETURNING 1), "
     "nn AS (INSERT INTO nonces(caller, nonce, created_at) SELECT $13::text, $14::text, $15::bigint FROM upd "
     "  WHERE $13::text <> '' ON CONFLICT DO NOTHING)%s "
-    "SELECT (SELECT count(*) FROM ins), EXISTS (SELECT 1 FROM nonces WHERE caller = $13::text AND nonce = $14::text)";
+    "SELECT (SELECT count(*) FROM ins), EXISTS (SELECT 1 FROM nonces WHERE caller = $13::text AND nonce = $14::text), "
+    "  $16::bigint <> 0 AND (SELECT gen FROM records WHERE patient = $1::text) IS DISTINCT FROM $16::bigint";
 static const char append_cas_audit[] =
     ", aud AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
-    "  SELECT $16::bigint, $17::text, $1::text, $18::text, $19::text, $20::text, $21::text, $22::integer FROM upd)";
+    "  SELECT $17::bigint, $18::text, $1::text, $19::text, $20::text, $21::text, $22::text, $23::integer FROM upd)";
 
 /* The request's nonce as the statement's parameters ('' for none). */
 static void nonce_params(params *p, const ck_store_nonce *n)
@@ -1103,6 +1105,7 @@ static ck_store_rc cas_one(pconn *c, ap_item *it)
     p_int(&p, e->received_at);
     p_int(&p, (long long)e->supersedes);
     nonce_params(&p, it->n);
+    p_int(&p, a ? a->read_gen : 0);
     if (a) {
         p_int(&p, a->time_ms ? a->time_ms : ck_store_now_ms());
         p_text(&p, a->actor);
@@ -1117,6 +1120,8 @@ static ck_store_rc cas_one(pconn *c, ap_item *it)
         rc = ok(r) ? CK_STORE_ERROR : err_rc(r);
     else if (v_int(r, 0, 0) == 1)
         rc = CK_STORE_OK;
+    else if (strcmp(PQgetvalue(r, 0, 2), "t") == 0)
+        rc = CK_STORE_CHANGED;
     else
         rc = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CK_STORE_REPLAYED : CK_STORE_CONFLICT;
     PQclear(r);
@@ -1190,16 +1195,18 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
 /* Whether u's nonce was used: a correlated scalar subquery, so an index
  * probe per row (NOT EXISTS became a hash anti-join over all nonces). */
 #define AP_NONCE_USED "(SELECT 1 FROM nonces WHERE caller = u.nc AND nonce = u.nn)"
-enum { AP_COLS = 22 };
+/* The generation of u's record now (statement snapshot), likewise. */
+#define AP_GEN_OF "(SELECT gen FROM records WHERE patient = u.patient)"
+enum { AP_COLS = 23 };
 static const char ap_sql[] =
     "WITH u AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], "
     "  $7::text[], $8::bigint[], $9::bytea[], $10::bytea[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], "
     "  $15::bigint[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], "
-    "  $22::integer[]) AS u(patient, seq, prev, hash, section, rtype, author, time_ms, envelope, signature, "
-    "  received, supersedes, nc, nn, nt, at, actor, action, target, purpose, outcome, status)), "
+    "  $22::integer[], $23::bigint[]) AS u(patient, seq, prev, hash, section, rtype, author, time_ms, envelope, "
+    "  signature, received, supersedes, nc, nn, nt, at, actor, action, target, purpose, outcome, status, g)), "
     "upd AS (UPDATE records r SET head_seq = u.seq, head_hash = u.hash FROM u "
     "  WHERE r.patient = u.patient AND r.head_seq = u.seq - 1 AND r.head_hash = u.prev "
-    "  AND " AP_NONCE_USED " IS NULL "
+    "  AND " AP_NONCE_USED " IS NULL AND (u.g = 0 OR r.gen = u.g) "
     "  AND u.time_ms >= GREATEST(COALESCE((SELECT time_ms FROM entries e WHERE e.patient = u.patient "
     "    AND e.seq = u.seq - 1), 0), COALESCE(r.signed_time, 0)) RETURNING r.patient), "
     "ins AS (INSERT INTO entries(" ENTRY_COLS ") SELECT u.patient, u.seq, u.prev, u.hash, u.section, u.rtype, "
@@ -1210,7 +1217,8 @@ static const char ap_sql[] =
     "  SELECT u.at, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
     "  FROM u JOIN upd USING (patient) WHERE u.actor <> '') "
     "SELECT 0, patient FROM upd "
-    "UNION ALL SELECT 1, u.patient FROM u WHERE u.nc <> '' AND " AP_NONCE_USED " IS NOT NULL";
+    "UNION ALL SELECT 1, u.patient FROM u WHERE u.nc <> '' AND " AP_NONCE_USED " IS NOT NULL "
+    "UNION ALL SELECT 2, u.patient FROM u WHERE u.g <> 0 AND u.g IS DISTINCT FROM " AP_GEN_OF "";
 
 /* The batch's columns as binary one-dimensional arrays (the format of
  * PostgreSQL's array_recv: dimensions, flags, element type, then each
@@ -1220,7 +1228,7 @@ enum { OID_BYTEA = 17, OID_INT8 = 20, OID_INT4 = 23, OID_TEXT = 25 };
 static const unsigned ap_oid[AP_COLS] = {OID_TEXT, OID_INT8, OID_BYTEA, OID_BYTEA, OID_TEXT, OID_TEXT,
                                          OID_TEXT, OID_INT8, OID_BYTEA, OID_BYTEA, OID_INT8, OID_INT8,
                                          OID_TEXT, OID_TEXT, OID_INT8, OID_INT8, OID_TEXT, OID_TEXT,
-                                         OID_TEXT, OID_TEXT, OID_TEXT, OID_INT4};
+                                         OID_TEXT, OID_TEXT, OID_TEXT, OID_INT4, OID_INT8};
 #define AP_HEAD 20 /* ndim, has-null, element type, length, lower bound */
 
 typedef struct {
@@ -1275,11 +1283,11 @@ static int ap_collect_one(ap_arrays *g, const ap_item *it)
     const char *text[AP_COLS] = {e->patient, NULL, NULL, NULL, e->section, e->resource_type, e->author, NULL,
                                  NULL, NULL, NULL, NULL, n ? n->caller : "", n ? n->nonce : "", NULL, NULL,
                                  a ? a->actor : "", a ? a->action : "", it->target, a ? a->purpose : "",
-                                 a ? a->outcome : "", NULL};
+                                 a ? a->outcome : "", NULL, NULL};
     const int64_t num[AP_COLS] = {[1] = (int64_t)e->seq, [7] = e->time_ms, [10] = e->received_at,
                                   [11] = (int64_t)e->supersedes, [14] = n ? n->now_ms : 0,
                                   [15] = a ? (a->time_ms ? a->time_ms : ck_store_now_ms()) : 0,
-                                  [21] = a ? a->status : 0};
+                                  [21] = a ? a->status : 0, [22] = a ? a->read_gen : 0};
     const uint8_t *bytes[AP_COLS] = {[2] = e->prev_hash, [3] = e->hash, [8] = e->envelope, [9] = e->signature};
     const size_t blen[AP_COLS] = {[2] = 32, [3] = 32, [8] = e->envelope_len, [9] = 64};
     int rc = 0;
@@ -1339,6 +1347,7 @@ static void ap_batch(pgs *s, ap_item *batch)
     if (r && ok(r)) {
         for (ap_item *it = batch; it; it = it->next)
             it->rc = ap_listed(r, 0, it->e->patient)   ? CK_STORE_OK
+                     : ap_listed(r, 2, it->e->patient) ? CK_STORE_CHANGED
                      : ap_listed(r, 1, it->e->patient) ? CK_STORE_REPLAYED
                                                        : CK_STORE_CONFLICT;
     } else if (r && (err_rc(r), unavailable = ck_store_unavailable())) {
@@ -1419,6 +1428,7 @@ static ck_store_rc ap_commit(pgs *s, ap_item *me)
 static ck_store_rc pg_append_nonce(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
 {
     if (e->n_drop == 0) return append_fast((pgs *)b, e, a, n);
+    if (a && a->read_gen) return CK_STORE_CHANGED; /* a tombstone's standing is read from the database */
     head_note((pgs *)b, e->patient, 0, NULL); /* a tombstone's: read the head next time */
     return append_locked(b, e, a, n);
 }

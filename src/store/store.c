@@ -251,9 +251,11 @@ void ck_store_authority_clear(ck_store_authority *a)
     free(a->epoch_table);
     a->abe_pk = a->epoch_table = NULL;
 }
+static int gen_unsupported(const ck_store *s, const ck_store_audit *a);
+
 ck_store_rc ck_store_append(ck_store *s, ck_store_entry *e, const ck_store_audit *a)
 {
-    ck_store_rc rc = append_prepare(e);
+    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
     if (rc != CK_STORE_OK) return rc;
     FWD(append)(s, e, a);
 }
@@ -385,7 +387,7 @@ ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_st
 ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a, ck_store_done_fn fn,
                                   void *ctx)
 {
-    ck_store_rc rc = append_prepare(e);
+    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
     if (rc != CK_STORE_OK) return rc;
     if (s->ops->append_async) return s->ops->append_async(s, e, a, fn, ctx);
     fn(ctx, s->ops->append(s, e, a));
@@ -418,7 +420,7 @@ static ck_store_rc audit_nonce_now(ck_store *s, const ck_store_audit *a, const c
 
 ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
 {
-    ck_store_rc rc = append_prepare(e);
+    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
     if (rc != CK_STORE_OK) return rc;
     if (s->ops->append_nonce) return s->ops->append_nonce(s, e, a, n);
     if ((rc = nonce_first(s, n)) != CK_STORE_OK) return rc;

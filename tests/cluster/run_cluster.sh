@@ -40,14 +40,20 @@ if [ "$(id -u)" = 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 
-# Loopback ports: a block of 16 picked from the PID, moved on while taken.
+# Loopback ports: a block of 16 picked from the PID, moved on while taken,
+# below the kernel's ephemeral range: any outgoing connection (another
+# cluster's Patroni talking to its etcd, say) may take a port inside that
+# range, and a member that starts later could not bind it.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-base=$((20000 + ($$ % 2000) * 16))
+read -r eph_lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || eph_lo=32768
+[ "$eph_lo" -gt 12000 ] || eph_lo=32768
+blocks=$(((eph_lo - 10000) / 16))
+base=$((10000 + ($$ % blocks) * 16))
 while :; do
   ok=1
   for i in $(seq 0 9); do port_free $((base + i)) || { ok=0; break; }; done
   [ $ok = 1 ] && break
-  base=$((base + 16)); [ $base -lt 60000 ] || base=20000
+  base=$((base + 16)); [ $((base + 16)) -le "$eph_lo" ] || base=10000
 done
 ETCD_PORT=$base ETCD_PEER=$((base + 1))
 pg_port() { echo $((base + 2 + $1)); }     # members 0..2

@@ -214,19 +214,18 @@ static void test_cross_instance_replay(const ckt_id *patient)
           "one audit row per answered read, none for a replay");
 }
 
-/* 1 when reader's GET of patient's entry 1 on url answers 200 with data;
- * *status gets the HTTP status. */
-static int read_entry1(const char *url, const ckt_id *reader, const char *patient, long *status)
+/* reader's GET of patient's entry 1 on url: 200 when it answered with
+ * data, else the HTTP status. */
+static long read_entry1(const char *url, const ckt_id *reader, const ckt_id *patient)
 {
     ck_net *c = ckt_client(url, reader->gid, reader->sk);
     ck_net_entry e;
-    int ok;
+    long st = -1;
     memset(&e, 0, sizeof e);
-    ok = c && ck_net_entry_get(c, patient, 1, &e) == 0 && e.envelope_len > 0;
-    *status = c ? ck_net_status(c) : -1;
+    if (c) st = ck_net_entry_get(c, patient->gid, 1, &e) == 0 && e.envelope_len > 0 ? 200 : ck_net_status(c);
     ck_net_entry_clear(&e);
     ck_net_close(c);
-    return ok;
+    return st;
 }
 
 static unsigned long cache_metric(const char *url, const char *result)
@@ -242,33 +241,67 @@ static unsigned long cache_metric(const char *url, const char *result)
     return v;
 }
 
-/* Instance 1 serves reads of a record from its cache; the patient's grant
- * and revocation go through instance 0. A read after the revocation is
- * refused (the cached grant fails its commit and the read runs again on
- * the database), and a new grant counts at once (refusals are never
- * decided on cached rows). */
-static void test_cross_instance_cache(ck_net *ca, const ckt_id *patient)
+/* The head of patient's record, read by the patient on instance 0. */
+static ck_net_head head_of(const ckt_id *patient)
 {
-    ckt_id reader;
+    ck_net *c = ckt_client(srv[0].url, patient->gid, patient->sk);
+    ck_net_head h;
+    memset(&h, 0, sizeof h);
+    if (!c || ck_net_head_get(c, patient->gid, &h, NULL, NULL) != 0) h.seq = 0;
+    ck_net_close(c);
+    return h;
+}
+
+/* One append by w to patient's results (onto the current head) on url:
+ * its HTTP status. */
+static long append_one(const char *url, const ckt_id *w, const ckt_id *patient)
+{
+    static const uint8_t env[4] = {1, 2, 3, 4};
+    ck_net *c = ckt_client(url, w->gid, w->sk);
+    ck_net_head head = head_of(patient), out;
+    long st = -1;
+    if (c && head.seq)
+        st = ck_net_append(c, patient->gid, "results", "Observation", head.hash, ckt_now_ms(), env, sizeof env,
+                           &out) == 0
+                 ? 201
+                 : ck_net_status(c);
+    ck_net_close(c);
+    return st;
+}
+
+typedef long (*cached_op)(const char *url, const ckt_id *who, const ckt_id *patient);
+
+/* Instance 1 serves op (a read or an append) from its record cache; the
+ * patient grants and revokes on instance 0. After the revocation op is
+ * refused on instance 1 at once (the cached grants fail the commit and op
+ * runs again on the database) and changes nothing; a new grant counts at
+ * once (refusals are never decided on cached rows). */
+static void cache_scenario(ck_net *ca, const ckt_id *patient, const char *name, const char *access,
+                           const char *sections, cached_op op, long ok)
+{
+    ckt_id who;
     ck_net *cp = ckt_client(srv[0].url, patient->gid, patient->sk);
     int64_t id = 0;
-    long st = 0;
     unsigned long hits0, changed0;
-    ckt_id_new(&reader, "cache-reader");
-    CHECK(ckt_enroll(ca, &reader, "doctor") == 0, "enroll the reader");
-    CHECK(!read_entry1(srv[1].url, &reader, patient->gid, &st) && st == 403, "no grant yet: 403 (%ld)", st);
-    CHECK(cp && ck_net_grant_access(cp, patient->gid, reader.gid, "read", "*", 0, 0, &id) == 0, "a read grant");
-    CHECK(read_entry1(srv[1].url, &reader, patient->gid, &st), "granted on instance 0, read on instance 1 (%ld)", st);
+    uint64_t seq;
+    long st;
+    ckt_id_new(&who, name);
+    CHECK(ckt_enroll(ca, &who, "doctor") == 0, "enroll %s", name);
+    CHECK((st = op(srv[1].url, &who, patient)) == 403, "%s: no grant yet: 403 (%ld)", name, st);
+    CHECK(cp && ck_net_grant_access(cp, patient->gid, who.gid, access, sections, 0, 0, &id) == 0, "a %s grant", access);
+    CHECK((st = op(srv[1].url, &who, patient)) == ok, "%s: granted on instance 0, allowed on 1 (%ld)", name, st);
     hits0 = cache_metric(srv[1].url, "hit");
     changed0 = cache_metric(srv[1].url, "changed");
-    CHECK(read_entry1(srv[1].url, &reader, patient->gid, &st), "read again (%ld)", st);
-    CHECK(cache_metric(srv[1].url, "hit") >= hits0 + 2, "served from instance 1's cache (grants and entry)");
+    CHECK((st = op(srv[1].url, &who, patient)) == ok, "%s: again (%ld)", name, st);
+    CHECK(cache_metric(srv[1].url, "hit") > hits0, "%s: served from instance 1's cache", name);
     CHECK(ck_net_grant_revoke(cp, patient->gid, id) == 0, "revoked on instance 0");
-    CHECK(!read_entry1(srv[1].url, &reader, patient->gid, &st) && st == 403,
-          "the revocation holds on instance 1 at once: 403 (%ld)", st);
-    CHECK(cache_metric(srv[1].url, "changed") == changed0 + 1, "the cached read failed its commit once");
-    CHECK(ck_net_grant_access(cp, patient->gid, reader.gid, "read", "*", 0, 0, &id) == 0, "granted again");
-    CHECK(read_entry1(srv[1].url, &reader, patient->gid, &st), "the new grant counts on instance 1 at once (%ld)", st);
+    seq = head_of(patient).seq;
+    CHECK((st = op(srv[1].url, &who, patient)) == 403, "%s: the revocation holds on instance 1 at once (%ld)", name,
+          st);
+    CHECK(head_of(patient).seq == seq, "%s: nothing was appended", name);
+    CHECK(cache_metric(srv[1].url, "changed") == changed0 + 1, "%s: the cached request failed its commit once", name);
+    CHECK(ck_net_grant_access(cp, patient->gid, who.gid, access, sections, 0, 0, &id) == 0, "granted again");
+    CHECK((st = op(srv[1].url, &who, patient)) == ok, "%s: the new grant counts on instance 1 at once (%ld)", name, st);
     ck_net_close(cp);
 }
 
@@ -356,7 +389,8 @@ int main(int argc, char **argv)
     if (ninst >= 2) {
         test_cross_instance_replay(&pats[PATIENTS]);
         test_cross_instance_append_replay();
-        test_cross_instance_cache(ca, &pats[0]);
+        cache_scenario(ca, &pats[0], "cache-reader", "read", "*", read_entry1, 200);
+        cache_scenario(ca, &pats[1], "cache-writer", "write", "results", append_one, 201);
     }
     ck_net_close(ca);
     ck_net_close(cr);

@@ -631,6 +631,31 @@ static int64_t gen_of(ck_store *s, const char *patient)
     return ck_store_record_gen(s, patient, &g) == CK_STORE_OK ? g : -1;
 }
 
+/* An append allowed on cached grants commits only at their generation. */
+static void test_append_gen(ck_store *s, ck_store_audit *a, int64_t old_gen, int64_t gen)
+{
+    uint8_t head[32], env[4] = {1};
+    uint64_t seq = 0, seq2 = 0, drop = 1;
+    ck_store_entry e;
+    ck_store_nonce n = {"dr-a", "2f1e2d3c4b5a69788796a5b4c3d2e1f0", ckt_now_ms(), 0};
+    CHECK(ck_store_head(s, "pat", &seq, head) == CK_STORE_OK, "the head");
+    entry_for(&e, head, env, sizeof env);
+    a->read_gen = old_gen;
+    CHECK(ck_store_append_nonce(s, &e, a, &n) == CK_STORE_CHANGED && ck_store_head(s, "pat", &seq2, head) == CK_STORE_OK &&
+              seq2 == seq,
+          "an append at an old generation: CHANGED, nothing appended");
+    CHECK(ck_store_nonce_use(s, n.caller, n.nonce, n.now_ms, 0) == CK_STORE_OK, "and its nonce unused");
+    n.nonce = "3f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    entry_for(&e, head, env, sizeof env);
+    e.drop = &drop;
+    e.n_drop = 1;
+    CHECK(ck_store_append_nonce(s, &e, a, &n) == CK_STORE_CHANGED, "a tombstone with a generation: CHANGED");
+    entry_for(&e, head, env, sizeof env);
+    a->read_gen = gen;
+    CHECK(ck_store_append_nonce(s, &e, a, &n) == CK_STORE_OK && e.seq == seq + 1,
+          "at the current generation: appended");
+}
+
 /* A record's generation moves with its grants and its bodies, never with
  * an append; an audit row of a read made at an old generation is refused
  * (CHANGED) with its nonce, which stays unused. */
@@ -677,6 +702,7 @@ static void test_record_gen(ck_store *s, ck_store_audit *a)
     CHECK(ck_store_audit_nonce(s, a, &n) == CK_STORE_OK && audit_rows(s, "pat") == rows + 1,
           "at the current generation: written");
     CHECK(ck_store_audit_nonce(s, a, &n) == CK_STORE_REPLAYED, "a replay of it: REPLAYED");
+    test_append_gen(s, a, g2, g3);
     a->read_gen = 0;
 }
 
