@@ -587,10 +587,9 @@ static ck_store_rc read_one(pgs *s, const char *sql, params *p, rowfn row, void 
     return rc;
 }
 
-/* Every row of a query into a malloc'ed array of elements of size sz. On
- * failure drop (when given) frees what the rows read so far hold. */
-/* Every row of sql as an array of sz-byte records (custom: planned for
- * its parameters, q_custom). */
+/* Every row of a query into a malloc'ed array of elements of size sz
+ * (custom: planned for its parameters, q_custom). On failure drop (when
+ * given) frees what the rows read so far hold. */
 static ck_store_rc read_rows(pgs *s, const char *sql, params *p, rowfn row, dropfn drop, size_t sz, void **v,
                              size_t *n, int custom)
 {
@@ -909,6 +908,10 @@ static ck_store_rc pg_auth_epochs(ck_store *b, const char *name, const char *ep,
 
 /* ---- records ---------------------------------------------------------- */
 
+/* A record's generation by its primary key, as a correlated scalar
+ * subquery: an index probe per row of a batch. (EXISTS or IN let the
+ * planner choose a hashed subplan over the whole table.) */
+#define GEN_OF(col) "(SELECT r.gen FROM records r WHERE r.patient = " col ")"
 
 /* A record's head: its last seq and hash. */
 struct head_row {
@@ -1058,7 +1061,7 @@ static const char append_cas[] =
     "nn AS (INSERT INTO nonces(caller, nonce, created_at) SELECT $13::text, $14::text, $15::bigint FROM upd "
     "  WHERE $13::text <> '' ON CONFLICT DO NOTHING)%s "
     "SELECT (SELECT count(*) FROM ins), EXISTS (SELECT 1 FROM nonces WHERE caller = $13::text AND nonce = $14::text), "
-    "  $16::bigint <> 0 AND (SELECT gen FROM records WHERE patient = $1::text) IS DISTINCT FROM $16::bigint";
+    "  $16::bigint <> 0 AND " GEN_OF("$1::text") " IS DISTINCT FROM $16::bigint";
 static const char append_cas_audit[] =
     ", aud AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
     "  SELECT $17::bigint, $18::text, $1::text, $19::text, $20::text, $21::text, $22::text, $23::integer FROM upd)";
@@ -1195,8 +1198,6 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
 /* Whether u's nonce was used: a correlated scalar subquery, so an index
  * probe per row (NOT EXISTS became a hash anti-join over all nonces). */
 #define AP_NONCE_USED "(SELECT 1 FROM nonces WHERE caller = u.nc AND nonce = u.nn)"
-/* The generation of u's record now (statement snapshot), likewise. */
-#define AP_GEN_OF "(SELECT gen FROM records WHERE patient = u.patient)"
 enum { AP_COLS = 23 };
 static const char ap_sql[] =
     "WITH u AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], "
@@ -1218,7 +1219,7 @@ static const char ap_sql[] =
     "  FROM u JOIN upd USING (patient) WHERE u.actor <> '') "
     "SELECT 0, patient FROM upd "
     "UNION ALL SELECT 1, u.patient FROM u WHERE u.nc <> '' AND " AP_NONCE_USED " IS NOT NULL "
-    "UNION ALL SELECT 2, u.patient FROM u WHERE u.g <> 0 AND u.g IS DISTINCT FROM " AP_GEN_OF "";
+    "UNION ALL SELECT 2, u.patient FROM u WHERE u.g <> 0 AND u.g IS DISTINCT FROM " GEN_OF("u.patient");
 
 /* The batch's columns as binary one-dimensional arrays (the format of
  * PostgreSQL's array_recv: dimensions, flags, element type, then each
@@ -1343,22 +1344,19 @@ static void ap_batch(pgs *s, ap_item *batch)
 {
     pconn *c = get(s);
     PGresult *r = batch->next ? ap_run(c, batch) : NULL;
-    int unavailable = 0;
-    if (r && ok(r)) {
-        for (ap_item *it = batch; it; it = it->next)
+    int failed = r && !ok(r), lost = failed && (err_rc(r), ck_store_unavailable());
+    for (ap_item *it = batch; it; it = it->next) {
+        if (lost)
+            it->rc = CK_STORE_ERROR;
+        else if (r == NULL || failed)
+            it->rc = cas_one(c, it);
+        else
             it->rc = ap_listed(r, 0, it->e->patient)   ? CK_STORE_OK
                      : ap_listed(r, 2, it->e->patient) ? CK_STORE_CHANGED
                      : ap_listed(r, 1, it->e->patient) ? CK_STORE_REPLAYED
                                                        : CK_STORE_CONFLICT;
-    } else if (r && (err_rc(r), unavailable = ck_store_unavailable())) {
-        for (ap_item *it = batch; it; it = it->next) it->rc = CK_STORE_ERROR;
-    } else {
-        for (ap_item *it = batch; it; it = it->next) {
-            it->rc = cas_one(c, it);
-            it->unavailable = ck_store_unavailable();
-        }
+        it->unavailable = ck_store_unavailable();
     }
-    for (ap_item *it = batch; it && unavailable; it = it->next) it->unavailable = 1;
     PQclear(r);
     put(s, c);
 }
@@ -2128,11 +2126,6 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
     PQclear(q_custom(c, "DELETE FROM nonces WHERE created_at < $1", &d));
 }
 
-/* A record's generation by its primary key, as a correlated scalar
- * subquery: an index probe per row. (EXISTS or IN would let the planner
- * choose a hashed subplan over the whole table.) */
-#define GC_GEN_OF(col) "(SELECT r.gen FROM records r WHERE r.patient = " col ")"
-
 /* The nonces inserted unless used before, and the audit rows whose nonce
  * (if any) is among the new ones; an item read from a cache commits only
  * while its record is at the generation it was read at. The result names
@@ -2141,16 +2134,16 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
 static const char gc_sql[] =
     "WITH n AS (INSERT INTO nonces(caller, nonce, created_at) SELECT u.caller, u.nonce, u.t "
     "  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) AS u(caller, nonce, t, gp, g) "
-    "  WHERE u.gp = '' OR u.g = " GC_GEN_OF("u.gp") " ON CONFLICT DO NOTHING RETURNING caller, nonce), "
+    "  WHERE u.gp = '' OR u.g = " GEN_OF("u.gp") " ON CONFLICT DO NOTHING RETURNING caller, nonce), "
     "a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
     "  SELECT u.t, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
     "  FROM unnest($6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
     "    $13::integer[], $14::text[], $15::text[], $16::text[], $17::bigint[]) AS u(t, actor, patient, action, "
     "    target, purpose, outcome, status, nc, nn, gp, g) "
     "  WHERE (u.nc = '' OR EXISTS (SELECT 1 FROM n WHERE n.caller = u.nc AND n.nonce = u.nn)) "
-    "  AND (u.gp = '' OR u.g = " GC_GEN_OF("u.gp") ")) "
+    "  AND (u.gp = '' OR u.g = " GEN_OF("u.gp") ")) "
     "SELECT 0, caller, nonce FROM n "
-    "UNION ALL SELECT 1, u.gp, " GC_GEN_OF("u.gp") "::text FROM unnest($16::text[]) AS u(gp) WHERE u.gp <> ''";
+    "UNION ALL SELECT 1, u.gp, " GEN_OF("u.gp") "::text FROM unnest($16::text[]) AS u(gp) WHERE u.gp <> ''";
 
 /* 1 when w's read was served at a generation its record has left. */
 static int gc_changed(const gc_item *w, PGresult *r)
