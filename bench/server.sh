@@ -4,7 +4,8 @@
 # with median and p99 latency, against a real carekeyd on loopback, for
 # SQLite and for a PostgreSQL server started in a temporary directory.
 # ckbench (bench/server/ckbench.c) shares the machine with carekeyd, so its
-# read loop is lean: one thread, plain sockets, every request still signed.
+# loops are lean: one thread, plain sockets, every entry and every request
+# still signed (`appendcurl` / `readcurl` drive the client library instead).
 #
 #   bench/server.sh BUILD_DIR
 #
@@ -48,8 +49,8 @@ stop() { kill "$pid"; wait "$pid" || true; pid=""; }
 
 run() { # name
   local name=$1 a r
-  a=$("$ckbench" "$url" "$admin_sk" "$name" append 16 "$secs" 20000)
-  r=$("$ckbench" "$url" "$admin_sk" "$name" read 64 "$secs" 100000)
+  a=$("$ckbench" "$url" "$admin_sk" "$name" append 16 "$secs" 60000)
+  r=$("$ckbench" "$url" "$admin_sk" "$name" read 64 "$secs" 200000)
   echo "$a"; echo "$r"
   # Headline p99: the worse of the two workloads.
   local p99a p99r
@@ -79,11 +80,11 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
   start "$pgurl" --db-pool "$pool" --threads "$thr"; pid1=$pid url1=$url
   start "$pgurl" --db-pool "$pool" --threads "$thr"; pid2=$pid url2=$url
   pid=$pid1
-  "$ckbench" "$url1" "$admin_sk" postgres append 8 "$secs" 10000 >"$tmp/a1" &
-  "$ckbench" "$url2" "$admin_sk" postgres append 8 "$secs" 10000 >"$tmp/a2"
+  "$ckbench" "$url1" "$admin_sk" postgres append 8 "$secs" 30000 >"$tmp/a1" &
+  "$ckbench" "$url2" "$admin_sk" postgres append 8 "$secs" 30000 >"$tmp/a2"
   wait $!
-  "$ckbench" "$url1" "$admin_sk" postgres read 32 "$secs" 50000 >"$tmp/r1" &
-  "$ckbench" "$url2" "$admin_sk" postgres read 32 "$secs" 50000 >"$tmp/r2"
+  "$ckbench" "$url1" "$admin_sk" postgres read 32 "$secs" 100000 >"$tmp/r1" &
+  "$ckbench" "$url2" "$admin_sk" postgres read 32 "$secs" 100000 >"$tmp/r2"
   wait $!
   for m in append read; do
     f=$([ $m = append ] && echo "$tmp/a1 $tmp/a2" || echo "$tmp/r1 $tmp/r2")

@@ -4,18 +4,20 @@
  *   ckbench URL ADMIN_SK_HEX NAME MODE CLIENTS SECONDS MAX_REQUESTS
  *   ckbench pubkey SK_HEX        (prints the Ed25519 public key)
  *
- * MODE append: each client is a patient appending signed 1 KiB entries to
- * her own record (chaining on the hash the server returned), through the
- * client library (libcurl). MODE read: CLIENTS keep-alive connections, one
- * doctor each, fetch single entries of a pre-filled record. So that the
- * load generator, which shares the machine with carekeyd, spends little
- * CPU, reads are driven by one thread over plain sockets (epoll) with
- * hand-built HTTP/1.1 requests, still signed as real clients sign them
- * (fresh nonce and time stamp each, loaded key); a read counts only when
- * the status is 200 and the body is the entry asked for (its "seq").
- * MODE readcurl: the same reads through the client library, one thread per
- * connection. Setup (enrollment, filling the record) uses the client
- * library. Prints
+ * MODE append: CLIENTS keep-alive connections, one patient each, append
+ * signed 1 KiB entries to her own record, chaining on the hash the server
+ * returned. MODE read: CLIENTS keep-alive connections, one doctor each,
+ * fetch single entries of a pre-filled record. So that the load generator,
+ * which shares the machine with carekeyd, spends little CPU, both are
+ * driven by one thread over plain sockets (epoll) with hand-built HTTP/1.1
+ * requests, still signed as real clients sign them (each entry by its
+ * author, each request with a fresh nonce and time stamp, loaded keys). A
+ * read counts only when the status is 200 and the body is the entry asked
+ * for (its "seq"); an append only when the status is 201 and the body
+ * names the next seq and a hash, which the next append chains on.
+ * MODE appendcurl / readcurl: the same through the client library
+ * (libcurl), one thread per connection. Setup (enrollment, heads, filling
+ * the record) uses the client library. Prints
  *   bench server.NAME.<mode>_per_s V /s
  *   bench server.NAME.<mode>_p50_ms V ms
  *   bench server.NAME.<mode>_p99_ms V ms
@@ -162,7 +164,7 @@ static void *read_worker(void *arg)
     return NULL;
 }
 
-/* ---- lean reads: one thread, plain sockets ------------------------------ */
+/* ---- lean loop: one thread, plain sockets ------------------------------ */
 
 typedef struct {
     int fd;
@@ -172,7 +174,8 @@ typedef struct {
 #else
     ck_net_signer *signer; /* loaded once */
 #endif
-    uint64_t seq; /* entry asked for */
+    uint64_t seq;      /* read: the entry asked for; append: the head's seq */
+    uint8_t head[32];  /* append: the hash the next entry chains on */
     double t0;
     char buf[16384];
     size_t len;
@@ -182,6 +185,7 @@ typedef struct {
 static struct sockaddr_in server_addr;
 static char host_hdr[80];
 static char origin[96];
+static uint8_t envelope[1024]; /* what every append carries (a counter in front) */
 
 static int parse_url(const char *u)
 {
@@ -213,36 +217,20 @@ static int lconnect(lconn *c, int ep)
     return epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
 }
 
-/* Signs and sends GET /v1/records/P/entries/SEQ; 0 or -1. */
-static int lsend(lconn *c)
+static int lsign(lconn *c, uint8_t sig[64], const void *msg, size_t len)
 {
-    char path[160], nonce[33], sighex[129], req[1024], *msg;
-    uint8_t rnd[16], sig[64];
-    int64_t ts = (int64_t)(now_ms() / 1000);
-    int n;
-    size_t off = 0;
-    c->seq = 1 + (uint64_t)rand_r(&c->seed) % reader_entries;
-    snprintf(path, sizeof path, "/v1/records/%s/entries/%llu", reader_patient, (unsigned long long)c->seq);
-    if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
-    ck_net_hex(nonce, rnd, sizeof rnd);
-    if ((msg = ck_net_req_string(origin, "GET", path, c->w->gid, ts, nonce, NULL, NULL, 0)) == NULL) return -1;
 #ifdef CKB_HAVE_SODIUM
-    n = crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), c->ssk);
+    return crypto_sign_detached(sig, NULL, msg, len, c->ssk);
 #else
-    n = ck_net_signer_sign(c->signer, sig, (const uint8_t *)msg, strlen(msg));
+    return ck_net_signer_sign(c->signer, sig, msg, len);
 #endif
-    free(msg);
-    if (n != 0) return -1;
-    ck_net_hex(sighex, sig, 64);
-    n = snprintf(req, sizeof req,
-                 "GET %s HTTP/1.1\r\nHost: %s\r\nX-CK-GID: %s\r\nX-CK-Time: %lld\r\nX-CK-Nonce: %s\r\n"
-                 "X-CK-Signature: %s\r\n\r\n",
-                 path, host_hdr, c->w->gid, (long long)ts, nonce, sighex);
-    if (n <= 0 || (size_t)n >= sizeof req) return -1;
-    c->t0 = now_s();
-    c->len = 0;
-    while (off < (size_t)n) { /* blocking socket: a request fits the send buffer */
-        ssize_t k = send(c->fd, req + off, (size_t)n - off, MSG_NOSIGNAL);
+}
+
+static int lsend_all(lconn *c, const char *p, size_t n)
+{
+    size_t off = 0;
+    while (off < n) { /* blocking socket: a request fits the send buffer */
+        ssize_t k = send(c->fd, p + off, n - off, MSG_NOSIGNAL);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) return -1;
         off += (size_t)k;
@@ -250,12 +238,103 @@ static int lsend(lconn *c)
     return 0;
 }
 
-/* 1 complete (ok set), 0 need more, -1 malformed. */
-static int lparse(lconn *c, int *ok)
+/* Signs and sends METHOD PATH with BODY (or none) as the worker; 0 or -1. */
+static int lrequest(lconn *c, const char *method, const char *path, const char *body, size_t body_len)
 {
-    char *end, *p, want[40];
+    char nonce[33], sighex[129], req[4096], clen[96] = "", *msg;
+    uint8_t rnd[16], sig[64];
+    int64_t ts = (int64_t)(now_ms() / 1000);
+    int n;
+    if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
+    ck_net_hex(nonce, rnd, sizeof rnd);
+    msg = ck_net_req_string(origin, method, path, c->w->gid, ts, nonce, NULL, (const uint8_t *)body, body_len);
+    if (msg == NULL) return -1;
+    n = lsign(c, sig, msg, strlen(msg));
+    free(msg);
+    if (n != 0) return -1;
+    ck_net_hex(sighex, sig, 64);
+    if (body) snprintf(clen, sizeof clen, "Content-Type: application/json\r\nContent-Length: %zu\r\n", body_len);
+    n = snprintf(req, sizeof req,
+                 "%s %s HTTP/1.1\r\nHost: %s\r\nX-CK-GID: %s\r\nX-CK-Time: %lld\r\nX-CK-Nonce: %s\r\n"
+                 "X-CK-Signature: %s\r\n%s\r\n%.*s",
+                 method, path, host_hdr, c->w->gid, (long long)ts, nonce, sighex, clen, (int)body_len,
+                 body ? body : "");
+    if (n <= 0 || (size_t)n >= sizeof req) return -1; /* one send: head and body in one segment */
+    c->t0 = now_s();
+    c->len = 0;
+    return lsend_all(c, req, (size_t)n);
+}
+
+static int lsend_read(lconn *c)
+{
+    char path[160];
+    c->seq = 1 + (uint64_t)rand_r(&c->seed) % reader_entries;
+    snprintf(path, sizeof path, "/v1/records/%s/entries/%llu", reader_patient, (unsigned long long)c->seq);
+    return lrequest(c, "GET", path, NULL, 0);
+}
+
+/* The next entry of the worker's record, signed by her, as a POST. */
+static int lsend_append(lconn *c)
+{
+    char b64[1400];
+    char path[160], body[2048], prev[65], sighex[129];
+    uint8_t tbs[CK_NET_ENTRY_TBS_MAX], sig[64];
+    size_t tbslen;
+    ck_net_entry_fields f;
+    int n;
+    memcpy(envelope, &c->w->n, sizeof c->w->n);
+    memset(&f, 0, sizeof f);
+    f.patient = c->w->gid;
+    memcpy(f.prev_hash, c->head, 32);
+    f.section = "results";
+    f.resource_type = "Observation";
+    f.author = c->w->gid;
+    f.time_ms = now_ms();
+    f.envelope = envelope;
+    f.envelope_len = sizeof envelope;
+    if (ck_net_entry_tbs(tbs, sizeof tbs, &tbslen, &f) != 0 || lsign(c, sig, tbs, tbslen) != 0) return -1;
+    ck_net_b64(b64, envelope, sizeof envelope);
+    ck_net_hex(prev, c->head, 32);
+    ck_net_hex(sighex, sig, 64);
+    n = snprintf(body, sizeof body,
+                 "{\"section\":\"results\",\"resource_type\":\"Observation\",\"author\":\"%s\",\"prev_hash\":\"%s\","
+                 "\"time\":%llu,\"envelope\":\"%s\",\"signature\":\"%s\"}",
+                 f.author, prev, (unsigned long long)f.time_ms, b64, sighex);
+    if (n <= 0 || (size_t)n >= sizeof body) return -1;
+    snprintf(path, sizeof path, "/v1/records/%s/entries", c->w->gid);
+    return lrequest(c, "POST", path, body, (size_t)n);
+}
+
+/* A read's answer: 200 and the entry asked for. */
+static int lcheck_read(lconn *c, const char *status, const char *body)
+{
+    char want[40];
+    int wl = snprintf(want, sizeof want, "{\"seq\":%llu,", (unsigned long long)c->seq);
+    return strncmp(status, "HTTP/1.1 200 ", 13) == 0 && strncmp(body, want, (size_t)wl) == 0;
+}
+
+/* An append's answer: 201, the next seq and the new head's hash. */
+static int lcheck_append(lconn *c, const char *status, const char *body)
+{
+    char want[40], hex[65];
+    const char *h = strstr(body, "\"hash\":\"");
+    snprintf(want, sizeof want, "\"seq\":%llu,", (unsigned long long)c->seq + 1);
+    if (strncmp(status, "HTTP/1.1 201 ", 13) != 0 || strstr(body, want) == NULL || h == NULL) return 0;
+    h += 8;
+    if (strnlen(h, 65) < 65 || h[64] != '"') return 0;
+    memcpy(hex, h, 64);
+    hex[64] = 0;
+    if (ck_net_unhex(c->head, 32, hex) != 0) return 0;
+    c->seq++;
+    return 1;
+}
+
+/* 1 complete (ok set), 0 need more, -1 malformed. */
+static int lparse(lconn *c, int append, int *ok)
+{
+    char *end, *p;
     size_t hlen, clen = 0;
-    int have_cl = 0, wl;
+    int have_cl = 0;
     c->buf[c->len] = 0;
     if ((end = strstr(c->buf, "\r\n\r\n")) == NULL) return c->len >= sizeof c->buf - 1 ? -1 : 0;
     hlen = (size_t)(end - c->buf) + 4;
@@ -267,82 +346,114 @@ static int lparse(lconn *c, int *ok)
     if (!have_cl || hlen + clen >= sizeof c->buf) return -1;
     if (c->len < hlen + clen) return 0;
     if (c->len != hlen + clen) return -1; /* one request in flight: nothing may follow */
-    wl = snprintf(want, sizeof want, "{\"seq\":%llu,", (unsigned long long)c->seq);
-    *ok = strncmp(c->buf, "HTTP/1.1 200 ", 13) == 0 && clen > (size_t)wl && memcmp(c->buf + hlen, want, (size_t)wl) == 0;
+    *ok = append ? lcheck_append(c, c->buf, c->buf + hlen) : lcheck_read(c, c->buf, c->buf + hlen);
     return 1;
 }
 
-static int lean_reads(void)
+static int lsend(lconn *c, int append)
+{
+    return append ? lsend_append(c) : lsend_read(c);
+}
+
+/* Each connection's key, its socket, and for an appender her head. */
+static int lsetup(lconn *c, worker *wk, int ep, int append)
+{
+    c->w = wk;
+    c->seed = (unsigned)wk->idx * 7919u + 1;
+#ifdef CKB_HAVE_SODIUM
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    if (sodium_init() < 0 || crypto_sign_seed_keypair(pk, c->ssk, wk->sk) != 0 || memcmp(pk, wk->pk, 32) != 0)
+        return -1;
+#else
+    if ((c->signer = ck_net_signer_new(wk->sk)) == NULL) return -1;
+#endif
+    if (append) {
+        ck_net *n = open_as(wk->gid, wk->sk);
+        ck_net_head h;
+        int rc = n == NULL || ck_net_head_get(n, wk->gid, &h, NULL, NULL) != 0 ? -1 : 0;
+        ck_net_close(n);
+        if (rc != 0) return -1;
+        c->seq = h.seq;
+        memcpy(c->head, h.hash, 32);
+    }
+    return lconnect(c, ep);
+}
+
+/* After an answer (or a closed connection): the next request, if any. */
+static int lnext(lconn *c, int append, int *active)
+{
+    if (!take_ticket()) return 0;
+    if (lsend(c, append) != 0) return -1;
+    (*active)++;
+    return 0;
+}
+
+/* A closed connection counts as an error; a reader reconnects, an
+ * appender stops (her head is unknown now). */
+static int lclosed(lconn *c, int ep, int append, int *active)
+{
+    c->w->errors++;
+    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+    close(c->fd);
+    c->fd = -1;
+    (*active)--;
+    if (append) return 0;
+    return lconnect(c, ep) != 0 ? -1 : lnext(c, append, active);
+}
+
+static int lean_loop(int append)
 {
     lconn *cs = calloc((size_t)clients, sizeof *cs);
     struct epoll_event evs[MAXC];
-    int ep = epoll_create1(EPOLL_CLOEXEC), active = 0;
+    int ep = epoll_create1(EPOLL_CLOEXEC), active = 0, rc = -1;
+    memset(envelope, 0x5a, sizeof envelope);
     if (cs == NULL || ep < 0 || parse_url(url) != 0) {
-        fprintf(stderr, "ckbench: read mode needs http://A.B.C.D:PORT\n");
-        return -1;
+        fprintf(stderr, "ckbench: the lean modes need http://A.B.C.D:PORT\n");
+        goto out;
     }
     for (int i = 0; i < clients; i++) {
-        cs[i].w = &w[i];
-        cs[i].seed = (unsigned)i * 7919u + 1;
-#ifdef CKB_HAVE_SODIUM
-        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-        if (sodium_init() < 0 || crypto_sign_seed_keypair(pk, cs[i].ssk, w[i].sk) != 0 ||
-            memcmp(pk, w[i].pk, 32) != 0)
-            return -1;
-#else
-        if ((cs[i].signer = ck_net_signer_new(w[i].sk)) == NULL) return -1;
-#endif
-        if (lconnect(&cs[i], ep) != 0) return -1;
+        cs[i].fd = -1;
+        if (lsetup(&cs[i], &w[i], ep, append) != 0) goto out;
     }
     for (int i = 0; i < clients; i++)
-        if (take_ticket()) {
-            if (lsend(&cs[i]) != 0) return -1;
-            active++;
-        }
+        if (lnext(&cs[i], append, &active) != 0) goto out;
     while (active > 0) {
         int n = epoll_wait(ep, evs, MAXC, 100);
-        if (n < 0 && errno != EINTR) return -1;
+        if (n < 0 && errno != EINTR) goto out;
         for (int k = 0; k < n; k++) {
             lconn *c = evs[k].data.ptr;
             ssize_t got = recv(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len, MSG_DONTWAIT);
             int ok = 0, st;
             if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-            if (got <= 0) { /* closed: count it, reconnect */
-                c->w->errors++;
-                epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-                close(c->fd);
-                active--;
-                if (lconnect(c, ep) != 0) return -1;
-                if (take_ticket()) {
-                    if (lsend(c) != 0) return -1;
-                    active++;
-                }
+            if (got <= 0) {
+                if (lclosed(c, ep, append, &active) != 0) goto out;
                 continue;
             }
             c->len += (size_t)got;
-            if ((st = lparse(c, &ok)) == 0) continue;
-            if (st > 0 && ok)
-                record(c->w, now_s() - c->t0);
-            else
-                c->w->errors++;
+            if ((st = lparse(c, append, &ok)) == 0) continue;
             active--;
-            if (take_ticket()) {
-                if (lsend(c) != 0) return -1;
-                active++;
+            if (st < 0 || !ok) { /* an appender's chain is lost: she stops */
+                c->w->errors++;
+                if (append) continue;
+            } else {
+                record(c->w, now_s() - c->t0);
             }
+            if (lnext(c, append, &active) != 0) goto out;
         }
     }
-    for (int i = 0; i < clients; i++) {
-        close(cs[i].fd);
+    rc = 0;
+out:
+    for (int i = 0; cs && i < clients; i++) {
+        if (cs[i].fd >= 0) close(cs[i].fd);
 #ifdef CKB_HAVE_SODIUM
         sodium_memzero(cs[i].ssk, sizeof cs[i].ssk);
 #else
         ck_net_signer_free(cs[i].signer);
 #endif
     }
-    close(ep);
+    if (ep >= 0) close(ep);
     free(cs);
-    return 0;
+    return rc;
 }
 
 /* Ends the run after SECONDS (or when the request budget is spent). */
@@ -382,7 +493,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 8) {
-        fprintf(stderr, "usage: ckbench URL ADMIN_SK_HEX NAME append|read|readcurl CLIENTS SECONDS MAX_REQUESTS\n");
+        fprintf(stderr, "usage: ckbench URL ADMIN_SK_HEX NAME append|read|appendcurl|readcurl CLIENTS SECONDS MAX_REQUESTS\n");
         return 2;
     }
     url = argv[1];
@@ -392,8 +503,8 @@ int main(int argc, char **argv)
     clients = atoi(argv[5]);
     seconds = atof(argv[6]);
     max_requests = atol(argv[7]);
-    is_append = !strcmp(mode, "append");
-    lean = !strcmp(mode, "read");
+    is_append = !strcmp(mode, "append") || !strcmp(mode, "appendcurl");
+    lean = !strcmp(mode, "read") || !strcmp(mode, "append");
     if (!is_append && !lean && strcmp(mode, "readcurl") != 0) return 2;
     if (clients < 1 || clients > MAXC || seconds <= 0 || max_requests < 1) return 2;
     if (ck_net_global_init() != 0) return 2;
@@ -433,7 +544,7 @@ int main(int argc, char **argv)
     if (lean) {
         pthread_t timer;
         pthread_create(&timer, NULL, stop_timer, NULL);
-        if (lean_reads() != 0) {
+        if (lean_loop(is_append) != 0) {
             fprintf(stderr, "ckbench: connection setup failed\n");
             return 1;
         }

@@ -2126,24 +2126,28 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
     PQclear(q_custom(c, "DELETE FROM nonces WHERE created_at < $1", &d));
 }
 
+/* A generation as the batch's statement read it, once per record (gen). */
+#define GC_GEN_OF(col) "(SELECT gen.gen FROM gen WHERE gen.patient = " col ")"
+
 /* The nonces inserted unless used before, and the audit rows whose nonce
  * (if any) is among the new ones; an item read from a cache commits only
  * while its record is at the generation it was read at. The result names
  * the new nonces (0, caller, nonce) and the generations now of the
- * records checked (1, patient, gen): one snapshot for all of it. */
+ * records checked (1, patient, gen), each record's row read once (a batch
+ * of reads is mostly of a few records): one snapshot for all of it. */
 static const char gc_sql[] =
-    "WITH n AS (INSERT INTO nonces(caller, nonce, created_at) SELECT u.caller, u.nonce, u.t "
+    "WITH gen AS MATERIALIZED (SELECT r.patient, r.gen FROM records r WHERE r.patient = ANY($16::text[])), "
+    "n AS (INSERT INTO nonces(caller, nonce, created_at) SELECT u.caller, u.nonce, u.t "
     "  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) AS u(caller, nonce, t, gp, g) "
-    "  WHERE u.gp = '' OR u.g = " GEN_OF("u.gp") " ON CONFLICT DO NOTHING RETURNING caller, nonce), "
+    "  WHERE u.gp = '' OR u.g = " GC_GEN_OF("u.gp") " ON CONFLICT DO NOTHING RETURNING caller, nonce), "
     "a AS (INSERT INTO audit(time_ms, actor, patient, action, target, purpose, outcome, status) "
     "  SELECT u.t, u.actor, u.patient, u.action, u.target, u.purpose, u.outcome, u.status "
     "  FROM unnest($6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
     "    $13::integer[], $14::text[], $15::text[], $16::text[], $17::bigint[]) AS u(t, actor, patient, action, "
     "    target, purpose, outcome, status, nc, nn, gp, g) "
     "  WHERE (u.nc = '' OR EXISTS (SELECT 1 FROM n WHERE n.caller = u.nc AND n.nonce = u.nn)) "
-    "  AND (u.gp = '' OR u.g = " GEN_OF("u.gp") ")) "
-    "SELECT 0, caller, nonce FROM n "
-    "UNION ALL SELECT 1, u.gp, " GEN_OF("u.gp") "::text FROM unnest($16::text[]) AS u(gp) WHERE u.gp <> ''";
+    "  AND (u.gp = '' OR u.g = " GC_GEN_OF("u.gp") ")) "
+    "SELECT 0, caller, nonce FROM n UNION ALL SELECT 1, patient, gen::text FROM gen";
 
 /* 1 when w's read was served at a generation its record has left. */
 static int gc_changed(const gc_item *w, PGresult *r)
