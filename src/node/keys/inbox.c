@@ -22,7 +22,10 @@ static int walk(ck_node *c, const char *from, ck_node_message **out, size_t *cou
     int64_t after = 0;
     for (;;) {
         if (ck_net_mail_fetch(c->net, me, after, PAGE, &v, &k) != 0) return ck_node_fail_net(c, c->net, "mailbox");
-        if (k == 0) return 0;
+        if (k == 0) { /* an empty page is still an allocation */
+            ck_net_mail_free(v, 0);
+            return 0;
+        }
         for (size_t i = 0; i < k; i++) {
             after = v[i].id;
             if (from && strcmp(v[i].sender, from) != 0) continue;
