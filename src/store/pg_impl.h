@@ -71,19 +71,9 @@ typedef struct {
     int abusy;
 } pgs;
 
-#define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
-                   "envelope, signature, received_at, supersedes, body_sha256"
-#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at, access"
-#define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
+/* The users' columns, optional ones as '' (the other lists are in store_impl.h). */
 #define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, coalesce(org, ''), " \
                   "coalesce(unit, ''), coalesce(title, ''), attributes, affiliated_at, active, deactivated_at"
-#define ORG_COLS "name, kind, display_name, active, created_at, updated_at"
-#define UNIT_COLS "org, name, kind, display_name, beds, created_at"
-#define AUTH_COLS "name, sign_pk, abe_pk, epochs, created_at, updated_at, organization, signed_at, operator_sig, " \
-                  "epoch_version"
-#define ENROLL_COLS "gid, role, display_name, ed25519, x25519, org_kind, org_display_name, join_org, auth_name, " \
-                    "auth_sign_pk, auth_abe_pk, auth_organization, auth_epoch_table, auth_epoch_version, status, " \
-                    "created_at, decided_at"
 
 /* Parameters: text unless their length is given (then binary). */
 typedef struct {

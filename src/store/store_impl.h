@@ -94,6 +94,20 @@ struct ck_store {
 ck_store_rc ck_store_sqlite_open(ck_store **out, const char *path, const ck_store_opts *o);
 ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_store_opts *o);
 
+/* The columns both back ends read, in the order their row readers expect
+ * (the users' differ: each back end has its USER_COLS). */
+#define ENTRY_COLS "patient, seq, prev_hash, hash, section, resource_type, author, time_ms, " \
+                   "envelope, signature, received_at, supersedes, body_sha256"
+#define GRANT_COLS "id, patient, grantee, granted_by, sections, delegate, expires_at, created_at, revoked_at, access"
+#define AUDIT_COLS "id, time_ms, actor, patient, action, target, purpose, outcome, status"
+#define ORG_COLS "name, kind, display_name, active, created_at, updated_at"
+#define UNIT_COLS "org, name, kind, display_name, beds, created_at"
+#define AUTH_COLS "name, sign_pk, abe_pk, epochs, created_at, updated_at, organization, signed_at, operator_sig, " \
+                  "epoch_version"
+#define ENROLL_COLS "gid, role, display_name, ed25519, x25519, org_kind, org_display_name, join_org, auth_name, " \
+                    "auth_sign_pk, auth_abe_pk, auth_organization, auth_epoch_table, auth_epoch_version, status, " \
+                    "created_at, decided_at"
+
 /* Shared helpers (store.c). */
 int64_t ck_store_now_ms(void);
 void ck_store_copy(char *dst, size_t cap, const char *src);
