@@ -13,18 +13,13 @@
 // Run by tests/ui/care_ui_test.sh (UI_CARE_WORLD=1: its world); ui_test.sh
 // runs every tests/ui/*.mjs in its own world, where this one is skipped.
 // Environment: UI_URL, UI_PASSPHRASE, UI_SHOTS, UI_CHROMIUM.
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
+import { chromium, ok, axe, finish, shotter, text, code, rawClient } from './lib/journey.mjs';
 
 if (!process.env.UI_CARE_WORLD) {
   console.log('care_journey: skipped (needs the hospital world of tests/ui/care_ui_test.sh)');
   process.exit(0);
 }
-const require = createRequire(new URL('../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const { AxeBuilder } = require('@axe-core/playwright');
 
 const URL0 = process.env.UI_URL;
 const PASS = process.env.UI_PASSPHRASE;
@@ -32,8 +27,6 @@ const SHOTS = process.env.UI_SHOTS;
 const port = Number(new URL(URL0).port);
 const ORIGIN = `http://127.0.0.1:${port}`;
 const D = '2026-11-24', D2 = '2026-11-25';
-let pass = 0, fail = 0;
-const ok = (cond, what) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + what); } };
 const bodies = [];
 
 // each role's menu, exactly (docs/UI.md)
@@ -59,27 +52,9 @@ const DENIED = {
                      '/ui/api/operator/decide'] },
 };
 
-function raw(method, p, headers = {}, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let data = '';
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-const code = (r) => { try { return JSON.parse(r.body).error.code; } catch { return ''; } };
+const raw = rawClient(port);
 
-async function axe(page, name) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  ok(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target).join(' ')}`).join('; ')}`);
-}
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
-const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
+const shot = shotter(SHOTS);
 
 async function login(browser, gid) {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
@@ -732,7 +707,7 @@ function secrets() {
 
 fs.mkdirSync(SHOTS, { recursive: true });
 const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
-try {
+await finish('care_journey', browser, async () => {
   const doc = await doctor(browser);
   await nurse(browser);
   const cl = await clerk(browser);
@@ -743,11 +718,4 @@ try {
   secrets();
   await doc.ctx.close();
   await cl.ctx.close();
-} catch (e) {
-  fail++;
-  console.error('FAIL: ' + (e.stack || e));
-} finally {
-  await browser.close();
-}
-console.log(`care_journey: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+});

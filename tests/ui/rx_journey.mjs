@@ -17,29 +17,18 @@
 // Roles: a pharmacist cannot prescribe, a doctor cannot dispense nor read
 // the pharmacist's queue (403 not_for_role).
 // axe-core on every page (no serious or critical violation), screenshots.
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { chromium, ok, axe, finish, shotter } from './lib/journey.mjs';
 
 if (process.env.UI_RX !== '1') {
   console.log('# rx_journey: skipped (run by tests/ui/rx_test.sh)');
   process.exit(0);
 }
-const require = createRequire(new URL('../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const { AxeBuilder } = require('@axe-core/playwright');
 
 const URL0 = process.env.UI_URL, PASS = process.env.UI_PASSPHRASE, SHOTS = process.env.UI_SHOTS;
 const DESK = process.env.UI_DESK;
 const REASON = 'unconscious after a road accident';
-let pass = 0, fail = 0;
-const ok = (cond, what) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + what); } };
 
-async function axe(page, name) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  ok(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target).join(' ')}`).join('; ')}`);
-}
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+const shot = shotter(SHOTS);
 
 async function login(browser, gid) {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -235,16 +224,9 @@ async function patientAudit(browser) {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
-try {
+await finish('rx_journey', browser, async () => {
   await doctor(browser);
   await pharmacist(browser);
   await emergency(browser);
   await patientAudit(browser);
-} catch (e) {
-  fail++;
-  console.error('FAIL: ' + (e.stack || e));
-} finally {
-  await browser.close();
-}
-console.log(`rx_journey: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+});

@@ -4,15 +4,8 @@
 // passphrase in any response), axe-core on every page, screenshots.
 // Environment: UI_URL, UI_PASSPHRASE, UI_SHOTS, UI_CHROMIUM, UI_KEYHEX (a
 // file of the people's key hex strings that must never appear).
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-
-// the packages pinned in tests/js/package.json (tests/js/node_modules)
-const require = createRequire(new URL('../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const { AxeBuilder } = require('@axe-core/playwright');
+import { chromium, ok, axe, finish, shotter, text, rawClient } from './lib/journey.mjs';
 
 const URL0 = process.env.UI_URL;
 const PASS = process.env.UI_PASSPHRASE;
@@ -20,8 +13,6 @@ const SHOTS = process.env.UI_SHOTS;
 const port = Number(new URL(URL0).port);
 const keyHex = (process.env.UI_KEYHEX && fs.existsSync(process.env.UI_KEYHEX)
   ? fs.readFileSync(process.env.UI_KEYHEX, 'utf8').split(/\s+/).filter((h) => h.length >= 64) : []);
-let pass = 0, fail = 0;
-const ok = (cond, what) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + what); } };
 const bodies = []; // every response the browser got: [url, text]
 
 // the menu of each role: exactly these pages (docs/UI.md, the access matrix)
@@ -42,29 +33,8 @@ const DENIED = {
           '/fhir/Patient/pt-1/$everything', '/ui/api/audit?patient=pt-1'],
 };
 
-function raw(method, p, headers = {}, body, at = port) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: at, method, path: p,
-                               headers: { Host: `127.0.0.1:${at}`, ...headers } }, (res) => {
-      let data = '';
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-async function axe(page, name) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  ok(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target).join(' ')}`).join('; ')}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
-}
+const raw = rawClient(port);
+const shot = shotter(SHOTS);
 
 async function settle(page) {
   await page.waitForFunction(() => {
@@ -135,7 +105,6 @@ async function journey(browser, gid) {
   return { ctx, page };
 }
 
-const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
 const checks = {
   // the request ui_test.sh left in the queue (nurse-q) is approved from the page
   'operator:enrollments': async (page) => {
@@ -305,17 +274,10 @@ function secrets() {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
-try {
+await finish('ui', browser, async () => {
   const patient = await journey(browser, 'pt-1');
   for (const gid of ['fam-1', 'dr-a', 'res', 'admin']) (await journey(browser, gid)).ctx.close();
   await security(patient);
   secrets();
   await patient.ctx.close();
-} catch (e) {
-  fail++;
-  console.error('FAIL: ' + (e.stack || e));
-} finally {
-  await browser.close();
-}
-console.log(`ui: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+});

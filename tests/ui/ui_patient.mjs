@@ -8,16 +8,11 @@
 // research publishing. Security of the new routes (cookie, CSRF, Origin,
 // Host, role), axe-core on each new page, screenshots, and no passphrase or
 // key in any response. Runs after ui.mjs (tests/ui/ui_test.sh), same world.
-import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-
-const require = createRequire(new URL('../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const { AxeBuilder } = require('@axe-core/playwright');
+import { chromium, ok, axe, finish, shotter, code, rawClient } from './lib/journey.mjs';
 
 const URL0 = process.env.UI_URL;
 const PASS = process.env.UI_PASSPHRASE;
@@ -27,31 +22,11 @@ const port = Number(new URL(URL0).port);
 const origin = `http://127.0.0.1:${port}`;
 const keyHex = (process.env.UI_KEYHEX && fs.existsSync(process.env.UI_KEYHEX)
   ? fs.readFileSync(process.env.UI_KEYHEX, 'utf8').split(/\s+/).filter((h) => h.length >= 64) : []);
-let pass = 0, fail = 0;
-const ok = (cond, what) => { if (cond) pass++; else { fail++; console.error('FAIL: ' + what); } };
 const bodies = [];
 
-function raw(method, p, headers = {}, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers: { Host: `127.0.0.1:${port}`, ...headers } },
-      (res) => {
-        let data = '';
-        res.on('data', (c) => { data += c; });
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-      });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-const code = (r) => { try { return JSON.parse(r.body).error.code; } catch { return ''; } };
+const raw = rawClient(port);
 
-async function axe(page, name) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  ok(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target).join(' ')}`).join('; ')}`);
-}
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+const shot = shotter(SHOTS);
 
 async function login(browser, gid) {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -414,7 +389,7 @@ function secrets() {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.UI_CHROMIUM, args: ['--no-sandbox'] });
-try {
+await finish('ui_patient', browser, async () => {
   const pt = await login(browser, 'pt-1');
   let fam = await login(browser, 'fam-1');
   const menu = await pt.page.$$eval('#menu a', (as) => as.map((a) => a.id.replace('menu-', '')));
@@ -429,11 +404,4 @@ try {
   secrets();
   await pt.ctx.close();
   await fam.ctx.close();
-} catch (e) {
-  fail++;
-  console.error('FAIL: ' + (e.stack || e));
-} finally {
-  await browser.close();
-}
-console.log(`ui_patient: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+});
