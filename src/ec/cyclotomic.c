@@ -97,32 +97,8 @@ static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1
     a->c1.c2 = z->c1;
 }
 
-/* r[i] = num[i] / den[i] with one inversion; den[i] = 0 gives 0. n <= 64. */
 #define CYC_MAX_DIV 64
-static void fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_t n)
-{
-    static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
-    ck_fp2 prefix[CYC_MAX_DIV], acc = one, inv, d;
-    for (size_t i = 0; i < n; i++) {
-        prefix[i] = acc;
-        CK_SELECT(&d, &one, &den[i], ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i])));
-        ck_fp2_mul_(&acc, &acc, &d);
-    }
-    ck_fp2_inv(&inv, &acc);
-    for (size_t i = n; i-- > 0;) {
-        limb_t zero = ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i]));
-        ck_fp2 q;
-        ck_fp2_mul_(&q, &inv, &prefix[i]);          /* 1 / den[i] */
-        CK_SELECT(&d, &one, &den[i], zero);
-        ck_fp2_mul_(&inv, &inv, &d);
-        ck_fp2_mul_(&q, &q, &num[i]);
-        memset(&d, 0, sizeof(d));
-        CK_SELECT(&r[i], &d, &q, zero);
-    }
-    ck_wipe(prefix, n * sizeof(prefix[0]));
-    ck_wipe(&acc, sizeof(acc));
-    ck_wipe(&inv, sizeof(inv));
-}
+_Static_assert(CYC_MAX_DIV <= CK_FP2_BATCH_MAX, "batch division size");
 
 void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n)
 {
@@ -131,7 +107,7 @@ void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned 
     cyc_compress(&z, a);
     for (unsigned i = 0; i < n; i++) cyc_sqr_compressed(&z);
     g1_fraction(&num, &den, &z);
-    fp2_batch_div(&g1, &num, &den, 1);
+    ck_fp2_batch_div(&g1, &num, &den, 1);
     cyc_decompress(r, &z, &g1);
     ck_wipe(&z, sizeof(z));
 }
@@ -158,7 +134,7 @@ static void exp_x_chunk(ck_fp12 *r, const ck_fp12 *a, size_t m)
     }
     terms = n / m;
     for (size_t i = 0; i < n; i++) g1_fraction(&num[i], &den[i], &saved[i]);
-    fp2_batch_div(g1, num, den, n);
+    ck_fp2_batch_div(g1, num, den, n);
     for (size_t j = 0; j < m; j++) {
         const cyc_compressed *sj = &saved[j * terms];
         cyc_decompress(&r[j], &sj[0], &g1[j * terms]);

@@ -77,6 +77,10 @@ void ck_fp2_mul_small(ck_fp2 *r, const ck_fp2 *a, unsigned k);
 void ck_fp2_half(ck_fp2 *r, const ck_fp2 *a);
 void ck_fp2_cneg(ck_fp2 *r, const ck_fp2 *a, limb_t mask);
 void ck_fp2_one(ck_fp2 *r);
+/* r[i] = num[i] / den[i], or 1 / den[i] when num is NULL, for n <=
+ * CK_FP2_BATCH_MAX with one inversion; den[i] = 0 gives 0 (constant time). */
+#define CK_FP2_BATCH_MAX 72
+void ck_fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_t n);
 int ck_fp2_sgn0(const ck_fp2 *a);
 int ck_fp2_lexi_largest(const ck_fp2 *a);
 int ck_fp2_is_square(const ck_fp2 *a);
@@ -102,6 +106,8 @@ void ck_fp6_one(ck_fp6 *r);
 void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
 /* f * (a0 + a1 v + a2 vw) * (b0 + b1 v + b2 vw): two lines at once. */
 void ck_fp12_mul_by_014_014(ck_fp12 *f, const ck_fp2 a[3], const ck_fp2 b[3]);
+/* f * (a0 + a1 v + vw) * (b0 + b1 v + vw): two monic (prepared) lines. */
+void ck_fp12_mul_by_monic_pair(ck_fp12 *f, const ck_fp2 a[2], const ck_fp2 b[2]);
 /* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
  * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);

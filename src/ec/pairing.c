@@ -122,78 +122,135 @@ static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_g1
     a->have ^= 1;
 }
 
-/* Multiplies a line left waiting into f. */
-static void line_flush(ck_fp12 *f, line_acc *a)
+/* Prepared lines are monic (c4 = 1, see ck_g2_prepare) and their point
+ * is scaled by 1/yP: the line is c0/yP + c1 (xP/yP) v + vw, which differs
+ * from the line at P by the factor c4 yP in Fp2, and the final
+ * exponentiation removes Fp2. Two of them multiply with three Fp2 products
+ * instead of six (ck_fp12_mul_by_monic_pair). */
+typedef struct { ck_fp2 e[2], pend[2]; int have; } monic_acc;
+
+static void monic_push(ck_fp12 *f, monic_acc *a, const ck_fp2 line[3], const ck_fp *iy, const ck_fp *xy)
 {
-    if (a->have) ck_fp12_mul_by_014(f, &a->pend[0], &a->pend[1], &a->pend[2]);
+    ck_fp2 *e = a->have ? a->e : a->pend;
+    ck_fp2_mul_fp(&e[0], &line[0], iy);
+    ck_fp2_mul_fp(&e[1], &line[1], xy);
+    if (a->have) ck_fp12_mul_by_monic_pair(f, a->pend, a->e);
+    a->have ^= 1;
+}
+
+/* Multiplies the lines left waiting into f: two (one of each kind) as a
+ * pair, one alone. */
+static void line_flush(ck_fp12 *f, line_acc *a, monic_acc *m)
+{
+    static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
+    if (a->have && m->have) {
+        ck_fp2 b[3] = {m->pend[0], m->pend[1], one};
+        ck_fp12_mul_by_014_014(f, a->pend, b);
+        ck_wipe(b, sizeof(b));
+    } else if (a->have) {
+        ck_fp12_mul_by_014(f, &a->pend[0], &a->pend[1], &a->pend[2]);
+    } else if (m->have) {
+        ck_fp12_mul_by_014(f, &m->pend[0], &m->pend[1], &one);
+    }
     a->have = 0;
+    m->have = 0;
+}
+
+/* iy[j] = 1/yP, xy[j] = xP/yP for the prepared pairs' points with one
+ * inversion, 0 for a pair that contributes nothing (skip[j], masks): its
+ * lines are then all vw, which lies in Fp4 = Fp2[vw] ((vw)^2 = xi), and
+ * p^4 - 1 divides (p^12 - 1)/r, so the final exponentiation removes them. */
+static void scale_points(ck_fp *iy, ck_fp *xy, const ck_g1_affine *pp, const limb_t *skip, size_t m)
+{
+    ck_fp acc = CK_FP_ONE, inv, d, t;
+    for (size_t j = 0; j < m; j++) {
+        iy[j] = acc;
+        CK_SELECT(&d, &CK_FP_ONE, &pp[j].y, skip[j]);
+        ck_fp_mul(&acc, &acc, &d);
+    }
+    ck_fp_inv(&inv, &acc);
+    for (size_t j = m; j-- > 0;) {
+        ck_fp_mul(&t, &inv, &iy[j]);
+        CK_SELECT(&d, &CK_FP_ONE, &pp[j].y, skip[j]);
+        ck_fp_mul(&inv, &inv, &d);
+        memset(&d, 0, sizeof(d));
+        CK_SELECT(&iy[j], &d, &t, skip[j]);
+        ck_fp_mul(&xy[j], &pp[j].x, &iy[j]);
+    }
 }
 
 static limb_t mask_of(int bit) { return (limb_t)0 - (limb_t)(bit & 1); }
 
 /*
  * One Miller loop over up to CK_MILLER_MAX_BATCH affine pairs (lines computed
- * on the fly) and any number of pairs with precomputed lines, sharing the
- * squarings of f. Pairs with an identity contribute 1 (masked: no branch
- * on the points, which may be secret).
+ * on the fly) and as many pairs with prepared lines, sharing the squarings
+ * of f. Pairs with an identity contribute 1 (masked: no branch on the
+ * points, which may be secret).
  */
 static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
                         const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     twist_proj t[CK_MILLER_MAX_BATCH];
-    limb_t skip[CK_MILLER_MAX_BATCH];
+    limb_t skip[CK_MILLER_MAX_BATCH], pskip[CK_MILLER_MAX_BATCH];
+    ck_fp iy[CK_MILLER_MAX_BATCH], xy[CK_MILLER_MAX_BATCH];
     size_t k = 0;
     ck_fp2 line[3];
     line_acc acc = {.have = 0};
+    monic_acc macc = {.have = 0};
     for (size_t i = 0; i < n; i++) {
         skip[i] = mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i]));
         t[i].x = q[i].x;
         t[i].y = q[i].y;
         ck_fp2_one(&t[i].z);
     }
+    for (size_t j = 0; j < m; j++) pskip[j] = mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j]));
+    scale_points(iy, xy, pp, pskip, m);
     ck_fp12_one(f);
     for (int bit = 62; bit >= 0; bit--) {
         int add = (int)((CK_X_ABS >> bit) & 1);
         if (bit != 62) {
-            line_flush(f, &acc);
+            line_flush(f, &acc, &macc);
             ck_fp12_sqr(f, f);
         }
         for (size_t j = 0; j < n; j++) {
             line_dbl(line, &t[j]);
             line_push(f, &acc, line, &p[j], skip[j]);
         }
-        for (size_t j = 0; j < m; j++)
-            line_push(f, &acc, qp[j]->c[k], &pp[j],
-                      mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
+        for (size_t j = 0; j < m; j++) monic_push(f, &macc, qp[j]->c[k], &iy[j], &xy[j]);
         if (add) {
             for (size_t j = 0; j < n; j++) {
                 line_add(line, &t[j], &q[j]);
                 line_push(f, &acc, line, &p[j], skip[j]);
             }
-            for (size_t j = 0; j < m; j++)
-                line_push(f, &acc, qp[j]->c[k + 1], &pp[j],
-                          mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j])));
+            for (size_t j = 0; j < m; j++) monic_push(f, &macc, qp[j]->c[k + 1], &iy[j], &xy[j]);
         }
         k += 1 + (size_t)add;
     }
-    line_flush(f, &acc);
+    line_flush(f, &acc, &macc);
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
     ck_wipe(line, sizeof(line));
     ck_wipe(&acc, sizeof(acc));
+    ck_wipe(&macc, sizeof(macc));
 }
 
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+/* Chunks of up to CK_MILLER_MAX_BATCH pairs of each kind, multiplied. */
 void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
                           const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     ck_fp12 part;
-    size_t first = n < CK_MILLER_MAX_BATCH ? n : CK_MILLER_MAX_BATCH;
-    miller_core(r, p, q, first, pp, qp, m);
-    for (size_t i = first; i < n; i += CK_MILLER_MAX_BATCH) {
-        size_t c = n - i < CK_MILLER_MAX_BATCH ? n - i : CK_MILLER_MAX_BATCH;
-        miller_core(&part, p + i, q + i, c, NULL, NULL, 0);
-        ck_fp12_mul(r, r, &part);
-    }
+    size_t i = 0, j = 0;
+    do {
+        size_t c = min_size(n - i, CK_MILLER_MAX_BATCH), d = min_size(m - j, CK_MILLER_MAX_BATCH);
+        miller_core(i + j ? &part : r, c ? p + i : NULL, c ? q + i : NULL, c, d ? pp + j : NULL,
+                    d ? qp + j : NULL, d);
+        if (i + j) ck_fp12_mul(r, r, &part);
+        i += c;
+        j += d;
+    } while (i < n || j < m);
+    ck_wipe(&part, sizeof(part));
 }
 
 void ck_miller_loop(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n)
@@ -201,9 +258,17 @@ void ck_miller_loop(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, si
     ck_miller_loop_mixed(r, p, q, n, NULL, NULL, 0);
 }
 
+/* The lines of Q, each divided by its c4 (one inversion for all; c4 is
+ * 2YZ or lambda, never 0 for Q of order r): c4 = 1 lets two of them
+ * multiply with fewer products, and the factors are in Fp2, which the
+ * final exponentiation removes. The identity's lines come out 0 and are
+ * never used (identity flag). */
 void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
 {
+    enum { LINES = sizeof(pre->c) / sizeof(pre->c[0]) };
+    _Static_assert(LINES <= CK_FP2_BATCH_MAX, "one batch inversion");
     twist_proj t;
+    ck_fp2 inv[LINES];
     size_t k = 0;
     pre->identity = g2_affine_is_identity(q);
     t.x = q->x;
@@ -213,6 +278,15 @@ void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
         line_dbl(pre->c[k++], &t);
         if ((CK_X_ABS >> bit) & 1) line_add(pre->c[k++], &t, q);
     }
+    for (k = 0; k < LINES; k++) inv[k] = pre->c[k][2];
+    ck_fp2_batch_div(inv, NULL, inv, LINES);
+    for (k = 0; k < LINES; k++) {
+        ck_fp2_mul(&pre->c[k][0], &pre->c[k][0], &inv[k]);
+        ck_fp2_mul(&pre->c[k][1], &pre->c[k][1], &inv[k]);
+        ck_fp2_one(&pre->c[k][2]);
+    }
+    ck_wipe(&t, sizeof(t));
+    ck_wipe(inv, sizeof(inv));
 }
 
 void ck_miller_loop_prepared(ck_fp12 *r, const ck_g1_affine *p,
