@@ -98,7 +98,6 @@ static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1
 }
 
 #define CYC_MAX_DIV 64
-_Static_assert(CYC_MAX_DIV <= CK_FP2_BATCH_MAX, "batch division size");
 
 void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n)
 {
@@ -107,7 +106,8 @@ void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned 
     cyc_compress(&z, a);
     for (unsigned i = 0; i < n; i++) cyc_sqr_compressed(&z);
     g1_fraction(&num, &den, &z);
-    ck_fp2_batch_div(&g1, &num, &den, 1);
+    ck_fp2_batch_inv(&g1, &den, 1);
+    ck_fp2_mul_(&g1, &g1, &num);
     cyc_decompress(r, &z, &g1);
     ck_wipe(&z, sizeof(z));
 }
@@ -134,7 +134,8 @@ static void exp_x_chunk(ck_fp12 *r, const ck_fp12 *a, size_t m)
     }
     terms = n / m;
     for (size_t i = 0; i < n; i++) g1_fraction(&num[i], &den[i], &saved[i]);
-    ck_fp2_batch_div(g1, num, den, n);
+    ck_fp2_batch_inv(g1, den, n);
+    for (size_t i = 0; i < n; i++) ck_fp2_mul_(&g1[i], &g1[i], &num[i]);
     for (size_t j = 0; j < m; j++) {
         const cyc_compressed *sj = &saved[j * terms];
         cyc_decompress(&r[j], &sj[0], &g1[j * terms]);

@@ -6,6 +6,7 @@
 #include "ec/constants.h"
 #include "ec/field_inline.h"
 #include "ec/fp_mul.h"
+#include "ec/batch_inv.h"
 
 void ck_fp2_one(ck_fp2 *r)
 {
@@ -200,28 +201,5 @@ void ck_fp2_to_bytes(uint8_t out[CK_FP2_BYTES], const ck_fp2 *a)
     ck_fp_to_bytes(out + CK_FP_BYTES, &a->c1);
 }
 
-/* r[i] = num[i] / den[i] (1 / den[i] when num is NULL) with one inversion
- * (Montgomery's trick); den[i] = 0 gives 0, by masks. r may be den. */
-void ck_fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_t n)
-{
-    static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}}, zero_fe = {{{0}}, {{0}}};
-    ck_fp2 prefix[CK_FP2_BATCH_MAX], acc = one, inv, d, q;
-    for (size_t i = 0; i < n; i++) {
-        prefix[i] = acc;
-        CK_SELECT(&d, &one, &den[i], ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i])));
-        ck_fp2_mul_(&acc, &acc, &d);
-    }
-    ck_fp2_inv(&inv, &acc);
-    for (size_t i = n; i-- > 0;) {
-        limb_t zero = ck_mask_from_bit((limb_t)ck_fp2_is_zero(&den[i]));
-        ck_fp2_mul_(&q, &inv, &prefix[i]);          /* 1 / den[i] */
-        CK_SELECT(&d, &one, &den[i], zero);
-        ck_fp2_mul_(&inv, &inv, &d);
-        if (num) ck_fp2_mul_(&q, &q, &num[i]);
-        CK_SELECT(&r[i], &zero_fe, &q, zero);
-    }
-    ck_wipe(prefix, n * sizeof(prefix[0]));
-    ck_wipe(&acc, sizeof(acc));
-    ck_wipe(&inv, sizeof(inv));
-    ck_wipe(&q, sizeof(q));
-}
+
+CK_BATCH_INV(ck_fp2_batch_inv, ck_fp2, ck_fp2_one, ck_fp2_mul_, ck_fp2_inv, ck_fp2_is_zero)

@@ -14,6 +14,7 @@
  */
 #include "ec/internal.h"
 #include "ec/constants.h"
+#include "ec/batch_inv.h"
 
 #define GT_CHUNK 16
 
@@ -51,30 +52,7 @@ static void torus_finish(ck_gt *r, const ck_fp6 *m, const ck_fp6 *num, const ck_
     ck_fp6_mul(&r->v.c1, &two_m, den_inv);
 }
 
-/* Montgomery's trick; a zero input gives 0 (masks: also used on secrets). */
-static void fp6_batch_inv(ck_fp6 *r, const ck_fp6 *a, size_t n)
-{
-    ck_fp6 acc, inv, t, one, d;
-    ck_fp6_one(&one);
-    acc = one;
-    for (size_t i = 0; i < n; i++) {
-        r[i] = acc;
-        CK_SELECT(&d, &one, &a[i], ck_mask_from_bit((limb_t)ck_fp6_is_zero(&a[i])));
-        ck_fp6_mul(&acc, &acc, &d);
-    }
-    ck_fp6_inv(&inv, &acc);
-    for (size_t i = n; i-- > 0;) {
-        limb_t zero = ck_mask_from_bit((limb_t)ck_fp6_is_zero(&a[i]));
-        ck_fp6_mul(&t, &inv, &r[i]);
-        CK_SELECT(&d, &one, &a[i], zero);
-        ck_fp6_mul(&inv, &inv, &d);
-        memset(&d, 0, sizeof(d));
-        CK_SELECT(&r[i], &d, &t, zero);
-    }
-    ck_wipe(&acc, sizeof(acc));
-    ck_wipe(&inv, sizeof(inv));
-    ck_wipe(&t, sizeof(t));
-}
+static CK_BATCH_INV(fp6_batch_inv, ck_fp6, ck_fp6_one, ck_fp6_mul, ck_fp6_inv, ck_fp6_is_zero)
 
 /* m = (1 + c0)/c1 for n elements with one inversion (see ck_gt_compress). */
 void ck_gt_compress_batch(uint8_t *out, const ck_gt *in, size_t n)

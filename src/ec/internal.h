@@ -77,10 +77,9 @@ void ck_fp2_mul_small(ck_fp2 *r, const ck_fp2 *a, unsigned k);
 void ck_fp2_half(ck_fp2 *r, const ck_fp2 *a);
 void ck_fp2_cneg(ck_fp2 *r, const ck_fp2 *a, limb_t mask);
 void ck_fp2_one(ck_fp2 *r);
-/* r[i] = num[i] / den[i], or 1 / den[i] when num is NULL, for n <=
- * CK_FP2_BATCH_MAX with one inversion; den[i] = 0 gives 0 (constant time). */
-#define CK_FP2_BATCH_MAX 72
-void ck_fp2_batch_div(ck_fp2 *r, const ck_fp2 *num, const ck_fp2 *den, size_t n);
+/* r[i] = 1/a[i] with one inversion, 0 for 0, constant time; r and a
+ * distinct (batch_inv.h). */
+void ck_fp2_batch_inv(ck_fp2 *r, const ck_fp2 *a, size_t n);
 int ck_fp2_sgn0(const ck_fp2 *a);
 int ck_fp2_lexi_largest(const ck_fp2 *a);
 int ck_fp2_is_square(const ck_fp2 *a);

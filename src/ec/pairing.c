@@ -16,6 +16,7 @@
 #include "ec/internal.h"
 #include "ec/constants.h"
 #include "ec/field_inline.h"
+#include "ec/batch_inv.h"
 
 typedef struct { ck_fp2 x, y, z; } twist_proj;
 
@@ -156,27 +157,19 @@ static void line_flush(ck_fp12 *f, line_acc *a, monic_acc *m)
     m->have = 0;
 }
 
+static void fp_one(ck_fp *r) { *r = CK_FP_ONE; }
+static CK_BATCH_INV(fp_batch_inv, ck_fp, fp_one, ck_fp_mul, ck_fp_inv, ck_fp_is_zero)
+
 /* iy[j] = 1/yP, xy[j] = xP/yP for the prepared pairs' points with one
  * inversion, 0 for a pair that contributes nothing (skip[j], masks): its
  * lines are then all vw, which lies in Fp4 = Fp2[vw] ((vw)^2 = xi), and
  * p^4 - 1 divides (p^12 - 1)/r, so the final exponentiation removes them. */
 static void scale_points(ck_fp *iy, ck_fp *xy, const ck_g1_affine *pp, const limb_t *skip, size_t m)
 {
-    ck_fp acc = CK_FP_ONE, inv, d, t;
-    for (size_t j = 0; j < m; j++) {
-        iy[j] = acc;
-        CK_SELECT(&d, &CK_FP_ONE, &pp[j].y, skip[j]);
-        ck_fp_mul(&acc, &acc, &d);
-    }
-    ck_fp_inv(&inv, &acc);
-    for (size_t j = m; j-- > 0;) {
-        ck_fp_mul(&t, &inv, &iy[j]);
-        CK_SELECT(&d, &CK_FP_ONE, &pp[j].y, skip[j]);
-        ck_fp_mul(&inv, &inv, &d);
-        memset(&d, 0, sizeof(d));
-        CK_SELECT(&iy[j], &d, &t, skip[j]);
-        ck_fp_mul(&xy[j], &pp[j].x, &iy[j]);
-    }
+    static const ck_fp zero;
+    for (size_t j = 0; j < m; j++) CK_SELECT(&xy[j], &zero, &pp[j].y, skip[j]);
+    fp_batch_inv(iy, xy, m);
+    for (size_t j = 0; j < m; j++) ck_fp_mul(&xy[j], &pp[j].x, &iy[j]);
 }
 
 static limb_t mask_of(int bit) { return (limb_t)0 - (limb_t)(bit & 1); }
@@ -266,9 +259,8 @@ void ck_miller_loop(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, si
 void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
 {
     enum { LINES = sizeof(pre->c) / sizeof(pre->c[0]) };
-    _Static_assert(LINES <= CK_FP2_BATCH_MAX, "one batch inversion");
     twist_proj t;
-    ck_fp2 inv[LINES];
+    ck_fp2 c4[LINES], inv[LINES];
     size_t k = 0;
     pre->identity = g2_affine_is_identity(q);
     t.x = q->x;
@@ -278,14 +270,15 @@ void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
         line_dbl(pre->c[k++], &t);
         if ((CK_X_ABS >> bit) & 1) line_add(pre->c[k++], &t, q);
     }
-    for (k = 0; k < LINES; k++) inv[k] = pre->c[k][2];
-    ck_fp2_batch_div(inv, NULL, inv, LINES);
+    for (k = 0; k < LINES; k++) c4[k] = pre->c[k][2];
+    ck_fp2_batch_inv(inv, c4, LINES);
     for (k = 0; k < LINES; k++) {
         ck_fp2_mul(&pre->c[k][0], &pre->c[k][0], &inv[k]);
         ck_fp2_mul(&pre->c[k][1], &pre->c[k][1], &inv[k]);
         ck_fp2_one(&pre->c[k][2]);
     }
     ck_wipe(&t, sizeof(t));
+    ck_wipe(c4, sizeof(c4));
     ck_wipe(inv, sizeof(inv));
 }
 
