@@ -21,6 +21,7 @@
     void name(FE *r, const FE *a, size_t n)                                     \
     {                                                                           \
         FE acc, inv, one, zero, d, t;                                           \
+        if (n == 0) return; /* no inversion of the empty product */            \
         ONE(&one);                                                              \
         memset(&zero, 0, sizeof(zero));                                         \
         acc = one;                                                              \
