@@ -20,7 +20,9 @@
 
 typedef struct { ck_fp2 x, y, z; } twist_proj;
 
-/* T = 2T; line = (Y^2 - 3b'Z^2, -3X^2, 2YZ). */
+/* T = 2T; line = (Y^2 - 3b'Z^2, -3X^2, 2YZ), returned with X^2 in the
+ * middle: the factor -3 is folded into the point it is evaluated at
+ * (otf_point) or applied once when lines are prepared. */
 static void line_dbl(ck_fp2 line[3], twist_proj *t)
 {
     ck_fp2 a, b, c, e, f, g, h, xx;
@@ -41,9 +43,7 @@ static void line_dbl(ck_fp2 line[3], twist_proj *t)
     ck_fp2_sqr_(&xx, &t->x);
 
     ck_fp2_sub_(&line[0], &b, &e);
-    ck_fp2_dbl_(&line[1], &xx);
-    ck_fp2_add_(&line[1], &line[1], &xx);
-    ck_fp2_neg(&line[1], &line[1]);
+    line[1] = xx;
     line[2] = h;
 
     ck_fp2_sub_(&t->x, &b, &f);
@@ -56,7 +56,8 @@ static void line_dbl(ck_fp2 line[3], twist_proj *t)
     ck_fp2_mul_(&t->z, &b, &h);             /* Z3 = B H */
 }
 
-/* T = T + Q; line = (theta x2 - lambda y2, -theta, lambda). */
+/* T = T + Q; line = (theta x2 - lambda y2, -theta, lambda), returned with
+ * theta in the middle (the factor -1 folded as in line_dbl). */
 static void line_add(ck_fp2 line[3], twist_proj *t, const ck_g2_affine *q)
 {
     ck_fp2 theta, lambda, c, d, e, f, g, h, s;
@@ -76,7 +77,7 @@ static void line_add(ck_fp2 line[3], twist_proj *t, const ck_g2_affine *q)
     ck_fp2_mul_(&line[0], &theta, &q->x);
     ck_fp2_mul_(&s, &lambda, &q->y);
     ck_fp2_sub_(&line[0], &line[0], &s);
-    ck_fp2_neg(&line[1], &theta);
+    line[1] = theta;
     line[2] = lambda;
 
     ck_fp2_mul_(&t->x, &lambda, &h);
@@ -103,22 +104,33 @@ static int g2_affine_is_identity(const ck_g2_affine *q)
  * (ck_fp12_mul_by_014_014). Decryption evaluates the lines of a user's
  * secret K at secret points K', so the whole accumulator is wiped once per
  * Miller loop. Whether a line waits depends only on the number of pairs. */
-typedef struct { ck_fp2 l[3], e[3], pend[3]; int have; } line_acc;
+typedef struct { ck_fp2 e[3], pend[3]; int have; } line_acc;
 
-/* f *= line evaluated at p, unless skip: a pair with an identity
- * contributes 1. Decryption pairs secret points (a user's K and K'), so an
- * identity is not branched around: its line is replaced, by masks, with the
- * constant line 1 (c0 = 1, c1 = c4 = 0), which changes nothing. */
-static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_g1_affine *p,
-                      limb_t skip)
+/* An on-the-fly pair's point with the lines' middle factors folded in:
+ * xd = -3 xP (doubling lines), xa = -xP (addition lines), y = yP; all 0
+ * when the pair has an identity, and then its lines' c0 becomes 1 too. */
+typedef struct { ck_fp xd, xa, y; limb_t skip; } otf_point;
+
+static void otf_point_init(otf_point *o, const ck_g1_affine *p, limb_t skip)
 {
-    static const ck_fp2 one_line[3] = {{CK_FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}};
+    static const ck_fp zero;
+    CK_SELECT(&o->xa, &zero, &p->x, skip);
+    CK_SELECT(&o->y, &zero, &p->y, skip);
+    ck_fp_neg(&o->xa, &o->xa);
+    ck_fp_mul_small(&o->xd, &o->xa, 3);
+    o->skip = skip;
+}
+
+/* f *= line evaluated at the point (x = xd or xa). A pair with an identity
+ * contributes 1: no branch on the points (decryption pairs secret ones), its
+ * line becomes, by masks, the constant 1 (c0 = 1, c1 = c4 = 0). */
+static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_fp *x, const otf_point *o)
+{
+    static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
     ck_fp2 *e = a->have ? a->e : a->pend;
-    ck_limbs_select((limb_t *)a->l, (const limb_t *)one_line, (const limb_t *)line,
-                    3 * sizeof(ck_fp2) / sizeof(limb_t), skip);
-    e[0] = a->l[0];
-    ck_fp2_mul_fp(&e[1], &a->l[1], &p->x);
-    ck_fp2_mul_fp(&e[2], &a->l[2], &p->y);
+    CK_SELECT(&e[0], &one, &line[0], o->skip);
+    ck_fp2_mul_fp(&e[1], &line[1], x);
+    ck_fp2_mul_fp(&e[2], &line[2], &o->y);
     if (a->have) ck_fp12_mul_by_014_014(f, a->pend, a->e);
     a->have ^= 1;
 }
@@ -184,14 +196,15 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
                         const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     twist_proj t[CK_MILLER_MAX_BATCH];
-    limb_t skip[CK_MILLER_MAX_BATCH], pskip[CK_MILLER_MAX_BATCH];
+    otf_point o[CK_MILLER_MAX_BATCH];
+    limb_t pskip[CK_MILLER_MAX_BATCH];
     ck_fp iy[CK_MILLER_MAX_BATCH], xy[CK_MILLER_MAX_BATCH];
     size_t k = 0;
     ck_fp2 line[3];
     line_acc acc = {.have = 0};
     monic_acc macc = {.have = 0};
     for (size_t i = 0; i < n; i++) {
-        skip[i] = mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i]));
+        otf_point_init(&o[i], &p[i], mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i])));
         t[i].x = q[i].x;
         t[i].y = q[i].y;
         ck_fp2_one(&t[i].z);
@@ -207,13 +220,13 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
         }
         for (size_t j = 0; j < n; j++) {
             line_dbl(line, &t[j]);
-            line_push(f, &acc, line, &p[j], skip[j]);
+            line_push(f, &acc, line, &o[j].xd, &o[j]);
         }
         for (size_t j = 0; j < m; j++) monic_push(f, &macc, qp[j]->c[k], &iy[j], &xy[j]);
         if (add) {
             for (size_t j = 0; j < n; j++) {
                 line_add(line, &t[j], &q[j]);
-                line_push(f, &acc, line, &p[j], skip[j]);
+                line_push(f, &acc, line, &o[j].xa, &o[j]);
             }
             for (size_t j = 0; j < m; j++) monic_push(f, &macc, qp[j]->c[k + 1], &iy[j], &xy[j]);
         }
@@ -222,6 +235,7 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
     line_flush(f, &acc, &macc);
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
+    ck_wipe(o, sizeof(o));
     ck_wipe(line, sizeof(line));
     ck_wipe(&acc, sizeof(acc));
     ck_wipe(&macc, sizeof(macc));
@@ -267,8 +281,15 @@ void ck_g2_prepare(ck_g2_prepared *pre, const ck_g2_affine *q)
     t.y = q->y;
     ck_fp2_one(&t.z);
     for (int bit = 62; bit >= 0; bit--) {
-        line_dbl(pre->c[k++], &t);
-        if ((CK_X_ABS >> bit) & 1) line_add(pre->c[k++], &t, q);
+        line_dbl(pre->c[k], &t);
+        ck_fp2_mul_small(&pre->c[k][1], &pre->c[k][1], 3);
+        ck_fp2_neg(&pre->c[k][1], &pre->c[k][1]);
+        k++;
+        if ((CK_X_ABS >> bit) & 1) {
+            line_add(pre->c[k], &t, q);
+            ck_fp2_neg(&pre->c[k][1], &pre->c[k][1]);
+            k++;
+        }
     }
     for (k = 0; k < LINES; k++) c4[k] = pre->c[k][2];
     ck_fp2_batch_inv(inv, c4, LINES);
