@@ -53,13 +53,13 @@ void ck_fp_half(ck_fp *r, const ck_fp *a)
  * curves' 3b) is four inline additions. */
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k)
 {
-    ck_fp acc, base = *a;
-    int bit = k ? 31 - __builtin_clz(k) : 0;
+    ck_fp acc = *a, base = *a;
+    int bit;
     if (k == 0) {
         memset(r, 0, sizeof(*r));
         return;
     }
-    acc = base;
+    bit = 31 - __builtin_clz(k);
     while (bit-- > 0) {
         ck_fp_add_(&acc, &acc, &acc);
         if ((k >> bit) & 1) ck_fp_add_(&acc, &acc, &base);

@@ -4,14 +4,26 @@
  */
 #include "pg_impl.h"
 
-ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_audit *a)
+/* A grant row written by sql (which returns its id) and its audit row, in
+ * one transaction. */
+static ck_store_rc grant_write(pgs *s, const char *sql, params *p, int64_t *id, const ck_store_audit *a)
 {
-    pgs *s = (pgs *)b;
     pconn *c = pg_conn_get(s);
-    params p = {0};
     char target[40];
     ck_store_rc rc = CK_STORE_ERROR;
     if (pg_exec_simple(c, "BEGIN") != 0) goto out;
+    rc = pg_query_row(c, sql, p, pg_row_int64, id);
+    if (rc != CK_STORE_OK) goto out;
+    snprintf(target, sizeof target, "grant:%lld", (long long)*id);
+    rc = pg_audit_commit(c, a, target);
+out:
+    pg_conn_put(s, c);
+    return rc;
+}
+
+ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_audit *a)
+{
+    params p = {0};
     pg_param_text(&p, g->patient);
     pg_param_text(&p, g->grantee);
     pg_param_text(&p, g->granted_by);
@@ -20,35 +32,24 @@ ck_store_rc pg_grant_add(ck_store *b, ck_store_grant *g, const ck_store_audit *a
     pg_param_int(&p, g->expires_at);
     pg_param_int(&p, g->created_at);
     pg_param_text(&p, g->access[0] ? g->access : "write");
-    rc = pg_query_row(c, "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at, "
-                         "access) VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &p, pg_row_int64, &g->id);
-    if (rc != CK_STORE_OK) goto out;
-    snprintf(target, sizeof target, "grant:%lld", (long long)g->id);
-    rc = pg_audit_commit(c, a, target);
-out:
-    pg_conn_put(s, c);
-    return rc;
+    return grant_write((pgs *)b,
+                       "INSERT INTO grants(patient, grantee, granted_by, sections, delegate, expires_at, created_at, "
+                       "access) VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                       &p, &g->id, a);
 }
 
 ck_store_rc pg_grant_revoke(ck_store *b, const char *patient, int64_t id, int64_t now,
                             const ck_store_audit *a)
 {
-    pgs *s = (pgs *)b;
-    pconn *c = pg_conn_get(s);
     params p = {0};
-    char target[40];
-    ck_store_rc rc = CK_STORE_ERROR;
-    if (pg_exec_simple(c, "BEGIN") != 0) goto out;
+    int64_t revoked = 0;
     pg_param_text(&p, patient);
     pg_param_int(&p, id);
     pg_param_int(&p, now);
-    rc = pg_exec_one(c, "UPDATE grants SET revoked_at = $3 WHERE patient = $1 AND id = $2 AND revoked_at = 0", &p);
-    if (rc != CK_STORE_OK) goto out;
-    snprintf(target, sizeof target, "grant:%lld", (long long)id);
-    rc = pg_audit_commit(c, a, target);
-out:
-    pg_conn_put(s, c);
-    return rc;
+    return grant_write((pgs *)b,
+                       "UPDATE grants SET revoked_at = $3 WHERE patient = $1 AND id = $2 AND revoked_at = 0 "
+                       "RETURNING id",
+                       &p, &revoked, a);
 }
 
 static int row_grant(PGresult *r, int i, void *out)
