@@ -236,6 +236,8 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
     ck_fp12_conj(f, f);                    /* x < 0 */
     ck_wipe(t, sizeof(t));
     ck_wipe(o, sizeof(o));
+    ck_wipe(iy, sizeof(iy));
+    ck_wipe(xy, sizeof(xy));
     ck_wipe(line, sizeof(line));
     ck_wipe(&acc, sizeof(acc));
     ck_wipe(&macc, sizeof(macc));
