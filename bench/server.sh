@@ -4,8 +4,11 @@
 # with median and p99 latency, against a real carekeyd on loopback, for
 # SQLite and for a PostgreSQL server started in a temporary directory.
 # ckbench (bench/server/ckbench.c) shares the machine with carekeyd, so its
-# loops are lean: one thread, plain sockets, every entry and every request
-# still signed (`appendcurl` / `readcurl` drive the client library instead).
+# loops are lean: one thread, plain sockets, every entry signed and every
+# request authenticated as a long-lived client does it: a signed handshake
+# per connection, then an HMAC per request in that session (docs/API.md,
+# "Sessions"; CKBENCH_AUTH=sign signs every request instead). `appendcurl`
+# / `readcurl` drive the client library instead.
 #
 #   bench/server.sh BUILD_DIR
 #

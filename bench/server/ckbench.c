@@ -15,6 +15,10 @@
  * read counts only when the status is 200 and the body is the entry asked
  * for (its "seq"); an append only when the status is 201 and the body
  * names the next seq and a hash, which the next append chains on.
+ * Requests are authenticated as long-lived clients do: one signed
+ * handshake per connection opens a session, then an HMAC per request
+ * (docs/API.md, "Sessions"); CKBENCH_AUTH=sign signs every request
+ * instead.
  * MODE appendcurl / readcurl: the same through the client library
  * (libcurl), one thread per connection. Setup (enrollment, heads, filling
  * the record) uses the client library. Prints
@@ -51,6 +55,7 @@ static long max_requests;
 static volatile int stop; /* set by the timer, read by the workers */
 static long issued;
 static char run_id[16];
+static int sessions = 1; /* MACs in a session (CKBENCH_AUTH=sign: a signature per request) */
 
 typedef struct {
     int idx;
@@ -99,6 +104,7 @@ static ck_net *open_as(const char *gid, const uint8_t sk[32])
         ck_net_close(c);
         return NULL;
     }
+    ck_net_use_sessions(c, sessions);
     return c;
 }
 
@@ -174,6 +180,7 @@ typedef struct {
 #else
     ck_net_signer *signer; /* loaded once */
 #endif
+    ck_net_session sess; /* id[0] == 0: each request signed (CKBENCH_AUTH=sign) */
     uint64_t seq;      /* read: the entry asked for; append: the head's seq */
     uint8_t head[32];  /* append: the hash the next entry chains on */
     double t0;
@@ -241,7 +248,7 @@ static int lsend_all(lconn *c, const char *p, size_t n)
 /* Signs and sends METHOD PATH with BODY (or none) as the worker; 0 or -1. */
 static int lrequest(lconn *c, const char *method, const char *path, const char *body, size_t body_len)
 {
-    char nonce[33], sighex[129], req[4096], clen[96] = "", *msg;
+    char nonce[33], sighex[129], req[4096], clen[96] = "", auth[200], *msg;
     uint8_t rnd[16], sig[64];
     int64_t ts = (int64_t)(now_ms() / 1000);
     int n;
@@ -249,15 +256,23 @@ static int lrequest(lconn *c, const char *method, const char *path, const char *
     ck_net_hex(nonce, rnd, sizeof rnd);
     msg = ck_net_req_string(origin, method, path, c->w->gid, ts, nonce, NULL, (const uint8_t *)body, body_len);
     if (msg == NULL) return -1;
-    n = lsign(c, sig, msg, strlen(msg));
+    if (c->sess.id[0]) {
+        ck_net_req_mac(sig, c->sess.key, msg, strlen(msg));
+        ck_net_hex(sighex, sig, 32);
+        snprintf(auth, sizeof auth, "X-CK-Session: %s\r\nX-CK-MAC: %s", c->sess.id, sighex);
+        n = 0;
+    } else {
+        n = lsign(c, sig, msg, strlen(msg));
+        ck_net_hex(sighex, sig, 64);
+        snprintf(auth, sizeof auth, "X-CK-Signature: %s", sighex);
+    }
     free(msg);
     if (n != 0) return -1;
-    ck_net_hex(sighex, sig, 64);
     if (body) snprintf(clen, sizeof clen, "Content-Type: application/json\r\nContent-Length: %zu\r\n", body_len);
     n = snprintf(req, sizeof req,
                  "%s %s HTTP/1.1\r\nHost: %s\r\nX-CK-GID: %s\r\nX-CK-Time: %lld\r\nX-CK-Nonce: %s\r\n"
-                 "X-CK-Signature: %s\r\n%s\r\n%.*s",
-                 method, path, host_hdr, c->w->gid, (long long)ts, nonce, sighex, clen, (int)body_len,
+                 "%s\r\n%s\r\n%.*s",
+                 method, path, host_hdr, c->w->gid, (long long)ts, nonce, auth, clen, (int)body_len,
                  body ? body : "");
     if (n <= 0 || (size_t)n >= sizeof req) return -1; /* one send: head and body in one segment */
     c->t0 = now_s();
@@ -367,14 +382,18 @@ static int lsetup(lconn *c, worker *wk, int ep, int append)
 #else
     if ((c->signer = ck_net_signer_new(wk->sk)) == NULL) return -1;
 #endif
-    if (append) {
+    {
         ck_net *n = open_as(wk->gid, wk->sk);
         ck_net_head h;
-        int rc = n == NULL || ck_net_head_get(n, wk->gid, &h, NULL, NULL) != 0 ? -1 : 0;
+        int rc = n == NULL ? -1 : 0;
+        if (rc == 0 && append && ck_net_head_get(n, wk->gid, &h, NULL, NULL) != 0) rc = -1;
+        if (rc == 0 && sessions && ck_net_session_open(n, &c->sess) != 0) rc = -1;
         ck_net_close(n);
         if (rc != 0) return -1;
-        c->seq = h.seq;
-        memcpy(c->head, h.hash, 32);
+        if (append) {
+            c->seq = h.seq;
+            memcpy(c->head, h.hash, 32);
+        }
     }
     return lconnect(c, ep);
 }
@@ -445,6 +464,7 @@ static int lean_loop(int append)
 out:
     for (int i = 0; cs && i < clients; i++) {
         if (cs[i].fd >= 0) close(cs[i].fd);
+        ck_net_session_clear(&cs[i].sess);
 #ifdef CKB_HAVE_SODIUM
         sodium_memzero(cs[i].ssk, sizeof cs[i].ssk);
 #else
@@ -508,6 +528,7 @@ int main(int argc, char **argv)
     if (!is_append && !lean && strcmp(mode, "readcurl") != 0) return 2;
     if (clients < 1 || clients > MAXC || seconds <= 0 || max_requests < 1) return 2;
     if (ck_net_global_init() != 0) return 2;
+    if (getenv("CKBENCH_AUTH") && !strcmp(getenv("CKBENCH_AUTH"), "sign")) sessions = 0;
     /* PID too: two instances run at once against one database (server.sh). */
     snprintf(run_id, sizeof run_id, "%lx%x", (unsigned long)now_ms() & 0xffffff, (unsigned)getpid() & 0xfff);
     if ((ca = open_as("admin", admin_sk)) == NULL) return 1;

@@ -4,7 +4,7 @@
  * These are the canonical encodings of docs/API.md ("Signatures and hashes"):
  * request signatures, entry signatures, entry hashes (the record's hash
  * chain) and signed heads, plus the hex/base64 codecs the JSON API uses.
- * They depend on OpenSSL libcrypto only and live in libcarekey, so the
+ * They depend on OpenSSL libcrypto and libsodium only and live in libcarekey, so the
  * server, the client library and record verification share one definition.
  *
  * Conventions: caller-owned buffers; 0 on success, -1 on error; functions
@@ -126,6 +126,23 @@ int ck_net_head_tbs(uint8_t *out, size_t cap, size_t *len, const char *patient,
 char *ck_net_req_string(const char *origin, const char *method, const char *path_query,
                         const char *caller, int64_t timestamp, const char *nonce,
                         const char *purpose, const uint8_t *body, size_t body_len);
+/* ---- request sessions (src/net/session.c, docs/API.md "Sessions") ----- */
+/* A session id: 16 random bytes as lower-case hex. */
+#define CK_NET_SESSION_ID_HEX 32
+/* An ephemeral X25519 key pair (libsodium). */
+int ck_net_kx_keypair(uint8_t pk[32], uint8_t sk[32]) CK_NET_WUR;
+/* The session key both sides derive: BLAKE2b-256 keyed with
+ * X25519(my_sk, peer_pk) over the transcript (session id, caller, the
+ * client's and the server's public key). -1 for a low-order peer key or a
+ * malformed id. The shared secret is wiped. */
+int ck_net_session_key(uint8_t key[32], const uint8_t my_sk[32], const uint8_t peer_pk[32],
+                       const char *session_id, const char *caller, const uint8_t client_pk[32],
+                       const uint8_t server_pk[32]) CK_NET_WUR;
+/* HMAC-SHA-256 of a request string (ck_net_req_string) under a session
+ * key, and its constant-time check (0 when it matches). */
+void ck_net_req_mac(uint8_t mac[32], const uint8_t key[32], const char *msg, size_t len);
+int ck_net_req_mac_verify(const uint8_t mac[32], const uint8_t key[32], const char *msg, size_t len) CK_NET_WUR;
+
 /* The origin "scheme://host:port" of a URL: lower case, the port always
  * explicit (80 for http, 443 for https). 0, or -1 for a URL that is not
  * http(s) or has user info, an empty host or a bad port. */

@@ -18,6 +18,7 @@ static const struct {
     {"bad_signature", "check that --home holds the identity this server enrolled, and --server"},
     {"stale_timestamp", "set this computer's clock right (carekeyd accepts a few minutes of skew)"},
     {"replayed_nonce", "run the command again"},
+    {"session_expired", "run the command again (the client opens a new session by itself)"},
     {"unknown_key", "this identity is not enrolled on this server: check --server, or 'carekey init' and "
                     "wait for the operator's 'carekey admin approve GID'"},
     {"forbidden", "ask the patient or a delegate for access: carekey grant --patient P --gid YOU --read "

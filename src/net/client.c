@@ -118,6 +118,7 @@ void ck_net_close(ck_net *c)
     if (c == NULL) return;
     if (c->curl) curl_easy_cleanup(c->curl);
     OPENSSL_cleanse(c->sk, sizeof c->sk);
+    ck_net_session_forget(c);
     ck_net_signer_free(c->signer);
     free(c->url);
     free(c->ca_file);
@@ -129,6 +130,7 @@ int ck_net_set_identity(ck_net *c, const char *caller, const uint8_t sk[32])
     if (caller == NULL || strlen(caller) >= sizeof c->caller || sk == NULL) return -1;
     ck_net_signer_free(c->signer);
     if ((c->signer = ck_net_signer_new(sk)) == NULL) return -1;
+    ck_net_session_forget(c); /* a session belongs to one identity */
     snprintf(c->caller, sizeof c->caller, "%s", caller);
     memcpy(c->sk, sk, 32);
     c->have_key = 1;
@@ -187,7 +189,7 @@ int ck_net_request_at(ck_net *c, const char *method, const char *path_query, con
     uint8_t sig[64];
     rbuf b = {NULL, 0, 0};
     CURLcode cc;
-    int rc = -1;
+    int rc = -1, with_session;
 
     *resp = NULL;
     *resp_len = 0;
@@ -200,8 +202,15 @@ int ck_net_request_at(ck_net *c, const char *method, const char *path_query, con
     sprintf(url, "%s%s", c->url, path_query);
     msg = ck_net_req_string(c->origin, method, path_query, c->caller, timestamp, nonce, c->purpose,
                             (const uint8_t *)body, body_len);
-    if (msg == NULL || ck_net_signer_sign(c->signer, sig, (const uint8_t *)msg, strlen(msg)) != 0) goto out;
-    ck_net_hex(sighex, sig, 64);
+    if (msg == NULL) goto out;
+    with_session = c->sid[0] && !ck_net_session_path(path_query);
+    if (with_session) {
+        ck_net_req_mac(sig, c->skey, msg, strlen(msg));
+        ck_net_hex(sighex, sig, 32);
+    } else {
+        if (ck_net_signer_sign(c->signer, sig, (const uint8_t *)msg, strlen(msg)) != 0) goto out;
+        ck_net_hex(sighex, sig, 64);
+    }
 
     snprintf(line, sizeof line, "X-CK-GID: %s", c->caller);
     h = curl_slist_append(h, line);
@@ -209,7 +218,13 @@ int ck_net_request_at(ck_net *c, const char *method, const char *path_query, con
     h = curl_slist_append(h, line);
     snprintf(line, sizeof line, "X-CK-Nonce: %s", nonce);
     h = curl_slist_append(h, line);
-    snprintf(line, sizeof line, "X-CK-Signature: %s", sighex);
+    if (with_session) {
+        snprintf(line, sizeof line, "X-CK-Session: %s", c->sid);
+        h = curl_slist_append(h, line);
+        snprintf(line, sizeof line, "X-CK-MAC: %s", sighex);
+    } else {
+        snprintf(line, sizeof line, "X-CK-Signature: %s", sighex);
+    }
     h = curl_slist_append(h, line);
     if (c->purpose[0]) {
         snprintf(line, sizeof line, "X-CK-Purpose: %s", c->purpose);
@@ -264,11 +279,23 @@ int ck_net_request(ck_net *c, const char *method, const char *path_query, const 
 {
     uint8_t rnd[16];
     char nonce[33];
-    if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
-    ck_net_hex(nonce, rnd, sizeof rnd);
-    c->code[0] = 0;
-    return ck_net_request_at(c, method, path_query, body, body_len, (int64_t)time(NULL), nonce, status,
-                             resp, resp_len);
+    int rc, again = path_query != NULL && !ck_net_session_path(path_query);
+    if (again) ck_net_session_ensure(c);
+    for (;;) {
+        if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
+        ck_net_hex(nonce, rnd, sizeof rnd);
+        c->code[0] = 0;
+        rc = ck_net_request_at(c, method, path_query, body, body_len, (int64_t)time(NULL), nonce, status,
+                               resp, resp_len);
+        /* A session the server forgot refused the request before it did
+         * anything: open a new one and send it once more. */
+        if (rc != 0 || !again || !c->sid[0] || !ck_net_session_gone(*status, *resp, *resp_len)) return rc;
+        again = 0;
+        free(*resp);
+        *resp = NULL;
+        ck_net_session_forget(c);
+        ck_net_session_ensure(c);
+    }
 }
 
 int ck_net_call(ck_net *c, const char *method, const char *path, json_t *body, long want, json_t **out)

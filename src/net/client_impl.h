@@ -17,6 +17,12 @@ struct ck_net {
     uint8_t sk[32];
     ck_net_signer *signer;
     int have_key;
+    /* Request sessions (client_session.c): on when use_sessions; sid[0]
+     * == 0 while none is open; renewed before local_deadline_ms. */
+    int use_sessions;
+    char sid[CK_NET_SESSION_ID_HEX + 1];
+    uint8_t skey[32];
+    int64_t session_deadline_ms;
     char purpose[32];
     long status;
     long retry_budget_ms;  /* ck_net_set_retry; -1 until set (then the default) */
@@ -55,6 +61,18 @@ int ck_net_retryable(const ck_net *c);
  * "outcome_unknown" when the record could not be read). */
 int ck_net_append_resolve(ck_net *c, const char *patient, const uint8_t prev_hash[32], const uint8_t sig[64],
                           ck_net_head *out);
+/* Sessions (client_session.c): opens one when sessions are on and none is
+ * open or it is about to expire (a failure leaves requests signed);
+ * forgets it (wiped). */
+void ck_net_session_ensure(ck_net *c);
+void ck_net_session_forget(ck_net *c);
+/* 1 when a reply (status, body) says the session is gone. */
+int ck_net_session_gone(long status, const char *body, size_t len);
+/* The answer to POST /v1/sessions: a lower-case hex id, the server's
+ * X25519 key and a lifetime of 1 s to a day; 0, or -1 for anything else. */
+int ck_net_session_reply(json_t *j, char sid[CK_NET_SESSION_ID_HEX + 1], uint8_t server_pk[32], long *ttl);
+/* 1 for the path that opens sessions (always signed). */
+int ck_net_session_path(const char *path_query);
 /* Default retry budget per call when ck_net_set_retry was not called. */
 #define CK_NET_RETRY_DEFAULT_MS 20000
 

@@ -287,5 +287,8 @@ int ck_node_net(ck_node *n)
         n->net = NULL;
         return ck_node_fail(n, CK_NODE_E_IO, "connection", "cannot set up a connection to %s", n->s->server);
     }
+    /* A handle serves many requests (a page, a FHIR search, an import):
+     * one signed handshake, then a MAC each (docs/API.md, "Sessions"). */
+    ck_net_use_sessions(n->net, 1);
     return 0;
 }

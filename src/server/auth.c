@@ -1,8 +1,10 @@
 /*
  * auth.c - request authentication (docs/API.md, "Authentication").
  *
- * Every /v1 request carries X-CK-GID, X-CK-Time, X-CK-Nonce and
- * X-CK-Signature: an Ed25519 signature by the caller's key over
+ * Every /v1 request carries X-CK-GID, X-CK-Time, X-CK-Nonce and either
+ * X-CK-Signature, an Ed25519 signature by the caller's key, or X-CK-Session
+ * and X-CK-MAC, an HMAC-SHA-256 under the key of a session the caller
+ * opened with a signed request (api_sessions.c, src/net/session.c), over
  * ck_net_req_string(origin, method, target, caller, time, nonce, purpose,
  * body), where origin is one this server answers to and target the request
  * target exactly as sent. Checks, cheapest first: header syntax, time
@@ -17,6 +19,7 @@
  */
 #include "ckd.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,9 +107,11 @@ static int host_origin(ckd_req *r)
     return -1;
 }
 
-/* 0 when sig signs the request for one of our origins: the Host's first,
- * then the others (a proxy may have rewritten Host). */
-static int verify_request(ckd_req *r, const uint8_t sig[64], const uint8_t pk[32], const char *caller,
+/* 0 when auth authenticates the request for one of our origins, the
+ * Host's first, then the others (a proxy may have rewritten Host): an
+ * Ed25519 signature under pk, or with mac set an HMAC under the session
+ * key in pk. */
+static int verify_request(ckd_req *r, const uint8_t *auth, const uint8_t pk[32], int mac, const char *caller,
                           int64_t t, const char *nonce, const char *purpose)
 {
     ckd_server *s = r->srv;
@@ -118,7 +123,8 @@ static int verify_request(ckd_req *r, const uint8_t sig[64], const uint8_t pk[32
         msg = ck_net_req_string(s->origins[i], r->method, r->uri, caller, t, nonce, purpose,
                                 (const uint8_t *)r->body, r->body_len);
         if (msg == NULL) return -1;
-        ok = ck_net_ed25519_verify(sig, (const uint8_t *)msg, strlen(msg), pk);
+        ok = mac ? ck_net_req_mac_verify(auth, pk, msg, strlen(msg))
+                 : ck_net_ed25519_verify(auth, (const uint8_t *)msg, strlen(msg), pk);
         free(msg);
     }
     return ok;
@@ -177,6 +183,80 @@ static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t 
     return 0;
 }
 
+/* A session's request: its key (into key) when the session is live, the
+ * caller's and opened under the key she still has. Unknown, expired and
+ * someone else's sessions get one answer, before any key lookup, so it
+ * tells nothing about who is enrolled. 0, or a reply was queued. */
+static int session_key(ckd_req *r, const char *sid, const char *caller, int64_t now, uint8_t pk[32],
+                       uint8_t key[32], enum MHD_Result *res)
+{
+    ckd_server *s = r->srv;
+    uint8_t opened_pk[32];
+    int k;
+    if (s->sessions == NULL || r->route == CKD_R_SESSION_OPEN ||
+        ckd_sessions_get(s->sessions, sid, caller, now, opened_pk, key) != 0) {
+        *res = ckd_fail(r, CKD_E_SESSION, "unknown or expired session: open a new one");
+        return -1;
+    }
+    if ((k = lookup_key(r, caller, now, pk)) == -2) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        return -1;
+    }
+    if (k != 0 || memcmp(pk, opened_pk, 32) != 0) { /* her key changed: the session died with it */
+        r->caller_kind = CKD_CALLER_NONE;
+        *res = ckd_fail(r, CKD_E_SESSION, "unknown or expired session: open a new one");
+        return -1;
+    }
+    return 0;
+}
+
+/* The caller's key (signature) or the session key (mac) and the request's
+ * authenticator, verified; 0, or a reply was queued. */
+static int check_authenticator(ckd_req *r, const char *caller, int64_t t, int64_t now, const char *nonce,
+                               const char *purpose, const char *sighex, const char *sid, const char *machex,
+                               enum MHD_Result *res)
+{
+    ckd_server *s = r->srv;
+    uint8_t auth[64], pk[32], key[32];
+    int k, rc = -1;
+    if (sid) {
+        if (!is_lower_hex(sid, CK_NET_SESSION_ID_HEX) || ck_net_unhex(auth, 32, machex) != 0) {
+            *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "malformed session or MAC");
+            return -1;
+        }
+        if (session_key(r, sid, caller, now, pk, key, res) != 0) goto out;
+        if (verify_request(r, auth, key, 1, caller, t, nonce, purpose) != 0) {
+            r->caller_kind = CKD_CALLER_NONE;
+            *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "MAC does not verify");
+            goto out;
+        }
+        rc = 0;
+        goto out;
+    }
+    if (ck_net_unhex(auth, 64, sighex) != 0) {
+        *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "malformed signature");
+        return -1;
+    }
+    if ((k = lookup_key(r, caller, now, pk)) == -2) {
+        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
+        return -1;
+    }
+    if (k != 0) { /* unknown: same work and answer as a wrong signature */
+        r->caller_kind = CKD_CALLER_NONE;
+        memcpy(pk, s->dummy_pk, 32);
+    }
+    if (verify_request(r, auth, pk, 0, caller, t, nonce, purpose) != 0 || k != 0) {
+        r->caller_kind = CKD_CALLER_NONE;
+        *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "signature does not verify");
+        return -1;
+    }
+    rc = 0;
+out:
+    if (rc == 0) memcpy(r->caller_pk, pk, 32);
+    OPENSSL_cleanse(key, sizeof key);
+    return rc;
+}
+
 int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
 {
     ckd_server *s = r->srv;
@@ -185,22 +265,19 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
     const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Time");
     const char *nonce = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Nonce");
     const char *sighex = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Signature");
+    const char *sid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Session");
+    const char *machex = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-MAC");
     const char *purpose = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CK-Purpose");
-    uint8_t sig[64], pk[32];
     uint64_t t;
     int64_t now = ckd_now_ms();
-    int k;
 
-    if (!caller || !ts || !nonce || !sighex) {
-        *res = ckd_fail(r, CKD_E_UNSIGNED, "X-CK-GID, X-CK-Time, X-CK-Nonce and X-CK-Signature are required");
+    if (!caller || !ts || !nonce || (sighex ? sid || machex : !sid || !machex)) {
+        *res = ckd_fail(r, CKD_E_UNSIGNED, "X-CK-GID, X-CK-Time, X-CK-Nonce and either X-CK-Signature or "
+                                           "X-CK-Session with X-CK-MAC are required");
         return -1;
     }
     if (strlen(caller) >= sizeof r->caller || !is_lower_hex(nonce, CK_NET_NONCE_HEX)) {
         *res = ckd_fail(r, CKD_E_UNSIGNED, "malformed caller or nonce");
-        return -1;
-    }
-    if (ck_net_unhex(sig, 64, sighex) != 0) {
-        *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "malformed signature");
         return -1;
     }
     if (purpose && !ckd_purpose_valid(purpose)) {
@@ -212,19 +289,7 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
         *res = ckd_fail(r, CKD_E_STALE, "time stamp outside the accepted window");
         return -1;
     }
-    if ((k = lookup_key(r, caller, now, pk)) == -2) {
-        *res = ckd_fail(r, CKD_E_INTERNAL, "storage error");
-        return -1;
-    }
-    if (k != 0) { /* unknown: same work and answer as a wrong signature */
-        r->caller_kind = CKD_CALLER_NONE;
-        memcpy(pk, s->dummy_pk, 32);
-    }
-    if (verify_request(r, sig, pk, caller, (int64_t)t, nonce, purpose) != 0 || k != 0) {
-        r->caller_kind = CKD_CALLER_NONE;
-        *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "signature does not verify");
-        return -1;
-    }
+    if (check_authenticator(r, caller, (int64_t)t, now, nonce, purpose, sighex, sid, machex, res) != 0) return -1;
     /* After the signature: only the user herself learns she is deactivated. */
     if (r->caller_kind == CKD_CALLER_USER && !r->user.active) {
         *res = ckd_fail(r, CKD_E_DEACTIVATED, "this user was deactivated");

@@ -46,6 +46,8 @@ typedef struct {
     int nonce_db;     /* -1 auto (db for postgres), 0 memory, 1 db */
     long replay_cap;  /* memory replay cache entries */
     int grace;        /* seconds to finish in-flight requests on SIGTERM */
+    int session_ttl;  /* seconds a request session lives, 0 = sessions off */
+    long session_max; /* most open sessions in this process */
     int log_level;    /* 0 error, 1 warn, 2 info, 3 debug */
 } ckd_config;
 
@@ -76,6 +78,7 @@ typedef enum {
     CKD_E_RATE, CKD_E_MAILBOX_FULL, CKD_E_INTERNAL, CKD_E_UNAVAILABLE,
     CKD_E_BAD_DOC_SIG, CKD_E_STALE_VERSION, CKD_E_TIME_REGRESSION, CKD_E_BAD_TIME, CKD_E_BAD_PURPOSE,
     CKD_E_NO_CONSENT, CKD_E_NOT_AFFILIABLE, CKD_E_ENROLLMENT_NOT_FOUND, CKD_E_BAD_TOMBSTONE,
+    CKD_E_SESSION,
     CKD_E_COUNT
 } ckd_err;
 int ckd_err_status(ckd_err e);
@@ -89,7 +92,7 @@ typedef enum {
     CKD_R_MAIL_LIST, CKD_R_MAIL_ACK, CKD_R_ORG_ADD, CKD_R_ORGS, CKD_R_ORG_GET, CKD_R_UNIT_ADD,
     CKD_R_UNITS, CKD_R_USERS, CKD_R_AFFILIATE, CKD_R_DEACTIVATE, CKD_R_REACTIVATE, CKD_R_UNAFFILIATE,
     CKD_R_CONSENT_ADD, CKD_R_CONSENT_DEL, CKD_R_ENROLL_ADD, CKD_R_ENROLL_GET, CKD_R_ENROLLS, CKD_R_ENROLL_APPROVE,
-    CKD_R_ENROLL_REJECT, CKD_R_GRANTS_MINE, CKD_R_COUNT
+    CKD_R_ENROLL_REJECT, CKD_R_GRANTS_MINE, CKD_R_SESSION_OPEN, CKD_R_COUNT
 } ckd_route;
 const char *ckd_route_name(ckd_route r);
 void ckd_metrics_observe(ckd_route r, int status, double seconds, int err /* ckd_err or -1 */);
@@ -112,6 +115,20 @@ ckd_ratelimit *ckd_ratelimit_new(double rate, int burst);
 void ckd_ratelimit_free(ckd_ratelimit *r);
 /* 1 allowed, 0 limited. */
 int ckd_ratelimit_take(ckd_ratelimit *r, const char *caller, int64_t now_ms);
+
+/* Request sessions (sessions.c): in memory, per process. add: 0, or -1
+ * when the table is full of live sessions (or the id is taken); a caller
+ * beyond per_caller loses her oldest. get: 0 and the caller's key at
+ * opening and the session key when id is live and hers, else -1. */
+#define CKD_SESSIONS_PER_CALLER 16
+typedef struct ckd_sessions ckd_sessions;
+ckd_sessions *ckd_sessions_new(long cap, int ttl_s, int per_caller);
+void ckd_sessions_free(ckd_sessions *t);
+int ckd_sessions_add(ckd_sessions *t, const char *id, const char *caller, const uint8_t pk[32],
+                     const uint8_t key[32], int64_t now, int64_t *expires_ms) CKD_WUR;
+int ckd_sessions_get(ckd_sessions *t, const char *id, const char *caller, int64_t now, uint8_t pk[32],
+                     uint8_t key[32]) CKD_WUR;
+long ckd_sessions_count(ckd_sessions *t);
 
 /* Enrolled users by GID (usercache.c). Handlers that change a user row
  * forget it; entries expire ttl_ms after loading (0: never, for a database
@@ -142,6 +159,7 @@ typedef struct ckd_server {
     ckd_replay *replay;
     ckd_ratelimit *rl;
     ckd_users *users;
+    ckd_sessions *sessions; /* NULL when sessions are off */
     ckd_rcache *rcache; /* NULL: every read asks the store (SQLite) */
     int nonce_db;
     int64_t started_ms;
@@ -187,6 +205,7 @@ typedef struct ckd_req {
     /* authenticated caller */
     int caller_kind;
     char caller[CK_NET_ID_MAX + 16];
+    uint8_t caller_pk[32]; /* the key the request was authenticated with */
     ck_store_user user; /* when caller_kind is USER */
     char purpose[CK_STORE_TOKEN_CAP];
     int purpose_given; /* X-CK-Purpose was sent (else derived per record) */
@@ -293,6 +312,8 @@ enum MHD_Result ckd_api_audit(ckd_req *r, const char *patient);
 enum MHD_Result ckd_api_mail_put(ckd_req *r, const char *gid);
 enum MHD_Result ckd_api_mail_list(ckd_req *r, const char *gid);
 enum MHD_Result ckd_api_mail_ack(ckd_req *r, const char *gid, const char *id);
+/* POST /v1/sessions (api_sessions.c) */
+enum MHD_Result ckd_api_session_open(ckd_req *r);
 /* api_orgs.c: organizations and units; api_directory.c: user listings,
  * affiliation, deactivation. */
 enum MHD_Result ckd_api_org_add(ckd_req *r);

@@ -35,6 +35,8 @@ void ckd_config_defaults(ckd_config *c)
     c->nonce_db = -1;
     c->replay_cap = 1 << 20;
     c->grace = 10;
+    c->session_ttl = 600;
+    c->session_max = 16384;
     c->log_level = CKD_INFO;
 }
 
@@ -68,6 +70,8 @@ static const struct opt {
     {"nonce-store", "auto|memory|db", "where replay nonces live (auto: db for postgres)"},
     {"replay-cap", "N", "capacity of the in-memory nonce cache (default 1048576)"},
     {"grace", "SEC", "time to finish in-flight requests on SIGTERM (default 10)"},
+    {"session-ttl", "SEC", "lifetime of a request session, 0 = sessions off (default 600)"},
+    {"session-max", "N", "most open request sessions (default 16384)"},
     {"log-level", "LEVEL", "error, warn, info (default) or debug (one line per request)"},
     {"help", NULL, "print this help"},
     {"version", NULL, "print the version"},
@@ -159,6 +163,8 @@ int ckd_config_set(ckd_config *c, const char *key, const char *v)
     if (!strcmp(k, "enroll-rate")) return to_long(v, 0, 100000, &x) ? -1 : (c->enroll_rate = (int)x, 0);
     if (!strcmp(k, "db-pool")) return to_long(v, 1, 256, &x) ? -1 : (c->db_pool = (int)x, 0);
     if (!strcmp(k, "replay-cap")) return to_long(v, 1024, 100000000, &x) ? -1 : (c->replay_cap = x, 0);
+    if (!strcmp(k, "session-ttl")) return to_long(v, 0, 86400, &x) ? -1 : (c->session_ttl = (int)x, 0);
+    if (!strcmp(k, "session-max")) return to_long(v, 16, 10000000, &x) ? -1 : (c->session_max = x, 0);
     if (!strcmp(k, "grace")) return to_long(v, 0, 3600, &x) ? -1 : (c->grace = (int)x, 0);
     if (!strcmp(k, "nonce-store")) {
         if (!strcmp(v, "auto")) c->nonce_db = -1;

@@ -50,6 +50,7 @@ static const struct {
     [CKD_E_NOT_AFFILIABLE] = {403, "not_affiliable"},
     [CKD_E_ENROLLMENT_NOT_FOUND] = {404, "enrollment_not_found"},
     [CKD_E_BAD_TOMBSTONE] = {409, "bad_tombstone"},
+    [CKD_E_SESSION] = {401, "session_expired"},
 };
 
 int ckd_err_status(ckd_err e) { return (unsigned)e < CKD_E_COUNT ? errs[e].status : 500; }

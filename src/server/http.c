@@ -472,6 +472,9 @@ int ckd_server_start(ckd_server *s)
     if (ck_store_shared(s->store) && (s->rcache = ckd_rcache_new(CKD_RCACHE_BYTES)) == NULL) goto fail;
     /* Unauthenticated people may submit enrollment requests: a few a minute per address. */
     s->enroll_rl = ckd_ratelimit_new(s->cfg.enroll_rate / 60.0, s->cfg.enroll_rate > 5 ? s->cfg.enroll_rate : 5);
+    if (s->cfg.session_ttl > 0 &&
+        (s->sessions = ckd_sessions_new(s->cfg.session_max, s->cfg.session_ttl, CKD_SESSIONS_PER_CALLER)) == NULL)
+        goto fail;
     if (s->replay == NULL || s->rl == NULL || s->users == NULL || s->enroll_rl == NULL) goto fail;
     /* Unknown callers are checked against this key, so they cost (and
      * answer) like a bad signature (auth.c). */
@@ -539,6 +542,8 @@ void ckd_server_stop(ckd_server *s)
     ck_store_close(s->store); /* the writer finishes its queue first */
     s->store = NULL;
     ckd_replay_free(s->replay);
+    ckd_sessions_free(s->sessions);
+    s->sessions = NULL;
     ckd_ratelimit_free(s->rl);
     ckd_ratelimit_free(s->enroll_rl);
     s->enroll_rl = NULL;

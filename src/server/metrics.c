@@ -15,7 +15,7 @@ static const char *const route_names[CKD_R_COUNT] = {
     "authority_epochs", "append", "entries", "entry", "head_get", "head_put", "grant_add", "grants",
     "grant_revoke", "audit", "mail_put", "mail_list", "mail_ack", "org_add", "orgs", "org_get", "unit_add",
     "units", "users", "affiliate", "deactivate", "reactivate", "unaffiliate", "consent_add", "consent_del",
-    "enroll_add", "enroll_get", "enrollments", "enroll_approve", "enroll_reject", "grants_mine",
+    "enroll_add", "enroll_get", "enrollments", "enroll_approve", "enroll_reject", "grants_mine", "session_open",
 };
 
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 429, 500, 503};

@@ -117,6 +117,8 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
         }
     } else if (is(s[1], "grants")) {
         ROUTE(n == 3 && is(s[2], "mine"), "GET", CKD_R_GRANTS_MINE)
+    } else if (is(s[1], "sessions")) {
+        ROUTE(n == 2, "POST", CKD_R_SESSION_OPEN)
     } else if (is(s[1], "mailbox")) {
         ROUTE(n == 3 && is(m, "POST"), "POST", CKD_R_MAIL_PUT)
         else ROUTE(n == 3, "GET", CKD_R_MAIL_LIST)
@@ -162,6 +164,7 @@ enum MHD_Result ckd_dispatch(ckd_req *r)
     case CKD_R_GRANTS: return ckd_api_grants(r, s[2]);
     case CKD_R_GRANT_DEL: return ckd_api_grant_del(r, s[2], s[4]);
     case CKD_R_GRANTS_MINE: return ckd_api_grants_mine(r);
+    case CKD_R_SESSION_OPEN: return ckd_api_session_open(r);
     case CKD_R_AUDIT: return ckd_api_audit(r, s[2]);
     case CKD_R_MAIL_PUT: return ckd_api_mail_put(r, s[2]);
     case CKD_R_MAIL_LIST: return ckd_api_mail_list(r, s[2]);

@@ -591,6 +591,63 @@ static void test_replay_rate(void)
     ckd_ratelimit_free(rl);
 }
 
+/* The session table: lookups by id and caller, expiry, a caller's limit,
+ * a full table, and the key exchange both sides run. */
+static void test_sessions(void)
+{
+    ckd_sessions *t = ckd_sessions_new(16, 10, 3);
+    uint8_t pk[32] = {1}, key[32] = {2}, gpk[32], gkey[32];
+    uint8_t cpk[32], csk[32], spk[32], ssk[32], k1[32], k2[32];
+    char id[8][CK_NET_SESSION_ID_HEX + 1];
+    int64_t exp = 0;
+    int ok = 1, added = 0;
+    CHECK(t != NULL, "new");
+    for (int i = 0; i < 8; i++) snprintf(id[i], sizeof id[i], "%032x", i + 1);
+    CHECK(ckd_sessions_add(t, id[0], "alice", pk, key, 1000, &exp) == 0 && exp == 11000, "added, expires after the ttl");
+    CHECK(ckd_sessions_add(t, id[0], "bob", pk, key, 1000, &exp) != 0, "an id is used once");
+    CHECK(ckd_sessions_get(t, id[0], "alice", 5000, gpk, gkey) == 0 && !memcmp(gpk, pk, 32) && !memcmp(gkey, key, 32),
+          "found with its key");
+    CHECK(ckd_sessions_get(t, id[0], "bob", 5000, gpk, gkey) != 0, "not for another caller");
+    CHECK(ckd_sessions_get(t, id[1], "alice", 5000, gpk, gkey) != 0, "an unknown id");
+    CHECK(ckd_sessions_get(t, id[0], "alice", 11000, gpk, gkey) != 0, "expired");
+    CHECK(ckd_sessions_add(t, id[1], "alice", pk, key, 2000, &exp) == 0 &&
+              ckd_sessions_add(t, id[2], "alice", pk, key, 3000, &exp) == 0 &&
+              ckd_sessions_add(t, id[3], "alice", pk, key, 4000, &exp) == 0 &&
+              ckd_sessions_add(t, id[4], "alice", pk, key, 5000, &exp) == 0,
+          "four more");
+    CHECK(ckd_sessions_get(t, id[0], "alice", 5000, gpk, gkey) != 0 && ckd_sessions_get(t, id[1], "alice", 5000, gpk, gkey) != 0,
+          "a caller keeps her three newest");
+    CHECK(ckd_sessions_get(t, id[2], "alice", 5000, gpk, gkey) == 0 && ckd_sessions_get(t, id[4], "alice", 5000, gpk, gkey) == 0,
+          "which still work");
+    CHECK(ckd_sessions_count(t) == 3, "three open");
+    for (int i = 0; i < 40; i++) {
+        char gid[16], sid[CK_NET_SESSION_ID_HEX + 1];
+        snprintf(gid, sizeof gid, "user%d", i);
+        snprintf(sid, sizeof sid, "%032x", 100 + i);
+        added += ckd_sessions_add(t, sid, gid, pk, key, 6000, &exp) == 0;
+    }
+    CHECK(added == 13 && ckd_sessions_count(t) == 16, "a full table refuses (%d added)", added);
+    CHECK(ckd_sessions_add(t, id[5], "carol", pk, key, 20000, &exp) == 0 && ckd_sessions_count(t) == 1,
+          "expired sessions make room");
+    ckd_sessions_free(t);
+
+    ok &= ck_net_kx_keypair(cpk, csk) == 0 && ck_net_kx_keypair(spk, ssk) == 0;
+    ok &= ck_net_session_key(k1, csk, spk, id[0], "alice", cpk, spk) == 0;
+    ok &= ck_net_session_key(k2, ssk, cpk, id[0], "alice", cpk, spk) == 0;
+    CHECK(ok && !memcmp(k1, k2, 32), "both sides derive one key");
+    CHECK(ck_net_session_key(k2, ssk, cpk, id[1], "alice", cpk, spk) == 0 && memcmp(k1, k2, 32) != 0,
+          "another id, another key");
+    CHECK(ck_net_session_key(k2, ssk, cpk, id[0], "alicf", cpk, spk) == 0 && memcmp(k1, k2, 32) != 0,
+          "another caller, another key");
+    memset(gpk, 0, 32);
+    CHECK(ck_net_session_key(k2, ssk, gpk, id[0], "alice", gpk, spk) != 0, "a zero (low-order) key is refused");
+    CHECK(ck_net_session_key(k2, ssk, cpk, "abc", "alice", cpk, spk) != 0, "a short id is refused");
+    ck_net_req_mac(k2, k1, "carekey-req-v2\n", 15);
+    CHECK(ck_net_req_mac_verify(k2, k1, "carekey-req-v2\n", 15) == 0, "a MAC verifies");
+    k2[31] ^= 1;
+    CHECK(ck_net_req_mac_verify(k2, k1, "carekey-req-v2\n", 15) != 0, "a changed MAC does not");
+}
+
 static void test_inprocess_server(void)
 {
     ckd_server s;
@@ -674,6 +731,7 @@ int main(void)
     test_store_drops();
     test_config();
     test_replay_rate();
+    test_sessions();
     test_inprocess_server();
     TEST_MAIN_END();
 }

@@ -1,0 +1,161 @@
+/*
+ * sessions.c - the request sessions this process opened (docs/API.md,
+ * "Sessions"): id, caller, the signing key the caller had then, the
+ * session key and the expiry.
+ *
+ * Lookups, one per request, hash the id into an open-addressing index.
+ * Opening a session, rare and rate limited, rebuilds the table under the
+ * lock: it drops expired sessions and a caller's oldest beyond her limit,
+ * so no deletion ever leaves a hole in a probe sequence. Dropped keys are
+ * wiped. Sessions live in memory only: after a restart, or at another
+ * instance, a client is told "session_expired" and opens a new one.
+ */
+#include "ckd.h"
+
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char id[CK_NET_SESSION_ID_HEX + 1];
+    char caller[CK_NET_ID_MAX + 16];
+    uint8_t pk[32];
+    uint8_t key[32];
+    int64_t expires_ms;
+} entry;
+
+struct ckd_sessions {
+    pthread_mutex_t mu;
+    entry *v;
+    size_t n, cap;
+    uint32_t *index; /* icap slots (a power of two >= 2 cap); EMPTY when free */
+    size_t icap;
+    int64_t ttl_ms;
+    int per_caller;
+    uint64_t hkey;
+};
+
+#define EMPTY UINT32_MAX
+
+ckd_sessions *ckd_sessions_new(long cap, int ttl_s, int per_caller)
+{
+    ckd_sessions *t = calloc(1, sizeof *t);
+    if (t == NULL) return NULL;
+    t->cap = (size_t)cap;
+    for (t->icap = 16; t->icap < 2 * t->cap; t->icap *= 2) {}
+    t->v = calloc(t->cap, sizeof *t->v);
+    t->index = malloc(t->icap * sizeof *t->index);
+    if (t->v == NULL || t->index == NULL || ck_net_random((uint8_t *)&t->hkey, sizeof t->hkey) != 0) {
+        ckd_sessions_free(t);
+        return NULL;
+    }
+    memset(t->index, 0xff, t->icap * sizeof *t->index);
+    t->ttl_ms = (int64_t)ttl_s * 1000;
+    t->per_caller = per_caller;
+    pthread_mutex_init(&t->mu, NULL);
+    return t;
+}
+
+void ckd_sessions_free(ckd_sessions *t)
+{
+    if (t == NULL) return;
+    if (t->v) {
+        OPENSSL_cleanse(t->v, t->cap * sizeof *t->v);
+        pthread_mutex_destroy(&t->mu);
+    }
+    free(t->v);
+    free(t->index);
+    free(t);
+}
+
+static size_t slot_of(const ckd_sessions *t, const char *id)
+{
+    return (size_t)ckd_str_hash(t->hkey, id) & (t->icap - 1);
+}
+
+/* Drops expired sessions and, when caller is at her limit, her oldest;
+ * then rebuilds the index. Under the lock. */
+static void compact(ckd_sessions *t, const char *caller, int64_t now)
+{
+    size_t keep = 0, oldest = SIZE_MAX;
+    int mine = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].expires_ms > now && !strcmp(t->v[i].caller, caller)) {
+            mine++;
+            if (oldest == SIZE_MAX || t->v[i].expires_ms < t->v[oldest].expires_ms) oldest = i;
+        }
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->v[i].expires_ms <= now || (mine >= t->per_caller && i == oldest)) continue;
+        if (keep != i) t->v[keep] = t->v[i];
+        keep++;
+    }
+    OPENSSL_cleanse(t->v + keep, (t->n - keep) * sizeof *t->v);
+    t->n = keep;
+    memset(t->index, 0xff, t->icap * sizeof *t->index);
+    for (size_t i = 0; i < t->n; i++) {
+        size_t s = slot_of(t, t->v[i].id);
+        while (t->index[s] != EMPTY) s = (s + 1) & (t->icap - 1);
+        t->index[s] = (uint32_t)i;
+    }
+}
+
+static entry *find(ckd_sessions *t, const char *id)
+{
+    for (size_t s = slot_of(t, id);; s = (s + 1) & (t->icap - 1)) {
+        uint32_t i = t->index[s];
+        if (i == EMPTY) return NULL;
+        if (!strcmp(t->v[i].id, id)) return &t->v[i];
+    }
+}
+
+int ckd_sessions_add(ckd_sessions *t, const char *id, const char *caller, const uint8_t pk[32],
+                     const uint8_t key[32], int64_t now, int64_t *expires_ms)
+{
+    int rc = -1;
+    entry *e;
+    if (strlen(id) != CK_NET_SESSION_ID_HEX || strlen(caller) >= sizeof e->caller) return -1;
+    pthread_mutex_lock(&t->mu);
+    compact(t, caller, now);
+    if (t->n == t->cap || find(t, id) != NULL) goto out;
+    e = &t->v[t->n];
+    memcpy(e->id, id, CK_NET_SESSION_ID_HEX + 1);
+    memcpy(e->caller, caller, strlen(caller) + 1);
+    memcpy(e->pk, pk, 32);
+    memcpy(e->key, key, 32);
+    e->expires_ms = *expires_ms = now + t->ttl_ms;
+    {
+        size_t s = slot_of(t, id);
+        while (t->index[s] != EMPTY) s = (s + 1) & (t->icap - 1);
+        t->index[s] = (uint32_t)t->n++;
+    }
+    rc = 0;
+out:
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+int ckd_sessions_get(ckd_sessions *t, const char *id, const char *caller, int64_t now, uint8_t pk[32],
+                     uint8_t key[32])
+{
+    int rc = -1;
+    entry *e;
+    pthread_mutex_lock(&t->mu);
+    e = find(t, id);
+    if (e != NULL && e->expires_ms > now && !strcmp(e->caller, caller)) {
+        memcpy(pk, e->pk, 32);
+        memcpy(key, e->key, 32);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+long ckd_sessions_count(ckd_sessions *t)
+{
+    long n;
+    pthread_mutex_lock(&t->mu);
+    n = (long)t->n;
+    pthread_mutex_unlock(&t->mu);
+    return n;
+}
