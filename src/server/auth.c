@@ -154,8 +154,13 @@ static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t 
         *res = ckd_fail(r, CKD_E_UNAVAILABLE, "replay cache full, retry later");
         return -1;
     }
-    if (!s->nonce_db) return 0;
-    /* On a shared database a read's nonce is checked when it ends, with its
+    if (!s->nonce_db || r->in_session) return 0;
+    /* A session lives in this process's memory only, and so do its
+     * nonces: a replay within the time window meets the cache above, a
+     * replay at another instance or after a restart meets no session. The
+     * database keeps the nonces of signed requests, which any instance
+     * accepts at any time within the window.
+     * On a shared database a read's nonce is checked when it ends, with its
      * audit row (one group commit for both; GET requests change nothing
      * else), and an append's in the append's own commit. */
     if (ck_store_shared(s->store) && ck_store_async(s->store) &&
@@ -230,6 +235,7 @@ static int check_authenticator(ckd_req *r, const char *caller, int64_t t, int64_
             *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "MAC does not verify");
             goto out;
         }
+        r->in_session = 1;
         rc = 0;
         goto out;
     }

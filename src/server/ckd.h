@@ -206,6 +206,7 @@ typedef struct ckd_req {
     int caller_kind;
     char caller[CK_NET_ID_MAX + 16];
     uint8_t caller_pk[32]; /* the key the request was authenticated with */
+    int in_session;        /* authenticated by a session's MAC (auth.c) */
     ck_store_user user; /* when caller_kind is USER */
     char purpose[CK_STORE_TOKEN_CAP];
     int purpose_given; /* X-CK-Purpose was sent (else derived per record) */

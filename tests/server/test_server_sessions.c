@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #define CKT_PER_CALLER 16 /* CKD_SESSIONS_PER_CALLER */
+#define ORIGIN "http://carekey.example:8443" /* every instance answers to it */
 
 static const char *bin;
 static char dir[256], db[1100];
@@ -41,6 +42,7 @@ typedef struct {
     const char *caller;           /* X-CK-GID */
     const char *origin;           /* the origin the MAC names */
     const char *nonce;            /* a fixed nonce (replays) */
+    int64_t ts;                   /* a fixed time stamp (replays); 0: now */
     const char *mac_body;         /* the body the MAC covers, when not body */
     const ck_net_session *s;      /* NULL: no session headers */
     const uint8_t *sign_sk;       /* also an Ed25519 signature */
@@ -58,7 +60,7 @@ static long send_raw(const char *url, const raw_req *q, char **resp)
     struct curl_slist *h = NULL;
     body_buf b = {NULL, 0};
     long st = 0;
-    int64_t ts = (int64_t)time(NULL);
+    int64_t ts = q->ts ? q->ts : (int64_t)time(NULL);
     CURL *c = curl_easy_init();
 
     snprintf(origin, sizeof origin, "%s", q->origin ? q->origin : url);
@@ -140,7 +142,7 @@ static long counter(const char *url, const char *route, int status)
 
 static int start(ckt_server *s, const char *ttl)
 {
-    const char *extra[] = {"--rate-limit", "0", "--session-ttl", ttl, NULL};
+    const char *extra[] = {"--rate-limit", "0", "--session-ttl", ttl, "--origin", ORIGIN, NULL};
     return ckt_start_v(s, bin, dir, db, admin.pk, extra);
 }
 
@@ -322,6 +324,33 @@ static void test_expiry(const char *url)
     ck_net_close(cd);
 }
 
+/* A session's nonces live in its process only (no database row): a
+ * request replayed after a restart, or at another instance on the same
+ * database, finds no session there. */
+static void test_replay_elsewhere(ckt_server *srv, int shared)
+{
+    ck_net *cd = ckt_client(srv->url, dr.gid, dr.sk);
+    ck_net_session s;
+    ckt_server other;
+    char entry[200];
+    raw_req q;
+    snprintf(entry, sizeof entry, "/v1/records/%s/entries/1", pat.gid);
+    CHECK(ck_net_session_open(cd, &s) == 0, "a session");
+    q = (raw_req){.method = "GET", .path = entry, .caller = dr.gid, .s = &s, .origin = ORIGIN,
+                  .nonce = "fedcba9876543210fedcba9876543210", .ts = (int64_t)time(NULL)};
+    CHECK(expect(srv->url, &q, 200, NULL), "a request in it");
+    CHECK(expect(srv->url, &q, 401, "replayed_nonce"), "replayed at the same instance: refused");
+    if (shared && start(&other, "600") == 0) {
+        CHECK(expect(other.url, &q, 401, "session_expired"), "replayed at another instance: no such session");
+        ckt_stop(&other, SIGTERM);
+    }
+    ck_net_close(cd);
+    ckt_stop(srv, SIGTERM);
+    CHECK(start(srv, "600") == 0, "restarted");
+    CHECK(expect(srv->url, &q, 401, "session_expired"), "replayed after a restart: no such session");
+    ck_net_session_clear(&s);
+}
+
 /* A server with sessions off: the handshake is 404 and a client that asked
  * for sessions signs its requests. */
 static void test_sessions_off(const char *url)
@@ -351,6 +380,7 @@ int main(int argc, char **argv)
         test_handshake_and_attacks(srv.url);
         test_per_caller_limit(srv.url);
         test_client(srv.url);
+        test_replay_elsewhere(&srv, strncmp(db, "sqlite:", 7) != 0);
         ckt_stop(&srv, SIGTERM);
     }
     CHECK(start(&srv, "1") == 0, "carekeyd starts with one-second sessions");
