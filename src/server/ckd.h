@@ -100,7 +100,8 @@ void ckd_metrics_inflight(int delta);
 long ckd_metrics_inflight_now(void);
 /* Appends the Prometheus text exposition to a malloc'ed string. */
 struct ckd_rcache;
-char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const struct ckd_rcache *rc);
+/* sessions: open request sessions, -1 when sessions are off (omitted). */
+char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const struct ckd_rcache *rc, long sessions);
 
 /* ---- replay and rate limiting (replay.c, ratelimit.c) ----------------- */
 typedef struct ckd_replay ckd_replay;

@@ -81,7 +81,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
-char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const ckd_rcache *rc)
+char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const ckd_rcache *rc, long sessions)
 {
     unsigned long hits, misses, changed;
     sbuf b = {malloc(8192), 0, 8192, 0};
@@ -126,6 +126,9 @@ char *ckd_metrics_render(int64_t storage_bytes, double uptime_s, const ckd_rcach
               (long long)storage_bytes);
     sb_printf(&b, "# HELP carekeyd_uptime_seconds Seconds since start.\n"
                   "# TYPE carekeyd_uptime_seconds gauge\ncarekeyd_uptime_seconds %.3f\n", uptime_s);
+    if (sessions >= 0)
+        sb_printf(&b, "# HELP carekeyd_sessions_open Request sessions open in this process.\n"
+                      "# TYPE carekeyd_sessions_open gauge\ncarekeyd_sessions_open %ld\n", sessions);
     if (rc) {
         ckd_rcache_stats(rc, &hits, &misses, &changed);
         sb_printf(&b, "# HELP carekeyd_record_cache_total Record reads served from the record cache (hit), "

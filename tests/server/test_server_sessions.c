@@ -121,23 +121,34 @@ static int expect(const char *url, const raw_req *q, long status, const char *co
     return ok;
 }
 
-/* A Prometheus counter of /metrics: carekeyd_requests_total of route and
- * status (0 when absent). */
-static long counter(const char *url, const char *route, int status)
+/* A sample of /metrics by its name and labels (want ends with a space);
+ * 0 when absent, -1 when the line is missing and absent is -1. */
+static long metric(const char *url, const char *want, long absent)
 {
-    char full[200], want[120], *p;
+    char full[200], *p;
     body_buf b = {NULL, 0};
-    long v = 0;
+    long v = absent;
     CURL *c = curl_easy_init();
     snprintf(full, sizeof full, "%s/metrics", url);
-    snprintf(want, sizeof want, "carekeyd_requests_total{route=\"%s\",status=\"%d\"} ", route, status);
     curl_easy_setopt(c, CURLOPT_URL, full);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    if (curl_easy_perform(c) == CURLE_OK && b.p && (p = strstr(b.p, want)) != NULL) v = atol(p + strlen(want));
+    /* at the start of a line: a HELP line names the metric too */
+    if (curl_easy_perform(c) == CURLE_OK && b.p && (p = strstr(b.p, want)) != NULL) {
+        while (p && p != b.p && p[-1] != '\n') p = strstr(p + 1, want);
+        if (p) v = atol(p + strlen(want));
+    }
     curl_easy_cleanup(c);
     free(b.p);
     return v;
+}
+
+/* carekeyd_requests_total of route and status (0 when absent). */
+static long counter(const char *url, const char *route, int status)
+{
+    char want[120];
+    snprintf(want, sizeof want, "carekeyd_requests_total{route=\"%s\",status=\"%d\"} ", route, status);
+    return metric(url, want, 0);
 }
 
 static int start(ckt_server *s, const char *ttl)
@@ -250,6 +261,8 @@ static void test_per_caller_limit(const char *url)
     snprintf(entry, sizeof entry, "/v1/records/%s/entries/1", pat.gid);
     for (int i = 0; i < 17; i++) ok &= ck_net_session_open(cd, &v[i]) == 0;
     CHECK(ok, "17 sessions opened");
+    CHECK(metric(url, "carekeyd_sessions_open ", -1) == 16 + 1, "the gauge counts 17 open (16 of hers, 1 of the patient's): %ld",
+          metric(url, "carekeyd_sessions_open ", -1));
     q = (raw_req){.method = "GET", .path = entry, .caller = dr.gid, .s = &v[0]};
     CHECK(expect(url, &q, 401, "session_expired"), "the oldest was pushed out");
     q.s = &v[1];
@@ -359,6 +372,7 @@ static void test_sessions_off(const char *url)
     ck_net_session s;
     ck_net_entry e;
     CHECK(ck_net_session_open(cd, &s) != 0 && ckt_failed(cd, 404, "not_found"), "no sessions here: 404");
+    CHECK(metric(url, "carekeyd_sessions_open ", -1) == -1, "and no session gauge");
     ck_net_use_sessions(cd, 1);
     CHECK(ck_net_entry_get(cd, pat.gid, 1, &e) == 0, "the client falls back to signatures: %s", ck_net_error_code(cd));
     ck_net_entry_clear(&e);
