@@ -23,5 +23,5 @@ enum MHD_Result ckd_api_metrics(ckd_req *r)
     if (ck_store_size(r->srv->store, &bytes) != CK_STORE_OK) bytes = -1;
     return ckd_reply_text(r, 200, "text/plain; version=0.0.4",
                           ckd_metrics_render(bytes, (double)(ckd_now_ms() - r->srv->started_ms) / 1000.0, r->srv->rcache,
-                                             r->srv->sessions ? ckd_sessions_count(r->srv->sessions) : -1));
+                                             r->srv->sessions ? ckd_sessions_count(r->srv->sessions, ckd_now_ms()) : -1));
 }

@@ -129,7 +129,7 @@ int ckd_sessions_add(ckd_sessions *t, const char *id, const char *caller, const 
                      const uint8_t key[32], int64_t now, int64_t *expires_ms) CKD_WUR;
 int ckd_sessions_get(ckd_sessions *t, const char *id, const char *caller, int64_t now, uint8_t pk[32],
                      uint8_t key[32]) CKD_WUR;
-long ckd_sessions_count(ckd_sessions *t);
+long ckd_sessions_count(ckd_sessions *t, int64_t now); /* live ones */
 
 /* Enrolled users by GID (usercache.c). Handlers that change a user row
  * forget it; entries expire ttl_ms after loading (0: never, for a database

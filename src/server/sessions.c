@@ -4,10 +4,12 @@
  * session key and the expiry.
  *
  * Lookups, one per request, hash the id into an open-addressing index.
- * Opening a session, rare and rate limited, rebuilds the table under the
- * lock: it drops expired sessions and a caller's oldest beyond her limit,
- * so no deletion ever leaves a hole in a probe sequence. Dropped keys are
- * wiped. Sessions live in memory only: after a restart, or at another
+ * Opening a session (rare, and rate limited per caller) counts the
+ * caller's sessions by a hash of her GID, and when it must drop one (her
+ * oldest beyond her limit, or, at most once a second or when the table is
+ * full, the expired ones) compacts the table and rebuilds the index under
+ * the lock, so no deletion ever leaves a hole in a probe sequence.
+ * Dropped keys are wiped. Sessions live in memory only: after a restart, or at another
  * instance, a client is told "session_expired" and opens a new one.
  */
 #include "ckd.h"
@@ -19,6 +21,7 @@
 
 typedef struct {
     char id[CK_NET_SESSION_ID_HEX + 1];
+    uint64_t chash; /* of caller: most entries are told apart without strcmp */
     char caller[CK_NET_ID_MAX + 16];
     uint8_t pk[32];
     uint8_t key[32];
@@ -34,6 +37,7 @@ struct ckd_sessions {
     int64_t ttl_ms;
     int per_caller;
     uint64_t hkey;
+    int64_t next_sweep_ms; /* expired sessions are dropped from then on */
 };
 
 #define EMPTY UINT32_MAX
@@ -74,30 +78,39 @@ static size_t slot_of(const ckd_sessions *t, const char *id)
     return (size_t)ckd_str_hash(t->hkey, id) & (t->icap - 1);
 }
 
-/* Drops expired sessions and, when caller is at her limit, her oldest;
- * then rebuilds the index. Under the lock. */
-static void compact(ckd_sessions *t, const char *caller, int64_t now)
+static void index_put(ckd_sessions *t, size_t i)
+{
+    size_t s = slot_of(t, t->v[i].id);
+    while (t->index[s] != EMPTY) s = (s + 1) & (t->icap - 1);
+    t->index[s] = (uint32_t)i;
+}
+
+/* Makes room for one more session of caller (chash her hash): drops her
+ * oldest live one when she is at her limit and, when due or when the table
+ * is full, every expired one; rebuilds the index only when something was
+ * dropped. Under the lock. */
+static void make_room(ckd_sessions *t, const char *caller, uint64_t chash, int64_t now)
 {
     size_t keep = 0, oldest = SIZE_MAX;
-    int mine = 0;
+    int mine = 0, sweep = now >= t->next_sweep_ms || t->n == t->cap;
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].expires_ms > now && !strcmp(t->v[i].caller, caller)) {
+        if (t->v[i].chash == chash && t->v[i].expires_ms > now && !strcmp(t->v[i].caller, caller)) {
             mine++;
             if (oldest == SIZE_MAX || t->v[i].expires_ms < t->v[oldest].expires_ms) oldest = i;
         }
+    if (mine < t->per_caller) oldest = SIZE_MAX;
+    if (!sweep && oldest == SIZE_MAX) return;
+    if (sweep) t->next_sweep_ms = now + 1000;
     for (size_t i = 0; i < t->n; i++) {
-        if (t->v[i].expires_ms <= now || (mine >= t->per_caller && i == oldest)) continue;
+        if ((sweep && t->v[i].expires_ms <= now) || i == oldest) continue;
         if (keep != i) t->v[keep] = t->v[i];
         keep++;
     }
+    if (keep == t->n) return;
     OPENSSL_cleanse(t->v + keep, (t->n - keep) * sizeof *t->v);
     t->n = keep;
     memset(t->index, 0xff, t->icap * sizeof *t->index);
-    for (size_t i = 0; i < t->n; i++) {
-        size_t s = slot_of(t, t->v[i].id);
-        while (t->index[s] != EMPTY) s = (s + 1) & (t->icap - 1);
-        t->index[s] = (uint32_t)i;
-    }
+    for (size_t i = 0; i < t->n; i++) index_put(t, i);
 }
 
 static entry *find(ckd_sessions *t, const char *id)
@@ -114,21 +127,20 @@ int ckd_sessions_add(ckd_sessions *t, const char *id, const char *caller, const 
 {
     int rc = -1;
     entry *e;
+    uint64_t chash;
     if (strlen(id) != CK_NET_SESSION_ID_HEX || strlen(caller) >= sizeof e->caller) return -1;
+    chash = ckd_str_hash(t->hkey, caller);
     pthread_mutex_lock(&t->mu);
-    compact(t, caller, now);
+    make_room(t, caller, chash, now);
     if (t->n == t->cap || find(t, id) != NULL) goto out;
     e = &t->v[t->n];
     memcpy(e->id, id, CK_NET_SESSION_ID_HEX + 1);
+    e->chash = chash;
     memcpy(e->caller, caller, strlen(caller) + 1);
     memcpy(e->pk, pk, 32);
     memcpy(e->key, key, 32);
     e->expires_ms = *expires_ms = now + t->ttl_ms;
-    {
-        size_t s = slot_of(t, id);
-        while (t->index[s] != EMPTY) s = (s + 1) & (t->icap - 1);
-        t->index[s] = (uint32_t)t->n++;
-    }
+    index_put(t, t->n++);
     rc = 0;
 out:
     pthread_mutex_unlock(&t->mu);
@@ -151,11 +163,11 @@ int ckd_sessions_get(ckd_sessions *t, const char *id, const char *caller, int64_
     return rc;
 }
 
-long ckd_sessions_count(ckd_sessions *t)
+long ckd_sessions_count(ckd_sessions *t, int64_t now)
 {
-    long n;
+    long n = 0;
     pthread_mutex_lock(&t->mu);
-    n = (long)t->n;
+    for (size_t i = 0; i < t->n; i++) n += t->v[i].expires_ms > now;
     pthread_mutex_unlock(&t->mu);
     return n;
 }

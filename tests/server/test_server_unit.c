@@ -619,16 +619,19 @@ static void test_sessions(void)
           "a caller keeps her three newest");
     CHECK(ckd_sessions_get(t, id[2], "alice", 5000, gpk, gkey) == 0 && ckd_sessions_get(t, id[4], "alice", 5000, gpk, gkey) == 0,
           "which still work");
-    CHECK(ckd_sessions_count(t) == 3, "three open");
+    CHECK(ckd_sessions_count(t, 5000) == 3, "three open");
     for (int i = 0; i < 40; i++) {
         char gid[16], sid[CK_NET_SESSION_ID_HEX + 1];
         snprintf(gid, sizeof gid, "user%d", i);
         snprintf(sid, sizeof sid, "%032x", 100 + i);
         added += ckd_sessions_add(t, sid, gid, pk, key, 6000, &exp) == 0;
     }
-    CHECK(added == 13 && ckd_sessions_count(t) == 16, "a full table refuses (%d added)", added);
-    CHECK(ckd_sessions_add(t, id[5], "carol", pk, key, 20000, &exp) == 0 && ckd_sessions_count(t) == 1,
+    CHECK(added == 13 && ckd_sessions_count(t, 6000) == 16, "a full table refuses (%d added)", added);
+    CHECK(ckd_sessions_count(t, 20000) == 0, "all expired by then");
+    CHECK(ckd_sessions_add(t, id[5], "carol", pk, key, 20000, &exp) == 0 && ckd_sessions_count(t, 20000) == 1,
           "expired sessions make room");
+    CHECK(ckd_sessions_get(t, id[5], "carol", 20001, gpk, gkey) == 0 && ckd_sessions_get(t, id[4], "alice", 20001, gpk, gkey) != 0,
+          "the new one is found, the expired ones are gone");
     ckd_sessions_free(t);
 
     ok &= ck_net_kx_keypair(cpk, csk) == 0 && ck_net_kx_keypair(spk, ssk) == 0;
