@@ -5,11 +5,11 @@
  *
  * Lookups, one per request, hash the id into an open-addressing index.
  * Opening a session (rare, and rate limited per caller) counts the
- * caller's sessions by a hash of her GID, and when it must drop one (her
- * oldest beyond her limit, or, at most once a second or when the table is
- * full, the expired ones) compacts the table and rebuilds the index under
- * the lock, so no deletion ever leaves a hole in a probe sequence.
- * Dropped keys are wiped. Sessions live in memory only: after a restart, or at another
+ * caller's sessions by a hash of her GID; her oldest beyond her limit is
+ * ended in place (expired, its key wiped). At most once a second, or when
+ * the table is full, expired sessions are dropped: the table is compacted
+ * and the index rebuilt under the lock, so no deletion ever leaves a hole
+ * in a probe sequence, and no flood of openings rebuilds it more often. Sessions live in memory only: after a restart, or at another
  * instance, a client is told "session_expired" and opens a new one.
  */
 #include "ckd.h"
@@ -85,10 +85,10 @@ static void index_put(ckd_sessions *t, size_t i)
     t->index[s] = (uint32_t)i;
 }
 
-/* Makes room for one more session of caller (chash her hash): drops her
+/* Makes room for one more session of caller (chash her hash): ends her
  * oldest live one when she is at her limit and, when due or when the table
- * is full, every expired one; rebuilds the index only when something was
- * dropped. Under the lock. */
+ * is full, drops every expired one (rebuilding the index only when one
+ * was dropped). Under the lock. */
 static void make_room(ckd_sessions *t, const char *caller, uint64_t chash, int64_t now)
 {
     size_t keep = 0, oldest = SIZE_MAX;
@@ -98,11 +98,14 @@ static void make_room(ckd_sessions *t, const char *caller, uint64_t chash, int64
             mine++;
             if (oldest == SIZE_MAX || t->v[i].expires_ms < t->v[oldest].expires_ms) oldest = i;
         }
-    if (mine < t->per_caller) oldest = SIZE_MAX;
-    if (!sweep && oldest == SIZE_MAX) return;
-    if (sweep) t->next_sweep_ms = now + 1000;
+    if (mine >= t->per_caller) {
+        t->v[oldest].expires_ms = 0;
+        OPENSSL_cleanse(t->v[oldest].key, sizeof t->v[oldest].key);
+    }
+    if (!sweep) return;
+    t->next_sweep_ms = now + 1000;
     for (size_t i = 0; i < t->n; i++) {
-        if ((sweep && t->v[i].expires_ms <= now) || i == oldest) continue;
+        if (t->v[i].expires_ms <= now) continue;
         if (keep != i) t->v[keep] = t->v[i];
         keep++;
     }

@@ -632,6 +632,14 @@ static void test_sessions(void)
           "expired sessions make room");
     CHECK(ckd_sessions_get(t, id[5], "carol", 20001, gpk, gkey) == 0 && ckd_sessions_get(t, id[4], "alice", 20001, gpk, gkey) != 0,
           "the new one is found, the expired ones are gone");
+    added = 0;
+    for (int i = 0; i < 40; i++) {
+        char sid[CK_NET_SESSION_ID_HEX + 1];
+        snprintf(sid, sizeof sid, "%032x", 200 + i);
+        added += ckd_sessions_add(t, sid, "dave", pk, key, 25000, &exp) == 0;
+    }
+    CHECK(added == 40 && ckd_sessions_count(t, 25000) == 4,
+          "one caller opening 40 sessions at once never fills the table: she keeps 3 (%d added)", added);
     ckd_sessions_free(t);
 
     ok &= ck_net_kx_keypair(cpk, csk) == 0 && ck_net_kx_keypair(spk, ssk) == 0;
