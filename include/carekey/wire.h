@@ -36,6 +36,8 @@ extern "C" {
 /* ---- hex / base64 ----------------------------------------------------- */
 /* Lower-case hex; out must hold 2*n+1 bytes. */
 void ck_net_hex(char *out, const uint8_t *in, size_t n);
+/* 1 when s is exactly n lower-case hex digits (ids and nonces on the wire). */
+int ck_net_lower_hex(const char *s, size_t n);
 /* Exactly n bytes from exactly 2n hex digits (either case). */
 int ck_net_unhex(uint8_t *out, size_t n, const char *hex) CK_NET_WUR;
 /* Standard base64 with padding; out holds ck_net_b64_len(n) bytes incl. NUL. */

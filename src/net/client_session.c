@@ -37,14 +37,6 @@ void ck_net_session_clear(ck_net_session *s)
     if (s) OPENSSL_cleanse(s, sizeof *s);
 }
 
-static int lower_hex(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; s[i]; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-    return i == n;
-}
-
 /* The id goes into a header line: anything but lower-case hex (a CR LF
  * from a hostile server) is refused. */
 int ck_net_session_reply(json_t *j, char sid[CK_NET_SESSION_ID_HEX + 1], uint8_t server_pk[32], long *ttl)
@@ -52,7 +44,7 @@ int ck_net_session_reply(json_t *j, char sid[CK_NET_SESSION_ID_HEX + 1], uint8_t
     const char *id = json_string_value(json_object_get(j, "session"));
     const char *kx = json_string_value(json_object_get(j, "kx"));
     json_t *t = json_object_get(j, "ttl");
-    if (id == NULL || !lower_hex(id, CK_NET_SESSION_ID_HEX) || kx == NULL || !json_is_integer(t) ||
+    if (id == NULL || !ck_net_lower_hex(id, CK_NET_SESSION_ID_HEX) || kx == NULL || !json_is_integer(t) ||
         json_integer_value(t) <= 0 || json_integer_value(t) > 86400 || ck_net_unhex(server_pk, 32, kx) != 0)
         return -1;
     memcpy(sid, id, CK_NET_SESSION_ID_HEX + 1);

@@ -38,6 +38,14 @@ static int hexval(int c)
     return -1;
 }
 
+int ck_net_lower_hex(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+    return i == n;
+}
+
 int ck_net_unhex(uint8_t *out, size_t n, const char *hex)
 {
     if (hex == NULL || strlen(hex) != 2 * n) return -1;

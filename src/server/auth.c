@@ -130,14 +130,6 @@ static int verify_request(ckd_req *r, const uint8_t *auth, const uint8_t pk[32],
     return ok;
 }
 
-static int is_lower_hex(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; s[i]; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-    return i == n;
-}
-
 /* Replay protection once the request verified: 0, or a reply was queued. */
 static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t now, enum MHD_Result *res)
 {
@@ -225,7 +217,7 @@ static int check_authenticator(ckd_req *r, const char *caller, int64_t t, int64_
     uint8_t auth[64], pk[32], key[32];
     int k, rc = -1;
     if (sid) {
-        if (!is_lower_hex(sid, CK_NET_SESSION_ID_HEX) || ck_net_unhex(auth, 32, machex) != 0) {
+        if (!ck_net_lower_hex(sid, CK_NET_SESSION_ID_HEX) || ck_net_unhex(auth, 32, machex) != 0) {
             *res = ckd_fail(r, CKD_E_BAD_SIGNATURE, "malformed session or MAC");
             return -1;
         }
@@ -282,7 +274,7 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
                                            "X-CK-Session with X-CK-MAC are required");
         return -1;
     }
-    if (strlen(caller) >= sizeof r->caller || !is_lower_hex(nonce, CK_NET_NONCE_HEX)) {
+    if (strlen(caller) >= sizeof r->caller || !ck_net_lower_hex(nonce, CK_NET_NONCE_HEX)) {
         *res = ckd_fail(r, CKD_E_UNSIGNED, "malformed caller or nonce");
         return -1;
     }
