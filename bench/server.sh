@@ -75,9 +75,10 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
   "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w \
     -o "-k $tmp -c listen_addresses='' -p 5432 -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
   # Two carekeyd instances on one database (the setting), each
-  # given half of the clients; their rates add up. An append (and a read
-  # that misses the record cache) blocks its worker on a pooled
-  # connection (BENCH_PG_POOL and BENCH_PG_THREADS size each instance).
+  # given half of the clients; their rates add up. Appends and the commits
+  # of reads suspend their connection; a read that misses the record cache
+  # queries on its worker (BENCH_PG_POOL and BENCH_PG_THREADS size each
+  # instance).
   pgurl="postgresql:///postgres?host=$tmp&port=5432&user=postgres"
   pool=${BENCH_PG_POOL:-16} thr=${BENCH_PG_THREADS:-32}
   start "$pgurl" --db-pool "$pool" --threads "$thr"; pid1=$pid url1=$url

@@ -428,11 +428,12 @@ ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store
  * synchronous). Same contract as the *_async writes. */
 ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
 /* 1 when the audit and barrier *_async calls return before the write is
- * done (SQLite's writer thread, PostgreSQL's group-commit thread); 0 when
- * they complete within the call. An append may still complete within the
- * call (PostgreSQL runs it on the caller's pooled connection). */
+ * done (SQLite's writer thread, PostgreSQL's group-commit threads); 0 when
+ * they complete within the call. */
 int ck_store_async(const ck_store *s);
-/* 1 when ck_store_append_async, too, returns before the append is done. */
+/* 1 when ck_store_append_async and ck_store_append_nonce_async, too,
+ * return before the append is done. A tombstone's append may still
+ * complete within the call on PostgreSQL. */
 int ck_store_async_append(const ck_store *s);
 
 /* A request's replay nonce, checked by the write that ends the request
@@ -456,6 +457,9 @@ ck_store_rc ck_store_audit_nonce_async(ck_store *s, const ck_store_audit *a, con
  * commits it separately before it answers. */
 ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
                                   const ck_store_nonce *n) CK_STORE_WUR;
+/* Its asynchronous form, with the *_async contract; a and n are copied. */
+ck_store_rc ck_store_append_nonce_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
+                                        const ck_store_nonce *n, ck_store_done_fn fn, void *ctx) CK_STORE_WUR;
 
 /* A record's generation: it moves with every change to the record's
  * grants and to its entries' bodies (a tombstone's drops), in the same

@@ -4,10 +4,11 @@
  *
  * MHD runs an epoll thread pool; each request is handled on its
  * connection's thread. Reads run there; a write the reply must wait for
- * (the audit row of a read, an append) goes to the store asynchronously
- * with SQLite: the connection is suspended, the store's writer resumes it
- * once the group commit holding the write returned, and the reply is
- * queued then (write_then). So no worker thread waits for an fsync.
+ * (the audit row of a read, an append) goes to the store asynchronously:
+ * the connection is suspended, the store's writer (SQLite) or a group
+ * commit's thread (PostgreSQL) resumes it once the commit holding the
+ * write returned, and the reply is queued then (write_then). So no worker
+ * thread waits for an fsync.
  * The same path holds back every other reply until the request's replay
  * nonce is durable (queue: a barrier through the writer), so a request
  * answered before a crash is refused after it.
@@ -147,7 +148,6 @@ static ck_store_rc job_sync(ckd_req *r, int kind)
     return CK_STORE_OK; /* a barrier without a writer thread: writes were synchronous */
 }
 
-/* A deferred nonce's append is never asynchronous (write_then). */
 static ck_store_rc job_async(ckd_req *r, int kind)
 {
     ck_store *st = r->srv->store;
@@ -155,7 +155,8 @@ static ck_store_rc job_async(ckd_req *r, int kind)
     if (r->nonce_deferred && kind != JOB_APPEND)
         return ck_store_audit_nonce_async(st, kind == JOB_AUDIT ? &r->job_audit : NULL, deferred_nonce(r, &n),
                                           write_done, r);
-    if (kind == JOB_APPEND) return ck_store_append_async(st, &r->job_entry, &r->job_audit, write_done, r);
+    if (kind == JOB_APPEND)
+        return ck_store_append_nonce_async(st, &r->job_entry, &r->job_audit, deferred_nonce(r, &n), write_done, r);
     if (kind == JOB_AUDIT) return ck_store_audit_add_async(st, &r->job_audit, write_done, r);
     return ck_store_sync_async(st, write_done, r);
 }
@@ -177,9 +178,7 @@ static enum MHD_Result write_then(ckd_req *r, ckd_then then, int kind)
 {
     ckd_server *s = r->srv;
     ck_store_rc rc;
-    /* An append the store runs within the call (PostgreSQL) is not
-     * suspended for: it runs here, on this worker. */
-    int async = kind == JOB_APPEND ? ck_store_async_append(s->store) && !r->nonce_deferred : ck_store_async(s->store);
+    int async = kind == JOB_APPEND ? ck_store_async_append(s->store) : ck_store_async(s->store);
     if (async && (__atomic_add_fetch(&s->async_state, 1, __ATOMIC_ACQ_REL) & CKD_ASYNC_CLOSED)) {
         __atomic_sub_fetch(&s->async_state, 1, __ATOMIC_RELEASE);
         async = 0;

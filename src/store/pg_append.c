@@ -203,16 +203,22 @@ static void nonce_params(params *p, const ck_store_nonce *n)
     pg_param_int(p, n ? n->now_ms : 0);
 }
 
-/* An append waiting for the append group commit (ap_commit). */
+/* An append waiting for the append group commit: a waiter's (append_fast,
+ * on its stack) or an asynchronous one (pg_append_async, allocated, its
+ * audit row and nonce copied). */
 typedef struct ap_item {
+    pg_item base;
     ck_store_entry *e;
     const ck_store_audit *a;
     const ck_store_nonce *n;
     char target[40];
-    ck_store_rc rc;
-    int unavailable, done;
-    struct ap_item *next;
+    uint64_t head_seq; /* the head it chains onto */
+    ck_store_audit a_copy;
+    ck_store_nonce n_copy;
+    char caller[CK_STORE_ID_CAP + 16], nonce[CK_STORE_TOKEN_CAP];
 } ap_item;
+
+static ap_item *ap_next(const ap_item *it) { return (ap_item *)it->base.next; }
 
 /* One append's compare-and-swap statement on c. */
 static ck_store_rc cas_one(pconn *c, ap_item *it)
@@ -267,17 +273,13 @@ static ck_store_rc cas_refused(pconn *c, const ck_store_entry *e, uint64_t head_
     return CK_STORE_CONFLICT;
 }
 
-static ck_store_rc ap_commit(pgs *s, ap_item *me);
-
-/* The append of an entry that drops no bodies: one statement (one round
- * trip, one commit, shared with the appends queued meanwhile) after one
- * read of the head, which the head hint usually spares. */
-static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+/* An append's item, once its head is known: from the head hint, else
+ * read (one round trip). CONFLICT when it does not chain onto the head. */
+static ck_store_rc ap_prepare(pgs *s, ap_item *it, ck_store_entry *e, const ck_store_audit *a,
+                              const ck_store_nonce *n)
 {
     params p = {0};
     struct head_row head;
-    ap_item it;
-    pconn *c;
     ck_store_rc rc;
 
     pg_param_text(&p, e->patient);
@@ -289,19 +291,39 @@ static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *
     e->seq = head.seq + 1;
     e->received_at = ck_store_now_ms();
     if (ck_store_hash_entry(e) != 0) return CK_STORE_ERROR;
-    memset(&it, 0, sizeof it);
-    it.e = e;
-    it.a = a;
-    it.n = n;
-    snprintf(it.target, sizeof it.target, "seq:%llu", (unsigned long long)e->seq);
-    rc = ap_commit(s, &it);
-    if (rc == CK_STORE_OK) head_note(s, e->patient, e->seq, e->hash);
+    it->e = e;
+    it->a = a;
+    it->n = n;
+    it->head_seq = head.seq;
+    snprintf(it->target, sizeof it->target, "seq:%llu", (unsigned long long)e->seq);
+    return CK_STORE_OK;
+}
+
+/* The head hint follows the outcome; a refused compare-and-swap says why. */
+static ck_store_rc ap_outcome(pgs *s, const ap_item *it)
+{
+    pconn *c;
+    ck_store_rc rc = it->base.rc;
+    if (rc == CK_STORE_OK) head_note(s, it->e->patient, it->e->seq, it->e->hash);
     if (rc != CK_STORE_CONFLICT) return rc;
-    head_note(s, e->patient, 0, NULL); /* read it next time */
+    head_note(s, it->e->patient, 0, NULL); /* read it next time */
     c = pg_conn_get(s);
-    rc = cas_refused(c, e, head.seq);
+    rc = cas_refused(c, it->e, it->head_seq);
     pg_conn_put(s, c);
     return rc;
+}
+
+/* The append of an entry that drops no bodies: one statement (one round
+ * trip, one commit, shared with the appends queued meanwhile) after one
+ * read of the head, which the head hint usually spares. */
+static ck_store_rc append_fast(pgs *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    ap_item it;
+    ck_store_rc rc;
+    memset(&it, 0, sizeof it);
+    if ((rc = ap_prepare(s, &it, e, a, n)) != CK_STORE_OK) return rc;
+    pg_group_wait(&s->ap, &it.base);
+    return ap_outcome(s, &it);
 }
 
 /* ---- the append group commit -------------------------------------------- */
@@ -437,7 +459,7 @@ static PGresult *ap_run(pconn *c, ap_item *batch)
     params p = {0};
     PGresult *r = NULL;
     memset(&g, 0, sizeof g);
-    for (ap_item *it = batch; it; it = it->next)
+    for (ap_item *it = batch; it; it = ap_next(it))
         if (ap_collect_one(&g, it) != 0) goto out;
     ap_finish(&g);
     for (int i = 0; i < AP_COLS; i++) pg_param_bin(&p, g.v[i], g.len[i]);
@@ -458,22 +480,23 @@ static int ap_listed(PGresult *r, int kind, const char *patient)
  * append of a batch that failed as a whole for another reason than a
  * lost primary (a deadlock with another instance's batch, say), runs the
  * one-row statement. */
-static void ap_batch(pgs *s, ap_item *batch)
+static void ap_commit(pgs *s, pg_item *first)
 {
+    ap_item *batch = (ap_item *)first;
     pconn *c = pg_conn_get(s);
-    PGresult *r = batch->next ? ap_run(c, batch) : NULL;
+    PGresult *r = first->next ? ap_run(c, batch) : NULL;
     int failed = r && !pg_ok(r), lost = failed && (pg_err_rc(r), ck_store_unavailable());
-    for (ap_item *it = batch; it; it = it->next) {
+    for (ap_item *it = batch; it; it = ap_next(it)) {
         if (lost)
-            it->rc = CK_STORE_ERROR;
+            it->base.rc = CK_STORE_ERROR;
         else if (r == NULL || failed)
-            it->rc = cas_one(c, it);
+            it->base.rc = cas_one(c, it);
         else
-            it->rc = ap_listed(r, 0, it->e->patient)   ? CK_STORE_OK
-                     : ap_listed(r, 2, it->e->patient) ? CK_STORE_CHANGED
-                     : ap_listed(r, 1, it->e->patient) ? CK_STORE_REPLAYED
-                                                       : CK_STORE_CONFLICT;
-        it->unavailable = ck_store_unavailable();
+            it->base.rc = ap_listed(r, 0, it->e->patient)   ? CK_STORE_OK
+                          : ap_listed(r, 2, it->e->patient) ? CK_STORE_CHANGED
+                          : ap_listed(r, 1, it->e->patient) ? CK_STORE_REPLAYED
+                                                            : CK_STORE_CONFLICT;
+        it->base.unavailable = ck_store_unavailable();
     }
     PQclear(r);
     pg_conn_put(s, c);
@@ -488,16 +511,16 @@ static int ap_clash(const ap_item *x, const ap_item *y)
            (x->n && y->n && !strcmp(x->n->caller, y->n->caller) && !strcmp(x->n->nonce, y->n->nonce));
 }
 
-/* Takes the next batch off the queue: in order, each append that clashes
- * with none taken before it, at most AP_BATCH_MAX (amu held). */
-static ap_item *ap_take(pgs *s)
+/* Takes the next batch off the queue q: in order, each append that
+ * clashes with none taken before it, at most AP_BATCH_MAX. */
+static pg_item *ap_take(pg_item **q)
 {
-    ap_item *batch = NULL, **bt = &batch, **pp = &s->aq;
+    pg_item *batch = NULL, **bt = &batch, **pp = q;
     int n = 0;
     while (*pp && n < AP_BATCH_MAX) {
-        ap_item *it = *pp;
+        pg_item *it = *pp;
         int dup = 0;
-        for (ap_item *b = batch; b && !dup; b = b->next) dup = ap_clash(b, it);
+        for (pg_item *b = batch; b && !dup; b = b->next) dup = ap_clash((ap_item *)b, (ap_item *)it);
         if (dup) {
             pp = &it->next;
             continue;
@@ -508,37 +531,59 @@ static ap_item *ap_take(pgs *s)
         bt = &it->next;
         n++;
     }
-    s->atail = &s->aq;
-    while (*s->atail) s->atail = &(*s->atail)->next;
     return batch;
 }
 
-static ck_store_rc ap_commit(pgs *s, ap_item *me)
+/* An asynchronous append's outcome, as append_fast's. */
+static void ap_settle(pgs *s, pg_item *it) { it->rc = ap_outcome(s, (ap_item *)it); }
+
+void pg_ap_init(pgs *s) { pg_group_init(&s->ap, s, ap_take, ap_commit, ap_settle); }
+
+static int ap_copy_nonce(ap_item *it, const ck_store_nonce *n)
 {
-    pthread_mutex_lock(&s->amu);
-    *s->atail = me;
-    s->atail = &me->next;
-    while (!me->done) {
-        ap_item *batch, *next;
-        if (s->abusy) {
-            pthread_cond_wait(&s->adone, &s->amu);
-            continue;
-        }
-        batch = ap_take(s);
-        s->abusy = 1;
-        pthread_mutex_unlock(&s->amu);
-        ap_batch(s, batch);
-        pthread_mutex_lock(&s->amu);
-        for (; batch; batch = next) {
-            next = batch->next;
-            batch->done = 1; /* its caller may return (and drop it) from here on */
-        }
-        s->abusy = 0;
-        pthread_cond_broadcast(&s->adone);
+    if (!n->caller || !n->nonce || strlen(n->caller) >= sizeof it->caller || strlen(n->nonce) >= sizeof it->nonce)
+        return -1;
+    strcpy(it->caller, n->caller);
+    strcpy(it->nonce, n->nonce);
+    it->n_copy = (ck_store_nonce){it->caller, it->nonce, n->now_ms, n->expire_before_ms};
+    return 0;
+}
+
+/* An append whose reply may wait without holding a thread: queued for
+ * the group commit, fn called with its outcome. A tombstone's append (and
+ * one refused before the queue) runs here. */
+ck_store_rc pg_append_async(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n,
+                            ck_store_done_fn fn, void *ctx)
+{
+    pgs *s = (pgs *)b;
+    ap_item *it;
+    ck_store_rc rc;
+    if (fn == NULL) return CK_STORE_ERROR;
+    if (e->n_drop != 0) {
+        fn(ctx, pg_append_nonce(b, e, a, n));
+        return CK_STORE_OK;
     }
-    pthread_mutex_unlock(&s->amu);
-    ck_store_set_unavailable(me->unavailable);
-    return me->rc;
+    if ((it = calloc(1, sizeof *it)) == NULL) return CK_STORE_ERROR;
+    if (a) it->a_copy = *a;
+    if (n && ap_copy_nonce(it, n) != 0) {
+        free(it);
+        return CK_STORE_ERROR;
+    }
+    if ((rc = ap_prepare(s, it, e, a ? &it->a_copy : NULL, n ? &it->n_copy : NULL)) != CK_STORE_OK) {
+        OPENSSL_cleanse(it, sizeof *it);
+        free(it);
+        fn(ctx, rc);
+        return CK_STORE_OK;
+    }
+    it->base.fn = fn;
+    it->base.ctx = ctx;
+    it->base.size = sizeof *it;
+    if (pg_group_submit(&s->ap, &it->base) != 0) {
+        OPENSSL_cleanse(it, sizeof *it);
+        free(it);
+        return CK_STORE_ERROR;
+    }
+    return CK_STORE_OK;
 }
 
 ck_store_rc pg_append_nonce(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)

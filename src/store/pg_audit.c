@@ -8,17 +8,14 @@
  * row is inserted only if the nonce is new: a read that ends a request
  * checked for replay at its end) or neither (a barrier). */
 typedef struct gc_item {
+    pg_item base;
     int has_nonce, has_audit;
     char caller[CK_STORE_ID_CAP + 16], nonce[CK_STORE_TOKEN_CAP];
     int64_t now, expire_before;
     ck_store_audit a;
-    ck_store_rc rc;
-    int unavailable;                 /* the batch failed for want of a primary */
-    ck_store_done_fn fn;             /* asynchronous; NULL: a waiter's item */
-    void *ctx;
-    int done;                        /* a waiter's item: answered */
-    struct gc_item *next;
 } gc_item;
+
+static gc_item *gc_next(const gc_item *w) { return (gc_item *)w->base.next; }
 
 ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a)
 {
@@ -94,7 +91,7 @@ static int gc_add(gc_arrays *g, int first, int n, const char *const *v)
  * CONFLICT without sending it (nor the audit row that depends on it). */
 static int gc_repeated(const gc_item *batch, const gc_item *w)
 {
-    for (const gc_item *x = batch; x != w; x = x->next)
+    for (const gc_item *x = batch; x != w; x = gc_next(x))
         if (x->has_nonce && !strcmp(x->caller, w->caller) && !strcmp(x->nonce, w->nonce)) return 1;
     return 0;
 }
@@ -129,8 +126,8 @@ static int gc_collect_one(gc_arrays *g, gc_item *w)
 /* The batch's rows as array literals ('{}' for a column without rows). */
 static int gc_collect(gc_arrays *g, gc_item *batch)
 {
-    for (gc_item *w = batch; w; w = w->next) {
-        w->rc = w->has_nonce ? CK_STORE_REPLAYED : CK_STORE_ERROR;
+    for (gc_item *w = batch; w; w = gc_next(w)) {
+        w->base.rc = w->has_nonce ? CK_STORE_REPLAYED : CK_STORE_ERROR;
         if (w->has_nonce && gc_repeated(batch, w)) continue;
         if (gc_collect_one(g, w)) return -1;
     }
@@ -150,7 +147,7 @@ static void gc_expire(pgs *s, pconn *c, gc_item *batch)
 {
     params d = {0};
     gc_item *w;
-    for (w = batch; w && !w->has_nonce; w = w->next) continue;
+    for (w = batch; w && !w->has_nonce; w = gc_next(w)) continue;
     if (!w || __atomic_add_fetch(&s->nonce_calls, 1, __ATOMIC_RELAXED) % 256 != 0) return;
     pg_param_int(&d, w->expire_before);
     PQclear(pg_query_custom(c, "DELETE FROM nonces WHERE created_at < $1", &d));
@@ -193,17 +190,17 @@ static int gc_changed(const gc_item *w, PGresult *r)
  * an item whose record changed is CHANGED (its nonce was not used). */
 static void gc_results(gc_item *batch, PGresult *r)
 {
-    for (gc_item *w = batch; w; w = w->next)
-        if (!w->has_nonce) w->rc = CK_STORE_OK;
+    for (gc_item *w = batch; w; w = gc_next(w))
+        if (!w->has_nonce) w->base.rc = CK_STORE_OK;
     for (int i = 0; i < PQntuples(r); i++)
-        for (gc_item *w = batch; w && pg_val_int(r, i, 0) == 0; w = w->next)
-            if (w->has_nonce && w->rc == CK_STORE_REPLAYED && !strcmp(w->caller, PQgetvalue(r, i, 1)) &&
+        for (gc_item *w = batch; w && pg_val_int(r, i, 0) == 0; w = gc_next(w))
+            if (w->has_nonce && w->base.rc == CK_STORE_REPLAYED && !strcmp(w->caller, PQgetvalue(r, i, 1)) &&
                 !strcmp(w->nonce, PQgetvalue(r, i, 2))) {
-                w->rc = CK_STORE_OK;
+                w->base.rc = CK_STORE_OK;
                 break;
             }
-    for (gc_item *w = batch; w; w = w->next)
-        if (gc_changed(w, r)) w->rc = CK_STORE_CHANGED;
+    for (gc_item *w = batch; w; w = gc_next(w))
+        if (gc_changed(w, r)) w->base.rc = CK_STORE_CHANGED;
 }
 
 /* One statement for the batch (none for a batch of barriers). */
@@ -218,8 +215,8 @@ static void gc_batch(pgs *s, gc_item *batch)
     memset(&g, 0, sizeof g);
     if (gc_collect(&g, batch) != 0) goto fail;
     if (g.rows == 0) {
-        for (w = batch; w; w = w->next)
-            if (!w->has_nonce) w->rc = CK_STORE_OK;
+        for (w = batch; w; w = gc_next(w))
+            if (!w->has_nonce) w->base.rc = CK_STORE_OK;
         goto out;
     }
     for (int i = 0; i < GC_COLS; i++) pg_param_text(&p, g.v[i]);
@@ -235,76 +232,18 @@ static void gc_batch(pgs *s, gc_item *batch)
     gc_results(batch, r);
     goto out;
 fail:
-    for (w = batch; w; w = w->next) {
-        w->rc = CK_STORE_ERROR;
-        w->unavailable = unavailable;
+    for (w = batch; w; w = gc_next(w)) {
+        w->base.rc = CK_STORE_ERROR;
+        w->base.unavailable = unavailable;
     }
 out:
     PQclear(r);
     for (int i = 0; i < GC_COLS; i++) free(g.v[i]);
 }
 
-/* Each item's caller learns its outcome: an asynchronous one by its
- * callback (with this thread's flag saying whether a primary was missing),
- * a waiter by its item marked done. Under gmu for the waiters' flags only;
- * callbacks run unlocked. */
-static void gc_complete(pgs *s, gc_item *batch)
-{
-    gc_item *w, *next, *waiters = NULL;
-    for (w = batch; w; w = next) {
-        next = w->next;
-        if (w->fn == NULL) {
-            w->next = waiters;
-            waiters = w;
-            continue;
-        }
-        ck_store_set_unavailable(w->unavailable);
-        w->fn(w->ctx, w->rc);
-        OPENSSL_cleanse(w, sizeof *w);
-        free(w);
-    }
-    pthread_mutex_lock(&s->gmu);
-    for (w = waiters; w; w = next) {
-        next = w->next;
-        w->done = 1; /* the waiter may return from here on */
-    }
-    s->gbusy = 0;
-    if (s->gasync || s->gstop) pthread_cond_signal(&s->gcv); /* the thread takes them if no waiter does */
-    pthread_cond_broadcast(&s->gdone);
-    pthread_mutex_unlock(&s->gmu);
-}
+static void gc_commit(pgs *s, pg_item *batch) { gc_batch(s, (gc_item *)batch); }
 
-/* Takes the queue as the next batch and commits it: called and returns
- * with gmu held, which is released while the batch runs. */
-static void gc_run_next(pgs *s)
-{
-    gc_item *batch = s->gq;
-    s->gq = NULL;
-    s->gtail = &s->gq;
-    s->gasync = 0;
-    s->gbusy = 1;
-    pthread_mutex_unlock(&s->gmu);
-    gc_batch(s, batch);
-    gc_complete(s, batch);
-    pthread_mutex_lock(&s->gmu);
-}
-
-/* The group commit's thread: takes the queue whenever asynchronous items
- * wait in it and no batch is under way; on stop it drains the queue first. */
-void *pg_gc_main(void *arg)
-{
-    pgs *s = arg;
-    pthread_mutex_lock(&s->gmu);
-    for (;;) {
-        int ready = 0;
-        while (!(ready = s->gasync > 0 && !s->gbusy) && !(s->gstop && s->gq == NULL && !s->gbusy))
-            pthread_cond_wait(&s->gcv, &s->gmu);
-        if (!ready) break; /* stopping, nothing left */
-        gc_run_next(s);
-    }
-    pthread_mutex_unlock(&s->gmu);
-    return NULL;
-}
+void pg_gc_init(pgs *s) { pg_group_init(&s->gc, s, NULL, gc_commit, NULL); }
 
 static int gc_fill(gc_item *it, const ck_store_audit *a, const ck_store_nonce *n)
 {
@@ -324,36 +263,19 @@ static int gc_fill(gc_item *it, const ck_store_audit *a, const ck_store_nonce *n
     return 0;
 }
 
-/* Queued in order (gmu held): a nonce used twice in one batch is new for
- * the first. */
-static void gc_enqueue(pgs *s, gc_item *it)
-{
-    *s->gtail = it;
-    s->gtail = &it->next;
-}
-
 ck_store_rc pg_audit_nonce_async(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n,
                                  ck_store_done_fn fn, void *ctx)
 {
     pgs *s = (pgs *)b;
     gc_item *it = calloc(1, sizeof *it);
     if (it == NULL) return CK_STORE_ERROR;
-    if (fn == NULL || gc_fill(it, a, n) != 0) {
+    it->base.fn = fn;
+    it->base.ctx = ctx;
+    it->base.size = sizeof *it;
+    if (fn == NULL || gc_fill(it, a, n) != 0 || pg_group_submit(&s->gc, &it->base) != 0) {
         free(it);
         return CK_STORE_ERROR;
     }
-    it->fn = fn;
-    it->ctx = ctx;
-    pthread_mutex_lock(&s->gmu);
-    if (s->gstop || !s->gstarted) {
-        pthread_mutex_unlock(&s->gmu);
-        free(it);
-        return CK_STORE_ERROR;
-    }
-    gc_enqueue(s, it);
-    s->gasync++;
-    if (!s->gbusy) pthread_cond_signal(&s->gcv);
-    pthread_mutex_unlock(&s->gmu);
     return CK_STORE_OK;
 }
 
@@ -366,18 +288,8 @@ ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck_store_
     ck_store_rc rc;
     memset(&me, 0, sizeof me);
     if (gc_fill(&me, a, n) != 0) return CK_STORE_ERROR;
-    pthread_mutex_lock(&s->gmu);
-    gc_enqueue(s, &me);
-    while (!me.done) {
-        if (s->gbusy) {
-            pthread_cond_wait(&s->gdone, &s->gmu);
-            continue;
-        }
-        gc_run_next(s);
-    }
-    pthread_mutex_unlock(&s->gmu);
-    ck_store_set_unavailable(me.unavailable);
-    rc = me.rc;
+    pg_group_wait(&s->gc, &me.base);
+    rc = me.base.rc;
     OPENSSL_cleanse(&me, sizeof me);
     return rc;
 }

@@ -37,7 +37,47 @@ typedef struct pconn {
     struct pconn *next_free;
 } pconn;
 
+typedef struct pgs pgs;
+
+/* A group commit (pg_group.c): callers' items, committed in batches, one
+ * batch under way at a time; run by a waiting caller's thread when one is
+ * there, else by the group's thread for asynchronous items. Each queue's
+ * items begin with a pg_item. */
+typedef struct pg_item {
+    ck_store_rc rc;
+    int unavailable;     /* the batch failed for want of a primary */
+    int done;            /* a waiter's item: answered */
+    ck_store_done_fn fn; /* asynchronous (allocated, size bytes); NULL: a waiter's */
+    void *ctx;
+    size_t size;
+    struct pg_item *next;
+} pg_item;
+
 typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;   /* the thread: asynchronous items queued, or stop */
+    pthread_cond_t done; /* waiters: a batch ended */
+    pg_item *q, **tail;
+    int nasync; /* asynchronous items in q: only those call the thread */
+    int busy, stop, started;
+    pthread_t thread;
+    pgs *s;
+    pg_item *(*take)(pg_item **q);              /* the next batch off q (NULL: all of it) */
+    void (*commit)(pgs *s, pg_item *batch);     /* sets each item's rc and unavailable */
+    void (*settle)(pgs *s, pg_item *it);        /* an asynchronous item's last step (or NULL) */
+} pg_group;
+
+void pg_group_init(pg_group *g, pgs *s, pg_item *(*take)(pg_item **q), void (*commit)(pgs *s, pg_item *batch),
+                   void (*settle)(pgs *s, pg_item *it));
+int pg_group_start(pg_group *g);
+/* Drains the queue (every item answered), stops the thread. */
+void pg_group_close(pg_group *g);
+/* Queues me and returns once it is answered (me->rc; the unavailable flag set). */
+void pg_group_wait(pg_group *g, pg_item *me);
+/* Queues an allocated item with fn set; -1 (not queued) when stopping. */
+int pg_group_submit(pg_group *g, pg_item *it);
+
+struct pgs {
     ck_store base;
     char *conninfo;
     pconn *conns;
@@ -47,29 +87,13 @@ typedef struct {
     pthread_cond_t cv;
     unsigned nonce_calls;
     unsigned long reconnects;
-    /* Replay nonces and the audit rows of reads are group-committed: the
-     * rows of every request queued meanwhile go to the database in one
-     * statement (one round trip, one commit, one synchronous-standby
-     * wait), one batch at a time. A caller that waits (a synchronous
-     * call) runs the next batch on its own thread when none is under way
-     * (no hand-off on a busy machine); asynchronous items (suspended
-     * connections) are taken by the group commit's thread when no waiting
-     * caller is there to take them. */
     struct head_cache *heads;
-    pthread_mutex_t gmu;
-    pthread_cond_t gcv;   /* the thread: work queued, or stop */
-    pthread_cond_t gdone; /* waiters: a batch ended */
-    struct gc_item *gq, **gtail;
-    int gasync; /* asynchronous items in gq: only those call the thread */
-    int gbusy, gstop, gstarted;
-    pthread_t gthread;
-    /* The append group commit (ap_commit): its queue and whether a batch
-     * is under way. */
-    pthread_mutex_t amu;
-    pthread_cond_t adone;
-    struct ap_item *aq, **atail;
-    int abusy;
-} pgs;
+    /* Replay nonces and the audit rows of reads are group-committed (the
+     * rows of every request queued meanwhile go to the database in one
+     * statement: one round trip, one commit, one synchronous-standby
+     * wait), and so are appends (pg_append.c). */
+    pg_group gc, ap;
+};
 
 /* The users' columns, optional ones as '' (the other lists are in store_impl.h). */
 #define USER_COLS "gid, ed25519, x25519, display_name, role, created_at, coalesce(org, ''), " \
@@ -101,7 +125,10 @@ ck_store_rc pg_audit_nonce(ck_store *b, const ck_store_audit *a, const ck_store_
 ck_store_rc pg_audit_add(ck_store *b, const ck_store_audit *a);
 ck_store_rc pg_audit_list(ck_store *b, const char *patient, int64_t after, size_t limit, ck_store_audit **v,
                           size_t *n);
-void *pg_gc_main(void *arg);
+void pg_gc_init(pgs *s);
+void pg_ap_init(pgs *s);
+ck_store_rc pg_append_async(ck_store *b, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n,
+                            ck_store_done_fn fn, void *ctx);
 ck_store_rc pg_audit_nonce_async(ck_store *b, const ck_store_audit *a, const ck_store_nonce *n, ck_store_done_fn fn,
                                  void *ctx);
 ck_store_rc pg_audit_add_async(ck_store *b, const ck_store_audit *a, ck_store_done_fn fn, void *ctx);

@@ -17,13 +17,9 @@
 static void pg_close(ck_store *b)
 {
     pgs *s = (pgs *)b;
-    if (s->gstarted) { /* the queue is drained first: every item is answered */
-        pthread_mutex_lock(&s->gmu);
-        s->gstop = 1;
-        pthread_cond_signal(&s->gcv);
-        pthread_mutex_unlock(&s->gmu);
-        pthread_join(s->gthread, NULL);
-    }
+    /* The queues are drained first: every item is answered. */
+    pg_group_close(&s->gc);
+    pg_group_close(&s->ap);
     for (int i = 0; i < s->nconns; i++) {
         PQfinish(s->conns[i].pg);
         pg_prep_forget(&s->conns[i]);
@@ -37,11 +33,6 @@ static void pg_close(ck_store *b)
     }
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->gmu);
-    pthread_mutex_destroy(&s->amu);
-    pthread_cond_destroy(&s->adone);
-    pthread_cond_destroy(&s->gcv);
-    pthread_cond_destroy(&s->gdone);
     free(s);
 }
 
@@ -52,7 +43,7 @@ static const ck_store_ops pg_ops = {
     pg_grant_add, pg_grant_revoke, pg_grants,
     pg_mail_put, pg_mail_list, pg_mail_ack,
     pg_audit_add, pg_audit_list, pg_nonce_use, pg_size, pg_nonce_put, pg_nonce_load,
-    pg_audit_add_async, NULL, /* appends run on the caller's pooled connection */
+    pg_audit_add_async, pg_append_async,
     pg_user_affiliate, pg_user_deactivate, pg_user_list,
     pg_org_add, pg_org_get, pg_org_list, pg_unit_add, pg_unit_get, pg_unit_list,
     pg_user_unaffiliate, pg_user_reactivate, pg_consent_add, pg_consent_del, pg_consent_get, pg_section_present,
@@ -72,13 +63,8 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
     s->base.shared = 1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    pthread_mutex_init(&s->gmu, NULL);
-    pthread_mutex_init(&s->amu, NULL);
-    pthread_cond_init(&s->adone, NULL);
-    s->atail = &s->aq;
-    pthread_cond_init(&s->gcv, NULL);
-    pthread_cond_init(&s->gdone, NULL);
-    s->gtail = &s->gq;
+    pg_gc_init(s);
+    pg_ap_init(s);
     if ((s->conninfo = strdup(conninfo)) == NULL) goto fail;
     if ((s->conns = calloc((size_t)n, sizeof *s->conns)) == NULL) goto fail;
     if ((s->heads = pg_heads_new()) == NULL) goto fail;
@@ -100,8 +86,7 @@ ck_store_rc ck_store_pg_open(ck_store **out, const char *conninfo, const ck_stor
         c->next_free = s->free_list;
         s->free_list = c;
     }
-    if (pthread_create(&s->gthread, NULL, pg_gc_main, s) != 0) goto fail;
-    s->gstarted = 1;
+    if (pg_group_start(&s->gc) != 0 || pg_group_start(&s->ap) != 0) goto fail;
     *out = &s->base;
     return CK_STORE_OK;
 fail:

@@ -1238,11 +1238,13 @@ struct append_job {
     ck_store_audit a;
 };
 
-static ck_store_rc sq_append_async(ck_store *b, ck_store_entry *e, const ck_store_audit *a, ck_store_done_fn cb,
-                                   void *ctx)
+/* n is always NULL: a SQLite file has one carekeyd, which checks nonces in
+ * memory (no append_nonce). */
+static ck_store_rc sq_append_async(ck_store *b, ck_store_entry *e, const ck_store_audit *a,
+                                   const ck_store_nonce *n, ck_store_done_fn cb, void *ctx)
 {
-    struct append_job *aj = calloc(1, sizeof *aj);
-    if (aj == NULL) return CK_STORE_ERROR;
+    struct append_job *aj;
+    if (n != NULL || (aj = calloc(1, sizeof *aj)) == NULL) return CK_STORE_ERROR;
     aj->a = *a;
     aj->x.e = e;
     aj->x.a = &aj->a;

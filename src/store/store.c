@@ -387,11 +387,7 @@ ck_store_rc ck_store_audit_add_async(ck_store *s, const ck_store_audit *a, ck_st
 ck_store_rc ck_store_append_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a, ck_store_done_fn fn,
                                   void *ctx)
 {
-    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
-    if (rc != CK_STORE_OK) return rc;
-    if (s->ops->append_async) return s->ops->append_async(s, e, a, fn, ctx);
-    fn(ctx, s->ops->append(s, e, a));
-    return CK_STORE_OK;
+    return ck_store_append_nonce_async(s, e, a, NULL, fn, ctx);
 }
 ck_store_rc ck_store_sync_async(ck_store *s, ck_store_done_fn fn, void *ctx)
 {
@@ -425,6 +421,16 @@ ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store
     if (s->ops->append_nonce) return s->ops->append_nonce(s, e, a, n);
     if ((rc = nonce_first(s, n)) != CK_STORE_OK) return rc;
     return s->ops->append(s, e, a);
+}
+
+ck_store_rc ck_store_append_nonce_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
+                                        const ck_store_nonce *n, ck_store_done_fn fn, void *ctx)
+{
+    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
+    if (rc != CK_STORE_OK) return rc;
+    if (s->ops->append_async && (n == NULL || s->ops->append_nonce)) return s->ops->append_async(s, e, a, n, fn, ctx);
+    fn(ctx, ck_store_append_nonce(s, e, a, n));
+    return CK_STORE_OK;
 }
 
 ck_store_rc ck_store_audit_nonce(ck_store *s, const ck_store_audit *a, const ck_store_nonce *n)

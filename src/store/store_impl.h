@@ -44,7 +44,9 @@ typedef struct ck_store_ops {
     ck_store_rc (*nonce_load)(ck_store *s, int64_t since, ck_store_nonce_fn fn, void *ctx);
     /* Optional (NULL: store.c runs the synchronous call and completes at once). */
     ck_store_rc (*audit_add_async)(ck_store *s, const ck_store_audit *a, ck_store_done_fn fn, void *ctx);
-    ck_store_rc (*append_async)(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
+    /* n: a request's nonce (NULL for none), only for back ends with
+     * append_nonce. */
+    ck_store_rc (*append_async)(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n,
                                 ck_store_done_fn fn, void *ctx);
     /* The organization directory (schema 4). */
     ck_store_rc (*user_affiliate)(ck_store *s, const char *gid, const char *org, const char *unit,

@@ -3,12 +3,12 @@
 # this script starts in a temporary directory (Unix socket only, no TCP) and
 # tears down on exit. Installs PostgreSQL via scripts/bootstrap.sh if needed.
 #
-#   run_postgres.sh CAREKEYD TEST_API TEST_CONCURRENCY TEST_CRASH [TEST_DIRECTORY [TEST_SECURITY [TEST_TOMBSTONE [TEST_SESSIONS]]]]
+#   run_postgres.sh CAREKEYD TEST_API TEST_CONCURRENCY TEST_CRASH [TEST_DIRECTORY [TEST_SECURITY [TEST_TOMBSTONE [TEST_SESSIONS [TEST_STALL]]]]]
 #
 # As root (CI), PostgreSQL runs as the "postgres" user via runuser.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-carekeyd=$1 test_api=$2 test_conc=$3 test_crash=$4 test_dir=${5:-} test_sec=${6:-} test_tomb=${7:-} test_sess=${8:-}
+carekeyd=$1 test_api=$2 test_conc=$3 test_crash=$4 test_dir=${5:-} test_sec=${6:-} test_tomb=${7:-} test_sess=${8:-} test_stall=${9:-}
 
 pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
 if [ -z "$(pgbin)" ] || [ ! -x "$(pgbin)/initdb" ]; then
@@ -67,6 +67,11 @@ if [ -n "$test_sess" ]; then
   mkdb ck_sess
   echo "== sessions (postgres)"
   "$test_sess" "$carekeyd" "$(url ck_sess)" || status=1
+fi
+if [ -n "$test_stall" ]; then
+  mkdb ck_stall
+  echo "== a stalled commit (postgres)"
+  "$test_stall" "$carekeyd" "$(url ck_stall)" || status=1
 fi
 [ $status = 0 ] || tail -n 20 "$tmp/pg.log" >&2
 exit $status
