@@ -12,8 +12,9 @@
 #
 #   bench/server.sh BUILD_DIR
 #
-# Prints `bench NAME VALUE UNIT` lines. Bounded: at most BENCH_SECONDS
-# (default 8) and a fixed request budget per phase.
+# Prints `bench NAME VALUE UNIT` lines (medians over BENCH_ROUNDS
+# interleaved rounds, default 3) and an `info` line per round. Bounded: at
+# most BENCH_SECONDS (default 8) and a fixed request budget per phase.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -24,11 +25,11 @@ secs=${BENCH_SECONDS:-8}
 
 tmp=$(mktemp -d /tmp/ckbench.XXXXXX)
 chmod 755 "$tmp"
-pid=""
+daemons=()
 PGBIN=""
 as_pg=()
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [ ${#daemons[@]} -gt 0 ] && kill "${daemons[@]}" 2>/dev/null && wait "${daemons[@]}" 2>/dev/null || true
   [ -n "$PGBIN" ] && "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -42,33 +43,57 @@ start() { # db-url extra-args...
   rm -f "$tmp/port"
   "$carekeyd" --port 0 --port-file "$tmp/port" --db "$db" --admin-key "$admin_pk" \
     --rate-limit 0 --per-ip-conns 256 --log-level warn "$@" 2>>"$tmp/carekeyd.log" &
-  pid=$!
+  daemons+=($!)
   for _ in $(seq 200); do [ -s "$tmp/port" ] && break; sleep 0.05; done
   [ -s "$tmp/port" ] || { echo "carekeyd did not start" >&2; tail "$tmp/carekeyd.log" >&2; exit 1; }
   url="http://127.0.0.1:$(cat "$tmp/port")"
 }
 
-stop() { kill "$pid"; wait "$pid" || true; pid=""; }
-
-run() { # name
-  local name=$1 a r
-  a=$("$ckbench" "$url" "$admin_sk" "$name" append 16 "$secs" 60000)
-  r=$("$ckbench" "$url" "$admin_sk" "$name" read 64 "$secs" 200000)
-  echo "$a"; echo "$r"
-  # Headline p99: the worse of the two workloads.
-  local p99a p99r
-  p99a=$(awk '/append_p99_ms/ {print $3}' <<<"$a"); p99r=$(awk '/read_p99_ms/ {print $3}' <<<"$r")
-  awk -v a="$p99a" -v r="$p99r" -v n="$name" 'BEGIN { printf "bench server.%s.p99_ms %.2f ms\n", n, (a > r ? a : r) }'
+# One phase on one store: NAME MODE CLIENTS URL... (the clients split over
+# the URLs, one ckbench each, their rates added; latency: the worse). Its
+# three figures go to $tmp/NAME.MODE.ROUND.
+phase() {
+  local name=$1 mode=$2 clients=$3 round=$4; shift 4
+  local n=$# i=0 pids=() files=()
+  for u in "$@"; do
+    "$ckbench" "$u" "$admin_sk" "$name" "$mode" $((clients / n)) "$secs" $((budget[$mode] / n)) >"$tmp/part.$i" &
+    pids+=($!); files+=("$tmp/part.$i"); i=$((i + 1))
+  done
+  wait "${pids[@]}"
+  awk -v n=$name -v m=$mode '$2 ~ "_per_s$" {s += $3} $2 ~ "_p50_ms$" && $3 > p50 {p50 = $3} $2 ~ "_p99_ms$" && $3 > p99 {p99 = $3}
+    END { printf "%.0f %.2f %.2f\n", s, p50, p99 }' "${files[@]}" >"$tmp/$name.$mode.$round"
 }
+
+# The median over the rounds of field F (1 rate, 2 p50, 3 p99).
+median() { # NAME MODE F
+  cat "$tmp/$1.$2".* | awk -v f=$3 '{print $f}' | sort -g | awk '{v[NR] = $1} END {
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+report() { # NAME
+  local name=$1 m p99=0 v
+  for m in append read; do
+    [ -s "$tmp/$name.$m.1" ] || continue
+    printf "bench server.%s.%s_per_s %.0f /s\n" "$name" "$m" "$(median "$name" $m 1)"
+    printf "bench server.%s.%s_p50_ms %.2f ms\n" "$name" "$m" "$(median "$name" $m 2)"
+    v=$(median "$name" $m 3)
+    printf "bench server.%s.%s_p99_ms %.2f ms\n" "$name" "$m" "$v"
+    p99=$(awk -v a="$p99" -v b="$v" 'BEGIN {print (b > a ? b : a)}')
+  done
+  printf "bench server.%s.p99_ms %.2f ms\n" "$name" "$p99" # headline: the worse workload
+}
+
+declare -A budget=([append]=60000 [read]=200000)
+rounds=${BENCH_ROUNDS:-3}
 
 # ---- SQLite: reads and appends do not block worker threads (the store's
 # writer resumes suspended connections), so a few threads suffice.
 start "sqlite:$tmp/bench.db" --threads 4
-run sqlite | tee "$tmp/sqlite.out"
-stop
+url_sq=$url
 
 # ---- PostgreSQL (skipped with a note if the server binaries are missing)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+pg_urls=()
 if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
   if [ "$(id -u)" = 0 ]; then chown postgres "$tmp"; as_pg=(runuser -u postgres --); fi
   "${as_pg[@]}" "$PGBIN/initdb" -D "$tmp/pg" -A trust -U postgres -E UTF8 >/dev/null
@@ -81,30 +106,34 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
   # instance).
   pgurl="postgresql:///postgres?host=$tmp&port=5432&user=postgres"
   pool=${BENCH_PG_POOL:-16} thr=${BENCH_PG_THREADS:-32}
-  start "$pgurl" --db-pool "$pool" --threads "$thr"; pid1=$pid url1=$url
-  start "$pgurl" --db-pool "$pool" --threads "$thr"; pid2=$pid url2=$url
-  pid=$pid1
-  "$ckbench" "$url1" "$admin_sk" postgres append 8 "$secs" 30000 >"$tmp/a1" &
-  "$ckbench" "$url2" "$admin_sk" postgres append 8 "$secs" 30000 >"$tmp/a2"
-  wait $!
-  "$ckbench" "$url1" "$admin_sk" postgres read 32 "$secs" 100000 >"$tmp/r1" &
-  "$ckbench" "$url2" "$admin_sk" postgres read 32 "$secs" 100000 >"$tmp/r2"
-  wait $!
-  for m in append read; do
-    f=$([ $m = append ] && echo "$tmp/a1 $tmp/a2" || echo "$tmp/r1 $tmp/r2")
-    # shellcheck disable=SC2086
-    awk -v m=$m '$2 ~ "_per_s$" {s += $3} $2 ~ "_p50_ms$" && $3 > p50 {p50 = $3} $2 ~ "_p99_ms$" && $3 > p99 {p99 = $3}
-      END { printf "bench server.postgres.%s_per_s %.0f /s\nbench server.postgres.%s_p50_ms %.2f ms\nbench server.postgres.%s_p99_ms %.2f ms\n", m, s, m, p50, m, p99 }' $f
-  done | tee "$tmp/pg.out"
-  kill "$pid1" "$pid2"; wait "$pid1" "$pid2" || true; pid=""
-  awk '/_p99_ms/ && $3 > p {p = $3} END {printf "bench server.postgres.p99_ms %.2f ms\n", p}' "$tmp/pg.out"
+  start "$pgurl" --db-pool "$pool" --threads "$thr"; pg_urls=("$url")
+  start "$pgurl" --db-pool "$pool" --threads "$thr"; pg_urls+=("$url")
 else
   echo "bench/server.sh: PostgreSQL not installed, skipping server.postgres" >&2
   PGBIN=""
 fi
 
-# ---- ratios against SQLite, same machine, same run (targets >= 0.7)
-if [ -s "$tmp/pg.out" ]; then
+# ---- the phases, interleaved: each round runs SQLite's appends, then
+# PostgreSQL's, then the reads likewise, so a change in the shared
+# machine's load touches both stores alike; every figure is the median
+# over BENCH_ROUNDS rounds (default 3) and the ratios are those of the
+# medians. Appends: 16 clients; reads: 64.
+for r in $(seq "$rounds"); do
+  for m in append read; do
+    clients=$([ $m = append ] && echo 16 || echo 64)
+    phase sqlite $m $clients "$r" "$url_sq"
+    [ ${#pg_urls[@]} -gt 0 ] && phase postgres $m $clients "$r" "${pg_urls[@]}"
+  done
+  [ ${#pg_urls[@]} -gt 0 ] && awk '{print $1}' "$tmp"/{sqlite,postgres}.{append,read}."$r" | paste -sd' ' |
+    awk -v r="$r" '{printf "info server: round %d: appends/s sqlite %d postgres %d (%.2f), reads/s sqlite %d postgres %d (%.2f)\n",
+      r, $1, $3, $3 / $1, $2, $4, $4 / $2}' >&2
+done
+kill "${daemons[@]}"; wait "${daemons[@]}" || true
+daemons=()
+report sqlite | tee "$tmp/sqlite.out"
+if [ ${#pg_urls[@]} -gt 0 ]; then
+  report postgres | tee "$tmp/pg.out"
+  # ---- ratios against SQLite, same machine, same run (targets >= 0.7)
   for m in append read; do
     awk -v m=$m 'FNR == 1 {f++} $2 == "server.sqlite." m "_per_s" {s = $3} $2 == "server.postgres." m "_per_s" {p = $3}
       END { if (s > 0) printf "bench ratio.postgres_over_sqlite.%s %.2f x\n", m, p / s }' "$tmp/sqlite.out" "$tmp/pg.out"

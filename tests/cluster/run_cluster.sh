@@ -236,7 +236,7 @@ fi
 
 # The existing PostgreSQL tests, on the cluster's multi-host URL.
 if [ ${#server_tests[@]} -ge 1 ]; then
-  names=(api concurrency crash directory security tombstone)
+  names=(api concurrency crash directory security tombstone sessions stall)
   for i in "${!server_tests[@]}"; do
     n=${names[$i]:-extra$i}
     mkdb "ck_$n"
