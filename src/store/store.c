@@ -414,13 +414,19 @@ static ck_store_rc audit_nonce_now(ck_store *s, const ck_store_audit *a, const c
     return rc;
 }
 
-ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+/* The append of a prepared entry, with its nonce. */
+static ck_store_rc append_nonce_now(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
 {
-    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
-    if (rc != CK_STORE_OK) return rc;
+    ck_store_rc rc;
     if (s->ops->append_nonce) return s->ops->append_nonce(s, e, a, n);
     if ((rc = nonce_first(s, n)) != CK_STORE_OK) return rc;
     return s->ops->append(s, e, a);
+}
+
+ck_store_rc ck_store_append_nonce(ck_store *s, ck_store_entry *e, const ck_store_audit *a, const ck_store_nonce *n)
+{
+    ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
+    return rc != CK_STORE_OK ? rc : append_nonce_now(s, e, a, n);
 }
 
 ck_store_rc ck_store_append_nonce_async(ck_store *s, ck_store_entry *e, const ck_store_audit *a,
@@ -429,7 +435,7 @@ ck_store_rc ck_store_append_nonce_async(ck_store *s, ck_store_entry *e, const ck
     ck_store_rc rc = gen_unsupported(s, a) ? CK_STORE_ERROR : append_prepare(e);
     if (rc != CK_STORE_OK) return rc;
     if (s->ops->append_async && (n == NULL || s->ops->append_nonce)) return s->ops->append_async(s, e, a, n, fn, ctx);
-    fn(ctx, ck_store_append_nonce(s, e, a, n));
+    fn(ctx, append_nonce_now(s, e, a, n));
     return CK_STORE_OK;
 }
 
