@@ -18,25 +18,68 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double bench_median_us(void (*fn)(void *), void *ctx, int runs)
+/* Sorts v and returns its median. */
+static double median_of(double *v, int n)
 {
-    double t0, one, *v = malloc(sizeof(double) * (size_t)runs), med;
-    long batch, i;
-    int r;
-    fn(ctx); /* warm caches and lazily built tables */
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Calls per timed batch, so that one batch takes about 2 ms (after a
+ * warm-up call for caches and lazily built tables). */
+static long batch_size(void (*fn)(void *), void *ctx)
+{
+    double t0, one;
+    fn(ctx);
     t0 = bench_now_us();
     fn(ctx);
     one = bench_now_us() - t0;
-    batch = one > 2000.0 ? 1 : (long)(2000.0 / (one > 0.01 ? one : 0.01));
-    for (r = 0; r < runs; r++) {
-        t0 = bench_now_us();
-        for (i = 0; i < batch; i++) fn(ctx);
-        v[r] = (bench_now_us() - t0) / (double)batch;
-    }
-    qsort(v, (size_t)runs, sizeof *v, cmp_double);
-    med = runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
+    return one > 2000.0 ? 1 : (long)(2000.0 / (one > 0.01 ? one : 0.01));
+}
+
+/* The per-call time of one batch. */
+static double time_batch(void (*fn)(void *), void *ctx, long batch)
+{
+    double t0 = bench_now_us();
+    for (long i = 0; i < batch; i++) fn(ctx);
+    return (bench_now_us() - t0) / (double)batch;
+}
+
+double bench_median_us(void (*fn)(void *), void *ctx, int runs)
+{
+    double *v = malloc(sizeof(double) * (size_t)runs), med;
+    long batch;
+    if (v == NULL) abort();
+    batch = batch_size(fn, ctx);
+    for (int r = 0; r < runs; r++) v[r] = time_batch(fn, ctx, batch);
+    med = median_of(v, runs);
     free(v);
     return med;
+}
+
+double bench_paired_ratio(void (*a)(void *), void *actx, void (*b)(void *), void *bctx, int runs, double *a_us,
+                          double *b_us)
+{
+    double *ta = malloc(sizeof(double) * (size_t)runs * 3), *tb = ta + runs, *q = tb + runs, ratio;
+    long na, nb;
+    if (ta == NULL) abort();
+    na = batch_size(a, actx);
+    nb = batch_size(b, bctx);
+    for (int r = 0; r < runs; r++) {
+        if (r % 2) {
+            tb[r] = time_batch(b, bctx, nb);
+            ta[r] = time_batch(a, actx, na);
+        } else {
+            ta[r] = time_batch(a, actx, na);
+            tb[r] = time_batch(b, bctx, nb);
+        }
+        q[r] = ta[r] / tb[r];
+    }
+    ratio = median_of(q, runs);
+    *a_us = median_of(ta, runs);
+    *b_us = median_of(tb, runs);
+    free(ta);
+    return ratio;
 }
 
 ck_err bls_sign(ck_g2 *sig, const ck_fr *sk, const uint8_t *msg, size_t len)

@@ -16,6 +16,16 @@ double bench_now_us(void);
  * 2 ms, which keeps clock overhead out of sub-microsecond figures. */
 double bench_median_us(void (*fn)(void *), void *ctx, int runs);
 
+/* A ratio of two costs measured in pairs: each of `runs` rounds times one
+ * batch of a and one of b, back to back (their order alternating), so the
+ * pair shares the core and the moment: on a host whose cores run at
+ * different speeds, two medians taken one after the other can land on
+ * different cores and give a ratio that measures the placement. Returns
+ * the median of the rounds' ratios a/b; *a_us and *b_us get the medians
+ * of each side's per-call times. */
+double bench_paired_ratio(void (*a)(void *), void *actx, void (*b)(void *), void *bctx, int runs, double *a_us,
+                          double *b_us);
+
 /* BLS "long signatures" (pk in G1, sig in G2), the Ethereum/IETF suite. */
 #define BLS_DST "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
 /* The proof-of-possession suite (Ethereum), which @chainsafe/blst's
