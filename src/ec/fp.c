@@ -37,17 +37,7 @@ void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask)
 }
 
 /* r = a / 2 mod p: add p when odd, then shift (p is odd). */
-void ck_fp_half(ck_fp *r, const ck_fp *a)
-{
-    limb_t t[7], carry = 0, odd = ck_mask_from_bit(a->l[0]);
-    for (int i = 0; i < 6; i++) {
-        dlimb_t v = (dlimb_t)a->l[i] + (CK_P[i] & odd) + carry;
-        t[i] = (limb_t)v;
-        carry = (limb_t)(v >> 64);
-    }
-    t[6] = carry;
-    for (int i = 0; i < 6; i++) r->l[i] = (t[i] >> 1) | (t[i + 1] << 63);
-}
+void ck_fp_half(ck_fp *r, const ck_fp *a) { ck_fp_half_(r, a); }
 
 /* Double-and-add from the top set bit of k (public, at most 16): 12 (the
  * curves' 3b) is four inline additions. */

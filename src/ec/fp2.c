@@ -38,11 +38,7 @@ void ck_fp2_conj(ck_fp2 *r, const ck_fp2 *a)
     ck_fp_neg(&r->c1, &a->c1);
 }
 
-void ck_fp2_half(ck_fp2 *r, const ck_fp2 *a)
-{
-    ck_fp_half(&r->c0, &a->c0);
-    ck_fp_half(&r->c1, &a->c1);
-}
+void ck_fp2_half(ck_fp2 *r, const ck_fp2 *a) { ck_fp2_half_(r, a); }
 
 void ck_fp2_mul_small(ck_fp2 *r, const ck_fp2 *a, unsigned k)
 {

@@ -15,7 +15,7 @@
 #define FE_SUB ck_fp_sub_
 #define FE_MUL ck_fp_mul_
 #define FE_SQR ck_fp_sqr_
-#define FE_DBL ck_fp_dbl
+#define FE_DBL ck_fp_dbl_
 #define FE_NEG ck_fp_neg
 #define FE_INV ck_fp_inv
 #define FE_EQ ck_fp_eq
@@ -23,7 +23,7 @@
 #define FE_CNEG ck_fp_cneg
 #define FE_ONE CK_FP_ONE
 #define CURVE_B CK_B1
-#define FE_MUL_B3(r, a) ck_fp_mul_small((r), (a), 12)      /* 3b = 12 */
+#define FE_MUL_B3(r, a) ck_fp_mul12_((r), (a))      /* 3b = 12 */
 #define ENDO_DIMS 2
 #define ENDO_LIMBS 2
 #define ENDO_SPLIT g1_glv_split

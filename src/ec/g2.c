@@ -28,7 +28,7 @@ static const ck_fp2 CK_FP2_ONE_ = {CK_FP_ONE_INIT, {{0}}};
 /* 3b' = 12 (1 + u) */
 static inline void g2_mul_b3(ck_fp2 *r, const ck_fp2 *a)
 {
-    ck_fp2_mul_small(r, a, 12);
+    ck_fp2_mul12_(r, a);
     ck_fp2_mul_by_xi_(r, r);
 }
 #define ENDO_DIMS 4

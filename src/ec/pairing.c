@@ -27,15 +27,15 @@ static void line_dbl(ck_fp2 line[3], twist_proj *t)
 {
     ck_fp2 a, b, c, e, f, g, h, xx;
     ck_fp2_mul_(&a, &t->x, &t->y);
-    ck_fp2_half(&a, &a);
+    ck_fp2_half_(&a, &a);
     ck_fp2_sqr_(&b, &t->y);
     ck_fp2_sqr_(&c, &t->z);
     ck_fp2_mul_by_xi_(&e, &c);              /* E = 3b' Z^2 = 12 xi Z^2 */
-    ck_fp2_mul_small(&e, &e, 12);
+    ck_fp2_mul12_(&e, &e);
     ck_fp2_dbl_(&f, &e);
     ck_fp2_add_(&f, &f, &e);                /* F = 3E */
     ck_fp2_add_(&g, &b, &f);
-    ck_fp2_half(&g, &g);
+    ck_fp2_half_(&g, &g);
     ck_fp2_add_(&h, &t->y, &t->z);
     ck_fp2_sqr_(&h, &h);
     ck_fp2_sub_(&h, &h, &b);
