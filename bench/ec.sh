@@ -2,9 +2,11 @@
 # Curve benchmarks in one run: carekey (bench_ec), blst (@chainsafe/blst)
 # and noble (@noble/curves) on the same keypair, message and signature,
 # then the two ratios the issue asks for. The three take turns for
-# BENCH_EC_ROUNDS rounds (default 3), each round on bench_ec's fresh inputs,
-# and every figure is the median over the rounds: a host busy for a second
-# slows all three alike instead of one of them. Prints `bench NAME VALUE UNIT`.
+# BENCH_EC_ROUNDS rounds (default 3), each round on bench_ec's fresh inputs
+# and on one core (the next round on the next), and every figure is the
+# median over the rounds, each ratio the median of the rounds' ratios: a
+# host busy for a second slows all three alike instead of one of them.
+# Prints `bench NAME VALUE UNIT`.
 # Usage: bench/ec.sh BUILD_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,16 +20,47 @@ if [ ! -d tests/js/node_modules/@chainsafe/blst ] || [ ! -d tests/js/node_module
   ext=0
 fi
 
+# Each round pins carekey's run and the main thread of each node run to one
+# core, the next round to the next core: the host's cores can differ in
+# speed (by 1.6x at times), and a ratio of runs on two cores measures the
+# placement. node's main thread is pinned once it says it is ready (its
+# compiler and collector threads keep both cores, as in an unpinned run).
+ncores=$(nproc 2>/dev/null || echo 1)
+command -v taskset >/dev/null || ncores=1
+pinned_js() { # CORE SCRIPT ARGS...
+  local core=$1 line out
+  shift
+  if [ "$ncores" -lt 2 ]; then node "$@"; return; fi
+  coproc JS { CK_BENCH_HANDSHAKE=1 exec node "$@"; }
+  local pid=$JS_PID
+  read -r line <&"${JS[0]}" || { wait "$pid"; return 1; }
+  [ "$line" = ready ] || { echo "bench/ec.sh: $2: expected ready, got: $line" >&2; return 1; }
+  taskset -p -c "$core" "$pid" >/dev/null
+  echo go >&"${JS[1]}"
+  out=$(cat <&"${JS[0]}")
+  wait "$pid" || return 1
+  echo "$out"
+}
+
 all=""
-for _ in $(seq "$rounds"); do
-  out=$("$bin")
-  all+=$(grep '^bench ' <<<"$out")$'\n'
-  [ "$ext" = 1 ] || continue
-  input() { awk -v k="$1" '$1 == "input" && $2 == k { print $3 }' <<<"$out"; }
-  pk=$(input pk); sig=$(input sig); sig_pop=$(input sig_pop); msg=$(input msg)
-  all+=$(node bench/ec/blst.mjs "$pk" "$sig_pop" "$msg") || { echo "bench/ec.sh: blst run failed" >&2; exit 1; }
-  all+=$'\n'$(node bench/ec/noble.mjs "$pk" "$sig" "$msg") || { echo "bench/ec.sh: noble run failed" >&2; exit 1; }
-  all+=$'\n'
+for r in $(seq "$rounds"); do
+  core=$(( (r - 1) % ncores ))
+  if [ "$ncores" -ge 2 ]; then out=$(taskset -c "$core" "$bin"); else out=$("$bin"); fi
+  round=$(grep '^bench ' <<<"$out")$'\n'
+  if [ "$ext" = 1 ]; then
+    input() { awk -v k="$1" '$1 == "input" && $2 == k { print $3 }' <<<"$out"; }
+    pk=$(input pk); sig=$(input sig); sig_pop=$(input sig_pop); msg=$(input msg)
+    round+=$(pinned_js "$core" bench/ec/blst.mjs "$pk" "$sig_pop" "$msg") || { echo "bench/ec.sh: blst run failed" >&2; exit 1; }
+    round+=$'\n'$(pinned_js "$core" bench/ec/noble.mjs "$pk" "$sig" "$msg") || { echo "bench/ec.sh: noble run failed" >&2; exit 1; }
+    round+=$'\n'
+    # this round's ratios, from runs on one core
+    round+=$(awk '$1 == "bench" { v[$2] = $3 }
+      END { printf "ratio_round verify_carekey_over_blst %.4f\n", v["ec.bls_verify"] / v["blst.verify"]
+            printf "ratio_round pairing_vs_noble %.4f\n", v["noble.pairing"] / v["ec.pairing"]
+            printf "info ec: round on core %d: verify/blst %.2f, pairing vs noble %.1f\n", core,
+              v["ec.bls_verify"] / v["blst.verify"], v["noble.pairing"] / v["ec.pairing"] }' core="$core" <<<"$round")$'\n'
+  fi
+  all+=$round
 done
 
 # The median of each figure over the rounds, in the order first printed.
@@ -38,11 +71,13 @@ med=$(awk '$1 == "bench" { if (!($2 in n)) order[++k] = $2; v[$2, ++n[$2]] = $3;
           m = c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
           printf "bench %s %.3f %s\n", key, m, unit[key] } }' <<<"$all")
 echo "$med"
-echo "info ec: medians of $rounds rounds (carekey, blst, noble in turn)"
+echo "info ec: medians of $rounds rounds (carekey, blst, noble in turn, each round on one core)"
 if [ "$ext" = 1 ]; then
-  val() { awk -v k="$1" '$1 == "bench" && $2 == k { print $3 }' <<<"$med"; }
-  awk -v c="$(val ec.bls_verify)" -v b="$(val blst.verify)" \
-    'BEGIN { printf "bench ratio.verify_carekey_over_blst %.2f x\n", c / b }'
-  awk -v c="$(val ec.pairing)" -v n="$(val noble.pairing)" \
-    'BEGIN { printf "bench speedup.pairing_vs_noble %.1f x\n", n / c }'
+  grep '^info ec: round' <<<"$all"
+  # the ratios: medians of the rounds' own ratios
+  ratio() { awk -v k="$1" '$1 == "ratio_round" && $2 == k { v[++n] = $3 }
+    END { for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (v[b] < v[a]) { t = v[a]; v[a] = v[b]; v[b] = t }
+          print n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' <<<"$all"; }
+  printf "bench ratio.verify_carekey_over_blst %.2f x\n" "$(ratio verify_carekey_over_blst)"
+  printf "bench speedup.pairing_vs_noble %.1f x\n" "$(ratio pairing_vs_noble)"
 fi

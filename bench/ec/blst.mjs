@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { awaitGo, medianUs } from './timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'tests/js/package.json'));
@@ -25,18 +26,7 @@ if (!blst.verify(msg, pk, sig)) {
   process.exit(1);
 }
 
-function medianUs(fn, n) {
-  for (let i = 0; i < 10; i++) fn(); // warm-up
-  const t = [];
-  for (let i = 0; i < n; i++) {
-    const s = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - s) / 1e3);
-  }
-  t.sort((a, b) => a - b);
-  return n % 2 ? t[(n - 1) / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
-
+await awaitGo();
 let ok = true;
-console.log(`bench blst.verify ${medianUs(() => { ok = blst.verify(msg, pk, sig) && ok; }, runs).toFixed(3)} us`);
+console.log(`bench blst.verify ${medianUs(() => { ok = blst.verify(msg, pk, sig) && ok; }, runs, 10).toFixed(3)} us`);
 if (!ok) process.exit(1);
