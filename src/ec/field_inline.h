@@ -94,6 +94,26 @@ static inline void ck_fp_half_(ck_fp *r, const ck_fp *a)
             : "cc", "memory");
     r->l[0] = t0; r->l[1] = t1; r->l[2] = t2; r->l[3] = t3; r->l[4] = t4; r->l[5] = t5;
 }
+
+/* -a = p - a (no borrow: a < p), masked to 0 when a is 0. */
+static inline void ck_fp_neg_(ck_fp *r, const ck_fp *a)
+{
+    limb_t t0, t1, t2, t3, t4, t5, m;
+    __asm__("movq 0(%[p]), %[t0]\n\t movq 8(%[p]), %[t1]\n\t movq 16(%[p]), %[t2]\n\t"
+            "movq 24(%[p]), %[t3]\n\t movq 32(%[p]), %[t4]\n\t movq 40(%[p]), %[t5]\n\t"
+            "subq 0(%[a]), %[t0]\n\t sbbq 8(%[a]), %[t1]\n\t sbbq 16(%[a]), %[t2]\n\t"
+            "sbbq 24(%[a]), %[t3]\n\t sbbq 32(%[a]), %[t4]\n\t sbbq 40(%[a]), %[t5]\n\t"
+            "movq 0(%[a]), %[m]\n\t orq 8(%[a]), %[m]\n\t orq 16(%[a]), %[m]\n\t"
+            "orq 24(%[a]), %[m]\n\t orq 32(%[a]), %[m]\n\t orq 40(%[a]), %[m]\n\t"
+            "negq %[m]\n\t sbbq %[m], %[m]\n\t"
+            "andq %[m], %[t0]\n\t andq %[m], %[t1]\n\t andq %[m], %[t2]\n\t"
+            "andq %[m], %[t3]\n\t andq %[m], %[t4]\n\t andq %[m], %[t5]"
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
+              [m] "=&r"(m)
+            : [a] "r"(a->l), [p] "r"(ck_p_limbs)
+            : "cc", "memory");
+    r->l[0] = t0; r->l[1] = t1; r->l[2] = t2; r->l[3] = t3; r->l[4] = t4; r->l[5] = t5;
+}
 #else
 static inline void ck_fp_add_(ck_fp *r, const ck_fp *a, const ck_fp *b)
 {
@@ -124,6 +144,17 @@ static inline void ck_fp_sub_(ck_fp *r, const ck_fp *a, const ck_fp *b)
         dlimb_t v = (dlimb_t)d[i] + (ck_p_limbs[i] & mask) + carry;
         r->l[i] = (limb_t)v;
         carry = (limb_t)(v >> 64);
+    }
+}
+
+/* -a = p - a, masked to 0 when a is 0. */
+static inline void ck_fp_neg_(ck_fp *r, const ck_fp *a)
+{
+    limb_t borrow = 0, nz = ~ck_limbs_zero_mask(a->l, 6);
+    for (int i = 0; i < 6; i++) {
+        dlimb_t v = (dlimb_t)ck_p_limbs[i] - a->l[i] - borrow;
+        r->l[i] = (limb_t)v & nz;
+        borrow = (limb_t)(v >> 64) & 1;
     }
 }
 

@@ -16,17 +16,9 @@ const limb_t ck_p_limbs[6] = {
 void ck_fp_add(ck_fp *r, const ck_fp *a, const ck_fp *b) { ck_fp_add_(r, a, b); }
 void ck_fp_sub(ck_fp *r, const ck_fp *a, const ck_fp *b) { ck_fp_sub_(r, a, b); }
 
-void ck_fp_dbl(ck_fp *r, const ck_fp *a) { ck_fp_add(r, a, a); }
+void ck_fp_dbl(ck_fp *r, const ck_fp *a) { ck_fp_add_(r, a, a); }
 
-void ck_fp_neg(ck_fp *r, const ck_fp *a)
-{
-    limb_t borrow = 0, nz = ~ck_limbs_zero_mask(a->l, 6);
-    for (int i = 0; i < 6; i++) {
-        dlimb_t v = (dlimb_t)CK_P[i] - a->l[i] - borrow;
-        r->l[i] = (limb_t)v & nz;
-        borrow = (limb_t)(v >> 64) & 1;
-    }
-}
+void ck_fp_neg(ck_fp *r, const ck_fp *a) { ck_fp_neg_(r, a); }
 
 /* r = mask ? -a : a */
 void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask)

@@ -31,12 +31,14 @@ void ck_gt_generator(ck_gt *r)
     *r = gt_gen;
 }
 
-/* r = mask ? conj(a) : a (inversion in the cyclotomic subgroup) */
+/* r = mask ? conj(a) : a (inversion in the cyclotomic subgroup): only the
+ * w half changes sign. */
 static void gt_cinv(ck_fp12 *r, const ck_fp12 *a, limb_t mask)
 {
-    ck_fp12 n;
-    ck_fp12_conj(&n, a);
-    CK_SELECT(r, &n, a, mask);
+    ck_fp6 n;
+    ck_fp6_neg(&n, &a->c1);
+    r->c0 = a->c0;
+    CK_SELECT(&r->c1, &n, &a->c1, mask);
 }
 
 static void digit_split(unsigned *abs, limb_t *neg, int8_t d)
@@ -46,17 +48,14 @@ static void digit_split(unsigned *abs, limb_t *neg, int8_t d)
     *abs = (unsigned)(((limb_t)(int64_t)d ^ m) - m) & 0xff;
 }
 
-/* Scan all n entries (entry j holds base^(j+1)); digit 0 gives 1. */
+/* Scans all n <= 16 entries (entry j holds base^(j+1)); digit 0 gives 1. */
 static void pick_n(ck_fp12 *r, const ck_fp12 *row, unsigned n, int8_t digit)
 {
+    static const ck_fp12 one = {.c0 = {.c0 = {.c0 = CK_FP_ONE_INIT}}};
     unsigned abs;
     limb_t neg;
     digit_split(&abs, &neg, digit);
-    ck_fp12_one(r);
-    for (unsigned j = 0; j < n; j++) {
-        limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
-        CK_SELECT(r, &row[j], r, hit);
-    }
+    CK_LOOKUP(r, row, n, abs, &one);
     gt_cinv(r, r, neg);
 }
 

@@ -38,6 +38,27 @@ static inline void ck_limbs_select(limb_t *r, const limb_t *a, const limb_t *b,
     ck_limbs_select((limb_t *)(r), (const limb_t *)(a), (const limb_t *)(b), \
                     sizeof(*(r)) / sizeof(limb_t), (mask))
 
+/* Constant-time table lookup: r = entry idx - 1 of the n <= 16 entries of
+ * `limbs` limbs each when 1 <= idx <= n, dflt (zeros when NULL) when idx is
+ * 0. Every entry is read, limb by limb into one accumulator: no entry is
+ * read back or rewritten, which matters for the fixed-base tables, whose
+ * scans are most of their exponentiations' time. */
+static inline void ck_limbs_lookup(limb_t *restrict r, const limb_t *restrict tab, size_t limbs, unsigned n,
+                                   unsigned idx, const limb_t *restrict dflt)
+{
+    limb_t hit[16], none = ck_mask_is_zero((limb_t)idx);
+    n = n < 16 ? n : 16;
+    for (unsigned j = 0; j < n; j++) hit[j] = ck_mask_is_zero((limb_t)(idx ^ (j + 1)));
+    for (size_t i = 0; i < limbs; i++) {
+        limb_t acc = dflt ? dflt[i] & none : 0;
+        for (unsigned j = 0; j < n; j++) acc |= tab[j * limbs + i] & hit[j];
+        r[i] = acc;
+    }
+}
+#define CK_LOOKUP(r, tab, n, idx, dflt) \
+    ck_limbs_lookup((limb_t *)(r), (const limb_t *)(tab), sizeof(*(r)) / sizeof(limb_t), (n), (idx), \
+                    (const limb_t *)(dflt))
+
 /* Hide a value from the optimizer so masks stay masks. */
 static inline limb_t ck_value_barrier(limb_t v)
 {

@@ -401,12 +401,10 @@ static void FN(table_pick_)(PT *t, const PT table[8], int8_t digit)
 {
     unsigned abs;
     limb_t neg;
+    PT id;
     FN(digit_split_)(&abs, &neg, digit);
-    FN(proj_identity_)(t);
-    for (unsigned j = 0; j < 8; j++) {
-        limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
-        CK_SELECT(t, &table[j], t, hit);
-    }
+    FN(proj_identity_)(&id);
+    CK_LOOKUP(t, table, 8, abs, &id);
     FN(cneg_)(t, t, neg);
 }
 
@@ -535,11 +533,7 @@ void FN(table_mul)(PT *r, const TABLE *tab, const ck_fr *k)
     FN(identity)(&acc);
     for (int i = 0; i < 64; i++) {
         FN(digit_split_)(&abs, &neg, digits[i]);
-        memset(&t, 0, sizeof(t));
-        for (unsigned j = 0; j < 8; j++) {
-            limb_t hit = ck_mask_is_zero((limb_t)(abs ^ (j + 1)));
-            CK_SELECT(&t, &tab->t[i][j], &t, hit);
-        }
+        CK_LOOKUP(&t, tab->t[i], 8, abs, NULL);
         FE_CNEG(&t.y, &t.y, neg);     /* -(0,0) stays (0,0) */
         FN(madd_)(&acc, &acc, &t, i == 63);
     }
