@@ -31,8 +31,8 @@ void ck_fp_cneg(ck_fp *r, const ck_fp *a, limb_t mask)
 /* r = a / 2 mod p: add p when odd, then shift (p is odd). */
 void ck_fp_half(ck_fp *r, const ck_fp *a) { ck_fp_half_(r, a); }
 
-/* Double-and-add from the top set bit of k (public, at most 16): 12 (the
- * curves' 3b) is four inline additions. */
+/* Double-and-add from the top set bit of k (public, at most 16). The
+ * curves' 3b = 12 has its own straight-line form, ck_fp_mul12_. */
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k)
 {
     ck_fp acc = *a, base = *a;

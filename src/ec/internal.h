@@ -38,6 +38,19 @@ static inline void ck_limbs_select(limb_t *r, const limb_t *a, const limb_t *b,
     ck_limbs_select((limb_t *)(r), (const limb_t *)(a), (const limb_t *)(b), \
                     sizeof(*(r)) / sizeof(limb_t), (mask))
 
+/* Zeroes a small stack buffer inline; the empty asm that takes its address
+ * and clobbers memory keeps the compiler from dropping the stores as dead
+ * (ck_wipe, a call, costs more than a table lookup's masks are worth). */
+static inline void ck_wipe_inline(void *p, size_t n)
+{
+    memset(p, 0, n);
+#if defined(__GNUC__)
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
+    ck_wipe(p, n);
+#endif
+}
+
 /* Constant-time table lookup: r = entry idx - 1 of the n <= 16 entries of
  * `limbs` limbs each when 1 <= idx <= n, dflt (zeros when NULL) when idx is
  * 0. Every entry is read, limb by limb into one accumulator: no entry is
@@ -54,6 +67,7 @@ static inline void ck_limbs_lookup(limb_t *restrict r, const limb_t *restrict ta
         for (unsigned j = 0; j < n; j++) acc |= tab[j * limbs + i] & hit[j];
         r[i] = acc;
     }
+    ck_wipe_inline(hit, sizeof(hit)); /* the masks say which entry: the secret digit */
 }
 #define CK_LOOKUP(r, tab, n, idx, dflt) \
     ck_limbs_lookup((limb_t *)(r), (const limb_t *)(tab), sizeof(*(r)) / sizeof(limb_t), (n), (idx), \
