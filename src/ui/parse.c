@@ -148,7 +148,9 @@ int ck_ui_static_rel(const char *path, size_t len, char *rel, size_t cap)
             continue;
         }
         if (!seg_char(c)) return -1;
-        if (c == '.' && path[i - 1] == '/') return -1; /* ".", "..", hidden files */
+        /* ".", "..", hidden files; and ".." inside a name too, so that no
+         * ".." reaches a path at all (no file served here has one) */
+        if (c == '.' && (path[i - 1] == '/' || path[i - 1] == '.')) return -1;
     }
     memcpy(rel, path + 1, len - 1);
     rel[len - 1] = 0;

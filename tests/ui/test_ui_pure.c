@@ -71,6 +71,8 @@ static void test_static(void)
     CHECK(ck_ui_static_rel("/../etc/passwd", 14, rel, sizeof rel) != 0, "..");
     CHECK(ck_ui_static_rel("/js/../../x", 11, rel, sizeof rel) != 0, ".. inside");
     CHECK(ck_ui_static_rel("/%2e%2e/x", 9, rel, sizeof rel) != 0, "an escape");
+    CHECK(ck_ui_static_rel("/js/a..mjs", 10, rel, sizeof rel) != 0, ".. inside a name (found by fuzz_ui_parse)");
+    CHECK(ck_ui_static_rel("/js/a.b.js", 10, rel, sizeof rel) == 0 && !strcmp(rel, "js/a.b.js"), "single dots");
     CHECK(ck_ui_static_rel("/js/.env", 8, rel, sizeof rel) != 0, "a hidden file");
     CHECK(ck_ui_static_rel("//etc", 5, rel, sizeof rel) != 0, "an empty segment");
     CHECK(ck_ui_static_rel("/js/", 4, rel, sizeof rel) != 0, "a trailing /");
