@@ -255,8 +255,10 @@ int FN(on_curve)(const PT *a)
     return FE_EQ(&lhs, &rhs) | FE_IS_ZERO(&a->z);
 }
 
-/* Public multiplier: double-and-add from the top set bit; the exceptional
- * cases of the addition are decided by branches (public data only). */
+/* Public multiplier: double-and-add from the top set bit, branching on the
+ * bits of k only. The point may be secret (the subgroup test of a decoded
+ * key), so the additions stay complete: the doubling and identity cases are
+ * selected by masks, never branched to. */
 void FN(mul_u64_vartime)(PT *r, const PT *a, uint64_t k)
 {
     PT acc;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ec/internal.h"
 #include "ec_util.h"
 #include "harness.h"
 
@@ -305,8 +306,64 @@ GROUP_TESTS(G2, g2, fp2, 96, 192)
 BATCH_TEST(g1, G1, 48)
 BATCH_TEST(g2, G2, 96)
 
+/* The chain by a public 64-bit multiplier (subgroup tests, cofactor
+ * clearing) against plain double-and-add, for points with Z = 1 and without,
+ * the identity, and points outside the subgroup. On G1 a point of order 3
+ * makes the chain meet P + P and P + (-P), which its complete additions
+ * must get right (a wrong sum there could let a bad point pass the subgroup
+ * test); the twist has no 3-torsion (h2 is prime to 3), and both groups
+ * share the code (point_impl.h). */
+#define MUL_U64_TEST(G, g)                                                                        \
+    static void g##_mul_u64_ref(ck_##g *r, const ck_##g *a, uint64_t k)                        \
+    {                                                                                          \
+        ck_##g acc;                                                                            \
+        ck_##g##_identity(&acc);                                                               \
+        for (int i = 63; i >= 0; i--) {                                                        \
+            ck_##g##_dbl(&acc, &acc);                                                          \
+            if ((k >> i) & 1) ck_##g##_add(&acc, &acc, a);                                     \
+        }                                                                                      \
+        *r = acc;                                                                              \
+    }                                                                                          \
+    static void test_##g##_mul_u64(const ck_##g *torsion3)                                     \
+    {                                                                                          \
+        static const uint64_t ks[] = {0, 1, 2, 3, 4, 5, 6, 7, 9, 0xd201000000010000ULL,       \
+                                      0x8000000000000000ULL, 0xffffffffffffffffULL};          \
+        ck_##g pts[5], t, u;                                                                   \
+        ck_##g##_affine aff;                                                                   \
+        tu_rand_##g(&pts[0]);                                                                  \
+        ck_##g##_add(&pts[0], &pts[0], &pts[0]); /* Z != 1 */                                   \
+        ck_##g##_to_affine(&aff, &pts[0]);                                                     \
+        ck_##g##_from_affine(&pts[1], &aff);     /* Z = 1 */                                    \
+        ck_##g##_identity(&pts[2]);                                                            \
+        pts[3] = *torsion3;                                                                    \
+        ck_##g##_add(&pts[4], &pts[0], torsion3);                                              \
+        for (size_t p = 0; p < 5; p++)                                                         \
+            for (size_t i = 0; i < sizeof ks / sizeof ks[0] + 8; i++) {                        \
+                uint64_t k = i < sizeof ks / sizeof ks[0] ? ks[i] : tu_rand64();             \
+                ck_##g##_mul_u64_vartime(&t, &pts[p], k);                                      \
+                g##_mul_u64_ref(&u, &pts[p], k);                                               \
+                CHECK(ck_##g##_eq(&t, &u), #G " mul_u64_vartime, point %zu, k %llx", p,          \
+                      (unsigned long long)k);                                                  \
+            }                                                                                  \
+    }
+MUL_U64_TEST(G1, g1)
+MUL_U64_TEST(G2, g2)
+
+/* (0, 2) on y^2 = x^3 + 4: the tangent there is y = 2, which meets the
+ * curve three times at x = 0, so the point has order 3. */
+static void g1_torsion3(ck_g1 *r)
+{
+    ck_g1_affine a;
+    ck_fp_from_u64(&a.x, 0);
+    ck_fp_from_u64(&a.y, 2);
+    ck_g1_from_affine(r, &a);
+}
+
+
 int main(void)
 {
+    ck_g1 t1;
+    ck_g2 t2;
     tu_seed(0x67e0);
     test_g1_compress_batch();
     test_g2_compress_batch();
@@ -319,5 +376,16 @@ int main(void)
     test_g1_codec();
     test_g2_codec();
     test_no_sqrt();
+    g1_torsion3(&t1);
+    g2_off_subgroup(&t2);
+    {   /* the order-3 point fails the subgroup test, and its encoding the decoder */
+        uint8_t b[CK_G1_COMPRESSED_BYTES];
+        ck_g1 d;
+        CHECK(ck_g1_on_curve(&t1) && !ck_g1_in_group(&t1), "G1 point of order 3 not in the group");
+        ck_g1_compress(b, &t1);
+        CHECK(ck_g1_decode(&d, b, sizeof b) == CK_ERR_NOT_IN_GROUP, "G1 decode rejects the point of order 3");
+    }
+    test_g1_mul_u64(&t1);
+    test_g2_mul_u64(&t2);
     TEST_MAIN_END();
 }
