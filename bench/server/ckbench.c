@@ -248,12 +248,11 @@ static int lsend_all(lconn *c, const char *p, size_t n)
 /* Signs and sends METHOD PATH with BODY (or none) as the worker; 0 or -1. */
 static int lrequest(lconn *c, const char *method, const char *path, const char *body, size_t body_len)
 {
-    char nonce[33], sighex[129], req[4096], clen[96] = "", auth[200], *msg;
-    uint8_t rnd[16], sig[64];
+    char nonce[CK_NET_NONCE_HEX + 1], sighex[129], req[4096], clen[96] = "", auth[200], *msg;
+    uint8_t sig[64];
     int64_t ts = (int64_t)(now_ms() / 1000);
     int n;
-    if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
-    ck_net_hex(nonce, rnd, sizeof rnd);
+    if (ck_net_nonce(nonce, c->sess.id[0] ? ++c->sess.seq : 0) != 0) return -1;
     msg = ck_net_req_string(origin, method, path, c->w->gid, ts, nonce, NULL, (const uint8_t *)body, body_len);
     if (msg == NULL) return -1;
     if (c->sess.id[0]) {

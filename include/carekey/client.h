@@ -55,12 +55,13 @@ int ck_net_set_purpose(ck_net *c, const char *purpose) CK_NET_WUR;
 void ck_net_use_sessions(ck_net *c, int on);
 /* A session opened for the handle's identity, copied out for a caller that
  * builds its own requests (the load generator): headers X-CK-Session: id,
- * X-CK-MAC: hex of ck_net_req_mac(key, request string). Wipe it with
- * ck_net_session_clear. */
+ * X-CK-MAC: hex of ck_net_req_mac(key, request string), and a nonce from
+ * ck_net_nonce(out, ++seq). Wipe it with ck_net_session_clear. */
 typedef struct {
     char id[CK_NET_SESSION_ID_HEX + 1];
     uint8_t key[32];
     long ttl_s;
+    uint64_t seq; /* the last sequence number used; 0 after opening */
 } ck_net_session;
 int ck_net_session_open(ck_net *c, ck_net_session *out) CK_NET_WUR;
 void ck_net_session_clear(ck_net_session *s);

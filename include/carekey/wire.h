@@ -30,7 +30,7 @@ extern "C" {
 #define CK_NET_PK_BYTES 32
 #define CK_NET_SK_BYTES 32 /* Ed25519 / X25519 private seed */
 #define CK_NET_SIG_BYTES 64
-#define CK_NET_NONCE_HEX 32 /* 16 random bytes, hex */
+#define CK_NET_NONCE_HEX 32 /* 16 bytes, hex: random; in a session seq first */
 #define CK_NET_ID_MAX 128   /* GIDs and authority names */
 
 /* ---- hex / base64 ----------------------------------------------------- */
@@ -55,6 +55,10 @@ int ck_net_ed25519_sign(uint8_t sig[64], const uint8_t *msg, size_t len,
 int ck_net_ed25519_verify(const uint8_t sig[64], const uint8_t *msg, size_t len,
                           const uint8_t pk[32]) CK_NET_WUR;
 int ck_net_random(uint8_t *out, size_t n) CK_NET_WUR;
+/* A request nonce (CK_NET_NONCE_HEX digits): 16 random bytes, or for a
+ * request in a session (seq > 0) its sequence number there, 8 bytes
+ * big-endian, then 8 random bytes (docs/API.md, "Sessions"). */
+int ck_net_nonce(char out[CK_NET_NONCE_HEX + 1], uint64_t seq) CK_NET_WUR;
 /* A loaded signing key, for signing many messages: OpenSSL 3 spends more
  * time loading a raw key than signing with it. Freed keys are wiped. */
 typedef struct ck_net_signer ck_net_signer;

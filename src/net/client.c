@@ -277,13 +277,11 @@ out:
 int ck_net_request(ck_net *c, const char *method, const char *path_query, const char *body,
                    size_t body_len, long *status, char **resp, size_t *resp_len)
 {
-    uint8_t rnd[16];
-    char nonce[33];
+    char nonce[CK_NET_NONCE_HEX + 1];
     int rc, again = path_query != NULL && !ck_net_session_path(path_query);
     if (again) ck_net_session_ensure(c);
     for (;;) {
-        if (ck_net_random(rnd, sizeof rnd) != 0) return -1;
-        ck_net_hex(nonce, rnd, sizeof rnd);
+        if (ck_net_nonce(nonce, again && c->sid[0] ? ++c->session_seq : 0) != 0) return -1;
         c->code[0] = 0;
         rc = ck_net_request_at(c, method, path_query, body, body_len, (int64_t)time(NULL), nonce, status,
                                resp, resp_len);

@@ -23,6 +23,7 @@ struct ck_net {
     char sid[CK_NET_SESSION_ID_HEX + 1];
     uint8_t skey[32];
     int64_t session_deadline_ms;
+    uint64_t session_seq;  /* the last sequence number sent in the session */
     char purpose[32];
     long status;
     long retry_budget_ms;  /* ck_net_set_retry; -1 until set (then the default) */

@@ -24,6 +24,7 @@ void ck_net_session_forget(ck_net *c)
     OPENSSL_cleanse(c->skey, sizeof c->skey);
     c->sid[0] = 0;
     c->session_deadline_ms = 0;
+    c->session_seq = 0;
 }
 
 void ck_net_use_sessions(ck_net *c, int on)

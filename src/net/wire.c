@@ -145,6 +145,15 @@ int ck_net_random(uint8_t *out, size_t n)
     return RAND_bytes(out, (int)n) == 1 ? 0 : -1;
 }
 
+int ck_net_nonce(char out[CK_NET_NONCE_HEX + 1], uint64_t seq)
+{
+    uint8_t b[CK_NET_NONCE_HEX / 2];
+    if (ck_net_random(b, sizeof b) != 0) return -1;
+    for (int i = 0; seq && i < 8; i++) b[i] = (uint8_t)(seq >> (56 - 8 * i));
+    ck_net_hex(out, b, sizeof b);
+    return 0;
+}
+
 void ck_net_sha256(uint8_t out[32], const uint8_t *in, size_t n)
 {
     unsigned int len = 32;

@@ -130,15 +130,49 @@ static int verify_request(ckd_req *r, const uint8_t *auth, const uint8_t pk[32],
     return ok;
 }
 
-/* Replay protection once the request verified: 0, or a reply was queued. */
-static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t now, enum MHD_Result *res)
+/* A session request's nonce begins with its sequence number in the
+ * session (16 hex digits, from 1): the session's window answers for it,
+ * so the request rate does not fill any shared memory. 0, or a reply was
+ * queued. */
+static int use_session_seq(ckd_req *r, const char *nonce, int64_t now, enum MHD_Result *res)
+{
+    uint8_t be[8];
+    uint64_t seq = 0;
+    char digits[17];
+    memcpy(digits, nonce, 16);
+    digits[16] = 0;
+    if (ck_net_unhex(be, 8, digits) == 0)
+        for (int i = 0; i < 8; i++) seq = seq << 8 | be[i];
+    if (seq == 0) {
+        *res = ckd_fail(r, CKD_E_UNSIGNED, "a session request's nonce begins with its sequence number, from 1");
+        return -1;
+    }
+    switch (ckd_sessions_use_seq(r->srv->sessions, r->session, seq, now)) {
+    case 0:
+        return 0;
+    case 1:
+        *res = ckd_fail(r, CKD_E_REPLAY, "sequence number already used in this session, or too old");
+        return -1;
+    default:
+        *res = ckd_fail(r, CKD_E_SESSION, "unknown or expired session: open a new one");
+        return -1;
+    }
+}
+
+/* Replay protection once the request verified: 0, or a reply was queued.
+ * t is the request's time stamp (seconds). */
+static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t t, int64_t now,
+                     enum MHD_Result *res)
 {
     ckd_server *s = r->srv;
     ck_store_rc src;
+    if (r->in_session) return use_session_seq(r, nonce, now, res);
     /* The in-memory cache answers for this process (it was loaded from the
      * database at start, see http.c); the database makes nonces survive
-     * restarts and, when shared, hold across instances. */
-    switch (ckd_replay_check(s->replay, caller, nonce, now, now + 2000L * s->cfg.clock_skew)) {
+     * restarts and, when shared, hold across instances. A nonce is kept
+     * until its time stamp leaves the window (a second's margin): after
+     * that the time check alone refuses the request. */
+    switch (ckd_replay_check(s->replay, caller, nonce, now, (t + s->cfg.clock_skew + 1) * 1000)) {
     case 1:
         *res = ckd_fail(r, CKD_E_REPLAY, "nonce already used");
         return -1;
@@ -146,12 +180,11 @@ static int use_nonce(ckd_req *r, const char *caller, const char *nonce, int64_t 
         *res = ckd_fail(r, CKD_E_UNAVAILABLE, "replay cache full, retry later");
         return -1;
     }
-    if (!s->nonce_db || r->in_session) return 0;
-    /* A session lives in this process's memory only, and so do its
-     * nonces: a replay within the time window meets the cache above, a
-     * replay at another instance or after a restart meets no session. The
-     * database keeps the nonces of signed requests, which any instance
-     * accepts at any time within the window.
+    if (!s->nonce_db) return 0;
+    /* The database keeps the nonces of signed requests, which any instance
+     * accepts at any time within the window (a session's sequence numbers
+     * live with the session, in this process only: a replay at another
+     * instance or after a restart meets no session).
      * On a shared database a read's nonce is checked when it ends, with its
      * audit row (one group commit for both; GET requests change nothing
      * else), and an append's in the append's own commit. */
@@ -228,6 +261,7 @@ static int check_authenticator(ckd_req *r, const char *caller, int64_t t, int64_
             goto out;
         }
         r->in_session = 1;
+        memcpy(r->session, sid, CK_NET_SESSION_ID_HEX + 1);
         rc = 0;
         goto out;
     }
@@ -297,7 +331,7 @@ int ckd_authenticate(ckd_req *r, enum MHD_Result *res)
         *res = ckd_fail(r, CKD_E_RATE, "too many requests from this caller");
         return -1;
     }
-    if (use_nonce(r, caller, nonce, now, res) != 0) return -1;
+    if (use_nonce(r, caller, nonce, (int64_t)t, now, res) != 0) return -1;
     memcpy(r->caller, caller, strlen(caller) + 1);
     r->purpose_given = purpose != NULL;
     snprintf(r->purpose, sizeof r->purpose, "%s", purpose ? purpose : "TREAT");

@@ -130,6 +130,12 @@ int ckd_sessions_add(ckd_sessions *t, const char *id, const char *caller, const 
 int ckd_sessions_get(ckd_sessions *t, const char *id, const char *caller, int64_t now, uint8_t pk[32],
                      uint8_t key[32]) CKD_WUR;
 long ckd_sessions_count(ckd_sessions *t, int64_t now); /* live ones */
+/* A session request's sequence number (docs/API.md, "Sessions"), once its
+ * MAC verified: 0 when seq is new and within the session's window of the
+ * last CKD_SESSION_WINDOW (now remembered), 1 when it was seen or fell
+ * below the window, -1 when the session is gone. */
+#define CKD_SESSION_WINDOW 1024
+int ckd_sessions_use_seq(ckd_sessions *t, const char *id, uint64_t seq, int64_t now) CKD_WUR;
 
 /* Enrolled users by GID (usercache.c). Handlers that change a user row
  * forget it; entries expire ttl_ms after loading (0: never, for a database
@@ -208,6 +214,7 @@ typedef struct ckd_req {
     char caller[CK_NET_ID_MAX + 16];
     uint8_t caller_pk[32]; /* the key the request was authenticated with */
     int in_session;        /* authenticated by a session's MAC (auth.c) */
+    char session[CK_NET_SESSION_ID_HEX + 1]; /* its id, when in_session */
     ck_store_user user; /* when caller_kind is USER */
     char purpose[CK_STORE_TOKEN_CAP];
     int purpose_given; /* X-CK-Purpose was sent (else derived per record) */

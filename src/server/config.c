@@ -68,7 +68,7 @@ static const struct opt {
     {"enroll-rate", "N", "enrollment requests per minute per client address, 0 = off (default 6)"},
     {"db-pool", "N", "database connections (default 8)"},
     {"nonce-store", "auto|memory|db", "where replay nonces live (auto: db for postgres)"},
-    {"replay-cap", "N", "capacity of the in-memory nonce cache (default 1048576)"},
+    {"replay-cap", "N", "capacity of the in-memory nonce cache of signed requests (default 1048576)"},
     {"grace", "SEC", "time to finish in-flight requests on SIGTERM (default 10)"},
     {"session-ttl", "SEC", "lifetime of a request session, 0 = sessions off (default 600)"},
     {"session-max", "N", "most open request sessions (default 16384)"},

@@ -1,9 +1,10 @@
 /*
- * replay.c - bounded in-memory nonce cache.
+ * replay.c - bounded in-memory nonce cache of signed requests (a session's
+ * requests carry sequence numbers, checked by the session: sessions.c).
  *
  * A nonce is remembered until its request's time stamp leaves the accepted
  * window; after that the time stamp check alone refuses a replay, so memory
- * stays bounded by (request rate x window). Keys are a keyed 64-bit hash of
+ * stays bounded by (signed request rate x window). Keys are a keyed 64-bit hash of
  * (caller, nonce): the random key keeps an attacker from forcing
  * collisions. When a shard is full of live entries we refuse the request
  * (503) rather than forget a nonce.

@@ -11,6 +11,11 @@
  * and the index rebuilt under the lock, so no deletion ever leaves a hole
  * in a probe sequence, and no flood of openings rebuilds it more often. Sessions live in memory only: after a restart, or at another
  * instance, a client is told "session_expired" and opens a new one.
+ *
+ * Replays within a session are told by sequence numbers, not remembered
+ * nonces: each session keeps the highest number it saw and a bitmap of the
+ * window below it (as IPsec's anti-replay window does), so the memory is
+ * per session and does not grow with the request rate.
  */
 #include "ckd.h"
 
@@ -26,6 +31,8 @@ typedef struct {
     uint8_t pk[32];
     uint8_t key[32];
     int64_t expires_ms;
+    uint64_t seq_top;                          /* highest sequence number seen */
+    uint64_t seq_seen[CKD_SESSION_WINDOW / 64]; /* bit (n mod W): n in (top - W, top] seen */
 } entry;
 
 struct ckd_sessions {
@@ -143,6 +150,8 @@ int ckd_sessions_add(ckd_sessions *t, const char *id, const char *caller, const 
     memcpy(e->pk, pk, 32);
     memcpy(e->key, key, 32);
     e->expires_ms = *expires_ms = now + t->ttl_ms;
+    e->seq_top = 0;
+    memset(e->seq_seen, 0, sizeof e->seq_seen);
     index_put(t, t->n++);
     rc = 0;
 out:
@@ -162,6 +171,42 @@ int ckd_sessions_get(ckd_sessions *t, const char *id, const char *caller, int64_
         memcpy(key, e->key, 32);
         rc = 0;
     }
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+/* Records seq in e's window: 0 when new, 1 when seen or below the window. */
+static int window_use(entry *e, uint64_t seq)
+{
+    uint64_t *bit_word;
+    if (seq > e->seq_top) {
+        uint64_t ahead = seq - e->seq_top;
+        if (ahead >= CKD_SESSION_WINDOW) {
+            memset(e->seq_seen, 0, sizeof e->seq_seen);
+        } else {
+            /* the bits of the numbers the window moves over (seq's too)
+             * still tell of those one window earlier: clear them, so a
+             * skipped number stays usable */
+            for (uint64_t n = e->seq_top + 1; n <= seq; n++)
+                e->seq_seen[(n / 64) % (CKD_SESSION_WINDOW / 64)] &= ~((uint64_t)1 << (n % 64));
+        }
+        e->seq_top = seq;
+    } else if (e->seq_top - seq >= CKD_SESSION_WINDOW) {
+        return 1;
+    }
+    bit_word = &e->seq_seen[(seq / 64) % (CKD_SESSION_WINDOW / 64)];
+    if (*bit_word & ((uint64_t)1 << (seq % 64))) return 1;
+    *bit_word |= (uint64_t)1 << (seq % 64);
+    return 0;
+}
+
+int ckd_sessions_use_seq(ckd_sessions *t, const char *id, uint64_t seq, int64_t now)
+{
+    int rc = -1;
+    entry *e;
+    pthread_mutex_lock(&t->mu);
+    e = find(t, id);
+    if (e != NULL && e->expires_ms > now) rc = window_use(e, seq);
     pthread_mutex_unlock(&t->mu);
     return rc;
 }

@@ -50,12 +50,17 @@ typedef struct {
     int no_mac;                   /* X-CK-Session without X-CK-MAC */
 } raw_req;
 
+/* Sequence numbers for the session requests of this test: one counter for
+ * all its sessions, so each sees increasing numbers (gaps are allowed). */
+static uint64_t seq_counter;
+static uint64_t next_seq(void) { return ++seq_counter; }
+
 /* Sends a hand-built request to url; the status, and the body in *resp
  * (caller frees; may be NULL). */
 static long send_raw(const char *url, const raw_req *q, char **resp)
 {
     char full[400], origin[128], nonce[33], hex[129], line[300], *msg;
-    uint8_t rnd[16], mac[64];
+    uint8_t mac[64];
     const char *body = q->body ? q->body : "", *mb = q->mac_body ? q->mac_body : body;
     struct curl_slist *h = NULL;
     body_buf b = {NULL, 0};
@@ -66,9 +71,8 @@ static long send_raw(const char *url, const raw_req *q, char **resp)
     snprintf(origin, sizeof origin, "%s", q->origin ? q->origin : url);
     if (q->nonce) {
         snprintf(nonce, sizeof nonce, "%s", q->nonce);
-    } else {
-        if (ck_net_random(rnd, 16) != 0) return -1;
-        ck_net_hex(nonce, rnd, 16);
+    } else if (ck_net_nonce(nonce, q->s ? next_seq() : 0) != 0) {
+        return -1;
     }
     msg = ck_net_req_string(origin, q->method, q->path, q->caller, ts, nonce, NULL, (const uint8_t *)mb, strlen(mb));
     if (msg == NULL) return -1;
@@ -157,6 +161,13 @@ static int start(ckt_server *s, const char *ttl)
     return ckt_start_v(s, bin, dir, db, admin.pk, extra);
 }
 
+/* With the smallest nonce cache (1024). */
+static int start_small_cache(ckt_server *s)
+{
+    const char *extra[] = {"--rate-limit", "0", "--replay-cap", "1024", "--origin", ORIGIN, NULL};
+    return ckt_start_v(s, bin, dir, db, admin.pk, extra);
+}
+
 static void setup_people(const char *url)
 {
     ck_net *ca = ckt_client(url, "admin", admin.sk), *cp;
@@ -175,6 +186,7 @@ static void setup_people(const char *url)
 
 static void test_handshake_and_attacks(const char *url)
 {
+    char fixed[CK_NET_NONCE_HEX + 1];
     ck_net *cd = ckt_client(url, dr.gid, dr.sk), *cp = ckt_client(url, pat.gid, pat.sk);
     ck_net_session s, sp;
     char *resp = NULL, other[160], kx[200];
@@ -215,8 +227,8 @@ static void test_handshake_and_attacks(const char *url)
     q = (raw_req){.method = "GET", .path = entry, .caller = dr.gid, .s = &s, .origin = other};
     CHECK(expect(url, &q, 401, "bad_signature"), "a MAC for another origin is refused");
 
-    q = (raw_req){.method = "GET", .path = entry, .caller = dr.gid, .s = &s,
-                  .nonce = "0123456789abcdef0123456789abcdef"};
+    CHECK(ck_net_nonce(fixed, next_seq()) == 0, "a nonce");
+    q = (raw_req){.method = "GET", .path = entry, .caller = dr.gid, .s = &s, .nonce = fixed};
     CHECK(expect(url, &q, 200, NULL), "a fresh nonce is accepted");
     CHECK(expect(url, &q, 401, "replayed_nonce"), "the same request again is a replay");
 
@@ -337,11 +349,72 @@ static void test_expiry(const char *url)
     ck_net_close(cd);
 }
 
+/* A session request's nonce starting with seq; 200 or the error code. */
+static int send_seq(const char *url, const ck_net_session *s, const char *entry, uint64_t seq, const char *want)
+{
+    char nonce[CK_NET_NONCE_HEX + 1];
+    raw_req q = {.method = "GET", .path = entry, .caller = dr.gid, .s = s, .nonce = nonce};
+    if (seq == 0) snprintf(nonce, sizeof nonce, "0000000000000000%016x", 7u);
+    else if (ck_net_nonce(nonce, seq) != 0) return 0;
+    return expect(url, &q, want ? 401 : 200, want);
+}
+
+/* Replays within a session are told by its window of sequence numbers
+ * (docs/API.md, "Sessions"): numbers may come out of order within the
+ * window, never twice, and never below it. */
+static void test_sequence_window(const char *url)
+{
+    ck_net *cd = ckt_client(url, dr.gid, dr.sk);
+    ck_net_session s;
+    char entry[200];
+    uint64_t base;
+    snprintf(entry, sizeof entry, "/v1/records/%s/entries/1", pat.gid);
+    CHECK(ck_net_session_open(cd, &s) == 0, "a session");
+    base = next_seq();
+    seq_counter += 10000;
+    CHECK(send_seq(url, &s, entry, base + 5, NULL), "a sequence number");
+    CHECK(send_seq(url, &s, entry, base + 2, NULL), "a lower one not yet seen, within the window");
+    CHECK(send_seq(url, &s, entry, base + 5, "replayed_nonce"), "the first again: a replay");
+    CHECK(send_seq(url, &s, entry, base + 2, "replayed_nonce"), "the second again: a replay");
+    CHECK(send_seq(url, &s, entry, base + 5 + 1023, NULL), "the window moves up");
+    CHECK(send_seq(url, &s, entry, base + 6, NULL), "the lowest number still inside it");
+    CHECK(send_seq(url, &s, entry, base + 4, "replayed_nonce"), "a number below the window: refused");
+    CHECK(send_seq(url, &s, entry, base + 5000, NULL), "a jump beyond the window");
+    CHECK(send_seq(url, &s, entry, base + 5000 - 1024, "replayed_nonce"), "one window below it: refused");
+    CHECK(send_seq(url, &s, entry, base + 5000 - 1023, NULL), "just inside it: never seen, accepted");
+    CHECK(send_seq(url, &s, entry, 0, "unsigned_request"), "sequence number 0 is malformed");
+    ck_net_session_clear(&s);
+    ck_net_close(cd);
+}
+
+/* The regression of a full replay cache: session requests do not use the
+ * process's nonce cache (here its smallest, 1024 nonces), so a busy
+ * session client is never refused with "replay cache full", and signed
+ * requests still find the cache. */
+static void test_busy_session(const char *url)
+{
+    ck_net *cd = ckt_client(url, dr.gid, dr.sk);
+    ck_net_entry e;
+    int ok = 1;
+    ck_net_use_sessions(cd, 1);
+    ck_net_set_retry(cd, 0); /* a 503 fails the read at once */
+    for (int i = 0; i < 3000 && ok; i++) {
+        ok = ck_net_entry_get(cd, pat.gid, 1, &e) == 0;
+        if (ok) ck_net_entry_clear(&e);
+    }
+    CHECK(ok, "3000 reads in a session past a 1024-nonce cache: %s", ck_net_error_code(cd));
+    ck_net_use_sessions(cd, 0);
+    CHECK(ck_net_entry_get(cd, pat.gid, 1, &e) == 0, "a signed read: %s", ck_net_error_code(cd));
+    ck_net_entry_clear(&e);
+    ck_net_close(cd);
+}
+
 /* A session's nonces live in its process only (no database row): a
  * request replayed after a restart, or at another instance on the same
  * database, finds no session there. */
 static void test_replay_elsewhere(ckt_server *srv, int shared)
 {
+    char fixed[CK_NET_NONCE_HEX + 1];
     ck_net *cd = ckt_client(srv->url, dr.gid, dr.sk);
     ck_net_session s;
     ckt_server other;
@@ -349,8 +422,9 @@ static void test_replay_elsewhere(ckt_server *srv, int shared)
     raw_req q;
     snprintf(entry, sizeof entry, "/v1/records/%s/entries/1", pat.gid);
     CHECK(ck_net_session_open(cd, &s) == 0, "a session");
+    CHECK(ck_net_nonce(fixed, next_seq()) == 0, "a nonce");
     q = (raw_req){.method = "GET", .path = entry, .caller = dr.gid, .s = &s, .origin = ORIGIN,
-                  .nonce = "fedcba9876543210fedcba9876543210", .ts = (int64_t)time(NULL)};
+                  .nonce = fixed, .ts = (int64_t)time(NULL)};
     CHECK(expect(srv->url, &q, 200, NULL), "a request in it");
     CHECK(expect(srv->url, &q, 401, "replayed_nonce"), "replayed at the same instance: refused");
     if (shared && start(&other, "600") == 0) {
@@ -394,7 +468,13 @@ int main(int argc, char **argv)
         test_handshake_and_attacks(srv.url);
         test_per_caller_limit(srv.url);
         test_client(srv.url);
+        test_sequence_window(srv.url);
         test_replay_elsewhere(&srv, strncmp(db, "sqlite:", 7) != 0);
+        ckt_stop(&srv, SIGTERM);
+    }
+    CHECK(start_small_cache(&srv) == 0, "carekeyd starts with a 1024-nonce cache");
+    if (srv.pid > 0) {
+        test_busy_session(srv.url);
         ckt_stop(&srv, SIGTERM);
     }
     CHECK(start(&srv, "1") == 0, "carekeyd starts with one-second sessions");

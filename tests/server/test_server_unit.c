@@ -591,6 +591,46 @@ static void test_replay_rate(void)
     ckd_ratelimit_free(rl);
 }
 
+/* A session's window of sequence numbers against a model that remembers
+ * every number: random walks with jumps, repeats and stragglers, then the
+ * edges by hand; a gone session is -1. */
+static void test_session_window(void)
+{
+    ckd_sessions *t = ckd_sessions_new(4, 10, 4);
+    uint8_t pk[32] = {1}, key[32] = {2};
+    char sid[CK_NET_SESSION_ID_HEX + 1];
+    static uint8_t seen[20000];
+    uint64_t top = 0, x = 88172645463325252ULL;
+    int64_t exp;
+    int bad = 0;
+    snprintf(sid, sizeof sid, "%032x", 77);
+    CHECK(t && ckd_sessions_add(t, sid, "erin", pk, key, 1000, &exp) == 0, "a session");
+    for (int i = 0; i < 30000; i++) {
+        uint64_t seq, r;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        r = x % 100;
+        seq = r < 60 ? top + 1 + x % 3 : r < 90 ? (top > 1100 ? top - (x >> 8) % 1100 : 1 + (x >> 8) % (top + 1))
+                                        : top + 1 + (x >> 8) % 1500;
+        if (seq == 0 || seq >= sizeof seen) continue;
+        int want = seen[seq] || (top >= seq && top - seq >= CKD_SESSION_WINDOW) ? 1 : 0;
+        int got = ckd_sessions_use_seq(t, sid, seq, 2000);
+        bad += got != want;
+        if (want == 0) {
+            seen[seq] = 1;
+            if (seq > top) top = seq;
+        }
+    }
+    CHECK(bad == 0, "the window agrees with the model (%d differ)", bad);
+    CHECK(ckd_sessions_use_seq(t, sid, top, 2000) == 1, "the highest again");
+    CHECK(ckd_sessions_use_seq(t, sid, top + CKD_SESSION_WINDOW, 2000) == 0, "a jump of a whole window");
+    CHECK(ckd_sessions_use_seq(t, sid, top + 1, 2000) == 0, "a number it jumped over, still inside");
+    CHECK(ckd_sessions_use_seq(t, sid, top, 2000) == 1, "one window below the top: refused");
+    CHECK(ckd_sessions_use_seq(t, sid, top + 5, 11000) == -1, "an expired session");
+    snprintf(sid, sizeof sid, "%032x", 78);
+    CHECK(ckd_sessions_use_seq(t, sid, 1, 2000) == -1, "an unknown session");
+    ckd_sessions_free(t);
+}
+
 /* The session table: lookups by id and caller, expiry, a caller's limit,
  * a full table, and the key exchange both sides run. */
 static void test_sessions(void)
@@ -743,6 +783,7 @@ int main(void)
     test_config();
     test_replay_rate();
     test_sessions();
+    test_session_window();
     test_inprocess_server();
     TEST_MAIN_END();
 }
