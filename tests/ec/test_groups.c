@@ -359,7 +359,6 @@ static void g1_torsion3(ck_g1 *r)
     ck_g1_from_affine(r, &a);
 }
 
-
 int main(void)
 {
     ck_g1 t1;
