@@ -4,8 +4,10 @@
 # then the two ratios the issue asks for. The three take turns for
 # BENCH_EC_ROUNDS rounds (default 3), each round on bench_ec's fresh inputs
 # and on one core (the next round on the next), and every figure is the
-# median over the rounds, each ratio the median of the rounds' ratios: a
-# host busy for a second slows all three alike instead of one of them.
+# median over the rounds. Each ratio is the median over pairs of timings
+# taken back to back (bench/ec/paired.mjs, BENCH_EC_PAIRS pairs a round,
+# default 11): the host's speed changes within a second, so the rounds'
+# own ratios (printed as info) can read 0.7 or 1.4 for the same build.
 # Prints `bench NAME VALUE UNIT`.
 # Usage: bench/ec.sh BUILD_DIR
 set -euo pipefail
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 bin="$build/bench/ec/bench_ec"
 rounds=${BENCH_EC_ROUNDS:-3}
+pairs=${BENCH_EC_PAIRS:-11}
 [ -x "$bin" ] || { echo "bench/ec.sh: $bin missing (build first)" >&2; exit 2; }
 ext=1
 if [ ! -d tests/js/node_modules/@chainsafe/blst ] || [ ! -d tests/js/node_modules/@noble/curves ]; then
@@ -55,10 +58,10 @@ for r in $(seq "$rounds"); do
     round+=$'\n'
     # this round's ratios, from runs on one core
     round+=$(awk '$1 == "bench" { v[$2] = $3 }
-      END { printf "ratio_round verify_carekey_over_blst %.4f\n", v["ec.bls_verify"] / v["blst.verify"]
-            printf "ratio_round pairing_vs_noble %.4f\n", v["noble.pairing"] / v["ec.pairing"]
-            printf "info ec: round on core %d: verify/blst %.2f, pairing vs noble %.1f\n", core,
+      END { printf "info ec: round on core %d: verify/blst %.2f, pairing vs noble %.1f\n", core,
               v["ec.bls_verify"] / v["blst.verify"], v["noble.pairing"] / v["ec.pairing"] }' core="$core" <<<"$round")$'\n'
+    round+=$(node bench/ec/paired.mjs "$bin" "$([ "$ncores" -ge 2 ] && echo "$core" || echo none)" "$pairs") || { echo "bench/ec.sh: paired run failed" >&2; exit 1; }
+    round+=$'\n'
   fi
   all+=$round
 done
@@ -74,10 +77,14 @@ echo "$med"
 echo "info ec: medians of $rounds rounds (carekey, blst, noble in turn, each round on one core)"
 if [ "$ext" = 1 ]; then
   grep '^info ec: round' <<<"$all"
-  # the ratios: medians of the rounds' own ratios
-  ratio() { awk -v k="$1" '$1 == "ratio_round" && $2 == k { v[++n] = $3 }
+  # the ratios: medians over every round's pairs (QUARTILE 1, 2 or 3)
+  ratio() { awk -v k="$1" -v q="$2" '$1 == "pair" && $2 == k { v[++n] = $3 }
     END { for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (v[b] < v[a]) { t = v[a]; v[a] = v[b]; v[b] = t }
-          print n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' <<<"$all"; }
-  printf "bench ratio.verify_carekey_over_blst %.2f x\n" "$(ratio verify_carekey_over_blst)"
-  printf "bench speedup.pairing_vs_noble %.1f x\n" "$(ratio pairing_vs_noble)"
+          x = 1 + (n - 1) * q / 4; i = int(x); print v[i] + (x - i) * (v[i + 1] - v[i]) }' <<<"$all"; }
+  for k in verify_carekey_over_blst pairing_vs_noble; do
+    printf "info ec: %s over %d pairs: median %.2f, middle half %.2f-%.2f\n" "$k" $((rounds * pairs)) \
+      "$(ratio $k 2)" "$(ratio $k 1)" "$(ratio $k 3)"
+  done
+  printf "bench ratio.verify_carekey_over_blst %.2f x\n" "$(ratio verify_carekey_over_blst 2)"
+  printf "bench speedup.pairing_vs_noble %.1f x\n" "$(ratio pairing_vs_noble 2)"
 fi

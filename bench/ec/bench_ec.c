@@ -4,6 +4,10 @@
  * same way (`input NAME HEX`). bench/ec.sh runs everything in one go.
  *
  *   bench_ec [runs]     (default 31 timed batches per operation)
+ *   bench_ec --serve    (the inputs, then `ready`; each line `verify N` or
+ *                        `pairing N` on stdin is answered `us MEDIAN` over N
+ *                        batches: bench/ec/paired.mjs alternates these with
+ *                        blst's and noble's timings, pair by pair)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +64,26 @@ static void rand_fr(ck_fr *k)
 
 static void report(const char *name, double us) { printf("bench ec.%s %.3f us\n", name, us); }
 
+/* --serve: one timing per request line, until EOF or a line not understood. */
+static int serve(void)
+{
+    char line[64], op[16];
+    int n;
+    puts("ready");
+    fflush(stdout);
+    while (fgets(line, sizeof line, stdin) && sscanf(line, "%15s %d", op, &n) == 2 && n >= 1 && n <= 1000) {
+        void (*fn)(void *) = !strcmp(op, "verify") ? b_verify : !strcmp(op, "pairing") ? b_pairing : NULL;
+        if (fn == NULL) break;
+        printf("us %.3f\n", bench_median_us(fn, NULL, n));
+        fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 31, i;
+    int serving = argc > 1 && !strcmp(argv[1], "--serve");
+    int runs = argc > 1 && !serving ? atoi(argv[1]) : 31, i;
     ck_fr sk;
     ck_g1 pk;
     ck_g2 sig;
@@ -128,6 +149,10 @@ int main(int argc, char **argv)
     ck_gt_table_init(S.gt_table, &S.gt);
     ck_g1_compress(S.g1c, &S.p1);
     ck_g2_compress(S.g2c, &S.p2);
+    if (serving) {
+        free(S.gt_table);
+        return serve();
+    }
 
     report("fp_mul", bench_median_us(b_fp_mul, NULL, runs));
     report("fp_inv", bench_median_us(b_fp_inv, NULL, runs));
