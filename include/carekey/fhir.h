@@ -129,6 +129,11 @@ typedef struct ck_fhir_sections {
     /* readers: entries of the section the reader would open but for their
      * epoch (sealed before a revocation; the owner's re-encryption is pending) */
     unsigned char pending[CK_SECTION_COUNT];
+    /* 1 when these are the whole record and nothing of it is hidden from
+     * the reader (ck_fhir_split sets it; a reader's view when every entry
+     * opened): a reference to a resource not among them then points
+     * outside the record, and ck_fhir_export keeps it as it came */
+    unsigned char whole;
 } ck_fhir_sections;
 
 /* Releases every array (and zeroes the struct); accepts NULL. */
@@ -159,14 +164,21 @@ typedef enum ck_fhir_bundle_type {
 
 /*
  * Builds a Bundle from the available sections, in section order and item
- * order. Each entry is {"fullUrl": "urn:uuid:<id>", "resource": ...} (ids
- * that are not UUIDs get "urn:carekey:<Type>:<id>"; searchset entries also
- * carry search.mode "match"). Every reference in every resource ("Type/id",
- * the imported fullUrl, or urn:uuid:<id>) is rewritten to its target's
- * exported fullUrl; a reference whose target is not in the exported set is
- * replaced by {"display": "withheld"} (its own display is dropped too, as
- * it may describe the hidden resource). Local references "#x" to contained
- * resources are kept. Items are deep-copied; the input is not modified.
+ * order. Each entry's fullUrl is the one its item was imported with, so
+ * that the references of the bundle it came from resolve unchanged (unless
+ * another item already holds that name), else urn:uuid:<id> (UUID ids) or
+ * urn:carekey:<Type>:<id>; searchset entries also carry search.mode
+ * "match". A reference that resolves in the Bundle as it stands (FHIR's
+ * rules: a fullUrl, a relative "Type/id" against a RESTful fullUrl's base,
+ * a versioned form of either) is kept; one that names an item in another
+ * way ("Type/id", urn:uuid:<id>, the imported fullUrl, a URL ending in
+ * "Type/id") is rewritten to that item's fullUrl. A reference to nothing
+ * in the Bundle is kept as it came when in->whole (it points outside the
+ * record: a conditional reference to another bundle's Practitioner, an
+ * external server), else replaced by {"display": "withheld"} (its own
+ * display is dropped too, as it may describe the hidden resource). Local
+ * references "#x" to contained resources are kept. Items are deep-copied;
+ * the input is not modified.
  */
 CK_MUST_CHECK ck_fhir_err ck_fhir_export(json_t **bundle, const ck_fhir_sections *in,
                                          ck_fhir_bundle_type type, ck_fhir_error *err);

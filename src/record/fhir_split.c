@@ -200,6 +200,7 @@ ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len, c
         }
         ck_jpath_pop(&path, p0);
     }
+    out->whole = 1;
     rc = CK_FHIR_OK;
 out:
     if (rc == CK_FHIR_ERR_NOMEM && (!err || err->code != CK_FHIR_ERR_NOMEM))

@@ -14,6 +14,10 @@
 #     (decimal-looking, the private-use marker U+E000 raw and escaped,
 #     escapes, astral characters), members in unusual order: the same
 #     comparison, and the exported text holds each lexeme verbatim;
+#   - bundles of two other shapes made from a fixture: Synthea's patient
+#     bundle with the hospitals and practitioners in bundles of their own
+#     (conditional references), and a server's searchset (RESTful fullUrls,
+#     relative references): exact, under their own fullUrls;
 #   - 'record put' of such a resource and 'record get --json' of it;
 #   - the lexemes in a doctor's professional report and, after 'research
 #     publish', in the researcher's research report.
@@ -136,6 +140,66 @@ verbatim "$W/syn.json" 140.52 0.1 1.10 42.18736 -0.0 -0 1E400 1e-400 1e2 2.50E+3
     3.14159265358979323846264338327950288 9007199254740993 -9223372036854775808 9223372036854775808 0.000 100.00 \
     -0.000 2.00 1e+2 0.5E-1
 if grep -q '140\.5200\|140\.51999' "$W/syn.json"; then bad "syn.json holds a binary rounding of 140.52"; else ok "no binary rounding of 140.52"; fi
+
+# ---- bundles of other shapes ---------------------------------------------------------------
+# Each made from a fixture: (1) as Synthea writes a patient when hospitals
+# and practitioners go to bundles of their own: those resources left out
+# and referenced conditionally ("Practitioner?identifier=...|npi"); (2) as
+# a FHIR server's searchset: RESTful fullUrls ([base]/Type/id) and relative
+# references (Type/id). Imported whole by the patient and exported, each
+# comes back with the same resources, references included, under the same
+# fullUrls.
+python3 - "$BASEFX" "$W/split-dir.json" "$W/server.json" <<'EOF'
+import copy, json, sys
+src = json.load(open(sys.argv[1], encoding="utf-8"))
+
+def refs(v, f):
+    if isinstance(v, dict):
+        if isinstance(v.get("reference"), str):
+            v["reference"] = f(v["reference"])
+        for c in v.values():
+            refs(c, f)
+    elif isinstance(v, list):
+        for c in v:
+            refs(c, f)
+
+b = copy.deepcopy(src)
+cond, keep = {}, []
+for e in b["entry"]:
+    r = e["resource"]
+    if r["resourceType"] in ("Organization", "Practitioner", "Location", "PractitionerRole"):
+        idf = (r.get("identifier") or [{"system": "https://github.com/synthetichealth/synthea", "value": r["id"]}])[0]
+        cond[e["fullUrl"]] = "%s?identifier=%s|%s" % (r["resourceType"], idf.get("system"), idf.get("value"))
+    else:
+        keep.append(e)
+b["entry"] = keep
+refs(b, lambda x: cond.get(x, x))
+assert cond, "the fixture has directory resources"
+json.dump(b, open(sys.argv[2], "w", encoding="utf-8"))
+
+b = copy.deepcopy(src)
+b["type"] = "searchset"
+rel = {}
+for e in b["entry"]:
+    r = e["resource"]
+    rel[e["fullUrl"]] = "%s/%s" % (r["resourceType"], r["id"])
+    e["fullUrl"] = "https://fhir.example.org/r4/" + rel[e["fullUrl"]]
+    e.pop("request", None)
+    e["search"] = {"mode": "match"}
+refs(b, lambda x: rel.get(x, x))
+json.dump(b, open(sys.argv[3], "w", encoding="utf-8"))
+EOF
+for shape in split-dir server; do
+    world_patient "$shape"
+    expect 0 "$shape" import "$W/$shape.json" --patient "$shape"
+    expect 0 "$shape" export --patient "$shape" --out "$W/$shape.out.json"
+    exact "$shape" "$W/$shape.out.json" "$W/$shape.json"
+    if diff <(jq -r '.entry[].fullUrl' "$W/$shape.json" | sort) <(jq -r '.entry[].fullUrl' "$W/$shape.out.json" | sort) >/dev/null; then
+        ok "$shape: exported under the bundle's own fullUrls"
+    else bad "$shape: the fullUrls changed"; fi
+done
+n_cond=$(grep -o '"reference": *"[A-Za-z]*?identifier=' "$W/split-dir.out.json" | wc -l)
+[ "$n_cond" -gt 10 ] && ok "split-dir: $n_cond conditional references kept" || bad "split-dir: $n_cond conditional references"
 
 # ---- record put / get of a resource with hard numbers -------------------------------------
 cat >"$W/put.json" <<EOF

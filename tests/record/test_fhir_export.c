@@ -132,7 +132,30 @@ static void round_trip(const char *name)
     free(raw);
 }
 
-/* Relative and absolute references and non-UUID ids are rewritten consistently. */
+/* The Reference at member m of the n-th entry's resource, or the k-th
+ * element of that array member (k >= 0). */
+static const json_t *ref_obj(const json_t *b, size_t n, const char *m, int k)
+{
+    const json_t *r = json_object_get(json_array_get(json_object_get(b, "entry"), n), "resource");
+    return k < 0 ? json_object_get(r, m) : json_array_get(json_object_get(r, m), (size_t)k);
+}
+
+static const char *ref_at(const json_t *b, size_t n, const char *m, int k, const char *key)
+{
+    return json_string_value(json_object_get(ref_obj(b, n, m, k), key));
+}
+
+static const char *full_url_at(const json_t *b, size_t n)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(b, "entry"), n), "fullUrl"));
+}
+
+#define STREQ(a, b) ((a) && !strcmp((a), (b)))
+
+/* A server's bundle (RESTful fullUrls, relative references): exported under
+ * its own fullUrls with its references as they came where they resolve;
+ * rewritten where they name an item another way; a reference to nothing
+ * in the record kept when the record is whole, withheld when it is not. */
 static void test_reference_forms(void)
 {
     const char *j =
@@ -140,23 +163,87 @@ static void test_reference_forms(void)
         "{\"fullUrl\":\"http://ex.org/fhir/Patient/p1\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p1\"}},"
         "{\"fullUrl\":\"http://ex.org/fhir/Observation/o1\",\"resource\":{\"resourceType\":\"Observation\",\"id\":\"o1\","
         "\"subject\":{\"reference\":\"Patient/p1\"},\"focus\":[{\"reference\":\"http://ex.org/fhir/Patient/p1\"},"
-        "{\"reference\":\"http://other.org/Patient/p1/_history/2\"},{\"reference\":\"Condition/c9\",\"display\":\"Secret\"}],"
-        "\"contained\":[{\"resourceType\":\"Specimen\",\"id\":\"s\"}],\"specimen\":{\"reference\":\"#s\"}}}]}";
+        "{\"reference\":\"urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\"},{\"reference\":\"Condition/c9\",\"display\":\"Secret\"},"
+        "{\"reference\":\"Patient/p1/_history/3\"},{\"reference\":\"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9\"}],"
+        "\"performer\":[{\"reference\":\"Practitioner/dr1\"}],"
+        "\"contained\":[{\"resourceType\":\"Specimen\",\"id\":\"s\"}],\"specimen\":{\"reference\":\"#s\"}}},"
+        "{\"resource\":{\"resourceType\":\"Practitioner\",\"id\":\"dr1\"}},"
+        "{\"resource\":{\"resourceType\":\"Device\",\"id\":\"0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\"}}]}";
     ck_fhir_sections s;
     ck_fhir_error err;
-    json_t *b = NULL, *obs;
-    CHECK(ck_fhir_split(&s, j, strlen(j), &err) == CK_FHIR_OK, "split forms: %s", err.msg);
+    json_t *b = NULL;
+    CHECK(ck_fhir_split(&s, j, strlen(j), &err) == CK_FHIR_OK && s.whole, "split forms: %s", err.msg);
     CHECK(ck_fhir_export(&b, &s, CK_FHIR_BUNDLE_COLLECTION, &err) == CK_FHIR_OK, "export forms");
-    obs = json_object_get(json_array_get(json_object_get(b, "entry"), 1), "resource");
-    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(json_object_get(b, "entry"), 0), "fullUrl")),
-                  "urn:carekey:Patient:p1"), "non-UUID fullUrl");
-    CHECK(!strcmp(json_string_value(json_object_get(json_object_get(obs, "subject"), "reference")), "urn:carekey:Patient:p1"), "relative");
-    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(json_object_get(obs, "focus"), 0), "reference")), "urn:carekey:Patient:p1"), "absolute");
-    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(json_object_get(obs, "focus"), 1), "reference")), "urn:carekey:Patient:p1"), "versioned");
-    CHECK(json_object_size(json_array_get(json_object_get(obs, "focus"), 2)) == 1 &&
-          !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(obs, "focus"), 2), "display")), "withheld"),
-          "unknown target withheld, display dropped");
-    CHECK(!strcmp(json_string_value(json_object_get(json_object_get(obs, "specimen"), "reference")), "#s"), "contained kept");
+    /* entries in section order: Patient, Observation, Practitioner, Device */
+    CHECK(STREQ(full_url_at(b, 0), "http://ex.org/fhir/Patient/p1"), "the imported fullUrl");
+    CHECK(STREQ(full_url_at(b, 2), "urn:carekey:Practitioner:dr1"), "no fullUrl, non-UUID id");
+    CHECK(STREQ(full_url_at(b, 3), "urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"), "no fullUrl, UUID id");
+    CHECK(STREQ(ref_at(b, 1, "subject", -1, "reference"), "Patient/p1"), "relative, resolves against the base: kept");
+    CHECK(STREQ(ref_at(b, 1, "focus", 0, "reference"), "http://ex.org/fhir/Patient/p1"), "a fullUrl: kept");
+    CHECK(STREQ(ref_at(b, 1, "focus", 1, "reference"), "urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"),
+          "the urn of an item without fullUrl: kept");
+    CHECK(STREQ(ref_at(b, 1, "focus", 2, "reference"), "Condition/c9") &&
+          STREQ(ref_at(b, 1, "focus", 2, "display"), "Secret"), "whole record: a reference outside it kept");
+    CHECK(STREQ(ref_at(b, 1, "focus", 3, "reference"), "Patient/p1/_history/3"), "versioned: kept");
+    CHECK(STREQ(ref_at(b, 1, "focus", 4, "reference"), "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9"),
+          "conditional, to another bundle: kept");
+    CHECK(STREQ(ref_at(b, 1, "performer", 0, "reference"), "urn:carekey:Practitioner:dr1"),
+          "relative to an item without that URL: rewritten to its fullUrl");
+    CHECK(STREQ(ref_at(b, 1, "specimen", -1, "reference"), "#s"), "contained kept");
+    json_decref(b);
+
+    /* a reader who may not see everything: what is not there is withheld */
+    s.whole = 0;
+    CHECK(ck_fhir_export(&b, &s, CK_FHIR_BUNDLE_COLLECTION, &err) == CK_FHIR_OK, "export, not whole");
+    CHECK(json_object_size(ref_obj(b, 1, "focus", 2)) == 1 && STREQ(ref_at(b, 1, "focus", 2, "display"), "withheld"),
+          "not whole: withheld, display dropped");
+    CHECK(STREQ(ref_at(b, 1, "focus", 4, "display"), "withheld"), "not whole: conditional withheld");
+    CHECK(STREQ(ref_at(b, 1, "subject", -1, "reference"), "Patient/p1"), "not whole: resolving ones unchanged");
+    json_decref(b);
+
+    /* a whole record with a section dropped is not whole any more */
+    s.whole = 1;
+    json_decref(s.section[CK_SECTION_PROBLEMS]);
+    s.section[CK_SECTION_PROBLEMS] = NULL;
+    CHECK(ck_fhir_export(&b, &s, CK_FHIR_BUNDLE_COLLECTION, &err) == CK_FHIR_OK, "export, a section dropped");
+    CHECK(STREQ(ref_at(b, 1, "focus", 2, "display"), "withheld"), "a section dropped: withheld");
+    json_decref(b);
+    ck_fhir_sections_clear(&s);
+}
+
+/* fullUrls stay distinct: an imported fullUrl that is another item's urn
+ * keeps its meaning (the reference of its bundle still names it), the
+ * other item and a second type with the same UUID id get other names. */
+static void test_full_urls(void)
+{
+    const char *j =
+        "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+        "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\"}},"
+        "{\"fullUrl\":\"urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\",\"resource\":{\"resourceType\":\"Encounter\",\"id\":\"e1\"}},"
+        "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\","
+        "\"encounter\":{\"reference\":\"urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\"},"
+        "\"subject\":{\"reference\":\"Patient/0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f\"}}}]}";
+    ck_fhir_sections s;
+    ck_fhir_error err;
+    json_t *b = NULL, *seen = json_object();
+    size_t i;
+    CHECK(ck_fhir_split(&s, j, strlen(j), &err) == CK_FHIR_OK, "split urls: %s", err.msg);
+    CHECK(ck_fhir_export(&b, &s, CK_FHIR_BUNDLE_COLLECTION, &err) == CK_FHIR_OK, "export urls");
+    /* section order: Patient, Encounter, Observation */
+    CHECK(STREQ(full_url_at(b, 1), "urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"), "the imported fullUrl first");
+    CHECK(STREQ(full_url_at(b, 0), "urn:carekey:Patient:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"), "the Patient moves");
+    CHECK(STREQ(full_url_at(b, 2), "urn:carekey:Observation:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"),
+          "same UUID, other type");
+    CHECK(STREQ(ref_at(b, 2, "encounter", -1, "reference"), "urn:uuid:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"),
+          "the bundle's reference still names the Encounter");
+    CHECK(STREQ(ref_at(b, 2, "subject", -1, "reference"), "urn:carekey:Patient:0b8f9a3e-6b1c-4d2e-9f00-1a2b3c4d5e6f"),
+          "Type/id rewritten to the Patient's name");
+    for (i = 0; i < 3; i++) {
+        CHECK(full_url_at(b, i) && !json_object_get(seen, full_url_at(b, i)), "fullUrl %zu distinct", i);
+        if (full_url_at(b, i))
+            json_object_set_new(seen, full_url_at(b, i), json_true());
+    }
+    json_decref(seen);
     json_decref(b);
     ck_fhir_sections_clear(&s);
 }
@@ -167,5 +254,6 @@ int main(void)
     for (f = 0; f < N_FIXTURES; f++)
         round_trip(fixture_names[f]);
     test_reference_forms();
+    test_full_urls();
     TEST_MAIN_END();
 }

@@ -134,10 +134,12 @@ int ck_node_view_sections(ck_node_view *v, ck_fhir_sections *out, size_t *withhe
     for (size_t k = 0; jobs && k < n; k++) ck_node_free_secret(jobs[k].payload, jobs[k].payload_len);
     free(jobs);
     free(idx);
+    out->whole = *withheld == 0 && *bad == 0;
     for (int s = 0; s < CK_SECTION_COUNT; s++) {
         json_decref(index[s]);
         /* a section without any entry is "none recorded", not withheld */
         if (!out->section[s] && !recorded[s]) out->section[s] = json_array();
+        if (!out->section[s] || out->pending[s]) out->whole = 0;
     }
     if (rc != 0) ck_fhir_sections_clear(out);
     return rc;
