@@ -26,19 +26,22 @@ fi
 # Each round pins carekey's run and the main thread of each node run to one
 # core, the next round to the next core: the host's cores can differ in
 # speed (by 1.6x at times), and a ratio of runs on two cores measures the
-# placement. node's main thread is pinned once it says it is ready (its
-# compiler and collector threads keep both cores, as in an unpinned run).
+# placement. A node run is pinned once it says it is ready: for noble its
+# main thread only (V8's compiler and collector threads keep both cores, as
+# in an unpinned run), for blst every thread (@chainsafe/blst runs a
+# verification's Miller loop on a thread of its own pool, which would
+# otherwise take the other core).
 ncores=$(nproc 2>/dev/null || echo 1)
 command -v taskset >/dev/null || ncores=1
-pinned_js() { # CORE SCRIPT ARGS...
-  local core=$1 line out
-  shift
+pinned_js() { # CORE main|all SCRIPT ARGS...
+  local core=$1 which=$2 line out
+  shift 2
   if [ "$ncores" -lt 2 ]; then node "$@"; return; fi
   coproc JS { CK_BENCH_HANDSHAKE=1 exec node "$@"; }
   local pid=$JS_PID
   read -r line <&"${JS[0]}" || { wait "$pid"; return 1; }
   [ "$line" = ready ] || { echo "bench/ec.sh: $2: expected ready, got: $line" >&2; return 1; }
-  taskset -p -c "$core" "$pid" >/dev/null
+  if [ "$which" = all ]; then taskset -a -p -c "$core" "$pid" >/dev/null; else taskset -p -c "$core" "$pid" >/dev/null; fi
   echo go >&"${JS[1]}"
   out=$(cat <&"${JS[0]}")
   wait "$pid" || return 1
@@ -53,8 +56,8 @@ for r in $(seq "$rounds"); do
   if [ "$ext" = 1 ]; then
     input() { awk -v k="$1" '$1 == "input" && $2 == k { print $3 }' <<<"$out"; }
     pk=$(input pk); sig=$(input sig); sig_pop=$(input sig_pop); msg=$(input msg)
-    round+=$(pinned_js "$core" bench/ec/blst.mjs "$pk" "$sig_pop" "$msg") || { echo "bench/ec.sh: blst run failed" >&2; exit 1; }
-    round+=$'\n'$(pinned_js "$core" bench/ec/noble.mjs "$pk" "$sig" "$msg") || { echo "bench/ec.sh: noble run failed" >&2; exit 1; }
+    round+=$(pinned_js "$core" all bench/ec/blst.mjs "$pk" "$sig_pop" "$msg") || { echo "bench/ec.sh: blst run failed" >&2; exit 1; }
+    round+=$'\n'$(pinned_js "$core" main bench/ec/noble.mjs "$pk" "$sig" "$msg") || { echo "bench/ec.sh: noble run failed" >&2; exit 1; }
     round+=$'\n'
     # this round's ratios, from runs on one core
     round+=$(awk '$1 == "bench" { v[$2] = $3 }

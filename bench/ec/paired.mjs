@@ -5,8 +5,11 @@
 // same physical core); two figures taken a second apart then measure the
 // neighbour, two taken within some 50 ms of each other mostly do not.
 // bench_ec runs as a child (`--serve`, pinned to CORE) that times carekey
-// on request; this process's main thread is pinned to the same core
-// (CORE `none`: neither is pinned).
+// on request. This process is pinned to the same core while it times
+// blst, every thread of it (@chainsafe/blst runs the Miller loop on a
+// thread of its own pool), and only its main thread while it times noble
+// (V8's collector threads keep both cores, as in an unpinned run). CORE
+// `none`: nothing is pinned.
 // Prints `pair NAME RATIO` per pair.
 //   node bench/ec/paired.mjs BENCH_EC_BIN CORE [pairs]
 import { execFileSync, spawn } from 'node:child_process';
@@ -38,7 +41,17 @@ for (let line = await nextLine(); line !== 'ready'; line = await nextLine()) {
 }
 const blst = loadBlst(input.pk, input.sig_pop, input.msg);
 const noble = await loadNoble(input.pk, input.sig, input.msg);
-if (pinned) execFileSync('taskset', ['-p', '-c', core, String(process.pid)], { stdio: 'ignore' });
+const allCores = (() => {
+  try { return execFileSync('taskset', ['-p', '-c', String(process.pid)]).toString().split(':').pop().trim(); }
+  catch { return null; }
+})();
+// 'all': every thread on the core; 'main': the main thread only
+function pin(which) {
+  if (!pinned || !allCores) return;
+  const pid = String(process.pid);
+  execFileSync('taskset', ['-a', '-p', '-c', which === 'all' ? core : allCores, pid], { stdio: 'ignore' });
+  if (which === 'main') execFileSync('taskset', ['-p', '-c', core, pid], { stdio: 'ignore' });
+}
 
 // carekey's median per-call time over n batches, from the child
 async function carekey(op, n) {
@@ -63,8 +76,10 @@ async function pair(i, op, n, other, runs) {
 medianUs(blstVerify, 5, 20); // the JIT's warm-up
 medianUs(noble.pairing, 1, 3);
 for (let i = 0; i < pairs; i++) {
+  pin('all');
   const [cv, bv] = await pair(i, 'verify', 9, blstVerify, 21);
   console.log(`pair verify_carekey_over_blst ${(cv / bv).toFixed(4)}`);
+  pin('main');
   const [cp, np] = await pair(i, 'pairing', 9, noble.pairing, 3);
   console.log(`pair pairing_vs_noble ${(np / cp).toFixed(4)}`);
 }
