@@ -14,7 +14,7 @@
 typedef struct {
     ck_fhir_index ix;  /* every name of every item (ck_fhir_index_lookup) */
     json_t *url_of;    /* "Type/id" -> fullUrl */
-    json_t *item_at;   /* fullUrl -> item (borrowed) */
+    json_t *item_at;   /* fullUrl -> item */
     int whole;         /* the sections are the whole record (ck_fhir_sections.whole) */
 } export_ctx;
 
