@@ -3,6 +3,7 @@
  * back to a FHIR Bundle in which every reference resolves, and in which a
  * bundle imported whole comes back as it went in.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,13 +26,11 @@ typedef struct {
  * absolute reference, where "Type/id" or "Type?query" is relative. */
 static int has_scheme(const char *s)
 {
-    const char *p = s;
-    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+    if (!isalpha((unsigned char)*s))
         return 0;
-    while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '+' ||
-           *p == '-' || *p == '.')
-        p++;
-    return *p == ':';
+    while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' || *s == '.')
+        s++;
+    return *s == ':';
 }
 
 static void item_key(char *buf, size_t cap, const json_t *item)
