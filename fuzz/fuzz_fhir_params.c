@@ -26,6 +26,10 @@ static const char *const samples[] = {
     "\"category\":[\"food\"],\"clinicalStatus\":{\"coding\":[{\"code\":\"active\"}]},\"start\":\"2024-06-01T09:00:00Z\","
     "\"participant\":[{\"actor\":{\"reference\":\"Patient/p2\"}}],\"entity\":[{\"what\":{\"reference\":\"Patient/p1\"}}]}",
     "{\"resourceType\":\"%s\",\"id\":\"c\"}",
+    "{\"resourceType\":\"%s\",\"id\":\"d\",\"name\":[{\"family\":\"M\u00fcller\",\"given\":[\"Zo\u00eb\"],"
+    "\"text\":\"Stra\u00dfe\"}],\"identifier\":[{\"system\":\"urn:x\",\"value\":\"7\"}],\"active\":true,"
+    "\"gender\":\"female\",\"birthDate\":\"1984\",\"class\":{\"code\":\"AMB\"},\"started\":\"2020-01-02\","
+    "\"address\":[{\"city\":\"S\u00e3o Paulo\"}],\"series\":[{\"modality\":{\"code\":\"CT\"}}]}",
 };
 
 static json_t *resources(const char *type)

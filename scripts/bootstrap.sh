@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libssl-dev libjansson-dev
-  libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libsodium-dev
+  libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libsodium-dev libunistring-dev
   postgresql sqlite3 jq openssl
   postgresql-15 patroni etcd-server etcd-client gettext-base
   clang libclang-rt-14-dev valgrind

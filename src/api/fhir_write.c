@@ -45,6 +45,14 @@ static const struct {
     {"CarePlan", {"status", "intent", "subject"}},
     {"Appointment", {"status", "participant"}},
     {"DocumentReference", {"status", "content"}},
+    {"Goal", {"lifecycleStatus", "description", "subject"}},
+    {"ImagingStudy", {"status", "subject"}},
+    {"MedicationAdministration", {"status", "medication[x]", "subject", "effective[x]"}},
+    {"MedicationStatement", {"status", "medication[x]", "subject"}},
+    {"ServiceRequest", {"status", "intent", "subject"}},
+    {"QuestionnaireResponse", {"status"}},
+    {"EpisodeOfCare", {"status", "patient"}},
+    {"RelatedPerson", {"patient"}},
 };
 
 /* 1 when res has element name ("x[x]": any xType), not null. */
@@ -86,7 +94,7 @@ static int parse_body(ck_api_req *r, json_t **out)
     *out = NULL;
     if (!ck_fhir_api_type_writable(type))
         return ck_fhir_api_type_served(type)
-                   ? ck_api_fail(r, 405, "not-supported", "this type is a read-only view", NULL)
+                   ? ck_api_fail(r, 405, "not-supported", "this type is read-only here", NULL)
                    : ck_api_fail(r, 400, "not-supported", "this type is not served", NULL);
     if (!r->body_len || !(res = ck_fhir_json_parse(r->body, r->body_len, NULL)) || !json_is_object(res)) {
         if (r->body_len) json_decref(res);

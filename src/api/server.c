@@ -149,7 +149,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, ck_api_req *r)
         char allow[64];
         ck_api_allow(&r->route, allow, sizeof allow);
         if (r->route.type[0] && ck_fhir_api_type_served(r->route.type) && !ck_fhir_api_type_writable(r->route.type))
-            snprintf(allow, sizeof allow, "GET"); /* Consent, AuditEvent: read-only views */
+            snprintf(allow, sizeof allow, "GET"); /* read-only types */
         MHD_add_response_header(resp, "Allow", allow);
     }
     ret = MHD_queue_response(con, (unsigned)r->status, resp);

@@ -90,9 +90,13 @@ const char *ck_fhir_api_code_name(ck_fhir_api_code c);
 /* 1 when the node serves type (Patient, Observation, ... AuditEvent,
  * Consent: docs/FHIR.md), else 0. */
 int ck_fhir_api_type_served(const char *type);
-/* 1 when type may be created and updated through the API (every served
- * type but AuditEvent and Consent, which are views). */
+/* 1 when type may be created and updated through the API (clinical types
+ * that name their patient; not billing, directory, Provenance, nor the
+ * AuditEvent and Consent views). */
 int ck_fhir_api_type_writable(const char *type);
+/* 1 when type is a view built from grants or audit rows (Consent,
+ * AuditEvent), not resources of the record. */
+int ck_fhir_api_type_view(const char *type);
 /* The served types, in CapabilityStatement order; *n set to their number. */
 const char *const *ck_fhir_api_types(size_t *n);
 
@@ -107,8 +111,19 @@ typedef enum ck_fhir_api_param {
     CK_FHIR_API_P_STATUS,          /* status                                */
     CK_FHIR_API_P_CATEGORY,        /* category                              */
     CK_FHIR_API_P_CLINICAL_STATUS, /* clinical-status                       */
+    CK_FHIR_API_P_TOKEN,           /* any other token (identifier, gender)  */
+    CK_FHIR_API_P_REFERENCE,       /* any other reference (encounter, ...)  */
+    CK_FHIR_API_P_STRING,          /* string (name, family, address-city)   */
     CK_FHIR_API_P_COUNT_           /* number of search parameters           */
 } ck_fhir_api_param;
+
+/* A string parameter's modifier (R4 3.1.1.5.3): none is "starts with",
+ * after case and accents are folded away on both sides. */
+typedef enum ck_fhir_api_modifier {
+    CK_FHIR_API_MOD_NONE = 0,
+    CK_FHIR_API_MOD_EXACT,    /* :exact, the whole string, case and accents as written */
+    CK_FHIR_API_MOD_CONTAINS, /* :contains, anywhere, folded                          */
+} ck_fhir_api_modifier;
 
 /* Date prefixes (R4 search 3.1.1.4.2); eq when none is written. ap is
  * refused (not-supported). */
@@ -132,7 +147,8 @@ typedef struct ck_fhir_api_value {
     /* token:     a = system, b = code; has_system: written with a "|"
      *            ("|code": a empty; "system|": b empty)
      * reference: a = type ("" for a bare id; patient: "Patient"), b = id
-     * _id:       b = the id                                              */
+     * _id:       b = the id
+     * string:    a = the value folded (case and accents), b = as written */
     ck_fhir_api_span a, b;
     unsigned char has_system;
     /* date, _lastUpdated: the prefix and the value's implicit range [lo, hi) */
@@ -145,6 +161,7 @@ typedef struct ck_fhir_api_value {
 typedef struct ck_fhir_api_clause {
     ck_fhir_api_param param;
     const char *name;     /* the parameter's name as the query wrote it (static) */
+    ck_fhir_api_modifier modifier; /* string parameters only          */
     uint16_t first, n;
     ck_fhir_api_span raw; /* the decoded value, escapes kept (for links)    */
 } ck_fhir_api_clause;
@@ -182,7 +199,8 @@ static inline const char *ck_fhir_api_str(const ck_fhir_api_query *q, ck_fhir_ap
  * Parses the raw query string of GET [base]/[type]?[qs] (len bytes, no
  * leading "?"; "" is a search without parameters): name=value pairs split
  * at "&", "+" and %XX decoded. Strict: an unknown parameter or a modifier
- * (":exact", ":missing", ...) is not-supported; an empty pair, a pair
+ * (":missing", ":not", ...; string parameters take ":exact" and
+ * ":contains") is not-supported; an empty pair, a pair
  * without "=", an empty value, a bad escape, a control character, invalid
  * UTF-8, a bad prefix or date, trailing garbage in a value, a repeated
  * _count/_offset/_sort and a bad _sort key are invalid; input over the

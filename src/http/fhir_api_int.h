@@ -18,6 +18,11 @@ typedef enum fa_el_kind {
     FA_EL_CODE,   /* code string (array of codes too)                    */
     FA_EL_REF,    /* Reference {reference}                               */
     FA_EL_ID,     /* Resource.id                                         */
+    FA_EL_CODING, /* Coding {system, code}                               */
+    FA_EL_IDENT,  /* Identifier {system, value}                          */
+    FA_EL_BOOL,   /* boolean, searched as the token true or false        */
+    FA_EL_STRING, /* string                                              */
+    FA_EL_NAME,   /* HumanName: family, given, prefix, suffix and text   */
 } fa_el_kind;
 
 typedef struct fa_element {
@@ -40,6 +45,7 @@ typedef struct fa_param_def {
 typedef struct fa_type_def {
     const char *type;
     int writable;             /* create and update                    */
+    int view;                 /* built from grants or audit rows      */
     const fa_param_def *params;
     size_t nparams;
 } fa_type_def;
@@ -74,5 +80,12 @@ int fa_is_type_name(const char *s, size_t len);
  * "Type/id/_history/n", "urn:uuid:<id>" (type unknown: tlen 0). 0, or -1
  * for anything else (contained "#x", a bare id, a URN of another kind). */
 int fa_ref_split(const char *ref, const char **type, size_t *tlen, const char **id, size_t *ilen);
+
+/* s (n bytes of UTF-8) folded for string search: compatibility
+ * decomposition, case folding, combining marks removed ("Müller",
+ * "MULLER" and "muller" all give "muller"). The result, NUL-ended, into
+ * out (cap bytes), its length into *outlen. -1 when s is not UTF-8 or the
+ * result does not fit. */
+int fa_fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen);
 
 #endif

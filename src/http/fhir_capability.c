@@ -14,6 +14,8 @@ static const char *param_type(ck_fhir_api_param p)
     case CK_FHIR_API_P_SUBJECT: return "reference";
     case CK_FHIR_API_P_DATE:
     case CK_FHIR_API_P_LASTUPDATED: return "date";
+    case CK_FHIR_API_P_REFERENCE: return "reference";
+    case CK_FHIR_API_P_STRING: return "string";
     default: return "token";
     }
 }
@@ -54,7 +56,8 @@ static json_t *resource(const fa_type_def *t)
     for (i = 0; t->writable && i < 2; i++)
         if (json_array_append_new(inter, json_pack("{s:s}", "code", writes[i])) != 0) goto bad;
     if (!t->writable && json_object_set_new(r, "documentation",
-                                            json_string("A read-only view (carekey grants or audit rows)")) != 0)
+                                            json_string(t->view ? "A read-only view (carekey grants or audit rows)"
+                                                                : "Read-only: comes with an imported record")) != 0)
         goto bad;
     if (t->writable && json_object_set_new(r, "conditionalUpdate", json_false()) != 0) goto bad;
     common = fa_common_params(&nc);

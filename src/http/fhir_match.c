@@ -77,7 +77,54 @@ typedef struct {
     int seen; /* values of the element visited */
 } mctx;
 
-static int value_matches(const ck_fhir_api_query *q, const ck_fhir_api_value *v, ck_fhir_api_param p,
+/* A token value against one system and code (a Coding's system and code,
+ * an Identifier's system and value). */
+static int token_is(const ck_fhir_api_query *q, const ck_fhir_api_value *v, const json_t *sys, const json_t *code)
+{
+    const char *a = ck_fhir_api_str(q, v->a), *b = ck_fhir_api_str(q, v->b);
+    if (!v->has_system) return str_is(code, b, v->b.len);
+    if (v->a.len == 0) return !sys && str_is(code, b, v->b.len); /* "|code": a code without a system */
+    return str_is(sys, a, v->a.len) && (v->b.len == 0 || str_is(code, b, v->b.len));
+}
+
+/* A string value against one string element: :exact compares as written,
+ * the others fold the element as the parser folded the value (a) and ask
+ * for a prefix, or with :contains a substring. */
+static int string_is(const ck_fhir_api_query *q, const ck_fhir_api_value *v, ck_fhir_api_modifier mod, const json_t *el)
+{
+    char local[1024], *folded = local;
+    size_t fl, cap = sizeof local, n = json_string_length(el);
+    int hit = 0;
+    if (!json_is_string(el)) return 0;
+    if (mod == CK_FHIR_API_MOD_EXACT) return str_is(el, ck_fhir_api_str(q, v->b), v->b.len);
+    /* folding grows a string by a few times at most (NFKD of a ligature) */
+    if (n > (sizeof local - 1) / 4 && (cap = n * 18 + 1, !(folded = malloc(cap)))) return 0;
+    if (fa_fold(json_string_value(el), n, folded, cap, &fl) == 0)
+        hit = mod == CK_FHIR_API_MOD_CONTAINS
+                  ? strstr(folded, ck_fhir_api_str(q, v->a)) != NULL
+                  : fl >= v->a.len && memcmp(folded, ck_fhir_api_str(q, v->a), v->a.len) == 0;
+    if (folded != local) free(folded);
+    return hit;
+}
+
+/* Any part of a HumanName (R4's name parameter). */
+static int name_is(const ck_fhir_api_query *q, const ck_fhir_api_value *v, ck_fhir_api_modifier mod, const json_t *el)
+{
+    static const char *const parts[] = {"family", "given", "prefix", "suffix", "text"};
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        const json_t *part = json_object_get(el, parts[k]);
+        size_t i;
+        if (!json_is_array(part)) {
+            if (string_is(q, v, mod, part)) return 1;
+            continue;
+        }
+        for (i = 0; i < json_array_size(part); i++)
+            if (string_is(q, v, mod, json_array_get(part, i))) return 1;
+    }
+    return 0;
+}
+
+static int value_matches(const ck_fhir_api_query *q, const ck_fhir_api_value *v, const ck_fhir_api_clause *c,
                          fa_el_kind kind, const json_t *el)
 {
     const char *a = ck_fhir_api_str(q, v->a), *b = ck_fhir_api_str(q, v->b);
@@ -95,21 +142,27 @@ static int value_matches(const ck_fhir_api_query *q, const ck_fhir_api_value *v,
          * the code; "system|" asks only that there be one. */
         if (!json_is_string(el)) return 0;
         return (v->has_system && v->b.len == 0) || str_is(el, b, v->b.len);
+    case FA_EL_BOOL:
+        /* a boolean is the token true or false, without a system */
+        if (!json_is_boolean(el) || v->has_system) return 0;
+        return json_is_true(el) ? v->b.len == 4 && memcmp(b, "true", 4) == 0
+                                : v->b.len == 5 && memcmp(b, "false", 5) == 0;
+    case FA_EL_CODING:
+        return token_is(q, v, json_object_get(el, "system"), json_object_get(el, "code"));
+    case FA_EL_IDENT:
+        return token_is(q, v, json_object_get(el, "system"), json_object_get(el, "value"));
     case FA_EL_CC: {
         const json_t *codings = json_object_get(el, "coding");
         for (i = 0; i < json_array_size(codings); i++) {
-            const json_t *cd = json_array_get(codings, i), *sys = json_object_get(cd, "system"),
-                         *code = json_object_get(cd, "code");
-            if (!v->has_system) {
-                if (str_is(code, b, v->b.len)) return 1;
-            } else if (v->a.len == 0) { /* "|code": a code without a system */
-                if (!sys && str_is(code, b, v->b.len)) return 1;
-            } else if (str_is(sys, a, v->a.len) && (v->b.len == 0 || str_is(code, b, v->b.len))) {
-                return 1;
-            }
+            const json_t *cd = json_array_get(codings, i);
+            if (token_is(q, v, json_object_get(cd, "system"), json_object_get(cd, "code"))) return 1;
         }
         return 0;
     }
+    case FA_EL_STRING:
+        return string_is(q, v, c->modifier, el);
+    case FA_EL_NAME:
+        return name_is(q, v, c->modifier, el);
     case FA_EL_REF: {
         const char *t, *id;
         size_t tl, il;
@@ -118,7 +171,6 @@ static int value_matches(const ck_fhir_api_query *q, const ck_fhir_api_value *v,
         if (il != v->b.len || memcmp(id, b, il) != 0) return 0;
         /* urn:uuid references carry no type; the UUID alone names it */
         if (tl && v->a.len && (tl != v->a.len || memcmp(t, a, tl) != 0)) return 0;
-        (void)p;
         return 1;
     }
     default:
@@ -132,7 +184,7 @@ static int visit_clause(void *ctx, const json_t *el)
     unsigned i;
     m->seen++;
     for (i = 0; i < m->c->n; i++)
-        if (value_matches(m->q, &m->q->values[m->c->first + i], m->c->param, m->kind, el)) return 1;
+        if (value_matches(m->q, &m->q->values[m->c->first + i], m->c, m->kind, el)) return 1;
     return 0;
 }
 

@@ -6,8 +6,9 @@
  * ORed, "\" escaping ",", "|", "$" and "\" inside a value (3.1.1.4.19).
  * What the type does not support is refused rather than ignored: a
  * client that asked for Observation?code:text=x and got every Observation
- * back would draw wrong conclusions from a medical record, so modifiers,
- * unknown parameters, the "ap" prefix and other formats answer 400.
+ * back would draw wrong conclusions from a medical record, so modifiers
+ * (but a string parameter's :exact and :contains), unknown parameters,
+ * the "ap" prefix and other formats answer 400.
  *
  * Everything decoded lands in q->text (bounded), addressed by offsets;
  * nothing is allocated.
@@ -137,7 +138,20 @@ static int parse_date(ck_fhir_api_value *v, const char *s, size_t n, const char 
     return 0;
 }
 
-/* One alternative of a token, reference or _id parameter. */
+/* A string value: kept as written (for :exact) and folded (the others). */
+static int parse_string(ck_fhir_api_query *q, ck_fhir_api_value *v, const char *s, size_t n, const char *expr,
+                        ck_fhir_api_error *err)
+{
+    char folded[CK_FHIR_API_VALUE_MAX * 4];
+    size_t fl;
+    if (fa_fold(s, n, folded, sizeof folded, &fl) != 0)
+        return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: the value folds to more than %zu bytes", expr,
+                       sizeof folded - 1);
+    if (fl == 0) return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: nothing left to search once folded", expr);
+    return put(q, folded, fl, &v->a, err) != 0 || put(q, s, n, &v->b, err) != 0 ? -1 : 0;
+}
+
+/* One alternative of a token, reference, string or _id parameter. */
 static int parse_value(ck_fhir_api_query *q, const fa_param_def *def, ck_fhir_api_value *v, const char *s, size_t n,
                        ck_fhir_api_error *err)
 {
@@ -146,13 +160,15 @@ static int parse_value(ck_fhir_api_query *q, const fa_param_def *def, ck_fhir_ap
     long bar;
     const char *expr = def->name;
     int token = def->param == CK_FHIR_API_P_CODE || def->param == CK_FHIR_API_P_STATUS ||
-                def->param == CK_FHIR_API_P_CATEGORY || def->param == CK_FHIR_API_P_CLINICAL_STATUS;
+                def->param == CK_FHIR_API_P_CATEGORY || def->param == CK_FHIR_API_P_CLINICAL_STATUS ||
+                def->param == CK_FHIR_API_P_TOKEN;
 
     if (def->param == CK_FHIR_API_P_DATE || def->param == CK_FHIR_API_P_LASTUPDATED)
         return parse_date(v, s, n, expr, err);
     if (unescape(buf, &dn, s, n, token ? &bar : NULL) != 0)
         return fa_fail(err, CK_FHIR_API_E_INVALID, expr,
                        "%s: bad escape or \"|\" (\\ escapes only \\ , | $; a token has one \"|\")", expr);
+    if (def->param == CK_FHIR_API_P_STRING) return parse_string(q, v, buf, dn, expr, err);
     if (token) {
         size_t sys = bar >= 0 ? (size_t)bar : 0;
         if (bar < 0) {
@@ -190,8 +206,8 @@ static int parse_value(ck_fhir_api_query *q, const fa_param_def *def, ck_fhir_ap
     }
 }
 
-static int add_search(ck_fhir_api_query *q, const fa_param_def *def, const char *value, size_t vlen,
-                      ck_fhir_api_error *err)
+static int add_search(ck_fhir_api_query *q, const fa_param_def *def, ck_fhir_api_modifier mod, const char *value,
+                      size_t vlen, ck_fhir_api_error *err)
 {
     ck_fhir_api_clause *c;
     size_t i, start = 0;
@@ -202,6 +218,7 @@ static int add_search(ck_fhir_api_query *q, const fa_param_def *def, const char 
     memset(c, 0, sizeof *c);
     c->param = def->param;
     c->name = def->name;
+    c->modifier = mod;
     c->first = (uint16_t)q->nvalues;
     if (put(q, value, vlen, &c->raw, err) != 0) return -1;
     for (i = 0; i <= vlen; i++) {
@@ -228,13 +245,18 @@ static int add_search(ck_fhir_api_query *q, const fa_param_def *def, const char 
     return 0;
 }
 
-static int has_date(const ck_fhir_api_query *q)
+/* The name _sort uses for the type's date: its first date parameter
+ * ("date", or R4's own name where the type has none: "started",
+ * "created", "birthdate"...). NULL for a type without one. */
+static const char *sort_date_name(const char *type)
 {
-    return fa_param_of(fa_type_find(q->type), CK_FHIR_API_P_DATE) != NULL;
+    const fa_param_def *d = fa_param_of(fa_type_find(type), CK_FHIR_API_P_DATE);
+    return d ? d->name : NULL;
 }
 
 static int add_sort(ck_fhir_api_query *q, const char *s, size_t n, ck_fhir_api_error *err)
 {
+    const char *dname = sort_date_name(q->type);
     size_t i, start = 0, k;
     for (i = 0; i <= n; i++) {
         ck_fhir_api_sort so;
@@ -244,12 +266,12 @@ static int add_sort(ck_fhir_api_query *q, const char *s, size_t n, ck_fhir_api_e
         so.desc = kl > 0 && key[0] == '-';
         if (so.desc) key++, kl--;
         if (kl == 0) return fa_fail(err, CK_FHIR_API_E_INVALID, "_sort", "_sort: empty key");
-        if (kl == 4 && memcmp(key, "date", 4) == 0 && has_date(q)) so.key = CK_FHIR_API_SORT_DATE;
+        if (dname && kl == strlen(dname) && memcmp(key, dname, kl) == 0) so.key = CK_FHIR_API_SORT_DATE;
         else if (kl == 12 && memcmp(key, "_lastUpdated", 12) == 0) so.key = CK_FHIR_API_SORT_LASTUPDATED;
         else if (kl == 3 && memcmp(key, "_id", 3) == 0) so.key = CK_FHIR_API_SORT_ID;
         else
-            return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, "_sort",
-                           "_sort: keys are %s_lastUpdated and _id", has_date(q) ? "date, " : "");
+            return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, "_sort", "_sort: keys are %s%s_lastUpdated and _id",
+                           dname ? dname : "", dname ? ", " : "");
         for (k = 0; k < q->nsort; k++)
             if (q->sort[k].key == so.key) return fa_fail(err, CK_FHIR_API_E_INVALID, "_sort", "_sort: a key twice");
         q->sort[q->nsort++] = so; /* three keys, each once: never full */
@@ -307,12 +329,23 @@ int ck_fhir_api_query_begin(ck_fhir_api_query *q, const char *type, ck_fhir_api_
     return 0;
 }
 
+/* The modifier after "name:" (m, len bytes): :exact and :contains on a
+ * string parameter; NONE for anything else, which the caller refuses. */
+static ck_fhir_api_modifier string_modifier(const fa_param_def *def, const char *m, size_t len)
+{
+    if (!def || def->param != CK_FHIR_API_P_STRING) return CK_FHIR_API_MOD_NONE;
+    if (len == 5 && memcmp(m, "exact", 5) == 0) return CK_FHIR_API_MOD_EXACT;
+    if (len == 8 && memcmp(m, "contains", 8) == 0) return CK_FHIR_API_MOD_CONTAINS;
+    return CK_FHIR_API_MOD_NONE;
+}
+
 int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, const char *value, size_t vlen,
                           ck_fhir_api_error *err)
 {
     char expr[CK_FHIR_API_NAME_MAX + 1];
     const char *colon;
     const fa_param_def *def;
+    ck_fhir_api_modifier mod = CK_FHIR_API_MOD_NONE;
     size_t i, base;
     int r;
 
@@ -336,14 +369,18 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
     if (!def && !(base == 6 && memcmp(name, "_count", 6) == 0) && !(base == 7 && memcmp(name, "_offset", 7) == 0) &&
         !(base == 5 && memcmp(name, "_sort", 5) == 0) && !(base == 7 && memcmp(name, "_format", 7) == 0))
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "unknown search parameter %s for %s", expr, q->type);
-    if (colon) return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "%s: modifiers are not supported", expr);
+    if (colon && (mod = string_modifier(def, colon + 1, nlen - base - 1)) == CK_FHIR_API_MOD_NONE)
+        return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr,
+                       def && def->param == CK_FHIR_API_P_STRING ? "%s: the modifiers supported are :exact and :contains"
+                                                                 : "%s: modifiers are not supported",
+                       expr);
     if (!value || vlen == 0) return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: empty value", expr);
     if (vlen > CK_FHIR_API_VALUE_MAX)
         return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: a value over %d bytes", expr, CK_FHIR_API_VALUE_MAX);
     if (!text_ok((const unsigned char *)value, vlen))
         return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: control character or invalid UTF-8", expr);
     if ((r = add_result(q, name, nlen, value, vlen, err)) != 0) return r < 0 ? -1 : 0;
-    return add_search(q, def, value, vlen, err);
+    return add_search(q, def, mod, value, vlen, err);
 }
 
 static int hexval(char c)
@@ -438,18 +475,20 @@ static void out_enc(out_t *o, const char *s, size_t n)
 
 long ck_fhir_api_query_encode(char *buf, size_t cap, const ck_fhir_api_query *q, unsigned count, unsigned long offset)
 {
-    static const char *const keys[] = {"date", "_lastUpdated", "_id"};
+    const char *keys[] = {sort_date_name(q ? q->type : NULL), "_lastUpdated", "_id"};
     struct {
         const char *name, *value;
     } items[CK_FHIR_API_CLAUSES_MAX + 3];
-    char cnt[16], off[24], sort[64];
+    char cnt[16], off[24], sort[64], names[CK_FHIR_API_CLAUSES_MAX][CK_FHIR_API_NAME_MAX + 16];
     size_t n = 0, i, j;
     out_t o = {buf, cap, 0, 0};
 
     if (!buf || cap == 0 || !q) return -1;
     buf[0] = 0;
     for (i = 0; i < q->nclauses; i++) {
-        items[n].name = q->clauses[i].name;
+        static const char *const mods[] = {"", ":exact", ":contains"};
+        snprintf(names[i], sizeof names[i], "%s%s", q->clauses[i].name, mods[q->clauses[i].modifier]);
+        items[n].name = names[i];
         items[n++].value = ck_fhir_api_str(q, q->clauses[i].raw);
     }
     if (count) {

@@ -235,6 +235,84 @@ static void test_tokens_refs(void)
 
 /* ---- sorting and paging ------------------------------------------------------ */
 
+/* Strings (R4 3.1.1.4.13): folded prefix by default, :contains anywhere,
+ * :exact as written; HumanName parts; Identifier, Coding and boolean
+ * tokens; the other references; a type's own date parameter. */
+static void test_strings_and_more(void)
+{
+    const char *pat = "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"gender\":\"female\",\"active\":true,"
+                      "\"birthDate\":\"1984-07-02\",\"identifier\":[{\"system\":\"urn:oid:2.16.840.1.113883.4.1\","
+                      "\"value\":\"999-12-3456\"},{\"value\":\"local-7\"}],\"name\":[{\"use\":\"official\","
+                      "\"family\":\"Müller-Lüdenscheidt\",\"given\":[\"Zoë\",\"Ann\"],\"prefix\":[\"Dr.\"]},"
+                      "{\"text\":\"Straße Smith\"}],\"address\":[{\"city\":\"São Paulo\",\"postalCode\":\"01310-100\"}],"
+                      "\"generalPractitioner\":[{\"reference\":\"Practitioner/gp-4\"}]}";
+    const char *enc = "{\"resourceType\":\"Encounter\",\"id\":\"e1\",\"class\":{\"system\":"
+                      "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"AMB\"},\"serviceProvider\":"
+                      "{\"reference\":\"urn:uuid:0a1b\"},\"participant\":[{\"individual\":{\"reference\":"
+                      "\"Practitioner/pr-9\"}}]}";
+    const char *goal = "{\"resourceType\":\"Goal\",\"id\":\"g1\",\"lifecycleStatus\":\"active\",\"startDate\":"
+                       "\"2020-05-01\",\"target\":[{\"dueDate\":\"2021-01-01\"}],\"subject\":{\"reference\":\"Patient/p1\"}}";
+
+    /* default: case and accents folded on both sides, a prefix of one part */
+    YES("Patient", "family=muller", pat);
+    YES("Patient", "family=MÜLLER-L", pat);
+    YES("Patient", "family=Mu%CC%88ller", pat); /* u + combining diaeresis */
+    NO("Patient", "family=ludenscheidt", pat);  /* not a prefix */
+    YES("Patient", "given=zoe", pat);
+    YES("Patient", "given=an", pat);
+    NO("Patient", "given=dr", pat);
+    YES("Patient", "name=dr", pat);             /* name covers prefix */
+    YES("Patient", "name=strasse", pat);        /* and text; ß folds to ss */
+    YES("Patient", "name=ann", pat);
+    NO("Patient", "name=smith", pat);           /* prefix of the whole text only */
+    YES("Patient", "name:contains=smith", pat);
+    YES("Patient", "family:contains=LUDEN", pat);
+    NO("Patient", "family:contains=lueden", pat);
+    YES("Patient", "family:exact=M%C3%BCller-L%C3%BCdenscheidt", pat);
+    NO("Patient", "family:exact=muller-ludenscheidt", pat);
+    NO("Patient", "family:exact=M%C3%BCller", pat);
+    YES("Patient", "name=xyz,zo", pat);          /* OR */
+    NO("Patient", "name=zo&name=xyz", pat);      /* AND */
+    YES("Patient", "address-city=sao%20p", pat);
+    YES("Patient", "address-postalcode=01310", pat);
+    NO("Patient", "address-state=sp", pat);      /* no such element */
+
+    /* tokens on Identifier, code and boolean */
+    YES("Patient", "identifier=999-12-3456", pat);
+    YES("Patient", "identifier=urn:oid:2.16.840.1.113883.4.1|999-12-3456", pat);
+    YES("Patient", "identifier=urn:oid:2.16.840.1.113883.4.1|", pat);
+    NO("Patient", "identifier=urn:oid:9|999-12-3456", pat);
+    YES("Patient", "identifier=|local-7", pat);
+    NO("Patient", "identifier=|999-12-3456", pat);
+    NO("Patient", "identifier=999", pat);
+    YES("Patient", "gender=female", pat);
+    NO("Patient", "gender=male", pat);
+    YES("Patient", "active=true", pat);
+    NO("Patient", "active=false", pat);
+    NO("Patient", "active=1", pat);
+    YES("Patient", "birthdate=1984", pat);
+    YES("Patient", "birthdate=lt1985-01-01", pat);
+    NO("Patient", "birthdate=1984-07-03", pat);
+    YES("Patient", "general-practitioner=Practitioner/gp-4", pat);
+    YES("Patient", "general-practitioner=gp-4", pat);
+    NO("Patient", "general-practitioner=Organization/gp-4", pat);
+
+    /* a Coding, and references other than the patient's */
+    YES("Encounter", "class=AMB", enc);
+    YES("Encounter", "class=http://terminology.hl7.org/CodeSystem/v3-ActCode|AMB", enc);
+    NO("Encounter", "class=http://loinc.org|AMB", enc);
+    YES("Encounter", "service-provider=Organization/0a1b", enc); /* urn:uuid names any type */
+    YES("Encounter", "participant=Practitioner/pr-9", enc);
+    NO("Encounter", "participant=pr-8", enc);
+
+    /* a type whose date has R4's own name */
+    YES("Goal", "lifecycle-status=active", goal);
+    YES("Goal", "start-date=2020-05", goal);
+    YES("Goal", "target-date=ge2020-12-31", goal);
+    NO("Goal", "target-date=lt2020-12-31", goal);
+    CHECK(m("Goal", "date=2020", goal) == -1 && err.code == CK_FHIR_API_E_NOT_SUPPORTED, "Goal has no date");
+}
+
 static json_t *make_set(size_t n)
 {
     json_t *arr = json_array();
@@ -418,6 +496,7 @@ static void test_sort_page(void)
 
 int main(void)
 {
+    test_strings_and_more();
     test_dates();
     test_tokens_refs();
     test_sort_page();

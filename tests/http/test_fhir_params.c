@@ -213,7 +213,7 @@ static void test_reject(void)
     size_t i;
 
     /* types */
-    CHECK(parse("Medication", "") == -1 && err.code == CK_FHIR_API_E_NOT_SUPPORTED, "type not served");
+    CHECK(parse("Questionnaire", "") == -1 && err.code == CK_FHIR_API_E_NOT_SUPPORTED, "type not served");
     CHECK(parse("observation", "") == -1 && err.code == CK_FHIR_API_E_NOT_SUPPORTED, "type case");
     CHECK(ck_fhir_api_query_parse(&q, NULL, "", 0, &err) == -1 && err.code == CK_FHIR_API_E_ARG, "NULL type");
     CHECK(ck_fhir_api_query_parse(&q, "Observation", NULL, 3, &err) == -1 && err.code == CK_FHIR_API_E_ARG,
@@ -379,11 +379,61 @@ static void test_encode(void)
           "+ encoded: %s", buf);
 }
 
+/* String parameters: the value kept as written and folded, the two
+ * modifiers strings take (and no other), and their canonical links; a
+ * type's date under R4's own name sorts by that name. */
+static void test_strings(void)
+{
+    char buf[512];
+    accept("Patient", "family=M%C3%9CLLER&name:contains=Stra%C3%9Fe&given:exact=Zo%C3%AB");
+    CHECK(q.nclauses == 3 && q.clauses[0].param == CK_FHIR_API_P_STRING, "three string clauses");
+    CHECK(strcmp(S(q.values[0].a), "muller") == 0 && strcmp(S(q.values[0].b), "MÜLLER") == 0, "folded: %s",
+          S(q.values[0].a));
+    CHECK(q.clauses[0].modifier == CK_FHIR_API_MOD_NONE && q.clauses[1].modifier == CK_FHIR_API_MOD_CONTAINS &&
+              q.clauses[2].modifier == CK_FHIR_API_MOD_EXACT,
+          "modifiers");
+    CHECK(strcmp(S(q.values[1].a), "strasse") == 0, "ß folds to ss: %s", S(q.values[1].a));
+    CHECK(ck_fhir_api_query_encode(buf, sizeof buf, &q, 0, 0) > 0 &&
+              strcmp(buf, "family=M%C3%9CLLER&given:exact=Zo%C3%AB&name:contains=Stra%C3%9Fe") == 0,
+          "canonical with modifiers: %s", buf);
+    {
+        ck_fhir_api_query q2;
+        char buf2[512];
+        CHECK(ck_fhir_api_query_parse(&q2, "Patient", buf, strlen(buf), &err) == 0 &&
+                  ck_fhir_api_query_encode(buf2, sizeof buf2, &q2, 0, 0) > 0 && strcmp(buf, buf2) == 0,
+              "modifiers: a fixed point");
+    }
+    accept("Patient", "name=a,b%5C,c");
+    CHECK(q.clauses[0].n == 2 && strcmp(S(q.values[1].b), "b,c") == 0, "comma list and escape");
+    reject("Patient", "name=%CC%88", CK_FHIR_API_E_INVALID, "name"); /* a lone accent folds to nothing */
+    reject("Patient", "name=a|b", CK_FHIR_API_E_INVALID, "name");
+    reject("Patient", "name:missing=true", CK_FHIR_API_E_NOT_SUPPORTED, "name");
+    reject("Patient", "name:text=x", CK_FHIR_API_E_NOT_SUPPORTED, "name");
+    reject("Patient", "gender:exact=female", CK_FHIR_API_E_NOT_SUPPORTED, "gender");
+    reject("Patient", "identifier:contains=1", CK_FHIR_API_E_NOT_SUPPORTED, "identifier");
+    reject("Patient", "_count:exact=1", CK_FHIR_API_E_NOT_SUPPORTED, "_count");
+    reject("Patient", "name:exact:contains=x", CK_FHIR_API_E_NOT_SUPPORTED, "name");
+    reject("Patient", "identifier=a|b|c", CK_FHIR_API_E_INVALID, "identifier");
+
+    /* sorting by the type's own date name */
+    accept("ImagingStudy", "_sort=-started");
+    CHECK(q.nsort == 1 && q.sort[0].key == CK_FHIR_API_SORT_DATE && q.sort[0].desc, "_sort=-started");
+    CHECK(ck_fhir_api_query_encode(buf, sizeof buf, &q, 5, 0) > 0 && strcmp(buf, "_count=5&_sort=-started") == 0,
+          "canonical: %s", buf);
+    reject("ImagingStudy", "_sort=date", CK_FHIR_API_E_NOT_SUPPORTED, "_sort");
+    accept("Patient", "_sort=birthdate,_id");
+    reject("Organization", "_sort=date", CK_FHIR_API_E_NOT_SUPPORTED, "_sort");
+    accept("Organization", "_sort=_id&name=general");
+    accept("Encounter", "_sort=date&class=AMB&participant=Practitioner/x");
+    reject("Encounter", "participant=http://x/Practitioner/1", CK_FHIR_API_E_NOT_SUPPORTED, "participant");
+}
+
 int main(void)
 {
     test_dates();
     test_accept();
     test_reject();
     test_encode();
+    test_strings();
     TEST_MAIN_END();
 }

@@ -139,6 +139,17 @@ static void test_outcome(void)
 /* Every search parameter the statement lists for a type parses for it,
  * and a name it does not list is refused: the statement and the parser
  * agree. */
+/* The types served for read and search only. */
+static int read_only(const char *type)
+{
+    static const char *const list[] = {"Medication", "Claim", "ExplanationOfBenefit", "Coverage",
+                                       "Provenance", "Organization", "Practitioner", "PractitionerRole",
+                                       "Location", "AuditEvent", "Consent"};
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (strcmp(type, list[i]) == 0) return 1;
+    return 0;
+}
+
 static void test_capability(void)
 {
     ck_fhir_api_capability_in in = {"0.1.0", INT64_C(1709287230123), "http://127.0.0.1:8765/fhir"};
@@ -154,7 +165,7 @@ static void test_capability(void)
     CHECK(strcmp(json_string_value(json_object_get(json_object_get(cs, "implementation"), "url")), in.base) == 0,
           "implementation.url");
     res = json_object_get(json_array_get(json_object_get(cs, "rest"), 0), "resource");
-    CHECK(json_array_size(res) == 15 && ntypes == 15, "15 types");
+    CHECK(json_array_size(res) == 36 && ntypes == 36, "36 types");
     for (i = 0; i < json_array_size(res) && i < ntypes; i++) {
         json_t *r = json_array_get(res, i), *params = json_object_get(r, "searchParam"), *inter;
         const char *type = json_string_value(json_object_get(r, "type"));
@@ -169,8 +180,10 @@ static void test_capability(void)
         }
         CHECK(search == 1, "%s search", type);
         CHECK(writable == (ck_fhir_api_type_writable(type) ? 2 : 0), "%s writes", type);
-        CHECK(ck_fhir_api_type_writable(type) == !(strcmp(type, "AuditEvent") == 0 || strcmp(type, "Consent") == 0),
-              "%s writable", type);
+        CHECK(ck_fhir_api_type_writable(type) == !read_only(type), "%s writable", type);
+        CHECK(ck_fhir_api_type_view(type) == (strcmp(type, "AuditEvent") == 0 || strcmp(type, "Consent") == 0),
+              "%s view", type);
+        CHECK(writable || json_is_string(json_object_get(r, "documentation")), "%s: read-only documented", type);
         for (j = 0; j < json_array_size(params); j++) {
             json_t *p = json_array_get(params, j);
             const char *name = json_string_value(json_object_get(p, "name"));
@@ -185,8 +198,12 @@ static void test_capability(void)
         {
             ck_fhir_api_query q;
             int has_date = 0, has_status = 0;
+            const char *first_date = NULL;
             for (j = 0; j < json_array_size(params); j++) {
-                const char *name = json_string_value(json_object_get(json_array_get(params, j), "name"));
+                json_t *p = json_array_get(params, j);
+                const char *name = json_string_value(json_object_get(p, "name"));
+                if (!first_date && name[0] != '_' && !strcmp(json_string_value(json_object_get(p, "type")), "date"))
+                    first_date = name;
                 has_date |= strcmp(name, "date") == 0;
                 has_status |= strcmp(name, "status") == 0;
             }
@@ -198,6 +215,11 @@ static void test_capability(void)
                           err.code == CK_FHIR_API_E_NOT_SUPPORTED, "%s: status not listed, not parsed", type);
             CHECK(ck_fhir_api_query_parse(&q, type, "_sort=-_lastUpdated&_count=5", 28, &err) == 0, "%s result params",
                   type);
+            if (first_date) {
+                char qs[96];
+                snprintf(qs, sizeof qs, "_sort=-%s", first_date);
+                CHECK(ck_fhir_api_query_parse(&q, type, qs, strlen(qs), &err) == 0, "%s?%s", type, qs);
+            }
         }
         if (strcmp(type, "Patient") == 0)
             CHECK(strcmp(json_string_value(json_object_get(json_array_get(json_object_get(r, "operation"), 0), "name")),
@@ -214,8 +236,8 @@ static void test_capability(void)
     in.version = "1";
     in.date_ms = INT64_MAX;
     CHECK(ck_fhir_api_capability(&cs, &in, &err) == -1 && err.code == CK_FHIR_API_E_INVALID, "bad date");
-    CHECK(!ck_fhir_api_type_served("Medication") && !ck_fhir_api_type_served(NULL) &&
-              !ck_fhir_api_type_writable("Medication"), "not served");
+    CHECK(!ck_fhir_api_type_served("Questionnaire") && !ck_fhir_api_type_served(NULL) &&
+              !ck_fhir_api_type_writable("Questionnaire") && !ck_fhir_api_type_view(NULL), "not served");
 }
 
 #define CONSENT_HEAD                                                                                            \

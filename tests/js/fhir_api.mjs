@@ -17,7 +17,12 @@
 //  - refusals as OperationOutcome: no or wrong token 401, wrong Host 421,
 //    unknown id 404, bad parameter 400, a type not shared: an empty searchset
 //    (with a "suppressed" outcome entry), AuditEvent of a record that is not
-//    hers 403, a create where she has no write grant 403;
+//    hers 403, a create where she has no write grant 403, a create of a
+//    read-only type 405, a Goal without its required description 422;
+//  - every type the CapabilityStatement lists with a patient parameter is
+//    searched; sorting by each type's own date name (started, created...);
+//    Patient by folded name prefix, given, family:exact, birthdate, gender,
+//    identifier; Organization by name;
 //  - writer: create (201, Location, ETag), update with If-Match (200, a new
 //    version), a stale If-Match 412, an invalid resource 422; the created id
 //    goes to CONFIG.out for the shell to find in the patient's record;
@@ -130,14 +135,18 @@ async function run(cfg) {
     });
   }
 
-  const SEARCH_TYPES = ['AllergyIntolerance', 'Condition', 'MedicationRequest', 'MedicationDispense', 'Observation',
-    'Encounter', 'Procedure', 'Immunization', 'DiagnosticReport', 'CarePlan', 'Appointment', 'DocumentReference'];
-
-
   // ---- metadata, $everything ----------------------------------------------------------------
   const cs = await client.capabilityStatement();
   validate(cs);
   ok(cs.resourceType === 'CapabilityStatement' && cs.fhirVersion === '4.0.1', 'metadata: a CapabilityStatement, FHIR 4.0.1');
+  // every type the statement says is searched by patient (the views have searches of their own below)
+  const csTypes = cs.rest[0].resource;
+  const SEARCH_TYPES = csTypes.filter((r) => !['AuditEvent', 'Consent'].includes(r.type)
+    && (r.searchParam || []).some((p) => p.name === 'patient')).map((r) => r.type);
+  const firstDate = (type) => ((csTypes.find((r) => r.type === type) || {}).searchParam || [])
+    .find((p) => p.type === 'date' && !p.name.startsWith('_'));
+  ok(SEARCH_TYPES.length >= 20 && ['Goal', 'ImagingStudy', 'Claim', 'ExplanationOfBenefit', 'CareTeam', 'Device']
+    .every((t) => SEARCH_TYPES.includes(t)), `metadata: ${SEARCH_TYPES.length} types searched by patient, Goal, ImagingStudy, Claim... among them`);
 
   const ev = await client.operation({ name: 'everything', resourceType: 'Patient', id: patient, method: 'GET' });
   validate(ev);
@@ -159,6 +168,50 @@ async function run(cfg) {
     else wrong.push(`${t}: ${diff(got, want)}`);
   }
   ok(wrong.length === 0, `search by patient returns exactly what she opens, type by type (${typesMatch}/${SEARCH_TYPES.length}${wrong.length ? `; ${wrong[0]}` : ''})`);
+
+  // sorting by each type's own date parameter (date, started, created, start-date...), newest first
+  const unsorted = [];
+  let sortedTypes = 0;
+  for (const t of SEARCH_TYPES) {
+    const d = firstDate(t);
+    if (!d || expectedOf(t).length < 2) continue;
+    const desc = await searchAll(t, { patient, _sort: `-${d.name}`, _count: 1000 });
+    const asc = await searchAll(t, { patient, _sort: d.name, _count: 1000 });
+    sortedTypes++;
+    const want = expectedOf(t).map(([k]) => k);
+    if (!sameSet(desc.matches.map(key), want) || !sameSet(asc.matches.map(key), want)) unsorted.push(`${t}: not the same set`);
+  }
+  ok(unsorted.length === 0, `_sort by each type's own date, both ways: the same resources (${sortedTypes} types${unsorted.length ? `; ${unsorted[0]}` : ''})`);
+
+  // Patient by name (folded prefix), birthdate, gender, identifier: each finds her Patient resource
+  const pats = expectedOf('Patient').map(([, r]) => r);
+  if (pats.length) {
+    const p0 = pats[0];
+    const nm = (p0.name || []).find((n) => n.family) || {};
+    const idf = (p0.identifier || []).find((i) => i.system && i.value);
+    const asks = [];
+    if (nm.family) asks.push({ family: nm.family.slice(0, 3).toUpperCase() }, { name: nm.family.toLowerCase() }, { 'family:exact': nm.family });
+    if (nm.given && nm.given[0]) asks.push({ given: nm.given[0].slice(0, 2).toLowerCase() });
+    if (p0.birthDate) asks.push({ birthdate: p0.birthDate });
+    if (p0.gender) asks.push({ gender: p0.gender });
+    if (idf) asks.push({ identifier: `${idf.system}|${idf.value}` });
+    const missed = [];
+    for (const a of asks) {
+      const { matches } = await searchAll('Patient', a);
+      if (!matches.some((r) => key(r) === key(p0))) missed.push(JSON.stringify(a));
+    }
+    ok(asks.length >= 4 && missed.length === 0, `Patient search by name, given, birthdate, gender, identifier finds her (${asks.length - missed.length}/${asks.length}${missed.length ? `; missed ${missed[0]}` : ''})`);
+    if (nm.family) {
+      const wrongName = await searchAll('Patient', { 'family:exact': nm.family.toLowerCase() === nm.family ? nm.family.toUpperCase() : nm.family.toLowerCase() });
+      ok(!wrongName.matches.some((r) => key(r) === key(p0)), 'Patient family:exact is case-sensitive');
+    }
+  }
+  // a directory resource by name, when the record holds one she can open
+  const orgs = expectedOf('Organization').map(([, r]) => r).filter((o) => typeof o.name === 'string' && o.name.length > 2);
+  if (orgs.length) {
+    const { matches } = await searchAll('Organization', { name: orgs[0].name.slice(0, 3).toLowerCase() });
+    ok(matches.some((r) => key(r) === key(orgs[0])), `Organization?name= finds ${key(orgs[0])} by a folded prefix`);
+  }
 
   const obs = expectedOf('Observation').map(([, r]) => r);
   if (obs.length) {
@@ -233,6 +286,12 @@ async function run(cfg) {
      (r.data.total || 0) > 0, `Consent?patient: the record's grants as Consents (${r.data.total})`);
   r = await attempt(client.create({ resourceType: 'Consent', body: { resourceType: 'Consent', status: 'active' } }));
   ok(r.status === 405 && isOutcome(r.data, 'not-supported'), `POST Consent (a read-only view): 405 (got ${r.status})`);
+  r = await attempt(client.create({ resourceType: 'Organization', body: { resourceType: 'Organization', name: 'x' } }));
+  ok(r.status === 405 && isOutcome(r.data, 'not-supported'), `POST Organization (read and search only): 405 (got ${r.status})`);
+  r = await attempt(client.create({ resourceType: 'Goal', body: { resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: `Patient/${patient}` } } }));
+  ok(r.status === 422 && isOutcome(r.data, 'required') && /Goal\.description/.test(JSON.stringify(r.data)), `a Goal without description: 422 (got ${r.status})`);
+  r = await attempt(client.search({ resourceType: 'Patient', searchParams: { 'name:text': 'x' } }));
+  ok(r.status === 400 && isOutcome(r.data, 'not-supported'), `Patient?name:text: 400 not-supported (got ${r.status})`);
   r = await attempt(client.delete({ resourceType: 'Observation', id: 'no-such-id' }));
   ok(r.status === 405 && isOutcome(r.data), `DELETE: 405 (got ${r.status})`);
   r = await attempt(client.search({ resourceType: 'AuditEvent', searchParams: { patient } }));
