@@ -188,7 +188,9 @@ int ck_api_query_patient(ck_api_req *r, const ck_fhir_api_query *q, char gid[CK_
  * dropped: the record answered them). */
 int ck_api_match_page(ck_api_req *r, const ck_fhir_api_query *q, json_t *all);
 
-/* A searchset of matches (sorted) for q, with r's base. */
-int ck_api_searchset(ck_api_req *r, const ck_fhir_api_query *q, json_t *all);
+/* A searchset of matches (sorted) for q, with r's base; with pool ("Type/id"
+ * -> what the caller may read in the records searched), the resources q's
+ * _include and _revinclude bring in for the page. */
+int ck_api_searchset(ck_api_req *r, const ck_fhir_api_query *q, json_t *all, const json_t *pool);
 
 #endif

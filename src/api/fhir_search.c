@@ -9,7 +9,8 @@
  * resource, still finds her prescriptions). The other parameters are
  * matched by carekey_fhir. `subject=Patient/X` is read the same way.
  * Without either, the known records are searched. Links keep the query as
- * it was written.
+ * it was written. _include and _revinclude are resolved among everything
+ * the caller may read in the records searched (ck_fhir_api_includes).
  *
  * A type whose section the caller cannot open gives an empty searchset
  * (FHIR: a search returns what the caller may see), with an
@@ -108,7 +109,7 @@ int ck_api_match_page(ck_api_req *r, const ck_fhir_api_query *q, json_t *all)
     int rc;
     if (!m) return ck_api_fail(r, 500, "exception", "out of memory", NULL);
     without_patient(m, q);
-    rc = ck_fhir_api_search(&found, m, all, &err) == 0 ? ck_api_searchset(r, q, found) : ck_api_fail_fhir(r, &err);
+    rc = ck_fhir_api_search(&found, m, all, &err) == 0 ? ck_api_searchset(r, q, found, NULL) : ck_api_fail_fhir(r, &err);
     json_decref(found);
     free(m);
     return rc;
@@ -124,18 +125,44 @@ static int add_outcome(json_t *bundle, size_t withheld)
                                  json_pack("{s:o,s:{s:s}}", "resource", oo, "search", "mode", "outcome"));
 }
 
-int ck_api_searchset(ck_api_req *r, const ck_fhir_api_query *q, json_t *found)
+/* What q's _include and _revinclude add to the page of found it sends. */
+static int page_includes(const ck_fhir_api_query *q, json_t *found, const json_t *pool, json_t **out,
+                         ck_fhir_api_error *err)
+{
+    json_t *page;
+    size_t first, n, i;
+    int rc;
+    *out = NULL;
+    if (!q->nincludes || !pool) return 0;
+    ck_fhir_api_page(q, json_array_size(found), 0, &first, &n);
+    if (!(page = json_array())) return -1;
+    for (i = first; i < first + n; i++) json_array_append(page, json_array_get(found, i));
+    rc = ck_fhir_api_includes(out, q, page, pool, err);
+    json_decref(page);
+    return rc;
+}
+
+int ck_api_searchset(ck_api_req *r, const ck_fhir_api_query *q, json_t *found, const json_t *pool)
 {
     ck_fhir_api_error err;
     ck_fhir_api_searchset_in in = {r->api->base, q, found, NULL, 0};
-    json_t *b = NULL;
-    if (ck_fhir_api_searchset(&b, &in, &err) != 0) return ck_api_fail_fhir(r, &err);
+    json_t *b = NULL, *inc = NULL;
+    if (page_includes(q, found, pool, &inc, &err) != 0) return ck_api_fail_fhir(r, &err);
+    in.includes = inc;
+    if (ck_fhir_api_searchset(&b, &in, &err) != 0) {
+        json_decref(inc);
+        return ck_api_fail_fhir(r, &err);
+    }
+    json_decref(inc);
     if (!json_object_get(b, "entry")) json_object_set_new(b, "entry", json_array());
     return ck_api_ok(r, 200, b);
 }
 
-/* Every resource of q's type in the records, and what was withheld. */
-static int gather(ck_api_req *r, const gidset *recs, int named, const char *type, json_t *all, size_t *withheld)
+/* Every resource of q's type in the records, and what was withheld; with
+ * pool, every readable resource of those records by "Type/id" too (for
+ * _include and _revinclude). */
+static int gather(ck_api_req *r, const gidset *recs, int named, const char *type, json_t *all, json_t *pool,
+                  size_t *withheld)
 {
     *withheld = 0;
     for (size_t i = 0; i < recs->n; i++) {
@@ -147,6 +174,7 @@ static int gather(ck_api_req *r, const gidset *recs, int named, const char *type
             continue;
         }
         json_array_extend(all, json_object_get(s->by_type, type));
+        if (pool) json_object_update(pool, s->current);
         *withheld += s->withheld;
         ck_api_snap_put(s);
     }
@@ -158,7 +186,7 @@ int ck_api_search(ck_api_req *r)
     ck_fhir_api_query *q = malloc(sizeof *q), *m = malloc(sizeof *m);
     ck_fhir_api_error err;
     gidset *recs = malloc(sizeof *recs);
-    json_t *all = json_array(), *found = NULL;
+    json_t *all = json_array(), *found = NULL, *pool = NULL;
     size_t withheld = 0;
     int named, rc = -1;
     if (!q || !m || !recs || !all) {
@@ -179,17 +207,22 @@ int ck_api_search(ck_api_req *r)
     }
     if (records_of(r, q, recs, &named) != 0) goto out;
     if (!named) recs->n = ck_api_known(r->api, recs->g, RECORDS_MAX);
-    if (gather(r, recs, named, q->type, all, &withheld) != 0) goto out;
+    if (q->nincludes && !(pool = json_object())) {
+        ck_api_fail(r, 500, "exception", "out of memory", NULL);
+        goto out;
+    }
+    if (gather(r, recs, named, q->type, all, pool, &withheld) != 0) goto out;
     without_patient(m, q);
     if (ck_fhir_api_search(&found, m, all, &err) != 0) {
         ck_api_fail_fhir(r, &err);
         goto out;
     }
-    if ((rc = ck_api_searchset(r, q, found)) == 0 && named && withheld && add_outcome(r->reply, withheld) != 0)
+    if ((rc = ck_api_searchset(r, q, found, pool)) == 0 && named && withheld && add_outcome(r->reply, withheld) != 0)
         rc = ck_api_fail(r, 500, "exception", "out of memory", NULL);
 out:
     json_decref(found);
     json_decref(all);
+    json_decref(pool);
     free(q);
     free(m);
     free(recs);

@@ -60,6 +60,7 @@ extern "C" {
 #define CK_FHIR_API_VALUES_MAX 64    /* comma-separated values in all (OR)        */
 #define CK_FHIR_API_TEXT_MAX 8192    /* decoded strings a query holds             */
 #define CK_FHIR_API_SORT_MAX 3       /* keys of _sort                             */
+#define CK_FHIR_API_INCLUDES_MAX 8   /* _include and _revinclude in one query     */
 #define CK_FHIR_API_COUNT_MAX 1000   /* _count is 1..1000                         */
 #define CK_FHIR_API_COUNT_DEFAULT 50 /* page size when neither query nor caller say */
 #define CK_FHIR_API_OFFSET_MAX 1000000UL
@@ -175,6 +176,15 @@ typedef struct ck_fhir_api_sort {
     int desc; /* written with "-" */
 } ck_fhir_api_sort;
 
+/* One _include (rev 0) or _revinclude (rev 1): Source:param[:Target],
+ * param a reference parameter of Source (R4 3.1.1.5.4). _include's
+ * Source is the searched type. target.len 0: any type. */
+typedef struct ck_fhir_api_include {
+    unsigned char rev;
+    ck_fhir_api_span source, param, target;
+    ck_fhir_api_span raw; /* the value as written (for links) */
+} ck_fhir_api_include;
+
 /* A parsed search: clauses ANDed, each clause's values ORed. */
 typedef struct ck_fhir_api_query {
     char type[CK_FHIR_API_TYPE_MAX];
@@ -182,6 +192,8 @@ typedef struct ck_fhir_api_query {
     ck_fhir_api_clause clauses[CK_FHIR_API_CLAUSES_MAX];
     ck_fhir_api_value values[CK_FHIR_API_VALUES_MAX];
     ck_fhir_api_sort sort[CK_FHIR_API_SORT_MAX];
+    unsigned nincludes;
+    ck_fhir_api_include includes[CK_FHIR_API_INCLUDES_MAX];
     unsigned count;         /* _count; 0 when not given                    */
     unsigned long offset;   /* _offset; 0 when not given                   */
     unsigned char seen[4];  /* _count, _offset, _sort, _format given once  */
@@ -279,6 +291,19 @@ typedef struct ck_fhir_api_searchset_in {
  * entries {fullUrl base/Type/id, resource, search.mode "match"} then the
  * includes (mode "include", not counted in total). */
 int ck_fhir_api_searchset(json_t **out, const ck_fhir_api_searchset_in *in, ck_fhir_api_error *err) CK_FHIR_API_WUR;
+
+/* The resources q's _include and _revinclude bring in for page (the
+ * matches on the page being sent): *out = a new array, each resource once
+ * and none of the page's own, in page order (an _include's targets after
+ * the match that names them; then each _revinclude's sources in pool
+ * order). pool maps "Type/id" to every resource the caller may read in
+ * the records searched; a reference is resolved in it as the matcher
+ * reads references (Type/id, .../Type/id, _history, urn:uuid: the id with
+ * the include's Target, else any type); one that resolves to nothing is
+ * skipped. At most CK_FHIR_API_INCLUDED_MAX resources. */
+#define CK_FHIR_API_INCLUDED_MAX 2000
+int ck_fhir_api_includes(json_t **out, const ck_fhir_api_query *q, const json_t *page, const json_t *pool,
+                         ck_fhir_api_error *err) CK_FHIR_API_WUR;
 
 /* Sets resource.meta.versionId = decimal seq and meta.lastUpdated =
  * instant of time_ms, keeping the rest of meta. */

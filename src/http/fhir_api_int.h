@@ -81,6 +81,12 @@ int fa_is_type_name(const char *s, size_t len);
  * for anything else (contained "#x", a bare id, a URN of another kind). */
 int fa_ref_split(const char *ref, const char **type, size_t *tlen, const char **id, size_t *ilen);
 
+/* Calls fn on every value at path (dot-separated) under node; arrays fan
+ * out at every step. Returns what the last call returned when one
+ * returned nonzero (which stops the walk), else 0. */
+typedef int (*fa_visit_fn)(void *ctx, const json_t *v);
+int fa_walk(const json_t *node, const char *path, fa_visit_fn fn, void *ctx);
+
 /* s (n bytes of UTF-8) folded for string search: compatibility
  * decomposition, case folding, combining marks removed ("Müller",
  * "MULLER" and "muller" all give "muller"). The result, NUL-ended, into

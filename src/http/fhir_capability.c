@@ -3,6 +3,7 @@
  * built from the same table the query parser and the matcher read
  * (fhir_types.c), so it cannot promise a parameter the server refuses.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "fhir_api_int.h"
@@ -38,6 +39,28 @@ bad:
     return -1;
 }
 
+/* searchInclude: Type:param for each reference parameter of the type;
+ * searchRevInclude: Provenance:target (US Core asks for it; any
+ * Source:param of a served type is accepted, docs/FHIR.md). */
+static int add_includes(json_t *r, const fa_type_def *t)
+{
+    json_t *inc = json_array();
+    char name[CK_FHIR_API_TYPE_MAX + CK_FHIR_API_NAME_MAX + 2];
+    if (!inc) return -1;
+    for (size_t i = 0; i < t->nparams; i++) {
+        ck_fhir_api_param p = t->params[i].param;
+        if (p != CK_FHIR_API_P_PATIENT && p != CK_FHIR_API_P_SUBJECT && p != CK_FHIR_API_P_REFERENCE) continue;
+        snprintf(name, sizeof name, "%s:%s", t->type, t->params[i].name);
+        if (json_array_append_new(inc, json_string(name)) != 0) {
+            json_decref(inc);
+            return -1;
+        }
+    }
+    if (!json_array_size(inc)) json_decref(inc);
+    else if (json_object_set_new(r, "searchInclude", inc) != 0) return -1;
+    return json_object_set_new(r, "searchRevInclude", json_pack("[s]", "Provenance:target"));
+}
+
 static json_t *resource(const fa_type_def *t)
 {
     static const char *const read_only[] = {"read", "vread", "history-instance", "search-type"};
@@ -65,6 +88,7 @@ static json_t *resource(const fa_type_def *t)
         if (add_param(params, &common[i]) != 0) goto bad;
     for (i = 0; i < t->nparams; i++)
         if (add_param(params, &t->params[i]) != 0) goto bad;
+    if (!t->view && add_includes(r, t) != 0) goto bad;
     if (strcmp(t->type, "Patient") == 0 &&
         json_object_set_new(r, "operation",
                             json_pack("[{s:s, s:s, s:s}]", "name", "everything", "definition",

@@ -15,12 +15,7 @@
 
 #include "fhir_api_int.h"
 
-/* Calls fn on every value at path (dot-separated) under node; arrays fan
- * out at every step. Returns what the last call returned when one
- * returned nonzero (a match stops the walk), else 0. */
-typedef int (*visit_fn)(void *ctx, const json_t *v);
-
-static int walk(const json_t *node, const char *path, visit_fn fn, void *ctx)
+int fa_walk(const json_t *node, const char *path, fa_visit_fn fn, void *ctx)
 {
     const char *dot;
     char key[64];
@@ -29,7 +24,7 @@ static int walk(const json_t *node, const char *path, visit_fn fn, void *ctx)
     if (!node) return 0;
     if (json_is_array(node)) {
         for (i = 0; i < json_array_size(node); i++)
-            if ((r = walk(json_array_get(node, i), path, fn, ctx)) != 0) return r;
+            if ((r = fa_walk(json_array_get(node, i), path, fn, ctx)) != 0) return r;
         return 0;
     }
     if (!*path) return fn(ctx, node);
@@ -39,7 +34,7 @@ static int walk(const json_t *node, const char *path, visit_fn fn, void *ctx)
     if (n >= sizeof key) return 0;
     memcpy(key, path, n);
     key[n] = 0;
-    return walk(json_object_get(node, key), dot ? dot + 1 : "", fn, ctx);
+    return fa_walk(json_object_get(node, key), dot ? dot + 1 : "", fn, ctx);
 }
 
 /* The range of a date element's value: a date string, or a Period with
@@ -198,7 +193,7 @@ static int clause_matches(const ck_fhir_api_query *q, const fa_type_def *t, cons
     if (!def) return 0;
     for (e = 0; e < FA_ELEMENTS_MAX && def->el[e].path; e++) {
         mctx m = {q, c, def->el[e].kind, 0};
-        if (walk(res, def->el[e].path, visit_clause, &m)) return 1;
+        if (fa_walk(res, def->el[e].path, visit_clause, &m)) return 1;
         if (def->first_only && m.seen) return 0; /* the fallbacks do not count */
     }
     return 0;
@@ -246,7 +241,7 @@ static range_acc date_key(const fa_param_def *def, const json_t *res)
     size_t e;
     for (e = 0; def && e < FA_ELEMENTS_MAX && def->el[e].path; e++) {
         rctx r = {&acc, def->el[e].kind, 0};
-        walk(res, def->el[e].path, visit_range, &r);
+        fa_walk(res, def->el[e].path, visit_range, &r);
         if (def->first_only && r.seen) break;
     }
     return acc;

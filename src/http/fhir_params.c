@@ -329,6 +329,49 @@ int ck_fhir_api_query_begin(ck_fhir_api_query *q, const char *type, ck_fhir_api_
     return 0;
 }
 
+/* _include / _revinclude = Source:param[:Target]: Source a served type
+ * (the searched one for _include), param one of its reference parameters,
+ * Target a type name. The wildcard "*" and :iterate are not supported. */
+static int add_include(ck_fhir_api_query *q, int rev, const char *v, size_t n, ck_fhir_api_error *err)
+{
+    const char *expr = rev ? "_revinclude" : "_include";
+    const char *c1 = memchr(v, ':', n), *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - v)) : NULL;
+    size_t sl = c1 ? (size_t)(c1 - v) : n, pl, tl;
+    const fa_type_def *src;
+    const fa_param_def *def;
+    ck_fhir_api_include *inc;
+    char sname[CK_FHIR_API_TYPE_MAX];
+
+    if (memchr(v, '*', n)) return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "%s: \"*\" is not supported", expr);
+    if (!c1) return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: Source:parameter[:Target] expected", expr);
+    pl = (size_t)((c2 ? c2 : v + n) - c1 - 1);
+    tl = c2 ? n - (size_t)(c2 + 1 - v) : 0;
+    if (!fa_is_type_name(v, sl) || sl >= sizeof sname || (c2 && !fa_is_type_name(c2 + 1, tl)))
+        return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: Source:parameter[:Target] expected", expr);
+    memcpy(sname, v, sl);
+    sname[sl] = 0;
+    if (!(src = fa_type_find(sname)) || src->view)
+        return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr,
+                       "%s: the source type is not served, or a view (Consent, AuditEvent)", expr);
+    if (!rev && strcmp(sname, q->type) != 0)
+        return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: the source must be the searched type", expr);
+    def = fa_param_find(src, c1 + 1, pl);
+    if (!def || !(def->param == CK_FHIR_API_P_PATIENT || def->param == CK_FHIR_API_P_SUBJECT ||
+                  def->param == CK_FHIR_API_P_REFERENCE))
+        return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "%s: not a reference parameter of the source", expr);
+    if (q->nincludes == CK_FHIR_API_INCLUDES_MAX)
+        return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "more than %d _include and _revinclude",
+                       CK_FHIR_API_INCLUDES_MAX);
+    inc = &q->includes[q->nincludes];
+    memset(inc, 0, sizeof *inc);
+    inc->rev = (unsigned char)rev;
+    if (put(q, v, sl, &inc->source, err) != 0 || put(q, def->name, strlen(def->name), &inc->param, err) != 0 ||
+        put(q, c2 ? c2 + 1 : "", tl, &inc->target, err) != 0 || put(q, v, n, &inc->raw, err) != 0)
+        return -1;
+    q->nincludes++;
+    return 0;
+}
+
 /* The modifier after "name:" (m, len bytes): :exact and :contains on a
  * string parameter; NONE for anything else, which the caller refuses. */
 static ck_fhir_api_modifier string_modifier(const fa_param_def *def, const char *m, size_t len)
@@ -367,7 +410,8 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
     expr[base] = 0;
     def = fa_param_find(fa_type_find(q->type), name, base);
     if (!def && !(base == 6 && memcmp(name, "_count", 6) == 0) && !(base == 7 && memcmp(name, "_offset", 7) == 0) &&
-        !(base == 5 && memcmp(name, "_sort", 5) == 0) && !(base == 7 && memcmp(name, "_format", 7) == 0))
+        !(base == 5 && memcmp(name, "_sort", 5) == 0) && !(base == 7 && memcmp(name, "_format", 7) == 0) &&
+        !(base == 8 && memcmp(name, "_include", 8) == 0) && !(base == 11 && memcmp(name, "_revinclude", 11) == 0))
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "unknown search parameter %s for %s", expr, q->type);
     if (colon && (mod = string_modifier(def, colon + 1, nlen - base - 1)) == CK_FHIR_API_MOD_NONE)
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr,
@@ -379,6 +423,8 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
         return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: a value over %d bytes", expr, CK_FHIR_API_VALUE_MAX);
     if (!text_ok((const unsigned char *)value, vlen))
         return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: control character or invalid UTF-8", expr);
+    if ((nlen == 8 && memcmp(name, "_include", 8) == 0) || (nlen == 11 && memcmp(name, "_revinclude", 11) == 0))
+        return add_include(q, nlen == 11, value, vlen, err);
     if ((r = add_result(q, name, nlen, value, vlen, err)) != 0) return r < 0 ? -1 : 0;
     return add_search(q, def, mod, value, vlen, err);
 }
@@ -478,7 +524,7 @@ long ck_fhir_api_query_encode(char *buf, size_t cap, const ck_fhir_api_query *q,
     const char *keys[] = {sort_date_name(q ? q->type : NULL), "_lastUpdated", "_id"};
     struct {
         const char *name, *value;
-    } items[CK_FHIR_API_CLAUSES_MAX + 3];
+    } items[CK_FHIR_API_CLAUSES_MAX + CK_FHIR_API_INCLUDES_MAX + 3];
     char cnt[16], off[24], sort[64], names[CK_FHIR_API_CLAUSES_MAX][CK_FHIR_API_NAME_MAX + 16];
     size_t n = 0, i, j;
     out_t o = {buf, cap, 0, 0};
@@ -490,6 +536,10 @@ long ck_fhir_api_query_encode(char *buf, size_t cap, const ck_fhir_api_query *q,
         snprintf(names[i], sizeof names[i], "%s%s", q->clauses[i].name, mods[q->clauses[i].modifier]);
         items[n].name = names[i];
         items[n++].value = ck_fhir_api_str(q, q->clauses[i].raw);
+    }
+    for (i = 0; i < q->nincludes; i++) {
+        items[n].name = q->includes[i].rev ? "_revinclude" : "_include";
+        items[n++].value = ck_fhir_api_str(q, q->includes[i].raw);
     }
     if (count) {
         snprintf(cnt, sizeof cnt, "%u", count);

@@ -313,6 +313,77 @@ static void test_strings_and_more(void)
     CHECK(m("Goal", "date=2020", goal) == -1 && err.code == CK_FHIR_API_E_NOT_SUPPORTED, "Goal has no date");
 }
 
+/* The keys "Type/id" of arr's resources, joined with spaces. */
+static void keys_of(const json_t *arr, char *buf, size_t cap)
+{
+    size_t i, o = 0;
+    buf[0] = 0;
+    for (i = 0; i < json_array_size(arr) && o < cap; i++) {
+        const json_t *r = json_array_get(arr, i);
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s/%s", i ? " " : "", json_string_value(json_object_get(r, "resourceType")),
+                              json_string_value(json_object_get(r, "id")));
+    }
+}
+
+/* ck_fhir_api_includes against a small pool: what a page names (typed and
+ * urn:uuid references, a Target), what names the page, nothing twice and
+ * nothing of the page itself. */
+static void test_includes(void)
+{
+    json_t *pool = J("{"
+        "\"Encounter/e1\":{\"resourceType\":\"Encounter\",\"id\":\"e1\",\"serviceProvider\":{\"reference\":\"urn:uuid:o1\"},"
+        "  \"participant\":[{\"individual\":{\"reference\":\"Practitioner/pr1\"}},{\"individual\":{\"reference\":\"Practitioner/gone\"}}]},"
+        "\"Encounter/e2\":{\"resourceType\":\"Encounter\",\"id\":\"e2\",\"partOf\":{\"reference\":\"Encounter/e1\"},"
+        "  \"serviceProvider\":{\"reference\":\"Organization/o1\"}},"
+        "\"Organization/o1\":{\"resourceType\":\"Organization\",\"id\":\"o1\"},"
+        "\"Practitioner/pr1\":{\"resourceType\":\"Practitioner\",\"id\":\"pr1\"},"
+        "\"Observation/ob1\":{\"resourceType\":\"Observation\",\"id\":\"ob1\",\"encounter\":{\"reference\":\"Encounter/e1\"}},"
+        "\"Observation/ob2\":{\"resourceType\":\"Observation\",\"id\":\"ob2\",\"encounter\":{\"reference\":\"urn:uuid:e1\"}},"
+        "\"Observation/ob3\":{\"resourceType\":\"Observation\",\"id\":\"ob3\",\"encounter\":{\"reference\":\"Encounter/e2\"}},"
+        "\"Observation/ob4\":{\"resourceType\":\"Observation\",\"id\":\"ob4\",\"encounter\":{\"reference\":\"Condition/e1\"}}}");
+    json_t *page = json_array(), *out = NULL;
+    char got[512];
+    ck_fhir_api_query q;
+    static const struct {
+        const char *qs, *want;
+    } cases[] = {
+        {"_include=Encounter:service-provider", "Organization/o1"},
+        {"_include=Encounter:participant", "Practitioner/pr1"},
+        {"_include=Encounter:participant:Organization", ""},
+        {"_include=Encounter:service-provider:Organization&_include=Encounter:participant:Practitioner",
+         "Organization/o1 Practitioner/pr1"},
+        {"_revinclude=Observation:encounter", "Observation/ob1 Observation/ob2"},
+        {"_revinclude=Observation:encounter:Encounter", "Observation/ob1 Observation/ob2"},
+        {"_revinclude=Encounter:part-of", "Encounter/e2"},
+        {"_revinclude=Encounter:part-of&_include=Encounter:service-provider&_revinclude=Observation:encounter",
+         "Encounter/e2 Organization/o1 Observation/ob1 Observation/ob2"},
+        {"_include=Encounter:service-provider&_include=Encounter:service-provider", "Organization/o1"},
+        {"patient=p1", ""},
+    };
+    size_t i;
+    json_array_append(page, json_object_get(pool, "Encounter/e1"));
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(ck_fhir_api_query_parse(&q, "Encounter", cases[i].qs, strlen(cases[i].qs), &err) == 0, "%s", cases[i].qs);
+        CHECK(ck_fhir_api_includes(&out, &q, page, pool, &err) == 0 && out, "includes %s", cases[i].qs);
+        keys_of(out, got, sizeof got);
+        CHECK(strcmp(got, cases[i].want) == 0, "%s: got '%s', want '%s'", cases[i].qs, got, cases[i].want);
+        json_decref(out);
+    }
+    /* a page resource is never included again */
+    json_array_append(page, json_object_get(pool, "Encounter/e2"));
+    CHECK(ck_fhir_api_query_parse(&q, "Encounter", "_revinclude=Encounter:part-of&_revinclude=Observation:encounter",
+                                  strlen("_revinclude=Encounter:part-of&_revinclude=Observation:encounter"), &err) == 0 &&
+              ck_fhir_api_includes(&out, &q, page, pool, &err) == 0,
+          "two on the page");
+    keys_of(out, got, sizeof got);
+    CHECK(strcmp(got, "Observation/ob1 Observation/ob2 Observation/ob3") == 0, "page not repeated: %s", got);
+    json_decref(out);
+    CHECK(ck_fhir_api_includes(&out, &q, pool, pool, &err) == -1 && err.code == CK_FHIR_API_E_ARG && !out, "bad page");
+    CHECK(ck_fhir_api_includes(NULL, &q, page, pool, &err) == -1, "no out");
+    json_decref(page);
+    json_decref(pool);
+}
+
 static json_t *make_set(size_t n)
 {
     json_t *arr = json_array();
@@ -497,6 +568,7 @@ static void test_sort_page(void)
 int main(void)
 {
     test_strings_and_more();
+    test_includes();
     test_dates();
     test_tokens_refs();
     test_sort_page();

@@ -222,7 +222,8 @@ static void test_reject(void)
     /* unknown parameters and modifiers: not-supported */
     reject("Observation", "foo=1", CK_FHIR_API_E_NOT_SUPPORTED, "foo");
     reject("Observation", "code=a&value-quantity=5", CK_FHIR_API_E_NOT_SUPPORTED, "value-quantity");
-    reject("Observation", "_include=Observation:patient", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
+    reject("Observation", "_include=*", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
+    reject("Observation", "_elements=id", CK_FHIR_API_E_NOT_SUPPORTED, "_elements");
     reject("Observation", "_summary=true", CK_FHIR_API_E_NOT_SUPPORTED, "_summary");
     reject("Observation", "_elements=id", CK_FHIR_API_E_NOT_SUPPORTED, "_elements");
     reject("Observation", "Code=a", CK_FHIR_API_E_NOT_SUPPORTED, "Code");
@@ -428,6 +429,53 @@ static void test_strings(void)
     reject("Encounter", "participant=http://x/Practitioner/1", CK_FHIR_API_E_NOT_SUPPORTED, "participant");
 }
 
+/* _include and _revinclude: Source:param[:Target], a reference parameter,
+ * _include's source the searched type; kept in links as written. */
+static void test_includes(void)
+{
+    char buf[512];
+    size_t i;
+    accept("Encounter", "patient=p1&_include=Encounter:service-provider&_revinclude=Observation:encounter:Encounter"
+                        "&_include=Encounter:participant:Practitioner");
+    CHECK(q.nincludes == 3 && !q.includes[0].rev && q.includes[1].rev && !q.includes[2].rev, "three includes");
+    CHECK(strcmp(S(q.includes[0].source), "Encounter") == 0 && strcmp(S(q.includes[0].param), "service-provider") == 0 &&
+              q.includes[0].target.len == 0,
+          "Encounter:service-provider");
+    CHECK(strcmp(S(q.includes[1].source), "Observation") == 0 && strcmp(S(q.includes[1].param), "encounter") == 0 &&
+              strcmp(S(q.includes[1].target), "Encounter") == 0,
+          "Observation:encounter:Encounter");
+    CHECK(ck_fhir_api_query_encode(buf, sizeof buf, &q, 10, 0) > 0 &&
+              strcmp(buf, "_count=10&_include=Encounter:service-provider&_include=Encounter:participant:Practitioner&"
+                          "_revinclude=Observation:encounter:Encounter&patient=p1") == 0,
+          "canonical: %s", buf);
+    {
+        ck_fhir_api_query q2;
+        char buf2[512];
+        CHECK(ck_fhir_api_query_parse(&q2, "Encounter", buf, strlen(buf), &err) == 0 &&
+                  ck_fhir_api_query_encode(buf2, sizeof buf2, &q2, q2.count, 0) > 0 && strcmp(buf, buf2) == 0,
+              "includes: a fixed point");
+    }
+    accept("Patient", "_revinclude=Provenance:target&_revinclude=Encounter:patient");
+    accept("MedicationRequest", "_include=MedicationRequest:medication:Medication");
+    reject("Observation", "_include=Condition:subject", CK_FHIR_API_E_INVALID, "_include");
+    reject("Observation", "_include=Observation:code", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
+    reject("Observation", "_include=Observation:nope", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
+    reject("Observation", "_include=Observation", CK_FHIR_API_E_INVALID, "_include");
+    reject("Observation", "_include=Observation:subject:patient", CK_FHIR_API_E_INVALID, "_include");
+    reject("Observation", "_include=Observation:subject:", CK_FHIR_API_E_INVALID, "_include");
+    reject("Observation", "_include=observation:subject", CK_FHIR_API_E_INVALID, "_include");
+    reject("Observation", "_include:iterate=Observation:subject", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
+    reject("Patient", "_revinclude=Consent:patient", CK_FHIR_API_E_NOT_SUPPORTED, "_revinclude");
+    reject("Patient", "_revinclude=Questionnaire:subject", CK_FHIR_API_E_NOT_SUPPORTED, "_revinclude");
+    reject("Consent", "_include=Consent:patient", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
+    {
+        char qs[1024] = "";
+        for (i = 0; i < CK_FHIR_API_INCLUDES_MAX + 1; i++)
+            strcat(qs, i ? "&_revinclude=Observation:subject" : "_revinclude=Observation:subject");
+        reject("Patient", qs, CK_FHIR_API_E_TOO_LONG, "_revinclude");
+    }
+}
+
 int main(void)
 {
     test_dates();
@@ -435,5 +483,6 @@ int main(void)
     test_reject();
     test_encode();
     test_strings();
+    test_includes();
     TEST_MAIN_END();
 }

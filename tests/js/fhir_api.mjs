@@ -206,6 +206,29 @@ async function run(cfg) {
       ok(!wrongName.matches.some((r) => key(r) === key(p0)), 'Patient family:exact is case-sensitive');
     }
   }
+  // _include and _revinclude on one page of Encounters: exactly what the page names, and what names the page
+  const encs = expectedOf('Encounter');
+  if (encs.length) {
+    const refTo = (ref) => {
+      if (typeof ref !== 'string') return null;
+      const m = /^urn:uuid:(.+)$/.exec(ref);
+      if (m) { const e = [...expected.entries()].find(([k]) => k.endsWith(`/${m[1]}`)); return e ? e[0] : null; }
+      const t = /([A-Z][A-Za-z]+)\/([A-Za-z0-9.-]+)(\/_history\/.*)?$/.exec(ref);
+      return t && expected.has(`${t[1]}/${t[2]}`) ? `${t[1]}/${t[2]}` : null;
+    };
+    const b = await client.search({ resourceType: 'Encounter', searchParams: { patient, _count: 4, _include: 'Encounter:service-provider', _revinclude: 'Observation:encounter' } });
+    validate(b);
+    const pageKeys = (b.entry || []).filter((e) => e.search.mode === 'match').map((e) => key(e.resource));
+    const incKeys = (b.entry || []).filter((e) => e.search.mode === 'include').map((e) => key(e.resource));
+    const wantInc = new Set();
+    for (const k of pageKeys) { const t = refTo((expected.get(k).serviceProvider || {}).reference); if (t && !pageKeys.includes(t)) wantInc.add(t); }
+    for (const [k, r] of expectedOf('Observation')) { const t = refTo((r.encounter || {}).reference); if (t && pageKeys.includes(t)) wantInc.add(k); }
+    ok(pageKeys.length === Math.min(4, encs.length) && b.total === encs.length && sameSet(incKeys, [...wantInc]),
+      `_include=Encounter:service-provider&_revinclude=Observation:encounter: the page's ${pageKeys.length} Encounters bring exactly ${wantInc.size} resources (${diff(incKeys, [...wantInc])})`);
+    ok((b.link || []).some((l) => l.relation === 'self' && /_include=Encounter:service-provider/.test(l.url) && /_revinclude=Observation:encounter/.test(l.url)),
+      'the links keep _include and _revinclude');
+  }
+
   // a directory resource by name, when the record holds one she can open
   const orgs = expectedOf('Organization').map(([, r]) => r).filter((o) => typeof o.name === 'string' && o.name.length > 2);
   if (orgs.length) {
@@ -275,7 +298,7 @@ async function run(cfg) {
   r = await attempt(client.read({ resourceType: 'Observation', id: 'no-such-id' }));
   ok(r.status === 404 && isOutcome(r.data, 'not-found'), `unknown id: 404 not-found (got ${r.status})`);
   validate(r.data);
-  r = await attempt(client.search({ resourceType: 'Observation', searchParams: { patient, _include: 'Observation:subject' } }));
+  r = await attempt(client.search({ resourceType: 'Observation', searchParams: { patient, _summary: 'true' } }));
   ok(r.status === 400 && isOutcome(r.data, 'not-supported'), `an unsupported parameter: 400 not-supported (got ${r.status})`);
   r = await attempt(client.search({ resourceType: 'Observation', searchParams: { patient, date: 'ge2024-13' } }));
   ok(r.status === 400 && isOutcome(r.data, 'invalid'), `a bad date: 400 invalid (got ${r.status})`);
