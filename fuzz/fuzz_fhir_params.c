@@ -44,6 +44,43 @@ static json_t *resources(const char *type)
     return arr;
 }
 
+/* _include/_revinclude over the samples (and one of each other type
+ * naming them): every included resource is in the pool, once, and none
+ * is on the page. */
+static void check_includes(const ck_fhir_api_query *q, const json_t *page, const json_t *set)
+{
+    json_t *pool = json_object(), *inc = NULL;
+    ck_fhir_api_error err;
+    char key[160];
+    size_t i, j;
+    for (i = 0; i < json_array_size(set); i++) {
+        const json_t *r = json_array_get(set, i);
+        snprintf(key, sizeof key, "%s/%s", json_string_value(json_object_get(r, "resourceType")),
+                 json_string_value(json_object_get(r, "id")));
+        json_object_set(pool, key, (json_t *)r);
+    }
+    json_object_set_new(pool, "Practitioner/p1",
+                        json_pack("{s:s,s:s}", "resourceType", "Practitioner", "id", "p1"));
+    json_object_set_new(pool, "Observation/o9",
+                        json_pack("{s:s,s:s,s:{s:s},s:{s:s}}", "resourceType", "Observation", "id", "o9", "encounter",
+                                  "reference", "urn:uuid:a1", "subject", "reference", "Patient/c"));
+    FUZZ_ASSERT(ck_fhir_api_includes(&inc, q, page, pool, &err) == 0 && json_is_array(inc), "includes");
+    FUZZ_ASSERT(q->nincludes || json_array_size(inc) == 0, "no includes asked, none given");
+    for (i = 0; i < json_array_size(inc); i++) {
+        const json_t *r = json_array_get(inc, i);
+        int in_pool = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(pool, k, v) in_pool |= v == r;
+        FUZZ_ASSERT(in_pool, "an included resource comes from the pool");
+        for (j = 0; j < json_array_size(page); j++)
+            FUZZ_ASSERT(json_array_get(page, j) != r, "a page's match is not included again");
+        for (j = 0; j < i; j++) FUZZ_ASSERT(json_array_get(inc, j) != r, "included once");
+    }
+    json_decref(inc);
+    json_decref(pool);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char canon[CK_FHIR_API_TEXT_MAX * 3 + 256], canon2[CK_FHIR_API_TEXT_MAX * 3 + 256];
@@ -106,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(ck_fhir_api_searchset(&bundle, &in, &err) == 0, "a searchset");
         FUZZ_ASSERT(json_integer_value(json_object_get(bundle, "total")) == (json_int_t)json_array_size(found), "total");
         json_decref(bundle);
+        check_includes(&q, found, set);
         json_decref(found);
     }
     json_decref(set);

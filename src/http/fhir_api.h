@@ -196,7 +196,10 @@ typedef struct ck_fhir_api_query {
     ck_fhir_api_include includes[CK_FHIR_API_INCLUDES_MAX];
     unsigned count;         /* _count; 0 when not given                    */
     unsigned long offset;   /* _offset; 0 when not given                   */
-    unsigned char seen[4];  /* _count, _offset, _sort, _format given once  */
+    unsigned char seen[7];  /* _count, _offset, _sort, _format, _summary,
+                               _total, _elements: each given once         */
+    unsigned char summary_count; /* _summary=count: the total, no entries */
+    ck_fhir_api_span elements;   /* _elements as written (len 0: none)    */
     size_t used;            /* bytes of text in use                        */
     char text[CK_FHIR_API_TEXT_MAX];
 } ck_fhir_api_query;

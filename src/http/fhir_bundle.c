@@ -153,6 +153,61 @@ static int add_entry(json_t *entries, const char *base, json_t *res, const char 
     return 0;
 }
 
+/* 1 when the JSON key is one of the comma list's element names: the name
+ * itself, or a choice element's typed key ("value" keeps valueQuantity). */
+static int element_listed(const char *key, const char *list, size_t n)
+{
+    size_t start = 0, i;
+    for (i = 0; i <= n; i++) {
+        size_t len = i - start;
+        if (i < n && list[i] != ',') continue;
+        if (strncmp(key, list + start, len) == 0 && (key[len] == 0 || (key[len] >= 'A' && key[len] <= 'Z')))
+            return 1;
+        start = i + 1;
+    }
+    return 0;
+}
+
+/* res with only the elements _elements lists, and the mandatory ones
+ * (resourceType, id, meta), tagged SUBSETTED (R4 3.1.1.5.9). */
+static json_t *subset(const json_t *res, const ck_fhir_api_query *q)
+{
+    const char *k, *list = ck_fhir_api_str(q, q->elements);
+    json_t *v, *out = json_object(), *meta, *tags;
+    if (!out) return NULL;
+    json_object_foreach((json_t *)res, k, v) {
+        if (!strcmp(k, "resourceType") || !strcmp(k, "id") || !strcmp(k, "meta")) continue;
+        if (element_listed(k, list, q->elements.len) && json_object_set(out, k, v) != 0) goto bad;
+    }
+    meta = json_is_object(json_object_get(res, "meta")) ? json_deep_copy(json_object_get(res, "meta")) : json_object();
+    if (!meta || json_object_set_new(out, "meta", meta) != 0) goto bad;
+    tags = json_object_get(meta, "tag");
+    if (!json_is_array(tags) && (json_object_set_new(meta, "tag", json_array()) != 0 || !(tags = json_object_get(meta, "tag"))))
+        goto bad;
+    if (json_array_append_new(tags, json_pack("{s:s, s:s, s:s}", "system",
+                                              "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code",
+                                              "SUBSETTED", "display", "subsetted")) != 0 ||
+        json_object_set(out, "resourceType", json_object_get(res, "resourceType")) != 0 ||
+        json_object_set(out, "id", json_object_get(res, "id")) != 0)
+        goto bad;
+    return out;
+bad:
+    json_decref(out);
+    return NULL;
+}
+
+static int add_match(json_t *entries, const char *base, json_t *res, const ck_fhir_api_query *q,
+                     ck_fhir_api_error *err)
+{
+    json_t *s;
+    int rc;
+    if (!q->elements.len) return add_entry(entries, base, res, "match", err);
+    if (!(s = subset(res, q))) return NOMEM(err);
+    rc = add_entry(entries, base, s, "match", err);
+    json_decref(s);
+    return rc;
+}
+
 int ck_fhir_api_searchset(json_t **out, const ck_fhir_api_searchset_in *in, ck_fhir_api_error *err)
 {
     json_t *b = NULL, *links, *entries, *l;
@@ -197,9 +252,10 @@ int ck_fhir_api_searchset(json_t **out, const ck_fhir_api_searchset_in *in, ck_f
             goto out;
         }
     }
+    if (in->q->summary_count) n = 0; /* _summary=count: the total alone */
     for (i = first; i < first + n; i++)
-        if (add_entry(entries, in->base, json_array_get(in->matches, i), "match", err) != 0) goto out;
-    for (i = 0; in->includes && i < json_array_size(in->includes); i++)
+        if (add_match(entries, in->base, json_array_get(in->matches, i), in->q, err) != 0) goto out;
+    for (i = 0; n && in->includes && i < json_array_size(in->includes); i++)
         if (add_entry(entries, in->base, json_array_get(in->includes, i), "include", err) != 0) goto out;
     if (json_array_size(entries) == 0) json_object_del(b, "entry"); /* R4: no empty arrays */
     *out = b;

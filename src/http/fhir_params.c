@@ -19,7 +19,7 @@
 
 #include "fhir_api_int.h"
 
-enum { SEEN_COUNT, SEEN_OFFSET, SEEN_SORT, SEEN_FORMAT };
+enum { SEEN_COUNT, SEEN_OFFSET, SEEN_SORT, SEEN_FORMAT, SEEN_SUMMARY, SEEN_TOTAL, SEEN_ELEMENTS, SEEN_N_ };
 
 /* Copies n bytes and a NUL into q->text. */
 static int put(ck_fhir_api_query *q, const char *s, size_t n, ck_fhir_api_span *out, ck_fhir_api_error *err)
@@ -280,16 +280,43 @@ static int add_sort(ck_fhir_api_query *q, const char *s, size_t n, ck_fhir_api_e
     return 0;
 }
 
-/* _count, _offset, _sort, _format: 1 when name is one (and handled). */
+/* _elements: a comma list of element names ([a-z][A-Za-z0-9]*, each at
+ * most 64 bytes). */
+static int add_elements(ck_fhir_api_query *q, const char *v, size_t n, ck_fhir_api_error *err)
+{
+    size_t i, start = 0;
+    for (i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',') {
+            char c = v[i];
+            int ok = i == start ? (c >= 'a' && c <= 'z')
+                                : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+            if (!ok || i - start >= 64)
+                return fa_fail(err, CK_FHIR_API_E_INVALID, "_elements", "_elements: a comma list of element names");
+            continue;
+        }
+        if (i == start) return fa_fail(err, CK_FHIR_API_E_INVALID, "_elements", "_elements: an empty name");
+        start = i + 1;
+    }
+    return put(q, v, n, &q->elements, err);
+}
+
+static int is(const char *v, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(v, word, n) == 0;
+}
+
+/* _count, _offset, _sort, _format, _summary, _total, _elements: 1 when
+ * name is one (and handled). */
 static int add_result(ck_fhir_api_query *q, const char *name, size_t nlen, const char *v, size_t vlen,
                       ck_fhir_api_error *err)
 {
-    static const char *const names[] = {"_count", "_offset", "_sort", "_format"};
+    static const char *const names[SEEN_N_] = {"_count",   "_offset", "_sort",    "_format",
+                                               "_summary", "_total",  "_elements"};
     int which;
     long x;
-    for (which = 0; which < 4; which++)
-        if (strlen(names[which]) == nlen && memcmp(names[which], name, nlen) == 0) break;
-    if (which == 4) return 0;
+    for (which = 0; which < SEEN_N_; which++)
+        if (is(name, nlen, names[which])) break;
+    if (which == SEEN_N_) return 0;
     if (q->seen[which]) return fa_fail(err, CK_FHIR_API_E_INVALID, names[which], "%s given twice", names[which]);
     q->seen[which] = 1;
     switch (which) {
@@ -308,12 +335,26 @@ static int add_result(ck_fhir_api_query *q, const char *name, size_t nlen, const
     case SEEN_SORT:
         if (add_sort(q, v, vlen, err) != 0) return -1;
         break;
+    case SEEN_SUMMARY:
+        /* count: the total alone; false: whole resources, as without it.
+         * true, text and data need R4's summary flags per element. */
+        if (is(v, vlen, "count")) q->summary_count = 1;
+        else if (!is(v, vlen, "false"))
+            return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, "_summary", "_summary: only count and false are supported");
+        break;
+    case SEEN_TOTAL:
+        /* a hint (R4 3.1.1.5.6): the total given is always exact */
+        if (!is(v, vlen, "none") && !is(v, vlen, "estimate") && !is(v, vlen, "accurate"))
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "_total", "_total: none, estimate or accurate");
+        break;
+    case SEEN_ELEMENTS:
+        if (add_elements(q, v, vlen, err) != 0) return -1;
+        break;
     default:
         /* "application/fhir json": the "+" of an unencoded
          * application/fhir+json, which the query decodes to a space. */
-        if (!((vlen == 4 && memcmp(v, "json", 4) == 0) || (vlen == 16 && memcmp(v, "application/json", 16) == 0) ||
-              (vlen == 21 && (memcmp(v, "application/fhir+json", 21) == 0 ||
-                              memcmp(v, "application/fhir json", 21) == 0))))
+        if (!(is(v, vlen, "json") || is(v, vlen, "application/json") || is(v, vlen, "application/fhir+json") ||
+              is(v, vlen, "application/fhir json")))
             return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, "_format", "_format: only JSON is served");
     }
     return 1;
@@ -411,7 +452,8 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
     def = fa_param_find(fa_type_find(q->type), name, base);
     if (!def && !(base == 6 && memcmp(name, "_count", 6) == 0) && !(base == 7 && memcmp(name, "_offset", 7) == 0) &&
         !(base == 5 && memcmp(name, "_sort", 5) == 0) && !(base == 7 && memcmp(name, "_format", 7) == 0) &&
-        !(base == 8 && memcmp(name, "_include", 8) == 0) && !(base == 11 && memcmp(name, "_revinclude", 11) == 0))
+        !(base == 8 && memcmp(name, "_include", 8) == 0) && !(base == 11 && memcmp(name, "_revinclude", 11) == 0) &&
+        !is(name, base, "_summary") && !is(name, base, "_total") && !is(name, base, "_elements"))
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "unknown search parameter %s for %s", expr, q->type);
     if (colon && (mod = string_modifier(def, colon + 1, nlen - base - 1)) == CK_FHIR_API_MOD_NONE)
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr,
@@ -524,7 +566,7 @@ long ck_fhir_api_query_encode(char *buf, size_t cap, const ck_fhir_api_query *q,
     const char *keys[] = {sort_date_name(q ? q->type : NULL), "_lastUpdated", "_id"};
     struct {
         const char *name, *value;
-    } items[CK_FHIR_API_CLAUSES_MAX + CK_FHIR_API_INCLUDES_MAX + 3];
+    } items[CK_FHIR_API_CLAUSES_MAX + CK_FHIR_API_INCLUDES_MAX + 5];
     char cnt[16], off[24], sort[64], names[CK_FHIR_API_CLAUSES_MAX][CK_FHIR_API_NAME_MAX + 16];
     size_t n = 0, i, j;
     out_t o = {buf, cap, 0, 0};
@@ -540,6 +582,14 @@ long ck_fhir_api_query_encode(char *buf, size_t cap, const ck_fhir_api_query *q,
     for (i = 0; i < q->nincludes; i++) {
         items[n].name = q->includes[i].rev ? "_revinclude" : "_include";
         items[n++].value = ck_fhir_api_str(q, q->includes[i].raw);
+    }
+    if (q->summary_count) {
+        items[n].name = "_summary";
+        items[n++].value = "count";
+    }
+    if (q->elements.len) {
+        items[n].name = "_elements";
+        items[n++].value = ck_fhir_api_str(q, q->elements);
     }
     if (count) {
         snprintf(cnt, sizeof cnt, "%u", count);

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fhir_api.h"
@@ -33,6 +34,13 @@ static void accept(const char *type, const char *qs)
 {
     int r = parse(type, qs);
     CHECK(r == 0, "%s?%s: refused: %s", type, qs, err.msg);
+}
+
+static json_t *J(const char *text)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    if (!j) abort();
+    return j;
 }
 
 static const char *S(ck_fhir_api_span s)
@@ -223,9 +231,14 @@ static void test_reject(void)
     reject("Observation", "foo=1", CK_FHIR_API_E_NOT_SUPPORTED, "foo");
     reject("Observation", "code=a&value-quantity=5", CK_FHIR_API_E_NOT_SUPPORTED, "value-quantity");
     reject("Observation", "_include=*", CK_FHIR_API_E_NOT_SUPPORTED, "_include");
-    reject("Observation", "_elements=id", CK_FHIR_API_E_NOT_SUPPORTED, "_elements");
     reject("Observation", "_summary=true", CK_FHIR_API_E_NOT_SUPPORTED, "_summary");
-    reject("Observation", "_elements=id", CK_FHIR_API_E_NOT_SUPPORTED, "_elements");
+    reject("Observation", "_summary=text", CK_FHIR_API_E_NOT_SUPPORTED, "_summary");
+    reject("Observation", "_summary=count&_summary=count", CK_FHIR_API_E_INVALID, "_summary");
+    reject("Observation", "_total=all", CK_FHIR_API_E_INVALID, "_total");
+    reject("Observation", "_elements=Code", CK_FHIR_API_E_INVALID, "_elements");
+    reject("Observation", "_elements=code,,status", CK_FHIR_API_E_INVALID, "_elements");
+    reject("Observation", "_elements=code.coding", CK_FHIR_API_E_INVALID, "_elements");
+    reject("Observation", "_elements:x=code", CK_FHIR_API_E_NOT_SUPPORTED, "_elements");
     reject("Observation", "Code=a", CK_FHIR_API_E_NOT_SUPPORTED, "Code");
     reject("Patient", "status=active", CK_FHIR_API_E_NOT_SUPPORTED, "status");
     reject("Patient", "patient=p1", CK_FHIR_API_E_NOT_SUPPORTED, "patient");
@@ -476,6 +489,48 @@ static void test_includes(void)
     }
 }
 
+/* _summary=count, _total (a hint), _elements: parsed, kept in links
+ * (not _total), and what the searchset makes of them. */
+static void test_result_shapes(void)
+{
+    char buf[512];
+    json_t *set = json_array(), *b = NULL, *e;
+    ck_fhir_api_searchset_in in = {"http://h/fhir", &q, set, NULL, 0};
+    accept("Observation", "_summary=count&_total=accurate&status=final");
+    CHECK(q.summary_count && q.elements.len == 0, "summary count");
+    CHECK(ck_fhir_api_query_encode(buf, sizeof buf, &q, 0, 0) > 0 && strcmp(buf, "_summary=count&status=final") == 0,
+          "canonical: %s", buf);
+    json_array_append_new(set, json_pack("{s:s,s:s,s:s}", "resourceType", "Observation", "id", "o1", "status", "final"));
+    CHECK(ck_fhir_api_searchset(&b, &in, &err) == 0 && json_integer_value(json_object_get(b, "total")) == 1 &&
+              !json_object_get(b, "entry"),
+          "_summary=count: the total, no entry");
+    json_decref(b);
+    accept("Observation", "_summary=false&_total=none");
+    CHECK(!q.summary_count && ck_fhir_api_searchset(&b, &in, &err) == 0 && json_array_size(json_object_get(b, "entry")) == 1,
+          "_summary=false: the entries");
+    json_decref(b);
+
+    accept("Observation", "_elements=status,value,subject");
+    CHECK(ck_fhir_api_query_encode(buf, sizeof buf, &q, 0, 0) > 0 && strcmp(buf, "_elements=status,value,subject") == 0,
+          "canonical: %s", buf);
+    json_array_clear(set);
+    json_array_append_new(set, J("{\"resourceType\":\"Observation\",\"id\":\"o1\",\"meta\":{\"versionId\":\"3\"},"
+                                 "\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueQuantity\":{\"value\":1},"
+                                 "\"valuesOther\":1,\"subjectx\":2}"));
+    CHECK(ck_fhir_api_searchset(&b, &in, &err) == 0, "searchset with _elements");
+    e = json_object_get(json_array_get(json_object_get(b, "entry"), 0), "resource");
+    {
+        json_t *want = J("{\"resourceType\":\"Observation\",\"id\":\"o1\",\"meta\":{\"versionId\":\"3\",\"tag\":[{"
+                         "\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ObservationValue\",\"code\":"
+                         "\"SUBSETTED\",\"display\":\"subsetted\"}]},\"status\":\"final\",\"valueQuantity\":{\"value\":1}}");
+        CHECK(json_equal(e, want), "subset: status and value[x] kept, code, valuesOther, subjectx dropped, tagged");
+        json_decref(want);
+    }
+    CHECK(!json_object_get(json_object_get(json_array_get(set, 0), "meta"), "tag"), "the caller's resource untouched");
+    json_decref(b);
+    json_decref(set);
+}
+
 int main(void)
 {
     test_dates();
@@ -484,5 +539,6 @@ int main(void)
     test_encode();
     test_strings();
     test_includes();
+    test_result_shapes();
     TEST_MAIN_END();
 }

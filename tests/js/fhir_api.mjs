@@ -259,6 +259,15 @@ async function run(cfg) {
     const wantGe = dated.filter((o) => o.effectiveDateTime.slice(0, 4) >= mid).length;
     const wantLt = dated.filter((o) => o.effectiveDateTime.slice(0, 4) < mid).length;
     ok(ge.matches.length === wantGe && lt.matches.length === wantLt, `date=ge${mid} finds ${wantGe}, lt${mid} ${wantLt} (got ${ge.matches.length}, ${lt.matches.length})`);
+    const cnt = await client.search({ resourceType: 'Observation', searchParams: { patient, _summary: 'count', _total: 'accurate' } });
+    validate(cnt);
+    ok(cnt.total === obs.length && !(cnt.entry || []).some((e) => e.search.mode === 'match'), `_summary=count: total ${cnt.total}, no resources`);
+    const el = await client.search({ resourceType: 'Observation', searchParams: { patient, _elements: 'status,code', _count: 3 } });
+    validate(el);
+    const els = (el.entry || []).filter((e) => e.search.mode === 'match').map((e) => e.resource);
+    ok(els.length === Math.min(3, obs.length) && els.every((x) => Object.keys(x).every((k) => ['resourceType', 'id', 'meta', 'status', 'code'].includes(k))
+      && x.meta.tag.some((t) => t.code === 'SUBSETTED') && canon(x.code) === canon(expected.get(key(x)).code)),
+      `_elements=status,code: ${els.length} Observations with those elements alone, tagged SUBSETTED`);
     const sorted = await searchAll('Observation', { patient, _sort: '-date', _count: 1000 });
     const times = sorted.matches.filter((o) => o.effectiveDateTime).map((o) => Date.parse(o.effectiveDateTime));
     ok(times.every((t, i) => i === 0 || times[i - 1] >= t), `_sort=-date: effective times never increase (${times.length})`);
