@@ -29,13 +29,14 @@ static const fa_param_def common[] = {
 #define REF(name, T, path) P(name, CK_FHIR_API_P_REFERENCE, T "." path, E(path, FA_EL_REF))
 #define TOKEN(name, T, path, kind) P(name, CK_FHIR_API_P_TOKEN, T "." path, E(path, kind))
 #define STRING(name, T, path) P(name, CK_FHIR_API_P_STRING, T "." path, E(path, FA_EL_STRING))
+#define NAME_OF(T) P("name", CK_FHIR_API_P_STRING, T ".name (family, given, prefix, suffix, text)", E("name", FA_EL_NAME))
 #define ADDRESS(T, path)                                                                                             \
     STRING("address-city", T, path ".city"), STRING("address-state", T, path ".state"),                             \
         STRING("address-postalcode", T, path ".postalCode"), STRING("address-country", T, path ".country")
 
 static const fa_param_def patient[] = {
     IDENT("Patient"),
-    P("name", CK_FHIR_API_P_STRING, "Patient.name (family, given, prefix, suffix, text)", E("name", FA_EL_NAME)),
+    NAME_OF("Patient"),
     STRING("family", "Patient", "name.family"),
     STRING("given", "Patient", "name.given"),
     TOKEN("gender", "Patient", "gender", FA_EL_CODE),
@@ -405,8 +406,7 @@ static const fa_param_def episode[] = {
 static const fa_param_def related[] = {
     PATIENT_OF("RelatedPerson", "patient"),
     IDENT("RelatedPerson"),
-    P("name", CK_FHIR_API_P_STRING, "RelatedPerson.name (family, given, prefix, suffix, text)",
-      E("name", FA_EL_NAME)),
+    NAME_OF("RelatedPerson"),
     TOKEN("relationship", "RelatedPerson", "relationship", FA_EL_CC),
     TOKEN("gender", "RelatedPerson", "gender", FA_EL_CODE),
     P("birthdate", CK_FHIR_API_P_DATE, "RelatedPerson.birthDate", E("birthDate", FA_EL_DATE)),
@@ -483,8 +483,7 @@ static const fa_param_def organization[] = {
 
 static const fa_param_def practitioner[] = {
     IDENT("Practitioner"),
-    P("name", CK_FHIR_API_P_STRING, "Practitioner.name (family, given, prefix, suffix, text)",
-      E("name", FA_EL_NAME)),
+    NAME_OF("Practitioner"),
     STRING("family", "Practitioner", "name.family"),
     STRING("given", "Practitioner", "name.given"),
     TOKEN("gender", "Practitioner", "gender", FA_EL_CODE),
@@ -511,10 +510,7 @@ static const fa_param_def location[] = {
     STATUS_OF("Location"),
     REF("organization", "Location", "managingOrganization"),
     REF("partof", "Location", "partOf"),
-    STRING("address-city", "Location", "address.city"),
-    STRING("address-state", "Location", "address.state"),
-    STRING("address-postalcode", "Location", "address.postalCode"),
-    STRING("address-country", "Location", "address.country"),
+    ADDRESS("Location", "address"),
 };
 
 static const fa_param_def audit[] = {
