@@ -88,13 +88,16 @@ static int token_is(const ck_fhir_api_query *q, const ck_fhir_api_value *v, cons
 static int string_is(const ck_fhir_api_query *q, const ck_fhir_api_value *v, ck_fhir_api_modifier mod, const json_t *el)
 {
     char local[1024], *folded = local;
-    size_t fl, cap = sizeof local, n = json_string_length(el);
-    int hit = 0;
+    size_t fl, n = json_string_length(el);
+    int hit = 0, ok;
     if (!json_is_string(el)) return 0;
     if (mod == CK_FHIR_API_MOD_EXACT) return str_is(el, ck_fhir_api_str(q, v->b), v->b.len);
-    /* folding grows a string by a few times at most (NFKD of a ligature) */
-    if (n > (sizeof local - 1) / 4 && (cap = n * 18 + 1, !(folded = malloc(cap)))) return 0;
-    if (fa_fold(json_string_value(el), n, folded, cap, &fl) == 0)
+    ok = fa_fold(json_string_value(el), n, local, sizeof local, &fl) == 0;
+    /* a long element, or one that grows when folded (NFKD turns one
+     * character into up to 18): fold again with room for the worst case */
+    if (!ok && (folded = malloc(n * 18 + 16)) != NULL)
+        ok = fa_fold(json_string_value(el), n, folded, n * 18 + 16, &fl) == 0;
+    if (ok)
         hit = mod == CK_FHIR_API_MOD_CONTAINS
                   ? strstr(folded, ck_fhir_api_str(q, v->a)) != NULL
                   : fl >= v->a.len && memcmp(folded, ck_fhir_api_str(q, v->a), v->a.len) == 0;

@@ -277,6 +277,22 @@ static void test_strings_and_more(void)
     YES("Patient", "address-postalcode=01310", pat);
     NO("Patient", "address-state=sp", pat);      /* no such element */
 
+    /* an element longer than the matcher's stack buffer, and one that grows
+     * when folded (U+FDFA decomposes into 18 characters) */
+    {
+        char doc[4200], qs[64];
+        size_t o = (size_t)snprintf(doc, sizeof doc, "{\"resourceType\":\"DocumentReference\",\"id\":\"d1\",\"description\":\"");
+        for (int k = 0; k < 1000; k++) doc[o++] = 'a';
+        o += (size_t)snprintf(doc + o, sizeof doc - o, "Z\\u00e9d\"}");
+        YES("DocumentReference", "description:contains=zed", doc);
+        NO("DocumentReference", "description:contains=zedx", doc);
+        o = (size_t)snprintf(doc, sizeof doc, "{\"resourceType\":\"DocumentReference\",\"id\":\"d1\",\"description\":\"");
+        for (int k = 0; k < 120; k++) o += (size_t)snprintf(doc + o, sizeof doc - o, "\\ufdfa");
+        snprintf(doc + o, sizeof doc - o, "end\"}");
+        snprintf(qs, sizeof qs, "description:contains=end");
+        YES("DocumentReference", qs, doc);
+    }
+
     /* tokens on Identifier, code and boolean */
     YES("Patient", "identifier=999-12-3456", pat);
     YES("Patient", "identifier=urn:oid:2.16.840.1.113883.4.1|999-12-3456", pat);
