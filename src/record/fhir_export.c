@@ -169,8 +169,12 @@ static ck_fhir_err export_item(const export_ctx *x, json_t *entries, const json_
     json_t *res = json_deep_copy(ck_fhir_item_resource(item)), *entry = NULL;
     ck_fhir_err rc = CK_FHIR_ERR_NOMEM;
 
-    /* The item's identity is authoritative for the exported resource. */
-    if (!res || json_object_set_new(res, "resourceType", json_string(ck_fhir_item_type(item))) ||
+    /* The item's identity is authoritative for the exported resource; a
+     * resource imported without an id (a transaction's create) comes back
+     * without one, under the fullUrl that named it. */
+    if (!res || json_object_set_new(res, "resourceType", json_string(ck_fhir_item_type(item))))
+        goto out;
+    if (!(json_is_true(json_object_get(item, "id_assigned")) && !json_object_get(res, "id")) &&
         json_object_set_new(res, "id", json_string(ck_fhir_item_id(item))))
         goto out;
     if (rewrite_refs(x, res, url, item, 0)) {

@@ -3,7 +3,10 @@
  * resources into record sections, keeping each resource's identity.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "fhir_internal.h"
 
@@ -39,6 +42,55 @@ static ck_fhir_err json_fail(ck_fhir_error *err, const json_error_t *je)
     }
     return ck_fhir_fail(err, CK_FHIR_ERR_JSON, "", "bundle: %s at line %d, column %d (byte %d)",
                         what, je->line, je->column, je->position);
+}
+
+/* The id the server assigns to a resource written without one (a
+ * transaction's create, R4 3.3.1): what its entry's fullUrl names - the
+ * UUID of urn:uuid:, the OID of urn:oid:, the id of a RESTful
+ * [base]/Type/id of the same type - so the bundle's references to it keep
+ * resolving; with no such fullUrl, a UUID-shaped digest of the entry's
+ * index and content (the same bundle imports to the same ids). buf holds
+ * at least 65 bytes. NULL only when out of memory. */
+static const char *assigned_id(const char *fu, const char *type, const json_t *res, size_t index, char *buf,
+                               size_t cap)
+{
+    static const char hx[] = "0123456789abcdef";
+    const char *cand = NULL, *slash;
+    unsigned char md[32], ib[8];
+    unsigned int mdlen = 0;
+    char *text;
+    EVP_MD_CTX *ctx;
+    size_t o = 0, k;
+    int ok;
+
+    if (fu && strncmp(fu, "urn:uuid:", 9) == 0) cand = fu + 9;
+    else if (fu && strncmp(fu, "urn:oid:", 8) == 0) cand = fu + 8;
+    else if (fu && (slash = strrchr(fu, '/')) && slash > fu) {
+        size_t tl = strlen(type);
+        if ((size_t)(slash - fu) > tl && memcmp(slash - tl, type, tl) == 0 && slash[-(long)tl - 1] == '/')
+            cand = slash + 1;
+    }
+    if (cand && ck_fhir_valid_id(cand) && strlen(cand) < cap) {
+        memcpy(buf, cand, strlen(cand) + 1);
+        return buf;
+    }
+    if (!(text = ck_fhir_json_dump(res, JSON_COMPACT | JSON_SORT_KEYS))) return NULL;
+    for (k = 0; k < 8; k++) ib[k] = (unsigned char)((uint64_t)index >> (56 - 8 * k));
+    ctx = EVP_MD_CTX_new();
+    ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(ctx, ib, sizeof ib) == 1 &&
+         EVP_DigestUpdate(ctx, text, strlen(text)) == 1 && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+    EVP_MD_CTX_free(ctx);
+    free(text);
+    if (!ok) return NULL;
+    md[6] = (unsigned char)((md[6] & 0x0f) | 0x80); /* UUID version 8: name-based, own hash */
+    md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
+    for (k = 0; k < 16; k++) {
+        if (k == 4 || k == 6 || k == 8 || k == 10) buf[o++] = '-';
+        buf[o++] = hx[md[k] >> 4];
+        buf[o++] = hx[md[k] & 15];
+    }
+    buf[o] = 0;
+    return buf;
 }
 
 static int depth_ok(const json_t *v, int depth)
@@ -119,6 +171,8 @@ ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len, c
     json_array_foreach(entries, i, e) {
         json_t *res, *full, *prev;
         const char *type, *id;
+        char idbuf[80];
+        int assigned;
         ck_section sec;
         size_t p0 = ck_jpath_key(&path, "entry"), p1;
 
@@ -148,10 +202,12 @@ ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len, c
             goto out;
         }
         id = ck_json_str(res, "id");
+        assigned = !json_object_get(res, "id");
+        if (assigned && !(id = assigned_id(full ? json_string_value(full) : NULL, type, res, i, idbuf, sizeof idbuf)))
+            goto out;
         if (!ck_fhir_valid_id(id)) {
             ck_jpath_key(&path, "id");
-            rc = ck_fhir_fail(err, CK_FHIR_ERR_INVALID, path.buf,
-                              id ? "id is not a FHIR id ([A-Za-z0-9-.]{1,64})" : "resource without id");
+            rc = ck_fhir_fail(err, CK_FHIR_ERR_INVALID, path.buf, "id is not a FHIR id ([A-Za-z0-9-.]{1,64})");
             goto out;
         }
         if (!depth_ok(res, 0)) {
@@ -185,6 +241,8 @@ ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len, c
         if (!item)
             goto out;
         if (full && json_object_set(item, "fullUrl", full))
+            goto out;
+        if (assigned && json_object_set_new(item, "id_assigned", json_true()))
             goto out;
         sec = ck_fhir_section_of(type);
         if (json_array_append_new(out->section[sec], item)) {

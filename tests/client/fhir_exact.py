@@ -43,7 +43,10 @@ def resources(bundle, what):
         if not isinstance(r, tuple):
             errors.append("%s entry %d has no resource" % (what, i))
             continue
-        key = "%s/%s" % (member(r, "resourceType"), member(r, "id"))
+        # a resource without an id (a transaction's create) is named by its fullUrl
+        rid = member(r, "id")
+        key = "%s/%s" % (member(r, "resourceType"), rid) if rid is not None else \
+            "%s at %s" % (member(r, "resourceType"), member(e, "fullUrl"))
         if key in out:
             errors.append("%s holds %s twice" % (what, key))
         out[key] = r

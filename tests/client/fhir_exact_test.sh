@@ -148,8 +148,10 @@ if grep -q '140\.5200\|140\.51999' "$W/syn.json"; then bad "syn.json holds a bin
 # a FHIR server's searchset: RESTful fullUrls ([base]/Type/id) and relative
 # references (Type/id). Imported whole by the patient and exported, each
 # comes back with the same resources, references included, under the same
-# fullUrls.
-python3 - "$BASEFX" "$W/split-dir.json" "$W/server.json" <<'EOF'
+# fullUrls. (3) as a client writes a transaction that creates everything:
+# no resource has an id, each entry a urn:uuid fullUrl and a POST request;
+# the node assigns each the id its fullUrl names and gives it back without one.
+python3 - "$BASEFX" "$W/split-dir.json" "$W/server.json" "$W/tx.json" <<'EOF'
 import copy, json, sys
 src = json.load(open(sys.argv[1], encoding="utf-8"))
 
@@ -188,8 +190,16 @@ for e in b["entry"]:
     e["search"] = {"mode": "match"}
 refs(b, lambda x: rel.get(x, x))
 json.dump(b, open(sys.argv[3], "w", encoding="utf-8"))
+
+b = copy.deepcopy(src)
+b["type"] = "transaction"
+for e in b["entry"]:
+    assert e["fullUrl"].startswith("urn:uuid:")
+    del e["resource"]["id"]
+    e["request"] = {"method": "POST", "url": e["resource"]["resourceType"]}
+json.dump(b, open(sys.argv[4], "w", encoding="utf-8"))
 EOF
-for shape in split-dir server; do
+for shape in split-dir server tx; do
     world_patient "$shape"
     expect 0 "$shape" import "$W/$shape.json" --patient "$shape"
     expect 0 "$shape" export --patient "$shape" --out "$W/$shape.out.json"

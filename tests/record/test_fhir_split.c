@@ -167,8 +167,13 @@ static void test_malformed(void)
            CK_FHIR_ERR_INVALID, "$.entry[0].resource.resourceType", "without resourceType");
     expect("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"patient\",\"id\":\"a\"}}]}",
            CK_FHIR_ERR_INVALID, "$.entry[0].resource.resourceType", "FHIR type");
-    expect("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\"}}]}",
-           CK_FHIR_ERR_INVALID, "$.entry[0].resource.id", "without id");
+    expect("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":null}}]}",
+           CK_FHIR_ERR_INVALID, "$.entry[0].resource.id", "FHIR id");
+    expect("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"\"}}]}",
+           CK_FHIR_ERR_INVALID, "$.entry[0].resource.id", "FHIR id");
+    expect("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:a\",\"resource\":"
+           "{\"resourceType\":\"Patient\"}},{\"fullUrl\":\"urn:uuid:a\",\"resource\":{\"resourceType\":\"Patient\"}}]}",
+           CK_FHIR_ERR_DUPLICATE, "$.entry[1]", NULL);
     expect("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"secret/1\"}}]}",
            CK_FHIR_ERR_INVALID, "$.entry[0].resource.id", "FHIR id");
     expect("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":3,\"resource\":" P1 "}]}",
@@ -220,10 +225,92 @@ static void test_malformed(void)
     CHECK(ck_fhir_split(NULL, "{}", 2, &err) == CK_FHIR_ERR_PARAM, "NULL out");
 }
 
+/* The id of entry i's item in s (any section), and whether it was assigned. */
+static const char *item_id(const ck_fhir_sections *s, const char *type, size_t nth, int *assigned)
+{
+    size_t k, i, seen = 0;
+    for (k = 0; k < CK_SECTION_COUNT; k++) {
+        json_t *it;
+        json_array_foreach(s->section[k], i, it) {
+            if (strcmp(json_string_value(json_object_get(it, "type")), type) != 0 || seen++ != nth) continue;
+            *assigned = json_is_true(json_object_get(it, "id_assigned"));
+            CHECK((json_object_get(json_object_get(it, "resource"), "id") == NULL) == *assigned,
+                  "the resource kept as it came");
+            return json_string_value(json_object_get(it, "id"));
+        }
+    }
+    return NULL;
+}
+
+/* A transaction's creates have no id: the node takes the one the entry's
+ * fullUrl names, else a UUID-shaped digest of index and content, the same
+ * on every import; export gives the resources back without one. */
+static void test_assigned_ids(void)
+{
+    static const char *bundle =
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+        "{\"fullUrl\":\"urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\",\"resource\":{\"resourceType\":\"Patient\"},"
+        " \"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+        "{\"fullUrl\":\"urn:oid:1.2.840.10008.1\",\"resource\":{\"resourceType\":\"Patient\"}},"
+        "{\"fullUrl\":\"https://fhir.example.org/r4/Patient/p-7\",\"resource\":{\"resourceType\":\"Patient\"}},"
+        "{\"fullUrl\":\"https://fhir.example.org/r4/Observation/p-8\",\"resource\":{\"resourceType\":\"Patient\"}},"
+        "{\"resource\":{\"resourceType\":\"Patient\",\"gender\":\"female\"}},"
+        "{\"resource\":{\"resourceType\":\"Patient\",\"gender\":\"female\"}},"
+        "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"kept\"}},"
+        "{\"fullUrl\":\"urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\",\"resource\":{\"resourceType\":\"Observation\","
+        " \"status\":\"final\",\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":\"urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\"}}}"
+        "]}";
+    ck_fhir_sections s, s2;
+    ck_fhir_error err;
+    json_t *out = NULL;
+    const char *id;
+    char first[80];
+    int a = 0;
+
+    CHECK(ck_fhir_split(&s, bundle, strlen(bundle), &err) == CK_FHIR_ERR_DUPLICATE, "a fullUrl twice: %s", err.msg);
+    {
+        /* the same UUID may not name two entries; without the last one it imports */
+        char *b = strdup(bundle), *cut = strstr(b, ",{\"fullUrl\":\"urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\",\"resource\":{\"resourceType\":\"Observation\"");
+        strcpy(cut, "]}");
+        CHECK(ck_fhir_split(&s, b, strlen(b), &err) == CK_FHIR_OK, "transaction without ids: %s", err.msg);
+        id = item_id(&s, "Patient", 0, &a);
+        CHECK(id && !strcmp(id, "1b4e28ba-2fa1-11d2-883f-0016d3cca427") && a, "urn:uuid names the id: %s", id);
+        id = item_id(&s, "Patient", 1, &a);
+        CHECK(id && !strcmp(id, "1.2.840.10008.1") && a, "urn:oid names the id: %s", id);
+        id = item_id(&s, "Patient", 2, &a);
+        CHECK(id && !strcmp(id, "p-7") && a, "a RESTful fullUrl of the type names the id: %s", id);
+        id = item_id(&s, "Patient", 3, &a);
+        CHECK(id && strcmp(id, "p-8") != 0 && strlen(id) == 36 && a, "another type's URL does not: %s", id);
+        id = item_id(&s, "Patient", 4, &a);
+        CHECK(id && strlen(id) == 36 && id[14] == '8' && a, "no fullUrl: a UUID-shaped digest: %s", id);
+        snprintf(first, sizeof first, "%s", id);
+        id = item_id(&s, "Patient", 5, &a);
+        CHECK(id && strcmp(id, first) != 0, "the same content at another index: another id");
+        id = item_id(&s, "Patient", 6, &a);
+        CHECK(id && !strcmp(id, "kept") && !a, "an id of its own is kept");
+        CHECK(ck_fhir_split(&s2, b, strlen(b), &err) == CK_FHIR_OK, "again");
+        id = item_id(&s2, "Patient", 4, &a);
+        CHECK(id && !strcmp(id, first), "the same bundle, the same ids");
+        ck_fhir_sections_clear(&s2);
+        CHECK(ck_fhir_export(&out, &s, CK_FHIR_BUNDLE_COLLECTION, &err) == CK_FHIR_OK, "export");
+        {
+            json_t *e0 = json_array_get(json_object_get(out, "entry"), 0), *e6 = json_array_get(json_object_get(out, "entry"), 6);
+            CHECK(!strcmp(json_string_value(json_object_get(e0, "fullUrl")), "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427") &&
+                      !json_object_get(json_object_get(e0, "resource"), "id"),
+                  "exported as it came: its fullUrl, no id");
+            CHECK(!strcmp(json_string_value(json_object_get(json_object_get(e6, "resource"), "id")), "kept"), "an id kept");
+        }
+        json_decref(out);
+        ck_fhir_sections_clear(&s);
+        free(b);
+    }
+}
+
 int main(void)
 {
     test_section_model();
     test_fixtures();
     test_malformed();
+    test_assigned_ids();
     TEST_MAIN_END();
 }

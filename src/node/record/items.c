@@ -40,7 +40,9 @@ static int valid_fhir_id(const char *s)
     return 1;
 }
 
-/* One item {"type","id","resource"[,"fullUrl"]} from a resource or an item. */
+/* One item {"type","id","resource"[,"fullUrl","id_assigned"]} from a
+ * resource or an item. An item's resource may have no id (imported from a
+ * transaction's create): the item's own id names it. */
 static json_t *as_item(json_t *x, const char *fallback_type, const char *fallback_id)
 {
     json_t *res = x, *it;
@@ -50,11 +52,14 @@ static json_t *as_item(json_t *x, const char *fallback_type, const char *fallbac
     type = json_string_value(json_object_get(res, "resourceType"));
     if (!type) type = fallback_type;
     id = json_string_value(json_object_get(res, "id"));
+    if (!valid_fhir_id(id) && res != x) id = json_string_value(json_object_get(x, "id"));
     if (!valid_fhir_id(id)) id = fallback_id;
     if (!type) return NULL;
     it = json_pack("{s:s,s:s,s:O}", "type", type, "id", id, "resource", res);
     if (it && res != x && json_is_string(json_object_get(x, "fullUrl")))
         json_object_set(it, "fullUrl", json_object_get(x, "fullUrl"));
+    if (it && res != x && json_is_true(json_object_get(x, "id_assigned")) && !json_object_get(res, "id"))
+        json_object_set(it, "id_assigned", json_true());
     return it;
 }
 
