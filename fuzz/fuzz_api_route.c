@@ -1,8 +1,9 @@
 /*
  * Fuzz the request parsers of the node's FHIR API (src/api): the route
  * parser (a path: accepted routes have a valid type, id and version, and
- * parse again the same way from their canonical form), the Host check and
- * the bearer check. The first byte picks the parser.
+ * parse again the same way from their canonical form), the Host check,
+ * the bearer check, and the Accept and Content-Type checks. The first byte
+ * picks the parser.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,11 +47,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(s = malloc(size))) return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = 0;
-    switch (data[0] % 3) {
+    switch (data[0] % 5) {
     case 0: route(s, size - 1); break; /* the path may hold NULs: its length is given */
     case 1:
         if (ck_api_host_ok(s, 8765))
             FUZZ_ASSERT(!strcmp(s, "127.0.0.1:8765") || !strcmp(s, "[::1]:8765") || strlen(s) == 14, "host");
+        break;
+    case 3:
+    case 4:
+        /* a JSON Content-Type is also an Accept that admits JSON, unless
+         * it carries a q parameter or a list */
+        if (ck_api_content_json(s) && !strchr(s, ',') && !strstr(s, "q=") && !strstr(s, "Q="))
+            FUZZ_ASSERT(ck_api_accept_json(s), "a JSON type is accepted");
+        (void)ck_api_accept_json(s);
         break;
     default:
         if (ck_api_bearer_ok(s, TOKEN)) FUZZ_ASSERT(strlen(s) == 7 + 64 && !strcmp(s + 7, TOKEN), "bearer");

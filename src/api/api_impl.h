@@ -36,6 +36,15 @@ int ck_api_host_ok(const char *host, unsigned port);
  * exactly the token (compared in constant time), else 0. */
 int ck_api_bearer_ok(const char *auth, const char *token);
 
+/* ---- media.c (pure) ---------------------------------------------------------- */
+/* 1 when the Accept header (NULL: none) admits JSON: application/fhir+json,
+ * application/json, application/json+fhir, or the wildcards "*" "/" "*"
+ * and application/"*", not with q=0; an empty header admits anything. */
+int ck_api_accept_json(const char *accept);
+/* 1 when the Content-Type (NULL: none) is one of those JSON types, with
+ * any parameters (charset). */
+int ck_api_content_json(const char *ct);
+
 /* ---- route.c (pure) ---------------------------------------------------------- */
 typedef enum ck_api_route_kind {
     CK_API_R_METADATA = 0, /* /fhir/metadata                         */

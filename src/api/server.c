@@ -192,6 +192,17 @@ static void serve(struct MHD_Connection *con, ck_api_req *r)
         ck_api_fail(r, 405, "not-supported", "method not allowed here", NULL);
         return;
     }
+    /* _format in the query overrides Accept (R4 3.1.0.1.10) */
+    if (!(q && strstr(q, "_format=")) &&
+        !ck_api_accept_json(MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT))) {
+        ck_api_fail(r, 406, "not-supported", "only JSON is served (Accept: application/fhir+json)", NULL);
+        return;
+    }
+    if ((!strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) &&
+        !ck_api_content_json(MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        ck_api_fail(r, 415, "not-supported", "the body must be JSON (Content-Type: application/fhir+json)", NULL);
+        return;
+    }
     r->if_match = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     r->n = take_node(a);
     (void)fn(r);

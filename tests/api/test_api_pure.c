@@ -51,6 +51,33 @@ static void test_bearer(void)
 
 static int route(const char *path, ck_api_route *rt) { return ck_api_route_parse(path, strlen(path), rt); }
 
+/* Accept and Content-Type: JSON only (406 and 415 otherwise). */
+static void test_media(void)
+{
+    static const char *const yes[] = {
+        "application/fhir+json", "application/json", "application/json+fhir", "*/*", "application/*",
+        "Application/FHIR+JSON", "application/fhir+json; charset=utf-8", "application/fhir+json;fhirVersion=4.0",
+        "text/html, application/xhtml+xml, */*;q=0.8", "application/fhir+xml;q=1, application/fhir+json;q=0.5",
+        " application/json ", "", " , ", "application/json;q=0.001",
+    };
+    static const char *const no[] = {
+        "application/fhir+xml", "application/xml", "text/html", "text/*", "application/fhir+json;q=0",
+        "application/json; q=0.0, application/xml", "*/*;q=0", "application/fhir+jsonx", "json", "application/",
+        "image/*, text/plain;q=0.5",
+    };
+    size_t i;
+    CHECK(ck_api_accept_json(NULL), "no Accept");
+    for (i = 0; i < sizeof yes / sizeof *yes; i++) CHECK(ck_api_accept_json(yes[i]), "Accept: %s", yes[i]);
+    for (i = 0; i < sizeof no / sizeof *no; i++) CHECK(!ck_api_accept_json(no[i]), "Accept refused: %s", no[i]);
+    CHECK(ck_api_content_json(NULL) && ck_api_content_json("application/fhir+json") &&
+              ck_api_content_json("application/json; charset=UTF-8") && ck_api_content_json("application/json+fhir"),
+          "JSON bodies");
+    CHECK(!ck_api_content_json("application/fhir+xml") && !ck_api_content_json("*/*") &&
+              !ck_api_content_json("text/plain") && !ck_api_content_json("application/x-www-form-urlencoded") &&
+              !ck_api_content_json(""),
+          "other bodies: 415");
+}
+
 static void test_route(void)
 {
     ck_api_route rt;
@@ -139,6 +166,7 @@ static void test_outcome(void)
 
 int main(void)
 {
+    test_media();
     test_host();
     test_bearer();
     test_route();

@@ -304,6 +304,12 @@ async function run(cfg) {
   r = await raw('/fhir/metadata', { Host: `rebound.example:${port}`, Authorization: `Bearer ${token}` });
   ok(r.status === 421 && isOutcome(r.data), `a foreign Host: 421 OperationOutcome (got ${r.status})`);
   validate(r.data);
+  r = await raw('/fhir/metadata', { Host: host, Authorization: `Bearer ${token}`, Accept: 'application/fhir+xml' });
+  ok(r.status === 406 && isOutcome(r.data, 'not-supported'), `Accept: application/fhir+xml: 406 (got ${r.status})`);
+  r = await raw('/fhir/metadata?_format=json', { Host: host, Authorization: `Bearer ${token}`, Accept: 'application/fhir+xml' });
+  ok(r.status === 200 && r.data.resourceType === 'CapabilityStatement', `_format=json overrides Accept (got ${r.status})`);
+  r = await raw('/fhir/metadata', { Host: host, Authorization: `Bearer ${token}`, Accept: 'text/html, application/xhtml+xml, */*;q=0.8' });
+  ok(r.status === 200, `a browser's Accept admits JSON (got ${r.status})`);
   r = await attempt(client.read({ resourceType: 'Observation', id: 'no-such-id' }));
   ok(r.status === 404 && isOutcome(r.data, 'not-found'), `unknown id: 404 not-found (got ${r.status})`);
   validate(r.data);
@@ -318,6 +324,18 @@ async function run(cfg) {
      (r.data.total || 0) > 0, `Consent?patient: the record's grants as Consents (${r.data.total})`);
   r = await attempt(client.create({ resourceType: 'Consent', body: { resourceType: 'Consent', status: 'active' } }));
   ok(r.status === 405 && isOutcome(r.data, 'not-supported'), `POST Consent (a read-only view): 405 (got ${r.status})`);
+  r = await new Promise((resolve, reject) => {
+    const body = '<Observation xmlns="http://hl7.org/fhir"/>';
+    const req = http.request({ host: '127.0.0.1', port, path: '/fhir/Observation', method: 'POST',
+      headers: { Host: host, Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+xml', 'Content-Length': body.length } }, (res) => {
+      let t = '';
+      res.on('data', (c) => { t += c; });
+      res.on('end', () => { let data = null; try { data = JSON.parse(t); } catch { /* checked below */ } resolve({ status: res.statusCode, data }); });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  ok(r.status === 415 && isOutcome(r.data, 'not-supported'), `a body of application/fhir+xml: 415 (got ${r.status})`);
   r = await attempt(client.create({ resourceType: 'Organization', body: { resourceType: 'Organization', name: 'x' } }));
   ok(r.status === 405 && isOutcome(r.data, 'not-supported'), `POST Organization (read and search only): 405 (got ${r.status})`);
   r = await attempt(client.create({ resourceType: 'Goal', body: { resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: `Patient/${patient}` } } }));
