@@ -25,13 +25,10 @@ static int add_param(json_t *arr, const fa_param_def *p)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "name", p->name, "type", param_type(p->param), "documentation", p->doc);
     if (!o) return -1;
-    /* The common parameters are R4's own, with canonical definitions. */
-    if (p->param == CK_FHIR_API_P_ID &&
-        json_object_set_new(o, "definition", json_string("http://hl7.org/fhir/SearchParameter/Resource-id")) != 0)
-        goto bad;
-    if (p->param == CK_FHIR_API_P_LASTUPDATED &&
-        json_object_set_new(o, "definition", json_string("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated")) !=
-            0)
+    /* The common parameters (_id, _lastUpdated, _tag, _security) are R4's
+     * own, with canonical definitions Resource-<name>. */
+    if (p->name[0] == '_' &&
+        json_object_set_new(o, "definition", json_sprintf("http://hl7.org/fhir/SearchParameter/Resource-%s", p->name + 1)) != 0)
         goto bad;
     return json_array_append_new(arr, o);
 bad:

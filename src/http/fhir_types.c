@@ -17,6 +17,8 @@ static const fa_param_def common[] = {
     P("_id", CK_FHIR_API_P_ID, "Resource.id", E("id", FA_EL_ID)),
     P("_lastUpdated", CK_FHIR_API_P_LASTUPDATED, "Resource.meta.lastUpdated (the entry's time)",
       E("meta.lastUpdated", FA_EL_DATE)),
+    P("_tag", CK_FHIR_API_P_TOKEN, "Resource.meta.tag", E("meta.tag", FA_EL_CODING)),
+    P("_security", CK_FHIR_API_P_TOKEN, "Resource.meta.security", E("meta.security", FA_EL_CODING)),
 };
 
 /* Shorthands for parameters many types share under R4's own names. */

@@ -321,6 +321,19 @@ static void test_strings_and_more(void)
     YES("Encounter", "participant=Practitioner/pr-9", enc);
     NO("Encounter", "participant=pr-8", enc);
 
+    /* _tag and _security: Codings of meta, on every type */
+    {
+        const char *tagged = "{\"resourceType\":\"Goal\",\"id\":\"g2\",\"meta\":{\"tag\":[{\"system\":\"urn:t\","
+                             "\"code\":\"imported\"}],\"security\":[{\"system\":"
+                             "\"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\",\"code\":\"R\"}]}}";
+        YES("Goal", "_tag=urn:t|imported", tagged);
+        YES("Goal", "_tag=imported", tagged);
+        NO("Goal", "_tag=urn:u|imported", tagged);
+        YES("Goal", "_security=R", tagged);
+        NO("Goal", "_security=N", tagged);
+        NO("Goal", "_tag=imported", goal);
+    }
+
     /* a type whose date has R4's own name */
     YES("Goal", "lifecycle-status=active", goal);
     YES("Goal", "start-date=2020-05", goal);
