@@ -2,8 +2,8 @@
  * src/api/fhir_search.c - search-type and Patient/$everything.
  *
  * A record is one patient's compartment: the `patient` parameter (her
- * record's GID, or the id of the record's Patient resource once the node
- * has loaded it) chooses the records searched, and every resource in them
+ * record's GID, or the id of the record's Patient resource, found among
+ * the records the node knows) chooses the records searched, and every resource in them
  * belongs to her - so the clause is answered by the choice of records, not
  * by the resources' references (a pharmacist, who cannot read the Patient
  * resource, still finds her prescriptions). The other parameters are

@@ -132,6 +132,17 @@ for fx in "${FIXTURES[@]}"; do
 done
 echo "# servers up: $(( $(now_ms) - T_START )) ms"
 
+# a client that names the patient by her Patient resource's id before the
+# node has read anything of hers (the doctor's server has answered nothing
+# about the records yet): the node finds the record among those it knows
+fx1=${FIXTURES[0]}
+pid=$(jq -r '[.entry[].resource | select(.resourceType == "Patient") | .id][0]' "$fx1")
+want=$(jq '[.entry[].resource | select(.resourceType == "Encounter")] | length' "$fx1")
+got=$(curl -s -H "Host: 127.0.0.1:${PORTS[dr-a]}" -H "Authorization: Bearer $(cat "$(world_home dr-a)/api-token")" \
+    "http://127.0.0.1:${PORTS[dr-a]}/fhir/Encounter?patient=$pid&_summary=count" | jq -r '.total // .issue[0].diagnostics')
+if [ "$got" = "$want" ]; then ok "Encounter?patient=<Patient.id> on a cold node: the record found, total $got"
+else bad "Encounter?patient=<Patient.id> on a cold node: $got, want $want"; fi
+
 # what each person opens, by 'record get --json' (in parallel), before any write
 cfgs=()
 for fx in "${FIXTURES[@]}"; do
