@@ -81,6 +81,28 @@ static void check_includes(const ck_fhir_api_query *q, const json_t *page, const
     json_decref(pool);
 }
 
+/* The same bytes as Patient/$everything's query: refused with a reason,
+ * or a bundle whose page holds at most _count of the kept resources. */
+static void check_everything(const char *type, const char *qs, size_t n)
+{
+    ck_fhir_api_everything e;
+    ck_fhir_api_error err;
+    json_t *set, *b = NULL;
+    size_t entries;
+    if (ck_fhir_api_everything_parse(&e, qs, n, &err) != 0) {
+        FUZZ_ASSERT(err.code != CK_FHIR_API_OK && err.msg[0], "a refusal says why");
+        return;
+    }
+    set = resources(type);
+    FUZZ_ASSERT(ck_fhir_api_everything_bundle(&b, "http://127.0.0.1:1/fhir", "p1", &e, set, &err) == 0, "a bundle");
+    entries = json_array_size(json_object_get(b, "entry"));
+    FUZZ_ASSERT((size_t)json_integer_value(json_object_get(b, "total")) <= json_array_size(set) &&
+                    entries <= (size_t)json_integer_value(json_object_get(b, "total")) && (!e.count || entries <= e.count),
+                "a page of what is kept");
+    json_decref(b);
+    json_decref(set);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char canon[CK_FHIR_API_TEXT_MAX * 3 + 256], canon2[CK_FHIR_API_TEXT_MAX * 3 + 256];
@@ -100,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     type = types[data[0] % ntypes];
     qs = (const char *)data + 1;
 
+    check_everything(type, qs, size - 1);
     if (ck_fhir_api_query_parse(&q, type, qs, size - 1, &err) != 0) {
         long status = 0;
         json_t *oo = ck_fhir_api_error_outcome(&err, &status);

@@ -229,14 +229,29 @@ out:
     return rc;
 }
 
+/* $everything with parameters: built for the request (the plain one is
+ * cached per snapshot). */
+static int everything_with(ck_api_req *r, ck_api_snap *s, const ck_fhir_api_everything *e)
+{
+    ck_fhir_api_error err;
+    json_t *b = NULL;
+    int rc = ck_fhir_api_everything_bundle(&b, r->api->base, s->patient, e, s->all, &err) == 0 ? ck_api_ok(r, 200, b)
+                                                                                          : ck_api_fail_fhir(r, &err);
+    ck_api_snap_put(s);
+    return rc;
+}
+
 int ck_api_everything(ck_api_req *r)
 {
     char gid[CK_API_GID_MAX];
     ck_api_snap *s;
+    ck_fhir_api_everything e;
+    ck_fhir_api_error err;
     const char *text;
     size_t len;
-    if (r->qs_len) return ck_api_fail(r, 400, "not-supported", "$everything takes no parameters", NULL);
+    if (ck_fhir_api_everything_parse(&e, r->qs, r->qs_len, &err) != 0) return ck_api_fail_fhir(r, &err);
     if (ck_api_record_of(r, r->route.id, gid) != 0 || ck_api_snap_get(r, gid, &s) != 0) return -1;
+    if (r->qs_len) return everything_with(r, s, &e);
     text = ck_api_snap_everything(r->api, s, &len);
     if (text && (r->text = malloc(len + 1))) {
         memcpy(r->text, text, len + 1);

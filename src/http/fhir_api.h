@@ -280,6 +280,32 @@ int ck_fhir_api_search(json_t **out, const ck_fhir_api_query *q, const json_t *r
  * (at most CK_FHIR_API_COUNT_MAX). */
 void ck_fhir_api_page(const ck_fhir_api_query *q, size_t total, unsigned default_count, size_t *first, size_t *n);
 
+/* ---- Patient/$everything's parameters (fhir_params.c) ---------------------- */
+#define CK_FHIR_API_EVERYTHING_TYPES_MAX 32
+typedef struct ck_fhir_api_everything {
+    unsigned ntypes;                  /* _type: these types only; 0: all */
+    char types[CK_FHIR_API_EVERYTHING_TYPES_MAX][CK_FHIR_API_TYPE_MAX];
+    int has_since;                    /* _since: meta.lastUpdated >= since */
+    int64_t since_ms;
+    unsigned count;                   /* _count: the page size; 0: one page */
+    unsigned long offset;             /* _offset: where the page starts     */
+} ck_fhir_api_everything;
+
+/* Parses the query of GET [base]/Patient/[id]/$everything (len bytes, no
+ * "?"): _type (a comma list of type names), _since (a FHIR date or
+ * instant: the resources updated since its start), _count (1-1000) and
+ * _offset (0-1,000,000, for the links it hands out), each at most once.
+ * start and end (care dates) are not-supported, as is anything else. */
+int ck_fhir_api_everything_parse(ck_fhir_api_everything *e, const char *qs, size_t len,
+                                 ck_fhir_api_error *err) CK_FHIR_API_WUR;
+
+/* The searchset of $everything for base/Patient/patient: the resources of
+ * all (record order) that e keeps, total counting them all, one page of
+ * them with self, next and previous links when e has a _count. */
+int ck_fhir_api_everything_bundle(json_t **out, const char *base, const char *patient,
+                                  const ck_fhir_api_everything *e, const json_t *all,
+                                  ck_fhir_api_error *err) CK_FHIR_API_WUR;
+
 /* ---- Bundles, meta, ETags (fhir_bundle.c) --------------------------------- */
 typedef struct ck_fhir_api_searchset_in {
     const char *base;         /* "http://127.0.0.1:8765/fhir", no trailing "/"   */

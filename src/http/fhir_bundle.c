@@ -266,6 +266,89 @@ out:
     return rc;
 }
 
+/* ---- Patient/$everything ---------------------------------------------------- */
+
+static int everything_keeps(const ck_fhir_api_everything *e, const json_t *res)
+{
+    const char *type = json_string_value(json_object_get(res, "resourceType"));
+    const json_t *lu = json_object_get(json_object_get(res, "meta"), "lastUpdated");
+    int64_t lo, hi;
+    unsigned i;
+    if (e->ntypes) {
+        for (i = 0; i < e->ntypes; i++)
+            if (type && !strcmp(type, e->types[i])) break;
+        if (i == e->ntypes) return 0;
+    }
+    if (!e->has_since) return 1;
+    return json_is_string(lu) && ck_fhir_api_date_range(json_string_value(lu), json_string_length(lu), &lo, &hi, NULL) == 0 &&
+           lo >= e->since_ms;
+}
+
+/* base/Patient/patient/$everything with e's parameters, for a page at offset. */
+static json_t *everything_link(const char *rel, const char *base, const char *patient, const ck_fhir_api_everything *e,
+                               unsigned long offset)
+{
+    char q[CK_FHIR_API_EVERYTHING_TYPES_MAX * (CK_FHIR_API_TYPE_MAX + 1) + 128], since[CK_FHIR_API_INSTANT_MAX];
+    size_t o = 0;
+    unsigned i;
+    q[0] = 0;
+    if (e->count) o += (size_t)snprintf(q + o, sizeof q - o, "&_count=%u", e->count);
+    if (offset) o += (size_t)snprintf(q + o, sizeof q - o, "&_offset=%lu", offset);
+    if (e->has_since && ck_fhir_api_instant(since, e->since_ms) == 0)
+        o += (size_t)snprintf(q + o, sizeof q - o, "&_since=%s", since);
+    for (i = 0; i < e->ntypes && o < sizeof q; i++)
+        o += (size_t)snprintf(q + o, sizeof q - o, "%s%s", i ? "," : "&_type=", e->types[i]);
+    return json_pack("{s:s, s:o}", "relation", rel, "url",
+                     json_sprintf("%s/Patient/%s/$everything%s%s", base, patient, q[0] ? "?" : "", q[0] ? q + 1 : ""));
+}
+
+int ck_fhir_api_everything_bundle(json_t **out, const char *base, const char *patient, const ck_fhir_api_everything *e,
+                                  const json_t *all, ck_fhir_api_error *err)
+{
+    json_t *kept = json_array(), *b = NULL, *links, *entries;
+    size_t i, total, first, n, count;
+    int rc = -1;
+    fa_ok(err);
+    if (out) *out = NULL;
+    if (!out || !base || !patient || !e || !json_is_array(all) || !kept) {
+        json_decref(kept);
+        return fa_fail(err, kept ? CK_FHIR_API_E_ARG : CK_FHIR_API_E_NOMEM, "", "NULL argument or not an array");
+    }
+    for (i = 0; i < json_array_size(all); i++)
+        if (everything_keeps(e, json_array_get(all, i)) && json_array_append(kept, json_array_get(all, i)) != 0) goto nomem;
+    total = json_array_size(kept);
+    count = e->count ? e->count : total;
+    first = e->offset < total ? e->offset : total;
+    n = total - first < count ? total - first : count;
+    b = json_pack("{s:s, s:s, s:I, s:[], s:[]}", "resourceType", "Bundle", "type", "searchset", "total",
+                  (json_int_t)total, "link", "entry");
+    if (!b) goto nomem;
+    links = json_object_get(b, "link");
+    entries = json_object_get(b, "entry");
+    if (json_array_append_new(links, everything_link("self", base, patient, e, e->offset)) != 0) goto nomem;
+    if (e->count && first + n < total &&
+        json_array_append_new(links, everything_link("next", base, patient, e, first + n)) != 0)
+        goto nomem;
+    if (e->count && e->offset > 0) {
+        unsigned long prev = e->offset > count ? e->offset - count : 0;
+        if (prev > total) prev = total > count ? total - count : 0;
+        if (json_array_append_new(links, everything_link("previous", base, patient, e, prev)) != 0) goto nomem;
+    }
+    for (i = first; i < first + n; i++)
+        if (add_entry(entries, base, json_array_get(kept, i), "match", err) != 0) goto out;
+    if (json_array_size(entries) == 0) json_object_del(b, "entry");
+    *out = b;
+    b = NULL;
+    rc = 0;
+    goto out;
+nomem:
+    NOMEM(err);
+out:
+    json_decref(b);
+    json_decref(kept);
+    return rc;
+}
+
 /* ---- history --------------------------------------------------------------- */
 
 typedef struct {

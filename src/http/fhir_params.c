@@ -526,6 +526,90 @@ int ck_fhir_api_query_parse(ck_fhir_api_query *q, const char *type, const char *
     return 0;
 }
 
+/* ---- Patient/$everything -------------------------------------------------- */
+
+/* _type's comma list into e. */
+static int everything_types(ck_fhir_api_everything *e, const char *v, size_t n, ck_fhir_api_error *err)
+{
+    size_t i, start = 0;
+    for (i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',') continue;
+        if (!fa_is_type_name(v + start, i - start) || i - start >= CK_FHIR_API_TYPE_MAX)
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "_type", "_type: a comma list of resource type names");
+        if (e->ntypes == CK_FHIR_API_EVERYTHING_TYPES_MAX)
+            return fa_fail(err, CK_FHIR_API_E_TOO_LONG, "_type", "_type: more than %d types",
+                           CK_FHIR_API_EVERYTHING_TYPES_MAX);
+        memcpy(e->types[e->ntypes], v + start, i - start);
+        e->types[e->ntypes++][i - start] = 0;
+        start = i + 1;
+    }
+    return 0;
+}
+
+/* One name=value of $everything's query, decoded. */
+static int everything_pair(ck_fhir_api_everything *e, unsigned char seen[4], const char *name, size_t nl,
+                           const char *v, size_t vl, ck_fhir_api_error *err)
+{
+    static const char *const names[4] = {"_type", "_since", "_count", "_offset"};
+    int64_t hi;
+    long x;
+    int which;
+    for (which = 0; which < 4; which++)
+        if (is(name, nl, names[which])) break;
+    if (which == 4) {
+        if (is(name, nl, "start") || is(name, nl, "end"))
+            return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, "", "$everything: start and end are not supported");
+        return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, "", "$everything takes _type, _since, _count and _offset");
+    }
+    if (seen[which]++) return fa_fail(err, CK_FHIR_API_E_INVALID, names[which], "%s given twice", names[which]);
+    if (vl == 0 || !text_ok((const unsigned char *)v, vl))
+        return fa_fail(err, CK_FHIR_API_E_INVALID, names[which], "%s: an empty or unreadable value", names[which]);
+    switch (which) {
+    case 0: return everything_types(e, v, vl, err);
+    case 1:
+        if (ck_fhir_api_date_range(v, vl, &e->since_ms, &hi, NULL) != 0)
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "_since", "_since: not a FHIR date or instant");
+        e->has_since = 1;
+        return 0;
+    case 2:
+        if ((x = decimal(v, vl, CK_FHIR_API_COUNT_MAX)) < 1)
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "_count", "_count: a number from 1 to %d", CK_FHIR_API_COUNT_MAX);
+        e->count = (unsigned)x;
+        return 0;
+    default:
+        if ((x = decimal(v, vl, CK_FHIR_API_OFFSET_MAX)) < 0)
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "_offset", "_offset: a number from 0 to %lu",
+                           CK_FHIR_API_OFFSET_MAX);
+        e->offset = (unsigned long)x;
+        return 0;
+    }
+}
+
+int ck_fhir_api_everything_parse(ck_fhir_api_everything *e, const char *qs, size_t len, ck_fhir_api_error *err)
+{
+    char name[CK_FHIR_API_QUERY_MAX], value[CK_FHIR_API_QUERY_MAX];
+    unsigned char seen[4] = {0};
+    size_t pos = 0;
+    fa_ok(err);
+    if (!e || (!qs && len)) return fa_fail(err, CK_FHIR_API_E_ARG, "", "NULL argument");
+    memset(e, 0, sizeof *e);
+    if (len > CK_FHIR_API_QUERY_MAX)
+        return fa_fail(err, CK_FHIR_API_E_TOO_LONG, "", "a query string over %d bytes", CK_FHIR_API_QUERY_MAX);
+    while (pos < len) {
+        const char *pair = qs + pos, *amp = memchr(pair, '&', len - pos), *eq;
+        size_t plen = amp ? (size_t)(amp - pair) : len - pos, nl, vl;
+        if (plen == 0 || (amp && pos + plen + 1 == len))
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "", "an empty parameter (\"&&\", or \"&\" at an end)");
+        if (!(eq = memchr(pair, '=', plen))) return fa_fail(err, CK_FHIR_API_E_INVALID, "", "a parameter without \"=\"");
+        if (form_decode(name, &nl, pair, (size_t)(eq - pair)) != 0 ||
+            form_decode(value, &vl, eq + 1, plen - (size_t)(eq - pair) - 1) != 0)
+            return fa_fail(err, CK_FHIR_API_E_INVALID, "", "a bad %%-escape");
+        if (everything_pair(e, seen, name, nl, value, vl, err) != 0) return -1;
+        pos += plen + 1;
+    }
+    return 0;
+}
+
 /* ---- canonical form -------------------------------------------------------- */
 
 typedef struct {

@@ -43,6 +43,19 @@ static json_t *J(const char *text)
     return j;
 }
 
+static void same_json(json_t *got, const char *want, const char *what)
+{
+    json_t *w = J(want);
+    int eq = got && json_equal(got, w);
+    CHECK(eq, "%s", what);
+    if (!eq) {
+        char *g = got ? json_dumps(got, JSON_COMPACT) : NULL;
+        fprintf(stderr, "  got:  %s\n", g ? g : "(null)");
+        free(g);
+    }
+    json_decref(w);
+}
+
 static const char *S(ck_fhir_api_span s)
 {
     return ck_fhir_api_str(&q, s);
@@ -531,6 +544,63 @@ static void test_result_shapes(void)
     json_decref(set);
 }
 
+/* Patient/$everything's parameters and its pages. */
+static void test_everything(void)
+{
+    ck_fhir_api_everything e;
+    json_t *all = J("[{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-01T00:00:00.000Z\"}},"
+                    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"meta\":{\"lastUpdated\":\"2024-03-01T00:00:00.000Z\"}},"
+                    "{\"resourceType\":\"Encounter\",\"id\":\"e1\",\"meta\":{\"lastUpdated\":\"2024-02-01T00:00:00.000Z\"}},"
+                    "{\"resourceType\":\"Condition\",\"id\":\"c2\",\"meta\":{\"lastUpdated\":\"2024-04-01T00:00:00.000Z\"}},"
+                    "{\"resourceType\":\"Observation\",\"id\":\"o1\"}]");
+    json_t *b = NULL;
+    const char *qs;
+
+    qs = "_type=Condition,Encounter&_since=2024-02-15&_count=1&_offset=1";
+    CHECK(ck_fhir_api_everything_parse(&e, qs, strlen(qs), &err) == 0, "everything: %s", err.msg);
+    CHECK(e.ntypes == 2 && !strcmp(e.types[1], "Encounter") && e.has_since && e.since_ms == INT64_C(1707955200000) &&
+              e.count == 1 && e.offset == 1,
+          "everything parsed");
+    CHECK(ck_fhir_api_everything_bundle(&b, "http://h/fhir", "pt-1", &e, all, &err) == 0, "everything bundle");
+    same_json(b, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,\"link\":["
+                 "{\"relation\":\"self\",\"url\":\"http://h/fhir/Patient/pt-1/$everything?_count=1&_offset=1&_since=2024-02-15T00:00:00.000Z&_type=Condition,Encounter\"},"
+                 "{\"relation\":\"previous\",\"url\":\"http://h/fhir/Patient/pt-1/$everything?_count=1&_since=2024-02-15T00:00:00.000Z&_type=Condition,Encounter\"}],"
+                 "\"entry\":[{\"fullUrl\":\"http://h/fhir/Condition/c2\",\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c2\","
+                 "\"meta\":{\"lastUpdated\":\"2024-04-01T00:00:00.000Z\"}},\"search\":{\"mode\":\"match\"}}]}",
+              "the second page of two Conditions updated since");
+    json_decref(b);
+    CHECK(ck_fhir_api_everything_parse(&e, "", 0, &err) == 0 && e.ntypes == 0 && !e.has_since && !e.count, "no parameters");
+    CHECK(ck_fhir_api_everything_bundle(&b, "http://h/fhir", "pt-1", &e, all, &err) == 0 &&
+              json_array_size(json_object_get(b, "entry")) == 5 && json_array_size(json_object_get(b, "link")) == 1,
+          "everything on one page");
+    json_decref(b);
+    qs = "_type=Questionnaire";
+    CHECK(ck_fhir_api_everything_parse(&e, qs, strlen(qs), &err) == 0 &&
+              ck_fhir_api_everything_bundle(&b, "http://h/fhir", "pt-1", &e, all, &err) == 0 &&
+              json_integer_value(json_object_get(b, "total")) == 0 && !json_object_get(b, "entry"),
+          "a type the record lacks: empty");
+    json_decref(b);
+    {
+        static const struct {
+            const char *qs;
+            ck_fhir_api_code code;
+        } bad[] = {
+            {"start=2020", CK_FHIR_API_E_NOT_SUPPORTED}, {"end=2020", CK_FHIR_API_E_NOT_SUPPORTED},
+            {"_sort=date", CK_FHIR_API_E_NOT_SUPPORTED}, {"_type=condition", CK_FHIR_API_E_INVALID},
+            {"_type=Condition,", CK_FHIR_API_E_INVALID}, {"_type=", CK_FHIR_API_E_INVALID},
+            {"_since=yesterday", CK_FHIR_API_E_INVALID}, {"_count=0", CK_FHIR_API_E_INVALID},
+            {"_count=5&_count=5", CK_FHIR_API_E_INVALID}, {"_offset=-1", CK_FHIR_API_E_INVALID},
+            {"_type", CK_FHIR_API_E_INVALID}, {"_type=Condition&", CK_FHIR_API_E_INVALID},
+            {"&_type=Condition", CK_FHIR_API_E_INVALID}, {"_type=%zz", CK_FHIR_API_E_INVALID},
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+            CHECK(ck_fhir_api_everything_parse(&e, bad[i].qs, strlen(bad[i].qs), &err) == -1 && err.code == bad[i].code &&
+                      err.msg[0],
+                  "$everything?%s refused: %s", bad[i].qs, err.msg);
+    }
+    json_decref(all);
+}
+
 int main(void)
 {
     test_dates();
@@ -540,5 +610,6 @@ int main(void)
     test_strings();
     test_includes();
     test_result_shapes();
+    test_everything();
     TEST_MAIN_END();
 }

@@ -156,6 +156,26 @@ async function run(cfg) {
   const unequal = evRes.filter((r) => expected.has(key(r)) && canon(strip(r)) !== canon(strip(expected.get(key(r)))));
   ok(unequal.length === 0, `$everything: every resource equals the record's (${unequal.length} differ${unequal.length ? `: ${key(unequal[0])}` : ''})`);
   ok(evRes.every((r) => r.meta && /^[1-9][0-9]*$/.test(r.meta.versionId)), '$everything: meta.versionId is an entry seq');
+  {
+    // $everything with _type, _count (pages followed by their next links) and _since
+    const types = [...new Set(evRes.map((r) => r.resourceType))].slice(0, 2);
+    const want = evKeys.filter((k) => types.includes(k.split('/')[0]));
+    const got = [];
+    let b = await client.operation({ name: 'everything', resourceType: 'Patient', id: patient, method: 'GET', input: { _type: types.join(','), _count: 7 } });
+    validate(b);
+    const total = b.total;
+    for (let pages = 0; b && pages < 200; pages++) {
+      for (const e of b.entry || []) got.push(key(e.resource));
+      b = await client.nextPage({ bundle: b });
+      if (b) validate(b);
+    }
+    ok(total === want.length && sameSet(got, want) && new Set(got).size === got.length,
+      `$everything?_type=${types.join(',')}&_count=7: ${want.length} resources, each once over the pages (${diff(got, want)})`);
+    const later = await client.operation({ name: 'everything', resourceType: 'Patient', id: patient, method: 'GET', input: { _since: '2999-01-01' } });
+    ok(later.total === 0 && !(later.entry || []).length, '$everything?_since=2999-01-01: nothing');
+    const r0 = await attempt(client.operation({ name: 'everything', resourceType: 'Patient', id: patient, method: 'GET', input: { start: '2020-01-01' } }));
+    ok(r0.status === 400 && isOutcome(r0.data, 'not-supported'), `$everything?start=: 400 not-supported (got ${r0.status})`);
+  }
 
   // ---- search of every type, by patient ----------------------------------------------------------
   let typesMatch = 0;
