@@ -8,36 +8,11 @@
 
 #include "fhir_api.h"
 #include "harness.h"
+#include "json_check.h"
 
 #define BASE "http://127.0.0.1:8765/fhir"
 
 static ck_fhir_api_error err;
-
-static json_t *J(const char *text)
-{
-    json_error_t je;
-    json_t *j = json_loads(text, 0, &je);
-    if (!j) {
-        fprintf(stderr, "bad test JSON: %s: %s\n", je.text, text);
-        abort();
-    }
-    return j;
-}
-
-/* got equals the JSON text want (then got is released). */
-static void same(json_t *got, const char *want, const char *what)
-{
-    json_t *w = J(want);
-    int eq = got && json_equal(got, w);
-    CHECK(eq, "%s", what);
-    if (!eq) {
-        char *g = got ? json_dumps(got, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
-        fprintf(stderr, "  got:  %s\n  want: %s\n", g ? g : "(null)", want);
-        free(g);
-    }
-    json_decref(w);
-    json_decref(got);
-}
 
 static json_t *obs(int i)
 {

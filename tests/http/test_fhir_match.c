@@ -10,19 +10,9 @@
 
 #include "fhir_api.h"
 #include "harness.h"
+#include "json_check.h"
 
 static ck_fhir_api_error err;
-
-static json_t *J(const char *text)
-{
-    json_error_t je;
-    json_t *j = json_loads(text, 0, &je);
-    if (!j) {
-        fprintf(stderr, "bad test JSON: %s: %s\n", je.text, text);
-        abort();
-    }
-    return j;
-}
 
 /* Does resource (JSON text) match type?qs */
 static int m(const char *type, const char *qs, const char *resource)

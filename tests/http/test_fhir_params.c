@@ -10,6 +10,7 @@
 
 #include "fhir_api.h"
 #include "harness.h"
+#include "json_check.h"
 
 static ck_fhir_api_query q;
 static ck_fhir_api_error err;
@@ -34,26 +35,6 @@ static void accept(const char *type, const char *qs)
 {
     int r = parse(type, qs);
     CHECK(r == 0, "%s?%s: refused: %s", type, qs, err.msg);
-}
-
-static json_t *J(const char *text)
-{
-    json_t *j = json_loads(text, 0, NULL);
-    if (!j) abort();
-    return j;
-}
-
-static void same_json(json_t *got, const char *want, const char *what)
-{
-    json_t *w = J(want);
-    int eq = got && json_equal(got, w);
-    CHECK(eq, "%s", what);
-    if (!eq) {
-        char *g = got ? json_dumps(got, JSON_COMPACT) : NULL;
-        fprintf(stderr, "  got:  %s\n", g ? g : "(null)");
-        free(g);
-    }
-    json_decref(w);
 }
 
 static const char *S(ck_fhir_api_span s)
@@ -562,13 +543,12 @@ static void test_everything(void)
               e.count == 1 && e.offset == 1,
           "everything parsed");
     CHECK(ck_fhir_api_everything_bundle(&b, "http://h/fhir", "pt-1", &e, all, &err) == 0, "everything bundle");
-    same_json(b, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,\"link\":["
+    same(b, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,\"link\":["
                  "{\"relation\":\"self\",\"url\":\"http://h/fhir/Patient/pt-1/$everything?_count=1&_offset=1&_since=2024-02-15T00:00:00.000Z&_type=Condition,Encounter\"},"
                  "{\"relation\":\"previous\",\"url\":\"http://h/fhir/Patient/pt-1/$everything?_count=1&_since=2024-02-15T00:00:00.000Z&_type=Condition,Encounter\"}],"
                  "\"entry\":[{\"fullUrl\":\"http://h/fhir/Condition/c2\",\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c2\","
                  "\"meta\":{\"lastUpdated\":\"2024-04-01T00:00:00.000Z\"}},\"search\":{\"mode\":\"match\"}}]}",
               "the second page of two Conditions updated since");
-    json_decref(b);
     CHECK(ck_fhir_api_everything_parse(&e, "", 0, &err) == 0 && e.ntypes == 0 && !e.has_since && !e.count, "no parameters");
     CHECK(ck_fhir_api_everything_bundle(&b, "http://h/fhir", "pt-1", &e, all, &err) == 0 &&
               json_array_size(json_object_get(b, "entry")) == 5 && json_array_size(json_object_get(b, "link")) == 1,
