@@ -118,12 +118,14 @@ typedef enum ck_fhir_api_param {
     CK_FHIR_API_P_COUNT_           /* number of search parameters           */
 } ck_fhir_api_param;
 
-/* A string parameter's modifier (R4 3.1.1.5.3): none is "starts with",
- * after case and accents are folded away on both sides. */
+/* A parameter's modifier (R4 3.1.1.5). A string without one matches a
+ * prefix, after case and accents are folded away on both sides. */
 typedef enum ck_fhir_api_modifier {
     CK_FHIR_API_MOD_NONE = 0,
-    CK_FHIR_API_MOD_EXACT,    /* :exact, the whole string, case and accents as written */
-    CK_FHIR_API_MOD_CONTAINS, /* :contains, anywhere, folded                          */
+    CK_FHIR_API_MOD_EXACT,    /* string :exact, the whole string as written         */
+    CK_FHIR_API_MOD_CONTAINS, /* string :contains, anywhere, folded                 */
+    CK_FHIR_API_MOD_MISSING,  /* any but patient and _id: :missing=true|false       */
+    CK_FHIR_API_MOD_NOT,      /* token :not: no value matches (or there is none)    */
 } ck_fhir_api_modifier;
 
 /* Date prefixes (R4 search 3.1.1.4.2); eq when none is written. ap is
@@ -162,7 +164,7 @@ typedef struct ck_fhir_api_value {
 typedef struct ck_fhir_api_clause {
     ck_fhir_api_param param;
     const char *name;     /* the parameter's name as the query wrote it (static) */
-    ck_fhir_api_modifier modifier; /* string parameters only          */
+    ck_fhir_api_modifier modifier; /* :missing: one value, b "true" or "false" */
     uint16_t first, n;
     ck_fhir_api_span raw; /* the decoded value, escapes kept (for links)    */
 } ck_fhir_api_clause;
@@ -214,8 +216,8 @@ static inline const char *ck_fhir_api_str(const ck_fhir_api_query *q, ck_fhir_ap
  * Parses the raw query string of GET [base]/[type]?[qs] (len bytes, no
  * leading "?"; "" is a search without parameters): name=value pairs split
  * at "&", "+" and %XX decoded. Strict: an unknown parameter or a modifier
- * (":missing", ":not", ...; string parameters take ":exact" and
- * ":contains") is not-supported; an empty pair, a pair
+ * the type does not take (strings take ":exact" and ":contains", tokens
+ * ":not", all but patient and _id ":missing") is not-supported; an empty pair, a pair
  * without "=", an empty value, a bad escape, a control character, invalid
  * UTF-8, a bad prefix or date, trailing garbage in a value, a repeated
  * _count/_offset/_sort and a bad _sort key are invalid; input over the

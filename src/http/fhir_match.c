@@ -6,8 +6,8 @@
  * type. A clause holds when any of its values matches any value of those
  * elements (R4: comma is OR, and a parameter over several elements is
  * their union); the query holds when every clause does. A resource with
- * no value for a parameter never satisfies it, whatever the prefix (R4
- * has :missing for that, which is not supported).
+ * no value for a parameter never satisfies it, whatever the prefix, but
+ * :missing=true and a token's :not.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -186,6 +186,21 @@ static int visit_clause(void *ctx, const json_t *el)
     return 0;
 }
 
+static int visit_count(void *ctx, const json_t *el)
+{
+    (void)el;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* 1 when res has a value for the parameter (any of its elements). */
+static int has_value(const fa_param_def *def, const json_t *res)
+{
+    size_t e, n = 0;
+    for (e = 0; e < FA_ELEMENTS_MAX && def->el[e].path && !n; e++) fa_walk(res, def->el[e].path, visit_count, &n);
+    return n > 0;
+}
+
 static int clause_matches(const ck_fhir_api_query *q, const fa_type_def *t, const ck_fhir_api_clause *c,
                           const json_t *res)
 {
@@ -194,12 +209,15 @@ static int clause_matches(const ck_fhir_api_query *q, const fa_type_def *t, cons
     const fa_param_def *def = fa_param_find(t, c->name, strlen(c->name));
     size_t e;
     if (!def) return 0;
+    if (c->modifier == CK_FHIR_API_MOD_MISSING)
+        return has_value(def, res) == (ck_fhir_api_str(q, q->values[c->first].b)[0] == 'f');
     for (e = 0; e < FA_ELEMENTS_MAX && def->el[e].path; e++) {
         mctx m = {q, c, def->el[e].kind, 0};
-        if (fa_walk(res, def->el[e].path, visit_clause, &m)) return 1;
-        if (def->first_only && m.seen) return 0; /* the fallbacks do not count */
+        if (fa_walk(res, def->el[e].path, visit_clause, &m)) return c->modifier != CK_FHIR_API_MOD_NOT;
+        if (def->first_only && m.seen) break; /* the fallbacks do not count */
     }
-    return 0;
+    /* :not holds where no value matches, a resource without one included */
+    return c->modifier == CK_FHIR_API_MOD_NOT;
 }
 
 int ck_fhir_api_match(const ck_fhir_api_query *q, const json_t *resource)

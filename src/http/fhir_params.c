@@ -7,8 +7,9 @@
  * What the type does not support is refused rather than ignored: a
  * client that asked for Observation?code:text=x and got every Observation
  * back would draw wrong conclusions from a medical record, so modifiers
- * (but a string parameter's :exact and :contains), unknown parameters,
- * the "ap" prefix and other formats answer 400.
+ * a parameter does not take (strings take :exact and :contains, tokens
+ * :not, all but patient and _id :missing), unknown parameters, the "ap"
+ * prefix and other formats answer 400.
  *
  * Everything decoded lands in q->text (bounded), addressed by offsets;
  * nothing is allocated.
@@ -20,6 +21,19 @@
 #include "fhir_api_int.h"
 
 enum { SEEN_COUNT, SEEN_OFFSET, SEEN_SORT, SEEN_FORMAT, SEEN_SUMMARY, SEEN_TOTAL, SEEN_ELEMENTS, SEEN_N_ };
+
+/* v (n bytes) is the word. */
+static int is(const char *v, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(v, word, n) == 0;
+}
+
+/* The parameters whose values are tokens ([system|]code). */
+static int is_token(ck_fhir_api_param p)
+{
+    return p == CK_FHIR_API_P_CODE || p == CK_FHIR_API_P_STATUS || p == CK_FHIR_API_P_CATEGORY ||
+           p == CK_FHIR_API_P_CLINICAL_STATUS || p == CK_FHIR_API_P_TOKEN;
+}
 
 /* Copies n bytes and a NUL into q->text. */
 static int put(ck_fhir_api_query *q, const char *s, size_t n, ck_fhir_api_span *out, ck_fhir_api_error *err)
@@ -159,9 +173,7 @@ static int parse_value(ck_fhir_api_query *q, const fa_param_def *def, ck_fhir_ap
     size_t dn;
     long bar;
     const char *expr = def->name;
-    int token = def->param == CK_FHIR_API_P_CODE || def->param == CK_FHIR_API_P_STATUS ||
-                def->param == CK_FHIR_API_P_CATEGORY || def->param == CK_FHIR_API_P_CLINICAL_STATUS ||
-                def->param == CK_FHIR_API_P_TOKEN;
+    int token = is_token(def->param);
 
     if (def->param == CK_FHIR_API_P_DATE || def->param == CK_FHIR_API_P_LASTUPDATED)
         return parse_date(v, s, n, expr, err);
@@ -300,11 +312,6 @@ static int add_elements(ck_fhir_api_query *q, const char *v, size_t n, ck_fhir_a
     return put(q, v, n, &q->elements, err);
 }
 
-static int is(const char *v, size_t n, const char *word)
-{
-    return strlen(word) == n && memcmp(v, word, n) == 0;
-}
-
 /* _count, _offset, _sort, _format, _summary, _total, _elements: 1 when
  * name is one (and handled). */
 static int add_result(ck_fhir_api_query *q, const char *name, size_t nlen, const char *v, size_t vlen,
@@ -413,14 +420,44 @@ static int add_include(ck_fhir_api_query *q, int rev, const char *v, size_t n, c
     return 0;
 }
 
-/* The modifier after "name:" (m, len bytes): :exact and :contains on a
- * string parameter; NONE for anything else, which the caller refuses. */
-static ck_fhir_api_modifier string_modifier(const fa_param_def *def, const char *m, size_t len)
+/* The modifier after "name:" (m, len bytes) when def's parameter takes
+ * it: :exact and :contains on a string, :not on a token, :missing on all
+ * but patient (which chooses records) and _id; NONE for anything else,
+ * which the caller refuses. */
+static ck_fhir_api_modifier param_modifier(const fa_param_def *def, const char *m, size_t len)
 {
-    if (!def || def->param != CK_FHIR_API_P_STRING) return CK_FHIR_API_MOD_NONE;
-    if (len == 5 && memcmp(m, "exact", 5) == 0) return CK_FHIR_API_MOD_EXACT;
-    if (len == 8 && memcmp(m, "contains", 8) == 0) return CK_FHIR_API_MOD_CONTAINS;
+    if (!def) return CK_FHIR_API_MOD_NONE;
+    if (def->param == CK_FHIR_API_P_STRING && is(m, len, "exact")) return CK_FHIR_API_MOD_EXACT;
+    if (def->param == CK_FHIR_API_P_STRING && is(m, len, "contains")) return CK_FHIR_API_MOD_CONTAINS;
+    if (is_token(def->param) && is(m, len, "not")) return CK_FHIR_API_MOD_NOT;
+    if (def->param != CK_FHIR_API_P_PATIENT && def->param != CK_FHIR_API_P_ID && is(m, len, "missing"))
+        return CK_FHIR_API_MOD_MISSING;
     return CK_FHIR_API_MOD_NONE;
+}
+
+/* name:missing=true|false: one clause of one value, b the word. */
+static int add_missing(ck_fhir_api_query *q, const fa_param_def *def, const char *v, size_t n, ck_fhir_api_error *err)
+{
+    ck_fhir_api_clause *c;
+    ck_fhir_api_value *val;
+    if (!is(v, n, "true") && !is(v, n, "false"))
+        return fa_fail(err, CK_FHIR_API_E_INVALID, def->name, "%s:missing: true or false", def->name);
+    if (q->nclauses == CK_FHIR_API_CLAUSES_MAX || q->nvalues == CK_FHIR_API_VALUES_MAX)
+        return fa_fail(err, CK_FHIR_API_E_TOO_LONG, def->name, "too many search parameters or values");
+    c = &q->clauses[q->nclauses];
+    val = &q->values[q->nvalues];
+    memset(c, 0, sizeof *c);
+    memset(val, 0, sizeof *val);
+    c->param = def->param;
+    c->name = def->name;
+    c->modifier = CK_FHIR_API_MOD_MISSING;
+    c->first = (uint16_t)q->nvalues;
+    c->n = 1;
+    if (put(q, v, n, &c->raw, err) != 0 || put(q, "", 0, &val->a, err) != 0 || put(q, v, n, &val->b, err) != 0)
+        return -1;
+    q->nvalues++;
+    q->nclauses++;
+    return 0;
 }
 
 int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, const char *value, size_t vlen,
@@ -455,11 +492,9 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
         !(base == 8 && memcmp(name, "_include", 8) == 0) && !(base == 11 && memcmp(name, "_revinclude", 11) == 0) &&
         !is(name, base, "_summary") && !is(name, base, "_total") && !is(name, base, "_elements"))
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "unknown search parameter %s for %s", expr, q->type);
-    if (colon && (mod = string_modifier(def, colon + 1, nlen - base - 1)) == CK_FHIR_API_MOD_NONE)
+    if (colon && (mod = param_modifier(def, colon + 1, nlen - base - 1)) == CK_FHIR_API_MOD_NONE)
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr,
-                       def && def->param == CK_FHIR_API_P_STRING ? "%s: the modifiers supported are :exact and :contains"
-                                                                 : "%s: modifiers are not supported",
-                       expr);
+                       "%s: not a modifier it takes (strings: :exact, :contains; tokens: :not; :missing)", expr);
     if (!value || vlen == 0) return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: empty value", expr);
     if (vlen > CK_FHIR_API_VALUE_MAX)
         return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: a value over %d bytes", expr, CK_FHIR_API_VALUE_MAX);
@@ -468,6 +503,7 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
     if ((nlen == 8 && memcmp(name, "_include", 8) == 0) || (nlen == 11 && memcmp(name, "_revinclude", 11) == 0))
         return add_include(q, nlen == 11, value, vlen, err);
     if ((r = add_result(q, name, nlen, value, vlen, err)) != 0) return r < 0 ? -1 : 0;
+    if (mod == CK_FHIR_API_MOD_MISSING) return add_missing(q, def, value, vlen, err);
     return add_search(q, def, mod, value, vlen, err);
 }
 
@@ -658,7 +694,7 @@ long ck_fhir_api_query_encode(char *buf, size_t cap, const ck_fhir_api_query *q,
     if (!buf || cap == 0 || !q) return -1;
     buf[0] = 0;
     for (i = 0; i < q->nclauses; i++) {
-        static const char *const mods[] = {"", ":exact", ":contains"};
+        static const char *const mods[] = {"", ":exact", ":contains", ":missing", ":not"};
         snprintf(names[i], sizeof names[i], "%s%s", q->clauses[i].name, mods[q->clauses[i].modifier]);
         items[n].name = names[i];
         items[n++].value = ck_fhir_api_str(q, q->clauses[i].raw);

@@ -311,6 +311,24 @@ static void test_strings_and_more(void)
     YES("Encounter", "participant=Practitioner/pr-9", enc);
     NO("Encounter", "participant=pr-8", enc);
 
+    /* :missing (a value or none) and a token's :not (none of the values
+     * matches, or there is no value) */
+    YES("Patient", "death-date:missing=true", pat);
+    NO("Patient", "death-date:missing=false", pat);
+    YES("Patient", "gender:missing=false&identifier:missing=false&name:missing=false", pat);
+    NO("Patient", "gender:missing=true", pat);
+    YES("Patient", "gender:not=male", pat);
+    NO("Patient", "gender:not=female", pat);
+    NO("Patient", "gender:not=male,female", pat);
+    YES("Patient", "identifier:not=urn:x|999-12-3456", pat);
+    NO("Patient", "identifier:not=999-12-3456", pat);
+    NO("Encounter", "class:not=AMB", enc);
+    YES("Encounter", "type:not=x", enc);                /* no type at all */
+    YES("Encounter", "type:missing=true&service-provider:missing=false", enc);
+    YES("Goal", "target-date:missing=false&achievement-status:missing=true", goal);
+    YES("Condition", "date:missing=false", "{\"resourceType\":\"Condition\",\"id\":\"c\",\"recordedDate\":\"2020\"}");
+    YES("Condition", "date:missing=true", "{\"resourceType\":\"Condition\",\"id\":\"c\"}");
+
     /* _tag and _security: Codings of meta, on every type */
     {
         const char *tagged = "{\"resourceType\":\"Goal\",\"id\":\"g2\",\"meta\":{\"tag\":[{\"system\":\"urn:t\","

@@ -415,13 +415,28 @@ static void test_strings(void)
     CHECK(q.clauses[0].n == 2 && strcmp(S(q.values[1].b), "b,c") == 0, "comma list and escape");
     reject("Patient", "name=%CC%88", CK_FHIR_API_E_INVALID, "name"); /* a lone accent folds to nothing */
     reject("Patient", "name=a|b", CK_FHIR_API_E_INVALID, "name");
-    reject("Patient", "name:missing=true", CK_FHIR_API_E_NOT_SUPPORTED, "name");
     reject("Patient", "name:text=x", CK_FHIR_API_E_NOT_SUPPORTED, "name");
     reject("Patient", "gender:exact=female", CK_FHIR_API_E_NOT_SUPPORTED, "gender");
     reject("Patient", "identifier:contains=1", CK_FHIR_API_E_NOT_SUPPORTED, "identifier");
     reject("Patient", "_count:exact=1", CK_FHIR_API_E_NOT_SUPPORTED, "_count");
     reject("Patient", "name:exact:contains=x", CK_FHIR_API_E_NOT_SUPPORTED, "name");
     reject("Patient", "identifier=a|b|c", CK_FHIR_API_E_INVALID, "identifier");
+
+    /* :missing and :not */
+    accept("Patient", "gender:not=male&name:missing=true");
+    CHECK(q.clauses[0].modifier == CK_FHIR_API_MOD_NOT && q.clauses[1].modifier == CK_FHIR_API_MOD_MISSING &&
+              q.clauses[1].n == 1 && strcmp(S(q.values[q.clauses[1].first].b), "true") == 0,
+          ":not and :missing parsed");
+    CHECK(ck_fhir_api_query_encode(buf, sizeof buf, &q, 0, 0) > 0 && strcmp(buf, "gender:not=male&name:missing=true") == 0,
+          "canonical: %s", buf);
+    accept("Observation", "date:missing=false&subject:missing=false&code:not=http://loinc.org|8480-6,x");
+    reject("Patient", "name:missing=maybe", CK_FHIR_API_E_INVALID, "name");
+    reject("Patient", "name:missing=true,false", CK_FHIR_API_E_INVALID, "name");
+    reject("Observation", "patient:missing=true", CK_FHIR_API_E_NOT_SUPPORTED, "patient");
+    reject("Observation", "_id:missing=true", CK_FHIR_API_E_NOT_SUPPORTED, "_id");
+    reject("Observation", "date:not=2020", CK_FHIR_API_E_NOT_SUPPORTED, "date");
+    reject("Patient", "name:not=x", CK_FHIR_API_E_NOT_SUPPORTED, "name");
+    reject("Observation", "subject:not=Patient/1", CK_FHIR_API_E_NOT_SUPPORTED, "subject");
 
     /* sorting by the type's own date name */
     accept("ImagingStudy", "_sort=-started");

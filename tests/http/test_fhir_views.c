@@ -94,7 +94,8 @@ static void test_outcome(void)
         CHECK(ck_fhir_api_query_parse(&q, "Observation", "code:text=x", 11, &err) == -1, "refused");
         same(ck_fhir_api_error_outcome(&err, &st),
              "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-supported\","
-             "\"diagnostics\":\"code: modifiers are not supported\",\"expression\":[\"code\"]}]}",
+             "\"diagnostics\":\"code: not a modifier it takes (strings: :exact, :contains; tokens: :not; :missing)\","
+             "\"expression\":[\"code\"]}]}",
              "a query error");
         CHECK(st == 400, "400");
         CHECK(ck_fhir_api_query_parse(&q, "Observation", "date=x", 6, &err) == -1, "refused");

@@ -271,6 +271,11 @@ async function run(cfg) {
     const finals = obs.filter((o) => o.status === 'final');
     const byStatus = await searchAll('Observation', { patient, status: 'final' });
     ok(byStatus.matches.length === finals.length, `status=final finds ${finals.length} (got ${byStatus.matches.length})`);
+    const notFinal = await searchAll('Observation', { patient, 'status:not': 'final', _count: 1000 });
+    ok(notFinal.matches.length === obs.length - finals.length, `status:not=final finds the other ${obs.length - finals.length} (got ${notFinal.matches.length})`);
+    const noValue = obs.filter((o) => !Object.keys(o).some((k) => k === 'valueCodeableConcept'));
+    const missing = await searchAll('Observation', { patient, 'value-concept:missing': 'true', _count: 1000 });
+    ok(sameSet(missing.matches.map(key), noValue.map(key)), `value-concept:missing=true finds the ${noValue.length} without one (got ${missing.matches.length})`);
     const dated = obs.filter((o) => typeof o.effectiveDateTime === 'string');
     const years = dated.map((o) => o.effectiveDateTime.slice(0, 4)).sort();
     const mid = years[Math.floor(years.length / 2)];
