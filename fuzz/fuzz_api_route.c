@@ -25,6 +25,7 @@ static void route(const char *p, size_t n)
     FUZZ_ASSERT(allowed, "every route has a method");
     switch (rt.kind) {
     case CK_API_R_METADATA: snprintf(canon, sizeof canon, "/fhir/metadata"); break;
+    case CK_API_R_SYSTEM: snprintf(canon, sizeof canon, "/fhir"); break;
     case CK_API_R_TYPE: snprintf(canon, sizeof canon, "/fhir/%s", rt.type); break;
     case CK_API_R_INSTANCE: snprintf(canon, sizeof canon, "/fhir/%s/%s", rt.type, rt.id); break;
     case CK_API_R_HISTORY: snprintf(canon, sizeof canon, "/fhir/%s/%s/_history", rt.type, rt.id); break;

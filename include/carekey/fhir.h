@@ -149,12 +149,24 @@ size_t ck_fhir_sections_count(const ck_fhir_sections *s);
  * trailing data or duplicate keys; size and entry limits; root object with
  * resourceType "Bundle" and a valid Bundle.type; entry an array of objects,
  * each with an object resource with a resourceType ([A-Z][A-Za-z]{0,63})
- * and a valid id; fullUrl, when present, a non-empty string; no two
+ * and a valid id or none (then ck_fhir_entry_id's, and the item says
+ * "id_assigned"); fullUrl, when present, a non-empty string; no two
  * entries with the same type/id or the same fullUrl. On error *out is left
  * empty and err names the JSON path.
  */
 CK_MUST_CHECK ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len,
                                         ck_fhir_error *err);
+
+/* The id ck_fhir_split gives entry number index of a Bundle (parsed with
+ * ck_fhir_json_parse): the resource's own; for a resource without one (a
+ * transaction's create, R4 3.3.1) the UUID of a urn:uuid: fullUrl, the
+ * OID of a urn:oid: one, the id of a RESTful [base]/Type/id of the same
+ * type, else a UUID-shaped SHA-256 digest of index and content (version
+ * nibble 8: the same bundle gets the same ids). In buf unless it is the
+ * resource's own; NULL for an entry without a resource, an invalid id, or
+ * out of memory. */
+#define CK_FHIR_ENTRY_ID_MAX 80
+const char *ck_fhir_entry_id(const json_t *entry, size_t index, char buf[CK_FHIR_ENTRY_ID_MAX]);
 
 /* ---- export ----------------------------------------------------------- */
 typedef enum ck_fhir_bundle_type {

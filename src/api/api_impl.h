@@ -53,6 +53,7 @@ typedef enum ck_api_route_kind {
     CK_API_R_HISTORY,      /* /fhir/{type}/{id}/_history               */
     CK_API_R_VREAD,        /* /fhir/{type}/{id}/_history/{vid}         */
     CK_API_R_EVERYTHING,   /* /fhir/Patient/{id}/$everything           */
+    CK_API_R_SYSTEM,       /* /fhir: a transaction or batch            */
     CK_API_R_COUNT_
 } ck_api_route_kind;
 
@@ -168,6 +169,13 @@ void ck_api_free_text(char *t, size_t len);
 /* The record GID for a patient reference value (a record's GID or its
  * Patient resource id); 0, or -1 when none is known (r's reply 404). */
 int ck_api_record_of(ck_api_req *r, const char *id, char gid[CK_API_GID_MAX]);
+/* The known record whose Patient resource has id: the cache's, else
+ * found by loading the known records not read yet (a client may name the
+ * patient by her resource's id before anything of hers was read). 0 with
+ * gid set; -1 (r's reply untouched) when none has it. */
+int ck_api_record_by_patient_res(ck_api_req *r, const char *id, char gid[CK_API_GID_MAX]);
+/* POST [base]: a transaction or batch Bundle imported (fhir_transaction.c). */
+int ck_api_transaction(ck_api_req *r);
 /* The snapshot holding Type/id among the known records; -1 with 404. */
 int ck_api_find(ck_api_req *r, const char *type, const char *id, ck_api_snap **out);
 

@@ -52,13 +52,12 @@ int ck_api_find(ck_api_req *r, const char *type, const char *id, ck_api_snap **o
     return ck_api_fail(r, 404, "not-found", "no such resource among the records this node serves", NULL);
 }
 
-/* The known record whose Patient resource has id, loading the known
- * records not in the cache yet (a client may name the patient by her
- * resource's id before anything of hers was read). 0 with gid set. */
-static int record_by_patient_res(ck_api_req *r, const char *id, char gid[CK_API_GID_MAX])
+int ck_api_record_by_patient_res(ck_api_req *r, const char *id, char gid[CK_API_GID_MAX])
 {
     char known[64][CK_API_GID_MAX];
-    size_t n = ck_api_known(r->api, known, 64);
+    size_t n;
+    if (ck_api_cache_by_patient_res(r->api, id, gid) == 0) return 0;
+    n = ck_api_known(r->api, known, 64);
     for (size_t i = 0; i < n; i++) {
         ck_api_snap *s;
         int hit;
@@ -79,7 +78,7 @@ static int record_by_patient_res(ck_api_req *r, const char *id, char gid[CK_API_
 
 int ck_api_record_of(ck_api_req *r, const char *id, char gid[CK_API_GID_MAX])
 {
-    if (ck_api_cache_by_patient_res(r->api, id, gid) == 0 || record_by_patient_res(r, id, gid) == 0) return 0;
+    if (ck_api_record_by_patient_res(r, id, gid) == 0) return 0;
     if (!ck_net_id_valid(id) || strlen(id) >= CK_API_GID_MAX)
         return ck_api_fail(r, 404, "not-found", "no such patient record", "patient");
     snprintf(gid, CK_API_GID_MAX, "%s", id); /* a record's GID; loading it tells whether it exists */

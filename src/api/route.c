@@ -79,6 +79,10 @@ int ck_api_route_parse(const char *path, size_t len, ck_api_route *out)
     char seg[SEG_MAX][72];
     size_t nseg = 0, i = 0;
     memset(out, 0, sizeof *out);
+    if ((len == 5 && memcmp(path, "/fhir", 5) == 0) || (len == 6 && memcmp(path, "/fhir/", 6) == 0)) {
+        out->kind = CK_API_R_SYSTEM; /* the base: transaction and batch */
+        return 0;
+    }
     if (len < 6 || memcmp(path, "/fhir/", 6) != 0) return -1;
     i = 6;
     while (i <= len) {
@@ -134,6 +138,7 @@ static const struct {
     {"GET", CK_API_R_HISTORY, ck_api_history},
     {"GET", CK_API_R_VREAD, ck_api_vread},
     {"GET", CK_API_R_EVERYTHING, ck_api_everything},
+    {"POST", CK_API_R_SYSTEM, ck_api_transaction},
 };
 
 ck_api_handler ck_api_dispatch(const char *method, const ck_api_route *rt, int *allowed)

@@ -124,6 +124,12 @@ int ck_fhir_api_capability(json_t **out, const ck_fhir_api_capability_in *in, ck
     if (in->base && json_object_set_new(cs, "implementation",
                                         json_pack("{s:s, s:s}", "description", "carekey node", "url", in->base)) != 0)
         goto nomem;
+    /* POST [base]: a transaction or batch Bundle, imported all or nothing */
+    if (json_object_set_new(json_array_get(json_object_get(cs, "rest"), 0), "interaction",
+                            json_pack("[{s:s, s:s}, {s:s, s:s}]", "code", "transaction", "documentation",
+                                      "Imported into one record, all or nothing", "code", "batch", "documentation",
+                                      "Imported as a transaction: all or nothing")) != 0)
+        goto nomem;
     resources = json_object_get(json_array_get(json_object_get(cs, "rest"), 0), "resource");
     types = fa_types(&n);
     for (i = 0; i < n; i++)

@@ -44,13 +44,8 @@ static ck_fhir_err json_fail(ck_fhir_error *err, const json_error_t *je)
                         what, je->line, je->column, je->position);
 }
 
-/* The id the server assigns to a resource written without one (a
- * transaction's create, R4 3.3.1): what its entry's fullUrl names - the
- * UUID of urn:uuid:, the OID of urn:oid:, the id of a RESTful
- * [base]/Type/id of the same type - so the bundle's references to it keep
- * resolving; with no such fullUrl, a UUID-shaped digest of the entry's
- * index and content (the same bundle imports to the same ids). buf holds
- * at least 65 bytes. NULL only when out of memory. */
+/* The id a server assigns to a resource written without one (R4 3.3.1):
+ * what its entry's fullUrl names, or a digest (carekey/fhir.h). */
 static const char *assigned_id(const char *fu, const char *type, const json_t *res, size_t index, char *buf,
                                size_t cap)
 {
@@ -65,7 +60,7 @@ static const char *assigned_id(const char *fu, const char *type, const json_t *r
 
     if (fu && strncmp(fu, "urn:uuid:", 9) == 0) cand = fu + 9;
     else if (fu && strncmp(fu, "urn:oid:", 8) == 0) cand = fu + 8;
-    else if (fu && (slash = strrchr(fu, '/')) && slash > fu) {
+    else if (fu && type && (slash = strrchr(fu, '/')) && slash > fu) {
         size_t tl = strlen(type);
         if ((size_t)(slash - fu) > tl && memcmp(slash - tl, type, tl) == 0 && slash[-(long)tl - 1] == '/')
             cand = slash + 1;
@@ -74,7 +69,7 @@ static const char *assigned_id(const char *fu, const char *type, const json_t *r
         memcpy(buf, cand, strlen(cand) + 1);
         return buf;
     }
-    if (!(text = ck_fhir_json_dump(res, JSON_COMPACT | JSON_SORT_KEYS))) return NULL;
+    if (cap < 37 || !(text = ck_fhir_json_dump(res, JSON_COMPACT | JSON_SORT_KEYS))) return NULL;
     for (k = 0; k < 8; k++) ib[k] = (unsigned char)((uint64_t)index >> (56 - 8 * k));
     ctx = EVP_MD_CTX_new();
     ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(ctx, ib, sizeof ib) == 1 &&
@@ -91,6 +86,15 @@ static const char *assigned_id(const char *fu, const char *type, const json_t *r
     }
     buf[o] = 0;
     return buf;
+}
+
+const char *ck_fhir_entry_id(const json_t *entry, size_t index, char buf[CK_FHIR_ENTRY_ID_MAX])
+{
+    const json_t *res = json_object_get(entry, "resource"), *id = json_object_get(res, "id");
+    if (!json_is_object(res)) return NULL;
+    if (id) return json_is_string(id) && ck_fhir_valid_id(json_string_value(id)) ? json_string_value(id) : NULL;
+    return assigned_id(json_string_value(json_object_get(entry, "fullUrl")), ck_json_str(res, "resourceType"), res,
+                       index, buf, CK_FHIR_ENTRY_ID_MAX);
 }
 
 static int depth_ok(const json_t *v, int depth)
@@ -171,7 +175,7 @@ ck_fhir_err ck_fhir_split(ck_fhir_sections *out, const char *json, size_t len, c
     json_array_foreach(entries, i, e) {
         json_t *res, *full, *prev;
         const char *type, *id;
-        char idbuf[80];
+        char idbuf[CK_FHIR_ENTRY_ID_MAX];
         int assigned;
         ck_section sec;
         size_t p0 = ck_jpath_key(&path, "entry"), p1;

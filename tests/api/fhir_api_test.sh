@@ -75,7 +75,9 @@ config() {
     jq --arg secs "$FHIR_SECTIONS" '($secs | split(" ")) as $S
         | [.entries[] | select(.status == "ok" and (.section as $s | $S | index($s)))
            | .payload | (if type == "array" then .[] else . end)
-           | (if type == "object" and (.resource | type) == "object" then .resource else . end)
+           | (if type == "object" and (.resource | type) == "object"
+              then .resource + (if .resource.id == null and (.id | type) == "string" then {id: .id} else {} end)
+              else . end)
            | select(type == "object" and (.resourceType | type) == "string")]
         | reduce .[] as $r ({}; .["\($r.resourceType)/\($r.id)"] = $r)
         | [to_entries[] | {type: .value.resourceType, id: .value.id, resource: .value}]' \
@@ -131,6 +133,49 @@ for fx in "${FIXTURES[@]}"; do
     PORTS[fam-${p#pt-}]=$PORT
 done
 echo "# servers up: $(( $(now_ms) - T_START )) ms"
+
+# POST [base] with a transaction, as the patient: two creates without ids,
+# one naming the other by its urn:uuid; then the same Bundle again
+serve pt-1
+PT1_PORT=$PORT PT1_TOKEN=$TOKEN
+post_base() { # post_base BODY_FILE PORT TOKEN: status and body into $W/tx.out
+    curl -s -o "$W/tx.out" -w '%{http_code}' -X POST -H "Host: 127.0.0.1:$2" -H "Authorization: Bearer $3" \
+        -H 'Content-Type: application/fhir+json' --data-binary "@$1" "http://127.0.0.1:$2/fhir"
+}
+pid1=$(jq -r '[.entry[].resource | select(.resourceType == "Patient") | .id][0]' "${FIXTURES[0]}")
+cat >"$W/tx.json" <<EOF
+{"resourceType": "Bundle", "type": "transaction", "entry": [
+ {"fullUrl": "urn:uuid:0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a01",
+  "resource": {"resourceType": "Observation", "status": "final", "code": {"text": "Heart rate at home"},
+               "subject": {"reference": "Patient/$pid1"}, "valueQuantity": {"value": 61, "unit": "/min"}},
+  "request": {"method": "POST", "url": "Observation"}},
+ {"fullUrl": "urn:uuid:0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a02",
+  "resource": {"resourceType": "Condition", "code": {"text": "Bradycardia"}, "subject": {"reference": "Patient/$pid1"},
+               "evidence": [{"detail": [{"reference": "urn:uuid:0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a01"}]}]},
+  "request": {"method": "POST", "url": "Condition"}}]}
+EOF
+st=$(post_base "$W/tx.json" "$PT1_PORT" "$PT1_TOKEN")
+if [ "$st" = 200 ] && jq -e '.type == "transaction-response" and ([.entry[].response.status] == ["201 Created", "201 Created"])
+        and .entry[0].response.location == "Observation/0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a01"' "$W/tx.out" >/dev/null; then
+    ok "POST [base] transaction: 201 for each entry, under the ids their fullUrls name"
+else bad "POST [base] transaction: $st $(head -c 400 "$W/tx.out")"; fi
+st=$(curl -s -o "$W/tx.read" -w '%{http_code}' -H "Host: 127.0.0.1:$PT1_PORT" -H "Authorization: Bearer $PT1_TOKEN" \
+    "http://127.0.0.1:$PT1_PORT/fhir/Condition/0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a02")
+if [ "$st" = 200 ] && jq -e '.id == "0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a02" and .evidence[0].detail[0].reference ==
+        "urn:uuid:0f6c1c52-8a1e-4c9e-9d55-7d1b8d0c0a01" and (.meta.versionId | test("^[1-9][0-9]*$"))' "$W/tx.read" >/dev/null; then
+    ok "the created Condition reads back with its id and its reference as sent"
+else bad "read of the created Condition: $st $(head -c 300 "$W/tx.read")"; fi
+st=$(post_base "$W/tx.json" "$PT1_PORT" "$PT1_TOKEN")
+if [ "$st" = 200 ] && jq -e '[.entry[].response.status] == ["200 OK", "200 OK"]' "$W/tx.out" >/dev/null; then
+    ok "the same transaction again: 200 OK, nothing written twice"
+else bad "the same transaction again: $st $(head -c 300 "$W/tx.out")"; fi
+jq '.type = "collection"' "$W/tx.json" >"$W/tx-coll.json"
+jq '.entry += [{"request": {"method": "DELETE", "url": "Observation/x"}}]' "$W/tx.json" >"$W/tx-del.json"
+st1=$(post_base "$W/tx-coll.json" "$PT1_PORT" "$PT1_TOKEN"); o1=$(jq -r '.issue[0].code' "$W/tx.out")
+st2=$(post_base "$W/tx-del.json" "$PT1_PORT" "$PT1_TOKEN"); o2=$(jq -r '.issue[0].expression[0]' "$W/tx.out")
+if [ "$st1" = 400 ] && [ "$o1" = invalid ] && [ "$st2" = 400 ] && [ "$o2" = '$.entry[2]' ]; then
+    ok "POST [base]: a collection 400, an entry without a resource 400 naming it"
+else bad "POST [base] refusals: $st1 $o1, $st2 $o2"; fi
 
 # a client that names the patient by her Patient resource's id before the
 # node has read anything of hers (the doctor's server has answered nothing

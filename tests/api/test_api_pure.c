@@ -94,8 +94,12 @@ static void test_route(void)
     CHECK(route("/fhir/Patient/pt-1/%24everything", &rt) == 0 && rt.kind == CK_API_R_EVERYTHING, "escaped $");
     CHECK(route("/fhir/Observation/%61bc", &rt) == 0 && !strcmp(rt.id, "abc"), "escaped id");
     CHECK(route("/fhir/Observation/x/$everything", &rt) != 0, "$everything of another type");
-    CHECK(route("/fhir/", &rt) != 0, "no type");
-    CHECK(route("/fhir", &rt) != 0, "the base alone");
+    CHECK(route("/fhir/", &rt) == 0 && rt.kind == CK_API_R_SYSTEM, "the base with its slash: transactions");
+    CHECK(route("/fhir", &rt) == 0 && rt.kind == CK_API_R_SYSTEM, "the base alone: transactions");
+    CHECK(ck_api_dispatch("POST", &rt, &allowed) == ck_api_transaction && !ck_api_dispatch("GET", &rt, &allowed) &&
+              allowed,
+          "POST [base] only");
+    CHECK(route("/fhir//", &rt) != 0 && route("/fhirx", &rt) != 0, "nothing else at the base");
     CHECK(route("/fhir/Observation/", &rt) != 0, "a trailing slash");
     CHECK(route("/fhir//x", &rt) != 0, "an empty segment");
     CHECK(route("/fhir/observation", &rt) != 0, "a lower-case type");
