@@ -4,7 +4,8 @@
  * the node's import (carekey/node_import.h), all or nothing - a batch too,
  * which R4 would let fail entry by entry. The record is the one whose
  * Patient resource the Bundle carries (found among the records the node
- * knows), else the caller's own. Each entry's resource is stored as it
+ * knows), else the caller's own; only its owner may import into it (403
+ * for anyone else). Each entry's resource is stored as it
  * came; one without an id gets the id its fullUrl names (ck_fhir_entry_id),
  * so references between the entries keep resolving. The reply is a
  * transaction-response (batch-response) with, per entry, 201 Created and
@@ -89,6 +90,13 @@ int ck_api_transaction(ck_api_req *r)
     }
     ck_fhir_sections_clear(&split);
     record_for(r, json_object_get(bundle, "entry"), gid);
+    /* an import is one batch closed by a commit entry: only the record's
+     * owner writes every section, so only she could finish one (others
+     * create resources one by one, POST [base]/[type]) */
+    if (strcmp(gid, r->api->gid) != 0) {
+        ck_api_fail(r, 403, "forbidden", "only the patient imports a Bundle into her record", NULL);
+        goto out;
+    }
     memset(&in, 0, sizeof in);
     in.patient = gid;
     in.bundle = (const uint8_t *)r->body;

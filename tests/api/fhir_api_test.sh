@@ -176,6 +176,14 @@ st2=$(post_base "$W/tx-del.json" "$PT1_PORT" "$PT1_TOKEN"); o2=$(jq -r '.issue[0
 if [ "$st1" = 400 ] && [ "$o1" = invalid ] && [ "$st2" = 400 ] && [ "$o2" = '$.entry[2]' ]; then
     ok "POST [base]: a collection 400, an entry without a resource 400 naming it"
 else bad "POST [base] refusals: $st1 $o1, $st2 $o2"; fi
+# the doctor may create resources one by one, but not import a Bundle into
+# her record: the transaction names pt-1's Patient resource
+jq --argjson p "$(jq '[.entry[] | select(.resource.resourceType == "Patient")][0]' "${FIXTURES[0]}")" \
+    '.entry = [$p] + .entry' "$W/tx.json" >"$W/tx-pat.json"
+st=$(post_base "$W/tx-pat.json" "${PORTS[dr-a]}" "$(cat "$(world_home dr-a)/api-token")")
+if [ "$st" = 403 ] && jq -e '.issue[0].code == "forbidden"' "$W/tx.out" >/dev/null; then
+    ok "POST [base] by the doctor into the patient's record: 403"
+else bad "POST [base] by the doctor: $st $(head -c 300 "$W/tx.out")"; fi
 
 # a client that names the patient by her Patient resource's id before the
 # node has read anything of hers (the doctor's server has answered nothing
