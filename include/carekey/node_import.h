@@ -2,7 +2,9 @@
  * carekey/node_import.h - FHIR R4 bundles in and out of a patient's record
  * through the node.
  *
- * Import is all or nothing: the bundle is split into record sections
+ * Only the patient imports into her record (FORBIDDEN "not_patient" for
+ * anyone else: an import is one batch across every section, which only
+ * she can write whole and close). Import is all or nothing: the bundle is split into record sections
  * (ck_fhir_split), every entry is planned and sealed under the section's
  * policy from the patient's signed sharing profile before the first is
  * written, and the entries form one batch closed by a commit entry. A

@@ -138,6 +138,14 @@ static int import_bundle(ck_node *c, const ck_node_import_in *in, ck_node_import
     if (max_entry < ENTRY_BYTES_MIN)
         return ck_node_fail(c, CK_NODE_E_INVALID, "bad_entry_bytes", "the entry size must be at least %d bytes",
                             ENTRY_BYTES_MIN);
+    /* An import is one batch across every section, closed by its author's
+     * commit: only the patient writes them all. A grantee's import would
+     * stop at her first section without a grant and leave an open batch
+     * that readers count against the whole record. */
+    if ((rc = ck_node_keyring(c)) != 0) return rc;
+    if (!ck_node_is_patient(c, in->patient))
+        return ck_node_fail(c, CK_NODE_E_FORBIDDEN, "not_patient",
+                            "only the patient imports a bundle into her record (this keyring is %s)", ck_node_gid(c));
     memset(&fe, 0, sizeof fe);
     if (ck_fhir_split(&secs, (const char *)in->bundle, in->bundle_len, &fe) != CK_FHIR_OK) {
         rc = ck_node_fail(c, CK_NODE_E_INVALID, "bad_bundle", "%s", fe.msg[0] ? fe.msg : ck_fhir_strerror(fe.code));
