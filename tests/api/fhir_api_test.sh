@@ -184,14 +184,18 @@ st=$(post_base "$W/tx-pat.json" "${PORTS[dr-a]}" "$(cat "$(world_home dr-a)/api-
 if [ "$st" = 403 ] && jq -e '.issue[0].code == "forbidden"' "$W/tx.out" >/dev/null; then
     ok "POST [base] by the doctor into the patient's record: 403"
 else bad "POST [base] by the doctor: $st $(head -c 300 "$W/tx.out")"; fi
-# nor through the CLI: a grantee's import would stop at her first section
-# without a grant and leave a batch open in the patient's record
+# nor through the CLI, even with writes on the first sections of the plan:
+# her import (the patient's own bundle, so the patient's batch id) would
+# write those and stop, and the record would no longer verify
+world_run world_as pt-2 grant --patient pt-2 --to dr-a --sections demographics,allergies,problems
 rc=0
 world_as dr-a import "${FIXTURES[1]}" --patient pt-2 >"$W/imp.out" 2>&1 || rc=$?
-if [ "$rc" != 0 ] && grep -q "only the patient imports" "$W/imp.out" &&
-    world_as pt-2 record get --patient pt-2 --section results >/dev/null 2>&1; then
-    ok "carekey import by the doctor into pt-2's record: refused before writing; the record still verifies"
+if [ "$rc" != 0 ] && grep -q "only the patient imports" "$W/imp.out"; then
+    ok "carekey import by the doctor into pt-2's record: refused before writing"
 else bad "carekey import by the doctor: exit $rc: $(head -c 300 "$W/imp.out")"; fi
+if world_as pt-2 export --patient pt-2 --out "$W/pt-2.export.json" >"$W/exp.out" 2>&1; then
+    ok "pt-2's record still verifies and exports"
+else bad "pt-2's export after the doctor's import: $(head -c 300 "$W/exp.out")"; fi
 
 # a client that names the patient by her Patient resource's id before the
 # node has read anything of hers (the doctor's server has answered nothing
