@@ -312,13 +312,25 @@ static int add_elements(ck_fhir_api_query *q, const char *v, size_t n, ck_fhir_a
     return put(q, v, n, &q->elements, err);
 }
 
+/* The result parameters, in SEEN_ order; then _include and _revinclude,
+ * which may repeat. */
+static const char *const result_names[] = {"_count",   "_offset", "_sort",     "_format",    "_summary",
+                                           "_total",   "_elements", "_include", "_revinclude"};
+
+/* 1 when name (n bytes) is one of them. */
+static int is_result_name(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof result_names / sizeof *result_names; i++)
+        if (is(name, n, result_names[i])) return 1;
+    return 0;
+}
+
 /* _count, _offset, _sort, _format, _summary, _total, _elements: 1 when
  * name is one (and handled). */
 static int add_result(ck_fhir_api_query *q, const char *name, size_t nlen, const char *v, size_t vlen,
                       ck_fhir_api_error *err)
 {
-    static const char *const names[SEEN_N_] = {"_count",   "_offset", "_sort",    "_format",
-                                               "_summary", "_total",  "_elements"};
+    const char *const *names = result_names;
     int which;
     long x;
     for (which = 0; which < SEEN_N_; which++)
@@ -487,10 +499,7 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
     memcpy(expr, name, base);
     expr[base] = 0;
     def = fa_param_find(fa_type_find(q->type), name, base);
-    if (!def && !(base == 6 && memcmp(name, "_count", 6) == 0) && !(base == 7 && memcmp(name, "_offset", 7) == 0) &&
-        !(base == 5 && memcmp(name, "_sort", 5) == 0) && !(base == 7 && memcmp(name, "_format", 7) == 0) &&
-        !(base == 8 && memcmp(name, "_include", 8) == 0) && !(base == 11 && memcmp(name, "_revinclude", 11) == 0) &&
-        !is(name, base, "_summary") && !is(name, base, "_total") && !is(name, base, "_elements"))
+    if (!def && !is_result_name(name, base))
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr, "unknown search parameter %s for %s", expr, q->type);
     if (colon && (mod = param_modifier(def, colon + 1, nlen - base - 1)) == CK_FHIR_API_MOD_NONE)
         return fa_fail(err, CK_FHIR_API_E_NOT_SUPPORTED, expr,
@@ -500,7 +509,7 @@ int ck_fhir_api_query_add(ck_fhir_api_query *q, const char *name, size_t nlen, c
         return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: a value over %d bytes", expr, CK_FHIR_API_VALUE_MAX);
     if (!text_ok((const unsigned char *)value, vlen))
         return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: control character or invalid UTF-8", expr);
-    if ((nlen == 8 && memcmp(name, "_include", 8) == 0) || (nlen == 11 && memcmp(name, "_revinclude", 11) == 0))
+    if (is(name, nlen, "_include") || is(name, nlen, "_revinclude"))
         return add_include(q, nlen == 11, value, vlen, err);
     if ((r = add_result(q, name, nlen, value, vlen, err)) != 0) return r < 0 ? -1 : 0;
     if (mod == CK_FHIR_API_MOD_MISSING) return add_missing(q, def, value, vlen, err);
