@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "api/api_impl.h"
 
 #define RECORDS_MAX 64
@@ -111,6 +113,7 @@ int ck_api_match_page(ck_api_req *r, const ck_fhir_api_query *q, json_t *all)
     without_patient(m, q);
     rc = ck_fhir_api_search(&found, m, all, &err) == 0 ? ck_api_searchset(r, q, found, NULL) : ck_api_fail_fhir(r, &err);
     json_decref(found);
+    OPENSSL_cleanse(m, sizeof *m); /* search values are patient data */
     free(m);
     return rc;
 }
@@ -223,6 +226,8 @@ out:
     json_decref(found);
     json_decref(all);
     json_decref(pool);
+    if (q) OPENSSL_cleanse(q, sizeof *q); /* search values (names, codes) are patient data */
+    if (m) OPENSSL_cleanse(m, sizeof *m);
     free(q);
     free(m);
     free(recs);

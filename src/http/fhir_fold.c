@@ -4,11 +4,13 @@
  * "e" and a combining accent, full case folding turns "Straße" into
  * "strasse", and dropping the combining marks (general category M) leaves
  * the bare letters. The same function folds the query's value and each
- * element's, so both sides compare alike.
+ * element's, so both sides compare alike. What it folds is patient data:
+ * its buffers are wiped.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
@@ -39,6 +41,7 @@ int fa_fold(const char *s, size_t n, char *out, size_t cap, size_t *outlen)
     *outlen = o;
     rc = 0;
 out:
+    OPENSSL_cleanse(folded, flen); /* names and the like: patient data */
     if (folded != local) free(folded);
     return rc;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "fhir_api_int.h"
 
 int fa_walk(const json_t *node, const char *path, fa_visit_fn fn, void *ctx)
@@ -101,6 +103,7 @@ static int string_is(const ck_fhir_api_query *q, const ck_fhir_api_value *v, ck_
         hit = mod == CK_FHIR_API_MOD_CONTAINS
                   ? strstr(folded, ck_fhir_api_str(q, v->a)) != NULL
                   : fl >= v->a.len && memcmp(folded, ck_fhir_api_str(q, v->a), v->a.len) == 0;
+    if (folded) OPENSSL_cleanse(folded, folded == local ? sizeof local : n * 18 + 16); /* patient data */
     if (folded != local) free(folded);
     return hit;
 }

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "fhir_api_int.h"
 
 enum { SEEN_COUNT, SEEN_OFFSET, SEEN_SORT, SEEN_FORMAT, SEEN_SUMMARY, SEEN_TOTAL, SEEN_ELEMENTS, SEEN_N_ };
@@ -158,11 +160,14 @@ static int parse_string(ck_fhir_api_query *q, ck_fhir_api_value *v, const char *
 {
     char folded[CK_FHIR_API_VALUE_MAX * 4];
     size_t fl;
+    int rc;
     if (fa_fold(s, n, folded, sizeof folded, &fl) != 0)
-        return fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: the value folds to more than %zu bytes", expr,
-                       sizeof folded - 1);
-    if (fl == 0) return fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: nothing left to search once folded", expr);
-    return put(q, folded, fl, &v->a, err) != 0 || put(q, s, n, &v->b, err) != 0 ? -1 : 0;
+        rc = fa_fail(err, CK_FHIR_API_E_TOO_LONG, expr, "%s: the value folds to more than %zu bytes", expr,
+                     sizeof folded - 1);
+    else if (fl == 0) rc = fa_fail(err, CK_FHIR_API_E_INVALID, expr, "%s: nothing left to search once folded", expr);
+    else rc = put(q, folded, fl, &v->a, err) != 0 || put(q, s, n, &v->b, err) != 0 ? -1 : 0;
+    OPENSSL_cleanse(folded, sizeof folded);
+    return rc;
 }
 
 /* One alternative of a token, reference, string or _id parameter. */
