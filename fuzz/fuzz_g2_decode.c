@@ -1,7 +1,9 @@
 /*
  * Fuzz ck_g2_decode: any accepted input is a group element whose canonical
  * encoding (compressed for 48 bytes, uncompressed for 96) is the input itself,
- * and whose other encoding decodes to the same point.
+ * and whose other encoding decodes to the same point. ck_g2_decode_on_curve
+ * agrees with it on every input, except that it keeps on-curve points
+ * outside the group, which the strict decoder refuses as not in the group.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +12,25 @@
 #include "carekey/ec.h"
 #include "fuzz.h"
 
+/* The on-curve decoder against the strict one on the same bytes. */
+static void check_on_curve_decoder(const uint8_t *data, size_t size)
+{
+    ck_g2 p, q;
+    ck_err strict = ck_g2_decode(&p, data, size), loose = ck_g2_decode_on_curve(&q, data, size);
+    if (loose != CK_OK) {
+        FUZZ_ASSERT(strict == loose, "on-curve decoder fails differently from the strict one");
+        return;
+    }
+    FUZZ_ASSERT(ck_g2_on_curve(&q), "on-curve decoder accepted a point off the curve");
+    if (strict == CK_OK) FUZZ_ASSERT(ck_g2_eq(&p, &q), "the two decoders disagree on a point");
+    else FUZZ_ASSERT(strict == CK_ERR_NOT_IN_GROUP && !ck_g2_in_group(&q), "strict decoder refused a member");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ck_g2 p, q;
     uint8_t c[CK_G2_COMPRESSED_BYTES], u[CK_G2_UNCOMPRESSED_BYTES];
+    check_on_curve_decoder(data, size);
     if (ck_g2_decode(&p, data, size) != CK_OK) return 0;
     FUZZ_ASSERT(size == sizeof c || size == sizeof u, "accepted a wrong length");
     FUZZ_ASSERT(ck_g2_in_group(&p), "decoded point not in G2");

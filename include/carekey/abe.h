@@ -129,6 +129,7 @@ typedef struct ck_abe_ct {
     ck_lsss *lsss;
     size_t rows;
     ck_abe_row *row;
+    int membership_deferred;          /* decoded by ck_abe_ct_decode_for_decrypt */
 } ck_abe_ct;
 
 /* Epoch of an attribute label at encryption time; NULL means epoch 0. */
@@ -156,6 +157,13 @@ CK_MUST_CHECK ck_abe_err ck_abe_authority_pk_decode(ck_abe_authority_pk *pk, con
 CK_MUST_CHECK ck_abe_err ck_abe_authority_sk_decode(ck_abe_authority_sk *sk, const uint8_t *in, size_t len);
 CK_MUST_CHECK ck_abe_err ck_abe_user_key_decode(ck_abe_user_key *key, const uint8_t *in, size_t len);
 CK_MUST_CHECK ck_abe_err ck_abe_ct_decode(ck_abe_ct *ct, const uint8_t *in, size_t len);
+/* What a reader needs, for less: every check of ck_abe_ct_decode except
+ * the prime-order tests, which ck_abe_decrypt then makes where its result
+ * depends on them (each C4 it pairs is tested for G2 inside the Miller
+ * loop, the product of the C1 for GT; the pairing cannot see C2's or C3's
+ * components outside G1: docs/EC.md, "Validation"). The elements are fit
+ * for ck_abe_decrypt only; the policy, rows and epochs for any use. */
+CK_MUST_CHECK ck_abe_err ck_abe_ct_decode_for_decrypt(ck_abe_ct *ct, const uint8_t *in, size_t len);
 
 #ifdef __cplusplus
 }

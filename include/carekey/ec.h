@@ -168,6 +168,10 @@ void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a);
  * inversion per 32 points (Montgomery's trick); constant time. */
 void ck_g1_compress_batch(uint8_t *out, const ck_g1 *in, size_t n);
 CK_MUST_CHECK ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len);
+/* Every check but the subgroup's: the point is on E(Fp), maybe outside G1.
+ * Only for a point whose sole use is the first slot of a pairing with a
+ * point of G2, which ignores its component outside G1 (docs/EC.md). */
+CK_MUST_CHECK ck_err ck_g1_decode_on_curve(ck_g1 *r, const uint8_t *in, size_t len);
 /* Hash-to-curve, RFC 9380 BLS12381G1_XMD:SHA-256_SSWU_RO_ / _NU_. The DST
  * must not be empty (CK_ERR_PARAM); DSTs over 255 bytes are hashed. */
 CK_MUST_CHECK ck_err ck_g1_hash_to_curve(ck_g1 *r, const uint8_t *msg, size_t len,
@@ -199,6 +203,9 @@ void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a);
 void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a);
 void ck_g2_compress_batch(uint8_t *out, const ck_g2 *in, size_t n);   /* 96 bytes each */
 CK_MUST_CHECK ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len);
+/* Every check but the subgroup's: for a point whose membership
+ * ck_miller_loop_mixed_checked tests as it pairs it. */
+CK_MUST_CHECK ck_err ck_g2_decode_on_curve(ck_g2 *r, const uint8_t *in, size_t len);
 CK_MUST_CHECK ck_err ck_g2_hash_to_curve(ck_g2 *r, const uint8_t *msg, size_t len,
                                          const uint8_t *dst, size_t dst_len);
 CK_MUST_CHECK ck_err ck_g2_encode_to_curve(ck_g2 *r, const uint8_t *msg, size_t len,
@@ -242,6 +249,11 @@ CK_MUST_CHECK ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len);
  * failure returns the error of the first failing element and sets *bad
  * (may be NULL) to its index; out may then be partly written. */
 CK_MUST_CHECK ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad);
+/* The same, with every check but the order-r test: each element is in the
+ * cyclotomic subgroup (order r * 4513 * c), maybe outside GT. Only for
+ * elements that never meet a secret (a ciphertext's C1, docs/EC.md). */
+CK_MUST_CHECK ck_err ck_gt_decompress_batch_cyclotomic(ck_gt *out, const uint8_t *const *in, size_t n,
+                                                       size_t *bad);
 /* GT tables use signed 5-bit windows (52 rows of 16 powers, 468 KiB): a
  * GT product costs far more than a row scan, so fewer, longer rows win. */
 typedef struct { ck_fp12 t[52][16]; } ck_gt_table;
@@ -264,6 +276,14 @@ void ck_miller_loop_prepared(ck_fp12 *r, const ck_g1_affine *p,
 /* Both kinds in one loop: n affine pairs and m pairs with prepared lines. */
 void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
                           const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m);
+/* The same loop for q[i] only known to be on the twist (decoded with
+ * ck_g2_decode_on_curve): 1 when every q[i] is in G2, tested from the
+ * loop's own [|x|]q[i] (docs/EC.md, "Validation"), else 0 and r is
+ * meaningless. The p[i] may lie anywhere on E(Fp): the reduced pairing
+ * ignores a component of order prime to r there. */
+CK_MUST_CHECK int ck_miller_loop_mixed_checked(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q,
+                                               size_t n, const ck_g1_affine *pp,
+                                               const ck_g2_prepared *const *qp, size_t m);
 
 /* ---- misc ------------------------------------------------------------- */
 /* RFC 9380 expand_message_xmd with SHA-256; out_len <= 8160 (255*32). */

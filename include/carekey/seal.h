@@ -88,8 +88,9 @@ CK_MUST_CHECK ck_seal_err ck_seal(uint8_t **out, size_t *out_len, const ck_seal_
                                   const uint8_t *ad, size_t ad_len, ck_policy_error *perr);
 
 /* A decoded envelope (every length, the ABE header and its group elements
- * validated); public data only. Decoding does not authenticate: that
- * happens in ck_seal_open / ck_seal_rewrap.                               */
+ * validated, the elements' prime-order tests left to the decryption as in
+ * ck_abe_ct_decode_for_decrypt); public data only. Decoding does not
+ * authenticate: that happens in ck_seal_open / ck_seal_rewrap.           */
 typedef struct ck_seal_env ck_seal_env;
 
 CK_MUST_CHECK ck_seal_err ck_seal_decode(ck_seal_env **env, const uint8_t *in, size_t len);

@@ -72,19 +72,26 @@ static ck_abe_err get_str8(reader *r, char *out, size_t cap)
     return CK_ABE_OK;
 }
 
-static ck_abe_err get_g1(reader *r, ck_g1 *a)
+/* exact: with the subgroup test (every decoder but the ciphertext's for
+ * decryption, which defers it) */
+static ck_abe_err get_g1_as(reader *r, ck_g1 *a, int exact)
 {
     const uint8_t *p = take(r, 48);
     if (!p) return CK_ABE_ERR_LENGTH;
-    return ck_g1_decode(a, p, 48) == CK_OK ? CK_ABE_OK : CK_ABE_ERR_POINT;
+    return (exact ? ck_g1_decode(a, p, 48) : ck_g1_decode_on_curve(a, p, 48)) == CK_OK ? CK_ABE_OK
+                                                                                     : CK_ABE_ERR_POINT;
 }
 
-static ck_abe_err get_g2(reader *r, ck_g2 *a)
+static ck_abe_err get_g2_as(reader *r, ck_g2 *a, int exact)
 {
     const uint8_t *p = take(r, 96);
     if (!p) return CK_ABE_ERR_LENGTH;
-    return ck_g2_decode(a, p, 96) == CK_OK ? CK_ABE_OK : CK_ABE_ERR_POINT;
+    return (exact ? ck_g2_decode(a, p, 96) : ck_g2_decode_on_curve(a, p, 96)) == CK_OK ? CK_ABE_OK
+                                                                                     : CK_ABE_ERR_POINT;
 }
+
+static ck_abe_err get_g1(reader *r, ck_g1 *a) { return get_g1_as(r, a, 1); }
+static ck_abe_err get_g2(reader *r, ck_g2 *a) { return get_g2_as(r, a, 1); }
 
 static ck_abe_err get_gt(reader *r, ck_gt *a)
 {
@@ -329,8 +336,9 @@ out:
 
 /* The rows' group elements: C2, C3, C4 one by one, then every C1 in one
  * batch (ck_gt_decompress_batch shares the field inversions). Each element
- * gets the same exact checks as alone; any failure is CK_ABE_ERR_POINT. */
-static ck_abe_err decode_rows(ck_abe_ct *t, reader *r)
+ * gets the same checks as alone, exact or with the prime-order tests
+ * deferred to decryption; any failure is CK_ABE_ERR_POINT. */
+static ck_abe_err decode_rows(ck_abe_ct *t, reader *r, int exact)
 {
     const uint8_t **c1 = calloc(t->rows ? t->rows : 1, sizeof(*c1));
     ck_gt *gt = calloc(t->rows ? t->rows : 1, sizeof(*gt));
@@ -340,12 +348,14 @@ static ck_abe_err decode_rows(ck_abe_ct *t, reader *r)
         ck_abe_row *row = &t->row[x];
         row->epoch = get_u32(r);
         c1[x] = take(r, 288);
-        if ((rc = get_g1(r, &row->c2)) != CK_ABE_OK) goto out;
-        if ((rc = get_g1(r, &row->c3)) != CK_ABE_OK) goto out;
-        if ((rc = get_g2(r, &row->c4)) != CK_ABE_OK) goto out;
+        if ((rc = get_g1_as(r, &row->c2, exact)) != CK_ABE_OK) goto out;
+        if ((rc = get_g1_as(r, &row->c3, exact)) != CK_ABE_OK) goto out;
+        if ((rc = get_g2_as(r, &row->c4, exact)) != CK_ABE_OK) goto out;
     }
     rc = CK_ABE_ERR_POINT;
-    if (ck_gt_decompress_batch(gt, c1, t->rows, NULL) != CK_OK) goto out;
+    if ((exact ? ck_gt_decompress_batch(gt, c1, t->rows, NULL)
+               : ck_gt_decompress_batch_cyclotomic(gt, c1, t->rows, NULL)) != CK_OK)
+        goto out;
     for (size_t x = 0; x < t->rows; x++) t->row[x].c1 = gt[x];
     rc = CK_ABE_OK;
 out:
@@ -354,7 +364,7 @@ out:
     return rc;
 }
 
-ck_abe_err ck_abe_ct_decode(ck_abe_ct *ct, const uint8_t *in, size_t len)
+static ck_abe_err ct_decode(ck_abe_ct *ct, const uint8_t *in, size_t len, int exact)
 {
     reader r = {in, in ? len : 0, 0};
     ck_abe_ct t;
@@ -372,11 +382,19 @@ ck_abe_err ck_abe_ct_decode(ck_abe_ct *ct, const uint8_t *in, size_t len)
     rc = CK_ABE_ERR_NOMEM;
     if (!(t.row = calloc(rows, sizeof(*t.row)))) goto out;
     t.rows = rows;
-    if ((rc = decode_rows(&t, &r)) != CK_ABE_OK) goto out;
+    if ((rc = decode_rows(&t, &r, exact)) != CK_ABE_OK) goto out;
     if ((rc = finish(&r)) != CK_ABE_OK) goto out;
+    t.membership_deferred = !exact;
     *ct = t;
     return CK_ABE_OK;
 out:
     ck_abe_ct_free(&t);
     return rc;
+}
+
+ck_abe_err ck_abe_ct_decode(ck_abe_ct *ct, const uint8_t *in, size_t len) { return ct_decode(ct, in, len, 1); }
+
+ck_abe_err ck_abe_ct_decode_for_decrypt(ck_abe_ct *ct, const uint8_t *in, size_t len)
+{
+    return ct_decode(ct, in, len, 0);
 }

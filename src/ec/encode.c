@@ -4,7 +4,9 @@
  * The three top bits of byte 0 are flags: 0x80 compressed, 0x40 point at
  * infinity, 0x20 sign of y (set when y is the lexicographically larger root).
  * G2 writes each Fp2 as c1 || c0. Decoders check, in order: length, flags,
- * field range, curve, subgroup.
+ * field range, curve, subgroup; the _on_curve decoders stop before the
+ * subgroup, for a caller that settles membership another way (decryption,
+ * docs/EC.md "Validation").
  *
  * Users' attribute keys (secret G1 and G2 points) pass through these
  * codecs on their way into and out of the keyring, so neither side
@@ -87,7 +89,7 @@ void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a) { g1
 /* Mask of all ones when v (0 or 1) is 1. */
 static limb_t bit_mask(int v) { return (limb_t)0 - (limb_t)(v & 1); }
 
-ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
+static ck_err g1_decode(ck_g1 *r, const uint8_t *in, size_t len, int check_group)
 {
     enc_flags f;
     uint8_t buf[48];
@@ -119,7 +121,7 @@ ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
     ck_g1_identity(&id);
     CK_SELECT(&g, &id, &g, bit_mask(f.infinity));
     ok |= f.infinity;
-    in_group = ck_g1_in_group(&g);
+    in_group = check_group ? ck_g1_in_group(&g) : 1;   /* check_group: public */
     ck_wipe(&p, sizeof p);
     if (!ok) return f.compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
     if (!in_group) return CK_ERR_NOT_IN_GROUP;
@@ -127,6 +129,9 @@ ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len)
     ck_wipe(&g, sizeof g);
     return CK_OK;
 }
+
+ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len) { return g1_decode(r, in, len, 1); }
+ck_err ck_g1_decode_on_curve(ck_g1 *r, const uint8_t *in, size_t len) { return g1_decode(r, in, len, 0); }
 
 /* ---- G2 ----------------------------------------------------------------- */
 static void fp2_to_zcash(uint8_t out[96], const ck_fp2 *a)
@@ -160,7 +165,7 @@ ENCODE_BATCH(g2, 96)
 void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 1); }
 void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 0); }
 
-ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
+static ck_err g2_decode(ck_g2 *r, const uint8_t *in, size_t len, int check_group)
 {
     enc_flags f;
     uint8_t buf[96];
@@ -188,7 +193,7 @@ ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
     ck_g2_identity(&id);
     CK_SELECT(&g, &id, &g, bit_mask(f.infinity));
     ok |= f.infinity;
-    in_group = ck_g2_in_group(&g);
+    in_group = check_group ? ck_g2_in_group(&g) : 1;   /* check_group: public */
     ck_wipe(&p, sizeof p);
     if (!ok) return f.compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
     if (!in_group) return CK_ERR_NOT_IN_GROUP;
@@ -196,3 +201,6 @@ ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len)
     ck_wipe(&g, sizeof g);
     return CK_OK;
 }
+
+ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len) { return g2_decode(r, in, len, 1); }
+ck_err ck_g2_decode_on_curve(ck_g2 *r, const uint8_t *in, size_t len) { return g2_decode(r, in, len, 0); }

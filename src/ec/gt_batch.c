@@ -5,6 +5,8 @@
  * cyclotomic test, a^p = a^x - but the field inversions are shared: one
  * for all the decompressions (Montgomery's trick over Fp6) and one per
  * eight elements in the exponentiations by |x| of the membership tests.
+ * ck_gt_decompress_batch_cyclotomic stops at the cyclotomic test, for a
+ * decryption's C1, which it tests as one product (docs/EC.md).
  *
  * A random linear combination of the elements would not be a sound
  * substitute for the per-element test: the cyclotomic subgroup has order
@@ -90,8 +92,9 @@ void ck_gt_in_group_batch(int *ok, const ck_gt *a, size_t n)
     }
 }
 
-/* One chunk: the status of each element as ck_gt_decompress would give it. */
-static void decompress_chunk(ck_gt *out, ck_err *st, const uint8_t *const *in, size_t n)
+/* One chunk: the status of each element as ck_gt_decompress would give it
+ * (exact), or with the cyclotomic test standing for the order-r test. */
+static void decompress_chunk(ck_gt *out, ck_err *st, const uint8_t *const *in, size_t n, int exact)
 {
     ck_fp6 m[GT_CHUNK], num[GT_CHUNK], den[GT_CHUNK], inv[GT_CHUNK];
     ck_gt dec[GT_CHUNK];
@@ -104,14 +107,16 @@ static void decompress_chunk(ck_gt *out, ck_err *st, const uint8_t *const *in, s
     }
     fp6_batch_inv(inv, den, live);
     for (size_t k = 0; k < live; k++) torus_finish(&dec[k], &m[k], &num[k], &inv[k]);
-    ck_gt_in_group_batch(ok, dec, live);
+    if (exact) ck_gt_in_group_batch(ok, dec, live);
+    else
+        for (size_t k = 0; k < live; k++) ok[k] = ck_fp12_in_cyclotomic(&dec[k].v);
     for (size_t k = 0; k < live; k++) {
         out[idx[k]] = dec[k];
         st[idx[k]] = ok[k] ? CK_OK : CK_ERR_NOT_IN_GROUP;
     }
 }
 
-ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad)
+static ck_err decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad, int exact)
 {
     ck_err st[GT_CHUNK];
     if (!out || (!in && n)) return CK_ERR_PARAM;
@@ -119,7 +124,7 @@ ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, si
         size_t m = n - i < GT_CHUNK ? n - i : GT_CHUNK;
         for (size_t j = 0; j < m; j++)
             if (!in[i + j]) return CK_ERR_LENGTH;
-        decompress_chunk(out + i, st, in + i, m);
+        decompress_chunk(out + i, st, in + i, m, exact);
         for (size_t j = 0; j < m; j++) {
             if (st[j] != CK_OK) {
                 if (bad) *bad = i + j;
@@ -128,6 +133,16 @@ ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, si
         }
     }
     return CK_OK;
+}
+
+ck_err ck_gt_decompress_batch(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad)
+{
+    return decompress_batch(out, in, n, bad, 1);
+}
+
+ck_err ck_gt_decompress_batch_cyclotomic(ck_gt *out, const uint8_t *const *in, size_t n, size_t *bad)
+{
+    return decompress_batch(out, in, n, bad, 0);
 }
 
 ck_err ck_gt_decompress(ck_gt *r, const uint8_t *in, size_t len)

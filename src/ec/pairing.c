@@ -187,17 +187,40 @@ static void scale_points(ck_fp *iy, ck_fp *xy, const ck_g1_affine *pp, const lim
 static limb_t mask_of(int bit) { return (limb_t)0 - (limb_t)(bit & 1); }
 
 /*
+ * Membership of q in G2 from the loop's own multiple of it. T ends at
+ * [|x|]q, and a point of the twist is in G2 iff psi(q) = [x]q = -T (Scott,
+ * ePrint 2021/1130), so the test costs a few products instead of a 64-bit
+ * multiplication. The doubling and addition formulas are exact for every T
+ * except T = O or T = +-q, which only a q of order below 2^64 meets; each
+ * of those steps leaves Z = 0, every later step keeps it, and Z = 0 fails
+ * the test. The identity passes (it is in G2 and its pair contributes 1).
+ * q is public (a ciphertext's point): the result may steer the caller.
+ */
+static int g2_in_group_from_loop(const twist_proj *t, const ck_g2_affine *q)
+{
+    ck_g2 psi;
+    ck_fp2 x, y;
+    ck_g2_from_affine(&psi, q);
+    ck_g2_psi(&psi, &psi);                 /* Z = 1 stays 1: (psi x, psi y) affine */
+    ck_fp2_mul(&x, &psi.x, &t->z);
+    ck_fp2_mul(&y, &psi.y, &t->z);
+    ck_fp2_neg(&y, &y);
+    return g2_affine_is_identity(q) |
+           (ck_fp2_eq(&x, &t->x) & ck_fp2_eq(&y, &t->y) & (ck_fp2_is_zero(&t->z) ^ 1));
+}
+
+/*
  * One Miller loop over up to CK_MILLER_MAX_BATCH affine pairs (lines computed
  * on the fly) and as many pairs with prepared lines, sharing the squarings
  * of f. Pairs with an identity contribute 1 (masked: no branch on the
  * points, which may be secret).
  */
-static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+static void miller_core(ck_fp12 *f, int *q_ok, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
                         const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     twist_proj t[CK_MILLER_MAX_BATCH];
     otf_point o[CK_MILLER_MAX_BATCH];
-    limb_t pskip[CK_MILLER_MAX_BATCH];
+    limb_t pskip[CK_MILLER_MAX_BATCH] = {0};   /* read only below m; set for gcc */
     ck_fp iy[CK_MILLER_MAX_BATCH], xy[CK_MILLER_MAX_BATCH];
     size_t k = 0;
     ck_fp2 line[3];
@@ -234,6 +257,8 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
     }
     line_flush(f, &acc, &macc);
     ck_fp12_conj(f, f);                    /* x < 0 */
+    if (q_ok)
+        for (size_t i = 0; i < n; i++) *q_ok &= g2_in_group_from_loop(&t[i], &q[i]);
     ck_wipe(t, sizeof(t));
     ck_wipe(o, sizeof(o));
     ck_wipe(iy, sizeof(iy));
@@ -246,20 +271,34 @@ static void miller_core(ck_fp12 *f, const ck_g1_affine *p, const ck_g2_affine *q
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 /* Chunks of up to CK_MILLER_MAX_BATCH pairs of each kind, multiplied. */
-void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+static void miller_chunks(ck_fp12 *r, int *q_ok, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
                           const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
 {
     ck_fp12 part;
     size_t i = 0, j = 0;
     do {
         size_t c = min_size(n - i, CK_MILLER_MAX_BATCH), d = min_size(m - j, CK_MILLER_MAX_BATCH);
-        miller_core(i + j ? &part : r, c ? p + i : NULL, c ? q + i : NULL, c, d ? pp + j : NULL,
+        miller_core(i + j ? &part : r, q_ok, c ? p + i : NULL, c ? q + i : NULL, c, d ? pp + j : NULL,
                     d ? qp + j : NULL, d);
         if (i + j) ck_fp12_mul(r, r, &part);
         i += c;
         j += d;
     } while (i < n || j < m);
     ck_wipe(&part, sizeof(part));
+}
+
+void ck_miller_loop_mixed(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+                          const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
+{
+    miller_chunks(r, NULL, p, q, n, pp, qp, m);
+}
+
+int ck_miller_loop_mixed_checked(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n,
+                                 const ck_g1_affine *pp, const ck_g2_prepared *const *qp, size_t m)
+{
+    int ok = 1;
+    miller_chunks(r, &ok, p, q, n, pp, qp, m);
+    return ok;
 }
 
 void ck_miller_loop(ck_fp12 *r, const ck_g1_affine *p, const ck_g2_affine *q, size_t n)
