@@ -13,6 +13,7 @@
 
 #include "carekey/abe.h"
 #include "carekey/seal.h"
+#include "ec_util.h"
 
 static const char *root;
 static unsigned seq;
@@ -32,35 +33,6 @@ static void put(const char *target, const char *kind, const uint8_t *b, size_t n
 
 /* The valid encoding and a handful of mutants of it. point_at: an offset
  * inside a group element (or 0). */
-/* (0, 2), a point of E(Fp) of order 3 (its tangent y = 2 meets the curve
- * three times at x = 0). */
-static void g1_order3(ck_g1 *r)
-{
-    ck_g1_affine a;
-    ck_fp_from_u64(&a.x, 0);
-    ck_fp_from_u64(&a.y, 2);
-    ck_g1_from_affine(r, &a);
-}
-
-/* The twist point with the smallest x = 0, 1, 2, ... (real part) on it:
- * outside G2 unless by a 2^-255 chance. */
-static void g2_on_twist(ck_g2 *r)
-{
-    ck_g2_affine a;
-    ck_fp2 t, b;
-    uint64_t x = 0;
-    ck_fp_from_u64(&b.c0, 4);
-    ck_fp_from_u64(&b.c1, 4);
-    ck_fp_from_u64(&a.x.c1, 0);
-    do {
-        ck_fp_from_u64(&a.x.c0, x++);
-        ck_fp2_sqr(&t, &a.x);
-        ck_fp2_mul(&t, &t, &a.x);
-        ck_fp2_add(&t, &t, &b);
-    } while (!ck_fp2_sqrt(&a.y, &t));
-    ck_g2_from_affine(r, &a);
-}
-
 /* Headers with elements on the curves but outside the groups (row 0's C2
  * plus a point of order 3, row 0's C4 off G2): the strict decoder refuses
  * them, the decoder for decryption keeps them. */
@@ -68,12 +40,12 @@ static void off_group(const char *target, ck_abe_ct *ct, uint8_t *buf, size_t n)
 {
     ck_abe_row saved = ct->row[0];
     ck_g1 t;
-    g1_order3(&t);
+    tu_g1_order3(&t);
     ck_g1_add(&ct->row[0].c2, &ct->row[0].c2, &t);
     ck_abe_ct_encode(buf, ct);
     put(target, "off-g1", buf, n);
     ct->row[0] = saved;
-    g2_on_twist(&ct->row[0].c4);
+    tu_g2_on_twist(&ct->row[0].c4);
     ck_abe_ct_encode(buf, ct);
     put(target, "off-g2", buf, n);
     ct->row[0] = saved;

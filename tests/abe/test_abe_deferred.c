@@ -18,6 +18,7 @@
 
 #include "abe_util.h"
 #include "carekey/ec.h"
+#include "ec_util.h"
 #include "harness.h"
 
 typedef struct { uint8_t *b; size_t n; } buf;
@@ -33,49 +34,12 @@ static buf enc_ct(const ck_abe_ct *ct)
     return r;
 }
 
-static void random_fp(ck_fp *r)
-{
-    uint8_t b[CK_FP_BYTES];
-    do {
-        if (ck_random_bytes(b, sizeof b) != CK_OK) abort();
-        b[0] &= 0x1f;
-    } while (ck_fp_from_bytes(r, b) != CK_OK);
-}
-
-/* A point of E(Fp) of order 3: (0, 2), where the tangent y = 2 meets the
- * curve three times. */
-static void g1_order3(ck_g1 *r)
-{
-    ck_g1_affine a;
-    ck_fp_from_u64(&a.x, 0);
-    ck_fp_from_u64(&a.y, 2);
-    ck_g1_from_affine(r, &a);
-}
-
-/* A random point of the twist (outside G2 but with negligible chance). */
-static void g2_on_twist(ck_g2 *r)
-{
-    ck_g2_affine a;
-    ck_fp2 t, b;
-    ck_fp_from_u64(&b.c0, 4);
-    ck_fp_from_u64(&b.c1, 4);
-    do {
-        random_fp(&a.x.c0);
-        random_fp(&a.x.c1);
-        ck_fp2_sqr(&t, &a.x);
-        ck_fp2_mul(&t, &t, &a.x);
-        ck_fp2_add(&t, &t, &b);
-    } while (!ck_fp2_sqrt(&a.y, &t));
-    ck_g2_from_affine(r, &a);
-}
-
 /* f^((p^6 - 1)(p^2 + 1)) for a random f: in the cyclotomic subgroup,
  * outside GT except with negligible chance. */
 static void cyclotomic_outside_gt(ck_gt *r)
 {
     ck_fp12 f, g;
-    ck_fp *c = (ck_fp *)&f;
-    for (int i = 0; i < 12; i++) random_fp(&c[i]);
+    tu_rand_fp12(&f);
     ck_fp12_inv(&g, &f);
     ck_fp12_conj(&f, &f);
     ck_fp12_mul(&f, &f, &g);
@@ -109,15 +73,15 @@ static ck_abe_err decode_strict(const buf *b)
 /* Re-encodes ct with row x changed by fn, checks the three outcomes. */
 typedef void (*tamper_fn)(ck_abe_row *row);
 
-static void tamper_c2(ck_abe_row *row) { ck_g1 t; g1_order3(&t); ck_g1_add(&row->c2, &row->c2, &t); }
+static void tamper_c2(ck_abe_row *row) { ck_g1 t; tu_g1_order3(&t); ck_g1_add(&row->c2, &row->c2, &t); }
 static void tamper_c3(ck_abe_row *row)
 {
     ck_g1 t;
-    g1_order3(&t);
+    tu_g1_order3(&t);
     ck_g1_add(&t, &t, &t);                   /* -T3, another point of order 3 */
     ck_g1_add(&row->c3, &row->c3, &t);
 }
-static void tamper_c4_random(ck_abe_row *row) { g2_on_twist(&row->c4); }
+static void tamper_c4_random(ck_abe_row *row) { tu_g2_on_twist(&row->c4); }
 static void tamper_c1(ck_abe_row *row)
 {
     ck_gt u;
@@ -199,6 +163,7 @@ static void test_threshold(void)
 
 int main(void)
 {
+    tu_seed(0xdefe2);
     au_setup();
     test_and10();
     test_threshold();

@@ -193,6 +193,43 @@ void tu_rand_g2(ck_g2 *r)
     ck_g2_mul_vartime(r, &g, &k);
 }
 
+void tu_g1_on_curve(ck_g1 *r)
+{
+    ck_g1_affine a;
+    ck_fp t, b;
+    ck_fp_from_u64(&b, 4);
+    do {
+        tu_rand_fp(&a.x);
+        ck_fp_sqr(&t, &a.x);
+        ck_fp_mul(&t, &t, &a.x);
+        ck_fp_add(&t, &t, &b);
+    } while (!ck_fp_sqrt(&a.y, &t));
+    ck_g1_from_affine(r, &a);
+}
+
+void tu_g2_on_twist(ck_g2 *r)
+{
+    ck_g2_affine a;
+    ck_fp2 t, b;
+    ck_fp_from_u64(&b.c0, 4);
+    ck_fp_from_u64(&b.c1, 4);
+    do {
+        tu_rand_fp2(&a.x);
+        ck_fp2_sqr(&t, &a.x);
+        ck_fp2_mul(&t, &t, &a.x);
+        ck_fp2_add(&t, &t, &b);
+    } while (!ck_fp2_sqrt(&a.y, &t));
+    ck_g2_from_affine(r, &a);
+}
+
+void tu_g1_order3(ck_g1 *r)
+{
+    ck_g1_affine a;
+    ck_fp_from_u64(&a.x, 0);
+    ck_fp_from_u64(&a.y, 2);
+    ck_g1_from_affine(r, &a);
+}
+
 /* ---- vector parsing ------------------------------------------------------ */
 void tu_fp_from_hex(ck_fp *r, const char *hex)
 {

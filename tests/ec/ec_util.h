@@ -34,6 +34,13 @@ void tu_rand_fp12(ck_fp12 *r);
 void tu_rand_fr(ck_fr *r);   /* 64 random bytes reduced mod r */
 void tu_rand_g1(ck_g1 *r);   /* random multiple of the generator */
 void tu_rand_g2(ck_g2 *r);
+/* Points on the curves outside the groups (but with negligible chance):
+ * a random point of E(Fp), a random point of the twist E'(Fp2), and
+ * (0, 2), the point of E(Fp) of order 3 (its tangent y = 2 meets the
+ * curve three times at x = 0). */
+void tu_g1_on_curve(ck_g1 *r);
+void tu_g2_on_twist(ck_g2 *r);
+void tu_g1_order3(ck_g1 *r);
 
 /* OS2IP(64 bytes) mod p, computed with the public Fp API only (an
  * independent check of hash_to_field's reduction). */

@@ -52,35 +52,6 @@ static void g1_mul_r(ck_g1 *r, const ck_g1 *a)
     ck_g1_add(r, &x4, a);
 }
 
-static void g1_point_on_curve(ck_g1 *r)
-{
-    ck_g1_affine a;
-    ck_fp t, b;
-    ck_fp_from_u64(&b, 4);
-    do {
-        tu_rand_fp(&a.x);
-        ck_fp_sqr(&t, &a.x);
-        ck_fp_mul(&t, &t, &a.x);
-        ck_fp_add(&t, &t, &b);
-    } while (!ck_fp_sqrt(&a.y, &t));
-    ck_g1_from_affine(r, &a);
-}
-
-static void g2_point_on_twist(ck_g2 *r)
-{
-    ck_g2_affine a;
-    ck_fp2 t, b;
-    ck_fp_from_u64(&b.c0, 4);
-    ck_fp_from_u64(&b.c1, 4);
-    do {
-        tu_rand_fp2(&a.x);
-        ck_fp2_sqr(&t, &a.x);
-        ck_fp2_mul(&t, &t, &a.x);
-        ck_fp2_add(&t, &t, &b);
-    } while (!ck_fp2_sqrt(&a.y, &t));
-    ck_g2_from_affine(r, &a);
-}
-
 static void pair(ck_gt *e, const ck_g1 *p, const ck_g2 *q)
 {
     ck_g1_affine pa;
@@ -110,14 +81,12 @@ static void test_pairing_ignores_cofactor_part(void)
     ck_g1 t3, c, p, pt;
     ck_g2 q;
     ck_gt e, et, id;
-    ck_g1_affine a = {{{0}}, {{0}}};
     ck_gt_one(&id);
-    ck_fp_from_u64(&a.y, 2);                 /* (0, 2): order 3 */
-    ck_g1_from_affine(&t3, &a);
+    tu_g1_order3(&t3);
     for (int i = 0; i < 6; i++) {
         tu_rand_g1(&p);
         tu_rand_g2(&q);
-        g1_point_on_curve(&c);
+        tu_g1_on_curve(&c);
         g1_mul_r(&c, &c);                    /* the cofactor part of a random point */
         CHECK(!ck_g1_is_identity(&c) && !ck_g1_in_group(&c), "cofactor part %d is outside G1", i);
         pair(&e, &p, &q);
@@ -172,7 +141,7 @@ static void test_checked_loop(void)
     for (int i = 0; i < 8; i++) {
         tu_rand_g2(&q);
         CHECK(checked_loop(&q, &same) == 1 && same, "random G2 point %d accepted, same loop value", i);
-        g2_point_on_twist(&q);
+        tu_g2_on_twist(&q);
         CHECK(!ck_g2_in_group(&q), "random twist point %d outside G2", i);
         CHECK(checked_loop(&q, &same) == 0, "random twist point %d rejected", i);
     }
@@ -181,7 +150,7 @@ static void test_checked_loop(void)
     /* order 13: the loop's T runs through multiples that meet O and +-Q,
      * the formulas' exceptional cases */
     for (int i = 0; i < 20 && !found; i++) {
-        g2_point_on_twist(&t);
+        tu_g2_on_twist(&t);
         g2_mul_big(&q13, &t, k, sizeof k);
         found = !ck_g2_is_identity(&q13);
     }
@@ -197,12 +166,10 @@ static void test_checked_loop(void)
 
 static void test_decoders(void)
 {
-    ck_g1_affine a = {{{0}}, {{0}}};
     ck_g1 t3, d, p;
     ck_g2 q, d2;
     uint8_t b1[CK_G1_COMPRESSED_BYTES], b1u[CK_G1_UNCOMPRESSED_BYTES], b2[CK_G2_COMPRESSED_BYTES];
-    ck_fp_from_u64(&a.y, 2);
-    ck_g1_from_affine(&t3, &a);
+    tu_g1_order3(&t3);
     ck_g1_compress(b1, &t3);
     ck_g1_serialize(b1u, &t3);
     CHECK(ck_g1_decode(&d, b1, sizeof b1) == CK_ERR_NOT_IN_GROUP, "strict G1 decoder rejects order 3");
@@ -214,7 +181,7 @@ static void test_decoders(void)
     ck_g1_compress(b1, &p);
     CHECK(ck_g1_decode_on_curve(&d, b1, sizeof b1) == CK_OK && ck_g1_eq(&d, &p), "G1 round trip");
     CHECK(ck_g1_decode_on_curve(&d, b1, sizeof b1 - 1) == CK_ERR_LENGTH, "length");
-    g2_point_on_twist(&q);
+    tu_g2_on_twist(&q);
     ck_g2_compress(b2, &q);
     CHECK(ck_g2_decode(&d2, b2, sizeof b2) == CK_ERR_NOT_IN_GROUP, "strict G2 decoder rejects");
     CHECK(ck_g2_decode_on_curve(&d2, b2, sizeof b2) == CK_OK && ck_g2_eq(&d2, &q), "on-curve G2 decoder keeps it");

@@ -30,35 +30,9 @@ static void edge_scalar(ck_fr *k, int which)
 }
 #define N_EDGE 10
 
-/* An on-curve point outside the prime-order subgroup: x with x^3 + b square. */
-static void g1_off_subgroup(ck_g1 *r)
-{
-    ck_g1_affine a;
-    ck_fp t, b;
-    ck_fp_from_u64(&b, 4);
-    do {
-        tu_rand_fp(&a.x);
-        ck_fp_sqr(&t, &a.x);
-        ck_fp_mul(&t, &t, &a.x);
-        ck_fp_add(&t, &t, &b);
-    } while (!ck_fp_sqrt(&a.y, &t));
-    ck_g1_from_affine(r, &a);
-}
-
-static void g2_off_subgroup(ck_g2 *r)
-{
-    ck_g2_affine a;
-    ck_fp2 t, b;
-    ck_fp_from_u64(&b.c0, 4);
-    ck_fp_from_u64(&b.c1, 4);
-    do {
-        tu_rand_fp2(&a.x);
-        ck_fp2_sqr(&t, &a.x);
-        ck_fp2_mul(&t, &t, &a.x);
-        ck_fp2_add(&t, &t, &b);
-    } while (!ck_fp2_sqrt(&a.y, &t));
-    ck_g2_from_affine(r, &a);
-}
+/* On-curve points outside the prime-order subgroups, named for the macros. */
+static void g1_off_subgroup(ck_g1 *r) { tu_g1_on_curve(r); }
+static void g2_off_subgroup(ck_g2 *r) { tu_g2_on_twist(r); }
 
 #define GROUP_TESTS(G, g, F, CBYTES, UBYTES)                                                            \
     static void test_##g##_law(void)                                                                 \
@@ -349,16 +323,6 @@ BATCH_TEST(g2, G2, 96)
 MUL_U64_TEST(G1, g1)
 MUL_U64_TEST(G2, g2)
 
-/* (0, 2) on y^2 = x^3 + 4: the tangent there is y = 2, which meets the
- * curve three times at x = 0, so the point has order 3. */
-static void g1_torsion3(ck_g1 *r)
-{
-    ck_g1_affine a;
-    ck_fp_from_u64(&a.x, 0);
-    ck_fp_from_u64(&a.y, 2);
-    ck_g1_from_affine(r, &a);
-}
-
 int main(void)
 {
     ck_g1 t1;
@@ -375,8 +339,8 @@ int main(void)
     test_g1_codec();
     test_g2_codec();
     test_no_sqrt();
-    g1_torsion3(&t1);
-    g2_off_subgroup(&t2);
+    tu_g1_order3(&t1);
+    tu_g2_on_twist(&t2);
     {   /* the order-3 point fails the subgroup test, and its encoding the decoder */
         uint8_t b[CK_G1_COMPRESSED_BYTES];
         ck_g1 d;
