@@ -12,6 +12,7 @@
 
 #include "abe_util.h"
 #include "carekey/seal.h"
+#include "ec_util.h"
 #include "harness.h"
 
 static const char *const POLICY = "doctor@hosp-a and (er@hosp-b or md@board)";
@@ -158,6 +159,40 @@ static small_env make_small(void)
 static int in_point(const small_env *s, size_t i)
 {
     return i >= s->row_off + 4 && i < s->hdr_off + s->hdr_len;
+}
+
+/* A hostile store's envelope with header elements on the curves but outside
+ * the groups: the reader's decoder keeps them (the prime-order tests are
+ * the decryption's), and the open fails either way. C2 plus a point of
+ * order 3 decrypts to the same element, but the KEK covers the header's
+ * bytes (CK_SEAL_ERR_AUTH); C4 off G2 is refused by the decryption's
+ * in-loop test (CK_SEAL_ERR_HEADER). */
+static void test_off_group(ck_abe_user_key *doc)
+{
+    small_env s = make_small();
+    size_t c2 = s.row_off + 4 + CK_GT_COMPRESSED_BYTES, c4 = c2 + 2 * CK_G1_COMPRESSED_BYTES;
+    ck_seal_env *env = NULL;
+    ck_g1 p, t;
+    ck_g2 q;
+    uint8_t saved[CK_G2_COMPRESSED_BYTES];
+    CHECK(ck_seal_decode(&env, s.b, s.n) == CK_SEAL_OK, "small envelope decodes");
+    p = ck_seal_env_header(env)->row[0].c2;
+    ck_seal_env_free(env);
+    memcpy(saved, s.b + c2, CK_G1_COMPRESSED_BYTES);
+    tu_g1_order3(&t);
+    ck_g1_add(&p, &p, &t);
+    ck_g1_compress(s.b + c2, &p);
+    CHECK(ck_seal_decode(&env, s.b, s.n) == CK_SEAL_OK, "C2 + T3: decoded for the reader");
+    ck_seal_env_free(env);
+    CHECK(try_open(s.b, s.n, doc, AD, sizeof AD) == CK_SEAL_ERR_AUTH, "C2 + T3: the KEK covers the header");
+    memcpy(s.b + c2, saved, CK_G1_COMPRESSED_BYTES);
+    memcpy(saved, s.b + c4, CK_G2_COMPRESSED_BYTES);
+    tu_g2_on_twist(&q);
+    ck_g2_compress(s.b + c4, &q);
+    CHECK(try_open(s.b, s.n, doc, AD, sizeof AD) == CK_SEAL_ERR_HEADER, "C4 off G2: refused by the decryption");
+    memcpy(s.b + c4, saved, CK_G2_COMPRESSED_BYTES);
+    CHECK(try_open(s.b, s.n, doc, AD, sizeof AD) == CK_SEAL_OK, "restored envelope opens");
+    free(s.b);
 }
 
 static void test_flips(ck_abe_user_key *doc)
@@ -317,11 +352,13 @@ int main(void)
 {
     const char *doc_a[] = {"doctor@hosp-a", "md@board", NULL}, *nurse_a[] = {"nurse@hosp-a", NULL};
     ck_abe_user_key doc, nurse;
+    tu_seed(0x5ea1);
     au_setup();
     au_key(&doc, "doc", doc_a);
     au_key(&nurse, "nurse", nurse_a);
     test_roundtrip(&doc, &nurse);
     test_flips(&doc);
+    test_off_group(&doc);
     test_reorder_drop(&doc);
     test_truncation(&doc);
     test_rewrap(&doc, &nurse);
