@@ -47,7 +47,7 @@ static void cyclotomic_outside_gt(ck_gt *r)
     ck_fp12_mul(&r->v, &g, &f);
 }
 
-/* Decrypts bytes both ways: *strict_rc and the deferred path's result. */
+/* The reader's path: the decoder for decryption, then the decryption. */
 static ck_abe_err open_deferred(ck_gt *z, const buf *b, ck_abe_user_key *key)
 {
     ck_abe_ct ct;
@@ -70,7 +70,7 @@ static ck_abe_err decode_strict(const buf *b)
     return rc;
 }
 
-/* Re-encodes ct with row x changed by fn, checks the three outcomes. */
+/* Changes to one row of a header. */
 typedef void (*tamper_fn)(ck_abe_row *row);
 
 static void tamper_c2(ck_abe_row *row) { ck_g1 t; tu_g1_order3(&t); ck_g1_add(&row->c2, &row->c2, &t); }
@@ -89,6 +89,8 @@ static void tamper_c1(ck_abe_row *row)
     ck_gt_mul(&row->c1, &row->c1, &u);
 }
 
+/* Row x of ct changed by fn, re-encoded: the strict decoder refuses it, and
+ * the reader's path gives deferred_want (and then want, when that is OK). */
 static void check_tamper(const char *what, ck_abe_ct *ct, size_t x, tamper_fn fn, ck_abe_user_key *key,
                          const ck_gt *want, ck_abe_err deferred_want)
 {
