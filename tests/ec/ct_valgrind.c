@@ -214,6 +214,20 @@ static void check_final_exp(void)
  * (monic, one batch inversion), then evaluated with a secret on-the-fly
  * pair beside them (the identity masks, the scaled points, both kinds of
  * line products and the flush of a mixed pair). */
+/* Two copies of the G1 generator and [seed] times the G2 generator, affine
+ * (the Jacobian points in p, q). */
+static void loop_inputs(ck_g1 *p, ck_g2 *q, ck_g1_affine pa[2], ck_g2_affine *qa, uint64_t seed)
+{
+    ck_fr k;
+    ck_g1_generator(p);
+    ck_g2_generator(q);
+    scalar(&k, seed);
+    ck_g2_mul_vartime(q, q, &k);
+    ck_g1_to_affine(&pa[0], p);
+    ck_g2_to_affine(qa, q);
+    pa[1] = pa[0];
+}
+
 static void check_prepared_loop(void)
 {
     ck_g1 p;
@@ -224,14 +238,7 @@ static void check_prepared_loop(void)
     const ck_g2_prepared *pp[1] = {pre};
     ck_fp12 f;
     ck_gt r1, r2, t;
-    ck_fr k;
-    ck_g1_generator(&p);
-    ck_g2_generator(&q);
-    scalar(&k, 37);
-    ck_g2_mul_vartime(&q, &q, &k);
-    ck_g1_to_affine(&pa[0], &p);
-    ck_g2_to_affine(&qa, &q);
-    pa[1] = pa[0];
+    loop_inputs(&p, &q, pa, &qa, 37);
     ck_pairing(&r2, &p, &q);
     ck_gt_mul(&r2, &r2, &r2);
     SECRET(&qa, sizeof qa);
@@ -257,15 +264,8 @@ static void check_checked_loop(void)
     ck_g2_prepared *pre = malloc(sizeof *pre);
     const ck_g2_prepared *pp[1] = {pre};
     ck_fp12 f1, f2;
-    ck_fr k;
     int ok;
-    ck_g1_generator(&p);
-    ck_g2_generator(&q);
-    scalar(&k, 41);
-    ck_g2_mul_vartime(&q, &q, &k);
-    ck_g1_to_affine(&pa[0], &p);
-    ck_g2_to_affine(&qa, &q);
-    pa[1] = pa[0];
+    loop_inputs(&p, &q, pa, &qa, 41);
     ck_g2_prepare(pre, &qa);
     SECRET(pa, sizeof pa);
     ok = ck_miller_loop_mixed_checked(&f1, &pa[1], &qa, 1, &pa[0], pp, 1);
