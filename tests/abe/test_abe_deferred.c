@@ -34,19 +34,6 @@ static buf enc_ct(const ck_abe_ct *ct)
     return r;
 }
 
-/* f^((p^6 - 1)(p^2 + 1)) for a random f: in the cyclotomic subgroup,
- * outside GT except with negligible chance. */
-static void cyclotomic_outside_gt(ck_gt *r)
-{
-    ck_fp12 f, g;
-    tu_rand_fp12(&f);
-    ck_fp12_inv(&g, &f);
-    ck_fp12_conj(&f, &f);
-    ck_fp12_mul(&f, &f, &g);
-    ck_fp12_frobenius(&g, &f, 2);
-    ck_fp12_mul(&r->v, &g, &f);
-}
-
 /* The reader's path: the decoder for decryption, then the decryption. */
 static ck_abe_err open_deferred(ck_gt *z, const buf *b, ck_abe_user_key *key)
 {
@@ -85,7 +72,7 @@ static void tamper_c4_random(ck_abe_row *row) { tu_g2_on_twist(&row->c4); }
 static void tamper_c1(ck_abe_row *row)
 {
     ck_gt u;
-    cyclotomic_outside_gt(&u);
+    tu_cyclotomic_outside_gt(&u);
     ck_gt_mul(&row->c1, &row->c1, &u);
 }
 

@@ -230,6 +230,17 @@ void tu_g1_order3(ck_g1 *r)
     ck_g1_from_affine(r, &a);
 }
 
+void tu_cyclotomic_outside_gt(ck_gt *r)
+{
+    ck_fp12 f, g;
+    tu_rand_fp12(&f);
+    ck_fp12_inv(&g, &f);
+    ck_fp12_conj(&f, &f);
+    ck_fp12_mul(&f, &f, &g);
+    ck_fp12_frobenius(&g, &f, 2);
+    ck_fp12_mul(&r->v, &g, &f);
+}
+
 /* ---- vector parsing ------------------------------------------------------ */
 void tu_fp_from_hex(ck_fp *r, const char *hex)
 {

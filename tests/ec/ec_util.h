@@ -41,6 +41,9 @@ void tu_rand_g2(ck_g2 *r);
 void tu_g1_on_curve(ck_g1 *r);
 void tu_g2_on_twist(ck_g2 *r);
 void tu_g1_order3(ck_g1 *r);
+/* f^((p^6 - 1)(p^2 + 1)) for a random f: in the cyclotomic subgroup,
+ * outside GT but with negligible chance. */
+void tu_cyclotomic_outside_gt(ck_gt *r);
 
 /* OS2IP(64 bytes) mod p, computed with the public Fp API only (an
  * independent check of hash_to_field's reduction). */
