@@ -73,6 +73,9 @@ async function journey(browser, gid) {
   const c = cookies.find((k) => k.name === 'ck_session');
   ok(c && c.httpOnly && c.sameSite === 'Strict' && c.path === '/', `${gid}: session cookie HttpOnly, SameSite=Strict, Path=/`);
   ok(!(await page.evaluate(() => document.cookie)).includes('ck_session'), `${gid}: the cookie is not readable by scripts`);
+  // the start page renders the first menu entry by itself: let it finish, or
+  // it could mark the view rendered just after the loop's click cleared it
+  if (want.menu.length) await page.waitForSelector('#view[data-view], #status.error', { timeout: 60000 });
   for (const id of want.menu) {
     const t0 = Date.now();
     // through the menu, as a person would (the shell keeps what it read)
