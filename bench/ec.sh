@@ -78,6 +78,12 @@ med=$(awk '$1 == "bench" { if (!($2 in n)) order[++k] = $2; v[$2, ++n[$2]] = $3;
           printf "bench %s %.3f %s\n", key, m, unit[key] } }' <<<"$all")
 echo "$med"
 echo "info ec: medians of $rounds rounds (carekey, blst, noble in turn, each round on one core)"
+# the AVX-512 IFMA chain of squarings against the scalar one, same process
+awk '$1 == "bench" { v[$2] = $3 }
+  END { if ("ec.final_exp_scalar_chain" in v)
+          printf "bench speedup.final_exp_ifma_chain %.2f x\ninfo ec: pairing %.1f us with the IFMA chain, %.1f us with the scalar chain\n",
+            v["ec.final_exp_scalar_chain"] / v["ec.final_exp"], v["ec.pairing"], v["ec.pairing_scalar_chain"]
+        else print "info ec: no AVX-512 IFMA on this host: the scalar chain of squarings only" }' <<<"$med"
 if [ "$ext" = 1 ]; then
   grep '^info ec: round' <<<"$all"
   # the ratios: medians over every round's pairs (QUARTILE 1, 2 or 3)

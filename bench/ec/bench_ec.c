@@ -1,7 +1,9 @@
 /*
  * bench_ec - medians (microseconds) of the BLS12-381 operations, printed as
  * `bench ec.NAME VALUE us`, plus the inputs the blst/noble scripts time the
- * same way (`input NAME HEX`). bench/ec.sh runs everything in one go.
+ * same way (`input NAME HEX`). bench/ec.sh runs everything in one go. Where
+ * the AVX-512 IFMA chain of squarings runs, the final exponentiation and the
+ * pairing are also timed with the scalar chain (`..._scalar_chain`).
  *
  *   bench_ec [runs]     (default 31 timed batches per operation)
  *   bench_ec --serve    (the inputs, then `ready`; each line `verify N` or
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "bench_util.h"
+#include "ec/internal.h" /* ck_cpu_has_ifma: the final exponentiation with and without IFMA */
 
 static struct {
     ck_fp a, b;
@@ -163,6 +166,12 @@ int main(int argc, char **argv)
     report("miller_loop", bench_median_us(b_miller, NULL, runs));
     report("final_exp", bench_median_us(b_final_exp, NULL, runs));
     report("pairing", bench_median_us(b_pairing, NULL, runs));
+    if (ck_cpu_has_ifma) { /* the same two with the scalar chain of squarings */
+        ck_cpu_has_ifma = 0;
+        report("final_exp_scalar_chain", bench_median_us(b_final_exp, NULL, runs));
+        report("pairing_scalar_chain", bench_median_us(b_pairing, NULL, runs));
+        ck_cpu_has_ifma = 1;
+    }
     report("multi_pairing_2", bench_median_us(b_multi, (void *)2L, runs));
     report("multi_pairing_10", bench_median_us(b_multi, (void *)10L, runs));
     report("g1_mul", bench_median_us(b_g1_mul, NULL, runs));

@@ -27,9 +27,7 @@
 #include "ec/constants.h"
 #include "ec/wide.h"
 
-typedef struct {
-    ck_fp2 b0, b1, c0, c1;
-} cyc_compressed;
+typedef ck_cyc_compressed cyc_compressed;
 
 /* set bits of |x| = 0xd201000000010000: six (the array bound needs <= 8) */
 #define CYC_MAX_TERMS 8
@@ -99,6 +97,23 @@ static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1
 
 #define CYC_MAX_DIV 64
 
+/* (bit 0 of |x| is 0: the first save follows a squaring) */
+void ck_cyc_chain_x(cyc_compressed *saved, const cyc_compressed *z)
+{
+    cyc_compressed t = *z;
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (ck_cpu_has_ifma) {
+        ck_cyc_chain_ifma(saved, z, 63, CK_X_ABS);
+        return;
+    }
+#endif
+    for (int i = 1; i < 64; i++) {
+        cyc_sqr_compressed(&t);
+        if ((CK_X_ABS >> i) & 1) *saved++ = t;
+    }
+    ck_wipe(&t, sizeof(t));
+}
+
 void ck_fp12_cyclotomic_sqr_compressed_n(ck_fp12 *r, const ck_fp12 *a, unsigned n)
 {
     cyc_compressed z;
@@ -125,14 +140,12 @@ static void exp_x_chunk(ck_fp12 *r, const ck_fp12 *a, size_t m)
     ck_fp2 num[CYC_MAX_DIV], den[CYC_MAX_DIV], g1[CYC_MAX_DIV];
     ck_fp12 t;
     size_t n = 0, terms = 0;
+    terms = (size_t)__builtin_popcountll(CK_X_ABS);
     for (size_t j = 0; j < m; j++) {
         cyc_compress(&z, &a[j]);
-        for (int i = 1; i < 64; i++) {
-            cyc_sqr_compressed(&z);
-            if ((CK_X_ABS >> i) & 1) saved[n++] = z;   /* |x| is even: bit 0 is 0 */
-        }
+        ck_cyc_chain_x(&saved[n], &z);
+        n += terms;
     }
-    terms = n / m;
     for (size_t i = 0; i < n; i++) g1_fraction(&num[i], &den[i], &saved[i]);
     ck_fp2_batch_inv(g1, den, n);
     for (size_t i = 0; i < n; i++) ck_fp2_mul_(&g1[i], &g1[i], &num[i]);

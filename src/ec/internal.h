@@ -142,6 +142,25 @@ void ck_fp12_mul_by_014(ck_fp12 *f, const ck_fp2 *c0, const ck_fp2 *c1, const ck
 void ck_fp12_mul_by_014_014(ck_fp12 *f, const ck_fp2 a[3], const ck_fp2 b[3]);
 /* f * (a0 + a1 v + vw) * (b0 + b1 v + vw): two monic (prepared) lines. */
 void ck_fp12_mul_by_monic_pair(ck_fp12 *f, const ck_fp2 a[2], const ck_fp2 b[2]);
+/* Karabina's compressed form of a cyclotomic element: the coefficients of
+ * w, w^4, w^2 and w^5 (cyclotomic.c). */
+typedef struct {
+    ck_fp2 b0, b1, c0, c1;
+} ck_cyc_compressed;
+/* 1 when the AVX-512 IFMA chain below is built and the CPU and the OS run
+ * it (cpu.c); tests may clear it to compare with the scalar chain. */
+extern int ck_cpu_has_ifma;
+#if defined(__x86_64__) && defined(__GNUC__) && defined(CK_ENABLE_IFMA)
+#define CK_HAVE_IFMA_KERNEL 1
+/* z squared n <= 63 times in compressed form; after squaring i, when bit i
+ * of save is set, the state goes to the next entry of saved
+ * (cyclotomic_ifma.c, only when ck_cpu_has_ifma). */
+void ck_cyc_chain_ifma(ck_cyc_compressed *saved, const ck_cyc_compressed *z, unsigned n, uint64_t save);
+#endif
+/* The chain of a^|x|: z squared 63 times in compressed form (any z: the
+ * squaring is a polynomial map); after squaring i, for each set bit i of
+ * |x|, the state goes to the next entry of saved (six entries). */
+void ck_cyc_chain_x(ck_cyc_compressed *saved, const ck_cyc_compressed *z);
 /* a^|x| in the cyclotomic subgroup (the BLS parameter, unsigned), with
  * Karabina's compressed squarings (cyclotomic.c). */
 void ck_fp12_cyclotomic_exp_x(ck_fp12 *r, const ck_fp12 *a);
