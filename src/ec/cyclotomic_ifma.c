@@ -93,57 +93,53 @@ static void norm(v8 *a)
     }
 }
 
-static void add(v8 *r, const v8 *a, const v8 *b)
+/* a + k p - b for limb j (k p's limbs are k times p's; limbs may go negative) */
+static inline __m512i sub_limb(__m512i a, __m512i b, uint64_t k, int j)
 {
-    for (int j = 0; j < 8; j++) r->l[j] = _mm512_add_epi64(a->l[j], b->l[j]);
-}
-
-/* r = a + k p - b, limb by limb (k p's limbs are k times p's) */
-static void sub(v8 *r, const v8 *a, const v8 *b, uint64_t k)
-{
-    for (int j = 0; j < 8; j++)
-        r->l[j] = _mm512_sub_epi64(_mm512_add_epi64(a->l[j], bc(k * P52[j])), b->l[j]);
-}
-
-/* the same lanes of every limb, rearranged by idx */
-static void perm(v8 *r, const v8 *a, __m512i idx)
-{
-    for (int j = 0; j < 8; j++) r->l[j] = _mm512_permutexvar_epi64(idx, a->l[j]);
+    return _mm512_sub_epi64(_mm512_add_epi64(a, bc(k * P52[j])), b);
 }
 
 /* lanes 2k and 2k+1 swapped: the other half of each Fp2 element */
-static void swap_halves(v8 *r, const v8 *a)
-{
-    for (int j = 0; j < 8; j++) r->l[j] = _mm512_shuffle_epi32(a->l[j], _MM_PERM_BADC);
-}
-
-/* r = lanes of b where mask is set, of a elsewhere */
-static void blend(v8 *r, __mmask8 mask, const v8 *a, const v8 *b)
-{
-    for (int j = 0; j < 8; j++) r->l[j] = _mm512_mask_blend_epi64(mask, a->l[j], b->l[j]);
-}
+static inline __m512i swap_halves(__m512i a) { return _mm512_shuffle_epi32(a, _MM_PERM_BADC); }
 
 #define ODD_LANES ((__mmask8)0xaa)
+#define PAIR_SWAP _mm512_set_epi64(5, 4, 7, 6, 1, 0, 3, 2) /* (b0 b1)(c0 c1) swapped */
 
 /*
- * The operands of the six Fp2 squarings' Fp products for lanes holding
- * Fp2 elements a = (a0, a1) in lane pairs: the squaring is
- * ((a0 + a1)(a0 - a1), 2 a0 a1), so the even lane multiplies a0 + a1 by
- * a0 - a1 and the odd lane 2 a0 by a1. bound_k: a1 < k p.
+ * Limb j of the operands of the Fp2 squarings of the lane pairs a =
+ * (a0, a1): a^2 = ((a0 + a1)(a0 - a1), 2 a0 a1), so the even lane
+ * multiplies a0 + a1 by a0 - a1 and the odd lane 2 a0 by a1. a1 < k p.
  */
-static void sqr_operands(v8 *left, v8 *right, const v8 *a, uint64_t bound_k)
+static inline void sqr_operands_limb(__m512i *left, __m512i *right, __m512i a, uint64_t k, int j)
 {
-    v8 re, im, t;
-    for (int j = 0; j < 8; j++) {
-        re.l[j] = _mm512_unpacklo_epi64(a->l[j], a->l[j]);
-        im.l[j] = _mm512_unpackhi_epi64(a->l[j], a->l[j]);
-    }
-    blend(&t, ODD_LANES, &im, &re);             /* a1 | a0 */
-    add(left, &re, &t);                         /* a0 + a1 | 2 a0 */
-    sub(&t, &re, &im, bound_k);                 /* a0 - a1 */
-    blend(right, ODD_LANES, &t, &im);           /* a0 - a1 | a1 */
-    norm(left);
-    norm(right);
+    __m512i re = _mm512_unpacklo_epi64(a, a), im = _mm512_unpackhi_epi64(a, a);
+    *left = _mm512_add_epi64(re, _mm512_mask_blend_epi64(ODD_LANES, im, re));
+    *right = _mm512_mask_blend_epi64(ODD_LANES, sub_limb(re, im, k, j), im);
+}
+
+/*
+ * Limb j of the next state from the squares x = (b0^2, b1^2, c0^2, c1^2)
+ * and y = ((b0+b1)^2, (b0+b1)^2, (c0+c1)^2, (c0+c1)^2), below 1.0001 p
+ * each, and the state s (below 1.01 p); in units of p:
+ *   bb0 = b0^2 + xi b1^2, bb1 = (b0+b1)^2 - b0^2 - b1^2 (cc0, cc1 alike),
+ *   b0' = 3 xi cc1 + 2 b0, b1' = 3 cc0 - 2 b1, c0' = 3 bb0 - 2 c0,
+ *   c1' = 3 bb1 + 2 c1, all below 30.1; xi (re, im) = (re - im, re + im).
+ */
+static inline __m512i next_state_limb(__m512i x, __m512i y, __m512i s, int j)
+{
+    const __m512i gather = _mm512_set_epi64(3, 2, 9, 8, 13, 12, 5, 4); /* y2 y3 x0 x1 from y, x */
+    __m512i t = _mm512_permutexvar_epi64(PAIR_SWAP, x), u, d;          /* b1^2 b0^2 c1^2 c0^2 */
+    y = sub_limb(y, _mm512_add_epi64(x, t), 3, j);                     /* bb1 bb1 cc1 cc1, < 4.01 */
+    u = swap_halves(t);
+    u = _mm512_mask_blend_epi64(ODD_LANES, sub_limb(t, u, 2, j), _mm512_add_epi64(t, u));
+    x = _mm512_add_epi64(x, u);                                        /* bb0 . cc0 ., < 4.01 */
+    t = _mm512_permutex2var_epi64(y, gather, x);                       /* cc1 cc0 bb0 bb1 */
+    u = swap_halves(t);                                                /* xi on cc1 only */
+    t = _mm512_mask_blend_epi64(0x03, t, _mm512_mask_blend_epi64(0x02, sub_limb(t, u, 5, j),
+                                                                 _mm512_add_epi64(t, u)));
+    u = _mm512_add_epi64(_mm512_add_epi64(t, t), t);                   /* 3 t, < 27.06 */
+    d = _mm512_add_epi64(s, s);                                        /* 2 s, < 2.02 */
+    return _mm512_mask_blend_epi64(0x3c, _mm512_add_epi64(u, d), sub_limb(u, d, 3, j));
 }
 
 /* q p subtracted, q = floor(top RED_C / 2^30) <= v / p: the result is
@@ -162,56 +158,33 @@ static void reduce_state(v8 *s)
     norm(s);
 }
 
+/* the operands and products of a squaring, wiped once at the end of the chain */
+typedef struct {
+    v8 l, r, x, y;
+} scratch;
+
 /*
  * One compressed squaring of s (lanes b0, b1, c0, c1, each re | im, below
- * 1.01 p), as cyc_sqr_compressed in cyclotomic.c:
- *   B^2 = (b0^2 + xi b1^2, (b0 + b1)^2 - b0^2 - b1^2), C^2 likewise,
- *   b0' = 3 xi cc1 + 2 b0, b1' = 3 cc0 - 2 b1,
- *   c0' = 3 bb0 - 2 c0,    c1' = 3 bb1 + 2 c1.
- * Bounds (in units of p) are in the comments.
+ * 1.01 p), as cyc_sqr_compressed in cyclotomic.c: two eight-lane products
+ * for the six Fp2 squarings (the second holds (b0 + b1)^2 and (c0 + c1)^2
+ * twice), then limb by limb the new state, normalized and reduced.
  */
-static void sqr_compressed(v8 *s)
+static void sqr_compressed(v8 *s, scratch *w)
 {
-    const __m512i pair_swap = _mm512_set_epi64(5, 4, 7, 6, 1, 0, 3, 2);     /* (b0 b1)(c0 c1) swapped */
-    const __m512i gather = _mm512_set_epi64(3, 2, 9, 8, 13, 12, 5, 4);   /* cc1 cc0 bb0 bb1 */
-    v8 l, r, x, y, t, u;
-
-    sqr_operands(&l, &r, s, 2);                 /* a1 < 1.01 */
-    mont(&x, &l, &r);                           /* b0^2 b1^2 c0^2 c1^2, < 1.0001 each */
-    perm(&t, s, pair_swap);
-    add(&t, s, &t);                             /* b0+b1 (twice), c0+c1 (twice), < 2.02 */
-    sqr_operands(&l, &r, &t, 3);
-    mont(&y, &l, &r);                           /* (b0+b1)^2 (twice), (c0+c1)^2 (twice) */
-
-    perm(&t, &x, pair_swap);                    /* b1^2 b0^2 c1^2 c0^2 */
-    add(&u, &x, &t);
-    sub(&y, &y, &u, 3);                         /* bb1 bb1 cc1 cc1, < 4.01 */
-    swap_halves(&u, &t);
-    sub(&l, &t, &u, 2);                         /* xi (re, im) = (re - im, re + im) */
-    add(&r, &t, &u);
-    blend(&u, ODD_LANES, &l, &r);
-    add(&x, &x, &u);                            /* bb0 . cc0 ., < 4.01 */
-    for (int j = 0; j < 8; j++) t.l[j] = _mm512_permutex2var_epi64(y.l[j], gather, x.l[j]);
-    swap_halves(&u, &t);                        /* xi on the first pair only */
-    sub(&l, &t, &u, 5);
-    add(&r, &t, &u);
-    blend(&t, 0x01, &t, &l);
-    blend(&t, 0x02, &t, &r);                    /* xi cc1, cc0, bb0, bb1; < 9.02 */
-
-    add(&u, &t, &t);
-    add(&u, &u, &t);                            /* 3 t, < 27.06 */
-    add(&l, s, s);                              /* 2 s, < 2.02 */
-    add(&r, &u, &l);
-    sub(&l, &u, &l, 3);
-    blend(s, 0x3c, &r, &l);                     /* + 2s for b0, c1; - 2s for b1, c0: < 30.1 */
+    for (int j = 0; j < 8; j++) sqr_operands_limb(&w->l.l[j], &w->r.l[j], s->l[j], 2, j);
+    norm(&w->l);
+    norm(&w->r);
+    mont(&w->x, &w->l, &w->r);
+    for (int j = 0; j < 8; j++) {
+        __m512i t = _mm512_add_epi64(s->l[j], _mm512_permutexvar_epi64(PAIR_SWAP, s->l[j]));
+        sqr_operands_limb(&w->l.l[j], &w->r.l[j], t, 3, j);                /* t < 2.02 p */
+    }
+    norm(&w->l);
+    norm(&w->r);
+    mont(&w->y, &w->l, &w->r);
+    for (int j = 0; j < 8; j++) s->l[j] = next_state_limb(w->x.l[j], w->y.l[j], s->l[j], j);
     norm(s);
     reduce_state(s);
-    ck_wipe_inline(&l, sizeof(l));
-    ck_wipe_inline(&r, sizeof(r));
-    ck_wipe_inline(&x, sizeof(x));
-    ck_wipe_inline(&y, sizeof(y));
-    ck_wipe_inline(&t, sizeof(t));
-    ck_wipe_inline(&u, sizeof(u));
 }
 
 static void broadcast(v8 *r, const uint64_t c[8])
@@ -283,15 +256,17 @@ void ck_cyc_chain_ifma(ck_cyc_compressed *saved, const ck_cyc_compressed *z, uns
     ck_cyc_compressed in = *z;
     ck_fp *lane[8];
     v8 s;
+    scratch w;
     lanes_of(lane, &in);
     load(&s, (const ck_fp *const *)lane);
     for (unsigned i = 1; i <= n; i++) {
-        sqr_compressed(&s);
+        sqr_compressed(&s, &w);
         if ((save >> i) & 1) {
             lanes_of(lane, saved++);
             store(lane, &s);
         }
     }
     ck_wipe_inline(&s, sizeof(s));
+    ck_wipe_inline(&w, sizeof(w));
     ck_wipe_inline(&in, sizeof(in));
 }
