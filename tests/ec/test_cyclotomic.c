@@ -140,11 +140,13 @@ static void check_elements(void)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     ck_fp12 a, k, g;
     int ifma = ck_cpu_has_ifma;
     tu_seed(0xca8ab1aULL);
+    if (argc > 1 && !strcmp(argv[1], "--expect-scalar")) /* run with CK_NO_IFMA=1 */
+        CHECK(!ifma, "CK_NO_IFMA=1 turns the IFMA chain off");
     check_elements();
     if (ifma) {
         ck_cpu_has_ifma = 0;                   /* the scalar chain as well */
