@@ -97,16 +97,17 @@ static void cyc_decompress(ck_fp12 *a, const cyc_compressed *z, const ck_fp2 *g1
 
 #define CYC_MAX_DIV 64
 
-/* (bit 0 of |x| is 0: the first save follows a squaring) */
+/* Bit 0 of |x| is 0, so every save follows a squaring. */
 void ck_cyc_chain_x(cyc_compressed *saved, const cyc_compressed *z)
 {
-    cyc_compressed t = *z;
+    cyc_compressed t;
 #ifdef CK_HAVE_IFMA_KERNEL
     if (ck_cpu_has_ifma) {
         ck_cyc_chain_ifma(saved, z, 63, CK_X_ABS);
         return;
     }
 #endif
+    t = *z;
     for (int i = 1; i < 64; i++) {
         cyc_sqr_compressed(&t);
         if ((CK_X_ABS >> i) & 1) *saved++ = t;
@@ -139,8 +140,8 @@ static void exp_x_chunk(ck_fp12 *r, const ck_fp12 *a, size_t m)
     cyc_compressed saved[CYC_MAX_DIV], z;
     ck_fp2 num[CYC_MAX_DIV], den[CYC_MAX_DIV], g1[CYC_MAX_DIV];
     ck_fp12 t;
-    size_t n = 0, terms = 0;
-    terms = (size_t)__builtin_popcountll(CK_X_ABS);
+    const size_t terms = (size_t)__builtin_popcountll(CK_X_ABS);
+    size_t n = 0;
     for (size_t j = 0; j < m; j++) {
         cyc_compress(&z, &a[j]);
         ck_cyc_chain_x(&saved[n], &z);
