@@ -259,6 +259,10 @@ CK_MUST_CHECK ck_err ck_gt_decompress_batch_cyclotomic(ck_gt *out, const uint8_t
 typedef struct { ck_fp12 t[52][16]; } ck_gt_table;
 void ck_gt_table_init(ck_gt_table *t, const ck_gt *g);
 void ck_gt_table_exp(ck_gt *r, const ck_gt_table *t, const ck_fr *k);
+/* r[i] = base(t[i])^k[i] for n exponentiations, each with its own table
+ * (tables may repeat): on CPUs with AVX-512 IFMA eight at a time in vector
+ * lanes, the same results as ck_gt_table_exp. */
+void ck_gt_table_exp_many(ck_gt *r, const ck_gt_table *const *t, const ck_fr *k, size_t n);
 
 /* ---- pairing ---------------------------------------------------------- */
 /* Optimal ate pairing e: G1 x G2 -> GT. Inputs are assumed in their groups

@@ -27,16 +27,14 @@ static ck_abe_err random_vector(ck_fr *v, size_t n, int first_zero)
 
 /* One row: C1 = egg^lambda e_alpha^t, C2 = g1^-t, C3 = g_y^t g1^omega, C4 = F^t
  * (F^t through the attribute table cache, maabe_attr_table.c); egg^lambda
- * comes in already made. */
+ * and e_alpha^t come in already made (exponentiations in one batch). */
 static ck_abe_err encrypt_row(ck_abe_row *row, const ck_abe_authority_pk *pk, const char *label,
-                              const ck_gt *egg_lambda, const ck_fr *omega, const ck_fr *t)
+                              const ck_gt *egg_lambda, const ck_gt *e_alpha_t, const ck_fr *omega,
+                              const ck_fr *t)
 {
-    ck_gt a;
     ck_g1 b;
     ck_fr neg_t;
-    if (pk->tables) ck_gt_table_exp(&a, &pk->tables->e_alpha, t);
-    else ck_gt_exp(&a, &pk->e_alpha, t);
-    ck_gt_mul(&row->c1, egg_lambda, &a);
+    ck_gt_mul(&row->c1, egg_lambda, e_alpha_t);
 
     ck_fr_neg(&neg_t, t);
     ck_g1_table_mul(&row->c2, ck_g1_generator_table(), &neg_t);
@@ -46,7 +44,6 @@ static ck_abe_err encrypt_row(ck_abe_row *row, const ck_abe_authority_pk *pk, co
     ck_g1_table_mul(&b, ck_g1_generator_table(), omega);
     ck_g1_add(&row->c3, &row->c3, &b);
 
-    ck_wipe(&a, sizeof(a));
     ck_wipe(&neg_t, sizeof(neg_t));
     return ck_abe_attr_mul(&row->c4, label, row->epoch, t);
 }
@@ -89,15 +86,62 @@ static void egg_lambda_unit(ck_gt *r, const ck_lsss *l, size_t x, const ck_gt *e
     ck_wipe(&t, sizeof(t));
 }
 
+/*
+ * Every fixed-base GT exponentiation of a ciphertext in one batch
+ * (ck_gt_table_exp_many runs them eight at a time where it can): egg^v_j
+ * for each column with a unit matrix (egg^v_0 is the shared secret), or
+ * egg^lambda_x for each row and egg^s, then e_alpha^t_x for each row whose
+ * authority has tables. egg[] gets the egg powers, ea[] the e_alpha ones;
+ * a row without tables gets its e_alpha^t by ck_gt_exp.
+ */
+static ck_abe_err gt_powers(ck_gt *egg, ck_gt *ea, const ck_abe_ct *ct, const ck_abe_authority_pk *const *pk,
+                            const ck_fr *v, const ck_fr *t, int unit)
+{
+    size_t rows = ct->rows, cols = ck_lsss_cols(ct->lsss), n_egg = unit ? cols : rows + 1, n = 0;
+    const ck_gt_table **tab = calloc(n_egg + rows, sizeof(*tab));
+    ck_fr *k = calloc(n_egg + rows, sizeof(*k));
+    ck_gt *out = calloc(n_egg + rows, sizeof(*out));
+    ck_abe_err rc = CK_ABE_ERR_NOMEM;
+    if (!tab || !k || !out) goto out;
+    for (size_t j = 0; j < n_egg; j++, n++) {
+        tab[n] = ck_abe_egg_table();
+        if (unit) k[n] = v[j];
+        else if (j < rows) ck_lsss_row_dot(&k[n], ct->lsss, j, v);
+        else k[n] = v[0];
+    }
+    for (size_t x = 0; x < rows; x++) {
+        if (pk[x]->tables) {
+            tab[n] = &pk[x]->tables->e_alpha;
+            k[n++] = t[x];
+        } else {
+            ck_gt_exp(&ea[x], &pk[x]->e_alpha, &t[x]);
+        }
+    }
+    ck_gt_table_exp_many(out, tab, k, n);
+    memcpy(egg, out, n_egg * sizeof(*out));
+    for (size_t x = 0, i = n_egg; x < rows; x++)
+        if (pk[x]->tables) ea[x] = out[i++];
+    rc = CK_ABE_OK;
+out:
+    if (k) ck_wipe(k, (n_egg + rows) * sizeof(*k));
+    if (out) ck_wipe(out, (n_egg + rows) * sizeof(*out));
+    free(tab);
+    free(k);
+    free(out);
+    return rc;
+}
+
 ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
                           const ck_abe_authority_pk *const *pks, size_t n_pks,
                           ck_abe_epoch_fn epoch, void *epoch_ctx, ck_policy_error *perr)
 {
     ck_policy *pol = NULL;
-    ck_fr *v = NULL, *w = NULL, lambda, omega, t;
-    ck_gt *egg_v = NULL, egg_lambda;
+    ck_fr *v = NULL, *w = NULL, *t = NULL, omega;
+    ck_gt *egg = NULL, *ea = NULL, egg_lambda;
+    const ck_abe_authority_pk **pk = NULL;
     ck_abe_err rc = CK_ABE_ERR_POLICY;
-    size_t rows, cols, len;
+    size_t rows = 0, cols = 0, len;
+    int unit;
 
     if (!ct || !shared || !policy || (!pks && n_pks)) return CK_ABE_ERR_PARAM;
     memset(ct, 0, sizeof(*ct));
@@ -110,51 +154,52 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
 
     rows = ck_lsss_rows(ct->lsss);
     cols = ck_lsss_cols(ct->lsss);
+    unit = unit_matrix(ct->lsss);
     ct->row = calloc(rows, sizeof(*ct->row));
     v = calloc(cols, sizeof(*v));
     w = calloc(cols, sizeof(*w));
-    if (!ct->row || !v || !w) goto out;
+    t = calloc(rows, sizeof(*t));
+    pk = calloc(rows, sizeof(*pk));
+    ea = calloc(rows, sizeof(*ea));
+    egg = calloc(unit ? cols : rows + 1, sizeof(*egg));
+    if (!ct->row || !v || !w || !t || !pk || !ea || !egg) goto out;
     ct->rows = rows;
     for (size_t x = 0; x < rows; x++) {
         rc = CK_ABE_ERR_NO_AUTHORITY;
-        if (!find_pk(pks, n_pks, ck_lsss_authority(ct->lsss, x))) goto out;
+        if (!(pk[x] = find_pk(pks, n_pks, ck_lsss_authority(ct->lsss, x)))) goto out;
         ct->row[x].epoch = epoch ? epoch(epoch_ctx, ck_lsss_label(ct->lsss, x)) : 0;
     }
     if ((rc = random_vector(v, cols, 0)) != CK_ABE_OK) goto out;
     if ((rc = random_vector(w, cols, 1)) != CK_ABE_OK) goto out;
-    /* With a unit matrix, egg^v_j for each column (egg^v_0 is the shared
-     * secret) make every egg^lambda_x by products: cols exponentiations
-     * instead of rows + 1. */
-    rc = CK_ABE_ERR_NOMEM;
-    if (unit_matrix(ct->lsss) && !(egg_v = calloc(cols, sizeof(*egg_v)))) goto out;
-    for (size_t j = 0; egg_v && j < cols; j++) ck_gt_table_exp(&egg_v[j], ck_abe_egg_table(), &v[j]);
+    rc = CK_ABE_ERR_RANDOM;
+    for (size_t x = 0; x < rows; x++)
+        if (ck_fr_random_nonzero(&t[x]) != CK_OK) goto out;
+    /* With a unit matrix, egg^v_j for each column make every egg^lambda_x
+     * by products: cols exponentiations instead of rows + 1. */
+    if ((rc = gt_powers(egg, ea, ct, pk, v, t, unit)) != CK_ABE_OK) goto out;
     for (size_t x = 0; x < rows; x++) {
-        const ck_abe_authority_pk *pk = find_pk(pks, n_pks, ck_lsss_authority(ct->lsss, x));
-        rc = CK_ABE_ERR_RANDOM;
-        if (ck_fr_random_nonzero(&t) != CK_OK) goto out;
-        if (egg_v) egg_lambda_unit(&egg_lambda, ct->lsss, x, egg_v);
-        else {
-            ck_lsss_row_dot(&lambda, ct->lsss, x, v);
-            ck_gt_table_exp(&egg_lambda, ck_abe_egg_table(), &lambda);
-        }
+        if (unit) egg_lambda_unit(&egg_lambda, ct->lsss, x, egg);
+        else egg_lambda = egg[x];
         ck_lsss_row_dot(&omega, ct->lsss, x, w);
-        rc = encrypt_row(&ct->row[x], pk, ck_lsss_label(ct->lsss, x), &egg_lambda, &omega, &t);
+        rc = encrypt_row(&ct->row[x], pk[x], ck_lsss_label(ct->lsss, x), &egg_lambda, &ea[x], &omega, &t[x]);
         if (rc != CK_ABE_OK) goto out;
     }
-    if (egg_v) *shared = egg_v[0];
-    else ck_gt_table_exp(shared, ck_abe_egg_table(), &v[0]);
+    *shared = unit ? egg[0] : egg[rows];
     rc = CK_ABE_OK;
 out:
-    if (egg_v) ck_wipe(egg_v, cols * sizeof(*egg_v));
-    free(egg_v);
+    if (egg) ck_wipe(egg, (unit ? cols : rows + 1) * sizeof(*egg));
+    if (ea) ck_wipe(ea, rows * sizeof(*ea));
     ck_wipe(&egg_lambda, sizeof(egg_lambda));
     if (v) ck_wipe(v, cols * sizeof(*v));
     if (w) ck_wipe(w, cols * sizeof(*w));
-    ck_wipe(&lambda, sizeof(lambda));
+    if (t) ck_wipe(t, rows * sizeof(*t));
     ck_wipe(&omega, sizeof(omega));
-    ck_wipe(&t, sizeof(t));
+    free(egg);
+    free(ea);
     free(v);
     free(w);
+    free(t);
+    free(pk);
     ck_policy_free(pol);
     if (rc != CK_ABE_OK) ck_abe_ct_free(ct);
     return rc;

@@ -144,6 +144,54 @@ void ck_gt_table_exp(ck_gt *r, const ck_gt_table *tab, const ck_fr *k)
     ck_wipe(&acc, sizeof(acc));
 }
 
+#ifdef CK_HAVE_IFMA_KERNEL
+/* Below this many exponentiations a batch leaves too many lanes idle to
+ * beat the scalar products. */
+#define GT_LANES_MIN 4
+
+/* n <= 8 of ck_gt_table_exp at once: the same digits and row scans, and
+ * the products in lanes (gt_ifma.c). Idle lanes raise the first table to
+ * the power 0. */
+static void table_exp_lanes(ck_gt *r, const ck_gt_table *const *tab, const ck_fr *k, size_t n)
+{
+    ck_fp12 pick_out[8], *out[8];
+    const ck_fp12 *in[8];
+    const ck_gt_table *t[8];
+    int8_t digits[8][52] = {{0}};
+    limb_t limbs[4];
+    ck_gt_lanes acc;
+    for (size_t i = 0; i < 8; i++) {
+        t[i] = tab[i < n ? i : 0];
+        in[i] = &pick_out[i];
+        out[i] = i < n ? &r[i].v : &pick_out[i];
+        if (i >= n) continue;
+        ck_fr_to_limbs(limbs, &k[i]);
+        ck_recode_w5(digits[i], limbs, 4, 52);
+    }
+    for (int row = 0; row < 52; row++) {
+        for (size_t i = 0; i < 8; i++) pick_n(&pick_out[i], t[i]->t[row], 16, digits[i][row]);
+        if (row == 0) ck_gtl_start(&acc, in);
+        else ck_gtl_mul(&acc, in);
+    }
+    if (ck_gtl_finish(out, &acc) != 0)           /* cannot happen: 52 rows, 51 products */
+        for (size_t i = 0; i < n; i++) ck_gt_table_exp(&r[i], tab[i], &k[i]);
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(pick_out, sizeof(pick_out));
+}
+#endif
+
+void ck_gt_table_exp_many(ck_gt *r, const ck_gt_table *const *t, const ck_fr *k, size_t n)
+{
+    size_t i = 0;
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (ck_cpu_has_ifma)
+        for (; n - i >= GT_LANES_MIN; i += n - i < 8 ? n - i : 8)
+            table_exp_lanes(r + i, t + i, k + i, n - i < 8 ? n - i : 8);
+#endif
+    for (; i < n; i++) ck_gt_table_exp(&r[i], t[i], &k[i]);
+}
+
 /* Scott (ePrint 2021/1130): a in GT iff a is cyclotomic and a^p = a^x. */
 int ck_gt_in_group(const ck_gt *a)
 {

@@ -156,6 +156,37 @@ extern int ck_cpu_has_ifma;
  * of save is set, the state goes to the next entry of saved
  * (cyclotomic_ifma.c, only when ck_cpu_has_ifma). */
 void ck_cyc_chain_ifma(ck_cyc_compressed *saved, const ck_cyc_compressed *z, unsigned n, uint64_t save);
+/* Eight Miller-loop accumulators in the lanes of AVX-512 vectors
+ * (miller_ifma.c, only when ck_cpu_has_ifma): coefficient k of Fp12, limb j
+ * (52 bits), lane i in f[k][j][i]; lines wait in line[] until eight have
+ * come. The result is f up to a factor in Fp, which the final
+ * exponentiation removes. */
+typedef struct {
+    _Alignas(64) uint64_t f[12][8][8];
+    uint64_t line[6][8][8];
+    unsigned pending;
+} ck_miller_lanes;
+void ck_ml_init(ck_miller_lanes *m);
+/* f *= c0 + c1 v + c4 vw, in the next free lane (Montgomery form) */
+void ck_ml_push(ck_miller_lanes *m, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4);
+/* every lane's f squared, after the lines that wait */
+void ck_ml_sqr(ck_miller_lanes *m);
+/* r = the product of the eight accumulators; wipes m */
+void ck_ml_finish(ck_fp12 *r, ck_miller_lanes *m);
+/* Eight products of CK_GT_LANES_MULS + 1 Fp12 elements each, one per
+ * lane (gt_ifma.c, only when ck_cpu_has_ifma): the fixed-base GT
+ * exponentiations of ck_gt_table_exp_many, whose 52 rows give 51 products.
+ * Elements come in and go out canonical, in Montgomery form. */
+#define CK_GT_LANES_MULS 51
+typedef struct {
+    _Alignas(64) uint64_t f[12][8][8];
+    unsigned muls;
+} ck_gt_lanes;
+void ck_gtl_start(ck_gt_lanes *a, const ck_fp12 *const e[8]);
+void ck_gtl_mul(ck_gt_lanes *a, const ck_fp12 *const e[8]);
+/* out[i] = lane i's product; -1 (out untouched) unless exactly
+ * CK_GT_LANES_MULS products were taken; wipes a */
+int ck_gtl_finish(ck_fp12 *const out[8], ck_gt_lanes *a) CK_MUST_CHECK;
 #endif
 /* The chain of a^|x|: z squared 63 times in compressed form (any z: the
  * squaring is a polynomial map); after squaring i, for each set bit i of

@@ -121,16 +121,21 @@ static void otf_point_init(otf_point *o, const ck_g1_affine *p, limb_t skip)
     o->skip = skip;
 }
 
-/* f *= line evaluated at the point (x = xd or xa). A pair with an identity
+/* The line at the point (x = xd or xa). A pair with an identity
  * contributes 1: no branch on the points (decryption pairs secret ones), its
  * line becomes, by masks, the constant 1 (c0 = 1, c1 = c4 = 0). */
-static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_fp *x, const otf_point *o)
+static void line_eval(ck_fp2 e[3], const ck_fp2 line[3], const ck_fp *x, const otf_point *o)
 {
     static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
-    ck_fp2 *e = a->have ? a->e : a->pend;
     CK_SELECT(&e[0], &one, &line[0], o->skip);
     ck_fp2_mul_fp(&e[1], &line[1], x);
     ck_fp2_mul_fp(&e[2], &line[2], &o->y);
+}
+
+/* f *= the line at the point, two lines at a time */
+static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_fp *x, const otf_point *o)
+{
+    line_eval(a->have ? a->e : a->pend, line, x, o);
     if (a->have) ck_fp12_mul_by_014_014(f, a->pend, a->e);
     a->have ^= 1;
 }
@@ -142,11 +147,15 @@ static void line_push(ck_fp12 *f, line_acc *a, const ck_fp2 line[3], const ck_fp
  * instead of six (ck_fp12_mul_by_monic_pair). */
 typedef struct { ck_fp2 e[2], pend[2]; int have; } monic_acc;
 
-static void monic_push(ck_fp12 *f, monic_acc *a, const ck_fp2 line[3], const ck_fp *iy, const ck_fp *xy)
+static void monic_eval(ck_fp2 e[2], const ck_fp2 line[3], const ck_fp *iy, const ck_fp *xy)
 {
-    ck_fp2 *e = a->have ? a->e : a->pend;
     ck_fp2_mul_fp(&e[0], &line[0], iy);
     ck_fp2_mul_fp(&e[1], &line[1], xy);
+}
+
+static void monic_push(ck_fp12 *f, monic_acc *a, const ck_fp2 line[3], const ck_fp *iy, const ck_fp *xy)
+{
+    monic_eval(a->have ? a->e : a->pend, line, iy, xy);
     if (a->have) ck_fp12_mul_by_monic_pair(f, a->pend, a->e);
     a->have ^= 1;
 }
@@ -167,6 +176,87 @@ static void line_flush(ck_fp12 *f, line_acc *a, monic_acc *m)
     }
     a->have = 0;
     m->have = 0;
+}
+
+/*
+ * Where a loop's lines go: into f, two at a time, or, on CPUs with AVX-512
+ * IFMA and for loops of at least LANES_MIN_LINES lines a step, into eight
+ * accumulators in vector lanes (miller_ifma.c), eight lines at a time.
+ * Below that the lanes would stand mostly idle while every lane's f is
+ * squared. The choice depends only on the number of pairs.
+ */
+#define LANES_MIN_LINES 4
+
+typedef struct {
+    ck_fp12 *f;
+    line_acc acc;
+    monic_acc macc;
+#ifdef CK_HAVE_IFMA_KERNEL
+    int lanes;
+    ck_miller_lanes ml;
+#endif
+} line_sink;
+
+static void sink_init(line_sink *s, ck_fp12 *f, size_t lines)
+{
+    s->f = f;
+    s->acc.have = 0;
+    s->macc.have = 0;
+    ck_fp12_one(f);
+#ifdef CK_HAVE_IFMA_KERNEL
+    s->lanes = ck_cpu_has_ifma && lines >= LANES_MIN_LINES;
+    if (s->lanes) ck_ml_init(&s->ml);
+#else
+    (void)lines;
+#endif
+}
+
+static void sink_otf(line_sink *s, const ck_fp2 line[3], const ck_fp *x, const otf_point *o)
+{
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (s->lanes) {
+        line_eval(s->acc.e, line, x, o);
+        ck_ml_push(&s->ml, &s->acc.e[0], &s->acc.e[1], &s->acc.e[2]);
+        return;
+    }
+#endif
+    line_push(s->f, &s->acc, line, x, o);
+}
+
+static void sink_monic(line_sink *s, const ck_fp2 line[3], const ck_fp *iy, const ck_fp *xy)
+{
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (s->lanes) {
+        static const ck_fp2 one = {CK_FP_ONE_INIT, {{0}}};
+        monic_eval(s->macc.e, line, iy, xy);
+        ck_ml_push(&s->ml, &s->macc.e[0], &s->macc.e[1], &one);
+        return;
+    }
+#endif
+    monic_push(s->f, &s->macc, line, iy, xy);
+}
+
+static void sink_sqr(line_sink *s)
+{
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (s->lanes) {
+        ck_ml_sqr(&s->ml);
+        return;
+    }
+#endif
+    line_flush(s->f, &s->acc, &s->macc);
+    ck_fp12_sqr(s->f, s->f);
+}
+
+/* f = the product of every line pushed; wipes the waiting lines */
+static void sink_finish(line_sink *s)
+{
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (s->lanes) ck_ml_finish(s->f, &s->ml);
+#endif
+    line_flush(s->f, &s->acc, &s->macc);
+    ck_wipe(&s->acc, sizeof(s->acc));
+    ck_wipe(&s->macc, sizeof(s->macc));
 }
 
 static void fp_one(ck_fp *r) { *r = CK_FP_ONE; }
@@ -224,8 +314,7 @@ static void miller_core(ck_fp12 *f, int *q_ok, const ck_g1_affine *p, const ck_g
     ck_fp iy[CK_MILLER_MAX_BATCH], xy[CK_MILLER_MAX_BATCH];
     size_t k = 0;
     ck_fp2 line[3];
-    line_acc acc = {.have = 0};
-    monic_acc macc = {.have = 0};
+    line_sink sink;
     for (size_t i = 0; i < n; i++) {
         otf_point_init(&o[i], &p[i], mask_of(g1_affine_is_identity(&p[i]) | g2_affine_is_identity(&q[i])));
         t[i].x = q[i].x;
@@ -234,28 +323,25 @@ static void miller_core(ck_fp12 *f, int *q_ok, const ck_g1_affine *p, const ck_g
     }
     for (size_t j = 0; j < m; j++) pskip[j] = mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j]));
     scale_points(iy, xy, pp, pskip, m);
-    ck_fp12_one(f);
+    sink_init(&sink, f, n + m);
     for (int bit = 62; bit >= 0; bit--) {
         int add = (int)((CK_X_ABS >> bit) & 1);
-        if (bit != 62) {
-            line_flush(f, &acc, &macc);
-            ck_fp12_sqr(f, f);
-        }
+        if (bit != 62) sink_sqr(&sink);
         for (size_t j = 0; j < n; j++) {
             line_dbl(line, &t[j]);
-            line_push(f, &acc, line, &o[j].xd, &o[j]);
+            sink_otf(&sink, line, &o[j].xd, &o[j]);
         }
-        for (size_t j = 0; j < m; j++) monic_push(f, &macc, qp[j]->c[k], &iy[j], &xy[j]);
+        for (size_t j = 0; j < m; j++) sink_monic(&sink, qp[j]->c[k], &iy[j], &xy[j]);
         if (add) {
             for (size_t j = 0; j < n; j++) {
                 line_add(line, &t[j], &q[j]);
-                line_push(f, &acc, line, &o[j].xa, &o[j]);
+                sink_otf(&sink, line, &o[j].xa, &o[j]);
             }
-            for (size_t j = 0; j < m; j++) monic_push(f, &macc, qp[j]->c[k + 1], &iy[j], &xy[j]);
+            for (size_t j = 0; j < m; j++) sink_monic(&sink, qp[j]->c[k + 1], &iy[j], &xy[j]);
         }
         k += 1 + (size_t)add;
     }
-    line_flush(f, &acc, &macc);
+    sink_finish(&sink);
     ck_fp12_conj(f, f);                    /* x < 0 */
     if (q_ok)
         for (size_t i = 0; i < n; i++) *q_ok &= g2_in_group_from_loop(&t[i], &q[i]);
@@ -264,8 +350,6 @@ static void miller_core(ck_fp12 *f, int *q_ok, const ck_g1_affine *p, const ck_g
     ck_wipe(iy, sizeof(iy));
     ck_wipe(xy, sizeof(xy));
     ck_wipe(line, sizeof(line));
-    ck_wipe(&acc, sizeof(acc));
-    ck_wipe(&macc, sizeof(macc));
 }
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }

@@ -1,0 +1,106 @@
+/*
+ * src/ec/miller_ifma.c - the accumulator f of a Miller loop with many pairs
+ * on AVX-512 IFMA: eight accumulators, one per lane, each squared and
+ * multiplied by sparse lines exactly as the scalar code does one, so eight
+ * lines go into f with one pass of vector code.
+ *
+ * This file is compiled with -mavx512f -mavx512ifma; pairing.c calls it
+ * only when ck_cpu_has_ifma says the CPU and the OS run those instructions,
+ * and only for loops with enough pairs to fill the lanes.
+ *
+ * Lane i of the accumulators takes lines i, i + 8, ... of each step; a lane
+ * left without a line at the end of a step gets the line 1. At the end the
+ * eight accumulators are multiplied into one Fp12 element.
+ *
+ * Scale. Lines come in the scalar Montgomery form (x 2^384) and products
+ * are Montgomery products with R = 2^416 (ifma_lanes.h), so each product
+ * scales its result by a power of 2. Every term of every coefficient of
+ * every lane is a product of the same degree (squarings multiply two
+ * coefficients of f, line products one of f and one of a line), so after
+ * each step all 96 coefficients carry one common factor in Fp. f is defined
+ * only up to such a factor: the final exponentiation removes Fp (p - 1
+ * divides (p^12 - 1)/r), as it removes the factors the scalar loop drops.
+ * Idle lanes get the line (2^384 mod p, 0, 0), the same form as the others.
+ *
+ * Bounds (ifma_tower.h): every stored coefficient has 52-bit limbs and is
+ * below 1.01 p; sums fed to a product stay below 2^390; each difference
+ * adds k p with k above the subtrahend's bound in units of p.
+ *
+ * Constant time: straight-line vector code; which lane takes which line
+ * depends only on the number of pairs. The accumulators and lines are
+ * secret in a decryption (lines of a user's key at secret points) and are
+ * wiped by ck_ml_finish.
+ */
+#include "ec/ifma_tower.h"
+#include "ec/constants.h"
+
+/* ---- the accumulators in memory ------------------------------------------ */
+
+static void limbs_in(v8 *r, const uint64_t t[8][8])
+{
+    for (int j = 0; j < 8; j++) r->l[j] = _mm512_load_si512(t[j]);
+}
+
+/* the waiting lines times f; lanes without a line get the line 1 */
+static void flush(ck_miller_lanes *m)
+{
+    x12 f;
+    x2 c[3];
+    if (!m->pending) return;
+    for (unsigned i = m->pending; i < 8; i++) {
+        lane_split(m->line[0], (int)i, &CK_FP_ONE);
+        for (int k = 1; k < 6; k++) lane_split(m->line[k], (int)i, &(const ck_fp){{0}});
+    }
+    for (int k = 0; k < 6; k++) limbs_in(k % 2 ? &c[k / 2].c1 : &c[k / 2].c0, m->line[k]);
+    x12_load(&f, (const uint64_t(*)[8][8])m->f);
+    x12_mul_by_014(&f, &c[0], &c[1], &c[2]);
+    x12_save(m->f, &f);
+    m->pending = 0;
+    ck_wipe_inline(&f, sizeof(f));
+    ck_wipe_inline(c, sizeof(c));
+}
+
+void ck_ml_init(ck_miller_lanes *m)
+{
+    memset(m, 0, sizeof(*m));
+    for (int i = 0; i < 8; i++) lane_split(m->f[0], i, &CK_FP_ONE);
+}
+
+void ck_ml_push(ck_miller_lanes *m, const ck_fp2 *c0, const ck_fp2 *c1, const ck_fp2 *c4)
+{
+    const ck_fp2 *c[3] = {c0, c1, c4};
+    int lane = (int)m->pending;
+    for (int k = 0; k < 3; k++) {
+        lane_split(m->line[2 * k], lane, &c[k]->c0);
+        lane_split(m->line[2 * k + 1], lane, &c[k]->c1);
+    }
+    if (++m->pending == 8) flush(m);
+}
+
+void ck_ml_sqr(ck_miller_lanes *m)
+{
+    x12 f;
+    flush(m);
+    x12_load(&f, (const uint64_t(*)[8][8])m->f);
+    x12_sqr(&f);
+    x12_save(m->f, &f);
+    ck_wipe_inline(&f, sizeof(f));
+}
+
+void ck_ml_finish(ck_fp12 *r, ck_miller_lanes *m)
+{
+    ck_fp12 lane[8];
+    ck_fp *out[8];
+    x12 f;
+    flush(m);
+    x12_load(&f, (const uint64_t(*)[8][8])m->f);
+    for (int k = 0; k < 12; k++) {
+        for (int i = 0; i < 8; i++) out[i] = &((ck_fp *)&lane[i])[k];
+        lane_store(out, x12_coef(&f, k));
+    }
+    *r = lane[0];
+    for (int i = 1; i < 8; i++) ck_fp12_mul(r, r, &lane[i]);
+    ck_wipe_inline(&f, sizeof(f));
+    ck_wipe_inline(lane, sizeof(lane));
+    ck_wipe_inline(m, sizeof(*m));
+}
