@@ -206,6 +206,15 @@ CK_MUST_CHECK ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len);
 /* Every check but the subgroup's: for a point whose membership
  * ck_miller_loop_mixed_checked tests as it pairs it. */
 CK_MUST_CHECK ck_err ck_g2_decode_on_curve(ck_g2 *r, const uint8_t *in, size_t len);
+/* n encodings of len bytes each, decoded as ck_g1_decode / ck_g2_decode
+ * (check_group) or their _on_curve forms, the square roots of eight at a
+ * time (vector lanes on CPUs with AVX-512 IFMA); returns the first error
+ * in order and puts its index in *bad (may be NULL); out may then be
+ * partly written. */
+CK_MUST_CHECK ck_err ck_g1_decode_batch(ck_g1 *out, const uint8_t *const *in, size_t len, size_t n,
+                                        int check_group, size_t *bad);
+CK_MUST_CHECK ck_err ck_g2_decode_batch(ck_g2 *out, const uint8_t *const *in, size_t len, size_t n,
+                                        int check_group, size_t *bad);
 CK_MUST_CHECK ck_err ck_g2_hash_to_curve(ck_g2 *r, const uint8_t *msg, size_t len,
                                          const uint8_t *dst, size_t dst_len);
 CK_MUST_CHECK ck_err ck_g2_encode_to_curve(ck_g2 *r, const uint8_t *msg, size_t len,

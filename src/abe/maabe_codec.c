@@ -334,32 +334,48 @@ out:
     return rc;
 }
 
-/* The rows' group elements: C2, C3, C4 one by one, then every C1 in one
- * batch (ck_gt_decompress_batch shares the field inversions). Each element
- * gets the same checks as alone, exact or with the prime-order tests
- * deferred to decryption; any failure is CK_ABE_ERR_POINT. */
+/* The rows' group elements, each group in one batch: C2 and C3, then C4
+ * (ck_g1_decode_batch, ck_g2_decode_batch: the square roots of eight at a
+ * time), then every C1 (ck_gt_decompress_batch shares the field
+ * inversions). Each element gets the same checks as alone, exact or with
+ * the prime-order tests deferred to decryption; any failure is
+ * CK_ABE_ERR_POINT. The caller has checked the length. */
 static ck_abe_err decode_rows(ck_abe_ct *t, reader *r, int exact)
 {
-    const uint8_t **c1 = calloc(t->rows ? t->rows : 1, sizeof(*c1));
-    ck_gt *gt = calloc(t->rows ? t->rows : 1, sizeof(*gt));
+    size_t n = t->rows ? t->rows : 1;
+    const uint8_t **c1 = calloc(n, sizeof(*c1)), **c23 = calloc(2 * n, sizeof(*c23)),
+                  **c4 = calloc(n, sizeof(*c4));
+    ck_g1 *g1 = calloc(2 * n, sizeof(*g1));
+    ck_g2 *g2 = calloc(n, sizeof(*g2));
+    ck_gt *gt = calloc(n, sizeof(*gt));
     ck_abe_err rc = CK_ABE_ERR_NOMEM;
-    if (!c1 || !gt) goto out;
+    if (!c1 || !c23 || !c4 || !g1 || !g2 || !gt) goto out;
     for (size_t x = 0; x < t->rows; x++) {
-        ck_abe_row *row = &t->row[x];
-        row->epoch = get_u32(r);
+        t->row[x].epoch = get_u32(r);
         c1[x] = take(r, 288);
-        if ((rc = get_g1_as(r, &row->c2, exact)) != CK_ABE_OK) goto out;
-        if ((rc = get_g1_as(r, &row->c3, exact)) != CK_ABE_OK) goto out;
-        if ((rc = get_g2_as(r, &row->c4, exact)) != CK_ABE_OK) goto out;
+        c23[2 * x] = take(r, 48);
+        c23[2 * x + 1] = take(r, 48);
+        c4[x] = take(r, 96);
     }
     rc = CK_ABE_ERR_POINT;
+    if (ck_g1_decode_batch(g1, c23, 48, 2 * t->rows, exact, NULL) != CK_OK) goto out;
+    if (ck_g2_decode_batch(g2, c4, 96, t->rows, exact, NULL) != CK_OK) goto out;
     if ((exact ? ck_gt_decompress_batch(gt, c1, t->rows, NULL)
                : ck_gt_decompress_batch_cyclotomic(gt, c1, t->rows, NULL)) != CK_OK)
         goto out;
-    for (size_t x = 0; x < t->rows; x++) t->row[x].c1 = gt[x];
+    for (size_t x = 0; x < t->rows; x++) {
+        t->row[x].c1 = gt[x];
+        t->row[x].c2 = g1[2 * x];
+        t->row[x].c3 = g1[2 * x + 1];
+        t->row[x].c4 = g2[x];
+    }
     rc = CK_ABE_OK;
 out:
     free(c1);
+    free(c23);
+    free(c4);
+    free(g1);
+    free(g2);
     free(gt);
     return rc;
 }

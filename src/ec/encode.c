@@ -15,6 +15,7 @@
  * at the outcome. Only the outcome (valid or which check failed) and the
  * shape of the input (its length, the compressed flag) steer the code.
  */
+#include <string.h>
 #include "ec/internal.h"
 #include "ec/constants.h"
 
@@ -89,45 +90,86 @@ void ck_g1_serialize(uint8_t out[CK_G1_UNCOMPRESSED_BYTES], const ck_g1 *a) { g1
 /* Mask of all ones when v (0 or 1) is 1. */
 static limb_t bit_mask(int v) { return (limb_t)0 - (limb_t)(v & 1); }
 
-static ck_err g1_decode(ck_g1 *r, const uint8_t *in, size_t len, int check_group)
-{
+/*
+ * Decoding in three steps, so that a batch takes its square roots together
+ * (ck_fp_sqrt_many): parse (length, flags, field range, and for a
+ * compressed point the curve's right-hand side), the roots, then finish
+ * (sign, curve, identity, subgroup). A parse error is final.
+ */
+typedef struct {
     enc_flags f;
-    uint8_t buf[48];
-    ck_g1_affine p;
-    ck_g1 g, id;
     ck_err e;
-    int ok, in_group;
-    if (!in) return CK_ERR_LENGTH;
-    if ((e = parse_flags(&f, in, len, 48)) != CK_OK) return e;
+    ck_g1_affine p;
+    ck_fp rhs;
+    int ok;
+} g1_dec;
+
+static void g1_parse(g1_dec *d, const uint8_t *in, size_t len)
+{
+    uint8_t buf[48];
+    memset(d, 0, sizeof(*d));
+    if (!in) {
+        d->e = CK_ERR_LENGTH;
+        return;
+    }
+    if ((d->e = parse_flags(&d->f, in, len, 48)) != CK_OK) return;
     memcpy(buf, in, 48);
     buf[0] &= 0x1f;
-    if ((e = ck_fp_from_bytes(&p.x, buf)) != CK_OK) return e;
-    if (f.compressed) {
-        ck_fp rhs;
-        ck_fp_sqr(&rhs, &p.x);
-        ck_fp_mul(&rhs, &rhs, &p.x);
-        ck_fp_add(&rhs, &rhs, &CK_B1);
-        ok = ck_fp_sqrt(&p.y, &rhs);
-        ck_fp_cneg(&p.y, &p.y, bit_mask(ck_fp_lexi_largest(&p.y) ^ f.sign));
+    if ((d->e = ck_fp_from_bytes(&d->p.x, buf)) != CK_OK) return;
+    if (d->f.compressed) {
+        ck_fp_sqr(&d->rhs, &d->p.x);
+        ck_fp_mul(&d->rhs, &d->rhs, &d->p.x);
+        ck_fp_add(&d->rhs, &d->rhs, &CK_B1);
     } else {
-        if ((e = ck_fp_from_bytes(&p.y, in + 48)) != CK_OK) return e;
+        if ((d->e = ck_fp_from_bytes(&d->p.y, in + 48)) != CK_OK) return;
         /* (0,0) stands for the identity in memory, but on the wire the
          * identity must carry the infinity flag */
-        ok = ((ck_fp_is_zero(&p.x) & ck_fp_is_zero(&p.y)) ^ 1) & ck_g1_affine_on_curve(&p);
+        d->ok = ((ck_fp_is_zero(&d->p.x) & ck_fp_is_zero(&d->p.y)) ^ 1) & ck_g1_affine_on_curve(&d->p);
     }
+}
+
+static void g1_roots(g1_dec *d, size_t n)
+{
+    ck_fp rhs[8], y[8];
+    int ok[8];
+    for (size_t i = 0; i < n; i++) rhs[i] = d[i].rhs;
+    ck_fp_sqrt_many(y, ok, rhs, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!d[i].f.compressed || d[i].e != CK_OK) continue;   /* public: the input's shape */
+        d[i].p.y = y[i];
+        d[i].ok = ok[i];
+        ck_fp_cneg(&d[i].p.y, &d[i].p.y, bit_mask(ck_fp_lexi_largest(&d[i].p.y) ^ d[i].f.sign));
+    }
+    ck_wipe(y, sizeof(y));
+    ck_wipe(rhs, sizeof(rhs));
+}
+
+static ck_err g1_finish(ck_g1 *r, g1_dec *d, int check_group)
+{
+    ck_g1 g, id;
+    int ok = d->ok, compressed = d->f.compressed, in_group;
+    if (d->e != CK_OK) return d->e;
     /* the identity (all-zero input, checked by parse_flags) is selected,
      * not branched to */
-    ck_g1_from_affine(&g, &p);
+    ck_g1_from_affine(&g, &d->p);
     ck_g1_identity(&id);
-    CK_SELECT(&g, &id, &g, bit_mask(f.infinity));
-    ok |= f.infinity;
+    CK_SELECT(&g, &id, &g, bit_mask(d->f.infinity));
+    ok |= d->f.infinity;
     in_group = check_group ? ck_g1_in_group(&g) : 1;   /* check_group: public */
-    ck_wipe(&p, sizeof p);
-    if (!ok) return f.compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
+    ck_wipe(d, sizeof(*d));
+    if (!ok) return compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
     if (!in_group) return CK_ERR_NOT_IN_GROUP;
     *r = g;
     ck_wipe(&g, sizeof g);
     return CK_OK;
+}
+
+static ck_err g1_decode(ck_g1 *r, const uint8_t *in, size_t len, int check_group)
+{
+    g1_dec d;
+    g1_parse(&d, in, len);
+    g1_roots(&d, 1);
+    return g1_finish(r, &d, check_group);
 }
 
 ck_err ck_g1_decode(ck_g1 *r, const uint8_t *in, size_t len) { return g1_decode(r, in, len, 1); }
@@ -165,42 +207,105 @@ ENCODE_BATCH(g2, 96)
 void ck_g2_compress(uint8_t out[CK_G2_COMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 1); }
 void ck_g2_serialize(uint8_t out[CK_G2_UNCOMPRESSED_BYTES], const ck_g2 *a) { g2_encode(out, a, 0); }
 
-static ck_err g2_decode(ck_g2 *r, const uint8_t *in, size_t len, int check_group)
-{
+typedef struct {
     enc_flags f;
-    uint8_t buf[96];
-    ck_g2_affine p;
-    ck_g2 g, id;
     ck_err e;
-    int ok, in_group;
-    if (!in) return CK_ERR_LENGTH;
-    if ((e = parse_flags(&f, in, len, 96)) != CK_OK) return e;
+    ck_g2_affine p;
+    ck_fp2 rhs;
+    int ok;
+} g2_dec;
+
+static void g2_parse(g2_dec *d, const uint8_t *in, size_t len)
+{
+    uint8_t buf[96];
+    memset(d, 0, sizeof(*d));
+    if (!in) {
+        d->e = CK_ERR_LENGTH;
+        return;
+    }
+    if ((d->e = parse_flags(&d->f, in, len, 96)) != CK_OK) return;
     memcpy(buf, in, 96);
     buf[0] &= 0x1f;
-    if ((e = fp2_from_zcash(&p.x, buf)) != CK_OK) return e;
-    if (f.compressed) {
-        ck_fp2 rhs;
-        ck_fp2_sqr(&rhs, &p.x);
-        ck_fp2_mul(&rhs, &rhs, &p.x);
-        ck_fp2_add(&rhs, &rhs, &CK_B2);
-        ok = ck_fp2_sqrt(&p.y, &rhs);
-        ck_fp2_cneg(&p.y, &p.y, bit_mask(ck_fp2_lexi_largest(&p.y) ^ f.sign));
+    if ((d->e = fp2_from_zcash(&d->p.x, buf)) != CK_OK) return;
+    if (d->f.compressed) {
+        ck_fp2_sqr(&d->rhs, &d->p.x);
+        ck_fp2_mul(&d->rhs, &d->rhs, &d->p.x);
+        ck_fp2_add(&d->rhs, &d->rhs, &CK_B2);
     } else {
-        if ((e = fp2_from_zcash(&p.y, in + 96)) != CK_OK) return e;
-        ok = ((ck_fp2_is_zero(&p.x) & ck_fp2_is_zero(&p.y)) ^ 1) & ck_g2_affine_on_curve(&p);
+        if ((d->e = fp2_from_zcash(&d->p.y, in + 96)) != CK_OK) return;
+        d->ok = ((ck_fp2_is_zero(&d->p.x) & ck_fp2_is_zero(&d->p.y)) ^ 1) & ck_g2_affine_on_curve(&d->p);
     }
-    ck_g2_from_affine(&g, &p);
+}
+
+static void g2_roots(g2_dec *d, size_t n)
+{
+    ck_fp2 rhs[8], y[8];
+    int ok[8];
+    for (size_t i = 0; i < n; i++) rhs[i] = d[i].rhs;
+    ck_fp2_sqrt_many(y, ok, rhs, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!d[i].f.compressed || d[i].e != CK_OK) continue;   /* public: the input's shape */
+        d[i].p.y = y[i];
+        d[i].ok = ok[i];
+        ck_fp2_cneg(&d[i].p.y, &d[i].p.y, bit_mask(ck_fp2_lexi_largest(&d[i].p.y) ^ d[i].f.sign));
+    }
+    ck_wipe(y, sizeof(y));
+    ck_wipe(rhs, sizeof(rhs));
+}
+
+static ck_err g2_finish(ck_g2 *r, g2_dec *d, int check_group)
+{
+    ck_g2 g, id;
+    int ok = d->ok, compressed = d->f.compressed, in_group;
+    if (d->e != CK_OK) return d->e;
+    ck_g2_from_affine(&g, &d->p);
     ck_g2_identity(&id);
-    CK_SELECT(&g, &id, &g, bit_mask(f.infinity));
-    ok |= f.infinity;
+    CK_SELECT(&g, &id, &g, bit_mask(d->f.infinity));
+    ok |= d->f.infinity;
     in_group = check_group ? ck_g2_in_group(&g) : 1;   /* check_group: public */
-    ck_wipe(&p, sizeof p);
-    if (!ok) return f.compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
+    ck_wipe(d, sizeof(*d));
+    if (!ok) return compressed ? CK_ERR_NO_SQRT : CK_ERR_NOT_ON_CURVE;
     if (!in_group) return CK_ERR_NOT_IN_GROUP;
     *r = g;
     ck_wipe(&g, sizeof g);
     return CK_OK;
 }
+
+static ck_err g2_decode(ck_g2 *r, const uint8_t *in, size_t len, int check_group)
+{
+    g2_dec d;
+    g2_parse(&d, in, len);
+    g2_roots(&d, 1);
+    return g2_finish(r, &d, check_group);
+}
+
+/* n encodings of len bytes each, decoded as one by one but with the
+ * square roots of eight at a time; the first error in order, its index in
+ * *bad (may be NULL); out may then be partly written. */
+#define DECODE_BATCH(g)                                                                   \
+    ck_err ck_##g##_decode_batch(ck_##g *out, const uint8_t *const *in, size_t len, size_t n, \
+                                 int check_group, size_t *bad)                            \
+    {                                                                                     \
+        g##_dec d[8];                                                                     \
+        ck_err e = CK_OK;                                                                 \
+        for (size_t i = 0; i < n && e == CK_OK; i += 8) {                                 \
+            size_t m = n - i < 8 ? n - i : 8;                                             \
+            for (size_t j = 0; j < m; j++) g##_parse(&d[j], in[i + j], len);              \
+            g##_roots(d, m);                                                              \
+            for (size_t j = 0; j < m; j++) {                                              \
+                ck_err ej = g##_finish(&out[i + j], &d[j], check_group);                  \
+                if (ej != CK_OK && e == CK_OK) {                                          \
+                    e = ej;                                                               \
+                    if (bad) *bad = i + j;                                                \
+                }                                                                         \
+            }                                                                             \
+        }                                                                                 \
+        ck_wipe(d, sizeof(d));                                                            \
+        return e;                                                                         \
+    }
+
+DECODE_BATCH(g1)
+DECODE_BATCH(g2)
 
 ck_err ck_g2_decode(ck_g2 *r, const uint8_t *in, size_t len) { return g2_decode(r, in, len, 1); }
 ck_err ck_g2_decode_on_curve(ck_g2 *r, const uint8_t *in, size_t len) { return g2_decode(r, in, len, 0); }

@@ -89,17 +89,15 @@ void ck_fp_from_u64(ck_fp *r, uint64_t v)
  * For (p+1)/4: 381 squarings and about 62 products, against 384 and 96 of
  * the fixed 4-bit window.
  */
-void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
+void ck_pow_plan(ck_pow_plan_t *plan, const limb_t *e, size_t nlimbs)
 {
-    ck_fp odd[16], a2, acc = CK_FP_ONE;
-    int i = (int)(nlimbs * 64) - 1, started = 0;
-    odd[0] = *a;
-    ck_fp_sqr_(&a2, a);
-    for (int j = 1; j < 16; j++) ck_fp_mul_(&odd[j], &odd[j - 1], &a2);
+    int i = (int)(nlimbs * 64) - 1;
+    unsigned sq = 0;
 #define BIT(n) ((int)((e[(n) / 64] >> ((n) % 64)) & 1))
+    plan->n = 0;
     while (i >= 0) {
         if (!BIT(i)) {
-            if (started) ck_fp_sqr_(&acc, &acc);
+            sq += plan->n > 0;
             i--;
             continue;
         }
@@ -108,18 +106,57 @@ void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
         unsigned w = 0;
         for (int b = i; b >= lo; b--) {
             w = (w << 1) | (unsigned)BIT(b);
-            if (started) ck_fp_sqr_(&acc, &acc);
+            sq += plan->n > 0;
         }
-        if (started) ck_fp_mul_(&acc, &acc, &odd[w >> 1]);
-        else acc = odd[w >> 1];
-        started = 1;
+        plan->sq[plan->n] = (uint16_t)sq;
+        plan->idx[plan->n++] = (uint8_t)(w >> 1);
+        sq = 0;
         i = lo - 1;
     }
 #undef BIT
+    plan->tail = (uint16_t)sq;
+}
+
+void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs)
+{
+    ck_fp odd[16], a2, acc = CK_FP_ONE;
+    ck_pow_plan_t plan;
+    ck_pow_plan(&plan, e, nlimbs);
+    odd[0] = *a;
+    ck_fp_sqr_(&a2, a);
+    for (int j = 1; j < 16; j++) ck_fp_mul_(&odd[j], &odd[j - 1], &a2);
+    for (size_t s = 0; s < plan.n; s++) {
+        for (unsigned k = 0; k < plan.sq[s]; k++) ck_fp_sqr_(&acc, &acc);
+        if (s) ck_fp_mul_(&acc, &acc, &odd[plan.idx[s]]);
+        else acc = odd[plan.idx[s]];
+    }
+    for (unsigned k = 0; k < plan.tail; k++) ck_fp_sqr_(&acc, &acc);
     *r = acc;
     ck_wipe(odd, sizeof(odd));
     ck_wipe(&a2, sizeof(a2));
     ck_wipe(&acc, sizeof(acc));
+}
+
+void ck_fp_pow_many(ck_fp *r, const ck_fp *a, size_t n, const limb_t *e, size_t nlimbs)
+{
+    size_t i = 0;
+#ifdef CK_HAVE_IFMA_KERNEL
+    if (ck_cpu_has_ifma && n >= 2) {
+        ck_pow_plan_t plan;
+        ck_pow_plan(&plan, e, nlimbs);
+        for (; i < n; i += 8) {
+            const ck_fp *in[8];
+            ck_fp *out[8], spare[8];
+            for (size_t j = 0; j < 8; j++) {
+                in[j] = i + j < n ? &a[i + j] : &a[i];
+                out[j] = i + j < n ? &r[i + j] : &spare[j];
+            }
+            ck_fp_pow_lanes(out, in, &plan);
+            ck_wipe(spare, sizeof(spare));
+        }
+    }
+#endif
+    for (; i < n; i++) ck_fp_pow(&r[i], &a[i], e, nlimbs);
 }
 
 /* a holds A = a R; safegcd gives A^-1 = a^-1 R^-1, and a Montgomery product
@@ -161,6 +198,21 @@ int ck_fp_sqrt(ck_fp *r, const ck_fp *a)
     int ok = ck_fp_eq(&check, a);
     *r = s;
     return ok;
+}
+
+void ck_fp_sqrt_many(ck_fp *r, int *ok, const ck_fp *a, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        size_t m = n - i < 8 ? n - i : 8;
+        ck_fp s[8], check;
+        ck_fp_pow_many(s, a + i, m, CK_P_PLUS1_DIV4, 6);
+        for (size_t j = 0; j < m; j++) {
+            ck_fp_sqr_(&check, &s[j]);
+            ok[i + j] = ck_fp_eq(&check, &a[i + j]);
+            r[i + j] = s[j];
+        }
+        ck_wipe(s, sizeof(s));
+    }
 }
 
 int ck_fp_sgn0(const ck_fp *a)

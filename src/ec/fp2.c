@@ -133,20 +133,26 @@ int ck_fp2_is_square(const ck_fp2 *a)
  *   is 1 in the first case and -1 in the second, so 1/c = +-z. The final
  *   check rejects non-squares.
  */
-int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s)
+static void norm_root_t(ck_fp *t, const ck_fp2 *a, const ck_fp *s)
 {
-    ck_fp t, t2, z, c, c2, d;
-    ck_fp2 x, check;
-    ck_fp_add_(&t, &a->c0, s);
-    ck_fp_half(&t, &t);
+    ck_fp t2;
+    ck_fp_add_(t, &a->c0, s);
+    ck_fp_half(t, t);
     ck_fp_sub_(&t2, &a->c0, s);
     ck_fp_half(&t2, &t2);
-    CK_SELECT(&t, &t2, &t, ck_limbs_zero_mask(t.l, 6));
-    ck_fp_pow(&z, &t, CK_P_MINUS3_DIV4, 6);
-    ck_fp_mul_(&c, &z, &t);
+    CK_SELECT(t, &t2, t, ck_limbs_zero_mask(t->l, 6));
+    ck_wipe(&t2, sizeof(t2));
+}
+
+/* the root from t and z = t^((p-3)/4) */
+static int norm_root_finish(ck_fp2 *r, const ck_fp2 *a, const ck_fp *t, const ck_fp *z)
+{
+    ck_fp c, c2, d;
+    ck_fp2 x, check;
+    ck_fp_mul_(&c, z, t);
     ck_fp_sqr_(&c2, &c);
-    limb_t direct = ck_mask_from_bit((limb_t)ck_fp_eq(&c2, &t));
-    ck_fp_cneg(&d, &z, ~direct);               /* 1/c */
+    limb_t direct = ck_mask_from_bit((limb_t)ck_fp_eq(&c2, t));
+    ck_fp_cneg(&d, z, ~direct);                 /* 1/c */
     ck_fp_half(&d, &d);
     ck_fp_mul_(&d, &d, &a->c1);                 /* a1 / (2c) */
     CK_SELECT(&x.c0, &c, &d, direct);
@@ -154,17 +160,51 @@ int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s)
     ck_fp2_sqr_(&check, &x);
     int ok = ck_fp2_eq(&check, a);             /* before *r: r may alias a */
     *r = x;
+    ck_wipe(&c, sizeof(c));
+    ck_wipe(&d, sizeof(d));
     return ok;
+}
+
+int ck_fp2_sqrt_from_norm_root(ck_fp2 *r, const ck_fp2 *a, const ck_fp *s)
+{
+    ck_fp t, z;
+    norm_root_t(&t, a, s);
+    ck_fp_pow(&z, &t, CK_P_MINUS3_DIV4, 6);
+    int ok = norm_root_finish(r, a, &t, &z);
+    ck_wipe(&t, sizeof(t));
+    ck_wipe(&z, sizeof(z));
+    return ok;
+}
+
+static void norm(ck_fp *n, const ck_fp2 *a)
+{
+    ck_fp t;
+    ck_fp_sqr_(n, &a->c0);
+    ck_fp_sqr_(&t, &a->c1);
+    ck_fp_add_(n, n, &t);
 }
 
 int ck_fp2_sqrt(ck_fp2 *r, const ck_fp2 *a)
 {
-    ck_fp n, t, s;
-    ck_fp_sqr_(&n, &a->c0);
-    ck_fp_sqr_(&t, &a->c1);
-    ck_fp_add_(&n, &n, &t);
+    ck_fp n, s;
+    norm(&n, a);
     ck_fp_pow(&s, &n, CK_P_PLUS1_DIV4, 6);
     return ck_fp2_sqrt_from_norm_root(r, a, &s);
+}
+
+void ck_fp2_sqrt_many(ck_fp2 *r, int *ok, const ck_fp2 *a, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        size_t m = n - i < 8 ? n - i : 8;
+        ck_fp v[8], t[8];
+        for (size_t j = 0; j < m; j++) norm(&v[j], &a[i + j]);
+        ck_fp_pow_many(v, v, m, CK_P_PLUS1_DIV4, 6);
+        for (size_t j = 0; j < m; j++) norm_root_t(&t[j], &a[i + j], &v[j]);
+        ck_fp_pow_many(v, t, m, CK_P_MINUS3_DIV4, 6);
+        for (size_t j = 0; j < m; j++) ok[i + j] = norm_root_finish(&r[i + j], &a[i + j], &t[j], &v[j]);
+        ck_wipe(v, sizeof(v));
+        ck_wipe(t, sizeof(t));
+    }
 }
 
 /* RFC 9380 sgn0 for m = 2. */

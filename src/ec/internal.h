@@ -91,6 +91,25 @@ void ck_fp_half(ck_fp *r, const ck_fp *a);
 void ck_fp_mul_small(ck_fp *r, const ck_fp *a, unsigned k); /* k <= 16 */
 /* a^e for a PUBLIC exponent e (sliding window: e steers branches and indices). */
 void ck_fp_pow(ck_fp *r, const ck_fp *a, const limb_t *e, size_t nlimbs);
+/* The sliding window of a public exponent (up to 5 bits over the odd
+ * powers a, a^3, ..., a^31): step i squares the accumulator sq[i] times,
+ * then multiplies it by odd[idx[i]] (step 0 loads it); then tail
+ * squarings. At most 384 bits. */
+typedef struct {
+    uint16_t sq[400];
+    uint8_t idx[400];
+    size_t n;
+    uint16_t tail;
+} ck_pow_plan_t;
+void ck_pow_plan(ck_pow_plan_t *plan, const limb_t *e, size_t nlimbs);
+/* r[i] = a[i]^e for n elements (public e): eight at a time in vector
+ * lanes on CPUs with AVX-512 IFMA. r may alias a. */
+void ck_fp_pow_many(ck_fp *r, const ck_fp *a, size_t n, const limb_t *e, size_t nlimbs);
+/* r[i] = a square root of a[i] and ok[i] = whether a[i] is a square, as
+ * ck_fp_sqrt and ck_fp2_sqrt, with the exponentiations of eight at a
+ * time (ck_fp_pow_many). r may not alias a. */
+void ck_fp_sqrt_many(ck_fp *r, int *ok, const ck_fp *a, size_t n);
+void ck_fp2_sqrt_many(ck_fp2 *r, int *ok, const ck_fp2 *a, size_t n);
 /* Constant-time inverses of plain (non-Montgomery) integers by safegcd
  * (safegcd.c): r = a^-1 mod p for any a < 2^384, mod r for any a < 2^256;
  * 0 when a = 0 mod the modulus. */
@@ -173,6 +192,9 @@ void ck_ml_push(ck_miller_lanes *m, const ck_fp2 *c0, const ck_fp2 *c1, const ck
 void ck_ml_sqr(ck_miller_lanes *m);
 /* r = the product of the eight accumulators; wipes m */
 void ck_ml_finish(ck_fp12 *r, ck_miller_lanes *m);
+/* out[i] = in[i]^e by the plan, eight Fp exponentiations in lanes
+ * (fp_ifma.c, only when ck_cpu_has_ifma) */
+void ck_fp_pow_lanes(ck_fp *const out[8], const ck_fp *const in[8], const ck_pow_plan_t *plan);
 /* Eight products of CK_GT_LANES_MULS + 1 Fp12 elements each, one per
  * lane (gt_ifma.c, only when ck_cpu_has_ifma): the fixed-base GT
  * exponentiations of ck_gt_table_exp_many, whose 52 rows give 51 products.
