@@ -41,7 +41,8 @@ static const uint64_t LANE_TO_IFMA[8] = {
     0x7fde37dba9366ULL, 0x4e27525bc342bULL, 0x1f5b1e9778489ULL, 0xb872b2b91b9dcULL,
     0xb206f497dfcafULL, 0x4137cc89a9b0bULL, 0xd9d20d7e39959ULL, 0x000000000411cULL,
 };
-/* 2^384 mod p: its Montgomery product with x 2^416 is x 2^384 */
+/* 2^384 mod p: its Montgomery product with x 2^416 is x 2^384; also 1 in
+ * the scalar Montgomery form */
 static const uint64_t LANE_FROM_IFMA[8] = {
     0x900000002fffdULL, 0x0bc40c0002760ULL, 0x3c758baebf400ULL, 0x57455f4898575ULL,
     0xd77ce58537052ULL, 0x071a97a256ec6ULL, 0xec3fa80e4935cULL, 0x0000000015f65ULL,

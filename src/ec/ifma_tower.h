@@ -70,8 +70,9 @@ static inline void x2_mul_by_xi(x2 *r, const x2 *a, uint64_t k)
     r->c0 = re;
 }
 
-/* Karatsuba: three products; operands with 52-bit limbs below 2^389, the
- * result below 1.01 p. r may alias a or b. */
+/* Karatsuba: three products; operands with 52-bit limbs below 2^389. The
+ * result is not reduced: 52-bit limbs, below 3.01 p (real) and 4.01 p
+ * (imaginary); the Fp6 products reduce their sums once. r may alias a or b. */
 static inline void x2_mul(x2 *r, const x2 *a, const x2 *b)
 {
     v8 sa, sb, t0, t1, t2;
@@ -85,7 +86,8 @@ static inline void x2_mul(x2 *r, const x2 *a, const x2 *b)
     v8_sub(&r->c0, &t0, &t1, 2);            /* t0, t1, t2 < 1.0001 p */
     v8_add(&t0, &t0, &t1);
     v8_sub(&r->c1, &t2, &t0, 3);
-    x2_fix(r);
+    lane_norm(&r->c0);
+    lane_norm(&r->c1);
 }
 
 /* ---- Fp6 = Fp2[v]/(v^3 - xi): Karatsuba and the sparse products ------- */
@@ -105,24 +107,24 @@ static inline void x6_mul(x6 *r, const x6 *a, const x6 *b)
     x2_sum(&u, &b->c[1], &b->c[2]);
     x2_mul(&t, &s, &u);
     x2_add(&w, &v1, &v2);
-    x2_sub(&t, &t, &w, 3);                  /* < 4.02 p */
-    x2_mul_by_xi(&t, &t, 5);                /* < 9.04 p */
+    x2_sub(&t, &t, &w, 9);                  /* products < 4.01 p: < 13.01 p */
+    x2_mul_by_xi(&t, &t, 14);               /* < 27.02 p */
     x2_sum(&s, &a->c[0], &a->c[1]);
     x2_sum(&u, &b->c[0], &b->c[1]);
-    x2_add(&r->c[0], &t, &v0);              /* < 10.05 p */
+    x2_add(&r->c[0], &t, &v0);              /* < 31.03 p < 2^386 */
 
     x2_mul(&t, &s, &u);
     x2_add(&w, &v0, &v1);
-    x2_sub(&t, &t, &w, 3);
-    x2_mul_by_xi(&w, &v2, 2);               /* < 3.02 p */
-    x2_add(&r->c[1], &t, &w);               /* < 7.04 p */
+    x2_sub(&t, &t, &w, 9);
+    x2_mul_by_xi(&w, &v2, 5);               /* < 9.02 p */
+    x2_add(&r->c[1], &t, &w);               /* < 22.03 p */
 
     x2_sum(&s, &a->c[0], &a->c[2]);
     x2_sum(&u, &b->c[0], &b->c[2]);
     x2_mul(&t, &s, &u);
     x2_add(&w, &v0, &v2);
-    x2_sub(&t, &t, &w, 3);
-    x2_add(&r->c[2], &t, &v1);              /* < 5.03 p */
+    x2_sub(&t, &t, &w, 9);
+    x2_add(&r->c[2], &t, &v1);              /* < 17.02 p */
     for (int i = 0; i < 3; i++) x2_fix(&r->c[i]);
 }
 
@@ -136,13 +138,13 @@ static inline void x6_mul_by_01(x6 *r, const x6 *a, const x2 *b0, const x2 *b1)
     x2_sum(&s, &a->c[0], &a->c[1]);
     x2_sum(&u, b0, b1);
     x2_mul(&t, &a->c[2], b1);
-    x2_mul_by_xi(&t, &t, 2);
-    x2_add(&r->c[0], &t, &t0);              /* < 4.03 p */
+    x2_mul_by_xi(&t, &t, 5);                /* products < 4.01 p: < 9.02 p */
+    x2_add(&r->c[0], &t, &t0);              /* < 13.03 p */
     x2_mul(&t, &s, &u);
     x2_add(&s, &t0, &t1);
-    x2_sub(&r->c[1], &t, &s, 3);            /* < 4.02 p */
+    x2_sub(&r->c[1], &t, &s, 9);            /* < 13.01 p */
     x2_mul(&t, &a->c[2], b0);
-    x2_add(&r->c[2], &t, &t1);              /* < 2.02 p */
+    x2_add(&r->c[2], &t, &t1);              /* < 8.02 p */
     for (int i = 0; i < 3; i++) x2_fix(&r->c[i]);
 }
 
@@ -153,8 +155,8 @@ static inline void x6_mul_by_1(x6 *r, const x6 *a, const x2 *b1)
     x2_mul(&t, &a->c[2], b1);
     x2_mul(&r->c[1], &a->c[0], b1);
     x2_mul(&r->c[2], &a->c[1], b1);
-    x2_mul_by_xi(&r->c[0], &t, 2);
-    x2_fix(&r->c[0]);
+    x2_mul_by_xi(&r->c[0], &t, 5);
+    for (int i = 0; i < 3; i++) x2_fix(&r->c[i]);
 }
 
 /* v a = (xi a2, a0, a1), not reduced: below 3.02 p for a below 1.01 p */

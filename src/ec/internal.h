@@ -192,6 +192,17 @@ void ck_ml_push(ck_miller_lanes *m, const ck_fp2 *c0, const ck_fp2 *c1, const ck
 void ck_ml_sqr(ck_miller_lanes *m);
 /* r = the product of the eight accumulators; wipes m */
 void ck_ml_finish(ck_fp12 *r, ck_miller_lanes *m);
+/* Eight pairs with prepared (monic) lines, scaled points (1/yP, xP/yP) in
+ * lanes: a step gathers line k of each key into the lanes, scales it and
+ * multiplies it into lane i's f. */
+typedef struct {
+    const ck_g2_prepared *q[8];
+    _Alignas(64) uint64_t iy[8][8];
+    uint64_t xy[8][8];
+} ck_ml_pgroup;
+void ck_ml_pgroup_init(ck_ml_pgroup *g, const ck_g2_prepared *const q[8], const ck_fp *const iy[8],
+                       const ck_fp *const xy[8]);
+void ck_ml_pgroup_step(ck_miller_lanes *m, const ck_ml_pgroup *g, size_t k);
 /* out[i] = in[i]^e by the plan, eight Fp exponentiations in lanes
  * (fp_ifma.c, only when ck_cpu_has_ifma) */
 void ck_fp_pow_lanes(ck_fp *const out[8], const ck_fp *const in[8], const ck_pow_plan_t *plan);

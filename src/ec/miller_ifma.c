@@ -31,6 +31,8 @@
  * secret in a decryption (lines of a user's key at secret points) and are
  * wiped by ck_ml_finish.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include "ec/ifma_tower.h"
 #include "ec/constants.h"
 
@@ -41,10 +43,19 @@ static void limbs_in(v8 *r, const uint64_t t[8][8])
     for (int j = 0; j < 8; j++) r->l[j] = _mm512_load_si512(t[j]);
 }
 
+/* every lane's f times its line c0 + c1 v + c4 vw */
+static void f_times(ck_miller_lanes *m, const x2 *c0, const x2 *c1, const x2 *c4)
+{
+    x12 f;
+    x12_load(&f, (const uint64_t(*)[8][8])m->f);
+    x12_mul_by_014(&f, c0, c1, c4);
+    x12_save(m->f, &f);
+    ck_wipe_inline(&f, sizeof(f));
+}
+
 /* the waiting lines times f; lanes without a line get the line 1 */
 static void flush(ck_miller_lanes *m)
 {
-    x12 f;
     x2 c[3];
     if (!m->pending) return;
     for (unsigned i = m->pending; i < 8; i++) {
@@ -52,11 +63,8 @@ static void flush(ck_miller_lanes *m)
         for (int k = 1; k < 6; k++) lane_split(m->line[k], (int)i, &(const ck_fp){{0}});
     }
     for (int k = 0; k < 6; k++) limbs_in(k % 2 ? &c[k / 2].c1 : &c[k / 2].c0, m->line[k]);
-    x12_load(&f, (const uint64_t(*)[8][8])m->f);
-    x12_mul_by_014(&f, &c[0], &c[1], &c[2]);
-    x12_save(m->f, &f);
+    f_times(m, &c[0], &c[1], &c[2]);
     m->pending = 0;
-    ck_wipe_inline(&f, sizeof(f));
     ck_wipe_inline(c, sizeof(c));
 }
 
@@ -103,4 +111,59 @@ void ck_ml_finish(ck_fp12 *r, ck_miller_lanes *m)
     ck_wipe_inline(&f, sizeof(f));
     ck_wipe_inline(lane, sizeof(lane));
     ck_wipe_inline(m, sizeof(*m));
+}
+
+/* ---- eight prepared pairs: their lines gathered into lanes --------------- */
+
+void ck_ml_pgroup_init(ck_ml_pgroup *g, const ck_g2_prepared *const q[8], const ck_fp *const iy[8],
+                       const ck_fp *const xy[8])
+{
+    v8 v;
+    for (int i = 0; i < 8; i++) g->q[i] = q[i];
+    lane_load(&v, iy);
+    for (int j = 0; j < 8; j++) _mm512_store_si512(g->iy[j], v.l[j]);
+    lane_load(&v, xy);
+    for (int j = 0; j < 8; j++) _mm512_store_si512(g->xy[j], v.l[j]);
+    ck_wipe_inline(&v, sizeof(v));
+}
+
+/* lane i <- the Fp element at byte off of q[i], cut into 52-bit limbs;
+ * the addresses are public (which keys), the values are not read by them */
+static void gather_fp(v8 *r, const ck_ml_pgroup *g, size_t off)
+{
+    const char *base = (const char *)g->q[0] + off;
+    __m512i idx, w[6];
+    long long d[8];
+    for (int i = 0; i < 8; i++) d[i] = (long long)((uintptr_t)g->q[i] - (uintptr_t)g->q[0]);
+    idx = _mm512_loadu_si512(d);
+    for (int k = 0; k < 6; k++) w[k] = _mm512_i64gather_epi64(idx, base + 8 * k, 1);
+    for (int j = 0; j < 8; j++) {
+        unsigned bit = 52 * (unsigned)j, q = bit / 64, sh = bit % 64;
+        __m512i v = _mm512_srli_epi64(w[q], sh);
+        if (sh > 12 && q + 1 < 6) v = _mm512_or_si512(v, _mm512_slli_epi64(w[q + 1], 64 - sh));
+        r->l[j] = _mm512_and_si512(v, lane_bc(LANE_LIMB_MASK));
+    }
+    for (int k = 0; k < 6; k++) w[k] = _mm512_setzero_si512();
+}
+
+void ck_ml_pgroup_step(ck_miller_lanes *m, const ck_ml_pgroup *g, size_t k)
+{
+    size_t at = offsetof(ck_g2_prepared, c) + k * sizeof(((ck_g2_prepared *)0)->c[0]);
+    x2 l0, l1, c4;
+    v8 iy, xy;
+    limbs_in(&iy, g->iy);
+    limbs_in(&xy, g->xy);
+    gather_fp(&l0.c0, g, at);
+    gather_fp(&l0.c1, g, at + sizeof(ck_fp));
+    gather_fp(&l1.c0, g, at + sizeof(ck_fp2));
+    gather_fp(&l1.c1, g, at + sizeof(ck_fp2) + sizeof(ck_fp));
+    lane_mont(&l0.c0, &l0.c0, &iy);          /* the scalar form times the lanes' */
+    lane_mont(&l0.c1, &l0.c1, &iy);          /* form: the scalar form again */
+    lane_mont(&l1.c0, &l1.c0, &xy);
+    lane_mont(&l1.c1, &l1.c1, &xy);
+    lane_broadcast(&c4.c0, LANE_FROM_IFMA);   /* 1, scalar form, as l0 and l1 */
+    for (int j = 0; j < 8; j++) c4.c1.l[j] = _mm512_setzero_si512();
+    f_times(m, &l0, &l1, &c4);
+    ck_wipe_inline(&l0, sizeof(l0));
+    ck_wipe_inline(&l1, sizeof(l1));
 }

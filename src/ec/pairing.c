@@ -194,6 +194,8 @@ typedef struct {
 #ifdef CK_HAVE_IFMA_KERNEL
     int lanes;
     ck_miller_lanes ml;
+    ck_ml_pgroup pgroup[CK_MILLER_MAX_BATCH / 8];
+    size_t pgroups;
 #endif
 } line_sink;
 
@@ -205,9 +207,55 @@ static void sink_init(line_sink *s, ck_fp12 *f, size_t lines)
     ck_fp12_one(f);
 #ifdef CK_HAVE_IFMA_KERNEL
     s->lanes = ck_cpu_has_ifma && lines >= LANES_MIN_LINES;
+    s->pgroups = 0;
     if (s->lanes) ck_ml_init(&s->ml);
 #else
     (void)lines;
+#endif
+}
+
+/*
+ * With the lanes, prepared pairs go in groups of eight: each step gathers
+ * line k of the eight keys straight into lanes and scales it there
+ * (ck_ml_pgroup_step), instead of scaling and cutting each line in scalar
+ * code. A last group of fewer than LANES_MIN_LINES pairs is pushed line by
+ * line. Lanes past the pairs scale by 0: their lines are vw, which the
+ * final exponentiation removes (see scale_points). Returns how many of the
+ * first pairs the groups take.
+ */
+static size_t sink_pgroups(line_sink *s, const ck_g2_prepared *const *qp, const ck_fp *iy, const ck_fp *xy,
+                           size_t m)
+{
+#ifdef CK_HAVE_IFMA_KERNEL
+    static const ck_fp zero;
+    size_t taken = m - m % 8 + (m % 8 >= LANES_MIN_LINES ? m % 8 : 0);
+    if (!s->lanes) return 0;
+    for (size_t g = 0; g * 8 < taken; g++) {
+        const ck_g2_prepared *q[8];
+        const ck_fp *a[8], *b[8];
+        for (size_t i = 0; i < 8; i++) {
+            size_t j = g * 8 + i;
+            int live = j < taken;
+            q[i] = qp[live ? j : g * 8];
+            a[i] = live ? &iy[j] : &zero;
+            b[i] = live ? &xy[j] : &zero;
+        }
+        ck_ml_pgroup_init(&s->pgroup[g], q, a, b);
+    }
+    s->pgroups = (taken + 7) / 8;
+    return taken;
+#else
+    (void)s, (void)qp, (void)iy, (void)xy, (void)m;
+    return 0;
+#endif
+}
+
+static void sink_pgroup_lines(line_sink *s, size_t k)
+{
+#ifdef CK_HAVE_IFMA_KERNEL
+    for (size_t g = 0; g < s->pgroups; g++) ck_ml_pgroup_step(&s->ml, &s->pgroup[g], k);
+#else
+    (void)s, (void)k;
 #endif
 }
 
@@ -253,6 +301,7 @@ static void sink_finish(line_sink *s)
 {
 #ifdef CK_HAVE_IFMA_KERNEL
     if (s->lanes) ck_ml_finish(s->f, &s->ml);
+    ck_wipe(s->pgroup, s->pgroups * sizeof(s->pgroup[0]));
 #endif
     line_flush(s->f, &s->acc, &s->macc);
     ck_wipe(&s->acc, sizeof(s->acc));
@@ -324,6 +373,7 @@ static void miller_core(ck_fp12 *f, int *q_ok, const ck_g1_affine *p, const ck_g
     for (size_t j = 0; j < m; j++) pskip[j] = mask_of(qp[j]->identity | g1_affine_is_identity(&pp[j]));
     scale_points(iy, xy, pp, pskip, m);
     sink_init(&sink, f, n + m);
+    size_t g0 = sink_pgroups(&sink, qp, iy, xy, m);   /* prepared pairs below g0 go in groups */
     for (int bit = 62; bit >= 0; bit--) {
         int add = (int)((CK_X_ABS >> bit) & 1);
         if (bit != 62) sink_sqr(&sink);
@@ -331,13 +381,15 @@ static void miller_core(ck_fp12 *f, int *q_ok, const ck_g1_affine *p, const ck_g
             line_dbl(line, &t[j]);
             sink_otf(&sink, line, &o[j].xd, &o[j]);
         }
-        for (size_t j = 0; j < m; j++) sink_monic(&sink, qp[j]->c[k], &iy[j], &xy[j]);
+        sink_pgroup_lines(&sink, k);
+        for (size_t j = g0; j < m; j++) sink_monic(&sink, qp[j]->c[k], &iy[j], &xy[j]);
         if (add) {
             for (size_t j = 0; j < n; j++) {
                 line_add(line, &t[j], &q[j]);
                 sink_otf(&sink, line, &o[j].xa, &o[j]);
             }
-            for (size_t j = 0; j < m; j++) sink_monic(&sink, qp[j]->c[k + 1], &iy[j], &xy[j]);
+            sink_pgroup_lines(&sink, k + 1);
+            for (size_t j = g0; j < m; j++) sink_monic(&sink, qp[j]->c[k + 1], &iy[j], &xy[j]);
         }
         k += 1 + (size_t)add;
     }
