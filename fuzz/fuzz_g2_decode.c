@@ -4,6 +4,8 @@
  * and whose other encoding decodes to the same point. ck_g2_decode_on_curve
  * agrees with it on every input, except that it keeps on-curve points
  * outside the group, which the strict decoder refuses as not in the group.
+ * ck_g2_decode_batch agrees with both on the input three times over and
+ * after two valid encodings (the error, its index, the points).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +28,37 @@ static void check_on_curve_decoder(const uint8_t *data, size_t size)
     else FUZZ_ASSERT(strict == CK_ERR_NOT_IN_GROUP && !ck_g2_in_group(&q), "strict decoder refused a member");
 }
 
+/* The batch decoder against the one-by-one decoders on the same bytes. */
+static void check_batch_decoder(const uint8_t *data, size_t size)
+{
+    ck_g2 want, got[3], gen;
+    uint8_t enc[2 * CK_G2_COMPRESSED_BYTES];
+    const uint8_t *in[3] = {data, data, data};
+    for (int check = 0; check < 2; check++) {
+        ck_err e = check ? ck_g2_decode(&want, data, size) : ck_g2_decode_on_curve(&want, data, size);
+        size_t bad = 9;
+        FUZZ_ASSERT(ck_g2_decode_batch(got, in, size, 3, check, &bad) == e, "batch error differs");
+        FUZZ_ASSERT(e == CK_OK || bad == 0, "batch error at the wrong index");
+        if (e == CK_OK)
+            for (int i = 0; i < 3; i++) FUZZ_ASSERT(ck_g2_eq(&got[i], &want), "batch point differs");
+        if (size != CK_G2_COMPRESSED_BYTES && size != sizeof enc) continue;
+        ck_g2_generator(&gen);
+        if (size == CK_G2_COMPRESSED_BYTES) ck_g2_compress(enc, &gen);
+        else ck_g2_serialize(enc, &gen);
+        in[0] = in[1] = enc;
+        FUZZ_ASSERT(ck_g2_decode_batch(got, in, size, 3, check, &bad) == e, "batch error differs after valid ones");
+        FUZZ_ASSERT(e == CK_OK || bad == 2, "batch error after valid ones at the wrong index");
+        if (e == CK_OK) FUZZ_ASSERT(ck_g2_eq(&got[2], &want), "batch point after valid ones differs");
+        in[0] = in[1] = data;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ck_g2 p, q;
     uint8_t c[CK_G2_COMPRESSED_BYTES], u[CK_G2_UNCOMPRESSED_BYTES];
     check_on_curve_decoder(data, size);
+    check_batch_decoder(data, size);
     if (ck_g2_decode(&p, data, size) != CK_OK) return 0;
     FUZZ_ASSERT(size == sizeof c || size == sizeof u, "accepted a wrong length");
     FUZZ_ASSERT(ck_g2_in_group(&p), "decoded point not in G2");

@@ -229,6 +229,10 @@ typedef struct { ck_g1_affine t[64][8]; } ck_g1_table;
 typedef struct { ck_g2_affine t[64][8]; } ck_g2_table;
 void ck_g1_table_init(ck_g1_table *t, const ck_g1 *p);
 void ck_g1_table_mul(ck_g1 *r, const ck_g1_table *t, const ck_fr *k);
+/* r[i] = k[i] P(t[i]) for n multiplications, each with its own table
+ * (tables may repeat): on CPUs with AVX-512 IFMA eight at a time in vector
+ * lanes, the same points as ck_g1_table_mul. */
+void ck_g1_table_mul_many(ck_g1 *r, const ck_g1_table *const *t, const ck_fr *k, size_t n);
 void ck_g2_table_init(ck_g2_table *t, const ck_g2 *p);
 void ck_g2_table_mul(ck_g2 *r, const ck_g2_table *t, const ck_fr *k);
 /* Tables for the generators, built once on first use (thread-safe). */

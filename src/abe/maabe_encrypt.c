@@ -26,26 +26,55 @@ static ck_abe_err random_vector(ck_fr *v, size_t n, int first_zero)
 }
 
 /* One row: C1 = egg^lambda e_alpha^t, C2 = g1^-t, C3 = g_y^t g1^omega, C4 = F^t
- * (F^t through the attribute table cache, maabe_attr_table.c); egg^lambda
- * and e_alpha^t come in already made (exponentiations in one batch). */
-static ck_abe_err encrypt_row(ck_abe_row *row, const ck_abe_authority_pk *pk, const char *label,
-                              const ck_gt *egg_lambda, const ck_gt *e_alpha_t, const ck_fr *omega,
-                              const ck_fr *t)
+ * (F^t through the attribute table cache, maabe_attr_table.c); egg^lambda,
+ * e_alpha^t, C2, g_y^t and g1^omega come in already made (batches). */
+static ck_abe_err encrypt_row(ck_abe_row *row, const char *label, const ck_gt *egg_lambda, const ck_gt *e_alpha_t,
+                              const ck_g1 g1_powers[3], const ck_fr *t)
 {
-    ck_g1 b;
-    ck_fr neg_t;
     ck_gt_mul(&row->c1, egg_lambda, e_alpha_t);
-
-    ck_fr_neg(&neg_t, t);
-    ck_g1_table_mul(&row->c2, ck_g1_generator_table(), &neg_t);
-
-    if (pk->tables) ck_g1_table_mul(&row->c3, &pk->tables->g_y, t);
-    else ck_g1_mul(&row->c3, &pk->g_y, t);
-    ck_g1_table_mul(&b, ck_g1_generator_table(), omega);
-    ck_g1_add(&row->c3, &row->c3, &b);
-
-    ck_wipe(&neg_t, sizeof(neg_t));
+    row->c2 = g1_powers[0];
+    ck_g1_add(&row->c3, &g1_powers[1], &g1_powers[2]);
     return ck_abe_attr_mul(&row->c4, label, row->epoch, t);
+}
+
+/* g1^-t, g_y^t and g1^omega of every row, in one batch of fixed-base
+ * multiplications (ck_g1_table_mul_many runs them eight at a time where it
+ * can); g_y^t for an authority without tables by ck_g1_mul. */
+static ck_abe_err g1_powers(ck_g1 (*out)[3], const ck_abe_ct *ct, const ck_abe_authority_pk *const *pk,
+                            const ck_fr *t, const ck_fr *w)
+{
+    size_t rows = ct->rows, n = 0;
+    const ck_g1_table **tab = calloc(3 * rows + 1, sizeof(*tab));
+    ck_fr *k = calloc(3 * rows + 1, sizeof(*k));
+    ck_g1 *r = calloc(3 * rows + 1, sizeof(*r));
+    ck_abe_err rc = CK_ABE_ERR_NOMEM;
+    if (!tab || !k || !r) goto out;
+    for (size_t x = 0; x < rows; x++) {
+        tab[n] = ck_g1_generator_table();
+        ck_fr_neg(&k[n++], &t[x]);
+        tab[n] = ck_g1_generator_table();
+        ck_lsss_row_dot(&k[n++], ct->lsss, x, w);
+        if (pk[x]->tables) {
+            tab[n] = &pk[x]->tables->g_y;
+            k[n++] = t[x];
+        } else {
+            ck_g1_mul(&out[x][1], &pk[x]->g_y, &t[x]);
+        }
+    }
+    ck_g1_table_mul_many(r, tab, k, n);
+    for (size_t x = 0, i = 0; x < rows; x++) {
+        out[x][0] = r[i++];
+        out[x][2] = r[i++];
+        if (pk[x]->tables) out[x][1] = r[i++];
+    }
+    rc = CK_ABE_OK;
+out:
+    if (k) ck_wipe(k, (3 * rows + 1) * sizeof(*k));
+    if (r) ck_wipe(r, (3 * rows + 1) * sizeof(*r));
+    free(tab);
+    free(k);
+    free(r);
+    return rc;
 }
 
 /* 1 when every non-zero entry of M is 1 or -1 (AND and OR gates; a
@@ -136,7 +165,8 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
                           ck_abe_epoch_fn epoch, void *epoch_ctx, ck_policy_error *perr)
 {
     ck_policy *pol = NULL;
-    ck_fr *v = NULL, *w = NULL, *t = NULL, omega;
+    ck_fr *v = NULL, *w = NULL, *t = NULL;
+    ck_g1 (*g1p)[3] = NULL;
     ck_gt *egg = NULL, *ea = NULL, egg_lambda;
     const ck_abe_authority_pk **pk = NULL;
     ck_abe_err rc = CK_ABE_ERR_POLICY;
@@ -162,7 +192,8 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
     pk = calloc(rows, sizeof(*pk));
     ea = calloc(rows, sizeof(*ea));
     egg = calloc(unit ? cols : rows + 1, sizeof(*egg));
-    if (!ct->row || !v || !w || !t || !pk || !ea || !egg) goto out;
+    g1p = calloc(rows ? rows : 1, sizeof(*g1p));
+    if (!ct->row || !v || !w || !t || !pk || !ea || !egg || !g1p) goto out;
     ct->rows = rows;
     for (size_t x = 0; x < rows; x++) {
         rc = CK_ABE_ERR_NO_AUTHORITY;
@@ -177,11 +208,11 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
     /* With a unit matrix, egg^v_j for each column make every egg^lambda_x
      * by products: cols exponentiations instead of rows + 1. */
     if ((rc = gt_powers(egg, ea, ct, pk, v, t, unit)) != CK_ABE_OK) goto out;
+    if ((rc = g1_powers(g1p, ct, pk, t, w)) != CK_ABE_OK) goto out;
     for (size_t x = 0; x < rows; x++) {
         if (unit) egg_lambda_unit(&egg_lambda, ct->lsss, x, egg);
         else egg_lambda = egg[x];
-        ck_lsss_row_dot(&omega, ct->lsss, x, w);
-        rc = encrypt_row(&ct->row[x], pk[x], ck_lsss_label(ct->lsss, x), &egg_lambda, &ea[x], &omega, &t[x]);
+        rc = encrypt_row(&ct->row[x], ck_lsss_label(ct->lsss, x), &egg_lambda, &ea[x], g1p[x], &t[x]);
         if (rc != CK_ABE_OK) goto out;
     }
     *shared = unit ? egg[0] : egg[rows];
@@ -193,7 +224,8 @@ out:
     if (v) ck_wipe(v, cols * sizeof(*v));
     if (w) ck_wipe(w, cols * sizeof(*w));
     if (t) ck_wipe(t, rows * sizeof(*t));
-    ck_wipe(&omega, sizeof(omega));
+    if (g1p) ck_wipe(g1p, (rows ? rows : 1) * sizeof(*g1p));
+    free(g1p);
     free(egg);
     free(ea);
     free(v);

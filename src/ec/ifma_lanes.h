@@ -47,6 +47,11 @@ static const uint64_t LANE_FROM_IFMA[8] = {
     0x900000002fffdULL, 0x0bc40c0002760ULL, 0x3c758baebf400ULL, 0x57455f4898575ULL,
     0xd77ce58537052ULL, 0x071a97a256ec6ULL, 0xec3fa80e4935cULL, 0x0000000015f65ULL,
 };
+/* 2^416 mod p: 1 in the lanes' Montgomery form */
+static const uint64_t LANE_ONE_R[8] = {
+    0x6480ea8e9b9afULL, 0x65766c8fe444fULL, 0x8b540fea96f7dULL, 0x3b2ee82efd422ULL,
+    0xa6723e5f0ade5ULL, 0xff6eb6fdd4230ULL, 0xe06ef23c24a25ULL, 0x0000000014c8eULL,
+};
 /* floor(2^394 / p): q = floor(top * LANE_RED_C / 2^30), top = floor(v / 2^364) */
 #define LANE_RED_C 10080ULL
 #define LANE_RED_SHIFT 30

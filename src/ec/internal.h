@@ -203,6 +203,18 @@ typedef struct {
 void ck_ml_pgroup_init(ck_ml_pgroup *g, const ck_g2_prepared *const q[8], const ck_fp *const iy[8],
                        const ck_fp *const xy[8]);
 void ck_ml_pgroup_step(ck_miller_lanes *m, const ck_ml_pgroup *g, size_t k);
+/* Eight Jacobian G1 accumulators in lanes for fixed-base multiplications
+ * (g1_ifma.c, only when ck_cpu_has_ifma): acc += q (affine, canonical),
+ * without the doubling case; lane i takes q[i] where bit i of p_inf says
+ * its accumulator is the identity and keeps its accumulator where bit i of
+ * q_inf says q[i] is. finish writes canonical scalar-form points. */
+typedef struct {
+    _Alignas(64) uint64_t x[8][8];
+    uint64_t y[8][8], z[8][8];
+} ck_g1_lanes;
+void ck_g1l_start(ck_g1_lanes *a);
+void ck_g1l_madd(ck_g1_lanes *a, const ck_g1_affine *const q[8], unsigned p_inf, unsigned q_inf);
+void ck_g1l_finish(ck_g1 *const out[8], ck_g1_lanes *a);
 /* out[i] = in[i]^e by the plan, eight Fp exponentiations in lanes
  * (fp_ifma.c, only when ck_cpu_has_ifma) */
 void ck_fp_pow_lanes(ck_fp *const out[8], const ck_fp *const in[8], const ck_pow_plan_t *plan);
