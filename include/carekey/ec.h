@@ -235,6 +235,7 @@ void ck_g1_table_mul(ck_g1 *r, const ck_g1_table *t, const ck_fr *k);
 void ck_g1_table_mul_many(ck_g1 *r, const ck_g1_table *const *t, const ck_fr *k, size_t n);
 void ck_g2_table_init(ck_g2_table *t, const ck_g2 *p);
 void ck_g2_table_mul(ck_g2 *r, const ck_g2_table *t, const ck_fr *k);
+void ck_g2_table_mul_many(ck_g2 *r, const ck_g2_table *const *t, const ck_fr *k, size_t n);
 /* Tables for the generators, built once on first use (thread-safe). */
 const ck_g1_table *ck_g1_generator_table(void);
 const ck_g2_table *ck_g2_generator_table(void);

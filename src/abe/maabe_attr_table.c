@@ -104,27 +104,22 @@ static attr_table *slot_build(size_t i, const char *label, uint32_t epoch, const
     return t;
 }
 
-ck_abe_err ck_abe_attr_mul(ck_g2 *r, const char *label, uint32_t epoch, const ck_fr *k)
+/* Where F(label, epoch)^k comes from: *tab (a user reference; built here
+ * on the attribute's second use) or, with *tab NULL, the point *f for a
+ * plain multiplication. */
+static ck_abe_err attr_source(attr_table **tab, ck_g2 *f, const char *label, uint32_t epoch)
 {
-    attr_table *tab = NULL;
-    ck_g2 f;
     ck_abe_err rc;
     size_t i;
     int how;
-
+    *tab = NULL;
     if (strlen(label) >= CK_POLICY_LABEL_MAX) return CK_ABE_ERR_PARAM;
     i = slot_index(label, epoch);
     pthread_mutex_lock(&lock);
-    how = slot_claim(i, label, epoch, &tab);
+    how = slot_claim(i, label, epoch, tab);
     pthread_mutex_unlock(&lock);
-    if (how == 1) {
-        ck_g2_table_mul(r, &tab->t, k);
-        pthread_mutex_lock(&lock);
-        table_release(tab);
-        pthread_mutex_unlock(&lock);
-        return CK_ABE_OK;
-    }
-    if ((rc = ck_abe_hash_attr_cached(&f, label, epoch)) != CK_ABE_OK) {
+    if (how == 1) return CK_ABE_OK;
+    if ((rc = ck_abe_hash_attr_cached(f, label, epoch)) != CK_ABE_OK) {
         if (how == 2) {
             pthread_mutex_lock(&lock);
             slots[i].building = 0;
@@ -133,13 +128,55 @@ ck_abe_err ck_abe_attr_mul(ck_g2 *r, const char *label, uint32_t epoch, const ck
         }
         return rc;
     }
-    if (how == 2 && (tab = slot_build(i, label, epoch, &f))) {
-        ck_g2_table_mul(r, &tab->t, k);
-        pthread_mutex_lock(&lock);
-        table_release(tab);
-        pthread_mutex_unlock(&lock);
-        return CK_ABE_OK;
-    }
-    ck_g2_mul(r, &f, k);
+    if (how == 2) *tab = slot_build(i, label, epoch, f);
     return CK_ABE_OK;
+}
+
+static void attr_release(attr_table *tab)
+{
+    if (!tab) return;
+    pthread_mutex_lock(&lock);
+    table_release(tab);
+    pthread_mutex_unlock(&lock);
+}
+
+ck_abe_err ck_abe_attr_mul(ck_g2 *r, const char *label, uint32_t epoch, const ck_fr *k)
+{
+    attr_table *tab;
+    ck_g2 f;
+    ck_abe_err rc = attr_source(&tab, &f, label, epoch);
+    if (rc != CK_ABE_OK) return rc;
+    if (tab) ck_g2_table_mul(r, &tab->t, k);
+    else ck_g2_mul(r, &f, k);
+    attr_release(tab);
+    return CK_ABE_OK;
+}
+
+ck_abe_err ck_abe_attr_mul_many(ck_g2 *r, const char *const *label, const uint32_t *epoch, const ck_fr *k,
+                                size_t n)
+{
+    attr_table **tab = calloc(n ? n : 1, sizeof(*tab));
+    const ck_g2_table **tt = calloc(n ? n : 1, sizeof(*tt));
+    ck_fr *kk = calloc(n ? n : 1, sizeof(*kk));
+    ck_g2 *out = calloc(n ? n : 1, sizeof(*out)), f;
+    ck_abe_err rc = CK_ABE_ERR_NOMEM;
+    size_t m = 0, got = 0;
+    if (!tab || !tt || !kk || !out) goto out;
+    for (; got < n; got++) {
+        if ((rc = attr_source(&tab[got], &f, label[got], epoch[got])) != CK_ABE_OK) goto out;
+        if (!tab[got]) ck_g2_mul(&r[got], &f, &k[got]);
+        else tt[m] = &tab[got]->t, kk[m++] = k[got];
+    }
+    ck_g2_table_mul_many(out, tt, kk, m);
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (tab[i]) r[i] = out[j++];
+    rc = CK_ABE_OK;
+out:
+    for (size_t i = 0; tab && i < got; i++) attr_release(tab[i]);
+    if (kk) ck_wipe(kk, (n ? n : 1) * sizeof(*kk));
+    free(tab);
+    free(tt);
+    free(kk);
+    free(out);
+    return rc;
 }

@@ -25,16 +25,37 @@ static ck_abe_err random_vector(ck_fr *v, size_t n, int first_zero)
     return CK_ABE_OK;
 }
 
-/* One row: C1 = egg^lambda e_alpha^t, C2 = g1^-t, C3 = g_y^t g1^omega, C4 = F^t
- * (F^t through the attribute table cache, maabe_attr_table.c); egg^lambda,
- * e_alpha^t, C2, g_y^t and g1^omega come in already made (batches). */
-static ck_abe_err encrypt_row(ck_abe_row *row, const char *label, const ck_gt *egg_lambda, const ck_gt *e_alpha_t,
-                              const ck_g1 g1_powers[3], const ck_fr *t)
+/* One row: C1 = egg^lambda e_alpha^t, C2 = g1^-t, C3 = g_y^t g1^omega;
+ * egg^lambda, e_alpha^t, C2, g_y^t and g1^omega come in already made
+ * (batches), like C4 = F^t (ck_abe_attr_mul_many). */
+static void encrypt_row(ck_abe_row *row, const ck_gt *egg_lambda, const ck_gt *e_alpha_t, const ck_g1 g1_powers[3])
 {
     ck_gt_mul(&row->c1, egg_lambda, e_alpha_t);
     row->c2 = g1_powers[0];
     ck_g1_add(&row->c3, &g1_powers[1], &g1_powers[2]);
-    return ck_abe_attr_mul(&row->c4, label, row->epoch, t);
+}
+
+/* C4 = F(label, epoch)^t of every row, through the attribute tables
+ * (maabe_attr_table.c) in one batch */
+static ck_abe_err c4_powers(ck_abe_ct *ct, const ck_fr *t)
+{
+    size_t rows = ct->rows;
+    const char **label = calloc(rows ? rows : 1, sizeof(*label));
+    uint32_t *epoch = calloc(rows ? rows : 1, sizeof(*epoch));
+    ck_g2 *c4 = calloc(rows ? rows : 1, sizeof(*c4));
+    ck_abe_err rc = CK_ABE_ERR_NOMEM;
+    if (!label || !epoch || !c4) goto out;
+    for (size_t x = 0; x < rows; x++) {
+        label[x] = ck_lsss_label(ct->lsss, x);
+        epoch[x] = ct->row[x].epoch;
+    }
+    if ((rc = ck_abe_attr_mul_many(c4, label, epoch, t, rows)) != CK_ABE_OK) goto out;
+    for (size_t x = 0; x < rows; x++) ct->row[x].c4 = c4[x];
+out:
+    free(label);
+    free(epoch);
+    free(c4);
+    return rc;
 }
 
 /* g1^-t, g_y^t and g1^omega of every row, in one batch of fixed-base
@@ -209,11 +230,11 @@ ck_abe_err ck_abe_encrypt(ck_abe_ct *ct, ck_gt *shared, const char *policy,
      * by products: cols exponentiations instead of rows + 1. */
     if ((rc = gt_powers(egg, ea, ct, pk, v, t, unit)) != CK_ABE_OK) goto out;
     if ((rc = g1_powers(g1p, ct, pk, t, w)) != CK_ABE_OK) goto out;
+    if ((rc = c4_powers(ct, t)) != CK_ABE_OK) goto out;
     for (size_t x = 0; x < rows; x++) {
         if (unit) egg_lambda_unit(&egg_lambda, ct->lsss, x, egg);
         else egg_lambda = egg[x];
-        rc = encrypt_row(&ct->row[x], ck_lsss_label(ct->lsss, x), &egg_lambda, &ea[x], g1p[x], &t[x]);
-        if (rc != CK_ABE_OK) goto out;
+        encrypt_row(&ct->row[x], &egg_lambda, &ea[x], g1p[x]);
     }
     *shared = unit ? egg[0] : egg[rows];
     rc = CK_ABE_OK;

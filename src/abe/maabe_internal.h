@@ -19,6 +19,10 @@ CK_MUST_CHECK ck_abe_err ck_abe_hash_attr_cached(ck_g2 *r, const char *label, ui
 /* r = F(label, epoch)^k (k secret: constant time), through a cache of
  * fixed-base tables for the attributes used repeatedly. */
 CK_MUST_CHECK ck_abe_err ck_abe_attr_mul(ck_g2 *r, const char *label, uint32_t epoch, const ck_fr *k);
+/* r[i] = F(label[i], epoch[i])^k[i] for n rows: those with tables in one
+ * batch of fixed-base multiplications (ck_g2_table_mul_many). */
+CK_MUST_CHECK ck_abe_err ck_abe_attr_mul_many(ck_g2 *r, const char *const *label, const uint32_t *epoch,
+                                              const ck_fr *k, size_t n);
 /* e(g1, g2) and its fixed-base table, built once. */
 const ck_gt_table *ck_abe_egg_table(void);
 /* 1 when name is a valid authority name, gid a valid GID. */

@@ -28,6 +28,12 @@
 #define ENDO_LIMBS 2
 #define ENDO_SPLIT g1_glv_split
 #define ENDO_APPLY g1_neg_phi
+#ifdef CK_HAVE_IFMA_KERNEL
+#define LANES ck_g1_lanes
+#define LANES_START ck_g1l_start
+#define LANES_MADD ck_g1l_madd
+#define LANES_FINISH ck_g1l_finish
+#endif
 static void g1_glv_split(limb_t part[2][2], const limb_t k[4]);
 static void g1_neg_phi(ck_g1 *r, const ck_g1 *a);
 #include "ec/point_impl.h"
@@ -50,68 +56,6 @@ static void g1_neg_phi(ck_g1 *r, const ck_g1 *a)
     ck_fp_mul_(&r->x, &a->x, &CK_G1_BETA);
     ck_fp_neg(&r->y, &a->y);
     r->z = a->z;
-}
-
-#ifdef CK_HAVE_IFMA_KERNEL
-/* n <= 8 of ck_g1_table_mul at once: the same digits and row scans,
- * windows 0 to 62 in lanes (g1_ifma.c), window 63 with the complete
- * addition here. The masks say which lanes are still at the identity (every
- * digit so far 0: the signed base-16 digits of a nonzero partial sum cannot
- * cancel) and which entries are. Idle lanes multiply by 0. */
-static void table_mul_lanes(ck_g1 *r, const ck_g1_table *const *tab, const ck_fr *k, size_t n)
-{
-    int8_t digits[8][64] = {{0}};
-    limb_t limbs[4], neg;
-    unsigned abs, p_inf = 0xff;
-    ck_g1_affine t[8];
-    const ck_g1_affine *tp[8];
-    const ck_g1_table *tb[8];
-    ck_g1 acc[8], *ap[8], id;
-    ck_g1_lanes lanes;
-    for (size_t i = 0; i < 8; i++) {
-        tb[i] = tab[i < n ? i : 0];
-        tp[i] = &t[i];
-        ap[i] = &acc[i];
-        if (i >= n) continue;
-        ck_fr_to_limbs(limbs, &k[i]);
-        ck_recode_w4(digits[i], limbs, 4, 64);
-    }
-    ck_g1l_start(&lanes);
-    for (int w = 0; w < 63; w++) {
-        unsigned q_inf = 0;
-        for (int i = 0; i < 8; i++) {
-            ck_g1_digit_split_(&abs, &neg, digits[i][w]);
-            CK_LOOKUP(&t[i], tb[i]->t[w], 8, abs, NULL);
-            ck_fp_cneg(&t[i].y, &t[i].y, neg);
-            q_inf |= (unsigned)(ck_mask_is_zero(abs) & 1) << i;
-        }
-        ck_g1l_madd(&lanes, tp, p_inf, q_inf);
-        p_inf &= q_inf;
-    }
-    ck_g1l_finish(ap, &lanes);
-    ck_g1_identity(&id);
-    for (size_t i = 0; i < n; i++) {
-        CK_SELECT(&acc[i], &id, &acc[i], ck_mask_from_bit((p_inf >> i) & 1));
-        ck_g1_digit_split_(&abs, &neg, digits[i][63]);
-        CK_LOOKUP(&t[i], tb[i]->t[63], 8, abs, NULL);
-        ck_fp_cneg(&t[i].y, &t[i].y, neg);
-        ck_g1_madd_(&r[i], &acc[i], &t[i], 1);
-    }
-    ck_wipe(digits, sizeof(digits));
-    ck_wipe(limbs, sizeof(limbs));
-    ck_wipe(t, sizeof(t));
-    ck_wipe(acc, sizeof(acc));
-}
-#endif
-
-void ck_g1_table_mul_many(ck_g1 *r, const ck_g1_table *const *tab, const ck_fr *k, size_t n)
-{
-    size_t i = 0;
-#ifdef CK_HAVE_IFMA_KERNEL
-    if (ck_cpu_has_ifma)
-        for (; n - i >= 4; i += n - i < 8 ? n - i : 8) table_mul_lanes(r + i, tab + i, k + i, n - i < 8 ? n - i : 8);
-#endif
-    for (; i < n; i++) ck_g1_table_mul(&r[i], tab[i], &k[i]);
 }
 
 void ck_g1_generator(ck_g1 *r)

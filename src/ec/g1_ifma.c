@@ -10,11 +10,9 @@
  * The accumulators are Jacobian points in the lanes' Montgomery form
  * (R = 2^416, ifma_lanes.h); entries come in converted by one product with
  * 2^448 and the results go out canonical in the scalar form, so they equal
- * ck_g1_table_mul's. The addition is madd-2007-bl without the doubling
- * case (ck_g1_table_mul's argument: for windows up to 62 the accumulator
- * is never +-entry); a lane whose accumulator is still the identity takes
- * the entry, and a lane whose entry is the identity keeps its accumulator,
- * both by masks the caller derives from the digits.
+ * ck_g1_table_mul's. The addition (ifma_madd.h) has no doubling case
+ * (ck_g1_table_mul's argument: for windows up to 62 the accumulator is
+ * never +-entry); the identity masks come from the digits (point_impl.h).
  *
  * Constant time: straight-line vector code and masked blends.
  */
@@ -62,54 +60,28 @@ static void p8_out(ck_g1_lanes *a, const p8 *p)
     }
 }
 
-/* Every coordinate is below 1.01 p; products below p + 2^364. */
-static void madd(p8 *a, const v8 *qx, const v8 *qy, __mmask8 p_inf, __mmask8 q_inf)
+static void subf(v8 *r, const v8 *a, const v8 *b, uint64_t k)
 {
-    v8 z1z1, u2, s2, h, hh, i, j, rr, v, t, x3, y3, z3, one;
-    lane_mont(&z1z1, &a->z, &a->z);
-    lane_mont(&u2, qx, &z1z1);
-    lane_mont(&s2, qy, &a->z);
-    lane_mont(&s2, &s2, &z1z1);
-    sub_v(&h, &u2, &a->x, 2);
-    fix(&h);
-    lane_mont(&hh, &h, &h);
-    add_v(&i, &hh, &hh);
-    add_v(&i, &i, &i);
-    fix(&i);                                   /* 4 hh */
-    lane_mont(&j, &h, &i);
-    sub_v(&rr, &s2, &a->y, 2);
-    add_v(&rr, &rr, &rr);
-    fix(&rr);                                  /* 2 (s2 - y) */
-    lane_mont(&v, &a->x, &i);
-    lane_mont(&x3, &rr, &rr);
-    add_v(&t, &v, &v);
-    add_v(&t, &t, &j);
-    sub_v(&x3, &x3, &t, 4);                    /* rr^2 - j - 2v */
-    fix(&x3);
-    sub_v(&t, &v, &x3, 2);
-    fix(&t);
-    lane_mont(&y3, &rr, &t);
-    lane_mont(&t, &a->y, &j);
-    add_v(&t, &t, &t);
-    sub_v(&y3, &y3, &t, 3);                    /* rr (v - x3) - 2 y j */
-    fix(&y3);
-    add_v(&t, &a->z, &h);
-    lane_norm(&t);
-    lane_mont(&z3, &t, &t);
-    add_v(&t, &z1z1, &hh);
-    sub_v(&z3, &z3, &t, 3);                    /* (z + h)^2 - z1z1 - hh */
-    fix(&z3);
-    lane_broadcast(&one, LANE_ONE_R);
-    blend(&x3, p_inf, qx);
-    blend(&y3, p_inf, qy);
-    blend(&z3, p_inf, &one);
-    blend(&x3, q_inf, &a->x);
-    blend(&y3, q_inf, &a->y);
-    blend(&z3, q_inf, &a->z);
-    a->x = x3;
-    a->y = y3;
-    a->z = z3;
+    sub_v(r, a, b, k);
+    fix(r);
 }
+
+static void sum(v8 *r, const v8 *a, const v8 *b)
+{
+    add_v(r, a, b);
+    lane_norm(r);
+}
+
+#define FE v8
+#define PT8 p8
+#define MUL lane_mont                      /* products below p + 2^364 */
+#define ADD add_v
+#define SUM sum
+#define SUBF subf
+#define FIX fix
+#define BLEND blend
+#define SET_ONE(r) lane_broadcast((r), LANE_ONE_R)
+#include "ec/ifma_madd.h"
 
 void ck_g1l_start(ck_g1_lanes *a)
 {

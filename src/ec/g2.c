@@ -35,6 +35,12 @@ static inline void g2_mul_b3(ck_fp2 *r, const ck_fp2 *a)
 #define ENDO_LIMBS 1
 #define ENDO_SPLIT ck_split_base_x
 #define ENDO_APPLY g2_neg_psi
+#ifdef CK_HAVE_IFMA_KERNEL
+#define LANES ck_g2_lanes
+#define LANES_START ck_g2l_start
+#define LANES_MADD ck_g2l_madd
+#define LANES_FINISH ck_g2l_finish
+#endif
 static void g2_neg_psi(ck_g2 *r, const ck_g2 *a);
 #include "ec/point_impl.h"
 

@@ -215,6 +215,14 @@ typedef struct {
 void ck_g1l_start(ck_g1_lanes *a);
 void ck_g1l_madd(ck_g1_lanes *a, const ck_g1_affine *const q[8], unsigned p_inf, unsigned q_inf);
 void ck_g1l_finish(ck_g1 *const out[8], ck_g1_lanes *a);
+/* The same for G2 (g2_ifma.c), coordinates over Fp2 (real, imaginary). */
+typedef struct {
+    _Alignas(64) uint64_t x[2][8][8];
+    uint64_t y[2][8][8], z[2][8][8];
+} ck_g2_lanes;
+void ck_g2l_start(ck_g2_lanes *a);
+void ck_g2l_madd(ck_g2_lanes *a, const ck_g2_affine *const q[8], unsigned p_inf, unsigned q_inf);
+void ck_g2l_finish(ck_g2 *const out[8], ck_g2_lanes *a);
 /* out[i] = in[i]^e by the plan, eight Fp exponentiations in lanes
  * (fp_ifma.c, only when ck_cpu_has_ifma) */
 void ck_fp_pow_lanes(ck_fp *const out[8], const ck_fp *const in[8], const ck_pow_plan_t *plan);

@@ -7,6 +7,8 @@
  *   FN(name)                   the public name, e.g. ck_g1_##name
  *   FE_ADD FE_SUB FE_MUL FE_SQR FE_DBL FE_NEG FE_INV FE_EQ FE_IS_ZERO
  *   FE_MUL_SMALL FE_CNEG FE_ONE CURVE_B FE_MUL_B3
+ * and, where the vector lanes are built, LANES LANES_START LANES_MADD
+ * LANES_FINISH (the lane accumulators of FN(table_mul_many)).
  *
  * Every function without _vartime is constant time: the complete additions
  * compute the generic sum and the doubling and pick with masks.
@@ -543,4 +545,68 @@ void FN(table_mul)(PT *r, const TABLE *tab, const ck_fr *k)
     ck_wipe(digits, sizeof(digits));
     ck_wipe(limbs, sizeof(limbs));
     ck_wipe(&t, sizeof(t));
+}
+
+#ifdef LANES
+/* n <= 8 of FN(table_mul) at once: the same digits and row scans, windows
+ * 0 to 62 in vector lanes (LANES_MADD: g1_ifma.c, g2_ifma.c), window 63
+ * with the complete addition here. The masks say which lanes are still at
+ * the identity (every digit so far 0: the signed base-16 digits of a
+ * nonzero partial sum cannot cancel) and which entries are. Idle lanes
+ * multiply by 0. */
+static void FN(table_mul_lanes_)(PT *r, const TABLE *const *tab, const ck_fr *k, size_t n)
+{
+    int8_t digits[8][64] = {{0}};
+    limb_t limbs[4], neg;
+    unsigned abs, p_inf = 0xff;
+    AFF t[8];
+    const AFF *tp[8];
+    const TABLE *tb[8];
+    PT acc[8], *ap[8], id;
+    LANES lanes;
+    for (size_t i = 0; i < 8; i++) {
+        tb[i] = tab[i < n ? i : 0];
+        tp[i] = &t[i];
+        ap[i] = &acc[i];
+        if (i >= n) continue;
+        ck_fr_to_limbs(limbs, &k[i]);
+        ck_recode_w4(digits[i], limbs, 4, 64);
+    }
+    LANES_START(&lanes);
+    for (int w = 0; w < 63; w++) {
+        unsigned q_inf = 0;
+        for (int i = 0; i < 8; i++) {
+            FN(digit_split_)(&abs, &neg, digits[i][w]);
+            CK_LOOKUP(&t[i], tb[i]->t[w], 8, abs, NULL);
+            FE_CNEG(&t[i].y, &t[i].y, neg);
+            q_inf |= (unsigned)(ck_mask_is_zero(abs) & 1) << i;
+        }
+        LANES_MADD(&lanes, tp, p_inf, q_inf);
+        p_inf &= q_inf;
+    }
+    LANES_FINISH(ap, &lanes);
+    FN(identity)(&id);
+    for (size_t i = 0; i < n; i++) {
+        CK_SELECT(&acc[i], &id, &acc[i], ck_mask_from_bit((p_inf >> i) & 1));
+        FN(digit_split_)(&abs, &neg, digits[i][63]);
+        CK_LOOKUP(&t[i], tb[i]->t[63], 8, abs, NULL);
+        FE_CNEG(&t[i].y, &t[i].y, neg);
+        FN(madd_)(&r[i], &acc[i], &t[i], 1);
+    }
+    ck_wipe(digits, sizeof(digits));
+    ck_wipe(limbs, sizeof(limbs));
+    ck_wipe(t, sizeof(t));
+    ck_wipe(acc, sizeof(acc));
+}
+#endif
+
+void FN(table_mul_many)(PT *r, const TABLE *const *tab, const ck_fr *k, size_t n)
+{
+    size_t i = 0;
+#ifdef LANES
+    if (ck_cpu_has_ifma)
+        for (; n - i >= 4; i += n - i < 8 ? n - i : 8)
+            FN(table_mul_lanes_)(r + i, tab + i, k + i, n - i < 8 ? n - i : 8);
+#endif
+    for (; i < n; i++) FN(table_mul)(&r[i], tab[i], &k[i]);
 }

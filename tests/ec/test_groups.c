@@ -327,47 +327,48 @@ MUL_U64_TEST(G2, g2)
 /* Fixed-base multiplications in batches (eight at a time in vector lanes
  * where the CPU has AVX-512 IFMA) against one by one, exactly: 1 to 20 of
  * them over two tables, with 0, 1, r - 1, 16^62 (a lone top digit: every
- * lane at the identity until window 62) and 2^255-ish scalars among random
- * ones, and against k P by the generic multiplication. */
-static void test_g1_table_many(void)
-{
-    enum { K = 20 };
-    ck_g1_table *tab = malloc(2 * sizeof *tab);
-    const ck_g1_table *tabs[K];
-    ck_g1 base[2], want[K], got[K], gen;
-    ck_fr k[K];
-    ck_g1_generator(&gen);
-    base[0] = gen;
-    tu_rand_g1(&base[1]);
-    ck_g1_table_init(&tab[0], &base[0]);
-    ck_g1_table_init(&tab[1], &base[1]);
-    for (size_t n = 1; n <= K; n += n < 10 ? 1 : 5) {
-        for (size_t i = 0; i < n; i++) {
-            tabs[i] = &tab[i % 3 == 1];
-            tu_rand_fr(&k[i]);
-            if (i == 2) ck_fr_from_u64(&k[i], 0);
-            if (i == 3) ck_fr_from_u64(&k[i], 1);
-            if (i == 5) { ck_fr_from_u64(&k[i], 1); ck_fr_neg(&k[i], &k[i]); }
-            if (i == 6 || i == 7) {             /* 16^62, then 16^62 - 1 */
-                uint8_t b[64] = {0};
-                b[64 - 32] = 0x01;              /* 2^248 = 16^62 */
-                ck_fr_from_bytes_reduce(&k[i], b, sizeof b);
-                if (i == 7) { ck_fr one; ck_fr_from_u64(&one, 1); ck_fr_sub(&k[i], &k[i], &one); }
-            }
-            ck_g1_table_mul(&want[i], tabs[i], &k[i]);
-            {
-                ck_g1 slow;
-                ck_g1_mul(&slow, &base[i % 3 == 1], &k[i]);
-                CHECK(ck_g1_eq(&slow, &want[i]), "table k P == k P (%zu)", i);
-            }
-        }
-        ck_g1_table_mul_many(got, tabs, k, n);
-        for (size_t i = 0; i < n; i++)
-            CHECK(ck_g1_eq(&got[i], &want[i]) && ck_g1_is_identity(&got[i]) == ck_g1_is_identity(&want[i]),
-                  "%zu table multiplications at once: %zu == one by one", n, i);
+ * lane at the identity until window 62) and 16^62 - 1 among random
+ * scalars, and against k P by the generic multiplication. */
+#define TABLE_MANY(g, name)                                                                    \
+    static void test_##g##_table_many(void)                                                    \
+    {                                                                                          \
+        enum { K = 20 };                                                                       \
+        ck_##g##_table *tab = malloc(2 * sizeof *tab);                                         \
+        const ck_##g##_table *tabs[K];                                                         \
+        ck_##g base[2], want[K], got[K], slow;                                                 \
+        ck_fr k[K], one;                                                                       \
+        ck_fr_from_u64(&one, 1);                                                               \
+        ck_##g##_generator(&base[0]);                                                          \
+        tu_rand_##g(&base[1]);                                                                 \
+        ck_##g##_table_init(&tab[0], &base[0]);                                                \
+        ck_##g##_table_init(&tab[1], &base[1]);                                                \
+        for (size_t n = 1; n <= K; n += n < 10 ? 1 : 5) {                                      \
+            for (size_t i = 0; i < n; i++) {                                                   \
+                tabs[i] = &tab[i % 3 == 1];                                                    \
+                tu_rand_fr(&k[i]);                                                             \
+                if (i == 2) ck_fr_from_u64(&k[i], 0);                                          \
+                if (i == 3) k[i] = one;                                                        \
+                if (i == 5) ck_fr_neg(&k[i], &one);                                            \
+                if (i == 6 || i == 7) {                                                        \
+                    uint8_t b[64] = {0};                                                       \
+                    b[64 - 32] = 0x01;                  /* 2^248 = 16^62 */                    \
+                    ck_fr_from_bytes_reduce(&k[i], b, sizeof b);                               \
+                    if (i == 7) ck_fr_sub(&k[i], &k[i], &one);                                 \
+                }                                                                              \
+                ck_##g##_table_mul(&want[i], tabs[i], &k[i]);                                  \
+                ck_##g##_mul(&slow, &base[i % 3 == 1], &k[i]);                                 \
+                CHECK(ck_##g##_eq(&slow, &want[i]), name " table k P == k P (%zu)", i);        \
+            }                                                                                  \
+            ck_##g##_table_mul_many(got, tabs, k, n);                                          \
+            for (size_t i = 0; i < n; i++)                                                     \
+                CHECK(ck_##g##_eq(&got[i], &want[i]) &&                                        \
+                          ck_##g##_is_identity(&got[i]) == ck_##g##_is_identity(&want[i]),     \
+                      name " %zu table multiplications at once: %zu == one by one", n, i);     \
+        }                                                                                      \
+        free(tab);                                                                             \
     }
-    free(tab);
-}
+TABLE_MANY(g1, "G1")
+TABLE_MANY(g2, "G2")
 
 int main(void)
 {
@@ -382,6 +383,7 @@ int main(void)
     test_g2_mul();
     test_g1_msm();
     test_g1_table_many();
+    test_g2_table_many();
     test_g2_msm();
     test_g1_codec();
     test_g2_codec();
