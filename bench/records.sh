@@ -53,6 +53,7 @@ for fx in "$ROOT"/tests/fixtures/fhir/*.json; do
         imp+=("$(time_ms world_as "bp-$k" import "$fx" --patient "bp-$k")")
     done
     p="bp-$k"
+    world_run world_as "$p" grant --patient "$p" --gid dr-a --read   # dr-a reads it (not timed)
     world_run world_as dr-a record list --patient "$p"   # dr-a pins the head once (not timed)
     rep=() lst=()
     for _ in $(seq $((2 * REPS + 1))); do
