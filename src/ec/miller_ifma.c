@@ -10,7 +10,9 @@
  *
  * Lane i of the accumulators takes lines i, i + 8, ... of each step; a lane
  * left without a line at the end of a step gets the line 1. At the end the
- * eight accumulators are multiplied into one Fp12 element.
+ * eight accumulators are multiplied into one Fp12 element. Lines come one by
+ * one (ck_ml_push, cut into limbs in scalar code) or eight at once from a
+ * group of prepared pairs (ck_ml_pgroup_step: gathered and scaled in lanes).
  *
  * Scale. Lines come in the scalar Montgomery form (x 2^384) and products
  * are Montgomery products with R = 2^416 (ifma_lanes.h), so each product
