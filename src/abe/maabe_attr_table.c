@@ -164,8 +164,12 @@ ck_abe_err ck_abe_attr_mul_many(ck_g2 *r, const char *const *label, const uint32
     if (!tab || !tt || !kk || !out) goto out;
     for (; got < n; got++) {
         if ((rc = attr_source(&tab[got], &f, label[got], epoch[got])) != CK_ABE_OK) goto out;
-        if (!tab[got]) ck_g2_mul(&r[got], &f, &k[got]);
-        else tt[m] = &tab[got]->t, kk[m++] = k[got];
+        if (!tab[got]) {
+            ck_g2_mul(&r[got], &f, &k[got]);
+            continue;
+        }
+        tt[m] = &tab[got]->t;
+        kk[m++] = k[got];
     }
     ck_g2_table_mul_many(out, tt, kk, m);
     for (size_t i = 0, j = 0; i < n; i++)

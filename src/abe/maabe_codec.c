@@ -72,26 +72,21 @@ static ck_abe_err get_str8(reader *r, char *out, size_t cap)
     return CK_ABE_OK;
 }
 
-/* exact: with the subgroup test (every decoder but the ciphertext's for
- * decryption, which defers it) */
-static ck_abe_err get_g1_as(reader *r, ck_g1 *a, int exact)
+/* one point with every check, the subgroup test included (a ciphertext's
+ * rows decode in batches instead, decode_rows) */
+static ck_abe_err get_g1(reader *r, ck_g1 *a)
 {
     const uint8_t *p = take(r, 48);
     if (!p) return CK_ABE_ERR_LENGTH;
-    return (exact ? ck_g1_decode(a, p, 48) : ck_g1_decode_on_curve(a, p, 48)) == CK_OK ? CK_ABE_OK
-                                                                                     : CK_ABE_ERR_POINT;
+    return ck_g1_decode(a, p, 48) == CK_OK ? CK_ABE_OK : CK_ABE_ERR_POINT;
 }
 
-static ck_abe_err get_g2_as(reader *r, ck_g2 *a, int exact)
+static ck_abe_err get_g2(reader *r, ck_g2 *a)
 {
     const uint8_t *p = take(r, 96);
     if (!p) return CK_ABE_ERR_LENGTH;
-    return (exact ? ck_g2_decode(a, p, 96) : ck_g2_decode_on_curve(a, p, 96)) == CK_OK ? CK_ABE_OK
-                                                                                     : CK_ABE_ERR_POINT;
+    return ck_g2_decode(a, p, 96) == CK_OK ? CK_ABE_OK : CK_ABE_ERR_POINT;
 }
-
-static ck_abe_err get_g1(reader *r, ck_g1 *a) { return get_g1_as(r, a, 1); }
-static ck_abe_err get_g2(reader *r, ck_g2 *a) { return get_g2_as(r, a, 1); }
 
 static ck_abe_err get_gt(reader *r, ck_gt *a)
 {
